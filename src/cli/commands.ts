@@ -1,0 +1,10 @@
+// The registry of `eddy` sub-commands. Each command lives in its own file and parses
+// its own options; this list is what `eddy --help` prints.
+export interface Command {
+  name: string;
+  summary: string;
+  /** Runs the command with the arguments after its name; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Command[] = [];

@@ -1,0 +1,23 @@
+// A Serde turns a typed value into the bytes that travel on a topic or sit in a store,
+// and back. `null` is Kafka's "no value" (a tombstone) and never reaches a serde: the
+// caller maps null <-> null itself, as Kafka Streams does.
+export interface Serializer<T> {
+  serialize(value: T, context?: SerdeContext): Buffer;
+}
+
+export interface Deserializer<T> {
+  /** Throws a DeserializationError (see errors.ts) when the bytes are not a valid T. */
+  deserialize(bytes: Buffer, context?: SerdeContext): T;
+}
+
+export interface Serde<T> extends Serializer<T>, Deserializer<T> {
+  /** A short name shown by describe(), GET /stores and error messages ("string", "json", "zod", ...). */
+  readonly name: string;
+}
+
+/** Where the bytes come from or go to, for error messages and dead-letter headers. */
+export interface SerdeContext {
+  topic?: string;
+  store?: string;
+  part?: "key" | "value";
+}

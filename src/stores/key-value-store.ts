@@ -51,5 +51,8 @@ export interface KeyValueBytesStore {
 export interface BytesRange {
   gte?: Buffer;
   lte?: Buffer;
+  /** Exclusive bounds (a prefix scan's end is exclusive); each takes precedence over its inclusive twin. */
+  gt?: Buffer;
+  lt?: Buffer;
   reverse?: boolean;
 }

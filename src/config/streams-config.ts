@@ -1,0 +1,157 @@
+// The KafkaStreams configuration: a zod schema that validates what the user passes,
+// fills in Kafka Streams' defaults, and names every bad field in one error.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+import type { ConfigIssue } from "./errors.js";
+
+export const PROCESSING_GUARANTEES = ["exactly_once", "at_least_once"] as const;
+export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
+
+export const EXCEPTION_HANDLERS = ["fail", "continue-and-dead-letter"] as const;
+export type ExceptionHandlerMode = (typeof EXCEPTION_HANDLERS)[number];
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** As in Kafka Streams: 100 ms under exactly-once (transactions must stay short), 30 s otherwise. */
+export const DEFAULT_COMMIT_INTERVAL_MS: Record<ProcessingGuarantee, number> = {
+  exactly_once: 100,
+  at_least_once: 30_000,
+};
+
+// Kafka's legal topic characters; the application id prefixes every internal topic,
+// the consumer group and the transactional ids, so it must be a valid topic name part.
+const TOPIC_NAME_PART = /^[a-zA-Z0-9._-]+$/;
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
+// A topic name is at most 249 characters; leave room for "-<store>-changelog".
+const MAX_APPLICATION_ID_LENGTH = 200;
+
+const hostPort = z.string().refine(isHostPort, { error: "must be host:port with a port in 1..65535" });
+
+function isHostPort(value: string): boolean {
+  const match = HOST_PORT.exec(value);
+  if (!match) return false;
+  const port = Number(match[2]);
+  return port >= 1 && port <= 65_535;
+}
+
+const bootstrapServers = z
+  .union([z.string(), z.array(z.string())], {
+    error: "must be an array of host:port or a comma-separated string of them",
+  })
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(",")).map((server) => server.trim()).filter((s) => s !== ""),
+  )
+  .pipe(
+    z
+      .array(hostPort)
+      .min(1, { error: "must list at least one host:port" }),
+  );
+
+const positiveInt = (what: string) =>
+  z.number({ error: `must be a number (${what})` }).int({ error: "must be an integer" }).positive({ error: "must be > 0" });
+const nonNegativeInt = (what: string) =>
+  z.number({ error: `must be a number (${what})` }).int({ error: "must be an integer" }).min(0, { error: "must be >= 0" });
+
+const sasl = z.strictObject({
+  mechanism: z.enum(["plain", "scram-sha-256", "scram-sha-512"]),
+  username: z.string().min(1),
+  password: z.string(),
+});
+
+export const streamsConfigSchema = z
+  .strictObject({
+    /** Names the consumer group, prefixes internal topics and transactional ids. */
+    applicationId: z
+      .string({ error: "is required: a non-empty string of [a-zA-Z0-9._-]" })
+      .min(1, { error: "must not be empty" })
+      .max(MAX_APPLICATION_ID_LENGTH, { error: `must be at most ${MAX_APPLICATION_ID_LENGTH} characters` })
+      .regex(TOPIC_NAME_PART, { error: "may only contain a-z, A-Z, 0-9, '.', '_' and '-' (it prefixes topic names)" }),
+    bootstrapServers,
+    /** Where each task keeps its LevelDB: `<stateDir>/<applicationId>/<taskId>/`. */
+    stateDir: z.string().min(1, { error: "must not be empty" }).default(join(tmpdir(), "eddy-streams")),
+    processingGuarantee: z
+      .enum(PROCESSING_GUARANTEES, { error: "must be 'exactly_once' or 'at_least_once'" })
+      .default("exactly_once"),
+    /** How often tasks commit; defaults by processingGuarantee (see DEFAULT_COMMIT_INTERVAL_MS). */
+    commitIntervalMs: nonNegativeInt("milliseconds").optional(),
+    numStandbyReplicas: nonNegativeInt("replicas").default(0),
+    /** host:port where this instance serves interactive queries; travels in the group metadata. */
+    applicationServer: hostPort.optional(),
+    /** Replication factor of the internal topics; -1 takes the broker's default. */
+    replicationFactor: z
+      .number({ error: "must be a number" })
+      .int({ error: "must be an integer" })
+      .refine((n) => n === -1 || n >= 1, { error: "must be -1 (broker default) or >= 1" })
+      .default(-1),
+    sessionTimeoutMs: positiveInt("milliseconds").default(45_000),
+    heartbeatIntervalMs: positiveInt("milliseconds").default(3_000),
+    /** How long the group waits for members to rejoin (kafkajs' rebalanceTimeout). */
+    rebalanceTimeoutMs: positiveInt("milliseconds").default(60_000),
+    /** Kafka Streams sets transaction.timeout.ms to 10 s under exactly-once, so a zombie's transaction ends quickly. */
+    transactionTimeoutMs: positiveInt("milliseconds").default(10_000),
+    /** Longest wait of a fetch when no data is available. */
+    fetchMaxWaitMs: positiveInt("milliseconds").default(500),
+    deserializationExceptionHandler: z
+      .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
+      .default("continue-and-dead-letter"),
+    processingExceptionHandler: z
+      .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
+      .default("fail"),
+    /** Dead-letter topic; defaults to `<applicationId>-dlq`. */
+    deadLetterTopic: z.string().regex(TOPIC_NAME_PART, { error: "must be a valid topic name" }).optional(),
+    logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    /** Prefix of the Kafka client ids; defaults to the application id. */
+    clientId: z.string().min(1).optional(),
+    ssl: z.boolean().default(false),
+    sasl: sasl.optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.heartbeatIntervalMs >= config.sessionTimeoutMs) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["heartbeatIntervalMs"],
+        message: `must be lower than sessionTimeoutMs (${config.sessionTimeoutMs}); about a third of it is usual`,
+      });
+    }
+  });
+
+export type StreamsConfig = z.input<typeof streamsConfigSchema>;
+
+/** The config with every default applied. */
+export interface ResolvedStreamsConfig
+  extends Omit<z.output<typeof streamsConfigSchema>, "commitIntervalMs" | "deadLetterTopic" | "clientId"> {
+  commitIntervalMs: number;
+  deadLetterTopic: string;
+  clientId: string;
+}
+
+/** Validates and completes a config; throws a ConfigError that names every bad field. */
+export function parseStreamsConfig(input: unknown): ResolvedStreamsConfig {
+  const result = streamsConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map(toConfigIssue));
+  }
+  const config = result.data;
+  return {
+    ...config,
+    commitIntervalMs: config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS[config.processingGuarantee],
+    deadLetterTopic: config.deadLetterTopic ?? `${config.applicationId}-dlq`,
+    clientId: config.clientId ?? config.applicationId,
+  };
+}
+
+function toConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
+  const field = issue.path.reduce<string>(
+    (path, part) => (typeof part === "number" ? `${path}[${part}]` : path === "" ? String(part) : `${path}.${String(part)}`),
+    "",
+  );
+  if (issue.code === "unrecognized_keys") {
+    const prefix = field === "" ? "" : `${field}.`;
+    return { field: issue.keys.map((key) => prefix + key).join(", "), message: "unknown field; check the spelling" };
+  }
+  if (field === "") return { field: "(config)", message: "must be an object with at least applicationId and bootstrapServers" };
+  return { field, message: issue.message };
+}

@@ -29,7 +29,98 @@ export class SerializationError extends EddyError {
 
 /** A topology that cannot run: unknown store, missing serde, co-partitioning conflict... */
 export class TopologyError extends EddyError {
-  constructor(message: string, options?: ErrorOptions) {
-    super("EDDY_ERR_TOPOLOGY", message, options);
+  constructor(message: string, options?: ErrorOptions, code = "EDDY_ERR_TOPOLOGY") {
+    super(code, message, options);
+  }
+}
+
+// The DSL's errors. Each names the node (or store, or topic) at fault and says what to
+// change; build() gathers every problem it finds into one InvalidTopologyError.
+
+/** Two nodes, or two stores, with one name; or a topic read by two source nodes. */
+export class DuplicateNameError extends TopologyError {
+  constructor(message: string) {
+    super(message, undefined, "EDDY_ERR_DUPLICATE_NAME");
+  }
+}
+
+/** A processor connected to a store that no one added. */
+export class UnknownStoreError extends TopologyError {
+  readonly store: string;
+  readonly node: string;
+
+  constructor(store: string, node: string) {
+    super(
+      `Processor ${node} uses state store "${store}", which is not in the topology: ` +
+        `add it with builder.addStateStore({ name: "${store}", key, value }) or fix the name`,
+      undefined,
+      "EDDY_ERR_UNKNOWN_STORE",
+    );
+    this.store = store;
+    this.node = node;
+  }
+}
+
+/** A node that must write or read bytes (sink, repartition topic, store) without a serde for them. */
+export class MissingSerdeError extends TopologyError {
+  readonly node: string;
+  readonly part: "key" | "value";
+
+  constructor(node: string, part: "key" | "value", message: string) {
+    super(message, undefined, "EDDY_ERR_MISSING_SERDE");
+    this.node = node;
+    this.part = part;
+  }
+}
+
+/** A store whose processors cannot live in one sub-topology, or a store no processor uses. */
+export class StorePlacementError extends TopologyError {
+  readonly store: string;
+
+  constructor(store: string, message: string) {
+    super(message, undefined, "EDDY_ERR_STORE_PLACEMENT");
+    this.store = store;
+  }
+}
+
+/** Topics that must be co-partitioned (joined) but are declared with different partition counts. */
+export class CopartitionError extends TopologyError {
+  constructor(message: string) {
+    super(message, undefined, "EDDY_ERR_COPARTITION");
+  }
+}
+
+/** A DSL call that cannot be honoured (bad argument, builder already built, unknown parent). */
+export class InvalidOperationError extends TopologyError {
+  constructor(message: string) {
+    super(message, undefined, "EDDY_ERR_INVALID_OPERATION");
+  }
+}
+
+/** Everything build() found wrong, at once: `problems` holds one typed error per problem. */
+export class InvalidTopologyError extends TopologyError {
+  readonly problems: readonly TopologyError[];
+
+  constructor(problems: readonly TopologyError[]) {
+    const lines = problems.map((problem) => `  - [${problem.code}] ${problem.message}`);
+    super(
+      `The topology cannot be built (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+      undefined,
+      "EDDY_ERR_INVALID_TOPOLOGY",
+    );
+    this.problems = problems;
+  }
+}
+
+/**
+ * Thrown by a command handler's decide() to reject a command: the same as returning
+ * `{ reject: { code, message } }`, for domain code that prefers to throw.
+ */
+export class CommandRejectedError extends EddyError {
+  readonly rejectionCode: string;
+
+  constructor(rejectionCode: string, message: string) {
+    super("EDDY_ERR_COMMAND_REJECTED", message);
+    this.rejectionCode = rejectionCode;
   }
 }

@@ -3,8 +3,12 @@ import { EddyError } from "../errors/eddy-error.js";
 
 /** An operation on a store (or a task's state) after close(). */
 export class StoreClosedError extends EddyError {
-  constructor(store: string) {
-    super("EDDY_ERR_STORE_CLOSED", `State store "${store}" is closed; it was closed with its task (rebalance or shutdown)`);
+  constructor(name: string, kind: "store" | "task" = "store") {
+    super(
+      "EDDY_ERR_STORE_CLOSED",
+      `${kind === "store" ? `State store "${name}"` : `The state of task ${name}`} is closed; ` +
+        "it was closed with its task (rebalance or shutdown)",
+    );
   }
 }
 
@@ -54,5 +58,15 @@ export class StateStoreError extends EddyError {
 export class InvalidCheckpointError extends EddyError {
   constructor(message: string) {
     super("EDDY_ERR_INVALID_CHECKPOINT", message);
+  }
+}
+
+/** A write to a task's stores while its overlay is being committed: the runtime must not process records during a commit. */
+export class StateCommitInProgressError extends EddyError {
+  constructor(store: string) {
+    super(
+      "EDDY_ERR_STATE_COMMIT_IN_PROGRESS",
+      `Cannot write to state store "${store}" while its task's state is being committed; wait for commit() to settle`,
+    );
   }
 }

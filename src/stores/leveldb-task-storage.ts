@@ -1,0 +1,282 @@
+// One task's state on disk: ONE LevelDB in <state.dir>/<application.id>/<taskId>/
+// holding every store of the task and the task's checkpoint (leveldb-key-layout.ts),
+// so that the writes of all stores and the new checkpoint commit in one atomic batch.
+// LevelDB's LOCK file makes the directory exclusive to one open database, across
+// processes and within one: two instances can never both own a task's state.
+import { rm, stat } from "node:fs/promises";
+import { ClassicLevel } from "classic-level";
+import { Serdes } from "../topology/serdes.js";
+import type { Checkpoint } from "./checkpoint.js";
+import { parseChangelogPartition, validateCheckpoint } from "./checkpoint.js";
+import { StateDirectoryLockedError, StateStoreError, StoreClosedError } from "./errors.js";
+import { LevelDbKeyValueBytesStore } from "./leveldb-bytes-store.js";
+import type { LevelDbHandle } from "./leveldb-bytes-store.js";
+import {
+  CHECKPOINT_END,
+  CHECKPOINT_PREFIX,
+  LAYOUT_KEY,
+  LAYOUT_VERSION,
+  checkpointKey,
+  prefixed,
+  storeKeySpace,
+} from "./leveldb-key-layout.js";
+import type { StoreKeySpace } from "./leveldb-key-layout.js";
+import { taskStateDirectory } from "./state-directory.js";
+import { checkStoreName } from "./store-name.js";
+import type { ChangelogRecord, StoreWrites, TaskStorage } from "./task-storage.js";
+
+/** LevelDB tuning, per task database (an instance opens one per task it owns). */
+export interface LevelDbTuning {
+  /** Block cache, bytes (LevelDB default 8 MiB). */
+  cacheSize?: number;
+  /** Memtable size before a flush to a table file, bytes (default 4 MiB). */
+  writeBufferSize?: number;
+  blockSize?: number;
+  maxOpenFiles?: number;
+  /** Snappy compression of table blocks (default true). */
+  compression?: boolean;
+}
+
+export interface LevelDbTaskStorageOptions {
+  stateDir: string;
+  applicationId: string;
+  taskId: string;
+  leveldb?: LevelDbTuning;
+}
+
+const offsetSerde = Serdes.long();
+
+function levelErrorCode(error: unknown): string | undefined {
+  const { code, cause } = error as { code?: unknown; cause?: { code?: unknown } };
+  if (cause !== undefined && typeof cause.code === "string" && code === "LEVEL_DATABASE_NOT_OPEN") return cause.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
+  readonly taskId: string;
+  readonly directory: string;
+  readonly db: ClassicLevel<Buffer, Buffer>;
+  #open = true;
+  readonly #stores = new Map<string, LevelDbKeyValueBytesStore>();
+  readonly #keySpaces = new Map<string, StoreKeySpace>();
+
+  private constructor(taskId: string, directory: string, db: ClassicLevel<Buffer, Buffer>) {
+    this.taskId = taskId;
+    this.directory = directory;
+    this.db = db;
+  }
+
+  /** Opens the task's database, creating the directory if needed. */
+  static async open(options: LevelDbTaskStorageOptions): Promise<LevelDbTaskStorage> {
+    const directory = taskStateDirectory(options.stateDir, options.applicationId, options.taskId);
+    const db = new ClassicLevel<Buffer, Buffer>(directory, {
+      ...options.leveldb,
+      keyEncoding: "buffer",
+      valueEncoding: "buffer",
+      createIfMissing: true,
+      errorIfExists: false,
+    });
+    try {
+      await db.open();
+    } catch (error) {
+      const code = levelErrorCode(error);
+      if (code === "LEVEL_LOCKED") throw new StateDirectoryLockedError(directory, { cause: error });
+      throw new StateStoreError(
+        `Cannot open the state of task ${options.taskId} in ${directory}` +
+          (code === "LEVEL_CORRUPTION" ? " (corrupted: wipe the directory and let the task restore from its changelogs)" : ""),
+        directory,
+        { cause: error },
+      );
+    }
+    const storage = new LevelDbTaskStorage(options.taskId, directory, db);
+    await storage.#checkLayout();
+    return storage;
+  }
+
+  /**
+   * The checkpoint of a task's state without keeping it open, or undefined when the
+   * task has no state directory. Throws StateDirectoryLockedError if another instance has it open.
+   */
+  static async peekCheckpoint(options: LevelDbTaskStorageOptions): Promise<Checkpoint | undefined> {
+    const directory = taskStateDirectory(options.stateDir, options.applicationId, options.taskId);
+    try {
+      await stat(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw new StateStoreError(`Cannot read the state directory ${directory}`, directory, { cause: error });
+    }
+    const storage = await LevelDbTaskStorage.open(options);
+    try {
+      return await storage.readCheckpoint();
+    } finally {
+      await storage.close();
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  store(name: string): LevelDbKeyValueBytesStore {
+    this.#checkOpen();
+    let store = this.#stores.get(name);
+    if (store === undefined) {
+      store = new LevelDbKeyValueBytesStore(name, this, this.#keySpace(name));
+      this.#stores.set(name, store);
+    }
+    return store;
+  }
+
+  async readCheckpoint(): Promise<Checkpoint> {
+    this.#checkOpen();
+    const checkpoint = new Map<string, number>();
+    const iterator = this.db.iterator({ gte: CHECKPOINT_PREFIX, lt: CHECKPOINT_END });
+    try {
+      for (const [key, value] of (await iterator.all()) as [Buffer, Buffer][]) {
+        const partition = key.toString("utf8", CHECKPOINT_PREFIX.length);
+        try {
+          parseChangelogPartition(partition);
+          checkpoint.set(partition, offsetSerde.deserialize(value));
+        } catch (error) {
+          throw new StateStoreError(
+            `The checkpoint of task ${this.taskId} in ${this.directory} is corrupted (entry ${JSON.stringify(partition)}); ` +
+              "wipe the task's state and restore it from the changelogs",
+            this.directory,
+            { cause: error },
+          );
+        }
+      }
+    } catch (error) {
+      if (error instanceof StateStoreError) throw error;
+      throw this.#failure("read the checkpoint of", error);
+    } finally {
+      await iterator.close();
+    }
+    return checkpoint;
+  }
+
+  async commit(writes: ReadonlyMap<string, StoreWrites>, checkpoint?: Checkpoint): Promise<void> {
+    this.#checkOpen();
+    if (checkpoint !== undefined) validateCheckpoint(checkpoint);
+    const batch = this.db.batch();
+    try {
+      for (const [name, entries] of writes) {
+        const { prefix } = this.#keySpace(name);
+        for (const [key, value] of entries) {
+          if (value === null) batch.del(prefixed(prefix, key));
+          else batch.put(prefixed(prefix, key), value);
+        }
+      }
+      if (checkpoint !== undefined) {
+        for (const [partition, offset] of checkpoint) batch.put(checkpointKey(partition), offsetSerde.serialize(offset));
+      }
+    } catch (error) {
+      await batch.close();
+      throw error;
+    }
+    await this.#write(batch, "commit to");
+  }
+
+  async restore(
+    store: string,
+    records: Iterable<ChangelogRecord>,
+    changelogPartition: string,
+    nextOffset: number,
+  ): Promise<void> {
+    this.#checkOpen();
+    validateCheckpoint(new Map([[changelogPartition, nextOffset]]));
+    const { prefix } = this.#keySpace(store);
+    const batch = this.db.batch();
+    try {
+      for (const record of records) {
+        if (record.value === null) batch.del(prefixed(prefix, record.key));
+        else batch.put(prefixed(prefix, record.key), record.value);
+      }
+      batch.put(checkpointKey(changelogPartition), offsetSerde.serialize(nextOffset));
+    } catch (error) {
+      await batch.close();
+      throw error;
+    }
+    await this.#write(batch, "restore into");
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      await this.db.close();
+    } catch (error) {
+      throw new StateStoreError(`Cannot close the state of task ${this.taskId} in ${this.directory}`, this.directory, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Closes the database and deletes the task's directory: for state that cannot be
+   * trusted (a checkpoint outside the changelog's offsets) or that the instance gives up.
+   * Open the task again to start from empty state.
+   */
+  async wipe(): Promise<void> {
+    await this.close();
+    try {
+      await rm(this.directory, { recursive: true, force: true });
+    } catch (error) {
+      throw new StateStoreError(`Cannot delete the state directory ${this.directory}`, this.directory, { cause: error });
+    }
+  }
+
+  async #checkLayout(): Promise<void> {
+    let layout: Buffer | undefined;
+    try {
+      layout = this.db.getSync(LAYOUT_KEY);
+      if (layout === undefined) await this.db.put(LAYOUT_KEY, Buffer.from(LAYOUT_VERSION, "latin1"));
+    } catch (error) {
+      await this.close();
+      throw this.#failure("initialise", error);
+    }
+    if (layout !== undefined && layout.toString("latin1") !== LAYOUT_VERSION) {
+      await this.close();
+      throw new StateStoreError(
+        `The state in ${this.directory} has layout version ${layout.toString("latin1")}, this Eddy reads version ${LAYOUT_VERSION}; ` +
+          "wipe the directory to restore the state from the changelogs",
+        this.directory,
+      );
+    }
+  }
+
+  #keySpace(name: string): StoreKeySpace {
+    let keySpace = this.#keySpaces.get(name);
+    if (keySpace === undefined) {
+      checkStoreName(name);
+      keySpace = storeKeySpace(name);
+      this.#keySpaces.set(name, keySpace);
+    }
+    return keySpace;
+  }
+
+  async #write(batch: ReturnType<ClassicLevel<Buffer, Buffer>["batch"]>, action: string): Promise<void> {
+    if (batch.length === 0) {
+      await batch.close();
+      return;
+    }
+    try {
+      await batch.write();
+    } catch (error) {
+      throw this.#failure(action, error);
+    }
+  }
+
+  #checkOpen(): void {
+    if (!this.#open) throw new StoreClosedError(this.taskId, "task");
+  }
+
+  #failure(action: string, error: unknown): Error {
+    if (!this.#open) return new StoreClosedError(this.taskId, "task");
+    return new StateStoreError(
+      `Cannot ${action} the state of task ${this.taskId} in ${this.directory}: ${error instanceof Error ? error.message : String(error)}`,
+      this.directory,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+// One store seen through its task's overlay: the writes of the open Kafka transaction
+// sit in memory, over the committed base store. Reads see the pending writes first
+// (a pending delete hides the base value); scans merge both in key order.
+import { compareBytes, isEmptyRange, keyBounds } from "./bytes-order.js";
+import { StateCommitInProgressError, StoreClosedError } from "./errors.js";
+import type { BytesRange, KeyValueBytesStore } from "./key-value-store.js";
+import { OrderedBytesMap } from "./ordered-bytes-map.js";
+
+/** What the store needs from its TaskOverlay. */
+export interface OverlayState {
+  readonly isCommitting: boolean;
+  readonly isOpen: boolean;
+}
+
+export class OverlayBytesStore implements KeyValueBytesStore {
+  readonly name: string;
+  readonly base: KeyValueBytesStore;
+  readonly #overlay: OverlayState;
+  // A Buffer is a pending put, null a pending delete.
+  readonly #pending = new OrderedBytesMap<Buffer | null>();
+  // Bumped when the pending writes move to the base or are dropped: running iterators restart.
+  #generation = 0;
+
+  constructor(base: KeyValueBytesStore, overlay: OverlayState) {
+    this.name = base.name;
+    this.base = base;
+    this.#overlay = overlay;
+  }
+
+  /** Number of keys with a pending write (puts and deletes). */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** The pending writes in key order, for the commit batch; the overlay must not change while this runs. */
+  pendingWrites(): IterableIterator<[Buffer, Buffer | null]> {
+    return this.#pending.entries();
+  }
+
+  /** Forgets the pending writes (after a commit, or to discard them). */
+  clearPending(): void {
+    this.#pending.clear();
+    this.#generation += 1;
+  }
+
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    this.#checkOpen();
+    const pending = this.#pending.get(key);
+    if (pending !== undefined) return pending ?? undefined;
+    return this.base.get(key);
+  }
+
+  async put(key: Buffer, value: Buffer): Promise<void> {
+    this.#checkWritable();
+    this.#pending.set(key, value);
+  }
+
+  async delete(key: Buffer): Promise<void> {
+    this.#checkWritable();
+    this.#pending.set(key, null);
+  }
+
+  async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {
+    this.#checkWritable();
+    const entries = Array.isArray(batch) ? (batch as [Buffer, Buffer | null][]) : [...batch];
+    for (const [key, value] of entries) this.#pending.set(key, value);
+  }
+
+  /**
+   * Merges the base store's entries with the pending writes, in key order. Weakly
+   * consistent like every store iterator, and it survives a commit or discard while it
+   * runs: it then resumes after the last key it returned, on the new committed state.
+   */
+  async *iterate(range: BytesRange): AsyncIterableIterator<[Buffer, Buffer]> {
+    this.#checkOpen();
+    if (isEmptyRange(keyBounds(range))) return;
+    const reverse = range.reverse === true;
+    const direction = reverse ? -1 : 1;
+    const pending = this.#pending;
+    let last: Buffer | undefined;
+    while (true) {
+      const resumed: BytesRange =
+        last === undefined ? range : reverse ? { ...range, lt: last } : { ...range, gt: last };
+      const generation = this.#generation;
+      const base = this.base.iterate(resumed);
+      const writes = pending.scan(keyBounds(resumed), reverse);
+      try {
+        let baseNext = await base.next();
+        let writeNext = writes.next();
+        while (baseNext.done !== true || writeNext.done !== true) {
+          if (this.#generation !== generation) break;
+          const order =
+            baseNext.done === true ? 1 : writeNext.done === true ? -1 : compareBytes(baseNext.value[0], writeNext.value[0]) * direction;
+          if (order < 0) {
+            const [key, value] = baseNext.value as [Buffer, Buffer];
+            // Look the key up again rather than trusting the pending scan's chunk: a
+            // write made since that chunk was read still hides or replaces the base value.
+            const current = pending.size === 0 ? undefined : pending.get(key);
+            if (current !== null) {
+              last = key;
+              yield [key, current ?? value];
+            }
+            baseNext = await base.next();
+            continue;
+          }
+          const [key, value] = writeNext.value as [Buffer, Buffer | null];
+          // The lookup above may already have returned this key from a newer write.
+          if (value !== null && (last === undefined || compareBytes(key, last) * direction > 0)) {
+            last = key;
+            yield [key, value];
+          }
+          writeNext = writes.next();
+          if (order === 0) baseNext = await base.next();
+        }
+      } finally {
+        await base.return?.();
+      }
+      if (this.#generation === generation) return;
+      this.#checkOpen();
+    }
+  }
+
+  /**
+   * The base count corrected by the pending writes: one base lookup per pending key,
+   * and the overlay holds one commit interval's writes, so this stays cheap.
+   */
+  async approximateNumEntries(): Promise<number> {
+    this.#checkOpen();
+    let count = await this.base.approximateNumEntries();
+    for (const [key, value] of [...this.#pending.entries()]) {
+      const inBase = (await this.base.get(key)) !== undefined;
+      if (value === null && inBase) count -= 1;
+      else if (value !== null && !inBase) count += 1;
+    }
+    return count;
+  }
+
+  #checkOpen(): void {
+    if (!this.#overlay.isOpen) throw new StoreClosedError(this.name);
+  }
+
+  #checkWritable(): void {
+    this.#checkOpen();
+    if (this.#overlay.isCommitting) throw new StateCommitInProgressError(this.name);
+  }
+}

@@ -1,0 +1,83 @@
+// The per-task transactional overlay ("state is committed after Kafka is", DESIGN.md).
+// While a Kafka transaction is open, every write to the task's stores lands here;
+// reads see it first. When the transaction commits, commit() writes all stores'
+// pending writes and the new changelog checkpoint to the task storage in ONE atomic
+// batch; when it aborts (or the task is fenced), discard() drops them. Interactive
+// queries read the task storage directly, so they only ever see committed state.
+//
+// The runtime drives it:
+//   const overlay = new TaskOverlay(storage);
+//   const store = new TypedKeyValueStore(overlay.store("visit-counts"), Serdes.string(), Serdes.long());
+//   ... process records, writing through `store` ...
+//   await producer.commitTransaction();
+//   await overlay.commit(new Map([[changelogPartition(topic, p), nextOffset]]));
+import type { Checkpoint } from "./checkpoint.js";
+import { StateCommitInProgressError, StoreClosedError } from "./errors.js";
+import type { OverlayState } from "./overlay-bytes-store.js";
+import { OverlayBytesStore } from "./overlay-bytes-store.js";
+import type { StoreWrites, TaskStorage } from "./task-storage.js";
+
+export class TaskOverlay implements OverlayState {
+  readonly storage: TaskStorage;
+  readonly #stores = new Map<string, OverlayBytesStore>();
+  #committing = false;
+
+  constructor(storage: TaskStorage) {
+    this.storage = storage;
+  }
+
+  get isOpen(): boolean {
+    return this.storage.isOpen;
+  }
+
+  get isCommitting(): boolean {
+    return this.#committing;
+  }
+
+  /** Keys with a pending write, over all stores. */
+  get pendingCount(): number {
+    let count = 0;
+    for (const store of this.#stores.values()) count += store.pendingCount;
+    return count;
+  }
+
+  /** The store `name` as the task's processors see it: committed state plus this transaction's writes. */
+  store(name: string): OverlayBytesStore {
+    let store = this.#stores.get(name);
+    if (store === undefined) {
+      store = new OverlayBytesStore(this.storage.store(name), this);
+      this.#stores.set(name, store);
+    }
+    return store;
+  }
+
+  /**
+   * Writes every store's pending writes and merges `checkpoint` into the task's
+   * checkpoint, in one atomic batch, then empties the overlay. Call it only after the
+   * Kafka transaction that carried the same changes to the changelogs has committed.
+   * If the write fails, the overlay keeps its writes (the state on disk is then
+   * behind its changelogs: retry, or close the task and restore from the checkpoint).
+   */
+  async commit(checkpoint?: Checkpoint): Promise<void> {
+    if (!this.storage.isOpen) throw new StoreClosedError(this.storage.taskId, "task");
+    if (this.#committing) throw new StateCommitInProgressError([...this.#stores.keys()].join(", "));
+    const writes = new Map<string, StoreWrites>();
+    for (const [name, store] of this.#stores) {
+      if (store.pendingCount > 0) writes.set(name, store.pendingWrites());
+    }
+    if (writes.size === 0 && (checkpoint === undefined || checkpoint.size === 0)) return;
+    this.#committing = true;
+    try {
+      await this.storage.commit(writes, checkpoint);
+      for (const store of this.#stores.values()) store.clearPending();
+    } finally {
+      this.#committing = false;
+    }
+  }
+
+  /** Drops every pending write: the transaction aborted, or the task lost its partitions. */
+  discard(): void {
+    if (this.#committing) throw new StateCommitInProgressError([...this.#stores.keys()].join(", "));
+    for (const store of this.#stores.values()) store.clearPending();
+  }
+}

@@ -1,0 +1,42 @@
+// The committed state of one task: its stores (ordered bytes) and its checkpoint, with
+// one atomic commit for both. LevelDbTaskStorage keeps it in one LevelDB per task
+// directory; InMemoryTaskStorage keeps it in memory (TopologyTestDriver, in-memory
+// stores). The runtime writes through a TaskOverlay, never to the stores directly,
+// when it needs "state is committed after Kafka is".
+import type { Checkpoint } from "./checkpoint.js";
+import type { KeyValueBytesStore } from "./key-value-store.js";
+
+/** One record read from a changelog topic: a null value is a tombstone (delete). */
+export interface ChangelogRecord {
+  key: Buffer;
+  value: Buffer | null;
+}
+
+/** A batch of puts (Buffer) and deletes (null) for one store. */
+export type StoreWrites = Iterable<[Buffer, Buffer | null]>;
+
+export interface TaskStorage {
+  readonly taskId: string;
+  readonly isOpen: boolean;
+  /**
+   * The committed bytes store named `name`, created on first use. Writes to it are
+   * applied at once (no overlay): for restore-free uses and tests. Interactive
+   * queries read these stores, so they only see committed state.
+   */
+  store(name: string): KeyValueBytesStore;
+  /** The checkpoint as last committed. */
+  readCheckpoint(): Promise<Checkpoint>;
+  /**
+   * Applies every store's writes and merges `checkpoint` into the stored checkpoint,
+   * all or nothing. Within one store's writes, a later write to a key wins.
+   */
+  commit(writes: ReadonlyMap<string, StoreWrites>, checkpoint?: Checkpoint): Promise<void>;
+  /**
+   * The restore path: applies changelog records to one store and sets the checkpoint
+   * of their changelog partition to `nextOffset` (the offset after the last record),
+   * all or nothing.
+   */
+  restore(store: string, records: Iterable<ChangelogRecord>, changelogPartition: string, nextOffset: number): Promise<void>;
+  /** Closes the stores; the state stays where it is (in memory, it is dropped). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,202 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { changelogPartition } from "../../src/stores/checkpoint.js";
+import {
+  InvalidCheckpointError,
+  InvalidStoreNameError,
+  StateDirectoryLockedError,
+  StateStoreError,
+  StoreClosedError,
+} from "../../src/stores/errors.js";
+import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
+import type { LevelDbTaskStorageOptions } from "../../src/stores/leveldb-task-storage.js";
+import { listTaskDirectories } from "../../src/stores/state-directory.js";
+import { withTempStateDir } from "./temp-state-dir.js";
+
+const b = (text: string): Buffer => Buffer.from(text, "utf8");
+
+async function entries(storage: LevelDbTaskStorage, store: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const [key, value] of storage.store(store).iterate({})) out.push(`${key}=${value}`);
+  return out;
+}
+
+describe("LevelDbTaskStorage", () => {
+  let dir: Awaited<ReturnType<typeof withTempStateDir>>;
+  let options: LevelDbTaskStorageOptions;
+  const opened: LevelDbTaskStorage[] = [];
+
+  const open = async (): Promise<LevelDbTaskStorage> => {
+    const storage = await LevelDbTaskStorage.open(options);
+    opened.push(storage);
+    return storage;
+  };
+
+  beforeEach(async () => {
+    dir = await withTempStateDir();
+    options = { stateDir: dir.stateDir, applicationId: "bank", taskId: "0_2" };
+  });
+
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) await storage.close();
+    await dir.remove();
+  });
+
+  it("lives in <stateDir>/<applicationId>/<taskId>/, as Kafka Streams lays out task state", async () => {
+    const storage = await open();
+    expect(storage.directory).toBe(join(dir.stateDir, "bank", "0_2"));
+    expect((await stat(join(storage.directory, "LOCK"))).isFile()).toBe(true);
+    expect(await listTaskDirectories(dir.stateDir, "bank")).toEqual(["0_2"]);
+    expect(await listTaskDirectories(dir.stateDir, "other-app")).toEqual([]);
+  });
+
+  it("commits the writes of several stores and the checkpoint in one batch", async () => {
+    const storage = await open();
+    await storage.store("balances").put(b("old"), b("gone"));
+    await storage.commit(
+      new Map([
+        ["balances", [[b("acct-1"), b("100")], [b("old"), null]] as [Buffer, Buffer | null][]],
+        ["events", [[b("e1"), b("deposited")]] as [Buffer, Buffer | null][]],
+      ]),
+      new Map([
+        [changelogPartition("bank-balances-changelog", 2), 41],
+        [changelogPartition("bank-events-changelog", 2), 7],
+      ]),
+    );
+    expect(await entries(storage, "balances")).toEqual(["acct-1=100"]);
+    expect(await entries(storage, "events")).toEqual(["e1=deposited"]);
+    expect(await storage.readCheckpoint()).toEqual(
+      new Map([
+        ["bank-balances-changelog:2", 41],
+        ["bank-events-changelog:2", 7],
+      ]),
+    );
+    // A later checkpoint merges: partitions it does not name keep their offsets.
+    await storage.commit(new Map(), new Map([["bank-balances-changelog:2", 45]]));
+    expect(await storage.readCheckpoint()).toEqual(
+      new Map([
+        ["bank-balances-changelog:2", 45],
+        ["bank-events-changelog:2", 7],
+      ]),
+    );
+  });
+
+  it("writes nothing, not even the checkpoint, when building the batch fails half-way", async () => {
+    const storage = await open();
+    function* failing(): Generator<[Buffer, Buffer | null]> {
+      yield [b("k1"), b("v1")];
+      throw new Error("serializer failed");
+    }
+    await expect(
+      storage.commit(
+        new Map([
+          ["a", [[b("k0"), b("v0")]] as [Buffer, Buffer | null][]],
+          ["b", failing()],
+        ]),
+        new Map([["app-a-changelog:0", 10]]),
+      ),
+    ).rejects.toThrow("serializer failed");
+    await expect(
+      storage.commit(new Map([["a", [[b("k0"), b("v0")]] as [Buffer, Buffer | null][]]]), new Map([["app-a-changelog:0", -1]])),
+    ).rejects.toBeInstanceOf(InvalidCheckpointError);
+    await expect(storage.commit(new Map([["bad/name", []]]))).rejects.toBeInstanceOf(InvalidStoreNameError);
+    expect(await entries(storage, "a")).toEqual([]);
+    expect(await entries(storage, "b")).toEqual([]);
+    expect(await storage.readCheckpoint()).toEqual(new Map());
+  });
+
+  it("keeps data and checkpoint across close and reopen", async () => {
+    const first = await open();
+    await first.commit(new Map([["counts", [[b("k"), b("3")]] as [Buffer, Buffer][]]]), new Map([["app-counts-changelog:0", 3]]));
+    await first.close();
+    await expect(first.readCheckpoint()).rejects.toBeInstanceOf(StoreClosedError);
+    const second = await open();
+    expect(await entries(second, "counts")).toEqual(["k=3"]);
+    expect(await second.readCheckpoint()).toEqual(new Map([["app-counts-changelog:0", 3]]));
+    await second.close();
+    expect(await LevelDbTaskStorage.peekCheckpoint(options)).toEqual(new Map([["app-counts-changelog:0", 3]]));
+    expect(await LevelDbTaskStorage.peekCheckpoint({ ...options, taskId: "9_9" })).toBeUndefined();
+  });
+
+  it("restores changelog records and advances the checkpoint in the same batch", async () => {
+    const storage = await open();
+    await storage.store("counts").put(b("deleted-later"), b("1"));
+    await storage.restore(
+      "counts",
+      [
+        { key: b("a"), value: b("1") },
+        { key: b("a"), value: b("2") },
+        { key: b("deleted-later"), value: null },
+        { key: b("b"), value: b("9") },
+      ],
+      "app-counts-changelog:1",
+      1234,
+    );
+    expect(await entries(storage, "counts")).toEqual(["a=2", "b=9"]);
+    expect(await storage.readCheckpoint()).toEqual(new Map([["app-counts-changelog:1", 1234]]));
+    await expect(storage.restore("counts", [], "not a partition", 1)).rejects.toBeInstanceOf(InvalidCheckpointError);
+  });
+
+  it("wipes the task's state", async () => {
+    const storage = await open();
+    await storage.commit(new Map([["s", [[b("k"), b("v")]] as [Buffer, Buffer][]]]), new Map([["app-s-changelog:0", 1]]));
+    await storage.wipe();
+    expect(storage.isOpen).toBe(false);
+    await expect(readdir(storage.directory)).rejects.toMatchObject({ code: "ENOENT" });
+    const fresh = await open();
+    expect(await entries(fresh, "s")).toEqual([]);
+    expect(await fresh.readCheckpoint()).toEqual(new Map());
+  });
+
+  it("refuses a second open of the same task in this process", async () => {
+    await open();
+    const error = await LevelDbTaskStorage.open(options).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(StateDirectoryLockedError);
+    expect((error as StateDirectoryLockedError).code).toBe("EDDY_ERR_STATE_DIR_LOCKED");
+    expect((error as Error).message).toContain(join("bank", "0_2"));
+  });
+
+  it("refuses to open a task that another process holds", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(import.meta.dirname, "fixtures", "hold-task-state.ts"), dir.stateDir, "bank", "0_2"],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    try {
+      const [chunk] = (await once(child.stdout, "data")) as [Buffer];
+      expect(chunk.toString()).toBe("open\n");
+      await expect(LevelDbTaskStorage.open(options)).rejects.toBeInstanceOf(StateDirectoryLockedError);
+    } finally {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, "exit");
+    }
+    // Once the other process has closed it, the task opens here.
+    const storage = await open();
+    expect(storage.isOpen).toBe(true);
+  });
+
+  it("refuses state written with another layout version", async () => {
+    const storage = await open();
+    await storage.db.put(Buffer.from("\x00layout", "latin1"), Buffer.from("99"));
+    await storage.close();
+    await expect(LevelDbTaskStorage.open(options)).rejects.toThrow(/layout version 99/);
+    await expect(LevelDbTaskStorage.open(options)).rejects.toBeInstanceOf(StateStoreError);
+  });
+
+  it("refuses task ids and application ids that are not safe directory names", async () => {
+    await expect(LevelDbTaskStorage.open({ ...options, taskId: "../escape" })).rejects.toBeInstanceOf(StateStoreError);
+    await expect(LevelDbTaskStorage.open({ ...options, applicationId: ".." })).rejects.toBeInstanceOf(StateStoreError);
+  });
+
+  it("reports a corrupted checkpoint entry instead of returning a wrong offset", async () => {
+    const storage = await open();
+    await storage.db.put(Buffer.from("\x00checkpoint\x00app-s-changelog:0", "latin1"), Buffer.from([1, 2, 3]));
+    await expect(storage.readCheckpoint()).rejects.toThrow(/checkpoint of task 0_2 .* is corrupted/);
+  });
+});

@@ -1,0 +1,227 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StateCommitInProgressError, StoreClosedError } from "../../src/stores/errors.js";
+import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
+import type { KeyValue, KeyValueStore } from "../../src/stores/key-value-store.js";
+import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
+import { TaskOverlay } from "../../src/stores/task-overlay.js";
+import type { TaskStorage } from "../../src/stores/task-storage.js";
+import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
+import { Serdes } from "../../src/topology/serdes.js";
+import { keyValueStoreContract } from "./key-value-store-contract.js";
+import { withTempStateDir } from "./temp-state-dir.js";
+
+const b = (text: string): Buffer => Buffer.from(text, "utf8");
+
+/**
+ * Plays the runtime: commits the overlay after every third write, so that the data
+ * under test is spread over committed state and pending writes, and commits happen
+ * while iterators are open.
+ */
+class CommittingStore implements KeyValueStore<Buffer, Buffer> {
+  readonly name: string;
+  #writes = 0;
+
+  constructor(
+    private readonly store: KeyValueStore<Buffer, Buffer>,
+    private readonly overlay: TaskOverlay,
+  ) {
+    this.name = store.name;
+  }
+
+  async #wrote(): Promise<void> {
+    this.#writes += 1;
+    if (this.#writes % 3 === 0) await this.overlay.commit(new Map([["app-contract-changelog:0", this.#writes]]));
+  }
+
+  get = (key: Buffer): Promise<Buffer | undefined> => this.store.get(key);
+  range = (from?: Buffer, to?: Buffer): AsyncIterableIterator<KeyValue<Buffer, Buffer>> => this.store.range(from, to);
+  reverseRange = (from?: Buffer, to?: Buffer): AsyncIterableIterator<KeyValue<Buffer, Buffer>> =>
+    this.store.reverseRange(from, to);
+  prefixScan = (prefix: Buffer): AsyncIterableIterator<KeyValue<Buffer, Buffer>> => this.store.prefixScan(prefix);
+  all = (): AsyncIterableIterator<KeyValue<Buffer, Buffer>> => this.store.all();
+  approximateNumEntries = (): Promise<number> => this.store.approximateNumEntries();
+
+  async put(key: Buffer, value: Buffer): Promise<void> {
+    await this.store.put(key, value);
+    await this.#wrote();
+  }
+
+  async putIfAbsent(key: Buffer, value: Buffer): Promise<Buffer | undefined> {
+    const existing = await this.store.putIfAbsent(key, value);
+    await this.#wrote();
+    return existing;
+  }
+
+  async putAll(entries: Iterable<KeyValue<Buffer, Buffer>>): Promise<void> {
+    await this.store.putAll(entries);
+    await this.#wrote();
+  }
+
+  async delete(key: Buffer): Promise<Buffer | undefined> {
+    const previous = await this.store.delete(key);
+    await this.#wrote();
+    return previous;
+  }
+}
+
+keyValueStoreContract(
+  "TaskOverlay over InMemoryTaskStorage, never committed",
+  async () => {
+    const storage = new InMemoryTaskStorage("0_0");
+    const bytes = new TaskOverlay(storage).store("contract");
+    return { store: new TypedKeyValueStore(bytes, Serdes.bytes(), Serdes.bytes()), bytes, close: () => storage.close() };
+  },
+  { bytesLevel: true },
+);
+
+keyValueStoreContract(
+  "TaskOverlay over InMemoryTaskStorage, committing every third write",
+  async () => {
+    const storage = new InMemoryTaskStorage("0_0");
+    const overlay = new TaskOverlay(storage);
+    const typed = new TypedKeyValueStore(overlay.store("contract"), Serdes.bytes(), Serdes.bytes());
+    return { store: new CommittingStore(typed, overlay), close: () => storage.close() };
+  },
+  { bytesLevel: false },
+);
+
+keyValueStoreContract(
+  "TaskOverlay over LevelDbTaskStorage, committing every third write",
+  async () => {
+    const dir = await withTempStateDir();
+    const storage = await LevelDbTaskStorage.open({ stateDir: dir.stateDir, applicationId: "app", taskId: "0_0" });
+    const overlay = new TaskOverlay(storage);
+    const typed = new TypedKeyValueStore(overlay.store("contract"), Serdes.bytes(), Serdes.bytes());
+    return {
+      store: new CommittingStore(typed, overlay),
+      close: async () => {
+        await storage.close();
+        await dir.remove();
+      },
+    };
+  },
+  { bytesLevel: false },
+);
+
+async function entries(iterator: AsyncIterable<[Buffer, Buffer]>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const [key, value] of iterator) out.push(`${key}=${value}`);
+  return out;
+}
+
+describe.each([
+  ["InMemoryTaskStorage", false],
+  ["LevelDbTaskStorage", true],
+] as const)("TaskOverlay over %s", (_label, onDisk) => {
+  let storage: TaskStorage;
+  let overlay: TaskOverlay;
+  let removeDir: (() => Promise<void>) | undefined;
+
+  beforeEach(async () => {
+    if (onDisk) {
+      const dir = await withTempStateDir();
+      storage = await LevelDbTaskStorage.open({ stateDir: dir.stateDir, applicationId: "app", taskId: "2_1" });
+      removeDir = dir.remove;
+    } else {
+      storage = new InMemoryTaskStorage("2_1");
+    }
+    overlay = new TaskOverlay(storage);
+    await storage.commit(
+      new Map([
+        [
+          "balances",
+          [
+            [b("a"), b("1")],
+            [b("b"), b("2")],
+            [b("c"), b("3")],
+          ] as [Buffer, Buffer][],
+        ],
+      ]),
+    );
+  });
+
+  afterEach(async () => {
+    await storage.close();
+    await removeDir?.();
+  });
+
+  it("answers reads from pending writes first, pending deletes included, without touching committed state", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("b"), b("20"));
+    await store.delete(b("c"));
+    await store.put(b("d"), b("4"));
+    expect((await store.get(b("b")))?.toString()).toBe("20");
+    expect(await store.get(b("c"))).toBeUndefined();
+    expect((await store.get(b("a")))?.toString()).toBe("1");
+    expect(await entries(store.iterate({}))).toEqual(["a=1", "b=20", "d=4"]);
+    expect(await entries(store.iterate({ reverse: true }))).toEqual(["d=4", "b=20", "a=1"]);
+    expect(await entries(store.iterate({ gt: b("a"), lte: b("c") }))).toEqual(["b=20"]);
+    expect(await store.approximateNumEntries()).toBe(3);
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
+    expect(overlay.pendingCount).toBe(3);
+  });
+
+  it("commits every store's writes and the checkpoint together, then empties", async () => {
+    await overlay.store("balances").put(b("a"), b("10"));
+    await overlay.store("balances").delete(b("b"));
+    await overlay.store("events").put(b("e1"), b("x"));
+    await overlay.commit(new Map([["app-balances-changelog:1", 17]]));
+    expect(overlay.pendingCount).toBe(0);
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=10", "c=3"]);
+    expect(await entries(storage.store("events").iterate({}))).toEqual(["e1=x"]);
+    expect(await storage.readCheckpoint()).toEqual(new Map([["app-balances-changelog:1", 17]]));
+    expect(await entries(overlay.store("balances").iterate({}))).toEqual(["a=10", "c=3"]);
+  });
+
+  it("keeps its writes when the commit fails, so it can be retried", async () => {
+    await overlay.store("balances").put(b("a"), b("10"));
+    await expect(overlay.commit(new Map([["app-balances-changelog:1", 1.5]]))).rejects.toThrow(/Invalid checkpoint offset/);
+    expect(overlay.pendingCount).toBe(1);
+    expect((await storage.store("balances").get(b("a")))?.toString()).toBe("1");
+    await overlay.commit(new Map([["app-balances-changelog:1", 2]]));
+    expect((await storage.store("balances").get(b("a")))?.toString()).toBe("10");
+  });
+
+  it("discards pending writes on abort", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("a"), b("lost"));
+    await store.delete(b("b"));
+    overlay.discard();
+    expect(overlay.pendingCount).toBe(0);
+    expect(await entries(store.iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
+    await overlay.commit();
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
+  });
+
+  it("refuses writes while a commit is in flight", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("x"), b("1"));
+    const commit = overlay.commit();
+    // Both checks run before the commit can settle (no await in between).
+    const refused = store.put(b("y"), b("2"));
+    expect(() => overlay.discard()).toThrow(StateCommitInProgressError);
+    await expect(refused).rejects.toBeInstanceOf(StateCommitInProgressError);
+    await commit;
+    await store.put(b("y"), b("2"));
+    expect(overlay.pendingCount).toBe(1);
+  });
+
+  it("keeps an open iterator going across a commit, without repeating or losing keys", async () => {
+    const store = overlay.store("balances");
+    for (let i = 0; i < 150; i += 1) await store.put(b(`k${String(i).padStart(3, "0")}`), b(`${i}`));
+    const seen: string[] = [];
+    for await (const [key] of store.iterate({})) {
+      seen.push(key.toString());
+      if (seen.length % 40 === 0) await overlay.commit();
+    }
+    expect(seen).toEqual(["a", "b", "c", ...Array.from({ length: 150 }, (_, i) => `k${String(i).padStart(3, "0")}`)]);
+  });
+
+  it("closes with its storage", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("x"), b("1"));
+    await storage.close();
+    await expect(store.get(b("x"))).rejects.toBeInstanceOf(StoreClosedError);
+    await expect(overlay.commit()).rejects.toBeInstanceOf(StoreClosedError);
+  });
+});

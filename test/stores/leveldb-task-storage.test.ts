@@ -14,6 +14,7 @@ import {
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import type { LevelDbTaskStorageOptions } from "../../src/stores/leveldb-task-storage.js";
 import { listTaskDirectories } from "../../src/stores/state-directory.js";
+import type { StoreWrites } from "../../src/stores/task-storage.js";
 import { withTempStateDir } from "./temp-state-dir.js";
 
 const b = (text: string): Buffer => Buffer.from(text, "utf8");
@@ -92,8 +93,8 @@ describe("LevelDbTaskStorage", () => {
     }
     await expect(
       storage.commit(
-        new Map([
-          ["a", [[b("k0"), b("v0")]] as [Buffer, Buffer | null][]],
+        new Map<string, StoreWrites>([
+          ["a", [[b("k0"), b("v0")]]],
           ["b", failing()],
         ]),
         new Map([["app-a-changelog:0", 10]]),

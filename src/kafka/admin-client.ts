@@ -1,0 +1,107 @@
+// Admin requests the runtime needs: partition counts of topics, creating internal
+// topics, their configs, and a group's committed offsets. Every call retries broker
+// outages with backoff (kafkajs' admin does not retry OffsetFetch or Metadata itself).
+// kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
+import kafkajs from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
+import type { Logger } from "pino";
+import { retryWithBackoff } from "./backoff.js";
+import type { TopicPartition } from "./types.js";
+import { topicPartitionKey } from "./types.js";
+
+export interface NewTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export class KafkaAdmin {
+  private readonly admin: Admin;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly logger: Logger,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  private retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retryWithBackoff(fn, { what, logger: this.logger, signal: this.signal });
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.retry("connecting the admin client", () => this.admin.connect());
+    this.connected = true;
+  }
+
+  async close(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.admin.disconnect();
+  }
+
+  /** Partition counts of the topics that exist; missing topics are absent from the map. */
+  async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    const existing = new Set(await this.retry("listing topics", () => this.admin.listTopics()));
+    const present = topics.filter((t) => existing.has(t));
+    const counts = new Map<string, number>();
+    if (present.length === 0) return counts;
+    const metadata = await this.retry("reading topic metadata", () => this.admin.fetchTopicMetadata({ topics: present }));
+    for (const topic of metadata.topics) counts.set(topic.name, topic.partitions.length);
+    return counts;
+  }
+
+  /** Creates the topics; a topic created concurrently by another instance is not an error. */
+  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+    if (topics.length === 0) return;
+    await this.retry("creating topics", () =>
+      this.admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+        })),
+      }),
+    );
+  }
+
+  /** The value of one config for each topic, as the broker reports it (defaults included). */
+  async topicConfig(topics: readonly string[], name: string): Promise<Map<string, string | undefined>> {
+    const result = new Map<string, string | undefined>();
+    if (topics.length === 0) return result;
+    const response = await this.retry("describing topic configs", () =>
+      this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((topic) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [name] })),
+      }),
+    );
+    for (const resource of response.resources) {
+      const entry = resource.configEntries.find((e) => e.configName === name);
+      result.set(resource.resourceName, entry?.configValue);
+    }
+    return result;
+  }
+
+  /** The group's committed offsets (next offset to read); partitions without one are absent. */
+  async committedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const wanted = new Set(partitions.map(topicPartitionKey));
+    const result = new Map<string, number>();
+    if (topics.length === 0) return result;
+    const response = await this.retry("reading committed offsets", () => this.admin.fetchOffsets({ groupId, topics }));
+    for (const { topic, partitions: ps } of response) {
+      for (const { partition, offset } of ps) {
+        const key = topicPartitionKey({ topic, partition });
+        const n = Number(offset);
+        if (wanted.has(key) && n >= 0) result.set(key, n);
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,62 @@
+// The one place a kafkajs `Kafka` client is made: connection settings, retries with
+// backoff for broker outages, and kafkajs' own log lines routed into pino.
+// kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
+import kafkajs from "kafkajs";
+import type { Kafka } from "kafkajs";
+import type { LogEntry, SASLOptions } from "kafkajs";
+import type { Logger } from "pino";
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  ssl?: boolean;
+  sasl?: { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string };
+  logger: Logger;
+  /** Backoff for requests to an unavailable broker; kafkajs retries with exponential backoff and jitter. */
+  retry?: { initialRetryTimeMs?: number; maxRetryTimeMs?: number; retries?: number };
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  return new kafkajs.Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    ssl: options.ssl === true ? true : undefined,
+    sasl: options.sasl as SASLOptions | undefined,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    retry: {
+      initialRetryTime: options.retry?.initialRetryTimeMs ?? 100,
+      maxRetryTime: options.retry?.maxRetryTimeMs ?? 10_000,
+      retries: options.retry?.retries ?? 8,
+    },
+    logLevel: kafkajs.logLevel.INFO,
+    logCreator: pinoLogCreator(options.logger),
+  });
+}
+
+/**
+ * kafkajs logs at ERROR for conditions its callers handle (a retried produce, a group
+ * rebalance), so its levels are shifted down one step: what it calls an error is a
+ * warning for an Eddy operator; its info lines (joins, connections) are debug.
+ */
+function pinoLogCreator(logger: Logger) {
+  const kafkaLogger = logger.child({ component: "kafkajs" });
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      const { message, timestamp: _timestamp, logger: _source, ...extra } = log;
+      const fields = { namespace, ...extra };
+      switch (level) {
+        case kafkajs.logLevel.ERROR:
+        case kafkajs.logLevel.WARN:
+          kafkaLogger.warn(fields, message);
+          break;
+        case kafkajs.logLevel.INFO:
+          kafkaLogger.debug(fields, message);
+          break;
+        default:
+          kafkaLogger.trace(fields, message);
+      }
+    };
+}

@@ -1,0 +1,80 @@
+// How the runtime should react to an error that came out of kafkajs. kafkajs wraps
+// protocol errors (KafkaJSProtocolError with a `type` such as INVALID_PRODUCER_EPOCH)
+// in retry wrappers (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError) whose
+// `cause` chain leads back to the protocol error, so classification walks that chain.
+import { EddyError } from "../errors/eddy-error.js";
+
+/**
+ * A producer lost its transactional id to a newer one (another instance took the task)
+ * or its transaction was aborted under it (timeout). Kafka Streams calls this
+ * TaskMigrated: the task's uncommitted work must be dropped, never retried.
+ */
+const FENCING_TYPES = new Set([
+  "INVALID_PRODUCER_EPOCH",
+  "PRODUCER_FENCED",
+  "INVALID_TXN_STATE",
+  "INVALID_PRODUCER_ID_MAPPING",
+  "UNKNOWN_PRODUCER_ID",
+  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+]);
+
+/** The group moved on (rebalance); offsets of this member can no longer be committed. */
+const REBALANCE_TYPES = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "NOT_COORDINATOR_FOR_GROUP"]);
+
+export type KafkaErrorKind = "fenced" | "rebalance" | "retriable" | "fatal";
+
+interface ErrorLike {
+  name?: unknown;
+  type?: unknown;
+  retriable?: unknown;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+function chain(error: unknown): ErrorLike[] {
+  const seen: ErrorLike[] = [];
+  let current: unknown = error;
+  while (current !== null && typeof current === "object" && !seen.includes(current as ErrorLike) && seen.length < 10) {
+    const e = current as ErrorLike;
+    seen.push(e);
+    current = e.cause ?? e.originalError;
+  }
+  return seen;
+}
+
+/** The protocol error type (e.g. "INVALID_PRODUCER_EPOCH") somewhere in the error's causes, if any. */
+export function kafkaErrorType(error: unknown): string | undefined {
+  for (const e of chain(error)) if (typeof e.type === "string") return e.type;
+  return undefined;
+}
+
+export function classifyKafkaError(error: unknown): KafkaErrorKind {
+  const links = chain(error);
+  if (links.some((e) => typeof e.type === "string" && FENCING_TYPES.has(e.type))) return "fenced";
+  if (links.some((e) => typeof e.type === "string" && REBALANCE_TYPES.has(e.type))) return "rebalance";
+  if (error instanceof EddyError) return "fatal";
+  const root = links[links.length - 1];
+  // kafkajs marks connection errors, timeouts and retriable protocol errors retriable;
+  // "retries exceeded" wraps them after backoff ran out, and a later attempt may succeed.
+  if (links.some((e) => e.name === "KafkaJSNumberOfRetriesExceeded")) return "retriable";
+  if (root && root.retriable === true) return "retriable";
+  if (links.some((e) => typeof e.name === "string" && /Connection|Timeout|BrokerNotFound|NoBrokerAvailable/.test(e.name))) {
+    return "retriable";
+  }
+  return "fatal";
+}
+
+/** A changelog or source offset the broker no longer has (deleted, compacted, topic recreated). */
+export function isOffsetOutOfRange(error: unknown): boolean {
+  return chain(error).some((e) => e.name === "KafkaJSOffsetOutOfRange" || e.type === "OFFSET_OUT_OF_RANGE");
+}
+
+/** An internal topic exists with the wrong shape (partition count, cleanup policy) or could not be created. */
+export class InternalTopicError extends EddyError {
+  readonly topic: string;
+
+  constructor(topic: string, message: string) {
+    super("EDDY_ERR_INTERNAL_TOPIC", message);
+    this.topic = topic;
+  }
+}

@@ -1,0 +1,326 @@
+// The application's consumer: a kafkajs consumer in the application's group, with
+// Eddy's partition assigner, autoCommit off, read_committed, and the rebalance hooks
+// the runtime needs. What kafkajs 2.2.4 offers and what this module adds:
+//   - A custom PartitionAssigner (name, version, protocol({topics}), assign({members,
+//     topics})) carries each member's user data to the leader and the leader's user
+//     data back in every MemberAssignment. kafkajs decodes the member's own assignment
+//     but drops its user data (GROUP_JOIN only reports topic partitions), so the
+//     assigner factory, which receives the consumer's Cluster, wraps the group
+//     coordinator's SyncGroup call of this consumer to keep the raw assignment.
+//   - There is no onPartitionsRevoked: the group announces a rebalance only through a
+//     failing heartbeat. The runtime hears it twice: inside the batch handler (its own
+//     heartbeat call fails, and it can commit before kafkajs rejoins, since kafkajs
+//     waits for running handlers), and through the REBALANCING event otherwise.
+//   - GROUP_JOIN is emitted synchronously after SyncGroup and before the first fetch of
+//     the new generation, so pause() and seek() called from onAssigned take effect
+//     before any record of the new assignment is fetched.
+// kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
+import kafkajs from "kafkajs";
+import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
+import type { ConsumedRecord, KafkaHeaders, TopicPartition, TopicPartitionOffset } from "./types.js";
+
+export const EDDY_ASSIGNOR_NAME = "eddy-streams";
+const ASSIGNOR_VERSION = 1;
+const WRAPPED = Symbol("eddy:syncGroupWrapped");
+
+export interface GroupMemberSubscription {
+  memberId: string;
+  topics: string[];
+  userData: Buffer;
+}
+
+export interface MemberAssignmentPlan {
+  memberId: string;
+  partitions: TopicPartition[];
+  userData: Buffer;
+}
+
+export interface AssignContext {
+  /** Partition count of a topic from the leader's fresh metadata, or undefined if it does not exist. */
+  partitionCount(topic: string): number | undefined;
+}
+
+export interface ReceivedAssignment {
+  memberId: string;
+  generationId: number | undefined;
+  isLeader: boolean;
+  partitions: TopicPartition[];
+  /** The leader's user data for this member; undefined if it could not be captured. */
+  userData: Buffer | undefined;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  records: ConsumedRecord[];
+  highWatermark: number;
+  /** Marks the records up to `offset` consumed: the next fetch of this partition starts after it. */
+  resolve(offset: number): void;
+  /** True when a seek is pending for the partition: the remaining records must not be processed. */
+  isStale(): boolean;
+}
+
+export interface GroupConsumerHandlers {
+  /** User data for JoinGroup, built anew at every (re)join. */
+  subscriptionUserData(): Buffer;
+  /** Runs on the leader only. Every member must get an entry, even one without partitions. */
+  assign(members: GroupMemberSubscription[], context: AssignContext): Promise<MemberAssignmentPlan[]>;
+  /** Synchronous on purpose: runs before kafkajs fetches anything for the new generation. */
+  onAssigned(assignment: ReceivedAssignment): void;
+  /** The group is rebalancing: what this member holds is about to be revoked. Awaited when heard inside a batch. */
+  onRebalance(): Promise<void>;
+  /** A heartbeat succeeded: the group is stable at this generation and this member still owns its partitions. */
+  onHeartbeat(generationId: number): void;
+  /** Must not throw for processing errors; a throw is treated as fatal for the consumer. */
+  onBatch(batch: ConsumedBatch): Promise<void>;
+  onCrash(error: Error, willRestart: boolean): void;
+}
+
+export interface GroupConsumerOptions {
+  groupId: string;
+  topics: string[];
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  maxWaitTimeMs: number;
+  maxBytes?: number;
+  maxBytesPerPartition?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+interface SyncGroupBroker {
+  syncGroup(request: { generationId?: number }): Promise<{ memberAssignment: Buffer }>;
+  [WRAPPED]?: boolean;
+}
+
+export class GroupConsumer {
+  private readonly consumer: Consumer;
+  private cluster: Cluster | undefined;
+  private lastAssignmentBytes: Buffer | undefined;
+  private generationId: number | undefined;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: GroupConsumerOptions,
+    private readonly handlers: GroupConsumerHandlers,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      partitionAssigners: [this.assigner],
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+      // Broker outages: kafkajs restarts a crashed consumer after a backoff when the cause is retriable.
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      const { memberId, isLeader, memberAssignment } = event.payload;
+      const partitions: TopicPartition[] = [];
+      for (const [topic, ps] of Object.entries(memberAssignment)) for (const partition of ps) partitions.push({ topic, partition });
+      const userData = this.takeAssignmentUserData(memberAssignment);
+      this.handlers.onAssigned({ memberId, generationId: this.generationId, isLeader, partitions, userData });
+    });
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      void this.handlers.onRebalance();
+    });
+    this.consumer.on(this.consumer.events.HEARTBEAT, (event) => {
+      this.generationId = event.payload.groupGenerationId;
+      this.handlers.onHeartbeat(event.payload.groupGenerationId);
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.handlers.onCrash(event.payload.error, event.payload.restart);
+    });
+  }
+
+  /** The partition assigner factory: kafkajs calls it once, with this consumer's cluster. */
+  private readonly assigner: PartitionAssigner = ({ cluster }) => {
+    this.cluster = cluster;
+    this.captureSyncGroup(cluster);
+    const assigner: Assigner = {
+      name: EDDY_ASSIGNOR_NAME,
+      version: ASSIGNOR_VERSION,
+      protocol: ({ topics }) => ({
+        name: EDDY_ASSIGNOR_NAME,
+        metadata: kafkajs.AssignerProtocol.MemberMetadata.encode({
+          version: ASSIGNOR_VERSION,
+          topics,
+          userData: this.handlers.subscriptionUserData(),
+        }),
+      }),
+      assign: async ({ members }) => this.assign(members),
+    };
+    return assigner;
+  };
+
+  private async assign(members: GroupMember[]): Promise<Array<{ memberId: string; memberAssignment: Buffer }>> {
+    const subscriptions = members.map((m) => {
+      const decoded = kafkajs.AssignerProtocol.MemberMetadata.decode(m.memberMetadata);
+      return { memberId: m.memberId, topics: decoded?.topics ?? [], userData: decoded?.userData ?? Buffer.alloc(0) };
+    });
+    const cluster = this.cluster;
+    const context: AssignContext = {
+      partitionCount: (topic) => {
+        try {
+          const partitions = cluster?.findTopicPartitionMetadata(topic) ?? [];
+          return partitions.length > 0 ? partitions.length : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+    };
+    const plans = await this.handlers.assign(subscriptions, context);
+    return plans.map((plan) => {
+      const assignment: Record<string, number[]> = {};
+      for (const { topic, partition } of plan.partitions) (assignment[topic] ??= []).push(partition);
+      return {
+        memberId: plan.memberId,
+        memberAssignment: kafkajs.AssignerProtocol.MemberAssignment.encode({
+          version: ASSIGNOR_VERSION,
+          assignment,
+          userData: plan.userData,
+        }),
+      };
+    });
+  }
+
+  /**
+   * Keeps the raw SyncGroup answer of this consumer's group coordinator. kafkajs looks
+   * the coordinator up on every join through the cluster it gave the assigner, so
+   * wrapping that lookup sees every coordinator broker this consumer talks to.
+   */
+  private captureSyncGroup(cluster: Cluster): void {
+    const findGroupCoordinator = cluster.findGroupCoordinator.bind(cluster);
+    cluster.findGroupCoordinator = async (group) => {
+      const broker = (await findGroupCoordinator(group)) as unknown as SyncGroupBroker;
+      if (group.groupId === this.options.groupId && !broker[WRAPPED]) {
+        const syncGroup = broker.syncGroup.bind(broker);
+        broker.syncGroup = async (request) => {
+          const response = await syncGroup(request);
+          this.lastAssignmentBytes = response.memberAssignment;
+          this.generationId = request.generationId;
+          return response;
+        };
+        broker[WRAPPED] = true;
+      }
+      return broker as unknown as Awaited<ReturnType<Cluster["findGroupCoordinator"]>>;
+    };
+  }
+
+  /** The captured user data, if the captured assignment is the one kafkajs just reported. */
+  private takeAssignmentUserData(reported: Record<string, number[]>): Buffer | undefined {
+    const bytes = this.lastAssignmentBytes;
+    this.lastAssignmentBytes = undefined;
+    if (!bytes || bytes.length === 0) return undefined;
+    const decoded = kafkajs.AssignerProtocol.MemberAssignment.decode(bytes);
+    if (!decoded) return undefined;
+    const same = (a: Record<string, number[]>, b: Record<string, number[]>): boolean => {
+      const norm = (x: Record<string, number[]>) =>
+        JSON.stringify(
+          Object.entries(x)
+            .filter(([, ps]) => ps.length > 0)
+            .map(([t, ps]) => [t, [...ps].sort((p, q) => p - q)])
+            .sort(),
+        );
+      return norm(a) === norm(b);
+    };
+    return same(decoded.assignment, reported) ? decoded.userData : undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const records: ConsumedRecord[] = new Array<ConsumedRecord>(batch.messages.length);
+    for (let i = 0; i < batch.messages.length; i += 1) {
+      const m = batch.messages[i]!;
+      records[i] = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: Number(m.offset),
+        timestamp: Number(m.timestamp),
+        key: m.key ?? null,
+        value: m.value ?? null,
+        headers: (m.headers ?? {}) as KafkaHeaders,
+      };
+    }
+    try {
+      await this.handlers.onBatch({
+        topic: batch.topic,
+        partition: batch.partition,
+        records,
+        highWatermark: Number(batch.highWatermark),
+        resolve: (offset) => payload.resolveOffset(String(offset)),
+        isStale: () => payload.isStale() || !payload.isRunning(),
+      });
+    } catch (error) {
+      // kafkajs would retry a throwing handler as if the broker had failed, and then
+      // restart the consumer; a processing failure is not that. Stop this partition
+      // and report it; the runtime decides what happens to the application.
+      this.consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+      this.handlers.onCrash(error instanceof Error ? error : new Error(String(error)), false);
+      return;
+    }
+    try {
+      await payload.heartbeat();
+    } catch (error) {
+      // The group is rebalancing: commit what this member holds while kafkajs still
+      // waits for this handler, then let the error through so that kafkajs rejoins.
+      await this.handlers.onRebalance();
+      throw error;
+    }
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.consumer.pause(groupTopicPartitions(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.consumer.resume(groupTopicPartitions(partitions));
+  }
+
+  /** The next fetch of the partition starts at `offset`. */
+  seek(position: TopicPartitionOffset): void {
+    this.consumer.seek({ topic: position.topic, partition: position.partition, offset: String(position.offset) });
+  }
+
+  /** At-least-once commits; checked by the coordinator against this member's generation. */
+  async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(
+      offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+    );
+  }
+
+  /** Stops fetching, waits for running handlers, and leaves the group (LeaveGroup), so the others rebalance at once. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+}
+
+function groupTopicPartitions(partitions: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    const list = byTopic.get(topic) ?? [];
+    list.push(partition);
+    byTopic.set(topic, list);
+  }
+  return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
+}

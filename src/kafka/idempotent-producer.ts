@@ -1,0 +1,41 @@
+// The at-least-once producer: one per instance, idempotent (the broker drops retried
+// duplicates of a batch), acks=all. Offsets are committed only after the records a
+// task produced before them are acknowledged.
+import type { Kafka, Producer } from "kafkajs";
+import type { ProducedOffsets, ProducedRecord } from "./types.js";
+import { explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
+
+export class IdempotentProducer {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // An idempotent producer retries until it succeeds or hits a non-retriable error:
+      // giving up early would leave the task unsure what reached the broker.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+      createPartitioner: explicitPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
+    if (records.length === 0) return [];
+    const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(records) });
+    return toProducedOffsets(metadata, records);
+  }
+
+  async close(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+}

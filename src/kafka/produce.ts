@@ -1,0 +1,67 @@
+// Shared by both producers: records in the runtime's shape to kafkajs messages, and
+// kafkajs' per-partition answers back to the offsets the records got.
+import type { ICustomPartitioner, IHeaders, Message, RecordMetadata, TopicMessages } from "kafkajs";
+import type { KafkaHeaders, ProducedOffsets, ProducedRecord } from "./types.js";
+import { topicPartitionKey } from "./types.js";
+
+/**
+ * Every record carries its partition, computed by the runtime with the Java-compatible
+ * murmur2 partitioner over the key's serialized bytes; kafkajs must not re-partition.
+ */
+export const explicitPartitioner: ICustomPartitioner = () => ({ message }) => {
+  if (message.partition === undefined) throw new Error("Eddy sends every record with an explicit partition");
+  return message.partition;
+};
+
+export function toKafkajsTopicMessages(records: readonly ProducedRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const record of records) {
+    let messages = byTopic.get(record.topic);
+    if (!messages) {
+      messages = [];
+      byTopic.set(record.topic, messages);
+    }
+    messages.push({
+      key: record.key,
+      value: record.value,
+      partition: record.partition,
+      headers: toKafkajsHeaders(record.headers),
+      timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+    });
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** kafkajs sends all records of one partition in one batch, so they got consecutive offsets from baseOffset. */
+export function toProducedOffsets(metadata: readonly RecordMetadata[], records: readonly ProducedRecord[]): ProducedOffsets[] {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    const key = topicPartitionKey(record);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const result: ProducedOffsets[] = [];
+  for (const m of metadata) {
+    if (m.baseOffset === undefined) continue;
+    const count = counts.get(topicPartitionKey({ topic: m.topicName, partition: m.partition })) ?? 1;
+    const baseOffset = Number(m.baseOffset);
+    result.push({ topic: m.topicName, partition: m.partition, baseOffset, lastOffset: baseOffset + count - 1 });
+  }
+  return result;
+}
+
+/**
+ * kafkajs 2.2.4 throws while sizing a record whose header value is null
+ * (Buffer.byteLength(null)), although Kafka allows null header values: send them as
+ * empty values, the closest it can write.
+ */
+function toKafkajsHeaders(headers: KafkaHeaders | undefined): IHeaders | undefined {
+  if (headers === undefined) return undefined;
+  const out: IHeaders = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) out[key] = value.map((v) => v ?? EMPTY);
+    else out[key] = value ?? EMPTY;
+  }
+  return out;
+}
+
+const EMPTY = Buffer.alloc(0);

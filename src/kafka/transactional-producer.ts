@@ -1,0 +1,104 @@
+// One transactional producer per active task (exactly-once). Its transactional id,
+// `<applicationId>-<taskId>`, is what fences zombies: kafkajs has no KIP-447 (no group
+// metadata in TxnOffsetCommit), so the only guard against an old owner of a task still
+// committing is that the new owner's InitProducerId bumps the epoch of the same
+// transactional id, after which the old owner's requests fail with INVALID_PRODUCER_EPOCH.
+import type { Kafka, Producer, Transaction } from "kafkajs";
+import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
+import { explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
+
+export interface TransactionalProducerOptions {
+  transactionalId: string;
+  transactionTimeoutMs: number;
+}
+
+export class TransactionalProducer {
+  private readonly producer: Producer;
+  private transaction: Transaction | undefined;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    readonly options: TransactionalProducerOptions,
+  ) {
+    this.producer = kafka.producer({
+      transactionalId: options.transactionalId,
+      transactionTimeout: options.transactionTimeoutMs,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // An idempotent producer retries until it succeeds or hits a non-retriable error:
+      // giving up early would leave the task unsure what reached the broker.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+      createPartitioner: explicitPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /**
+   * Connects and registers the transactional id with the coordinator (InitProducerId).
+   * From then on, any older producer with this id is fenced and its open transaction
+   * aborted; only after this may the new owner read committed offsets and restore.
+   */
+  async init(): Promise<void> {
+    if (!this.connected) {
+      await this.producer.connect();
+      this.connected = true;
+    }
+    // kafkajs runs InitProducerId on the first transaction() and begins it; an empty
+    // transaction costs nothing on the broker until a partition is added to it.
+    this.transaction ??= await this.producer.transaction();
+  }
+
+  get inTransaction(): boolean {
+    return this.transaction?.isActive() ?? false;
+  }
+
+  private async current(): Promise<Transaction> {
+    if (!this.transaction || !this.transaction.isActive()) this.transaction = await this.producer.transaction();
+    return this.transaction;
+  }
+
+  async send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
+    if (records.length === 0) return [];
+    const txn = await this.current();
+    const metadata = await txn.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(records) });
+    return toProducedOffsets(metadata, records);
+  }
+
+  /** Adds the consumed offsets (next offset to read) to the transaction, for the group. */
+  async sendOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const txn = await this.current();
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const { topic, partition, offset } of offsets) {
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partition, offset: String(offset) });
+      byTopic.set(topic, list);
+    }
+    await txn.sendOffsets({
+      consumerGroupId: groupId,
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    });
+  }
+
+  async commit(): Promise<void> {
+    const txn = this.transaction;
+    this.transaction = undefined;
+    if (txn?.isActive()) await txn.commit();
+  }
+
+  async abort(): Promise<void> {
+    const txn = this.transaction;
+    this.transaction = undefined;
+    if (txn?.isActive()) await txn.abort();
+  }
+
+  /** Disconnects without ending an open transaction: the coordinator aborts it when a new owner initializes, or on timeout. */
+  async close(): Promise<void> {
+    this.transaction = undefined;
+    if (this.connected) {
+      this.connected = false;
+      await this.producer.disconnect();
+    }
+  }
+}

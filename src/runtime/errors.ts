@@ -1,0 +1,76 @@
+// Errors of the runtime layer, one class per code. Messages name the thing (topic,
+// task, store, offset) and say what to do.
+import { EddyError } from "../errors/eddy-error.js";
+
+/** A source topic of the topology does not exist on the cluster. */
+export class MissingSourceTopicError extends EddyError {
+  readonly topics: readonly string[];
+
+  constructor(topics: readonly string[]) {
+    super(
+      "EDDY_ERR_MISSING_SOURCE_TOPIC",
+      `Source topic(s) ${topics.map((t) => `"${t}"`).join(", ")} do not exist; create them before starting the application.`,
+    );
+    this.topics = topics;
+  }
+}
+
+/** Topics that must be co-partitioned (one sub-topology's sources, a join's inputs) have different partition counts. */
+export class CopartitioningError extends EddyError {
+  readonly partitionCounts: ReadonlyMap<string, number>;
+
+  constructor(message: string, partitionCounts: ReadonlyMap<string, number>) {
+    super("EDDY_ERR_COPARTITIONING", message);
+    this.partitionCounts = partitionCounts;
+  }
+}
+
+/** A KafkaStreams method was called in a state that does not allow it. */
+export class IllegalStateError extends EddyError {
+  constructor(message: string) {
+    super("EDDY_ERR_ILLEGAL_STATE", message);
+  }
+}
+
+/** User code (a processor, a punctuator, a serde) threw while a task processed a record. */
+export class TaskProcessingError extends EddyError {
+  readonly taskId: string;
+  readonly topic: string | undefined;
+  readonly partition: number | undefined;
+  readonly offset: number | undefined;
+
+  constructor(
+    taskId: string,
+    where: { topic?: string; partition?: number; offset?: number },
+    cause: unknown,
+  ) {
+    const at =
+      where.topic === undefined ? "in a punctuation" : `at ${where.topic}-${where.partition ?? "?"}@${where.offset ?? "?"}`;
+    super(
+      "EDDY_ERR_TASK_PROCESSING",
+      `Task ${taskId} failed ${at}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.taskId = taskId;
+    this.topic = where.topic;
+    this.partition = where.partition;
+    this.offset = where.offset;
+  }
+}
+
+/** The group leader could not assign tasks (missing topics, co-partitioning); every member stops with this. */
+export class AssignmentError extends EddyError {
+  constructor(message: string) {
+    super("EDDY_ERR_ASSIGNMENT", message);
+  }
+}
+
+/** A store was asked for that the topology does not have, or that is not queryable here. */
+export class StoreNotQueryableError extends EddyError {
+  readonly store: string;
+
+  constructor(store: string, message: string) {
+    super("EDDY_ERR_STORE_NOT_QUERYABLE", message);
+    this.store = store;
+  }
+}

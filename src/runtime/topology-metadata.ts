@@ -1,0 +1,278 @@
+// The topology, resolved against the cluster: physical topic names, the partition
+// count (= task count) of every sub-topology, repartition topics sized like their
+// upstream, co-partitioning checked against real partition counts, and the mapping
+// between tasks, their input partitions and their changelog partitions. Pure: the
+// partition counts of the user topics come in, the answers go out.
+import type { InternalTopicSpec } from "../kafka/internal-topics.js";
+import { CHANGELOG_CONFIGS, DEAD_LETTER_CONFIGS, REPARTITION_CONFIGS } from "../kafka/internal-topics.js";
+import type { TopicPartition } from "../kafka/types.js";
+import { topicPartitionKey } from "../kafka/types.js";
+import type { StoreDefinition, TopologyData } from "../topology/topology.js";
+import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
+import { CopartitioningError, MissingSourceTopicError } from "./errors.js";
+import { parseTaskId, taskId } from "./task-id.js";
+import type { TaskId } from "./task-id.js";
+
+export interface SubtopologyMetadata {
+  readonly id: number;
+  /** Physical names of every topic a task reads (user topics and repartition topics). */
+  readonly sourceTopics: readonly string[];
+  readonly repartitionSourceTopics: readonly string[];
+  /** Number of tasks: the partition count shared by all source topics. */
+  readonly partitions: number;
+  readonly stores: readonly StoreDefinition[];
+  /** store name -> changelog topic, for stores with logging. */
+  readonly changelogTopics: ReadonlyMap<string, string>;
+}
+
+export interface ChangelogPartition {
+  readonly store: string;
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** The user topics the topology reads; their partition counts are the input of resolve(). */
+export function userSourceTopicsOf(topology: TopologyData): string[] {
+  const topics = new Set<string>();
+  for (const node of topology.nodes.values()) {
+    if (node.kind === "source" && !node.internal) for (const t of node.topics) topics.add(t);
+  }
+  return [...topics].sort();
+}
+
+export class TopologyMetadata {
+  readonly subtopologies: readonly SubtopologyMetadata[];
+  readonly deadLetterTopic: string;
+  readonly #repartitionCounts: ReadonlyMap<string, number>;
+  readonly #taskByPartition = new Map<string, TaskId>();
+
+  private constructor(
+    subtopologies: SubtopologyMetadata[],
+    repartitionCounts: Map<string, number>,
+    deadLetterTopic: string,
+  ) {
+    this.subtopologies = subtopologies;
+    this.#repartitionCounts = repartitionCounts;
+    this.deadLetterTopic = deadLetterTopic;
+    for (const sub of subtopologies) {
+      for (const topic of sub.sourceTopics) {
+        for (let p = 0; p < sub.partitions; p += 1) this.#taskByPartition.set(topicPartitionKey({ topic, partition: p }), taskId(sub.id, p));
+      }
+    }
+  }
+
+  /**
+   * Resolves the topology against the partition counts of its user source topics.
+   * Throws MissingSourceTopicError if one is absent, CopartitioningError if topics that
+   * must line up do not.
+   */
+  static resolve(
+    topology: TopologyData,
+    applicationId: string,
+    userTopicCounts: ReadonlyMap<string, number>,
+    deadLetterTopic: string,
+  ): TopologyMetadata {
+    const missing = userSourceTopicsOf(topology).filter((t) => !userTopicCounts.has(t));
+    if (missing.length > 0) throw new MissingSourceTopicError(missing);
+    const repartitionCounts = resolveRepartitionCounts(topology, userTopicCounts);
+    const countOf = (topic: string, internal: boolean): number | undefined =>
+      internal ? repartitionCounts.get(topic) : userTopicCounts.get(topic);
+
+    const subtopologies: SubtopologyMetadata[] = topology.subtopologies.map((sub) => {
+      const counts = new Map<string, number>();
+      const sources: string[] = [];
+      const repartitionSources: string[] = [];
+      for (const node of topology.nodes.values()) {
+        if (node.kind !== "source" || node.subtopology !== sub.id) continue;
+        for (const topic of node.topics) {
+          const physical = physicalTopicName(applicationId, topic, node.internal);
+          sources.push(physical);
+          if (node.internal) repartitionSources.push(physical);
+          const count = countOf(topic, node.internal);
+          if (count !== undefined) counts.set(physical, count);
+        }
+      }
+      const distinct = new Set(counts.values());
+      if (distinct.size > 1) {
+        throw new CopartitioningError(
+          `The source topics of sub-topology ${sub.id} must have the same number of partitions (each task reads ` +
+            `one partition of each): ${describeCounts(counts)}. Repartition the inputs so their counts match.`,
+          counts,
+        );
+      }
+      const partitions = [...distinct][0] ?? 0;
+      const stores = sub.stores.map((name) => {
+        const store = topology.stores.get(name);
+        if (!store) throw new RangeError(`The topology has no store named "${name}"`);
+        return store;
+      });
+      const changelogTopics = new Map(
+        stores.filter((s) => s.logging).map((s) => [s.name, changelogTopicName(applicationId, s.name)] as const),
+      );
+      return { id: sub.id, sourceTopics: sources, repartitionSourceTopics: repartitionSources, partitions, stores, changelogTopics };
+    });
+    const physicalRepartitionCounts = new Map(
+      [...repartitionCounts].map(([name, count]) => [repartitionTopicName(applicationId, name), count]),
+    );
+    return new TopologyMetadata(subtopologies, physicalRepartitionCounts, deadLetterTopic);
+  }
+
+  subtopology(id: number): SubtopologyMetadata {
+    const sub = this.subtopologies.find((s) => s.id === id);
+    if (!sub) throw new RangeError(`No sub-topology ${id}`);
+    return sub;
+  }
+
+  tasks(): TaskId[] {
+    return this.subtopologies.flatMap((sub) => Array.from({ length: sub.partitions }, (_, p) => taskId(sub.id, p)));
+  }
+
+  /** Tasks with at least one store: those that restore, checkpoint and get standbys. */
+  statefulTasks(): Set<TaskId> {
+    return new Set(this.tasks().filter((t) => this.subtopology(parseTaskId(t).subtopology).stores.length > 0));
+  }
+
+  /** Tasks whose stores have changelogs (the only state a standby can follow). */
+  isLogged(task: TaskId): boolean {
+    return this.subtopology(parseTaskId(task).subtopology).changelogTopics.size > 0;
+  }
+
+  /** Every physical topic the application consumes. */
+  sourceTopics(): string[] {
+    return [...new Set(this.subtopologies.flatMap((s) => s.sourceTopics))].sort();
+  }
+
+  taskOf(partition: TopicPartition): TaskId | undefined {
+    return this.#taskByPartition.get(topicPartitionKey(partition));
+  }
+
+  /** The input partitions of a task: partition p of each source topic of its sub-topology. */
+  partitionsOf(task: TaskId): TopicPartition[] {
+    const { subtopology, partition } = parseTaskId(task);
+    return this.subtopology(subtopology).sourceTopics.map((topic) => ({ topic, partition }));
+  }
+
+  changelogPartitionsOf(task: TaskId): ChangelogPartition[] {
+    const { subtopology, partition } = parseTaskId(task);
+    return [...this.subtopology(subtopology).changelogTopics].map(([store, topic]) => ({ store, topic, partition }));
+  }
+
+  /** The sub-topology holding a store, or undefined if the topology has no such store. */
+  subtopologyOfStore(store: string): SubtopologyMetadata | undefined {
+    return this.subtopologies.find((s) => s.stores.some((d) => d.name === store));
+  }
+
+  /** Changelogs, repartition topics and the dead-letter topic, with their required shapes. */
+  internalTopics(deadLetterPartitions: number): InternalTopicSpec[] {
+    const specs: InternalTopicSpec[] = [];
+    for (const sub of this.subtopologies) {
+      for (const topic of sub.changelogTopics.values()) {
+        specs.push({ name: topic, kind: "changelog", partitions: sub.partitions, configs: CHANGELOG_CONFIGS });
+      }
+    }
+    for (const [topic, partitions] of this.#repartitionCounts) {
+      specs.push({ name: topic, kind: "repartition", partitions, configs: REPARTITION_CONFIGS });
+    }
+    specs.push({ name: this.deadLetterTopic, kind: "dead-letter", partitions: deadLetterPartitions, configs: DEAD_LETTER_CONFIGS });
+    return specs;
+  }
+
+  /** The partition count of a repartition topic (physical name), as resolved. */
+  repartitionPartitions(topic: string): number | undefined {
+    return this.#repartitionCounts.get(topic);
+  }
+}
+
+function describeCounts(counts: ReadonlyMap<string, number>): string {
+  return [...counts].map(([topic, n]) => `${topic} has ${n}`).join(", ");
+}
+
+/**
+ * Partition counts of the repartition topics (logical names), as Kafka Streams sizes
+ * them: an explicit count wins; a topic in a co-partition group takes the count of the
+ * group's user topics; otherwise it takes the largest count among the sources of the
+ * sub-topology that writes it (which may itself read repartition topics, hence the
+ * fixed point).
+ */
+function resolveRepartitionCounts(topology: TopologyData, userCounts: ReadonlyMap<string, number>): Map<string, number> {
+  const counts = new Map<string, number>();
+  const fixed = new Set<string>();
+  for (const topic of topology.repartitionTopics) {
+    if (topic.partitions !== undefined) {
+      counts.set(topic.name, topic.partitions);
+      fixed.add(topic.name);
+    }
+  }
+  for (const group of topology.copartitionGroups) {
+    const userTopics = group.topics.filter((t) => !group.repartitionTopics.includes(t));
+    const groupCounts = new Map(userTopics.map((t) => [t, userCounts.get(t) ?? 0] as const));
+    const distinct = new Set(groupCounts.values());
+    if (distinct.size > 1) {
+      throw new CopartitioningError(
+        `${group.requiredBy} joins topics that are not co-partitioned: ${describeCounts(groupCounts)}. ` +
+          `Both sides of a join must have the same number of partitions; repartition one side.`,
+        groupCounts,
+      );
+    }
+    const count = [...distinct][0];
+    if (count === undefined) continue;
+    for (const topic of group.repartitionTopics) {
+      if (!fixed.has(topic)) {
+        counts.set(topic, count);
+        fixed.add(topic);
+      }
+    }
+  }
+  const writerOf = new Map<string, number>();
+  for (const topic of topology.repartitionTopics) {
+    const sink = topology.nodes.get(topic.sinkNode);
+    if (sink) writerOf.set(topic.name, sink.subtopology);
+  }
+  const sourceCount = (subtopology: number): number | undefined => {
+    let max: number | undefined;
+    for (const node of topology.nodes.values()) {
+      if (node.kind !== "source" || node.subtopology !== subtopology) continue;
+      for (const topic of node.topics) {
+        const n = node.internal ? counts.get(topic) : userCounts.get(topic);
+        if (n === undefined) return undefined;
+        max = max === undefined ? n : Math.max(max, n);
+      }
+    }
+    return max;
+  };
+  for (let round = 0; round <= topology.repartitionTopics.length; round += 1) {
+    let changed = false;
+    for (const topic of topology.repartitionTopics) {
+      if (counts.has(topic.name)) continue;
+      const writer = writerOf.get(topic.name);
+      const n = writer === undefined ? undefined : sourceCount(writer);
+      if (n !== undefined) {
+        counts.set(topic.name, n);
+        changed = true;
+      }
+    }
+    // A co-partition group made only of repartition topics: all take the largest.
+    for (const group of topology.copartitionGroups) {
+      if (group.topics.some((t) => !group.repartitionTopics.includes(t))) continue;
+      const known = group.repartitionTopics.map((t) => counts.get(t)).filter((n): n is number => n !== undefined);
+      if (known.length < group.repartitionTopics.length) continue;
+      const max = Math.max(...known);
+      for (const t of group.repartitionTopics) {
+        if (!fixed.has(t) && counts.get(t) !== max) {
+          counts.set(t, max);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  const unresolved = topology.repartitionTopics.filter((t) => !counts.has(t.name)).map((t) => t.name);
+  if (unresolved.length > 0) {
+    throw new CopartitioningError(
+      `Cannot size repartition topic(s) ${unresolved.join(", ")}: their upstream has no source with a known partition count. ` +
+        `Give them a count with repartition({ partitions }).`,
+      new Map(),
+    );
+  }
+  return counts;
+}

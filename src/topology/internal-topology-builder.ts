@@ -1,0 +1,572 @@
+// The graph the DSL writes into, as Kafka Streams' InternalStreamsBuilder +
+// InternalTopologyBuilder: one index counter for every generated name, nodes in the
+// order they are added (which numbers the sub-topologies), stores and the processors
+// connected to them, repartition topics and co-partitioning requirements. build()
+// validates it all and freezes it into a Topology.
+import {
+  CopartitionError,
+  DuplicateNameError,
+  InvalidOperationError,
+  InvalidTopologyError,
+  MissingSerdeError,
+  StorePlacementError,
+  UnknownStoreError,
+} from "./errors.js";
+import type { TopologyError } from "./errors.js";
+import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
+import type { Serde } from "./serde.js";
+import { Topology } from "./topology.js";
+import type {
+  CopartitionGroup,
+  ProcessorNode,
+  RepartitionTopic,
+  SinkNode,
+  SourceNode,
+  StoreDefinition,
+  Subtopology,
+  TopologyNode,
+} from "./topology.js";
+
+// Serdes and suppliers are stored without their type parameters: the graph holds
+// nodes of every type, and the DSL classes are what keep the types straight.
+type AnySerde = Serde<unknown>;
+type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+
+interface PendingSource {
+  readonly kind: "source";
+  readonly name: string;
+  readonly topics: readonly string[];
+  readonly internal: boolean;
+  readonly keySerde: AnySerde | undefined;
+  readonly valueSerde: AnySerde | undefined;
+  readonly predecessors: readonly string[];
+}
+
+interface PendingProcessor {
+  readonly kind: "processor";
+  readonly name: string;
+  readonly operation: string;
+  readonly supplier: AnySupplier;
+  readonly predecessors: readonly string[];
+  readonly stores: string[];
+}
+
+interface PendingSink {
+  readonly kind: "sink";
+  readonly name: string;
+  readonly predecessors: readonly string[];
+  readonly topic: string | undefined;
+  readonly topicExtractor: TopicNameExtractor<unknown, unknown> | undefined;
+  readonly extractorDescription: string | undefined;
+  readonly internal: boolean;
+  readonly keySerde: AnySerde | undefined;
+  readonly valueSerde: AnySerde | undefined;
+  readonly partitioner: StreamPartitioner<unknown, unknown> | undefined;
+  /** What the user should pass, and to which call, when a serde is missing: "to()". */
+  readonly serdeHint: SerdeHint;
+}
+
+type PendingNode = PendingSource | PendingProcessor | PendingSink;
+
+interface PendingStore {
+  readonly name: string;
+  readonly keySerde: AnySerde | undefined;
+  readonly valueSerde: AnySerde | undefined;
+  readonly persistent: boolean;
+  readonly logging: boolean;
+  /** Added with StreamsBuilder.addStateStore (an unused one is a mistake); DSL stores may stay unmaterialized. */
+  readonly userAdded: boolean;
+  readonly serdeHint: SerdeHint;
+}
+
+export interface SourceSpec {
+  name: string;
+  topics: readonly string[];
+  internal?: boolean;
+  keySerde: Serde<unknown> | undefined;
+  valueSerde: Serde<unknown> | undefined;
+}
+
+export interface ProcessorSpec {
+  name: string;
+  operation: string;
+  supplier: AnySupplier;
+  parents: readonly string[];
+  stores?: readonly string[];
+}
+
+export interface SinkSpec {
+  name: string;
+  parents: readonly string[];
+  topic?: string;
+  topicExtractor?: TopicNameExtractor<unknown, unknown>;
+  extractorDescription?: string;
+  internal?: boolean;
+  keySerde: Serde<unknown> | undefined;
+  valueSerde: Serde<unknown> | undefined;
+  partitioner?: StreamPartitioner<unknown, unknown>;
+  serdeHint: SerdeHint;
+}
+
+export interface StoreSpec {
+  name: string;
+  keySerde: Serde<unknown> | undefined;
+  valueSerde: Serde<unknown> | undefined;
+  persistent?: boolean;
+  logging?: boolean;
+  userAdded?: boolean;
+  serdeHint: SerdeHint;
+}
+
+/**
+ * How to fix a missing serde, for the error message: one text for both parts ("{part}"
+ * stands for "key" or "value") or one per part.
+ */
+export type SerdeHint = string | { readonly key: string; readonly value: string };
+
+function hintFor(hint: SerdeHint, part: "key" | "value"): string {
+  return typeof hint === "string" ? hint.replaceAll("{part}", part) : hint[part];
+}
+
+const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/;
+const MAX_NAME_LENGTH = 249;
+
+/** Node, store and topic names end up in topic names, so Kafka's topic-name rules apply to all of them. */
+export function checkName(name: string, what: string): string {
+  if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH || !LEGAL_NAME.test(name) || name === "." || name === "..") {
+    throw new InvalidOperationError(
+      `${what} ${JSON.stringify(name)} is illegal: use 1 to ${MAX_NAME_LENGTH} characters among ASCII letters, digits, ".", "_" and "-"`,
+    );
+  }
+  return name;
+}
+
+class UnionFind {
+  readonly #parent = new Map<string, string>();
+
+  find(name: string): string {
+    let root = name;
+    for (let next = this.#parent.get(root); next !== undefined && next !== root; next = this.#parent.get(root)) root = next;
+    // Path compression keeps later finds flat.
+    let cursor = name;
+    while (cursor !== root) {
+      const next = this.#parent.get(cursor) ?? root;
+      this.#parent.set(cursor, root);
+      cursor = next;
+    }
+    return root;
+  }
+
+  union(a: string, b: string): void {
+    const rootA = this.find(a);
+    const rootB = this.find(b);
+    if (rootA !== rootB) this.#parent.set(rootB, rootA);
+  }
+}
+
+export class InternalTopologyBuilder {
+  #index = 0;
+  #built = false;
+  readonly #nodes = new Map<string, PendingNode>();
+  readonly #stores = new Map<string, PendingStore>();
+  readonly #topicReaders = new Map<string, string>();
+  readonly #repartitionTopics = new Map<string, { partitions: number | undefined; sink: string; source: string }>();
+  readonly #copartitionGroups: { requiredBy: string; sourceNodes: ReadonlySet<string> }[] = [];
+  readonly #buildHooks: (() => void)[] = [];
+
+  /** `<prefix><10-digit index>`, as Kafka Streams' newProcessorName. */
+  newProcessorName(prefix: string): string {
+    return `${prefix}${String(this.#index++).padStart(10, "0")}`;
+  }
+
+  /** `<prefix>STATE-STORE-<10-digit index>`, as Kafka Streams' newStoreName. */
+  newStoreName(prefix: string): string {
+    return `${prefix}STATE-STORE-${String(this.#index++).padStart(10, "0")}`;
+  }
+
+  /** Kafka Streams' NamedInternal.orElseGenerateWithPrefix: the user's name, or a generated one. */
+  nameOr(prefix: string, userName: string | undefined): string {
+    return userName === undefined ? this.newProcessorName(prefix) : checkName(userName, "Processor name");
+  }
+
+  /** Kafka Streams' NamedInternal.suffixWithOrElseGet: `<user name><suffix>`, or a generated name. */
+  suffixedOr(userName: string | undefined, suffix: string, prefix: string): string {
+    return userName === undefined ? this.newProcessorName(prefix) : checkName(`${userName}${suffix}`, "Processor name");
+  }
+
+  ensureOpen(): void {
+    if (this.#built) {
+      throw new InvalidOperationError("This StreamsBuilder was already built; create a new StreamsBuilder for another topology");
+    }
+  }
+
+  hasNode(name: string): boolean {
+    return this.#nodes.has(name);
+  }
+
+  /** The source node already reading exactly these topics, for Kafka Streams' merge of duplicate stream sources. */
+  sourceReading(topics: readonly string[]): SourceNode["name"] | undefined {
+    const readers = new Set(topics.map((topic) => this.#topicReaders.get(topic)));
+    if (readers.size !== 1) return undefined;
+    const [reader] = readers;
+    const node = reader === undefined ? undefined : this.#nodes.get(reader);
+    if (node?.kind !== "source" || node.topics.length !== topics.length) return undefined;
+    return node.name;
+  }
+
+  sourceSerdes(name: string): { keySerde: AnySerde | undefined; valueSerde: AnySerde | undefined } {
+    const node = this.#nodes.get(name);
+    if (node?.kind !== "source") throw new InvalidOperationError(`${name} is not a source node`);
+    return { keySerde: node.keySerde, valueSerde: node.valueSerde };
+  }
+
+  addSource(spec: SourceSpec): void {
+    this.#addNode(spec.name);
+    if (spec.topics.length === 0) throw new InvalidOperationError(`Source ${spec.name} needs at least one topic`);
+    for (const topic of spec.topics) {
+      checkName(topic, "Topic name");
+      const reader = this.#topicReaders.get(topic);
+      if (reader !== undefined) {
+        throw new DuplicateNameError(
+          `Topic "${topic}" is already read by source ${reader}; a topic has one source node: ` +
+            "read it once and reuse the stream (or table)",
+        );
+      }
+    }
+    for (const topic of spec.topics) this.#topicReaders.set(topic, spec.name);
+    this.#nodes.set(spec.name, {
+      kind: "source",
+      name: spec.name,
+      topics: [...spec.topics],
+      internal: spec.internal ?? false,
+      keySerde: spec.keySerde,
+      valueSerde: spec.valueSerde,
+      predecessors: [],
+    });
+  }
+
+  addProcessor(spec: ProcessorSpec): void {
+    this.#addNode(spec.name);
+    this.#checkParents(spec.name, spec.parents);
+    this.#nodes.set(spec.name, {
+      kind: "processor",
+      name: spec.name,
+      operation: spec.operation,
+      supplier: spec.supplier,
+      predecessors: [...spec.parents],
+      stores: [],
+    });
+    if (spec.stores !== undefined) this.connectStores(spec.name, spec.stores);
+  }
+
+  addSink(spec: SinkSpec): void {
+    this.#addNode(spec.name);
+    this.#checkParents(spec.name, spec.parents);
+    if ((spec.topic === undefined) === (spec.topicExtractor === undefined)) {
+      throw new InvalidOperationError(`Sink ${spec.name} needs either a topic or a topic extractor`);
+    }
+    if (spec.topic !== undefined) checkName(spec.topic, "Topic name");
+    this.#nodes.set(spec.name, {
+      kind: "sink",
+      name: spec.name,
+      predecessors: [...spec.parents],
+      topic: spec.topic,
+      topicExtractor: spec.topicExtractor,
+      extractorDescription: spec.extractorDescription,
+      internal: spec.internal ?? false,
+      keySerde: spec.keySerde,
+      valueSerde: spec.valueSerde,
+      partitioner: spec.partitioner,
+      serdeHint: spec.serdeHint,
+    });
+  }
+
+  addStore(spec: StoreSpec): void {
+    this.ensureOpen();
+    checkName(spec.name, "State store name");
+    if (this.#stores.has(spec.name)) {
+      throw new DuplicateNameError(`State store "${spec.name}" is already in the topology; give each store its own name`);
+    }
+    this.#stores.set(spec.name, {
+      name: spec.name,
+      keySerde: spec.keySerde,
+      valueSerde: spec.valueSerde,
+      persistent: spec.persistent ?? true,
+      logging: spec.logging ?? true,
+      userAdded: spec.userAdded ?? false,
+      serdeHint: spec.serdeHint,
+    });
+  }
+
+  /** Gives a processor access to stores; whether they exist is checked at build(). */
+  connectStores(processor: string, stores: readonly string[]): void {
+    this.ensureOpen();
+    const node = this.#nodes.get(processor);
+    if (node?.kind !== "processor") throw new InvalidOperationError(`Only processors use state stores, and ${processor} is not one`);
+    for (const store of stores) if (!node.stores.includes(store)) node.stores.push(store);
+  }
+
+  addRepartitionTopic(name: string, partitions: number | undefined, sink: string, source: string): void {
+    this.#repartitionTopics.set(name, { partitions, sink, source });
+  }
+
+  addCopartitionGroup(requiredBy: string, sourceNodes: Iterable<string>): void {
+    this.#copartitionGroups.push({ requiredBy, sourceNodes: new Set(sourceNodes) });
+  }
+
+  /** Runs when build() starts, before validation: for wiring that needs the finished graph. */
+  onBuild(hook: () => void): void {
+    this.#buildHooks.push(hook);
+  }
+
+  childrenOf(name: string): string[] {
+    return [...this.#nodes.values()].filter((node) => node.predecessors.includes(name)).map((node) => node.name);
+  }
+
+  build(): Topology {
+    this.ensureOpen();
+    this.#built = true;
+    for (const hook of this.#buildHooks) hook();
+
+    const problems: TopologyError[] = [];
+    const nodes = [...this.#nodes.values()];
+    const storeUsers = new Map<string, string[]>();
+    for (const node of nodes) {
+      if (node.kind !== "processor") continue;
+      for (const store of node.stores) {
+        if (!this.#stores.has(store)) problems.push(new UnknownStoreError(store, node.name));
+        else storeUsers.set(store, [...(storeUsers.get(store) ?? []), node.name]);
+      }
+    }
+    const stores = [...this.#stores.values()].filter((store) => storeUsers.has(store.name));
+    for (const store of this.#stores.values()) {
+      if (store.userAdded && !storeUsers.has(store.name)) {
+        problems.push(
+          new StorePlacementError(
+            store.name,
+            `State store "${store.name}" was added but no processor uses it: pass it in process(..., { stores: ["${store.name}"] })`,
+          ),
+        );
+      }
+    }
+    problems.push(...this.#missingSerdes(nodes, stores, storeUsers));
+
+    const groups = new UnionFind();
+    for (const node of nodes) for (const parent of node.predecessors) groups.union(node.name, parent);
+    const edgeGroups = new UnionFind();
+    for (const node of nodes) for (const parent of node.predecessors) edgeGroups.union(node.name, parent);
+    for (const users of storeUsers.values()) for (const user of users.slice(1)) groups.union(users[0] ?? user, user);
+    for (const [topic, { sink, source }] of this.#repartitionTopics) {
+      // Only a store can pull both ends of a repartition topic into one sub-topology by
+      // accident; edges that do so (merging a stream with its own repartition) are the
+      // user's explicit choice and Kafka Streams accepts them.
+      if (groups.find(sink) !== groups.find(source) || edgeGroups.find(sink) === edgeGroups.find(source)) continue;
+      const culprits = [...storeUsers].filter(([, users]) => new Set(users.map((user) => edgeGroups.find(user))).size > 1);
+      const names = culprits.map(([store]) => `"${store}"`).join(", ");
+      problems.push(
+        new StorePlacementError(
+          culprits[0]?.[0] ?? topic,
+          `State store ${names} is used on both sides of repartition topic "${topic}" (${sink} writes it, ${source} reads it): ` +
+            "a store lives in one sub-topology, keyed like the records that reach it; use it only after the repartition",
+        ),
+      );
+    }
+
+    const ids = new Map<string, number>();
+    const subtopologyOf = new Map<string, number>();
+    for (const node of nodes) {
+      const root = groups.find(node.name);
+      let id = ids.get(root);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(root, id);
+      }
+      subtopologyOf.set(node.name, id);
+    }
+
+    const copartitionGroups = this.#copartition(problems);
+    if (problems.length > 0) throw new InvalidTopologyError(problems);
+
+    const successors = new Map<string, string[]>(nodes.map((node) => [node.name, []]));
+    for (const node of nodes) for (const parent of node.predecessors) successors.get(parent)?.push(node.name);
+    const frozenNodes = new Map<string, TopologyNode>();
+    for (const node of nodes) frozenNodes.set(node.name, this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? []));
+
+    const storeDefinitions = new Map<string, StoreDefinition>();
+    for (const store of stores) {
+      const users = storeUsers.get(store.name) ?? [];
+      storeDefinitions.set(
+        store.name,
+        Object.freeze({
+          name: store.name,
+          keySerde: store.keySerde as AnySerde,
+          valueSerde: store.valueSerde as AnySerde,
+          persistent: store.persistent,
+          logging: store.logging,
+          processors: Object.freeze([...users]),
+          subtopology: subtopologyOf.get(users[0] ?? "") ?? 0,
+        }),
+      );
+    }
+
+    const subtopologies: Subtopology[] = [...ids.values()].map((id) => {
+      const members = nodes.filter((node) => subtopologyOf.get(node.name) === id);
+      const sources = members.filter((node): node is PendingSource => node.kind === "source");
+      const sinks = members.filter((node): node is PendingSink => node.kind === "sink");
+      const unique = (items: (string | undefined)[]): readonly string[] =>
+        Object.freeze([...new Set(items.filter((item): item is string => item !== undefined))]);
+      return Object.freeze({
+        id,
+        nodes: Object.freeze(members.map((node) => node.name)),
+        sourceTopics: unique(sources.filter((node) => !node.internal).flatMap((node) => node.topics)),
+        repartitionSourceTopics: unique(sources.filter((node) => node.internal).flatMap((node) => node.topics)),
+        sinkTopics: unique(sinks.filter((node) => !node.internal).map((node) => node.topic)),
+        repartitionSinkTopics: unique(sinks.filter((node) => node.internal).map((node) => node.topic)),
+        stores: unique([...storeDefinitions.values()].filter((store) => store.subtopology === id).map((store) => store.name)),
+      });
+    });
+
+    const repartitionTopics: RepartitionTopic[] = [...this.#repartitionTopics].map(([name, topic]) =>
+      Object.freeze({ name, partitions: topic.partitions, sinkNode: topic.sink, sourceNode: topic.source }),
+    );
+
+    return new Topology({
+      nodes: frozenNodes,
+      subtopologies: Object.freeze(subtopologies),
+      stores: storeDefinitions,
+      repartitionTopics: Object.freeze(repartitionTopics),
+      copartitionGroups,
+    });
+  }
+
+  #addNode(name: string): void {
+    this.ensureOpen();
+    checkName(name, "Node name");
+    if (this.#nodes.has(name)) {
+      throw new DuplicateNameError(`A node named ${name} is already in the topology; names of nodes (and of the operations that create them) must be unique`);
+    }
+  }
+
+  #checkParents(name: string, parents: readonly string[]): void {
+    for (const parent of parents) {
+      const node = this.#nodes.get(parent);
+      if (node === undefined) throw new InvalidOperationError(`Node ${name} names an unknown parent ${parent}`);
+      if (node.kind === "sink") throw new InvalidOperationError(`Node ${name} cannot follow sink ${parent}: sinks have no children`);
+    }
+  }
+
+  #missingSerdes(nodes: readonly PendingNode[], stores: readonly PendingStore[], storeUsers: ReadonlyMap<string, string[]>): TopologyError[] {
+    const problems: TopologyError[] = [];
+    for (const node of nodes) {
+      // A repartition source shares its serdes with the sink that writes the topic: that sink reports them.
+      if (node.kind === "processor" || (node.kind === "source" && node.internal)) continue;
+      const where =
+        node.kind === "source"
+          ? `Source ${node.name} (topics: [${node.topics.join(", ")}])`
+          : `Sink ${node.name} (topic: ${node.topic ?? node.extractorDescription ?? "dynamic"})`;
+      const hint: SerdeHint = node.kind === "sink" ? node.serdeHint : "give { key, value } serdes where the stream is created";
+      for (const part of ["key", "value"] as const) {
+        if ((part === "key" ? node.keySerde : node.valueSerde) !== undefined) continue;
+        problems.push(
+          new MissingSerdeError(
+            node.name,
+            part,
+            `${where} has no ${part} serde (the ${part} type changed upstream, so no serde could be kept): ${hintFor(hint, part)}`,
+          ),
+        );
+      }
+    }
+    for (const store of stores) {
+      for (const part of ["key", "value"] as const) {
+        if ((part === "key" ? store.keySerde : store.valueSerde) !== undefined) continue;
+        const users = storeUsers.get(store.name) ?? [];
+        problems.push(
+          new MissingSerdeError(
+            users[0] ?? store.name,
+            part,
+            `State store "${store.name}" (used by ${users.join(", ")}) has no ${part} serde: ${hintFor(store.serdeHint, part)}`,
+          ),
+        );
+      }
+    }
+    return problems;
+  }
+
+  #copartition(problems: TopologyError[]): readonly CopartitionGroup[] {
+    const groups: CopartitionGroup[] = [];
+    const seen = new Set<string>();
+    for (const group of this.#copartitionGroups) {
+      const sources = [...group.sourceNodes].filter((name) => this.#nodes.get(name)?.kind === "source");
+      const key = [...sources].sort().join("\u0000");
+      if (sources.length < 2 || seen.has(key)) continue;
+      seen.add(key);
+      const topics: string[] = [];
+      const repartitionTopics: string[] = [];
+      for (const name of sources) {
+        const node = this.#nodes.get(name);
+        if (node?.kind !== "source") continue;
+        (node.internal ? repartitionTopics : topics).push(...node.topics);
+      }
+      const declared = repartitionTopics
+        .map((topic) => ({ topic, partitions: this.#repartitionTopics.get(topic)?.partitions }))
+        .filter((entry): entry is { topic: string; partitions: number } => entry.partitions !== undefined);
+      if (new Set(declared.map((entry) => entry.partitions)).size > 1) {
+        problems.push(
+          new CopartitionError(
+            `${group.requiredBy} joins repartition topics declared with different partition counts ` +
+              `(${declared.map((entry) => `${entry.topic}: ${entry.partitions}`).join(", ")}); joined topics must be co-partitioned: give them the same count`,
+          ),
+        );
+      }
+      groups.push(
+        Object.freeze({
+          requiredBy: group.requiredBy,
+          sourceNodes: Object.freeze(sources),
+          topics: Object.freeze(topics),
+          repartitionTopics: Object.freeze(repartitionTopics),
+        }),
+      );
+    }
+    return Object.freeze(groups);
+  }
+
+  #freezeNode(node: PendingNode, subtopology: number, successors: readonly string[]): TopologyNode {
+    const common = {
+      name: node.name,
+      subtopology,
+      predecessors: Object.freeze([...node.predecessors]),
+      successors: Object.freeze([...successors]),
+    };
+    switch (node.kind) {
+      case "source":
+        return Object.freeze<SourceNode>({
+          ...common,
+          kind: "source",
+          topics: Object.freeze([...node.topics]),
+          internal: node.internal,
+          keySerde: node.keySerde as AnySerde,
+          valueSerde: node.valueSerde as AnySerde,
+        });
+      case "processor":
+        return Object.freeze<ProcessorNode>({
+          ...common,
+          kind: "processor",
+          operation: node.operation,
+          stores: Object.freeze([...node.stores]),
+          supplier: node.supplier,
+        });
+      case "sink":
+        return Object.freeze<SinkNode>({
+          ...common,
+          kind: "sink",
+          topic: node.topic,
+          topicExtractor: node.topicExtractor,
+          extractorDescription: node.extractorDescription,
+          internal: node.internal,
+          keySerde: node.keySerde as AnySerde,
+          valueSerde: node.valueSerde as AnySerde,
+          partitioner: node.partitioner,
+        });
+    }
+  }
+}

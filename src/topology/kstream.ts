@@ -276,7 +276,7 @@ export class KStream<K, V> {
     }
     const eventSink = options.events.name ?? builder.newProcessorName(NodePrefix.SINK);
     const replySink = options.replies?.name ?? builder.newProcessorName(NodePrefix.SINK);
-    const plan: CommandHandlerPlan<K, V, C, S, E, R> = {
+    const plan: CommandHandlerPlan<K, C, S, E, R> = {
       options,
       storeName: options.store.name,
       idempotencyStoreName,

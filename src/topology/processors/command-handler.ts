@@ -23,7 +23,7 @@ import type { StreamRecord } from "../record.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
 import { putOrDelete } from "./store-writes.js";
 
-export interface CommandHandlerPlan<K, V, C, S, E, R> {
+export interface CommandHandlerPlan<K, C, S, E, R> {
   readonly options: HandleCommandsOptions<K, C, S, E, R>;
   readonly storeName: string;
   /** undefined when idempotency is off. */
@@ -57,7 +57,7 @@ function isRejected<E, R>(decision: Decision<E, R>): decision is Extract<Decisio
 }
 
 export function commandHandlerSupplier<K, V, C, S, E, R>(
-  plan: CommandHandlerPlan<K, V, C, S, E, R>,
+  plan: CommandHandlerPlan<K, C, S, E, R>,
 ): ProcessorSupplier<K, V, K, E | CommandReply> {
   const { options } = plan;
   const initialState = (key: K): S =>

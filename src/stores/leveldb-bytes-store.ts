@@ -22,19 +22,16 @@ const MAX_READ = 1024;
 export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
   readonly name: string;
   readonly #handle: LevelDbHandle;
+  readonly #space: StoreKeySpace;
   readonly #prefix: Buffer;
   readonly #end: Buffer;
 
-  constructor(name: string, handle: LevelDbHandle, keySpace: StoreKeySpace) {
-    this.name = name;
+  constructor(handle: LevelDbHandle, keySpace: StoreKeySpace) {
+    this.name = keySpace.name;
     this.#handle = handle;
+    this.#space = keySpace;
     this.#prefix = keySpace.prefix;
     this.#end = keySpace.end;
-  }
-
-  /** The key this store's `key` has in the task database (for batches built by the task storage). */
-  databaseKey(key: Buffer): Buffer {
-    return prefixed(this.#prefix, key);
   }
 
   // getSync: a LevelDB read is a memtable or block-cache lookup (at worst a page-cache
@@ -50,6 +47,7 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
   }
 
   async put(key: Buffer, value: Buffer): Promise<void> {
+    if (!this.#space.registered) return this.write([[key, value]]);
     this.#checkOpen();
     try {
       await this.#handle.db.put(prefixed(this.#prefix, key), value);
@@ -60,6 +58,8 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
 
   async delete(key: Buffer): Promise<void> {
     this.#checkOpen();
+    // A store whose id is not on disk yet has no data to delete.
+    if (!this.#space.registered) return;
     try {
       await this.#handle.db.del(prefixed(this.#prefix, key));
     } catch (error) {
@@ -70,7 +70,9 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {
     this.#checkOpen();
     const chained = this.#handle.db.batch();
+    const registering = !this.#space.registered;
     try {
+      if (registering) chained.put(this.#space.registrationKey, this.#space.registrationValue);
       for (const [key, value] of batch) {
         if (value === null) chained.del(prefixed(this.#prefix, key));
         else chained.put(prefixed(this.#prefix, key), value);
@@ -84,6 +86,7 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
     } catch (error) {
       throw this.#failure("write to", error);
     }
+    if (registering) this.#space.registered = true;
   }
 
   async *iterate(range: BytesRange): AsyncIterableIterator<[Buffer, Buffer]> {

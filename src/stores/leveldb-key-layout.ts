@@ -3,30 +3,56 @@
 //
 //   0x00 "layout"                        -> layout version (ASCII digits)
 //   0x00 "checkpoint" 0x00 <topic:part>  -> next offset to restore from (8-byte big-endian)
-//   0x01 <store name> 0x00 <key>         -> value
+//   0x00 "store" 0x00 <store name>       -> the store's id (2-byte big-endian, from 1)
+//   0x01 <store id> <key>                -> value
 //
-// Store names cannot contain 0x00 (see store-name.ts), so "<name> 0x00" is a prefix
-// of no other store's keys, and a store's keys sort together, in the order of <key>.
-// A plain prefix (rather than abstract-level sublevels) is what keeps batches fast:
-// sublevel operations in a chained batch cost ~10x more per key in classic-level 3.
+// A store's keys carry a 3-byte prefix rather than its name: generated store names are
+// 40 characters long ("KSTREAM-AGGREGATE-STATE-STORE-0000000001"), and every byte of
+// a key is paid for in the write-ahead log, the memtable and every comparison. The
+// name -> id entry is written in the same batch as the store's first data, so an id
+// that owns data is always on disk. A plain prefix (rather than abstract-level
+// sublevels) is also what keeps batches fast: sublevel operations in a chained batch
+// cost ~10x more per key in classic-level 3.
+import { prefixUpperBound } from "./bytes-order.js";
 
 export const LAYOUT_VERSION = "1";
 export const LAYOUT_KEY = Buffer.from("\x00layout", "latin1");
 export const CHECKPOINT_PREFIX = Buffer.from("\x00checkpoint\x00", "latin1");
 export const CHECKPOINT_END = Buffer.from("\x00checkpoint\x01", "latin1");
+export const STORE_ID_PREFIX = Buffer.from("\x00store\x00", "latin1");
+export const STORE_ID_END = Buffer.from("\x00store\x01", "latin1");
+export const MAX_STORE_ID = 0xffff;
 
+/** Where one store's keys live, and whether its id is on disk yet. */
 export interface StoreKeySpace {
-  /** 0x01 <name> 0x00: every key of the store starts with it. */
+  readonly name: string;
+  readonly id: number;
+  /** 0x01 <id>: every key of the store starts with it. */
   readonly prefix: Buffer;
-  /** 0x01 <name> 0x01: the first key after the store's keys. */
+  /** The first key after the store's keys. */
   readonly end: Buffer;
+  /** The name -> id entry to write with the store's first data. */
+  readonly registrationKey: Buffer;
+  readonly registrationValue: Buffer;
+  registered: boolean;
 }
 
-export function storeKeySpace(name: string): StoreKeySpace {
-  const prefix = Buffer.from(`\x01${name}\x00`, "latin1");
-  const end = Buffer.from(prefix);
-  end[end.length - 1] = 0x01;
-  return { prefix, end };
+export function storeKeySpace(name: string, id: number, registered: boolean): StoreKeySpace {
+  const prefix = Buffer.from([0x01, id >>> 8, id & 0xff]);
+  const registrationValue = Buffer.from([id >>> 8, id & 0xff]);
+  return {
+    name,
+    id,
+    prefix,
+    end: prefixUpperBound(prefix) as Buffer,
+    registrationKey: storeIdKey(name),
+    registrationValue,
+    registered,
+  };
+}
+
+export function storeIdKey(name: string): Buffer {
+  return prefixed(STORE_ID_PREFIX, Buffer.from(name, "latin1"));
 }
 
 /** prefix + key in one fresh buffer. */

@@ -16,6 +16,9 @@ import {
   CHECKPOINT_PREFIX,
   LAYOUT_KEY,
   LAYOUT_VERSION,
+  MAX_STORE_ID,
+  STORE_ID_END,
+  STORE_ID_PREFIX,
   checkpointKey,
   prefixed,
   storeKeySpace,
@@ -59,6 +62,9 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   #open = true;
   readonly #stores = new Map<string, LevelDbKeyValueBytesStore>();
   readonly #keySpaces = new Map<string, StoreKeySpace>();
+  // Store ids on disk, by name, and the highest id handed out (on disk or not).
+  readonly #storeIds = new Map<string, number>();
+  #lastStoreId = 0;
 
   private constructor(taskId: string, directory: string, db: ClassicLevel<Buffer, Buffer>) {
     this.taskId = taskId;
@@ -90,6 +96,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     }
     const storage = new LevelDbTaskStorage(options.taskId, directory, db);
     await storage.#checkLayout();
+    await storage.#loadStoreIds();
     return storage;
   }
 
@@ -121,7 +128,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     this.#checkOpen();
     let store = this.#stores.get(name);
     if (store === undefined) {
-      store = new LevelDbKeyValueBytesStore(name, this, this.#keySpace(name));
+      store = new LevelDbKeyValueBytesStore(this, this.#keySpace(name));
       this.#stores.set(name, store);
     }
     return store;
@@ -159,9 +166,15 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     this.#checkOpen();
     if (checkpoint !== undefined) validateCheckpoint(checkpoint);
     const batch = this.db.batch();
+    const registering: StoreKeySpace[] = [];
     try {
       for (const [name, entries] of writes) {
-        const { prefix } = this.#keySpace(name);
+        const space = this.#keySpace(name);
+        if (!space.registered) {
+          batch.put(space.registrationKey, space.registrationValue);
+          registering.push(space);
+        }
+        const { prefix } = space;
         for (const [key, value] of entries) {
           if (value === null) batch.del(prefixed(prefix, key));
           else batch.put(prefixed(prefix, key), value);
@@ -175,6 +188,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       throw error;
     }
     await this.#write(batch, "commit to");
+    for (const space of registering) space.registered = true;
   }
 
   async restore(
@@ -185,9 +199,12 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   ): Promise<void> {
     this.#checkOpen();
     validateCheckpoint(new Map([[changelogPartition, nextOffset]]));
-    const { prefix } = this.#keySpace(store);
+    const space = this.#keySpace(store);
+    const { prefix } = space;
+    const registering = !space.registered;
     const batch = this.db.batch();
     try {
+      if (registering) batch.put(space.registrationKey, space.registrationValue);
       for (const record of records) {
         if (record.value === null) batch.del(prefixed(prefix, record.key));
         else batch.put(prefixed(prefix, record.key), record.value);
@@ -198,6 +215,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       throw error;
     }
     await this.#write(batch, "restore into");
+    if (registering) space.registered = true;
   }
 
   async close(): Promise<void> {
@@ -245,11 +263,41 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     }
   }
 
+  async #loadStoreIds(): Promise<void> {
+    try {
+      const iterator = this.db.iterator({ gte: STORE_ID_PREFIX, lt: STORE_ID_END });
+      for (const [key, value] of (await iterator.all()) as [Buffer, Buffer][]) {
+        const name = key.toString("latin1", STORE_ID_PREFIX.length);
+        if (value.length !== 2) throw new Error(`store ${JSON.stringify(name)} has a ${value.length}-byte id`);
+        const id = value.readUInt16BE(0);
+        this.#storeIds.set(name, id);
+        if (id > this.#lastStoreId) this.#lastStoreId = id;
+      }
+    } catch (error) {
+      await this.close();
+      throw new StateStoreError(
+        `The store index of task ${this.taskId} in ${this.directory} is unreadable; ` +
+          "wipe the task's state and restore it from the changelogs",
+        this.directory,
+        { cause: error },
+      );
+    }
+  }
+
   #keySpace(name: string): StoreKeySpace {
     let keySpace = this.#keySpaces.get(name);
     if (keySpace === undefined) {
       checkStoreName(name);
-      keySpace = storeKeySpace(name);
+      const id = this.#storeIds.get(name);
+      if (id !== undefined) {
+        keySpace = storeKeySpace(name, id, true);
+      } else {
+        if (this.#lastStoreId === MAX_STORE_ID) {
+          throw new StateStoreError(`Task ${this.taskId} cannot hold more than ${MAX_STORE_ID} state stores`, this.directory);
+        }
+        this.#lastStoreId += 1;
+        keySpace = storeKeySpace(name, this.#lastStoreId, false);
+      }
       this.#keySpaces.set(name, keySpace);
     }
     return keySpace;

@@ -141,6 +141,27 @@ describe("LevelDbTaskStorage", () => {
     await expect(storage.restore("counts", [], "not a partition", 1)).rejects.toBeInstanceOf(InvalidCheckpointError);
   });
 
+  it("keeps each store's data apart across reopens, whatever order stores are first used in", async () => {
+    const first = await open();
+    first.store("never-written");
+    await first.store("balances").put(b("k"), b("balances"));
+    await first.commit(new Map([["events", [[b("k"), b("events")]] as [Buffer, Buffer][]]]));
+    await first.close();
+    const second = await open();
+    await second.restore("KSTREAM-AGGREGATE-STATE-STORE-0000000001", [{ key: b("k"), value: b("aggregate") }], "app-x-changelog:0", 1);
+    await second.store("never-written").write([[b("k"), b("late")]]);
+    await second.close();
+    const third = await open();
+    for (const [store, value] of [
+      ["balances", "balances"],
+      ["events", "events"],
+      ["KSTREAM-AGGREGATE-STATE-STORE-0000000001", "aggregate"],
+      ["never-written", "late"],
+    ]) {
+      expect(await entries(third, store as string)).toEqual([`k=${value}`]);
+    }
+  });
+
   it("wipes the task's state", async () => {
     const storage = await open();
     await storage.commit(new Map([["s", [[b("k"), b("v")]] as [Buffer, Buffer][]]]), new Map([["app-s-changelog:0", 1]]));

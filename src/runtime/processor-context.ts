@@ -1,0 +1,64 @@
+// The ProcessorContext a processor gets in init(): bound to its node (forward() goes to
+// the node's children, getStateStore() only opens the node's stores) and to its task
+// (stream time, punctuation, the metadata of the record in flight).
+import type { KeyValueStore } from "../stores/key-value-store.js";
+import type { Cancellable, ProcessorContext, PunctuationType, Punctuator } from "../topology/processor.js";
+import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import { StoreAccessError } from "./processing-errors.js";
+
+/** What a node's context needs from its task. */
+export interface TaskServices {
+  readonly applicationId: string;
+  readonly taskId: string;
+  forward(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void>;
+  store(name: string): KeyValueStore<unknown, unknown>;
+  schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
+  recordMetadata(): RecordMetadata | undefined;
+  streamTime(): number;
+  wallClockTime(): number;
+}
+
+export class NodeProcessorContext implements ProcessorContext<unknown, unknown> {
+  readonly #task: TaskServices;
+  readonly #node: string;
+  readonly #stores: readonly string[];
+
+  constructor(task: TaskServices, node: string, stores: readonly string[]) {
+    this.#task = task;
+    this.#node = node;
+    this.#stores = stores;
+  }
+
+  get applicationId(): string {
+    return this.#task.applicationId;
+  }
+
+  get taskId(): string {
+    return this.#task.taskId;
+  }
+
+  forward(record: StreamRecord<unknown, unknown>, childName?: string): Promise<void> {
+    return this.#task.forward(this.#node, record, childName);
+  }
+
+  getStateStore<K, V>(name: string): KeyValueStore<K, V> {
+    if (!this.#stores.includes(name)) throw new StoreAccessError(this.#node, name, this.#stores);
+    return this.#task.store(name) as KeyValueStore<K, V>;
+  }
+
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    return this.#task.schedule(this.#node, intervalMs, type, punctuator);
+  }
+
+  recordMetadata(): RecordMetadata | undefined {
+    return this.#task.recordMetadata();
+  }
+
+  currentStreamTimeMs(): number {
+    return this.#task.streamTime();
+  }
+
+  currentSystemTimeMs(): number {
+    return this.#task.wallClockTime();
+  }
+}

@@ -1,0 +1,282 @@
+// Runs one task: one partition of one sub-topology, as Kafka Streams' StreamTask minus
+// the Kafka parts. It instantiates the sub-topology's processors (one instance per task),
+// wires forward() depth-first, gives each processor its context and stores, tracks
+// stream time, fires punctuators, deserializes input with the source serdes and hands
+// serialized output to a RecordCollector. Whoever owns the task (the Kafka runtime, the
+// TopologyTestDriver) feeds it records and clock ticks, one call at a time.
+//
+// It reads the Topology as data and never imports the DSL or kafkajs.
+import type { KeyValueStore } from "../stores/key-value-store.js";
+import { DeserializationError } from "../topology/errors.js";
+import { RecordHeaders } from "../topology/headers.js";
+import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
+import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { Topology } from "../topology/topology.js";
+import { physicalTopicName } from "../topology/topology.js";
+import type { ConsumedRecord } from "./consumed-record.js";
+import { NodeProcessorContext } from "./processor-context.js";
+import type { TaskServices } from "./processor-context.js";
+import { ProcessorNodeRuntime, SinkNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
+import type { RuntimeNode } from "./processor-node.js";
+import { InvalidTimestampError, NotASourceTopicError, ProcessorError, TaskClosedError, UnknownChildError } from "./processing-errors.js";
+import { PunctuationScheduler } from "./punctuation-scheduler.js";
+import type { PunctuationSchedule } from "./punctuation-scheduler.js";
+import type { RecordCollector } from "./record-collector.js";
+import type { StateStoreProvider } from "./state-store-provider.js";
+import { StreamTime } from "./stream-time.js";
+import { taskId as formatTaskId } from "./task-id.js";
+
+export interface TaskExecutorOptions {
+  readonly topology: Topology;
+  readonly applicationId: string;
+  readonly subtopology: number;
+  readonly partition: number;
+  readonly stores: StateStoreProvider;
+  readonly collector: RecordCollector;
+  /** The wall clock (ms): drives wall-clock punctuators and currentSystemTimeMs(). Date.now by default. */
+  readonly clock?: () => number;
+}
+
+/**
+ * What became of an input record. "dead-letter": it could not be read (a serde failed,
+ * the timestamp is invalid); nothing was processed, and the caller sends
+ * deadLetterRecord(...) to `<applicationId>-dlq` and carries on with the next record.
+ */
+export type ProcessOutcome =
+  | { readonly status: "processed" }
+  | { readonly status: "dead-letter"; readonly error: DeserializationError | InvalidTimestampError };
+
+const PROCESSED: ProcessOutcome = Object.freeze({ status: "processed" });
+
+export class TaskExecutor {
+  readonly taskId: string;
+  readonly applicationId: string;
+  readonly subtopology: number;
+  readonly partition: number;
+  readonly #nodes = new Map<string, RuntimeNode>();
+  readonly #children = new Map<string, RuntimeNode[]>();
+  readonly #sourcesByTopic = new Map<string, SourceNodeRuntime>();
+  readonly #stores = new Map<string, KeyValueStore<unknown, unknown>>();
+  readonly #streamTime = new StreamTime();
+  readonly #streamTimePunctuations = new PunctuationScheduler();
+  readonly #wallClockPunctuations = new PunctuationScheduler();
+  readonly #clock: () => number;
+  #metadata: RecordMetadata | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(options: TaskExecutorOptions) {
+    this.applicationId = options.applicationId;
+    this.subtopology = options.subtopology;
+    this.partition = options.partition;
+    this.taskId = formatTaskId(options.subtopology, options.partition);
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Opens the task's stores, creates its processors and runs their init(), in topology order. */
+  static async create(options: TaskExecutorOptions): Promise<TaskExecutor> {
+    const executor = new TaskExecutor(options);
+    await executor.#initialize(options);
+    return executor;
+  }
+
+  /** The physical topics this task reads. */
+  get sourceTopics(): string[] {
+    return [...this.#sourcesByTopic.keys()];
+  }
+
+  get streamTime(): number {
+    return this.#streamTime.value;
+  }
+
+  /**
+   * Processes one input record through the sub-topology, then fires the stream-time
+   * punctuators it made due. Rejects with ProcessorError when a processor fails; the
+   * caller must then abandon the task's uncommitted work (abort the transaction).
+   */
+  process(record: ConsumedRecord): Promise<ProcessOutcome> {
+    return this.#serialized(async () => {
+      const source = this.#sourcesByTopic.get(record.topic);
+      if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
+      const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
+      if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
+        return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadata) };
+      }
+      const typed = source.deserialize(record);
+      if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
+
+      this.#streamTime.observe(record.timestamp);
+      this.#metadata = metadata;
+      try {
+        await this.#forwardFrom(source.name, typed, undefined);
+      } finally {
+        this.#metadata = undefined;
+      }
+      await this.#punctuate("stream-time", this.#streamTime.value);
+      return PROCESSED;
+    });
+  }
+
+  /** Fires the wall-clock punctuators due at `now` (the executor's clock by default); returns how many fired. */
+  punctuateWallClock(now: number = this.#clock()): Promise<number> {
+    return this.#serialized(() => this.#punctuate("wall-clock-time", now));
+  }
+
+  /** Closes the processors (close() in topology order). The stores stay open: they belong to the provider. */
+  close(): Promise<void> {
+    return this.#serialized(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      const failures: unknown[] = [];
+      for (const node of this.#nodes.values()) {
+        if (node.kind !== "processor") continue;
+        try {
+          await node.processor.close?.();
+        } catch (error) {
+          failures.push(new ProcessorError(node.name, this.taskId, undefined, error));
+        }
+      }
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, `Closing task ${this.taskId} failed in ${failures.length} processors`);
+    });
+  }
+
+  /** One call at a time: processing is sequential per task, whatever the caller does. */
+  #serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(() => {
+      if (this.#closed) throw new TaskClosedError(this.taskId);
+      return work();
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #initialize(options: TaskExecutorOptions): Promise<void> {
+    const { topology } = options;
+    for (const definition of topology.storesOf(options.subtopology)) {
+      this.#stores.set(definition.name, await options.stores.getStore(definition));
+    }
+    const services = this.#services();
+    const contexts = new Map<string, NodeProcessorContext>();
+    for (const name of topology.subtopology(options.subtopology).nodes) {
+      const definition = topology.node(name);
+      switch (definition.kind) {
+        case "source": {
+          const node = new SourceNodeRuntime(definition);
+          this.#nodes.set(name, node);
+          for (const topic of definition.topics) {
+            this.#sourcesByTopic.set(physicalTopicName(this.applicationId, topic, definition.internal), node);
+          }
+          break;
+        }
+        case "processor": {
+          let processor;
+          try {
+            processor = definition.supplier();
+          } catch (error) {
+            throw new ProcessorError(name, this.taskId, undefined, error);
+          }
+          this.#nodes.set(name, new ProcessorNodeRuntime(definition, processor));
+          contexts.set(name, new NodeProcessorContext(services, name, definition.stores));
+          break;
+        }
+        case "sink":
+          this.#nodes.set(name, new SinkNodeRuntime(definition, this.applicationId, options.collector));
+          break;
+      }
+    }
+    for (const [name, node] of this.#nodes) {
+      this.#children.set(
+        name,
+        node.definition.successors.map((child) => {
+          const runtime = this.#nodes.get(child);
+          if (runtime === undefined) throw new RangeError(`Node ${name} of sub-topology ${this.subtopology} has a child ${child} outside it`);
+          return runtime;
+        }),
+      );
+    }
+    for (const node of this.#nodes.values()) {
+      if (node.kind !== "processor" || node.processor.init === undefined) continue;
+      const context = contexts.get(node.name);
+      try {
+        await node.processor.init(context as NodeProcessorContext);
+      } catch (error) {
+        throw new ProcessorError(node.name, this.taskId, undefined, error);
+      }
+    }
+  }
+
+  #services(): TaskServices {
+    return {
+      applicationId: this.applicationId,
+      taskId: this.taskId,
+      forward: (from, record, childName) => this.#forwardFrom(from, record, childName),
+      store: (name) => {
+        const store = this.#stores.get(name);
+        if (store === undefined) throw new RangeError(`Task ${this.taskId} has no store "${name}"`);
+        return store;
+      },
+      schedule: (node, intervalMs, type, punctuator) => this.#schedule(node, intervalMs, type, punctuator),
+      recordMetadata: () => this.#metadata,
+      streamTime: () => this.#streamTime.value,
+      wallClockTime: () => this.#clock(),
+    };
+  }
+
+  #schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    if (type === "stream-time") return this.#streamTimePunctuations.schedule(node, intervalMs, 0, punctuator);
+    if (type === "wall-clock-time") return this.#wallClockPunctuations.schedule(node, intervalMs, this.#clock() + intervalMs, punctuator);
+    throw new RangeError(`Unknown punctuation type ${JSON.stringify(type)}: use "stream-time" or "wall-clock-time"`);
+  }
+
+  #punctuate(type: PunctuationType, now: number): Promise<number> {
+    const scheduler = type === "stream-time" ? this.#streamTimePunctuations : this.#wallClockPunctuations;
+    return scheduler.punctuate(now, (schedule, time) => this.#firePunctuator(schedule, time));
+  }
+
+  async #firePunctuator(schedule: PunctuationSchedule, now: number): Promise<void> {
+    this.#metadata = undefined;
+    try {
+      await schedule.punctuator(now);
+    } catch (error) {
+      if (error instanceof ProcessorError) throw error;
+      throw new ProcessorError(schedule.node, this.taskId, undefined, error);
+    }
+  }
+
+  async #forwardFrom(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> {
+    const children = this.#children.get(from) ?? [];
+    let targets = children;
+    if (childName !== undefined) {
+      const child = children.find((candidate) => candidate.name === childName);
+      if (child === undefined) throw new UnknownChildError(from, childName, children.map((candidate) => candidate.name));
+      targets = [child];
+    }
+    // Headers are mutable: siblings each get their own copy (the last one the original).
+    const headers = record.headers instanceof RecordHeaders ? record.headers : new RecordHeaders(record.headers);
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i] as RuntimeNode;
+      const copy = i === targets.length - 1 ? headers : headers.clone();
+      await this.#deliver(target, copy === record.headers ? record : { ...record, headers: copy });
+    }
+  }
+
+  async #deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): Promise<void> {
+    switch (node.kind) {
+      case "processor":
+        try {
+          await node.processor.process(record);
+        } catch (error) {
+          if (error instanceof ProcessorError) throw error;
+          throw new ProcessorError(node.name, this.taskId, this.#metadata, error);
+        }
+        return;
+      case "sink":
+        await node.send(record, this.taskId, this.#metadata);
+        return;
+      case "source":
+        // A source has no parent inside a sub-topology.
+        throw new RangeError(`Source ${node.name} cannot receive forwarded records`);
+    }
+  }
+}

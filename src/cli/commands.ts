@@ -1,5 +1,7 @@
 // The registry of `eddy` sub-commands. Each command lives in its own file and parses
 // its own options; this list is what `eddy --help` prints.
+import { brokerCommand } from "./broker-command.js";
+
 export interface Command {
   name: string;
   summary: string;
@@ -7,4 +9,4 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [];
+export const commands: Command[] = [brokerCommand];

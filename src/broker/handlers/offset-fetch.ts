@@ -1,0 +1,44 @@
+// OffsetFetch: a group's committed offsets; a partition without one gets offset -1 and no
+// error (v0, which Kafka served from ZooKeeper, reports UNKNOWN_TOPIC_OR_PARTITION instead).
+// From v2 a null topic list asks for every committed partition.
+import { Api } from "../protocol/apis.js";
+import { ErrorCode } from "../protocol/error-codes.js";
+import { defineHandler, type BrokerContext } from "./handler.js";
+
+export function offsetFetchHandler(broker: BrokerContext) {
+  return defineHandler(Api.offsetFetch, (request, { header }) => {
+    const offsets = broker.groups.group(request.groupId)?.offsets;
+    const requested =
+      request.topics ??
+      [...(offsets?.byTopic() ?? new Map<string, { partition: number }[]>())].map(([name, entries]) => ({
+        name,
+        partitionIndexes: entries.map((e) => e.partition),
+      }));
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      topics: requested.map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitionIndexes.map((partitionIndex) => {
+          const committed = offsets?.get(topic.name, partitionIndex);
+          if (!committed) {
+            return {
+              partitionIndex,
+              committedOffset: -1,
+              committedLeaderEpoch: -1,
+              metadata: "",
+              errorCode: header.apiVersion === 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE,
+            };
+          }
+          return {
+            partitionIndex,
+            committedOffset: committed.offset,
+            committedLeaderEpoch: committed.leaderEpoch,
+            metadata: committed.metadata ?? "",
+            errorCode: ErrorCode.NONE,
+          };
+        }),
+      })),
+    };
+  });
+}

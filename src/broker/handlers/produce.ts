@@ -1,0 +1,63 @@
+// Produce: validate each partition's batch, append it, answer with its base offset. acks=0
+// gets no answer at all; if such a request fails, the connection is closed instead, the
+// only signal Kafka gives an acks=0 producer. With acks=-1 a topic whose
+// min.insync.replicas exceeds this single replica refuses writes (NOT_ENOUGH_REPLICAS).
+import { validateProducedBatch } from "../log/log-validator.js";
+import { Api } from "../protocol/apis.js";
+import { ErrorCode } from "../protocol/error-codes.js";
+import { CLOSE_CONNECTION, NO_RESPONSE, defineHandler, type BrokerContext } from "./handler.js";
+
+interface PartitionAnswer {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+}
+
+function failed(index: number, errorCode: number): PartitionAnswer {
+  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+}
+
+export function produceHandler(broker: BrokerContext) {
+  return defineHandler(Api.produce, (request, { header, frameOwnsMemory }) => {
+    const { acks } = request;
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
+    let anyError = false;
+    const responses = request.topicData.map((topicData) => ({
+      name: topicData.name,
+      partitionResponses: topicData.partitionData.map((partitionData): PartitionAnswer => {
+        const answer = appendOne(topicData.name, partitionData.index, partitionData.records);
+        if (answer.errorCode !== ErrorCode.NONE) anyError = true;
+        return answer;
+      }),
+    }));
+
+    function appendOne(topic: string, index: number, records: Buffer | null): PartitionAnswer {
+      if (!validAcks) return failed(index, ErrorCode.INVALID_REQUIRED_ACKS);
+      const log = broker.topics.partition(topic, index);
+      if (!log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      const config = log.config;
+      const validation = validateProducedBatch(records, config, header.apiVersion);
+      if (!validation.ok) {
+        broker.logger.warn(
+          { topic, partition: index, errorCode: validation.errorCode, clientId: header.clientId },
+          `rejected produced batch: ${validation.message}`,
+        );
+        return failed(index, validation.errorCode);
+      }
+      if (acks === -1 && config.minInsyncReplicas > 1) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS);
+      const appended = log.append(records!, validation.header, frameOwnsMemory);
+      return {
+        index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: appended.baseOffset,
+        logAppendTimeMs: appended.logAppendTime,
+        logStartOffset: log.logStartOffset,
+      };
+    }
+
+    if (acks === 0) return anyError ? CLOSE_CONNECTION : NO_RESPONSE;
+    return { responses, throttleTimeMs: 0 };
+  });
+}

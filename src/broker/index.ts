@@ -1,0 +1,10 @@
+// The embedded broker, for development and tests: a single-node Kafka-protocol broker that
+// unmodified Kafka clients talk to. Production runs on Apache Kafka.
+export { startBroker, type RunningBroker } from "./broker.js";
+export type { BrokerOptions } from "./options.js";
+export {
+  BrokerError,
+  BrokerListenError,
+  DataDirUnsupportedError,
+  InvalidBrokerOptionError,
+} from "./errors.js";

@@ -1,0 +1,105 @@
+// One segment of a partition log: its bytes (a SegmentStorage) and the index of the batches
+// in it. The index keeps, per batch, what Kafka keeps in its offset and time indexes and in
+// the batch headers that producer state and the cleaner need, so none of that ever requires
+// reading the bytes back.
+import type { SegmentStorage } from "./segment-storage.js";
+
+export interface BatchEntry {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  /** Byte position of the batch in its segment. */
+  readonly position: number;
+  readonly size: number;
+  /** The batch's max timestamp (the append time on LogAppendTime topics). */
+  readonly maxTimestamp: number;
+  /** Highest maxTimestamp of this and all earlier batches of the segment: the time index. */
+  readonly maxTimestampSoFar: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  /** Batch attributes: compression, timestamp type, transactional and control flags. */
+  readonly attributes: number;
+  readonly recordCount: number;
+}
+
+export type NewBatchEntry = Omit<BatchEntry, "position" | "maxTimestampSoFar">;
+
+export class LogSegment {
+  readonly entries: BatchEntry[] = [];
+
+  constructor(
+    readonly baseOffset: number,
+    readonly storage: SegmentStorage,
+    /** When the segment was created: segment.ms rolls it after that long. */
+    readonly createdAt: number,
+  ) {}
+
+  get size(): number {
+    return this.storage.size;
+  }
+
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** The offset after this segment's last batch. */
+  get nextOffset(): number {
+    const last = this.entries[this.entries.length - 1];
+    return last ? last.lastOffset + 1 : this.baseOffset;
+  }
+
+  get maxTimestamp(): number {
+    const last = this.entries[this.entries.length - 1];
+    return last ? last.maxTimestampSoFar : -1;
+  }
+
+  append(batch: Buffer, entry: NewBatchEntry, retainable: boolean): BatchEntry {
+    const previousMax = this.maxTimestamp;
+    const stored: BatchEntry = {
+      ...entry,
+      position: this.storage.size,
+      maxTimestampSoFar: Math.max(previousMax, entry.maxTimestamp),
+    };
+    this.storage.append(batch, retainable);
+    this.entries.push(stored);
+    return stored;
+  }
+
+  /** Index of the first batch whose last offset is >= offset (entries.length if none). */
+  indexOfOffset(offset: number): number {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.entries[mid]!.lastOffset < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Index of the first batch holding a timestamp >= timestamp (entries.length if none). */
+  indexOfTimestamp(timestamp: number): number {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.entries[mid]!.maxTimestampSoFar < timestamp) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** The bytes of batches [from, to). */
+  read(from: number, to: number): Buffer[] {
+    if (from >= to) return [];
+    const first = this.entries[from]!;
+    const last = this.entries[to - 1]!;
+    return this.storage.read(first.position, last.position + last.size - first.position);
+  }
+
+  readBatch(index: number): Buffer {
+    const entry = this.entries[index]!;
+    const parts = this.storage.read(entry.position, entry.size);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+}

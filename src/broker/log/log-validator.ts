@@ -1,0 +1,73 @@
+// Checks a partition's records from a Produce request before anything is appended, as
+// Kafka's LogValidator does: exactly one v2 batch, its length, CRC, offset range and record
+// count consistent, no control batch from a client, size within max.message.bytes, and, for
+// uncompressed batches, records that tile the batch exactly. Compressed batches are stored
+// as the producer sent them (the broker never recompresses).
+import { ErrorCode } from "../protocol/error-codes.js";
+import {
+  BATCH_OVERHEAD,
+  Compression,
+  LOG_OVERHEAD,
+  checkRecords,
+  compressionOf,
+  computeCrc,
+  isControl,
+  readBatchHeader,
+  type BatchHeader,
+} from "../protocol/record-batch.js";
+import type { LogConfig } from "./log-config.js";
+
+export type ValidationResult =
+  | { ok: true; header: BatchHeader }
+  | { ok: false; errorCode: ErrorCode; message: string };
+
+function reject(errorCode: ErrorCode, message: string): ValidationResult {
+  return { ok: false, errorCode, message };
+}
+
+export function validateProducedBatch(records: Buffer | null, config: LogConfig, produceVersion: number): ValidationResult {
+  if (records === null || records.length === 0) {
+    return reject(ErrorCode.INVALID_RECORD, "produce requests must have at least one record batch per partition");
+  }
+  if (records.length < BATCH_OVERHEAD) {
+    return reject(ErrorCode.CORRUPT_MESSAGE, `record batch of ${records.length} bytes is shorter than its header`);
+  }
+  const magic = records.readInt8(16);
+  if (magic !== 2) {
+    return reject(ErrorCode.INVALID_RECORD, `produce v${produceVersion} requires record batches with magic 2, got magic ${magic}`);
+  }
+  const header = readBatchHeader(records, 0);
+  if (header.size < BATCH_OVERHEAD || header.size > records.length) {
+    return reject(ErrorCode.CORRUPT_MESSAGE, `record batch length ${header.size - LOG_OVERHEAD} does not match the ${records.length} bytes sent`);
+  }
+  if (header.size < records.length) {
+    return reject(ErrorCode.INVALID_RECORD, `produce v${produceVersion} allows exactly one record batch per partition`);
+  }
+  if (header.size > config.maxMessageBytes) {
+    return reject(ErrorCode.MESSAGE_TOO_LARGE, `record batch of ${header.size} bytes exceeds max.message.bytes ${config.maxMessageBytes}`);
+  }
+  if (computeCrc(records) !== header.crc) {
+    return reject(ErrorCode.CORRUPT_MESSAGE, "record batch CRC does not match its contents");
+  }
+  if (isControl(header.attributes)) {
+    return reject(ErrorCode.INVALID_RECORD, "clients are not allowed to write control records");
+  }
+  if (header.recordCount <= 0 || header.lastOffsetDelta + 1 !== header.recordCount) {
+    return reject(
+      ErrorCode.INVALID_RECORD,
+      `record batch reports ${header.recordCount} records but an offset range of ${header.lastOffsetDelta + 1}`,
+    );
+  }
+  const compression = compressionOf(header.attributes);
+  if (compression > Compression.ZSTD) {
+    return reject(ErrorCode.CORRUPT_MESSAGE, `unknown compression codec ${compression}`);
+  }
+  if (compression === Compression.ZSTD && produceVersion < 7) {
+    return reject(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, "zstd batches require produce v7 or later");
+  }
+  if (compression === Compression.NONE) {
+    const problem = checkRecords(records, BATCH_OVERHEAD, header.recordCount);
+    if (problem !== null) return reject(ErrorCode.CORRUPT_MESSAGE, `malformed record batch: ${problem}`);
+  }
+  return { ok: true, header };
+}

@@ -1,0 +1,22 @@
+// Heartbeat (API key 12), versions 0-3: transcribed from apache/kafka
+// clients/src/main/resources/common/message/HeartbeatRequest.json and HeartbeatResponse.json.
+// Only the versions this broker advertises are kept; tagged fields are omitted.
+import { defineApi } from "../schema.js";
+
+export const heartbeat = defineApi({
+  name: "Heartbeat",
+  apiKey: 12,
+  minVersion: 0,
+  maxVersion: 3,
+  flexibleVersions: "4+",
+  request: [
+    { name: "groupId", type: "string", versions: "0+" },
+    { name: "generationId", type: "int32", versions: "0+" },
+    { name: "memberId", type: "string", versions: "0+" },
+    { name: "groupInstanceId", type: "string", versions: "3+", nullableVersions: "3+", default: null },
+  ],
+  response: [
+    { name: "throttleTimeMs", type: "int32", versions: "1+" },
+    { name: "errorCode", type: "int16", versions: "0+" },
+  ],
+} as const);

@@ -1,0 +1,90 @@
+// `eddy broker`: runs the embedded broker in the foreground. Prints exactly one line on
+// stdout when it accepts connections (scripts wait for it); logs go to stderr. SIGINT and
+// SIGTERM close it cleanly with exit code 0.
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { startBroker } from "../broker/index.js";
+import type { Command } from "./commands.js";
+
+const USAGE = `Usage: eddy broker [options]
+
+Runs a single-node Kafka-protocol broker in memory, for development and tests.
+Production runs on Apache Kafka.
+
+Options:
+  --port <n>            port to listen on (default 9092; 0 picks a free port)
+  --host <host>         interface to listen on (default 127.0.0.1)
+  --advertised-host <h> host clients are told to connect to (default: --host)
+  --partitions <n>      partitions of auto-created topics (default 1)
+  --no-auto-create      do not create topics on first use
+  --data-dir <dir>      keep logs and state in <dir> (not supported yet)
+  --log-level <level>   fatal, error, warn, info, debug or trace (default info)
+  -h, --help            show this help`;
+
+function integerOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "advertised-host": { type: "string" },
+        partitions: { type: "string" },
+        "no-auto-create": { type: "boolean" },
+        "data-dir": { type: "string" },
+        "log-level": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    process.stderr.write(`eddy broker: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const level = values["log-level"] ?? process.env.EDDY_LOG_LEVEL ?? "info";
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(level)) {
+    process.stderr.write(`eddy broker: --log-level must be one of fatal, error, warn, info, debug, trace\n`);
+    return 2;
+  }
+  const logger = pino({ name: "eddy-broker", level }, pino.destination({ dest: 2, sync: true }));
+  const broker = await startBroker({
+    port: integerOption("port", values.port) ?? 9092,
+    host: values.host,
+    advertisedHost: values["advertised-host"],
+    defaultPartitions: integerOption("partitions", values.partitions),
+    autoCreateTopics: values["no-auto-create"] ? false : undefined,
+    dataDir: values["data-dir"],
+    logger,
+  });
+  process.stdout.write(`eddy broker listening on ${broker.host}:${broker.port}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      logger.info({ signal }, "shutting down");
+      void broker.close().then(resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  return 0;
+}
+
+export const brokerCommand: Command = {
+  name: "broker",
+  summary: "run the embedded single-node Kafka broker (development and tests)",
+  run,
+};

@@ -69,6 +69,15 @@ export function isOffsetOutOfRange(error: unknown): boolean {
   return chain(error).some((e) => e.name === "KafkaJSOffsetOutOfRange" || e.type === "OFFSET_OUT_OF_RANGE");
 }
 
+/** The partition kafkajs names in an OFFSET_OUT_OF_RANGE error, if it names one. */
+export function offsetOutOfRangePartition(error: unknown): { topic: string; partition: number } | undefined {
+  for (const e of chain(error)) {
+    const { topic, partition } = e as { topic?: unknown; partition?: unknown };
+    if (typeof topic === "string" && typeof partition === "number") return { topic, partition };
+  }
+  return undefined;
+}
+
 /** An internal topic exists with the wrong shape (partition count, cleanup policy) or could not be created. */
 export class InternalTopicError extends EddyError {
   readonly topic: string;

@@ -9,9 +9,42 @@
 // run (it never joins a group), keeps the Cluster its assigner factory received, and
 // fetches through it. Aborted transactions and control records are filtered here, the
 // same way kafkajs' consumer does it.
+//
+// Restore speed: when the broker speaks Fetch v11 (Kafka 2.3+ and the embedded broker),
+// the request still goes through the leader's kafkajs connection (version negotiation,
+// framing, SASL, timeouts), but its response is decoded by fetch-response-decoder.ts
+// rather than kafkajs' per-record decoder. kafkajs 2.2.4 is pinned exactly; the two
+// internals used for that (Broker.lookupRequest, Broker.connectionPool) are only
+// reached from this module.
+import { createRequire } from "node:module";
 import type { Cluster, Consumer, Kafka, PartitionAssigner } from "kafkajs";
+import { decodeFetchResponseV11 } from "./fetch-response-decoder.js";
+import type { DecodedFetchResponse } from "./fetch-response-decoder.js";
 import type { ConsumedRecord, KafkaHeaders, TopicPartition, TopicPartitionOffset } from "./types.js";
 import { topicPartitionKey } from "./types.js";
+
+const require = createRequire(import.meta.url);
+// kafkajs' Fetch request definitions (all versions) and its protocol error table.
+const fetchRequests = require("kafkajs/src/protocol/requests/fetch") as unknown;
+const { createErrorFromCode } = require("kafkajs/src/protocol/error") as { createErrorFromCode(code: number): Error };
+const { KafkaJSOffsetOutOfRange } = require("kafkajs") as {
+  KafkaJSOffsetOutOfRange: new (e: Error, meta: { topic: string; partition: number }) => Error;
+};
+const FETCH_API_KEY = 1;
+const OFFSET_OUT_OF_RANGE = 1;
+
+interface ProtocolRequest {
+  request: { apiVersion: number };
+  response: { decode(payload: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+  requestTimeout?: number;
+}
+
+interface BrokerInternals {
+  lookupRequest(apiKey: number, definitions: unknown): (args: Record<string, unknown>) => ProtocolRequest;
+  connectionPool: { send(request: ProtocolRequest): Promise<unknown> };
+  disconnect(): Promise<void>;
+  fetch(request: Record<string, unknown>): Promise<unknown>;
+}
 
 const READ_COMMITTED = 1;
 const STALE_METADATA = new Set([
@@ -179,38 +212,81 @@ export class PartitionReader {
           byLeader.set(leader, list);
         }
       }
-      const responses = await Promise.all(
-        [...byLeader].map(async ([nodeId, topics]) => {
-          const broker = await this.cluster.findBroker({ nodeId });
-          return (await broker.fetch({
-            isolationLevel: READ_COMMITTED,
-            maxWaitTime: options.maxWaitMs,
-            minBytes: 1,
-            maxBytes: options.maxBytes,
-            topics: topics.map(({ topic, partitions }) => ({
-              topic,
-              partitions: partitions.map((partition) => ({
-                partition,
-                fetchOffset: String(wanted.get(topicPartitionKey({ topic, partition })) ?? 0),
-                maxBytes: options.maxBytesPerPartition,
+      const reads = (
+        await Promise.all(
+          [...byLeader].map(async ([nodeId, topics]) => {
+            const broker = (await this.cluster.findBroker({ nodeId })) as unknown as BrokerInternals;
+            const request = {
+              isolationLevel: READ_COMMITTED,
+              maxWaitTime: options.maxWaitMs,
+              minBytes: 1,
+              maxBytes: options.maxBytes,
+              topics: topics.map(({ topic, partitions }) => ({
+                topic,
+                partitions: partitions.map((partition) => ({
+                  partition,
+                  fetchOffset: String(wanted.get(topicPartitionKey({ topic, partition })) ?? 0),
+                  maxBytes: options.maxBytesPerPartition,
+                })),
               })),
-            })),
-          })) as KafkajsFetchResponse;
-        }),
-      );
-      const reads: PartitionRead[] = [];
-      for (const response of responses) {
-        for (const { topicName, partitions } of response.responses) {
-          for (const data of partitions) {
-            const from = wanted.get(topicPartitionKey({ topic: topicName, partition: data.partition })) ?? 0;
-            reads.push(toPartitionRead(topicName, from, data));
-          }
-        }
-      }
+            };
+            const fast = await this.fastFetch(broker, request, wanted);
+            if (fast) return fast;
+            const response = (await broker.fetch(request)) as KafkajsFetchResponse;
+            return response.responses.flatMap(({ topicName, partitions }) =>
+              partitions.map((data) =>
+                toPartitionRead(topicName, wanted.get(topicPartitionKey({ topic: topicName, partition: data.partition })) ?? 0, data),
+              ),
+            );
+          }),
+        )
+      ).flat();
       // Same order as asked, so callers can pair answers with positions.
       const index = new Map(positions.map((p, i) => [topicPartitionKey(p), i]));
       return reads.sort((a, b) => (index.get(topicPartitionKey(a)) ?? 0) - (index.get(topicPartitionKey(b)) ?? 0));
     });
+  }
+
+  /**
+   * Sends the Fetch on the broker's own kafkajs connection, decoding the answer with the
+   * lean decoder; undefined when the negotiated version is not 11 or a batch needs
+   * kafkajs (compression), in which case the caller fetches the ordinary way.
+   */
+  private async fastFetch(
+    broker: BrokerInternals,
+    request: Record<string, unknown>,
+    fetchOffsets: ReadonlyMap<string, number>,
+  ): Promise<PartitionRead[] | undefined> {
+    if (typeof broker.lookupRequest !== "function" || !broker.connectionPool) return undefined;
+    const protocolRequest = broker.lookupRequest(FETCH_API_KEY, fetchRequests)(request);
+    if (protocolRequest.request.apiVersion !== 11) return undefined;
+    protocolRequest.response = {
+      decode: (payload: Buffer) => Promise.resolve(decodeFetchResponseV11(payload, fetchOffsets)),
+      parse: (data: unknown) => Promise.resolve(data),
+    };
+    let decoded: DecodedFetchResponse;
+    try {
+      decoded = (await broker.connectionPool.send(protocolRequest)) as DecodedFetchResponse;
+    } catch (error) {
+      // What kafkajs' Broker does for its own requests: a closed connection is dropped.
+      if ((error as KafkajsError).name === "KafkaJSConnectionClosedError") await broker.disconnect().catch(() => undefined);
+      throw error;
+    }
+    if (!decoded.supported) return undefined;
+    if (decoded.errorCode !== 0) throw createErrorFromCode(decoded.errorCode);
+    for (const p of decoded.partitions) {
+      if (p.errorCode === OFFSET_OUT_OF_RANGE) {
+        throw new KafkaJSOffsetOutOfRange(createErrorFromCode(p.errorCode), { topic: p.topic, partition: p.partition });
+      }
+      if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode);
+    }
+    return decoded.partitions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      records: p.records,
+      nextOffset: p.nextOffset,
+      lastStableOffset: p.lastStableOffset,
+    }));
   }
 
   /** Refreshes stale metadata and drops dead connections before the error reaches the caller's backoff. */

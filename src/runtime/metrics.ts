@@ -1,0 +1,75 @@
+// Counters the runtime keeps for /metrics and /metadata: plain numbers, updated in
+// place on the processing path (no allocation per record), read as a snapshot.
+import type { TaskId } from "./task-id.js";
+
+export interface TaskRestoreProgress {
+  /** Records restored so far in the current (or last) restoration. */
+  restored: number;
+  /** Records the restoration had to read when it started. */
+  total: number;
+  recordsPerSecond: number;
+  startedAt: number;
+  done: boolean;
+}
+
+export interface LatencyStats {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  lastMs: number;
+}
+
+export interface StreamsMetricsSnapshot {
+  recordsProcessed: number;
+  recordsProcessedByTask: Record<TaskId, number>;
+  commits: number;
+  commitLatency: LatencyStats;
+  transactionAborts: number;
+  deadLetterRecords: number;
+  recordsRestored: number;
+  restoreByTask: Record<TaskId, TaskRestoreProgress>;
+  standbyRecordsApplied: number;
+  rebalances: number;
+}
+
+export class StreamsMetrics {
+  recordsProcessed = 0;
+  readonly recordsProcessedByTask = new Map<TaskId, number>();
+  commits = 0;
+  readonly commitLatency: LatencyStats = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 };
+  transactionAborts = 0;
+  deadLetterRecords = 0;
+  recordsRestored = 0;
+  readonly restoreByTask = new Map<TaskId, TaskRestoreProgress>();
+  standbyRecordsApplied = 0;
+  rebalances = 0;
+
+  recordProcessed(task: TaskId, count: number): void {
+    this.recordsProcessed += count;
+    this.recordsProcessedByTask.set(task, (this.recordsProcessedByTask.get(task) ?? 0) + count);
+  }
+
+  recordCommit(latencyMs: number): void {
+    this.commits += 1;
+    const l = this.commitLatency;
+    l.count += 1;
+    l.totalMs += latencyMs;
+    l.lastMs = latencyMs;
+    if (latencyMs > l.maxMs) l.maxMs = latencyMs;
+  }
+
+  snapshot(): StreamsMetricsSnapshot {
+    return {
+      recordsProcessed: this.recordsProcessed,
+      recordsProcessedByTask: Object.fromEntries(this.recordsProcessedByTask),
+      commits: this.commits,
+      commitLatency: { ...this.commitLatency },
+      transactionAborts: this.transactionAborts,
+      deadLetterRecords: this.deadLetterRecords,
+      recordsRestored: this.recordsRestored,
+      restoreByTask: Object.fromEntries([...this.restoreByTask].map(([t, p]) => [t, { ...p }])),
+      standbyRecordsApplied: this.standbyRecordsApplied,
+      rebalances: this.rebalances,
+    };
+  }
+}

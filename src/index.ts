@@ -26,4 +26,5 @@ export {
   StateDirectoryLockedError,
   StateStoreError,
   InvalidCheckpointError,
+  StateCommitInProgressError,
 } from "./stores/errors.js";

@@ -1,6 +1,7 @@
 // The state store contracts. Stores are layered as in Kafka Streams: an ordered bytes
 // store at the bottom (in-memory or LevelDB), typed stores on top that apply serdes,
-// and, in the runtime, a per-task transactional overlay and change logging between them.
+// and between them the per-task transactional overlay (task-overlay.ts) and, in the
+// runtime, change logging.
 // All iteration is in serialized-key order (unsigned byte-wise), whatever the typed key.
 
 export interface KeyValue<K, V> {

@@ -55,6 +55,14 @@ function levelErrorCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+async function removeDirectory(directory: string): Promise<void> {
+  try {
+    await rm(directory, { recursive: true, force: true });
+  } catch (error) {
+    throw new StateStoreError(`Cannot delete the state directory ${directory}`, directory, { cause: error });
+  }
+}
+
 export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   readonly taskId: string;
   readonly directory: string;
@@ -118,6 +126,15 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     } finally {
       await storage.close();
     }
+  }
+
+  /**
+   * Deletes a task's state directory without opening it: for state that fails to open
+   * (corruption). The caller must know that no instance has the task open; when one
+   * could, open() it (which takes the lock) and call wipe() instead.
+   */
+  static async wipeDirectory(options: LevelDbTaskStorageOptions): Promise<void> {
+    await removeDirectory(taskStateDirectory(options.stateDir, options.applicationId, options.taskId));
   }
 
   get isOpen(): boolean {
@@ -237,11 +254,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
    */
   async wipe(): Promise<void> {
     await this.close();
-    try {
-      await rm(this.directory, { recursive: true, force: true });
-    } catch (error) {
-      throw new StateStoreError(`Cannot delete the state directory ${this.directory}`, this.directory, { cause: error });
-    }
+    await removeDirectory(this.directory);
   }
 
   async #checkLayout(): Promise<void> {

@@ -171,6 +171,11 @@ describe("LevelDbTaskStorage", () => {
     const fresh = await open();
     expect(await entries(fresh, "s")).toEqual([]);
     expect(await fresh.readCheckpoint()).toEqual(new Map());
+    await fresh.commit(new Map([["s", [[b("k"), b("v")]] as [Buffer, Buffer][]]]));
+    await fresh.close();
+    // State that cannot even be opened is wiped without opening it.
+    await LevelDbTaskStorage.wipeDirectory(options);
+    expect(await listTaskDirectories(dir.stateDir, "bank")).toEqual([]);
   });
 
   it("refuses a second open of the same task in this process", async () => {

@@ -28,3 +28,102 @@ export {
   InvalidCheckpointError,
   StateCommitInProgressError,
 } from "./stores/errors.js";
+
+// The topology DSL and the Topology as data
+export { StreamsBuilder } from "./topology/streams-builder.js";
+export { KStream } from "./topology/kstream.js";
+export type { ProcessOptions } from "./topology/kstream.js";
+export { KTable } from "./topology/ktable.js";
+export { KGroupedStream } from "./topology/kgrouped-stream.js";
+export type { CountOptions } from "./topology/kgrouped-stream.js";
+export { KGroupedTable } from "./topology/kgrouped-table.js";
+export type { TableCountOptions } from "./topology/kgrouped-table.js";
+export { BranchedKStream } from "./topology/branched-kstream.js";
+export type { BranchOptions } from "./topology/branched-kstream.js";
+export type {
+  Named,
+  ConsumedOptions,
+  MaterializedOptions,
+  TableOptions,
+  StateStoreOptions,
+  ProducedOptions,
+  RepartitionOptions,
+  GroupedOptions,
+  JoinedOptions,
+  AggregateOptions,
+  TableTransformOptions,
+} from "./topology/dsl-options.js";
+export { RecordHeaders } from "./topology/headers.js";
+export type { Header, HeaderValue, HeadersInit } from "./topology/headers.js";
+export type { StreamRecord, RecordMetadata } from "./topology/record.js";
+export type {
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  PunctuationType,
+  Punctuator,
+  Cancellable,
+  TopicNameExtractor,
+  StreamPartitioner,
+} from "./topology/processor.js";
+export type { Change } from "./topology/processors/change.js";
+export {
+  Topology,
+  changelogTopicName,
+  deadLetterTopicName,
+  physicalTopicName,
+  repartitionTopicName,
+} from "./topology/topology.js";
+export type {
+  TopologyData,
+  TopologyNode,
+  SourceNode,
+  ProcessorNode,
+  SinkNode,
+  StoreDefinition,
+  Subtopology,
+  RepartitionTopic,
+  CopartitionGroup,
+} from "./topology/topology.js";
+export { TopologyDescription } from "./topology/topology-description.js";
+export type { NodeDescription, SubtopologyDescription, TopologyDescriptionJSON } from "./topology/topology-description.js";
+export {
+  TopologyError,
+  DuplicateNameError,
+  UnknownStoreError,
+  MissingSerdeError,
+  StorePlacementError,
+  CopartitionError,
+  InvalidOperationError,
+  InvalidTopologyError,
+  CommandRejectedError,
+} from "./topology/errors.js";
+
+// Command handling
+export {
+  CommandHeaders,
+  INVALID_COMMAND_CODE,
+  accept,
+  reject,
+  parseReplyEnvelope,
+  replyEnvelopeSerde,
+} from "./topology/command-handling.js";
+export type {
+  Accepted,
+  Rejected,
+  Decision,
+  CommandContext,
+  CommandIssue,
+  HandleCommandsOptions,
+  ReplyEnvelope,
+  ReplyStatus,
+} from "./topology/command-handling.js";
+
+// Processing errors and dead letters (what a failed task or a dead-lettered record carries)
+export {
+  ProcessorError,
+  InvalidTimestampError,
+  StoreAccessError,
+  UnknownChildError,
+} from "./runtime/processing-errors.js";
+export { DeadLetterHeaders } from "./runtime/dead-letter.js";

@@ -1,0 +1,26 @@
+// Errors of the TopologyTestDriver: misuse of the test API, with what to do instead.
+import { EddyError } from "../errors/eddy-error.js";
+
+/** A topic no sub-topology reads (input), or one the test names wrongly. */
+export class UnknownTopicError extends EddyError {
+  constructor(topic: string, known: readonly string[]) {
+    super(
+      "EDDY_ERR_TEST_UNKNOWN_TOPIC",
+      `No source node of the topology reads topic "${topic}" (it reads: ${known.length === 0 ? "nothing" : known.join(", ")})`,
+    );
+  }
+}
+
+/** readValue() and friends on an output topic with nothing left to read. */
+export class NoOutputRecordError extends EddyError {
+  constructor(topic: string) {
+    super("EDDY_ERR_TEST_NO_OUTPUT_RECORD", `Output topic "${topic}" has no record left to read; check isEmpty() first`);
+  }
+}
+
+/** The driver was used after close(). */
+export class DriverClosedError extends EddyError {
+  constructor() {
+    super("EDDY_ERR_TEST_DRIVER_CLOSED", "The TopologyTestDriver is closed; create a new one");
+  }
+}

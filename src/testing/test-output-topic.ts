@@ -1,0 +1,78 @@
+// Kafka Streams' TestOutputTopic: reads, in order, what the topology wrote to a topic.
+// Reading consumes: two TestOutputTopics of one topic share its queue.
+import type { KeyValue } from "../stores/key-value-store.js";
+import { RecordHeaders } from "../topology/headers.js";
+import type { Serde } from "../topology/serde.js";
+import type { ProducedRecord } from "../runtime/record-collector.js";
+import { NoOutputRecordError } from "./errors.js";
+import type { TestRecord } from "./test-record.js";
+
+/** What an output topic needs from its driver. */
+export interface OutputQueue {
+  take(topic: string): ProducedRecord | undefined;
+  queueSize(topic: string): number;
+}
+
+export class TestOutputTopic<K, V> {
+  readonly name: string;
+  readonly #queue: OutputQueue;
+  readonly #keySerde: Serde<K>;
+  readonly #valueSerde: Serde<V>;
+
+  /** @internal Created by TopologyTestDriver.createOutputTopic(). */
+  constructor(queue: OutputQueue, name: string, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    this.#queue = queue;
+    this.name = name;
+    this.#keySerde = keySerde;
+    this.#valueSerde = valueSerde;
+  }
+
+  getQueueSize(): number {
+    return this.#queue.queueSize(this.name);
+  }
+
+  isEmpty(): boolean {
+    return this.getQueueSize() === 0;
+  }
+
+  readRecord(): TestRecord<K, V> {
+    const record = this.#queue.take(this.name);
+    if (record === undefined) throw new NoOutputRecordError(this.name);
+    return {
+      key: record.key === null ? null : this.#keySerde.deserialize(record.key, { topic: this.name, part: "key" }),
+      value: record.value === null ? null : this.#valueSerde.deserialize(record.value, { topic: this.name, part: "value" }),
+      timestamp: record.timestamp,
+      headers: new RecordHeaders(record.headers),
+    };
+  }
+
+  readValue(): V | null {
+    return this.readRecord().value;
+  }
+
+  readKeyValue(): KeyValue<K | null, V | null> {
+    const { key, value } = this.readRecord();
+    return { key, value };
+  }
+
+  readRecordsToList(): TestRecord<K, V>[] {
+    const records: TestRecord<K, V>[] = [];
+    while (!this.isEmpty()) records.push(this.readRecord());
+    return records;
+  }
+
+  readValuesToList(): (V | null)[] {
+    return this.readRecordsToList().map((record) => record.value);
+  }
+
+  readKeyValuesToList(): KeyValue<K | null, V | null>[] {
+    return this.readRecordsToList().map(({ key, value }) => ({ key, value }));
+  }
+
+  /** The last value per key (a null value keeps the key with null, as a table would show a delete). */
+  readKeyValuesToMap(): Map<K | null, V | null> {
+    const map = new Map<K | null, V | null>();
+    for (const { key, value } of this.readRecordsToList()) map.set(key, value);
+    return map;
+  }
+}

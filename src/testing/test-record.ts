@@ -1,0 +1,18 @@
+// A record as a test pipes it in or reads it out: Kafka Streams' TestRecord.
+import type { HeadersInit, RecordHeaders } from "../topology/headers.js";
+
+export interface TestRecord<K, V> {
+  readonly key: K | null;
+  readonly value: V | null;
+  readonly timestamp: number;
+  readonly headers: RecordHeaders;
+}
+
+/** What pipeRecord() takes: everything but the value is optional. */
+export interface TestRecordInit<K, V> {
+  readonly key?: K | null;
+  readonly value: V | null;
+  /** Defaults to the input topic's current time (which then advances). */
+  readonly timestamp?: number;
+  readonly headers?: HeadersInit;
+}

@@ -1,0 +1,259 @@
+// TopologyTestDriver: runs a topology in process, without a broker, as Kafka Streams'
+// driver of the same name. The real processors and the real stores run through the
+// same TaskExecutor as in the Kafka runtime; Kafka is replaced by in-memory topics.
+//
+// How it behaves, and where it differs from a cluster:
+// - Every topic has one partition (0); each sub-topology runs as one task (`<id>_0`).
+// - Piping a record processes it, and everything it causes, before the promise
+//   resolves: records written to a repartition topic, or to any topic the topology
+//   reads, are fed back to the sub-topology that reads them, in the order written.
+// - There is no record cache: every update of a table or aggregate is forwarded
+//   downstream, as Kafka Streams does with the cache disabled (cache.max.bytes = 0).
+// - Stream time is kept per task (per sub-topology), as on a cluster; stream-time
+//   punctuators fire right after the record that makes them due, wall-clock ones when
+//   advanceWallClockTime() moves the driver's clock past them.
+// - An undecodable input record goes to `<applicationId>-dlq` (read it with
+//   createOutputTopic) and processing goes on; an error in a processor rejects the
+//   pipe call with a ProcessorError. There are no transactions: state written before
+//   the failure stays.
+// - Stores are in memory by default; `stores: "leveldb"` puts them in LevelDB, in
+//   `stateDir` (a temporary directory, removed at close(), when not given).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deadLetterRecord } from "../runtime/dead-letter.js";
+import type { ConsumedRecord } from "../runtime/consumed-record.js";
+import type { ProducedRecord, RecordCollector } from "../runtime/record-collector.js";
+import { TaskExecutor } from "../runtime/task-executor.js";
+import { taskId } from "../runtime/task-id.js";
+import { StoreNotFoundError } from "../stores/errors.js";
+import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
+import type { KeyValueStore } from "../stores/key-value-store.js";
+import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
+import type { TaskStorage } from "../stores/task-storage.js";
+import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
+import type { RecordHeaders } from "../topology/headers.js";
+import type { Serde } from "../topology/serde.js";
+import type { Topology } from "../topology/topology.js";
+import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
+import { DriverClosedError, UnknownTopicError } from "./errors.js";
+import { TestInputTopic } from "./test-input-topic.js";
+import type { InputPipe } from "./test-input-topic.js";
+import { TestOutputTopic } from "./test-output-topic.js";
+import type { OutputQueue } from "./test-output-topic.js";
+
+export interface TopologyTestDriverOptions {
+  /** Prefixes repartition topics, changelogs and the dead-letter topic. Default "topology-test-driver". */
+  applicationId?: string;
+  /** Where stores keep their bytes: "memory" (default) or "leveldb". */
+  stores?: "memory" | "leveldb";
+  /** The state directory for LevelDB stores; a temporary one when absent. */
+  stateDir?: string;
+  /** The initial wall-clock time, ms since the epoch. Default: Date.now() at construction. */
+  startTime?: number;
+}
+
+export interface InputTopicOptions {
+  /** The timestamp of the first record piped without one. Default: the driver's start time. */
+  startTimestamp?: number;
+  /** How much the topic's time moves after each record piped without a timestamp. Default 0. */
+  autoAdvance?: number;
+}
+
+interface Task {
+  readonly executor: TaskExecutor;
+  readonly storage: TaskStorage;
+  readonly stores: Map<string, KeyValueStore<unknown, unknown>>;
+}
+
+const DEFAULT_APPLICATION_ID = "topology-test-driver";
+
+export class TopologyTestDriver {
+  readonly topology: Topology;
+  readonly applicationId: string;
+  readonly #storeKind: "memory" | "leveldb";
+  #stateDir: string | undefined;
+  #ownsStateDir = false;
+  #now: number;
+  readonly #ready: Promise<Task[]>;
+  readonly #taskByTopic = new Map<string, number>();
+  readonly #offsets = new Map<string, number>();
+  readonly #outputs = new Map<string, ProducedRecord[]>();
+  readonly #pending: ConsumedRecord[] = [];
+  #closed = false;
+
+  constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
+    this.topology = topology;
+    this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
+    this.#storeKind = options.stores ?? "memory";
+    this.#stateDir = options.stateDir;
+    this.#now = options.startTime ?? Date.now();
+    for (const subtopology of topology.subtopologies) {
+      for (const topic of topology.sourceTopicsOf(subtopology.id, this.applicationId)) this.#taskByTopic.set(topic, subtopology.id);
+    }
+    this.#ready = this.#start();
+    // Failures surface on the first call that awaits the driver, not as an unhandled rejection.
+    this.#ready.catch(() => undefined);
+  }
+
+  /** The driver's wall clock, ms since the epoch. */
+  get wallClockTime(): number {
+    return this.#now;
+  }
+
+  createInputTopic<K, V>(name: string, keySerde: Serde<K>, valueSerde: Serde<V>, options: InputTopicOptions = {}): TestInputTopic<K, V> {
+    if (!this.#taskByTopic.has(name)) throw new UnknownTopicError(name, [...this.#taskByTopic.keys()]);
+    const pipe: InputPipe = { pipe: (topic, record) => this.#pipe(topic, record) };
+    return new TestInputTopic(pipe, name, keySerde, valueSerde, options.startTimestamp ?? this.#now, options.autoAdvance ?? 0);
+  }
+
+  /** Any topic the topology writes: a user topic, `<applicationId>-<name>-repartition`, `<applicationId>-dlq`. */
+  createOutputTopic<K, V>(name: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
+    const queue: OutputQueue = {
+      take: (topic) => this.#outputs.get(topic)?.shift(),
+      queueSize: (topic) => this.#outputs.get(topic)?.length ?? 0,
+    };
+    return new TestOutputTopic(queue, name, keySerde, valueSerde);
+  }
+
+  /** The topics written so far. */
+  producedTopicNames(): Set<string> {
+    return new Set(this.#outputs.keys());
+  }
+
+  /** The store of that name, typed by its serdes; writes to it are seen by the processors. */
+  getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
+    const definition = this.topology.stores.get(name);
+    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
+    const store = this.#ready.then((tasks) => {
+      const task = tasks[definition.subtopology];
+      const found = task?.stores.get(name);
+      if (found === undefined) throw new StoreNotFoundError(name, `task ${taskId(definition.subtopology, 0)}`);
+      return found as KeyValueStore<K, V>;
+    });
+    store.catch(() => undefined);
+    return new DeferredKeyValueStore<K, V>(name, store);
+  }
+
+  /** Moves the wall clock, fires the wall-clock punctuators now due, and processes what they caused. */
+  async advanceWallClockTime(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceWallClockTime() needs a non-negative number of ms, got ${ms}`);
+    const tasks = await this.#tasks();
+    this.#now += ms;
+    for (const task of tasks) await this.#guard(() => task.executor.punctuateWallClock(this.#now));
+    await this.#drain(tasks);
+  }
+
+  /** Closes the processors and the stores; removes the temporary state directory. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    let tasks: Task[] = [];
+    try {
+      tasks = await this.#ready;
+    } catch {
+      // Nothing was started, or only part of it: the failure was reported to the caller that hit it.
+    }
+    const failures: unknown[] = [];
+    for (const task of tasks) {
+      try {
+        await task.executor.close();
+      } catch (error) {
+        failures.push(error);
+      }
+      await task.storage.close();
+    }
+    if (this.#ownsStateDir && this.#stateDir !== undefined) await rm(this.#stateDir, { recursive: true, force: true });
+    if (failures.length > 0) throw failures[0];
+  }
+
+  async #start(): Promise<Task[]> {
+    if (this.#storeKind === "leveldb" && this.#stateDir === undefined) {
+      this.#stateDir = await mkdtemp(join(tmpdir(), "eddy-topology-test-driver-"));
+      this.#ownsStateDir = true;
+    }
+    const collector: RecordCollector = {
+      send: (record) => this.#collect(record),
+      partitionsFor: () => 1,
+    };
+    const tasks: Task[] = [];
+    for (const subtopology of this.topology.subtopologies) {
+      const id = taskId(subtopology.id, 0);
+      const storage: TaskStorage =
+        this.#storeKind === "leveldb"
+          ? await LevelDbTaskStorage.open({ stateDir: this.#stateDir as string, applicationId: this.applicationId, taskId: id })
+          : new InMemoryTaskStorage(id);
+      const stores = new Map<string, KeyValueStore<unknown, unknown>>();
+      const executor = await TaskExecutor.create({
+        topology: this.topology,
+        applicationId: this.applicationId,
+        subtopology: subtopology.id,
+        partition: 0,
+        collector,
+        clock: () => this.#now,
+        stores: {
+          getStore: (definition) => {
+            const store = new TypedKeyValueStore(storage.store(definition.name), definition.keySerde, definition.valueSerde);
+            stores.set(definition.name, store);
+            return store;
+          },
+        },
+      });
+      tasks.push({ executor, storage, stores });
+    }
+    return tasks;
+  }
+
+  async #tasks(): Promise<Task[]> {
+    if (this.#closed) throw new DriverClosedError();
+    return this.#ready;
+  }
+
+  async #pipe(topic: string, record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders }): Promise<void> {
+    const tasks = await this.#tasks();
+    this.#pending.push(this.#consumed(topic, record.key, record.value, record.timestamp, record.headers.toArray()));
+    await this.#drain(tasks);
+  }
+
+  #consumed(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: ConsumedRecord["headers"]): ConsumedRecord {
+    const offset = this.#offsets.get(topic) ?? 0;
+    this.#offsets.set(topic, offset + 1);
+    return { topic, partition: 0, offset, timestamp, key, value, headers };
+  }
+
+  #collect(record: ProducedRecord): void {
+    let queue = this.#outputs.get(record.topic);
+    if (queue === undefined) {
+      queue = [];
+      this.#outputs.set(record.topic, queue);
+    }
+    queue.push(record);
+    // As Kafka Streams' driver: what lands on a topic the topology reads is read back.
+    if (this.#taskByTopic.has(record.topic)) {
+      this.#pending.push(this.#consumed(record.topic, record.key, record.value, record.timestamp, record.headers));
+    }
+  }
+
+  async #drain(tasks: readonly Task[]): Promise<void> {
+    while (this.#pending.length > 0) {
+      const record = this.#pending.shift() as ConsumedRecord;
+      const subtopology = this.#taskByTopic.get(record.topic);
+      const task = subtopology === undefined ? undefined : tasks[subtopology];
+      if (task === undefined) throw new UnknownTopicError(record.topic, [...this.#taskByTopic.keys()]);
+      const outcome = await this.#guard(() => task.executor.process(record));
+      if (outcome.status === "dead-letter") {
+        this.#collect(deadLetterRecord(this.applicationId, task.executor.taskId, record, outcome.error, this.#now));
+      }
+    }
+  }
+
+  /** A failure drops what the failed record would have fed back: the test sees the error, then a clean queue. */
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.#pending.length = 0;
+      throw error;
+    }
+  }
+}

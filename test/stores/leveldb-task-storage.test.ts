@@ -3,19 +3,18 @@ import { once } from "node:events";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { changelogPartition } from "../../src/stores/checkpoint.js";
-import {
-  InvalidCheckpointError,
-  InvalidStoreNameError,
-  StateDirectoryLockedError,
-  StateStoreError,
-  StoreClosedError,
-} from "../../src/stores/errors.js";
+import { StateDirectoryLockedError, StateStoreError, StoreClosedError } from "../../src/stores/errors.js";
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import type { LevelDbTaskStorageOptions } from "../../src/stores/leveldb-task-storage.js";
 import { listTaskDirectories } from "../../src/stores/state-directory.js";
-import type { StoreWrites } from "../../src/stores/task-storage.js";
+import { taskStorageContract } from "./task-storage-contract.js";
 import { withTempStateDir } from "./temp-state-dir.js";
+
+taskStorageContract("LevelDbTaskStorage", async () => {
+  const dir = await withTempStateDir();
+  const storage = await LevelDbTaskStorage.open({ stateDir: dir.stateDir, applicationId: "app", taskId: "0_1" });
+  return { storage, dispose: dir.remove };
+});
 
 const b = (text: string): Buffer => Buffer.from(text, "utf8");
 
@@ -54,61 +53,6 @@ describe("LevelDbTaskStorage", () => {
     expect(await listTaskDirectories(dir.stateDir, "other-app")).toEqual([]);
   });
 
-  it("commits the writes of several stores and the checkpoint in one batch", async () => {
-    const storage = await open();
-    await storage.store("balances").put(b("old"), b("gone"));
-    await storage.commit(
-      new Map([
-        ["balances", [[b("acct-1"), b("100")], [b("old"), null]] as [Buffer, Buffer | null][]],
-        ["events", [[b("e1"), b("deposited")]] as [Buffer, Buffer | null][]],
-      ]),
-      new Map([
-        [changelogPartition("bank-balances-changelog", 2), 41],
-        [changelogPartition("bank-events-changelog", 2), 7],
-      ]),
-    );
-    expect(await entries(storage, "balances")).toEqual(["acct-1=100"]);
-    expect(await entries(storage, "events")).toEqual(["e1=deposited"]);
-    expect(await storage.readCheckpoint()).toEqual(
-      new Map([
-        ["bank-balances-changelog:2", 41],
-        ["bank-events-changelog:2", 7],
-      ]),
-    );
-    // A later checkpoint merges: partitions it does not name keep their offsets.
-    await storage.commit(new Map(), new Map([["bank-balances-changelog:2", 45]]));
-    expect(await storage.readCheckpoint()).toEqual(
-      new Map([
-        ["bank-balances-changelog:2", 45],
-        ["bank-events-changelog:2", 7],
-      ]),
-    );
-  });
-
-  it("writes nothing, not even the checkpoint, when building the batch fails half-way", async () => {
-    const storage = await open();
-    function* failing(): Generator<[Buffer, Buffer | null]> {
-      yield [b("k1"), b("v1")];
-      throw new Error("serializer failed");
-    }
-    await expect(
-      storage.commit(
-        new Map<string, StoreWrites>([
-          ["a", [[b("k0"), b("v0")]]],
-          ["b", failing()],
-        ]),
-        new Map([["app-a-changelog:0", 10]]),
-      ),
-    ).rejects.toThrow("serializer failed");
-    await expect(
-      storage.commit(new Map([["a", [[b("k0"), b("v0")]] as [Buffer, Buffer | null][]]]), new Map([["app-a-changelog:0", -1]])),
-    ).rejects.toBeInstanceOf(InvalidCheckpointError);
-    await expect(storage.commit(new Map([["bad/name", []]]))).rejects.toBeInstanceOf(InvalidStoreNameError);
-    expect(await entries(storage, "a")).toEqual([]);
-    expect(await entries(storage, "b")).toEqual([]);
-    expect(await storage.readCheckpoint()).toEqual(new Map());
-  });
-
   it("keeps data and checkpoint across close and reopen", async () => {
     const first = await open();
     await first.commit(new Map([["counts", [[b("k"), b("3")]] as [Buffer, Buffer][]]]), new Map([["app-counts-changelog:0", 3]]));
@@ -120,25 +64,6 @@ describe("LevelDbTaskStorage", () => {
     await second.close();
     expect(await LevelDbTaskStorage.peekCheckpoint(options)).toEqual(new Map([["app-counts-changelog:0", 3]]));
     expect(await LevelDbTaskStorage.peekCheckpoint({ ...options, taskId: "9_9" })).toBeUndefined();
-  });
-
-  it("restores changelog records and advances the checkpoint in the same batch", async () => {
-    const storage = await open();
-    await storage.store("counts").put(b("deleted-later"), b("1"));
-    await storage.restore(
-      "counts",
-      [
-        { key: b("a"), value: b("1") },
-        { key: b("a"), value: b("2") },
-        { key: b("deleted-later"), value: null },
-        { key: b("b"), value: b("9") },
-      ],
-      "app-counts-changelog:1",
-      1234,
-    );
-    expect(await entries(storage, "counts")).toEqual(["a=2", "b=9"]);
-    expect(await storage.readCheckpoint()).toEqual(new Map([["app-counts-changelog:1", 1234]]));
-    await expect(storage.restore("counts", [], "not a partition", 1)).rejects.toBeInstanceOf(InvalidCheckpointError);
   });
 
   it("keeps each store's data apart across reopens, whatever order stores are first used in", async () => {

@@ -184,14 +184,20 @@ export class InternalTopologyBuilder {
     return `${prefix}STATE-STORE-${String(this.#index++).padStart(10, "0")}`;
   }
 
-  /** Kafka Streams' NamedInternal.orElseGenerateWithPrefix: the user's name, or a generated one. */
+  /**
+   * Kafka Streams' NamedInternal.orElseGenerateWithPrefix: the user's name, or a
+   * generated one. An index is burnt either way, as Kafka Streams does "to keep topology
+   * backward compatibility": naming one operation must not rename the others.
+   */
   nameOr(prefix: string, userName: string | undefined): string {
-    return userName === undefined ? this.newProcessorName(prefix) : checkName(userName, "Processor name");
+    const generated = this.newProcessorName(prefix);
+    return userName === undefined ? generated : checkName(userName, "Processor name");
   }
 
-  /** Kafka Streams' NamedInternal.suffixWithOrElseGet: `<user name><suffix>`, or a generated name. */
+  /** Kafka Streams' NamedInternal.suffixWithOrElseGet: `<user name><suffix>`, or a generated name (burning an index either way). */
   suffixedOr(userName: string | undefined, suffix: string, prefix: string): string {
-    return userName === undefined ? this.newProcessorName(prefix) : checkName(`${userName}${suffix}`, "Processor name");
+    const generated = this.newProcessorName(prefix);
+    return userName === undefined ? generated : checkName(`${userName}${suffix}`, "Processor name");
   }
 
   ensureOpen(): void {

@@ -39,7 +39,8 @@ export class KGroupedTable<K, V> {
   aggregate<VA>(
     initializer: () => VA,
     adder: (key: K, value: V, aggregate: VA) => VA,
-    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    /** Returning null deletes the group's row. */
+    subtractor: (key: K, value: V, aggregate: VA) => VA | null,
     options?: AggregateOptions<VA>,
   ): KTable<K, VA> {
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
@@ -47,7 +48,8 @@ export class KGroupedTable<K, V> {
     return this.#aggregate(NodePrefix.TABLE_AGGREGATE, "aggregate", store, supplier, options?.value, options, "aggregate()");
   }
 
-  reduce(adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V, options?: AggregateOptions<V>): KTable<K, V> {
+  /** The subtractor may return null to delete the group's row (its last value left). */
+  reduce(adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V | null, options?: AggregateOptions<V>): KTable<K, V> {
     // Kafka Streams names a table reduce's store with the aggregate prefix.
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
     const supplier = TableAggregateSupplier.reduce<K, V>(store, adder, subtractor);

@@ -16,6 +16,7 @@ import type { GroupedOptions, JoinedOptions, Named, ProducedOptions, Repartition
 import { anySerde, dsl } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { InvalidOperationError } from "./errors.js";
+import { checkName } from "./internal-topology-builder.js";
 import { KGroupedStream } from "./kgrouped-stream.js";
 import type { KTable } from "./ktable.js";
 import { NodePrefix } from "./node-names.js";
@@ -167,7 +168,8 @@ export class KStream<K, V> {
   /** Sends the records through the repartition topic `<applicationId>-<name>-repartition`, partitioned by their current key. */
   repartition(options?: RepartitionOptions<K, V>): KStream<K, V> {
     const state = this[dsl];
-    const prefix = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.REPARTITION) : options.name;
+    // As KStream#repartition in Kafka Streams: a given name burns no index.
+    const prefix = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.REPARTITION) : checkName(options.name, "Repartition name");
     const names = repartitionNames(this.#builder, prefix);
     const keySerde = options?.key ?? state.keySerde;
     const valueSerde = options?.value ?? state.valueSerde;
@@ -227,7 +229,8 @@ export class KStream<K, V> {
 
   /** Runs a processor of your own (the Processor API); the result may have any key, so it is marked for repartitioning. */
   process<KOut = never, VOut = never>(supplier: ProcessorSupplier<K, V, KOut, VOut>, options?: ProcessOptions): KStream<KOut, VOut> {
-    const name = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.PROCESSOR) : options.name;
+    // As KStream#process in Kafka Streams: a given name burns no index.
+    const name = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
     this.#builder.addProcessor({
       name,
       operation: "process",
@@ -249,7 +252,7 @@ export class KStream<K, V> {
     const state = this.#repartitionedForKeyedState(options.store.name);
     const builder = state.builder;
     const keySerde = options.key ?? state.keySerde;
-    const name = options.name === undefined ? builder.newProcessorName(NodePrefix.PROCESSOR) : options.name;
+    const name = options.name === undefined ? builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
     const retain = options.idempotency === false ? 0 : (options.idempotency?.retain ?? DEFAULT_IDEMPOTENCY_RETAIN);
     if (!Number.isInteger(retain) || retain < 0) {
       throw new InvalidOperationError(`handleCommands() idempotency.retain must be a non-negative integer, got ${retain}`);
@@ -274,8 +277,8 @@ export class KStream<K, V> {
         serdeHint,
       });
     }
-    const eventSink = options.events.name ?? builder.newProcessorName(NodePrefix.SINK);
-    const replySink = options.replies?.name ?? builder.newProcessorName(NodePrefix.SINK);
+    const eventSink = builder.nameOr(NodePrefix.SINK, options.events.name);
+    const replySink = builder.nameOr(NodePrefix.SINK, options.replies?.name);
     const plan: CommandHandlerPlan<K, C, S, E, R> = {
       options,
       storeName: options.store.name,

@@ -32,7 +32,7 @@ export class TableAggregateSupplier<K, V, VA> implements TableProcessorSupplier<
     storeName: string,
     initializer: () => VA,
     adder: (key: K, value: V, aggregate: VA) => VA,
-    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    subtractor: (key: K, value: V, aggregate: VA) => VA | null,
   ): TableAggregateSupplier<K, V, VA> {
     return new TableAggregateSupplier<K, V, VA>(
       storeName,
@@ -41,7 +41,11 @@ export class TableAggregateSupplier<K, V, VA> implements TableProcessorSupplier<
     );
   }
 
-  static reduce<K, V>(storeName: string, adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V): TableAggregateSupplier<K, V, V> {
+  static reduce<K, V>(
+    storeName: string,
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V | null,
+  ): TableAggregateSupplier<K, V, V> {
     return new TableAggregateSupplier<K, V, V>(
       storeName,
       (_key, value, current) => (current === null ? value : adder(current, value)),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Serdes } from "../../src/topology/serdes.js";
 import { DeserializationError, SerializationError } from "../../src/topology/errors.js";
-import type { SerdeContext } from "../../src/topology/serde.js";
+import type { Serde, SerdeContext, Serializer } from "../../src/topology/serde.js";
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/ /g, ""), "hex");
 const context: SerdeContext = { topic: "visits", part: "value" };
@@ -77,6 +77,12 @@ describe("Serdes.long (Java LongSerializer layout)", () => {
     expect(serde.serialize(42n).equals(serde.serialize(42))).toBe(true);
     expect(serde.serialize(-(2n ** 63n)).toString("hex")).toBe("8000000000000000");
     expect(serde.serialize(2n ** 63n - 1n).toString("hex")).toBe("7fffffffffffffff");
+  });
+
+  it("fits where a Serde<number | null> or a Serializer<bigint> is expected (typechecked)", () => {
+    const tableSink: Serde<number | null> = Serdes.long();
+    const bigintSink: Serializer<bigint> = Serdes.long();
+    expect(tableSink.serialize(7).equals(bigintSink.serialize(7n))).toBe(true);
   });
 
   it("refuses numbers that are not safe integers and bigints beyond 64 bits", () => {

@@ -41,6 +41,10 @@ export const int32Serde: Serde<number> = {
  * number cannot hold exactly rather than rounding them (Serdes.bigint() reads those).
  */
 export interface LongSerde extends Serde<number> {
+  // Overloads rather than one (number | bigint) signature, so that a LongSerde still
+  // fits where a Serde<number | null> is expected (a KTable's toStream() carries tombstones).
+  serialize(value: number, context?: SerdeContext): Buffer;
+  serialize(value: bigint, context?: SerdeContext): Buffer;
   serialize(value: number | bigint, context?: SerdeContext): Buffer;
 }
 

@@ -41,6 +41,7 @@ export type { TableCountOptions } from "./topology/kgrouped-table.js";
 export { BranchedKStream } from "./topology/branched-kstream.js";
 export type { BranchOptions } from "./topology/branched-kstream.js";
 export type {
+  SerdeOf,
   Named,
   ConsumedOptions,
   MaterializedOptions,

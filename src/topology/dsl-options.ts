@@ -3,6 +3,9 @@
 import type { StreamPartitioner } from "./processor.js";
 import type { Serde } from "./serde.js";
 
+/** A serde for the non-null values of T: null never reaches a serde (it is Kafka's "no value"). */
+export type SerdeOf<T> = Serde<NonNullable<T>>;
+
 export interface Named {
   /** The node's name instead of a generated KSTREAM-...-0000000007 one. */
   name?: string;
@@ -34,36 +37,36 @@ export interface StateStoreOptions<K, V> {
 }
 
 export interface ProducedOptions<K, V> extends Named {
-  key?: Serde<K>;
-  value?: Serde<V>;
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
   partitioner?: StreamPartitioner<K, V>;
 }
 
 export interface RepartitionOptions<K, V> extends Named {
-  key?: Serde<K>;
-  value?: Serde<V>;
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
   /** Partitions of the repartition topic; by default as many as the upstream source topics. */
   partitions?: number;
   partitioner?: StreamPartitioner<K, V>;
 }
 
 export interface GroupedOptions<K, V> {
-  key?: Serde<K>;
-  value?: Serde<V>;
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
   /** Names the repartition topic (`<applicationId>-<name>-repartition`) and its nodes. */
   name?: string;
 }
 
 export interface JoinedOptions<K, V> extends Named {
   /** Serdes of the stream side, used if it must be repartitioned before the join. */
-  key?: Serde<K>;
-  value?: Serde<V>;
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
 }
 
 export interface AggregateOptions<VA> extends Named, MaterializedOptions {
-  value?: Serde<VA>;
+  value?: SerdeOf<VA>;
 }
 
 export interface TableTransformOptions<VR> extends Named, MaterializedOptions {
-  value?: Serde<VR>;
+  value?: SerdeOf<VR>;
 }

@@ -128,3 +128,34 @@ export {
   UnknownChildError,
 } from "./runtime/processing-errors.js";
 export { DeadLetterHeaders } from "./runtime/dead-letter.js";
+
+// Running a topology on Kafka
+export { KafkaStreams } from "./runtime/kafka-streams.js";
+export type { KafkaStreamsOptions, CloseOptions } from "./runtime/kafka-streams.js";
+export { StreamsState } from "./runtime/streams-state.js";
+export type { StateListener } from "./runtime/streams-state.js";
+export type { StateRestoreListener } from "./runtime/changelog-reader.js";
+export type {
+  QueryableStreams,
+  StoreMetadata,
+  KeyQueryMetadata,
+  LocalTaskMetadata,
+  LocalTaskState,
+  StoreQueryOptions,
+} from "./runtime/streams-metadata.js";
+export type { HostTasks } from "./runtime/assignor.js";
+export type { StreamsMetricsSnapshot, TaskRestoreProgress, LatencyStats } from "./runtime/metrics.js";
+export type { TaskId } from "./runtime/task-id.js";
+export { parseStreamsConfig, streamsConfigSchema } from "./config/streams-config.js";
+export type { StreamsConfig, ResolvedStreamsConfig, ProcessingGuarantee, ExceptionHandlerMode, LogLevel } from "./config/streams-config.js";
+export { ConfigError } from "./config/errors.js";
+export type { ConfigIssue } from "./config/errors.js";
+export {
+  MissingSourceTopicError,
+  CopartitioningError,
+  IllegalStateError,
+  TaskProcessingError,
+  AssignmentError,
+  StoreNotQueryableError,
+} from "./runtime/errors.js";
+export { InternalTopicError } from "./kafka/errors.js";

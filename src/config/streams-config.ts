@@ -100,8 +100,6 @@ export const streamsConfigSchema = z
     processingExceptionHandler: z
       .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
       .default("fail"),
-    /** Dead-letter topic; defaults to `<applicationId>-dlq`. */
-    deadLetterTopic: z.string().regex(TOPIC_NAME_PART, { error: "must be a valid topic name" }).optional(),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     /** Prefix of the Kafka client ids; defaults to the application id. */
     clientId: z.string().min(1).optional(),
@@ -122,9 +120,8 @@ export type StreamsConfig = z.input<typeof streamsConfigSchema>;
 
 /** The config with every default applied. */
 export interface ResolvedStreamsConfig
-  extends Omit<z.output<typeof streamsConfigSchema>, "commitIntervalMs" | "deadLetterTopic" | "clientId"> {
+  extends Omit<z.output<typeof streamsConfigSchema>, "commitIntervalMs" | "clientId"> {
   commitIntervalMs: number;
-  deadLetterTopic: string;
   clientId: string;
 }
 
@@ -138,7 +135,6 @@ export function parseStreamsConfig(input: unknown): ResolvedStreamsConfig {
   return {
     ...config,
     commitIntervalMs: config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS[config.processingGuarantee],
-    deadLetterTopic: config.deadLetterTopic ?? `${config.applicationId}-dlq`,
     clientId: config.clientId ?? config.applicationId,
   };
 }

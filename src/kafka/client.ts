@@ -3,6 +3,9 @@
 // kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
 import kafkajs from "kafkajs";
 import type { Kafka } from "kafkajs";
+
+/** The kafkajs client, as the runtime passes it around without importing kafkajs. */
+export type KafkaClient = Kafka;
 import type { LogEntry, SASLOptions } from "kafkajs";
 import type { Logger } from "pino";
 
@@ -18,7 +21,7 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
 }
 
-export function createKafkaClient(options: KafkaClientOptions): Kafka {
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   return new kafkajs.Kafka({
     clientId: options.clientId,
     brokers: options.brokers,

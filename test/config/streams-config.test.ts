@@ -20,7 +20,6 @@ describe("parseStreamsConfig", () => {
     expect(eos.processingGuarantee).toBe("exactly_once");
     expect(eos.commitIntervalMs).toBe(100);
     expect(eos.bootstrapServers).toEqual(["localhost:9092"]);
-    expect(eos.deadLetterTopic).toBe("bank-dlq");
     expect(eos.clientId).toBe("bank");
     expect(eos.numStandbyReplicas).toBe(0);
     expect(eos.replicationFactor).toBe(-1);

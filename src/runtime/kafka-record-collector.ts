@@ -1,0 +1,95 @@
+// The runtime's RecordCollector (Kafka Streams' RecordCollectorImpl): takes the
+// serialized records a task's sinks emit, picks their partitions the way a Java
+// producer would (murmur2 of the key bytes; round robin for null keys), and holds them
+// until the task flushes them into its producer: at commit, or earlier when the
+// buffer is full. Under exactly-once every flush lands in the task's open transaction.
+import { partitionForKey } from "../kafka/partitioner.js";
+import type { KafkaHeaders, ProducedRecord as KafkaRecord } from "../kafka/types.js";
+import type { Header } from "../topology/headers.js";
+import type { ProducedRecord, RecordCollector } from "./record-collector.js";
+import type { TopicPartitions } from "./topic-partitions.js";
+
+export interface CollectorLimits {
+  /** Flush when this many records wait. */
+  maxRecords: number;
+  /** Flush when their keys and values reach this many bytes. */
+  maxBytes: number;
+}
+
+export const DEFAULT_COLLECTOR_LIMITS: CollectorLimits = { maxRecords: 5_000, maxBytes: 4 * 1024 * 1024 };
+
+export class KafkaRecordCollector implements RecordCollector {
+  #pending: KafkaRecord[] = [];
+  #bytes = 0;
+  readonly #roundRobin = new Map<string, number>();
+
+  constructor(
+    private readonly partitions: TopicPartitions,
+    /** Sends what is buffered; called when the buffer is full. */
+    private readonly flushFull: () => Promise<void>,
+    private readonly limits: CollectorLimits = DEFAULT_COLLECTOR_LIMITS,
+  ) {}
+
+  get size(): number {
+    return this.#pending.length;
+  }
+
+  partitionsFor(topic: string): number {
+    const count = this.partitions.get(topic);
+    if (count === undefined) throw new RangeError(`The partition count of topic "${topic}" is not known yet`);
+    return count;
+  }
+
+  async send(record: ProducedRecord): Promise<void> {
+    const count = this.partitions.get(record.topic) ?? (await this.partitions.resolve(record.topic));
+    this.add({
+      topic: record.topic,
+      partition: record.partition ?? this.partitionOf(record.topic, record.key, count),
+      key: record.key,
+      value: record.value,
+      headers: toKafkaHeaders(record.headers),
+      timestamp: record.timestamp,
+    });
+    if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) await this.flushFull();
+  }
+
+  /** For records the runtime itself writes (changelogs), already partitioned. */
+  add(record: KafkaRecord): void {
+    this.#pending.push(record);
+    this.#bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  }
+
+  /** Takes everything buffered, in the order it was sent. */
+  drain(): KafkaRecord[] {
+    const records = this.#pending;
+    this.#pending = [];
+    this.#bytes = 0;
+    return records;
+  }
+
+  /** Drops everything buffered (the transaction aborts). */
+  discard(): void {
+    this.#pending = [];
+    this.#bytes = 0;
+  }
+
+  private partitionOf(topic: string, key: Buffer | null, count: number): number {
+    if (key !== null) return partitionForKey(key, count);
+    const next = ((this.#roundRobin.get(topic) ?? -1) + 1) % count;
+    this.#roundRobin.set(topic, next);
+    return next;
+  }
+}
+
+/** Ordered (key, value) headers to kafkajs' by-key form; values of a repeated key keep their order. */
+export function toKafkaHeaders(headers: readonly Header[]): KafkaHeaders | undefined {
+  if (headers.length === 0) return undefined;
+  const out: KafkaHeaders = {};
+  for (const { key, value } of headers) {
+    const existing = out[key];
+    if (existing === undefined) out[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else out[key] = [existing, value];
+  }
+  return out;
+}

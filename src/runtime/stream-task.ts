@@ -1,0 +1,522 @@
+// One active task, as Kafka Streams' StreamTask: the executor of its sub-topology for
+// one partition, its state (overlay over the task's LevelDB), its record collector,
+// and how its work is committed.
+//
+// Exactly-once: the task owns a transactional producer (`<applicationId>-<taskId>`).
+// Outputs, dead letters and changelog records join the open transaction; at commit the
+// consumed offsets are added (sendOffsets) and the transaction commits; only then do
+// the overlay's writes and the new changelog checkpoint reach LevelDB, in one batch.
+// A fenced producer or a failed commit drops the overlay and the buffered records; the
+// task is then re-initialised from what Kafka and LevelDB hold (its committed state).
+//
+// At-least-once: outputs and changelogs go through the instance's idempotent producer;
+// offsets are committed once the broker acknowledged them, then the overlay is written.
+//
+// Everything a task does (processing a batch, committing, punctuating, closing) runs
+// one at a time, in the order asked.
+import type { Logger } from "pino";
+import type { ResolvedStreamsConfig } from "../config/streams-config.js";
+import type { KafkaAdmin } from "../kafka/admin-client.js";
+import { retryWithBackoff } from "../kafka/backoff.js";
+import { classifyKafkaError } from "../kafka/errors.js";
+import type { ConsumedBatch } from "../kafka/group-consumer.js";
+import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
+import type { PartitionReader } from "../kafka/partition-reader.js";
+import { TransactionalProducer } from "../kafka/transactional-producer.js";
+import type { KafkaClient } from "../kafka/client.js";
+import type { ConsumedRecord as KafkaConsumedRecord, ProducedOffsets, TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
+import { topicPartitionKey } from "../kafka/types.js";
+import { changelogPartition } from "../stores/checkpoint.js";
+import { TaskOverlay } from "../stores/task-overlay.js";
+import type { TaskStorage } from "../stores/task-storage.js";
+import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
+import type { EddyError } from "../errors/eddy-error.js";
+import type { Header } from "../topology/headers.js";
+import type { Topology } from "../topology/topology.js";
+import type { ChangelogReader } from "./changelog-reader.js";
+import type { ConsumedRecord } from "./consumed-record.js";
+import { deadLetterRecord } from "./dead-letter.js";
+import { TaskProcessingError } from "./errors.js";
+import { KafkaRecordCollector } from "./kafka-record-collector.js";
+import type { StreamsMetrics } from "./metrics.js";
+import { ProcessorError } from "./processing-errors.js";
+import { TaskStateManager, offsetSum } from "./state-manager.js";
+import type { StateLocation } from "./state-manager.js";
+import { TaskExecutor } from "./task-executor.js";
+import { parseTaskId } from "./task-id.js";
+import type { TaskId } from "./task-id.js";
+import type { TopicPartitions } from "./topic-partitions.js";
+import type { TopologyMetadata } from "./topology-metadata.js";
+
+export type TaskState = "created" | "restoring" | "running" | "suspended" | "closed" | "failed";
+
+/** What tasks share: clients, the topology, configuration. */
+export interface TaskContext {
+  readonly config: ResolvedStreamsConfig;
+  readonly groupId: string;
+  readonly topology: Topology;
+  readonly metadata: TopologyMetadata;
+  readonly kafka: KafkaClient;
+  readonly admin: KafkaAdmin;
+  readonly reader: PartitionReader;
+  readonly changelogReader: ChangelogReader;
+  readonly topicPartitions: TopicPartitions;
+  /** At-least-once only. */
+  readonly sharedProducer: IdempotentProducer | undefined;
+  /** At-least-once offset commits, checked against the member's generation. */
+  commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  readonly metrics: StreamsMetrics;
+  readonly logger: Logger;
+  readonly location: StateLocation;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Why a task stopped working: "migrated" when its producer was fenced (another
+ * instance may own it now; re-initialise only once the group confirms this instance
+ * still owns it), "corrupted" when its transaction's fate is unknown (re-initialise),
+ * "failed" when user code or a fatal error stops the application.
+ */
+export type TaskProblem = { kind: "migrated" | "corrupted"; error: unknown } | { kind: "failed"; error: Error };
+
+class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Headers as kafkajs delivers them (by key) to the executor's ordered list. */
+function toHeaderList(headers: KafkaConsumedRecord["headers"]): Header[] {
+  const list: Header[] = [];
+  for (const key in headers) {
+    const value = headers[key];
+    if (Array.isArray(value)) for (const v of value) list.push({ key, value: v });
+    else list.push({ key, value: value ?? null });
+  }
+  return list;
+}
+
+export class StreamTask {
+  readonly id: TaskId;
+  readonly partitions: readonly TopicPartition[];
+  readonly subtopology: number;
+  readonly partition: number;
+  #state: TaskState = "created";
+  readonly #queue = new SerialQueue();
+  readonly #positions = new Map<string, number>();
+  readonly #committed = new Map<string, number>();
+  readonly #highWatermarks = new Map<string, number>();
+  #stateManager: TaskStateManager | undefined;
+  #overlay: TaskOverlay | undefined;
+  #executor: TaskExecutor | undefined;
+  #producer: TransactionalProducer | undefined;
+  readonly #collector: KafkaRecordCollector;
+  #sendError: unknown;
+  #dirty = false;
+  #lastCommit = Date.now();
+  #problem: TaskProblem | undefined;
+  #restoredRecords = 0;
+  #lastOffsetSum: number | undefined;
+  readonly #logger: Logger;
+
+  constructor(
+    private readonly ctx: TaskContext,
+    id: TaskId,
+    private handedOverStorage: TaskStorage | undefined,
+    /** Called (once per problem) when the task stops working; the task manager decides what comes next. */
+    private readonly onProblem: (task: StreamTask, problem: TaskProblem) => void,
+  ) {
+    this.id = id;
+    const { subtopology, partition } = parseTaskId(id);
+    this.subtopology = subtopology;
+    this.partition = partition;
+    this.partitions = ctx.metadata.partitionsOf(id);
+    this.#logger = ctx.logger.child({ taskId: id });
+    this.#collector = new KafkaRecordCollector(ctx.topicPartitions, () => this.#flushInTransaction(), {
+      maxRecords: 1_000,
+      maxBytes: 1024 * 1024,
+    });
+  }
+
+  get state(): TaskState {
+    return this.#state;
+  }
+
+  get problem(): TaskProblem | undefined {
+    return this.#problem;
+  }
+
+  /** Next offset to process, per input partition. */
+  positions(): TopicPartitionOffset[] {
+    return this.partitions.map((tp) => ({ ...tp, offset: this.#positions.get(topicPartitionKey(tp)) ?? 0 }));
+  }
+
+  /** Records behind the end of each input partition, as of the last fetched batch. */
+  lag(): Array<TopicPartition & { lag: number }> {
+    return this.partitions.map((tp) => {
+      const key = topicPartitionKey(tp);
+      const end = this.#highWatermarks.get(key);
+      const position = this.#positions.get(key) ?? 0;
+      return { ...tp, lag: end === undefined ? 0 : Math.max(0, end - position) };
+    });
+  }
+
+  /** The committed storage (what queries read), while the task holds it open. */
+  get storage(): TaskStorage | undefined {
+    return this.#stateManager?.storage;
+  }
+
+  get restoredRecords(): number {
+    return this.#restoredRecords;
+  }
+
+  /** The checkpoint offset sum the task's state had when it closed (for the assignor). */
+  get lastOffsetSum(): number | undefined {
+    return this.#lastOffsetSum;
+  }
+
+  /**
+   * Takes the task from nothing to processing: fence older owners (exactly-once),
+   * read where the group stands, restore the stores from their checkpoints to the
+   * changelog ends, and build the processors. A task never processes before this
+   * resolves; `signal` stops it at the next step when the task is revoked meanwhile.
+   */
+  initialize(signal: AbortSignal): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#state !== "created" && this.#state !== "suspended") return;
+      this.#state = "restoring";
+      this.#problem = undefined;
+      const { ctx } = this;
+      const retry = <T>(what: string, fn: () => Promise<T>) => retryWithBackoff(fn, { what: `${what} (task ${this.id})`, logger: this.#logger, signal });
+      if (ctx.config.processingGuarantee === "exactly_once") {
+        this.#producer = new TransactionalProducer(ctx.kafka, {
+          transactionalId: `${ctx.config.applicationId}-${this.id}`,
+          transactionTimeoutMs: ctx.config.transactionTimeoutMs,
+        });
+        const producer = this.#producer;
+        // InitProducerId: from here on an older owner of this task can commit nothing.
+        await retry("initializing the transactional producer", () => producer.init());
+      }
+      const committed = await retry("reading committed offsets", () => ctx.admin.committedOffsets(ctx.groupId, this.partitions));
+      const missing = this.partitions.filter((tp) => !committed.has(topicPartitionKey(tp)));
+      // auto.offset.reset=earliest, as Kafka Streams: a partition the group never committed starts at its log start.
+      const starts = missing.length > 0 ? await retry("reading log start offsets", () => ctx.reader.beginningOffsets(missing)) : new Map<string, number>();
+      for (const tp of this.partitions) {
+        const key = topicPartitionKey(tp);
+        const offset = committed.get(key) ?? starts.get(key) ?? 0;
+        this.#positions.set(key, offset);
+        this.#committed.set(key, offset);
+      }
+      if (signal.aborted) return;
+
+      this.#stateManager ??= await TaskStateManager.open({
+        taskId: this.id,
+        changelogs: ctx.metadata.changelogPartitionsOf(this.id),
+        persistent: ctx.topology.storesOf(this.subtopology).some((s) => s.persistent),
+        location: ctx.location,
+        logger: this.#logger,
+        storage: this.handedOverStorage,
+      });
+      this.handedOverStorage = undefined;
+      const stateManager = this.#stateManager;
+      const plan = await retry("reading changelog offsets", () => stateManager.planRestore(ctx.reader));
+      const restored = await ctx.changelogReader.restore({ taskId: this.id, storage: stateManager.storage, partitions: plan.partitions, signal });
+      this.#restoredRecords = restored.restored;
+      if (restored.aborted || signal.aborted) return;
+
+      const overlay = new TaskOverlay(stateManager.storage);
+      this.#overlay = overlay;
+      this.#executor = await TaskExecutor.create({
+        topology: ctx.topology,
+        applicationId: ctx.config.applicationId,
+        subtopology: this.subtopology,
+        partition: this.partition,
+        collector: this.#collector,
+        stores: {
+          getStore: (definition) => new TypedKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
+        },
+      });
+      this.#sendError = undefined;
+      this.#dirty = false;
+      this.#lastCommit = Date.now();
+      this.#state = "running";
+      this.#logger.info(
+        { partitions: this.positions().map((p) => `${p.topic}-${p.partition}@${p.offset}`), restored: restored.restored, wiped: plan.wiped },
+        "task running",
+      );
+    });
+  }
+
+  /** Processes a fetched batch of one input partition, from the task's position on. */
+  process(batch: ConsumedBatch): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#state !== "running") return;
+      const key = topicPartitionKey(batch);
+      this.#highWatermarks.set(key, batch.highWatermark);
+      let position = this.#positions.get(key) ?? 0;
+      let last = -1;
+      let processed = 0;
+      let current: KafkaConsumedRecord | undefined;
+      try {
+        for (const record of batch.records) {
+          if (batch.isStale()) break;
+          // A batch fetched before a seek can start below the position: never process twice.
+          if (record.offset < position) continue;
+          current = record;
+          await this.#processRecord(record);
+          position = record.offset + 1;
+          last = record.offset;
+          processed += 1;
+          if (this.#sendError !== undefined) throw this.#sendError;
+        }
+      } catch (error) {
+        this.#fail(error, current);
+      } finally {
+        if (last >= 0) {
+          this.#positions.set(key, position);
+          batch.resolve(last);
+          this.#dirty = true;
+          this.ctx.metrics.recordProcessed(this.id, processed);
+        }
+      }
+    });
+  }
+
+  async #processRecord(kafkaRecord: KafkaConsumedRecord): Promise<void> {
+    const executor = this.#executor as TaskExecutor;
+    const record: ConsumedRecord = {
+      topic: kafkaRecord.topic,
+      partition: kafkaRecord.partition,
+      offset: kafkaRecord.offset,
+      timestamp: kafkaRecord.timestamp,
+      key: kafkaRecord.key,
+      value: kafkaRecord.value,
+      headers: toHeaderList(kafkaRecord.headers),
+    };
+    const { config } = this.ctx;
+    try {
+      const outcome = await executor.process(record);
+      if (outcome.status === "dead-letter") {
+        if (config.deserializationExceptionHandler === "fail") {
+          throw new TaskProcessingError(this.id, record, outcome.error);
+        }
+        await this.#deadLetter(record, outcome.error);
+      }
+    } catch (error) {
+      if (error instanceof ProcessorError && config.processingExceptionHandler === "continue-and-dead-letter" && !this.#isKafkaFailure(error)) {
+        this.#logger.error(
+          { err: error, topic: record.topic, partition: record.partition, offset: record.offset },
+          "processing failed; the record goes to the dead-letter topic and processing continues",
+        );
+        await this.#deadLetter(record, error);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** A send that failed inside a processor's forward() surfaces as that processor's error. */
+  #isKafkaFailure(error: ProcessorError): boolean {
+    return this.#sendError !== undefined || classifyKafkaError(error.cause) !== "fatal";
+  }
+
+  async #deadLetter(record: ConsumedRecord, error: EddyError): Promise<void> {
+    this.ctx.metrics.deadLetterRecords += 1;
+    this.#logger.warn(
+      { topic: record.topic, partition: record.partition, offset: record.offset, code: error.code, reason: error.message },
+      "record sent to the dead-letter topic",
+    );
+    await this.#collector.send(deadLetterRecord(this.ctx.config.applicationId, this.id, record, error, Date.now()));
+  }
+
+  /** Fires due wall-clock punctuators. */
+  punctuate(now: number): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#state !== "running" || !this.#executor) return;
+      try {
+        const fired = await this.#executor.punctuateWallClock(now);
+        if (fired > 0) this.#dirty = true;
+        if (this.#sendError !== undefined) throw this.#sendError;
+      } catch (error) {
+        if (error instanceof ProcessorError && this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" && !this.#isKafkaFailure(error)) {
+          this.#logger.error({ err: error }, "punctuation failed; continuing as configured");
+          return;
+        }
+        this.#fail(error, undefined);
+      }
+    });
+  }
+
+  /** Commits when there is uncommitted work and the commit interval has passed (or `force`). */
+  maybeCommit(now: number, force = false): Promise<boolean> {
+    return this.#queue.run(async () => {
+      if (this.#state !== "running" || !this.#dirty) return false;
+      if (!force && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
+      try {
+        await this.#commit();
+        return true;
+      } catch (error) {
+        this.#fail(error, undefined);
+        return false;
+      }
+    });
+  }
+
+  async #commit(): Promise<void> {
+    const started = Date.now();
+    const { ctx } = this;
+    const overlay = this.#overlay as TaskOverlay;
+    this.#addChangelogRecords(overlay);
+    const offsets = this.positions().filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
+    let produced: ProducedOffsets[];
+    if (this.#producer) {
+      produced = await this.#producer.send(this.#collector.drain());
+      await this.#producer.sendOffsets(ctx.groupId, offsets);
+      await this.#producer.commit();
+    } else {
+      produced = await (ctx.sharedProducer as IdempotentProducer).send(this.#collector.drain());
+      try {
+        await ctx.commitOffsets(offsets);
+      } catch (error) {
+        // At-least-once: the group moved on; the next owner reprocesses from the last commit.
+        if (classifyKafkaError(error) !== "rebalance") throw error;
+        this.#logger.warn({ err: error }, "offsets not committed: the group is rebalancing");
+      }
+    }
+    for (const p of offsets) this.#committed.set(topicPartitionKey(p), p.offset);
+    // The changelog records are in Kafka for good: the state and its checkpoint follow.
+    await overlay.commit(this.#checkpointOf(produced));
+    this.#dirty = false;
+    this.#lastCommit = Date.now();
+    ctx.metrics.recordCommit(this.#lastCommit - started);
+  }
+
+  /** The overlay's pending writes become the changelog records of this commit: one per key, the last value. */
+  #addChangelogRecords(overlay: TaskOverlay): void {
+    const timestamp = Math.max(0, this.#executor?.streamTime ?? 0) || Date.now();
+    for (const [store, topic] of this.ctx.metadata.subtopology(this.subtopology).changelogTopics) {
+      const pending = overlay.store(store);
+      if (pending.pendingCount === 0) continue;
+      for (const [key, value] of pending.pendingWrites()) {
+        this.#collector.add({ topic, partition: this.partition, key, value, timestamp });
+      }
+    }
+  }
+
+  #checkpointOf(produced: readonly ProducedOffsets[]): Map<string, number> {
+    const checkpoint = new Map<string, number>();
+    const changelogs = new Set(this.ctx.metadata.subtopology(this.subtopology).changelogTopics.values());
+    for (const p of produced) {
+      if (!changelogs.has(p.topic)) continue;
+      const key = changelogPartition(p.topic, p.partition);
+      // The offset after the last record written: a restore resumes there.
+      checkpoint.set(key, Math.max(checkpoint.get(key) ?? 0, p.lastOffset + 1));
+    }
+    return checkpoint;
+  }
+
+  /** The collector is full: send what it holds now (in the open transaction). A failure dooms the transaction. */
+  async #flushInTransaction(): Promise<void> {
+    if (this.#sendError !== undefined) return;
+    try {
+      const records = this.#collector.drain();
+      if (this.#producer) await this.#producer.send(records);
+      else await (this.ctx.sharedProducer as IdempotentProducer).send(records);
+    } catch (error) {
+      this.#sendError = error;
+      this.#collector.discard();
+    }
+  }
+
+  #fail(error: unknown, record: KafkaConsumedRecord | undefined): void {
+    const kind = classifyKafkaError(error instanceof ProcessorError && this.#sendError !== undefined ? this.#sendError : error);
+    let problem: TaskProblem;
+    if (kind === "fenced") problem = { kind: "migrated", error };
+    else if (kind === "retriable" || kind === "rebalance") problem = { kind: "corrupted", error };
+    else {
+      const failure =
+        error instanceof TaskProcessingError || error instanceof ProcessorError
+          ? error
+          : new TaskProcessingError(this.id, record ?? {}, error);
+      problem = { kind: "failed", error: failure };
+    }
+    this.#problem = problem;
+    this.#state = problem.kind === "failed" ? "failed" : "suspended";
+    if (problem.kind === "failed") {
+      this.#logger.error(
+        { err: error, topic: record?.topic, partition: record?.partition, offset: record?.offset },
+        "task failed",
+      );
+    } else {
+      this.ctx.metrics.transactionAborts += this.#producer ? 1 : 0;
+      this.#logger.warn({ err: error, reason: problem.kind }, "task lost its uncommitted work; it will be re-initialised");
+    }
+    this.onProblem(this, problem);
+  }
+
+  /**
+   * Drops uncommitted work and the producer, keeping the committed state open, so that
+   * initialize() can bring the task back from what Kafka and LevelDB hold.
+   */
+  suspend(): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#state === "closed") return;
+      await this.#dropUncommitted();
+      if (this.#state !== "failed") this.#state = "suspended";
+    });
+  }
+
+  async #dropUncommitted(): Promise<void> {
+    this.#collector.discard();
+    this.#sendError = undefined;
+    try {
+      this.#overlay?.discard();
+    } catch (error) {
+      this.#logger.warn({ err: error }, "cannot discard the overlay");
+    }
+    this.#overlay = undefined;
+    const executor = this.#executor;
+    this.#executor = undefined;
+    await executor?.close().catch((error: unknown) => this.#logger.warn({ err: error }, "a processor failed to close"));
+    const producer = this.#producer;
+    this.#producer = undefined;
+    if (producer) {
+      // Aborting frees the partitions' LSO at once; a fenced producer cannot, and need not.
+      await producer.abort().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+    }
+    for (const [key, offset] of this.#committed) this.#positions.set(key, offset);
+    this.#dirty = false;
+  }
+
+  /**
+   * Ends the task here. Clean: commits what it processed (unless it is not running),
+   * then closes. Dirty: drops uncommitted work. With `keepStorage` the task's storage is
+   * returned open (for a standby of the same task on this instance); otherwise closed.
+   */
+  close(options: { clean: boolean; keepStorage?: boolean }): Promise<TaskStorage | undefined> {
+    return this.#queue.run(async () => {
+      if (this.#state === "closed") return undefined;
+      if (options.clean && this.#state === "running") {
+        try {
+          if (this.#dirty) await this.#commit();
+        } catch (error) {
+          this.#logger.warn({ err: error }, "final commit failed; the next owner resumes from the last commit");
+        }
+      }
+      await this.#dropUncommitted();
+      this.#state = "closed";
+      const stateManager = this.#stateManager;
+      this.#stateManager = undefined;
+      if (!stateManager) return this.handedOverStorage;
+      this.#lastOffsetSum = offsetSum(await stateManager.checkpoint().catch(() => new Map<string, number>()));
+      if (options.keepStorage) return stateManager.storage;
+      await stateManager.close();
+      return undefined;
+    });
+  }
+}

@@ -1,0 +1,154 @@
+// The processing loop, as Kafka Streams' StreamThread: one group consumer feeding the
+// task manager, and a ticker that fires wall-clock punctuators and commits each task
+// once its commit interval has passed. kafkajs drives the fetching (eachBatch, with
+// partitions of different tasks processed concurrently, each task one batch at a
+// time); the ticker never overlaps a task's processing because every task serializes
+// its own work.
+import type { Logger } from "pino";
+import { GroupConsumer } from "../kafka/group-consumer.js";
+import type { KafkaClient } from "../kafka/client.js";
+import type { TopicPartitionOffset } from "../kafka/types.js";
+import type { TopologyData } from "../topology/topology.js";
+import { encodeSubscriptionInfo } from "./assignment-codec.js";
+import type { StreamsMetrics } from "./metrics.js";
+import { StreamsPartitionAssignor } from "./partition-assignor.js";
+import type { TaskContext } from "./stream-task.js";
+import { TaskManager } from "./task-manager.js";
+
+export interface StreamThreadEvents {
+  /** The group is reassigning partitions, or assigned tasks are still restoring. */
+  onRebalancing(): void;
+  /** Every assigned active task processes. */
+  onRunning(): void;
+  onFatal(error: Error): void;
+}
+
+export interface StreamThreadOptions {
+  kafka: KafkaClient;
+  topology: TopologyData;
+  sourceTopics: string[];
+  /** Builds the tasks' shared context; the consumer's offset commit is handed in. */
+  taskContext(commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>): TaskContext;
+  metrics: StreamsMetrics;
+  logger: Logger;
+}
+
+const TICK_MS = 50;
+
+export class StreamThread {
+  readonly taskManager: TaskManager;
+  readonly #consumer: GroupConsumer;
+  readonly #ctx: TaskContext;
+  #ticker: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #lastPunctuate = 0;
+  #stopped = false;
+
+  constructor(
+    private readonly options: StreamThreadOptions,
+    private readonly events: StreamThreadEvents,
+  ) {
+    this.#ctx = options.taskContext((offsets) => this.#consumer.commitOffsets(offsets));
+    const { config } = this.#ctx;
+    this.taskManager = new TaskManager(
+      this.#ctx,
+      {
+        pause: (partitions) => this.#consumer.pause(partitions),
+        resume: (partitions) => this.#consumer.resume(partitions),
+        seek: (position) => this.#consumer.seek(position),
+      },
+      {
+        onTasksChanged: () => this.#reportState(),
+        onFatal: (error) => this.events.onFatal(error),
+      },
+    );
+    const assignor = new StreamsPartitionAssignor({
+      topology: options.topology,
+      applicationId: config.applicationId,
+      deadLetterTopic: this.#ctx.metadata.deadLetterTopic,
+      numStandbyReplicas: config.numStandbyReplicas,
+      logger: options.logger,
+    });
+    this.#consumer = new GroupConsumer(
+      options.kafka,
+      {
+        groupId: this.#ctx.groupId,
+        topics: options.sourceTopics,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        rebalanceTimeoutMs: config.rebalanceTimeoutMs,
+        maxWaitTimeMs: config.fetchMaxWaitMs,
+        partitionsConsumedConcurrently: 4,
+      },
+      {
+        subscriptionUserData: () => encodeSubscriptionInfo(this.taskManager.subscriptionInfo(config.applicationServer)),
+        assign: (members, context) => Promise.resolve(assignor.assign(members, context)),
+        onAssigned: (assignment) => this.taskManager.onAssigned(assignment),
+        onRebalance: () => this.#onRebalance(),
+        onHeartbeat: () => this.taskManager.onHeartbeat(),
+        onBatch: (batch) => this.taskManager.process(batch),
+        onCrash: (error, willRestart) => {
+          if (this.#stopped) return;
+          if (willRestart) {
+            options.logger.warn({ err: error }, "the consumer crashed on a retriable error; kafkajs restarts it and the group rebalances");
+            this.events.onRebalancing();
+          } else {
+            this.events.onFatal(error);
+          }
+        },
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.taskManager.loadLocalState();
+    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    await this.#consumer.start();
+  }
+
+  async #onRebalance(): Promise<void> {
+    if (this.#stopped) return;
+    this.options.metrics.rebalances += 1;
+    this.events.onRebalancing();
+    // Hand over cleanly: what this member processed is committed before it rejoins
+    // (kafkajs waits for this when the rebalance is noticed inside a batch).
+    await this.taskManager.commitAll(true);
+  }
+
+  #reportState(): void {
+    if (this.#stopped) return;
+    if (this.taskManager.allRunning()) this.events.onRunning();
+    else this.events.onRebalancing();
+  }
+
+  #tick(): void {
+    if (this.#ticking || this.#stopped) return;
+    this.#ticking = true;
+    const now = Date.now();
+    const punctuate = now - this.#lastPunctuate >= TICK_MS;
+    if (punctuate) this.#lastPunctuate = now;
+    void (async () => {
+      try {
+        if (punctuate) await this.taskManager.punctuateAll(now);
+        await this.taskManager.commitAll(false);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "commit or punctuation failed");
+      } finally {
+        this.#ticking = false;
+      }
+    })();
+  }
+
+  /**
+   * Commits and closes the tasks (clean), or drops their uncommitted work (after a
+   * fatal error), then leaves the group so that the others take over at once.
+   */
+  async stop(clean: boolean): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#ticker) clearInterval(this.#ticker);
+    while (this.#ticking) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.taskManager.close(clean);
+    await this.#consumer.stop().catch((error: unknown) => this.options.logger.warn({ err: error }, "leaving the group failed"));
+  }
+}

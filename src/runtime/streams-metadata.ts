@@ -1,0 +1,83 @@
+// The query-facing side of a running KafkaStreams instance: what the HTTP layer (and
+// users) may ask without knowing anything about Kafka clients or tasks' internals.
+// Everything here reads committed state: store views are over the tasks' LevelDB
+// (never the open transaction's overlay), the host map is the one the group leader
+// sent with the last assignment.
+import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import type { Serializer } from "../topology/serde.js";
+import type { TopicPartition } from "../kafka/types.js";
+import type { HostTasks } from "./assignor.js";
+import type { StreamsMetricsSnapshot } from "./metrics.js";
+import type { StreamsState } from "./streams-state.js";
+import type { TaskId } from "./task-id.js";
+
+export interface StoreMetadata {
+  readonly name: string;
+  /** Names of the store's serdes ("string", "json", ...), for docs and GET /stores. */
+  readonly keySerde: string;
+  readonly valueSerde: string;
+  readonly subtopology: number;
+  /** Number of tasks (and partitions) the store is split into. */
+  readonly partitions: number;
+  readonly changelogTopic: string | undefined;
+  readonly persistent: boolean;
+}
+
+/** Where the value of a key lives: Kafka Streams' KeyQueryMetadata. */
+export interface KeyQueryMetadata {
+  readonly store: string;
+  readonly partition: number;
+  readonly taskId: TaskId;
+  /** host:port of the instance with the active task, if known (and if it serves queries). */
+  readonly activeHost: string | undefined;
+  readonly standbyHosts: readonly string[];
+}
+
+export type LocalTaskState = "restoring" | "running" | "suspended" | "failed" | "standby";
+
+export interface LocalTaskMetadata {
+  readonly taskId: TaskId;
+  readonly kind: "active" | "standby";
+  readonly state: LocalTaskState;
+  /** Input partitions (active) or changelog partitions (standby). */
+  readonly partitions: readonly TopicPartition[];
+  /** Records behind the partition ends: input lag (active), changelog lag (standby). */
+  readonly lag: number;
+  /** Progress of the current or last restore (active tasks). */
+  readonly restore: { readonly restored: number; readonly total: number; readonly recordsPerSecond: number; readonly done: boolean } | undefined;
+}
+
+export interface StoreQueryOptions {
+  /** Let a standby (or a restoring task's last committed state) answer; the caller marks such answers stale. */
+  readonly allowStale?: boolean;
+}
+
+/** What the HTTP layer uses; KafkaStreams implements it. */
+export interface QueryableStreams {
+  readonly applicationId: string;
+  /** This instance's host:port, when it serves queries. */
+  readonly applicationServer: string | undefined;
+  state(): StreamsState;
+  /** RUNNING, and every assigned active task restored and processing. */
+  isReady(): boolean;
+  /** host:port -> active and standby tasks, for every instance with an application server. */
+  hostMap(): ReadonlyMap<string, HostTasks>;
+  /** The tasks this instance was assigned (as the leader sent them). */
+  assignedTasks(): { readonly active: readonly TaskId[]; readonly standby: readonly TaskId[] };
+  /** The tasks this instance hosts, with their state and lag. */
+  localTasks(): Promise<LocalTaskMetadata[]>;
+  stores(): StoreMetadata[];
+  /**
+   * Which partition, task and hosts hold `key` in `store`: the key is serialized with
+   * the store's key serde (or `keySerializer`) and partitioned with Kafka's murmur2
+   * over the store's partition count, as a producer would partition it.
+   */
+  queryMetadataForKey<K>(store: string, key: K, keySerializer?: Serializer<K>): KeyQueryMetadata;
+  /**
+   * A read-only view of the committed state of `store` in task `taskId`, hosted here.
+   * Throws StoreNotQueryableError when the task is not hosted here, or is not running
+   * (restoring, or a standby) and `allowStale` is not set.
+   */
+  store<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyKeyValueStore<K, V>;
+  metrics(): StreamsMetricsSnapshot;
+}

@@ -1,0 +1,326 @@
+// Which tasks exist on this instance, as Kafka Streams' TaskManager: it turns each
+// assignment into created, recycled and closed active and standby tasks, routes
+// fetched batches to their task, drives commits and punctuation, and brings tasks
+// back after a fenced producer or a failed commit.
+//
+// Assignment handling has two halves. The synchronous half runs inside kafkajs'
+// GROUP_JOIN, before the first fetch of the new generation: partitions of a task that
+// is running here and stays are sought to the task's own position (kafkajs would
+// otherwise restart them from the last committed offset, and a task's open
+// transaction may be ahead of it); every other assigned partition is paused until its
+// task is restored. The asynchronous half (serialized) closes revoked tasks (clean:
+// commit, or abort if fenced; local state stays on disk), recycles state between the
+// active and standby copies of a task on this instance, and initialises new tasks.
+import { listTaskDirectories } from "../stores/state-directory.js";
+import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
+import type { ConsumedBatch, ReceivedAssignment } from "../kafka/group-consumer.js";
+import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
+import type { TaskStorage } from "../stores/task-storage.js";
+import { AssignmentErrorCode, decodeAssignmentInfo } from "./assignment-codec.js";
+import type { SubscriptionInfo } from "./assignment-codec.js";
+import { RUNNING_ACTIVE_OFFSET_SUM } from "./assignor.js";
+import type { HostTasks } from "./assignor.js";
+import { AssignmentError } from "./errors.js";
+import { offsetSum } from "./state-manager.js";
+import { StandbyTask } from "./standby-task.js";
+import { StreamTask } from "./stream-task.js";
+import type { TaskContext, TaskProblem } from "./stream-task.js";
+import { isTaskId, parseTaskId, sortTaskIds } from "./task-id.js";
+import type { TaskId } from "./task-id.js";
+
+export interface ConsumerControl {
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  seek(position: TopicPartitionOffset): void;
+}
+
+export interface TaskManagerEvents {
+  /** Tasks started or finished initialising: the instance may move between REBALANCING and RUNNING. */
+  onTasksChanged(): void;
+  /** Processing cannot go on (user code failed with the "fail" handler, the assignment failed...). */
+  onFatal(error: Error): void;
+}
+
+class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export class TaskManager {
+  readonly #active = new Map<TaskId, StreamTask>();
+  readonly #standby = new Map<TaskId, StandbyTask>();
+  readonly #initializing = new Map<TaskId, AbortController>();
+  readonly #awaitingHeartbeat = new Set<TaskId>();
+  readonly #diskOffsetSums = new Map<TaskId, number>();
+  readonly #queue = new SerialQueue();
+  #hostMap = new Map<string, HostTasks>();
+  #assignedStandby: TaskId[] = [];
+  #assignedActive: TaskId[] = [];
+  #generation: number | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly ctx: TaskContext,
+    private readonly consumer: ConsumerControl,
+    private readonly events: TaskManagerEvents,
+  ) {}
+
+  /** Reads the checkpoints of task directories left by earlier runs, so the first join reports them. */
+  async loadLocalState(): Promise<void> {
+    const { stateDir, applicationId } = this.ctx.location;
+    const known = new Set(this.ctx.metadata.tasks());
+    for (const taskId of await listTaskDirectories(stateDir, applicationId)) {
+      if (!isTaskId(taskId) || !known.has(taskId)) continue;
+      try {
+        const checkpoint = await LevelDbTaskStorage.peekCheckpoint({ stateDir, applicationId, taskId });
+        if (checkpoint) this.#diskOffsetSums.set(taskId, offsetSum(checkpoint));
+      } catch (error) {
+        this.ctx.logger.warn({ err: error, taskId }, "cannot read a task's local checkpoint; it will be treated as absent");
+      }
+    }
+  }
+
+  get hostMap(): ReadonlyMap<string, HostTasks> {
+    return this.#hostMap;
+  }
+
+  get generation(): number | undefined {
+    return this.#generation;
+  }
+
+  activeTasks(): StreamTask[] {
+    return [...this.#active.values()];
+  }
+
+  standbyTasks(): StandbyTask[] {
+    return [...this.#standby.values()];
+  }
+
+  activeTask(id: TaskId): StreamTask | undefined {
+    return this.#active.get(id);
+  }
+
+  standbyTask(id: TaskId): StandbyTask | undefined {
+    return this.#standby.get(id);
+  }
+
+  /** Tasks this instance was last assigned, as the leader sent them. */
+  assignedTasks(): { active: TaskId[]; standby: TaskId[] } {
+    return { active: this.#assignedActive, standby: this.#assignedStandby };
+  }
+
+  /** Every assigned active task processes. */
+  allRunning(): boolean {
+    return this.#assignedActive.every((id) => this.#active.get(id)?.state === "running");
+  }
+
+  /** What this member tells the leader at every join. */
+  subscriptionInfo(applicationServer: string | undefined): SubscriptionInfo {
+    const sums = new Map<TaskId, number>(this.#diskOffsetSums);
+    for (const [id, standby] of this.#standby) {
+      const sum = standby.offsetSum();
+      if (sum !== undefined) sums.set(id, sum);
+    }
+    for (const [id, task] of this.#active) {
+      if (task.state === "running") sums.set(id, RUNNING_ACTIVE_OFFSET_SUM);
+    }
+    return { applicationServer, taskOffsetSums: sums };
+  }
+
+  /** Synchronous half of a new assignment (see the top of this file). */
+  onAssigned(assignment: ReceivedAssignment): void {
+    if (this.#closed) return;
+    const { metadata, logger } = this.ctx;
+    this.#generation = assignment.generationId;
+    let standby: TaskId[] = [];
+    if (assignment.userData !== undefined) {
+      try {
+        const info = decodeAssignmentInfo(assignment.userData);
+        if (info.errorCode !== AssignmentErrorCode.NONE) {
+          this.events.onFatal(new AssignmentError(`The group leader could not assign tasks: ${info.errorMessage}`));
+          return;
+        }
+        this.#hostMap = info.hostMap;
+        standby = info.standby.filter((id) => metadata.isLogged(id));
+      } catch (error) {
+        logger.warn({ err: error }, "undecodable assignment info; running without standbys and host map until the next rebalance");
+      }
+    } else {
+      logger.warn("assignment arrived without Eddy's assignment info; running without standbys and host map until the next rebalance");
+    }
+    const active = new Set<TaskId>();
+    for (const tp of assignment.partitions) {
+      const id = metadata.taskOf(tp);
+      if (id !== undefined) active.add(id);
+    }
+    const retained: TopicPartitionOffset[] = [];
+    const held: TopicPartition[] = [];
+    for (const tp of assignment.partitions) {
+      const task = this.#active.get(metadata.taskOf(tp) ?? "");
+      const position = task?.state === "running" ? task.positions().find((p) => p.topic === tp.topic && p.partition === tp.partition) : undefined;
+      if (position) retained.push(position);
+      else held.push(tp);
+    }
+    for (const position of retained) this.consumer.seek(position);
+    this.consumer.pause(held);
+    this.#assignedActive = sortTaskIds(active);
+    this.#assignedStandby = sortTaskIds(standby.filter((id) => !active.has(id)));
+    logger.info(
+      { generation: assignment.generationId, active: this.#assignedActive, standby: this.#assignedStandby, leader: assignment.isLeader },
+      "received assignment",
+    );
+    const activeNow = new Set(this.#assignedActive);
+    const standbyNow = new Set(this.#assignedStandby);
+    void this.#queue.run(() => this.#apply(activeNow, standbyNow)).catch((error: unknown) => {
+      this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
+    });
+    this.events.onTasksChanged();
+  }
+
+  async #apply(active: Set<TaskId>, standby: Set<TaskId>): Promise<void> {
+    if (this.#closed) return;
+    const { ctx } = this;
+    const recycled = new Map<TaskId, TaskStorage>();
+    // Revoked active tasks: commit (a fenced one aborts) and close; the state stays on disk.
+    await Promise.all(
+      [...this.#active].filter(([id]) => !active.has(id)).map(async ([id, task]) => {
+        this.#initializing.get(id)?.abort();
+        this.#awaitingHeartbeat.delete(id);
+        const storage = await task.close({ clean: true, keepStorage: standby.has(id) });
+        this.#active.delete(id);
+        if (task.lastOffsetSum !== undefined) this.#diskOffsetSums.set(id, task.lastOffsetSum);
+        if (storage) recycled.set(id, storage);
+        ctx.logger.info({ taskId: id }, "active task revoked");
+      }),
+    );
+    await Promise.all(
+      [...this.#standby].filter(([id]) => !standby.has(id)).map(async ([id, task]) => {
+        const sum = task.offsetSum();
+        const storage = await task.close(active.has(id));
+        this.#standby.delete(id);
+        if (sum !== undefined) this.#diskOffsetSums.set(id, sum);
+        if (storage) recycled.set(id, storage);
+      }),
+    );
+    for (const id of standby) {
+      if (this.#standby.has(id)) continue;
+      const { metadata, topology } = ctx;
+      const task = new StandbyTask(id, {
+        changelogs: metadata.changelogPartitionsOf(id),
+        persistent: topology.storesOf(parseTaskId(id).subtopology).some((s) => s.persistent),
+        location: ctx.location,
+        reader: ctx.reader,
+        changelogReader: ctx.changelogReader,
+        logger: ctx.logger,
+      });
+      try {
+        await task.open(recycled.get(id));
+        recycled.delete(id);
+        this.#standby.set(id, task);
+      } catch (error) {
+        ctx.logger.warn({ err: error, taskId: id }, "cannot open a standby task; it is skipped until the next rebalance");
+      }
+    }
+    for (const id of active) {
+      if (this.#active.has(id)) continue;
+      const task = new StreamTask(ctx, id, recycled.get(id), (t, problem) => this.#onProblem(t, problem));
+      recycled.delete(id);
+      this.#active.set(id, task);
+      this.#startTask(task);
+    }
+    // Storage handed over for a copy that was not created after all.
+    for (const storage of recycled.values()) await storage.close().catch(() => undefined);
+    this.events.onTasksChanged();
+  }
+
+  #startTask(task: StreamTask): void {
+    const controller = new AbortController();
+    this.#initializing.set(task.id, controller);
+    this.consumer.pause(task.partitions);
+    task
+      .initialize(controller.signal)
+      .then(() => {
+        if (this.#active.get(task.id) !== task || task.state !== "running" || controller.signal.aborted) return;
+        for (const position of task.positions()) this.consumer.seek(position);
+        this.consumer.resume(task.partitions);
+      })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted || this.#closed) return;
+        this.ctx.logger.error({ err: error, taskId: task.id }, "task initialisation failed");
+        this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
+      })
+      .finally(() => {
+        if (this.#initializing.get(task.id) === controller) this.#initializing.delete(task.id);
+        this.events.onTasksChanged();
+      });
+  }
+
+  #onProblem(task: StreamTask, problem: TaskProblem): void {
+    this.consumer.pause(task.partitions);
+    this.events.onTasksChanged();
+    if (problem.kind === "failed") {
+      this.events.onFatal(problem.error);
+      return;
+    }
+    if (problem.kind === "migrated") {
+      // Another instance may own the task now. Bring it back only once a heartbeat
+      // confirms this member still owns its partitions in the current generation;
+      // if not, the next assignment revokes it and nothing is lost.
+      this.#awaitingHeartbeat.add(task.id);
+      return;
+    }
+    void this.#queue.run(() => this.#revive(task));
+  }
+
+  async #revive(task: StreamTask): Promise<void> {
+    if (this.#closed || this.#active.get(task.id) !== task) return;
+    await task.suspend();
+    this.#startTask(task);
+  }
+
+  /** A heartbeat succeeded: tasks whose producer was fenced are still ours; bring them back. */
+  onHeartbeat(): void {
+    if (this.#awaitingHeartbeat.size === 0) return;
+    const ids = [...this.#awaitingHeartbeat];
+    this.#awaitingHeartbeat.clear();
+    for (const id of ids) {
+      const task = this.#active.get(id);
+      if (task) void this.#queue.run(() => this.#revive(task));
+    }
+  }
+
+  /** Routes a fetched batch to its task; batches of tasks that are not running are left unprocessed. */
+  async process(batch: ConsumedBatch): Promise<void> {
+    const id = this.ctx.metadata.taskOf(batch);
+    const task = id === undefined ? undefined : this.#active.get(id);
+    if (task) await task.process(batch);
+  }
+
+  async commitAll(force: boolean): Promise<void> {
+    const now = Date.now();
+    await Promise.all([...this.#active.values()].map((task) => task.maybeCommit(now, force)));
+  }
+
+  async punctuateAll(now: number): Promise<void> {
+    await Promise.all([...this.#active.values()].map((task) => task.punctuate(now)));
+  }
+
+  /** Closes every task: clean commits them (shutdown), dirty drops uncommitted work (fatal error). */
+  async close(clean: boolean): Promise<void> {
+    await this.#queue.run(async () => {
+      this.#closed = true;
+      for (const controller of this.#initializing.values()) controller.abort();
+      await Promise.all([...this.#active.values()].map((task) => task.close({ clean }).catch((error: unknown) => {
+        this.ctx.logger.warn({ err: error, taskId: task.id }, "closing a task failed");
+      })));
+      this.#active.clear();
+      await Promise.all([...this.#standby.values()].map((task) => task.close(false).catch(() => undefined)));
+      this.#standby.clear();
+    });
+  }
+}

@@ -1,6 +1,6 @@
 // Every KStream operation, run through the TopologyTestDriver with real processors.
 import { afterEach, describe, expect, it } from "vitest";
-import { RecordHeaders } from "../../src/topology/headers.js";
+import type { RecordHeaders } from "../../src/topology/headers.js";
 import { Serdes } from "../../src/topology/serdes.js";
 import { StreamsBuilder } from "../../src/topology/streams-builder.js";
 import type { Topology } from "../../src/topology/topology.js";

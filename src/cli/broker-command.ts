@@ -59,12 +59,21 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`eddy broker: --log-level must be one of fatal, error, warn, info, debug, trace\n`);
     return 2;
   }
+  let port: number | undefined;
+  let defaultPartitions: number | undefined;
+  try {
+    port = integerOption("port", values.port);
+    defaultPartitions = integerOption("partitions", values.partitions);
+  } catch (error) {
+    process.stderr.write(`eddy broker: ${(error as Error).message}\n`);
+    return 2;
+  }
   const logger = pino({ name: "eddy-broker", level }, pino.destination({ dest: 2, sync: true }));
   const broker = await startBroker({
-    port: integerOption("port", values.port) ?? 9092,
+    port: port ?? 9092,
     host: values.host,
     advertisedHost: values["advertised-host"],
-    defaultPartitions: integerOption("partitions", values.partitions),
+    defaultPartitions,
     autoCreateTopics: values["no-auto-create"] ? false : undefined,
     dataDir: values["data-dir"],
     logger,

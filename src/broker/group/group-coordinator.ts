@@ -324,7 +324,7 @@ export class GroupCoordinator {
       if (group.newMemberAdded && remainingMs > 0) {
         group.newMemberAdded = false;
         const next = Math.min(this.options.initialRebalanceDelayMs, remainingMs);
-        this.scheduleInitialJoin(group, next, remainingMs - next);
+        this.scheduleInitialJoin(group, next, Math.max(remainingMs - delayMs, 0));
       } else {
         this.onCompleteJoin(group);
       }

@@ -1,0 +1,80 @@
+// Produce at the protocol level: what Kafka's log validator refuses, and acks semantics.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBroker, type RunningBroker } from "../../../src/broker/index.js";
+import { Api } from "../../../src/broker/protocol/apis.js";
+import { ErrorCode } from "../../../src/broker/protocol/error-codes.js";
+import { RawClient } from "../support/raw-client.js";
+import { quietLogger } from "../support/quiet-logger.js";
+import { buildBatch } from "../support/record-batch-builder.js";
+
+describe("Produce", () => {
+  let broker: RunningBroker;
+  let client: RawClient;
+
+  beforeAll(async () => {
+    broker = await startBroker({ autoCreateTopics: false, logger: quietLogger() });
+    client = await RawClient.connect(broker.bootstrap);
+    const created = await client.request(Api.createTopics, 4, {
+      topics: [
+        { name: "plain", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: "small", numPartitions: 1, replicationFactor: -1, assignments: [], configs: [{ name: "max.message.bytes", value: "500" }] },
+        { name: "durable", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: "min.insync.replicas", value: "2" }] },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(created.topics.map((t) => t.errorCode)).toEqual([0, 0, 0]);
+  });
+
+  afterAll(async () => {
+    client.close();
+    await broker.close();
+  });
+
+  async function produce(topic: string, records: Buffer | null, acks = -1, version = 7) {
+    const response = await client.request(Api.produce, version, {
+      transactionalId: null,
+      acks,
+      timeoutMs: 1000,
+      topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+    });
+    return response.responses[0]!.partitionResponses[0]!;
+  }
+
+  const batch = (value = "v") => buildBatch([{ key: null, value: Buffer.from(value) }]);
+
+  it("answers with the base offset, log start offset and no append time on CreateTime topics", async () => {
+    expect(await produce("plain", batch())).toEqual({ index: 0, errorCode: 0, baseOffset: 0, logAppendTimeMs: -1, logStartOffset: 0 });
+    expect((await produce("plain", buildBatch([{ key: null, value: null }, { key: null, value: null }]), 1)).baseOffset).toBe(1);
+    expect((await produce("plain", batch(), -1, 3)).baseOffset).toBe(3);
+  });
+
+  it("refuses a batch whose CRC does not match", async () => {
+    const corrupt = batch("payload");
+    corrupt[corrupt.length - 1]! ^= 0xff;
+    expect((await produce("plain", corrupt)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+  });
+
+  it("refuses two batches in one partition, empty records and control batches from clients", async () => {
+    expect((await produce("plain", Buffer.concat([batch(), batch()]))).errorCode).toBe(ErrorCode.INVALID_RECORD);
+    expect((await produce("plain", null)).errorCode).toBe(ErrorCode.INVALID_RECORD);
+    const control = buildBatch([{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 0]) }], { attributes: 0x30 });
+    expect((await produce("plain", control)).errorCode).toBe(ErrorCode.INVALID_RECORD);
+  });
+
+  it("refuses batches over the topic's max.message.bytes", async () => {
+    expect((await produce("small", batch("x".repeat(100)))).errorCode).toBe(ErrorCode.NONE);
+    const answer = await produce("small", batch("x".repeat(600)));
+    expect(answer).toMatchObject({ errorCode: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1 });
+  });
+
+  it("refuses acks=-1 when min.insync.replicas exceeds the single replica, but takes acks=1", async () => {
+    expect((await produce("durable", batch(), -1)).errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
+    expect((await produce("durable", batch(), 1)).errorCode).toBe(ErrorCode.NONE);
+  });
+
+  it("answers INVALID_REQUIRED_ACKS and UNKNOWN_TOPIC_OR_PARTITION per partition", async () => {
+    expect((await produce("plain", batch(), 2)).errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
+    expect((await produce("missing", batch())).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+});

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import type { LogConfig } from "../../../src/broker/log/log-config.js";
+import { MemorySegmentStorage, memorySegmentStorage } from "../../../src/broker/log/memory-segment-storage.js";
+import { PartitionLog } from "../../../src/broker/log/partition-log.js";
+import { readBatchHeader, decodeRecords } from "../../../src/broker/protocol/record-batch.js";
+import { toLogConfig } from "../../../src/broker/topics/topic-config.js";
+import { buildBatch } from "../support/record-batch-builder.js";
+
+function makeLog(overrides: Record<string, string> = {}, clock = { now: 1_000_000 }): PartitionLog {
+  const config: LogConfig = toLogConfig(new Map(Object.entries(overrides)));
+  return new PartitionLog({ topic: "t", partition: 0, config: () => config, storage: memorySegmentStorage, now: () => clock.now });
+}
+
+function append(log: PartitionLog, count: number, timestamp = 1000, valueBytes = 10): number {
+  const batch = buildBatch(
+    Array.from({ length: count }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(valueBytes, i), timestamp: timestamp + i })),
+  );
+  return log.append(batch, readBatchHeader(batch)).baseOffset;
+}
+
+function offsetsOf(records: Buffer[]): number[] {
+  const bytes = Buffer.concat(records);
+  const out: number[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const header = readBatchHeader(bytes, at);
+    for (const r of decodeRecords(bytes.subarray(at, at + header.size))!) out.push(r.offset);
+    at += header.size;
+  }
+  return out;
+}
+
+describe("PartitionLog", () => {
+  it("assigns consecutive offsets by stamping each batch's base offset", () => {
+    const log = makeLog();
+    expect(append(log, 3)).toBe(0);
+    expect(append(log, 2)).toBe(3);
+    expect(log.logEndOffset).toBe(5);
+    expect(log.highWatermark).toBe(5);
+    expect(offsetsOf(log.read(0, 5, 1 << 20, true).records)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("returns whole batches: the one holding the fetch offset, up to the byte limit", () => {
+    const log = makeLog();
+    append(log, 3);
+    append(log, 3);
+    append(log, 3);
+    const one = log.read(4, log.highWatermark, 1, true);
+    expect(offsetsOf(one.records)).toEqual([3, 4, 5]);
+    const none = log.read(4, log.highWatermark, 1, false);
+    expect(none.records).toEqual([]);
+    const two = log.read(0, log.highWatermark, one.bytes * 2, false);
+    expect(offsetsOf(two.records)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("never returns a batch at or past the upper bound", () => {
+    const log = makeLog();
+    append(log, 2);
+    append(log, 2);
+    expect(offsetsOf(log.read(0, 2, 1 << 20, true).records)).toEqual([0, 1]);
+    expect(log.read(2, 2, 1 << 20, true).records).toEqual([]);
+  });
+
+  it("rolls segments at segment.bytes and reads across them", () => {
+    const log = makeLog({ "segment.bytes": "300" });
+    for (let i = 0; i < 6; i++) append(log, 2, 1000, 50);
+    expect(log.segments.length).toBeGreaterThan(2);
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([...log.segments.map((s) => s.baseOffset)].sort((a, b) => a - b));
+    expect(offsetsOf(log.read(3, log.highWatermark, 1 << 20, true).records)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it("rolls a segment once it is older than segment.ms", () => {
+    const clock = { now: 1_000_000 };
+    const log = makeLog({ "segment.ms": "1000" }, clock);
+    append(log, 1);
+    clock.now += 999;
+    append(log, 1);
+    expect(log.segments.length).toBe(1);
+    clock.now += 2;
+    append(log, 1);
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0, 2]);
+  });
+
+  it("finds the first offset at or after a timestamp, even when timestamps go backwards", () => {
+    const log = makeLog({ "segment.bytes": "400" });
+    const batches = [
+      [5000, 5001],
+      [3000, 3001],
+      [9000, 9001],
+      [7000, 7001],
+    ];
+    for (const timestamps of batches) {
+      const batch = buildBatch(timestamps.map((timestamp) => ({ key: null, value: Buffer.alloc(40), timestamp })));
+      log.append(batch, readBatchHeader(batch));
+    }
+    expect(log.offsetForTimestamp(0)).toEqual({ offset: 0, timestamp: 5000 });
+    expect(log.offsetForTimestamp(5001)).toEqual({ offset: 1, timestamp: 5001 });
+    expect(log.offsetForTimestamp(6000)).toEqual({ offset: 4, timestamp: 9000 });
+    expect(log.offsetForTimestamp(9001)).toEqual({ offset: 5, timestamp: 9001 });
+    expect(log.offsetForTimestamp(9002)).toBeNull();
+  });
+
+  it("stamps LogAppendTime topics with the broker's clock", () => {
+    const clock = { now: 123_456 };
+    const log = makeLog({ "message.timestamp.type": "LogAppendTime" }, clock);
+    const batch = buildBatch([{ key: null, value: Buffer.from("v"), timestamp: 5 }]);
+    expect(log.append(batch, readBatchHeader(batch)).logAppendTime).toBe(123_456);
+    const stored = log.read(0, 1, 1 << 20, true).records;
+    expect(decodeRecords(Buffer.concat(stored))![0]!.timestamp).toBe(123_456);
+    expect(log.offsetForTimestamp(100_000)).toEqual({ offset: 0, timestamp: 123_456 });
+  });
+
+  it("moves the log start offset on DeleteRecords and drops segments wholly below it", () => {
+    const log = makeLog({ "segment.bytes": "200" });
+    for (let i = 0; i < 5; i++) append(log, 2, 1000, 40);
+    const segmentsBefore = log.segments.length;
+    expect(log.deleteRecordsBefore(5)).toBe(5);
+    expect(log.logStartOffset).toBe(5);
+    expect(log.segments.length).toBeLessThan(segmentsBefore);
+    expect(log.segments[0]!.baseOffset).toBeLessThanOrEqual(5);
+    expect(log.deleteRecordsBefore(3)).toBe(5);
+    expect(log.offsetForTimestamp(0)!.offset).toBe(5);
+  });
+
+  it("tells append listeners how many bytes arrived, and wakes them when deleted", () => {
+    const log = makeLog();
+    const seen: number[] = [];
+    const off = log.onAppend((_, bytes) => seen.push(bytes));
+    append(log, 1);
+    off();
+    append(log, 1);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThan(61);
+    log.onAppend((l, bytes) => seen.push(l.isDeleted ? -bytes - 1 : bytes));
+    log.delete();
+    expect(seen.at(-1)).toBe(-1);
+  });
+});
+
+describe("MemorySegmentStorage", () => {
+  it("copies batches that are not its to keep and adopts large ones that are", () => {
+    const storage = new MemorySegmentStorage();
+    const small = Buffer.from("abc");
+    storage.append(small, true);
+    small.write("zzz");
+    const large = Buffer.alloc(8192, 1);
+    storage.append(large, true);
+    const shared = Buffer.alloc(8192, 2);
+    storage.append(shared, false);
+    shared.fill(9);
+    expect(storage.size).toBe(3 + 8192 + 8192);
+    const all = Buffer.concat(storage.read(0, storage.size));
+    expect(all.subarray(0, 3).toString()).toBe("abc");
+    expect(all.subarray(3, 3 + 8192).every((b) => b === 1)).toBe(true);
+    expect(all.subarray(3 + 8192).every((b) => b === 2)).toBe(true);
+    expect(storage.read(3, 8192)[0]!.buffer).toBe(large.buffer);
+  });
+
+  it("reads any range across arenas and truncates a torn tail", () => {
+    const storage = new MemorySegmentStorage();
+    const pieces = Array.from({ length: 40 }, (_, i) => Buffer.alloc(1000, i));
+    for (const piece of pieces) storage.append(piece, false);
+    const expected = Buffer.concat(pieces);
+    expect(Buffer.concat(storage.read(12_345, 20_000))).toEqual(expected.subarray(12_345, 32_345));
+    storage.truncate(15_500);
+    expect(storage.size).toBe(15_500);
+    storage.append(Buffer.alloc(10, 0xee), false);
+    const after = Buffer.concat(storage.read(15_000, 510));
+    expect(after).toEqual(Buffer.concat([expected.subarray(15_000, 15_500), Buffer.alloc(10, 0xee)]));
+  });
+});

@@ -41,8 +41,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
 
 /**
  * kafkajs logs at ERROR for conditions its callers handle (a retried produce, a group
- * rebalance), so its levels are shifted down one step: what it calls an error is a
- * warning for an Eddy operator; its info lines (joins, connections) are debug.
+ * rebalance), so its levels are shifted down: what it calls an error is a warning for
+ * an Eddy operator, a rebalance notice (every member sees several per rebalance, and
+ * Eddy logs the rebalance itself) is debug, and its info lines (joins, connections) are
+ * debug too.
  */
 function pinoLogCreator(logger: Logger) {
   const kafkaLogger = logger.child({ component: "kafkajs" });
@@ -50,16 +52,15 @@ function pinoLogCreator(logger: Logger) {
     ({ namespace, level, log }: LogEntry): void => {
       const { message, timestamp: _timestamp, logger: _source, ...extra } = log;
       const fields = { namespace, ...extra };
-      switch (level) {
-        case kafkajs.logLevel.ERROR:
-        case kafkajs.logLevel.WARN:
-          kafkaLogger.warn(fields, message);
-          break;
-        case kafkajs.logLevel.INFO:
-          kafkaLogger.debug(fields, message);
-          break;
-        default:
-          kafkaLogger.trace(fields, message);
+      const rebalanceNotice = REBALANCE_NOISE.test(`${message} ${String(extra.error ?? "")}`);
+      if ((level === kafkajs.logLevel.ERROR || level === kafkajs.logLevel.WARN) && !rebalanceNotice) {
+        kafkaLogger.warn(fields, message);
+      } else if (level <= kafkajs.logLevel.INFO) {
+        kafkaLogger.debug(fields, message);
+      } else {
+        kafkaLogger.trace(fields, message);
       }
     };
 }
+
+const REBALANCE_NOISE = /rebalanc|not aware of this member|REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION/i;

@@ -138,13 +138,13 @@ export class TaskExecutor {
       }
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1) throw new AggregateError(failures, `Closing task ${this.taskId} failed in ${failures.length} processors`);
-    });
+    }, "run");
   }
 
-  /** One call at a time: processing is sequential per task, whatever the caller does. */
-  #serialized<T>(work: () => Promise<T>): Promise<T> {
+  /** One call at a time: processing is sequential per task, whatever the caller does. close() may repeat. */
+  #serialized<T>(work: () => Promise<T>, whenClosed: "fail" | "run" = "fail"): Promise<T> {
     const run = this.#tail.then(() => {
-      if (this.#closed) throw new TaskClosedError(this.taskId);
+      if (this.#closed && whenClosed === "fail") throw new TaskClosedError(this.taskId);
       return work();
     });
     this.#tail = run.catch(() => undefined);

@@ -96,6 +96,11 @@ export class TopologyTestDriver {
     this.#ready.catch(() => undefined);
   }
 
+  /** Where LevelDB stores live (known once the driver has started); undefined for in-memory stores. */
+  get stateDirectory(): string | undefined {
+    return this.#stateDir;
+  }
+
   /** The driver's wall clock, ms since the epoch. */
   get wallClockTime(): number {
     return this.#now;

@@ -249,7 +249,7 @@ export class KStream<K, V> {
    * Returns the events, keyed by aggregate, for deriving read models.
    */
   handleCommands<S, E, R, C = V>(options: HandleCommandsOptions<K, C, S, E, R>): KStream<K, E> {
-    const state = this.#repartitionedForKeyedState(options.store.name);
+    const state = this.#repartitionedForKeyedState(options.store.name, options.key, "handleCommands()");
     const builder = state.builder;
     const keySerde = options.key ?? state.keySerde;
     const name = options.name === undefined ? builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
@@ -355,18 +355,19 @@ export class KStream<K, V> {
   }
 
   /** The stream state to attach keyed state to: repartitioned first if the key changed upstream. */
-  #repartitionedForKeyedState(prefix: string): StreamState<K, V> {
+  #repartitionedForKeyedState(prefix: string, keySerde: Serde<K> | undefined, call: string): StreamState<K, V> {
     const state = this[dsl];
     if (!state.repartitionRequired) return state;
     const names = repartitionNames(state.builder, prefix);
+    const key = keySerde ?? state.keySerde;
     const source = addRepartition(state.builder, names, {
       parent: state.name,
-      keySerde: state.keySerde,
+      keySerde: key,
       valueSerde: state.valueSerde,
       dropNullKeys: true,
-      serdeOrigin: "the operation that changed the key (or repartition() before this one)",
+      serdeOrigin: call,
     });
-    return { ...state, name: source, sourceNodes: new Set([source]), repartitionRequired: false };
+    return { ...state, name: source, keySerde: key, sourceNodes: new Set([source]), repartitionRequired: false };
   }
 
   #joinTable<VT, VR>(

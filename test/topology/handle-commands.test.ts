@@ -194,3 +194,32 @@ describe("handleCommands", () => {
     expect(replies.readValue()).toEqual({ status: "accepted", reply: "ok" });
   });
 });
+
+describe("handleCommands on a re-keyed stream", () => {
+  it("repartitions by the new key first, so each aggregate's commands meet its state in one task", async () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream("raw-commands", { key: Serdes.string(), value: Serdes.json<{ account: string; amount: number }>() })
+      .selectKey((_key, command) => command.account)
+      .handleCommands({
+        store: { name: "balances", value: Serdes.json<number>() },
+        key: Serdes.string(),
+        initial: 0,
+        decide: (balance, command: { amount: number }) => ({ events: [command.amount], reply: balance + command.amount }),
+        evolve: (balance, amount: number) => balance + amount,
+        events: { topic: "balance-events", value: Serdes.json<number>() },
+      });
+    const topology = builder.build();
+    expect(topology.repartitionTopics.map((topic) => topic.name)).toEqual(["balances-repartition"]);
+    expect(topology.stores.get("balances")?.subtopology).toBe(1);
+    const driver = start(topology);
+    const input = driver.createInputTopic("raw-commands", Serdes.string(), Serdes.json<{ account: string; amount: number }>());
+    await input.pipeInput("request-1", { account: "a", amount: 5 });
+    await input.pipeInput("request-2", { account: "a", amount: 7 });
+    expect(await driver.getKeyValueStore<string, number>("balances").get("a")).toBe(12);
+    expect(driver.createOutputTopic("balance-events", Serdes.string(), Serdes.json<number>()).readKeyValuesToList()).toEqual([
+      { key: "a", value: 5 },
+      { key: "a", value: 7 },
+    ]);
+  });
+});

@@ -82,6 +82,19 @@ describe("KStream stateless operations", () => {
     expect(record.headers.lastString("trace")).toBe("b");
   });
 
+  it("stream() of several topics reads them all through one source node", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream(["eu-orders", "us-orders"], strings).to("all-orders", strings);
+    const topology = builder.build();
+    // describe() lists the topics in java.util.HashSet order, as Kafka Streams prints them.
+    expect(topology.describe().toString()).toContain("Source: KSTREAM-SOURCE-0000000000 (topics: [us-orders, eu-orders])");
+    expect(topology.node("KSTREAM-SOURCE-0000000000")).toMatchObject({ topics: ["eu-orders", "us-orders"] });
+    const driver = start(topology);
+    await driver.createInputTopic("us-orders", Serdes.string(), Serdes.string()).pipeInput("2", "us");
+    await driver.createInputTopic("eu-orders", Serdes.string(), Serdes.string()).pipeInput("1", "eu");
+    expect(driver.createOutputTopic("all-orders", Serdes.string(), Serdes.string()).readValuesToList()).toEqual(["us", "eu"]);
+  });
+
   it("merge() interleaves two streams in processing order", async () => {
     const builder = new StreamsBuilder();
     const a = builder.stream("a", strings);

@@ -6,6 +6,8 @@ import { defineHandler, type BrokerContext } from "./handler.js";
 
 /** Kafka's "authorized operations not requested" marker. */
 const OPERATIONS_NOT_REQUESTED = -2147483648;
+/** Without an authorizer every group operation is allowed: READ (3), DELETE (6), DESCRIBE (8). */
+const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 
 export function describeGroupsHandler(broker: BrokerContext) {
   return defineHandler(Api.describeGroups, (request) => ({
@@ -26,7 +28,7 @@ export function describeGroupsHandler(broker: BrokerContext) {
           memberMetadata: m.metadata,
           memberAssignment: m.assignment,
         })),
-        authorizedOperations: OPERATIONS_NOT_REQUESTED,
+        authorizedOperations: request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED,
       };
     }),
   }));

@@ -38,7 +38,7 @@ export function produceHandler(broker: BrokerContext) {
       const log = broker.topics.partition(topic, index);
       if (!log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       const config = log.config;
-      const validation = validateProducedBatch(records, config, header.apiVersion);
+      const validation = validateProducedBatch(records, config, header.apiVersion, Date.now());
       if (!validation.ok) {
         broker.logger.warn(
           { topic, partition: index, errorCode: validation.errorCode, clientId: header.clientId },

@@ -15,5 +15,8 @@ export interface LogConfig {
   readonly maxMessageBytes: number;
   readonly minInsyncReplicas: number;
   readonly messageTimestampType: "CreateTime" | "LogAppendTime";
+  /** How far a CreateTime record may lie in the past / future (message.timestamp.before/after.max.ms). */
+  readonly messageTimestampBeforeMaxMs: number;
+  readonly messageTimestampAfterMaxMs: number;
   readonly compressionType: string;
 }

@@ -1,8 +1,10 @@
 // Checks a partition's records from a Produce request before anything is appended, as
 // Kafka's LogValidator does: exactly one v2 batch, its length, CRC, offset range and record
-// count consistent, no control batch from a client, size within max.message.bytes, and, for
-// uncompressed batches, records that tile the batch exactly. Compressed batches are stored
-// as the producer sent them (the broker never recompresses).
+// count consistent, no control batch from a client, size within max.message.bytes,
+// CreateTime timestamps within message.timestamp.before/after.max.ms, and, for uncompressed
+// batches, records that tile the batch exactly. Compressed batches are stored as the
+// producer sent them (the broker never recompresses); their timestamps are checked through
+// the batch's first and max timestamps.
 import { ErrorCode } from "../protocol/error-codes.js";
 import {
   BATCH_OVERHEAD,
@@ -25,7 +27,12 @@ function reject(errorCode: ErrorCode, message: string): ValidationResult {
   return { ok: false, errorCode, message };
 }
 
-export function validateProducedBatch(records: Buffer | null, config: LogConfig, produceVersion: number): ValidationResult {
+export function validateProducedBatch(
+  records: Buffer | null,
+  config: LogConfig,
+  produceVersion: number,
+  now: number,
+): ValidationResult {
   if (records === null || records.length === 0) {
     return reject(ErrorCode.INVALID_RECORD, "produce requests must have at least one record batch per partition");
   }
@@ -57,6 +64,16 @@ export function validateProducedBatch(records: Buffer | null, config: LogConfig,
       ErrorCode.INVALID_RECORD,
       `record batch reports ${header.recordCount} records but an offset range of ${header.lastOffsetDelta + 1}`,
     );
+  }
+  if (config.messageTimestampType === "CreateTime") {
+    for (const timestamp of [header.baseTimestamp, header.maxTimestamp]) {
+      if (timestamp >= 0 && (now - timestamp > config.messageTimestampBeforeMaxMs || timestamp - now > config.messageTimestampAfterMaxMs)) {
+        return reject(
+          ErrorCode.INVALID_TIMESTAMP,
+          `timestamp ${timestamp} is out of range: at most ${config.messageTimestampBeforeMaxMs} ms before and ${config.messageTimestampAfterMaxMs} ms after the broker's time ${now}`,
+        );
+      }
+    }
   }
   const compression = compressionOf(header.attributes);
   if (compression > Compression.ZSTD) {

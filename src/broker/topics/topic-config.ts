@@ -156,6 +156,15 @@ export function toLogConfig(overrides: ReadonlyMap<string, string>): LogConfig {
     maxMessageBytes: toNumber(value("max.message.bytes")),
     minInsyncReplicas: toNumber(value("min.insync.replicas")),
     messageTimestampType: value("message.timestamp.type") === "LogAppendTime" ? "LogAppendTime" : "CreateTime",
+    // The deprecated difference bound still applies where it is tighter (as in Kafka 3.6+).
+    messageTimestampBeforeMaxMs: Math.min(
+      toNumber(value("message.timestamp.before.max.ms")),
+      toNumber(value("message.timestamp.difference.max.ms")),
+    ),
+    messageTimestampAfterMaxMs: Math.min(
+      toNumber(value("message.timestamp.after.max.ms")),
+      toNumber(value("message.timestamp.difference.max.ms")),
+    ),
     compressionType: value("compression.type"),
   };
 }

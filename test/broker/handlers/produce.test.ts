@@ -19,11 +19,21 @@ describe("Produce", () => {
         { name: "plain", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
         { name: "small", numPartitions: 1, replicationFactor: -1, assignments: [], configs: [{ name: "max.message.bytes", value: "500" }] },
         { name: "durable", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: "min.insync.replicas", value: "2" }] },
+        {
+          name: "recent",
+          numPartitions: 1,
+          replicationFactor: 1,
+          assignments: [],
+          configs: [
+            { name: "message.timestamp.before.max.ms", value: "60000" },
+            { name: "message.timestamp.after.max.ms", value: "60000" },
+          ],
+        },
       ],
       timeoutMs: 1000,
       validateOnly: false,
     });
-    expect(created.topics.map((t) => t.errorCode)).toEqual([0, 0, 0]);
+    expect(created.topics.map((t) => t.errorCode)).toEqual([0, 0, 0, 0]);
   });
 
   afterAll(async () => {
@@ -71,6 +81,14 @@ describe("Produce", () => {
   it("refuses acks=-1 when min.insync.replicas exceeds the single replica, but takes acks=1", async () => {
     expect((await produce("durable", batch(), -1)).errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
     expect((await produce("durable", batch(), 1)).errorCode).toBe(ErrorCode.NONE);
+  });
+
+  it("refuses CreateTime records outside message.timestamp.before/after.max.ms", async () => {
+    const at = (timestamp: number) => buildBatch([{ key: null, value: Buffer.from("t"), timestamp }]);
+    expect((await produce("recent", at(Date.now()))).errorCode).toBe(ErrorCode.NONE);
+    expect((await produce("recent", at(Date.now() - 3_600_000))).errorCode).toBe(ErrorCode.INVALID_TIMESTAMP);
+    expect((await produce("recent", at(Date.now() + 3_600_000))).errorCode).toBe(ErrorCode.INVALID_TIMESTAMP);
+    expect((await produce("plain", at(0))).errorCode).toBe(ErrorCode.NONE);
   });
 
   it("answers INVALID_REQUIRED_ACKS and UNKNOWN_TOPIC_OR_PARTITION per partition", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MalformedFrameError, ProtocolEncodeError } from "../../../src/broker/errors.js";
 import { Api } from "../../../src/broker/protocol/apis.js";
+import type { ApiCodec } from "../../../src/broker/protocol/codec.js";
+import type { ApiSpec } from "../../../src/broker/protocol/schema.js";
 import { Reader } from "../../../src/broker/protocol/reader.js";
 import { Writer } from "../../../src/broker/protocol/writer.js";
 
@@ -11,6 +13,22 @@ function bytesOf(write: (writer: Writer) => void): Buffer {
 }
 
 describe("ApiCodec", () => {
+  const codecs = Object.values(Api) as unknown as ApiCodec<ApiSpec>[];
+  const everyVersion = codecs.flatMap((codec) =>
+    Array.from({ length: codec.spec.maxVersion - codec.spec.minVersion + 1 }, (_, i) => [codec.spec.name, codec.spec.minVersion + i, codec] as const),
+  );
+
+  it.each(everyVersion)("round-trips %s v%i requests and responses made of defaults", (_name, version, codec) => {
+    const request = bytesOf((w) => codec.encodeRequest(version, w, {}));
+    const decodedRequest = codec.decodeRequest(version, new Reader(request));
+    expect(bytesOf((w) => codec.encodeRequest(version, w, decodedRequest as never))).toEqual(request);
+    const response = bytesOf((w) => codec.encodeResponse(version, w, {}));
+    const reader = new Reader(response);
+    const decodedResponse = codec.decodeResponse(version, reader);
+    expect(reader.remaining).toBe(0);
+    expect(bytesOf((w) => codec.encodeResponse(version, w, decodedResponse as never))).toEqual(response);
+  });
+
   it("writes ApiVersions v3 with compact arrays and tagged-field sections", () => {
     const bytes = bytesOf((w) =>
       Api.apiVersions.encodeResponse(3, w, { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }], throttleTimeMs: 0 }),

@@ -6,6 +6,7 @@ import type { ProcessorContext, ProcessorSupplier } from "../processor.js";
 import type { StreamRecord } from "../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { putOrDelete } from "./store-writes.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import { storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
@@ -58,7 +59,7 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         if (record.key === null || record.value === null) return;
         const oldAggregate = (await this.#store.get(record.key)) ?? null;
         const newAggregate = fold(record.key, record.value, oldAggregate);
-        await this.#store.put(record.key, newAggregate);
+        await putOrDelete(this.#store, record.key, newAggregate);
         await this.context.forward({
           ...record,
           value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },

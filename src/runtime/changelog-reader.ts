@@ -56,7 +56,7 @@ export interface ChangelogReaderOptions {
   logger: Logger;
   metrics: StreamsMetrics;
   listener?: StateRestoreListener;
-  /** Bytes per restore fetch: large, since restore is a bulk load. */
+  /** Bytes per partition and restore fetch (a fetch asks for at most four times that). */
   restoreMaxBytes?: number;
   /** How long a standby read may wait for new changelog data. */
   standbyMaxWaitMs?: number;
@@ -93,9 +93,12 @@ export class ChangelogReader {
     private readonly reader: PartitionReader,
     private readonly options: ChangelogReaderOptions,
   ) {
-    // A few MiB per fetch: big enough to amortise the round trip, small enough that the
-    // next fetch overlaps the LevelDB write of this one and the garbage stays young.
-    this.maxBytes = options.restoreMaxBytes ?? 2 * 1024 * 1024;
+    // Half a MiB per partition and fetch: big enough to amortise the round trip, small
+    // enough that the records of a batch die young. With fetches of several MiB the
+    // records of the batch being written and of the one prefetched survive a scavenge
+    // and get promoted, and the garbage collector then costs more than the restore
+    // itself (measured: 2 MiB fetches restore at 30% of the rate of 0.5 MiB ones).
+    this.maxBytes = options.restoreMaxBytes ?? 512 * 1024;
   }
 
   /** Restores an active task's stores from their positions to their end offsets. */

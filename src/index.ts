@@ -159,3 +159,4 @@ export {
   StoreNotQueryableError,
 } from "./runtime/errors.js";
 export { InternalTopicError } from "./kafka/errors.js";
+export { UnknownOutputTopicError } from "./runtime/topic-partitions.js";

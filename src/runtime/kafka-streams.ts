@@ -44,7 +44,7 @@ import { StreamsState, StreamsStateMachine } from "./streams-state.js";
 import type { StateListener } from "./streams-state.js";
 import { parseTaskId, taskId as formatTaskId } from "./task-id.js";
 import type { TaskId } from "./task-id.js";
-import { TopicPartitions } from "./topic-partitions.js";
+import { TopicPartitions, UnknownOutputTopicError } from "./topic-partitions.js";
 import { TopologyMetadata, userSourceTopicsOf } from "./topology-metadata.js";
 
 export interface KafkaStreamsOptions {
@@ -168,7 +168,12 @@ export class KafkaStreams implements QueryableStreams {
       const topicPartitions = new TopicPartitions(admin);
       for (const [topic, n] of counts) topicPartitions.set(topic, n);
       for (const [topic, n] of internal) topicPartitions.set(topic, n);
-      await topicPartitions.preload(this.#fixedSinkTopics());
+      const sinks = this.#fixedSinkTopics();
+      await topicPartitions.preload(sinks);
+      // Kafka Streams would find out at the first send; a missing output topic is a setup
+      // error, and saying so before the first record is processed loses nothing.
+      const missingSink = sinks.find((topic) => topicPartitions.get(topic) === undefined);
+      if (missingSink !== undefined) throw new UnknownOutputTopicError(missingSink);
       if (config.processingGuarantee === "at_least_once") {
         running.sharedProducer = new IdempotentProducer(kafka);
         await running.sharedProducer.connect();

@@ -11,6 +11,7 @@ import {
   Serdes,
   StreamsBuilder,
   StreamsState,
+  UnknownOutputTopicError,
 } from "../../src/index.js";
 import type { StreamsConfig } from "../../src/index.js";
 import { createTopic, silentLogger, startTestCluster } from "./support/kafka.js";
@@ -89,8 +90,15 @@ describe("KafkaStreams lifecycle", () => {
     expect((error as Error).message).toMatch(/customers has 3/);
   });
 
-  it("refuses an existing changelog with the wrong partition count", async () => {
+  it("names a missing output topic before processing anything", async () => {
     await createTopic(cluster.kafka, "visits", 3);
+    const streams = new KafkaStreams(urlVisitTopology(), { ...base(), applicationId: "no-sink" }, { logger: silentLogger });
+    const error = await streams.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownOutputTopicError);
+    expect((error as Error).message).toMatch(/"visit-counts-out" does not exist/);
+  });
+
+  it("refuses an existing changelog with the wrong partition count", async () => {
     await createTopic(cluster.kafka, "wrong-visit-counts-changelog", 2, { "cleanup.policy": "compact" });
     const streams = new KafkaStreams(urlVisitTopology(), { ...base(), applicationId: "wrong" }, { logger: silentLogger });
     const error = await streams.start().catch((e: unknown) => e);

@@ -5,7 +5,12 @@ import type { Kafka } from "kafkajs";
 import pino from "pino";
 import type { Logger } from "pino";
 import { startBroker } from "../../../src/broker/index.js";
-import type { RunningBroker } from "../../../src/broker/index.js";
+import type { BrokerOptions, RunningBroker } from "../../../src/broker/index.js";
+import { KafkaAdmin } from "../../../src/kafka/admin-client.js";
+import { createKafkaClient } from "../../../src/kafka/client.js";
+import { PartitionReader } from "../../../src/kafka/partition-reader.js";
+import type { ConsumedRecord } from "../../../src/kafka/types.js";
+import type { StreamsConfig } from "../../../src/index.js";
 
 export const silentLogger: Logger = pino({ level: process.env.EDDY_TEST_LOG_LEVEL ?? "silent" });
 
@@ -15,8 +20,9 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
-  const broker = await startBroker({ port: 0, logger: silentLogger });
+export async function startTestCluster(options: BrokerOptions = {}): Promise<TestCluster> {
+  // Short group session bounds, so that a killed member is noticed in seconds.
+  const broker = await startBroker({ port: 0, logger: silentLogger, groupMinSessionTimeoutMs: 1_000, ...options });
   const kafka = new kafkajs.Kafka({
     clientId: "eddy-test",
     brokers: [broker.bootstrap],
@@ -53,11 +59,21 @@ export async function produce(
   }
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+/**
+ * Polls `check` until it returns a value other than undefined, or fails after
+ * `timeoutMs`, or at once when `abort` returns an error (an instance went to ERROR).
+ */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = "condition",
+  abort?: () => Error | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const fatal = abort?.();
+    if (fatal) throw fatal;
     try {
       const value = await check();
       if (value !== undefined) return value;
@@ -67,4 +83,55 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** Everything committed on a topic (read_committed), partition by partition, in offset order. */
+export async function readCommitted(bootstrap: string, topic: string): Promise<ConsumedRecord[]> {
+  const kafka = createKafkaClient({ clientId: "eddy-test-reader", brokers: [bootstrap], logger: silentLogger });
+  const reader = await PartitionReader.connect(kafka, "eddy-test-reader");
+  try {
+    const admin = new KafkaAdmin(kafka, silentLogger);
+    await admin.connect();
+    const partitions = (await admin.partitionCounts([topic])).get(topic) ?? 0;
+    await admin.close();
+    const tps = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+    const ends = await reader.endOffsets(tps);
+    const records: ConsumedRecord[] = [];
+    for (const tp of tps) {
+      const end = ends.get(`${topic}|${tp.partition}`) ?? 0;
+      let position = 0;
+      while (position < end) {
+        const [read] = await reader.read([{ ...tp, offset: position }], { maxWaitMs: 100, maxBytes: 4 << 20, maxBytesPerPartition: 1 << 20 });
+        if (!read) break;
+        records.push(...read.records);
+        position = read.nextOffset;
+      }
+    }
+    return records;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** KafkaStreams settings for tests: fast failure detection and commits, a fresh state directory. */
+export function testStreamsConfig(bootstrap: string, stateDir: string, overrides: Partial<StreamsConfig> = {}): StreamsConfig {
+  return {
+    applicationId: "test-app",
+    bootstrapServers: bootstrap,
+    stateDir,
+    sessionTimeoutMs: 3_000,
+    heartbeatIntervalMs: 300,
+    fetchMaxWaitMs: 100,
+    commitIntervalMs: 100,
+    logLevel: "silent",
+    ...overrides,
+  };
+}
+
+/** For eventually(): the fatal error of the first instance in ERROR. */
+export function failedInstance(...instances: Array<{ state(): string; fatalError: Error | undefined }>): () => Error | undefined {
+  return () => {
+    const failed = instances.find((i) => i.state() === "ERROR");
+    return failed ? new Error(`an instance is in ERROR: ${failed.fatalError?.message ?? "?"}`, { cause: failed.fatalError }) : undefined;
+  };
 }

@@ -95,3 +95,59 @@ export function bankTopology(): Topology {
     });
   return builder.build();
 }
+
+export interface BankCommandRecord {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * `count` commands over `accounts` accounts: every account is opened first, then
+ * deposits and withdrawals (some refused for insufficient funds), a few invalid
+ * commands, and some accounts closed near the end (later commands to them are refused).
+ */
+export function bankCommands(count: number, accounts: number): BankCommandRecord[] {
+  const commands: BankCommandRecord[] = [];
+  const add = (key: string, command: unknown) =>
+    commands.push({ key, value: JSON.stringify(command), headers: { "correlation-id": `cmd-${commands.length}` } });
+  for (let a = 0; a < accounts && commands.length < count; a += 1) add(`account-${a}`, { type: "open", owner: `owner-${a}` });
+  let i = 0;
+  while (commands.length < count) {
+    const account = `account-${(i * 7) % accounts}`;
+    const dice = (i * 2654435761) % 100;
+    if (i > count * 0.9 && dice < 2) add(account, { type: "close" });
+    else if (dice < 35) add(account, { type: "withdraw", amount: 5 + (dice % 40) });
+    else if (dice < 37) add(account, { type: "deposit", amount: 0 });
+    else add(account, { type: "deposit", amount: 10 + (dice % 15) });
+    i += 1;
+  }
+  return commands;
+}
+
+export interface BankModel {
+  /** Per account, the events the commands must cause, in order (JSON text). */
+  events: Map<string, string[]>;
+  accounts: Map<string, Account>;
+  acceptedEvents: number;
+}
+
+/** What the commands must do, computed with the same rules, one account at a time. */
+export function bankModel(commands: readonly BankCommandRecord[]): BankModel {
+  const events = new Map<string, string[]>();
+  const accounts = new Map<string, Account>();
+  let acceptedEvents = 0;
+  for (const { key, value } of commands) {
+    const parsed = bankCommand.safeParse(JSON.parse(value));
+    if (!parsed.success) continue;
+    const state = accounts.get(key) ?? NO_ACCOUNT;
+    const decision = decideBank(state, parsed.data);
+    if ("reject" in decision) continue;
+    const list = events.get(key) ?? [];
+    for (const event of decision.events) list.push(JSON.stringify(event));
+    events.set(key, list);
+    acceptedEvents += decision.events.length;
+    accounts.set(key, decision.events.reduce(evolveBank, state));
+  }
+  return { events, accounts, acceptedEvents };
+}

@@ -5,7 +5,8 @@
 // MB/s for each and the kcat/kafkajs ratio. The broker runs in its own process (the `eddy
 // broker` CLI), so the clients' figures are not skewed by sharing its event loop. The goal:
 // kcat consumes at least 5x faster than kafkajs in the same run, i.e. the broker is never
-// what limits a Node client.
+// what limits a Node client. A last client fetches without decoding any record: its rate is
+// the broker's own serving capacity, the ceiling for every client.
 //
 // Each consumer reads everything BENCH_RUNS times and the best run counts (machines here are
 // shared, so the best run is the one least disturbed by others). The broker's own CPU time
@@ -15,9 +16,12 @@
 // BENCH_IN_FLIGHT (producer requests in flight, default 4), BENCH_RUNS (default 3).
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
+import { consumeWithRawFetch } from "./raw-fetch-consumer.js";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 1);
@@ -129,18 +133,33 @@ async function consumeWithKafkajs(kafka: Kafka): Promise<Omit<Rate, "brokerCpu">
 }
 
 async function consumeWithKcat(bootstrap: string): Promise<Omit<Rate, "brokerCpu">> {
+  // kcat writes one line per record straight into a file, so no reader in this process
+  // competes with it for CPU or stalls it on a full pipe.
+  const directory = mkdtempSync(join(tmpdir(), "eddy-bench-"));
+  const output = join(directory, "kcat.out");
+  const fd = openSync(output, "w");
+  try {
+    const started = performance.now();
+    const kcat = spawn("kcat", ["-b", bootstrap, "-C", "-t", TOPIC, "-o", "beginning", "-c", String(RECORDS), "-q", "-f", "%o\n"], {
+      stdio: ["ignore", fd, "inherit"],
+    });
+    const [code] = (await once(kcat, "exit")) as [number | null];
+    const seconds = (performance.now() - started) / 1000;
+    if (code !== 0) throw new Error(`kcat exited with ${code}`);
+    const bytes = readFileSync(output);
+    let lines = 0;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) lines += 1;
+    return { label: "consume  kcat", records: lines, seconds };
+  } finally {
+    closeSync(fd);
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+async function consumeWithRawClient(bootstrap: string): Promise<Omit<Rate, "brokerCpu">> {
   const started = performance.now();
-  const kcat = spawn("kcat", ["-b", bootstrap, "-C", "-t", TOPIC, "-o", "beginning", "-c", String(RECORDS), "-q", "-f", "%o\n"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let lines = 0;
-  kcat.stdout.on("data", (chunk: Buffer) => {
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines += 1;
-  });
-  const [code] = (await once(kcat, "exit")) as [number | null];
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`kcat exited with ${code}`);
-  return { label: "consume  kcat", records: lines, seconds };
+  const records = await consumeWithRawFetch(bootstrap, TOPIC, PARTITIONS, RECORDS);
+  return { label: "fetch    raw, no decode", records, seconds: (performance.now() - started) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -156,6 +175,7 @@ async function main(): Promise<void> {
     report(produced);
     const kafkajs = await best(child, () => consumeWithKafkajs(kafka));
     const kcat = await best(child, () => consumeWithKcat(bootstrap));
+    const raw = await best(child, () => consumeWithRawClient(bootstrap));
     if (kcat.records !== produced.records || kafkajs.records < produced.records) {
       throw new Error(`consumers saw kafkajs=${kafkajs.records} kcat=${kcat.records} of ${produced.records} records`);
     }
@@ -163,8 +183,11 @@ async function main(): Promise<void> {
     report(produced);
     report(kafkajs);
     report(kcat);
-    const ratio = kcat.records / kcat.seconds / (kafkajs.records / kafkajs.seconds);
+    report(raw);
+    const rate = (r: Rate) => r.records / r.seconds;
+    const ratio = rate(kcat) / rate(kafkajs);
     console.log(`kcat/kafkajs consume ratio: ${ratio.toFixed(1)}x (goal >= ${GOAL_RATIO}x: ${ratio >= GOAL_RATIO ? "met" : "NOT met"})`);
+    console.log(`broker serving capacity (raw fetch) / kafkajs: ${(rate(raw) / rate(kafkajs)).toFixed(1)}x`);
   } finally {
     child.kill("SIGTERM");
     await once(child, "exit");

@@ -102,13 +102,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     socket.on("close", () => sockets.delete(socket));
     new Connection({ id: nextConnectionId++, socket, handlers, maxRequestBytes: resolved.maxRequestBytes, logger });
   });
-  server.on("error", (error) => logger.error({ err: error }, "broker server error"));
-
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(new BrokerListenError(`${resolved.host}:${resolved.port}`, error));
     server.once("error", onError);
     server.listen(resolved.port, resolved.host, () => {
       server.off("error", onError);
+      server.on("error", (error) => logger.error({ err: error }, "broker server error"));
       resolve();
     });
   });

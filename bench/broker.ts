@@ -13,7 +13,7 @@
 // is printed per phase (Linux), to show how little of each phase is the broker's.
 //
 // Environment: BENCH_RECORDS (default 1000000), BENCH_PARTITIONS (default 1),
-// BENCH_IN_FLIGHT (producer requests in flight, default 4), BENCH_RUNS (default 3).
+// BENCH_IN_FLIGHT (producer requests in flight, default 4), BENCH_RUNS (default 5).
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -26,7 +26,7 @@ import { consumeWithRawFetch } from "./raw-fetch-consumer.js";
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 1);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RECORD_BYTES = 100;
 const BATCH = 1000;
 const TOPIC = "bench";

@@ -1,0 +1,91 @@
+// The API on its own fastify server: what KafkaStreams.start() runs when
+// `applicationServer` is set, listening on that host:port. Starting it twice for the
+// same streams returns the running server (adding any command endpoints given the
+// second time), so an application may start it itself and the runtime may too.
+import fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { QueryableStreams } from "../runtime/streams-metadata.js";
+import type { ApiContext } from "./api-context.js";
+import type { CommandEndpoint } from "./command-registry.js";
+import { eddyApi } from "./eddy-api-plugin.js";
+import type { EddyApiOptions } from "./eddy-api-plugin.js";
+import { ApiError } from "./errors.js";
+import { splitHostPort } from "./peer-client.js";
+
+export interface ApiServerOptions extends Omit<EddyApiOptions, "streams" | "onContext"> {
+  /** Interface to listen on; by default the host of `applicationServer` (else 127.0.0.1). */
+  readonly host?: string;
+  /** Port to listen on; by default the port of `applicationServer` (else 0: any free port). */
+  readonly port?: number;
+  /** Mount the API under this path prefix (the same on every instance). */
+  readonly prefix?: string;
+  /** Request logs go here at debug level; by default nowhere. */
+  readonly logger?: Logger;
+}
+
+export interface RunningApiServer {
+  readonly fastify: FastifyInstance;
+  /** http://host:port of the listening socket. */
+  readonly url: string;
+  readonly port: number;
+  /** Adds (or replaces) a command endpoint while running. */
+  registerCommand(endpoint: CommandEndpoint): void;
+  close(): Promise<void>;
+}
+
+const running = new WeakMap<QueryableStreams, Promise<RunningApiServer>>();
+
+export function startApiServer(streams: QueryableStreams, options: ApiServerOptions): Promise<RunningApiServer> {
+  const existing = running.get(streams);
+  if (existing !== undefined) {
+    return existing.then((server) => {
+      for (const endpoint of options.commands ?? []) server.registerCommand(endpoint);
+      return server;
+    });
+  }
+  const started = listen(streams, options);
+  running.set(streams, started);
+  started.catch(() => running.delete(streams));
+  return started;
+}
+
+async function listen(streams: QueryableStreams, options: ApiServerOptions): Promise<RunningApiServer> {
+  const advertised = streams.applicationServer === undefined ? undefined : splitHostPort(streams.applicationServer);
+  const app = fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger.child({ component: "api" }) }),
+    disableRequestLogging: true,
+    // Keys and topic names may legitimately contain characters fastify would otherwise reject in params.
+    routerOptions: { maxParamLength: 2048 },
+  });
+  let context: ApiContext | undefined;
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(new ApiError("EDDY_ERR_ROUTE_NOT_FOUND", `No route ${request.method} ${request.url}; GET ${options.prefix ?? ""}/docs lists the routes.`).toBody()),
+  );
+  const { host, port, prefix, ...apiOptions } = options;
+  await app.register(eddyApi, { ...apiOptions, streams, onContext: (c) => (context = c), ...(prefix === undefined ? {} : { prefix }) });
+  try {
+    await app.listen({ host: host ?? advertised?.hostname ?? "127.0.0.1", port: port ?? advertised?.port ?? 0 });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === "object" && address !== null ? address.port : (port ?? 0);
+  const boundHost = host ?? advertised?.hostname ?? "127.0.0.1";
+  let closing: Promise<void> | undefined;
+  return {
+    fastify: app as unknown as FastifyInstance,
+    url: `http://${boundHost.includes(":") ? `[${boundHost}]` : boundHost}:${boundPort}`,
+    port: boundPort,
+    registerCommand: (endpoint) => context?.commands.register(endpoint),
+    close: () => {
+      closing ??= app.close().then(() => {
+        running.delete(streams);
+      });
+      return closing;
+    },
+  };
+}

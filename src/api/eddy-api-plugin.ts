@@ -1,0 +1,119 @@
+// The Eddy HTTP API as one fastify plugin. It is encapsulated (its error handler and
+// hooks stay inside it) and registers each part as its own plugin: queries, commands,
+// the topology page, operations, docs. An application mounts it in its own fastify
+// instance, under any prefix (every instance must use the same one, since instances
+// call each other's API):
+//
+//   await app.register(eddyApi, { streams, topology, kafka: streams.config, prefix: "/eddy" });
+import type { FastifyError, FastifyInstance } from "fastify";
+import pino from "pino";
+import type { Logger } from "pino";
+import type { QueryableStreams } from "../runtime/streams-metadata.js";
+import type { Topology } from "../topology/topology.js";
+import type { ApiContext } from "./api-context.js";
+import { ApiMetrics } from "./api-metrics.js";
+import { CommandGateway, defaultReplyTopic } from "./command-gateway.js";
+import type { KafkaConnection } from "./command-gateway.js";
+import { CommandRegistry } from "./command-registry.js";
+import type { CommandEndpoint } from "./command-registry.js";
+import { commandRoutes } from "./command-routes.js";
+import { docsRoutes } from "./docs-routes.js";
+import { ApiError, ApiErrorCodes, InternalApiError, UnavailableError } from "./errors.js";
+import type { KeyTextParser } from "./key-text.js";
+import { LocalStoreReader } from "./local-store-reader.js";
+import { opsRoutes } from "./ops-routes.js";
+import { PeerClient } from "./peer-client.js";
+import { QueryService } from "./query-service.js";
+import { queryRoutes } from "./query-routes.js";
+import { StoreCatalog } from "./store-catalog.js";
+import { topologyRoutes } from "./topology-routes.js";
+
+export const DEFAULT_FORWARD_TIMEOUT_MS = 5_000;
+
+export interface EddyApiOptions {
+  /** The running application (a KafkaStreams). */
+  readonly streams: QueryableStreams;
+  /** The topology it runs: stores' serdes, command topics, the topology page. */
+  readonly topology: Topology;
+  /** How to reach Kafka, for the command endpoint (a KafkaStreams' `config` fits). Without it, commands answer 503. */
+  readonly kafka?: KafkaConnection & { readonly applicationId?: string; readonly replicationFactor?: number };
+  /** Command endpoints: schemas and key fields for the topics the topology handles commands on. */
+  readonly commands?: readonly CommandEndpoint[];
+  /** How the key text of a request becomes a typed key, per store (see key-text.ts for the defaults). */
+  readonly keyParsers?: Readonly<Record<string, KeyTextParser>>;
+  /** How long a forwarded lookup or scan may take on the other instance (default 5 s). */
+  readonly forwardTimeoutMs?: number;
+  /** This instance's reply topic; by default `<applicationId>-replies-<applicationServer>`. */
+  readonly replyTopic?: string;
+  /** Page and document title; by default the application id. */
+  readonly title?: string;
+  /** For the command gateway's logs; by default fastify's logger. */
+  readonly logger?: Logger;
+  /** Receives the plugin's context once built (startApiServer uses it to add command endpoints later). */
+  readonly onContext?: (context: ApiContext) => void;
+}
+
+export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Promise<void> {
+  const { streams, topology } = options;
+  const logger = options.logger ?? (app.log as unknown as Logger) ?? pino({ level: "silent" });
+  const prefix = app.prefix;
+  const metrics = new ApiMetrics();
+  const catalog = new StoreCatalog(topology, options.keyParsers);
+  const reader = new LocalStoreReader(streams);
+  const peers = new PeerClient({ self: streams.applicationServer, prefix, timeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS });
+  const commands = new CommandRegistry(topology, options.commands);
+  let gateway: CommandGateway | undefined;
+  if (options.kafka !== undefined && commands.topics().length > 0) {
+    const applicationId = options.kafka.applicationId ?? streams.applicationId;
+    gateway = await CommandGateway.start({
+      kafka: options.kafka,
+      applicationId,
+      replyTopic:
+        options.replyTopic ?? defaultReplyTopic(applicationId, streams.applicationServer ?? `${process.pid}-${Date.now().toString(36)}`),
+      logger,
+      ...(options.kafka.replicationFactor === undefined ? {} : { replicationFactor: options.kafka.replicationFactor }),
+    });
+  }
+  const context: ApiContext = {
+    streams,
+    topology,
+    title: options.title ?? streams.applicationId,
+    catalog,
+    reader,
+    queries: new QueryService({ streams, catalog, reader, peers, metrics }),
+    commands,
+    gateway,
+    metrics,
+    peers,
+    logger,
+    prefix,
+  };
+  options.onContext?.(context);
+
+  app.addHook("onClose", async () => {
+    peers.close();
+    await gateway?.close();
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof UnavailableError) reply.header("retry-after", String(error.retryAfterSeconds));
+    if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toBody());
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // fastify's own request errors (malformed JSON, unsupported media type, body too large).
+      return reply.code(status).send({ statusCode: status, code: error.code ?? "EDDY_ERR_INVALID_REQUEST", error: httpReason(status), message: error.message });
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send(new InternalApiError(`The request failed: ${error.message}`).toBody());
+  });
+
+  await app.register(queryRoutes(context));
+  await app.register(commandRoutes(context));
+  await app.register(topologyRoutes(context));
+  await app.register(opsRoutes(context));
+  await app.register(docsRoutes(context));
+}
+
+function httpReason(status: number): string {
+  for (const { status: s, reason } of Object.values(ApiErrorCodes)) if (s === status) return reason;
+  return status === 415 ? "Unsupported Media Type" : status === 413 ? "Payload Too Large" : "Bad Request";
+}

@@ -1,0 +1,107 @@
+// GET /stores, GET /stores/:store/keys/:key (point lookups, routed to the owner) and
+// GET /stores/:store/keys (scans across every instance).
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { taskId as formatTaskId } from "../runtime/task-id.js";
+import type { ApiContext } from "./api-context.js";
+import type { RouteDoc } from "./openapi.js";
+import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
+import type { QueryAnswer } from "./query-service.js";
+import { headerValue, parseRequestPart } from "./request-parsing.js";
+import { errorBody, keyParams, lookupAnswer, lookupQuery, scanAnswer, scanQuery, storeParams, storesAnswer } from "./route-schemas.js";
+
+export function queryRoutes(ctx: ApiContext) {
+  return async function queryPlugin(app: FastifyInstance): Promise<void> {
+    app.get("/stores", async () => {
+      const hostMap = ctx.streams.hostMap();
+      const stores = ctx.streams.stores().map((store) => ({
+        name: store.name,
+        keySerde: store.keySerde,
+        valueSerde: store.valueSerde,
+        subtopology: store.subtopology,
+        partitions: store.partitions,
+        changelogTopic: store.changelogTopic ?? null,
+        persistent: store.persistent,
+        tasks: Array.from({ length: store.partitions }, (_, partition) => {
+          const taskId = formatTaskId(store.subtopology, partition);
+          let activeHost: string | null = null;
+          const standbyHosts: string[] = [];
+          for (const [host, tasks] of hostMap) {
+            if (tasks.active.includes(taskId)) activeHost = host;
+            if (tasks.standby.includes(taskId)) standbyHosts.push(host);
+          }
+          return { taskId, partition, activeHost, standbyHosts };
+        }),
+      }));
+      return { stores };
+    });
+
+    app.get("/stores/:store/keys/:key", async (request, reply) => {
+      const { store, key } = parseRequestPart(keyParams, request.params, "path parameters");
+      const { allowStale } = parseRequestPart(lookupQuery, request.query, "query parameters");
+      const forwarded = request.headers[FORWARDED_HEADER] !== undefined;
+      return send(reply, await ctx.queries.get(store, key, { allowStale, forwarded }));
+    });
+
+    app.get("/stores/:store/keys", async (request, reply) => {
+      const { store } = parseRequestPart(storeParams, request.params, "path parameters");
+      const query = parseRequestPart(scanQuery, request.query, "query parameters");
+      const tasks = headerValue(request.headers[SCAN_TASKS_HEADER]);
+      return send(reply, await ctx.queries.scan(store, query, tasks));
+    });
+  };
+}
+
+function send(reply: FastifyReply, answer: QueryAnswer): FastifyReply {
+  reply.code(answer.statusCode).type("application/json; charset=utf-8");
+  if (answer.servedBy !== undefined) reply.header(SERVED_BY_HEADER, answer.servedBy);
+  if (answer.retryAfter !== undefined) reply.header("retry-after", answer.retryAfter);
+  return reply.send(answer.body);
+}
+
+const servedByHeader = { name: SERVED_BY_HEADER, description: "The host:port of the instance whose state answered." };
+
+export function queryRouteDocs(): RouteDoc[] {
+  return [
+    {
+      method: "GET",
+      path: "/stores",
+      tag: "queries",
+      summary: "The queryable stores, their serdes, and which instance hosts each task",
+      responses: { 200: { description: "The stores", schema: storesAnswer } },
+    },
+    {
+      method: "GET",
+      path: "/stores/{store}/keys/{key}",
+      tag: "queries",
+      summary: "Point lookup, answered by the instance that owns the key (forwarded there if needed)",
+      description:
+        "The key is serialized with the store's key serde and partitioned with Kafka's murmur2, as a producer would; " +
+        `the answer says who served it in ${SERVED_BY_HEADER}. Reads committed state only.`,
+      params: keyParams,
+      query: lookupQuery,
+      responses: {
+        200: { description: `The value (header ${servedByHeader.name})`, schema: lookupAnswer },
+        400: { description: "A bad parameter, or a key the store's key serde rejects", schema: errorBody },
+        404: { description: "No such store, or no value for the key", schema: errorBody },
+        503: { description: "No instance can answer yet (rebalancing, restoring); see Retry-After", schema: errorBody },
+      },
+    },
+    {
+      method: "GET",
+      path: "/stores/{store}/keys",
+      tag: "queries",
+      summary: "Range and prefix scans across every instance, in serialized-key order, paginated",
+      description:
+        "Each instance scans the tasks it runs; the pieces are merged in serialized-key order (unsigned bytes), so keys come " +
+        "back once each and in the stores' order. Pass nextCursor as cursor for the next page.",
+      params: storeParams,
+      query: scanQuery,
+      responses: {
+        200: { description: "One page of entries", schema: scanAnswer },
+        400: { description: "A bad parameter, bound or cursor", schema: errorBody },
+        404: { description: "No such store", schema: errorBody },
+        503: { description: "Some task has no instance that can answer yet; see Retry-After", schema: errorBody },
+      },
+    },
+  ];
+}

@@ -1,0 +1,369 @@
+// Interactive queries across instances. A point lookup is answered by the instance
+// whose active task holds the key (read here, or forwarded there once and relayed);
+// a scan is split by task, each instance scanning the tasks it runs, and the pieces
+// are merged in serialized-key order. When nobody can answer for a task (rebalancing,
+// restoring, owner unknown or silent) the answer is 503 with Retry-After, or, if the
+// caller allows it, a standby's or restoring task's committed value marked stale:
+// never a value from an instance that does not own the task, passed off as fresh.
+import { StoreNotQueryableError } from "../runtime/errors.js";
+import type { KeyQueryMetadata, QueryableStreams } from "../runtime/streams-metadata.js";
+import { taskId as formatTaskId } from "../runtime/task-id.js";
+import type { TaskId } from "../runtime/task-id.js";
+import { DeserializationError, SerializationError } from "../topology/errors.js";
+import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
+import { ApiError, InvalidCursorError, InvalidKeyError, KeyNotFoundError, UnavailableError } from "./errors.js";
+import { toJsonData, toJsonText } from "./json-value.js";
+import { decodeCursor, encodeCursor, hasMoreAfter, mergeSortedByKey } from "./key-order.js";
+import { parseKeyText } from "./key-text.js";
+import type { LocalStoreReader, ScanBounds } from "./local-store-reader.js";
+import { PeerRequestError, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
+import type { PeerClient, PeerResponse } from "./peer-client.js";
+import { peerScanAnswerSchema } from "./route-schemas.js";
+import type { PeerScanAnswer, ScanQuery } from "./route-schemas.js";
+import { StoreCatalog } from "./store-catalog.js";
+import type { CatalogStore } from "./store-catalog.js";
+
+/** Seconds a client should wait before asking again while tasks move or restore. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** An answer ready to send: status, JSON text, who answered. */
+export interface QueryAnswer {
+  readonly statusCode: number;
+  readonly body: string;
+  readonly servedBy: string | undefined;
+  readonly retryAfter?: string;
+}
+
+export interface LookupOptions {
+  readonly allowStale: boolean;
+  /** The request came from another instance: answer from local tasks only. */
+  readonly forwarded: boolean;
+}
+
+export interface QueryServiceOptions {
+  readonly streams: QueryableStreams;
+  readonly catalog: StoreCatalog;
+  readonly reader: LocalStoreReader;
+  readonly peers: PeerClient;
+  readonly metrics: ApiMetrics;
+}
+
+export class QueryService {
+  readonly #streams: QueryableStreams;
+  readonly #catalog: StoreCatalog;
+  readonly #reader: LocalStoreReader;
+  readonly #peers: PeerClient;
+  readonly #metrics: ApiMetrics;
+
+  constructor(options: QueryServiceOptions) {
+    this.#streams = options.streams;
+    this.#catalog = options.catalog;
+    this.#reader = options.reader;
+    this.#peers = options.peers;
+    this.#metrics = options.metrics;
+  }
+
+  get #self(): string | undefined {
+    return this.#streams.applicationServer;
+  }
+
+  // ----- point lookups -----
+
+  async get(storeName: string, keyText: string, options: LookupOptions): Promise<QueryAnswer> {
+    const started = process.hrtime.bigint();
+    let outcome: QueryOutcome = "error";
+    try {
+      const answer = await this.#get(storeName, keyText, options);
+      outcome = answer.outcome;
+      return answer;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      this.#metrics.observeQuery(storeName, "get", outcome, started);
+    }
+  }
+
+  async #get(storeName: string, keyText: string, options: LookupOptions): Promise<QueryAnswer & { outcome: QueryOutcome }> {
+    const store = this.#catalog.get(storeName);
+    const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
+    const meta = this.#keyMetadata(store, key);
+    const { taskId } = meta;
+
+    if (this.#reader.hostsActive(taskId)) {
+      const read = await this.#reader.get(store, taskId, key, options.allowStale);
+      if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, read);
+      throw this.#unavailable(`Task ${taskId} (store "${store.name}", partition ${meta.partition}) is restoring on this instance`, meta);
+    }
+
+    const owner = meta.activeHost;
+    if (owner !== undefined && owner !== this.#self && !options.forwarded) {
+      let relayed: PeerResponse | undefined;
+      let failure: string | undefined;
+      try {
+        relayed = await this.#peers.get(owner, lookupPath(store.name, keyText, options.allowStale));
+      } catch (error) {
+        if (!(error instanceof PeerRequestError)) throw error;
+        failure = error.message;
+      }
+      if (relayed !== undefined && relayed.statusCode !== 503) return relay(relayed, owner);
+      if (options.allowStale) {
+        const read = await this.#reader.get(store, taskId, key, true);
+        if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, { ...read, stale: true });
+      }
+      if (relayed !== undefined) return relay(relayed, owner);
+      throw this.#unavailable(`The owner of task ${taskId} (${owner}) did not answer: ${failure ?? "unknown error"}`, meta);
+    }
+
+    if (options.allowStale) {
+      const read = await this.#reader.get(store, taskId, key, true);
+      if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, { ...read, stale: true });
+      const standby = meta.standbyHosts.find((host) => host !== this.#self);
+      if (standby !== undefined && !options.forwarded) {
+        try {
+          const relayed = await this.#peers.get(standby, lookupPath(store.name, keyText, true));
+          return relay(relayed, standby);
+        } catch (error) {
+          if (!(error instanceof PeerRequestError)) throw error;
+        }
+      }
+    }
+    const why =
+      owner === undefined
+        ? `no instance owns task ${taskId} right now (the group is rebalancing)`
+        : options.forwarded && owner !== this.#self
+          ? `this instance does not own task ${taskId} (${owner} does); forwarded requests are not forwarded again`
+          : `task ${taskId} is not running on this instance yet`;
+    throw this.#unavailable(`Store "${store.name}" cannot answer for partition ${meta.partition}: ${why}`, meta);
+  }
+
+  #keyMetadata(store: CatalogStore, key: unknown): KeyQueryMetadata {
+    try {
+      return this.#streams.queryMetadataForKey(store.name, key, store.keySerde);
+    } catch (error) {
+      if (error instanceof SerializationError) {
+        throw new InvalidKeyError(store.name, store.keySerde.name, error.message, { cause: error });
+      }
+      if (error instanceof StoreNotQueryableError) {
+        throw new UnavailableError(`${error.message}; retry once the instance is running`, RETRY_AFTER_SECONDS, { store: store.name });
+      }
+      throw error;
+    }
+  }
+
+  #localAnswer(
+    store: CatalogStore,
+    keyText: string,
+    key: unknown,
+    meta: KeyQueryMetadata,
+    read: { found: boolean; value: unknown; stale: boolean },
+  ): QueryAnswer & { outcome: QueryOutcome } {
+    const servedBy = this.#self;
+    if (!read.found) {
+      const error = new KeyNotFoundError(store.name, keyText, servedBy);
+      return {
+        statusCode: 404,
+        body: JSON.stringify({ ...error.toBody(), stale: read.stale }),
+        servedBy,
+        outcome: "not_found",
+      };
+    }
+    const body =
+      `{"store":${JSON.stringify(store.name)},"key":${toJsonText(key, store.keySerde.name)},` +
+      `"value":${toJsonText(read.value, store.valueSerde.name)},"partition":${meta.partition},` +
+      `"taskId":"${meta.taskId}","stale":${read.stale}}`;
+    return { statusCode: 200, body, servedBy, outcome: read.stale ? "stale" : "local" };
+  }
+
+  #unavailable(message: string, meta: KeyQueryMetadata): UnavailableError {
+    return new UnavailableError(`${message}; retry shortly, or pass allowStale=true to accept a standby's value`, RETRY_AFTER_SECONDS, {
+      store: meta.store,
+      partition: meta.partition,
+      taskId: meta.taskId,
+    });
+  }
+
+  // ----- scans -----
+
+  async scan(storeName: string, query: ScanQuery, scanTasks: string | undefined): Promise<QueryAnswer> {
+    const started = process.hrtime.bigint();
+    let outcome: QueryOutcome = "error";
+    try {
+      const store = this.#catalog.get(storeName);
+      const bounds = this.#scanBounds(store, query);
+      const answer =
+        scanTasks !== undefined
+          ? await this.#peerScan(store, bounds, query, scanTasks.split(",").filter((t) => t !== ""))
+          : await this.#scanAll(store, bounds, query);
+      outcome = answer.stale ? "stale" : "local";
+      return answer;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      this.#metrics.observeQuery(storeName, "scan", outcome, started);
+    }
+  }
+
+  #scanBounds(store: CatalogStore, query: ScanQuery): ScanBounds {
+    const parse = (text: string | undefined): unknown =>
+      text === undefined ? undefined : parseKeyText(store.name, store.keySerde.name, store.keyParser, text);
+    const bounds = { from: parse(query.from), to: parse(query.to), prefix: parse(query.prefix), after: undefined as Buffer | undefined };
+    const keyContext = { store: store.name, part: "key" as const };
+    try {
+      for (const bound of [bounds.from, bounds.to, bounds.prefix]) if (bound !== undefined) store.keySerde.serialize(bound, keyContext);
+    } catch (error) {
+      if (error instanceof SerializationError) throw new InvalidKeyError(store.name, store.keySerde.name, error.message, { cause: error });
+      throw error;
+    }
+    if (query.cursor !== undefined) {
+      bounds.after = decodeCursor(query.cursor);
+      try {
+        store.keySerde.deserialize(bounds.after, keyContext);
+      } catch (error) {
+        if (error instanceof DeserializationError) throw new InvalidCursorError("not a key of this store");
+        throw error;
+      }
+    }
+    return bounds;
+  }
+
+  /** Another instance asks for the given tasks' entries: answer from local tasks only. */
+  async #peerScan(store: CatalogStore, bounds: ScanBounds, query: ScanQuery, tasks: TaskId[]): Promise<QueryAnswer & { stale: boolean }> {
+    const local = await this.#reader.scan(store, tasks, bounds, query.limit, query.allowStale);
+    const answer: PeerScanAnswer = {
+      entries: local.entries.map((e) => ({
+        k: e.keyBytes.toString("base64url"),
+        key: toJsonData(e.key, store.keySerde.name),
+        value: toJsonData(e.value, store.valueSerde.name),
+      })),
+      truncated: local.truncated,
+      staleTasks: local.staleTasks,
+      missingTasks: local.missingTasks,
+    };
+    return { statusCode: 200, body: JSON.stringify(answer), servedBy: this.#self, stale: local.staleTasks.length > 0 };
+  }
+
+  async #scanAll(store: CatalogStore, bounds: ScanBounds, query: ScanQuery): Promise<QueryAnswer & { stale: boolean }> {
+    const partitions = StoreCatalog.metadata(this.#streams, store.name)?.partitions ?? 0;
+    if (partitions === 0) {
+      throw new UnavailableError(`Store "${store.name}" is not available yet: the instance has not started`, RETRY_AFTER_SECONDS, {
+        store: store.name,
+      });
+    }
+    // Which instance scans which task: the active owner; this instance for its own tasks,
+    // and, when stale answers are allowed, for tasks nobody runs (a standby copy may exist here).
+    const ownerOf = new Map<TaskId, string>();
+    for (const [host, tasks] of this.#streams.hostMap()) for (const t of tasks.active) ownerOf.set(t, host);
+    const localTasks: TaskId[] = [];
+    const remote = new Map<string, TaskId[]>();
+    const orphans: TaskId[] = [];
+    for (let p = 0; p < partitions; p += 1) {
+      const t = formatTaskId(store.subtopology, p);
+      const owner = ownerOf.get(t);
+      if (this.#reader.hostsActive(t) || (owner === undefined && query.allowStale)) localTasks.push(t);
+      else if (owner !== undefined && owner !== this.#self) remote.set(owner, [...(remote.get(owner) ?? []), t]);
+      else orphans.push(t);
+    }
+    if (orphans.length > 0) {
+      throw new UnavailableError(
+        `Store "${store.name}" cannot be scanned: no instance runs task(s) ${orphans.join(", ")} right now (rebalancing); retry shortly`,
+        RETRY_AFTER_SECONDS,
+        { store: store.name, tasks: orphans },
+      );
+    }
+    const localScan = this.#reader.scan(store, localTasks, bounds, query.limit, query.allowStale);
+    const remoteScans = [...remote].map(async ([host, tasks]) => ({ host, answer: await this.#remoteScan(host, store, query, tasks) }));
+    const [local, ...remotes] = await Promise.all([localScan, ...remoteScans]);
+    if (local === undefined) throw new Error("unreachable: the local scan always has a result");
+
+    const missing = [...local.missingTasks, ...remotes.flatMap((r) => r.answer.missingTasks)];
+    if (missing.length > 0) {
+      throw new UnavailableError(
+        `Store "${store.name}" cannot be scanned: task(s) ${missing.join(", ")} moved or are restoring; retry shortly, or pass allowStale=true`,
+        RETRY_AFTER_SECONDS,
+        { store: store.name, tasks: missing },
+      );
+    }
+    type Row = { keyBytes: Buffer; key: unknown; value: unknown };
+    const lists: Row[][] = [
+      local.entries.map((e) => ({
+        keyBytes: e.keyBytes,
+        key: toJsonData(e.key, store.keySerde.name),
+        value: toJsonData(e.value, store.valueSerde.name),
+      })),
+      ...remotes.map((r) => r.answer.entries.map((e) => ({ keyBytes: Buffer.from(e.k, "base64url"), key: e.key, value: e.value }))),
+    ];
+    const entries = mergeSortedByKey(lists, query.limit);
+    const last = entries[entries.length - 1]?.keyBytes;
+    const more = local.truncated || remotes.some((r) => r.answer.truncated) || hasMoreAfter(lists, last);
+    const staleTasks = [...local.staleTasks, ...remotes.flatMap((r) => r.answer.staleTasks)];
+    const servedBy = [...(localTasks.length > 0 ? [this.#self ?? "local"] : []), ...remotes.map((r) => r.host)];
+    const body = JSON.stringify({
+      store: store.name,
+      entries: entries.map((e) => ({ key: e.key, value: e.value })),
+      nextCursor: more && last !== undefined ? encodeCursor(last) : null,
+      stale: staleTasks.length > 0,
+      ...(staleTasks.length > 0 ? { staleTasks } : {}),
+    });
+    return { statusCode: 200, body, servedBy: servedBy.join(","), stale: staleTasks.length > 0 };
+  }
+
+  async #remoteScan(host: string, store: CatalogStore, query: ScanQuery, tasks: TaskId[]): Promise<PeerScanAnswer> {
+    const params = new URLSearchParams();
+    if (query.from !== undefined) params.set("from", query.from);
+    if (query.to !== undefined) params.set("to", query.to);
+    if (query.prefix !== undefined) params.set("prefix", query.prefix);
+    if (query.cursor !== undefined) params.set("cursor", query.cursor);
+    params.set("limit", String(query.limit));
+    if (query.allowStale) params.set("allowStale", "true");
+    let response: PeerResponse;
+    try {
+      response = await this.#peers.get(host, `/stores/${encodeURIComponent(store.name)}/keys?${params}`, {
+        [SCAN_TASKS_HEADER]: tasks.join(","),
+      });
+    } catch (error) {
+      if (!(error instanceof PeerRequestError)) throw error;
+      throw new UnavailableError(`Store "${store.name}" cannot be scanned: ${error.message}`, RETRY_AFTER_SECONDS, { store: store.name });
+    }
+    if (response.statusCode !== 200) {
+      throw new UnavailableError(
+        `Store "${store.name}" cannot be scanned: instance ${host} answered ${response.statusCode} for tasks ${tasks.join(", ")}`,
+        RETRY_AFTER_SECONDS,
+        { store: store.name },
+      );
+    }
+    const parsed = peerScanAnswerSchema.safeParse(JSON.parse(response.body));
+    if (!parsed.success) {
+      throw new UnavailableError(`Instance ${host} sent a scan answer this version does not understand`, RETRY_AFTER_SECONDS, {
+        store: store.name,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function lookupPath(store: string, keyText: string, allowStale: boolean): string {
+  return `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(keyText)}${allowStale ? "?allowStale=true" : ""}`;
+}
+
+function relay(response: PeerResponse, host: string): QueryAnswer & { outcome: QueryOutcome } {
+  const servedBy = response.headers[SERVED_BY_HEADER];
+  const retryAfter = response.headers["retry-after"];
+  const outcome: QueryOutcome =
+    response.statusCode === 200 ? "forwarded" : response.statusCode === 404 ? "not_found" : response.statusCode === 503 ? "unavailable" : "error";
+  return {
+    statusCode: response.statusCode,
+    body: response.body,
+    servedBy: typeof servedBy === "string" ? servedBy : host,
+    ...(typeof retryAfter === "string" ? { retryAfter } : {}),
+    outcome,
+  };
+}
+
+function outcomeOf(error: unknown): QueryOutcome {
+  if (error instanceof UnavailableError) return "unavailable";
+  if (error instanceof ApiError && error.statusCode === 404) return "not_found";
+  if (error instanceof ApiError && error.statusCode === 400) return "bad_request";
+  return "error";
+}

@@ -1,0 +1,73 @@
+// The runtime's counters (StreamsMetricsSnapshot) and the local tasks' lag and restore
+// progress as Prometheus families. Counter names end in _total; latencies are in
+// seconds, as Prometheus' conventions ask.
+import type { StreamsMetricsSnapshot } from "../runtime/metrics.js";
+import type { LocalTaskMetadata } from "../runtime/streams-metadata.js";
+import { StreamsState } from "../runtime/streams-state.js";
+import type { MetricFamily } from "./prometheus.js";
+
+export function streamsMetricFamilies(
+  snapshot: StreamsMetricsSnapshot,
+  tasks: readonly LocalTaskMetadata[],
+  state: StreamsState,
+  ready: boolean,
+): MetricFamily[] {
+  const counter = (name: string, help: string, value: number): MetricFamily => ({ name, help, type: "counter", samples: [{ value }] });
+  const latency = snapshot.commitLatency;
+  const restoring = tasks.filter((t) => t.restore !== undefined);
+  return [
+    {
+      name: "eddy_state",
+      help: "The KafkaStreams state of this instance: 1 for the current state, 0 for the others.",
+      type: "gauge",
+      samples: Object.values(StreamsState).map((s) => ({ labels: { state: s }, value: s === state ? 1 : 0 })),
+    },
+    { name: "eddy_ready", help: "1 when RUNNING and every assigned active task is restored.", type: "gauge", samples: [{ value: ready ? 1 : 0 }] },
+    counter("eddy_records_processed_total", "Records processed by the active tasks of this instance.", snapshot.recordsProcessed),
+    {
+      name: "eddy_task_records_processed_total",
+      help: "Records processed, by task.",
+      type: "counter",
+      samples: Object.entries(snapshot.recordsProcessedByTask).map(([task, value]) => ({ labels: { task_id: task }, value })),
+    },
+    {
+      name: "eddy_commit_latency_seconds",
+      help: "Time a task commit took (flush, offsets, transaction commit, state write).",
+      type: "summary",
+      samples: [
+        { suffix: "_sum", value: latency.totalMs / 1000 },
+        { suffix: "_count", value: latency.count },
+      ],
+    },
+    { name: "eddy_commit_latency_max_seconds", help: "The longest task commit so far.", type: "gauge", samples: [{ value: latency.maxMs / 1000 }] },
+    counter("eddy_transaction_aborts_total", "Transactions aborted (fenced producers, failed commits).", snapshot.transactionAborts),
+    counter("eddy_dead_letter_records_total", "Records sent to the dead-letter topic.", snapshot.deadLetterRecords),
+    counter("eddy_records_restored_total", "Changelog records restored into local state.", snapshot.recordsRestored),
+    counter("eddy_standby_records_applied_total", "Changelog records applied by standby tasks.", snapshot.standbyRecordsApplied),
+    counter("eddy_rebalances_total", "Rebalances this instance went through.", snapshot.rebalances),
+    {
+      name: "eddy_task_lag_records",
+      help: "Records behind the partition ends: input lag of active tasks, changelog lag of standbys.",
+      type: "gauge",
+      samples: tasks.map((t) => ({ labels: { task_id: t.taskId, kind: t.kind }, value: t.lag })),
+    },
+    {
+      name: "eddy_restore_records_restored",
+      help: "Records restored by the current or last restoration of an active task.",
+      type: "gauge",
+      samples: restoring.map((t) => ({ labels: { task_id: t.taskId }, value: t.restore?.restored ?? 0 })),
+    },
+    {
+      name: "eddy_restore_records_total",
+      help: "Records the current or last restoration of an active task had to read.",
+      type: "gauge",
+      samples: restoring.map((t) => ({ labels: { task_id: t.taskId }, value: t.restore?.total ?? 0 })),
+    },
+    {
+      name: "eddy_restore_done",
+      help: "1 when the task's restoration is complete.",
+      type: "gauge",
+      samples: restoring.map((t) => ({ labels: { task_id: t.taskId }, value: t.restore?.done ? 1 : 0 })),
+    },
+  ];
+}

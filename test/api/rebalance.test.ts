@@ -1,7 +1,8 @@
 // Queries while the group rebalances (a third instance joins, then leaves): every answer
 // is the committed value, a 503 with Retry-After, or (with allowStale) a value marked
-// stale (one standby per task, so a standby can answer). Never a fresh-looking wrong one. The data does not change during the test, so
-// "wrong" is exact: any other count, or a 404 for a key that exists.
+// stale (each task has a standby that may answer). Never a fresh-looking wrong one. The
+// data does not change during the test, so "wrong" is exact: any other count, or a 404
+// for a key that exists.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { eventually, produce } from "../integration/support/kafka.js";

@@ -175,6 +175,80 @@ describe("the API over two instances", () => {
     expect(state).toMatchObject({ value: { owner: "Grace", balance: 43 } });
   });
 
+  it("lists the stores with their serdes and the instance hosting each task", async () => {
+    const { status, body } = await getJson(`${b.url}/stores`);
+    expect(status).toBe(200);
+    const stores = (body as { stores: Array<{ name: string; keySerde: string; valueSerde: string; tasks: Array<{ activeHost: string }> }> }).stores;
+    expect(stores.map((s) => s.name).sort()).toEqual([ACCOUNTS, `${ACCOUNTS}-idempotency`, VISIT_COUNTS].sort());
+    const counts = stores.find((s) => s.name === VISIT_COUNTS);
+    expect(counts).toMatchObject({ keySerde: "string", valueSerde: "long", partitions: PARTITIONS, changelogTopic: "api-two-visit-counts-changelog" });
+    expect(counts?.tasks.map((t) => t.activeHost).every((h) => h === a.host || h === b.host)).toBe(true);
+  });
+
+  it("serves metadata of both instances, health, readiness and Prometheus metrics", async () => {
+    const { body } = await getJson(`${a.url}/metadata`);
+    const metadata = body as {
+      self: string;
+      state: string;
+      instances: Array<{ host: string; active: string[]; view: { state: string; tasks: Array<{ taskId: string; kind: string; state: string; lag: number }> } }>;
+    };
+    expect(metadata).toMatchObject({ applicationId: "api-two", self: a.host, state: "RUNNING", ready: true });
+    expect(metadata.instances.map((i) => i.host).sort()).toEqual([a.host, b.host].sort());
+    for (const instance of metadata.instances) {
+      // Each instance reports (through its own /metadata) the tasks the leader assigned it, running.
+      expect(instance.view.state).toBe("RUNNING");
+      expect(instance.view.tasks.filter((t) => t.kind === "active").map((t) => t.taskId).sort()).toEqual([...instance.active].sort());
+      expect(instance.view.tasks.every((t) => t.state === "running" && t.lag >= 0)).toBe(true);
+    }
+    expect(await getJson(`${a.url}/health`)).toMatchObject({ status: 200, body: { status: "UP", state: "RUNNING" } });
+    expect(await getJson(`${b.url}/ready`)).toMatchObject({ status: 200, body: { ready: true } });
+
+    const response = await fetch(`${a.url}/metrics`);
+    expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const text = await response.text();
+    const value = (line: string): number => Number(text.split("\n").find((l) => l.startsWith(`${line} `))?.slice(line.length + 1));
+    expect(value("eddy_ready")).toBe(1);
+    expect(value('eddy_state{state="RUNNING"}')).toBe(1);
+    // a processed some of the visits and commands; both together processed all of them.
+    const processed = value("eddy_records_processed_total");
+    expect(processed).toBeGreaterThan(0);
+    for (const family of ["eddy_commit_latency_seconds", "eddy_transaction_aborts_total", "eddy_task_lag_records", "eddy_restore_records_total", "eddy_query_duration_seconds", "eddy_command_duration_seconds"]) {
+      expect(text).toContain(`# TYPE ${family} `);
+    }
+    // Lookups answered here were counted in the query histogram, bucket by bucket.
+    const count = value(`eddy_query_duration_seconds_count{store="${VISIT_COUNTS}",operation="get",outcome="local"}`) || 0;
+    const forwarded = value(`eddy_query_duration_seconds_count{store="${VISIT_COUNTS}",operation="get",outcome="forwarded"}`) || 0;
+    expect(count + forwarded).toBeGreaterThan(0);
+    expect(text).toMatch(/eddy_query_duration_seconds_bucket\{store="visit-counts",operation="get",outcome="[a-z_]+",le="\+Inf"\} \d+/);
+  });
+
+  it("serves the topology as Kafka Streams text, JSON or a page, by Accept", async () => {
+    const text = await fetch(`${a.url}/topology`, { headers: { accept: "*/*" } });
+    expect(text.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await text.text()).toBe(env.topology.describe().toString());
+    const json = await getJson(`${a.url}/topology`);
+    expect(json.body).toEqual(JSON.parse(JSON.stringify(env.topology.describe().toJSON())));
+    const html = await fetch(`${a.url}/topology`, { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(html.headers.get("content-type")).toMatch(/^text\/html/);
+    const refused = await getJson(`${a.url}/topology`, { accept: "image/png" });
+    expect(refused).toMatchObject({ status: 406, body: { code: "EDDY_ERR_NOT_ACCEPTABLE" } });
+  });
+
+  it("documents the API in OpenAPI 3.1, with the command schemas", async () => {
+    const { body } = await getJson(`${a.url}/docs`);
+    const doc = body as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: unknown }> } }>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/stores", "/stores/{store}/keys/{key}", "/stores/{store}/keys", `/commands/${ACCOUNT_COMMANDS}`, "/topology", "/metadata", "/health", "/ready", "/metrics", "/docs"]),
+    );
+    const lookup = doc.paths["/stores/{store}/keys/{key}"]?.get;
+    expect(lookup?.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["path:store", "path:key", "query:allowStale"]);
+    const command = doc.paths[`/commands/${ACCOUNT_COMMANDS}`]?.post;
+    const schema = JSON.stringify(command?.requestBody?.content["application/json"]?.schema);
+    for (const type of ["open", "deposit", "withdraw"]) expect(schema).toContain(`"const":"${type}"`);
+    expect(command?.parameters.map((p) => p.name)).toEqual(["key", "timeoutMs", "Idempotency-Key"]);
+  });
+
   it("answers 504 when no reply comes in time", async () => {
     const slow = await postJson(`${a.url}/commands/${ACCOUNT_COMMANDS}?key=acc-3&timeoutMs=1`, { type: "open", owner: "Linus" });
     expect(slow).toMatchObject({ status: 504, body: { code: "EDDY_ERR_COMMAND_TIMEOUT" } });

@@ -128,11 +128,11 @@ export class CommandGateway {
   ): Promise<CommandResult> {
     if (this.#closed) throw new UnavailableError("The command endpoint is shutting down", 1);
     const correlationId = randomUUID();
-    const headers: KafkaHeaders = {
-      [CommandHeaders.correlationId]: Buffer.from(correlationId),
-      [CommandHeaders.replyTo]: Buffer.from(this.replyTopic),
-    };
-    if (options.idempotencyKey !== undefined) headers[CommandHeaders.idempotencyKey] = Buffer.from(options.idempotencyKey);
+    const headers: KafkaHeaders = [
+      { key: CommandHeaders.correlationId, value: Buffer.from(correlationId) },
+      { key: CommandHeaders.replyTo, value: Buffer.from(this.replyTopic) },
+      ...(options.idempotencyKey === undefined ? [] : [{ key: CommandHeaders.idempotencyKey, value: Buffer.from(options.idempotencyKey) }]),
+    ];
     const partitions = await this.#partitionsOf(topic);
     let timer: NodeJS.Timeout | undefined;
     // Waiting starts before the send: the reply may be read before send() resolves.
@@ -203,8 +203,11 @@ export class CommandGateway {
   }
 }
 
+/** The last value of a header as UTF-8 (Kafka's lastHeader()), undefined when absent or null. */
 function headerString(headers: KafkaHeaders, key: string): string | undefined {
-  const value = headers[key];
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === null || last === undefined ? undefined : last.toString("utf8");
+  for (let i = headers.length - 1; i >= 0; i -= 1) {
+    const header = headers[i];
+    if (header?.key === key) return header.value === null ? undefined : header.value.toString("utf8");
+  }
+  return undefined;
 }

@@ -16,7 +16,7 @@
 //     base_sequence i32, count i32, records
 //   record: length varint, attributes i8, ts_delta varlong, offset_delta varint,
 //     key varbytes, value varbytes, [header key varstr, value varbytes]
-import type { ConsumedRecord, KafkaHeaders } from "./types.js";
+import type { ConsumedRecord, KafkaHeader, KafkaHeaders } from "./types.js";
 
 const BATCH_HEADER = 61;
 const ATTR_COMPRESSION = 0x07;
@@ -225,17 +225,14 @@ function decodeBatches(
         const headerCount = c.varint();
         let headers: KafkaHeaders = EMPTY_HEADERS;
         if (headerCount > 0) {
-          headers = {};
+          const list: KafkaHeader[] = [];
           for (let h = 0; h < headerCount; h += 1) {
             const keyLength = c.varint();
             const name = buf.toString("utf8", c.pos, c.pos + keyLength);
             c.pos += keyLength;
-            const headerValue = c.varbytes();
-            const existing = headers[name];
-            if (existing === undefined) headers[name] = headerValue;
-            else if (Array.isArray(existing)) existing.push(headerValue);
-            else headers[name] = [existing, headerValue];
+            list.push({ key: name, value: c.varbytes() });
           }
+          headers = list;
         }
         c.pos = recordEnd;
         if (offset < fetchOffset) continue;
@@ -256,4 +253,4 @@ function decodeBatches(
   return true;
 }
 
-const EMPTY_HEADERS: KafkaHeaders = Object.freeze({}) as KafkaHeaders;
+const EMPTY_HEADERS: KafkaHeaders = Object.freeze([]);

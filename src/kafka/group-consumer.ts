@@ -18,6 +18,9 @@
 import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
 import type { ConsumedRecord, KafkaHeaders, TopicPartition, TopicPartitionOffset } from "./types.js";
+import { fromKafkajsHeaders } from "./types.js";
+
+const NO_HEADERS: KafkaHeaders = Object.freeze([]);
 
 export const EDDY_ASSIGNOR_NAME = "eddy-streams";
 const ASSIGNOR_VERSION = 1;
@@ -256,7 +259,7 @@ export class GroupConsumer {
         timestamp: Number(m.timestamp),
         key: m.key ?? null,
         value: m.value ?? null,
-        headers: (m.headers ?? {}) as KafkaHeaders,
+        headers: m.headers === undefined ? NO_HEADERS : fromKafkajsHeaders(m.headers),
       };
     }
     try {

@@ -20,8 +20,8 @@ import { createRequire } from "node:module";
 import type { Cluster, Consumer, Kafka, PartitionAssigner } from "kafkajs";
 import { decodeFetchResponseV11 } from "./fetch-response-decoder.js";
 import type { DecodedFetchResponse } from "./fetch-response-decoder.js";
-import type { ConsumedRecord, KafkaHeaders, TopicPartition, TopicPartitionOffset } from "./types.js";
-import { topicPartitionKey } from "./types.js";
+import type { ConsumedRecord, TopicPartition, TopicPartitionOffset } from "./types.js";
+import { fromKafkajsHeaders, topicPartitionKey } from "./types.js";
 
 const require = createRequire(import.meta.url);
 // kafkajs' Fetch request definitions (all versions) and its protocol error table.
@@ -78,7 +78,7 @@ interface KafkajsMessage {
   timestamp: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Record<string, Buffer | Buffer[]>;
+  headers?: Record<string, unknown>;
   isControlRecord?: boolean;
   batchContext: { firstOffset: string; lastOffsetDelta: number; producerId: string; inTransaction: boolean };
 }
@@ -345,7 +345,7 @@ function toPartitionRead(topic: string, fetchOffset: number, data: KafkajsFetchP
       timestamp: Number(message.timestamp),
       key: message.key,
       value: message.value,
-      headers: (message.headers ?? {}) as KafkaHeaders,
+      headers: fromKafkajsHeaders(message.headers),
     });
   }
   return { topic, partition: data.partition, records, nextOffset, lastStableOffset: Number(data.lastStableOffset) };

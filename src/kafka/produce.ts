@@ -50,16 +50,20 @@ export function toProducedOffsets(metadata: readonly RecordMetadata[], records: 
 }
 
 /**
- * kafkajs 2.2.4 throws while sizing a record whose header value is null
- * (Buffer.byteLength(null)), although Kafka allows null header values: send them as
- * empty values, the closest it can write.
+ * The header list in kafkajs' by-key form: the values of a repeated key keep their
+ * order (kafkajs cannot interleave keys). kafkajs 2.2.4 throws while sizing a record
+ * whose header value is null (Buffer.byteLength(null)), although Kafka allows null
+ * values: they are sent as empty values, the closest it can write.
  */
-function toKafkajsHeaders(headers: KafkaHeaders | undefined): IHeaders | undefined {
-  if (headers === undefined) return undefined;
-  const out: IHeaders = {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (Array.isArray(value)) out[key] = value.map((v) => v ?? EMPTY);
-    else out[key] = value ?? EMPTY;
+export function toKafkajsHeaders(headers: KafkaHeaders | undefined): IHeaders | undefined {
+  if (headers === undefined || headers.length === 0) return undefined;
+  const out: Record<string, Buffer | Buffer[]> = {};
+  for (const { key, value } of headers) {
+    const bytes = value ?? EMPTY;
+    const existing = out[key];
+    if (existing === undefined) out[key] = bytes;
+    else if (Array.isArray(existing)) existing.push(bytes);
+    else out[key] = [existing, bytes];
   }
   return out;
 }

@@ -4,8 +4,7 @@
 // until the task flushes them into its producer: at commit, or earlier when the
 // buffer is full. Under exactly-once every flush lands in the task's open transaction.
 import { partitionForKey } from "../kafka/partitioner.js";
-import type { KafkaHeaders, ProducedRecord as KafkaRecord } from "../kafka/types.js";
-import type { Header } from "../topology/headers.js";
+import type { ProducedRecord as KafkaRecord } from "../kafka/types.js";
 import type { ProducedRecord, RecordCollector } from "./record-collector.js";
 import type { TopicPartitions } from "./topic-partitions.js";
 
@@ -47,7 +46,7 @@ export class KafkaRecordCollector implements RecordCollector {
       partition: record.partition ?? this.partitionOf(record.topic, record.key, count),
       key: record.key,
       value: record.value,
-      headers: toKafkaHeaders(record.headers),
+      headers: record.headers,
       timestamp: record.timestamp,
     });
     if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) await this.flushFull();
@@ -79,17 +78,4 @@ export class KafkaRecordCollector implements RecordCollector {
     this.#roundRobin.set(topic, next);
     return next;
   }
-}
-
-/** Ordered (key, value) headers to kafkajs' by-key form; values of a repeated key keep their order. */
-export function toKafkaHeaders(headers: readonly Header[]): KafkaHeaders | undefined {
-  if (headers.length === 0) return undefined;
-  const out: KafkaHeaders = {};
-  for (const { key, value } of headers) {
-    const existing = out[key];
-    if (existing === undefined) out[key] = value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else out[key] = [existing, value];
-  }
-  return out;
 }

@@ -44,8 +44,8 @@ export class StreamsMetrics {
   standbyRecordsApplied = 0;
   rebalances = 0;
 
-  recordProcessed(task: TaskId, count: number): void {
-    this.recordsProcessed += count;
+  /** Per task, once per batch (the total is counted per record, on the hot path, by the task). */
+  addTaskRecords(task: TaskId, count: number): void {
     this.recordsProcessedByTask.set(task, (this.recordsProcessedByTask.get(task) ?? 0) + count);
   }
 

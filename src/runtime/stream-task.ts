@@ -31,7 +31,6 @@ import { TaskOverlay } from "../stores/task-overlay.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
 import type { EddyError } from "../errors/eddy-error.js";
-import type { Header } from "../topology/headers.js";
 import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import type { ConsumedRecord } from "./consumed-record.js";
@@ -89,17 +88,6 @@ class SerialQueue {
   }
 }
 
-/** Headers as kafkajs delivers them (by key) to the executor's ordered list. */
-function toHeaderList(headers: KafkaConsumedRecord["headers"]): Header[] {
-  const list: Header[] = [];
-  for (const key in headers) {
-    const value = headers[key];
-    if (Array.isArray(value)) for (const v of value) list.push({ key, value: v });
-    else list.push({ key, value: value ?? null });
-  }
-  return list;
-}
-
 export class StreamTask {
   readonly id: TaskId;
   readonly partitions: readonly TopicPartition[];
@@ -116,6 +104,8 @@ export class StreamTask {
   #producer: TransactionalProducer | undefined;
   readonly #collector: KafkaRecordCollector;
   #sendError: unknown;
+  /** The flush on its way to the broker while processing goes on (at most one per task). */
+  #inflight: Promise<void> | undefined;
   #dirty = false;
   #lastCommit = Date.now();
   #problem: TaskProblem | undefined;
@@ -136,9 +126,12 @@ export class StreamTask {
     this.partition = partition;
     this.partitions = ctx.metadata.partitionsOf(id);
     this.#logger = ctx.logger.child({ taskId: id });
+    // Flushes stay well below a MiB: kafkajs sends all of a flush's records for one
+    // partition as one record batch, which the broker rejects past max.message.bytes
+    // (1 MiB by default), and it groups them per partition in quadratic time.
     this.#collector = new KafkaRecordCollector(ctx.topicPartitions, () => this.#flushInTransaction(), {
-      maxRecords: 1_000,
-      maxBytes: 1024 * 1024,
+      maxRecords: 250,
+      maxBytes: 768 * 1024,
     });
   }
 
@@ -271,6 +264,7 @@ export class StreamTask {
           position = record.offset + 1;
           last = record.offset;
           processed += 1;
+          this.ctx.metrics.recordsProcessed += 1;
           if (this.#sendError !== undefined) throw this.#sendError;
         }
       } catch (error) {
@@ -280,23 +274,15 @@ export class StreamTask {
           this.#positions.set(key, position);
           batch.resolve(last);
           this.#dirty = true;
-          this.ctx.metrics.recordProcessed(this.id, processed);
+          this.ctx.metrics.addTaskRecords(this.id, processed);
         }
       }
     });
   }
 
-  async #processRecord(kafkaRecord: KafkaConsumedRecord): Promise<void> {
+  /** A consumed record already has the executor's shape (headers as an ordered list). */
+  async #processRecord(record: ConsumedRecord): Promise<void> {
     const executor = this.#executor as TaskExecutor;
-    const record: ConsumedRecord = {
-      topic: kafkaRecord.topic,
-      partition: kafkaRecord.partition,
-      offset: kafkaRecord.offset,
-      timestamp: kafkaRecord.timestamp,
-      key: kafkaRecord.key,
-      value: kafkaRecord.value,
-      headers: toHeaderList(kafkaRecord.headers),
-    };
     const { config } = this.ctx;
     try {
       const outcome = await executor.process(record);
@@ -372,6 +358,7 @@ export class StreamTask {
     const overlay = this.#overlay as TaskOverlay;
     this.#addChangelogRecords(overlay);
     const offsets = this.positions().filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
+    await this.#settleInflight();
     let produced: ProducedOffsets[];
     if (this.#producer) {
       produced = await this.#producer.send(this.#collector.drain());
@@ -419,17 +406,35 @@ export class StreamTask {
     return checkpoint;
   }
 
-  /** The collector is full: send what it holds now (in the open transaction). A failure dooms the transaction. */
+  /**
+   * The collector is full: send what it holds, in the open transaction, without waiting
+   * for the broker, as Kafka's producer sends in the background; processing goes on
+   * while at most one flush is in flight. A failed send dooms the transaction: it is
+   * remembered and reported by the next record processed, or by the commit.
+   */
   async #flushInTransaction(): Promise<void> {
     if (this.#sendError !== undefined) return;
-    try {
-      const records = this.#collector.drain();
-      if (this.#producer) await this.#producer.send(records);
-      else await (this.ctx.sharedProducer as IdempotentProducer).send(records);
-    } catch (error) {
-      this.#sendError = error;
-      this.#collector.discard();
-    }
+    const records = this.#collector.drain();
+    await this.#inflight;
+    if (this.#sendError !== undefined) return;
+    this.#inflight = this.#send(records).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#sendError ??= error;
+      },
+    );
+  }
+
+  #send(records: ReturnType<KafkaRecordCollector["drain"]>): Promise<ProducedOffsets[]> {
+    return this.#producer ? this.#producer.send(records) : (this.ctx.sharedProducer as IdempotentProducer).send(records);
+  }
+
+  /** Waits for the flush in flight; rethrows what made it fail. */
+  async #settleInflight(): Promise<void> {
+    const inflight = this.#inflight;
+    this.#inflight = undefined;
+    await inflight;
+    if (this.#sendError !== undefined) throw this.#sendError;
   }
 
   #fail(error: unknown, record: KafkaConsumedRecord | undefined): void {
@@ -471,6 +476,8 @@ export class StreamTask {
   }
 
   async #dropUncommitted(): Promise<void> {
+    await this.#inflight;
+    this.#inflight = undefined;
     this.#collector.discard();
     this.#sendError = undefined;
     try {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
-import { createTopic, eventually, produce, readCommitted, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
+import { correlationId, createTopic, eventually, produce, readCommitted, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 import { ACCOUNTS, BANK_COMMANDS, BANK_EVENTS, BANK_REPLIES, bankCommands, bankModel, evolveBank, NO_ACCOUNT } from "../integration/support/topologies.js";
 import type { Account, BankEvent } from "../integration/support/topologies.js";
@@ -74,7 +74,7 @@ describe("exactly-once across kill -9", () => {
       return records.length >= COMMANDS ? records : undefined;
     }, 120_000, "every reply");
     const perCommand = new Map<string, number>();
-    for (const r of all) perCommand.set(String(r.headers["correlation-id"]), (perCommand.get(String(r.headers["correlation-id"])) ?? 0) + 1);
+    for (const r of all) perCommand.set(correlationId(r), (perCommand.get(correlationId(r)) ?? 0) + 1);
     expect(perCommand.size).toBe(COMMANDS);
     expect([...perCommand.values()].filter((n) => n !== 1)).toEqual([]);
 

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DeadLetterHeaders, KafkaStreams, Serdes, StreamsBuilder, StreamsState } from "../../src/index.js";
 import type { Topology } from "../../src/index.js";
+import { lastHeader } from "../../src/kafka/types.js";
+import type { KafkaHeaders } from "../../src/kafka/types.js";
 import { createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
 import type { TestCluster } from "./support/kafka.js";
 
@@ -27,10 +29,7 @@ function paymentsTopology(input: string, output: string): Topology {
   return builder.build();
 }
 
-const header = (headers: Record<string, unknown>, name: string): string | undefined => {
-  const value = headers[name];
-  return value === undefined || value === null ? undefined : String(value);
-};
+const header = (headers: KafkaHeaders, name: string): string | undefined => lastHeader(headers, name)?.toString();
 
 describe("dead-letter topic", () => {
   let cluster: TestCluster;

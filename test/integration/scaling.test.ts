@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KafkaStreams } from "../../src/index.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
-import { createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
+import { correlationId, createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
 import type { TestCluster } from "./support/kafka.js";
 import { ACCOUNTS, BANK_COMMANDS, BANK_EVENTS, BANK_REPLIES, bankCommands, bankModel, bankTopology } from "./support/topologies.js";
 
@@ -78,7 +78,7 @@ describe("scaling out and in", () => {
     }, 30_000, "every reply", failedInstance(a));
     const perCommand = new Map<string, number>();
     for (const r of replies) {
-      const id = String(r.headers["correlation-id"]);
+      const id = correlationId(r);
       perCommand.set(id, (perCommand.get(id) ?? 0) + 1);
     }
     expect(perCommand.size).toBe(commands.length);

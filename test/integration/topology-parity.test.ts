@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KafkaStreams, Serdes } from "../../src/index.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { TopologyTestDriver } from "../../src/testing/index.js";
-import { createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
+import { correlationId, createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
 import type { TestCluster } from "./support/kafka.js";
 import {
   ACCOUNTS,
@@ -117,7 +117,7 @@ describe("topology parity with the TopologyTestDriver", () => {
         return records.length >= commands.length ? records : undefined;
       }, 20_000, "the replies", failedInstance(streams));
       expect(replies).toHaveLength(commands.length);
-      expect(new Map(replies.map((r) => [String(r.headers["correlation-id"]), r.value?.toString()]))).toEqual(expectedReplies);
+      expect(new Map(replies.map((r) => [correlationId(r), r.value?.toString()]))).toEqual(expectedReplies);
       const events = await readCommitted(cluster.broker.bootstrap, BANK_EVENTS);
       expect(byKey(events.map((r) => ({ key: r.key?.toString() ?? null, value: r.value?.toString() ?? null })))).toEqual(byKey(expectedEvents));
       for (const [key, account] of expectedAccounts) {

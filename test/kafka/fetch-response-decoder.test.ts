@@ -141,7 +141,11 @@ describe("decodeFetchResponseV11", () => {
       [11, "b", null, 5_001],
       [12, null, "3", 5_300],
     ]);
-    expect(p!.records[0]!.headers).toEqual({ h: [Buffer.from("x"), Buffer.from("y")], n: null });
+    expect(p!.records[0]!.headers).toEqual([
+      { key: "h", value: Buffer.from("x") },
+      { key: "h", value: Buffer.from("y") },
+      { key: "n", value: null },
+    ]);
   });
 
   it("drops aborted transactions and markers, keeps committed ones, and moves past all of them", () => {

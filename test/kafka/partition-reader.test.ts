@@ -60,7 +60,7 @@ describe("PartitionReader", () => {
     expect(p1[0]!.key?.toString()).toBe("k7");
     expect(p1[0]!.value).toBeNull();
     expect(p1[1]!.value?.toString()).toBe("v10");
-    expect(String(p1[1]!.headers.h)).toBe("x10");
+    expect(p1[1]!.headers).toEqual([{ key: "h", value: Buffer.from("x10") }]);
     expect(reads[1]!.records.map((r) => r.key?.toString())).toEqual(["k24", "k27"]);
   });
 

@@ -10,6 +10,7 @@ import { KafkaAdmin } from "../../../src/kafka/admin-client.js";
 import { createKafkaClient } from "../../../src/kafka/client.js";
 import { PartitionReader } from "../../../src/kafka/partition-reader.js";
 import type { ConsumedRecord } from "../../../src/kafka/types.js";
+import { lastHeader } from "../../../src/kafka/types.js";
 import type { StreamsConfig } from "../../../src/index.js";
 
 export const silentLogger: Logger = pino({ level: process.env.EDDY_TEST_LOG_LEVEL ?? "silent" });
@@ -134,4 +135,9 @@ export function failedInstance(...instances: Array<{ state(): string; fatalError
     const failed = instances.find((i) => i.state() === "ERROR");
     return failed ? new Error(`an instance is in ERROR: ${failed.fatalError?.message ?? "?"}`, { cause: failed.fatalError }) : undefined;
   };
+}
+
+/** The correlation-id header of a reply or command. */
+export function correlationId(record: ConsumedRecord): string {
+  return lastHeader(record.headers, "correlation-id")?.toString() ?? "";
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { toKafkajsHeaders, toKafkajsTopicMessages, toProducedOffsets } from "../../src/kafka/produce.js";
+
+describe("produce helpers", () => {
+  it("groups repeated header keys in order, and writes null values as empty ones", () => {
+    const a = Buffer.from("a");
+    const b = Buffer.from("b");
+    expect(toKafkajsHeaders([{ key: "h", value: a }, { key: "x", value: null }, { key: "h", value: b }])).toEqual({ h: [a, b], x: Buffer.alloc(0) });
+    expect(toKafkajsHeaders([])).toBeUndefined();
+  });
+
+  it("groups records by topic, keeping their partitions, and maps answers to offset ranges", () => {
+    const records = [
+      { topic: "t", partition: 1, key: Buffer.from("k1"), value: null, timestamp: 5 },
+      { topic: "u", partition: 0, key: null, value: Buffer.from("v") },
+      { topic: "t", partition: 1, key: Buffer.from("k2"), value: Buffer.from("w") },
+    ];
+    const messages = toKafkajsTopicMessages(records);
+    expect(messages.map((m) => [m.topic, m.messages.map((x) => x.partition)])).toEqual([
+      ["t", [1, 1]],
+      ["u", [0]],
+    ]);
+    expect(messages[0]!.messages[0]!.timestamp).toBe("5");
+    const offsets = toProducedOffsets(
+      [
+        { topicName: "t", partition: 1, errorCode: 0, baseOffset: "40" },
+        { topicName: "u", partition: 0, errorCode: 0, baseOffset: "7" },
+      ],
+      records,
+    );
+    expect(offsets).toEqual([
+      { topic: "t", partition: 1, baseOffset: 40, lastOffset: 41 },
+      { topic: "u", partition: 0, baseOffset: 7, lastOffset: 7 },
+    ]);
+  });
+});

@@ -31,3 +31,4 @@ export {
   InternalApiError,
 } from "./errors.js";
 export type { ApiErrorCode, ApiErrorBody, ApiIssue } from "./errors.js";
+export type { EddyApp, TopologyFactory } from "../cli/app-module.js";

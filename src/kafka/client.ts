@@ -8,6 +8,7 @@ import type { Kafka } from "kafkajs";
 export type KafkaClient = Kafka;
 import type { LogEntry, SASLOptions } from "kafkajs";
 import type { Logger } from "pino";
+import { installFastProduce } from "./fast-produce.js";
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -22,7 +23,7 @@ export interface KafkaClientOptions {
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
-  return new kafkajs.Kafka({
+  const kafka = new kafkajs.Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     ssl: options.ssl === true ? true : undefined,
@@ -37,6 +38,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     logLevel: kafkajs.logLevel.INFO,
     logCreator: pinoLogCreator(options.logger),
   });
+  if (!installFastProduce(kafka)) {
+    options.logger.warn("kafkajs is not the version Eddy was built with: producing with kafkajs' own (slower) encoder");
+  }
+  return kafka;
 }
 
 /**

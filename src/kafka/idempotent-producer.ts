@@ -3,7 +3,7 @@
 // task produced before them are acknowledged.
 import type { Kafka, Producer } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord } from "./types.js";
-import { explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
+import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
 
 export class IdempotentProducer {
   private readonly producer: Producer;
@@ -29,8 +29,12 @@ export class IdempotentProducer {
 
   async send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
     if (records.length === 0) return [];
-    const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(records) });
-    return toProducedOffsets(metadata, records);
+    const produced: ProducedOffsets[] = [];
+    for (const chunk of chunksOf(records)) {
+      const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk) });
+      produced.push(...toProducedOffsets(metadata, chunk));
+    }
+    return produced;
   }
 
   async close(): Promise<void> {

@@ -69,3 +69,30 @@ export function toKafkajsHeaders(headers: KafkaHeaders | undefined): IHeaders | 
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * kafkajs groups a send's records per partition by copying the partition's list for
+ * every record (quadratic in the records of one partition), and sends each
+ * partition's records as one record batch, which the broker refuses beyond
+ * max.message.bytes (1 MiB by default). So sends are cut into chunks of at most 250
+ * records and 512 KiB of keys and values; their produce requests follow each other on
+ * the producer's connection, in order.
+ */
+export const MAX_RECORDS_PER_SEND = 250;
+export const MAX_BYTES_PER_SEND = 512 * 1024;
+
+export function* chunksOf(records: readonly ProducedRecord[]): Generator<readonly ProducedRecord[]> {
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < records.length; i += 1) {
+    const record = records[i] as ProducedRecord;
+    const size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    if (i > start && (i - start >= MAX_RECORDS_PER_SEND || bytes + size > MAX_BYTES_PER_SEND)) {
+      yield records.slice(start, i);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (start < records.length) yield records.slice(start);
+}

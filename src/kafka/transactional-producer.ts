@@ -5,7 +5,7 @@
 // transactional id, after which the old owner's requests fail with INVALID_PRODUCER_EPOCH.
 import type { Kafka, Producer, Transaction } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
-import { explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
+import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
 
 export interface TransactionalProducerOptions {
   transactionalId: string;
@@ -61,8 +61,12 @@ export class TransactionalProducer {
   async send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
     if (records.length === 0) return [];
     const txn = await this.current();
-    const metadata = await txn.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(records) });
-    return toProducedOffsets(metadata, records);
+    const produced: ProducedOffsets[] = [];
+    for (const chunk of chunksOf(records)) {
+      const metadata = await txn.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk) });
+      produced.push(...toProducedOffsets(metadata, chunk));
+    }
+    return produced;
   }
 
   /** Adds the consumed offsets (next offset to read) to the transaction, for the group. */

@@ -126,12 +126,11 @@ export class StreamTask {
     this.partition = partition;
     this.partitions = ctx.metadata.partitionsOf(id);
     this.#logger = ctx.logger.child({ taskId: id });
-    // Flushes stay well below a MiB: kafkajs sends all of a flush's records for one
-    // partition as one record batch, which the broker rejects past max.message.bytes
-    // (1 MiB by default), and it groups them per partition in quadratic time.
+    // A flush is sent in the background while the task goes on (see #flushInTransaction);
+    // the producers cut it into produce requests of a size the broker accepts.
     this.#collector = new KafkaRecordCollector(ctx.topicPartitions, () => this.#flushInTransaction(), {
-      maxRecords: 250,
-      maxBytes: 768 * 1024,
+      maxRecords: 2_000,
+      maxBytes: 2 * 1024 * 1024,
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toKafkajsHeaders, toKafkajsTopicMessages, toProducedOffsets } from "../../src/kafka/produce.js";
+import { chunksOf, toKafkajsHeaders, toKafkajsTopicMessages, toProducedOffsets } from "../../src/kafka/produce.js";
 
 describe("produce helpers", () => {
   it("groups repeated header keys in order, and writes null values as empty ones", () => {
@@ -32,5 +32,18 @@ describe("produce helpers", () => {
       { topic: "t", partition: 1, baseOffset: 40, lastOffset: 41 },
       { topic: "u", partition: 0, baseOffset: 7, lastOffset: 7 },
     ]);
+  });
+});
+
+describe("chunksOf", () => {
+  it("cuts sends at 250 records or 512 KiB, keeping order, never leaving a record out", () => {
+    const small = Array.from({ length: 600 }, (_, i) => ({ topic: "t", partition: 0, key: Buffer.from(`k${i}`), value: null }));
+    const chunks = [...chunksOf(small)];
+    expect(chunks.map((c) => c.length)).toEqual([250, 250, 100]);
+    expect(chunks.flat()).toEqual(small);
+    const big = Array.from({ length: 5 }, () => ({ topic: "t", partition: 0, key: null, value: Buffer.alloc(200 * 1024) }));
+    expect([...chunksOf(big)].map((c) => c.length)).toEqual([2, 2, 1]);
+    const huge = [{ topic: "t", partition: 0, key: null, value: Buffer.alloc(900 * 1024) }];
+    expect([...chunksOf(huge)].map((c) => c.length)).toEqual([1]);
   });
 });

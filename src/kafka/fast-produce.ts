@@ -1,0 +1,87 @@
+// Puts produce-request-encoder.ts in the path of the producers of one kafkajs client.
+//
+// Everything about producing stays kafkajs': partitioning, batching per broker,
+// retries, idempotence (producer id, epoch, sequence numbers) and transactions
+// (AddPartitionsToTxn before the first write to a partition), the connection, the
+// negotiated Produce version and the decoding of the answer. Only the encoding of the
+// request body changes, to the same bytes written faster. kafkajs 2.2.4 is pinned
+// exactly; the internals reached here are the client's private cluster factory (a
+// symbol-keyed property), Cluster.findBroker, Broker.produce, Broker.lookupRequest and
+// Broker.connectionPool. When any of them is not where expected, or a request uses
+// compression, kafkajs encodes as usual.
+import { createRequire } from "node:module";
+import type { Kafka } from "kafkajs";
+import { encodeProduceRequest } from "./produce-request-encoder.js";
+import type { ProduceRequestArgs } from "./produce-request-encoder.js";
+
+const require = createRequire(import.meta.url);
+const produceRequests = require("kafkajs/src/protocol/requests/produce") as unknown;
+const PRODUCE_API_KEY = 0;
+const WRAPPED = Symbol("eddy:fastProduce");
+
+interface ProduceArgs extends Omit<ProduceRequestArgs, "acks" | "timeout"> {
+  acks?: number;
+  timeout?: number;
+  compression?: number;
+}
+
+interface ProtocolRequest {
+  request: { apiVersion: number; encode(): Promise<unknown> };
+}
+
+interface BrokerInternals {
+  produce(args: ProduceArgs): Promise<unknown>;
+  lookupRequest?(apiKey: number, definitions: unknown): (args: Record<string, unknown>) => ProtocolRequest;
+  connectionPool?: { send(request: ProtocolRequest): Promise<unknown> };
+  disconnect(): Promise<void>;
+  [WRAPPED]?: boolean;
+}
+
+interface ClusterInternals {
+  findBroker(node: { nodeId: string }): Promise<BrokerInternals>;
+}
+
+type ClusterFactory = (options: unknown) => ClusterInternals;
+
+/** Makes every producer of this client encode Produce requests fast. Returns false when kafkajs is not as expected. */
+export function installFastProduce(kafka: Kafka): boolean {
+  const holder = kafka as unknown as Record<symbol, ClusterFactory | undefined>;
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === "private:Kafka:createCluster");
+  const createCluster = symbol === undefined ? undefined : holder[symbol];
+  if (symbol === undefined || typeof createCluster !== "function") return false;
+  holder[symbol] = (options: unknown) => {
+    const cluster = createCluster(options);
+    const findBroker = cluster.findBroker.bind(cluster);
+    cluster.findBroker = async (node) => {
+      const broker = await findBroker(node);
+      wrapProduce(broker);
+      return broker;
+    };
+    return cluster;
+  };
+  return true;
+}
+
+function wrapProduce(broker: BrokerInternals): void {
+  if (broker[WRAPPED] || typeof broker.lookupRequest !== "function" || !broker.connectionPool) return;
+  broker[WRAPPED] = true;
+  const kafkajsProduce = broker.produce.bind(broker);
+  broker.produce = async (args: ProduceArgs) => {
+    const lookup = broker.lookupRequest;
+    const pool = broker.connectionPool;
+    if ((args.compression ?? 0) !== 0 || !lookup || !pool) return kafkajsProduce(args);
+    const request = { ...args, acks: args.acks ?? -1, timeout: args.timeout ?? 30_000, compression: 0 };
+    const protocolRequest = lookup(PRODUCE_API_KEY, produceRequests)(request);
+    if (protocolRequest.request.apiVersion < 3 || protocolRequest.request.apiVersion > 7) return kafkajsProduce(args);
+    const body = encodeProduceRequest(request);
+    // kafkajs frames whatever encode() returns through Encoder.writeEncoder, which reads `.buf` and `.buffer`.
+    protocolRequest.request.encode = () => Promise.resolve({ buf: body, buffer: body });
+    try {
+      return await pool.send(protocolRequest);
+    } catch (error) {
+      // What kafkajs' Broker does for its own requests: a closed connection is dropped.
+      if ((error as { name?: string }).name === "KafkaJSConnectionClosedError") await broker.disconnect().catch(() => undefined);
+      throw error;
+    }
+  };
+}

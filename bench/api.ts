@@ -1,0 +1,323 @@
+// Benchmark of the HTTP API (`npm run bench:api`).
+//
+// Two instances of an app (visit counts + a bank command handler) run in their own
+// processes, each serving the API; the broker runs in a third (`eddy broker`), as Kafka
+// would; autocannon drives the load from this process. In the same run:
+//
+//   bare      GET of a bare fastify route returning a constant, served by instance A's
+//             process (the baseline: what fastify costs there)
+//   local     point lookups at A of keys whose task A runs (LevelDB read, committed state)
+//   routed    point lookups at B of the same keys: B forwards each to A and relays it
+//   command   POST /commands at A: produce -> consume -> handler -> reply topic -> HTTP
+//
+// Each runs at saturation (BENCH_CONNECTIONS connections, as fast as answered): req/s,
+// p50/p99 latency. At saturation latency is mostly queueing (connections / throughput),
+// so lookups are also measured at a fixed rate below saturation (BENCH_RATE req/s),
+// where p50/p99 are the path's own latency. Goals: local >= 60% of bare (req/s, at
+// saturation); routed p99 <= 3x local p99 (at the fixed rate). On a small machine the
+// load generator and the servers share the cores, so req/s may measure autocannon as
+// much as the server: the CPU time the instances' processes spend per request (from
+// /proc) does not depend on that, and is printed too, with the capacity ratio it implies.
+//
+// Environment: BENCH_SECONDS per scenario (10), BENCH_CONNECTIONS (16), BENCH_RATE (500),
+// BENCH_KEYS (2000), BENCH_COMMIT_MS (50: replies leave with the task's commit).
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import fastify from "fastify";
+import kafkajs from "kafkajs";
+import pino from "pino";
+import { startApiServer } from "../src/api/index.js";
+import { KafkaStreams } from "../src/index.js";
+import { partitionForKey } from "../src/kafka/partitioner.js";
+import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology } from "../test/api/support/cluster.js";
+
+// autocannon ships no types: what this benchmark uses of it.
+interface LoadRequest {
+  method: "GET" | "POST";
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+interface LoadOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  method: "GET" | "POST";
+  requests: LoadRequest[];
+  overallRate?: number;
+}
+interface LoadResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+}
+const autocannon = createRequire(import.meta.url)("autocannon") as (options: LoadOptions) => Promise<LoadResult>;
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const KEYS = Number(process.env.BENCH_KEYS ?? 2000);
+const COMMIT_MS = Number(process.env.BENCH_COMMIT_MS ?? 50);
+const ACCOUNTS = 200;
+const APPLICATION_ID = "bench-api";
+const self = fileURLToPath(import.meta.url);
+const eddyBin = fileURLToPath(new URL("../bin/eddy.js", import.meta.url));
+
+interface ServeOptions {
+  bootstrap: string;
+  port: number;
+  stateDir: string;
+}
+
+interface Served {
+  url: string;
+  host: string;
+  bareUrl: string;
+}
+
+/** Child mode: one instance (KafkaStreams + API) and, beside it, the bare fastify route. */
+async function serve(options: ServeOptions): Promise<void> {
+  const logger = pino({ level: "warn" }, pino.destination(2));
+  const topology = apiTestTopology();
+  const host = `127.0.0.1:${options.port}`;
+  const streams = new KafkaStreams(
+    topology,
+    {
+      applicationId: APPLICATION_ID,
+      bootstrapServers: options.bootstrap,
+      applicationServer: host,
+      stateDir: options.stateDir,
+      processingGuarantee: "at_least_once",
+      commitIntervalMs: COMMIT_MS,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      fetchMaxWaitMs: 100,
+      logLevel: "warn",
+    },
+    { logger },
+  );
+  await streams.start();
+  const api = await startApiServer(streams, { topology, kafka: streams.config, commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }] });
+  const bare = fastify({ logger: false });
+  bare.get("/bare", async () => ({ value: 1 }));
+  await bare.listen({ host: "127.0.0.1", port: 0 });
+  const address = bare.server.address();
+  const barePort = typeof address === "object" && address !== null ? address.port : 0;
+  const served: Served = { url: api.url, host, bareUrl: `http://127.0.0.1:${barePort}/bare` };
+  process.stdout.write(`${JSON.stringify(served)}\n`);
+  process.on("SIGTERM", () => {
+    void (async () => {
+      await bare.close();
+      await api.close();
+      await streams.close({ timeout: 10_000 });
+      process.exit(0);
+    })();
+  });
+}
+
+function firstLine(child: ChildProcess, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (child.stdout === null) return reject(new Error(`${what}: no stdout`));
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => resolve(line));
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}`)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const probe = fastify({ logger: false });
+  await probe.listen({ host: "127.0.0.1", port: 0 });
+  const address = probe.server.address();
+  await probe.close();
+  return typeof address === "object" && address !== null ? address.port : 0;
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Figures {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  non2xx: number;
+  errors: number;
+  /** CPU time the instances' processes spent per request, microseconds (undefined without /proc). */
+  cpuMicros: number | undefined;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of processes so far, in seconds, from /proc/<pid>/stat (Linux). */
+async function cpuSeconds(pids: readonly number[]): Promise<number | undefined> {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(
+  label: string,
+  url: string,
+  requests: LoadRequest[],
+  pids: readonly number[],
+  method: "GET" | "POST" = "GET",
+  rate?: number,
+): Promise<Figures> {
+  const options: LoadOptions = { url, connections: CONNECTIONS, duration: SECONDS, method, requests, ...(rate === undefined ? {} : { overallRate: rate }) };
+  // A short warm-up (JIT, keep-alive pools, LevelDB cache), not measured.
+  await autocannon({ ...options, duration: 2 });
+  const cpuBefore = await cpuSeconds(pids);
+  const result = await autocannon(options);
+  const cpuAfter = await cpuSeconds(pids);
+  const total = result.requests.average * SECONDS;
+  return {
+    label,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.average,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    cpuMicros: cpuBefore === undefined || cpuAfter === undefined || total === 0 ? undefined : ((cpuAfter - cpuBefore) / total) * 1e6,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "eddy-bench-api-"));
+  const children: ChildProcess[] = [];
+  try {
+    const broker = spawn(process.execPath, [eddyBin, "broker", "--port", "0", "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+    children.push(broker);
+    const bootstrap = (await firstLine(broker, "the broker")).replace(/^eddy broker listening on /, "");
+    const kafka = new kafkajs.Kafka({ clientId: "bench-api", brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [VISITS, ACCOUNT_COMMANDS, ACCOUNT_EVENTS].map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    await admin.disconnect();
+
+    const start = async (name: string): Promise<Served & { pid: number }> => {
+      const options: ServeOptions = { bootstrap, port: await freePort(), stateDir: join(dir, name) };
+      const child = spawn(process.execPath, ["--import", "tsx", self, "serve", JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
+      children.push(child);
+      return { ...(JSON.parse(await firstLine(child, `instance ${name}`)) as Served), pid: child.pid ?? 0 };
+    };
+    const [first, second] = await Promise.all([start("a"), start("b")]);
+    if (first === undefined || second === undefined) throw new Error("an instance did not start");
+    await until(async () => {
+      const answers = await Promise.all([first, second].map((i) => fetch(`${i.url}/ready`)));
+      return answers.every((r) => r.status === 200);
+    }, "both instances to be ready");
+
+    // Visits: key i visited (i % 5) + 1 times.
+    const keys = Array.from({ length: KEYS }, (_, i) => `/bench/${String(i).padStart(5, "0")}`);
+    const producer = kafka.producer({ createPartitioner: () => ({ message }) => message.partition ?? 0 });
+    await producer.connect();
+    const messages = keys.flatMap((key, i) =>
+      Array.from({ length: (i % 5) + 1 }, () => ({ key, value: "v", partition: partitionForKey(Buffer.from(key), PARTITIONS) })),
+    );
+    for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: VISITS, messages: messages.slice(i, i + 1000) });
+    await producer.disconnect();
+    const last = keys[keys.length - 1] ?? "";
+    await until(async () => {
+      const response = await fetch(`${first.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(last)}`);
+      return response.status === 200 && ((await response.json()) as { value: number }).value === ((KEYS - 1) % 5) + 1;
+    }, "the visits to be counted");
+
+    // Local = the instance running the most visit-count tasks; routed = the other one, same keys.
+    const stores = (await (await fetch(`${first.url}/stores`)).json()) as { stores: Array<{ name: string; tasks: Array<{ partition: number; activeHost: string }> }> };
+    const tasks = stores.stores.find((s) => s.name === VISIT_COUNTS)?.tasks ?? [];
+    const owned = (host: string) => keys.filter((key) => tasks.find((t) => t.partition === partitionForKey(Buffer.from(key), PARTITIONS))?.activeHost === host);
+    const [owner, other] = owned(first.host).length >= owned(second.host).length ? [first, second] : [second, first];
+    const ownedKeys = owned(owner.host);
+    const lookups = ownedKeys.slice(0, 500).map((key) => ({ method: "GET" as const, path: `/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(key)}` }));
+
+    // Accounts to deposit into (a deposit on an open account is always accepted).
+    for (let i = 0; i < ACCOUNTS; i += 1) {
+      const response = await fetch(`${owner.url}/commands/${ACCOUNT_COMMANDS}?key=bench-${i}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "open", owner: `owner-${i}` }),
+      });
+      if (response.status !== 200) throw new Error(`opening account ${i}: ${response.status} ${await response.text()}`);
+    }
+    const deposits = Array.from({ length: ACCOUNTS }, (_, i) => ({
+      method: "POST" as const,
+      path: `/commands/${ACCOUNT_COMMANDS}?key=bench-${i}`,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "deposit", amount: 1 }),
+    }));
+
+    process.stdout.write(
+      `bench:api  ${SECONDS} s per scenario, ${CONNECTIONS} connections, ${ownedKeys.length} keys owned by ${owner.host}, commit interval ${COMMIT_MS} ms\n`,
+    );
+    const both = [owner.pid, other.pid];
+    const bare = await load("bare fastify route", owner.bareUrl, [{ method: "GET", path: "/bare" }], [owner.pid]);
+    const local = await load("local lookup", owner.url, lookups, [owner.pid]);
+    const routed = await load("routed lookup", other.url, lookups, both);
+    const command = await load("command round trip", owner.url, deposits, both, "POST");
+    const localPaced = await load(`local @${RATE}/s`, owner.url, lookups, [owner.pid], "GET", RATE);
+    const routedPaced = await load(`routed @${RATE}/s`, other.url, lookups, both, "GET", RATE);
+
+    const rows = [bare, local, routed, command, localPaced, routedPaced];
+    const header = ["scenario".padEnd(20), "req/s".padStart(9), "p50 ms".padStart(7), "p99 ms".padStart(7), "mean ms".padStart(8), "non-2xx".padStart(8), "errors".padStart(7), "CPU µs/req".padStart(11)];
+    process.stdout.write(`\n${header.join(" ")}\n`);
+    for (const row of rows) {
+      const cells = [
+        row.label.padEnd(20),
+        row.rps.toFixed(0).padStart(9),
+        String(row.p50).padStart(7),
+        String(row.p99).padStart(7),
+        row.mean.toFixed(2).padStart(8),
+        String(row.non2xx).padStart(8),
+        String(row.errors).padStart(7),
+        (row.cpuMicros === undefined ? "n/a" : row.cpuMicros.toFixed(0)).padStart(11),
+      ];
+      process.stdout.write(`${cells.join(" ")}\n`);
+    }
+    const localShare = local.rps / bare.rps;
+    const routedP99 = routedPaced.p99 / Math.max(localPaced.p99, 1);
+    const cpuShare = bare.cpuMicros !== undefined && local.cpuMicros !== undefined ? bare.cpuMicros / local.cpuMicros : undefined;
+    process.stdout.write(
+      `\nlocal lookups / bare route (req/s):           ${(localShare * 100).toFixed(1)}%  (goal >= 60%: ${localShare >= 0.6 ? "met" : "NOT met"})\n` +
+        `local lookups / bare route (CPU capacity):    ${cpuShare === undefined ? "n/a" : `${(cpuShare * 100).toFixed(1)}%`}\n` +
+        `routed p99 / local p99 (at ${RATE} req/s):      ${routedP99.toFixed(2)}x  (goal <= 3x: ${routedP99 <= 3 ? "met" : "NOT met"})\n` +
+        `routed p99 / local p99 (saturated):           ${(routed.p99 / Math.max(local.p99, 1)).toFixed(2)}x\n` +
+        `routed / local (req/s):                       ${((routed.rps / local.rps) * 100).toFixed(1)}%\n`,
+    );
+  } finally {
+    for (const child of children.reverse()) {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once("exit", resolve)));
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === "serve") {
+  await serve(JSON.parse(process.argv[3] ?? "{}") as ServeOptions);
+} else {
+  await main();
+}

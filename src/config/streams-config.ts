@@ -94,6 +94,8 @@ export const streamsConfigSchema = z
     transactionTimeoutMs: positiveInt("milliseconds").default(10_000),
     /** Longest wait of a fetch when no data is available. */
     fetchMaxWaitMs: positiveInt("milliseconds").default(500),
+    /** How often processed records are deleted from repartition topics (Kafka Streams' repartition.purge.interval.ms). */
+    repartitionPurgeIntervalMs: positiveInt("milliseconds").default(30_000),
     deserializationExceptionHandler: z
       .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
       .default("continue-and-dead-letter"),

@@ -6,7 +6,7 @@ import kafkajs from "kafkajs";
 import type { Admin, Kafka } from "kafkajs";
 import type { Logger } from "pino";
 import { retryWithBackoff } from "./backoff.js";
-import type { TopicPartition } from "./types.js";
+import type { TopicPartition, TopicPartitionOffset } from "./types.js";
 import { topicPartitionKey } from "./types.js";
 
 export interface NewTopic {
@@ -103,5 +103,25 @@ export class KafkaAdmin {
       }
     }
     return result;
+  }
+
+  /**
+   * Deletes the records before the given offsets (DeleteRecords): how an application
+   * trims its repartition topics once their records are processed and committed.
+   */
+  async deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const { topic, partition, offset } of offsets) {
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partition, offset: String(offset) });
+      byTopic.set(topic, list);
+    }
+    for (const [topic, partitions] of byTopic) {
+      await this.retry(`deleting consumed records of ${topic}`, async () => {
+        // kafkajs routes DeleteRecords by the partition leaders in its metadata.
+        await this.admin.fetchTopicMetadata({ topics: [topic] });
+        await this.admin.deleteTopicRecords({ topic, partitions });
+      });
+    }
   }
 }

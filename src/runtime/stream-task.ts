@@ -147,6 +147,11 @@ export class StreamTask {
     return this.partitions.map((tp) => ({ ...tp, offset: this.#positions.get(topicPartitionKey(tp)) ?? 0 }));
   }
 
+  /** The offsets committed for the task's input partitions (the next record to process). */
+  committedOffsets(): TopicPartitionOffset[] {
+    return this.partitions.map((tp) => ({ ...tp, offset: this.#committed.get(topicPartitionKey(tp)) ?? 0 }));
+  }
+
   /** Records behind the end of each input partition, as of the last fetched batch. */
   lag(): Array<TopicPartition & { lag: number }> {
     return this.partitions.map((tp) => {

@@ -42,6 +42,8 @@ export class StreamThread {
   #ticker: NodeJS.Timeout | undefined;
   #ticking = false;
   #lastPunctuate = 0;
+  #lastPurge = Date.now();
+  #purging = false;
   #stopped = false;
 
   constructor(
@@ -131,12 +133,32 @@ export class StreamThread {
       try {
         if (punctuate) await this.taskManager.punctuateAll(now);
         await this.taskManager.commitAll(false);
+        if (now - this.#lastPurge >= this.#ctx.config.repartitionPurgeIntervalMs && !this.#purging) {
+          this.#lastPurge = now;
+          // Off the commit path: DeleteRecords may wait out a broker outage.
+          this.#purging = true;
+          void this.#purgeRepartitionTopics().finally(() => {
+            this.#purging = false;
+          });
+        }
       } catch (error) {
         this.options.logger.error({ err: error }, "commit or punctuation failed");
       } finally {
         this.#ticking = false;
       }
     })();
+  }
+
+  /** Repartition records that are processed and committed are deleted, so those topics do not grow forever. */
+  async #purgeRepartitionTopics(): Promise<void> {
+    const offsets = this.taskManager.purgeableRepartitionOffsets();
+    if (offsets.length === 0) return;
+    try {
+      await this.#ctx.admin.deleteRecordsBefore(offsets);
+      this.taskManager.markPurged(offsets);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "deleting processed repartition records failed; retrying at the next purge");
+    }
   }
 
   /**

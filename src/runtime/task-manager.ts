@@ -57,6 +57,7 @@ export class TaskManager {
   readonly #initializing = new Map<TaskId, AbortController>();
   readonly #awaitingHeartbeat = new Set<TaskId>();
   readonly #diskOffsetSums = new Map<TaskId, number>();
+  readonly #purged = new Map<string, number>();
   readonly #queue = new SerialQueue();
   #hostMap = new Map<string, HostTasks>();
   #assignedStandby: TaskId[] = [];
@@ -304,6 +305,28 @@ export class TaskManager {
   async commitAll(force: boolean): Promise<void> {
     const now = Date.now();
     await Promise.all([...this.#active.values()].map((task) => task.maybeCommit(now, force)));
+  }
+
+  /**
+   * What may be deleted from repartition topics: records before the offsets the running
+   * tasks committed (Kafka Streams purges them the same way, every 30 s by default).
+   */
+  purgeableRepartitionOffsets(): TopicPartitionOffset[] {
+    const offsets: TopicPartitionOffset[] = [];
+    for (const task of this.#active.values()) {
+      if (task.state !== "running") continue;
+      const repartition = new Set(this.ctx.metadata.subtopology(task.subtopology).repartitionSourceTopics);
+      for (const committed of task.committedOffsets()) {
+        const last = this.#purged.get(`${committed.topic}|${committed.partition}`) ?? 0;
+        if (repartition.has(committed.topic) && committed.offset > last) offsets.push(committed);
+      }
+    }
+    return offsets;
+  }
+
+  /** Records that the repartition records before these offsets are gone. */
+  markPurged(offsets: readonly TopicPartitionOffset[]): void {
+    for (const o of offsets) this.#purged.set(`${o.topic}|${o.partition}`, o.offset);
   }
 
   async punctuateAll(now: number): Promise<void> {

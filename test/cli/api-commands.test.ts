@@ -161,7 +161,12 @@ describe("eddy run", () => {
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
-      await eventually(() => (stdout.includes("started") ? true : undefined), 30_000, `eddy run to start (stderr: ${stderr})`);
+      await eventually(
+        () => (stdout.includes("started") ? true : undefined),
+        30_000,
+        "eddy run to start",
+        () => (child.exitCode === null ? undefined : new Error(`eddy run exited with ${child.exitCode}: ${stderr}`)),
+      );
       expect(stdout).toBe(`eddy run: cli-run started, API at http://127.0.0.1:${port}\n`);
       const url = `http://127.0.0.1:${port}`;
       await eventually(async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined), 30_000, "the app to be ready");

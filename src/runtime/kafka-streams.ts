@@ -15,7 +15,6 @@ import { parseStreamsConfig } from "../config/streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { KafkaAdmin } from "../kafka/admin-client.js";
 import { createKafkaClient } from "../kafka/client.js";
-import type { KafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
@@ -57,14 +56,14 @@ export interface CloseOptions {
   timeout?: number;
 }
 
+/** What start() opened so far; shutdown closes whatever is there. */
 interface Running {
-  kafka: KafkaClient;
-  admin: KafkaAdmin;
-  reader: PartitionReader;
-  changelogReader: ChangelogReader;
-  sharedProducer: IdempotentProducer | undefined;
-  thread: StreamThread | undefined;
-  metadata: TopologyMetadata;
+  admin?: KafkaAdmin;
+  reader?: PartitionReader;
+  changelogReader?: ChangelogReader;
+  sharedProducer?: IdempotentProducer;
+  thread?: StreamThread;
+  metadata?: TopologyMetadata;
 }
 
 export class KafkaStreams implements QueryableStreams {
@@ -77,6 +76,7 @@ export class KafkaStreams implements QueryableStreams {
   #restoreListener: StateRestoreListener | undefined;
   #running: Running | undefined;
   #closing: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
   #fatal: Error | undefined;
 
   /** Validates the config at once: a bad field throws a ConfigError naming it. */
@@ -129,99 +129,96 @@ export class KafkaStreams implements QueryableStreams {
       throw new IllegalStateError(`start() can only be called once, in CREATED (the instance is ${this.#machine.state})`);
     }
     this.#machine.require(StreamsState.REBALANCING);
-    const { config } = this;
-    const logger = this.#logger;
-    let running: Running | undefined;
+    this.#starting = this.#start();
     try {
-      const kafka = createKafkaClient({
-        clientId: config.clientId,
-        brokers: config.bootstrapServers,
-        ssl: config.ssl,
-        sasl: config.sasl,
-        logger,
-      });
-      const admin = new KafkaAdmin(kafka, logger, this.#stopping.signal);
-      await admin.connect();
-      const userTopics = userSourceTopicsOf(this.#topology);
-      const counts = await admin.partitionCounts(userTopics);
-      const metadata = TopologyMetadata.resolve(this.#topology, config.applicationId, counts, deadLetterTopicName(config.applicationId));
-      const maxPartitions = Math.max(1, ...metadata.subtopologies.map((s) => s.partitions));
-      const internal = await ensureInternalTopics(admin, metadata.internalTopics(maxPartitions), {
-        replicationFactor: config.replicationFactor,
-        logger,
-      });
-      const reader = await PartitionReader.connect(kafka, `${config.clientId}-restore`);
-      running = {
-        kafka,
-        admin,
-        reader,
-        metadata,
-        changelogReader: new ChangelogReader(reader, {
-          logger,
-          metrics: this.#metrics,
-          listener: this.#restoreListener,
-        }),
-        sharedProducer: undefined,
-        thread: undefined,
-      };
-      this.#running = running;
-      const topicPartitions = new TopicPartitions(admin);
-      for (const [topic, n] of counts) topicPartitions.set(topic, n);
-      for (const [topic, n] of internal) topicPartitions.set(topic, n);
-      const sinks = this.#fixedSinkTopics();
-      await topicPartitions.preload(sinks);
-      // Kafka Streams would find out at the first send; a missing output topic is a setup
-      // error, and saying so before the first record is processed loses nothing.
-      const missingSink = sinks.find((topic) => topicPartitions.get(topic) === undefined);
-      if (missingSink !== undefined) throw new UnknownOutputTopicError(missingSink);
-      if (config.processingGuarantee === "at_least_once") {
-        running.sharedProducer = new IdempotentProducer(kafka);
-        await running.sharedProducer.connect();
-      }
-      const current = running;
-      running.thread = new StreamThread(
-        {
-          kafka,
-          topology: this.#topology,
-          sourceTopics: metadata.sourceTopics(),
-          metrics: this.#metrics,
-          logger,
-          taskContext: (commitOffsets) => ({
-            config,
-            groupId: config.applicationId,
-            topology: this.#topology,
-            metadata,
-            kafka,
-            admin,
-            reader,
-            changelogReader: current.changelogReader,
-            topicPartitions,
-            sharedProducer: current.sharedProducer,
-            commitOffsets,
-            metrics: this.#metrics,
-            logger,
-            location: { stateDir: config.stateDir, applicationId: config.applicationId },
-            signal: this.#stopping.signal,
-          }),
-        },
-        {
-          onRebalancing: () => this.#machine.transition(StreamsState.REBALANCING),
-          onRunning: () => this.#machine.transition(StreamsState.RUNNING),
-          onFatal: (error) => this.#onFatal(error),
-        },
-      );
-      await running.thread.start();
-      logger.info(
-        { guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() },
-        "started",
-      );
+      await this.#starting;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      logger.error({ err: failure }, "cannot start");
+      this.#logger.error({ err: failure }, "cannot start");
       this.#onFatal(failure);
       await this.#closing;
       throw failure;
     }
+  }
+
+  async #start(): Promise<void> {
+    const { config } = this;
+    const logger = this.#logger;
+    // Everything opened is registered at once, so that a failure half-way closes it.
+    const running: Running = {};
+    this.#running = running;
+    const kafka = createKafkaClient({
+      clientId: config.clientId,
+      brokers: config.bootstrapServers,
+      ssl: config.ssl,
+      sasl: config.sasl,
+      logger,
+    });
+    const admin = new KafkaAdmin(kafka, logger, this.#stopping.signal);
+    running.admin = admin;
+    await admin.connect();
+    const counts = await admin.partitionCounts(userSourceTopicsOf(this.#topology));
+    const metadata = TopologyMetadata.resolve(this.#topology, config.applicationId, counts, deadLetterTopicName(config.applicationId));
+    running.metadata = metadata;
+    const maxPartitions = Math.max(1, ...metadata.subtopologies.map((s) => s.partitions));
+    const internal = await ensureInternalTopics(admin, metadata.internalTopics(maxPartitions), {
+      replicationFactor: config.replicationFactor,
+      logger,
+    });
+    const topicPartitions = new TopicPartitions(admin);
+    for (const [topic, n] of counts) topicPartitions.set(topic, n);
+    for (const [topic, n] of internal) topicPartitions.set(topic, n);
+    const sinks = this.#fixedSinkTopics();
+    await topicPartitions.preload(sinks);
+    // Kafka Streams would find out at the first send; a missing output topic is a setup
+    // error, and saying so before the first record is processed loses nothing.
+    const missingSink = sinks.find((topic) => topicPartitions.get(topic) === undefined);
+    if (missingSink !== undefined) throw new UnknownOutputTopicError(missingSink);
+
+    const reader = await PartitionReader.connect(kafka, `${config.clientId}-restore`);
+    running.reader = reader;
+    const changelogReader = new ChangelogReader(reader, { logger, metrics: this.#metrics, listener: this.#restoreListener });
+    running.changelogReader = changelogReader;
+    let sharedProducer: IdempotentProducer | undefined;
+    if (config.processingGuarantee === "at_least_once") {
+      sharedProducer = new IdempotentProducer(kafka);
+      running.sharedProducer = sharedProducer;
+      await sharedProducer.connect();
+    }
+    const thread = new StreamThread(
+      {
+        kafka,
+        topology: this.#topology,
+        sourceTopics: metadata.sourceTopics(),
+        metrics: this.#metrics,
+        logger,
+        taskContext: (commitOffsets) => ({
+          config,
+          groupId: config.applicationId,
+          topology: this.#topology,
+          metadata,
+          kafka,
+          admin,
+          reader,
+          changelogReader,
+          topicPartitions,
+          sharedProducer,
+          commitOffsets,
+          metrics: this.#metrics,
+          logger,
+          location: { stateDir: config.stateDir, applicationId: config.applicationId },
+          signal: this.#stopping.signal,
+        }),
+      },
+      {
+        onRebalancing: () => this.#machine.transition(StreamsState.REBALANCING),
+        onRunning: () => this.#machine.transition(StreamsState.RUNNING),
+        onFatal: (error) => this.#onFatal(error),
+      },
+    );
+    running.thread = thread;
+    await thread.start();
+    logger.info({ guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() }, "started");
   }
 
   #fixedSinkTopics(): string[] {
@@ -269,6 +266,8 @@ export class KafkaStreams implements QueryableStreams {
   }
 
   async #shutdown(clean: boolean): Promise<void> {
+    // close() during start(): let start() finish (or fail), then close what it opened.
+    await this.#starting?.catch(() => undefined);
     const running = this.#running;
     this.#running = undefined;
     this.#stopping.abort();
@@ -281,10 +280,10 @@ export class KafkaStreams implements QueryableStreams {
       }
     };
     await step("stopping the stream thread", () => running.thread?.stop(clean));
-    await step("stopping standby updates", () => running.changelogReader.close());
+    await step("stopping standby updates", () => running.changelogReader?.close());
     await step("closing the producer", () => running.sharedProducer?.close());
-    await step("closing the changelog reader", () => running.reader.close());
-    await step("closing the admin client", () => running.admin.close());
+    await step("closing the changelog reader", () => running.reader?.close());
+    await step("closing the admin client", () => running.admin?.close());
     this.#logger.info({ clean }, "closed");
   }
 
@@ -303,9 +302,9 @@ export class KafkaStreams implements QueryableStreams {
   }
 
   async localTasks(): Promise<LocalTaskMetadata[]> {
-    const running = this.#running;
-    const manager = running?.thread?.taskManager;
-    if (!running || !manager) return [];
+    const manager = this.#running?.thread?.taskManager;
+    const { metadata, reader, changelogReader } = this.#running ?? {};
+    if (!manager || !metadata || !reader || !changelogReader) return [];
     const out: LocalTaskMetadata[] = [];
     for (const task of manager.activeTasks()) {
       const restore = this.#metrics.restoreByTask.get(task.id);
@@ -319,11 +318,11 @@ export class KafkaStreams implements QueryableStreams {
       });
     }
     const standbys = manager.standbyTasks();
-    const changelogs = standbys.flatMap((t) => running.metadata.changelogPartitionsOf(t.id));
-    const ends = changelogs.length > 0 ? await running.reader.endOffsets(changelogs).catch(() => new Map<string, number>()) : new Map<string, number>();
+    const changelogs = standbys.flatMap((t) => metadata.changelogPartitionsOf(t.id));
+    const ends = changelogs.length > 0 ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>()) : new Map<string, number>();
     for (const task of standbys) {
-      const positions = running.changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
-      const partitions = running.metadata.changelogPartitionsOf(task.id).map((c) => ({ topic: c.topic, partition: c.partition }));
+      const positions = changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
+      const partitions = metadata.changelogPartitionsOf(task.id).map((c) => ({ topic: c.topic, partition: c.partition }));
       let lag = 0;
       for (const [key, position] of positions) lag += Math.max(0, (ends.get(key) ?? position) - position);
       out.push({ taskId: task.id, kind: "standby", state: "standby", partitions, lag, restore: undefined });
@@ -350,7 +349,7 @@ export class KafkaStreams implements QueryableStreams {
   queryMetadataForKey<K>(store: string, key: K, keySerializer?: Serializer<K>): KeyQueryMetadata {
     const definition = this.#topology.stores.get(store);
     if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
-    const sub = this.#running?.metadata.subtopologyOfStore(store);
+    const sub = this.#running?.metadata?.subtopologyOfStore(store);
     if (!sub || sub.partitions === 0) {
       throw new StoreNotQueryableError(store, `Store "${store}" is not available yet: the instance has not started`);
     }

@@ -105,4 +105,13 @@ describe("KafkaStreams lifecycle", () => {
     expect(error).toBeInstanceOf(InternalTopicError);
     expect((error as Error).message).toMatch(/wrong-visit-counts-changelog has 2 partitions but the topology needs 3/);
   });
+
+  it("closes cleanly when close() comes while start() is still joining", async () => {
+    await createTopic(cluster.kafka, "visit-counts-out", 3);
+    const streams = new KafkaStreams(urlVisitTopology(), { ...base(), applicationId: "closing-early" }, { logger: silentLogger });
+    const starting = streams.start();
+    expect(await streams.close({ timeout: 20_000 })).toBe(true);
+    await starting.catch(() => undefined);
+    expect(streams.state()).toBe(StreamsState.NOT_RUNNING);
+  });
 });

@@ -49,8 +49,13 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/**
+ * `<applicationId>-replies-<instance>`, the instance's host:port with every other
+ * character a dash: Kafka warns about names that mix '.' and '_' (their metric names
+ * collide), which "127.0.0.1_8080" would.
+ */
 export function defaultReplyTopic(applicationId: string, instance: string): string {
-  return `${applicationId}-replies-${instance.replace(/[^a-zA-Z0-9._-]/g, "_")}`;
+  return `${applicationId}-replies-${instance.replace(/[^a-zA-Z0-9]/g, "-")}`;
 }
 
 export class CommandGateway {

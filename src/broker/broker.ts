@@ -9,10 +9,14 @@ import { FetchPurgatory } from "./fetch/fetch-purgatory.js";
 import { GroupCoordinator } from "./group/group-coordinator.js";
 import type { BrokerContext } from "./handlers/handler.js";
 import { createHandlers } from "./handlers/index.js";
-import { memorySegmentStorage } from "./log/memory-segment-storage.js";
+import { memoryLogStorage } from "./log/log-storage.js";
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from "./options.js";
 import { TOPIC_CONFIGS } from "./topics/topic-config.js";
 import { TopicRegistry } from "./topics/topic-registry.js";
+import { ControlType } from "./protocol/control-record.js";
+import { ProducerIdManager } from "./transactions/producer-id-manager.js";
+import { TransactionCoordinator } from "./transactions/transaction-coordinator.js";
+import { memoryTransactionStateStore } from "./transactions/transaction-state-store.js";
 
 export interface RunningBroker {
   /** "host:port", ready for a client's bootstrap servers. */
@@ -70,13 +74,29 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const topics = new TopicRegistry({
     nodeId: resolved.nodeId,
     defaultPartitions: resolved.defaultPartitions,
-    storage: memorySegmentStorage,
+    storage: memoryLogStorage,
     now,
   });
   const groups = new GroupCoordinator({
     minSessionTimeoutMs: resolved.groupMinSessionTimeoutMs,
     maxSessionTimeoutMs: resolved.groupMaxSessionTimeoutMs,
     initialRebalanceDelayMs: resolved.groupInitialRebalanceDelayMs,
+    logger,
+    now,
+  });
+  const transactions = new TransactionCoordinator({
+    maxTimeoutMs: 900000,
+    transactionalIdExpirationMs: 604800000,
+    producerIds: new ProducerIdManager(memoryTransactionStateStore),
+    store: memoryTransactionStateStore,
+    writeMarker: (topic, partition, producerId, producerEpoch, commit) => {
+      const log = topics.partition(topic, partition);
+      if (!log) return;
+      const result = log.appendMarker(producerId, producerEpoch, commit ? ControlType.COMMIT : ControlType.ABORT);
+      if (result.errorCode !== 0) logger.error({ topic, partition, producerId, errorCode: result.errorCode }, `marker refused: ${result.errorMessage}`);
+    },
+    completeOffsets: (groupId, producerId, commit) => groups.completeTransaction(groupId, producerId, commit),
+    hasOngoingTransaction: (topic, partition, producerId) => topics.partition(topic, partition)?.producers.entry(producerId)?.currentTxnFirstOffset != null,
     logger,
     now,
   });
@@ -89,6 +109,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     autoCreateTopics: resolved.autoCreateTopics,
     topics,
     groups,
+    transactions,
     fetchPurgatory,
     logger,
     brokerConfigs: configs,
@@ -128,6 +149,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
         fetchPurgatory.close();
+        transactions.close();
         groups.close();
         topics.close();
         logger.info("broker closed");

@@ -10,9 +10,15 @@ interface Waiter {
 
 export class FetchPurgatory {
   private readonly waiters = new Set<Waiter>();
+  private closed = false;
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   /** Resolves when `neededBytes` more bytes were appended to `logs`, or after `maxWaitMs`. */
   wait(logs: readonly PartitionLog[], neededBytes: number, maxWaitMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       let accumulated = 0;
       let done = false;
@@ -46,6 +52,7 @@ export class FetchPurgatory {
 
   /** Answers every waiting fetch now (broker shutdown). */
   close(): void {
+    this.closed = true;
     for (const waiter of [...this.waiters]) waiter.finish();
   }
 }

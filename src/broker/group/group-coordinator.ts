@@ -4,6 +4,8 @@
 // deadlines, LeaveGroup (batch form), static members (group.instance.id), offset commits
 // with the generation/member checks, and "simple" groups that only store offsets
 // (generation -1, no membership), which kcat, librdkafka tools and admin clients use.
+// Transactional offset commits (TxnOffsetCommit) stay pending in their group until the
+// transaction coordinator completes the transaction.
 //
 // Every deadline is a timer owned by a group or member and cleared when it is settled, so
 // the broker stops promptly and nothing polls.
@@ -12,6 +14,7 @@ import type { Logger } from "pino";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { ConsumerGroup, type GroupState } from "./consumer-group.js";
 import { GroupMember, type JoinResult, type Protocol, type SyncResult } from "./group-member.js";
+import { memoryOffsetStore, type OffsetChange, type OffsetStore } from "./offset-store.js";
 
 /** How long a new member's JoinGroup may wait in a rebalance (KIP-394). */
 const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -24,6 +27,8 @@ export interface GroupCoordinatorOptions {
   initialRebalanceDelayMs: number;
   logger: Logger;
   now: () => number;
+  /** Where committed offsets are persisted (default: nowhere, the broker is in memory). */
+  offsetStore?: OffsetStore;
 }
 
 export interface JoinRequest {
@@ -68,6 +73,12 @@ export interface CommitRequest {
   offsets: readonly OffsetToCommit[];
 }
 
+export interface TxnCommitRequest {
+  groupId: string;
+  producerId: number;
+  offsets: readonly OffsetToCommit[];
+}
+
 export interface GroupSummary {
   groupId: string;
   state: GroupState;
@@ -95,9 +106,12 @@ function syncError(errorCode: number): SyncResult {
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
+  private readonly offsetStore: OffsetStore;
   private closed = false;
 
-  constructor(private readonly options: GroupCoordinatorOptions) {}
+  constructor(private readonly options: GroupCoordinatorOptions) {
+    this.offsetStore = options.offsetStore ?? memoryOffsetStore;
+  }
 
   private get log(): Logger {
     return this.options.logger;
@@ -610,14 +624,90 @@ export class GroupCoordinator {
       if (o.metadata !== null && Buffer.byteLength(o.metadata) > OFFSET_METADATA_MAX_BYTES) {
         return ErrorCode.OFFSET_METADATA_TOO_LARGE;
       }
-      group.offsets.set(o.topic, o.partition, {
+      const offset = group.offsets.set(o.topic, o.partition, {
         offset: o.offset,
         leaderEpoch: o.leaderEpoch,
         metadata: o.metadata,
         commitTimestamp: now,
       });
+      this.offsetStore.write({ op: "commit", groupId, topic: o.topic, partition: o.partition, offset });
       return ErrorCode.NONE;
     });
+  }
+
+  /**
+   * TxnOffsetCommit (Kafka's handleTxnCommitOffsets without KIP-447's generation check, which
+   * the advertised versions do not carry): the offsets are stored pending under the producer
+   * id until the transaction ends. A group that does not exist yet is created, as Kafka does.
+   * The transaction coordinator has checked the producer's epoch and the group's membership
+   * in its transaction.
+   */
+  commitTxnOffsets(request: TxnCommitRequest, partitionExists: (topic: string, partition: number) => boolean): number[] {
+    const { groupId, producerId, offsets } = request;
+    if (groupId.length === 0) return offsets.map(() => ErrorCode.INVALID_GROUP_ID);
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new ConsumerGroup(groupId);
+      this.groups.set(groupId, group);
+    }
+    if (group.is("Dead")) return offsets.map(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const now = this.options.now();
+    return offsets.map((o) => {
+      if (!partitionExists(o.topic, o.partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (o.metadata !== null && Buffer.byteLength(o.metadata) > OFFSET_METADATA_MAX_BYTES) {
+        return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      }
+      const offset = group.offsets.setPending(producerId, o.topic, o.partition, {
+        offset: o.offset,
+        leaderEpoch: o.leaderEpoch,
+        metadata: o.metadata,
+        commitTimestamp: now,
+      });
+      this.offsetStore.write({ op: "pending", groupId, producerId, topic: o.topic, partition: o.partition, offset });
+      return ErrorCode.NONE;
+    });
+  }
+
+  /** The transaction coordinator ended a transaction that committed offsets of this group. */
+  completeTransaction(groupId: string, producerId: number, commit: boolean): void {
+    const group = this.groups.get(groupId);
+    if (!group) return;
+    group.offsets.endTransaction(producerId, commit);
+    this.offsetStore.write({ op: "end-txn", groupId, producerId, commit });
+  }
+
+  /** Replays the offset changes of a data directory (at startup, before any client connects). */
+  restoreOffsets(changes: Iterable<OffsetChange>): void {
+    for (const change of changes) {
+      let group = this.groups.get(change.groupId);
+      if (change.op === "delete-group") {
+        this.groups.delete(change.groupId);
+        continue;
+      }
+      if (!group) {
+        group = new ConsumerGroup(change.groupId);
+        this.groups.set(change.groupId, group);
+      }
+      switch (change.op) {
+        case "commit":
+          group.offsets.set(change.topic, change.partition, change.offset);
+          break;
+        case "pending":
+          group.offsets.setPending(change.producerId, change.topic, change.partition, change.offset);
+          break;
+        case "end-txn":
+          group.offsets.endTransaction(change.producerId, change.commit);
+          break;
+        case "remove-topic":
+          group.offsets.removeTopic(change.topic);
+          break;
+      }
+    }
+  }
+
+  /** Every change that recreates the current offsets (a data directory compacts its journal with these). */
+  *offsetChanges(): Generator<OffsetChange> {
+    for (const group of this.groups.values()) yield* group.offsets.changes(group.groupId);
   }
 
   private validateCommit(group: ConsumerGroup, memberId: string, groupInstanceId: string | null, generationId: number): number | null {
@@ -668,13 +758,17 @@ export class GroupCoordinator {
     group.transitionTo("Dead");
     this.disposeGroup(group);
     this.groups.delete(groupId);
+    this.offsetStore.write({ op: "delete-group", groupId });
     this.log.info({ groupId }, "deleted group and its offsets");
     return ErrorCode.NONE;
   }
 
   /** Kafka removes the committed offsets of deleted partitions from every group. */
   onTopicDeleted(topic: string): void {
-    for (const group of this.groups.values()) group.offsets.removeTopic(topic);
+    for (const group of this.groups.values()) {
+      group.offsets.removeTopic(topic);
+      this.offsetStore.write({ op: "remove-topic", groupId: group.groupId, topic });
+    }
   }
 
   // ---- lifecycle ----

@@ -3,6 +3,12 @@
 // for the first partition with data (KIP-74). When less than min_bytes is available the
 // request waits in the purgatory until appends bring enough, or max_wait_ms passes.
 //
+// read_committed (isolation level 1) reads up to the last stable offset only: kafkajs ignores
+// the response's last_stable_offset, so data at or past it must never be sent. The aborted
+// transactions with data in the returned range are listed for the client to filter (see
+// PartitionLog.abortedTransactionsForFetch for the form of the list). Appends that are not
+// yet readable (an open transaction's data) do not end the wait.
+//
 // Fetch sessions (KIP-227) are declined: a request asking for one gets session id 0, which
 // tells the client to keep sending full fetch requests.
 import type { PartitionLog } from "../log/partition-log.js";
@@ -79,7 +85,7 @@ function readAll(broker: BrokerContext, request: FetchRequest): ReadPass {
         highWatermark: log.highWatermark,
         lastStableOffset: log.lastStableOffset,
         logStartOffset: log.logStartOffset,
-        abortedTransactions: readCommitted ? log.abortedTransactions(p.fetchOffset, upperBound) : null,
+        abortedTransactions: readCommitted ? log.abortedTransactionsForFetch(p.fetchOffset, read.nextOffset) : null,
         preferredReadReplica: -1,
         records: read.records.length === 0 ? EMPTY : read.records,
       };
@@ -97,10 +103,14 @@ export function fetchHandler(broker: BrokerContext) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: 0, responses: [] };
     }
     let pass = readAll(broker, request);
-    const mustWait = request.maxWaitMs > 0 && pass.bytes < request.minBytes && !pass.hasError && pass.logs.length > 0;
-    if (mustWait) {
-      await broker.fetchPurgatory.wait(pass.logs, request.minBytes - pass.bytes, request.maxWaitMs);
+    const deadline = Date.now() + request.maxWaitMs;
+    for (;;) {
+      const remainingMs = deadline - Date.now();
+      const mustWait = remainingMs > 0 && pass.bytes < request.minBytes && !pass.hasError && pass.logs.length > 0;
+      if (!mustWait) break;
+      await broker.fetchPurgatory.wait(pass.logs, request.minBytes - pass.bytes, remainingMs);
       pass = readAll(broker, request);
+      if (broker.fetchPurgatory.isClosed || pass.logs.some((log) => log.isDeleted)) break;
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: pass.responses };
   });

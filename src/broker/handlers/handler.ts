@@ -9,6 +9,7 @@ import type { ApiCodec } from "../protocol/codec.js";
 import type { RequestHeader } from "../protocol/header.js";
 import type { ApiSpec, RequestOf, ResponseOf } from "../protocol/schema.js";
 import type { TopicRegistry } from "../topics/topic-registry.js";
+import type { TransactionCoordinator } from "../transactions/transaction-coordinator.js";
 
 export const NO_RESPONSE = Symbol("no response");
 export const CLOSE_CONNECTION = Symbol("close connection");
@@ -42,7 +43,7 @@ export interface AdvertisedEndpoint {
   readonly port: number;
 }
 
-/** Everything handlers share: the broker's identity, its topics, groups and waiting fetches. */
+/** Everything handlers share: the broker's identity, its topics, groups, transactions and waiting fetches. */
 export interface BrokerContext {
   readonly nodeId: number;
   readonly clusterId: string;
@@ -50,6 +51,7 @@ export interface BrokerContext {
   readonly autoCreateTopics: boolean;
   readonly topics: TopicRegistry;
   readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   readonly fetchPurgatory: FetchPurgatory;
   readonly logger: Logger;
   /** Broker-level settings reported by DescribeConfigs (name -> value, and whether set explicitly). */

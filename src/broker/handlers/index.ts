@@ -1,5 +1,7 @@
 // Every API the broker answers, keyed by API key.
 import type { ApiSpec } from "../protocol/schema.js";
+import { addOffsetsToTxnHandler } from "./add-offsets-to-txn.js";
+import { addPartitionsToTxnHandler } from "./add-partitions-to-txn.js";
 import { alterConfigsHandler } from "./alter-configs.js";
 import { apiVersionsHandler } from "./api-versions.js";
 import { createPartitionsHandler } from "./create-partitions.js";
@@ -9,10 +11,12 @@ import { deleteRecordsHandler } from "./delete-records.js";
 import { deleteTopicsHandler } from "./delete-topics.js";
 import { describeConfigsHandler } from "./describe-configs.js";
 import { describeGroupsHandler } from "./describe-groups.js";
+import { endTxnHandler } from "./end-txn.js";
 import { fetchHandler } from "./fetch.js";
 import { findCoordinatorHandler } from "./find-coordinator.js";
 import type { BrokerContext, Handler } from "./handler.js";
 import { heartbeatHandler } from "./heartbeat.js";
+import { initProducerIdHandler } from "./init-producer-id.js";
 import { joinGroupHandler } from "./join-group.js";
 import { leaveGroupHandler } from "./leave-group.js";
 import { listGroupsHandler } from "./list-groups.js";
@@ -22,6 +26,7 @@ import { offsetCommitHandler } from "./offset-commit.js";
 import { offsetFetchHandler } from "./offset-fetch.js";
 import { produceHandler } from "./produce.js";
 import { syncGroupHandler } from "./sync-group.js";
+import { txnOffsetCommitHandler } from "./txn-offset-commit.js";
 
 export function createHandlers(broker: BrokerContext): Map<number, Handler> {
   const handlers = [
@@ -46,6 +51,11 @@ export function createHandlers(broker: BrokerContext): Map<number, Handler> {
     alterConfigsHandler(broker),
     createPartitionsHandler(broker),
     deleteGroupsHandler(broker),
+    initProducerIdHandler(broker),
+    addPartitionsToTxnHandler(broker),
+    addOffsetsToTxnHandler(broker),
+    endTxnHandler(broker),
+    txnOffsetCommitHandler(broker),
   ] as unknown as Handler<ApiSpec>[];
   return new Map(handlers.map((h) => [h.codec.spec.apiKey, h]));
 }

@@ -2,9 +2,15 @@
 // gets no answer at all; if such a request fails, the connection is closed instead, the
 // only signal Kafka gives an acks=0 producer. With acks=-1 a topic whose
 // min.insync.replicas exceeds this single replica refuses writes (NOT_ENOUGH_REPLICAS).
+// A transactional batch needs the request's transactional id (Kafka answers
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED without one) and a partition of the producer's
+// ongoing transaction; the log then checks the producer's epoch and sequence, and answers a
+// retried batch with its original offset and no error. With a data directory the batch is
+// written to the segment file (the OS page cache) before the answer.
 import { validateProducedBatch } from "../log/log-validator.js";
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
+import { isTransactional } from "../protocol/record-batch.js";
 import { CLOSE_CONNECTION, NO_RESPONSE, defineHandler, type BrokerContext } from "./handler.js";
 
 interface PartitionAnswer {
@@ -46,8 +52,27 @@ export function produceHandler(broker: BrokerContext) {
         );
         return failed(index, validation.errorCode);
       }
+      const batch = validation.header;
+      if (isTransactional(batch.attributes)) {
+        if (request.transactionalId === null) return failed(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        const code = broker.transactions.verifyPartition(request.transactionalId, batch.producerId, batch.producerEpoch, topic, index);
+        if (code !== ErrorCode.NONE) {
+          broker.logger.info(
+            { topic, partition: index, transactionalId: request.transactionalId, producerId: batch.producerId, errorCode: code },
+            "refused a transactional batch outside the producer's transaction",
+          );
+          return failed(index, code);
+        }
+      }
       if (acks === -1 && config.minInsyncReplicas > 1) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS);
-      const appended = log.append(records!, validation.header, frameOwnsMemory);
+      const appended = log.append(records!, batch, frameOwnsMemory);
+      if (appended.errorCode !== ErrorCode.NONE) {
+        broker.logger.info(
+          { topic, partition: index, producerId: batch.producerId, producerEpoch: batch.producerEpoch, errorCode: appended.errorCode },
+          `refused produced batch: ${appended.errorMessage}`,
+        );
+        return failed(index, appended.errorCode);
+      }
       return {
         index,
         errorCode: ErrorCode.NONE,

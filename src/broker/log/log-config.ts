@@ -1,6 +1,6 @@
 // The topic configuration a partition log obeys, parsed from the topic's effective configs
-// (topics/topic-config.ts). Fields for retention and compaction are read by part 2's
-// cleaner and retention task.
+// (topics/topic-config.ts). The cleaner (log-cleaner.ts), retention (log-retention.ts) and
+// the flush policy read their settings from here.
 
 export interface LogConfig {
   readonly cleanupPolicy: { readonly delete: boolean; readonly compact: boolean };
@@ -19,4 +19,8 @@ export interface LogConfig {
   readonly messageTimestampBeforeMaxMs: number;
   readonly messageTimestampAfterMaxMs: number;
   readonly compressionType: string;
+  /** fsync after this many messages (flush.messages; effectively never by default, as in Kafka). */
+  readonly flushMessages: number;
+  /** fsync when the oldest unflushed message is this old (flush.ms; never by default). */
+  readonly flushMs: number;
 }

@@ -1,8 +1,20 @@
-// One segment of a partition log: its bytes (a SegmentStorage) and the index of the batches
-// in it. The index keeps, per batch, what Kafka keeps in its offset and time indexes and in
-// the batch headers that producer state and the cleaner need, so none of that ever requires
-// reading the bytes back.
+// One segment of a partition log: its bytes (a SegmentStorage), the index of the batches
+// in it and its aborted-transaction index. The batch index keeps, per batch, what Kafka keeps
+// in its offset and time indexes and in the batch headers that producer state and the
+// cleaner need, so none of that ever requires reading the bytes back. The aborted
+// transactions whose abort marker is in this segment are listed in marker order, as in
+// Kafka's .txnindex files.
 import type { SegmentStorage } from "./segment-storage.js";
+
+/** One aborted transaction (Kafka's AbortedTxn): its range and the LSO after its marker. */
+export interface AbortedTxn {
+  readonly producerId: number;
+  readonly firstOffset: number;
+  /** The abort marker's offset. */
+  readonly lastOffset: number;
+  /** The partition's last stable offset once this transaction was aborted. */
+  readonly lastStableOffset: number;
+}
 
 export interface BatchEntry {
   readonly baseOffset: number;
@@ -20,19 +32,28 @@ export interface BatchEntry {
   /** Batch attributes: compression, timestamp type, transactional and control flags. */
   readonly attributes: number;
   readonly recordCount: number;
+  /** Control batches: the marker type (0 abort, 1 commit); -1 for data batches. */
+  readonly controlType: number;
 }
 
 export type NewBatchEntry = Omit<BatchEntry, "position" | "maxTimestampSoFar">;
 
 export class LogSegment {
-  readonly entries: BatchEntry[] = [];
+  readonly entries: BatchEntry[];
+  /** Transactions aborted by a marker in this segment, in marker order. */
+  readonly abortedTxns: AbortedTxn[];
 
   constructor(
     readonly baseOffset: number,
     readonly storage: SegmentStorage,
     /** When the segment was created: segment.ms rolls it after that long. */
     readonly createdAt: number,
-  ) {}
+    entries: BatchEntry[] = [],
+    abortedTxns: AbortedTxn[] = [],
+  ) {
+    this.entries = entries;
+    this.abortedTxns = abortedTxns;
+  }
 
   get size(): number {
     return this.storage.size;
@@ -63,6 +84,11 @@ export class LogSegment {
     this.storage.append(batch, retainable);
     this.entries.push(stored);
     return stored;
+  }
+
+  addAbortedTxn(txn: AbortedTxn): void {
+    this.abortedTxns.push(txn);
+    this.storage.appendAbortedTxn(txn);
   }
 
   /** Index of the first batch whose last offset is >= offset (entries.length if none). */

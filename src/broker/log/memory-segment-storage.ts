@@ -5,7 +5,7 @@
 // never pins the socket chunk it arrived in. Arenas start small
 // (a test topic with a dozen partitions costs kilobytes) and double up to 1 MiB. A read of
 // consecutive batches returns one slice per piece touched, ready for a single writev.
-import type { SegmentStorage, SegmentStorageFactory } from "./segment-storage.js";
+import type { PartitionStorage, SegmentStorage } from "./segment-storage.js";
 
 const FIRST_ARENA = 16 * 1024;
 const MAX_ARENA = 1 << 20;
@@ -85,6 +85,10 @@ export class MemorySegmentStorage implements SegmentStorage {
 
   flush(): void {}
 
+  seal(): void {}
+
+  appendAbortedTxn(): void {}
+
   truncate(size: number): void {
     if (size >= this.length) return;
     while (this.starts.length > 0 && this.starts[this.starts.length - 1]! >= size) {
@@ -109,6 +113,16 @@ export class MemorySegmentStorage implements SegmentStorage {
   }
 }
 
-export const memorySegmentStorage: SegmentStorageFactory = {
+/** Every partition of an in-memory broker: nothing outlives the process, so nothing else is kept. */
+export const memorySegmentStorage: PartitionStorage = {
+  persistent: false,
   create: () => new MemorySegmentStorage(),
+  createCleaned: () => new MemorySegmentStorage(),
+  swapCleaned: (_cleaned, replaced) => {
+    for (const storage of replaced) storage.delete();
+  },
+  writeProducerSnapshot: () => undefined,
+  logStartOffsetChanged: () => undefined,
+  close: () => undefined,
+  destroy: () => undefined,
 };

@@ -1,9 +1,11 @@
 // The APIs this broker speaks, each with the version range it advertises in ApiVersions.
 // The ranges serve kafkajs 2.2.4, librdkafka 2.0.x (kcat, confluent-kafka-python) and
 // kafka-python 2.0.2 with only non-flexible versions, except ApiVersions v3, which
-// librdkafka tries first. Part 2 adds InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn,
-// EndTxn and TxnOffsetCommit here.
+// librdkafka tries first. That caps InitProducerId at 1 and TxnOffsetCommit at 2 (both
+// flexible from the next version); librdkafka and kafkajs both work with those.
 import { ApiCodec } from "./codec.js";
+import { addOffsetsToTxn } from "./messages/add-offsets-to-txn.js";
+import { addPartitionsToTxn } from "./messages/add-partitions-to-txn.js";
 import { alterConfigs } from "./messages/alter-configs.js";
 import { apiVersions } from "./messages/api-versions.js";
 import { createPartitions } from "./messages/create-partitions.js";
@@ -13,9 +15,11 @@ import { deleteRecords } from "./messages/delete-records.js";
 import { deleteTopics } from "./messages/delete-topics.js";
 import { describeConfigs } from "./messages/describe-configs.js";
 import { describeGroups } from "./messages/describe-groups.js";
+import { endTxn } from "./messages/end-txn.js";
 import { fetch } from "./messages/fetch.js";
 import { findCoordinator } from "./messages/find-coordinator.js";
 import { heartbeat } from "./messages/heartbeat.js";
+import { initProducerId } from "./messages/init-producer-id.js";
 import { joinGroup } from "./messages/join-group.js";
 import { leaveGroup } from "./messages/leave-group.js";
 import { listGroups } from "./messages/list-groups.js";
@@ -25,6 +29,7 @@ import { offsetCommit } from "./messages/offset-commit.js";
 import { offsetFetch } from "./messages/offset-fetch.js";
 import { produce } from "./messages/produce.js";
 import { syncGroup } from "./messages/sync-group.js";
+import { txnOffsetCommit } from "./messages/txn-offset-commit.js";
 import type { ApiSpec } from "./schema.js";
 
 export const Api = {
@@ -49,6 +54,11 @@ export const Api = {
   alterConfigs: new ApiCodec(alterConfigs),
   createPartitions: new ApiCodec(createPartitions),
   deleteGroups: new ApiCodec(deleteGroups),
+  initProducerId: new ApiCodec(initProducerId),
+  addPartitionsToTxn: new ApiCodec(addPartitionsToTxn),
+  addOffsetsToTxn: new ApiCodec(addOffsetsToTxn),
+  endTxn: new ApiCodec(endTxn),
+  txnOffsetCommit: new ApiCodec(txnOffsetCommit),
 } as const;
 
 export type AnyApiCodec = ApiCodec<ApiSpec>;

@@ -1,7 +1,7 @@
 // Kafka's protocol error codes (org.apache.kafka.common.protocol.Errors). Only codes this
-// broker answers with are listed. Part 2 adds the transaction and idempotence codes it needs;
-// note that kafkajs 2.2.4 treats codes above 88 as unknown, so fencing is answered with
-// INVALID_PRODUCER_EPOCH, never PRODUCER_FENCED.
+// broker answers with are listed. kafkajs 2.2.4 treats codes above 88 as unknown, so fencing
+// is answered with INVALID_PRODUCER_EPOCH, never PRODUCER_FENCED (90): Kafka itself maps
+// PRODUCER_FENCED to INVALID_PRODUCER_EPOCH for the request versions this broker advertises.
 export const ErrorCode = {
   UNKNOWN_SERVER_ERROR: -1,
   NONE: 0,
@@ -35,6 +35,17 @@ export const ErrorCode = {
   INVALID_REQUEST: 42,
   UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
   POLICY_VIOLATION: 44,
+  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
+  DUPLICATE_SEQUENCE_NUMBER: 46,
+  INVALID_PRODUCER_EPOCH: 47,
+  INVALID_TXN_STATE: 48,
+  INVALID_PRODUCER_ID_MAPPING: 49,
+  INVALID_TRANSACTION_TIMEOUT: 50,
+  CONCURRENT_TRANSACTIONS: 51,
+  TRANSACTION_COORDINATOR_FENCED: 52,
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
+  OPERATION_NOT_ATTEMPTED: 55,
+  UNKNOWN_PRODUCER_ID: 59,
   NON_EMPTY_GROUP: 68,
   GROUP_ID_NOT_FOUND: 69,
   FETCH_SESSION_ID_NOT_FOUND: 70,

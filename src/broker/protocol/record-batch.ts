@@ -217,6 +217,24 @@ export function checkRecords(records: Buffer, start: number, count: number): str
 }
 
 /**
+ * Index of the first record with a null key among `count` records starting at `start`
+ * (already checked to be well formed), or -1. Compacted topics refuse such records.
+ */
+export function firstRecordWithoutKey(records: Buffer, start: number, count: number): number {
+  const cursor = new Cursor(records, start, records.length);
+  for (let i = 0; i < count; i++) {
+    const length = cursor.varint();
+    const recordEnd = cursor.at + length;
+    cursor.byte();
+    cursor.varlong();
+    cursor.varint();
+    if (cursor.varint() < 0) return i;
+    cursor.at = recordEnd;
+  }
+  return -1;
+}
+
+/**
  * The record bytes of a batch, decompressed when the codec is available in Node (gzip);
  * null for snappy, lz4 and zstd, whose records this broker never needs to look inside.
  */

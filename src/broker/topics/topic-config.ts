@@ -166,5 +166,7 @@ export function toLogConfig(overrides: ReadonlyMap<string, string>): LogConfig {
       toNumber(value("message.timestamp.difference.max.ms")),
     ),
     compressionType: value("compression.type"),
+    flushMessages: toNumber(value("flush.messages")),
+    flushMs: toNumber(value("flush.ms")),
   };
 }

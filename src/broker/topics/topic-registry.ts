@@ -1,8 +1,9 @@
 // All topics of the broker: creation (explicit and automatic), deletion and growth, with
 // Kafka's rules for names, partition counts, replication factors and assignments. Handlers
 // map the TopicError codes onto their responses.
-import type { SegmentStorageFactory } from "../log/segment-storage.js";
-import type { PartitionLog } from "../log/partition-log.js";
+import type { LogStorage } from "../log/log-storage.js";
+import type { PartitionLog, RecoveredLog } from "../log/partition-log.js";
+import type { PartitionStorage } from "../log/segment-storage.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { InvalidTopicConfig, normalizeConfigs } from "./topic-config.js";
 import { Topic } from "./topic.js";
@@ -23,8 +24,16 @@ export class TopicError extends Error {
 export interface TopicRegistryOptions {
   nodeId: number;
   defaultPartitions: number;
-  storage: SegmentStorageFactory;
+  storage: LogStorage;
   now: () => number;
+}
+
+/** A topic as found in a data directory. */
+export interface RecoveredTopic {
+  name: string;
+  id: string;
+  configs: ReadonlyMap<string, string>;
+  partitions: readonly { storage: PartitionStorage; log: RecoveredLog }[];
 }
 
 export interface CreateTopicSpec {
@@ -176,6 +185,22 @@ export class TopicRegistry {
       storage: this.options.storage,
       now: this.options.now,
     });
+    this.options.storage.topicCreated(topic);
+    this.topics.set(topic.name, topic);
+    return topic;
+  }
+
+  /** Puts back a topic loaded from a data directory (at startup, before any client connects). */
+  restore(recovered: RecoveredTopic): Topic {
+    const topic = new Topic({
+      name: recovered.name,
+      id: recovered.id,
+      partitions: recovered.partitions.length,
+      configs: recovered.configs,
+      storage: this.options.storage,
+      now: this.options.now,
+      recovered: recovered.partitions,
+    });
     this.topics.set(topic.name, topic);
     return topic;
   }
@@ -189,6 +214,7 @@ export class TopicRegistry {
     const topic = this.topics.get(name);
     if (!topic) return false;
     this.topics.delete(name);
+    this.options.storage.topicDeleted(topic);
     topic.delete();
     for (const listener of this.deletedListeners) listener(topic);
     return true;
@@ -198,8 +224,12 @@ export class TopicRegistry {
     this.deletedListeners.add(listener);
   }
 
+  /**
+   * Stops the registry. With a data directory every partition is closed cleanly (its state
+   * stays on disk); in memory the logs are dropped.
+   */
   close(): void {
-    for (const topic of this.topics.values()) topic.delete();
+    for (const topic of this.topics.values()) topic.close();
     this.topics.clear();
   }
 }

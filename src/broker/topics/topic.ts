@@ -1,32 +1,43 @@
 // A topic: its partitions' logs and its config overrides. The effective LogConfig is
 // recomputed whenever the overrides change, and every partition log reads it from here.
+// Changes are reported to the log storage, which persists them with a data directory.
 import { randomUUID } from "node:crypto";
 import type { LogConfig } from "../log/log-config.js";
-import { PartitionLog } from "../log/partition-log.js";
-import type { SegmentStorageFactory } from "../log/segment-storage.js";
+import type { LogStorage, TopicRecord } from "../log/log-storage.js";
+import { PartitionLog, type RecoveredLog } from "../log/partition-log.js";
+import type { PartitionStorage } from "../log/segment-storage.js";
 import { toLogConfig } from "./topic-config.js";
 
 export interface TopicOptions {
   name: string;
+  /** Topic id (a UUID); a new one unless the topic is being restored. */
+  id?: string;
   partitions: number;
   configs: ReadonlyMap<string, string>;
-  storage: SegmentStorageFactory;
+  storage: LogStorage;
   now: () => number;
+  /** Partitions loaded from a data directory, by partition index. */
+  recovered?: readonly { storage: PartitionStorage; log: RecoveredLog }[];
 }
 
-export class Topic {
+export class Topic implements TopicRecord {
   readonly name: string;
-  /** Topic id (KIP-516), carried for newer protocol versions and part 2's data directory. */
-  readonly id: string = randomUUID();
+  /** Topic id (KIP-516): tells a restarted broker's partition directories apart from an older topic's. */
+  readonly id: string;
   readonly partitions: PartitionLog[] = [];
   private overrides: ReadonlyMap<string, string>;
   private logConfig: LogConfig;
 
   constructor(private readonly options: TopicOptions) {
     this.name = options.name;
+    this.id = options.id ?? randomUUID();
     this.overrides = new Map(options.configs);
     this.logConfig = toLogConfig(this.overrides);
-    this.addPartitions(options.partitions);
+    this.grow(options.partitions);
+  }
+
+  get partitionCount(): number {
+    return this.partitions.length;
   }
 
   get config(): LogConfig {
@@ -42,21 +53,34 @@ export class Topic {
   replaceConfigs(overrides: ReadonlyMap<string, string>): void {
     this.overrides = new Map(overrides);
     this.logConfig = toLogConfig(this.overrides);
+    this.options.storage.topicChanged(this);
   }
 
   /** Grows the topic to `total` partitions (CreatePartitions: count is the new total). */
   addPartitions(total: number): void {
+    this.grow(total);
+    this.options.storage.topicChanged(this);
+  }
+
+  private grow(total: number): void {
     for (let p = this.partitions.length; p < total; p++) {
+      const recovered = this.options.recovered?.[p];
       this.partitions.push(
         new PartitionLog({
           topic: this.name,
           partition: p,
           config: () => this.logConfig,
-          storage: this.options.storage,
+          storage: recovered ? recovered.storage : this.options.storage.partition(this, p),
           now: this.options.now,
+          recovered: recovered?.log,
         }),
       );
     }
+  }
+
+  /** Clean shutdown of every partition (producer snapshots, flush). */
+  close(): void {
+    for (const partition of this.partitions) partition.close();
   }
 
   delete(): void {

@@ -45,6 +45,9 @@ function encodeRecord(record: TestRecord, offsetDelta: number, timestampDelta: n
 export interface BatchOptions {
   compression?: "none" | "gzip";
   producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  transactional?: boolean;
   attributes?: number;
 }
 
@@ -52,7 +55,7 @@ export function buildBatch(records: TestRecord[], options: BatchOptions = {}): B
   const baseTimestamp = records[0]?.timestamp ?? Date.now();
   const maxTimestamp = Math.max(...records.map((r) => r.timestamp ?? baseTimestamp));
   let body = Buffer.concat(records.map((r, i) => encodeRecord(r, i, (r.timestamp ?? baseTimestamp) - baseTimestamp)));
-  let attributes = options.attributes ?? 0;
+  let attributes = (options.attributes ?? 0) | (options.transactional ? 0x10 : 0);
   if (options.compression === "gzip") {
     body = gzipSync(body);
     attributes |= 1;
@@ -67,8 +70,8 @@ export function buildBatch(records: TestRecord[], options: BatchOptions = {}): B
   header.writeBigInt64BE(BigInt(baseTimestamp), 27);
   header.writeBigInt64BE(BigInt(maxTimestamp), 35);
   header.writeBigInt64BE(BigInt(options.producerId ?? -1), 43);
-  header.writeInt16BE(-1, 51);
-  header.writeInt32BE(-1, 53);
+  header.writeInt16BE(options.producerEpoch ?? -1, 51);
+  header.writeInt32BE(options.baseSequence ?? -1, 53);
   header.writeInt32BE(records.length, 57);
   const batch = Buffer.concat([header, body]);
   batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);

@@ -1,0 +1,39 @@
+// TxnOffsetCommit (API key 28), versions 0-2: transcribed from apache/kafka
+// clients/src/main/resources/common/message/TxnOffsetCommitRequest.json and
+// TxnOffsetCommitResponse.json. Only the versions this broker advertises are kept: v3 (the
+// first flexible one) adds the group generation and member of KIP-447, which kafkajs 2.2.4
+// does not send.
+import { defineApi } from "../schema.js";
+
+export const txnOffsetCommit = defineApi({
+  name: "TxnOffsetCommit",
+  apiKey: 28,
+  minVersion: 0,
+  maxVersion: 2,
+  flexibleVersions: "3+",
+  request: [
+    { name: "transactionalId", type: "string", versions: "0+" },
+    { name: "groupId", type: "string", versions: "0+" },
+    { name: "producerId", type: "int64", versions: "0+" },
+    { name: "producerEpoch", type: "int16", versions: "0+" },
+    { name: "topics", type: "[]struct", versions: "0+", fields: [
+      { name: "name", type: "string", versions: "0+" },
+      { name: "partitions", type: "[]struct", versions: "0+", fields: [
+        { name: "partitionIndex", type: "int32", versions: "0+" },
+        { name: "committedOffset", type: "int64", versions: "0+" },
+        { name: "committedLeaderEpoch", type: "int32", versions: "2+", default: -1 },
+        { name: "committedMetadata", type: "string", versions: "0+", nullableVersions: "0+" },
+      ] },
+    ] },
+  ],
+  response: [
+    { name: "throttleTimeMs", type: "int32", versions: "0+" },
+    { name: "topics", type: "[]struct", versions: "0+", fields: [
+      { name: "name", type: "string", versions: "0+" },
+      { name: "partitions", type: "[]struct", versions: "0+", fields: [
+        { name: "partitionIndex", type: "int32", versions: "0+" },
+        { name: "errorCode", type: "int16", versions: "0+" },
+      ] },
+    ] },
+  ],
+} as const);

@@ -18,6 +18,16 @@ const require = createRequire(import.meta.url);
 const produceRequests = require("kafkajs/src/protocol/requests/produce") as unknown;
 const PRODUCE_API_KEY = 0;
 const WRAPPED = Symbol("eddy:fastProduce");
+const fastClients = new WeakSet<object>();
+
+/**
+ * Whether this client's producers take the runtime's records as they are (ordered
+ * header lists, numeric timestamps): true once installFastProduce() succeeded, since
+ * the fast path encodes them and the fallback converts them for kafkajs' own encoder.
+ */
+export function acceptsRuntimeRecords(kafka: Kafka): boolean {
+  return fastClients.has(kafka);
+}
 
 interface ProduceArgs extends Omit<ProduceRequestArgs, "acks" | "timeout"> {
   acks?: number;
@@ -59,7 +69,38 @@ export function installFastProduce(kafka: Kafka): boolean {
     };
     return cluster;
   };
+  fastClients.add(kafka);
   return true;
+}
+
+type KafkajsHeaders = Record<string, Buffer | Buffer[]>;
+
+/** For kafkajs' own encoder: by-key headers (null values empty, as kafkajs cannot write null) and string timestamps. */
+function forKafkajsEncoder(args: ProduceArgs): ProduceArgs {
+  return {
+    ...args,
+    topicData: args.topicData.map(({ topic, partitions }) => ({
+      topic,
+      partitions: partitions.map((p) => ({
+        ...p,
+        messages: p.messages.map((m) => {
+          let headers = m.headers;
+          if (Array.isArray(headers)) {
+            const byKey: KafkajsHeaders = {};
+            for (const { key, value } of headers as ReadonlyArray<{ key: string; value: Buffer | null }>) {
+              const bytes = value ?? Buffer.alloc(0);
+              const existing = byKey[key];
+              if (existing === undefined) byKey[key] = bytes;
+              else if (Array.isArray(existing)) existing.push(bytes);
+              else byKey[key] = [existing, bytes];
+            }
+            headers = byKey;
+          }
+          return { ...m, headers, timestamp: m.timestamp === undefined ? undefined : String(m.timestamp) };
+        }),
+      })),
+    })),
+  };
 }
 
 function wrapProduce(broker: BrokerInternals): void {
@@ -69,10 +110,10 @@ function wrapProduce(broker: BrokerInternals): void {
   broker.produce = async (args: ProduceArgs) => {
     const lookup = broker.lookupRequest;
     const pool = broker.connectionPool;
-    if ((args.compression ?? 0) !== 0 || !lookup || !pool) return kafkajsProduce(args);
+    if ((args.compression ?? 0) !== 0 || !lookup || !pool) return kafkajsProduce(forKafkajsEncoder(args));
     const request = { ...args, acks: args.acks ?? -1, timeout: args.timeout ?? 30_000, compression: 0 };
     const protocolRequest = lookup(PRODUCE_API_KEY, produceRequests)(request);
-    if (protocolRequest.request.apiVersion < 3 || protocolRequest.request.apiVersion > 7) return kafkajsProduce(args);
+    if (protocolRequest.request.apiVersion < 3 || protocolRequest.request.apiVersion > 7) return kafkajsProduce(forKafkajsEncoder(args));
     const body = encodeProduceRequest(request);
     // kafkajs frames whatever encode() returns through Encoder.writeEncoder, which reads `.buf` and `.buffer`.
     protocolRequest.request.encode = () => Promise.resolve({ buf: body, buffer: body });

@@ -3,13 +3,16 @@
 // task produced before them are acknowledged.
 import type { Kafka, Producer } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord } from "./types.js";
+import { acceptsRuntimeRecords } from "./fast-produce.js";
 import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
 
 export class IdempotentProducer {
   private readonly producer: Producer;
   private connected = false;
+  private readonly recordsAsIs: boolean;
 
   constructor(kafka: Kafka) {
+    this.recordsAsIs = acceptsRuntimeRecords(kafka);
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -31,7 +34,7 @@ export class IdempotentProducer {
     if (records.length === 0) return [];
     const produced: ProducedOffsets[] = [];
     for (const chunk of chunksOf(records)) {
-      const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk) });
+      const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs) });
       produced.push(...toProducedOffsets(metadata, chunk));
     }
     return produced;

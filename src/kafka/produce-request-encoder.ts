@@ -23,7 +23,8 @@ export interface ProduceMessage {
   key?: Bytes;
   value?: Bytes;
   timestamp?: string | number;
-  headers?: Record<string, Bytes | Bytes[]>;
+  /** kafkajs' by-key form, or the record format's ordered list. */
+  headers?: Record<string, Bytes | Bytes[]> | ReadonlyArray<{ readonly key: string; readonly value: Buffer | null }>;
 }
 
 export interface ProducePartitionData {
@@ -166,16 +167,20 @@ function prepare(messages: ProduceMessage[], firstTimestamp: number): { records:
     const timestampDelta = m.timestamp === undefined || m.timestamp === null ? 0 : Number(m.timestamp) - firstTimestamp;
     const headers: Array<[string, number, Bytes, number]> = [];
     let headersSize = 0;
-    if (m.headers) {
-      for (const name of Object.keys(m.headers)) {
-        const value = m.headers[name];
-        const values = Array.isArray(value) ? value : [value];
-        const nameSize = Buffer.byteLength(name, "utf8");
-        for (const v of values) {
-          const vSize = byteLength(v);
-          headers.push([name, nameSize, v, vSize]);
-          headersSize += varintSize(nameSize) + nameSize + varintSize(vSize) + Math.max(0, vSize);
-        }
+    const add = (name: string, v: Bytes): void => {
+      const nameSize = Buffer.byteLength(name, "utf8");
+      const vSize = byteLength(v);
+      headers.push([name, nameSize, v, vSize]);
+      headersSize += varintSize(nameSize) + nameSize + varintSize(vSize) + Math.max(0, vSize);
+    };
+    if (Array.isArray(m.headers)) {
+      for (const header of m.headers as ReadonlyArray<{ key: string; value: Buffer | null }>) add(header.key, header.value);
+    } else if (m.headers) {
+      const byKey = m.headers as Record<string, Bytes | Bytes[]>;
+      for (const name of Object.keys(byKey)) {
+        const value = byKey[name];
+        if (Array.isArray(value)) for (const v of value) add(name, v);
+        else add(name, value);
       }
     }
     const bodySize =

@@ -5,6 +5,7 @@
 // transactional id, after which the old owner's requests fail with INVALID_PRODUCER_EPOCH.
 import type { Kafka, Producer, Transaction } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
+import { acceptsRuntimeRecords } from "./fast-produce.js";
 import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
 
 export interface TransactionalProducerOptions {
@@ -16,11 +17,13 @@ export class TransactionalProducer {
   private readonly producer: Producer;
   private transaction: Transaction | undefined;
   private connected = false;
+  private readonly recordsAsIs: boolean;
 
   constructor(
     kafka: Kafka,
     readonly options: TransactionalProducerOptions,
   ) {
+    this.recordsAsIs = acceptsRuntimeRecords(kafka);
     this.producer = kafka.producer({
       transactionalId: options.transactionalId,
       transactionTimeout: options.transactionTimeoutMs,
@@ -63,7 +66,7 @@ export class TransactionalProducer {
     const txn = await this.current();
     const produced: ProducedOffsets[] = [];
     for (const chunk of chunksOf(records)) {
-      const metadata = await txn.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk) });
+      const metadata = await txn.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs) });
       produced.push(...toProducedOffsets(metadata, chunk));
     }
     return produced;

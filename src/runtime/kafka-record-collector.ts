@@ -39,8 +39,13 @@ export class KafkaRecordCollector implements RecordCollector {
     return count;
   }
 
-  async send(record: ProducedRecord): Promise<void> {
-    const count = this.partitions.get(record.topic) ?? (await this.partitions.resolve(record.topic));
+  /**
+   * Synchronous unless the topic is new to it or the buffer is full: the sinks await
+   * what it returns, and a promise per record would cost more than the rest of send().
+   */
+  send(record: ProducedRecord): void | Promise<void> {
+    const count = this.partitions.get(record.topic);
+    if (count === undefined) return this.partitions.resolve(record.topic).then(() => this.send(record));
     this.add({
       topic: record.topic,
       partition: record.partition ?? this.partitionOf(record.topic, record.key, count),
@@ -49,7 +54,8 @@ export class KafkaRecordCollector implements RecordCollector {
       headers: record.headers,
       timestamp: record.timestamp,
     });
-    if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) await this.flushFull();
+    if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) return this.flushFull();
+    return undefined;
   }
 
   /** For records the runtime itself writes (changelogs), already partitioned. */

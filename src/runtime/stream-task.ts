@@ -258,9 +258,11 @@ export class StreamTask {
       let last = -1;
       let processed = 0;
       let current: KafkaConsumedRecord | undefined;
+      const commitInterval = this.ctx.config.commitIntervalMs;
       try {
         for (const record of batch.records) {
-          if (batch.isStale()) break;
+          // A seek pending for the partition (set between fetches) makes the rest of the batch stale.
+          if ((processed & 255) === 0 && batch.isStale()) break;
           // A batch fetched before a seek can start below the position: never process twice.
           if (record.offset < position) continue;
           current = record;
@@ -268,14 +270,20 @@ export class StreamTask {
           position = record.offset + 1;
           last = record.offset;
           processed += 1;
+          this.#positions.set(key, position);
           this.ctx.metrics.recordsProcessed += 1;
           if (this.#sendError !== undefined) throw this.#sendError;
+          // A batch can hold a MiB of records: the commit interval is honoured within it,
+          // as Kafka Streams checks it between records, so transactions stay short.
+          if ((processed & 63) === 0 && Date.now() - this.#lastCommit >= commitInterval) {
+            this.#dirty = true;
+            await this.#commit();
+          }
         }
       } catch (error) {
         this.#fail(error, current);
       } finally {
         if (last >= 0) {
-          this.#positions.set(key, position);
           batch.resolve(last);
           this.#dirty = true;
           this.ctx.metrics.addTaskRecords(this.id, processed);

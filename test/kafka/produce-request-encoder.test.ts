@@ -83,3 +83,33 @@ describe("crc32c", () => {
     expect(crc32c(Buffer.from("xx123456789yy"), 2, 11).toString(16)).toBe("e3069283");
   });
 });
+
+describe("encodeProduceRequest with the runtime's records", () => {
+  it("takes headers as an ordered list and numeric timestamps, writing the same bytes", () => {
+    const base = { acks: -1, timeout: 30_000 };
+    const list = encodeProduceRequest({
+      ...base,
+      topicData: [
+        {
+          topic: "t",
+          partitions: [
+            {
+              partition: 0,
+              messages: [{ key: Buffer.from("k"), value: null, timestamp: 1700000000001, headers: [{ key: "a", value: Buffer.from("1") }, { key: "a", value: Buffer.from("2") }, { key: "b", value: null }] }],
+            },
+          ],
+        },
+      ],
+    });
+    const byKey = encodeProduceRequest({
+      ...base,
+      topicData: [
+        {
+          topic: "t",
+          partitions: [{ partition: 0, messages: [{ key: Buffer.from("k"), value: null, timestamp: "1700000000001", headers: { a: [Buffer.from("1"), Buffer.from("2")], b: null } }] }],
+        },
+      ],
+    });
+    expect(list).toEqual(byKey);
+  });
+});

@@ -157,6 +157,16 @@ class Writer {
   }
 }
 
+const NO_HEADERS: Array<[string, number, Bytes, number]> = [];
+
+/** Adds a header to the list, returning the bytes it takes in the record. */
+function addHeader(headers: Array<[string, number, Bytes, number]>, name: string, value: Bytes): number {
+  const nameSize = Buffer.byteLength(name, "utf8");
+  const valueSize = byteLength(value);
+  headers.push([name, nameSize, value, valueSize]);
+  return varintSize(nameSize) + nameSize + varintSize(valueSize) + Math.max(0, valueSize);
+}
+
 function prepare(messages: ProduceMessage[], firstTimestamp: number): { records: PreparedRecord[]; size: number } {
   const records: PreparedRecord[] = new Array<PreparedRecord>(messages.length);
   let size = 0;
@@ -165,22 +175,21 @@ function prepare(messages: ProduceMessage[], firstTimestamp: number): { records:
     const keySize = byteLength(m.key);
     const valueSize = byteLength(m.value);
     const timestampDelta = m.timestamp === undefined || m.timestamp === null ? 0 : Number(m.timestamp) - firstTimestamp;
-    const headers: Array<[string, number, Bytes, number]> = [];
+    let headers: Array<[string, number, Bytes, number]> = NO_HEADERS;
     let headersSize = 0;
-    const add = (name: string, v: Bytes): void => {
-      const nameSize = Buffer.byteLength(name, "utf8");
-      const vSize = byteLength(v);
-      headers.push([name, nameSize, v, vSize]);
-      headersSize += varintSize(nameSize) + nameSize + varintSize(vSize) + Math.max(0, vSize);
-    };
-    if (Array.isArray(m.headers)) {
-      for (const header of m.headers as ReadonlyArray<{ key: string; value: Buffer | null }>) add(header.key, header.value);
-    } else if (m.headers) {
-      const byKey = m.headers as Record<string, Bytes | Bytes[]>;
-      for (const name of Object.keys(byKey)) {
-        const value = byKey[name];
-        if (Array.isArray(value)) for (const v of value) add(name, v);
-        else add(name, value);
+    if (m.headers !== undefined && m.headers !== null) {
+      headers = [];
+      if (Array.isArray(m.headers)) {
+        for (const header of m.headers as ReadonlyArray<{ key: string; value: Buffer | null }>) {
+          headersSize += addHeader(headers, header.key, header.value);
+        }
+      } else {
+        const byKey = m.headers as Record<string, Bytes | Bytes[]>;
+        for (const name of Object.keys(byKey)) {
+          const value = byKey[name];
+          if (Array.isArray(value)) for (const v of value) headersSize += addHeader(headers, name, v);
+          else headersSize += addHeader(headers, name, value);
+        }
       }
     }
     const bodySize =

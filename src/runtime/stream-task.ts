@@ -78,6 +78,13 @@ export interface TaskContext {
  */
 export type TaskProblem = { kind: "migrated" | "corrupted"; error: unknown } | { kind: "failed"; error: Error };
 
+/** How long a task processes before it lets I/O callbacks run. */
+const YIELD_EVERY_MS = 5;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -259,6 +266,7 @@ export class StreamTask {
       let processed = 0;
       let current: KafkaConsumedRecord | undefined;
       const commitInterval = this.ctx.config.commitIntervalMs;
+      let lastYield = Date.now();
       try {
         for (const record of batch.records) {
           // A seek pending for the partition (set between fetches) makes the rest of the batch stale.
@@ -273,11 +281,20 @@ export class StreamTask {
           this.#positions.set(key, position);
           this.ctx.metrics.recordsProcessed += 1;
           if (this.#sendError !== undefined) throw this.#sendError;
-          // A batch can hold a MiB of records: the commit interval is honoured within it,
-          // as Kafka Streams checks it between records, so transactions stay short.
-          if ((processed & 63) === 0 && Date.now() - this.#lastCommit >= commitInterval) {
-            this.#dirty = true;
-            await this.#commit();
+          if ((processed & 31) === 0) {
+            const now = Date.now();
+            // A batch can hold a MiB of records: the commit interval is honoured within it,
+            // as Kafka Streams checks it between records, so transactions stay short.
+            if (now - this.#lastCommit >= commitInterval) {
+              this.#dirty = true;
+              await this.#commit();
+            } else if (now - lastYield >= YIELD_EVERY_MS) {
+              // Records whose stores answer from memory are processed in one chain of
+              // microtasks, which would starve the sockets: let the event loop breathe, so
+              // that produce responses and other tasks' commits are not held up.
+              await yieldToEventLoop();
+            }
+            lastYield = Date.now();
           }
         }
       } catch (error) {

@@ -1,5 +1,7 @@
-// startBroker(): wires topics, groups and the fetch purgatory to a TCP server and returns
-// a handle whose close() ends every connection and timer, so a test process can exit.
+// startBroker(): wires topics, groups, transactions, the log manager and the fetch purgatory
+// to a TCP server, in memory or over a data directory, and returns a handle whose close()
+// ends every connection and timer (and, with a data directory, leaves it cleanly shut down),
+// so a test process can exit.
 import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { pino, type Logger } from "pino";
@@ -9,14 +11,21 @@ import { FetchPurgatory } from "./fetch/fetch-purgatory.js";
 import { GroupCoordinator } from "./group/group-coordinator.js";
 import type { BrokerContext } from "./handlers/handler.js";
 import { createHandlers } from "./handlers/index.js";
+import { LogManager } from "./log/log-manager.js";
 import { memoryLogStorage } from "./log/log-storage.js";
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from "./options.js";
+import { ControlType } from "./protocol/control-record.js";
+import { ErrorCode } from "./protocol/error-codes.js";
+import { DataDirectory } from "./storage/data-dir.js";
 import { TOPIC_CONFIGS } from "./topics/topic-config.js";
 import { TopicRegistry } from "./topics/topic-registry.js";
-import { ControlType } from "./protocol/control-record.js";
 import { ProducerIdManager } from "./transactions/producer-id-manager.js";
 import { TransactionCoordinator } from "./transactions/transaction-coordinator.js";
 import { memoryTransactionStateStore } from "./transactions/transaction-state-store.js";
+
+/** Kafka's producer.id.expiration.check.interval.ms and the transactional id expiration check (hourly in Kafka). */
+const PRODUCER_ID_EXPIRATION_CHECK_MS = 600_000;
+const TRANSACTIONAL_ID_EXPIRATION_CHECK_MS = 3_600_000;
 
 export interface RunningBroker {
   /** "host:port", ready for a client's bootstrap servers. */
@@ -24,7 +33,9 @@ export interface RunningBroker {
   readonly host: string;
   readonly port: number;
   readonly nodeId: number;
-  /** Stops listening, closes every connection and clears every timer. */
+  /** The data directory in use, or null for an in-memory broker. */
+  readonly dataDir: string | null;
+  /** Stops listening, closes every connection and clears every timer; a data directory is left cleanly shut down. */
   close(): Promise<void>;
 }
 
@@ -49,6 +60,11 @@ function brokerConfigs(options: ResolvedBrokerOptions, port: number): Map<string
     ["default.replication.factor", { value: "1", explicit: false }],
     ["offsets.topic.replication.factor", { value: "1", explicit: false }],
     ["transaction.state.log.replication.factor", { value: "1", explicit: false }],
+    ["transaction.max.timeout.ms", { value: String(options.transactionMaxTimeoutMs), explicit: set("transactionMaxTimeoutMs") }],
+    ["transactional.id.expiration.ms", { value: String(options.transactionalIdExpirationMs), explicit: set("transactionalIdExpirationMs") }],
+    ["producer.id.expiration.ms", { value: String(options.producerIdExpirationMs), explicit: set("producerIdExpirationMs") }],
+    ["log.cleaner.backoff.ms", { value: String(options.logCleanerBackoffMs), explicit: set("logCleanerBackoffMs") }],
+    ["log.retention.check.interval.ms", { value: String(options.logRetentionCheckIntervalMs), explicit: set("logRetentionCheckIntervalMs") }],
     ["delete.topic.enable", { value: "true", explicit: false }],
     ["group.min.session.timeout.ms", { value: String(options.groupMinSessionTimeoutMs), explicit: set("groupMinSessionTimeoutMs") }],
     ["group.max.session.timeout.ms", { value: String(options.groupMaxSessionTimeoutMs), explicit: set("groupMaxSessionTimeoutMs") }],
@@ -58,6 +74,7 @@ function brokerConfigs(options: ResolvedBrokerOptions, port: number): Map<string
     ],
     ["socket.request.max.bytes", { value: String(options.maxRequestBytes), explicit: set("maxRequestBytes") }],
   ]);
+  if (options.dataDir !== null) configs.set("log.dirs", { value: options.dataDir, explicit: true });
   for (const definition of TOPIC_CONFIGS) {
     if (!configs.has(definition.brokerSynonym)) {
       configs.set(definition.brokerSynonym, { value: definition.defaultValue, explicit: false });
@@ -71,10 +88,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const logger = options.logger ?? defaultLogger();
   const now = () => Date.now();
   const endpoint = { host: resolved.advertisedHost, port: resolved.port };
+  const loadStarted = performance.now();
+  const dataDir =
+    resolved.dataDir === null ? null : DataDirectory.open(resolved.dataDir, { nodeId: resolved.nodeId, newClusterId: newClusterId(), logger, now });
   const topics = new TopicRegistry({
     nodeId: resolved.nodeId,
     defaultPartitions: resolved.defaultPartitions,
-    storage: memoryLogStorage,
+    storage: dataDir?.logStorage ?? memoryLogStorage,
     now,
   });
   const groups = new GroupCoordinator({
@@ -83,28 +103,65 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     initialRebalanceDelayMs: resolved.groupInitialRebalanceDelayMs,
     logger,
     now,
+    offsetStore: dataDir?.offsetStore,
   });
+  const transactionStore = dataDir?.transactionStore ?? memoryTransactionStateStore;
   const transactions = new TransactionCoordinator({
-    maxTimeoutMs: 900000,
-    transactionalIdExpirationMs: 604800000,
-    producerIds: new ProducerIdManager(memoryTransactionStateStore),
-    store: memoryTransactionStateStore,
+    maxTimeoutMs: resolved.transactionMaxTimeoutMs,
+    transactionalIdExpirationMs: resolved.transactionalIdExpirationMs,
+    producerIds: new ProducerIdManager(transactionStore, dataDir?.firstFreeProducerId ?? 0),
+    store: transactionStore,
     writeMarker: (topic, partition, producerId, producerEpoch, commit) => {
+      // A partition deleted while the transaction was open has nothing left to mark.
       const log = topics.partition(topic, partition);
       if (!log) return;
       const result = log.appendMarker(producerId, producerEpoch, commit ? ControlType.COMMIT : ControlType.ABORT);
-      if (result.errorCode !== 0) logger.error({ topic, partition, producerId, errorCode: result.errorCode }, `marker refused: ${result.errorMessage}`);
+      if (result.errorCode !== ErrorCode.NONE) {
+        logger.error({ topic, partition, producerId, producerEpoch, errorCode: result.errorCode }, `transaction marker refused: ${result.errorMessage}`);
+      }
     },
     completeOffsets: (groupId, producerId, commit) => groups.completeTransaction(groupId, producerId, commit),
-    hasOngoingTransaction: (topic, partition, producerId) => topics.partition(topic, partition)?.producers.entry(producerId)?.currentTxnFirstOffset != null,
+    hasOngoingTransaction: (topic, partition, producerId) =>
+      (topics.partition(topic, partition)?.producers.entry(producerId)?.currentTxnFirstOffset ?? null) !== null,
     logger,
     now,
   });
+  if (dataDir) {
+    for (const topic of dataDir.topics) topics.restore(topic);
+    groups.restoreOffsets(dataDir.offsetChanges);
+    transactions.restore(dataDir.transactions);
+    dataDir.liveTopics = () => topics.all();
+    dataDir.liveOffsets = () => groups.offsetChanges();
+    dataDir.liveTransactions = () => transactions.records();
+    logger.info(
+      {
+        dataDir: dataDir.path,
+        cleanShutdown: dataDir.cleanShutdown,
+        topics: dataDir.topics.length,
+        transactionalIds: transactions.size,
+        truncatedBytes: dataDir.truncatedBytes,
+        ms: Math.round(performance.now() - loadStarted),
+      },
+      "loaded data directory",
+    );
+  }
+  const logManager = new LogManager({
+    partitions: () => topics.all().flatMap((topic) => topic.partitions),
+    cleanerBackoffMs: resolved.logCleanerBackoffMs,
+    retentionCheckIntervalMs: resolved.logRetentionCheckIntervalMs,
+    producerIdExpirationMs: resolved.producerIdExpirationMs,
+    producerIdExpirationCheckIntervalMs: PRODUCER_ID_EXPIRATION_CHECK_MS,
+    logger,
+    now,
+  });
+  logManager.start();
+  const transactionalIdExpiration = setInterval(() => transactions.expireTransactionalIds(), TRANSACTIONAL_ID_EXPIRATION_CHECK_MS);
+  transactionalIdExpiration.unref();
   const fetchPurgatory = new FetchPurgatory();
   const configs = new Map<string, { value: string; explicit: boolean }>();
   const context: BrokerContext = {
     nodeId: resolved.nodeId,
-    clusterId: newClusterId(),
+    clusterId: dataDir?.clusterId ?? newClusterId(),
     endpoint,
     autoCreateTopics: resolved.autoCreateTopics,
     topics,
@@ -118,25 +175,41 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;
 
+  /** Everything but the server; with a data directory, the last step marks the shutdown clean. */
+  const shutDown = () => {
+    fetchPurgatory.close();
+    logManager.close();
+    clearInterval(transactionalIdExpiration);
+    transactions.close();
+    groups.close();
+    topics.close();
+    dataDir?.close();
+  };
+
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     new Connection({ id: nextConnectionId++, socket, handlers, maxRequestBytes: resolved.maxRequestBytes, logger });
   });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(new BrokerListenError(`${resolved.host}:${resolved.port}`, error));
-    server.once("error", onError);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off("error", onError);
-      server.on("error", (error) => logger.error({ err: error }, "broker server error"));
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(new BrokerListenError(`${resolved.host}:${resolved.port}`, error));
+      server.once("error", onError);
+      server.listen(resolved.port, resolved.host, () => {
+        server.off("error", onError);
+        server.on("error", (error) => logger.error({ err: error }, "broker server error"));
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    shutDown();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : resolved.port;
   endpoint.port = port;
   for (const [name, value] of brokerConfigs(resolved, port)) configs.set(name, value);
-  logger.info({ host: resolved.host, port, nodeId: resolved.nodeId }, "broker listening");
+  logger.info({ host: resolved.host, port, nodeId: resolved.nodeId, dataDir: dataDir?.path ?? null }, "broker listening");
 
   let closing: Promise<void> | null = null;
   return {
@@ -144,14 +217,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     host: endpoint.host,
     port,
     nodeId: resolved.nodeId,
+    dataDir: dataDir?.path ?? null,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
-        fetchPurgatory.close();
-        transactions.close();
-        groups.close();
-        topics.close();
+        shutDown();
         logger.info("broker closed");
       });
       return closing;

@@ -22,13 +22,26 @@ export class InvalidBrokerOptionError extends BrokerError {
   }
 }
 
-/** The data directory is accepted in the signature; persistence arrives with the broker's part 2. */
-export class DataDirUnsupportedError extends BrokerError {
-  constructor(readonly dataDir: string) {
+/** Another running broker holds the data directory. */
+export class DataDirLockedError extends BrokerError {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
     super(
-      "EDDY_ERR_BROKER_DATA_DIR_UNSUPPORTED",
-      `broker option "dataDir" (${dataDir}) is not supported yet: this broker keeps its logs in memory; omit the option`,
+      "EDDY_ERR_BROKER_DATA_DIR_LOCKED",
+      `data directory ${dataDir} is in use by another broker (process ${pid}); stop it or choose another --data-dir`,
     );
+  }
+}
+
+/** The data directory holds something this broker cannot read (another format, damaged metadata). */
+export class DataDirInvalidError extends BrokerError {
+  constructor(
+    readonly dataDir: string,
+    reason: string,
+  ) {
+    super("EDDY_ERR_BROKER_DATA_DIR_INVALID", `data directory ${dataDir} cannot be used: ${reason}`);
   }
 }
 

@@ -5,6 +5,7 @@ export type { BrokerOptions } from "./options.js";
 export {
   BrokerError,
   BrokerListenError,
-  DataDirUnsupportedError,
+  DataDirInvalidError,
+  DataDirLockedError,
   InvalidBrokerOptionError,
 } from "./errors.js";

@@ -1,7 +1,7 @@
 // The options of startBroker() and `eddy broker`, checked up front: a bad option fails
 // fast with an error naming it, before any socket is opened.
 import type { Logger } from "pino";
-import { DataDirUnsupportedError, InvalidBrokerOptionError } from "./errors.js";
+import { InvalidBrokerOptionError } from "./errors.js";
 
 export interface BrokerOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -16,7 +16,11 @@ export interface BrokerOptions {
   defaultPartitions?: number;
   /** Kafka's auto.create.topics.enable (default true). */
   autoCreateTopics?: boolean;
-  /** Directory for logs and state across restarts (not supported yet: the broker is in memory). */
+  /**
+   * Directory for topics, logs, committed offsets and transaction state, which then survive a
+   * restart and a crash (storage/README.md describes the layout). Without it the broker keeps
+   * everything in memory.
+   */
   dataDir?: string;
   /** Bounds a member's session timeout (Kafka: group.min.session.timeout.ms, default 6000). */
   groupMinSessionTimeoutMs?: number;
@@ -26,6 +30,16 @@ export interface BrokerOptions {
   groupInitialRebalanceDelayMs?: number;
   /** Largest request accepted, Kafka's socket.request.max.bytes (default 100 MiB). */
   maxRequestBytes?: number;
+  /** Longest transaction timeout a producer may ask for, Kafka's transaction.max.timeout.ms (default 900000). */
+  transactionMaxTimeoutMs?: number;
+  /** Kafka's transactional.id.expiration.ms: idle transactional ids are forgotten (default 7 days). */
+  transactionalIdExpirationMs?: number;
+  /** Kafka's producer.id.expiration.ms: idle producers' state is dropped from partitions (default 1 day). */
+  producerIdExpirationMs?: number;
+  /** Kafka's log.cleaner.backoff.ms: how often the cleaner looks for partitions to compact (default 15000). */
+  logCleanerBackoffMs?: number;
+  /** Kafka's log.retention.check.interval.ms: how often retention runs (default 300000). */
+  logRetentionCheckIntervalMs?: number;
   /** Structured logger; by default pino at EDDY_LOG_LEVEL (or "warn") on stderr. */
   logger?: Logger;
 }
@@ -41,6 +55,12 @@ export interface ResolvedBrokerOptions {
   groupMaxSessionTimeoutMs: number;
   groupInitialRebalanceDelayMs: number;
   maxRequestBytes: number;
+  dataDir: string | null;
+  transactionMaxTimeoutMs: number;
+  transactionalIdExpirationMs: number;
+  producerIdExpirationMs: number;
+  logCleanerBackoffMs: number;
+  logRetentionCheckIntervalMs: number;
   /** Which options the caller set (DescribeConfigs reports them as STATIC_BROKER_CONFIG). */
   explicit: ReadonlySet<keyof BrokerOptions>;
 }
@@ -53,7 +73,9 @@ function integer(option: string, value: number, min: number, max: number): numbe
 }
 
 export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBrokerOptions {
-  if (options.dataDir !== undefined) throw new DataDirUnsupportedError(options.dataDir);
+  if (options.dataDir !== undefined && (typeof options.dataDir !== "string" || options.dataDir.length === 0)) {
+    throw new InvalidBrokerOptionError("dataDir", "must be a non-empty path");
+  }
   const host = options.host ?? "127.0.0.1";
   if (typeof host !== "string" || host.length === 0) throw new InvalidBrokerOptionError("host", "must be a non-empty string");
   const wildcard = host === "0.0.0.0" || host === "::";
@@ -73,6 +95,12 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     groupMaxSessionTimeoutMs: integer("groupMaxSessionTimeoutMs", options.groupMaxSessionTimeoutMs ?? 1800000, 1, 2147483647),
     groupInitialRebalanceDelayMs: integer("groupInitialRebalanceDelayMs", options.groupInitialRebalanceDelayMs ?? 0, 0, 2147483647),
     maxRequestBytes: integer("maxRequestBytes", options.maxRequestBytes ?? 104857600, 1024, 2147483647),
+    dataDir: options.dataDir ?? null,
+    transactionMaxTimeoutMs: integer("transactionMaxTimeoutMs", options.transactionMaxTimeoutMs ?? 900000, 1, 2147483647),
+    transactionalIdExpirationMs: integer("transactionalIdExpirationMs", options.transactionalIdExpirationMs ?? 604800000, 1, 2147483647),
+    producerIdExpirationMs: integer("producerIdExpirationMs", options.producerIdExpirationMs ?? 86400000, 1, 2147483647),
+    logCleanerBackoffMs: integer("logCleanerBackoffMs", options.logCleanerBackoffMs ?? 15000, 1, 2147483647),
+    logRetentionCheckIntervalMs: integer("logRetentionCheckIntervalMs", options.logRetentionCheckIntervalMs ?? 300000, 1, 2147483647),
     explicit: new Set(Object.keys(options).filter((k) => options[k as keyof BrokerOptions] !== undefined) as (keyof BrokerOptions)[]),
   };
   if (resolved.groupMinSessionTimeoutMs > resolved.groupMaxSessionTimeoutMs) {

@@ -1,14 +1,16 @@
 // `eddy broker`: runs the embedded broker in the foreground. Prints exactly one line on
 // stdout when it accepts connections (scripts wait for it); logs go to stderr. SIGINT and
-// SIGTERM close it cleanly with exit code 0.
+// SIGTERM close it cleanly with exit code 0. With --data-dir, topics, logs, offsets and
+// transactions survive a restart, and a crash (kill -9) loses nothing acknowledged.
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { startBroker } from "../broker/index.js";
+import { BrokerError, startBroker } from "../broker/index.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy broker [options]
 
-Runs a single-node Kafka-protocol broker in memory, for development and tests.
+Runs a single-node Kafka-protocol broker for development and tests, in memory
+or over a data directory that survives restarts and crashes.
 Production runs on Apache Kafka.
 
 Options:
@@ -17,7 +19,8 @@ Options:
   --advertised-host <h> host clients are told to connect to (default: --host)
   --partitions <n>      partitions of auto-created topics (default 1)
   --no-auto-create      do not create topics on first use
-  --data-dir <dir>      keep logs and state in <dir> (not supported yet)
+  --data-dir <dir>      keep topics, logs, offsets and transactions in <dir>
+                        (created if missing; one broker per directory)
   --log-level <level>   fatal, error, warn, info, debug or trace (default info)
   -h, --help            show this help`;
 
@@ -69,15 +72,22 @@ async function run(args: string[]): Promise<number> {
     return 2;
   }
   const logger = pino({ name: "eddy-broker", level }, pino.destination({ dest: 2, sync: true }));
-  const broker = await startBroker({
-    port: port ?? 9092,
-    host: values.host,
-    advertisedHost: values["advertised-host"],
-    defaultPartitions,
-    autoCreateTopics: values["no-auto-create"] ? false : undefined,
-    dataDir: values["data-dir"],
-    logger,
-  });
+  let broker;
+  try {
+    broker = await startBroker({
+      port: port ?? 9092,
+      host: values.host,
+      advertisedHost: values["advertised-host"],
+      defaultPartitions,
+      autoCreateTopics: values["no-auto-create"] ? false : undefined,
+      dataDir: values["data-dir"],
+      logger,
+    });
+  } catch (error) {
+    if (!(error instanceof BrokerError)) throw error;
+    process.stderr.write(`eddy broker: ${error.message}\n`);
+    return 1;
+  }
   process.stdout.write(`eddy broker listening on ${broker.host}:${broker.port}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

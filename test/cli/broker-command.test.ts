@@ -48,8 +48,9 @@ describe("eddy broker", () => {
     const badPort = await run(process.execPath, [eddy, "broker", "--port", "nine"]).catch((e: unknown) => e);
     expect(badPort).toMatchObject({ code: 2 });
     expect((badPort as { stderr: string }).stderr).toContain("--port must be a non-negative integer");
-    const dataDir = await run(process.execPath, [eddy, "broker", "--port", "0", "--data-dir", "/tmp/eddy-data"]).catch((e: unknown) => e);
+    // A data directory that is a file.
+    const dataDir = await run(process.execPath, [eddy, "broker", "--port", "0", "--data-dir", eddy]).catch((e: unknown) => e);
     expect(dataDir).toMatchObject({ code: 1 });
-    expect((dataDir as { stderr: string }).stderr).toContain('broker option "dataDir"');
+    expect((dataDir as { stderr: string }).stderr).toContain(`data directory ${eddy} cannot be used: it is not a directory`);
   });
 });

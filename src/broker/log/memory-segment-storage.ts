@@ -123,6 +123,7 @@ export const memorySegmentStorage: PartitionStorage = {
   },
   writeProducerSnapshot: () => undefined,
   logStartOffsetChanged: () => undefined,
+  cleanerCheckpointChanged: () => undefined,
   close: () => undefined,
   destroy: () => undefined,
 };

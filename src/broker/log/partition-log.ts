@@ -19,6 +19,7 @@ import {
   type BatchHeader,
 } from "../protocol/record-batch.js";
 import type { LogConfig } from "./log-config.js";
+import type { CleanerCheckpoint } from "./log-cleaner.js";
 import { LogSegment, type AbortedTxn, type BatchEntry } from "./log-segment.js";
 import { ProducerStateManager, type ProducerSnapshotEntry } from "./producer-state.js";
 import type { PartitionStorage } from "./segment-storage.js";
@@ -67,6 +68,7 @@ export interface RecoveredLog {
   /** Producer state as of `snapshotOffset`; batches from there on are replayed. */
   producers: readonly ProducerSnapshotEntry[];
   snapshotOffset: number;
+  cleanerCheckpoint: CleanerCheckpoint;
 }
 
 export interface PartitionLogOptions {
@@ -93,6 +95,8 @@ export class PartitionLog {
   private deleted = false;
   private unflushedMessages = 0;
   private lastFlushAt: number;
+  /** Where the cleaner stopped; what it kept that expires (log-cleaner.ts). */
+  private cleanerState: CleanerCheckpoint = { firstDirtyOffset: 0, nextDeleteHorizon: Infinity };
 
   constructor(private readonly options: PartitionLogOptions) {
     this.topic = options.topic;
@@ -460,6 +464,15 @@ export class PartitionLog {
     this.segments.splice(from, count, ...cleaned);
   }
 
+  get cleanerCheckpoint(): CleanerCheckpoint {
+    return this.cleanerState;
+  }
+
+  set cleanerCheckpoint(checkpoint: CleanerCheckpoint) {
+    this.cleanerState = checkpoint;
+    this.options.storage.cleanerCheckpointChanged(checkpoint);
+  }
+
   /** Called for every appended batch with its size; the fetch purgatory listens here. */
   onAppend(listener: (log: PartitionLog, bytes: number) => void): () => void {
     this.appendListeners.add(listener);
@@ -494,6 +507,7 @@ export class PartitionLog {
   private recover(recovered: RecoveredLog): void {
     this.segments.push(...recovered.segments);
     this.startOffset = recovered.logStartOffset;
+    this.cleanerState = recovered.cleanerCheckpoint;
     this.endOffset = this.activeSegment.nextOffset;
     this.producers.restore(recovered.producers);
     for (let s = this.segmentIndexFor(recovered.snapshotOffset); s < this.segments.length; s++) {

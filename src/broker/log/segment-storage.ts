@@ -4,6 +4,7 @@
 // interchangeable. The calls are synchronous on purpose: the log appends and reads under its
 // own ordering, and the file implementation uses positional fs.writeSync/fs.readSync (a
 // write that returned is in the OS page cache, which survives kill -9 of the broker).
+import type { CleanerCheckpoint } from "./log-cleaner.js";
 import type { ProducerSnapshotEntry } from "./producer-state.js";
 import type { AbortedTxn } from "./log-segment.js";
 
@@ -56,6 +57,8 @@ export interface PartitionStorage extends SegmentStorageFactory {
   writeProducerSnapshot(offset: number, producers: readonly ProducerSnapshotEntry[]): void;
   /** The log start offset moved (DeleteRecords, retention). */
   logStartOffsetChanged(offset: number): void;
+  /** The cleaner finished a pass (Kafka's cleaner-offset-checkpoint). */
+  cleanerCheckpointChanged(checkpoint: CleanerCheckpoint): void;
   /** Clean shutdown: everything written is flushed and the files are closed. */
   close(): void;
   /** The partition is deleted: its segments are gone already; remove the rest. */

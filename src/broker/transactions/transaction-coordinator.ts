@@ -59,6 +59,11 @@ export class TransactionCoordinator {
     return this.transactions.size;
   }
 
+  /** Every transactional id's state (a data directory rewrites its journal from these). */
+  *records(): Generator<TransactionRecord> {
+    for (const txn of this.transactions.values()) yield txn.toRecord();
+  }
+
   /** A transactional id's state (tests and DescribeTransactions-like inspection). */
   describe(transactionalId: string): TransactionRecord | undefined {
     return this.transactions.get(transactionalId)?.toRecord();

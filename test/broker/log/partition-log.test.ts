@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LogConfig } from "../../../src/broker/log/log-config.js";
 import { MemorySegmentStorage, memorySegmentStorage } from "../../../src/broker/log/memory-segment-storage.js";
 import { PartitionLog } from "../../../src/broker/log/partition-log.js";
+import { ControlType } from "../../../src/broker/protocol/control-record.js";
 import { readBatchHeader, decodeRecords } from "../../../src/broker/protocol/record-batch.js";
 import { toLogConfig } from "../../../src/broker/topics/topic-config.js";
 import { buildBatch } from "../support/record-batch-builder.js";
@@ -166,5 +167,55 @@ describe("MemorySegmentStorage", () => {
     storage.append(Buffer.alloc(10, 0xee), false);
     const after = Buffer.concat(storage.read(15_000, 510));
     expect(after).toEqual(Buffer.concat([expected.subarray(15_000, 15_500), Buffer.alloc(10, 0xee)]));
+  });
+});
+
+describe("PartitionLog transactions", () => {
+  const TRANSACTIONAL = { producerEpoch: 0, transactional: true };
+
+  function txnAppend(log: PartitionLog, producerId: number, sequence: number, value: string): number {
+    const batch = buildBatch([{ key: null, value: Buffer.from(value) }], { producerId, baseSequence: sequence, ...TRANSACTIONAL });
+    const result = log.append(batch, readBatchHeader(batch));
+    expect(result.errorCode).toBe(0);
+    return result.baseOffset;
+  }
+
+  it("holds the last stable offset at the first offset of the earliest open transaction", () => {
+    const log = makeLog();
+    append(log, 1);
+    txnAppend(log, 1, 0, "a");
+    txnAppend(log, 2, 0, "b");
+    expect(log.lastStableOffset).toBe(1);
+    expect(log.read(0, log.lastStableOffset, 1 << 20, true).nextOffset).toBe(1);
+    log.appendMarker(1, 0, ControlType.COMMIT);
+    expect(log.lastStableOffset).toBe(2);
+    log.appendMarker(2, 0, ControlType.ABORT);
+    expect(log.lastStableOffset).toBe(log.highWatermark);
+    expect(log.abortedTransactions(0, log.highWatermark)).toEqual([{ producerId: 2, firstOffset: 2, lastOffset: 4, lastStableOffset: 5 }]);
+  });
+
+  it("lists, for a fetch, the aborted transactions with data in the returned range at their first returned batch, in offset order", () => {
+    const log = makeLog();
+    txnAppend(log, 1, 0, "p1-a"); // 0
+    txnAppend(log, 2, 0, "p2-a"); // 1
+    txnAppend(log, 2, 1, "p2-b"); // 2
+    txnAppend(log, 1, 1, "p1-b"); // 3
+    log.appendMarker(1, 0, ControlType.ABORT); // 4
+    log.appendMarker(2, 0, ControlType.ABORT); // 5
+    txnAppend(log, 3, 0, "p3"); // 6
+    log.appendMarker(3, 0, ControlType.ABORT); // 7
+    expect(log.abortedTransactionsForFetch(0, 8)).toEqual([
+      { producerId: 1, firstOffset: 0 },
+      { producerId: 2, firstOffset: 1 },
+      { producerId: 3, firstOffset: 6 },
+    ]);
+    // Kafka would list producer 1 at 0 first; a consumer starting at 2 meets producer 2's record first.
+    expect(log.abortedTransactionsForFetch(2, 8)).toEqual([
+      { producerId: 2, firstOffset: 2 },
+      { producerId: 1, firstOffset: 3 },
+      { producerId: 3, firstOffset: 6 },
+    ]);
+    // Only markers of producers 1 and 2 are in [4, 6): nothing to filter.
+    expect(log.abortedTransactionsForFetch(4, 6)).toEqual([]);
   });
 });

@@ -1,0 +1,270 @@
+// Loading one partition directory at startup, as Kafka's log recovery does:
+//  1. finish or undo a cleaner pass caught by a crash (.swap completes, .cleaned is dropped);
+//  2. scan every segment's batch headers to rebuild the batch index (reading the files in
+//     large chunks and skipping over batch bodies);
+//  3. after an unclean shutdown, check the CRC of every batch from the newest producer
+//     snapshot on: the first batch that is incomplete (a torn tail), malformed or fails its
+//     CRC ends the log there, the segment is truncated and any later segment deleted;
+//  4. keep the aborted-transaction index entries older than the snapshot; PartitionLog
+//     replays the batches after it through producer state, which rebuilds the rest.
+// After a clean shutdown the snapshot sits at the log end offset, so nothing is replayed and
+// no CRC is computed.
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, readdirSync, renameSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { CleanerCheckpoint } from "../log/log-cleaner.js";
+import { LogSegment, type AbortedTxn, type BatchEntry } from "../log/log-segment.js";
+import type { RecoveredLog } from "../log/partition-log.js";
+import { readControlType } from "../protocol/control-record.js";
+import { crc32c } from "../protocol/crc32c.js";
+import { BATCH_OVERHEAD, isControl, readBatchHeader } from "../protocol/record-batch.js";
+import { decodeAbortedTxns, TXN_INDEX_ENTRY_BYTES } from "./file-segment-storage.js";
+import { decodeSnapshot, FilePartitionStorage, offsetName, type ProducerSnapshot } from "./file-partition-storage.js";
+
+const CHUNK_BYTES = 4 << 20;
+const SEGMENT = /^(\d{20})\.log$/;
+const SNAPSHOT = /^(\d{20})\.snapshot$/;
+const SWAP = /^(\d{20})\.(\d{20})\.swap$/;
+
+export interface LoadedPartition {
+  storage: FilePartitionStorage;
+  log: RecoveredLog;
+  /** Bytes cut off a torn or corrupt tail. */
+  truncatedBytes: number;
+}
+
+interface ScannedSegment {
+  entries: BatchEntry[];
+  /** Bytes of whole, valid batches; the file is cut here if it is longer. */
+  validBytes: number;
+  fileBytes: number;
+}
+
+/** Reads a file front to back in chunks; a range larger than a chunk gets its own buffer. */
+class ChunkReader {
+  private chunk = Buffer.allocUnsafe(0);
+  private chunkStart = 0;
+
+  constructor(private readonly fd: number) {}
+
+  read(position: number, length: number): Buffer {
+    if (position >= this.chunkStart && position + length <= this.chunkStart + this.chunk.length) {
+      return this.chunk.subarray(position - this.chunkStart, position - this.chunkStart + length);
+    }
+    const size = Math.max(length, CHUNK_BYTES);
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync(this.fd, buffer, filled, size - filled, position + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    this.chunk = buffer.subarray(0, filled);
+    this.chunkStart = position;
+    return this.chunk.subarray(0, Math.min(length, filled));
+  }
+}
+
+function scanSegment(path: string, baseOffset: number, checkCrcFrom: number): ScannedSegment {
+  const fd = openSync(path, "r");
+  try {
+    const fileBytes = fstatSync(fd).size;
+    const reader = new ChunkReader(fd);
+    const entries: BatchEntry[] = [];
+    let position = 0;
+    let nextOffset = baseOffset;
+    let maxSoFar = -1;
+    while (position < fileBytes) {
+      if (fileBytes - position < BATCH_OVERHEAD) break;
+      const head = reader.read(position, BATCH_OVERHEAD);
+      const header = readBatchHeader(head, 0);
+      if (header.magic !== 2 || header.size < BATCH_OVERHEAD || position + header.size > fileBytes) break;
+      if (header.baseOffset < nextOffset || header.lastOffsetDelta < 0) break;
+      let controlType = -1;
+      const control = isControl(header.attributes);
+      if (header.baseOffset >= checkCrcFrom || control) {
+        const batch = reader.read(position, header.size);
+        if (header.baseOffset >= checkCrcFrom && crc32c(batch, 21, batch.length) !== header.crc) break;
+        if (control) controlType = readControlType(batch) ?? -1;
+      }
+      maxSoFar = Math.max(maxSoFar, header.maxTimestamp);
+      entries.push({
+        baseOffset: header.baseOffset,
+        lastOffset: header.baseOffset + header.lastOffsetDelta,
+        position,
+        size: header.size,
+        maxTimestamp: header.maxTimestamp,
+        maxTimestampSoFar: maxSoFar,
+        producerId: header.producerId,
+        producerEpoch: header.producerEpoch,
+        baseSequence: header.baseSequence,
+        attributes: header.attributes,
+        recordCount: header.recordCount,
+        controlType,
+      });
+      nextOffset = header.baseOffset + header.lastOffsetDelta + 1;
+      position += header.size;
+    }
+    return { entries, validBytes: position, fileBytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeIfExists(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/** Completes a committed cleaner swap, drops an uncommitted one and stray temporary files. */
+function settleCleanerFiles(dir: string): void {
+  const files = readdirSync(dir);
+  const segments = files.map((f) => SEGMENT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
+  for (const file of files) {
+    const swap = SWAP.exec(file);
+    if (!swap) continue;
+    const base = Number(swap[1]);
+    const next = Number(swap[2]);
+    for (const segment of segments) {
+      if (segment >= base && segment < next) {
+        removeIfExists(join(dir, `${offsetName(segment)}.log`));
+        removeIfExists(join(dir, `${offsetName(segment)}.txnindex`));
+      }
+    }
+    const stem = join(dir, `${swap[1]}.${swap[2]}`);
+    if (existsSync(`${stem}.txnswap`)) renameSync(`${stem}.txnswap`, join(dir, `${swap[1]}.txnindex`));
+    renameSync(`${stem}.swap`, join(dir, `${swap[1]}.log`));
+  }
+  for (const file of readdirSync(dir)) {
+    if (file.endsWith(".cleaned") || file.endsWith(".txnswap") || file.endsWith(".tmp")) removeIfExists(join(dir, file));
+  }
+}
+
+function readNumberFile(path: string): number | null {
+  if (!existsSync(path)) return null;
+  const value = Number(readFileSync(path, "utf8").trim());
+  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+function readCleanerCheckpoint(path: string, fallback: number): CleanerCheckpoint {
+  if (existsSync(path)) {
+    try {
+      const parsed = JSON.parse(readFileSync(path, "utf8")) as { firstDirtyOffset: number; nextDeleteHorizon: number | null };
+      if (Number.isSafeInteger(parsed.firstDirtyOffset)) {
+        return { firstDirtyOffset: parsed.firstDirtyOffset, nextDeleteHorizon: parsed.nextDeleteHorizon ?? Infinity };
+      }
+    } catch {
+      // A damaged checkpoint only means the cleaner starts over.
+    }
+  }
+  return { firstDirtyOffset: fallback, nextDeleteHorizon: Infinity };
+}
+
+/** The newest snapshot that decodes, at or below `limit`; undecodable ones are deleted. */
+function latestSnapshot(dir: string, offsets: number[], limit: number): ProducerSnapshot | null {
+  for (const offset of [...offsets].sort((a, b) => b - a)) {
+    if (offset > limit) continue;
+    const path = join(dir, `${offsetName(offset)}.snapshot`);
+    const snapshot = decodeSnapshot(readFileSync(path));
+    if (snapshot && snapshot.offset === offset) return snapshot;
+    removeIfExists(path);
+  }
+  return null;
+}
+
+export function loadPartition(dir: string, options: { cleanShutdown: boolean; now: number; logger: Logger }): LoadedPartition {
+  settleCleanerFiles(dir);
+  const files = readdirSync(dir);
+  const segmentBases = files
+    .map((f) => SEGMENT.exec(f))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  let snapshotOffsets = files.map((f) => SNAPSHOT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
+  const checkpointStart = readNumberFile(join(dir, "log-start-offset"));
+  const newest = latestSnapshot(dir, snapshotOffsets, Number.MAX_SAFE_INTEGER);
+  const checkCrcFrom = options.cleanShutdown ? Number.MAX_SAFE_INTEGER : (newest?.offset ?? 0);
+
+  const scanned: { base: number; segment: ScannedSegment }[] = [];
+  let truncatedBytes = 0;
+  for (let i = 0; i < segmentBases.length; i++) {
+    const base = segmentBases[i]!;
+    const logPath = join(dir, `${offsetName(base)}.log`);
+    const segment = scanSegment(logPath, base, checkCrcFrom);
+    scanned.push({ base, segment });
+    if (segment.validBytes < segment.fileBytes) {
+      truncatedBytes += segment.fileBytes - segment.validBytes;
+      const fd = openSync(logPath, "r+");
+      ftruncateSync(fd, segment.validBytes);
+      closeSync(fd);
+      // Nothing after a damaged batch can be trusted (Kafka truncates the log there).
+      for (const later of segmentBases.slice(i + 1)) {
+        truncatedBytes += fileSize(join(dir, `${offsetName(later)}.log`));
+        removeIfExists(join(dir, `${offsetName(later)}.log`));
+        removeIfExists(join(dir, `${offsetName(later)}.txnindex`));
+      }
+      options.logger.warn({ dir, segment: base, keptBytes: segment.validBytes, droppedBytes: truncatedBytes }, "log recovery truncated a torn or corrupt tail");
+      break;
+    }
+  }
+
+  const nextOffsetOf = (s: { base: number; segment: ScannedSegment }) => {
+    const last = s.segment.entries[s.segment.entries.length - 1];
+    return last ? last.lastOffset + 1 : s.base;
+  };
+  const logEnd = scanned.length > 0 ? nextOffsetOf(scanned[scanned.length - 1]!) : (checkpointStart ?? 0);
+  const snapshot = newest && newest.offset <= logEnd ? newest : latestSnapshot(dir, snapshotOffsets, logEnd);
+  for (const offset of snapshotOffsets) {
+    if (offset > logEnd) removeIfExists(join(dir, `${offsetName(offset)}.snapshot`));
+  }
+  snapshotOffsets = snapshotOffsets.filter((o) => o <= logEnd);
+  const firstBase = scanned[0]?.base ?? checkpointStart ?? 0;
+  const snapshotOffset = Math.max(snapshot?.offset ?? firstBase, firstBase);
+
+  // Segments with their storage and the aborted-transaction entries older than the snapshot
+  // (the replay adds the newer ones back, so a torn index tail cannot survive).
+  const storage = new FilePartitionStorage(dir, snapshotOffsets);
+  const segments = scanned.map(({ base, segment }) => {
+    const indexPath = join(dir, `${offsetName(base)}.txnindex`);
+    const indexBytes = existsSync(indexPath) ? readFileSync(indexPath) : Buffer.alloc(0);
+    const all = decodeAbortedTxns(indexBytes);
+    const kept: AbortedTxn[] = all.filter((txn) => txn.lastOffset < snapshotOffset && txn.lastOffset < logEnd);
+    if (!existsSync(indexPath) || indexBytes.length !== kept.length * TXN_INDEX_ENTRY_BYTES) {
+      const fd = openSync(indexPath, existsSync(indexPath) ? "r+" : "w+");
+      ftruncateSync(fd, kept.length * TXN_INDEX_ENTRY_BYTES);
+      closeSync(fd);
+    }
+    const createdAt = segment.entries[0]?.maxTimestamp ?? options.now;
+    const fileStorage = storage.openExisting(base, segment.validBytes, kept.length);
+    return new LogSegment(base, fileStorage, createdAt, segment.entries, kept);
+  });
+  if (segments.length === 0) segments.push(new LogSegment(firstBase, storage.create(firstBase), options.now));
+  const logStartOffset = Math.min(Math.max(checkpointStart ?? firstBase, firstBase), segments[segments.length - 1]!.nextOffset);
+  return {
+    storage,
+    truncatedBytes,
+    log: {
+      segments,
+      logStartOffset,
+      producers: snapshot?.producers ?? [],
+      snapshotOffset,
+      cleanerCheckpoint: readCleanerCheckpoint(join(dir, "cleaner-checkpoint"), logStartOffset),
+    },
+  };
+}
+
+function fileSize(path: string): number {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      return fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+}

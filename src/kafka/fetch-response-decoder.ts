@@ -24,6 +24,16 @@ const ATTR_LOG_APPEND_TIME = 0x08;
 const ATTR_TRANSACTIONAL = 0x10;
 const ATTR_CONTROL = 0x20;
 
+/**
+ * Where a batch of control records or of aborted data was left out, for a consumer
+ * that must move its position past it (kafkajs resolves offsets from the records it
+ * is given, and would otherwise fetch the same markers forever).
+ */
+export interface SkippedBatch {
+  readonly offset: number;
+  readonly isControlRecord: true;
+}
+
 export interface DecodedFetchPartition {
   topic: string;
   partition: number;
@@ -31,7 +41,7 @@ export interface DecodedFetchPartition {
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
-  /** Committed data records at or after the fetch offset. */
+  /** Committed data records at or after the fetch offset (with `markSkipped`, SkippedBatch entries among them). */
   records: ConsumedRecord[];
   /** Past the last complete batch returned (markers and aborted batches count), or the fetch offset. */
   nextOffset: number;
@@ -121,7 +131,11 @@ class Cursor {
  * maps "topic|partition" to the offset asked for: records before it (a batch may start
  * earlier) are skipped.
  */
-export function decodeFetchResponseV11(payload: Buffer, fetchOffsets: ReadonlyMap<string, number>): DecodedFetchResponse {
+export function decodeFetchResponseV11(
+  payload: Buffer,
+  fetchOffsets: ReadonlyMap<string, number>,
+  options: { markSkipped?: boolean } = {},
+): DecodedFetchResponse {
   const c = new Cursor(payload);
   c.int32(); // throttle_time_ms
   const errorCode = c.int16();
@@ -156,7 +170,7 @@ export function decodeFetchResponseV11(payload: Buffer, fetchOffsets: ReadonlyMa
       };
       if (size > 0) {
         const end = c.pos + size;
-        if (!decodeBatches(c.buf.subarray(c.pos, end), decoded, fetchOffset, aborted)) supported = false;
+        if (!decodeBatches(c.buf.subarray(c.pos, end), decoded, fetchOffset, aborted, options.markSkipped === true)) supported = false;
         c.pos = end;
       }
       partitions.push(decoded);
@@ -170,6 +184,7 @@ function decodeBatches(
   out: DecodedFetchPartition,
   fetchOffset: number,
   abortedTransactions: Array<{ producerId: number; firstOffset: number }>,
+  markSkipped: boolean,
 ): boolean {
   const aborted = abortedTransactions.sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
@@ -212,7 +227,10 @@ function decodeBatches(
       c.varint();
       const key = c.varbytes();
       if (key !== null && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(producerId);
-    } else if (!(transactional && abortedProducers.has(producerId))) {
+      if (markSkipped) out.records.push(skipped(batchEnd - 1));
+    } else if (transactional && abortedProducers.has(producerId)) {
+      if (markSkipped) out.records.push(skipped(batchEnd - 1));
+    } else {
       const logAppendTime = (attributes & ATTR_LOG_APPEND_TIME) !== 0;
       for (let i = 0; i < count; i += 1) {
         const recordLength = c.varint();
@@ -254,3 +272,8 @@ function decodeBatches(
 }
 
 const EMPTY_HEADERS: KafkaHeaders = Object.freeze([]);
+
+function skipped(offset: number): ConsumedRecord {
+  const marker: SkippedBatch = { offset, isControlRecord: true };
+  return marker as unknown as ConsumedRecord;
+}

@@ -112,4 +112,63 @@ describe("GroupConsumer", () => {
       expect(last.userData?.toString()).toBe(`for:${mine.join(",")}`);
     }
   });
+
+  it("sees only committed records across aborted transactions, and moves past the markers", async () => {
+    await createTopic(cluster.kafka, "txn-in", 1);
+    const producer = cluster.kafka.producer({ transactionalId: "txn-writer", idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const write = async (values: string[], commit: boolean) => {
+      const txn = await producer.transaction();
+      await txn.send({ topic: "txn-in", messages: values.map((value) => ({ key: value, value, partition: 0 })) });
+      if (commit) await txn.commit();
+      else await txn.abort();
+    };
+    await write(["c1", "c2"], true);
+    await write(["a1", "a2"], false);
+    await write(["c3"], true);
+    await write(["a3"], false);
+    await producer.disconnect();
+
+    const kafka = createKafkaClient({ clientId: "txn-reader", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const seen: Array<{ value: string; offset: number }> = [];
+    const consumer = new GroupConsumer(
+      kafka,
+      { groupId: "txn-group", topics: ["txn-in"], sessionTimeoutMs: 6000, heartbeatIntervalMs: 200, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100 },
+      {
+        subscriptionUserData: () => Buffer.alloc(0),
+        assign: async (members) =>
+          members.map((m, i) => ({ memberId: m.memberId, partitions: i === 0 ? [{ topic: "txn-in", partition: 0 }] : [], userData: Buffer.alloc(0) })),
+        onAssigned: () => undefined,
+        onRebalance: async () => undefined,
+        onHeartbeat: () => undefined,
+        onBatch: async (batch) => {
+          for (const record of batch.records) {
+            seen.push({ value: record.value?.toString() ?? "", offset: record.offset });
+            batch.resolve(record.offset);
+          }
+        },
+        onCrash: (error) => {
+          throw error;
+        },
+      },
+    );
+    await consumer.start();
+    await eventually(() => (seen.length >= 3 ? true : undefined));
+    // Markers and aborted records take offsets: c1 c2 C a1 a2 A c3 C a3 A.
+    expect(seen).toEqual([
+      { value: "c1", offset: 0 },
+      { value: "c2", offset: 1 },
+      { value: "c3", offset: 6 },
+    ]);
+    // The consumer's position went past the trailing aborted batch and its marker.
+    const again = cluster.kafka.producer({ transactionalId: "txn-writer", idempotent: true, maxInFlightRequests: 1 });
+    await again.connect();
+    const txn = await again.transaction();
+    await txn.send({ topic: "txn-in", messages: [{ key: "c4", value: "c4", partition: 0 }] });
+    await txn.commit();
+    await again.disconnect();
+    await eventually(() => (seen.length >= 4 ? true : undefined));
+    expect(seen[3]).toEqual({ value: "c4", offset: 10 });
+    await consumer.stop();
+  });
 });

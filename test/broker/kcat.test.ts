@@ -1,4 +1,5 @@
-// kcat (librdkafka 2.0) against the embedded broker: metadata, produce/consume, groups.
+// kcat (librdkafka 2.0) against the embedded broker: metadata, produce/consume, groups,
+// read_committed consumption and idempotent production.
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../src/broker/index.js";
@@ -93,5 +94,31 @@ describe("kcat against the embedded broker", () => {
       "-b", broker.bootstrap, "-G", "kcat-group", "-X", "auto.offset.reset=earliest", "-e", "-q", "-f", "%s\\n", "grouped",
     ]);
     expect(lines(run2.stdout).sort()).toEqual(lines(second).sort());
+  });
+
+  it("shows kcat with isolation.level=read_committed only committed transactions", async () => {
+    const producer = kafka.producer({ transactionalId: "kcat-txn", idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const committed = await producer.transaction();
+    await committed.send({ topic: "kcat-txn", messages: [{ partition: 0, value: "c1" }, { partition: 0, value: "c2" }] });
+    await committed.commit();
+    const aborted = await producer.transaction();
+    await aborted.send({ topic: "kcat-txn", messages: [{ partition: 0, value: "a1" }] });
+    await aborted.abort();
+    const last = await producer.transaction();
+    await last.send({ topic: "kcat-txn", messages: [{ partition: 0, value: "c3" }] });
+    await last.commit();
+    await producer.disconnect();
+    const consume = (isolation: string) =>
+      runKcat(["-b", broker.bootstrap, "-C", "-t", "kcat-txn", "-p", "0", "-X", `isolation.level=${isolation}`, "-o", "beginning", "-e", "-q", "-f", "%s\\n"]);
+    expect(lines((await consume("read_committed")).stdout)).toEqual(["c1", "c2", "c3"]);
+    expect(lines((await consume("read_uncommitted")).stdout)).toEqual(["c1", "c2", "a1", "c3"]);
+  });
+
+  it("produces with kcat -X enable.idempotence=true", async () => {
+    const input = Array.from({ length: 500 }, (_, i) => `idempotent-${i}`).join("\n") + "\n";
+    await runKcat(["-b", broker.bootstrap, "-P", "-t", "kcat-idempotent", "-p", "0", "-X", "enable.idempotence=true"], input);
+    const { stdout } = await runKcat(["-b", broker.bootstrap, "-C", "-t", "kcat-idempotent", "-o", "beginning", "-e", "-q", "-f", "%o %s\\n"]);
+    expect(lines(stdout)).toEqual(Array.from({ length: 500 }, (_, i) => `${i} idempotent-${i}`));
   });
 });

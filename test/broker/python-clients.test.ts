@@ -1,5 +1,6 @@
 // The Python clients from Debian: confluent-kafka 1.7 (librdkafka 2.0) and kafka-python
 // 2.0.2 (pure Python, probes the broker with ApiVersions v0 and speaks older versions).
+// confluent-kafka also runs transactions and an idempotent producer.
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../src/broker/index.js";
@@ -63,6 +64,58 @@ print(json.dumps({"version": list(version), "values": values, "committed": sum(o
                   "groups": groups, "state": described.state}))
 `;
 
+const CONFLUENT_TRANSACTIONS = `
+import json, sys, time
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+bootstrap, source, sink = sys.argv[1:4]
+admin = AdminClient({"bootstrap.servers": bootstrap})
+for f in admin.create_topics([NewTopic(source, 1, 1), NewTopic(sink, 2, 1)]).values():
+    f.result()
+group = Consumer({"bootstrap.servers": bootstrap, "group.id": "py-txn-group", "enable.auto.commit": False})
+def committed():
+    return group.committed([TopicPartition(source, 0)], 10)[0].offset
+producer = Producer({"bootstrap.servers": bootstrap, "transactional.id": "py-txn", "enable.idempotence": True})
+producer.init_transactions(10)
+producer.begin_transaction()
+for i in range(10):
+    producer.produce(sink, key=b"k%d" % i, value=b"committed-%d" % i)
+producer.send_offsets_to_transaction([TopicPartition(source, 0, 42)], group.consumer_group_metadata(), 10)
+before_commit = committed()
+producer.commit_transaction(10)
+after_commit = committed()
+producer.begin_transaction()
+for i in range(5):
+    producer.produce(sink, key=b"k%d" % i, value=b"aborted-%d" % i)
+producer.flush(10)
+producer.send_offsets_to_transaction([TopicPartition(source, 0, 99)], group.consumer_group_metadata(), 10)
+producer.abort_transaction(10)
+after_abort = committed()
+group.close()
+def read(isolation):
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "py-read-" + isolation, "auto.offset.reset": "earliest",
+                         "isolation.level": isolation, "enable.partition.eof": True})
+    consumer.subscribe([sink])
+    values, eof, deadline = [], set(), time.time() + 20
+    while len(eof) < 2 and time.time() < deadline:
+        message = consumer.poll(0.2)
+        if message is None:
+            continue
+        if message.error():
+            eof.add(message.partition())
+            continue
+        values.append(message.value().decode())
+    consumer.close()
+    return sorted(values)
+idempotent = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all"})
+for i in range(1000):
+    idempotent.produce(source, value=b"i%d" % i)
+idempotent.flush(10)
+low, high = Consumer({"bootstrap.servers": bootstrap, "group.id": "py-watermarks"}).get_watermark_offsets(TopicPartition(source, 0), 10)
+print(json.dumps({"before_commit": before_commit, "after_commit": after_commit, "after_abort": after_abort,
+                  "committed": read("read_committed"), "uncommitted": read("read_uncommitted"), "idempotent_high": high}))
+`;
+
 describe("Python clients against the embedded broker", () => {
   let broker: RunningBroker;
   let kafka: Kafka;
@@ -99,5 +152,24 @@ describe("Python clients against the embedded broker", () => {
     const offsets = await admin.fetchOffsets({ groupId: "kafka-python-group", topics: ["py-kafka"] });
     await admin.disconnect();
     expect(offsets[0]!.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(100);
+  });
+
+  it("confluent-kafka runs transactions with send_offsets_to_transaction, and an idempotent producer", async () => {
+    const { stdout } = await runPython(CONFLUENT_TRANSACTIONS, [broker.bootstrap, "py-txn-source", "py-txn-sink"]);
+    const result = JSON.parse(stdout) as {
+      before_commit: number;
+      after_commit: number;
+      after_abort: number;
+      committed: string[];
+      uncommitted: string[];
+      idempotent_high: number;
+    };
+    expect(result.before_commit).toBeLessThan(0);
+    expect(result.after_commit).toBe(42);
+    expect(result.after_abort).toBe(42);
+    const committedValues = Array.from({ length: 10 }, (_, i) => `committed-${i}`);
+    expect(result.committed).toEqual(committedValues.sort());
+    expect(result.uncommitted).toEqual([...committedValues, ...Array.from({ length: 5 }, (_, i) => `aborted-${i}`)].sort());
+    expect(result.idempotent_high).toBe(1000);
   });
 });

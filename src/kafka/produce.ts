@@ -80,15 +80,15 @@ export function toKafkajsHeaders(headers: KafkaHeaders | undefined): IHeaders | 
 const EMPTY = Buffer.alloc(0);
 
 /**
- * kafkajs groups a send's records per partition by copying the partition's list for
- * every record (quadratic in the records of one partition), and sends each
- * partition's records as one record batch, which the broker refuses beyond
- * max.message.bytes (1 MiB by default). So sends are cut into chunks of at most 250
- * records and 512 KiB of keys and values; their produce requests follow each other on
- * the producer's connection, in order.
+ * kafkajs sends each partition's records of a send as one record batch, which the
+ * broker refuses beyond max.message.bytes (1 MiB by default), and groups a send's
+ * records per partition by copying the partition's list for every record (quadratic).
+ * So sends are cut into chunks of at most 2000 records and 768 KiB of keys and values.
+ * Not smaller: an idempotent producer has one request in flight per broker, so every
+ * chunk costs a round trip, and a commit waits for all of them.
  */
-export const MAX_RECORDS_PER_SEND = 250;
-export const MAX_BYTES_PER_SEND = 512 * 1024;
+export const MAX_RECORDS_PER_SEND = 2_000;
+export const MAX_BYTES_PER_SEND = 768 * 1024;
 
 export function* chunksOf(records: readonly ProducedRecord[]): Generator<readonly ProducedRecord[]> {
   let start = 0;

@@ -36,12 +36,12 @@ describe("produce helpers", () => {
 });
 
 describe("chunksOf", () => {
-  it("cuts sends at 250 records or 512 KiB, keeping order, never leaving a record out", () => {
-    const small = Array.from({ length: 600 }, (_, i) => ({ topic: "t", partition: 0, key: Buffer.from(`k${i}`), value: null }));
+  it("cuts sends at 2000 records or 768 KiB, keeping order, never leaving a record out", () => {
+    const small = Array.from({ length: 4_500 }, (_, i) => ({ topic: "t", partition: 0, key: Buffer.from(`k${i}`), value: null }));
     const chunks = [...chunksOf(small)];
-    expect(chunks.map((c) => c.length)).toEqual([250, 250, 100]);
+    expect(chunks.map((c) => c.length)).toEqual([2_000, 2_000, 500]);
     expect(chunks.flat()).toEqual(small);
-    const big = Array.from({ length: 5 }, () => ({ topic: "t", partition: 0, key: null, value: Buffer.alloc(200 * 1024) }));
+    const big = Array.from({ length: 5 }, () => ({ topic: "t", partition: 0, key: null, value: Buffer.alloc(300 * 1024) }));
     expect([...chunksOf(big)].map((c) => c.length)).toEqual([2, 2, 1]);
     const huge = [{ topic: "t", partition: 0, key: null, value: Buffer.alloc(900 * 1024) }];
     expect([...chunksOf(huge)].map((c) => c.length)).toEqual([1]);

@@ -150,6 +150,9 @@ export { parseStreamsConfig, streamsConfigSchema } from "./config/streams-config
 export type { StreamsConfig, ResolvedStreamsConfig, ProcessingGuarantee, ExceptionHandlerMode, LogLevel } from "./config/streams-config.js";
 export { ConfigError } from "./config/errors.js";
 export type { ConfigIssue } from "./config/errors.js";
+export { loadStreamsConfig, resolveStreamsConfig, readConfigFile, envLayers } from "./config/config-loader.js";
+export type { ConfigLayer, LoadStreamsConfigOptions, LoadedStreamsConfig } from "./config/config-loader.js";
+export { envVarName } from "./config/config-fields.js";
 export {
   MissingSourceTopicError,
   CopartitioningError,

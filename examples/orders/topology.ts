@@ -1,0 +1,111 @@
+// The order aggregate as one topology:
+//
+//   order-items ──aggregate──┐
+//   order-shipping (table) ──┼─ outer joins ─> order-parts ──left join──> orders ─> customer-orders
+//   order-payments (table) ──┘        │                         ▲            └──> orders-by-status
+//                                     │ (stream-table join)     │
+//   order-commands ──> with parts ──> handleCommands ──> order-events ──> order-progress
+//
+// The command handler sees each command together with the order's parts, so it can
+// refuse to fulfil an order that is not PAID; its events update the progress table,
+// which joins back into the order. orders-by-status is keyed "<status>/<order id>", so
+// the fulfilment team's "PAID orders" is a prefix scan, not a scan of every order.
+import { z } from "zod";
+import { Serdes, StreamsBuilder } from "eddy-streams";
+import type { Topology } from "eddy-streams";
+import { Item, OrderCommand, Payment, Shipping, addItem, decide, evolve, orderOf } from "./order.js";
+import type { Order, OrderCommandWithParts, OrderEvent, OrderParts, OrderStatus, Progress } from "./order.js";
+
+export const OrderTopics = {
+  items: "order-items",
+  shipping: "order-shipping",
+  payments: "order-payments",
+  commands: "order-commands",
+  events: "order-events",
+  replies: "order-replies",
+  /** Every change of every order, as the seed's customer-order-aggregate topic. */
+  orders: "customer-orders",
+} as const;
+
+export const OrderStores = {
+  orders: "orders",
+  byStatus: "orders-by-status",
+  parts: "order-parts",
+  progress: "order-progress",
+} as const;
+
+/** An entry of orders-by-status. */
+export interface OrderSummary {
+  orderId: string;
+  status: OrderStatus;
+  customerName: string | null;
+  totalCents: number;
+  itemCount: number;
+}
+
+export function statusKey(status: OrderStatus, orderId: string): string {
+  return `${status}/${orderId}`;
+}
+
+export function summaryOf(order: Order): OrderSummary {
+  return {
+    orderId: order.orderId,
+    status: order.status,
+    customerName: order.shipping?.customerName ?? null,
+    totalCents: order.totalCents,
+    itemCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
+  };
+}
+
+const CommandWithParts = z.object({
+  command: OrderCommand,
+  parts: z.custom<OrderParts | null>((value) => value === null || (typeof value === "object" && "orderId" in value)),
+});
+
+export function ordersTopology(): Topology {
+  const builder = new StreamsBuilder();
+  const key = Serdes.string();
+
+  const items = builder
+    .stream(OrderTopics.items, { key, value: Serdes.zod(Item) })
+    .groupByKey({ name: "items-by-order" })
+    .aggregate<Item[]>(() => [], (_id, item, list) => addItem(list, item), { store: "order-items-by-order", value: Serdes.json<Item[]>() });
+  const shipping = builder.table(OrderTopics.shipping, { key, value: Serdes.zod(Shipping), store: "order-shipping-by-order" });
+  const payments = builder.table(OrderTopics.payments, { key, value: Serdes.zod(Payment), store: "order-payments-by-order" });
+
+  const parts = items
+    .outerJoin(shipping, (list, address) => ({ items: list ?? [], shipping: address }), { name: "items-with-shipping" })
+    .outerJoin(payments, (partial, payment) => ({ items: partial?.items ?? [], shipping: partial?.shipping ?? null, payment }), { name: "items-shipping-payment" })
+    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), { store: OrderStores.parts, value: Serdes.json<OrderParts>(), name: "order-parts" });
+
+  const events = builder
+    .stream(OrderTopics.commands, { key, value: Serdes.json<unknown>() })
+    .leftJoin(parts, (command, orderParts) => ({ command, parts: orderParts }), { name: "commands-with-parts" })
+    .handleCommands<Progress | null, OrderEvent, Order, OrderCommandWithParts>({
+      name: "order-command-handler",
+      store: { name: "order-fulfilment", value: Serdes.json<Progress>() },
+      initial: null,
+      command: CommandWithParts,
+      decide: (progress, input, { key: id, timestamp }) => decide(progress, input, id, timestamp),
+      evolve,
+      events: { topic: OrderTopics.events, value: Serdes.json<OrderEvent>(), name: "order-events-sink" },
+      replies: { topic: OrderTopics.replies, name: "order-replies-sink" },
+    });
+
+  const progress = events
+    .groupByKey({ name: "order-events-by-order" })
+    .aggregate<Progress | null>(() => null, (_id, event, current) => evolve(current, event), { store: OrderStores.progress, value: Serdes.json<Progress>() });
+
+  const orders = parts.leftJoin(progress, (orderParts, current) => orderOf(orderParts, current), {
+    store: OrderStores.orders,
+    value: Serdes.json<Order>(),
+    name: "orders",
+  });
+  orders.toStream({ name: "order-changes" }).to(OrderTopics.orders, { value: Serdes.json<Order>(), name: "customer-orders-sink" });
+
+  orders
+    .groupBy((id, order) => ({ key: statusKey(order.status, id), value: summaryOf(order) }), { key, value: Serdes.json<OrderSummary>(), name: "orders-by-status" })
+    .reduce((_previous, summary) => summary, () => null, { store: OrderStores.byStatus });
+
+  return builder.build();
+}

@@ -1,0 +1,49 @@
+// The URL shortener's two flows, as two sub-topologies:
+//
+//   link-commands -> handleCommands (store "links") -> link-events
+//   visits -> count per short code (store "visit-counts") -> visit-count-updates
+//
+// Counts are 64-bit longs, as Kafka Streams' count() writes them, so a Java consumer
+// (or kcat -s value=q) reads visit-count-updates as it would a Kafka Streams output.
+import { Serdes, StreamsBuilder } from "eddy-streams";
+import type { Topology } from "eddy-streams";
+import { LinkCommand, decide, evolve } from "./link.js";
+import type { Link, LinkEvent, Visit } from "./link.js";
+
+export const UrlVisitsTopics = {
+  linkCommands: "link-commands",
+  linkEvents: "link-events",
+  linkReplies: "link-replies",
+  visits: "visits",
+  countUpdates: "visit-count-updates",
+} as const;
+
+export const UrlVisitsStores = {
+  links: "links",
+  visitCounts: "visit-counts",
+} as const;
+
+export function urlVisitsTopology(): Topology {
+  const builder = new StreamsBuilder();
+  const key = Serdes.string();
+
+  builder.stream(UrlVisitsTopics.linkCommands, { key, value: Serdes.json<unknown>() }).handleCommands<Link | null, LinkEvent, Link, LinkCommand>({
+    name: "link-command-handler",
+    store: { name: UrlVisitsStores.links, value: Serdes.json<Link>() },
+    initial: null,
+    command: LinkCommand,
+    decide: (link, command, { key: code, timestamp }) => decide(link, command, code, timestamp),
+    evolve,
+    events: { topic: UrlVisitsTopics.linkEvents, value: Serdes.json<LinkEvent>(), name: "link-events-sink" },
+    replies: { topic: UrlVisitsTopics.linkReplies, name: "link-replies-sink" },
+  });
+
+  builder
+    .stream(UrlVisitsTopics.visits, { key, value: Serdes.json<Visit>() })
+    .groupByKey({ name: "visits-by-code" })
+    .count({ store: UrlVisitsStores.visitCounts, name: "count-visits" })
+    .toStream({ name: "visit-count-changes" })
+    .to(UrlVisitsTopics.countUpdates, { value: Serdes.long(), name: "visit-count-updates-sink" });
+
+  return builder.build();
+}

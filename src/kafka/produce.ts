@@ -83,11 +83,11 @@ const EMPTY = Buffer.alloc(0);
  * kafkajs sends each partition's records of a send as one record batch, which the
  * broker refuses beyond max.message.bytes (1 MiB by default), and groups a send's
  * records per partition by copying the partition's list for every record (quadratic).
- * So sends are cut into chunks of at most 2000 records and 768 KiB of keys and values.
- * Not smaller: an idempotent producer has one request in flight per broker, so every
- * chunk costs a round trip, and a commit waits for all of them.
+ * So sends are cut into chunks of at most 500 records and 768 KiB of keys and values:
+ * a compromise, since an idempotent producer has one request in flight per broker, so
+ * every chunk costs a round trip, and a commit waits for all of them.
  */
-export const MAX_RECORDS_PER_SEND = 2_000;
+export const MAX_RECORDS_PER_SEND = 500;
 export const MAX_BYTES_PER_SEND = 768 * 1024;
 
 export function* chunksOf(records: readonly ProducedRecord[]): Generator<readonly ProducedRecord[]> {

@@ -36,10 +36,10 @@ describe("produce helpers", () => {
 });
 
 describe("chunksOf", () => {
-  it("cuts sends at 2000 records or 768 KiB, keeping order, never leaving a record out", () => {
-    const small = Array.from({ length: 4_500 }, (_, i) => ({ topic: "t", partition: 0, key: Buffer.from(`k${i}`), value: null }));
+  it("cuts sends at 500 records or 768 KiB, keeping order, never leaving a record out", () => {
+    const small = Array.from({ length: 1_100 }, (_, i) => ({ topic: "t", partition: 0, key: Buffer.from(`k${i}`), value: null }));
     const chunks = [...chunksOf(small)];
-    expect(chunks.map((c) => c.length)).toEqual([2_000, 2_000, 500]);
+    expect(chunks.map((c) => c.length)).toEqual([500, 500, 100]);
     expect(chunks.flat()).toEqual(small);
     const big = Array.from({ length: 5 }, () => ({ topic: "t", partition: 0, key: null, value: Buffer.alloc(300 * 1024) }));
     expect([...chunksOf(big)].map((c) => c.length)).toEqual([2, 2, 1]);

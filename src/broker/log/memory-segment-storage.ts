@@ -3,14 +3,19 @@
 // socket reads) is adopted by reference: no copy and no fresh pages to fault in, which is
 // most of what storing costs. Other batches are copied into an arena, so a small batch
 // never pins the socket chunk it arrived in. Arenas start small
-// (a test topic with a dozen partitions costs kilobytes) and double up to 1 MiB. A read of
-// consecutive batches returns one slice per piece touched, ready for a single writev.
+// (a test topic with a dozen partitions costs kilobytes) and double up to 1 MiB. An adopted
+// batch ends the arena before it; the arena's unused rest becomes the next arena, so
+// alternating large and small batches (a transaction's data and its marker) do not allocate
+// an arena each. A read of consecutive batches returns one slice per piece touched, ready
+// for a single writev.
 import type { PartitionStorage, SegmentStorage } from "./segment-storage.js";
 
 const FIRST_ARENA = 16 * 1024;
 const MAX_ARENA = 1 << 20;
 /** Smaller batches are copied even when retainable: a Fetch should not become thousands of tiny buffers. */
 const ADOPT_MIN_BYTES = 4096;
+/** The rest of an arena ended by an adopted batch is used for the next small batches if at least this large. */
+const SPARE_MIN_BYTES = 1024;
 
 export class MemorySegmentStorage implements SegmentStorage {
   /** Adopted batches and arenas, in position order. */
@@ -19,6 +24,8 @@ export class MemorySegmentStorage implements SegmentStorage {
   private readonly starts: number[] = [];
   /** The last piece is an arena still taking appends. */
   private arenaOpen = false;
+  /** The unused end of the last arena, when an adopted batch closed it. */
+  private spare: Buffer | null = null;
   private lastArenaSize = FIRST_ARENA / 2;
   private length = 0;
 
@@ -28,6 +35,12 @@ export class MemorySegmentStorage implements SegmentStorage {
 
   append(batch: Buffer, retainable: boolean): void {
     if (retainable && batch.length >= ADOPT_MIN_BYTES) {
+      if (this.arenaOpen) {
+        const arena = this.pieces[this.pieces.length - 1]!;
+        const used = this.length - this.starts[this.starts.length - 1]!;
+        this.spare = arena.length - used >= SPARE_MIN_BYTES ? arena.subarray(used) : null;
+        this.pieces[this.pieces.length - 1] = arena.subarray(0, used);
+      }
       this.pieces.push(batch);
       this.starts.push(this.length);
       this.length += batch.length;
@@ -39,8 +52,13 @@ export class MemorySegmentStorage implements SegmentStorage {
       let arena = this.arenaOpen ? this.pieces[this.pieces.length - 1]! : undefined;
       let within = arena ? this.length - this.starts[this.starts.length - 1]! : 0;
       if (!arena || within === arena.length) {
-        this.lastArenaSize = Math.min(this.lastArenaSize * 2, MAX_ARENA);
-        arena = Buffer.allocUnsafeSlow(this.lastArenaSize);
+        if (this.spare) {
+          arena = this.spare;
+          this.spare = null;
+        } else {
+          this.lastArenaSize = Math.min(this.lastArenaSize * 2, MAX_ARENA);
+          arena = Buffer.allocUnsafeSlow(this.lastArenaSize);
+        }
         this.pieces.push(arena);
         this.starts.push(this.length);
         this.arenaOpen = true;
@@ -91,6 +109,7 @@ export class MemorySegmentStorage implements SegmentStorage {
 
   truncate(size: number): void {
     if (size >= this.length) return;
+    this.spare = null;
     while (this.starts.length > 0 && this.starts[this.starts.length - 1]! >= size) {
       this.starts.pop();
       this.pieces.pop();
@@ -106,6 +125,7 @@ export class MemorySegmentStorage implements SegmentStorage {
   }
 
   delete(): void {
+    this.spare = null;
     this.pieces.length = 0;
     this.starts.length = 0;
     this.arenaOpen = false;

@@ -168,6 +168,23 @@ describe("MemorySegmentStorage", () => {
     const after = Buffer.concat(storage.read(15_000, 510));
     expect(after).toEqual(Buffer.concat([expected.subarray(15_000, 15_500), Buffer.alloc(10, 0xee)]));
   });
+
+  it("copies small batches between adopted ones into the rest of one arena (a transaction's data and marker)", () => {
+    const storage = new MemorySegmentStorage();
+    const written: Buffer[] = [];
+    for (let i = 0; i < 20; i++) {
+      const data = Buffer.alloc(8192, i);
+      const marker = Buffer.alloc(78, 0x80 + i);
+      storage.append(data, true);
+      storage.append(marker, true);
+      written.push(data, marker);
+    }
+    expect(Buffer.concat(storage.read(0, storage.size))).toEqual(Buffer.concat(written));
+    const markers = Array.from({ length: 20 }, (_, i) => storage.read(i * 8270 + 8192, 78)[0]!);
+    expect(new Set(markers.map((m) => m.buffer)).size).toBe(1);
+    // Adopted batches are kept by reference, not copied.
+    expect(storage.read(0, 8192)[0]!.buffer).toBe(written[0]!.buffer);
+  });
 });
 
 describe("PartitionLog transactions", () => {

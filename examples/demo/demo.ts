@@ -170,7 +170,8 @@ async function startEmbeddedBroker(port: number, logger: Logger): Promise<Runnin
   try {
     return await startBroker({ host: "127.0.0.1", port, logger: logger.child({ component: "broker" }) });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE" || cause?.code === "EADDRINUSE") {
       throw new Error(
         `Port ${port} is taken, so the embedded broker cannot start there. Another demo or a Kafka broker may be running: ` +
           `join it with \`npm start -- --instance 2\`, use it with EDDY_BOOTSTRAP_SERVERS=127.0.0.1:${port}, or pick another port with --broker-port.`,

@@ -2,12 +2,15 @@
 //
 // Output: progress lines, then the banner (URLs and commands to try) on stdout; logs
 // (warnings and errors) on stderr. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly
-// with exit code 0; a second Ctrl-C exits at once.
+// with exit code 0; a second Ctrl-C exits at once. `npm start` execs this process (see
+// package.json), so that npm forwards signals to it and exits with its exit code.
 import { pino } from "pino";
 import { ConfigError } from "eddy-streams";
 import { banner } from "./banner.js";
 import { startDemo } from "./demo.js";
 import { DemoUsageError, USAGE, parseDemoArgs } from "./demo-options.js";
+
+const SIGNAL_ECHO_MS = 1_500;
 
 async function main(): Promise<number> {
   let options;
@@ -28,14 +31,18 @@ async function main(): Promise<number> {
 
   let stopRequested: (signal: string) => void = () => undefined;
   const stop = new Promise<string>((resolve) => (stopRequested = resolve));
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      process.stderr.write("eddy demo: stopping at once\n");
-      process.exit(130);
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now();
+      stopRequested(signal);
+      return;
     }
-    stopRequested(signal);
+    // One Ctrl-C reaches this process twice under npm: from the terminal, and forwarded
+    // by npm. Only a later one means "stop now".
+    if (Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
+    process.stderr.write("eddy demo: stopping at once\n");
+    process.exit(130);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -30,7 +30,6 @@ export const OrderTopics = {
 export const OrderStores = {
   orders: "orders",
   byStatus: "orders-by-status",
-  parts: "order-parts",
   progress: "order-progress",
 } as const;
 
@@ -76,7 +75,10 @@ export function ordersTopology(): Topology {
   const parts = items
     .outerJoin(shipping, (list, address) => ({ items: list ?? [], shipping: address }), { name: "items-with-shipping" })
     .outerJoin(payments, (partial, payment) => ({ items: partial?.items ?? [], shipping: partial?.shipping ?? null, payment }), { name: "items-shipping-payment" })
-    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), { store: OrderStores.parts, value: Serdes.json<OrderParts>(), name: "order-parts" });
+    // Not materialized: Eddy's materialized mapValues takes its old values from its parent,
+    // which it never asks for them (ktable-transform.ts), so the groupBy below would never
+    // see an order leave a status. Unmaterialized, the old values flow from the joins.
+    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), { name: "order-parts" });
 
   const events = builder
     .stream(OrderTopics.commands, { key, value: Serdes.json<unknown>() })

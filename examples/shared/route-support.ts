@@ -30,6 +30,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send({ statusCode: 400, error: "Bad Request", message: error.message, issues: error.issues });
     }
     if (error instanceof EddyHttpError) {
+      // The request itself was bad (a command body the endpoint's schema refuses): say so, with the issues.
+      if (error.status === 400) return reply.code(400).send(error.body);
       // The state is moving between instances or restoring: the client may retry shortly.
       if (error.status === 503) {
         reply.header("retry-after", String(error.retryAfterSeconds ?? 1));

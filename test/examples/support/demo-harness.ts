@@ -1,0 +1,112 @@
+// Test support: the demo's own startDemo() (what `npm start` runs) with some of the
+// examples, on an embedded broker on a random port, every server on a free port, a
+// fresh state directory, and no demo traffic: each test sends its own.
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDemo } from "../../../examples/demo/demo.js";
+import type { Demo } from "../../../examples/demo/demo.js";
+import { EXAMPLES } from "../../../examples/demo/examples.js";
+import type { ExampleName } from "../../../examples/demo/examples.js";
+import { EddyHttpClient } from "../../../examples/shared/eddy-http-client.js";
+import { silentLogger } from "../../integration/support/kafka.js";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface DemoUnderTest {
+  readonly demo: Demo;
+  /** The web server (the examples' own routes). */
+  readonly web: string;
+  /** The Eddy API of each example. */
+  api(name: ExampleName): string;
+  client(name: ExampleName): EddyHttpClient;
+  /** The embedded broker's bootstrap address. */
+  readonly bootstrap: string;
+  close(): Promise<void>;
+}
+
+export async function startDemoUnderTest(apps: readonly ExampleName[]): Promise<DemoUnderTest> {
+  const stateDir = await mkdtemp(join(tmpdir(), "eddy-examples-"));
+  const env: Record<string, string> = { EDDY_STATE_DIR: stateDir, EDDY_COMMIT_INTERVAL_MS: "50", EDDY_FETCH_MAX_WAIT_MS: "100" };
+  for (const example of EXAMPLES.filter((e) => apps.includes(e.name))) {
+    env[`${example.envPrefix}APPLICATION_SERVER`] = `127.0.0.1:${await freePort()}`;
+  }
+  const demo = await startDemo({
+    instance: 1,
+    port: 0,
+    portShift: 0,
+    host: "127.0.0.1",
+    brokerPort: 0,
+    apps,
+    traffic: false,
+    env,
+    logger: silentLogger,
+  });
+  const api = (name: ExampleName) => {
+    const url = demo.banner.apis.get(name);
+    if (url === undefined) throw new Error(`${name} is not running`);
+    return url;
+  };
+  return {
+    demo,
+    web: demo.banner.web,
+    api,
+    client: (name) => new EddyHttpClient(api(name)),
+    bootstrap: demo.banner.broker.bootstrap,
+    close: async () => {
+      await demo.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HttpAnswer<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** A JSON request; redirects are not followed, so a 302 is seen as such. */
+export async function http<T = unknown>(method: string, url: string, body?: unknown): Promise<HttpAnswer<T>> {
+  const response = await fetch(url, {
+    method,
+    redirect: "manual",
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+/** Polls until `check` returns something other than undefined (queries read committed state, a moment after the reply). */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
+}

@@ -1,6 +1,7 @@
 // ListOffsets: the earliest offset (-2), the latest (-1: the high watermark, or the last
 // stable offset under read_committed) or the first offset whose timestamp is at least the
-// one asked for. v0 answers with the old list form ("offsets before"), one entry here.
+// one asked for, which under read_committed must lie below the last stable offset (Kafka's
+// lastFetchableOffset). v0 answers with the old list form ("offsets before"), one entry here.
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { defineHandler, type BrokerContext } from "./handler.js";
@@ -34,6 +35,8 @@ export function listOffsetsHandler(broker: BrokerContext) {
             found = { offset: log.logStartOffset, timestamp: -1 };
           } else {
             found = log.offsetForTimestamp(p.timestamp);
+            const lastFetchable = readCommitted ? log.lastStableOffset : log.highWatermark;
+            if (found && found.offset >= lastFetchable) found = null;
           }
           if (header.apiVersion === 0) {
             const offset = found ? found.offset : log.highWatermark;

@@ -106,6 +106,6 @@ export function envVarName(path: string, prefix = "EDDY_"): string {
 /** A default as the docs show it: the temporary directory named as such, not as this machine has it. */
 export function displayDefault(value: unknown): string {
   if (value === undefined) return "";
-  if (typeof value === "string" && value.startsWith(tmpdir())) return `<os tmpdir>${value.slice(tmpdir().length)}`;
+  if (typeof value === "string") return value.startsWith(tmpdir()) ? `<os tmpdir>${value.slice(tmpdir().length)}` : value;
   return JSON.stringify(value);
 }

@@ -18,7 +18,7 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /**
    * Directory for topics, logs, committed offsets and transaction state, which then survive a
-   * restart and a crash (storage/README.md describes the layout). Without it the broker keeps
+   * restart and a crash (src/broker/README.md describes the layout). Without it the broker keeps
    * everything in memory.
    */
   dataDir?: string;

@@ -175,95 +175,101 @@ export function cleanLog(log: PartitionLog, plan: CleaningPlan, now: number): Cl
     else groups.push([segment]);
   }
 
-  for (const group of groups) {
-    const first = group[0]!;
-    const output = new LogSegment(first.baseOffset, log.storage.createCleaned(first.baseOffset), first.createdAt);
-    /** Appends a batch as it was (header null) or rewritten (its new header). */
-    const keep = (batch: Buffer, entry: BatchEntry, header: BatchHeader | null) => {
-      output.append(
-        batch,
-        {
-          baseOffset: entry.baseOffset,
-          lastOffset: header ? header.baseOffset + header.lastOffsetDelta : entry.lastOffset,
-          size: batch.length,
-          maxTimestamp: header ? header.maxTimestamp : entry.maxTimestamp,
-          producerId: entry.producerId,
-          producerEpoch: entry.producerEpoch,
-          baseSequence: entry.baseSequence,
-          attributes: header ? header.attributes : entry.attributes,
-          recordCount: header ? header.recordCount : entry.recordCount,
-          controlType: entry.controlType,
-        },
-        true,
-      );
-    };
-    for (const segment of group) {
-      for (let i = 0; i < segment.entries.length; i++) {
-        const entry = segment.entries[i]!;
-        if (entry.lastOffset < log.logStartOffset) {
-          recordsRemoved += entry.recordCount;
-          continue;
-        }
-        if (isControl(entry.attributes)) {
-          const removable = tracker.onMarker(entry);
-          const batch = segment.readBatch(i);
-          const header = readBatchHeader(batch);
-          const horizon = deleteHorizonOf(header);
-          if (removable && horizon !== null && horizon <= now) {
+  try {
+    for (const group of groups) {
+      const first = group[0]!;
+      const output = new LogSegment(first.baseOffset, log.storage.createCleaned(first.baseOffset), first.createdAt);
+      cleaned.push(output);
+      /** Appends a batch as it was (header null) or rewritten (its new header). */
+      const keep = (batch: Buffer, entry: BatchEntry, header: BatchHeader | null) => {
+        output.append(
+          batch,
+          {
+            baseOffset: entry.baseOffset,
+            lastOffset: header ? header.baseOffset + header.lastOffsetDelta : entry.lastOffset,
+            size: batch.length,
+            maxTimestamp: header ? header.maxTimestamp : entry.maxTimestamp,
+            producerId: entry.producerId,
+            producerEpoch: entry.producerEpoch,
+            baseSequence: entry.baseSequence,
+            attributes: header ? header.attributes : entry.attributes,
+            recordCount: header ? header.recordCount : entry.recordCount,
+            controlType: entry.controlType,
+          },
+          true,
+        );
+      };
+      for (const segment of group) {
+        for (let i = 0; i < segment.entries.length; i++) {
+          const entry = segment.entries[i]!;
+          if (entry.lastOffset < log.logStartOffset) {
             recordsRemoved += entry.recordCount;
             continue;
           }
-          if (removable && horizon === null) {
-            const spans = readRecordSpans(batch, header);
-            if (spans !== null && spans.length > 0) {
-              const rewritten = rewriteBatch(header, spans, newHorizon);
-              keep(rewritten, entry, readBatchHeader(rewritten));
-              nextDeleteHorizon = Math.min(nextDeleteHorizon, newHorizon);
+          if (isControl(entry.attributes)) {
+            const removable = tracker.onMarker(entry);
+            const batch = segment.readBatch(i);
+            const header = readBatchHeader(batch);
+            const horizon = deleteHorizonOf(header);
+            if (removable && horizon !== null && horizon <= now) {
+              recordsRemoved += entry.recordCount;
               continue;
             }
+            if (removable && horizon === null) {
+              const spans = readRecordSpans(batch, header);
+              if (spans !== null && spans.length > 0) {
+                const rewritten = rewriteBatch(header, spans, newHorizon);
+                keep(rewritten, entry, readBatchHeader(rewritten));
+                nextDeleteHorizon = Math.min(nextDeleteHorizon, newHorizon);
+                continue;
+              }
+            }
+            if (removable && horizon !== null) nextDeleteHorizon = Math.min(nextDeleteHorizon, horizon);
+            keep(batch, entry, null);
+            continue;
           }
-          if (removable && horizon !== null) nextDeleteHorizon = Math.min(nextDeleteHorizon, horizon);
-          keep(batch, entry, null);
-          continue;
-        }
-        tracker.onDataBatch(entry);
-        if (isAborted(entry, aborted)) {
-          recordsRemoved += entry.recordCount;
-          continue;
-        }
-        const batch = segment.readBatch(i);
-        const header = readBatchHeader(batch);
-        const spans = readRecordSpans(batch, header);
-        if (spans === null) {
-          keep(batch, entry, null);
-          continue;
-        }
-        const horizon = deleteHorizonOf(header);
-        let hasTombstone = false;
-        const kept = spans.filter((record: RecordSpan) => {
-          if (record.key === null || record.offset < log.logStartOffset) return false;
-          const newest = offsetMap.get(keyOf(record.key));
-          if (newest !== undefined && record.offset < newest) return false;
-          if (record.tombstone) {
-            if (horizon !== null && horizon <= now) return false;
-            hasTombstone = true;
+          tracker.onDataBatch(entry);
+          if (isAborted(entry, aborted)) {
+            recordsRemoved += entry.recordCount;
+            continue;
           }
-          return true;
-        });
-        recordsRemoved += spans.length - kept.length;
-        if (kept.length === 0) continue;
-        const stampHorizon = hasTombstone && horizon === null;
-        if (hasTombstone) nextDeleteHorizon = Math.min(nextDeleteHorizon, horizon ?? newHorizon);
-        if (kept.length === spans.length && !stampHorizon) {
-          keep(batch, entry, null);
-          continue;
+          const batch = segment.readBatch(i);
+          const header = readBatchHeader(batch);
+          const spans = readRecordSpans(batch, header);
+          if (spans === null) {
+            keep(batch, entry, null);
+            continue;
+          }
+          const horizon = deleteHorizonOf(header);
+          let hasTombstone = false;
+          const kept = spans.filter((record: RecordSpan) => {
+            if (record.key === null || record.offset < log.logStartOffset) return false;
+            const newest = offsetMap.get(keyOf(record.key));
+            if (newest !== undefined && record.offset < newest) return false;
+            if (record.tombstone) {
+              if (horizon !== null && horizon <= now) return false;
+              hasTombstone = true;
+            }
+            return true;
+          });
+          recordsRemoved += spans.length - kept.length;
+          if (kept.length === 0) continue;
+          const stampHorizon = hasTombstone && horizon === null;
+          if (hasTombstone) nextDeleteHorizon = Math.min(nextDeleteHorizon, horizon ?? newHorizon);
+          if (kept.length === spans.length && !stampHorizon) {
+            keep(batch, entry, null);
+            continue;
+          }
+          const rewritten = rewriteBatch(header, kept, stampHorizon ? newHorizon : null);
+          keep(rewritten, entry, readBatchHeader(rewritten));
         }
-        const rewritten = rewriteBatch(header, kept, stampHorizon ? newHorizon : null);
-        keep(rewritten, entry, readBatchHeader(rewritten));
       }
+      output.storage.seal();
     }
-    output.storage.seal();
-    cleaned.push(output);
+  } catch (error) {
+    // Nothing replaced yet: drop the partial copies and leave the log as it was.
+    for (const segment of cleaned) segment.storage.delete();
+    throw error;
   }
 
   log.replaceSegments(0, plan.segmentCount, cleaned);

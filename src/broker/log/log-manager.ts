@@ -24,6 +24,8 @@ export interface LogManagerOptions {
 
 export class LogManager {
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Partitions whose cleaning failed (an unreadable batch): skipped until restart, as Kafka marks them uncleanable. */
+  private readonly uncleanable = new WeakSet<PartitionLog>();
   private cleaning = false;
   private closed = false;
 
@@ -31,7 +33,14 @@ export class LogManager {
 
   start(): void {
     const every = (ms: number, task: () => void) => {
-      const timer = setInterval(task, ms);
+      const timer = setInterval(() => {
+        try {
+          task();
+        } catch (error) {
+          // A failing disk must not take the broker down from a timer; requests report it.
+          this.options.logger.error({ err: error }, "log maintenance failed");
+        }
+      }, ms);
       timer.unref();
       this.timers.push(timer);
     };
@@ -48,7 +57,7 @@ export class LogManager {
     try {
       for (const log of [...this.options.partitions()]) {
         if (this.closed) return;
-        if (log.isDeleted || !log.config.cleanupPolicy.compact) continue;
+        if (log.isDeleted || !log.config.cleanupPolicy.compact || this.uncleanable.has(log)) continue;
         const now = this.options.now();
         const plan = planCleaning(log, log.cleanerCheckpoint, now);
         if (!plan) continue;
@@ -69,7 +78,11 @@ export class LogManager {
             "cleaned log",
           );
         } catch (error) {
-          this.options.logger.error({ err: error, topic: log.topic, partition: log.partition }, "log cleaning failed; the log is unchanged");
+          this.uncleanable.add(log);
+          this.options.logger.error(
+            { err: error, topic: log.topic, partition: log.partition },
+            "log cleaning failed; the log is unchanged and the partition is not cleaned again until the broker restarts",
+          );
         }
         await nextTurn();
       }

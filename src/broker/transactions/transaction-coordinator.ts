@@ -247,7 +247,12 @@ export class TransactionCoordinator {
         { transactionalId: txn.transactionalId, producerId, producerEpoch, timeoutMs: txn.txnTimeoutMs },
         "aborting a transaction that outlived its timeout",
       );
-      this.fenceAndAbort(txn, this.options.now());
+      try {
+        this.fenceAndAbort(txn, this.options.now());
+      } catch (error) {
+        // A write that failed (a full disk) must not take the broker down from a timer.
+        this.options.logger.error({ err: error, transactionalId: txn.transactionalId }, "aborting a timed-out transaction failed");
+      }
     }, delay);
     txn.timeoutTimer.unref();
   }

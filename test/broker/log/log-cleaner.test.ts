@@ -191,4 +191,19 @@ describe("log cleaner", () => {
     expect(plan).not.toBeNull();
     expect(plan!.dirtyRatio).toBeGreaterThanOrEqual(0.5);
   });
+
+  it("leaves the log as it was when a batch cannot be read", () => {
+    const clock = { now: 1_000_000 };
+    const log = makeLog({ "segment.bytes": "300" }, clock);
+    append(log, [record("k", "v1", clock.now)]);
+    const broken = buildBatch([record("k", "v2", clock.now)], { compression: "gzip" });
+    broken.fill(0x55, 61);
+    broken.writeUInt32BE(computeCrc(broken), 17);
+    expect(log.append(broken, readBatchHeader(broken)).errorCode).toBe(0);
+    while (log.segments.length < 3) append(log, [record("k", "v3", clock.now)]);
+    const before = log.segments.map((s) => [s.baseOffset, s.size, s.entries.length]);
+    const plan = planCleaning(log, log.cleanerCheckpoint, clock.now)!;
+    expect(() => cleanLog(log, plan, clock.now)).toThrow();
+    expect(log.segments.map((s) => [s.baseOffset, s.size, s.entries.length])).toEqual(before);
+  });
 });

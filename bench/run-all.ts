@@ -1,0 +1,230 @@
+// `npm run bench`: runs every benchmark of bench/ one after the other (the machine is
+// shared: never two at once), each in its own process as `npm run bench:<name>` would, and
+// prints ONE table of the figures each reports against its baseline and its goal.
+//
+// The benchmarks print their own lines (bench/<name>.ts says what each measures and why);
+// this script reads them: every line with a "(goal >= X)" or "(goal <= X)" becomes a row,
+// its met/NOT met computed here from the figure, and a few figures without goals are kept
+// for context. Their full output goes to bench/results/<name>.log (not committed).
+//
+//   npm run bench                       all of them
+//   npm run bench -- stores api         some of them
+//   npm run bench -- --write            also rewrite BENCHMARKS.md with the table and the machine
+//
+// Each benchmark's own environment variables (BENCH_RECORDS, BENCH_RUNS, ...) pass through.
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const BENCHMARKS = ["broker", "stores", "runtime", "api"] as const;
+type BenchName = (typeof BENCHMARKS)[number];
+
+export interface Row {
+  readonly bench: BenchName;
+  readonly figure: string;
+  /** The measured figure as printed (with its unit). */
+  readonly value: string;
+  /** What it is compared with, when the line says. */
+  readonly against: string;
+  /** The figure against its baseline, as the benchmark computed it. */
+  readonly ratio: string;
+  readonly goal: string;
+  /** undefined: a figure without a goal. */
+  readonly met: boolean | undefined;
+}
+
+const ROOT = new URL("../", import.meta.url);
+const RESULTS = new URL("bench/results/", ROOT);
+
+const GOAL_LINE = /^(?<label>.*?)[:\s]\s*(?<value>-?\d+(?:\.\d+)?)(?<unit>x|%)?\s*\(goal\s*(?<op>>=|<=)\s*(?<goal>\d+(?:\.\d+)?)(?<goalUnit>x|%)?/;
+const STORE_LINE = /^(?<what>\w+)\s+store\s+(?<store>[\d,]+) ops\/s\s+raw\s+(?<raw>[\d,]+) ops\/s/;
+
+function clean(label: string): string {
+  return label.replace(/\s+/g, " ").replace(/[\s:]+$/, "").trim();
+}
+
+/** Rows of every goal line of a benchmark's output. */
+export function goalRows(bench: BenchName, output: string): Row[] {
+  const rows: Row[] = [];
+  for (const raw of output.split("\n")) {
+    const line = raw.trim();
+    const match = GOAL_LINE.exec(line);
+    if (!match?.groups) continue;
+    const { label = "", value = "", unit = "", op = "", goal = "", goalUnit = "" } = match.groups;
+    const measured = Number(value);
+    const target = Number(goal);
+    const met = op === ">=" ? measured >= target : measured <= target;
+    const store = STORE_LINE.exec(line);
+    if (store?.groups) {
+      rows.push({
+        bench,
+        figure: `${store.groups.what} / raw LevelDB`,
+        value: `${store.groups.store} ops/s`,
+        against: `${store.groups.raw} ops/s`,
+        ratio: `${value}${unit}`,
+        goal: `${op} ${goal}${goalUnit}`,
+        met,
+      });
+      continue;
+    }
+    rows.push({ bench, figure: clean(label.replace(/ratio$/, "")), value: "", against: "", ratio: `${value}${unit}`, goal: `${op} ${goal}${goalUnit}`, met });
+  }
+  return rows;
+}
+
+/** Figures without goals that the table keeps for context, per benchmark. */
+export function contextRows(bench: BenchName, output: string): Row[] {
+  const rows: Row[] = [];
+  const figure = (name: string, value: string, ratio = "") => rows.push({ bench, figure: name, value, against: "", ratio, goal: "", met: undefined });
+  const lines = output.split("\n").map((line) => line.trim());
+  switch (bench) {
+    case "broker": {
+      const capacity = lines.find((line) => line.startsWith("broker serving capacity"));
+      const capacityMatch = capacity === undefined ? null : /:\s*([\d.]+x)/.exec(capacity);
+      if (capacityMatch?.[1] !== undefined) figure("raw fetch (broker capacity) / kafkajs consume", "", capacityMatch[1]);
+      for (const line of lines) {
+        const txn = /^(\S+): transactional\/plain produce ([\d.]+x); read_committed\/read_uncommitted consume: kafkajs ([\d.]+x), kcat ([\d.]+x)/.exec(line);
+        if (txn) {
+          figure(`${txn[1]}: transactional / plain produce`, "", txn[2] ?? "");
+          figure(`${txn[1]}: read_committed / read_uncommitted consume (kcat)`, "", txn[4] ?? "");
+        }
+        const disk = /^data-dir\/in-memory: produce plain ([\d.]+x), produce transactional ([\d.]+x)/.exec(line);
+        if (disk) figure("data directory / in memory: produce", "", disk[1] ?? "");
+      }
+      break;
+    }
+    case "runtime": {
+      // "best runs:" blocks: "<label> <n> in <s> s: <rate> records/s".
+      for (const line of lines) {
+        const best = /^(eddy bank (?:exactly_once|at_least_once))\s+[\d,]+ in\s+[\d.]+ s:\s+([\d,]+) records\/s/.exec(line);
+        if (best && !rows.some((row) => row.figure === best[1])) figure(best[1] ?? "", `${best[2]} records/s`);
+      }
+      break;
+    }
+    case "api": {
+      for (const line of lines) {
+        const command = /^command round trip\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
+        if (command) figure("command round trip (HTTP -> Kafka -> handler -> reply)", `${command[1]} req/s, p99 ${command[3]} ms`);
+        const local = /^local lookup\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
+        if (local) figure("local lookup", `${local[1]} req/s, p99 ${local[3]} ms`);
+      }
+      break;
+    }
+    case "stores":
+      break;
+  }
+  return rows;
+}
+
+interface Outcome {
+  readonly bench: BenchName;
+  readonly exitCode: number | null;
+  readonly seconds: number;
+  readonly rows: Row[];
+}
+
+async function runBench(bench: BenchName): Promise<Outcome> {
+  const started = performance.now();
+  const script = fileURLToPath(new URL(`bench/${bench}.ts`, ROOT));
+  const tsx = fileURLToPath(new URL("node_modules/tsx/dist/cli.mjs", ROOT));
+  const child = spawn(process.execPath, [tsx, script], { cwd: fileURLToPath(ROOT), env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const relay = (chunk: Buffer, to: NodeJS.WriteStream) => {
+    const text = chunk.toString();
+    output += text;
+    to.write(text.replace(/^(?=.)/gm, `[${bench}] `));
+  };
+  child.stdout.on("data", (chunk: Buffer) => relay(chunk, process.stdout));
+  child.stderr.on("data", (chunk: Buffer) => relay(chunk, process.stderr));
+  const exitCode = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  await writeFile(new URL(`${bench}.log`, RESULTS), output);
+  return { bench, exitCode, seconds: (performance.now() - started) / 1000, rows: [...goalRows(bench, output), ...contextRows(bench, output)] };
+}
+
+export function renderTable(outcomes: readonly Outcome[]): string {
+  const header = ["benchmark", "figure", "measured", "baseline", "ratio", "goal", "met"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  for (const outcome of outcomes) {
+    if (outcome.rows.length === 0) {
+      lines.push(`| ${outcome.bench} | no figures found in its output (exit code ${outcome.exitCode}); see bench/results/${outcome.bench}.log | | | | | |`);
+      continue;
+    }
+    for (const row of outcome.rows) {
+      const met = row.met === undefined ? "" : row.met ? "yes" : "**no**";
+      lines.push(`| ${row.bench} | ${row.figure} | ${row.value} | ${row.against} | ${row.ratio} | ${row.goal} | ${met} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  const model = cpu[0]?.model.trim() ?? "unknown CPU";
+  return [
+    `- CPU: ${model}, ${cpu.length} cores`,
+    `- RAM: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- Node.js: ${process.version} (${process.platform} ${process.arch})`,
+    `- date: ${new Date().toISOString().slice(0, 10)}`,
+    `- load average when the run started: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")} (the machine is shared; every benchmark compares against a baseline measured in the same run)`,
+  ].join("\n");
+}
+
+async function writeBenchmarksMd(table: string, outcomes: readonly Outcome[], machineText: string): Promise<void> {
+  const durations = outcomes.map((o) => `${o.bench} ${Math.round(o.seconds)} s${o.exitCode === 0 ? "" : ` (exit code ${o.exitCode})`}`).join(", ");
+  const text = `# Benchmarks
+
+The latest \`npm run bench -- --write\`: every benchmark of \`bench/\`, each measuring Eddy against a
+baseline in the same run (raw LevelDB, raw kafkajs passthroughs, kafkajs against kcat, a bare
+fastify route), so the ratios hold on any machine while the absolute figures are this machine's.
+What each figure measures, and why the goal is what it is, is written at the top of
+\`bench/<name>.ts\`; \`npm run bench:<name>\` runs one of them and prints all of its figures.
+
+## The machine
+
+${machineText}
+
+## Figures
+
+${table}
+
+Durations: ${durations}.
+`;
+  await writeFile(new URL("BENCHMARKS.md", ROOT), text);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const write = args.includes("--write");
+  const names = args.filter((arg) => !arg.startsWith("--"));
+  for (const name of names) {
+    if (!BENCHMARKS.includes(name as BenchName)) {
+      process.stderr.write(`npm run bench: unknown benchmark "${name}" (known: ${BENCHMARKS.join(", ")})\n`);
+      return 2;
+    }
+  }
+  const selected = names.length === 0 ? [...BENCHMARKS] : (names as BenchName[]);
+  await mkdir(RESULTS, { recursive: true });
+  const machineText = machine();
+  const outcomes: Outcome[] = [];
+  for (const bench of selected) {
+    process.stdout.write(`\n=== bench:${bench} ===\n`);
+    outcomes.push(await runBench(bench));
+  }
+  const table = renderTable(outcomes);
+  process.stdout.write(`\n${machineText}\n\n${table}\n`);
+  await writeFile(new URL("latest.md", RESULTS), `${machineText}\n\n${table}\n`);
+  if (write) {
+    await writeBenchmarksMd(table, outcomes, machineText);
+    process.stdout.write("\nBENCHMARKS.md written\n");
+  }
+  const failed = outcomes.filter((o) => o.exitCode !== 0 || o.rows.some((row) => row.met === false));
+  return failed.length === 0 ? 0 : 1;
+}
+
+// Run only as a script, so that a test can import the parsers.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main();
+}

@@ -180,7 +180,11 @@ export function cleanLog(log: PartitionLog, plan: CleaningPlan, now: number): Cl
       const first = group[0]!;
       const output = new LogSegment(first.baseOffset, log.storage.createCleaned(first.baseOffset), first.createdAt);
       cleaned.push(output);
-      /** Appends a batch as it was (header null) or rewritten (its new header). */
+      /**
+       * Appends a batch as it was (header null) or rewritten (its new header). Only a rewritten
+       * batch's memory is its own: an unchanged one is copied, so the cleaned segment does not
+       * pin the old segment's memory.
+       */
       const keep = (batch: Buffer, entry: BatchEntry, header: BatchHeader | null) => {
         output.append(
           batch,
@@ -196,7 +200,7 @@ export function cleanLog(log: PartitionLog, plan: CleaningPlan, now: number): Cl
             recordCount: header ? header.recordCount : entry.recordCount,
             controlType: entry.controlType,
           },
-          true,
+          header !== null,
         );
       };
       for (const segment of group) {

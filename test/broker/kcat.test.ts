@@ -115,6 +115,34 @@ describe("kcat against the embedded broker", () => {
     expect(lines((await consume("read_uncommitted")).stdout)).toEqual(["c1", "c2", "a1", "c3"]);
   });
 
+  it("filters aborted records for kcat starting inside two aborted transactions", async () => {
+    // Offsets: 0 p1, 1 p2, 2 p2, 3 p1, 4/5 abort markers, 6 committed, 7 its marker.
+    const p1 = kafka.producer({ transactionalId: "kcat-inside-1", idempotent: true, maxInFlightRequests: 1 });
+    const p2 = kafka.producer({ transactionalId: "kcat-inside-2", idempotent: true, maxInFlightRequests: 1 });
+    await p1.connect();
+    await p2.connect();
+    const t1 = await p1.transaction();
+    const t2 = await p2.transaction();
+    const send = (t: typeof t1, value: string) => t.send({ topic: "kcat-inside", messages: [{ partition: 0, value }] });
+    await send(t1, "p1-a");
+    await send(t2, "p2-a");
+    await send(t2, "p2-b");
+    await send(t1, "p1-b");
+    await t1.abort();
+    await t2.abort();
+    const t3 = await p1.transaction();
+    await send(t3, "committed");
+    await t3.commit();
+    await p1.disconnect();
+    await p2.disconnect();
+    for (const start of ["0", "2", "3"]) {
+      const { stdout } = await runKcat([
+        "-b", broker.bootstrap, "-C", "-t", "kcat-inside", "-p", "0", "-X", "isolation.level=read_committed", "-o", start, "-e", "-q", "-f", "%s\\n",
+      ]);
+      expect(lines(stdout)).toEqual(["committed"]);
+    }
+  });
+
   it("produces with kcat -X enable.idempotence=true", async () => {
     const input = Array.from({ length: 500 }, (_, i) => `idempotent-${i}`).join("\n") + "\n";
     await runKcat(["-b", broker.bootstrap, "-P", "-t", "kcat-idempotent", "-p", "0", "-X", "enable.idempotence=true"], input);

@@ -8,7 +8,9 @@ import type { Kafka } from "kafkajs";
 export type KafkaClient = Kafka;
 import type { LogEntry, SASLOptions } from "kafkajs";
 import type { Logger } from "pino";
-import { installFastProduce } from "./fast-produce.js";
+import { decorateClusters } from "./cluster-hooks.js";
+import { cacheCoordinators } from "./coordinator-cache.js";
+import { fastProduce, markFastProduce } from "./fast-produce.js";
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -38,7 +40,9 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     logLevel: kafkajs.logLevel.INFO,
     logCreator: pinoLogCreator(options.logger),
   });
-  if (!installFastProduce(kafka)) {
+  if (decorateClusters(kafka, fastProduce, cacheCoordinators)) {
+    markFastProduce(kafka);
+  } else {
     options.logger.warn("kafkajs is not the version Eddy was built with: producing with kafkajs' own (slower) encoder");
   }
   return kafka;

@@ -5,14 +5,14 @@
 // (AddPartitionsToTxn before the first write to a partition), the connection, the
 // negotiated Produce version and the decoding of the answer. Only the encoding of the
 // request body changes, to the same bytes written faster. kafkajs 2.2.4 is pinned
-// exactly; the internals reached here are the client's private cluster factory (a
-// symbol-keyed property), Cluster.findBroker, Broker.produce, Broker.lookupRequest and
-// Broker.connectionPool. When any of them is not where expected, or a request uses
-// compression, kafkajs encodes as usual.
+// exactly; the internals reached here are Cluster.findBroker (through cluster-hooks.ts),
+// Broker.produce, Broker.lookupRequest and Broker.connectionPool. When any of them is
+// not where expected, or a request uses compression, kafkajs encodes as usual.
 import { createRequire } from "node:module";
 import type { Kafka } from "kafkajs";
 import { encodeProduceRequest } from "./produce-request-encoder.js";
 import type { ProduceRequestArgs } from "./produce-request-encoder.js";
+import type { ClusterInternals } from "./cluster-hooks.js";
 
 const require = createRequire(import.meta.url);
 const produceRequests = require("kafkajs/src/protocol/requests/produce") as unknown;
@@ -22,7 +22,7 @@ const fastClients = new WeakSet<object>();
 
 /**
  * Whether this client's producers take the runtime's records as they are (ordered
- * header lists, numeric timestamps): true once installFastProduce() succeeded, since
+ * header lists, numeric timestamps): true once its clusters got fastProduce(), since
  * the fast path encodes them and the fallback converts them for kafkajs' own encoder.
  */
 export function acceptsRuntimeRecords(kafka: Kafka): boolean {
@@ -47,30 +47,19 @@ interface BrokerInternals {
   [WRAPPED]?: boolean;
 }
 
-interface ClusterInternals {
-  findBroker(node: { nodeId: string }): Promise<BrokerInternals>;
+/** Marks a client whose clusters were decorated with fastProduce() (see client.ts). */
+export function markFastProduce(kafka: Kafka): void {
+  fastClients.add(kafka);
 }
 
-type ClusterFactory = (options: unknown) => ClusterInternals;
-
-/** Makes every producer of this client encode Produce requests fast. Returns false when kafkajs is not as expected. */
-export function installFastProduce(kafka: Kafka): boolean {
-  const holder = kafka as unknown as Record<symbol, ClusterFactory | undefined>;
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === "private:Kafka:createCluster");
-  const createCluster = symbol === undefined ? undefined : holder[symbol];
-  if (symbol === undefined || typeof createCluster !== "function") return false;
-  holder[symbol] = (options: unknown) => {
-    const cluster = createCluster(options);
-    const findBroker = cluster.findBroker.bind(cluster);
-    cluster.findBroker = async (node) => {
-      const broker = await findBroker(node);
-      wrapProduce(broker);
-      return broker;
-    };
-    return cluster;
+/** A cluster decorator: its brokers encode Produce requests with the lean encoder. */
+export function fastProduce(cluster: ClusterInternals): void {
+  const findBroker = cluster.findBroker.bind(cluster);
+  cluster.findBroker = async (node) => {
+    const broker = (await findBroker(node)) as BrokerInternals;
+    wrapProduce(broker);
+    return broker;
   };
-  fastClients.add(kafka);
-  return true;
 }
 
 type KafkajsHeaders = Record<string, Buffer | Buffer[]>;

@@ -73,6 +73,34 @@ export function goalRows(bench: BenchName, output: string): Row[] {
   return rows;
 }
 
+/** For a goal row: the lines of the benchmark's best runs that hold its figure and its baseline. */
+const GOAL_FIGURES: ReadonlyArray<{ bench: BenchName; figure: RegExp; measured: RegExp; baseline: RegExp }> = [
+  { bench: "broker", figure: /^kcat\/kafkajs consume/, measured: /^consume\s+kcat\s+[\d,]+ records in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^consume\s+kafkajs\s+[\d,]+ records in [^:]+:\s+([\d,]+ records\/s)/ },
+  { bench: "runtime", figure: /^exactly_once/, measured: /^eddy bank exactly_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^raw kafkajs transactional passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/ },
+  { bench: "runtime", figure: /^at_least_once/, measured: /^eddy bank at_least_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^raw kafkajs at-least-once passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/ },
+  { bench: "runtime", figure: /^restore/, measured: /^restore\s+eddy changelog reader\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^restore\s+raw LevelDB batched puts\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/ },
+  { bench: "api", figure: /^local lookups \/ bare route/, measured: /^local lookup\s+(\d+)\s/, baseline: /^bare fastify route\s+(\d+)\s/ },
+  { bench: "api", figure: /^routed p99 \/ local p99/, measured: /^routed @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/, baseline: /^local @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/ },
+];
+
+/** Fills in the measured figure and its baseline of goal rows, from the best runs' lines (those without a run number). */
+export function withFigures(bench: BenchName, rows: readonly Row[], output: string): Row[] {
+  const best = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => !/#\d/.test(line));
+  const last = (pattern: RegExp) => best.map((line) => pattern.exec(line)?.[1]).filter((found) => found !== undefined).at(-1);
+  const unit = (figure: RegExp) => (figure.source.includes("p99") ? " ms p99" : figure.source.includes("lookup") ? " req/s" : "");
+  return rows.map((row) => {
+    if (row.value !== "" || row.goal === "") return row;
+    const spec = GOAL_FIGURES.find((one) => one.bench === bench && one.figure.test(row.figure));
+    if (spec === undefined) return row;
+    const measured = last(spec.measured);
+    const baseline = last(spec.baseline);
+    return { ...row, value: measured === undefined ? "" : `${measured}${unit(spec.figure)}`, against: baseline === undefined ? "" : `${baseline}${unit(spec.figure)}` };
+  });
+}
+
 /** Figures without goals that the table keeps for context, per benchmark. */
 export function contextRows(bench: BenchName, output: string): Row[] {
   const rows: Row[] = [];
@@ -94,20 +122,14 @@ export function contextRows(bench: BenchName, output: string): Row[] {
       }
       break;
     }
-    case "runtime": {
-      // "best runs:" blocks: "<label> <n> in <s> s: <rate> records/s".
-      for (const line of lines) {
-        const best = /^(eddy bank (?:exactly_once|at_least_once))\s+[\d,]+ in\s+[\d.]+ s:\s+([\d,]+) records\/s/.exec(line);
-        if (best && !rows.some((row) => row.figure === best[1])) figure(best[1] ?? "", `${best[2]} records/s`);
-      }
+    case "runtime":
       break;
-    }
     case "api": {
       for (const line of lines) {
         const command = /^command round trip\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
         if (command) figure("command round trip (HTTP -> Kafka -> handler -> reply)", `${command[1]} req/s, p99 ${command[3]} ms`);
-        const local = /^local lookup\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
-        if (local) figure("local lookup", `${local[1]} req/s, p99 ${local[3]} ms`);
+        const routed = /^routed lookup\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
+        if (routed) figure("routed lookup (forwarded to the owner), saturated", `${routed[1]} req/s, p99 ${routed[3]} ms`);
       }
       break;
     }
@@ -139,7 +161,7 @@ async function runBench(bench: BenchName): Promise<Outcome> {
   child.stderr.on("data", (chunk: Buffer) => relay(chunk, process.stderr));
   const exitCode = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   await writeFile(new URL(`${bench}.log`, RESULTS), output);
-  return { bench, exitCode, seconds: (performance.now() - started) / 1000, rows: [...goalRows(bench, output), ...contextRows(bench, output)] };
+  return { bench, exitCode, seconds: (performance.now() - started) / 1000, rows: [...withFigures(bench, goalRows(bench, output), output), ...contextRows(bench, output)] };
 }
 
 export function renderTable(outcomes: readonly Outcome[]): string {

@@ -18,6 +18,15 @@ export const DEMO_LINKS = [
   { code: "node", url: "https://nodejs.org/" },
 ] as const;
 
+/** Waits until the traffic's effect is queryable, so that the first query a user tries shows it. */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`demo traffic: ${what} did not happen within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function send(url: string, init: RequestInit): Promise<Response> {
   const response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(15_000) });
   await response.arrayBuffer();
@@ -35,6 +44,8 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
   if (urlVisits !== undefined) {
     for (const link of DEMO_LINKS) await json("POST", `${targets.web}/links`, link);
     for (const code of ["kstreams", "kstreams", "kstreams", "node"]) await send(`${targets.web}/r/${code}`, { headers: { "user-agent": "eddy-demo" } });
+    const eddy = new EddyHttpClient(urlVisits);
+    await until("3 visits of kstreams counted", async () => (await eddy.get<number>("visit-counts", "kstreams")) === 3);
     logger.info("demo traffic: 2 short links, 4 visits");
   }
 
@@ -51,6 +62,7 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
       { type: "WithdrawFunds", accountId: "acc-2", amountCents: 99_999 },
     ];
     for (const command of commands) await eddy.command("account-commands", command);
+    await until("Ada's two accounts listed", async () => (await eddy.get<unknown[]>("accounts-by-holder", "Ada Lovelace"))?.length === 2);
     logger.info("demo traffic: 3 accounts, 3 movements, 1 refused withdrawal");
   }
 
@@ -67,12 +79,12 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
     }
     // o-1002 is fulfilled as soon as its three parts are joined (PAID).
     const eddy = new EddyHttpClient(orders);
-    const deadline = Date.now() + 20_000;
-    while ((await eddy.get<{ status: string }>("orders", "o-1002").catch(() => undefined))?.status !== "PAID") {
-      if (Date.now() > deadline) throw new Error("order o-1002 did not become PAID within 20 s");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until("order o-1002 PAID", async () => (await eddy.get<{ status: string }>("orders", "o-1002"))?.status === "PAID");
     await eddy.command("order-commands", { type: "FulfillOrder", orderId: "o-1002", fulfilledBy: "Sam the Wizard" });
+    await until("o-1001 alone in the PAID list", async () => {
+      const page = await eddy.scan<string, { orderId: string }>("orders-by-status", { prefix: "PAID/" });
+      return page.entries.map((entry) => entry.value.orderId).join(",") === "o-1001";
+    });
     logger.info("demo traffic: orders o-1001 (PAID), o-1002 (FULFILLED), o-1003 (PENDING)");
   }
 }

@@ -1,0 +1,99 @@
+// The examples' topologies in process (TopologyTestDriver, no broker): the read models
+// that must move when their source row changes (a balance, an order's status) and the
+// decisions the HTTP tests cannot reach (a command whose key and body disagree).
+import { afterEach, describe, expect, it } from "vitest";
+import { CommandHeaders, Serdes, replyEnvelopeSerde } from "eddy-streams";
+import type { ReplyEnvelope } from "eddy-streams";
+import { TopologyTestDriver } from "eddy-streams/testing";
+import { MAX_BALANCE_CENTS, decide as decideAccount } from "../../examples/bank/account.js";
+import { balanceBound, balanceKey } from "../../examples/bank/read-models.js";
+import { bankTopology } from "../../examples/bank/topology.js";
+import { decide as decideOrder } from "../../examples/orders/order.js";
+import type { OrderParts } from "../../examples/orders/order.js";
+import { ordersTopology } from "../../examples/orders/topology.js";
+import { urlVisitsTopology } from "../../examples/url-visits/topology.js";
+
+let driver: TopologyTestDriver | undefined;
+
+afterEach(async () => {
+  await driver?.close();
+  driver = undefined;
+});
+
+async function keys(store: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of (driver as TopologyTestDriver).getKeyValueStore<string, unknown>(store).all()) out.push(entry.key);
+  return out;
+}
+
+describe("bank topology", () => {
+  it("moves an account in the balance index as its balance changes, and drops it when closed", async () => {
+    driver = new TopologyTestDriver(bankTopology(), { applicationId: "bank" });
+    const commands = driver.createInputTopic("account-commands", Serdes.string(), Serdes.json());
+    const replies = driver.createOutputTopic("account-replies", Serdes.string(), replyEnvelopeSerde);
+    await commands.pipeInput("a", { type: "OpenAccount", accountId: "a", holder: "Ada", openingDepositCents: 500 });
+    expect(await keys("accounts-by-balance")).toEqual([balanceKey(500, "a")]);
+    await commands.pipeInput("a", { type: "WithdrawFunds", accountId: "a", amountCents: 500 });
+    expect(await keys("accounts-by-balance")).toEqual([balanceKey(0, "a")]);
+    await commands.pipeInput("a", { type: "CloseAccount", accountId: "a" });
+    expect(await keys("accounts-by-balance")).toEqual([]);
+    expect(await keys("accounts-by-holder")).toEqual(["Ada"]);
+    expect(replies.readValuesToList().map((reply) => reply?.status)).toEqual(["accepted", "accepted", "accepted"]);
+
+    // Not through HTTP: a body that names another account than its key, and one that fails the schema.
+    await commands.pipeInput("a", { type: "DepositFunds", accountId: "b", amountCents: 1 }, { headers: { [CommandHeaders.correlationId]: "x" } });
+    await commands.pipeInput("a", { type: "DepositFunds", accountId: "a", amountCents: "lots" });
+    const [mismatch, invalid] = replies.readValuesToList() as ReplyEnvelope[];
+    expect(mismatch).toMatchObject({ status: "rejected", error: { code: "KEY_MISMATCH" } });
+    expect(invalid).toMatchObject({ status: "invalid", error: { issues: [{ path: ["amountCents"] }] } });
+  });
+
+  it("keeps balance keys fixed-width, so that they sort as the numbers", () => {
+    expect(balanceKey(5, "b") < balanceKey(40, "a")).toBe(true);
+    expect(balanceBound(MAX_BALANCE_CENTS)).toHaveLength(15);
+    expect(() => balanceBound(-1)).toThrow(RangeError);
+    const open = decideAccount(null, { type: "OpenAccount", accountId: "a", holder: "Ada", openingDepositCents: MAX_BALANCE_CENTS }, "a", 0);
+    expect("events" in open).toBe(true);
+    const account = { accountId: "a", holder: "Ada", balanceCents: MAX_BALANCE_CENTS, status: "OPEN" as const, openedAt: 0, updatedAt: 0 };
+    expect(decideAccount(account, { type: "DepositFunds", accountId: "a", amountCents: 1 }, "a", 0)).toEqual({
+      reject: { code: "BALANCE_LIMIT", message: expect.any(String) as string },
+    });
+  });
+});
+
+describe("orders topology", () => {
+  it("moves an order between the status lists as its parts arrive", async () => {
+    driver = new TopologyTestDriver(ordersTopology(), { applicationId: "orders" });
+    const items = driver.createInputTopic("order-items", Serdes.string(), Serdes.json());
+    const shipping = driver.createInputTopic("order-shipping", Serdes.string(), Serdes.json());
+    const payments = driver.createInputTopic("order-payments", Serdes.string(), Serdes.json());
+    await items.pipeInput("o", { sku: "twix", quantity: 1, unitPriceCents: 200 });
+    expect(await keys("orders-by-status")).toEqual(["PENDING/o"]);
+    await shipping.pipeInput("o", { customerName: "Ada", address: "1 Loop Rd" });
+    await payments.pipeInput("o", { amountCents: 200, method: "card" });
+    expect(await keys("orders-by-status")).toEqual(["PAID/o"]);
+    // A payment withdrawn (a tombstone on the compacted topic) makes the order PENDING again.
+    await payments.pipeInput("o", null);
+    expect(await keys("orders-by-status")).toEqual(["PENDING/o"]);
+  });
+
+  it("refuses a command whose key and body name different orders", () => {
+    const parts: OrderParts = { orderId: "o", items: [{ sku: "a", quantity: 1, unitPriceCents: 1 }], shipping: null, payment: null };
+    expect(decideOrder(null, { command: { type: "FulfillOrder", orderId: "p", fulfilledBy: "Sam" }, parts }, "o", 0)).toMatchObject({ reject: { code: "KEY_MISMATCH" } });
+    expect(decideOrder(null, { command: { type: "FulfillOrder", orderId: "o", fulfilledBy: "Sam" }, parts }, "o", 0)).toMatchObject({ reject: { code: "ORDER_NOT_PAID" } });
+  });
+});
+
+describe("url-visits topology", () => {
+  it("counts visits per code and writes each new count as a Java long", async () => {
+    driver = new TopologyTestDriver(urlVisitsTopology(), { applicationId: "url-visits" });
+    const visits = driver.createInputTopic("visits", Serdes.string(), Serdes.json());
+    const updates = driver.createOutputTopic("visit-count-updates", Serdes.string(), Serdes.bytes());
+    for (const code of ["a", "b", "a"]) await visits.pipeInput(code, { at: 0, userAgent: null, referrer: null });
+    expect(updates.readKeyValuesToList().map(({ key, value }) => [key, value?.readBigInt64BE()])).toEqual([
+      ["a", 1n],
+      ["b", 1n],
+      ["a", 2n],
+    ]);
+  });
+});

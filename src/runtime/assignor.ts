@@ -6,11 +6,12 @@
 //
 // Goals, in order (as Kafka Streams' HighAvailabilityTaskAssignor):
 //   1. every task active on exactly one member, standbys never with their active;
-//   2. balanced: active counts differ by at most one between members;
+//   2. balanced: active counts differ by at most one between members, in total and
+//      within every sub-topology;
 //   3. sticky: a task stays where it runs, so a rebalance moves as little as possible;
 //   4. fresh: a moved task goes to the member whose local state is most up to date
 //      (a standby holder, or an instance that held it before), so restore is short.
-import { sortTaskIds } from "./task-id.js";
+import { parseTaskId, sortTaskIds } from "./task-id.js";
 import type { TaskId } from "./task-id.js";
 
 /** Offset sum reported for a task that is running active on the member: fresher than any checkpoint. */
@@ -89,60 +90,147 @@ function assignActive(
   byMember: Map<string, MemberTasks>,
 ): Map<TaskId, string> {
   const owner = new Map<TaskId, string>();
+  const subOf = new Map<TaskId, number>(tasks.map((t) => [t, parseTaskId(t).subtopology]));
   const load = new Map<string, number>(members.map((m) => [m.memberId, 0]));
+  const subLoad = new Map<string, number>();
   const quota = activeQuotas(members, tasks);
+  const slot = (memberId: string, task: TaskId): string => `${memberId}\u0000${subOf.get(task) ?? 0}`;
   const give = (task: TaskId, memberId: string): void => {
     owner.set(task, memberId);
     load.set(memberId, (load.get(memberId) ?? 0) + 1);
+    subLoad.set(slot(memberId, task), (subLoad.get(slot(memberId, task)) ?? 0) + 1);
     byMember.get(memberId)?.active.push(task);
   };
-  const hasRoom = (memberId: string): boolean => (load.get(memberId) ?? 0) < (quota.get(memberId) ?? 0);
+  const hasRoom = (memberId: string, task: TaskId): boolean =>
+    (subLoad.get(slot(memberId, task)) ?? 0) < (quota.get(slot(memberId, task)) ?? 0);
 
   // Sticky: a task stays on the member that runs it, within that member's quota.
   for (const task of tasks) {
-    const runner = members.find((m) => m.taskOffsetSums.get(task) === RUNNING_ACTIVE_OFFSET_SUM && hasRoom(m.memberId));
+    const runner = members.find((m) => m.taskOffsetSums.get(task) === RUNNING_ACTIVE_OFFSET_SUM && hasRoom(m.memberId, task));
     if (runner) give(task, runner.memberId);
   }
 
-  // Fresh: the remaining (task, member-with-state) pairs, freshest first, greedily.
-  const candidates: Array<{ task: TaskId; memberId: string; freshness: number }> = [];
+  // Fresh: the remaining (task, member-with-state) pairs, freshest first, greedily. Among
+  // equally fresh pairs, tasks whose state fewer members hold go first: a member's
+  // quota is better spent on the task nobody else could restore quickly.
+  const candidates: Array<{ task: TaskId; memberId: string; freshness: number; holders: number }> = [];
   for (const task of tasks) {
     if (owner.has(task)) continue;
+    const holders = members.filter((m) => m.taskOffsetSums.has(task)).length;
     for (const member of members) {
       const f = freshness(member, task);
-      if (f !== Number.NEGATIVE_INFINITY) candidates.push({ task, memberId: member.memberId, freshness: f });
+      if (f !== Number.NEGATIVE_INFINITY) candidates.push({ task, memberId: member.memberId, freshness: f, holders });
     }
   }
-  candidates.sort((a, b) => fresherFirst(a.freshness, b.freshness));
+  candidates.sort((a, b) => fresherFirst(a.freshness, b.freshness) || a.holders - b.holders);
   for (const candidate of candidates) {
-    if (!owner.has(candidate.task) && hasRoom(candidate.memberId)) give(candidate.task, candidate.memberId);
+    if (!owner.has(candidate.task) && hasRoom(candidate.memberId, candidate.task)) give(candidate.task, candidate.memberId);
   }
 
-  // Whatever is left (no state anywhere, or its holders are full) goes to the least loaded.
+  // Whatever is left (no state anywhere, or its holders are full) goes to the least
+  // loaded member with room in the task's sub-topology. The quotas of a sub-topology
+  // add up to its task count, so there always is one.
   for (const task of tasks) {
     if (owner.has(task)) continue;
-    const target = leastLoaded(members.filter((m) => hasRoom(m.memberId)), load) ?? leastLoaded(members, load);
+    const target = leastLoaded(members.filter((m) => hasRoom(m.memberId, task)), load) ?? leastLoaded(members, load);
     if (target) give(task, target.memberId);
   }
   return owner;
 }
 
 /**
- * floor(T/M) tasks each, and one more for T mod M members: those that ran the most
- * tasks before get the extra ones, so that a balanced group stays exactly as it is.
+ * How many tasks of each sub-topology each member gets, keyed `memberId NUL subtopology`.
+ *
+ * Balanced twice over: a member's total is floor(T/M) or one more, and so is its share
+ * of every sub-topology (floor(Ts/M) or one more). Balancing only the total could put
+ * all of one sub-topology on one member, and sub-topologies rarely cost the same: a
+ * repartitioned aggregation next to a stateless filter would leave one member doing
+ * all the stateful work.
+ *
+ * Every member gets floor(Ts/M) of each sub-topology; the Ts mod M "extra" tasks of
+ * each sub-topology go to distinct members, each member taking exactly as many extras
+ * as its total quota leaves room for. Which members take a sub-topology's extras is
+ * the sticky part: those already running the most of its tasks, as long as the
+ * remaining extras can still be dealt out (Gale-Ryser), so a balanced group keeps
+ * exactly what it runs.
  */
 function activeQuotas(members: MemberState[], tasks: TaskId[]): Map<string, number> {
-  const base = Math.floor(tasks.length / members.length);
-  let extra = tasks.length % members.length;
-  const running = (m: MemberState): number =>
-    tasks.filter((t) => m.taskOffsetSums.get(t) === RUNNING_ACTIVE_OFFSET_SUM).length;
-  const order = [...members].sort((a, b) => running(b) - running(a) || byMemberId(a, b));
-  const quota = new Map<string, number>();
-  for (const member of order) {
-    quota.set(member.memberId, base + (extra > 0 ? 1 : 0));
-    if (extra > 0) extra -= 1;
+  const bySub = new Map<number, TaskId[]>();
+  for (const task of tasks) {
+    const sub = parseTaskId(task).subtopology;
+    bySub.set(sub, [...(bySub.get(sub) ?? []), task]);
   }
+  const subs = [...bySub.keys()].sort((a, b) => a - b);
+  const runs = (m: MemberState, subTasks: readonly TaskId[]): number =>
+    subTasks.filter((t) => m.taskOffsetSums.get(t) === RUNNING_ACTIVE_OFFSET_SUM).length;
+  const holds = (m: MemberState, subTasks: readonly TaskId[]): number => subTasks.filter((t) => m.taskOffsetSums.has(t)).length;
+
+  // Totals: floor(T/M) each, one more for T mod M members, those that ran the most tasks first.
+  const base = Math.floor(tasks.length / members.length);
+  let extraTotal = tasks.length % members.length;
+  const totalOrder = [...members].sort((a, b) => runs(b, tasks) - runs(a, tasks) || byMemberId(a, b));
+  const owed = new Map<string, number>();
+  const subBase = subs.map((sub) => Math.floor((bySub.get(sub)?.length ?? 0) / members.length));
+  const baseSum = subBase.reduce((sum, n) => sum + n, 0);
+  for (const member of totalOrder) {
+    const total = base + (extraTotal > 0 ? 1 : 0);
+    if (extraTotal > 0) extraTotal -= 1;
+    owed.set(member.memberId, total - baseSum);
+  }
+
+  const quota = new Map<string, number>();
+  subs.forEach((sub, index) => {
+    const subTasks = bySub.get(sub) ?? [];
+    const extras = subTasks.length % members.length;
+    const later = subs.slice(index + 1).map((s) => (bySub.get(s)?.length ?? 0) % members.length);
+    const affinity = (m: MemberState): number => runs(m, subTasks) * (subTasks.length + 1) + holds(m, subTasks);
+    const owes = (m: MemberState): number => owed.get(m.memberId) ?? 0;
+    // Largest remaining demand first always leaves a feasible rest; then swap in the
+    // members with the most affinity for this sub-topology where feasibility allows.
+    const ranked = [...members].sort((a, b) => owes(b) - owes(a) || affinity(b) - affinity(a) || byMemberId(a, b));
+    const chosen = new Set(ranked.slice(0, extras));
+    const byAffinity = [...members].sort((a, b) => affinity(b) - affinity(a) || byMemberId(a, b));
+    for (const candidate of byAffinity) {
+      if (chosen.has(candidate) || owes(candidate) === 0) continue;
+      const weakest = [...chosen]
+        .filter((m) => affinity(m) < affinity(candidate))
+        .sort((a, b) => affinity(a) - affinity(b) || byMemberId(b, a));
+      for (const out of weakest) {
+        const trial = new Set(chosen);
+        trial.delete(out);
+        trial.add(candidate);
+        if (feasible(members.map((m) => owes(m) - (trial.has(m) ? 1 : 0)), later)) {
+          chosen.delete(out);
+          chosen.add(candidate);
+          break;
+        }
+      }
+    }
+    for (const member of members) {
+      const extra = chosen.has(member) ? 1 : 0;
+      owed.set(member.memberId, owes(member) - extra);
+      quota.set(`${member.memberId}\u0000${sub}`, (subBase[index] ?? 0) + extra);
+    }
+  });
   return quota;
+}
+
+/**
+ * Gale-Ryser: can every member m take exactly demand[m] extras when each sub-topology
+ * hands its extras[s] to distinct members? Sorted demands d1 >= d2 >= ...: for every
+ * k, d1 + ... + dk <= sum over s of min(extras[s], k), with equal totals.
+ */
+function feasible(demand: number[], extras: number[]): boolean {
+  if (demand.some((d) => d < 0)) return false;
+  const sorted = [...demand].sort((a, b) => b - a);
+  const total = extras.reduce((sum, e) => sum + e, 0);
+  if (sorted.reduce((sum, d) => sum + d, 0) !== total) return false;
+  let prefix = 0;
+  for (let k = 1; k <= sorted.length; k += 1) {
+    prefix += sorted[k - 1] ?? 0;
+    if (prefix > extras.reduce((sum, e) => sum + Math.min(e, k), 0)) return false;
+  }
+  return true;
 }
 
 function leastLoaded(members: MemberState[], load: Map<string, number>): MemberState | undefined {

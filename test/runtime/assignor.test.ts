@@ -30,6 +30,15 @@ function activeCounts(result: TaskAssignment): number[] {
   return [...result.byMember.values()].map((m) => m.active.length);
 }
 
+/** Active tasks of one sub-topology per member. */
+function subtopologyCounts(result: TaskAssignment, subtopology: number): number[] {
+  return [...result.byMember.values()].map((m) => m.active.filter((t) => t.startsWith(`${subtopology}_`)).length);
+}
+
+function tasksOf(subtopologies: number, partitions: number): string[] {
+  return Array.from({ length: subtopologies }, (_, s) => Array.from({ length: partitions }, (_, p) => `${s}_${p}`)).flat();
+}
+
 describe("assignTasks", () => {
   it("gives every task to exactly one member, balanced", () => {
     const result = assignTasks({
@@ -40,6 +49,76 @@ describe("assignTasks", () => {
     });
     expectEveryTaskOnce(result, [...tasks6, "1_0", "1_1", "1_2", "1_3", "1_4", "1_5"]);
     expect(activeCounts(result).sort()).toEqual([3, 3, 3, 3]);
+  });
+
+  it("balances every sub-topology, not only the totals", () => {
+    const tasks = tasksOf(2, 4);
+    const fresh = assignTasks({ members: [member("a"), member("b")], tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    expectEveryTaskOnce(fresh, tasks);
+    expect(subtopologyCounts(fresh, 0)).toEqual([2, 2]);
+    expect(subtopologyCounts(fresh, 1)).toEqual([2, 2]);
+    // Both restart; "a" has the freshest state of all of sub-topology 0, "b" of all of 1.
+    const restarted = assignTasks({
+      members: [
+        member("a", { "0_0": 90, "0_1": 90, "0_2": 90, "0_3": 90, "1_0": 10, "1_1": 10 }),
+        member("b", { "1_0": 90, "1_1": 90, "1_2": 90, "1_3": 90, "0_2": 10, "0_3": 10 }),
+      ],
+      tasks,
+      statefulTasks: new Set(tasks),
+      numStandbyReplicas: 0,
+    });
+    expect(subtopologyCounts(restarted, 0)).toEqual([2, 2]);
+    expect(subtopologyCounts(restarted, 1)).toEqual([2, 2]);
+    // Each member still restores as little as it can: the tasks it has some state for.
+    expect(activeOf(restarted, "a")).toEqual(["0_0", "0_1", "1_0", "1_1"]);
+    expect(activeOf(restarted, "b")).toEqual(["0_2", "0_3", "1_2", "1_3"]);
+  });
+
+  it("rebalances a group that ran a whole sub-topology on one member, moving as little as possible", () => {
+    const tasks = tasksOf(2, 4);
+    const members = [member("a", running(["0_0", "0_1", "0_2", "0_3"])), member("b", running(["1_0", "1_1", "1_2", "1_3"]))];
+    const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    expect(subtopologyCounts(result, 0)).toEqual([2, 2]);
+    expect(subtopologyCounts(result, 1)).toEqual([2, 2]);
+    // Two tasks of each sub-topology stay where they ran; only the other two move.
+    expect(activeOf(result, "a")).toEqual(["0_0", "0_1", "1_2", "1_3"]);
+    expect(activeOf(result, "b")).toEqual(["0_2", "0_3", "1_0", "1_1"]);
+  });
+
+  it("spreads the uneven remainders of sub-topologies over different members", () => {
+    // Three sub-topologies of one task each, three members: one task each, not all on one.
+    const single = assignTasks({
+      members: [member("a"), member("b"), member("c")],
+      tasks: ["0_0", "1_0", "2_0"],
+      statefulTasks: new Set(),
+      numStandbyReplicas: 0,
+    });
+    expect(activeCounts(single)).toEqual([1, 1, 1]);
+    // 3 x 3 tasks over 2 members: 5 and 4 in total, 2 or 1 of each sub-topology.
+    const tasks = tasksOf(3, 3);
+    const result = assignTasks({ members: [member("a"), member("b")], tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    expect(activeCounts(result).sort()).toEqual([4, 5]);
+    for (const sub of [0, 1, 2]) expect(subtopologyCounts(result, sub).sort()).toEqual([1, 2]);
+  });
+
+  it("keeps a group balanced per sub-topology exactly as it is, uneven remainders included", () => {
+    const tasks = tasksOf(3, 3);
+    const members = [member("a", running(["0_0", "0_1", "1_0", "2_0"])), member("b", running(["0_2", "1_1", "1_2", "2_1", "2_2"]))];
+    const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    expect(activeOf(result, "a")).toEqual(["0_0", "0_1", "1_0", "2_0"]);
+    expect(activeOf(result, "b")).toEqual(["0_2", "1_1", "1_2", "2_1", "2_2"]);
+  });
+
+  it("gives a sub-topology's moved tasks to the freshest member with room in that sub-topology", () => {
+    // "c" left; it ran 0_2, 0_3, 1_2, 1_3. "a" has a warm copy of 0_2 and 1_3, "b" of 0_3 and 1_2.
+    const tasks = tasksOf(2, 4);
+    const members = [
+      member("a", { ...running(["0_0", "1_0"]), "0_2": 500, "1_3": 500, "0_3": 1 }),
+      member("b", { ...running(["0_1", "1_1"]), "0_3": 500, "1_2": 500 }),
+    ];
+    const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    expect(activeOf(result, "a")).toEqual(["0_0", "0_2", "1_0", "1_3"]);
+    expect(activeOf(result, "b")).toEqual(["0_1", "0_3", "1_1", "1_2"]);
   });
 
   it("leaves extra members idle when there are fewer tasks than members", () => {
@@ -181,7 +260,8 @@ describe("assignTasks", () => {
     for (let round = 0; round < 300; round += 1) {
       const memberCount = 1 + random(6);
       const partitions = 1 + random(12);
-      const tasks = [0, 1].flatMap((sub) => Array.from({ length: partitions }, (_, p) => `${sub}_${p}`));
+      const subtopologies = 1 + random(3);
+      const tasks = Array.from({ length: subtopologies }, (_, sub) => Array.from({ length: 1 + random(partitions) }, (_, p) => `${sub}_${p}`)).flat();
       const replicas = random(3);
       const members = Array.from({ length: memberCount }, (_, i) => {
         const offsets: Record<string, number> = {};
@@ -196,6 +276,10 @@ describe("assignTasks", () => {
       expectEveryTaskOnce(result, tasks);
       const counts = activeCounts(result);
       expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+      for (let sub = 0; sub < subtopologies; sub += 1) {
+        const perSub = subtopologyCounts(result, sub);
+        expect(Math.max(...perSub) - Math.min(...perSub)).toBeLessThanOrEqual(1);
+      }
       const expectedCopies = Math.min(replicas, memberCount - 1);
       for (const task of tasks) {
         const holders = [...result.byMember.entries()].filter(([, m]) => m.standby.includes(task)).map(([id]) => id);

@@ -4,6 +4,7 @@
 import { DeserializationError, SerializationError } from "../topology/errors.js";
 import type { Processor } from "../topology/processor.js";
 import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { Serde, SerdeContext } from "../topology/serde.js";
 import { RecordHeaders } from "../topology/headers.js";
 import type { ProcessorNode, SinkNode, SourceNode } from "../topology/topology.js";
 import { physicalTopicName } from "../topology/topology.js";
@@ -11,9 +12,16 @@ import type { ConsumedRecord } from "./consumed-record.js";
 import { ProcessorError } from "./processing-errors.js";
 import type { RecordCollector } from "./record-collector.js";
 
+interface PartContexts {
+  readonly key: SerdeContext;
+  readonly value: SerdeContext;
+}
+
 export class SourceNodeRuntime {
   readonly kind = "source";
   readonly definition: SourceNode;
+  /** Serde contexts per topic, made once: a record's deserialization allocates nothing of its own. */
+  readonly #contexts = new Map<string, PartContexts>();
 
   constructor(definition: SourceNode) {
     this.definition = definition;
@@ -28,31 +36,34 @@ export class SourceNodeRuntime {
    * failed. Any error a deserializer throws counts: bad input must never stop a task.
    */
   deserialize(record: ConsumedRecord): StreamRecord<unknown, unknown> | DeserializationError {
-    const part = (which: "key" | "value", bytes: Buffer | null): unknown => {
-      if (bytes === null) return null;
-      const serde = which === "key" ? this.definition.keySerde : this.definition.valueSerde;
-      const context = { topic: record.topic, part: which };
-      try {
-        return serde.deserialize(bytes, context);
-      } catch (error) {
-        if (error instanceof DeserializationError) throw error;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new DeserializationError(`Serde ${serde.name} cannot deserialize the ${which} of topic "${record.topic}": ${reason}`, context, undefined, {
-          cause: error,
-        });
-      }
-    };
-    try {
-      return {
-        key: part("key", record.key),
-        value: part("value", record.value),
-        timestamp: record.timestamp,
-        headers: new RecordHeaders(record.headers),
-      };
-    } catch (error) {
-      return error as DeserializationError;
+    let contexts = this.#contexts.get(record.topic);
+    if (contexts === undefined) {
+      contexts = { key: { topic: record.topic, part: "key" }, value: { topic: record.topic, part: "value" } };
+      this.#contexts.set(record.topic, contexts);
     }
+    const { keySerde, valueSerde } = this.definition;
+    let key: unknown = null;
+    let value: unknown = null;
+    try {
+      if (record.key !== null) key = keySerde.deserialize(record.key, contexts.key);
+    } catch (error) {
+      return deserializationFailure(keySerde, contexts.key, error);
+    }
+    try {
+      if (record.value !== null) value = valueSerde.deserialize(record.value, contexts.value);
+    } catch (error) {
+      return deserializationFailure(valueSerde, contexts.value, error);
+    }
+    return { key, value, timestamp: record.timestamp, headers: new RecordHeaders(record.headers) };
   }
+}
+
+function deserializationFailure(serde: Serde<unknown>, context: SerdeContext, error: unknown): DeserializationError {
+  if (error instanceof DeserializationError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DeserializationError(`Serde ${serde.name} cannot deserialize the ${context.part} of topic "${context.topic}": ${reason}`, context, undefined, {
+    cause: error,
+  });
 }
 
 export class ProcessorNodeRuntime {
@@ -75,6 +86,7 @@ export class SinkNodeRuntime {
   readonly definition: SinkNode;
   readonly #applicationId: string;
   readonly #collector: RecordCollector;
+  readonly #targets = new Map<string, SinkTarget>();
 
   constructor(definition: SinkNode, applicationId: string, collector: RecordCollector) {
     this.definition = definition;
@@ -86,30 +98,48 @@ export class SinkNodeRuntime {
     return this.definition.name;
   }
 
-  async send(record: StreamRecord<unknown, unknown>, taskId: string, metadata: RecordMetadata | undefined): Promise<void> {
+  /**
+   * Serializes the record and hands it to the collector. Synchronous unless the
+   * collector is not (a topic new to it, a full buffer); failures are ProcessorErrors.
+   */
+  send(record: StreamRecord<unknown, unknown>, taskId: string, metadata: RecordMetadata | undefined): void | Promise<void> {
     const sink = this.definition;
-    const fail = (cause: unknown): ProcessorError => new ProcessorError(sink.name, taskId, metadata, cause);
     let topic: string;
     try {
       topic = sink.topic ?? (sink.topicExtractor?.(record) as string);
     } catch (error) {
-      throw fail(error);
+      throw new ProcessorError(sink.name, taskId, metadata, error);
     }
     if (typeof topic !== "string" || topic.length === 0) {
-      throw fail(new TypeError(`the topic extractor of sink ${sink.name} returned ${JSON.stringify(topic)} instead of a topic name`));
+      throw new ProcessorError(
+        sink.name,
+        taskId,
+        metadata,
+        new TypeError(`the topic extractor of sink ${sink.name} returned ${JSON.stringify(topic)} instead of a topic name`),
+      );
     }
     if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
-      throw fail(new RangeError(`a record with timestamp ${record.timestamp} cannot be written: Kafka timestamps are milliseconds since the epoch`));
+      throw new ProcessorError(
+        sink.name,
+        taskId,
+        metadata,
+        new RangeError(`a record with timestamp ${record.timestamp} cannot be written: Kafka timestamps are milliseconds since the epoch`),
+      );
     }
-    const physical = physicalTopicName(this.#applicationId, topic, sink.internal);
+    const target = this.#target(topic);
+    const physical = target.physical;
     let key: Buffer | null;
     let value: Buffer | null;
     try {
-      key = record.key === null || record.key === undefined ? null : sink.keySerde.serialize(record.key, { topic: physical, part: "key" });
-      value =
-        record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(record.value, { topic: physical, part: "value" });
+      key = record.key === null || record.key === undefined ? null : sink.keySerde.serialize(record.key, target.key);
+      value = record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(record.value, target.value);
     } catch (error) {
-      throw fail(error instanceof SerializationError ? error : new SerializationError(`Sink ${sink.name} cannot serialize its record`, { topic: physical }, undefined, { cause: error }));
+      throw new ProcessorError(
+        sink.name,
+        taskId,
+        metadata,
+        error instanceof SerializationError ? error : new SerializationError(`Sink ${sink.name} cannot serialize its record`, { topic: physical }, undefined, { cause: error }),
+      );
     }
     let partition: number | undefined;
     if (sink.partitioner !== undefined) {
@@ -120,12 +150,29 @@ export class SinkNodeRuntime {
           throw new RangeError(`the partitioner of sink ${sink.name} chose partition ${partition}, but "${physical}" has ${count}`);
         }
       } catch (error) {
-        throw fail(error);
+        throw new ProcessorError(sink.name, taskId, metadata, error);
       }
     }
     const headers = record.headers instanceof RecordHeaders ? record.headers.toArray() : new RecordHeaders(record.headers).toArray();
-    await this.#collector.send({ topic: physical, partition, key, value, headers, timestamp: record.timestamp });
+    return this.#collector.send({ topic: physical, partition, key, value, headers, timestamp: record.timestamp });
   }
+
+  /** The physical topic and its serde contexts, made once per topic. */
+  #target(topic: string): SinkTarget {
+    let target = this.#targets.get(topic);
+    if (target === undefined) {
+      const physical = physicalTopicName(this.#applicationId, topic, this.definition.internal);
+      target = { physical, key: { topic: physical, part: "key" }, value: { topic: physical, part: "value" } };
+      this.#targets.set(topic, target);
+    }
+    return target;
+  }
+}
+
+interface SinkTarget {
+  readonly physical: string;
+  readonly key: SerdeContext;
+  readonly value: SerdeContext;
 }
 
 export type RuntimeNode = SourceNodeRuntime | ProcessorNodeRuntime | SinkNodeRuntime;

@@ -21,6 +21,11 @@ export class PunctuationScheduler {
   #schedules: PunctuationSchedule[] = [];
   #sequence = 0;
 
+  /** No schedule (cancelled ones count until the next punctuate()): the executor skips punctuate() per record. */
+  get isEmpty(): boolean {
+    return this.#schedules.length === 0;
+  }
+
   get size(): number {
     return this.#schedules.filter((schedule) => !schedule.cancelled).length;
   }

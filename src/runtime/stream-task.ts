@@ -29,7 +29,7 @@ import { topicPartitionKey } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
 import { TaskOverlay } from "../stores/task-overlay.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
+import { CachingKeyValueStore } from "../stores/caching-key-value-store.js";
 import type { EddyError } from "../errors/eddy-error.js";
 import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
@@ -42,6 +42,9 @@ import { ProcessorError } from "./processing-errors.js";
 import { TaskStateManager, offsetSum } from "./state-manager.js";
 import type { StateLocation } from "./state-manager.js";
 import { TaskExecutor } from "./task-executor.js";
+import type { ProcessOutcome } from "./task-executor.js";
+import type { InvalidTimestampError } from "./processing-errors.js";
+import type { DeserializationError } from "../topology/errors.js";
 import { parseTaskId } from "./task-id.js";
 import type { TaskId } from "./task-id.js";
 import type { TopicPartitions } from "./topic-partitions.js";
@@ -241,7 +244,8 @@ export class StreamTask {
         partition: this.partition,
         collector: this.#collector,
         stores: {
-          getStore: (definition) => new TypedKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
+          // The executor's processors are the stores' only writers, and the cache goes with the overlay.
+          getStore: (definition) => new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
         },
       });
       this.#sendError = undefined;
@@ -266,6 +270,7 @@ export class StreamTask {
       let processed = 0;
       let current: KafkaConsumedRecord | undefined;
       const commitInterval = this.ctx.config.commitIntervalMs;
+      const executor = this.#executor as TaskExecutor;
       let lastYield = Date.now();
       try {
         for (const record of batch.records) {
@@ -274,7 +279,13 @@ export class StreamTask {
           // A batch fetched before a seek can start below the position: never process twice.
           if (record.offset < position) continue;
           current = record;
-          await this.#processRecord(record);
+          let outcome: ProcessOutcome | undefined;
+          try {
+            outcome = await executor.process(record);
+          } catch (error) {
+            await this.#processorFailed(record, error);
+          }
+          if (outcome !== undefined && outcome.status === "dead-letter") await this.#unreadable(record, outcome.error);
           position = record.offset + 1;
           last = record.offset;
           processed += 1;
@@ -309,29 +320,23 @@ export class StreamTask {
     });
   }
 
-  /** A consumed record already has the executor's shape (headers as an ordered list). */
-  async #processRecord(record: ConsumedRecord): Promise<void> {
-    const executor = this.#executor as TaskExecutor;
-    const { config } = this.ctx;
-    try {
-      const outcome = await executor.process(record);
-      if (outcome.status === "dead-letter") {
-        if (config.deserializationExceptionHandler === "fail") {
-          throw new TaskProcessingError(this.id, record, outcome.error);
-        }
-        await this.#deadLetter(record, outcome.error);
-      }
-    } catch (error) {
-      if (error instanceof ProcessorError && config.processingExceptionHandler === "continue-and-dead-letter" && !this.#isKafkaFailure(error)) {
-        this.#logger.error(
-          { err: error, topic: record.topic, partition: record.partition, offset: record.offset },
-          "processing failed; the record goes to the dead-letter topic and processing continues",
-        );
-        await this.#deadLetter(record, error);
-        return;
-      }
-      throw error;
+  /** A record the executor could not read (a serde failed, a bad timestamp): dead-lettered, or the task fails. */
+  async #unreadable(record: ConsumedRecord, error: DeserializationError | InvalidTimestampError): Promise<void> {
+    if (this.ctx.config.deserializationExceptionHandler === "fail") throw new TaskProcessingError(this.id, record, error);
+    await this.#deadLetter(record, error);
+  }
+
+  /** User code failed on `record`: dead-lettered when the config says to continue, otherwise rethrown. */
+  async #processorFailed(record: ConsumedRecord, error: unknown): Promise<void> {
+    if (error instanceof ProcessorError && this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" && !this.#isKafkaFailure(error)) {
+      this.#logger.error(
+        { err: error, topic: record.topic, partition: record.partition, offset: record.offset },
+        "processing failed; the record goes to the dead-letter topic and processing continues",
+      );
+      await this.#deadLetter(record, error);
+      return;
     }
+    throw error;
   }
 
   /** A send that failed inside a processor's forward() surfaces as that processor's error. */

@@ -47,6 +47,7 @@ export type ProcessOutcome =
   | { readonly status: "dead-letter"; readonly error: DeserializationError | InvalidTimestampError };
 
 const PROCESSED: ProcessOutcome = Object.freeze({ status: "processed" });
+const RESOLVED: Promise<void> = Promise.resolve();
 
 export class TaskExecutor {
   readonly taskId: string;
@@ -62,7 +63,10 @@ export class TaskExecutor {
   readonly #wallClockPunctuations = new PunctuationScheduler();
   readonly #clock: () => number;
   #metadata: RecordMetadata | undefined;
-  #tail: Promise<unknown> = Promise.resolve();
+  /** The last call scheduled; later calls start when it settles. */
+  #tail: Promise<unknown> = RESOLVED;
+  /** Calls scheduled and not finished: when none is, a call starts at once (no promise chained per record). */
+  #outstanding = 0;
   #closed = false;
 
   private constructor(options: TaskExecutorOptions) {
@@ -95,7 +99,22 @@ export class TaskExecutor {
    * caller must then abandon the task's uncommitted work (abort the transaction).
    */
   process(record: ConsumedRecord): Promise<ProcessOutcome> {
-    return this.#serialized(async () => {
+    if (this.#outstanding === 0) {
+      this.#outstanding += 1;
+      const result = this.#process(record);
+      this.#tail = result;
+      return result;
+    }
+    return this.#serialized(() => this.#process(record), "fail", true);
+  }
+
+  /**
+   * One record through the sub-topology. Processors and sinks that finish synchronously
+   * are not awaited, so a record costs as few promises as its processors make.
+   */
+  async #process(record: ConsumedRecord): Promise<ProcessOutcome> {
+    try {
+      if (this.#closed) throw new TaskClosedError(this.taskId);
       const source = this.#sourcesByTopic.get(record.topic);
       if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
       const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
@@ -108,13 +127,16 @@ export class TaskExecutor {
       this.#streamTime.observe(record.timestamp);
       this.#metadata = metadata;
       try {
-        await this.#forwardFrom(source.name, typed, undefined);
+        const pending = this.#forward(source, typed, undefined);
+        if (pending !== undefined) await pending;
       } finally {
         this.#metadata = undefined;
       }
-      await this.#punctuate("stream-time", this.#streamTime.value);
+      if (!this.#streamTimePunctuations.isEmpty) await this.#punctuate("stream-time", this.#streamTime.value);
       return PROCESSED;
-    });
+    } finally {
+      this.#outstanding -= 1;
+    }
   }
 
   /** Fires the wall-clock punctuators due at `now` (the executor's clock by default); returns how many fired. */
@@ -141,13 +163,23 @@ export class TaskExecutor {
     }, "run");
   }
 
-  /** One call at a time: processing is sequential per task, whatever the caller does. close() may repeat. */
-  #serialized<T>(work: () => Promise<T>, whenClosed: "fail" | "run" = "fail"): Promise<T> {
-    const run = this.#tail.then(() => {
-      if (this.#closed && whenClosed === "fail") throw new TaskClosedError(this.taskId);
-      return work();
-    });
-    this.#tail = run.catch(() => undefined);
+  /**
+   * One call at a time: processing is sequential per task, whatever the caller does.
+   * close() may repeat. `counted`: the work ends its own count (see #process).
+   */
+  #serialized<T>(work: () => Promise<T>, whenClosed: "fail" | "run" = "fail", counted = false): Promise<T> {
+    this.#outstanding += 1;
+    const start = async (): Promise<T> => {
+      if (counted) return work();
+      try {
+        if (this.#closed && whenClosed === "fail") throw new TaskClosedError(this.taskId);
+        return await work();
+      } finally {
+        this.#outstanding -= 1;
+      }
+    };
+    const run = this.#tail.then(start, start);
+    this.#tail = run;
     return run;
   }
 
@@ -210,7 +242,7 @@ export class TaskExecutor {
     return {
       applicationId: this.applicationId,
       taskId: this.taskId,
-      forward: (from, record, childName) => this.#forwardFrom(from, record, childName),
+      forward: (from, record, childName) => this.#forwardFromProcessor(from, record, childName),
       store: (name) => {
         const store = this.#stores.get(name);
         if (store === undefined) throw new RangeError(`Task ${this.taskId} has no store "${name}"`);
@@ -244,39 +276,93 @@ export class TaskExecutor {
     }
   }
 
-  async #forwardFrom(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> {
-    const children = this.#children.get(from) ?? [];
+  /**
+   * Delivers `record` to the children of `from` (or the named one), depth-first.
+   * Returns undefined when every child finished synchronously, otherwise a promise of
+   * the rest of the delivery.
+   */
+  #forward(from: RuntimeNode, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> | undefined {
+    const children = this.#children.get(from.name) ?? NO_CHILDREN;
     let targets = children;
     if (childName !== undefined) {
       const child = children.find((candidate) => candidate.name === childName);
-      if (child === undefined) throw new UnknownChildError(from, childName, children.map((candidate) => candidate.name));
+      if (child === undefined) throw new UnknownChildError(from.name, childName, children.map((candidate) => candidate.name));
       targets = [child];
     }
     // Headers are mutable: siblings each get their own copy (the last one the original).
     const headers = record.headers instanceof RecordHeaders ? record.headers : new RecordHeaders(record.headers);
-    for (let i = 0; i < targets.length; i++) {
-      const target = targets[i] as RuntimeNode;
-      const copy = i === targets.length - 1 ? headers : headers.clone();
-      await this.#deliver(target, copy === record.headers ? record : { ...record, headers: copy });
+    const last = targets.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const copy = i === last ? headers : headers.clone();
+      const pending = this.#deliver(targets[i] as RuntimeNode, copy === record.headers ? record : { ...record, headers: copy });
+      if (pending !== undefined) return i === last ? pending : this.#forwardRest(pending, targets, i + 1, record, headers);
+    }
+    return undefined;
+  }
+
+  async #forwardRest(
+    pending: Promise<void>,
+    targets: readonly RuntimeNode[],
+    next: number,
+    record: StreamRecord<unknown, unknown>,
+    headers: RecordHeaders,
+  ): Promise<void> {
+    await pending;
+    const last = targets.length - 1;
+    for (let i = next; i <= last; i++) {
+      const copy = i === last ? headers : headers.clone();
+      const more = this.#deliver(targets[i] as RuntimeNode, copy === record.headers ? record : { ...record, headers: copy });
+      if (more !== undefined) await more;
     }
   }
 
-  async #deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): Promise<void> {
+  /** What a processor's forward() returns: always a promise, settled at once when delivery was synchronous. */
+  #forwardFromProcessor(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> {
+    const node = this.#nodes.get(from);
+    if (node === undefined) return Promise.reject(new RangeError(`Task ${this.taskId} has no node "${from}"`));
+    try {
+      return this.#forward(node, record, childName) ?? RESOLVED;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  #deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): Promise<void> | undefined {
     switch (node.kind) {
-      case "processor":
+      case "processor": {
+        let result: void | Promise<void>;
         try {
-          await node.processor.process(record);
+          result = node.processor.process(record);
         } catch (error) {
-          if (error instanceof ProcessorError) throw error;
-          throw new ProcessorError(node.name, this.taskId, this.#metadata, error);
+          throw this.#processorFailure(node, error);
         }
-        return;
-      case "sink":
-        await node.send(record, this.taskId, this.#metadata);
-        return;
+        return isThenable(result) ? this.#awaitProcessor(node, result) : undefined;
+      }
+      case "sink": {
+        const sent = node.send(record, this.taskId, this.#metadata);
+        return isThenable(sent) ? sent : undefined;
+      }
       case "source":
         // A source has no parent inside a sub-topology.
         throw new RangeError(`Source ${node.name} cannot receive forwarded records`);
     }
   }
+
+  async #awaitProcessor(node: ProcessorNodeRuntime, result: PromiseLike<void>): Promise<void> {
+    try {
+      await result;
+    } catch (error) {
+      throw this.#processorFailure(node, error);
+    }
+  }
+
+  #processorFailure(node: ProcessorNodeRuntime, error: unknown): ProcessorError {
+    return error instanceof ProcessorError ? error : new ProcessorError(node.name, this.taskId, this.#metadata, error);
+  }
+}
+
+const NO_CHILDREN: readonly RuntimeNode[] = Object.freeze([]);
+
+function isThenable(value: unknown): value is Promise<void> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

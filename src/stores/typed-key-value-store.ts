@@ -11,8 +11,8 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
   readonly bytes: KeyValueBytesStore;
   readonly keySerde: Serde<K>;
   readonly valueSerde: Serde<V>;
-  readonly #keyContext: SerdeContext;
-  readonly #valueContext: SerdeContext;
+  protected readonly keyContext: SerdeContext;
+  protected readonly valueContext: SerdeContext;
 
   /** Values default to MessagePack: compact, and any plain data round-trips. */
   constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V> = Serdes.msgpack<V>()) {
@@ -20,30 +20,30 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.bytes = bytes;
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
-    this.#keyContext = { store: bytes.name, part: "key" };
-    this.#valueContext = { store: bytes.name, part: "value" };
+    this.keyContext = { store: bytes.name, part: "key" };
+    this.valueContext = { store: bytes.name, part: "value" };
   }
 
   async get(key: K): Promise<V | undefined> {
-    const value = await this.bytes.get(this.keySerde.serialize(key, this.#keyContext));
-    return value === undefined ? undefined : this.valueSerde.deserialize(value, this.#valueContext);
+    const value = await this.bytes.get(this.keySerde.serialize(key, this.keyContext));
+    return value === undefined ? undefined : this.valueSerde.deserialize(value, this.valueContext);
   }
 
   /** As in Kafka Streams, putting null (or undefined) deletes the key. */
   async put(key: K, value: V): Promise<void> {
-    const keyBytes = this.keySerde.serialize(key, this.#keyContext);
+    const keyBytes = this.keySerde.serialize(key, this.keyContext);
     if (value === null || value === undefined) await this.bytes.delete(keyBytes);
-    else await this.bytes.put(keyBytes, this.valueSerde.serialize(value, this.#valueContext));
+    else await this.bytes.put(keyBytes, this.valueSerde.serialize(value, this.valueContext));
   }
 
   // Read-then-write: atomic because a task processes one record at a time and nothing
   // else writes to its stores.
   async putIfAbsent(key: K, value: V): Promise<V | undefined> {
-    const keyBytes = this.keySerde.serialize(key, this.#keyContext);
+    const keyBytes = this.keySerde.serialize(key, this.keyContext);
     const existing = await this.bytes.get(keyBytes);
-    if (existing !== undefined) return this.valueSerde.deserialize(existing, this.#valueContext);
+    if (existing !== undefined) return this.valueSerde.deserialize(existing, this.valueContext);
     if (value !== null && value !== undefined) {
-      await this.bytes.put(keyBytes, this.valueSerde.serialize(value, this.#valueContext));
+      await this.bytes.put(keyBytes, this.valueSerde.serialize(value, this.valueContext));
     }
     return undefined;
   }
@@ -53,19 +53,19 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const batch: [Buffer, Buffer | null][] = [];
     for (const { key, value } of entries) {
       batch.push([
-        this.keySerde.serialize(key, this.#keyContext),
-        value === null || value === undefined ? null : this.valueSerde.serialize(value, this.#valueContext),
+        this.keySerde.serialize(key, this.keyContext),
+        value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext),
       ]);
     }
     if (batch.length > 0) await this.bytes.write(batch);
   }
 
   async delete(key: K): Promise<V | undefined> {
-    const keyBytes = this.keySerde.serialize(key, this.#keyContext);
+    const keyBytes = this.keySerde.serialize(key, this.keyContext);
     const existing = await this.bytes.get(keyBytes);
     if (existing === undefined) return undefined;
     await this.bytes.delete(keyBytes);
-    return this.valueSerde.deserialize(existing, this.#valueContext);
+    return this.valueSerde.deserialize(existing, this.valueContext);
   }
 
   range(from?: K, to?: K): AsyncIterableIterator<KeyValue<K, V>> {
@@ -83,7 +83,7 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
    * with Serdes.json() the closing quote of "ab" stops it matching "abc".
    */
   prefixScan(prefix: K): AsyncIterableIterator<KeyValue<K, V>> {
-    return this.#entries(prefixRange(this.keySerde.serialize(prefix, this.#keyContext)));
+    return this.#entries(prefixRange(this.keySerde.serialize(prefix, this.keyContext)));
   }
 
   all(): AsyncIterableIterator<KeyValue<K, V>> {
@@ -96,16 +96,16 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   #bounds(from: K | undefined, to: K | undefined, reverse: boolean): BytesRange {
     const range: BytesRange = { reverse };
-    if (from !== undefined) range.gte = this.keySerde.serialize(from, this.#keyContext);
-    if (to !== undefined) range.lte = this.keySerde.serialize(to, this.#keyContext);
+    if (from !== undefined) range.gte = this.keySerde.serialize(from, this.keyContext);
+    if (to !== undefined) range.lte = this.keySerde.serialize(to, this.keyContext);
     return range;
   }
 
   async *#entries(range: BytesRange): AsyncIterableIterator<KeyValue<K, V>> {
     for await (const [key, value] of this.bytes.iterate(range)) {
       yield {
-        key: this.keySerde.deserialize(key, this.#keyContext),
-        value: this.valueSerde.deserialize(value, this.#valueContext),
+        key: this.keySerde.deserialize(key, this.keyContext),
+        value: this.valueSerde.deserialize(value, this.valueContext),
       };
     }
   }

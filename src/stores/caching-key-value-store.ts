@@ -1,0 +1,111 @@
+// A task's typed store with a read cache in front, for the store's one writer: the
+// task's processors. Every processor that reads an aggregate reads it for each record
+// of its key; without the cache each read serializes the key, searches the overlay and
+// asks LevelDB (a native call and a fresh key and value buffer). The cache keeps the
+// serialized value (or its absence) of the keys read or written lately, keyed by the
+// typed key itself, so a hot key costs one Map lookup and a deserialization.
+//
+// It is only correct where nothing else writes to the store beneath it: the runtime
+// gives each task's executor one over the task's overlay (committed state plus the
+// open transaction's writes), and drops both together when the transaction aborts.
+// Only string keys are cached (immutable; other key types go through unchanged), and
+// values are kept serialized, so every get() still hands out a fresh object. When the
+// cache outgrows its budget it starts over empty.
+import type { Serde } from "../topology/serde.js";
+import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
+import { TypedKeyValueStore } from "./typed-key-value-store.js";
+
+/** Bytes of keys and values a cache holds before it starts over. */
+export const DEFAULT_READ_CACHE_BYTES = 8 * 1024 * 1024;
+/** What an entry costs besides its key and value (the Map slot, the string header). */
+const ENTRY_OVERHEAD = 64;
+
+export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
+  // A Buffer is the value's bytes; null means the key is absent.
+  readonly #cache = new Map<string, Buffer | null>();
+  readonly #budget: number;
+  #bytes = 0;
+
+  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, budget = DEFAULT_READ_CACHE_BYTES) {
+    super(bytes, keySerde, valueSerde);
+    this.#budget = budget;
+  }
+
+  /** Entries cached (for tests and metrics). */
+  get cachedKeys(): number {
+    return this.#cache.size;
+  }
+
+  override get(key: K): Promise<V | undefined> {
+    if (typeof key !== "string") return super.get(key);
+    const cached = this.#cache.get(key);
+    if (cached === undefined) return this.#load(key);
+    if (cached === null) return Promise.resolve(undefined);
+    try {
+      return Promise.resolve(this.valueSerde.deserialize(cached, this.valueContext));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  async #load(key: K & string): Promise<V | undefined> {
+    const value = await this.bytes.get(this.keySerde.serialize(key, this.keyContext));
+    this.#remember(key, value ?? null);
+    return value === undefined ? undefined : this.valueSerde.deserialize(value, this.valueContext);
+  }
+
+  override async put(key: K, value: V): Promise<void> {
+    if (typeof key !== "string") return super.put(key, value);
+    const keyBytes = this.keySerde.serialize(key, this.keyContext);
+    // A write that fails leaves the store as it was, and the cache with it.
+    if (value === null || value === undefined) {
+      await this.bytes.delete(keyBytes);
+      this.#remember(key, null);
+      return;
+    }
+    const valueBytes = this.valueSerde.serialize(value, this.valueContext);
+    await this.bytes.put(keyBytes, valueBytes);
+    this.#remember(key, valueBytes);
+  }
+
+  override async putIfAbsent(key: K, value: V): Promise<V | undefined> {
+    if (typeof key !== "string") return super.putIfAbsent(key, value);
+    const existing = await this.get(key);
+    if (existing !== undefined) return existing;
+    if (value !== null && value !== undefined) await this.put(key, value);
+    return undefined;
+  }
+
+  override async putAll(entries: Iterable<KeyValue<K, V>>): Promise<void> {
+    const list = Array.isArray(entries) ? (entries as KeyValue<K, V>[]) : [...entries];
+    await super.putAll(list);
+    for (const { key } of list) if (typeof key === "string") this.#forget(key);
+  }
+
+  override async delete(key: K): Promise<V | undefined> {
+    if (typeof key !== "string") return super.delete(key);
+    const existing = await this.get(key);
+    if (existing === undefined) return undefined;
+    await this.bytes.delete(this.keySerde.serialize(key, this.keyContext));
+    this.#remember(key, null);
+    return existing;
+  }
+
+  #remember(key: string, value: Buffer | null): void {
+    this.#forget(key);
+    const cost = ENTRY_OVERHEAD + key.length * 2 + (value?.length ?? 0);
+    if (this.#bytes + cost > this.#budget) {
+      this.#cache.clear();
+      this.#bytes = 0;
+    }
+    this.#cache.set(key, value);
+    this.#bytes += cost;
+  }
+
+  #forget(key: string): void {
+    const previous = this.#cache.get(key);
+    if (previous === undefined) return;
+    this.#cache.delete(key);
+    this.#bytes -= ENTRY_OVERHEAD + key.length * 2 + (previous?.length ?? 0);
+  }
+}

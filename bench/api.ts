@@ -32,7 +32,6 @@ import { fileURLToPath } from "node:url";
 import fastify from "fastify";
 import kafkajs from "kafkajs";
 import pino from "pino";
-import { startApiServer } from "../src/api/index.js";
 import { KafkaStreams } from "../src/index.js";
 import { partitionForKey } from "../src/kafka/partitioner.js";
 import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology } from "../test/api/support/cluster.js";
@@ -101,10 +100,12 @@ async function serve(options: ServeOptions): Promise<void> {
       fetchMaxWaitMs: 100,
       logLevel: "warn",
     },
-    { logger },
+    // start() serves the API on applicationServer.
+    { logger, api: { commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }] } },
   );
   await streams.start();
-  const api = await startApiServer(streams, { topology, kafka: streams.config, commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }] });
+  const api = streams.apiServer;
+  if (api === undefined) throw new Error("the instance serves no API");
   const bare = fastify({ logger: false });
   bare.get("/bare", async () => ({ value: 1 }));
   await bare.listen({ host: "127.0.0.1", port: 0 });
@@ -115,7 +116,6 @@ async function serve(options: ServeOptions): Promise<void> {
   process.on("SIGTERM", () => {
     void (async () => {
       await bare.close();
-      await api.close();
       await streams.close({ timeout: 10_000 });
       process.exit(0);
     })();

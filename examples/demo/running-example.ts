@@ -1,8 +1,8 @@
-// One example application running: its KafkaStreams and its Eddy API.
+// One example application running: its KafkaStreams, which serves the example's Eddy API
+// (with its command endpoints) on its applicationServer.
 import type { Logger } from "pino";
 import { KafkaStreams, StreamsState, Topology } from "eddy-streams";
 import type { ResolvedStreamsConfig } from "eddy-streams";
-import { startApiServer } from "eddy-streams/api";
 import type { RunningApiServer } from "eddy-streams/api";
 import type { ExampleDefinition } from "./examples.js";
 
@@ -26,21 +26,27 @@ export async function startExample(
 ): Promise<RunningExample> {
   const topology = example.app.topology instanceof Topology ? example.app.topology : await example.app.topology(config);
   const logger = options.logger.child({ app: example.name });
-  const streams = new KafkaStreams(topology, config, { logger });
+  // The advertised host (config.applicationServer) may be a name other machines use for
+  // this one (a container's); the API listens on the demo's --host, unless the config
+  // says where (apiListenHost).
+  const streams = new KafkaStreams(topology, config, {
+    logger,
+    api: { commands: example.app.commands ?? [], host: config.apiListenHost ?? options.listenHost },
+  });
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<Error>((resolve) => (fail = resolve));
   streams.setStateListener((state) => {
     if (state === StreamsState.ERROR) fail(streams.fatalError ?? new Error(`${example.name} failed`));
   });
-  await streams.start();
-  let api: RunningApiServer;
   try {
-    // KafkaStreams serves the API itself when applicationServer is set; asking again
-    // returns that server and adds the command endpoints with their schemas.
-    api = await startApiServer(streams, { topology, kafka: streams.config, commands: example.app.commands ?? [], host: options.listenHost, logger });
+    await streams.start();
   } catch (error) {
+    throw new Error(`${example.name}: ${(error as Error).message}`, { cause: error });
+  }
+  const api = streams.apiServer;
+  if (api === undefined) {
     await streams.close({ timeout: CLOSE_TIMEOUT_MS });
-    throw new Error(`${example.name}: cannot serve the Eddy API on ${config.applicationServer ?? "?"}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${example.name} serves no Eddy API: it needs an applicationServer`);
   }
   let closing: Promise<void> | undefined;
   return {
@@ -50,10 +56,8 @@ export async function startExample(
     url: `http://${config.applicationServer ?? api.url.replace(/^http:\/\//, "")}`,
     failed,
     close: () => {
-      closing ??= (async () => {
-        await api.close().catch((error: unknown) => logger.warn({ err: error }, "closing the API failed"));
-        await streams.close({ timeout: CLOSE_TIMEOUT_MS });
-      })();
+      // Closing the streams closes its API first.
+      closing ??= streams.close({ timeout: CLOSE_TIMEOUT_MS }).then(() => undefined);
       return closing;
     },
   };

@@ -48,7 +48,7 @@ export class LocalStoreReader {
 
   /** The committed view of a running active task assigned here, or undefined. */
   activeView(store: string, taskId: TaskId): ReadOnlyKeyValueStore<unknown, unknown> | undefined {
-    if (!this.streams.assignedTasks().active.includes(taskId)) return undefined;
+    if (!this.streams.isActiveTaskRunning(taskId)) return undefined;
     return this.#view(store, taskId, false);
   }
 
@@ -57,6 +57,7 @@ export class LocalStoreReader {
     return this.#view(store, taskId, true);
   }
 
+  /** The task is assigned here as active: running, or restoring before it runs. */
   hostsActive(taskId: TaskId): boolean {
     return this.streams.assignedTasks().active.includes(taskId);
   }
@@ -90,7 +91,7 @@ export class LocalStoreReader {
       if (isClosedStore(error)) return undefined;
       throw error;
     }
-    if (!stale && this.activeView(store.name, taskId) === undefined) {
+    if (!stale && !this.streams.isActiveTaskRunning(taskId)) {
       if (!allowStale) return undefined;
       stale = true;
     }
@@ -122,7 +123,7 @@ export class LocalStoreReader {
         missingTasks.push(taskId);
         continue;
       }
-      if (!stale && this.activeView(store.name, taskId) === undefined) {
+      if (!stale && !this.streams.isActiveTaskRunning(taskId)) {
         if (!allowStale) {
           missingTasks.push(taskId);
           continue;

@@ -90,7 +90,8 @@ export class QueryService {
     const meta = this.#keyMetadata(store, key);
     const { taskId } = meta;
 
-    if (this.#reader.hostsActive(taskId)) {
+    // The common case first, synchronously: the task runs here.
+    if (this.#streams.isActiveTaskRunning(taskId) || this.#reader.hostsActive(taskId)) {
       const read = await this.#reader.get(store, taskId, key, options.allowStale);
       if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, read);
       throw this.#unavailable(`Task ${taskId} (store "${store.name}", partition ${meta.partition}) is restoring on this instance`, meta);

@@ -1,9 +1,16 @@
 // What the client commands (query, command, topology) share: where the Eddy API is,
 // and one HTTP request to it with a clear message when it cannot be reached.
 
-export const DEFAULT_API_URL = "http://127.0.0.1:8080";
+/**
+ * An application's Eddy API is served on its `applicationServer`, one port per
+ * application: `npm start` serves url-visits on 8081, bank on 8082 and orders on 8083
+ * (8080 is the demo's web server, not an Eddy API). The first is the default.
+ */
+export const DEFAULT_API_URL = "http://127.0.0.1:8081";
 
-export const URL_OPTION_HELP = `  --url <url>           the Eddy API of any instance (default $EDDY_URL, else ${DEFAULT_API_URL})`;
+export const URL_OPTION_HELP = `  --url <url>           the Eddy API (applicationServer) of any instance of the app
+                        (default $EDDY_URL, else ${DEFAULT_API_URL}; npm start serves
+                        url-visits on :8081, bank on :8082, orders on :8083)`;
 
 export function apiUrl(option: string | undefined): string {
   return (option ?? process.env.EDDY_URL ?? DEFAULT_API_URL).replace(/\/+$/, "");
@@ -44,12 +51,6 @@ export function errorMessage(response: ApiResponse): string {
     // not JSON: print as is
   }
   return `${response.status}: ${response.text}`;
-}
-
-/** Parses a command's options, printing the usage on a parse error; undefined means "exit 2". */
-export function usageError(command: string, usage: string, error: unknown): number {
-  process.stderr.write(`eddy ${command}: ${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
-  return 2;
 }
 
 /** Runs a client command's work, turning an unreachable API into a message and exit code 1. */

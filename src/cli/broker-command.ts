@@ -2,9 +2,9 @@
 // stdout when it accepts connections (scripts wait for it); logs go to stderr. SIGINT and
 // SIGTERM close it cleanly with exit code 0. With --data-dir, topics, logs, offsets and
 // transactions survive a restart, and a crash (kill -9) loses nothing acknowledged.
-import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { BrokerError, startBroker } from "../broker/index.js";
+import { parseCommandLine } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy broker [options]
@@ -31,32 +31,23 @@ function integerOption(name: string, value: string | undefined): number | undefi
 }
 
 async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "advertised-host": { type: "string" },
-        partitions: { type: "string" },
-        "no-auto-create": { type: "boolean" },
-        "data-dir": { type: "string" },
-        "log-level": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    process.stderr.write(`eddy broker: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    "broker",
+    USAGE,
+    args,
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      "advertised-host": { type: "string" },
+      partitions: { type: "string" },
+      "no-auto-create": { type: "boolean" },
+      "data-dir": { type: "string" },
+      "log-level": { type: "string" },
+    },
+    { positionals: false },
+  );
+  if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const level = values["log-level"] ?? process.env.EDDY_LOG_LEVEL ?? "info";
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(level)) {
     process.stderr.write(`eddy broker: --log-level must be one of fatal, error, warn, info, debug, trace\n`);

@@ -1,8 +1,8 @@
 // `eddy command <topic> <JSON>`: POSTs a command to a running app's command endpoint
 // and prints the reply envelope. Exit code 0 when accepted, 1 otherwise (rejected,
 // invalid, timed out, refused), so scripts can branch on it.
-import { parseArgs } from "node:util";
-import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable, usageError } from "./api-request.js";
+import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable } from "./api-request.js";
+import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy command <topic> <JSON> [options]
@@ -19,28 +19,14 @@ ${URL_OPTION_HELP}
   -h, --help              show this help`;
 
 async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        key: { type: "string" },
-        "idempotency-key": { type: "string" },
-        "timeout-ms": { type: "string" },
-        url: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    return usageError("command", USAGE, error);
-  }
+  const parsed = parseCommandLine("command", USAGE, args, {
+    key: { type: "string" },
+    "idempotency-key": { type: "string" },
+    "timeout-ms": { type: "string" },
+    url: { type: "string" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const [topic, body, ...extra] = positionals;
   if (topic === undefined || body === undefined || extra.length > 0) return usageError("command", USAGE, "expected a topic and a JSON command");
   try {

@@ -1,6 +1,5 @@
 // `eddy produce <topic>`: writes one record, keyed and partitioned as a Java producer
 // would (murmur2 of the key bytes), with headers. For trying an app out by hand.
-import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { KafkaAdmin } from "../kafka/admin-client.js";
 import { createKafkaClient } from "../kafka/client.js";
@@ -8,7 +7,7 @@ import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { partitionForKey } from "../kafka/partitioner.js";
 import type { KafkaHeader } from "../kafka/types.js";
 import { Serdes } from "../topology/serdes.js";
-import { usageError } from "./api-request.js";
+import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy produce <topic> --key <key> --value <JSON> [options]
@@ -25,7 +24,7 @@ Options:
   --partition <n>           this partition instead of the key's
   --key-format <f>          string (default), long or json
   --value-format <f>        json (default) or string
-  --bootstrap <host:port>   bootstrap servers, comma-separated (default $EDDY_BOOTSTRAP, else 127.0.0.1:9092)
+  --bootstrap <host:port>   bootstrap servers, comma-separated (default $EDDY_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)
   -h, --help                show this help`;
 
 function keyBytes(key: string, format: string): Buffer {
@@ -43,32 +42,18 @@ function keyBytes(key: string, format: string): Buffer {
 }
 
 async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        key: { type: "string" },
-        value: { type: "string" },
-        tombstone: { type: "boolean" },
-        header: { type: "string", multiple: true },
-        partition: { type: "string" },
-        "key-format": { type: "string" },
-        "value-format": { type: "string" },
-        bootstrap: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    return usageError("produce", USAGE, error);
-  }
+  const parsed = parseCommandLine("produce", USAGE, args, {
+    key: { type: "string" },
+    value: { type: "string" },
+    tombstone: { type: "boolean" },
+    header: { type: "string", multiple: true },
+    partition: { type: "string" },
+    "key-format": { type: "string" },
+    "value-format": { type: "string" },
+    bootstrap: { type: "string" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const [topic, ...extra] = positionals;
   if (topic === undefined || extra.length > 0) return usageError("produce", USAGE, "expected one topic");
   if ((values.value === undefined) === (values.tombstone !== true)) return usageError("produce", USAGE, "give either --value or --tombstone");
@@ -94,7 +79,7 @@ async function run(args: string[]): Promise<number> {
   }
 
   const logger = pino({ level: process.env.EDDY_LOG_LEVEL ?? "warn" }, pino.destination({ dest: 2, sync: true }));
-  const brokers = (values.bootstrap ?? process.env.EDDY_BOOTSTRAP ?? "127.0.0.1:9092").split(",").map((b) => b.trim());
+  const brokers = (values.bootstrap ?? (process.env.EDDY_BOOTSTRAP_SERVERS || "127.0.0.1:9092")).split(",").map((b) => b.trim());
   const kafka = createKafkaClient({ clientId: "eddy-produce", brokers, logger, retry: { retries: 2 } });
   const admin = new KafkaAdmin(kafka, logger);
   const producer = new IdempotentProducer(kafka);

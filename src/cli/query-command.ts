@@ -1,7 +1,7 @@
 // `eddy query <store> [key]`: a point lookup (prints the value as JSON), or without a
 // key a scan (one JSON line per entry), through any instance's API.
-import { parseArgs } from "node:util";
-import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable, usageError } from "./api-request.js";
+import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable } from "./api-request.js";
+import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy query <store> [key] [options]
@@ -22,32 +22,18 @@ ${URL_OPTION_HELP}
   -h, --help            show this help`;
 
 async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        url: { type: "string" },
-        "allow-stale": { type: "boolean" },
-        full: { type: "boolean" },
-        from: { type: "string" },
-        to: { type: "string" },
-        prefix: { type: "string" },
-        limit: { type: "string" },
-        all: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    return usageError("query", USAGE, error);
-  }
+  const parsed = parseCommandLine("query", USAGE, args, {
+    url: { type: "string" },
+    "allow-stale": { type: "boolean" },
+    full: { type: "boolean" },
+    from: { type: "string" },
+    to: { type: "string" },
+    prefix: { type: "string" },
+    limit: { type: "string" },
+    all: { type: "boolean" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const [store, key, ...extra] = positionals;
   if (store === undefined || extra.length > 0) return usageError("query", USAGE, "expected a store and at most one key");
   const base = `${apiUrl(values.url)}/stores/${encodeURIComponent(store)}/keys`;

@@ -1,16 +1,15 @@
 // `eddy run <app module>`: runs an Eddy application in the foreground. Loads the module
-// (see app-module.ts), starts KafkaStreams and, when applicationServer is set, the HTTP
-// API there. Prints one line on stdout once started (scripts wait for it); logs go to
+// (see app-module.ts) and starts KafkaStreams, which serves the HTTP API (with the
+// module's command endpoints) when applicationServer is set. Prints one line on stdout once started (scripts wait for it); logs go to
 // stderr. SIGINT and SIGTERM close it cleanly (commit, leave the group) with exit code
 // 0; an instance that fails (ERROR) exits with 1.
-import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { ConfigError } from "../config/errors.js";
 import type { StreamsConfig } from "../config/streams-config.js";
 import { KafkaStreams } from "../runtime/kafka-streams.js";
 import { StreamsState } from "../runtime/streams-state.js";
-import { usageError } from "./api-request.js";
 import { AppModuleError, loadApp } from "./app-module.js";
+import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy run <app module> [options]
@@ -27,6 +26,8 @@ Options:
   --application-id <id>             overrides applicationId
   --bootstrap <host:port,...>       overrides bootstrapServers
   --application-server <host:port>  overrides applicationServer: serve the HTTP API there
+  --api-listen-host <host>          overrides apiListenHost: the interface the API listens on
+                                    (default: the host of applicationServer; 0.0.0.0 in containers)
   --state-dir <dir>                 overrides stateDir
   --log-level <level>               overrides logLevel (fatal, error, warn, info, debug, trace, silent)
   -h, --help                        show this help`;
@@ -34,36 +35,24 @@ Options:
 const CLOSE_TIMEOUT_MS = 30_000;
 
 async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        config: { type: "string" },
-        "application-id": { type: "string" },
-        bootstrap: { type: "string" },
-        "application-server": { type: "string" },
-        "state-dir": { type: "string" },
-        "log-level": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    return usageError("run", USAGE, error);
-  }
+  const parsed = parseCommandLine("run", USAGE, args, {
+    config: { type: "string" },
+    "application-id": { type: "string" },
+    bootstrap: { type: "string" },
+    "application-server": { type: "string" },
+    "api-listen-host": { type: "string" },
+    "state-dir": { type: "string" },
+    "log-level": { type: "string" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const [modulePath, ...extra] = positionals;
   if (modulePath === undefined || extra.length > 0) return usageError("run", USAGE, "expected one app module");
   const overrides: Partial<StreamsConfig> = {
     ...(values["application-id"] === undefined ? {} : { applicationId: values["application-id"] }),
     ...(values.bootstrap === undefined ? {} : { bootstrapServers: values.bootstrap }),
     ...(values["application-server"] === undefined ? {} : { applicationServer: values["application-server"] }),
+    ...(values["api-listen-host"] === undefined ? {} : { apiListenHost: values["api-listen-host"] }),
     ...(values["state-dir"] === undefined ? {} : { stateDir: values["state-dir"] }),
     ...(values["log-level"] === undefined ? {} : { logLevel: values["log-level"] as StreamsConfig["logLevel"] }),
   };
@@ -80,7 +69,7 @@ async function run(args: string[]): Promise<number> {
   }
   const { topology, commands, config } = app;
   const logger = pino({ level: config.logLevel, base: { applicationId: config.applicationId } }, pino.destination({ dest: 2, sync: true }));
-  const streams = new KafkaStreams(topology, config, { logger });
+  const streams = new KafkaStreams(topology, config, { logger, api: { commands } });
   let failed: () => void = () => undefined;
   const failure = new Promise<void>((resolve) => (failed = resolve));
   streams.setStateListener((state) => {
@@ -92,18 +81,7 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`eddy run: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  let api: { url: string; close(): Promise<void> } | undefined;
-  if (config.applicationServer !== undefined) {
-    try {
-      // Loaded only when needed, so that apps without an HTTP API never load fastify.
-      const { startApiServer } = await import("../api/api-server.js");
-      api = await startApiServer(streams, { topology, kafka: config, commands, logger });
-    } catch (error) {
-      process.stderr.write(`eddy run: cannot serve the API on ${config.applicationServer}: ${(error as Error).message}\n`);
-      await streams.close({ timeout: CLOSE_TIMEOUT_MS });
-      return 1;
-    }
-  }
+  const api = streams.apiServer;
   process.stdout.write(`eddy run: ${config.applicationId} started${api === undefined ? "" : `, API at ${api.url}`}\n`);
 
   const signal = await new Promise<NodeJS.Signals | "error">((resolve) => {
@@ -117,7 +95,6 @@ async function run(args: string[]): Promise<number> {
     void failure.then(() => stop("error"));
   });
   logger.info({ signal }, "shutting down");
-  await api?.close();
   const closed = await streams.close({ timeout: CLOSE_TIMEOUT_MS });
   if (signal === "error") {
     process.stderr.write(`eddy run: the application failed: ${streams.fatalError?.message ?? "unknown error"}\n`);

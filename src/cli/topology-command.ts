@@ -1,8 +1,8 @@
 // `eddy topology`: prints a topology as Kafka Streams prints it (or as JSON), from a
 // running app's API or straight from an app module without running it.
-import { parseArgs } from "node:util";
-import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable, usageError } from "./api-request.js";
+import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable } from "./api-request.js";
 import { loadApp } from "./app-module.js";
+import { parseCommandLine } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy topology [options]
@@ -17,28 +17,15 @@ ${URL_OPTION_HELP}
   -h, --help            show this help`;
 
 async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        url: { type: "string" },
-        app: { type: "string" },
-        config: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (error) {
-    return usageError("topology", USAGE, error);
-  }
+  const parsed = parseCommandLine(
+    "topology",
+    USAGE,
+    args,
+    { url: { type: "string" }, app: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } },
+    { positionals: false },
+  );
+  if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (values.app !== undefined) {
     const { topology } = await loadApp(values.app, { configFile: values.config, overrides: {}, requireConnection: false });
     process.stdout.write(values.json ? `${JSON.stringify(topology.describe().toJSON(), null, 2)}\n` : topology.describe().toString());

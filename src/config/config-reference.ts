@@ -16,6 +16,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   commitIntervalMs: "How often tasks commit. Kafka Streams' defaults: 100 under exactly_once, 30000 under at_least_once.",
   numStandbyReplicas: "Warm copies of each task's state kept on other instances, for fast failover and stale reads.",
   applicationServer: "`host:port` where this instance serves the HTTP API. It travels in the consumer group's metadata, so that every instance can route a query to the owner of its key.",
+  apiListenHost: "Interface the HTTP API listens on (`0.0.0.0`: all); by default the host of `applicationServer`. Set it where the advertised name is not an address of the machine itself, as in containers behind published ports.",
   replicationFactor: "Replication factor of the internal topics Eddy creates (changelogs, repartition topics); -1 takes the broker's default.",
   sessionTimeoutMs: "How long the group waits for a silent member before moving its tasks elsewhere.",
   heartbeatIntervalMs: "How often a member tells the group it is alive; about a third of sessionTimeoutMs.",

@@ -80,6 +80,11 @@ export const streamsConfigSchema = z
     numStandbyReplicas: nonNegativeInt("replicas").default(0),
     /** host:port where this instance serves interactive queries; travels in the group metadata. */
     applicationServer: hostPort.optional(),
+    /** Interface the HTTP API listens on; by default the host of applicationServer. */
+    apiListenHost: z
+      .string({ error: "must be a host name or an IP address, e.g. 0.0.0.0" })
+      .regex(/^[^\s/]+$/, { error: "must be a host name or an IP address (no port, no spaces), e.g. 0.0.0.0" })
+      .optional(),
     /** Replication factor of the internal topics; -1 takes the broker's default. */
     replicationFactor: z
       .number({ error: "must be a number" })

@@ -7,10 +7,12 @@
 //   await streams.close({ timeout: 30_000 });
 //
 // start() validates the cluster against the topology (source topics, co-partitioning),
-// creates the internal topics, and joins the consumer group; the instance is then
-// REBALANCING until its assigned tasks are restored, and RUNNING while they process.
+// creates the internal topics, serves the HTTP API when `applicationServer` is set, and
+// joins the consumer group; the instance is then REBALANCING until its assigned tasks
+// are restored, and RUNNING while they process.
 import pino from "pino";
 import type { Logger } from "pino";
+import type { ApiServerOptions, RunningApiServer } from "../api/api-server.js";
 import { parseStreamsConfig } from "../config/streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { KafkaAdmin } from "../kafka/admin-client.js";
@@ -46,9 +48,21 @@ import type { TaskId } from "./task-id.js";
 import { TopicPartitions, UnknownOutputTopicError } from "./topic-partitions.js";
 import { TopologyMetadata, userSourceTopicsOf } from "./topology-metadata.js";
 
+/**
+ * The HTTP API KafkaStreams serves when `applicationServer` is set: command endpoints,
+ * key parsers, the interface to listen on... (see ApiServerOptions). The topology, the
+ * Kafka connection and the logger default to the instance's own.
+ */
+export type StreamsApiOptions = Partial<ApiServerOptions>;
+
 export interface KafkaStreamsOptions {
   /** A pino logger to log through; by default one at `config.logLevel` on stdout. */
   logger?: Logger;
+  /**
+   * The HTTP API served on `applicationServer` (when set): its options, or false to
+   * serve none (an application that mounts the `eddyApi` plugin in its own server).
+   */
+  api?: StreamsApiOptions | false;
 }
 
 export interface CloseOptions {
@@ -58,6 +72,7 @@ export interface CloseOptions {
 
 /** What start() opened so far; shutdown closes whatever is there. */
 interface Running {
+  api?: RunningApiServer;
   admin?: KafkaAdmin;
   reader?: PartitionReader;
   changelogReader?: ChangelogReader;
@@ -73,6 +88,7 @@ export class KafkaStreams implements QueryableStreams {
   readonly #machine = new StreamsStateMachine();
   readonly #metrics = new StreamsMetrics();
   readonly #stopping = new AbortController();
+  readonly #api: StreamsApiOptions | false;
   #restoreListener: StateRestoreListener | undefined;
   #running: Running | undefined;
   #closing: Promise<void> | undefined;
@@ -83,9 +99,22 @@ export class KafkaStreams implements QueryableStreams {
   constructor(topology: Topology, config: StreamsConfig, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
     this.#topology = topology;
+    this.#api = options.api ?? {};
+    const { applicationId } = this.config;
+    // A logger that already names the application (the CLI's) would print the id twice.
     this.#logger =
-      options.logger?.child({ applicationId: this.config.applicationId }) ??
-      pino({ level: this.config.logLevel, base: { applicationId: this.config.applicationId } });
+      (options.logger && (options.logger.bindings().applicationId === applicationId ? options.logger : options.logger.child({ applicationId }))) ??
+      pino({ level: this.config.logLevel, base: { applicationId } });
+  }
+
+  /** The topology this instance runs. */
+  get topology(): Topology {
+    return this.#topology;
+  }
+
+  /** The HTTP API this instance serves (see KafkaStreamsOptions.api), once start() opened it. */
+  get apiServer(): RunningApiServer | undefined {
+    return this.#running?.api;
   }
 
   get applicationId(): string {
@@ -175,6 +204,10 @@ export class KafkaStreams implements QueryableStreams {
     const missingSink = sinks.find((topic) => topicPartitions.get(topic) === undefined);
     if (missingSink !== undefined) throw new UnknownOutputTopicError(missingSink);
 
+    // Listening before joining the group: once this instance is in the host map, peers
+    // forward lookups to it. A port that cannot be bound fails start() before the join.
+    if (config.applicationServer !== undefined && this.#api !== false) running.api = await this.#serveApi(this.#api, logger);
+
     const reader = await PartitionReader.connect(kafka, `${config.clientId}-restore`);
     running.reader = reader;
     const changelogReader = new ChangelogReader(reader, { logger, metrics: this.#metrics, listener: this.#restoreListener });
@@ -219,6 +252,29 @@ export class KafkaStreams implements QueryableStreams {
     running.thread = thread;
     await thread.start();
     logger.info({ guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() }, "started");
+  }
+
+  async #serveApi(options: StreamsApiOptions, logger: Logger): Promise<RunningApiServer> {
+    // Loaded here, so that applications without an API never load fastify.
+    const { startApiServer } = await import("../api/api-server.js");
+    const host = options.host ?? this.config.apiListenHost;
+    try {
+      return await startApiServer(this, {
+        topology: this.#topology,
+        kafka: this.config,
+        logger,
+        ...options,
+        ...(host === undefined ? {} : { host }),
+      });
+    } catch (error) {
+      const advertised = this.config.applicationServer ?? "";
+      const port = options.port ?? advertised.slice(advertised.lastIndexOf(":") + 1);
+      const listenHost = host ?? advertised.slice(0, advertised.lastIndexOf(":"));
+      const hint = host === undefined ? "; if that name is not an address of this machine (in a container), set apiListenHost (e.g. 0.0.0.0)" : "";
+      throw new Error(`Cannot serve the Eddy API (applicationServer ${advertised}) on ${listenHost}:${port}: ${(error as Error).message}${hint}`, {
+        cause: error,
+      });
+    }
   }
 
   #fixedSinkTopics(): string[] {
@@ -279,6 +335,8 @@ export class KafkaStreams implements QueryableStreams {
         this.#logger.warn({ err: error }, `${what} failed during shutdown`);
       }
     };
+    // The API first: queries and commands stop before the tasks that answer them.
+    await step("closing the HTTP API", () => running.api?.close());
     await step("stopping the stream thread", () => running.thread?.stop(clean));
     await step("stopping standby updates", () => running.changelogReader?.close());
     await step("closing the producer", () => running.sharedProducer?.close());
@@ -295,6 +353,14 @@ export class KafkaStreams implements QueryableStreams {
 
   hostMap(): ReadonlyMap<string, HostTasks> {
     return this.#running?.thread?.taskManager.hostMap ?? new Map();
+  }
+
+  isActiveTaskRunning(taskId: TaskId): boolean {
+    const manager = this.#running?.thread?.taskManager;
+    if (manager?.activeTask(taskId)?.state !== "running") return false;
+    // A revoked task processes until the asynchronous half of the rebalance closes it;
+    // it stops counting as soon as the assignment that revoked it arrived.
+    return manager.assignedTasks().active.includes(taskId);
   }
 
   assignedTasks(): { active: TaskId[]; standby: TaskId[] } {

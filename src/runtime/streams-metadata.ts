@@ -62,6 +62,11 @@ export interface QueryableStreams {
   isReady(): boolean;
   /** host:port -> active and standby tasks, for every instance with an application server. */
   hostMap(): ReadonlyMap<string, HostTasks>;
+  /**
+   * Whether `taskId` is assigned here as an active task and processing (restored, not
+   * revoked): the synchronous check that a local read is fresh, before and after it.
+   */
+  isActiveTaskRunning(taskId: TaskId): boolean;
   /** The tasks this instance was assigned (as the leader sent them). */
   assignedTasks(): { readonly active: readonly TaskId[]; readonly standby: readonly TaskId[] };
   /** The tasks this instance hosts, with their state and lag. */

@@ -58,8 +58,7 @@ describe("the API over two instances", () => {
   }
 
   it("answers a key owned by the other instance with its value, naming who served it", async () => {
-    // The assignor balances tasks over both sub-topologies, so one instance may own every
-    // visit-count task: query at the other one.
+    // Query at the instance that does not own the key, so that the lookup is forwarded.
     const url = URLS[0] ?? "";
     const owner = ownerOf(VISIT_COUNTS, url);
     const other = owner === a ? b : a;

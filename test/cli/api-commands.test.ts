@@ -152,7 +152,8 @@ describe("eddy run", () => {
         logLevel: "warn",
       }),
     );
-    const child = spawn(process.execPath, [eddyBin, "run", fixture, "--config", configFile, "--application-server", `127.0.0.1:${port}`], {
+    const args = ["run", fixture, "--config", configFile, "--application-server", `127.0.0.1:${port}`, "--log-level", "info"];
+    const child = spawn(process.execPath, [eddyBin, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -178,6 +179,10 @@ describe("eddy run", () => {
       child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
+    // Logs go to stderr, one JSON object a line, naming the application once.
+    const logs = stderr.split("\n").filter((line) => line.startsWith("{"));
+    expect(logs.some((line) => line.includes('"msg":"started"'))).toBe(true);
+    for (const line of logs) expect(line.match(/"applicationId":/g) ?? []).toHaveLength(1);
   });
 
   it("fails fast with exit code 2 on a bad config, naming the field", async () => {

@@ -1,12 +1,11 @@
 // Test support: KafkaStreams instances over the embedded broker, each serving the API on
-// its own random port, running a topology with a counted stream (string keys) and a
+// its own random port (its applicationServer: start() serves it there), running a topology with a counted stream (string keys) and a
 // bank command handler.
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { startApiServer } from "../../../src/api/index.js";
 import type { ApiServerOptions, RunningApiServer } from "../../../src/api/index.js";
 import { KafkaStreams, Serdes, StreamsBuilder, accept, reject } from "../../../src/index.js";
 import type { Decision, StreamsConfig, Topology } from "../../../src/index.js";
@@ -121,16 +120,11 @@ export async function startApiTestCluster(applicationId: string): Promise<ApiTes
           processingGuarantee: "at_least_once",
           ...overrides,
         }),
-        { logger: silentLogger },
+        { logger: silentLogger, api: { commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }], ...api } },
       );
       await streams.start();
-      const server = await startApiServer(streams, {
-        topology,
-        kafka: streams.config,
-        commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }],
-        logger: silentLogger,
-        ...api,
-      });
+      const server = streams.apiServer;
+      if (server === undefined) throw new Error(`instance ${name} serves no API`);
       let closed: Promise<void> | undefined;
       const instance: Instance = {
         name,
@@ -139,10 +133,7 @@ export async function startApiTestCluster(applicationId: string): Promise<ApiTes
         streams,
         api: server,
         close: () => {
-          closed ??= (async () => {
-            await server.close();
-            await streams.close({ timeout: 20_000 });
-          })();
+          closed ??= streams.close({ timeout: 20_000 }).then(() => undefined);
           return closed;
         },
       };

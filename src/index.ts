@@ -131,7 +131,7 @@ export { DeadLetterHeaders } from "./runtime/dead-letter.js";
 
 // Running a topology on Kafka
 export { KafkaStreams } from "./runtime/kafka-streams.js";
-export type { KafkaStreamsOptions, CloseOptions } from "./runtime/kafka-streams.js";
+export type { KafkaStreamsOptions, StreamsApiOptions, CloseOptions } from "./runtime/kafka-streams.js";
 export { StreamsState } from "./runtime/streams-state.js";
 export type { StateListener } from "./runtime/streams-state.js";
 export type { StateRestoreListener } from "./runtime/changelog-reader.js";

@@ -251,6 +251,28 @@ describe("assignTasks", () => {
     expect(result.hostMap.get("h2:8080")).toEqual(result.byMember.get("b"));
   });
 
+  it("keeps any assignment balanced per sub-topology exactly as it is", () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 200; round += 1) {
+      const memberCount = 2 + random(5);
+      const tasks = Array.from({ length: 1 + random(4) }, (_, sub) => Array.from({ length: 1 + random(9) }, (_, p) => `${sub}_${p}`)).flat();
+      // A balanced assignment, shuffled: deal each sub-topology's tasks round-robin from a random member.
+      const owned = new Map<string, string[]>(Array.from({ length: memberCount }, (_, i) => [`m${i}`, []]));
+      let next = random(memberCount);
+      for (const task of [...tasks].sort(() => random(3) - 1).sort((a, b) => Number(a.split("_")[0]) - Number(b.split("_")[0]))) {
+        owned.get(`m${next}`)?.push(task);
+        next = (next + 1) % memberCount;
+      }
+      const members = [...owned].map(([id, held]) => member(id, running(held)));
+      const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+      for (const [id, held] of owned) expect(activeOf(result, id)).toEqual([...held].sort((a, b) => a.localeCompare(b, "en", { numeric: true })));
+    }
+  });
+
   it("keeps its invariants over many random groups", () => {
     let seed = 42;
     const random = (n: number): number => {

@@ -81,8 +81,9 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`eddy run: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const api = streams.apiServer;
-  process.stdout.write(`eddy run: ${config.applicationId} started${api === undefined ? "" : `, API at ${api.url}`}\n`);
+  // Where clients and other instances reach the API (it may listen on 0.0.0.0: apiListenHost).
+  const api = streams.apiServer === undefined ? undefined : `http://${config.applicationServer ?? streams.apiServer.url.replace(/^http:\/\//, "")}`;
+  process.stdout.write(`eddy run: ${config.applicationId} started${api === undefined ? "" : `, API at ${api}`}\n`);
 
   const signal = await new Promise<NodeJS.Signals | "error">((resolve) => {
     const stop = (received: NodeJS.Signals | "error") => {

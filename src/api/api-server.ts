@@ -10,8 +10,9 @@ import type { ApiContext } from "./api-context.js";
 import type { CommandEndpoint } from "./command-registry.js";
 import { eddyApi } from "./eddy-api-plugin.js";
 import type { EddyApiOptions } from "./eddy-api-plugin.js";
-import { ApiError } from "./errors.js";
+import { ApiError, UnavailableError } from "./errors.js";
 import { splitHostPort } from "./peer-client.js";
+import { RETRY_AFTER_SECONDS } from "./query-service.js";
 
 export interface ApiServerOptions extends Omit<EddyApiOptions, "streams" | "onContext"> {
   /** Interface to listen on; by default the host of `applicationServer` (else 127.0.0.1). */
@@ -58,6 +59,18 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
     logController: new LogController({ disableRequestLogging: true }),
     // Keys and topic names may legitimately contain characters fastify would otherwise reject in params.
     routerOptions: { maxParamLength: 2048 },
+    // Replaced by the hook below: fastify's own 503 while closing has no Retry-After.
+    return503OnClosing: false,
+  });
+  let closing: Promise<void> | undefined;
+  // While closing, as fastify would, answer 503 and drop the connection (so that close()
+  // does not wait on a client's keep-alive connection), but in the API's terms: a
+  // Retry-After, and an error body saying why. Another instance takes over this one's
+  // tasks after the rebalance.
+  app.addHook("onRequest", async (_request, reply) => {
+    if (closing === undefined) return;
+    const error = new UnavailableError("This instance is shutting down; its tasks move to another instance after the rebalance", RETRY_AFTER_SECONDS);
+    return reply.code(503).header("connection", "close").header("retry-after", String(RETRY_AFTER_SECONDS)).send(error.toBody());
   });
   let context: ApiContext | undefined;
   app.setNotFoundHandler((request, reply) =>
@@ -76,7 +89,6 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
   const address = app.server.address();
   const boundPort = typeof address === "object" && address !== null ? address.port : (port ?? 0);
   const boundHost = host ?? advertised?.hostname ?? "127.0.0.1";
-  let closing: Promise<void> | undefined;
   return {
     fastify: app as unknown as FastifyInstance,
     url: `http://${boundHost.includes(":") ? `[${boundHost}]` : boundHost}:${boundPort}`,

@@ -16,6 +16,7 @@ export interface TransactionalProducerOptions {
 export class TransactionalProducer {
   private readonly producer: Producer;
   private transaction: Transaction | undefined;
+  private beginning: Promise<Transaction> | undefined;
   private connected = false;
   private readonly recordsAsIs: boolean;
 
@@ -56,9 +57,25 @@ export class TransactionalProducer {
     return this.transaction?.isActive() ?? false;
   }
 
-  private async current(): Promise<Transaction> {
-    if (!this.transaction || !this.transaction.isActive()) this.transaction = await this.producer.transaction();
-    return this.transaction;
+  /**
+   * The open transaction, begun on first use. Sends and sendOffsets may run at the
+   * same time (a commit sends its last records and its offsets together): they share
+   * one beginning.
+   */
+  private current(): Promise<Transaction> {
+    if (this.transaction?.isActive()) return Promise.resolve(this.transaction);
+    this.beginning ??= this.producer.transaction().then(
+      (txn) => {
+        this.beginning = undefined;
+        this.transaction = txn;
+        return txn;
+      },
+      (error: unknown) => {
+        this.beginning = undefined;
+        throw error;
+      },
+    );
+    return this.beginning;
   }
 
   async send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {

@@ -81,8 +81,13 @@ export interface TaskContext {
  */
 export type TaskProblem = { kind: "migrated" | "corrupted"; error: unknown } | { kind: "failed"; error: Error };
 
-/** How long a task processes before it lets I/O callbacks run. */
-const YIELD_EVERY_MS = 5;
+/**
+ * How long a task processes before it lets I/O callbacks run. Several tasks process
+ * concurrently, so the event loop polls once every few of these: kept short, because
+ * every round trip of a commit (produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn, the
+ * LevelDB write) waits for a poll, and a task does not process while it commits.
+ */
+const YIELD_EVERY_MS = 1;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -392,13 +397,22 @@ export class StreamTask {
     const overlay = this.#overlay as TaskOverlay;
     this.#addChangelogRecords(overlay);
     const offsets = this.positions().filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
-    await this.#settleInflight();
     let produced: ProducedOffsets[];
     if (this.#producer) {
-      produced = await this.#producer.send(this.#collector.drain());
-      await this.#producer.sendOffsets(ctx.groupId, offsets);
-      await this.#producer.commit();
+      const producer = this.#producer;
+      const records = this.#collector.drain();
+      // The last records and the offsets travel at the same time, as Kafka's producer
+      // sends them: only EndTxn must wait for both.
+      const [sent, offsetsSent] = await Promise.allSettled([
+        this.#settleInflight().then(() => producer.send(records)),
+        producer.sendOffsets(ctx.groupId, offsets),
+      ]);
+      if (sent.status === "rejected") throw sent.reason;
+      if (offsetsSent.status === "rejected") throw offsetsSent.reason;
+      produced = sent.value;
+      await producer.commit();
     } else {
+      await this.#settleInflight();
       produced = await (ctx.sharedProducer as IdempotentProducer).send(this.#collector.drain());
       try {
         await ctx.commitOffsets(offsets);

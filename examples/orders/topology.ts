@@ -30,6 +30,7 @@ export const OrderTopics = {
 export const OrderStores = {
   orders: "orders",
   byStatus: "orders-by-status",
+  parts: "order-parts",
   progress: "order-progress",
 } as const;
 
@@ -75,10 +76,9 @@ export function ordersTopology(): Topology {
   const parts = items
     .outerJoin(shipping, (list, address) => ({ items: list ?? [], shipping: address }), { name: "items-with-shipping" })
     .outerJoin(payments, (partial, payment) => ({ items: partial?.items ?? [], shipping: partial?.shipping ?? null, payment }), { name: "items-shipping-payment" })
-    // Not materialized: Eddy's materialized mapValues takes its old values from its parent,
-    // which it never asks for them (ktable-transform.ts), so the groupBy below would never
-    // see an order leave a status. Unmaterialized, the old values flow from the joins.
-    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), { name: "order-parts" });
+    // Materialized: the command handler's lookup and the join with the progress read one
+    // store instead of recomputing both outer joins from three.
+    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), { store: OrderStores.parts, value: Serdes.json<OrderParts>(), name: "order-parts" });
 
   const events = builder
     .stream(OrderTopics.commands, { key, value: Serdes.json<unknown>() })

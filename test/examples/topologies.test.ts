@@ -11,6 +11,7 @@ import { bankTopology } from "../../examples/bank/topology.js";
 import { decide as decideOrder } from "../../examples/orders/order.js";
 import type { OrderParts } from "../../examples/orders/order.js";
 import { ordersTopology } from "../../examples/orders/topology.js";
+import type { OrderSummary } from "../../examples/orders/topology.js";
 import { urlVisitsTopology } from "../../examples/url-visits/topology.js";
 
 let driver: TopologyTestDriver | undefined;
@@ -62,19 +63,31 @@ describe("bank topology", () => {
 });
 
 describe("orders topology", () => {
-  it("moves an order between the status lists as its parts arrive", async () => {
+  it("moves an order between the status lists as its parts and its progress change, and keeps no stale entry", async () => {
     driver = new TopologyTestDriver(ordersTopology(), { applicationId: "orders" });
     const items = driver.createInputTopic("order-items", Serdes.string(), Serdes.json());
     const shipping = driver.createInputTopic("order-shipping", Serdes.string(), Serdes.json());
     const payments = driver.createInputTopic("order-payments", Serdes.string(), Serdes.json());
+    const commands = driver.createInputTopic("order-commands", Serdes.string(), Serdes.json());
+    const replies = driver.createOutputTopic("order-replies", Serdes.string(), replyEnvelopeSerde);
     await items.pipeInput("o", { sku: "twix", quantity: 1, unitPriceCents: 200 });
-    expect(await keys("orders-by-status")).toEqual(["PENDING/o"]);
+    await items.pipeInput("p", { sku: "mars", quantity: 2, unitPriceCents: 150 });
+    expect(await keys("orders-by-status")).toEqual(["PENDING/o", "PENDING/p"]);
     await shipping.pipeInput("o", { customerName: "Ada", address: "1 Loop Rd" });
     await payments.pipeInput("o", { amountCents: 200, method: "card" });
-    expect(await keys("orders-by-status")).toEqual(["PAID/o"]);
+    expect(await keys("orders-by-status")).toEqual(["PAID/o", "PENDING/p"]);
     // A payment withdrawn (a tombstone on the compacted topic) makes the order PENDING again.
     await payments.pipeInput("o", null);
-    expect(await keys("orders-by-status")).toEqual(["PENDING/o"]);
+    expect(await keys("orders-by-status")).toEqual(["PENDING/o", "PENDING/p"]);
+    await payments.pipeInput("o", { amountCents: 200, method: "card" });
+    // The handler reads the order's parts (the order-parts store) and accepts; its event moves the order on.
+    await commands.pipeInput("o", { type: "FulfillOrder", orderId: "o", fulfilledBy: "Sam" });
+    expect(replies.readValuesToList().map((reply) => reply?.status)).toEqual(["accepted"]);
+    expect(await keys("orders-by-status")).toEqual(["FULFILLED/o", "PENDING/p"]);
+    const byStatus = (driver as TopologyTestDriver).getKeyValueStore<string, OrderSummary>("orders-by-status");
+    expect(await byStatus.get("FULFILLED/o")).toEqual({ orderId: "o", status: "FULFILLED", customerName: "Ada", totalCents: 200, itemCount: 1 });
+    const parts = (driver as TopologyTestDriver).getKeyValueStore<string, OrderParts>("order-parts");
+    expect(await parts.get("o")).toMatchObject({ orderId: "o", shipping: { customerName: "Ada" }, payment: { amountCents: 200 } });
   });
 
   it("refuses a command whose key and body name different orders", () => {

@@ -1,6 +1,13 @@
 // KTable filter, filterNot and mapValues: Kafka Streams' KTableFilter and
 // KTableMapValues. Without a store of their own they compute on the fly, and their
 // value getter asks the parent's; with one they keep their result in it.
+//
+// Old values, when something downstream asks for them (a subtractor, a join, a filter
+// that must retract): a materialized node answers on its own, from its store, read
+// before the new result is put, so it never needs its parent's old values; an
+// unmaterialized one recomputes the old result from the parent's old value, so it can
+// send old values only when its parent can. A filter thereby retracts a row that stops
+// passing: Change(null, old result).
 import type { KeyValueStore } from "../../stores/key-value-store.js";
 import type { ProcessorContext, ProcessorSupplier } from "../processor.js";
 import type { StreamRecord } from "../record.js";
@@ -60,10 +67,17 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
 
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
         const newValue = compute(record.key, record.value.newValue);
-        const oldValue = sendOldValues ? compute(record.key, record.value.oldValue) : null;
+        const oldValue = await this.#oldValue(record);
+        // Nothing was in the table and nothing is: a filter that drops a row twice says nothing.
         if (skipEmptyChanges && sendOldValues && newValue === null && oldValue === null) return;
         if (this.#store !== undefined) await putOrDelete(this.#store, record.key, newValue);
         await this.context.forward({ ...record, value: { newValue, oldValue } });
+      }
+
+      async #oldValue(record: StreamRecord<K, Change<V>>): Promise<VR | null> {
+        if (!sendOldValues) return null;
+        if (this.#store !== undefined) return (await this.#store.get(record.key)) ?? null;
+        return compute(record.key, record.value.oldValue);
       }
     })();
   };

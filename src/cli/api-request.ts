@@ -17,6 +17,8 @@ export function apiUrl(option: string | undefined): string {
 }
 
 export interface ApiResponse {
+  /** http://host:port of the API that answered. */
+  readonly origin: string;
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
@@ -39,14 +41,24 @@ export async function apiRequest(
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
     throw new ApiUnreachableError(`cannot reach the Eddy API at ${new URL(url).origin}: ${cause} (set --url or EDDY_URL)`);
   }
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  return { origin: new URL(url).origin, status: response.status, headers: response.headers, text: await response.text() };
 }
+
+// Each application serves its own API: a store or command topic unknown there is most
+// likely another application's (npm start runs three, on three ports).
+const ANOTHER_APPS = new Set(["EDDY_ERR_STORE_NOT_FOUND", "EDDY_ERR_COMMAND_TOPIC_NOT_FOUND"]);
 
 /** An error body's message, or the raw text. */
 export function errorMessage(response: ApiResponse): string {
   try {
-    const body = JSON.parse(response.text) as { message?: unknown };
-    if (typeof body.message === "string") return `${response.status}: ${body.message}`;
+    const body = JSON.parse(response.text) as { message?: unknown; code?: unknown };
+    if (typeof body.message === "string") {
+      const hint =
+        typeof body.code === "string" && ANOTHER_APPS.has(body.code)
+          ? ` (${response.origin} is one application's API: give --url the applicationServer of the application that has it)`
+          : "";
+      return `${response.status}: ${body.message}${hint}`;
+    }
   } catch {
     // not JSON: print as is
   }

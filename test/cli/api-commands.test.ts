@@ -95,6 +95,10 @@ describe("eddy client commands against a running instance", () => {
     expect(JSON.parse(full.stdout)).toMatchObject({ store: VISIT_COUNTS, key: "/cli", value: 3, stale: false });
     const scan = await eddyHere("query", VISIT_COUNTS, "--url", a.url, "--all");
     expect(scan.stdout).toBe('{"key":"/cli","value":3}\n');
+    const elsewhere = await eddyHere("query", "another-apps-store", "k", "--url", a.url);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain(`no store "another-apps-store"`);
+    expect(elsewhere.stderr).toContain(`${a.url} is one application's API: give --url the applicationServer of the application that has it`);
     const missing = await eddyHere("query", VISIT_COUNTS, "/nobody", "--url", a.url);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("404");

@@ -10,7 +10,7 @@ import type { ApiContext } from "./api-context.js";
 import type { CommandEndpoint } from "./command-registry.js";
 import { eddyApi } from "./eddy-api-plugin.js";
 import type { EddyApiOptions } from "./eddy-api-plugin.js";
-import { ApiError, UnavailableError } from "./errors.js";
+import { ApiError, ApiListenError, UnavailableError } from "./errors.js";
 import { splitHostPort } from "./peer-client.js";
 import { RETRY_AFTER_SECONDS } from "./query-service.js";
 
@@ -80,15 +80,24 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
   );
   const { host, port, prefix, ...apiOptions } = options;
   await app.register(eddyApi, { ...apiOptions, streams, onContext: (c) => (context = c), ...(prefix === undefined ? {} : { prefix }) });
+  const listenHost = host ?? advertised?.hostname ?? "127.0.0.1";
+  const listenPort = port ?? advertised?.port ?? 0;
   try {
-    await app.listen({ host: host ?? advertised?.hostname ?? "127.0.0.1", port: port ?? advertised?.port ?? 0 });
+    await app.listen({ host: listenHost, port: listenPort });
   } catch (error) {
     await app.close().catch(() => undefined);
-    throw error;
+    const hint =
+      host === undefined && advertised !== undefined
+        ? "; if that name is not an address of this machine (a container's advertised name), listen on another interface: apiListenHost (e.g. 0.0.0.0)"
+        : "";
+    throw new ApiListenError(
+      `Cannot serve the Eddy API${streams.applicationServer === undefined ? "" : ` (applicationServer ${streams.applicationServer})`} on ${listenHost}:${listenPort}: ${(error as Error).message}${hint}`,
+      { cause: error },
+    );
   }
   const address = app.server.address();
   const boundPort = typeof address === "object" && address !== null ? address.port : (port ?? 0);
-  const boundHost = host ?? advertised?.hostname ?? "127.0.0.1";
+  const boundHost = listenHost;
   return {
     fastify: app as unknown as FastifyInstance,
     url: `http://${boundHost.includes(":") ? `[${boundHost}]` : boundHost}:${boundPort}`,

@@ -163,6 +163,16 @@ function summarizeIssues(issues: readonly ApiIssue[]): string {
   return shown.join("; ") + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : "");
 }
 
+/**
+ * The API cannot listen where it was asked to (the port is taken, the host is not an
+ * address of this machine): thrown by start(), which leaves the instance in ERROR.
+ */
+export class ApiListenError extends EddyError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("EDDY_ERR_API_LISTEN", message, options);
+  }
+}
+
 /** The API was set up wrongly (a command endpoint for a topic the topology does not read...): thrown at start, not per request. */
 export class ApiConfigError extends EddyError {
   constructor(message: string) {

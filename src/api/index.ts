@@ -18,6 +18,7 @@ export {
   ApiErrorCodes,
   ApiError,
   ApiConfigError,
+  ApiListenError,
   StoreNotFoundError,
   KeyNotFoundError,
   InvalidKeyError,

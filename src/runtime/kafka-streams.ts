@@ -258,23 +258,8 @@ export class KafkaStreams implements QueryableStreams {
     // Loaded here, so that applications without an API never load fastify.
     const { startApiServer } = await import("../api/api-server.js");
     const host = options.host ?? this.config.apiListenHost;
-    try {
-      return await startApiServer(this, {
-        topology: this.#topology,
-        kafka: this.config,
-        logger,
-        ...options,
-        ...(host === undefined ? {} : { host }),
-      });
-    } catch (error) {
-      const advertised = this.config.applicationServer ?? "";
-      const port = options.port ?? advertised.slice(advertised.lastIndexOf(":") + 1);
-      const listenHost = host ?? advertised.slice(0, advertised.lastIndexOf(":"));
-      const hint = host === undefined ? "; if that name is not an address of this machine (in a container), set apiListenHost (e.g. 0.0.0.0)" : "";
-      throw new Error(`Cannot serve the Eddy API (applicationServer ${advertised}) on ${listenHost}:${port}: ${(error as Error).message}${hint}`, {
-        cause: error,
-      });
-    }
+    // An ApiListenError (port taken, host not of this machine) fails start().
+    return startApiServer(this, { topology: this.#topology, kafka: this.config, logger, ...options, ...(host === undefined ? {} : { host }) });
   }
 
   #fixedSinkTopics(): string[] {

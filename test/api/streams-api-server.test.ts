@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiServer } from "../../src/api/index.js";
+import { ApiListenError, startApiServer } from "../../src/api/index.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { KafkaStreams } from "../../src/index.js";
 import type { StreamsConfig } from "../../src/index.js";
@@ -122,7 +122,13 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
     // 192.0.2.0/24 is TEST-NET-1: never an address of this machine.
     const advertised = `192.0.2.1:${port}`;
     const unbindable = streamsFor("unbindable", { applicationServer: advertised });
-    await expect(unbindable.start()).rejects.toThrow(/Cannot serve the Eddy API \(applicationServer 192\.0\.2\.1:\d+\) on 192\.0\.2\.1:\d+: .*set apiListenHost/);
+    const failure = await unbindable.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ApiListenError);
+    expect((failure as ApiListenError).code).toBe("EDDY_ERR_API_LISTEN");
+    expect((failure as Error).message).toMatch(/^Cannot serve the Eddy API \(applicationServer 192\.0\.2\.1:\d+\) on 192\.0\.2\.1:\d+: .*apiListenHost \(e\.g\. 0\.0\.0\.0\)$/);
     expect(unbindable.state()).toBe("ERROR");
 
     const bound = streamsFor("bound", { applicationServer: advertised, apiListenHost: "127.0.0.1" });

@@ -46,14 +46,10 @@ export class KafkaRecordCollector implements RecordCollector {
   send(record: ProducedRecord): void | Promise<void> {
     const count = this.partitions.get(record.topic);
     if (count === undefined) return this.partitions.resolve(record.topic).then(() => this.send(record));
-    this.add({
-      topic: record.topic,
-      partition: record.partition ?? this.partitionOf(record.topic, record.key, count),
-      key: record.key,
-      value: record.value,
-      headers: record.headers,
-      timestamp: record.timestamp,
-    });
+    // The sinks hand over a record made for this call and never look at it again: it is
+    // buffered as it is, with its partition filled in, rather than copied.
+    if (record.partition === undefined) (record as { partition: number | undefined }).partition = this.partitionOf(record.topic, record.key, count);
+    this.add(record as KafkaRecord);
     if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) return this.flushFull();
     return undefined;
   }

@@ -80,6 +80,7 @@ export type {
   TopologyNode,
   SourceNode,
   ProcessorNode,
+  CommandHandlerInfo,
   SinkNode,
   StoreDefinition,
   Subtopology,

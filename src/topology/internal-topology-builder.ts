@@ -3,6 +3,7 @@
 // order they are added (which numbers the sub-topologies), stores and the processors
 // connected to them, repartition topics and co-partitioning requirements. build()
 // validates it all and freezes it into a Topology.
+import type { ZodType } from "zod";
 import {
   CopartitionError,
   DuplicateNameError,
@@ -49,6 +50,13 @@ interface PendingProcessor {
   readonly supplier: AnySupplier;
   readonly predecessors: readonly string[];
   readonly stores: string[];
+  readonly commandHandler: PendingCommandHandler | undefined;
+}
+
+/** A handleCommands() node's schema and key serde; a missing key serde fails build() on the node's store. */
+interface PendingCommandHandler {
+  readonly schema: ZodType | undefined;
+  readonly keySerde: AnySerde | undefined;
 }
 
 interface PendingSink {
@@ -93,6 +101,8 @@ export interface ProcessorSpec {
   supplier: AnySupplier;
   parents: readonly string[];
   stores?: readonly string[];
+  /** For handleCommands(): what it accepts, kept on the node (ProcessorNode.commandHandler). */
+  commandHandler?: PendingCommandHandler;
 }
 
 export interface SinkSpec {
@@ -261,6 +271,7 @@ export class InternalTopologyBuilder {
       supplier: spec.supplier,
       predecessors: [...spec.parents],
       stores: [],
+      commandHandler: spec.commandHandler,
     });
     if (spec.stores !== undefined) this.connectStores(spec.name, spec.stores);
   }
@@ -560,6 +571,15 @@ export class InternalTopologyBuilder {
           operation: node.operation,
           stores: Object.freeze([...node.stores]),
           supplier: node.supplier,
+          ...(node.commandHandler === undefined
+            ? {}
+            : {
+                commandHandler: Object.freeze({
+                  schema: node.commandHandler.schema,
+                  // Defined once build() has checked the serdes of the handler's store, keyed the same.
+                  keySerde: node.commandHandler.keySerde as AnySerde,
+                }),
+              }),
         });
       case "sink":
         return Object.freeze<SinkNode>({

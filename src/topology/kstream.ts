@@ -293,6 +293,7 @@ export class KStream<K, V> {
       supplier: commandHandlerSupplier(plan) as AnySupplier,
       parents: [state.name],
       stores: idempotencyStoreName === undefined ? [options.store.name] : [options.store.name, idempotencyStoreName],
+      commandHandler: { schema: options.command, keySerde: anySerde(keySerde) },
     });
     builder.addSink({
       name: eventSink,

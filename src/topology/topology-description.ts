@@ -29,6 +29,8 @@ export interface NodeDescription {
   /** Processors. */
   readonly operation?: string;
   readonly stores?: readonly string[];
+  /** handleCommands() processors: whether they validate commands with a zod schema (the schema itself is in the Topology data). */
+  readonly commandSchema?: boolean;
   /** Sinks. */
   readonly topic?: string;
   readonly topicExtractor?: string;
@@ -162,7 +164,12 @@ export class TopologyDescription {
               valueSerde: node.valueSerde.name,
             };
           case "processor":
-            return { ...common, operation: node.operation, stores: javaHashSetOrder(node.stores) };
+            return {
+              ...common,
+              operation: node.operation,
+              stores: javaHashSetOrder(node.stores),
+              ...(node.commandHandler === undefined ? {} : { commandSchema: node.commandHandler.schema !== undefined }),
+            };
           case "sink":
             return {
               ...common,

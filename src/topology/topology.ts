@@ -7,6 +7,7 @@
 // lives on Kafka as `<applicationId>-<name>`, a store's changelog as
 // `<applicationId>-<store>-changelog`, the dead-letter topic as `<applicationId>-dlq`:
 // the application id is a runtime setting, so the topology does not know it.
+import type { ZodType } from "zod";
 import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
 import type { Serde } from "./serde.js";
 import { TopologyDescription } from "./topology-description.js";
@@ -37,6 +38,24 @@ export interface ProcessorNode extends TopologyNodeBase {
   /** The stores the processor may open with context.getStateStore(), in connection order. */
   readonly stores: readonly string[];
   readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  /** Set on stream.handleCommands() processors (operation "handle-commands") only. */
+  readonly commandHandler?: CommandHandlerInfo;
+}
+
+/**
+ * What a handleCommands() processor accepts, kept as data so that whoever sends it
+ * commands (the HTTP command endpoints) can check them before they reach Kafka.
+ */
+export interface CommandHandlerInfo {
+  /**
+   * The zod schema given as handleCommands({ command }); undefined when the handler
+   * takes values as they come. It checks the value the handler receives, which is the
+   * command topic's value only when nothing upstream changes values (see
+   * value-preserving-operations.ts).
+   */
+  readonly schema: ZodType | undefined;
+  /** The serde of the aggregate ids: the command stream's key serde, or handleCommands({ key }). */
+  readonly keySerde: Serde<unknown>;
 }
 
 export interface SinkNode extends TopologyNodeBase {

@@ -80,10 +80,7 @@ export class StreamThread {
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         rebalanceTimeoutMs: config.rebalanceTimeoutMs,
         maxWaitTimeMs: config.fetchMaxWaitMs,
-        // Tasks take turns on the event loop (each yields every millisecond), so one
-        // waiting for its commit leaves the CPU to the others: enough workers that every
-        // task of a typical instance processes at once.
-        partitionsConsumedConcurrently: 12,
+        partitionsConsumedConcurrently: 4,
       },
       {
         subscriptionUserData: () => encodeSubscriptionInfo(this.taskManager.subscriptionInfo(config.applicationServer)),

@@ -149,4 +149,37 @@ describe("kcat against the embedded broker", () => {
     const { stdout } = await runKcat(["-b", broker.bootstrap, "-C", "-t", "kcat-idempotent", "-o", "beginning", "-e", "-q", "-f", "%o %s\\n"]);
     expect(lines(stdout)).toEqual(Array.from({ length: 500 }, (_, i) => `${i} idempotent-${i}`));
   });
+  it("round-trips gzip, snappy, lz4 and zstd batches from librdkafka byte for byte", async () => {
+    const input = Array.from({ length: 500 }, (_, i) => `key-${i}:value-${i}-${"x".repeat(i % 40)}`).join("\n") + "\n";
+    for (const codec of ["gzip", "snappy", "lz4", "zstd"]) {
+      const topic = `codec-${codec}`;
+      await runKcat(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0", "-K", ":", "-z", codec, "-X", "linger.ms=50"], input);
+      const { stdout } = await runKcat(["-b", broker.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%o %k:%s\\n"]);
+      const records = lines(stdout);
+      expect(records.map((line) => line.slice(line.indexOf(" ") + 1))).toEqual(lines(input));
+      expect(records.map((line) => Number(line.split(" ")[0]))).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    }
+  });
+
+  it("consumes relative to the end (-o -10) and from a timestamp (-o s@ts), and queries offsets by time (-Q)", async () => {
+    const topic = "by-time";
+    const first = Array.from({ length: 30 }, (_, i) => `early-${i}`).join("\n") + "\n";
+    await runKcat(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], first);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const boundary = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = Array.from({ length: 20 }, (_, i) => `late-${i}`).join("\n") + "\n";
+    await runKcat(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], second);
+
+    const tail = await runKcat(["-b", broker.bootstrap, "-C", "-t", topic, "-p", "0", "-o", "-10", "-e", "-q"]);
+    expect(lines(tail.stdout)).toEqual(Array.from({ length: 10 }, (_, i) => `late-${i + 10}`));
+
+    const since = await runKcat(["-b", broker.bootstrap, "-C", "-t", topic, "-p", "0", "-o", `s@${boundary}`, "-e", "-q"]);
+    expect(lines(since.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `late-${i}`));
+
+    const query = await runKcat(["-b", broker.bootstrap, "-Q", "-t", `${topic}:0:${boundary}`]);
+    expect(query.stdout).toContain(`${topic} [0] offset 30`);
+    const future = await runKcat(["-b", broker.bootstrap, "-Q", "-t", `${topic}:0:${Date.now() + 3_600_000}`]);
+    expect(future.stdout).toContain(`${topic} [0] offset -1`);
+  });
 });

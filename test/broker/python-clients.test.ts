@@ -116,6 +116,127 @@ print(json.dumps({"before_commit": before_commit, "after_commit": after_commit, 
                   "committed": read("read_committed"), "uncommitted": read("read_uncommitted"), "idempotent_high": high}))
 `;
 
+const CONFLUENT_ADMIN = `
+import json, sys
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
+bootstrap, prefix = sys.argv[1:3]
+admin = AdminClient({"bootstrap.servers": bootstrap})
+def error_of(future):
+    try:
+        future.result()
+        return None
+    except KafkaException as e:
+        return e.args[0].name()
+compacted, plain = prefix + "-compacted", prefix + "-plain"
+out = {}
+validated = admin.create_topics([NewTopic(compacted, 3, 1, config={"cleanup.policy": "compact"})], validate_only=True)
+out["validated"] = error_of(validated[compacted])
+out["after_validate"] = compacted in admin.list_topics(timeout=10).topics
+created = admin.create_topics([NewTopic(compacted, 3, 1, config={"cleanup.policy": "compact"}), NewTopic(plain, 2, 1)])
+out["created"] = [error_of(f) for f in created.values()]
+out["duplicate"] = error_of(admin.create_topics([NewTopic(plain, 1, 1)])[plain])
+out["bad_config"] = error_of(admin.create_topics([NewTopic(prefix + "-bad", 1, 1, config={"cleanup.policy": "sometimes"})])[prefix + "-bad"])
+out["grown"] = error_of(admin.create_partitions([NewPartitions(plain, 5)])[plain])
+out["shrunk"] = error_of(admin.create_partitions([NewPartitions(plain, 4)])[plain])
+metadata = admin.list_topics(timeout=10)
+out["partitions"] = {t: len(metadata.topics[t].partitions) for t in (compacted, plain)}
+out["brokers"] = [b.id for b in metadata.brokers.values()]
+out["controller"] = metadata.controller_id
+topic_resource, broker_resource = ConfigResource("topic", compacted), ConfigResource("broker", str(metadata.controller_id))
+described = admin.describe_configs([topic_resource, broker_resource])
+topic_configs = described[topic_resource].result()
+out["policy"] = [topic_configs["cleanup.policy"].value, topic_configs["cleanup.policy"].is_default]
+out["retention_default"] = topic_configs["retention.ms"].is_default
+out["broker_configs"] = len(described[broker_resource].result()) > 0
+out["altered"] = error_of(admin.alter_configs([ConfigResource("topic", compacted, set_config={"retention.ms": "5000"})])[ConfigResource("topic", compacted)])
+after = admin.describe_configs([topic_resource])[topic_resource].result()
+out["after_alter"] = [after["retention.ms"].value, after["cleanup.policy"].value]
+out["deleted"] = error_of(admin.delete_topics([plain])[plain])
+out["delete_unknown"] = error_of(admin.delete_topics([prefix + "-missing"])[prefix + "-missing"])
+out["listed_after_delete"] = plain in admin.list_topics(timeout=10).topics
+print(json.dumps(out))
+`;
+
+const KAFKA_PYTHON_FULL = `
+import json, sys, threading, time
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
+bootstrap, topic = sys.argv[1:3]
+group = topic + "-group"
+admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+out = {}
+created = admin.create_topics([NewTopic(topic, 4, 1, topic_configs={"retention.ms": "100000"}), NewTopic(topic + "-x", 1, 1)])
+out["created"] = [e for _, e, _ in created.topic_errors]
+out["grown"] = [e for _, e, _ in admin.create_partitions({topic + "-x": NewPartitions(3)}).topic_errors]
+described = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])[0].resources[0]
+out["retention"] = [c[1] for c in described[4] if c[0] == "retention.ms"]
+altered = admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs={"retention.ms": "200000"})])
+out["altered"] = [r[0] for r in altered.resources]
+out["deleted"] = [e for _, e in admin.delete_topics([topic + "-x"]).topic_error_codes]
+producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", compression_type="gzip", linger_ms=20)
+start = int(time.time() * 1000) - 100000
+for i in range(400):
+    producer.send(topic, key=b"k%d" % i, value=b"v%d" % i, timestamp_ms=start + i * 10)
+producer.flush()
+seen, assignments, stop = {}, {}, threading.Event()
+def member(name):
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest",
+                             enable_auto_commit=False, session_timeout_ms=6000, heartbeat_interval_ms=500)
+    while not stop.is_set():
+        for records in consumer.poll(100).values():
+            for record in records:
+                seen[record.value.decode()] = name
+        assignments[name] = sorted(tp.partition for tp in consumer.assignment())
+        consumer.commit()
+    consumer.close()
+# kafka-python joins inside poll(): each member needs its own thread, or the second
+# member's JoinGroup waits for the first (as it would with Apache Kafka).
+threads = [threading.Thread(target=member, args=(name,)) for name in ("a", "b")]
+for thread in threads:
+    thread.start()
+deadline = time.time() + 30
+while time.time() < deadline and not (len(seen) == 400 and len(assignments.get("a", [])) == 2 and len(assignments.get("b", [])) == 2):
+    time.sleep(0.1)
+out["seen"] = len(seen)
+out["assignments"] = sorted(assignments.values())
+description = admin.describe_consumer_groups([group])[0]
+out["described"] = [description.state, description.protocol_type, len(description.members)]
+stop.set()
+for thread in threads:
+    thread.join()
+out["committed"] = sum(o.offset for o in admin.list_consumer_group_offsets(group).values())
+out["listed"] = group in [g for g, _ in admin.list_consumer_groups()]
+reader = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+partitions = [TopicPartition(topic, p) for p in range(4)]
+reader.assign(partitions)
+reader.seek_to_end()
+out["ends"] = sum(reader.position(tp) for tp in partitions)
+reader.seek_to_beginning()
+out["beginnings"] = [reader.position(tp) for tp in partitions]
+def record_at(tp, offset):
+    reader.seek(tp, offset)
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        records = reader.poll(200, max_records=1).get(tp)
+        if records:
+            return records[0]
+    raise AssertionError("no record at %s %d" % (tp, offset))
+found = reader.offsets_for_times({tp: start + 2000 for tp in partitions})
+first_after = []
+for tp, hit in found.items():
+    first_after.append([hit.timestamp, record_at(tp, hit.offset).timestamp])
+    if hit.offset > 0:
+        assert record_at(tp, hit.offset - 1).timestamp < start + 2000
+out["by_time"] = [a == b and a >= start + 2000 for a, b in first_after]
+out["future"] = list(reader.offsets_for_times({partitions[0]: start + 10 ** 8}).values())
+reader.close()
+out["group_deleted"] = [str(e.__name__) for _, e in admin.delete_consumer_groups([group])]
+out["listed_after_delete"] = group in [g for g, _ in admin.list_consumer_groups()]
+admin.close()
+print(json.dumps(out))
+`;
+
 describe("Python clients against the embedded broker", () => {
   let broker: RunningBroker;
   let kafka: Kafka;
@@ -171,5 +292,51 @@ describe("Python clients against the embedded broker", () => {
     expect(result.committed).toEqual(committedValues.sort());
     expect(result.uncommitted).toEqual([...committedValues, ...Array.from({ length: 5 }, (_, i) => `aborted-${i}`)].sort());
     expect(result.idempotent_high).toBe(1000);
+  });
+  it("confluent-kafka's AdminClient: validate-only and real creation, errors, partitions, configs, deletion", async () => {
+    const { stdout } = await runPython(CONFLUENT_ADMIN, [broker.bootstrap, "py-admin"]);
+    expect(JSON.parse(stdout)).toEqual({
+      validated: null,
+      after_validate: false,
+      created: [null, null],
+      duplicate: "TOPIC_ALREADY_EXISTS",
+      bad_config: "INVALID_CONFIG",
+      grown: null,
+      shrunk: "INVALID_PARTITIONS",
+      partitions: { "py-admin-compacted": 3, "py-admin-plain": 5 },
+      brokers: [broker.nodeId],
+      controller: broker.nodeId,
+      policy: ["compact", false],
+      retention_default: true,
+      broker_configs: true,
+      altered: null,
+      // AlterConfigs replaces the whole set: cleanup.policy falls back to its default.
+      after_alter: ["5000", "delete"],
+      deleted: null,
+      delete_unknown: "UNKNOWN_TOPIC_OR_PART",
+      listed_after_delete: false,
+    });
+  });
+
+  it("kafka-python: admin, a two-member group, gzip, seeking and offsets_for_times", async () => {
+    const { stdout } = await runPython(KAFKA_PYTHON_FULL, [broker.bootstrap, "py-kafka-full"]);
+    expect(JSON.parse(stdout)).toEqual({
+      created: [0, 0],
+      grown: [0],
+      retention: ["100000"],
+      altered: [0],
+      deleted: [0],
+      seen: 400,
+      assignments: [[0, 1], [2, 3]],
+      described: ["Stable", "consumer", 2],
+      committed: 400,
+      listed: true,
+      ends: 400,
+      beginnings: [0, 0, 0, 0],
+      by_time: [true, true, true, true],
+      future: [null],
+      group_deleted: ["NoError"],
+      listed_after_delete: false,
+    });
   });
 });

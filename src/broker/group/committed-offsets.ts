@@ -86,6 +86,11 @@ export class CommittedOffsets {
     return out;
   }
 
+  /** OffsetDelete: forgets one partition's committed offset; whether there was one. */
+  delete(topic: string, partition: number): boolean {
+    return this.byPartition.delete(key(topic, partition));
+  }
+
   removeTopic(topic: string): number {
     let removed = 0;
     for (const [k, entry] of this.byPartition) {

@@ -2,6 +2,7 @@
 // were told MEMBER_ID_REQUIRED, the generation, the chosen protocol and leader, and the
 // committed offsets. The rules for moving between states live in group-coordinator.ts.
 import { CommittedOffsets } from "./committed-offsets.js";
+import { subscribedTopicsOf } from "./consumer-subscription.js";
 import type { GroupMember, JoinResult, SyncResult } from "./group-member.js";
 
 export type GroupState = "Empty" | "PreparingRebalance" | "CompletingRebalance" | "Stable" | "Dead";
@@ -210,6 +211,24 @@ export class ConsumerGroup {
       this.transitionTo("Empty");
     }
     this.pendingSyncMembers.clear();
+  }
+
+  /**
+   * The topics the members of a "consumer" group subscribe to (Kafka's subscribedTopics), or
+   * null when unknown (no protocol chosen yet, or metadata that does not parse): callers then
+   * treat every topic as subscribed, as Kafka does.
+   */
+  subscribedTopics(): Set<string> | null {
+    if (this.protocolType !== "consumer") return null;
+    if (this.members.size === 0) return new Set();
+    if (this.protocolName === null) return null;
+    const topics = new Set<string>();
+    for (const member of this.members.values()) {
+      const subscribed = subscribedTopicsOf(member.metadataFor(this.protocolName));
+      if (subscribed === null) return null;
+      for (const topic of subscribed) topics.add(topic);
+    }
+    return topics;
   }
 
   /** The member list the leader receives in its JoinGroup answer. */

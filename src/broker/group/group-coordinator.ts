@@ -701,6 +701,9 @@ export class GroupCoordinator {
         case "remove-topic":
           group.offsets.removeTopic(change.topic);
           break;
+        case "delete-offset":
+          group.offsets.delete(change.topic, change.partition);
+          break;
       }
     }
   }
@@ -761,6 +764,36 @@ export class GroupCoordinator {
     this.offsetStore.write({ op: "delete-group", groupId });
     this.log.info({ groupId }, "deleted group and its offsets");
     return ErrorCode.NONE;
+  }
+
+  /**
+   * OffsetDelete (Kafka's handleDeleteOffsets): a "consumer" group keeps the offsets of topics
+   * its members subscribe to (GROUP_SUBSCRIBED_TO_TOPIC per partition) and loses the others;
+   * any other group only when it is empty. Returns the group-level error, or the per-partition
+   * codes in request order.
+   */
+  deleteOffsets(
+    groupId: string,
+    partitions: readonly { topic: string; partition: number }[],
+    partitionExists: (topic: string, partition: number) => boolean,
+  ): { errorCode: number; partitionErrors: number[] } {
+    const fail = (errorCode: number) => ({ errorCode, partitionErrors: partitions.map(() => ErrorCode.NONE) });
+    if (groupId.length === 0) return fail(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(groupId);
+    if (!group || group.is("Dead")) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    let subscribed: Set<string> | null = new Set();
+    if (group.protocolType === "consumer") subscribed = group.subscribedTopics();
+    else if (!group.is("Empty")) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const partitionErrors = partitions.map(({ topic, partition }) => {
+      if (!partitionExists(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (subscribed === null || subscribed.has(topic)) return ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+      if (group.offsets.delete(topic, partition)) {
+        this.offsetStore.write({ op: "delete-offset", groupId, topic, partition });
+      }
+      return ErrorCode.NONE;
+    });
+    this.log.info({ groupId, partitions: partitions.length }, "deleted committed offsets");
+    return { errorCode: ErrorCode.NONE, partitionErrors };
   }
 
   /** Kafka removes the committed offsets of deleted partitions from every group. */

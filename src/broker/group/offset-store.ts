@@ -9,6 +9,7 @@ export type OffsetChange =
   | { op: "pending"; groupId: string; producerId: number; topic: string; partition: number; offset: CommittedOffset }
   | { op: "end-txn"; groupId: string; producerId: number; commit: boolean }
   | { op: "remove-topic"; groupId: string; topic: string }
+  | { op: "delete-offset"; groupId: string; topic: string; partition: number }
   | { op: "delete-group"; groupId: string };
 
 export interface OffsetStore {

@@ -16,6 +16,7 @@ import { fetchHandler } from "./fetch.js";
 import { findCoordinatorHandler } from "./find-coordinator.js";
 import type { BrokerContext, Handler } from "./handler.js";
 import { heartbeatHandler } from "./heartbeat.js";
+import { incrementalAlterConfigsHandler } from "./incremental-alter-configs.js";
 import { initProducerIdHandler } from "./init-producer-id.js";
 import { joinGroupHandler } from "./join-group.js";
 import { leaveGroupHandler } from "./leave-group.js";
@@ -23,6 +24,7 @@ import { listGroupsHandler } from "./list-groups.js";
 import { listOffsetsHandler } from "./list-offsets.js";
 import { metadataHandler } from "./metadata.js";
 import { offsetCommitHandler } from "./offset-commit.js";
+import { offsetDeleteHandler } from "./offset-delete.js";
 import { offsetFetchHandler } from "./offset-fetch.js";
 import { produceHandler } from "./produce.js";
 import { syncGroupHandler } from "./sync-group.js";
@@ -56,6 +58,8 @@ export function createHandlers(broker: BrokerContext): Map<number, Handler> {
     addOffsetsToTxnHandler(broker),
     endTxnHandler(broker),
     txnOffsetCommitHandler(broker),
+    incrementalAlterConfigsHandler(broker),
+    offsetDeleteHandler(broker),
   ] as unknown as Handler<ApiSpec>[];
   return new Map(handlers.map((h) => [h.codec.spec.apiKey, h]));
 }

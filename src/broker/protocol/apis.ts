@@ -19,6 +19,7 @@ import { endTxn } from "./messages/end-txn.js";
 import { fetch } from "./messages/fetch.js";
 import { findCoordinator } from "./messages/find-coordinator.js";
 import { heartbeat } from "./messages/heartbeat.js";
+import { incrementalAlterConfigs } from "./messages/incremental-alter-configs.js";
 import { initProducerId } from "./messages/init-producer-id.js";
 import { joinGroup } from "./messages/join-group.js";
 import { leaveGroup } from "./messages/leave-group.js";
@@ -26,6 +27,7 @@ import { listGroups } from "./messages/list-groups.js";
 import { listOffsets } from "./messages/list-offsets.js";
 import { metadata } from "./messages/metadata.js";
 import { offsetCommit } from "./messages/offset-commit.js";
+import { offsetDelete } from "./messages/offset-delete.js";
 import { offsetFetch } from "./messages/offset-fetch.js";
 import { produce } from "./messages/produce.js";
 import { syncGroup } from "./messages/sync-group.js";
@@ -59,6 +61,8 @@ export const Api = {
   addOffsetsToTxn: new ApiCodec(addOffsetsToTxn),
   endTxn: new ApiCodec(endTxn),
   txnOffsetCommit: new ApiCodec(txnOffsetCommit),
+  incrementalAlterConfigs: new ApiCodec(incrementalAlterConfigs),
+  offsetDelete: new ApiCodec(offsetDelete),
 } as const;
 
 export type AnyApiCodec = ApiCodec<ApiSpec>;

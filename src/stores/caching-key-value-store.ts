@@ -92,14 +92,15 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
   }
 
   #remember(key: string, value: Buffer | null): void {
-    this.#forget(key);
+    const previous = this.#cache.get(key);
     const cost = ENTRY_OVERHEAD + key.length * 2 + (value?.length ?? 0);
-    if (this.#bytes + cost > this.#budget) {
+    let bytes = this.#bytes + cost - (previous === undefined ? 0 : ENTRY_OVERHEAD + key.length * 2 + (previous?.length ?? 0));
+    if (bytes > this.#budget) {
       this.#cache.clear();
-      this.#bytes = 0;
+      bytes = cost;
     }
     this.#cache.set(key, value);
-    this.#bytes += cost;
+    this.#bytes = bytes;
   }
 
   #forget(key: string): void {

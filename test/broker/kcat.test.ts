@@ -4,7 +4,9 @@ import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../src/broker/index.js";
 import { kafkaClient } from "./support/kafkajs.js";
+import { quietLogger } from "./support/quiet-logger.js";
 import { runKcat } from "./support/third-party.js";
+import { waitUntil } from "./support/wait.js";
 
 interface KcatMetadata {
   brokers: { id: number; name: string }[];
@@ -181,5 +183,38 @@ describe("kcat against the embedded broker", () => {
     expect(query.stdout).toContain(`${topic} [0] offset 30`);
     const future = await runKcat(["-b", broker.bootstrap, "-Q", "-t", `${topic}:0:${Date.now() + 3_600_000}`]);
     expect(future.stdout).toContain(`${topic} [0] offset -1`);
+  });
+  it("compacts snappy and lz4 batches from librdkafka and refuses their keyless records on a compacted topic", async () => {
+    const cleaning = await startBroker({ logCleanerBackoffMs: 100, logger: quietLogger() });
+    try {
+      for (const codec of ["snappy", "lz4"]) {
+        const topic = `compacted-${codec}`;
+        const admin = kafkaClient(cleaning.bootstrap).admin();
+        await admin.connect();
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: 1, configEntries: [{ name: "cleanup.policy", value: "compact" }, { name: "segment.bytes", value: "2048" }] }],
+        });
+        await admin.disconnect();
+        for (let round = 0; round < 5; round++) {
+          const input = Array.from({ length: 100 }, (_, i) => `key-${i % 20}:round-${round}-${i}-${"y".repeat(20)}`).join("\n") + "\n";
+          await runKcat(["-b", cleaning.bootstrap, "-P", "-t", topic, "-K", ":", "-z", codec, "-X", "linger.ms=20"], input);
+        }
+        const readAll = async () => {
+          const { stdout } = await runKcat(["-b", cleaning.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"]);
+          return lines(stdout);
+        };
+        await waitUntil(`${codec} batches compacted`, async () => (await readAll()).length < 200, 10_000);
+        const latest = new Map(( await readAll()).map((line) => line.split("=") as [string, string]));
+        expect([...latest.keys()].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `key-${i}`).sort());
+        for (const [key, value] of latest) {
+          const i = Number(key.slice(4));
+          expect(value).toBe(`round-4-${80 + i}-${"y".repeat(20)}`);
+        }
+        const keyless = await runKcat(["-b", cleaning.bootstrap, "-P", "-t", topic, "-z", codec], "no key\n").catch((error: Error) => ({ stdout: "", stderr: error.message }));
+        expect(keyless.stderr).toContain("Broker failed to validate record");
+      }
+    } finally {
+      await cleaning.close();
+    }
   });
 });

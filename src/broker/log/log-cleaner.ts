@@ -19,8 +19,10 @@
 //    removes it. Consumers therefore see a deletion for at least delete.retention.ms.
 //  - Data of aborted transactions is removed. A marker stays while data of its transaction
 //    remains in this pass, then until its own delete horizon, and then goes.
-//  - Batches compressed with snappy, lz4 or zstd cannot be opened in Node: they are kept as
-//    they are, and their keys do not take part in the offset map.
+//  - gzip, snappy and lz4 batches are opened (protocol/compression.ts); a rewritten gzip batch
+//    stays gzip, a rewritten snappy or lz4 batch is written uncompressed. zstd batches cannot
+//    be opened in Node 20: they are kept as they are, and their keys do not take part in the
+//    offset map.
 //
 // The cleaned copies replace the old segments at once (PartitionLog.replaceSegments), in
 // groups no larger than segment.bytes.

@@ -8,7 +8,8 @@
 //
 // A record is kept as its bytes: only its timestamp delta is re-encoded when the base
 // timestamp moves; key, value and headers are copied.
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
+import { decompress } from "./compression.js";
 import { crc32c } from "./crc32c.js";
 import { Attributes, BATCH_OVERHEAD, Compression, LOG_OVERHEAD, compressionOf, type BatchHeader } from "./record-batch.js";
 
@@ -60,15 +61,12 @@ function writeVarint(buffer: Buffer, at: number, value: number): number {
 }
 
 /**
- * The records of a batch whose codec Node has (none, gzip); null for snappy, lz4 and zstd,
- * which the cleaner leaves untouched.
+ * The records of a batch whose codec can be decoded here (none, gzip, snappy, lz4); null for
+ * zstd, which the cleaner leaves untouched.
  */
 export function readRecordSpans(batch: Buffer, header: BatchHeader): RecordSpan[] | null {
-  const compression = compressionOf(header.attributes);
-  let bytes: Buffer;
-  if (compression === Compression.NONE) bytes = batch.subarray(BATCH_OVERHEAD, header.size);
-  else if (compression === Compression.GZIP) bytes = gunzipSync(batch.subarray(BATCH_OVERHEAD, header.size));
-  else return null;
+  const bytes = decompress(compressionOf(header.attributes), batch.subarray(BATCH_OVERHEAD, header.size));
+  if (bytes === null) return null;
   const logAppendTime = (header.attributes & Attributes.TIMESTAMP_LOG_APPEND) !== 0;
   const spans: RecordSpan[] = [];
   const cursor = { at: 0 };
@@ -135,14 +133,18 @@ export function rewriteBatch(header: BatchHeader, kept: readonly RecordSpan[], d
     at = writeVarint(records, at, record.offsetDelta);
     at += record.rest.copy(records, at);
   });
+  // gzip is written back as gzip; snappy and lz4 (which Node can read here but not write) are
+  // written uncompressed, with the codec bits cleared: a batch's codec is its own business.
   const compression = compressionOf(header.attributes);
+  let attributes = header.attributes;
   if (compression === Compression.GZIP) records = gzipSync(records);
+  else attributes = (attributes & ~Attributes.COMPRESSION_MASK) | Compression.NONE;
   const batch = Buffer.allocUnsafe(BATCH_OVERHEAD + records.length);
   writeInt64(batch, 0, header.baseOffset);
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, 8);
   batch.writeInt32BE(header.partitionLeaderEpoch, 12);
   batch.writeInt8(2, 16);
-  const attributes = horizon !== null ? header.attributes | Attributes.DELETE_HORIZON : header.attributes;
+  if (horizon !== null) attributes |= Attributes.DELETE_HORIZON;
   batch.writeInt16BE(attributes, 21);
   batch.writeInt32BE(kept[kept.length - 1]!.offsetDelta, 23);
   writeInt64(batch, 27, baseTimestamp);

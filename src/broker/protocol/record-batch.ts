@@ -8,7 +8,7 @@
 //   crc uint32 | attributes int16 | lastOffsetDelta int32 | baseTimestamp int64 |
 //   maxTimestamp int64 | producerId int64 | producerEpoch int16 | baseSequence int32 |
 //   records: int32 count, then the records (compressed as a whole if attributes say so)
-import { gunzipSync } from "node:zlib";
+import { decompress } from "./compression.js";
 import { crc32c } from "./crc32c.js";
 
 export const BATCH_OVERHEAD = 61;
@@ -235,14 +235,11 @@ export function firstRecordWithoutKey(records: Buffer, start: number, count: num
 }
 
 /**
- * The record bytes of a batch, decompressed when the codec is available in Node (gzip);
- * null for snappy, lz4 and zstd, whose records this broker never needs to look inside.
+ * The record bytes of a batch, decompressed (gzip, snappy, lz4); null for zstd, which Node
+ * cannot decode: callers keep such batches unopened.
  */
 export function recordBytes(batch: Buffer): Buffer | null {
-  const compression = compressionOf(batch.readInt16BE(OFFSET_ATTRIBUTES));
-  if (compression === Compression.NONE) return batch.subarray(BATCH_OVERHEAD);
-  if (compression === Compression.GZIP) return gunzipSync(batch.subarray(BATCH_OVERHEAD));
-  return null;
+  return decompress(compressionOf(batch.readInt16BE(OFFSET_ATTRIBUTES)), batch.subarray(BATCH_OVERHEAD));
 }
 
 /** Decodes the records of one batch; null when its codec is not available (see recordBytes). */

@@ -2,7 +2,7 @@
 // restart on the same directory and port, every acknowledged record is there exactly once
 // (idempotent producers' retries across the crash are recognised as duplicates), committed
 // offsets are as they were, and a transaction left open by the crash can still be committed.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,28 +11,8 @@ import { Kafka, logLevel, type Producer } from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Api } from "../../../src/broker/protocol/apis.js";
 import { FAST_CONSUMER } from "../support/kafkajs.js";
+import { spawnBroker } from "../support/broker-process.js";
 import { RawClient } from "../support/raw-client.js";
-
-const eddy = new URL("../../../bin/eddy.js", import.meta.url).pathname;
-
-interface BrokerProcess {
-  child: ChildProcess;
-  bootstrap: string;
-  port: number;
-}
-
-async function spawnBroker(dataDir: string, port: number): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [eddy, "broker", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const match = /eddy broker listening on (\S+):(\d+)/.exec(output);
-    if (match) return { child, bootstrap: `${match[1]}:${match[2]}`, port: Number(match[2]) };
-  }
-  throw new Error(`broker exited before listening: ${output}`);
-}
 
 describe("a broker killed with kill -9", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "eddy-crash-"));

@@ -9,6 +9,7 @@ import { createTopicsHandler } from "./create-topics.js";
 import { deleteGroupsHandler } from "./delete-groups.js";
 import { deleteRecordsHandler } from "./delete-records.js";
 import { deleteTopicsHandler } from "./delete-topics.js";
+import { describeClusterHandler } from "./describe-cluster.js";
 import { describeConfigsHandler } from "./describe-configs.js";
 import { describeGroupsHandler } from "./describe-groups.js";
 import { endTxnHandler } from "./end-txn.js";
@@ -60,6 +61,7 @@ export function createHandlers(broker: BrokerContext): Map<number, Handler> {
     txnOffsetCommitHandler(broker),
     incrementalAlterConfigsHandler(broker),
     offsetDeleteHandler(broker),
+    describeClusterHandler(broker),
   ] as unknown as Handler<ApiSpec>[];
   return new Map(handlers.map((h) => [h.codec.spec.apiKey, h]));
 }

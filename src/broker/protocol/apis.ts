@@ -1,8 +1,9 @@
 // The APIs this broker speaks, each with the version range it advertises in ApiVersions.
 // The ranges serve kafkajs 2.2.4, librdkafka 2.0.x (kcat, confluent-kafka-python) and
 // kafka-python 2.0.2 with only non-flexible versions, except ApiVersions v3, which
-// librdkafka tries first. That caps InitProducerId at 1 and TxnOffsetCommit at 2 (both
-// flexible from the next version); librdkafka and kafkajs both work with those.
+// librdkafka tries first, and DescribeCluster, which has no other kind. That caps
+// InitProducerId at 1 and TxnOffsetCommit at 2 (both flexible from the next version);
+// librdkafka and kafkajs both work with those.
 import { ApiCodec } from "./codec.js";
 import { addOffsetsToTxn } from "./messages/add-offsets-to-txn.js";
 import { addPartitionsToTxn } from "./messages/add-partitions-to-txn.js";
@@ -13,6 +14,7 @@ import { createTopics } from "./messages/create-topics.js";
 import { deleteGroups } from "./messages/delete-groups.js";
 import { deleteRecords } from "./messages/delete-records.js";
 import { deleteTopics } from "./messages/delete-topics.js";
+import { describeCluster } from "./messages/describe-cluster.js";
 import { describeConfigs } from "./messages/describe-configs.js";
 import { describeGroups } from "./messages/describe-groups.js";
 import { endTxn } from "./messages/end-txn.js";
@@ -63,6 +65,7 @@ export const Api = {
   txnOffsetCommit: new ApiCodec(txnOffsetCommit),
   incrementalAlterConfigs: new ApiCodec(incrementalAlterConfigs),
   offsetDelete: new ApiCodec(offsetDelete),
+  describeCluster: new ApiCodec(describeCluster),
 } as const;
 
 export type AnyApiCodec = ApiCodec<ApiSpec>;

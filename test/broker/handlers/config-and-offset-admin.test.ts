@@ -1,5 +1,6 @@
-// IncrementalAlterConfigs (44) and OffsetDelete (47) at the protocol level: the Java
-// AdminClient's incrementalAlterConfigs and deleteConsumerGroupOffsets send exactly these.
+// IncrementalAlterConfigs (44), OffsetDelete (47) and DescribeCluster (60) at the protocol
+// level: the Java AdminClient's incrementalAlterConfigs, deleteConsumerGroupOffsets and
+// describeCluster send exactly these.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../../src/broker/index.js";
 import { Api } from "../../../src/broker/protocol/apis.js";
@@ -25,7 +26,7 @@ function subscription(topics: string[]): Buffer {
   return Buffer.concat(parts);
 }
 
-describe("IncrementalAlterConfigs and OffsetDelete", () => {
+describe("IncrementalAlterConfigs, OffsetDelete and DescribeCluster", () => {
   let broker: RunningBroker;
   let client: RawClient;
 
@@ -72,6 +73,25 @@ describe("IncrementalAlterConfigs and OffsetDelete", () => {
     const versions = await client.request(Api.apiVersions, 0, {});
     expect(versions.apiKeys).toContainEqual(expect.objectContaining({ apiKey: 44, minVersion: 0, maxVersion: 0 }));
     expect(versions.apiKeys).toContainEqual(expect.objectContaining({ apiKey: 47, minVersion: 0, maxVersion: 0 }));
+    expect(versions.apiKeys).toContainEqual(expect.objectContaining({ apiKey: 60, minVersion: 0, maxVersion: 0 }));
+  });
+
+  it("describes the cluster in DescribeCluster's flexible v0", async () => {
+    const plain = await client.request(Api.describeCluster, 0, { includeClusterAuthorizedOperations: false });
+    const metadata = await client.request(Api.metadata, 1, { topics: [] });
+    expect(plain).toMatchObject({
+      errorCode: 0,
+      errorMessage: null,
+      controllerId: broker.nodeId,
+      brokers: [{ brokerId: broker.nodeId, host: broker.host, port: broker.port, rack: null }],
+      clusterAuthorizedOperations: -2147483648,
+    });
+    const withOperations = await client.request(Api.describeCluster, 0, { includeClusterAuthorizedOperations: true });
+    // ALTER (7), DESCRIBE (8), ALTER_CONFIGS (11) among Kafka's cluster operations.
+    for (const op of [7, 8, 11]) expect(withOperations.clusterAuthorizedOperations & (1 << op)).not.toBe(0);
+    const v2 = await client.request(Api.metadata, 2, { topics: [] });
+    expect(plain.clusterId).toBe(v2.clusterId);
+    expect(metadata.controllerId).toBe(plain.controllerId);
   });
 
   it("sets, deletes, appends to and subtracts from single configs, keeping the others", async () => {

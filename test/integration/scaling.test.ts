@@ -35,7 +35,8 @@ describe("scaling out and in", () => {
       const streams = new KafkaStreams(
         bankTopology(),
         testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: "bank-scaling", applicationServer: `${name}:8080` }),
-        { logger: silentLogger },
+        // The names only travel in the group's metadata here: no API is served on them.
+        { logger: silentLogger, api: false },
       );
       await streams.start();
       return streams;

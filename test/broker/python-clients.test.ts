@@ -237,6 +237,97 @@ admin.close()
 print(json.dumps(out))
 `;
 
+// confluent-kafka 1.7 exposes no group or record admin calls, but the librdkafka 2.0 it runs
+// on has them: called through ctypes, unmodified, they send ListGroups, DescribeGroups,
+// OffsetDelete and DeleteRecords as librdkafka encodes them.
+const LIBRDKAFKA_ADMIN = `
+import ctypes, json, sys
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+L = ctypes.CDLL("librdkafka.so.1")
+vp = ctypes.c_void_p
+for name, res, args in [
+    ("rd_kafka_conf_new", vp, []), ("rd_kafka_conf_set", ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]),
+    ("rd_kafka_new", vp, [ctypes.c_int, vp, ctypes.c_char_p, ctypes.c_size_t]), ("rd_kafka_queue_new", vp, [vp]),
+    ("rd_kafka_queue_poll", vp, [vp, ctypes.c_int]), ("rd_kafka_event_error", ctypes.c_int, [vp]), ("rd_kafka_event_error_string", ctypes.c_char_p, [vp]),
+    ("rd_kafka_event_type", ctypes.c_int, [vp]),
+    ("rd_kafka_ListConsumerGroups", None, [vp, vp, vp]),
+    ("rd_kafka_event_ListConsumerGroups_result", vp, [vp]),
+    ("rd_kafka_ListConsumerGroups_result_valid", vp, [vp, ctypes.POINTER(ctypes.c_size_t)]),
+    ("rd_kafka_ListConsumerGroups_result_errors", vp, [vp, ctypes.POINTER(ctypes.c_size_t)]),
+    ("rd_kafka_ConsumerGroupListing_group_id", ctypes.c_char_p, [vp]),
+    ("rd_kafka_ConsumerGroupListing_state", ctypes.c_int, [vp]),
+    ("rd_kafka_DescribeConsumerGroups", None, [vp, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, vp, vp]),
+    ("rd_kafka_event_DescribeConsumerGroups_result", vp, [vp]),
+    ("rd_kafka_DescribeConsumerGroups_result_groups", ctypes.POINTER(vp), [vp, ctypes.POINTER(ctypes.c_size_t)]),
+    ("rd_kafka_ConsumerGroupDescription_group_id", ctypes.c_char_p, [vp]),
+    ("rd_kafka_ConsumerGroupDescription_error", vp, [vp]),
+    ("rd_kafka_ConsumerGroupDescription_state", ctypes.c_int, [vp]),
+    ("rd_kafka_ConsumerGroupDescription_partition_assignor", ctypes.c_char_p, [vp]),
+    ("rd_kafka_ConsumerGroupDescription_member_count", ctypes.c_size_t, [vp]),
+    ("rd_kafka_error_string", ctypes.c_char_p, [vp]),
+    ("rd_kafka_topic_partition_list_new", vp, [ctypes.c_int]),
+    ("rd_kafka_topic_partition_list_add", vp, [vp, ctypes.c_char_p, ctypes.c_int32]),
+    ("rd_kafka_DeleteConsumerGroupOffsets_new", vp, [ctypes.c_char_p, vp]),
+    ("rd_kafka_DeleteConsumerGroupOffsets", None, [vp, ctypes.POINTER(vp), ctypes.c_size_t, vp, vp]),
+    ("rd_kafka_DeleteRecords_new", vp, [vp]),
+    ("rd_kafka_DeleteRecords", None, [vp, ctypes.POINTER(vp), ctypes.c_size_t, vp, vp]),
+]:
+    f = getattr(L, name); f.restype = res; f.argtypes = args
+bootstrap, group, topic = sys.argv[1:4]
+setup = AdminClient({"bootstrap.servers": bootstrap})
+setup.create_topics([NewTopic(topic, 2, 1)])[topic].result()
+producer = Producer({"bootstrap.servers": bootstrap})
+for i in range(20):
+    producer.produce(topic, value=b"m%d" % i, partition=0)
+producer.flush(10)
+committer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+committer.commit(offsets=[TopicPartition(topic, 0, 7), TopicPartition(topic, 1, 0)], asynchronous=False)
+committer.close()
+conf = L.rd_kafka_conf_new()
+errstr = ctypes.create_string_buffer(512)
+L.rd_kafka_conf_set(conf, b"bootstrap.servers", bootstrap.encode(), errstr, 512)
+rk = L.rd_kafka_new(0, conf, errstr, 512)
+queue = L.rd_kafka_queue_new(rk)
+out = {}
+def result_error():
+    event = L.rd_kafka_queue_poll(queue, 10000)
+    assert event, "no admin result within 10 s"
+    return event, L.rd_kafka_event_error(event)
+L.rd_kafka_ListConsumerGroups(rk, None, queue)
+event, out["list_error"] = result_error()
+result, count = L.rd_kafka_event_ListConsumerGroups_result(event), ctypes.c_size_t()
+valid = ctypes.cast(L.rd_kafka_ListConsumerGroups_result_valid(result, ctypes.byref(count)), ctypes.POINTER(vp))
+out["listed"] = sorted(L.rd_kafka_ConsumerGroupListing_group_id(valid[i]).decode() for i in range(count.value))
+names = (ctypes.c_char_p * 2)(group.encode(), b"no-such-group")
+L.rd_kafka_DescribeConsumerGroups(rk, names, 2, None, queue)
+event, out["describe_error"] = result_error()
+described = L.rd_kafka_DescribeConsumerGroups_result_groups(L.rd_kafka_event_DescribeConsumerGroups_result(event), ctypes.byref(count))
+# librdkafka's rd_kafka_consumer_group_state_t: 4 Dead, 5 Empty.
+out["described"] = [[L.rd_kafka_ConsumerGroupDescription_group_id(described[i]).decode(),
+                     L.rd_kafka_ConsumerGroupDescription_state(described[i]),
+                     bool(L.rd_kafka_ConsumerGroupDescription_error(described[i]))] for i in range(count.value)]
+partitions = L.rd_kafka_topic_partition_list_new(1)
+L.rd_kafka_topic_partition_list_add(partitions, topic.encode(), 0)
+deletions = (vp * 1)(L.rd_kafka_DeleteConsumerGroupOffsets_new(group.encode(), partitions))
+L.rd_kafka_DeleteConsumerGroupOffsets(rk, deletions, 1, None, queue)
+event, out["offset_delete_error"] = result_error()
+class TopicPartitionStruct(ctypes.Structure):
+    _fields_ = [("topic", ctypes.c_char_p), ("partition", ctypes.c_int32), ("offset", ctypes.c_int64), ("metadata", vp),
+                ("metadata_size", ctypes.c_size_t), ("opaque", vp), ("err", ctypes.c_int), ("_private", vp)]
+before = L.rd_kafka_topic_partition_list_new(1)
+entry = ctypes.cast(L.rd_kafka_topic_partition_list_add(before, topic.encode(), 0), ctypes.POINTER(TopicPartitionStruct))
+entry[0].offset = 5
+records = (vp * 1)(L.rd_kafka_DeleteRecords_new(before))
+L.rd_kafka_DeleteRecords(rk, records, 1, None, queue)
+event, out["delete_records_error"] = result_error()
+consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+out["committed_after"] = consumer.committed([TopicPartition(topic, 0), TopicPartition(topic, 1)], 10)[0].offset
+out["watermarks"] = list(consumer.get_watermark_offsets(TopicPartition(topic, 0), 10))
+consumer.close()
+print(json.dumps(out))
+`;
+
 describe("Python clients against the embedded broker", () => {
   let broker: RunningBroker;
   let kafka: Kafka;
@@ -338,5 +429,19 @@ describe("Python clients against the embedded broker", () => {
       group_deleted: ["NoError"],
       listed_after_delete: false,
     });
+  });
+  it("librdkafka's admin API (ctypes): list and describe groups, delete a group's offsets, delete records", async () => {
+    const { stdout } = await runPython(LIBRDKAFKA_ADMIN, [broker.bootstrap, "rdkafka-admin-group", "rdkafka-admin"]);
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      list_error: 0,
+      describe_error: 0,
+      described: [["rdkafka-admin-group", 5, false], ["no-such-group", 4, false]],
+      offset_delete_error: 0,
+      delete_records_error: 0,
+      committed_after: -1001,
+      watermarks: [5, 20],
+    });
+    expect(result.listed).toContain("rdkafka-admin-group");
   });
 });

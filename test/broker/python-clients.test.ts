@@ -328,6 +328,24 @@ consumer.close()
 print(json.dumps(out))
 `;
 
+const TIMESTAMPS_IN_COMPRESSED_BATCHES = `
+import json, sys
+from confluent_kafka import Consumer, Producer, TopicPartition
+bootstrap, prefix = sys.argv[1:3]
+found = {}
+for codec in ("gzip", "snappy", "lz4"):
+    topic = prefix + "-" + codec
+    producer = Producer({"bootstrap.servers": bootstrap, "compression.type": codec, "linger.ms": 100})
+    for i in range(10):
+        producer.produce(topic, value=b"v%d" % i, partition=0, timestamp=1_000_000 + i * 1000)
+    producer.flush(10)
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": topic})
+    hit = consumer.offsets_for_times([TopicPartition(topic, 0, 1_005_500)], 10)[0]
+    found[codec] = hit.offset
+    consumer.close()
+print(json.dumps(found))
+`;
+
 describe("Python clients against the embedded broker", () => {
   let broker: RunningBroker;
   let kafka: Kafka;
@@ -443,5 +461,10 @@ describe("Python clients against the embedded broker", () => {
       watermarks: [5, 20],
     });
     expect(result.listed).toContain("rdkafka-admin-group");
+  });
+  it("finds offsets by timestamp inside gzip, snappy and lz4 batches from librdkafka", async () => {
+    const { stdout } = await runPython(TIMESTAMPS_IN_COMPRESSED_BATCHES, [broker.bootstrap, "py-timestamps"]);
+    // One batch of ten records per codec, a second apart: the first at or after 5.5 s is offset 6.
+    expect(JSON.parse(stdout)).toEqual({ gzip: 6, snappy: 6, lz4: 6 });
   });
 });

@@ -352,9 +352,15 @@ export class PartitionLog {
   }
 
   private findInBatch(segment: LogSegment, index: number, entry: BatchEntry, timestamp: number): TimestampLookup | null {
-    const records = decodeRecords(segment.readBatch(index));
+    let records: ReturnType<typeof decodeRecords>;
+    try {
+      records = decodeRecords(segment.readBatch(index));
+    } catch {
+      // A payload that does not decompress (its CRC held: the producer sent it so).
+      records = null;
+    }
     if (records === null) {
-      // snappy/lz4/zstd: Node cannot look inside; the batch's first offset is the closest answer.
+      // zstd (Node cannot look inside) or undecodable: the batch's first offset is the closest answer.
       return { offset: Math.max(entry.baseOffset, this.startOffset), timestamp: entry.maxTimestamp };
     }
     for (const record of records) {

@@ -9,6 +9,7 @@
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import { DeserializationError } from "../topology/errors.js";
 import { RecordHeaders } from "../topology/headers.js";
+import { FORWARDED } from "../topology/processor.js";
 import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
 import type { RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Topology } from "../topology/topology.js";
@@ -316,12 +317,12 @@ export class TaskExecutor {
     }
   }
 
-  /** What a processor's forward() returns: always a promise, settled at once when delivery was synchronous. */
+  /** What a processor's forward() returns: always a promise, FORWARDED itself when delivery was synchronous. */
   #forwardFromProcessor(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> {
     const node = this.#nodes.get(from);
     if (node === undefined) return Promise.reject(new RangeError(`Task ${this.taskId} has no node "${from}"`));
     try {
-      return this.#forward(node, record, childName) ?? RESOLVED;
+      return this.#forward(node, record, childName) ?? FORWARDED;
     } catch (error) {
       return Promise.reject(error as Error);
     }

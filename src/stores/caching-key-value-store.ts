@@ -13,7 +13,11 @@
 // cache outgrows its budget it starts over empty.
 import type { Serde } from "../topology/serde.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
+import { OverlayBytesStore } from "./overlay-bytes-store.js";
 import { TypedKeyValueStore } from "./typed-key-value-store.js";
+
+/** What peek() answers when only an (asynchronous) get() can tell. */
+export const NOT_CACHED: unique symbol = Symbol("eddy:not-cached");
 
 /** Bytes of keys and values a cache holds before it starts over. */
 export const DEFAULT_READ_CACHE_BYTES = 8 * 1024 * 1024;
@@ -48,6 +52,32 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
     }
   }
 
+  /**
+   * get() without the promise, for processors on a hot path: the value (undefined when
+   * the key is absent) when the cache knows it, NOT_CACHED otherwise. Throws what the
+   * value serde throws.
+   */
+  peek(key: K): V | undefined | typeof NOT_CACHED {
+    if (typeof key !== "string") return NOT_CACHED;
+    const cached = this.#cache.get(key);
+    if (cached === undefined) return NOT_CACHED;
+    return cached === null ? undefined : this.valueSerde.deserialize(cached, this.valueContext);
+  }
+
+  /**
+   * put() done before it returns, when the store beneath writes to memory (the task's
+   * overlay): true when written, false when only put() can do it. Throws what the
+   * serdes or the overlay throw (a commit in progress, a closed store).
+   */
+  putNow(key: K, value: V): boolean {
+    if (typeof key !== "string" || !(this.bytes instanceof OverlayBytesStore)) return false;
+    const keyBytes = this.keySerde.serialize(key, this.keyContext);
+    const valueBytes = value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
+    this.bytes.writeNow(keyBytes, valueBytes);
+    this.#remember(key, valueBytes);
+    return true;
+  }
+
   async #load(key: K & string): Promise<V | undefined> {
     const value = await this.bytes.get(this.keySerde.serialize(key, this.keyContext));
     this.#remember(key, value ?? null);
@@ -55,6 +85,7 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
   }
 
   override async put(key: K, value: V): Promise<void> {
+    if (this.putNow(key, value)) return;
     if (typeof key !== "string") return super.put(key, value);
     const keyBytes = this.keySerde.serialize(key, this.keyContext);
     // A write that fails leaves the store as it was, and the cache with it.

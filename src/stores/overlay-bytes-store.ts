@@ -51,13 +51,17 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   }
 
   async put(key: Buffer, value: Buffer): Promise<void> {
-    this.#checkWritable();
-    this.#pending.set(key, value);
+    this.writeNow(key, value);
   }
 
   async delete(key: Buffer): Promise<void> {
+    this.writeNow(key, null);
+  }
+
+  /** put() (a Buffer) or delete() (null), done before it returns: the writes only touch memory. */
+  writeNow(key: Buffer, value: Buffer | null): void {
     this.#checkWritable();
-    this.#pending.set(key, null);
+    this.#pending.set(key, value);
   }
 
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {

@@ -20,6 +20,13 @@ export interface Cancellable {
   cancel(): void;
 }
 
+/**
+ * What forward() returns when every downstream processor finished synchronously: a
+ * settled promise a hot path may compare against instead of awaiting (an await costs
+ * a microtask and a promise per record). Any other promise must be awaited.
+ */
+export const FORWARDED: Promise<void> = Promise.resolve();
+
 export interface ProcessorContext<KOut = never, VOut = never> {
   readonly applicationId: string;
   /** `<subtopology>_<partition>`. */

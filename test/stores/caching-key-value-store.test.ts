@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CachingKeyValueStore } from "../../src/stores/caching-key-value-store.js";
+import { CachingKeyValueStore, NOT_CACHED } from "../../src/stores/caching-key-value-store.js";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
 import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
@@ -99,5 +99,22 @@ describe("CachingKeyValueStore", () => {
     };
     expect(await all(cached)).toEqual(await all(plain));
     expect(cached.cachedKeys).toBeLessThanOrEqual(60);
+  });
+
+  it("peeks at cached keys only, and writes through an overlay at once (putNow)", async () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const store = new CachingKeyValueStore(overlay.store("accounts"), Serdes.string(), Serdes.json<Account>());
+    expect(store.peek("a")).toBe(NOT_CACHED);
+    expect(await store.get("a")).toBeUndefined();
+    expect(store.peek("a")).toBeUndefined();
+    expect(store.putNow("a", { balance: 3 })).toBe(true);
+    expect(store.peek("a")).toEqual({ balance: 3 });
+    expect(await overlay.store("accounts").get(Buffer.from("a"))).toEqual(Buffer.from('{"balance":3}'));
+    await overlay.commit(new Map());
+    expect(await store.get("a")).toEqual({ balance: 3 });
+
+    const direct = new CachingKeyValueStore(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.json<Account>());
+    expect(direct.putNow("a", { balance: 1 })).toBe(false);
+    expect(direct.peek("a")).toBe(NOT_CACHED);
   });
 });

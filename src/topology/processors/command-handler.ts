@@ -6,6 +6,7 @@
 // Bad commands never stop the task: a missing key or value and a schema violation
 // become "invalid" replies, a business refusal a "rejected" one. Only a failing
 // decide() or evolve() (a bug, not bad input) surfaces as an error.
+import { CachingKeyValueStore, NOT_CACHED } from "../../stores/caching-key-value-store.js";
 import type { KeyValueStore } from "../../stores/key-value-store.js";
 import { CommandHeaders, INVALID_COMMAND_CODE } from "../command-handling.js";
 import type {
@@ -18,6 +19,7 @@ import type {
 } from "../command-handling.js";
 import { CommandRejectedError } from "../errors.js";
 import { RecordHeaders } from "../headers.js";
+import { FORWARDED } from "../processor.js";
 import type { ProcessorContext, ProcessorSupplier } from "../processor.js";
 import type { StreamRecord } from "../record.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
@@ -52,6 +54,18 @@ function describeIssues(issues: readonly CommandIssue[]): string {
   return issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
 }
 
+/** A CommandRejectedError thrown by decide() is a "rejected" reply; anything else is a bug and propagates. */
+function refusal(error: unknown): Outcome<never> {
+  if (error instanceof CommandRejectedError) {
+    return { status: "rejected", error: { code: error.rejectionCode, message: error.message } };
+  }
+  throw error;
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
 function isRejected<E, R>(decision: Decision<E, R>): decision is Extract<Decision<E, R>, { reject: unknown }> {
   return typeof decision === "object" && decision !== null && "reject" in decision;
 }
@@ -76,28 +90,38 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
         }
       }
 
-      async process(record: StreamRecord<K, V>): Promise<void> {
-        const idempotencyKey = record.headers.lastString(CommandHeaders.idempotencyKey);
-        const remembered =
-          idempotencyKey !== undefined && this.#idempotency !== undefined && record.key !== null
-            ? ((await this.#idempotency.get(record.key)) ?? [])
-            : undefined;
-        const earlier = remembered?.find((entry) => entry.key === idempotencyKey);
+      // The common command (no idempotency key, its aggregate in the read cache, a
+      // synchronous decide(), downstream sinks that buffer) runs without a single
+      // promise: each step hands over to an async continuation only when it must wait.
+      process(record: StreamRecord<K, V>): void | Promise<void> {
+        if (this.#idempotency !== undefined && record.key !== null) {
+          const idempotencyKey = record.headers.lastString(CommandHeaders.idempotencyKey);
+          if (idempotencyKey !== undefined) return this.#processIdempotent(record, idempotencyKey, this.#idempotency);
+        }
+        const outcome = this.#handle(record);
+        if (isPromiseLike(outcome)) return Promise.resolve(outcome).then((settled) => this.#reply(record, settled, false));
+        const replied = this.#reply(record, outcome, false);
+        return replied === FORWARDED ? undefined : replied;
+      }
+
+      async #processIdempotent(
+        record: StreamRecord<K, V>,
+        idempotencyKey: string,
+        store: KeyValueStore<K, readonly IdempotencyEntry[]>,
+      ): Promise<void> {
+        const remembered = (await store.get(record.key)) ?? [];
+        const earlier = remembered.find((entry) => entry.key === idempotencyKey);
         if (earlier !== undefined) {
           await this.#reply(record, earlier.reply, true);
           return;
         }
-
         const outcome = await this.#handle(record);
         await this.#reply(record, outcome, false);
-
-        if (remembered !== undefined && idempotencyKey !== undefined && this.#idempotency !== undefined && record.key !== null) {
-          const entries = [...remembered, { key: idempotencyKey, reply: outcome }];
-          await this.#idempotency.put(record.key, entries.slice(Math.max(0, entries.length - plan.retain)));
-        }
+        const entries = [...remembered, { key: idempotencyKey, reply: outcome }];
+        await store.put(record.key, entries.slice(Math.max(0, entries.length - plan.retain)));
       }
 
-      async #handle(record: StreamRecord<K, V>): Promise<Outcome<R>> {
+      #handle(record: StreamRecord<K, V>): Outcome<R> | Promise<Outcome<R>> {
         if (record.key === null || record.key === undefined) {
           return invalid("The command has no key: the key names the aggregate it is for");
         }
@@ -116,17 +140,31 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
           command = record.value as unknown as C;
         }
 
-        const stored = await this.#state.get(record.key);
-        const state = stored === undefined ? initialState(record.key) : stored;
-        let decision: Decision<E, R>;
+        const key = record.key;
+        const store = this.#state;
+        const cached = store instanceof CachingKeyValueStore ? (store as CachingKeyValueStore<K, S>).peek(key) : NOT_CACHED;
+        if (cached === NOT_CACHED) return Promise.resolve(store.get(key)).then((stored) => this.#decide(record, key, command, stored));
+        return this.#decide(record, key, command, cached);
+      }
+
+      #decide(record: StreamRecord<K, V>, key: K, command: C, stored: S | undefined): Outcome<R> | Promise<Outcome<R>> {
+        const state = stored === undefined ? initialState(key) : stored;
+        let decided: Decision<E, R> | Promise<Decision<E, R>>;
         try {
-          decision = await options.decide(state, command, { key: record.key, headers: record.headers, timestamp: record.timestamp });
+          decided = options.decide(state, command, { key, headers: record.headers, timestamp: record.timestamp });
         } catch (error) {
-          if (error instanceof CommandRejectedError) {
-            return { status: "rejected", error: { code: error.rejectionCode, message: error.message } };
-          }
-          throw error;
+          return refusal(error);
         }
+        if (isPromiseLike(decided)) {
+          return Promise.resolve(decided).then(
+            (decision) => this.#apply(record, key, state, decision),
+            (error: unknown) => refusal(error),
+          );
+        }
+        return this.#apply(record, key, state, decided);
+      }
+
+      #apply(record: StreamRecord<K, V>, key: K, state: S, decision: Decision<E, R>): Outcome<R> | Promise<Outcome<R>> {
         if (isRejected(decision)) {
           return { status: "rejected", error: { code: String(decision.reject.code), message: String(decision.reject.message) } };
         }
@@ -135,17 +173,32 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
             `decide() of ${plan.storeName} returned ${JSON.stringify(decision)}: return { events: [...], reply } or { reject: { code, message } }`,
           );
         }
+        const outcome: Outcome<R> = { status: "accepted", reply: decision.reply === undefined ? (null as R) : decision.reply };
+        const events = decision.events;
+        if (events.length === 0) return outcome;
 
-        if (decision.events.length > 0) {
-          const next = decision.events.reduce<S>((current, event) => options.evolve(current, event), state);
-          await putOrDelete(this.#state, record.key, next);
-          for (const event of decision.events) {
-            for (const child of plan.eventChildren) {
-              await this.context.forward({ key: record.key, value: event, timestamp: record.timestamp, headers: this.#eventHeaders(record) }, child);
+        const next = events.reduce<S>((current, event) => options.evolve(current, event), state);
+        const store = this.#state;
+        const written = next !== null && next !== undefined && store instanceof CachingKeyValueStore && (store as CachingKeyValueStore<K, S>).putNow(key, next);
+        if (!written) return putOrDelete(store, key, next).then(() => this.#emit(record, key, events, 0, 0)).then(() => outcome);
+        const emitted = this.#emit(record, key, events, 0, 0);
+        return emitted === FORWARDED ? outcome : emitted.then(() => outcome);
+      }
+
+      /** Forwards events[from...] to every event child (from child `first` on for the first one), in order. */
+      #emit(record: StreamRecord<K, V>, key: K, events: readonly E[], from: number, first: number): Promise<void> {
+        const children = plan.eventChildren;
+        for (let e = from; e < events.length; e++) {
+          for (let c = e === from ? first : 0; c < children.length; c++) {
+            const event = { key, value: events[e] as E, timestamp: record.timestamp, headers: this.#eventHeaders(record) };
+            const forwarded = this.context.forward(event, children[c]);
+            if (forwarded !== FORWARDED) {
+              const [nextEvent, nextChild] = c + 1 < children.length ? [e, c + 1] : [e + 1, 0];
+              return forwarded.then(() => this.#emit(record, key, events, nextEvent, nextChild));
             }
           }
         }
-        return { status: "accepted", reply: decision.reply === undefined ? (null as R) : decision.reply };
+        return FORWARDED;
       }
 
       #eventHeaders(command: StreamRecord<K, V>): RecordHeaders {
@@ -155,14 +208,14 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
         return headers;
       }
 
-      async #reply(command: StreamRecord<K, V>, envelope: ReplyEnvelope, replayed: boolean): Promise<void> {
+      #reply(command: StreamRecord<K, V>, envelope: ReplyEnvelope, replayed: boolean): Promise<void> {
         const topic = command.headers.lastString(CommandHeaders.replyTo) ?? options.replies?.topic;
-        if (topic === undefined || topic.length === 0) return;
+        if (topic === undefined || topic.length === 0) return FORWARDED;
         const headers = this.#eventHeaders(command);
         headers.add(CommandHeaders.replyStatus, envelope.status);
         if (replayed) headers.add(CommandHeaders.idempotentReplay, "true");
         const reply: CommandReply = { topic, envelope };
-        await this.context.forward({ key: command.key, value: reply, timestamp: command.timestamp, headers }, plan.replySink);
+        return this.context.forward({ key: command.key, value: reply, timestamp: command.timestamp, headers }, plan.replySink);
       }
     })();
 }

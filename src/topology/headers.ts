@@ -26,6 +26,12 @@ function toBuffer(value: HeaderValue): Buffer | null {
   return typeof value === "string" ? Buffer.from(value, "utf8") : value;
 }
 
+function isHeader(entry: unknown): entry is Header {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return false;
+  const { key, value } = entry as { key?: unknown; value?: unknown };
+  return typeof key === "string" && (value === null || Buffer.isBuffer(value));
+}
+
 function isPair(entry: unknown): entry is readonly [string, HeaderValue] {
   return Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string";
 }
@@ -38,6 +44,11 @@ export class RecordHeaders implements Iterable<Header> {
     if (init === undefined) return;
     if (init instanceof RecordHeaders) {
       this.#entries.push(...init.#entries);
+      return;
+    }
+    if (Array.isArray(init) && (init as readonly unknown[]).every(isHeader)) {
+      // Consumed records' headers: Header objects are never changed, only replaced, so they are shared.
+      this.#entries.push(...(init as readonly Header[]));
       return;
     }
     if (typeof (init as Iterable<unknown>)[Symbol.iterator] === "function") {

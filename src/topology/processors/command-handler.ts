@@ -38,6 +38,14 @@ export interface CommandHandlerPlan<K, C, S, E, R> {
 
 type Outcome<R> = ReplyEnvelope<R>;
 
+// Header values the handler writes on every reply, encoded once: the sink only reads them.
+const STATUS_BYTES: Readonly<Record<ReplyEnvelope["status"], Buffer>> = {
+  accepted: Buffer.from("accepted", "utf8"),
+  rejected: Buffer.from("rejected", "utf8"),
+  invalid: Buffer.from("invalid", "utf8"),
+};
+const TRUE_BYTES = Buffer.from("true", "utf8");
+
 function issuesOf(error: { issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[] }): CommandIssue[] {
   return error.issues.map((issue) => ({
     code: issue.code,
@@ -212,8 +220,8 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
         const topic = command.headers.lastString(CommandHeaders.replyTo) ?? options.replies?.topic;
         if (topic === undefined || topic.length === 0) return FORWARDED;
         const headers = this.#eventHeaders(command);
-        headers.add(CommandHeaders.replyStatus, envelope.status);
-        if (replayed) headers.add(CommandHeaders.idempotentReplay, "true");
+        headers.add(CommandHeaders.replyStatus, STATUS_BYTES[envelope.status]);
+        if (replayed) headers.add(CommandHeaders.idempotentReplay, TRUE_BYTES);
         const reply: CommandReply = { topic, envelope };
         return this.context.forward({ key: command.key, value: reply, timestamp: command.timestamp, headers }, plan.replySink);
       }

@@ -286,7 +286,8 @@ export class StreamTask {
           current = record;
           let outcome: ProcessOutcome | undefined;
           try {
-            outcome = await executor.process(record);
+            const result = executor.processNow(record);
+            outcome = result instanceof Promise ? await result : result;
           } catch (error) {
             await this.#processorFailed(record, error);
           }

@@ -110,34 +110,76 @@ export class TaskExecutor {
   }
 
   /**
-   * One record through the sub-topology. Processors and sinks that finish synchronously
-   * are not awaited, so a record costs as few promises as its processors make.
+   * process() for a caller that makes one call at a time and waits for it (the stream
+   * task's loop): the outcome itself when the record went through synchronously (no
+   * promise, no microtask), else a promise of it. Throws what process() would reject with.
    */
+  processNow(record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> {
+    if (this.#outstanding !== 0) return this.process(record);
+    this.#outstanding += 1;
+    let result: ProcessOutcome | Promise<ProcessOutcome>;
+    try {
+      result = this.#step(record);
+    } catch (error) {
+      this.#outstanding -= 1;
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      this.#outstanding -= 1;
+      return result;
+    }
+    const settled = result.finally(() => {
+      this.#outstanding -= 1;
+    });
+    this.#tail = settled;
+    return settled;
+  }
+
   async #process(record: ConsumedRecord): Promise<ProcessOutcome> {
     try {
-      if (this.#closed) throw new TaskClosedError(this.taskId);
-      const source = this.#sourcesByTopic.get(record.topic);
-      if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
-      const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
-      if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
-        return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadata) };
-      }
-      const typed = source.deserialize(record);
-      if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
-
-      this.#streamTime.observe(record.timestamp);
-      this.#metadata = metadata;
-      try {
-        const pending = this.#forward(source, typed, undefined);
-        if (pending !== undefined) await pending;
-      } finally {
-        this.#metadata = undefined;
-      }
-      if (!this.#streamTimePunctuations.isEmpty) await this.#punctuate("stream-time", this.#streamTime.value);
-      return PROCESSED;
+      return await this.#step(record);
     } finally {
       this.#outstanding -= 1;
     }
+  }
+
+  /**
+   * One record through the sub-topology. Processors and sinks that finish synchronously
+   * are not awaited, so a record costs as few promises as its processors make: none
+   * when they all finish at once.
+   */
+  #step(record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> {
+    if (this.#closed) throw new TaskClosedError(this.taskId);
+    const source = this.#sourcesByTopic.get(record.topic);
+    if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
+    const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
+    if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
+      return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadata) };
+    }
+    const typed = source.deserialize(record);
+    if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
+
+    this.#streamTime.observe(record.timestamp);
+    this.#metadata = metadata;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#forward(source, typed, undefined);
+    } finally {
+      if (pending === undefined) this.#metadata = undefined;
+    }
+    if (pending !== undefined) return this.#finish(pending);
+    if (!this.#streamTimePunctuations.isEmpty) return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
+    return PROCESSED;
+  }
+
+  async #finish(pending: Promise<void>): Promise<ProcessOutcome> {
+    try {
+      await pending;
+    } finally {
+      this.#metadata = undefined;
+    }
+    if (!this.#streamTimePunctuations.isEmpty) await this.#punctuate("stream-time", this.#streamTime.value);
+    return PROCESSED;
   }
 
   /** Fires the wall-clock punctuators due at `now` (the executor's clock by default); returns how many fired. */
@@ -337,7 +379,8 @@ export class TaskExecutor {
         } catch (error) {
           throw this.#processorFailure(node, error);
         }
-        return isThenable(result) ? this.#awaitProcessor(node, result) : undefined;
+        // A processor that returns what forward() gave it finished when delivery did.
+        return result === FORWARDED || !isThenable(result) ? undefined : this.#awaitProcessor(node, result);
       }
       case "sink": {
         const sent = node.send(record, this.taskId, this.#metadata);

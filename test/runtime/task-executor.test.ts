@@ -72,6 +72,25 @@ function record(topic: string, key: string | null, value: string | Buffer | null
 }
 
 describe("TaskExecutor", () => {
+  it("processNow() answers at once when every node finished synchronously, and with a promise when one waits", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("in", strings).mapValues((value) => value.toUpperCase()).to("out", strings);
+    builder.stream("counted", strings).groupByKey().count({ store: "counts" });
+    const topology = builder.build();
+    const { executor, collector } = await harness(topology, 0);
+    const outcome = executor.processNow(record("in", "k", "v"));
+    expect(outcome).toEqual({ status: "processed" });
+    expect(collector.records.map((r) => r.value?.toString())).toEqual(["V"]);
+    expect(executor.processNow(record("in", "k", "v", -5))).toMatchObject({ status: "dead-letter" });
+    expect(() => executor.processNow(record("elsewhere", "k", "v"))).toThrow(NotASourceTopicError);
+
+    const counting = await harness(topology, 1);
+    const pending = counting.executor.processNow(record("counted", "k", "v"));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toEqual({ status: "processed" });
+    expect(await counting.stores.get("counts")?.get("k")).toBe(1);
+  });
+
   it("deserializes, runs the processors and hands serialized records to the collector", async () => {
     const builder = new StreamsBuilder();
     builder.stream("in", strings).mapValues((value) => value.length).to("out", { key: Serdes.string(), value: Serdes.int32() });

@@ -30,8 +30,8 @@ export function mapSupplier<K, V, KR, VR>(mapper: (key: K, value: V) => KeyValue
 export function mapValuesSupplier<K, V, VR>(mapper: (value: V, key: K) => VR): ProcessorSupplier<K, V, K, VR> {
   return () =>
     new (class extends ForwardingProcessor<K, V, K, VR> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
-        await this.context.forward({ ...record, value: mapper(record.value, record.key) });
+      process(record: StreamRecord<K, V>): Promise<void> {
+        return this.context.forward({ ...record, value: mapper(record.value, record.key) });
       }
     })();
 }
@@ -81,8 +81,8 @@ export function foreachSupplier<K, V>(action: (key: K, value: V) => void): Proce
 export function passThroughSupplier<K, V>(): ProcessorSupplier<K, V, K, V> {
   return () =>
     new (class extends ForwardingProcessor<K, V, K, V> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
-        await this.context.forward(record);
+      process(record: StreamRecord<K, V>): Promise<void> {
+        return this.context.forward(record);
       }
     })();
 }

@@ -21,6 +21,9 @@ export class KafkaRecordCollector implements RecordCollector {
   #pending: KafkaRecord[] = [];
   #bytes = 0;
   readonly #roundRobin = new Map<string, number>();
+  #lastKey: Buffer | undefined;
+  #lastCount = 0;
+  #lastPartition = 0;
 
   constructor(
     private readonly partitions: TopicPartitions,
@@ -75,7 +78,15 @@ export class KafkaRecordCollector implements RecordCollector {
   }
 
   private partitionOf(topic: string, key: Buffer | null, count: number): number {
-    if (key !== null) return partitionForKey(key, count);
+    if (key !== null) {
+      // One key often goes to several sinks in a row (events, reply): hash its bytes once.
+      if (key !== this.#lastKey || count !== this.#lastCount) {
+        this.#lastPartition = partitionForKey(key, count);
+        this.#lastKey = key;
+        this.#lastCount = count;
+      }
+      return this.#lastPartition;
+    }
     const next = ((this.#roundRobin.get(topic) ?? -1) + 1) % count;
     this.#roundRobin.set(topic, next);
     return next;

@@ -3,13 +3,22 @@ import { isUtf8 } from "node:buffer";
 import type { Serde, SerdeContext } from "../serde.js";
 import { describeValue, deserializationError, serializationError } from "./failures.js";
 
+// The last string written and its bytes. A record's key is serialized again by every
+// store and sink it reaches (handleCommands: the state store, the events, the reply);
+// serialized bytes are only ever read, so the same Buffer serves all of them.
+let lastText: string | undefined;
+let lastBytes: Buffer = Buffer.alloc(0);
+
 export const stringSerde: Serde<string> = {
   name: "string",
   serialize(value: string, context?: SerdeContext): Buffer {
+    if (value === lastText) return lastBytes;
     if (typeof value !== "string") {
       throw serializationError("string", `expected a string, got ${describeValue(value)}`, context);
     }
-    return Buffer.from(value, "utf8");
+    lastBytes = Buffer.from(value, "utf8");
+    lastText = value;
+    return lastBytes;
   },
   deserialize(bytes: Buffer, context?: SerdeContext): string {
     const text = bytes.toString("utf8");

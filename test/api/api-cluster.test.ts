@@ -38,11 +38,14 @@ describe("the API over two instances", () => {
         Array.from({ length: visitsOf(url) }, () => ({ partition: partitionForKey(Buffer.from(url), PARTITIONS), key: url, value: "v" })),
       ),
     );
-    // Counts become queryable once committed (interactive queries read committed state only).
+    // Counts become queryable once committed (interactive queries read committed state
+    // only), and every task commits on its own: wait for every key.
     await eventually(async () => {
-      const last = URLS[URLS.length - 1] ?? "";
-      const { status, body } = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(last)}`);
-      return status === 200 && (body as { value: number }).value === visitsOf(last) ? true : undefined;
+      for (const url of URLS) {
+        const { status, body } = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(url)}`);
+        if (status !== 200 || (body as { value: number }).value !== visitsOf(url)) return undefined;
+      }
+      return true;
     });
   });
 

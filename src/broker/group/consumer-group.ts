@@ -1,6 +1,6 @@
 // The state of one classic group (Kafka's GroupMetadata): members, the pending members that
 // were told MEMBER_ID_REQUIRED, the generation, the chosen protocol and leader, and the
-// committed offsets. The rules for moving between states live in group-coordinator.ts.
+// committed offsets. The rules for moving between states live in group-rebalance.ts.
 import { CommittedOffsets } from "./committed-offsets.js";
 import { subscribedTopicsOf } from "./consumer-subscription.js";
 import type { GroupMember, JoinResult, SyncResult } from "./group-member.js";

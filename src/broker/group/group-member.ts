@@ -17,6 +17,18 @@ export interface SyncResult {
   assignment: Buffer;
 }
 
+export const NO_ASSIGNMENT = Buffer.alloc(0);
+
+/** A JoinGroup answer that carries only an error (no generation, no members). */
+export function joinError(memberId: string, errorCode: number): JoinResult {
+  return { errorCode, memberId, generationId: -1, protocolName: "", leader: "", members: [] };
+}
+
+/** A SyncGroup answer that carries only an error (an empty assignment). */
+export function syncError(errorCode: number): SyncResult {
+  return { errorCode, assignment: NO_ASSIGNMENT };
+}
+
 export interface Protocol {
   name: string;
   metadata: Buffer;

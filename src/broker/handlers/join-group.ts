@@ -1,4 +1,4 @@
-// JoinGroup: parks until the group's join phase completes (see group-coordinator.ts).
+// JoinGroup: parks until the group's join phase completes (see group/group-rebalance.ts).
 // From v4 on, a member without an id is first told MEMBER_ID_REQUIRED with its new id.
 import { Api } from "../protocol/apis.js";
 import { defineHandler, type BrokerContext } from "./handler.js";

@@ -4,15 +4,12 @@
 // override or else the default, as Kafka's ConfigAdminManager does. The whole resulting set is
 // validated before anything changes; broker configs are static here.
 import { Api } from "../protocol/apis.js";
-import { ErrorCode } from "../protocol/error-codes.js";
-import { configDefinition, InvalidTopicConfig, normalizeConfigs } from "../topics/topic-config.js";
-import { ResourceType } from "./describe-configs.js";
+import { configDefinition, InvalidTopicConfig } from "../topics/topic-config.js";
 import { defineHandler, type BrokerContext } from "./handler.js";
+import { changeTopicConfigs, InvalidConfigRequest } from "./topic-config-change.js";
 
 /** Kafka's AlterConfigOp.OpType ids. */
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
-
-class InvalidIncrementalRequest extends Error {}
 
 interface ConfigChange {
   name: string;
@@ -24,7 +21,7 @@ interface ConfigChange {
 export function applyIncrementalChanges(current: ReadonlyMap<string, string>, changes: readonly ConfigChange[]): Map<string, string> {
   const names = new Set<string>();
   for (const change of changes) {
-    if (names.has(change.name)) throw new InvalidIncrementalRequest(`Error due to duplicate config keys: ${change.name}`);
+    if (names.has(change.name)) throw new InvalidConfigRequest(`Error due to duplicate config keys: ${change.name}`);
     names.add(change.name);
   }
   const next = new Map(current);
@@ -54,7 +51,7 @@ export function applyIncrementalChanges(current: ReadonlyMap<string, string>, ch
         break;
       }
       default:
-        throw new InvalidIncrementalRequest(`Unknown config operation ${configOperation} for ${name}`);
+        throw new InvalidConfigRequest(`Unknown config operation ${configOperation} for ${name}`);
     }
   }
   return next;
@@ -63,34 +60,10 @@ export function applyIncrementalChanges(current: ReadonlyMap<string, string>, ch
 export function incrementalAlterConfigsHandler(broker: BrokerContext) {
   return defineHandler(Api.incrementalAlterConfigs, (request) => ({
     throttleTimeMs: 0,
-    responses: request.resources.map((resource) => {
-      const answer = (errorCode: number, errorMessage: string | null) => ({
-        errorCode,
-        errorMessage,
-        resourceType: resource.resourceType,
-        resourceName: resource.resourceName,
-      });
-      if (resource.resourceType === ResourceType.BROKER) {
-        return answer(ErrorCode.INVALID_REQUEST, "Broker configs of the embedded broker are static; set them when starting it.");
-      }
-      if (resource.resourceType !== ResourceType.TOPIC) {
-        return answer(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType}`);
-      }
-      const topic = broker.topics.get(resource.resourceName);
-      if (!topic) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resource.resourceName} does not exist`);
-      try {
-        const next = applyIncrementalChanges(topic.configOverrides, resource.configs);
-        const configs = normalizeConfigs([...next].map(([name, value]) => ({ name, value })));
-        if (!request.validateOnly) {
-          topic.replaceConfigs(configs);
-          broker.logger.info({ topic: topic.name, configs: Object.fromEntries(configs) }, "altered topic configs incrementally");
-        }
-        return answer(ErrorCode.NONE, null);
-      } catch (error) {
-        if (error instanceof InvalidTopicConfig) return answer(ErrorCode.INVALID_CONFIG, error.message);
-        if (error instanceof InvalidIncrementalRequest) return answer(ErrorCode.INVALID_REQUEST, error.message);
-        throw error;
-      }
-    }),
+    responses: request.resources.map((resource) =>
+      changeTopicConfigs(broker, resource, request.validateOnly, (topic) =>
+        [...applyIncrementalChanges(topic.configOverrides, resource.configs)].map(([name, value]) => ({ name, value })),
+      ),
+    ),
   }));
 }

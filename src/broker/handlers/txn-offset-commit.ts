@@ -6,35 +6,16 @@
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { defineHandler, type BrokerContext } from "./handler.js";
+import { offsetEntries, partitionExists, perPartitionCodes } from "./offset-commit-entries.js";
 
 export function txnOffsetCommitHandler(broker: BrokerContext) {
   return defineHandler(Api.txnOffsetCommit, (request) => {
     const refused = broker.transactions.verifyOffsetCommit(request.transactionalId, request.producerId, request.producerEpoch, request.groupId);
-    let codes: number[];
-    const offsets = request.topics.flatMap((topic) =>
-      topic.partitions.map((p) => ({
-        topic: topic.name,
-        partition: p.partitionIndex,
-        offset: p.committedOffset,
-        leaderEpoch: p.committedLeaderEpoch,
-        metadata: p.committedMetadata ?? "",
-      })),
-    );
-    if (refused !== ErrorCode.NONE) {
-      codes = offsets.map(() => refused);
-    } else {
-      codes = broker.groups.commitTxnOffsets(
-        { groupId: request.groupId, producerId: request.producerId, offsets },
-        (topic, partition) => broker.topics.partition(topic, partition) !== undefined,
-      );
-    }
-    let next = 0;
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((topic) => ({
-        name: topic.name,
-        partitions: topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes[next++]! })),
-      })),
-    };
+    const offsets = offsetEntries(request.topics);
+    const codes =
+      refused !== ErrorCode.NONE
+        ? offsets.map(() => refused)
+        : broker.groups.commitTxnOffsets({ groupId: request.groupId, producerId: request.producerId, offsets }, partitionExists(broker));
+    return { throttleTimeMs: 0, topics: perPartitionCodes(request.topics, codes) };
   });
 }

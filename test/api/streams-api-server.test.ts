@@ -13,7 +13,8 @@ import type { StreamsConfig } from "../../src/index.js";
 import type { KafkaStreamsOptions } from "../../src/runtime/kafka-streams.js";
 import { createTopic, eventually, produce, silentLogger, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
-import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, ACCOUNTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology, freePort, getJson, postJson } from "./support/cluster.js";
+import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, ACCOUNTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology, getJson, postJson } from "./support/cluster.js";
+import { freePort } from "../integration/support/ports.js";
 
 /** Whether anything accepts HTTP on the URL. */
 async function listening(url: string): Promise<boolean> {

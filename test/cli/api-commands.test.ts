@@ -10,7 +10,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { commands } from "../../src/cli/commands.js";
 import { createTopic, eventually } from "../integration/support/kafka.js";
-import { ACCOUNT_COMMANDS, VISIT_COUNTS, VISITS, freePort, getJson, settled, startApiTestCluster } from "../api/support/cluster.js";
+import { ACCOUNT_COMMANDS, VISIT_COUNTS, VISITS, getJson, settled, startApiTestCluster } from "../api/support/cluster.js";
+import { freePort } from "../integration/support/ports.js";
 import type { ApiTestCluster, Instance } from "../api/support/cluster.js";
 
 const exec = promisify(execFile);

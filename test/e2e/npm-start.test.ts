@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../examples/support/demo-harness.js";
+import { eventually } from "../integration/support/kafka.js";
+import { freePort, portIsFree } from "../integration/support/ports.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -26,17 +27,7 @@ async function freePortRun(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const base = await freePort();
     if (base > 65_000) continue;
-    const { createServer } = await import("node:net");
-    const free = await Promise.all(
-      [1, 2, 3].map(
-        (offset) =>
-          new Promise<boolean>((resolve) => {
-            const server = createServer();
-            server.once("error", () => resolve(false));
-            server.listen(base + offset, "127.0.0.1", () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
+    const free = await Promise.all([1, 2, 3].map((offset) => portIsFree(base + offset)));
     if (free.every(Boolean)) return base;
   }
   throw new Error("no run of four free ports");
@@ -112,19 +103,8 @@ async function startNpm(args: string[], env: NodeJS.ProcessEnv): Promise<NpmStar
   };
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
+function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return eventually(check, timeoutMs, what);
 }
 
 describe("npm start", () => {

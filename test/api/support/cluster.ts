@@ -2,7 +2,6 @@
 // its own random port (its applicationServer: start() serves it there), running a topology with a counted stream (string keys) and a
 // bank command handler.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -11,6 +10,7 @@ import { KafkaStreams, Serdes, StreamsBuilder, accept, reject } from "../../../s
 import type { Decision, StreamsConfig, Topology } from "../../../src/index.js";
 import { createTopic, eventually, silentLogger, startTestCluster, testStreamsConfig } from "../../integration/support/kafka.js";
 import type { TestCluster } from "../../integration/support/kafka.js";
+import { freePort } from "../../integration/support/ports.js";
 
 export const PARTITIONS = 4;
 export const VISITS = "visits";
@@ -69,18 +69,6 @@ export function apiTestTopology(): Topology {
   return builder.build();
 }
 
-/** A port nobody listens on right now (the API binds it a moment later). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Instance {
   readonly name: string;

@@ -2,7 +2,6 @@
 // examples, on an embedded broker on a random port, every server on a free port, a
 // fresh state directory, and no demo traffic: each test sends its own.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDemo } from "../../../examples/demo/demo.js";
@@ -10,19 +9,9 @@ import type { Demo } from "../../../examples/demo/demo.js";
 import { EXAMPLES } from "../../../examples/demo/examples.js";
 import type { ExampleName } from "../../../examples/demo/examples.js";
 import { EddyHttpClient } from "../../../examples/shared/eddy-http-client.js";
-import { silentLogger } from "../../integration/support/kafka.js";
+import { eventually as poll, silentLogger } from "../../integration/support/kafka.js";
+import { freePort } from "../../integration/support/ports.js";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface DemoUnderTest {
   readonly demo: Demo;
@@ -97,16 +86,5 @@ export async function http<T = unknown>(method: string, url: string, body?: unkn
 
 /** Polls until `check` returns something other than undefined (queries read committed state, a moment after the reply). */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
+  return poll(check, timeoutMs, what);
 }

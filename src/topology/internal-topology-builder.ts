@@ -27,6 +27,7 @@ import type {
   Subtopology,
   TopologyNode,
 } from "./topology.js";
+import { UnionFind } from "./union-find.js";
 
 // Serdes and suppliers are stored without their type parameters: the graph holds
 // nodes of every type, and the DSL classes are what keep the types straight.
@@ -149,29 +150,6 @@ export function checkName(name: string, what: string): string {
     );
   }
   return name;
-}
-
-class UnionFind {
-  readonly #parent = new Map<string, string>();
-
-  find(name: string): string {
-    let root = name;
-    for (let next = this.#parent.get(root); next !== undefined && next !== root; next = this.#parent.get(root)) root = next;
-    // Path compression keeps later finds flat.
-    let cursor = name;
-    while (cursor !== root) {
-      const next = this.#parent.get(cursor) ?? root;
-      this.#parent.set(cursor, root);
-      cursor = next;
-    }
-    return root;
-  }
-
-  union(a: string, b: string): void {
-    const rootA = this.find(a);
-    const rootB = this.find(b);
-    if (rootA !== rootB) this.#parent.set(rootB, rootA);
-  }
 }
 
 export class InternalTopologyBuilder {

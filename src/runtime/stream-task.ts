@@ -49,6 +49,7 @@ import { parseTaskId } from "./task-id.js";
 import type { TaskId } from "./task-id.js";
 import type { TopicPartitions } from "./topic-partitions.js";
 import type { TopologyMetadata } from "./topology-metadata.js";
+import { SerialQueue } from "./serial-queue.js";
 
 export type TaskState = "created" | "restoring" | "running" | "suspended" | "closed" | "failed";
 
@@ -91,16 +92,6 @@ const YIELD_EVERY_MS = 1;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-class SerialQueue {
-  #tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(work);
-    this.#tail = result.catch(() => undefined);
-    return result;
-  }
 }
 
 export class StreamTask {

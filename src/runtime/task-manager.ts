@@ -27,6 +27,7 @@ import { StreamTask } from "./stream-task.js";
 import type { TaskContext, TaskProblem } from "./stream-task.js";
 import { isTaskId, parseTaskId, sortTaskIds } from "./task-id.js";
 import type { TaskId } from "./task-id.js";
+import { SerialQueue } from "./serial-queue.js";
 
 export interface ConsumerControl {
   pause(partitions: readonly TopicPartition[]): void;
@@ -39,16 +40,6 @@ export interface TaskManagerEvents {
   onTasksChanged(): void;
   /** Processing cannot go on (user code failed with the "fail" handler, the assignment failed...). */
   onFatal(error: Error): void;
-}
-
-class SerialQueue {
-  #tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(work);
-    this.#tail = result.catch(() => undefined);
-    return result;
-  }
 }
 
 export class TaskManager {

@@ -3,9 +3,9 @@
 // rate is what the broker (plus loopback TCP) can deliver to one consumer connection.
 import { connect, type Socket } from "node:net";
 import { Api } from "../src/broker/protocol/apis.js";
-import { Reader } from "../src/broker/protocol/reader.js";
+import { Reader } from "../src/bytes/byte-reader.js";
 import { LOG_OVERHEAD, readBatchHeader } from "../src/broker/protocol/record-batch.js";
-import { Writer } from "../src/broker/protocol/writer.js";
+import { Writer } from "../src/bytes/byte-writer.js";
 
 const FETCH_VERSION = 11;
 const MAX_BYTES = 50 * 1024 * 1024;

@@ -1,12 +1,12 @@
 // The public API of Eddy. Everything not exported here (or from the ./broker and
 // ./testing subpaths) is internal.
-export const VERSION = "0.1.0";
+export { VERSION } from "./version.js";
 
 // Serdes
-export type { Serde, Serializer, Deserializer, SerdeContext } from "./topology/serde.js";
-export { Serdes } from "./topology/serdes.js";
-export type { LongSerde, ZodSerde } from "./topology/serdes.js";
-export { DeserializationError, SerializationError } from "./topology/errors.js";
+export type { Serde, Serializer, Deserializer, SerdeContext } from "./serdes/serde.js";
+export { Serdes } from "./serdes/serdes.js";
+export type { LongSerde, ZodSerde } from "./serdes/serdes.js";
+export { DeserializationError, SerializationError } from "./serdes/errors.js";
 
 // State stores
 export type {
@@ -30,16 +30,16 @@ export {
 } from "./stores/errors.js";
 
 // The topology DSL and the Topology as data
-export { StreamsBuilder } from "./topology/streams-builder.js";
-export { KStream } from "./topology/kstream.js";
-export type { ProcessOptions } from "./topology/kstream.js";
-export { KTable } from "./topology/ktable.js";
-export { KGroupedStream } from "./topology/kgrouped-stream.js";
-export type { CountOptions } from "./topology/kgrouped-stream.js";
-export { KGroupedTable } from "./topology/kgrouped-table.js";
-export type { TableCountOptions } from "./topology/kgrouped-table.js";
-export { BranchedKStream } from "./topology/branched-kstream.js";
-export type { BranchOptions } from "./topology/branched-kstream.js";
+export { StreamsBuilder } from "./topology/dsl/streams-builder.js";
+export { KStream } from "./topology/dsl/kstream.js";
+export type { ProcessOptions } from "./topology/dsl/kstream.js";
+export { KTable } from "./topology/dsl/ktable.js";
+export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
+export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
+export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
+export type { TableCountOptions } from "./topology/dsl/kgrouped-table.js";
+export { BranchedKStream } from "./topology/dsl/branched-kstream.js";
+export type { BranchOptions } from "./topology/dsl/branched-kstream.js";
 export type {
   SerdeOf,
   Named,
@@ -53,7 +53,7 @@ export type {
   JoinedOptions,
   AggregateOptions,
   TableTransformOptions,
-} from "./topology/dsl-options.js";
+} from "./topology/dsl/dsl-options.js";
 export { RecordHeaders } from "./topology/headers.js";
 export type { Header, HeaderValue, HeadersInit } from "./topology/headers.js";
 export type { StreamRecord, RecordMetadata } from "./topology/record.js";
@@ -67,7 +67,7 @@ export type {
   TopicNameExtractor,
   StreamPartitioner,
 } from "./topology/processor.js";
-export type { Change } from "./topology/processors/change.js";
+export type { Change } from "./topology/dsl/processors/change.js";
 export {
   Topology,
   changelogTopicName,
@@ -127,12 +127,13 @@ export {
   InvalidTimestampError,
   StoreAccessError,
   UnknownChildError,
-} from "./runtime/processing-errors.js";
-export { DeadLetterHeaders } from "./runtime/dead-letter.js";
+} from "./engine/processing-errors.js";
+export { DeadLetterHeaders } from "./engine/dead-letter.js";
 
 // Running a topology on Kafka
-export { KafkaStreams } from "./runtime/kafka-streams.js";
-export type { KafkaStreamsOptions, StreamsApiOptions, CloseOptions } from "./runtime/kafka-streams.js";
+export { KafkaStreams } from "./app/kafka-streams.js";
+export type { KafkaStreamsOptions, StreamsApiOptions } from "./app/kafka-streams.js";
+export type { CloseOptions } from "./runtime/streams-runtime.js";
 export { StreamsState } from "./runtime/streams-state.js";
 export type { StateListener } from "./runtime/streams-state.js";
 export type { StateRestoreListener } from "./runtime/changelog-reader.js";
@@ -146,7 +147,7 @@ export type {
 } from "./runtime/streams-metadata.js";
 export type { HostTasks } from "./runtime/assignor.js";
 export type { StreamsMetricsSnapshot, TaskRestoreProgress, LatencyStats } from "./runtime/metrics.js";
-export type { TaskId } from "./runtime/task-id.js";
+export type { TaskId } from "./engine/task-id.js";
 export { parseStreamsConfig, streamsConfigSchema } from "./config/streams-config.js";
 export type { StreamsConfig, ResolvedStreamsConfig, ProcessingGuarantee, ExceptionHandlerMode, LogLevel } from "./config/streams-config.js";
 export { ConfigError } from "./config/errors.js";

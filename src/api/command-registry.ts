@@ -17,7 +17,7 @@
 // The key (the aggregate id) comes from `?key=` (key text, read as for queries), or,
 // when the registration names a `keyField`, from that field of the body.
 import type { ZodType } from "zod";
-import type { Serde } from "../topology/serde.js";
+import type { Serde } from "../serdes/serde.js";
 import type { SourceNode, TopologyData, TopologyNode } from "../topology/topology.js";
 import { keepsValue } from "../topology/value-preserving-operations.js";
 import { ApiConfigError, CommandTopicNotFoundError } from "./errors.js";

@@ -5,7 +5,7 @@
 // Idempotency-Key (then nothing was applied a second time).
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { SerializationError } from "../topology/errors.js";
+import { SerializationError } from "../serdes/errors.js";
 import type { ApiContext } from "./api-context.js";
 import type { ResolvedCommandEndpoint } from "./command-registry.js";
 import { InvalidCommandBodyError, InvalidKeyError, InvalidRequestError, UnavailableError, toApiIssues } from "./errors.js";

@@ -1,7 +1,7 @@
 // GET /docs: the OpenAPI 3.1 document of this API, generated from the routes' zod
 // schemas, command endpoints included (with the command schemas the app registered).
 import type { FastifyInstance } from "fastify";
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 import type { ApiContext } from "./api-context.js";
 import { commandRouteDocs } from "./command-routes.js";
 import { openApiDocument } from "./openapi.js";

@@ -32,4 +32,4 @@ export {
   InternalApiError,
 } from "./errors.js";
 export type { ApiErrorCode, ApiErrorBody, ApiIssue } from "./errors.js";
-export type { EddyApp, TopologyFactory } from "../cli/app-module.js";
+export type { EddyApp, TopologyFactory } from "./eddy-app.js";

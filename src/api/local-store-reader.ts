@@ -6,7 +6,7 @@
 // never passed off as fresh.
 import { StoreNotQueryableError } from "../runtime/errors.js";
 import type { QueryableStreams } from "../runtime/streams-metadata.js";
-import type { TaskId } from "../runtime/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 import { compareBytes } from "../stores/bytes-order.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { CatalogStore } from "./store-catalog.js";

@@ -1,7 +1,7 @@
 // GET /stores, GET /stores/:store/keys/:key (point lookups, routed to the owner) and
 // GET /stores/:store/keys (scans across every instance).
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { taskId as formatTaskId } from "../runtime/task-id.js";
+import { taskId as formatTaskId } from "../engine/task-id.js";
 import type { ApiContext } from "./api-context.js";
 import type { RouteDoc } from "./openapi.js";
 import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";

@@ -7,9 +7,9 @@
 // never a value from an instance that does not own the task, passed off as fresh.
 import { StoreNotQueryableError } from "../runtime/errors.js";
 import type { KeyQueryMetadata, QueryableStreams } from "../runtime/streams-metadata.js";
-import { taskId as formatTaskId } from "../runtime/task-id.js";
-import type { TaskId } from "../runtime/task-id.js";
-import { DeserializationError, SerializationError } from "../topology/errors.js";
+import { taskId as formatTaskId } from "../engine/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
+import { DeserializationError, SerializationError } from "../serdes/errors.js";
 import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
 import { ApiError, InvalidCursorError, InvalidKeyError, KeyNotFoundError, UnavailableError } from "./errors.js";
 import { toJsonData, toJsonText } from "./json-value.js";

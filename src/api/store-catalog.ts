@@ -2,7 +2,7 @@
 // Topology data (the runtime's StoreMetadata only names them), and how the key text of
 // a request becomes a typed key.
 import type { QueryableStreams, StoreMetadata } from "../runtime/streams-metadata.js";
-import type { Serde } from "../topology/serde.js";
+import type { Serde } from "../serdes/serde.js";
 import type { TopologyData } from "../topology/topology.js";
 import { StoreNotFoundError } from "./errors.js";
 import { defaultKeyParser } from "./key-text.js";

@@ -10,8 +10,8 @@ import { CLOSE_CONNECTION, NO_RESPONSE, type Handler, type RequestContext } from
 import { Api } from "./protocol/apis.js";
 import { ErrorCode } from "./protocol/error-codes.js";
 import { API_VERSIONS_KEY, readRequestHeader, writeResponseHeader } from "./protocol/header.js";
-import { Reader } from "./protocol/reader.js";
-import { Writer } from "./protocol/writer.js";
+import { Reader } from "../bytes/byte-reader.js";
+import { Writer } from "../bytes/byte-writer.js";
 
 /** Frames waiting beyond this many stop reading from the socket until the backlog clears. */
 const MAX_QUEUED_FRAMES = 64;

@@ -46,11 +46,7 @@ export class DataDirInvalidError extends BrokerError {
 }
 
 /** A client sent bytes that are not a well-formed request; its connection is closed. */
-export class MalformedFrameError extends BrokerError {
-  constructor(message: string) {
-    super("EDDY_ERR_BROKER_MALFORMED_FRAME", message);
-  }
-}
+export { MalformedFrameError } from "../bytes/errors.js";
 
 /** The broker tried to encode a value its schema does not allow: a bug in the broker. */
 export class ProtocolEncodeError extends BrokerError {

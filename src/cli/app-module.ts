@@ -13,17 +13,11 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CommandEndpoint } from "../api/command-registry.js";
+import type { EddyApp, TopologyFactory } from "../api/eddy-app.js";
 import { parseStreamsConfig } from "../config/streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { Topology } from "../topology/topology.js";
 
-export type TopologyFactory = (config: ResolvedStreamsConfig) => Topology | Promise<Topology>;
-
-export interface EddyApp {
-  readonly topology: Topology | TopologyFactory;
-  readonly commands?: readonly CommandEndpoint[];
-  readonly config?: Partial<StreamsConfig>;
-}
 
 export interface LoadedApp {
   readonly topology: Topology;

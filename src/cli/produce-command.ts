@@ -6,7 +6,7 @@ import { createKafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { partitionForKey } from "../kafka/partitioner.js";
 import type { KafkaHeader } from "../kafka/types.js";
-import { Serdes } from "../topology/serdes.js";
+import { Serdes } from "../serdes/serdes.js";
 import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 

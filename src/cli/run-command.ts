@@ -6,7 +6,7 @@
 import { pino } from "pino";
 import { ConfigError } from "../config/errors.js";
 import type { StreamsConfig } from "../config/streams-config.js";
-import { KafkaStreams } from "../runtime/kafka-streams.js";
+import { KafkaStreams } from "../app/kafka-streams.js";
 import { StreamsState } from "../runtime/streams-state.js";
 import { AppModuleError, loadApp } from "./app-module.js";
 import { parseCommandLine, usageError } from "./command-line.js";

@@ -8,9 +8,9 @@ import type { Kafka } from "kafkajs";
 export type KafkaClient = Kafka;
 import type { LogEntry, SASLOptions } from "kafkajs";
 import type { Logger } from "pino";
-import { decorateClusters } from "./cluster-hooks.js";
-import { cacheCoordinators } from "./coordinator-cache.js";
-import { fastProduce, markFastProduce } from "./fast-produce.js";
+import { decorateClusters } from "./kafkajs/cluster-hooks.js";
+import { cacheCoordinators } from "./kafkajs/coordinator-cache.js";
+import { fastProduce, markFastProduce } from "./kafkajs/fast-produce.js";
 
 export interface KafkaClientOptions {
   clientId: string;

@@ -17,7 +17,7 @@
 // kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
 import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
-import { installFastFetch } from "./fast-fetch.js";
+import { installFastFetch } from "./kafkajs/fast-fetch.js";
 import type { ConsumedRecord, KafkaHeaders, TopicPartition, TopicPartitionOffset } from "./types.js";
 import { fromKafkajsHeaders } from "./types.js";
 

@@ -3,7 +3,7 @@
 // task produced before them are acknowledged.
 import type { Kafka, Producer } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord } from "./types.js";
-import { acceptsRuntimeRecords } from "./fast-produce.js";
+import { acceptsRuntimeRecords } from "./kafkajs/fast-produce.js";
 import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
 
 export class IdempotentProducer {

@@ -18,8 +18,8 @@
 // reached from this module.
 import { createRequire } from "node:module";
 import type { Cluster, Consumer, Kafka, PartitionAssigner } from "kafkajs";
-import { decodeFetchResponseV11 } from "./fetch-response-decoder.js";
-import type { DecodedFetchResponse } from "./fetch-response-decoder.js";
+import { decodeFetchResponseV11 } from "./wire/fetch-response-decoder.js";
+import type { DecodedFetchResponse } from "./wire/fetch-response-decoder.js";
 import type { ConsumedRecord, TopicPartition, TopicPartitionOffset } from "./types.js";
 import { fromKafkajsHeaders, topicPartitionKey } from "./types.js";
 

@@ -5,7 +5,7 @@
 // transactional id, after which the old owner's requests fail with INVALID_PRODUCER_EPOCH.
 import type { Kafka, Producer, Transaction } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
-import { acceptsRuntimeRecords } from "./fast-produce.js";
+import { acceptsRuntimeRecords } from "./kafkajs/fast-produce.js";
 import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
 
 export interface TransactionalProducerOptions {

@@ -8,7 +8,7 @@
 // Streams' SubscriptionInfo/AssignmentInfo, so that the format can evolve.
 import { RUNNING_ACTIVE_OFFSET_SUM } from "./assignor.js";
 import type { HostTasks } from "./assignor.js";
-import type { TaskId } from "./task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 
 export const SUBSCRIPTION_VERSION = 1;
 export const ASSIGNMENT_VERSION = 1;

@@ -11,8 +11,8 @@
 //   3. sticky: a task stays where it runs, so a rebalance moves as little as possible;
 //   4. fresh: a moved task goes to the member whose local state is most up to date
 //      (a standby holder, or an instance that held it before), so restore is short.
-import { parseTaskId, sortTaskIds } from "./task-id.js";
-import type { TaskId } from "./task-id.js";
+import { parseTaskId, sortTaskIds } from "../engine/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 
 /** Offset sum reported for a task that is running active on the member: fresher than any checkpoint. */
 export const RUNNING_ACTIVE_OFFSET_SUM = -2;

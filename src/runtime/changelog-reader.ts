@@ -14,7 +14,7 @@ import { topicPartitionKey } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
 import type { ChangelogRecord, TaskStorage } from "../stores/task-storage.js";
 import type { StreamsMetrics } from "./metrics.js";
-import type { TaskId } from "./task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 
 /** Kafka Streams' StateRestoreListener, with the task named. */
 export interface StateRestoreListener {

@@ -5,7 +5,7 @@
 // buffer is full. Under exactly-once every flush lands in the task's open transaction.
 import { partitionForKey } from "../kafka/partitioner.js";
 import type { ProducedRecord as KafkaRecord } from "../kafka/types.js";
-import type { ProducedRecord, RecordCollector } from "./record-collector.js";
+import type { ProducedRecord, RecordCollector } from "../engine/record-collector.js";
 import type { TopicPartitions } from "./topic-partitions.js";
 
 export interface CollectorLimits {

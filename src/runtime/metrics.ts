@@ -1,6 +1,6 @@
 // Counters the runtime keeps for /metrics and /metadata: plain numbers, updated in
 // place on the processing path (no allocation per record), read as a snapshot.
-import type { TaskId } from "./task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 
 export interface TaskRestoreProgress {
   /** Records restored so far in the current (or last) restoration. */

@@ -8,7 +8,7 @@ import type { ChangelogReader } from "./changelog-reader.js";
 import type { PartitionReader } from "../kafka/partition-reader.js";
 import { TaskStateManager } from "./state-manager.js";
 import type { StateLocation } from "./state-manager.js";
-import type { TaskId } from "./task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
 
 export class StandbyTask {

@@ -15,7 +15,7 @@ import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { ChangelogPosition } from "./changelog-reader.js";
-import type { TaskId } from "./task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
 
 export interface StateLocation {

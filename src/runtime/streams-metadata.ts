@@ -4,12 +4,12 @@
 // (never the open transaction's overlay), the host map is the one the group leader
 // sent with the last assignment.
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
-import type { Serializer } from "../topology/serde.js";
+import type { Serializer } from "../serdes/serde.js";
 import type { TopicPartition } from "../kafka/types.js";
 import type { HostTasks } from "./assignor.js";
 import type { StreamsMetricsSnapshot } from "./metrics.js";
 import type { StreamsState } from "./streams-state.js";
-import type { TaskId } from "./task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 
 export interface StoreMetadata {
   readonly name: string;

@@ -25,8 +25,8 @@ import { offsetSum } from "./state-manager.js";
 import { StandbyTask } from "./standby-task.js";
 import { StreamTask } from "./stream-task.js";
 import type { TaskContext, TaskProblem } from "./stream-task.js";
-import { isTaskId, parseTaskId, sortTaskIds } from "./task-id.js";
-import type { TaskId } from "./task-id.js";
+import { isTaskId, parseTaskId, sortTaskIds } from "../engine/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 import { SerialQueue } from "./serial-queue.js";
 
 export interface ConsumerControl {

@@ -10,8 +10,8 @@ import { topicPartitionKey } from "../kafka/types.js";
 import type { StoreDefinition, TopologyData } from "../topology/topology.js";
 import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
 import { CopartitioningError, MissingSourceTopicError } from "./errors.js";
-import { parseTaskId, taskId } from "./task-id.js";
-import type { TaskId } from "./task-id.js";
+import { parseTaskId, taskId } from "../engine/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
 
 export interface SubtopologyMetadata {
   readonly id: number;

@@ -11,7 +11,7 @@
 // Only string keys are cached (immutable; other key types go through unchanged), and
 // values are kept serialized, so every get() still hands out a fresh object. When the
 // cache outgrows its budget it starts over empty.
-import type { Serde } from "../topology/serde.js";
+import type { Serde } from "../serdes/serde.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
 import { TypedKeyValueStore } from "./typed-key-value-store.js";

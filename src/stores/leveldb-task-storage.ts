@@ -5,7 +5,7 @@
 // processes and within one: two instances can never both own a task's state.
 import { rm, stat } from "node:fs/promises";
 import { ClassicLevel } from "classic-level";
-import { Serdes } from "../topology/serdes.js";
+import { Serdes } from "../serdes/serdes.js";
 import type { Checkpoint } from "./checkpoint.js";
 import { parseChangelogPartition, validateCheckpoint } from "./checkpoint.js";
 import { StateDirectoryLockedError, StateStoreError, StoreClosedError } from "./errors.js";

@@ -1,8 +1,8 @@
 // A KeyValueStore<K, V> over any ordered bytes store: it applies the key and value
 // serdes and nothing else. Order is the order of the serialized keys (so a
 // Serdes.long() key orders negative numbers after positive ones, as in Kafka Streams).
-import type { Serde, SerdeContext } from "../topology/serde.js";
-import { Serdes } from "../topology/serdes.js";
+import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { Serdes } from "../serdes/serdes.js";
 import { prefixRange } from "./bytes-order.js";
 import type { BytesRange, KeyValue, KeyValueBytesStore, KeyValueStore } from "./key-value-store.js";
 

@@ -5,7 +5,7 @@
 import type { KeyValue } from "../stores/key-value-store.js";
 import { RecordHeaders } from "../topology/headers.js";
 import type { HeadersInit } from "../topology/headers.js";
-import type { Serde } from "../topology/serde.js";
+import type { Serde } from "../serdes/serde.js";
 import type { TestRecordInit } from "./test-record.js";
 
 /** What an input topic needs from its driver. */

@@ -2,8 +2,8 @@
 // Reading consumes: two TestOutputTopics of one topic share its queue.
 import type { KeyValue } from "../stores/key-value-store.js";
 import { RecordHeaders } from "../topology/headers.js";
-import type { Serde } from "../topology/serde.js";
-import type { ProducedRecord } from "../runtime/record-collector.js";
+import type { Serde } from "../serdes/serde.js";
+import type { ProducedRecord } from "../engine/record-collector.js";
 import { NoOutputRecordError } from "./errors.js";
 import type { TestRecord } from "./test-record.js";
 

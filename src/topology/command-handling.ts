@@ -4,9 +4,9 @@
 // `reply-to` header, carrying its `correlation-id`). The HTTP command endpoint maps the
 // envelope's status to 200 (accepted), 409 (rejected) and 422 (invalid): keep it stable.
 import type { ZodType } from "zod";
-import { DeserializationError } from "./errors.js";
+import { DeserializationError } from "../serdes/errors.js";
 import type { RecordHeaders } from "./headers.js";
-import type { Serde, SerdeContext } from "./serde.js";
+import type { Serde, SerdeContext } from "../serdes/serde.js";
 
 /** Header names of the command protocol. */
 export const CommandHeaders = {

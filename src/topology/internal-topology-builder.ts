@@ -15,7 +15,7 @@ import {
 } from "./errors.js";
 import type { TopologyError } from "./errors.js";
 import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
-import type { Serde } from "./serde.js";
+import type { Serde } from "../serdes/serde.js";
 import { Topology } from "./topology.js";
 import type {
   CopartitionGroup,

@@ -9,7 +9,7 @@
 // the application id is a runtime setting, so the topology does not know it.
 import type { ZodType } from "zod";
 import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
-import type { Serde } from "./serde.js";
+import type { Serde } from "../serdes/serde.js";
 import { TopologyDescription } from "./topology-description.js";
 
 interface TopologyNodeBase {

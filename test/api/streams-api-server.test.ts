@@ -10,7 +10,7 @@ import { ApiListenError, startApiServer } from "../../src/api/index.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { KafkaStreams } from "../../src/index.js";
 import type { StreamsConfig } from "../../src/index.js";
-import type { KafkaStreamsOptions } from "../../src/runtime/kafka-streams.js";
+import type { KafkaStreamsOptions } from "../../src/app/kafka-streams.js";
 import { createTopic, eventually, produce, silentLogger, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, ACCOUNTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology, getJson, postJson } from "./support/cluster.js";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../src/broker/index.js";
 import { Api } from "../../src/broker/protocol/apis.js";
 import { ErrorCode } from "../../src/broker/protocol/error-codes.js";
-import { Reader } from "../../src/broker/protocol/reader.js";
+import { Reader } from "../../src/bytes/byte-reader.js";
 import { consume, kafkaClient } from "./support/kafkajs.js";
 import { RawClient } from "./support/raw-client.js";
 

@@ -4,7 +4,7 @@ import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-sto
 import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 
 /** A bytes store that counts the reads reaching it. */
 class CountingStore extends InMemoryKeyValueBytesStore {

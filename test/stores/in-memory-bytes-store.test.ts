@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
 import { StoreClosedError } from "../../src/stores/errors.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 import { keyValueStoreContract } from "./key-value-store-contract.js";
 
 keyValueStoreContract(

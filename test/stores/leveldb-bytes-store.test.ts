@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreClosedError } from "../../src/stores/errors.js";
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 import { keyValueStoreContract } from "./key-value-store-contract.js";
 import { withTempStateDir } from "./temp-state-dir.js";
 

@@ -6,7 +6,7 @@ import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import type { TaskStorage } from "../../src/stores/task-storage.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 import { keyValueStoreContract } from "./key-value-store-contract.js";
 import { withTempStateDir } from "./temp-state-dir.js";
 

@@ -3,8 +3,8 @@ import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-sto
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import { ReadOnlyKeyValueView } from "../../src/stores/read-only-key-value-view.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
-import { DeserializationError } from "../../src/topology/errors.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import { DeserializationError } from "../../src/serdes/errors.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 import { keyValueStoreContract } from "./key-value-store-contract.js";
 import { withTempStateDir } from "./temp-state-dir.js";
 

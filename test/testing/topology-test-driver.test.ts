@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { StoreNotFoundError } from "../../src/stores/errors.js";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../src/topology/topology.js";
-import { DeadLetterHeaders } from "../../src/runtime/dead-letter.js";
+import { DeadLetterHeaders } from "../../src/engine/dead-letter.js";
 import { DriverClosedError, NoOutputRecordError, TopologyTestDriver, UnknownTopicError } from "../../src/testing/index.js";
 import type { TopologyTestDriverOptions } from "../../src/testing/index.js";
 

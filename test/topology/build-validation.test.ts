@@ -11,8 +11,8 @@ import {
   TopologyError,
   UnknownStoreError,
 } from "../../src/topology/errors.js";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
 const noop = () => ({ process() {} });

@@ -5,9 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { HandleCommandsOptions } from "../../src/topology/command-handling.js";
-import type { KStream } from "../../src/topology/kstream.js";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import type { KStream } from "../../src/topology/dsl/kstream.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { ProcessorNode, Topology, TopologyNode } from "../../src/topology/topology.js";
 import { keepsValue } from "../../src/topology/value-preserving-operations.js";
 

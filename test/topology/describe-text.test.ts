@@ -15,8 +15,8 @@
 // differs by nature: Java prints the extractor object's toString().
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import { urlVisitTopology } from "./apps/url-visits.js";
 
 describe("describe() text", () => {

@@ -2,12 +2,12 @@
 // fail the typecheck of the test suite) when a type is lost or widened.
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import type { KGroupedStream } from "../../src/topology/kgrouped-stream.js";
-import type { KGroupedTable } from "../../src/topology/kgrouped-table.js";
-import type { KStream } from "../../src/topology/kstream.js";
-import type { KTable } from "../../src/topology/ktable.js";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import type { KGroupedStream } from "../../src/topology/dsl/kgrouped-stream.js";
+import type { KGroupedTable } from "../../src/topology/dsl/kgrouped-table.js";
+import type { KStream } from "../../src/topology/dsl/kstream.js";
+import type { KTable } from "../../src/topology/dsl/ktable.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 
 interface Order {
   id: string;

@@ -2,8 +2,8 @@
 // describe() prints what Kafka Streams prints: each expected text below is the one
 // Kafka Streams' own tests (or documentation) assert for the equivalent Java topology.
 import { describe, expect, it } from "vitest";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
 

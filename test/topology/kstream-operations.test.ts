@@ -1,8 +1,8 @@
 // Every KStream operation, run through the TopologyTestDriver with real processors.
 import { afterEach, describe, expect, it } from "vitest";
 import type { RecordHeaders } from "../../src/topology/headers.js";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../src/topology/topology.js";
 import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 

@@ -3,9 +3,9 @@
 // KTableFilter / KTableMapValues with sendOldValues: a node with a store reads the old
 // result from it; one without recomputes it from its parent's old value).
 import { afterEach, describe, expect, it } from "vitest";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
-import type { KTable } from "../../src/topology/ktable.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
+import type { KTable } from "../../src/topology/dsl/ktable.js";
 import type { Topology } from "../../src/topology/topology.js";
 import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 

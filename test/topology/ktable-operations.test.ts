@@ -1,8 +1,8 @@
 // KTable semantics through the driver: sources, filter, mapValues, table-table joins
 // and groupBy with a subtractor, on inserts, updates and deletes.
 import { afterEach, describe, expect, it } from "vitest";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../src/topology/topology.js";
 import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 

@@ -5,10 +5,10 @@ import type { KeyValueStore } from "../../src/stores/key-value-store.js";
 import { RecordHeaders } from "../../src/topology/headers.js";
 import type { Processor, ProcessorContext } from "../../src/topology/processor.js";
 import type { RecordMetadata, StreamRecord } from "../../src/topology/record.js";
-import { Serdes } from "../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../src/topology/streams-builder.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../src/topology/topology.js";
-import { ProcessorError } from "../../src/runtime/processing-errors.js";
+import { ProcessorError } from "../../src/engine/processing-errors.js";
 import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };

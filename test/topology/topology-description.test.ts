@@ -3,8 +3,8 @@
 // "-->"/"<--" order (TreeSets filled while sizes grow), spacing and "none".
 import { describe, expect, it } from "vitest";
 import type { ProcessorSupplier } from "../../src/topology/processor.js";
-import type { Serde } from "../../src/topology/serde.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import type { Serde } from "../../src/serdes/serde.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 import { Topology } from "../../src/topology/topology.js";
 import type { StoreDefinition, Subtopology, TopologyNode } from "../../src/topology/topology.js";
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CommandHeaders, replyEnvelopeSerde } from "../../src/topology/command-handling.js";
 import type { KeyValue } from "../../src/stores/key-value-store.js";
-import { Serdes } from "../../src/topology/serdes.js";
+import { Serdes } from "../../src/serdes/serdes.js";
 import type { Topology } from "../../src/topology/topology.js";
 import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 import { balanceKey, bankTopology } from "./apps/bank.js";

@@ -10,7 +10,7 @@
 // timestamp moves; key, value and headers are copied.
 import { gzipSync } from "node:zlib";
 import { decompress } from "./compression.js";
-import { crc32c } from "./crc32c.js";
+import { crc32c } from "../../bytes/crc32c.js";
 import { Attributes, BATCH_OVERHEAD, Compression, LOG_OVERHEAD, compressionOf, type BatchHeader } from "./record-batch.js";
 
 /** One record of a batch, located in the (decompressed) record bytes. */

@@ -3,7 +3,7 @@
 // version. Compact strings/arrays/bytes and tagged-field sections are used exactly in the
 // schema's flexible versions. Unknown tagged fields are skipped; none are written.
 import { MalformedFrameError, ProtocolEncodeError } from "../errors.js";
-import type { Reader } from "./reader.js";
+import type { Reader } from "../../bytes/byte-reader.js";
 import {
   inVersions,
   type ApiSpec,
@@ -13,7 +13,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from "./schema.js";
-import type { Writer } from "./writer.js";
+import type { Writer } from "../../bytes/byte-writer.js";
 
 type Read = (reader: Reader) => unknown;
 type Write = (writer: Writer, value: unknown) => void;

@@ -4,7 +4,7 @@
 // sequence, and exactly one record:
 //   key   = int16 version (0) | int16 type (0 abort, 1 commit)
 //   value = int16 version (0) | int32 coordinator epoch
-import { crc32c } from "./crc32c.js";
+import { crc32c } from "../../bytes/crc32c.js";
 import { Attributes, BATCH_OVERHEAD, LOG_OVERHEAD } from "./record-batch.js";
 
 export const ControlType = { ABORT: 0, COMMIT: 1 } as const;

@@ -3,8 +3,8 @@
 // carry header v0 (correlation id) or, for flexible versions, v1 (plus tagged fields),
 // except ApiVersions, whose response header is always v0: a client that does not yet know
 // the broker's versions must be able to read it (KIP-511).
-import type { Reader } from "./reader.js";
-import type { Writer } from "./writer.js";
+import type { Reader } from "../../bytes/byte-reader.js";
+import type { Writer } from "../../bytes/byte-writer.js";
 
 export const API_VERSIONS_KEY = 18;
 

@@ -9,7 +9,7 @@
 //   maxTimestamp int64 | producerId int64 | producerEpoch int16 | baseSequence int32 |
 //   records: int32 count, then the records (compressed as a whole if attributes say so)
 import { decompress } from "./compression.js";
-import { crc32c } from "./crc32c.js";
+import { crc32c } from "../../bytes/crc32c.js";
 
 export const BATCH_OVERHEAD = 61;
 /** Bytes before the batchLength counts: baseOffset + batchLength itself. */

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { CleanerCheckpoint } from "../log/log-cleaner.js";
 import type { ProducerSnapshotEntry } from "../log/producer-state.js";
 import type { PartitionStorage, SegmentStorage } from "../log/segment-storage.js";
-import { crc32c } from "../protocol/crc32c.js";
+import { crc32c } from "../../bytes/crc32c.js";
 import { writeFileAtomically } from "./atomic-file.js";
 import { FileSegmentStorage } from "./file-segment-storage.js";
 

@@ -7,7 +7,7 @@
 // several times what its owner still needs, it is rewritten from the owner's live records
 // (written to a temporary file, fsynced, renamed over the old one).
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { crc32c } from "../protocol/crc32c.js";
+import { crc32c } from "../../bytes/crc32c.js";
 
 const FRAME_HEADER = 8;
 /** Rewrite once the journal holds this many times the live records (and at least MIN_REWRITE records). */

@@ -16,7 +16,7 @@ import type { CleanerCheckpoint } from "../log/log-cleaner.js";
 import { LogSegment, type AbortedTxn, type BatchEntry } from "../log/log-segment.js";
 import type { RecoveredLog } from "../log/partition-log.js";
 import { readControlType } from "../protocol/control-record.js";
-import { crc32c } from "../protocol/crc32c.js";
+import { crc32c } from "../../bytes/crc32c.js";
 import { BATCH_OVERHEAD, isControl, readBatchHeader } from "../protocol/record-batch.js";
 import { decodeAbortedTxns, TXN_INDEX_ENTRY_BYTES } from "./file-segment-storage.js";
 import { decodeSnapshot, FilePartitionStorage, offsetName, type ProducerSnapshot } from "./file-partition-storage.js";

@@ -3,8 +3,8 @@ import { MalformedFrameError, ProtocolEncodeError } from "../../../src/broker/er
 import { Api } from "../../../src/broker/protocol/apis.js";
 import type { ApiCodec } from "../../../src/broker/protocol/codec.js";
 import type { ApiSpec } from "../../../src/broker/protocol/schema.js";
-import { Reader } from "../../../src/broker/protocol/reader.js";
-import { Writer } from "../../../src/broker/protocol/writer.js";
+import { Reader } from "../../../src/bytes/byte-reader.js";
+import { Writer } from "../../../src/bytes/byte-writer.js";
 
 function bytesOf(write: (writer: Writer) => void): Buffer {
   const writer = new Writer();

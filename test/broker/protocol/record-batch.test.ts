@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crc32c } from "../../../src/broker/protocol/crc32c.js";
+import { crc32c } from "../../../src/bytes/crc32c.js";
 import {
   BATCH_OVERHEAD,
   checkRecords,

@@ -3,9 +3,9 @@
 // schemas, so it is only used where third-party clients cannot express the request.
 import { connect, type Socket } from "node:net";
 import type { ApiCodec } from "../../../src/broker/protocol/codec.js";
-import { Reader } from "../../../src/broker/protocol/reader.js";
+import { Reader } from "../../../src/bytes/byte-reader.js";
 import type { ApiSpec, DecodedResponse, RequestInput } from "../../../src/broker/protocol/schema.js";
-import { Writer } from "../../../src/broker/protocol/writer.js";
+import { Writer } from "../../../src/bytes/byte-writer.js";
 
 interface Pending {
   resolve(frame: Buffer): void;

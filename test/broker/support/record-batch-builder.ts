@@ -1,6 +1,6 @@
 // Builds record batches v2 the way a producer does, for tests that produce raw bytes.
 import { gzipSync } from "node:zlib";
-import { crc32c } from "../../../src/broker/protocol/crc32c.js";
+import { crc32c } from "../../../src/bytes/crc32c.js";
 
 export interface TestRecord {
   key: Buffer | null;

@@ -3,8 +3,8 @@
 import { z } from "zod";
 import { reject } from "../../../src/topology/command-handling.js";
 import type { Decision } from "../../../src/topology/command-handling.js";
-import { Serdes } from "../../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../../src/topology/streams-builder.js";
+import { Serdes } from "../../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../../src/topology/topology.js";
 
 export const AccountCommand = z.discriminatedUnion("type", [

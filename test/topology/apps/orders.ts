@@ -1,7 +1,7 @@
 // The snack-order aggregate from the seeds: item, payment and shipping topics (keyed by
 // order id) joined into one order that moves PAID -> FULFILLED -> SHIPPED.
-import { Serdes } from "../../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../../src/topology/streams-builder.js";
+import { Serdes } from "../../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../../src/topology/topology.js";
 
 export interface Item {

@@ -1,6 +1,6 @@
 // The URL shortener's visit counter from the seeds: one line of DSL.
-import { Serdes } from "../../../src/topology/serdes.js";
-import { StreamsBuilder } from "../../../src/topology/streams-builder.js";
+import { Serdes } from "../../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../../src/topology/topology.js";
 
 export function urlVisitTopology(): Topology {

@@ -1,0 +1,52 @@
+// The dead-letter record for input that cannot be processed (undecodable key or value,
+// invalid timestamp): the original key, value and headers, unchanged, plus headers
+// saying what was wrong and where the record came from, sent to `<applicationId>-dlq`
+// in the task's transaction, so that it is committed exactly when the input offset is.
+import type { EddyError } from "../errors/eddy-error.js";
+import type { Header } from "../topology/headers.js";
+import { DeserializationError } from "../serdes/errors.js";
+import { deadLetterTopicName } from "../topology/topology.js";
+import type { ConsumedRecord } from "./consumed-record.js";
+import type { ProducedRecord } from "./record-collector.js";
+
+export const DeadLetterHeaders = {
+  errorCode: "eddy-dlq-error-code",
+  errorMessage: "eddy-dlq-error-message",
+  /** "key" or "value", when a serde failed. */
+  part: "eddy-dlq-part",
+  topic: "eddy-dlq-topic",
+  partition: "eddy-dlq-partition",
+  offset: "eddy-dlq-offset",
+  taskId: "eddy-dlq-task",
+} as const;
+
+export function deadLetterRecord(
+  applicationId: string,
+  taskId: string,
+  record: ConsumedRecord,
+  error: EddyError,
+  now: number,
+): ProducedRecord {
+  const text = (key: string, value: string): Header => ({ key, value: Buffer.from(value, "utf8") });
+  const headers: Header[] = [
+    ...record.headers,
+    text(DeadLetterHeaders.errorCode, error.code),
+    text(DeadLetterHeaders.errorMessage, error.message),
+    text(DeadLetterHeaders.topic, record.topic),
+    text(DeadLetterHeaders.partition, String(record.partition)),
+    text(DeadLetterHeaders.offset, String(record.offset)),
+    text(DeadLetterHeaders.taskId, taskId),
+  ];
+  if (error instanceof DeserializationError && error.context.part !== undefined) {
+    headers.push(text(DeadLetterHeaders.part, error.context.part));
+  }
+  return {
+    topic: deadLetterTopicName(applicationId),
+    partition: undefined,
+    key: record.key,
+    value: record.value,
+    headers,
+    // A producer refuses a negative timestamp: keep the original when it is valid.
+    timestamp: Number.isFinite(record.timestamp) && record.timestamp >= 0 ? record.timestamp : now,
+  };
+}

@@ -1,0 +1,412 @@
+// Runs one task: one partition of one sub-topology, as Kafka Streams' StreamTask minus
+// the Kafka parts. It instantiates the sub-topology's processors (one instance per task),
+// wires forward() depth-first, gives each processor its context and stores, tracks
+// stream time, fires punctuators, deserializes input with the source serdes and hands
+// serialized output to a RecordCollector. Whoever owns the task (the Kafka runtime, the
+// TopologyTestDriver) feeds it records and clock ticks, one call at a time.
+//
+// It reads the Topology as data and never imports the DSL or kafkajs.
+import type { KeyValueStore } from "../stores/key-value-store.js";
+import { DeserializationError } from "../serdes/errors.js";
+import { RecordHeaders } from "../topology/headers.js";
+import { FORWARDED } from "../topology/processor.js";
+import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
+import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { Topology } from "../topology/topology.js";
+import { physicalTopicName } from "../topology/topology.js";
+import type { ConsumedRecord } from "./consumed-record.js";
+import { NodeProcessorContext } from "./processor-context.js";
+import type { TaskServices } from "./processor-context.js";
+import { ProcessorNodeRuntime, SinkNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
+import type { RuntimeNode } from "./processor-node.js";
+import { InvalidTimestampError, NotASourceTopicError, ProcessorError, TaskClosedError, UnknownChildError } from "./processing-errors.js";
+import { PunctuationScheduler } from "./punctuation-scheduler.js";
+import type { PunctuationSchedule } from "./punctuation-scheduler.js";
+import type { RecordCollector } from "./record-collector.js";
+import type { StateStoreProvider } from "./state-store-provider.js";
+import { StreamTime } from "./stream-time.js";
+import { taskId as formatTaskId } from "./task-id.js";
+
+export interface TaskExecutorOptions {
+  readonly topology: Topology;
+  readonly applicationId: string;
+  readonly subtopology: number;
+  readonly partition: number;
+  readonly stores: StateStoreProvider;
+  readonly collector: RecordCollector;
+  /** The wall clock (ms): drives wall-clock punctuators and currentSystemTimeMs(). Date.now by default. */
+  readonly clock?: () => number;
+}
+
+/**
+ * What became of an input record. "dead-letter": it could not be read (a serde failed,
+ * the timestamp is invalid); nothing was processed, and the caller sends
+ * deadLetterRecord(...) to `<applicationId>-dlq` and carries on with the next record.
+ */
+export type ProcessOutcome =
+  | { readonly status: "processed" }
+  | { readonly status: "dead-letter"; readonly error: DeserializationError | InvalidTimestampError };
+
+const PROCESSED: ProcessOutcome = Object.freeze({ status: "processed" });
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export class TaskExecutor {
+  readonly taskId: string;
+  readonly applicationId: string;
+  readonly subtopology: number;
+  readonly partition: number;
+  readonly #nodes = new Map<string, RuntimeNode>();
+  readonly #children = new Map<string, RuntimeNode[]>();
+  readonly #sourcesByTopic = new Map<string, SourceNodeRuntime>();
+  readonly #stores = new Map<string, KeyValueStore<unknown, unknown>>();
+  readonly #streamTime = new StreamTime();
+  readonly #streamTimePunctuations = new PunctuationScheduler();
+  readonly #wallClockPunctuations = new PunctuationScheduler();
+  readonly #clock: () => number;
+  #metadata: RecordMetadata | undefined;
+  /** The last call scheduled; later calls start when it settles. */
+  #tail: Promise<unknown> = RESOLVED;
+  /** Calls scheduled and not finished: when none is, a call starts at once (no promise chained per record). */
+  #outstanding = 0;
+  #closed = false;
+
+  private constructor(options: TaskExecutorOptions) {
+    this.applicationId = options.applicationId;
+    this.subtopology = options.subtopology;
+    this.partition = options.partition;
+    this.taskId = formatTaskId(options.subtopology, options.partition);
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Opens the task's stores, creates its processors and runs their init(), in topology order. */
+  static async create(options: TaskExecutorOptions): Promise<TaskExecutor> {
+    const executor = new TaskExecutor(options);
+    await executor.#initialize(options);
+    return executor;
+  }
+
+  /** The physical topics this task reads. */
+  get sourceTopics(): string[] {
+    return [...this.#sourcesByTopic.keys()];
+  }
+
+  get streamTime(): number {
+    return this.#streamTime.value;
+  }
+
+  /**
+   * Processes one input record through the sub-topology, then fires the stream-time
+   * punctuators it made due. Rejects with ProcessorError when a processor fails; the
+   * caller must then abandon the task's uncommitted work (abort the transaction).
+   */
+  process(record: ConsumedRecord): Promise<ProcessOutcome> {
+    if (this.#outstanding === 0) {
+      this.#outstanding += 1;
+      const result = this.#process(record);
+      this.#tail = result;
+      return result;
+    }
+    return this.#serialized(() => this.#process(record), "fail", true);
+  }
+
+  /**
+   * process() for a caller that makes one call at a time and waits for it (the stream
+   * task's loop): the outcome itself when the record went through synchronously (no
+   * promise, no microtask), else a promise of it. Throws what process() would reject with.
+   */
+  processNow(record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> {
+    if (this.#outstanding !== 0) return this.process(record);
+    this.#outstanding += 1;
+    let result: ProcessOutcome | Promise<ProcessOutcome>;
+    try {
+      result = this.#step(record);
+    } catch (error) {
+      this.#outstanding -= 1;
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      this.#outstanding -= 1;
+      return result;
+    }
+    const settled = result.finally(() => {
+      this.#outstanding -= 1;
+    });
+    this.#tail = settled;
+    return settled;
+  }
+
+  async #process(record: ConsumedRecord): Promise<ProcessOutcome> {
+    try {
+      return await this.#step(record);
+    } finally {
+      this.#outstanding -= 1;
+    }
+  }
+
+  /**
+   * One record through the sub-topology. Processors and sinks that finish synchronously
+   * are not awaited, so a record costs as few promises as its processors make: none
+   * when they all finish at once.
+   */
+  #step(record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> {
+    if (this.#closed) throw new TaskClosedError(this.taskId);
+    const source = this.#sourcesByTopic.get(record.topic);
+    if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
+    const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
+    if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
+      return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadata) };
+    }
+    const typed = source.deserialize(record);
+    if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
+
+    this.#streamTime.observe(record.timestamp);
+    this.#metadata = metadata;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#forward(source, typed, undefined);
+    } finally {
+      if (pending === undefined) this.#metadata = undefined;
+    }
+    if (pending !== undefined) return this.#finish(pending);
+    if (!this.#streamTimePunctuations.isEmpty) return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
+    return PROCESSED;
+  }
+
+  async #finish(pending: Promise<void>): Promise<ProcessOutcome> {
+    try {
+      await pending;
+    } finally {
+      this.#metadata = undefined;
+    }
+    if (!this.#streamTimePunctuations.isEmpty) await this.#punctuate("stream-time", this.#streamTime.value);
+    return PROCESSED;
+  }
+
+  /** Fires the wall-clock punctuators due at `now` (the executor's clock by default); returns how many fired. */
+  punctuateWallClock(now: number = this.#clock()): Promise<number> {
+    return this.#serialized(() => this.#punctuate("wall-clock-time", now));
+  }
+
+  /** Closes the processors (close() in topology order). The stores stay open: they belong to the provider. */
+  close(): Promise<void> {
+    return this.#serialized(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      const failures: unknown[] = [];
+      for (const node of this.#nodes.values()) {
+        if (node.kind !== "processor") continue;
+        try {
+          await node.processor.close?.();
+        } catch (error) {
+          failures.push(new ProcessorError(node.name, this.taskId, undefined, error));
+        }
+      }
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, `Closing task ${this.taskId} failed in ${failures.length} processors`);
+    }, "run");
+  }
+
+  /**
+   * One call at a time: processing is sequential per task, whatever the caller does.
+   * close() may repeat. `counted`: the work ends its own count (see #process).
+   */
+  #serialized<T>(work: () => Promise<T>, whenClosed: "fail" | "run" = "fail", counted = false): Promise<T> {
+    this.#outstanding += 1;
+    const start = async (): Promise<T> => {
+      if (counted) return work();
+      try {
+        if (this.#closed && whenClosed === "fail") throw new TaskClosedError(this.taskId);
+        return await work();
+      } finally {
+        this.#outstanding -= 1;
+      }
+    };
+    const run = this.#tail.then(start, start);
+    this.#tail = run;
+    return run;
+  }
+
+  async #initialize(options: TaskExecutorOptions): Promise<void> {
+    const { topology } = options;
+    for (const definition of topology.storesOf(options.subtopology)) {
+      this.#stores.set(definition.name, await options.stores.getStore(definition));
+    }
+    const services = this.#services();
+    const contexts = new Map<string, NodeProcessorContext>();
+    for (const name of topology.subtopology(options.subtopology).nodes) {
+      const definition = topology.node(name);
+      switch (definition.kind) {
+        case "source": {
+          const node = new SourceNodeRuntime(definition);
+          this.#nodes.set(name, node);
+          for (const topic of definition.topics) {
+            this.#sourcesByTopic.set(physicalTopicName(this.applicationId, topic, definition.internal), node);
+          }
+          break;
+        }
+        case "processor": {
+          let processor;
+          try {
+            processor = definition.supplier();
+          } catch (error) {
+            throw new ProcessorError(name, this.taskId, undefined, error);
+          }
+          this.#nodes.set(name, new ProcessorNodeRuntime(definition, processor));
+          contexts.set(name, new NodeProcessorContext(services, name, definition.stores));
+          break;
+        }
+        case "sink":
+          this.#nodes.set(name, new SinkNodeRuntime(definition, this.applicationId, options.collector));
+          break;
+      }
+    }
+    for (const [name, node] of this.#nodes) {
+      this.#children.set(
+        name,
+        node.definition.successors.map((child) => {
+          const runtime = this.#nodes.get(child);
+          if (runtime === undefined) throw new RangeError(`Node ${name} of sub-topology ${this.subtopology} has a child ${child} outside it`);
+          return runtime;
+        }),
+      );
+    }
+    for (const node of this.#nodes.values()) {
+      if (node.kind !== "processor" || node.processor.init === undefined) continue;
+      const context = contexts.get(node.name);
+      try {
+        await node.processor.init(context as NodeProcessorContext);
+      } catch (error) {
+        throw new ProcessorError(node.name, this.taskId, undefined, error);
+      }
+    }
+  }
+
+  #services(): TaskServices {
+    return {
+      applicationId: this.applicationId,
+      taskId: this.taskId,
+      forward: (from, record, childName) => this.#forwardFromProcessor(from, record, childName),
+      store: (name) => {
+        const store = this.#stores.get(name);
+        if (store === undefined) throw new RangeError(`Task ${this.taskId} has no store "${name}"`);
+        return store;
+      },
+      schedule: (node, intervalMs, type, punctuator) => this.#schedule(node, intervalMs, type, punctuator),
+      recordMetadata: () => this.#metadata,
+      streamTime: () => this.#streamTime.value,
+      wallClockTime: () => this.#clock(),
+    };
+  }
+
+  #schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    if (type === "stream-time") return this.#streamTimePunctuations.schedule(node, intervalMs, 0, punctuator);
+    if (type === "wall-clock-time") return this.#wallClockPunctuations.schedule(node, intervalMs, this.#clock() + intervalMs, punctuator);
+    throw new RangeError(`Unknown punctuation type ${JSON.stringify(type)}: use "stream-time" or "wall-clock-time"`);
+  }
+
+  #punctuate(type: PunctuationType, now: number): Promise<number> {
+    const scheduler = type === "stream-time" ? this.#streamTimePunctuations : this.#wallClockPunctuations;
+    return scheduler.punctuate(now, (schedule, time) => this.#firePunctuator(schedule, time));
+  }
+
+  async #firePunctuator(schedule: PunctuationSchedule, now: number): Promise<void> {
+    this.#metadata = undefined;
+    try {
+      await schedule.punctuator(now);
+    } catch (error) {
+      if (error instanceof ProcessorError) throw error;
+      throw new ProcessorError(schedule.node, this.taskId, undefined, error);
+    }
+  }
+
+  /**
+   * Delivers `record` to the children of `from` (or the named one), depth-first.
+   * Returns undefined when every child finished synchronously, otherwise a promise of
+   * the rest of the delivery.
+   */
+  #forward(from: RuntimeNode, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> | undefined {
+    const children = this.#children.get(from.name) ?? NO_CHILDREN;
+    let targets = children;
+    if (childName !== undefined) {
+      const child = children.find((candidate) => candidate.name === childName);
+      if (child === undefined) throw new UnknownChildError(from.name, childName, children.map((candidate) => candidate.name));
+      targets = [child];
+    }
+    // Headers are mutable: siblings each get their own copy (the last one the original).
+    const headers = record.headers instanceof RecordHeaders ? record.headers : new RecordHeaders(record.headers);
+    const last = targets.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const copy = i === last ? headers : headers.clone();
+      const pending = this.#deliver(targets[i] as RuntimeNode, copy === record.headers ? record : { ...record, headers: copy });
+      if (pending !== undefined) return i === last ? pending : this.#forwardRest(pending, targets, i + 1, record, headers);
+    }
+    return undefined;
+  }
+
+  async #forwardRest(
+    pending: Promise<void>,
+    targets: readonly RuntimeNode[],
+    next: number,
+    record: StreamRecord<unknown, unknown>,
+    headers: RecordHeaders,
+  ): Promise<void> {
+    await pending;
+    const last = targets.length - 1;
+    for (let i = next; i <= last; i++) {
+      const copy = i === last ? headers : headers.clone();
+      const more = this.#deliver(targets[i] as RuntimeNode, copy === record.headers ? record : { ...record, headers: copy });
+      if (more !== undefined) await more;
+    }
+  }
+
+  /** What a processor's forward() returns: always a promise, FORWARDED itself when delivery was synchronous. */
+  #forwardFromProcessor(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> {
+    const node = this.#nodes.get(from);
+    if (node === undefined) return Promise.reject(new RangeError(`Task ${this.taskId} has no node "${from}"`));
+    try {
+      return this.#forward(node, record, childName) ?? FORWARDED;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  #deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): Promise<void> | undefined {
+    switch (node.kind) {
+      case "processor": {
+        let result: void | Promise<void>;
+        try {
+          result = node.processor.process(record);
+        } catch (error) {
+          throw this.#processorFailure(node, error);
+        }
+        // A processor that returns what forward() gave it finished when delivery did.
+        return result === FORWARDED || !isThenable(result) ? undefined : this.#awaitProcessor(node, result);
+      }
+      case "sink": {
+        const sent = node.send(record, this.taskId, this.#metadata);
+        return isThenable(sent) ? sent : undefined;
+      }
+      case "source":
+        // A source has no parent inside a sub-topology.
+        throw new RangeError(`Source ${node.name} cannot receive forwarded records`);
+    }
+  }
+
+  async #awaitProcessor(node: ProcessorNodeRuntime, result: PromiseLike<void>): Promise<void> {
+    try {
+      await result;
+    } catch (error) {
+      throw this.#processorFailure(node, error);
+    }
+  }
+
+  #processorFailure(node: ProcessorNodeRuntime, error: unknown): ProcessorError {
+    return error instanceof ProcessorError ? error : new ProcessorError(node.name, this.taskId, this.#metadata, error);
+  }
+}
+
+const NO_CHILDREN: readonly RuntimeNode[] = Object.freeze([]);
+
+function isThenable(value: unknown): value is Promise<void> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}

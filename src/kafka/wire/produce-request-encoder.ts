@@ -1,0 +1,296 @@
+// Encodes the body of a Produce request (versions 3 to 7, which share their layout) with
+// uncompressed v2 record batches, in one pass over a buffer sized up front. kafkajs'
+// own encoder builds an Encoder object per record and per header and copies every
+// record several times; producing is most of what a stream processor's CPU does, so
+// this encoder writes the same bytes kafkajs would (the tests compare them) at a
+// fraction of the cost. It takes kafkajs' request arguments as they are, so the
+// sequence numbers, producer id and epoch still come from kafkajs' idempotence and
+// transaction manager.
+//
+//   transactional_id nullable string, acks i16, timeout i32,
+//   [topic string, [partition i32, record_set bytes]]
+//   record batch: base_offset i64 (0), length i32, leader_epoch i32 (0), magic i8 (2),
+//     crc u32 (CRC-32C from attributes on), attributes i16, last_offset_delta i32,
+//     first_timestamp i64, max_timestamp i64, producer_id i64, producer_epoch i16,
+//     base_sequence i32, count i32, records
+//   record: length varint, attributes i8 (0), timestamp_delta varlong, offset_delta
+//     varint, key varbytes, value varbytes, [header key varstring, value varbytes]
+import { crc32c } from "../../bytes/crc32c.js";
+
+type Bytes = Buffer | string | null | undefined;
+
+export interface ProduceMessage {
+  key?: Bytes;
+  value?: Bytes;
+  timestamp?: string | number;
+  /** kafkajs' by-key form, or the record format's ordered list. */
+  headers?: Record<string, Bytes | Bytes[]> | ReadonlyArray<{ readonly key: string; readonly value: Buffer | null }>;
+}
+
+export interface ProducePartitionData {
+  partition: number;
+  firstSequence?: number;
+  messages: ProduceMessage[];
+}
+
+export interface ProduceRequestArgs {
+  transactionalId?: string | null;
+  acks: number;
+  timeout: number;
+  producerId?: number | string | bigint | { toString(): string };
+  producerEpoch?: number;
+  topicData: Array<{ topic: string; partitions: ProducePartitionData[] }>;
+}
+
+const TRANSACTIONAL = 0x10;
+const BATCH_HEADER = 61;
+
+function varintSize(n: number): number {
+  let z = ((n << 1) ^ (n >> 31)) >>> 0;
+  let size = 1;
+  while (z > 0x7f) {
+    z >>>= 7;
+    size += 1;
+  }
+  return size;
+}
+
+/** Zigzag size of a varlong that fits a double exactly (timestamps deltas do). */
+function varlongSize(n: number): number {
+  if (n >= -0x40000000 && n < 0x40000000) return varintSize(n);
+  let z = n >= 0 ? n * 2 : -n * 2 - 1;
+  let size = 1;
+  while (z >= 128) {
+    z = Math.floor(z / 128);
+    size += 1;
+  }
+  return size;
+}
+
+function byteLength(bytes: Bytes): number {
+  if (bytes === null || bytes === undefined) return -1;
+  return typeof bytes === "string" ? Buffer.byteLength(bytes, "utf8") : bytes.length;
+}
+
+function bigintOf(value: ProduceRequestArgs["producerId"]): bigint {
+  if (value === undefined) return -1n;
+  if (typeof value === "bigint") return value;
+  return BigInt(String(value));
+}
+
+interface PreparedRecord {
+  bodySize: number;
+  keySize: number;
+  valueSize: number;
+  timestampDelta: number;
+  headers: Array<[string, number, Bytes, number]>;
+}
+
+class Writer {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  int8(n: number): void {
+    this.buf.writeInt8(n, this.pos);
+    this.pos += 1;
+  }
+
+  int16(n: number): void {
+    this.buf.writeInt16BE(n, this.pos);
+    this.pos += 2;
+  }
+
+  int32(n: number): void {
+    this.buf.writeInt32BE(n, this.pos);
+    this.pos += 4;
+  }
+
+  uint32(n: number): void {
+    this.buf.writeUInt32BE(n, this.pos);
+    this.pos += 4;
+  }
+
+  int64(n: bigint): void {
+    this.buf.writeBigInt64BE(n, this.pos);
+    this.pos += 8;
+  }
+
+  string(s: string | null, size: number): void {
+    if (s === null) {
+      this.int16(-1);
+      return;
+    }
+    this.int16(size);
+    this.pos += this.buf.write(s, this.pos, size, "utf8");
+  }
+
+  varint(n: number): void {
+    let z = ((n << 1) ^ (n >> 31)) >>> 0;
+    while (z > 0x7f) {
+      this.buf[this.pos++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    this.buf[this.pos++] = z;
+  }
+
+  varlong(n: number): void {
+    if (n >= -0x40000000 && n < 0x40000000) {
+      this.varint(n);
+      return;
+    }
+    let z = n >= 0 ? n * 2 : -n * 2 - 1;
+    while (z >= 128) {
+      this.buf[this.pos++] = (z % 128) | 0x80;
+      z = Math.floor(z / 128);
+    }
+    this.buf[this.pos++] = z;
+  }
+
+  bytes(b: Bytes, size: number): void {
+    this.varint(size);
+    if (b === null || b === undefined) return;
+    if (typeof b === "string") this.pos += this.buf.write(b, this.pos, size, "utf8");
+    else {
+      b.copy(this.buf, this.pos);
+      this.pos += size;
+    }
+  }
+}
+
+const NO_HEADERS: Array<[string, number, Bytes, number]> = [];
+
+/** Adds a header to the list, returning the bytes it takes in the record. */
+function addHeader(headers: Array<[string, number, Bytes, number]>, name: string, value: Bytes): number {
+  const nameSize = Buffer.byteLength(name, "utf8");
+  const valueSize = byteLength(value);
+  headers.push([name, nameSize, value, valueSize]);
+  return varintSize(nameSize) + nameSize + varintSize(valueSize) + Math.max(0, valueSize);
+}
+
+function prepare(messages: ProduceMessage[], firstTimestamp: number): { records: PreparedRecord[]; size: number } {
+  const records: PreparedRecord[] = new Array<PreparedRecord>(messages.length);
+  let size = 0;
+  for (let i = 0; i < messages.length; i += 1) {
+    const m = messages[i] as ProduceMessage;
+    const keySize = byteLength(m.key);
+    const valueSize = byteLength(m.value);
+    const timestampDelta = m.timestamp === undefined || m.timestamp === null ? 0 : Number(m.timestamp) - firstTimestamp;
+    let headers: Array<[string, number, Bytes, number]> = NO_HEADERS;
+    let headersSize = 0;
+    if (m.headers !== undefined && m.headers !== null) {
+      headers = [];
+      if (Array.isArray(m.headers)) {
+        for (const header of m.headers as ReadonlyArray<{ key: string; value: Buffer | null }>) {
+          headersSize += addHeader(headers, header.key, header.value);
+        }
+      } else {
+        const byKey = m.headers as Record<string, Bytes | Bytes[]>;
+        for (const name of Object.keys(byKey)) {
+          const value = byKey[name];
+          if (Array.isArray(value)) for (const v of value) headersSize += addHeader(headers, name, v);
+          else headersSize += addHeader(headers, name, value);
+        }
+      }
+    }
+    const bodySize =
+      1 +
+      varlongSize(timestampDelta) +
+      varintSize(i) +
+      varintSize(keySize) +
+      Math.max(0, keySize) +
+      varintSize(valueSize) +
+      Math.max(0, valueSize) +
+      varintSize(headers.length) +
+      headersSize;
+    records[i] = { bodySize, keySize, valueSize, timestampDelta, headers };
+    size += varintSize(bodySize) + bodySize;
+  }
+  return { records, size };
+}
+
+/** The Produce request body (after the request header), for versions 3 to 7. */
+export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Date.now()): Buffer {
+  const transactionalId = args.transactionalId ?? null;
+  const producerId = bigintOf(args.producerId);
+  const producerEpoch = args.producerEpoch ?? 0;
+  const attributes = transactionalId === null ? 0 : TRANSACTIONAL;
+  let size = 2 + (transactionalId === null ? 0 : Buffer.byteLength(transactionalId, "utf8")) + 2 + 4 + 4;
+  const plans = args.topicData.map(({ topic, partitions }) => {
+    const topicSize = Buffer.byteLength(topic, "utf8");
+    size += 2 + topicSize + 4;
+    return {
+      topic,
+      topicSize,
+      partitions: partitions.map((data) => {
+        let first = Number.POSITIVE_INFINITY;
+        let max = Number.NEGATIVE_INFINITY;
+        let timestamps = 0;
+        for (const m of data.messages) {
+          if (m.timestamp === undefined || m.timestamp === null) continue;
+          const t = Number(m.timestamp);
+          timestamps += 1;
+          if (t < first) first = t;
+          if (t > max) max = t;
+        }
+        // As kafkajs: records without a timestamp get the time of sending.
+        if (timestamps < data.messages.length) {
+          if (now < first) first = now;
+          if (now > max) max = now;
+        }
+        const withDefaults = timestamps < data.messages.length ? data.messages.map((m) => (m.timestamp === undefined || m.timestamp === null ? { ...m, timestamp: now } : m)) : data.messages;
+        const prepared = prepare(withDefaults, first);
+        size += 4 + 4 + BATCH_HEADER + prepared.size;
+        return { data, first, max, prepared };
+      }),
+    };
+  });
+  const buffer = Buffer.allocUnsafe(size);
+  const w = new Writer(buffer);
+  w.string(transactionalId, transactionalId === null ? 0 : Buffer.byteLength(transactionalId, "utf8"));
+  w.int16(args.acks);
+  w.int32(args.timeout);
+  w.int32(plans.length);
+  for (const plan of plans) {
+    w.string(plan.topic, plan.topicSize);
+    w.int32(plan.partitions.length);
+    for (const { data, first, max, prepared } of plan.partitions) {
+      const count = data.messages.length;
+      w.int32(data.partition);
+      w.int32(BATCH_HEADER + prepared.size);
+      w.int64(0n);
+      w.int32(BATCH_HEADER - 12 + prepared.size);
+      w.int32(0);
+      w.int8(2);
+      const crcAt = w.pos;
+      w.pos += 4;
+      const crcFrom = w.pos;
+      w.int16(attributes);
+      w.int32(count - 1);
+      w.int64(BigInt(first));
+      w.int64(BigInt(max));
+      w.int64(producerId);
+      w.int16(producerEpoch);
+      w.int32(data.firstSequence ?? 0);
+      w.int32(count);
+      for (let i = 0; i < count; i += 1) {
+        const m = data.messages[i] as ProduceMessage;
+        const r = prepared.records[i] as PreparedRecord;
+        w.varint(r.bodySize);
+        w.int8(0);
+        w.varlong(r.timestampDelta);
+        w.varint(i);
+        w.bytes(m.key, r.keySize);
+        w.bytes(m.value, r.valueSize);
+        w.varint(r.headers.length);
+        for (const [name, nameSize, value, valueSize] of r.headers) {
+          w.varint(nameSize);
+          w.pos += buffer.write(name, w.pos, nameSize, "utf8");
+          w.bytes(value, valueSize);
+        }
+      }
+      buffer.writeUInt32BE(crc32c(buffer, crcFrom, w.pos), crcAt);
+    }
+  }
+  if (w.pos !== size) throw new Error(`produce request encoded ${w.pos} bytes, sized ${size}`);
+  return buffer;
+}

@@ -1,0 +1,435 @@
+// StreamsRuntime: runs a Topology on Kafka, as Kafka Streams' KafkaStreams does. The
+// public KafkaStreams (src/app/kafka-streams.ts) is this runtime plus the HTTP API it
+// serves; the runtime itself knows nothing of HTTP and starts what its subclass adds
+// through one hook, startServices().
+//
+//   const streams = new KafkaStreams(topology, { applicationId: "bank", bootstrapServers: "localhost:9092" });
+//   streams.setStateListener((now, before) => ...);
+//   await streams.start();
+//   ...
+//   await streams.close({ timeout: 30_000 });
+//
+// start() validates the cluster against the topology (source topics, co-partitioning),
+// creates the internal topics, starts the instance's services (the HTTP API), and
+// joins the consumer group; the instance is then REBALANCING until its assigned tasks
+// are restored, and RUNNING while they process.
+import pino from "pino";
+import type { Logger } from "pino";
+import { parseStreamsConfig } from "../config/streams-config.js";
+import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
+import { KafkaAdmin } from "../kafka/admin-client.js";
+import { createKafkaClient } from "../kafka/client.js";
+import { IdempotentProducer } from "../kafka/idempotent-producer.js";
+import { ensureInternalTopics } from "../kafka/internal-topics.js";
+import { PartitionReader } from "../kafka/partition-reader.js";
+import { partitionForKey } from "../kafka/partitioner.js";
+import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
+import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
+import type { Serializer } from "../serdes/serde.js";
+import type { Topology } from "../topology/topology.js";
+import { deadLetterTopicName, physicalTopicName } from "../topology/topology.js";
+import type { HostTasks } from "./assignor.js";
+import { ChangelogReader } from "./changelog-reader.js";
+import type { StateRestoreListener } from "./changelog-reader.js";
+import { IllegalStateError, StoreNotQueryableError } from "./errors.js";
+import { StreamsMetrics } from "./metrics.js";
+import type { StreamsMetricsSnapshot } from "./metrics.js";
+import { StreamThread } from "./stream-thread.js";
+import type {
+  KeyQueryMetadata,
+  LocalTaskMetadata,
+  QueryableStreams,
+  StoreMetadata,
+  StoreQueryOptions,
+} from "./streams-metadata.js";
+import { StreamsState, StreamsStateMachine } from "./streams-state.js";
+import type { StateListener } from "./streams-state.js";
+import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
+import { TopicPartitions, UnknownOutputTopicError } from "./topic-partitions.js";
+import { TopologyMetadata, userSourceTopicsOf } from "./topology-metadata.js";
+
+export interface StreamsRuntimeOptions {
+  /** A pino logger to log through; by default one at `config.logLevel` on stdout. */
+  logger?: Logger;
+}
+
+/** Something that lives as long as the instance (the HTTP API): closed first by close(). */
+export interface InstanceService {
+  close(): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** How long to wait for tasks to commit and the group to be left, ms (default: wait). */
+  timeout?: number;
+}
+
+/** What start() opened so far; shutdown closes whatever is there. */
+interface Running {
+  services: InstanceService[];
+  admin?: KafkaAdmin;
+  reader?: PartitionReader;
+  changelogReader?: ChangelogReader;
+  sharedProducer?: IdempotentProducer;
+  thread?: StreamThread;
+  metadata?: TopologyMetadata;
+}
+
+export class StreamsRuntime implements QueryableStreams {
+  readonly config: ResolvedStreamsConfig;
+  readonly #topology: Topology;
+  readonly #logger: Logger;
+  readonly #machine = new StreamsStateMachine();
+  readonly #metrics = new StreamsMetrics();
+  readonly #stopping = new AbortController();
+  #restoreListener: StateRestoreListener | undefined;
+  #running: Running | undefined;
+  #closing: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
+  #fatal: Error | undefined;
+
+  /** Validates the config at once: a bad field throws a ConfigError naming it. */
+  constructor(topology: Topology, config: StreamsConfig, options: StreamsRuntimeOptions = {}) {
+    this.config = parseStreamsConfig(config);
+    this.#topology = topology;
+    const { applicationId } = this.config;
+    // A logger that already names the application (the CLI's) would print the id twice.
+    this.#logger =
+      (options.logger && (options.logger.bindings().applicationId === applicationId ? options.logger : options.logger.child({ applicationId }))) ??
+      pino({ level: this.config.logLevel, base: { applicationId } });
+  }
+
+  /** The topology this instance runs. */
+  get topology(): Topology {
+    return this.#topology;
+  }
+
+  get applicationId(): string {
+    return this.config.applicationId;
+  }
+
+  get applicationServer(): string | undefined {
+    return this.config.applicationServer;
+  }
+
+  state(): StreamsState {
+    return this.#machine.state;
+  }
+
+  /** Called on every state change, with the new and the old state. */
+  setStateListener(listener: StateListener): void {
+    if (this.#machine.state !== StreamsState.CREATED) throw new IllegalStateError("setStateListener() must be called before start()");
+    this.#machine.setListener(listener);
+  }
+
+  /** Restore progress of every task (start, each batch, end), as Kafka Streams' global state restore listener. */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    if (this.#machine.state !== StreamsState.CREATED) {
+      throw new IllegalStateError("setGlobalStateRestoreListener() must be called before start()");
+    }
+    this.#restoreListener = listener;
+  }
+
+  /** The error that put the instance in ERROR, if any. */
+  get fatalError(): Error | undefined {
+    return this.#fatal;
+  }
+
+  /**
+   * Checks the cluster against the topology, creates internal topics, and joins the
+   * group. Resolves once the instance is a member of the group (REBALANCING); rejects,
+   * leaving the instance in ERROR, when the topology cannot run on this cluster.
+   */
+  async start(): Promise<void> {
+    if (this.#machine.state !== StreamsState.CREATED) {
+      throw new IllegalStateError(`start() can only be called once, in CREATED (the instance is ${this.#machine.state})`);
+    }
+    this.#machine.require(StreamsState.REBALANCING);
+    this.#starting = this.#start();
+    try {
+      await this.#starting;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#logger.error({ err: failure }, "cannot start");
+      this.#onFatal(failure);
+      await this.#closing;
+      throw failure;
+    }
+  }
+
+  async #start(): Promise<void> {
+    const { config } = this;
+    const logger = this.#logger;
+    // Everything opened is registered at once, so that a failure half-way closes it.
+    const running: Running = { services: [] };
+    this.#running = running;
+    const kafka = createKafkaClient({
+      clientId: config.clientId,
+      brokers: config.bootstrapServers,
+      ssl: config.ssl,
+      sasl: config.sasl,
+      logger,
+    });
+    const admin = new KafkaAdmin(kafka, logger, this.#stopping.signal);
+    running.admin = admin;
+    await admin.connect();
+    const counts = await admin.partitionCounts(userSourceTopicsOf(this.#topology));
+    const metadata = TopologyMetadata.resolve(this.#topology, config.applicationId, counts, deadLetterTopicName(config.applicationId));
+    running.metadata = metadata;
+    const maxPartitions = Math.max(1, ...metadata.subtopologies.map((s) => s.partitions));
+    const internal = await ensureInternalTopics(admin, metadata.internalTopics(maxPartitions), {
+      replicationFactor: config.replicationFactor,
+      logger,
+    });
+    const topicPartitions = new TopicPartitions(admin);
+    for (const [topic, n] of counts) topicPartitions.set(topic, n);
+    for (const [topic, n] of internal) topicPartitions.set(topic, n);
+    const sinks = this.#fixedSinkTopics();
+    await topicPartitions.preload(sinks);
+    // Kafka Streams would find out at the first send; a missing output topic is a setup
+    // error, and saying so before the first record is processed loses nothing.
+    const missingSink = sinks.find((topic) => topicPartitions.get(topic) === undefined);
+    if (missingSink !== undefined) throw new UnknownOutputTopicError(missingSink);
+
+    // Services start before the group is joined: once this instance is in the host map,
+    // peers forward lookups to it. A service that cannot start fails start().
+    await this.startServices(logger, (service) => running.services.push(service));
+
+    const reader = await PartitionReader.connect(kafka, `${config.clientId}-restore`);
+    running.reader = reader;
+    const changelogReader = new ChangelogReader(reader, { logger, metrics: this.#metrics, listener: this.#restoreListener });
+    running.changelogReader = changelogReader;
+    let sharedProducer: IdempotentProducer | undefined;
+    if (config.processingGuarantee === "at_least_once") {
+      sharedProducer = new IdempotentProducer(kafka);
+      running.sharedProducer = sharedProducer;
+      await sharedProducer.connect();
+    }
+    const thread = new StreamThread(
+      {
+        kafka,
+        topology: this.#topology,
+        sourceTopics: metadata.sourceTopics(),
+        metrics: this.#metrics,
+        logger,
+        taskContext: (commitOffsets) => ({
+          config,
+          groupId: config.applicationId,
+          topology: this.#topology,
+          metadata,
+          kafka,
+          admin,
+          reader,
+          changelogReader,
+          topicPartitions,
+          sharedProducer,
+          commitOffsets,
+          metrics: this.#metrics,
+          logger,
+          location: { stateDir: config.stateDir, applicationId: config.applicationId },
+          signal: this.#stopping.signal,
+        }),
+      },
+      {
+        onRebalancing: () => this.#machine.transition(StreamsState.REBALANCING),
+        onRunning: () => this.#machine.transition(StreamsState.RUNNING),
+        onFatal: (error) => this.#onFatal(error),
+      },
+    );
+    running.thread = thread;
+    await thread.start();
+    logger.info({ guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() }, "started");
+  }
+
+  /**
+   * The hook for what a subclass runs beside the tasks: called by start() once the
+   * internal topics exist and before the group is joined. Each service is registered as
+   * soon as it runs, so that a failure half-way still closes the ones started.
+   */
+  protected async startServices(_logger: Logger, _register: (service: InstanceService) => void): Promise<void> {}
+
+  /** The services startServices() registered that are still running. */
+  protected get services(): readonly InstanceService[] {
+    return this.#running?.services ?? [];
+  }
+
+  #fixedSinkTopics(): string[] {
+    const topics = new Set<string>();
+    for (const node of this.#topology.nodes.values()) {
+      if (node.kind === "sink" && node.topic !== undefined) {
+        topics.add(physicalTopicName(this.config.applicationId, node.topic, node.internal));
+      }
+    }
+    return [...topics];
+  }
+
+  #onFatal(error: Error): void {
+    if (this.#fatal || this.#closing) return;
+    this.#fatal = error;
+    this.#logger.error({ err: error }, "stopping after a fatal error");
+    this.#machine.transition(StreamsState.PENDING_ERROR);
+    this.#closing = this.#shutdown(false).then(() => {
+      this.#machine.transition(StreamsState.ERROR);
+    });
+  }
+
+  /**
+   * Commits every task, leaves the group and closes the clients. Resolves true when
+   * done within `timeout`, false when the timeout passed first (the shutdown goes on).
+   */
+  async close(options: CloseOptions = {}): Promise<boolean> {
+    if (!this.#closing) {
+      this.#machine.transition(StreamsState.PENDING_SHUTDOWN);
+      this.#closing = this.#shutdown(true).then(() => {
+        this.#machine.transition(StreamsState.NOT_RUNNING);
+      });
+    }
+    if (options.timeout === undefined) {
+      await this.#closing;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), options.timeout);
+    });
+    const done = await Promise.race([this.#closing.then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  async #shutdown(clean: boolean): Promise<void> {
+    // close() during start(): let start() finish (or fail), then close what it opened.
+    await this.#starting?.catch(() => undefined);
+    const running = this.#running;
+    this.#running = undefined;
+    this.#stopping.abort();
+    if (!running) return;
+    const step = async (what: string, fn: () => Promise<void> | undefined) => {
+      try {
+        await fn();
+      } catch (error) {
+        this.#logger.warn({ err: error }, `${what} failed during shutdown`);
+      }
+    };
+    // Services first: queries and commands stop before the tasks that answer them.
+    for (const service of running.services.reverse()) await step("closing a service", () => service.close());
+    await step("stopping the stream thread", () => running.thread?.stop(clean));
+    await step("stopping standby updates", () => running.changelogReader?.close());
+    await step("closing the producer", () => running.sharedProducer?.close());
+    await step("closing the changelog reader", () => running.reader?.close());
+    await step("closing the admin client", () => running.admin?.close());
+    this.#logger.info({ clean }, "closed");
+  }
+
+  // ----- QueryableStreams -----
+
+  isReady(): boolean {
+    return this.#machine.state === StreamsState.RUNNING && (this.#running?.thread?.taskManager.allRunning() ?? false);
+  }
+
+  hostMap(): ReadonlyMap<string, HostTasks> {
+    return this.#running?.thread?.taskManager.hostMap ?? new Map();
+  }
+
+  isActiveTaskRunning(taskId: TaskId): boolean {
+    const manager = this.#running?.thread?.taskManager;
+    if (manager?.activeTask(taskId)?.state !== "running") return false;
+    // A revoked task processes until the asynchronous half of the rebalance closes it;
+    // it stops counting as soon as the assignment that revoked it arrived.
+    return manager.assignedTasks().active.includes(taskId);
+  }
+
+  assignedTasks(): { active: TaskId[]; standby: TaskId[] } {
+    return this.#running?.thread?.taskManager.assignedTasks() ?? { active: [], standby: [] };
+  }
+
+  async localTasks(): Promise<LocalTaskMetadata[]> {
+    const manager = this.#running?.thread?.taskManager;
+    const { metadata, reader, changelogReader } = this.#running ?? {};
+    if (!manager || !metadata || !reader || !changelogReader) return [];
+    const out: LocalTaskMetadata[] = [];
+    for (const task of manager.activeTasks()) {
+      const restore = this.#metrics.restoreByTask.get(task.id);
+      out.push({
+        taskId: task.id,
+        kind: "active",
+        state: task.state === "running" ? "running" : task.state === "failed" ? "failed" : task.state === "suspended" ? "suspended" : "restoring",
+        partitions: task.partitions,
+        lag: task.lag().reduce((sum, p) => sum + p.lag, 0),
+        restore: restore && { restored: restore.restored, total: restore.total, recordsPerSecond: restore.recordsPerSecond, done: restore.done },
+      });
+    }
+    const standbys = manager.standbyTasks();
+    const changelogs = standbys.flatMap((t) => metadata.changelogPartitionsOf(t.id));
+    const ends = changelogs.length > 0 ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>()) : new Map<string, number>();
+    for (const task of standbys) {
+      const positions = changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
+      const partitions = metadata.changelogPartitionsOf(task.id).map((c) => ({ topic: c.topic, partition: c.partition }));
+      let lag = 0;
+      for (const [key, position] of positions) lag += Math.max(0, (ends.get(key) ?? position) - position);
+      out.push({ taskId: task.id, kind: "standby", state: "standby", partitions, lag, restore: undefined });
+    }
+    return out;
+  }
+
+  stores(): StoreMetadata[] {
+    const metadata = this.#running?.metadata;
+    return [...this.#topology.stores.values()].map((store) => {
+      const sub = metadata?.subtopologyOfStore(store.name);
+      return {
+        name: store.name,
+        keySerde: store.keySerde.name,
+        valueSerde: store.valueSerde.name,
+        subtopology: store.subtopology,
+        partitions: sub?.partitions ?? 0,
+        changelogTopic: sub?.changelogTopics.get(store.name),
+        persistent: store.persistent,
+      };
+    });
+  }
+
+  queryMetadataForKey<K>(store: string, key: K, keySerializer?: Serializer<K>): KeyQueryMetadata {
+    const definition = this.#topology.stores.get(store);
+    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
+    const sub = this.#running?.metadata?.subtopologyOfStore(store);
+    if (!sub || sub.partitions === 0) {
+      throw new StoreNotQueryableError(store, `Store "${store}" is not available yet: the instance has not started`);
+    }
+    const serializer = keySerializer ?? (definition.keySerde as Serializer<K>);
+    const bytes = serializer.serialize(key, { store, part: "key" });
+    const partition = partitionForKey(bytes, sub.partitions);
+    const taskId = formatTaskId(sub.id, partition);
+    let activeHost: string | undefined;
+    const standbyHosts: string[] = [];
+    for (const [host, tasks] of this.hostMap()) {
+      if (tasks.active.includes(taskId)) activeHost = host;
+      if (tasks.standby.includes(taskId)) standbyHosts.push(host);
+    }
+    return { store, partition, taskId, activeHost, standbyHosts };
+  }
+
+  store<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
+    const definition = this.#topology.stores.get(store);
+    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
+    if (parseTaskId(taskId).subtopology !== definition.subtopology) {
+      throw new StoreNotQueryableError(store, `Store "${store}" does not belong to task ${taskId}`);
+    }
+    const manager = this.#running?.thread?.taskManager;
+    const active = manager?.activeTask(taskId);
+    let storage = active?.state === "running" ? active.storage : undefined;
+    if (!storage && options.allowStale) storage = active?.storage ?? manager?.standbyTask(taskId)?.storage;
+    if (!storage || !storage.isOpen) {
+      const why = active ? `task ${taskId} is ${active.state}` : manager?.standbyTask(taskId) ? `task ${taskId} is a standby here` : `task ${taskId} is not hosted here`;
+      throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
+    }
+    // The committed bytes (LevelDB), never the open transaction's overlay.
+    return new ReadOnlyKeyValueView(
+      new TypedKeyValueStore(storage.store(store), definition.keySerde, definition.valueSerde) as TypedKeyValueStore<K, V>,
+    );
+  }
+
+  metrics(): StreamsMetricsSnapshot {
+    return this.#metrics.snapshot();
+  }
+}

@@ -1,0 +1,72 @@
+// Options objects of the DSL: what Kafka Streams passes as Consumed, Produced, Grouped,
+// Joined, Materialized, Repartitioned and Named, flattened into one object per call.
+import type { StreamPartitioner } from "../processor.js";
+import type { Serde } from "../../serdes/serde.js";
+
+/** A serde for the non-null values of T: null never reaches a serde (it is Kafka's "no value"). */
+export type SerdeOf<T> = Serde<NonNullable<T>>;
+
+export interface Named {
+  /** The node's name instead of a generated KSTREAM-...-0000000007 one. */
+  name?: string;
+}
+
+export interface ConsumedOptions<K, V> extends Named {
+  key: Serde<K>;
+  value: Serde<V>;
+}
+
+/** Where a KTable or aggregation keeps its rows. */
+export interface MaterializedOptions {
+  /** The store's name (queryable under it); generated when absent. */
+  store?: string;
+  /** LevelDB when true (the default), in memory when false. */
+  persistent?: boolean;
+  /** Keep a changelog topic `<applicationId>-<store>-changelog` (default true). */
+  logging?: boolean;
+}
+
+export interface TableOptions<K, V> extends ConsumedOptions<K, V>, MaterializedOptions {}
+
+export interface StateStoreOptions<K, V> {
+  name: string;
+  key: Serde<K>;
+  value: Serde<V>;
+  persistent?: boolean;
+  logging?: boolean;
+}
+
+export interface ProducedOptions<K, V> extends Named {
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
+  partitioner?: StreamPartitioner<K, V>;
+}
+
+export interface RepartitionOptions<K, V> extends Named {
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
+  /** Partitions of the repartition topic; by default as many as the upstream source topics. */
+  partitions?: number;
+  partitioner?: StreamPartitioner<K, V>;
+}
+
+export interface GroupedOptions<K, V> {
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
+  /** Names the repartition topic (`<applicationId>-<name>-repartition`) and its nodes. */
+  name?: string;
+}
+
+export interface JoinedOptions<K, V> extends Named {
+  /** Serdes of the stream side, used if it must be repartitioned before the join. */
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
+}
+
+export interface AggregateOptions<VA> extends Named, MaterializedOptions {
+  value?: SerdeOf<VA>;
+}
+
+export interface TableTransformOptions<VR> extends Named, MaterializedOptions {
+  value?: SerdeOf<VR>;
+}

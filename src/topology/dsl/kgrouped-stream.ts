@@ -1,0 +1,114 @@
+// KGroupedStream: a stream grouped by key, ready to aggregate (Kafka Streams'
+// KGroupedStreamImpl and GroupedStreamAggregateBuilder). If the key changed upstream,
+// the first aggregation adds the repartition topic `<name or store>-repartition`; a
+// grouping named by the user shares it between its aggregations.
+import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
+import { anySerde } from "./dsl-state.js";
+import type { StreamState } from "./dsl-state.js";
+import { KTable } from "./ktable.js";
+import { NodePrefix } from "../node-names.js";
+import type { ProcessorSupplier } from "../processor.js";
+import type { Aggregator, Reducer } from "./processors/kstream-aggregate.js";
+import { StreamAggregateSupplier } from "./processors/kstream-aggregate.js";
+import { addRepartition, repartitionNames } from "./repartition.js";
+import type { Serde } from "../../serdes/serde.js";
+import { Serdes } from "../../serdes/serdes.js";
+
+export interface GroupedStreamState<K, V> extends StreamState<K, V> {
+  /** The name given to groupBy()/groupByKey(): names the repartition topic and shares it. */
+  readonly groupedName: string | undefined;
+}
+
+export interface CountOptions extends Named, MaterializedOptions {}
+
+export class KGroupedStream<K, V> {
+  readonly #state: GroupedStreamState<K, V>;
+  #sharedRepartitionSource: string | undefined;
+
+  /** @internal Grouped streams come from KStream.groupBy() and groupByKey(). */
+  constructor(state: GroupedStreamState<K, V>) {
+    this.#state = state;
+  }
+
+  /** Counts records per key (records with a null key or value are skipped, as in Kafka Streams). */
+  count(options?: CountOptions): KTable<K, number> {
+    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
+    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const supplier = StreamAggregateSupplier.aggregate<K, V, number>(store, () => 0, (_key, _value, count) => count + 1);
+    return this.#aggregate<number>(name, "count", store, supplier, Serdes.long(), options, "count()");
+  }
+
+  /** Combines the values of a key: the first value starts the aggregate. */
+  reduce(reducer: Reducer<V>, options?: AggregateOptions<V>): KTable<K, V> {
+    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_REDUCE);
+    const name = this.#state.builder.nameOr(NodePrefix.STREAM_REDUCE, options?.name);
+    const supplier = StreamAggregateSupplier.reduce<K, V>(store, reducer);
+    return this.#aggregate(name, "reduce", store, supplier, options?.value ?? this.#state.valueSerde, options, "reduce()");
+  }
+
+  /** Folds the values of a key into an aggregate that starts as initializer(). */
+  aggregate<VA>(initializer: () => VA, aggregator: Aggregator<K, V, VA>, options?: AggregateOptions<VA>): KTable<K, VA> {
+    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
+    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const supplier = StreamAggregateSupplier.aggregate<K, V, VA>(store, initializer, aggregator);
+    return this.#aggregate(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
+  }
+
+  #aggregate<VA>(
+    name: string,
+    operation: string,
+    store: string,
+    supplier: StreamAggregateSupplier<K, V, VA>,
+    valueSerde: Serde<VA> | undefined,
+    options: MaterializedOptions | undefined,
+    call: string,
+  ): KTable<K, VA> {
+    const state = this.#state;
+    const builder = state.builder;
+    let parent = state.name;
+    let sourceNodes = state.sourceNodes;
+    if (state.repartitionRequired) {
+      const names = repartitionNames(builder, state.groupedName ?? store);
+      let source = this.#sharedRepartitionSource;
+      if (source === undefined || state.groupedName === undefined) {
+        source = addRepartition(builder, names, {
+          parent: state.name,
+          keySerde: state.keySerde,
+          valueSerde: state.valueSerde,
+          dropNullKeys: true,
+          serdeOrigin: "groupBy()",
+        });
+        this.#sharedRepartitionSource = source;
+      }
+      parent = source;
+      sourceNodes = new Set([source]);
+    }
+    builder.addProcessor({
+      name,
+      operation,
+      supplier: supplier.supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      parents: [parent],
+    });
+    builder.addStore({
+      name: store,
+      keySerde: anySerde(state.keySerde),
+      valueSerde: anySerde(valueSerde),
+      ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
+      ...(options?.logging !== undefined ? { logging: options.logging } : {}),
+      serdeHint: {
+        key: "pass { key: <serde> } to groupBy() or groupByKey()",
+        value: `pass { value: <serde> } to ${call}`,
+      },
+    });
+    builder.connectStores(name, [store]);
+    return new KTable<K, VA>({
+      builder,
+      name,
+      keySerde: state.keySerde,
+      valueSerde,
+      sourceNodes,
+      supplier,
+      queryableStoreName: options?.store,
+    });
+  }
+}

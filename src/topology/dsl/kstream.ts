@@ -1,0 +1,423 @@
+// KStream: an unbounded stream of records, as Kafka Streams' KStream. Every operation
+// adds nodes to the builder's graph and returns a new handle; the names, the
+// repartitioning and the serde inheritance rules are Kafka Streams' (see KStreamImpl):
+// an operation that may change the key drops the key serde and marks the stream for
+// repartitioning before any grouping or join; one that may change the value drops the
+// value serde.
+import type { KeyValue } from "../../stores/key-value-store.js";
+import { BranchedKStream } from "./branched-kstream.js";
+import {
+  DEFAULT_IDEMPOTENCY_RETAIN,
+  commandReplySerde,
+  idempotencyEntriesSerde,
+} from "../command-handling.js";
+import type { HandleCommandsOptions } from "../command-handling.js";
+import type { GroupedOptions, JoinedOptions, Named, ProducedOptions, RepartitionOptions } from "./dsl-options.js";
+import { anySerde, dsl } from "./dsl-state.js";
+import type { StreamState } from "./dsl-state.js";
+import { InvalidOperationError } from "../errors.js";
+import { checkName } from "../internal-topology-builder.js";
+import { KGroupedStream } from "./kgrouped-stream.js";
+import type { KTable } from "./ktable.js";
+import { NodePrefix } from "../node-names.js";
+import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "../processor.js";
+import { commandHandlerSupplier } from "./processors/command-handler.js";
+import type { CommandHandlerPlan } from "./processors/command-handler.js";
+import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
+import {
+  filterSupplier,
+  flatMapSupplier,
+  flatMapValuesSupplier,
+  foreachSupplier,
+  mapSupplier,
+  mapValuesSupplier,
+  passThroughSupplier,
+  peekSupplier,
+} from "./processors/stream-processors.js";
+import { addRepartition, repartitionNames } from "./repartition.js";
+import type { Serde } from "../../serdes/serde.js";
+
+type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+
+export interface ProcessOptions extends Named {
+  /** Stores the processor may open with context.getStateStore(name). */
+  stores?: readonly string[];
+}
+
+export class KStream<K, V> {
+  /** @internal */
+  readonly [dsl]: StreamState<K, V>;
+  // A key-changed stream joined twice without a join name shares one repartition
+  // topic, as in Kafka Streams (KStreamImpl.repartitionNode).
+  #joinRepartitionSource: string | undefined;
+
+  /** @internal Streams come from StreamsBuilder.stream() and the operations below. */
+  constructor(state: StreamState<K, V>) {
+    this[dsl] = state;
+  }
+
+  /** The node this stream ends at. */
+  get name(): string {
+    return this[dsl].name;
+  }
+
+  filter<VF extends V>(predicate: (key: K, value: V) => value is VF, options?: Named): KStream<K, VF>;
+  filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V>;
+  filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
+    const name = this.#builder.nameOr(NodePrefix.FILTER, options?.name);
+    this.#addProcessor(name, "filter", filterSupplier(predicate, false));
+    return this.#derive(name, {});
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
+    const name = this.#builder.nameOr(NodePrefix.FILTER, options?.name);
+    this.#addProcessor(name, "filterNot", filterSupplier(predicate, true));
+    return this.#derive(name, {});
+  }
+
+  /** A new key and value for each record: the stream will be repartitioned before grouping or joining. */
+  map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, options?: Named): KStream<KR, VR> {
+    const name = this.#builder.nameOr(NodePrefix.MAP, options?.name);
+    this.#addProcessor(name, "map", mapSupplier(mapper));
+    return this.#derive<KR, VR>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+  }
+
+  mapValues<VR>(mapper: (value: V, key: K) => VR, options?: Named): KStream<K, VR> {
+    const name = this.#builder.nameOr(NodePrefix.MAPVALUES, options?.name);
+    this.#addProcessor(name, "mapValues", mapValuesSupplier(mapper));
+    return this.#derive<K, VR>(name, { valueSerde: undefined });
+  }
+
+  flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, options?: Named): KStream<KR, VR> {
+    const name = this.#builder.nameOr(NodePrefix.FLATMAP, options?.name);
+    this.#addProcessor(name, "flatMap", flatMapSupplier(mapper));
+    return this.#derive<KR, VR>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+  }
+
+  flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, options?: Named): KStream<K, VR> {
+    const name = this.#builder.nameOr(NodePrefix.FLATMAPVALUES, options?.name);
+    this.#addProcessor(name, "flatMapValues", flatMapValuesSupplier(mapper));
+    return this.#derive<K, VR>(name, { valueSerde: undefined });
+  }
+
+  /** A new key for each record: the stream will be repartitioned before grouping or joining. */
+  selectKey<KR>(mapper: (key: K, value: V) => KR, options?: Named): KStream<KR, V> {
+    const name = this.#selectKeyNode(mapper, options?.name);
+    return this.#derive<KR, V>(name, { keySerde: undefined, repartitionRequired: true });
+  }
+
+  peek(action: (key: K, value: V) => void, options?: Named): KStream<K, V> {
+    const name = this.#builder.nameOr(NodePrefix.PEEK, options?.name);
+    this.#addProcessor(name, "peek", peekSupplier(action));
+    return this.#derive(name, {});
+  }
+
+  foreach(action: (key: K, value: V) => void, options?: Named): void {
+    const name = this.#builder.nameOr(NodePrefix.FOREACH, options?.name);
+    this.#addProcessor(name, "foreach", foreachSupplier(action) as AnySupplier);
+  }
+
+  /** Routes each record to the first branch whose predicate holds (Kafka Streams' BranchedKStream). */
+  split(options?: Named): BranchedKStream<K, V> {
+    return new BranchedKStream(this[dsl], options?.name);
+  }
+
+  merge(other: KStream<K, V>, options?: Named): KStream<K, V> {
+    const mine = this[dsl];
+    const theirs = other[dsl];
+    if (theirs.builder !== mine.builder) throw new InvalidOperationError("merge() needs two streams of the same StreamsBuilder");
+    const name = this.#builder.nameOr(NodePrefix.MERGE, options?.name);
+    this.#builder.addProcessor({
+      name,
+      operation: "merge",
+      supplier: passThroughSupplier() as AnySupplier,
+      parents: [mine.name, theirs.name],
+    });
+    // Kafka Streams drops both serdes here; keeping the ones both sides agree on loses nothing.
+    return new KStream<K, V>({
+      builder: mine.builder,
+      name,
+      keySerde: mine.keySerde === theirs.keySerde ? mine.keySerde : undefined,
+      valueSerde: mine.valueSerde === theirs.valueSerde ? mine.valueSerde : undefined,
+      sourceNodes: new Set([...mine.sourceNodes, ...theirs.sourceNodes]),
+      repartitionRequired: mine.repartitionRequired || theirs.repartitionRequired,
+    });
+  }
+
+  /** Writes to a topic, or to the topic a function picks per record. Serdes default to the stream's. */
+  to(topic: string | TopicNameExtractor<K, V>, options?: ProducedOptions<K, V>): void {
+    const state = this[dsl];
+    const name = this.#builder.nameOr(NodePrefix.SINK, options?.name);
+    const extractor = typeof topic === "function" ? topic : undefined;
+    this.#builder.addSink({
+      name,
+      parents: [state.name],
+      ...(extractor === undefined
+        ? { topic: topic as string }
+        : {
+            topicExtractor: extractor as TopicNameExtractor<unknown, unknown>,
+            extractorDescription: extractor.name.length > 0 ? extractor.name : "anonymous function",
+          }),
+      keySerde: anySerde(options?.key ?? state.keySerde),
+      valueSerde: anySerde(options?.value ?? state.valueSerde),
+      partitioner: options?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+      serdeHint: "pass { {part}: <serde> } to to()",
+    });
+  }
+
+  /** Sends the records through the repartition topic `<applicationId>-<name>-repartition`, partitioned by their current key. */
+  repartition(options?: RepartitionOptions<K, V>): KStream<K, V> {
+    const state = this[dsl];
+    // As KStream#repartition in Kafka Streams: a given name burns no index.
+    const prefix = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.REPARTITION) : checkName(options.name, "Repartition name");
+    const names = repartitionNames(this.#builder, prefix);
+    const keySerde = options?.key ?? state.keySerde;
+    const valueSerde = options?.value ?? state.valueSerde;
+    const source = addRepartition(this.#builder, names, {
+      parent: state.name,
+      keySerde,
+      valueSerde,
+      ...(options?.partitions !== undefined ? { partitions: options.partitions } : {}),
+      ...(options?.partitioner !== undefined ? { partitioner: options.partitioner } : {}),
+      dropNullKeys: false,
+      serdeOrigin: "repartition()",
+    });
+    return new KStream<K, V>({ builder: state.builder, name: source, keySerde, valueSerde, sourceNodes: new Set([source]), repartitionRequired: false });
+  }
+
+  groupByKey(options?: GroupedOptions<K, V>): KGroupedStream<K, V> {
+    const state = this[dsl];
+    return new KGroupedStream<K, V>({
+      builder: state.builder,
+      name: state.name,
+      keySerde: options?.key ?? state.keySerde,
+      valueSerde: options?.value ?? state.valueSerde,
+      sourceNodes: state.sourceNodes,
+      repartitionRequired: state.repartitionRequired,
+      groupedName: options?.name,
+    });
+  }
+
+  /** Groups by a new key: the records go through a repartition topic first, as in Kafka Streams. */
+  groupBy<KR>(selector: (key: K, value: V) => KR, options?: GroupedOptions<KR, V>): KGroupedStream<KR, V> {
+    const state = this[dsl];
+    const name = this.#selectKeyNode(selector, options?.name);
+    return new KGroupedStream<KR, V>({
+      builder: state.builder,
+      name,
+      keySerde: options?.key,
+      valueSerde: options?.value ?? state.valueSerde,
+      sourceNodes: state.sourceNodes,
+      repartitionRequired: true,
+      groupedName: options?.name,
+    });
+  }
+
+  /** Each record joined with the table's current value for its key; no row, no output. */
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options?: JoinedOptions<K, V>): KStream<K, VR> {
+    return this.#joinTable(table, (value, tableValue, key) => joiner(value, tableValue as VT, key), false, options);
+  }
+
+  /** Each record joined with the table's current value for its key, or with null when there is none. */
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    options?: JoinedOptions<K, V>,
+  ): KStream<K, VR> {
+    return this.#joinTable(table, joiner, true, options);
+  }
+
+  /** Runs a processor of your own (the Processor API); the result may have any key, so it is marked for repartitioning. */
+  process<KOut = never, VOut = never>(supplier: ProcessorSupplier<K, V, KOut, VOut>, options?: ProcessOptions): KStream<KOut, VOut> {
+    // As KStream#process in Kafka Streams: a given name burns no index.
+    const name = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
+    this.#builder.addProcessor({
+      name,
+      operation: "process",
+      supplier: supplier as AnySupplier,
+      parents: [this[dsl].name],
+      stores: options?.stores ?? [],
+    });
+    return this.#derive<KOut, VOut>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+  }
+
+  /**
+   * Handles each record as a command for the aggregate named by its key: decide() turns
+   * (state, command) into events and a reply, or a rejection; evolve() folds the events
+   * into the state stored in `store`; events go to `events.topic`, the reply to the
+   * command's `reply-to` header topic (or `replies.topic`) with its `correlation-id`.
+   * Returns the events, keyed by aggregate, for deriving read models.
+   */
+  handleCommands<S, E, R, C = V>(options: HandleCommandsOptions<K, C, S, E, R>): KStream<K, E> {
+    const state = this.#repartitionedForKeyedState(options.store.name, options.key, "handleCommands()");
+    const builder = state.builder;
+    const keySerde = options.key ?? state.keySerde;
+    const name = options.name === undefined ? builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
+    const retain = options.idempotency === false ? 0 : (options.idempotency?.retain ?? DEFAULT_IDEMPOTENCY_RETAIN);
+    if (!Number.isInteger(retain) || retain < 0) {
+      throw new InvalidOperationError(`handleCommands() idempotency.retain must be a non-negative integer, got ${retain}`);
+    }
+    const idempotencyStoreName = options.idempotency === false ? undefined : `${options.store.name}-idempotency`;
+    const serdeHint = "give the command stream a {part} serde, or pass { key } to handleCommands()";
+    builder.addStore({
+      name: options.store.name,
+      keySerde: anySerde(keySerde),
+      valueSerde: anySerde(options.store.value),
+      ...(options.store.persistent !== undefined ? { persistent: options.store.persistent } : {}),
+      ...(options.store.logging !== undefined ? { logging: options.store.logging } : {}),
+      serdeHint,
+    });
+    if (idempotencyStoreName !== undefined) {
+      builder.addStore({
+        name: idempotencyStoreName,
+        keySerde: anySerde(keySerde),
+        valueSerde: anySerde(idempotencyEntriesSerde),
+        ...(options.store.persistent !== undefined ? { persistent: options.store.persistent } : {}),
+        ...(options.store.logging !== undefined ? { logging: options.store.logging } : {}),
+        serdeHint,
+      });
+    }
+    const eventSink = builder.nameOr(NodePrefix.SINK, options.events.name);
+    const replySink = builder.nameOr(NodePrefix.SINK, options.replies?.name);
+    const plan: CommandHandlerPlan<K, C, S, E, R> = {
+      options,
+      storeName: options.store.name,
+      idempotencyStoreName,
+      retain,
+      replySink,
+      eventChildren: [],
+    };
+    builder.addProcessor({
+      name,
+      operation: "handle-commands",
+      supplier: commandHandlerSupplier(plan) as AnySupplier,
+      parents: [state.name],
+      stores: idempotencyStoreName === undefined ? [options.store.name] : [options.store.name, idempotencyStoreName],
+      commandHandler: { schema: options.command, keySerde: anySerde(keySerde) },
+    });
+    builder.addSink({
+      name: eventSink,
+      parents: [name],
+      topic: options.events.topic,
+      keySerde: anySerde(keySerde),
+      valueSerde: anySerde(options.events.value),
+      serdeHint: "pass { key } to handleCommands()",
+    });
+    const defaultTopic = options.replies?.topic;
+    builder.addSink({
+      name: replySink,
+      parents: [name],
+      topicExtractor: (record) => (record.value as { topic: string }).topic,
+      extractorDescription: defaultTopic === undefined ? "reply-to header" : `reply-to header, else ${defaultTopic}`,
+      keySerde: anySerde(keySerde),
+      valueSerde: anySerde(commandReplySerde),
+      serdeHint: "pass { key } to handleCommands()",
+    });
+    builder.onBuild(() => {
+      plan.eventChildren = builder.childrenOf(name).filter((child) => child !== replySink);
+    });
+    return new KStream<K, E>({
+      builder,
+      name,
+      keySerde,
+      valueSerde: options.events.value,
+      sourceNodes: state.sourceNodes,
+      repartitionRequired: false,
+    });
+  }
+
+  get #builder(): StreamState<K, V>["builder"] {
+    return this[dsl].builder;
+  }
+
+  #addProcessor(name: string, operation: string, supplier: ProcessorSupplier<K, V, unknown, unknown>): void {
+    this.#builder.addProcessor({ name, operation, supplier: supplier as AnySupplier, parents: [this[dsl].name] });
+  }
+
+  #selectKeyNode<KR>(mapper: (key: K, value: V) => KR, userName: string | undefined): string {
+    const name = this.#builder.nameOr(NodePrefix.KEY_SELECT, userName);
+    this.#addProcessor(name, "selectKey", mapSupplier<K, V, KR, V>((key, value) => ({ key: mapper(key, value), value })));
+    return name;
+  }
+
+  #derive<KR = K, VR = V>(
+    name: string,
+    changes: { keySerde?: Serde<KR> | undefined; valueSerde?: Serde<VR> | undefined; repartitionRequired?: boolean },
+  ): KStream<KR, VR> {
+    const state = this[dsl];
+    return new KStream<KR, VR>({
+      builder: state.builder,
+      name,
+      keySerde: "keySerde" in changes ? changes.keySerde : (state.keySerde as unknown as Serde<KR> | undefined),
+      valueSerde: "valueSerde" in changes ? changes.valueSerde : (state.valueSerde as unknown as Serde<VR> | undefined),
+      sourceNodes: state.sourceNodes,
+      repartitionRequired: changes.repartitionRequired ?? state.repartitionRequired,
+    });
+  }
+
+  /** The stream state to attach keyed state to: repartitioned first if the key changed upstream. */
+  #repartitionedForKeyedState(prefix: string, keySerde: Serde<K> | undefined, call: string): StreamState<K, V> {
+    const state = this[dsl];
+    if (!state.repartitionRequired) return state;
+    const names = repartitionNames(state.builder, prefix);
+    const key = keySerde ?? state.keySerde;
+    const source = addRepartition(state.builder, names, {
+      parent: state.name,
+      keySerde: key,
+      valueSerde: state.valueSerde,
+      dropNullKeys: true,
+      serdeOrigin: call,
+    });
+    return { ...state, name: source, keySerde: key, sourceNodes: new Set([source]), repartitionRequired: false };
+  }
+
+  #joinTable<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    leftJoin: boolean,
+    options: JoinedOptions<K, V> | undefined,
+  ): KStream<K, VR> {
+    let state = this[dsl];
+    const tableState = table[dsl];
+    if (tableState.builder !== state.builder) throw new InvalidOperationError("join() needs a table of the same StreamsBuilder");
+    if (state.repartitionRequired) {
+      // Kafka Streams names the topic after the join's name, else after this stream's node.
+      const prefix = options?.name ?? state.name;
+      const names = repartitionNames(state.builder, prefix);
+      const keySerde = options?.key ?? state.keySerde;
+      const valueSerde = options?.value ?? state.valueSerde;
+      let source = this.#joinRepartitionSource;
+      if (source === undefined || options?.name !== undefined) {
+        source = addRepartition(state.builder, names, {
+          parent: state.name,
+          keySerde,
+          valueSerde,
+          dropNullKeys: !leftJoin,
+          serdeOrigin: leftJoin ? "leftJoin()" : "join()",
+        });
+        if (options?.name === undefined) this.#joinRepartitionSource = source;
+      }
+      state = { ...state, name: source, keySerde, valueSerde, sourceNodes: new Set([source]), repartitionRequired: false };
+    }
+    const builder = state.builder;
+    const sourceNodes = new Set([...state.sourceNodes, ...tableState.sourceNodes]);
+    const name = builder.nameOr(leftJoin ? NodePrefix.LEFTJOIN : NodePrefix.JOIN, options?.name);
+    builder.addCopartitionGroup(name, sourceNodes);
+    const view = tableState.supplier.view();
+    builder.addProcessor({
+      name,
+      operation: leftJoin ? "leftJoin" : "join",
+      supplier: streamTableJoinSupplier(view, joiner, leftJoin) as AnySupplier,
+      parents: [state.name],
+      stores: view.storeNames,
+    });
+    return new KStream<K, VR>({
+      builder,
+      name,
+      keySerde: state.keySerde,
+      valueSerde: undefined,
+      sourceNodes,
+      repartitionRequired: false,
+    });
+  }
+}

@@ -1,0 +1,216 @@
+// KTable: a changelog stream read as a table, one current value per key (Kafka Streams'
+// KTable / KTableImpl). Updates flow as Change(new, old); a table is materialized in a
+// store when it is named, aggregated, or read by a join, and computed on the fly
+// otherwise. toStream() turns updates back into records, deletes into null values.
+import type { KeyValue } from "../../stores/key-value-store.js";
+import type { GroupedOptions, Named, TableTransformOptions } from "./dsl-options.js";
+import { anySerde, dsl } from "./dsl-state.js";
+import type { TableState } from "./dsl-state.js";
+import { InvalidOperationError } from "../errors.js";
+import { KGroupedTable } from "./kgrouped-table.js";
+import { KStream } from "./kstream.js";
+import { NodePrefix } from "../node-names.js";
+import type { ProcessorSupplier } from "../processor.js";
+import type { Change } from "./processors/change.js";
+import { TableTransformSupplier } from "./processors/ktable-transform.js";
+import type { TableJoinKind } from "./processors/ktable-ktable-join.js";
+import { TableTableJoin } from "./processors/ktable-ktable-join.js";
+import { tableRepartitionMapSupplier } from "./processors/ktable-repartition-map.js";
+import { mapValuesSupplier } from "./processors/stream-processors.js";
+import type { Serde } from "../../serdes/serde.js";
+
+type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+
+export class KTable<K, V> {
+  /** @internal */
+  readonly [dsl]: TableState<K, V>;
+
+  /** @internal Tables come from StreamsBuilder.table(), aggregations and joins. */
+  constructor(state: TableState<K, V>) {
+    this[dsl] = state;
+  }
+
+  /** The node this table ends at. */
+  get name(): string {
+    return this[dsl].name;
+  }
+
+  /** The store to query this table by, when it was given one by name. */
+  get queryableStoreName(): string | undefined {
+    return this[dsl].queryableStoreName;
+  }
+
+  /** Keeps the rows the predicate accepts; a row that stops matching is deleted downstream. */
+  filter(predicate: (key: K, value: V) => boolean, options?: TableTransformOptions<V>): KTable<K, V> {
+    return this.#filter(predicate, false, options);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, options?: TableTransformOptions<V>): KTable<K, V> {
+    return this.#filter(predicate, true, options);
+  }
+
+  mapValues<VR>(mapper: (value: V, key: K) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
+    const state = this[dsl];
+    const name = state.builder.nameOr(NodePrefix.TABLE_MAPVALUES, options?.name);
+    const supplier = new TableTransformSupplier<K, V, VR>(state.supplier, (key, value) => mapper(value, key), options?.store, false);
+    return this.#transform(name, "mapValues", supplier, options?.value, options);
+  }
+
+  /** The table's updates as a stream: one record per update, with a null value for a delete. */
+  toStream(options?: Named): KStream<K, V | null> {
+    const state = this[dsl];
+    const name = state.builder.nameOr(NodePrefix.TABLE_TOSTREAM, options?.name);
+    state.builder.addProcessor({
+      name,
+      operation: "toStream",
+      supplier: mapValuesSupplier<K, Change<V>, V | null>((change) => change.newValue) as AnySupplier,
+      parents: [state.name],
+    });
+    return new KStream<K, V | null>({
+      builder: state.builder,
+      name,
+      keySerde: state.keySerde,
+      valueSerde: state.valueSerde,
+      sourceNodes: state.sourceNodes,
+      repartitionRequired: false,
+    });
+  }
+
+  /** Rows present in both tables. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
+    return this.#join(other, "inner", (value, otherValue) => joiner(value as V, otherValue as VO), options);
+  }
+
+  /** Every row of this table, joined with the other's row or null. */
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO | null) => VR,
+    options?: TableTransformOptions<VR>,
+  ): KTable<K, VR> {
+    return this.#join(other, "left", (value, otherValue) => joiner(value as V, otherValue), options);
+  }
+
+  /** Every row of either table, joined with the other's row or null. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null) => VR,
+    options?: TableTransformOptions<VR>,
+  ): KTable<K, VR> {
+    return this.#join(other, "outer", joiner, options);
+  }
+
+  /**
+   * Re-groups the rows by a new key (through a repartition topic) for aggregate(),
+   * reduce() or count() with an adder and a subtractor: an update moves the row from its
+   * old group to its new one, a delete removes it.
+   */
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, options?: GroupedOptions<KR, VR>): KGroupedTable<KR, VR> {
+    const state = this[dsl];
+    const name = state.builder.nameOr(NodePrefix.TABLE_SELECT, options?.name);
+    const keySerde = options?.key;
+    state.builder.addProcessor({
+      name,
+      operation: "groupBy",
+      supplier: tableRepartitionMapSupplier<K, V, KR, VR>(selector, () => keySerde) as AnySupplier,
+      parents: [state.name],
+    });
+    // The subtractor needs the old value of every update.
+    state.supplier.enableSendingOldValues(true);
+    return new KGroupedTable<KR, VR>({
+      builder: state.builder,
+      name,
+      keySerde,
+      valueSerde: options?.value ?? (state.valueSerde as unknown as Serde<VR> | undefined),
+      groupedName: options?.name,
+    });
+  }
+
+  #filter(predicate: (key: K, value: V) => boolean, negate: boolean, options: TableTransformOptions<V> | undefined): KTable<K, V> {
+    const state = this[dsl];
+    const name = state.builder.nameOr(NodePrefix.TABLE_FILTER, options?.name);
+    const supplier = new TableTransformSupplier<K, V, V>(
+      state.supplier,
+      (key, value) => (predicate(key, value) !== negate ? value : null),
+      options?.store,
+      true,
+    );
+    return this.#transform(name, negate ? "filterNot" : "filter", supplier, options?.value ?? state.valueSerde, options);
+  }
+
+  #transform<VR>(
+    name: string,
+    operation: string,
+    supplier: TableTransformSupplier<K, V, VR>,
+    valueSerde: Serde<VR> | undefined,
+    options: TableTransformOptions<VR> | undefined,
+  ): KTable<K, VR> {
+    const state = this[dsl];
+    state.builder.addProcessor({ name, operation, supplier: supplier.supplier as AnySupplier, parents: [state.name] });
+    if (options?.store !== undefined) {
+      state.builder.addStore({
+        name: options.store,
+        keySerde: anySerde(state.keySerde),
+        valueSerde: anySerde(valueSerde),
+        ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
+        ...(options.logging !== undefined ? { logging: options.logging } : {}),
+        serdeHint: `pass { {part}: <serde> } to ${operation}()`,
+      });
+      state.builder.connectStores(name, [options.store]);
+    }
+    return new KTable<K, VR>({
+      builder: state.builder,
+      name,
+      keySerde: state.keySerde,
+      valueSerde,
+      sourceNodes: state.sourceNodes,
+      supplier,
+      queryableStoreName: options?.store,
+    });
+  }
+
+  #join<VO, VR>(
+    other: KTable<K, VO>,
+    kind: TableJoinKind,
+    joiner: (value: V | null, otherValue: VO | null) => VR,
+    options: TableTransformOptions<VR> | undefined,
+  ): KTable<K, VR> {
+    const state = this[dsl];
+    const otherState = other[dsl];
+    if (otherState.builder !== state.builder) throw new InvalidOperationError("join() needs two tables of the same StreamsBuilder");
+    const builder = state.builder;
+    const mergeName = builder.nameOr(NodePrefix.TABLE_MERGE, options?.name);
+    const sourceNodes = new Set([...state.sourceNodes, ...otherState.sourceNodes]);
+    builder.addCopartitionGroup(mergeName, sourceNodes);
+    // Kafka Streams: a left join needs the left table's old values, an outer join both.
+    if (kind !== "inner") state.supplier.enableSendingOldValues(true);
+    if (kind === "outer") otherState.supplier.enableSendingOldValues(true);
+    const join = new TableTableJoin<K, V, VO, VR>(state.supplier, otherState.supplier, kind, joiner, options?.store);
+    const thisName = builder.suffixedOr(options?.name, "-join-this", NodePrefix.TABLE_JOINTHIS);
+    const otherName = builder.suffixedOr(options?.name, "-join-other", NodePrefix.TABLE_JOINOTHER);
+    builder.addProcessor({ name: thisName, operation: `${kind}Join`, supplier: join.thisSupplier as AnySupplier, parents: [state.name] });
+    builder.addProcessor({ name: otherName, operation: `${kind}Join`, supplier: join.otherSupplier as AnySupplier, parents: [otherState.name] });
+    builder.addProcessor({ name: mergeName, operation: "merge", supplier: join.mergerSupplier as AnySupplier, parents: [thisName, otherName] });
+    builder.connectStores(thisName, join.thisStoreNames);
+    builder.connectStores(otherName, join.otherStoreNames);
+    if (options?.store !== undefined) {
+      builder.addStore({
+        name: options.store,
+        keySerde: anySerde(state.keySerde),
+        valueSerde: anySerde(options.value),
+        ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
+        ...(options.logging !== undefined ? { logging: options.logging } : {}),
+        serdeHint: `pass { {part}: <serde> } to ${kind === "inner" ? "join" : `${kind}Join`}()`,
+      });
+      builder.connectStores(mergeName, [options.store]);
+    }
+    return new KTable<K, VR>({
+      builder,
+      name: mergeName,
+      keySerde: state.keySerde,
+      valueSerde: options?.value,
+      sourceNodes,
+      supplier: join,
+      queryableStoreName: options?.store,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+// KTable filter, filterNot and mapValues: Kafka Streams' KTableFilter and
+// KTableMapValues. Without a store of their own they compute on the fly, and their
+// value getter asks the parent's; with one they keep their result in it.
+//
+// Old values, when something downstream asks for them (a subtractor, a join, a filter
+// that must retract): a materialized node answers on its own, from its store, read
+// before the new result is put, so it never needs its parent's old values; an
+// unmaterialized one recomputes the old result from the parent's old value, so it can
+// send old values only when its parent can. A filter thereby retracts a row that stops
+// passing: Change(null, old result).
+import type { KeyValueStore } from "../../../stores/key-value-store.js";
+import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
+import type { StreamRecord } from "../../record.js";
+import type { Change } from "./change.js";
+import { ForwardingProcessor } from "./forwarding-processor.js";
+import { putOrDelete } from "./store-writes.js";
+import type { TableProcessorSupplier } from "./table-processor-supplier.js";
+import { derivedValueGetterSupplier, storeValueGetterSupplier } from "./value-getter.js";
+import type { ValueGetterSupplier } from "./value-getter.js";
+
+export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<K, VR> {
+  readonly #parent: TableProcessorSupplier<K, V>;
+  readonly #compute: (key: K, value: V) => VR | null;
+  readonly #storeName: string | undefined;
+  /** A filter drops a change whose old and new results are both absent (KTableFilter); mapValues does not. */
+  readonly #skipEmptyChanges: boolean;
+  #sendOldValues = false;
+
+  constructor(
+    parent: TableProcessorSupplier<K, V>,
+    compute: (key: K, value: V) => VR | null,
+    storeName: string | undefined,
+    skipEmptyChanges: boolean,
+  ) {
+    this.#parent = parent;
+    this.#compute = compute;
+    this.#storeName = storeName;
+    this.#skipEmptyChanges = skipEmptyChanges;
+  }
+
+  enableSendingOldValues(forceMaterialization: boolean): boolean {
+    if (this.#storeName !== undefined) {
+      this.#sendOldValues = true;
+      return true;
+    }
+    if (this.#parent.enableSendingOldValues(forceMaterialization)) this.#sendOldValues = true;
+    return this.#sendOldValues;
+  }
+
+  view(): ValueGetterSupplier<K, VR> {
+    if (this.#storeName !== undefined) return storeValueGetterSupplier(this.#storeName);
+    return derivedValueGetterSupplier(this.#parent.view(), this.#compute);
+  }
+
+  readonly supplier: ProcessorSupplier<K, Change<V>, K, Change<VR>> = () => {
+    const compute = (key: K, value: V | null): VR | null => (value === null ? null : this.#compute(key, value));
+    const storeName = this.#storeName;
+    const sendOldValues = this.#sendOldValues;
+    const skipEmptyChanges = this.#skipEmptyChanges;
+    return new (class extends ForwardingProcessor<K, Change<V>, K, Change<VR>> {
+      #store: KeyValueStore<K, VR | null> | undefined;
+
+      override init(context: ProcessorContext<K, Change<VR>>): void {
+        super.init(context);
+        if (storeName !== undefined) this.#store = context.getStateStore<K, VR | null>(storeName);
+      }
+
+      async process(record: StreamRecord<K, Change<V>>): Promise<void> {
+        const newValue = compute(record.key, record.value.newValue);
+        const oldValue = await this.#oldValue(record);
+        // Nothing was in the table and nothing is: a filter that drops a row twice says nothing.
+        if (skipEmptyChanges && sendOldValues && newValue === null && oldValue === null) return;
+        if (this.#store !== undefined) await putOrDelete(this.#store, record.key, newValue);
+        await this.context.forward({ ...record, value: { newValue, oldValue } });
+      }
+
+      async #oldValue(record: StreamRecord<K, Change<V>>): Promise<VR | null> {
+        if (!sendOldValues) return null;
+        if (this.#store !== undefined) return (await this.#store.get(record.key)) ?? null;
+        return compute(record.key, record.value.oldValue);
+      }
+    })();
+  };
+}

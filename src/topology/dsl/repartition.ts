@@ -1,0 +1,75 @@
+// Repartitioning through an internal topic, as Kafka Streams'
+// KStreamImpl.createRepartitionedSource: a filter, a sink to `<prefix>-repartition` and
+// a source reading it back, so that records reach the task that owns their new key.
+// Kafka Streams burns three indexes (sink, filter, source) every time, even when it
+// reuses an existing repartition or names the nodes after a user-given prefix: we do
+// the same, so the names of everything created later match.
+import { anySerde } from "./dsl-state.js";
+import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
+import { GENERATED_NAME, NodePrefix, REPARTITION_TOPIC_SUFFIX } from "../node-names.js";
+import type { ProcessorSupplier, StreamPartitioner } from "../processor.js";
+import { filterSupplier, passThroughSupplier } from "./processors/stream-processors.js";
+import type { Serde } from "../../serdes/serde.js";
+
+export interface RepartitionNames {
+  readonly topic: string;
+  readonly sink: string;
+  readonly filter: string;
+  readonly source: string;
+}
+
+export function repartitionNames(builder: InternalTopologyBuilder, prefix: string): RepartitionNames {
+  const topic = prefix.endsWith(REPARTITION_TOPIC_SUFFIX) ? prefix : `${prefix}${REPARTITION_TOPIC_SUFFIX}`;
+  const sink = builder.newProcessorName(NodePrefix.SINK);
+  const filter = builder.newProcessorName(NodePrefix.FILTER);
+  const source = builder.newProcessorName(NodePrefix.SOURCE);
+  if (GENERATED_NAME.test(prefix)) return { topic, sink, filter, source };
+  return { topic, sink: `${topic}-sink`, filter: `${topic}-filter`, source: `${topic}-source` };
+}
+
+export interface RepartitionSpec<K, V> {
+  parent: string;
+  keySerde: Serde<K> | undefined;
+  valueSerde: Serde<V> | undefined;
+  partitions?: number;
+  partitioner?: StreamPartitioner<K, V>;
+  /** Grouping and joining drop null keys before the topic (they have no partition to go to); repartition() keeps them. */
+  dropNullKeys: boolean;
+  /** The call the user fixes a missing serde in, for error messages: "groupBy()". */
+  serdeOrigin: string;
+}
+
+/** Adds filter -> sink -> topic -> source; returns the source node's name. */
+export function addRepartition<K, V>(builder: InternalTopologyBuilder, names: RepartitionNames, spec: RepartitionSpec<K, V>): string {
+  if (spec.partitions !== undefined && (!Number.isInteger(spec.partitions) || spec.partitions < 1)) {
+    throw new RangeError(`Repartition topic "${names.topic}" needs a positive integer number of partitions, got ${spec.partitions}`);
+  }
+  const filter: ProcessorSupplier<K, V, K, V> = spec.dropNullKeys
+    ? filterSupplier<K, V>((key) => key !== null && key !== undefined, false)
+    : passThroughSupplier<K, V>();
+  builder.addProcessor({
+    name: names.filter,
+    operation: "repartition-filter",
+    supplier: filter as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+    parents: [spec.parent],
+  });
+  builder.addSink({
+    name: names.sink,
+    parents: [names.filter],
+    topic: names.topic,
+    internal: true,
+    keySerde: anySerde(spec.keySerde),
+    valueSerde: anySerde(spec.valueSerde),
+    partitioner: spec.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+    serdeHint: `pass { {part}: <serde> } to ${spec.serdeOrigin}`,
+  });
+  builder.addSource({
+    name: names.source,
+    topics: [names.topic],
+    internal: true,
+    keySerde: anySerde(spec.keySerde),
+    valueSerde: anySerde(spec.valueSerde),
+  });
+  builder.addRepartitionTopic(names.topic, spec.partitions, names.sink, names.source);
+  return names.source;
+}

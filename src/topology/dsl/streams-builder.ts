@@ -1,0 +1,96 @@
+// StreamsBuilder: where a topology starts (Kafka Streams' StreamsBuilder). stream() and
+// table() read topics, addStateStore() declares stores for process(), build() checks
+// the whole graph and returns the Topology as data.
+import type { ConsumedOptions, StateStoreOptions, TableOptions } from "./dsl-options.js";
+import { anySerde } from "./dsl-state.js";
+import { InvalidOperationError } from "../errors.js";
+import { InternalTopologyBuilder, checkName } from "../internal-topology-builder.js";
+import { KStream } from "./kstream.js";
+import { KTable } from "./ktable.js";
+import { NodePrefix } from "../node-names.js";
+import type { ProcessorSupplier } from "../processor.js";
+import { TableSourceSupplier } from "./processors/ktable-source.js";
+import type { Topology } from "../topology.js";
+
+export class StreamsBuilder {
+  readonly #builder = new InternalTopologyBuilder();
+
+  /** A stream of the records of one topic, or of several topics as one stream. */
+  stream<K, V>(topics: string | readonly string[], options: ConsumedOptions<K, V>): KStream<K, V> {
+    const list = typeof topics === "string" ? [topics] : [...topics];
+    if (list.length === 0) throw new InvalidOperationError("stream() needs at least one topic");
+    const builder = this.#builder;
+    const name = builder.nameOr(NodePrefix.SOURCE, options.name);
+    // Kafka Streams merges sources that read exactly the same topics into one node.
+    const existing = options.name === undefined ? builder.sourceReading(list) : undefined;
+    if (existing !== undefined) {
+      const serdes = builder.sourceSerdes(existing);
+      if (serdes.keySerde !== anySerde(options.key) || serdes.valueSerde !== anySerde(options.value)) {
+        throw new InvalidOperationError(
+          `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with other serdes; read a topic once, with one pair of serdes`,
+        );
+      }
+      return new KStream<K, V>({ builder, name: existing, keySerde: options.key, valueSerde: options.value, sourceNodes: new Set([existing]), repartitionRequired: false });
+    }
+    builder.addSource({ name, topics: list, keySerde: anySerde(options.key), valueSerde: anySerde(options.value) });
+    return new KStream<K, V>({ builder, name, keySerde: options.key, valueSerde: options.value, sourceNodes: new Set([name]), repartitionRequired: false });
+  }
+
+  /**
+   * A table of the latest value per key of a topic (a null value deletes). It gets a
+   * store when `store` names one, or when a join or groupBy needs to read it; the store
+   * is otherwise named `<topic>-STATE-STORE-<index>`, as in Kafka Streams.
+   */
+  table<K, V>(topic: string, options: TableOptions<K, V>): KTable<K, V> {
+    const builder = this.#builder;
+    checkName(topic, "Topic name");
+    const storeName = options.store ?? builder.newStoreName(`${topic}-`);
+    const sourceName = builder.suffixedOr(options.name, "-source", NodePrefix.SOURCE);
+    const name = builder.nameOr(NodePrefix.TABLE_SOURCE, options.name);
+    builder.addSource({ name: sourceName, topics: [topic], keySerde: anySerde(options.key), valueSerde: anySerde(options.value) });
+    builder.addStore({
+      name: storeName,
+      keySerde: anySerde(options.key),
+      valueSerde: anySerde(options.value),
+      ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
+      ...(options.logging !== undefined ? { logging: options.logging } : {}),
+      serdeHint: "pass { {part}: <serde> } to table()",
+    });
+    const supplier = new TableSourceSupplier<K, V>(storeName, false, () => builder.connectStores(name, [storeName]));
+    builder.addProcessor({
+      name,
+      operation: "table",
+      supplier: supplier.supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      parents: [sourceName],
+    });
+    if (options.store !== undefined) supplier.materialize();
+    return new KTable<K, V>({
+      builder,
+      name,
+      keySerde: options.key,
+      valueSerde: options.value,
+      sourceNodes: new Set([sourceName]),
+      supplier,
+      queryableStoreName: options.store,
+    });
+  }
+
+  /** A store for process(..., { stores: [name] }); it is built with the processors that use it. */
+  addStateStore<K, V>(store: StateStoreOptions<K, V>): this {
+    this.#builder.addStore({
+      name: store.name,
+      keySerde: anySerde(store.key),
+      valueSerde: anySerde(store.value),
+      ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+      ...(store.logging !== undefined ? { logging: store.logging } : {}),
+      userAdded: true,
+      serdeHint: "pass { {part}: <serde> } to addStateStore()",
+    });
+    return this;
+  }
+
+  /** Validates the graph and returns it as a Topology; the builder cannot be used afterwards. */
+  build(): Topology {
+    return this.#builder.build();
+  }
+}

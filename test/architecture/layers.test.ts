@@ -1,0 +1,105 @@
+// The layers of src/ and the one direction their imports may run (docs/ARCHITECTURE.md).
+// Every relative import of every source file, static or dynamic, type-only or not, is
+// checked against the table: a wrong-way import fails here with the file and the line.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "../../src");
+
+/** Each layer and the layers it may import (besides itself). Listed bottom-up. */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  errors: [],
+  version: [],
+  bytes: ["errors"],
+  serdes: ["errors"],
+  config: ["errors"],
+  stores: ["errors", "serdes"],
+  "topology-core": ["errors", "serdes", "stores"],
+  "topology-dsl": ["errors", "serdes", "stores", "topology-core"],
+  engine: ["errors", "serdes", "stores", "topology-core"],
+  kafka: ["errors", "bytes"],
+  broker: ["errors", "bytes"],
+  runtime: ["errors", "serdes", "config", "stores", "topology-core", "engine", "kafka"],
+  testing: ["errors", "serdes", "config", "stores", "topology-core", "engine"],
+  api: ["errors", "version", "serdes", "config", "stores", "topology-core", "engine", "kafka", "runtime"],
+  app: ["errors", "serdes", "config", "stores", "topology-core", "engine", "kafka", "runtime", "api"],
+  cli: ["errors", "version", "bytes", "serdes", "config", "stores", "topology-core", "topology-dsl", "engine", "kafka", "broker", "runtime", "api", "app"],
+  index: ["errors", "version", "bytes", "serdes", "config", "stores", "topology-core", "topology-dsl", "engine", "kafka", "runtime", "api", "app"],
+};
+
+/** The layer of a file under src/, from its path. */
+function layerOf(file: string): string {
+  const path = relative(SRC, file).split("\\").join("/").replace(/\.js$/, ".ts");
+  if (path === "index.ts") return "index";
+  if (path === "version.ts") return "version";
+  if (path.startsWith("topology/dsl/")) return "topology-dsl";
+  if (path.startsWith("topology/")) return "topology-core";
+  const folder = path.split("/")[0]!;
+  if (!(folder in MAY_IMPORT)) throw new Error(`src/${path} is in no layer: add its folder to MAY_IMPORT`);
+  return folder;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+interface Import {
+  readonly line: number;
+  readonly specifier: string;
+}
+
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+
+function importsOf(text: string): Import[] {
+  const out: Import[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    out.push({ line: text.slice(0, match.index).split("\n").length, specifier: match[1]! });
+  }
+  return out;
+}
+
+const files = sourceFiles(SRC);
+
+describe("the layers of src/", () => {
+  it("import one way only", () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      const from = layerOf(file);
+      for (const { line, specifier } of importsOf(readFileSync(file, "utf8"))) {
+        if (!specifier.startsWith(".")) continue;
+        const target = resolve(dirname(file), specifier);
+        if (!target.startsWith(SRC + "/")) {
+          wrong.push(`src/${relative(SRC, file)}:${line} imports ${specifier}, outside src/`);
+          continue;
+        }
+        const to = layerOf(target);
+        if (to !== from && !MAY_IMPORT[from]!.includes(to)) {
+          wrong.push(`src/${relative(SRC, file)}:${line} (${from}) imports ${specifier} (${to})`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("keep kafkajs inside src/kafka/", () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      const path = relative(SRC, file).split("\\").join("/");
+      for (const { line, specifier } of importsOf(readFileSync(file, "utf8"))) {
+        const kafkajs = specifier === "kafkajs" || specifier.startsWith("kafkajs/");
+        if (kafkajs && !path.startsWith("kafka/")) wrong.push(`src/${path}:${line} imports ${specifier}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("has a layer for every file", () => {
+    expect(files.length).toBeGreaterThan(100);
+    for (const file of files) expect(() => layerOf(file)).not.toThrow();
+  });
+});

@@ -1,0 +1,243 @@
+// The task executor on its own, the way the Kafka runtime drives it: raw records in,
+// serialized records out through a RecordCollector, stores from a provider.
+import { describe, expect, it } from "vitest";
+import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
+import type { KeyValueStore } from "../../src/stores/key-value-store.js";
+import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
+import { DeserializationError, SerializationError } from "../../src/serdes/errors.js";
+import { RecordHeaders } from "../../src/topology/headers.js";
+import type { ProcessorContext } from "../../src/topology/processor.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
+import type { StoreDefinition, Topology } from "../../src/topology/topology.js";
+import type { ConsumedRecord } from "../../src/engine/consumed-record.js";
+import { InvalidTimestampError, NotASourceTopicError, ProcessorError, TaskClosedError } from "../../src/engine/processing-errors.js";
+import type { ProducedRecord, RecordCollector } from "../../src/engine/record-collector.js";
+import { TaskExecutor } from "../../src/engine/task-executor.js";
+
+const strings = { key: Serdes.string(), value: Serdes.string() };
+
+class ListCollector implements RecordCollector {
+  readonly records: ProducedRecord[] = [];
+  partitions = 4;
+  send(record: ProducedRecord): void {
+    this.records.push(record);
+  }
+  partitionsFor(): number {
+    return this.partitions;
+  }
+}
+
+interface Harness {
+  executor: TaskExecutor;
+  collector: ListCollector;
+  opened: StoreDefinition[];
+  stores: Map<string, KeyValueStore<unknown, unknown>>;
+}
+
+async function harness(topology: Topology, subtopology = 0, partition = 3, clock?: () => number): Promise<Harness> {
+  const collector = new ListCollector();
+  const opened: StoreDefinition[] = [];
+  const stores = new Map<string, KeyValueStore<unknown, unknown>>();
+  const executor = await TaskExecutor.create({
+    topology,
+    applicationId: "app",
+    subtopology,
+    partition,
+    collector,
+    ...(clock !== undefined ? { clock } : {}),
+    stores: {
+      getStore(definition) {
+        opened.push(definition);
+        const store = new TypedKeyValueStore(new InMemoryKeyValueBytesStore(definition.name), definition.keySerde, definition.valueSerde);
+        stores.set(definition.name, store);
+        return store;
+      },
+    },
+  });
+  return { executor, collector, opened, stores };
+}
+
+let offset = 0;
+function record(topic: string, key: string | null, value: string | Buffer | null, timestamp = 1000, headers: ConsumedRecord["headers"] = []): ConsumedRecord {
+  return {
+    topic,
+    partition: 3,
+    offset: offset++,
+    timestamp,
+    key: key === null ? null : Buffer.from(key),
+    value: value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(value),
+    headers,
+  };
+}
+
+describe("TaskExecutor", () => {
+  it("processNow() answers at once when every node finished synchronously, and with a promise when one waits", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("in", strings).mapValues((value) => value.toUpperCase()).to("out", strings);
+    builder.stream("counted", strings).groupByKey().count({ store: "counts" });
+    const topology = builder.build();
+    const { executor, collector } = await harness(topology, 0);
+    const outcome = executor.processNow(record("in", "k", "v"));
+    expect(outcome).toEqual({ status: "processed" });
+    expect(collector.records.map((r) => r.value?.toString())).toEqual(["V"]);
+    expect(executor.processNow(record("in", "k", "v", -5))).toMatchObject({ status: "dead-letter" });
+    expect(() => executor.processNow(record("elsewhere", "k", "v"))).toThrow(NotASourceTopicError);
+
+    const counting = await harness(topology, 1);
+    const pending = counting.executor.processNow(record("counted", "k", "v"));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toEqual({ status: "processed" });
+    expect(await counting.stores.get("counts")?.get("k")).toBe(1);
+  });
+
+  it("deserializes, runs the processors and hands serialized records to the collector", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("in", strings).mapValues((value) => value.length).to("out", { key: Serdes.string(), value: Serdes.int32() });
+    const { executor, collector } = await harness(builder.build());
+    expect(executor.taskId).toBe("0_3");
+    expect(executor.sourceTopics).toEqual(["in"]);
+    const outcome = await executor.process(record("in", "k", "four", 1234, [{ key: "h", value: Buffer.from("v") }]));
+    expect(outcome).toEqual({ status: "processed" });
+    expect(collector.records).toEqual([
+      { topic: "out", partition: undefined, key: Buffer.from("k"), value: Buffer.from([0, 0, 0, 4]), headers: [{ key: "h", value: Buffer.from("v") }], timestamp: 1234 },
+    ]);
+    expect(executor.streamTime).toBe(1234);
+  });
+
+  it("reads and writes repartition topics under `<applicationId>-`, one sub-topology per task", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("in", strings).selectKey((_key, value) => value).repartition({ name: "by-value", key: Serdes.string() }).to("out", strings);
+    const topology = builder.build();
+    const upstream = await harness(topology, 0);
+    await upstream.executor.process(record("in", "k", "v"));
+    expect(upstream.collector.records.map((produced) => produced.topic)).toEqual(["app-by-value-repartition"]);
+    const downstream = await harness(topology, 1);
+    expect(downstream.executor.sourceTopics).toEqual(["app-by-value-repartition"]);
+    await downstream.executor.process(record("app-by-value-repartition", "v", "v"));
+    expect(downstream.collector.records.map((produced) => produced.topic)).toEqual(["out"]);
+    await expect(downstream.executor.process(record("in", "k", "v"))).rejects.toThrow(NotASourceTopicError);
+  });
+
+  it("opens only the stores of its sub-topology", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("a", strings).groupByKey().count({ store: "a-counts" });
+    builder.stream("b", strings).groupByKey().count({ store: "b-counts" });
+    const { opened, stores, executor } = await harness(builder.build(), 1);
+    expect(opened.map((definition) => definition.name)).toEqual(["b-counts"]);
+    await executor.process(record("b", "x", "1"));
+    expect(await stores.get("b-counts")?.get("x")).toBe(1);
+  });
+
+  it("reports an undecodable record or an invalid timestamp as a dead letter, processes nothing, and carries on", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("in", { key: Serdes.string(), value: Serdes.int32() }).to("out", { key: Serdes.string(), value: Serdes.int32() });
+    const { executor, collector } = await harness(builder.build());
+    const bad = await executor.process(record("in", "k", Buffer.from([1, 2]), 5000));
+    expect(bad.status).toBe("dead-letter");
+    const error = (bad as { error: DeserializationError }).error;
+    expect(error).toBeInstanceOf(DeserializationError);
+    expect(error.context).toEqual({ topic: "in", part: "value" });
+    const negative = await executor.process(record("in", "k", Buffer.from([0, 0, 0, 1]), -1));
+    expect(negative).toMatchObject({ status: "dead-letter", error: { code: "EDDY_ERR_INVALID_TIMESTAMP" } });
+    expect((negative as { error: unknown }).error).toBeInstanceOf(InvalidTimestampError);
+    expect(collector.records).toEqual([]);
+    expect(executor.streamTime).toBe(-1);
+    expect(await executor.process(record("in", "k", Buffer.from([0, 0, 0, 7]), 10))).toEqual({ status: "processed" });
+    expect(collector.records).toHaveLength(1);
+  });
+
+  it("wraps any error a deserializer throws in a DeserializationError", async () => {
+    const fragile = { name: "fragile", serialize: (value: string) => Buffer.from(value), deserialize: (): string => { throw new TypeError("boom"); } };
+    const builder = new StreamsBuilder();
+    builder.stream("in", { key: fragile, value: Serdes.string() }).to("out", strings);
+    const { executor } = await harness(builder.build());
+    const outcome = await executor.process(record("in", "k", "v"));
+    expect(outcome).toMatchObject({ status: "dead-letter", error: { code: "EDDY_ERR_DESERIALIZATION", context: { topic: "in", part: "key" } } });
+    expect((outcome as { error: Error }).error.message).toMatch(/Serde fragile cannot deserialize the key of topic "in": boom/);
+  });
+
+  it("fails with a ProcessorError naming the node, the task and the record when user code throws", async () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream("in", strings)
+      .mapValues((value) => {
+        if (value === "bad") throw new RangeError("no bad values");
+        return value;
+      }, { name: "validate" })
+      .to("out", strings);
+    const { executor, collector } = await harness(builder.build());
+    const failure = await executor.process(record("in", "k", "bad")).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProcessorError);
+    expect(failure).toMatchObject({ node: "validate", taskId: "0_3", record: { topic: "in", partition: 3 } });
+    expect((failure as Error).message).toMatch(/^Failed in processor validate of task 0_3 on in-3 at offset \d+: no bad values$/);
+    expect(collector.records).toEqual([]);
+    expect(await executor.process(record("in", "k", "good"))).toEqual({ status: "processed" });
+  });
+
+  it("fails at the sink that cannot serialize, and checks a custom partitioner's answer", async () => {
+    const builder = new StreamsBuilder();
+    const stream = builder.stream("in", strings);
+    stream.mapValues((value) => Number(value)).to("ints", { key: Serdes.string(), value: Serdes.int32(), name: "int-sink" });
+    stream.to("partitioned", { ...strings, partitioner: (_topic, key, _value, count) => (key === "far" ? count : key.length % count) });
+    const { executor, collector } = await harness(builder.build());
+    const failure = await executor.process(record("in", "k", "1.5")).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ node: "int-sink", code: "EDDY_ERR_PROCESSOR" });
+    expect((failure as Error).cause).toBeInstanceOf(SerializationError);
+    await executor.process(record("in", "abcde", "2"));
+    expect(collector.records.map((produced) => [produced.topic, produced.partition])).toEqual([
+      ["ints", undefined],
+      ["partitioned", 1],
+    ]);
+    await expect(executor.process(record("in", "far", "3"))).rejects.toThrow(/chose partition 4, but "partitioned" has 4/);
+  });
+
+  it("runs one call at a time, in call order, even when the caller does not wait", async () => {
+    const builder = new StreamsBuilder();
+    const order: string[] = [];
+    builder.stream("in", strings).process(() => ({
+      async process(incoming) {
+        order.push(`start ${incoming.value}`);
+        await new Promise((resolve) => setTimeout(resolve, incoming.value === "slow" ? 20 : 0));
+        order.push(`end ${incoming.value}`);
+      },
+    }));
+    const { executor } = await harness(builder.build());
+    await Promise.all([executor.process(record("in", "k", "slow")), executor.process(record("in", "k", "fast"))]);
+    expect(order).toEqual(["start slow", "end slow", "start fast", "end fast"]);
+  });
+
+  it("fires wall-clock punctuators from its clock, gives punctuators no record metadata, and closes processors once", async () => {
+    let now = 0;
+    const seen: unknown[] = [];
+    let closed = 0;
+    const builder = new StreamsBuilder();
+    builder.stream("in", strings).process<string, string>(() => {
+      let context: ProcessorContext<string, string>;
+      return {
+        init(c) {
+          context = c;
+          context.schedule(100, "wall-clock-time", async (time) => {
+            seen.push({ time, metadata: context.recordMetadata(), system: context.currentSystemTimeMs() });
+            await context.forward({ key: "tick", value: String(time), timestamp: time, headers: new RecordHeaders() });
+          });
+        },
+        process() {},
+        close() {
+          closed++;
+        },
+      };
+    }).to("ticks", strings);
+    const { executor, collector } = await harness(builder.build(), 0, 0, () => now);
+    now = 99;
+    expect(await executor.punctuateWallClock()).toBe(0);
+    now = 150;
+    expect(await executor.punctuateWallClock()).toBe(1);
+    expect(seen).toEqual([{ time: 150, metadata: undefined, system: 150 }]);
+    expect(collector.records.map((produced) => produced.value?.toString())).toEqual(["150"]);
+    await executor.close();
+    await executor.close();
+    expect(closed).toBe(1);
+    await expect(executor.process(record("in", "k", "v"))).rejects.toThrow(TaskClosedError);
+  });
+});

@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { decodeFetchResponseV11 } from "../../../src/kafka/wire/fetch-response-decoder.js";
+
+// Builders for the wire format the decoder reads (Kafka's RecordBatch v2, FetchResponse v11).
+function varint(n: number): Buffer {
+  let z = (n << 1) ^ (n >> 31);
+  const bytes: number[] = [];
+  z >>>= 0;
+  while (z > 0x7f) {
+    bytes.push((z & 0x7f) | 0x80);
+    z >>>= 7;
+  }
+  bytes.push(z);
+  return Buffer.from(bytes);
+}
+
+function varbytes(b: Buffer | null): Buffer {
+  return b === null ? varint(-1) : Buffer.concat([varint(b.length), b]);
+}
+
+interface RecordSpec {
+  key: string | null;
+  value: string | null;
+  headers?: Array<[string, string | null]>;
+  timestampDelta?: number;
+}
+
+function batch(options: {
+  baseOffset: number;
+  records: RecordSpec[];
+  producerId?: number;
+  transactional?: boolean;
+  control?: "commit" | "abort";
+  compressed?: boolean;
+  firstTimestamp?: number;
+}): Buffer {
+  const records =
+    options.control === undefined
+      ? options.records.map((r, i) => {
+          const body = Buffer.concat([
+            Buffer.from([0]),
+            varint(r.timestampDelta ?? i),
+            varint(i),
+            varbytes(r.key === null ? null : Buffer.from(r.key)),
+            varbytes(r.value === null ? null : Buffer.from(r.value)),
+            varint(r.headers?.length ?? 0),
+            ...(r.headers ?? []).flatMap(([k, v]) => [varint(Buffer.byteLength(k)), Buffer.from(k), varbytes(v === null ? null : Buffer.from(v))]),
+          ]);
+          return Buffer.concat([varint(body.length), body]);
+        })
+      : [
+          (() => {
+            const key = Buffer.alloc(4);
+            key.writeInt16BE(0, 0);
+            key.writeInt16BE(options.control === "commit" ? 1 : 0, 2);
+            const body = Buffer.concat([Buffer.from([0]), varint(0), varint(0), varbytes(key), varbytes(Buffer.alloc(6)), varint(0)]);
+            return Buffer.concat([varint(body.length), body]);
+          })(),
+        ];
+  const count = records.length;
+  let attributes = 0;
+  if (options.compressed) attributes |= 1;
+  if (options.transactional || options.control) attributes |= 0x10;
+  if (options.control) attributes |= 0x20;
+  const afterLength = Buffer.alloc(49);
+  afterLength.writeInt32BE(0, 0); // leader epoch
+  afterLength.writeInt8(2, 4); // magic
+  afterLength.writeUInt32BE(0, 5); // crc (not checked by the decoder)
+  afterLength.writeInt16BE(attributes, 9);
+  afterLength.writeInt32BE(count - 1, 11);
+  afterLength.writeBigInt64BE(BigInt(options.firstTimestamp ?? 1_000), 15);
+  afterLength.writeBigInt64BE(BigInt(options.firstTimestamp ?? 1_000), 23);
+  afterLength.writeBigInt64BE(BigInt(options.producerId ?? -1), 31);
+  afterLength.writeInt16BE(0, 39);
+  afterLength.writeInt32BE(0, 41);
+  afterLength.writeInt32BE(count, 45);
+  const body = Buffer.concat([afterLength, ...records]);
+  const head = Buffer.alloc(12);
+  head.writeBigInt64BE(BigInt(options.baseOffset), 0);
+  head.writeInt32BE(body.length, 8);
+  return Buffer.concat([head, body]);
+}
+
+function response(topic: string, partition: number, records: Buffer, aborted: Array<[number, number]> = [], lso = 100): Buffer {
+  const name = Buffer.from(topic);
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(4 + 2 + 4 + 4);
+  head.writeInt32BE(0, 0);
+  head.writeInt16BE(0, 4);
+  head.writeInt32BE(0, 6);
+  head.writeInt32BE(1, 10);
+  parts.push(head);
+  const topicHead = Buffer.alloc(2);
+  topicHead.writeInt16BE(name.length);
+  parts.push(topicHead, name);
+  const p = Buffer.alloc(4 + 4 + 2 + 8 + 8 + 8 + 4);
+  p.writeInt32BE(1, 0);
+  p.writeInt32BE(partition, 4);
+  p.writeInt16BE(0, 8);
+  p.writeBigInt64BE(BigInt(lso), 10);
+  p.writeBigInt64BE(BigInt(lso), 18);
+  p.writeBigInt64BE(0n, 26);
+  p.writeInt32BE(aborted.length, 34);
+  parts.push(p);
+  for (const [producerId, firstOffset] of aborted) {
+    const a = Buffer.alloc(16);
+    a.writeBigInt64BE(BigInt(producerId), 0);
+    a.writeBigInt64BE(BigInt(firstOffset), 8);
+    parts.push(a);
+  }
+  const tail = Buffer.alloc(8);
+  tail.writeInt32BE(-1, 0);
+  tail.writeInt32BE(records.length, 4);
+  parts.push(tail, records);
+  return Buffer.concat(parts);
+}
+
+const offsets = (offset: number) => new Map([["t|3", offset]]);
+
+describe("decodeFetchResponseV11", () => {
+  it("decodes keys, values, tombstones, headers and timestamps, from the fetch offset on", () => {
+    const payload = response(
+      "t",
+      3,
+      batch({
+        baseOffset: 10,
+        firstTimestamp: 5_000,
+        records: [
+          { key: "a", value: "1" },
+          { key: "b", value: null, headers: [["h", "x"], ["h", "y"], ["n", null]] },
+          { key: null, value: "3", timestampDelta: 300 },
+        ],
+      }),
+    );
+    const decoded = decodeFetchResponseV11(payload, offsets(11));
+    expect(decoded.supported).toBe(true);
+    const [p] = decoded.partitions;
+    expect(p!.nextOffset).toBe(13);
+    expect(p!.lastStableOffset).toBe(100);
+    expect(p!.records.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null, r.timestamp])).toEqual([
+      [11, "b", null, 5_001],
+      [12, null, "3", 5_300],
+    ]);
+    expect(p!.records[0]!.headers).toEqual([
+      { key: "h", value: Buffer.from("x") },
+      { key: "h", value: Buffer.from("y") },
+      { key: "n", value: null },
+    ]);
+  });
+
+  it("drops aborted transactions and markers, keeps committed ones, and moves past all of them", () => {
+    const records = Buffer.concat([
+      batch({ baseOffset: 0, producerId: 7, transactional: true, records: [{ key: "a", value: "aborted" }] }),
+      batch({ baseOffset: 1, producerId: 8, transactional: true, records: [{ key: "b", value: "committed" }] }),
+      batch({ baseOffset: 2, producerId: 7, control: "abort", records: [] }),
+      batch({ baseOffset: 3, producerId: 8, control: "commit", records: [] }),
+      batch({ baseOffset: 4, producerId: 7, transactional: true, records: [{ key: "c", value: "later" }] }),
+    ]);
+    const [p] = decodeFetchResponseV11(response("t", 3, records, [[7, 0]]), offsets(0)).partitions;
+    expect(p!.records.map((r) => r.value?.toString())).toEqual(["committed", "later"]);
+    expect(p!.nextOffset).toBe(5);
+  });
+
+  it("stops before a partial batch at the end of the response", () => {
+    const full = batch({ baseOffset: 0, records: [{ key: "a", value: "1" }] });
+    const second = batch({ baseOffset: 1, records: [{ key: "b", value: "2" }] });
+    const [p] = decodeFetchResponseV11(response("t", 3, Buffer.concat([full, second.subarray(0, 30)])), offsets(0)).partitions;
+    expect(p!.records).toHaveLength(1);
+    expect(p!.nextOffset).toBe(1);
+  });
+
+  it("leaves compressed batches to kafkajs", () => {
+    const decoded = decodeFetchResponseV11(response("t", 3, batch({ baseOffset: 0, compressed: true, records: [{ key: "a", value: "1" }] })), offsets(0));
+    expect(decoded.supported).toBe(false);
+  });
+});

@@ -34,7 +34,15 @@ import kafkajs from "kafkajs";
 import pino from "pino";
 import { KafkaStreams } from "../src/index.js";
 import { partitionForKey } from "../src/kafka/partitioner.js";
-import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology } from "../test/api/support/cluster.js";
+import {
+  ACCOUNT_COMMANDS,
+  ACCOUNT_EVENTS,
+  PARTITIONS,
+  VISIT_COUNTS,
+  VISITS,
+  accountCommand,
+  apiTestTopology,
+} from "../test/api/support/cluster.js";
 
 // autocannon ships no types: what this benchmark uses of it.
 interface LoadRequest {
@@ -186,7 +194,14 @@ async function load(
   method: "GET" | "POST" = "GET",
   rate?: number,
 ): Promise<Figures> {
-  const options: LoadOptions = { url, connections: CONNECTIONS, duration: SECONDS, method, requests, ...(rate === undefined ? {} : { overallRate: rate }) };
+  const options: LoadOptions = {
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    method,
+    requests,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  };
   // A short warm-up (JIT, keep-alive pools, LevelDB cache), not measured.
   await autocannon({ ...options, duration: 2 });
   const cpuBefore = await cpuSeconds(pids);
@@ -201,7 +216,10 @@ async function load(
     mean: result.latency.average,
     non2xx: result.non2xx,
     errors: result.errors,
-    cpuMicros: cpuBefore === undefined || cpuAfter === undefined || total === 0 ? undefined : ((cpuAfter - cpuBefore) / total) * 1e6,
+    cpuMicros:
+      cpuBefore === undefined || cpuAfter === undefined || total === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) / total) * 1e6,
   };
 }
 
@@ -209,18 +227,28 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "eddy-bench-api-"));
   const children: ChildProcess[] = [];
   try {
-    const broker = spawn(process.execPath, [eddyBin, "broker", "--port", "0", "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+    const broker = spawn(process.execPath, [eddyBin, "broker", "--port", "0", "--log-level", "warn"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     children.push(broker);
     const bootstrap = (await firstLine(broker, "the broker")).replace(/^eddy broker listening on /, "");
-    const kafka = new kafkajs.Kafka({ clientId: "bench-api", brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const kafka = new kafkajs.Kafka({
+      clientId: "bench-api",
+      brokers: [bootstrap],
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [VISITS, ACCOUNT_COMMANDS, ACCOUNT_EVENTS].map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    await admin.createTopics({
+      topics: [VISITS, ACCOUNT_COMMANDS, ACCOUNT_EVENTS].map((topic) => ({ topic, numPartitions: PARTITIONS })),
+    });
     await admin.disconnect();
 
     const start = async (name: string): Promise<Served & { pid: number }> => {
       const options: ServeOptions = { bootstrap, port: await freePort(), stateDir: join(dir, name) };
-      const child = spawn(process.execPath, ["--import", "tsx", self, "serve", JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["--import", "tsx", self, "serve", JSON.stringify(options)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       children.push(child);
       return { ...(JSON.parse(await firstLine(child, `instance ${name}`)) as Served), pid: child.pid ?? 0 };
     };
@@ -233,12 +261,22 @@ async function main(): Promise<void> {
 
     // Visits: key i visited (i % 5) + 1 times.
     const keys = Array.from({ length: KEYS }, (_, i) => `/bench/${String(i).padStart(5, "0")}`);
-    const producer = kafka.producer({ createPartitioner: () => ({ message }) => message.partition ?? 0 });
+    const producer = kafka.producer({
+      createPartitioner:
+        () =>
+        ({ message }) =>
+          message.partition ?? 0,
+    });
     await producer.connect();
     const messages = keys.flatMap((key, i) =>
-      Array.from({ length: (i % 5) + 1 }, () => ({ key, value: "v", partition: partitionForKey(Buffer.from(key), PARTITIONS) })),
+      Array.from({ length: (i % 5) + 1 }, () => ({
+        key,
+        value: "v",
+        partition: partitionForKey(Buffer.from(key), PARTITIONS),
+      })),
     );
-    for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: VISITS, messages: messages.slice(i, i + 1000) });
+    for (let i = 0; i < messages.length; i += 1000)
+      await producer.send({ topic: VISITS, messages: messages.slice(i, i + 1000) });
     await producer.disconnect();
     const last = keys[keys.length - 1] ?? "";
     await until(async () => {
@@ -247,12 +285,19 @@ async function main(): Promise<void> {
     }, "the visits to be counted");
 
     // Local = the instance running the most visit-count tasks; routed = the other one, same keys.
-    const stores = (await (await fetch(`${first.url}/stores`)).json()) as { stores: Array<{ name: string; tasks: Array<{ partition: number; activeHost: string }> }> };
+    const stores = (await (await fetch(`${first.url}/stores`)).json()) as {
+      stores: Array<{ name: string; tasks: Array<{ partition: number; activeHost: string }> }>;
+    };
     const tasks = stores.stores.find((s) => s.name === VISIT_COUNTS)?.tasks ?? [];
-    const owned = (host: string) => keys.filter((key) => tasks.find((t) => t.partition === partitionForKey(Buffer.from(key), PARTITIONS))?.activeHost === host);
+    const owned = (host: string) =>
+      keys.filter(
+        (key) => tasks.find((t) => t.partition === partitionForKey(Buffer.from(key), PARTITIONS))?.activeHost === host,
+      );
     const [owner, other] = owned(first.host).length >= owned(second.host).length ? [first, second] : [second, first];
     const ownedKeys = owned(owner.host);
-    const lookups = ownedKeys.slice(0, 500).map((key) => ({ method: "GET" as const, path: `/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(key)}` }));
+    const lookups = ownedKeys
+      .slice(0, 500)
+      .map((key) => ({ method: "GET" as const, path: `/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(key)}` }));
 
     // Accounts to deposit into (a deposit on an open account is always accepted).
     for (let i = 0; i < ACCOUNTS; i += 1) {
@@ -282,7 +327,16 @@ async function main(): Promise<void> {
     const routedPaced = await load(`routed @${RATE}/s`, other.url, lookups, both, "GET", RATE);
 
     const rows = [bare, local, routed, command, localPaced, routedPaced];
-    const header = ["scenario".padEnd(20), "req/s".padStart(9), "p50 ms".padStart(7), "p99 ms".padStart(7), "mean ms".padStart(8), "non-2xx".padStart(8), "errors".padStart(7), "CPU µs/req".padStart(11)];
+    const header = [
+      "scenario".padEnd(20),
+      "req/s".padStart(9),
+      "p50 ms".padStart(7),
+      "p99 ms".padStart(7),
+      "mean ms".padStart(8),
+      "non-2xx".padStart(8),
+      "errors".padStart(7),
+      "CPU µs/req".padStart(11),
+    ];
     process.stdout.write(`\n${header.join(" ")}\n`);
     for (const row of rows) {
       const cells = [
@@ -299,7 +353,8 @@ async function main(): Promise<void> {
     }
     const localShare = local.rps / bare.rps;
     const routedP99 = routedPaced.p99 / Math.max(localPaced.p99, 1);
-    const cpuShare = bare.cpuMicros !== undefined && local.cpuMicros !== undefined ? bare.cpuMicros / local.cpuMicros : undefined;
+    const cpuShare =
+      bare.cpuMicros !== undefined && local.cpuMicros !== undefined ? bare.cpuMicros / local.cpuMicros : undefined;
     process.stdout.write(
       `\nlocal lookups / bare route (req/s):           ${(localShare * 100).toFixed(1)}%  (goal >= 60%: ${localShare >= 0.6 ? "met" : "NOT met"})\n` +
         `local lookups / bare route (CPU capacity):    ${cpuShare === undefined ? "n/a" : `${(cpuShare * 100).toFixed(1)}%`}\n` +

@@ -129,7 +129,11 @@ async function consumeWithKafkajs(
   readUncommitted = false,
   label = "consume  kafkajs",
 ): Promise<Omit<Rate, "brokerCpu">> {
-  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100, readUncommitted });
+  const consumer = kafka.consumer({
+    groupId: `bench-${Date.now()}-${Math.random()}`,
+    maxWaitTimeInMs: 100,
+    readUncommitted,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -211,7 +215,9 @@ async function dataPath(child: ChildProcess, bootstrap: string, kafka: Kafka): P
   report(kcat);
   report(raw);
   const ratio = rate(kcat) / rate(kafkajs);
-  console.log(`kcat/kafkajs consume ratio: ${ratio.toFixed(1)}x (goal >= ${GOAL_RATIO}x: ${ratio >= GOAL_RATIO ? "met" : "NOT met"})`);
+  console.log(
+    `kcat/kafkajs consume ratio: ${ratio.toFixed(1)}x (goal >= ${GOAL_RATIO}x: ${ratio >= GOAL_RATIO ? "met" : "NOT met"})`,
+  );
   console.log(`broker serving capacity (raw fetch) / kafkajs: ${(rate(raw) / rate(kafkajs)).toFixed(1)}x`);
 }
 
@@ -221,7 +227,12 @@ function transactionMessages(): { value: Buffer }[] {
 }
 
 async function produceTransactions(kafka: Kafka, topic: string): Promise<Omit<Rate, "brokerCpu">> {
-  const producer = kafka.producer({ transactionalId: `bench-${topic}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    transactionalId: `bench-${topic}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const messages = transactionMessages();
   const started = performance.now();
@@ -232,7 +243,11 @@ async function produceTransactions(kafka: Kafka, topic: string): Promise<Omit<Ra
   }
   const seconds = (performance.now() - started) / 1000;
   await producer.disconnect();
-  return { label: `produce  ${TRANSACTIONS} txns x ${TRANSACTION_RECORDS}`, records: TRANSACTIONS * TRANSACTION_RECORDS, seconds };
+  return {
+    label: `produce  ${TRANSACTIONS} txns x ${TRANSACTION_RECORDS}`,
+    records: TRANSACTIONS * TRANSACTION_RECORDS,
+    seconds,
+  };
 }
 
 async function produceWithoutTransactions(kafka: Kafka, topic: string): Promise<Omit<Rate, "brokerCpu">> {
@@ -243,7 +258,11 @@ async function produceWithoutTransactions(kafka: Kafka, topic: string): Promise<
   for (let i = 0; i < TRANSACTIONS; i++) await producer.send({ topic, acks: -1, messages });
   const seconds = (performance.now() - started) / 1000;
   await producer.disconnect();
-  return { label: `produce  ${TRANSACTIONS} sends x ${TRANSACTION_RECORDS}`, records: TRANSACTIONS * TRANSACTION_RECORDS, seconds };
+  return {
+    label: `produce  ${TRANSACTIONS} sends x ${TRANSACTION_RECORDS}`,
+    records: TRANSACTIONS * TRANSACTION_RECORDS,
+    seconds,
+  };
 }
 
 interface Broker {
@@ -254,7 +273,10 @@ interface Broker {
 }
 
 /** Runs every phase `rounds` times, round-robin, and keeps each phase's best run. */
-async function interleaved(rounds: number, phases: { broker: Broker; run: (round: number) => Promise<Omit<Rate, "brokerCpu">> }[]): Promise<Rate[]> {
+async function interleaved(
+  rounds: number,
+  phases: { broker: Broker; run: (round: number) => Promise<Omit<Rate, "brokerCpu">> }[],
+): Promise<Rate[]> {
   const bestRuns: (Rate | null)[] = phases.map(() => null);
   for (let round = 0; round < rounds; round++) {
     for (const [i, phase] of phases.entries()) {
@@ -278,10 +300,13 @@ async function transactions(brokers: Broker[]): Promise<void> {
   const topic = (broker: Broker, kind: string, round: number) => `bench-${kind}-${broker.where}-${round}`;
   for (const broker of brokers) {
     const names = [];
-    for (let round = 0; round < produceRounds; round++) names.push(topic(broker, "plain", round), topic(broker, "txn", round));
+    for (let round = 0; round < produceRounds; round++)
+      names.push(topic(broker, "plain", round), topic(broker, "txn", round));
     await createTopics(broker.kafka, names);
   }
-  console.log(`\n${TRANSACTIONS} transactions of ${TRANSACTION_RECORDS} records vs the same ${total} records without, ${PARTITIONS} partitions`);
+  console.log(
+    `\n${TRANSACTIONS} transactions of ${TRANSACTION_RECORDS} records vs the same ${total} records without, ${PARTITIONS} partitions`,
+  );
   const produced = await interleaved(
     produceRounds,
     brokers.flatMap((broker) => [
@@ -293,10 +318,24 @@ async function transactions(brokers: Broker[]): Promise<void> {
   const consumed = await interleaved(
     RUNS,
     brokers.flatMap((broker) => [
-      { broker, run: () => consumeWithKafkajs(broker.kafka, source(broker), total, false, "consume  kafkajs committed") },
-      { broker, run: () => consumeWithKafkajs(broker.kafka, source(broker), total, true, "consume  kafkajs uncommitted") },
-      { broker, run: () => consumeWithKcat(broker.bootstrap, source(broker), total, "read_committed", "consume  kcat committed") },
-      { broker, run: () => consumeWithKcat(broker.bootstrap, source(broker), total, "read_uncommitted", "consume  kcat uncommitted") },
+      {
+        broker,
+        run: () => consumeWithKafkajs(broker.kafka, source(broker), total, false, "consume  kafkajs committed"),
+      },
+      {
+        broker,
+        run: () => consumeWithKafkajs(broker.kafka, source(broker), total, true, "consume  kafkajs uncommitted"),
+      },
+      {
+        broker,
+        run: () =>
+          consumeWithKcat(broker.bootstrap, source(broker), total, "read_committed", "consume  kcat committed"),
+      },
+      {
+        broker,
+        run: () =>
+          consumeWithKcat(broker.bootstrap, source(broker), total, "read_uncommitted", "consume  kcat uncommitted"),
+      },
     ]),
   );
   for (const r of consumed) if (r.records !== total) throw new Error(`${r.label} saw ${r.records} of ${total} records`);
@@ -304,20 +343,34 @@ async function transactions(brokers: Broker[]): Promise<void> {
   for (const r of [...produced, ...consumed]) report(r);
   brokers.forEach((broker, b) => {
     const [plain, txn] = [produced[2 * b]!, produced[2 * b + 1]!];
-    const [committed, uncommitted, kcatCommitted, kcatUncommitted] = consumed.slice(4 * b, 4 * b + 4) as [Rate, Rate, Rate, Rate];
-    console.log(`${broker.where}: transactional/plain produce ${(rate(txn) / rate(plain)).toFixed(2)}x; ` +
-      `read_committed/read_uncommitted consume: kafkajs ${(rate(committed) / rate(uncommitted)).toFixed(2)}x, kcat ${(rate(kcatCommitted) / rate(kcatUncommitted)).toFixed(2)}x`);
+    const [committed, uncommitted, kcatCommitted, kcatUncommitted] = consumed.slice(4 * b, 4 * b + 4) as [
+      Rate,
+      Rate,
+      Rate,
+      Rate,
+    ];
+    console.log(
+      `${broker.where}: transactional/plain produce ${(rate(txn) / rate(plain)).toFixed(2)}x; ` +
+        `read_committed/read_uncommitted consume: kafkajs ${(rate(committed) / rate(uncommitted)).toFixed(2)}x, kcat ${(rate(kcatCommitted) / rate(kcatUncommitted)).toFixed(2)}x`,
+    );
   });
   if (brokers.length === 2) {
     const ratio = (i: number, of: Rate[]) => (rate(of[i + of.length / 2]!) / rate(of[i]!)).toFixed(2);
-    console.log(`data-dir/in-memory: produce plain ${ratio(0, produced)}x, produce transactional ${ratio(1, produced)}x, ` +
-      `consume read_committed kafkajs ${ratio(0, consumed)}x, kcat ${ratio(2, consumed)}x`);
+    console.log(
+      `data-dir/in-memory: produce plain ${ratio(0, produced)}x, produce transactional ${ratio(1, produced)}x, ` +
+        `consume read_committed kafkajs ${ratio(0, consumed)}x, kcat ${ratio(2, consumed)}x`,
+    );
   }
 }
 
 async function startBench(where: string, dataDir?: string): Promise<Broker> {
   const { child, bootstrap } = await startBrokerProcess(dataDir);
-  return { where, child, bootstrap, kafka: new Kafka({ clientId: "bench", brokers: [bootstrap], logLevel: logLevel.NOTHING }) };
+  return {
+    where,
+    child,
+    bootstrap,
+    kafka: new Kafka({ clientId: "bench", brokers: [bootstrap], logLevel: logLevel.NOTHING }),
+  };
 }
 
 async function stop(broker: Broker): Promise<void> {

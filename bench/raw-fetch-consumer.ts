@@ -95,7 +95,12 @@ function fetchRequest(topic: string, offsets: number[], correlationId: number): 
 }
 
 /** Reads `records` records from every partition of `topic`; resolves with how many it saw. */
-export async function consumeWithRawFetch(bootstrap: string, topic: string, partitions: number, records: number): Promise<number> {
+export async function consumeWithRawFetch(
+  bootstrap: string,
+  topic: string,
+  partitions: number,
+  records: number,
+): Promise<number> {
   const [host, port] = bootstrap.split(":");
   const socket = connect({ host: host!, port: Number(port) });
   await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
@@ -111,7 +116,7 @@ export async function consumeWithRawFetch(bootstrap: string, topic: string, part
       for (const partition of response.responses[0]?.partitions ?? []) {
         const bytes = partition.records;
         if (!bytes) continue;
-        for (let at = 0; at + LOG_OVERHEAD + 49 <= bytes.length; ) {
+        for (let at = 0; at + LOG_OVERHEAD + 49 <= bytes.length;) {
           const header = readBatchHeader(bytes, at);
           if (at + header.size > bytes.length) break;
           seen += header.recordCount;

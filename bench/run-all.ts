@@ -37,11 +37,15 @@ export interface Row {
 const ROOT = new URL("../", import.meta.url);
 const RESULTS = new URL("bench/results/", ROOT);
 
-const GOAL_LINE = /^(?<label>.*?)[:\s]\s*(?<value>-?\d+(?:\.\d+)?)(?<unit>x|%)?\s*\(goal\s*(?<op>>=|<=)\s*(?<goal>\d+(?:\.\d+)?)(?<goalUnit>x|%)?/;
+const GOAL_LINE =
+  /^(?<label>.*?)[:\s]\s*(?<value>-?\d+(?:\.\d+)?)(?<unit>x|%)?\s*\(goal\s*(?<op>>=|<=)\s*(?<goal>\d+(?:\.\d+)?)(?<goalUnit>x|%)?/;
 const STORE_LINE = /^(?<what>\w+)\s+store\s+(?<store>[\d,]+) ops\/s\s+raw\s+(?<raw>[\d,]+) ops\/s/;
 
 function clean(label: string): string {
-  return label.replace(/\s+/g, " ").replace(/[\s:]+$/, "").trim();
+  return label
+    .replace(/\s+/g, " ")
+    .replace(/[\s:]+$/, "")
+    .trim();
 }
 
 /** Rows of every goal line of a benchmark's output. */
@@ -68,19 +72,57 @@ export function goalRows(bench: BenchName, output: string): Row[] {
       });
       continue;
     }
-    rows.push({ bench, figure: clean(label.replace(/ratio$/, "")), value: "", against: "", ratio: `${value}${unit}`, goal: `${op} ${goal}${goalUnit}`, met });
+    rows.push({
+      bench,
+      figure: clean(label.replace(/ratio$/, "")),
+      value: "",
+      against: "",
+      ratio: `${value}${unit}`,
+      goal: `${op} ${goal}${goalUnit}`,
+      met,
+    });
   }
   return rows;
 }
 
 /** For a goal row: the lines of the benchmark's best runs that hold its figure and its baseline. */
 const GOAL_FIGURES: ReadonlyArray<{ bench: BenchName; figure: RegExp; measured: RegExp; baseline: RegExp }> = [
-  { bench: "broker", figure: /^kcat\/kafkajs consume/, measured: /^consume\s+kcat\s+[\d,]+ records in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^consume\s+kafkajs\s+[\d,]+ records in [^:]+:\s+([\d,]+ records\/s)/ },
-  { bench: "runtime", figure: /^exactly_once/, measured: /^eddy bank exactly_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^raw kafkajs transactional passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/ },
-  { bench: "runtime", figure: /^at_least_once/, measured: /^eddy bank at_least_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^raw kafkajs at-least-once passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/ },
-  { bench: "runtime", figure: /^restore/, measured: /^restore\s+eddy changelog reader\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/, baseline: /^restore\s+raw LevelDB batched puts\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/ },
-  { bench: "api", figure: /^local lookups \/ bare route/, measured: /^local lookup\s+(\d+)\s/, baseline: /^bare fastify route\s+(\d+)\s/ },
-  { bench: "api", figure: /^routed p99 \/ local p99/, measured: /^routed @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/, baseline: /^local @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/ },
+  {
+    bench: "broker",
+    figure: /^kcat\/kafkajs consume/,
+    measured: /^consume\s+kcat\s+[\d,]+ records in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^consume\s+kafkajs\s+[\d,]+ records in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "runtime",
+    figure: /^exactly_once/,
+    measured: /^eddy bank exactly_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^raw kafkajs transactional passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "runtime",
+    figure: /^at_least_once/,
+    measured: /^eddy bank at_least_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^raw kafkajs at-least-once passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "runtime",
+    figure: /^restore/,
+    measured: /^restore\s+eddy changelog reader\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^restore\s+raw LevelDB batched puts\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "api",
+    figure: /^local lookups \/ bare route/,
+    measured: /^local lookup\s+(\d+)\s/,
+    baseline: /^bare fastify route\s+(\d+)\s/,
+  },
+  {
+    bench: "api",
+    figure: /^routed p99 \/ local p99/,
+    measured: /^routed @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/,
+    baseline: /^local @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/,
+  },
 ];
 
 /** Fills in the measured figure and its baseline of goal rows, from the best runs' lines (those without a run number). */
@@ -89,30 +131,44 @@ export function withFigures(bench: BenchName, rows: readonly Row[], output: stri
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => !/#\d/.test(line));
-  const last = (pattern: RegExp) => best.map((line) => pattern.exec(line)?.[1]).filter((found) => found !== undefined).at(-1);
-  const unit = (figure: RegExp) => (figure.source.includes("p99") ? " ms p99" : figure.source.includes("lookup") ? " req/s" : "");
+  const last = (pattern: RegExp) =>
+    best
+      .map((line) => pattern.exec(line)?.[1])
+      .filter((found) => found !== undefined)
+      .at(-1);
+  const unit = (figure: RegExp) =>
+    figure.source.includes("p99") ? " ms p99" : figure.source.includes("lookup") ? " req/s" : "";
   return rows.map((row) => {
     if (row.value !== "" || row.goal === "") return row;
     const spec = GOAL_FIGURES.find((one) => one.bench === bench && one.figure.test(row.figure));
     if (spec === undefined) return row;
     const measured = last(spec.measured);
     const baseline = last(spec.baseline);
-    return { ...row, value: measured === undefined ? "" : `${measured}${unit(spec.figure)}`, against: baseline === undefined ? "" : `${baseline}${unit(spec.figure)}` };
+    return {
+      ...row,
+      value: measured === undefined ? "" : `${measured}${unit(spec.figure)}`,
+      against: baseline === undefined ? "" : `${baseline}${unit(spec.figure)}`,
+    };
   });
 }
 
 /** Figures without goals that the table keeps for context, per benchmark. */
 export function contextRows(bench: BenchName, output: string): Row[] {
   const rows: Row[] = [];
-  const figure = (name: string, value: string, ratio = "") => rows.push({ bench, figure: name, value, against: "", ratio, goal: "", met: undefined });
+  const figure = (name: string, value: string, ratio = "") =>
+    rows.push({ bench, figure: name, value, against: "", ratio, goal: "", met: undefined });
   const lines = output.split("\n").map((line) => line.trim());
   switch (bench) {
     case "broker": {
       const capacity = lines.find((line) => line.startsWith("broker serving capacity"));
       const capacityMatch = capacity === undefined ? null : /:\s*([\d.]+x)/.exec(capacity);
-      if (capacityMatch?.[1] !== undefined) figure("raw fetch (broker capacity) / kafkajs consume", "", capacityMatch[1]);
+      if (capacityMatch?.[1] !== undefined)
+        figure("raw fetch (broker capacity) / kafkajs consume", "", capacityMatch[1]);
       for (const line of lines) {
-        const txn = /^(\S+): transactional\/plain produce ([\d.]+x); read_committed\/read_uncommitted consume: kafkajs ([\d.]+x), kcat ([\d.]+x)/.exec(line);
+        const txn =
+          /^(\S+): transactional\/plain produce ([\d.]+x); read_committed\/read_uncommitted consume: kafkajs ([\d.]+x), kcat ([\d.]+x)/.exec(
+            line,
+          );
         if (txn) {
           figure(`${txn[1]}: transactional / plain produce`, "", txn[2] ?? "");
           figure(`${txn[1]}: read_committed / read_uncommitted consume (kcat)`, "", txn[4] ?? "");
@@ -127,9 +183,11 @@ export function contextRows(bench: BenchName, output: string): Row[] {
     case "api": {
       for (const line of lines) {
         const command = /^command round trip\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
-        if (command) figure("command round trip (HTTP -> Kafka -> handler -> reply)", `${command[1]} req/s, p99 ${command[3]} ms`);
+        if (command)
+          figure("command round trip (HTTP -> Kafka -> handler -> reply)", `${command[1]} req/s, p99 ${command[3]} ms`);
         const routed = /^routed lookup\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line);
-        if (routed) figure("routed lookup (forwarded to the owner), saturated", `${routed[1]} req/s, p99 ${routed[3]} ms`);
+        if (routed)
+          figure("routed lookup (forwarded to the owner), saturated", `${routed[1]} req/s, p99 ${routed[3]} ms`);
       }
       break;
     }
@@ -150,7 +208,11 @@ async function runBench(bench: BenchName): Promise<Outcome> {
   const started = performance.now();
   const script = fileURLToPath(new URL(`bench/${bench}.ts`, ROOT));
   const tsx = fileURLToPath(new URL("node_modules/tsx/dist/cli.mjs", ROOT));
-  const child = spawn(process.execPath, [tsx, script], { cwd: fileURLToPath(ROOT), env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [tsx, script], {
+    cwd: fileURLToPath(ROOT),
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const relay = (chunk: Buffer, to: NodeJS.WriteStream) => {
     const text = chunk.toString();
@@ -161,7 +223,12 @@ async function runBench(bench: BenchName): Promise<Outcome> {
   child.stderr.on("data", (chunk: Buffer) => relay(chunk, process.stderr));
   const exitCode = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   await writeFile(new URL(`${bench}.log`, RESULTS), output);
-  return { bench, exitCode, seconds: (performance.now() - started) / 1000, rows: [...withFigures(bench, goalRows(bench, output), output), ...contextRows(bench, output)] };
+  return {
+    bench,
+    exitCode,
+    seconds: (performance.now() - started) / 1000,
+    rows: [...withFigures(bench, goalRows(bench, output), output), ...contextRows(bench, output)],
+  };
 }
 
 export function renderTable(outcomes: readonly Outcome[]): string {
@@ -169,12 +236,16 @@ export function renderTable(outcomes: readonly Outcome[]): string {
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
   for (const outcome of outcomes) {
     if (outcome.rows.length === 0) {
-      lines.push(`| ${outcome.bench} | no figures found in its output (exit code ${outcome.exitCode}); see bench/results/${outcome.bench}.log | | | | | |`);
+      lines.push(
+        `| ${outcome.bench} | no figures found in its output (exit code ${outcome.exitCode}); see bench/results/${outcome.bench}.log | | | | | |`,
+      );
       continue;
     }
     for (const row of outcome.rows) {
       const met = row.met === undefined ? "" : row.met ? "yes" : "**no**";
-      lines.push(`| ${row.bench} | ${row.figure} | ${row.value} | ${row.against} | ${row.ratio} | ${row.goal} | ${met} |`);
+      lines.push(
+        `| ${row.bench} | ${row.figure} | ${row.value} | ${row.against} | ${row.ratio} | ${row.goal} | ${met} |`,
+      );
     }
   }
   return lines.join("\n");
@@ -195,7 +266,9 @@ export function machine(): string {
 }
 
 async function writeBenchmarksMd(table: string, outcomes: readonly Outcome[], machineText: string): Promise<void> {
-  const durations = outcomes.map((o) => `${o.bench} ${Math.round(o.seconds)} s${o.exitCode === 0 ? "" : ` (exit code ${o.exitCode})`}`).join(", ");
+  const durations = outcomes
+    .map((o) => `${o.bench} ${Math.round(o.seconds)} s${o.exitCode === 0 ? "" : ` (exit code ${o.exitCode})`}`)
+    .join(", ");
   const text = `# Benchmarks
 
 The latest \`npm run bench -- --write\`: every benchmark of \`bench/\`, each measuring Eddy against a

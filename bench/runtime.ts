@@ -67,7 +67,9 @@ function print(m: Measured): void {
 
 async function startBrokerProcess(): Promise<{ child: ChildProcess; bootstrap: string }> {
   const eddy = fileURLToPath(new URL("../bin/eddy.js", import.meta.url));
-  const child = spawn(process.execPath, [eddy, "broker", "--port", "0", "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [eddy, "broker", "--port", "0", "--log-level", "warn"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let output = "";
   for await (const chunk of child.stdout!) {
     output += String(chunk);
@@ -77,9 +79,15 @@ async function startBrokerProcess(): Promise<{ child: ChildProcess; bootstrap: s
   throw new Error(`broker exited before listening: ${output}`);
 }
 
-const explicitPartition = () => ({ message }: { message: { partition?: number } }) => message.partition ?? 0;
+const explicitPartition =
+  () =>
+  ({ message }: { message: { partition?: number } }) =>
+    message.partition ?? 0;
 
-async function createTopics(kafka: Kafka, topics: Array<{ topic: string; partitions: number; compact?: boolean }>): Promise<void> {
+async function createTopics(
+  kafka: Kafka,
+  topics: Array<{ topic: string; partitions: number; compact?: boolean }>,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -119,7 +127,12 @@ async function passthrough(kafka: Kafka, mode: "transactional" | "at-least-once"
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const producer =
     mode === "transactional"
-      ? kafka.producer({ transactionalId: `${groupId}-txn`, idempotent: true, maxInFlightRequests: 1, createPartitioner: explicitPartition })
+      ? kafka.producer({
+          transactionalId: `${groupId}-txn`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: explicitPartition,
+        })
       : kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: explicitPartition });
   await consumer.connect();
   await producer.connect();
@@ -199,7 +212,11 @@ async function restoreBenchmark(bootstrap: string, kafka: Kafka): Promise<{ eddy
   const producer = kafka.producer({ createPartitioner: explicitPartition });
   await producer.connect();
   for (let i = 0; i < RESTORE_RECORDS; i += 5_000) {
-    const messages = Array.from({ length: Math.min(5_000, RESTORE_RECORDS - i) }, (_, j) => ({ key: key(i + j), value, partition: 0 }));
+    const messages = Array.from({ length: Math.min(5_000, RESTORE_RECORDS - i) }, (_, j) => ({
+      key: key(i + j),
+      value,
+      partition: 0,
+    }));
     await producer.send({ topic, acks: 1, messages });
   }
   await producer.disconnect();
@@ -271,7 +288,9 @@ async function main(): Promise<void> {
       ]);
       const producing = performance.now();
       await produceCommands(kafka);
-      console.log(`produced ${COMMANDS.toLocaleString("en-US")} commands over ${PARTITIONS} partitions in ${((performance.now() - producing) / 1000).toFixed(2)} s`);
+      console.log(
+        `produced ${COMMANDS.toLocaleString("en-US")} commands over ${PARTITIONS} partitions in ${((performance.now() - producing) / 1000).toFixed(2)} s`,
+      );
       // Interleaved rounds, so that each variant and its baseline see the same share of a busy machine.
       const variants: Array<[string, (round: number) => Promise<Measured>]> = [
         ["raw kafkajs transactional passthrough", (round) => passthrough(kafka, "transactional", round)],
@@ -288,7 +307,12 @@ async function main(): Promise<void> {
           if (!previous || m.seconds < previous.seconds) fastest.set(label, { ...m, label });
         }
       }
-      const [rawTxn, eos, rawAlos, alos] = variants.map(([label]) => fastest.get(label) as Measured) as [Measured, Measured, Measured, Measured];
+      const [rawTxn, eos, rawAlos, alos] = variants.map(([label]) => fastest.get(label) as Measured) as [
+        Measured,
+        Measured,
+        Measured,
+        Measured,
+      ];
       console.log("\nbest runs:");
       for (const m of [rawTxn, eos, rawAlos, alos]) print(m);
       summary.push(ratioLine("exactly_once / raw transactional passthrough", eos, rawTxn, 0.7));

@@ -160,13 +160,21 @@ try {
     for (let j = 0; j < ASYNC_GET_SAMPLE; j += 1) await raw.get(lookups[j] as Buffer);
     const asyncGets = rate(ASYNC_GET_SAMPLE, performance.now() - started);
 
-    const puts = { raw: rate(2 * KEYS, putMs.raw), store: rate(2 * KEYS, putMs.store), restore: rate(2 * KEYS, putMs.restore) };
+    const puts = {
+      raw: rate(2 * KEYS, putMs.raw),
+      store: rate(2 * KEYS, putMs.store),
+      restore: rate(2 * KEYS, putMs.restore),
+    };
     const gets = { raw: rate(KEYS, rawGetMs), store: rate(KEYS, storeGetMs) };
     const putRatio = puts.store / puts.raw;
     const getRatio = gets.store / gets.raw;
     const restoreRatio = puts.restore / puts.raw;
-    console.log(`puts     store ${format(puts.store)} ops/s   raw ${format(puts.raw)} ops/s   ratio ${putRatio.toFixed(2)} (goal >= 0.70)`);
-    console.log(`gets     store ${format(gets.store)} ops/s   raw ${format(gets.raw)} ops/s   ratio ${getRatio.toFixed(2)} (goal >= 0.70)`);
+    console.log(
+      `puts     store ${format(puts.store)} ops/s   raw ${format(puts.raw)} ops/s   ratio ${putRatio.toFixed(2)} (goal >= 0.70)`,
+    );
+    console.log(
+      `gets     store ${format(gets.store)} ops/s   raw ${format(gets.raw)} ops/s   ratio ${getRatio.toFixed(2)} (goal >= 0.70)`,
+    );
     console.log(
       `restore  store ${format(puts.restore)} ops/s   raw ${format(puts.raw)} ops/s   ratio ${restoreRatio.toFixed(2)} ` +
         "(goal >= 0.50, against raw batched puts)",

@@ -88,7 +88,11 @@ export type {
   CopartitionGroup,
 } from "./topology/topology.js";
 export { TopologyDescription } from "./topology/topology-description.js";
-export type { NodeDescription, SubtopologyDescription, TopologyDescriptionJSON } from "./topology/topology-description.js";
+export type {
+  NodeDescription,
+  SubtopologyDescription,
+  TopologyDescriptionJSON,
+} from "./topology/topology-description.js";
 export {
   TopologyError,
   DuplicateNameError,
@@ -149,7 +153,13 @@ export type { HostTasks } from "./runtime/assignor.js";
 export type { StreamsMetricsSnapshot, TaskRestoreProgress, LatencyStats } from "./runtime/metrics.js";
 export type { TaskId } from "./engine/task-id.js";
 export { parseStreamsConfig, streamsConfigSchema } from "./config/streams-config.js";
-export type { StreamsConfig, ResolvedStreamsConfig, ProcessingGuarantee, ExceptionHandlerMode, LogLevel } from "./config/streams-config.js";
+export type {
+  StreamsConfig,
+  ResolvedStreamsConfig,
+  ProcessingGuarantee,
+  ExceptionHandlerMode,
+  LogLevel,
+} from "./config/streams-config.js";
 export { ConfigError } from "./config/errors.js";
 export type { ConfigIssue } from "./config/errors.js";
 export { loadStreamsConfig, resolveStreamsConfig, readConfigFile, envLayers } from "./config/config-loader.js";

@@ -76,21 +76,36 @@ export function formatCents(cents: number): string {
 }
 
 function replyOf(account: Account): AccountReply {
-  return { accountId: account.accountId, holder: account.holder, balanceCents: account.balanceCents, status: account.status };
+  return {
+    accountId: account.accountId,
+    holder: account.holder,
+    balanceCents: account.balanceCents,
+    status: account.status,
+  };
 }
 
 /** The business rules. `key` is the command's record key: the account the command is for. */
-export function decide(account: Account | null, command: AccountCommand, key: string, at: number): Decision<AccountEvent, AccountReply> {
+export function decide(
+  account: Account | null,
+  command: AccountCommand,
+  key: string,
+  at: number,
+): Decision<AccountEvent, AccountReply> {
   // The key routes the command to its aggregate; a body naming another account is a client bug.
   if (command.accountId !== key) {
     return reject(Rejections.KEY_MISMATCH, `The command is keyed ${key} but names account ${command.accountId}`);
   }
   const id = command.accountId;
   if (command.type === "OpenAccount") {
-    if (account !== null) return reject(Rejections.ACCOUNT_EXISTS, `Account ${id} already exists (${account.status.toLowerCase()}); account numbers are never reused`);
+    if (account !== null)
+      return reject(
+        Rejections.ACCOUNT_EXISTS,
+        `Account ${id} already exists (${account.status.toLowerCase()}); account numbers are never reused`,
+      );
     const events: AccountEvent[] = [{ type: "AccountOpened", accountId: id, holder: command.holder, at }];
     const deposit = command.openingDepositCents ?? 0;
-    if (deposit > 0) events.push({ type: "FundsDeposited", accountId: id, amountCents: deposit, balanceCents: deposit, at });
+    if (deposit > 0)
+      events.push({ type: "FundsDeposited", accountId: id, amountCents: deposit, balanceCents: deposit, at });
     return accept(events, { accountId: id, holder: command.holder, balanceCents: deposit, status: "OPEN" });
   }
   if (account === null) return reject(Rejections.ACCOUNT_NOT_FOUND, `There is no account ${id}`);
@@ -98,19 +113,32 @@ export function decide(account: Account | null, command: AccountCommand, key: st
   switch (command.type) {
     case "DepositFunds": {
       const balanceCents = account.balanceCents + command.amountCents;
-      if (balanceCents > MAX_BALANCE_CENTS) return reject(Rejections.BALANCE_LIMIT, `An account holds at most ${formatCents(MAX_BALANCE_CENTS)}`);
-      return accept([{ type: "FundsDeposited", accountId: id, amountCents: command.amountCents, balanceCents, at }], { ...replyOf(account), balanceCents });
+      if (balanceCents > MAX_BALANCE_CENTS)
+        return reject(Rejections.BALANCE_LIMIT, `An account holds at most ${formatCents(MAX_BALANCE_CENTS)}`);
+      return accept([{ type: "FundsDeposited", accountId: id, amountCents: command.amountCents, balanceCents, at }], {
+        ...replyOf(account),
+        balanceCents,
+      });
     }
     case "WithdrawFunds": {
       if (command.amountCents > account.balanceCents) {
-        return reject(Rejections.INSUFFICIENT_FUNDS, `Cannot withdraw ${formatCents(command.amountCents)}: the balance of ${id} is ${formatCents(account.balanceCents)}`);
+        return reject(
+          Rejections.INSUFFICIENT_FUNDS,
+          `Cannot withdraw ${formatCents(command.amountCents)}: the balance of ${id} is ${formatCents(account.balanceCents)}`,
+        );
       }
       const balanceCents = account.balanceCents - command.amountCents;
-      return accept([{ type: "FundsWithdrawn", accountId: id, amountCents: command.amountCents, balanceCents, at }], { ...replyOf(account), balanceCents });
+      return accept([{ type: "FundsWithdrawn", accountId: id, amountCents: command.amountCents, balanceCents, at }], {
+        ...replyOf(account),
+        balanceCents,
+      });
     }
     case "CloseAccount":
       if (account.balanceCents !== 0) {
-        return reject(Rejections.BALANCE_NOT_ZERO, `Account ${id} still holds ${formatCents(account.balanceCents)}: withdraw it before closing`);
+        return reject(
+          Rejections.BALANCE_NOT_ZERO,
+          `Account ${id} still holds ${formatCents(account.balanceCents)}: withdraw it before closing`,
+        );
       }
       return accept([{ type: "AccountClosed", accountId: id, at }], { ...replyOf(account), status: "CLOSED" });
   }
@@ -120,7 +148,14 @@ export function decide(account: Account | null, command: AccountCommand, key: st
 export function evolve(account: Account | null, event: AccountEvent): Account | null {
   switch (event.type) {
     case "AccountOpened":
-      return { accountId: event.accountId, holder: event.holder, balanceCents: 0, status: "OPEN", openedAt: event.at, updatedAt: event.at };
+      return {
+        accountId: event.accountId,
+        holder: event.holder,
+        balanceCents: 0,
+        status: "OPEN",
+        openedAt: event.at,
+        updatedAt: event.at,
+      };
     case "FundsDeposited":
       return account && { ...account, balanceCents: account.balanceCents + event.amountCents, updatedAt: event.at };
     case "FundsWithdrawn":

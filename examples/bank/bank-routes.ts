@@ -59,7 +59,8 @@ export async function bankRoutes(app: FastifyInstance, options: BankRoutesOption
       eddy.get<Account>(BankStores.accounts, accountId),
       eddy.get<Movement[]>(BankStores.statements, accountId),
     ]);
-    if (account === undefined) return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no account ${accountId}` });
+    if (account === undefined)
+      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no account ${accountId}` });
     return { account, statement: statement ?? [] };
   });
 

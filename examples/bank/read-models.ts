@@ -27,7 +27,12 @@ export interface Movement {
 }
 
 export function summaryOf(account: Account): AccountSummary {
-  return { accountId: account.accountId, holder: account.holder, balanceCents: account.balanceCents, status: account.status };
+  return {
+    accountId: account.accountId,
+    holder: account.holder,
+    balanceCents: account.balanceCents,
+    status: account.status,
+  };
 }
 
 /** The key of an account in accounts-by-balance. */
@@ -42,14 +47,18 @@ export function balanceKey(balanceCents: number, accountId: string): string {
  */
 export function balanceBound(balanceCents: number): string {
   if (!Number.isSafeInteger(balanceCents) || balanceCents < 0 || String(balanceCents).length > BALANCE_DIGITS) {
-    throw new RangeError(`A balance bound must be an integer number of cents from 0 to ${"9".repeat(BALANCE_DIGITS)}, got ${balanceCents}`);
+    throw new RangeError(
+      `A balance bound must be an integer number of cents from 0 to ${"9".repeat(BALANCE_DIGITS)}, got ${balanceCents}`,
+    );
   }
   return String(balanceCents).padStart(BALANCE_DIGITS, "0");
 }
 
 /** Adds or replaces an account in a holder's list, kept in account id order. */
 export function withAccount(list: readonly AccountSummary[], summary: AccountSummary): AccountSummary[] {
-  return [...list.filter((one) => one.accountId !== summary.accountId), summary].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  return [...list.filter((one) => one.accountId !== summary.accountId), summary].sort((a, b) =>
+    a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+  );
 }
 
 /** Removes an account from a holder's list; null (the row is deleted) when none is left. */

@@ -27,25 +27,33 @@ export const BankStores = {
 export function bankTopology(): Topology {
   const builder = new StreamsBuilder();
 
-  const events = builder.stream(BankTopics.commands, { key: Serdes.string(), value: Serdes.json<unknown>() }).handleCommands<Account | null, AccountEvent, AccountReply, AccountCommand>({
-    name: "account-command-handler",
-    store: { name: BankStores.accounts, value: Serdes.json<Account>() },
-    initial: null,
-    command: AccountCommand,
-    decide: (account, command, { key, timestamp }) => decide(account, command, key, timestamp),
-    evolve,
-    events: { topic: BankTopics.events, value: Serdes.json<AccountEvent>(), name: "account-events-sink" },
-    replies: { topic: BankTopics.replies, name: "account-replies-sink" },
-  });
+  const events = builder
+    .stream(BankTopics.commands, { key: Serdes.string(), value: Serdes.json<unknown>() })
+    .handleCommands<Account | null, AccountEvent, AccountReply, AccountCommand>({
+      name: "account-command-handler",
+      store: { name: BankStores.accounts, value: Serdes.json<Account>() },
+      initial: null,
+      command: AccountCommand,
+      decide: (account, command, { key, timestamp }) => decide(account, command, key, timestamp),
+      evolve,
+      events: { topic: BankTopics.events, value: Serdes.json<AccountEvent>(), name: "account-events-sink" },
+      replies: { topic: BankTopics.replies, name: "account-replies-sink" },
+    });
 
   // The accounts as a table, for re-keying by holder and by balance.
-  const accounts = events
-    .groupByKey({ name: "account-events-by-account" })
-    .aggregate<Account | null>(() => null, (_id, event, account) => evolve(account, event), { store: "account-view", value: Serdes.json<Account>() });
+  const accounts = events.groupByKey({ name: "account-events-by-account" }).aggregate<Account | null>(
+    () => null,
+    (_id, event, account) => evolve(account, event),
+    { store: "account-view", value: Serdes.json<Account>() },
+  );
 
   accounts
     .mapValues((account) => (account === null ? null : summaryOf(account)), { name: "account-summaries" })
-    .groupBy((_id, summary) => ({ key: summary?.holder ?? "", value: summary }), { key: Serdes.string(), value: Serdes.json<AccountSummary>(), name: "accounts-by-holder" })
+    .groupBy((_id, summary) => ({ key: summary?.holder ?? "", value: summary }), {
+      key: Serdes.string(),
+      value: Serdes.json<AccountSummary>(),
+      name: "accounts-by-holder",
+    })
     .aggregate<AccountSummary[]>(
       () => [],
       (_holder, summary, list) => (summary === null ? list : withAccount(list, summary)),
@@ -55,11 +63,17 @@ export function bankTopology(): Topology {
 
   accounts
     .filter((_id, account) => account !== null && account.status === "OPEN", { name: "open-accounts" })
-    .groupBy((id, account) => ({ key: balanceKey(account?.balanceCents ?? 0, id), value: account === null ? null : summaryOf(account) }), {
-      key: Serdes.string(),
-      value: Serdes.json<AccountSummary>(),
-      name: "accounts-by-balance",
-    })
+    .groupBy(
+      (id, account) => ({
+        key: balanceKey(account?.balanceCents ?? 0, id),
+        value: account === null ? null : summaryOf(account),
+      }),
+      {
+        key: Serdes.string(),
+        value: Serdes.json<AccountSummary>(),
+        name: "accounts-by-balance",
+      },
+    )
     .reduce(
       (_previous, summary) => summary,
       () => null,
@@ -67,15 +81,22 @@ export function bankTopology(): Topology {
     );
 
   events
-    .flatMapValues((event) => {
-      const movement = movementOf(event);
-      return movement === undefined ? [] : [movement];
-    }, { name: "account-movements" })
+    .flatMapValues(
+      (event) => {
+        const movement = movementOf(event);
+        return movement === undefined ? [] : [movement];
+      },
+      { name: "account-movements" },
+    )
     .groupByKey({ value: Serdes.json<Movement>(), name: "movements-by-account" })
-    .aggregate<Movement[]>(() => [], (_id, movement, statement) => appendMovement(statement, movement), {
-      store: BankStores.statements,
-      value: Serdes.json<Movement[]>(),
-    });
+    .aggregate<Movement[]>(
+      () => [],
+      (_id, movement, statement) => appendMovement(statement, movement),
+      {
+        store: BankStores.statements,
+        value: Serdes.json<Movement[]>(),
+      },
+    );
 
   return builder.build();
 }

@@ -45,7 +45,8 @@ export interface DemoOptions {
 export class DemoUsageError extends Error {}
 
 function port(option: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new DemoUsageError(`--${option} must be a port number (0 to 65535), got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) > 65_535)
+    throw new DemoUsageError(`--${option} must be a port number (0 to 65535), got "${text}"`);
   return Number(text);
 }
 
@@ -72,14 +73,19 @@ export function parseDemoArgs(args: readonly string[]): DemoOptions | undefined 
   }
   if (values.help === true) return undefined;
   const instanceText = values.instance ?? "1";
-  if (!/^[1-9]\d{0,2}$/.test(instanceText)) throw new DemoUsageError(`--instance must be a whole number from 1, got "${instanceText}"`);
+  if (!/^[1-9]\d{0,2}$/.test(instanceText))
+    throw new DemoUsageError(`--instance must be a whole number from 1, got "${instanceText}"`);
   const instance = Number(instanceText);
   const defaultPort = DEFAULT_WEB_PORT + PORT_STEP_PER_INSTANCE * (instance - 1);
   const webPort = values.port === undefined ? defaultPort : port("port", values.port);
   const names = EXAMPLES.map((example) => example.name);
-  const apps = (values.apps ?? names.join(",")).split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const apps = (values.apps ?? names.join(","))
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   for (const app of apps) {
-    if (!names.includes(app as ExampleName)) throw new DemoUsageError(`--apps: unknown example "${app}" (known: ${names.join(", ")})`);
+    if (!names.includes(app as ExampleName))
+      throw new DemoUsageError(`--apps: unknown example "${app}" (known: ${names.join(", ")})`);
   }
   if (apps.length === 0) throw new DemoUsageError("--apps must name at least one example");
   return {

@@ -34,7 +34,11 @@ async function send(url: string, init: RequestInit): Promise<Response> {
 }
 
 async function json(method: string, url: string, body: unknown): Promise<Response> {
-  const response = await send(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await send(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (response.status >= 400) throw new Error(`${method} ${url} answered ${response.status}`);
   return response;
 }
@@ -43,7 +47,8 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
   const urlVisits = targets.apis.get("url-visits");
   if (urlVisits !== undefined) {
     for (const link of DEMO_LINKS) await json("POST", `${targets.web}/links`, link);
-    for (const code of ["kstreams", "kstreams", "kstreams", "node"]) await send(`${targets.web}/r/${code}`, { headers: { "user-agent": "eddy-demo" } });
+    for (const code of ["kstreams", "kstreams", "kstreams", "node"])
+      await send(`${targets.web}/r/${code}`, { headers: { "user-agent": "eddy-demo" } });
     const eddy = new EddyHttpClient(urlVisits);
     await until("3 visits of kstreams counted", async () => (await eddy.get<number>("visit-counts", "kstreams")) === 3);
     logger.info("demo traffic: 2 short links, 4 visits");
@@ -62,7 +67,10 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
       { type: "WithdrawFunds", accountId: "acc-2", amountCents: 99_999 },
     ];
     for (const command of commands) await eddy.command("account-commands", command);
-    await until("Ada's two accounts listed", async () => (await eddy.get<unknown[]>("accounts-by-holder", "Ada Lovelace"))?.length === 2);
+    await until(
+      "Ada's two accounts listed",
+      async () => (await eddy.get<unknown[]>("accounts-by-holder", "Ada Lovelace"))?.length === 2,
+    );
     logger.info("demo traffic: 3 accounts, 3 movements, 1 refused withdrawal");
   }
 
@@ -73,13 +81,19 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
       await json("POST", `${order(id)}/items`, { sku: "snickers", quantity: 2, unitPriceCents: 150 });
       await json("POST", `${order(id)}/items`, { sku: "twix", quantity: 1, unitPriceCents: 200 });
     }
-    for (const [id, name] of [["o-1001", "Brady"], ["o-1002", "Oakley"]] as const) {
+    for (const [id, name] of [
+      ["o-1001", "Brady"],
+      ["o-1002", "Oakley"],
+    ] as const) {
       await json("PUT", `${order(id)}/shipping`, { customerName: name, address: "1 Snack Street, Minneapolis" });
       await json("PUT", `${order(id)}/payment`, { amountCents: 500, method: "card" });
     }
     // o-1002 is fulfilled as soon as its three parts are joined (PAID).
     const eddy = new EddyHttpClient(orders);
-    await until("order o-1002 PAID", async () => (await eddy.get<{ status: string }>("orders", "o-1002"))?.status === "PAID");
+    await until(
+      "order o-1002 PAID",
+      async () => (await eddy.get<{ status: string }>("orders", "o-1002"))?.status === "PAID",
+    );
     await eddy.command("order-commands", { type: "FulfillOrder", orderId: "o-1002", fulfilledBy: "Sam the Wizard" });
     await until("o-1001 alone in the PAID list", async () => {
       const page = await eddy.scan<string, { orderId: string }>("orders-by-status", { prefix: "PAID/" });

@@ -68,7 +68,8 @@ async function exampleConfigs(
   }
   const owners = new Map<string, ExampleName>();
   for (const [name, config] of configs) {
-    if (config.applicationServer === undefined) throw new Error(`${name} has no applicationServer: the demo serves every example's Eddy API`);
+    if (config.applicationServer === undefined)
+      throw new Error(`${name} has no applicationServer: the demo serves every example's Eddy API`);
     const other = owners.get(config.applicationServer);
     if (other !== undefined) {
       throw new Error(
@@ -85,7 +86,8 @@ async function waitUntilReady(examples: readonly RunningExample[]): Promise<void
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!examples.every((running) => running.streams.isReady())) {
     const failed = examples.find((running) => running.streams.state() === "ERROR");
-    if (failed !== undefined) throw new Error(`${failed.example.name} failed: ${failed.streams.fatalError?.message ?? "unknown error"}`);
+    if (failed !== undefined)
+      throw new Error(`${failed.example.name} failed: ${failed.streams.fatalError?.message ?? "unknown error"}`);
     if (Date.now() > deadline) {
       const waiting = examples.filter((running) => !running.streams.isReady()).map((running) => running.example.name);
       throw new Error(`${waiting.join(", ")} did not become ready within ${READY_TIMEOUT_MS / 1000} s`);
@@ -126,7 +128,12 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     // belongs to a cluster that no longer exists.
     if (!external) for (const config of configs.values()) await rm(config.stateDir, { recursive: true, force: true });
 
-    const kafka = new KafkaIo({ bootstrapServers: first.bootstrapServers, clientId: `eddy-demo-${options.instance}`, logger, replicationFactor: first.replicationFactor });
+    const kafka = new KafkaIo({
+      bootstrapServers: first.bootstrapServers,
+      clientId: `eddy-demo-${options.instance}`,
+      logger,
+      replicationFactor: first.replicationFactor,
+    });
     opened.push(kafka);
     const created = await kafka.ensureTopics(selected.flatMap((example) => example.topics));
     if (created.length > 0) progress(`created ${created.length} topics`);
@@ -139,7 +146,12 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       examples.push(running);
       progress(`${example.name} started, Eddy API at ${running.url}`);
     }
-    const web: WebServer = await startWebServer(examples, { host: options.host, port: options.port, publisher: kafka, logger });
+    const web: WebServer = await startWebServer(examples, {
+      host: options.host,
+      port: options.port,
+      publisher: kafka,
+      logger,
+    });
     opened.push(web);
 
     await waitUntilReady(examples);

@@ -26,7 +26,10 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const logger = pino({ level: process.env.EDDY_LOG_LEVEL ?? "warn", base: { instance: options.instance } }, pino.destination({ dest: 2, sync: true }));
+  const logger = pino(
+    { level: process.env.EDDY_LOG_LEVEL ?? "warn", base: { instance: options.instance } },
+    pino.destination({ dest: 2, sync: true }),
+  );
   const say = (message: string) => process.stdout.write(`eddy demo: ${message}\n`);
 
   let stopRequested: (signal: string) => void = () => undefined;
@@ -50,10 +53,18 @@ async function main(): Promise<number> {
   say(`starting instance ${options.instance} (${options.apps.join(", ")})`);
   const starting = startDemo({ ...options, env: process.env, logger, onProgress: say });
   // Ctrl-C while starting: let the start finish or fail, then close what it opened.
-  const first = await Promise.race([starting.then((demo) => ({ demo }), (error: unknown) => ({ error })), stop.then((signal) => ({ signal }))]);
+  const first = await Promise.race([
+    starting.then(
+      (demo) => ({ demo }),
+      (error: unknown) => ({ error }),
+    ),
+    stop.then((signal) => ({ signal })),
+  ]);
   if ("error" in first) {
     const error = first.error;
-    process.stderr.write(`eddy demo: cannot start: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `eddy demo: cannot start: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+    );
     return error instanceof ConfigError ? 2 : 1;
   }
   if ("signal" in first) {

@@ -48,14 +48,24 @@ export async function orderRoutes(app: FastifyInstance, options: OrderRoutesOpti
   app.put("/orders/:orderId/shipping", async (request, reply) => {
     const { orderId: id } = parseWith(orderParams, request.params, "path parameters");
     const shipping = parseWith(Shipping, request.body, "shipping");
-    await publisher.publish(OrderTopics.shipping, { key: id, value: shipping, keySerde: key, valueSerde: Serdes.zod(Shipping) });
+    await publisher.publish(OrderTopics.shipping, {
+      key: id,
+      value: shipping,
+      keySerde: key,
+      valueSerde: Serdes.zod(Shipping),
+    });
     return reply.code(202).send({ orderId: id, published: OrderTopics.shipping, shipping });
   });
 
   app.put("/orders/:orderId/payment", async (request, reply) => {
     const { orderId: id } = parseWith(orderParams, request.params, "path parameters");
     const payment = parseWith(Payment, request.body, "payment");
-    await publisher.publish(OrderTopics.payments, { key: id, value: payment, keySerde: key, valueSerde: Serdes.zod(Payment) });
+    await publisher.publish(OrderTopics.payments, {
+      key: id,
+      value: payment,
+      keySerde: key,
+      valueSerde: Serdes.zod(Payment),
+    });
     return reply.code(202).send({ orderId: id, published: OrderTopics.payments, payment });
   });
 
@@ -72,7 +82,8 @@ export async function orderRoutes(app: FastifyInstance, options: OrderRoutesOpti
   app.get("/orders/:orderId", async (request, reply) => {
     const { orderId: id } = parseWith(orderParams, request.params, "path parameters");
     const order = await eddy.get<Order>(OrderStores.orders, id);
-    if (order === undefined) return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no order ${id}` });
+    if (order === undefined)
+      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no order ${id}` });
     return order;
   });
 }

@@ -7,8 +7,14 @@ import { z } from "zod";
 import { accept, reject } from "eddy-streams";
 import type { Decision } from "eddy-streams";
 
-const cents = z.number().int({ error: "must be an integer number of cents" }).positive({ error: "must be positive" }).max(Number.MAX_SAFE_INTEGER);
-export const orderId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be 1 to 64 letters, digits, '_' or '-'" });
+const cents = z
+  .number()
+  .int({ error: "must be an integer number of cents" })
+  .positive({ error: "must be positive" })
+  .max(Number.MAX_SAFE_INTEGER);
+export const orderId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be 1 to 64 letters, digits, '_' or '-'" });
 
 export const Item = z.strictObject({
   sku: z.string().min(1).max(100),
@@ -29,8 +35,17 @@ export const Payment = z.strictObject({
 });
 export type Payment = z.infer<typeof Payment>;
 
-export const FulfillOrder = z.strictObject({ type: z.literal("FulfillOrder"), orderId, fulfilledBy: z.string().trim().min(1).max(100) });
-export const ShipOrder = z.strictObject({ type: z.literal("ShipOrder"), orderId, carrier: z.string().trim().min(1).max(100), trackingCode: z.string().trim().min(1).max(100) });
+export const FulfillOrder = z.strictObject({
+  type: z.literal("FulfillOrder"),
+  orderId,
+  fulfilledBy: z.string().trim().min(1).max(100),
+});
+export const ShipOrder = z.strictObject({
+  type: z.literal("ShipOrder"),
+  orderId,
+  carrier: z.string().trim().min(1).max(100),
+  trackingCode: z.string().trim().min(1).max(100),
+});
 export const OrderCommand = z.discriminatedUnion("type", [FulfillOrder, ShipOrder]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 
@@ -85,7 +100,11 @@ export function addItem(items: readonly Item[], item: Item): Item[] {
   // The same SKU twice is one line with the quantities added, as a cart shows it.
   const existing = items.find((one) => one.sku === item.sku);
   if (existing === undefined) return [...items, item];
-  return items.map((one) => (one.sku === item.sku ? { ...one, quantity: one.quantity + item.quantity, unitPriceCents: item.unitPriceCents } : one));
+  return items.map((one) =>
+    one.sku === item.sku
+      ? { ...one, quantity: one.quantity + item.quantity, unitPriceCents: item.unitPriceCents }
+      : one,
+  );
 }
 
 export function totalCents(items: readonly Item[]): number {
@@ -114,28 +133,47 @@ export function orderOf(parts: OrderParts, progress: Progress | null): Order {
 }
 
 /** The legal transitions: PAID -> FULFILLED -> SHIPPED; anything else is refused with the reason. */
-export function decide(progress: Progress | null, input: OrderCommandWithParts, key: string, at: number): Decision<OrderEvent, Order> {
+export function decide(
+  progress: Progress | null,
+  input: OrderCommandWithParts,
+  key: string,
+  at: number,
+): Decision<OrderEvent, Order> {
   const { command, parts } = input;
-  if (command.orderId !== key) return reject(Rejections.KEY_MISMATCH, `The command is keyed ${key} but names order ${command.orderId}`);
+  if (command.orderId !== key)
+    return reject(Rejections.KEY_MISMATCH, `The command is keyed ${key} but names order ${command.orderId}`);
   if (parts === null) return reject(Rejections.ORDER_NOT_FOUND, `There is no order ${key}`);
   const id = command.orderId;
   switch (command.type) {
     case "FulfillOrder": {
       if (progress !== null) {
-        return reject(progress.status === "SHIPPED" ? Rejections.ALREADY_SHIPPED : Rejections.ALREADY_FULFILLED, `Order ${id} is already ${progress.status}`);
+        return reject(
+          progress.status === "SHIPPED" ? Rejections.ALREADY_SHIPPED : Rejections.ALREADY_FULFILLED,
+          `Order ${id} is already ${progress.status}`,
+        );
       }
       const missing = awaiting(parts);
-      if (missing.length > 0) return reject(Rejections.ORDER_NOT_PAID, `Order ${id} is not PAID yet: it still awaits ${missing.join(", ")}`);
+      if (missing.length > 0)
+        return reject(Rejections.ORDER_NOT_PAID, `Order ${id} is not PAID yet: it still awaits ${missing.join(", ")}`);
       const event: OrderEvent = { type: "OrderFulfilled", orderId: id, fulfilledBy: command.fulfilledBy, at };
       return accept([event], orderOf(parts, evolve(progress, event)));
     }
     case "ShipOrder": {
       if (progress === null) {
         const missing = awaiting(parts);
-        return reject(Rejections.ORDER_NOT_FULFILLED, `Order ${id} is ${missing.length > 0 ? "PENDING" : "PAID"}: it must be FULFILLED before it ships`);
+        return reject(
+          Rejections.ORDER_NOT_FULFILLED,
+          `Order ${id} is ${missing.length > 0 ? "PENDING" : "PAID"}: it must be FULFILLED before it ships`,
+        );
       }
       if (progress.status === "SHIPPED") return reject(Rejections.ALREADY_SHIPPED, `Order ${id} has already shipped`);
-      const event: OrderEvent = { type: "OrderShipped", orderId: id, carrier: command.carrier, trackingCode: command.trackingCode, at };
+      const event: OrderEvent = {
+        type: "OrderShipped",
+        orderId: id,
+        carrier: command.carrier,
+        trackingCode: command.trackingCode,
+        at,
+      };
       return accept([event], orderOf(parts, evolve(progress, event)));
     }
   }
@@ -146,6 +184,12 @@ export function evolve(progress: Progress | null, event: OrderEvent): Progress |
     case "OrderFulfilled":
       return { status: "FULFILLED", fulfilledBy: event.fulfilledBy, fulfilledAt: event.at, shipment: null };
     case "OrderShipped":
-      return progress && { ...progress, status: "SHIPPED", shipment: { carrier: event.carrier, trackingCode: event.trackingCode, shippedAt: event.at } };
+      return (
+        progress && {
+          ...progress,
+          status: "SHIPPED",
+          shipment: { carrier: event.carrier, trackingCode: event.trackingCode, shippedAt: event.at },
+        }
+      );
   }
 }

@@ -69,16 +69,36 @@ export function ordersTopology(): Topology {
   const items = builder
     .stream(OrderTopics.items, { key, value: Serdes.zod(Item) })
     .groupByKey({ name: "items-by-order" })
-    .aggregate<Item[]>(() => [], (_id, item, list) => addItem(list, item), { store: "order-items-by-order", value: Serdes.json<Item[]>() });
-  const shipping = builder.table(OrderTopics.shipping, { key, value: Serdes.zod(Shipping), store: "order-shipping-by-order" });
-  const payments = builder.table(OrderTopics.payments, { key, value: Serdes.zod(Payment), store: "order-payments-by-order" });
+    .aggregate<Item[]>(
+      () => [],
+      (_id, item, list) => addItem(list, item),
+      { store: "order-items-by-order", value: Serdes.json<Item[]>() },
+    );
+  const shipping = builder.table(OrderTopics.shipping, {
+    key,
+    value: Serdes.zod(Shipping),
+    store: "order-shipping-by-order",
+  });
+  const payments = builder.table(OrderTopics.payments, {
+    key,
+    value: Serdes.zod(Payment),
+    store: "order-payments-by-order",
+  });
 
   const parts = items
     .outerJoin(shipping, (list, address) => ({ items: list ?? [], shipping: address }), { name: "items-with-shipping" })
-    .outerJoin(payments, (partial, payment) => ({ items: partial?.items ?? [], shipping: partial?.shipping ?? null, payment }), { name: "items-shipping-payment" })
+    .outerJoin(
+      payments,
+      (partial, payment) => ({ items: partial?.items ?? [], shipping: partial?.shipping ?? null, payment }),
+      { name: "items-shipping-payment" },
+    )
     // Materialized: the command handler's lookup and the join with the progress read one
     // store instead of recomputing both outer joins from three.
-    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), { store: OrderStores.parts, value: Serdes.json<OrderParts>(), name: "order-parts" });
+    .mapValues((partial, orderId): OrderParts => ({ orderId, ...partial }), {
+      store: OrderStores.parts,
+      value: Serdes.json<OrderParts>(),
+      name: "order-parts",
+    });
 
   const events = builder
     .stream(OrderTopics.commands, { key, value: Serdes.json<unknown>() })
@@ -94,20 +114,32 @@ export function ordersTopology(): Topology {
       replies: { topic: OrderTopics.replies, name: "order-replies-sink" },
     });
 
-  const progress = events
-    .groupByKey({ name: "order-events-by-order" })
-    .aggregate<Progress | null>(() => null, (_id, event, current) => evolve(current, event), { store: OrderStores.progress, value: Serdes.json<Progress>() });
+  const progress = events.groupByKey({ name: "order-events-by-order" }).aggregate<Progress | null>(
+    () => null,
+    (_id, event, current) => evolve(current, event),
+    { store: OrderStores.progress, value: Serdes.json<Progress>() },
+  );
 
   const orders = parts.leftJoin(progress, (orderParts, current) => orderOf(orderParts, current), {
     store: OrderStores.orders,
     value: Serdes.json<Order>(),
     name: "orders",
   });
-  orders.toStream({ name: "order-changes" }).to(OrderTopics.orders, { value: Serdes.json<Order>(), name: "customer-orders-sink" });
+  orders
+    .toStream({ name: "order-changes" })
+    .to(OrderTopics.orders, { value: Serdes.json<Order>(), name: "customer-orders-sink" });
 
   orders
-    .groupBy((id, order) => ({ key: statusKey(order.status, id), value: summaryOf(order) }), { key, value: Serdes.json<OrderSummary>(), name: "orders-by-status" })
-    .reduce((_previous, summary) => summary, () => null, { store: OrderStores.byStatus });
+    .groupBy((id, order) => ({ key: statusKey(order.status, id), value: summaryOf(order) }), {
+      key,
+      value: Serdes.json<OrderSummary>(),
+      name: "orders-by-status",
+    })
+    .reduce(
+      (_previous, summary) => summary,
+      () => null,
+      { store: OrderStores.byStatus },
+    );
 
   return builder.build();
 }

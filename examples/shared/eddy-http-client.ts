@@ -13,8 +13,14 @@ export class EddyHttpError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(what: string, status: number, body: unknown, retryAfter: string | null) {
-    const code = typeof body === "object" && body !== null && typeof (body as { code?: unknown }).code === "string" ? (body as { code: string }).code : `HTTP_${status}`;
-    const message = typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string" ? (body as { message: string }).message : JSON.stringify(body);
+    const code =
+      typeof body === "object" && body !== null && typeof (body as { code?: unknown }).code === "string"
+        ? (body as { code: string }).code
+        : `HTTP_${status}`;
+    const message =
+      typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string"
+        ? (body as { message: string }).message
+        : JSON.stringify(body);
     super(`${what}: ${status} ${code}: ${message}`);
     this.name = "EddyHttpError";
     this.status = status;
@@ -62,8 +68,10 @@ export class EddyHttpClient {
   async get<V>(store: string, key: string): Promise<V | undefined> {
     const response = await this.#request("GET", `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(key)}`);
     const body = await readJson(response);
-    if (response.status === 404 && (body as { code?: unknown } | null)?.code === "EDDY_ERR_KEY_NOT_FOUND") return undefined;
-    if (response.status !== 200) throw new EddyHttpError(`GET ${store}/${key}`, response.status, body, response.headers.get("retry-after"));
+    if (response.status === 404 && (body as { code?: unknown } | null)?.code === "EDDY_ERR_KEY_NOT_FOUND")
+      return undefined;
+    if (response.status !== 200)
+      throw new EddyHttpError(`GET ${store}/${key}`, response.status, body, response.headers.get("retry-after"));
     return (body as { value: V }).value;
   }
 
@@ -78,7 +86,8 @@ export class EddyHttpClient {
     const search = query.size > 0 ? `?${query.toString()}` : "";
     const response = await this.#request("GET", `/stores/${encodeURIComponent(store)}/keys${search}`);
     const body = await readJson(response);
-    if (response.status !== 200) throw new EddyHttpError(`scan ${store}`, response.status, body, response.headers.get("retry-after"));
+    if (response.status !== 200)
+      throw new EddyHttpError(`scan ${store}`, response.status, body, response.headers.get("retry-after"));
     const page = body as { entries: Array<{ key: K; value: V }>; nextCursor: string | null };
     return { entries: page.entries, nextCursor: page.nextCursor };
   }
@@ -95,7 +104,12 @@ export class EddyHttpClient {
     const search = query.size > 0 ? `?${query.toString()}` : "";
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (options.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
-    const response = await this.#request("POST", `/commands/${encodeURIComponent(topic)}${search}`, JSON.stringify(body), headers);
+    const response = await this.#request(
+      "POST",
+      `/commands/${encodeURIComponent(topic)}${search}`,
+      JSON.stringify(body),
+      headers,
+    );
     const answer = await readJson(response);
     if (response.status === 200 || response.status === 409 || response.status === 422) {
       return { ...(answer as ReplyEnvelope<R> & { correlationId: string }), httpStatus: response.status };

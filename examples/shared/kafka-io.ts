@@ -31,7 +31,11 @@ export class KafkaIo implements RecordPublisher {
   #closed = false;
 
   constructor(options: KafkaIoOptions) {
-    this.#kafka = createKafkaClient({ clientId: options.clientId, brokers: [...options.bootstrapServers], logger: options.logger });
+    this.#kafka = createKafkaClient({
+      clientId: options.clientId,
+      brokers: [...options.bootstrapServers],
+      logger: options.logger,
+    });
     this.#admin = new KafkaAdmin(this.#kafka, options.logger);
     this.#producer = new IdempotentProducer(this.#kafka);
     this.#replicationFactor = options.replicationFactor ?? -1;
@@ -55,24 +59,36 @@ export class KafkaIo implements RecordPublisher {
     for (const topic of topics) {
       const count = existing.get(topic.name);
       if (count !== undefined && count !== topic.partitions) {
-        throw new Error(`Topic "${topic.name}" exists with ${count} partitions, but this application needs ${topic.partitions}: delete it or recreate the cluster`);
+        throw new Error(
+          `Topic "${topic.name}" exists with ${count} partitions, but this application needs ${topic.partitions}: delete it or recreate the cluster`,
+        );
       }
     }
     const missing = topics.filter((t) => !existing.has(t.name));
     await this.#admin.createTopics(
-      missing.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: this.#replicationFactor, configs: { ...t.configs } })),
+      missing.map((t) => ({
+        name: t.name,
+        partitions: t.partitions,
+        replicationFactor: this.#replicationFactor,
+        configs: { ...t.configs },
+      })),
     );
     for (const topic of topics) this.#partitions.set(topic.name, topic.partitions);
     return missing.map((t) => t.name);
   }
 
-  async publish<K, V>(topic: string, record: { key: K; value: V; keySerde: Serde<K>; valueSerde: Serde<V>; timestamp?: number }): Promise<void> {
+  async publish<K, V>(
+    topic: string,
+    record: { key: K; value: V; keySerde: Serde<K>; valueSerde: Serde<V>; timestamp?: number },
+  ): Promise<void> {
     if (this.#closed) throw new Error(`Cannot publish to "${topic}": the Kafka client is closed`);
     await this.#connect();
     const key = record.keySerde.serialize(record.key, { topic, part: "key" });
     const value = record.valueSerde.serialize(record.value, { topic, part: "value" });
     const partitions = await this.#partitionsOf(topic);
-    await this.#producer.send([{ topic, partition: partitionForKey(key, partitions), key, value, timestamp: record.timestamp ?? Date.now() }]);
+    await this.#producer.send([
+      { topic, partition: partitionForKey(key, partitions), key, value, timestamp: record.timestamp ?? Date.now() },
+    ]);
   }
 
   async #partitionsOf(topic: string): Promise<number> {

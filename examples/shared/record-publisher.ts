@@ -3,7 +3,10 @@
 import type { Serde } from "eddy-streams";
 
 export interface RecordPublisher {
-  publish<K, V>(topic: string, record: { key: K; value: V; keySerde: Serde<K>; valueSerde: Serde<V>; timestamp?: number }): Promise<void>;
+  publish<K, V>(
+    topic: string,
+    record: { key: K; value: V; keySerde: Serde<K>; valueSerde: Serde<V>; timestamp?: number },
+  ): Promise<void>;
 }
 
 /** A topic an example reads or writes: created before the application starts, as Kafka Streams expects. */

@@ -27,7 +27,9 @@ export function parseWith<T>(schema: ZodType<T>, input: unknown, where: string):
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply: FastifyReply) => {
     if (error instanceof BadRequestError) {
-      return reply.code(400).send({ statusCode: 400, error: "Bad Request", message: error.message, issues: error.issues });
+      return reply
+        .code(400)
+        .send({ statusCode: 400, error: "Bad Request", message: error.message, issues: error.issues });
     }
     if (error instanceof EddyHttpError) {
       // The request itself was bad (a command body the endpoint's schema refuses): say so, with the issues.
@@ -45,6 +47,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(status).send({ statusCode: status, error: "Bad Request", message: (error as Error).message });
     }
     request.log.error({ err: error }, "request failed");
-    return reply.code(500).send({ statusCode: 500, error: "Internal Server Error", message: error instanceof Error ? error.message : String(error) });
+    return reply
+      .code(500)
+      .send({
+        statusCode: 500,
+        error: "Internal Server Error",
+        message: error instanceof Error ? error.message : String(error),
+      });
   });
 }

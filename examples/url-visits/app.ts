@@ -21,7 +21,14 @@ export const topics: readonly TopicSpec[] = [
 
 const app: EddyApp = {
   topology: () => urlVisitsTopology(),
-  commands: [{ topic: UrlVisitsTopics.linkCommands, schema: LinkCommand, keyField: "code", description: "Create or disable a short link" }],
+  commands: [
+    {
+      topic: UrlVisitsTopics.linkCommands,
+      schema: LinkCommand,
+      keyField: "code",
+      description: "Create or disable a short link",
+    },
+  ],
 };
 
 export default app;

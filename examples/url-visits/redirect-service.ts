@@ -57,25 +57,47 @@ export async function redirectService(app: FastifyInstance, options: RedirectSer
       // A generated code that is taken is tried again with another one.
       if (answer.status === "rejected" && answer.error.code === "CODE_TAKEN" && attempt < attempts) continue;
       const status = answer.status === "rejected" ? 409 : 400;
-      return reply.code(status).send({ statusCode: status, error: answer.status === "rejected" ? "Conflict" : "Bad Request", ...answer.error });
+      return reply
+        .code(status)
+        .send({
+          statusCode: status,
+          error: answer.status === "rejected" ? "Conflict" : "Bad Request",
+          ...answer.error,
+        });
     }
   });
 
   app.get("/links/:code", async (request, reply) => {
     const { code } = parseWith(codeParams, request.params, "path parameters");
-    const [link, visits] = await Promise.all([eddy.get<Link>(UrlVisitsStores.links, code), eddy.get<number>(UrlVisitsStores.visitCounts, code)]);
-    if (link === undefined) return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no short link ${code}` });
+    const [link, visits] = await Promise.all([
+      eddy.get<Link>(UrlVisitsStores.links, code),
+      eddy.get<number>(UrlVisitsStores.visitCounts, code),
+    ]);
+    if (link === undefined)
+      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no short link ${code}` });
     return { ...link, shortUrl: shortUrl(code), visits: visits ?? 0 };
   });
 
   app.get("/r/:code", async (request, reply) => {
     const { code } = parseWith(codeParams, request.params, "path parameters");
     const link = await eddy.get<Link>(UrlVisitsStores.links, code);
-    if (link === undefined) return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no short link ${code}` });
-    if (link.disabledAt !== null) return reply.code(410).send({ statusCode: 410, error: "Gone", message: `The short link ${code} was disabled` });
-    const visit: Visit = { at: Date.now(), userAgent: request.headers["user-agent"] ?? null, referrer: request.headers.referer ?? null };
+    if (link === undefined)
+      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no short link ${code}` });
+    if (link.disabledAt !== null)
+      return reply.code(410).send({ statusCode: 410, error: "Gone", message: `The short link ${code} was disabled` });
+    const visit: Visit = {
+      at: Date.now(),
+      userAgent: request.headers["user-agent"] ?? null,
+      referrer: request.headers.referer ?? null,
+    };
     try {
-      await publisher.publish(UrlVisitsTopics.visits, { key: code, value: visit, keySerde: Serdes.string(), valueSerde: Serdes.json<Visit>(), timestamp: visit.at });
+      await publisher.publish(UrlVisitsTopics.visits, {
+        key: code,
+        value: visit,
+        keySerde: Serdes.string(),
+        valueSerde: Serdes.json<Visit>(),
+        timestamp: visit.at,
+      });
     } catch (error) {
       // The visitor still gets the page: a lost count is better than a broken link.
       request.log.warn({ err: error, code }, "could not record a visit");

@@ -27,16 +27,18 @@ export function urlVisitsTopology(): Topology {
   const builder = new StreamsBuilder();
   const key = Serdes.string();
 
-  builder.stream(UrlVisitsTopics.linkCommands, { key, value: Serdes.json<unknown>() }).handleCommands<Link | null, LinkEvent, Link, LinkCommand>({
-    name: "link-command-handler",
-    store: { name: UrlVisitsStores.links, value: Serdes.json<Link>() },
-    initial: null,
-    command: LinkCommand,
-    decide: (link, command, { key: code, timestamp }) => decide(link, command, code, timestamp),
-    evolve,
-    events: { topic: UrlVisitsTopics.linkEvents, value: Serdes.json<LinkEvent>(), name: "link-events-sink" },
-    replies: { topic: UrlVisitsTopics.linkReplies, name: "link-replies-sink" },
-  });
+  builder
+    .stream(UrlVisitsTopics.linkCommands, { key, value: Serdes.json<unknown>() })
+    .handleCommands<Link | null, LinkEvent, Link, LinkCommand>({
+      name: "link-command-handler",
+      store: { name: UrlVisitsStores.links, value: Serdes.json<Link>() },
+      initial: null,
+      command: LinkCommand,
+      decide: (link, command, { key: code, timestamp }) => decide(link, command, code, timestamp),
+      evolve,
+      events: { topic: UrlVisitsTopics.linkEvents, value: Serdes.json<LinkEvent>(), name: "link-events-sink" },
+      replies: { topic: UrlVisitsTopics.linkReplies, name: "link-replies-sink" },
+    });
 
   builder
     .stream(UrlVisitsTopics.visits, { key, value: Serdes.json<Visit>() })

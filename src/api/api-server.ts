@@ -54,7 +54,9 @@ export function startApiServer(streams: QueryableStreams, options: ApiServerOpti
 async function listen(streams: QueryableStreams, options: ApiServerOptions): Promise<RunningApiServer> {
   const advertised = streams.applicationServer === undefined ? undefined : splitHostPort(streams.applicationServer);
   const app = fastify({
-    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger.child({ component: "api" }) }),
+    ...(options.logger === undefined
+      ? { logger: false }
+      : { loggerInstance: options.logger.child({ component: "api" }) }),
     // A log line per request would cost more than a lookup; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Keys and topic names may legitimately contain characters fastify would otherwise reject in params.
@@ -69,17 +71,34 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
   // tasks after the rebalance.
   app.addHook("onRequest", async (_request, reply) => {
     if (closing === undefined) return;
-    const error = new UnavailableError("This instance is shutting down; its tasks move to another instance after the rebalance", RETRY_AFTER_SECONDS);
-    return reply.code(503).header("connection", "close").header("retry-after", String(RETRY_AFTER_SECONDS)).send(error.toBody());
+    const error = new UnavailableError(
+      "This instance is shutting down; its tasks move to another instance after the rebalance",
+      RETRY_AFTER_SECONDS,
+    );
+    return reply
+      .code(503)
+      .header("connection", "close")
+      .header("retry-after", String(RETRY_AFTER_SECONDS))
+      .send(error.toBody());
   });
   let context: ApiContext | undefined;
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
-      .send(new ApiError("EDDY_ERR_ROUTE_NOT_FOUND", `No route ${request.method} ${request.url}; GET ${options.prefix ?? ""}/docs lists the routes.`).toBody()),
+      .send(
+        new ApiError(
+          "EDDY_ERR_ROUTE_NOT_FOUND",
+          `No route ${request.method} ${request.url}; GET ${options.prefix ?? ""}/docs lists the routes.`,
+        ).toBody(),
+      ),
   );
   const { host, port, prefix, ...apiOptions } = options;
-  await app.register(eddyApi, { ...apiOptions, streams, onContext: (c) => (context = c), ...(prefix === undefined ? {} : { prefix }) });
+  await app.register(eddyApi, {
+    ...apiOptions,
+    streams,
+    onContext: (c) => (context = c),
+    ...(prefix === undefined ? {} : { prefix }),
+  });
   const listenHost = host ?? advertised?.hostname ?? "127.0.0.1";
   const listenPort = port ?? advertised?.port ?? 0;
   try {

@@ -136,7 +136,9 @@ export class CommandGateway {
     const headers: KafkaHeaders = [
       { key: CommandHeaders.correlationId, value: Buffer.from(correlationId) },
       { key: CommandHeaders.replyTo, value: Buffer.from(this.replyTopic) },
-      ...(options.idempotencyKey === undefined ? [] : [{ key: CommandHeaders.idempotencyKey, value: Buffer.from(options.idempotencyKey) }]),
+      ...(options.idempotencyKey === undefined
+        ? []
+        : [{ key: CommandHeaders.idempotencyKey, value: Buffer.from(options.idempotencyKey) }]),
     ];
     const partitions = await this.#partitionsOf(topic);
     let timer: NodeJS.Timeout | undefined;
@@ -151,13 +153,19 @@ export class CommandGateway {
     // The timeout may fire while the send is still in flight: handled when awaited below.
     reply.catch(() => undefined);
     try {
-      await this.#producer.send([{ topic, partition: partitionForKey(key, partitions), key, value, headers, timestamp: Date.now() }]);
+      await this.#producer.send([
+        { topic, partition: partitionForKey(key, partitions), key, value, headers, timestamp: Date.now() },
+      ]);
     } catch (error) {
       clearTimeout(timer);
       this.#waiting.delete(correlationId);
-      throw new UnavailableError(`Cannot send the command to "${topic}": ${error instanceof Error ? error.message : String(error)}`, 1, {
-        topic,
-      });
+      throw new UnavailableError(
+        `Cannot send the command to "${topic}": ${error instanceof Error ? error.message : String(error)}`,
+        1,
+        {
+          topic,
+        },
+      );
     }
     try {
       return await reply;
@@ -170,7 +178,8 @@ export class CommandGateway {
     const known = this.#partitionCounts.get(topic);
     if (known !== undefined) return known;
     const count = (await this.#admin.partitionCounts([topic])).get(topic);
-    if (count === undefined) throw new UnavailableError(`The command topic "${topic}" does not exist on the cluster`, 5, { topic });
+    if (count === undefined)
+      throw new UnavailableError(`The command topic "${topic}" does not exist on the cluster`, 5, { topic });
     this.#partitionCounts.set(topic, count);
     return count;
   }
@@ -185,11 +194,18 @@ export class CommandGateway {
     try {
       envelope = parseReplyEnvelope(record.value, { topic: record.topic });
     } catch (error) {
-      this.#logger.warn({ err: error, correlationId, offset: record.offset }, "ignoring a reply that is not a reply envelope");
+      this.#logger.warn(
+        { err: error, correlationId, offset: record.offset },
+        "ignoring a reply that is not a reply envelope",
+      );
       return;
     }
     this.#waiting.delete(correlationId);
-    waiter.resolve({ envelope, correlationId, replayed: headerString(record.headers, CommandHeaders.idempotentReplay) === "true" });
+    waiter.resolve({
+      envelope,
+      correlationId,
+      replayed: headerString(record.headers, CommandHeaders.idempotentReplay) === "true",
+    });
   }
 
   /** Commands still waiting for replies. */
@@ -200,10 +216,15 @@ export class CommandGateway {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const waiter of this.#waiting.values()) waiter.reject(new UnavailableError("The command endpoint is shutting down", 1));
+    for (const waiter of this.#waiting.values())
+      waiter.reject(new UnavailableError("The command endpoint is shutting down", 1));
     this.#waiting.clear();
-    await this.#consumer.close().catch((error: unknown) => this.#logger.warn({ err: error }, "closing the reply consumer failed"));
-    await this.#producer.close().catch((error: unknown) => this.#logger.warn({ err: error }, "closing the command producer failed"));
+    await this.#consumer
+      .close()
+      .catch((error: unknown) => this.#logger.warn({ err: error }, "closing the reply consumer failed"));
+    await this.#producer
+      .close()
+      .catch((error: unknown) => this.#logger.warn({ err: error }, "closing the command producer failed"));
     await this.#admin.close().catch(() => undefined);
   }
 }

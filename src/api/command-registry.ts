@@ -132,7 +132,9 @@ function handlerSchema(feeds: readonly HandlerFeed[]): ZodType | undefined {
 }
 
 function isZodType(value: unknown): value is ZodType {
-  return typeof value === "object" && value !== null && typeof (value as { safeParse?: unknown }).safeParse === "function";
+  return (
+    typeof value === "object" && value !== null && typeof (value as { safeParse?: unknown }).safeParse === "function"
+  );
 }
 
 /** The user source node reading `topic`. */

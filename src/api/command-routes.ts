@@ -8,12 +8,25 @@ import { z } from "zod";
 import { SerializationError } from "../serdes/errors.js";
 import type { ApiContext } from "./api-context.js";
 import type { ResolvedCommandEndpoint } from "./command-registry.js";
-import { InvalidCommandBodyError, InvalidKeyError, InvalidRequestError, UnavailableError, toApiIssues } from "./errors.js";
+import {
+  InvalidCommandBodyError,
+  InvalidKeyError,
+  InvalidRequestError,
+  UnavailableError,
+  toApiIssues,
+} from "./errors.js";
 import type { ApiIssue } from "./errors.js";
 import { parseKeyText } from "./key-text.js";
 import type { RouteDoc } from "./openapi.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
-import { commandAccepted, commandInvalid, commandParams, commandQuery, commandRejected, errorBody } from "./route-schemas.js";
+import {
+  commandAccepted,
+  commandInvalid,
+  commandParams,
+  commandQuery,
+  commandRejected,
+  errorBody,
+} from "./route-schemas.js";
 
 export const REPLY_STATUS_HEADER = "eddy-reply-status";
 export const CORRELATION_ID_HEADER = "x-eddy-correlation-id";
@@ -35,9 +48,16 @@ export function commandRoutes(ctx: ApiContext) {
         throw new InvalidCommandBodyError(topic, [{ code: "invalid_type", path: [], message: "expected a JSON body" }]);
       }
       const idempotencyKey = headerValue(request.headers["idempotency-key"]);
-      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      if (
+        idempotencyKey !== undefined &&
+        (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+      ) {
         throw new InvalidRequestError("Idempotency-Key header", [
-          { code: "too_big", path: ["Idempotency-Key"], message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` },
+          {
+            code: "too_big",
+            path: ["Idempotency-Key"],
+            message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+          },
         ]);
       }
       const key = commandKey(endpoint, body, query.key);
@@ -45,7 +65,10 @@ export function commandRoutes(ctx: ApiContext) {
       const valueBytes = serialize(endpoint, body, "value");
       const gateway = ctx.gateway;
       if (gateway === undefined) {
-        throw new UnavailableError("This API was started without Kafka connection settings, so it cannot send commands", 60);
+        throw new UnavailableError(
+          "This API was started without Kafka connection settings, so it cannot send commands",
+          60,
+        );
       }
       let result;
       try {
@@ -70,10 +93,15 @@ export function commandRoutes(ctx: ApiContext) {
 
 function commandKey(endpoint: ResolvedCommandEndpoint, body: unknown, keyText: string | undefined): unknown {
   if (endpoint.keyField !== undefined) {
-    const value = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[endpoint.keyField] : undefined;
+    const value =
+      typeof body === "object" && body !== null ? (body as Record<string, unknown>)[endpoint.keyField] : undefined;
     if (value === undefined || value === null) {
       throw new InvalidCommandBodyError(endpoint.topic, [
-        { code: "invalid_type", path: [endpoint.keyField], message: `the command key: required (field "${endpoint.keyField}")` },
+        {
+          code: "invalid_type",
+          path: [endpoint.keyField],
+          message: `the command key: required (field "${endpoint.keyField}")`,
+        },
       ]);
     }
     return value;
@@ -109,20 +137,34 @@ export function commandRouteDocs(ctx: ApiContext): RouteDoc[] {
     summary: endpoint.description ?? `Send a command to "${endpoint.topic}" and wait for its reply`,
     description:
       `Handled by ${endpoint.handlers.join(", ") || "the topology"}. ` +
-      (endpoint.keyField === undefined ? "The command key is the ?key= query parameter. " : `The command key is the body field "${endpoint.keyField}". `) +
+      (endpoint.keyField === undefined
+        ? "The command key is the ?key= query parameter. "
+        : `The command key is the body field "${endpoint.keyField}". `) +
       "The command goes out with a fresh correlation-id and this instance's reply topic in reply-to.",
     query: endpoint.keyField === undefined ? commandQuery : commandQuery.omit({ key: true }),
     body: endpoint.schema ?? z.unknown(),
-    bodyDescription: endpoint.schema === undefined ? "Any JSON; the command handler validates it (422 when invalid)." : undefined,
-    headers: [{ name: "Idempotency-Key", description: "A retried command with the same key gets the first reply and is not applied twice." }],
+    bodyDescription:
+      endpoint.schema === undefined ? "Any JSON; the command handler validates it (422 when invalid)." : undefined,
+    headers: [
+      {
+        name: "Idempotency-Key",
+        description: "A retried command with the same key gets the first reply and is not applied twice.",
+      },
+    ],
     responses: {
       200: { description: "Accepted: the handler's reply", schema: commandAccepted },
-      400: { description: "The body does not match the command schema, or the key is missing or invalid", schema: errorBody },
+      400: {
+        description: "The body does not match the command schema, or the key is missing or invalid",
+        schema: errorBody,
+      },
       404: { description: "No command endpoint for this topic", schema: errorBody },
       409: { description: "Rejected by a business rule", schema: commandRejected },
       422: { description: "The handler found the command invalid", schema: commandInvalid },
       503: { description: "Commands cannot be sent right now", schema: errorBody },
-      504: { description: "No reply in time (the command may still be applied: retry with the same Idempotency-Key)", schema: errorBody },
+      504: {
+        description: "No reply in time (the command may still be applied: retry with the same Idempotency-Key)",
+        schema: errorBody,
+      },
     },
   }));
 }

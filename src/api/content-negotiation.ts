@@ -33,7 +33,14 @@ export function negotiate(accept: string | undefined, offered: readonly string[]
     const [t, s] = type.split("/");
     let match: { q: number; specificity: number } | undefined;
     for (const range of ranges) {
-      const specificity = range.type === t && range.subtype === s ? 2 : range.type === t && range.subtype === "*" ? 1 : range.type === "*" ? 0 : -1;
+      const specificity =
+        range.type === t && range.subtype === s
+          ? 2
+          : range.type === t && range.subtype === "*"
+            ? 1
+            : range.type === "*"
+              ? 0
+              : -1;
       if (specificity < 0) continue;
       if (match === undefined || specificity > match.specificity) match = { q: range.q, specificity };
     }

@@ -60,7 +60,11 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
   const metrics = new ApiMetrics();
   const catalog = new StoreCatalog(topology, options.keyParsers);
   const reader = new LocalStoreReader(streams);
-  const peers = new PeerClient({ self: streams.applicationServer, prefix, timeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS });
+  const peers = new PeerClient({
+    self: streams.applicationServer,
+    prefix,
+    timeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS,
+  });
   const commands = new CommandRegistry(topology, options.commands);
   let gateway: CommandGateway | undefined;
   if (options.kafka !== undefined && commands.topics().length > 0) {
@@ -69,7 +73,8 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
       kafka: options.kafka,
       applicationId,
       replyTopic:
-        options.replyTopic ?? defaultReplyTopic(applicationId, streams.applicationServer ?? `${process.pid}-${Date.now().toString(36)}`),
+        options.replyTopic ??
+        defaultReplyTopic(applicationId, streams.applicationServer ?? `${process.pid}-${Date.now().toString(36)}`),
       logger,
       ...(options.kafka.replicationFactor === undefined ? {} : { replicationFactor: options.kafka.replicationFactor }),
     });
@@ -100,7 +105,14 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // fastify's own request errors (malformed JSON, unsupported media type, body too large).
-      return reply.code(status).send({ statusCode: status, code: error.code ?? "EDDY_ERR_INVALID_REQUEST", error: httpReason(status), message: error.message });
+      return reply
+        .code(status)
+        .send({
+          statusCode: status,
+          code: error.code ?? "EDDY_ERR_INVALID_REQUEST",
+          error: httpReason(status),
+          message: error.message,
+        });
     }
     request.log.error({ err: error }, "request failed");
     return reply.code(500).send(new InternalApiError(`The request failed: ${error.message}`).toBody());

@@ -79,7 +79,12 @@ export class KeyNotFoundError extends ApiError {
 
 export class InvalidKeyError extends ApiError {
   constructor(store: string, serde: string, reason: string, options?: ErrorOptions) {
-    super("EDDY_ERR_INVALID_KEY", `The key is not a valid key of store "${store}" (key serde "${serde}"): ${reason}`, { store }, options);
+    super(
+      "EDDY_ERR_INVALID_KEY",
+      `The key is not a valid key of store "${store}" (key serde "${serde}"): ${reason}`,
+      { store },
+      options,
+    );
   }
 }
 
@@ -91,7 +96,10 @@ export class InvalidRequestError extends ApiError {
 
 export class InvalidCursorError extends ApiError {
   constructor(reason: string) {
-    super("EDDY_ERR_INVALID_CURSOR", `The cursor is not one this API returned (${reason}); start again without a cursor.`);
+    super(
+      "EDDY_ERR_INVALID_CURSOR",
+      `The cursor is not one this API returned (${reason}); start again without a cursor.`,
+    );
   }
 }
 
@@ -107,16 +115,24 @@ export class CommandTopicNotFoundError extends ApiError {
 
 export class InvalidCommandBodyError extends ApiError {
   constructor(topic: string, issues: readonly ApiIssue[]) {
-    super("EDDY_ERR_INVALID_COMMAND_BODY", `The command does not match the schema of topic "${topic}": ${summarizeIssues(issues)}`, {
-      topic,
-      issues,
-    });
+    super(
+      "EDDY_ERR_INVALID_COMMAND_BODY",
+      `The command does not match the schema of topic "${topic}": ${summarizeIssues(issues)}`,
+      {
+        topic,
+        issues,
+      },
+    );
   }
 }
 
 export class NotAcceptableError extends ApiError {
   constructor(offered: readonly string[]) {
-    super("EDDY_ERR_NOT_ACCEPTABLE", `This resource is available as ${offered.join(", ")}; ask for one of them in Accept.`, { offered });
+    super(
+      "EDDY_ERR_NOT_ACCEPTABLE",
+      `This resource is available as ${offered.join(", ")}; ask for one of them in Accept.`,
+      { offered },
+    );
   }
 }
 
@@ -150,7 +166,9 @@ export class InternalApiError extends ApiError {
 }
 
 /** Issues in JSON form: zod paths may hold symbols, which JSON cannot carry. */
-export function toApiIssues(issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[]): ApiIssue[] {
+export function toApiIssues(
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[],
+): ApiIssue[] {
   return issues.map((issue) => ({
     code: issue.code,
     path: issue.path.map((part) => (typeof part === "number" ? part : String(part))),
@@ -159,7 +177,9 @@ export function toApiIssues(issues: readonly { code: string; path: readonly Prop
 }
 
 function summarizeIssues(issues: readonly ApiIssue[]): string {
-  const shown = issues.slice(0, 3).map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+  const shown = issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
   return shown.join("; ") + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : "");
 }
 

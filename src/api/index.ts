@@ -13,7 +13,12 @@ export type { KeyTextParser } from "./key-text.js";
 export { defaultKeyParser } from "./key-text.js";
 export { FORWARDED_HEADER, SERVED_BY_HEADER, SCAN_TASKS_HEADER } from "./peer-client.js";
 export { REPLY_STATUS_HEADER, CORRELATION_ID_HEADER } from "./command-routes.js";
-export { SCAN_LIMIT_DEFAULT, SCAN_LIMIT_MAX, COMMAND_TIMEOUT_DEFAULT_MS, COMMAND_TIMEOUT_MAX_MS } from "./route-schemas.js";
+export {
+  SCAN_LIMIT_DEFAULT,
+  SCAN_LIMIT_MAX,
+  COMMAND_TIMEOUT_DEFAULT_MS,
+  COMMAND_TIMEOUT_MAX_MS,
+} from "./route-schemas.js";
 export {
   ApiErrorCodes,
   ApiError,

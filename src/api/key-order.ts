@@ -39,7 +39,10 @@ export function mergeSortedByKey<T extends KeyedEntry>(lists: readonly (readonly
 }
 
 /** True when some list still has an entry past the merged ones (there is a next page). */
-export function hasMoreAfter<T extends KeyedEntry>(lists: readonly (readonly T[])[], last: Buffer | undefined): boolean {
+export function hasMoreAfter<T extends KeyedEntry>(
+  lists: readonly (readonly T[])[],
+  last: Buffer | undefined,
+): boolean {
   return lists.some((list) => {
     const tail = list[list.length - 1];
     return tail !== undefined && (last === undefined || compareBytes(tail.keyBytes, last) > 0);

@@ -38,7 +38,8 @@ export function defaultKeyParser(serde: string): KeyTextParser {
     case "double":
       return (text) => {
         const value = Number(text);
-        if (text.trim() === "" || (Number.isNaN(value) && text !== "NaN")) throw new Error(`expected a number, got ${JSON.stringify(text)}`);
+        if (text.trim() === "" || (Number.isNaN(value) && text !== "NaN"))
+          throw new Error(`expected a number, got ${JSON.stringify(text)}`);
         return value;
       };
     case "json":

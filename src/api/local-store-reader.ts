@@ -99,7 +99,13 @@ export class LocalStoreReader {
   }
 
   /** Scans the given tasks (those hosted here) and merges them in serialized-key order. */
-  async scan(store: CatalogStore, taskIds: readonly TaskId[], bounds: ScanBounds, limit: number, allowStale: boolean): Promise<LocalScan> {
+  async scan(
+    store: CatalogStore,
+    taskIds: readonly TaskId[],
+    bounds: ScanBounds,
+    limit: number,
+    allowStale: boolean,
+  ): Promise<LocalScan> {
     const lists: ScannedEntry[][] = [];
     const staleTasks: TaskId[] = [];
     const missingTasks: TaskId[] = [];

@@ -73,7 +73,10 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
           ? {}
           : {
               content: Object.fromEntries(
-                types.map((type) => [type, response.schema === undefined ? {} : { schema: jsonSchema(response.schema, "output") }]),
+                types.map((type) => [
+                  type,
+                  response.schema === undefined ? {} : { schema: jsonSchema(response.schema, "output") },
+                ]),
               ),
             }),
       };
@@ -108,7 +111,11 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
   }
   return {
     openapi: "3.1.0",
-    info: { title: info.title, version: info.version, ...(info.description === undefined ? {} : { description: info.description }) },
+    info: {
+      title: info.title,
+      version: info.version,
+      ...(info.description === undefined ? {} : { description: info.description }),
+    },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     paths,
   };

@@ -52,14 +52,23 @@ export function opsRoutes(ctx: ApiContext) {
           try {
             const response = await ctx.peers.get(host, "/metadata?local=true", {}, METADATA_TIMEOUT_MS);
             const parsed = instanceView.safeParse(JSON.parse(response.body));
-            return parsed.success ? { ...base, view: parsed.data } : { ...base, view: null, error: `answered ${response.statusCode}` };
+            return parsed.success
+              ? { ...base, view: parsed.data }
+              : { ...base, view: null, error: `answered ${response.statusCode}` };
           } catch (error) {
             if (!(error instanceof PeerRequestError) && !(error instanceof SyntaxError)) throw error;
             return { ...base, view: null, error: error.message };
           }
         }),
       );
-      return { applicationId: streams.applicationId, self: self ?? null, state: local.state, ready: local.ready, instances, local };
+      return {
+        applicationId: streams.applicationId,
+        self: self ?? null,
+        state: local.state,
+        ready: local.ready,
+        instances,
+        local,
+      };
     });
 
     app.get("/health", async (_request, reply) => {
@@ -96,21 +105,32 @@ export function opsRouteDocs(): RouteDoc[] {
       tag: "operations",
       summary: "Every instance with its active and standby tasks, their partitions, state and lag",
       query: metadataQuery,
-      responses: { 200: { description: "The group as this instance sees it (or only this instance with local=true)", schema: metadataAnswer } },
+      responses: {
+        200: {
+          description: "The group as this instance sees it (or only this instance with local=true)",
+          schema: metadataAnswer,
+        },
+      },
     },
     {
       method: "GET",
       path: "/health",
       tag: "operations",
       summary: "Liveness: 200 unless the instance is in ERROR or stopped",
-      responses: { 200: { description: "Up", schema: healthAnswer }, 503: { description: "Down", schema: healthAnswer } },
+      responses: {
+        200: { description: "Up", schema: healthAnswer },
+        503: { description: "Down", schema: healthAnswer },
+      },
     },
     {
       method: "GET",
       path: "/ready",
       tag: "operations",
       summary: "Readiness: 200 only when RUNNING and every assigned active task is restored",
-      responses: { 200: { description: "Ready", schema: readyAnswer }, 503: { description: "Not ready (see Retry-After)", schema: readyAnswer } },
+      responses: {
+        200: { description: "Ready", schema: readyAnswer },
+        503: { description: "Not ready (see Retry-After)", schema: readyAnswer },
+      },
     },
     {
       method: "GET",

@@ -42,7 +42,12 @@ export class PeerClient {
   }
 
   /** GET `path` (below the API prefix) on `host`; rejects with PeerRequestError when it cannot get an answer. */
-  get(host: string, path: string, headers: Record<string, string> = {}, timeoutMs = this.options.timeoutMs): Promise<PeerResponse> {
+  get(
+    host: string,
+    path: string,
+    headers: Record<string, string> = {},
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<PeerResponse> {
     const { hostname, port } = splitHostPort(host);
     return new Promise<PeerResponse>((resolve, reject) => {
       const req = request(
@@ -59,7 +64,11 @@ export class PeerClient {
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
           res.on("end", () => {
             clearTimeout(timer);
-            resolve({ statusCode: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+            resolve({
+              statusCode: res.statusCode ?? 502,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+            });
           });
           res.on("error", (error) => {
             clearTimeout(timer);

@@ -61,7 +61,9 @@ export function writeExposition(families: readonly MetricFamily[]): string {
 }
 
 /** Latency buckets in seconds: 0.5 ms to 10 s, for lookups on LevelDB up to command round trips. */
-export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+export const LATENCY_BUCKETS_SECONDS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+] as const;
 
 interface HistogramSeries {
   readonly labels: Labels;

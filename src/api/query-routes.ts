@@ -7,7 +7,16 @@ import type { RouteDoc } from "./openapi.js";
 import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
 import type { QueryAnswer } from "./query-service.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
-import { errorBody, keyParams, lookupAnswer, lookupQuery, scanAnswer, scanQuery, storeParams, storesAnswer } from "./route-schemas.js";
+import {
+  errorBody,
+  keyParams,
+  lookupAnswer,
+  lookupQuery,
+  scanAnswer,
+  scanQuery,
+  storeParams,
+  storesAnswer,
+} from "./route-schemas.js";
 
 export function queryRoutes(ctx: ApiContext) {
   return async function queryPlugin(app: FastifyInstance): Promise<void> {

@@ -84,7 +84,11 @@ export class QueryService {
     }
   }
 
-  async #get(storeName: string, keyText: string, options: LookupOptions): Promise<QueryAnswer & { outcome: QueryOutcome }> {
+  async #get(
+    storeName: string,
+    keyText: string,
+    options: LookupOptions,
+  ): Promise<QueryAnswer & { outcome: QueryOutcome }> {
     const store = this.#catalog.get(storeName);
     const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
     const meta = this.#keyMetadata(store, key);
@@ -94,7 +98,10 @@ export class QueryService {
     if (this.#streams.isActiveTaskRunning(taskId) || this.#reader.hostsActive(taskId)) {
       const read = await this.#reader.get(store, taskId, key, options.allowStale);
       if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, read);
-      throw this.#unavailable(`Task ${taskId} (store "${store.name}", partition ${meta.partition}) is restoring on this instance`, meta);
+      throw this.#unavailable(
+        `Task ${taskId} (store "${store.name}", partition ${meta.partition}) is restoring on this instance`,
+        meta,
+      );
     }
 
     const owner = meta.activeHost;
@@ -113,7 +120,10 @@ export class QueryService {
         if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, { ...read, stale: true });
       }
       if (relayed !== undefined) return relay(relayed, owner);
-      throw this.#unavailable(`The owner of task ${taskId} (${owner}) did not answer: ${failure ?? "unknown error"}`, meta);
+      throw this.#unavailable(
+        `The owner of task ${taskId} (${owner}) did not answer: ${failure ?? "unknown error"}`,
+        meta,
+      );
     }
 
     if (options.allowStale) {
@@ -146,7 +156,9 @@ export class QueryService {
         throw new InvalidKeyError(store.name, store.keySerde.name, error.message, { cause: error });
       }
       if (error instanceof StoreNotQueryableError) {
-        throw new UnavailableError(`${error.message}; retry once the instance is running`, RETRY_AFTER_SECONDS, { store: store.name });
+        throw new UnavailableError(`${error.message}; retry once the instance is running`, RETRY_AFTER_SECONDS, {
+          store: store.name,
+        });
       }
       throw error;
     }
@@ -177,11 +189,15 @@ export class QueryService {
   }
 
   #unavailable(message: string, meta: KeyQueryMetadata): UnavailableError {
-    return new UnavailableError(`${message}; retry shortly, or pass allowStale=true to accept a standby's value`, RETRY_AFTER_SECONDS, {
-      store: meta.store,
-      partition: meta.partition,
-      taskId: meta.taskId,
-    });
+    return new UnavailableError(
+      `${message}; retry shortly, or pass allowStale=true to accept a standby's value`,
+      RETRY_AFTER_SECONDS,
+      {
+        store: meta.store,
+        partition: meta.partition,
+        taskId: meta.taskId,
+      },
+    );
   }
 
   // ----- scans -----
@@ -194,7 +210,12 @@ export class QueryService {
       const bounds = this.#scanBounds(store, query);
       const answer =
         scanTasks !== undefined
-          ? await this.#peerScan(store, bounds, query, scanTasks.split(",").filter((t) => t !== ""))
+          ? await this.#peerScan(
+              store,
+              bounds,
+              query,
+              scanTasks.split(",").filter((t) => t !== ""),
+            )
           : await this.#scanAll(store, bounds, query);
       outcome = answer.stale ? "stale" : "local";
       return answer;
@@ -209,12 +230,19 @@ export class QueryService {
   #scanBounds(store: CatalogStore, query: ScanQuery): ScanBounds {
     const parse = (text: string | undefined): unknown =>
       text === undefined ? undefined : parseKeyText(store.name, store.keySerde.name, store.keyParser, text);
-    const bounds = { from: parse(query.from), to: parse(query.to), prefix: parse(query.prefix), after: undefined as Buffer | undefined };
+    const bounds = {
+      from: parse(query.from),
+      to: parse(query.to),
+      prefix: parse(query.prefix),
+      after: undefined as Buffer | undefined,
+    };
     const keyContext = { store: store.name, part: "key" as const };
     try {
-      for (const bound of [bounds.from, bounds.to, bounds.prefix]) if (bound !== undefined) store.keySerde.serialize(bound, keyContext);
+      for (const bound of [bounds.from, bounds.to, bounds.prefix])
+        if (bound !== undefined) store.keySerde.serialize(bound, keyContext);
     } catch (error) {
-      if (error instanceof SerializationError) throw new InvalidKeyError(store.name, store.keySerde.name, error.message, { cause: error });
+      if (error instanceof SerializationError)
+        throw new InvalidKeyError(store.name, store.keySerde.name, error.message, { cause: error });
       throw error;
     }
     if (query.cursor !== undefined) {
@@ -230,7 +258,12 @@ export class QueryService {
   }
 
   /** Another instance asks for the given tasks' entries: answer from local tasks only. */
-  async #peerScan(store: CatalogStore, bounds: ScanBounds, query: ScanQuery, tasks: TaskId[]): Promise<QueryAnswer & { stale: boolean }> {
+  async #peerScan(
+    store: CatalogStore,
+    bounds: ScanBounds,
+    query: ScanQuery,
+    tasks: TaskId[],
+  ): Promise<QueryAnswer & { stale: boolean }> {
     const local = await this.#reader.scan(store, tasks, bounds, query.limit, query.allowStale);
     const answer: PeerScanAnswer = {
       entries: local.entries.map((e) => ({
@@ -248,9 +281,13 @@ export class QueryService {
   async #scanAll(store: CatalogStore, bounds: ScanBounds, query: ScanQuery): Promise<QueryAnswer & { stale: boolean }> {
     const partitions = StoreCatalog.metadata(this.#streams, store.name)?.partitions ?? 0;
     if (partitions === 0) {
-      throw new UnavailableError(`Store "${store.name}" is not available yet: the instance has not started`, RETRY_AFTER_SECONDS, {
-        store: store.name,
-      });
+      throw new UnavailableError(
+        `Store "${store.name}" is not available yet: the instance has not started`,
+        RETRY_AFTER_SECONDS,
+        {
+          store: store.name,
+        },
+      );
     }
     // Which instance scans which task: the active owner; this instance for its own tasks,
     // and, when stale answers are allowed, for tasks nobody runs (a standby copy may exist here).
@@ -274,7 +311,10 @@ export class QueryService {
       );
     }
     const localScan = this.#reader.scan(store, localTasks, bounds, query.limit, query.allowStale);
-    const remoteScans = [...remote].map(async ([host, tasks]) => ({ host, answer: await this.#remoteScan(host, store, query, tasks) }));
+    const remoteScans = [...remote].map(async ([host, tasks]) => ({
+      host,
+      answer: await this.#remoteScan(host, store, query, tasks),
+    }));
     const [local, ...remotes] = await Promise.all([localScan, ...remoteScans]);
     if (local === undefined) throw new Error("unreachable: the local scan always has a result");
 
@@ -293,7 +333,9 @@ export class QueryService {
         key: toJsonData(e.key, store.keySerde.name),
         value: toJsonData(e.value, store.valueSerde.name),
       })),
-      ...remotes.map((r) => r.answer.entries.map((e) => ({ keyBytes: Buffer.from(e.k, "base64url"), key: e.key, value: e.value }))),
+      ...remotes.map((r) =>
+        r.answer.entries.map((e) => ({ keyBytes: Buffer.from(e.k, "base64url"), key: e.key, value: e.value })),
+      ),
     ];
     const entries = mergeSortedByKey(lists, query.limit);
     const last = entries[entries.length - 1]?.keyBytes;
@@ -325,7 +367,9 @@ export class QueryService {
       });
     } catch (error) {
       if (!(error instanceof PeerRequestError)) throw error;
-      throw new UnavailableError(`Store "${store.name}" cannot be scanned: ${error.message}`, RETRY_AFTER_SECONDS, { store: store.name });
+      throw new UnavailableError(`Store "${store.name}" cannot be scanned: ${error.message}`, RETRY_AFTER_SECONDS, {
+        store: store.name,
+      });
     }
     if (response.statusCode !== 200) {
       throw new UnavailableError(
@@ -336,9 +380,13 @@ export class QueryService {
     }
     const parsed = peerScanAnswerSchema.safeParse(JSON.parse(response.body));
     if (!parsed.success) {
-      throw new UnavailableError(`Instance ${host} sent a scan answer this version does not understand`, RETRY_AFTER_SECONDS, {
-        store: store.name,
-      });
+      throw new UnavailableError(
+        `Instance ${host} sent a scan answer this version does not understand`,
+        RETRY_AFTER_SECONDS,
+        {
+          store: store.name,
+        },
+      );
     }
     return parsed.data;
   }
@@ -352,7 +400,13 @@ function relay(response: PeerResponse, host: string): QueryAnswer & { outcome: Q
   const servedBy = response.headers[SERVED_BY_HEADER];
   const retryAfter = response.headers["retry-after"];
   const outcome: QueryOutcome =
-    response.statusCode === 200 ? "forwarded" : response.statusCode === 404 ? "not_found" : response.statusCode === 503 ? "unavailable" : "error";
+    response.statusCode === 200
+      ? "forwarded"
+      : response.statusCode === 404
+        ? "not_found"
+        : response.statusCode === 503
+          ? "unavailable"
+          : "error";
   return {
     statusCode: response.statusCode,
     body: response.body,

@@ -27,14 +27,18 @@ export const keyParams = storeParams.extend({
 
 export const lookupQuery = z.strictObject({
   allowStale: booleanText.optional().default(false).meta({
-    description: "Let a standby or a restoring task answer when the active one cannot; such answers are marked stale: true.",
+    description:
+      "Let a standby or a restoring task answer when the active one cannot; such answers are marked stale: true.",
   }),
 });
 
 export const scanQuery = z.strictObject({
   from: z.string().optional().meta({ description: "Lowest key (inclusive), as key text." }),
   to: z.string().optional().meta({ description: "Highest key (inclusive), as key text." }),
-  prefix: z.string().optional().meta({ description: "Only keys whose serialized form starts with this key's serialized form." }),
+  prefix: z
+    .string()
+    .optional()
+    .meta({ description: "Only keys whose serialized form starts with this key's serialized form." }),
   limit: z.coerce
     .number()
     .int()
@@ -43,7 +47,10 @@ export const scanQuery = z.strictObject({
     .default(SCAN_LIMIT_DEFAULT)
     .meta({ description: `Entries per page: default ${SCAN_LIMIT_DEFAULT}, at most ${SCAN_LIMIT_MAX}.` }),
   cursor: z.string().min(1).optional().meta({ description: "The nextCursor of the previous page." }),
-  allowStale: booleanText.optional().default(false).meta({ description: "Accept standby or restoring copies for tasks no instance runs." }),
+  allowStale: booleanText
+    .optional()
+    .default(false)
+    .meta({ description: "Accept standby or restoring copies for tasks no instance runs." }),
 });
 export type ScanQuery = z.output<typeof scanQuery>;
 
@@ -53,7 +60,8 @@ export const commandParams = z.strictObject({
 
 export const commandQuery = z.strictObject({
   key: z.string().optional().meta({
-    description: "The command key (the aggregate id), as key text; required unless the endpoint takes the key from a body field.",
+    description:
+      "The command key (the aggregate id), as key text; required unless the endpoint takes the key from a body field.",
   }),
   timeoutMs: z.coerce
     .number()
@@ -61,7 +69,9 @@ export const commandQuery = z.strictObject({
     .min(1)
     .max(COMMAND_TIMEOUT_MAX_MS)
     .default(COMMAND_TIMEOUT_DEFAULT_MS)
-    .meta({ description: `How long to wait for the reply: default ${COMMAND_TIMEOUT_DEFAULT_MS} ms, at most ${COMMAND_TIMEOUT_MAX_MS}.` }),
+    .meta({
+      description: `How long to wait for the reply: default ${COMMAND_TIMEOUT_DEFAULT_MS} ms, at most ${COMMAND_TIMEOUT_MAX_MS}.`,
+    }),
 });
 
 export const issueSchema = z.object({
@@ -70,52 +80,53 @@ export const issueSchema = z.object({
   message: z.string(),
 });
 
-export const errorBody = z
-  .looseObject({
-    statusCode: z.number().int(),
-    code: z.string().meta({ description: "EDDY_ERR_... (see src/api/errors.ts)" }),
-    error: z.string(),
-    message: z.string(),
-    issues: z.array(issueSchema).optional(),
-    retryAfterSeconds: z.number().optional(),
-  })
-  ;
+export const errorBody = z.looseObject({
+  statusCode: z.number().int(),
+  code: z.string().meta({ description: "EDDY_ERR_... (see src/api/errors.ts)" }),
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(issueSchema).optional(),
+  retryAfterSeconds: z.number().optional(),
+});
 
-export const storeInfo = z
-  .object({
-    name: z.string(),
-    keySerde: z.string(),
-    valueSerde: z.string(),
-    subtopology: z.number().int(),
-    partitions: z.number().int(),
-    changelogTopic: z.string().nullable(),
-    persistent: z.boolean(),
-    tasks: z.array(z.object({ taskId: z.string(), partition: z.number().int(), activeHost: z.string().nullable(), standbyHosts: z.array(z.string()) })),
-  })
-  ;
+export const storeInfo = z.object({
+  name: z.string(),
+  keySerde: z.string(),
+  valueSerde: z.string(),
+  subtopology: z.number().int(),
+  partitions: z.number().int(),
+  changelogTopic: z.string().nullable(),
+  persistent: z.boolean(),
+  tasks: z.array(
+    z.object({
+      taskId: z.string(),
+      partition: z.number().int(),
+      activeHost: z.string().nullable(),
+      standbyHosts: z.array(z.string()),
+    }),
+  ),
+});
 
 export const storesAnswer = z.object({ stores: z.array(storeInfo) });
 
-export const lookupAnswer = z
-  .object({
-    store: z.string(),
-    key: z.unknown(),
-    value: z.unknown(),
-    partition: z.number().int(),
-    taskId: z.string(),
-    stale: z.boolean().meta({ description: "true when a standby or a restoring task answered: the value may be behind." }),
-  })
-  ;
+export const lookupAnswer = z.object({
+  store: z.string(),
+  key: z.unknown(),
+  value: z.unknown(),
+  partition: z.number().int(),
+  taskId: z.string(),
+  stale: z
+    .boolean()
+    .meta({ description: "true when a standby or a restoring task answered: the value may be behind." }),
+});
 
-export const scanAnswer = z
-  .object({
-    store: z.string(),
-    entries: z.array(z.object({ key: z.unknown(), value: z.unknown() })),
-    nextCursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last page." }),
-    stale: z.boolean(),
-    staleTasks: z.array(z.string()).optional(),
-  })
-  ;
+export const scanAnswer = z.object({
+  store: z.string(),
+  entries: z.array(z.object({ key: z.unknown(), value: z.unknown() })),
+  nextCursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last page." }),
+  stale: z.boolean(),
+  staleTasks: z.array(z.string()).optional(),
+});
 
 /** What an instance answers another one's scan request (header x-eddy-scan-tasks). */
 export const peerScanAnswerSchema = z.object({
@@ -126,20 +137,24 @@ export const peerScanAnswerSchema = z.object({
 });
 export type PeerScanAnswer = z.infer<typeof peerScanAnswerSchema>;
 
-export const commandAccepted = z
-  .object({ status: z.literal("accepted"), reply: z.unknown(), correlationId: z.string(), replayed: z.boolean() })
-  ;
-export const commandRejected = z
-  .object({ status: z.literal("rejected"), error: z.object({ code: z.string(), message: z.string() }), correlationId: z.string(), replayed: z.boolean() })
-  ;
-export const commandInvalid = z
-  .object({
-    status: z.literal("invalid"),
-    error: z.object({ code: z.literal("EDDY_ERR_INVALID_COMMAND"), message: z.string(), issues: z.array(issueSchema) }),
-    correlationId: z.string(),
-    replayed: z.boolean(),
-  })
-  ;
+export const commandAccepted = z.object({
+  status: z.literal("accepted"),
+  reply: z.unknown(),
+  correlationId: z.string(),
+  replayed: z.boolean(),
+});
+export const commandRejected = z.object({
+  status: z.literal("rejected"),
+  error: z.object({ code: z.string(), message: z.string() }),
+  correlationId: z.string(),
+  replayed: z.boolean(),
+});
+export const commandInvalid = z.object({
+  status: z.literal("invalid"),
+  error: z.object({ code: z.literal("EDDY_ERR_INVALID_COMMAND"), message: z.string(), issues: z.array(issueSchema) }),
+  correlationId: z.string(),
+  replayed: z.boolean(),
+});
 
 const taskIds = z.array(z.string());
 
@@ -154,33 +169,31 @@ export const localTask = z.object({
     .nullable(),
 });
 
-export const instanceView = z
-  .object({
-    applicationServer: z.string().nullable(),
-    state: z.string(),
-    ready: z.boolean(),
-    tasks: z.array(localTask),
-  })
-  ;
+export const instanceView = z.object({
+  applicationServer: z.string().nullable(),
+  state: z.string(),
+  ready: z.boolean(),
+  tasks: z.array(localTask),
+});
 
-export const metadataAnswer = z
-  .object({
-    applicationId: z.string(),
-    self: z.string().nullable(),
-    state: z.string(),
-    ready: z.boolean(),
-    instances: z.array(
-      z.object({
-        host: z.string(),
-        active: taskIds,
-        standby: taskIds,
-        view: instanceView.nullable().meta({ description: "What the instance reports about itself; null when it did not answer." }),
-        error: z.string().optional(),
-      }),
-    ),
-    local: instanceView,
-  })
-  ;
+export const metadataAnswer = z.object({
+  applicationId: z.string(),
+  self: z.string().nullable(),
+  state: z.string(),
+  ready: z.boolean(),
+  instances: z.array(
+    z.object({
+      host: z.string(),
+      active: taskIds,
+      standby: taskIds,
+      view: instanceView
+        .nullable()
+        .meta({ description: "What the instance reports about itself; null when it did not answer." }),
+      error: z.string().optional(),
+    }),
+  ),
+  local: instanceView,
+});
 
 export const healthAnswer = z.object({ status: z.enum(["UP", "DOWN"]), state: z.string() });
 export const readyAnswer = z.object({
@@ -190,5 +203,8 @@ export const readyAnswer = z.object({
 });
 
 export const metadataQuery = z.strictObject({
-  local: booleanText.optional().default(false).meta({ description: "Only this instance's view (no calls to the others)." }),
+  local: booleanText
+    .optional()
+    .default(false)
+    .meta({ description: "Only this instance's view (no calls to the others)." }),
 });

@@ -12,7 +12,12 @@ export function streamsMetricFamilies(
   state: StreamsState,
   ready: boolean,
 ): MetricFamily[] {
-  const counter = (name: string, help: string, value: number): MetricFamily => ({ name, help, type: "counter", samples: [{ value }] });
+  const counter = (name: string, help: string, value: number): MetricFamily => ({
+    name,
+    help,
+    type: "counter",
+    samples: [{ value }],
+  });
   const latency = snapshot.commitLatency;
   const restoring = tasks.filter((t) => t.restore !== undefined);
   return [
@@ -22,13 +27,25 @@ export function streamsMetricFamilies(
       type: "gauge",
       samples: Object.values(StreamsState).map((s) => ({ labels: { state: s }, value: s === state ? 1 : 0 })),
     },
-    { name: "eddy_ready", help: "1 when RUNNING and every assigned active task is restored.", type: "gauge", samples: [{ value: ready ? 1 : 0 }] },
-    counter("eddy_records_processed_total", "Records processed by the active tasks of this instance.", snapshot.recordsProcessed),
+    {
+      name: "eddy_ready",
+      help: "1 when RUNNING and every assigned active task is restored.",
+      type: "gauge",
+      samples: [{ value: ready ? 1 : 0 }],
+    },
+    counter(
+      "eddy_records_processed_total",
+      "Records processed by the active tasks of this instance.",
+      snapshot.recordsProcessed,
+    ),
     {
       name: "eddy_task_records_processed_total",
       help: "Records processed, by task.",
       type: "counter",
-      samples: Object.entries(snapshot.recordsProcessedByTask).map(([task, value]) => ({ labels: { task_id: task }, value })),
+      samples: Object.entries(snapshot.recordsProcessedByTask).map(([task, value]) => ({
+        labels: { task_id: task },
+        value,
+      })),
     },
     {
       name: "eddy_commit_latency_seconds",
@@ -39,11 +56,24 @@ export function streamsMetricFamilies(
         { suffix: "_count", value: latency.count },
       ],
     },
-    { name: "eddy_commit_latency_max_seconds", help: "The longest task commit so far.", type: "gauge", samples: [{ value: latency.maxMs / 1000 }] },
-    counter("eddy_transaction_aborts_total", "Transactions aborted (fenced producers, failed commits).", snapshot.transactionAborts),
+    {
+      name: "eddy_commit_latency_max_seconds",
+      help: "The longest task commit so far.",
+      type: "gauge",
+      samples: [{ value: latency.maxMs / 1000 }],
+    },
+    counter(
+      "eddy_transaction_aborts_total",
+      "Transactions aborted (fenced producers, failed commits).",
+      snapshot.transactionAborts,
+    ),
     counter("eddy_dead_letter_records_total", "Records sent to the dead-letter topic.", snapshot.deadLetterRecords),
     counter("eddy_records_restored_total", "Changelog records restored into local state.", snapshot.recordsRestored),
-    counter("eddy_standby_records_applied_total", "Changelog records applied by standby tasks.", snapshot.standbyRecordsApplied),
+    counter(
+      "eddy_standby_records_applied_total",
+      "Changelog records applied by standby tasks.",
+      snapshot.standbyRecordsApplied,
+    ),
     counter("eddy_rebalances_total", "Rebalances this instance went through.", snapshot.rebalances),
     {
       name: "eddy_task_lag_records",

@@ -50,7 +50,10 @@ interface Vertex {
   width: number;
 }
 
-export function layoutSubtopology(sub: SubtopologyDescription, storeDetails: ReadonlyMap<string, string> = new Map()): SubtopologyLayout {
+export function layoutSubtopology(
+  sub: SubtopologyDescription,
+  storeDetails: ReadonlyMap<string, string> = new Map(),
+): SubtopologyLayout {
   const vertices = new Map<string, Vertex>();
   const flow: Array<[string, string]> = [];
   const storeLinks: Array<[string, string]> = [];
@@ -70,7 +73,15 @@ export function layoutSubtopology(sub: SubtopologyDescription, storeDetails: Rea
     for (const store of node.stores ?? []) {
       const id = `store:${store}`;
       if (!vertices.has(id)) {
-        vertices.set(id, { id, kind: "store", label: store, detail: storeDetails.get(store) ?? "state store", layer: 0, order: 0, width: 0 });
+        vertices.set(id, {
+          id,
+          kind: "store",
+          label: store,
+          detail: storeDetails.get(store) ?? "state store",
+          layer: 0,
+          order: 0,
+          width: 0,
+        });
       }
       storeLinks.push([node.name, id]);
     }
@@ -110,7 +121,9 @@ export function layoutSubtopology(sub: SubtopologyDescription, storeDetails: Rea
     neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
   }
   const barycenter = (v: Vertex, towardLayer: number): number => {
-    const ns = (neighbours.get(v.id) ?? []).map((n) => vertices.get(n)).filter((n): n is Vertex => n !== undefined && n.layer === towardLayer);
+    const ns = (neighbours.get(v.id) ?? [])
+      .map((n) => vertices.get(n))
+      .filter((n): n is Vertex => n !== undefined && n.layer === towardLayer);
     return ns.length === 0 ? v.order : ns.reduce((sum, n) => sum + n.order, 0) / ns.length;
   };
   for (let sweep = 0; sweep < SWEEPS; sweep += 1) {
@@ -126,14 +139,25 @@ export function layoutSubtopology(sub: SubtopologyDescription, storeDetails: Rea
     }
   }
 
-  const layerWidths = layers.map((layer) => (layer ?? []).reduce((sum, v) => sum + v.width, 0) + H_GAP * Math.max(0, (layer ?? []).length - 1));
+  const layerWidths = layers.map(
+    (layer) => (layer ?? []).reduce((sum, v) => sum + v.width, 0) + H_GAP * Math.max(0, (layer ?? []).length - 1),
+  );
   const width = Math.max(200, ...layerWidths) + 2 * MARGIN;
   const nodes: LaidOutNode[] = [];
   const position = new Map<string, LaidOutNode>();
   layers.forEach((layer, i) => {
     let x = MARGIN + (width - 2 * MARGIN - (layerWidths[i] ?? 0)) / 2;
     for (const v of layer ?? []) {
-      const node: LaidOutNode = { id: v.id, kind: v.kind, label: v.label, detail: v.detail, x, y: MARGIN + i * (NODE_HEIGHT + V_GAP), width: v.width, height: NODE_HEIGHT };
+      const node: LaidOutNode = {
+        id: v.id,
+        kind: v.kind,
+        label: v.label,
+        detail: v.detail,
+        x,
+        y: MARGIN + i * (NODE_HEIGHT + V_GAP),
+        width: v.width,
+        height: NODE_HEIGHT,
+      };
       nodes.push(node);
       position.set(v.id, node);
       x += v.width + H_GAP;

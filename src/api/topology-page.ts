@@ -7,7 +7,12 @@ import { layoutSubtopology } from "./topology-layout.js";
 import type { SubtopologyLayout } from "./topology-layout.js";
 
 function escape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 function truncate(text: string, max: number): string {
@@ -104,7 +109,10 @@ export interface TopologyPageOptions {
 export function renderTopologyPage(description: TopologyDescription, options: TopologyPageOptions): string {
   const json = description.toJSON();
   const storeDetails = new Map(
-    json.stores.map((s) => [s.name, `${s.persistent ? "LevelDB" : "in-memory"}${s.logging ? ", changelog" : ""} · ${s.keySerde}/${s.valueSerde}`]),
+    json.stores.map((s) => [
+      s.name,
+      `${s.persistent ? "LevelDB" : "in-memory"}${s.logging ? ", changelog" : ""} · ${s.keySerde}/${s.valueSerde}`,
+    ]),
   );
   const sections = description.subtopologies
     .map((sub) => {

@@ -41,7 +41,8 @@ export function topologyRouteDocs(): RouteDoc[] {
       summary: "The topology: Kafka Streams' text, JSON, or a graph page, by Accept",
       responses: {
         200: {
-          description: "text/plain: describe() as Kafka Streams prints it; application/json: the description; text/html: the graph",
+          description:
+            "text/plain: describe() as Kafka Streams prints it; application/json: the description; text/html: the graph",
           schema: z.unknown(),
           contentTypes: OFFERED,
         },

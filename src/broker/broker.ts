@@ -40,7 +40,10 @@ export interface RunningBroker {
 }
 
 function defaultLogger(): Logger {
-  return pino({ name: "eddy-broker", level: process.env.EDDY_LOG_LEVEL ?? "warn" }, pino.destination({ dest: 2, sync: true }));
+  return pino(
+    { name: "eddy-broker", level: process.env.EDDY_LOG_LEVEL ?? "warn" },
+    pino.destination({ dest: 2, sync: true }),
+  );
 }
 
 /** Kafka cluster ids are 16 random bytes in URL-safe base64 (22 characters). */
@@ -48,7 +51,10 @@ function newClusterId(): string {
   return randomBytes(16).toString("base64url");
 }
 
-function brokerConfigs(options: ResolvedBrokerOptions, port: number): Map<string, { value: string; explicit: boolean }> {
+function brokerConfigs(
+  options: ResolvedBrokerOptions,
+  port: number,
+): Map<string, { value: string; explicit: boolean }> {
   const set = (key: keyof BrokerOptions) => options.explicit.has(key);
   const configs = new Map<string, { value: string; explicit: boolean }>([
     ["broker.id", { value: String(options.nodeId), explicit: true }],
@@ -60,14 +66,32 @@ function brokerConfigs(options: ResolvedBrokerOptions, port: number): Map<string
     ["default.replication.factor", { value: "1", explicit: false }],
     ["offsets.topic.replication.factor", { value: "1", explicit: false }],
     ["transaction.state.log.replication.factor", { value: "1", explicit: false }],
-    ["transaction.max.timeout.ms", { value: String(options.transactionMaxTimeoutMs), explicit: set("transactionMaxTimeoutMs") }],
-    ["transactional.id.expiration.ms", { value: String(options.transactionalIdExpirationMs), explicit: set("transactionalIdExpirationMs") }],
-    ["producer.id.expiration.ms", { value: String(options.producerIdExpirationMs), explicit: set("producerIdExpirationMs") }],
+    [
+      "transaction.max.timeout.ms",
+      { value: String(options.transactionMaxTimeoutMs), explicit: set("transactionMaxTimeoutMs") },
+    ],
+    [
+      "transactional.id.expiration.ms",
+      { value: String(options.transactionalIdExpirationMs), explicit: set("transactionalIdExpirationMs") },
+    ],
+    [
+      "producer.id.expiration.ms",
+      { value: String(options.producerIdExpirationMs), explicit: set("producerIdExpirationMs") },
+    ],
     ["log.cleaner.backoff.ms", { value: String(options.logCleanerBackoffMs), explicit: set("logCleanerBackoffMs") }],
-    ["log.retention.check.interval.ms", { value: String(options.logRetentionCheckIntervalMs), explicit: set("logRetentionCheckIntervalMs") }],
+    [
+      "log.retention.check.interval.ms",
+      { value: String(options.logRetentionCheckIntervalMs), explicit: set("logRetentionCheckIntervalMs") },
+    ],
     ["delete.topic.enable", { value: "true", explicit: false }],
-    ["group.min.session.timeout.ms", { value: String(options.groupMinSessionTimeoutMs), explicit: set("groupMinSessionTimeoutMs") }],
-    ["group.max.session.timeout.ms", { value: String(options.groupMaxSessionTimeoutMs), explicit: set("groupMaxSessionTimeoutMs") }],
+    [
+      "group.min.session.timeout.ms",
+      { value: String(options.groupMinSessionTimeoutMs), explicit: set("groupMinSessionTimeoutMs") },
+    ],
+    [
+      "group.max.session.timeout.ms",
+      { value: String(options.groupMaxSessionTimeoutMs), explicit: set("groupMaxSessionTimeoutMs") },
+    ],
     [
       "group.initial.rebalance.delay.ms",
       { value: String(options.groupInitialRebalanceDelayMs), explicit: set("groupInitialRebalanceDelayMs") },
@@ -90,7 +114,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const endpoint = { host: resolved.advertisedHost, port: resolved.port };
   const loadStarted = performance.now();
   const dataDir =
-    resolved.dataDir === null ? null : DataDirectory.open(resolved.dataDir, { nodeId: resolved.nodeId, newClusterId: newClusterId(), logger, now });
+    resolved.dataDir === null
+      ? null
+      : DataDirectory.open(resolved.dataDir, { nodeId: resolved.nodeId, newClusterId: newClusterId(), logger, now });
   const topics = new TopicRegistry({
     nodeId: resolved.nodeId,
     defaultPartitions: resolved.defaultPartitions,
@@ -117,7 +143,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       if (!log) return;
       const result = log.appendMarker(producerId, producerEpoch, commit ? ControlType.COMMIT : ControlType.ABORT);
       if (result.errorCode !== ErrorCode.NONE) {
-        logger.error({ topic, partition, producerId, producerEpoch, errorCode: result.errorCode }, `transaction marker refused: ${result.errorMessage}`);
+        logger.error(
+          { topic, partition, producerId, producerEpoch, errorCode: result.errorCode },
+          `transaction marker refused: ${result.errorMessage}`,
+        );
       }
     },
     completeOffsets: (groupId, producerId, commit) => groups.completeTransaction(groupId, producerId, commit),
@@ -155,7 +184,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     now,
   });
   logManager.start();
-  const transactionalIdExpiration = setInterval(() => transactions.expireTransactionalIds(), TRANSACTIONAL_ID_EXPIRATION_CHECK_MS);
+  const transactionalIdExpiration = setInterval(
+    () => transactions.expireTransactionalIds(),
+    TRANSACTIONAL_ID_EXPIRATION_CHECK_MS,
+  );
   transactionalIdExpiration.unref();
   const fetchPurgatory = new FetchPurgatory();
   const configs = new Map<string, { value: string; explicit: boolean }>();
@@ -209,7 +241,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const port = typeof address === "object" && address !== null ? address.port : resolved.port;
   endpoint.port = port;
   for (const [name, value] of brokerConfigs(resolved, port)) configs.set(name, value);
-  logger.info({ host: resolved.host, port, nodeId: resolved.nodeId, dataDir: dataDir?.path ?? null }, "broker listening");
+  logger.info(
+    { host: resolved.host, port, nodeId: resolved.nodeId, dataDir: dataDir?.path ?? null },
+    "broker listening",
+  );
 
   let closing: Promise<void> | null = null;
   return {

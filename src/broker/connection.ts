@@ -39,7 +39,10 @@ export class Connection {
   constructor(private readonly options: ConnectionOptions) {
     this.socket = options.socket;
     this.clientHost = `/${options.socket.remoteAddress ?? "unknown"}`;
-    this.log = options.logger.child({ connectionId: options.id, client: `${options.socket.remoteAddress}:${options.socket.remotePort}` });
+    this.log = options.logger.child({
+      connectionId: options.id,
+      client: `${options.socket.remoteAddress}:${options.socket.remotePort}`,
+    });
     this.socket.setNoDelay(true);
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (error) => this.log.debug({ err: error }, "connection error"));
@@ -145,7 +148,9 @@ export class Connection {
         this.answerUnsupportedApiVersions(correlationId, apiVersion);
         return undefined;
       }
-      this.close(`unsupported version ${apiVersion} of ${codec.spec.name} (supported ${codec.spec.minVersion}-${codec.spec.maxVersion})`);
+      this.close(
+        `unsupported version ${apiVersion} of ${codec.spec.name} (supported ${codec.spec.minVersion}-${codec.spec.maxVersion})`,
+      );
       return undefined;
     }
     let context: RequestContext;

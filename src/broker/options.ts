@@ -77,7 +77,8 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     throw new InvalidBrokerOptionError("dataDir", "must be a non-empty path");
   }
   const host = options.host ?? "127.0.0.1";
-  if (typeof host !== "string" || host.length === 0) throw new InvalidBrokerOptionError("host", "must be a non-empty string");
+  if (typeof host !== "string" || host.length === 0)
+    throw new InvalidBrokerOptionError("host", "must be a non-empty string");
   const wildcard = host === "0.0.0.0" || host === "::";
   const advertisedHost = options.advertisedHost ?? (wildcard ? "127.0.0.1" : host);
   if (advertisedHost.length === 0) throw new InvalidBrokerOptionError("advertisedHost", "must be a non-empty string");
@@ -91,17 +92,54 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     nodeId: integer("nodeId", options.nodeId ?? 1, 0, 2147483647),
     defaultPartitions: integer("defaultPartitions", options.defaultPartitions ?? 1, 1, 100000),
     autoCreateTopics: options.autoCreateTopics ?? true,
-    groupMinSessionTimeoutMs: integer("groupMinSessionTimeoutMs", options.groupMinSessionTimeoutMs ?? 6000, 1, 2147483647),
-    groupMaxSessionTimeoutMs: integer("groupMaxSessionTimeoutMs", options.groupMaxSessionTimeoutMs ?? 1800000, 1, 2147483647),
-    groupInitialRebalanceDelayMs: integer("groupInitialRebalanceDelayMs", options.groupInitialRebalanceDelayMs ?? 0, 0, 2147483647),
+    groupMinSessionTimeoutMs: integer(
+      "groupMinSessionTimeoutMs",
+      options.groupMinSessionTimeoutMs ?? 6000,
+      1,
+      2147483647,
+    ),
+    groupMaxSessionTimeoutMs: integer(
+      "groupMaxSessionTimeoutMs",
+      options.groupMaxSessionTimeoutMs ?? 1800000,
+      1,
+      2147483647,
+    ),
+    groupInitialRebalanceDelayMs: integer(
+      "groupInitialRebalanceDelayMs",
+      options.groupInitialRebalanceDelayMs ?? 0,
+      0,
+      2147483647,
+    ),
     maxRequestBytes: integer("maxRequestBytes", options.maxRequestBytes ?? 104857600, 1024, 2147483647),
     dataDir: options.dataDir ?? null,
-    transactionMaxTimeoutMs: integer("transactionMaxTimeoutMs", options.transactionMaxTimeoutMs ?? 900000, 1, 2147483647),
-    transactionalIdExpirationMs: integer("transactionalIdExpirationMs", options.transactionalIdExpirationMs ?? 604800000, 1, 2147483647),
-    producerIdExpirationMs: integer("producerIdExpirationMs", options.producerIdExpirationMs ?? 86400000, 1, 2147483647),
+    transactionMaxTimeoutMs: integer(
+      "transactionMaxTimeoutMs",
+      options.transactionMaxTimeoutMs ?? 900000,
+      1,
+      2147483647,
+    ),
+    transactionalIdExpirationMs: integer(
+      "transactionalIdExpirationMs",
+      options.transactionalIdExpirationMs ?? 604800000,
+      1,
+      2147483647,
+    ),
+    producerIdExpirationMs: integer(
+      "producerIdExpirationMs",
+      options.producerIdExpirationMs ?? 86400000,
+      1,
+      2147483647,
+    ),
     logCleanerBackoffMs: integer("logCleanerBackoffMs", options.logCleanerBackoffMs ?? 15000, 1, 2147483647),
-    logRetentionCheckIntervalMs: integer("logRetentionCheckIntervalMs", options.logRetentionCheckIntervalMs ?? 300000, 1, 2147483647),
-    explicit: new Set(Object.keys(options).filter((k) => options[k as keyof BrokerOptions] !== undefined) as (keyof BrokerOptions)[]),
+    logRetentionCheckIntervalMs: integer(
+      "logRetentionCheckIntervalMs",
+      options.logRetentionCheckIntervalMs ?? 300000,
+      1,
+      2147483647,
+    ),
+    explicit: new Set(
+      Object.keys(options).filter((k) => options[k as keyof BrokerOptions] !== undefined) as (keyof BrokerOptions)[],
+    ),
   };
   if (resolved.groupMinSessionTimeoutMs > resolved.groupMaxSessionTimeoutMs) {
     throw new InvalidBrokerOptionError("groupMinSessionTimeoutMs", "must not exceed groupMaxSessionTimeoutMs");

@@ -39,9 +39,16 @@ export async function apiRequest(
     });
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new ApiUnreachableError(`cannot reach the Eddy API at ${new URL(url).origin}: ${cause} (set --url or EDDY_URL)`);
+    throw new ApiUnreachableError(
+      `cannot reach the Eddy API at ${new URL(url).origin}: ${cause} (set --url or EDDY_URL)`,
+    );
   }
-  return { origin: new URL(url).origin, status: response.status, headers: response.headers, text: await response.text() };
+  return {
+    origin: new URL(url).origin,
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+  };
 }
 
 // Each application serves its own API: a store or command topic unknown there is most

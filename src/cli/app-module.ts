@@ -18,7 +18,6 @@ import { parseStreamsConfig } from "../config/streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { Topology } from "../topology/topology.js";
 
-
 export interface LoadedApp {
   readonly topology: Topology;
   readonly commands: readonly CommandEndpoint[];
@@ -28,7 +27,13 @@ export interface LoadedApp {
 export class AppModuleError extends Error {}
 
 function isTopology(value: unknown): value is Topology {
-  return value instanceof Topology || (typeof value === "object" && value !== null && "nodes" in value && typeof (value as Topology).describe === "function");
+  return (
+    value instanceof Topology ||
+    (typeof value === "object" &&
+      value !== null &&
+      "nodes" in value &&
+      typeof (value as Topology).describe === "function")
+  );
 }
 
 // Placeholders so that `eddy topology --app` can build a topology without a cluster.
@@ -43,11 +48,15 @@ export async function loadApp(
   try {
     module = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw new AppModuleError(`cannot load the app module ${modulePath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new AppModuleError(
+      `cannot load the app module ${modulePath}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const exported = module.default ?? module.app;
   let app: EddyApp;
-  if (isTopology(exported) || typeof exported === "function") app = { topology: exported as Topology | TopologyFactory };
+  if (isTopology(exported) || typeof exported === "function")
+    app = { topology: exported as Topology | TopologyFactory };
   else if (typeof exported === "object" && exported !== null && "topology" in exported) app = exported as EddyApp;
   else {
     throw new AppModuleError(
@@ -61,12 +70,16 @@ export async function loadApp(
     try {
       text = await readFile(options.configFile, "utf8");
     } catch (error) {
-      throw new AppModuleError(`cannot read the config file ${options.configFile}: ${(error as Error).message}`, { cause: error });
+      throw new AppModuleError(`cannot read the config file ${options.configFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     try {
       fileConfig = JSON.parse(text) as Partial<StreamsConfig>;
     } catch (error) {
-      throw new AppModuleError(`the config file ${options.configFile} is not JSON: ${(error as Error).message}`, { cause: error });
+      throw new AppModuleError(`the config file ${options.configFile} is not JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   const merged = {
@@ -77,6 +90,7 @@ export async function loadApp(
   };
   const config = parseStreamsConfig(merged);
   const topology = isTopology(app.topology) ? app.topology : await app.topology(config);
-  if (!isTopology(topology)) throw new AppModuleError(`the topology factory of ${modulePath} did not return a Topology`);
+  if (!isTopology(topology))
+    throw new AppModuleError(`the topology factory of ${modulePath} did not return a Topology`);
   return { topology, commands: app.commands ?? [], config };
 }

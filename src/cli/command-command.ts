@@ -28,7 +28,8 @@ async function run(args: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   const [topic, body, ...extra] = positionals;
-  if (topic === undefined || body === undefined || extra.length > 0) return usageError("command", USAGE, "expected a topic and a JSON command");
+  if (topic === undefined || body === undefined || extra.length > 0)
+    return usageError("command", USAGE, "expected a topic and a JSON command");
   try {
     JSON.parse(body);
   } catch (error) {
@@ -41,7 +42,10 @@ async function run(args: string[]): Promise<number> {
   const response = await apiRequest(`${apiUrl(values.url)}/commands/${encodeURIComponent(topic)}${query}`, {
     method: "POST",
     body,
-    headers: { accept: "application/json", ...(values["idempotency-key"] === undefined ? {} : { "idempotency-key": values["idempotency-key"] }) },
+    headers: {
+      accept: "application/json",
+      ...(values["idempotency-key"] === undefined ? {} : { "idempotency-key": values["idempotency-key"] }),
+    },
   });
   if (response.status === 200 || response.status === 409 || response.status === 422) {
     process.stdout.write(`${JSON.stringify(JSON.parse(response.text), null, 2)}\n`);

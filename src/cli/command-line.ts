@@ -7,7 +7,9 @@ import type { ParseArgsConfig } from "node:util";
 type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 
 /** What parseArgs returns for these options: typed values and the positionals. */
-export type CommandLine<O extends OptionSpecs> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>>;
+export type CommandLine<O extends OptionSpecs> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>
+>;
 
 const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
 

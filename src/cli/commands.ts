@@ -16,9 +16,29 @@ function lazy(name: string, summary: string, load: () => Promise<Command>): Comm
 
 export const commands: Command[] = [
   brokerCommand,
-  lazy("run", "run an Eddy application module (and its HTTP API)", async () => (await import("./run-command.js")).runCommand),
-  lazy("produce", "produce one record to a topic (key, JSON value, headers)", async () => (await import("./produce-command.js")).produceCommand),
-  lazy("command", "send a command to a running app and print its reply", async () => (await import("./command-command.js")).commandCommand),
-  lazy("query", "look a key up, or scan a store, through a running app's API", async () => (await import("./query-command.js")).queryCommand),
-  lazy("topology", "print the topology of a running app or of an app module", async () => (await import("./topology-command.js")).topologyCommand),
+  lazy(
+    "run",
+    "run an Eddy application module (and its HTTP API)",
+    async () => (await import("./run-command.js")).runCommand,
+  ),
+  lazy(
+    "produce",
+    "produce one record to a topic (key, JSON value, headers)",
+    async () => (await import("./produce-command.js")).produceCommand,
+  ),
+  lazy(
+    "command",
+    "send a command to a running app and print its reply",
+    async () => (await import("./command-command.js")).commandCommand,
+  ),
+  lazy(
+    "query",
+    "look a key up, or scan a store, through a running app's API",
+    async () => (await import("./query-command.js")).queryCommand,
+  ),
+  lazy(
+    "topology",
+    "print the topology of a running app or of an app module",
+    async () => (await import("./topology-command.js")).topologyCommand,
+  ),
 ];

@@ -56,7 +56,8 @@ async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [topic, ...extra] = positionals;
   if (topic === undefined || extra.length > 0) return usageError("produce", USAGE, "expected one topic");
-  if ((values.value === undefined) === (values.tombstone !== true)) return usageError("produce", USAGE, "give either --value or --tombstone");
+  if ((values.value === undefined) === (values.tombstone !== true))
+    return usageError("produce", USAGE, "give either --value or --tombstone");
   let key: Buffer | null;
   let value: Buffer | null = null;
   const headers: KafkaHeader[] = [];
@@ -73,13 +74,16 @@ async function run(args: string[]): Promise<number> {
       if (at <= 0) throw new Error(`--header must be name=value, got "${header}"`);
       headers.push({ key: header.slice(0, at), value: Buffer.from(header.slice(at + 1), "utf8") });
     }
-    if (values.partition !== undefined && !/^\d+$/.test(values.partition)) throw new Error("--partition must be a non-negative integer");
+    if (values.partition !== undefined && !/^\d+$/.test(values.partition))
+      throw new Error("--partition must be a non-negative integer");
   } catch (error) {
     return usageError("produce", USAGE, error);
   }
 
   const logger = pino({ level: process.env.EDDY_LOG_LEVEL ?? "warn" }, pino.destination({ dest: 2, sync: true }));
-  const brokers = (values.bootstrap ?? (process.env.EDDY_BOOTSTRAP_SERVERS || "127.0.0.1:9092")).split(",").map((b) => b.trim());
+  const brokers = (values.bootstrap ?? (process.env.EDDY_BOOTSTRAP_SERVERS || "127.0.0.1:9092"))
+    .split(",")
+    .map((b) => b.trim());
   const kafka = createKafkaClient({ clientId: "eddy-produce", brokers, logger, retry: { retries: 2 } });
   const admin = new KafkaAdmin(kafka, logger);
   const producer = new IdempotentProducer(kafka);
@@ -91,9 +95,15 @@ async function run(args: string[]): Promise<number> {
       return 1;
     }
     const partition =
-      values.partition !== undefined ? Number(values.partition) : key === null ? Math.floor(Math.random() * partitions) : partitionForKey(key, partitions);
+      values.partition !== undefined
+        ? Number(values.partition)
+        : key === null
+          ? Math.floor(Math.random() * partitions)
+          : partitionForKey(key, partitions);
     if (partition >= partitions) {
-      process.stderr.write(`eddy produce: topic "${topic}" has ${partitions} partitions; there is no partition ${partition}\n`);
+      process.stderr.write(
+        `eddy produce: topic "${topic}" has ${partitions} partitions; there is no partition ${partition}\n`,
+      );
       return 1;
     }
     await producer.connect();

@@ -35,13 +35,17 @@ async function run(args: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   const [store, key, ...extra] = positionals;
-  if (store === undefined || extra.length > 0) return usageError("query", USAGE, "expected a store and at most one key");
+  if (store === undefined || extra.length > 0)
+    return usageError("query", USAGE, "expected a store and at most one key");
   const base = `${apiUrl(values.url)}/stores/${encodeURIComponent(store)}/keys`;
 
   if (key !== undefined) {
-    const response = await apiRequest(`${base}/${encodeURIComponent(key)}${values["allow-stale"] ? "?allowStale=true" : ""}`, {
-      headers: { accept: "application/json" },
-    });
+    const response = await apiRequest(
+      `${base}/${encodeURIComponent(key)}${values["allow-stale"] ? "?allowStale=true" : ""}`,
+      {
+        headers: { accept: "application/json" },
+      },
+    );
     if (response.status !== 200) {
       process.stderr.write(`eddy query: ${errorMessage(response)}\n`);
       return 1;
@@ -55,7 +59,8 @@ async function run(args: string[]): Promise<number> {
   let cursor: string | null = null;
   do {
     const params = new URLSearchParams();
-    for (const name of ["from", "to", "prefix", "limit"] as const) if (values[name] !== undefined) params.set(name, values[name]);
+    for (const name of ["from", "to", "prefix", "limit"] as const)
+      if (values[name] !== undefined) params.set(name, values[name]);
     if (values["allow-stale"]) params.set("allowStale", "true");
     if (cursor !== null) params.set("cursor", cursor);
     const response = await apiRequest(`${base}?${params}`, { headers: { accept: "application/json" } });
@@ -66,7 +71,8 @@ async function run(args: string[]): Promise<number> {
     const page = JSON.parse(response.text) as { entries: unknown[]; nextCursor: string | null };
     process.stdout.write(page.entries.map((entry) => `${JSON.stringify(entry)}\n`).join(""));
     cursor = values.all ? page.nextCursor : null;
-    if (!values.all && page.nextCursor !== null) process.stderr.write(`eddy query: more entries: --all, or the API's cursor=${page.nextCursor}\n`);
+    if (!values.all && page.nextCursor !== null)
+      process.stderr.write(`eddy query: more entries: --all, or the API's cursor=${page.nextCursor}\n`);
   } while (cursor !== null);
   return 0;
 }

@@ -68,7 +68,10 @@ async function run(args: string[]): Promise<number> {
     throw error;
   }
   const { topology, commands, config } = app;
-  const logger = pino({ level: config.logLevel, base: { applicationId: config.applicationId } }, pino.destination({ dest: 2, sync: true }));
+  const logger = pino(
+    { level: config.logLevel, base: { applicationId: config.applicationId } },
+    pino.destination({ dest: 2, sync: true }),
+  );
   const streams = new KafkaStreams(topology, config, { logger, api: { commands } });
   let failed: () => void = () => undefined;
   const failure = new Promise<void>((resolve) => (failed = resolve));
@@ -82,7 +85,10 @@ async function run(args: string[]): Promise<number> {
     return 1;
   }
   // Where clients and other instances reach the API (it may listen on 0.0.0.0: apiListenHost).
-  const api = streams.apiServer === undefined ? undefined : `http://${config.applicationServer ?? streams.apiServer.url.replace(/^http:\/\//, "")}`;
+  const api =
+    streams.apiServer === undefined
+      ? undefined
+      : `http://${config.applicationServer ?? streams.apiServer.url.replace(/^http:\/\//, "")}`;
   process.stdout.write(`eddy run: ${config.applicationId} started${api === undefined ? "" : `, API at ${api}`}\n`);
 
   const signal = await new Promise<NodeJS.Signals | "error">((resolve) => {

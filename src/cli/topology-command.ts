@@ -27,11 +27,19 @@ async function run(args: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   if (values.app !== undefined) {
-    const { topology } = await loadApp(values.app, { configFile: values.config, overrides: {}, requireConnection: false });
-    process.stdout.write(values.json ? `${JSON.stringify(topology.describe().toJSON(), null, 2)}\n` : topology.describe().toString());
+    const { topology } = await loadApp(values.app, {
+      configFile: values.config,
+      overrides: {},
+      requireConnection: false,
+    });
+    process.stdout.write(
+      values.json ? `${JSON.stringify(topology.describe().toJSON(), null, 2)}\n` : topology.describe().toString(),
+    );
     return 0;
   }
-  const response = await apiRequest(`${apiUrl(values.url)}/topology`, { headers: { accept: values.json ? "application/json" : "text/plain" } });
+  const response = await apiRequest(`${apiUrl(values.url)}/topology`, {
+    headers: { accept: values.json ? "application/json" : "text/plain" },
+  });
   if (response.status !== 200) {
     process.stderr.write(`eddy topology: ${errorMessage(response)}\n`);
     return 1;

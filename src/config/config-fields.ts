@@ -62,7 +62,14 @@ function describe(path: string, schema: ZodLike): ConfigField {
     case "boolean":
       return { path, kind: "boolean", required, defaultValue, values: undefined, fields: undefined };
     case "enum":
-      return { path, kind: "enum", required, defaultValue, values: Object.values(def.entries ?? {}), fields: undefined };
+      return {
+        path,
+        kind: "enum",
+        required,
+        defaultValue,
+        values: Object.values(def.entries ?? {}),
+        fields: undefined,
+      };
     // bootstrapServers: a comma-separated string or an array of host:port.
     case "union":
       return { path, kind: "servers", required, defaultValue, values: undefined, fields: undefined };
@@ -100,12 +107,19 @@ export function configField(path: string): ConfigField | undefined {
 
 /** `applicationId` -> `EDDY_APPLICATION_ID`; `sasl.username` -> `EDDY_SASL_USERNAME`. */
 export function envVarName(path: string, prefix = "EDDY_"): string {
-  return prefix + path.replace(/\./g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+  return (
+    prefix +
+    path
+      .replace(/\./g, "_")
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .toUpperCase()
+  );
 }
 
 /** A default as the docs show it: the temporary directory named as such, not as this machine has it. */
 export function displayDefault(value: unknown): string {
   if (value === undefined) return "";
-  if (typeof value === "string") return value.startsWith(tmpdir()) ? `<os tmpdir>${value.slice(tmpdir().length)}` : value;
+  if (typeof value === "string")
+    return value.startsWith(tmpdir()) ? `<os tmpdir>${value.slice(tmpdir().length)}` : value;
   return JSON.stringify(value);
 }

@@ -53,7 +53,8 @@ export async function loadStreamsConfig(options: LoadStreamsConfigOptions = {}):
   const layers: ConfigLayer[] = [];
   for (const file of options.files ?? []) layers.push(await readConfigFile(file));
   layers.push(...envLayers(options.env ?? process.env, options.envPrefixes ?? [DEFAULT_ENV_PREFIX]));
-  if (options.overrides !== undefined) layers.push({ source: options.overridesSource ?? "command line", values: options.overrides });
+  if (options.overrides !== undefined)
+    layers.push({ source: options.overridesSource ?? "command line", values: options.overrides });
   return resolveStreamsConfig(layers);
 }
 
@@ -77,7 +78,10 @@ export async function readConfigFile(path: string): Promise<ConfigLayer> {
 }
 
 /** One layer per prefix: the variables named after the config's fields, their text read as the field's type. */
-export function envLayers(env: Readonly<Record<string, string | undefined>>, prefixes: readonly string[] = [DEFAULT_ENV_PREFIX]): ConfigLayer[] {
+export function envLayers(
+  env: Readonly<Record<string, string | undefined>>,
+  prefixes: readonly string[] = [DEFAULT_ENV_PREFIX],
+): ConfigLayer[] {
   return prefixes.map((prefix) => {
     const values: Record<string, unknown> = {};
     const fieldSources: Record<string, string> = {};
@@ -137,7 +141,10 @@ export function resolveStreamsConfig(layers: readonly ConfigLayer[]): LoadedStre
         for (const [inner, innerValue] of Object.entries(value)) {
           if (innerValue === undefined) continue;
           if (configField(`${name}.${inner}`) === undefined) {
-            issues.push({ field: `${name}.${inner}`, message: `unknown field (in ${layer.source}); check the spelling` });
+            issues.push({
+              field: `${name}.${inner}`,
+              message: `unknown field (in ${layer.source}); check the spelling`,
+            });
             continue;
           }
           into[inner] = innerValue;
@@ -169,7 +176,9 @@ function withSource(issue: ConfigIssue, sources: ReadonlyMap<string, string>): C
   if (source !== undefined) return { field: issue.field, message: `${issue.message} (from ${source})` };
   const field = configField(path);
   if (field !== undefined) {
-    const why = field.required ? `not set: give it in a config file or as ${envVarName(path)}` : `the default; set it in a config file or as ${envVarName(path)}`;
+    const why = field.required
+      ? `not set: give it in a config file or as ${envVarName(path)}`
+      : `the default; set it in a config file or as ${envVarName(path)}`;
     return { field: issue.field, message: `${issue.message} (${why})` };
   }
   return issue;

@@ -9,23 +9,33 @@ export const REFERENCE_END = "<!-- config-reference:end -->";
 
 /** What each field is for; the type, default and variable come from the schema. */
 export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  applicationId: "Names the consumer group and prefixes the internal topics (`<applicationId>-<store>-changelog`) and transactional ids.",
+  applicationId:
+    "Names the consumer group and prefixes the internal topics (`<applicationId>-<store>-changelog`) and transactional ids.",
   bootstrapServers: "Kafka brokers to connect to: a list of `host:port`, or one comma-separated string.",
-  stateDir: "Where each task keeps its LevelDB: `<stateDir>/<applicationId>/<taskId>/`. A relative path is relative to the working directory.",
-  processingGuarantee: "`exactly_once`: each task commits its input offsets, state changes and outputs in one Kafka transaction. `at_least_once`: an idempotent producer and plain offset commits.",
-  commitIntervalMs: "How often tasks commit. Kafka Streams' defaults: 100 under exactly_once, 30000 under at_least_once.",
+  stateDir:
+    "Where each task keeps its LevelDB: `<stateDir>/<applicationId>/<taskId>/`. A relative path is relative to the working directory.",
+  processingGuarantee:
+    "`exactly_once`: each task commits its input offsets, state changes and outputs in one Kafka transaction. `at_least_once`: an idempotent producer and plain offset commits.",
+  commitIntervalMs:
+    "How often tasks commit. Kafka Streams' defaults: 100 under exactly_once, 30000 under at_least_once.",
   numStandbyReplicas: "Warm copies of each task's state kept on other instances, for fast failover and stale reads.",
-  applicationServer: "`host:port` where this instance serves the HTTP API. It travels in the consumer group's metadata, so that every instance can route a query to the owner of its key.",
-  apiListenHost: "Interface the HTTP API listens on (`0.0.0.0`: all); by default the host of `applicationServer`. Set it where the advertised name is not an address of the machine itself, as in containers behind published ports.",
-  replicationFactor: "Replication factor of the internal topics Eddy creates (changelogs, repartition topics); -1 takes the broker's default.",
+  applicationServer:
+    "`host:port` where this instance serves the HTTP API. It travels in the consumer group's metadata, so that every instance can route a query to the owner of its key.",
+  apiListenHost:
+    "Interface the HTTP API listens on (`0.0.0.0`: all); by default the host of `applicationServer`. Set it where the advertised name is not an address of the machine itself, as in containers behind published ports.",
+  replicationFactor:
+    "Replication factor of the internal topics Eddy creates (changelogs, repartition topics); -1 takes the broker's default.",
   sessionTimeoutMs: "How long the group waits for a silent member before moving its tasks elsewhere.",
   heartbeatIntervalMs: "How often a member tells the group it is alive; about a third of sessionTimeoutMs.",
   rebalanceTimeoutMs: "How long the group waits for members to rejoin during a rebalance.",
-  transactionTimeoutMs: "How long a transaction may stay open before the broker aborts it (a zombie's transaction ends this quickly).",
+  transactionTimeoutMs:
+    "How long a transaction may stay open before the broker aborts it (a zombie's transaction ends this quickly).",
   fetchMaxWaitMs: "Longest wait of a fetch when no data is available.",
   repartitionPurgeIntervalMs: "How often records already processed are deleted from repartition topics.",
-  deserializationExceptionHandler: "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
-  processingExceptionHandler: "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
+  deserializationExceptionHandler:
+    "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
+  processingExceptionHandler:
+    "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
   logLevel: "Log level of the default pino logger.",
   clientId: "Prefix of the Kafka client ids; the applicationId when absent.",
   ssl: "Connect to Kafka over TLS.",
@@ -61,17 +71,26 @@ export function renderConfigReference(): string {
   const rows = documentedFields().map((field) => {
     const variable = field.kind === "object" ? "" : `\`${envVarName(field.path)}\``;
     const nested = field.path.includes(".");
-    const fallback = field.required ? (nested ? `required with \`${field.path.split(".")[0] ?? ""}\`` : "**required**") : field.defaultValue === undefined ? "" : `\`${displayDefault(field.defaultValue)}\``;
+    const fallback = field.required
+      ? nested
+        ? `required with \`${field.path.split(".")[0] ?? ""}\``
+        : "**required**"
+      : field.defaultValue === undefined
+        ? ""
+        : `\`${displayDefault(field.defaultValue)}\``;
     const description = FIELD_DESCRIPTIONS[field.path] ?? "";
     return `| \`${field.path}\` | ${variable} | ${typeOf(field)} | ${fallback} | ${description} |`;
   });
-  return ["| field | environment variable | type | default | what it does |", "|---|---|---|---|---|", ...rows].join("\n");
+  return ["| field | environment variable | type | default | what it does |", "|---|---|---|---|---|", ...rows].join(
+    "\n",
+  );
 }
 
 /** The README with the reference between the markers replaced; throws when the markers are missing. */
 export function withConfigReference(readme: string): string {
   const start = readme.indexOf(REFERENCE_START);
   const end = readme.indexOf(REFERENCE_END);
-  if (start < 0 || end < start) throw new Error(`The README has no "${REFERENCE_START}" ... "${REFERENCE_END}" section`);
+  if (start < 0 || end < start)
+    throw new Error(`The README has no "${REFERENCE_START}" ... "${REFERENCE_END}" section`);
   return `${readme.slice(0, start + REFERENCE_START.length)}\n${renderConfigReference()}\n${readme.slice(end)}`;
 }

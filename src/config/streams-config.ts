@@ -44,16 +44,18 @@ const bootstrapServers = z
   .transform((value) =>
     (Array.isArray(value) ? value : value.split(",")).map((server) => server.trim()).filter((s) => s !== ""),
   )
-  .pipe(
-    z
-      .array(hostPort)
-      .min(1, { error: "must list at least one host:port" }),
-  );
+  .pipe(z.array(hostPort).min(1, { error: "must list at least one host:port" }));
 
 const positiveInt = (what: string) =>
-  z.number({ error: `must be a number (${what})` }).int({ error: "must be an integer" }).positive({ error: "must be > 0" });
+  z
+    .number({ error: `must be a number (${what})` })
+    .int({ error: "must be an integer" })
+    .positive({ error: "must be > 0" });
 const nonNegativeInt = (what: string) =>
-  z.number({ error: `must be a number (${what})` }).int({ error: "must be an integer" }).min(0, { error: "must be >= 0" });
+  z
+    .number({ error: `must be a number (${what})` })
+    .int({ error: "must be an integer" })
+    .min(0, { error: "must be >= 0" });
 
 const sasl = z.strictObject({
   mechanism: z.enum(["plain", "scram-sha-256", "scram-sha-512"]),
@@ -126,8 +128,10 @@ export const streamsConfigSchema = z
 export type StreamsConfig = z.input<typeof streamsConfigSchema>;
 
 /** The config with every default applied. */
-export interface ResolvedStreamsConfig
-  extends Omit<z.output<typeof streamsConfigSchema>, "commitIntervalMs" | "clientId"> {
+export interface ResolvedStreamsConfig extends Omit<
+  z.output<typeof streamsConfigSchema>,
+  "commitIntervalMs" | "clientId"
+> {
   commitIntervalMs: number;
   clientId: string;
 }
@@ -148,13 +152,15 @@ export function parseStreamsConfig(input: unknown): ResolvedStreamsConfig {
 
 function toConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
   const field = issue.path.reduce<string>(
-    (path, part) => (typeof part === "number" ? `${path}[${part}]` : path === "" ? String(part) : `${path}.${String(part)}`),
+    (path, part) =>
+      typeof part === "number" ? `${path}[${part}]` : path === "" ? String(part) : `${path}.${String(part)}`,
     "",
   );
   if (issue.code === "unrecognized_keys") {
     const prefix = field === "" ? "" : `${field}.`;
     return { field: issue.keys.map((key) => prefix + key).join(", "), message: "unknown field; check the spelling" };
   }
-  if (field === "") return { field: "(config)", message: "must be an object with at least applicationId and bootstrapServers" };
+  if (field === "")
+    return { field: "(config)", message: "must be an object with at least applicationId and bootstrapServers" };
   return { field, message: issue.message };
 }

@@ -5,7 +5,10 @@ import { EddyError } from "../errors/eddy-error.js";
 import type { RecordMetadata } from "../topology/record.js";
 
 function where(node: string, taskId: string, metadata: RecordMetadata | undefined): string {
-  const record = metadata === undefined ? "in a punctuation" : `on ${metadata.topic}-${metadata.partition} at offset ${metadata.offset}`;
+  const record =
+    metadata === undefined
+      ? "in a punctuation"
+      : `on ${metadata.topic}-${metadata.partition} at offset ${metadata.offset}`;
   return `processor ${node} of task ${taskId} ${record}`;
 }
 

@@ -61,9 +61,14 @@ export class SourceNodeRuntime {
 function deserializationFailure(serde: Serde<unknown>, context: SerdeContext, error: unknown): DeserializationError {
   if (error instanceof DeserializationError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new DeserializationError(`Serde ${serde.name} cannot deserialize the ${context.part} of topic "${context.topic}": ${reason}`, context, undefined, {
-    cause: error,
-  });
+  return new DeserializationError(
+    `Serde ${serde.name} cannot deserialize the ${context.part} of topic "${context.topic}": ${reason}`,
+    context,
+    undefined,
+    {
+      cause: error,
+    },
+  );
 }
 
 export class ProcessorNodeRuntime {
@@ -102,7 +107,11 @@ export class SinkNodeRuntime {
    * Serializes the record and hands it to the collector. Synchronous unless the
    * collector is not (a topic new to it, a full buffer); failures are ProcessorErrors.
    */
-  send(record: StreamRecord<unknown, unknown>, taskId: string, metadata: RecordMetadata | undefined): void | Promise<void> {
+  send(
+    record: StreamRecord<unknown, unknown>,
+    taskId: string,
+    metadata: RecordMetadata | undefined,
+  ): void | Promise<void> {
     const sink = this.definition;
     let topic: string;
     try {
@@ -115,7 +124,9 @@ export class SinkNodeRuntime {
         sink.name,
         taskId,
         metadata,
-        new TypeError(`the topic extractor of sink ${sink.name} returned ${JSON.stringify(topic)} instead of a topic name`),
+        new TypeError(
+          `the topic extractor of sink ${sink.name} returned ${JSON.stringify(topic)} instead of a topic name`,
+        ),
       );
     }
     if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
@@ -123,7 +134,9 @@ export class SinkNodeRuntime {
         sink.name,
         taskId,
         metadata,
-        new RangeError(`a record with timestamp ${record.timestamp} cannot be written: Kafka timestamps are milliseconds since the epoch`),
+        new RangeError(
+          `a record with timestamp ${record.timestamp} cannot be written: Kafka timestamps are milliseconds since the epoch`,
+        ),
       );
     }
     const target = this.#target(topic);
@@ -132,13 +145,20 @@ export class SinkNodeRuntime {
     let value: Buffer | null;
     try {
       key = record.key === null || record.key === undefined ? null : sink.keySerde.serialize(record.key, target.key);
-      value = record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(record.value, target.value);
+      value =
+        record.value === null || record.value === undefined
+          ? null
+          : sink.valueSerde.serialize(record.value, target.value);
     } catch (error) {
       throw new ProcessorError(
         sink.name,
         taskId,
         metadata,
-        error instanceof SerializationError ? error : new SerializationError(`Sink ${sink.name} cannot serialize its record`, { topic: physical }, undefined, { cause: error }),
+        error instanceof SerializationError
+          ? error
+          : new SerializationError(`Sink ${sink.name} cannot serialize its record`, { topic: physical }, undefined, {
+              cause: error,
+            }),
       );
     }
     let partition: number | undefined;
@@ -147,13 +167,16 @@ export class SinkNodeRuntime {
         const count = this.#collector.partitionsFor(physical);
         partition = sink.partitioner(physical, record.key, record.value, count);
         if (partition !== undefined && (!Number.isInteger(partition) || partition < 0 || partition >= count)) {
-          throw new RangeError(`the partitioner of sink ${sink.name} chose partition ${partition}, but "${physical}" has ${count}`);
+          throw new RangeError(
+            `the partitioner of sink ${sink.name} chose partition ${partition}, but "${physical}" has ${count}`,
+          );
         }
       } catch (error) {
         throw new ProcessorError(sink.name, taskId, metadata, error);
       }
     }
-    const headers = record.headers instanceof RecordHeaders ? record.headers.toArray() : new RecordHeaders(record.headers).toArray();
+    const headers =
+      record.headers instanceof RecordHeaders ? record.headers.toArray() : new RecordHeaders(record.headers).toArray();
     return this.#collector.send({ topic: physical, partition, key, value, headers, timestamp: record.timestamp });
   }
 

@@ -34,7 +34,14 @@ export class PunctuationScheduler {
     if (!Number.isFinite(interval) || interval < 1) {
       throw new RangeError(`A punctuation interval must be at least 1 ms, got ${interval} (processor ${node})`);
     }
-    const schedule: PunctuationSchedule = { node, interval, punctuator, next: first, sequence: this.#sequence++, cancelled: false };
+    const schedule: PunctuationSchedule = {
+      node,
+      interval,
+      punctuator,
+      next: first,
+      sequence: this.#sequence++,
+      cancelled: false,
+    };
     this.#schedules.push(schedule);
     return {
       cancel: () => {

@@ -19,7 +19,13 @@ import { NodeProcessorContext } from "./processor-context.js";
 import type { TaskServices } from "./processor-context.js";
 import { ProcessorNodeRuntime, SinkNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
 import type { RuntimeNode } from "./processor-node.js";
-import { InvalidTimestampError, NotASourceTopicError, ProcessorError, TaskClosedError, UnknownChildError } from "./processing-errors.js";
+import {
+  InvalidTimestampError,
+  NotASourceTopicError,
+  ProcessorError,
+  TaskClosedError,
+  UnknownChildError,
+} from "./processing-errors.js";
 import { PunctuationScheduler } from "./punctuation-scheduler.js";
 import type { PunctuationSchedule } from "./punctuation-scheduler.js";
 import type { RecordCollector } from "./record-collector.js";
@@ -168,7 +174,8 @@ export class TaskExecutor {
       if (pending === undefined) this.#metadata = undefined;
     }
     if (pending !== undefined) return this.#finish(pending);
-    if (!this.#streamTimePunctuations.isEmpty) return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
+    if (!this.#streamTimePunctuations.isEmpty)
+      return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
     return PROCESSED;
   }
 
@@ -202,7 +209,8 @@ export class TaskExecutor {
         }
       }
       if (failures.length === 1) throw failures[0];
-      if (failures.length > 1) throw new AggregateError(failures, `Closing task ${this.taskId} failed in ${failures.length} processors`);
+      if (failures.length > 1)
+        throw new AggregateError(failures, `Closing task ${this.taskId} failed in ${failures.length} processors`);
     }, "run");
   }
 
@@ -265,7 +273,8 @@ export class TaskExecutor {
         name,
         node.definition.successors.map((child) => {
           const runtime = this.#nodes.get(child);
-          if (runtime === undefined) throw new RangeError(`Node ${name} of sub-topology ${this.subtopology} has a child ${child} outside it`);
+          if (runtime === undefined)
+            throw new RangeError(`Node ${name} of sub-topology ${this.subtopology} has a child ${child} outside it`);
           return runtime;
         }),
       );
@@ -300,7 +309,8 @@ export class TaskExecutor {
 
   #schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
     if (type === "stream-time") return this.#streamTimePunctuations.schedule(node, intervalMs, 0, punctuator);
-    if (type === "wall-clock-time") return this.#wallClockPunctuations.schedule(node, intervalMs, this.#clock() + intervalMs, punctuator);
+    if (type === "wall-clock-time")
+      return this.#wallClockPunctuations.schedule(node, intervalMs, this.#clock() + intervalMs, punctuator);
     throw new RangeError(`Unknown punctuation type ${JSON.stringify(type)}: use "stream-time" or "wall-clock-time"`);
   }
 
@@ -324,12 +334,21 @@ export class TaskExecutor {
    * Returns undefined when every child finished synchronously, otherwise a promise of
    * the rest of the delivery.
    */
-  #forward(from: RuntimeNode, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> | undefined {
+  #forward(
+    from: RuntimeNode,
+    record: StreamRecord<unknown, unknown>,
+    childName: string | undefined,
+  ): Promise<void> | undefined {
     const children = this.#children.get(from.name) ?? NO_CHILDREN;
     let targets = children;
     if (childName !== undefined) {
       const child = children.find((candidate) => candidate.name === childName);
-      if (child === undefined) throw new UnknownChildError(from.name, childName, children.map((candidate) => candidate.name));
+      if (child === undefined)
+        throw new UnknownChildError(
+          from.name,
+          childName,
+          children.map((candidate) => candidate.name),
+        );
       targets = [child];
     }
     // Headers are mutable: siblings each get their own copy (the last one the original).
@@ -337,8 +356,12 @@ export class TaskExecutor {
     const last = targets.length - 1;
     for (let i = 0; i <= last; i++) {
       const copy = i === last ? headers : headers.clone();
-      const pending = this.#deliver(targets[i] as RuntimeNode, copy === record.headers ? record : { ...record, headers: copy });
-      if (pending !== undefined) return i === last ? pending : this.#forwardRest(pending, targets, i + 1, record, headers);
+      const pending = this.#deliver(
+        targets[i] as RuntimeNode,
+        copy === record.headers ? record : { ...record, headers: copy },
+      );
+      if (pending !== undefined)
+        return i === last ? pending : this.#forwardRest(pending, targets, i + 1, record, headers);
     }
     return undefined;
   }
@@ -354,13 +377,20 @@ export class TaskExecutor {
     const last = targets.length - 1;
     for (let i = next; i <= last; i++) {
       const copy = i === last ? headers : headers.clone();
-      const more = this.#deliver(targets[i] as RuntimeNode, copy === record.headers ? record : { ...record, headers: copy });
+      const more = this.#deliver(
+        targets[i] as RuntimeNode,
+        copy === record.headers ? record : { ...record, headers: copy },
+      );
       if (more !== undefined) await more;
     }
   }
 
   /** What a processor's forward() returns: always a promise, FORWARDED itself when delivery was synchronous. */
-  #forwardFromProcessor(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void> {
+  #forwardFromProcessor(
+    from: string,
+    record: StreamRecord<unknown, unknown>,
+    childName: string | undefined,
+  ): Promise<void> {
     const node = this.#nodes.get(from);
     if (node === undefined) return Promise.reject(new RangeError(`Task ${this.taskId} has no node "${from}"`));
     try {

@@ -50,7 +50,9 @@ export class KafkaAdmin {
     const present = topics.filter((t) => existing.has(t));
     const counts = new Map<string, number>();
     if (present.length === 0) return counts;
-    const metadata = await this.retry("reading topic metadata", () => this.admin.fetchTopicMetadata({ topics: present }));
+    const metadata = await this.retry("reading topic metadata", () =>
+      this.admin.fetchTopicMetadata({ topics: present }),
+    );
     for (const topic of metadata.topics) counts.set(topic.name, topic.partitions.length);
     return counts;
   }
@@ -78,7 +80,11 @@ export class KafkaAdmin {
     const response = await this.retry("describing topic configs", () =>
       this.admin.describeConfigs({
         includeSynonyms: false,
-        resources: topics.map((topic) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: [name] })),
+        resources: topics.map((topic) => ({
+          type: kafkajs.ConfigResourceTypes.TOPIC,
+          name: topic,
+          configNames: [name],
+        })),
       }),
     );
     for (const resource of response.resources) {

@@ -35,10 +35,7 @@ export async function retryWithBackoff<T>(fn: () => Promise<T>, options: Backoff
     } catch (error) {
       if (!isRetriable(error) || options.signal?.aborted) throw error;
       const wait = Math.round(delay * (0.8 + Math.random() * 0.4));
-      options.logger?.warn(
-        { err: error, attempt, retryInMs: wait },
-        `${options.what} failed, retrying`,
-      );
+      options.logger?.warn({ err: error, attempt, retryInMs: wait }, `${options.what} failed, retrying`);
       await sleep(wait, options.signal);
       delay = Math.min(delay * 2, max);
     }

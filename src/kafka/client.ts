@@ -73,4 +73,5 @@ function pinoLogCreator(logger: Logger) {
 }
 
 // Also CONCURRENT_TRANSACTIONS: fencing a crashed owner's transaction answers it until the abort completes, and kafkajs retries.
-const REBALANCE_NOISE = /rebalanc|not aware of this member|REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|another concurrent operation on the same transaction/i;
+const REBALANCE_NOISE =
+  /rebalanc|not aware of this member|REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|another concurrent operation on the same transaction/i;

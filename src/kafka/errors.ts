@@ -19,7 +19,12 @@ const FENCING_TYPES = new Set([
 ]);
 
 /** The group moved on (rebalance); offsets of this member can no longer be committed. */
-const REBALANCE_TYPES = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "NOT_COORDINATOR_FOR_GROUP"]);
+const REBALANCE_TYPES = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+  "NOT_COORDINATOR_FOR_GROUP",
+]);
 
 export type KafkaErrorKind = "fenced" | "rebalance" | "retriable" | "fatal";
 
@@ -58,7 +63,9 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   // "retries exceeded" wraps them after backoff ran out, and a later attempt may succeed.
   if (links.some((e) => e.name === "KafkaJSNumberOfRetriesExceeded")) return "retriable";
   if (root && root.retriable === true) return "retriable";
-  if (links.some((e) => typeof e.name === "string" && /Connection|Timeout|BrokerNotFound|NoBrokerAvailable/.test(e.name))) {
+  if (
+    links.some((e) => typeof e.name === "string" && /Connection|Timeout|BrokerNotFound|NoBrokerAvailable/.test(e.name))
+  ) {
     return "retriable";
   }
   return "fatal";

@@ -126,7 +126,8 @@ export class GroupConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       const { memberId, isLeader, memberAssignment } = event.payload;
       const partitions: TopicPartition[] = [];
-      for (const [topic, ps] of Object.entries(memberAssignment)) for (const partition of ps) partitions.push({ topic, partition });
+      for (const [topic, ps] of Object.entries(memberAssignment))
+        for (const partition of ps) partitions.push({ topic, partition });
       const userData = this.takeAssignmentUserData(memberAssignment);
       this.handlers.onAssigned({ memberId, generationId: this.generationId, isLeader, partitions, userData });
     });

@@ -34,7 +34,10 @@ export class IdempotentProducer {
     if (records.length === 0) return [];
     const produced: ProducedOffsets[] = [];
     for (const chunk of chunksOf(records)) {
-      const metadata = await this.producer.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs) });
+      const metadata = await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs),
+      });
       produced.push(...toProducedOffsets(metadata, chunk));
     }
     return produced;

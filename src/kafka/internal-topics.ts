@@ -47,7 +47,10 @@ export async function ensureInternalTopics(
   for (const spec of specs) {
     const actual = counts.get(spec.name);
     if (actual === undefined) {
-      throw new InternalTopicError(spec.name, `Internal topic ${spec.name} could not be created; check the broker's logs and ACLs.`);
+      throw new InternalTopicError(
+        spec.name,
+        `Internal topic ${spec.name} could not be created; check the broker's logs and ACLs.`,
+      );
     }
     if (spec.kind !== "dead-letter" && actual !== spec.partitions) {
       throw new InternalTopicError(
@@ -61,7 +64,13 @@ export async function ensureInternalTopics(
   const policies = await admin.topicConfig(changelogs, "cleanup.policy");
   for (const topic of changelogs) {
     const policy = policies.get(topic);
-    if (policy !== undefined && !policy.split(",").map((p) => p.trim()).includes("compact")) {
+    if (
+      policy !== undefined &&
+      !policy
+        .split(",")
+        .map((p) => p.trim())
+        .includes("compact")
+    ) {
       throw new InternalTopicError(
         topic,
         `Changelog topic ${topic} has cleanup.policy=${policy}; a changelog must be compacted ` +

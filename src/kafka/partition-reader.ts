@@ -146,14 +146,21 @@ export class PartitionReader {
     return this.listOffsets(partitions, true);
   }
 
-  private async listOffsets(partitions: readonly TopicPartition[], fromBeginning: boolean): Promise<Map<string, number>> {
+  private async listOffsets(
+    partitions: readonly TopicPartition[],
+    fromBeginning: boolean,
+  ): Promise<Map<string, number>> {
     const byTopic = groupByTopic(partitions);
     const result = new Map<string, number>();
     if (byTopic.size === 0) return result;
     await this.guard(async () => {
       await this.cluster.addMultipleTargetTopics([...byTopic.keys()]);
       const offsets = await this.cluster.fetchTopicsOffset(
-        [...byTopic].map(([topic, ps]) => ({ topic, fromBeginning, partitions: ps.map((partition) => ({ partition })) })),
+        [...byTopic].map(([topic, ps]) => ({
+          topic,
+          fromBeginning,
+          partitions: ps.map((partition) => ({ partition })),
+        })),
       );
       for (const { topic, partitions: ps } of offsets) {
         for (const p of ps) result.set(topicPartitionKey({ topic, partition: p.partition }), Number(p.offset));
@@ -235,7 +242,11 @@ export class PartitionReader {
             const response = (await broker.fetch(request)) as KafkajsFetchResponse;
             return response.responses.flatMap(({ topicName, partitions }) =>
               partitions.map((data) =>
-                toPartitionRead(topicName, wanted.get(topicPartitionKey({ topic: topicName, partition: data.partition })) ?? 0, data),
+                toPartitionRead(
+                  topicName,
+                  wanted.get(topicPartitionKey({ topic: topicName, partition: data.partition })) ?? 0,
+                  data,
+                ),
               ),
             );
           }),
@@ -269,7 +280,8 @@ export class PartitionReader {
       decoded = (await broker.connectionPool.send(protocolRequest)) as DecodedFetchResponse;
     } catch (error) {
       // What kafkajs' Broker does for its own requests: a closed connection is dropped.
-      if ((error as KafkajsError).name === "KafkaJSConnectionClosedError") await broker.disconnect().catch(() => undefined);
+      if ((error as KafkajsError).name === "KafkaJSConnectionClosedError")
+        await broker.disconnect().catch(() => undefined);
       throw error;
     }
     if (!decoded.supported) return undefined;

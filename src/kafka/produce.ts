@@ -7,10 +7,12 @@ import type { KafkaHeader, KafkaHeaders, ProducedOffsets, ProducedRecord } from 
  * Every record carries its partition, computed by the runtime with the Java-compatible
  * murmur2 partitioner over the key's serialized bytes; kafkajs must not re-partition.
  */
-export const explicitPartitioner: ICustomPartitioner = () => ({ message }) => {
-  if (message.partition === undefined) throw new Error("Eddy sends every record with an explicit partition");
-  return message.partition;
-};
+export const explicitPartitioner: ICustomPartitioner =
+  () =>
+  ({ message }) => {
+    if (message.partition === undefined) throw new Error("Eddy sends every record with an explicit partition");
+    return message.partition;
+  };
 
 /**
  * A topic's messages for kafkajs' sendBatch, whose grouping by partition comes for
@@ -81,7 +83,10 @@ export function toKafkajsTopicMessages(records: readonly ProducedRecord[], asIs 
 }
 
 /** kafkajs sends all records of one partition in one batch, so they got consecutive offsets from baseOffset. */
-export function toProducedOffsets(metadata: readonly RecordMetadata[], records: readonly ProducedRecord[]): ProducedOffsets[] {
+export function toProducedOffsets(
+  metadata: readonly RecordMetadata[],
+  records: readonly ProducedRecord[],
+): ProducedOffsets[] {
   const counts = new Map<string, number[]>();
   for (const record of records) {
     let perPartition = counts.get(record.topic);

@@ -49,12 +49,16 @@ export class ReplyConsumer {
   }
 
   #partitions(): TopicPartition[] {
-    return Array.from({ length: this.#options.partitions }, (_, partition) => ({ topic: this.#options.topic, partition }));
+    return Array.from({ length: this.#options.partitions }, (_, partition) => ({
+      topic: this.#options.topic,
+      partition,
+    }));
   }
 
   async #seekToEnd(): Promise<void> {
     const ends = await this.#reader.endOffsets(this.#partitions());
-    for (const tp of this.#partitions()) this.#positions.set(topicPartitionKey(tp), ends.get(topicPartitionKey(tp)) ?? 0);
+    for (const tp of this.#partitions())
+      this.#positions.set(topicPartitionKey(tp), ends.get(topicPartitionKey(tp)) ?? 0);
   }
 
   async #run(): Promise<void> {
@@ -63,7 +67,10 @@ export class ReplyConsumer {
     let backoffMs = 100;
     while (!signal.aborted) {
       try {
-        const positions = this.#partitions().map((tp) => ({ ...tp, offset: this.#positions.get(topicPartitionKey(tp)) ?? 0 }));
+        const positions = this.#partitions().map((tp) => ({
+          ...tp,
+          offset: this.#positions.get(topicPartitionKey(tp)) ?? 0,
+        }));
         const reads = await this.#reader.read(positions, {
           maxWaitMs: this.#options.maxWaitMs ?? 500,
           maxBytes: 4 * 1024 * 1024,
@@ -78,11 +85,17 @@ export class ReplyConsumer {
         if (signal.aborted) break;
         if (isOffsetOutOfRange(error)) {
           // The reply topic was truncated or recreated: replies before the new end are lost to us anyway.
-          logger.warn({ err: error, topic: this.#options.topic }, "reply topic offsets out of range; reading from its end");
+          logger.warn(
+            { err: error, topic: this.#options.topic },
+            "reply topic offsets out of range; reading from its end",
+          );
           await this.#seekToEnd().catch(() => undefined);
           continue;
         }
-        logger.warn({ err: error, topic: this.#options.topic, retryInMs: backoffMs }, "reading the reply topic failed; retrying");
+        logger.warn(
+          { err: error, topic: this.#options.topic, retryInMs: backoffMs },
+          "reading the reply topic failed; retrying",
+        );
         await sleep(backoffMs, signal);
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }

@@ -83,7 +83,10 @@ export class TransactionalProducer {
     const txn = await this.current();
     const produced: ProducedOffsets[] = [];
     for (const chunk of chunksOf(records)) {
-      const metadata = await txn.sendBatch({ acks: -1, topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs) });
+      const metadata = await txn.sendBatch({
+        acks: -1,
+        topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs),
+      });
       produced.push(...toProducedOffsets(metadata, chunk));
     }
     return produced;

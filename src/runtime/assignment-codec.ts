@@ -145,7 +145,9 @@ export function decodeSubscriptionInfo(bytes: Buffer): SubscriptionInfo {
   const r = new Reader(bytes);
   const version = r.int16();
   if (version !== SUBSCRIPTION_VERSION) {
-    throw new AssignmentCodecError(`unsupported subscription version ${version} (this member knows ${SUBSCRIPTION_VERSION})`);
+    throw new AssignmentCodecError(
+      `unsupported subscription version ${version} (this member knows ${SUBSCRIPTION_VERSION})`,
+    );
   }
   const server = r.string();
   const taskOffsetSums = new Map<TaskId, number>();
@@ -153,7 +155,8 @@ export function decodeSubscriptionInfo(bytes: Buffer): SubscriptionInfo {
   for (let i = 0; i < n; i += 1) {
     const task = r.string();
     const sum = r.int64();
-    if (sum < 0 && sum !== RUNNING_ACTIVE_OFFSET_SUM) throw new AssignmentCodecError(`bad offset sum ${sum} for task ${task}`);
+    if (sum < 0 && sum !== RUNNING_ACTIVE_OFFSET_SUM)
+      throw new AssignmentCodecError(`bad offset sum ${sum} for task ${task}`);
     taskOffsetSums.set(task, sum);
   }
   return server === "" ? { taskOffsetSums } : { applicationServer: server, taskOffsetSums };
@@ -175,7 +178,9 @@ export function decodeAssignmentInfo(bytes: Buffer): AssignmentInfo {
   const r = new Reader(bytes);
   const version = r.int16();
   if (version !== ASSIGNMENT_VERSION) {
-    throw new AssignmentCodecError(`unsupported assignment version ${version} (this member knows ${ASSIGNMENT_VERSION})`);
+    throw new AssignmentCodecError(
+      `unsupported assignment version ${version} (this member knows ${ASSIGNMENT_VERSION})`,
+    );
   }
   const errorCode = r.int16();
   if (!(Object.values(AssignmentErrorCode) as number[]).includes(errorCode)) {

@@ -106,7 +106,9 @@ function assignActive(
 
   // Sticky: a task stays on the member that runs it, within that member's quota.
   for (const task of tasks) {
-    const runner = members.find((m) => m.taskOffsetSums.get(task) === RUNNING_ACTIVE_OFFSET_SUM && hasRoom(m.memberId, task));
+    const runner = members.find(
+      (m) => m.taskOffsetSums.get(task) === RUNNING_ACTIVE_OFFSET_SUM && hasRoom(m.memberId, task),
+    );
     if (runner) give(task, runner.memberId);
   }
 
@@ -124,7 +126,8 @@ function assignActive(
   }
   candidates.sort((a, b) => fresherFirst(a.freshness, b.freshness) || a.holders - b.holders);
   for (const candidate of candidates) {
-    if (!owner.has(candidate.task) && hasRoom(candidate.memberId, candidate.task)) give(candidate.task, candidate.memberId);
+    if (!owner.has(candidate.task) && hasRoom(candidate.memberId, candidate.task))
+      give(candidate.task, candidate.memberId);
   }
 
   // Whatever is left (no state anywhere, or its holders are full) goes to the least
@@ -132,7 +135,11 @@ function assignActive(
   // add up to its task count, so there always is one.
   for (const task of tasks) {
     if (owner.has(task)) continue;
-    const target = leastLoaded(members.filter((m) => hasRoom(m.memberId, task)), load) ?? leastLoaded(members, load);
+    const target =
+      leastLoaded(
+        members.filter((m) => hasRoom(m.memberId, task)),
+        load,
+      ) ?? leastLoaded(members, load);
     if (target) give(task, target.memberId);
   }
   return owner;
@@ -163,7 +170,8 @@ function activeQuotas(members: MemberState[], tasks: TaskId[]): Map<string, numb
   const subs = [...bySub.keys()].sort((a, b) => a - b);
   const runs = (m: MemberState, subTasks: readonly TaskId[]): number =>
     subTasks.filter((t) => m.taskOffsetSums.get(t) === RUNNING_ACTIVE_OFFSET_SUM).length;
-  const holds = (m: MemberState, subTasks: readonly TaskId[]): number => subTasks.filter((t) => m.taskOffsetSums.has(t)).length;
+  const holds = (m: MemberState, subTasks: readonly TaskId[]): number =>
+    subTasks.filter((t) => m.taskOffsetSums.has(t)).length;
 
   // Totals: floor(T/M) each, one more for T mod M members, those that ran the most tasks first.
   const base = Math.floor(tasks.length / members.length);
@@ -199,7 +207,12 @@ function activeQuotas(members: MemberState[], tasks: TaskId[]): Map<string, numb
         const trial = new Set(chosen);
         trial.delete(out);
         trial.add(candidate);
-        if (feasible(members.map((m) => owes(m) - (trial.has(m) ? 1 : 0)), later)) {
+        if (
+          feasible(
+            members.map((m) => owes(m) - (trial.has(m) ? 1 : 0)),
+            later,
+          )
+        ) {
           chosen.delete(out);
           chosen.add(candidate);
           break;
@@ -271,7 +284,9 @@ function assignStandbys(
       // Freshest state first (a previous standby or active keeps its copy warm), then the least loaded.
       pool.sort(
         (a, b) =>
-          fresherFirst(freshness(a, task), freshness(b, task)) || load(a.memberId) - load(b.memberId) || byMemberId(a, b),
+          fresherFirst(freshness(a, task), freshness(b, task)) ||
+          load(a.memberId) - load(b.memberId) ||
+          byMemberId(a, b),
       );
       const chosen = pool[0];
       if (chosen === undefined) break;

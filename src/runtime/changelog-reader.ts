@@ -18,9 +18,29 @@ import type { TaskId } from "../engine/task-id.js";
 
 /** Kafka Streams' StateRestoreListener, with the task named. */
 export interface StateRestoreListener {
-  onRestoreStart?(event: { taskId: TaskId; store: string; topic: string; partition: number; startOffset: number; endOffset: number }): void;
-  onBatchRestored?(event: { taskId: TaskId; store: string; topic: string; partition: number; batchEndOffset: number; numRestored: number }): void;
-  onRestoreEnd?(event: { taskId: TaskId; store: string; topic: string; partition: number; totalRestored: number }): void;
+  onRestoreStart?(event: {
+    taskId: TaskId;
+    store: string;
+    topic: string;
+    partition: number;
+    startOffset: number;
+    endOffset: number;
+  }): void;
+  onBatchRestored?(event: {
+    taskId: TaskId;
+    store: string;
+    topic: string;
+    partition: number;
+    batchEndOffset: number;
+    numRestored: number;
+  }): void;
+  onRestoreEnd?(event: {
+    taskId: TaskId;
+    store: string;
+    topic: string;
+    partition: number;
+    totalRestored: number;
+  }): void;
 }
 
 export interface ChangelogPosition extends TopicPartition {
@@ -113,7 +133,14 @@ export class ChangelogReader {
     const progress = { restored: 0, total, recordsPerSecond: 0, startedAt, done: false };
     metrics.restoreByTask.set(taskId, progress);
     for (const p of state.values()) {
-      listener?.onRestoreStart?.({ taskId, store: p.store, topic: p.topic, partition: p.partition, startOffset: p.offset, endOffset: p.endOffset });
+      listener?.onRestoreStart?.({
+        taskId,
+        store: p.store,
+        topic: p.topic,
+        partition: p.partition,
+        startOffset: p.offset,
+        endOffset: p.endOffset,
+      });
     }
     if (total > 0) logger.info({ taskId, records: total, partitions: [...state.keys()] }, "restoring task state");
 
@@ -128,7 +155,9 @@ export class ChangelogReader {
         { what: `restoring task ${taskId}`, logger, signal },
       ).catch((error: unknown) => {
         if (isOffsetOutOfRange(error)) {
-          throw new ChangelogTruncatedError(offsetOutOfRangePartition(error) ?? positions[0] ?? { topic: "?", partition: -1 });
+          throw new ChangelogTruncatedError(
+            offsetOutOfRangePartition(error) ?? positions[0] ?? { topic: "?", partition: -1 },
+          );
         }
         throw error;
       });
@@ -160,7 +189,14 @@ export class ChangelogReader {
           p.position = r.nextOffset;
           p.restored += records.length;
           applied += records.length;
-          listener?.onBatchRestored?.({ taskId, store: p.store, topic: p.topic, partition: p.partition, batchEndOffset: r.nextOffset, numRestored: records.length });
+          listener?.onBatchRestored?.({
+            taskId,
+            store: p.store,
+            topic: p.topic,
+            partition: p.partition,
+            batchEndOffset: r.nextOffset,
+            numRestored: records.length,
+          });
         }),
       );
       progress.restored += applied;
@@ -177,7 +213,8 @@ export class ChangelogReader {
             restored: progress.restored,
             total,
             recordsPerSecond: progress.recordsPerSecond,
-            etaMs: progress.recordsPerSecond > 0 ? Math.round((remaining * 1000) / progress.recordsPerSecond) : undefined,
+            etaMs:
+              progress.recordsPerSecond > 0 ? Math.round((remaining * 1000) / progress.recordsPerSecond) : undefined,
           },
           "restore progress",
         );
@@ -187,11 +224,23 @@ export class ChangelogReader {
     await inflight?.catch(() => undefined);
     progress.done = !aborted;
     for (const p of state.values()) {
-      listener?.onRestoreEnd?.({ taskId, store: p.store, topic: p.topic, partition: p.partition, totalRestored: p.restored });
+      listener?.onRestoreEnd?.({
+        taskId,
+        store: p.store,
+        topic: p.topic,
+        partition: p.partition,
+        totalRestored: p.restored,
+      });
     }
     if (total > 0 || progress.restored > 0) {
       logger.info(
-        { taskId, restored: progress.restored, ms: Date.now() - startedAt, recordsPerSecond: progress.recordsPerSecond, aborted },
+        {
+          taskId,
+          restored: progress.restored,
+          ms: Date.now() - startedAt,
+          recordsPerSecond: progress.recordsPerSecond,
+          aborted,
+        },
         aborted ? "restore interrupted" : "restored task state",
       );
     }
@@ -264,7 +313,12 @@ export class ChangelogReader {
           const position = standby?.positions.get(topicPartitionKey(r));
           if (!standby || !position || r.nextOffset <= position.offset) continue;
           const records = toChangelogRecords(r);
-          await standby.storage.restore(position.store, records, changelogPartition(r.topic, r.partition), r.nextOffset);
+          await standby.storage.restore(
+            position.store,
+            records,
+            changelogPartition(r.topic, r.partition),
+            r.nextOffset,
+          );
           position.offset = r.nextOffset;
           metrics.standbyRecordsApplied += records.length;
         }
@@ -272,7 +326,9 @@ export class ChangelogReader {
         if (isOffsetOutOfRange(error)) {
           // A changelog lost records a standby had not read yet (recreated, or records
           // deleted): that copy can never be completed. Find which and hand them back.
-          await this.dropTruncatedStandbys(standbys).catch((e: unknown) => logger.warn({ err: e }, "cannot check standby positions"));
+          await this.dropTruncatedStandbys(standbys).catch((e: unknown) =>
+            logger.warn({ err: e }, "cannot check standby positions"),
+          );
         } else {
           logger.warn({ err: error }, "standby update failed, retrying");
           await sleep(500, signal);
@@ -293,7 +349,10 @@ export class ChangelogReader {
         ([key, p]) => p.offset < (begins.get(key) ?? 0) || p.offset > (ends.get(key) ?? Number.MAX_SAFE_INTEGER),
       );
       if (!truncated) continue;
-      this.options.logger.warn({ taskId: standby.taskId }, "standby state is outside its changelog; it will be copied again");
+      this.options.logger.warn(
+        { taskId: standby.taskId },
+        "standby state is outside its changelog; it will be copied again",
+      );
       standby.removed = true;
       this.standbys.delete(standby.taskId);
       this.options.onStandbyCorrupted?.(standby.taskId);

@@ -39,13 +39,11 @@ export class TaskProcessingError extends EddyError {
   readonly partition: number | undefined;
   readonly offset: number | undefined;
 
-  constructor(
-    taskId: string,
-    where: { topic?: string; partition?: number; offset?: number },
-    cause: unknown,
-  ) {
+  constructor(taskId: string, where: { topic?: string; partition?: number; offset?: number }, cause: unknown) {
     const at =
-      where.topic === undefined ? "in a punctuation" : `at ${where.topic}-${where.partition ?? "?"}@${where.offset ?? "?"}`;
+      where.topic === undefined
+        ? "in a punctuation"
+        : `at ${where.topic}-${where.partition ?? "?"}@${where.offset ?? "?"}`;
     super(
       "EDDY_ERR_TASK_PROCESSING",
       `Task ${taskId} failed ${at}: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -51,7 +51,8 @@ export class KafkaRecordCollector implements RecordCollector {
     if (count === undefined) return this.partitions.resolve(record.topic).then(() => this.send(record));
     // The sinks hand over a record made for this call and never look at it again: it is
     // buffered as it is, with its partition filled in, rather than copied.
-    if (record.partition === undefined) (record as { partition: number | undefined }).partition = this.partitionOf(record.topic, record.key, count);
+    if (record.partition === undefined)
+      (record as { partition: number | undefined }).partition = this.partitionOf(record.topic, record.key, count);
     this.add(record as KafkaRecord);
     if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) return this.flushFull();
     return undefined;

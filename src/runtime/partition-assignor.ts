@@ -39,7 +39,9 @@ export class StreamsPartitionAssignor {
           const actual = context.partitionCount(topic);
           const expected = metadata.repartitionPartitions(topic);
           if (actual !== expected) {
-            throw new Error(`repartition topic ${topic} has ${actual ?? "no"} partitions, the topology needs ${expected}`);
+            throw new Error(
+              `repartition topic ${topic} has ${actual ?? "no"} partitions, the topology needs ${expected}`,
+            );
           }
         }
       }
@@ -59,7 +61,10 @@ export class StreamsPartitionAssignor {
         return { memberId: m.memberId, applicationServer: info.applicationServer, taskOffsetSums: info.taskOffsetSums };
       } catch (error) {
         // A member we cannot read still gets work; it just cannot attract tasks by its state.
-        logger.warn({ err: error, memberId: m.memberId }, "undecodable subscription info; assigning the member as stateless");
+        logger.warn(
+          { err: error, memberId: m.memberId },
+          "undecodable subscription info; assigning the member as stateless",
+        );
         return { memberId: m.memberId, taskOffsetSums: new Map() };
       }
     });
@@ -74,7 +79,9 @@ export class StreamsPartitionAssignor {
       {
         members: members.length,
         tasks: tasks.length,
-        assignment: Object.fromEntries([...result.byMember].map(([id, t]) => [id, { active: t.active, standby: t.standby }])),
+        assignment: Object.fromEntries(
+          [...result.byMember].map(([id, t]) => [id, { active: t.active, standby: t.standby }]),
+        ),
       },
       "assigned tasks",
     );

@@ -45,7 +45,10 @@ export class StandbyTask {
     const plan = await this.#stateManager.planRestore(options.reader);
     options.changelogReader.addStandby(this.id, this.#stateManager.storage, plan.partitions);
     this.#open = true;
-    options.logger.info({ taskId: this.id, from: plan.partitions.map((p) => `${p.topic}-${p.partition}@${p.offset}`) }, "standby task following its changelogs");
+    options.logger.info(
+      { taskId: this.id, from: plan.partitions.map((p) => `${p.topic}-${p.partition}@${p.offset}`) },
+      "standby task following its changelogs",
+    );
   }
 
   /** Where the copy stands: the sum of its changelog positions (for the assignor). */

@@ -60,7 +60,14 @@ export class TaskStateManager {
       (options.persistent
         ? await LevelDbTaskStorage.open({ ...options.location, taskId: options.taskId })
         : new InMemoryTaskStorage(options.taskId));
-    return new TaskStateManager(options.taskId, storage, options.changelogs, options.persistent, options.location, options.logger);
+    return new TaskStateManager(
+      options.taskId,
+      storage,
+      options.changelogs,
+      options.persistent,
+      options.location,
+      options.logger,
+    );
   }
 
   get storage(): TaskStorage {
@@ -78,7 +85,10 @@ export class TaskStateManager {
    */
   async planRestore(reader: PartitionReader): Promise<RestorePlan> {
     if (this.changelogs.length === 0) return { partitions: [], wiped: false };
-    const [begins, ends] = await Promise.all([reader.beginningOffsets(this.changelogs), reader.endOffsets(this.changelogs)]);
+    const [begins, ends] = await Promise.all([
+      reader.beginningOffsets(this.changelogs),
+      reader.endOffsets(this.changelogs),
+    ]);
     let checkpoint = await this.current.readCheckpoint();
     const corrupt = this.changelogs.filter((c) => {
       const offset = checkpoint.get(changelogPartition(c.topic, c.partition));
@@ -111,7 +121,13 @@ export class TaskStateManager {
       partitions: this.changelogs.map((c) => {
         const begin = begins.get(topicPartitionKey(c)) ?? 0;
         const offset = checkpoint.get(changelogPartition(c.topic, c.partition)) ?? begin;
-        return { store: c.store, topic: c.topic, partition: c.partition, offset, endOffset: ends.get(topicPartitionKey(c)) ?? 0 };
+        return {
+          store: c.store,
+          topic: c.topic,
+          partition: c.partition,
+          offset,
+          endOffset: ends.get(topicPartitionKey(c)) ?? 0,
+        };
       }),
     };
   }

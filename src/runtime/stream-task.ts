@@ -24,7 +24,12 @@ import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import type { PartitionReader } from "../kafka/partition-reader.js";
 import { TransactionalProducer } from "../kafka/transactional-producer.js";
 import type { KafkaClient } from "../kafka/client.js";
-import type { ConsumedRecord as KafkaConsumedRecord, ProducedOffsets, TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
+import type {
+  ConsumedRecord as KafkaConsumedRecord,
+  ProducedOffsets,
+  TopicPartition,
+  TopicPartitionOffset,
+} from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
 import { TaskOverlay } from "../stores/task-overlay.js";
@@ -194,7 +199,8 @@ export class StreamTask {
       this.#state = "restoring";
       this.#problem = undefined;
       const { ctx } = this;
-      const retry = <T>(what: string, fn: () => Promise<T>) => retryWithBackoff(fn, { what: `${what} (task ${this.id})`, logger: this.#logger, signal });
+      const retry = <T>(what: string, fn: () => Promise<T>) =>
+        retryWithBackoff(fn, { what: `${what} (task ${this.id})`, logger: this.#logger, signal });
       if (ctx.config.processingGuarantee === "exactly_once") {
         this.#producer = new TransactionalProducer(ctx.kafka, {
           transactionalId: `${ctx.config.applicationId}-${this.id}`,
@@ -204,10 +210,15 @@ export class StreamTask {
         // InitProducerId: from here on an older owner of this task can commit nothing.
         await retry("initializing the transactional producer", () => producer.init());
       }
-      const committed = await retry("reading committed offsets", () => ctx.admin.committedOffsets(ctx.groupId, this.partitions));
+      const committed = await retry("reading committed offsets", () =>
+        ctx.admin.committedOffsets(ctx.groupId, this.partitions),
+      );
       const missing = this.partitions.filter((tp) => !committed.has(topicPartitionKey(tp)));
       // auto.offset.reset=earliest, as Kafka Streams: a partition the group never committed starts at its log start.
-      const starts = missing.length > 0 ? await retry("reading log start offsets", () => ctx.reader.beginningOffsets(missing)) : new Map<string, number>();
+      const starts =
+        missing.length > 0
+          ? await retry("reading log start offsets", () => ctx.reader.beginningOffsets(missing))
+          : new Map<string, number>();
       for (const tp of this.partitions) {
         const key = topicPartitionKey(tp);
         const offset = committed.get(key) ?? starts.get(key) ?? 0;
@@ -227,7 +238,12 @@ export class StreamTask {
       this.handedOverStorage = undefined;
       const stateManager = this.#stateManager;
       const plan = await retry("reading changelog offsets", () => stateManager.planRestore(ctx.reader));
-      const restored = await ctx.changelogReader.restore({ taskId: this.id, storage: stateManager.storage, partitions: plan.partitions, signal });
+      const restored = await ctx.changelogReader.restore({
+        taskId: this.id,
+        storage: stateManager.storage,
+        partitions: plan.partitions,
+        signal,
+      });
       this.#restoredRecords = restored.restored;
       if (restored.aborted || signal.aborted) return;
 
@@ -241,7 +257,8 @@ export class StreamTask {
         collector: this.#collector,
         stores: {
           // The executor's processors are the stores' only writers, and the cache goes with the overlay.
-          getStore: (definition) => new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
+          getStore: (definition) =>
+            new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
         },
       });
       this.#sendError = undefined;
@@ -249,7 +266,11 @@ export class StreamTask {
       this.#lastCommit = Date.now();
       this.#state = "running";
       this.#logger.info(
-        { partitions: this.positions().map((p) => `${p.topic}-${p.partition}@${p.offset}`), restored: restored.restored, wiped: plan.wiped },
+        {
+          partitions: this.positions().map((p) => `${p.topic}-${p.partition}@${p.offset}`),
+          restored: restored.restored,
+          wiped: plan.wiped,
+        },
         "task running",
       );
     });
@@ -319,13 +340,18 @@ export class StreamTask {
 
   /** A record the executor could not read (a serde failed, a bad timestamp): dead-lettered, or the task fails. */
   async #unreadable(record: ConsumedRecord, error: DeserializationError | InvalidTimestampError): Promise<void> {
-    if (this.ctx.config.deserializationExceptionHandler === "fail") throw new TaskProcessingError(this.id, record, error);
+    if (this.ctx.config.deserializationExceptionHandler === "fail")
+      throw new TaskProcessingError(this.id, record, error);
     await this.#deadLetter(record, error);
   }
 
   /** User code failed on `record`: dead-lettered when the config says to continue, otherwise rethrown. */
   async #processorFailed(record: ConsumedRecord, error: unknown): Promise<void> {
-    if (error instanceof ProcessorError && this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" && !this.#isKafkaFailure(error)) {
+    if (
+      error instanceof ProcessorError &&
+      this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" &&
+      !this.#isKafkaFailure(error)
+    ) {
       this.#logger.error(
         { err: error, topic: record.topic, partition: record.partition, offset: record.offset },
         "processing failed; the record goes to the dead-letter topic and processing continues",
@@ -344,7 +370,13 @@ export class StreamTask {
   async #deadLetter(record: ConsumedRecord, error: EddyError): Promise<void> {
     this.ctx.metrics.deadLetterRecords += 1;
     this.#logger.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, code: error.code, reason: error.message },
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        code: error.code,
+        reason: error.message,
+      },
       "record sent to the dead-letter topic",
     );
     await this.#collector.send(deadLetterRecord(this.ctx.config.applicationId, this.id, record, error, Date.now()));
@@ -359,7 +391,11 @@ export class StreamTask {
         if (fired > 0) this.#dirty = true;
         if (this.#sendError !== undefined) throw this.#sendError;
       } catch (error) {
-        if (error instanceof ProcessorError && this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" && !this.#isKafkaFailure(error)) {
+        if (
+          error instanceof ProcessorError &&
+          this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" &&
+          !this.#isKafkaFailure(error)
+        ) {
           this.#logger.error({ err: error }, "punctuation failed; continuing as configured");
           return;
         }
@@ -466,7 +502,9 @@ export class StreamTask {
   }
 
   #send(records: ReturnType<KafkaRecordCollector["drain"]>): Promise<ProducedOffsets[]> {
-    return this.#producer ? this.#producer.send(records) : (this.ctx.sharedProducer as IdempotentProducer).send(records);
+    return this.#producer
+      ? this.#producer.send(records)
+      : (this.ctx.sharedProducer as IdempotentProducer).send(records);
   }
 
   /** Waits for the flush in flight; rethrows what made it fail. */
@@ -478,7 +516,9 @@ export class StreamTask {
   }
 
   #fail(error: unknown, record: KafkaConsumedRecord | undefined): void {
-    const kind = classifyKafkaError(error instanceof ProcessorError && this.#sendError !== undefined ? this.#sendError : error);
+    const kind = classifyKafkaError(
+      error instanceof ProcessorError && this.#sendError !== undefined ? this.#sendError : error,
+    );
     let problem: TaskProblem;
     if (kind === "fenced") problem = { kind: "migrated", error };
     else if (kind === "retriable" || kind === "rebalance") problem = { kind: "corrupted", error };
@@ -498,7 +538,10 @@ export class StreamTask {
       );
     } else {
       this.ctx.metrics.transactionAborts += this.#producer ? 1 : 0;
-      this.#logger.warn({ err: error, reason: problem.kind }, "task lost its uncommitted work; it will be re-initialised");
+      this.#logger.warn(
+        { err: error, reason: problem.kind },
+        "task lost its uncommitted work; it will be re-initialised",
+      );
     }
     this.onProblem(this, problem);
   }

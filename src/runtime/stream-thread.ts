@@ -92,7 +92,10 @@ export class StreamThread {
         onCrash: (error, willRestart) => {
           if (this.#stopped) return;
           if (willRestart) {
-            options.logger.warn({ err: error }, "the consumer crashed on a retriable error; kafkajs restarts it and the group rebalances");
+            options.logger.warn(
+              { err: error },
+              "the consumer crashed on a retriable error; kafkajs restarts it and the group rebalances",
+            );
             this.events.onRebalancing();
           } else {
             this.events.onFatal(error);
@@ -157,7 +160,10 @@ export class StreamThread {
       await this.#ctx.admin.deleteRecordsBefore(offsets);
       this.taskManager.markPurged(offsets);
     } catch (error) {
-      this.options.logger.warn({ err: error }, "deleting processed repartition records failed; retrying at the next purge");
+      this.options.logger.warn(
+        { err: error },
+        "deleting processed repartition records failed; retrying at the next purge",
+      );
     }
   }
 
@@ -171,6 +177,8 @@ export class StreamThread {
     if (this.#ticker) clearInterval(this.#ticker);
     while (this.#ticking) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.taskManager.close(clean);
-    await this.#consumer.stop().catch((error: unknown) => this.options.logger.warn({ err: error }, "leaving the group failed"));
+    await this.#consumer
+      .stop()
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "leaving the group failed"));
   }
 }

@@ -44,7 +44,9 @@ export interface LocalTaskMetadata {
   /** Records behind the partition ends: input lag (active), changelog lag (standby). */
   readonly lag: number;
   /** Progress of the current or last restore (active tasks). */
-  readonly restore: { readonly restored: number; readonly total: number; readonly recordsPerSecond: number; readonly done: boolean } | undefined;
+  readonly restore:
+    | { readonly restored: number; readonly total: number; readonly recordsPerSecond: number; readonly done: boolean }
+    | undefined;
 }
 
 export interface StoreQueryOptions {

@@ -96,7 +96,10 @@ export class StreamsRuntime implements QueryableStreams {
     const { applicationId } = this.config;
     // A logger that already names the application (the CLI's) would print the id twice.
     this.#logger =
-      (options.logger && (options.logger.bindings().applicationId === applicationId ? options.logger : options.logger.child({ applicationId }))) ??
+      (options.logger &&
+        (options.logger.bindings().applicationId === applicationId
+          ? options.logger
+          : options.logger.child({ applicationId }))) ??
       pino({ level: this.config.logLevel, base: { applicationId } });
   }
 
@@ -119,7 +122,8 @@ export class StreamsRuntime implements QueryableStreams {
 
   /** Called on every state change, with the new and the old state. */
   setStateListener(listener: StateListener): void {
-    if (this.#machine.state !== StreamsState.CREATED) throw new IllegalStateError("setStateListener() must be called before start()");
+    if (this.#machine.state !== StreamsState.CREATED)
+      throw new IllegalStateError("setStateListener() must be called before start()");
     this.#machine.setListener(listener);
   }
 
@@ -143,7 +147,9 @@ export class StreamsRuntime implements QueryableStreams {
    */
   async start(): Promise<void> {
     if (this.#machine.state !== StreamsState.CREATED) {
-      throw new IllegalStateError(`start() can only be called once, in CREATED (the instance is ${this.#machine.state})`);
+      throw new IllegalStateError(
+        `start() can only be called once, in CREATED (the instance is ${this.#machine.state})`,
+      );
     }
     this.#machine.require(StreamsState.REBALANCING);
     this.#starting = this.#start();
@@ -175,7 +181,12 @@ export class StreamsRuntime implements QueryableStreams {
     running.admin = admin;
     await admin.connect();
     const counts = await admin.partitionCounts(userSourceTopicsOf(this.#topology));
-    const metadata = TopologyMetadata.resolve(this.#topology, config.applicationId, counts, deadLetterTopicName(config.applicationId));
+    const metadata = TopologyMetadata.resolve(
+      this.#topology,
+      config.applicationId,
+      counts,
+      deadLetterTopicName(config.applicationId),
+    );
     running.metadata = metadata;
     const maxPartitions = Math.max(1, ...metadata.subtopologies.map((s) => s.partitions));
     const internal = await ensureInternalTopics(admin, metadata.internalTopics(maxPartitions), {
@@ -198,7 +209,11 @@ export class StreamsRuntime implements QueryableStreams {
 
     const reader = await PartitionReader.connect(kafka, `${config.clientId}-restore`);
     running.reader = reader;
-    const changelogReader = new ChangelogReader(reader, { logger, metrics: this.#metrics, listener: this.#restoreListener });
+    const changelogReader = new ChangelogReader(reader, {
+      logger,
+      metrics: this.#metrics,
+      listener: this.#restoreListener,
+    });
     running.changelogReader = changelogReader;
     let sharedProducer: IdempotentProducer | undefined;
     if (config.processingGuarantee === "at_least_once") {
@@ -239,7 +254,10 @@ export class StreamsRuntime implements QueryableStreams {
     );
     running.thread = thread;
     await thread.start();
-    logger.info({ guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() }, "started");
+    logger.info(
+      { guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() },
+      "started",
+    );
   }
 
   /**
@@ -354,18 +372,35 @@ export class StreamsRuntime implements QueryableStreams {
       out.push({
         taskId: task.id,
         kind: "active",
-        state: task.state === "running" ? "running" : task.state === "failed" ? "failed" : task.state === "suspended" ? "suspended" : "restoring",
+        state:
+          task.state === "running"
+            ? "running"
+            : task.state === "failed"
+              ? "failed"
+              : task.state === "suspended"
+                ? "suspended"
+                : "restoring",
         partitions: task.partitions,
         lag: task.lag().reduce((sum, p) => sum + p.lag, 0),
-        restore: restore && { restored: restore.restored, total: restore.total, recordsPerSecond: restore.recordsPerSecond, done: restore.done },
+        restore: restore && {
+          restored: restore.restored,
+          total: restore.total,
+          recordsPerSecond: restore.recordsPerSecond,
+          done: restore.done,
+        },
       });
     }
     const standbys = manager.standbyTasks();
     const changelogs = standbys.flatMap((t) => metadata.changelogPartitionsOf(t.id));
-    const ends = changelogs.length > 0 ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>()) : new Map<string, number>();
+    const ends =
+      changelogs.length > 0
+        ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>())
+        : new Map<string, number>();
     for (const task of standbys) {
       const positions = changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
-      const partitions = metadata.changelogPartitionsOf(task.id).map((c) => ({ topic: c.topic, partition: c.partition }));
+      const partitions = metadata
+        .changelogPartitionsOf(task.id)
+        .map((c) => ({ topic: c.topic, partition: c.partition }));
       let lag = 0;
       for (const [key, position] of positions) lag += Math.max(0, (ends.get(key) ?? position) - position);
       out.push({ taskId: task.id, kind: "standby", state: "standby", partitions, lag, restore: undefined });
@@ -420,12 +455,19 @@ export class StreamsRuntime implements QueryableStreams {
     let storage = active?.state === "running" ? active.storage : undefined;
     if (!storage && options.allowStale) storage = active?.storage ?? manager?.standbyTask(taskId)?.storage;
     if (!storage || !storage.isOpen) {
-      const why = active ? `task ${taskId} is ${active.state}` : manager?.standbyTask(taskId) ? `task ${taskId} is a standby here` : `task ${taskId} is not hosted here`;
+      const why = active
+        ? `task ${taskId} is ${active.state}`
+        : manager?.standbyTask(taskId)
+          ? `task ${taskId} is a standby here`
+          : `task ${taskId} is not hosted here`;
       throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
     }
     // The committed bytes (LevelDB), never the open transaction's overlay.
     return new ReadOnlyKeyValueView(
-      new TypedKeyValueStore(storage.store(store), definition.keySerde, definition.valueSerde) as TypedKeyValueStore<K, V>,
+      new TypedKeyValueStore(storage.store(store), definition.keySerde, definition.valueSerde) as TypedKeyValueStore<
+        K,
+        V
+      >,
     );
   }
 

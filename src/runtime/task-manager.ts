@@ -72,7 +72,10 @@ export class TaskManager {
         const checkpoint = await LevelDbTaskStorage.peekCheckpoint({ stateDir, applicationId, taskId });
         if (checkpoint) this.#diskOffsetSums.set(taskId, offsetSum(checkpoint));
       } catch (error) {
-        this.ctx.logger.warn({ err: error, taskId }, "cannot read a task's local checkpoint; it will be treated as absent");
+        this.ctx.logger.warn(
+          { err: error, taskId },
+          "cannot read a task's local checkpoint; it will be treated as absent",
+        );
       }
     }
   }
@@ -140,10 +143,15 @@ export class TaskManager {
         this.#hostMap = info.hostMap;
         standby = info.standby.filter((id) => metadata.isLogged(id));
       } catch (error) {
-        logger.warn({ err: error }, "undecodable assignment info; running without standbys and host map until the next rebalance");
+        logger.warn(
+          { err: error },
+          "undecodable assignment info; running without standbys and host map until the next rebalance",
+        );
       }
     } else {
-      logger.warn("assignment arrived without Eddy's assignment info; running without standbys and host map until the next rebalance");
+      logger.warn(
+        "assignment arrived without Eddy's assignment info; running without standbys and host map until the next rebalance",
+      );
     }
     const active = new Set<TaskId>();
     for (const tp of assignment.partitions) {
@@ -154,7 +162,10 @@ export class TaskManager {
     const held: TopicPartition[] = [];
     for (const tp of assignment.partitions) {
       const task = this.#active.get(metadata.taskOf(tp) ?? "");
-      const position = task?.state === "running" ? task.positions().find((p) => p.topic === tp.topic && p.partition === tp.partition) : undefined;
+      const position =
+        task?.state === "running"
+          ? task.positions().find((p) => p.topic === tp.topic && p.partition === tp.partition)
+          : undefined;
       if (position) retained.push(position);
       else held.push(tp);
     }
@@ -163,14 +174,21 @@ export class TaskManager {
     this.#assignedActive = sortTaskIds(active);
     this.#assignedStandby = sortTaskIds(standby.filter((id) => !active.has(id)));
     logger.info(
-      { generation: assignment.generationId, active: this.#assignedActive, standby: this.#assignedStandby, leader: assignment.isLeader },
+      {
+        generation: assignment.generationId,
+        active: this.#assignedActive,
+        standby: this.#assignedStandby,
+        leader: assignment.isLeader,
+      },
       "received assignment",
     );
     const activeNow = new Set(this.#assignedActive);
     const standbyNow = new Set(this.#assignedStandby);
-    void this.#queue.run(() => this.#apply(activeNow, standbyNow)).catch((error: unknown) => {
-      this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
-    });
+    void this.#queue
+      .run(() => this.#apply(activeNow, standbyNow))
+      .catch((error: unknown) => {
+        this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
+      });
     this.events.onTasksChanged();
   }
 
@@ -180,24 +198,28 @@ export class TaskManager {
     const recycled = new Map<TaskId, TaskStorage>();
     // Revoked active tasks: commit (a fenced one aborts) and close; the state stays on disk.
     await Promise.all(
-      [...this.#active].filter(([id]) => !active.has(id)).map(async ([id, task]) => {
-        this.#initializing.get(id)?.abort();
-        this.#awaitingHeartbeat.delete(id);
-        const storage = await task.close({ clean: true, keepStorage: standby.has(id) });
-        this.#active.delete(id);
-        if (task.lastOffsetSum !== undefined) this.#diskOffsetSums.set(id, task.lastOffsetSum);
-        if (storage) recycled.set(id, storage);
-        ctx.logger.info({ taskId: id }, "active task revoked");
-      }),
+      [...this.#active]
+        .filter(([id]) => !active.has(id))
+        .map(async ([id, task]) => {
+          this.#initializing.get(id)?.abort();
+          this.#awaitingHeartbeat.delete(id);
+          const storage = await task.close({ clean: true, keepStorage: standby.has(id) });
+          this.#active.delete(id);
+          if (task.lastOffsetSum !== undefined) this.#diskOffsetSums.set(id, task.lastOffsetSum);
+          if (storage) recycled.set(id, storage);
+          ctx.logger.info({ taskId: id }, "active task revoked");
+        }),
     );
     await Promise.all(
-      [...this.#standby].filter(([id]) => !standby.has(id)).map(async ([id, task]) => {
-        const sum = task.offsetSum();
-        const storage = await task.close(active.has(id));
-        this.#standby.delete(id);
-        if (sum !== undefined) this.#diskOffsetSums.set(id, sum);
-        if (storage) recycled.set(id, storage);
-      }),
+      [...this.#standby]
+        .filter(([id]) => !standby.has(id))
+        .map(async ([id, task]) => {
+          const sum = task.offsetSum();
+          const storage = await task.close(active.has(id));
+          this.#standby.delete(id);
+          if (sum !== undefined) this.#diskOffsetSums.set(id, sum);
+          if (storage) recycled.set(id, storage);
+        }),
     );
     for (const id of standby) {
       if (this.#standby.has(id)) continue;
@@ -215,7 +237,10 @@ export class TaskManager {
         recycled.delete(id);
         this.#standby.set(id, task);
       } catch (error) {
-        ctx.logger.warn({ err: error, taskId: id }, "cannot open a standby task; it is skipped until the next rebalance");
+        ctx.logger.warn(
+          { err: error, taskId: id },
+          "cannot open a standby task; it is skipped until the next rebalance",
+        );
       }
     }
     for (const id of active) {
@@ -329,9 +354,13 @@ export class TaskManager {
     await this.#queue.run(async () => {
       this.#closed = true;
       for (const controller of this.#initializing.values()) controller.abort();
-      await Promise.all([...this.#active.values()].map((task) => task.close({ clean }).catch((error: unknown) => {
-        this.ctx.logger.warn({ err: error, taskId: task.id }, "closing a task failed");
-      })));
+      await Promise.all(
+        [...this.#active.values()].map((task) =>
+          task.close({ clean }).catch((error: unknown) => {
+            this.ctx.logger.warn({ err: error, taskId: task.id }, "closing a task failed");
+          }),
+        ),
+      );
       this.#active.clear();
       await Promise.all([...this.#standby.values()].map((task) => task.close(false).catch(() => undefined)));
       this.#standby.clear();

@@ -9,7 +9,10 @@ export class UnknownOutputTopicError extends EddyError {
   readonly topic: string;
 
   constructor(topic: string) {
-    super("EDDY_ERR_UNKNOWN_OUTPUT_TOPIC", `Topic "${topic}" does not exist; create it before the application writes to it.`);
+    super(
+      "EDDY_ERR_UNKNOWN_OUTPUT_TOPIC",
+      `Topic "${topic}" does not exist; create it before the application writes to it.`,
+    );
     this.topic = topic;
   }
 }

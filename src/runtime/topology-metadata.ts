@@ -56,7 +56,8 @@ export class TopologyMetadata {
     this.deadLetterTopic = deadLetterTopic;
     for (const sub of subtopologies) {
       for (const topic of sub.sourceTopics) {
-        for (let p = 0; p < sub.partitions; p += 1) this.#taskByPartition.set(topicPartitionKey({ topic, partition: p }), taskId(sub.id, p));
+        for (let p = 0; p < sub.partitions; p += 1)
+          this.#taskByPartition.set(topicPartitionKey({ topic, partition: p }), taskId(sub.id, p));
       }
     }
   }
@@ -109,7 +110,14 @@ export class TopologyMetadata {
       const changelogTopics = new Map(
         stores.filter((s) => s.logging).map((s) => [s.name, changelogTopicName(applicationId, s.name)] as const),
       );
-      return { id: sub.id, sourceTopics: sources, repartitionSourceTopics: repartitionSources, partitions, stores, changelogTopics };
+      return {
+        id: sub.id,
+        sourceTopics: sources,
+        repartitionSourceTopics: repartitionSources,
+        partitions,
+        stores,
+        changelogTopics,
+      };
     });
     const physicalRepartitionCounts = new Map(
       [...repartitionCounts].map(([name, count]) => [repartitionTopicName(applicationId, name), count]),
@@ -173,7 +181,12 @@ export class TopologyMetadata {
     for (const [topic, partitions] of this.#repartitionCounts) {
       specs.push({ name: topic, kind: "repartition", partitions, configs: REPARTITION_CONFIGS });
     }
-    specs.push({ name: this.deadLetterTopic, kind: "dead-letter", partitions: deadLetterPartitions, configs: DEAD_LETTER_CONFIGS });
+    specs.push({
+      name: this.deadLetterTopic,
+      kind: "dead-letter",
+      partitions: deadLetterPartitions,
+      configs: DEAD_LETTER_CONFIGS,
+    });
     return specs;
   }
 
@@ -194,7 +207,10 @@ function describeCounts(counts: ReadonlyMap<string, number>): string {
  * sub-topology that writes it (which may itself read repartition topics, hence the
  * fixed point).
  */
-function resolveRepartitionCounts(topology: TopologyData, userCounts: ReadonlyMap<string, number>): Map<string, number> {
+function resolveRepartitionCounts(
+  topology: TopologyData,
+  userCounts: ReadonlyMap<string, number>,
+): Map<string, number> {
   const counts = new Map<string, number>();
   const fixed = new Set<string>();
   for (const topic of topology.repartitionTopics) {

@@ -23,7 +23,11 @@ export const int32Serde: Serde<number> = {
   name: "int32",
   serialize(value: number, context?: SerdeContext): Buffer {
     if (typeof value !== "number" || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
-      throw serializationError("int32", `expected an integer in [-2^31, 2^31 - 1], got ${describeValue(value)}`, context);
+      throw serializationError(
+        "int32",
+        `expected an integer in [-2^31, 2^31 - 1], got ${describeValue(value)}`,
+        context,
+      );
     }
     const bytes = Buffer.allocUnsafe(4);
     bytes.writeInt32BE(value, 0);
@@ -54,11 +58,7 @@ export const longSerde: LongSerde = {
     const bytes = Buffer.allocUnsafe(8);
     if (typeof value === "number") {
       if (!Number.isSafeInteger(value)) {
-        throw serializationError(
-          "long",
-          `expected a safe integer (or a bigint), got ${describeValue(value)}`,
-          context,
-        );
+        throw serializationError("long", `expected a safe integer (or a bigint), got ${describeValue(value)}`, context);
       }
       const high = Math.floor(value / TWO_POW_32);
       bytes.writeInt32BE(high, 0);

@@ -22,14 +22,24 @@ export function zodSerde<T>(schema: ZodType<T>): ZodSerde<T> {
     serialize(value: T, context?: SerdeContext): Buffer {
       const result = schema.safeParse(value);
       if (!result.success) {
-        throw serializationError("zod", `schema violation: ${summarize(result.error.issues)}`, context, result.error.issues);
+        throw serializationError(
+          "zod",
+          `schema violation: ${summarize(result.error.issues)}`,
+          context,
+          result.error.issues,
+        );
       }
       return serializeJson("zod", value, context);
     },
     deserialize(bytes: Buffer, context?: SerdeContext): T {
       const result = schema.safeParse(parseJson("zod", bytes, context));
       if (!result.success) {
-        throw deserializationError("zod", `schema violation: ${summarize(result.error.issues)}`, context, result.error.issues);
+        throw deserializationError(
+          "zod",
+          `schema violation: ${summarize(result.error.issues)}`,
+          context,
+          result.error.issues,
+        );
       }
       return result.data;
     },

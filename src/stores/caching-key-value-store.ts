@@ -72,7 +72,8 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
   putNow(key: K, value: V): boolean {
     if (typeof key !== "string" || !(this.bytes instanceof OverlayBytesStore)) return false;
     const keyBytes = this.keySerde.serialize(key, this.keyContext);
-    const valueBytes = value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
+    const valueBytes =
+      value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
     this.bytes.writeNow(keyBytes, valueBytes);
     this.#remember(key, valueBytes);
     return true;
@@ -125,7 +126,8 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
   #remember(key: string, value: Buffer | null): void {
     const previous = this.#cache.get(key);
     const cost = ENTRY_OVERHEAD + key.length * 2 + (value?.length ?? 0);
-    let bytes = this.#bytes + cost - (previous === undefined ? 0 : ENTRY_OVERHEAD + key.length * 2 + (previous?.length ?? 0));
+    let bytes =
+      this.#bytes + cost - (previous === undefined ? 0 : ENTRY_OVERHEAD + key.length * 2 + (previous?.length ?? 0));
     if (bytes > this.#budget) {
       this.#cache.clear();
       bytes = cost;

@@ -20,7 +20,9 @@ export function parseChangelogPartition(key: string): { topic: string; partition
   const match = CHANGELOG_PARTITION.exec(key);
   const partition = match === null ? Number.NaN : Number(match[2]);
   if (match === null || partition > 0x7fffffff) {
-    throw new InvalidCheckpointError(`Invalid changelog partition ${JSON.stringify(key)}: expected "<topic>:<partition>"`);
+    throw new InvalidCheckpointError(
+      `Invalid changelog partition ${JSON.stringify(key)}: expected "<topic>:<partition>"`,
+    );
   }
   return { topic: match[1] as string, partition };
 }
@@ -29,7 +31,9 @@ export function validateCheckpoint(checkpoint: Checkpoint): void {
   for (const [key, offset] of checkpoint) {
     parseChangelogPartition(key);
     if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new InvalidCheckpointError(`Invalid checkpoint offset ${offset} for ${key}: expected a non-negative integer`);
+      throw new InvalidCheckpointError(
+        `Invalid checkpoint offset ${offset} for ${key}: expected a non-negative integer`,
+      );
     }
   }
 }

@@ -15,7 +15,10 @@ export class StoreClosedError extends EddyError {
 /** A store name that is not registered where it was asked for. */
 export class StoreNotFoundError extends EddyError {
   constructor(store: string, where: string) {
-    super("EDDY_ERR_STORE_NOT_FOUND", `No state store "${store}" in ${where}; check the store name given to the topology`);
+    super(
+      "EDDY_ERR_STORE_NOT_FOUND",
+      `No state store "${store}" in ${where}; check the store name given to the topology`,
+    );
   }
 }
 

@@ -97,7 +97,9 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       if (code === "LEVEL_LOCKED") throw new StateDirectoryLockedError(directory, { cause: error });
       throw new StateStoreError(
         `Cannot open the state of task ${options.taskId} in ${directory}` +
-          (code === "LEVEL_CORRUPTION" ? " (corrupted: wipe the directory and let the task restore from its changelogs)" : ""),
+          (code === "LEVEL_CORRUPTION"
+            ? " (corrupted: wipe the directory and let the task restore from its changelogs)"
+            : ""),
         directory,
         { cause: error },
       );
@@ -198,7 +200,8 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
         }
       }
       if (checkpoint !== undefined) {
-        for (const [partition, offset] of checkpoint) batch.put(checkpointKey(partition), offsetSerde.serialize(offset));
+        for (const [partition, offset] of checkpoint)
+          batch.put(checkpointKey(partition), offsetSerde.serialize(offset));
       }
     } catch (error) {
       await batch.close();
@@ -306,7 +309,10 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
         keySpace = storeKeySpace(name, id, true);
       } else {
         if (this.#lastStoreId === MAX_STORE_ID) {
-          throw new StateStoreError(`Task ${this.taskId} cannot hold more than ${MAX_STORE_ID} state stores`, this.directory);
+          throw new StateStoreError(
+            `Task ${this.taskId} cannot hold more than ${MAX_STORE_ID} state stores`,
+            this.directory,
+          );
         }
         this.#lastStoreId += 1;
         keySpace = storeKeySpace(name, this.#lastStoreId, false);

@@ -94,7 +94,11 @@ export class OverlayBytesStore implements KeyValueBytesStore {
         while (baseNext.done !== true || writeNext.done !== true) {
           if (this.#generation !== generation) break;
           const order =
-            baseNext.done === true ? 1 : writeNext.done === true ? -1 : compareBytes(baseNext.value[0], writeNext.value[0]) * direction;
+            baseNext.done === true
+              ? 1
+              : writeNext.done === true
+                ? -1
+                : compareBytes(baseNext.value[0], writeNext.value[0]) * direction;
           if (order < 0) {
             const [key, value] = baseNext.value as [Buffer, Buffer];
             // Look the key up again rather than trusting the pending scan's chunk: a

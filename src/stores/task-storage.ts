@@ -36,7 +36,12 @@ export interface TaskStorage {
    * of their changelog partition to `nextOffset` (the offset after the last record),
    * all or nothing.
    */
-  restore(store: string, records: Iterable<ChangelogRecord>, changelogPartition: string, nextOffset: number): Promise<void>;
+  restore(
+    store: string,
+    records: Iterable<ChangelogRecord>,
+    changelogPartition: string,
+    nextOffset: number,
+  ): Promise<void>;
   /** Closes the stores; the state stays where it is (in memory, it is dropped). */
   close(): Promise<void>;
 }

@@ -14,7 +14,10 @@ export class UnknownTopicError extends EddyError {
 /** readValue() and friends on an output topic with nothing left to read. */
 export class NoOutputRecordError extends EddyError {
   constructor(topic: string) {
-    super("EDDY_ERR_TEST_NO_OUTPUT_RECORD", `Output topic "${topic}" has no record left to read; check isEmpty() first`);
+    super(
+      "EDDY_ERR_TEST_NO_OUTPUT_RECORD",
+      `Output topic "${topic}" has no record left to read; check isEmpty() first`,
+    );
   }
 }
 

@@ -10,7 +10,10 @@ import type { TestRecordInit } from "./test-record.js";
 
 /** What an input topic needs from its driver. */
 export interface InputPipe {
-  pipe(topic: string, record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders }): Promise<void>;
+  pipe(
+    topic: string,
+    record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders },
+  ): Promise<void>;
 }
 
 export interface PipeOptions {
@@ -34,7 +37,14 @@ export class TestInputTopic<K, V> {
   readonly #autoAdvance: number;
 
   /** @internal Created by TopologyTestDriver.createInputTopic(). */
-  constructor(pipe: InputPipe, name: string, keySerde: Serde<K>, valueSerde: Serde<V>, startTimestamp: number, autoAdvance: number) {
+  constructor(
+    pipe: InputPipe,
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    startTimestamp: number,
+    autoAdvance: number,
+  ) {
     this.#pipe = pipe;
     this.name = name;
     this.#keySerde = keySerde;
@@ -49,7 +59,8 @@ export class TestInputTopic<K, V> {
   }
 
   advanceTime(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceTime() needs a non-negative number of ms, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`advanceTime() needs a non-negative number of ms, got ${ms}`);
     this.#currentTime += ms;
   }
 
@@ -64,8 +75,12 @@ export class TestInputTopic<K, V> {
 
   async pipeRecord(record: TestRecordInit<K, V>): Promise<void> {
     const timestamp = record.timestamp ?? this.#nextTimestamp();
-    const key = record.key === null || record.key === undefined ? null : this.#keySerde.serialize(record.key, { topic: this.name, part: "key" });
-    const value = record.value === null ? null : this.#valueSerde.serialize(record.value, { topic: this.name, part: "value" });
+    const key =
+      record.key === null || record.key === undefined
+        ? null
+        : this.#keySerde.serialize(record.key, { topic: this.name, part: "key" });
+    const value =
+      record.value === null ? null : this.#valueSerde.serialize(record.value, { topic: this.name, part: "value" });
     await this.#pipe.pipe(this.name, { key, value, timestamp, headers: new RecordHeaders(record.headers) });
   }
 
@@ -82,7 +97,10 @@ export class TestInputTopic<K, V> {
   }
 
   async pipeValueList(values: Iterable<V | null>, options?: PipeListOptions): Promise<void> {
-    await this.pipeKeyValueList([...values].map((value) => ({ key: null, value })), options);
+    await this.pipeKeyValueList(
+      [...values].map((value) => ({ key: null, value })),
+      options,
+    );
   }
 
   async pipeRecordList(records: Iterable<TestRecordInit<K, V>>): Promise<void> {

@@ -40,7 +40,8 @@ export class TestOutputTopic<K, V> {
     if (record === undefined) throw new NoOutputRecordError(this.name);
     return {
       key: record.key === null ? null : this.#keySerde.deserialize(record.key, { topic: this.name, part: "key" }),
-      value: record.value === null ? null : this.#valueSerde.deserialize(record.value, { topic: this.name, part: "value" }),
+      value:
+        record.value === null ? null : this.#valueSerde.deserialize(record.value, { topic: this.name, part: "value" }),
       timestamp: record.timestamp,
       headers: new RecordHeaders(record.headers),
     };

@@ -89,7 +89,8 @@ export class TopologyTestDriver {
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();
     for (const subtopology of topology.subtopologies) {
-      for (const topic of topology.sourceTopicsOf(subtopology.id, this.applicationId)) this.#taskByTopic.set(topic, subtopology.id);
+      for (const topic of topology.sourceTopicsOf(subtopology.id, this.applicationId))
+        this.#taskByTopic.set(topic, subtopology.id);
     }
     this.#ready = this.#start();
     // Failures surface on the first call that awaits the driver, not as an unhandled rejection.
@@ -106,10 +107,22 @@ export class TopologyTestDriver {
     return this.#now;
   }
 
-  createInputTopic<K, V>(name: string, keySerde: Serde<K>, valueSerde: Serde<V>, options: InputTopicOptions = {}): TestInputTopic<K, V> {
+  createInputTopic<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    options: InputTopicOptions = {},
+  ): TestInputTopic<K, V> {
     if (!this.#taskByTopic.has(name)) throw new UnknownTopicError(name, [...this.#taskByTopic.keys()]);
     const pipe: InputPipe = { pipe: (topic, record) => this.#pipe(topic, record) };
-    return new TestInputTopic(pipe, name, keySerde, valueSerde, options.startTimestamp ?? this.#now, options.autoAdvance ?? 0);
+    return new TestInputTopic(
+      pipe,
+      name,
+      keySerde,
+      valueSerde,
+      options.startTimestamp ?? this.#now,
+      options.autoAdvance ?? 0,
+    );
   }
 
   /** Any topic the topology writes: a user topic, `<applicationId>-<name>-repartition`, `<applicationId>-dlq`. */
@@ -142,7 +155,8 @@ export class TopologyTestDriver {
 
   /** Moves the wall clock, fires the wall-clock punctuators now due, and processes what they caused. */
   async advanceWallClockTime(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceWallClockTime() needs a non-negative number of ms, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`advanceWallClockTime() needs a non-negative number of ms, got ${ms}`);
     const tasks = await this.#tasks();
     this.#now += ms;
     for (const task of tasks) await this.#guard(() => task.executor.punctuateWallClock(this.#now));
@@ -186,7 +200,11 @@ export class TopologyTestDriver {
       const id = taskId(subtopology.id, 0);
       const storage: TaskStorage =
         this.#storeKind === "leveldb"
-          ? await LevelDbTaskStorage.open({ stateDir: this.#stateDir as string, applicationId: this.applicationId, taskId: id })
+          ? await LevelDbTaskStorage.open({
+              stateDir: this.#stateDir as string,
+              applicationId: this.applicationId,
+              taskId: id,
+            })
           : new InMemoryTaskStorage(id);
       const stores = new Map<string, KeyValueStore<unknown, unknown>>();
       const executor = await TaskExecutor.create({
@@ -198,7 +216,11 @@ export class TopologyTestDriver {
         clock: () => this.#now,
         stores: {
           getStore: (definition) => {
-            const store = new TypedKeyValueStore(storage.store(definition.name), definition.keySerde, definition.valueSerde);
+            const store = new TypedKeyValueStore(
+              storage.store(definition.name),
+              definition.keySerde,
+              definition.valueSerde,
+            );
             stores.set(definition.name, store);
             return store;
           },
@@ -214,13 +236,22 @@ export class TopologyTestDriver {
     return this.#ready;
   }
 
-  async #pipe(topic: string, record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders }): Promise<void> {
+  async #pipe(
+    topic: string,
+    record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders },
+  ): Promise<void> {
     const tasks = await this.#tasks();
     this.#pending.push(this.#consumed(topic, record.key, record.value, record.timestamp, record.headers.toArray()));
     await this.#drain(tasks);
   }
 
-  #consumed(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: ConsumedRecord["headers"]): ConsumedRecord {
+  #consumed(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    headers: ConsumedRecord["headers"],
+  ): ConsumedRecord {
     const offset = this.#offsets.get(topic) ?? 0;
     this.#offsets.set(topic, offset + 1);
     return { topic, partition: 0, offset, timestamp, key, value, headers };

@@ -36,7 +36,11 @@ export type ReplyEnvelope<R = unknown> =
   | { readonly status: "rejected"; readonly error: { readonly code: string; readonly message: string } }
   | {
       readonly status: "invalid";
-      readonly error: { readonly code: typeof INVALID_COMMAND_CODE; readonly message: string; readonly issues: readonly CommandIssue[] };
+      readonly error: {
+        readonly code: typeof INVALID_COMMAND_CODE;
+        readonly message: string;
+        readonly issues: readonly CommandIssue[];
+      };
     };
 
 export type ReplyStatus = ReplyEnvelope["status"];
@@ -118,7 +122,11 @@ export function parseReplyEnvelope<R = unknown>(bytes: Buffer, context: SerdeCon
     throw new DeserializationError("A command reply is not JSON", context, undefined, { cause: error });
   }
   if (!isEnvelope(parsed)) {
-    throw new DeserializationError('A command reply must be { "status": "accepted" | "rejected" | "invalid", ... }', context, parsed);
+    throw new DeserializationError(
+      'A command reply must be { "status": "accepted" | "rejected" | "invalid", ... }',
+      context,
+      parsed,
+    );
   }
   return parsed as ReplyEnvelope<R>;
 }
@@ -153,7 +161,8 @@ export const idempotencyEntriesSerde: Serde<readonly IdempotencyEntry[]> = {
     } catch (error) {
       throw new DeserializationError("An idempotency record is not JSON", context, undefined, { cause: error });
     }
-    if (!Array.isArray(parsed)) throw new DeserializationError("An idempotency record must be a JSON array", context, parsed);
+    if (!Array.isArray(parsed))
+      throw new DeserializationError("An idempotency record must be a JSON array", context, parsed);
     return parsed as IdempotencyEntry[];
   },
 };

@@ -58,7 +58,9 @@ export class RecordHeaders implements Iterable<Header> {
       }
       return;
     }
-    for (const [key, value] of Object.entries(init as { readonly [key: string]: HeaderValue | readonly HeaderValue[] })) {
+    for (const [key, value] of Object.entries(
+      init as { readonly [key: string]: HeaderValue | readonly HeaderValue[] },
+    )) {
       if (Array.isArray(value)) for (const one of value as readonly HeaderValue[]) this.add(key, one);
       else this.add(key, value as HeaderValue);
     }
@@ -129,6 +131,9 @@ export class RecordHeaders implements Iterable<Header> {
 
   /** For logs and test failure messages: values as UTF-8 text. */
   toJSON(): { key: string; value: string | null }[] {
-    return this.#entries.map((entry) => ({ key: entry.key, value: entry.value === null ? null : entry.value.toString("utf8") }));
+    return this.#entries.map((entry) => ({
+      key: entry.key,
+      value: entry.value === null ? null : entry.value.toString("utf8"),
+    }));
   }
 }

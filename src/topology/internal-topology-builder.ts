@@ -144,7 +144,14 @@ const MAX_NAME_LENGTH = 249;
 
 /** Node, store and topic names end up in topic names, so Kafka's topic-name rules apply to all of them. */
 export function checkName(name: string, what: string): string {
-  if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH || !LEGAL_NAME.test(name) || name === "." || name === "..") {
+  if (
+    typeof name !== "string" ||
+    name.length === 0 ||
+    name.length > MAX_NAME_LENGTH ||
+    !LEGAL_NAME.test(name) ||
+    name === "." ||
+    name === ".."
+  ) {
     throw new InvalidOperationError(
       `${what} ${JSON.stringify(name)} is illegal: use 1 to ${MAX_NAME_LENGTH} characters among ASCII letters, digits, ".", "_" and "-"`,
     );
@@ -190,7 +197,9 @@ export class InternalTopologyBuilder {
 
   ensureOpen(): void {
     if (this.#built) {
-      throw new InvalidOperationError("This StreamsBuilder was already built; create a new StreamsBuilder for another topology");
+      throw new InvalidOperationError(
+        "This StreamsBuilder was already built; create a new StreamsBuilder for another topology",
+      );
     }
   }
 
@@ -280,7 +289,9 @@ export class InternalTopologyBuilder {
     this.ensureOpen();
     checkName(spec.name, "State store name");
     if (this.#stores.has(spec.name)) {
-      throw new DuplicateNameError(`State store "${spec.name}" is already in the topology; give each store its own name`);
+      throw new DuplicateNameError(
+        `State store "${spec.name}" is already in the topology; give each store its own name`,
+      );
     }
     this.#stores.set(spec.name, {
       name: spec.name,
@@ -297,7 +308,8 @@ export class InternalTopologyBuilder {
   connectStores(processor: string, stores: readonly string[]): void {
     this.ensureOpen();
     const node = this.#nodes.get(processor);
-    if (node?.kind !== "processor") throw new InvalidOperationError(`Only processors use state stores, and ${processor} is not one`);
+    if (node?.kind !== "processor")
+      throw new InvalidOperationError(`Only processors use state stores, and ${processor} is not one`);
     for (const store of stores) if (!node.stores.includes(store)) node.stores.push(store);
   }
 
@@ -356,7 +368,9 @@ export class InternalTopologyBuilder {
       // accident; edges that do so (merging a stream with its own repartition) are the
       // user's explicit choice and Kafka Streams accepts them.
       if (groups.find(sink) !== groups.find(source) || edgeGroups.find(sink) === edgeGroups.find(source)) continue;
-      const culprits = [...storeUsers].filter(([, users]) => new Set(users.map((user) => edgeGroups.find(user))).size > 1);
+      const culprits = [...storeUsers].filter(
+        ([, users]) => new Set(users.map((user) => edgeGroups.find(user))).size > 1,
+      );
       const names = culprits.map(([store]) => `"${store}"`).join(", ");
       problems.push(
         new StorePlacementError(
@@ -385,7 +399,11 @@ export class InternalTopologyBuilder {
     const successors = new Map<string, string[]>(nodes.map((node) => [node.name, []]));
     for (const node of nodes) for (const parent of node.predecessors) successors.get(parent)?.push(node.name);
     const frozenNodes = new Map<string, TopologyNode>();
-    for (const node of nodes) frozenNodes.set(node.name, this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? []));
+    for (const node of nodes)
+      frozenNodes.set(
+        node.name,
+        this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? []),
+      );
 
     const storeDefinitions = new Map<string, StoreDefinition>();
     for (const store of stores) {
@@ -417,7 +435,9 @@ export class InternalTopologyBuilder {
         repartitionSourceTopics: unique(sources.filter((node) => node.internal).flatMap((node) => node.topics)),
         sinkTopics: unique(sinks.filter((node) => !node.internal).map((node) => node.topic)),
         repartitionSinkTopics: unique(sinks.filter((node) => node.internal).map((node) => node.topic)),
-        stores: unique([...storeDefinitions.values()].filter((store) => store.subtopology === id).map((store) => store.name)),
+        stores: unique(
+          [...storeDefinitions.values()].filter((store) => store.subtopology === id).map((store) => store.name),
+        ),
       });
     });
 
@@ -438,7 +458,9 @@ export class InternalTopologyBuilder {
     this.ensureOpen();
     checkName(name, "Node name");
     if (this.#nodes.has(name)) {
-      throw new DuplicateNameError(`A node named ${name} is already in the topology; names of nodes (and of the operations that create them) must be unique`);
+      throw new DuplicateNameError(
+        `A node named ${name} is already in the topology; names of nodes (and of the operations that create them) must be unique`,
+      );
     }
   }
 
@@ -446,11 +468,16 @@ export class InternalTopologyBuilder {
     for (const parent of parents) {
       const node = this.#nodes.get(parent);
       if (node === undefined) throw new InvalidOperationError(`Node ${name} names an unknown parent ${parent}`);
-      if (node.kind === "sink") throw new InvalidOperationError(`Node ${name} cannot follow sink ${parent}: sinks have no children`);
+      if (node.kind === "sink")
+        throw new InvalidOperationError(`Node ${name} cannot follow sink ${parent}: sinks have no children`);
     }
   }
 
-  #missingSerdes(nodes: readonly PendingNode[], stores: readonly PendingStore[], storeUsers: ReadonlyMap<string, string[]>): TopologyError[] {
+  #missingSerdes(
+    nodes: readonly PendingNode[],
+    stores: readonly PendingStore[],
+    storeUsers: ReadonlyMap<string, string[]>,
+  ): TopologyError[] {
     const problems: TopologyError[] = [];
     for (const node of nodes) {
       // A repartition source shares its serdes with the sink that writes the topic: that sink reports them.
@@ -459,7 +486,8 @@ export class InternalTopologyBuilder {
         node.kind === "source"
           ? `Source ${node.name} (topics: [${node.topics.join(", ")}])`
           : `Sink ${node.name} (topic: ${node.topic ?? node.extractorDescription ?? "dynamic"})`;
-      const hint: SerdeHint = node.kind === "sink" ? node.serdeHint : "give { key, value } serdes where the stream is created";
+      const hint: SerdeHint =
+        node.kind === "sink" ? node.serdeHint : "give { key, value } serdes where the stream is created";
       for (const part of ["key", "value"] as const) {
         if ((part === "key" ? node.keySerde : node.valueSerde) !== undefined) continue;
         problems.push(

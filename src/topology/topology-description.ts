@@ -173,7 +173,9 @@ export class TopologyDescription {
           case "sink":
             return {
               ...common,
-              ...(node.topic !== undefined ? { topic: node.topic } : { topicExtractor: node.extractorDescription ?? "unknown" }),
+              ...(node.topic !== undefined
+                ? { topic: node.topic }
+                : { topicExtractor: node.extractorDescription ?? "unknown" }),
               internal: node.internal,
               keySerde: node.keySerde.name,
               valueSerde: node.valueSerde.name,
@@ -209,7 +211,10 @@ export class TopologyDescription {
       topics: {
         sources: [...new Set(data.subtopologies.flatMap((s) => s.sourceTopics))],
         sinks: [...new Set(data.subtopologies.flatMap((s) => s.sinkTopics))],
-        repartition: data.repartitionTopics.map((topic) => ({ name: topic.name, partitions: topic.partitions ?? null })),
+        repartition: data.repartitionTopics.map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions ?? null,
+        })),
       },
       copartitionGroups: data.copartitionGroups.map((group) => ({
         requiredBy: group.requiredBy,

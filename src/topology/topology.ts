@@ -180,7 +180,8 @@ export class Topology implements TopologyData {
   /** Every source node reading a user topic or a repartition topic, in node order. */
   sourceNodes(subtopology?: number): SourceNode[] {
     return [...this.nodes.values()].filter(
-      (node): node is SourceNode => node.kind === "source" && (subtopology === undefined || node.subtopology === subtopology),
+      (node): node is SourceNode =>
+        node.kind === "source" && (subtopology === undefined || node.subtopology === subtopology),
     );
   }
 

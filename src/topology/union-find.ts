@@ -5,7 +5,8 @@ export class UnionFind {
 
   find(name: string): string {
     let root = name;
-    for (let next = this.#parent.get(root); next !== undefined && next !== root; next = this.#parent.get(root)) root = next;
+    for (let next = this.#parent.get(root); next !== undefined && next !== root; next = this.#parent.get(root))
+      root = next;
     // Path compression keeps later finds flat.
     let cursor = name;
     while (cursor !== root) {

@@ -35,7 +35,11 @@ describe("the API over two instances", () => {
       env.cluster.kafka,
       VISITS,
       URLS.flatMap((url) =>
-        Array.from({ length: visitsOf(url) }, () => ({ partition: partitionForKey(Buffer.from(url), PARTITIONS), key: url, value: "v" })),
+        Array.from({ length: visitsOf(url) }, () => ({
+          partition: partitionForKey(Buffer.from(url), PARTITIONS),
+          key: url,
+          value: "v",
+        })),
       ),
     );
     // Counts become queryable once committed (interactive queries read committed state
@@ -100,7 +104,9 @@ describe("the API over two instances", () => {
     const url = URLS[0] ?? "";
     const owner = ownerOf(VISIT_COUNTS, url);
     const other = owner === a ? b : a;
-    const refused = await getJson(`${other.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(url)}`, { "x-eddy-forwarded-by": owner.host });
+    const refused = await getJson(`${other.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(url)}`, {
+      "x-eddy-forwarded-by": owner.host,
+    });
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("1");
     expect(refused.body).toMatchObject({ code: "EDDY_ERR_UNAVAILABLE" });
@@ -115,7 +121,11 @@ describe("the API over two instances", () => {
       const query: string = cursor === null ? "limit=7" : `limit=7&cursor=${cursor}`;
       const { status, body } = await getJson(`${b.url}/stores/${VISIT_COUNTS}/keys?${query}`);
       expect(status).toBe(200);
-      const page = body as { entries: Array<{ key: string; value: number }>; nextCursor: string | null; stale: boolean };
+      const page = body as {
+        entries: Array<{ key: string; value: number }>;
+        nextCursor: string | null;
+        stale: boolean;
+      };
       expect(page.stale).toBe(false);
       expect(page.entries.length).toBeLessThanOrEqual(7);
       seen.push(...page.entries);
@@ -126,10 +136,14 @@ describe("the API over two instances", () => {
     expect(seen.every((e) => e.value === visitsOf(e.key))).toBe(true);
     expect(pages).toBe(Math.ceil(URLS.length / 7));
 
-    const range = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys?from=${encodeURIComponent("/page/10")}&to=${encodeURIComponent("/page/19")}`);
+    const range = await getJson(
+      `${a.url}/stores/${VISIT_COUNTS}/keys?from=${encodeURIComponent("/page/10")}&to=${encodeURIComponent("/page/19")}`,
+    );
     expect((range.body as { entries: { key: string }[] }).entries.map((e) => e.key)).toEqual(sorted.slice(10, 20));
     const prefix = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys?prefix=${encodeURIComponent("/page/3")}`);
-    expect((prefix.body as { entries: { key: string }[]; nextCursor: null }).entries.map((e) => e.key)).toEqual(sorted.slice(30, 40));
+    expect((prefix.body as { entries: { key: string }[]; nextCursor: null }).entries.map((e) => e.key)).toEqual(
+      sorted.slice(30, 40),
+    );
   });
 
   it("sends commands and answers with their replies: accepted, rejected (409), invalid (422), bad bodies (400)", async () => {
@@ -164,11 +178,23 @@ describe("the API over two instances", () => {
   it("applies a command retried with the same Idempotency-Key once", async () => {
     await postJson(`${a.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`, { type: "open", owner: "Grace" });
     const headers = { "idempotency-key": "deposit-42" };
-    const first = await postJson(`${a.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`, { type: "deposit", amount: 42 }, headers);
-    const retry = await postJson(`${b.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`, { type: "deposit", amount: 42 }, headers);
+    const first = await postJson(
+      `${a.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`,
+      { type: "deposit", amount: 42 },
+      headers,
+    );
+    const retry = await postJson(
+      `${b.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`,
+      { type: "deposit", amount: 42 },
+      headers,
+    );
     expect(first.body).toMatchObject({ status: "accepted", reply: { balance: 42 }, replayed: false });
     expect(retry.body).toMatchObject({ status: "accepted", reply: { balance: 42 }, replayed: true });
-    const other = await postJson(`${b.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`, { type: "deposit", amount: 1 }, { "idempotency-key": "deposit-43" });
+    const other = await postJson(
+      `${b.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`,
+      { type: "deposit", amount: 1 },
+      { "idempotency-key": "deposit-43" },
+    );
     expect(other.body).toMatchObject({ reply: { balance: 43 } });
     const state = await eventually(async () => {
       const { status, body } = await getJson(`${a.url}/stores/${ACCOUNTS}/keys/acc-2`);
@@ -180,10 +206,19 @@ describe("the API over two instances", () => {
   it("lists the stores with their serdes and the instance hosting each task", async () => {
     const { status, body } = await getJson(`${b.url}/stores`);
     expect(status).toBe(200);
-    const stores = (body as { stores: Array<{ name: string; keySerde: string; valueSerde: string; tasks: Array<{ activeHost: string }> }> }).stores;
+    const stores = (
+      body as {
+        stores: Array<{ name: string; keySerde: string; valueSerde: string; tasks: Array<{ activeHost: string }> }>;
+      }
+    ).stores;
     expect(stores.map((s) => s.name).sort()).toEqual([ACCOUNTS, `${ACCOUNTS}-idempotency`, VISIT_COUNTS].sort());
     const counts = stores.find((s) => s.name === VISIT_COUNTS);
-    expect(counts).toMatchObject({ keySerde: "string", valueSerde: "long", partitions: PARTITIONS, changelogTopic: "api-two-visit-counts-changelog" });
+    expect(counts).toMatchObject({
+      keySerde: "string",
+      valueSerde: "long",
+      partitions: PARTITIONS,
+      changelogTopic: "api-two-visit-counts-changelog",
+    });
     expect(counts?.tasks.map((t) => t.activeHost).every((h) => h === a.host || h === b.host)).toBe(true);
   });
 
@@ -192,14 +227,23 @@ describe("the API over two instances", () => {
     const metadata = body as {
       self: string;
       state: string;
-      instances: Array<{ host: string; active: string[]; view: { state: string; tasks: Array<{ taskId: string; kind: string; state: string; lag: number }> } }>;
+      instances: Array<{
+        host: string;
+        active: string[];
+        view: { state: string; tasks: Array<{ taskId: string; kind: string; state: string; lag: number }> };
+      }>;
     };
     expect(metadata).toMatchObject({ applicationId: "api-two", self: a.host, state: "RUNNING", ready: true });
     expect(metadata.instances.map((i) => i.host).sort()).toEqual([a.host, b.host].sort());
     for (const instance of metadata.instances) {
       // Each instance reports (through its own /metadata) the tasks the leader assigned it, running.
       expect(instance.view.state).toBe("RUNNING");
-      expect(instance.view.tasks.filter((t) => t.kind === "active").map((t) => t.taskId).sort()).toEqual([...instance.active].sort());
+      expect(
+        instance.view.tasks
+          .filter((t) => t.kind === "active")
+          .map((t) => t.taskId)
+          .sort(),
+      ).toEqual([...instance.active].sort());
       expect(instance.view.tasks.every((t) => t.state === "running" && t.lag >= 0)).toBe(true);
     }
     expect(await getJson(`${a.url}/health`)).toMatchObject({ status: 200, body: { status: "UP", state: "RUNNING" } });
@@ -208,20 +252,37 @@ describe("the API over two instances", () => {
     const response = await fetch(`${a.url}/metrics`);
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const text = await response.text();
-    const value = (line: string): number => Number(text.split("\n").find((l) => l.startsWith(`${line} `))?.slice(line.length + 1));
+    const value = (line: string): number =>
+      Number(
+        text
+          .split("\n")
+          .find((l) => l.startsWith(`${line} `))
+          ?.slice(line.length + 1),
+      );
     expect(value("eddy_ready")).toBe(1);
     expect(value('eddy_state{state="RUNNING"}')).toBe(1);
     // a processed some of the visits and commands; both together processed all of them.
     const processed = value("eddy_records_processed_total");
     expect(processed).toBeGreaterThan(0);
-    for (const family of ["eddy_commit_latency_seconds", "eddy_transaction_aborts_total", "eddy_task_lag_records", "eddy_restore_records_total", "eddy_query_duration_seconds", "eddy_command_duration_seconds"]) {
+    for (const family of [
+      "eddy_commit_latency_seconds",
+      "eddy_transaction_aborts_total",
+      "eddy_task_lag_records",
+      "eddy_restore_records_total",
+      "eddy_query_duration_seconds",
+      "eddy_command_duration_seconds",
+    ]) {
       expect(text).toContain(`# TYPE ${family} `);
     }
     // Lookups answered here were counted in the query histogram, bucket by bucket.
-    const count = value(`eddy_query_duration_seconds_count{store="${VISIT_COUNTS}",operation="get",outcome="local"}`) || 0;
-    const forwarded = value(`eddy_query_duration_seconds_count{store="${VISIT_COUNTS}",operation="get",outcome="forwarded"}`) || 0;
+    const count =
+      value(`eddy_query_duration_seconds_count{store="${VISIT_COUNTS}",operation="get",outcome="local"}`) || 0;
+    const forwarded =
+      value(`eddy_query_duration_seconds_count{store="${VISIT_COUNTS}",operation="get",outcome="forwarded"}`) || 0;
     expect(count + forwarded).toBeGreaterThan(0);
-    expect(text).toMatch(/eddy_query_duration_seconds_bucket\{store="visit-counts",operation="get",outcome="[a-z_]+",le="\+Inf"\} \d+/);
+    expect(text).toMatch(
+      /eddy_query_duration_seconds_bucket\{store="visit-counts",operation="get",outcome="[a-z_]+",le="\+Inf"\} \d+/,
+    );
   });
 
   it("serves the topology as Kafka Streams text, JSON or a page, by Accept", async () => {
@@ -238,10 +299,30 @@ describe("the API over two instances", () => {
 
   it("documents the API in OpenAPI 3.1, with the command schemas", async () => {
     const { body } = await getJson(`${a.url}/docs`);
-    const doc = body as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: unknown }> } }>> };
+    const doc = body as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: unknown }> } }
+        >
+      >;
+    };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/stores", "/stores/{store}/keys/{key}", "/stores/{store}/keys", `/commands/${ACCOUNT_COMMANDS}`, "/topology", "/metadata", "/health", "/ready", "/metrics", "/docs"]),
+      expect.arrayContaining([
+        "/stores",
+        "/stores/{store}/keys/{key}",
+        "/stores/{store}/keys",
+        `/commands/${ACCOUNT_COMMANDS}`,
+        "/topology",
+        "/metadata",
+        "/health",
+        "/ready",
+        "/metrics",
+        "/docs",
+      ]),
     );
     const lookup = doc.paths["/stores/{store}/keys/{key}"]?.get;
     expect(lookup?.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["path:store", "path:key", "query:allowStale"]);
@@ -252,7 +333,10 @@ describe("the API over two instances", () => {
   });
 
   it("answers 504 when no reply comes in time", async () => {
-    const slow = await postJson(`${a.url}/commands/${ACCOUNT_COMMANDS}?key=acc-3&timeoutMs=1`, { type: "open", owner: "Linus" });
+    const slow = await postJson(`${a.url}/commands/${ACCOUNT_COMMANDS}?key=acc-3&timeoutMs=1`, {
+      type: "open",
+      owner: "Linus",
+    });
     expect(slow).toMatchObject({ status: 504, body: { code: "EDDY_ERR_COMMAND_TIMEOUT" } });
   });
 });

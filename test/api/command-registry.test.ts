@@ -13,7 +13,11 @@ const Transfer = z.object({ account: z.string(), amount: z.number() });
 type Transfer = z.infer<typeof Transfer>;
 
 /** A balance handler on `stream`, validating with `command` when given. */
-function handleTransfers<V>(stream: KStream<string, V>, command: z.ZodType<Transfer> | undefined, store = "balances"): void {
+function handleTransfers<V>(
+  stream: KStream<string, V>,
+  command: z.ZodType<Transfer> | undefined,
+  store = "balances",
+): void {
   stream.handleCommands<number, number, null, Transfer>({
     store: { name: store, value: Serdes.json<number>() },
     key: Serdes.string(),
@@ -88,22 +92,37 @@ describe("CommandRegistry", () => {
     handleTransfers(split, undefined, "split-b");
     const registry = new CommandRegistry(builder.build());
     expect(registry.get("enriched-transfers").schema).toBeUndefined();
-    expect(registry.get("shared-transfers")).toMatchObject({ schema: Transfer, handlers: [expect.any(String), expect.any(String)] });
+    expect(registry.get("shared-transfers")).toMatchObject({
+      schema: Transfer,
+      handlers: [expect.any(String), expect.any(String)],
+    });
     expect(registry.get("split-transfers").schema).toBeUndefined();
   });
 
   it("lets POST /commands/:topic validate bodies with the handler's schema, with nothing registered", async () => {
     const topology = bankTopology();
-    const streams = new KafkaStreams(topology, { applicationId: "registry", bootstrapServers: "127.0.0.1:9" }, { logger: silentLogger });
+    const streams = new KafkaStreams(
+      topology,
+      { applicationId: "registry", bootstrapServers: "127.0.0.1:9" },
+      { logger: silentLogger },
+    );
     const app = fastify({ logger: false });
     try {
       await app.register(eddyApi, { streams, topology });
       await app.ready();
-      const bad = await app.inject({ method: "POST", url: "/commands/account-commands?key=a", payload: { type: "deposit", amount: "lots" } });
+      const bad = await app.inject({
+        method: "POST",
+        url: "/commands/account-commands?key=a",
+        payload: { type: "deposit", amount: "lots" },
+      });
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toMatchObject({ code: "EDDY_ERR_INVALID_COMMAND_BODY" });
       // A valid body passes validation and reaches the sending step, which needs Kafka (503 here).
-      const good = await app.inject({ method: "POST", url: "/commands/account-commands?key=a", payload: { type: "deposit", amount: 5 } });
+      const good = await app.inject({
+        method: "POST",
+        url: "/commands/account-commands?key=a",
+        payload: { type: "deposit", amount: 5 },
+      });
       expect(good.statusCode).toBe(503);
     } finally {
       await app.close();

@@ -14,10 +14,19 @@ describe("eddyApi mounted in an application's server", () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    const streams = new KafkaStreams(topology, { applicationId: "mounted", bootstrapServers: "127.0.0.1:9" }, { logger: silentLogger });
+    const streams = new KafkaStreams(
+      topology,
+      { applicationId: "mounted", bootstrapServers: "127.0.0.1:9" },
+      { logger: silentLogger },
+    );
     app = fastify({ logger: false });
     app.get("/own-route", async () => ({ mine: true }));
-    await app.register(eddyApi, { streams, topology, commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }], prefix: "/eddy" });
+    await app.register(eddyApi, {
+      streams,
+      topology,
+      commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }],
+      prefix: "/eddy",
+    });
     await app.ready();
   });
 
@@ -38,7 +47,11 @@ describe("eddyApi mounted in an application's server", () => {
     const lookup = await app.inject({ url: `/eddy/stores/${VISIT_COUNTS}/keys/a` });
     expect(lookup.statusCode).toBe(503);
     expect(lookup.headers["retry-after"]).toBe("1");
-    expect(lookup.json()).toMatchObject({ code: "EDDY_ERR_UNAVAILABLE", statusCode: 503, error: "Service Unavailable" });
+    expect(lookup.json()).toMatchObject({
+      code: "EDDY_ERR_UNAVAILABLE",
+      statusCode: 503,
+      error: "Service Unavailable",
+    });
     const scan = await app.inject({ url: `/eddy/stores/${VISIT_COUNTS}/keys` });
     expect(scan.statusCode).toBe(503);
     const ready = await app.inject({ url: "/eddy/ready" });
@@ -46,11 +59,24 @@ describe("eddyApi mounted in an application's server", () => {
     expect(ready.json()).toMatchObject({ ready: false, state: "CREATED" });
     expect((await app.inject({ url: "/eddy/health" })).json()).toEqual({ status: "UP", state: "CREATED" });
     // Without Kafka settings the command endpoint cannot send, but still validates first.
-    const bad = await app.inject({ method: "POST", url: "/eddy/commands/account-commands?key=a", payload: { type: "nope" } });
+    const bad = await app.inject({
+      method: "POST",
+      url: "/eddy/commands/account-commands?key=a",
+      payload: { type: "nope" },
+    });
     expect(bad.json()).toMatchObject({ statusCode: 400, code: "EDDY_ERR_INVALID_COMMAND_BODY" });
-    const good = await app.inject({ method: "POST", url: "/eddy/commands/account-commands?key=a", payload: { type: "open", owner: "x" } });
+    const good = await app.inject({
+      method: "POST",
+      url: "/eddy/commands/account-commands?key=a",
+      payload: { type: "open", owner: "x" },
+    });
     expect(good.statusCode).toBe(503);
-    const notJson = await app.inject({ method: "POST", url: "/eddy/commands/account-commands?key=a", headers: { "content-type": "application/json" }, payload: "{" });
+    const notJson = await app.inject({
+      method: "POST",
+      url: "/eddy/commands/account-commands?key=a",
+      headers: { "content-type": "application/json" },
+      payload: "{",
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json()).toMatchObject({ statusCode: 400, code: "FST_ERR_CTP_INVALID_JSON_BODY" });
   });

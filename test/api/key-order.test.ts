@@ -9,7 +9,13 @@ describe("mergeSortedByKey", () => {
     const x = [entry("a", "x"), entry("c", "x"), entry([0xc3, 0xa9], "x")];
     const y = [entry("b", "y"), entry("c", "y"), entry("d", "y")];
     const merged = mergeSortedByKey([x, y], 10);
-    expect(merged.map((e) => `${e.keyBytes.toString("latin1")}:${e.source}`)).toEqual(["a:x", "b:y", "c:x", "d:y", "Ã©:x"]);
+    expect(merged.map((e) => `${e.keyBytes.toString("latin1")}:${e.source}`)).toEqual([
+      "a:x",
+      "b:y",
+      "c:x",
+      "d:y",
+      "Ã©:x",
+    ]);
     expect(mergeSortedByKey([x, y], 3).map((e) => e.keyBytes.toString())).toEqual(["a", "b", "c"]);
     expect(mergeSortedByKey([], 3)).toEqual([]);
   });

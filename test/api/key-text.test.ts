@@ -17,7 +17,13 @@ describe("key text", () => {
   });
 
   it("rejects text the serde cannot hold with a 400 naming the store and serde", () => {
-    for (const [serde, text] of [["long", "12a"], ["int32", "1.5"], ["bigint", ""], ["double", "abc"], ["bytes", "no spaces"]] as const) {
+    for (const [serde, text] of [
+      ["long", "12a"],
+      ["int32", "1.5"],
+      ["bigint", ""],
+      ["double", "abc"],
+      ["bytes", "no spaces"],
+    ] as const) {
       let error: unknown;
       try {
         parseKeyText("counts", serde, defaultKeyParser(serde), text);

@@ -4,9 +4,16 @@ import { Histogram, writeExposition } from "../../src/api/prometheus.js";
 describe("Prometheus text exposition 0.0.4", () => {
   it("writes HELP and TYPE once per family, escapes help and label values", () => {
     const text = writeExposition([
-      { name: "eddy_x_total", help: "a\\b\nc", type: "counter", samples: [{ value: 3 }, { labels: { task: 'q"1\\\n' }, value: Number.POSITIVE_INFINITY }] },
+      {
+        name: "eddy_x_total",
+        help: "a\\b\nc",
+        type: "counter",
+        samples: [{ value: 3 }, { labels: { task: 'q"1\\\n' }, value: Number.POSITIVE_INFINITY }],
+      },
     ]);
-    expect(text).toBe('# HELP eddy_x_total a\\\\b\\nc\n# TYPE eddy_x_total counter\neddy_x_total 3\neddy_x_total{task="q\\"1\\\\\\n"} +Inf\n');
+    expect(text).toBe(
+      '# HELP eddy_x_total a\\\\b\\nc\n# TYPE eddy_x_total counter\neddy_x_total 3\neddy_x_total{task="q\\"1\\\\\\n"} +Inf\n',
+    );
   });
 
   it("writes cumulative histogram buckets, +Inf equal to the count, sum and count per label set", () => {

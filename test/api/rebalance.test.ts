@@ -38,7 +38,8 @@ async function hammer(instances: () => Instance[], stop: Promise<unknown>, allow
         const body = answer.body as { value?: number; stale?: boolean };
         if (answer.status === 503 && answer.headers.get("retry-after") !== null) tally.unavailable += 1;
         else if (answer.status === 200 && body.stale === false && body.value === visitsOf(url)) tally.exact += 1;
-        else if (allowStale && body.stale === true && (answer.status === 200 || answer.status === 404)) tally.stale += 1;
+        else if (allowStale && body.stale === true && (answer.status === 200 || answer.status === 404))
+          tally.stale += 1;
         else tally.wrong.push(`${instance.name} ${url}: ${answer.status} ${JSON.stringify(body)}`);
       }
     }
@@ -59,7 +60,11 @@ describe("queries during rebalances", () => {
       env.cluster.kafka,
       VISITS,
       URLS.flatMap((url) =>
-        Array.from({ length: visitsOf(url) }, () => ({ partition: partitionForKey(Buffer.from(url), PARTITIONS), key: url, value: "v" })),
+        Array.from({ length: visitsOf(url) }, () => ({
+          partition: partitionForKey(Buffer.from(url), PARTITIONS),
+          key: url,
+          value: "v",
+        })),
       ),
     );
     await eventually(async () => {
@@ -99,7 +104,9 @@ describe("queries during rebalances", () => {
     // Settled again: everything answers, fresh, from either instance, and a scan sees every key once.
     for (const instance of [a, b]) {
       for (const url of URLS) {
-        const { status, body } = await getJson(`${instance.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(url)}`);
+        const { status, body } = await getJson(
+          `${instance.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(url)}`,
+        );
         expect({ status, body }).toMatchObject({ status: 200, body: { value: visitsOf(url), stale: false } });
       }
     }

@@ -11,9 +11,27 @@ import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { KafkaStreams } from "../../src/index.js";
 import type { StreamsConfig } from "../../src/index.js";
 import type { KafkaStreamsOptions } from "../../src/app/kafka-streams.js";
-import { createTopic, eventually, produce, silentLogger, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  produce,
+  silentLogger,
+  startTestCluster,
+  testStreamsConfig,
+} from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
-import { ACCOUNT_COMMANDS, ACCOUNT_EVENTS, ACCOUNTS, PARTITIONS, VISIT_COUNTS, VISITS, accountCommand, apiTestTopology, getJson, postJson } from "./support/cluster.js";
+import {
+  ACCOUNT_COMMANDS,
+  ACCOUNT_EVENTS,
+  ACCOUNTS,
+  PARTITIONS,
+  VISIT_COUNTS,
+  VISITS,
+  accountCommand,
+  apiTestTopology,
+  getJson,
+  postJson,
+} from "./support/cluster.js";
 import { freePort } from "../integration/support/ports.js";
 
 /** Whether anything accepts HTTP on the URL. */
@@ -43,7 +61,11 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
     if (stateRoot !== undefined) await rm(stateRoot, { recursive: true, force: true });
   });
 
-  function streamsFor(name: string, overrides: Partial<StreamsConfig>, options: KafkaStreamsOptions = {}): KafkaStreams {
+  function streamsFor(
+    name: string,
+    overrides: Partial<StreamsConfig>,
+    options: KafkaStreamsOptions = {},
+  ): KafkaStreams {
     const streams = new KafkaStreams(
       apiTestTopology(),
       testStreamsConfig(cluster.broker.bootstrap, join(stateRoot, name), {
@@ -68,7 +90,11 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
     expect(streams.apiServer?.url).toBe(url);
     expect((await getJson(`${url}/health`)).status).toBe(200);
 
-    await produce(cluster.kafka, VISITS, [1, 2, 3].map(() => ({ partition: partitionForKey(Buffer.from("/home"), PARTITIONS), key: "/home", value: "v" })));
+    await produce(
+      cluster.kafka,
+      VISITS,
+      [1, 2, 3].map(() => ({ partition: partitionForKey(Buffer.from("/home"), PARTITIONS), key: "/home", value: "v" })),
+    );
     const lookup = await eventually(async () => {
       const answer = await getJson(`${url}/stores/${VISIT_COUNTS}/keys/%2Fhome`);
       return answer.status === 200 && (answer.body as { value: number }).value === 3 ? answer : undefined;
@@ -85,13 +111,23 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
     // startApiServer for the same streams returns the server start() opened, with the
     // endpoint given added: here the key read from the body's "owner" field.
     const byOwner = { type: "open", owner: "Ada" };
-    expect(await postJson(`${url}/commands/${ACCOUNT_COMMANDS}`, byOwner)).toMatchObject({ status: 400, body: { code: "EDDY_ERR_INVALID_REQUEST" } });
-    const again = await startApiServer(streams, { topology: streams.topology, commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand, keyField: "owner" }] });
+    expect(await postJson(`${url}/commands/${ACCOUNT_COMMANDS}`, byOwner)).toMatchObject({
+      status: 400,
+      body: { code: "EDDY_ERR_INVALID_REQUEST" },
+    });
+    const again = await startApiServer(streams, {
+      topology: streams.topology,
+      commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand, keyField: "owner" }],
+    });
     expect(again).toBe(streams.apiServer);
     const accepted = await postJson(`${url}/commands/${ACCOUNT_COMMANDS}`, byOwner);
     expect(accepted).toMatchObject({ status: 200, body: { status: "accepted" } });
     // The account is queryable once its state is committed.
-    await eventually(async () => ((await getJson(`${url}/stores/${ACCOUNTS}/keys/Ada`)).status === 200 ? true : undefined), 10_000, "the account");
+    await eventually(
+      async () => ((await getJson(`${url}/stores/${ACCOUNTS}/keys/Ada`)).status === 200 ? true : undefined),
+      10_000,
+      "the account",
+    );
 
     await streams.close({ timeout: 20_000 });
     expect(streams.apiServer).toBeUndefined();
@@ -126,7 +162,9 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
     );
     expect(failure).toBeInstanceOf(ApiListenError);
     expect((failure as ApiListenError).code).toBe("EDDY_ERR_API_LISTEN");
-    expect((failure as Error).message).toMatch(/^Cannot serve the Eddy API \(applicationServer 192\.0\.2\.1:\d+\) on 192\.0\.2\.1:\d+: .*apiListenHost \(e\.g\. 0\.0\.0\.0\)$/);
+    expect((failure as Error).message).toMatch(
+      /^Cannot serve the Eddy API \(applicationServer 192\.0\.2\.1:\d+\) on 192\.0\.2\.1:\d+: .*apiListenHost \(e\.g\. 0\.0\.0\.0\)$/,
+    );
     expect(unbindable.state()).toBe("ERROR");
 
     const bound = streamsFor("bound", { applicationServer: advertised, apiListenHost: "127.0.0.1" });

@@ -14,11 +14,13 @@ describe("layoutSubtopology", () => {
       for (const edge of layout.edges.filter((e) => e.kind === "flow")) {
         expect(at.get(edge.to)?.y ?? 0).toBeGreaterThan(at.get(edge.from)?.y ?? 0);
       }
-      const rows = new Map<number, typeof layout.nodes[number][]>();
+      const rows = new Map<number, (typeof layout.nodes)[number][]>();
       for (const node of layout.nodes) rows.set(node.y, [...(rows.get(node.y) ?? []), node]);
       for (const row of rows.values()) {
         const sorted = [...row].sort((p, q) => p.x - q.x);
-        sorted.slice(1).forEach((node, i) => expect(node.x).toBeGreaterThanOrEqual((sorted[i]?.x ?? 0) + (sorted[i]?.width ?? 0)));
+        sorted
+          .slice(1)
+          .forEach((node, i) => expect(node.x).toBeGreaterThanOrEqual((sorted[i]?.x ?? 0) + (sorted[i]?.width ?? 0)));
       }
       for (const node of layout.nodes) expect(node.x + node.width).toBeLessThanOrEqual(layout.width);
     }

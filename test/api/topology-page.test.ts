@@ -17,7 +17,11 @@ describe("GET /topology in a browser", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const streams = new KafkaStreams(topology, { applicationId: "bank", bootstrapServers: "127.0.0.1:9" }, { logger: silentLogger });
+    const streams = new KafkaStreams(
+      topology,
+      { applicationId: "bank", bootstrapServers: "127.0.0.1:9" },
+      { logger: silentLogger },
+    );
     api = await startApiServer(streams, { topology, port: 0 });
     // launch() gives the browser a fresh temporary profile (a fresh --user-data-dir) and removes it on close.
     browser = await chromium.launch({
@@ -60,9 +64,9 @@ describe("GET /topology in a browser", () => {
 
     // Nodes in one sub-topology sit in distinct places (the layout did not stack them).
     for (const section of await page.locator("section svg").all()) {
-      const boxes = await section.locator("g.node rect").evaluateAll((rects) =>
-        rects.map((r) => `${r.getAttribute("x") ?? ""},${r.getAttribute("y") ?? ""}`),
-      );
+      const boxes = await section
+        .locator("g.node rect")
+        .evaluateAll((rects) => rects.map((r) => `${r.getAttribute("x") ?? ""},${r.getAttribute("y") ?? ""}`));
       expect(new Set(boxes).size).toBe(boxes.length);
     }
 

@@ -35,7 +35,12 @@ describe("kafkajs admin against the embedded broker", () => {
     await producer.connect();
     await producer.send({
       topic,
-      messages: Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 2, timestamp: timestamp ? String(timestamp + i) : undefined })),
+      messages: Array.from({ length: count }, (_, i) => ({
+        key: `k${i}`,
+        value: `v${i}`,
+        partition: i % 2,
+        timestamp: timestamp ? String(timestamp + i) : undefined,
+      })),
     });
     await producer.disconnect();
   }
@@ -45,16 +50,22 @@ describe("kafkajs admin against the embedded broker", () => {
       await admin.createTopics({
         topics: [
           { topic: "orders", numPartitions: 3 },
-          { topic: "accounts-changelog", numPartitions: 2, configEntries: [{ name: "cleanup.policy", value: "compact" }] },
+          {
+            topic: "accounts-changelog",
+            numPartitions: 2,
+            configEntries: [{ name: "cleanup.policy", value: "compact" }],
+          },
         ],
       }),
     ).toBe(true);
     expect(await admin.createTopics({ topics: [{ topic: "orders", numPartitions: 3 }] })).toBe(false);
     expect(await creationError({ topic: "wide", replicationFactor: 3 })).toBe("INVALID_REPLICATION_FACTOR");
-    expect(await creationError({ topic: "bad-config", configEntries: [{ name: "retention.ms", value: "soon" }] })).toBe("INVALID_CONFIG");
-    expect(await creationError({ topic: "unknown-config", configEntries: [{ name: "retention.days", value: "1" }] })).toBe(
+    expect(await creationError({ topic: "bad-config", configEntries: [{ name: "retention.ms", value: "soon" }] })).toBe(
       "INVALID_CONFIG",
     );
+    expect(
+      await creationError({ topic: "unknown-config", configEntries: [{ name: "retention.days", value: "1" }] }),
+    ).toBe("INVALID_CONFIG");
     expect(await creationError({ topic: "bad name!" })).toBe("INVALID_TOPIC_EXCEPTION");
     expect(await creationError({ topic: "no-partitions", numPartitions: 0 })).toBe("INVALID_PARTITIONS");
     expect((await admin.listTopics()).sort()).toEqual(["accounts-changelog", "orders"]);
@@ -63,7 +74,11 @@ describe("kafkajs admin against the embedded broker", () => {
       ["accounts-changelog", 2],
       ["orders", 3],
     ]);
-    expect(metadata.topics.find((t) => t.name === "orders")!.partitions[0]).toMatchObject({ leader: broker.nodeId, replicas: [broker.nodeId], isr: [broker.nodeId] });
+    expect(metadata.topics.find((t) => t.name === "orders")!.partitions[0]).toMatchObject({
+      leader: broker.nodeId,
+      replicas: [broker.nodeId],
+      isr: [broker.nodeId],
+    });
   });
 
   it("describes topic and broker configs with their sources, and alters topic configs", async () => {
@@ -78,7 +93,13 @@ describe("kafkajs admin against the embedded broker", () => {
 
     await admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: "orders", configEntries: [{ name: "retention.ms", value: "3600000" }] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: "orders",
+          configEntries: [{ name: "retention.ms", value: "3600000" }],
+        },
+      ],
     });
     const altered = await admin.describeConfigs({
       includeSynonyms: false,
@@ -137,14 +158,22 @@ describe("kafkajs admin against the embedded broker", () => {
     const again = await consume(kafka, "ledger", 20, "ledger-readers");
     expect(again).toHaveLength(20);
 
-    await admin.deleteTopicRecords({ topic: "ledger", partitions: [{ partition: 0, offset: "4" }, { partition: 1, offset: "-1" }] });
+    await admin.deleteTopicRecords({
+      topic: "ledger",
+      partitions: [
+        { partition: 0, offset: "4" },
+        { partition: 1, offset: "-1" },
+      ],
+    });
     const afterDelete = await admin.fetchTopicOffsets("ledger");
     expect(afterDelete.map((o) => [o.partition, o.low, o.high])).toEqual([
       [0, "4", "10"],
       [1, "10", "10"],
     ]);
     const fromStart = await consume(kafka, "ledger", 6, "after-delete");
-    expect(fromStart.map((r) => [r.partition, r.message.offset])).toEqual([4, 5, 6, 7, 8, 9].map((o) => [0, String(o)]));
+    expect(fromStart.map((r) => [r.partition, r.message.offset])).toEqual(
+      [4, 5, 6, 7, 8, 9].map((o) => [0, String(o)]),
+    );
 
     const groups = await admin.listGroups();
     expect(groups.groups.map((g) => g.groupId).sort()).toEqual(["after-delete", "ledger-readers"]);

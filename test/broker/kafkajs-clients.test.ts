@@ -44,7 +44,10 @@ describe("kafkajs against the embedded broker", () => {
     await producer.connect();
     const keys = Array.from({ length: 600 }, (_, i) => `customer-${i * 7919}`);
     for (let i = 0; i < keys.length; i += 100) {
-      await producer.send({ topic: "twelve", messages: keys.slice(i, i + 100).map((key, j) => ({ key, value: String(i + j) })) });
+      await producer.send({
+        topic: "twelve",
+        messages: keys.slice(i, i + 100).map((key, j) => ({ key, value: String(i + j) })),
+      });
     }
     await producer.disconnect();
     const got = await consume(kafka, "twelve", keys.length, "twelve-reader");

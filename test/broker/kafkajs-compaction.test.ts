@@ -60,14 +60,21 @@ describe("kafkajs on a compacted topic", () => {
       isolationLevel: 0,
       sessionId: 0,
       sessionEpoch: -1,
-      topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 64 << 20 }] }],
+      topics: [
+        {
+          topic: TOPIC,
+          partitions: [
+            { partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 64 << 20 },
+          ],
+        },
+      ],
       forgottenTopicsData: [],
       rackId: "",
     });
     const bytes = response.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0);
     const latest = new Map<string, string | null>();
     let count = 0;
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const header = readBatchHeader(bytes, at);
       const records = decodeRecords(bytes.subarray(at, at + header.size))!;
       expect(records.length).toBeGreaterThan(0);
@@ -108,7 +115,11 @@ describe("kafkajs on a compacted topic", () => {
     const producer = kafka.producer();
     await producer.connect();
     for (let batch = 0; batch < UPDATES / KEYS; batch++) {
-      const messages = Array.from({ length: KEYS }, (_, k) => ({ partition: 0, key: `key-${k}`, value: `value-${batch * KEYS + k}` }));
+      const messages = Array.from({ length: KEYS }, (_, k) => ({
+        partition: 0,
+        key: `key-${k}`,
+        value: `value-${batch * KEYS + k}`,
+      }));
       await producer.send({ topic: TOPIC, acks: -1, messages });
     }
     await producer.send({ topic: TOPIC, acks: -1, messages: [{ partition: 0, key: "end", value: "end" }] });
@@ -136,7 +147,11 @@ describe("kafkajs on a compacted topic", () => {
       const { latest } = await fetchAll();
       return latest.get("key-0") === null && (await fetchAll()).count <= 3 * KEYS + DELETED + 1;
     });
-    await waitUntil("the tombstones to pass delete.retention.ms", async () => !(await fetchAll()).latest.has("key-0"), 30_000);
+    await waitUntil(
+      "the tombstones to pass delete.retention.ms",
+      async () => !(await fetchAll()).latest.has("key-0"),
+      30_000,
+    );
     const read = await consumeAll("compaction-reader-2");
     for (let k = 0; k < DELETED; k++) expect(read.latest.has(`key-${k}`)).toBe(false);
     for (let k = DELETED; k < KEYS; k++) expect(read.latest.get(`key-${k}`)).toBe(`value-${UPDATES - KEYS + k}`);
@@ -146,7 +161,9 @@ describe("kafkajs on a compacted topic", () => {
     const producer = kafka.producer({ retry: { retries: 0 } });
     await producer.connect();
     try {
-      await expect(producer.send({ topic: TOPIC, acks: -1, messages: [{ partition: 0, key: null, value: "keyless" }] })).rejects.toMatchObject({
+      await expect(
+        producer.send({ topic: TOPIC, acks: -1, messages: [{ partition: 0, key: null, value: "keyless" }] }),
+      ).rejects.toMatchObject({
         type: "INVALID_RECORD",
       });
     } finally {

@@ -47,7 +47,12 @@ describe("kafkajs consumer groups on the embedded broker", () => {
     kafka = kafkaClient(broker.bootstrap);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: "six", numPartitions: 6 }, { topic: "resume", numPartitions: 6 }] });
+    await admin.createTopics({
+      topics: [
+        { topic: "six", numPartitions: 6 },
+        { topic: "resume", numPartitions: 6 },
+      ],
+    });
     await admin.disconnect();
   });
 
@@ -66,10 +71,14 @@ describe("kafkajs consumer groups on the embedded broker", () => {
   }
 
   function startKillableMember(groupId: string, topic: string): Member & { kill(): void } {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", MEMBER_SCRIPT, broker.bootstrap, groupId, topic, "3000"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--input-type=module", "-e", MEMBER_SCRIPT, broker.bootstrap, groupId, topic, "3000"],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     children.push(child);
     const member = {
       partitions: [] as number[],
@@ -94,7 +103,10 @@ describe("kafkajs consumer groups on the embedded broker", () => {
     expect(all(members)).toEqual([0, 1, 2, 3, 4, 5]);
 
     await leaver.stop();
-    await waitFor("3 partitions each after a clean leave", () => survivor.partitions.length === 3 && victim.partitions.length === 3);
+    await waitFor(
+      "3 partitions each after a clean leave",
+      () => survivor.partitions.length === 3 && victim.partitions.length === 3,
+    );
     expect(all([survivor, victim])).toEqual([0, 1, 2, 3, 4, 5]);
 
     const killedAt = Date.now();
@@ -109,7 +121,12 @@ describe("kafkajs consumer groups on the embedded broker", () => {
     await admin.connect();
     const described = await admin.describeGroups(["trio"]);
     await admin.disconnect();
-    expect(described.groups[0]).toMatchObject({ groupId: "trio", state: "Empty", protocolType: "consumer", members: [] });
+    expect(described.groups[0]).toMatchObject({
+      groupId: "trio",
+      state: "Empty",
+      protocolType: "consumer",
+      members: [],
+    });
   });
 
   it("resumes from committed offsets: no record lost and none read twice", async () => {

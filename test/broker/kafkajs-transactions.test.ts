@@ -52,7 +52,11 @@ describe("kafkajs transactions", () => {
   }
 
   /** Everything a consumer of partition 0 reads, in order, up to the END record. */
-  async function readToEnd(topic: string, readUncommitted: boolean, startAt?: number): Promise<{ offset: number; value: string }[]> {
+  async function readToEnd(
+    topic: string,
+    readUncommitted: boolean,
+    startAt?: number,
+  ): Promise<{ offset: number; value: string }[]> {
     const groupId = `reader-${topic}-${readUncommitted}-${startAt ?? "start"}`;
     if (startAt !== undefined) {
       // A commit outside group membership (what admin.setOffsets ends up sending, without its
@@ -62,7 +66,9 @@ describe("kafkajs transactions", () => {
         groupId,
         generationIdOrMemberEpoch: -1,
         memberId: "",
-        topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: startAt, committedMetadata: null }] }],
+        topics: [
+          { name: topic, partitions: [{ partitionIndex: 0, committedOffset: startAt, committedMetadata: null }] },
+        ],
       });
       raw.close();
       expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
@@ -90,7 +96,13 @@ describe("kafkajs transactions", () => {
     await createTopic("txn-visibility");
     const producer = await transactionalProducer("visibility");
     const committed = await producer.transaction();
-    await committed.send({ topic: "txn-visibility", messages: [{ partition: 0, value: "c1" }, { partition: 0, value: "c2" }] });
+    await committed.send({
+      topic: "txn-visibility",
+      messages: [
+        { partition: 0, value: "c1" },
+        { partition: 0, value: "c2" },
+      ],
+    });
     await committed.commit();
     const aborted = await producer.transaction();
     await aborted.send({ topic: "txn-visibility", messages: [{ partition: 0, value: "a1" }] });
@@ -174,18 +186,25 @@ describe("kafkajs transactions", () => {
     const admin = kafka.admin();
     await admin.connect();
     const committedOffset = async () =>
-      (await admin.fetchOffsets({ groupId: "txn-offsets-group", topics: ["txn-offsets-in"] }))[0]!.partitions[0]!.offset;
+      (await admin.fetchOffsets({ groupId: "txn-offsets-group", topics: ["txn-offsets-in"] }))[0]!.partitions[0]!
+        .offset;
     try {
       const producer = await transactionalProducer("offsets");
       const first = await producer.transaction();
       await first.send({ topic: "txn-offsets-out", messages: [{ partition: 0, value: "out-1" }] });
-      await first.sendOffsets({ consumerGroupId: "txn-offsets-group", topics: [{ topic: "txn-offsets-in", partitions: [{ partition: 0, offset: "7" }] }] });
+      await first.sendOffsets({
+        consumerGroupId: "txn-offsets-group",
+        topics: [{ topic: "txn-offsets-in", partitions: [{ partition: 0, offset: "7" }] }],
+      });
       expect(await committedOffset()).toBe("-1");
       await first.commit();
       expect(await committedOffset()).toBe("7");
 
       const second = await producer.transaction();
-      await second.sendOffsets({ consumerGroupId: "txn-offsets-group", topics: [{ topic: "txn-offsets-in", partitions: [{ partition: 0, offset: "9" }] }] });
+      await second.sendOffsets({
+        consumerGroupId: "txn-offsets-group",
+        topics: [{ topic: "txn-offsets-in", partitions: [{ partition: 0, offset: "9" }] }],
+      });
       await second.abort();
       expect(await committedOffset()).toBe("7");
     } finally {
@@ -202,7 +221,9 @@ describe("kafkajs transactions", () => {
     // kafkajs sends the transactional InitProducerId with its first transaction.
     const newer = await transactionalProducer("shared-id");
     const current = await newer.transaction();
-    await expect(open.send({ topic: "txn-fenced", messages: [{ partition: 0, value: "older-again" }] })).rejects.toMatchObject({
+    await expect(
+      open.send({ topic: "txn-fenced", messages: [{ partition: 0, value: "older-again" }] }),
+    ).rejects.toMatchObject({
       type: "INVALID_PRODUCER_EPOCH",
     });
     await expect(open.commit()).rejects.toMatchObject({ type: "INVALID_PRODUCER_EPOCH" });

@@ -46,7 +46,19 @@ describe("kcat against the embedded broker", () => {
   it("round-trips 1000 keyed records with -P and -C -e", async () => {
     const input = Array.from({ length: 1000 }, (_, i) => `key-${i % 50}:value-${i}`).join("\n") + "\n";
     await runKcat(["-b", broker.bootstrap, "-P", "-t", "keyed", "-K", ":"], input);
-    const { stdout } = await runKcat(["-b", broker.bootstrap, "-C", "-t", "keyed", "-o", "beginning", "-e", "-q", "-f", "%p %o %k %s\\n"]);
+    const { stdout } = await runKcat([
+      "-b",
+      broker.bootstrap,
+      "-C",
+      "-t",
+      "keyed",
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-f",
+      "%p %o %k %s\\n",
+    ]);
     const records = lines(stdout).map((line) => {
       const [partition, offset, key, value] = line.split(" ");
       return { partition: Number(partition), offset: Number(offset), key: key!, value: value! };
@@ -70,7 +82,19 @@ describe("kcat against the embedded broker", () => {
   it("consumes as a group with -G, commits, and resumes where it left off", async () => {
     const first = Array.from({ length: 30 }, (_, i) => `g${i}`).join("\n") + "\n";
     await runKcat(["-b", broker.bootstrap, "-P", "-t", "grouped"], first);
-    const run1 = await runKcat(["-b", broker.bootstrap, "-G", "kcat-group", "-o", "beginning", "-e", "-q", "-f", "%s\\n", "grouped"]);
+    const run1 = await runKcat([
+      "-b",
+      broker.bootstrap,
+      "-G",
+      "kcat-group",
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-f",
+      "%s\\n",
+      "grouped",
+    ]);
     expect(lines(run1.stdout).sort()).toEqual(lines(first).sort());
 
     const admin = kafka.admin();
@@ -93,7 +117,17 @@ describe("kcat against the embedded broker", () => {
     // Committed partitions resume where they were; partitions without a commit (empty the
     // first time) start from the earliest offset, where only new records are.
     const run2 = await runKcat([
-      "-b", broker.bootstrap, "-G", "kcat-group", "-X", "auto.offset.reset=earliest", "-e", "-q", "-f", "%s\\n", "grouped",
+      "-b",
+      broker.bootstrap,
+      "-G",
+      "kcat-group",
+      "-X",
+      "auto.offset.reset=earliest",
+      "-e",
+      "-q",
+      "-f",
+      "%s\\n",
+      "grouped",
     ]);
     expect(lines(run2.stdout).sort()).toEqual(lines(second).sort());
   });
@@ -102,7 +136,13 @@ describe("kcat against the embedded broker", () => {
     const producer = kafka.producer({ transactionalId: "kcat-txn", idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const committed = await producer.transaction();
-    await committed.send({ topic: "kcat-txn", messages: [{ partition: 0, value: "c1" }, { partition: 0, value: "c2" }] });
+    await committed.send({
+      topic: "kcat-txn",
+      messages: [
+        { partition: 0, value: "c1" },
+        { partition: 0, value: "c2" },
+      ],
+    });
     await committed.commit();
     const aborted = await producer.transaction();
     await aborted.send({ topic: "kcat-txn", messages: [{ partition: 0, value: "a1" }] });
@@ -112,7 +152,23 @@ describe("kcat against the embedded broker", () => {
     await last.commit();
     await producer.disconnect();
     const consume = (isolation: string) =>
-      runKcat(["-b", broker.bootstrap, "-C", "-t", "kcat-txn", "-p", "0", "-X", `isolation.level=${isolation}`, "-o", "beginning", "-e", "-q", "-f", "%s\\n"]);
+      runKcat([
+        "-b",
+        broker.bootstrap,
+        "-C",
+        "-t",
+        "kcat-txn",
+        "-p",
+        "0",
+        "-X",
+        `isolation.level=${isolation}`,
+        "-o",
+        "beginning",
+        "-e",
+        "-q",
+        "-f",
+        "%s\\n",
+      ]);
     expect(lines((await consume("read_committed")).stdout)).toEqual(["c1", "c2", "c3"]);
     expect(lines((await consume("read_uncommitted")).stdout)).toEqual(["c1", "c2", "a1", "c3"]);
   });
@@ -139,7 +195,21 @@ describe("kcat against the embedded broker", () => {
     await p2.disconnect();
     for (const start of ["0", "2", "3"]) {
       const { stdout } = await runKcat([
-        "-b", broker.bootstrap, "-C", "-t", "kcat-inside", "-p", "0", "-X", "isolation.level=read_committed", "-o", start, "-e", "-q", "-f", "%s\\n",
+        "-b",
+        broker.bootstrap,
+        "-C",
+        "-t",
+        "kcat-inside",
+        "-p",
+        "0",
+        "-X",
+        "isolation.level=read_committed",
+        "-o",
+        start,
+        "-e",
+        "-q",
+        "-f",
+        "%s\\n",
       ]);
       expect(lines(stdout)).toEqual(["committed"]);
     }
@@ -147,16 +217,46 @@ describe("kcat against the embedded broker", () => {
 
   it("produces with kcat -X enable.idempotence=true", async () => {
     const input = Array.from({ length: 500 }, (_, i) => `idempotent-${i}`).join("\n") + "\n";
-    await runKcat(["-b", broker.bootstrap, "-P", "-t", "kcat-idempotent", "-p", "0", "-X", "enable.idempotence=true"], input);
-    const { stdout } = await runKcat(["-b", broker.bootstrap, "-C", "-t", "kcat-idempotent", "-o", "beginning", "-e", "-q", "-f", "%o %s\\n"]);
+    await runKcat(
+      ["-b", broker.bootstrap, "-P", "-t", "kcat-idempotent", "-p", "0", "-X", "enable.idempotence=true"],
+      input,
+    );
+    const { stdout } = await runKcat([
+      "-b",
+      broker.bootstrap,
+      "-C",
+      "-t",
+      "kcat-idempotent",
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-f",
+      "%o %s\\n",
+    ]);
     expect(lines(stdout)).toEqual(Array.from({ length: 500 }, (_, i) => `${i} idempotent-${i}`));
   });
   it("round-trips gzip, snappy, lz4 and zstd batches from librdkafka byte for byte", async () => {
     const input = Array.from({ length: 500 }, (_, i) => `key-${i}:value-${i}-${"x".repeat(i % 40)}`).join("\n") + "\n";
     for (const codec of ["gzip", "snappy", "lz4", "zstd"]) {
       const topic = `codec-${codec}`;
-      await runKcat(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0", "-K", ":", "-z", codec, "-X", "linger.ms=50"], input);
-      const { stdout } = await runKcat(["-b", broker.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%o %k:%s\\n"]);
+      await runKcat(
+        ["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0", "-K", ":", "-z", codec, "-X", "linger.ms=50"],
+        input,
+      );
+      const { stdout } = await runKcat([
+        "-b",
+        broker.bootstrap,
+        "-C",
+        "-t",
+        topic,
+        "-o",
+        "beginning",
+        "-e",
+        "-q",
+        "-f",
+        "%o %k:%s\\n",
+      ]);
       const records = lines(stdout);
       expect(records.map((line) => line.slice(line.indexOf(" ") + 1))).toEqual(lines(input));
       expect(records.map((line) => Number(line.split(" ")[0]))).toEqual(Array.from({ length: 500 }, (_, i) => i));
@@ -176,7 +276,19 @@ describe("kcat against the embedded broker", () => {
     const tail = await runKcat(["-b", broker.bootstrap, "-C", "-t", topic, "-p", "0", "-o", "-10", "-e", "-q"]);
     expect(lines(tail.stdout)).toEqual(Array.from({ length: 10 }, (_, i) => `late-${i + 10}`));
 
-    const since = await runKcat(["-b", broker.bootstrap, "-C", "-t", topic, "-p", "0", "-o", `s@${boundary}`, "-e", "-q"]);
+    const since = await runKcat([
+      "-b",
+      broker.bootstrap,
+      "-C",
+      "-t",
+      topic,
+      "-p",
+      "0",
+      "-o",
+      `s@${boundary}`,
+      "-e",
+      "-q",
+    ]);
     expect(lines(since.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `late-${i}`));
 
     const query = await runKcat(["-b", broker.bootstrap, "-Q", "-t", `${topic}:0:${boundary}`]);
@@ -192,25 +304,53 @@ describe("kcat against the embedded broker", () => {
         const admin = kafkaClient(cleaning.bootstrap).admin();
         await admin.connect();
         await admin.createTopics({
-          topics: [{ topic, numPartitions: 1, configEntries: [{ name: "cleanup.policy", value: "compact" }, { name: "segment.bytes", value: "2048" }] }],
+          topics: [
+            {
+              topic,
+              numPartitions: 1,
+              configEntries: [
+                { name: "cleanup.policy", value: "compact" },
+                { name: "segment.bytes", value: "2048" },
+              ],
+            },
+          ],
         });
         await admin.disconnect();
         for (let round = 0; round < 5; round++) {
-          const input = Array.from({ length: 100 }, (_, i) => `key-${i % 20}:round-${round}-${i}-${"y".repeat(20)}`).join("\n") + "\n";
-          await runKcat(["-b", cleaning.bootstrap, "-P", "-t", topic, "-K", ":", "-z", codec, "-X", "linger.ms=20"], input);
+          const input =
+            Array.from({ length: 100 }, (_, i) => `key-${i % 20}:round-${round}-${i}-${"y".repeat(20)}`).join("\n") +
+            "\n";
+          await runKcat(
+            ["-b", cleaning.bootstrap, "-P", "-t", topic, "-K", ":", "-z", codec, "-X", "linger.ms=20"],
+            input,
+          );
         }
         const readAll = async () => {
-          const { stdout } = await runKcat(["-b", cleaning.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"]);
+          const { stdout } = await runKcat([
+            "-b",
+            cleaning.bootstrap,
+            "-C",
+            "-t",
+            topic,
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-f",
+            "%k=%s\\n",
+          ]);
           return lines(stdout);
         };
         await waitUntil(`${codec} batches compacted`, async () => (await readAll()).length < 200, 10_000);
-        const latest = new Map(( await readAll()).map((line) => line.split("=") as [string, string]));
+        const latest = new Map((await readAll()).map((line) => line.split("=") as [string, string]));
         expect([...latest.keys()].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `key-${i}`).sort());
         for (const [key, value] of latest) {
           const i = Number(key.slice(4));
           expect(value).toBe(`round-4-${80 + i}-${"y".repeat(20)}`);
         }
-        const keyless = await runKcat(["-b", cleaning.bootstrap, "-P", "-t", topic, "-z", codec], "no key\n").catch((error: Error) => ({ stdout: "", stderr: error.message }));
+        const keyless = await runKcat(["-b", cleaning.bootstrap, "-P", "-t", topic, "-z", codec], "no key\n").catch(
+          (error: Error) => ({ stdout: "", stderr: error.message }),
+        );
         expect(keyless.stderr).toContain("Broker failed to validate record");
       }
     } finally {

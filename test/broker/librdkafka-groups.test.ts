@@ -177,7 +177,12 @@ describe("librdkafka consumer groups against the embedded broker", () => {
 
   it("lets a restarted static member rejoin without a rebalance and fences a duplicate instance id", async () => {
     const { stdout } = await runPython(STATIC, [broker.bootstrap, "static"]);
-    const result = JSON.parse(stdout) as { back: boolean; same: boolean; one_events_since: unknown[]; fenced: string[] };
+    const result = JSON.parse(stdout) as {
+      back: boolean;
+      same: boolean;
+      one_events_since: unknown[];
+      fenced: string[];
+    };
     expect(result.back).toBe(true);
     expect(result.same).toBe(true);
     expect(result.one_events_since).toEqual([]);

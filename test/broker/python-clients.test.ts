@@ -361,7 +361,12 @@ describe("Python clients against the embedded broker", () => {
 
   it("confluent-kafka creates a topic, produces, consumes in a group and commits", async () => {
     const { stdout } = await runPython(CONFLUENT, [broker.bootstrap, "py-confluent", "confluent-group"]);
-    const result = JSON.parse(stdout) as { retention: string; values: string[]; assignment: number[]; committed: number };
+    const result = JSON.parse(stdout) as {
+      retention: string;
+      values: string[];
+      assignment: number[];
+      committed: number;
+    };
     expect(result.retention).toBe("3600000");
     expect(result.values.sort()).toEqual(Array.from({ length: 200 }, (_, i) => `v${i}`).sort());
     expect(result.assignment).toEqual([0, 1, 2]);
@@ -370,7 +375,13 @@ describe("Python clients against the embedded broker", () => {
 
   it("kafka-python probes the broker's version, produces, consumes in a group and commits", async () => {
     const { stdout } = await runPython(KAFKA_PYTHON, [broker.bootstrap, "py-kafka", "kafka-python-group"]);
-    const result = JSON.parse(stdout) as { version: number[]; values: string[]; committed: number; groups: string[]; state: string };
+    const result = JSON.parse(stdout) as {
+      version: number[];
+      values: string[];
+      committed: number;
+      groups: string[];
+      state: string;
+    };
     // Inferred from our ApiVersions answer (Fetch v11 is the newest marker it finds): Kafka 2.3.
     expect(result.version).toEqual([2, 3, 0]);
     expect(result.values.sort()).toEqual(Array.from({ length: 100 }, (_, i) => `v${i}`).sort());
@@ -399,7 +410,9 @@ describe("Python clients against the embedded broker", () => {
     expect(result.after_abort).toBe(42);
     const committedValues = Array.from({ length: 10 }, (_, i) => `committed-${i}`);
     expect(result.committed).toEqual(committedValues.sort());
-    expect(result.uncommitted).toEqual([...committedValues, ...Array.from({ length: 5 }, (_, i) => `aborted-${i}`)].sort());
+    expect(result.uncommitted).toEqual(
+      [...committedValues, ...Array.from({ length: 5 }, (_, i) => `aborted-${i}`)].sort(),
+    );
     expect(result.idempotent_high).toBe(1000);
   });
   it("confluent-kafka's AdminClient: validate-only and real creation, errors, partitions, configs, deletion", async () => {
@@ -436,7 +449,10 @@ describe("Python clients against the embedded broker", () => {
       altered: [0],
       deleted: [0],
       seen: 400,
-      assignments: [[0, 1], [2, 3]],
+      assignments: [
+        [0, 1],
+        [2, 3],
+      ],
       described: ["Stable", "consumer", 2],
       committed: 400,
       listed: true,
@@ -454,7 +470,10 @@ describe("Python clients against the embedded broker", () => {
     expect(result).toMatchObject({
       list_error: 0,
       describe_error: 0,
-      described: [["rdkafka-admin-group", 5, false], ["no-such-group", 4, false]],
+      described: [
+        ["rdkafka-admin-group", 5, false],
+        ["no-such-group", 4, false],
+      ],
       offset_delete_error: 0,
       delete_records_error: 0,
       committed_after: -1001,

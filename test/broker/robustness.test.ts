@@ -110,7 +110,14 @@ describe("the broker under bad input", () => {
     const correlationId = client.nextId();
     const answer = client.awaitFrame(correlationId);
     // A v4 request: header v2 (tagged fields), compact strings in the body.
-    const body = Buffer.concat([Buffer.from([0]), Buffer.from([5]), Buffer.from("test"), Buffer.from([4]), Buffer.from("1.0"), Buffer.from([0])]);
+    const body = Buffer.concat([
+      Buffer.from([0]),
+      Buffer.from([5]),
+      Buffer.from("test"),
+      Buffer.from([4]),
+      Buffer.from("1.0"),
+      Buffer.from([0]),
+    ]);
     client.writeRaw(header(Api.apiVersions.spec.apiKey, 4, correlationId, body));
     const frame = await answer;
     const reader = new Reader(frame, 4);
@@ -118,10 +125,20 @@ describe("the broker under bad input", () => {
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     expect(response.apiKeys).toEqual([{ apiKey: 18, minVersion: 0, maxVersion: 3 }]);
     expect(reader.remaining).toBe(0);
-    const v3 = await client.request(Api.apiVersions, 3, { clientSoftwareName: "raw-test", clientSoftwareVersion: "1.0" });
+    const v3 = await client.request(Api.apiVersions, 3, {
+      clientSoftwareName: "raw-test",
+      clientSoftwareVersion: "1.0",
+    });
     expect(v3.errorCode).toBe(ErrorCode.NONE);
-    expect(v3.apiKeys.find((k) => k.apiKey === Api.fetch.spec.apiKey)).toEqual({ apiKey: 1, minVersion: 4, maxVersion: 11 });
-    const invalid = await client.request(Api.apiVersions, 3, { clientSoftwareName: "bad name", clientSoftwareVersion: "1.0" });
+    expect(v3.apiKeys.find((k) => k.apiKey === Api.fetch.spec.apiKey)).toEqual({
+      apiKey: 1,
+      minVersion: 4,
+      maxVersion: 11,
+    });
+    const invalid = await client.request(Api.apiVersions, 3, {
+      clientSoftwareName: "bad name",
+      clientSoftwareVersion: "1.0",
+    });
     expect(invalid.errorCode).toBe(ErrorCode.INVALID_REQUEST);
     client.close();
   });
@@ -133,10 +150,18 @@ describe("the broker under bad input", () => {
       transactionalId: null,
       acks: 0,
       timeoutMs: 1000,
-      topicData: [{ name: "steady", partitionData: [{ index: 0, records: buildBatch([{ key: null, value: Buffer.from("fire-and-forget") }]) }] }],
+      topicData: [
+        {
+          name: "steady",
+          partitionData: [{ index: 0, records: buildBatch([{ key: null, value: Buffer.from("fire-and-forget") }]) }],
+        },
+      ],
     });
     let answered = false;
-    void client.awaitFrame(silent.correlationId).then(() => (answered = true), () => undefined);
+    void client.awaitFrame(silent.correlationId).then(
+      () => (answered = true),
+      () => undefined,
+    );
     client.writeRaw(silent.bytes);
     // The next request's answer arrives first: nothing was written for the acks=0 one.
     const metadata = await client.request(Api.metadata, 1, { topics: [{ name: "steady" }] });
@@ -152,7 +177,12 @@ describe("the broker under bad input", () => {
       transactionalId: null,
       acks: 0,
       timeoutMs: 1000,
-      topicData: [{ name: "no-such-topic", partitionData: [{ index: 0, records: buildBatch([{ key: null, value: Buffer.from("x") }]) }] }],
+      topicData: [
+        {
+          name: "no-such-topic",
+          partitionData: [{ index: 0, records: buildBatch([{ key: null, value: Buffer.from("x") }]) }],
+        },
+      ],
     });
     client.writeRaw(failing.bytes);
     await expectClosed(client);

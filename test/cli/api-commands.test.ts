@@ -10,7 +10,14 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { commands } from "../../src/cli/commands.js";
 import { createTopic, eventually } from "../integration/support/kafka.js";
-import { ACCOUNT_COMMANDS, VISIT_COUNTS, VISITS, getJson, settled, startApiTestCluster } from "../api/support/cluster.js";
+import {
+  ACCOUNT_COMMANDS,
+  VISIT_COUNTS,
+  VISITS,
+  getJson,
+  settled,
+  startApiTestCluster,
+} from "../api/support/cluster.js";
 import { freePort } from "../integration/support/ports.js";
 import type { ApiTestCluster, Instance } from "../api/support/cluster.js";
 
@@ -26,7 +33,9 @@ interface Outcome {
 
 async function eddy(...args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [eddyBin, ...args], { env: { ...process.env, EDDY_URL: "" } });
+    const { stdout, stderr } = await exec(process.execPath, [eddyBin, ...args], {
+      env: { ...process.env, EDDY_URL: "" },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -40,8 +49,12 @@ async function eddyHere(name: string, ...args: string[]): Promise<Outcome> {
   if (command === undefined) throw new Error(`no command ${name}`);
   let stdout = "";
   let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
     const code = await command.run(args);
     return { code, stdout, stderr };
@@ -72,7 +85,10 @@ describe("eddy client commands against a running instance", () => {
       expect(outcome.stdout).toMatch(new RegExp(`^Usage: eddy ${name} `));
     }
     const noValue = await eddyHere("produce", VISITS, "--key", "k", "--bootstrap", env.bootstrap);
-    expect(noValue).toMatchObject({ code: 2, stderr: expect.stringContaining("give either --value or --tombstone") as string });
+    expect(noValue).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("give either --value or --tombstone") as string,
+    });
     const badJson = await eddyHere("command", ACCOUNT_COMMANDS, "{nope", "--url", a.url);
     expect(badJson).toMatchObject({ code: 2, stderr: expect.stringContaining("not JSON") as string });
     expect((await eddyHere("query")).code).toBe(2);
@@ -80,11 +96,24 @@ describe("eddy client commands against a running instance", () => {
   });
 
   it("produces records that the app counts, and queries them by key and by scan", async () => {
-    const produced = await eddy("produce", VISITS, "--key", "/cli", "--value", '"hit"', "--header", "source=cli", "--bootstrap", env.bootstrap);
+    const produced = await eddy(
+      "produce",
+      VISITS,
+      "--key",
+      "/cli",
+      "--value",
+      '"hit"',
+      "--header",
+      "source=cli",
+      "--bootstrap",
+      env.bootstrap,
+    );
     expect(produced.code).toBe(0);
     expect(produced.stdout).toMatch(new RegExp(`^${VISITS}-\\d+@\\d+\\n$`));
     for (let i = 0; i < 2; i += 1) {
-      expect((await eddyHere("produce", VISITS, "--key", "/cli", "--value", '"hit"', "--bootstrap", env.bootstrap)).code).toBe(0);
+      expect(
+        (await eddyHere("produce", VISITS, "--key", "/cli", "--value", '"hit"', "--bootstrap", env.bootstrap)).code,
+      ).toBe(0);
     }
     await eventually(async () => {
       const { status, body } = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys/%2Fcli`);
@@ -99,20 +128,48 @@ describe("eddy client commands against a running instance", () => {
     const elsewhere = await eddyHere("query", "another-apps-store", "k", "--url", a.url);
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toContain(`no store "another-apps-store"`);
-    expect(elsewhere.stderr).toContain(`${a.url} is one application's API: give --url the applicationServer of the application that has it`);
+    expect(elsewhere.stderr).toContain(
+      `${a.url} is one application's API: give --url the applicationServer of the application that has it`,
+    );
     const missing = await eddyHere("query", VISIT_COUNTS, "/nobody", "--url", a.url);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("404");
   });
 
   it("sends commands and prints their replies, exiting 1 on a rejection", async () => {
-    const opened = await eddy("command", ACCOUNT_COMMANDS, '{"type":"open","owner":"Ada"}', "--key", "cli-1", "--url", a.url, "--idempotency-key", "o1");
+    const opened = await eddy(
+      "command",
+      ACCOUNT_COMMANDS,
+      '{"type":"open","owner":"Ada"}',
+      "--key",
+      "cli-1",
+      "--url",
+      a.url,
+      "--idempotency-key",
+      "o1",
+    );
     expect(opened.code).toBe(0);
     expect(JSON.parse(opened.stdout)).toMatchObject({ status: "accepted", reply: { balance: 0 } });
-    const again = await eddyHere("command", ACCOUNT_COMMANDS, '{"type":"open","owner":"Ada"}', "--key", "cli-1", "--url", a.url);
+    const again = await eddyHere(
+      "command",
+      ACCOUNT_COMMANDS,
+      '{"type":"open","owner":"Ada"}',
+      "--key",
+      "cli-1",
+      "--url",
+      a.url,
+    );
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "rejected", error: { code: "ACCOUNT_EXISTS" } });
-    const unreachable = await eddyHere("command", ACCOUNT_COMMANDS, "{}", "--key", "x", "--url", `http://127.0.0.1:${await freePort()}`);
+    const unreachable = await eddyHere(
+      "command",
+      ACCOUNT_COMMANDS,
+      "{}",
+      "--key",
+      "x",
+      "--url",
+      `http://127.0.0.1:${await freePort()}`,
+    );
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain("cannot reach the Eddy API");
   });
@@ -157,7 +214,16 @@ describe("eddy run", () => {
         logLevel: "warn",
       }),
     );
-    const args = ["run", fixture, "--config", configFile, "--application-server", `127.0.0.1:${port}`, "--log-level", "info"];
+    const args = [
+      "run",
+      fixture,
+      "--config",
+      configFile,
+      "--application-server",
+      `127.0.0.1:${port}`,
+      "--log-level",
+      "info",
+    ];
     const child = spawn(process.execPath, [eddyBin, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -175,7 +241,11 @@ describe("eddy run", () => {
       );
       expect(stdout).toBe(`eddy run: cli-run started, API at http://127.0.0.1:${port}\n`);
       const url = `http://127.0.0.1:${port}`;
-      await eventually(async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined), 30_000, "the app to be ready");
+      await eventually(
+        async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined),
+        30_000,
+        "the app to be ready",
+      );
       const topology = await fetch(`${url}/topology`);
       expect(await topology.text()).toContain("(stores: [cli-run-counts])");
       const missing = await getJson(`${url}/stores/cli-run-counts/keys/none`);

@@ -49,8 +49,12 @@ describe("eddy broker", () => {
     expect(badPort).toMatchObject({ code: 2 });
     expect((badPort as { stderr: string }).stderr).toContain("--port must be a non-negative integer");
     // A data directory that is a file.
-    const dataDir = await run(process.execPath, [eddy, "broker", "--port", "0", "--data-dir", eddy]).catch((e: unknown) => e);
+    const dataDir = await run(process.execPath, [eddy, "broker", "--port", "0", "--data-dir", eddy]).catch(
+      (e: unknown) => e,
+    );
     expect(dataDir).toMatchObject({ code: 1 });
-    expect((dataDir as { stderr: string }).stderr).toContain(`data directory ${eddy} cannot be used: it is not a directory`);
+    expect((dataDir as { stderr: string }).stderr).toContain(
+      `data directory ${eddy} cannot be used: it is not a directory`,
+    );
   });
 });

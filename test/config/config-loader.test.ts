@@ -14,8 +14,19 @@ const file = (name: string) => join(dir, name);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "eddy-config-"));
-  await writeFile(file("defaults.json"), JSON.stringify({ bootstrapServers: "127.0.0.1:9092", logLevel: "warn", sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }));
-  await writeFile(file("bank.json"), JSON.stringify({ applicationId: "bank", applicationServer: "127.0.0.1:8082", logLevel: "info" }));
+  await writeFile(
+    file("defaults.json"),
+    JSON.stringify({
+      bootstrapServers: "127.0.0.1:9092",
+      logLevel: "warn",
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+    }),
+  );
+  await writeFile(
+    file("bank.json"),
+    JSON.stringify({ applicationId: "bank", applicationServer: "127.0.0.1:8082", logLevel: "info" }),
+  );
   await writeFile(file("typo.json"), JSON.stringify({ applicationId: "bank", bootstrapServer: "x:1" }));
   await writeFile(file("bad-port.json"), JSON.stringify({ applicationServer: "127.0.0.1:99999" }));
   await writeFile(file("not-json.json"), "{ applicationId: bank }");
@@ -97,7 +108,10 @@ describe("loadStreamsConfig", () => {
   });
 
   it("merges the sasl object field by field across layers", async () => {
-    const { config } = await loadStreamsConfig({ files: [file("defaults.json"), file("bank.json"), file("sasl.json")], env: { EDDY_SASL_PASSWORD: "secret" } });
+    const { config } = await loadStreamsConfig({
+      files: [file("defaults.json"), file("bank.json"), file("sasl.json")],
+      env: { EDDY_SASL_PASSWORD: "secret" },
+    });
     expect(config.sasl).toEqual({ mechanism: "plain", username: "eddy", password: "secret" });
   });
 
@@ -110,27 +124,39 @@ describe("loadStreamsConfig", () => {
       }),
     );
     const byField = new Map(error.issues.map((issue) => [issue.field, issue.message]));
-    expect(byField.get("commitIntervalMs")).toMatch(/must be a number .*\(from environment variable EDDY_COMMIT_INTERVAL_MS\)/);
-    expect(byField.get("applicationServer")).toMatch(/host:port .*\(from environment variable EDDY_BANK_APPLICATION_SERVER\)/);
+    expect(byField.get("commitIntervalMs")).toMatch(
+      /must be a number .*\(from environment variable EDDY_COMMIT_INTERVAL_MS\)/,
+    );
+    expect(byField.get("applicationServer")).toMatch(
+      /host:port .*\(from environment variable EDDY_BANK_APPLICATION_SERVER\)/,
+    );
     expect(byField.get("ssl")).toMatch(/\(from environment variable EDDY_SSL\)/);
     expect(error.message).toContain("EDDY_COMMIT_INTERVAL_MS");
   });
 
   it("names the file of a bad value and of an unknown field", async () => {
-    const badPort = await configError(loadStreamsConfig({ files: [file("defaults.json"), file("bank.json"), file("bad-port.json")], env: {} }));
-    expect(badPort.issues).toEqual([{ field: "applicationServer", message: expect.stringContaining(`(from ${file("bad-port.json")})`) as string }]);
+    const badPort = await configError(
+      loadStreamsConfig({ files: [file("defaults.json"), file("bank.json"), file("bad-port.json")], env: {} }),
+    );
+    expect(badPort.issues).toEqual([
+      { field: "applicationServer", message: expect.stringContaining(`(from ${file("bad-port.json")})`) as string },
+    ]);
 
     const typo = await configError(loadStreamsConfig({ files: [file("typo.json")], env: {} }));
     const fields = typo.issues.map((issue) => issue.field);
     expect(fields).toContain("bootstrapServer");
     expect(typo.issues.find((issue) => issue.field === "bootstrapServer")?.message).toContain(file("typo.json"));
     // The missing bootstrapServers says how to set it.
-    expect(typo.issues.find((issue) => issue.field === "bootstrapServers")?.message).toContain("EDDY_BOOTSTRAP_SERVERS");
+    expect(typo.issues.find((issue) => issue.field === "bootstrapServers")?.message).toContain(
+      "EDDY_BOOTSTRAP_SERVERS",
+    );
   });
 
   it("says how to set a required field that nobody set", async () => {
     const error = await configError(loadStreamsConfig({ files: [file("defaults.json")], env: {} }));
-    expect(error.issues).toEqual([{ field: "applicationId", message: expect.stringContaining("EDDY_APPLICATION_ID") as string }]);
+    expect(error.issues).toEqual([
+      { field: "applicationId", message: expect.stringContaining("EDDY_APPLICATION_ID") as string },
+    ]);
   });
 
   it("refuses a missing file, a file that is not JSON, and one that is not an object", async () => {

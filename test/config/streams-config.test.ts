@@ -34,7 +34,10 @@ describe("parseStreamsConfig", () => {
       "b:2",
       "[::1]:9092",
     ]);
-    expect(parseStreamsConfig({ ...minimal, bootstrapServers: ["a:1", "b:2"] }).bootstrapServers).toEqual(["a:1", "b:2"]);
+    expect(parseStreamsConfig({ ...minimal, bootstrapServers: ["a:1", "b:2"] }).bootstrapServers).toEqual([
+      "a:1",
+      "b:2",
+    ]);
   });
 
   it("names every bad field in one error", () => {
@@ -81,7 +84,9 @@ describe("parseStreamsConfig", () => {
   });
 
   it("puts the field names in the message", () => {
-    expect(() => parseStreamsConfig({ ...minimal, numStandbyReplicas: -1 })).toThrow(/numStandbyReplicas: must be >= 0/);
+    expect(() => parseStreamsConfig({ ...minimal, numStandbyReplicas: -1 })).toThrow(
+      /numStandbyReplicas: must be >= 0/,
+    );
     expect(() => parseStreamsConfig(null)).toThrow(ConfigError);
   });
 });

@@ -7,9 +7,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
-import { correlationId, createTopic, eventually, produce, readCommitted, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
+import {
+  correlationId,
+  createTopic,
+  eventually,
+  produce,
+  readCommitted,
+  startTestCluster,
+  testStreamsConfig,
+} from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
-import { ACCOUNTS, BANK_COMMANDS, BANK_EVENTS, BANK_REPLIES, bankCommands, bankModel, evolveBank, NO_ACCOUNT } from "../integration/support/topologies.js";
+import {
+  ACCOUNTS,
+  BANK_COMMANDS,
+  BANK_EVENTS,
+  BANK_REPLIES,
+  bankCommands,
+  bankModel,
+  evolveBank,
+  NO_ACCOUNT,
+} from "../integration/support/topologies.js";
 import type { Account, BankEvent } from "../integration/support/topologies.js";
 import { StreamsProcess } from "./support/processes.js";
 
@@ -48,7 +65,11 @@ describe("exactly-once across kill -9", () => {
     const sendUpTo = async (until: number) => {
       for (; sent < until; sent += 1_000) {
         const slice = commands.slice(sent, Math.min(until, sent + 1_000));
-        await produce(cluster.kafka, BANK_COMMANDS, slice.map((c) => ({ ...c, partition: partitionForKey(Buffer.from(c.key), PARTITIONS) })));
+        await produce(
+          cluster.kafka,
+          BANK_COMMANDS,
+          slice.map((c) => ({ ...c, partition: partitionForKey(Buffer.from(c.key), PARTITIONS) })),
+        );
       }
       sent = until;
     };
@@ -69,10 +90,14 @@ describe("exactly-once across kill -9", () => {
     await b3.waitForState("RUNNING");
     await sendUpTo(COMMANDS);
 
-    const all = await eventually(async () => {
-      const records = await readCommitted(cluster.broker.bootstrap, BANK_REPLIES);
-      return records.length >= COMMANDS ? records : undefined;
-    }, 120_000, "every reply");
+    const all = await eventually(
+      async () => {
+        const records = await readCommitted(cluster.broker.bootstrap, BANK_REPLIES);
+        return records.length >= COMMANDS ? records : undefined;
+      },
+      120_000,
+      "every reply",
+    );
     const perCommand = new Map<string, number>();
     for (const r of all) perCommand.set(correlationId(r), (perCommand.get(correlationId(r)) ?? 0) + 1);
     expect(perCommand.size).toBe(COMMANDS);
@@ -89,11 +114,13 @@ describe("exactly-once across kill -9", () => {
 
     // The balances, as the events fold them and as the state store's changelog holds them.
     const folded = new Map<string, Account>();
-    for (const [key, list] of byAccount) folded.set(key, list.map((e) => JSON.parse(e) as BankEvent).reduce(evolveBank, NO_ACCOUNT));
+    for (const [key, list] of byAccount)
+      folded.set(key, list.map((e) => JSON.parse(e) as BankEvent).reduce(evolveBank, NO_ACCOUNT));
     expect(folded).toEqual(model.accounts);
     const changelog = await readCommitted(cluster.broker.bootstrap, `bank-e2e-${ACCOUNTS}-changelog`);
     const stored = new Map<string, Account>();
-    for (const r of changelog) stored.set(r.key?.toString() ?? "", JSON.parse(r.value?.toString() ?? "null") as Account);
+    for (const r of changelog)
+      stored.set(r.key?.toString() ?? "", JSON.parse(r.value?.toString() ?? "null") as Account);
     expect(stored).toEqual(model.accounts);
   });
 });

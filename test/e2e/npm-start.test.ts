@@ -18,7 +18,9 @@ const STARTUP_TIMEOUT_MS = 90_000;
 let stateDir: string | undefined;
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      process.kill(-child.pid, "SIGKILL");
   if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -80,16 +82,25 @@ const children: ChildProcess[] = [];
 /** Runs `npm start -- <args>` in its own process group and waits for its banner. */
 async function startNpm(args: string[], env: NodeJS.ProcessEnv): Promise<NpmStart> {
   const started = Date.now();
-  const child = spawn("npm", ["start", "--", ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("npm", ["start", "--", ...args], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   while (!stdout.includes("Ctrl-C stops everything")) {
-    if (child.exitCode !== null) throw new Error(`npm start ${args.join(" ")} exited with ${child.exitCode}:\n${stdout}\n${stderr}`);
-    if (Date.now() - started > STARTUP_TIMEOUT_MS) throw new Error(`npm start ${args.join(" ")} did not come up in time:\n${stdout}\n${stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`npm start ${args.join(" ")} exited with ${child.exitCode}:\n${stdout}\n${stderr}`);
+    if (Date.now() - started > STARTUP_TIMEOUT_MS)
+      throw new Error(`npm start ${args.join(" ")} did not come up in time:\n${stdout}\n${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
@@ -118,8 +129,14 @@ describe("npm start", () => {
 
     const first = await startNpm(["--port", String(port), "--broker-port", String(brokerPort)], env);
     const stdout = first.stdout();
-    const apis = [...stdout.matchAll(/^ {2}(url-visits|bank|orders)\s+(http:\/\/\S+)/gm)].map((match) => match[2] ?? "");
-    expect(apis).toEqual([`http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`, `http://127.0.0.1:${port + 3}`]);
+    const apis = [...stdout.matchAll(/^ {2}(url-visits|bank|orders)\s+(http:\/\/\S+)/gm)].map(
+      (match) => match[2] ?? "",
+    );
+    expect(apis).toEqual([
+      `http://127.0.0.1:${port + 1}`,
+      `http://127.0.0.1:${port + 2}`,
+      `http://127.0.0.1:${port + 3}`,
+    ]);
     expect(stdout).toContain(`http://127.0.0.1:${port}`);
     expect(stdout).toContain("production runs on Apache Kafka");
     for (const api of apis) {
@@ -149,21 +166,33 @@ describe("npm start", () => {
         continue;
       }
       expect(response.status, `${line}\n${body}`).toBeLessThan(400);
-      if (line.includes("/r/kstreams")) expect(response.headers.get("location")).toBe("https://kafka.apache.org/documentation/streams/");
+      if (line.includes("/r/kstreams"))
+        expect(response.headers.get("location")).toBe("https://kafka.apache.org/documentation/streams/");
       // The demo traffic's three visits are counted before the banner; the redirect just above may not be yet.
-      if (line.includes("visit-counts/keys/kstreams")) expect((JSON.parse(body) as { value: number }).value).toBeGreaterThanOrEqual(3);
+      if (line.includes("visit-counts/keys/kstreams"))
+        expect((JSON.parse(body) as { value: number }).value).toBeGreaterThanOrEqual(3);
     }
 
     // The second instance, with the one documented command (moved to free ports): it joins
     // instance 1's broker and groups, takes tasks, and answers for keys it does not own.
     const port2 = await freePortRun();
-    const second = await startNpm(["--instance", "2", "--port", String(port2), "--broker-port", String(brokerPort)], env);
+    const second = await startNpm(
+      ["--instance", "2", "--port", String(port2), "--broker-port", String(brokerPort)],
+      env,
+    );
     expect(second.stdout()).toContain("Eddy demo, instance 2: running.");
     const bank2 = `http://127.0.0.1:${port2 + 2}`;
     const hosts = await waitFor("two bank instances, both ready", async () => {
-      const metadata = (await (await fetch(`${bank2}/metadata`)).json()) as { ready: boolean; instances: Array<{ host: string; active: string[] }> };
+      const metadata = (await (await fetch(`${bank2}/metadata`)).json()) as {
+        ready: boolean;
+        instances: Array<{ host: string; active: string[] }>;
+      };
       const ready = (await fetch(`${apis[1]}/ready`)).status === 200 && metadata.ready;
-      return ready && metadata.instances.length === 2 && metadata.instances.every((instance) => instance.active.length > 0) ? metadata.instances.map((i) => i.host) : undefined;
+      return ready &&
+        metadata.instances.length === 2 &&
+        metadata.instances.every((instance) => instance.active.length > 0)
+        ? metadata.instances.map((i) => i.host)
+        : undefined;
     });
     expect(hosts.sort()).toEqual([`127.0.0.1:${port + 2}`, `127.0.0.1:${port2 + 2}`].sort());
     const owners = new Set<string>();

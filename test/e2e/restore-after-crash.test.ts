@@ -11,7 +11,15 @@ import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { changelogPartition } from "../../src/stores/checkpoint.js";
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
-import { createTopic, eventually, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "../integration/support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  produce,
+  readCommitted,
+  silentLogger,
+  startTestCluster,
+  testStreamsConfig,
+} from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 import { VISIT_COUNTS, VISIT_COUNTS_OUT, VISITS } from "../integration/support/topologies.js";
 import { StreamsProcess } from "./support/processes.js";
@@ -20,13 +28,20 @@ const PARTITIONS = 2;
 
 /** Committed data records of a changelog partition from `from` to its end. */
 async function changelogRecords(bootstrap: string, topic: string, partition: number, from: number): Promise<number> {
-  const reader = await PartitionReader.connect(createKafkaClient({ clientId: "count", brokers: [bootstrap], logger: silentLogger }), "count");
+  const reader = await PartitionReader.connect(
+    createKafkaClient({ clientId: "count", brokers: [bootstrap], logger: silentLogger }),
+    "count",
+  );
   try {
     const end = (await reader.endOffsets([{ topic, partition }])).get(`${topic}|${partition}`) ?? 0;
     let position = from;
     let count = 0;
     while (position < end) {
-      const [read] = await reader.read([{ topic, partition, offset: position }], { maxWaitMs: 50, maxBytes: 1 << 20, maxBytesPerPartition: 1 << 20 });
+      const [read] = await reader.read([{ topic, partition, offset: position }], {
+        maxWaitMs: 50,
+        maxBytes: 1 << 20,
+        maxBytesPerPartition: 1 << 20,
+      });
       if (!read) break;
       count += read.records.length;
       position = read.nextOffset;
@@ -68,11 +83,18 @@ describe("restore after kill -9", () => {
   };
 
   const waitForOutputs = (topic: string, count: number) =>
-    eventually(async () => ((await readCommitted(cluster.broker.bootstrap, topic)).length >= count ? true : undefined), 60_000, `${count} outputs`);
+    eventually(
+      async () => ((await readCommitted(cluster.broker.bootstrap, topic)).length >= count ? true : undefined),
+      60_000,
+      `${count} outputs`,
+    );
 
   it("restores only what came after the checkpoint", { timeout: 120_000 }, async () => {
     const app = "visits-restore";
-    const config = (name: string) => ({ topology: "visits" as const, config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: app }) });
+    const config = (name: string) => ({
+      topology: "visits" as const,
+      config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: app }),
+    });
     const changelog = `${app}-${VISIT_COUNTS}-changelog`;
 
     const a = new StreamsProcess("a", config("a"));
@@ -97,13 +119,18 @@ describe("restore after kill -9", () => {
     // What a expects to restore: the committed changelog records after its checkpoints.
     const expected = new Map<string, number>();
     for (let p = 0; p < PARTITIONS; p += 1) {
-      const checkpoint = await LevelDbTaskStorage.peekCheckpoint({ stateDir: join(root, "a"), applicationId: app, taskId: `0_${p}` });
+      const checkpoint = await LevelDbTaskStorage.peekCheckpoint({
+        stateDir: join(root, "a"),
+        applicationId: app,
+        taskId: `0_${p}`,
+      });
       const from = checkpoint?.get(changelogPartition(changelog, p));
       expect(from).toBeGreaterThan(0);
       expected.set(`0_${p}`, await changelogRecords(cluster.broker.bootstrap, changelog, p, from ?? 0));
     }
     let fullChangelog = 0;
-    for (let p = 0; p < PARTITIONS; p += 1) fullChangelog += await changelogRecords(cluster.broker.bootstrap, changelog, p, 0);
+    for (let p = 0; p < PARTITIONS; p += 1)
+      fullChangelog += await changelogRecords(cluster.broker.bootstrap, changelog, p, 0);
 
     const a2 = new StreamsProcess("a2", config("a"));
     processes.push(a2);
@@ -116,32 +143,50 @@ describe("restore after kill -9", () => {
     await a2.stop();
   });
 
-  it("fails over to the standby holder, which restores fewer records than a cold start", { timeout: 120_000 }, async () => {
-    const app = "visits-standby";
-    const config = (name: string) => ({
-      topology: "visits" as const,
-      config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: app, numStandbyReplicas: 1 }),
-    });
-    const changelog = `${app}-${VISIT_COUNTS}-changelog`;
-    const a = new StreamsProcess("sa", config("sa"));
-    const b = new StreamsProcess("sb", config("sb"));
-    processes.push(a, b);
-    await Promise.all([a.waitForState("RUNNING"), b.waitForState("RUNNING")]);
-    await eventually(() => (a.eventsOf("assigned").at(-1)?.standby.length === 1 && b.eventsOf("assigned").at(-1)?.standby.length === 1 ? true : undefined), 30_000, "one standby each");
-    await sendVisits(VISITS, 4_000, 400);
-    await waitForOutputs(VISIT_COUNTS_OUT, 4_000);
-    // Give the standbys a moment to read the last commits.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const moved = a.eventsOf("assigned").at(-1)?.active[0] as string;
-    const partition = Number(moved.split("_")[1]);
-    const cold = await changelogRecords(cluster.broker.bootstrap, changelog, partition, 0);
-    const from = b.events.length;
-    await a.kill();
-    await eventually(() => (b.eventsOf("assigned", from).at(-1)?.active.includes(moved) ? true : undefined), 30_000, "b takes the task");
-    const restore = b.eventsOf("restore-end", from).find((e) => e.taskId === moved);
-    expect(restore).toBeDefined();
-    expect(restore!.restored).toBeLessThan(cold);
-    expect(cold).toBeGreaterThan(100);
-    await b.stop();
-  });
+  it(
+    "fails over to the standby holder, which restores fewer records than a cold start",
+    { timeout: 120_000 },
+    async () => {
+      const app = "visits-standby";
+      const config = (name: string) => ({
+        topology: "visits" as const,
+        config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), {
+          applicationId: app,
+          numStandbyReplicas: 1,
+        }),
+      });
+      const changelog = `${app}-${VISIT_COUNTS}-changelog`;
+      const a = new StreamsProcess("sa", config("sa"));
+      const b = new StreamsProcess("sb", config("sb"));
+      processes.push(a, b);
+      await Promise.all([a.waitForState("RUNNING"), b.waitForState("RUNNING")]);
+      await eventually(
+        () =>
+          a.eventsOf("assigned").at(-1)?.standby.length === 1 && b.eventsOf("assigned").at(-1)?.standby.length === 1
+            ? true
+            : undefined,
+        30_000,
+        "one standby each",
+      );
+      await sendVisits(VISITS, 4_000, 400);
+      await waitForOutputs(VISIT_COUNTS_OUT, 4_000);
+      // Give the standbys a moment to read the last commits.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const moved = a.eventsOf("assigned").at(-1)?.active[0] as string;
+      const partition = Number(moved.split("_")[1]);
+      const cold = await changelogRecords(cluster.broker.bootstrap, changelog, partition, 0);
+      const from = b.events.length;
+      await a.kill();
+      await eventually(
+        () => (b.eventsOf("assigned", from).at(-1)?.active.includes(moved) ? true : undefined),
+        30_000,
+        "b takes the task",
+      );
+      const restore = b.eventsOf("restore-end", from).find((e) => e.taskId === moved);
+      expect(restore).toBeDefined();
+      expect(restore!.restored).toBeLessThan(cold);
+      expect(cold).toBeGreaterThan(100);
+      await b.stop();
+    },
+  );
 });

@@ -17,7 +17,13 @@ describe("deadLetterRecord", () => {
   it("keeps the original bytes and headers and adds what went wrong and where", () => {
     const error = new DeserializationError("not JSON", { topic: "orders", part: "value" });
     const record = deadLetterRecord("shop", "0_2", consumed, error, 9999);
-    expect(record).toMatchObject({ topic: "shop-dlq", partition: undefined, key: Buffer.from("k"), value: Buffer.from([0xff]), timestamp: 1700 });
+    expect(record).toMatchObject({
+      topic: "shop-dlq",
+      partition: undefined,
+      key: Buffer.from("k"),
+      value: Buffer.from([0xff]),
+      timestamp: 1700,
+    });
     expect(record.headers.map((header) => [header.key, header.value?.toString()])).toEqual([
       ["trace", "t-1"],
       [DeadLetterHeaders.errorCode, "EDDY_ERR_DESERIALIZATION"],
@@ -34,7 +40,9 @@ describe("deadLetterRecord", () => {
     const bad = { ...consumed, timestamp: -1 };
     const record = deadLetterRecord("shop", "0_2", bad, new InvalidTimestampError(-1, bad), 9999);
     expect(record.timestamp).toBe(9999);
-    expect(record.headers.find((header) => header.key === DeadLetterHeaders.errorCode)?.value?.toString()).toBe("EDDY_ERR_INVALID_TIMESTAMP");
+    expect(record.headers.find((header) => header.key === DeadLetterHeaders.errorCode)?.value?.toString()).toBe(
+      "EDDY_ERR_INVALID_TIMESTAMP",
+    );
     expect(record.headers.some((header) => header.key === DeadLetterHeaders.part)).toBe(false);
   });
 });

@@ -11,7 +11,12 @@ import { Serdes } from "../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { StoreDefinition, Topology } from "../../src/topology/topology.js";
 import type { ConsumedRecord } from "../../src/engine/consumed-record.js";
-import { InvalidTimestampError, NotASourceTopicError, ProcessorError, TaskClosedError } from "../../src/engine/processing-errors.js";
+import {
+  InvalidTimestampError,
+  NotASourceTopicError,
+  ProcessorError,
+  TaskClosedError,
+} from "../../src/engine/processing-errors.js";
 import type { ProducedRecord, RecordCollector } from "../../src/engine/record-collector.js";
 import { TaskExecutor } from "../../src/engine/task-executor.js";
 
@@ -49,7 +54,11 @@ async function harness(topology: Topology, subtopology = 0, partition = 3, clock
     stores: {
       getStore(definition) {
         opened.push(definition);
-        const store = new TypedKeyValueStore(new InMemoryKeyValueBytesStore(definition.name), definition.keySerde, definition.valueSerde);
+        const store = new TypedKeyValueStore(
+          new InMemoryKeyValueBytesStore(definition.name),
+          definition.keySerde,
+          definition.valueSerde,
+        );
         stores.set(definition.name, store);
         return store;
       },
@@ -59,7 +68,13 @@ async function harness(topology: Topology, subtopology = 0, partition = 3, clock
 }
 
 let offset = 0;
-function record(topic: string, key: string | null, value: string | Buffer | null, timestamp = 1000, headers: ConsumedRecord["headers"] = []): ConsumedRecord {
+function record(
+  topic: string,
+  key: string | null,
+  value: string | Buffer | null,
+  timestamp = 1000,
+  headers: ConsumedRecord["headers"] = [],
+): ConsumedRecord {
   return {
     topic,
     partition: 3,
@@ -74,7 +89,10 @@ function record(topic: string, key: string | null, value: string | Buffer | null
 describe("TaskExecutor", () => {
   it("processNow() answers at once when every node finished synchronously, and with a promise when one waits", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).mapValues((value) => value.toUpperCase()).to("out", strings);
+    builder
+      .stream("in", strings)
+      .mapValues((value) => value.toUpperCase())
+      .to("out", strings);
     builder.stream("counted", strings).groupByKey().count({ store: "counts" });
     const topology = builder.build();
     const { executor, collector } = await harness(topology, 0);
@@ -93,21 +111,35 @@ describe("TaskExecutor", () => {
 
   it("deserializes, runs the processors and hands serialized records to the collector", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).mapValues((value) => value.length).to("out", { key: Serdes.string(), value: Serdes.int32() });
+    builder
+      .stream("in", strings)
+      .mapValues((value) => value.length)
+      .to("out", { key: Serdes.string(), value: Serdes.int32() });
     const { executor, collector } = await harness(builder.build());
     expect(executor.taskId).toBe("0_3");
     expect(executor.sourceTopics).toEqual(["in"]);
     const outcome = await executor.process(record("in", "k", "four", 1234, [{ key: "h", value: Buffer.from("v") }]));
     expect(outcome).toEqual({ status: "processed" });
     expect(collector.records).toEqual([
-      { topic: "out", partition: undefined, key: Buffer.from("k"), value: Buffer.from([0, 0, 0, 4]), headers: [{ key: "h", value: Buffer.from("v") }], timestamp: 1234 },
+      {
+        topic: "out",
+        partition: undefined,
+        key: Buffer.from("k"),
+        value: Buffer.from([0, 0, 0, 4]),
+        headers: [{ key: "h", value: Buffer.from("v") }],
+        timestamp: 1234,
+      },
     ]);
     expect(executor.streamTime).toBe(1234);
   });
 
   it("reads and writes repartition topics under `<applicationId>-`, one sub-topology per task", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).selectKey((_key, value) => value).repartition({ name: "by-value", key: Serdes.string() }).to("out", strings);
+    builder
+      .stream("in", strings)
+      .selectKey((_key, value) => value)
+      .repartition({ name: "by-value", key: Serdes.string() })
+      .to("out", strings);
     const topology = builder.build();
     const upstream = await harness(topology, 0);
     await upstream.executor.process(record("in", "k", "v"));
@@ -131,7 +163,9 @@ describe("TaskExecutor", () => {
 
   it("reports an undecodable record or an invalid timestamp as a dead letter, processes nothing, and carries on", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", { key: Serdes.string(), value: Serdes.int32() }).to("out", { key: Serdes.string(), value: Serdes.int32() });
+    builder
+      .stream("in", { key: Serdes.string(), value: Serdes.int32() })
+      .to("out", { key: Serdes.string(), value: Serdes.int32() });
     const { executor, collector } = await harness(builder.build());
     const bad = await executor.process(record("in", "k", Buffer.from([1, 2]), 5000));
     expect(bad.status).toBe("dead-letter");
@@ -148,29 +182,45 @@ describe("TaskExecutor", () => {
   });
 
   it("wraps any error a deserializer throws in a DeserializationError", async () => {
-    const fragile = { name: "fragile", serialize: (value: string) => Buffer.from(value), deserialize: (): string => { throw new TypeError("boom"); } };
+    const fragile = {
+      name: "fragile",
+      serialize: (value: string) => Buffer.from(value),
+      deserialize: (): string => {
+        throw new TypeError("boom");
+      },
+    };
     const builder = new StreamsBuilder();
     builder.stream("in", { key: fragile, value: Serdes.string() }).to("out", strings);
     const { executor } = await harness(builder.build());
     const outcome = await executor.process(record("in", "k", "v"));
-    expect(outcome).toMatchObject({ status: "dead-letter", error: { code: "EDDY_ERR_DESERIALIZATION", context: { topic: "in", part: "key" } } });
-    expect((outcome as { error: Error }).error.message).toMatch(/Serde fragile cannot deserialize the key of topic "in": boom/);
+    expect(outcome).toMatchObject({
+      status: "dead-letter",
+      error: { code: "EDDY_ERR_DESERIALIZATION", context: { topic: "in", part: "key" } },
+    });
+    expect((outcome as { error: Error }).error.message).toMatch(
+      /Serde fragile cannot deserialize the key of topic "in": boom/,
+    );
   });
 
   it("fails with a ProcessorError naming the node, the task and the record when user code throws", async () => {
     const builder = new StreamsBuilder();
     builder
       .stream("in", strings)
-      .mapValues((value) => {
-        if (value === "bad") throw new RangeError("no bad values");
-        return value;
-      }, { name: "validate" })
+      .mapValues(
+        (value) => {
+          if (value === "bad") throw new RangeError("no bad values");
+          return value;
+        },
+        { name: "validate" },
+      )
       .to("out", strings);
     const { executor, collector } = await harness(builder.build());
     const failure = await executor.process(record("in", "k", "bad")).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProcessorError);
     expect(failure).toMatchObject({ node: "validate", taskId: "0_3", record: { topic: "in", partition: 3 } });
-    expect((failure as Error).message).toMatch(/^Failed in processor validate of task 0_3 on in-3 at offset \d+: no bad values$/);
+    expect((failure as Error).message).toMatch(
+      /^Failed in processor validate of task 0_3 on in-3 at offset \d+: no bad values$/,
+    );
     expect(collector.records).toEqual([]);
     expect(await executor.process(record("in", "k", "good"))).toEqual({ status: "processed" });
   });
@@ -178,8 +228,13 @@ describe("TaskExecutor", () => {
   it("fails at the sink that cannot serialize, and checks a custom partitioner's answer", async () => {
     const builder = new StreamsBuilder();
     const stream = builder.stream("in", strings);
-    stream.mapValues((value) => Number(value)).to("ints", { key: Serdes.string(), value: Serdes.int32(), name: "int-sink" });
-    stream.to("partitioned", { ...strings, partitioner: (_topic, key, _value, count) => (key === "far" ? count : key.length % count) });
+    stream
+      .mapValues((value) => Number(value))
+      .to("ints", { key: Serdes.string(), value: Serdes.int32(), name: "int-sink" });
+    stream.to("partitioned", {
+      ...strings,
+      partitioner: (_topic, key, _value, count) => (key === "far" ? count : key.length % count),
+    });
     const { executor, collector } = await harness(builder.build());
     const failure = await executor.process(record("in", "k", "1.5")).catch((error: unknown) => error);
     expect(failure).toMatchObject({ node: "int-sink", code: "EDDY_ERR_PROCESSOR" });
@@ -189,7 +244,9 @@ describe("TaskExecutor", () => {
       ["ints", undefined],
       ["partitioned", 1],
     ]);
-    await expect(executor.process(record("in", "far", "3"))).rejects.toThrow(/chose partition 4, but "partitioned" has 4/);
+    await expect(executor.process(record("in", "far", "3"))).rejects.toThrow(
+      /chose partition 4, but "partitioned" has 4/,
+    );
   });
 
   it("runs one call at a time, in call order, even when the caller does not wait", async () => {
@@ -212,22 +269,30 @@ describe("TaskExecutor", () => {
     const seen: unknown[] = [];
     let closed = 0;
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).process<string, string>(() => {
-      let context: ProcessorContext<string, string>;
-      return {
-        init(c) {
-          context = c;
-          context.schedule(100, "wall-clock-time", async (time) => {
-            seen.push({ time, metadata: context.recordMetadata(), system: context.currentSystemTimeMs() });
-            await context.forward({ key: "tick", value: String(time), timestamp: time, headers: new RecordHeaders() });
-          });
-        },
-        process() {},
-        close() {
-          closed++;
-        },
-      };
-    }).to("ticks", strings);
+    builder
+      .stream("in", strings)
+      .process<string, string>(() => {
+        let context: ProcessorContext<string, string>;
+        return {
+          init(c) {
+            context = c;
+            context.schedule(100, "wall-clock-time", async (time) => {
+              seen.push({ time, metadata: context.recordMetadata(), system: context.currentSystemTimeMs() });
+              await context.forward({
+                key: "tick",
+                value: String(time),
+                timestamp: time,
+                headers: new RecordHeaders(),
+              });
+            });
+          },
+          process() {},
+          close() {
+            closed++;
+          },
+        };
+      })
+      .to("ticks", strings);
     const { executor, collector } = await harness(builder.build(), 0, 0, () => now);
     now = 99;
     expect(await executor.punctuateWallClock()).toBe(0);

@@ -26,7 +26,8 @@ interface CommandAnswer {
   error?: { code: string; message: string };
 }
 
-const command = (body: Record<string, unknown>) => http<CommandAnswer>("POST", `${bank}/commands/account-commands`, body);
+const command = (body: Record<string, unknown>) =>
+  http<CommandAnswer>("POST", `${bank}/commands/account-commands`, body);
 
 async function accepted(body: Record<string, unknown>): Promise<NonNullable<CommandAnswer["reply"]>> {
   const answer = await command(body);
@@ -44,7 +45,9 @@ async function rejected(body: Record<string, unknown>): Promise<string> {
 
 describe("bank", () => {
   it("decides commands by the rules and answers each one", async () => {
-    expect(await accepted({ type: "OpenAccount", accountId: "acc-1", holder: "Ada Lovelace", openingDepositCents: 10_000 })).toEqual({
+    expect(
+      await accepted({ type: "OpenAccount", accountId: "acc-1", holder: "Ada Lovelace", openingDepositCents: 10_000 }),
+    ).toEqual({
       accountId: "acc-1",
       holder: "Ada Lovelace",
       balanceCents: 10_000,
@@ -69,25 +72,40 @@ describe("bank", () => {
       const amount = i * 100;
       const withdraw = i % 3 === 0;
       balance += withdraw ? -amount : amount;
-      const reply = await accepted({ type: withdraw ? "WithdrawFunds" : "DepositFunds", accountId: "acc-1", amountCents: amount });
+      const reply = await accepted({
+        type: withdraw ? "WithdrawFunds" : "DepositFunds",
+        accountId: "acc-1",
+        amountCents: amount,
+      });
       expect(reply.balanceCents).toBe(balance);
     }
     expect(balance).toBe(11_800);
   });
 
   it("refuses malformed commands before they reach Kafka, naming the field", async () => {
-    const negative = await http<{ code: string; issues: Array<{ path: Array<string | number> }> }>("POST", `${bank}/commands/account-commands`, {
-      type: "DepositFunds",
-      accountId: "acc-1",
-      amountCents: -5,
-    });
+    const negative = await http<{ code: string; issues: Array<{ path: Array<string | number> }> }>(
+      "POST",
+      `${bank}/commands/account-commands`,
+      {
+        type: "DepositFunds",
+        accountId: "acc-1",
+        amountCents: -5,
+      },
+    );
     expect(negative.status).toBe(400);
     expect(negative.body.code).toBe("EDDY_ERR_INVALID_COMMAND_BODY");
     expect(negative.body.issues.map((issue) => issue.path.join("."))).toContain("amountCents");
 
-    const fractional = await http("POST", `${bank}/commands/account-commands`, { type: "DepositFunds", accountId: "acc-1", amountCents: 1.5 });
+    const fractional = await http("POST", `${bank}/commands/account-commands`, {
+      type: "DepositFunds",
+      accountId: "acc-1",
+      amountCents: 1.5,
+    });
     expect(fractional.status).toBe(400);
-    const unknownType = await http("POST", `${bank}/commands/account-commands`, { type: "BorrowFunds", accountId: "acc-1" });
+    const unknownType = await http("POST", `${bank}/commands/account-commands`, {
+      type: "BorrowFunds",
+      accountId: "acc-1",
+    });
     expect(unknownType.status).toBe(400);
   });
 
@@ -104,8 +122,21 @@ describe("bank", () => {
     });
     expect(view.statement).toHaveLength(10);
     // The opening deposit and the first movement fell out; the newest is last.
-    expect(view.statement.map((movement) => movement.amountCents)).toEqual([200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200].slice(1));
-    expect(view.statement.map((movement) => movement.kind)).toEqual(["WITHDRAWAL", "DEPOSIT", "DEPOSIT", "WITHDRAWAL", "DEPOSIT", "DEPOSIT", "WITHDRAWAL", "DEPOSIT", "DEPOSIT", "WITHDRAWAL"]);
+    expect(view.statement.map((movement) => movement.amountCents)).toEqual(
+      [200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200].slice(1),
+    );
+    expect(view.statement.map((movement) => movement.kind)).toEqual([
+      "WITHDRAWAL",
+      "DEPOSIT",
+      "DEPOSIT",
+      "WITHDRAWAL",
+      "DEPOSIT",
+      "DEPOSIT",
+      "WITHDRAWAL",
+      "DEPOSIT",
+      "DEPOSIT",
+      "WITHDRAWAL",
+    ]);
 
     expect((await http("GET", `${demo.web}/bank/accounts/acc-404`)).status).toBe(404);
   });
@@ -120,7 +151,10 @@ describe("bank", () => {
       ["acc-4", "CLOSED"],
     ]);
 
-    const page = await http<{ accounts: Account[]; nextCursor: string | null }>("GET", `${demo.web}/bank/accounts?limit=3`);
+    const page = await http<{ accounts: Account[]; nextCursor: string | null }>(
+      "GET",
+      `${demo.web}/bank/accounts?limit=3`,
+    );
     expect(page.body.accounts).toHaveLength(3);
     expect(page.body.nextCursor).not.toBeNull();
     const rest = await http<{ accounts: Account[]; nextCursor: string | null }>(
@@ -130,8 +164,13 @@ describe("bank", () => {
     expect(rest.body.accounts.map((account) => account.accountId)).toEqual(["acc-4"]);
 
     const ada = await eventually("Ada's accounts", async () => {
-      const answer = await http<{ accounts: AccountSummary[] }>("GET", `${demo.web}/bank/holders/Ada%20Lovelace/accounts`);
-      return answer.body.accounts.find((one) => one.accountId === "acc-1")?.balanceCents === 11_800 ? answer.body.accounts : undefined;
+      const answer = await http<{ accounts: AccountSummary[] }>(
+        "GET",
+        `${demo.web}/bank/holders/Ada%20Lovelace/accounts`,
+      );
+      return answer.body.accounts.find((one) => one.accountId === "acc-1")?.balanceCents === 11_800
+        ? answer.body.accounts
+        : undefined;
     });
     expect(ada).toEqual([
       { accountId: "acc-1", holder: "Ada Lovelace", balanceCents: 11_800, status: "OPEN" },
@@ -139,7 +178,9 @@ describe("bank", () => {
     ]);
     const linus = await http<{ accounts: AccountSummary[] }>("GET", `${demo.web}/bank/holders/Linus/accounts`);
     expect(linus.body.accounts).toEqual([{ accountId: "acc-4", holder: "Linus", balanceCents: 0, status: "CLOSED" }]);
-    expect((await http<{ accounts: AccountSummary[] }>("GET", `${demo.web}/bank/holders/Nobody/accounts`)).body.accounts).toEqual([]);
+    expect(
+      (await http<{ accounts: AccountSummary[] }>("GET", `${demo.web}/bank/holders/Nobody/accounts`)).body.accounts,
+    ).toEqual([]);
   });
 
   it("answers balance ranges from the balance index (open accounts only)", async () => {
@@ -148,7 +189,9 @@ describe("bank", () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       return answer.body.accounts.map((account) => `${account.accountId}:${account.balanceCents}`);
     };
-    await eventually("acc-1 in the balance index", async () => ((await ids("minBalanceCents=11800")).includes("acc-1:11800") ? true : undefined));
+    await eventually("acc-1 in the balance index", async () =>
+      (await ids("minBalanceCents=11800")).includes("acc-1:11800") ? true : undefined,
+    );
     expect(await ids("minBalanceCents=0")).toEqual(["acc-2:0", "acc-1:11800", "acc-3:250000"]);
     expect(await ids("minBalanceCents=11800")).toEqual(["acc-1:11800", "acc-3:250000"]);
     expect(await ids("minBalanceCents=11801")).toEqual(["acc-3:250000"]);
@@ -158,7 +201,10 @@ describe("bank", () => {
     expect(await ids("minBalanceCents=300000")).toEqual([]);
 
     // The same index through the Eddy API: fixed-width keys, so the scan is a key range.
-    const scan = await http<{ entries: Array<{ key: string }> }>("GET", `${bank}/stores/accounts-by-balance/keys?from=000000000011800`);
+    const scan = await http<{ entries: Array<{ key: string }> }>(
+      "GET",
+      `${bank}/stores/accounts-by-balance/keys?from=000000000011800`,
+    );
     expect(scan.body.entries.map((entry) => entry.key)).toEqual(["000000000011800/acc-1", "000000000250000/acc-3"]);
 
     expect((await http("GET", `${demo.web}/bank/accounts?minBalanceCents=abc`)).status).toBe(400);

@@ -23,14 +23,21 @@ interface Service {
 }
 
 const root = new URL("../../", import.meta.url);
-const compose = parse(await readFile(new URL("docker-compose.yml", root), "utf8")) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(await readFile(new URL("docker-compose.yml", root), "utf8")) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
 const configFile = (name: string) => new URL(`config/${name}`, root).pathname;
 
 describe("docker-compose.yml", () => {
   it("passes docker-compose config (the Compose file schema, checked without an engine)", async () => {
     // Debian's docker-compose (.ci/run installs it); Docker's own `docker compose` plugin takes the same file.
-    const { stdout } = await promisify(execFile)("docker-compose", ["-f", "docker-compose.yml", "config"], { cwd: root.pathname }).catch((error: unknown) => {
-      throw new Error(`docker-compose config failed (apt-get install docker-compose if it is missing): ${String(error)}`);
+    const { stdout } = await promisify(execFile)("docker-compose", ["-f", "docker-compose.yml", "config"], {
+      cwd: root.pathname,
+    }).catch((error: unknown) => {
+      throw new Error(
+        `docker-compose config failed (apt-get install docker-compose if it is missing): ${String(error)}`,
+      );
     });
     const resolved = parse(stdout) as { services: Record<string, unknown> };
     expect(Object.keys(resolved.services).sort()).toEqual(["eddy-1", "eddy-2", "kafka"]);
@@ -63,7 +70,9 @@ describe("docker-compose.yml", () => {
       expect(service.command?.slice(0, 3)).toEqual(["npm", "start", "--"]);
       const options = parseDemoArgs(service.command?.slice(3) ?? []);
       expect(options?.host).toBe("0.0.0.0");
-      const published = new Map((service.ports ?? []).map((mapping) => [Number(mapping.split(":")[1]), Number(mapping.split(":")[0])]));
+      const published = new Map(
+        (service.ports ?? []).map((mapping) => [Number(mapping.split(":")[1]), Number(mapping.split(":")[0])]),
+      );
       expect(published.has(options?.port ?? -1)).toBe(true);
 
       for (const example of EXAMPLES) {

@@ -27,7 +27,8 @@ interface CommandAnswer {
   error?: { code: string; message: string };
 }
 
-const command = (body: Record<string, unknown>) => http<CommandAnswer>("POST", `${orders}/commands/order-commands`, body);
+const command = (body: Record<string, unknown>) =>
+  http<CommandAnswer>("POST", `${orders}/commands/order-commands`, body);
 
 async function order(id: string, until: (order: Order) => boolean): Promise<Order> {
   return eventually(`order ${id}`, async () => {
@@ -44,7 +45,9 @@ async function list(status: string): Promise<string[]> {
 
 /** The list moves a moment after the order: orders-by-status is a table of its own, fed through a repartition topic. */
 async function listBecomes(status: string, expected: string[]): Promise<void> {
-  await eventually(`the ${status} list to be [${expected.join(", ")}]`, async () => (JSON.stringify(await list(status)) === JSON.stringify(expected) ? true : undefined));
+  await eventually(`the ${status} list to be [${expected.join(", ")}]`, async () =>
+    JSON.stringify(await list(status)) === JSON.stringify(expected) ? true : undefined,
+  );
 }
 
 async function publish(method: string, path: string, body: unknown): Promise<void> {
@@ -58,7 +61,10 @@ describe("orders", () => {
     await publish("POST", "/orders/o-1/items", { sku: "twix", quantity: 1, unitPriceCents: 200 });
     await publish("POST", "/orders/o-1/items", { sku: "snickers", quantity: 1, unitPriceCents: 150 });
     await publish("PUT", "/orders/o-1/shipping", { customerName: "Brady", address: "1 Snack Street" });
-    const pending = await order("o-1", (o) => o.shipping !== null && o.items.length === 2 && o.items[0]?.quantity === 3);
+    const pending = await order(
+      "o-1",
+      (o) => o.shipping !== null && o.items.length === 2 && o.items[0]?.quantity === 3,
+    );
     expect(pending).toMatchObject({ status: "PENDING", awaiting: ["payment"], totalCents: 650, payment: null });
     await listBecomes("PENDING", ["o-1"]);
 
@@ -68,7 +74,11 @@ describe("orders", () => {
 
     await publish("PUT", "/orders/o-1/payment", { amountCents: 650, method: "card" });
     const paid = await order("o-1", (o) => o.status === "PAID");
-    expect(paid).toMatchObject({ awaiting: [], payment: { amountCents: 650, method: "card" }, shipping: { customerName: "Brady" } });
+    expect(paid).toMatchObject({
+      awaiting: [],
+      payment: { amountCents: 650, method: "card" },
+      shipping: { customerName: "Brady" },
+    });
     await listBecomes("PAID", ["o-1"]);
     await listBecomes("PENDING", []);
 
@@ -98,9 +108,16 @@ describe("orders", () => {
 
     const shipped = await command({ type: "ShipOrder", orderId: "o-1", carrier: "Minions", trackingCode: "MN-1" });
     expect(shipped.status).toBe(200);
-    expect(shipped.body.reply).toMatchObject({ status: "SHIPPED", shipment: { carrier: "Minions", trackingCode: "MN-1" } });
-    expect((await command({ type: "ShipOrder", orderId: "o-1", carrier: "Minions", trackingCode: "MN-2" })).body.error?.code).toBe("ALREADY_SHIPPED");
-    expect((await command({ type: "FulfillOrder", orderId: "o-1", fulfilledBy: "Sam" })).body.error?.code).toBe("ALREADY_SHIPPED");
+    expect(shipped.body.reply).toMatchObject({
+      status: "SHIPPED",
+      shipment: { carrier: "Minions", trackingCode: "MN-1" },
+    });
+    expect(
+      (await command({ type: "ShipOrder", orderId: "o-1", carrier: "Minions", trackingCode: "MN-2" })).body.error?.code,
+    ).toBe("ALREADY_SHIPPED");
+    expect((await command({ type: "FulfillOrder", orderId: "o-1", fulfilledBy: "Sam" })).body.error?.code).toBe(
+      "ALREADY_SHIPPED",
+    );
 
     await listBecomes("SHIPPED", ["o-1"]);
     await listBecomes("FULFILLED", []);
@@ -118,11 +135,20 @@ describe("orders", () => {
       .filter((record) => record.key?.toString() === "o-1" && record.value !== null)
       .map((record) => (JSON.parse(record.value?.toString() ?? "{}") as Order).status);
     // Consecutive updates in one status collapse: the path is what counts.
-    expect(statuses.filter((status, i) => status !== statuses[i - 1])).toEqual(["PENDING", "PAID", "FULFILLED", "SHIPPED"]);
+    expect(statuses.filter((status, i) => status !== statuses[i - 1])).toEqual([
+      "PENDING",
+      "PAID",
+      "FULFILLED",
+      "SHIPPED",
+    ]);
   });
 
   it("refuses bad input with a 400 naming the field", async () => {
-    const item = await http<{ issues: Array<{ path: string }> }>("POST", `${demo.web}/orders/o-3/items`, { sku: "snickers", quantity: 0, unitPriceCents: 150 });
+    const item = await http<{ issues: Array<{ path: string }> }>("POST", `${demo.web}/orders/o-3/items`, {
+      sku: "snickers",
+      quantity: 0,
+      unitPriceCents: 150,
+    });
     expect(item.status).toBe(400);
     expect(item.body.issues.map((issue) => issue.path)).toEqual(["quantity"]);
     expect((await http("PUT", `${demo.web}/orders/o-3/payment`, { amountCents: 100, method: "iou" })).status).toBe(400);

@@ -23,7 +23,8 @@ afterEach(async () => {
 
 async function keys(store: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of (driver as TopologyTestDriver).getKeyValueStore<string, unknown>(store).all()) out.push(entry.key);
+  for await (const entry of (driver as TopologyTestDriver).getKeyValueStore<string, unknown>(store).all())
+    out.push(entry.key);
   return out;
 }
 
@@ -42,7 +43,11 @@ describe("bank topology", () => {
     expect(replies.readValuesToList().map((reply) => reply?.status)).toEqual(["accepted", "accepted", "accepted"]);
 
     // Not through HTTP: a body that names another account than its key, and one that fails the schema.
-    await commands.pipeInput("a", { type: "DepositFunds", accountId: "b", amountCents: 1 }, { headers: { [CommandHeaders.correlationId]: "x" } });
+    await commands.pipeInput(
+      "a",
+      { type: "DepositFunds", accountId: "b", amountCents: 1 },
+      { headers: { [CommandHeaders.correlationId]: "x" } },
+    );
     await commands.pipeInput("a", { type: "DepositFunds", accountId: "a", amountCents: "lots" });
     const [mismatch, invalid] = replies.readValuesToList() as ReplyEnvelope[];
     expect(mismatch).toMatchObject({ status: "rejected", error: { code: "KEY_MISMATCH" } });
@@ -53,9 +58,21 @@ describe("bank topology", () => {
     expect(balanceKey(5, "b") < balanceKey(40, "a")).toBe(true);
     expect(balanceBound(MAX_BALANCE_CENTS)).toHaveLength(15);
     expect(() => balanceBound(-1)).toThrow(RangeError);
-    const open = decideAccount(null, { type: "OpenAccount", accountId: "a", holder: "Ada", openingDepositCents: MAX_BALANCE_CENTS }, "a", 0);
+    const open = decideAccount(
+      null,
+      { type: "OpenAccount", accountId: "a", holder: "Ada", openingDepositCents: MAX_BALANCE_CENTS },
+      "a",
+      0,
+    );
     expect("events" in open).toBe(true);
-    const account = { accountId: "a", holder: "Ada", balanceCents: MAX_BALANCE_CENTS, status: "OPEN" as const, openedAt: 0, updatedAt: 0 };
+    const account = {
+      accountId: "a",
+      holder: "Ada",
+      balanceCents: MAX_BALANCE_CENTS,
+      status: "OPEN" as const,
+      openedAt: 0,
+      updatedAt: 0,
+    };
     expect(decideAccount(account, { type: "DepositFunds", accountId: "a", amountCents: 1 }, "a", 0)).toEqual({
       reject: { code: "BALANCE_LIMIT", message: expect.any(String) as string },
     });
@@ -85,15 +102,34 @@ describe("orders topology", () => {
     expect(replies.readValuesToList().map((reply) => reply?.status)).toEqual(["accepted"]);
     expect(await keys("orders-by-status")).toEqual(["FULFILLED/o", "PENDING/p"]);
     const byStatus = (driver as TopologyTestDriver).getKeyValueStore<string, OrderSummary>("orders-by-status");
-    expect(await byStatus.get("FULFILLED/o")).toEqual({ orderId: "o", status: "FULFILLED", customerName: "Ada", totalCents: 200, itemCount: 1 });
+    expect(await byStatus.get("FULFILLED/o")).toEqual({
+      orderId: "o",
+      status: "FULFILLED",
+      customerName: "Ada",
+      totalCents: 200,
+      itemCount: 1,
+    });
     const parts = (driver as TopologyTestDriver).getKeyValueStore<string, OrderParts>("order-parts");
-    expect(await parts.get("o")).toMatchObject({ orderId: "o", shipping: { customerName: "Ada" }, payment: { amountCents: 200 } });
+    expect(await parts.get("o")).toMatchObject({
+      orderId: "o",
+      shipping: { customerName: "Ada" },
+      payment: { amountCents: 200 },
+    });
   });
 
   it("refuses a command whose key and body name different orders", () => {
-    const parts: OrderParts = { orderId: "o", items: [{ sku: "a", quantity: 1, unitPriceCents: 1 }], shipping: null, payment: null };
-    expect(decideOrder(null, { command: { type: "FulfillOrder", orderId: "p", fulfilledBy: "Sam" }, parts }, "o", 0)).toMatchObject({ reject: { code: "KEY_MISMATCH" } });
-    expect(decideOrder(null, { command: { type: "FulfillOrder", orderId: "o", fulfilledBy: "Sam" }, parts }, "o", 0)).toMatchObject({ reject: { code: "ORDER_NOT_PAID" } });
+    const parts: OrderParts = {
+      orderId: "o",
+      items: [{ sku: "a", quantity: 1, unitPriceCents: 1 }],
+      shipping: null,
+      payment: null,
+    };
+    expect(
+      decideOrder(null, { command: { type: "FulfillOrder", orderId: "p", fulfilledBy: "Sam" }, parts }, "o", 0),
+    ).toMatchObject({ reject: { code: "KEY_MISMATCH" } });
+    expect(
+      decideOrder(null, { command: { type: "FulfillOrder", orderId: "o", fulfilledBy: "Sam" }, parts }, "o", 0),
+    ).toMatchObject({ reject: { code: "ORDER_NOT_PAID" } });
   });
 });
 

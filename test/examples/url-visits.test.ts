@@ -23,11 +23,22 @@ type LinkAnswer = Link & { shortUrl: string; code: string };
 
 describe("URL visits", () => {
   it("creates short links by command: a chosen code once, generated codes always", async () => {
-    const chosen = await http<LinkAnswer>("POST", `${demo.web}/links`, { url: "https://kafka.apache.org/", code: "kafka" });
+    const chosen = await http<LinkAnswer>("POST", `${demo.web}/links`, {
+      url: "https://kafka.apache.org/",
+      code: "kafka",
+    });
     expect(chosen.status, JSON.stringify(chosen.body)).toBe(201);
-    expect(chosen.body).toMatchObject({ code: "kafka", url: "https://kafka.apache.org/", shortUrl: `${demo.web}/r/kafka`, disabledAt: null });
+    expect(chosen.body).toMatchObject({
+      code: "kafka",
+      url: "https://kafka.apache.org/",
+      shortUrl: `${demo.web}/r/kafka`,
+      disabledAt: null,
+    });
 
-    const taken = await http<{ code: string }>("POST", `${demo.web}/links`, { url: "https://example.org/", code: "kafka" });
+    const taken = await http<{ code: string }>("POST", `${demo.web}/links`, {
+      url: "https://example.org/",
+      code: "kafka",
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe("CODE_TAKEN");
 
@@ -35,10 +46,15 @@ describe("URL visits", () => {
     expect(generated.status).toBe(201);
     expect(generated.body.code).toMatch(/^[A-Za-z0-9]{7}$/);
 
-    const badUrl = await http<{ issues: Array<{ path: string[] }> }>("POST", `${demo.web}/links`, { url: "ftp://example.org/", code: "ftp" });
+    const badUrl = await http<{ issues: Array<{ path: string[] }> }>("POST", `${demo.web}/links`, {
+      url: "ftp://example.org/",
+      code: "ftp",
+    });
     expect(badUrl.status).toBe(400);
     expect(badUrl.body.issues.map((issue) => issue.path.join("."))).toEqual(["url"]);
-    expect((await http("POST", `${demo.web}/links`, { url: "https://example.org/", code: "no spaces" })).status).toBe(400);
+    expect((await http("POST", `${demo.web}/links`, { url: "https://example.org/", code: "no spaces" })).status).toBe(
+      400,
+    );
   });
 
   it("redirects with a 302 and counts each visit per short code", async () => {
@@ -58,8 +74,12 @@ describe("URL visits", () => {
 
     // count()'s output on a topic: 8-byte big-endian longs, as Kafka Streams writes them.
     const updates = await eventually("the count updates of kafka", async () => {
-      const records = (await readCommitted(demo.bootstrap, "visit-count-updates")).filter((record) => record.key?.toString() === "kafka");
-      return records.at(-1)?.value?.length === 8 && records.at(-1)?.value?.readBigInt64BE() === 3n ? records : undefined;
+      const records = (await readCommitted(demo.bootstrap, "visit-count-updates")).filter(
+        (record) => record.key?.toString() === "kafka",
+      );
+      return records.at(-1)?.value?.length === 8 && records.at(-1)?.value?.readBigInt64BE() === 3n
+        ? records
+        : undefined;
     });
     expect(updates.map((record) => Number(record.value?.readBigInt64BE())).at(-1)).toBe(3);
 
@@ -68,9 +88,15 @@ describe("URL visits", () => {
   });
 
   it("answers a disabled link with 410 and records no visit for it", async () => {
-    const disabled = await http<{ status: string }>("POST", `${api}/commands/link-commands`, { type: "DisableLink", code: "kafka" });
+    const disabled = await http<{ status: string }>("POST", `${api}/commands/link-commands`, {
+      type: "DisableLink",
+      code: "kafka",
+    });
     expect(disabled.status).toBe(200);
-    const again = await http<{ status: string; error: { code: string } }>("POST", `${api}/commands/link-commands`, { type: "DisableLink", code: "kafka" });
+    const again = await http<{ status: string; error: { code: string } }>("POST", `${api}/commands/link-commands`, {
+      type: "DisableLink",
+      code: "kafka",
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("LINK_DISABLED");
 

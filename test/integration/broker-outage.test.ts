@@ -30,7 +30,8 @@ describe("broker outage", () => {
     const dataDir = join(root, "broker");
     broker = await startBroker({ port: 0, dataDir, logger: silentLogger, groupMinSessionTimeoutMs: 1_000 });
     const port = Number(broker.bootstrap.split(":").at(-1));
-    const kafka = () => new kafkajs.Kafka({ clientId: "t", brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const kafka = () =>
+      new kafkajs.Kafka({ clientId: "t", brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
     await createTopic(kafka(), VISITS, 2);
     await createTopic(kafka(), VISIT_COUNTS_OUT, 2);
     const visits = (from: number, count: number) =>
@@ -39,14 +40,20 @@ describe("broker outage", () => {
         return { key, value: `v${from + i}`, partition: partitionForKey(Buffer.from(key), 2) };
       });
     const states: string[] = [];
-    const streams = new KafkaStreams(urlVisitTopology(), testStreamsConfig(broker.bootstrap, join(root, "app"), { applicationId: "outage" }), {
-      logger: silentLogger,
-    });
+    const streams = new KafkaStreams(
+      urlVisitTopology(),
+      testStreamsConfig(broker.bootstrap, join(root, "app"), { applicationId: "outage" }),
+      {
+        logger: silentLogger,
+      },
+    );
     streams.setStateListener((state) => states.push(state));
     await streams.start();
     try {
       await produce(kafka(), VISITS, visits(0, 500));
-      await eventually(async () => ((await readCommitted(broker.bootstrap, VISIT_COUNTS_OUT)).length >= 500 ? true : undefined));
+      await eventually(async () =>
+        (await readCommitted(broker.bootstrap, VISIT_COUNTS_OUT)).length >= 500 ? true : undefined,
+      );
 
       await broker.close();
       await new Promise((resolve) => setTimeout(resolve, 3_000));

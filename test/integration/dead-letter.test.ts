@@ -11,7 +11,16 @@ import { DeadLetterHeaders, KafkaStreams, Serdes, StreamsBuilder, StreamsState }
 import type { Topology } from "../../src/index.js";
 import { lastHeader } from "../../src/kafka/types.js";
 import type { KafkaHeaders } from "../../src/kafka/types.js";
-import { createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  failedInstance,
+  produce,
+  readCommitted,
+  silentLogger,
+  startTestCluster,
+  testStreamsConfig,
+} from "./support/kafka.js";
 import type { TestCluster } from "./support/kafka.js";
 
 const payment = z.object({ id: z.string(), amount: z.number().positive() });
@@ -58,15 +67,23 @@ describe("dead-letter topic", () => {
     ]);
     const streams = new KafkaStreams(
       paymentsTopology("payments", "payments-out"),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "payments", processingExceptionHandler: "continue-and-dead-letter" }),
+      testStreamsConfig(cluster.broker.bootstrap, stateDir, {
+        applicationId: "payments",
+        processingExceptionHandler: "continue-and-dead-letter",
+      }),
       { logger: silentLogger },
     );
     await streams.start();
     try {
-      const out = await eventually(async () => {
-        const records = await readCommitted(cluster.broker.bootstrap, "payments-out");
-        return records.length >= 2 ? records : undefined;
-      }, 20_000, "the good payments", failedInstance(streams));
+      const out = await eventually(
+        async () => {
+          const records = await readCommitted(cluster.broker.bootstrap, "payments-out");
+          return records.length >= 2 ? records : undefined;
+        },
+        20_000,
+        "the good payments",
+        failedInstance(streams),
+      );
       expect(out.map((r) => [r.key?.toString(), JSON.parse(r.value?.toString() ?? "null")])).toEqual([
         ["a", { id: "p1", amount: 5, accepted: true }],
         ["e", { id: "p4", amount: 9, accepted: true }],
@@ -110,9 +127,13 @@ describe("dead-letter topic", () => {
       { partition: 0, key: "b", value: JSON.stringify({ id: "o2", amount: 13 }) },
       { partition: 0, key: "c", value: JSON.stringify({ id: "o3", amount: 4 }) },
     ]);
-    const streams = new KafkaStreams(paymentsTopology("orders", "orders-out"), testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "orders" }), {
-      logger: silentLogger,
-    });
+    const streams = new KafkaStreams(
+      paymentsTopology("orders", "orders-out"),
+      testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "orders" }),
+      {
+        logger: silentLogger,
+      },
+    );
     await streams.start();
     await eventually(() => (streams.state() === StreamsState.ERROR ? true : undefined));
     expect(streams.fatalError?.message).toMatch(/task 0_0 on orders-0 at offset 1: unlucky amount in payment o2/);

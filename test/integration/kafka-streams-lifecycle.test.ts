@@ -50,13 +50,21 @@ describe("KafkaStreams lifecycle", () => {
   });
 
   it("rejects a bad config at construction, naming the fields", () => {
-    expect(() => new KafkaStreams(urlVisitTopology(), { applicationId: "x y", bootstrapServers: "nohost", numStandbyReplicas: -2 } as StreamsConfig)).toThrow(
-      ConfigError,
-    );
+    expect(
+      () =>
+        new KafkaStreams(urlVisitTopology(), {
+          applicationId: "x y",
+          bootstrapServers: "nohost",
+          numStandbyReplicas: -2,
+        } as StreamsConfig),
+    ).toThrow(ConfigError);
     try {
       new KafkaStreams(urlVisitTopology(), { applicationId: "x y", bootstrapServers: "nohost" });
     } catch (error) {
-      expect((error as ConfigError).issues.map((i) => i.field).sort()).toEqual(["applicationId", "bootstrapServers[0]"]);
+      expect((error as ConfigError).issues.map((i) => i.field).sort()).toEqual([
+        "applicationId",
+        "bootstrapServers[0]",
+      ]);
     }
   });
 
@@ -92,7 +100,11 @@ describe("KafkaStreams lifecycle", () => {
 
   it("names a missing output topic before processing anything", async () => {
     await createTopic(cluster.kafka, "visits", 3);
-    const streams = new KafkaStreams(urlVisitTopology(), { ...base(), applicationId: "no-sink" }, { logger: silentLogger });
+    const streams = new KafkaStreams(
+      urlVisitTopology(),
+      { ...base(), applicationId: "no-sink" },
+      { logger: silentLogger },
+    );
     const error = await streams.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownOutputTopicError);
     expect((error as Error).message).toMatch(/"visit-counts-out" does not exist/);
@@ -100,7 +112,11 @@ describe("KafkaStreams lifecycle", () => {
 
   it("refuses an existing changelog with the wrong partition count", async () => {
     await createTopic(cluster.kafka, "wrong-visit-counts-changelog", 2, { "cleanup.policy": "compact" });
-    const streams = new KafkaStreams(urlVisitTopology(), { ...base(), applicationId: "wrong" }, { logger: silentLogger });
+    const streams = new KafkaStreams(
+      urlVisitTopology(),
+      { ...base(), applicationId: "wrong" },
+      { logger: silentLogger },
+    );
     const error = await streams.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalTopicError);
     expect((error as Error).message).toMatch(/wrong-visit-counts-changelog has 2 partitions but the topology needs 3/);
@@ -108,7 +124,11 @@ describe("KafkaStreams lifecycle", () => {
 
   it("closes cleanly when close() comes while start() is still joining", async () => {
     await createTopic(cluster.kafka, "visit-counts-out", 3);
-    const streams = new KafkaStreams(urlVisitTopology(), { ...base(), applicationId: "closing-early" }, { logger: silentLogger });
+    const streams = new KafkaStreams(
+      urlVisitTopology(),
+      { ...base(), applicationId: "closing-early" },
+      { logger: silentLogger },
+    );
     const starting = streams.start();
     expect(await streams.close({ timeout: 20_000 })).toBe(true);
     await starting.catch(() => undefined);

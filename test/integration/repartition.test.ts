@@ -9,7 +9,16 @@ import { KafkaStreams, Serdes, StreamsBuilder } from "../../src/index.js";
 import { createKafkaClient } from "../../src/kafka/client.js";
 import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
-import { createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  failedInstance,
+  produce,
+  readCommitted,
+  silentLogger,
+  startTestCluster,
+  testStreamsConfig,
+} from "./support/kafka.js";
 import type { TestCluster } from "./support/kafka.js";
 
 /** Page views keyed by page, counted per visitor (the value): the key changes, hence a repartition topic. */
@@ -42,32 +51,55 @@ describe("repartition topics", () => {
     await createTopic(cluster.kafka, "page-views", 3);
     await createTopic(cluster.kafka, "views-per-visitor-out", 3);
     const views = Array.from({ length: 900 }, (_, i) => ({ key: `/page/${i % 13}`, value: `visitor-${i % 17}` }));
-    await produce(cluster.kafka, "page-views", views.map((v) => ({ ...v, partition: partitionForKey(Buffer.from(v.key), 3) })));
+    await produce(
+      cluster.kafka,
+      "page-views",
+      views.map((v) => ({ ...v, partition: partitionForKey(Buffer.from(v.key), 3) })),
+    );
     const streams = new KafkaStreams(
       perVisitorTopology(),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "views", repartitionPurgeIntervalMs: 200 }),
+      testStreamsConfig(cluster.broker.bootstrap, stateDir, {
+        applicationId: "views",
+        repartitionPurgeIntervalMs: 200,
+      }),
       { logger: silentLogger },
     );
     await streams.start();
     try {
-      const out = await eventually(async () => {
-        const records = await readCommitted(cluster.broker.bootstrap, "views-per-visitor-out");
-        return records.length >= views.length ? records : undefined;
-      }, 20_000, "the counts", failedInstance(streams));
+      const out = await eventually(
+        async () => {
+          const records = await readCommitted(cluster.broker.bootstrap, "views-per-visitor-out");
+          return records.length >= views.length ? records : undefined;
+        },
+        20_000,
+        "the counts",
+        failedInstance(streams),
+      );
       const last = new Map(out.map((r) => [r.key?.toString(), Serdes.long().deserialize(r.value as Buffer)]));
-      for (let v = 0; v < 17; v += 1) expect(last.get(`visitor-${v}`)).toBe(views.filter((x) => x.value === `visitor-${v}`).length);
+      for (let v = 0; v < 17; v += 1)
+        expect(last.get(`visitor-${v}`)).toBe(views.filter((x) => x.value === `visitor-${v}`).length);
       expect(streams.assignedTasks().active).toEqual(["0_0", "0_1", "0_2", "1_0", "1_1", "1_2"]);
 
-      const reader = await PartitionReader.connect(createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }), "t");
+      const reader = await PartitionReader.connect(
+        createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }),
+        "t",
+      );
       const repartition = [0, 1, 2].map((partition) => ({ topic: "views-by-visitor-repartition", partition }));
-      await eventually(async () => {
-        const [starts, ends] = await Promise.all([reader.beginningOffsets(repartition), reader.endOffsets(repartition)]);
-        const purged = repartition.every((tp) => {
-          const key = `${tp.topic}|${tp.partition}`;
-          return (ends.get(key) ?? 0) === 0 || (starts.get(key) ?? 0) > 0;
-        });
-        return purged ? true : undefined;
-      }, 20_000, "processed repartition records to be deleted");
+      await eventually(
+        async () => {
+          const [starts, ends] = await Promise.all([
+            reader.beginningOffsets(repartition),
+            reader.endOffsets(repartition),
+          ]);
+          const purged = repartition.every((tp) => {
+            const key = `${tp.topic}|${tp.partition}`;
+            return (ends.get(key) ?? 0) === 0 || (starts.get(key) ?? 0) > 0;
+          });
+          return purged ? true : undefined;
+        },
+        20_000,
+        "processed repartition records to be deleted",
+      );
       await reader.close();
     } finally {
       await streams.close();

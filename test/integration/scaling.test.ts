@@ -7,9 +7,27 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KafkaStreams } from "../../src/index.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
-import { correlationId, createTopic, eventually, failedInstance, produce, readCommitted, silentLogger, startTestCluster, testStreamsConfig } from "./support/kafka.js";
+import {
+  correlationId,
+  createTopic,
+  eventually,
+  failedInstance,
+  produce,
+  readCommitted,
+  silentLogger,
+  startTestCluster,
+  testStreamsConfig,
+} from "./support/kafka.js";
 import type { TestCluster } from "./support/kafka.js";
-import { ACCOUNTS, BANK_COMMANDS, BANK_EVENTS, BANK_REPLIES, bankCommands, bankModel, bankTopology } from "./support/topologies.js";
+import {
+  ACCOUNTS,
+  BANK_COMMANDS,
+  BANK_EVENTS,
+  BANK_REPLIES,
+  bankCommands,
+  bankModel,
+  bankTopology,
+} from "./support/topologies.js";
 
 const PARTITIONS = 6;
 
@@ -34,7 +52,10 @@ describe("scaling out and in", () => {
     const instance = async (name: string) => {
       const streams = new KafkaStreams(
         bankTopology(),
-        testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: "bank-scaling", applicationServer: `${name}:8080` }),
+        testStreamsConfig(cluster.broker.bootstrap, join(root, name), {
+          applicationId: "bank-scaling",
+          applicationServer: `${name}:8080`,
+        }),
         // The names only travel in the group's metadata here: no API is served on them.
         { logger: silentLogger, api: false },
       );
@@ -45,11 +66,21 @@ describe("scaling out and in", () => {
     const sendSome = async (count: number) => {
       const slice = commands.slice(sent, sent + count);
       sent += slice.length;
-      await produce(cluster.kafka, BANK_COMMANDS, slice.map((c) => ({ ...c, partition: partitionForKey(Buffer.from(c.key), PARTITIONS) })));
+      await produce(
+        cluster.kafka,
+        BANK_COMMANDS,
+        slice.map((c) => ({ ...c, partition: partitionForKey(Buffer.from(c.key), PARTITIONS) })),
+      );
     };
-    const activeCounts = (...all: KafkaStreams[]) => all.map((s) => (s.state() === "RUNNING" ? s.assignedTasks().active.length : -1));
+    const activeCounts = (...all: KafkaStreams[]) =>
+      all.map((s) => (s.state() === "RUNNING" ? s.assignedTasks().active.length : -1));
     const settle = async (expected: number[], ...all: KafkaStreams[]) =>
-      eventually(() => (JSON.stringify(activeCounts(...all)) === JSON.stringify(expected) ? true : undefined), 30_000, `tasks spread as ${expected.join("/")}`, failedInstance(...all));
+      eventually(
+        () => (JSON.stringify(activeCounts(...all)) === JSON.stringify(expected) ? true : undefined),
+        30_000,
+        `tasks spread as ${expected.join("/")}`,
+        failedInstance(...all),
+      );
 
     const a = await instance("a");
     await sendSome(1_000);
@@ -73,10 +104,15 @@ describe("scaling out and in", () => {
     await settle([6], a);
     await sendSome(commands.length - sent);
 
-    const replies = await eventually(async () => {
-      const records = await readCommitted(cluster.broker.bootstrap, BANK_REPLIES);
-      return records.length >= commands.length ? records : undefined;
-    }, 30_000, "every reply", failedInstance(a));
+    const replies = await eventually(
+      async () => {
+        const records = await readCommitted(cluster.broker.bootstrap, BANK_REPLIES);
+        return records.length >= commands.length ? records : undefined;
+      },
+      30_000,
+      "every reply",
+      failedInstance(a),
+    );
     const perCommand = new Map<string, number>();
     for (const r of replies) {
       const id = correlationId(r);

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaClient } from "../../src/kafka/client.js";
 import { GroupConsumer } from "../../src/kafka/group-consumer.js";
-import type { GroupConsumerHandlers, GroupMemberSubscription, ReceivedAssignment } from "../../src/kafka/group-consumer.js";
+import type {
+  GroupConsumerHandlers,
+  GroupMemberSubscription,
+  ReceivedAssignment,
+} from "../../src/kafka/group-consumer.js";
 import { createTopic, eventually, produce, silentLogger, startTestCluster } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 
@@ -16,7 +20,14 @@ interface Member {
 
 function member(cluster: TestCluster, name: string, onAssigned?: (m: Member, a: ReceivedAssignment) => void): Member {
   const kafka = createKafkaClient({ clientId: name, brokers: [cluster.broker.bootstrap], logger: silentLogger });
-  const self: Member = { name, assignments: [], consumed: [], leaderSaw: [], rebalances: 0, consumer: undefined as unknown as GroupConsumer };
+  const self: Member = {
+    name,
+    assignments: [],
+    consumed: [],
+    leaderSaw: [],
+    rebalances: 0,
+    consumer: undefined as unknown as GroupConsumer,
+  };
   const handlers: GroupConsumerHandlers = {
     subscriptionUserData: () => Buffer.from(`meta-${name}`),
     assign: async (members, context) => {
@@ -25,7 +36,11 @@ function member(cluster: TestCluster, name: string, onAssigned?: (m: Member, a: 
       const ids = members.map((m) => m.memberId).sort();
       return ids.map((memberId, i) => {
         const partitions = Array.from({ length: count }, (_, p) => p).filter((p) => p % ids.length === i);
-        return { memberId, partitions: partitions.map((partition) => ({ topic: "in", partition })), userData: Buffer.from(`for:${partitions.join(",")}`) };
+        return {
+          memberId,
+          partitions: partitions.map((partition) => ({ topic: "in", partition })),
+          userData: Buffer.from(`for:${partitions.join(",")}`),
+        };
       });
     },
     onAssigned: (assignment) => {
@@ -49,7 +64,14 @@ function member(cluster: TestCluster, name: string, onAssigned?: (m: Member, a: 
   };
   self.consumer = new GroupConsumer(
     kafka,
-    { groupId: "group", topics: ["in"], sessionTimeoutMs: 6000, heartbeatIntervalMs: 200, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100 },
+    {
+      groupId: "group",
+      topics: ["in"],
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 200,
+      rebalanceTimeoutMs: 10_000,
+      maxWaitTimeMs: 100,
+    },
     handlers,
   );
   return self;
@@ -78,7 +100,8 @@ describe("GroupConsumer", () => {
     const a = member(cluster, "a", (self, assignment) => {
       // Hold partition 0 back; start partition 1 at offset 6.
       if (assignment.partitions.some((p) => p.partition === 0)) self.consumer.pause([{ topic: "in", partition: 0 }]);
-      if (assignment.partitions.some((p) => p.partition === 1)) self.consumer.seek({ topic: "in", partition: 1, offset: 6 });
+      if (assignment.partitions.some((p) => p.partition === 1))
+        self.consumer.seek({ topic: "in", partition: 1, offset: 6 });
     });
     members.push(a);
     await a.consumer.start();
@@ -104,7 +127,12 @@ describe("GroupConsumer", () => {
     await eventually(() => (b.assignments.length > 0 && a.assignments.length > 1 ? true : undefined));
     expect(a.rebalances).toBeGreaterThan(0);
     const leader = [a, b].find((m) => m.leaderSaw.length > 0 && m.leaderSaw.at(-1)!.length === 2)!;
-    expect(leader.leaderSaw.at(-1)!.map((m) => m.userData.toString()).sort()).toEqual(["meta-a", "meta-b"]);
+    expect(
+      leader.leaderSaw
+        .at(-1)!
+        .map((m) => m.userData.toString())
+        .sort(),
+    ).toEqual(["meta-a", "meta-b"]);
     for (const m of [a, b]) {
       const last = m.assignments.at(-1)!;
       const mine = last.partitions.map((p) => p.partition).sort();
@@ -115,7 +143,11 @@ describe("GroupConsumer", () => {
 
   it("sees only committed records across aborted transactions, and moves past the markers", async () => {
     await createTopic(cluster.kafka, "txn-in", 1);
-    const producer = cluster.kafka.producer({ transactionalId: "txn-writer", idempotent: true, maxInFlightRequests: 1 });
+    const producer = cluster.kafka.producer({
+      transactionalId: "txn-writer",
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     const write = async (values: string[], commit: boolean) => {
       const txn = await producer.transaction();
@@ -129,15 +161,30 @@ describe("GroupConsumer", () => {
     await write(["a3"], false);
     await producer.disconnect();
 
-    const kafka = createKafkaClient({ clientId: "txn-reader", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const kafka = createKafkaClient({
+      clientId: "txn-reader",
+      brokers: [cluster.broker.bootstrap],
+      logger: silentLogger,
+    });
     const seen: Array<{ value: string; offset: number }> = [];
     const consumer = new GroupConsumer(
       kafka,
-      { groupId: "txn-group", topics: ["txn-in"], sessionTimeoutMs: 6000, heartbeatIntervalMs: 200, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100 },
+      {
+        groupId: "txn-group",
+        topics: ["txn-in"],
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 200,
+        rebalanceTimeoutMs: 10_000,
+        maxWaitTimeMs: 100,
+      },
       {
         subscriptionUserData: () => Buffer.alloc(0),
         assign: async (members) =>
-          members.map((m, i) => ({ memberId: m.memberId, partitions: i === 0 ? [{ topic: "txn-in", partition: 0 }] : [], userData: Buffer.alloc(0) })),
+          members.map((m, i) => ({
+            memberId: m.memberId,
+            partitions: i === 0 ? [{ topic: "txn-in", partition: 0 }] : [],
+            userData: Buffer.alloc(0),
+          })),
         onAssigned: () => undefined,
         onRebalance: async () => undefined,
         onHeartbeat: () => undefined,

@@ -17,12 +17,21 @@ describe("IdempotentProducer", () => {
   });
 
   it("answers concurrent sends (tasks share the producer) with the partitions each wrote, every partition in order", async () => {
-    const kafka = createKafkaClient({ clientId: "idem-test", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const kafka = createKafkaClient({
+      clientId: "idem-test",
+      brokers: [cluster.broker.bootstrap],
+      logger: silentLogger,
+    });
     const producer = new IdempotentProducer(kafka);
     await producer.connect();
     try {
       const batch = (partition: number, from: number, count: number) =>
-        Array.from({ length: count }, (_, i) => ({ topic: "out", partition, key: Buffer.from(`k${partition}`), value: Buffer.from(`${partition}:${from + i}`) }));
+        Array.from({ length: count }, (_, i) => ({
+          topic: "out",
+          partition,
+          key: Buffer.from(`k${partition}`),
+          value: Buffer.from(`${partition}:${from + i}`),
+        }));
       // Three "tasks" send at once, and the first of them again before anything returned.
       const answers = await Promise.all([
         producer.send(batch(0, 0, 50)),

@@ -23,7 +23,11 @@ describe("PartitionReader", () => {
         headers: { h: `x${i}` },
       })),
     );
-    const kafka = createKafkaClient({ clientId: "reader-test", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const kafka = createKafkaClient({
+      clientId: "reader-test",
+      brokers: [cluster.broker.bootstrap],
+      logger: silentLogger,
+    });
     reader = await PartitionReader.connect(kafka, "reader-test");
   });
 

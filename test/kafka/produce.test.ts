@@ -1,15 +1,35 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { chunksOf, explicitPartitioner, PartitionedMessages, toKafkajsHeaders, toKafkajsTopicMessages, toProducedOffsets } from "../../src/kafka/produce.js";
+import {
+  chunksOf,
+  explicitPartitioner,
+  PartitionedMessages,
+  toKafkajsHeaders,
+  toKafkajsTopicMessages,
+  toProducedOffsets,
+} from "../../src/kafka/produce.js";
 
-type Grouping = (args: { topic: string; partitionMetadata: unknown[]; messages: unknown[]; partitioner: unknown }) => Record<number, unknown[]>;
-const groupMessagesPerPartition = createRequire(import.meta.url)("kafkajs/src/producer/groupMessagesPerPartition") as Grouping;
+type Grouping = (args: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: unknown[];
+  partitioner: unknown;
+}) => Record<number, unknown[]>;
+const groupMessagesPerPartition = createRequire(import.meta.url)(
+  "kafkajs/src/producer/groupMessagesPerPartition",
+) as Grouping;
 
 describe("produce helpers", () => {
   it("groups repeated header keys in order, and writes null values as empty ones", () => {
     const a = Buffer.from("a");
     const b = Buffer.from("b");
-    expect(toKafkajsHeaders([{ key: "h", value: a }, { key: "x", value: null }, { key: "h", value: b }])).toEqual({ h: [a, b], x: Buffer.alloc(0) });
+    expect(
+      toKafkajsHeaders([
+        { key: "h", value: a },
+        { key: "x", value: null },
+        { key: "h", value: b },
+      ]),
+    ).toEqual({ h: [a, b], x: Buffer.alloc(0) });
     expect(toKafkajsHeaders([])).toBeUndefined();
   });
 
@@ -41,7 +61,11 @@ describe("produce helpers", () => {
 
 describe("PartitionedMessages", () => {
   it("gives kafkajs' grouping per partition the same answer as a plain list, in one pass", () => {
-    const records = Array.from({ length: 3_000 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from("v"), partition: (i * 7) % 5 }));
+    const records = Array.from({ length: 3_000 }, (_, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.from("v"),
+      partition: (i * 7) % 5,
+    }));
     const args = { topic: "t", partitionMetadata: [{}, {}, {}, {}, {}], partitioner: explicitPartitioner() };
     const listed = PartitionedMessages.from(records);
     expect(listed).toBeInstanceOf(PartitionedMessages);
@@ -61,14 +85,30 @@ describe("PartitionedMessages", () => {
 
 describe("chunksOf", () => {
   it("cuts sends at 4000 records or 768 KiB, keeping order, never leaving a record out", () => {
-    const small = Array.from({ length: 8_100 }, (_, i) => ({ topic: "t", partition: 0, key: Buffer.from(`k${i}`), value: null }));
+    const small = Array.from({ length: 8_100 }, (_, i) => ({
+      topic: "t",
+      partition: 0,
+      key: Buffer.from(`k${i}`),
+      value: null,
+    }));
     const chunks = [...chunksOf(small)];
     expect(chunks.map((c) => c.length)).toEqual([4_000, 4_000, 100]);
     expect(chunks.flat()).toEqual(small);
-    const big = Array.from({ length: 5 }, () => ({ topic: "t", partition: 0, key: null, value: Buffer.alloc(300 * 1024) }));
+    const big = Array.from({ length: 5 }, () => ({
+      topic: "t",
+      partition: 0,
+      key: null,
+      value: Buffer.alloc(300 * 1024),
+    }));
     expect([...chunksOf(big)].map((c) => c.length)).toEqual([2, 2, 1]);
     const headers = [{ key: "h", value: Buffer.alloc(200 * 1024) }];
-    const withHeaders = Array.from({ length: 5 }, () => ({ topic: "t", partition: 0, key: null, value: Buffer.alloc(100 * 1024), headers }));
+    const withHeaders = Array.from({ length: 5 }, () => ({
+      topic: "t",
+      partition: 0,
+      key: null,
+      value: Buffer.alloc(100 * 1024),
+      headers,
+    }));
     expect([...chunksOf(withHeaders)].map((c) => c.length)).toEqual([2, 2, 1]);
     const huge = [{ topic: "t", partition: 0, key: null, value: Buffer.alloc(900 * 1024) }];
     expect([...chunksOf(huge)].map((c) => c.length)).toEqual([1]);

@@ -19,8 +19,15 @@ describe("TransactionalProducer", () => {
   });
 
   it("sends records and offsets at the same time into one transaction it begins once, and commits both", async () => {
-    const kafka = createKafkaClient({ clientId: "txn-test", brokers: [cluster.broker.bootstrap], logger: silentLogger });
-    const producer = new TransactionalProducer(kafka, { transactionalId: "txn-test-0_0", transactionTimeoutMs: 10_000 });
+    const kafka = createKafkaClient({
+      clientId: "txn-test",
+      brokers: [cluster.broker.bootstrap],
+      logger: silentLogger,
+    });
+    const producer = new TransactionalProducer(kafka, {
+      transactionalId: "txn-test-0_0",
+      transactionTimeoutMs: 10_000,
+    });
     const admin = new KafkaAdmin(kafka, silentLogger);
     await admin.connect();
     try {
@@ -28,8 +35,16 @@ describe("TransactionalProducer", () => {
       // init() leaves a transaction open; a commit with nothing in it ends it, so the
       // next send and sendOffsets both find none open and must share the beginning.
       await producer.commit();
-      const records = Array.from({ length: 10 }, (_, i) => ({ topic: "out", partition: i % 2, key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) }));
-      const [produced] = await Promise.all([producer.send(records), producer.sendOffsets("txn-group", [{ topic: "in", partition: 0, offset: 42 }])]);
+      const records = Array.from({ length: 10 }, (_, i) => ({
+        topic: "out",
+        partition: i % 2,
+        key: Buffer.from(`k${i}`),
+        value: Buffer.from(`v${i}`),
+      }));
+      const [produced] = await Promise.all([
+        producer.send(records),
+        producer.sendOffsets("txn-group", [{ topic: "in", partition: 0, offset: 42 }]),
+      ]);
       expect(produced.map((p) => [p.partition, p.lastOffset - p.baseOffset + 1]).sort()).toEqual([
         [0, 5],
         [1, 5],

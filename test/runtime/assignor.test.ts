@@ -36,7 +36,9 @@ function subtopologyCounts(result: TaskAssignment, subtopology: number): number[
 }
 
 function tasksOf(subtopologies: number, partitions: number): string[] {
-  return Array.from({ length: subtopologies }, (_, s) => Array.from({ length: partitions }, (_, p) => `${s}_${p}`)).flat();
+  return Array.from({ length: subtopologies }, (_, s) =>
+    Array.from({ length: partitions }, (_, p) => `${s}_${p}`),
+  ).flat();
 }
 
 describe("assignTasks", () => {
@@ -53,7 +55,12 @@ describe("assignTasks", () => {
 
   it("balances every sub-topology, not only the totals", () => {
     const tasks = tasksOf(2, 4);
-    const fresh = assignTasks({ members: [member("a"), member("b")], tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    const fresh = assignTasks({
+      members: [member("a"), member("b")],
+      tasks,
+      statefulTasks: new Set(tasks),
+      numStandbyReplicas: 0,
+    });
     expectEveryTaskOnce(fresh, tasks);
     expect(subtopologyCounts(fresh, 0)).toEqual([2, 2]);
     expect(subtopologyCounts(fresh, 1)).toEqual([2, 2]);
@@ -76,7 +83,10 @@ describe("assignTasks", () => {
 
   it("rebalances a group that ran a whole sub-topology on one member, moving as little as possible", () => {
     const tasks = tasksOf(2, 4);
-    const members = [member("a", running(["0_0", "0_1", "0_2", "0_3"])), member("b", running(["1_0", "1_1", "1_2", "1_3"]))];
+    const members = [
+      member("a", running(["0_0", "0_1", "0_2", "0_3"])),
+      member("b", running(["1_0", "1_1", "1_2", "1_3"])),
+    ];
     const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
     expect(subtopologyCounts(result, 0)).toEqual([2, 2]);
     expect(subtopologyCounts(result, 1)).toEqual([2, 2]);
@@ -96,14 +106,22 @@ describe("assignTasks", () => {
     expect(activeCounts(single)).toEqual([1, 1, 1]);
     // 3 x 3 tasks over 2 members: 5 and 4 in total, 2 or 1 of each sub-topology.
     const tasks = tasksOf(3, 3);
-    const result = assignTasks({ members: [member("a"), member("b")], tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
+    const result = assignTasks({
+      members: [member("a"), member("b")],
+      tasks,
+      statefulTasks: new Set(tasks),
+      numStandbyReplicas: 0,
+    });
     expect(activeCounts(result).sort()).toEqual([4, 5]);
     for (const sub of [0, 1, 2]) expect(subtopologyCounts(result, sub).sort()).toEqual([1, 2]);
   });
 
   it("keeps a group balanced per sub-topology exactly as it is, uneven remainders included", () => {
     const tasks = tasksOf(3, 3);
-    const members = [member("a", running(["0_0", "0_1", "1_0", "2_0"])), member("b", running(["0_2", "1_1", "1_2", "2_1", "2_2"]))];
+    const members = [
+      member("a", running(["0_0", "0_1", "1_0", "2_0"])),
+      member("b", running(["0_2", "1_1", "1_2", "2_1", "2_2"])),
+    ];
     const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
     expect(activeOf(result, "a")).toEqual(["0_0", "0_1", "1_0", "2_0"]);
     expect(activeOf(result, "b")).toEqual(["0_2", "1_1", "1_2", "2_1", "2_2"]);
@@ -151,7 +169,11 @@ describe("assignTasks", () => {
   });
 
   it("moves only what balance requires when a member joins", () => {
-    const members = [member("a", running(["0_0", "0_1", "0_2"])), member("b", running(["0_3", "0_4", "0_5"])), member("c")];
+    const members = [
+      member("a", running(["0_0", "0_1", "0_2"])),
+      member("b", running(["0_3", "0_4", "0_5"])),
+      member("c"),
+    ];
     const result = assignTasks({ members, tasks: tasks6, statefulTasks: stateful6, numStandbyReplicas: 0 });
     expect(activeCounts(result)).toEqual([2, 2, 2]);
     const kept = [...activeOf(result, "a"), ...activeOf(result, "b")].filter((t) =>
@@ -175,10 +197,7 @@ describe("assignTasks", () => {
   });
 
   it("keeps balance over freshness when the freshest member is full", () => {
-    const members = [
-      member("a", { ...running(["0_0", "0_1", "0_2"]), "0_3": 10, "0_4": 10, "0_5": 10 }),
-      member("b"),
-    ];
+    const members = [member("a", { ...running(["0_0", "0_1", "0_2"]), "0_3": 10, "0_4": 10, "0_5": 10 }), member("b")];
     const result = assignTasks({ members, tasks: tasks6, statefulTasks: stateful6, numStandbyReplicas: 0 });
     expect(activeOf(result, "a")).toEqual(["0_0", "0_1", "0_2"]);
     expect(activeOf(result, "b")).toEqual(["0_3", "0_4", "0_5"]);
@@ -228,11 +247,7 @@ describe("assignTasks", () => {
   });
 
   it("does not depend on the order members are listed in", () => {
-    const members = [
-      member("m3", { "0_1": 7 }),
-      member("m1", running(["0_0"])),
-      member("m2", { "0_2": 9, "0_3": 1 }),
-    ];
+    const members = [member("m3", { "0_1": 7 }), member("m1", running(["0_0"])), member("m2", { "0_2": 9, "0_3": 1 })];
     const input = { tasks: tasks6, statefulTasks: stateful6, numStandbyReplicas: 1 };
     const one = assignTasks({ ...input, members });
     const two = assignTasks({ ...input, members: [...members].reverse() });
@@ -259,17 +274,22 @@ describe("assignTasks", () => {
     };
     for (let round = 0; round < 200; round += 1) {
       const memberCount = 2 + random(5);
-      const tasks = Array.from({ length: 1 + random(4) }, (_, sub) => Array.from({ length: 1 + random(9) }, (_, p) => `${sub}_${p}`)).flat();
+      const tasks = Array.from({ length: 1 + random(4) }, (_, sub) =>
+        Array.from({ length: 1 + random(9) }, (_, p) => `${sub}_${p}`),
+      ).flat();
       // A balanced assignment, shuffled: deal each sub-topology's tasks round-robin from a random member.
       const owned = new Map<string, string[]>(Array.from({ length: memberCount }, (_, i) => [`m${i}`, []]));
       let next = random(memberCount);
-      for (const task of [...tasks].sort(() => random(3) - 1).sort((a, b) => Number(a.split("_")[0]) - Number(b.split("_")[0]))) {
+      for (const task of [...tasks]
+        .sort(() => random(3) - 1)
+        .sort((a, b) => Number(a.split("_")[0]) - Number(b.split("_")[0]))) {
         owned.get(`m${next}`)?.push(task);
         next = (next + 1) % memberCount;
       }
       const members = [...owned].map(([id, held]) => member(id, running(held)));
       const result = assignTasks({ members, tasks, statefulTasks: new Set(tasks), numStandbyReplicas: 0 });
-      for (const [id, held] of owned) expect(activeOf(result, id)).toEqual([...held].sort((a, b) => a.localeCompare(b, "en", { numeric: true })));
+      for (const [id, held] of owned)
+        expect(activeOf(result, id)).toEqual([...held].sort((a, b) => a.localeCompare(b, "en", { numeric: true })));
     }
   });
 
@@ -283,7 +303,9 @@ describe("assignTasks", () => {
       const memberCount = 1 + random(6);
       const partitions = 1 + random(12);
       const subtopologies = 1 + random(3);
-      const tasks = Array.from({ length: subtopologies }, (_, sub) => Array.from({ length: 1 + random(partitions) }, (_, p) => `${sub}_${p}`)).flat();
+      const tasks = Array.from({ length: subtopologies }, (_, sub) =>
+        Array.from({ length: 1 + random(partitions) }, (_, p) => `${sub}_${p}`),
+      ).flat();
       const replicas = random(3);
       const members = Array.from({ length: memberCount }, (_, i) => {
         const offsets: Record<string, number> = {};

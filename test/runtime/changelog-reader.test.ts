@@ -56,10 +56,18 @@ describe("ChangelogReader", () => {
       TOPIC,
       Array.from({ length: 1000 }, (_, i) => ({ partition: 1, key: `k${i % 100}`, value: `v${i}` })),
     );
-    await produce(cluster.kafka, TOPIC, Array.from({ length: 10 }, (_, i) => ({ partition: 1, key: `k${i}`, value: null })));
+    await produce(
+      cluster.kafka,
+      TOPIC,
+      Array.from({ length: 10 }, (_, i) => ({ partition: 1, key: `k${i}`, value: null })),
+    );
     const storage = await LevelDbTaskStorage.open({ stateDir, applicationId: "app", taskId: "0_1" });
     const partition = { store: "counts", topic: TOPIC, partition: 1 };
-    const first = await changelogs.restore({ taskId: "0_1", storage, partitions: [{ ...partition, offset: 0, endOffset: 1010 }] });
+    const first = await changelogs.restore({
+      taskId: "0_1",
+      storage,
+      partitions: [{ ...partition, offset: 0, endOffset: 1010 }],
+    });
     expect(first.restored).toBe(1010);
     expect(first.positions.get(`${TOPIC}|1`)).toBe(1010);
     const contents = await storeContents(storage, "counts");
@@ -69,9 +77,17 @@ describe("ChangelogReader", () => {
     expect((await storage.readCheckpoint()).get(`${TOPIC}:1`)).toBe(1010);
     expect(events).toEqual(["start 1 0->1010", "end 1 1010"]);
 
-    await produce(cluster.kafka, TOPIC, Array.from({ length: 25 }, (_, i) => ({ partition: 1, key: `k${i}`, value: `new${i}` })));
+    await produce(
+      cluster.kafka,
+      TOPIC,
+      Array.from({ length: 25 }, (_, i) => ({ partition: 1, key: `k${i}`, value: `new${i}` })),
+    );
     const checkpoint = (await storage.readCheckpoint()).get(`${TOPIC}:1`) ?? 0;
-    const delta = await changelogs.restore({ taskId: "0_1", storage, partitions: [{ ...partition, offset: checkpoint, endOffset: 1035 }] });
+    const delta = await changelogs.restore({
+      taskId: "0_1",
+      storage,
+      partitions: [{ ...partition, offset: checkpoint, endOffset: 1035 }],
+    });
     expect(delta.restored).toBe(25);
     expect((await storeContents(storage, "counts")).k5).toBe("new5");
     expect(metrics.recordsRestored).toBe(1035);
@@ -93,7 +109,11 @@ describe("ChangelogReader", () => {
   it("keeps a standby copy following its changelog, and reports where it stands", async () => {
     const storage = await LevelDbTaskStorage.open({ stateDir, applicationId: "app", taskId: "0_0" });
     changelogs.addStandby("0_0", storage, [{ store: "counts", topic: TOPIC, partition: 0, offset: 0 }]);
-    await produce(cluster.kafka, TOPIC, Array.from({ length: 50 }, (_, i) => ({ partition: 0, key: `s${i}`, value: `x${i}` })));
+    await produce(
+      cluster.kafka,
+      TOPIC,
+      Array.from({ length: 50 }, (_, i) => ({ partition: 0, key: `s${i}`, value: `x${i}` })),
+    );
     await eventually(() => (changelogs.standbyPositions("0_0")?.get(`${TOPIC}|0`) === 50 ? true : undefined));
     await produce(cluster.kafka, TOPIC, [{ partition: 0, key: "s1", value: "later" }]);
     await eventually(() => (changelogs.standbyPositions("0_0")?.get(`${TOPIC}|0`) === 51 ? true : undefined));

@@ -33,7 +33,9 @@ describe("KafkaRecordCollector", () => {
     for (let i = 0; i < 4; i += 1) await collector.send(record("out", null));
     await collector.send(record("out", "alice", 5));
     const drained = collector.drain();
-    expect(drained.slice(0, 3).map((r) => r.partition)).toEqual(["alice", "bob", "carol"].map((k) => partitionForKey(Buffer.from(k), 6)));
+    expect(drained.slice(0, 3).map((r) => r.partition)).toEqual(
+      ["alice", "bob", "carol"].map((k) => partitionForKey(Buffer.from(k), 6)),
+    );
     expect(drained.slice(3, 7).map((r) => r.partition)).toEqual([0, 1, 2, 3]);
     expect(drained[7]!.partition).toBe(5);
     expect(collector.drain()).toEqual([]);
@@ -69,7 +71,11 @@ describe("KafkaRecordCollector", () => {
     const counts = partitions({ out: 1 });
     await counts.preload(["out"]);
     const collector = new KafkaRecordCollector(counts, async () => undefined);
-    const headers = [{ key: "h", value: Buffer.from("a") }, { key: "x", value: null }, { key: "h", value: Buffer.from("b") }];
+    const headers = [
+      { key: "h", value: Buffer.from("a") },
+      { key: "x", value: null },
+      { key: "h", value: Buffer.from("b") },
+    ];
     await collector.send({ ...record("out", "k"), headers });
     expect(collector.drain()[0]!.headers).toEqual(headers);
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AssignmentErrorCode, decodeAssignmentInfo, encodeSubscriptionInfo } from "../../src/runtime/assignment-codec.js";
+import {
+  AssignmentErrorCode,
+  decodeAssignmentInfo,
+  encodeSubscriptionInfo,
+} from "../../src/runtime/assignment-codec.js";
 import { RUNNING_ACTIVE_OFFSET_SUM } from "../../src/runtime/assignor.js";
 import { StreamsPartitionAssignor } from "../../src/runtime/partition-assignor.js";
 import { silentLogger } from "../integration/support/kafka.js";
@@ -24,12 +28,27 @@ const subscription = (memberId: string, server: string, offsets: Record<string, 
 describe("StreamsPartitionAssignor", () => {
   it("assigns each task's partitions with the host map and standbys in every member's user data", () => {
     const plans = assignor(1).assign(
-      [subscription("m1", "a:1", { "0_0": RUNNING_ACTIVE_OFFSET_SUM, "0_1": RUNNING_ACTIVE_OFFSET_SUM }), subscription("m2", "b:1", { "0_2": 40 })],
+      [
+        subscription("m1", "a:1", { "0_0": RUNNING_ACTIVE_OFFSET_SUM, "0_1": RUNNING_ACTIVE_OFFSET_SUM }),
+        subscription("m2", "b:1", { "0_2": 40 }),
+      ],
       { partitionCount: (topic) => (topic === "visits" ? 4 : undefined) },
     );
-    const byMember = new Map(plans.map((p) => [p.memberId, { partitions: p.partitions, info: decodeAssignmentInfo(p.userData) }]));
-    expect(byMember.get("m1")?.partitions.map((p) => p.partition).sort()).toEqual([0, 1]);
-    expect(byMember.get("m2")?.partitions.map((p) => p.partition).sort()).toEqual([2, 3]);
+    const byMember = new Map(
+      plans.map((p) => [p.memberId, { partitions: p.partitions, info: decodeAssignmentInfo(p.userData) }]),
+    );
+    expect(
+      byMember
+        .get("m1")
+        ?.partitions.map((p) => p.partition)
+        .sort(),
+    ).toEqual([0, 1]);
+    expect(
+      byMember
+        .get("m2")
+        ?.partitions.map((p) => p.partition)
+        .sort(),
+    ).toEqual([2, 3]);
     const m1 = byMember.get("m1")!.info;
     expect(m1.active).toEqual(["0_0", "0_1"]);
     expect(m1.standby).toEqual(["0_2", "0_3"]);
@@ -41,7 +60,9 @@ describe("StreamsPartitionAssignor", () => {
   });
 
   it("sends every member the error when a source topic is gone", () => {
-    const plans = assignor().assign([subscription("m1", "a:1"), subscription("m2", "b:1")], { partitionCount: () => undefined });
+    const plans = assignor().assign([subscription("m1", "a:1"), subscription("m2", "b:1")], {
+      partitionCount: () => undefined,
+    });
     for (const plan of plans) {
       expect(plan.partitions).toEqual([]);
       const info = decodeAssignmentInfo(plan.userData);

@@ -23,8 +23,15 @@ describe("TaskStateManager", () => {
     stateDir = await mkdtemp(join(tmpdir(), "eddy-state-manager-"));
     // compact,delete: Kafka refuses DeleteRecords on a topic that is only compacted.
     await createTopic(cluster.kafka, TOPIC, 1, { "cleanup.policy": "compact,delete" });
-    await produce(cluster.kafka, TOPIC, Array.from({ length: 20 }, (_, i) => ({ partition: 0, key: `k${i}`, value: `v${i}` })));
-    reader = await PartitionReader.connect(createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }), "t");
+    await produce(
+      cluster.kafka,
+      TOPIC,
+      Array.from({ length: 20 }, (_, i) => ({ partition: 0, key: `k${i}`, value: `v${i}` })),
+    );
+    reader = await PartitionReader.connect(
+      createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }),
+      "t",
+    );
   });
 
   afterAll(async () => {
@@ -34,13 +41,20 @@ describe("TaskStateManager", () => {
   });
 
   async function withCheckpoint(taskId: string, offset: number | undefined): Promise<TaskStateManager> {
-    const manager = await TaskStateManager.open({ taskId, changelogs, persistent: true, location: location(), logger: silentLogger });
+    const manager = await TaskStateManager.open({
+      taskId,
+      changelogs,
+      persistent: true,
+      location: location(),
+      logger: silentLogger,
+    });
     const checkpoint = offset === undefined ? undefined : new Map([[changelogPartition(TOPIC, 0), offset]]);
     await manager.storage.commit(new Map([["balances", [[Buffer.from("local"), Buffer.from("state")]]]]), checkpoint);
     return manager;
   }
 
-  const localState = async (manager: TaskStateManager) => (await manager.storage.store("balances").get(Buffer.from("local")))?.toString();
+  const localState = async (manager: TaskStateManager) =>
+    (await manager.storage.store("balances").get(Buffer.from("local")))?.toString();
 
   it("restores from a valid checkpoint to the end, keeping the local state", async () => {
     const manager = await withCheckpoint("0_0", 12);
@@ -53,7 +67,13 @@ describe("TaskStateManager", () => {
   });
 
   it("restores from the log start when there is no checkpoint", async () => {
-    const manager = await TaskStateManager.open({ taskId: "0_1", changelogs, persistent: true, location: location(), logger: silentLogger });
+    const manager = await TaskStateManager.open({
+      taskId: "0_1",
+      changelogs,
+      persistent: true,
+      location: location(),
+      logger: silentLogger,
+    });
     expect((await manager.planRestore(reader)).partitions[0]?.offset).toBe(0);
     await manager.close();
   });

@@ -14,7 +14,13 @@ describe("StreamsStateMachine", () => {
     expect(machine.transition(StreamsState.PENDING_SHUTDOWN)).toBe(true);
     expect(machine.transition(StreamsState.RUNNING)).toBe(false);
     expect(machine.transition(StreamsState.NOT_RUNNING)).toBe(true);
-    expect(seen).toEqual(["CREATED->REBALANCING", "REBALANCING->RUNNING", "RUNNING->REBALANCING", "REBALANCING->PENDING_SHUTDOWN", "PENDING_SHUTDOWN->NOT_RUNNING"]);
+    expect(seen).toEqual([
+      "CREATED->REBALANCING",
+      "REBALANCING->RUNNING",
+      "RUNNING->REBALANCING",
+      "REBALANCING->PENDING_SHUTDOWN",
+      "PENDING_SHUTDOWN->NOT_RUNNING",
+    ]);
   });
 
   it("ends in ERROR only through PENDING_ERROR, and never leaves the terminal states", () => {

@@ -10,7 +10,9 @@ function regroupTopology(partitions?: number) {
   const builder = new StreamsBuilder();
   const stream = builder.stream("clicks", { key: Serdes.string(), value: Serdes.string() });
   const regrouped = partitions === undefined ? stream : stream.repartition({ name: "by-user", partitions });
-  regrouped.groupBy((_key, value) => value, { key: Serdes.string(), name: "by-user-grouped" }).count({ store: "per-user" });
+  regrouped
+    .groupBy((_key, value) => value, { key: Serdes.string(), name: "by-user-grouped" })
+    .count({ store: "per-user" });
   return builder.build();
 }
 
@@ -32,9 +34,16 @@ describe("TopologyMetadata", () => {
     expect(metadata.partitionsOf("0_2")).toEqual([{ topic: "visits", partition: 2 }]);
     expect(metadata.taskOf({ topic: "visits", partition: 1 })).toBe("0_1");
     expect(metadata.taskOf({ topic: "other", partition: 1 })).toBeUndefined();
-    expect(metadata.changelogPartitionsOf("0_1")).toEqual([{ store: "visit-counts", topic: "app-visit-counts-changelog", partition: 1 }]);
+    expect(metadata.changelogPartitionsOf("0_1")).toEqual([
+      { store: "visit-counts", topic: "app-visit-counts-changelog", partition: 1 },
+    ]);
     expect(metadata.internalTopics(3)).toEqual([
-      { name: "app-visit-counts-changelog", kind: "changelog", partitions: 3, configs: { "cleanup.policy": "compact" } },
+      {
+        name: "app-visit-counts-changelog",
+        kind: "changelog",
+        partitions: 3,
+        configs: { "cleanup.policy": "compact" },
+      },
       { name: "app-dlq", kind: "dead-letter", partitions: 3, configs: { "cleanup.policy": "delete" } },
     ]);
   });
@@ -57,7 +66,9 @@ describe("TopologyMetadata", () => {
   });
 
   it("names missing source topics", () => {
-    expect(() => TopologyMetadata.resolve(joinTopology(), "app", counts({ orders: 3 }), "app-dlq")).toThrow(MissingSourceTopicError);
+    expect(() => TopologyMetadata.resolve(joinTopology(), "app", counts({ orders: 3 }), "app-dlq")).toThrow(
+      MissingSourceTopicError,
+    );
     expect(userSourceTopicsOf(joinTopology())).toEqual(["customers", "orders"]);
   });
 
@@ -71,6 +82,11 @@ describe("TopologyMetadata", () => {
     expect(error).toBeInstanceOf(CopartitioningError);
     expect((error as Error).message).toMatch(/orders has 4.*customers has 3|customers has 3.*orders has 4/);
     const ok = TopologyMetadata.resolve(joinTopology(), "app", counts({ orders: 4, customers: 4 }), "app-dlq");
-    expect(ok.partitionsOf("0_3").map((p) => p.topic).sort()).toEqual(["customers", "orders"]);
+    expect(
+      ok
+        .partitionsOf("0_3")
+        .map((p) => p.topic)
+        .sort(),
+    ).toEqual(["customers", "orders"]);
   });
 });

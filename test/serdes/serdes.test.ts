@@ -99,7 +99,9 @@ describe("Serdes.long (Java LongSerializer layout)", () => {
   });
 
   it("refuses a wrong length", () => {
-    expect(deserializationFailure(() => serde.deserialize(hex("00000001"))).message).toContain("expected 8 bytes, got 4");
+    expect(deserializationFailure(() => serde.deserialize(hex("00000001"))).message).toContain(
+      "expected 8 bytes, got 4",
+    );
   });
 });
 
@@ -151,7 +153,9 @@ describe("Serdes.string", () => {
 
   it("keeps a genuine U+FFFD and refuses invalid UTF-8", () => {
     expect(serde.deserialize(serde.serialize("a\ufffdb"))).toBe("a\ufffdb");
-    expect(deserializationFailure(() => serde.deserialize(hex("61ff62"), context)).message).toContain("not valid UTF-8");
+    expect(deserializationFailure(() => serde.deserialize(hex("61ff62"), context)).message).toContain(
+      "not valid UTF-8",
+    );
     deserializationFailure(() => serde.deserialize(hex("e29c")));
   });
 
@@ -256,9 +260,17 @@ describe("Serdes.zod", () => {
 describe("serde names", () => {
   it("name every built-in serde for describe() and GET /stores", () => {
     expect(
-      [Serdes.string(), Serdes.json(), Serdes.msgpack(), Serdes.bytes(), Serdes.int32(), Serdes.long(), Serdes.bigint(), Serdes.double(), Serdes.zod(z.string())].map(
-        (serde) => serde.name,
-      ),
+      [
+        Serdes.string(),
+        Serdes.json(),
+        Serdes.msgpack(),
+        Serdes.bytes(),
+        Serdes.int32(),
+        Serdes.long(),
+        Serdes.bigint(),
+        Serdes.double(),
+        Serdes.zod(z.string()),
+      ].map((serde) => serde.name),
     ).toEqual(["string", "json", "msgpack", "bytes", "int32", "long", "bigint", "double", "zod"]);
     expect(Serdes.string()).toBe(Serdes.string());
   });

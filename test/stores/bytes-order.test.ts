@@ -17,7 +17,8 @@ describe("compareBytes", () => {
     const disagreements: string[] = [];
     for (const a of keys) {
       for (const b of keys) {
-        if (Math.sign(compareBytes(a, b)) !== Buffer.compare(a, b)) disagreements.push(`${a.toString("hex")} vs ${b.toString("hex")}`);
+        if (Math.sign(compareBytes(a, b)) !== Buffer.compare(a, b))
+          disagreements.push(`${a.toString("hex")} vs ${b.toString("hex")}`);
       }
     }
     expect(disagreements).toEqual([]);

@@ -37,7 +37,11 @@ describe("CachingKeyValueStore", () => {
   });
 
   it("hands out a fresh object on every read, so a processor mutating one changes nothing", async () => {
-    const store = new CachingKeyValueStore(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.json<Account>());
+    const store = new CachingKeyValueStore(
+      new InMemoryKeyValueBytesStore("s"),
+      Serdes.string(),
+      Serdes.json<Account>(),
+    );
     await store.put("a", { balance: 1 });
     const first = (await store.get("a"))!;
     first.balance = 99;
@@ -113,7 +117,11 @@ describe("CachingKeyValueStore", () => {
     await overlay.commit(new Map());
     expect(await store.get("a")).toEqual({ balance: 3 });
 
-    const direct = new CachingKeyValueStore(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.json<Account>());
+    const direct = new CachingKeyValueStore(
+      new InMemoryKeyValueBytesStore("s"),
+      Serdes.string(),
+      Serdes.json<Account>(),
+    );
     expect(direct.putNow("a", { balance: 1 })).toBe(false);
     expect(direct.peek("a")).toBe(NOT_CACHED);
   });

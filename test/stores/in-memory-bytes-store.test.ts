@@ -9,7 +9,11 @@ keyValueStoreContract(
   "InMemoryKeyValueBytesStore",
   async () => {
     const bytes = new InMemoryKeyValueBytesStore("contract");
-    return { store: new TypedKeyValueStore(bytes, Serdes.bytes(), Serdes.bytes()), bytes, close: async () => bytes.close() };
+    return {
+      store: new TypedKeyValueStore(bytes, Serdes.bytes(), Serdes.bytes()),
+      bytes,
+      close: async () => bytes.close(),
+    };
   },
   { bytesLevel: true },
 );

@@ -1,4 +1,7 @@
 import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
 import { taskStorageContract } from "./task-storage-contract.js";
 
-taskStorageContract("InMemoryTaskStorage", async () => ({ storage: new InMemoryTaskStorage("0_1"), dispose: async () => {} }));
+taskStorageContract("InMemoryTaskStorage", async () => ({
+  storage: new InMemoryTaskStorage("0_1"),
+  dispose: async () => {},
+}));

@@ -78,7 +78,8 @@ export function keyValueStoreContract(
       await put(...keys);
       const entries = await collect(store.all());
       expect(entries.map((entry) => entry.key.toString("hex"))).toEqual(hexes(sorted(keys)));
-      for (const entry of entries) expect(entry.value.toString("hex")).toBe(Buffer.concat([b("v:"), entry.key]).toString("hex"));
+      for (const entry of entries)
+        expect(entry.value.toString("hex")).toBe(Buffer.concat([b("v:"), entry.key]).toString("hex"));
     });
 
     it("orders binary keys, including the empty key and 0x00 / 0xff bytes", async () => {
@@ -135,7 +136,18 @@ export function keyValueStoreContract(
     });
 
     it("prefix-scans a prefix ending in 0xff, and one made only of 0xff", async () => {
-      const keys = [x("01fe"), x("01feff"), x("01ff"), x("01ff00"), x("01ffff05"), x("02"), x("ff"), x("ffff"), x("ffff01"), x("fffe")];
+      const keys = [
+        x("01fe"),
+        x("01feff"),
+        x("01ff"),
+        x("01ff00"),
+        x("01ffff05"),
+        x("02"),
+        x("ff"),
+        x("ffff"),
+        x("ffff01"),
+        x("fffe"),
+      ];
       await put(...keys);
       expect(await keysOf(store.prefixScan(x("01ff")))).toEqual(["01ff", "01ff00", "01ffff05"]);
       expect(await keysOf(store.prefixScan(x("01fe")))).toEqual(["01fe", "01feff"]);

@@ -82,7 +82,9 @@ describe("LevelDbKeyValueBytesStore", () => {
 
   it("fails an iteration that outlives its database with StoreClosedError", async () => {
     const store = storage.store("s");
-    await store.write(Array.from({ length: 300 }, (_, i): [Buffer, Buffer] => [Buffer.from(`k${1000 + i}`), Buffer.from("v")]));
+    await store.write(
+      Array.from({ length: 300 }, (_, i): [Buffer, Buffer] => [Buffer.from(`k${1000 + i}`), Buffer.from("v")]),
+    );
     const iterator = store.iterate({});
     await iterator.next();
     await storage.close();

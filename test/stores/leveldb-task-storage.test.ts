@@ -55,7 +55,10 @@ describe("LevelDbTaskStorage", () => {
 
   it("keeps data and checkpoint across close and reopen", async () => {
     const first = await open();
-    await first.commit(new Map([["counts", [[b("k"), b("3")]] as [Buffer, Buffer][]]]), new Map([["app-counts-changelog:0", 3]]));
+    await first.commit(
+      new Map([["counts", [[b("k"), b("3")]] as [Buffer, Buffer][]]]),
+      new Map([["app-counts-changelog:0", 3]]),
+    );
     await first.close();
     await expect(first.readCheckpoint()).rejects.toBeInstanceOf(StoreClosedError);
     const second = await open();
@@ -73,7 +76,12 @@ describe("LevelDbTaskStorage", () => {
     await first.commit(new Map([["events", [[b("k"), b("events")]] as [Buffer, Buffer][]]]));
     await first.close();
     const second = await open();
-    await second.restore("KSTREAM-AGGREGATE-STATE-STORE-0000000001", [{ key: b("k"), value: b("aggregate") }], "app-x-changelog:0", 1);
+    await second.restore(
+      "KSTREAM-AGGREGATE-STATE-STORE-0000000001",
+      [{ key: b("k"), value: b("aggregate") }],
+      "app-x-changelog:0",
+      1,
+    );
     await second.store("never-written").write([[b("k"), b("late")]]);
     await second.close();
     const third = await open();
@@ -89,7 +97,10 @@ describe("LevelDbTaskStorage", () => {
 
   it("wipes the task's state", async () => {
     const storage = await open();
-    await storage.commit(new Map([["s", [[b("k"), b("v")]] as [Buffer, Buffer][]]]), new Map([["app-s-changelog:0", 1]]));
+    await storage.commit(
+      new Map([["s", [[b("k"), b("v")]] as [Buffer, Buffer][]]]),
+      new Map([["app-s-changelog:0", 1]]),
+    );
     await storage.wipe();
     expect(storage.isOpen).toBe(false);
     await expect(readdir(storage.directory)).rejects.toMatchObject({ code: "ENOENT" });

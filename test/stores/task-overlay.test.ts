@@ -69,7 +69,11 @@ keyValueStoreContract(
   async () => {
     const storage = new InMemoryTaskStorage("0_0");
     const bytes = new TaskOverlay(storage).store("contract");
-    return { store: new TypedKeyValueStore(bytes, Serdes.bytes(), Serdes.bytes()), bytes, close: () => storage.close() };
+    return {
+      store: new TypedKeyValueStore(bytes, Serdes.bytes(), Serdes.bytes()),
+      bytes,
+      close: () => storage.close(),
+    };
   },
   { bytesLevel: true },
 );
@@ -175,7 +179,9 @@ describe.each([
 
   it("keeps its writes when the commit fails, so it can be retried", async () => {
     await overlay.store("balances").put(b("a"), b("10"));
-    await expect(overlay.commit(new Map([["app-balances-changelog:1", 1.5]]))).rejects.toThrow(/Invalid checkpoint offset/);
+    await expect(overlay.commit(new Map([["app-balances-changelog:1", 1.5]]))).rejects.toThrow(
+      /Invalid checkpoint offset/,
+    );
     expect(overlay.pendingCount).toBe(1);
     expect((await storage.store("balances").get(b("a")))?.toString()).toBe("1");
     await overlay.commit(new Map([["app-balances-changelog:1", 2]]));

@@ -13,7 +13,10 @@ async function entries(storage: TaskStorage, store: string): Promise<string[]> {
   return out;
 }
 
-export function taskStorageContract(label: string, open: () => Promise<{ storage: TaskStorage; dispose(): Promise<void> }>): void {
+export function taskStorageContract(
+  label: string,
+  open: () => Promise<{ storage: TaskStorage; dispose(): Promise<void> }>,
+): void {
   describe(`${label} (task storage contract)`, () => {
     let storage: TaskStorage;
     let dispose: () => Promise<void>;
@@ -80,10 +83,18 @@ export function taskStorageContract(label: string, open: () => Promise<{ storage
         ),
       ).rejects.toThrow("serializer failed");
       await expect(
-        storage.commit(new Map<string, StoreWrites>([["a", [[b("k0"), b("v0")]]]]), new Map([["app-a-changelog:0", -1]])),
+        storage.commit(
+          new Map<string, StoreWrites>([["a", [[b("k0"), b("v0")]]]]),
+          new Map([["app-a-changelog:0", -1]]),
+        ),
       ).rejects.toBeInstanceOf(InvalidCheckpointError);
       await expect(
-        storage.commit(new Map<string, StoreWrites>([["a", [[b("k0"), b("v0")]]], ["bad/name", []]])),
+        storage.commit(
+          new Map<string, StoreWrites>([
+            ["a", [[b("k0"), b("v0")]]],
+            ["bad/name", []],
+          ]),
+        ),
       ).rejects.toBeInstanceOf(InvalidStoreNameError);
       expect(await entries(storage, "a")).toEqual([]);
       expect(await entries(storage, "b")).toEqual([]);

@@ -59,7 +59,10 @@ describe("TypedKeyValueStore", () => {
       { key: "/docs", value: 4 },
       { key: "/docs/api", value: 7 },
     ]);
-    expect((await collect(store.reverseRange(undefined, "/docs"))).map((entry) => entry.key)).toEqual(["/docs", "/about"]);
+    expect((await collect(store.reverseRange(undefined, "/docs"))).map((entry) => entry.key)).toEqual([
+      "/docs",
+      "/about",
+    ]);
   });
 
   it("orders Serdes.long() keys by their bytes: negatives after positives, as in Kafka Streams", async () => {
@@ -69,7 +72,11 @@ describe("TypedKeyValueStore", () => {
   });
 
   it("deletes on put(key, null), as Kafka Streams does", async () => {
-    const store = new TypedKeyValueStore<string, string | null>(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.string());
+    const store = new TypedKeyValueStore<string, string | null>(
+      new InMemoryKeyValueBytesStore("s"),
+      Serdes.string(),
+      Serdes.string(),
+    );
     await store.put("k", "v");
     await store.put("k", null);
     expect(await store.get("k")).toBeUndefined();

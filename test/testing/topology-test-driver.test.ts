@@ -9,7 +9,12 @@ import { Serdes } from "../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import type { Topology } from "../../src/topology/topology.js";
 import { DeadLetterHeaders } from "../../src/engine/dead-letter.js";
-import { DriverClosedError, NoOutputRecordError, TopologyTestDriver, UnknownTopicError } from "../../src/testing/index.js";
+import {
+  DriverClosedError,
+  NoOutputRecordError,
+  TopologyTestDriver,
+  UnknownTopicError,
+} from "../../src/testing/index.js";
 import type { TopologyTestDriverOptions } from "../../src/testing/index.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
@@ -34,14 +39,23 @@ function passThrough(): Topology {
 describe("TestInputTopic", () => {
   it("stamps records with the topic's time, advancing it by autoAdvance, unless a timestamp is given", async () => {
     const driver = start(passThrough());
-    const input = driver.createInputTopic("in", Serdes.string(), Serdes.string(), { startTimestamp: 100, autoAdvance: 5 });
+    const input = driver.createInputTopic("in", Serdes.string(), Serdes.string(), {
+      startTimestamp: 100,
+      autoAdvance: 5,
+    });
     const output = driver.createOutputTopic("out", Serdes.string(), Serdes.string());
     await input.pipeInput("a", "1");
     await input.pipeInput("b", "2", { timestamp: 7 });
     await input.pipeValue("3");
     input.advanceTime(1000);
     await input.pipeRecord({ key: "d", value: "4", headers: { h: ["x", "y"] } });
-    await input.pipeKeyValueList([{ key: "e", value: "5" }, { key: "f", value: "6" }], { startTimestamp: 50, advance: 2 });
+    await input.pipeKeyValueList(
+      [
+        { key: "e", value: "5" },
+        { key: "f", value: "6" },
+      ],
+      { startTimestamp: 50, advance: 2 },
+    );
     await input.pipeValueList(["7"]);
     await input.pipeRecordList([{ value: "8", timestamp: 1 }]);
     const records = output.readRecordsToList();
@@ -96,8 +110,14 @@ describe("TestOutputTopic", () => {
 describe("TopologyTestDriver", () => {
   it("feeds what the topology writes to a topic it reads back into it", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("a", strings).mapValues((value) => `${value}>a`).to("b", strings);
-    builder.stream("b", strings).mapValues((value) => `${value}>b`).to("c", strings);
+    builder
+      .stream("a", strings)
+      .mapValues((value) => `${value}>a`)
+      .to("b", strings);
+    builder
+      .stream("b", strings)
+      .mapValues((value) => `${value}>b`)
+      .to("c", strings);
     const driver = start(builder.build());
     await driver.createInputTopic("a", Serdes.string(), Serdes.string()).pipeInput("k", "v");
     expect(driver.createOutputTopic("c", Serdes.string(), Serdes.string()).readValue()).toBe("v>a>b");
@@ -126,7 +146,12 @@ describe("TopologyTestDriver", () => {
 
   it("gives stores that processors see and tests may write, and names unknown stores", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).groupByKey().count({ store: "counts" }).toStream().to("out", { key: Serdes.string(), value: Serdes.long() });
+    builder
+      .stream("in", strings)
+      .groupByKey()
+      .count({ store: "counts" })
+      .toStream()
+      .to("out", { key: Serdes.string(), value: Serdes.long() });
     const driver = start(builder.build());
     const counts = driver.getKeyValueStore<string, number>("counts");
     await counts.put("k", 41);

@@ -41,9 +41,18 @@ describe("build() validation", () => {
 
   it("names the sink, the part and the call to fix when a serde was lost upstream", () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).map((key, value) => ({ key: value.length, value: key })).to("out");
+    builder
+      .stream("in", strings)
+      .map((key, value) => ({ key: value.length, value: key }))
+      .to("out");
     const problems = problemsOf(() => builder.build());
-    expect(problems.map((problem) => [problem.constructor, (problem as MissingSerdeError).node, (problem as MissingSerdeError).part])).toEqual([
+    expect(
+      problems.map((problem) => [
+        problem.constructor,
+        (problem as MissingSerdeError).node,
+        (problem as MissingSerdeError).part,
+      ]),
+    ).toEqual([
       [MissingSerdeError, "KSTREAM-SINK-0000000002", "key"],
       [MissingSerdeError, "KSTREAM-SINK-0000000002", "value"],
     ]);
@@ -57,7 +66,10 @@ describe("build() validation", () => {
     builder
       .stream("in", strings)
       .groupBy((_key, value) => value.length)
-      .aggregate(() => [] as string[], (_length, value, list) => [...list, value]);
+      .aggregate(
+        () => [] as string[],
+        (_length, value, list) => [...list, value],
+      );
     const messages = problemsOf(() => builder.build()).map((problem) => problem.message);
     expect(messages).toEqual([
       "Sink KSTREAM-SINK-0000000004 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition) has no key serde (the key type changed upstream, so no serde could be kept): pass { key: <serde> } to groupBy()",
@@ -72,7 +84,10 @@ describe("build() validation", () => {
     builder.addStateStore({ name: "forgotten", key: Serdes.string(), value: Serdes.string() });
     const stream = builder.stream("in", strings);
     stream.process(noop, { name: "before", stores: ["shared"] });
-    stream.selectKey((_key, value) => value).repartition({ name: "rekeyed", key: Serdes.string() }).process(noop, { name: "after", stores: ["shared"] });
+    stream
+      .selectKey((_key, value) => value)
+      .repartition({ name: "rekeyed", key: Serdes.string() })
+      .process(noop, { name: "after", stores: ["shared"] });
     const problems = problemsOf(() => builder.build());
     expect(problems.every((problem) => problem instanceof StorePlacementError)).toBe(true);
     expect(problems.map((problem) => problem.message)).toEqual([
@@ -90,7 +105,10 @@ describe("build() validation", () => {
     builder.stream("c", strings).to("d");
     const topology = builder.build();
     expect(topology.subtopologies.map((subtopology) => subtopology.sourceTopics)).toEqual([["a", "b"], ["c"]]);
-    expect(topology.stores.get("shared")).toMatchObject({ subtopology: 0, processors: ["KSTREAM-PROCESSOR-0000000001", "KSTREAM-PROCESSOR-0000000003"] });
+    expect(topology.stores.get("shared")).toMatchObject({
+      subtopology: 0,
+      processors: ["KSTREAM-PROCESSOR-0000000001", "KSTREAM-PROCESSOR-0000000003"],
+    });
   });
 
   it("refuses joined repartition topics declared with different partition counts", () => {
@@ -122,7 +140,9 @@ describe("build() validation", () => {
     })();
     expect(error.code).toBe("EDDY_ERR_INVALID_TOPOLOGY");
     expect(error.problems).toHaveLength(2);
-    expect(error.message).toMatch(/^The topology cannot be built \(2 problems\):\n {2}- \[EDDY_ERR_UNKNOWN_STORE\] .*"a".*\n {2}- \[EDDY_ERR_UNKNOWN_STORE\] .*"b"/);
+    expect(error.message).toMatch(
+      /^The topology cannot be built \(2 problems\):\n {2}- \[EDDY_ERR_UNKNOWN_STORE\] .*"a".*\n {2}- \[EDDY_ERR_UNKNOWN_STORE\] .*"b"/,
+    );
   });
 });
 
@@ -133,7 +153,9 @@ describe("DSL misuse fails at the call", () => {
     stream.filter(() => true, { name: "only-once" });
     expect(() => stream.filter(() => true, { name: "only-once" })).toThrow(DuplicateNameError);
     stream.groupByKey().count({ store: "counts" });
-    expect(() => stream.groupByKey().count({ store: "counts" })).toThrow(/State store "counts" is already in the topology/);
+    expect(() => stream.groupByKey().count({ store: "counts" })).toThrow(
+      /State store "counts" is already in the topology/,
+    );
   });
 
   it("reads a topic once: the same serdes share the source node, other serdes or a table on it are refused", () => {
@@ -142,12 +164,16 @@ describe("DSL misuse fails at the call", () => {
     const again = builder.stream("in", strings);
     expect(again.name).toBe(first.name);
     expect(() => builder.stream("in", { key: Serdes.string(), value: Serdes.bytes() })).toThrow(InvalidOperationError);
-    expect(() => builder.table("in", strings)).toThrow(/Topic "in" is already read by source KSTREAM-SOURCE-0000000000/);
+    expect(() => builder.table("in", strings)).toThrow(
+      /Topic "in" is already read by source KSTREAM-SOURCE-0000000000/,
+    );
   });
 
   it("refuses illegal names, and a builder that was already built", () => {
     const builder = new StreamsBuilder();
-    expect(() => builder.stream("in", { ...strings, name: "has space" })).toThrow(/Processor name "has space" is illegal/);
+    expect(() => builder.stream("in", { ...strings, name: "has space" })).toThrow(
+      /Processor name "has space" is illegal/,
+    );
     expect(() => builder.stream("bad/topic", strings)).toThrow(/Topic name "bad\/topic" is illegal/);
     builder.stream("ok", strings).to("out");
     builder.build();

@@ -14,7 +14,9 @@ import { keepsValue } from "../../src/topology/value-preserving-operations.js";
 const Deposit = z.object({ amount: z.number().positive() });
 type Deposit = z.infer<typeof Deposit>;
 
-function balances<K>(overrides: Partial<HandleCommandsOptions<K, Deposit, number, number, null>> = {}): HandleCommandsOptions<K, Deposit, number, number, null> {
+function balances<K>(
+  overrides: Partial<HandleCommandsOptions<K, Deposit, number, number, null>> = {},
+): HandleCommandsOptions<K, Deposit, number, number, null> {
   return {
     store: { name: "balances", value: Serdes.json<number>() },
     initial: 0,
@@ -26,7 +28,9 @@ function balances<K>(overrides: Partial<HandleCommandsOptions<K, Deposit, number
 }
 
 function handler(topology: Topology): ProcessorNode {
-  const found = [...topology.nodes.values()].filter((node): node is ProcessorNode => node.kind === "processor" && node.operation === "handle-commands");
+  const found = [...topology.nodes.values()].filter(
+    (node): node is ProcessorNode => node.kind === "processor" && node.operation === "handle-commands",
+  );
   expect(found).toHaveLength(1);
   return found[0] as ProcessorNode;
 }
@@ -34,7 +38,9 @@ function handler(topology: Topology): ProcessorNode {
 describe("handleCommands() in the Topology data", () => {
   it("keeps the command schema and the stream's key serde on the handler node, and flags it in toJSON() only", () => {
     const builder = new StreamsBuilder();
-    builder.stream("deposits", { key: Serdes.string(), value: Serdes.json<unknown>() }).handleCommands(balances({ command: Deposit, name: "deposit-handler" }));
+    builder
+      .stream("deposits", { key: Serdes.string(), value: Serdes.json<unknown>() })
+      .handleCommands(balances({ command: Deposit, name: "deposit-handler" }));
     const topology = builder.build();
     const node = handler(topology);
     expect(node.name).toBe("deposit-handler");
@@ -43,9 +49,14 @@ describe("handleCommands() in the Topology data", () => {
     for (const other of topology.nodes.values()) if (other !== node) expect(other).not.toHaveProperty("commandHandler");
     const json = topology.describe().toJSON();
     const described = json.subtopologies[0]?.nodes ?? [];
-    expect(described.find((n) => n.name === "deposit-handler")).toMatchObject({ operation: "handle-commands", commandSchema: true });
+    expect(described.find((n) => n.name === "deposit-handler")).toMatchObject({
+      operation: "handle-commands",
+      commandSchema: true,
+    });
     expect(described.filter((n) => n.name !== "deposit-handler").every((n) => !("commandSchema" in n))).toBe(true);
-    expect(topology.describe().toString()).toContain("    Processor: deposit-handler (stores: [balances, balances-idempotency])\n");
+    expect(topology.describe().toString()).toContain(
+      "    Processor: deposit-handler (stores: [balances, balances-idempotency])\n",
+    );
     expect(topology.describe().toString()).not.toMatch(/schema/i);
   });
 
@@ -59,13 +70,21 @@ describe("handleCommands() in the Topology data", () => {
     const node = handler(topology);
     expect(node.commandHandler?.schema).toBeUndefined();
     expect(node.commandHandler?.keySerde.name).toBe("int32");
-    expect(topology.describe().toJSON().subtopologies.flatMap((s) => s.nodes).find((n) => n.name === node.name)).toMatchObject({ commandSchema: false });
+    expect(
+      topology
+        .describe()
+        .toJSON()
+        .subtopologies.flatMap((s) => s.nodes)
+        .find((n) => n.name === node.name),
+    ).toMatchObject({ commandSchema: false });
   });
 });
 
 describe("keepsValue()", () => {
   /** The nodes from the command source down to (not including) the handler. */
-  function upstreamOfHandler<V>(shape: (commands: KStream<string, unknown>, builder: StreamsBuilder) => KStream<string, V>): TopologyNode[] {
+  function upstreamOfHandler<V>(
+    shape: (commands: KStream<string, unknown>, builder: StreamsBuilder) => KStream<string, V>,
+  ): TopologyNode[] {
     const builder = new StreamsBuilder();
     const commands = builder.stream("deposits", { key: Serdes.string(), value: Serdes.json<unknown>() });
     shape(commands, builder).handleCommands(balances<string>({ key: Serdes.string(), command: Deposit }));
@@ -103,15 +122,29 @@ describe("keepsValue()", () => {
         .repartition({ name: "by-upper-key", key: Serdes.string() });
     });
     const operations = new Set(nodes.flatMap((node) => (node.kind === "processor" ? [node.operation] : [])));
-    expect([...operations].sort()).toEqual(["branch", "filter", "filterNot", "merge", "peek", "repartition-filter", "selectKey", "split"]);
+    expect([...operations].sort()).toEqual([
+      "branch",
+      "filter",
+      "filterNot",
+      "merge",
+      "peek",
+      "repartition-filter",
+      "selectKey",
+      "split",
+    ]);
     expect(nodes.filter((node) => !keepsValue(node)).map((node) => node.name)).toEqual([]);
   });
 
   it("does not hold for operations that may change the value", () => {
     const mapped = upstreamOfHandler((commands) => commands.mapValues((value) => ({ wrapped: value })));
-    expect(mapped.filter((node) => !keepsValue(node)).map((node) => node.kind === "processor" && node.operation)).toEqual(["mapValues"]);
+    expect(
+      mapped.filter((node) => !keepsValue(node)).map((node) => node.kind === "processor" && node.operation),
+    ).toEqual(["mapValues"]);
     const joined = upstreamOfHandler((commands, builder) =>
-      commands.leftJoin(builder.table("limits", { key: Serdes.string(), value: Serdes.json<number>() }), (command, limit) => ({ command, limit })),
+      commands.leftJoin(
+        builder.table("limits", { key: Serdes.string(), value: Serdes.json<number>() }),
+        (command, limit) => ({ command, limit }),
+      ),
     );
     expect(joined.filter((node) => !keepsValue(node)).length).toBeGreaterThan(0);
   });

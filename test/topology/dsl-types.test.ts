@@ -20,7 +20,9 @@ describe("DSL types", () => {
     const orders = builder.stream("orders", { key: Serdes.string(), value: Serdes.json<Order>() });
     expectTypeOf(orders).toEqualTypeOf<KStream<string, Order>>();
     expectTypeOf(orders.mapValues((order) => order.amount)).toEqualTypeOf<KStream<string, number>>();
-    expectTypeOf(orders.map((key, order) => ({ key: order.amount, value: key }))).toEqualTypeOf<KStream<number, string>>();
+    expectTypeOf(orders.map((key, order) => ({ key: order.amount, value: key }))).toEqualTypeOf<
+      KStream<number, string>
+    >();
     expectTypeOf(orders.flatMapValues((order) => [order.id])).toEqualTypeOf<KStream<string, string>>();
     expectTypeOf(orders.selectKey((_key, order) => order.amount > 10)).toEqualTypeOf<KStream<boolean, Order>>();
     expectTypeOf(orders.filter((_key, order): order is Order & { amount: 1 } => order.amount === 1)).toEqualTypeOf<
@@ -30,17 +32,25 @@ describe("DSL types", () => {
     const grouped = orders.groupBy((_key, order) => order.amount, { key: Serdes.int32() });
     expectTypeOf(grouped).toEqualTypeOf<KGroupedStream<number, Order>>();
     expectTypeOf(grouped.count()).toEqualTypeOf<KTable<number, number>>();
-    const totals = orders.groupByKey().aggregate(() => 0, (_key, order, total) => total + order.amount, { value: Serdes.json<number>() });
+    const totals = orders.groupByKey().aggregate(
+      () => 0,
+      (_key, order, total) => total + order.amount,
+      { value: Serdes.json<number>() },
+    );
     expectTypeOf(totals).toEqualTypeOf<KTable<string, number>>();
     expectTypeOf(totals.toStream()).toEqualTypeOf<KStream<string, number | null>>();
 
     const customers = builder.table("customers", { key: Serdes.string(), value: Serdes.string() });
-    expectTypeOf(orders.join(customers, (order, name) => `${name}:${order.amount}`)).toEqualTypeOf<KStream<string, string>>();
+    expectTypeOf(orders.join(customers, (order, name) => `${name}:${order.amount}`)).toEqualTypeOf<
+      KStream<string, string>
+    >();
     expectTypeOf(orders.leftJoin(customers, (_order, name) => name)).toEqualTypeOf<KStream<string, string | null>>();
     expectTypeOf(totals.outerJoin(customers, (total, name) => [total, name] as const)).toEqualTypeOf<
       KTable<string, readonly [number | null, string | null]>
     >();
-    expectTypeOf(customers.groupBy((id, name) => ({ key: name, value: id }))).toEqualTypeOf<KGroupedTable<string, string>>();
+    expectTypeOf(customers.groupBy((id, name) => ({ key: name, value: id }))).toEqualTypeOf<
+      KGroupedTable<string, string>
+    >();
   });
 
   it("type handleCommands() from its schema, state, events and replies", () => {

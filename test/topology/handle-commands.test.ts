@@ -27,7 +27,10 @@ afterEach(async () => {
 
 function bank() {
   const driver = start(bankTopology());
-  const commands = driver.createInputTopic("account-commands", Serdes.string(), Serdes.json<unknown>(), { startTimestamp: 1000, autoAdvance: 1 });
+  const commands = driver.createInputTopic("account-commands", Serdes.string(), Serdes.json<unknown>(), {
+    startTimestamp: 1000,
+    autoAdvance: 1,
+  });
   const send = (account: string | null, command: unknown, headers: Record<string, string> = {}) =>
     commands.pipeInput(account, command, { headers: { [CommandHeaders.replyTo]: "replies-of-test", ...headers } });
   const replies = driver.createOutputTopic("replies-of-test", Serdes.string(), replyEnvelopeSerde);
@@ -46,7 +49,11 @@ describe("handleCommands", () => {
     expect(reply.headers.lastString(CommandHeaders.correlationId)).toBe("c-1");
     expect(reply.headers.lastString(CommandHeaders.replyStatus)).toBe("accepted");
     expect(reply.timestamp).toBe(1000);
-    expect(events.readRecordsToList().map((record) => [record.key, record.value, record.headers.lastString(CommandHeaders.correlationId)])).toEqual([
+    expect(
+      events
+        .readRecordsToList()
+        .map((record) => [record.key, record.value, record.headers.lastString(CommandHeaders.correlationId)]),
+    ).toEqual([
       ["acc-1", { type: "opened", holder: "Ada", at: 1000 }, "c-1"],
       ["acc-1", { type: "deposited", amount: 100, at: 1000 }, "c-1"],
     ]);
@@ -60,7 +67,10 @@ describe("handleCommands", () => {
     events.readRecordsToList();
     await send("acc-1", { type: "withdraw", amount: 50 }, { [CommandHeaders.correlationId]: "c-2" });
     const reply = replies.readRecord();
-    expect(reply.value).toEqual({ status: "rejected", error: { code: "INSUFFICIENT_FUNDS", message: "The balance is 10" } });
+    expect(reply.value).toEqual({
+      status: "rejected",
+      error: { code: "INSUFFICIENT_FUNDS", message: "The balance is 10" },
+    });
     expect(reply.headers.lastString(CommandHeaders.replyStatus)).toBe("rejected");
     expect(reply.headers.lastString(CommandHeaders.correlationId)).toBe("c-2");
     expect(events.isEmpty()).toBe(true);
@@ -86,7 +96,10 @@ describe("handleCommands", () => {
     expect(negative?.headers.lastString(CommandHeaders.replyStatus)).toBe("invalid");
     expect(negative?.headers.lastString(CommandHeaders.correlationId)).toBe("bad");
     expect(unknownType?.value).toMatchObject({ status: "invalid", error: { issues: [{ path: ["type"] }] } });
-    expect(noKey?.value).toMatchObject({ status: "invalid", error: { message: expect.stringMatching(/no key/) as unknown, issues: [] } });
+    expect(noKey?.value).toMatchObject({
+      status: "invalid",
+      error: { message: expect.stringMatching(/no key/) as unknown, issues: [] },
+    });
     expect(noValue?.value).toMatchObject({ status: "invalid", error: { message: "The command has no value" } });
     expect(open?.value).toEqual({ status: "accepted", reply: { balance: 0 } });
     expect(events.readValuesToList()).toEqual([{ type: "opened", holder: "Ada", at: 1004 }]);
@@ -95,7 +108,11 @@ describe("handleCommands", () => {
 
   it("sends replies to the default reply topic without reply-to, and to no topic when there is neither", async () => {
     const { driver, commands } = bank();
-    await commands.pipeInput("acc-1", { type: "open", holder: "Ada" }, { headers: { [CommandHeaders.correlationId]: "c" } });
+    await commands.pipeInput(
+      "acc-1",
+      { type: "open", holder: "Ada" },
+      { headers: { [CommandHeaders.correlationId]: "c" } },
+    );
     const defaults = driver.createOutputTopic("account-replies", Serdes.string(), replyEnvelopeSerde);
     expect(defaults.readRecord().value).toEqual({ status: "accepted", reply: { balance: 0 } });
     await driver.close();
@@ -113,7 +130,9 @@ describe("handleCommands", () => {
     await silent.createInputTopic("commands", Serdes.string(), Serdes.json<number>()).pipeInput("k", 5);
     await silent.createInputTopic("commands", Serdes.string(), Serdes.json<number>()).pipeInput("k", 7);
     expect([...silent.producedTopicNames()].sort()).toEqual(["amounts", "amounts-copy"]);
-    expect(silent.createOutputTopic("amounts-copy", Serdes.string(), Serdes.json<number>()).readValuesToList()).toEqual([5, 7]);
+    expect(silent.createOutputTopic("amounts-copy", Serdes.string(), Serdes.json<number>()).readValuesToList()).toEqual(
+      [5, 7],
+    );
     expect(await silent.getKeyValueStore<string, number>("totals").get("k")).toBe(12);
   });
 
@@ -122,8 +141,16 @@ describe("handleCommands", () => {
     await send("acc-1", { type: "open", holder: "Ada", deposit: 100 });
     replies.readRecordsToList();
     events.readRecordsToList();
-    await send("acc-1", { type: "withdraw", amount: 30 }, { [CommandHeaders.idempotencyKey]: "w-1", [CommandHeaders.correlationId]: "first" });
-    await send("acc-1", { type: "withdraw", amount: 30 }, { [CommandHeaders.idempotencyKey]: "w-1", [CommandHeaders.correlationId]: "retry" });
+    await send(
+      "acc-1",
+      { type: "withdraw", amount: 30 },
+      { [CommandHeaders.idempotencyKey]: "w-1", [CommandHeaders.correlationId]: "first" },
+    );
+    await send(
+      "acc-1",
+      { type: "withdraw", amount: 30 },
+      { [CommandHeaders.idempotencyKey]: "w-1", [CommandHeaders.correlationId]: "retry" },
+    );
     const [first, retry] = replies.readRecordsToList();
     expect(first?.value).toEqual({ status: "accepted", reply: { balance: 70 } });
     expect(retry?.value).toEqual(first?.value);
@@ -158,7 +185,8 @@ describe("handleCommands", () => {
     const driver = start(builder.build());
     const input = driver.createInputTopic("commands", Serdes.string(), Serdes.json<number>());
     const replies = driver.createOutputTopic("counter-replies", Serdes.string(), replyEnvelopeSerde);
-    for (const key of ["a", "b", "c", "b", "a"]) await input.pipeInput("k", 0, { headers: { [CommandHeaders.idempotencyKey]: key } });
+    for (const key of ["a", "b", "c", "b", "a"])
+      await input.pipeInput("k", 0, { headers: { [CommandHeaders.idempotencyKey]: key } });
     // "b" is still remembered (replayed); "a" was evicted by "c" and is decided again.
     expect(replies.readValuesToList()).toEqual([1, 2, 3, 2, 4].map((reply) => ({ status: "accepted", reply })));
     expect(await driver.getKeyValueStore<string, number>("counter").get("k")).toBe(4);
@@ -187,7 +215,11 @@ describe("handleCommands", () => {
     expect(replies.readValue()).toEqual({ status: "rejected", error: { code: "NOPE", message: "Not today" } });
     const failure = await input.pipeInput("k", "crash").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProcessorError);
-    expect(failure).toMatchObject({ node: "handler", code: "EDDY_ERR_PROCESSOR", record: { topic: "commands", offset: 1 } });
+    expect(failure).toMatchObject({
+      node: "handler",
+      code: "EDDY_ERR_PROCESSOR",
+      record: { topic: "commands", offset: 1 },
+    });
     expect((failure as Error).cause).toBeInstanceOf(TypeError);
     expect(replies.isEmpty()).toBe(true);
     await input.pipeInput("k", "ok");
@@ -205,7 +237,10 @@ describe("handleCommands on a re-keyed stream", () => {
         store: { name: "balances", value: Serdes.json<number>() },
         key: Serdes.string(),
         initial: 0,
-        decide: (balance, command: { amount: number }) => ({ events: [command.amount], reply: balance + command.amount }),
+        decide: (balance, command: { amount: number }) => ({
+          events: [command.amount],
+          reply: balance + command.amount,
+        }),
         evolve: (balance, amount: number) => balance + amount,
         events: { topic: "balance-events", value: Serdes.json<number>() },
       });
@@ -213,11 +248,17 @@ describe("handleCommands on a re-keyed stream", () => {
     expect(topology.repartitionTopics.map((topic) => topic.name)).toEqual(["balances-repartition"]);
     expect(topology.stores.get("balances")?.subtopology).toBe(1);
     const driver = start(topology);
-    const input = driver.createInputTopic("raw-commands", Serdes.string(), Serdes.json<{ account: string; amount: number }>());
+    const input = driver.createInputTopic(
+      "raw-commands",
+      Serdes.string(),
+      Serdes.json<{ account: string; amount: number }>(),
+    );
     await input.pipeInput("request-1", { account: "a", amount: 5 });
     await input.pipeInput("request-2", { account: "a", amount: 7 });
     expect(await driver.getKeyValueStore<string, number>("balances").get("a")).toBe(12);
-    expect(driver.createOutputTopic("balance-events", Serdes.string(), Serdes.json<number>()).readKeyValuesToList()).toEqual([
+    expect(
+      driver.createOutputTopic("balance-events", Serdes.string(), Serdes.json<number>()).readKeyValuesToList(),
+    ).toEqual([
       { key: "a", value: 5 },
       { key: "a", value: 7 },
     ]);

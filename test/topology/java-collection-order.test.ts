@@ -71,7 +71,9 @@ describe("JavaTreeSet", () => {
       ["a", 1],
       ["b", 1],
     ]);
-    const set = new JavaTreeSet<string>((x, y) => (weight.get(y) ?? 0) - (weight.get(x) ?? 0) || (x < y ? -1 : x > y ? 1 : 0));
+    const set = new JavaTreeSet<string>(
+      (x, y) => (weight.get(y) ?? 0) - (weight.get(x) ?? 0) || (x < y ? -1 : x > y ? 1 : 0),
+    );
     set.add("b");
     set.add("a");
     weight.set("b", 5);

@@ -40,7 +40,10 @@ describe("Kafka Streams naming and describe() text", () => {
 
   it("table().groupBy().count() (TopologyTest tableZeroArgCount): a table read by a groupBy is materialized", () => {
     const builder = new StreamsBuilder();
-    builder.table("input-topic", strings).groupBy((key, value) => ({ key: value, value: key }), strings).count();
+    builder
+      .table("input-topic", strings)
+      .groupBy((key, value) => ({ key: value, value: key }), strings)
+      .count();
     expect(builder.build().describe().toString()).toBe(
       "Topologies:\n" +
         "   Sub-topology: 0\n" +
@@ -67,7 +70,10 @@ describe("Kafka Streams naming and describe() text", () => {
 
   it("table().groupBy().count() into a named store (tableNamedMaterializedCount)", () => {
     const builder = new StreamsBuilder();
-    builder.table("input-topic", strings).groupBy((key, value) => ({ key: value, value: key }), strings).count({ store: "count-store" });
+    builder
+      .table("input-topic", strings)
+      .groupBy((key, value) => ({ key: value, value: key }), strings)
+      .count({ store: "count-store" });
     const topology = builder.build();
     expect(topology.describe().toString()).toBe(
       "Topologies:\n" +
@@ -183,7 +189,9 @@ describe("Kafka Streams naming and describe() text", () => {
         "      --> none\n" +
         "      <-- KSTREAM-SOURCE-0000000005\n\n",
     );
-    expect(topology.copartitionGroups.map((group) => [group.requiredBy, group.topics, group.repartitionTopics])).toEqual([
+    expect(
+      topology.copartitionGroups.map((group) => [group.requiredBy, group.topics, group.repartitionTopics]),
+    ).toEqual([
       ["KSTREAM-JOIN-0000000011", ["topic2"], ["KSTREAM-MAP-0000000007-repartition"]],
       ["KSTREAM-JOIN-0000000016", ["topic3"], ["KSTREAM-MAP-0000000007-repartition"]],
     ]);
@@ -195,8 +203,12 @@ describe("Kafka Streams naming and describe() text", () => {
     const tableB = builder.table("topic2", strings);
     const tableC = builder.table("topic3", strings);
     const rekeyed = streamA.map((key, value) => ({ key: value, value: key }));
-    rekeyed.join(tableB, (value1, value2) => value1 + value2, { ...strings, name: "first-join" }).to("out-one", strings);
-    rekeyed.join(tableC, (value1, value2) => value1 + value2, { ...strings, name: "second-join" }).to("out-two", strings);
+    rekeyed
+      .join(tableB, (value1, value2) => value1 + value2, { ...strings, name: "first-join" })
+      .to("out-one", strings);
+    rekeyed
+      .join(tableC, (value1, value2) => value1 + value2, { ...strings, name: "second-join" })
+      .to("out-two", strings);
     expect(builder.build().describe().toString()).toBe(
       "Topologies:\n" +
         "   Sub-topology: 0\n" +
@@ -252,7 +264,10 @@ describe("Kafka Streams naming and describe() text", () => {
     const builder = new StreamsBuilder();
     const table1 = builder.table("left", strings);
     const table2 = builder.table("right", strings);
-    table1.join(table2, (a, b) => `${a}+${b}`).toStream().to("output", { value: Serdes.string() });
+    table1
+      .join(table2, (a, b) => `${a}+${b}`)
+      .toStream()
+      .to("output", { value: Serdes.string() });
     expect(builder.build().describe().toString()).toBe(
       "Topologies:\n" +
         "   Sub-topology: 0\n" +
@@ -295,7 +310,11 @@ describe("Kafka Streams naming and describe() text", () => {
     const topology = builder.build();
     expect(topology.node("KTABLE-SOURCE-0000000002")).toMatchObject({ stores: [] });
     expect(topology.stores.size).toBe(0);
-    expect([...branches.keys()]).toEqual(["KSTREAM-BRANCH-00000000061", "KSTREAM-BRANCH-0000000006-b", "KSTREAM-BRANCH-00000000060"]);
+    expect([...branches.keys()]).toEqual([
+      "KSTREAM-BRANCH-00000000061",
+      "KSTREAM-BRANCH-0000000006-b",
+      "KSTREAM-BRANCH-00000000060",
+    ]);
     expect(topology.node("KSTREAM-BRANCH-0000000006").successors).toEqual([...branches.keys()]);
   });
 });

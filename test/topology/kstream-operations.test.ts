@@ -27,18 +27,26 @@ describe("KStream stateless operations", () => {
     const seen: string[] = [];
     words.filter((_key, value) => value.length > 3).to("long", strings);
     words.filterNot((_key, value) => value.length > 3).to("short", strings);
-    words.map((key, value) => ({ key: value, value: key.length })).to("map", { key: Serdes.string(), value: Serdes.int32() });
+    words
+      .map((key, value) => ({ key: value, value: key.length }))
+      .to("map", { key: Serdes.string(), value: Serdes.int32() });
     words.mapValues((value, key) => `${key}:${value.toUpperCase()}`).to("map-values", strings);
-    words.flatMap((key, value) => value.split("").map((letter) => ({ key: letter, value: key }))).to("flat-map", strings);
+    words
+      .flatMap((key, value) => value.split("").map((letter) => ({ key: letter, value: key })))
+      .to("flat-map", strings);
     words.flatMapValues((value) => [value, value]).to("flat-map-values", strings);
-    words.selectKey((_key, value) => value[0] ?? "").peek((key) => peeked.push(key)).to("select-key", strings);
+    words
+      .selectKey((_key, value) => value[0] ?? "")
+      .peek((key) => peeked.push(key))
+      .to("select-key", strings);
     words.foreach((key, value) => seen.push(`${key}=${value}`));
 
     const driver = start(builder.build());
     const input = driver.createInputTopic("words", Serdes.string(), Serdes.string());
     await input.pipeInput("k1", "kafka", { timestamp: 5 });
     await input.pipeInput("k2", "ts", { timestamp: 6 });
-    const read = (topic: string) => driver.createOutputTopic(topic, Serdes.string(), Serdes.string()).readKeyValuesToList();
+    const read = (topic: string) =>
+      driver.createOutputTopic(topic, Serdes.string(), Serdes.string()).readKeyValuesToList();
 
     expect(read("long")).toEqual([{ key: "k1", value: "kafka" }]);
     expect(read("short")).toEqual([{ key: "k2", value: "ts" }]);
@@ -67,7 +75,10 @@ describe("KStream stateless operations", () => {
 
   it("keeps timestamps and headers through the chain and into the output topic", async () => {
     const builder = new StreamsBuilder();
-    builder.stream("in", strings).mapValues((value) => value.toUpperCase()).to("out", strings);
+    builder
+      .stream("in", strings)
+      .mapValues((value) => value.toUpperCase())
+      .to("out", strings);
     const driver = start(builder.build());
     await driver.createInputTopic("in", Serdes.string(), Serdes.string()).pipeInput("k", "v", {
       timestamp: 42,
@@ -87,12 +98,17 @@ describe("KStream stateless operations", () => {
     builder.stream(["eu-orders", "us-orders"], strings).to("all-orders", strings);
     const topology = builder.build();
     // describe() lists the topics in java.util.HashSet order, as Kafka Streams prints them.
-    expect(topology.describe().toString()).toContain("Source: KSTREAM-SOURCE-0000000000 (topics: [us-orders, eu-orders])");
+    expect(topology.describe().toString()).toContain(
+      "Source: KSTREAM-SOURCE-0000000000 (topics: [us-orders, eu-orders])",
+    );
     expect(topology.node("KSTREAM-SOURCE-0000000000")).toMatchObject({ topics: ["eu-orders", "us-orders"] });
     const driver = start(topology);
     await driver.createInputTopic("us-orders", Serdes.string(), Serdes.string()).pipeInput("2", "us");
     await driver.createInputTopic("eu-orders", Serdes.string(), Serdes.string()).pipeInput("1", "eu");
-    expect(driver.createOutputTopic("all-orders", Serdes.string(), Serdes.string()).readValuesToList()).toEqual(["us", "eu"]);
+    expect(driver.createOutputTopic("all-orders", Serdes.string(), Serdes.string()).readValuesToList()).toEqual([
+      "us",
+      "eu",
+    ]);
   });
 
   it("merge() interleaves two streams in processing order", async () => {
@@ -104,7 +120,11 @@ describe("KStream stateless operations", () => {
     await driver.createInputTopic("a", Serdes.string(), Serdes.string()).pipeInput("1", "from-a");
     await driver.createInputTopic("b", Serdes.string(), Serdes.string()).pipeInput("2", "from-b");
     await driver.createInputTopic("a", Serdes.string(), Serdes.string()).pipeInput("3", "from-a");
-    expect(driver.createOutputTopic("merged", Serdes.string(), Serdes.string()).readValuesToList()).toEqual(["from-a", "from-b", "from-a"]);
+    expect(driver.createOutputTopic("merged", Serdes.string(), Serdes.string()).readValuesToList()).toEqual([
+      "from-a",
+      "from-b",
+      "from-a",
+    ]);
   });
 
   it("split() sends each record to the first matching branch, else to the default branch", async () => {
@@ -114,7 +134,10 @@ describe("KStream stateless operations", () => {
       .split({ name: "sign-" })
       .branch((_key, value) => value < 0, { name: "negative" })
       .branch((_key, value) => value === 0, { name: "zero", chain: (zero) => zero.mapValues(() => 1000) })
-      .branch((_key, value) => value > 100, { name: "huge", chain: (huge) => huge.to("huge", { key: Serdes.string(), value: Serdes.int32() }) })
+      .branch((_key, value) => value > 100, {
+        name: "huge",
+        chain: (huge) => huge.to("huge", { key: Serdes.string(), value: Serdes.int32() }),
+      })
       .defaultBranch({ name: "positive" });
     expect([...branches.keys()]).toEqual(["sign-negative", "sign-zero", "sign-positive"]);
     const ints = { key: Serdes.string(), value: Serdes.int32() };
@@ -138,7 +161,11 @@ describe("KStream stateless operations", () => {
 
   it("split() without a default branch drops what no predicate takes", async () => {
     const builder = new StreamsBuilder();
-    const branches = builder.stream("in", strings).split().branch((key) => key === "keep").noDefaultBranch();
+    const branches = builder
+      .stream("in", strings)
+      .split()
+      .branch((key) => key === "keep")
+      .noDefaultBranch();
     [...branches.values()][0]?.to("kept", strings);
     const driver = start(builder.build());
     await driver.createInputTopic("in", Serdes.string(), Serdes.string()).pipeKeyValueList([
@@ -168,15 +195,24 @@ describe("KStream stateless operations", () => {
     builder
       .stream("in", strings)
       .selectKey((_key, value) => value)
-      .repartition({ name: "by-value", key: Serdes.string(), partitioner: (_topic, key, _value, partitions) => key.length % partitions })
+      .repartition({
+        name: "by-value",
+        key: Serdes.string(),
+        partitioner: (_topic, key, _value, partitions) => key.length % partitions,
+      })
       .to("out", strings);
     const topology = builder.build();
     expect(topology.subtopologies).toHaveLength(2);
     expect(topology.repartitionTopics.map((topic) => topic.name)).toEqual(["by-value-repartition"]);
     const driver = start(topology);
     await driver.createInputTopic("in", Serdes.string(), Serdes.string()).pipeInput("k", "v");
-    expect(driver.createOutputTopic("app-by-value-repartition", Serdes.string(), Serdes.string()).readKeyValue()).toEqual({ key: "v", value: "v" });
-    expect(driver.createOutputTopic("out", Serdes.string(), Serdes.string()).readKeyValue()).toEqual({ key: "v", value: "v" });
+    expect(
+      driver.createOutputTopic("app-by-value-repartition", Serdes.string(), Serdes.string()).readKeyValue(),
+    ).toEqual({ key: "v", value: "v" });
+    expect(driver.createOutputTopic("out", Serdes.string(), Serdes.string()).readKeyValue()).toEqual({
+      key: "v",
+      value: "v",
+    });
   });
 });
 
@@ -212,10 +248,14 @@ describe("KGroupedStream", () => {
     const builder = new StreamsBuilder();
     const amounts = builder.stream("amounts", { key: Serdes.string(), value: Serdes.int32() }).groupByKey();
     amounts.reduce((total, amount) => total + amount, { store: "sums" });
-    amounts.aggregate(() => ({ count: 0, max: -Infinity }), (_key, amount, stats) => ({ count: stats.count + 1, max: Math.max(stats.max, amount) }), {
-      store: "stats",
-      value: Serdes.json<{ count: number; max: number }>(),
-    });
+    amounts.aggregate(
+      () => ({ count: 0, max: -Infinity }),
+      (_key, amount, stats) => ({ count: stats.count + 1, max: Math.max(stats.max, amount) }),
+      {
+        store: "stats",
+        value: Serdes.json<{ count: number; max: number }>(),
+      },
+    );
     const driver = start(builder.build());
     const input = driver.createInputTopic("amounts", Serdes.string(), Serdes.int32());
     await input.pipeKeyValueList([
@@ -228,12 +268,18 @@ describe("KGroupedStream", () => {
     const sums = driver.getKeyValueStore<string, number>("sums");
     expect(await sums.get("a")).toBe(12);
     expect(await sums.get("b")).toBe(1);
-    expect(await driver.getKeyValueStore<string, { count: number; max: number }>("stats").get("a")).toEqual({ count: 2, max: 7 });
+    expect(await driver.getKeyValueStore<string, { count: number; max: number }>("stats").get("a")).toEqual({
+      count: 2,
+      max: 7,
+    });
   });
 
   it("a named grouping shares one repartition topic between its aggregations", async () => {
     const builder = new StreamsBuilder();
-    const grouped = builder.stream("in", strings).selectKey((_key, value) => value).groupByKey({ key: Serdes.string(), name: "by-value" });
+    const grouped = builder
+      .stream("in", strings)
+      .selectKey((_key, value) => value)
+      .groupByKey({ key: Serdes.string(), name: "by-value" });
     grouped.count({ store: "counts" });
     grouped.reduce((a, b) => a + b, { store: "concat" });
     const topology = builder.build();
@@ -298,7 +344,10 @@ describe("KStream-KTable joins", () => {
     const driver = start(topology);
     await driver.createInputTopic("users", Serdes.string(), Serdes.string()).pipeInput("u7", "Uma");
     await driver.createInputTopic("orders", Serdes.string(), Serdes.string()).pipeInput("o1", "u7");
-    expect(driver.createOutputTopic("out", Serdes.string(), Serdes.string()).readKeyValue()).toEqual({ key: "u7", value: "u7=Uma" });
+    expect(driver.createOutputTopic("out", Serdes.string(), Serdes.string()).readKeyValue()).toEqual({
+      key: "u7",
+      value: "u7=Uma",
+    });
   });
 });
 
@@ -308,7 +357,9 @@ describe("headers on fan-out", () => {
     const source = builder.stream("in", strings);
     source
       .process<string, string>(() => {
-        let forward: ((record: { key: string; value: string; timestamp: number; headers: RecordHeaders }) => Promise<void>) | undefined;
+        let forward:
+          | ((record: { key: string; value: string; timestamp: number; headers: RecordHeaders }) => Promise<void>)
+          | undefined;
         return {
           init(context) {
             forward = (record) => context.forward(record);
@@ -322,11 +373,15 @@ describe("headers on fan-out", () => {
       .to("first", strings);
     source.to("second", strings);
     const driver = start(builder.build());
-    await driver.createInputTopic("in", Serdes.string(), Serdes.string()).pipeInput("k", "v", { headers: { origin: "test" } });
+    await driver
+      .createInputTopic("in", Serdes.string(), Serdes.string())
+      .pipeInput("k", "v", { headers: { origin: "test" } });
     expect(driver.createOutputTopic("first", Serdes.string(), Serdes.string()).readRecord().headers.toJSON()).toEqual([
       { key: "origin", value: "test" },
       { key: "touched-by", value: "first" },
     ]);
-    expect(driver.createOutputTopic("second", Serdes.string(), Serdes.string()).readRecord().headers.toJSON()).toEqual([{ key: "origin", value: "test" }]);
+    expect(driver.createOutputTopic("second", Serdes.string(), Serdes.string()).readRecord().headers.toJSON()).toEqual([
+      { key: "origin", value: "test" },
+    ]);
   });
 });

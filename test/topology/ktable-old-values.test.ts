@@ -32,7 +32,10 @@ type Call = [op: "add" | "subtract", region: string, value: number];
 
 function sumPerRegion(table: KTable<string, User>, calls: Call[]): void {
   table
-    .groupBy((_id, user) => ({ key: user.region, value: user.spent }), { key: Serdes.string(), value: Serdes.json<number>() })
+    .groupBy((_id, user) => ({ key: user.region, value: user.spent }), {
+      key: Serdes.string(),
+      value: Serdes.json<number>(),
+    })
     .aggregate(
       () => 0,
       (region, spent, total) => {
@@ -56,11 +59,16 @@ describe.each([
     const calls: Call[] = [];
     const cents = builder
       .table("users", users)
-      .mapValues((user): User => ({ region: user.region.toUpperCase(), spent: user.spent * 100 }), materialized ? { store: "in-cents", value: Serdes.json<User>() } : {});
+      .mapValues(
+        (user): User => ({ region: user.region.toUpperCase(), spent: user.spent * 100 }),
+        materialized ? { store: "in-cents", value: Serdes.json<User>() } : {},
+      );
     sumPerRegion(cents, calls);
     const topology = builder.build();
     // A store of its own answers the old values: the source table needs none.
-    expect([...topology.stores.keys()].sort()).toEqual(materialized ? ["in-cents", "sum-per-region"] : ["sum-per-region", "users-STATE-STORE-0000000000"]);
+    expect([...topology.stores.keys()].sort()).toEqual(
+      materialized ? ["in-cents", "sum-per-region"] : ["sum-per-region", "users-STATE-STORE-0000000000"],
+    );
     const driver = start(topology);
     const input = driver.createInputTopic("users", Serdes.string(), Serdes.json<User>());
     await input.pipeInput("u1", { region: "eu", spent: 1 });
@@ -97,7 +105,10 @@ describe.each([
     const calls: Call[] = [];
     const big = builder
       .table("users", users)
-      .filter((_id, user) => user.spent >= 10, materialized ? { store: "big-spenders", value: Serdes.json<User>() } : {});
+      .filter(
+        (_id, user) => user.spent >= 10,
+        materialized ? { store: "big-spenders", value: Serdes.json<User>() } : {},
+      );
     sumPerRegion(big, calls);
     big.toStream().to("big-spenders", users);
     const driver = start(builder.build());
@@ -158,39 +169,42 @@ describe("old values through chains and joins", () => {
   it.each([
     ["a materialized join", true],
     ["an unmaterialized join", false],
-  ] as const)("%s of a materialized mapValues gives the subtractor the old joined value", async (_label, materializedJoin) => {
-    const builder = new StreamsBuilder();
-    const calls: Call[] = [];
-    const regions = builder
-      .table("regions", { key: Serdes.string(), value: Serdes.string() })
-      .mapValues((region) => region.toUpperCase(), { store: "regions-upper", value: Serdes.string() });
-    const spent = builder.table("spent", { key: Serdes.string(), value: Serdes.json<number>() });
-    const joined = regions.leftJoin(
-      spent,
-      (region, amount): User => ({ region, spent: amount ?? 0 }),
-      materializedJoin ? { store: "joined", value: Serdes.json<User>() } : {},
-    );
-    sumPerRegion(joined, calls);
-    const driver = start(builder.build());
-    const regionInput = driver.createInputTopic("regions", Serdes.string(), Serdes.string());
-    const spentInput = driver.createInputTopic("spent", Serdes.string(), Serdes.json<number>());
-    await regionInput.pipeInput("u1", "eu");
-    await spentInput.pipeInput("u1", 7);
-    await regionInput.pipeInput("u1", "us");
-    await spentInput.pipeInput("u1", 8);
-    await regionInput.pipeInput("u1", null);
-    expect(calls).toEqual([
-      ["add", "EU", 0],
-      ["subtract", "EU", 0],
-      ["add", "EU", 7],
-      ["subtract", "EU", 7],
-      ["add", "US", 7],
-      ["subtract", "US", 7],
-      ["add", "US", 8],
-      ["subtract", "US", 8],
-    ]);
-    const sums = driver.getKeyValueStore<string, number>("sum-per-region");
-    expect(await sums.get("EU")).toBe(0);
-    expect(await sums.get("US")).toBe(0);
-  });
+  ] as const)(
+    "%s of a materialized mapValues gives the subtractor the old joined value",
+    async (_label, materializedJoin) => {
+      const builder = new StreamsBuilder();
+      const calls: Call[] = [];
+      const regions = builder
+        .table("regions", { key: Serdes.string(), value: Serdes.string() })
+        .mapValues((region) => region.toUpperCase(), { store: "regions-upper", value: Serdes.string() });
+      const spent = builder.table("spent", { key: Serdes.string(), value: Serdes.json<number>() });
+      const joined = regions.leftJoin(
+        spent,
+        (region, amount): User => ({ region, spent: amount ?? 0 }),
+        materializedJoin ? { store: "joined", value: Serdes.json<User>() } : {},
+      );
+      sumPerRegion(joined, calls);
+      const driver = start(builder.build());
+      const regionInput = driver.createInputTopic("regions", Serdes.string(), Serdes.string());
+      const spentInput = driver.createInputTopic("spent", Serdes.string(), Serdes.json<number>());
+      await regionInput.pipeInput("u1", "eu");
+      await spentInput.pipeInput("u1", 7);
+      await regionInput.pipeInput("u1", "us");
+      await spentInput.pipeInput("u1", 8);
+      await regionInput.pipeInput("u1", null);
+      expect(calls).toEqual([
+        ["add", "EU", 0],
+        ["subtract", "EU", 0],
+        ["add", "EU", 7],
+        ["subtract", "EU", 7],
+        ["add", "US", 7],
+        ["subtract", "US", 7],
+        ["add", "US", 8],
+        ["subtract", "US", 8],
+      ]);
+      const sums = driver.getKeyValueStore<string, number>("sum-per-region");
+      expect(await sums.get("EU")).toBe(0);
+      expect(await sums.get("US")).toBe(0);
+    },
+  );
 });

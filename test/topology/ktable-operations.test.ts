@@ -22,7 +22,10 @@ afterEach(async () => {
 describe("KTable", () => {
   it("table() keeps the latest value per key in its store; a null value deletes and comes out as a tombstone", async () => {
     const builder = new StreamsBuilder();
-    builder.table("profiles", { ...strings, store: "profiles-store" }).toStream().to("profile-updates", strings);
+    builder
+      .table("profiles", { ...strings, store: "profiles-store" })
+      .toStream()
+      .to("profile-updates", strings);
     const driver = start(builder.build());
     const input = driver.createInputTopic("profiles", Serdes.string(), Serdes.string());
     await input.pipeInput("u1", "v1");
@@ -30,12 +33,14 @@ describe("KTable", () => {
     await input.pipeInput("u2", "w1");
     await input.pipeInput("u1", null);
     await input.pipeValue("no key: dropped");
-    expect(driver.createOutputTopic("profile-updates", Serdes.string(), Serdes.string()).readKeyValuesToList()).toEqual([
-      { key: "u1", value: "v1" },
-      { key: "u1", value: "v2" },
-      { key: "u2", value: "w1" },
-      { key: "u1", value: null },
-    ]);
+    expect(driver.createOutputTopic("profile-updates", Serdes.string(), Serdes.string()).readKeyValuesToList()).toEqual(
+      [
+        { key: "u1", value: "v1" },
+        { key: "u1", value: "v2" },
+        { key: "u2", value: "w1" },
+        { key: "u1", value: null },
+      ],
+    );
     const store = driver.getKeyValueStore<string, string>("profiles-store");
     expect(await store.get("u1")).toBeUndefined();
     expect(await store.get("u2")).toBe("w1");
@@ -44,8 +49,14 @@ describe("KTable", () => {
   it("filter() turns rows that stop matching into deletes, and mapValues() maps every update", async () => {
     const builder = new StreamsBuilder();
     const prices = builder.table("prices", { key: Serdes.string(), value: Serdes.int32() });
-    prices.filter((_key, price) => price >= 100, { store: "expensive" }).toStream().to("expensive", { key: Serdes.string(), value: Serdes.int32() });
-    prices.mapValues((price, key) => `${key} costs ${price}`).toStream().to("labels", strings);
+    prices
+      .filter((_key, price) => price >= 100, { store: "expensive" })
+      .toStream()
+      .to("expensive", { key: Serdes.string(), value: Serdes.int32() });
+    prices
+      .mapValues((price, key) => `${key} costs ${price}`)
+      .toStream()
+      .to("labels", strings);
     const driver = start(builder.build());
     const input = driver.createInputTopic("prices", Serdes.string(), Serdes.int32());
     await input.pipeInput("tv", 500);
@@ -73,7 +84,9 @@ describe("KTable", () => {
     const prices = builder.table("prices", { key: Serdes.string(), value: Serdes.int32() });
     const expensive = prices.filter((_key, price) => price >= 100);
     // groupBy needs old values, which makes the filter (and its source) send them.
-    expensive.groupBy((key, price) => ({ key: "all", value: price }), { key: Serdes.string(), value: Serdes.int32() }).count({ store: "count" });
+    expensive
+      .groupBy((key, price) => ({ key: "all", value: price }), { key: Serdes.string(), value: Serdes.int32() })
+      .count({ store: "count" });
     expensive.toStream().to("expensive", { key: Serdes.string(), value: Serdes.int32() });
     const driver = start(builder.build());
     const input = driver.createInputTopic("prices", Serdes.string(), Serdes.int32());
@@ -90,13 +103,20 @@ describe("KTable", () => {
 });
 
 describe("table-table joins", () => {
-  async function run(kind: "join" | "leftJoin" | "outerJoin", steps: [topic: "left" | "right", key: string, value: string | null][]) {
+  async function run(
+    kind: "join" | "leftJoin" | "outerJoin",
+    steps: [topic: "left" | "right", key: string, value: string | null][],
+  ) {
     const builder = new StreamsBuilder();
     const left = builder.table("left", strings);
     const right = builder.table("right", strings);
     const joiner = (a: string | null, b: string | null): string => `${a ?? "null"}+${b ?? "null"}`;
     const joined =
-      kind === "join" ? left.join(right, joiner) : kind === "leftJoin" ? left.leftJoin(right, joiner) : left.outerJoin(right, joiner);
+      kind === "join"
+        ? left.join(right, joiner)
+        : kind === "leftJoin"
+          ? left.leftJoin(right, joiner)
+          : left.outerJoin(right, joiner);
     joined.toStream().to("joined", strings);
     const driver = start(builder.build());
     const inputs = {
@@ -107,7 +127,12 @@ describe("table-table joins", () => {
     const outputs: (string | null)[][] = [];
     for (const [topic, key, value] of steps) {
       await inputs[topic].pipeInput(key, value);
-      outputs.push(output.readKeyValuesToList().map((record) => [record.key, record.value]).flat());
+      outputs.push(
+        output
+          .readKeyValuesToList()
+          .map((record) => [record.key, record.value])
+          .flat(),
+      );
     }
     return outputs;
   }
@@ -167,7 +192,10 @@ describe("table-table joins", () => {
     const names = builder.table("names", strings);
     const emails = builder.table("emails", strings);
     const contacts = names.leftJoin(emails, (name, email) => `${name} <${email ?? "?"}>`);
-    builder.stream("mail", strings).join(contacts, (subject, contact) => `${subject} -> ${contact}`).to("outbox", strings);
+    builder
+      .stream("mail", strings)
+      .join(contacts, (subject, contact) => `${subject} -> ${contact}`)
+      .to("outbox", strings);
     const driver = start(builder.build());
     await driver.createInputTopic("names", Serdes.string(), Serdes.string()).pipeInput("u1", "Ann");
     await driver.createInputTopic("mail", Serdes.string(), Serdes.string()).pipeInput("u1", "hello");
@@ -182,7 +210,9 @@ describe("table-table joins", () => {
 
   it("a materialized join keeps its rows in its store", async () => {
     const builder = new StreamsBuilder();
-    builder.table("a", strings).join(builder.table("b", strings), (x, y) => x + y, { store: "ab", value: Serdes.string() });
+    builder
+      .table("a", strings)
+      .join(builder.table("b", strings), (x, y) => x + y, { store: "ab", value: Serdes.string() });
     const driver = start(builder.build());
     await driver.createInputTopic("a", Serdes.string(), Serdes.string()).pipeInput("k", "x");
     await driver.createInputTopic("b", Serdes.string(), Serdes.string()).pipeInput("k", "y");
@@ -203,7 +233,10 @@ describe("KTable groupBy with adder and subtractor", () => {
     const builder = new StreamsBuilder();
     builder
       .table("users", { key: Serdes.string(), value: Serdes.json<User>() })
-      .groupBy((_id, user) => ({ key: user.region, value: user.spent }), { key: Serdes.string(), value: Serdes.json<number>() })
+      .groupBy((_id, user) => ({ key: user.region, value: user.spent }), {
+        key: Serdes.string(),
+        value: Serdes.json<number>(),
+      })
       .aggregate(
         () => 0,
         (_region, spent, total) => total + spent,
@@ -244,11 +277,19 @@ describe("KTable groupBy with adder and subtractor", () => {
     const builder = new StreamsBuilder();
     const grouped = builder
       .table("users", { key: Serdes.string(), value: Serdes.json<User>() })
-      .groupBy((id, user) => ({ key: user.region, value: id }), { key: Serdes.string(), value: Serdes.string(), name: "by-region" });
+      .groupBy((id, user) => ({ key: user.region, value: id }), {
+        key: Serdes.string(),
+        value: Serdes.string(),
+        name: "by-region",
+      });
     grouped.count({ store: "users-per-region" });
     grouped.reduce(
       (ids, id) => [...ids.split(","), id].sort().join(","),
-      (ids, id) => ids.split(",").filter((one) => one !== id).join(",") || null,
+      (ids, id) =>
+        ids
+          .split(",")
+          .filter((one) => one !== id)
+          .join(",") || null,
       { store: "ids-per-region" },
     );
     const topology = builder.build();

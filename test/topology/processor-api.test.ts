@@ -35,10 +35,21 @@ class Deduplicator implements Processor<string, string, string, string> {
     this.#context = context;
     this.#seen = context.getStateStore<string, number>("seen");
     context.schedule(1000, "stream-time", async (time) => {
-      await this.#context.forward({ key: "digest", value: `stream-time ${time}: ${await this.#seen.approximateNumEntries()} keys`, timestamp: time, headers: new RecordHeaders() }, "digests");
+      await this.#context.forward(
+        {
+          key: "digest",
+          value: `stream-time ${time}: ${await this.#seen.approximateNumEntries()} keys`,
+          timestamp: time,
+          headers: new RecordHeaders(),
+        },
+        "digests",
+      );
     });
     context.schedule(60_000, "wall-clock-time", async (time) => {
-      await this.#context.forward({ key: "digest", value: `wall-clock ${time}`, timestamp: time, headers: new RecordHeaders() }, "digests");
+      await this.#context.forward(
+        { key: "digest", value: `wall-clock ${time}`, timestamp: time, headers: new RecordHeaders() },
+        "digests",
+      );
     });
   }
 
@@ -77,15 +88,23 @@ describe("Processor API", () => {
   it("runs a processor with a store, forwarding to named children", async () => {
     const instances: Deduplicator[] = [];
     const driver = start(dedupTopology(instances));
-    const input = driver.createInputTopic("in", Serdes.string(), Serdes.string(), { startTimestamp: 100, autoAdvance: 10 });
+    const input = driver.createInputTopic("in", Serdes.string(), Serdes.string(), {
+      startTimestamp: 100,
+      autoAdvance: 10,
+    });
     await input.pipeKeyValueList([
       { key: "a", value: "1" },
       { key: "b", value: "2" },
       { key: "a", value: "3" },
     ]);
     expect(instances).toHaveLength(1);
-    expect(driver.createOutputTopic("unique-out", Serdes.string(), Serdes.string()).readValuesToList()).toEqual(["1", "2"]);
-    expect(driver.createOutputTopic("duplicates-out", Serdes.string(), Serdes.string()).readRecordsToList()).toMatchObject([{ key: "a", value: "3", timestamp: 120 }]);
+    expect(driver.createOutputTopic("unique-out", Serdes.string(), Serdes.string()).readValuesToList()).toEqual([
+      "1",
+      "2",
+    ]);
+    expect(
+      driver.createOutputTopic("duplicates-out", Serdes.string(), Serdes.string()).readRecordsToList(),
+    ).toMatchObject([{ key: "a", value: "3", timestamp: 120 }]);
     expect(instances[0]?.metadata).toEqual([
       { topic: "in", partition: 0, offset: 0 },
       { topic: "in", partition: 0, offset: 1 },
@@ -154,22 +173,27 @@ describe("Processor API", () => {
     builder.addStateStore({ name: "mine", key: Serdes.string(), value: Serdes.string() });
     builder.addStateStore({ name: "theirs", key: Serdes.string(), value: Serdes.string() });
     builder.stream("a", strings).process(() => ({ process() {} }), { name: "owner", stores: ["theirs"] });
-    builder.stream("in", strings).process<string, string>(() => {
-      let context: ProcessorContext<string, string>;
-      return {
-        init(c) {
-          context = c;
-          context.getStateStore("mine");
-        },
-        async process(record) {
-          if (record.value === "store") context.getStateStore("theirs");
-          else await context.forward(record, "nobody");
-        },
-      };
-    }, { name: "user", stores: ["mine"] });
+    builder.stream("in", strings).process<string, string>(
+      () => {
+        let context: ProcessorContext<string, string>;
+        return {
+          init(c) {
+            context = c;
+            context.getStateStore("mine");
+          },
+          async process(record) {
+            if (record.value === "store") context.getStateStore("theirs");
+            else await context.forward(record, "nobody");
+          },
+        };
+      },
+      { name: "user", stores: ["mine"] },
+    );
     const driver = start(builder.build());
     const input = driver.createInputTopic("in", Serdes.string(), Serdes.string());
-    await expect(input.pipeInput("k", "store")).rejects.toThrow(/Processor user has no access to state store "theirs" \(it may use: mine\)/);
+    await expect(input.pipeInput("k", "store")).rejects.toThrow(
+      /Processor user has no access to state store "theirs" \(it may use: mine\)/,
+    );
     const failure = await input.pipeInput("k", "forward").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProcessorError);
     expect((failure as ProcessorError).node).toBe("user");

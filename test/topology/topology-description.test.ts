@@ -24,14 +24,31 @@ function topologyOf(groups: Spec[][]): Topology {
   groups.forEach((specs, id) => {
     for (const spec of specs) {
       const predecessors = spec.kind === "source" ? [] : spec.parents;
-      const successors = specs.filter((other) => other.kind !== "source" && other.parents.includes(spec.name)).map((other) => other.name);
+      const successors = specs
+        .filter((other) => other.kind !== "source" && other.parents.includes(spec.name))
+        .map((other) => other.name);
       const common = { name: spec.name, subtopology: id, predecessors, successors };
       if (spec.kind === "source") {
-        nodes.set(spec.name, { ...common, kind: "source", topics: spec.topics, internal: false, keySerde: serde, valueSerde: serde });
+        nodes.set(spec.name, {
+          ...common,
+          kind: "source",
+          topics: spec.topics,
+          internal: false,
+          keySerde: serde,
+          valueSerde: serde,
+        });
       } else if (spec.kind === "processor") {
         nodes.set(spec.name, { ...common, kind: "processor", operation: "test", stores: spec.stores ?? [], supplier });
         for (const store of spec.stores ?? []) {
-          stores.set(store, { name: store, keySerde: serde, valueSerde: serde, persistent: true, logging: true, processors: [spec.name], subtopology: id });
+          stores.set(store, {
+            name: store,
+            keySerde: serde,
+            valueSerde: serde,
+            persistent: true,
+            logging: true,
+            processors: [spec.name],
+            subtopology: id,
+          });
         }
       } else {
         nodes.set(spec.name, {
@@ -71,11 +88,35 @@ describe("TopologyDescription text", () => {
       [
         { kind: "source", name: "KSTREAM-SOURCE-0000000000", topics: ["input-topic1"] },
         { kind: "source", name: "KSTREAM-SOURCE-0000000001", topics: ["input-topic2"] },
-        { kind: "processor", name: "KSTREAM-WINDOWED-0000000002", parents: ["KSTREAM-SOURCE-0000000000"], stores: ["KSTREAM-JOINTHIS-0000000004-store"] },
-        { kind: "processor", name: "KSTREAM-WINDOWED-0000000003", parents: ["KSTREAM-SOURCE-0000000001"], stores: ["KSTREAM-JOINOTHER-0000000005-store"] },
-        { kind: "processor", name: "KSTREAM-JOINTHIS-0000000004", parents: ["KSTREAM-WINDOWED-0000000002"], stores: ["KSTREAM-JOINOTHER-0000000005-store"] },
-        { kind: "processor", name: "KSTREAM-JOINOTHER-0000000005", parents: ["KSTREAM-WINDOWED-0000000003"], stores: ["KSTREAM-JOINTHIS-0000000004-store"] },
-        { kind: "processor", name: "KSTREAM-MERGE-0000000006", parents: ["KSTREAM-JOINTHIS-0000000004", "KSTREAM-JOINOTHER-0000000005"] },
+        {
+          kind: "processor",
+          name: "KSTREAM-WINDOWED-0000000002",
+          parents: ["KSTREAM-SOURCE-0000000000"],
+          stores: ["KSTREAM-JOINTHIS-0000000004-store"],
+        },
+        {
+          kind: "processor",
+          name: "KSTREAM-WINDOWED-0000000003",
+          parents: ["KSTREAM-SOURCE-0000000001"],
+          stores: ["KSTREAM-JOINOTHER-0000000005-store"],
+        },
+        {
+          kind: "processor",
+          name: "KSTREAM-JOINTHIS-0000000004",
+          parents: ["KSTREAM-WINDOWED-0000000002"],
+          stores: ["KSTREAM-JOINOTHER-0000000005-store"],
+        },
+        {
+          kind: "processor",
+          name: "KSTREAM-JOINOTHER-0000000005",
+          parents: ["KSTREAM-WINDOWED-0000000003"],
+          stores: ["KSTREAM-JOINTHIS-0000000004-store"],
+        },
+        {
+          kind: "processor",
+          name: "KSTREAM-MERGE-0000000006",
+          parents: ["KSTREAM-JOINTHIS-0000000004", "KSTREAM-JOINOTHER-0000000005"],
+        },
       ],
     ]);
     expect(topology.describe().toString()).toBe(
@@ -112,8 +153,16 @@ describe("TopologyDescription text", () => {
         { kind: "processor", name: "KSTREAM-MAPVALUES-0000000002", parents: ["KSTREAM-KEY-SELECT-0000000001"] },
         { kind: "processor", name: "KSTREAM-MAPVALUES-0000000003", parents: ["KSTREAM-KEY-SELECT-0000000001"] },
         { kind: "processor", name: "KSTREAM-MAPVALUES-0000000004", parents: ["KSTREAM-KEY-SELECT-0000000001"] },
-        { kind: "processor", name: "KSTREAM-MERGE-0000000005", parents: ["KSTREAM-MAPVALUES-0000000002", "KSTREAM-MAPVALUES-0000000003"] },
-        { kind: "processor", name: "KSTREAM-MERGE-0000000006", parents: ["KSTREAM-MERGE-0000000005", "KSTREAM-MAPVALUES-0000000004"] },
+        {
+          kind: "processor",
+          name: "KSTREAM-MERGE-0000000005",
+          parents: ["KSTREAM-MAPVALUES-0000000002", "KSTREAM-MAPVALUES-0000000003"],
+        },
+        {
+          kind: "processor",
+          name: "KSTREAM-MERGE-0000000006",
+          parents: ["KSTREAM-MERGE-0000000005", "KSTREAM-MAPVALUES-0000000004"],
+        },
         { kind: "sink", name: "KSTREAM-SINK-0000000007", parents: ["KSTREAM-MERGE-0000000006"], topic: "output_topic" },
       ],
     ]);
@@ -159,14 +208,26 @@ describe("TopologyDescription text", () => {
       ["processor", "p"],
       ["sink", "out"],
     ]);
-    expect(json.subtopologies[0]?.nodes[0]).toMatchObject({ topics: ["a", "b"], keySerde: "string", successors: ["p"] });
+    expect(json.subtopologies[0]?.nodes[0]).toMatchObject({
+      topics: ["a", "b"],
+      keySerde: "string",
+      successors: ["p"],
+    });
     expect(json.subtopologies[0]?.nodes[2]).toMatchObject({ topic: "c", predecessors: ["p"] });
     expect(json.edges).toEqual([
       { from: "in", to: "p", subtopology: 0 },
       { from: "p", to: "out", subtopology: 0 },
     ]);
     expect(json.stores).toEqual([
-      { name: "s", keySerde: "string", valueSerde: "string", persistent: true, logging: true, processors: ["p"], subtopology: 0 },
+      {
+        name: "s",
+        keySerde: "string",
+        valueSerde: "string",
+        persistent: true,
+        logging: true,
+        processors: ["p"],
+        subtopology: 0,
+      },
     ]);
     expect(JSON.parse(JSON.stringify(topology))).toEqual(JSON.parse(JSON.stringify(json)));
   });

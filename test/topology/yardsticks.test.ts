@@ -46,8 +46,14 @@ describe("bank", () => {
   it("handles account commands and keeps the read models: by id, by holder, by balance, mini statement", async () => {
     const driver = start(bankTopology());
     expect(driver.topology.subtopologies).toHaveLength(3);
-    const commands = driver.createInputTopic("account-commands", Serdes.string(), Serdes.json<unknown>(), { startTimestamp: 10, autoAdvance: 10 });
-    const send = (id: string, command: unknown) => commands.pipeInput(id, command, { headers: { [CommandHeaders.correlationId]: `${id}-${JSON.stringify(command)}` } });
+    const commands = driver.createInputTopic("account-commands", Serdes.string(), Serdes.json<unknown>(), {
+      startTimestamp: 10,
+      autoAdvance: 10,
+    });
+    const send = (id: string, command: unknown) =>
+      commands.pipeInput(id, command, {
+        headers: { [CommandHeaders.correlationId]: `${id}-${JSON.stringify(command)}` },
+      });
     await send("acc-1", { type: "open", holder: "Ada", deposit: 50 });
     await send("acc-2", { type: "open", holder: "Ada" });
     await send("acc-3", { type: "open", holder: "Bob", deposit: 500 });
@@ -58,11 +64,24 @@ describe("bank", () => {
     await send("acc-3", { type: "close" });
 
     const replies = driver.createOutputTopic("account-replies", Serdes.string(), replyEnvelopeSerde).readValuesToList();
-    expect(replies.map((reply) => reply?.status)).toEqual(["accepted", "accepted", "accepted", "accepted", "rejected", "accepted", "accepted", "rejected"]);
+    expect(replies.map((reply) => reply?.status)).toEqual([
+      "accepted",
+      "accepted",
+      "accepted",
+      "accepted",
+      "rejected",
+      "accepted",
+      "accepted",
+      "rejected",
+    ]);
 
     const accounts = driver.getKeyValueStore<string, Account>("accounts");
     expect(await accounts.get("acc-1")).toEqual({ holder: "Ada", balance: 0, open: false });
-    expect(await driver.getKeyValueStore<string, Account>("account-view").get("acc-2")).toEqual({ holder: "Ada", balance: 20, open: true });
+    expect(await driver.getKeyValueStore<string, Account>("account-view").get("acc-2")).toEqual({
+      holder: "Ada",
+      balance: 20,
+      open: true,
+    });
 
     const byHolder = driver.getKeyValueStore<string, Summary[]>("accounts-by-holder");
     expect(await byHolder.get("Ada")).toEqual([
@@ -73,7 +92,9 @@ describe("bank", () => {
 
     // Accounts with a balance between 10 and 100, by a range scan over the balance index.
     const byBalance = driver.getKeyValueStore<string, string>("accounts-by-balance");
-    const inRange: KeyValue<string, string>[] = await collect(byBalance.range(balanceKey(10, ""), balanceKey(100, "~")));
+    const inRange: KeyValue<string, string>[] = await collect(
+      byBalance.range(balanceKey(10, ""), balanceKey(100, "~")),
+    );
     expect(inRange.map((entry) => entry.value)).toEqual(["acc-2"]);
     expect((await collect(byBalance.all())).map((entry) => entry.value)).toEqual(["acc-1", "acc-2", "acc-3"]);
 
@@ -102,8 +123,16 @@ describe("orders", () => {
 
     const updates = orders.readValuesToList();
     expect(updates.map((order) => order?.status)).toEqual(["PAID", "FULFILLED", "SHIPPED"]);
-    expect(updates[0]).toMatchObject({ total: 5, payment: { amount: 5 }, shipping: null, items: [{ sku: "snickers" }, { sku: "twix" }] });
-    expect(await driver.getKeyValueStore<string, Order>("orders").get("o-1")).toMatchObject({ status: "SHIPPED", shipping: { customerName: "Ada" } });
+    expect(updates[0]).toMatchObject({
+      total: 5,
+      payment: { amount: 5 },
+      shipping: null,
+      items: [{ sku: "snickers" }, { sku: "twix" }],
+    });
+    expect(await driver.getKeyValueStore<string, Order>("orders").get("o-1")).toMatchObject({
+      status: "SHIPPED",
+      shipping: { customerName: "Ada" },
+    });
 
     // A late item updates the paid order.
     await items.pipeInput("o-1", { sku: "mars", quantity: 1, price: 1 });

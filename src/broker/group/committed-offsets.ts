@@ -49,7 +49,12 @@ export class CommittedOffsets {
   }
 
   /** A transactional commit: pending until `endTransaction` for its producer. */
-  setPending(producerId: number, topic: string, partition: number, committed: OffsetToStore | CommittedOffset): CommittedOffset {
+  setPending(
+    producerId: number,
+    topic: string,
+    partition: number,
+    committed: OffsetToStore | CommittedOffset,
+  ): CommittedOffset {
     const stored = this.withOrder(topic, partition, committed);
     let offsets = this.pending.get(producerId);
     if (!offsets) this.pending.set(producerId, (offsets = new Map()));

@@ -118,7 +118,12 @@ export class ConsumerGroup {
   }
 
   /** Static membership: a known group.instance.id rejoined under a new member id. */
-  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string, fenced: JoinResult & SyncResult): GroupMember {
+  replaceStaticMember(
+    groupInstanceId: string,
+    oldMemberId: string,
+    newMemberId: string,
+    fenced: JoinResult & SyncResult,
+  ): GroupMember {
     const member = this.members.get(oldMemberId);
     if (!member) throw new Error(`cannot replace unknown member ${oldMemberId}`);
     this.members.delete(oldMemberId);
@@ -178,7 +183,8 @@ export class ConsumerGroup {
   supportsProtocols(protocolType: string, protocols: readonly string[]): boolean {
     if (this.is("Empty")) return protocolType.length > 0 && protocols.length > 0;
     return (
-      this.protocolType === protocolType && protocols.some((name) => (this.protocolSupport.get(name) ?? 0) === this.members.size)
+      this.protocolType === protocolType &&
+      protocols.some((name) => (this.protocolSupport.get(name) ?? 0) === this.members.size)
     );
   }
 

@@ -58,7 +58,12 @@ export function listGroups(groups: ReadonlyMap<string, ConsumerGroup>): GroupLis
 }
 
 /** Only an empty group may be deleted; its offsets go with it, journaled. */
-export function deleteGroup(groups: Map<string, ConsumerGroup>, offsetStore: OffsetStore, log: Logger, groupId: string): number {
+export function deleteGroup(
+  groups: Map<string, ConsumerGroup>,
+  offsetStore: OffsetStore,
+  log: Logger,
+  groupId: string,
+): number {
   const group = groups.get(groupId);
   if (!group || group.is("Dead")) return ErrorCode.GROUP_ID_NOT_FOUND;
   if (!group.is("Empty")) return ErrorCode.NON_EMPTY_GROUP;

@@ -10,7 +10,14 @@
 //   group-admin.ts           DescribeGroups, ListGroups, DeleteGroups
 import type { Logger } from "pino";
 import type { ConsumerGroup } from "./consumer-group.js";
-import { deleteGroup, describeGroup, disposeGroup, listGroups, type GroupListing, type GroupSummary } from "./group-admin.js";
+import {
+  deleteGroup,
+  describeGroup,
+  disposeGroup,
+  listGroups,
+  type GroupListing,
+  type GroupSummary,
+} from "./group-admin.js";
 import { GroupJoin, type JoinRequest } from "./group-join.js";
 import { leaveGroup, type LeaveResult, type MemberIdentity } from "./group-leave.js";
 import type { JoinResult, SyncResult } from "./group-member.js";

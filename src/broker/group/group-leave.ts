@@ -27,7 +27,10 @@ export function leaveGroup(
   if (groupId.length === 0) return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
   const group = groups.get(groupId);
   if (!group) {
-    return { errorCode: ErrorCode.NONE, members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
+    return {
+      errorCode: ErrorCode.NONE,
+      members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })),
+    };
   }
   if (group.is("Dead")) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
   const members = leaving.map((identity) => {

@@ -83,7 +83,9 @@ export class GroupMember {
   /** Same protocols, same order, same metadata bytes: a rejoin that changes nothing. */
   matches(protocols: readonly Protocol[]): boolean {
     if (protocols.length !== this.protocols.length) return false;
-    return protocols.every((p, i) => p.name === this.protocols[i]!.name && p.metadata.equals(this.protocols[i]!.metadata));
+    return protocols.every(
+      (p, i) => p.name === this.protocols[i]!.name && p.metadata.equals(this.protocols[i]!.metadata),
+    );
   }
 
   /** Its first preference among the protocols every member supports. */

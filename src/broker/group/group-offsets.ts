@@ -210,7 +210,12 @@ export class GroupOffsets {
  * An empty group takes commits from anyone with generation -1; a group with members only
  * from a current member of the current generation.
  */
-function validateCommit(group: ConsumerGroup, memberId: string, groupInstanceId: string | null, generationId: number): number | null {
+function validateCommit(
+  group: ConsumerGroup,
+  memberId: string,
+  groupInstanceId: string | null,
+  generationId: number,
+): number | null {
   if (group.is("Dead")) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   if (generationId < 0 && group.is("Empty")) return null;
   if (generationId >= 0 || memberId !== "" || groupInstanceId !== null) {

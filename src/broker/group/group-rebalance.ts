@@ -94,7 +94,10 @@ export class GroupRebalance {
     if (!group.is("PreparingRebalance")) return;
     for (const member of [...group.members.values()]) {
       if (!member.isAwaitingJoin && !member.isStatic) {
-        this.log.info({ groupId: group.groupId, memberId: member.memberId }, "removing member that did not rejoin in time");
+        this.log.info(
+          { groupId: group.groupId, memberId: member.memberId },
+          "removing member that did not rejoin in time",
+        );
         group.remove(member.memberId);
         clearSessionTimer(member);
       }
@@ -114,7 +117,12 @@ export class GroupRebalance {
       return;
     }
     this.log.info(
-      { groupId: group.groupId, generationId: group.generationId, members: group.members.size, protocol: group.protocolName },
+      {
+        groupId: group.groupId,
+        generationId: group.generationId,
+        members: group.members.size,
+        protocol: group.protocolName,
+      },
       "stabilized group",
     );
     for (const member of group.members.values()) {
@@ -141,7 +149,10 @@ export class GroupRebalance {
         group.remove(memberId);
         if (member) clearSessionTimer(member);
       }
-      this.log.info({ groupId: group.groupId, members: missing }, "removed members that did not send SyncGroup in time");
+      this.log.info(
+        { groupId: group.groupId, members: missing },
+        "removed members that did not send SyncGroup in time",
+      );
       this.prepareRebalance(group, "pending sync expired");
     }, group.rebalanceTimeoutMs);
   }

@@ -51,7 +51,10 @@ export class GroupSync {
           for (const m of group.members.values()) m.assignment = request.assignments.get(m.memberId) ?? NO_ASSIGNMENT;
           this.rebalance.propagateAssignment(group, ErrorCode.NONE);
           group.transitionTo("Stable");
-          this.log.info({ groupId, generationId, members: group.members.size }, "group assignment received from leader");
+          this.log.info(
+            { groupId, generationId, members: group.members.size },
+            "group assignment received from leader",
+          );
         }
         return;
       }

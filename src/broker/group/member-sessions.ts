@@ -70,7 +70,10 @@ export class MemberSessions {
       member.sessionTimer = null;
       if (group.members.get(member.memberId) !== member) return;
       if (member.hasSatisfiedHeartbeat) return;
-      this.log.info({ groupId: group.groupId, memberId: member.memberId }, "member session expired, removing it from the group");
+      this.log.info(
+        { groupId: group.groupId, memberId: member.memberId },
+        "member session expired, removing it from the group",
+      );
       this.expired.memberExpired(group, member);
     }, timeoutMs);
   }

@@ -7,6 +7,11 @@ import { defineHandler, type BrokerContext } from "./handler.js";
 export function addOffsetsToTxnHandler(broker: BrokerContext) {
   return defineHandler(Api.addOffsetsToTxn, (request) => ({
     throttleTimeMs: 0,
-    errorCode: broker.transactions.addOffsets(request.transactionalId, request.producerId, request.producerEpoch, request.groupId),
+    errorCode: broker.transactions.addOffsets(
+      request.transactionalId,
+      request.producerId,
+      request.producerEpoch,
+      request.groupId,
+    ),
   }));
 }

@@ -19,7 +19,12 @@ export function addPartitionsToTxnHandler(broker: BrokerContext) {
       code = ErrorCode.OPERATION_NOT_ATTEMPTED;
     } else {
       const partitions = request.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
-      code = broker.transactions.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, partitions);
+      code = broker.transactions.addPartitions(
+        request.transactionalId,
+        request.producerId,
+        request.producerEpoch,
+        partitions,
+      );
     }
     return {
       throttleTimeMs: 0,
@@ -27,7 +32,9 @@ export function addPartitionsToTxnHandler(broker: BrokerContext) {
         name: topic.name,
         results: topic.partitions.map((partitionIndex) => ({
           partitionIndex,
-          partitionErrorCode: unknown.has(`${topic.name}\u0000${partitionIndex}`) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : code,
+          partitionErrorCode: unknown.has(`${topic.name}\u0000${partitionIndex}`)
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : code,
         })),
       })),
     };

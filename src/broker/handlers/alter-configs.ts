@@ -7,6 +7,8 @@ import { changeTopicConfigs } from "./topic-config-change.js";
 export function alterConfigsHandler(broker: BrokerContext) {
   return defineHandler(Api.alterConfigs, (request) => ({
     throttleTimeMs: 0,
-    responses: request.resources.map((resource) => changeTopicConfigs(broker, resource, request.validateOnly, () => resource.configs)),
+    responses: request.resources.map((resource) =>
+      changeTopicConfigs(broker, resource, request.validateOnly, () => resource.configs),
+    ),
   }));
 }

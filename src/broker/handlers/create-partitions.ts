@@ -15,7 +15,10 @@ export function createPartitionsHandler(broker: BrokerContext) {
       if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`);
       const current = topic.partitions.length;
       if (t.count < current) {
-        return fail(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${t.count}.`);
+        return fail(
+          ErrorCode.INVALID_PARTITIONS,
+          `Topic currently has ${current} partitions, which is higher than the requested ${t.count}.`,
+        );
       }
       if (t.count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
       if (t.assignments !== null) {

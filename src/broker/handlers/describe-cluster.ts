@@ -7,7 +7,15 @@ import { ErrorCode } from "../protocol/error-codes.js";
 import { defineHandler, type BrokerContext } from "./handler.js";
 
 /** Kafka's AclOperation codes that apply to the CLUSTER resource. */
-const CLUSTER_OPERATIONS = { CREATE: 5, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12 };
+const CLUSTER_OPERATIONS = {
+  CREATE: 5,
+  ALTER: 7,
+  DESCRIBE: 8,
+  CLUSTER_ACTION: 9,
+  DESCRIBE_CONFIGS: 10,
+  ALTER_CONFIGS: 11,
+  IDEMPOTENT_WRITE: 12,
+};
 const ALL_CLUSTER_OPERATIONS = Object.values(CLUSTER_OPERATIONS).reduce((bits, op) => bits | (1 << op), 0);
 /** Kafka's "not requested" value for authorized operations (Integer.MIN_VALUE). */
 const OPERATIONS_NOT_REQUESTED = -2147483648;
@@ -20,6 +28,8 @@ export function describeClusterHandler(broker: BrokerContext) {
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,
     brokers: [{ brokerId: broker.nodeId, host: broker.endpoint.host, port: broker.endpoint.port, rack: null }],
-    clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED,
+    clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+      ? ALL_CLUSTER_OPERATIONS
+      : OPERATIONS_NOT_REQUESTED,
   }));
 }

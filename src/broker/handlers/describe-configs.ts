@@ -31,8 +31,13 @@ export function describeConfigsHandler(broker: BrokerContext) {
       const override = topic.configOverrides.get(definition.name);
       const synonyms: ConfigEntry["synonyms"] = [];
       if (includeSynonyms) {
-        if (override !== undefined) synonyms.push({ name: definition.name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
-        synonyms.push({ name: definition.brokerSynonym, value: definition.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
+        if (override !== undefined)
+          synonyms.push({ name: definition.name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
+        synonyms.push({
+          name: definition.brokerSynonym,
+          value: definition.defaultValue,
+          source: ConfigSource.DEFAULT_CONFIG,
+        });
       }
       return {
         name: definition.name,
@@ -72,7 +77,12 @@ export function describeConfigsHandler(broker: BrokerContext) {
       if (resource.resourceType === ResourceType.TOPIC) {
         configs = topicConfigs(resource.resourceName, request.includeSynonyms);
         if (configs === null) {
-          return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${resource.resourceName} does not exist`, configs: [] };
+          return {
+            ...base,
+            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            errorMessage: `Topic ${resource.resourceName} does not exist`,
+            configs: [],
+          };
         }
       } else if (resource.resourceType === ResourceType.BROKER) {
         if (resource.resourceName === "") {
@@ -89,7 +99,12 @@ export function describeConfigsHandler(broker: BrokerContext) {
           };
         }
       } else {
-        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${resource.resourceType}`, configs: [] };
+        return {
+          ...base,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          errorMessage: `Unsupported resource type ${resource.resourceType}`,
+          configs: [],
+        };
       }
       const keys = resource.configurationKeys;
       const selected = keys === null ? configs : configs.filter((c) => keys.includes(c.name));

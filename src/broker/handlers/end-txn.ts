@@ -6,10 +6,21 @@ import { defineHandler, type BrokerContext } from "./handler.js";
 
 export function endTxnHandler(broker: BrokerContext) {
   return defineHandler(Api.endTxn, (request, { header }) => {
-    const errorCode = broker.transactions.endTransaction(request.transactionalId, request.producerId, request.producerEpoch, request.committed);
+    const errorCode = broker.transactions.endTransaction(
+      request.transactionalId,
+      request.producerId,
+      request.producerEpoch,
+      request.committed,
+    );
     if (errorCode !== ErrorCode.NONE) {
       broker.logger.info(
-        { transactionalId: request.transactionalId, producerId: request.producerId, producerEpoch: request.producerEpoch, errorCode, clientId: header.clientId },
+        {
+          transactionalId: request.transactionalId,
+          producerId: request.producerId,
+          producerEpoch: request.producerEpoch,
+          errorCode,
+          clientId: header.clientId,
+        },
         "EndTxn refused",
       );
     }

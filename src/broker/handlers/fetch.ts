@@ -63,7 +63,8 @@ function readAll(broker: BrokerContext, request: FetchRequest): ReadPass {
       }
       if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== LEADER_EPOCH) {
         hasError = true;
-        const code = p.currentLeaderEpoch < LEADER_EPOCH ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+        const code =
+          p.currentLeaderEpoch < LEADER_EPOCH ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
         return partitionError(p.partition, code, log);
       }
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {

@@ -5,6 +5,11 @@ import { defineHandler, type BrokerContext } from "./handler.js";
 export function heartbeatHandler(broker: BrokerContext) {
   return defineHandler(Api.heartbeat, (request) => ({
     throttleTimeMs: 0,
-    errorCode: broker.groups.heartbeat(request.groupId, request.memberId, request.groupInstanceId, request.generationId),
+    errorCode: broker.groups.heartbeat(
+      request.groupId,
+      request.memberId,
+      request.groupInstanceId,
+      request.generationId,
+    ),
   }));
 }

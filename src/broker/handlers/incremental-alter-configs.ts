@@ -18,7 +18,10 @@ interface ConfigChange {
 }
 
 /** The overrides after applying `changes` to `current`; throws on a change Kafka refuses. */
-export function applyIncrementalChanges(current: ReadonlyMap<string, string>, changes: readonly ConfigChange[]): Map<string, string> {
+export function applyIncrementalChanges(
+  current: ReadonlyMap<string, string>,
+  changes: readonly ConfigChange[],
+): Map<string, string> {
   const names = new Set<string>();
   for (const change of changes) {
     if (names.has(change.name)) throw new InvalidConfigRequest(`Error due to duplicate config keys: ${change.name}`);
@@ -42,11 +45,18 @@ export function applyIncrementalChanges(current: ReadonlyMap<string, string>, ch
           const verb = configOperation === OpType.APPEND ? "append" : "subtract";
           throw new InvalidTopicConfig(`Config value ${verb} is not allowed for config key: ${name}`);
         }
-        const items = (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
-        const old = (next.get(name) ?? definition.defaultValue).split(",").map((item) => item.trim()).filter((item) => item !== "");
-        const result = configOperation === OpType.APPEND
-          ? [...old, ...items.filter((item) => !old.includes(item))]
-          : old.filter((item) => !items.includes(item));
+        const items = (value ?? "")
+          .split(",")
+          .map((item) => item.trim())
+          .filter((item) => item !== "");
+        const old = (next.get(name) ?? definition.defaultValue)
+          .split(",")
+          .map((item) => item.trim())
+          .filter((item) => item !== "");
+        const result =
+          configOperation === OpType.APPEND
+            ? [...old, ...items.filter((item) => !old.includes(item))]
+            : old.filter((item) => !items.includes(item));
         next.set(name, result.join(","));
         break;
       }

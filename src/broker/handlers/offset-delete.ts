@@ -5,7 +5,9 @@ import { defineHandler, type BrokerContext } from "./handler.js";
 
 export function offsetDeleteHandler(broker: BrokerContext) {
   return defineHandler(Api.offsetDelete, (request) => {
-    const partitions = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })));
+    const partitions = request.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })),
+    );
     const { errorCode, partitionErrors } = broker.groups.deleteOffsets(
       request.groupId,
       partitions,
@@ -19,7 +21,10 @@ export function offsetDeleteHandler(broker: BrokerContext) {
         errorCode === 0
           ? request.topics.map((t) => ({
               name: t.name,
-              partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: partitionErrors[next++]! })),
+              partitions: t.partitions.map((p) => ({
+                partitionIndex: p.partitionIndex,
+                errorCode: partitionErrors[next++]!,
+              })),
             }))
           : [],
     };

@@ -55,10 +55,22 @@ export function produceHandler(broker: BrokerContext) {
       const batch = validation.header;
       if (isTransactional(batch.attributes)) {
         if (request.transactionalId === null) return failed(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
-        const code = broker.transactions.verifyPartition(request.transactionalId, batch.producerId, batch.producerEpoch, topic, index);
+        const code = broker.transactions.verifyPartition(
+          request.transactionalId,
+          batch.producerId,
+          batch.producerEpoch,
+          topic,
+          index,
+        );
         if (code !== ErrorCode.NONE) {
           broker.logger.info(
-            { topic, partition: index, transactionalId: request.transactionalId, producerId: batch.producerId, errorCode: code },
+            {
+              topic,
+              partition: index,
+              transactionalId: request.transactionalId,
+              producerId: batch.producerId,
+              errorCode: code,
+            },
             "refused a transactional batch outside the producer's transaction",
           );
           return failed(index, code);
@@ -68,7 +80,13 @@ export function produceHandler(broker: BrokerContext) {
       const appended = log.append(records!, batch, frameOwnsMemory);
       if (appended.errorCode !== ErrorCode.NONE) {
         broker.logger.info(
-          { topic, partition: index, producerId: batch.producerId, producerEpoch: batch.producerEpoch, errorCode: appended.errorCode },
+          {
+            topic,
+            partition: index,
+            producerId: batch.producerId,
+            producerEpoch: batch.producerEpoch,
+            errorCode: appended.errorCode,
+          },
           `refused produced batch: ${appended.errorMessage}`,
         );
         return failed(index, appended.errorCode);

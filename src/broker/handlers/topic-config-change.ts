@@ -28,7 +28,10 @@ export function changeTopicConfigs(
     resourceName: resource.resourceName,
   });
   if (resource.resourceType === ResourceType.BROKER) {
-    return answer(ErrorCode.INVALID_REQUEST, "Broker configs of the embedded broker are static; set them when starting it.");
+    return answer(
+      ErrorCode.INVALID_REQUEST,
+      "Broker configs of the embedded broker are static; set them when starting it.",
+    );
   }
   if (resource.resourceType !== ResourceType.TOPIC) {
     return answer(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resource.resourceType}`);

@@ -10,12 +10,20 @@ import { offsetEntries, partitionExists, perPartitionCodes } from "./offset-comm
 
 export function txnOffsetCommitHandler(broker: BrokerContext) {
   return defineHandler(Api.txnOffsetCommit, (request) => {
-    const refused = broker.transactions.verifyOffsetCommit(request.transactionalId, request.producerId, request.producerEpoch, request.groupId);
+    const refused = broker.transactions.verifyOffsetCommit(
+      request.transactionalId,
+      request.producerId,
+      request.producerEpoch,
+      request.groupId,
+    );
     const offsets = offsetEntries(request.topics);
     const codes =
       refused !== ErrorCode.NONE
         ? offsets.map(() => refused)
-        : broker.groups.commitTxnOffsets({ groupId: request.groupId, producerId: request.producerId, offsets }, partitionExists(broker));
+        : broker.groups.commitTxnOffsets(
+            { groupId: request.groupId, producerId: request.producerId, offsets },
+            partitionExists(broker),
+          );
     return { throttleTimeMs: 0, topics: perPartitionCodes(request.topics, codes) };
   });
 }

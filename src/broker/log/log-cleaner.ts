@@ -67,7 +67,8 @@ export function planCleaning(log: PartitionLog, checkpoint: CleanerCheckpoint, n
   }
   // Whole segments only: those that end at or before the first uncleanable offset.
   let segmentCount = 0;
-  while (segmentCount < log.segments.length - 1 && log.segments[segmentCount + 1]!.baseOffset <= firstUncleanable) segmentCount += 1;
+  while (segmentCount < log.segments.length - 1 && log.segments[segmentCount + 1]!.baseOffset <= firstUncleanable)
+    segmentCount += 1;
   if (segmentCount === 0) return null;
   const dirtyEnd = log.segments[segmentCount]!.baseOffset;
   const firstDirtyOffset = Math.max(checkpoint.firstDirtyOffset, log.logStartOffset);
@@ -111,7 +112,9 @@ function abortedRanges(log: PartitionLog): Map<number, AbortedTxn[]> {
 function isAborted(entry: BatchEntry, aborted: Map<number, AbortedTxn[]>): boolean {
   if (!isTransactional(entry.attributes) || isControl(entry.attributes)) return false;
   const ranges = aborted.get(entry.producerId);
-  return ranges !== undefined && ranges.some((t) => entry.baseOffset >= t.firstOffset && entry.baseOffset <= t.lastOffset);
+  return (
+    ranges !== undefined && ranges.some((t) => entry.baseOffset >= t.firstOffset && entry.baseOffset <= t.lastOffset)
+  );
 }
 
 function keyOf(key: Buffer): string {
@@ -119,7 +122,12 @@ function keyOf(key: Buffer): string {
 }
 
 /** Newest offset of every key in [from, to), ignoring aborted data and unreadable codecs. */
-function buildOffsetMap(log: PartitionLog, from: number, to: number, aborted: Map<number, AbortedTxn[]>): Map<string, number> {
+function buildOffsetMap(
+  log: PartitionLog,
+  from: number,
+  to: number,
+  aborted: Map<number, AbortedTxn[]>,
+): Map<string, number> {
   const map = new Map<string, number>();
   for (let s = log.segmentIndexFor(from); s < log.segments.length; s++) {
     const segment = log.segments[s]!;
@@ -132,7 +140,8 @@ function buildOffsetMap(log: PartitionLog, from: number, to: number, aborted: Ma
       const spans = readRecordSpans(batch, readBatchHeader(batch));
       if (spans === null) continue;
       for (const record of spans) {
-        if (record.key !== null && record.offset >= from && record.offset < to) map.set(keyOf(record.key), record.offset);
+        if (record.key !== null && record.offset >= from && record.offset < to)
+          map.set(keyOf(record.key), record.offset);
       }
     }
   }

@@ -98,7 +98,13 @@ export class LogManager {
       const result = applyRetention(log, now);
       if (result.byTime + result.bySize > 0) {
         this.options.logger.info(
-          { topic: log.topic, partition: log.partition, byTime: result.byTime, bySize: result.bySize, logStartOffset: log.logStartOffset },
+          {
+            topic: log.topic,
+            partition: log.partition,
+            byTime: result.byTime,
+            bySize: result.bySize,
+            logStartOffset: log.logStartOffset,
+          },
           "deleted segments past retention",
         );
       }

@@ -24,9 +24,7 @@ import {
 } from "../protocol/record-batch.js";
 import type { LogConfig } from "./log-config.js";
 
-export type ValidationResult =
-  | { ok: true; header: BatchHeader }
-  | { ok: false; errorCode: ErrorCode; message: string };
+export type ValidationResult = { ok: true; header: BatchHeader } | { ok: false; errorCode: ErrorCode; message: string };
 
 function reject(errorCode: ErrorCode, message: string): ValidationResult {
   return { ok: false, errorCode, message };
@@ -46,17 +44,26 @@ export function validateProducedBatch(
   }
   const magic = records.readInt8(16);
   if (magic !== 2) {
-    return reject(ErrorCode.INVALID_RECORD, `produce v${produceVersion} requires record batches with magic 2, got magic ${magic}`);
+    return reject(
+      ErrorCode.INVALID_RECORD,
+      `produce v${produceVersion} requires record batches with magic 2, got magic ${magic}`,
+    );
   }
   const header = readBatchHeader(records, 0);
   if (header.size < BATCH_OVERHEAD || header.size > records.length) {
-    return reject(ErrorCode.CORRUPT_MESSAGE, `record batch length ${header.size - LOG_OVERHEAD} does not match the ${records.length} bytes sent`);
+    return reject(
+      ErrorCode.CORRUPT_MESSAGE,
+      `record batch length ${header.size - LOG_OVERHEAD} does not match the ${records.length} bytes sent`,
+    );
   }
   if (header.size < records.length) {
     return reject(ErrorCode.INVALID_RECORD, `produce v${produceVersion} allows exactly one record batch per partition`);
   }
   if (header.size > config.maxMessageBytes) {
-    return reject(ErrorCode.MESSAGE_TOO_LARGE, `record batch of ${header.size} bytes exceeds max.message.bytes ${config.maxMessageBytes}`);
+    return reject(
+      ErrorCode.MESSAGE_TOO_LARGE,
+      `record batch of ${header.size} bytes exceeds max.message.bytes ${config.maxMessageBytes}`,
+    );
   }
   if (computeCrc(records) !== header.crc) {
     return reject(ErrorCode.CORRUPT_MESSAGE, "record batch CRC does not match its contents");
@@ -65,7 +72,10 @@ export function validateProducedBatch(
     return reject(ErrorCode.INVALID_RECORD, "clients are not allowed to write control records");
   }
   if (header.producerId >= 0 && header.baseSequence < 0) {
-    return reject(ErrorCode.INVALID_RECORD, `invalid sequence number ${header.baseSequence} in a batch of producer ${header.producerId}`);
+    return reject(
+      ErrorCode.INVALID_RECORD,
+      `invalid sequence number ${header.baseSequence} in a batch of producer ${header.producerId}`,
+    );
   }
   if (header.recordCount <= 0 || header.lastOffsetDelta + 1 !== header.recordCount) {
     return reject(
@@ -75,7 +85,10 @@ export function validateProducedBatch(
   }
   if (config.messageTimestampType === "CreateTime") {
     for (const timestamp of [header.baseTimestamp, header.maxTimestamp]) {
-      if (timestamp >= 0 && (now - timestamp > config.messageTimestampBeforeMaxMs || timestamp - now > config.messageTimestampAfterMaxMs)) {
+      if (
+        timestamp >= 0 &&
+        (now - timestamp > config.messageTimestampBeforeMaxMs || timestamp - now > config.messageTimestampAfterMaxMs)
+      ) {
         return reject(
           ErrorCode.INVALID_TIMESTAMP,
           `timestamp ${timestamp} is out of range: at most ${config.messageTimestampBeforeMaxMs} ms before and ${config.messageTimestampAfterMaxMs} ms after the broker's time ${now}`,

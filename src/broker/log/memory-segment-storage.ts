@@ -116,7 +116,10 @@ export class MemorySegmentStorage implements SegmentStorage {
       this.arenaOpen = false;
     }
     this.length = size;
-    if (this.pieces.length > 0 && this.pieces[this.pieces.length - 1]!.length > size - this.starts[this.starts.length - 1]!) {
+    if (
+      this.pieces.length > 0 &&
+      this.pieces[this.pieces.length - 1]!.length > size - this.starts[this.starts.length - 1]!
+    ) {
       // The cut piece keeps its memory; appends continue in a fresh arena.
       const last = this.pieces.length - 1;
       this.pieces[last] = this.pieces[last]!.subarray(0, size - this.starts[last]!);

@@ -193,13 +193,25 @@ export class PartitionLog {
    * producer's ongoing transaction here, if it wrote data, moving the LSO; an abort is added
    * to the aborted-transaction index of the segment that holds the marker.
    */
-  appendMarker(producerId: number, producerEpoch: number, type: ControlType, coordinatorEpoch = COORDINATOR_EPOCH): AppendResult {
+  appendMarker(
+    producerId: number,
+    producerEpoch: number,
+    type: ControlType,
+    coordinatorEpoch = COORDINATOR_EPOCH,
+  ): AppendResult {
     const problem = this.producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
     if (problem) return failure(problem.errorCode, problem.message);
     const now = this.options.now();
     const batch = buildControlBatch(producerId, producerEpoch, type, coordinatorEpoch, now);
     const appended = this.appendBatch(batch, readBatchHeader(batch), true, type);
-    const completed = this.producers.onMarker(producerId, producerEpoch, coordinatorEpoch, type === ControlType.ABORT, appended.baseOffset, now);
+    const completed = this.producers.onMarker(
+      producerId,
+      producerEpoch,
+      coordinatorEpoch,
+      type === ControlType.ABORT,
+      appended.baseOffset,
+      now,
+    );
     if (completed?.aborted) {
       this.activeSegment.addAbortedTxn({
         producerId,
@@ -343,7 +355,8 @@ export class PartitionLog {
       if (segment.maxTimestamp < timestamp || segment.nextOffset <= this.startOffset) continue;
       for (let i = segment.indexOfTimestamp(timestamp); i < segment.entries.length; i++) {
         const entry = segment.entries[i]!;
-        if (entry.lastOffset < this.startOffset || entry.maxTimestamp < timestamp || isControl(entry.attributes)) continue;
+        if (entry.lastOffset < this.startOffset || entry.maxTimestamp < timestamp || isControl(entry.attributes))
+          continue;
         const found = this.findInBatch(segment, i, entry, timestamp);
         if (found) return found;
       }
@@ -351,7 +364,12 @@ export class PartitionLog {
     return null;
   }
 
-  private findInBatch(segment: LogSegment, index: number, entry: BatchEntry, timestamp: number): TimestampLookup | null {
+  private findInBatch(
+    segment: LogSegment,
+    index: number,
+    entry: BatchEntry,
+    timestamp: number,
+  ): TimestampLookup | null {
     let records: ReturnType<typeof decodeRecords>;
     try {
       records = decodeRecords(segment.readBatch(index));
@@ -400,7 +418,11 @@ export class PartitionLog {
     if (from >= to) return [];
     const out: AbortedTransaction[] = [];
     for (const txn of this.abortedTransactions(from, to)) {
-      const first = this.firstTransactionalBatch(txn.producerId, Math.max(txn.firstOffset, from), Math.min(txn.lastOffset, to));
+      const first = this.firstTransactionalBatch(
+        txn.producerId,
+        Math.max(txn.firstOffset, from),
+        Math.min(txn.lastOffset, to),
+      );
       if (first !== null) out.push({ producerId: txn.producerId, firstOffset: Math.max(first, from) });
     }
     return out.sort((a, b) => a.firstOffset - b.firstOffset);
@@ -413,7 +435,8 @@ export class PartitionLog {
       for (let i = this.segments[s]!.indexOfOffset(from); i < entries.length; i++) {
         const entry = entries[i]!;
         if (entry.baseOffset >= until) return null;
-        if (entry.producerId === producerId && isTransactional(entry.attributes) && !isControl(entry.attributes)) return entry.baseOffset;
+        if (entry.producerId === producerId && isTransactional(entry.attributes) && !isControl(entry.attributes))
+          return entry.baseOffset;
       }
     }
     return null;
@@ -464,7 +487,11 @@ export class PartitionLog {
     const replaced = this.segments.slice(from, from + count);
     const nextOffset = this.segments[from + count]!.baseOffset;
     this.options.storage.swapCleaned(
-      cleaned.map((segment, i) => ({ baseOffset: segment.baseOffset, nextOffset: cleaned[i + 1]?.baseOffset ?? nextOffset, storage: segment.storage })),
+      cleaned.map((segment, i) => ({
+        baseOffset: segment.baseOffset,
+        nextOffset: cleaned[i + 1]?.baseOffset ?? nextOffset,
+        storage: segment.storage,
+      })),
       replaced.map((segment) => segment.storage),
     );
     this.segments.splice(from, count, ...cleaned);

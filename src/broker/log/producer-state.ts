@@ -167,7 +167,11 @@ export class ProducerStateManager {
   }
 
   /** Checks a marker from the coordinator: an older producer or coordinator epoch is fenced. */
-  checkMarker(producerId: number, producerEpoch: number, coordinatorEpoch: number): { errorCode: ErrorCode; message: string } | null {
+  checkMarker(
+    producerId: number,
+    producerEpoch: number,
+    coordinatorEpoch: number,
+  ): { errorCode: ErrorCode; message: string } | null {
     const entry = this.producers.get(producerId);
     if (!entry) return null;
     if (producerEpoch < entry.producerEpoch) {
@@ -226,7 +230,11 @@ export class ProducerStateManager {
   removeExpired(now: number, expirationMs: number): number {
     let removed = 0;
     for (const [id, entry] of this.producers) {
-      if (entry.currentTxnFirstOffset === null && entry.lastTimestamp >= 0 && now - entry.lastTimestamp >= expirationMs) {
+      if (
+        entry.currentTxnFirstOffset === null &&
+        entry.lastTimestamp >= 0 &&
+        now - entry.lastTimestamp >= expirationMs
+      ) {
         this.producers.delete(id);
         removed += 1;
       }

@@ -52,7 +52,10 @@ export interface PartitionStorage extends SegmentStorageFactory {
    * Puts cleaned segments in place of the segments they replace, atomically with respect to
    * a crash: after a restart the partition has either all old or all new segments.
    */
-  swapCleaned(cleaned: readonly { baseOffset: number; nextOffset: number; storage: SegmentStorage }[], replaced: readonly SegmentStorage[]): void;
+  swapCleaned(
+    cleaned: readonly { baseOffset: number; nextOffset: number; storage: SegmentStorage }[],
+    replaced: readonly SegmentStorage[],
+  ): void;
   /** Producer state as of `offset` (Kafka's <offset>.snapshot), taken when a segment rolls and at shutdown. */
   writeProducerSnapshot(offset: number, producers: readonly ProducerSnapshotEntry[]): void;
   /** The log start offset moved (DeleteRecords, retention). */

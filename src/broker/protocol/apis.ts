@@ -80,6 +80,10 @@ export function codecForKey(apiKey: number): AnyApiCodec | undefined {
 /** Every API with its advertised range, in key order (the ApiVersions answer). */
 export function advertisedApis(): { apiKey: number; minVersion: number; maxVersion: number }[] {
   return [...byKey.values()]
-    .map((codec) => ({ apiKey: codec.spec.apiKey, minVersion: codec.spec.minVersion, maxVersion: codec.spec.maxVersion }))
+    .map((codec) => ({
+      apiKey: codec.spec.apiKey,
+      minVersion: codec.spec.minVersion,
+      maxVersion: codec.spec.maxVersion,
+    }))
     .sort((a, b) => a.apiKey - b.apiKey);
 }

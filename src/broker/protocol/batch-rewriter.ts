@@ -11,7 +11,14 @@
 import { gzipSync } from "node:zlib";
 import { decompress } from "./compression.js";
 import { crc32c } from "../../bytes/crc32c.js";
-import { Attributes, BATCH_OVERHEAD, Compression, LOG_OVERHEAD, compressionOf, type BatchHeader } from "./record-batch.js";
+import {
+  Attributes,
+  BATCH_OVERHEAD,
+  Compression,
+  LOG_OVERHEAD,
+  compressionOf,
+  type BatchHeader,
+} from "./record-batch.js";
 
 /** One record of a batch, located in the (decompressed) record bytes. */
 export interface RecordSpan {
@@ -110,7 +117,8 @@ function writeInt64(buffer: Buffer, at: number, value: number): void {
  */
 export function rewriteBatch(header: BatchHeader, kept: readonly RecordSpan[], deleteHorizonMs: number | null): Buffer {
   const logAppendTime = (header.attributes & Attributes.TIMESTAMP_LOG_APPEND) !== 0;
-  const horizon = deleteHorizonMs ?? ((header.attributes & Attributes.DELETE_HORIZON) !== 0 ? header.baseTimestamp : null);
+  const horizon =
+    deleteHorizonMs ?? ((header.attributes & Attributes.DELETE_HORIZON) !== 0 ? header.baseTimestamp : null);
   const baseTimestamp = horizon ?? (logAppendTime ? header.baseTimestamp : kept[0]!.timestamp);
   let maxTimestamp = header.maxTimestamp;
   if (!logAppendTime) {

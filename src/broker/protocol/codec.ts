@@ -107,7 +107,8 @@ function primitiveWriter(field: FieldSpec, type: string, flexible: boolean, null
         }
         const text = v as string;
         const length = Buffer.byteLength(text);
-        if (!flexible && length > 0x7fff) throw new ProtocolEncodeError(`field ${field.name} is longer than 32767 bytes`);
+        if (!flexible && length > 0x7fff)
+          throw new ProtocolEncodeError(`field ${field.name} is longer than 32767 bytes`);
         writeLength(w, length, flexible, false);
         w.string(text, length);
       };

@@ -5,17 +5,7 @@
 // so a handler sees exactly the fields the schema declares.
 
 export type PrimitiveType =
-  | "bool"
-  | "int8"
-  | "int16"
-  | "int32"
-  | "int64"
-  | "uint16"
-  | "float64"
-  | "string"
-  | "bytes"
-  | "records"
-  | "uuid";
+  "bool" | "int8" | "int16" | "int32" | "int64" | "uint16" | "float64" | "string" | "bytes" | "records" | "uuid";
 
 export type FieldType = PrimitiveType | `[]${PrimitiveType}` | "[]struct" | "struct";
 

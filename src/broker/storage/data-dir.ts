@@ -67,7 +67,13 @@ function readProperties(path: string): Map<string, string> {
 }
 
 function topicRecord(topic: TopicRecord): TopicJournalRecord {
-  return { op: "topic", name: topic.name, id: topic.id, partitions: topic.partitionCount, configs: [...topic.configOverrides] };
+  return {
+    op: "topic",
+    name: topic.name,
+    id: topic.id,
+    partitions: topic.partitionCount,
+    configs: [...topic.configOverrides],
+  };
 }
 
 export interface DataDirectoryOptions {
@@ -110,12 +116,16 @@ export class DataDirectory {
     this.clusterId = this.readMeta();
     this.cleanShutdown = existsSync(join(path, CLEAN_SHUTDOWN));
 
-    const topics = Journal.open<TopicJournalRecord>(join(meta, "topics.journal"), () => [...this.liveTopics()].map(topicRecord));
+    const topics = Journal.open<TopicJournalRecord>(join(meta, "topics.journal"), () =>
+      [...this.liveTopics()].map(topicRecord),
+    );
     this.topicJournal = topics.journal;
     const offsets = Journal.open<OffsetChange>(join(meta, "offsets.journal"), () => this.liveOffsets());
     this.offsetJournal = offsets.journal;
     this.offsetChanges = offsets.records;
-    const transactions = Journal.open<TransactionJournalRecord>(join(meta, "transactions.journal"), () => this.transactionRecords());
+    const transactions = Journal.open<TransactionJournalRecord>(join(meta, "transactions.journal"), () =>
+      this.transactionRecords(),
+    );
     this.transactionJournal = transactions.journal;
 
     const byId = new Map<string, TransactionRecord>();
@@ -145,7 +155,8 @@ export class DataDirectory {
     const lock = join(path, ".lock");
     if (existsSync(lock)) {
       const pid = Number(readFileSync(lock, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) throw new DataDirLockedError(path, pid);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
+        throw new DataDirLockedError(path, pid);
     }
     writeFileSync(lock, `${process.pid}\n`);
     openDirectories.add(path);
@@ -197,7 +208,11 @@ export class DataDirectory {
           rmSync(dir, { recursive: true, force: true });
           this.createPartitionDir(dir, topic.id);
         }
-        const loaded = loadPartition(dir, { cleanShutdown: this.cleanShutdown, now: this.options.now(), logger: this.options.logger });
+        const loaded = loadPartition(dir, {
+          cleanShutdown: this.cleanShutdown,
+          now: this.options.now(),
+          logger: this.options.logger,
+        });
         truncated += loaded.truncatedBytes;
         partitions.push({ storage: loaded.storage, log: loaded.log });
       }

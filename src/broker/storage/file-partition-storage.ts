@@ -72,25 +72,45 @@ export class FilePartitionStorage implements PartitionStorage {
 
   create(baseOffset: number): SegmentStorage {
     const name = offsetName(baseOffset);
-    return this.track(new FileSegmentStorage(join(this.dir, `${name}.log`), join(this.dir, `${name}.txnindex`), { fresh: true }, this.forget));
+    return this.track(
+      new FileSegmentStorage(
+        join(this.dir, `${name}.log`),
+        join(this.dir, `${name}.txnindex`),
+        { fresh: true },
+        this.forget,
+      ),
+    );
   }
 
   /** A segment found on disk by the loader. */
   openExisting(baseOffset: number, size: number, txnEntries: number): FileSegmentStorage {
     const name = offsetName(baseOffset);
     return this.track(
-      new FileSegmentStorage(join(this.dir, `${name}.log`), join(this.dir, `${name}.txnindex`), { fresh: false, size, txnEntries }, this.forget),
+      new FileSegmentStorage(
+        join(this.dir, `${name}.log`),
+        join(this.dir, `${name}.txnindex`),
+        { fresh: false, size, txnEntries },
+        this.forget,
+      ),
     );
   }
 
   createCleaned(baseOffset: number): SegmentStorage {
     const name = offsetName(baseOffset);
     return this.track(
-      new FileSegmentStorage(join(this.dir, `${name}.log.cleaned`), join(this.dir, `${name}.txnindex.cleaned`), { fresh: true }, this.forget),
+      new FileSegmentStorage(
+        join(this.dir, `${name}.log.cleaned`),
+        join(this.dir, `${name}.txnindex.cleaned`),
+        { fresh: true },
+        this.forget,
+      ),
     );
   }
 
-  swapCleaned(cleaned: readonly { baseOffset: number; nextOffset: number; storage: SegmentStorage }[], replaced: readonly SegmentStorage[]): void {
+  swapCleaned(
+    cleaned: readonly { baseOffset: number; nextOffset: number; storage: SegmentStorage }[],
+    replaced: readonly SegmentStorage[],
+  ): void {
     const swaps = cleaned.map(({ baseOffset, nextOffset, storage }) => {
       const file = storage as FileSegmentStorage;
       file.flush();
@@ -113,7 +133,10 @@ export class FilePartitionStorage implements PartitionStorage {
   }
 
   writeProducerSnapshot(offset: number, producers: readonly ProducerSnapshotEntry[]): void {
-    writeFileAtomically(join(this.dir, `${offsetName(offset)}.snapshot`), encodeSnapshot({ offset, producers: [...producers] }));
+    writeFileAtomically(
+      join(this.dir, `${offsetName(offset)}.snapshot`),
+      encodeSnapshot({ offset, producers: [...producers] }),
+    );
     if (!this.snapshots.includes(offset)) this.snapshots.push(offset);
     this.snapshots.sort((a, b) => a - b);
     while (this.snapshots.length > SNAPSHOTS_KEPT) {
@@ -132,7 +155,10 @@ export class FilePartitionStorage implements PartitionStorage {
 
   cleanerCheckpointChanged(checkpoint: CleanerCheckpoint): void {
     const horizon = Number.isFinite(checkpoint.nextDeleteHorizon) ? checkpoint.nextDeleteHorizon : null;
-    writeFileAtomically(join(this.dir, "cleaner-checkpoint"), JSON.stringify({ firstDirtyOffset: checkpoint.firstDirtyOffset, nextDeleteHorizon: horizon }));
+    writeFileAtomically(
+      join(this.dir, "cleaner-checkpoint"),
+      JSON.stringify({ firstDirtyOffset: checkpoint.firstDirtyOffset, nextDeleteHorizon: horizon }),
+    );
   }
 
   close(): void {

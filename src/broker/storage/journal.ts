@@ -6,7 +6,16 @@
 // that is incomplete or fails its CRC (the torn tail of a crash). When the file has grown to
 // several times what its owner still needs, it is rewritten from the owner's live records
 // (written to a temporary file, fsynced, renamed over the old one).
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { crc32c } from "../../bytes/crc32c.js";
 
 const FRAME_HEADER = 8;

@@ -9,7 +9,18 @@
 //     replays the batches after it through producer state, which rebuilds the rest.
 // After a clean shutdown the snapshot sits at the log end offset, so nothing is replayed and
 // no CRC is computed.
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, readdirSync, renameSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { CleanerCheckpoint } from "../log/log-cleaner.js";
@@ -122,7 +133,10 @@ function removeIfExists(path: string): void {
 /** Completes a committed cleaner swap, drops an uncommitted one and stray temporary files. */
 function settleCleanerFiles(dir: string): void {
   const files = readdirSync(dir);
-  const segments = files.map((f) => SEGMENT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
+  const segments = files
+    .map((f) => SEGMENT.exec(f))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
   for (const file of files) {
     const swap = SWAP.exec(file);
     if (!swap) continue;
@@ -139,7 +153,8 @@ function settleCleanerFiles(dir: string): void {
     renameSync(`${stem}.swap`, join(dir, `${swap[1]}.log`));
   }
   for (const file of readdirSync(dir)) {
-    if (file.endsWith(".cleaned") || file.endsWith(".txnswap") || file.endsWith(".tmp")) removeIfExists(join(dir, file));
+    if (file.endsWith(".cleaned") || file.endsWith(".txnswap") || file.endsWith(".tmp"))
+      removeIfExists(join(dir, file));
   }
 }
 
@@ -152,7 +167,10 @@ function readNumberFile(path: string): number | null {
 function readCleanerCheckpoint(path: string, fallback: number): CleanerCheckpoint {
   if (existsSync(path)) {
     try {
-      const parsed = JSON.parse(readFileSync(path, "utf8")) as { firstDirtyOffset: number; nextDeleteHorizon: number | null };
+      const parsed = JSON.parse(readFileSync(path, "utf8")) as {
+        firstDirtyOffset: number;
+        nextDeleteHorizon: number | null;
+      };
       if (Number.isSafeInteger(parsed.firstDirtyOffset)) {
         return { firstDirtyOffset: parsed.firstDirtyOffset, nextDeleteHorizon: parsed.nextDeleteHorizon ?? Infinity };
       }
@@ -175,7 +193,10 @@ function latestSnapshot(dir: string, offsets: number[], limit: number): Producer
   return null;
 }
 
-export function loadPartition(dir: string, options: { cleanShutdown: boolean; now: number; logger: Logger }): LoadedPartition {
+export function loadPartition(
+  dir: string,
+  options: { cleanShutdown: boolean; now: number; logger: Logger },
+): LoadedPartition {
   settleCleanerFiles(dir);
   const files = readdirSync(dir);
   const segmentBases = files
@@ -183,7 +204,10 @@ export function loadPartition(dir: string, options: { cleanShutdown: boolean; no
     .filter((m) => m !== null)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
-  let snapshotOffsets = files.map((f) => SNAPSHOT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]));
+  let snapshotOffsets = files
+    .map((f) => SNAPSHOT.exec(f))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
   const checkpointStart = readNumberFile(join(dir, "log-start-offset"));
   const newest = latestSnapshot(dir, snapshotOffsets, Number.MAX_SAFE_INTEGER);
   const checkCrcFrom = options.cleanShutdown ? Number.MAX_SAFE_INTEGER : (newest?.offset ?? 0);
@@ -206,7 +230,10 @@ export function loadPartition(dir: string, options: { cleanShutdown: boolean; no
         removeIfExists(join(dir, `${offsetName(later)}.log`));
         removeIfExists(join(dir, `${offsetName(later)}.txnindex`));
       }
-      options.logger.warn({ dir, segment: base, keptBytes: segment.validBytes, droppedBytes: truncatedBytes }, "log recovery truncated a torn or corrupt tail");
+      options.logger.warn(
+        { dir, segment: base, keptBytes: segment.validBytes, droppedBytes: truncatedBytes },
+        "log recovery truncated a torn or corrupt tail",
+      );
       break;
     }
   }
@@ -242,7 +269,10 @@ export function loadPartition(dir: string, options: { cleanShutdown: boolean; no
     return new LogSegment(base, fileStorage, createdAt, segment.entries, kept);
   });
   if (segments.length === 0) segments.push(new LogSegment(firstBase, storage.create(firstBase), options.now));
-  const logStartOffset = Math.min(Math.max(checkpointStart ?? firstBase, firstBase), segments[segments.length - 1]!.nextOffset);
+  const logStartOffset = Math.min(
+    Math.max(checkpointStart ?? firstBase, firstBase),
+    segments[segments.length - 1]!.nextOffset,
+  );
   return {
     storage,
     truncatedBytes,

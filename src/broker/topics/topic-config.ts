@@ -35,7 +35,14 @@ function def(
   brokerSynonym: string,
   rules: Pick<ConfigDefinition, "min" | "max" | "choices"> = {},
 ): ConfigDefinition {
-  const configType = { long: TYPE_LONG, int: TYPE_INT, double: TYPE_DOUBLE, boolean: TYPE_BOOLEAN, string: TYPE_STRING, list: TYPE_LIST }[kind];
+  const configType = {
+    long: TYPE_LONG,
+    int: TYPE_INT,
+    double: TYPE_DOUBLE,
+    boolean: TYPE_BOOLEAN,
+    string: TYPE_STRING,
+    list: TYPE_LIST,
+  }[kind];
   return { name, kind, defaultValue, brokerSynonym, configType, ...rules };
 }
 
@@ -96,14 +103,16 @@ export function normalizeConfigValue(name: string, value: string | null): string
       const upper = definition.kind === "int" ? BigInt(INT_MAX) : BigInt(LONG_MAX);
       const lower = definition.kind === "int" ? BigInt(-INT_MAX - 1) : -BigInt(LONG_MAX) - 1n;
       if (big > upper || big < lower) invalid(`Not a number of type ${definition.kind.toUpperCase()}`);
-      if (definition.min !== undefined && big < BigInt(definition.min)) invalid(`Value must be at least ${definition.min}`);
+      if (definition.min !== undefined && big < BigInt(definition.min))
+        invalid(`Value must be at least ${definition.min}`);
       return big.toString();
     }
     case "double": {
       const number = Number(trimmed);
       if (trimmed === "" || !Number.isFinite(number)) invalid("Not a number of type DOUBLE");
       if (definition.min !== undefined && number < definition.min) invalid(`Value must be at least ${definition.min}`);
-      if (definition.max !== undefined && number > definition.max) invalid(`Value must be no more than ${definition.max}`);
+      if (definition.max !== undefined && number > definition.max)
+        invalid(`Value must be no more than ${definition.max}`);
       return String(number);
     }
     case "boolean": {

@@ -54,8 +54,10 @@ export interface ValidatedTopic {
 
 /** Kafka's topic name rules (org.apache.kafka.common.internals.Topic.validate). */
 export function checkTopicName(name: string): void {
-  if (name.length === 0) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty");
-  if (name === "." || name === "..") throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name cannot be "." or ".."');
+  if (name.length === 0)
+    throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty");
+  if (name === "." || name === "..")
+    throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name cannot be "." or ".."');
   if (name.length > MAX_NAME_LENGTH) {
     throw new TopicError(
       ErrorCode.INVALID_TOPIC_EXCEPTION,
@@ -106,7 +108,10 @@ export class TopicRegistry {
     const key = collisionKey(spec.name);
     for (const existing of this.topics.keys()) {
       if (collisionKey(existing) === key) {
-        throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic: ${existing}`);
+        throw new TopicError(
+          ErrorCode.INVALID_TOPIC_EXCEPTION,
+          `Topic '${spec.name}' collides with existing topic: ${existing}`,
+        );
       }
     }
     let partitions: number;
@@ -148,7 +153,10 @@ export class TopicRegistry {
     const seen = new Set<number>();
     for (const { partitionIndex, brokerIds } of assignments) {
       if (seen.has(partitionIndex)) {
-        throw new TopicError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate partition index ${partitionIndex} in the assignment.`);
+        throw new TopicError(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `Duplicate partition index ${partitionIndex} in the assignment.`,
+        );
       }
       seen.add(partitionIndex);
       this.checkReplicas(brokerIds);
@@ -166,14 +174,23 @@ export class TopicRegistry {
 
   checkReplicas(brokerIds: readonly number[]): void {
     if (brokerIds.length === 0) {
-      throw new TopicError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, "The assignment of a partition must name at least one broker.");
+      throw new TopicError(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        "The assignment of a partition must name at least one broker.",
+      );
     }
     if (new Set(brokerIds).size !== brokerIds.length) {
-      throw new TopicError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate brokers not allowed in replica assignment: ${brokerIds.join(", ")}`);
+      throw new TopicError(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `Duplicate brokers not allowed in replica assignment: ${brokerIds.join(", ")}`,
+      );
     }
     const unknown = brokerIds.filter((id) => id !== this.options.nodeId);
     if (unknown.length > 0) {
-      throw new TopicError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker(s) in replica assignment: ${unknown.join(", ")}.`);
+      throw new TopicError(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `Unknown broker(s) in replica assignment: ${unknown.join(", ")}.`,
+      );
     }
   }
 
@@ -207,7 +224,9 @@ export class TopicRegistry {
 
   /** Creates a topic with the broker defaults, as Kafka does for auto.create.topics.enable. */
   autoCreate(name: string): Topic {
-    return this.create(this.validateCreate({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }));
+    return this.create(
+      this.validateCreate({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }),
+    );
   }
 
   delete(name: string): boolean {

@@ -20,7 +20,13 @@ import { TransactionMetadata, type TransactionRecord } from "./transaction-metad
 import type { TransactionStateStore } from "./transaction-state-store.js";
 
 /** Writes one marker; the coordinator has no other way to reach a partition. */
-export type MarkerWriter = (topic: string, partition: number, producerId: number, producerEpoch: number, commit: boolean) => void;
+export type MarkerWriter = (
+  topic: string,
+  partition: number,
+  producerId: number,
+  producerEpoch: number,
+  commit: boolean,
+) => void;
 /** Makes a group's pending transactional offsets committed, or drops them. */
 export type TxnOffsetCompleter = (groupId: string, producerId: number, commit: boolean) => void;
 
@@ -110,10 +116,14 @@ export class TransactionCoordinator {
         this.fenceAndAbort(txn, now);
         return initError(ErrorCode.CONCURRENT_TRANSACTIONS);
       default:
-        if (txn.isProducerEpochExhausted) txn.rotateProducerId(this.options.producerIds.generate(), transactionTimeoutMs, now);
+        if (txn.isProducerEpochExhausted)
+          txn.rotateProducerId(this.options.producerIds.generate(), transactionTimeoutMs, now);
         else txn.bumpEpoch(transactionTimeoutMs, now);
         this.persist(txn);
-        this.options.logger.info({ transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch }, "initialized transactional id");
+        this.options.logger.info(
+          { transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch },
+          "initialized transactional id",
+        );
         return { errorCode: ErrorCode.NONE, producerId: txn.producerId, producerEpoch: txn.producerEpoch };
     }
   }
@@ -121,7 +131,11 @@ export class TransactionCoordinator {
   // ---- AddPartitionsToTxn, AddOffsetsToTxn ----
 
   /** Kafka's checks shared by AddPartitions, AddOffsets and the produce/offset-commit verification. */
-  private checkProducer(transactionalId: string, producerId: number, producerEpoch: number): TransactionMetadata | ErrorCode {
+  private checkProducer(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+  ): TransactionMetadata | ErrorCode {
     if (transactionalId.length === 0) return ErrorCode.INVALID_REQUEST;
     const txn = this.transactions.get(transactionalId);
     if (!txn || txn.is("Dead") || txn.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
@@ -129,7 +143,12 @@ export class TransactionCoordinator {
     return txn;
   }
 
-  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: readonly { topic: string; partition: number }[]): ErrorCode {
+  addPartitions(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    partitions: readonly { topic: string; partition: number }[],
+  ): ErrorCode {
     return this.addToTransaction(transactionalId, producerId, producerEpoch, partitions, null);
   }
 
@@ -146,8 +165,10 @@ export class TransactionCoordinator {
   ): ErrorCode {
     const txn = this.checkProducer(transactionalId, producerId, producerEpoch);
     if (typeof txn === "number") return txn;
-    if (txn.is("PrepareCommit") || txn.is("PrepareAbort") || txn.is("PrepareEpochFence")) return ErrorCode.CONCURRENT_TRANSACTIONS;
-    const known = partitions.every((p) => txn.hasPartition(p.topic, p.partition)) && (groupId === null || txn.groups.has(groupId));
+    if (txn.is("PrepareCommit") || txn.is("PrepareAbort") || txn.is("PrepareEpochFence"))
+      return ErrorCode.CONCURRENT_TRANSACTIONS;
+    const known =
+      partitions.every((p) => txn.hasPartition(p.topic, p.partition)) && (groupId === null || txn.groups.has(groupId));
     if (txn.is("Ongoing") && known) return ErrorCode.NONE;
     const starting = !txn.is("Ongoing");
     const now = this.options.now();
@@ -164,7 +185,13 @@ export class TransactionCoordinator {
    * id, to a partition added to its ongoing transaction: a batch outside the transaction
    * would hold the partition's LSO back forever, as no marker would ever end it.
    */
-  verifyPartition(transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number): ErrorCode {
+  verifyPartition(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): ErrorCode {
     const txn = this.checkProducer(transactionalId, producerId, producerEpoch);
     if (typeof txn === "number") return txn;
     if (!txn.is("Ongoing") || !txn.hasPartition(topic, partition)) return ErrorCode.INVALID_TXN_STATE;
@@ -251,7 +278,10 @@ export class TransactionCoordinator {
         this.fenceAndAbort(txn, this.options.now());
       } catch (error) {
         // A write that failed (a full disk) must not take the broker down from a timer.
-        this.options.logger.error({ err: error, transactionalId: txn.transactionalId }, "aborting a timed-out transaction failed");
+        this.options.logger.error(
+          { err: error, transactionalId: txn.transactionalId },
+          "aborting a timed-out transaction failed",
+        );
       }
     }, delay);
     txn.timeoutTimer.unref();

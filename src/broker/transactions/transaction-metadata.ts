@@ -131,7 +131,11 @@ export class TransactionMetadata {
   }
 
   /** AddPartitionsToTxn / AddOffsetsToTxn: the transaction starts with its first partition or group. */
-  addToTransaction(partitions: readonly { topic: string; partition: number }[], group: string | null, now: number): void {
+  addToTransaction(
+    partitions: readonly { topic: string; partition: number }[],
+    group: string | null,
+    now: number,
+  ): void {
     if (!this.is("Ongoing")) {
       this.partitions.clear();
       this.groups.clear();

@@ -82,7 +82,8 @@ function wrapFetch(broker: BrokerInternals): void {
     try {
       return await pool.send(protocolRequest);
     } catch (error) {
-      if ((error as { name?: string }).name === "KafkaJSConnectionClosedError") await broker.disconnect().catch(() => undefined);
+      if ((error as { name?: string }).name === "KafkaJSConnectionClosedError")
+        await broker.disconnect().catch(() => undefined);
       throw error;
     }
   };

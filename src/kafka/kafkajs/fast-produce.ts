@@ -102,7 +102,8 @@ function wrapProduce(broker: BrokerInternals): void {
     if ((args.compression ?? 0) !== 0 || !lookup || !pool) return kafkajsProduce(forKafkajsEncoder(args));
     const request = { ...args, acks: args.acks ?? -1, timeout: args.timeout ?? 30_000, compression: 0 };
     const protocolRequest = lookup(PRODUCE_API_KEY, produceRequests)(request);
-    if (protocolRequest.request.apiVersion < 3 || protocolRequest.request.apiVersion > 7) return kafkajsProduce(forKafkajsEncoder(args));
+    if (protocolRequest.request.apiVersion < 3 || protocolRequest.request.apiVersion > 7)
+      return kafkajsProduce(forKafkajsEncoder(args));
     const body = encodeProduceRequest(request);
     // kafkajs frames whatever encode() returns through Encoder.writeEncoder, which reads `.buf` and `.buffer`.
     protocolRequest.request.encode = () => Promise.resolve({ buf: body, buffer: body });
@@ -110,7 +111,8 @@ function wrapProduce(broker: BrokerInternals): void {
       return await pool.send(protocolRequest);
     } catch (error) {
       // What kafkajs' Broker does for its own requests: a closed connection is dropped.
-      if ((error as { name?: string }).name === "KafkaJSConnectionClosedError") await broker.disconnect().catch(() => undefined);
+      if ((error as { name?: string }).name === "KafkaJSConnectionClosedError")
+        await broker.disconnect().catch(() => undefined);
       throw error;
     }
   };

@@ -170,7 +170,8 @@ export function decodeFetchResponseV11(
       };
       if (size > 0) {
         const end = c.pos + size;
-        if (!decodeBatches(c.buf.subarray(c.pos, end), decoded, fetchOffset, aborted, options.markSkipped === true)) supported = false;
+        if (!decodeBatches(c.buf.subarray(c.pos, end), decoded, fetchOffset, aborted, options.markSkipped === true))
+          supported = false;
         c.pos = end;
       }
       partitions.push(decoded);

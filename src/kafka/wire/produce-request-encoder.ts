@@ -237,7 +237,12 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
           if (now < first) first = now;
           if (now > max) max = now;
         }
-        const withDefaults = timestamps < data.messages.length ? data.messages.map((m) => (m.timestamp === undefined || m.timestamp === null ? { ...m, timestamp: now } : m)) : data.messages;
+        const withDefaults =
+          timestamps < data.messages.length
+            ? data.messages.map((m) =>
+                m.timestamp === undefined || m.timestamp === null ? { ...m, timestamp: now } : m,
+              )
+            : data.messages;
         const prepared = prepare(withDefaults, first);
         size += 4 + 4 + BATCH_HEADER + prepared.size;
         return { data, first, max, prepared };

@@ -67,7 +67,10 @@ export class BranchedKStream<K, V> {
   }
 
   #ensureOpen(): void {
-    if (this.#closed) throw new InvalidOperationError(`split ${this.#splitName} is complete: add branches before defaultBranch()/noDefaultBranch()`);
+    if (this.#closed)
+      throw new InvalidOperationError(
+        `split ${this.#splitName} is complete: add branches before defaultBranch()/noDefaultBranch()`,
+      );
   }
 
   #addBranch(options: BranchOptions<K, V> | undefined, position: number): void {
@@ -75,7 +78,12 @@ export class BranchedKStream<K, V> {
     const name = `${this.#splitName}${options?.name ?? String(position)}`;
     this.#children.push(name);
     builder.newProcessorName(name);
-    builder.addProcessor({ name, operation: "branch", supplier: passThroughSupplier() as AnySupplier, parents: [this.#splitName] });
+    builder.addProcessor({
+      name,
+      operation: "branch",
+      supplier: passThroughSupplier() as AnySupplier,
+      parents: [this.#splitName],
+    });
     const branch = new KStream<K, V>({ ...this.#source, name });
     if (options?.chain === undefined) {
       this.#branches.set(name, branch);

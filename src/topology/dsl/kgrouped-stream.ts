@@ -34,7 +34,11 @@ export class KGroupedStream<K, V> {
   count(options?: CountOptions): KTable<K, number> {
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
     const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
-    const supplier = StreamAggregateSupplier.aggregate<K, V, number>(store, () => 0, (_key, _value, count) => count + 1);
+    const supplier = StreamAggregateSupplier.aggregate<K, V, number>(
+      store,
+      () => 0,
+      (_key, _value, count) => count + 1,
+    );
     return this.#aggregate<number>(name, "count", store, supplier, Serdes.long(), options, "count()");
   }
 
@@ -43,11 +47,23 @@ export class KGroupedStream<K, V> {
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_REDUCE);
     const name = this.#state.builder.nameOr(NodePrefix.STREAM_REDUCE, options?.name);
     const supplier = StreamAggregateSupplier.reduce<K, V>(store, reducer);
-    return this.#aggregate(name, "reduce", store, supplier, options?.value ?? this.#state.valueSerde, options, "reduce()");
+    return this.#aggregate(
+      name,
+      "reduce",
+      store,
+      supplier,
+      options?.value ?? this.#state.valueSerde,
+      options,
+      "reduce()",
+    );
   }
 
   /** Folds the values of a key into an aggregate that starts as initializer(). */
-  aggregate<VA>(initializer: () => VA, aggregator: Aggregator<K, V, VA>, options?: AggregateOptions<VA>): KTable<K, VA> {
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: Aggregator<K, V, VA>,
+    options?: AggregateOptions<VA>,
+  ): KTable<K, VA> {
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
     const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
     const supplier = StreamAggregateSupplier.aggregate<K, V, VA>(store, initializer, aggregator);

@@ -45,15 +45,35 @@ export class KGroupedTable<K, V> {
   ): KTable<K, VA> {
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
     const supplier = TableAggregateSupplier.aggregate<K, V, VA>(store, initializer, adder, subtractor);
-    return this.#aggregate(NodePrefix.TABLE_AGGREGATE, "aggregate", store, supplier, options?.value, options, "aggregate()");
+    return this.#aggregate(
+      NodePrefix.TABLE_AGGREGATE,
+      "aggregate",
+      store,
+      supplier,
+      options?.value,
+      options,
+      "aggregate()",
+    );
   }
 
   /** The subtractor may return null to delete the group's row (its last value left). */
-  reduce(adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V | null, options?: AggregateOptions<V>): KTable<K, V> {
+  reduce(
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V | null,
+    options?: AggregateOptions<V>,
+  ): KTable<K, V> {
     // Kafka Streams names a table reduce's store with the aggregate prefix.
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
     const supplier = TableAggregateSupplier.reduce<K, V>(store, adder, subtractor);
-    return this.#aggregate(NodePrefix.TABLE_REDUCE, "reduce", store, supplier, options?.value ?? this.#state.valueSerde, options, "reduce()");
+    return this.#aggregate(
+      NodePrefix.TABLE_REDUCE,
+      "reduce",
+      store,
+      supplier,
+      options?.value ?? this.#state.valueSerde,
+      options,
+      "reduce()",
+    );
   }
 
   count(options?: TableCountOptions): KTable<K, number> {
@@ -64,7 +84,15 @@ export class KGroupedTable<K, V> {
       (_key, _value, count) => count + 1,
       (_key, _value, count) => count - 1,
     );
-    return this.#aggregate<number>(NodePrefix.TABLE_AGGREGATE, "count", store, supplier, Serdes.long(), options, "count()");
+    return this.#aggregate<number>(
+      NodePrefix.TABLE_AGGREGATE,
+      "count",
+      store,
+      supplier,
+      Serdes.long(),
+      options,
+      "count()",
+    );
   }
 
   #aggregate<VA>(
@@ -84,7 +112,8 @@ export class KGroupedTable<K, V> {
     const topic = `${state.groupedName ?? store}${REPARTITION_TOPIC_SUFFIX}`;
     let source = this.#sharedRepartitionSource;
     if (source === undefined || state.groupedName === undefined) {
-      const changes: Serde<Change<V>> | undefined = state.valueSerde === undefined ? undefined : changeSerde(state.valueSerde);
+      const changes: Serde<Change<V>> | undefined =
+        state.valueSerde === undefined ? undefined : changeSerde(state.valueSerde);
       builder.addSink({
         name: sinkName,
         parents: [state.name],
@@ -94,7 +123,13 @@ export class KGroupedTable<K, V> {
         valueSerde: anySerde(changes),
         serdeHint: "pass { {part}: <serde> } to groupBy()",
       });
-      builder.addSource({ name: sourceName, topics: [topic], internal: true, keySerde: anySerde(state.keySerde), valueSerde: anySerde(changes) });
+      builder.addSource({
+        name: sourceName,
+        topics: [topic],
+        internal: true,
+        keySerde: anySerde(state.keySerde),
+        valueSerde: anySerde(changes),
+      });
       builder.addRepartitionTopic(topic, undefined, sinkName, sourceName);
       source = sourceName;
       this.#sharedRepartitionSource = source;

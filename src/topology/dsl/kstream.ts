@@ -6,11 +6,7 @@
 // value serde.
 import type { KeyValue } from "../../stores/key-value-store.js";
 import { BranchedKStream } from "./branched-kstream.js";
-import {
-  DEFAULT_IDEMPOTENCY_RETAIN,
-  commandReplySerde,
-  idempotencyEntriesSerde,
-} from "../command-handling.js";
+import { DEFAULT_IDEMPOTENCY_RETAIN, commandReplySerde, idempotencyEntriesSerde } from "../command-handling.js";
 import type { HandleCommandsOptions } from "../command-handling.js";
 import type { GroupedOptions, JoinedOptions, Named, ProducedOptions, RepartitionOptions } from "./dsl-options.js";
 import { anySerde, dsl } from "./dsl-state.js";
@@ -125,7 +121,8 @@ export class KStream<K, V> {
   merge(other: KStream<K, V>, options?: Named): KStream<K, V> {
     const mine = this[dsl];
     const theirs = other[dsl];
-    if (theirs.builder !== mine.builder) throw new InvalidOperationError("merge() needs two streams of the same StreamsBuilder");
+    if (theirs.builder !== mine.builder)
+      throw new InvalidOperationError("merge() needs two streams of the same StreamsBuilder");
     const name = this.#builder.nameOr(NodePrefix.MERGE, options?.name);
     this.#builder.addProcessor({
       name,
@@ -169,7 +166,10 @@ export class KStream<K, V> {
   repartition(options?: RepartitionOptions<K, V>): KStream<K, V> {
     const state = this[dsl];
     // As KStream#repartition in Kafka Streams: a given name burns no index.
-    const prefix = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.REPARTITION) : checkName(options.name, "Repartition name");
+    const prefix =
+      options?.name === undefined
+        ? this.#builder.newProcessorName(NodePrefix.REPARTITION)
+        : checkName(options.name, "Repartition name");
     const names = repartitionNames(this.#builder, prefix);
     const keySerde = options?.key ?? state.keySerde;
     const valueSerde = options?.value ?? state.valueSerde;
@@ -182,7 +182,14 @@ export class KStream<K, V> {
       dropNullKeys: false,
       serdeOrigin: "repartition()",
     });
-    return new KStream<K, V>({ builder: state.builder, name: source, keySerde, valueSerde, sourceNodes: new Set([source]), repartitionRequired: false });
+    return new KStream<K, V>({
+      builder: state.builder,
+      name: source,
+      keySerde,
+      valueSerde,
+      sourceNodes: new Set([source]),
+      repartitionRequired: false,
+    });
   }
 
   groupByKey(options?: GroupedOptions<K, V>): KGroupedStream<K, V> {
@@ -214,7 +221,11 @@ export class KStream<K, V> {
   }
 
   /** Each record joined with the table's current value for its key; no row, no output. */
-  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options?: JoinedOptions<K, V>): KStream<K, VR> {
+  join<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT, key: K) => VR,
+    options?: JoinedOptions<K, V>,
+  ): KStream<K, VR> {
     return this.#joinTable(table, (value, tableValue, key) => joiner(value, tableValue as VT, key), false, options);
   }
 
@@ -228,9 +239,15 @@ export class KStream<K, V> {
   }
 
   /** Runs a processor of your own (the Processor API); the result may have any key, so it is marked for repartitioning. */
-  process<KOut = never, VOut = never>(supplier: ProcessorSupplier<K, V, KOut, VOut>, options?: ProcessOptions): KStream<KOut, VOut> {
+  process<KOut = never, VOut = never>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    options?: ProcessOptions,
+  ): KStream<KOut, VOut> {
     // As KStream#process in Kafka Streams: a given name burns no index.
-    const name = options?.name === undefined ? this.#builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
+    const name =
+      options?.name === undefined
+        ? this.#builder.newProcessorName(NodePrefix.PROCESSOR)
+        : checkName(options.name, "Processor name");
     this.#builder.addProcessor({
       name,
       operation: "process",
@@ -252,10 +269,15 @@ export class KStream<K, V> {
     const state = this.#repartitionedForKeyedState(options.store.name, options.key, "handleCommands()");
     const builder = state.builder;
     const keySerde = options.key ?? state.keySerde;
-    const name = options.name === undefined ? builder.newProcessorName(NodePrefix.PROCESSOR) : checkName(options.name, "Processor name");
+    const name =
+      options.name === undefined
+        ? builder.newProcessorName(NodePrefix.PROCESSOR)
+        : checkName(options.name, "Processor name");
     const retain = options.idempotency === false ? 0 : (options.idempotency?.retain ?? DEFAULT_IDEMPOTENCY_RETAIN);
     if (!Number.isInteger(retain) || retain < 0) {
-      throw new InvalidOperationError(`handleCommands() idempotency.retain must be a non-negative integer, got ${retain}`);
+      throw new InvalidOperationError(
+        `handleCommands() idempotency.retain must be a non-negative integer, got ${retain}`,
+      );
     }
     const idempotencyStoreName = options.idempotency === false ? undefined : `${options.store.name}-idempotency`;
     const serdeHint = "give the command stream a {part} serde, or pass { key } to handleCommands()";
@@ -336,7 +358,11 @@ export class KStream<K, V> {
 
   #selectKeyNode<KR>(mapper: (key: K, value: V) => KR, userName: string | undefined): string {
     const name = this.#builder.nameOr(NodePrefix.KEY_SELECT, userName);
-    this.#addProcessor(name, "selectKey", mapSupplier<K, V, KR, V>((key, value) => ({ key: mapper(key, value), value })));
+    this.#addProcessor(
+      name,
+      "selectKey",
+      mapSupplier<K, V, KR, V>((key, value) => ({ key: mapper(key, value), value })),
+    );
     return name;
   }
 
@@ -379,7 +405,8 @@ export class KStream<K, V> {
   ): KStream<K, VR> {
     let state = this[dsl];
     const tableState = table[dsl];
-    if (tableState.builder !== state.builder) throw new InvalidOperationError("join() needs a table of the same StreamsBuilder");
+    if (tableState.builder !== state.builder)
+      throw new InvalidOperationError("join() needs a table of the same StreamsBuilder");
     if (state.repartitionRequired) {
       // Kafka Streams names the topic after the join's name, else after this stream's node.
       const prefix = options?.name ?? state.name;
@@ -397,7 +424,14 @@ export class KStream<K, V> {
         });
         if (options?.name === undefined) this.#joinRepartitionSource = source;
       }
-      state = { ...state, name: source, keySerde, valueSerde, sourceNodes: new Set([source]), repartitionRequired: false };
+      state = {
+        ...state,
+        name: source,
+        keySerde,
+        valueSerde,
+        sourceNodes: new Set([source]),
+        repartitionRequired: false,
+      };
     }
     const builder = state.builder;
     const sourceNodes = new Set([...state.sourceNodes, ...tableState.sourceNodes]);

@@ -52,7 +52,12 @@ export class KTable<K, V> {
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
     const state = this[dsl];
     const name = state.builder.nameOr(NodePrefix.TABLE_MAPVALUES, options?.name);
-    const supplier = new TableTransformSupplier<K, V, VR>(state.supplier, (key, value) => mapper(value, key), options?.store, false);
+    const supplier = new TableTransformSupplier<K, V, VR>(
+      state.supplier,
+      (key, value) => mapper(value, key),
+      options?.store,
+      false,
+    );
     return this.#transform(name, "mapValues", supplier, options?.value, options);
   }
 
@@ -77,7 +82,11 @@ export class KTable<K, V> {
   }
 
   /** Rows present in both tables. */
-  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO) => VR,
+    options?: TableTransformOptions<VR>,
+  ): KTable<K, VR> {
     return this.#join(other, "inner", (value, otherValue) => joiner(value as V, otherValue as VO), options);
   }
 
@@ -104,7 +113,10 @@ export class KTable<K, V> {
    * reduce() or count() with an adder and a subtractor: an update moves the row from its
    * old group to its new one, a delete removes it.
    */
-  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, options?: GroupedOptions<KR, VR>): KGroupedTable<KR, VR> {
+  groupBy<KR, VR>(
+    selector: (key: K, value: V) => KeyValue<KR, VR>,
+    options?: GroupedOptions<KR, VR>,
+  ): KGroupedTable<KR, VR> {
     const state = this[dsl];
     const name = state.builder.nameOr(NodePrefix.TABLE_SELECT, options?.name);
     const keySerde = options?.key;
@@ -125,7 +137,11 @@ export class KTable<K, V> {
     });
   }
 
-  #filter(predicate: (key: K, value: V) => boolean, negate: boolean, options: TableTransformOptions<V> | undefined): KTable<K, V> {
+  #filter(
+    predicate: (key: K, value: V) => boolean,
+    negate: boolean,
+    options: TableTransformOptions<V> | undefined,
+  ): KTable<K, V> {
     const state = this[dsl];
     const name = state.builder.nameOr(NodePrefix.TABLE_FILTER, options?.name);
     const supplier = new TableTransformSupplier<K, V, V>(
@@ -134,7 +150,13 @@ export class KTable<K, V> {
       options?.store,
       true,
     );
-    return this.#transform(name, negate ? "filterNot" : "filter", supplier, options?.value ?? state.valueSerde, options);
+    return this.#transform(
+      name,
+      negate ? "filterNot" : "filter",
+      supplier,
+      options?.value ?? state.valueSerde,
+      options,
+    );
   }
 
   #transform<VR>(
@@ -176,7 +198,8 @@ export class KTable<K, V> {
   ): KTable<K, VR> {
     const state = this[dsl];
     const otherState = other[dsl];
-    if (otherState.builder !== state.builder) throw new InvalidOperationError("join() needs two tables of the same StreamsBuilder");
+    if (otherState.builder !== state.builder)
+      throw new InvalidOperationError("join() needs two tables of the same StreamsBuilder");
     const builder = state.builder;
     const mergeName = builder.nameOr(NodePrefix.TABLE_MERGE, options?.name);
     const sourceNodes = new Set([...state.sourceNodes, ...otherState.sourceNodes]);
@@ -187,9 +210,24 @@ export class KTable<K, V> {
     const join = new TableTableJoin<K, V, VO, VR>(state.supplier, otherState.supplier, kind, joiner, options?.store);
     const thisName = builder.suffixedOr(options?.name, "-join-this", NodePrefix.TABLE_JOINTHIS);
     const otherName = builder.suffixedOr(options?.name, "-join-other", NodePrefix.TABLE_JOINOTHER);
-    builder.addProcessor({ name: thisName, operation: `${kind}Join`, supplier: join.thisSupplier as AnySupplier, parents: [state.name] });
-    builder.addProcessor({ name: otherName, operation: `${kind}Join`, supplier: join.otherSupplier as AnySupplier, parents: [otherState.name] });
-    builder.addProcessor({ name: mergeName, operation: "merge", supplier: join.mergerSupplier as AnySupplier, parents: [thisName, otherName] });
+    builder.addProcessor({
+      name: thisName,
+      operation: `${kind}Join`,
+      supplier: join.thisSupplier as AnySupplier,
+      parents: [state.name],
+    });
+    builder.addProcessor({
+      name: otherName,
+      operation: `${kind}Join`,
+      supplier: join.otherSupplier as AnySupplier,
+      parents: [otherState.name],
+    });
+    builder.addProcessor({
+      name: mergeName,
+      operation: "merge",
+      supplier: join.mergerSupplier as AnySupplier,
+      parents: [thisName, otherName],
+    });
     builder.connectStores(thisName, join.thisStoreNames);
     builder.connectStores(otherName, join.otherStoreNames);
     if (options?.store !== undefined) {

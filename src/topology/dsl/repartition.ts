@@ -40,9 +40,15 @@ export interface RepartitionSpec<K, V> {
 }
 
 /** Adds filter -> sink -> topic -> source; returns the source node's name. */
-export function addRepartition<K, V>(builder: InternalTopologyBuilder, names: RepartitionNames, spec: RepartitionSpec<K, V>): string {
+export function addRepartition<K, V>(
+  builder: InternalTopologyBuilder,
+  names: RepartitionNames,
+  spec: RepartitionSpec<K, V>,
+): string {
   if (spec.partitions !== undefined && (!Number.isInteger(spec.partitions) || spec.partitions < 1)) {
-    throw new RangeError(`Repartition topic "${names.topic}" needs a positive integer number of partitions, got ${spec.partitions}`);
+    throw new RangeError(
+      `Repartition topic "${names.topic}" needs a positive integer number of partitions, got ${spec.partitions}`,
+    );
   }
   const filter: ProcessorSupplier<K, V, K, V> = spec.dropNullKeys
     ? filterSupplier<K, V>((key) => key !== null && key !== undefined, false)

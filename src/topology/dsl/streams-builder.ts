@@ -30,10 +30,24 @@ export class StreamsBuilder {
           `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with other serdes; read a topic once, with one pair of serdes`,
         );
       }
-      return new KStream<K, V>({ builder, name: existing, keySerde: options.key, valueSerde: options.value, sourceNodes: new Set([existing]), repartitionRequired: false });
+      return new KStream<K, V>({
+        builder,
+        name: existing,
+        keySerde: options.key,
+        valueSerde: options.value,
+        sourceNodes: new Set([existing]),
+        repartitionRequired: false,
+      });
     }
     builder.addSource({ name, topics: list, keySerde: anySerde(options.key), valueSerde: anySerde(options.value) });
-    return new KStream<K, V>({ builder, name, keySerde: options.key, valueSerde: options.value, sourceNodes: new Set([name]), repartitionRequired: false });
+    return new KStream<K, V>({
+      builder,
+      name,
+      keySerde: options.key,
+      valueSerde: options.value,
+      sourceNodes: new Set([name]),
+      repartitionRequired: false,
+    });
   }
 
   /**
@@ -47,7 +61,12 @@ export class StreamsBuilder {
     const storeName = options.store ?? builder.newStoreName(`${topic}-`);
     const sourceName = builder.suffixedOr(options.name, "-source", NodePrefix.SOURCE);
     const name = builder.nameOr(NodePrefix.TABLE_SOURCE, options.name);
-    builder.addSource({ name: sourceName, topics: [topic], keySerde: anySerde(options.key), valueSerde: anySerde(options.value) });
+    builder.addSource({
+      name: sourceName,
+      topics: [topic],
+      keySerde: anySerde(options.key),
+      valueSerde: anySerde(options.value),
+    });
     builder.addStore({
       name: storeName,
       keySerde: anySerde(options.key),

@@ -8,7 +8,13 @@ import { z } from "zod";
 import type { ApiServerOptions, RunningApiServer } from "../../../src/api/index.js";
 import { KafkaStreams, Serdes, StreamsBuilder, accept, reject } from "../../../src/index.js";
 import type { Decision, StreamsConfig, Topology } from "../../../src/index.js";
-import { createTopic, eventually, silentLogger, startTestCluster, testStreamsConfig } from "../../integration/support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  silentLogger,
+  startTestCluster,
+  testStreamsConfig,
+} from "../../integration/support/kafka.js";
 import type { TestCluster } from "../../integration/support/kafka.js";
 import { freePort } from "../../integration/support/ports.js";
 
@@ -30,7 +36,8 @@ export interface Account {
   owner: string;
   balance: number;
 }
-type AccountEvent = { type: "opened"; owner: string } | { type: "deposited"; amount: number } | { type: "withdrawn"; amount: number };
+type AccountEvent =
+  { type: "opened"; owner: string } | { type: "deposited"; amount: number } | { type: "withdrawn"; amount: number };
 
 function decide(account: Account | null, command: AccountCommand): Decision<AccountEvent, { balance: number }> {
   if (command.type === "open") {
@@ -38,7 +45,8 @@ function decide(account: Account | null, command: AccountCommand): Decision<Acco
     return accept([{ type: "opened", owner: command.owner }], { balance: 0 });
   }
   if (account === null) return reject("NO_ACCOUNT", "there is no account with this id");
-  if (command.type === "deposit") return accept([{ type: "deposited", amount: command.amount }], { balance: account.balance + command.amount });
+  if (command.type === "deposit")
+    return accept([{ type: "deposited", amount: command.amount }], { balance: account.balance + command.amount });
   if (command.amount > account.balance) return reject("INSUFFICIENT_FUNDS", `the balance is ${account.balance}`);
   return accept([{ type: "withdrawn", amount: command.amount }], { balance: account.balance - command.amount });
 }
@@ -68,7 +76,6 @@ export function apiTestTopology(): Topology {
   });
   return builder.build();
 }
-
 
 export interface Instance {
   readonly name: string;
@@ -142,11 +149,17 @@ export async function settled(instances: readonly Instance[], tasks: number, tim
     () => {
       if (!instances.every((i) => i.streams.isReady())) return undefined;
       const maps = instances.map((i) => i.streams.hostMap());
-      const owners = maps.map((m) => [...m].flatMap(([host, t]) => t.active.map((task) => `${task}@${host}`)).sort().join(","));
+      const owners = maps.map((m) =>
+        [...m]
+          .flatMap(([host, t]) => t.active.map((task) => `${task}@${host}`))
+          .sort()
+          .join(","),
+      );
       if (new Set(owners).size !== 1) return undefined;
       const hosts = new Set(instances.map((i) => i.host));
       const first = maps[0];
-      if (first === undefined || [...first.keys()].some((h) => !hosts.has(h)) || first.size !== instances.length) return undefined;
+      if (first === undefined || [...first.keys()].some((h) => !hosts.has(h)) || first.size !== instances.length)
+        return undefined;
       const active = [...first.values()].reduce((n, t) => n + t.active.length, 0);
       return active === tasks ? true : undefined;
     },
@@ -156,14 +169,33 @@ export async function settled(instances: readonly Instance[], tasks: number, tim
   );
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: unknown }> {
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
   const response = await fetch(url, { headers: { accept: "application/json", ...headers } });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === "" ? undefined : (JSON.parse(text) as unknown),
+  };
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: unknown }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === "" ? undefined : (JSON.parse(text) as unknown),
+  };
 }

@@ -57,7 +57,13 @@ describe("GroupCoordinator", () => {
     const a = await joinNew(groups);
     await vi.advanceTimersByTimeAsync(1);
     const result = await a.joined;
-    expect(result).toMatchObject({ errorCode: 0, generationId: 1, protocolName: "range", leader: a.memberId, memberId: a.memberId });
+    expect(result).toMatchObject({
+      errorCode: 0,
+      generationId: 1,
+      protocolName: "range",
+      leader: a.memberId,
+      memberId: a.memberId,
+    });
     expect(result.members.map((m) => m.memberId)).toEqual([a.memberId]);
     const sync = await groups.syncGroup({
       groupId: "g",
@@ -74,7 +80,13 @@ describe("GroupCoordinator", () => {
     const a = await joinNew(groups);
     await vi.advanceTimersByTimeAsync(1);
     await a.joined;
-    await groups.syncGroup({ groupId: "g", generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: new Map() });
+    await groups.syncGroup({
+      groupId: "g",
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      assignments: new Map(),
+    });
     const b = await joinNew(groups);
     expect(groups.heartbeat("g", a.memberId, null, 1)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     const aAgain = groups.joinGroup(join(a.memberId));
@@ -84,7 +96,13 @@ describe("GroupCoordinator", () => {
     expect(resultA.leader).toBe(a.memberId);
     expect(resultA.members).toHaveLength(2);
     expect(resultB.members).toHaveLength(0);
-    const followerSync = groups.syncGroup({ groupId: "g", generationId: 2, memberId: b.memberId, groupInstanceId: null, assignments: new Map() });
+    const followerSync = groups.syncGroup({
+      groupId: "g",
+      generationId: 2,
+      memberId: b.memberId,
+      groupInstanceId: null,
+      assignments: new Map(),
+    });
     const leaderSync = await groups.syncGroup({
       groupId: "g",
       generationId: 2,
@@ -103,8 +121,20 @@ describe("GroupCoordinator", () => {
     const [ra] = await Promise.all([a.joined, b.joined]);
     const generation = ra.generationId;
     await Promise.all([
-      groups.syncGroup({ groupId: "g", generationId: generation, memberId: a.memberId, groupInstanceId: null, assignments: new Map() }),
-      groups.syncGroup({ groupId: "g", generationId: generation, memberId: b.memberId, groupInstanceId: null, assignments: new Map() }),
+      groups.syncGroup({
+        groupId: "g",
+        generationId: generation,
+        memberId: a.memberId,
+        groupInstanceId: null,
+        assignments: new Map(),
+      }),
+      groups.syncGroup({
+        groupId: "g",
+        generationId: generation,
+        memberId: b.memberId,
+        groupInstanceId: null,
+        assignments: new Map(),
+      }),
     ]);
     for (let t = 0; t < SESSION * 2; t += SESSION / 4) {
       expect(groups.heartbeat("g", a.memberId, null, generation)).not.toBe(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -123,8 +153,20 @@ describe("GroupCoordinator", () => {
     await vi.advanceTimersByTimeAsync(1);
     const [ra] = await Promise.all([a.joined, b.joined]);
     await Promise.all([
-      groups.syncGroup({ groupId: "g", generationId: ra.generationId, memberId: a.memberId, groupInstanceId: null, assignments: new Map() }),
-      groups.syncGroup({ groupId: "g", generationId: ra.generationId, memberId: b.memberId, groupInstanceId: null, assignments: new Map() }),
+      groups.syncGroup({
+        groupId: "g",
+        generationId: ra.generationId,
+        memberId: a.memberId,
+        groupInstanceId: null,
+        assignments: new Map(),
+      }),
+      groups.syncGroup({
+        groupId: "g",
+        generationId: ra.generationId,
+        memberId: b.memberId,
+        groupInstanceId: null,
+        assignments: new Map(),
+      }),
     ]);
     // a rejoins (forcing a rebalance as leader); b keeps heartbeating but never rejoins.
     const pending = groups.joinGroup(join(a.memberId));
@@ -150,13 +192,17 @@ describe("GroupCoordinator", () => {
   });
 
   it("validates session timeouts, group ids and protocol compatibility", async () => {
-    expect((await groups.joinGroup(join("", { sessionTimeoutMs: 50 }))).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
+    expect((await groups.joinGroup(join("", { sessionTimeoutMs: 50 }))).errorCode).toBe(
+      ErrorCode.INVALID_SESSION_TIMEOUT,
+    );
     expect((await groups.joinGroup(join("", { groupId: "" }))).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
-    expect((await groups.joinGroup(join("someone")))).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
+    expect(await groups.joinGroup(join("someone"))).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
     const a = await joinNew(groups);
     await vi.advanceTimersByTimeAsync(1);
     await a.joined;
-    const other = await groups.joinGroup(join("", { protocols: [{ name: "RoundRobinAssigner", metadata: Buffer.alloc(0) }] }));
+    const other = await groups.joinGroup(
+      join("", { protocols: [{ name: "RoundRobinAssigner", metadata: Buffer.alloc(0) }] }),
+    );
     expect(other.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   });
 
@@ -183,27 +229,38 @@ describe("GroupCoordinator", () => {
     const offsets = [{ topic: "t", partition: 0, offset: 42, leaderEpoch: -1, metadata: "m" }];
 
     it("stores commits of a simple group (generation -1, no member) and refuses them once members exist", async () => {
-      expect(groups.commitOffsets({ groupId: "g", memberId: "", groupInstanceId: null, generationId: -1, offsets }, exists)).toEqual([0]);
+      expect(
+        groups.commitOffsets({ groupId: "g", memberId: "", groupInstanceId: null, generationId: -1, offsets }, exists),
+      ).toEqual([0]);
       expect(groups.group("g")!.offsets.get("t", 0)).toMatchObject({ offset: 42, metadata: "m" });
       const a = await joinNew(groups);
       await vi.advanceTimersByTimeAsync(1);
       await a.joined;
-      expect(groups.commitOffsets({ groupId: "g", memberId: "", groupInstanceId: null, generationId: -1, offsets }, exists)).toEqual([
-        ErrorCode.UNKNOWN_MEMBER_ID,
-      ]);
+      expect(
+        groups.commitOffsets({ groupId: "g", memberId: "", groupInstanceId: null, generationId: -1, offsets }, exists),
+      ).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
     });
 
     it("checks generation and member, and answers REBALANCE_IN_PROGRESS before the assignment is out", async () => {
-      expect(groups.commitOffsets({ groupId: "nogroup", memberId: "x", groupInstanceId: null, generationId: 3, offsets }, exists)).toEqual([
-        ErrorCode.ILLEGAL_GENERATION,
-      ]);
+      expect(
+        groups.commitOffsets(
+          { groupId: "nogroup", memberId: "x", groupInstanceId: null, generationId: 3, offsets },
+          exists,
+        ),
+      ).toEqual([ErrorCode.ILLEGAL_GENERATION]);
       const a = await joinNew(groups);
       await vi.advanceTimersByTimeAsync(1);
       await a.joined;
       const commit = (generationId: number, memberId = a.memberId) =>
         groups.commitOffsets({ groupId: "g", memberId, groupInstanceId: null, generationId, offsets }, exists)[0];
       expect(commit(1)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
-      await groups.syncGroup({ groupId: "g", generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: new Map() });
+      await groups.syncGroup({
+        groupId: "g",
+        generationId: 1,
+        memberId: a.memberId,
+        groupInstanceId: null,
+        assignments: new Map(),
+      });
       expect(commit(1)).toBe(ErrorCode.NONE);
       expect(commit(0)).toBe(ErrorCode.ILLEGAL_GENERATION);
       expect(commit(1, "stranger")).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -224,7 +281,11 @@ describe("GroupCoordinator", () => {
         },
         (topic) => topic === "t",
       );
-      expect(codes).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NONE]);
+      expect(codes).toEqual([
+        ErrorCode.OFFSET_METADATA_TOO_LARGE,
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        ErrorCode.NONE,
+      ]);
     });
   });
 
@@ -235,7 +296,10 @@ describe("GroupCoordinator", () => {
     await vi.advanceTimersByTimeAsync(1);
     await a.joined;
     expect(groups.deleteGroup("g")).toBe(ErrorCode.NON_EMPTY_GROUP);
-    const left = groups.leaveGroup("g", [{ memberId: a.memberId, groupInstanceId: null }, { memberId: "ghost", groupInstanceId: null }]);
+    const left = groups.leaveGroup("g", [
+      { memberId: a.memberId, groupInstanceId: null },
+      { memberId: "ghost", groupInstanceId: null },
+    ]);
     expect(left.members.map((m) => m.errorCode)).toEqual([ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
     expect(groups.describeGroup("g").state).toBe("Empty");
     expect(groups.deleteGroup("g")).toBe(ErrorCode.NONE);

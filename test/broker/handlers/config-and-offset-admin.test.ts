@@ -61,7 +61,10 @@ describe("IncrementalAlterConfigs, OffsetDelete and DescribeCluster", () => {
     return Object.fromEntries(dynamic.map((c) => [c.name, c.value]));
   }
 
-  async function alter(configs: { name: string; configOperation: number; value: string | null }[], validateOnly = false) {
+  async function alter(
+    configs: { name: string; configOperation: number; value: string | null }[],
+    validateOnly = false,
+  ) {
     const answer = await client.request(Api.incrementalAlterConfigs, 0, {
       resources: [{ resourceType: TOPIC, resourceName: "configs", configs }],
       validateOnly,
@@ -95,7 +98,9 @@ describe("IncrementalAlterConfigs, OffsetDelete and DescribeCluster", () => {
   });
 
   it("sets, deletes, appends to and subtracts from single configs, keeping the others", async () => {
-    expect(await alter([{ name: "segment.ms", configOperation: SET, value: "3600000" }])).toMatchObject({ errorCode: 0 });
+    expect(await alter([{ name: "segment.ms", configOperation: SET, value: "3600000" }])).toMatchObject({
+      errorCode: 0,
+    });
     expect(await overrides("configs")).toEqual({ "retention.ms": "60000", "segment.ms": "3600000" });
 
     expect((await alter([{ name: "cleanup.policy", configOperation: APPEND, value: "compact" }])).errorCode).toBe(0);
@@ -114,10 +119,19 @@ describe("IncrementalAlterConfigs, OffsetDelete and DescribeCluster", () => {
       { name: "retention.ms", configOperation: SET, value: "1000" },
       { name: "segment.ms", configOperation: APPEND, value: "5" },
     ]);
-    expect(appendToLong).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: "Config value append is not allowed for config key: segment.ms" });
-    expect((await alter([{ name: "retention.ms", configOperation: SET, value: "soon" }])).errorCode).toBe(ErrorCode.INVALID_CONFIG);
-    expect((await alter([{ name: "no.such.config", configOperation: DELETE, value: null }])).errorCode).toBe(ErrorCode.INVALID_CONFIG);
-    expect((await alter([{ name: "retention.ms", configOperation: 9, value: "1" }])).errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    expect(appendToLong).toMatchObject({
+      errorCode: ErrorCode.INVALID_CONFIG,
+      errorMessage: "Config value append is not allowed for config key: segment.ms",
+    });
+    expect((await alter([{ name: "retention.ms", configOperation: SET, value: "soon" }])).errorCode).toBe(
+      ErrorCode.INVALID_CONFIG,
+    );
+    expect((await alter([{ name: "no.such.config", configOperation: DELETE, value: null }])).errorCode).toBe(
+      ErrorCode.INVALID_CONFIG,
+    );
+    expect((await alter([{ name: "retention.ms", configOperation: 9, value: "1" }])).errorCode).toBe(
+      ErrorCode.INVALID_REQUEST,
+    );
     const duplicate = await alter([
       { name: "retention.ms", configOperation: SET, value: "1" },
       { name: "retention.ms", configOperation: DELETE, value: null },
@@ -126,7 +140,13 @@ describe("IncrementalAlterConfigs, OffsetDelete and DescribeCluster", () => {
     expect(await overrides("configs")).toEqual(before);
 
     const missing = await client.request(Api.incrementalAlterConfigs, 0, {
-      resources: [{ resourceType: TOPIC, resourceName: "missing", configs: [{ name: "retention.ms", configOperation: SET, value: "1" }] }],
+      resources: [
+        {
+          resourceType: TOPIC,
+          resourceName: "missing",
+          configs: [{ name: "retention.ms", configOperation: SET, value: "1" }],
+        },
+      ],
       validateOnly: false,
     });
     expect(missing.responses[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -181,12 +201,17 @@ describe("IncrementalAlterConfigs, OffsetDelete and DescribeCluster", () => {
     ]);
 
     const fetched = await client.request(Api.offsetFetch, 3, { groupId, topics: null });
-    const offsets = fetched.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}:${p.committedOffset}`));
+    const offsets = fetched.topics.flatMap((t) =>
+      t.partitions.map((p) => `${t.name}-${p.partitionIndex}:${p.committedOffset}`),
+    );
     expect(offsets.sort()).toEqual(["abandoned-1:7", "consumed-0:7", "consumed-1:7"]);
 
     // Once the group is empty, every topic's offsets can go.
     await client.request(Api.leaveGroup, 1, { groupId, memberId: join.memberId });
-    const emptied = await client.request(Api.offsetDelete, 0, { groupId, topics: [{ name: "consumed", partitions: [{ partitionIndex: 1 }] }] });
+    const emptied = await client.request(Api.offsetDelete, 0, {
+      groupId,
+      topics: [{ name: "consumed", partitions: [{ partitionIndex: 1 }] }],
+    });
     expect(emptied.topics[0]!.partitions[0]!.errorCode).toBe(0);
     const unknown = await client.request(Api.offsetDelete, 0, { groupId: "no-such-group", topics: [] });
     expect(unknown.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);

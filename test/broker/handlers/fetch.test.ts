@@ -80,10 +80,21 @@ describe("Fetch", () => {
     const started = Date.now();
     const empty = await fetch("poll", [{ partition: 0, fetchOffset: 0 }], { maxWaitMs: 300 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(empty.responses[0]!.partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0, records: Buffer.alloc(0) });
+    expect(empty.responses[0]!.partitions[0]).toMatchObject({
+      errorCode: 0,
+      highWatermark: 0,
+      records: Buffer.alloc(0),
+    });
 
     const waitStarted = Date.now();
-    const waiting = fetch("poll", [{ partition: 0, fetchOffset: 0 }, { partition: 1, fetchOffset: 0 }], { maxWaitMs: 10_000 });
+    const waiting = fetch(
+      "poll",
+      [
+        { partition: 0, fetchOffset: 0 },
+        { partition: 1, fetchOffset: 0 },
+      ],
+      { maxWaitMs: 10_000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     await produce("poll", 1, buildBatch([{ key: null, value: Buffer.from("wake up") }]));
     const answer = await waiting;
@@ -97,10 +108,12 @@ describe("Fetch", () => {
     const small = buildBatch([{ key: null, value: Buffer.alloc(10) }]);
     const large = buildBatch([{ key: null, value: Buffer.alloc(3000) }]);
     let settled = false;
-    const waiting = fetch("min-bytes", [{ partition: 0, fetchOffset: 0 }], { maxWaitMs: 10_000, minBytes: 2000 }).then((r) => {
-      settled = true;
-      return r;
-    });
+    const waiting = fetch("min-bytes", [{ partition: 0, fetchOffset: 0 }], { maxWaitMs: 10_000, minBytes: 2000 }).then(
+      (r) => {
+        settled = true;
+        return r;
+      },
+    );
     await produce("min-bytes", 0, small);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(settled).toBe(false);
@@ -156,7 +169,11 @@ describe("Fetch", () => {
     await createTopic("edges", 1);
     await produce("edges", 0, buildBatch([{ key: null, value: Buffer.from("x") }]));
     const beyond = await fetch("edges", [{ partition: 0, fetchOffset: 5 }], { maxWaitMs: 5000 });
-    expect(beyond.responses[0]!.partitions[0]).toMatchObject({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: 1, logStartOffset: 0 });
+    expect(beyond.responses[0]!.partitions[0]).toMatchObject({
+      errorCode: ErrorCode.OFFSET_OUT_OF_RANGE,
+      highWatermark: 1,
+      logStartOffset: 0,
+    });
     const unknown = await fetch("edges", [{ partition: 9, fetchOffset: 0 }], { maxWaitMs: 5000 });
     expect(unknown.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const session = await fetch("edges", [{ partition: 0, fetchOffset: 0 }], { sessionId: 42 });

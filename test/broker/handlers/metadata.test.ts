@@ -29,9 +29,15 @@ describe("Metadata and ListOffsets", () => {
     expect(created.controllerId).toBe(broker.nodeId);
     expect(created.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
 
-    const refused = await client.request(Api.metadata, 6, { topics: [{ name: "not-auto" }], allowAutoTopicCreation: false });
+    const refused = await client.request(Api.metadata, 6, {
+      topics: [{ name: "not-auto" }],
+      allowAutoTopicCreation: false,
+    });
     expect(refused.topics[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    const invalid = await client.request(Api.metadata, 4, { topics: [{ name: "bad/name" }], allowAutoTopicCreation: true });
+    const invalid = await client.request(Api.metadata, 4, {
+      topics: [{ name: "bad/name" }],
+      allowAutoTopicCreation: true,
+    });
     expect(invalid.topics[0]!.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
 
     expect((await client.request(Api.metadata, 0, { topics: [] })).topics.map((t) => t.name)).toEqual(["auto"]);

@@ -17,8 +17,20 @@ describe("Produce", () => {
     const created = await client.request(Api.createTopics, 4, {
       topics: [
         { name: "plain", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
-        { name: "small", numPartitions: 1, replicationFactor: -1, assignments: [], configs: [{ name: "max.message.bytes", value: "500" }] },
-        { name: "durable", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: "min.insync.replicas", value: "2" }] },
+        {
+          name: "small",
+          numPartitions: 1,
+          replicationFactor: -1,
+          assignments: [],
+          configs: [{ name: "max.message.bytes", value: "500" }],
+        },
+        {
+          name: "durable",
+          numPartitions: 1,
+          replicationFactor: 1,
+          assignments: [],
+          configs: [{ name: "min.insync.replicas", value: "2" }],
+        },
         {
           name: "recent",
           numPartitions: 1,
@@ -54,8 +66,25 @@ describe("Produce", () => {
   const batch = (value = "v") => buildBatch([{ key: null, value: Buffer.from(value) }]);
 
   it("answers with the base offset, log start offset and no append time on CreateTime topics", async () => {
-    expect(await produce("plain", batch())).toEqual({ index: 0, errorCode: 0, baseOffset: 0, logAppendTimeMs: -1, logStartOffset: 0 });
-    expect((await produce("plain", buildBatch([{ key: null, value: null }, { key: null, value: null }]), 1)).baseOffset).toBe(1);
+    expect(await produce("plain", batch())).toEqual({
+      index: 0,
+      errorCode: 0,
+      baseOffset: 0,
+      logAppendTimeMs: -1,
+      logStartOffset: 0,
+    });
+    expect(
+      (
+        await produce(
+          "plain",
+          buildBatch([
+            { key: null, value: null },
+            { key: null, value: null },
+          ]),
+          1,
+        )
+      ).baseOffset,
+    ).toBe(1);
     expect((await produce("plain", batch(), -1, 3)).baseOffset).toBe(3);
   });
 
@@ -68,7 +97,9 @@ describe("Produce", () => {
   it("refuses two batches in one partition, empty records and control batches from clients", async () => {
     expect((await produce("plain", Buffer.concat([batch(), batch()]))).errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect((await produce("plain", null)).errorCode).toBe(ErrorCode.INVALID_RECORD);
-    const control = buildBatch([{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 0]) }], { attributes: 0x30 });
+    const control = buildBatch([{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 0]) }], {
+      attributes: 0x30,
+    });
     expect((await produce("plain", control)).errorCode).toBe(ErrorCode.INVALID_RECORD);
   });
 

@@ -3,7 +3,13 @@ import { cleanLog, planCleaning } from "../../../src/broker/log/log-cleaner.js";
 import { memorySegmentStorage } from "../../../src/broker/log/memory-segment-storage.js";
 import { PartitionLog } from "../../../src/broker/log/partition-log.js";
 import { ControlType } from "../../../src/broker/protocol/control-record.js";
-import { computeCrc, decodeRecords, isControl, readBatchHeader, type BatchHeader } from "../../../src/broker/protocol/record-batch.js";
+import {
+  computeCrc,
+  decodeRecords,
+  isControl,
+  readBatchHeader,
+  type BatchHeader,
+} from "../../../src/broker/protocol/record-batch.js";
 import { toLogConfig } from "../../../src/broker/topics/topic-config.js";
 import { buildBatch, type BatchOptions, type TestRecord } from "../support/record-batch-builder.js";
 
@@ -12,8 +18,16 @@ interface Clock {
 }
 
 function makeLog(overrides: Record<string, string>, clock: Clock): PartitionLog {
-  const config = toLogConfig(new Map(Object.entries({ "cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.01", ...overrides })));
-  return new PartitionLog({ topic: "t", partition: 0, config: () => config, storage: memorySegmentStorage, now: () => clock.now });
+  const config = toLogConfig(
+    new Map(Object.entries({ "cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.01", ...overrides })),
+  );
+  return new PartitionLog({
+    topic: "t",
+    partition: 0,
+    config: () => config,
+    storage: memorySegmentStorage,
+    now: () => clock.now,
+  });
 }
 
 function record(key: string | null, value: string | null, timestamp: number): TestRecord {
@@ -36,7 +50,7 @@ interface Read {
 function readAll(log: PartitionLog): Read[] {
   const bytes = Buffer.concat(log.read(log.logStartOffset, log.highWatermark, 1 << 30, true).records);
   const out: Read[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const header = readBatchHeader(bytes, at);
     const batch = bytes.subarray(at, at + header.size);
     const records = decodeRecords(batch)!.map((r) => ({
@@ -96,7 +110,12 @@ describe("log cleaner", () => {
       baseSequence: 0,
     });
     append(log, [record("a", "2", clock.now + 3)], { producerId: 7, producerEpoch: 0, baseSequence: 3 });
-    append(log, [record("c", "2", clock.now + 4)], { producerId: 7, producerEpoch: 0, baseSequence: 4, compression: "gzip" });
+    append(log, [record("c", "2", clock.now + 4)], {
+      producerId: 7,
+      producerEpoch: 0,
+      baseSequence: 4,
+      compression: "gzip",
+    });
     append(log, [record("c", "3", clock.now + 5)], { producerId: 7, producerEpoch: 0, baseSequence: 5 });
     while (log.activeSegment.baseOffset <= 5) append(log, [record("z", "filler", clock.now + 6)]);
     expect(clean(log, clock.now)).toBe(true);
@@ -106,10 +125,21 @@ describe("log cleaner", () => {
       expect(computeCrc(b.batch)).toBe(b.header.crc);
     }
     const first = batches[0]!;
-    expect(first.header).toMatchObject({ baseOffset: 0, producerId: 7, producerEpoch: 0, baseSequence: 0, recordCount: 1, lastOffsetDelta: 1 });
+    expect(first.header).toMatchObject({
+      baseOffset: 0,
+      producerId: 7,
+      producerEpoch: 0,
+      baseSequence: 0,
+      recordCount: 1,
+      lastOffsetDelta: 1,
+    });
     expect(first.records).toEqual([{ offset: 1, key: "b", value: "1", timestamp: clock.now + 1 }]);
     expect(batches.map((b) => b.header.baseOffset)).not.toContain(4);
-    expect(dataRecords(log).filter((r) => r.key !== "z").map((r) => `${r.key}${r.value}@${r.offset}`)).toEqual(["b1@1", "a2@3", "c3@5"]);
+    expect(
+      dataRecords(log)
+        .filter((r) => r.key !== "z")
+        .map((r) => `${r.key}${r.value}@${r.offset}`),
+    ).toEqual(["b1@1", "a2@3", "c3@5"]);
   });
 
   it("keeps a tombstone for delete.retention.ms after the pass that first sees it, then removes it", () => {
@@ -120,7 +150,9 @@ describe("log cleaner", () => {
     append(log, [record("gone", null, clock.now)]);
     while (log.segments.length < 2) append(log, [record("filler", "x", clock.now)]);
     expect(clean(log, clock.now)).toBe(true);
-    expect(dataRecords(log).filter((r) => r.key === "gone")).toEqual([{ offset: 2, key: "gone", value: null, timestamp: clock.now }]);
+    expect(dataRecords(log).filter((r) => r.key === "gone")).toEqual([
+      { offset: 2, key: "gone", value: null, timestamp: clock.now },
+    ]);
     // Nothing new is dirty: only the horizon brings the cleaner back.
     clock.now += 999;
     expect(planCleaning(log, log.cleanerCheckpoint, clock.now)).toBeNull();
@@ -134,7 +166,12 @@ describe("log cleaner", () => {
     const clock = { now: 1_000_000 };
     const log = makeLog({ "segment.bytes": "600", "delete.retention.ms": "100" }, clock);
     const txn = (producerId: number, seq: number, key: string, value: string) =>
-      append(log, [record(key, value, clock.now)], { producerId, producerEpoch: 0, baseSequence: seq, transactional: true });
+      append(log, [record(key, value, clock.now)], {
+        producerId,
+        producerEpoch: 0,
+        baseSequence: seq,
+        transactional: true,
+      });
     txn(1, 0, "x", "aborted");
     txn(2, 0, "y", "committed");
     log.appendMarker(1, 0, ControlType.ABORT);
@@ -145,7 +182,10 @@ describe("log cleaner", () => {
       while (log.activeSegment === active) append(log, [record(`filler${filler++}`, "x", clock.now)]);
     };
     roll();
-    const markers = () => readAll(log).filter((b) => isControl(b.header.attributes)).map((b) => b.header.producerId);
+    const markers = () =>
+      readAll(log)
+        .filter((b) => isControl(b.header.attributes))
+        .map((b) => b.header.producerId);
     expect(clean(log, clock.now)).toBe(true);
     const values = dataRecords(log).map((r) => r.value);
     expect(values).not.toContain("aborted");
@@ -166,7 +206,12 @@ describe("log cleaner", () => {
   it("never cleans at or past the last stable offset, nor segments younger than min.compaction.lag.ms", () => {
     const clock = { now: 1_000_000 };
     const open = makeLog({ "segment.bytes": "300" }, clock);
-    append(open, [record("k", "open", clock.now)], { producerId: 3, producerEpoch: 0, baseSequence: 0, transactional: true });
+    append(open, [record("k", "open", clock.now)], {
+      producerId: 3,
+      producerEpoch: 0,
+      baseSequence: 0,
+      transactional: true,
+    });
     for (let i = 0; i < 20; i++) append(open, [record("k", `v${i}`, clock.now)]);
     expect(open.segments.length).toBeGreaterThan(2);
     expect(open.lastStableOffset).toBe(0);

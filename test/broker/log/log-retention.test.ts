@@ -8,7 +8,13 @@ import { buildBatch } from "../support/record-batch-builder.js";
 
 function makeLog(overrides: Record<string, string>, clock: { now: number }): PartitionLog {
   const config = toLogConfig(new Map(Object.entries(overrides)));
-  return new PartitionLog({ topic: "t", partition: 0, config: () => config, storage: memorySegmentStorage, now: () => clock.now });
+  return new PartitionLog({
+    topic: "t",
+    partition: 0,
+    config: () => config,
+    storage: memorySegmentStorage,
+    now: () => clock.now,
+  });
 }
 
 function append(log: PartitionLog, timestamp: number): void {

@@ -9,12 +9,22 @@ import { buildBatch } from "../support/record-batch-builder.js";
 
 function makeLog(overrides: Record<string, string> = {}, clock = { now: 1_000_000 }): PartitionLog {
   const config: LogConfig = toLogConfig(new Map(Object.entries(overrides)));
-  return new PartitionLog({ topic: "t", partition: 0, config: () => config, storage: memorySegmentStorage, now: () => clock.now });
+  return new PartitionLog({
+    topic: "t",
+    partition: 0,
+    config: () => config,
+    storage: memorySegmentStorage,
+    now: () => clock.now,
+  });
 }
 
 function append(log: PartitionLog, count: number, timestamp = 1000, valueBytes = 10): number {
   const batch = buildBatch(
-    Array.from({ length: count }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(valueBytes, i), timestamp: timestamp + i })),
+    Array.from({ length: count }, (_, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.alloc(valueBytes, i),
+      timestamp: timestamp + i,
+    })),
   );
   return log.append(batch, readBatchHeader(batch)).baseOffset;
 }
@@ -22,7 +32,7 @@ function append(log: PartitionLog, count: number, timestamp = 1000, valueBytes =
 function offsetsOf(records: Buffer[]): number[] {
   const bytes = Buffer.concat(records);
   const out: number[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const header = readBatchHeader(bytes, at);
     for (const r of decodeRecords(bytes.subarray(at, at + header.size))!) out.push(r.offset);
     at += header.size;
@@ -65,7 +75,9 @@ describe("PartitionLog", () => {
     const log = makeLog({ "segment.bytes": "300" });
     for (let i = 0; i < 6; i++) append(log, 2, 1000, 50);
     expect(log.segments.length).toBeGreaterThan(2);
-    expect(log.segments.map((s) => s.baseOffset)).toEqual([...log.segments.map((s) => s.baseOffset)].sort((a, b) => a - b));
+    expect(log.segments.map((s) => s.baseOffset)).toEqual(
+      [...log.segments.map((s) => s.baseOffset)].sort((a, b) => a - b),
+    );
     expect(offsetsOf(log.read(3, log.highWatermark, 1 << 20, true).records)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
@@ -191,7 +203,11 @@ describe("PartitionLog transactions", () => {
   const TRANSACTIONAL = { producerEpoch: 0, transactional: true };
 
   function txnAppend(log: PartitionLog, producerId: number, sequence: number, value: string): number {
-    const batch = buildBatch([{ key: null, value: Buffer.from(value) }], { producerId, baseSequence: sequence, ...TRANSACTIONAL });
+    const batch = buildBatch([{ key: null, value: Buffer.from(value) }], {
+      producerId,
+      baseSequence: sequence,
+      ...TRANSACTIONAL,
+    });
     const result = log.append(batch, readBatchHeader(batch));
     expect(result.errorCode).toBe(0);
     return result.baseOffset;
@@ -208,7 +224,9 @@ describe("PartitionLog transactions", () => {
     expect(log.lastStableOffset).toBe(2);
     log.appendMarker(2, 0, ControlType.ABORT);
     expect(log.lastStableOffset).toBe(log.highWatermark);
-    expect(log.abortedTransactions(0, log.highWatermark)).toEqual([{ producerId: 2, firstOffset: 2, lastOffset: 4, lastStableOffset: 5 }]);
+    expect(log.abortedTransactions(0, log.highWatermark)).toEqual([
+      { producerId: 2, firstOffset: 2, lastOffset: 4, lastStableOffset: 5 },
+    ]);
   });
 
   it("lists, for a fetch, the aborted transactions with data in the returned range at their first returned batch, in offset order", () => {

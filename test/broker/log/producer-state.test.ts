@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { incrementSequence, ProducerStateManager, type ProducerBatchFields } from "../../../src/broker/log/producer-state.js";
+import {
+  incrementSequence,
+  ProducerStateManager,
+  type ProducerBatchFields,
+} from "../../../src/broker/log/producer-state.js";
 import { ErrorCode } from "../../../src/broker/protocol/error-codes.js";
 
 const TRANSACTIONAL = 0x10;
 
-function batch(producerId: number, producerEpoch: number, baseSequence: number, records = 1, attributes = 0): ProducerBatchFields {
+function batch(
+  producerId: number,
+  producerEpoch: number,
+  baseSequence: number,
+  records = 1,
+  attributes = 0,
+): ProducerBatchFields {
   return { producerId, producerEpoch, baseSequence, lastOffsetDelta: records - 1, attributes };
 }
 
@@ -25,17 +35,29 @@ describe("ProducerStateManager", () => {
       outcome: "duplicate",
       batch: { firstSeq: 2, lastSeq: 3, firstOffset: 2, lastOffset: 3, timestamp: 101 },
     });
-    expect(state.checkDataBatch(batch(1, 0, 0, 2))).toMatchObject({ outcome: "reject", errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER });
+    expect(state.checkDataBatch(batch(1, 0, 0, 2))).toMatchObject({
+      outcome: "reject",
+      errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    });
     // Same first sequence, different length: not a duplicate.
-    expect(state.checkDataBatch(batch(1, 0, 10, 1))).toMatchObject({ outcome: "reject", errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER });
+    expect(state.checkDataBatch(batch(1, 0, 10, 1))).toMatchObject({
+      outcome: "reject",
+      errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    });
     expect(state.checkDataBatch(batch(1, 0, 12, 1)).outcome).toBe("append");
   });
 
   it("fences older epochs and makes a new epoch start at sequence 0", () => {
     const state = new ProducerStateManager();
     state.onDataBatch(batch(1, 3, 0, 5), 0, 4, 1);
-    expect(state.checkDataBatch(batch(1, 2, 5))).toMatchObject({ outcome: "reject", errorCode: ErrorCode.INVALID_PRODUCER_EPOCH });
-    expect(state.checkDataBatch(batch(1, 4, 5))).toMatchObject({ outcome: "reject", errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER });
+    expect(state.checkDataBatch(batch(1, 2, 5))).toMatchObject({
+      outcome: "reject",
+      errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
+    });
+    expect(state.checkDataBatch(batch(1, 4, 5))).toMatchObject({
+      outcome: "reject",
+      errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    });
     expect(state.checkDataBatch(batch(1, 4, 0)).outcome).toBe("append");
     // An unknown producer may start anywhere (its state expired or its records were deleted).
     expect(state.checkDataBatch(batch(2, 0, 41)).outcome).toBe("append");
@@ -47,10 +69,23 @@ describe("ProducerStateManager", () => {
     state.onDataBatch(batch(2, 0, 0, 1, TRANSACTIONAL), 11, 11, 1);
     state.onDataBatch(batch(1, 0, 1, 1, TRANSACTIONAL), 12, 12, 1);
     expect(state.firstUndecidedOffset).toBe(10);
-    expect(state.checkDataBatch(batch(1, 0, 2))).toMatchObject({ outcome: "reject", errorCode: ErrorCode.INVALID_TXN_STATE });
-    expect(state.onMarker(1, 0, 0, true, 13, 2)).toEqual({ producerId: 1, firstOffset: 10, lastOffset: 13, aborted: true });
+    expect(state.checkDataBatch(batch(1, 0, 2))).toMatchObject({
+      outcome: "reject",
+      errorCode: ErrorCode.INVALID_TXN_STATE,
+    });
+    expect(state.onMarker(1, 0, 0, true, 13, 2)).toEqual({
+      producerId: 1,
+      firstOffset: 10,
+      lastOffset: 13,
+      aborted: true,
+    });
     expect(state.firstUndecidedOffset).toBe(11);
-    expect(state.onMarker(2, 0, 0, false, 14, 2)).toEqual({ producerId: 2, firstOffset: 11, lastOffset: 14, aborted: false });
+    expect(state.onMarker(2, 0, 0, false, 14, 2)).toEqual({
+      producerId: 2,
+      firstOffset: 11,
+      lastOffset: 14,
+      aborted: false,
+    });
     expect(state.firstUndecidedOffset).toBeNull();
     // A marker for a producer without data here completes nothing.
     expect(state.onMarker(3, 0, 0, false, 15, 2)).toBeNull();
@@ -61,7 +96,9 @@ describe("ProducerStateManager", () => {
     state.onDataBatch(batch(1, 0, 0, 1, TRANSACTIONAL), 0, 0, 1);
     expect(state.checkMarker(1, 1, 0)).toBeNull();
     state.onMarker(1, 1, 0, true, 1, 2);
-    expect(state.checkDataBatch(batch(1, 0, 1, 1, TRANSACTIONAL))).toMatchObject({ errorCode: ErrorCode.INVALID_PRODUCER_EPOCH });
+    expect(state.checkDataBatch(batch(1, 0, 1, 1, TRANSACTIONAL))).toMatchObject({
+      errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
+    });
     expect(state.checkMarker(1, 0, 0)).toMatchObject({ errorCode: ErrorCode.INVALID_PRODUCER_EPOCH });
     expect(state.checkDataBatch(batch(1, 2, 0, 1, TRANSACTIONAL)).outcome).toBe("append");
   });

@@ -15,7 +15,10 @@ function bytesOf(write: (writer: Writer) => void): Buffer {
 describe("ApiCodec", () => {
   const codecs = Object.values(Api) as unknown as ApiCodec<ApiSpec>[];
   const everyVersion = codecs.flatMap((codec) =>
-    Array.from({ length: codec.spec.maxVersion - codec.spec.minVersion + 1 }, (_, i) => [codec.spec.name, codec.spec.minVersion + i, codec] as const),
+    Array.from(
+      { length: codec.spec.maxVersion - codec.spec.minVersion + 1 },
+      (_, i) => [codec.spec.name, codec.spec.minVersion + i, codec] as const,
+    ),
   );
 
   it.each(everyVersion)("round-trips %s v%i requests and responses made of defaults", (_name, version, codec) => {
@@ -31,13 +34,20 @@ describe("ApiCodec", () => {
 
   it("writes ApiVersions v3 with compact arrays and tagged-field sections", () => {
     const bytes = bytesOf((w) =>
-      Api.apiVersions.encodeResponse(3, w, { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }], throttleTimeMs: 0 }),
+      Api.apiVersions.encodeResponse(3, w, {
+        errorCode: 0,
+        apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }],
+        throttleTimeMs: 0,
+      }),
     );
     expect(bytes.toString("hex")).toBe(
       [
         "0000", // error code
         "02", // compact array: 1 element
-        "0012", "0000", "0003", "00", // key 18, versions 0..3, no tagged fields
+        "0012",
+        "0000",
+        "0003",
+        "00", // key 18, versions 0..3, no tagged fields
         "00000000", // throttle time
         "00", // no tagged fields
       ].join(""),
@@ -53,8 +63,10 @@ describe("ApiCodec", () => {
 
   it("reads compact strings and skips unknown tagged fields in flexible requests", () => {
     const body = Buffer.concat([
-      Buffer.from([11]), Buffer.from("librdkafka"),
-      Buffer.from([6]), Buffer.from("2.0.2"),
+      Buffer.from([11]),
+      Buffer.from("librdkafka"),
+      Buffer.from([6]),
+      Buffer.from("2.0.2"),
       Buffer.from([1, 7, 2, 0xaa, 0xbb]), // one tagged field (tag 7, 2 bytes) we do not know
     ]);
     const request = Api.apiVersions.decodeRequest(3, new Reader(body));
@@ -127,7 +139,9 @@ describe("ApiCodec", () => {
   });
 
   it("refuses frames that end early or claim impossible array sizes", () => {
-    expect(() => Api.heartbeat.decodeRequest(0, new Reader(Buffer.from("0003616263", "hex")))).toThrow(MalformedFrameError);
+    expect(() => Api.heartbeat.decodeRequest(0, new Reader(Buffer.from("0003616263", "hex")))).toThrow(
+      MalformedFrameError,
+    );
     const hugeArray = Buffer.from("7fffffff", "hex");
     expect(() => Api.describeGroups.decodeRequest(0, new Reader(hugeArray))).toThrow(/claims/);
   });

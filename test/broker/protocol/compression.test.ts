@@ -3,10 +3,18 @@
 // blocks by hand from the format description (a literal, an overlapping copy, a 2-byte copy).
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { CorruptCompressedDataError, decompress, decompressLz4Frame, decompressSnappyPayload } from "../../../src/broker/protocol/compression.js";
+import {
+  CorruptCompressedDataError,
+  decompress,
+  decompressLz4Frame,
+  decompressSnappyPayload,
+} from "../../../src/broker/protocol/compression.js";
 import { Compression } from "../../../src/broker/protocol/record-batch.js";
 
-const PLAIN = "kafka-".repeat(40) + "end" + Array.from({ length: 300 }, (_, i) => String.fromCharCode(65 + ((i * 7) % 26))).join("");
+const PLAIN =
+  "kafka-".repeat(40) +
+  "end" +
+  Array.from({ length: 300 }, (_, i) => String.fromCharCode(65 + ((i * 7) % 26))).join("");
 
 const LZ4_FRAMES = {
   "independent blocks, content checksum":
@@ -18,15 +26,21 @@ const LZ4_FRAMES = {
 // "abcabcabcabcX": literal "abc", a 9-byte copy from 3 back (overlapping its own output), literal "X".
 const SNAPPY_RUN = Buffer.from("0d0861626315030058", "hex");
 // "hello, hello, world": literal "hello, ", a 2-byte-offset copy of 7 from 7 back, literal "world".
-const SNAPPY_COPY2 = Buffer.from("13" + "18" + Buffer.from("hello, ").toString("hex") + "1a0700" + "10" + Buffer.from("world").toString("hex"), "hex");
+const SNAPPY_COPY2 = Buffer.from(
+  "13" + "18" + Buffer.from("hello, ").toString("hex") + "1a0700" + "10" + Buffer.from("world").toString("hex"),
+  "hex",
+);
 
 function xerial(...blocks: Buffer[]): Buffer {
   const header = Buffer.from("82534e41505059000000000100000001", "hex");
-  return Buffer.concat([header, ...blocks.flatMap((block) => {
-    const length = Buffer.alloc(4);
-    length.writeInt32BE(block.length);
-    return [length, block];
-  })]);
+  return Buffer.concat([
+    header,
+    ...blocks.flatMap((block) => {
+      const length = Buffer.alloc(4);
+      length.writeInt32BE(block.length);
+      return [length, block];
+    }),
+  ]);
 }
 
 describe("record batch decompression", () => {
@@ -38,7 +52,9 @@ describe("record batch decompression", () => {
   it("decodes raw snappy blocks, overlapping copies included, and xerial's framing of several blocks", () => {
     expect(decompressSnappyPayload(SNAPPY_RUN).toString()).toBe("abcabcabcabcX");
     expect(decompressSnappyPayload(SNAPPY_COPY2).toString()).toBe("hello, hello, world");
-    expect(decompress(Compression.SNAPPY, xerial(SNAPPY_RUN, SNAPPY_COPY2))!.toString()).toBe("abcabcabcabcXhello, hello, world");
+    expect(decompress(Compression.SNAPPY, xerial(SNAPPY_RUN, SNAPPY_COPY2))!.toString()).toBe(
+      "abcabcabcabcXhello, hello, world",
+    );
   });
 
   it("passes gzip to zlib and answers null for zstd", () => {

@@ -21,7 +21,12 @@ describe("crc32c", () => {
 
 describe("record batch v2", () => {
   const records = [
-    { key: Buffer.from("k1"), value: Buffer.from("v1"), headers: [{ key: "h", value: Buffer.from("x") }], timestamp: 1000 },
+    {
+      key: Buffer.from("k1"),
+      value: Buffer.from("v1"),
+      headers: [{ key: "h", value: Buffer.from("x") }],
+      timestamp: 1000,
+    },
     { key: null, value: null, timestamp: 1500 },
     { key: Buffer.from("k3"), value: Buffer.alloc(300, 7), timestamp: 1200 },
   ];

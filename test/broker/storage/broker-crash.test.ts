@@ -52,7 +52,9 @@ describe("a broker killed with kill -9", () => {
       groupId: "crash-plain",
       generationIdOrMemberEpoch: -1,
       memberId: "",
-      topics: [{ name: "crash-load", partitions: [{ partitionIndex: 0, committedOffset: 5, committedMetadata: null }] }],
+      topics: [
+        { name: "crash-load", partitions: [{ partitionIndex: 0, committedOffset: 5, committedMetadata: null }] },
+      ],
     });
     raw.close();
     expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(0);
@@ -61,7 +63,10 @@ describe("a broker killed with kill -9", () => {
     await transactional.connect();
     const done = await transactional.transaction();
     await done.send({ topic: "crash-txn", messages: [{ partition: 0, value: "before-crash" }] });
-    await done.sendOffsets({ consumerGroupId: "crash-group", topics: [{ topic: "crash-load", partitions: [{ partition: 0, offset: "11" }] }] });
+    await done.sendOffsets({
+      consumerGroupId: "crash-group",
+      topics: [{ topic: "crash-load", partitions: [{ partition: 0, offset: "11" }] }],
+    });
     await done.commit();
     const open = await transactional.transaction();
     await open.send({ topic: "crash-txn", messages: [{ partition: 0, value: "open-at-crash" }] });
@@ -80,7 +85,11 @@ describe("a broker killed with kill -9", () => {
         const values = Array.from({ length: 20 }, (_, j) => `${name}-${i}-${j}`);
         if (idempotent) for (const v of values) idempotentValues.add(v);
         try {
-          await producer.send({ topic: "crash-load", acks: -1, messages: values.map((value, j) => ({ partition: j % 2, value })) });
+          await producer.send({
+            topic: "crash-load",
+            acks: -1,
+            messages: values.map((value, j) => ({ partition: j % 2, value })),
+          });
           for (const v of values) acknowledged.add(v);
           batches += 1;
         } catch {

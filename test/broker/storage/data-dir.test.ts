@@ -44,7 +44,11 @@ describe("data directory", () => {
   }
 
   async function readValues(kafka: Kafka, topic: string, readUncommitted: boolean, count: number): Promise<string[]> {
-    const consumer = kafka.consumer({ groupId: `read-${topic}-${readUncommitted}-${Math.random()}`, readUncommitted, ...FAST_CONSUMER });
+    const consumer = kafka.consumer({
+      groupId: `read-${topic}-${readUncommitted}-${Math.random()}`,
+      readUncommitted,
+      ...FAST_CONSUMER,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const values: string[] = [];
@@ -71,14 +75,25 @@ describe("data directory", () => {
     await admin.connect();
     await admin.createTopics({
       topics: [
-        { topic: "kept", numPartitions: 2, configEntries: [{ name: "retention.ms", value: "3600000" }, { name: "segment.bytes", value: "1024" }] },
+        {
+          topic: "kept",
+          numPartitions: 2,
+          configEntries: [
+            { name: "retention.ms", value: "3600000" },
+            { name: "segment.bytes", value: "1024" },
+          ],
+        },
         { topic: "kept-txn", numPartitions: 1 },
       ],
     });
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < 10; i++) {
-      await producer.send({ topic: "kept", acks: -1, messages: Array.from({ length: 5 }, (_, j) => ({ partition: j % 2, value: `v${i * 5 + j}` })) });
+      await producer.send({
+        topic: "kept",
+        acks: -1,
+        messages: Array.from({ length: 5 }, (_, j) => ({ partition: j % 2, value: `v${i * 5 + j}` })),
+      });
     }
     await producer.disconnect();
     const committer = await RawClient.connect(first.bootstrap);
@@ -99,23 +114,37 @@ describe("data directory", () => {
     committer.close();
     expect(commit.topics[0]!.partitions.map((p) => p.errorCode)).toEqual([0, 0]);
 
-    const transactional = kafka.producer({ transactionalId: "kept-txn-id", idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60000 });
+    const transactional = kafka.producer({
+      transactionalId: "kept-txn-id",
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60000,
+    });
     await transactional.connect();
     const committed = await transactional.transaction();
     await committed.send({ topic: "kept-txn", messages: [{ partition: 0, value: "committed" }] });
-    await committed.sendOffsets({ consumerGroupId: "txn-group", topics: [{ topic: "kept", partitions: [{ partition: 0, offset: "3" }] }] });
+    await committed.sendOffsets({
+      consumerGroupId: "txn-group",
+      topics: [{ topic: "kept", partitions: [{ partition: 0, offset: "3" }] }],
+    });
     await committed.commit();
     const aborted = await transactional.transaction();
     await aborted.send({ topic: "kept-txn", messages: [{ partition: 0, value: "aborted" }] });
     await aborted.abort();
     const open = await transactional.transaction();
     await open.send({ topic: "kept-txn", messages: [{ partition: 0, value: "open" }] });
-    await open.sendOffsets({ consumerGroupId: "txn-group", topics: [{ topic: "kept", partitions: [{ partition: 0, offset: "4" }] }] });
+    await open.sendOffsets({
+      consumerGroupId: "txn-group",
+      topics: [{ topic: "kept", partitions: [{ partition: 0, offset: "4" }] }],
+    });
 
     const offsetsBefore = await admin.fetchTopicOffsets("kept");
     const raw = await RawClient.connect(first.bootstrap);
     const lsoBefore = await lastStableOffset(raw, "kept-txn");
-    const idempotentBefore = await raw.request(Api.initProducerId, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
+    const idempotentBefore = await raw.request(Api.initProducerId, 1, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+    });
     raw.close();
     await admin.disconnect();
     await first.close();
@@ -127,21 +156,32 @@ describe("data directory", () => {
     await admin2.connect();
     cleanups.push(() => admin2.disconnect());
     expect(await admin2.fetchTopicOffsets("kept")).toEqual(offsetsBefore);
-    const configs = await admin2.describeConfigs({ resources: [{ type: 2, name: "kept", configNames: ["retention.ms"] }], includeSynonyms: false });
+    const configs = await admin2.describeConfigs({
+      resources: [{ type: 2, name: "kept", configNames: ["retention.ms"] }],
+      includeSynonyms: false,
+    });
     expect(configs.resources[0]!.configEntries[0]!.configValue).toBe("3600000");
     const groupOffsets = await admin2.fetchOffsets({ groupId: "kept-group", topics: ["kept"] });
     expect(groupOffsets[0]!.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
       [0, "10"],
       [1, "7"],
     ]);
-    const txnOffsets = async () => (await admin2.fetchOffsets({ groupId: "txn-group", topics: ["kept"] }))[0]!.partitions.find((p) => p.partition === 0)!.offset;
+    const txnOffsets = async () =>
+      (await admin2.fetchOffsets({ groupId: "txn-group", topics: ["kept"] }))[0]!.partitions.find(
+        (p) => p.partition === 0,
+      )!.offset;
     expect(await txnOffsets()).toBe("3");
-    expect((await readValues(kafka, "kept", true, 50)).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`).sort());
+    expect((await readValues(kafka, "kept", true, 50)).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => `v${i}`).sort(),
+    );
 
     const raw2 = await RawClient.connect(second.bootstrap);
     cleanups.push(() => raw2.close());
     expect(await lastStableOffset(raw2, "kept-txn")).toBe(lsoBefore);
-    const idempotentAfter = await raw2.request(Api.initProducerId, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
+    const idempotentAfter = await raw2.request(Api.initProducerId, 1, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+    });
     expect(idempotentAfter.producerId).toBeGreaterThan(idempotentBefore.producerId);
 
     // The transaction left open before the restart is still open, and its producer can end it.
@@ -158,7 +198,8 @@ describe("data directory", () => {
     const kafka = kafkaClient(first.bootstrap);
     const producer = kafka.producer();
     await producer.connect();
-    for (let i = 0; i < 3; i++) await producer.send({ topic: "torn", acks: -1, messages: [{ partition: 0, value: `ok-${i}` }] });
+    for (let i = 0; i < 3; i++)
+      await producer.send({ topic: "torn", acks: -1, messages: [{ partition: 0, value: `ok-${i}` }] });
     await producer.disconnect();
     await first.close();
     const segment = join(dataDir, "torn-0", SEGMENT);
@@ -167,7 +208,8 @@ describe("data directory", () => {
     // end (only a clean stop writes that one), so recovery checks the log from its start.
     const killed = () => {
       unlinkSync(join(dataDir, ".clean-shutdown"));
-      for (const file of readdirSync(join(dataDir, "torn-0"))) if (file.endsWith(".snapshot")) unlinkSync(join(dataDir, "torn-0", file));
+      for (const file of readdirSync(join(dataDir, "torn-0")))
+        if (file.endsWith(".snapshot")) unlinkSync(join(dataDir, "torn-0", file));
     };
 
     // Killed in the middle of writing a batch: half a header at the end.
@@ -219,7 +261,9 @@ describe("data directory", () => {
     await producer.connect();
     await producer.send({ topic: "reborn", acks: -1, messages: [{ partition: 0, value: "old" }] });
     await producer.disconnect();
-    expect((await client.request(Api.deleteTopics, 1, { topicNames: ["reborn"], timeoutMs: 1000 })).responses[0]!.errorCode).toBe(0);
+    expect(
+      (await client.request(Api.deleteTopics, 1, { topicNames: ["reborn"], timeoutMs: 1000 })).responses[0]!.errorCode,
+    ).toBe(0);
     expect((await create()).topics[0]!.errorCode).toBe(ErrorCode.NONE);
     client.close();
     await first.close();

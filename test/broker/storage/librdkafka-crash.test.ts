@@ -92,7 +92,13 @@ describe("a broker killed with kill -9 under librdkafka load", () => {
     }
     await once(python, "exit").catch(() => undefined);
     expect(summary, stderr).not.toBeNull();
-    const result = JSON.parse(summary!) as { remaining: number; failed: string[]; delivered: number; missing: string[]; duplicated: string[] };
+    const result = JSON.parse(summary!) as {
+      remaining: number;
+      failed: string[];
+      delivered: number;
+      missing: string[];
+      duplicated: string[];
+    };
     expect(result.failed).toEqual([]);
     expect(result.remaining).toBe(0);
     expect(result.delivered).toBe(total);

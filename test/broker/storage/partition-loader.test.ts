@@ -16,7 +16,13 @@ import { toLogConfig } from "../../../src/broker/topics/topic-config.js";
 import { quietLogger } from "../support/quiet-logger.js";
 import { buildBatch, type BatchOptions } from "../support/record-batch-builder.js";
 
-const config = toLogConfig(new Map([["cleanup.policy", "compact"], ["segment.bytes", "400"], ["min.cleanable.dirty.ratio", "0.01"]]));
+const config = toLogConfig(
+  new Map([
+    ["cleanup.policy", "compact"],
+    ["segment.bytes", "400"],
+    ["min.cleanable.dirty.ratio", "0.01"],
+  ]),
+);
 const now = 1_700_000_000_000;
 
 describe("partition loader", () => {
@@ -28,12 +34,28 @@ describe("partition loader", () => {
   function newLog(): { dir: string; log: PartitionLog } {
     const dir = mkdtempSync(join(tmpdir(), "eddy-partition-"));
     dirs.push(dir);
-    return { dir, log: new PartitionLog({ topic: "t", partition: 0, config: () => config, storage: new FilePartitionStorage(dir), now: () => now }) };
+    return {
+      dir,
+      log: new PartitionLog({
+        topic: "t",
+        partition: 0,
+        config: () => config,
+        storage: new FilePartitionStorage(dir),
+        now: () => now,
+      }),
+    };
   }
 
   function reload(dir: string): PartitionLog {
     const loaded = loadPartition(dir, { cleanShutdown: false, now, logger: quietLogger() });
-    return new PartitionLog({ topic: "t", partition: 0, config: () => config, storage: loaded.storage, now: () => now, recovered: loaded.log });
+    return new PartitionLog({
+      topic: "t",
+      partition: 0,
+      config: () => config,
+      storage: loaded.storage,
+      now: () => now,
+      recovered: loaded.log,
+    });
   }
 
   function append(log: PartitionLog, key: string, value: string, options: BatchOptions = {}): void {
@@ -44,10 +66,11 @@ describe("partition loader", () => {
   function contents(log: PartitionLog): string[] {
     const bytes = Buffer.concat(log.read(log.logStartOffset, log.highWatermark, 1 << 30, true).records);
     const out: string[] = [];
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const header = readBatchHeader(bytes, at);
       if (!isControl(header.attributes)) {
-        for (const r of decodeRecords(bytes.subarray(at, at + header.size))!) out.push(`${r.offset}:${String(r.key)}=${String(r.value)}`);
+        for (const r of decodeRecords(bytes.subarray(at, at + header.size))!)
+          out.push(`${r.offset}:${String(r.key)}=${String(r.value)}`);
       }
       at += header.size;
     }
@@ -117,11 +140,18 @@ describe("partition loader", () => {
 
     const recovered = reload(dir);
     expect(recovered.lastStableOffset).toBe(open);
-    expect(recovered.abortedTransactions(0, recovered.highWatermark)).toEqual(log.abortedTransactions(0, log.highWatermark));
+    expect(recovered.abortedTransactions(0, recovered.highWatermark)).toEqual(
+      log.abortedTransactions(0, log.highWatermark),
+    );
     expect(recovered.producers.entry(1)).toEqual(log.producers.entry(1));
     expect(recovered.producers.entry(2)).toEqual(log.producers.entry(2));
     // The open transaction's producer continues where it was.
-    const next = buildBatch([{ key: Buffer.from("kd"), value: Buffer.from("d") }], { producerId: 2, producerEpoch: 0, baseSequence: 1, transactional: true });
+    const next = buildBatch([{ key: Buffer.from("kd"), value: Buffer.from("d") }], {
+      producerId: 2,
+      producerEpoch: 0,
+      baseSequence: 1,
+      transactional: true,
+    });
     expect(recovered.append(next, readBatchHeader(next)).errorCode).toBe(0);
   });
 });

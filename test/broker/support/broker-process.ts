@@ -11,9 +11,13 @@ export interface BrokerProcess {
 
 /** Starts `eddy broker --data-dir` (port 0 = random) and resolves once it listens. */
 export async function spawnBroker(dataDir: string, port: number): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [eddy, "broker", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [eddy, "broker", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let output = "";
   for await (const chunk of child.stdout!) {
     output += String(chunk);

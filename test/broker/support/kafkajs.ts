@@ -5,7 +5,12 @@ import { Kafka, logLevel, type Consumer, type ConsumerConfig, type KafkaMessage 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = "1";
 
 export function kafkaClient(bootstrap: string, clientId = "broker-test"): Kafka {
-  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50 } });
+  return new Kafka({
+    clientId,
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 50 },
+  });
 }
 
 /** Short timeouts: the broker under test runs with group.min.session.timeout.ms lowered. */

@@ -72,7 +72,12 @@ export class RawClient {
   }
 
   /** Encodes a request frame with header v1 (or v2 when flexible); returns it and its correlation id. */
-  frame<A extends ApiSpec>(codec: ApiCodec<A>, version: number, body: RequestInput<A>, clientId = "raw-test"): { bytes: Buffer; correlationId: number } {
+  frame<A extends ApiSpec>(
+    codec: ApiCodec<A>,
+    version: number,
+    body: RequestInput<A>,
+    clientId = "raw-test",
+  ): { bytes: Buffer; correlationId: number } {
     const correlationId = this.nextCorrelationId++;
     const writer = new Writer();
     const size = writer.reserveInt32();
@@ -90,7 +95,11 @@ export class RawClient {
   }
 
   /** Sends a request and decodes the response (header v0, or v1 for flexible non-ApiVersions). */
-  async request<A extends ApiSpec>(codec: ApiCodec<A>, version: number, body: RequestInput<A>): Promise<DecodedResponse<A>> {
+  async request<A extends ApiSpec>(
+    codec: ApiCodec<A>,
+    version: number,
+    body: RequestInput<A>,
+  ): Promise<DecodedResponse<A>> {
     const { bytes, correlationId } = this.frame(codec, version, body);
     const answer = this.awaitFrame(correlationId);
     this.writeRaw(bytes);

@@ -42,7 +42,12 @@ describe("topic configs", () => {
       maxMessageBytes: 1048588,
       messageTimestampType: "CreateTime",
     });
-    const compacted = toLogConfig(new Map([["cleanup.policy", "compact"], ["segment.ms", "100"]]));
+    const compacted = toLogConfig(
+      new Map([
+        ["cleanup.policy", "compact"],
+        ["segment.ms", "100"],
+      ]),
+    );
     expect(compacted.cleanupPolicy).toEqual({ delete: false, compact: true });
     expect(compacted.segmentMs).toBe(100);
   });

@@ -14,7 +14,9 @@ interface Harness {
   reserved: number[];
 }
 
-function harness(options: { maxTimeoutMs?: number; firstFreeProducerId?: number; ongoing?: (producerId: number) => boolean } = {}): Harness {
+function harness(
+  options: { maxTimeoutMs?: number; firstFreeProducerId?: number; ongoing?: (producerId: number) => boolean } = {},
+): Harness {
   const written: TransactionRecord[] = [];
   const reserved: number[] = [];
   const store: TransactionStateStore = {
@@ -29,7 +31,8 @@ function harness(options: { maxTimeoutMs?: number; firstFreeProducerId?: number;
     transactionalIdExpirationMs: 604800000,
     producerIds: new ProducerIdManager(store, options.firstFreeProducerId ?? 0),
     store,
-    writeMarker: (topic, partition, producerId, producerEpoch, commit) => markers.push({ topic, partition, producerId, producerEpoch, commit }),
+    writeMarker: (topic, partition, producerId, producerEpoch, commit) =>
+      markers.push({ topic, partition, producerId, producerEpoch, commit }),
     completeOffsets: (groupId, producerId, commit) => offsets.push({ groupId, producerId, commit }),
     hasOngoingTransaction: (_topic, _partition, producerId) => options.ongoing?.(producerId) ?? true,
     logger: quietLogger(),
@@ -57,7 +60,12 @@ describe("TransactionCoordinator", () => {
   it("commits: writes Prepare and Complete states, the markers of every partition and the group's offsets, in that order", () => {
     const { coordinator, markers, offsets, written } = harness();
     const { producerId, producerEpoch } = coordinator.initProducerId("t", 60000);
-    expect(coordinator.addPartitions("t", producerId, producerEpoch, [{ topic: "a", partition: 0 }, { topic: "b", partition: 1 }])).toBe(0);
+    expect(
+      coordinator.addPartitions("t", producerId, producerEpoch, [
+        { topic: "a", partition: 0 },
+        { topic: "b", partition: 1 },
+      ]),
+    ).toBe(0);
     expect(coordinator.addOffsets("t", producerId, producerEpoch, "g")).toBe(0);
     expect(coordinator.verifyPartition("t", producerId, producerEpoch, "a", 0)).toBe(0);
     expect(coordinator.verifyPartition("t", producerId, producerEpoch, "a", 1)).toBe(ErrorCode.INVALID_TXN_STATE);
@@ -82,10 +90,16 @@ describe("TransactionCoordinator", () => {
   it("refuses unknown producers and stale epochs", () => {
     const { coordinator } = harness();
     const { producerId, producerEpoch } = coordinator.initProducerId("t", 60000);
-    expect(coordinator.addPartitions("unknown", producerId, producerEpoch, [{ topic: "a", partition: 0 }])).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    expect(coordinator.addPartitions("t", producerId + 1, producerEpoch, [{ topic: "a", partition: 0 }])).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    expect(coordinator.addPartitions("unknown", producerId, producerEpoch, [{ topic: "a", partition: 0 }])).toBe(
+      ErrorCode.INVALID_PRODUCER_ID_MAPPING,
+    );
+    expect(coordinator.addPartitions("t", producerId + 1, producerEpoch, [{ topic: "a", partition: 0 }])).toBe(
+      ErrorCode.INVALID_PRODUCER_ID_MAPPING,
+    );
     coordinator.initProducerId("t", 60000);
-    expect(coordinator.addPartitions("t", producerId, producerEpoch, [{ topic: "a", partition: 0 }])).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect(coordinator.addPartitions("t", producerId, producerEpoch, [{ topic: "a", partition: 0 }])).toBe(
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
     expect(coordinator.addOffsets("t", producerId, producerEpoch, "g")).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
     expect(coordinator.endTransaction("t", producerId, producerEpoch, true)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
     expect(coordinator.verifyOffsetCommit("t", producerId, producerEpoch, "g")).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
@@ -96,10 +110,18 @@ describe("TransactionCoordinator", () => {
     const first = coordinator.initProducerId("t", 60000);
     coordinator.addPartitions("t", first.producerId, first.producerEpoch, [{ topic: "a", partition: 0 }]);
     expect(coordinator.initProducerId("t", 60000).errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS);
-    expect(markers).toEqual([{ topic: "a", partition: 0, producerId: first.producerId, producerEpoch: first.producerEpoch + 1, commit: false }]);
+    expect(markers).toEqual([
+      { topic: "a", partition: 0, producerId: first.producerId, producerEpoch: first.producerEpoch + 1, commit: false },
+    ]);
     expect(coordinator.describe("t")!.state).toBe("CompleteAbort");
-    expect(coordinator.initProducerId("t", 60000)).toEqual({ errorCode: 0, producerId: first.producerId, producerEpoch: first.producerEpoch + 2 });
-    expect(coordinator.endTransaction("t", first.producerId, first.producerEpoch, true)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect(coordinator.initProducerId("t", 60000)).toEqual({
+      errorCode: 0,
+      producerId: first.producerId,
+      producerEpoch: first.producerEpoch + 2,
+    });
+    expect(coordinator.endTransaction("t", first.producerId, first.producerEpoch, true)).toBe(
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
   });
 
   it("aborts a transaction that outlives its timeout and fences its producer", () => {
@@ -110,7 +132,9 @@ describe("TransactionCoordinator", () => {
     vi.advanceTimersByTime(999);
     expect(markers).toEqual([]);
     vi.advanceTimersByTime(2);
-    expect(markers).toEqual([{ topic: "a", partition: 0, producerId, producerEpoch: producerEpoch + 1, commit: false }]);
+    expect(markers).toEqual([
+      { topic: "a", partition: 0, producerId, producerEpoch: producerEpoch + 1, commit: false },
+    ]);
     expect(coordinator.describe("t")).toMatchObject({ state: "CompleteAbort", producerEpoch: producerEpoch + 1 });
     expect(coordinator.endTransaction("t", producerId, producerEpoch, true)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
     coordinator.close();

@@ -12,7 +12,10 @@ export class StreamsProcess {
   readonly exited: Promise<number | null>;
   #stderr = "";
 
-  constructor(readonly name: string, options: RunnerOptions) {
+  constructor(
+    readonly name: string,
+    options: RunnerOptions,
+  ) {
     this.child = fork(RUNNER, [JSON.stringify(options)], {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -51,10 +54,13 @@ export class StreamsProcess {
       if (this.eventsOf("state", from).some((e) => e.state === state)) return;
       const error = this.eventsOf("error")[0];
       if (error) throw new Error(`${this.name} failed: ${error.message}`);
-      if (this.child.exitCode !== null) throw new Error(`${this.name} exited with ${this.child.exitCode}: ${this.#stderr.slice(-2000)}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`${this.name} exited with ${this.child.exitCode}: ${this.#stderr.slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`${this.name} did not reach ${state} in ${timeoutMs} ms; last events: ${JSON.stringify(this.events.slice(-5))}\n${this.#stderr.slice(-2000)}`);
+    throw new Error(
+      `${this.name} did not reach ${state} in ${timeoutMs} ms; last events: ${JSON.stringify(this.events.slice(-5))}\n${this.#stderr.slice(-2000)}`,
+    );
   }
 
   /** kill -9: no shutdown hook runs, nothing is committed or closed. */

@@ -35,7 +35,14 @@ streams.setStateListener((state, previous) => {
   if (state === "RUNNING") emit({ event: "assigned", ...streams.assignedTasks() });
 });
 streams.setGlobalStateRestoreListener({
-  onRestoreStart: (e) => emit({ event: "restore-start", taskId: e.taskId, store: e.store, startOffset: e.startOffset, endOffset: e.endOffset }),
+  onRestoreStart: (e) =>
+    emit({
+      event: "restore-start",
+      taskId: e.taskId,
+      store: e.store,
+      startOffset: e.startOffset,
+      endOffset: e.endOffset,
+    }),
   onRestoreEnd: (e) => emit({ event: "restore-end", taskId: e.taskId, store: e.store, restored: e.totalRestored }),
 });
 

@@ -12,7 +12,6 @@ import { EddyHttpClient } from "../../../examples/shared/eddy-http-client.js";
 import { eventually as poll, silentLogger } from "../../integration/support/kafka.js";
 import { freePort } from "../../integration/support/ports.js";
 
-
 export interface DemoUnderTest {
   readonly demo: Demo;
   /** The web server (the examples' own routes). */
@@ -27,7 +26,11 @@ export interface DemoUnderTest {
 
 export async function startDemoUnderTest(apps: readonly ExampleName[]): Promise<DemoUnderTest> {
   const stateDir = await mkdtemp(join(tmpdir(), "eddy-examples-"));
-  const env: Record<string, string> = { EDDY_STATE_DIR: stateDir, EDDY_COMMIT_INTERVAL_MS: "50", EDDY_FETCH_MAX_WAIT_MS: "100" };
+  const env: Record<string, string> = {
+    EDDY_STATE_DIR: stateDir,
+    EDDY_COMMIT_INTERVAL_MS: "50",
+    EDDY_FETCH_MAX_WAIT_MS: "100",
+  };
   for (const example of EXAMPLES.filter((e) => apps.includes(e.name))) {
     env[`${example.envPrefix}APPLICATION_SERVER`] = `127.0.0.1:${await freePort()}`;
   }

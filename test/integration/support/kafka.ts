@@ -33,12 +33,23 @@ export async function startTestCluster(options: BrokerOptions = {}): Promise<Tes
   return { broker, kafka, close: () => broker.close() };
 }
 
-export async function createTopic(kafka: Kafka, topic: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
+export async function createTopic(
+  kafka: Kafka,
+  topic: string,
+  partitions: number,
+  configs: Record<string, string> = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+        },
+      ],
     });
   } finally {
     await admin.disconnect();
@@ -49,9 +60,19 @@ export async function createTopic(kafka: Kafka, topic: string, partitions: numbe
 export async function produce(
   kafka: Kafka,
   topic: string,
-  messages: Array<{ partition: number; key: string | Buffer | null; value: string | Buffer | null; headers?: Record<string, string | Buffer> }>,
+  messages: Array<{
+    partition: number;
+    key: string | Buffer | null;
+    value: string | Buffer | null;
+    headers?: Record<string, string | Buffer>;
+  }>,
 ): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: () => ({ message }) => message.partition ?? 0 });
+  const producer = kafka.producer({
+    createPartitioner:
+      () =>
+      ({ message }) =>
+        message.partition ?? 0,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });
@@ -102,7 +123,11 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<C
       const end = ends.get(`${topic}|${tp.partition}`) ?? 0;
       let position = 0;
       while (position < end) {
-        const [read] = await reader.read([{ ...tp, offset: position }], { maxWaitMs: 100, maxBytes: 4 << 20, maxBytesPerPartition: 1 << 20 });
+        const [read] = await reader.read([{ ...tp, offset: position }], {
+          maxWaitMs: 100,
+          maxBytes: 4 << 20,
+          maxBytesPerPartition: 1 << 20,
+        });
         if (!read) break;
         records.push(...read.records);
         position = read.nextOffset;
@@ -115,7 +140,11 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<C
 }
 
 /** KafkaStreams settings for tests: fast failure detection and commits, a fresh state directory. */
-export function testStreamsConfig(bootstrap: string, stateDir: string, overrides: Partial<StreamsConfig> = {}): StreamsConfig {
+export function testStreamsConfig(
+  bootstrap: string,
+  stateDir: string,
+  overrides: Partial<StreamsConfig> = {},
+): StreamsConfig {
   return {
     applicationId: "test-app",
     bootstrapServers: bootstrap,
@@ -130,10 +159,14 @@ export function testStreamsConfig(bootstrap: string, stateDir: string, overrides
 }
 
 /** For eventually(): the fatal error of the first instance in ERROR. */
-export function failedInstance(...instances: Array<{ state(): string; fatalError: Error | undefined }>): () => Error | undefined {
+export function failedInstance(
+  ...instances: Array<{ state(): string; fatalError: Error | undefined }>
+): () => Error | undefined {
   return () => {
     const failed = instances.find((i) => i.state() === "ERROR");
-    return failed ? new Error(`an instance is in ERROR: ${failed.fatalError?.message ?? "?"}`, { cause: failed.fatalError }) : undefined;
+    return failed
+      ? new Error(`an instance is in ERROR: ${failed.fatalError?.message ?? "?"}`, { cause: failed.fatalError })
+      : undefined;
   };
 }
 

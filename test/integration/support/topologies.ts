@@ -55,11 +55,16 @@ export function decideBank(state: Account, command: BankCommand): Decision<BankE
       return accept<BankEvent, unknown>([{ type: "opened", owner: command.owner }], { opened: true });
     case "deposit":
       if (state.status !== "open") return reject("not-open", "the account is not open");
-      return accept<BankEvent, unknown>([{ type: "deposited", amount: command.amount }], { balance: state.balance + command.amount });
+      return accept<BankEvent, unknown>([{ type: "deposited", amount: command.amount }], {
+        balance: state.balance + command.amount,
+      });
     case "withdraw":
       if (state.status !== "open") return reject("not-open", "the account is not open");
-      if (state.balance < command.amount) return reject("insufficient-funds", `balance ${state.balance} < ${command.amount}`);
-      return accept<BankEvent, unknown>([{ type: "withdrawn", amount: command.amount }], { balance: state.balance - command.amount });
+      if (state.balance < command.amount)
+        return reject("insufficient-funds", `balance ${state.balance} < ${command.amount}`);
+      return accept<BankEvent, unknown>([{ type: "withdrawn", amount: command.amount }], {
+        balance: state.balance - command.amount,
+      });
     case "close":
       if (state.status !== "open") return reject("not-open", "the account is not open");
       return accept<BankEvent, unknown>([{ type: "closed" }], { closed: true, balance: state.balance });
@@ -111,7 +116,8 @@ export function bankCommands(count: number, accounts: number): BankCommandRecord
   const commands: BankCommandRecord[] = [];
   const add = (key: string, command: unknown) =>
     commands.push({ key, value: JSON.stringify(command), headers: { "correlation-id": `cmd-${commands.length}` } });
-  for (let a = 0; a < accounts && commands.length < count; a += 1) add(`account-${a}`, { type: "open", owner: `owner-${a}` });
+  for (let a = 0; a < accounts && commands.length < count; a += 1)
+    add(`account-${a}`, { type: "open", owner: `owner-${a}` });
   let i = 0;
   while (commands.length < count) {
     const account = `account-${(i * 7) % accounts}`;

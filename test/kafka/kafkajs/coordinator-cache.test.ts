@@ -32,7 +32,10 @@ describe("cacheCoordinators", () => {
   it("asks again when the cached broker disconnected, or the lookup failed", async () => {
     let connected = true;
     const broker = { isConnected: () => connected };
-    const { cluster, lookups } = countingCluster([() => Promise.reject(new Error("no coordinator")), () => Promise.resolve(broker)]);
+    const { cluster, lookups } = countingCluster([
+      () => Promise.reject(new Error("no coordinator")),
+      () => Promise.resolve(broker),
+    ]);
     cacheCoordinators(cluster);
     await expect(cluster.findGroupCoordinator({ groupId: "g" })).rejects.toThrow(/no coordinator/);
     await cluster.findGroupCoordinator({ groupId: "g" });

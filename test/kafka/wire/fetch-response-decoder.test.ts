@@ -44,7 +44,11 @@ function batch(options: {
             varbytes(r.key === null ? null : Buffer.from(r.key)),
             varbytes(r.value === null ? null : Buffer.from(r.value)),
             varint(r.headers?.length ?? 0),
-            ...(r.headers ?? []).flatMap(([k, v]) => [varint(Buffer.byteLength(k)), Buffer.from(k), varbytes(v === null ? null : Buffer.from(v))]),
+            ...(r.headers ?? []).flatMap(([k, v]) => [
+              varint(Buffer.byteLength(k)),
+              Buffer.from(k),
+              varbytes(v === null ? null : Buffer.from(v)),
+            ]),
           ]);
           return Buffer.concat([varint(body.length), body]);
         })
@@ -53,7 +57,14 @@ function batch(options: {
             const key = Buffer.alloc(4);
             key.writeInt16BE(0, 0);
             key.writeInt16BE(options.control === "commit" ? 1 : 0, 2);
-            const body = Buffer.concat([Buffer.from([0]), varint(0), varint(0), varbytes(key), varbytes(Buffer.alloc(6)), varint(0)]);
+            const body = Buffer.concat([
+              Buffer.from([0]),
+              varint(0),
+              varint(0),
+              varbytes(key),
+              varbytes(Buffer.alloc(6)),
+              varint(0),
+            ]);
             return Buffer.concat([varint(body.length), body]);
           })(),
         ];
@@ -81,7 +92,13 @@ function batch(options: {
   return Buffer.concat([head, body]);
 }
 
-function response(topic: string, partition: number, records: Buffer, aborted: Array<[number, number]> = [], lso = 100): Buffer {
+function response(
+  topic: string,
+  partition: number,
+  records: Buffer,
+  aborted: Array<[number, number]> = [],
+  lso = 100,
+): Buffer {
   const name = Buffer.from(topic);
   const parts: Buffer[] = [];
   const head = Buffer.alloc(4 + 2 + 4 + 4);
@@ -127,7 +144,15 @@ describe("decodeFetchResponseV11", () => {
         firstTimestamp: 5_000,
         records: [
           { key: "a", value: "1" },
-          { key: "b", value: null, headers: [["h", "x"], ["h", "y"], ["n", null]] },
+          {
+            key: "b",
+            value: null,
+            headers: [
+              ["h", "x"],
+              ["h", "y"],
+              ["n", null],
+            ],
+          },
           { key: null, value: "3", timestampDelta: 300 },
         ],
       }),
@@ -137,7 +162,9 @@ describe("decodeFetchResponseV11", () => {
     const [p] = decoded.partitions;
     expect(p!.nextOffset).toBe(13);
     expect(p!.lastStableOffset).toBe(100);
-    expect(p!.records.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null, r.timestamp])).toEqual([
+    expect(
+      p!.records.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null, r.timestamp]),
+    ).toEqual([
       [11, "b", null, 5_001],
       [12, null, "3", 5_300],
     ]);
@@ -164,13 +191,19 @@ describe("decodeFetchResponseV11", () => {
   it("stops before a partial batch at the end of the response", () => {
     const full = batch({ baseOffset: 0, records: [{ key: "a", value: "1" }] });
     const second = batch({ baseOffset: 1, records: [{ key: "b", value: "2" }] });
-    const [p] = decodeFetchResponseV11(response("t", 3, Buffer.concat([full, second.subarray(0, 30)])), offsets(0)).partitions;
+    const [p] = decodeFetchResponseV11(
+      response("t", 3, Buffer.concat([full, second.subarray(0, 30)])),
+      offsets(0),
+    ).partitions;
     expect(p!.records).toHaveLength(1);
     expect(p!.nextOffset).toBe(1);
   });
 
   it("leaves compressed batches to kafkajs", () => {
-    const decoded = decodeFetchResponseV11(response("t", 3, batch({ baseOffset: 0, compressed: true, records: [{ key: "a", value: "1" }] })), offsets(0));
+    const decoded = decodeFetchResponseV11(
+      response("t", 3, batch({ baseOffset: 0, compressed: true, records: [{ key: "a", value: "1" }] })),
+      offsets(0),
+    );
     expect(decoded.supported).toBe(false);
   });
 });

@@ -28,14 +28,32 @@ describe("encodeProduceRequest", () => {
               partition: 2,
               messages: [
                 { key: Buffer.from("account-1"), value: Buffer.from('{"type":"opened"}'), timestamp: "1700000000123" },
-                { key: "account-2", value: null, timestamp: "1700000000456", headers: { "correlation-id": Buffer.from("c-1") } },
-                { key: null, value: "välue", timestamp: "1700000000124", headers: { h: [Buffer.from("a"), Buffer.from("b")], e: Buffer.alloc(0) } },
+                {
+                  key: "account-2",
+                  value: null,
+                  timestamp: "1700000000456",
+                  headers: { "correlation-id": Buffer.from("c-1") },
+                },
+                {
+                  key: null,
+                  value: "välue",
+                  timestamp: "1700000000124",
+                  headers: { h: [Buffer.from("a"), Buffer.from("b")], e: Buffer.alloc(0) },
+                },
               ],
             },
-            { partition: 0, messages: [{ key: Buffer.alloc(300, 1), value: Buffer.alloc(70_000, 2), timestamp: "1700000000000" }] },
+            {
+              partition: 0,
+              messages: [{ key: Buffer.alloc(300, 1), value: Buffer.alloc(70_000, 2), timestamp: "1700000000000" }],
+            },
           ],
         },
-        { topic: "répliques", partitions: [{ partition: 5, messages: [{ key: Buffer.from("k"), value: Buffer.from("v"), timestamp: "1" }] }] },
+        {
+          topic: "répliques",
+          partitions: [
+            { partition: 5, messages: [{ key: Buffer.from("k"), value: Buffer.from("v"), timestamp: "1" }] },
+          ],
+        },
       ],
     };
     expect(encodeProduceRequest(args)).toEqual(await kafkajsBytes(args));
@@ -55,7 +73,11 @@ describe("encodeProduceRequest", () => {
             {
               partition: 3,
               firstSequence: 1_000_000,
-              messages: Array.from({ length: 500 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), timestamp: String(1700000000000 + i) })),
+              messages: Array.from({ length: 500 }, (_, i) => ({
+                key: Buffer.from(`k${i}`),
+                value: Buffer.from(`v${i}`),
+                timestamp: String(1700000000000 + i),
+              })),
             },
           ],
         },
@@ -65,7 +87,14 @@ describe("encodeProduceRequest", () => {
   });
 
   it("stamps records without a timestamp with the time of sending", () => {
-    const bytes = encodeProduceRequest({ acks: 1, timeout: 5, topicData: [{ topic: "t", partitions: [{ partition: 0, messages: [{ key: "a", value: "b" }] }] }] }, 1234);
+    const bytes = encodeProduceRequest(
+      {
+        acks: 1,
+        timeout: 5,
+        topicData: [{ topic: "t", partitions: [{ partition: 0, messages: [{ key: "a", value: "b" }] }] }],
+      },
+      1234,
+    );
     // transactional id (-1), acks, timeout, 1 topic "t", 1 partition, partition 0, size, base offset, length, epoch, magic, crc, attributes, last delta, first ts
     const firstTimestampAt = 2 + 2 + 4 + 4 + 2 + 1 + 4 + 4 + 4 + 8 + 4 + 4 + 1 + 4 + 2 + 4;
     expect(bytes.readBigInt64BE(firstTimestampAt)).toBe(1234n);
@@ -95,7 +124,18 @@ describe("encodeProduceRequest with the runtime's records", () => {
           partitions: [
             {
               partition: 0,
-              messages: [{ key: Buffer.from("k"), value: null, timestamp: 1700000000001, headers: [{ key: "a", value: Buffer.from("1") }, { key: "a", value: Buffer.from("2") }, { key: "b", value: null }] }],
+              messages: [
+                {
+                  key: Buffer.from("k"),
+                  value: null,
+                  timestamp: 1700000000001,
+                  headers: [
+                    { key: "a", value: Buffer.from("1") },
+                    { key: "a", value: Buffer.from("2") },
+                    { key: "b", value: null },
+                  ],
+                },
+              ],
             },
           ],
         },
@@ -106,7 +146,19 @@ describe("encodeProduceRequest with the runtime's records", () => {
       topicData: [
         {
           topic: "t",
-          partitions: [{ partition: 0, messages: [{ key: Buffer.from("k"), value: null, timestamp: "1700000000001", headers: { a: [Buffer.from("1"), Buffer.from("2")], b: null } }] }],
+          partitions: [
+            {
+              partition: 0,
+              messages: [
+                {
+                  key: Buffer.from("k"),
+                  value: null,
+                  timestamp: "1700000000001",
+                  headers: { a: [Buffer.from("1"), Buffer.from("2")], b: null },
+                },
+              ],
+            },
+          ],
         },
       ],
     });

@@ -38,7 +38,11 @@ export function orderTopology(): Topology {
   const items = builder
     .stream("order-items", { key: Serdes.string(), value: json<Item>() })
     .groupByKey()
-    .aggregate(() => [] as Item[], (_order, item, list) => [...list, item], { store: "order-items-by-order", value: json<Item[]>() });
+    .aggregate(
+      () => [] as Item[],
+      (_order, item, list) => [...list, item],
+      { store: "order-items-by-order", value: json<Item[]>() },
+    );
   const payments = builder.table("order-payments", { key: Serdes.string(), value: json<Payment>() });
   const shipping = builder.table("order-shipping", { key: Serdes.string(), value: json<Shipping>() });
 

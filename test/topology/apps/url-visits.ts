@@ -5,6 +5,9 @@ import type { Topology } from "../../../src/topology/topology.js";
 
 export function urlVisitTopology(): Topology {
   const builder = new StreamsBuilder();
-  builder.stream("visits", { key: Serdes.string(), value: Serdes.json<{ at: number }>() }).groupByKey().count({ store: "visit-counts" });
+  builder
+    .stream("visits", { key: Serdes.string(), value: Serdes.json<{ at: number }>() })
+    .groupByKey()
+    .count({ store: "visit-counts" });
   return builder.build();
 }

@@ -14,19 +14,34 @@ export const addPartitionsToTxn = defineApi({
     { name: "transactionalId", type: "string", versions: "0-3" },
     { name: "producerId", type: "int64", versions: "0-3" },
     { name: "producerEpoch", type: "int16", versions: "0-3" },
-    { name: "topics", type: "[]struct", versions: "0-3", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]int32", versions: "0+" },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0-3",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        { name: "partitions", type: "[]int32", versions: "0+" },
+      ],
+    },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "0+" },
-    { name: "results", type: "[]struct", versions: "0-3", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "results", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-        { name: "partitionErrorCode", type: "int16", versions: "0+" },
-      ] },
-    ] },
+    {
+      name: "results",
+      type: "[]struct",
+      versions: "0-3",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "results",
+          type: "[]struct",
+          versions: "0+",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0+" },
+            { name: "partitionErrorCode", type: "int16", versions: "0+" },
+          ],
+        },
+      ],
+    },
   ],
 } as const);

@@ -15,11 +15,16 @@ export const apiVersions = defineApi({
   ],
   response: [
     { name: "errorCode", type: "int16", versions: "0+" },
-    { name: "apiKeys", type: "[]struct", versions: "0+", fields: [
-      { name: "apiKey", type: "int16", versions: "0+" },
-      { name: "minVersion", type: "int16", versions: "0+" },
-      { name: "maxVersion", type: "int16", versions: "0+" },
-    ] },
+    {
+      name: "apiKeys",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "apiKey", type: "int16", versions: "0+" },
+        { name: "minVersion", type: "int16", versions: "0+" },
+        { name: "maxVersion", type: "int16", versions: "0+" },
+      ],
+    },
     { name: "throttleTimeMs", type: "int32", versions: "1+" },
   ],
 } as const);

@@ -10,24 +10,44 @@ export const deleteRecords = defineApi({
   maxVersion: 1,
   flexibleVersions: "2+",
   request: [
-    { name: "topics", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-        { name: "offset", type: "int64", versions: "0+" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0+",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0+" },
+            { name: "offset", type: "int64", versions: "0+" },
+          ],
+        },
+      ],
+    },
     { name: "timeoutMs", type: "int32", versions: "0+" },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "0+" },
-    { name: "topics", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-        { name: "lowWatermark", type: "int64", versions: "0+" },
-        { name: "errorCode", type: "int16", versions: "0+" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0+",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0+" },
+            { name: "lowWatermark", type: "int64", versions: "0+" },
+            { name: "errorCode", type: "int16", versions: "0+" },
+          ],
+        },
+      ],
+    },
   ],
 } as const);

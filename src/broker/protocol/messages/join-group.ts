@@ -16,10 +16,15 @@ export const joinGroup = defineApi({
     { name: "memberId", type: "string", versions: "0+" },
     { name: "groupInstanceId", type: "string", versions: "5+", nullableVersions: "5+", default: null },
     { name: "protocolType", type: "string", versions: "0+" },
-    { name: "protocols", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "metadata", type: "bytes", versions: "0+" },
-    ] },
+    {
+      name: "protocols",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        { name: "metadata", type: "bytes", versions: "0+" },
+      ],
+    },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "2+" },
@@ -28,10 +33,15 @@ export const joinGroup = defineApi({
     { name: "protocolName", type: "string", versions: "0+" },
     { name: "leader", type: "string", versions: "0+" },
     { name: "memberId", type: "string", versions: "0+" },
-    { name: "members", type: "[]struct", versions: "0+", fields: [
-      { name: "memberId", type: "string", versions: "0+" },
-      { name: "groupInstanceId", type: "string", versions: "5+", nullableVersions: "5+", default: null },
-      { name: "metadata", type: "bytes", versions: "0+" },
-    ] },
+    {
+      name: "members",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "memberId", type: "string", versions: "0+" },
+        { name: "groupInstanceId", type: "string", versions: "5+", nullableVersions: "5+", default: null },
+        { name: "metadata", type: "bytes", versions: "0+" },
+      ],
+    },
   ],
 } as const);

@@ -13,9 +13,14 @@ export const listGroups = defineApi({
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "1+" },
     { name: "errorCode", type: "int16", versions: "0+" },
-    { name: "groups", type: "[]struct", versions: "0+", fields: [
-      { name: "groupId", type: "string", versions: "0+" },
-      { name: "protocolType", type: "string", versions: "0+" },
-    ] },
+    {
+      name: "groups",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "groupId", type: "string", versions: "0+" },
+        { name: "protocolType", type: "string", versions: "0+" },
+      ],
+    },
   ],
 } as const);

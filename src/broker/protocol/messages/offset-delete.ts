@@ -10,22 +10,40 @@ export const offsetDelete = defineApi({
   flexibleVersions: "1+",
   request: [
     { name: "groupId", type: "string", versions: "0+" },
-    { name: "topics", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0+",
+          fields: [{ name: "partitionIndex", type: "int32", versions: "0+" }],
+        },
+      ],
+    },
   ],
   response: [
     { name: "errorCode", type: "int16", versions: "0+" },
     { name: "throttleTimeMs", type: "int32", versions: "0+" },
-    { name: "topics", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-        { name: "errorCode", type: "int16", versions: "0+" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0+",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0+" },
+            { name: "errorCode", type: "int16", versions: "0+" },
+          ],
+        },
+      ],
+    },
   ],
 } as const);

@@ -11,23 +11,39 @@ export const offsetFetch = defineApi({
   flexibleVersions: "6+",
   request: [
     { name: "groupId", type: "string", versions: "0-7" },
-    { name: "topics", type: "[]struct", versions: "0-7", nullableVersions: "2-7", fields: [
-      { name: "name", type: "string", versions: "0-7" },
-      { name: "partitionIndexes", type: "[]int32", versions: "0-7" },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0-7",
+      nullableVersions: "2-7",
+      fields: [
+        { name: "name", type: "string", versions: "0-7" },
+        { name: "partitionIndexes", type: "[]int32", versions: "0-7" },
+      ],
+    },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "3+" },
-    { name: "topics", type: "[]struct", versions: "0-7", fields: [
-      { name: "name", type: "string", versions: "0-7" },
-      { name: "partitions", type: "[]struct", versions: "0-7", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0-7" },
-        { name: "committedOffset", type: "int64", versions: "0-7" },
-        { name: "committedLeaderEpoch", type: "int32", versions: "5-7", default: -1 },
-        { name: "metadata", type: "string", versions: "0-7", nullableVersions: "0-7" },
-        { name: "errorCode", type: "int16", versions: "0-7" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0-7",
+      fields: [
+        { name: "name", type: "string", versions: "0-7" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0-7",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0-7" },
+            { name: "committedOffset", type: "int64", versions: "0-7" },
+            { name: "committedLeaderEpoch", type: "int32", versions: "5-7", default: -1 },
+            { name: "metadata", type: "string", versions: "0-7", nullableVersions: "0-7" },
+            { name: "errorCode", type: "int16", versions: "0-7" },
+          ],
+        },
+      ],
+    },
     { name: "errorCode", type: "int16", versions: "2-7", default: 0 },
   ],
 } as const);

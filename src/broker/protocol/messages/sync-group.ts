@@ -14,10 +14,15 @@ export const syncGroup = defineApi({
     { name: "generationId", type: "int32", versions: "0+" },
     { name: "memberId", type: "string", versions: "0+" },
     { name: "groupInstanceId", type: "string", versions: "3+", nullableVersions: "3+", default: null },
-    { name: "assignments", type: "[]struct", versions: "0+", fields: [
-      { name: "memberId", type: "string", versions: "0+" },
-      { name: "assignment", type: "bytes", versions: "0+" },
-    ] },
+    {
+      name: "assignments",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "memberId", type: "string", versions: "0+" },
+        { name: "assignment", type: "bytes", versions: "0+" },
+      ],
+    },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "1+" },

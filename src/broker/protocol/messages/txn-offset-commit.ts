@@ -16,24 +16,44 @@ export const txnOffsetCommit = defineApi({
     { name: "groupId", type: "string", versions: "0+" },
     { name: "producerId", type: "int64", versions: "0+" },
     { name: "producerEpoch", type: "int16", versions: "0+" },
-    { name: "topics", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-        { name: "committedOffset", type: "int64", versions: "0+" },
-        { name: "committedLeaderEpoch", type: "int32", versions: "2+", default: -1 },
-        { name: "committedMetadata", type: "string", versions: "0+", nullableVersions: "0+" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0+",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0+" },
+            { name: "committedOffset", type: "int64", versions: "0+" },
+            { name: "committedLeaderEpoch", type: "int32", versions: "2+", default: -1 },
+            { name: "committedMetadata", type: "string", versions: "0+", nullableVersions: "0+" },
+          ],
+        },
+      ],
+    },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "0+" },
-    { name: "topics", type: "[]struct", versions: "0+", fields: [
-      { name: "name", type: "string", versions: "0+" },
-      { name: "partitions", type: "[]struct", versions: "0+", fields: [
-        { name: "partitionIndex", type: "int32", versions: "0+" },
-        { name: "errorCode", type: "int16", versions: "0+" },
-      ] },
-    ] },
+    {
+      name: "topics",
+      type: "[]struct",
+      versions: "0+",
+      fields: [
+        { name: "name", type: "string", versions: "0+" },
+        {
+          name: "partitions",
+          type: "[]struct",
+          versions: "0+",
+          fields: [
+            { name: "partitionIndex", type: "int32", versions: "0+" },
+            { name: "errorCode", type: "int16", versions: "0+" },
+          ],
+        },
+      ],
+    },
   ],
 } as const);

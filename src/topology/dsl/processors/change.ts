@@ -36,7 +36,10 @@ export function changeSerde<V>(inner: Serde<V>): Serde<Change<V>> {
       const flags = bytes.readUInt8(0);
       const newLength = bytes.readUInt32BE(1);
       if (5 + newLength > bytes.length) {
-        throw new DeserializationError(`A table change announces ${newLength} bytes of new value but has ${bytes.length - 5}`, context ?? {});
+        throw new DeserializationError(
+          `A table change announces ${newLength} bytes of new value but has ${bytes.length - 5}`,
+          context ?? {},
+        );
       }
       const next = bytes.subarray(5, 5 + newLength);
       const old = bytes.subarray(5 + newLength);

@@ -46,7 +46,9 @@ const STATUS_BYTES: Readonly<Record<ReplyEnvelope["status"], Buffer>> = {
 };
 const TRUE_BYTES = Buffer.from("true", "utf8");
 
-function issuesOf(error: { issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[] }): CommandIssue[] {
+function issuesOf(error: {
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[];
+}): CommandIssue[] {
   return error.issues.map((issue) => ({
     code: issue.code,
     path: issue.path.map((part) => (typeof part === "number" ? part : String(part))),
@@ -59,7 +61,9 @@ function invalid(message: string, issues: readonly CommandIssue[] = []): Outcome
 }
 
 function describeIssues(issues: readonly CommandIssue[]): string {
-  return issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
+  return issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
 }
 
 /** A CommandRejectedError thrown by decide() is a "rejected" reply; anything else is a bug and propagates. */
@@ -107,7 +111,8 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
           if (idempotencyKey !== undefined) return this.#processIdempotent(record, idempotencyKey, this.#idempotency);
         }
         const outcome = this.#handle(record);
-        if (isPromiseLike(outcome)) return Promise.resolve(outcome).then((settled) => this.#reply(record, settled, false));
+        if (isPromiseLike(outcome))
+          return Promise.resolve(outcome).then((settled) => this.#reply(record, settled, false));
         const replied = this.#reply(record, outcome, false);
         return replied === FORWARDED ? undefined : replied;
       }
@@ -150,8 +155,10 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
 
         const key = record.key;
         const store = this.#state;
-        const cached = store instanceof CachingKeyValueStore ? (store as CachingKeyValueStore<K, S>).peek(key) : NOT_CACHED;
-        if (cached === NOT_CACHED) return Promise.resolve(store.get(key)).then((stored) => this.#decide(record, key, command, stored));
+        const cached =
+          store instanceof CachingKeyValueStore ? (store as CachingKeyValueStore<K, S>).peek(key) : NOT_CACHED;
+        if (cached === NOT_CACHED)
+          return Promise.resolve(store.get(key)).then((stored) => this.#decide(record, key, command, stored));
         return this.#decide(record, key, command, cached);
       }
 
@@ -174,21 +181,34 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
 
       #apply(record: StreamRecord<K, V>, key: K, state: S, decision: Decision<E, R>): Outcome<R> | Promise<Outcome<R>> {
         if (isRejected(decision)) {
-          return { status: "rejected", error: { code: String(decision.reject.code), message: String(decision.reject.message) } };
+          return {
+            status: "rejected",
+            error: { code: String(decision.reject.code), message: String(decision.reject.message) },
+          };
         }
         if (typeof decision !== "object" || decision === null || !Array.isArray(decision.events)) {
           throw new TypeError(
             `decide() of ${plan.storeName} returned ${JSON.stringify(decision)}: return { events: [...], reply } or { reject: { code, message } }`,
           );
         }
-        const outcome: Outcome<R> = { status: "accepted", reply: decision.reply === undefined ? (null as R) : decision.reply };
+        const outcome: Outcome<R> = {
+          status: "accepted",
+          reply: decision.reply === undefined ? (null as R) : decision.reply,
+        };
         const events = decision.events;
         if (events.length === 0) return outcome;
 
         const next = events.reduce<S>((current, event) => options.evolve(current, event), state);
         const store = this.#state;
-        const written = next !== null && next !== undefined && store instanceof CachingKeyValueStore && (store as CachingKeyValueStore<K, S>).putNow(key, next);
-        if (!written) return putOrDelete(store, key, next).then(() => this.#emit(record, key, events, 0, 0)).then(() => outcome);
+        const written =
+          next !== null &&
+          next !== undefined &&
+          store instanceof CachingKeyValueStore &&
+          (store as CachingKeyValueStore<K, S>).putNow(key, next);
+        if (!written)
+          return putOrDelete(store, key, next)
+            .then(() => this.#emit(record, key, events, 0, 0))
+            .then(() => outcome);
         const emitted = this.#emit(record, key, events, 0, 0);
         return emitted === FORWARDED ? outcome : emitted.then(() => outcome);
       }
@@ -198,7 +218,12 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
         const children = plan.eventChildren;
         for (let e = from; e < events.length; e++) {
           for (let c = e === from ? first : 0; c < children.length; c++) {
-            const event = { key, value: events[e] as E, timestamp: record.timestamp, headers: this.#eventHeaders(record) };
+            const event = {
+              key,
+              value: events[e] as E,
+              timestamp: record.timestamp,
+              headers: this.#eventHeaders(record),
+            };
             const forwarded = this.context.forward(event, children[c]);
             if (forwarded !== FORWARDED) {
               const [nextEvent, nextChild] = c + 1 < children.length ? [e, c + 1] : [e + 1, 0];
@@ -223,7 +248,10 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
         headers.add(CommandHeaders.replyStatus, STATUS_BYTES[envelope.status]);
         if (replayed) headers.add(CommandHeaders.idempotentReplay, TRUE_BYTES);
         const reply: CommandReply = { topic, envelope };
-        return this.context.forward({ key: command.key, value: reply, timestamp: command.timestamp, headers }, plan.replySink);
+        return this.context.forward(
+          { key: command.key, value: reply, timestamp: command.timestamp, headers },
+          plan.replySink,
+        );
       }
     })();
 }

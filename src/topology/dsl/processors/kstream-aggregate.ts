@@ -25,12 +25,20 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
     this.#fold = fold;
   }
 
-  static aggregate<K, V, VA>(storeName: string, initializer: () => VA, aggregator: Aggregator<K, V, VA>): StreamAggregateSupplier<K, V, VA> {
-    return new StreamAggregateSupplier(storeName, (key, value, current) => aggregator(key, value, current ?? initializer()));
+  static aggregate<K, V, VA>(
+    storeName: string,
+    initializer: () => VA,
+    aggregator: Aggregator<K, V, VA>,
+  ): StreamAggregateSupplier<K, V, VA> {
+    return new StreamAggregateSupplier(storeName, (key, value, current) =>
+      aggregator(key, value, current ?? initializer()),
+    );
   }
 
   static reduce<K, V>(storeName: string, reducer: Reducer<V>): StreamAggregateSupplier<K, V, V> {
-    return new StreamAggregateSupplier<K, V, V>(storeName, (_key, value, current) => (current === null ? value : reducer(current, value)));
+    return new StreamAggregateSupplier<K, V, V>(storeName, (_key, value, current) =>
+      current === null ? value : reducer(current, value),
+    );
   }
 
   enableSendingOldValues(): boolean {

@@ -78,7 +78,8 @@ export class TableAggregateSupplier<K, V, VA> implements TableProcessorSupplier<
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
         const oldAggregate = (await this.#store.get(record.key)) ?? null;
         const { newValue, oldValue } = record.value;
-        const intermediate = oldValue !== null && oldAggregate !== null ? subtract(record.key, oldValue, oldAggregate) : oldAggregate;
+        const intermediate =
+          oldValue !== null && oldAggregate !== null ? subtract(record.key, oldValue, oldAggregate) : oldAggregate;
         const newAggregate = newValue !== null ? add(record.key, newValue, intermediate) : intermediate;
         await putOrDelete(this.#store, record.key, newAggregate);
         await this.context.forward({

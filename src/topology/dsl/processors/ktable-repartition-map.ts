@@ -24,16 +24,33 @@ export function tableRepartitionMapSupplier<K, V, KR, VR>(
         const newPair = newValue === null ? null : mapper(record.key, newValue);
         const oldPair = oldValue === null ? null : mapper(record.key, oldValue);
         const present = (pair: KeyValue<KR, VR> | null): pair is KeyValue<KR, VR> =>
-          pair !== null && pair.key !== null && pair.key !== undefined && pair.value !== null && pair.value !== undefined;
+          pair !== null &&
+          pair.key !== null &&
+          pair.key !== undefined &&
+          pair.value !== null &&
+          pair.value !== undefined;
         if (present(oldPair) && present(newPair) && sameKey(oldPair.key, newPair.key)) {
-          await this.context.forward({ ...record, key: newPair.key, value: { newValue: newPair.value, oldValue: oldPair.value } });
+          await this.context.forward({
+            ...record,
+            key: newPair.key,
+            value: { newValue: newPair.value, oldValue: oldPair.value },
+          });
           return;
         }
         if (present(oldPair)) {
-          await this.context.forward({ ...record, key: oldPair.key, value: { newValue: null, oldValue: oldPair.value }, headers: record.headers.clone() });
+          await this.context.forward({
+            ...record,
+            key: oldPair.key,
+            value: { newValue: null, oldValue: oldPair.value },
+            headers: record.headers.clone(),
+          });
         }
         if (present(newPair)) {
-          await this.context.forward({ ...record, key: newPair.key, value: { newValue: newPair.value, oldValue: null } });
+          await this.context.forward({
+            ...record,
+            key: newPair.key,
+            value: { newValue: newPair.value, oldValue: null },
+          });
         }
       }
     })();

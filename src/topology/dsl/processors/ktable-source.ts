@@ -68,7 +68,10 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
         }
         const oldValue = (await this.#store.get(record.key)) ?? null;
         await putOrDelete(this.#store, record.key, record.value);
-        await this.context.forward({ ...record, value: { newValue: record.value, oldValue: sendOldValues ? oldValue : null } });
+        await this.context.forward({
+          ...record,
+          value: { newValue: record.value, oldValue: sendOldValues ? oldValue : null },
+        });
       }
     })();
   };

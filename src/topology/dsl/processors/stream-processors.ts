@@ -17,7 +17,9 @@ export function filterSupplier<K, V>(predicate: Predicate<K, V>, negate: boolean
     })();
 }
 
-export function mapSupplier<K, V, KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>): ProcessorSupplier<K, V, KR, VR> {
+export function mapSupplier<K, V, KR, VR>(
+  mapper: (key: K, value: V) => KeyValue<KR, VR>,
+): ProcessorSupplier<K, V, KR, VR> {
   return () =>
     new (class extends ForwardingProcessor<K, V, KR, VR> {
       async process(record: StreamRecord<K, V>): Promise<void> {
@@ -49,7 +51,9 @@ export function flatMapSupplier<K, V, KR, VR>(
     })();
 }
 
-export function flatMapValuesSupplier<K, V, VR>(mapper: (value: V, key: K) => Iterable<VR>): ProcessorSupplier<K, V, K, VR> {
+export function flatMapValuesSupplier<K, V, VR>(
+  mapper: (value: V, key: K) => Iterable<VR>,
+): ProcessorSupplier<K, V, K, VR> {
   return () =>
     new (class extends ForwardingProcessor<K, V, K, VR> {
       async process(record: StreamRecord<K, V>): Promise<void> {

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { KafkaAdmin } from "../kafka/admin-client.js";
 import { createKafkaClient } from "../kafka/client.js";
+import type { KafkaSaslSettings, KafkaTlsSettings } from "../kafka/client-security.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { partitionForKey } from "../kafka/partitioner.js";
 import { ReplyConsumer } from "../kafka/reply-consumer.js";
@@ -21,8 +22,8 @@ import { CommandTimeoutError, UnavailableError } from "./errors.js";
 export interface KafkaConnection {
   readonly bootstrapServers: readonly string[];
   readonly clientId?: string;
-  readonly ssl?: boolean;
-  readonly sasl?: { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string };
+  readonly ssl?: boolean | KafkaTlsSettings;
+  readonly sasl?: KafkaSaslSettings;
 }
 
 export interface CommandGatewayOptions {

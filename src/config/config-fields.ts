@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import type { z } from "zod";
 import { streamsConfigSchema } from "./streams-config.js";
 
-export type ConfigFieldKind = "string" | "number" | "boolean" | "enum" | "servers" | "object";
+export type ConfigFieldKind = "string" | "number" | "boolean" | "enum" | "servers" | "object" | "list" | "records";
 
 export interface ConfigField {
   /** The dotted path: `applicationId`, `sasl.username`. */
@@ -19,10 +19,13 @@ export interface ConfigField {
   readonly values: readonly string[] | undefined;
   /** The fields of an object (sasl). */
   readonly fields: readonly ConfigField[] | undefined;
+  /** An object that may also be given as true or false (ssl: true), its variable read as a boolean. */
+  readonly acceptsBoolean?: boolean;
 }
 
 interface ZodDef {
   type: string;
+  element?: ZodLike;
   innerType?: ZodLike;
   in?: ZodLike;
   defaultValue?: unknown;
@@ -70,9 +73,23 @@ function describe(path: string, schema: ZodLike): ConfigField {
         values: Object.values(def.entries ?? {}),
         fields: undefined,
       };
-    // bootstrapServers: a comma-separated string or an array of host:port.
-    case "union":
+    case "union": {
+      // ssl: true, false, or an object of settings.
+      const object = def.options?.find((option) => option._zod.def.type === "object");
+      if (object !== undefined) {
+        const acceptsBoolean = def.options?.some((option) => option._zod.def.type === "boolean") === true;
+        return { ...describe(path, object), required, defaultValue, acceptsBoolean };
+      }
+      // bootstrapServers: a comma-separated string or an array of host:port.
       return { path, kind: "servers", required, defaultValue, values: undefined, fields: undefined };
+    }
+    case "array": {
+      // A list of objects (apiTokens) is JSON in a variable; a list of words is comma-separated.
+      const item = def.element === undefined ? undefined : describe(path, def.element);
+      if (item?.kind === "object")
+        return { path, kind: "records", required, defaultValue, values: undefined, fields: undefined };
+      return { path, kind: "list", required, defaultValue, values: item?.values, fields: undefined };
+    }
     case "object":
       return {
         path,

@@ -11,6 +11,7 @@
 // "applicationServer: must be host:port (from environment variable EDDY_APPLICATION_SERVER)"
 // tells the operator which of the places to fix.
 import { readFile } from "node:fs/promises";
+import { parseApiTokensText } from "./api-config.js";
 import { configField, configFields, envVarName } from "./config-fields.js";
 import type { ConfigField } from "./config-fields.js";
 import { ConfigError } from "./errors.js";
@@ -100,6 +101,17 @@ export function envLayers(
       }
       const nested: Record<string, unknown> = {};
       for (const inner of field.fields ?? []) read(inner, nested);
+      // EDDY_SSL=true alone turns TLS on; EDDY_SSL=false turns it off whatever else is set.
+      const flagName = envVarName(field.path, prefix);
+      const flag = field.acceptsBoolean === true ? env[flagName] : undefined;
+      if (flag !== undefined && flag !== "") {
+        const value = fromEnvText({ ...field, kind: "boolean" }, flag);
+        if (value !== true || Object.keys(nested).length === 0) {
+          values[field.path] = value;
+          fieldSources[field.path] = `environment variable ${flagName}`;
+          continue;
+        }
+      }
       if (Object.keys(nested).length > 0) values[field.path] = nested;
     }
     return { source: `environment (${prefix}*)`, values, fieldSources };
@@ -109,6 +121,18 @@ export function envLayers(
 function fromEnvText(field: ConfigField, text: string): unknown {
   const trimmed = text.trim();
   switch (field.kind) {
+    case "list":
+      return trimmed
+        .split(/[\s,]+/)
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+    case "records":
+      if (field.path === "apiTokens") return parseApiTokensText(text);
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return text;
+      }
     case "number":
       // Anything else stays text, so that the schema's "must be a number" names the variable.
       return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text;
@@ -137,6 +161,7 @@ export function resolveStreamsConfig(layers: readonly ConfigLayer[]): LoadedStre
       }
       const field = configField(name);
       if (field?.kind === "object" && isPlainObject(value)) {
+        // Settings given after `ssl: true` keep TLS on; after `ssl: false` they turn it on.
         const into = isPlainObject(merged[name]) ? { ...(merged[name] as Record<string, unknown>) } : {};
         for (const [inner, innerValue] of Object.entries(value)) {
           if (innerValue === undefined) continue;
@@ -171,7 +196,7 @@ export function resolveStreamsConfig(layers: readonly ConfigLayer[]): LoadedStre
 
 function withSource(issue: ConfigIssue, sources: ReadonlyMap<string, string>): ConfigIssue {
   // "bootstrapServers[1]" was set as a whole; "sasl.username" may have its own source.
-  const path = issue.field.replace(/\[\d+\]$/, "");
+  const path = issue.field.replace(/\[\d+\].*$/, "");
   const source = sources.get(path) ?? sources.get(path.split(".")[0] ?? path);
   if (source !== undefined) return { field: issue.field, message: `${issue.message} (from ${source})` };
   const field = configField(path);

@@ -23,6 +23,30 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "`host:port` where this instance serves the HTTP API. It travels in the consumer group's metadata, so that every instance can route a query to the owner of its key.",
   apiListenHost:
     "Interface the HTTP API listens on (`0.0.0.0`: all); by default the host of `applicationServer`. Set it where the advertised name is not an address of the machine itself, as in containers behind published ports.",
+  apiTokens:
+    "Bearer tokens the HTTP API accepts, each `{ name, token, scopes, rateLimit? }` with scopes among `read` (queries, topology, metadata), `command` (POST /commands) and `admin` (everything, and internal stores when apiInternalStores is set). Empty: no authentication, and the API listens on loopback only unless apiListenHost says otherwise. As a variable: `name:token:scope+scope`, comma-separated, or the JSON list.",
+  apiPeerToken:
+    "The token this instance sends when it forwards a lookup or a scan to another instance; every instance accepts it for reads. Give all instances the same one.",
+  apiPublicRoutes: "Operations routes served without a token: any of `/health`, `/ready`, `/metrics`, `/docs`.",
+  apiReadOnly: "Refuse every request that would change something (commands answer 403): an instance that serves queries only.",
+  apiInternalStores:
+    "Let `admin` tokens query internal stores (a command handler's idempotency keys and replies); hidden from GET /stores and answered 404 otherwise.",
+  apiTls:
+    "Serve the HTTP API over HTTPS (and forward to other instances over HTTPS): an object with the fields below.",
+  "apiTls.cert": "The server's certificate chain: a PEM file, or PEM text.",
+  "apiTls.key": "The certificate's private key: a PEM file, or PEM text.",
+  "apiTls.keyPassword": "Password of an encrypted private key.",
+  "apiTls.ca":
+    "CA certificates: clients must present a certificate they signed (mutual TLS), and other instances' certificates are checked against them.",
+  apiAllowedHosts:
+    "Host names the API answers to (the Host header), against DNS rebinding; a leading dot matches subdomains. This instance's applicationServer is always allowed. Unset: any.",
+  apiRateLimit:
+    "Requests per window each token may make (each client address, without a token), then 429 with Retry-After: `{ max, windowMs }`. Unset: no limit.",
+  "apiRateLimit.max": "Requests per window; a token's own `rateLimit` overrides it.",
+  "apiRateLimit.windowMs": "The window, in milliseconds.",
+  apiRequestTimeoutMs:
+    "How long a client may take to send a whole request (headers and body) before the connection is closed: slow senders cannot hold connections.",
+  apiMaxConnections: "Open connections the API accepts at once; more are closed at once.",
   replicationFactor:
     "Replication factor of the internal topics Eddy creates (changelogs, repartition topics); -1 takes the broker's default.",
   sessionTimeoutMs: "How long the group waits for a silent member before moving its tasks elsewhere.",
@@ -38,11 +62,24 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
   logLevel: "Log level of the default pino logger.",
   clientId: "Prefix of the Kafka client ids; the applicationId when absent.",
-  ssl: "Connect to Kafka over TLS.",
-  sasl: "SASL authentication: an object with the three fields below.",
-  "sasl.mechanism": "`plain`, `scram-sha-256` or `scram-sha-512`.",
-  "sasl.username": "SASL user name.",
-  "sasl.password": "SASL password (prefer the environment variable to a file).",
+  ssl: "Connect to Kafka over TLS: `true` (the system's CAs), or an object with the fields below (any of them turns TLS on).",
+  "ssl.ca": "CA certificates the brokers' certificates must chain to (Kafka's ssl.truststore): a PEM file, or PEM text.",
+  "ssl.cert": "This client's certificate, for brokers with ssl.client.auth=required: a PEM file, or PEM text.",
+  "ssl.key": "The client certificate's private key: a PEM file, or PEM text.",
+  "ssl.keyPassword": "Password of an encrypted private key.",
+  "ssl.rejectUnauthorized": "false accepts any broker certificate: for tests only.",
+  "ssl.servername": "The name the brokers' certificates must carry, when it is not the host name connected to.",
+  sasl: "SASL authentication: an object with the fields below.",
+  "sasl.mechanism": "`plain`, `scram-sha-256`, `scram-sha-512` or `oauthbearer`.",
+  "sasl.username": "User name (plain, scram).",
+  "sasl.password": "Password (plain, scram; prefer the environment variable to a file).",
+  "sasl.token": "OAUTHBEARER: the token itself.",
+  "sasl.tokenFile": "OAUTHBEARER: a file holding the token, read at every login (a rotated token is picked up).",
+  "sasl.tokenEndpointUrl":
+    "OAUTHBEARER: an OAuth 2 token endpoint; Eddy gets tokens there with the client-credentials grant and renews them before they expire.",
+  "sasl.clientId": "OAUTHBEARER with tokenEndpointUrl: the OAuth client id.",
+  "sasl.clientSecret": "OAUTHBEARER with tokenEndpointUrl: the OAuth client secret.",
+  "sasl.scope": "OAUTHBEARER with tokenEndpointUrl: the scope to ask for.",
 };
 
 function typeOf(field: ConfigField): string {
@@ -52,7 +89,13 @@ function typeOf(field: ConfigField): string {
     case "servers":
       return "host:port list";
     case "object":
-      return "object";
+      return field.acceptsBoolean === true ? "boolean \\| object" : "object";
+    case "list":
+      return field.values === undefined
+        ? "list"
+        : `list of ${field.values.map((value) => `\`${value}\``).join(" \\| ")}`;
+    case "records":
+      return "list of objects";
     default:
       return field.kind;
   }
@@ -69,7 +112,8 @@ export function documentedFields(): ConfigField[] {
 
 export function renderConfigReference(): string {
   const rows = documentedFields().map((field) => {
-    const variable = field.kind === "object" ? "" : `\`${envVarName(field.path)}\``;
+    const variable =
+      field.kind === "object" && field.acceptsBoolean !== true ? "" : `\`${envVarName(field.path)}\``;
     const nested = field.path.includes(".");
     const fallback = field.required
       ? nested

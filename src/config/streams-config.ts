@@ -3,8 +3,11 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { apiConfigShape } from "./api-config.js";
 import { ConfigError } from "./errors.js";
 import type { ConfigIssue } from "./errors.js";
+import { saslSchema, sslSchema } from "./kafka-security-config.js";
+import { securityFileIssues } from "./security-files.js";
 
 export const PROCESSING_GUARANTEES = ["exactly_once", "at_least_once"] as const;
 export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
@@ -57,12 +60,6 @@ const nonNegativeInt = (what: string) =>
     .int({ error: "must be an integer" })
     .min(0, { error: "must be >= 0" });
 
-const sasl = z.strictObject({
-  mechanism: z.enum(["plain", "scram-sha-256", "scram-sha-512"]),
-  username: z.string().min(1),
-  password: z.string(),
-});
-
 export const streamsConfigSchema = z
   .strictObject({
     /** Names the consumer group, prefixes internal topics and transactional ids. */
@@ -87,6 +84,7 @@ export const streamsConfigSchema = z
       .string({ error: "must be a host name or an IP address, e.g. 0.0.0.0" })
       .regex(/^[^\s/]+$/, { error: "must be a host name or an IP address (no port, no spaces), e.g. 0.0.0.0" })
       .optional(),
+    ...apiConfigShape,
     /** Replication factor of the internal topics; -1 takes the broker's default. */
     replicationFactor: z
       .number({ error: "must be a number" })
@@ -112,8 +110,8 @@ export const streamsConfigSchema = z
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     /** Prefix of the Kafka client ids; defaults to the application id. */
     clientId: z.string().min(1).optional(),
-    ssl: z.boolean().default(false),
-    sasl: sasl.optional(),
+    ssl: sslSchema.default(false),
+    sasl: saslSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.heartbeatIntervalMs >= config.sessionTimeoutMs) {
@@ -143,6 +141,8 @@ export function parseStreamsConfig(input: unknown): ResolvedStreamsConfig {
     throw new ConfigError(result.error.issues.map(toConfigIssue));
   }
   const config = result.data;
+  const fileIssues = securityFileIssues(config);
+  if (fileIssues.length > 0) throw new ConfigError(fileIssues);
   return {
     ...config,
     commitIntervalMs: config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS[config.processingGuarantee],

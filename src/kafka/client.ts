@@ -6,8 +6,10 @@ import type { Kafka } from "kafkajs";
 
 /** The kafkajs client, as the runtime passes it around without importing kafkajs. */
 export type KafkaClient = Kafka;
-import type { LogEntry, SASLOptions } from "kafkajs";
+import type { LogEntry } from "kafkajs";
 import type { Logger } from "pino";
+import { kafkajsSasl, kafkajsTls } from "./client-security.js";
+import type { KafkaSaslSettings, KafkaTlsSettings } from "./client-security.js";
 import { decorateClusters } from "./kafkajs/cluster-hooks.js";
 import { cacheCoordinators } from "./kafkajs/coordinator-cache.js";
 import { fastProduce, markFastProduce } from "./kafkajs/fast-produce.js";
@@ -15,8 +17,9 @@ import { fastProduce, markFastProduce } from "./kafkajs/fast-produce.js";
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
-  ssl?: boolean;
-  sasl?: { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string };
+  /** TLS to the brokers: true (the system's CAs) or the CA, client certificate and key. */
+  ssl?: boolean | KafkaTlsSettings;
+  sasl?: KafkaSaslSettings;
   logger: Logger;
   /** Backoff for requests to an unavailable broker; kafkajs retries with exponential backoff and jitter. */
   retry?: { initialRetryTimeMs?: number; maxRetryTimeMs?: number; retries?: number };
@@ -28,8 +31,8 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   const kafka = new kafkajs.Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    ssl: options.ssl === true ? true : undefined,
-    sasl: options.sasl as SASLOptions | undefined,
+    ssl: kafkajsTls(options.ssl),
+    sasl: kafkajsSasl(options.sasl),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     retry: {

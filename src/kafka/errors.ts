@@ -94,3 +94,10 @@ export class InternalTopicError extends EddyError {
     this.topic = topic;
   }
 }
+
+/** TLS or SASL material that cannot be used: a file that cannot be read, a token endpoint that refuses. */
+export class KafkaSecurityError extends EddyError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("EDDY_ERR_KAFKA_SECURITY", message, options);
+  }
+}

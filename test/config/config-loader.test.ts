@@ -86,7 +86,7 @@ describe("loadStreamsConfig", () => {
       bootstrapServers: ["kafka-1:9092", "kafka-2:9092"],
       applicationServer: "eddy-1:8082",
       numStandbyReplicas: 1,
-      ssl: true,
+      ssl: { rejectUnauthorized: true },
       processingGuarantee: "at_least_once",
       commitIntervalMs: 30_000,
       stateDir: "/var/lib/eddy",

@@ -7,6 +7,7 @@ import type { ApiMetrics } from "./api-metrics.js";
 import type { CommandGateway } from "./command-gateway.js";
 import type { CommandRegistry } from "./command-registry.js";
 import type { LocalStoreReader } from "./local-store-reader.js";
+import type { OpenApiAccess } from "./openapi.js";
 import type { PeerClient } from "./peer-client.js";
 import type { QueryService } from "./query-service.js";
 import type { StoreCatalog } from "./store-catalog.js";
@@ -26,4 +27,6 @@ export interface ApiContext {
   readonly logger: Logger;
   /** Where the API is mounted ("" at the root). */
   readonly prefix: string;
+  /** What access control may answer before a route runs (for the OpenAPI document). */
+  readonly access: OpenApiAccess;
 }

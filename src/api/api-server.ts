@@ -4,7 +4,9 @@
 // second time), so an application may start it itself and the runtime may too.
 import fastify, { LogController } from "fastify";
 import type { FastifyInstance } from "fastify";
+import pino from "pino";
 import type { Logger } from "pino";
+import { DEFAULT_API_MAX_CONNECTIONS, DEFAULT_API_REQUEST_TIMEOUT_MS } from "../config/api-config.js";
 import type { QueryableStreams } from "../runtime/streams-metadata.js";
 import type { ApiContext } from "./api-context.js";
 import type { CommandEndpoint } from "./command-registry.js";
@@ -13,9 +15,16 @@ import type { EddyApiOptions } from "./eddy-api-plugin.js";
 import { ApiError, ApiListenError, UnavailableError } from "./errors.js";
 import { splitHostPort } from "./peer-client.js";
 import { RETRY_AFTER_SECONDS } from "./query-service.js";
+import { apiSecurityFromConfig, readApiTls } from "./security/api-security.js";
+import type { ApiConfigFields, ApiTlsOptions } from "./security/api-security.js";
+import { installSecurityHeaders } from "./security/security-headers.js";
 
-export interface ApiServerOptions extends Omit<EddyApiOptions, "streams" | "onContext"> {
-  /** Interface to listen on; by default the host of `applicationServer` (else 127.0.0.1). */
+export interface ApiServerOptions extends Omit<EddyApiOptions, "streams" | "onContext" | "securityHeaders"> {
+  /**
+   * Interface to listen on; by default the host of `applicationServer` (else 127.0.0.1),
+   * and 127.0.0.1 when the API has no tokens: an open API is not served to the network
+   * unless asked for explicitly (and then a warning says so).
+   */
   readonly host?: string;
   /** Port to listen on; by default the port of `applicationServer` (else 0: any free port). */
   readonly port?: number;
@@ -23,11 +32,17 @@ export interface ApiServerOptions extends Omit<EddyApiOptions, "streams" | "onCo
   readonly prefix?: string;
   /** Request logs go here at debug level; by default nowhere. */
   readonly logger?: Logger;
+  /** Serve HTTPS (mutual TLS with `ca`); by default `kafka.apiTls`. */
+  readonly tls?: ApiTlsOptions;
+  /** How long a client may take to send a whole request; by default `kafka.apiRequestTimeoutMs` (30 s). */
+  readonly requestTimeoutMs?: number;
+  /** Connections served at once, more are closed; by default `kafka.apiMaxConnections` (1024). */
+  readonly maxConnections?: number;
 }
 
 export interface RunningApiServer {
   readonly fastify: FastifyInstance;
-  /** http://host:port of the listening socket. */
+  /** http(s)://host:port of the listening socket. */
   readonly url: string;
   readonly port: number;
   /** Adds (or replaces) a command endpoint while running. */
@@ -53,10 +68,34 @@ export function startApiServer(streams: QueryableStreams, options: ApiServerOpti
 
 async function listen(streams: QueryableStreams, options: ApiServerOptions): Promise<RunningApiServer> {
   const advertised = streams.applicationServer === undefined ? undefined : splitHostPort(streams.applicationServer);
+  const config: ApiConfigFields = options.kafka ?? {};
+  const tlsOptions = options.tls ?? config.apiTls;
+  const tls = tlsOptions === undefined ? undefined : readApiTls(tlsOptions);
+  const requestTimeoutMs = options.requestTimeoutMs ?? config.apiRequestTimeoutMs ?? DEFAULT_API_REQUEST_TIMEOUT_MS;
+  const security = options.security ?? apiSecurityFromConfig(config);
+  const authenticated = (security.tokens ?? []).length > 0;
+  const logger = options.logger ?? pino({ level: "silent" });
+  const serverOptions = {
+    // Node checks requestTimeout (slow senders) this often; its default is 30 s.
+    connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_MS, requestTimeoutMs),
+    headersTimeout: requestTimeoutMs,
+  };
   const app = fastify({
     ...(options.logger === undefined
       ? { logger: false }
       : { loggerInstance: options.logger.child({ component: "api" }) }),
+    ...(tls === undefined
+      ? { http: serverOptions }
+      : {
+          https: {
+            ...serverOptions,
+            ...tls,
+            // With a CA, clients must present a certificate it signed (mutual TLS).
+            requestCert: tls.ca !== undefined,
+            rejectUnauthorized: tls.ca !== undefined,
+          },
+        }),
+    requestTimeout: requestTimeoutMs,
     // A log line per request would cost more than a lookup; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Keys and topic names may legitimately contain characters fastify would otherwise reject in params.
@@ -92,15 +131,21 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
         ).toBody(),
       ),
   );
-  const { host, port, prefix, ...apiOptions } = options;
+  // At the root, so that answers outside the API's routes (404s) carry them too.
+  await installSecurityHeaders(app as unknown as FastifyInstance, { tls: tls !== undefined });
+  const { host, port, prefix, tls: _tls, requestTimeoutMs: _timeout, maxConnections, ...apiOptions } = options;
   await app.register(eddyApi, {
     ...apiOptions,
+    security,
+    securityHeaders: false,
+    ...(tls === undefined ? {} : { peerTls: tls }),
     streams,
     onContext: (c) => (context = c),
     ...(prefix === undefined ? {} : { prefix }),
   });
-  const listenHost = host ?? advertised?.hostname ?? "127.0.0.1";
+  const listenHost = chooseListenHost(host, advertised?.hostname, authenticated, logger);
   const listenPort = port ?? advertised?.port ?? 0;
+  app.server.maxConnections = maxConnections ?? config.apiMaxConnections ?? DEFAULT_API_MAX_CONNECTIONS;
   try {
     await app.listen({ host: listenHost, port: listenPort });
   } catch (error) {
@@ -119,7 +164,7 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
   const boundHost = listenHost;
   return {
     fastify: app as unknown as FastifyInstance,
-    url: `http://${boundHost.includes(":") ? `[${boundHost}]` : boundHost}:${boundPort}`,
+    url: `${tls === undefined ? "http" : "https"}://${boundHost.includes(":") ? `[${boundHost}]` : boundHost}:${boundPort}`,
     port: boundPort,
     registerCommand: (endpoint) => context?.commands.register(endpoint),
     close: () => {
@@ -129,4 +174,39 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
       return closing;
     },
   };
+}
+
+const CONNECTIONS_CHECK_MS = 1_000;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+let warnedOpenApi = false;
+
+/**
+ * Where the API listens. Without tokens it listens on loopback unless told otherwise,
+ * whatever name it advertises; told to listen elsewhere, it does, and warns once per
+ * process that anyone who reaches it may use it.
+ */
+function chooseListenHost(
+  host: string | undefined,
+  advertisedHost: string | undefined,
+  authenticated: boolean,
+  logger: Logger,
+): string {
+  if (authenticated) return host ?? advertisedHost ?? "127.0.0.1";
+  if (host === undefined) {
+    if (advertisedHost !== undefined && !LOOPBACK.test(advertisedHost)) {
+      logger.warn(
+        { applicationServerHost: advertisedHost },
+        "the Eddy API has no apiTokens, so it listens on 127.0.0.1 only: other instances cannot forward to it. Set apiTokens (or apiListenHost to serve it unauthenticated)",
+      );
+    }
+    return "127.0.0.1";
+  }
+  if (!LOOPBACK.test(host) && !warnedOpenApi) {
+    warnedOpenApi = true;
+    logger.warn(
+      { host },
+      "the Eddy API listens beyond loopback with no apiTokens: anyone who reaches it can read every store and send commands. Set apiTokens",
+    );
+  }
+  return host;
 }

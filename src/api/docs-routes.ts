@@ -8,6 +8,7 @@ import { openApiDocument } from "./openapi.js";
 import type { RouteDoc } from "./openapi.js";
 import { opsRouteDocs } from "./ops-routes.js";
 import { queryRouteDocs } from "./query-routes.js";
+import { errorBody } from "./route-schemas.js";
 import { topologyRouteDocs } from "./topology-routes.js";
 
 export function allRouteDocs(ctx: ApiContext): RouteDoc[] {
@@ -39,6 +40,8 @@ export function docsRoutes(ctx: ApiContext) {
             prefix: ctx.prefix,
           },
           allRouteDocs(ctx),
+          ctx.access,
+          errorBody,
         );
         cached = { version: ctx.commands.version, text: JSON.stringify(document) };
       }

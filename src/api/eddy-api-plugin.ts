@@ -18,7 +18,8 @@ import { CommandRegistry } from "./command-registry.js";
 import type { CommandEndpoint } from "./command-registry.js";
 import { commandRoutes } from "./command-routes.js";
 import { docsRoutes } from "./docs-routes.js";
-import { ApiError, ApiErrorCodes, InternalApiError, UnavailableError } from "./errors.js";
+import { DEFAULT_API_PUBLIC_ROUTES, DEFAULT_API_RATE_LIMIT_WINDOW_MS } from "../config/api-config.js";
+import { ApiError, ApiErrorCodes, InternalApiError } from "./errors.js";
 import type { KeyTextParser } from "./key-text.js";
 import { LocalStoreReader } from "./local-store-reader.js";
 import { opsRoutes } from "./ops-routes.js";
@@ -26,6 +27,12 @@ import { PeerClient } from "./peer-client.js";
 import { QueryService } from "./query-service.js";
 import { queryRoutes } from "./query-routes.js";
 import { StoreCatalog } from "./store-catalog.js";
+import { installAccessControl } from "./security/access-control.js";
+import { apiSecurityFromConfig, readApiTls } from "./security/api-security.js";
+import type { ApiConfigFields, ApiSecurityOptions, ApiTlsMaterial } from "./security/api-security.js";
+import { BearerTokens } from "./security/bearer-tokens.js";
+import { HostAllowlist } from "./security/host-allowlist.js";
+import { installSecurityHeaders } from "./security/security-headers.js";
 import { topologyRoutes } from "./topology-routes.js";
 
 export const DEFAULT_FORWARD_TIMEOUT_MS = 5_000;
@@ -35,8 +42,18 @@ export interface EddyApiOptions {
   readonly streams: QueryableStreams;
   /** The topology it runs: stores' serdes, command topics, the topology page. */
   readonly topology: Topology;
-  /** How to reach Kafka, for the command endpoint (a KafkaStreams' `config` fits). Without it, commands answer 503. */
-  readonly kafka?: KafkaConnection & { readonly applicationId?: string; readonly replicationFactor?: number };
+  /**
+   * How to reach Kafka, for the command endpoint (a KafkaStreams' `config` fits). Without it, commands answer 503.
+   * Its api* fields (apiTokens, apiTls, ...) set `security` and `peerTls` when those are not given.
+   */
+  readonly kafka?: KafkaConnection &
+    ApiConfigFields & { readonly applicationId?: string; readonly replicationFactor?: number };
+  /** Who may call the API and what is public (see ApiSecurityOptions); by default from `kafka`'s api* fields. */
+  readonly security?: ApiSecurityOptions;
+  /** Security headers (@fastify/helmet) on the API's answers; false when the server around it sets them. */
+  readonly securityHeaders?: boolean;
+  /** Call other instances over HTTPS with this certificate and CA; by default from `kafka.apiTls`. */
+  readonly peerTls?: ApiTlsMaterial;
   /** Command endpoints: schemas and key fields for the topics the topology handles commands on. */
   readonly commands?: readonly CommandEndpoint[];
   /** How the key text of a request becomes a typed key, per store (see key-text.ts for the defaults). */
@@ -57,13 +74,36 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
   const { streams, topology } = options;
   const logger = options.logger ?? (app.log as unknown as Logger) ?? pino({ level: "silent" });
   const prefix = app.prefix;
+  const security = options.security ?? apiSecurityFromConfig(options.kafka ?? {});
+  const peerTls = options.peerTls ?? (options.kafka?.apiTls === undefined ? undefined : readApiTls(options.kafka.apiTls));
+  if (options.securityHeaders !== false) await installSecurityHeaders(app, { tls: peerTls !== undefined });
+  const tokens = new BearerTokens(security.tokens ?? [], security.peerToken);
+  await installAccessControl(app, {
+    tokens,
+    publicRoutes: security.publicRoutes ?? DEFAULT_API_PUBLIC_ROUTES,
+    readOnly: security.readOnly ?? false,
+    allowedHosts:
+      security.allowedHosts === undefined
+        ? undefined
+        : new HostAllowlist([
+            ...security.allowedHosts,
+            // Other instances address this one by its applicationServer.
+            ...(streams.applicationServer === undefined ? [] : [streams.applicationServer]),
+          ]),
+    rateLimit:
+      security.rateLimit === undefined
+        ? undefined
+        : { max: security.rateLimit.max, windowMs: security.rateLimit.windowMs ?? DEFAULT_API_RATE_LIMIT_WINDOW_MS },
+  });
   const metrics = new ApiMetrics();
-  const catalog = new StoreCatalog(topology, options.keyParsers);
+  const catalog = new StoreCatalog(topology, options.keyParsers, { internalStores: security.internalStores ?? false });
   const reader = new LocalStoreReader(streams);
   const peers = new PeerClient({
     self: streams.applicationServer,
     prefix,
     timeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS,
+    token: security.peerToken,
+    tls: peerTls,
   });
   const commands = new CommandRegistry(topology, options.commands);
   let gateway: CommandGateway | undefined;
@@ -92,6 +132,13 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
     peers,
     logger,
     prefix,
+    access: {
+      authenticated: tokens.enabled,
+      publicRoutes: security.publicRoutes ?? DEFAULT_API_PUBLIC_ROUTES,
+      readOnly: security.readOnly ?? false,
+      rateLimited: security.rateLimit !== undefined,
+      hostAllowlist: security.allowedHosts !== undefined,
+    },
   };
   options.onContext?.(context);
 
@@ -100,8 +147,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
     await gateway?.close();
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof UnavailableError) reply.header("retry-after", String(error.retryAfterSeconds));
-    if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toBody());
+    if (error instanceof ApiError) return reply.code(error.statusCode).headers(error.responseHeaders()).send(error.toBody());
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // fastify's own request errors (malformed JSON, unsupported media type, body too large).

@@ -13,7 +13,12 @@ export const ApiErrorCodes = {
   EDDY_ERR_INVALID_REQUEST: { status: 400, reason: "Bad Request" },
   EDDY_ERR_INVALID_CURSOR: { status: 400, reason: "Bad Request" },
   EDDY_ERR_INVALID_COMMAND_BODY: { status: 400, reason: "Bad Request" },
+  EDDY_ERR_HOST_NOT_ALLOWED: { status: 421, reason: "Misdirected Request" },
+  EDDY_ERR_UNAUTHENTICATED: { status: 401, reason: "Unauthorized" },
+  EDDY_ERR_FORBIDDEN: { status: 403, reason: "Forbidden" },
+  EDDY_ERR_READ_ONLY: { status: 403, reason: "Forbidden" },
   EDDY_ERR_NOT_ACCEPTABLE: { status: 406, reason: "Not Acceptable" },
+  EDDY_ERR_RATE_LIMITED: { status: 429, reason: "Too Many Requests" },
   EDDY_ERR_UNAVAILABLE: { status: 503, reason: "Service Unavailable" },
   EDDY_ERR_COMMAND_TIMEOUT: { status: 504, reason: "Gateway Timeout" },
   EDDY_ERR_INTERNAL: { status: 500, reason: "Internal Server Error" },
@@ -44,6 +49,11 @@ export class ApiError extends EddyError {
     super(code, message, options);
     this.statusCode = ApiErrorCodes[code].status;
     this.details = details;
+  }
+
+  /** Headers the answer carries besides the body (Retry-After, WWW-Authenticate). */
+  responseHeaders(): Readonly<Record<string, string>> {
+    return {};
   }
 
   toBody(): ApiErrorBody {
@@ -147,6 +157,10 @@ export class UnavailableError extends ApiError {
     super("EDDY_ERR_UNAVAILABLE", message, { ...details, retryAfterSeconds });
     this.retryAfterSeconds = retryAfterSeconds;
   }
+
+  override responseHeaders(): Readonly<Record<string, string>> {
+    return { "retry-after": String(this.retryAfterSeconds) };
+  }
 }
 
 export class CommandTimeoutError extends ApiError {
@@ -156,6 +170,78 @@ export class CommandTimeoutError extends ApiError {
       `No reply to the command on "${topic}" within ${timeoutMs} ms. It may still be applied: retry with the same Idempotency-Key to get its reply without applying it twice.`,
       { topic, correlationId, timeoutMs },
     );
+  }
+}
+
+/** No bearer token, or one this instance does not know (401, with WWW-Authenticate). */
+export class UnauthenticatedError extends ApiError {
+  readonly challenge: string;
+
+  constructor(reason: "missing" | "invalid" | "malformed") {
+    super(
+      "EDDY_ERR_UNAUTHENTICATED",
+      reason === "missing"
+        ? "This API needs a bearer token: send Authorization: Bearer <token> (eddy commands: --token or EDDY_API_TOKEN)."
+        : reason === "malformed"
+          ? "The Authorization header is not of the form Bearer <token>."
+          : "The bearer token is not one this instance accepts.",
+    );
+    this.challenge = reason === "missing" ? 'Bearer realm="eddy"' : 'Bearer realm="eddy", error="invalid_token"';
+  }
+
+  override responseHeaders(): Readonly<Record<string, string>> {
+    return { "www-authenticate": this.challenge };
+  }
+}
+
+/** A known token without the scope the route needs (403, with WWW-Authenticate naming the scope). */
+export class ForbiddenError extends ApiError {
+  readonly challenge: string;
+
+  constructor(token: string, scope: string, what: string) {
+    super("EDDY_ERR_FORBIDDEN", `Token "${token}" lacks the "${scope}" scope, which ${what} needs.`, {
+      requiredScope: scope,
+    });
+    this.challenge = `Bearer realm="eddy", error="insufficient_scope", scope="${scope}"`;
+  }
+
+  override responseHeaders(): Readonly<Record<string, string>> {
+    return { "www-authenticate": this.challenge };
+  }
+}
+
+export class ReadOnlyError extends ApiError {
+  constructor(method: string) {
+    super(
+      "EDDY_ERR_READ_ONLY",
+      `This instance serves reads only (apiReadOnly): ${method} requests are refused; send them to an instance that takes commands.`,
+    );
+  }
+}
+
+export class HostNotAllowedError extends ApiError {
+  constructor(host: string) {
+    super(
+      "EDDY_ERR_HOST_NOT_ALLOWED",
+      `This API does not answer to the host name ${JSON.stringify(host.slice(0, 255))}; apiAllowedHosts lists the ones it does.`,
+    );
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  readonly retryAfterSeconds: number;
+
+  constructor(who: string, max: number, windowMs: number, retryAfterSeconds: number) {
+    super(
+      "EDDY_ERR_RATE_LIMITED",
+      `${who} made more than ${max} requests in ${windowMs / 1000} s (apiRateLimit); retry after ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  override responseHeaders(): Readonly<Record<string, string>> {
+    return { "retry-after": String(this.retryAfterSeconds) };
   }
 }
 

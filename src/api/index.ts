@@ -8,6 +8,10 @@ export { startApiServer } from "./api-server.js";
 export type { ApiServerOptions, RunningApiServer } from "./api-server.js";
 export type { CommandEndpoint } from "./command-registry.js";
 export type { KafkaConnection } from "./command-gateway.js";
+export { apiSecurityFromConfig } from "./security/api-security.js";
+export type { ApiSecurityOptions, ApiTlsOptions, ApiTlsMaterial } from "./security/api-security.js";
+export { principalOf } from "./security/access-control.js";
+export type { Principal } from "./security/bearer-tokens.js";
 export { defaultReplyTopic } from "./command-gateway.js";
 export type { KeyTextParser } from "./key-text.js";
 export { defaultKeyParser } from "./key-text.js";
@@ -24,6 +28,11 @@ export {
   ApiError,
   ApiConfigError,
   ApiListenError,
+  UnauthenticatedError,
+  ForbiddenError,
+  ReadOnlyError,
+  HostNotAllowedError,
+  RateLimitedError,
   StoreNotFoundError,
   KeyNotFoundError,
   InvalidKeyError,

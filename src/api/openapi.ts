@@ -60,12 +60,53 @@ export interface OpenApiInfo {
   readonly prefix: string;
 }
 
-export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]): JsonSchema {
+/** What access control may answer before a route runs, so that the document lists those answers too. */
+export interface OpenApiAccess {
+  /** Bearer tokens are required (on all but the public routes). */
+  readonly authenticated: boolean;
+  readonly publicRoutes: readonly string[];
+  readonly readOnly: boolean;
+  readonly rateLimited: boolean;
+  readonly hostAllowlist: boolean;
+}
+
+const OPEN: OpenApiAccess = {
+  authenticated: false,
+  publicRoutes: [],
+  readOnly: false,
+  rateLimited: false,
+  hostAllowlist: false,
+};
+
+/** The answers of access control (src/api/security/access-control.ts) to a route, by status. */
+function accessResponses(route: RouteDoc, access: OpenApiAccess, errorSchema: ZodType | undefined): Record<number, ResponseDoc> {
+  const schema = errorSchema === undefined ? {} : { schema: errorSchema };
+  const out: Record<number, ResponseDoc> = {};
+  const isPublic = access.publicRoutes.some((p) => route.path === p || route.path.startsWith(`${p}/`));
+  if (access.authenticated && !isPublic) {
+    out[401] = { description: "No bearer token, or one this instance does not accept (see WWW-Authenticate)", ...schema };
+    out[403] = { description: "The token lacks the scope this route needs", ...schema };
+  }
+  if (access.readOnly && route.method !== "GET")
+    out[403] = { description: "Refused: this instance is read-only, or the token lacks the scope", ...schema };
+  if (access.rateLimited) out[429] = { description: "Too many requests for this token; see Retry-After", ...schema };
+  if (access.hostAllowlist) out[421] = { description: "The Host header is not one this API answers to", ...schema };
+  return out;
+}
+
+export function openApiDocument(
+  info: OpenApiInfo,
+  routes: readonly RouteDoc[],
+  access: OpenApiAccess = OPEN,
+  errorSchema?: ZodType,
+): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = info.prefix + route.path;
     const responses: Record<string, unknown> = {};
-    for (const [status, response] of Object.entries(route.responses)) {
+    const documented = { ...accessResponses(route, access, errorSchema), ...route.responses };
+    const isPublic = access.publicRoutes.some((p) => route.path === p || route.path.startsWith(`${p}/`));
+    for (const [status, response] of Object.entries(documented)) {
       const types = response.contentTypes ?? ["application/json"];
       responses[status] = {
         description: response.description,
@@ -106,6 +147,7 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
             },
           }),
       responses,
+      ...(access.authenticated ? { security: isPublic ? [] : [{ bearerAuth: [] }] } : {}),
     };
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
   }
@@ -118,5 +160,18 @@ export function openApiDocument(info: OpenApiInfo, routes: readonly RouteDoc[]):
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     paths,
+    ...(access.authenticated
+      ? {
+          components: {
+            securitySchemes: {
+              bearerAuth: {
+                type: "http",
+                scheme: "bearer",
+                description: "A token of apiTokens; its scopes (read, command, admin) decide the routes it may call.",
+              },
+            },
+          },
+        }
+      : {}),
   };
 }

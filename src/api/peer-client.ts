@@ -1,8 +1,12 @@
 // HTTP calls from one instance to another (forwarded lookups, scan fan-out, metadata),
 // over keep-alive connections: a forwarded lookup must cost one round trip, not a TCP
 // handshake too. Every call carries the forwarding marker, so the instance that
-// receives it answers from its own tasks and never forwards again.
+// receives it answers from its own tasks and never forwards again, and this instance's
+// peer token (apiPeerToken). Over TLS (apiTls), peers are called over HTTPS with this
+// instance's certificate (mutual TLS), their certificates checked against the CA.
 import { Agent, request } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { ApiTlsMaterial } from "./security/api-security.js";
 
 /** Set on requests one instance sends another; its value is the sender's host:port. */
 export const FORWARDED_HEADER = "x-eddy-forwarded-by";
@@ -30,12 +34,34 @@ export interface PeerClientOptions {
   /** Path prefix the API is mounted under on every instance ("" at the root). */
   readonly prefix: string;
   readonly timeoutMs: number;
+  /** Sent as Authorization: Bearer to other instances. */
+  readonly token?: string | undefined;
+  /** Call other instances over HTTPS, presenting this certificate and trusting this CA. */
+  readonly tls?: ApiTlsMaterial | undefined;
 }
 
-export class PeerClient {
-  readonly #agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: "lifo" });
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: "lifo" } as const;
 
-  constructor(private readonly options: PeerClientOptions) {}
+export class PeerClient {
+  readonly #agent: Agent;
+  readonly #request: typeof request;
+  readonly #authorization: Record<string, string>;
+
+  constructor(private readonly options: PeerClientOptions) {
+    const tls = options.tls;
+    this.#agent =
+      tls === undefined
+        ? new Agent(AGENT_OPTIONS)
+        : new HttpsAgent({
+            ...AGENT_OPTIONS,
+            cert: tls.cert,
+            key: tls.key,
+            ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+          });
+    this.#request = tls === undefined ? request : (httpsRequest as typeof request);
+    this.#authorization = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+  }
 
   get timeoutMs(): number {
     return this.options.timeoutMs;
@@ -50,20 +76,32 @@ export class PeerClient {
   ): Promise<PeerResponse> {
     const { hostname, port } = splitHostPort(host);
     return new Promise<PeerResponse>((resolve, reject) => {
-      const req = request(
+      const req = this.#request(
         {
           agent: this.#agent,
           host: hostname,
           port,
           method: "GET",
           path: this.options.prefix + path,
-          headers: { accept: "application/json", [FORWARDED_HEADER]: this.options.self ?? "unknown", ...headers },
+          headers: {
+            accept: "application/json",
+            [FORWARDED_HEADER]: this.options.self ?? "unknown",
+            ...this.#authorization,
+            ...headers,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
           res.on("end", () => {
             clearTimeout(timer);
+            const status = res.statusCode ?? 502;
+            // The client's request was admitted here: a refusal there is about this
+            // instance's own credentials, which the client can do nothing about.
+            if (status === 401 || status === 403 || status === 421) {
+              reject(new PeerRequestError(host, peerRefusal(status, this.options.token !== undefined)));
+              return;
+            }
             resolve({
               statusCode: res.statusCode ?? 502,
               headers: res.headers,
@@ -88,6 +126,13 @@ export class PeerClient {
   close(): void {
     this.#agent.destroy();
   }
+}
+
+function peerRefusal(status: number, sentToken: boolean): string {
+  if (status === 421) return "it refused this instance's Host header (421): add this instance's applicationServer to its apiAllowedHosts";
+  if (!sentToken)
+    return `it answered ${status} to a forwarded request without a token: give every instance the same apiPeerToken`;
+  return `it answered ${status} to this instance's peer token: give every instance the same apiPeerToken`;
 }
 
 export function splitHostPort(hostPort: string): { hostname: string; port: number } {

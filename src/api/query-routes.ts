@@ -1,12 +1,15 @@
 // GET /stores, GET /stores/:store/keys/:key (point lookups, routed to the owner) and
 // GET /stores/:store/keys (scans across every instance).
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { taskId as formatTaskId } from "../engine/task-id.js";
 import type { ApiContext } from "./api-context.js";
+import { ForbiddenError } from "./errors.js";
 import type { RouteDoc } from "./openapi.js";
 import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
 import type { QueryAnswer } from "./query-service.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
+import { principalOf } from "./security/access-control.js";
+import type { Principal } from "./security/bearer-tokens.js";
 import {
   errorBody,
   keyParams,
@@ -20,9 +23,13 @@ import {
 
 export function queryRoutes(ctx: ApiContext) {
   return async function queryPlugin(app: FastifyInstance): Promise<void> {
-    app.get("/stores", async () => {
+    app.get("/stores", async (request) => {
       const hostMap = ctx.streams.hostMap();
-      const stores = ctx.streams.stores().map((store) => ({
+      const mayReadInternal = mayQueryInternalStores(principalOf(request));
+      const served = ctx.streams
+        .stores()
+        .filter((store) => ctx.catalog.has(store.name) && (mayReadInternal || !ctx.catalog.get(store.name).internal));
+      const stores = served.map((store) => ({
         name: store.name,
         keySerde: store.keySerde,
         valueSerde: store.valueSerde,
@@ -46,6 +53,7 @@ export function queryRoutes(ctx: ApiContext) {
 
     app.get("/stores/:store/keys/:key", async (request, reply) => {
       const { store, key } = parseRequestPart(keyParams, request.params, "path parameters");
+      checkInternalStoreAccess(ctx, request, store);
       const { allowStale } = parseRequestPart(lookupQuery, request.query, "query parameters");
       const forwarded = request.headers[FORWARDED_HEADER] !== undefined;
       return send(reply, await ctx.queries.get(store, key, { allowStale, forwarded }));
@@ -53,11 +61,24 @@ export function queryRoutes(ctx: ApiContext) {
 
     app.get("/stores/:store/keys", async (request, reply) => {
       const { store } = parseRequestPart(storeParams, request.params, "path parameters");
+      checkInternalStoreAccess(ctx, request, store);
       const query = parseRequestPart(scanQuery, request.query, "query parameters");
       const tasks = headerValue(request.headers[SCAN_TASKS_HEADER]);
       return send(reply, await ctx.queries.scan(store, query, tasks));
     });
   };
+}
+
+function mayQueryInternalStores(principal: Principal): boolean {
+  return principal.kind === "peer" || principal.scopes.has("admin");
+}
+
+/** Internal stores (served only with apiInternalStores) need an admin token; another instance forwards for one. */
+function checkInternalStoreAccess(ctx: ApiContext, request: FastifyRequest, store: string): void {
+  if (!ctx.catalog.has(store) || !ctx.catalog.get(store).internal) return;
+  const principal = principalOf(request);
+  if (!mayQueryInternalStores(principal))
+    throw new ForbiddenError(principal.name, "admin", `the internal store "${store}"`);
 }
 
 function send(reply: FastifyReply, answer: QueryAnswer): FastifyReply {

@@ -14,14 +14,24 @@ export interface CatalogStore {
   readonly valueSerde: Serde<unknown>;
   readonly subtopology: number;
   readonly keyParser: KeyTextParser;
+  /** Eddy's bookkeeping (idempotency keys and replies): admin tokens only, and only when the config allows it. */
+  readonly internal: boolean;
 }
 
 export class StoreCatalog {
   readonly #stores = new Map<string, CatalogStore>();
 
-  constructor(topology: TopologyData, keyParsers: Readonly<Record<string, KeyTextParser>> = {}) {
+  /** Internal stores are left out unless `internalStores` is set: they answer 404 as if absent. */
+  constructor(
+    topology: TopologyData,
+    keyParsers: Readonly<Record<string, KeyTextParser>> = {},
+    { internalStores = false }: { internalStores?: boolean } = {},
+  ) {
     for (const store of topology.stores.values()) {
+      const internal = store.internal === true;
+      if (internal && !internalStores) continue;
       this.#stores.set(store.name, {
+        internal,
         name: store.name,
         keySerde: store.keySerde,
         valueSerde: store.valueSerde,
@@ -39,6 +49,11 @@ export class StoreCatalog {
 
   names(): string[] {
     return [...this.#stores.keys()];
+  }
+
+  /** Whether the API serves this store at all. */
+  has(name: string): boolean {
+    return this.#stores.has(name);
   }
 
   /** The runtime's metadata of a store (partition count once started); undefined when unknown. */

@@ -79,7 +79,7 @@ pre { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 
 `;
 
 // Highlights the edges of the node under the pointer (or focused), and shows its details.
-const SCRIPT = `
+export const TOPOLOGY_PAGE_SCRIPT = `
 (function () {
   var details = document.getElementById("details");
   function select(node, on) {
@@ -135,7 +135,7 @@ ${sections}
 <h2>As text</h2>
 <pre>${escape(description.toString())}</pre>
 <div id="details" role="status"></div>
-<script>${SCRIPT}</script>
+<script>${TOPOLOGY_PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

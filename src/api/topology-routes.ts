@@ -6,7 +6,8 @@ import type { ApiContext } from "./api-context.js";
 import { negotiate } from "./content-negotiation.js";
 import { NotAcceptableError } from "./errors.js";
 import type { RouteDoc } from "./openapi.js";
-import { renderTopologyPage } from "./topology-page.js";
+import { inlinePagePolicy } from "./security/security-headers.js";
+import { TOPOLOGY_PAGE_SCRIPT, renderTopologyPage } from "./topology-page.js";
 
 const OFFERED = ["text/plain", "application/json", "text/html"] as const;
 
@@ -14,6 +15,7 @@ export function topologyRoutes(ctx: ApiContext) {
   return async function topologyPlugin(app: FastifyInstance): Promise<void> {
     const description = ctx.topology.describe();
     let page: string | undefined;
+    const pagePolicy = inlinePagePolicy([TOPOLOGY_PAGE_SCRIPT]);
     app.get("/topology", async (request, reply) => {
       const type = negotiate(request.headers.accept, OFFERED);
       reply.header("vary", "Accept");
@@ -24,7 +26,7 @@ export function topologyRoutes(ctx: ApiContext) {
           return reply.type("application/json; charset=utf-8").send(JSON.stringify(description.toJSON()));
         case "text/html":
           page ??= renderTopologyPage(description, { title: ctx.title });
-          return reply.type("text/html; charset=utf-8").send(page);
+          return reply.type("text/html; charset=utf-8").header("content-security-policy", pagePolicy).send(page);
         default:
           throw new NotAcceptableError(OFFERED);
       }

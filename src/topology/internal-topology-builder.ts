@@ -85,6 +85,7 @@ interface PendingStore {
   readonly logging: boolean;
   /** Added with StreamsBuilder.addStateStore (an unused one is a mistake); DSL stores may stay unmaterialized. */
   readonly userAdded: boolean;
+  readonly internal: boolean;
   readonly serdeHint: SerdeHint;
 }
 
@@ -126,6 +127,8 @@ export interface StoreSpec {
   persistent?: boolean;
   logging?: boolean;
   userAdded?: boolean;
+  /** Eddy's own bookkeeping (an idempotency store), not the application's state: not queryable by default. */
+  internal?: boolean;
   serdeHint: SerdeHint;
 }
 
@@ -300,6 +303,7 @@ export class InternalTopologyBuilder {
       persistent: spec.persistent ?? true,
       logging: spec.logging ?? true,
       userAdded: spec.userAdded ?? false,
+      internal: spec.internal ?? false,
       serdeHint: spec.serdeHint,
     });
   }
@@ -416,6 +420,7 @@ export class InternalTopologyBuilder {
           valueSerde: store.valueSerde as AnySerde,
           persistent: store.persistent,
           logging: store.logging,
+          internal: store.internal,
           processors: Object.freeze([...users]),
           subtopology: subtopologyOf.get(users[0] ?? "") ?? 0,
         }),

@@ -81,6 +81,11 @@ export interface StoreDefinition {
   readonly persistent: boolean;
   /** Backed by the compacted changelog topic `<applicationId>-<name>-changelog`. */
   readonly logging: boolean;
+  /**
+   * Eddy's bookkeeping rather than the application's state (a command handler's
+   * idempotency keys and replies): the HTTP API does not serve it unless told to.
+   */
+  readonly internal?: boolean;
   /** The processors connected to the store. */
   readonly processors: readonly string[];
   readonly subtopology: number;

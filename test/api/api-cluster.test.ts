@@ -211,7 +211,8 @@ describe("the API over two instances", () => {
         stores: Array<{ name: string; keySerde: string; valueSerde: string; tasks: Array<{ activeHost: string }> }>;
       }
     ).stores;
-    expect(stores.map((s) => s.name).sort()).toEqual([ACCOUNTS, `${ACCOUNTS}-idempotency`, VISIT_COUNTS].sort());
+    // The command handler's idempotency store is Eddy's bookkeeping: not served (apiInternalStores).
+    expect(stores.map((s) => s.name).sort()).toEqual([ACCOUNTS, VISIT_COUNTS].sort());
     const counts = stores.find((s) => s.name === VISIT_COUNTS);
     expect(counts).toMatchObject({
       keySerde: "string",

@@ -155,7 +155,9 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
     const port = await freePort();
     // 192.0.2.0/24 is TEST-NET-1: never an address of this machine.
     const advertised = `192.0.2.1:${port}`;
-    const unbindable = streamsFor("unbindable", { applicationServer: advertised });
+    // With tokens, the API listens where it advertises itself (without, on loopback only).
+    const apiTokens = [{ name: "test", token: "an-api-token-for-tests", scopes: ["read" as const] }];
+    const unbindable = streamsFor("unbindable", { applicationServer: advertised, apiTokens });
     const failure = await unbindable.start().then(
       () => undefined,
       (error: unknown) => error,

@@ -49,6 +49,8 @@ describe("GET /topology in a browser", () => {
     page.on("request", (request) => requested.push(request.url()));
     const response = await page.goto(`${api.url}/topology`);
     expect(response?.headers()["content-type"]).toMatch(/^text\/html/);
+    // Its inline script runs because the page's policy names its hash, and nothing else may.
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
     expect(requested.every((url) => url.startsWith(api.url))).toBe(true);
 
     const sections = await page.locator("section h2").allTextContents();

@@ -294,6 +294,7 @@ export class KStream<K, V> {
         name: idempotencyStoreName,
         keySerde: anySerde(keySerde),
         valueSerde: anySerde(idempotencyEntriesSerde),
+        internal: true,
         ...(options.store.persistent !== undefined ? { persistent: options.store.persistent } : {}),
         ...(options.store.logging !== undefined ? { logging: options.store.logging } : {}),
         serdeHint,

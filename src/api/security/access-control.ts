@@ -1,0 +1,125 @@
+// Who may do what, decided once per request in one onRequest hook at the level of the
+// API plugin, so that every route registered inside it (now or by a later plugin) is
+// covered without declaring anything. In order:
+//
+//   1. the Host header, when apiAllowedHosts is set (DNS rebinding);
+//   2. the bearer token, identified in constant time (bearer-tokens.ts);
+//   3. the rate limit of that token (of the client address without one), so that guessing
+//      tokens is limited too; other instances' forwarded requests are exempt, since the
+//      request they forward was counted where it arrived;
+//   4. read-only mode: only GET and HEAD pass;
+//   5. public routes (apiPublicRoutes) pass without a token;
+//   6. otherwise a known token with the route's scope: `read` for GET and HEAD, `command`
+//      for the rest, unless the route says otherwise (config: { eddyScope }); `admin`
+//      holds every scope.
+//
+// It runs before the body is read, so an unauthenticated client cannot make the
+// instance parse a megabyte of JSON.
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ApiScope } from "../../config/api-config.js";
+import {
+  ForbiddenError,
+  HostNotAllowedError,
+  RateLimitedError,
+  ReadOnlyError,
+  UnauthenticatedError,
+} from "../errors.js";
+import { ANONYMOUS } from "./bearer-tokens.js";
+import type { BearerTokens, Principal } from "./bearer-tokens.js";
+import type { HostAllowlist } from "./host-allowlist.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The scope a route needs; by default `read` for GET and HEAD and `command` otherwise. */
+    eddyScope?: ApiScope;
+  }
+}
+
+export interface AccessControlOptions {
+  readonly tokens: BearerTokens;
+  /** Paths (below the API's prefix) served without a token; a path covers the ones below it. */
+  readonly publicRoutes: readonly string[];
+  readonly readOnly: boolean;
+  readonly allowedHosts: HostAllowlist | undefined;
+  readonly rateLimit: { readonly max: number; readonly windowMs: number } | undefined;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Rate-limit buckets kept at most (least recently used dropped): memory stays bounded whatever the clients. */
+const RATE_LIMIT_KEYS = 10_000;
+
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+/** The principal the access control admitted the request as (anonymous on an open or public route). */
+export function principalOf(request: FastifyRequest): Principal {
+  return principals.get(request) ?? ANONYMOUS;
+}
+
+export function requiredScope(request: FastifyRequest): ApiScope {
+  return request.routeOptions.config?.eddyScope ?? (SAFE_METHODS.has(request.method) ? "read" : "command");
+}
+
+export async function installAccessControl(app: FastifyInstance, options: AccessControlOptions): Promise<void> {
+  const { tokens, readOnly, allowedHosts } = options;
+  const prefix = app.prefix;
+  const isPublic = (path: string | undefined) =>
+    path !== undefined && options.publicRoutes.some((route) => path === route || path.startsWith(`${route}/`));
+
+  let limit: ((request: FastifyRequest) => Promise<RateLimitOutcome>) | undefined;
+  const limits = options.rateLimit;
+  if (limits !== undefined) {
+    await app.register(rateLimit, {
+      global: false,
+      cache: RATE_LIMIT_KEYS,
+      timeWindow: limits.windowMs,
+      keyGenerator: (request) => {
+        const principal = principals.get(request);
+        return principal === undefined || principal.kind === "anonymous" ? `ip:${request.ip}` : `token:${principal.name}`;
+      },
+      max: (request) => principals.get(request)?.rateLimit ?? limits.max,
+    });
+    limit = app.createRateLimit() as (request: FastifyRequest) => Promise<RateLimitOutcome>;
+  }
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (allowedHosts !== undefined && !allowedHosts.allows(request.headers.host))
+      throw new HostNotAllowedError(request.headers.host ?? "");
+    const identified = tokens.identify(request.headers.authorization);
+    const principal = typeof identified === "object" ? identified : undefined;
+    if (principal !== undefined) principals.set(request, principal);
+
+    if (limit !== undefined && principal?.kind !== "peer") {
+      const outcome = await limit(request);
+      if (!outcome.isAllowed) {
+        reply.header("x-ratelimit-limit", String(outcome.max));
+        reply.header("x-ratelimit-remaining", String(outcome.remaining));
+        reply.header("x-ratelimit-reset", String(outcome.ttlInSeconds));
+        if (outcome.isExceeded) {
+          const who = principal === undefined || principal.kind === "anonymous" ? "This client" : `Token "${principal.name}"`;
+          throw new RateLimitedError(who, outcome.max, outcome.timeWindow, Math.max(1, outcome.ttlInSeconds));
+        }
+      }
+    }
+
+    if (readOnly && !SAFE_METHODS.has(request.method)) throw new ReadOnlyError(request.method);
+    const route = request.routeOptions.url;
+    const path = route?.startsWith(prefix) === true ? route.slice(prefix.length) || "/" : route;
+    if (isPublic(path)) return;
+    if (principal === undefined) throw new UnauthenticatedError(identified as "missing" | "malformed" | "invalid");
+    const scope = requiredScope(request);
+    if (!principal.scopes.has(scope)) throw new ForbiddenError(principal.name, scope, `${request.method} ${route ?? request.url}`);
+  });
+}
+
+type RateLimitOutcome =
+  | { isAllowed: true; key: string }
+  | {
+      isAllowed: false;
+      key: string;
+      max: number;
+      timeWindow: number;
+      remaining: number;
+      ttlInSeconds: number;
+      isExceeded: boolean;
+    };

@@ -47,12 +47,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(status).send({ statusCode: status, error: "Bad Request", message: (error as Error).message });
     }
     request.log.error({ err: error }, "request failed");
-    return reply
-      .code(500)
-      .send({
-        statusCode: 500,
-        error: "Internal Server Error",
-        message: error instanceof Error ? error.message : String(error),
-      });
+    return reply.code(500).send({
+      statusCode: 500,
+      error: "Internal Server Error",
+      message: error instanceof Error ? error.message : String(error),
+    });
   });
 }

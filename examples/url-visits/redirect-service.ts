@@ -57,13 +57,11 @@ export async function redirectService(app: FastifyInstance, options: RedirectSer
       // A generated code that is taken is tried again with another one.
       if (answer.status === "rejected" && answer.error.code === "CODE_TAKEN" && attempt < attempts) continue;
       const status = answer.status === "rejected" ? 409 : 400;
-      return reply
-        .code(status)
-        .send({
-          statusCode: status,
-          error: answer.status === "rejected" ? "Conflict" : "Bad Request",
-          ...answer.error,
-        });
+      return reply.code(status).send({
+        statusCode: status,
+        error: answer.status === "rejected" ? "Conflict" : "Bad Request",
+        ...answer.error,
+      });
     }
   });
 

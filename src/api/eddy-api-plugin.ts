@@ -75,7 +75,8 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
   const logger = options.logger ?? (app.log as unknown as Logger) ?? pino({ level: "silent" });
   const prefix = app.prefix;
   const security = options.security ?? apiSecurityFromConfig(options.kafka ?? {});
-  const peerTls = options.peerTls ?? (options.kafka?.apiTls === undefined ? undefined : readApiTls(options.kafka.apiTls));
+  const peerTls =
+    options.peerTls ?? (options.kafka?.apiTls === undefined ? undefined : readApiTls(options.kafka.apiTls));
   if (options.securityHeaders !== false) await installSecurityHeaders(app, { tls: peerTls !== undefined });
   const tokens = new BearerTokens(security.tokens ?? [], security.peerToken);
   await installAccessControl(app, {
@@ -147,18 +148,17 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
     await gateway?.close();
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ApiError) return reply.code(error.statusCode).headers(error.responseHeaders()).send(error.toBody());
+    if (error instanceof ApiError)
+      return reply.code(error.statusCode).headers(error.responseHeaders()).send(error.toBody());
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // fastify's own request errors (malformed JSON, unsupported media type, body too large).
-      return reply
-        .code(status)
-        .send({
-          statusCode: status,
-          code: error.code ?? "EDDY_ERR_INVALID_REQUEST",
-          error: httpReason(status),
-          message: error.message,
-        });
+      return reply.code(status).send({
+        statusCode: status,
+        code: error.code ?? "EDDY_ERR_INVALID_REQUEST",
+        error: httpReason(status),
+        message: error.message,
+      });
     }
     request.log.error({ err: error }, "request failed");
     return reply.code(500).send(new InternalApiError(`The request failed: ${error.message}`).toBody());

@@ -79,12 +79,19 @@ const OPEN: OpenApiAccess = {
 };
 
 /** The answers of access control (src/api/security/access-control.ts) to a route, by status. */
-function accessResponses(route: RouteDoc, access: OpenApiAccess, errorSchema: ZodType | undefined): Record<number, ResponseDoc> {
+function accessResponses(
+  route: RouteDoc,
+  access: OpenApiAccess,
+  errorSchema: ZodType | undefined,
+): Record<number, ResponseDoc> {
   const schema = errorSchema === undefined ? {} : { schema: errorSchema };
   const out: Record<number, ResponseDoc> = {};
   const isPublic = access.publicRoutes.some((p) => route.path === p || route.path.startsWith(`${p}/`));
   if (access.authenticated && !isPublic) {
-    out[401] = { description: "No bearer token, or one this instance does not accept (see WWW-Authenticate)", ...schema };
+    out[401] = {
+      description: "No bearer token, or one this instance does not accept (see WWW-Authenticate)",
+      ...schema,
+    };
     out[403] = { description: "The token lacks the scope this route needs", ...schema };
   }
   if (access.readOnly && route.method !== "GET")

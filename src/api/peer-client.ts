@@ -129,7 +129,8 @@ export class PeerClient {
 }
 
 function peerRefusal(status: number, sentToken: boolean): string {
-  if (status === 421) return "it refused this instance's Host header (421): add this instance's applicationServer to its apiAllowedHosts";
+  if (status === 421)
+    return "it refused this instance's Host header (421): add this instance's applicationServer to its apiAllowedHosts";
   if (!sentToken)
     return `it answered ${status} to a forwarded request without a token: give every instance the same apiPeerToken`;
   return `it answered ${status} to this instance's peer token: give every instance the same apiPeerToken`;

@@ -28,11 +28,11 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   apiPeerToken:
     "The token this instance sends when it forwards a lookup or a scan to another instance; every instance accepts it for reads. Give all instances the same one.",
   apiPublicRoutes: "Operations routes served without a token: any of `/health`, `/ready`, `/metrics`, `/docs`.",
-  apiReadOnly: "Refuse every request that would change something (commands answer 403): an instance that serves queries only.",
+  apiReadOnly:
+    "Refuse every request that would change something (commands answer 403): an instance that serves queries only.",
   apiInternalStores:
     "Let `admin` tokens query internal stores (a command handler's idempotency keys and replies); hidden from GET /stores and answered 404 otherwise.",
-  apiTls:
-    "Serve the HTTP API over HTTPS (and forward to other instances over HTTPS): an object with the fields below.",
+  apiTls: "Serve the HTTP API over HTTPS (and forward to other instances over HTTPS): an object with the fields below.",
   "apiTls.cert": "The server's certificate chain: a PEM file, or PEM text.",
   "apiTls.key": "The certificate's private key: a PEM file, or PEM text.",
   "apiTls.keyPassword": "Password of an encrypted private key.",
@@ -63,7 +63,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   logLevel: "Log level of the default pino logger.",
   clientId: "Prefix of the Kafka client ids; the applicationId when absent.",
   ssl: "Connect to Kafka over TLS: `true` (the system's CAs), or an object with the fields below (any of them turns TLS on).",
-  "ssl.ca": "CA certificates the brokers' certificates must chain to (Kafka's ssl.truststore): a PEM file, or PEM text.",
+  "ssl.ca":
+    "CA certificates the brokers' certificates must chain to (Kafka's ssl.truststore): a PEM file, or PEM text.",
   "ssl.cert": "This client's certificate, for brokers with ssl.client.auth=required: a PEM file, or PEM text.",
   "ssl.key": "The client certificate's private key: a PEM file, or PEM text.",
   "ssl.keyPassword": "Password of an encrypted private key.",
@@ -112,8 +113,7 @@ export function documentedFields(): ConfigField[] {
 
 export function renderConfigReference(): string {
   const rows = documentedFields().map((field) => {
-    const variable =
-      field.kind === "object" && field.acceptsBoolean !== true ? "" : `\`${envVarName(field.path)}\``;
+    const variable = field.kind === "object" && field.acceptsBoolean !== true ? "" : `\`${envVarName(field.path)}\``;
     const nested = field.path.includes(".");
     const fallback = field.required
       ? nested

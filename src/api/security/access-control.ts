@@ -75,7 +75,9 @@ export async function installAccessControl(app: FastifyInstance, options: Access
       timeWindow: limits.windowMs,
       keyGenerator: (request) => {
         const principal = principals.get(request);
-        return principal === undefined || principal.kind === "anonymous" ? `ip:${request.ip}` : `token:${principal.name}`;
+        return principal === undefined || principal.kind === "anonymous"
+          ? `ip:${request.ip}`
+          : `token:${principal.name}`;
       },
       max: (request) => principals.get(request)?.rateLimit ?? limits.max,
     });
@@ -96,7 +98,8 @@ export async function installAccessControl(app: FastifyInstance, options: Access
         reply.header("x-ratelimit-remaining", String(outcome.remaining));
         reply.header("x-ratelimit-reset", String(outcome.ttlInSeconds));
         if (outcome.isExceeded) {
-          const who = principal === undefined || principal.kind === "anonymous" ? "This client" : `Token "${principal.name}"`;
+          const who =
+            principal === undefined || principal.kind === "anonymous" ? "This client" : `Token "${principal.name}"`;
           throw new RateLimitedError(who, outcome.max, outcome.timeWindow, Math.max(1, outcome.ttlInSeconds));
         }
       }
@@ -108,7 +111,8 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     if (isPublic(path)) return;
     if (principal === undefined) throw new UnauthenticatedError(identified as "missing" | "malformed" | "invalid");
     const scope = requiredScope(request);
-    if (!principal.scopes.has(scope)) throw new ForbiddenError(principal.name, scope, `${request.method} ${route ?? request.url}`);
+    if (!principal.scopes.has(scope))
+      throw new ForbiddenError(principal.name, scope, `${request.method} ${route ?? request.url}`);
   });
 }
 

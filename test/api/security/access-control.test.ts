@@ -65,7 +65,10 @@ async function mount(config: Partial<StreamsConfig>, options: Partial<EddyApiOpt
 
 /** A concrete URL for a route pattern: every parameter filled in. */
 function concrete(url: string): string {
-  return url.replace(/:store/g, VISIT_COUNTS).replace(/:topic/g, ACCOUNT_COMMANDS).replace(/:[A-Za-z]+/g, "x");
+  return url
+    .replace(/:store/g, VISIT_COUNTS)
+    .replace(/:topic/g, ACCOUNT_COMMANDS)
+    .replace(/:[A-Za-z]+/g, "x");
 }
 
 describe("the API's access control", () => {
@@ -125,7 +128,9 @@ describe("the API's access control", () => {
     const refused = await command(READER);
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ code: "EDDY_ERR_FORBIDDEN", requiredScope: "command" });
-    expect(refused.headers["www-authenticate"]).toBe('Bearer realm="eddy", error="insufficient_scope", scope="command"');
+    expect(refused.headers["www-authenticate"]).toBe(
+      'Bearer realm="eddy", error="insufficient_scope", scope="command"',
+    );
     // Past access control: this API has no Kafka connection, so the command endpoint answers 503.
     expect((await command(COMMANDER)).statusCode).toBe(503);
     expect((await app.inject({ url: "/stores", headers: bearer(COMMANDER) })).statusCode).toBe(403);
@@ -168,7 +173,12 @@ describe("the API's access control", () => {
     const app = fastify({ logger: false });
     opened.push(app);
     app.get("/own", async () => ({ mine: true }));
-    await app.register(eddyApi, { streams, topology, security: apiSecurityFromConfig(streams.config), prefix: "/eddy" });
+    await app.register(eddyApi, {
+      streams,
+      topology,
+      security: apiSecurityFromConfig(streams.config),
+      prefix: "/eddy",
+    });
     expect((await app.inject({ url: "/own" })).statusCode).toBe(200);
     expect((await app.inject({ url: "/eddy/stores" })).statusCode).toBe(401);
     expect((await app.inject({ url: "/eddy/health" })).statusCode).toBe(200);

@@ -61,10 +61,14 @@ describe("instances with tokens", () => {
     await produce(api.cluster.kafka, VISITS, [
       { partition: partitionForKey(Buffer.from(key), PARTITIONS), key, value: "v" },
     ]);
-    const answer = await eventually(async () => {
-      const response = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys/${key}`, bearer(READER));
-      return response.status === 200 ? response : undefined;
-    }, 30_000, "the forwarded lookup");
+    const answer = await eventually(
+      async () => {
+        const response = await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys/${key}`, bearer(READER));
+        return response.status === 200 ? response : undefined;
+      },
+      30_000,
+      "the forwarded lookup",
+    );
     expect(answer.body).toMatchObject({ key, value: 1 });
     expect(answer.headers.get("x-eddy-served-by")).toBe(b.host);
     expect((await getJson(`${a.url}/stores/${VISIT_COUNTS}/keys/${key}`)).status).toBe(401);
@@ -85,10 +89,14 @@ describe("instances with tokens", () => {
       { ...bearer(ADMIN), "idempotency-key": "open-once" },
     );
     expect(sent.status).toBe(200);
-    const remembered = await eventually(async () => {
-      const response = await getJson(`${a.url}/stores/${idempotency}/keys/${account}`, bearer(ADMIN));
-      return response.status === 200 ? response : undefined;
-    }, 30_000, "the idempotency entry");
+    const remembered = await eventually(
+      async () => {
+        const response = await getJson(`${a.url}/stores/${idempotency}/keys/${account}`, bearer(ADMIN));
+        return response.status === 200 ? response : undefined;
+      },
+      30_000,
+      "the idempotency entry",
+    );
     expect(JSON.stringify(remembered.body)).toContain("open-once");
     expect(remembered.headers.get("x-eddy-served-by")).toBe(b.host);
     expect((await getJson(`${a.url}/stores/${idempotency}/keys/${account}`, bearer(READER))).status).toBe(403);

@@ -3,12 +3,9 @@
 // blocks by hand from the format description (a literal, an overlapping copy, a 2-byte copy).
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import {
-  CorruptCompressedDataError,
-  decompress,
-  decompressLz4Frame,
-  decompressSnappyPayload,
-} from "../../../src/broker/protocol/compression.js";
+import { CorruptCompressedDataError, decompress } from "../../../src/broker/protocol/compression.js";
+import { decompressLz4Frame } from "../../../src/broker/protocol/lz4.js";
+import { decompressSnappyPayload } from "../../../src/broker/protocol/snappy.js";
 import { Compression } from "../../../src/broker/protocol/record-batch.js";
 
 const PLAIN =

@@ -28,6 +28,7 @@
 // groups no larger than segment.bytes.
 import { deleteHorizonOf, readRecordSpans, rewriteBatch, type RecordSpan } from "../protocol/batch-rewriter.js";
 import { isControl, isTransactional, readBatchHeader, type BatchHeader } from "../protocol/record-batch.js";
+import { storedDecompressionLimit } from "./log-config.js";
 import { LogSegment, type AbortedTxn, type BatchEntry } from "./log-segment.js";
 import type { PartitionLog } from "./partition-log.js";
 
@@ -137,7 +138,7 @@ function buildOffsetMap(
       if (entry.baseOffset >= to) break;
       if (isControl(entry.attributes) || isAborted(entry, aborted)) continue;
       const batch = segment.readBatch(i);
-      const spans = readRecordSpans(batch, readBatchHeader(batch));
+      const spans = readRecordSpans(batch, readBatchHeader(batch), storedDecompressionLimit(log.config));
       if (spans === null) continue;
       for (const record of spans) {
         if (record.key !== null && record.offset >= from && record.offset < to)
@@ -231,7 +232,7 @@ export function cleanLog(log: PartitionLog, plan: CleaningPlan, now: number): Cl
               continue;
             }
             if (removable && horizon === null) {
-              const spans = readRecordSpans(batch, header);
+              const spans = readRecordSpans(batch, header, storedDecompressionLimit(log.config));
               if (spans !== null && spans.length > 0) {
                 const rewritten = rewriteBatch(header, spans, newHorizon);
                 keep(rewritten, entry, readBatchHeader(rewritten));
@@ -250,7 +251,7 @@ export function cleanLog(log: PartitionLog, plan: CleaningPlan, now: number): Cl
           }
           const batch = segment.readBatch(i);
           const header = readBatchHeader(batch);
-          const spans = readRecordSpans(batch, header);
+          const spans = readRecordSpans(batch, header, storedDecompressionLimit(log.config));
           if (spans === null) {
             keep(batch, entry, null);
             continue;

@@ -24,3 +24,15 @@ export interface LogConfig {
   /** fsync when the oldest unflushed message is this old (flush.ms; never by default). */
   readonly flushMs: number;
 }
+
+/** Kafka's default max.message.bytes (message.max.bytes). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1048588;
+
+/**
+ * How far the broker decompresses a stored batch (the cleaner, ListOffsets): produced batches
+ * were checked to decompress within max.message.bytes, which may have been lowered since, so
+ * the limit never drops below Kafka's default. A batch over it is kept unopened.
+ */
+export function storedDecompressionLimit(config: LogConfig): number {
+  return Math.max(config.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES);
+}

@@ -1,28 +1,33 @@
 // Checks a partition's records from a Produce request before anything is appended, as
-// Kafka's LogValidator does: exactly one v2 batch, its length, CRC, offset range and record
-// count consistent, no control batch from a client, size within max.message.bytes,
-// CreateTime timestamps within message.timestamp.before/after.max.ms, a sequence on every
-// batch with a producer id, for uncompressed batches records that tile the batch exactly,
-// and on compacted topics a key on every record (INVALID_RECORD otherwise). Compressed
-// batches are stored as the producer sent them (the broker never recompresses); their
-// timestamps are checked through the batch's first and max timestamps, and their keys for
-// gzip, snappy and lz4 (protocol/compression.ts); zstd cannot be decoded in Node 20, so zstd
-// batches reach a compacted topic unchecked.
+// Kafka's LogValidator does: exactly one v2 batch at base offset 0, its length, CRC, offset
+// range and record count consistent, no control batch from a client, size within
+// max.message.bytes, a sequence on every batch with a producer id; then its records, one by
+// one (record-validator.ts): they parse and tile the batch, carry a key on compacted topics,
+// and CreateTime timestamps within message.timestamp.before/after.max.ms.
+//
+// A compressed batch is decompressed for that on every topic, as Kafka does, and stored as the
+// producer sent it (the broker never recompresses). A payload that does not decompress gets
+// what Kafka answers, UNKNOWN_SERVER_ERROR (its decompressing stream throws a KafkaException
+// that Produce maps to -1). Decompression stops at max.message.bytes: Kafka bounds only the
+// compressed size, but this broker runs on one thread, so a small batch that inflates to
+// gigabytes (a compression bomb) is refused with MESSAGE_TOO_LARGE, having cost at most that
+// much memory and time; Java producers split a batch refused so, and librdkafka never builds
+// one larger than message.max.bytes uncompressed. zstd is opened where Node's zlib has it
+// (protocol/compression.ts); elsewhere a zstd batch is checked through its header only.
 import { ErrorCode } from "../protocol/error-codes.js";
+import { CorruptCompressedDataError, DecompressedTooLargeError, decompress } from "../protocol/compression.js";
 import {
   BATCH_OVERHEAD,
   Compression,
   LOG_OVERHEAD,
-  checkRecords,
   compressionOf,
-  firstRecordWithoutKey,
-  recordBytes,
   computeCrc,
   isControl,
   readBatchHeader,
   type BatchHeader,
 } from "../protocol/record-batch.js";
 import type { LogConfig } from "./log-config.js";
+import { validateRecords } from "./record-validator.js";
 
 export type ValidationResult = { ok: true; header: BatchHeader } | { ok: false; errorCode: ErrorCode; message: string };
 
@@ -59,6 +64,12 @@ export function validateProducedBatch(
   if (header.size < records.length) {
     return reject(ErrorCode.INVALID_RECORD, `produce v${produceVersion} allows exactly one record batch per partition`);
   }
+  if (header.baseOffset !== 0) {
+    return reject(
+      ErrorCode.INVALID_RECORD,
+      `the base offset of a produced record batch must be 0, but it is ${header.baseOffset}`,
+    );
+  }
   if (header.size > config.maxMessageBytes) {
     return reject(
       ErrorCode.MESSAGE_TOO_LARGE,
@@ -83,45 +94,55 @@ export function validateProducedBatch(
       `record batch reports ${header.recordCount} records but an offset range of ${header.lastOffsetDelta + 1}`,
     );
   }
-  if (config.messageTimestampType === "CreateTime") {
-    for (const timestamp of [header.baseTimestamp, header.maxTimestamp]) {
-      if (
-        timestamp >= 0 &&
-        (now - timestamp > config.messageTimestampBeforeMaxMs || timestamp - now > config.messageTimestampAfterMaxMs)
-      ) {
-        return reject(
-          ErrorCode.INVALID_TIMESTAMP,
-          `timestamp ${timestamp} is out of range: at most ${config.messageTimestampBeforeMaxMs} ms before and ${config.messageTimestampAfterMaxMs} ms after the broker's time ${now}`,
-        );
-      }
-    }
-  }
   const compression = compressionOf(header.attributes);
   if (compression > Compression.ZSTD) {
-    return reject(ErrorCode.CORRUPT_MESSAGE, `unknown compression codec ${compression}`);
+    // Kafka's CompressionType.forId throws outside its error mapping: the client sees -1.
+    return reject(ErrorCode.UNKNOWN_SERVER_ERROR, `unknown compression codec ${compression}`);
   }
   if (compression === Compression.ZSTD && produceVersion < 7) {
     return reject(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, "zstd batches require produce v7 or later");
   }
+  const rules = { compacted: config.cleanupPolicy.compact, config, now };
   if (compression === Compression.NONE) {
-    const problem = checkRecords(records, BATCH_OVERHEAD, header.recordCount);
-    if (problem !== null) return reject(ErrorCode.CORRUPT_MESSAGE, `malformed record batch: ${problem}`);
+    const problem = validateRecords(records, BATCH_OVERHEAD, header, false, rules);
+    return problem === null ? { ok: true, header } : reject(problem.errorCode, problem.message);
   }
-  if (config.cleanupPolicy.compact && compression <= Compression.LZ4) {
-    let bytes: Buffer | null;
-    try {
-      bytes = recordBytes(records);
-    } catch {
-      return reject(ErrorCode.CORRUPT_MESSAGE, "compressed record batch does not decompress");
+  let bytes: Buffer | null;
+  try {
+    bytes = decompress(compression, records.subarray(BATCH_OVERHEAD), config.maxMessageBytes);
+  } catch (error) {
+    if (error instanceof DecompressedTooLargeError) {
+      return reject(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `compressed record batch decompresses to more than max.message.bytes ${config.maxMessageBytes}`,
+      );
     }
-    if (bytes !== null) {
-      if (compression !== Compression.NONE) {
-        const problem = checkRecords(bytes, 0, header.recordCount);
-        if (problem !== null) return reject(ErrorCode.CORRUPT_MESSAGE, `malformed record batch: ${problem}`);
-      }
-      const keyless = firstRecordWithoutKey(bytes, 0, header.recordCount);
-      if (keyless >= 0) return reject(ErrorCode.INVALID_RECORD, "Compacted topic cannot accept message without key");
+    if (error instanceof CorruptCompressedDataError) {
+      // Kafka's decompressing stream fails with a KafkaException, which Produce answers as -1.
+      return reject(ErrorCode.UNKNOWN_SERVER_ERROR, `compressed record batch does not decompress: ${error.message}`);
     }
+    throw error;
   }
+  if (bytes === null) {
+    // zstd without zlib support: only the header's timestamps can be checked.
+    const problem = checkHeaderTimestamps(header, config, now);
+    return problem === null ? { ok: true, header } : reject(ErrorCode.INVALID_TIMESTAMP, problem);
+  }
+  const problem = validateRecords(bytes, 0, header, true, rules);
+  if (problem !== null) return reject(problem.errorCode, problem.message);
   return { ok: true, header };
+}
+
+/** The batch's first and max timestamps against message.timestamp.before/after.max.ms (batches that cannot be opened). */
+function checkHeaderTimestamps(header: BatchHeader, config: LogConfig, now: number): string | null {
+  if (config.messageTimestampType !== "CreateTime") return null;
+  for (const timestamp of [header.baseTimestamp, header.maxTimestamp]) {
+    if (
+      timestamp >= 0 &&
+      (now - timestamp > config.messageTimestampBeforeMaxMs || timestamp - now > config.messageTimestampAfterMaxMs)
+    ) {
+      return `timestamp ${timestamp} is out of range: at most ${config.messageTimestampBeforeMaxMs} ms before and ${config.messageTimestampAfterMaxMs} ms after the broker's time ${now}`;
+    }
+  }
+  return null;
 }

@@ -18,7 +18,7 @@ import {
   stampBatch,
   type BatchHeader,
 } from "../protocol/record-batch.js";
-import type { LogConfig } from "./log-config.js";
+import { storedDecompressionLimit, type LogConfig } from "./log-config.js";
 import type { CleanerCheckpoint } from "./log-cleaner.js";
 import { LogSegment, type AbortedTxn, type BatchEntry } from "./log-segment.js";
 import { ProducerStateManager, type ProducerSnapshotEntry } from "./producer-state.js";
@@ -372,9 +372,9 @@ export class PartitionLog {
   ): TimestampLookup | null {
     let records: ReturnType<typeof decodeRecords>;
     try {
-      records = decodeRecords(segment.readBatch(index));
+      records = decodeRecords(segment.readBatch(index), storedDecompressionLimit(this.config));
     } catch {
-      // A payload that does not decompress (its CRC held: the producer sent it so).
+      // A payload that does not decompress, or over the limit (stored before produce checked it).
       records = null;
     }
     if (records === null) {

@@ -9,7 +9,7 @@
 // A record is kept as its bytes: only its timestamp delta is re-encoded when the base
 // timestamp moves; key, value and headers are copied.
 import { gzipSync } from "node:zlib";
-import { decompress } from "./compression.js";
+import { DecompressedTooLargeError, decompress } from "./compression.js";
 import { crc32c } from "../../bytes/crc32c.js";
 import {
   Attributes,
@@ -68,11 +68,19 @@ function writeVarint(buffer: Buffer, at: number, value: number): number {
 }
 
 /**
- * The records of a batch whose codec can be decoded here (none, gzip, snappy, lz4); null for
- * zstd, which the cleaner leaves untouched.
+ * The records of a batch whose codec can be opened here, decompressed up to `maxBytes`; null
+ * for a batch the cleaner leaves untouched: zstd without zlib support, a payload over the
+ * limit, or inner offsets that do not increase within the batch's range (an uncompressed
+ * batch Kafka accepted as it was: rewriting it could move its last offset).
  */
-export function readRecordSpans(batch: Buffer, header: BatchHeader): RecordSpan[] | null {
-  const bytes = decompress(compressionOf(header.attributes), batch.subarray(BATCH_OVERHEAD, header.size));
+export function readRecordSpans(batch: Buffer, header: BatchHeader, maxBytes: number): RecordSpan[] | null {
+  let bytes: Buffer | null;
+  try {
+    bytes = decompress(compressionOf(header.attributes), batch.subarray(BATCH_OVERHEAD, header.size), maxBytes);
+  } catch (error) {
+    if (error instanceof DecompressedTooLargeError) return null;
+    throw error;
+  }
   if (bytes === null) return null;
   const logAppendTime = (header.attributes & Attributes.TIMESTAMP_LOG_APPEND) !== 0;
   const spans: RecordSpan[] = [];
@@ -98,6 +106,10 @@ export function readRecordSpans(batch: Buffer, header: BatchHeader): RecordSpan[
       rest: bytes.subarray(restStart, end),
     });
     cursor.at = end;
+  }
+  for (let i = 0; i < spans.length; i++) {
+    const delta = spans[i]!.offsetDelta;
+    if (delta > header.lastOffsetDelta || (i > 0 && delta <= spans[i - 1]!.offsetDelta) || delta < 0) return null;
   }
   return spans;
 }

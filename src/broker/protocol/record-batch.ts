@@ -8,6 +8,7 @@
 //   crc uint32 | attributes int16 | lastOffsetDelta int32 | baseTimestamp int64 |
 //   maxTimestamp int64 | producerId int64 | producerEpoch int16 | baseSequence int32 |
 //   records: int32 count, then the records (compressed as a whole if attributes say so)
+import { constants } from "node:buffer";
 import { decompress } from "./compression.js";
 import { crc32c } from "../../bytes/crc32c.js";
 
@@ -123,7 +124,7 @@ export function computeCrc(batch: Buffer): number {
 
 // ---- records inside a batch ----
 
-/** One record, decoded (used for timestamp lookups and by tests; the data path never decodes). */
+/** One record, decoded (for timestamp lookups and by tests; produce validation walks records without decoding them). */
 export interface DecodedRecord {
   offset: number;
   timestamp: number;
@@ -178,74 +179,17 @@ class Cursor {
 }
 
 /**
- * Walks the records of an uncompressed batch (or of decompressed record bytes) and checks
- * that they tile the batch exactly: the count matches and offset deltas run 0..n-1. Returns
- * null when valid, else the reason. Kafka's LogValidator does the same walk before it
- * assigns offsets.
+ * The record bytes of a batch, decompressed up to `maxBytes` (compression.ts); null when its
+ * codec cannot be opened here (zstd without zlib support): callers keep such batches unopened.
  */
-export function checkRecords(records: Buffer, start: number, count: number): string | null {
-  const cursor = new Cursor(records, start, records.length);
-  try {
-    for (let i = 0; i < count; i++) {
-      cursor.end = records.length;
-      const length = cursor.varint();
-      if (length <= 0) return `record ${i} has length ${length}`;
-      const recordEnd = cursor.at + length;
-      if (recordEnd > records.length) return `record ${i} runs past the batch`;
-      cursor.end = recordEnd;
-      cursor.byte(); // attributes (unused in v2)
-      cursor.varlong(); // timestamp delta
-      const offsetDelta = cursor.varint();
-      if (offsetDelta !== i) return `record ${i} has offset delta ${offsetDelta}`;
-      cursor.slice(cursor.varint()); // key
-      cursor.slice(cursor.varint()); // value
-      const headers = cursor.varint();
-      if (headers < 0) return `record ${i} has ${headers} headers`;
-      for (let h = 0; h < headers; h++) {
-        const keyLength = cursor.varint();
-        if (keyLength < 0) return `record ${i} has a null header key`;
-        cursor.slice(keyLength);
-        cursor.slice(cursor.varint());
-      }
-      if (cursor.at !== recordEnd) return `record ${i} has ${recordEnd - cursor.at} trailing bytes`;
-    }
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (cursor.at !== records.length) return `${records.length - cursor.at} bytes follow the last record`;
-  return null;
-}
-
-/**
- * Index of the first record with a null key among `count` records starting at `start`
- * (already checked to be well formed), or -1. Compacted topics refuse such records.
- */
-export function firstRecordWithoutKey(records: Buffer, start: number, count: number): number {
-  const cursor = new Cursor(records, start, records.length);
-  for (let i = 0; i < count; i++) {
-    const length = cursor.varint();
-    const recordEnd = cursor.at + length;
-    cursor.byte();
-    cursor.varlong();
-    cursor.varint();
-    if (cursor.varint() < 0) return i;
-    cursor.at = recordEnd;
-  }
-  return -1;
-}
-
-/**
- * The record bytes of a batch, decompressed (gzip, snappy, lz4); null for zstd, which Node
- * cannot decode: callers keep such batches unopened.
- */
-export function recordBytes(batch: Buffer): Buffer | null {
-  return decompress(compressionOf(batch.readInt16BE(OFFSET_ATTRIBUTES)), batch.subarray(BATCH_OVERHEAD));
+export function recordBytes(batch: Buffer, maxBytes = constants.MAX_LENGTH): Buffer | null {
+  return decompress(compressionOf(batch.readInt16BE(OFFSET_ATTRIBUTES)), batch.subarray(BATCH_OVERHEAD), maxBytes);
 }
 
 /** Decodes the records of one batch; null when its codec is not available (see recordBytes). */
-export function decodeRecords(batch: Buffer): DecodedRecord[] | null {
+export function decodeRecords(batch: Buffer, maxBytes = constants.MAX_LENGTH): DecodedRecord[] | null {
   const header = readBatchHeader(batch);
-  const bytes = recordBytes(batch);
+  const bytes = recordBytes(batch, maxBytes);
   if (bytes === null) return null;
   const logAppendTime = isLogAppendTime(header.attributes);
   const records: DecodedRecord[] = [];

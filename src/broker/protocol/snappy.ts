@@ -1,6 +1,6 @@
 // snappy as Kafka producers write it into v2 batches: xerial's stream framing (Java) or one
 // raw block (librdkafka). Node has no snappy, so it is decoded here.
-import { corrupt } from "./compression-errors.js";
+import { corrupt, tooLarge } from "./compression-errors.js";
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER = 16;
@@ -8,26 +8,31 @@ const XERIAL_HEADER = 16;
 /**
  * Kafka's Java producer writes snappy in xerial's stream framing (magic, version, then blocks
  * each prefixed by their int32 length); librdkafka writes one raw snappy block. Both occur.
+ * Output beyond `maxBytes` throws DecompressedTooLargeError before it is allocated: each
+ * block declares its length up front.
  */
-export function decompressSnappyPayload(payload: Buffer): Buffer {
+export function decompressSnappyPayload(payload: Buffer, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
   if (payload.length >= XERIAL_HEADER && payload.subarray(0, 8).equals(XERIAL_MAGIC)) {
     const blocks: Buffer[] = [];
+    let total = 0;
     let at = XERIAL_HEADER;
     while (at < payload.length) {
       if (at + 4 > payload.length) corrupt("snappy: truncated xerial block length");
       const length = payload.readInt32BE(at);
       at += 4;
       if (length < 0 || at + length > payload.length) corrupt("snappy: xerial block overruns the payload");
-      blocks.push(decompressSnappyBlock(payload.subarray(at, at + length)));
+      const block = decompressSnappyBlock(payload.subarray(at, at + length), maxBytes - total);
+      blocks.push(block);
+      total += block.length;
       at += length;
     }
-    return Buffer.concat(blocks);
+    return blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks, total);
   }
-  return decompressSnappyBlock(payload);
+  return decompressSnappyBlock(payload, maxBytes);
 }
 
 /** One raw snappy block: a varint uncompressed length, then literals and back-references. */
-export function decompressSnappyBlock(input: Buffer): Buffer {
+export function decompressSnappyBlock(input: Buffer, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
   let at = 0;
   let length = 0;
   for (let shift = 0; ; shift += 7) {
@@ -36,6 +41,7 @@ export function decompressSnappyBlock(input: Buffer): Buffer {
     length += (byte & 0x7f) * 2 ** shift;
     if ((byte & 0x80) === 0) break;
   }
+  if (length > maxBytes) tooLarge(maxBytes);
   const out = Buffer.allocUnsafe(length);
   let written = 0;
   while (at < input.length) {

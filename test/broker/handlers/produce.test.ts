@@ -1,11 +1,12 @@
 // Produce at the protocol level: what Kafka's log validator refuses, and acks semantics.
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../../src/broker/index.js";
 import { Api } from "../../../src/broker/protocol/apis.js";
 import { ErrorCode } from "../../../src/broker/protocol/error-codes.js";
 import { RawClient } from "../support/raw-client.js";
 import { quietLogger } from "../support/quiet-logger.js";
-import { buildBatch } from "../support/record-batch-builder.js";
+import { batchWithPayload, buildBatch, encodeRecords } from "../support/record-batch-builder.js";
 
 describe("Produce", () => {
   let broker: RunningBroker;
@@ -32,6 +33,13 @@ describe("Produce", () => {
           configs: [{ name: "min.insync.replicas", value: "2" }],
         },
         {
+          name: "compacted",
+          numPartitions: 1,
+          replicationFactor: 1,
+          assignments: [],
+          configs: [{ name: "cleanup.policy", value: "compact" }],
+        },
+        {
           name: "recent",
           numPartitions: 1,
           replicationFactor: 1,
@@ -45,7 +53,7 @@ describe("Produce", () => {
       timeoutMs: 1000,
       validateOnly: false,
     });
-    expect(created.topics.map((t) => t.errorCode)).toEqual([0, 0, 0, 0]);
+    expect(created.topics.map((t) => t.errorCode)).toEqual([0, 0, 0, 0, 0]);
   });
 
   afterAll(async () => {
@@ -125,5 +133,67 @@ describe("Produce", () => {
   it("answers INVALID_REQUIRED_ACKS and UNKNOWN_TOPIC_OR_PARTITION per partition", async () => {
     expect((await produce("plain", batch(), 2)).errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
     expect((await produce("missing", batch())).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+
+  describe("compressed batches, opened on every topic as Kafka does", () => {
+    const GZIP = 1;
+    const SNAPPY = 2;
+    const LZ4 = 3;
+    const records = encodeRecords([
+      { key: Buffer.from("k1"), value: Buffer.from("v1") },
+      { key: Buffer.from("k2"), value: Buffer.from("v2") },
+    ]);
+
+    it("answers a payload that does not decompress with Kafka's UNKNOWN_SERVER_ERROR, and stores nothing", async () => {
+      const gzip = gzipSync(records);
+      const damaged = Buffer.from(gzip);
+      damaged[12]! ^= 0x55;
+      const payloads: [string, Buffer, number][] = [
+        ["not gzip", Buffer.from("not gzip at all"), GZIP],
+        ["truncated gzip", gzip.subarray(0, gzip.length - 12), GZIP],
+        ["damaged deflate data", damaged, GZIP],
+        ["not an lz4 frame", Buffer.from("not an lz4 frame"), LZ4],
+        ["not snappy", Buffer.from([0x0a, 0xff, 0xff, 0xff]), SNAPPY],
+      ];
+      const keyed = () => buildBatch([{ key: Buffer.from("k"), value: Buffer.from("v") }]);
+      for (const topic of ["plain", "compacted"]) {
+        const before = (await produce(topic, keyed())).baseOffset;
+        for (const [what, payload, codec] of payloads) {
+          const answer = await produce(topic, batchWithPayload(2, payload, codec));
+          expect({ topic, what, errorCode: answer.errorCode }).toEqual({
+            topic,
+            what,
+            errorCode: ErrorCode.UNKNOWN_SERVER_ERROR,
+          });
+        }
+        expect((await produce(topic, keyed())).baseOffset).toBe(before + 1);
+      }
+    });
+
+    it("answers records that do not parse inside a valid compressed payload with INVALID_RECORD", async () => {
+      const cases: [string, Buffer, number][] = [
+        ["zeros", gzipSync(Buffer.alloc(1000)), 2],
+        ["one record more than declared", gzipSync(records), 1],
+        ["one record less than declared", gzipSync(records), 3],
+        ["bytes after the records", gzipSync(Buffer.concat([records, Buffer.from([0, 0])])), 2],
+      ];
+      for (const [what, payload, count] of cases) {
+        const answer = await produce("plain", batchWithPayload(count, payload, GZIP));
+        expect({ what, errorCode: answer.errorCode }).toEqual({ what, errorCode: ErrorCode.INVALID_RECORD });
+      }
+      expect((await produce("plain", batchWithPayload(2, gzipSync(records), GZIP))).errorCode).toBe(ErrorCode.NONE);
+    });
+
+    it("stops decompressing at max.message.bytes and answers MESSAGE_TOO_LARGE", async () => {
+      // 3000 bytes of records that gzip to a few dozen, on a topic with max.message.bytes 500.
+      const large = encodeRecords([{ key: Buffer.from("k"), value: Buffer.alloc(3000, "x") }]);
+      const compressed = batchWithPayload(1, gzipSync(large), GZIP);
+      expect(compressed.length).toBeLessThan(500);
+      expect(await produce("small", compressed)).toMatchObject({
+        errorCode: ErrorCode.MESSAGE_TOO_LARGE,
+        baseOffset: -1,
+      });
+      expect((await produce("plain", compressed)).errorCode).toBe(ErrorCode.NONE);
+    });
   });
 });

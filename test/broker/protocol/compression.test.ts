@@ -3,10 +3,18 @@
 // blocks by hand from the format description (a literal, an overlapping copy, a 2-byte copy).
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { CorruptCompressedDataError, decompress } from "../../../src/broker/protocol/compression.js";
+import {
+  CorruptCompressedDataError,
+  DecompressedTooLargeError,
+  ZSTD_AVAILABLE,
+  decompress,
+} from "../../../src/broker/protocol/compression.js";
 import { decompressLz4Frame } from "../../../src/broker/protocol/lz4.js";
 import { decompressSnappyPayload } from "../../../src/broker/protocol/snappy.js";
 import { Compression } from "../../../src/broker/protocol/record-batch.js";
+import { xxhash32 } from "../../../src/bytes/xxhash32.js";
+
+const MiB = 1 << 20;
 
 const PLAIN =
   "kafka-".repeat(40) +
@@ -40,23 +48,49 @@ function xerial(...blocks: Buffer[]): Buffer {
   ]);
 }
 
+/** An LZ4 frame around raw blocks (compressed unless `stored`), with the header checksum Kafka checks. */
+function lz4Frame(blocks: { bytes: Buffer; stored?: boolean }[], flags = 0x60, bd = 0x40): Buffer {
+  const descriptor = Buffer.from([flags, bd]);
+  const header = Buffer.concat([
+    Buffer.from("04224d18", "hex"),
+    descriptor,
+    Buffer.from([(xxhash32(descriptor) >>> 8) & 0xff]),
+  ]);
+  const body = blocks.flatMap(({ bytes, stored }) => {
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE((bytes.length | (stored ? 0x80000000 : 0)) >>> 0);
+    return [size, bytes];
+  });
+  return Buffer.concat([header, ...body, Buffer.alloc(4)]);
+}
+
+/** One LZ4 block of `length` zero bytes: a zero literal, then a match of the rest at offset 1. */
+function zeroBlock(length: number): Buffer {
+  const extra = length - 1 - 4 - 15;
+  const lengthBytes = [...Array<number>(Math.floor(extra / 255)).fill(255), extra % 255];
+  return Buffer.from([0x1f, 0x00, 0x01, 0x00, ...lengthBytes]);
+}
+
 describe("record batch decompression", () => {
   it.each(Object.entries(LZ4_FRAMES))("decodes an lz4 frame with %s", (_, hex) => {
     expect(decompressLz4Frame(Buffer.from(hex, "hex")).toString()).toBe(PLAIN);
-    expect(decompress(Compression.LZ4, Buffer.from(hex, "hex"))!.toString()).toBe(PLAIN);
+    expect(decompress(Compression.LZ4, Buffer.from(hex, "hex"), MiB)!.toString()).toBe(PLAIN);
   });
 
   it("decodes raw snappy blocks, overlapping copies included, and xerial's framing of several blocks", () => {
     expect(decompressSnappyPayload(SNAPPY_RUN).toString()).toBe("abcabcabcabcX");
     expect(decompressSnappyPayload(SNAPPY_COPY2).toString()).toBe("hello, hello, world");
-    expect(decompress(Compression.SNAPPY, xerial(SNAPPY_RUN, SNAPPY_COPY2))!.toString()).toBe(
+    expect(decompress(Compression.SNAPPY, xerial(SNAPPY_RUN, SNAPPY_COPY2), MiB)!.toString()).toBe(
       "abcabcabcabcXhello, hello, world",
     );
   });
 
-  it("passes gzip to zlib and answers null for zstd", () => {
-    expect(decompress(Compression.GZIP, gzipSync("records"))!.toString()).toBe("records");
-    expect(decompress(Compression.ZSTD, Buffer.from("28b52ffd", "hex"))).toBeNull();
+  it("passes gzip to zlib, and zstd too where Node's zlib has it", () => {
+    expect(decompress(Compression.GZIP, gzipSync("records"), MiB)!.toString()).toBe("records");
+    // "records" compressed by the zstd tool (v1.5).
+    const zstd = Buffer.from("28b52ffd04583900007265636f726473ab77d0c7", "hex");
+    if (ZSTD_AVAILABLE) expect(decompress(Compression.ZSTD, zstd, MiB)!.toString()).toBe("records");
+    else expect(decompress(Compression.ZSTD, zstd, MiB)).toBeNull();
   });
 
   it("refuses corrupt input instead of returning wrong bytes", () => {
@@ -68,5 +102,40 @@ describe("record batch decompression", () => {
     const wrongMagic = Buffer.from(frame);
     wrongMagic[0] = 0;
     expect(() => decompressLz4Frame(wrongMagic)).toThrow(CorruptCompressedDataError);
+  });
+
+  it("reads LZ4 frames as Kafka does: header and block checksums checked, independent blocks only", () => {
+    const literal = Buffer.from([0x50, ...Buffer.from("hello")]);
+    expect(decompressLz4Frame(lz4Frame([{ bytes: literal }])).toString()).toBe("hello");
+    const badHeaderChecksum = lz4Frame([{ bytes: literal }]);
+    badHeaderChecksum[6]! ^= 0xff;
+    expect(() => decompressLz4Frame(badHeaderChecksum)).toThrow(/descriptor checksum/);
+    expect(() => decompressLz4Frame(lz4Frame([{ bytes: literal }], 0x40))).toThrow(/dependent block/);
+    expect(() => decompressLz4Frame(lz4Frame([{ bytes: literal }], 0x61))).toThrow(/reserved/);
+    const checksummed = Buffer.from(LZ4_FRAMES["block checksums, content size, content checksum"], "hex");
+    checksummed[checksummed.length - 9]! ^= 0x01; // the block checksum, before the end mark and content checksum
+    expect(() => decompressLz4Frame(checksummed)).toThrow(/block checksum/);
+    // A match in the second block that reaches back into the first one.
+    const reachBack = Buffer.from([0x00, 0x05, 0x00]);
+    expect(() => decompressLz4Frame(lz4Frame([{ bytes: literal }, { bytes: reachBack }]))).toThrow(/bad match/);
+  });
+
+  it("stops at the output limit, whatever the payload claims or inflates to", () => {
+    // A gzip bomb: 64 concatenated gzip members of 1 MiB of zeros each (a few KB) that inflate to 64 MiB.
+    const member = gzipSync(Buffer.alloc(MiB), { level: 9 });
+    const bomb = Buffer.concat(Array<Buffer>(64).fill(member));
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(() => decompress(Compression.GZIP, bomb, MiB)).toThrow(DecompressedTooLargeError);
+    expect(decompress(Compression.GZIP, member, MiB)!.length).toBe(MiB);
+    // lz4: 64 KiB blocks of zeros, 20 bytes each.
+    const lz4Bomb = lz4Frame(Array.from({ length: 1000 }, () => ({ bytes: zeroBlock(64 << 10) })));
+    expect(decompressLz4Frame(lz4Frame([{ bytes: zeroBlock(64 << 10) }]))).toEqual(Buffer.alloc(64 << 10));
+    expect(() => decompress(Compression.LZ4, lz4Bomb, MiB)).toThrow(DecompressedTooLargeError);
+    // snappy: a block declaring 2 GiB is refused before anything is allocated.
+    const huge = Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08, 0x00]);
+    expect(() => decompress(Compression.SNAPPY, huge, MiB)).toThrow(DecompressedTooLargeError);
+    expect(() => decompress(Compression.SNAPPY, xerial(SNAPPY_RUN, SNAPPY_COPY2), 20)).toThrow(
+      DecompressedTooLargeError,
+    );
   });
 });

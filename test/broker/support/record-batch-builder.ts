@@ -51,10 +51,36 @@ export interface BatchOptions {
   attributes?: number;
 }
 
+/** The record bytes of a batch (what a codec compresses), for tests that compress or damage them. */
+export function encodeRecords(records: TestRecord[]): Buffer {
+  const baseTimestamp = records[0]?.timestamp ?? Date.now();
+  return Buffer.concat(records.map((r, i) => encodeRecord(r, i, (r.timestamp ?? baseTimestamp) - baseTimestamp)));
+}
+
+/** A batch declaring `count` records whose payload is `payload` as given (compressed or not, valid or not). */
+export function batchWithPayload(count: number, payload: Buffer, attributes: number): Buffer {
+  const now = Date.now();
+  const header = Buffer.alloc(61);
+  header.writeInt32BE(61 - 12 + payload.length, 8);
+  header.writeInt32BE(-1, 12);
+  header.writeInt8(2, 16);
+  header.writeInt16BE(attributes, 21);
+  header.writeInt32BE(count - 1, 23);
+  header.writeBigInt64BE(BigInt(now), 27);
+  header.writeBigInt64BE(BigInt(now), 35);
+  header.writeBigInt64BE(-1n, 43);
+  header.writeInt16BE(-1, 51);
+  header.writeInt32BE(-1, 53);
+  header.writeInt32BE(count, 57);
+  const batch = Buffer.concat([header, payload]);
+  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+  return batch;
+}
+
 export function buildBatch(records: TestRecord[], options: BatchOptions = {}): Buffer {
   const baseTimestamp = records[0]?.timestamp ?? Date.now();
   const maxTimestamp = Math.max(...records.map((r) => r.timestamp ?? baseTimestamp));
-  let body = Buffer.concat(records.map((r, i) => encodeRecord(r, i, (r.timestamp ?? baseTimestamp) - baseTimestamp)));
+  let body = encodeRecords(records);
   let attributes = (options.attributes ?? 0) | (options.transactional ? 0x10 : 0);
   if (options.compression === "gzip") {
     body = gzipSync(body);

@@ -32,7 +32,8 @@ export {
 // The topology DSL and the Topology as data
 export { StreamsBuilder } from "./topology/dsl/streams-builder.js";
 export { KStream } from "./topology/dsl/kstream.js";
-export type { ProcessOptions } from "./topology/dsl/kstream.js";
+export type { ProcessOptions, PrintOptions } from "./topology/dsl/kstream.js";
+export type { PrintTarget } from "./topology/dsl/processors/print-processor.js";
 export { KTable } from "./topology/dsl/ktable.js";
 export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
 export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
@@ -53,14 +54,21 @@ export type {
   JoinedOptions,
   AggregateOptions,
   TableTransformOptions,
+  ToTableOptions,
 } from "./topology/dsl/dsl-options.js";
 export { RecordHeaders } from "./topology/headers.js";
 export type { Header, HeaderValue, HeadersInit } from "./topology/headers.js";
-export type { StreamRecord, RecordMetadata } from "./topology/record.js";
+export type { StreamRecord, RecordMetadata, RecordContext } from "./topology/record.js";
+export { FixedKeyRecord } from "./topology/fixed-key-record.js";
 export type {
   Processor,
   ProcessorContext,
   ProcessorSupplier,
+  ConnectedProcessorSupplier,
+  AnyProcessorSupplier,
+  FixedKeyProcessor,
+  FixedKeyProcessorContext,
+  FixedKeyProcessorSupplier,
   PunctuationType,
   Punctuator,
   Cancellable,
@@ -76,6 +84,9 @@ export {
   repartitionTopicName,
 } from "./topology/topology.js";
 export type {
+  AutoOffsetReset,
+  SourceOptions,
+  SinkOptions,
   TopologyData,
   TopologyNode,
   SourceNode,
@@ -172,6 +183,7 @@ export {
   TaskProcessingError,
   AssignmentError,
   StoreNotQueryableError,
+  NoCommittedOffsetError,
 } from "./runtime/errors.js";
 export { InternalTopicError } from "./kafka/errors.js";
 export { UnknownOutputTopicError } from "./runtime/topic-partitions.js";

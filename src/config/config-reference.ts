@@ -56,6 +56,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "How long a transaction may stay open before the broker aborts it (a zombie's transaction ends this quickly).",
   fetchMaxWaitMs: "Longest wait of a fetch when no data is available.",
   repartitionPurgeIntervalMs: "How often records already processed are deleted from repartition topics.",
+  metadataMaxAgeMs:
+    "How often the topics are listed again for sources that subscribe by pattern, so that new matching topics are read (Kafka's `metadata.max.age.ms`).",
   deserializationExceptionHandler:
     "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
   processingExceptionHandler:

@@ -101,6 +101,8 @@ export const streamsConfigSchema = z
     fetchMaxWaitMs: positiveInt("milliseconds").default(500),
     /** How often processed records are deleted from repartition topics (Kafka Streams' repartition.purge.interval.ms). */
     repartitionPurgeIntervalMs: positiveInt("milliseconds").default(30_000),
+    /** How often the topics are listed again for pattern subscriptions (Kafka's metadata.max.age.ms). */
+    metadataMaxAgeMs: positiveInt("milliseconds").default(300_000),
     deserializationExceptionHandler: z
       .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
       .default("continue-and-dead-letter"),

@@ -3,7 +3,7 @@
 // (stream time, punctuation, the metadata of the record in flight).
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { Cancellable, ProcessorContext, PunctuationType, Punctuator } from "../topology/processor.js";
-import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import { StoreAccessError } from "./processing-errors.js";
 
 /** What a node's context needs from its task. */
@@ -14,8 +14,11 @@ export interface TaskServices {
   store(name: string): KeyValueStore<unknown, unknown>;
   schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
   recordMetadata(): RecordMetadata | undefined;
+  recordContext(): RecordContext;
   streamTime(): number;
   wallClockTime(): number;
+  requestCommit(): void;
+  readonly appConfigs: Readonly<Record<string, unknown>>;
 }
 
 export class NodeProcessorContext implements ProcessorContext<unknown, unknown> {
@@ -58,7 +61,24 @@ export class NodeProcessorContext implements ProcessorContext<unknown, unknown> 
     return this.#task.streamTime();
   }
 
+  recordContext(): RecordContext {
+    return this.#task.recordContext();
+  }
+
   currentSystemTimeMs(): number {
     return this.#task.wallClockTime();
+  }
+
+  commit(): void {
+    this.#task.requestCommit();
+  }
+
+  appConfigs(): Readonly<Record<string, unknown>> {
+    return this.#task.appConfigs;
+  }
+
+  appConfigsWithPrefix(prefix: string): Readonly<Record<string, unknown>> {
+    const entries = Object.entries(this.#task.appConfigs).filter(([name]) => name.startsWith(prefix));
+    return Object.freeze(Object.fromEntries(entries.map(([name, value]) => [name.slice(prefix.length), value])));
   }
 }

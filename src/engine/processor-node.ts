@@ -3,7 +3,7 @@
 // record to the RecordCollector. Built from the Topology data only.
 import { DeserializationError, SerializationError } from "../serdes/errors.js";
 import type { Processor } from "../topology/processor.js";
-import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import { RecordHeaders } from "../topology/headers.js";
 import type { ProcessorNode, SinkNode, SourceNode } from "../topology/topology.js";
@@ -115,7 +115,7 @@ export class SinkNodeRuntime {
     const sink = this.definition;
     let topic: string;
     try {
-      topic = sink.topic ?? (sink.topicExtractor?.(record) as string);
+      topic = sink.topic ?? (sink.topicExtractor?.(record, recordContextOf(record, metadata)) as string);
     } catch (error) {
       throw new ProcessorError(sink.name, taskId, metadata, error);
     }
@@ -190,6 +190,17 @@ export class SinkNodeRuntime {
     }
     return target;
   }
+}
+
+/** What a topic extractor learns of the record's origin (Kafka Streams' RecordContext). */
+function recordContextOf(record: StreamRecord<unknown, unknown>, metadata: RecordMetadata | undefined): RecordContext {
+  return {
+    topic: metadata?.topic ?? null,
+    partition: metadata?.partition ?? -1,
+    offset: metadata?.offset ?? -1,
+    timestamp: record.timestamp,
+    headers: record.headers instanceof RecordHeaders ? record.headers : new RecordHeaders(record.headers),
+  };
 }
 
 interface SinkTarget {

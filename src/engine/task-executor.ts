@@ -11,9 +11,10 @@ import { DeserializationError } from "../serdes/errors.js";
 import { RecordHeaders } from "../topology/headers.js";
 import { FORWARDED } from "../topology/processor.js";
 import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
-import type { RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Topology } from "../topology/topology.js";
 import { physicalTopicName } from "../topology/topology.js";
+import { matchesWhole } from "../topology/topic-pattern.js";
 import type { ConsumedRecord } from "./consumed-record.js";
 import { NodeProcessorContext } from "./processor-context.js";
 import type { TaskServices } from "./processor-context.js";
@@ -42,6 +43,8 @@ export interface TaskExecutorOptions {
   readonly collector: RecordCollector;
   /** The wall clock (ms): drives wall-clock punctuators and currentSystemTimeMs(). Date.now by default. */
   readonly clock?: () => number;
+  /** What processors get from context.appConfigs(): the application's configuration. */
+  readonly appConfigs?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -64,12 +67,20 @@ export class TaskExecutor {
   readonly #nodes = new Map<string, RuntimeNode>();
   readonly #children = new Map<string, RuntimeNode[]>();
   readonly #sourcesByTopic = new Map<string, SourceNodeRuntime>();
+  /** Sources subscribed by pattern: a topic they match is added to #sourcesByTopic when first seen. */
+  readonly #patternSources: SourceNodeRuntime[] = [];
   readonly #stores = new Map<string, KeyValueStore<unknown, unknown>>();
   readonly #streamTime = new StreamTime();
   readonly #streamTimePunctuations = new PunctuationScheduler();
   readonly #wallClockPunctuations = new PunctuationScheduler();
   readonly #clock: () => number;
   #metadata: RecordMetadata | undefined;
+  /** The record the running processor handles (its timestamp and headers are the record context's). */
+  #current: StreamRecord<unknown, unknown> | undefined;
+  /** The time of the punctuation running, for the record context of a punctuator. */
+  #punctuationTime = -1;
+  #commitRequested = false;
+  readonly #appConfigs: Readonly<Record<string, unknown>>;
   /** The last call scheduled; later calls start when it settles. */
   #tail: Promise<unknown> = RESOLVED;
   /** Calls scheduled and not finished: when none is, a call starts at once (no promise chained per record). */
@@ -82,6 +93,7 @@ export class TaskExecutor {
     this.partition = options.partition;
     this.taskId = formatTaskId(options.subtopology, options.partition);
     this.#clock = options.clock ?? Date.now;
+    this.#appConfigs = Object.freeze({ ...(options.appConfigs ?? { applicationId: options.applicationId }) });
   }
 
   /** Opens the task's stores, creates its processors and runs their init(), in topology order. */
@@ -98,6 +110,13 @@ export class TaskExecutor {
 
   get streamTime(): number {
     return this.#streamTime.value;
+  }
+
+  /** Whether a processor called context.commit() since the last call; the caller commits when it did. */
+  takeCommitRequest(): boolean {
+    const requested = this.#commitRequested;
+    this.#commitRequested = false;
+    return requested;
   }
 
   /**
@@ -156,7 +175,7 @@ export class TaskExecutor {
    */
   #step(record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> {
     if (this.#closed) throw new TaskClosedError(this.taskId);
-    const source = this.#sourcesByTopic.get(record.topic);
+    const source = this.#sourcesByTopic.get(record.topic) ?? this.#patternSourceOf(record.topic);
     if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
     const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
     if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
@@ -250,6 +269,7 @@ export class TaskExecutor {
           for (const topic of definition.topics) {
             this.#sourcesByTopic.set(physicalTopicName(this.applicationId, topic, definition.internal), node);
           }
+          if (definition.pattern !== undefined) this.#patternSources.push(node);
           break;
         }
         case "processor": {
@@ -302,8 +322,40 @@ export class TaskExecutor {
       },
       schedule: (node, intervalMs, type, punctuator) => this.#schedule(node, intervalMs, type, punctuator),
       recordMetadata: () => this.#metadata,
+      recordContext: () => this.#recordContext(),
       streamTime: () => this.#streamTime.value,
       wallClockTime: () => this.#clock(),
+      requestCommit: () => {
+        this.#commitRequested = true;
+      },
+      appConfigs: this.#appConfigs,
+    };
+  }
+
+  #patternSourceOf(topic: string): SourceNodeRuntime | undefined {
+    const source = this.#patternSources.find((node) => matchesWhole(node.definition.pattern as RegExp, topic));
+    if (source !== undefined) this.#sourcesByTopic.set(topic, source);
+    return source;
+  }
+
+  #recordContext(): RecordContext {
+    const metadata = this.#metadata;
+    const current = this.#current;
+    if (metadata === undefined) {
+      return {
+        topic: null,
+        partition: -1,
+        offset: -1,
+        timestamp: current?.timestamp ?? this.#punctuationTime,
+        headers: current === undefined ? new RecordHeaders() : toHeaders(current.headers),
+      };
+    }
+    return {
+      topic: metadata.topic,
+      partition: metadata.partition,
+      offset: metadata.offset,
+      timestamp: current?.timestamp ?? -1,
+      headers: current === undefined ? new RecordHeaders() : toHeaders(current.headers),
     };
   }
 
@@ -321,11 +373,15 @@ export class TaskExecutor {
 
   async #firePunctuator(schedule: PunctuationSchedule, now: number): Promise<void> {
     this.#metadata = undefined;
+    this.#current = undefined;
+    this.#punctuationTime = now;
     try {
       await schedule.punctuator(now);
     } catch (error) {
       if (error instanceof ProcessorError) throw error;
       throw new ProcessorError(schedule.node, this.taskId, undefined, error);
+    } finally {
+      this.#punctuationTime = -1;
     }
   }
 
@@ -403,14 +459,22 @@ export class TaskExecutor {
   #deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): Promise<void> | undefined {
     switch (node.kind) {
       case "processor": {
+        // The record context follows the record: set for this processor, back to the caller's after it.
+        const previous = this.#current;
+        this.#current = record;
         let result: void | Promise<void>;
         try {
           result = node.processor.process(record);
         } catch (error) {
+          this.#current = previous;
           throw this.#processorFailure(node, error);
         }
         // A processor that returns what forward() gave it finished when delivery did.
-        return result === FORWARDED || !isThenable(result) ? undefined : this.#awaitProcessor(node, result);
+        if (result === FORWARDED || !isThenable(result)) {
+          this.#current = previous;
+          return undefined;
+        }
+        return this.#awaitProcessor(node, result, previous);
       }
       case "sink": {
         const sent = node.send(record, this.taskId, this.#metadata);
@@ -422,11 +486,17 @@ export class TaskExecutor {
     }
   }
 
-  async #awaitProcessor(node: ProcessorNodeRuntime, result: PromiseLike<void>): Promise<void> {
+  async #awaitProcessor(
+    node: ProcessorNodeRuntime,
+    result: PromiseLike<void>,
+    previous: StreamRecord<unknown, unknown> | undefined,
+  ): Promise<void> {
     try {
       await result;
     } catch (error) {
       throw this.#processorFailure(node, error);
+    } finally {
+      this.#current = previous;
     }
   }
 
@@ -436,6 +506,10 @@ export class TaskExecutor {
 }
 
 const NO_CHILDREN: readonly RuntimeNode[] = Object.freeze([]);
+
+function toHeaders(headers: StreamRecord<unknown, unknown>["headers"]): RecordHeaders {
+  return headers instanceof RecordHeaders ? headers : new RecordHeaders(headers);
+}
 
 function isThenable(value: unknown): value is Promise<void> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";

@@ -44,6 +44,11 @@ export class KafkaAdmin {
     await this.admin.disconnect();
   }
 
+  /** The names of every topic of the cluster. */
+  async listTopics(): Promise<string[]> {
+    return this.retry("listing topics", () => this.admin.listTopics());
+  }
+
   /** Partition counts of the topics that exist; missing topics are absent from the map. */
   async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
     const existing = new Set(await this.retry("listing topics", () => this.admin.listTopics()));

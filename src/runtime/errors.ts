@@ -72,3 +72,22 @@ export class StoreNotQueryableError extends EddyError {
     this.store = store;
   }
 }
+
+/**
+ * A source topic's partition has no committed offset and its source says
+ * autoOffsetReset "none": the application does not guess where to start.
+ */
+export class NoCommittedOffsetError extends EddyError {
+  readonly topic: string;
+  readonly partition: number;
+
+  constructor(topic: string, partition: number) {
+    super(
+      "EDDY_ERR_NO_COMMITTED_OFFSET",
+      `Partition ${partition} of input topic "${topic}" has no committed offset and its source's autoOffsetReset is "none": ` +
+        'commit an offset for the group (e.g. with kafka-consumer-groups --reset-offsets), or give the source autoOffsetReset "earliest" or "latest"',
+    );
+    this.topic = topic;
+    this.partition = partition;
+  }
+}

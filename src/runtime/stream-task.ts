@@ -40,7 +40,7 @@ import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import type { ConsumedRecord } from "../engine/consumed-record.js";
 import { deadLetterRecord } from "../engine/dead-letter.js";
-import { TaskProcessingError } from "./errors.js";
+import { NoCommittedOffsetError, TaskProcessingError } from "./errors.js";
 import { KafkaRecordCollector } from "./kafka-record-collector.js";
 import type { StreamsMetrics } from "./metrics.js";
 import { ProcessorError } from "../engine/processing-errors.js";
@@ -214,11 +214,23 @@ export class StreamTask {
         ctx.admin.committedOffsets(ctx.groupId, this.partitions),
       );
       const missing = this.partitions.filter((tp) => !committed.has(topicPartitionKey(tp)));
-      // auto.offset.reset=earliest, as Kafka Streams: a partition the group never committed starts at its log start.
-      const starts =
-        missing.length > 0
-          ? await retry("reading log start offsets", () => ctx.reader.beginningOffsets(missing))
-          : new Map<string, number>();
+      // A partition the group never committed starts where its source's autoOffsetReset
+      // says: the log start by default (Kafka Streams' default), the end with "latest".
+      const noReset = missing.find((tp) => ctx.metadata.offsetResetOf(tp.topic) === "none");
+      if (noReset !== undefined) throw new NoCommittedOffsetError(noReset.topic, noReset.partition);
+      const earliest = missing.filter((tp) => ctx.metadata.offsetResetOf(tp.topic) === "earliest");
+      const latest = missing.filter((tp) => ctx.metadata.offsetResetOf(tp.topic) === "latest");
+      const starts = new Map<string, number>();
+      if (earliest.length > 0) {
+        for (const [key, offset] of await retry("reading log start offsets", () =>
+          ctx.reader.beginningOffsets(earliest),
+        ))
+          starts.set(key, offset);
+      }
+      if (latest.length > 0) {
+        for (const [key, offset] of await retry("reading log end offsets", () => ctx.reader.endOffsets(latest)))
+          starts.set(key, offset);
+      }
       for (const tp of this.partitions) {
         const key = topicPartitionKey(tp);
         const offset = committed.get(key) ?? starts.get(key) ?? 0;
@@ -255,6 +267,7 @@ export class StreamTask {
         subtopology: this.subtopology,
         partition: this.partition,
         collector: this.#collector,
+        appConfigs: { ...ctx.config },
         stores: {
           // The executor's processors are the stores' only writers, and the cache goes with the overlay.
           getStore: (definition) =>
@@ -310,7 +323,12 @@ export class StreamTask {
           this.#positions.set(key, position);
           this.ctx.metrics.recordsProcessed += 1;
           if (this.#sendError !== undefined) throw this.#sendError;
-          if ((processed & 31) === 0) {
+          if (executor.takeCommitRequest()) {
+            // context.commit(): this record's work is committed now, not at the next interval.
+            this.#dirty = true;
+            await this.#commit();
+            lastYield = Date.now();
+          } else if ((processed & 31) === 0) {
             const now = Date.now();
             // A batch can hold a MiB of records: the commit interval is honoured within it,
             // as Kafka Streams checks it between records, so transactions stay short.
@@ -390,6 +408,7 @@ export class StreamTask {
         const fired = await this.#executor.punctuateWallClock(now);
         if (fired > 0) this.#dirty = true;
         if (this.#sendError !== undefined) throw this.#sendError;
+        if (this.#executor.takeCommitRequest() && this.#dirty) await this.#commit();
       } catch (error) {
         if (
           error instanceof ProcessorError &&

@@ -19,6 +19,7 @@ import { parseStreamsConfig } from "../config/streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { KafkaAdmin } from "../kafka/admin-client.js";
 import { createKafkaClient } from "../kafka/client.js";
+import type { KafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
@@ -49,6 +50,7 @@ import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { TopicPartitions, UnknownOutputTopicError } from "./topic-partitions.js";
 import { TopologyMetadata, userSourceTopicsOf } from "./topology-metadata.js";
+import { hasPatternSources, matchPatternTopics, resolvePatterns, sameMatches } from "./pattern-topics.js";
 
 export interface StreamsRuntimeOptions {
   /** A pino logger to log through; by default one at `config.logLevel` on stdout. */
@@ -68,12 +70,20 @@ export interface CloseOptions {
 /** What start() opened so far; shutdown closes whatever is there. */
 interface Running {
   services: InstanceService[];
+  kafka?: KafkaClient;
   admin?: KafkaAdmin;
   reader?: PartitionReader;
   changelogReader?: ChangelogReader;
   sharedProducer?: IdempotentProducer;
+  topicPartitions?: TopicPartitions;
   thread?: StreamThread;
   metadata?: TopologyMetadata;
+  /** The topics each pattern source reads now (empty without pattern sources). */
+  patternMatches?: Map<string, string[]>;
+  /** Re-lists the topics for pattern sources every metadataMaxAgeMs. */
+  patternRefresh?: NodeJS.Timeout;
+  /** A re-subscription under way (the thread being replaced). */
+  resubscribing?: Promise<void>;
 }
 
 export class StreamsRuntime implements QueryableStreams {
@@ -92,7 +102,8 @@ export class StreamsRuntime implements QueryableStreams {
   /** Validates the config at once: a bad field throws a ConfigError naming it. */
   constructor(topology: Topology, config: StreamsConfig, options: StreamsRuntimeOptions = {}) {
     this.config = parseStreamsConfig(config);
-    this.#topology = topology;
+    // The topology as it is now, checked: one built with the Processor API may still grow.
+    this.#topology = topology.frozen();
     const { applicationId } = this.config;
     // A logger that already names the application (the CLI's) would print the id twice.
     this.#logger =
@@ -177,25 +188,17 @@ export class StreamsRuntime implements QueryableStreams {
       sasl: config.sasl,
       logger,
     });
+    running.kafka = kafka;
     const admin = new KafkaAdmin(kafka, logger, this.#stopping.signal);
     running.admin = admin;
     await admin.connect();
-    const counts = await admin.partitionCounts(userSourceTopicsOf(this.#topology));
-    const metadata = TopologyMetadata.resolve(
-      this.#topology,
-      config.applicationId,
-      counts,
-      deadLetterTopicName(config.applicationId),
-    );
-    running.metadata = metadata;
-    const maxPartitions = Math.max(1, ...metadata.subtopologies.map((s) => s.partitions));
-    const internal = await ensureInternalTopics(admin, metadata.internalTopics(maxPartitions), {
-      replicationFactor: config.replicationFactor,
-      logger,
-    });
     const topicPartitions = new TopicPartitions(admin);
-    for (const [topic, n] of counts) topicPartitions.set(topic, n);
-    for (const [topic, n] of internal) topicPartitions.set(topic, n);
+    running.topicPartitions = topicPartitions;
+    const patterns = hasPatternSources(this.#topology);
+    running.patternMatches = patterns
+      ? matchPatternTopics(this.#topology, config.applicationId, await admin.listTopics())
+      : new Map();
+    const { topology, metadata } = await this.#resolve(running, running.patternMatches);
     const sinks = this.#fixedSinkTopics();
     await topicPartitions.preload(sinks);
     // Kafka Streams would find out at the first send; a missing output topic is a setup
@@ -215,30 +218,72 @@ export class StreamsRuntime implements QueryableStreams {
       listener: this.#restoreListener,
     });
     running.changelogReader = changelogReader;
-    let sharedProducer: IdempotentProducer | undefined;
     if (config.processingGuarantee === "at_least_once") {
-      sharedProducer = new IdempotentProducer(kafka);
+      const sharedProducer = new IdempotentProducer(kafka);
       running.sharedProducer = sharedProducer;
       await sharedProducer.connect();
     }
+    await this.#startThread(running, topology, metadata);
+    if (patterns) {
+      running.patternRefresh = setInterval(() => this.#refreshPatterns(running), config.metadataMaxAgeMs);
+    }
+    logger.info(
+      { guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() },
+      "started",
+    );
+  }
+
+  /**
+   * The topology as it runs on this cluster (pattern sources reading the topics they
+   * match), resolved against the partition counts, with its internal topics created.
+   */
+  async #resolve(
+    running: Running,
+    matches: ReadonlyMap<string, string[]>,
+  ): Promise<{ topology: Topology; metadata: TopologyMetadata }> {
+    const { config } = this;
+    const admin = running.admin as KafkaAdmin;
+    const topology = resolvePatterns(this.#topology, matches);
+    const counts = await admin.partitionCounts(userSourceTopicsOf(topology));
+    const metadata = TopologyMetadata.resolve(
+      topology,
+      config.applicationId,
+      counts,
+      deadLetterTopicName(config.applicationId),
+    );
+    running.metadata = metadata;
+    const maxPartitions = Math.max(1, ...metadata.subtopologies.map((s) => s.partitions));
+    const internal = await ensureInternalTopics(admin, metadata.internalTopics(maxPartitions), {
+      replicationFactor: config.replicationFactor,
+      logger: this.#logger,
+    });
+    const topicPartitions = running.topicPartitions as TopicPartitions;
+    for (const [topic, n] of counts) topicPartitions.set(topic, n);
+    for (const [topic, n] of internal) topicPartitions.set(topic, n);
+    return { topology, metadata };
+  }
+
+  async #startThread(running: Running, topology: Topology, metadata: TopologyMetadata): Promise<void> {
+    const { config } = this;
+    const logger = this.#logger;
     const thread = new StreamThread(
       {
-        kafka,
-        topology: this.#topology,
+        kafka: running.kafka as KafkaClient,
+        topology,
         sourceTopics: metadata.sourceTopics(),
         metrics: this.#metrics,
         logger,
         taskContext: (commitOffsets) => ({
           config,
           groupId: config.applicationId,
-          topology: this.#topology,
+          topology,
           metadata,
-          kafka,
-          admin,
-          reader,
-          changelogReader,
-          topicPartitions,
-          sharedProducer,
+          kafka: running.kafka as KafkaClient,
+          admin: running.admin as KafkaAdmin,
+          reader: running.reader as PartitionReader,
+          changelogReader: running.changelogReader as ChangelogReader,
+          topicPartitions: running.topicPartitions as TopicPartitions,
+          sharedProducer: running.sharedProducer,
           commitOffsets,
           metrics: this.#metrics,
           logger,
@@ -254,10 +299,42 @@ export class StreamsRuntime implements QueryableStreams {
     );
     running.thread = thread;
     await thread.start();
-    logger.info(
-      { guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() },
-      "started",
-    );
+  }
+
+  /**
+   * Pattern sources: lists the topics again and, when the matches changed (a topic was
+   * created or deleted), hands the tasks over cleanly and joins the group again with the
+   * new subscription, as Kafka Streams' consumer does when its metadata shows new topics.
+   * kafkajs cannot change a running consumer's subscription, so the thread is replaced.
+   */
+  #refreshPatterns(running: Running): void {
+    if (running.resubscribing !== undefined || this.#running !== running) return;
+    running.resubscribing = (async () => {
+      const matches = matchPatternTopics(
+        this.#topology,
+        this.config.applicationId,
+        await (running.admin as KafkaAdmin).listTopics(),
+      );
+      if (sameMatches(matches, running.patternMatches ?? new Map()) || this.#running !== running) return;
+      this.#logger.info(
+        { matches: Object.fromEntries(matches) },
+        "the topics matching the pattern subscriptions changed; joining the group again with them",
+      );
+      if (this.#machine.state === StreamsState.RUNNING) this.#machine.transition(StreamsState.REBALANCING);
+      await running.thread?.stop(true);
+      if (this.#running !== running) return;
+      running.patternMatches = matches;
+      const { topology, metadata } = await this.#resolve(running, matches);
+      if (this.#running !== running) return;
+      await this.#startThread(running, topology, metadata);
+    })()
+      .catch((error: unknown) => {
+        if (this.#running !== running) return;
+        this.#onFatal(error instanceof Error ? error : new Error(String(error)));
+      })
+      .finally(() => {
+        running.resubscribing = undefined;
+      });
   }
 
   /**
@@ -330,6 +407,8 @@ export class StreamsRuntime implements QueryableStreams {
         this.#logger.warn({ err: error }, `${what} failed during shutdown`);
       }
     };
+    if (running.patternRefresh !== undefined) clearInterval(running.patternRefresh);
+    await running.resubscribing;
     // Services first: queries and commands stop before the tasks that answer them.
     for (const service of running.services.reverse()) await step("closing a service", () => service.close());
     await step("stopping the stream thread", () => running.thread?.stop(clean));

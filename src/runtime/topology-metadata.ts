@@ -7,7 +7,7 @@ import type { InternalTopicSpec } from "../kafka/internal-topics.js";
 import { CHANGELOG_CONFIGS, DEAD_LETTER_CONFIGS, REPARTITION_CONFIGS } from "../kafka/internal-topics.js";
 import type { TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
-import type { StoreDefinition, TopologyData } from "../topology/topology.js";
+import type { AutoOffsetReset, StoreDefinition, TopologyData } from "../topology/topology.js";
 import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
 import { CopartitioningError, MissingSourceTopicError } from "./errors.js";
 import { parseTaskId, taskId } from "../engine/task-id.js";
@@ -18,8 +18,10 @@ export interface SubtopologyMetadata {
   /** Physical names of every topic a task reads (user topics and repartition topics). */
   readonly sourceTopics: readonly string[];
   readonly repartitionSourceTopics: readonly string[];
-  /** Number of tasks: the partition count shared by all source topics. */
+  /** Number of tasks: the partition count shared by all source topics (the largest, with pattern sources). */
   readonly partitions: number;
+  /** The partition count of each source topic (physical name). */
+  readonly topicPartitions: ReadonlyMap<string, number>;
   readonly stores: readonly StoreDefinition[];
   /** store name -> changelog topic, for stores with logging. */
   readonly changelogTopics: ReadonlyMap<string, string>;
@@ -45,18 +47,22 @@ export class TopologyMetadata {
   readonly deadLetterTopic: string;
   readonly #repartitionCounts: ReadonlyMap<string, number>;
   readonly #taskByPartition = new Map<string, TaskId>();
+  readonly #offsetResets: ReadonlyMap<string, AutoOffsetReset>;
 
   private constructor(
     subtopologies: SubtopologyMetadata[],
     repartitionCounts: Map<string, number>,
     deadLetterTopic: string,
+    offsetResets: ReadonlyMap<string, AutoOffsetReset>,
   ) {
     this.subtopologies = subtopologies;
+    this.#offsetResets = offsetResets;
     this.#repartitionCounts = repartitionCounts;
     this.deadLetterTopic = deadLetterTopic;
     for (const sub of subtopologies) {
       for (const topic of sub.sourceTopics) {
-        for (let p = 0; p < sub.partitions; p += 1)
+        const count = sub.topicPartitions.get(topic) ?? sub.partitions;
+        for (let p = 0; p < count; p += 1)
           this.#taskByPartition.set(topicPartitionKey({ topic, partition: p }), taskId(sub.id, p));
       }
     }
@@ -81,6 +87,8 @@ export class TopologyMetadata {
 
     const subtopologies: SubtopologyMetadata[] = topology.subtopologies.map((sub) => {
       const counts = new Map<string, number>();
+      // Topics named in the topology must line up; topics a pattern matched may be of any size.
+      const namedCounts = new Map<string, number>();
       const sources: string[] = [];
       const repartitionSources: string[] = [];
       for (const node of topology.nodes.values()) {
@@ -90,18 +98,21 @@ export class TopologyMetadata {
           sources.push(physical);
           if (node.internal) repartitionSources.push(physical);
           const count = countOf(topic, node.internal);
-          if (count !== undefined) counts.set(physical, count);
+          if (count === undefined) continue;
+          counts.set(physical, count);
+          if (node.pattern === undefined) namedCounts.set(physical, count);
         }
       }
-      const distinct = new Set(counts.values());
+      const distinct = new Set(namedCounts.values());
       if (distinct.size > 1) {
         throw new CopartitioningError(
           `The source topics of sub-topology ${sub.id} must have the same number of partitions (each task reads ` +
-            `one partition of each): ${describeCounts(counts)}. Repartition the inputs so their counts match.`,
-          counts,
+            `one partition of each): ${describeCounts(namedCounts)}. Repartition the inputs so their counts match.`,
+          namedCounts,
         );
       }
-      const partitions = [...distinct][0] ?? 0;
+      // With pattern sources, as in Kafka Streams: as many tasks as the largest topic has partitions.
+      const partitions = Math.max(0, ...counts.values());
       const stores = sub.stores.map((name) => {
         const store = topology.stores.get(name);
         if (!store) throw new RangeError(`The topology has no store named "${name}"`);
@@ -115,6 +126,7 @@ export class TopologyMetadata {
         sourceTopics: sources,
         repartitionSourceTopics: repartitionSources,
         partitions,
+        topicPartitions: counts,
         stores,
         changelogTopics,
       };
@@ -122,7 +134,21 @@ export class TopologyMetadata {
     const physicalRepartitionCounts = new Map(
       [...repartitionCounts].map(([name, count]) => [repartitionTopicName(applicationId, name), count]),
     );
-    return new TopologyMetadata(subtopologies, physicalRepartitionCounts, deadLetterTopic);
+    const offsetResets = new Map<string, AutoOffsetReset>();
+    for (const node of topology.nodes.values()) {
+      if (node.kind !== "source" || node.internal || node.autoOffsetReset === undefined) continue;
+      for (const topic of node.topics) offsetResets.set(topic, node.autoOffsetReset);
+    }
+    return new TopologyMetadata(subtopologies, physicalRepartitionCounts, deadLetterTopic, offsetResets);
+  }
+
+  /**
+   * Where a task starts reading a partition of `topic` the group never committed:
+   * the source's autoOffsetReset, earliest by default (Kafka Streams' default too;
+   * repartition topics always start at the earliest).
+   */
+  offsetResetOf(topic: string): AutoOffsetReset {
+    return this.#offsetResets.get(topic) ?? "earliest";
   }
 
   subtopology(id: number): SubtopologyMetadata {
@@ -154,10 +180,13 @@ export class TopologyMetadata {
     return this.#taskByPartition.get(topicPartitionKey(partition));
   }
 
-  /** The input partitions of a task: partition p of each source topic of its sub-topology. */
+  /** The input partitions of a task: partition p of each source topic of its sub-topology that has one. */
   partitionsOf(task: TaskId): TopicPartition[] {
     const { subtopology, partition } = parseTaskId(task);
-    return this.subtopology(subtopology).sourceTopics.map((topic) => ({ topic, partition }));
+    const sub = this.subtopology(subtopology);
+    return sub.sourceTopics
+      .filter((topic) => partition < (sub.topicPartitions.get(topic) ?? sub.partitions))
+      .map((topic) => ({ topic, partition }));
   }
 
   changelogPartitionsOf(task: TaskId): ChangelogPartition[] {

@@ -35,6 +35,7 @@ import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import type { Topology } from "../topology/topology.js";
+import { matchesWhole } from "../topology/topic-pattern.js";
 import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
 import { DriverClosedError, UnknownTopicError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
@@ -51,6 +52,8 @@ export interface TopologyTestDriverOptions {
   stateDir?: string;
   /** The initial wall-clock time, ms since the epoch. Default: Date.now() at construction. */
   startTime?: number;
+  /** The application configuration processors see through context.appConfigs(). */
+  config?: Readonly<Record<string, unknown>>;
 }
 
 export interface InputTopicOptions {
@@ -61,6 +64,7 @@ export interface InputTopicOptions {
 }
 
 interface Task {
+  readonly subtopology: number;
   readonly executor: TaskExecutor;
   readonly storage: TaskStorage;
   readonly stores: Map<string, KeyValueStore<unknown, unknown>>;
@@ -75,16 +79,21 @@ export class TopologyTestDriver {
   #stateDir: string | undefined;
   #ownsStateDir = false;
   #now: number;
-  readonly #ready: Promise<Task[]>;
+  readonly #config: Readonly<Record<string, unknown>>;
+  readonly #ready: Promise<Map<number, Task>>;
   readonly #taskByTopic = new Map<string, number>();
   readonly #offsets = new Map<string, number>();
   readonly #outputs = new Map<string, ProducedRecord[]>();
   readonly #pending: ConsumedRecord[] = [];
   #closed = false;
 
+  /** Throws InvalidTopologyError, as Kafka Streams' driver does, when the topology cannot run. */
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
-    this.topology = topology;
+    // The topology as it is now: a Topology built with the Processor API may grow later.
+    this.topology = topology.frozen();
+    topology = this.topology;
     this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
+    this.#config = { ...options.config, applicationId: this.applicationId };
     this.#storeKind = options.stores ?? "memory";
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();
@@ -113,7 +122,7 @@ export class TopologyTestDriver {
     valueSerde: Serde<V>,
     options: InputTopicOptions = {},
   ): TestInputTopic<K, V> {
-    if (!this.#taskByTopic.has(name)) throw new UnknownTopicError(name, [...this.#taskByTopic.keys()]);
+    if (this.#subtopologyOf(name) === undefined) throw new UnknownTopicError(name, [...this.#taskByTopic.keys()]);
     const pipe: InputPipe = { pipe: (topic, record) => this.#pipe(topic, record) };
     return new TestInputTopic(
       pipe,
@@ -144,7 +153,7 @@ export class TopologyTestDriver {
     const definition = this.topology.stores.get(name);
     if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
     const store = this.#ready.then((tasks) => {
-      const task = tasks[definition.subtopology];
+      const task = tasks.get(definition.subtopology);
       const found = task?.stores.get(name);
       if (found === undefined) throw new StoreNotFoundError(name, `task ${taskId(definition.subtopology, 0)}`);
       return found as KeyValueStore<K, V>;
@@ -159,7 +168,7 @@ export class TopologyTestDriver {
       throw new RangeError(`advanceWallClockTime() needs a non-negative number of ms, got ${ms}`);
     const tasks = await this.#tasks();
     this.#now += ms;
-    for (const task of tasks) await this.#guard(() => task.executor.punctuateWallClock(this.#now));
+    for (const task of tasks.values()) await this.#guard(() => task.executor.punctuateWallClock(this.#now));
     await this.#drain(tasks);
   }
 
@@ -169,7 +178,7 @@ export class TopologyTestDriver {
     this.#closed = true;
     let tasks: Task[] = [];
     try {
-      tasks = await this.#ready;
+      tasks = [...(await this.#ready).values()];
     } catch {
       // Nothing was started, or only part of it: the failure was reported to the caller that hit it.
     }
@@ -186,7 +195,7 @@ export class TopologyTestDriver {
     if (failures.length > 0) throw failures[0];
   }
 
-  async #start(): Promise<Task[]> {
+  async #start(): Promise<Map<number, Task>> {
     if (this.#storeKind === "leveldb" && this.#stateDir === undefined) {
       this.#stateDir = await mkdtemp(join(tmpdir(), "eddy-topology-test-driver-"));
       this.#ownsStateDir = true;
@@ -195,7 +204,7 @@ export class TopologyTestDriver {
       send: (record) => this.#collect(record),
       partitionsFor: () => 1,
     };
-    const tasks: Task[] = [];
+    const tasks = new Map<number, Task>();
     for (const subtopology of this.topology.subtopologies) {
       const id = taskId(subtopology.id, 0);
       const storage: TaskStorage =
@@ -214,6 +223,7 @@ export class TopologyTestDriver {
         partition: 0,
         collector,
         clock: () => this.#now,
+        appConfigs: this.#config,
         stores: {
           getStore: (definition) => {
             const store = new TypedKeyValueStore(
@@ -226,12 +236,12 @@ export class TopologyTestDriver {
           },
         },
       });
-      tasks.push({ executor, storage, stores });
+      tasks.set(subtopology.id, { subtopology: subtopology.id, executor, storage, stores });
     }
     return tasks;
   }
 
-  async #tasks(): Promise<Task[]> {
+  async #tasks(): Promise<Map<number, Task>> {
     if (this.#closed) throw new DriverClosedError();
     return this.#ready;
   }
@@ -257,6 +267,17 @@ export class TopologyTestDriver {
     return { topic, partition: 0, offset, timestamp, key, value, headers };
   }
 
+  /** The sub-topology reading a topic: by name, or by a source pattern that matches it. */
+  #subtopologyOf(topic: string): number | undefined {
+    const known = this.#taskByTopic.get(topic);
+    if (known !== undefined) return known;
+    const source = this.topology
+      .sourceNodes()
+      .find((node) => node.pattern !== undefined && matchesWhole(node.pattern, topic));
+    if (source !== undefined) this.#taskByTopic.set(topic, source.subtopology);
+    return source?.subtopology;
+  }
+
   #collect(record: ProducedRecord): void {
     let queue = this.#outputs.get(record.topic);
     if (queue === undefined) {
@@ -265,16 +286,16 @@ export class TopologyTestDriver {
     }
     queue.push(record);
     // As Kafka Streams' driver: what lands on a topic the topology reads is read back.
-    if (this.#taskByTopic.has(record.topic)) {
+    if (this.#subtopologyOf(record.topic) !== undefined) {
       this.#pending.push(this.#consumed(record.topic, record.key, record.value, record.timestamp, record.headers));
     }
   }
 
-  async #drain(tasks: readonly Task[]): Promise<void> {
+  async #drain(tasks: ReadonlyMap<number, Task>): Promise<void> {
     while (this.#pending.length > 0) {
       const record = this.#pending.shift() as ConsumedRecord;
-      const subtopology = this.#taskByTopic.get(record.topic);
-      const task = subtopology === undefined ? undefined : tasks[subtopology];
+      const subtopology = this.#subtopologyOf(record.topic);
+      const task = subtopology === undefined ? undefined : tasks.get(subtopology);
       if (task === undefined) throw new UnknownTopicError(record.topic, [...this.#taskByTopic.keys()]);
       const outcome = await this.#guard(() => task.executor.process(record));
       if (outcome.status === "dead-letter") {

@@ -16,8 +16,8 @@ import {
 import type { TopologyError } from "./errors.js";
 import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
-import { Topology } from "./topology.js";
 import type {
+  AutoOffsetReset,
   CopartitionGroup,
   ProcessorNode,
   RepartitionTopic,
@@ -25,8 +25,10 @@ import type {
   SourceNode,
   StoreDefinition,
   Subtopology,
+  TopologyData,
   TopologyNode,
 } from "./topology.js";
+import { matchesWhole } from "./topic-pattern.js";
 import { UnionFind } from "./union-find.js";
 
 // Serdes and suppliers are stored without their type parameters: the graph holds
@@ -37,7 +39,10 @@ type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 interface PendingSource {
   readonly kind: "source";
   readonly name: string;
+  /** Empty when the source subscribes by `pattern`. */
   readonly topics: readonly string[];
+  readonly pattern: RegExp | undefined;
+  readonly autoOffsetReset: AutoOffsetReset | undefined;
   readonly internal: boolean;
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
@@ -87,11 +92,17 @@ interface PendingStore {
   readonly userAdded: boolean;
   readonly internal: boolean;
   readonly serdeHint: SerdeHint;
+  /** The options object the store was added from: adding the same object again shares the store. */
+  readonly origin: object | undefined;
 }
 
 export interface SourceSpec {
   name: string;
+  /** The topics read; none when `pattern` subscribes by regular expression. */
   topics: readonly string[];
+  pattern?: RegExp;
+  /** Where to start a partition the group has no committed offset for (default: the earliest). */
+  autoOffsetReset?: AutoOffsetReset;
   internal?: boolean;
   keySerde: Serde<unknown> | undefined;
   valueSerde: Serde<unknown> | undefined;
@@ -130,6 +141,8 @@ export interface StoreSpec {
   /** Eddy's own bookkeeping (an idempotency store), not the application's state: not queryable by default. */
   internal?: boolean;
   serdeHint: SerdeHint;
+  /** Adding a store twice from the same object shares it (Kafka Streams' same StoreBuilder); another object with the name is an error. */
+  origin?: object;
 }
 
 /**
@@ -165,9 +178,12 @@ export function checkName(name: string, what: string): string {
 export class InternalTopologyBuilder {
   #index = 0;
   #built = false;
+  /** Inside a Processor API call (Topology.addSource...), which may extend a built DSL graph. */
+  #processorApi = false;
   readonly #nodes = new Map<string, PendingNode>();
   readonly #stores = new Map<string, PendingStore>();
   readonly #topicReaders = new Map<string, string>();
+  readonly #patternReaders = new Map<string, { pattern: RegExp; source: string }>();
   readonly #repartitionTopics = new Map<string, { partitions: number | undefined; sink: string; source: string }>();
   readonly #copartitionGroups: { requiredBy: string; sourceNodes: ReadonlySet<string> }[] = [];
   readonly #buildHooks: (() => void)[] = [];
@@ -198,8 +214,19 @@ export class InternalTopologyBuilder {
     return userName === undefined ? generated : checkName(`${userName}${suffix}`, "Processor name");
   }
 
+  /** Runs Topology API calls, which may add to the graph after the StreamsBuilder built it (as in Kafka Streams). */
+  processorApi<T>(work: () => T): T {
+    const before = this.#processorApi;
+    this.#processorApi = true;
+    try {
+      return work();
+    } finally {
+      this.#processorApi = before;
+    }
+  }
+
   ensureOpen(): void {
-    if (this.#built) {
+    if (this.#built && !this.#processorApi) {
       throw new InvalidOperationError(
         "This StreamsBuilder was already built; create a new StreamsBuilder for another topology",
       );
@@ -228,7 +255,19 @@ export class InternalTopologyBuilder {
 
   addSource(spec: SourceSpec): void {
     this.#addNode(spec.name);
-    if (spec.topics.length === 0) throw new InvalidOperationError(`Source ${spec.name} needs at least one topic`);
+    const pattern = spec.pattern;
+    if (pattern !== undefined && spec.topics.length > 0) {
+      throw new InvalidOperationError(`Source ${spec.name} reads either topics or a pattern, not both`);
+    }
+    if (pattern === undefined && spec.topics.length === 0) {
+      throw new InvalidOperationError(`Source ${spec.name} needs at least one topic`);
+    }
+    const reset = spec.autoOffsetReset;
+    if (reset !== undefined && reset !== "earliest" && reset !== "latest" && reset !== "none") {
+      throw new InvalidOperationError(
+        `Source ${spec.name}: autoOffsetReset ${JSON.stringify(reset)} is not one of "earliest", "latest", "none"`,
+      );
+    }
     for (const topic of spec.topics) {
       checkName(topic, "Topic name");
       const reader = this.#topicReaders.get(topic);
@@ -238,12 +277,37 @@ export class InternalTopologyBuilder {
             "read it once and reuse the stream (or table)",
         );
       }
+      for (const { pattern: other, source } of this.#patternReaders.values()) {
+        if (matchesWhole(other, topic)) {
+          throw new DuplicateNameError(
+            `Topic "${topic}" matches pattern /${other.source}/ of source ${source}; a topic has one source node`,
+          );
+        }
+      }
+    }
+    if (pattern !== undefined) {
+      const existing = this.#patternReaders.get(pattern.source);
+      if (existing !== undefined) {
+        throw new DuplicateNameError(
+          `Pattern /${pattern.source}/ is already read by source ${existing.source}; a topic has one source node`,
+        );
+      }
+      const overlapping = [...this.#topicReaders].find(([topic]) => matchesWhole(pattern, topic));
+      if (overlapping !== undefined) {
+        throw new DuplicateNameError(
+          `Pattern /${pattern.source}/ matches topic "${overlapping[0]}", already read by source ${overlapping[1]}; ` +
+            "a topic has one source node",
+        );
+      }
+      this.#patternReaders.set(pattern.source, { pattern, source: spec.name });
     }
     for (const topic of spec.topics) this.#topicReaders.set(topic, spec.name);
     this.#nodes.set(spec.name, {
       kind: "source",
       name: spec.name,
       topics: [...spec.topics],
+      pattern,
+      autoOffsetReset: spec.autoOffsetReset,
       internal: spec.internal ?? false,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
@@ -253,6 +317,9 @@ export class InternalTopologyBuilder {
 
   addProcessor(spec: ProcessorSpec): void {
     this.#addNode(spec.name);
+    if (spec.parents.length === 0) {
+      throw new InvalidOperationError(`Processor ${spec.name} needs at least one parent node`);
+    }
     this.#checkParents(spec.name, spec.parents);
     this.#nodes.set(spec.name, {
       kind: "processor",
@@ -268,6 +335,9 @@ export class InternalTopologyBuilder {
 
   addSink(spec: SinkSpec): void {
     this.#addNode(spec.name);
+    if (spec.parents.length === 0) {
+      throw new InvalidOperationError(`Sink ${spec.name} needs at least one parent node`);
+    }
     this.#checkParents(spec.name, spec.parents);
     if ((spec.topic === undefined) === (spec.topicExtractor === undefined)) {
       throw new InvalidOperationError(`Sink ${spec.name} needs either a topic or a topic extractor`);
@@ -291,7 +361,9 @@ export class InternalTopologyBuilder {
   addStore(spec: StoreSpec): void {
     this.ensureOpen();
     checkName(spec.name, "State store name");
-    if (this.#stores.has(spec.name)) {
+    const existing = this.#stores.get(spec.name);
+    if (existing !== undefined && spec.origin !== undefined && existing.origin === spec.origin) return;
+    if (existing !== undefined) {
       throw new DuplicateNameError(
         `State store "${spec.name}" is already in the topology; give each store its own name`,
       );
@@ -305,7 +377,17 @@ export class InternalTopologyBuilder {
       userAdded: spec.userAdded ?? false,
       internal: spec.internal ?? false,
       serdeHint: spec.serdeHint,
+      origin: spec.origin,
     });
+  }
+
+  hasStore(name: string): boolean {
+    return this.#stores.has(name);
+  }
+
+  /** The kind of the node of that name, if there is one. */
+  kindOf(name: string): TopologyNode["kind"] | undefined {
+    return this.#nodes.get(name)?.kind;
   }
 
   /** Gives a processor access to stores; whether they exist is checked at build(). */
@@ -334,11 +416,23 @@ export class InternalTopologyBuilder {
     return [...this.#nodes.values()].filter((node) => node.predecessors.includes(name)).map((node) => node.name);
   }
 
-  build(): Topology {
+  /**
+   * Ends the DSL's part (runs the build hooks; DSL calls fail afterwards), then checks
+   * the graph and freezes it. The Processor API may still add nodes (see snapshot()).
+   */
+  build(): TopologyData {
     this.ensureOpen();
     this.#built = true;
     for (const hook of this.#buildHooks) hook();
+    return this.snapshot(true);
+  }
 
+  /**
+   * The graph as frozen data. `strict`: every problem found throws one
+   * InvalidTopologyError; otherwise the graph is frozen as it is (for describe(), which
+   * Kafka Streams prints for any topology, missing serdes and all).
+   */
+  snapshot(strict: boolean): TopologyData {
     const problems: TopologyError[] = [];
     const nodes = [...this.#nodes.values()];
     const storeUsers = new Map<string, string[]>();
@@ -398,7 +492,7 @@ export class InternalTopologyBuilder {
     }
 
     const copartitionGroups = this.#copartition(problems);
-    if (problems.length > 0) throw new InvalidTopologyError(problems);
+    if (strict && problems.length > 0) throw new InvalidTopologyError(problems);
 
     const successors = new Map<string, string[]>(nodes.map((node) => [node.name, []]));
     for (const node of nodes) for (const parent of node.predecessors) successors.get(parent)?.push(node.name);
@@ -450,7 +544,7 @@ export class InternalTopologyBuilder {
       Object.freeze({ name, partitions: topic.partitions, sinkNode: topic.sink, sourceNode: topic.source }),
     );
 
-    return new Topology({
+    return Object.freeze({
       nodes: frozenNodes,
       subtopologies: Object.freeze(subtopologies),
       stores: storeDefinitions,
@@ -489,7 +583,7 @@ export class InternalTopologyBuilder {
       if (node.kind === "processor" || (node.kind === "source" && node.internal)) continue;
       const where =
         node.kind === "source"
-          ? `Source ${node.name} (topics: [${node.topics.join(", ")}])`
+          ? `Source ${node.name} (${node.pattern === undefined ? `topics: [${node.topics.join(", ")}]` : `pattern: /${node.pattern.source}/`})`
           : `Sink ${node.name} (topic: ${node.topic ?? node.extractorDescription ?? "dynamic"})`;
       const hint: SerdeHint =
         node.kind === "sink" ? node.serdeHint : "give { key, value } serdes where the stream is created";
@@ -571,6 +665,8 @@ export class InternalTopologyBuilder {
           ...common,
           kind: "source",
           topics: Object.freeze([...node.topics]),
+          ...(node.pattern === undefined ? {} : { pattern: node.pattern }),
+          ...(node.autoOffsetReset === undefined ? {} : { autoOffsetReset: node.autoOffsetReset }),
           internal: node.internal,
           keySerde: node.keySerde as AnySerde,
           valueSerde: node.valueSerde as AnySerde,

@@ -4,7 +4,9 @@
 // are: a processor awaits its store reads, and awaits forward(), which runs the
 // downstream processors depth-first before it returns (the order Kafka Streams keeps).
 import type { KeyValueStore } from "../stores/key-value-store.js";
-import type { RecordMetadata, StreamRecord } from "./record.js";
+import type { FixedKeyRecord } from "./fixed-key-record.js";
+import type { RecordContext, RecordMetadata, StreamRecord } from "./record.js";
+import type { StateStoreOptions } from "./store-options.js";
 
 /**
  * "stream-time" punctuators fire when the task's stream time (the largest record
@@ -41,9 +43,20 @@ export interface ProcessorContext<KOut = never, VOut = never> {
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
   /** Topic, partition and offset of the input record being processed; undefined in a punctuator. */
   recordMetadata(): RecordMetadata | undefined;
+  /** recordMetadata() plus the timestamp and headers of the record this processor is handling. */
+  recordContext(): RecordContext;
   /** The task's stream time: the largest timestamp processed so far (-1 before any record). */
   currentStreamTimeMs(): number;
   currentSystemTimeMs(): number;
+  /**
+   * Asks for the task's work to be committed as soon as the current record is done,
+   * rather than at the next commit interval (Kafka Streams' context.commit()).
+   */
+  commit(): void;
+  /** The application's configuration, as given to KafkaStreams (or the TopologyTestDriver). */
+  appConfigs(): Readonly<Record<string, unknown>>;
+  /** The configuration entries whose names start with `prefix`, with the prefix removed. */
+  appConfigsWithPrefix(prefix: string): Readonly<Record<string, unknown>>;
 }
 
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {
@@ -55,8 +68,54 @@ export interface Processor<KIn, VIn, KOut = never, VOut = never> {
 /** Called once per task: it must return a new processor each time (processors keep per-task state). */
 export type ProcessorSupplier<KIn, VIn, KOut = never, VOut = never> = () => Processor<KIn, VIn, KOut, VOut>;
 
-/** Picks the topic of each record for a dynamic sink (Kafka Streams' TopicNameExtractor). */
-export type TopicNameExtractor<K, V> = (record: StreamRecord<K, V>) => string;
+/**
+ * A supplier that brings its own stores, as Kafka Streams' ProcessorSupplier with
+ * stores() (ConnectedStoreProvider): the stores are added and connected with it.
+ */
+export interface ConnectedProcessorSupplier<KIn, VIn, KOut = never, VOut = never> {
+  get(): Processor<KIn, VIn, KOut, VOut>;
+  stores?(): readonly StateStoreOptions<unknown, unknown>[];
+}
+
+/** What process() and Topology.addProcessor() take: a function, or an object with get() (and stores()). */
+export type AnyProcessorSupplier<KIn, VIn, KOut = never, VOut = never> =
+  ProcessorSupplier<KIn, VIn, KOut, VOut> | ConnectedProcessorSupplier<KIn, VIn, KOut, VOut>;
+
+/** The supplier as a function, and the stores it brings. */
+export function unpackSupplier<KIn, VIn, KOut, VOut>(
+  supplier: AnyProcessorSupplier<KIn, VIn, KOut, VOut>,
+): { supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>; stores: readonly StateStoreOptions<unknown, unknown>[] } {
+  if (typeof supplier === "function") return { supplier, stores: [] };
+  if (typeof supplier !== "object" || supplier === null || typeof supplier.get !== "function") {
+    throw new TypeError("A processor supplier is a function returning a processor, or an object with get()");
+  }
+  return { supplier: () => supplier.get(), stores: supplier.stores?.() ?? [] };
+}
+
+/**
+ * The context of a processValues() processor: forward() takes only FixedKeyRecords,
+ * made from the input with withValue() / withTimestamp() / withHeaders(), so the key
+ * cannot change and the stream needs no repartitioning (Kafka Streams'
+ * FixedKeyProcessorContext).
+ */
+export interface FixedKeyProcessorContext<K, VOut> extends Omit<ProcessorContext<K, VOut>, "forward"> {
+  forward(record: FixedKeyRecord<K, VOut>, childName?: string): Promise<void>;
+}
+
+export interface FixedKeyProcessor<KIn, VIn, VOut = never> {
+  init?(context: FixedKeyProcessorContext<KIn, VOut>): void | Promise<void>;
+  process(record: FixedKeyRecord<KIn, VIn>): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** Called once per task: it must return a new processor each time. */
+export type FixedKeyProcessorSupplier<KIn, VIn, VOut = never> = () => FixedKeyProcessor<KIn, VIn, VOut>;
+
+/**
+ * Picks the topic of each record for a dynamic sink (Kafka Streams' TopicNameExtractor):
+ * the record, and the context it was processed in (input topic, partition, offset).
+ */
+export type TopicNameExtractor<K, V> = (record: StreamRecord<K, V>, recordContext: RecordContext) => string;
 
 /**
  * Picks the partition of each record a sink writes (Kafka Streams' StreamPartitioner);

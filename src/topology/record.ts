@@ -16,3 +16,18 @@ export interface RecordMetadata {
   readonly partition: number;
   readonly offset: number;
 }
+
+/**
+ * The context of the record being processed, as Kafka Streams' RecordContext: where the
+ * input record came from (topic, partition, offset) and the timestamp and headers of the
+ * record at hand (a processor may have changed them on the way). In a punctuator there
+ * is no input record: topic null, partition and offset -1, the punctuation's time and
+ * no headers.
+ */
+export interface RecordContext {
+  readonly topic: string | null;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly headers: RecordHeaders;
+}

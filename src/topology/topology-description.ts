@@ -15,6 +15,7 @@
 //   lists print in java.util.HashSet order; an empty successor or predecessor list
 //   prints "none".
 import { JavaTreeSet, javaCollectionToString, javaHashMapOrder, javaHashSetOrder } from "./java-collection-order.js";
+import type { Serde } from "../serdes/serde.js";
 import type { TopologyData, TopologyNode } from "./topology.js";
 
 export interface NodeDescription {
@@ -25,6 +26,8 @@ export interface NodeDescription {
   readonly successors: readonly string[];
   /** Sources: topics (HashSet order); repartition topics are marked `internal`. */
   readonly topics?: readonly string[];
+  /** Sources subscribed by regular expression: its source text. */
+  readonly pattern?: string;
   readonly internal?: boolean;
   /** Processors. */
   readonly operation?: string;
@@ -118,6 +121,14 @@ function orderNodes(data: TopologyData, namesInInsertionOrder: readonly string[]
   };
 }
 
+/** A source's or sink's serde names; "none" where the topology has none yet (a description of an unchecked graph). */
+function serdeNames(node: { keySerde: Serde<unknown> | undefined; valueSerde: Serde<unknown> | undefined }): {
+  keySerde: string;
+  valueSerde: string;
+} {
+  return { keySerde: node.keySerde?.name ?? "none", valueSerde: node.valueSerde?.name ?? "none" };
+}
+
 function nodeNames(names: readonly string[]): string {
   return names.length === 0 ? "none" : names.join(", ");
 }
@@ -125,7 +136,8 @@ function nodeNames(names: readonly string[]): string {
 function nodeText(node: NodeDescription): string {
   switch (node.kind) {
     case "source":
-      return `Source: ${node.name} (topics: ${javaCollectionToString(node.topics ?? [])})\n      --> ${nodeNames(node.successors)}`;
+      // Kafka Streams prints a pattern source's Pattern, whose toString() is its regular expression.
+      return `Source: ${node.name} (topics: ${node.pattern ?? javaCollectionToString(node.topics ?? [])})\n      --> ${nodeNames(node.successors)}`;
     case "processor":
       return (
         `Processor: ${node.name} (stores: ${javaCollectionToString(node.stores ?? [])})\n` +
@@ -159,9 +171,9 @@ export class TopologyDescription {
             return {
               ...common,
               topics: javaHashSetOrder(node.topics),
+              ...(node.pattern === undefined ? {} : { pattern: node.pattern.source }),
               internal: node.internal,
-              keySerde: node.keySerde.name,
-              valueSerde: node.valueSerde.name,
+              ...serdeNames(node),
             };
           case "processor":
             return {
@@ -177,8 +189,7 @@ export class TopologyDescription {
                 ? { topic: node.topic }
                 : { topicExtractor: node.extractorDescription ?? "unknown" }),
               internal: node.internal,
-              keySerde: node.keySerde.name,
-              valueSerde: node.valueSerde.name,
+              ...serdeNames(node),
             };
         }
       });
@@ -201,8 +212,9 @@ export class TopologyDescription {
       ),
       stores: [...data.stores.values()].map((store) => ({
         name: store.name,
-        keySerde: store.keySerde.name,
-        valueSerde: store.valueSerde.name,
+        // A topology described before its serdes are complete (describe() checks nothing) names none.
+        keySerde: (store.keySerde as Serde<unknown> | undefined)?.name ?? "none",
+        valueSerde: (store.valueSerde as Serde<unknown> | undefined)?.name ?? "none",
         persistent: store.persistent,
         logging: store.logging,
         processors: store.processors,

@@ -8,9 +8,20 @@
 // `<applicationId>-<store>-changelog`, the dead-letter topic as `<applicationId>-dlq`:
 // the application id is a runtime setting, so the topology does not know it.
 import type { ZodType } from "zod";
-import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
+import { InvalidOperationError } from "./errors.js";
+import { InternalTopologyBuilder } from "./internal-topology-builder.js";
+import type { AnyProcessorSupplier, ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
+import { unpackSupplier } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
+import type { StateStoreOptions } from "./store-options.js";
 import { TopologyDescription } from "./topology-description.js";
+
+/**
+ * Where a source starts reading a partition its application has never committed an
+ * offset for: Kafka Streams' Topology.AutoOffsetReset (earliest by default, as Kafka
+ * Streams), or "none" to fail instead.
+ */
+export type AutoOffsetReset = "earliest" | "latest" | "none";
 
 interface TopologyNodeBase {
   readonly name: string;
@@ -24,7 +35,12 @@ interface TopologyNodeBase {
 
 export interface SourceNode extends TopologyNodeBase {
   readonly kind: "source";
+  /** The topics read; empty for a source that subscribes by `pattern`. */
   readonly topics: readonly string[];
+  /** A regular-expression subscription: every topic whose whole name matches, including topics created later. */
+  readonly pattern?: RegExp;
+  /** Set when the source overrides where uncommitted partitions start (default: earliest). */
+  readonly autoOffsetReset?: AutoOffsetReset;
   /** The topics are repartition topics of this application (prefix them with the application id). */
   readonly internal: boolean;
   readonly keySerde: Serde<unknown>;
@@ -154,20 +170,190 @@ export function physicalTopicName(applicationId: string, topic: string, internal
   return internal ? repartitionTopicName(applicationId, topic) : topic;
 }
 
+/** Serdes and offset reset of a source added with Topology.addSource(). */
+export interface SourceOptions<K = unknown, V = unknown> {
+  key?: Serde<K>;
+  value?: Serde<V>;
+  autoOffsetReset?: AutoOffsetReset;
+}
+
+/** Serdes and partitioner of a sink added with Topology.addSink(). */
+export interface SinkOptions<K = unknown, V = unknown> {
+  key?: Serde<K>;
+  value?: Serde<V>;
+  partitioner?: StreamPartitioner<K, V>;
+}
+
+type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+
+/**
+ * A topology: sources, processors, sinks and stores. StreamsBuilder.build() makes one
+ * from the DSL; `new Topology()` starts an empty one for the Processor API, as Kafka
+ * Streams' Topology (addSource, addProcessor, addSink, addStateStore,
+ * connectProcessorAndStateStores). The runtime and the TopologyTestDriver read it as
+ * data, frozen when they start; describe() prints it as Kafka Streams does.
+ */
 export class Topology implements TopologyData {
-  readonly nodes: ReadonlyMap<string, TopologyNode>;
-  readonly subtopologies: readonly Subtopology[];
-  readonly stores: ReadonlyMap<string, StoreDefinition>;
-  readonly repartitionTopics: readonly RepartitionTopic[];
-  readonly copartitionGroups: readonly CopartitionGroup[];
+  /** Set while nodes may still be added (Processor API); undefined for a topology made from data. */
+  #builder: InternalTopologyBuilder | undefined;
+  #data: TopologyData | undefined;
   #description: TopologyDescription | undefined;
 
-  constructor(data: TopologyData) {
-    this.nodes = data.nodes;
-    this.subtopologies = data.subtopologies;
-    this.stores = data.stores;
-    this.repartitionTopics = data.repartitionTopics;
-    this.copartitionGroups = data.copartitionGroups;
+  /** Without data: an empty topology to build with addSource() and the rest. With data: that graph, frozen. */
+  constructor(data?: TopologyData) {
+    if (data === undefined) {
+      this.#builder = new InternalTopologyBuilder();
+    } else {
+      this.#builder = undefined;
+      this.#data = data;
+    }
+  }
+
+  /** @internal StreamsBuilder.build(): the DSL's graph, checked, which the Processor API may extend. */
+  static fromBuilder(builder: InternalTopologyBuilder, data: TopologyData): Topology {
+    const topology = new Topology(data);
+    topology.#builder = builder;
+    return topology;
+  }
+
+  get nodes(): ReadonlyMap<string, TopologyNode> {
+    return this.#checked().nodes;
+  }
+
+  get subtopologies(): readonly Subtopology[] {
+    return this.#checked().subtopologies;
+  }
+
+  get stores(): ReadonlyMap<string, StoreDefinition> {
+    return this.#checked().stores;
+  }
+
+  get repartitionTopics(): readonly RepartitionTopic[] {
+    return this.#checked().repartitionTopics;
+  }
+
+  get copartitionGroups(): readonly CopartitionGroup[] {
+    return this.#checked().copartitionGroups;
+  }
+
+  /**
+   * Reads records of the given topics, or of every topic whose name matches `pattern`
+   * (topics created later included). Options first, as Kafka Streams puts the offset
+   * reset and deserializers before the name: addSource({ key, value }, "name", "topic").
+   */
+  addSource(name: string, ...topics: string[]): this;
+  addSource(name: string, pattern: RegExp): this;
+  addSource(options: SourceOptions, name: string, ...topics: string[]): this;
+  addSource(options: SourceOptions, name: string, pattern: RegExp): this;
+  addSource(first: string | SourceOptions, ...rest: (string | RegExp)[]): this {
+    return this.#change((builder) => this.#addSource(builder, first, rest));
+  }
+
+  #addSource(
+    builder: InternalTopologyBuilder,
+    first: string | SourceOptions,
+    rest: readonly (string | RegExp)[],
+  ): void {
+    const options: SourceOptions = typeof first === "string" ? {} : first;
+    const args = typeof first === "string" ? [first, ...rest] : rest;
+    const [name, ...subscription] = args;
+    if (typeof name !== "string") throw new InvalidOperationError("addSource() needs the source's name");
+    const pattern = subscription.length === 1 && subscription[0] instanceof RegExp ? subscription[0] : undefined;
+    if (pattern === undefined && subscription.some((topic) => typeof topic !== "string")) {
+      throw new InvalidOperationError(`Source ${name} takes topic names or one pattern`);
+    }
+    builder.addSource({
+      name,
+      topics: pattern === undefined ? (subscription as string[]) : [],
+      ...(pattern === undefined ? {} : { pattern }),
+      ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
+      keySerde: options.key,
+      valueSerde: options.value,
+    });
+  }
+
+  /**
+   * A processor fed by the named parents; a supplier may bring its stores (stores()),
+   * which are added and connected with it.
+   */
+  addProcessor<KIn = unknown, VIn = unknown, KOut = unknown, VOut = unknown>(
+    name: string,
+    supplier: AnyProcessorSupplier<KIn, VIn, KOut, VOut>,
+    ...parentNames: string[]
+  ): this {
+    const unpacked = unpackSupplier(supplier);
+    return this.#change((builder) => {
+      builder.addProcessor({
+        name,
+        operation: "process",
+        supplier: unpacked.supplier as AnySupplier,
+        parents: parentNames,
+      });
+      for (const store of unpacked.stores) this.#addStore(builder, store, [name]);
+    });
+  }
+
+  /** Writes what the parents forward to a topic, or to the topic an extractor picks per record. */
+  addSink<K = unknown, V = unknown>(
+    name: string,
+    topic: string | TopicNameExtractor<K, V>,
+    ...parentNames: string[]
+  ): this;
+  addSink<K = unknown, V = unknown>(
+    name: string,
+    topic: string | TopicNameExtractor<K, V>,
+    options: SinkOptions<K, V>,
+    ...parentNames: string[]
+  ): this;
+  addSink<K, V>(name: string, topic: string | TopicNameExtractor<K, V>, ...rest: (string | SinkOptions<K, V>)[]): this {
+    const options: SinkOptions<K, V> = typeof rest[0] === "object" && rest[0] !== null ? rest[0] : {};
+    const parents = (typeof rest[0] === "object" && rest[0] !== null ? rest.slice(1) : rest) as string[];
+    if (parents.some((parent) => typeof parent !== "string")) {
+      throw new InvalidOperationError(`Sink ${name} names its parents by their names`);
+    }
+    const extractor = typeof topic === "function" ? topic : undefined;
+    return this.#change((builder) =>
+      builder.addSink({
+        name,
+        parents,
+        ...(extractor === undefined
+          ? { topic: topic as string }
+          : {
+              topicExtractor: extractor as TopicNameExtractor<unknown, unknown>,
+              extractorDescription: extractor.name.length > 0 ? extractor.name : "anonymous function",
+            }),
+        keySerde: options.key as Serde<unknown> | undefined,
+        valueSerde: options.value as Serde<unknown> | undefined,
+        partitioner: options.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+        serdeHint: `pass { {part}: <serde> } to addSink("${name}", ...)`,
+      }),
+    );
+  }
+
+  /** Adds a store, connected to the named processors (more can be connected later). */
+  addStateStore<K, V>(store: StateStoreOptions<K, V>, ...processorNames: string[]): this {
+    return this.#change((builder) => {
+      for (const processor of processorNames) this.#checkProcessor(builder, processor);
+      this.#addStore(builder, store as StateStoreOptions<unknown, unknown>, processorNames);
+    });
+  }
+
+  /** Gives a processor access to stores already added. */
+  connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
+    if (storeNames.length === 0) {
+      throw new InvalidOperationError(`connectProcessorAndStateStores("${processorName}") needs at least one store`);
+    }
+    return this.#change((builder) => {
+      this.#checkProcessor(builder, processorName);
+      for (const store of storeNames) {
+        if (!builder.hasStore(store)) {
+          throw new InvalidOperationError(
+            `State store "${store}" is not added yet: add it with addStateStore() before connecting it`,
+          );
+        }
+      }
+      builder.connectStores(processorName, storeNames);
+    });
   }
 
   node(name: string): TopologyNode {
@@ -177,7 +363,7 @@ export class Topology implements TopologyData {
   }
 
   subtopology(id: number): Subtopology {
-    const subtopology = this.subtopologies[id];
+    const subtopology = this.subtopologies.find((candidate) => candidate.id === id);
     if (subtopology === undefined) throw new RangeError(`The topology has no sub-topology ${id}`);
     return subtopology;
   }
@@ -190,7 +376,7 @@ export class Topology implements TopologyData {
     );
   }
 
-  /** The physical topics a task of this sub-topology reads, given the application id. */
+  /** The physical topics a task of this sub-topology reads, given the application id (pattern sources excluded). */
   sourceTopicsOf(subtopology: number, applicationId: string): string[] {
     return this.sourceNodes(subtopology).flatMap((node) =>
       node.topics.map((topic) => physicalTopicName(applicationId, topic, node.internal)),
@@ -206,8 +392,16 @@ export class Topology implements TopologyData {
     });
   }
 
+  /**
+   * The topology as it is now, checked and frozen: what KafkaStreams and the
+   * TopologyTestDriver run. Throws InvalidTopologyError listing every problem.
+   */
+  frozen(): Topology {
+    return this.#builder === undefined ? this : new Topology(this.#checked());
+  }
+
   describe(): TopologyDescription {
-    this.#description ??= new TopologyDescription(this);
+    this.#description ??= new TopologyDescription(this.#builder?.snapshot(false) ?? this.#checked());
     return this.#description;
   }
 
@@ -217,5 +411,47 @@ export class Topology implements TopologyData {
 
   toString(): string {
     return this.describe().toString();
+  }
+
+  #checked(): TopologyData {
+    this.#data ??= (this.#builder as InternalTopologyBuilder).snapshot(true);
+    return this.#data;
+  }
+
+  /** Runs a Processor API change on the builder; the cached data and description are dropped. */
+  #change(work: (builder: InternalTopologyBuilder) => void): this {
+    const builder = this.#builder;
+    if (builder === undefined) {
+      throw new InvalidOperationError("This topology was made from frozen data; nodes cannot be added to it");
+    }
+    this.#data = undefined;
+    this.#description = undefined;
+    builder.processorApi(() => work(builder));
+    return this;
+  }
+
+  #checkProcessor(builder: InternalTopologyBuilder, name: string): void {
+    const kind = builder.kindOf(name);
+    if (kind === undefined) throw new InvalidOperationError(`The topology has no processor named "${name}"`);
+    if (kind !== "processor") {
+      throw new InvalidOperationError(`Only processors use state stores, and ${name} is a ${kind}`);
+    }
+  }
+
+  #addStore(
+    builder: InternalTopologyBuilder,
+    store: StateStoreOptions<unknown, unknown>,
+    processors: readonly string[],
+  ): void {
+    builder.addStore({
+      name: store.name,
+      keySerde: store.key,
+      valueSerde: store.value,
+      ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+      ...(store.logging !== undefined ? { logging: store.logging } : {}),
+      origin: store,
+      serdeHint: `give store "${store.name}" a {part} serde`,
+    });
+    for (const processor of processors) builder.connectStores(processor, [store.name]);
   }
 }

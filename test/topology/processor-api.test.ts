@@ -199,4 +199,75 @@ describe("Processor API", () => {
     expect((failure as ProcessorError).node).toBe("user");
     expect((failure as Error).message).toMatch(/forwarded to "nobody", which is not one of its children \(none\)/);
   });
+
+  it("gives the record context (input origin, the handled record's timestamp and headers), app configs and a commit request", async () => {
+    const contexts: Record<string, unknown>[] = [];
+    const snapshot = (where: string, context: ProcessorContext<unknown, unknown>): void => {
+      const { topic, partition, offset, timestamp, headers } = context.recordContext();
+      contexts.push({
+        where,
+        topic,
+        partition,
+        offset,
+        timestamp,
+        trace: headers.lastHeader("trace")?.value?.toString(),
+      });
+    };
+    const builder = new StreamsBuilder();
+    builder
+      .stream("in", strings)
+      .process<string, string>(
+        () => {
+          let context!: ProcessorContext<string, string>;
+          return {
+            init(c) {
+              context = c;
+              context.schedule(1000, "wall-clock-time", () => snapshot("punctuator", context));
+            },
+            async process(record) {
+              snapshot("first, before", context);
+              const headers = record.headers.clone();
+              headers.add("trace", "first");
+              await context.forward({ ...record, timestamp: record.timestamp + 1, headers });
+              snapshot("first, after", context);
+              context.commit();
+            },
+          };
+        },
+        { name: "first" },
+      )
+      .process(
+        () => {
+          let context!: ProcessorContext<never, never>;
+          return {
+            init(c: ProcessorContext<never, never>) {
+              context = c;
+              contexts.push({ where: "configs", region: context.appConfigsWithPrefix("region.").name });
+            },
+            process() {
+              snapshot("second", context);
+            },
+          };
+        },
+        { name: "second" },
+      );
+    const driver = new TopologyTestDriver(builder.build(), {
+      applicationId: "app",
+      startTime: 0,
+      config: { "region.name": "eu-west", commitIntervalMs: 100 },
+    });
+    try {
+      await driver.createInputTopic("in", Serdes.string(), Serdes.string()).pipeInput("k", "v", { timestamp: 40 });
+      await driver.advanceWallClockTime(1000);
+    } finally {
+      await driver.close();
+    }
+    expect(contexts).toEqual([
+      { where: "configs", region: "eu-west" },
+      { where: "first, before", topic: "in", partition: 0, offset: 0, timestamp: 40, trace: undefined },
+      { where: "second", topic: "in", partition: 0, offset: 0, timestamp: 41, trace: "first" },
+      { where: "first, after", topic: "in", partition: 0, offset: 0, timestamp: 40, trace: undefined },
+      { where: "punctuator", topic: null, partition: -1, offset: -1, timestamp: 1000, trace: undefined },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 // Options objects of the DSL: what Kafka Streams passes as Consumed, Produced, Grouped,
 // Joined, Materialized, Repartitioned and Named, flattened into one object per call.
 import type { StreamPartitioner } from "../processor.js";
+import type { AutoOffsetReset } from "../topology.js";
 import type { Serde } from "../../serdes/serde.js";
 
 /** A serde for the non-null values of T: null never reaches a serde (it is Kafka's "no value"). */
@@ -14,6 +15,11 @@ export interface Named {
 export interface ConsumedOptions<K, V> extends Named {
   key: Serde<K>;
   value: Serde<V>;
+  /**
+   * Where to start a partition the application has never committed an offset for:
+   * "earliest" (the default, as Kafka Streams), "latest", or "none" (fail).
+   */
+  autoOffsetReset?: AutoOffsetReset;
 }
 
 /** Where a KTable or aggregation keeps its rows. */
@@ -28,13 +34,7 @@ export interface MaterializedOptions {
 
 export interface TableOptions<K, V> extends ConsumedOptions<K, V>, MaterializedOptions {}
 
-export interface StateStoreOptions<K, V> {
-  name: string;
-  key: Serde<K>;
-  value: Serde<V>;
-  persistent?: boolean;
-  logging?: boolean;
-}
+export type { StateStoreOptions } from "../store-options.js";
 
 export interface ProducedOptions<K, V> extends Named {
   key?: SerdeOf<K>;
@@ -69,4 +69,10 @@ export interface AggregateOptions<VA> extends Named, MaterializedOptions {
 
 export interface TableTransformOptions<VR> extends Named, MaterializedOptions {
   value?: SerdeOf<VR>;
+}
+
+/** KStream.toTable(): the table's store, and serdes that override the stream's. */
+export interface ToTableOptions<K, V> extends Named, MaterializedOptions {
+  key?: SerdeOf<K>;
+  value?: SerdeOf<V>;
 }

@@ -8,15 +8,34 @@ import type { KeyValue } from "../../stores/key-value-store.js";
 import { BranchedKStream } from "./branched-kstream.js";
 import { DEFAULT_IDEMPOTENCY_RETAIN, commandReplySerde, idempotencyEntriesSerde } from "../command-handling.js";
 import type { HandleCommandsOptions } from "../command-handling.js";
-import type { GroupedOptions, JoinedOptions, Named, ProducedOptions, RepartitionOptions } from "./dsl-options.js";
+import type {
+  GroupedOptions,
+  JoinedOptions,
+  Named,
+  ProducedOptions,
+  RepartitionOptions,
+  ToTableOptions,
+} from "./dsl-options.js";
 import { anySerde, dsl } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { checkName } from "../internal-topology-builder.js";
 import { KGroupedStream } from "./kgrouped-stream.js";
-import type { KTable } from "./ktable.js";
+import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
-import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "../processor.js";
+import type {
+  AnyProcessorSupplier,
+  FixedKeyProcessorSupplier,
+  ProcessorSupplier,
+  StreamPartitioner,
+  TopicNameExtractor,
+} from "../processor.js";
+import { unpackSupplier } from "../processor.js";
+import type { StateStoreOptions } from "../store-options.js";
+import { fixedKeyProcessorSupplier } from "./processors/fixed-key-processor.js";
+import { printSupplier, printable } from "./processors/print-processor.js";
+import type { PrintTarget } from "./processors/print-processor.js";
+import { TableSourceSupplier } from "./processors/ktable-source.js";
 import { commandHandlerSupplier } from "./processors/command-handler.js";
 import type { CommandHandlerPlan } from "./processors/command-handler.js";
 import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
@@ -38,6 +57,16 @@ type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 export interface ProcessOptions extends Named {
   /** Stores the processor may open with context.getStateStore(name). */
   stores?: readonly string[];
+}
+
+/** KStream.print(): Kafka Streams' Printed. */
+export interface PrintOptions<K, V> extends Named {
+  /** Printed in brackets before each record; the name of the node printed by default. */
+  label?: string;
+  /** What to print of a record: "<key>, <value>" by default. */
+  mapper?: (key: K, value: V) => string;
+  /** "stdout" (the default), "stderr", { file } (appended to), or a function given each line. */
+  to?: PrintTarget;
 }
 
 export class KStream<K, V> {
@@ -238,9 +267,12 @@ export class KStream<K, V> {
     return this.#joinTable(table, joiner, true, options);
   }
 
-  /** Runs a processor of your own (the Processor API); the result may have any key, so it is marked for repartitioning. */
+  /**
+   * Runs a processor of your own (the Processor API); the result may have any key, so it
+   * is marked for repartitioning. A supplier object may bring its stores (stores()).
+   */
   process<KOut = never, VOut = never>(
-    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    supplier: AnyProcessorSupplier<K, V, KOut, VOut>,
     options?: ProcessOptions,
   ): KStream<KOut, VOut> {
     // As KStream#process in Kafka Streams: a given name burns no index.
@@ -248,14 +280,103 @@ export class KStream<K, V> {
       options?.name === undefined
         ? this.#builder.newProcessorName(NodePrefix.PROCESSOR)
         : checkName(options.name, "Processor name");
-    this.#builder.addProcessor({
-      name,
-      operation: "process",
-      supplier: supplier as AnySupplier,
-      parents: [this[dsl].name],
-      stores: options?.stores ?? [],
-    });
+    const unpacked = unpackSupplier(supplier);
+    this.#addStatefulProcessor(name, "process", unpacked.supplier as AnySupplier, options?.stores, unpacked.stores);
     return this.#derive<KOut, VOut>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+  }
+
+  /**
+   * Runs a processor that may change values but not keys (Kafka Streams' processValues
+   * with a FixedKeyProcessor): the stream keeps its key serde and needs no repartitioning.
+   */
+  processValues<VOut = never>(
+    supplier:
+      | FixedKeyProcessorSupplier<K, V, VOut>
+      | {
+          get(): ReturnType<FixedKeyProcessorSupplier<K, V, VOut>>;
+          stores?(): readonly StateStoreOptions<unknown, unknown>[];
+        },
+    options?: ProcessOptions,
+  ): KStream<K, VOut> {
+    const name =
+      options?.name === undefined
+        ? this.#builder.newProcessorName(NodePrefix.PROCESSVALUES)
+        : checkName(options.name, "Processor name");
+    const unpacked = unpackSupplier(
+      typeof supplier === "function"
+        ? supplier
+        : { get: () => supplier.get(), stores: () => supplier.stores?.() ?? [] },
+    );
+    this.#addStatefulProcessor(
+      name,
+      "processValues",
+      fixedKeyProcessorSupplier(unpacked.supplier) as AnySupplier,
+      options?.stores,
+      unpacked.stores,
+    );
+    return this.#derive<K, VOut>(name, { valueSerde: undefined });
+  }
+
+  /**
+   * The stream read as a table (the latest value per key; a null value deletes), as Kafka
+   * Streams' toTable(). The table is materialized when given a store name, or when a join
+   * or groupBy needs to read it. A key changed upstream goes through a repartition topic.
+   */
+  toTable(options?: ToTableOptions<K, V>): KTable<K, V> {
+    const state = this[dsl];
+    const builder = state.builder;
+    const name = builder.nameOr(NodePrefix.TO_KTABLE, options?.name);
+    const storeName = options?.store ?? builder.newStoreName(NodePrefix.TO_KTABLE);
+    const keySerde = options?.key ?? state.keySerde;
+    const valueSerde = options?.value ?? state.valueSerde;
+    let parent = state.name;
+    let sourceNodes = state.sourceNodes;
+    if (state.repartitionRequired) {
+      parent = addRepartition(builder, repartitionNames(builder, name), {
+        parent: state.name,
+        keySerde,
+        valueSerde,
+        dropNullKeys: true,
+        serdeOrigin: "toTable()",
+      });
+      sourceNodes = new Set([parent]);
+    }
+    builder.addStore({
+      name: storeName,
+      keySerde: anySerde(keySerde),
+      valueSerde: anySerde(valueSerde),
+      ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
+      ...(options?.logging !== undefined ? { logging: options.logging } : {}),
+      serdeHint: "pass { {part}: <serde> } to toTable()",
+    });
+    const supplier = new TableSourceSupplier<K, V>(storeName, false, () => builder.connectStores(name, [storeName]));
+    builder.addProcessor({
+      name,
+      operation: "toTable",
+      supplier: supplier.supplier as AnySupplier,
+      parents: [parent],
+    });
+    if (options?.store !== undefined) supplier.materialize();
+    return new KTable<K, V>({
+      builder,
+      name,
+      keySerde,
+      valueSerde,
+      sourceNodes,
+      supplier,
+      queryableStoreName: options?.store,
+    });
+  }
+
+  /** Prints each record, "[<label>]: <key>, <value>", to stdout or elsewhere (Kafka Streams' print(Printed)). */
+  print(options?: PrintOptions<K, V>): void {
+    const name = this.#builder.nameOr(NodePrefix.PRINTING, options?.name);
+    const mapper = options?.mapper ?? ((key: K, value: V) => `${printable(key)}, ${printable(value)}`);
+    this.#addProcessor(
+      name,
+      "print",
+      printSupplier(options?.label ?? this.name, mapper, options?.to ?? "stdout") as AnySupplier,
+    );
   }
 
   /**
@@ -355,6 +476,30 @@ export class KStream<K, V> {
 
   #addProcessor(name: string, operation: string, supplier: ProcessorSupplier<K, V, unknown, unknown>): void {
     this.#builder.addProcessor({ name, operation, supplier: supplier as AnySupplier, parents: [this[dsl].name] });
+  }
+
+  /** A process()/processValues() node, with the stores named and those its supplier brings. */
+  #addStatefulProcessor(
+    name: string,
+    operation: string,
+    supplier: AnySupplier,
+    storeNames: readonly string[] | undefined,
+    suppliedStores: readonly StateStoreOptions<unknown, unknown>[],
+  ): void {
+    const builder = this.#builder;
+    builder.addProcessor({ name, operation, supplier, parents: [this[dsl].name], stores: storeNames ?? [] });
+    for (const store of suppliedStores) {
+      builder.addStore({
+        name: store.name,
+        keySerde: store.key,
+        valueSerde: store.value,
+        ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+        ...(store.logging !== undefined ? { logging: store.logging } : {}),
+        origin: store,
+        serdeHint: `give store "${store.name}" a {part} serde`,
+      });
+      builder.connectStores(name, [store.name]);
+    }
   }
 
   #selectKeyNode<KR>(mapper: (key: K, value: V) => KR, userName: string | undefined): string {

@@ -61,8 +61,24 @@ export class KTable<K, V> {
     return this.#transform(name, "mapValues", supplier, options?.value, options);
   }
 
-  /** The table's updates as a stream: one record per update, with a null value for a delete. */
-  toStream(options?: Named): KStream<K, V | null> {
+  /**
+   * The table's updates as a stream: one record per update, with a null value for a
+   * delete. With a mapper, each record gets the key it returns (Kafka Streams'
+   * toStream(KeyValueMapper): toStream() then selectKey()).
+   */
+  toStream<KR>(mapper: (key: K, value: V | null) => KR, options?: Named): KStream<KR, V | null>;
+  toStream(options?: Named): KStream<K, V | null>;
+  toStream<KR>(
+    mapperOrOptions?: ((key: K, value: V | null) => KR) | Named,
+    named?: Named,
+  ): KStream<K, V | null> | KStream<KR, V | null> {
+    if (typeof mapperOrOptions === "function") {
+      return this.#toStream(named).selectKey(mapperOrOptions as (key: K, value: V | null) => KR);
+    }
+    return this.#toStream(mapperOrOptions);
+  }
+
+  #toStream(options: Named | undefined): KStream<K, V | null> {
     const state = this[dsl];
     const name = state.builder.nameOr(NodePrefix.TABLE_TOSTREAM, options?.name);
     state.builder.addProcessor({

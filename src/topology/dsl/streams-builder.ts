@@ -10,16 +10,38 @@ import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import { TableSourceSupplier } from "./processors/ktable-source.js";
-import type { Topology } from "../topology.js";
+import { Topology } from "../topology.js";
 
 export class StreamsBuilder {
   readonly #builder = new InternalTopologyBuilder();
 
-  /** A stream of the records of one topic, or of several topics as one stream. */
-  stream<K, V>(topics: string | readonly string[], options: ConsumedOptions<K, V>): KStream<K, V> {
+  /**
+   * A stream of the records of one topic, of several topics as one stream, or of every
+   * topic whose whole name matches a regular expression (topics created later included).
+   */
+  stream<K, V>(topics: string | readonly string[] | RegExp, options: ConsumedOptions<K, V>): KStream<K, V> {
+    const builder = this.#builder;
+    if (topics instanceof RegExp) {
+      const name = builder.nameOr(NodePrefix.SOURCE, options.name);
+      builder.addSource({
+        name,
+        topics: [],
+        pattern: topics,
+        ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
+        keySerde: anySerde(options.key),
+        valueSerde: anySerde(options.value),
+      });
+      return new KStream<K, V>({
+        builder,
+        name,
+        keySerde: options.key,
+        valueSerde: options.value,
+        sourceNodes: new Set([name]),
+        repartitionRequired: false,
+      });
+    }
     const list = typeof topics === "string" ? [topics] : [...topics];
     if (list.length === 0) throw new InvalidOperationError("stream() needs at least one topic");
-    const builder = this.#builder;
     const name = builder.nameOr(NodePrefix.SOURCE, options.name);
     // Kafka Streams merges sources that read exactly the same topics into one node.
     const existing = options.name === undefined ? builder.sourceReading(list) : undefined;
@@ -39,7 +61,13 @@ export class StreamsBuilder {
         repartitionRequired: false,
       });
     }
-    builder.addSource({ name, topics: list, keySerde: anySerde(options.key), valueSerde: anySerde(options.value) });
+    builder.addSource({
+      name,
+      topics: list,
+      ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
+      keySerde: anySerde(options.key),
+      valueSerde: anySerde(options.value),
+    });
     return new KStream<K, V>({
       builder,
       name,
@@ -64,6 +92,7 @@ export class StreamsBuilder {
     builder.addSource({
       name: sourceName,
       topics: [topic],
+      ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
       keySerde: anySerde(options.key),
       valueSerde: anySerde(options.value),
     });
@@ -110,6 +139,6 @@ export class StreamsBuilder {
 
   /** Validates the graph and returns it as a Topology; the builder cannot be used afterwards. */
   build(): Topology {
-    return this.#builder.build();
+    return Topology.fromBuilder(this.#builder, this.#builder.build());
   }
 }

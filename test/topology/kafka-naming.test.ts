@@ -318,3 +318,144 @@ describe("Kafka Streams naming and describe() text", () => {
     expect(topology.node("KSTREAM-BRANCH-0000000006").successors).toEqual([...branches.keys()]);
   });
 });
+
+// An unnamed materialization (serdes, store type or logging given, no store name) spends
+// the name index Kafka Streams spends for it: TopologyTest's *AnonymousMaterialized* cases.
+describe("unnamed materializations spend Kafka Streams' name indexes", () => {
+  const sourceAndProcessor = (processor: string, store: string): string =>
+    "Topologies:\n" +
+    "   Sub-topology: 0\n" +
+    "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic])\n" +
+    `      --> ${processor}\n` +
+    `    Processor: ${processor} (stores: [${store}])\n` +
+    "      --> none\n" +
+    "      <-- KSTREAM-SOURCE-0000000000\n\n";
+
+  it("grouped stream count(Materialized) burns one more index (kGroupedStreamAnonymous(StoreTyped)MaterializedCount)", () => {
+    for (const persistent of [true, false]) {
+      const builder = new StreamsBuilder();
+      builder.stream("input-topic", strings).groupByKey().count({ persistent });
+      const topology = builder.build();
+      expect(topology.describe().toString()).toBe(
+        sourceAndProcessor("KSTREAM-AGGREGATE-0000000003", "KSTREAM-AGGREGATE-STATE-STORE-0000000002"),
+      );
+      expect(topology.stores.get("KSTREAM-AGGREGATE-STATE-STORE-0000000002")?.persistent).toBe(persistent);
+    }
+  });
+
+  it("grouped stream count(Named) does not (Kafka Streams' count(Named))", () => {
+    const builder = new StreamsBuilder();
+    builder.stream("input-topic", strings).groupByKey().count({ name: "c" });
+    expect(builder.build().describe().toString()).toBe(
+      sourceAndProcessor("c", "KSTREAM-AGGREGATE-STATE-STORE-0000000001"),
+    );
+    const named = new StreamsBuilder();
+    named.stream("input-topic", strings).groupByKey().count({ name: "c", logging: true });
+    expect(named.build().describe().toString()).toBe(
+      sourceAndProcessor("c", "KSTREAM-AGGREGATE-STATE-STORE-0000000002"),
+    );
+  });
+
+  it("grouped table count(Materialized) spends no extra index (tableAnonymous(StoreTyped)MaterializedCount)", () => {
+    const builder = new StreamsBuilder();
+    builder
+      .table("input-topic", strings)
+      .groupBy((key, value) => ({ key: value, value: key }), strings)
+      .count({ persistent: false });
+    const topology = builder.build();
+    expect(topology.describe().toString()).toContain(
+      "    Processor: KTABLE-AGGREGATE-0000000007 (stores: [KTABLE-AGGREGATE-STATE-STORE-0000000004])\n",
+    );
+    expect(topology.stores.get("input-topic-STATE-STORE-0000000000")?.persistent).toBe(true);
+    expect(topology.stores.get("KTABLE-AGGREGATE-STATE-STORE-0000000004")?.persistent).toBe(false);
+  });
+
+  const tableThen = (processor: string, stores: string): string =>
+    "Topologies:\n" +
+    "   Sub-topology: 0\n" +
+    "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic])\n" +
+    "      --> KTABLE-SOURCE-0000000002\n" +
+    "    Processor: KTABLE-SOURCE-0000000002 (stores: [])\n" +
+    `      --> ${processor}\n` +
+    "      <-- KSTREAM-SOURCE-0000000001\n" +
+    `    Processor: ${processor} (stores: [${stores}])\n` +
+    "      --> none\n" +
+    "      <-- KTABLE-SOURCE-0000000002\n\n";
+
+  it("table mapValues: none, anonymous, named materialization (kTable*MaterializedMapValues)", () => {
+    const none = new StreamsBuilder();
+    none.table("input-topic", strings).mapValues((value) => value);
+    expect(none.build().describe().toString()).toBe(tableThen("KTABLE-MAPVALUES-0000000003", ""));
+    const anonymous = new StreamsBuilder();
+    anonymous.table("input-topic", strings).mapValues((value) => value, { persistent: false });
+    const anonymousTopology = anonymous.build();
+    expect(anonymousTopology.describe().toString()).toBe(tableThen("KTABLE-MAPVALUES-0000000004", ""));
+    expect(anonymousTopology.stores.size).toBe(0);
+    const named = new StreamsBuilder();
+    named.table("input-topic", strings).mapValues((value) => value, { store: "store-name", value: Serdes.string() });
+    expect(named.build().describe().toString()).toBe(tableThen("KTABLE-MAPVALUES-0000000003", "store-name"));
+  });
+
+  it("table filter: none, anonymous, named materialization (kTable*MaterializedFilter)", () => {
+    const none = new StreamsBuilder();
+    none.table("input-topic", strings).filter(() => false);
+    expect(none.build().describe().toString()).toBe(tableThen("KTABLE-FILTER-0000000003", ""));
+    const anonymous = new StreamsBuilder();
+    anonymous.table("input-topic", strings).filter(() => false, { value: Serdes.string() });
+    expect(anonymous.build().describe().toString()).toBe(tableThen("KTABLE-FILTER-0000000004", ""));
+    const named = new StreamsBuilder();
+    named.table("input-topic", strings).filterNot(() => false, { store: "store-name" });
+    expect(named.build().describe().toString()).toBe(tableThen("KTABLE-FILTER-0000000003", "store-name"));
+    const byName = new StreamsBuilder();
+    byName.table("input-topic", strings).filter(() => false, { name: "only-named" });
+    expect(byName.build().describe().toString()).toBe(tableThen("only-named", ""));
+  });
+
+  it("a table-table join given a Materialized without a name is materialized under a generated name", () => {
+    const joined = (named: boolean): string => {
+      const builder = new StreamsBuilder();
+      const left = builder.table("left", strings);
+      const right = builder.table("right", strings);
+      const table = named
+        ? left.leftJoin(right, (a, b) => `${a}+${b ?? ""}`, { name: "j", value: Serdes.string() })
+        : left.join(right, (a, b) => `${a}+${b}`, { value: Serdes.string() });
+      expect(table.queryableStoreName).toBe("KTABLE-MERGE-STATE-STORE-0000000006");
+      table.toStream().to("out");
+      return builder.build().describe().toString();
+    };
+    const [merge, thisSide, otherSide] = [
+      "KTABLE-MERGE-0000000007",
+      "KTABLE-JOINTHIS-0000000008",
+      "KTABLE-JOINOTHER-0000000009",
+    ];
+    const text = (m: string, t: string, o: string): string =>
+      "Topologies:\n" +
+      "   Sub-topology: 0\n" +
+      "    Source: KSTREAM-SOURCE-0000000001 (topics: [left])\n" +
+      "      --> KTABLE-SOURCE-0000000002\n" +
+      "    Source: KSTREAM-SOURCE-0000000004 (topics: [right])\n" +
+      "      --> KTABLE-SOURCE-0000000005\n" +
+      "    Processor: KTABLE-SOURCE-0000000002 (stores: [left-STATE-STORE-0000000000])\n" +
+      `      --> ${t}\n` +
+      "      <-- KSTREAM-SOURCE-0000000001\n" +
+      "    Processor: KTABLE-SOURCE-0000000005 (stores: [right-STATE-STORE-0000000003])\n" +
+      `      --> ${o}\n` +
+      "      <-- KSTREAM-SOURCE-0000000004\n" +
+      `    Processor: ${o} (stores: [left-STATE-STORE-0000000000])\n` +
+      `      --> ${m}\n` +
+      "      <-- KTABLE-SOURCE-0000000005\n" +
+      `    Processor: ${t} (stores: [right-STATE-STORE-0000000003])\n` +
+      `      --> ${m}\n` +
+      "      <-- KTABLE-SOURCE-0000000002\n" +
+      `    Processor: ${m} (stores: [KTABLE-MERGE-STATE-STORE-0000000006])\n` +
+      "      --> KTABLE-TOSTREAM-0000000010\n" +
+      `      <-- ${t}, ${o}\n` +
+      "    Processor: KTABLE-TOSTREAM-0000000010 (stores: [])\n" +
+      "      --> KSTREAM-SINK-0000000011\n" +
+      `      <-- ${m}\n` +
+      "    Sink: KSTREAM-SINK-0000000011 (topic: out)\n" +
+      "      <-- KTABLE-TOSTREAM-0000000010\n\n";
+    expect(joined(false)).toBe(text(merge, thisSide, otherSide));
+    expect(joined(true)).toBe(text("j", "j-join-this", "j-join-other"));
+  });
+});

@@ -76,3 +76,18 @@ export interface ToTableOptions<K, V> extends Named, MaterializedOptions {
   key?: SerdeOf<K>;
   value?: SerdeOf<V>;
 }
+
+// What Kafka Streams calls a Materialized: options that say how to store a result.
+const MATERIALIZATION_FIELDS = ["store", "persistent", "logging", "caching", "retention", "key", "value"] as const;
+
+/**
+ * Whether an operation's options are what Kafka Streams would take as a Materialized
+ * (a store name, a store type, logging, caching or serdes) rather than a bare Named.
+ * An unnamed materialization spends the name index Kafka Streams spends for it, so that
+ * every name generated afterwards matches Kafka Streams' for the same calls.
+ */
+export function isMaterialization(options: object | undefined): boolean {
+  if (options === undefined) return false;
+  const fields = options as Readonly<Record<string, unknown>>;
+  return MATERIALIZATION_FIELDS.some((field) => fields[field] !== undefined);
+}

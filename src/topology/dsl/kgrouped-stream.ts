@@ -3,6 +3,7 @@
 // the first aggregation adds the repartition topic `<name or store>-repartition`; a
 // grouping named by the user shares it between its aggregations.
 import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
+import { isMaterialization } from "./dsl-options.js";
 import { anySerde } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { KTable } from "./ktable.js";
@@ -32,6 +33,10 @@ export class KGroupedStream<K, V> {
 
   /** Counts records per key (records with a null key or value are skipped, as in Kafka Streams). */
   count(options?: CountOptions): KTable<K, number> {
+    // Kafka Streams' count(Materialized) burns a store name of its own before naming the store.
+    if (isMaterialization(options) && options?.store === undefined) {
+      this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
+    }
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
     const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
     const supplier = StreamAggregateSupplier.aggregate<K, V, number>(

@@ -4,6 +4,8 @@
 // otherwise. toStream() turns updates back into records, deletes into null values.
 import type { KeyValue } from "../../stores/key-value-store.js";
 import type { GroupedOptions, Named, TableTransformOptions } from "./dsl-options.js";
+import { isMaterialization } from "./dsl-options.js";
+import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
 import { anySerde, dsl } from "./dsl-state.js";
 import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
@@ -51,6 +53,7 @@ export class KTable<K, V> {
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
     const state = this[dsl];
+    burnUnnamedStore(state.builder, NodePrefix.TABLE_MAPVALUES, options);
     const name = state.builder.nameOr(NodePrefix.TABLE_MAPVALUES, options?.name);
     const supplier = new TableTransformSupplier<K, V, VR>(
       state.supplier,
@@ -159,6 +162,7 @@ export class KTable<K, V> {
     options: TableTransformOptions<V> | undefined,
   ): KTable<K, V> {
     const state = this[dsl];
+    burnUnnamedStore(state.builder, NodePrefix.TABLE_FILTER, options);
     const name = state.builder.nameOr(NodePrefix.TABLE_FILTER, options?.name);
     const supplier = new TableTransformSupplier<K, V, V>(
       state.supplier,
@@ -217,13 +221,16 @@ export class KTable<K, V> {
     if (otherState.builder !== state.builder)
       throw new InvalidOperationError("join() needs two tables of the same StreamsBuilder");
     const builder = state.builder;
+    // Kafka Streams materializes a join given a Materialized, under a generated name when it has none.
+    const storeName =
+      options?.store ?? (isMaterialization(options) ? builder.newStoreName(NodePrefix.TABLE_MERGE) : undefined);
     const mergeName = builder.nameOr(NodePrefix.TABLE_MERGE, options?.name);
     const sourceNodes = new Set([...state.sourceNodes, ...otherState.sourceNodes]);
     builder.addCopartitionGroup(mergeName, sourceNodes);
     // Kafka Streams: a left join needs the left table's old values, an outer join both.
     if (kind !== "inner") state.supplier.enableSendingOldValues(true);
     if (kind === "outer") otherState.supplier.enableSendingOldValues(true);
-    const join = new TableTableJoin<K, V, VO, VR>(state.supplier, otherState.supplier, kind, joiner, options?.store);
+    const join = new TableTableJoin<K, V, VO, VR>(state.supplier, otherState.supplier, kind, joiner, storeName);
     const thisName = builder.suffixedOr(options?.name, "-join-this", NodePrefix.TABLE_JOINTHIS);
     const otherName = builder.suffixedOr(options?.name, "-join-other", NodePrefix.TABLE_JOINOTHER);
     builder.addProcessor({
@@ -246,16 +253,16 @@ export class KTable<K, V> {
     });
     builder.connectStores(thisName, join.thisStoreNames);
     builder.connectStores(otherName, join.otherStoreNames);
-    if (options?.store !== undefined) {
+    if (storeName !== undefined) {
       builder.addStore({
-        name: options.store,
+        name: storeName,
         keySerde: anySerde(state.keySerde),
-        valueSerde: anySerde(options.value),
-        ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
-        ...(options.logging !== undefined ? { logging: options.logging } : {}),
+        valueSerde: anySerde(options?.value),
+        ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
+        ...(options?.logging !== undefined ? { logging: options.logging } : {}),
         serdeHint: `pass { {part}: <serde> } to ${kind === "inner" ? "join" : `${kind}Join`}()`,
       });
-      builder.connectStores(mergeName, [options.store]);
+      builder.connectStores(mergeName, [storeName]);
     }
     return new KTable<K, VR>({
       builder,
@@ -264,7 +271,15 @@ export class KTable<K, V> {
       valueSerde: options?.value,
       sourceNodes,
       supplier: join,
-      queryableStoreName: options?.store,
+      queryableStoreName: storeName,
     });
   }
+}
+
+/**
+ * Kafka Streams' filter and mapValues given a Materialized without a store name burn a
+ * store name before naming their node ("to keep compatibility"), and materialize nothing.
+ */
+function burnUnnamedStore(builder: InternalTopologyBuilder, prefix: string, options: object | undefined): void {
+  if (isMaterialization(options) && (options as { store?: string }).store === undefined) builder.newStoreName(prefix);
 }

@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+// `npm run test:kafka`: every suite that runs on a broker, on Apache Kafka (4.x unless
+// EDDY_TEST_KAFKA=apache-3.9), plus the conformance suite that compares the embedded broker
+// with it. The same files and assertions as under `npm test`; only the broker differs.
+process.env.EDDY_TEST_KAFKA ||= "apache-4";
+if (!process.env.EDDY_TEST_KAFKA.startsWith("apache"))
+  throw new Error(
+    `npm run test:kafka runs on Apache Kafka: EDDY_TEST_KAFKA=${process.env.EDDY_TEST_KAFKA} is not apache-*`,
+  );
+
+export default defineConfig({
+  test: {
+    ...base.test,
+    include: ["test/apache-kafka/**/*.test.ts"],
+    exclude: ["test/faults/**", "**/node_modules/**"],
+    // A JVM broker is slower to answer than the embedded one on a busy machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -13,7 +13,17 @@ if (!process.env.EDDY_TEST_KAFKA.startsWith("apache"))
 export default defineConfig({
   test: {
     ...base.test,
-    include: ["test/apache-kafka/**/*.test.ts"],
+    include: [
+      "test/integration/**/*.test.ts",
+      "test/e2e/**/*.test.ts",
+      "test/examples/**/*.test.ts",
+      "test/api/**/*.test.ts",
+      "test/kafka/**/*.test.ts",
+      "test/runtime/**/*.test.ts",
+      "test/cli/api-commands.test.ts",
+      "test/conformance/**/*.test.ts",
+      "test/apache-kafka/**/*.test.ts",
+    ],
     exclude: ["test/faults/**", "**/node_modules/**"],
     // A JVM broker is slower to answer than the embedded one on a busy machine.
     testTimeout: 120_000,

@@ -68,7 +68,7 @@ describe("the API KafkaStreams serves on its applicationServer", () => {
   ): KafkaStreams {
     const streams = new KafkaStreams(
       apiTestTopology(),
-      testStreamsConfig(cluster.broker.bootstrap, join(stateRoot, name), {
+      testStreamsConfig(cluster.bootstrap, join(stateRoot, name), {
         applicationId: `streams-api-${name}`,
         processingGuarantee: "at_least_once",
         ...overrides,

@@ -56,7 +56,7 @@ describe("exactly-once across kill -9", () => {
     const start = (name: string) => {
       const p = new StreamsProcess(name, {
         topology: "bank",
-        config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: "bank-e2e" }),
+        config: testStreamsConfig(cluster.bootstrap, join(root, name), { applicationId: "bank-e2e" }),
       });
       processes.push(p);
       return p;
@@ -73,7 +73,7 @@ describe("exactly-once across kill -9", () => {
       }
       sent = until;
     };
-    const replies = async () => (await readCommitted(cluster.broker.bootstrap, BANK_REPLIES)).length;
+    const replies = async () => (await readCommitted(cluster.bootstrap, BANK_REPLIES)).length;
 
     const [a, b, c] = [start("a"), start("b"), start("c")];
     await Promise.all([a, b, c].map((p) => p.waitForState("RUNNING")));
@@ -92,7 +92,7 @@ describe("exactly-once across kill -9", () => {
 
     const all = await eventually(
       async () => {
-        const records = await readCommitted(cluster.broker.bootstrap, BANK_REPLIES);
+        const records = await readCommitted(cluster.bootstrap, BANK_REPLIES);
         return records.length >= COMMANDS ? records : undefined;
       },
       120_000,
@@ -103,7 +103,7 @@ describe("exactly-once across kill -9", () => {
     expect(perCommand.size).toBe(COMMANDS);
     expect([...perCommand.values()].filter((n) => n !== 1)).toEqual([]);
 
-    const events = await readCommitted(cluster.broker.bootstrap, BANK_EVENTS);
+    const events = await readCommitted(cluster.bootstrap, BANK_EVENTS);
     expect(events).toHaveLength(model.acceptedEvents);
     const byAccount = new Map<string, string[]>();
     for (const e of events) {
@@ -117,7 +117,7 @@ describe("exactly-once across kill -9", () => {
     for (const [key, list] of byAccount)
       folded.set(key, list.map((e) => JSON.parse(e) as BankEvent).reduce(evolveBank, NO_ACCOUNT));
     expect(folded).toEqual(model.accounts);
-    const changelog = await readCommitted(cluster.broker.bootstrap, `bank-e2e-${ACCOUNTS}-changelog`);
+    const changelog = await readCommitted(cluster.bootstrap, `bank-e2e-${ACCOUNTS}-changelog`);
     const stored = new Map<string, Account>();
     for (const r of changelog)
       stored.set(r.key?.toString() ?? "", JSON.parse(r.value?.toString() ?? "null") as Account);

@@ -84,7 +84,7 @@ describe("restore after kill -9", () => {
 
   const waitForOutputs = (topic: string, count: number) =>
     eventually(
-      async () => ((await readCommitted(cluster.broker.bootstrap, topic)).length >= count ? true : undefined),
+      async () => ((await readCommitted(cluster.bootstrap, topic)).length >= count ? true : undefined),
       60_000,
       `${count} outputs`,
     );
@@ -93,7 +93,7 @@ describe("restore after kill -9", () => {
     const app = "visits-restore";
     const config = (name: string) => ({
       topology: "visits" as const,
-      config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), { applicationId: app }),
+      config: testStreamsConfig(cluster.bootstrap, join(root, name), { applicationId: app }),
     });
     const changelog = `${app}-${VISIT_COUNTS}-changelog`;
 
@@ -110,7 +110,7 @@ describe("restore after kill -9", () => {
     await b.waitForState("RUNNING");
     const bCold = b.eventsOf("restore-end").reduce((sum, e) => sum + e.restored, 0);
     let total = 0;
-    for (let p = 0; p < PARTITIONS; p += 1) total += await changelogRecords(cluster.broker.bootstrap, changelog, p, 0);
+    for (let p = 0; p < PARTITIONS; p += 1) total += await changelogRecords(cluster.bootstrap, changelog, p, 0);
     expect(bCold).toBe(total);
     await sendVisits(VISITS, 1_000, 300);
     await waitForOutputs(VISIT_COUNTS_OUT, 4_000);
@@ -126,11 +126,10 @@ describe("restore after kill -9", () => {
       });
       const from = checkpoint?.get(changelogPartition(changelog, p));
       expect(from).toBeGreaterThan(0);
-      expected.set(`0_${p}`, await changelogRecords(cluster.broker.bootstrap, changelog, p, from ?? 0));
+      expected.set(`0_${p}`, await changelogRecords(cluster.bootstrap, changelog, p, from ?? 0));
     }
     let fullChangelog = 0;
-    for (let p = 0; p < PARTITIONS; p += 1)
-      fullChangelog += await changelogRecords(cluster.broker.bootstrap, changelog, p, 0);
+    for (let p = 0; p < PARTITIONS; p += 1) fullChangelog += await changelogRecords(cluster.bootstrap, changelog, p, 0);
 
     const a2 = new StreamsProcess("a2", config("a"));
     processes.push(a2);
@@ -150,7 +149,7 @@ describe("restore after kill -9", () => {
       const app = "visits-standby";
       const config = (name: string) => ({
         topology: "visits" as const,
-        config: testStreamsConfig(cluster.broker.bootstrap, join(root, name), {
+        config: testStreamsConfig(cluster.bootstrap, join(root, name), {
           applicationId: app,
           numStandbyReplicas: 1,
         }),
@@ -174,7 +173,7 @@ describe("restore after kill -9", () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const moved = a.eventsOf("assigned").at(-1)?.active[0] as string;
       const partition = Number(moved.split("_")[1]);
-      const cold = await changelogRecords(cluster.broker.bootstrap, changelog, partition, 0);
+      const cold = await changelogRecords(cluster.bootstrap, changelog, partition, 0);
       const from = b.events.length;
       await a.kill();
       await eventually(

@@ -67,7 +67,7 @@ describe("dead-letter topic", () => {
     ]);
     const streams = new KafkaStreams(
       paymentsTopology("payments", "payments-out"),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, {
+      testStreamsConfig(cluster.bootstrap, stateDir, {
         applicationId: "payments",
         processingExceptionHandler: "continue-and-dead-letter",
       }),
@@ -77,7 +77,7 @@ describe("dead-letter topic", () => {
     try {
       const out = await eventually(
         async () => {
-          const records = await readCommitted(cluster.broker.bootstrap, "payments-out");
+          const records = await readCommitted(cluster.bootstrap, "payments-out");
           return records.length >= 2 ? records : undefined;
         },
         20_000,
@@ -89,7 +89,7 @@ describe("dead-letter topic", () => {
         ["e", { id: "p4", amount: 9, accepted: true }],
       ]);
       const dead = await eventually(async () => {
-        const records = await readCommitted(cluster.broker.bootstrap, "payments-dlq");
+        const records = await readCommitted(cluster.bootstrap, "payments-dlq");
         return records.length >= 4 ? records : undefined;
       });
       expect(dead).toHaveLength(4);
@@ -129,7 +129,7 @@ describe("dead-letter topic", () => {
     ]);
     const streams = new KafkaStreams(
       paymentsTopology("orders", "orders-out"),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "orders" }),
+      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "orders" }),
       {
         logger: silentLogger,
       },
@@ -138,7 +138,7 @@ describe("dead-letter topic", () => {
     await eventually(() => (streams.state() === StreamsState.ERROR ? true : undefined));
     expect(streams.fatalError?.message).toMatch(/task 0_0 on orders-0 at offset 1: unlucky amount in payment o2/);
     // Nothing after the failure was committed, and nothing of the failing record.
-    const out = await readCommitted(cluster.broker.bootstrap, "orders-out");
+    const out = await readCommitted(cluster.bootstrap, "orders-out");
     expect(out.map((r) => r.key?.toString())).not.toContain("c");
     expect(out.map((r) => r.key?.toString())).not.toContain("b");
     expect(await streams.close()).toBe(true);

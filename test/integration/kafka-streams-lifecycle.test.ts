@@ -33,7 +33,7 @@ describe("KafkaStreams lifecycle", () => {
   let stateDir: string;
   const base = (): StreamsConfig => ({
     applicationId: "lifecycle",
-    bootstrapServers: cluster.broker.bootstrap,
+    bootstrapServers: cluster.bootstrap,
     stateDir,
     sessionTimeoutMs: 6000,
     heartbeatIntervalMs: 500,

@@ -58,7 +58,7 @@ describe("repartition topics", () => {
     );
     const streams = new KafkaStreams(
       perVisitorTopology(),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, {
+      testStreamsConfig(cluster.bootstrap, stateDir, {
         applicationId: "views",
         repartitionPurgeIntervalMs: 200,
       }),
@@ -68,7 +68,7 @@ describe("repartition topics", () => {
     try {
       const out = await eventually(
         async () => {
-          const records = await readCommitted(cluster.broker.bootstrap, "views-per-visitor-out");
+          const records = await readCommitted(cluster.bootstrap, "views-per-visitor-out");
           return records.length >= views.length ? records : undefined;
         },
         20_000,
@@ -81,7 +81,7 @@ describe("repartition topics", () => {
       expect(streams.assignedTasks().active).toEqual(["0_0", "0_1", "0_2", "1_0", "1_1", "1_2"]);
 
       const reader = await PartitionReader.connect(
-        createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }),
+        createKafkaClient({ clientId: "t", brokers: [cluster.bootstrap], logger: silentLogger }),
         "t",
       );
       const repartition = [0, 1, 2].map((partition) => ({ topic: "views-by-visitor-repartition", partition }));

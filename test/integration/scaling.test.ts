@@ -52,7 +52,7 @@ describe("scaling out and in", () => {
     const instance = async (name: string) => {
       const streams = new KafkaStreams(
         bankTopology(),
-        testStreamsConfig(cluster.broker.bootstrap, join(root, name), {
+        testStreamsConfig(cluster.bootstrap, join(root, name), {
           applicationId: "bank-scaling",
           applicationServer: `${name}:8080`,
         }),
@@ -106,7 +106,7 @@ describe("scaling out and in", () => {
 
     const replies = await eventually(
       async () => {
-        const records = await readCommitted(cluster.broker.bootstrap, BANK_REPLIES);
+        const records = await readCommitted(cluster.bootstrap, BANK_REPLIES);
         return records.length >= commands.length ? records : undefined;
       },
       30_000,
@@ -120,7 +120,7 @@ describe("scaling out and in", () => {
     }
     expect(perCommand.size).toBe(commands.length);
     expect([...perCommand.values()].every((n) => n === 1)).toBe(true);
-    const events = await readCommitted(cluster.broker.bootstrap, BANK_EVENTS);
+    const events = await readCommitted(cluster.bootstrap, BANK_EVENTS);
     expect(events).toHaveLength(model.acceptedEvents);
     const eventsByAccount = new Map<string, string[]>();
     for (const e of events) {

@@ -75,7 +75,7 @@ describe("topology parity with the TopologyTestDriver", () => {
     );
     const streams = new KafkaStreams(
       urlVisitTopology(),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "visits-parity" }),
+      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "visits-parity" }),
       {
         logger: silentLogger,
       },
@@ -84,7 +84,7 @@ describe("topology parity with the TopologyTestDriver", () => {
     try {
       const actual = await eventually(
         async () => {
-          const records = await readCommitted(cluster.broker.bootstrap, VISIT_COUNTS_OUT);
+          const records = await readCommitted(cluster.bootstrap, VISIT_COUNTS_OUT);
           return records.length >= expected.length ? records : undefined;
         },
         20_000,
@@ -155,7 +155,7 @@ describe("topology parity with the TopologyTestDriver", () => {
     );
     const streams = new KafkaStreams(
       bankTopology(),
-      testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "bank-parity" }),
+      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "bank-parity" }),
       {
         logger: silentLogger,
       },
@@ -165,8 +165,8 @@ describe("topology parity with the TopologyTestDriver", () => {
       const replies = await eventually(
         async () => {
           const records = [
-            ...(await readCommitted(cluster.broker.bootstrap, BANK_REPLIES)),
-            ...(await readCommitted(cluster.broker.bootstrap, "bank-replies-alt")),
+            ...(await readCommitted(cluster.bootstrap, BANK_REPLIES)),
+            ...(await readCommitted(cluster.bootstrap, "bank-replies-alt")),
           ];
           return records.length >= commands.length ? records : undefined;
         },
@@ -176,7 +176,7 @@ describe("topology parity with the TopologyTestDriver", () => {
       );
       expect(replies).toHaveLength(commands.length);
       expect(new Map(replies.map((r) => [correlationId(r), r.value?.toString()]))).toEqual(expectedReplies);
-      const events = await readCommitted(cluster.broker.bootstrap, BANK_EVENTS);
+      const events = await readCommitted(cluster.bootstrap, BANK_EVENTS);
       expect(
         byKey(events.map((r) => ({ key: r.key?.toString() ?? null, value: r.value?.toString() ?? null }))),
       ).toEqual(byKey(expectedEvents));

@@ -19,7 +19,7 @@ interface Member {
 }
 
 function member(cluster: TestCluster, name: string, onAssigned?: (m: Member, a: ReceivedAssignment) => void): Member {
-  const kafka = createKafkaClient({ clientId: name, brokers: [cluster.broker.bootstrap], logger: silentLogger });
+  const kafka = createKafkaClient({ clientId: name, brokers: [cluster.bootstrap], logger: silentLogger });
   const self: Member = {
     name,
     assignments: [],
@@ -163,7 +163,7 @@ describe("GroupConsumer", () => {
 
     const kafka = createKafkaClient({
       clientId: "txn-reader",
-      brokers: [cluster.broker.bootstrap],
+      brokers: [cluster.bootstrap],
       logger: silentLogger,
     });
     const seen: Array<{ value: string; offset: number }> = [];

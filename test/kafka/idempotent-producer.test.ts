@@ -19,7 +19,7 @@ describe("IdempotentProducer", () => {
   it("answers concurrent sends (tasks share the producer) with the partitions each wrote, every partition in order", async () => {
     const kafka = createKafkaClient({
       clientId: "idem-test",
-      brokers: [cluster.broker.bootstrap],
+      brokers: [cluster.bootstrap],
       logger: silentLogger,
     });
     const producer = new IdempotentProducer(kafka);
@@ -44,7 +44,7 @@ describe("IdempotentProducer", () => {
       expect(last(answers[1]!)).toBe(29);
       expect(last(answers[2]!)).toBe(19);
       expect(last(answers[3]!)).toBe(59);
-      const written = await readCommitted(cluster.broker.bootstrap, "out");
+      const written = await readCommitted(cluster.bootstrap, "out");
       for (const [partition, count] of [
         [0, 60],
         [1, 30],

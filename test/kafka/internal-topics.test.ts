@@ -14,7 +14,7 @@ describe("ensureInternalTopics", () => {
   beforeAll(async () => {
     cluster = await startTestCluster();
     admin = new KafkaAdmin(
-      createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }),
+      createKafkaClient({ clientId: "t", brokers: [cluster.bootstrap], logger: silentLogger }),
       silentLogger,
     );
     await admin.connect();

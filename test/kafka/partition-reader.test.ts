@@ -25,7 +25,7 @@ describe("PartitionReader", () => {
     );
     const kafka = createKafkaClient({
       clientId: "reader-test",
-      brokers: [cluster.broker.bootstrap],
+      brokers: [cluster.bootstrap],
       logger: silentLogger,
     });
     reader = await PartitionReader.connect(kafka, "reader-test");

@@ -21,7 +21,7 @@ describe("TransactionalProducer", () => {
   it("sends records and offsets at the same time into one transaction it begins once, and commits both", async () => {
     const kafka = createKafkaClient({
       clientId: "txn-test",
-      brokers: [cluster.broker.bootstrap],
+      brokers: [cluster.bootstrap],
       logger: silentLogger,
     });
     const producer = new TransactionalProducer(kafka, {
@@ -49,9 +49,9 @@ describe("TransactionalProducer", () => {
         [0, 5],
         [1, 5],
       ]);
-      expect(await readCommitted(cluster.broker.bootstrap, "out")).toEqual([]);
+      expect(await readCommitted(cluster.bootstrap, "out")).toEqual([]);
       await producer.commit();
-      const committed = await readCommitted(cluster.broker.bootstrap, "out");
+      const committed = await readCommitted(cluster.bootstrap, "out");
       expect(committed.map((r) => r.value?.toString()).sort()).toEqual(records.map((r) => r.value.toString()).sort());
       expect([...(await admin.committedOffsets("txn-group", [{ topic: "in", partition: 0 }]))]).toEqual([["in|0", 42]]);
     } finally {

@@ -36,7 +36,7 @@ describe("ChangelogReader", () => {
     await createTopic(cluster.kafka, TOPIC, 2, { "cleanup.policy": "compact" });
     stateDir = await mkdtemp(join(tmpdir(), "eddy-changelog-reader-"));
     reader = await PartitionReader.connect(
-      createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }),
+      createKafkaClient({ clientId: "t", brokers: [cluster.bootstrap], logger: silentLogger }),
       "t",
     );
     changelogs = new ChangelogReader(reader, { logger: silentLogger, metrics, listener, standbyMaxWaitMs: 50 });

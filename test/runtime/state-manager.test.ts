@@ -29,7 +29,7 @@ describe("TaskStateManager", () => {
       Array.from({ length: 20 }, (_, i) => ({ partition: 0, key: `k${i}`, value: `v${i}` })),
     );
     reader = await PartitionReader.connect(
-      createKafkaClient({ clientId: "t", brokers: [cluster.broker.bootstrap], logger: silentLogger }),
+      createKafkaClient({ clientId: "t", brokers: [cluster.bootstrap], logger: silentLogger }),
       "t",
     );
   });

@@ -102,14 +102,14 @@ export async function startApiTestCluster(applicationId: string): Promise<ApiTes
   const instances: Instance[] = [];
   return {
     cluster,
-    bootstrap: cluster.broker.bootstrap,
+    bootstrap: cluster.bootstrap,
     topology,
     async start(name, overrides = {}, api = {}) {
       const port = await freePort();
       const host = `127.0.0.1:${port}`;
       const streams = new KafkaStreams(
         topology,
-        testStreamsConfig(cluster.broker.bootstrap, join(stateRoot, name), {
+        testStreamsConfig(cluster.bootstrap, join(stateRoot, name), {
           applicationId,
           applicationServer: host,
           processingGuarantee: "at_least_once",

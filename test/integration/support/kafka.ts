@@ -1,36 +1,41 @@
-// Test support: an embedded broker per test file, a kafkajs client on it, and small
-// helpers to produce and read topics the way an outside application would.
+// Test support: a Kafka per test file (the embedded broker, or Apache Kafka under
+// EDDY_TEST_KAFKA: test/support/kafka-under-test), a kafkajs client on it, and small helpers
+// to produce and read topics the way an outside application would.
 import kafkajs from "kafkajs";
 import type { Kafka } from "kafkajs";
 import pino from "pino";
 import type { Logger } from "pino";
-import { startBroker } from "../../../src/broker/index.js";
-import type { BrokerOptions, RunningBroker } from "../../../src/broker/index.js";
+import type { BrokerOptions } from "../../../src/broker/index.js";
 import { KafkaAdmin } from "../../../src/kafka/admin-client.js";
 import { createKafkaClient } from "../../../src/kafka/client.js";
 import { PartitionReader } from "../../../src/kafka/partition-reader.js";
 import type { ConsumedRecord } from "../../../src/kafka/types.js";
 import { lastHeader } from "../../../src/kafka/types.js";
 import type { StreamsConfig } from "../../../src/index.js";
+import { startKafkaUnderTest } from "../../support/kafka-under-test/kafka-under-test.js";
+import type { KafkaUnderTest } from "../../support/kafka-under-test/kafka-under-test.js";
 
 export const silentLogger: Logger = pino({ level: process.env.EDDY_TEST_LOG_LEVEL ?? "silent" });
 
 export interface TestCluster {
-  broker: RunningBroker;
-  kafka: Kafka;
+  /** The Kafka this file runs on: the embedded broker or Apache Kafka. */
+  readonly broker: KafkaUnderTest;
+  readonly bootstrap: string;
+  readonly kafka: Kafka;
   close(): Promise<void>;
 }
 
+/** A Kafka for this test file; `options` configure the embedded broker (Apache Kafka's test settings match them). */
 export async function startTestCluster(options: BrokerOptions = {}): Promise<TestCluster> {
   // Short group session bounds, so that a killed member is noticed in seconds.
-  const broker = await startBroker({ port: 0, logger: silentLogger, groupMinSessionTimeoutMs: 1_000, ...options });
+  const broker = await startKafkaUnderTest({ logger: silentLogger, groupMinSessionTimeoutMs: 1_000, ...options });
   const kafka = new kafkajs.Kafka({
     clientId: "eddy-test",
-    brokers: [broker.bootstrap],
+    brokers: broker.bootstrap.split(","),
     logLevel: kafkajs.logLevel.NOTHING,
     retry: { retries: 5, initialRetryTime: 50 },
   });
-  return { broker, kafka, close: () => broker.close() };
+  return { broker, bootstrap: broker.bootstrap, kafka, close: () => broker.close() };
 }
 
 export async function createTopic(

@@ -1,0 +1,204 @@
+// The results of `npm run bench:peers`: the best of the runs per system and figure, the
+// table, Eddy's ratios against each peer with their goals (issue 18), and the section of
+// BENCHMARKS.md that `--write` replaces.
+import { cpus, loadavg, totalmem } from "node:os";
+import type { Latency, Throughput } from "./measure.js";
+import type { PeerSystem, SystemName, TopologyName } from "./systems.js";
+
+export interface Restore {
+  readonly records: number;
+  readonly seconds: number;
+}
+
+export interface SystemResults {
+  readonly system: PeerSystem;
+  readonly throughput: Partial<Record<TopologyName, Throughput[]>>;
+  readonly latency: Latency[];
+  readonly restore: Restore[];
+}
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: string;
+  readonly node: string;
+  readonly kafka: string;
+  readonly loadAtStart: string;
+  readonly loadAtEnd: string;
+  readonly date: string;
+}
+
+export function machine(kafka: string, loadAtStart: readonly number[]): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    kafka,
+    loadAtStart: loadAtStart.map((l) => l.toFixed(2)).join(", "),
+    loadAtEnd: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", "),
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+const bestThroughput = (runs: readonly Throughput[] | undefined): Throughput | undefined =>
+  runs?.reduce<Throughput | undefined>(
+    (b, r) => (b === undefined || r.recordsPerSecond > b.recordsPerSecond ? r : b),
+    undefined,
+  );
+const bestLatency = (runs: readonly Latency[]): Latency | undefined =>
+  runs.reduce<Latency | undefined>((b, r) => (b === undefined || r.p99 < b.p99 ? r : b), undefined);
+const bestRestore = (runs: readonly Restore[]): Restore | undefined =>
+  runs.reduce<Restore | undefined>((b, r) => (b === undefined || r.seconds < b.seconds ? r : b), undefined);
+/** Memory: the smallest peak of the throughput runs of the count (every run's peak is printed as it comes). */
+const bestRss = (runs: readonly Throughput[] | undefined): number | undefined =>
+  runs?.reduce<number | undefined>((b, r) => (b === undefined || r.peakRssBytes < b ? r.peakRssBytes : b), undefined);
+const bestCpu = (runs: readonly Throughput[] | undefined): number | undefined =>
+  runs?.reduce<number | undefined>(
+    (b, r) => (b === undefined || r.cpuSecondsPer100k < b ? r.cpuSecondsPer100k : b),
+    undefined,
+  );
+
+const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+const mib = (bytes: number): string => `${int(bytes / 2 ** 20)} MiB`;
+const or = (value: string | undefined): string => value ?? "n/a";
+
+export function table(results: readonly SystemResults[]): string {
+  const rows = [
+    "| system | guarantee | store | count: records/s | bank: records/s | latency at 5 k/s: p50 / p99 | restore 1 M: s (records/s) | peak RSS (count) | CPU-s per 100 k: count / bank |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of results) {
+    const count = bestThroughput(r.throughput.count);
+    const bank = bestThroughput(r.throughput.bank);
+    const latency = bestLatency(r.latency);
+    const restore = bestRestore(r.restore);
+    const rss = bestRss(r.throughput.count);
+    const cpuCount = bestCpu(r.throughput.count);
+    const cpuBank = bestCpu(r.throughput.bank);
+    rows.push(
+      `| ${r.system.name} | ${r.system.guarantee} | ${r.system.store} | ${or(count && int(count.recordsPerSecond))} | ` +
+        `${or(bank && int(bank.recordsPerSecond))} | ${or(latency && `${int(latency.p50)} / ${int(latency.p99)} ms`)} | ` +
+        `${or(restore && `${restore.seconds.toFixed(1)} (${int(restore.records / restore.seconds)})`)} | ${or(rss === undefined ? undefined : mib(rss))} | ` +
+        `${or(cpuCount?.toFixed(2))} / ${or(cpuBank?.toFixed(2))} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+interface Goal {
+  readonly figure: string;
+  readonly peer: SystemName;
+  readonly ratio: number | undefined;
+  readonly op: ">=" | "<=";
+  readonly goal: number;
+}
+
+/** Eddy against each peer: the goals of issue 18, each a ratio measured in this run. */
+export function goals(results: readonly SystemResults[]): Goal[] {
+  const of = (name: SystemName) => results.find((r) => r.system.name === name);
+  const eddy = of("eddy");
+  const ks = of("kafka-streams");
+  const out: Goal[] = [];
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || b === 0 ? undefined : a / b;
+  if (eddy && ks) {
+    out.push({
+      figure: "count throughput / Kafka Streams",
+      peer: "kafka-streams",
+      ratio: ratio(
+        bestThroughput(eddy.throughput.count)?.recordsPerSecond,
+        bestThroughput(ks.throughput.count)?.recordsPerSecond,
+      ),
+      op: ">=",
+      goal: 1,
+    });
+    out.push({
+      figure: "bank throughput / Kafka Streams",
+      peer: "kafka-streams",
+      ratio: ratio(
+        bestThroughput(eddy.throughput.bank)?.recordsPerSecond,
+        bestThroughput(ks.throughput.bank)?.recordsPerSecond,
+      ),
+      op: ">=",
+      goal: 1,
+    });
+    const restore = (r: SystemResults) => {
+      const best = bestRestore(r.restore);
+      return best && best.records / best.seconds;
+    };
+    out.push({
+      figure: "restore rate / Kafka Streams",
+      peer: "kafka-streams",
+      ratio: ratio(restore(eddy), restore(ks)),
+      op: ">=",
+      goal: 1,
+    });
+    out.push({
+      figure: "p99 latency at 5 k/s / Kafka Streams",
+      peer: "kafka-streams",
+      ratio: ratio(bestLatency(eddy.latency)?.p99, bestLatency(ks.latency)?.p99),
+      op: "<=",
+      goal: 1,
+    });
+    out.push({
+      figure: "peak RSS / Kafka Streams",
+      peer: "kafka-streams",
+      ratio: ratio(bestRss(eddy.throughput.count), bestRss(ks.throughput.count)),
+      op: "<=",
+      goal: 0.5,
+    });
+  }
+  for (const peer of ["kafkats-flow", "quix", "faust"] as const) {
+    const other = of(peer);
+    if (!eddy || !other) continue;
+    out.push({
+      figure: `count throughput / ${peer}`,
+      peer,
+      ratio: ratio(
+        bestThroughput(eddy.throughput.count)?.recordsPerSecond,
+        bestThroughput(other.throughput.count)?.recordsPerSecond,
+      ),
+      op: ">=",
+      goal: 2,
+    });
+  }
+  return out;
+}
+
+export function goalLines(list: readonly Goal[]): string[] {
+  return list.map((g) => {
+    const met =
+      g.ratio === undefined
+        ? "not measured"
+        : (g.op === ">=" ? g.ratio >= g.goal : g.ratio <= g.goal)
+          ? "MET"
+          : "NOT MET";
+    return `eddy ${g.figure}: ${g.ratio === undefined ? "n/a" : `${g.ratio.toFixed(2)}x`} (goal ${g.op} ${g.goal.toFixed(1)}x) ${met}`;
+  });
+}
+
+export function markdownSection(results: readonly SystemResults[], m: Machine, runs: number): string {
+  const goalRows = goals(results).map((g) => {
+    const met =
+      g.ratio === undefined
+        ? "not measured"
+        : (g.op === ">=" ? g.ratio >= g.goal : g.ratio <= g.goal)
+          ? "yes"
+          : "**no**";
+    return `| ${g.figure} | ${g.ratio === undefined ? "n/a" : `${g.ratio.toFixed(2)}x`} | ${g.op} ${g.goal.toFixed(1)}x | ${met} |`;
+  });
+  return [
+    `The latest \`npm run bench:peers -- --write\` (${runs} runs of everything, the best counts), on ${m.date}:`,
+    `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node.js ${m.node}, Apache Kafka ${m.kafka} (one node);`,
+    `load average ${m.loadAtStart} when the run started, ${m.loadAtEnd} when it ended.`,
+    "",
+    table(results),
+    "",
+    "| Eddy's figure | ratio | goal | met |",
+    "|---|---|---|---|",
+    ...goalRows,
+  ].join("\n");
+}

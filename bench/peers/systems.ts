@@ -1,0 +1,151 @@
+// The systems `npm run bench:peers` compares, each a process of its own started with the
+// same environment (PEER_BOOTSTRAP, PEER_APP_ID, PEER_STATE_DIR, PEER_INPUT, PEER_OUTPUT,
+// ...): how to build it, how to start it, what it prints when it is ready, and how its
+// counts are written.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run } from "./processes.js";
+
+export type SystemName = "eddy" | "kafka-streams" | "kafkats-flow" | "quix" | "faust";
+export type TopologyName = "count" | "bank";
+
+/** How a restarted instance says that it restored its state and processes. */
+export type Readiness =
+  /** It prints "STATE RUNNING <epoch ms>" (its own state machine); the restore starts at its first "STATE ..." line. */
+  | "state"
+  /** It prints "PROBE <epoch ms>" when it processes a record keyed "__probe__"; the restore starts at "STATE STARTING". */
+  | "probe";
+
+export interface PeerSystem {
+  readonly name: SystemName;
+  /** The processing guarantee it runs with, as the table says it. */
+  readonly guarantee: string;
+  /** Where its state lives, as the table says it. */
+  readonly store: string;
+  readonly topologies: readonly TopologyName[];
+  readonly readiness: Readiness;
+  /** A count as it travels on the output topic. */
+  decodeCount(value: Buffer): number;
+  /** Builds or installs what it needs (once; cached). */
+  prepare(log: (line: string) => void): Promise<void>;
+  start(env: Record<string, string>): ChildProcess;
+}
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const VENV = join(HERE, ".venv");
+const PYTHON = join(VENV, "bin", "python");
+/** What the virtual environment holds; a change of these reinstalls it. */
+const PYTHON_PACKAGES = ["quixstreams==3.28.1", "faust-streaming==0.15.3", "rocksdict==0.3.29"];
+/** Every JVM here runs with a capped heap (the machine is shared). */
+export const KAFKA_STREAMS_HEAP = process.env.BENCH_PEERS_JVM_HEAP ?? "512m";
+
+const longCount = (value: Buffer): number => (value.length === 8 ? Number(value.readBigInt64BE(0)) : Number.NaN);
+const textCount = (value: Buffer): number => Number(value.toString("utf8"));
+
+function spawnPeer(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** The newest modification time under a directory (sources of a build). */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+let venvReady: Promise<void> | undefined;
+
+/** One virtual environment (bench/peers/.venv, git-ignored) for both Python peers. */
+function prepareVenv(log: (line: string) => void): Promise<void> {
+  venvReady ??= (async () => {
+    const marker = join(VENV, "eddy-bench-packages.txt");
+    const wanted = PYTHON_PACKAGES.join("\n");
+    if (existsSync(marker) && (await readFile(marker, "utf8")) === wanted) return;
+    log(`python: making ${VENV} (${PYTHON_PACKAGES.join(", ")})`);
+    if (!existsSync(PYTHON)) await run("python3", ["-m", "venv", VENV]);
+    await run(PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...PYTHON_PACKAGES]);
+    await writeFile(marker, wanted);
+  })();
+  return venvReady;
+}
+
+/** The Kafka Streams version the bench builds against: the broker's, unless told otherwise. */
+export function kafkaStreamsVersion(brokerVersion: string | undefined): string {
+  return process.env.BENCH_PEERS_KAFKA_STREAMS_VERSION ?? brokerVersion ?? "3.9.1";
+}
+
+export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSystem[] {
+  const ksDir = join(HERE, "kafka-streams");
+  const ksJar = join(ksDir, "target", `peers-kafka-streams-${options.kafkaStreamsVersion}.jar`);
+  return [
+    {
+      name: "eddy",
+      guarantee: "exactly_once (a transaction per commit interval)",
+      store: "LevelDB",
+      topologies: ["count", "bank"],
+      readiness: "state",
+      decodeCount: longCount,
+      prepare: () => Promise.resolve(),
+      start: (env) =>
+        spawnPeer(process.execPath, ["--conditions=development", "--import", "tsx", join(HERE, "eddy", "app.ts")], env),
+    },
+    {
+      name: "kafka-streams",
+      guarantee: "exactly_once_v2",
+      store: "RocksDB",
+      topologies: ["count", "bank"],
+      readiness: "state",
+      decodeCount: longCount,
+      prepare: async (log) => {
+        if (existsSync(ksJar) && statSync(ksJar).mtimeMs >= newest(join(ksDir, "src"))) return;
+        log(`kafka-streams: mvn package (kafka-streams ${options.kafkaStreamsVersion})`);
+        await run("mvn", ["-q", "-B", "package", `-Dkafka.version=${options.kafkaStreamsVersion}`], { cwd: ksDir });
+        // One jar per version, so that switching versions does not rebuild every time.
+        await copyFile(join(ksDir, "target", "peers-kafka-streams.jar"), ksJar);
+      },
+      start: (env) =>
+        spawnPeer(
+          "java",
+          [`-Xmx${KAFKA_STREAMS_HEAP}`, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar", ksJar],
+          env,
+        ),
+    },
+    {
+      name: "kafkats-flow",
+      guarantee: "exactly_once",
+      store: "in memory (its only store) + changelog",
+      topologies: ["count"],
+      readiness: "state",
+      decodeCount: textCount,
+      prepare: () => Promise.resolve(),
+      start: (env) => spawnPeer(process.execPath, ["--import", "tsx", join(HERE, "kafkats-flow", "count.ts")], env),
+    },
+    {
+      name: "quix",
+      guarantee: "exactly-once",
+      store: "RocksDB",
+      topologies: ["count"],
+      readiness: "probe",
+      decodeCount: textCount,
+      prepare: prepareVenv,
+      start: (env) => spawnPeer(PYTHON, [join(HERE, "quix", "count.py")], env),
+    },
+    {
+      name: "faust",
+      guarantee: "exactly_once",
+      store: "RocksDB (rocksdict)",
+      topologies: ["count"],
+      readiness: "probe",
+      decodeCount: textCount,
+      prepare: prepareVenv,
+      start: (env) => spawnPeer(PYTHON, [join(HERE, "faust", "count.py")], env),
+    },
+  ];
+}

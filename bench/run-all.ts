@@ -113,9 +113,9 @@ const GOAL_FIGURES: ReadonlyArray<{ bench: BenchName; figure: RegExp; measured: 
   },
   {
     bench: "api",
-    figure: /^local lookups \/ bare route/,
-    measured: /^local lookup\s+(\d+)\s/,
-    baseline: /^bare fastify route\s+(\d+)\s/,
+    figure: /^local lookup CPU \/ bare route CPU/,
+    measured: /^local lookup\s+(?:\S+\s+){6}(\d+)$/,
+    baseline: /^bare fastify route\s+(?:\S+\s+){6}(\d+)$/,
   },
   {
     bench: "api",
@@ -137,7 +137,7 @@ export function withFigures(bench: BenchName, rows: readonly Row[], output: stri
       .filter((found) => found !== undefined)
       .at(-1);
   const unit = (figure: RegExp) =>
-    figure.source.includes("p99") ? " ms p99" : figure.source.includes("lookup") ? " req/s" : "";
+    figure.source.includes("p99") ? " ms p99" : figure.source.includes("CPU") ? " µs/req" : "";
   return rows.map((row) => {
     if (row.value !== "" || row.goal === "") return row;
     const spec = GOAL_FIGURES.find((one) => one.bench === bench && one.figure.test(row.figure));

@@ -34,7 +34,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import kafkajs from "kafkajs";
-import { Topics, createTopics, writeInputs } from "./peers/inputs.js";
+import { createTopics, inputTopics, writeInputs } from "./peers/inputs.js";
 import type { InputSizes } from "./peers/inputs.js";
 import { startKafka } from "./peers/kafka.js";
 import {
@@ -73,6 +73,7 @@ const LATENCY_MS = env("BENCH_PEERS_LATENCY_SECONDS", 30) * 1000;
 const RUNS = Number(args.runs);
 const PHASES = new Set(args.phases.split(","));
 const STAMP = Date.now().toString(36);
+const Topics = inputTopics(STAMP);
 const log = (line: string): void => console.log(line);
 
 const loadAtStart = loadavg();
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   );
   for (const system of systems) await system.prepare(log);
   await admin.connect();
-  await writeInputs(kafka, SIZES, log);
+  await writeInputs(kafka, Topics, SIZES, log);
   const results: SystemResults[] = systems.map((system) => ({ system, throughput: {}, latency: [], restore: [] }));
   for (let run = 1; run <= RUNS; run += 1) {
     for (const r of results) {

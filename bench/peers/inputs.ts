@@ -20,11 +20,20 @@ export interface InputSizes {
   readonly restore: number;
 }
 
-export const Topics = {
-  visits: "peers-visits",
-  commands: "peers-account-commands",
-  restore: "peers-restore-visits",
-} as const;
+export interface InputTopics {
+  readonly visits: string;
+  readonly commands: string;
+  readonly restore: string;
+}
+
+/** The input topics of one bench run (`stamp` keeps runs on a long-lived cluster apart). */
+export function inputTopics(stamp: string): InputTopics {
+  return {
+    visits: `peers-visits-${stamp}`,
+    commands: `peers-account-commands-${stamp}`,
+    restore: `peers-restore-visits-${stamp}`,
+  };
+}
 
 export async function createTopics(
   kafka: Kafka,
@@ -98,7 +107,12 @@ async function produce(
   }
 }
 
-export async function writeInputs(kafka: Kafka, sizes: InputSizes, log: (line: string) => void): Promise<void> {
+export async function writeInputs(
+  kafka: Kafka,
+  Topics: InputTopics,
+  sizes: InputSizes,
+  log: (line: string) => void,
+): Promise<void> {
   await createTopics(kafka, [
     { topic: Topics.visits, partitions: sizes.partitions },
     { topic: Topics.commands, partitions: sizes.partitions },

@@ -50,5 +50,5 @@ async def count(stream):
 
 if __name__ == "__main__":
     print(f"STATE STARTING {int(time.time() * 1000)}", flush=True)
-    sys.argv = [sys.argv[0], "worker", "--loglevel", "warning", "--without-web"]
+    sys.argv = [sys.argv[0], "worker", "--loglevel", "warn", "--without-web"]
     app.main()

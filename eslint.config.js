@@ -4,7 +4,19 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".cache/", "dist/", "coverage/", "node_modules/", "**/*.js", "!eslint.config.js"] },
+  {
+    ignores: [
+      ".cache/",
+      "dist/",
+      "coverage/",
+      "node_modules/",
+      "**/*.js",
+      "!eslint.config.js",
+      // npm run bench:peers: its bundles and virtualenv (git-ignored)
+      "bench/peers/.build/",
+      "bench/peers/.venv/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

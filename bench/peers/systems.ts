@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "./processes.js";
 
@@ -38,11 +38,41 @@ export interface PeerSystem {
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const VENV = join(HERE, ".venv");
+const BUILD = join(HERE, ".build");
 const PYTHON = join(VENV, "bin", "python");
 /** What the virtual environment holds; a change of these reinstalls it. */
 const PYTHON_PACKAGES = ["quixstreams==3.28.1", "faust-streaming==0.15.3", "rocksdict==0.3.29"];
 /** Every JVM here runs with a capped heap (the machine is shared). */
 export const KAFKA_STREAMS_HEAP = process.env.BENCH_PEERS_JVM_HEAP ?? "512m";
+
+/**
+ * The TypeScript peers run as JavaScript bundled by esbuild (bench/peers/.build, git-ignored),
+ * as an application runs in production: tsx's on-the-fly compilation would cost them tens
+ * of MiB of memory and seconds of start-up that no deployment pays. The dependencies stay
+ * in node_modules; Eddy's sources are bundled through the package's "development" export.
+ */
+async function bundle(entry: string, outdir: string): Promise<string> {
+  const { build } = await import("esbuild");
+  const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  await build({
+    entryPoints: [entry],
+    outdir,
+    bundle: true,
+    // Dynamic imports (the HTTP API Eddy loads only when asked) stay lazy chunks.
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    conditions: ["development"],
+    external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }),
+    outExtension: { ".js": ".mjs" },
+    logLevel: "warning",
+  });
+  return join(outdir, basename(entry).replace(/\.ts$/, ".mjs"));
+}
 
 const longCount = (value: Buffer): number => (value.length === 8 ? Number(value.readBigInt64BE(0)) : Number.NaN);
 const textCount = (value: Buffer): number => Number(value.toString("utf8"));
@@ -84,6 +114,8 @@ export function kafkaStreamsVersion(brokerVersion: string | undefined): string {
 export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSystem[] {
   const ksDir = join(HERE, "kafka-streams");
   const ksJar = join(ksDir, "target", `peers-kafka-streams-${options.kafkaStreamsVersion}.jar`);
+  let eddyEntry = "";
+  let kafkatsEntry = "";
   return [
     {
       name: "eddy",
@@ -92,9 +124,10 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       topologies: ["count", "bank"],
       readiness: "state",
       decodeCount: longCount,
-      prepare: () => Promise.resolve(),
-      start: (env) =>
-        spawnPeer(process.execPath, ["--conditions=development", "--import", "tsx", join(HERE, "eddy", "app.ts")], env),
+      prepare: async () => {
+        eddyEntry = await bundle(join(HERE, "eddy", "app.ts"), join(BUILD, "eddy"));
+      },
+      start: (env) => spawnPeer(process.execPath, [eddyEntry], env),
     },
     {
       name: "kafka-streams",
@@ -124,8 +157,10 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       topologies: ["count"],
       readiness: "state",
       decodeCount: textCount,
-      prepare: () => Promise.resolve(),
-      start: (env) => spawnPeer(process.execPath, ["--import", "tsx", join(HERE, "kafkats-flow", "count.ts")], env),
+      prepare: async () => {
+        kafkatsEntry = await bundle(join(HERE, "kafkats-flow", "count.ts"), join(BUILD, "kafkats-flow"));
+      },
+      start: (env) => spawnPeer(process.execPath, [kafkatsEntry], env),
     },
     {
       name: "quix",

@@ -1,7 +1,10 @@
 // The task executor on its own, the way the Kafka runtime drives it: raw records in,
 // serialized records out through a RecordCollector, stores from a provider.
 import { describe, expect, it } from "vitest";
+import { CachingKeyValueStore } from "../../src/stores/caching-key-value-store.js";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
+import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
+import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import type { KeyValueStore } from "../../src/stores/key-value-store.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
 import { DeserializationError, SerializationError } from "../../src/serdes/errors.js";
@@ -107,6 +110,43 @@ describe("TaskExecutor", () => {
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toEqual({ status: "processed" });
     expect(await counting.stores.get("counts")?.get("k")).toBe(1);
+  });
+
+  it("counts without a promise once the key's aggregate is cached, with stores wired as the runtime wires them", async () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream("visits", strings)
+      .filter((key) => key !== "bot")
+      .groupByKey()
+      .count({ store: "counts" })
+      .toStream()
+      .to("counts-out", { key: Serdes.string(), value: Serdes.long() });
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const collector = new ListCollector();
+    const executor = await TaskExecutor.create({
+      topology: builder.build(),
+      applicationId: "app",
+      subtopology: 0,
+      partition: 0,
+      collector,
+      stores: {
+        getStore: (definition) =>
+          new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
+      },
+    });
+    // The first record of a key reads the store (a promise); later ones find it in the cache.
+    const first = executor.processNow(record("visits", "home", "v"));
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toEqual({ status: "processed" });
+    expect(executor.processNow(record("visits", "home", "v"))).toEqual({ status: "processed" });
+    expect(executor.processNow(record("visits", "bot", "v"))).toEqual({ status: "processed" });
+    expect(executor.processNow(record("visits", "home", "v"))).toEqual({ status: "processed" });
+    expect(collector.records.map((r) => [r.key?.toString(), r.value?.readBigInt64BE(0)])).toEqual([
+      ["home", 1n],
+      ["home", 2n],
+      ["home", 3n],
+    ]);
+    expect(overlay.store("counts").pendingCount).toBe(1);
   });
 
   it("deserializes, runs the processors and hands serialized records to the collector", async () => {

@@ -1,7 +1,9 @@
 // KGroupedStream aggregate, reduce and count: Kafka Streams' KStreamAggregate and
 // KStreamReduce. One store row per key; every update is forwarded downstream as a
 // Change (no record cache, as Kafka Streams with the cache disabled).
+import { CachingKeyValueStore, NOT_CACHED } from "../../../stores/caching-key-value-store.js";
 import type { KeyValueStore } from "../../../stores/key-value-store.js";
+import { FORWARDED } from "../../processor.js";
 import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
@@ -62,16 +64,32 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         this.#store = context.getStateStore<K, VA>(storeName);
       }
 
-      async process(record: StreamRecord<K, V>): Promise<void> {
+      // The common record (its key's aggregate in the read cache, a store over the task's
+      // overlay, sinks that buffer) is folded without a single promise; each step hands
+      // over to a continuation only when it must wait.
+      process(record: StreamRecord<K, V>): void | Promise<void> {
         // Kafka Streams skips records with a null key or value in aggregations.
         if (record.key === null || record.value === null) return;
-        const oldAggregate = (await this.#store.get(record.key)) ?? null;
+        const store = this.#store;
+        if (store instanceof CachingKeyValueStore) {
+          const cached = (store as CachingKeyValueStore<K, VA>).peek(record.key);
+          if (cached !== NOT_CACHED) return this.#fold(record, cached ?? null);
+        }
+        return Promise.resolve(store.get(record.key)).then((old) => this.#fold(record, old ?? null));
+      }
+
+      #fold(record: StreamRecord<K, V>, oldAggregate: VA | null): void | Promise<void> {
         const newAggregate = fold(record.key, record.value, oldAggregate);
-        await putOrDelete(this.#store, record.key, newAggregate);
-        await this.context.forward({
-          ...record,
-          value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },
-        });
+        const change = { ...record, value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null } };
+        const store = this.#store;
+        const written =
+          newAggregate !== null &&
+          newAggregate !== undefined &&
+          store instanceof CachingKeyValueStore &&
+          (store as CachingKeyValueStore<K, VA>).putNow(record.key, newAggregate);
+        if (!written) return putOrDelete(store, record.key, newAggregate).then(() => this.context.forward(change));
+        const forwarded = this.context.forward(change);
+        return forwarded === FORWARDED ? undefined : forwarded;
       }
     })();
   };

@@ -1,6 +1,8 @@
 // The stateless KStream operations: Kafka Streams' KStreamFilter, KStreamMap,
 // KStreamMapValues, KStreamFlatMap, KStreamFlatMapValues, KStreamPeek, ForeachProcessor,
-// PassThrough and KStreamBranch. Each forwards depth-first, in input order.
+// PassThrough and KStreamBranch. Each forwards depth-first, in input order, and returns
+// what forward() returned: FORWARDED when the children finished synchronously, so that a
+// record no child waits for costs no promise.
 import type { KeyValue } from "../../../stores/key-value-store.js";
 import type { ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
@@ -11,8 +13,8 @@ export type Predicate<K, V> = (key: K, value: V) => boolean;
 export function filterSupplier<K, V>(predicate: Predicate<K, V>, negate: boolean): ProcessorSupplier<K, V, K, V> {
   return () =>
     new (class extends ForwardingProcessor<K, V, K, V> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
-        if (predicate(record.key, record.value) !== negate) await this.context.forward(record);
+      process(record: StreamRecord<K, V>): Promise<void> | undefined {
+        return predicate(record.key, record.value) !== negate ? this.context.forward(record) : undefined;
       }
     })();
 }
@@ -22,9 +24,9 @@ export function mapSupplier<K, V, KR, VR>(
 ): ProcessorSupplier<K, V, KR, VR> {
   return () =>
     new (class extends ForwardingProcessor<K, V, KR, VR> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
+      process(record: StreamRecord<K, V>): Promise<void> {
         const mapped = mapper(record.key, record.value);
-        await this.context.forward({ ...record, key: mapped.key, value: mapped.value });
+        return this.context.forward({ ...record, key: mapped.key, value: mapped.value });
       }
     })();
 }
@@ -67,9 +69,9 @@ export function flatMapValuesSupplier<K, V, VR>(
 export function peekSupplier<K, V>(action: (key: K, value: V) => void): ProcessorSupplier<K, V, K, V> {
   return () =>
     new (class extends ForwardingProcessor<K, V, K, V> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
+      process(record: StreamRecord<K, V>): Promise<void> {
         action(record.key, record.value);
-        await this.context.forward(record);
+        return this.context.forward(record);
       }
     })();
 }
@@ -103,17 +105,16 @@ export function branchSupplier<K, V>(
 ): ProcessorSupplier<K, V, K, V> {
   return () =>
     new (class extends ForwardingProcessor<K, V, K, V> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
+      process(record: StreamRecord<K, V>): Promise<void> | undefined {
         for (let i = 0; i < predicates.length; i++) {
           const predicate = predicates[i];
           const child = children[i];
           if (predicate !== undefined && child !== undefined && predicate(record.key, record.value)) {
-            await this.context.forward(record, child);
-            return;
+            return this.context.forward(record, child);
           }
         }
         const defaultChild = children.length > predicates.length ? children[children.length - 1] : undefined;
-        if (defaultChild !== undefined) await this.context.forward(record, defaultChild);
+        return defaultChild === undefined ? undefined : this.context.forward(record, defaultChild);
       }
     })();
 }

@@ -24,6 +24,7 @@
 //   npm run bench:peers -- --phases throughput       some phases (throughput, latency, restore)
 //   npm run bench:peers -- --runs 1
 //   npm run bench:peers -- --bootstrap host:port     a running Kafka instead of starting one
+//   npm run bench:peers -- --bootstrap ... --reuse S the inputs run S wrote there (sizes as then)
 //   npm run bench:peers -- --write                   also rewrite the peers section of BENCHMARKS.md
 //
 // Environment: BENCH_PEERS_VISITS, _CODES, _COMMANDS, _ACCOUNTS, _RESTORE (input sizes),
@@ -56,6 +57,8 @@ const { values: args } = parseArgs({
     phases: { type: "string", default: "throughput,latency,restore" },
     runs: { type: "string", default: process.env.BENCH_RUNS ?? "3" },
     bootstrap: { type: "string" },
+    // With --bootstrap: the inputs an earlier run wrote (its stamp, printed at its start), not written again.
+    reuse: { type: "string" },
     write: { type: "boolean", default: false },
   },
 });
@@ -73,7 +76,7 @@ const LATENCY_MS = env("BENCH_PEERS_LATENCY_SECONDS", 30) * 1000;
 const RUNS = Number(args.runs);
 const PHASES = new Set(args.phases.split(","));
 const STAMP = Date.now().toString(36);
-const Topics = inputTopics(STAMP);
+const Topics = inputTopics(args.reuse ?? STAMP);
 const log = (line: string): void => console.log(line);
 
 const loadAtStart = loadavg();
@@ -233,7 +236,10 @@ async function main(): Promise<void> {
   );
   for (const system of systems) await system.prepare(log);
   await admin.connect();
-  await writeInputs(kafka, Topics, SIZES, log);
+  if (args.reuse === undefined) {
+    log(`inputs: stamp ${STAMP} (--reuse ${STAMP} reads them again on the same cluster)`);
+    await writeInputs(kafka, Topics, SIZES, log);
+  }
   const results: SystemResults[] = systems.map((system) => ({ system, throughput: {}, latency: [], restore: [] }));
   for (let run = 1; run <= RUNS; run += 1) {
     for (const r of results) {

@@ -11,6 +11,8 @@ export interface TrafficTargets {
   readonly web: string;
   /** The Eddy API of each example that runs. */
   readonly apis: ReadonlyMap<ExampleName, string>;
+  /** A token with the read and command scopes. */
+  readonly token?: string;
 }
 
 export const DEMO_LINKS = [
@@ -49,14 +51,14 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
     for (const link of DEMO_LINKS) await json("POST", `${targets.web}/links`, link);
     for (const code of ["kstreams", "kstreams", "kstreams", "node"])
       await send(`${targets.web}/r/${code}`, { headers: { "user-agent": "eddy-demo" } });
-    const eddy = new EddyHttpClient(urlVisits);
+    const eddy = new EddyHttpClient(urlVisits, { token: targets.token });
     await until("3 visits of kstreams counted", async () => (await eddy.get<number>("visit-counts", "kstreams")) === 3);
     logger.info("demo traffic: 2 short links, 4 visits");
   }
 
   const bank = targets.apis.get("bank");
   if (bank !== undefined) {
-    const eddy = new EddyHttpClient(bank);
+    const eddy = new EddyHttpClient(bank, { token: targets.token });
     const commands = [
       { type: "OpenAccount", accountId: "acc-1", holder: "Ada Lovelace", openingDepositCents: 100_000 },
       { type: "OpenAccount", accountId: "acc-2", holder: "Ada Lovelace" },
@@ -89,7 +91,7 @@ export async function sendDemoTraffic(targets: TrafficTargets, logger: Logger): 
       await json("PUT", `${order(id)}/payment`, { amountCents: 500, method: "card" });
     }
     // o-1002 is fulfilled as soon as its three parts are joined (PAID).
-    const eddy = new EddyHttpClient(orders);
+    const eddy = new EddyHttpClient(orders, { token: targets.token });
     await until(
       "order o-1002 PAID",
       async () => (await eddy.get<{ status: string }>("orders", "o-1002"))?.status === "PAID",

@@ -12,6 +12,8 @@ import { KafkaIo } from "../shared/kafka-io.js";
 import type { BannerInput } from "./banner.js";
 import type { DemoOptions } from "./demo-options.js";
 import { sendDemoTraffic } from "./demo-traffic.js";
+import { demoTokens } from "./demo-tokens.js";
+import type { DemoTokens } from "./demo-tokens.js";
 import { DEFAULTS_FILE, EXAMPLES } from "./examples.js";
 import type { ExampleDefinition, ExampleName } from "./examples.js";
 import { startExample } from "./running-example.js";
@@ -41,14 +43,17 @@ async function exampleConfigs(
   examples: readonly ExampleDefinition[],
   options: StartDemoOptions,
   bootstrap: string | undefined,
-): Promise<Map<ExampleName, ResolvedStreamsConfig>> {
+): Promise<{ configs: Map<ExampleName, ResolvedStreamsConfig>; tokens: DemoTokens }> {
   const configs = new Map<ExampleName, ResolvedStreamsConfig>();
+  let tokens: DemoTokens | undefined;
   for (const example of examples) {
     const { config, sources } = await loadStreamsConfig({
       files: [fileURLToPath(DEFAULTS_FILE), fileURLToPath(example.configFile)],
       env: options.env,
       envPrefixes: ["EDDY_", example.envPrefix],
     });
+    // One set of tokens for all the examples, kept beside their state.
+    tokens ??= await demoTokens(options.env, config.stateDir);
     const fromEnvironment = (field: string) => sources.get(field)?.startsWith("environment") === true;
     let applicationServer = config.applicationServer;
     // The configured ports are instance 1's; other instances move them, unless the environment set them.
@@ -60,6 +65,7 @@ async function exampleConfigs(
       example.name,
       parseStreamsConfig({
         ...config,
+        ...tokens.config,
         ...(bootstrap === undefined ? {} : { bootstrapServers: bootstrap }),
         ...(applicationServer === undefined ? {} : { applicationServer }),
         stateDir: join(config.stateDir, `instance-${options.instance}`),
@@ -79,7 +85,8 @@ async function exampleConfigs(
     }
     owners.set(config.applicationServer, name);
   }
-  return configs;
+  if (tokens === undefined) throw new Error("the demo runs no example");
+  return { configs, tokens };
 }
 
 async function waitUntilReady(examples: readonly RunningExample[]): Promise<void> {
@@ -122,7 +129,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
         bootstrap = `127.0.0.1:${options.brokerPort}`;
       }
     }
-    const configs = await exampleConfigs(selected, options, bootstrap);
+    const { configs, tokens } = await exampleConfigs(selected, options, bootstrap);
     const first = configs.values().next().value as ResolvedStreamsConfig;
     // The embedded broker keeps everything in memory: state left by an earlier run
     // belongs to a cluster that no longer exists.
@@ -133,6 +140,9 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       clientId: `eddy-demo-${options.instance}`,
       logger,
       replicationFactor: first.replicationFactor,
+      // The applications' own TLS and SASL settings (EDDY_SSL, EDDY_SASL_*, ...).
+      ssl: first.ssl,
+      ...(first.sasl === undefined ? {} : { sasl: first.sasl }),
     });
     opened.push(kafka);
     const created = await kafka.ensureTopics(selected.flatMap((example) => example.topics));
@@ -151,6 +161,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       port: options.port,
       publisher: kafka,
       logger,
+      token: tokens.client,
     });
     opened.push(web);
 
@@ -158,7 +169,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     const apis = new Map(examples.map((running) => [running.example.name, running.url] as const));
     if (options.traffic && options.instance === 1 && created.length > 0) {
       progress("sending demo traffic");
-      await sendDemoTraffic({ web: web.url, apis }, logger);
+      await sendDemoTraffic({ web: web.url, apis, token: tokens.client }, logger);
     }
     return {
       banner: {
@@ -167,6 +178,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
         web: web.url,
         apis,
         brokerPort: options.brokerPort,
+        token: tokens.shown,
       },
       examples,
       failed: Promise.race(examples.map((running) => running.failed)),

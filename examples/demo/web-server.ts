@@ -15,7 +15,7 @@ export interface WebServer {
 
 export async function startWebServer(
   examples: readonly RunningExample[],
-  options: { host: string; port: number; publisher: RecordPublisher; logger: Logger },
+  options: { host: string; port: number; publisher: RecordPublisher; logger: Logger; token?: string },
 ): Promise<WebServer> {
   const app = fastify({
     loggerInstance: options.logger.child({ component: "web" }),
@@ -25,7 +25,7 @@ export async function startWebServer(
   let publicUrl = "";
   for (const running of examples) {
     await running.example.registerRoutes(app, {
-      eddy: new EddyHttpClient(running.url),
+      eddy: new EddyHttpClient(running.url, { token: options.token }),
       publisher: options.publisher,
       publicUrl: () => publicUrl,
     });
@@ -44,8 +44,8 @@ function indexPage(examples: readonly RunningExample[]): string {
     .map(
       ({ example, url }) =>
         `<tr><td><b>${example.name}</b></td><td>${example.summary}</td><td><a href="${url}/topology">topology</a> · ` +
-        `<a href="${url}/stores">stores</a> · <a href="${url}/metadata">instances</a> · <a href="${url}/docs">API document</a> · ` +
-        `<a href="${url}/metrics">metrics</a></td></tr>`,
+        `<a href="${url}/docs">API document</a> · <code>${url}/stores</code>, <code>/metadata</code>, <code>/metrics</code> ` +
+        `(with the token)</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -53,7 +53,9 @@ function indexPage(examples: readonly RunningExample[]): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}td{padding:.3rem .8rem;vertical-align:top}code{background:#f3f3f3;padding:0 .2rem}</style>
 </head><body>
 <h1>Eddy demo</h1>
-<p>Three applications, each with its own Eddy API (queries routed to the instance that owns the key, commands, topology, metrics):</p>
+<p>Three applications, each with its own Eddy API (queries routed to the instance that owns the key, commands, topology, metrics).
+The topology pages and API documents are public; everything else needs the token <code>npm start</code> printed
+(<code>curl -H "authorization: Bearer $EDDY_API_TOKEN" ...</code>).</p>
 <table>${rows}</table>
 <p>The examples' own routes on this server: <code>GET /r/:code</code> (redirect), <code>POST /links</code>, <code>GET /links/:code</code>,
 <code>GET /bank/accounts?minBalanceCents=</code>, <code>GET /bank/accounts/:id</code>, <code>GET /bank/holders/:holder/accounts</code>,

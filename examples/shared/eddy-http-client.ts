@@ -58,10 +58,13 @@ export type CommandAnswer<R> = ReplyEnvelope<R> & { readonly httpStatus: number;
 export class EddyHttpClient {
   readonly baseUrl: string;
   readonly #timeoutMs: number;
+  readonly #authorization: Record<string, string>;
 
-  constructor(baseUrl: string, options: { timeoutMs?: number } = {}) {
+  /** `token`: a bearer token of the application's apiTokens (read for queries, command for commands). */
+  constructor(baseUrl: string, options: { timeoutMs?: number; token?: string | undefined } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#authorization = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
   }
 
   /** The committed value of a key, or undefined when the store has none. */
@@ -120,7 +123,7 @@ export class EddyHttpClient {
   async #request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { accept: "application/json", ...headers },
+      headers: { accept: "application/json", ...this.#authorization, ...headers },
       ...(body === undefined ? {} : { body }),
       signal: AbortSignal.timeout(this.#timeoutMs),
     });

@@ -7,7 +7,7 @@
 import type { Logger } from "pino";
 import { KafkaAdmin } from "../../src/kafka/admin-client.js";
 import { createKafkaClient } from "../../src/kafka/client.js";
-import type { KafkaClient } from "../../src/kafka/client.js";
+import type { KafkaClient, KafkaClientOptions } from "../../src/kafka/client.js";
 import { IdempotentProducer } from "../../src/kafka/idempotent-producer.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import type { Serde } from "eddy-streams";
@@ -19,6 +19,9 @@ export interface KafkaIoOptions {
   readonly logger: Logger;
   /** Replication factor of the topics created; -1 takes the broker's default. */
   readonly replicationFactor?: number;
+  /** TLS and SASL, as the applications' config has them. */
+  readonly ssl?: KafkaClientOptions["ssl"];
+  readonly sasl?: KafkaClientOptions["sasl"];
 }
 
 export class KafkaIo implements RecordPublisher {
@@ -35,6 +38,8 @@ export class KafkaIo implements RecordPublisher {
       clientId: options.clientId,
       brokers: [...options.bootstrapServers],
       logger: options.logger,
+      ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
     });
     this.#admin = new KafkaAdmin(this.#kafka, options.logger);
     this.#producer = new IdempotentProducer(this.#kafka);

@@ -10,7 +10,18 @@ export const DEFAULT_API_URL = "http://127.0.0.1:8081";
 
 export const URL_OPTION_HELP = `  --url <url>           the Eddy API (applicationServer) of any instance of the app
                         (default $EDDY_URL, else ${DEFAULT_API_URL}; npm start serves
-                        url-visits on :8081, bank on :8082, orders on :8083)`;
+                        url-visits on :8081, bank on :8082, orders on :8083)
+  --token <token>       a bearer token of the app's apiTokens (default $EDDY_API_TOKEN;
+                        npm start prints one)`;
+
+/** The options every client command takes to reach the API. */
+export const API_OPTIONS = { url: { type: "string" }, token: { type: "string" } } as const;
+
+/** --token, else EDDY_API_TOKEN; undefined when neither is set (an API without tokens). */
+export function apiToken(option: string | undefined): string | undefined {
+  const token = option ?? process.env.EDDY_API_TOKEN;
+  return token === undefined || token === "" ? undefined : token;
+}
 
 export function apiUrl(option: string | undefined): string {
   return (option ?? process.env.EDDY_URL ?? DEFAULT_API_URL).replace(/\/+$/, "");
@@ -28,13 +39,17 @@ export class ApiUnreachableError extends Error {}
 
 export async function apiRequest(
   url: string,
-  init: { method?: "GET" | "POST"; body?: string; headers?: Record<string, string> } = {},
+  init: { method?: "GET" | "POST"; body?: string; headers?: Record<string, string>; token?: string | undefined } = {},
 ): Promise<ApiResponse> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: init.method ?? "GET",
-      headers: { ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+      headers: {
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }),
+        ...init.headers,
+      },
       ...(init.body === undefined ? {} : { body: init.body }),
     });
   } catch (error) {

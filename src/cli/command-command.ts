@@ -1,7 +1,15 @@
 // `eddy command <topic> <JSON>`: POSTs a command to a running app's command endpoint
 // and prints the reply envelope. Exit code 0 when accepted, 1 otherwise (rejected,
 // invalid, timed out, refused), so scripts can branch on it.
-import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable } from "./api-request.js";
+import {
+  API_OPTIONS,
+  URL_OPTION_HELP,
+  apiRequest,
+  apiToken,
+  apiUrl,
+  errorMessage,
+  reportingUnreachable,
+} from "./api-request.js";
 import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
@@ -23,7 +31,7 @@ async function run(args: string[]): Promise<number> {
     key: { type: "string" },
     "idempotency-key": { type: "string" },
     "timeout-ms": { type: "string" },
-    url: { type: "string" },
+    ...API_OPTIONS,
   });
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
@@ -40,6 +48,7 @@ async function run(args: string[]): Promise<number> {
   if (values["timeout-ms"] !== undefined) params.set("timeoutMs", values["timeout-ms"]);
   const query = params.size > 0 ? `?${params}` : "";
   const response = await apiRequest(`${apiUrl(values.url)}/commands/${encodeURIComponent(topic)}${query}`, {
+    token: apiToken(values.token),
     method: "POST",
     body,
     headers: {

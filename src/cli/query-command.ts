@@ -1,6 +1,14 @@
 // `eddy query <store> [key]`: a point lookup (prints the value as JSON), or without a
 // key a scan (one JSON line per entry), through any instance's API.
-import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable } from "./api-request.js";
+import {
+  API_OPTIONS,
+  URL_OPTION_HELP,
+  apiRequest,
+  apiToken,
+  apiUrl,
+  errorMessage,
+  reportingUnreachable,
+} from "./api-request.js";
 import { parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
@@ -23,7 +31,7 @@ ${URL_OPTION_HELP}
 
 async function run(args: string[]): Promise<number> {
   const parsed = parseCommandLine("query", USAGE, args, {
-    url: { type: "string" },
+    ...API_OPTIONS,
     "allow-stale": { type: "boolean" },
     full: { type: "boolean" },
     from: { type: "string" },
@@ -42,9 +50,7 @@ async function run(args: string[]): Promise<number> {
   if (key !== undefined) {
     const response = await apiRequest(
       `${base}/${encodeURIComponent(key)}${values["allow-stale"] ? "?allowStale=true" : ""}`,
-      {
-        headers: { accept: "application/json" },
-      },
+      { token: apiToken(values.token), headers: { accept: "application/json" } },
     );
     if (response.status !== 200) {
       process.stderr.write(`eddy query: ${errorMessage(response)}\n`);
@@ -63,7 +69,10 @@ async function run(args: string[]): Promise<number> {
       if (values[name] !== undefined) params.set(name, values[name]);
     if (values["allow-stale"]) params.set("allowStale", "true");
     if (cursor !== null) params.set("cursor", cursor);
-    const response = await apiRequest(`${base}?${params}`, { headers: { accept: "application/json" } });
+    const response = await apiRequest(`${base}?${params}`, {
+      token: apiToken(values.token),
+      headers: { accept: "application/json" },
+    });
     if (response.status !== 200) {
       process.stderr.write(`eddy query: ${errorMessage(response)}\n`);
       return 1;

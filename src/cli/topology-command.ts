@@ -1,6 +1,14 @@
 // `eddy topology`: prints a topology as Kafka Streams prints it (or as JSON), from a
 // running app's API or straight from an app module without running it.
-import { URL_OPTION_HELP, apiRequest, apiUrl, errorMessage, reportingUnreachable } from "./api-request.js";
+import {
+  API_OPTIONS,
+  URL_OPTION_HELP,
+  apiRequest,
+  apiToken,
+  apiUrl,
+  errorMessage,
+  reportingUnreachable,
+} from "./api-request.js";
 import { loadApp } from "./app-module.js";
 import { parseCommandLine } from "./command-line.js";
 import type { Command } from "./commands.js";
@@ -21,7 +29,7 @@ async function run(args: string[]): Promise<number> {
     "topology",
     USAGE,
     args,
-    { url: { type: "string" }, app: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } },
+    { ...API_OPTIONS, app: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } },
     { positionals: false },
   );
   if (typeof parsed === "number") return parsed;
@@ -38,6 +46,7 @@ async function run(args: string[]): Promise<number> {
     return 0;
   }
   const response = await apiRequest(`${apiUrl(values.url)}/topology`, {
+    token: apiToken(values.token),
     headers: { accept: values.json ? "application/json" : "text/plain" },
   });
   if (response.status !== 200) {

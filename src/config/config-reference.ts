@@ -27,7 +27,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Bearer tokens the HTTP API accepts, each `{ name, token, scopes, rateLimit? }` with scopes among `read` (queries, topology, metadata), `command` (POST /commands) and `admin` (everything, and internal stores when apiInternalStores is set). Empty: no authentication, and the API listens on loopback only unless apiListenHost says otherwise. As a variable: `name:token:scope+scope`, comma-separated, or the JSON list.",
   apiPeerToken:
     "The token this instance sends when it forwards a lookup or a scan to another instance; every instance accepts it for reads. Give all instances the same one.",
-  apiPublicRoutes: "Operations routes served without a token: any of `/health`, `/ready`, `/metrics`, `/docs`.",
+  apiPublicRoutes:
+    "Paths served without a token (each with the paths below it), e.g. `/health`, `/ready`, `/metrics`, `/docs`, `/topology`.",
   apiReadOnly:
     "Refuse every request that would change something (commands answer 403): an instance that serves queries only.",
   apiInternalStores:

@@ -142,7 +142,12 @@ describe("npm start", () => {
     for (const api of apis) {
       const ready = await fetch(`${api}/ready`);
       expect(ready.status, `${api}/ready`).toBe(200);
+      // Everything but the probes and the public pages needs the token the banner prints.
+      expect((await fetch(`${api}/stores`)).status, `${api}/stores without a token`).toBe(401);
     }
+    const token = /^ {2}export EDDY_API_TOKEN=(\S+)$/m.exec(stdout)?.[1] ?? "";
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    const authorization = { authorization: `Bearer ${token}` };
 
     const lines = stdout
       .split("\n")
@@ -181,9 +186,11 @@ describe("npm start", () => {
       env,
     );
     expect(second.stdout()).toContain("Eddy demo, instance 2: running.");
+    // The second instance shares the first one's tokens (kept beside the state).
+    expect(second.stdout()).toContain(`export EDDY_API_TOKEN=${token}`);
     const bank2 = `http://127.0.0.1:${port2 + 2}`;
     const hosts = await waitFor("two bank instances, both ready", async () => {
-      const metadata = (await (await fetch(`${bank2}/metadata`)).json()) as {
+      const metadata = (await (await fetch(`${bank2}/metadata`, { headers: authorization })).json()) as {
         ready: boolean;
         instances: Array<{ host: string; active: string[] }>;
       };
@@ -198,7 +205,7 @@ describe("npm start", () => {
     const owners = new Set<string>();
     for (const id of ["acc-1", "acc-2", "acc-3"]) {
       const answer = await waitFor(`${id} at instance 2`, async () => {
-        const response = await fetch(`${bank2}/stores/accounts/keys/${id}`);
+        const response = await fetch(`${bank2}/stores/accounts/keys/${id}`, { headers: authorization });
         return response.status === 200 ? response : undefined;
       });
       owners.add(answer.headers.get("x-eddy-served-by") ?? "");

@@ -91,21 +91,25 @@ describe("bank", () => {
         accountId: "acc-1",
         amountCents: -5,
       },
+      demo.token,
     );
     expect(negative.status).toBe(400);
     expect(negative.body.code).toBe("EDDY_ERR_INVALID_COMMAND_BODY");
     expect(negative.body.issues.map((issue) => issue.path.join("."))).toContain("amountCents");
 
-    const fractional = await http("POST", `${bank}/commands/account-commands`, {
-      type: "DepositFunds",
-      accountId: "acc-1",
-      amountCents: 1.5,
-    });
+    const fractional = await http(
+      "POST",
+      `${bank}/commands/account-commands`,
+      { type: "DepositFunds", accountId: "acc-1", amountCents: 1.5 },
+      demo.token,
+    );
     expect(fractional.status).toBe(400);
-    const unknownType = await http("POST", `${bank}/commands/account-commands`, {
-      type: "BorrowFunds",
-      accountId: "acc-1",
-    });
+    const unknownType = await http(
+      "POST",
+      `${bank}/commands/account-commands`,
+      { type: "BorrowFunds", accountId: "acc-1" },
+      demo.token,
+    );
     expect(unknownType.status).toBe(400);
   });
 

@@ -23,10 +23,19 @@ interface Service {
 }
 
 const root = new URL("../../", import.meta.url);
-const compose = parse(await readFile(new URL("docker-compose.yml", root), "utf8")) as {
+const compose = parse(await readFile(new URL("docker-compose.yml", root), "utf8"), { merge: true }) as {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
 };
+/** What the user sets before `docker compose up` (the file refuses to start without it). */
+const API_TOKEN = "compose-test-token-0123456789";
+
+/** Compose's variable interpolation, as much of it as the file uses: $$, ${NAME} and ${NAME:?message}. */
+function interpolate(value: string, variables: Record<string, string>): string {
+  return value.replace(/\$\$|\$\{([A-Z_]+)(:\?[^}]*)?\}/g, (match, name: string | undefined) =>
+    name === undefined ? "$" : (variables[name] ?? ""),
+  );
+}
 const configFile = (name: string) => new URL(`config/${name}`, root).pathname;
 
 describe("docker-compose.yml", () => {
@@ -34,6 +43,7 @@ describe("docker-compose.yml", () => {
     // Debian's docker-compose (.ci/run installs it); Docker's own `docker compose` plugin takes the same file.
     const { stdout } = await promisify(execFile)("docker-compose", ["-f", "docker-compose.yml", "config"], {
       cwd: root.pathname,
+      env: { ...process.env, EDDY_API_TOKEN: API_TOKEN },
     }).catch((error: unknown) => {
       throw new Error(
         `docker-compose config failed (apt-get install docker-compose if it is missing): ${String(error)}`,
@@ -41,6 +51,19 @@ describe("docker-compose.yml", () => {
     });
     const resolved = parse(stdout) as { services: Record<string, unknown> };
     expect(Object.keys(resolved.services).sort()).toEqual(["eddy-1", "eddy-2", "kafka"]);
+  });
+
+  it("refuses to start without EDDY_API_TOKEN: the published Eddy APIs need a token", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.EDDY_API_TOKEN;
+    const failure = await promisify(execFile)("docker-compose", ["-f", "docker-compose.yml", "config"], {
+      cwd: root.pathname,
+      env,
+    }).then(
+      () => undefined,
+      (error: unknown) => error as { stderr: string },
+    );
+    expect(failure?.stderr).toContain("set EDDY_API_TOKEN");
   });
 
   it("runs Apache Kafka's official image as one KRaft node, with a health check", () => {
@@ -63,7 +86,12 @@ describe("docker-compose.yml", () => {
     expect(instances.map(([name]) => name)).toEqual(["eddy-1", "eddy-2"]);
     const advertised = new Set<string>();
     for (const [name, service] of instances) {
-      const env = service.environment ?? {};
+      const env = Object.fromEntries(
+        Object.entries(service.environment ?? {}).map(([key, value]) => [
+          key,
+          interpolate(value, { EDDY_API_TOKEN: API_TOKEN }),
+        ]),
+      );
       expect(env.EDDY_BOOTSTRAP_SERVERS).toBe("kafka:9092");
       expect(service.depends_on?.kafka?.condition).toBe("service_healthy");
       expect(service.hostname).toBe(name);
@@ -82,6 +110,10 @@ describe("docker-compose.yml", () => {
           envPrefixes: ["EDDY_", example.envPrefix],
         });
         expect(config.bootstrapServers).toEqual(["kafka:9092"]);
+        // Every API takes the user's token (the demo's web routes send it too), and the instances' peer token.
+        expect(config.apiTokens).toEqual([{ name: "demo", token: API_TOKEN, scopes: ["admin"] }]);
+        expect(config.apiPeerToken).toBe(`${API_TOKEN}.peer`);
+        expect(env.EDDY_API_TOKEN).toBe(API_TOKEN);
         expect(config.processingGuarantee).toBe("exactly_once");
         const [host, port] = (config.applicationServer ?? "").split(":");
         // Other instances reach this one by its host name, on a port its container publishes.

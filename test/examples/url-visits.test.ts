@@ -84,7 +84,7 @@ describe("URL visits", () => {
     expect(updates.map((record) => Number(record.value?.readBigInt64BE())).at(-1)).toBe(3);
 
     expect((await http("GET", `${demo.web}/r/nothing-here`)).status).toBe(404);
-    expect((await http("GET", `${api}/stores/visit-counts/keys/nothing-here`)).status).toBe(404);
+    expect((await http("GET", `${api}/stores/visit-counts/keys/nothing-here`, undefined, demo.token)).status).toBe(404);
   });
 
   it("answers a disabled link with 410 and records no visit for it", async () => {

@@ -21,6 +21,8 @@ export interface DemoUnderTest {
   client(name: ExampleName): EddyHttpClient;
   /** The embedded broker's bootstrap address. */
   readonly bootstrap: string;
+  /** The token the demo made for its user (admin scope on every Eddy API). */
+  readonly token: string;
   close(): Promise<void>;
 }
 
@@ -50,11 +52,15 @@ export async function startDemoUnderTest(apps: readonly ExampleName[]): Promise<
     if (url === undefined) throw new Error(`${name} is not running`);
     return url;
   };
+  const token = demo.banner.token;
+  if (token === undefined) throw new Error("the demo made no token, though no EDDY_API_TOKENS was given");
+  for (const url of demo.banner.apis.values()) apiTokens.set(new URL(url).origin, token);
   return {
     demo,
     web: demo.banner.web,
     api,
-    client: (name) => new EddyHttpClient(api(name)),
+    token,
+    client: (name) => new EddyHttpClient(api(name), { token }),
     bootstrap: demo.banner.broker.bootstrap,
     close: async () => {
       await demo.close();
@@ -69,12 +75,24 @@ export interface HttpAnswer<T = unknown> {
   readonly body: T;
 }
 
-/** A JSON request; redirects are not followed, so a 302 is seen as such. */
-export async function http<T = unknown>(method: string, url: string, body?: unknown): Promise<HttpAnswer<T>> {
+/** The token of each running demo's Eddy APIs, by origin: http() sends it there unless given another. */
+const apiTokens = new Map<string, string>();
+
+/** A JSON request; redirects are not followed, so a 302 is seen as such. To an Eddy API, with the demo's token. */
+export async function http<T = unknown>(
+  method: string,
+  url: string,
+  body?: unknown,
+  token: string | undefined = apiTokens.get(new URL(url).origin),
+): Promise<HttpAnswer<T>> {
   const response = await fetch(url, {
     method,
     redirect: "manual",
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(20_000),
   });
   const text = await response.text();

@@ -97,6 +97,8 @@ function brokerConfigs(
       { value: String(options.groupInitialRebalanceDelayMs), explicit: set("groupInitialRebalanceDelayMs") },
     ],
     ["socket.request.max.bytes", { value: String(options.maxRequestBytes), explicit: set("maxRequestBytes") }],
+    ["connections.max.idle.ms", { value: String(options.connectionsMaxIdleMs), explicit: set("connectionsMaxIdleMs") }],
+    ["max.connections", { value: String(options.maxConnections), explicit: set("maxConnections") }],
   ]);
   if (options.dataDir !== null) configs.set("log.dirs", { value: options.dataDir, explicit: true });
   for (const definition of TOPIC_CONFIGS) {
@@ -105,6 +107,23 @@ function brokerConfigs(
     }
   }
   return new Map([...configs].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A warning when max.connections turns connections away: the first at once, then at most one every 10 s with a count. */
+function refusedConnections(max: number, logger: Logger): (data?: { remoteAddress?: string }) => void {
+  let refused = 0;
+  let lastWarning = 0;
+  return (data) => {
+    refused += 1;
+    const now = Date.now();
+    if (now - lastWarning < 10_000) return;
+    lastWarning = now;
+    logger.warn(
+      { maxConnections: max, refused, lastClient: data?.remoteAddress ?? null },
+      "max.connections reached: closing new connections as they arrive",
+    );
+    refused = 0;
+  };
 }
 
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
@@ -221,8 +240,17 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    new Connection({ id: nextConnectionId++, socket, handlers, maxRequestBytes: resolved.maxRequestBytes, logger });
+    new Connection({
+      id: nextConnectionId++,
+      socket,
+      handlers,
+      maxRequestBytes: resolved.maxRequestBytes,
+      idleTimeoutMs: resolved.connectionsMaxIdleMs,
+      logger,
+    });
   });
+  server.maxConnections = resolved.maxConnections;
+  server.on("drop", refusedConnections(resolved.maxConnections, logger));
   try {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(new BrokerListenError(`${resolved.host}:${resolved.port}`, error));

@@ -4,6 +4,14 @@
 // malformed, oversized, of an unknown API or of an unsupported version closes this
 // connection with a log line (ApiVersions excepted, which answers UNSUPPORTED_VERSION);
 // it never reaches other connections.
+//
+// Memory per connection is bounded by socket.request.max.bytes: a frame larger than that
+// closes the connection as soon as its size prefix arrives; socket reads stop while the
+// frames waiting here (and the one being assembled) reach it, and resume as they are
+// answered; nothing of a frame is kept once it is answered (the codec copies the byte fields
+// a group keeps, Produce copies small batches). A connection with nothing in progress for
+// connections.max.idle.ms is closed, as Kafka closes idle connections: a client that sent half
+// a request and went silent costs its bytes for at most that long.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { CLOSE_CONNECTION, NO_RESPONSE, type Handler, type RequestContext } from "./handlers/handler.js";
@@ -20,7 +28,10 @@ export interface ConnectionOptions {
   id: number;
   socket: Socket;
   handlers: ReadonlyMap<number, Handler>;
+  /** socket.request.max.bytes */
   maxRequestBytes: number;
+  /** connections.max.idle.ms */
+  idleTimeoutMs: number;
   logger: Logger;
 }
 
@@ -32,7 +43,12 @@ export class Connection {
   /** Size of the frame being assembled, or -1 while its size prefix is still incomplete. */
   private expected = -1;
   private readonly queue: Buffer[] = [];
+  /** Bytes of the frames in `queue`. */
+  private queuedBytes = 0;
+  /** A request is being answered (a handler's promise, or a response waiting for the socket to drain). */
   private busy = false;
+  /** A handler's answer is pending (a long-polling Fetch, a JoinGroup): the connection is not idle. */
+  private handling = false;
   private closed = false;
   private readonly clientHost: string;
 
@@ -44,13 +60,32 @@ export class Connection {
       client: `${options.socket.remoteAddress}:${options.socket.remotePort}`,
     });
     this.socket.setNoDelay(true);
+    this.socket.setTimeout(options.idleTimeoutMs);
+    this.socket.on("timeout", () => this.onIdle());
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (error) => this.log.debug({ err: error }, "connection error"));
     this.socket.on("close", () => {
       this.closed = true;
       this.queue.length = 0;
+      this.queuedBytes = 0;
       this.chunks.length = 0;
+      this.buffered = 0;
     });
+  }
+
+  /** No byte read or written for connections.max.idle.ms (Node's socket timeout). */
+  private onIdle(): void {
+    if (this.closed || this.handling) return;
+    this.log.info(
+      { idleMs: this.options.idleTimeoutMs, bufferedBytes: this.buffered + this.queuedBytes },
+      "closing idle connection (connections.max.idle.ms)",
+    );
+    this.close();
+  }
+
+  /** Bytes this connection holds of requests not yet answered (frames waiting, the one being assembled). */
+  get heldBytes(): number {
+    return this.buffered + this.queuedBytes;
   }
 
   close(reason?: string): void {
@@ -78,8 +113,9 @@ export class Connection {
       const frame = this.take(this.expected);
       this.expected = -1;
       this.queue.push(frame);
+      this.queuedBytes += frame.length;
     }
-    if (this.queue.length > MAX_QUEUED_FRAMES) this.socket.pause();
+    if (this.queue.length > MAX_QUEUED_FRAMES || this.heldBytes >= this.options.maxRequestBytes) this.socket.pause();
     this.processQueue();
   }
 
@@ -109,17 +145,23 @@ export class Connection {
   private processQueue(): void {
     while (!this.busy && !this.closed && this.queue.length > 0) {
       const frame = this.queue.shift()!;
+      this.queuedBytes -= frame.length;
       const pending = this.handleFrame(frame);
       if (pending) {
         this.busy = true;
-        void pending.then(() => this.afterAsync());
+        this.handling = true;
+        void pending.then(() => {
+          this.handling = false;
+          this.afterAsync();
+        });
       } else if (this.socket.writableNeedDrain) {
         // The client reads slower than we answer: stop until its socket drains.
         this.busy = true;
         this.socket.once("drain", () => this.afterAsync());
       }
     }
-    if (this.queue.length <= MAX_QUEUED_FRAMES / 2 && this.socket.isPaused() && !this.closed) this.socket.resume();
+    const drained = this.queue.length <= MAX_QUEUED_FRAMES / 2 && this.heldBytes < this.options.maxRequestBytes;
+    if (drained && this.socket.isPaused() && !this.closed) this.socket.resume();
   }
 
   private afterAsync(): void {
@@ -159,13 +201,7 @@ export class Connection {
       const reader = new Reader(frame);
       const header = readRequestHeader(reader, codec.isFlexible(apiVersion));
       request = codec.decodeRequest(apiVersion, reader);
-      context = {
-        header,
-        clientHost: this.clientHost,
-        connectionId: this.options.id,
-        // At most half of the memory under the frame belongs to anything else.
-        frameOwnsMemory: frame.length * 2 >= frame.buffer.byteLength,
-      };
+      context = { header, clientHost: this.clientHost, connectionId: this.options.id };
       if (this.log.isLevelEnabled("debug")) {
         this.log.debug({ api: codec.spec.name, apiVersion, correlationId, clientId: header.clientId }, "request");
       }

@@ -28,8 +28,12 @@ export interface BrokerOptions {
   groupMaxSessionTimeoutMs?: number;
   /** Kafka: group.initial.rebalance.delay.ms (default 0, as Kafka's shipped server.properties sets it). */
   groupInitialRebalanceDelayMs?: number;
-  /** Largest request accepted, Kafka's socket.request.max.bytes (default 100 MiB). */
+  /** Largest request accepted, Kafka's socket.request.max.bytes (default 100 MiB); also what one connection may hold of unanswered requests. */
   maxRequestBytes?: number;
+  /** Kafka's connections.max.idle.ms: a connection with nothing in progress for this long is closed (default 600000). */
+  connectionsMaxIdleMs?: number;
+  /** Kafka's max.connections: connections beyond this many are closed as they arrive (default 1000; Kafka's is unlimited). */
+  maxConnections?: number;
   /** Longest transaction timeout a producer may ask for, Kafka's transaction.max.timeout.ms (default 900000). */
   transactionMaxTimeoutMs?: number;
   /** Kafka's transactional.id.expiration.ms: idle transactional ids are forgotten (default 7 days). */
@@ -55,6 +59,8 @@ export interface ResolvedBrokerOptions {
   groupMaxSessionTimeoutMs: number;
   groupInitialRebalanceDelayMs: number;
   maxRequestBytes: number;
+  connectionsMaxIdleMs: number;
+  maxConnections: number;
   dataDir: string | null;
   transactionMaxTimeoutMs: number;
   transactionalIdExpirationMs: number;
@@ -64,6 +70,12 @@ export interface ResolvedBrokerOptions {
   /** Which options the caller set (DescribeConfigs reports them as STATIC_BROKER_CONFIG). */
   explicit: ReadonlySet<keyof BrokerOptions>;
 }
+
+/**
+ * Kafka's max.connections is unlimited; one broker process on one event loop is not, and each
+ * connection may hold up to socket.request.max.bytes of unanswered requests.
+ */
+const DEFAULT_MAX_CONNECTIONS = 1000;
 
 function integer(option: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -111,6 +123,8 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
       2147483647,
     ),
     maxRequestBytes: integer("maxRequestBytes", options.maxRequestBytes ?? 104857600, 1024, 2147483647),
+    connectionsMaxIdleMs: integer("connectionsMaxIdleMs", options.connectionsMaxIdleMs ?? 600000, 1, 2147483647),
+    maxConnections: integer("maxConnections", options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 1, 2147483647),
     dataDir: options.dataDir ?? null,
     transactionMaxTimeoutMs: integer(
       "transactionMaxTimeoutMs",

@@ -21,6 +21,10 @@ Options:
   --no-auto-create      do not create topics on first use
   --data-dir <dir>      keep topics, logs, offsets and transactions in <dir>
                         (created if missing; one broker per directory)
+  --max-connections <n> connections accepted at once, Kafka's max.connections
+                        (default 1000; more are closed as they arrive)
+  --connections-max-idle-ms <ms>
+                        close connections idle this long (default 600000)
   --log-level <level>   fatal, error, warn, info, debug or trace (default info)
   -h, --help            show this help`;
 
@@ -42,6 +46,8 @@ async function run(args: string[]): Promise<number> {
       partitions: { type: "string" },
       "no-auto-create": { type: "boolean" },
       "data-dir": { type: "string" },
+      "max-connections": { type: "string" },
+      "connections-max-idle-ms": { type: "string" },
       "log-level": { type: "string" },
     },
     { positionals: false },
@@ -55,9 +61,13 @@ async function run(args: string[]): Promise<number> {
   }
   let port: number | undefined;
   let defaultPartitions: number | undefined;
+  let maxConnections: number | undefined;
+  let connectionsMaxIdleMs: number | undefined;
   try {
     port = integerOption("port", values.port);
     defaultPartitions = integerOption("partitions", values.partitions);
+    maxConnections = integerOption("max-connections", values["max-connections"]);
+    connectionsMaxIdleMs = integerOption("connections-max-idle-ms", values["connections-max-idle-ms"]);
   } catch (error) {
     process.stderr.write(`eddy broker: ${(error as Error).message}\n`);
     return 2;
@@ -72,6 +82,8 @@ async function run(args: string[]): Promise<number> {
       defaultPartitions,
       autoCreateTopics: values["no-auto-create"] ? false : undefined,
       dataDir: values["data-dir"],
+      maxConnections,
+      connectionsMaxIdleMs,
       logger,
     });
   } catch (error) {

@@ -21,11 +21,6 @@ export interface RequestContext {
   /** The client's address as Kafka reports it in DescribeGroups: "/127.0.0.1". */
   readonly clientHost: string;
   readonly connectionId: number;
-  /**
-   * The request frame has its memory to itself (it was assembled from several socket reads
-   * or fills its chunk), so byte ranges of it may be kept after the request is answered.
-   */
-  readonly frameOwnsMemory: boolean;
 }
 
 export interface Handler<A extends ApiSpec = ApiSpec> {

@@ -26,7 +26,7 @@ function failed(index: number, errorCode: number): PartitionAnswer {
 }
 
 export function produceHandler(broker: BrokerContext) {
-  return defineHandler(Api.produce, (request, { header, frameOwnsMemory }) => {
+  return defineHandler(Api.produce, (request, { header }) => {
     const { acks } = request;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     let anyError = false;
@@ -77,7 +77,7 @@ export function produceHandler(broker: BrokerContext) {
         }
       }
       if (acks === -1 && config.minInsyncReplicas > 1) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS);
-      const appended = log.append(records!, batch, frameOwnsMemory);
+      const appended = log.append(records!, batch, ownsItsMemory(records!));
       if (appended.errorCode !== ErrorCode.NONE) {
         broker.logger.info(
           {
@@ -103,4 +103,13 @@ export function produceHandler(broker: BrokerContext) {
     if (acks === 0) return anyError ? CLOSE_CONNECTION : NO_RESPONSE;
     return { responses, throttleTimeMs: 0 };
   });
+}
+
+/**
+ * Whether a batch is most of the memory under it (a request frame of its own, assembled from
+ * several socket reads), so the in-memory log may keep it by reference: a small batch would
+ * pin the whole frame or socket chunk it arrived in, so it is copied instead.
+ */
+function ownsItsMemory(batch: Buffer): boolean {
+  return batch.length * 2 >= batch.buffer.byteLength;
 }

@@ -67,7 +67,14 @@ function primitiveReader(field: FieldSpec, type: string, flexible: boolean, null
         return length < 0 ? nullCheck(field, nullable) : r.string(length);
       };
     case "bytes":
+      // Copied: a group keeps a member's metadata and assignment, and a slice would keep the
+      // whole request frame (up to socket.request.max.bytes) alive with it.
+      return (r) => {
+        const length = readLength(r, flexible, true);
+        return length < 0 ? nullCheck(field, nullable) : Buffer.from(r.bytes(length));
+      };
     case "records":
+      // Not copied: Produce decides per batch whether the log may keep the bytes by reference.
       return (r) => {
         const length = readLength(r, flexible, true);
         return length < 0 ? nullCheck(field, nullable) : r.bytes(length);

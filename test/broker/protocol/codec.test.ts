@@ -160,4 +160,25 @@ describe("ApiCodec", () => {
     expect(Api.apiVersions.isFlexible(2)).toBe(false);
     expect(Api.metadata.isFlexible(6)).toBe(false);
   });
+
+  it("copies byte fields out of the request frame, so what a group keeps does not pin the frame", () => {
+    const request = bytesOf((w) =>
+      Api.joinGroup.encodeRequest(5, w, {
+        groupId: "g",
+        sessionTimeoutMs: 10000,
+        rebalanceTimeoutMs: 10000,
+        memberId: "",
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: Buffer.from("subscription") }],
+      }),
+    );
+    // A large frame holding a small request, as a client may send one.
+    const frame = Buffer.concat([request, Buffer.alloc(1 << 20)]);
+    const decoded = Api.joinGroup.decodeRequest(5, new Reader(frame));
+    const metadata = decoded.protocols[0]!.metadata;
+    expect(metadata.toString()).toBe("subscription");
+    expect(metadata.buffer).not.toBe(frame.buffer);
+    expect(metadata.buffer.byteLength).toBeLessThan(1 << 16);
+  });
 });

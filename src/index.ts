@@ -17,6 +17,9 @@ export type {
   BytesRange,
 } from "./stores/key-value-store.js";
 export { InMemoryKeyValueBytesStore } from "./stores/in-memory-bytes-store.js";
+export { NO_TIMESTAMP, valueAndTimestamp, valueAndTimestampSerde, valueOrNull } from "./stores/value-and-timestamp.js";
+export type { ValueAndTimestamp } from "./stores/value-and-timestamp.js";
+export type { StoreType } from "./stores/store-type.js";
 export { TypedKeyValueStore } from "./stores/typed-key-value-store.js";
 export { ReadOnlyKeyValueView } from "./stores/read-only-key-value-view.js";
 export {
@@ -60,6 +63,13 @@ export { RecordHeaders } from "./topology/headers.js";
 export type { Header, HeaderValue, HeadersInit } from "./topology/headers.js";
 export type { StreamRecord, RecordMetadata, RecordContext } from "./topology/record.js";
 export { FixedKeyRecord } from "./topology/fixed-key-record.js";
+export { BUILT_IN_TIMESTAMP_EXTRACTORS } from "./topology/timestamp-extractor.js";
+export type {
+  TimestampExtractor,
+  TimestampExtractorFunction,
+  BuiltInTimestampExtractor,
+  ExtractableRecord,
+} from "./topology/timestamp-extractor.js";
 export type {
   Processor,
   ProcessorContext,

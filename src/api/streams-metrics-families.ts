@@ -68,6 +68,11 @@ export function streamsMetricFamilies(
       snapshot.transactionAborts,
     ),
     counter("eddy_dead_letter_records_total", "Records sent to the dead-letter topic.", snapshot.deadLetterRecords),
+    counter(
+      "eddy_dropped_records_total",
+      "Records dropped on purpose: negative extracted timestamps, records too late for their window (Kafka Streams' dropped-records).",
+      snapshot.droppedRecords,
+    ),
     counter("eddy_records_restored_total", "Changelog records restored into local state.", snapshot.recordsRestored),
     counter(
       "eddy_standby_records_applied_total",

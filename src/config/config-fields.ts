@@ -74,6 +74,11 @@ function describe(path: string, schema: ZodLike): ConfigField {
         fields: undefined,
       };
     case "union": {
+      // A name or, in code, a function or an object (timestamp extractors, serdes).
+      const names = def.options?.find((option) => option._zod.def.type === "enum")?._zod.def.entries;
+      if (names !== undefined) {
+        return { path, kind: "enum", required, defaultValue, values: Object.values(names), fields: undefined };
+      }
       // ssl: true, false, or an object of settings.
       const object = def.options?.find((option) => option._zod.def.type === "object");
       if (object !== undefined) {

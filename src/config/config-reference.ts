@@ -63,6 +63,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
   processingExceptionHandler:
     "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
+  defaultTimestampExtractor:
+    "Where records' timestamps come from, for sources without a `timestampExtractor` (Kafka Streams' `default.timestamp.extractor`): a built-in extractor's name, or a function `(record, partitionTime) => ms` in code. With `failOnInvalidTimestamp` a negative timestamp makes the record unreadable (see `deserializationExceptionHandler`); a negative extracted timestamp otherwise skips the record.",
   logLevel: "Log level of the default pino logger.",
   clientId: "Prefix of the Kafka client ids; the applicationId when absent.",
   ssl: "Connect to Kafka over TLS: `true` (the system's CAs), or an object with the fields below (any of them turns TLS on).",

@@ -60,6 +60,27 @@ const nonNegativeInt = (what: string) =>
     .int({ error: "must be an integer" })
     .min(0, { error: "must be >= 0" });
 
+/** Kafka Streams' built-in extractors (src/topology/timestamp-extractor.ts), by name; a function in code. */
+export const TIMESTAMP_EXTRACTOR_NAMES = [
+  "failOnInvalidTimestamp",
+  "logAndSkipOnInvalidTimestamp",
+  "usePartitionTimeOnInvalidTimestamp",
+  "wallclockTimestampExtractor",
+] as const;
+
+export type ConfiguredTimestampExtractor =
+  (typeof TIMESTAMP_EXTRACTOR_NAMES)[number] | ((record: never, partitionTime: number) => number);
+
+const timestampExtractorSetting = z.union(
+  [
+    z.enum(TIMESTAMP_EXTRACTOR_NAMES),
+    z.custom<(record: never, partitionTime: number) => number>((value) => typeof value === "function"),
+  ],
+  {
+    error: `must be a function (record, partitionTime) => timestamp or one of ${TIMESTAMP_EXTRACTOR_NAMES.join(", ")}`,
+  },
+);
+
 export const streamsConfigSchema = z
   .strictObject({
     /** Names the consumer group, prefixes internal topics and transactional ids. */
@@ -109,6 +130,8 @@ export const streamsConfigSchema = z
     processingExceptionHandler: z
       .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
       .default("fail"),
+    /** Kafka Streams' default.timestamp.extractor. */
+    defaultTimestampExtractor: timestampExtractorSetting.default("failOnInvalidTimestamp"),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     /** Prefix of the Kafka client ids; defaults to the application id. */
     clientId: z.string().min(1).optional(),

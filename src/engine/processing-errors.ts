@@ -35,11 +35,13 @@ export class ProcessorError extends EddyError {
 export class InvalidTimestampError extends EddyError {
   readonly timestamp: number;
 
-  constructor(timestamp: number, metadata: RecordMetadata) {
+  constructor(timestamp: number, metadata: RecordMetadata, reason?: string, options?: ErrorOptions) {
     super(
       "EDDY_ERR_INVALID_TIMESTAMP",
       `The record on ${metadata.topic}-${metadata.partition} at offset ${metadata.offset} has an invalid timestamp (${timestamp}); ` +
-        "fix its producer: timestamps are milliseconds since the epoch",
+        (reason ??
+          "fix its producer (timestamps are milliseconds since the epoch), or give the source a timestampExtractor"),
+      options,
     );
     this.timestamp = timestamp;
   }

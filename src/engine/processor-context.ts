@@ -19,6 +19,7 @@ export interface TaskServices {
   wallClockTime(): number;
   requestCommit(): void;
   readonly appConfigs: Readonly<Record<string, unknown>>;
+  droppedRecord(node: string, reason: string): void;
 }
 
 export class NodeProcessorContext implements ProcessorContext<unknown, unknown> {
@@ -80,5 +81,9 @@ export class NodeProcessorContext implements ProcessorContext<unknown, unknown> 
   appConfigsWithPrefix(prefix: string): Readonly<Record<string, unknown>> {
     const entries = Object.entries(this.#task.appConfigs).filter(([name]) => name.startsWith(prefix));
     return Object.freeze(Object.fromEntries(entries.map(([name, value]) => [name.slice(prefix.length), value])));
+  }
+
+  recordDropped(reason: string): void {
+    this.#task.droppedRecord(this.#node, reason);
   }
 }

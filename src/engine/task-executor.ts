@@ -32,6 +32,8 @@ import type { PunctuationSchedule } from "./punctuation-scheduler.js";
 import type { RecordCollector } from "./record-collector.js";
 import type { StateStoreProvider } from "./state-store-provider.js";
 import { StreamTime } from "./stream-time.js";
+import { isDefaultExtractor, timestampExtractorFunction } from "./timestamp-extraction.js";
+import type { TimestampExtractor, TimestampExtractorFunction } from "../topology/timestamp-extractor.js";
 import { taskId as formatTaskId } from "./task-id.js";
 
 export interface TaskExecutorOptions {
@@ -45,6 +47,19 @@ export interface TaskExecutorOptions {
   readonly clock?: () => number;
   /** What processors get from context.appConfigs(): the application's configuration. */
   readonly appConfigs?: Readonly<Record<string, unknown>>;
+  /** For sources without a timestampExtractor of their own: the config's default (failOnInvalidTimestamp). */
+  readonly defaultTimestampExtractor?: TimestampExtractor;
+  /** Told of each record a processor dropped on purpose (recordDropped()): the runtime logs and counts it. */
+  readonly onDroppedRecord?: (event: DroppedRecord) => void;
+}
+
+/** A record a processor dropped on purpose, and why. */
+export interface DroppedRecord {
+  readonly taskId: string;
+  readonly node: string;
+  readonly reason: string;
+  /** The input record being processed; undefined in a punctuator. */
+  readonly metadata: RecordMetadata | undefined;
 }
 
 /**
@@ -54,7 +69,9 @@ export interface TaskExecutorOptions {
  */
 export type ProcessOutcome =
   | { readonly status: "processed" }
-  | { readonly status: "dead-letter"; readonly error: DeserializationError | InvalidTimestampError };
+  | { readonly status: "dead-letter"; readonly error: DeserializationError | InvalidTimestampError }
+  /** Its extractor gave it a negative timestamp: dropped, as Kafka Streams drops it (log it, count it). */
+  | { readonly status: "skipped"; readonly timestamp: number };
 
 const PROCESSED: ProcessOutcome = Object.freeze({ status: "processed" });
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -74,6 +91,13 @@ export class TaskExecutor {
   readonly #streamTimePunctuations = new PunctuationScheduler();
   readonly #wallClockPunctuations = new PunctuationScheduler();
   readonly #clock: () => number;
+  readonly #onDroppedRecord: ((event: DroppedRecord) => void) | undefined;
+  #droppedRecords = 0;
+  readonly #defaultExtractor: TimestampExtractorFunction;
+  /** Extractors of the sources that do not use the default one. */
+  readonly #extractors = new Map<SourceNodeRuntime, TimestampExtractorFunction>();
+  /** The largest timestamp extracted per input topic (the task's partition of it): Kafka Streams' partition time. */
+  readonly #partitionTimes = new Map<string, number>();
   #metadata: RecordMetadata | undefined;
   /** The record the running processor handles (its timestamp and headers are the record context's). */
   #current: StreamRecord<unknown, unknown> | undefined;
@@ -94,6 +118,8 @@ export class TaskExecutor {
     this.taskId = formatTaskId(options.subtopology, options.partition);
     this.#clock = options.clock ?? Date.now;
     this.#appConfigs = Object.freeze({ ...(options.appConfigs ?? { applicationId: options.applicationId }) });
+    this.#onDroppedRecord = options.onDroppedRecord;
+    this.#defaultExtractor = timestampExtractorFunction(options.defaultTimestampExtractor ?? "failOnInvalidTimestamp");
   }
 
   /** Opens the task's stores, creates its processors and runs their init(), in topology order. */
@@ -117,6 +143,11 @@ export class TaskExecutor {
     const requested = this.#commitRequested;
     this.#commitRequested = false;
     return requested;
+  }
+
+  /** Records processors dropped on purpose (ProcessorContext.recordDropped()) since the task was created. */
+  get droppedRecords(): number {
+    return this.#droppedRecords;
   }
 
   /**
@@ -178,13 +209,19 @@ export class TaskExecutor {
     const source = this.#sourcesByTopic.get(record.topic) ?? this.#patternSourceOf(record.topic);
     if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
     const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
-    if (!Number.isFinite(record.timestamp) || record.timestamp < 0) {
+    const extractor = this.#extractors.size === 0 ? undefined : this.#extractors.get(source);
+    if (extractor === undefined && !(record.timestamp >= 0 && Number.isFinite(record.timestamp))) {
       return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadata) };
     }
-    const typed = source.deserialize(record);
+    let typed = source.deserialize(record);
     if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
+    if (extractor !== undefined) {
+      const extracted = this.#extract(extractor, record, typed, metadata);
+      if (typeof extracted !== "number") return extracted;
+      if (extracted !== typed.timestamp) typed = { ...typed, timestamp: extracted };
+    }
 
-    this.#streamTime.observe(record.timestamp);
+    this.#streamTime.observe(typed.timestamp);
     this.#metadata = metadata;
     let pending: Promise<void> | undefined;
     try {
@@ -196,6 +233,45 @@ export class TaskExecutor {
     if (!this.#streamTimePunctuations.isEmpty)
       return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
     return PROCESSED;
+  }
+
+  /** The extracted timestamp, or what becomes of a record whose timestamp is invalid. */
+  #extract(
+    extractor: TimestampExtractorFunction,
+    record: ConsumedRecord,
+    typed: StreamRecord<unknown, unknown>,
+    metadata: RecordMetadata,
+  ): number | ProcessOutcome {
+    const partitionTime = this.#partitionTimes.get(record.topic) ?? -1;
+    let timestamp: number;
+    try {
+      timestamp = extractor(
+        {
+          ...metadata,
+          key: typed.key,
+          value: typed.value,
+          timestamp: record.timestamp,
+          headers: typed.headers as RecordHeaders,
+        },
+        partitionTime,
+      );
+    } catch (error) {
+      const invalid =
+        error instanceof InvalidTimestampError
+          ? error
+          : new InvalidTimestampError(
+              record.timestamp,
+              metadata,
+              `its timestamp extractor failed: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            );
+      return { status: "dead-letter", error: invalid };
+    }
+    if (typeof timestamp !== "number" || !Number.isFinite(timestamp) || timestamp < 0) {
+      return { status: "skipped", timestamp };
+    }
+    if (timestamp > partitionTime) this.#partitionTimes.set(record.topic, timestamp);
+    return timestamp;
   }
 
   async #finish(pending: Promise<void>): Promise<ProcessOutcome> {
@@ -266,9 +342,15 @@ export class TaskExecutor {
         case "source": {
           const node = new SourceNodeRuntime(definition);
           this.#nodes.set(name, node);
+          const extractor =
+            definition.timestampExtractor === undefined
+              ? this.#defaultExtractor
+              : timestampExtractorFunction(definition.timestampExtractor);
           for (const topic of definition.topics) {
             this.#sourcesByTopic.set(physicalTopicName(this.applicationId, topic, definition.internal), node);
           }
+          // The default needs no call per record: a negative timestamp is checked inline.
+          if (!isDefaultExtractor(extractor)) this.#extractors.set(node, extractor);
           if (definition.pattern !== undefined) this.#patternSources.push(node);
           break;
         }
@@ -329,6 +411,10 @@ export class TaskExecutor {
         this.#commitRequested = true;
       },
       appConfigs: this.#appConfigs,
+      droppedRecord: (node, reason) => {
+        this.#droppedRecords += 1;
+        this.#onDroppedRecord?.({ taskId: this.taskId, node, reason, metadata: this.#metadata });
+      },
     };
   }
 

@@ -12,6 +12,7 @@ import type { PartitionRead, PartitionReader } from "../kafka/partition-reader.j
 import type { TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
+import type { ChangelogFormat } from "../stores/changelog-format.js";
 import type { ChangelogRecord, TaskStorage } from "../stores/task-storage.js";
 import type { StreamsMetrics } from "./metrics.js";
 import type { TaskId } from "../engine/task-id.js";
@@ -45,6 +46,8 @@ export interface StateRestoreListener {
 
 export interface ChangelogPosition extends TopicPartition {
   store: string;
+  /** How the store's bytes travel on the changelog; records are restored as they are when absent. */
+  format?: ChangelogFormat;
   /** Next offset to read. */
   offset: number;
 }
@@ -92,13 +95,20 @@ interface Standby {
   removed: boolean;
 }
 
-/** Consumed records already have the shape of changelog records; only keyless ones (never valid in a changelog) are dropped. */
-const toChangelogRecords = (read: PartitionRead): ChangelogRecord[] => {
-  const records = read.records;
+/**
+ * Consumed records already have the shape of changelog records; keyless ones (never
+ * valid in a changelog) are dropped, and a store whose bytes differ from its changelog's
+ * (timestamped stores) gets them converted back.
+ */
+const toChangelogRecords = (read: PartitionRead, format: ChangelogFormat | undefined): ChangelogRecord[] => {
+  let records = read.records as Array<(typeof read.records)[number] & { key: Buffer }>;
   for (const r of records) {
-    if (r.key === null) return records.filter((x): x is typeof x & { key: Buffer } => x.key !== null);
+    if (r.key === null) {
+      records = records.filter((x) => x.key !== null);
+      break;
+    }
   }
-  return records as Array<(typeof records)[number] & { key: Buffer }>;
+  return format === undefined || format.identity ? records : records.map((r) => format.fromChangelog(r));
 };
 
 export class ChangelogReader {
@@ -184,7 +194,7 @@ export class ChangelogReader {
         reads.map(async (r) => {
           const p = state.get(topicPartitionKey(r));
           if (!p || r.nextOffset <= p.position) return;
-          const records = toChangelogRecords(r);
+          const records = toChangelogRecords(r, p.format);
           await storage.restore(p.store, records, changelogPartition(p.topic, p.partition), r.nextOffset);
           p.position = r.nextOffset;
           p.restored += records.length;
@@ -312,7 +322,7 @@ export class ChangelogReader {
           const standby = standbys.find((s) => !s.removed && s.positions.has(topicPartitionKey(r)));
           const position = standby?.positions.get(topicPartitionKey(r));
           if (!standby || !position || r.nextOffset <= position.offset) continue;
-          const records = toChangelogRecords(r);
+          const records = toChangelogRecords(r, position.format);
           await standby.storage.restore(
             position.store,
             records,

@@ -26,6 +26,8 @@ export interface StreamsMetricsSnapshot {
   commitLatency: LatencyStats;
   transactionAborts: number;
   deadLetterRecords: number;
+  /** Records dropped on purpose: negative extracted timestamps, records too late for their window, ... */
+  droppedRecords: number;
   recordsRestored: number;
   restoreByTask: Record<TaskId, TaskRestoreProgress>;
   standbyRecordsApplied: number;
@@ -39,6 +41,7 @@ export class StreamsMetrics {
   readonly commitLatency: LatencyStats = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 };
   transactionAborts = 0;
   deadLetterRecords = 0;
+  droppedRecords = 0;
   recordsRestored = 0;
   readonly restoreByTask = new Map<TaskId, TaskRestoreProgress>();
   standbyRecordsApplied = 0;
@@ -66,6 +69,7 @@ export class StreamsMetrics {
       commitLatency: { ...this.commitLatency },
       transactionAborts: this.transactionAborts,
       deadLetterRecords: this.deadLetterRecords,
+      droppedRecords: this.droppedRecords,
       recordsRestored: this.recordsRestored,
       restoreByTask: Object.fromEntries([...this.restoreByTask].map(([t, p]) => [t, { ...p }])),
       standbyRecordsApplied: this.standbyRecordsApplied,

@@ -19,6 +19,7 @@ export class StandbyTask {
     readonly id: TaskId,
     private readonly options: {
       changelogs: readonly ChangelogPartition[];
+      timestampedStores: readonly string[];
       persistent: boolean;
       location: StateLocation;
       reader: PartitionReader;
@@ -37,6 +38,7 @@ export class StandbyTask {
     this.#stateManager = await TaskStateManager.open({
       taskId: this.id,
       changelogs: options.changelogs,
+      timestampedStores: options.timestampedStores,
       persistent: options.persistent,
       location: options.location,
       logger: options.logger,

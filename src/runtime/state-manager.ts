@@ -44,6 +44,7 @@ export class TaskStateManager {
     private readonly persistent: boolean,
     private readonly location: StateLocation,
     private readonly logger: Logger,
+    private readonly timestampedStores: readonly string[],
   ) {}
 
   static async open(options: {
@@ -52,13 +53,19 @@ export class TaskStateManager {
     persistent: boolean;
     location: StateLocation;
     logger: Logger;
+    /** The task's timestamped stores: state written before Eddy kept timestamps is upgraded on open. */
+    timestampedStores: readonly string[];
     /** Storage handed over by a standby (or active) copy of the same task on this instance. */
     storage?: TaskStorage;
   }): Promise<TaskStateManager> {
     const storage =
       options.storage ??
       (options.persistent
-        ? await LevelDbTaskStorage.open({ ...options.location, taskId: options.taskId })
+        ? await LevelDbTaskStorage.open({
+            ...options.location,
+            taskId: options.taskId,
+            timestampedStores: options.timestampedStores,
+          })
         : new InMemoryTaskStorage(options.taskId));
     return new TaskStateManager(
       options.taskId,
@@ -67,6 +74,7 @@ export class TaskStateManager {
       options.persistent,
       options.location,
       options.logger,
+      options.timestampedStores,
     );
   }
 
@@ -123,6 +131,7 @@ export class TaskStateManager {
         const offset = checkpoint.get(changelogPartition(c.topic, c.partition)) ?? begin;
         return {
           store: c.store,
+          format: c.format,
           topic: c.topic,
           partition: c.partition,
           offset,
@@ -136,13 +145,19 @@ export class TaskStateManager {
   async wipe(): Promise<void> {
     if (this.current instanceof LevelDbTaskStorage) {
       await this.current.wipe();
-      this.current = await LevelDbTaskStorage.open({ ...this.location, taskId: this.taskId });
+      this.current = await this.#openLevelDb();
     } else {
       await this.current.close();
-      this.current = this.persistent
-        ? await LevelDbTaskStorage.open({ ...this.location, taskId: this.taskId })
-        : new InMemoryTaskStorage(this.taskId);
+      this.current = this.persistent ? await this.#openLevelDb() : new InMemoryTaskStorage(this.taskId);
     }
+  }
+
+  #openLevelDb(): Promise<LevelDbTaskStorage> {
+    return LevelDbTaskStorage.open({
+      ...this.location,
+      taskId: this.taskId,
+      timestampedStores: this.timestampedStores,
+    });
   }
 
   /** Closes the storage; the state stays on disk for the next owner on this instance. */

@@ -35,6 +35,9 @@ import { changelogPartition } from "../stores/checkpoint.js";
 import { TaskOverlay } from "../stores/task-overlay.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import { CachingKeyValueStore } from "../stores/caching-key-value-store.js";
+import { storedValueSerde } from "../engine/task-stores.js";
+import type { ChangelogPartition } from "./topology-metadata.js";
+import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { EddyError } from "../errors/eddy-error.js";
 import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
@@ -123,6 +126,7 @@ export class StreamTask {
   #restoredRecords = 0;
   #lastOffsetSum: number | undefined;
   readonly #logger: Logger;
+  readonly #changelogs: readonly ChangelogPartition[];
 
   constructor(
     private readonly ctx: TaskContext,
@@ -136,6 +140,7 @@ export class StreamTask {
     this.subtopology = subtopology;
     this.partition = partition;
     this.partitions = ctx.metadata.partitionsOf(id);
+    this.#changelogs = ctx.metadata.changelogPartitionsOf(id);
     this.#logger = ctx.logger.child({ taskId: id });
     // A flush is sent in the background while the task goes on (see #flushInTransaction);
     // the producers cut it into produce requests of a size the broker accepts.
@@ -242,6 +247,7 @@ export class StreamTask {
       this.#stateManager ??= await TaskStateManager.open({
         taskId: this.id,
         changelogs: ctx.metadata.changelogPartitionsOf(this.id),
+        timestampedStores: ctx.metadata.timestampedStoresOf(this.id),
         persistent: ctx.topology.storesOf(this.subtopology).some((s) => s.persistent),
         location: ctx.location,
         logger: this.#logger,
@@ -268,10 +274,23 @@ export class StreamTask {
         partition: this.partition,
         collector: this.#collector,
         appConfigs: { ...ctx.config },
+        defaultTimestampExtractor: ctx.config.defaultTimestampExtractor as TimestampExtractor,
+        onDroppedRecord: (event) => {
+          ctx.metrics.droppedRecords += 1;
+          this.#logger.warn(
+            {
+              node: event.node,
+              topic: event.metadata?.topic,
+              partition: event.metadata?.partition,
+              offset: event.metadata?.offset,
+            },
+            `dropped a record: ${event.reason}`,
+          );
+        },
         stores: {
           // The executor's processors are the stores' only writers, and the cache goes with the overlay.
           getStore: (definition) =>
-            new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
+            new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, storedValueSerde(definition)),
         },
       });
       this.#sendError = undefined;
@@ -316,7 +335,7 @@ export class StreamTask {
           } catch (error) {
             await this.#processorFailed(record, error);
           }
-          if (outcome !== undefined && outcome.status === "dead-letter") await this.#unreadable(record, outcome.error);
+          if (outcome !== undefined && outcome.status !== "processed") await this.#unprocessed(record, outcome);
           position = record.offset + 1;
           last = record.offset;
           processed += 1;
@@ -354,6 +373,16 @@ export class StreamTask {
         }
       }
     });
+  }
+
+  /** A record the executor did not process: unreadable (dead-lettered, or the task fails) or skipped (logged). */
+  async #unprocessed(record: ConsumedRecord, outcome: Exclude<ProcessOutcome, { status: "processed" }>): Promise<void> {
+    if (outcome.status === "dead-letter") return this.#unreadable(record, outcome.error);
+    this.ctx.metrics.droppedRecords += 1;
+    this.#logger.warn(
+      { topic: record.topic, partition: record.partition, offset: record.offset, extracted: outcome.timestamp },
+      "skipping record due to negative extracted timestamp",
+    );
   }
 
   /** A record the executor could not read (a serde failed, a bad timestamp): dead-lettered, or the task fails. */
@@ -477,14 +506,30 @@ export class StreamTask {
     ctx.metrics.recordCommit(this.#lastCommit - started);
   }
 
-  /** The overlay's pending writes become the changelog records of this commit: one per key, the last value. */
+  /**
+   * The overlay's pending writes become the changelog records of this commit: one per
+   * key, the last value, in the layout Kafka Streams logs the store with.
+   */
   #addChangelogRecords(overlay: TaskOverlay): void {
-    const timestamp = Math.max(0, this.#executor?.streamTime ?? 0) || Date.now();
-    for (const [store, topic] of this.ctx.metadata.subtopology(this.subtopology).changelogTopics) {
-      const pending = overlay.store(store);
+    const streamTime = Math.max(0, this.#executor?.streamTime ?? 0) || Date.now();
+    for (const changelog of this.#changelogs) {
+      const pending = overlay.store(changelog.store);
       if (pending.pendingCount === 0) continue;
+      const { topic, format } = changelog;
       for (const [key, value] of pending.pendingWrites()) {
-        this.#collector.add({ topic, partition: this.partition, key, value, timestamp });
+        if (format.identity && !format.headers) {
+          this.#collector.add({ topic, partition: this.partition, key, value, timestamp: streamTime });
+          continue;
+        }
+        const entry = format.toChangelog(key, value, streamTime);
+        this.#collector.add({
+          topic,
+          partition: this.partition,
+          key: entry.key,
+          value: entry.value,
+          timestamp: entry.timestamp,
+          ...(entry.headers === undefined ? {} : { headers: entry.headers }),
+        });
       }
     }
   }

@@ -24,9 +24,9 @@ import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
 import { partitionForKey } from "../kafka/partitioner.js";
-import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
-import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
+import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
 import type { Serializer } from "../serdes/serde.js";
 import type { Topology } from "../topology/topology.js";
 import { deadLetterTopicName, physicalTopicName } from "../topology/topology.js";
@@ -541,12 +541,10 @@ export class StreamsRuntime implements QueryableStreams {
           : `task ${taskId} is not hosted here`;
       throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
     }
-    // The committed bytes (LevelDB), never the open transaction's overlay.
+    // The committed bytes (LevelDB), never the open transaction's overlay; plain values
+    // even where the store keeps timestamps, as Kafka Streams' keyValueStore() queries.
     return new ReadOnlyKeyValueView(
-      new TypedKeyValueStore(storage.store(store), definition.keySerde, definition.valueSerde) as TypedKeyValueStore<
-        K,
-        V
-      >,
+      plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
     );
   }
 

@@ -226,6 +226,7 @@ export class TaskManager {
       const { metadata, topology } = ctx;
       const task = new StandbyTask(id, {
         changelogs: metadata.changelogPartitionsOf(id),
+        timestampedStores: metadata.timestampedStoresOf(id),
         persistent: topology.storesOf(parseTaskId(id).subtopology).some((s) => s.persistent),
         location: ctx.location,
         reader: ctx.reader,

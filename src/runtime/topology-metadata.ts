@@ -7,6 +7,8 @@ import type { InternalTopicSpec } from "../kafka/internal-topics.js";
 import { CHANGELOG_CONFIGS, DEAD_LETTER_CONFIGS, REPARTITION_CONFIGS } from "../kafka/internal-topics.js";
 import type { TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
+import { changelogFormat } from "../stores/changelog-format.js";
+import type { ChangelogFormat } from "../stores/changelog-format.js";
 import type { AutoOffsetReset, StoreDefinition, TopologyData } from "../topology/topology.js";
 import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
 import { CopartitioningError, MissingSourceTopicError } from "./errors.js";
@@ -31,6 +33,8 @@ export interface ChangelogPartition {
   readonly store: string;
   readonly topic: string;
   readonly partition: number;
+  /** How the store's bytes travel on the changelog (restore converts records back). */
+  readonly format: ChangelogFormat;
 }
 
 /** The user topics the topology reads; their partition counts are the input of resolve(). */
@@ -191,7 +195,19 @@ export class TopologyMetadata {
 
   changelogPartitionsOf(task: TaskId): ChangelogPartition[] {
     const { subtopology, partition } = parseTaskId(task);
-    return [...this.subtopology(subtopology).changelogTopics].map(([store, topic]) => ({ store, topic, partition }));
+    const sub = this.subtopology(subtopology);
+    return [...sub.changelogTopics].map(([store, topic]) => {
+      const definition = sub.stores.find((s) => s.name === store);
+      if (definition === undefined) throw new RangeError(`Sub-topology ${subtopology} has no store "${store}"`);
+      return { store, topic, partition, format: changelogFormat(definition) };
+    });
+  }
+
+  /** The stores of a task that keep ValueAndTimestamp values (a LevelDB written before them is upgraded). */
+  timestampedStoresOf(task: TaskId): string[] {
+    return this.subtopology(parseTaskId(task).subtopology)
+      .stores.filter((s) => s.timestamped)
+      .map((s) => s.name);
   }
 
   /** The sub-topology holding a store, or undefined if the topology has no such store. */

@@ -2,6 +2,7 @@
 // a namespace, so no store key can collide with bookkeeping:
 //
 //   0x00 "layout"                        -> layout version (ASCII digits)
+//   0x00 "upgrade" 0x00 <store name>     -> during an upgrade from layout 1: the last key converted
 //   0x00 "checkpoint" 0x00 <topic:part>  -> next offset to restore from (8-byte big-endian)
 //   0x00 "store" 0x00 <store name>       -> the store's id (2-byte big-endian, from 1)
 //   0x01 <store id> <key>                -> value
@@ -15,7 +16,10 @@
 // cost ~10x more per key in classic-level 3.
 import { prefixUpperBound } from "./bytes-order.js";
 
-export const LAYOUT_VERSION = "1";
+/** 2: the DSL's key-value stores keep ValueAndTimestamp values. */
+export const LAYOUT_VERSION = "2";
+/** 1: every store kept plain values; opening it for a topology upgrades it (leveldb-timestamp-upgrade.ts). */
+export const LEGACY_LAYOUT_VERSION = "1";
 export const LAYOUT_KEY = Buffer.from("\x00layout", "latin1");
 export const CHECKPOINT_PREFIX = Buffer.from("\x00checkpoint\x00", "latin1");
 export const CHECKPOINT_END = Buffer.from("\x00checkpoint\x01", "latin1");

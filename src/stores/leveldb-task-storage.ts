@@ -16,6 +16,7 @@ import {
   CHECKPOINT_PREFIX,
   LAYOUT_KEY,
   LAYOUT_VERSION,
+  LEGACY_LAYOUT_VERSION,
   MAX_STORE_ID,
   STORE_ID_END,
   STORE_ID_PREFIX,
@@ -24,6 +25,7 @@ import {
   storeKeySpace,
 } from "./leveldb-key-layout.js";
 import type { StoreKeySpace } from "./leveldb-key-layout.js";
+import { upgradeToTimestampedValues } from "./leveldb-timestamp-upgrade.js";
 import { taskStateDirectory } from "./state-directory.js";
 import { checkStoreName } from "./store-name.js";
 import type { ChangelogRecord, StoreWrites, TaskStorage } from "./task-storage.js";
@@ -45,6 +47,13 @@ export interface LevelDbTaskStorageOptions {
   applicationId: string;
   taskId: string;
   leveldb?: LevelDbTuning;
+  /**
+   * The task's stores that keep ValueAndTimestamp values. A database written before
+   * Eddy kept timestamps (layout 1) has their values converted when it opens
+   * (leveldb-timestamp-upgrade.ts); without this list it is opened as it is, for
+   * reading its checkpoint only.
+   */
+  timestampedStores?: readonly string[];
 }
 
 const offsetSerde = Serdes.long();
@@ -105,8 +114,11 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       );
     }
     const storage = new LevelDbTaskStorage(options.taskId, directory, db);
-    await storage.#checkLayout();
+    const layout = await storage.#checkLayout();
     await storage.#loadStoreIds();
+    if (layout === LEGACY_LAYOUT_VERSION && options.timestampedStores !== undefined) {
+      await storage.#upgradeLayout(options.timestampedStores);
+    }
     return storage;
   }
 
@@ -260,22 +272,38 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     await removeDirectory(this.directory);
   }
 
-  async #checkLayout(): Promise<void> {
+  /** The layout version on disk (a new database gets the current one). */
+  async #checkLayout(): Promise<string> {
     let layout: Buffer | undefined;
     try {
       layout = this.db.getSync(LAYOUT_KEY);
       if (layout === undefined) await this.db.put(LAYOUT_KEY, Buffer.from(LAYOUT_VERSION, "latin1"));
     } catch (error) {
+      const failure = this.#failure("initialise", error);
       await this.close();
-      throw this.#failure("initialise", error);
+      throw failure;
     }
-    if (layout !== undefined && layout.toString("latin1") !== LAYOUT_VERSION) {
+    const version = layout === undefined ? LAYOUT_VERSION : layout.toString("latin1");
+    if (version !== LAYOUT_VERSION && version !== LEGACY_LAYOUT_VERSION) {
       await this.close();
       throw new StateStoreError(
-        `The state in ${this.directory} has layout version ${layout.toString("latin1")}, this Eddy reads version ${LAYOUT_VERSION}; ` +
+        `The state in ${this.directory} has layout version ${version}, this Eddy reads versions ${LEGACY_LAYOUT_VERSION} and ${LAYOUT_VERSION}; ` +
           "wipe the directory to restore the state from the changelogs",
         this.directory,
       );
+    }
+    return version;
+  }
+
+  /** Layout 1 to 2: the values of the timestamped stores get their (unknown) timestamp. */
+  async #upgradeLayout(timestampedStores: readonly string[]): Promise<void> {
+    const stores = timestampedStores.filter((name) => this.#storeIds.has(name)).map((name) => this.#keySpace(name));
+    try {
+      await upgradeToTimestampedValues(this.db, stores, [[LAYOUT_KEY, Buffer.from(LAYOUT_VERSION, "latin1")]]);
+    } catch (error) {
+      const failure = this.#failure("upgrade to timestamped stores", error);
+      await this.close();
+      throw failure;
     }
   }
 

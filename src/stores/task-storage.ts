@@ -10,6 +10,8 @@ import type { KeyValueBytesStore } from "./key-value-store.js";
 export interface ChangelogRecord {
   key: Buffer;
   value: Buffer | null;
+  /** The record's timestamp: a timestamped store's value carries it once restored (changelog-format.ts). */
+  timestamp?: number;
 }
 
 /** A batch of puts (Buffer) and deletes (null) for one store. */

@@ -27,3 +27,13 @@ export class DriverClosedError extends EddyError {
     super("EDDY_ERR_TEST_DRIVER_CLOSED", "The TopologyTestDriver is closed; create a new one");
   }
 }
+
+/** getWindowStore() on a key-value store, getTimestampedKeyValueStore() on a plain one, and the like. */
+export class WrongStoreTypeError extends EddyError {
+  constructor(store: string, actual: string, asked: string, instead: string) {
+    super(
+      "EDDY_ERR_TEST_WRONG_STORE_TYPE",
+      `State store "${store}" is a ${actual}, not a ${asked}; use ${instead} to read it`,
+    );
+  }
+}

@@ -31,13 +31,15 @@ import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
+import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
+import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
-import type { Topology } from "../topology/topology.js";
+import type { StoreDefinition, Topology } from "../topology/topology.js";
+import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
 import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
-import { DriverClosedError, UnknownTopicError } from "./errors.js";
+import { DriverClosedError, UnknownTopicError, WrongStoreTypeError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
 import type { InputPipe } from "./test-input-topic.js";
 import { TestOutputTopic } from "./test-output-topic.js";
@@ -54,6 +56,8 @@ export interface TopologyTestDriverOptions {
   startTime?: number;
   /** The application configuration processors see through context.appConfigs(). */
   config?: Readonly<Record<string, unknown>>;
+  /** For sources without a timestampExtractor of their own, as the config's defaultTimestampExtractor. */
+  defaultTimestampExtractor?: TimestampExtractor;
 }
 
 export interface InputTopicOptions {
@@ -76,6 +80,7 @@ export class TopologyTestDriver {
   readonly topology: Topology;
   readonly applicationId: string;
   readonly #storeKind: "memory" | "leveldb";
+  readonly #options: TopologyTestDriverOptions;
   #stateDir: string | undefined;
   #ownsStateDir = false;
   #now: number;
@@ -86,12 +91,14 @@ export class TopologyTestDriver {
   readonly #outputs = new Map<string, ProducedRecord[]>();
   readonly #pending: ConsumedRecord[] = [];
   #closed = false;
+  #dropped = 0;
 
   /** Throws InvalidTopologyError, as Kafka Streams' driver does, when the topology cannot run. */
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
     // The topology as it is now: a Topology built with the Processor API may grow later.
     this.topology = topology.frozen();
     topology = this.topology;
+    this.#options = options;
     this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
     this.#config = { ...options.config, applicationId: this.applicationId };
     this.#storeKind = options.stores ?? "memory";
@@ -109,6 +116,14 @@ export class TopologyTestDriver {
   /** Where LevelDB stores live (known once the driver has started); undefined for in-memory stores. */
   get stateDirectory(): string | undefined {
     return this.#stateDir;
+  }
+
+  /**
+   * Records dropped on purpose so far, over all tasks: negative extracted timestamps,
+   * records too late for their window, ... (Kafka Streams' dropped-records metric).
+   */
+  get droppedRecords(): number {
+    return this.#dropped;
   }
 
   /** The driver's wall clock, ms since the epoch. */
@@ -148,18 +163,61 @@ export class TopologyTestDriver {
     return new Set(this.#outputs.keys());
   }
 
-  /** The store of that name, typed by its serdes; writes to it are seen by the processors. */
+  /**
+   * The key-value store of that name, typed by its serdes, with plain values (a
+   * timestamped store's timestamps are left out, as Kafka Streams' driver does); writes
+   * to it are seen by the processors.
+   */
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
+    const definition = this.#keyValueDefinition(name, "getKeyValueStore()");
+    return new DeferredKeyValueStore<K, V>(
+      name,
+      this.#taskStore(definition, (store) => plainKeyValueStoreOf(definition, store) as KeyValueStore<K, V>),
+    );
+  }
+
+  /** A timestamped key-value store (every table and aggregate of the DSL): values with their timestamps. */
+  getTimestampedKeyValueStore<K, V>(name: string): KeyValueStore<K, ValueAndTimestamp<V>> {
+    const definition = this.#keyValueDefinition(name, "getTimestampedKeyValueStore()");
+    if (!definition.timestamped) {
+      throw new WrongStoreTypeError(
+        name,
+        "key-value store without timestamps",
+        "timestamped one",
+        "getKeyValueStore()",
+      );
+    }
+    return new DeferredKeyValueStore<K, ValueAndTimestamp<V>>(
+      name,
+      this.#taskStore(definition, (store) => store as KeyValueStore<K, ValueAndTimestamp<V>>),
+    );
+  }
+
+  #keyValueDefinition(name: string, call: string): StoreDefinition {
     const definition = this.topology.stores.get(name);
     if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
+    if (definition.type !== "keyValue") {
+      throw new WrongStoreTypeError(
+        name,
+        `${definition.type} store`,
+        `key-value store (${call})`,
+        storeGetterFor(definition),
+      );
+    }
+    return definition;
+  }
+
+  /** The task's store for the definition, once the driver has started. */
+  #taskStore<T>(definition: StoreDefinition, view: (store: KeyValueStore<unknown, unknown>) => T): Promise<T> {
     const store = this.#ready.then((tasks) => {
       const task = tasks.get(definition.subtopology);
-      const found = task?.stores.get(name);
-      if (found === undefined) throw new StoreNotFoundError(name, `task ${taskId(definition.subtopology, 0)}`);
-      return found as KeyValueStore<K, V>;
+      const found = task?.stores.get(definition.name);
+      if (found === undefined)
+        throw new StoreNotFoundError(definition.name, `task ${taskId(definition.subtopology, 0)}`);
+      return view(found as KeyValueStore<unknown, unknown>);
     });
     store.catch(() => undefined);
-    return new DeferredKeyValueStore<K, V>(name, store);
+    return store;
   }
 
   /** Moves the wall clock, fires the wall-clock punctuators now due, and processes what they caused. */
@@ -213,6 +271,10 @@ export class TopologyTestDriver {
               stateDir: this.#stateDir as string,
               applicationId: this.applicationId,
               taskId: id,
+              timestampedStores: this.topology
+                .storesOf(subtopology.id)
+                .filter((store) => store.timestamped)
+                .map((store) => store.name),
             })
           : new InMemoryTaskStorage(id);
       const stores = new Map<string, KeyValueStore<unknown, unknown>>();
@@ -224,13 +286,15 @@ export class TopologyTestDriver {
         collector,
         clock: () => this.#now,
         appConfigs: this.#config,
+        onDroppedRecord: () => {
+          this.#dropped += 1;
+        },
+        ...(this.#options.defaultTimestampExtractor === undefined
+          ? {}
+          : { defaultTimestampExtractor: this.#options.defaultTimestampExtractor }),
         stores: {
           getStore: (definition) => {
-            const store = new TypedKeyValueStore(
-              storage.store(definition.name),
-              definition.keySerde,
-              definition.valueSerde,
-            );
+            const store = keyValueStoreOf(definition, storage.store(definition.name));
             stores.set(definition.name, store);
             return store;
           },
@@ -298,6 +362,7 @@ export class TopologyTestDriver {
       const task = subtopology === undefined ? undefined : tasks.get(subtopology);
       if (task === undefined) throw new UnknownTopicError(record.topic, [...this.#taskByTopic.keys()]);
       const outcome = await this.#guard(() => task.executor.process(record));
+      if (outcome.status === "skipped") this.#dropped += 1;
       if (outcome.status === "dead-letter") {
         this.#collect(deadLetterRecord(this.applicationId, task.executor.taskId, record, outcome.error, this.#now));
       }
@@ -312,5 +377,19 @@ export class TopologyTestDriver {
       this.#pending.length = 0;
       throw error;
     }
+  }
+}
+
+/** The driver call that reads a store of this definition's type. */
+function storeGetterFor(definition: StoreDefinition): string {
+  switch (definition.type) {
+    case "keyValue":
+      return definition.timestamped ? "getTimestampedKeyValueStore()" : "getKeyValueStore()";
+    case "window":
+      return "getWindowStore()";
+    case "session":
+      return "getSessionStore()";
+    case "buffer":
+      return "nothing: suppress() buffers are internal";
   }
 }

@@ -16,6 +16,8 @@ import {
 import type { TopologyError } from "./errors.js";
 import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
+import type { StoreType } from "../stores/store-type.js";
+import type { TimestampExtractor } from "./timestamp-extractor.js";
 import type {
   AutoOffsetReset,
   CopartitionGroup,
@@ -46,6 +48,7 @@ interface PendingSource {
   readonly internal: boolean;
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
+  readonly timestampExtractor: TimestampExtractor | undefined;
   readonly predecessors: readonly string[];
 }
 
@@ -84,6 +87,8 @@ type PendingNode = PendingSource | PendingProcessor | PendingSink;
 
 interface PendingStore {
   readonly name: string;
+  readonly type: StoreType;
+  readonly timestamped: boolean;
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
   readonly persistent: boolean;
@@ -106,6 +111,7 @@ export interface SourceSpec {
   internal?: boolean;
   keySerde: Serde<unknown> | undefined;
   valueSerde: Serde<unknown> | undefined;
+  timestampExtractor?: TimestampExtractor | undefined;
 }
 
 export interface ProcessorSpec {
@@ -133,6 +139,10 @@ export interface SinkSpec {
 
 export interface StoreSpec {
   name: string;
+  /** "keyValue" when absent. */
+  type?: StoreType;
+  /** Values kept as ValueAndTimestamp (the DSL's tables and aggregates); false when absent. */
+  timestamped?: boolean;
   keySerde: Serde<unknown> | undefined;
   valueSerde: Serde<unknown> | undefined;
   persistent?: boolean;
@@ -247,10 +257,14 @@ export class InternalTopologyBuilder {
     return node.name;
   }
 
-  sourceSerdes(name: string): { keySerde: AnySerde | undefined; valueSerde: AnySerde | undefined } {
+  sourceSerdes(name: string): {
+    keySerde: AnySerde | undefined;
+    valueSerde: AnySerde | undefined;
+    timestampExtractor: TimestampExtractor | undefined;
+  } {
     const node = this.#nodes.get(name);
     if (node?.kind !== "source") throw new InvalidOperationError(`${name} is not a source node`);
-    return { keySerde: node.keySerde, valueSerde: node.valueSerde };
+    return { keySerde: node.keySerde, valueSerde: node.valueSerde, timestampExtractor: node.timestampExtractor };
   }
 
   addSource(spec: SourceSpec): void {
@@ -311,6 +325,7 @@ export class InternalTopologyBuilder {
       internal: spec.internal ?? false,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
+      timestampExtractor: spec.timestampExtractor,
       predecessors: [],
     });
   }
@@ -370,6 +385,8 @@ export class InternalTopologyBuilder {
     }
     this.#stores.set(spec.name, {
       name: spec.name,
+      type: spec.type ?? "keyValue",
+      timestamped: spec.timestamped ?? false,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
       persistent: spec.persistent ?? true,
@@ -510,6 +527,8 @@ export class InternalTopologyBuilder {
         store.name,
         Object.freeze({
           name: store.name,
+          type: store.type,
+          timestamped: store.timestamped,
           keySerde: store.keySerde as AnySerde,
           valueSerde: store.valueSerde as AnySerde,
           persistent: store.persistent,
@@ -670,6 +689,7 @@ export class InternalTopologyBuilder {
           internal: node.internal,
           keySerde: node.keySerde as AnySerde,
           valueSerde: node.valueSerde as AnySerde,
+          timestampExtractor: node.timestampExtractor,
         });
       case "processor":
         return Object.freeze<ProcessorNode>({

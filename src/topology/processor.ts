@@ -57,6 +57,12 @@ export interface ProcessorContext<KOut = never, VOut = never> {
   appConfigs(): Readonly<Record<string, unknown>>;
   /** The configuration entries whose names start with `prefix`, with the prefix removed. */
   appConfigsWithPrefix(prefix: string): Readonly<Record<string, unknown>>;
+  /**
+   * Counts a record the processor dropped on purpose (a null key an aggregation cannot
+   * group, a record too late for its window): the task's dropped-records metric, as
+   * Kafka Streams' dropped-records sensor, with `reason` in the warning logged.
+   */
+  recordDropped(reason: string): void;
 }
 
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {

@@ -12,4 +12,9 @@ export interface StateStoreOptions<K, V> {
   persistent?: boolean;
   /** Backed by the compacted changelog topic `<applicationId>-<name>-changelog` (default true). */
   logging?: boolean;
+  /**
+   * Keep each value with a timestamp (Kafka Streams' timestamped key-value store): the
+   * processors then read and write `ValueAndTimestamp<V>`. Default false.
+   */
+  timestamped?: boolean;
 }

@@ -14,6 +14,8 @@ import type { AnyProcessorSupplier, ProcessorSupplier, StreamPartitioner, TopicN
 import { unpackSupplier } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
+import type { StoreType } from "../stores/store-type.js";
+import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
 
 /**
@@ -45,6 +47,8 @@ export interface SourceNode extends TopologyNodeBase {
   readonly internal: boolean;
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
+  /** stream()/table({ timestampExtractor }); the config's default when undefined. */
+  readonly timestampExtractor?: TimestampExtractor | undefined;
 }
 
 export interface ProcessorNode extends TopologyNodeBase {
@@ -91,7 +95,16 @@ export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 
 export interface StoreDefinition {
   readonly name: string;
+  /** Key-value (the default), window, session, or suppress()'s buffer. */
+  readonly type: StoreType;
+  /**
+   * Values are kept with the timestamp of the record that last changed them
+   * (ValueAndTimestamp): the DSL's tables and aggregates, as in Kafka Streams since 2.3.
+   * Processors then read and write ValueAndTimestamp; queries see plain values.
+   */
+  readonly timestamped: boolean;
   readonly keySerde: Serde<unknown>;
+  /** The serde of the values themselves (without their timestamp). */
   readonly valueSerde: Serde<unknown>;
   /** LevelDB (true) or in-memory (false) in the runtime. */
   readonly persistent: boolean;
@@ -449,6 +462,7 @@ export class Topology implements TopologyData {
       valueSerde: store.value,
       ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
       ...(store.logging !== undefined ? { logging: store.logging } : {}),
+      ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
       origin: store,
       serdeHint: `give store "${store.name}" a {part} serde`,
     });

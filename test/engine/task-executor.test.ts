@@ -6,7 +6,6 @@ import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-sto
 import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import type { KeyValueStore } from "../../src/stores/key-value-store.js";
-import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
 import { DeserializationError, SerializationError } from "../../src/serdes/errors.js";
 import { RecordHeaders } from "../../src/topology/headers.js";
 import type { ProcessorContext } from "../../src/topology/processor.js";
@@ -21,6 +20,7 @@ import {
   TaskClosedError,
 } from "../../src/engine/processing-errors.js";
 import type { ProducedRecord, RecordCollector } from "../../src/engine/record-collector.js";
+import { keyValueStoreOf, plainKeyValueStoreOf, storedValueSerde } from "../../src/engine/task-stores.js";
 import { TaskExecutor } from "../../src/engine/task-executor.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
@@ -57,12 +57,9 @@ async function harness(topology: Topology, subtopology = 0, partition = 3, clock
     stores: {
       getStore(definition) {
         opened.push(definition);
-        const store = new TypedKeyValueStore(
-          new InMemoryKeyValueBytesStore(definition.name),
-          definition.keySerde,
-          definition.valueSerde,
-        );
-        stores.set(definition.name, store);
+        const store = keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name));
+        // The tests read the plain values; processors get the store as the topology declares it.
+        stores.set(definition.name, plainKeyValueStoreOf(definition, store));
         return store;
       },
     },
@@ -131,7 +128,7 @@ describe("TaskExecutor", () => {
       collector,
       stores: {
         getStore: (definition) =>
-          new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, definition.valueSerde),
+          new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, storedValueSerde(definition)),
       },
     });
     // The first record of a key reads the store (a promise); later ones find it in the cache.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaClient } from "../../src/kafka/client.js";
 import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { TaskStateManager, offsetSum } from "../../src/runtime/state-manager.js";
+import { changelogFormat } from "../../src/stores/changelog-format.js";
 import { changelogPartition } from "../../src/stores/checkpoint.js";
 import { createTopic, produce, silentLogger, startTestCluster } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
@@ -16,7 +17,8 @@ describe("TaskStateManager", () => {
   let reader: PartitionReader;
   let stateDir: string;
   const location = () => ({ stateDir, applicationId: "app" });
-  const changelogs = [{ store: "balances", topic: TOPIC, partition: 0 }];
+  const format = changelogFormat({ type: "keyValue", timestamped: false });
+  const changelogs = [{ store: "balances", topic: TOPIC, partition: 0, format }];
 
   beforeAll(async () => {
     cluster = await startTestCluster();
@@ -44,6 +46,7 @@ describe("TaskStateManager", () => {
     const manager = await TaskStateManager.open({
       taskId,
       changelogs,
+      timestampedStores: [],
       persistent: true,
       location: location(),
       logger: silentLogger,
@@ -60,7 +63,9 @@ describe("TaskStateManager", () => {
     const manager = await withCheckpoint("0_0", 12);
     const plan = await manager.planRestore(reader);
     expect(plan.wiped).toBe(false);
-    expect(plan.partitions).toEqual([{ store: "balances", topic: TOPIC, partition: 0, offset: 12, endOffset: 20 }]);
+    expect(plan.partitions).toEqual([
+      { store: "balances", format, topic: TOPIC, partition: 0, offset: 12, endOffset: 20 },
+    ]);
     expect(await localState(manager)).toBe("state");
     expect(offsetSum(await manager.checkpoint())).toBe(12);
     await manager.close();
@@ -70,6 +75,7 @@ describe("TaskStateManager", () => {
     const manager = await TaskStateManager.open({
       taskId: "0_1",
       changelogs,
+      timestampedStores: [],
       persistent: true,
       location: location(),
       logger: silentLogger,

@@ -1,3 +1,4 @@
+import { changelogFormat } from "../../src/stores/changelog-format.js";
 import { describe, expect, it } from "vitest";
 import { CopartitioningError, MissingSourceTopicError, Serdes, StreamsBuilder } from "../../src/index.js";
 import { TopologyMetadata, userSourceTopicsOf } from "../../src/runtime/topology-metadata.js";
@@ -35,7 +36,13 @@ describe("TopologyMetadata", () => {
     expect(metadata.taskOf({ topic: "visits", partition: 1 })).toBe("0_1");
     expect(metadata.taskOf({ topic: "other", partition: 1 })).toBeUndefined();
     expect(metadata.changelogPartitionsOf("0_1")).toEqual([
-      { store: "visit-counts", topic: "app-visit-counts-changelog", partition: 1 },
+      {
+        store: "visit-counts",
+        topic: "app-visit-counts-changelog",
+        partition: 1,
+        // count() keeps a timestamped store: its changelog carries plain values stamped with each row's time.
+        format: changelogFormat({ type: "keyValue", timestamped: true }),
+      },
     ]);
     expect(metadata.internalTopics(3)).toEqual([
       {

@@ -42,6 +42,8 @@ function topologyOf(groups: Spec[][]): Topology {
         for (const store of spec.stores ?? []) {
           stores.set(store, {
             name: store,
+            type: "keyValue",
+            timestamped: false,
             keySerde: serde,
             valueSerde: serde,
             persistent: true,

@@ -3,6 +3,7 @@
 import type { StreamPartitioner } from "../processor.js";
 import type { AutoOffsetReset } from "../topology.js";
 import type { Serde } from "../../serdes/serde.js";
+import type { TimestampExtractor } from "../timestamp-extractor.js";
 
 /** A serde for the non-null values of T: null never reaches a serde (it is Kafka's "no value"). */
 export type SerdeOf<T> = Serde<NonNullable<T>>;
@@ -20,6 +21,12 @@ export interface ConsumedOptions<K, V> extends Named {
    * "earliest" (the default, as Kafka Streams), "latest", or "none" (fail).
    */
   autoOffsetReset?: AutoOffsetReset;
+  /**
+   * Where the records' timestamps come from (Kafka Streams' Consumed.withTimestampExtractor):
+   * a built-in extractor by name or a function; the config's defaultTimestampExtractor
+   * when absent.
+   */
+  timestampExtractor?: TimestampExtractor;
 }
 
 /** Where a KTable or aggregation keeps its rows. */

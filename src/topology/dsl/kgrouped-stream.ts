@@ -112,6 +112,7 @@ export class KGroupedStream<K, V> {
     });
     builder.addStore({
       name: store,
+      timestamped: true,
       keySerde: anySerde(state.keySerde),
       valueSerde: anySerde(valueSerde),
       ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),

@@ -137,6 +137,7 @@ export class KGroupedTable<K, V> {
     builder.addProcessor({ name, operation, supplier: supplier.supplier as AnySupplier, parents: [source] });
     builder.addStore({
       name: store,
+      timestamped: true,
       keySerde: anySerde(state.keySerde),
       valueSerde: anySerde(valueSerde),
       ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),

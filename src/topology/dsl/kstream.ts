@@ -343,6 +343,7 @@ export class KStream<K, V> {
     }
     builder.addStore({
       name: storeName,
+      timestamped: true,
       keySerde: anySerde(keySerde),
       valueSerde: anySerde(valueSerde),
       ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
@@ -495,6 +496,7 @@ export class KStream<K, V> {
         valueSerde: store.value,
         ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
         ...(store.logging !== undefined ? { logging: store.logging } : {}),
+        ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
         origin: store,
         serdeHint: `give store "${store.name}" a {part} serde`,
       });

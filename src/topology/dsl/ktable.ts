@@ -191,6 +191,7 @@ export class KTable<K, V> {
     if (options?.store !== undefined) {
       state.builder.addStore({
         name: options.store,
+        timestamped: true,
         keySerde: anySerde(state.keySerde),
         valueSerde: anySerde(valueSerde),
         ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
@@ -256,6 +257,7 @@ export class KTable<K, V> {
     if (storeName !== undefined) {
       builder.addStore({
         name: storeName,
+        timestamped: true,
         keySerde: anySerde(state.keySerde),
         valueSerde: anySerde(options?.value),
         ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),

@@ -11,6 +11,8 @@ import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import { TableSourceSupplier } from "./processors/ktable-source.js";
 import { Topology } from "../topology.js";
+import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "../timestamp-extractor.js";
+import type { TimestampExtractor } from "../timestamp-extractor.js";
 
 export class StreamsBuilder {
   readonly #builder = new InternalTopologyBuilder();
@@ -20,6 +22,7 @@ export class StreamsBuilder {
    * topic whose whole name matches a regular expression (topics created later included).
    */
   stream<K, V>(topics: string | readonly string[] | RegExp, options: ConsumedOptions<K, V>): KStream<K, V> {
+    checkTimestampExtractor(options.timestampExtractor);
     const builder = this.#builder;
     if (topics instanceof RegExp) {
       const name = builder.nameOr(NodePrefix.SOURCE, options.name);
@@ -30,6 +33,7 @@ export class StreamsBuilder {
         ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
         keySerde: anySerde(options.key),
         valueSerde: anySerde(options.value),
+        timestampExtractor: options.timestampExtractor,
       });
       return new KStream<K, V>({
         builder,
@@ -47,9 +51,13 @@ export class StreamsBuilder {
     const existing = options.name === undefined ? builder.sourceReading(list) : undefined;
     if (existing !== undefined) {
       const serdes = builder.sourceSerdes(existing);
-      if (serdes.keySerde !== anySerde(options.key) || serdes.valueSerde !== anySerde(options.value)) {
+      if (
+        serdes.keySerde !== anySerde(options.key) ||
+        serdes.valueSerde !== anySerde(options.value) ||
+        serdes.timestampExtractor !== options.timestampExtractor
+      ) {
         throw new InvalidOperationError(
-          `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with other serdes; read a topic once, with one pair of serdes`,
+          `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with other serdes or another timestamp extractor; read a topic once, with one pair of serdes`,
         );
       }
       return new KStream<K, V>({
@@ -67,6 +75,7 @@ export class StreamsBuilder {
       ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
       keySerde: anySerde(options.key),
       valueSerde: anySerde(options.value),
+      timestampExtractor: options.timestampExtractor,
     });
     return new KStream<K, V>({
       builder,
@@ -84,6 +93,7 @@ export class StreamsBuilder {
    * is otherwise named `<topic>-STATE-STORE-<index>`, as in Kafka Streams.
    */
   table<K, V>(topic: string, options: TableOptions<K, V>): KTable<K, V> {
+    checkTimestampExtractor(options.timestampExtractor);
     const builder = this.#builder;
     checkName(topic, "Topic name");
     const storeName = options.store ?? builder.newStoreName(`${topic}-`);
@@ -95,9 +105,11 @@ export class StreamsBuilder {
       ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
       keySerde: anySerde(options.key),
       valueSerde: anySerde(options.value),
+      timestampExtractor: options.timestampExtractor,
     });
     builder.addStore({
       name: storeName,
+      timestamped: true,
       keySerde: anySerde(options.key),
       valueSerde: anySerde(options.value),
       ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
@@ -127,6 +139,7 @@ export class StreamsBuilder {
   addStateStore<K, V>(store: StateStoreOptions<K, V>): this {
     this.#builder.addStore({
       name: store.name,
+      ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
       keySerde: anySerde(store.key),
       valueSerde: anySerde(store.value),
       ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
@@ -140,5 +153,14 @@ export class StreamsBuilder {
   /** Validates the graph and returns it as a Topology; the builder cannot be used afterwards. */
   build(): Topology {
     return Topology.fromBuilder(this.#builder, this.#builder.build());
+  }
+}
+
+function checkTimestampExtractor(extractor: TimestampExtractor | undefined): void {
+  if (extractor === undefined || typeof extractor === "function") return;
+  if (!(BUILT_IN_TIMESTAMP_EXTRACTORS as readonly string[]).includes(extractor)) {
+    throw new InvalidOperationError(
+      `Unknown timestampExtractor ${JSON.stringify(extractor)}: use one of ${BUILT_IN_TIMESTAMP_EXTRACTORS.join(", ")}, or a function (record, partitionTime) => timestamp`,
+    );
   }
 }

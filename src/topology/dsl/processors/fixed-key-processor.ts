@@ -48,6 +48,7 @@ function fixedKeyContext<K, VOut>(context: ProcessorContext<K, VOut>): FixedKeyP
       return context.forward(record, childName);
     },
     getStateStore: (name) => context.getStateStore(name),
+    recordDropped: (reason) => context.recordDropped(reason),
     schedule: (intervalMs, type, punctuator) => context.schedule(intervalMs, type, punctuator),
     recordMetadata: () => context.recordMetadata(),
     recordContext: () => context.recordContext(),

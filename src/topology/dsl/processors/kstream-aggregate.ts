@@ -8,7 +8,8 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
-import { putOrDelete } from "./store-writes.js";
+import { putOrDelete, timestamped } from "./store-writes.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import { storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
@@ -57,11 +58,11 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
     const fold = this.#fold;
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, V, K, Change<VA>> {
-      #store!: KeyValueStore<K, VA>;
+      #store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
 
       override init(context: ProcessorContext<K, Change<VA>>): void {
         super.init(context);
-        this.#store = context.getStateStore<K, VA>(storeName);
+        this.#store = context.getStateStore<K, ValueAndTimestamp<VA>>(storeName);
       }
 
       // The common record (its key's aggregate in the read cache, a store over the task's
@@ -72,22 +73,29 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         if (record.key === null || record.value === null) return;
         const store = this.#store;
         if (store instanceof CachingKeyValueStore) {
-          const cached = (store as CachingKeyValueStore<K, VA>).peek(record.key);
+          const cached = (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).peek(record.key);
           if (cached !== NOT_CACHED) return this.#fold(record, cached ?? null);
         }
         return Promise.resolve(store.get(record.key)).then((old) => this.#fold(record, old ?? null));
       }
 
-      #fold(record: StreamRecord<K, V>, oldAggregate: VA | null): void | Promise<void> {
+      #fold(record: StreamRecord<K, V>, old: ValueAndTimestamp<VA> | null): void | Promise<void> {
+        const oldAggregate = old === null ? null : old.value;
         const newAggregate = fold(record.key, record.value, oldAggregate);
-        const change = { ...record, value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null } };
+        // The aggregate is as recent as the latest record folded into it.
+        const timestamp = old === null ? record.timestamp : Math.max(record.timestamp, old.timestamp);
+        const change = {
+          ...record,
+          value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },
+          timestamp,
+        };
         const store = this.#store;
+        const stored = timestamped(newAggregate, timestamp);
         const written =
-          newAggregate !== null &&
-          newAggregate !== undefined &&
+          stored !== null &&
           store instanceof CachingKeyValueStore &&
-          (store as CachingKeyValueStore<K, VA>).putNow(record.key, newAggregate);
-        if (!written) return putOrDelete(store, record.key, newAggregate).then(() => this.context.forward(change));
+          (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).putNow(record.key, stored);
+        if (!written) return putOrDelete(store, record.key, stored).then(() => this.context.forward(change));
         const forwarded = this.context.forward(change);
         return forwarded === FORWARDED ? undefined : forwarded;
       }

@@ -23,7 +23,7 @@ export function streamTableJoinSupplier<K, V, VT, VR>(
       async process(record: StreamRecord<K, V>): Promise<void> {
         if (record.value === null) return;
         if (record.key === null && !leftJoin) return;
-        const tableValue = record.key === null ? null : await getter.get(record.key);
+        const tableValue = record.key === null ? null : ((await getter.get(record.key))?.value ?? null);
         if (tableValue === null && !leftJoin) return;
         await this.context.forward({ ...record, value: joiner(record.value, tableValue, record.key) });
       }

@@ -7,7 +7,8 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
-import { putOrDelete } from "./store-writes.js";
+import { putOrDelete, timestamped } from "./store-writes.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import { storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
@@ -68,23 +69,31 @@ export class TableAggregateSupplier<K, V, VA> implements TableProcessorSupplier<
     const subtract = this.#subtract;
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, Change<V>, K, Change<VA>> {
-      #store!: KeyValueStore<K, VA>;
+      #store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
 
       override init(context: ProcessorContext<K, Change<VA>>): void {
         super.init(context);
-        this.#store = context.getStateStore<K, VA>(storeName);
+        this.#store = context.getStateStore<K, ValueAndTimestamp<VA>>(storeName);
       }
 
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
-        const oldAggregate = (await this.#store.get(record.key)) ?? null;
+        const old = (await this.#store.get(record.key)) ?? null;
+        const oldAggregate = old === null ? null : old.value;
         const { newValue, oldValue } = record.value;
         const intermediate =
           oldValue !== null && oldAggregate !== null ? subtract(record.key, oldValue, oldAggregate) : oldAggregate;
         const newAggregate = newValue !== null ? add(record.key, newValue, intermediate) : intermediate;
-        await putOrDelete(this.#store, record.key, newAggregate);
+        // KTableAggregate / KTableReduce: a change folded into an existing aggregate
+        // stamps it with the later of the two; a new aggregate takes the record's time.
+        const timestamp =
+          old !== null && (oldValue !== null || newValue !== null)
+            ? Math.max(record.timestamp, old.timestamp)
+            : record.timestamp;
+        await putOrDelete(this.#store, record.key, timestamped(newAggregate, timestamp));
         await this.context.forward({
           ...record,
           value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },
+          timestamp,
         });
       }
     })();

@@ -7,7 +7,9 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
-import { putOrDelete } from "./store-writes.js";
+import { putOrDelete, timestamped } from "./store-writes.js";
+import { NO_TIMESTAMP } from "../../../stores/value-and-timestamp.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import { storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetter, ValueGetterSupplier } from "./value-getter.js";
@@ -42,7 +44,8 @@ function sideSupplier<K, VThis, VOther, VR>(
         // Rows join on equal keys: a null key joins nothing.
         if (record.key === null) return;
         const { newValue, oldValue } = record.value;
-        const other = await getter.get(record.key);
+        const otherEntry = await getter.get(record.key);
+        const other = otherEntry === null ? null : otherEntry.value;
         let next: VR | null = null;
         let previous: VR | null = null;
         switch (rule) {
@@ -68,7 +71,9 @@ function sideSupplier<K, VThis, VOther, VR>(
             if (withOld && (other !== null || oldValue !== null)) previous = join(oldValue, other);
             break;
         }
-        await this.context.forward({ ...record, value: { newValue: next, oldValue: previous } });
+        // A joined row is as recent as the later of its two sides (Kafka Streams' KTableKTable*Join).
+        const timestamp = otherEntry === null ? record.timestamp : Math.max(record.timestamp, otherEntry.timestamp);
+        await this.context.forward({ ...record, value: { newValue: next, oldValue: previous }, timestamp });
       }
     })();
   };
@@ -163,7 +168,9 @@ export class TableTableJoin<K, V1, V2, VR> implements TableProcessorSupplier<K, 
             const b = await rightGetter.get(key);
             if (b === null && kind === "inner") return null;
             if (a === null && b === null) return null;
-            return joiner(a, b);
+            const value = joiner(a === null ? null : a.value, b === null ? null : b.value);
+            if (value === null || value === undefined) return null;
+            return { value, timestamp: Math.max(a?.timestamp ?? NO_TIMESTAMP, b?.timestamp ?? NO_TIMESTAMP) };
           },
         };
       },
@@ -175,15 +182,16 @@ export class TableTableJoin<K, V1, V2, VR> implements TableProcessorSupplier<K, 
     const storeName = this.#storeName;
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, Change<VR>, K, Change<VR>> {
-      #store: KeyValueStore<K, VR> | undefined;
+      #store: KeyValueStore<K, ValueAndTimestamp<VR>> | undefined;
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
         super.init(context);
-        if (storeName !== undefined) this.#store = context.getStateStore<K, VR>(storeName);
+        if (storeName !== undefined) this.#store = context.getStateStore<K, ValueAndTimestamp<VR>>(storeName);
       }
 
       async process(record: StreamRecord<K, Change<VR>>): Promise<void> {
-        if (this.#store !== undefined) await putOrDelete(this.#store, record.key, record.value.newValue);
+        if (this.#store !== undefined)
+          await putOrDelete(this.#store, record.key, timestamped(record.value.newValue, record.timestamp));
         await this.context.forward(
           sendOldValues ? record : { ...record, value: { newValue: record.value.newValue, oldValue: null } },
         );

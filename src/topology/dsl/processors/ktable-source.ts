@@ -6,7 +6,9 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
-import { putOrDelete } from "./store-writes.js";
+import { putOrDelete, timestamped } from "./store-writes.js";
+import { valueOrNull } from "../../../stores/value-and-timestamp.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import { storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
@@ -52,11 +54,11 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
     const sendOldValues = this.#sendOldValues;
     const storeName = this.storeName;
     return new (class extends ForwardingProcessor<K, V | null, K, Change<V>> {
-      #store: KeyValueStore<K, V | null> | undefined;
+      #store: KeyValueStore<K, ValueAndTimestamp<V>> | undefined;
 
       override init(context: ProcessorContext<K, Change<V>>): void {
         super.init(context);
-        if (materialized) this.#store = context.getStateStore<K, V | null>(storeName);
+        if (materialized) this.#store = context.getStateStore<K, ValueAndTimestamp<V>>(storeName);
       }
 
       async process(record: StreamRecord<K, V | null>): Promise<void> {
@@ -66,8 +68,9 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
           await this.context.forward({ ...record, value: { newValue: record.value, oldValue: null } });
           return;
         }
-        const oldValue = (await this.#store.get(record.key)) ?? null;
-        await putOrDelete(this.#store, record.key, record.value);
+        // An update older than the row (out of order) still wins, as in Kafka Streams' non-versioned tables.
+        const oldValue = valueOrNull(await this.#store.get(record.key));
+        await putOrDelete(this.#store, record.key, timestamped(record.value, record.timestamp));
         await this.context.forward({
           ...record,
           value: { newValue: record.value, oldValue: sendOldValues ? oldValue : null },

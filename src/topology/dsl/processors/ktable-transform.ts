@@ -13,7 +13,9 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
-import { putOrDelete } from "./store-writes.js";
+import { putOrDelete, timestamped } from "./store-writes.js";
+import { valueOrNull } from "../../../stores/value-and-timestamp.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import { derivedValueGetterSupplier, storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
@@ -58,11 +60,11 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
     const sendOldValues = this.#sendOldValues;
     const skipEmptyChanges = this.#skipEmptyChanges;
     return new (class extends ForwardingProcessor<K, Change<V>, K, Change<VR>> {
-      #store: KeyValueStore<K, VR | null> | undefined;
+      #store: KeyValueStore<K, ValueAndTimestamp<VR>> | undefined;
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
         super.init(context);
-        if (storeName !== undefined) this.#store = context.getStateStore<K, VR | null>(storeName);
+        if (storeName !== undefined) this.#store = context.getStateStore<K, ValueAndTimestamp<VR>>(storeName);
       }
 
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
@@ -70,13 +72,14 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
         const oldValue = await this.#oldValue(record);
         // Nothing was in the table and nothing is: a filter that drops a row twice says nothing.
         if (skipEmptyChanges && sendOldValues && newValue === null && oldValue === null) return;
-        if (this.#store !== undefined) await putOrDelete(this.#store, record.key, newValue);
+        if (this.#store !== undefined)
+          await putOrDelete(this.#store, record.key, timestamped(newValue, record.timestamp));
         await this.context.forward({ ...record, value: { newValue, oldValue } });
       }
 
       async #oldValue(record: StreamRecord<K, Change<V>>): Promise<VR | null> {
         if (!sendOldValues) return null;
-        if (this.#store !== undefined) return (await this.#store.get(record.key)) ?? null;
+        if (this.#store !== undefined) return valueOrNull(await this.#store.get(record.key));
         return compute(record.key, record.value.oldValue);
       }
     })();

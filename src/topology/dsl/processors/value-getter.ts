@@ -1,13 +1,16 @@
 // Reading a KTable's current value for a key from inside another processor (a join, a
 // derived table): Kafka Streams' KTableValueGetter. A materialized table answers from
 // its store; a filter or mapValues without a store answers by asking its parent and
-// applying itself, so joins work on tables that were never materialized.
+// applying itself, so joins work on tables that were never materialized. The answer
+// carries the row's timestamp, which joins use to stamp their results.
 import type { ProcessorContext } from "../../processor.js";
+import type { KeyValueStore } from "../../../stores/key-value-store.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 
 export interface ValueGetter<K, V> {
   init(context: ProcessorContext<unknown, unknown>): void;
-  /** The value, or null when the table has no row for the key. */
-  get(key: K): Promise<V | null>;
+  /** The value and its timestamp, or null when the table has no row for the key. */
+  get(key: K): Promise<ValueAndTimestamp<V> | null>;
 }
 
 export interface ValueGetterSupplier<K, V> {
@@ -16,14 +19,15 @@ export interface ValueGetterSupplier<K, V> {
   get(): ValueGetter<K, V>;
 }
 
+/** Reads a timestamped key-value store (every store the DSL materializes a table in). */
 export function storeValueGetterSupplier<K, V>(storeName: string): ValueGetterSupplier<K, V> {
   return {
     storeNames: [storeName],
     get(): ValueGetter<K, V> {
-      let store: { get(key: K): Promise<V | undefined> } | undefined;
+      let store: KeyValueStore<K, ValueAndTimestamp<V>> | undefined;
       return {
         init(context) {
-          store = context.getStateStore<K, V>(storeName);
+          store = context.getStateStore<K, ValueAndTimestamp<V>>(storeName);
         },
         async get(key) {
           if (store === undefined) throw new Error(`The value getter of store "${storeName}" was used before init()`);
@@ -34,7 +38,7 @@ export function storeValueGetterSupplier<K, V>(storeName: string): ValueGetterSu
   };
 }
 
-/** A getter that applies `apply` to what the parent getter returns (filter, mapValues). */
+/** A getter that applies `apply` to what the parent getter returns (filter, mapValues); the timestamp stays. */
 export function derivedValueGetterSupplier<K, V, VR>(
   parent: ValueGetterSupplier<K, V>,
   apply: (key: K, value: V) => VR | null,
@@ -48,8 +52,10 @@ export function derivedValueGetterSupplier<K, V, VR>(
           getter.init(context);
         },
         async get(key) {
-          const value = await getter.get(key);
-          return value === null ? null : apply(key, value);
+          const entry = await getter.get(key);
+          if (entry === null) return null;
+          const value = apply(key, entry.value);
+          return value === null || value === undefined ? null : { value, timestamp: entry.timestamp };
         },
       };
     },

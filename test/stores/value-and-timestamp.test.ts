@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { DeserializationError } from "../../src/serdes/errors.js";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { changelogFormat } from "../../src/stores/changelog-format.js";
+import {
+  rawValueOf,
+  timestampOf,
+  valueAndTimestampSerde,
+  withTimestamp,
+} from "../../src/stores/value-and-timestamp.js";
+
+describe("ValueAndTimestamp bytes", () => {
+  it("are Kafka Streams' layout: the timestamp as 8 bytes big-endian, then the value", () => {
+    const serde = valueAndTimestampSerde(Serdes.string());
+    const bytes = serde.serialize({ value: "hi", timestamp: 0x0102030405 });
+    expect(bytes.toString("hex")).toBe("0000000102030405" + Buffer.from("hi").toString("hex"));
+    expect(serde.deserialize(bytes)).toEqual({ value: "hi", timestamp: 0x0102030405 });
+    expect(timestampOf(bytes)).toBe(0x0102030405);
+    expect(rawValueOf(bytes).toString()).toBe("hi");
+    // NO_TIMESTAMP (-1) round-trips: an upgraded row has it.
+    expect(serde.deserialize(withTimestamp(-1, Buffer.from("x")))).toEqual({ value: "x", timestamp: -1 });
+  });
+
+  it("refuses bytes too short to hold a timestamp", () => {
+    expect(() => valueAndTimestampSerde(Serdes.string()).deserialize(Buffer.alloc(7), { store: "s" })).toThrow(
+      DeserializationError,
+    );
+  });
+});
+
+describe("changelog formats", () => {
+  const key = Buffer.from("k");
+
+  it("log a timestamped store's plain value with the value's timestamp, and restore it back", () => {
+    const format = changelogFormat({ type: "keyValue", timestamped: true });
+    const stored = withTimestamp(1234, Buffer.from("v"));
+    const entry = format.toChangelog(key, stored, 99);
+    expect(entry).toEqual({ key, value: Buffer.from("v"), timestamp: 1234, headers: undefined });
+    expect(format.fromChangelog({ key, value: Buffer.from("v"), timestamp: 1234 })).toEqual({
+      key,
+      value: stored,
+      timestamp: 1234,
+    });
+    // Deletes, and rows without a known timestamp, take the stream time.
+    expect(format.toChangelog(key, null, 99)).toEqual({ key, value: null, timestamp: 99, headers: undefined });
+    expect(format.toChangelog(key, withTimestamp(-1, Buffer.from("v")), 99).timestamp).toBe(99);
+    expect(format.fromChangelog({ key, value: null, timestamp: 5 })).toEqual({ key, value: null, timestamp: 5 });
+  });
+
+  it("log plain stores as they are, and a suppression buffer with its version header", () => {
+    const plain = changelogFormat({ type: "keyValue", timestamped: false });
+    expect(plain.identity).toBe(true);
+    expect(plain.toChangelog(key, Buffer.from("v"), 7)).toEqual({
+      key,
+      value: Buffer.from("v"),
+      timestamp: 7,
+      headers: undefined,
+    });
+    const buffer = changelogFormat({ type: "buffer", timestamped: false });
+    expect(buffer.toChangelog(key, Buffer.from("v"), 7).headers).toEqual([{ key: "v", value: Buffer.from([3]) }]);
+    expect(buffer.toChangelog(key, null, 7).headers).toBeUndefined();
+  });
+});

@@ -3,9 +3,9 @@
 // rate is what the broker (plus loopback TCP) can deliver to one consumer connection.
 import { connect, type Socket } from "node:net";
 import { Api } from "../src/broker/protocol/apis.js";
-import { Reader } from "../src/bytes/byte-reader.js";
+import { ByteReader } from "../src/bytes/byte-reader.js";
 import { LOG_OVERHEAD, readBatchHeader } from "../src/broker/protocol/record-batch.js";
-import { Writer } from "../src/bytes/byte-writer.js";
+import { ByteWriter } from "../src/bytes/byte-writer.js";
 
 const FETCH_VERSION = 11;
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -59,7 +59,7 @@ class FrameReader {
 }
 
 function fetchRequest(topic: string, offsets: number[], correlationId: number): Buffer[] {
-  const writer = new Writer();
+  const writer = new ByteWriter();
   const size = writer.reserveInt32();
   writer.int16(Api.fetch.spec.apiKey);
   writer.int16(FETCH_VERSION);
@@ -112,7 +112,7 @@ export async function consumeWithRawFetch(
     for (let correlationId = 1; seen < records; correlationId++) {
       for (const chunk of fetchRequest(topic, offsets, correlationId)) socket.write(chunk);
       const frame = await frames.next();
-      const response = Api.fetch.decodeResponse(FETCH_VERSION, new Reader(frame, 4));
+      const response = Api.fetch.decodeResponse(FETCH_VERSION, new ByteReader(frame, 4));
       for (const partition of response.responses[0]?.partitions ?? []) {
         const bytes = partition.records;
         if (!bytes) continue;

@@ -17,7 +17,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 
-const BENCHMARKS = ["broker", "stores", "runtime", "api"] as const;
+const BENCHMARKS = ["wire", "broker", "stores", "runtime", "api"] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 export interface Row {
@@ -192,6 +192,7 @@ export function contextRows(bench: BenchName, output: string): Row[] {
       break;
     }
     case "stores":
+    case "wire":
       break;
   }
   return rows;

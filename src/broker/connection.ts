@@ -18,8 +18,8 @@ import { CLOSE_CONNECTION, NO_RESPONSE, type Handler, type RequestContext } from
 import { Api } from "./protocol/apis.js";
 import { ErrorCode } from "./protocol/error-codes.js";
 import { API_VERSIONS_KEY, readRequestHeader, writeResponseHeader } from "./protocol/header.js";
-import { Reader } from "../bytes/byte-reader.js";
-import { Writer } from "../bytes/byte-writer.js";
+import { ByteReader } from "../bytes/byte-reader.js";
+import { ByteWriter } from "../bytes/byte-writer.js";
 
 /** Frames waiting beyond this many stop reading from the socket until the backlog clears. */
 const MAX_QUEUED_FRAMES = 64;
@@ -198,7 +198,7 @@ export class Connection {
     let context: RequestContext;
     let request: unknown;
     try {
-      const reader = new Reader(frame);
+      const reader = new ByteReader(frame);
       const header = readRequestHeader(reader, codec.isFlexible(apiVersion));
       request = codec.decodeRequest(apiVersion, reader);
       context = { header, clientHost: this.clientHost, connectionId: this.options.id };
@@ -238,7 +238,7 @@ export class Connection {
       return;
     }
     const { apiKey, apiVersion, correlationId } = context.header;
-    const writer = new Writer();
+    const writer = new ByteWriter();
     const size = writer.reserveInt32();
     writeResponseHeader(writer, correlationId, apiKey, handler.codec.isFlexible(apiVersion));
     try {
@@ -254,7 +254,7 @@ export class Connection {
   private answerUnsupportedApiVersions(correlationId: number, requestedVersion: number): void {
     this.log.info({ requestedVersion }, "ApiVersions version not supported, answering with v0");
     const spec = Api.apiVersions.spec;
-    const writer = new Writer();
+    const writer = new ByteWriter();
     const size = writer.reserveInt32();
     writeResponseHeader(writer, correlationId, API_VERSIONS_KEY, false);
     Api.apiVersions.encodeResponse(0, writer, {
@@ -264,7 +264,7 @@ export class Connection {
     this.send(writer, size);
   }
 
-  private send(writer: Writer, size: { buffer: Buffer; offset: number }): void {
+  private send(writer: ByteWriter, size: { buffer: Buffer; offset: number }): void {
     const total = writer.length;
     const chunks = writer.finish();
     size.buffer.writeInt32BE(total - 4, size.offset);

@@ -1,32 +1,82 @@
-// Builds one response frame as a list of buffers. Small fields go into a growing scratch
-// buffer; large byte runs (record batches served by Fetch) are appended by reference, so
-// stored batches reach the socket without being copied (one writev for the whole frame).
+// Writes Kafka's wire primitives, in one of two ways:
+//
+//  - growing (`new ByteWriter()`): small fields go into a scratch buffer that grows as
+//    needed; large byte runs (record batches served by Fetch) are appended by reference, so
+//    stored batches reach the socket without being copied (one writev for the whole frame).
+//  - sized (`ByteWriter.sized(n)`): the caller computed the exact size first and gets one
+//    contiguous buffer, nothing referenced, no growth (a record batch, whose CRC covers
+//    the bytes as written: the client's Produce encoder, a hot path).
 
 const TWO_POW_32 = 4294967296;
-/** Byte runs at least this long are referenced instead of copied. */
+/** Byte runs at least this long are referenced instead of copied (growing writers only). */
 const REFERENCE_THRESHOLD = 4096;
 const MIN_SCRATCH = 1024;
 const MAX_SCRATCH = 1 << 20;
+/** A varlong's worst case: what a sized writer may reserve beyond its last byte. */
+const SIZED_SLACK = 10;
 
-export class Writer {
+/** Bytes of a zig-zag varint (32-bit). */
+export function varintSize(value: number): number {
+  let z = ((value << 1) ^ (value >> 31)) >>> 0;
+  let size = 1;
+  while (z > 0x7f) {
+    z >>>= 7;
+    size += 1;
+  }
+  return size;
+}
+
+/** Bytes of a zig-zag varlong, exact below 2^53. */
+export function varlongSize(value: number): number {
+  if (value >= -0x40000000 && value < 0x40000000) return varintSize(value);
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  let size = 1;
+  while (z >= 128) {
+    z = Math.floor(z / 128);
+    size += 1;
+  }
+  return size;
+}
+
+export class ByteWriter {
   private readonly chunks: Buffer[] = [];
   private scratch: Buffer;
   /** Start of the part of `scratch` not yet pushed to `chunks`. */
   private start = 0;
   private pos = 0;
   private flushedBytes = 0;
+  private referenceThreshold = REFERENCE_THRESHOLD;
+  /** The exact size of a sized writer; undefined for a growing one. */
+  private sizedTo: number | undefined;
 
   constructor(initialCapacity = MIN_SCRATCH) {
     this.scratch = Buffer.allocUnsafe(Math.max(initialCapacity, 64));
   }
 
-  /** Bytes written so far. */
+  /** A writer of exactly `size` bytes into one buffer: writing more or less is a bug and throws. */
+  static sized(size: number): ByteWriter {
+    const writer = new ByteWriter(0);
+    // Slack for the worst-case reservation of a varint written last; toBuffer() checks the size.
+    writer.scratch = Buffer.allocUnsafe(size + SIZED_SLACK);
+    writer.referenceThreshold = Number.POSITIVE_INFINITY;
+    writer.sizedTo = size;
+    return writer;
+  }
+
+  /** Bytes written so far (for a sized writer, also the position in its buffer). */
   get length(): number {
     return this.flushedBytes + (this.pos - this.start);
   }
 
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.scratch.length) return;
+    this.grow(bytes);
+  }
+
+  private grow(bytes: number): void {
+    if (this.sizedTo !== undefined) {
+      throw new RangeError(`a writer sized ${this.sizedTo} bytes was asked for ${this.pos + bytes}`);
+    }
     this.flushScratch();
     const size = Math.min(Math.max(this.scratch.length * 2, bytes, MIN_SCRATCH), Math.max(MAX_SCRATCH, bytes));
     this.scratch = Buffer.allocUnsafe(size);
@@ -45,6 +95,12 @@ export class Writer {
   int8(value: number): void {
     this.ensure(1);
     this.scratch.writeInt8(value, this.pos);
+    this.pos += 1;
+  }
+
+  uint8(value: number): void {
+    this.ensure(1);
+    this.scratch.writeUInt8(value, this.pos);
     this.pos += 1;
   }
 
@@ -71,11 +127,25 @@ export class Writer {
     this.pos += 4;
   }
 
+  uint32(value: number): void {
+    this.ensure(4);
+    this.scratch.writeUInt32BE(value, this.pos);
+    this.pos += 4;
+  }
+
+  /** int64 from a JS number: exact below 2^53 (offsets, timestamps, counts). */
   int64(value: number): void {
     this.ensure(8);
     const high = Math.floor(value / TWO_POW_32);
     this.scratch.writeInt32BE(high, this.pos);
     this.scratch.writeUInt32BE(value - high * TWO_POW_32, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** int64 over its whole range (producer ids as the coordinator gave them). */
+  bigInt64(value: bigint): void {
+    this.ensure(8);
+    this.scratch.writeBigInt64BE(value, this.pos);
     this.pos += 8;
   }
 
@@ -85,39 +155,59 @@ export class Writer {
     this.pos += 8;
   }
 
+  /** Kafka's unsigned varint: 32-bit, at most 5 bytes. */
   unsignedVarint(value: number): void {
     this.ensure(5);
-    let v = value;
-    while (v >= 0x80) {
-      this.scratch[this.pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
+    const scratch = this.scratch;
+    let v = value >>> 0;
+    while (v > 0x7f) {
+      scratch[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
     }
-    this.scratch[this.pos++] = v;
+    scratch[this.pos++] = v;
   }
 
+  /** Zig-zag encoded signed varint (record fields). */
   varint(value: number): void {
-    this.unsignedVarint(((value << 1) ^ (value >> 31)) >>> 0);
+    this.unsignedVarint((value << 1) ^ (value >> 31));
   }
 
+  /** Zig-zag encoded signed varlong, exact below 2^53 (timestamp deltas). */
+  varlong(value: number): void {
+    if (value >= -0x40000000 && value < 0x40000000) {
+      this.unsignedVarint((value << 1) ^ (value >> 31));
+      return;
+    }
+    this.ensure(10);
+    const scratch = this.scratch;
+    let z = value >= 0 ? value * 2 : -value * 2 - 1;
+    while (z >= 128) {
+      scratch[this.pos++] = (z % 128) | 0x80;
+      z = Math.floor(z / 128);
+    }
+    scratch[this.pos++] = z;
+  }
+
+  /** The UTF-8 bytes of `value`, whose byte length the caller has (it wrote it as a prefix). */
   string(value: string, byteLength: number): void {
     this.ensure(byteLength);
-    this.scratch.write(value, this.pos, byteLength, "utf8");
-    this.pos += byteLength;
+    this.pos += this.scratch.write(value, this.pos, byteLength, "utf8");
   }
 
   bytes(value: Buffer): void {
-    if (value.length >= REFERENCE_THRESHOLD) {
+    const length = value.length;
+    if (length >= this.referenceThreshold) {
       this.flushScratch();
       this.chunks.push(value);
-      this.flushedBytes += value.length;
+      this.flushedBytes += length;
       return;
     }
-    this.ensure(value.length);
+    this.ensure(length);
     value.copy(this.scratch, this.pos);
-    this.pos += value.length;
+    this.pos += length;
   }
 
-  /** Reserves an int32 whose value is known only later (a size prefix); returns its handle. */
+  /** Reserves an int32 whose value is known only later (a size prefix, a CRC); returns where it is. */
   reserveInt32(): { buffer: Buffer; offset: number } {
     this.ensure(4);
     const handle = { buffer: this.scratch, offset: this.pos };
@@ -129,5 +219,15 @@ export class Writer {
   finish(): Buffer[] {
     this.flushScratch();
     return this.chunks;
+  }
+
+  /** The written bytes as one buffer: a sized writer's own (which must be full), else a copy of the chunks. */
+  toBuffer(): Buffer {
+    if (this.sizedTo !== undefined) {
+      if (this.pos !== this.sizedTo) throw new RangeError(`a writer sized ${this.sizedTo} bytes got ${this.pos}`);
+      return this.scratch.subarray(0, this.pos);
+    }
+    const chunks = this.finish();
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.flushedBytes);
   }
 }

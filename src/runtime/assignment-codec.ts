@@ -8,6 +8,9 @@
 // Streams' SubscriptionInfo/AssignmentInfo, so that the format can evolve.
 import { RUNNING_ACTIVE_OFFSET_SUM } from "./assignor.js";
 import type { HostTasks } from "./assignor.js";
+import { ByteReader } from "../bytes/byte-reader.js";
+import { ByteWriter } from "../bytes/byte-writer.js";
+import { MalformedFrameError } from "../bytes/errors.js";
 import type { TaskId } from "../engine/task-id.js";
 
 export const SUBSCRIPTION_VERSION = 1;
@@ -38,122 +41,78 @@ export interface AssignmentInfo {
 
 export class AssignmentCodecError extends Error {}
 
-class Writer {
-  private readonly chunks: Buffer[] = [];
-
-  int16(n: number): this {
-    const b = Buffer.allocUnsafe(2);
-    b.writeInt16BE(n);
-    this.chunks.push(b);
-    return this;
-  }
-
-  int32(n: number): this {
-    const b = Buffer.allocUnsafe(4);
-    b.writeInt32BE(n);
-    this.chunks.push(b);
-    return this;
-  }
-
-  int64(n: number): this {
-    const b = Buffer.allocUnsafe(8);
-    b.writeBigInt64BE(BigInt(n));
-    this.chunks.push(b);
-    return this;
-  }
-
-  string(s: string): this {
-    const bytes = Buffer.from(s, "utf8");
-    if (bytes.length > 0x7fff) throw new AssignmentCodecError(`string of ${bytes.length} bytes is too long`);
-    this.int16(bytes.length);
-    this.chunks.push(bytes);
-    return this;
-  }
-
-  strings(list: readonly string[]): this {
-    this.int32(list.length);
-    for (const s of list) this.string(s);
-    return this;
-  }
-
-  build(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
+/** The int16-length strings of the group protocol's user data; refuses what Kafka Streams could not read. */
+function writeString(w: ByteWriter, s: string): void {
+  const size = Buffer.byteLength(s, "utf8");
+  if (size > 0x7fff) throw new AssignmentCodecError(`string of ${size} bytes is too long`);
+  w.int16(size);
+  w.string(s, size);
 }
 
-class Reader {
-  private offset = 0;
+function writeStrings(w: ByteWriter, list: readonly string[]): void {
+  w.int32(list.length);
+  for (const s of list) writeString(w, s);
+}
 
-  constructor(private readonly buffer: Buffer) {}
+function readString(r: ByteReader): string {
+  const length = r.int16();
+  if (length < 0) throw new AssignmentCodecError("negative string length");
+  return r.string(length);
+}
 
-  private need(bytes: number): void {
-    if (this.offset + bytes > this.buffer.length) throw new AssignmentCodecError("truncated group protocol user data");
-  }
+function readCount(r: ByteReader): number {
+  const n = r.int32();
+  if (n < 0 || n > r.remaining) throw new AssignmentCodecError(`implausible array length ${n}`);
+  return n;
+}
 
-  int16(): number {
-    this.need(2);
-    const n = this.buffer.readInt16BE(this.offset);
-    this.offset += 2;
-    return n;
-  }
+function readStrings(r: ByteReader): string[] {
+  const n = readCount(r);
+  const list: string[] = [];
+  for (let i = 0; i < n; i += 1) list.push(readString(r));
+  return list;
+}
 
-  int32(): number {
-    this.need(4);
-    const n = this.buffer.readInt32BE(this.offset);
-    this.offset += 4;
-    return n;
-  }
-
-  int64(): number {
-    this.need(8);
-    const n = this.buffer.readBigInt64BE(this.offset);
-    this.offset += 8;
-    return Number(n);
-  }
-
-  string(): string {
-    const length = this.int16();
-    if (length < 0) throw new AssignmentCodecError("negative string length");
-    this.need(length);
-    const s = this.buffer.toString("utf8", this.offset, this.offset + length);
-    this.offset += length;
-    return s;
-  }
-
-  count(): number {
-    const n = this.int32();
-    if (n < 0 || n > this.buffer.length) throw new AssignmentCodecError(`implausible array length ${n}`);
-    return n;
-  }
-
-  strings(): string[] {
-    const n = this.count();
-    const list: string[] = [];
-    for (let i = 0; i < n; i += 1) list.push(this.string());
-    return list;
+/** Runs a decoder; bytes that end early are an AssignmentCodecError like any other bad user data. */
+function decoding<T>(bytes: Buffer, decode: (r: ByteReader) => T): T {
+  try {
+    return decode(new ByteReader(bytes, 0, bytes.length, "user data"));
+  } catch (error) {
+    if (error instanceof MalformedFrameError) {
+      throw new AssignmentCodecError(`truncated group protocol user data: ${error.message}`);
+    }
+    throw error;
   }
 }
 
 export function encodeSubscriptionInfo(info: SubscriptionInfo): Buffer {
-  const w = new Writer().int16(SUBSCRIPTION_VERSION).string(info.applicationServer ?? "");
+  const w = new ByteWriter(256);
+  w.int16(SUBSCRIPTION_VERSION);
+  writeString(w, info.applicationServer ?? "");
   w.int32(info.taskOffsetSums.size);
-  for (const [task, sum] of info.taskOffsetSums) w.string(task).int64(sum);
-  return w.build();
+  for (const [task, sum] of info.taskOffsetSums) {
+    writeString(w, task);
+    w.int64(sum);
+  }
+  return w.toBuffer();
 }
 
 export function decodeSubscriptionInfo(bytes: Buffer): SubscriptionInfo {
-  const r = new Reader(bytes);
+  return decoding(bytes, readSubscriptionInfo);
+}
+
+function readSubscriptionInfo(r: ByteReader): SubscriptionInfo {
   const version = r.int16();
   if (version !== SUBSCRIPTION_VERSION) {
     throw new AssignmentCodecError(
       `unsupported subscription version ${version} (this member knows ${SUBSCRIPTION_VERSION})`,
     );
   }
-  const server = r.string();
+  const server = readString(r);
   const taskOffsetSums = new Map<TaskId, number>();
-  const n = r.count();
+  const n = readCount(r);
   for (let i = 0; i < n; i += 1) {
-    const task = r.string();
+    const task = readString(r);
     const sum = r.int64();
     if (sum < 0 && sum !== RUNNING_ACTIVE_OFFSET_SUM)
       throw new AssignmentCodecError(`bad offset sum ${sum} for task ${task}`);
@@ -163,19 +122,26 @@ export function decodeSubscriptionInfo(bytes: Buffer): SubscriptionInfo {
 }
 
 export function encodeAssignmentInfo(info: AssignmentInfo): Buffer {
-  const w = new Writer()
-    .int16(ASSIGNMENT_VERSION)
-    .int16(info.errorCode)
-    .string(info.errorMessage)
-    .strings(info.active)
-    .strings(info.standby);
+  const w = new ByteWriter(256);
+  w.int16(ASSIGNMENT_VERSION);
+  w.int16(info.errorCode);
+  writeString(w, info.errorMessage);
+  writeStrings(w, info.active);
+  writeStrings(w, info.standby);
   w.int32(info.hostMap.size);
-  for (const [host, tasks] of info.hostMap) w.string(host).strings(tasks.active).strings(tasks.standby);
-  return w.build();
+  for (const [host, tasks] of info.hostMap) {
+    writeString(w, host);
+    writeStrings(w, tasks.active);
+    writeStrings(w, tasks.standby);
+  }
+  return w.toBuffer();
 }
 
 export function decodeAssignmentInfo(bytes: Buffer): AssignmentInfo {
-  const r = new Reader(bytes);
+  return decoding(bytes, readAssignmentInfo);
+}
+
+function readAssignmentInfo(r: ByteReader): AssignmentInfo {
   const version = r.int16();
   if (version !== ASSIGNMENT_VERSION) {
     throw new AssignmentCodecError(
@@ -186,14 +152,14 @@ export function decodeAssignmentInfo(bytes: Buffer): AssignmentInfo {
   if (!(Object.values(AssignmentErrorCode) as number[]).includes(errorCode)) {
     throw new AssignmentCodecError(`unknown assignment error code ${errorCode}`);
   }
-  const errorMessage = r.string();
-  const active = r.strings();
-  const standby = r.strings();
+  const errorMessage = readString(r);
+  const active = readStrings(r);
+  const standby = readStrings(r);
   const hostMap = new Map<string, HostTasks>();
-  const hosts = r.count();
+  const hosts = readCount(r);
   for (let i = 0; i < hosts; i += 1) {
-    const host = r.string();
-    hostMap.set(host, { active: r.strings(), standby: r.strings() });
+    const host = readString(r);
+    hostMap.set(host, { active: readStrings(r), standby: readStrings(r) });
   }
   return { active, standby, hostMap, errorCode: errorCode as AssignmentErrorCode, errorMessage };
 }

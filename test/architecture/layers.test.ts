@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   engine: ["errors", "serdes", "stores", "topology-core"],
   kafka: ["errors", "bytes"],
   broker: ["errors", "bytes"],
-  runtime: ["errors", "serdes", "config", "stores", "topology-core", "engine", "kafka"],
+  runtime: ["errors", "bytes", "serdes", "config", "stores", "topology-core", "engine", "kafka"],
   testing: ["errors", "serdes", "config", "stores", "topology-core", "engine"],
   api: ["errors", "version", "serdes", "config", "stores", "topology-core", "engine", "kafka", "runtime"],
   app: ["errors", "serdes", "config", "stores", "topology-core", "engine", "kafka", "runtime", "api"],

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../src/broker/index.js";
 import { Api } from "../../src/broker/protocol/apis.js";
 import { ErrorCode } from "../../src/broker/protocol/error-codes.js";
-import { Reader } from "../../src/bytes/byte-reader.js";
+import { ByteReader } from "../../src/bytes/byte-reader.js";
 import { consume, kafkaClient } from "./support/kafkajs.js";
 import { RawClient } from "./support/raw-client.js";
 
@@ -120,7 +120,7 @@ describe("the broker under bad input", () => {
     ]);
     client.writeRaw(header(Api.apiVersions.spec.apiKey, 4, correlationId, body));
     const frame = await answer;
-    const reader = new Reader(frame, 4);
+    const reader = new ByteReader(frame, 4);
     const response = Api.apiVersions.decodeResponse(0, reader);
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     expect(response.apiKeys).toEqual([{ apiKey: 18, minVersion: 0, maxVersion: 3 }]);

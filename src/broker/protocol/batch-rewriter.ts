@@ -10,6 +10,8 @@
 // timestamp moves; key, value and headers are copied.
 import { gzipSync } from "node:zlib";
 import { DecompressedTooLargeError, decompress } from "./compression.js";
+import { ByteReader } from "../../bytes/byte-reader.js";
+import { ByteWriter, varintSize, varlongSize } from "../../bytes/byte-writer.js";
 import { crc32c } from "../../bytes/crc32c.js";
 import {
   Attributes,
@@ -34,39 +36,6 @@ export interface RecordSpan {
   rest: Buffer;
 }
 
-function readVarint(buffer: Buffer, cursor: { at: number }): number {
-  let raw = 0;
-  let multiplier = 1;
-  for (let i = 0; i < 10; i++) {
-    if (cursor.at >= buffer.length) throw new RangeError("record runs past its batch");
-    const b = buffer[cursor.at++]!;
-    raw += (b & 0x7f) * multiplier;
-    if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
-    multiplier *= 128;
-  }
-  throw new RangeError("varint longer than 10 bytes");
-}
-
-function varintSize(value: number): number {
-  let v = value >= 0 ? value * 2 : -value * 2 - 1;
-  let size = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    size += 1;
-  }
-  return size;
-}
-
-function writeVarint(buffer: Buffer, at: number, value: number): number {
-  let v = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (v >= 128) {
-    buffer[at++] = (v % 128) | 0x80;
-    v = Math.floor(v / 128);
-  }
-  buffer[at++] = v;
-  return at;
-}
-
 /**
  * The records of a batch whose codec can be opened here, decompressed up to `maxBytes`; null
  * for a batch the cleaner leaves untouched: zstd without zlib support, a payload over the
@@ -84,18 +53,16 @@ export function readRecordSpans(batch: Buffer, header: BatchHeader, maxBytes: nu
   if (bytes === null) return null;
   const logAppendTime = (header.attributes & Attributes.TIMESTAMP_LOG_APPEND) !== 0;
   const spans: RecordSpan[] = [];
-  const cursor = { at: 0 };
+  const cursor = new ByteReader(bytes, 0, bytes.length, "record");
   for (let i = 0; i < header.recordCount; i++) {
-    const length = readVarint(bytes, cursor);
-    const end = cursor.at + length;
-    const attributes = bytes[cursor.at++]!;
-    const timestampDelta = readVarint(bytes, cursor);
-    const offsetDelta = readVarint(bytes, cursor);
-    const restStart = cursor.at;
-    const keyLength = readVarint(bytes, cursor);
-    const key = keyLength < 0 ? null : bytes.subarray(cursor.at, cursor.at + keyLength);
-    if (keyLength > 0) cursor.at += keyLength;
-    const valueLength = readVarint(bytes, cursor);
+    const length = cursor.varint();
+    const end = cursor.offset + length;
+    const attributes = cursor.uint8();
+    const timestampDelta = cursor.varlong();
+    const offsetDelta = cursor.varint();
+    const restStart = cursor.offset;
+    const key = cursor.varbytes();
+    const valueLength = cursor.varint();
     spans.push({
       offset: header.baseOffset + offsetDelta,
       timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
@@ -105,21 +72,13 @@ export function readRecordSpans(batch: Buffer, header: BatchHeader, maxBytes: nu
       offsetDelta,
       rest: bytes.subarray(restStart, end),
     });
-    cursor.at = end;
+    cursor.offset = end;
   }
   for (let i = 0; i < spans.length; i++) {
     const delta = spans[i]!.offsetDelta;
     if (delta > header.lastOffsetDelta || (i > 0 && delta <= spans[i - 1]!.offsetDelta) || delta < 0) return null;
   }
   return spans;
-}
-
-const TWO_POW_32 = 4294967296;
-
-function writeInt64(buffer: Buffer, at: number, value: number): void {
-  const high = Math.floor(value / TWO_POW_32);
-  buffer.writeInt32BE(high, at);
-  buffer.writeUInt32BE(value - high * TWO_POW_32, at + 4);
 }
 
 /**
@@ -140,41 +99,43 @@ export function rewriteBatch(header: BatchHeader, kept: readonly RecordSpan[], d
   const deltas = kept.map((record) => (logAppendTime ? 0 : record.timestamp - baseTimestamp));
   let recordsSize = 0;
   const bodySizes = kept.map((record, i) => {
-    const body = 1 + varintSize(deltas[i]!) + varintSize(record.offsetDelta) + record.rest.length;
+    const body = 1 + varlongSize(deltas[i]!) + varintSize(record.offsetDelta) + record.rest.length;
     recordsSize += varintSize(body) + body;
     return body;
   });
-  let records = Buffer.allocUnsafe(recordsSize);
-  let at = 0;
+  const recordWriter = ByteWriter.sized(recordsSize);
   kept.forEach((record, i) => {
-    at = writeVarint(records, at, bodySizes[i]!);
-    records[at++] = record.attributes;
-    at = writeVarint(records, at, deltas[i]!);
-    at = writeVarint(records, at, record.offsetDelta);
-    at += record.rest.copy(records, at);
+    recordWriter.varint(bodySizes[i]!);
+    recordWriter.uint8(record.attributes);
+    recordWriter.varlong(deltas[i]!);
+    recordWriter.varint(record.offsetDelta);
+    recordWriter.bytes(record.rest);
   });
+  let records = recordWriter.toBuffer();
   // gzip is written back as gzip; snappy and lz4 (which Node can read here but not write) are
   // written uncompressed, with the codec bits cleared: a batch's codec is its own business.
   const compression = compressionOf(header.attributes);
   let attributes = header.attributes;
   if (compression === Compression.GZIP) records = gzipSync(records);
   else attributes = (attributes & ~Attributes.COMPRESSION_MASK) | Compression.NONE;
-  const batch = Buffer.allocUnsafe(BATCH_OVERHEAD + records.length);
-  writeInt64(batch, 0, header.baseOffset);
-  batch.writeInt32BE(batch.length - LOG_OVERHEAD, 8);
-  batch.writeInt32BE(header.partitionLeaderEpoch, 12);
-  batch.writeInt8(2, 16);
   if (horizon !== null) attributes |= Attributes.DELETE_HORIZON;
-  batch.writeInt16BE(attributes, 21);
-  batch.writeInt32BE(kept[kept.length - 1]!.offsetDelta, 23);
-  writeInt64(batch, 27, baseTimestamp);
-  writeInt64(batch, 35, maxTimestamp);
-  writeInt64(batch, 43, header.producerId);
-  batch.writeInt16BE(header.producerEpoch, 51);
-  batch.writeInt32BE(header.baseSequence, 53);
-  batch.writeInt32BE(kept.length, 57);
-  records.copy(batch, BATCH_OVERHEAD);
-  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+  const batchWriter = ByteWriter.sized(BATCH_OVERHEAD + records.length);
+  batchWriter.int64(header.baseOffset);
+  batchWriter.int32(BATCH_OVERHEAD + records.length - LOG_OVERHEAD);
+  batchWriter.int32(header.partitionLeaderEpoch);
+  batchWriter.int8(2);
+  const crc = batchWriter.reserveInt32();
+  batchWriter.int16(attributes);
+  batchWriter.int32(kept[kept.length - 1]!.offsetDelta);
+  batchWriter.int64(baseTimestamp);
+  batchWriter.int64(maxTimestamp);
+  batchWriter.int64(header.producerId);
+  batchWriter.int16(header.producerEpoch);
+  batchWriter.int32(header.baseSequence);
+  batchWriter.int32(kept.length);
+  batchWriter.bytes(records);
+  const batch = batchWriter.toBuffer();
+  batch.writeUInt32BE(crc32c(batch, 21, batch.length), crc.offset);
   return batch;
 }
 

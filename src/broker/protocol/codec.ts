@@ -3,7 +3,7 @@
 // version. Compact strings/arrays/bytes and tagged-field sections are used exactly in the
 // schema's flexible versions. Unknown tagged fields are skipped; none are written.
 import { MalformedFrameError, ProtocolEncodeError } from "../errors.js";
-import type { Reader } from "../../bytes/byte-reader.js";
+import type { ByteReader } from "../../bytes/byte-reader.js";
 import {
   inVersions,
   type ApiSpec,
@@ -13,26 +13,26 @@ import {
   type RequestOf,
   type ResponseOf,
 } from "./schema.js";
-import type { Writer } from "../../bytes/byte-writer.js";
+import type { ByteWriter } from "../../bytes/byte-writer.js";
 
-type Read = (reader: Reader) => unknown;
-type Write = (writer: Writer, value: unknown) => void;
+type Read = (reader: ByteReader) => unknown;
+type Write = (writer: ByteWriter, value: unknown) => void;
 
 interface CompiledStruct {
-  read: (reader: Reader) => Record<string, unknown>;
-  write: (writer: Writer, value: Record<string, unknown> | undefined) => void;
+  read: (reader: ByteReader) => Record<string, unknown>;
+  write: (writer: ByteWriter, value: Record<string, unknown> | undefined) => void;
   defaults: () => Record<string, unknown>;
 }
 
 const EMPTY = Buffer.alloc(0);
 const ZERO_UUID = Buffer.alloc(16);
 
-function readLength(reader: Reader, flexible: boolean, wide: boolean): number {
+function readLength(reader: ByteReader, flexible: boolean, wide: boolean): number {
   if (flexible) return reader.unsignedVarint() - 1;
   return wide ? reader.int32() : reader.int16();
 }
 
-function writeLength(writer: Writer, length: number, flexible: boolean, wide: boolean): void {
+function writeLength(writer: ByteWriter, length: number, flexible: boolean, wide: boolean): void {
   if (flexible) writer.unsignedVarint(length + 1);
   else if (wide) writer.int32(length);
   else writer.int16(length);
@@ -230,7 +230,7 @@ function compileField(field: FieldSpec, version: number, flexible: boolean): { r
   };
 }
 
-function skipTaggedFields(reader: Reader): void {
+function skipTaggedFields(reader: ByteReader): void {
   const count = reader.unsignedVarint();
   for (let i = 0; i < count; i++) {
     reader.unsignedVarint();
@@ -313,19 +313,19 @@ export class ApiCodec<A extends ApiSpec> {
     return codec;
   }
 
-  decodeRequest(version: number, reader: Reader): RequestOf<A> {
+  decodeRequest(version: number, reader: ByteReader): RequestOf<A> {
     return this.forVersion(version).request.read(reader) as RequestOf<A>;
   }
 
-  encodeResponse(version: number, writer: Writer, value: ResponseOf<A>): void {
+  encodeResponse(version: number, writer: ByteWriter, value: ResponseOf<A>): void {
     this.forVersion(version).response.write(writer, value as Record<string, unknown>);
   }
 
-  encodeRequest(version: number, writer: Writer, value: RequestInput<A>): void {
+  encodeRequest(version: number, writer: ByteWriter, value: RequestInput<A>): void {
     this.forVersion(version).request.write(writer, value as Record<string, unknown>);
   }
 
-  decodeResponse(version: number, reader: Reader): DecodedResponse<A> {
+  decodeResponse(version: number, reader: ByteReader): DecodedResponse<A> {
     return this.forVersion(version).response.read(reader) as DecodedResponse<A>;
   }
 }

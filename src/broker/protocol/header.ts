@@ -3,8 +3,8 @@
 // carry header v0 (correlation id) or, for flexible versions, v1 (plus tagged fields),
 // except ApiVersions, whose response header is always v0: a client that does not yet know
 // the broker's versions must be able to read it (KIP-511).
-import type { Reader } from "../../bytes/byte-reader.js";
-import type { Writer } from "../../bytes/byte-writer.js";
+import type { ByteReader } from "../../bytes/byte-reader.js";
+import type { ByteWriter } from "../../bytes/byte-writer.js";
 
 export const API_VERSIONS_KEY = 18;
 
@@ -15,7 +15,7 @@ export interface RequestHeader {
   clientId: string | null;
 }
 
-export function readRequestHeader(reader: Reader, flexible: boolean): RequestHeader {
+export function readRequestHeader(reader: ByteReader, flexible: boolean): RequestHeader {
   const apiKey = reader.int16();
   const apiVersion = reader.int16();
   const correlationId = reader.int32();
@@ -31,7 +31,12 @@ export function readRequestHeader(reader: Reader, flexible: boolean): RequestHea
   return { apiKey, apiVersion, correlationId, clientId };
 }
 
-export function writeResponseHeader(writer: Writer, correlationId: number, apiKey: number, flexible: boolean): void {
+export function writeResponseHeader(
+  writer: ByteWriter,
+  correlationId: number,
+  apiKey: number,
+  flexible: boolean,
+): void {
   writer.int32(correlationId);
   if (flexible && apiKey !== API_VERSIONS_KEY) writer.unsignedVarint(0);
 }

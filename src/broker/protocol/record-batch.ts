@@ -10,6 +10,7 @@
 //   records: int32 count, then the records (compressed as a whole if attributes say so)
 import { constants } from "node:buffer";
 import { decompress } from "./compression.js";
+import { ByteReader } from "../../bytes/byte-reader.js";
 import { crc32c } from "../../bytes/crc32c.js";
 
 export const BATCH_OVERHEAD = 61;
@@ -133,51 +134,6 @@ export interface DecodedRecord {
   headers: { key: string; value: Buffer | null }[];
 }
 
-class Cursor {
-  constructor(
-    readonly buffer: Buffer,
-    public at: number,
-    public end: number,
-  ) {}
-
-  byte(): number {
-    if (this.at >= this.end) throw new RangeError("record runs past its batch");
-    return this.buffer[this.at++]!;
-  }
-
-  varint(): number {
-    let raw = 0;
-    let multiplier = 1;
-    for (let i = 0; i < 5; i++) {
-      const b = this.byte();
-      raw += (b & 0x7f) * multiplier;
-      if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
-      multiplier *= 128;
-    }
-    throw new RangeError("varint longer than 5 bytes");
-  }
-
-  varlong(): number {
-    let raw = 0;
-    let multiplier = 1;
-    for (let i = 0; i < 10; i++) {
-      const b = this.byte();
-      raw += (b & 0x7f) * multiplier;
-      if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
-      multiplier *= 128;
-    }
-    throw new RangeError("varlong longer than 10 bytes");
-  }
-
-  slice(length: number): Buffer | null {
-    if (length < 0) return null;
-    if (this.at + length > this.end) throw new RangeError("record field runs past its record");
-    const out = this.buffer.subarray(this.at, this.at + length);
-    this.at += length;
-    return out;
-  }
-}
-
 /**
  * The record bytes of a batch, decompressed up to `maxBytes` (compression.ts); null when its
  * codec cannot be opened here (zstd without zlib support): callers keep such batches unopened.
@@ -193,21 +149,22 @@ export function decodeRecords(batch: Buffer, maxBytes = constants.MAX_LENGTH): D
   if (bytes === null) return null;
   const logAppendTime = isLogAppendTime(header.attributes);
   const records: DecodedRecord[] = [];
-  const cursor = new Cursor(bytes, 0, bytes.length);
+  const cursor = new ByteReader(bytes, 0, bytes.length, "record");
   for (let i = 0; i < header.recordCount; i++) {
+    cursor.end = bytes.length;
     const length = cursor.varint();
-    const end = cursor.at + length;
-    const inner = new Cursor(bytes, cursor.at, end);
-    inner.byte();
-    const timestampDelta = inner.varlong();
-    const offsetDelta = inner.varint();
-    const key = inner.slice(inner.varint());
-    const value = inner.slice(inner.varint());
-    const headerCount = inner.varint();
+    const end = cursor.offset + length;
+    cursor.end = end;
+    cursor.skip(1);
+    const timestampDelta = cursor.varlong();
+    const offsetDelta = cursor.varint();
+    const key = cursor.varbytes();
+    const value = cursor.varbytes();
+    const headerCount = cursor.varint();
     const headers: DecodedRecord["headers"] = [];
     for (let h = 0; h < headerCount; h++) {
-      const headerKey = inner.slice(inner.varint());
-      headers.push({ key: headerKey ? headerKey.toString("utf8") : "", value: inner.slice(inner.varint()) });
+      const headerKey = cursor.varbytes();
+      headers.push({ key: headerKey ? headerKey.toString("utf8") : "", value: cursor.varbytes() });
     }
     records.push({
       offset: header.baseOffset + offsetDelta,
@@ -216,7 +173,7 @@ export function decodeRecords(batch: Buffer, maxBytes = constants.MAX_LENGTH): D
       value,
       headers,
     });
-    cursor.at = end;
+    cursor.offset = end;
   }
   return records;
 }

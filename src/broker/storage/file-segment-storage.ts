@@ -6,29 +6,35 @@
 // the segment rolls (in the background), when flush.messages / flush.ms ask for it, and at
 // shutdown. Reads copy into fresh buffers, which stay valid whatever happens to the file.
 import { closeSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { ByteReader } from "../../bytes/byte-reader.js";
+import { ByteWriter } from "../../bytes/byte-writer.js";
 import type { AbortedTxn } from "../log/log-segment.js";
 import type { SegmentStorage } from "../log/segment-storage.js";
 
 export const TXN_INDEX_ENTRY_BYTES = 34;
 
 export function encodeAbortedTxn(txn: AbortedTxn): Buffer {
-  const entry = Buffer.alloc(TXN_INDEX_ENTRY_BYTES);
-  entry.writeInt16BE(0, 0);
-  entry.writeBigInt64BE(BigInt(txn.producerId), 2);
-  entry.writeBigInt64BE(BigInt(txn.firstOffset), 10);
-  entry.writeBigInt64BE(BigInt(txn.lastOffset), 18);
-  entry.writeBigInt64BE(BigInt(txn.lastStableOffset), 26);
-  return entry;
+  const entry = ByteWriter.sized(TXN_INDEX_ENTRY_BYTES);
+  entry.int16(0); // version
+  entry.int64(txn.producerId);
+  entry.int64(txn.firstOffset);
+  entry.int64(txn.lastOffset);
+  entry.int64(txn.lastStableOffset);
+  return entry.toBuffer();
 }
 
+/** The whole entries of a .txnindex file (a torn last one, from a crash mid-write, is left out). */
 export function decodeAbortedTxns(bytes: Buffer): AbortedTxn[] {
   const out: AbortedTxn[] = [];
-  for (let at = 0; at + TXN_INDEX_ENTRY_BYTES <= bytes.length; at += TXN_INDEX_ENTRY_BYTES) {
+  const whole = bytes.length - (bytes.length % TXN_INDEX_ENTRY_BYTES);
+  const reader = new ByteReader(bytes, 0, whole, "transaction index");
+  while (reader.remaining > 0) {
+    reader.skip(2); // version
     out.push({
-      producerId: Number(bytes.readBigInt64BE(at + 2)),
-      firstOffset: Number(bytes.readBigInt64BE(at + 10)),
-      lastOffset: Number(bytes.readBigInt64BE(at + 18)),
-      lastStableOffset: Number(bytes.readBigInt64BE(at + 26)),
+      producerId: reader.int64(),
+      firstOffset: reader.int64(),
+      lastOffset: reader.int64(),
+      lastStableOffset: reader.int64(),
     });
   }
   return out;

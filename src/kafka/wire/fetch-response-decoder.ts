@@ -16,6 +16,7 @@
 //     base_sequence i32, count i32, records
 //   record: length varint, attributes i8, ts_delta varlong, offset_delta varint,
 //     key varbytes, value varbytes, [header key varstr, value varbytes]
+import { ByteReader } from "../../bytes/byte-reader.js";
 import type { ConsumedRecord, KafkaHeader, KafkaHeaders } from "../types.js";
 
 const BATCH_HEADER = 61;
@@ -54,78 +55,6 @@ export interface DecodedFetchResponse {
   partitions: DecodedFetchPartition[];
 }
 
-class Cursor {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-
-  int8(): number {
-    const v = this.buf.readInt8(this.pos);
-    this.pos += 1;
-    return v;
-  }
-
-  int16(): number {
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
-  }
-
-  int32(): number {
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  int64(): number {
-    const hi = this.buf.readInt32BE(this.pos);
-    const lo = this.buf.readUInt32BE(this.pos + 4);
-    this.pos += 8;
-    return hi * 4294967296 + lo;
-  }
-
-  string(): string {
-    const length = this.int16();
-    if (length < 0) return "";
-    const s = this.buf.toString("utf8", this.pos, this.pos + length);
-    this.pos += length;
-    return s;
-  }
-
-  /** Zigzag varint (32-bit). */
-  varint(): number {
-    let value = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = this.buf[this.pos++]!;
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80 && shift < 35);
-    return (value >>> 1) ^ -(value & 1);
-  }
-
-  /** Zigzag varlong, exact within the safe integer range. */
-  varlong(): number {
-    let value = 0;
-    let multiplier = 1;
-    let byte: number;
-    do {
-      byte = this.buf[this.pos++]!;
-      value += (byte & 0x7f) * multiplier;
-      multiplier *= 128;
-    } while (byte & 0x80 && multiplier <= 2 ** 63);
-    return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
-  }
-
-  varbytes(): Buffer | null {
-    const length = this.varint();
-    if (length < 0) return null;
-    const b = this.buf.subarray(this.pos, this.pos + length);
-    this.pos += length;
-    return b;
-  }
-}
-
 /**
  * Decodes one Fetch v11 response payload (after the correlation id). `fetchOffsets`
  * maps "topic|partition" to the offset asked for: records before it (a batch may start
@@ -136,7 +65,7 @@ export function decodeFetchResponseV11(
   fetchOffsets: ReadonlyMap<string, number>,
   options: { markSkipped?: boolean } = {},
 ): DecodedFetchResponse {
-  const c = new Cursor(payload);
+  const c = new ByteReader(payload, 0, payload.length, "Fetch response");
   c.int32(); // throttle_time_ms
   const errorCode = c.int16();
   c.int32(); // session_id
@@ -144,7 +73,7 @@ export function decodeFetchResponseV11(
   let supported = true;
   const topics = c.int32();
   for (let t = 0; t < topics; t += 1) {
-    const topic = c.string();
+    const topic = c.string(c.int16());
     const count = c.int32();
     for (let p = 0; p < count; p += 1) {
       const partition = c.int32();
@@ -169,10 +98,9 @@ export function decodeFetchResponseV11(
         nextOffset: fetchOffset,
       };
       if (size > 0) {
-        const end = c.pos + size;
-        if (!decodeBatches(c.buf.subarray(c.pos, end), decoded, fetchOffset, aborted, options.markSkipped === true))
-          supported = false;
-        c.pos = end;
+        const records = new ByteReader(payload, c.offset, c.offset + size, "record batches");
+        c.skip(size);
+        if (!decodeBatches(records, decoded, fetchOffset, aborted, options.markSkipped === true)) supported = false;
       }
       partitions.push(decoded);
     }
@@ -180,8 +108,9 @@ export function decodeFetchResponseV11(
   return { errorCode, supported, partitions };
 }
 
+/** Decodes the batches between `c.offset` and `c.end`; false when one needs kafkajs (see `supported`). */
 function decodeBatches(
-  buf: Buffer,
+  c: ByteReader,
   out: DecodedFetchPartition,
   fetchOffset: number,
   abortedTransactions: Array<{ producerId: number; firstOffset: number }>,
@@ -189,28 +118,30 @@ function decodeBatches(
 ): boolean {
   const aborted = abortedTransactions.sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
-  const c = new Cursor(buf);
-  while (buf.length - c.pos >= BATCH_HEADER) {
-    const start = c.pos;
+  const end = c.end;
+  while (end - c.offset >= BATCH_HEADER) {
+    const start = c.offset;
     const baseOffset = c.int64();
     const length = c.int32();
     // The response may end with a partial batch (maxBytes reached): leave it for the next fetch.
-    if (start + 12 + length > buf.length) break;
+    if (start + 12 + length > end) break;
     const next = start + 12 + length;
+    c.end = next;
     c.int32(); // partition leader epoch
     const magic = c.int8();
     if (magic !== 2) return false;
-    c.pos += 4; // crc
+    c.skip(4); // crc
     const attributes = c.int16();
     const lastOffsetDelta = c.int32();
     const firstTimestamp = c.int64();
     const maxTimestamp = c.int64();
     const producerId = c.int64();
-    c.pos += 6; // producer epoch, base sequence
+    c.skip(6); // producer epoch, base sequence
     const count = c.int32();
     const batchEnd = baseOffset + lastOffsetDelta + 1;
     if (batchEnd <= fetchOffset) {
-      c.pos = next;
+      c.offset = next;
+      c.end = end;
       continue;
     }
     if ((attributes & ATTR_COMPRESSION) !== 0) return false;
@@ -235,7 +166,7 @@ function decodeBatches(
       const logAppendTime = (attributes & ATTR_LOG_APPEND_TIME) !== 0;
       for (let i = 0; i < count; i += 1) {
         const recordLength = c.varint();
-        const recordEnd = c.pos + recordLength;
+        const recordEnd = c.offset + recordLength;
         c.int8(); // attributes
         const timestampDelta = c.varlong();
         const offset = baseOffset + c.varint();
@@ -246,14 +177,12 @@ function decodeBatches(
         if (headerCount > 0) {
           const list: KafkaHeader[] = [];
           for (let h = 0; h < headerCount; h += 1) {
-            const keyLength = c.varint();
-            const name = buf.toString("utf8", c.pos, c.pos + keyLength);
-            c.pos += keyLength;
+            const name = c.string(c.varint());
             list.push({ key: name, value: c.varbytes() });
           }
           headers = list;
         }
-        c.pos = recordEnd;
+        c.offset = recordEnd;
         if (offset < fetchOffset) continue;
         out.records.push({
           topic: out.topic,
@@ -267,7 +196,8 @@ function decodeBatches(
       }
     }
     out.nextOffset = Math.max(out.nextOffset, batchEnd);
-    c.pos = next;
+    c.offset = next;
+    c.end = end;
   }
   return true;
 }

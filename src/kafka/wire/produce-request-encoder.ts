@@ -15,6 +15,7 @@
 //     base_sequence i32, count i32, records
 //   record: length varint, attributes i8 (0), timestamp_delta varlong, offset_delta
 //     varint, key varbytes, value varbytes, [header key varstring, value varbytes]
+import { ByteWriter, varintSize, varlongSize } from "../../bytes/byte-writer.js";
 import { crc32c } from "../../bytes/crc32c.js";
 
 type Bytes = Buffer | string | null | undefined;
@@ -45,28 +46,6 @@ export interface ProduceRequestArgs {
 const TRANSACTIONAL = 0x10;
 const BATCH_HEADER = 61;
 
-function varintSize(n: number): number {
-  let z = ((n << 1) ^ (n >> 31)) >>> 0;
-  let size = 1;
-  while (z > 0x7f) {
-    z >>>= 7;
-    size += 1;
-  }
-  return size;
-}
-
-/** Zigzag size of a varlong that fits a double exactly (timestamps deltas do). */
-function varlongSize(n: number): number {
-  if (n >= -0x40000000 && n < 0x40000000) return varintSize(n);
-  let z = n >= 0 ? n * 2 : -n * 2 - 1;
-  let size = 1;
-  while (z >= 128) {
-    z = Math.floor(z / 128);
-    size += 1;
-  }
-  return size;
-}
-
 function byteLength(bytes: Bytes): number {
   if (bytes === null || bytes === undefined) return -1;
   return typeof bytes === "string" ? Buffer.byteLength(bytes, "utf8") : bytes.length;
@@ -84,77 +63,6 @@ interface PreparedRecord {
   valueSize: number;
   timestampDelta: number;
   headers: Array<[string, number, Bytes, number]>;
-}
-
-class Writer {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-
-  int8(n: number): void {
-    this.buf.writeInt8(n, this.pos);
-    this.pos += 1;
-  }
-
-  int16(n: number): void {
-    this.buf.writeInt16BE(n, this.pos);
-    this.pos += 2;
-  }
-
-  int32(n: number): void {
-    this.buf.writeInt32BE(n, this.pos);
-    this.pos += 4;
-  }
-
-  uint32(n: number): void {
-    this.buf.writeUInt32BE(n, this.pos);
-    this.pos += 4;
-  }
-
-  int64(n: bigint): void {
-    this.buf.writeBigInt64BE(n, this.pos);
-    this.pos += 8;
-  }
-
-  string(s: string | null, size: number): void {
-    if (s === null) {
-      this.int16(-1);
-      return;
-    }
-    this.int16(size);
-    this.pos += this.buf.write(s, this.pos, size, "utf8");
-  }
-
-  varint(n: number): void {
-    let z = ((n << 1) ^ (n >> 31)) >>> 0;
-    while (z > 0x7f) {
-      this.buf[this.pos++] = (z & 0x7f) | 0x80;
-      z >>>= 7;
-    }
-    this.buf[this.pos++] = z;
-  }
-
-  varlong(n: number): void {
-    if (n >= -0x40000000 && n < 0x40000000) {
-      this.varint(n);
-      return;
-    }
-    let z = n >= 0 ? n * 2 : -n * 2 - 1;
-    while (z >= 128) {
-      this.buf[this.pos++] = (z % 128) | 0x80;
-      z = Math.floor(z / 128);
-    }
-    this.buf[this.pos++] = z;
-  }
-
-  bytes(b: Bytes, size: number): void {
-    this.varint(size);
-    if (b === null || b === undefined) return;
-    if (typeof b === "string") this.pos += this.buf.write(b, this.pos, size, "utf8");
-    else {
-      b.copy(this.buf, this.pos);
-      this.pos += size;
-    }
-  }
 }
 
 const NO_HEADERS: Array<[string, number, Bytes, number]> = [];
@@ -249,31 +157,30 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
       }),
     };
   });
-  const buffer = Buffer.allocUnsafe(size);
-  const w = new Writer(buffer);
-  w.string(transactionalId, transactionalId === null ? 0 : Buffer.byteLength(transactionalId, "utf8"));
+  const w = ByteWriter.sized(size);
+  writeNullableString(w, transactionalId);
   w.int16(args.acks);
   w.int32(args.timeout);
   w.int32(plans.length);
   for (const plan of plans) {
+    w.int16(plan.topicSize);
     w.string(plan.topic, plan.topicSize);
     w.int32(plan.partitions.length);
     for (const { data, first, max, prepared } of plan.partitions) {
       const count = data.messages.length;
       w.int32(data.partition);
       w.int32(BATCH_HEADER + prepared.size);
-      w.int64(0n);
+      w.int64(0);
       w.int32(BATCH_HEADER - 12 + prepared.size);
       w.int32(0);
       w.int8(2);
-      const crcAt = w.pos;
-      w.pos += 4;
-      const crcFrom = w.pos;
+      const crc = w.reserveInt32();
+      const crcFrom = w.length;
       w.int16(attributes);
       w.int32(count - 1);
-      w.int64(BigInt(first));
-      w.int64(BigInt(max));
-      w.int64(producerId);
+      w.int64(first);
+      w.int64(max);
+      w.bigInt64(producerId);
       w.int16(producerEpoch);
       w.int32(data.firstSequence ?? 0);
       w.int32(count);
@@ -284,18 +191,35 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
         w.int8(0);
         w.varlong(r.timestampDelta);
         w.varint(i);
-        w.bytes(m.key, r.keySize);
-        w.bytes(m.value, r.valueSize);
+        writeVarBytes(w, m.key, r.keySize);
+        writeVarBytes(w, m.value, r.valueSize);
         w.varint(r.headers.length);
         for (const [name, nameSize, value, valueSize] of r.headers) {
           w.varint(nameSize);
-          w.pos += buffer.write(name, w.pos, nameSize, "utf8");
-          w.bytes(value, valueSize);
+          w.string(name, nameSize);
+          writeVarBytes(w, value, valueSize);
         }
       }
-      buffer.writeUInt32BE(crc32c(buffer, crcFrom, w.pos), crcAt);
+      crc.buffer.writeUInt32BE(crc32c(crc.buffer, crcFrom, w.length), crc.offset);
     }
   }
-  if (w.pos !== size) throw new Error(`produce request encoded ${w.pos} bytes, sized ${size}`);
-  return buffer;
+  return w.toBuffer();
+}
+
+function writeNullableString(w: ByteWriter, value: string | null): void {
+  if (value === null) {
+    w.int16(-1);
+    return;
+  }
+  const size = Buffer.byteLength(value, "utf8");
+  w.int16(size);
+  w.string(value, size);
+}
+
+/** The record format's bytes: a varint length (-1 for null), then the bytes. */
+function writeVarBytes(w: ByteWriter, bytes: Bytes, size: number): void {
+  w.varint(size);
+  if (bytes === null || bytes === undefined) return;
+  if (typeof bytes === "string") w.string(bytes, size);
+  else w.bytes(bytes);
 }

@@ -3,11 +3,11 @@ import { MalformedFrameError, ProtocolEncodeError } from "../../../src/broker/er
 import { Api } from "../../../src/broker/protocol/apis.js";
 import type { ApiCodec } from "../../../src/broker/protocol/codec.js";
 import type { ApiSpec } from "../../../src/broker/protocol/schema.js";
-import { Reader } from "../../../src/bytes/byte-reader.js";
-import { Writer } from "../../../src/bytes/byte-writer.js";
+import { ByteReader } from "../../../src/bytes/byte-reader.js";
+import { ByteWriter } from "../../../src/bytes/byte-writer.js";
 
-function bytesOf(write: (writer: Writer) => void): Buffer {
-  const writer = new Writer();
+function bytesOf(write: (writer: ByteWriter) => void): Buffer {
+  const writer = new ByteWriter();
   write(writer);
   return Buffer.concat(writer.finish());
 }
@@ -23,10 +23,10 @@ describe("ApiCodec", () => {
 
   it.each(everyVersion)("round-trips %s v%i requests and responses made of defaults", (_name, version, codec) => {
     const request = bytesOf((w) => codec.encodeRequest(version, w, {}));
-    const decodedRequest = codec.decodeRequest(version, new Reader(request));
+    const decodedRequest = codec.decodeRequest(version, new ByteReader(request));
     expect(bytesOf((w) => codec.encodeRequest(version, w, decodedRequest as never))).toEqual(request);
     const response = bytesOf((w) => codec.encodeResponse(version, w, {}));
-    const reader = new Reader(response);
+    const reader = new ByteReader(response);
     const decodedResponse = codec.decodeResponse(version, reader);
     expect(reader.remaining).toBe(0);
     expect(bytesOf((w) => codec.encodeResponse(version, w, decodedResponse as never))).toEqual(response);
@@ -69,7 +69,7 @@ describe("ApiCodec", () => {
       Buffer.from("2.0.2"),
       Buffer.from([1, 7, 2, 0xaa, 0xbb]), // one tagged field (tag 7, 2 bytes) we do not know
     ]);
-    const request = Api.apiVersions.decodeRequest(3, new Reader(body));
+    const request = Api.apiVersions.decodeRequest(3, new ByteReader(body));
     expect(request).toEqual({ clientSoftwareName: "librdkafka", clientSoftwareVersion: "2.0.2" });
   });
 
@@ -84,7 +84,7 @@ describe("ApiCodec", () => {
         topics: [{ topic: "t", partitions: [{ partition: 0, fetchOffset: 7, partitionMaxBytes: 100 }] }],
       }),
     );
-    const request = Api.fetch.decodeRequest(4, new Reader(encoded));
+    const request = Api.fetch.decodeRequest(4, new ByteReader(encoded));
     expect(request.sessionId).toBe(0);
     expect(request.sessionEpoch).toBe(-1);
     expect(request.rackId).toBe("");
@@ -101,11 +101,13 @@ describe("ApiCodec", () => {
   it("tells a null topic list (v1+) from an empty one (v0 means all topics)", () => {
     const nullTopics = bytesOf((w) => Api.metadata.encodeRequest(1, w, { topics: null }));
     expect(nullTopics.toString("hex")).toBe("ffffffff");
-    expect(Api.metadata.decodeRequest(1, new Reader(nullTopics)).topics).toBeNull();
-    expect(() => Api.metadata.decodeRequest(0, new Reader(nullTopics))).toThrow(MalformedFrameError);
-    const v4 = Api.metadata.decodeRequest(4, new Reader(Buffer.from("0000000000", "hex")));
+    expect(Api.metadata.decodeRequest(1, new ByteReader(nullTopics)).topics).toBeNull();
+    expect(() => Api.metadata.decodeRequest(0, new ByteReader(nullTopics))).toThrow(MalformedFrameError);
+    const v4 = Api.metadata.decodeRequest(4, new ByteReader(Buffer.from("0000000000", "hex")));
     expect(v4).toEqual({ topics: [], allowAutoTopicCreation: false });
-    expect(Api.metadata.decodeRequest(3, new Reader(Buffer.from("00000000", "hex"))).allowAutoTopicCreation).toBe(true);
+    expect(Api.metadata.decodeRequest(3, new ByteReader(Buffer.from("00000000", "hex"))).allowAutoTopicCreation).toBe(
+      true,
+    );
   });
 
   it("writes int64 values exactly, negative ones included", () => {
@@ -117,14 +119,14 @@ describe("ApiCodec", () => {
     expect(bytes.readBigInt64BE(0)).toBe(-1n);
     expect(bytes.readBigInt64BE(8)).toBe(2n ** 40n + 5n);
     expect(bytes.readBigInt64BE(16)).toBe(-(2n ** 33n));
-    const reader = new Reader(bytes);
+    const reader = new ByteReader(bytes);
     expect([reader.int64(), reader.int64(), reader.int64()]).toEqual([-1, 2 ** 40 + 5, -(2 ** 33)]);
   });
 
   it("writes record chunks back to back under one length, referencing large ones", () => {
     const big = Buffer.alloc(10_000, 1);
     const small = Buffer.from([2, 3]);
-    const writer = new Writer();
+    const writer = new ByteWriter();
     Api.produce.encodeRequest(3, writer, {
       transactionalId: null,
       acks: 1,
@@ -134,16 +136,16 @@ describe("ApiCodec", () => {
     const chunks = writer.finish();
     expect(chunks).toContain(big);
     const frame = Buffer.concat(chunks);
-    const request = Api.produce.decodeRequest(3, new Reader(frame));
+    const request = Api.produce.decodeRequest(3, new ByteReader(frame));
     expect(request.topicData[0]!.partitionData[0]!.records).toEqual(Buffer.concat([big, small]));
   });
 
   it("refuses frames that end early or claim impossible array sizes", () => {
-    expect(() => Api.heartbeat.decodeRequest(0, new Reader(Buffer.from("0003616263", "hex")))).toThrow(
+    expect(() => Api.heartbeat.decodeRequest(0, new ByteReader(Buffer.from("0003616263", "hex")))).toThrow(
       MalformedFrameError,
     );
     const hugeArray = Buffer.from("7fffffff", "hex");
-    expect(() => Api.describeGroups.decodeRequest(0, new Reader(hugeArray))).toThrow(/claims/);
+    expect(() => Api.describeGroups.decodeRequest(0, new ByteReader(hugeArray))).toThrow(/claims/);
   });
 
   it("refuses to encode null into a field that is not nullable in that version", () => {

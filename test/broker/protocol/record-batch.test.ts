@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { crc32c } from "../../../src/bytes/crc32c.js";
 import {
   computeCrc,
   decodeRecords,
@@ -8,14 +7,6 @@ import {
   stampBatch,
 } from "../../../src/broker/protocol/record-batch.js";
 import { buildBatch } from "../support/record-batch-builder.js";
-
-describe("crc32c", () => {
-  it("matches the Castagnoli check value and is independent of alignment", () => {
-    expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
-    const padded = Buffer.concat([Buffer.from("xyz"), Buffer.from("123456789"), Buffer.from("abcdefgh")]);
-    expect(crc32c(padded, 3, 12)).toBe(0xe3069283);
-  });
-});
 
 describe("record batch v2", () => {
   const records = [

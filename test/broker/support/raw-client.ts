@@ -3,9 +3,9 @@
 // schemas, so it is only used where third-party clients cannot express the request.
 import { connect, type Socket } from "node:net";
 import type { ApiCodec } from "../../../src/broker/protocol/codec.js";
-import { Reader } from "../../../src/bytes/byte-reader.js";
+import { ByteReader } from "../../../src/bytes/byte-reader.js";
 import type { ApiSpec, DecodedResponse, RequestInput } from "../../../src/broker/protocol/schema.js";
-import { Writer } from "../../../src/bytes/byte-writer.js";
+import { ByteWriter } from "../../../src/bytes/byte-writer.js";
 
 interface Pending {
   resolve(frame: Buffer): void;
@@ -79,7 +79,7 @@ export class RawClient {
     clientId = "raw-test",
   ): { bytes: Buffer; correlationId: number } {
     const correlationId = this.nextCorrelationId++;
-    const writer = new Writer();
+    const writer = new ByteWriter();
     const size = writer.reserveInt32();
     writer.int16(codec.spec.apiKey);
     writer.int16(version);
@@ -104,7 +104,7 @@ export class RawClient {
     const answer = this.awaitFrame(correlationId);
     this.writeRaw(bytes);
     const frame = await answer;
-    const reader = new Reader(frame, 4);
+    const reader = new ByteReader(frame, 4);
     if (codec.isFlexible(version) && codec.spec.apiKey !== 18) reader.unsignedVarint();
     return codec.decodeResponse(version, reader);
   }

@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { crc32c } from "../../../src/bytes/crc32c.js";
 import { encodeProduceRequest } from "../../../src/kafka/wire/produce-request-encoder.js";
 import type { ProduceRequestArgs } from "../../../src/kafka/wire/produce-request-encoder.js";
 
@@ -9,7 +8,6 @@ const require = createRequire(import.meta.url);
 const kafkajsProduceV3 = require("kafkajs/src/protocol/requests/produce/v3/request") as (
   args: ProduceRequestArgs & { compression?: number },
 ) => { encode(): Promise<{ buffer: Buffer }> };
-const kafkajsCrc32c = require("kafkajs/src/protocol/recordBatch/crc32C") as (b: Buffer) => number;
 
 async function kafkajsBytes(args: ProduceRequestArgs): Promise<Buffer> {
   return (await kafkajsProduceV3({ ...args, compression: 0 }).encode()).buffer;
@@ -99,17 +97,6 @@ describe("encodeProduceRequest", () => {
     const firstTimestampAt = 2 + 2 + 4 + 4 + 2 + 1 + 4 + 4 + 4 + 8 + 4 + 4 + 1 + 4 + 2 + 4;
     expect(bytes.readBigInt64BE(firstTimestampAt)).toBe(1234n);
     expect(bytes.readBigInt64BE(firstTimestampAt + 8)).toBe(1234n);
-  });
-});
-
-describe("crc32c", () => {
-  it("matches kafkajs' CRC-32C and the standard check value", () => {
-    expect(crc32c(Buffer.from("123456789")).toString(16)).toBe("e3069283");
-    for (const n of [0, 1, 7, 8, 9, 63, 1000]) {
-      const bytes = Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255));
-      expect(crc32c(bytes)).toBe(kafkajsCrc32c(bytes));
-    }
-    expect(crc32c(Buffer.from("xx123456789yy"), 2, 11).toString(16)).toBe("e3069283");
   });
 });
 

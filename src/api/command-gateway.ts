@@ -24,6 +24,8 @@ export interface KafkaConnection {
   readonly clientId?: string;
   readonly ssl?: boolean | KafkaTlsSettings;
   readonly sasl?: KafkaSaslSettings;
+  /** Eddy's kafkajs fast paths (the config field kafkajsFastPaths); on by default. */
+  readonly kafkajsFastPaths?: boolean;
 }
 
 export interface CommandGatewayOptions {
@@ -90,6 +92,7 @@ export class CommandGateway {
       ssl: options.kafka.ssl,
       sasl: options.kafka.sasl,
       logger,
+      ...(options.kafka.kafkajsFastPaths === undefined ? {} : { fastPaths: options.kafka.kafkajsFastPaths }),
     });
     const admin = new KafkaAdmin(kafka, logger);
     await admin.connect();

@@ -137,8 +137,8 @@ function fromEnvText(field: ConfigField, text: string): unknown {
       // Anything else stays text, so that the schema's "must be a number" names the variable.
       return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text;
     case "boolean":
-      if (/^(true|1|yes)$/i.test(trimmed)) return true;
-      if (/^(false|0|no)$/i.test(trimmed)) return false;
+      if (/^(true|1|yes|on)$/i.test(trimmed)) return true;
+      if (/^(false|0|no|off)$/i.test(trimmed)) return false;
       return text;
     default:
       return trimmed;

@@ -67,6 +67,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Where records' timestamps come from, for sources without a `timestampExtractor` (Kafka Streams' `default.timestamp.extractor`): a built-in extractor's name, or a function `(record, partitionTime) => ms` in code. With `failOnInvalidTimestamp` a negative timestamp makes the record unreadable (see `deserializationExceptionHandler`); a negative extracted timestamp otherwise skips the record.",
   logLevel: "Log level of the default pino logger.",
   clientId: "Prefix of the Kafka client ids; the applicationId when absent.",
+  kafkajsFastPaths:
+    "Eddy's faster paths through kafkajs' internals: its own Produce encoder and Fetch decoders, a coordinator cache, one-pass grouping of sends. They engage only when the installed kafkajs is the version they were written for (2.2.4), all or none; `false` (or `EDDY_KAFKAJS_FAST_PATHS=off`, which applies to every client of the process) runs on kafkajs' public behaviour alone. See docs/ARCHITECTURE.md, \"The kafkajs seam\".",
   ssl: "Connect to Kafka over TLS: `true` (the system's CAs), or an object with the fields below (any of them turns TLS on).",
   "ssl.ca":
     "CA certificates the brokers' certificates must chain to (Kafka's ssl.truststore): a PEM file, or PEM text.",

@@ -135,6 +135,8 @@ export const streamsConfigSchema = z
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     /** Prefix of the Kafka client ids; defaults to the application id. */
     clientId: z.string().min(1).optional(),
+    /** Eddy's faster paths through kafkajs' internals; they engage only on the kafkajs version they were written for. */
+    kafkajsFastPaths: z.boolean({ error: "must be true or false" }).default(true),
     ssl: sslSchema.default(false),
     sasl: saslSchema.optional(),
   })

@@ -10,9 +10,7 @@ import type { LogEntry } from "kafkajs";
 import type { Logger } from "pino";
 import { kafkajsSasl, kafkajsTls } from "./client-security.js";
 import type { KafkaSaslSettings, KafkaTlsSettings } from "./client-security.js";
-import { decorateClusters } from "./kafkajs/cluster-hooks.js";
-import { cacheCoordinators } from "./kafkajs/coordinator-cache.js";
-import { fastProduce, markFastProduce } from "./kafkajs/fast-produce.js";
+import { hookClient } from "./kafkajs/index.js";
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -25,6 +23,12 @@ export interface KafkaClientOptions {
   retry?: { initialRetryTimeMs?: number; maxRetryTimeMs?: number; retries?: number };
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Eddy's faster paths through kafkajs' internals (the Produce encoder, the Fetch decoders,
+   * the coordinator cache); on by default. They engage only when the installed kafkajs is the
+   * one they were written against, and EDDY_KAFKAJS_FAST_PATHS=off turns them off everywhere.
+   */
+  fastPaths?: boolean;
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
@@ -43,13 +47,18 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     logLevel: kafkajs.logLevel.INFO,
     logCreator: pinoLogCreator(options.logger),
   });
-  if (decorateClusters(kafka, fastProduce, cacheCoordinators)) {
-    markFastProduce(kafka);
-  } else {
-    options.logger.warn("kafkajs is not the version Eddy was built with: producing with kafkajs' own (slower) encoder");
+  const decision = hookClient(kafka, options.fastPaths ?? true);
+  if (decision.fastPaths) {
+    options.logger.debug({ clientId: options.clientId }, "kafkajs fast paths on");
+  } else if (options.fastPaths !== false && !noticed) {
+    // Once per process: every client of it decides alike.
+    noticed = true;
+    options.logger.info(`kafkajs fast paths off: ${decision.reason ?? "unknown reason"}`);
   }
   return kafka;
 }
+
+let noticed = false;
 
 /**
  * kafkajs logs at ERROR for conditions its callers handle (a retried produce, a group

@@ -101,3 +101,13 @@ export class KafkaSecurityError extends EddyError {
     super("EDDY_ERR_KAFKA_SECURITY", message, options);
   }
 }
+
+/** A setting of the Kafka client that has no meaning, such as EDDY_KAFKAJS_FAST_PATHS=maybe. */
+export class KafkaClientSettingError extends EddyError {
+  readonly setting: string;
+
+  constructor(setting: string, value: string, expected: string) {
+    super("EDDY_ERR_KAFKA_CLIENT_SETTING", `${setting} is "${value}": use ${expected}`);
+    this.setting = setting;
+  }
+}

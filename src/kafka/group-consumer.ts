@@ -5,8 +5,8 @@
 //     topics})) carries each member's user data to the leader and the leader's user
 //     data back in every MemberAssignment. kafkajs decodes the member's own assignment
 //     but drops its user data (GROUP_JOIN only reports topic partitions), so the
-//     assigner factory, which receives the consumer's Cluster, wraps the group
-//     coordinator's SyncGroup call of this consumer to keep the raw assignment.
+//     assigner factory, which receives the consumer's Cluster, has the kafkajs seam
+//     keep the raw SyncGroup answer (kafkajs/sync-group-capture.ts).
 //   - There is no onPartitionsRevoked: the group announces a rebalance only through a
 //     failing heartbeat. The runtime hears it twice: inside the batch handler (its own
 //     heartbeat call fails, and it can commit before kafkajs rejoins, since kafkajs
@@ -17,15 +17,11 @@
 // kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
 import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
-import { installFastFetch } from "./kafkajs/fast-fetch.js";
-import type { ConsumedRecord, KafkaHeaders, TopicPartition, TopicPartitionOffset } from "./types.js";
-import { fromKafkajsHeaders } from "./types.js";
-
-const NO_HEADERS: KafkaHeaders = Object.freeze([]);
+import { consumedRecords, hookConsumerCluster } from "./kafkajs/index.js";
+import type { ConsumedRecord, TopicPartition, TopicPartitionOffset } from "./types.js";
 
 export const EDDY_ASSIGNOR_NAME = "eddy-streams";
 const ASSIGNOR_VERSION = 1;
-const WRAPPED = Symbol("eddy:syncGroupWrapped");
 
 export interface GroupMemberSubscription {
   memberId: string;
@@ -92,11 +88,6 @@ export interface GroupConsumerOptions {
   partitionsConsumedConcurrently?: number;
 }
 
-interface SyncGroupBroker {
-  syncGroup(request: { generationId?: number }): Promise<{ memberAssignment: Buffer }>;
-  [WRAPPED]?: boolean;
-}
-
 export class GroupConsumer {
   private readonly consumer: Consumer;
   private cluster: Cluster | undefined;
@@ -105,7 +96,7 @@ export class GroupConsumer {
   private running = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: GroupConsumerOptions,
     private readonly handlers: GroupConsumerHandlers,
   ) {
@@ -146,8 +137,13 @@ export class GroupConsumer {
   /** The partition assigner factory: kafkajs calls it once, with this consumer's cluster. */
   private readonly assigner: PartitionAssigner = ({ cluster }) => {
     this.cluster = cluster;
-    this.captureSyncGroup(cluster);
-    installFastFetch(cluster);
+    hookConsumerCluster(this.kafka, cluster, {
+      groupId: this.options.groupId,
+      onSyncGroup: (memberAssignment, generationId) => {
+        this.lastAssignmentBytes = memberAssignment;
+        this.generationId = generationId;
+      },
+    });
     const assigner: Assigner = {
       name: EDDY_ASSIGNOR_NAME,
       version: ASSIGNOR_VERSION,
@@ -195,29 +191,6 @@ export class GroupConsumer {
     });
   }
 
-  /**
-   * Keeps the raw SyncGroup answer of this consumer's group coordinator. kafkajs looks
-   * the coordinator up on every join through the cluster it gave the assigner, so
-   * wrapping that lookup sees every coordinator broker this consumer talks to.
-   */
-  private captureSyncGroup(cluster: Cluster): void {
-    const findGroupCoordinator = cluster.findGroupCoordinator.bind(cluster);
-    cluster.findGroupCoordinator = async (group) => {
-      const broker = (await findGroupCoordinator(group)) as unknown as SyncGroupBroker;
-      if (group.groupId === this.options.groupId && !broker[WRAPPED]) {
-        const syncGroup = broker.syncGroup.bind(broker);
-        broker.syncGroup = async (request) => {
-          const response = await syncGroup(request);
-          this.lastAssignmentBytes = response.memberAssignment;
-          this.generationId = request.generationId;
-          return response;
-        };
-        broker[WRAPPED] = true;
-      }
-      return broker as unknown as Awaited<ReturnType<Cluster["findGroupCoordinator"]>>;
-    };
-  }
-
   /** The captured user data, if the captured assignment is the one kafkajs just reported. */
   private takeAssignmentUserData(reported: Record<string, number[]>): Buffer | undefined {
     const bytes = this.lastAssignmentBytes;
@@ -252,24 +225,7 @@ export class GroupConsumer {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const records: ConsumedRecord[] = new Array<ConsumedRecord>(batch.messages.length);
-    for (let i = 0; i < batch.messages.length; i += 1) {
-      const m = batch.messages[i]!;
-      // Decoded by fast-fetch.ts: already in the runtime's shape.
-      if (typeof (m as unknown as ConsumedRecord).offset === "number") {
-        records[i] = m as unknown as ConsumedRecord;
-        continue;
-      }
-      records[i] = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: Number(m.offset),
-        timestamp: Number(m.timestamp),
-        key: m.key ?? null,
-        value: m.value ?? null,
-        headers: m.headers === undefined ? NO_HEADERS : fromKafkajsHeaders(m.headers),
-      };
-    }
+    const records: ConsumedRecord[] = consumedRecords(batch);
     try {
       await this.handlers.onBatch({
         topic: batch.topic,

@@ -3,16 +3,16 @@
 // task produced before them are acknowledged.
 import type { Kafka, Producer } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord } from "./types.js";
-import { acceptsRuntimeRecords } from "./kafkajs/fast-produce.js";
-import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
+import { fastPathsOf, kafkajsTopicMessages } from "./kafkajs/index.js";
+import { chunksOf, explicitPartitioner, toProducedOffsets } from "./produce.js";
 
 export class IdempotentProducer {
   private readonly producer: Producer;
   private connected = false;
-  private readonly recordsAsIs: boolean;
+  private readonly fastPaths: boolean;
 
   constructor(kafka: Kafka) {
-    this.recordsAsIs = acceptsRuntimeRecords(kafka);
+    this.fastPaths = fastPathsOf(kafka);
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -36,7 +36,7 @@ export class IdempotentProducer {
     for (const chunk of chunksOf(records)) {
       const metadata = await this.producer.sendBatch({
         acks: -1,
-        topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs),
+        topicMessages: kafkajsTopicMessages(chunk, this.fastPaths),
       });
       produced.push(...toProducedOffsets(metadata, chunk));
     }

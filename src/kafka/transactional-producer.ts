@@ -5,8 +5,8 @@
 // transactional id, after which the old owner's requests fail with INVALID_PRODUCER_EPOCH.
 import type { Kafka, Producer, Transaction } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
-import { acceptsRuntimeRecords } from "./kafkajs/fast-produce.js";
-import { chunksOf, explicitPartitioner, toKafkajsTopicMessages, toProducedOffsets } from "./produce.js";
+import { fastPathsOf, kafkajsTopicMessages } from "./kafkajs/index.js";
+import { chunksOf, explicitPartitioner, toProducedOffsets } from "./produce.js";
 
 export interface TransactionalProducerOptions {
   transactionalId: string;
@@ -18,13 +18,13 @@ export class TransactionalProducer {
   private transaction: Transaction | undefined;
   private beginning: Promise<Transaction> | undefined;
   private connected = false;
-  private readonly recordsAsIs: boolean;
+  private readonly fastPaths: boolean;
 
   constructor(
     kafka: Kafka,
     readonly options: TransactionalProducerOptions,
   ) {
-    this.recordsAsIs = acceptsRuntimeRecords(kafka);
+    this.fastPaths = fastPathsOf(kafka);
     this.producer = kafka.producer({
       transactionalId: options.transactionalId,
       transactionTimeout: options.transactionTimeoutMs,
@@ -85,7 +85,7 @@ export class TransactionalProducer {
     for (const chunk of chunksOf(records)) {
       const metadata = await txn.sendBatch({
         acks: -1,
-        topicMessages: toKafkajsTopicMessages(chunk, this.recordsAsIs),
+        topicMessages: kafkajsTopicMessages(chunk, this.fastPaths),
       });
       produced.push(...toProducedOffsets(metadata, chunk));
     }

@@ -42,6 +42,27 @@ export function fromKafkajsHeaders(headers: Record<string, unknown> | undefined)
   return list;
 }
 
+/**
+ * The header list in kafkajs' by-key form: the values of a repeated key keep their order
+ * (kafkajs cannot interleave keys). kafkajs 2.2.4 throws while sizing a record whose header
+ * value is null (Buffer.byteLength(null)), although Kafka allows null values: they are sent
+ * as empty values, the closest it can write.
+ */
+export function toKafkajsHeaders(headers: KafkaHeaders | undefined): Record<string, Buffer | Buffer[]> | undefined {
+  if (headers === undefined || headers.length === 0) return undefined;
+  const out: Record<string, Buffer | Buffer[]> = {};
+  for (const { key, value } of headers) {
+    const bytes = value ?? EMPTY;
+    const existing = out[key];
+    if (existing === undefined) out[key] = bytes;
+    else if (Array.isArray(existing)) existing.push(bytes);
+    else out[key] = [existing, bytes];
+  }
+  return out;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 function toBuffer(value: unknown): Buffer | null {
   if (value === null || value === undefined) return null;
   return Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8");
@@ -66,6 +87,23 @@ export interface ProducedRecord {
   value: Buffer | null;
   headers?: KafkaHeaders;
   timestamp?: number;
+}
+
+/** A read of given partitions from given offsets (the partition reader's). */
+export interface ReadOptions {
+  /** Longest the broker may hold the request when there is no data (long polling). */
+  maxWaitMs: number;
+  maxBytes: number;
+  maxBytesPerPartition: number;
+}
+
+export interface PartitionRead extends TopicPartition {
+  /** Committed data records, in offset order; control records and aborted data removed. */
+  records: ConsumedRecord[];
+  /** Where the next read of this partition starts: past every returned batch, markers included. */
+  nextOffset: number;
+  /** The partition's last stable offset as the broker reported it in this response. */
+  lastStableOffset: number;
 }
 
 /** Where a produced batch landed, per partition: the first and last offsets assigned. */

@@ -187,6 +187,7 @@ export class StreamsRuntime implements QueryableStreams {
       ssl: config.ssl,
       sasl: config.sasl,
       logger,
+      fastPaths: config.kafkajsFastPaths,
     });
     running.kafka = kafka;
     const admin = new KafkaAdmin(kafka, logger, this.#stopping.signal);

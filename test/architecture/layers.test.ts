@@ -82,14 +82,23 @@ interface Import {
   readonly specifier: string;
 }
 
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g;
 
+/** Static and dynamic imports, and require() calls (kafkajs' private modules are CommonJS). */
 function importsOf(text: string): Import[] {
   const out: Import[] = [];
   for (const match of text.matchAll(IMPORT)) {
     out.push({ line: text.slice(0, match.index).split("\n").length, specifier: match[1]! });
   }
   return out;
+}
+
+/** The text with its comments blanked out (lines kept, so that line numbers still hold). */
+function withoutComments(text: string): string {
+  const blank = (comment: string) => comment.replace(/[^\n]/g, " ");
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, blank)
+    .replace(/(^|[^:"'`\\])\/\/.*$/gm, (all, before: string) => before + blank(all.slice(before.length)));
 }
 
 const files = sourceFiles(SRC);
@@ -122,6 +131,50 @@ describe("the layers of src/", () => {
       for (const { line, specifier } of importsOf(readFileSync(file, "utf8"))) {
         const kafkajs = specifier === "kafkajs" || specifier.startsWith("kafkajs/");
         if (kafkajs && !path.startsWith("kafka/")) wrong.push(`src/${path}:${line} imports ${specifier}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("keep kafkajs' private modules (kafkajs/src/...) inside the seam, src/kafka/kafkajs/", () => {
+    // Any string naming a module under kafkajs/, however it is loaded (import, require,
+    // a createRequire()'d function), outside comments.
+    const wrong: string[] = [];
+    for (const file of files) {
+      const path = relative(SRC, file).split("\\").join("/");
+      if (path.startsWith("kafka/kafkajs/")) continue;
+      const code = withoutComments(readFileSync(file, "utf8"));
+      for (const match of code.matchAll(/["'`](kafkajs\/[^"'`]*)["'`]/g)) {
+        wrong.push(`src/${path}:${code.slice(0, match.index).split("\n").length} names ${match[1]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("run one way inside src/kafka: wrappers -> the seam's index -> wire codecs -> bytes", () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      const path = relative(SRC, file).split("\\").join("/");
+      if (!path.startsWith("kafka/")) continue;
+      const part = path.startsWith("kafka/kafkajs/") ? "seam" : path.startsWith("kafka/wire/") ? "wire" : "wrappers";
+      for (const { line, specifier } of importsOf(readFileSync(file, "utf8"))) {
+        if (!specifier.startsWith(".")) continue;
+        const target = relative(SRC, resolve(dirname(file), specifier))
+          .split("\\")
+          .join("/");
+        if (!target.startsWith("kafka/")) continue;
+        const shared = target === "kafka/types.js" || target === "kafka/errors.js";
+        const into = target.startsWith("kafka/kafkajs/")
+          ? "seam"
+          : target.startsWith("kafka/wire/")
+            ? "wire"
+            : "wrappers";
+        const allowed =
+          into === part ||
+          shared ||
+          (part === "wrappers" && (into === "wire" || target === "kafka/kafkajs/index.js")) ||
+          (part === "seam" && into === "wire");
+        if (!allowed) wrong.push(`src/${path}:${line} (${part}) imports ${specifier} (${into})`);
       }
     }
     expect(wrong).toEqual([]);

@@ -96,6 +96,17 @@ describe("loadStreamsConfig", () => {
     expect(sources.get("numStandbyReplicas")).toBe("environment variable EDDY_NUM_STANDBY_REPLICAS");
   });
 
+  it("reads on and off as booleans: EDDY_KAFKAJS_FAST_PATHS=off turns the kafkajs fast paths off", async () => {
+    const base = { EDDY_APPLICATION_ID: "bank", EDDY_BOOTSTRAP_SERVERS: "kafka-1:9092" };
+    const defaults = await loadStreamsConfig({ env: base });
+    expect(defaults.config.kafkajsFastPaths).toBe(true);
+    const off = await loadStreamsConfig({ env: { ...base, EDDY_KAFKAJS_FAST_PATHS: "off", EDDY_SSL: "on" } });
+    expect(off.config).toMatchObject({ kafkajsFastPaths: false, ssl: true });
+    expect(off.sources.get("kafkajsFastPaths")).toBe("environment variable EDDY_KAFKAJS_FAST_PATHS");
+    const error = await configError(loadStreamsConfig({ env: { ...base, EDDY_KAFKAJS_FAST_PATHS: "sometimes" } }));
+    expect(error.message).toMatch(/kafkajsFastPaths: .*\(from environment variable EDDY_KAFKAJS_FAST_PATHS\)/);
+  });
+
   it("lets overrides (command-line flags) beat the environment", async () => {
     const { config, sources } = await loadStreamsConfig({
       files: [file("defaults.json"), file("bank.json")],

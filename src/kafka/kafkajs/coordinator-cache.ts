@@ -4,7 +4,7 @@
 // decorator keeps each answer for a second, as long as the broker stays connected. A
 // coordinator that moves meanwhile answers NOT_COORDINATOR, which kafkajs retries with
 // backoff, by when the entry has expired.
-import type { ClusterInternals } from "./cluster-hooks.js";
+import type { ClusterInternals } from "./kafkajs-internals.js";
 
 const TTL_MS = 1_000;
 

@@ -1,70 +1,59 @@
 // Puts fetch-response-decoder.ts in the path of the application's consumer.
 //
-// kafkajs' consumer keeps doing everything: the group, the fetch loop, positions,
-// pausing and seeking, the Batch objects handed to eachBatch, resolving offsets. Only
-// the decoding of Fetch v11 responses changes: records come out of the lean decoder in
-// the runtime's shape (numeric offsets and timestamps, headers as a list), aborted
-// transactions are already filtered, and each left-out batch (markers, aborted data)
-// is represented by one control-record entry at its last offset, so that kafkajs still
-// moves the consumer's position past it. Compressed batches and other versions are
-// decoded by kafkajs as before. kafkajs 2.2.4 is pinned; the internals used are the
-// ones of fast-produce.ts: Cluster.findBroker, Broker.fetch, Broker.lookupRequest and
+// kafkajs' consumer keeps doing everything: the group, the fetch loop, positions, pausing
+// and seeking, the Batch objects handed to eachBatch, resolving offsets. Only the decoding
+// of Fetch v11 responses changes: records come out of the lean decoder in the runtime's
+// shape (numeric offsets and timestamps, headers as a list), aborted transactions are
+// already filtered, and each left-out batch (markers, aborted data) is represented by one
+// control-record entry at its last offset, so that kafkajs still moves the consumer's
+// position past it. Compressed batches and other versions are decoded by kafkajs as
+// before; consumedRecords() reads a batch of either kind. The internals used are those of
+// fast-produce.ts: Cluster.findBroker, Broker.fetch, Broker.lookupRequest and
 // Broker.connectionPool.
-import { createRequire } from "node:module";
-import type { Cluster } from "kafkajs";
+import type { Batch } from "kafkajs";
 import { decodeFetchResponseV11 } from "../wire/fetch-response-decoder.js";
 import type { DecodedFetchResponse } from "../wire/fetch-response-decoder.js";
+import { fromKafkajsHeaders } from "../types.js";
+import type { ConsumedRecord, KafkaHeaders } from "../types.js";
+import type { ClientSeam } from "./client-hooks.js";
+import { FETCH_API_KEY, internals, isConnectionClosed } from "./kafkajs-internals.js";
+import type { BrokerInternals, ClusterInternals } from "./kafkajs-internals.js";
 
-const require = createRequire(import.meta.url);
-const fetchRequests = require("kafkajs/src/protocol/requests/fetch") as unknown;
-const FETCH_API_KEY = 1;
 const WRAPPED = Symbol("eddy:fastFetch");
+const NO_HEADERS: KafkaHeaders = Object.freeze([]);
 
 interface FetchRequest {
   topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
   [field: string]: unknown;
 }
 
-interface ProtocolResponse {
-  decode(payload: Buffer): Promise<unknown>;
-  parse(data: unknown): Promise<unknown>;
-}
-
-interface ProtocolRequest {
-  request: { apiVersion: number };
-  response: ProtocolResponse;
-}
-
-interface BrokerInternals {
-  fetch(request: FetchRequest): Promise<unknown>;
-  lookupRequest?(apiKey: number, definitions: unknown): (args: Record<string, unknown>) => ProtocolRequest;
-  connectionPool?: { send(request: ProtocolRequest): Promise<unknown> };
-  disconnect(): Promise<void>;
-  [WRAPPED]?: boolean;
-}
+type WrappedBroker = BrokerInternals & { [WRAPPED]?: true };
 
 /** Makes the fetches of this cluster (a consumer's) decode with the lean decoder. */
-export function installFastFetch(cluster: Cluster): void {
-  const holder = cluster as unknown as { findBroker(node: { nodeId: string }): Promise<BrokerInternals> };
-  const findBroker = holder.findBroker.bind(cluster);
-  holder.findBroker = async (node) => {
-    const broker = await findBroker(node);
-    wrapFetch(broker);
+export function installFastFetch(cluster: ClusterInternals, seam: ClientSeam): void {
+  const findBroker = cluster.findBroker.bind(cluster);
+  cluster.findBroker = async (node) => {
+    const broker = (await findBroker(node)) as WrappedBroker;
+    if (broker[WRAPPED] !== true) wrapFetch(broker, seam);
     return broker;
   };
 }
 
-function wrapFetch(broker: BrokerInternals): void {
-  if (broker[WRAPPED] || typeof broker.lookupRequest !== "function" || !broker.connectionPool) return;
+function wrapFetch(broker: WrappedBroker, seam: ClientSeam): void {
   broker[WRAPPED] = true;
   const kafkajsFetch = broker.fetch.bind(broker);
-  broker.fetch = async (request: FetchRequest) => {
-    const lookup = broker.lookupRequest;
-    const pool = broker.connectionPool;
-    if (!lookup || !pool) return kafkajsFetch(request);
+  const { fetchRequests } = internals();
+  broker.fetch = async (fetchArgs: Record<string, unknown>) => {
+    const request = fetchArgs as unknown as FetchRequest;
     // As kafkajs does: the partitions in a random order, so that maxBytes does not always
     // favour the same ones (KIP-74).
-    const protocolRequest = lookup(FETCH_API_KEY, fetchRequests)({ ...request, topics: shuffled(request.topics) });
+    const protocolRequest = broker.lookupRequest(
+      FETCH_API_KEY,
+      fetchRequests,
+    )({
+      ...request,
+      topics: shuffled(request.topics),
+    });
     if (protocolRequest.request.apiVersion !== 11) return kafkajsFetch(request);
     const fetchOffsets = new Map<string, number>();
     for (const { topic, partitions } of request.topics) {
@@ -74,19 +63,46 @@ function wrapFetch(broker: BrokerInternals): void {
     protocolRequest.response = {
       decode: (payload: Buffer) => {
         const decoded = decodeFetchResponseV11(payload, fetchOffsets, { markSkipped: true });
-        return decoded.supported ? Promise.resolve(asKafkajsResponse(decoded)) : kafkajsResponse.decode(payload);
+        if (!decoded.supported) return kafkajsResponse.decode(payload);
+        seam.stats.consumerFetchesDecoded += 1;
+        return Promise.resolve(asKafkajsResponse(decoded));
       },
       // kafkajs' own checks of the error codes (OffsetOutOfRange with its topic and partition...).
       parse: (data: unknown) => kafkajsResponse.parse(data),
     };
     try {
-      return await pool.send(protocolRequest);
+      return await broker.connectionPool.send(protocolRequest);
     } catch (error) {
-      if ((error as { name?: string }).name === "KafkaJSConnectionClosedError")
-        await broker.disconnect().catch(() => undefined);
+      if (isConnectionClosed(error)) await broker.disconnect().catch(() => undefined);
       throw error;
     }
   };
+}
+
+/**
+ * The records of a batch kafkajs hands to eachBatch, in the runtime's shape: those the lean
+ * decoder read already are (numeric offsets), those kafkajs decoded are converted.
+ */
+export function consumedRecords(batch: Batch): ConsumedRecord[] {
+  const messages = batch.messages;
+  const records: ConsumedRecord[] = new Array<ConsumedRecord>(messages.length);
+  for (let i = 0; i < messages.length; i += 1) {
+    const m = messages[i]!;
+    if (typeof (m as unknown as ConsumedRecord).offset === "number") {
+      records[i] = m as unknown as ConsumedRecord;
+      continue;
+    }
+    records[i] = {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: Number(m.offset),
+      timestamp: Number(m.timestamp),
+      key: m.key ?? null,
+      value: m.value ?? null,
+      headers: m.headers === undefined ? NO_HEADERS : fromKafkajsHeaders(m.headers),
+    };
+  }
+  return records;
 }
 
 /** The shape kafkajs' consumer builds its Batch objects from. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClusterInternals } from "../../../src/kafka/kafkajs/cluster-hooks.js";
+import type { ClusterInternals } from "../../../src/kafka/kafkajs/kafkajs-internals.js";
 import { cacheCoordinators } from "../../../src/kafka/kafkajs/coordinator-cache.js";
 
 /** A cluster whose coordinator lookups are counted (the part of kafkajs' Cluster the cache wraps). */

@@ -1,0 +1,79 @@
+// What the seam knows about each kafkajs client Eddy made: whether its fast paths are on,
+// and how often each one ran (tests and operators check that they engage). A client's
+// clusters (one per producer, consumer and admin client) are decorated through kafkajs'
+// private cluster factory, the symbol-keyed "private:Kafka:createCluster": every Cluster
+// the client creates is handed to the decorators before kafkajs uses it.
+import type { Kafka } from "kafkajs";
+import { CREATE_CLUSTER_SYMBOL } from "./kafkajs-internals.js";
+import type { ClusterInternals } from "./kafkajs-internals.js";
+
+/** How often each fast path ran, per client. */
+export interface FastPathStats {
+  /** Produce requests whose body the lean encoder wrote. */
+  produceRequestsEncoded: number;
+  /** Produce requests kafkajs encoded (compression), their records converted to its shape first. */
+  produceRequestsConverted: number;
+  /** Consumer Fetch responses the lean decoder read. */
+  consumerFetchesDecoded: number;
+  /** Restore and standby Fetch responses the lean decoder read. */
+  restoreFetchesDecoded: number;
+}
+
+export interface ClientSeam {
+  readonly fastPaths: boolean;
+  readonly stats: FastPathStats;
+}
+
+const clients = new WeakMap<Kafka, ClientSeam>();
+
+function newStats(): FastPathStats {
+  return {
+    produceRequestsEncoded: 0,
+    produceRequestsConverted: 0,
+    consumerFetchesDecoded: 0,
+    restoreFetchesDecoded: 0,
+  };
+}
+
+/** The seam's record of a client; a client Eddy did not make has its fast paths off. */
+export function seamOf(kafka: Kafka): ClientSeam {
+  let seam = clients.get(kafka);
+  if (seam === undefined) {
+    seam = { fastPaths: false, stats: newStats() };
+    clients.set(kafka, seam);
+  }
+  return seam;
+}
+
+/**
+ * Registers a new client. With `fastPaths`, its clusters get `decorators`; the fast paths
+ * stay off (and nothing is decorated) when the client has no cluster factory to decorate.
+ */
+export function registerClient(
+  kafka: Kafka,
+  fastPaths: boolean,
+  decorators: ReadonlyArray<(cluster: ClusterInternals, seam: ClientSeam) => void>,
+): ClientSeam {
+  const seam: { fastPaths: boolean; stats: FastPathStats } = { fastPaths: false, stats: newStats() };
+  clients.set(kafka, seam);
+  if (fastPaths) {
+    seam.fastPaths = decorateClusters(kafka, (cluster) => {
+      for (const decorate of decorators) decorate(cluster, seam);
+    });
+  }
+  return seam;
+}
+
+function decorateClusters(kafka: Kafka, decorate: (cluster: ClusterInternals) => void): boolean {
+  type ClusterFactory = (options: unknown) => ClusterInternals;
+  const holder = kafka as unknown as Record<symbol, ClusterFactory | undefined>;
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_SYMBOL);
+  const createCluster = symbol === undefined ? undefined : holder[symbol];
+  if (symbol === undefined || typeof createCluster !== "function") return false;
+  holder[symbol] = (options: unknown) => {
+    const cluster = createCluster(options);
+    decorate(cluster);
+    return cluster;
+  };
+  return true;
+}

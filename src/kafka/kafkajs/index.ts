@@ -1,0 +1,83 @@
+// The kafkajs seam: the one module that knows kafkajs' private parts (docs/ARCHITECTURE.md,
+// "The kafkajs seam", lists each one, why it is used and what the probe checks). The rest
+// of src/kafka uses only what this file exports:
+//
+//   hookClient(kafka, wanted)      once per client made: installs the fast paths the probe
+//                                  and the settings allow, all or none
+//   fastPathsOf(kafka)             whether a client's fast paths are on
+//   kafkajsTopicMessages(...)      records as kafkajs sendBatch messages, as the fast paths allow
+//   hookConsumerCluster(...)       a group consumer's Cluster: SyncGroup capture, lean Fetch decoding
+//   consumedRecords(batch)         an eachBatch batch in the runtime's shape, whoever decoded it
+//   ClusterReader                  reads partitions without joining a group (restore, standbys)
+//   probeKafkajs(), fastPathStatsOf(kafka)   what was found and what ran
+import type { Cluster, Kafka } from "kafkajs";
+import { registerClient, seamOf } from "./client-hooks.js";
+import type { FastPathStats } from "./client-hooks.js";
+import { cacheCoordinators } from "./coordinator-cache.js";
+import { fastProduce } from "./fast-produce.js";
+import { installFastFetch } from "./fast-fetch.js";
+import type { ClusterInternals } from "./kafkajs-internals.js";
+import { fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
+import { captureSyncGroup } from "./sync-group-capture.js";
+
+export { ClusterReader } from "./cluster-reader.js";
+export { consumedRecords } from "./fast-fetch.js";
+export { kafkajsTopicMessages } from "./topic-messages.js";
+export { FAST_PATHS_VARIABLE, fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
+export type { KafkajsProbe } from "./probe.js";
+export type { FastPathStats } from "./client-hooks.js";
+
+/** Whether a client got its fast paths, and if not, why. */
+export interface FastPathDecision {
+  readonly fastPaths: boolean;
+  /** Why they are off: "off by configuration", "off by EDDY_KAFKAJS_FAST_PATHS", or the probe's findings. */
+  readonly reason: string | undefined;
+}
+
+/**
+ * Decides a new client's fast paths (all of them or none) and installs them: `wanted` is the
+ * application's setting (kafkajsFastPaths), the environment may turn them off for the whole
+ * process, and the probe of the installed kafkajs must pass.
+ */
+export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
+  let reason: string | undefined;
+  if (!wanted) reason = "off by configuration (kafkajsFastPaths: false)";
+  else if (!fastPathsAllowedByEnvironment()) reason = "off by EDDY_KAFKAJS_FAST_PATHS";
+  else {
+    const probe = probeKafkajs();
+    if (!probe.fastPaths) reason = `kafkajs ${probe.version} is not as expected: ${probe.problems.join("; ")}`;
+  }
+  const seam = registerClient(kafka, reason === undefined, [fastProduce, cacheCoordinators]);
+  if (reason === undefined && !seam.fastPaths) reason = "the kafkajs client has no cluster factory to decorate";
+  return { fastPaths: seam.fastPaths, reason };
+}
+
+/** Whether this client's producers hand the runtime's records to kafkajs as they are. */
+export function fastPathsOf(kafka: Kafka): boolean {
+  return seamOf(kafka).fastPaths;
+}
+
+/** How often each fast path of this client ran. */
+export function fastPathStatsOf(kafka: Kafka): Readonly<FastPathStats> {
+  return seamOf(kafka).stats;
+}
+
+export interface ConsumerClusterHooks {
+  readonly groupId: string;
+  /** Each SyncGroup answer of the group: the member's raw assignment, and the generation it was asked for. */
+  onSyncGroup(memberAssignment: Buffer, generationId: number | undefined): void;
+}
+
+/**
+ * Hooks a group consumer's Cluster (kafkajs hands it to the partition assigner factory):
+ * the SyncGroup capture whenever kafkajs has its shape, the lean Fetch decoder with the
+ * client's fast paths. Returns false when the SyncGroup capture could not be installed.
+ */
+export function hookConsumerCluster(kafka: Kafka, cluster: Cluster, hooks: ConsumerClusterHooks): boolean {
+  const internal = cluster as unknown as ClusterInternals;
+  const seam = seamOf(kafka);
+  if (seam.fastPaths) installFastFetch(internal, seam);
+  if (!probeKafkajs().syncGroupCapture) return false;
+  captureSyncGroup(internal, hooks.groupId, hooks.onSyncGroup);
+  return true;
+}

@@ -128,7 +128,7 @@ describe("the kafkajs fast paths", () => {
 
   it("engage on the pinned kafkajs: produce, consume and restore all go through Eddy's codecs", async () => {
     vi.stubEnv(FAST_PATHS_VARIABLE, "on");
-    const kafka = createKafkaClient({ clientId: "fast", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const kafka = createKafkaClient({ clientId: "fast", brokers: cluster.bootstrap.split(","), logger: silentLogger });
     expect(fastPathsOf(kafka)).toBe(true);
     const idempotent = new IdempotentProducer(kafka);
     await idempotent.connect();
@@ -162,7 +162,7 @@ describe("the kafkajs fast paths", () => {
     vi.stubEnv(FAST_PATHS_VARIABLE, "on");
     const kafka = createKafkaClient({
       clientId: "slow",
-      brokers: [cluster.broker.bootstrap],
+      brokers: cluster.bootstrap.split(","),
       logger: silentLogger,
       fastPaths: false,
     });
@@ -196,7 +196,7 @@ describe("the kafkajs fast paths", () => {
 
   it("stay off for every client when EDDY_KAFKAJS_FAST_PATHS=off", async () => {
     vi.stubEnv(FAST_PATHS_VARIABLE, "off");
-    const kafka = createKafkaClient({ clientId: "env", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const kafka = createKafkaClient({ clientId: "env", brokers: cluster.bootstrap.split(","), logger: silentLogger });
     expect(fastPathsOf(kafka)).toBe(false);
     const producer = new IdempotentProducer(kafka);
     await producer.connect();
@@ -208,7 +208,7 @@ describe("the kafkajs fast paths", () => {
 
   it("convert runtime-shaped records before kafkajs' own encoder writes a request the lean one does not (gzip)", async () => {
     vi.stubEnv(FAST_PATHS_VARIABLE, "on");
-    const kafka = createKafkaClient({ clientId: "gzip", brokers: [cluster.broker.bootstrap], logger: silentLogger });
+    const kafka = createKafkaClient({ clientId: "gzip", brokers: cluster.bootstrap.split(","), logger: silentLogger });
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,

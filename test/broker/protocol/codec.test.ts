@@ -177,7 +177,7 @@ describe("ApiCodec", () => {
     );
     // A large frame holding a small request, as a client may send one.
     const frame = Buffer.concat([request, Buffer.alloc(1 << 20)]);
-    const decoded = Api.joinGroup.decodeRequest(5, new Reader(frame));
+    const decoded = Api.joinGroup.decodeRequest(5, new ByteReader(frame));
     const metadata = decoded.protocols[0]!.metadata;
     expect(metadata.toString()).toBe("subscription");
     expect(metadata.buffer).not.toBe(frame.buffer);

@@ -62,6 +62,11 @@ const bestCpu = (runs: readonly Throughput[] | undefined): number | undefined =>
   );
 
 const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+/** A throughput figure; a run stopped at the time limit says how far it got. */
+const rate = (t: Throughput): string =>
+  t.complete
+    ? int(t.recordsPerSecond)
+    : `${int(t.recordsPerSecond)} (stopped at ${(t.committedShare * 100).toFixed(0)}%)`;
 const mib = (bytes: number): string => `${int(bytes / 2 ** 20)} MiB`;
 const or = (value: string | undefined): string => value ?? "n/a";
 
@@ -79,8 +84,8 @@ export function table(results: readonly SystemResults[]): string {
     const cpuCount = bestCpu(r.throughput.count);
     const cpuBank = bestCpu(r.throughput.bank);
     rows.push(
-      `| ${r.system.name} | ${r.system.guarantee} | ${r.system.store} | ${or(count && int(count.recordsPerSecond))} | ` +
-        `${or(bank && int(bank.recordsPerSecond))} | ${or(latency && `${int(latency.p50)} / ${int(latency.p99)} ms`)} | ` +
+      `| ${r.system.name} | ${r.system.guarantee} | ${r.system.store} | ${or(count && rate(count))} | ` +
+        `${or(bank && rate(bank))} | ${or(latency && `${int(latency.p50)} / ${int(latency.p99)} ms`)} | ` +
         `${or(restore && `${restore.seconds.toFixed(1)} (${int(restore.records / restore.seconds)})`)} | ${or(rss === undefined ? undefined : mib(rss))} | ` +
         `${or(cpuCount?.toFixed(2))} / ${or(cpuBank?.toFixed(2))} |`,
     );

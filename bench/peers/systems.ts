@@ -28,6 +28,8 @@ export interface PeerSystem {
   readonly store: string;
   readonly topologies: readonly TopologyName[];
   readonly readiness: Readiness;
+  /** Whether `npm run bench:peers` measures its restore without being named in --only. */
+  readonly restoreByDefault: boolean;
   /** A count as it travels on the output topic. */
   decodeCount(value: Buffer): number;
   /** Builds or installs what it needs (once; cached). */
@@ -123,6 +125,7 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       store: "LevelDB",
       topologies: ["count", "bank"],
       readiness: "state",
+      restoreByDefault: true,
       decodeCount: longCount,
       prepare: async () => {
         eddyEntry = await bundle(join(HERE, "eddy", "app.ts"), join(BUILD, "eddy"));
@@ -135,6 +138,7 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       store: "RocksDB",
       topologies: ["count", "bank"],
       readiness: "state",
+      restoreByDefault: true,
       decodeCount: longCount,
       prepare: async (log) => {
         if (existsSync(ksJar) && statSync(ksJar).mtimeMs >= newest(join(ksDir, "src"))) return;
@@ -156,6 +160,7 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       store: "in memory (its only store) + changelog",
       topologies: ["count"],
       readiness: "state",
+      restoreByDefault: false,
       decodeCount: textCount,
       prepare: async () => {
         kafkatsEntry = await bundle(join(HERE, "kafkats-flow", "count.ts"), join(BUILD, "kafkats-flow"));
@@ -168,6 +173,7 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       store: "RocksDB",
       topologies: ["count"],
       readiness: "probe",
+      restoreByDefault: false,
       decodeCount: textCount,
       prepare: prepareVenv,
       start: (env) => spawnPeer(PYTHON, [join(HERE, "quix", "count.py")], env),
@@ -178,6 +184,7 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
       store: "RocksDB (rocksdict)",
       topologies: ["count"],
       readiness: "probe",
+      restoreByDefault: false,
       decodeCount: textCount,
       prepare: prepareVenv,
       start: (env) => spawnPeer(PYTHON, [join(HERE, "faust", "count.py")], env),

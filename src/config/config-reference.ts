@@ -63,6 +63,10 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
   processingExceptionHandler:
     "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
+  defaultKeySerde:
+    "The key serde wherever the topology gives none (Kafka Streams' `default.key.serde`): a built-in serde's name, or a serde object in code.",
+  defaultValueSerde:
+    "The value serde wherever the topology gives none (Kafka Streams' `default.value.serde`): a built-in serde's name, or a serde object in code.",
   defaultTimestampExtractor:
     "Where records' timestamps come from, for sources without a `timestampExtractor` (Kafka Streams' `default.timestamp.extractor`): a built-in extractor's name, or a function `(record, partitionTime) => ms` in code. With `failOnInvalidTimestamp` a negative timestamp makes the record unreadable (see `deserializationExceptionHandler`); a negative extracted timestamp otherwise skips the record.",
   logLevel: "Log level of the default pino logger.",

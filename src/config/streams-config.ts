@@ -60,6 +60,36 @@ const nonNegativeInt = (what: string) =>
     .int({ error: "must be an integer" })
     .min(0, { error: "must be >= 0" });
 
+/**
+ * The built-in serdes a config names (Serdes.<name>() of src/serdes/serdes.ts); in
+ * code, a serde object is accepted too. Kept here because the config layer imports
+ * nothing but errors; a test checks that every name is a serde.
+ */
+export const SERDE_NAMES = ["string", "json", "msgpack", "bytes", "int32", "long", "bigint", "double"] as const;
+export type SerdeName = (typeof SERDE_NAMES)[number];
+
+/** What a serde object must offer (checked structurally: the config layer does not import serdes). */
+export interface ConfiguredSerde {
+  readonly name: string;
+  serialize(value: never, context?: never): Buffer;
+  deserialize(bytes: Buffer, context?: never): unknown;
+}
+
+const serdeSetting = z.union(
+  [
+    z.enum(SERDE_NAMES),
+    z.custom<ConfiguredSerde>(
+      (value) =>
+        typeof value === "object" &&
+        value !== null &&
+        typeof (value as { serialize?: unknown }).serialize === "function" &&
+        typeof (value as { deserialize?: unknown }).deserialize === "function" &&
+        typeof (value as { name?: unknown }).name === "string",
+    ),
+  ],
+  { error: `must be a serde (an object with name, serialize and deserialize) or one of ${SERDE_NAMES.join(", ")}` },
+);
+
 /** Kafka Streams' built-in extractors (src/topology/timestamp-extractor.ts), by name; a function in code. */
 export const TIMESTAMP_EXTRACTOR_NAMES = [
   "failOnInvalidTimestamp",
@@ -130,6 +160,9 @@ export const streamsConfigSchema = z
     processingExceptionHandler: z
       .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
       .default("fail"),
+    /** Kafka Streams' default.key.serde / default.value.serde: for wherever the topology gives none. */
+    defaultKeySerde: serdeSetting.optional(),
+    defaultValueSerde: serdeSetting.optional(),
     /** Kafka Streams' default.timestamp.extractor. */
     defaultTimestampExtractor: timestampExtractorSetting.default("failOnInvalidTimestamp"),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),

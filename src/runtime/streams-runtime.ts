@@ -27,7 +27,8 @@ import { partitionForKey } from "../kafka/partitioner.js";
 import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
 import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
-import type { Serializer } from "../serdes/serde.js";
+import { serdeFromSetting } from "../serdes/serdes.js";
+import type { Serde, Serializer } from "../serdes/serde.js";
 import type { Topology } from "../topology/topology.js";
 import { deadLetterTopicName, physicalTopicName } from "../topology/topology.js";
 import type { HostTasks } from "./assignor.js";
@@ -103,7 +104,11 @@ export class StreamsRuntime implements QueryableStreams {
   constructor(topology: Topology, config: StreamsConfig, options: StreamsRuntimeOptions = {}) {
     this.config = parseStreamsConfig(config);
     // The topology as it is now, checked: one built with the Processor API may still grow.
-    this.#topology = topology.frozen();
+    // Missing serdes take the config's defaults (or fail here, naming each).
+    this.#topology = topology.frozen({
+      key: serdeFromSetting(this.config.defaultKeySerde as Serde<unknown> | string | undefined),
+      value: serdeFromSetting(this.config.defaultValueSerde as Serde<unknown> | string | undefined),
+    });
     const { applicationId } = this.config;
     // A logger that already names the application (the CLI's) would print the id twice.
     this.#logger =

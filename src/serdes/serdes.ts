@@ -40,3 +40,28 @@ export const Serdes = {
   /** JSON validated by a zod schema on both read and write. */
   zod: <T>(schema: ZodType<T>): ZodSerde<T> => zodSerde(schema),
 } as const;
+
+/** The built-in serdes a configuration may name. */
+const BY_NAME: Readonly<Record<string, () => Serde<unknown>>> = {
+  string: Serdes.string,
+  json: Serdes.json,
+  msgpack: Serdes.msgpack,
+  bytes: Serdes.bytes,
+  int32: Serdes.int32,
+  long: Serdes.long,
+  bigint: Serdes.bigint,
+  double: Serdes.double,
+};
+
+/** Names a configuration may give a serde by. */
+export const SERDE_NAMES: readonly string[] = Object.freeze(Object.keys(BY_NAME));
+
+/** A serde given by name (a configuration's "string", "long"...) or as an object; undefined stays undefined. */
+export function serdeFromSetting(setting: string | Serde<unknown> | undefined): Serde<unknown> | undefined {
+  if (setting === undefined || typeof setting !== "string") return setting;
+  const make = BY_NAME[setting];
+  if (make === undefined) {
+    throw new RangeError(`Unknown serde name ${JSON.stringify(setting)}: use one of ${SERDE_NAMES.join(", ")}`);
+  }
+  return make();
+}

@@ -35,6 +35,7 @@ import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
+import { serdeFromSetting } from "../serdes/serdes.js";
 import type { StoreDefinition, Topology } from "../topology/topology.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
@@ -58,6 +59,10 @@ export interface TopologyTestDriverOptions {
   config?: Readonly<Record<string, unknown>>;
   /** For sources without a timestampExtractor of their own, as the config's defaultTimestampExtractor. */
   defaultTimestampExtractor?: TimestampExtractor;
+  /** Wherever the topology gives no key serde, as the config's defaultKeySerde: a serde, or a built-in one's name. */
+  defaultKeySerde?: Serde<unknown> | string;
+  /** Wherever the topology gives no value serde, as the config's defaultValueSerde. */
+  defaultValueSerde?: Serde<unknown> | string;
 }
 
 export interface InputTopicOptions {
@@ -96,7 +101,10 @@ export class TopologyTestDriver {
   /** Throws InvalidTopologyError, as Kafka Streams' driver does, when the topology cannot run. */
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
     // The topology as it is now: a Topology built with the Processor API may grow later.
-    this.topology = topology.frozen();
+    this.topology = topology.frozen({
+      key: serdeFromSetting(options.defaultKeySerde),
+      value: serdeFromSetting(options.defaultValueSerde),
+    });
     topology = this.topology;
     this.#options = options;
     this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;

@@ -32,6 +32,7 @@ import type {
 } from "./topology.js";
 import { matchesWhole } from "./topic-pattern.js";
 import { UnionFind } from "./union-find.js";
+import { isUnresolvedSerde, serdeOrDefault } from "./default-serdes.js";
 
 // Serdes and suppliers are stored without their type parameters: the graph holds
 // nodes of every type, and the DSL classes are what keep the types straight.
@@ -471,7 +472,10 @@ export class InternalTopologyBuilder {
         );
       }
     }
-    problems.push(...this.#missingSerdes(nodes, stores, storeUsers));
+    // Missing serdes are no problem yet: the configuration's defaults may fill them (default-serdes.ts).
+    const missing = this.#missingSerdes(nodes, stores, storeUsers);
+    const serde = (serde: AnySerde | undefined, owner: string, part: "key" | "value"): AnySerde =>
+      serdeOrDefault(serde, part, () => missing.get(`${owner}/${part}`));
 
     const groups = new UnionFind();
     for (const node of nodes) for (const parent of node.predecessors) groups.union(node.name, parent);
@@ -517,7 +521,7 @@ export class InternalTopologyBuilder {
     for (const node of nodes)
       frozenNodes.set(
         node.name,
-        this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? []),
+        this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? [], serde),
       );
 
     const storeDefinitions = new Map<string, StoreDefinition>();
@@ -529,8 +533,8 @@ export class InternalTopologyBuilder {
           name: store.name,
           type: store.type,
           timestamped: store.timestamped,
-          keySerde: store.keySerde as AnySerde,
-          valueSerde: store.valueSerde as AnySerde,
+          keySerde: serde(store.keySerde, store.name, "key"),
+          valueSerde: serde(store.valueSerde, store.name, "value"),
           persistent: store.persistent,
           logging: store.logging,
           internal: store.internal,
@@ -591,14 +595,20 @@ export class InternalTopologyBuilder {
     }
   }
 
+  /**
+   * What each missing serde is reported as, should the configuration have no default
+   * for it either: keyed "<node or store>/<part>". Repartition sources are left out:
+   * they share their serdes with the sink that writes the topic, which reports them.
+   */
   #missingSerdes(
     nodes: readonly PendingNode[],
     stores: readonly PendingStore[],
     storeUsers: ReadonlyMap<string, string[]>,
-  ): TopologyError[] {
-    const problems: TopologyError[] = [];
+  ): Map<string, MissingSerdeError> {
+    const problems = new Map<string, MissingSerdeError>();
+    const orDefault = (part: "key" | "value"): string =>
+      `, or set default${part === "key" ? "Key" : "Value"}Serde in the configuration`;
     for (const node of nodes) {
-      // A repartition source shares its serdes with the sink that writes the topic: that sink reports them.
       if (node.kind === "processor" || (node.kind === "source" && node.internal)) continue;
       const where =
         node.kind === "source"
@@ -607,25 +617,30 @@ export class InternalTopologyBuilder {
       const hint: SerdeHint =
         node.kind === "sink" ? node.serdeHint : "give { key, value } serdes where the stream is created";
       for (const part of ["key", "value"] as const) {
-        if ((part === "key" ? node.keySerde : node.valueSerde) !== undefined) continue;
-        problems.push(
+        const serde = part === "key" ? node.keySerde : node.valueSerde;
+        if (serde !== undefined && !isUnresolvedSerde(serde)) continue;
+        const why = node.kind === "sink" ? ` (the ${part} type changed upstream, so no serde could be kept)` : "";
+        problems.set(
+          `${node.name}/${part}`,
           new MissingSerdeError(
             node.name,
             part,
-            `${where} has no ${part} serde (the ${part} type changed upstream, so no serde could be kept): ${hintFor(hint, part)}`,
+            `${where} has no ${part} serde${why}: ${hintFor(hint, part)}${orDefault(part)}`,
           ),
         );
       }
     }
     for (const store of stores) {
       for (const part of ["key", "value"] as const) {
-        if ((part === "key" ? store.keySerde : store.valueSerde) !== undefined) continue;
+        const serde = part === "key" ? store.keySerde : store.valueSerde;
+        if (serde !== undefined && !isUnresolvedSerde(serde)) continue;
         const users = storeUsers.get(store.name) ?? [];
-        problems.push(
+        problems.set(
+          `${store.name}/${part}`,
           new MissingSerdeError(
             users[0] ?? store.name,
             part,
-            `State store "${store.name}" (used by ${users.join(", ")}) has no ${part} serde: ${hintFor(store.serdeHint, part)}`,
+            `State store "${store.name}" (used by ${users.join(", ")}) has no ${part} serde: ${hintFor(store.serdeHint, part)}${orDefault(part)}`,
           ),
         );
       }
@@ -671,7 +686,12 @@ export class InternalTopologyBuilder {
     return Object.freeze(groups);
   }
 
-  #freezeNode(node: PendingNode, subtopology: number, successors: readonly string[]): TopologyNode {
+  #freezeNode(
+    node: PendingNode,
+    subtopology: number,
+    successors: readonly string[],
+    serde: (serde: AnySerde | undefined, owner: string, part: "key" | "value") => AnySerde,
+  ): TopologyNode {
     const common = {
       name: node.name,
       subtopology,
@@ -687,8 +707,8 @@ export class InternalTopologyBuilder {
           ...(node.pattern === undefined ? {} : { pattern: node.pattern }),
           ...(node.autoOffsetReset === undefined ? {} : { autoOffsetReset: node.autoOffsetReset }),
           internal: node.internal,
-          keySerde: node.keySerde as AnySerde,
-          valueSerde: node.valueSerde as AnySerde,
+          keySerde: serde(node.keySerde, node.name, "key"),
+          valueSerde: serde(node.valueSerde, node.name, "value"),
           timestampExtractor: node.timestampExtractor,
         });
       case "processor":
@@ -703,8 +723,8 @@ export class InternalTopologyBuilder {
             : {
                 commandHandler: Object.freeze({
                   schema: node.commandHandler.schema,
-                  // Defined once build() has checked the serdes of the handler's store, keyed the same.
-                  keySerde: node.commandHandler.keySerde as AnySerde,
+                  // The handler's store is keyed the same: its key serde reports a gap.
+                  keySerde: serde(node.commandHandler.keySerde, node.name, "key"),
                 }),
               }),
         });
@@ -716,8 +736,8 @@ export class InternalTopologyBuilder {
           topicExtractor: node.topicExtractor,
           extractorDescription: node.extractorDescription,
           internal: node.internal,
-          keySerde: node.keySerde as AnySerde,
-          valueSerde: node.valueSerde as AnySerde,
+          keySerde: serde(node.keySerde, node.name, "key"),
+          valueSerde: serde(node.valueSerde, node.name, "value"),
           partitioner: node.partitioner,
         });
     }

@@ -17,6 +17,8 @@ import type { StateStoreOptions } from "./store-options.js";
 import type { StoreType } from "../stores/store-type.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
+import { resolveDefaultSerdes } from "./default-serdes.js";
+import type { DefaultSerdes } from "./default-serdes.js";
 
 /**
  * Where a source starts reading a partition its application has never committed an
@@ -406,11 +408,15 @@ export class Topology implements TopologyData {
   }
 
   /**
-   * The topology as it is now, checked and frozen: what KafkaStreams and the
-   * TopologyTestDriver run. Throws InvalidTopologyError listing every problem.
+   * The topology as it is now, checked and frozen, its missing serdes filled with the
+   * configuration's defaults: what KafkaStreams and the TopologyTestDriver run. Throws
+   * InvalidTopologyError listing every problem (a MissingSerdeError for each serde
+   * neither the topology nor the defaults give).
    */
-  frozen(): Topology {
-    return this.#builder === undefined ? this : new Topology(this.#checked());
+  frozen(defaults: DefaultSerdes = {}): Topology {
+    const data = this.#checked();
+    const resolved = resolveDefaultSerdes(data, defaults);
+    return this.#builder === undefined && resolved === data ? this : new Topology(resolved);
   }
 
   describe(): TopologyDescription {

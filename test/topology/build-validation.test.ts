@@ -45,7 +45,9 @@ describe("build() validation", () => {
       .stream("in", strings)
       .map((key, value) => ({ key: value.length, value: key }))
       .to("out");
-    const problems = problemsOf(() => builder.build());
+    // The configuration's defaults may still fill them: the topology fails when it is run without.
+    const topology = builder.build();
+    const problems = problemsOf(() => topology.frozen());
     expect(
       problems.map((problem) => [
         problem.constructor,
@@ -57,8 +59,11 @@ describe("build() validation", () => {
       [MissingSerdeError, "KSTREAM-SINK-0000000002", "value"],
     ]);
     expect(problems[0]?.message).toBe(
-      "Sink KSTREAM-SINK-0000000002 (topic: out) has no key serde (the key type changed upstream, so no serde could be kept): pass { key: <serde> } to to()",
+      "Sink KSTREAM-SINK-0000000002 (topic: out) has no key serde (the key type changed upstream, so no serde could be kept): pass { key: <serde> } to to(), or set defaultKeySerde in the configuration",
     );
+    expect(
+      topology.frozen({ key: Serdes.int32(), value: Serdes.string() }).node("KSTREAM-SINK-0000000002"),
+    ).toMatchObject({ keySerde: Serdes.int32(), valueSerde: Serdes.string() });
   });
 
   it("asks for the aggregate's value serde and the grouping's key serde where they are missing", () => {
@@ -70,11 +75,16 @@ describe("build() validation", () => {
         () => [] as string[],
         (_length, value, list) => [...list, value],
       );
-    const messages = problemsOf(() => builder.build()).map((problem) => problem.message);
+    const topology = builder.build();
+    const messages = problemsOf(() => topology.frozen()).map((problem) => problem.message);
     expect(messages).toEqual([
-      "Sink KSTREAM-SINK-0000000004 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition) has no key serde (the key type changed upstream, so no serde could be kept): pass { key: <serde> } to groupBy()",
-      'State store "KSTREAM-AGGREGATE-STATE-STORE-0000000002" (used by KSTREAM-AGGREGATE-0000000003) has no key serde: pass { key: <serde> } to groupBy() or groupByKey()',
-      'State store "KSTREAM-AGGREGATE-STATE-STORE-0000000002" (used by KSTREAM-AGGREGATE-0000000003) has no value serde: pass { value: <serde> } to aggregate()',
+      "Sink KSTREAM-SINK-0000000004 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition) has no key serde (the key type changed upstream, so no serde could be kept): pass { key: <serde> } to groupBy(), or set defaultKeySerde in the configuration",
+      'State store "KSTREAM-AGGREGATE-STATE-STORE-0000000002" (used by KSTREAM-AGGREGATE-0000000003) has no key serde: pass { key: <serde> } to groupBy() or groupByKey(), or set defaultKeySerde in the configuration',
+      'State store "KSTREAM-AGGREGATE-STATE-STORE-0000000002" (used by KSTREAM-AGGREGATE-0000000003) has no value serde: pass { value: <serde> } to aggregate(), or set defaultValueSerde in the configuration',
+    ]);
+    // A default for one part leaves the other's problems.
+    expect(problemsOf(() => topology.frozen({ key: Serdes.int32() })).map((problem) => problem.message)).toEqual([
+      messages[2],
     ]);
   });
 

@@ -14,8 +14,10 @@ export interface Named {
 }
 
 export interface ConsumedOptions<K, V> extends Named {
-  key: Serde<K>;
-  value: Serde<V>;
+  /** The configuration's defaultKeySerde when absent. */
+  key?: Serde<K>;
+  /** The configuration's defaultValueSerde when absent. */
+  value?: Serde<V>;
   /**
    * Where to start a partition the application has never committed an offset for:
    * "earliest" (the default, as Kafka Streams), "latest", or "none" (fail).

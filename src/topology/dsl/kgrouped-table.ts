@@ -9,6 +9,7 @@ import { KTable } from "./ktable.js";
 import { NodePrefix, REPARTITION_TOPIC_SUFFIX } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import { changeSerde } from "./processors/change.js";
+import { derivedSerde } from "../default-serdes.js";
 import type { Change } from "./processors/change.js";
 import { TableAggregateSupplier } from "./processors/ktable-aggregate.js";
 import type { Serde } from "../../serdes/serde.js";
@@ -112,8 +113,7 @@ export class KGroupedTable<K, V> {
     const topic = `${state.groupedName ?? store}${REPARTITION_TOPIC_SUFFIX}`;
     let source = this.#sharedRepartitionSource;
     if (source === undefined || state.groupedName === undefined) {
-      const changes: Serde<Change<V>> | undefined =
-        state.valueSerde === undefined ? undefined : changeSerde(state.valueSerde);
+      const changes: Serde<Change<V>> = derivedSerde(state.valueSerde, "value", changeSerde);
       builder.addSink({
         name: sinkName,
         parents: [state.name],

@@ -21,7 +21,10 @@ export class StreamsBuilder {
    * A stream of the records of one topic, of several topics as one stream, or of every
    * topic whose whole name matches a regular expression (topics created later included).
    */
-  stream<K, V>(topics: string | readonly string[] | RegExp, options: ConsumedOptions<K, V>): KStream<K, V> {
+  stream<K = unknown, V = unknown>(
+    topics: string | readonly string[] | RegExp,
+    options: ConsumedOptions<K, V> = {},
+  ): KStream<K, V> {
     checkTimestampExtractor(options.timestampExtractor);
     const builder = this.#builder;
     if (topics instanceof RegExp) {
@@ -92,7 +95,7 @@ export class StreamsBuilder {
    * store when `store` names one, or when a join or groupBy needs to read it; the store
    * is otherwise named `<topic>-STATE-STORE-<index>`, as in Kafka Streams.
    */
-  table<K, V>(topic: string, options: TableOptions<K, V>): KTable<K, V> {
+  table<K = unknown, V = unknown>(topic: string, options: TableOptions<K, V> = {}): KTable<K, V> {
     checkTimestampExtractor(options.timestampExtractor);
     const builder = this.#builder;
     checkName(topic, "Topic name");

@@ -179,6 +179,7 @@ export type {
   ResolvedStreamsConfig,
   ProcessingGuarantee,
   ExceptionHandlerMode,
+  ProductionExceptionHandlerMode,
   LogLevel,
 } from "./config/streams-config.js";
 export { ConfigError } from "./config/errors.js";
@@ -194,6 +195,10 @@ export {
   AssignmentError,
   StoreNotQueryableError,
   NoCommittedOffsetError,
+  RecordRefusedError,
+  RecordTooLargeError,
+  InvalidRecordError,
+  InvalidRecordTimestampError,
 } from "./runtime/errors.js";
 export { InternalTopicError } from "./kafka/errors.js";
 export { UnknownOutputTopicError } from "./runtime/topic-partitions.js";

@@ -73,6 +73,11 @@ export function streamsMetricFamilies(
       "Records dropped on purpose: negative extracted timestamps, records too late for their window (Kafka Streams' dropped-records).",
       snapshot.droppedRecords,
     ),
+    counter(
+      "eddy_refused_records_total",
+      "Output records their topic would refuse (too large, no key on a compacted topic, timestamp out of range).",
+      snapshot.refusedRecords,
+    ),
     counter("eddy_records_restored_total", "Changelog records restored into local state.", snapshot.recordsRestored),
     counter(
       "eddy_standby_records_applied_total",

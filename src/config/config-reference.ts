@@ -69,6 +69,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "The value serde wherever the topology gives none (Kafka Streams' `default.value.serde`): a built-in serde's name, or a serde object in code.",
   defaultTimestampExtractor:
     "Where records' timestamps come from, for sources without a `timestampExtractor` (Kafka Streams' `default.timestamp.extractor`): a built-in extractor's name, or a function `(record, partitionTime) => ms` in code. With `failOnInvalidTimestamp` a negative timestamp makes the record unreadable (see `deserializationExceptionHandler`); a negative extracted timestamp otherwise skips the record.",
+  productionExceptionHandler:
+    "An output record its topic would refuse (larger than `max.message.bytes`, no key on a compacted topic, a timestamp out of the topic's range): `fail` stops the task before it is sent, as Kafka Streams' default; `continue` sends it to `<applicationId>-dlq` instead (without its payload when too large) and goes on.",
   logLevel: "Log level of the default pino logger.",
   clientId: "Prefix of the Kafka client ids; the applicationId when absent.",
   kafkajsFastPaths:

@@ -14,6 +14,8 @@ export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
 
 export const EXCEPTION_HANDLERS = ["fail", "continue-and-dead-letter"] as const;
 export type ExceptionHandlerMode = (typeof EXCEPTION_HANDLERS)[number];
+const PRODUCTION_EXCEPTION_HANDLERS = ["fail", "continue"] as const;
+export type ProductionExceptionHandlerMode = (typeof PRODUCTION_EXCEPTION_HANDLERS)[number];
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -165,6 +167,10 @@ export const streamsConfigSchema = z
     defaultValueSerde: serdeSetting.optional(),
     /** Kafka Streams' default.timestamp.extractor. */
     defaultTimestampExtractor: timestampExtractorSetting.default("failOnInvalidTimestamp"),
+    /** An output record its topic's broker would refuse (too large, no key on a compacted topic, timestamp out of range). */
+    productionExceptionHandler: z
+      .enum(PRODUCTION_EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue'" })
+      .default("fail"),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     /** Prefix of the Kafka client ids; defaults to the application id. */
     clientId: z.string().min(1).optional(),

@@ -80,7 +80,16 @@ export class KafkaAdmin {
 
   /** The value of one config for each topic, as the broker reports it (defaults included). */
   async topicConfig(topics: readonly string[], name: string): Promise<Map<string, string | undefined>> {
-    const result = new Map<string, string | undefined>();
+    const configs = await this.topicConfigs(topics, [name]);
+    return new Map([...configs].map(([topic, values]) => [topic, values.get(name)]));
+  }
+
+  /**
+   * The values of some configs of each topic, as the broker reports them (defaults
+   * included); a config the broker does not know (an older version) is absent.
+   */
+  async topicConfigs(topics: readonly string[], names: readonly string[]): Promise<Map<string, Map<string, string>>> {
+    const result = new Map<string, Map<string, string>>();
     if (topics.length === 0) return result;
     const response = await this.retry("describing topic configs", () =>
       this.admin.describeConfigs({
@@ -88,13 +97,17 @@ export class KafkaAdmin {
         resources: topics.map((topic) => ({
           type: kafkajs.ConfigResourceTypes.TOPIC,
           name: topic,
-          configNames: [name],
+          configNames: [...names],
         })),
       }),
     );
     for (const resource of response.resources) {
-      const entry = resource.configEntries.find((e) => e.configName === name);
-      result.set(resource.resourceName, entry?.configValue);
+      const values = new Map<string, string>();
+      for (const entry of resource.configEntries) {
+        if (names.includes(entry.configName) && entry.configValue !== null)
+          values.set(entry.configName, entry.configValue);
+      }
+      result.set(resource.resourceName, values);
     }
     return result;
   }

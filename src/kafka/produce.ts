@@ -64,18 +64,40 @@ function sizeOf(record: ProducedRecord): number {
   return size;
 }
 
-export function* chunksOf(records: readonly ProducedRecord[]): Generator<readonly ProducedRecord[]> {
+/** Kafka's DefaultRecordBatch.RECORD_BATCH_OVERHEAD: the batch header before the first record. */
+const BATCH_OVERHEAD = 61;
+
+/**
+ * Cuts a send into chunks kafkajs sends one request each. `maxBatchBytes` gives a
+ * topic's max.message.bytes when the caller knows it: no partition's batch in a chunk
+ * goes beyond it, so a topic configured smaller than the chunk size still takes them.
+ */
+export function* chunksOf(
+  records: readonly ProducedRecord[],
+  maxBatchBytes?: (topic: string) => number,
+): Generator<readonly ProducedRecord[]> {
   let start = 0;
   let bytes = 0;
+  const batches = maxBatchBytes === undefined ? undefined : new Map<string, number>();
   for (let i = 0; i < records.length; i += 1) {
     const record = records[i] as ProducedRecord;
     const size = sizeOf(record);
-    if (i > start && (i - start >= MAX_RECORDS_PER_SEND || bytes + size > MAX_BYTES_PER_SEND)) {
+    let batchKey: string | undefined;
+    let batchBytes = 0;
+    if (batches !== undefined && maxBatchBytes !== undefined) {
+      batchKey = `${record.topic}|${record.partition}`;
+      batchBytes = (batches.get(batchKey) ?? BATCH_OVERHEAD) + size;
+    }
+    const batchFull = batchKey !== undefined && batchBytes > (maxBatchBytes as (topic: string) => number)(record.topic);
+    if (i > start && (i - start >= MAX_RECORDS_PER_SEND || bytes + size > MAX_BYTES_PER_SEND || batchFull)) {
       yield records.slice(start, i);
       start = i;
       bytes = 0;
+      batches?.clear();
+      batchBytes = BATCH_OVERHEAD + size;
     }
     bytes += size;
+    if (batchKey !== undefined) batches?.set(batchKey, batchBytes);
   }
   if (start < records.length) yield records.slice(start);
 }

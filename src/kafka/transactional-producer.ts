@@ -78,11 +78,15 @@ export class TransactionalProducer {
     return this.beginning;
   }
 
-  async send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
+  /** `maxBatchBytes`: each topic's max.message.bytes, where known (see chunksOf). */
+  async send(
+    records: readonly ProducedRecord[],
+    maxBatchBytes?: (topic: string) => number,
+  ): Promise<ProducedOffsets[]> {
     if (records.length === 0) return [];
     const txn = await this.current();
     const produced: ProducedOffsets[] = [];
-    for (const chunk of chunksOf(records)) {
+    for (const chunk of chunksOf(records, maxBatchBytes)) {
       const metadata = await txn.sendBatch({
         acks: -1,
         topicMessages: kafkajsTopicMessages(chunk, this.fastPaths),

@@ -91,3 +91,56 @@ export class NoCommittedOffsetError extends EddyError {
     this.partition = partition;
   }
 }
+
+/**
+ * An output record its topic's broker would refuse (record-checks.ts). With
+ * productionExceptionHandler "fail" (the default, as in Kafka Streams) it stops the
+ * task before anything of it is sent; with "continue" the record goes to the
+ * dead-letter topic instead and processing goes on.
+ */
+export abstract class RecordRefusedError extends EddyError {
+  readonly topic: string;
+  readonly partition: number;
+
+  constructor(code: string, topic: string, partition: number, message: string) {
+    super(code, message);
+    this.topic = topic;
+    this.partition = partition;
+  }
+}
+
+/** Larger than the topic's max.message.bytes, even alone in a batch (Kafka's RecordTooLargeException). */
+export class RecordTooLargeError extends RecordRefusedError {
+  constructor(topic: string, partition: number, message: string) {
+    super(
+      "EDDY_ERR_RECORD_TOO_LARGE",
+      topic,
+      partition,
+      `${message}: make the record smaller, raise the topic's max.message.bytes, or set productionExceptionHandler "continue"`,
+    );
+  }
+}
+
+/** A record the topic refuses as it is: a null key on a compacted topic (Kafka's InvalidRecordException). */
+export class InvalidRecordError extends RecordRefusedError {
+  constructor(topic: string, partition: number, message: string) {
+    super(
+      "EDDY_ERR_INVALID_RECORD",
+      topic,
+      partition,
+      `${message}: give the record a key, or set productionExceptionHandler "continue"`,
+    );
+  }
+}
+
+/** A CreateTime timestamp too far from now for the topic (Kafka's InvalidTimestampException). */
+export class InvalidRecordTimestampError extends RecordRefusedError {
+  constructor(topic: string, partition: number, message: string) {
+    super(
+      "EDDY_ERR_INVALID_RECORD_TIMESTAMP",
+      topic,
+      partition,
+      `${message}: fix the record's timestamp, or set productionExceptionHandler "continue"`,
+    );
+  }
+}

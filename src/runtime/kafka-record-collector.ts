@@ -6,7 +6,12 @@
 import { partitionForKey } from "../kafka/partitioner.js";
 import type { ProducedRecord as KafkaRecord } from "../kafka/types.js";
 import type { ProducedRecord, RecordCollector } from "../engine/record-collector.js";
+import { refusalOf } from "./record-checks.js";
+import type { Refusal, TopicWriteRules } from "./record-checks.js";
 import type { TopicPartitions } from "./topic-partitions.js";
+
+/** What happens to a record its broker would refuse: it is not buffered; this decides the rest. */
+export type RefusedRecordHandler = (record: KafkaRecord, refusal: Refusal) => void | Promise<void>;
 
 export interface CollectorLimits {
   /** Flush when this many records wait. */
@@ -30,6 +35,8 @@ export class KafkaRecordCollector implements RecordCollector {
     /** Sends what is buffered; called when the buffer is full. */
     private readonly flushFull: () => Promise<void>,
     private readonly limits: CollectorLimits = DEFAULT_COLLECTOR_LIMITS,
+    /** Checks records against their topic's write rules (record-checks.ts) when given. */
+    private readonly onRefused?: RefusedRecordHandler,
   ) {}
 
   get size(): number {
@@ -49,10 +56,19 @@ export class KafkaRecordCollector implements RecordCollector {
   send(record: ProducedRecord): void | Promise<void> {
     const count = this.partitions.get(record.topic);
     if (count === undefined) return this.partitions.resolve(record.topic).then(() => this.send(record));
+    let rules: TopicWriteRules | undefined;
+    if (this.onRefused !== undefined) {
+      rules = this.partitions.rules(record.topic);
+      if (rules === undefined) return this.partitions.resolveRules(record.topic).then(() => this.send(record));
+    }
     // The sinks hand over a record made for this call and never look at it again: it is
     // buffered as it is, with its partition filled in, rather than copied.
     if (record.partition === undefined)
       (record as { partition: number | undefined }).partition = this.partitionOf(record.topic, record.key, count);
+    if (rules !== undefined && mayBeRefused(record, rules)) {
+      const refusal = refusalOf(record as KafkaRecord, rules, Date.now());
+      if (refusal !== undefined) return this.onRefused?.(record as KafkaRecord, refusal);
+    }
     this.add(record as KafkaRecord);
     if (this.#pending.length >= this.limits.maxRecords || this.#bytes >= this.limits.maxBytes) return this.flushFull();
     return undefined;
@@ -92,4 +108,22 @@ export class KafkaRecordCollector implements RecordCollector {
     this.#roundRobin.set(topic, next);
     return next;
   }
+}
+
+/**
+ * A cheap first look: most records are far below the size limit, keyed, and go to topics
+ * that do not check timestamps, and need no exact check.
+ */
+function mayBeRefused(record: ProducedRecord, rules: TopicWriteRules): boolean {
+  if (rules.compacted && record.key === null) return true;
+  if (
+    rules.createTime &&
+    (rules.timestampBeforeMaxMs < Number.MAX_SAFE_INTEGER || rules.timestampAfterMaxMs < Number.MAX_SAFE_INTEGER)
+  ) {
+    return true;
+  }
+  let bytes = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  for (const header of record.headers) bytes += header.key.length * 3 + (header.value?.length ?? 0) + 10;
+  // The batch header, the record's framing and every varint at their largest.
+  return bytes + 128 > rules.maxMessageBytes;
 }

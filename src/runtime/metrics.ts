@@ -28,6 +28,8 @@ export interface StreamsMetricsSnapshot {
   deadLetterRecords: number;
   /** Records dropped on purpose: negative extracted timestamps, records too late for their window, ... */
   droppedRecords: number;
+  /** Output records their topic would refuse, dead-lettered under productionExceptionHandler "continue". */
+  refusedRecords: number;
   recordsRestored: number;
   restoreByTask: Record<TaskId, TaskRestoreProgress>;
   standbyRecordsApplied: number;
@@ -42,6 +44,7 @@ export class StreamsMetrics {
   transactionAborts = 0;
   deadLetterRecords = 0;
   droppedRecords = 0;
+  refusedRecords = 0;
   recordsRestored = 0;
   readonly restoreByTask = new Map<TaskId, TaskRestoreProgress>();
   standbyRecordsApplied = 0;
@@ -70,6 +73,7 @@ export class StreamsMetrics {
       transactionAborts: this.transactionAborts,
       deadLetterRecords: this.deadLetterRecords,
       droppedRecords: this.droppedRecords,
+      refusedRecords: this.refusedRecords,
       recordsRestored: this.recordsRestored,
       restoreByTask: Object.fromEntries([...this.restoreByTask].map(([t, p]) => [t, { ...p }])),
       standbyRecordsApplied: this.standbyRecordsApplied,

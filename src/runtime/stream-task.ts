@@ -26,6 +26,7 @@ import { TransactionalProducer } from "../kafka/transactional-producer.js";
 import type { KafkaClient } from "../kafka/client.js";
 import type {
   ConsumedRecord as KafkaConsumedRecord,
+  ProducedRecord as KafkaProducedRecord,
   ProducedOffsets,
   TopicPartition,
   TopicPartitionOffset,
@@ -42,8 +43,16 @@ import type { EddyError } from "../errors/eddy-error.js";
 import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import type { ConsumedRecord } from "../engine/consumed-record.js";
-import { deadLetterRecord } from "../engine/dead-letter.js";
-import { NoCommittedOffsetError, TaskProcessingError } from "./errors.js";
+import { deadLetterRecord, refusedRecordDeadLetter } from "../engine/dead-letter.js";
+import type { Refusal } from "./record-checks.js";
+import {
+  InvalidRecordError,
+  InvalidRecordTimestampError,
+  NoCommittedOffsetError,
+  RecordRefusedError,
+  RecordTooLargeError,
+  TaskProcessingError,
+} from "./errors.js";
 import { KafkaRecordCollector } from "./kafka-record-collector.js";
 import type { StreamsMetrics } from "./metrics.js";
 import { ProcessorError } from "../engine/processing-errors.js";
@@ -118,6 +127,11 @@ export class StreamTask {
   #producer: TransactionalProducer | undefined;
   readonly #collector: KafkaRecordCollector;
   #sendError: unknown;
+  /** Each output topic's max.message.bytes, so that no batch sent goes beyond it. */
+  readonly #maxBatchBytes = (topic: string): number =>
+    this.ctx.topicPartitions.rules(topic)?.maxMessageBytes ?? Number.MAX_SAFE_INTEGER;
+  /** The input record being processed, for the dead letters of the output it makes. */
+  #current: KafkaConsumedRecord | undefined;
   /** The flush on its way to the broker while processing goes on (at most one per task). */
   #inflight: Promise<void> | undefined;
   #dirty = false;
@@ -144,10 +158,12 @@ export class StreamTask {
     this.#logger = ctx.logger.child({ taskId: id });
     // A flush is sent in the background while the task goes on (see #flushInTransaction);
     // the producers cut it into produce requests of a size the broker accepts.
-    this.#collector = new KafkaRecordCollector(ctx.topicPartitions, () => this.#flushInTransaction(), {
-      maxRecords: 2_000,
-      maxBytes: 2 * 1024 * 1024,
-    });
+    this.#collector = new KafkaRecordCollector(
+      ctx.topicPartitions,
+      () => this.#flushInTransaction(),
+      { maxRecords: 2_000, maxBytes: 2 * 1024 * 1024 },
+      (record, refusal) => this.#refused(record, refusal),
+    );
   }
 
   get state(): TaskState {
@@ -328,6 +344,7 @@ export class StreamTask {
           // A batch fetched before a seek can start below the position: never process twice.
           if (record.offset < position) continue;
           current = record;
+          this.#current = record;
           let outcome: ProcessOutcome | undefined;
           try {
             const result = executor.processNow(record);
@@ -383,6 +400,48 @@ export class StreamTask {
       { topic: record.topic, partition: record.partition, offset: record.offset, extracted: outcome.timestamp },
       "skipping record due to negative extracted timestamp",
     );
+  }
+
+  /**
+   * An output record its topic would refuse. "fail" (Kafka Streams' default): the task
+   * stops, as after a failed send, before anything of the transaction is committed.
+   * "continue": the record goes to the dead-letter topic instead and processing goes on.
+   */
+  #refused(record: KafkaProducedRecord, refusal: Refusal): void | Promise<void> {
+    const source = this.#current;
+    const message =
+      source === undefined
+        ? `${refusal.message} (written by task ${this.id})`
+        : `${refusal.message} (written by task ${this.id} for ${source.topic}-${source.partition}@${source.offset})`;
+    const error =
+      refusal.reason === "RECORD_TOO_LARGE"
+        ? new RecordTooLargeError(record.topic, record.partition, message)
+        : refusal.reason === "INVALID_RECORD"
+          ? new InvalidRecordError(record.topic, record.partition, message)
+          : new InvalidRecordTimestampError(record.topic, record.partition, message);
+    const where = { topic: record.topic, partition: record.partition, reason: refusal.reason };
+    // A dead letter the dead-letter topic would refuse stops the task: there is nowhere else to put it.
+    if (this.ctx.config.productionExceptionHandler === "fail" || record.topic === this.ctx.metadata.deadLetterTopic) {
+      this.#sendError ??= error;
+      return;
+    }
+    this.ctx.metrics.refusedRecords += 1;
+    this.ctx.metrics.deadLetterRecords += 1;
+    this.#logger.warn(
+      { ...where, inputTopic: source?.topic, inputPartition: source?.partition, inputOffset: source?.offset },
+      "the output record would be refused by its topic; it goes to the dead-letter topic and processing continues",
+    );
+    const letter = refusedRecordDeadLetter(
+      this.ctx.config.applicationId,
+      this.id,
+      { ...record, headers: record.headers ?? [], timestamp: record.timestamp ?? Date.now() },
+      source,
+      error,
+      refusal.reason !== "RECORD_TOO_LARGE",
+      Date.now(),
+    );
+    // The dead letter joins the transaction like any output.
+    return this.#collector.send(letter);
   }
 
   /** A record the executor could not read (a serde failed, a bad timestamp): dead-lettered, or the task fails. */
@@ -480,7 +539,7 @@ export class StreamTask {
       // The last records and the offsets travel at the same time, as Kafka's producer
       // sends them: only EndTxn must wait for both.
       const [sent, offsetsSent] = await Promise.allSettled([
-        this.#settleInflight().then(() => producer.send(records)),
+        this.#settleInflight().then(() => producer.send(records, this.#maxBatchBytes)),
         producer.sendOffsets(ctx.groupId, offsets),
       ]);
       if (sent.status === "rejected") throw sent.reason;
@@ -489,7 +548,7 @@ export class StreamTask {
       await producer.commit();
     } else {
       await this.#settleInflight();
-      produced = await (ctx.sharedProducer as IdempotentProducer).send(this.#collector.drain());
+      produced = await (ctx.sharedProducer as IdempotentProducer).send(this.#collector.drain(), this.#maxBatchBytes);
       try {
         await ctx.commitOffsets(offsets);
       } catch (error) {
@@ -567,8 +626,8 @@ export class StreamTask {
 
   #send(records: ReturnType<KafkaRecordCollector["drain"]>): Promise<ProducedOffsets[]> {
     return this.#producer
-      ? this.#producer.send(records)
-      : (this.ctx.sharedProducer as IdempotentProducer).send(records);
+      ? this.#producer.send(records, this.#maxBatchBytes)
+      : (this.ctx.sharedProducer as IdempotentProducer).send(records, this.#maxBatchBytes);
   }
 
   /** Waits for the flush in flight; rethrows what made it fail. */
@@ -588,7 +647,7 @@ export class StreamTask {
     else if (kind === "retriable" || kind === "rebalance") problem = { kind: "corrupted", error };
     else {
       const failure =
-        error instanceof TaskProcessingError || error instanceof ProcessorError
+        error instanceof TaskProcessingError || error instanceof ProcessorError || error instanceof RecordRefusedError
           ? error
           : new TaskProcessingError(this.id, record ?? {}, error);
       problem = { kind: "failed", error: failure };

@@ -4,13 +4,19 @@ import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { KafkaRecordCollector } from "../../src/runtime/kafka-record-collector.js";
 import { TopicPartitions, UnknownOutputTopicError } from "../../src/runtime/topic-partitions.js";
 
-/** Partition counts as a cluster would report them. */
-function partitions(known: Record<string, number>, lookups: string[] = []): TopicPartitions {
+/** Partition counts (and topic configs) as a cluster would report them. */
+function partitions(
+  known: Record<string, number>,
+  lookups: string[] = [],
+  configs: Record<string, Record<string, string>> = {},
+): TopicPartitions {
   const admin = {
     partitionCounts: async (topics: readonly string[]) => {
       lookups.push(...topics);
       return new Map(topics.filter((t) => t in known).map((t) => [t, known[t]!] as const));
     },
+    topicConfigs: async (topics: readonly string[]) =>
+      new Map(topics.map((t) => [t, new Map(Object.entries(configs[t] ?? {}))] as const)),
   } as unknown as KafkaAdmin;
   return new TopicPartitions(admin);
 }
@@ -78,5 +84,28 @@ describe("KafkaRecordCollector", () => {
     ];
     await collector.send({ ...record("out", "k"), headers });
     expect(collector.drain()[0]!.headers).toEqual(headers);
+  });
+
+  it("hands a record its topic would refuse to the refusal handler instead of buffering it", async () => {
+    const counts = partitions({ out: 1, compacted: 1 }, [], {
+      out: { "max.message.bytes": "200" },
+      compacted: { "cleanup.policy": "compact" },
+    });
+    await counts.preload(["out"]);
+    const refused: string[] = [];
+    const collector = new KafkaRecordCollector(
+      counts,
+      async () => undefined,
+      undefined,
+      (r, refusal) => {
+        refused.push(`${r.topic}:${refusal.reason}`);
+      },
+    );
+    await collector.send(record("out", "small"));
+    await collector.send({ ...record("out", "big"), value: Buffer.alloc(300) });
+    await collector.send(record("compacted", null));
+    await collector.send(record("compacted", "keyed"));
+    expect(refused).toEqual(["out:RECORD_TOO_LARGE", "compacted:INVALID_RECORD"]);
+    expect(collector.drain().map((r) => `${r.topic}:${r.key?.toString()}`)).toEqual(["out:small", "compacted:keyed"]);
   });
 });

@@ -185,8 +185,11 @@ async function latencyRun(system: PeerSystem, run: number, results: SystemResult
     });
     results.latency.push(measured);
     log(
-      `${system.name.padEnd(14)} latency #${run}: p50 ${measured.p50} ms, p99 ${measured.p99} ms ` +
-        `(${measured.samples.toLocaleString("en-US")} outputs, ${Math.round(measured.offeredPerSecond)} visits/s offered)`,
+      measured.samples === 0
+        ? `${system.name.padEnd(14)} latency #${run}: fell behind, no output for the visits offered after the warm-up ` +
+            `(${Math.round(measured.offeredPerSecond)} visits/s offered)`
+        : `${system.name.padEnd(14)} latency #${run}: p50 ${measured.p50} ms, p99 ${measured.p99} ms ` +
+            `(${measured.samples.toLocaleString("en-US")} outputs, ${Math.round(measured.offeredPerSecond)} visits/s offered)`,
     );
   } finally {
     await peer.stop();
@@ -251,16 +254,27 @@ async function main(): Promise<void> {
     await writeInputs(kafka, Topics, SIZES, log);
   }
   const results: SystemResults[] = systems.map((system) => ({ system, throughput: {}, latency: [], restore: [] }));
+  // A system that fails a measurement is reported and left out of that figure; the others go on.
+  const attempt = async (what: string, measure: () => Promise<void>): Promise<void> => {
+    try {
+      await measure();
+    } catch (error) {
+      log(`${what} FAILED: ${(error as Error).message.split("\n")[0]}`);
+    }
+  };
   for (let run = 1; run <= RUNS; run += 1) {
     for (const r of results) {
       if (PHASES.has("throughput"))
-        for (const topology of r.system.topologies) await throughputRun(r.system, topology, run, r);
-      if (PHASES.has("latency")) await latencyRun(r.system, run, r);
+        for (const topology of r.system.topologies)
+          await attempt(`${r.system.name} ${topology} #${run}`, () => throughputRun(r.system, topology, run, r));
+      if (PHASES.has("latency")) await attempt(`${r.system.name} latency #${run}`, () => latencyRun(r.system, run, r));
     }
   }
   // Restore is compared with Kafka Streams only; the others restore when named with --only.
   if (PHASES.has("restore"))
-    for (const r of results) if (only !== undefined || r.system.restoreByDefault) await restoreRuns(r.system, r);
+    for (const r of results)
+      if (only !== undefined || r.system.restoreByDefault)
+        await attempt(`${r.system.name} restore`, () => restoreRuns(r.system, r));
 
   const m = machine(kafkaNode?.version ?? `at ${bootstrap}`, loadAtStart);
   console.log(`\n${table(results)}\n`);

@@ -90,6 +90,7 @@ export async function throughputUntilLagZero(
 }
 
 export interface Latency {
+  /** Outputs measured; 0 when none came for the load offered (p50 and p99 are then NaN). */
   readonly samples: number;
   readonly p50: number;
   readonly p99: number;
@@ -171,7 +172,9 @@ export async function latencyAtFixedLoad(options: LatencyRun): Promise<Latency> 
     // The last outputs: a commit interval (Kafka Streams 100 ms, Quix Streams 5 s...) and some.
     await sleep(Number(process.env.BENCH_PEERS_LATENCY_DRAIN_MS ?? 8_000));
     const sorted = latencies.sort((a, b) => a - b);
-    if (sorted.length === 0) throw new Error(`${peer.label}: no output arrived under load`);
+    // No output for a visit offered after the warm-up: the system fell that far behind the load.
+    if (sorted.length === 0)
+      return { samples: 0, p50: Number.NaN, p99: Number.NaN, offeredPerSecond: (produced * 1000) / durationMs };
     return {
       samples: sorted.length,
       p50: percentile(sorted, 0.5),

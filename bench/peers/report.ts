@@ -48,8 +48,14 @@ const bestThroughput = (runs: readonly Throughput[] | undefined): Throughput | u
     (b, r) => (b === undefined || r.recordsPerSecond > b.recordsPerSecond ? r : b),
     undefined,
   );
+/** The run with the lowest p99; a run that fell behind (no samples) counts only when every run did. */
 const bestLatency = (runs: readonly Latency[]): Latency | undefined =>
-  runs.reduce<Latency | undefined>((b, r) => (b === undefined || r.p99 < b.p99 ? r : b), undefined);
+  runs.reduce<Latency | undefined>(
+    (b, r) => (b === undefined || (b.samples === 0 && r.samples > 0) || (r.samples > 0 && r.p99 < b.p99) ? r : b),
+    undefined,
+  );
+const latencyText = (l: Latency): string =>
+  l.samples === 0 ? "fell behind the load" : `${int(l.p50)} / ${int(l.p99)} ms`;
 const bestRestore = (runs: readonly Restore[]): Restore | undefined =>
   runs.reduce<Restore | undefined>((b, r) => (b === undefined || r.seconds < b.seconds ? r : b), undefined);
 /** Memory: the smallest peak of the throughput runs of the count (every run's peak is printed as it comes). */
@@ -62,6 +68,7 @@ const bestCpu = (runs: readonly Throughput[] | undefined): number | undefined =>
   );
 
 const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+const p99 = (l: Latency | undefined): number | undefined => (l === undefined || l.samples === 0 ? undefined : l.p99);
 /** A throughput figure; a run stopped at the time limit says how far it got. */
 const rate = (t: Throughput): string =>
   t.complete
@@ -85,7 +92,7 @@ export function table(results: readonly SystemResults[]): string {
     const cpuBank = bestCpu(r.throughput.bank);
     rows.push(
       `| ${r.system.name} | ${r.system.guarantee} | ${r.system.store} | ${or(count && rate(count))} | ` +
-        `${or(bank && rate(bank))} | ${or(latency && `${int(latency.p50)} / ${int(latency.p99)} ms`)} | ` +
+        `${or(bank && rate(bank))} | ${or(latency && latencyText(latency))} | ` +
         `${or(restore && `${restore.seconds.toFixed(1)} (${int(restore.records / restore.seconds)})`)} | ${or(rss === undefined ? undefined : mib(rss))} | ` +
         `${or(cpuCount?.toFixed(2))} / ${or(cpuBank?.toFixed(2))} |`,
     );
@@ -144,7 +151,7 @@ export function goals(results: readonly SystemResults[]): Goal[] {
     out.push({
       figure: "p99 latency at 5 k/s / Kafka Streams",
       peer: "kafka-streams",
-      ratio: ratio(bestLatency(eddy.latency)?.p99, bestLatency(ks.latency)?.p99),
+      ratio: ratio(p99(bestLatency(eddy.latency)), p99(bestLatency(ks.latency))),
       op: "<=",
       goal: 1,
     });

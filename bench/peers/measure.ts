@@ -64,7 +64,15 @@ export async function throughputUntilLagZero(
     peer.assertAlive();
     if (first === undefined && Date.now() > deadline)
       throw new Error(`${peer.label}: nothing committed ${options.startTimeoutMs / 1000} s after it started`);
-    const progress = await groupProgress(admin, groupId, topic);
+    let progress: { committed: number; end: number };
+    try {
+      progress = await groupProgress(admin, groupId, topic);
+    } catch (error) {
+      // A coordinator still loading or moving (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS): ask again.
+      if ((error as { retriable?: boolean }).retriable !== true) throw error;
+      await sleep(POLL_MS);
+      continue;
+    }
     const at = performance.now();
     const sample = peer.sample();
     if (sample === undefined) throw new Error(`${peer.label} is gone`);

@@ -7,14 +7,15 @@
 //     above, `commands` lists the command endpoints of the HTTP API (schemas, key
 //     fields) and `config` holds defaults for the KafkaStreams config.
 //
-// The config is the module's defaults, overridden by the --config JSON file, overridden
-// by command-line flags; it is validated by the runtime's schema, naming every bad field.
-import { readFile } from "node:fs/promises";
+// The config is the module's defaults, overridden by the --config JSON file, by the EDDY_*
+// environment variables, then by command-line flags; it is validated by the runtime's
+// schema, naming every bad field and where its value came from.
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CommandEndpoint } from "../api/command-registry.js";
 import type { EddyApp, TopologyFactory } from "../api/eddy-app.js";
-import { parseStreamsConfig } from "../config/streams-config.js";
+import { envLayers, readConfigFile, resolveStreamsConfig } from "../config/config-loader.js";
+import type { ConfigLayer } from "../config/config-loader.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { Topology } from "../topology/topology.js";
 
@@ -41,7 +42,13 @@ const OFFLINE_DEFAULTS = { applicationId: "eddy-app", bootstrapServers: "127.0.0
 
 export async function loadApp(
   modulePath: string,
-  options: { configFile: string | undefined; overrides: Partial<StreamsConfig>; requireConnection: boolean },
+  options: {
+    configFile: string | undefined;
+    overrides: Partial<StreamsConfig>;
+    requireConnection: boolean;
+    /** The environment to read EDDY_* variables from; process.env by default. */
+    env?: Readonly<Record<string, string | undefined>>;
+  },
 ): Promise<LoadedApp> {
   const url = pathToFileURL(resolve(modulePath)).href;
   let module: Record<string, unknown>;
@@ -64,31 +71,17 @@ export async function loadApp(
     );
   }
 
-  let fileConfig: Partial<StreamsConfig> = {};
-  if (options.configFile !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(options.configFile, "utf8");
-    } catch (error) {
-      throw new AppModuleError(`cannot read the config file ${options.configFile}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    try {
-      fileConfig = JSON.parse(text) as Partial<StreamsConfig>;
-    } catch (error) {
-      throw new AppModuleError(`the config file ${options.configFile} is not JSON: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-  const merged = {
-    ...(options.requireConnection ? {} : OFFLINE_DEFAULTS),
-    ...app.config,
-    ...fileConfig,
-    ...options.overrides,
-  };
-  const config = parseStreamsConfig(merged);
+  // The same layers as loadStreamsConfig() (and so `npm start`): the module's defaults,
+  // the --config file, every EDDY_* variable, then the flags. A bad value names its field
+  // and where it came from.
+  const layers: ConfigLayer[] = [];
+  if (!options.requireConnection)
+    layers.push({ source: "placeholders for an offline topology", values: OFFLINE_DEFAULTS });
+  if (app.config !== undefined) layers.push({ source: `the config of ${modulePath}`, values: app.config });
+  if (options.configFile !== undefined) layers.push(await readConfigFile(options.configFile));
+  layers.push(...envLayers(options.env ?? process.env));
+  layers.push({ source: "command line", values: options.overrides });
+  const { config } = resolveStreamsConfig(layers);
   const topology = isTopology(app.topology) ? app.topology : await app.topology(config);
   if (!isTopology(topology))
     throw new AppModuleError(`the topology factory of ${modulePath} did not return a Topology`);

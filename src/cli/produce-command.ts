@@ -1,6 +1,8 @@
 // `eddy produce <topic>`: writes one record, keyed and partitioned as a Java producer
 // would (murmur2 of the key bytes), with headers. For trying an app out by hand.
 import { pino } from "pino";
+import { loadKafkaConnection } from "../config/config-loader.js";
+import { ConfigError } from "../config/errors.js";
 import { KafkaAdmin } from "../kafka/admin-client.js";
 import { createKafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
@@ -25,6 +27,9 @@ Options:
   --key-format <f>          string (default), long or json
   --value-format <f>        json (default) or string
   --bootstrap <host:port>   bootstrap servers, comma-separated (default $EDDY_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)
+
+TLS and SASL come from the variables eddy run reads: EDDY_SSL, EDDY_SSL_CA, EDDY_SSL_CERT,
+EDDY_SSL_KEY, EDDY_SASL_MECHANISM, EDDY_SASL_USERNAME, EDDY_SASL_PASSWORD, ...
   -h, --help                show this help`;
 
 function keyBytes(key: string, format: string): Buffer {
@@ -80,11 +85,27 @@ async function run(args: string[]): Promise<number> {
     return usageError("produce", USAGE, error);
   }
 
+  // Bootstrap servers, TLS and SASL as `eddy run` reads them: EDDY_BOOTSTRAP_SERVERS,
+  // EDDY_SSL, EDDY_SSL_CA, EDDY_SASL_MECHANISM, ...
+  let connection;
+  try {
+    connection = loadKafkaConnection({
+      overrides: { bootstrapServers: values.bootstrap ?? (process.env.EDDY_BOOTSTRAP_SERVERS || "127.0.0.1:9092") },
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`eddy produce: ${error.message}\n`);
+    return 2;
+  }
   const logger = pino({ level: process.env.EDDY_LOG_LEVEL ?? "warn" }, pino.destination({ dest: 2, sync: true }));
-  const brokers = (values.bootstrap ?? (process.env.EDDY_BOOTSTRAP_SERVERS || "127.0.0.1:9092"))
-    .split(",")
-    .map((b) => b.trim());
-  const kafka = createKafkaClient({ clientId: "eddy-produce", brokers, logger, retry: { retries: 2 } });
+  const kafka = createKafkaClient({
+    clientId: "eddy-produce",
+    brokers: [...connection.bootstrapServers],
+    ssl: connection.ssl,
+    ...(connection.sasl === undefined ? {} : { sasl: connection.sasl }),
+    logger,
+    retry: { retries: 2 },
+  });
   const admin = new KafkaAdmin(kafka, logger);
   const producer = new IdempotentProducer(kafka);
   try {

@@ -15,6 +15,8 @@ import { parseApiTokensText } from "./api-config.js";
 import { configField, configFields, envVarName } from "./config-fields.js";
 import type { ConfigField } from "./config-fields.js";
 import { ConfigError } from "./errors.js";
+import { KAFKA_CONNECTION_FIELDS, parseKafkaConnection } from "./kafka-connection-config.js";
+import type { KafkaConnectionConfig } from "./kafka-connection-config.js";
 import type { ConfigIssue } from "./errors.js";
 import { parseStreamsConfig } from "./streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "./streams-config.js";
@@ -147,6 +149,32 @@ function fromEnvText(field: ConfigField, text: string): unknown {
 
 /** Merges the layers (later wins; the sasl object field by field) and validates the result. */
 export function resolveStreamsConfig(layers: readonly ConfigLayer[]): LoadedStreamsConfig {
+  return resolveConfig(layers, parseStreamsConfig);
+}
+
+export interface LoadKafkaConnectionOptions {
+  /** The environment to read; process.env by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Values set in code (command-line flags), overriding the environment. */
+  readonly overrides?: Partial<Record<"bootstrapServers" | "clientId", string>>;
+}
+
+/**
+ * How to reach Kafka without an application (`eddy produce`): bootstrap servers, TLS and
+ * SASL from the EDDY_* variables, then the overrides; the application's other fields are
+ * ignored. Throws a ConfigError naming the field and the variable of a bad value.
+ */
+export function loadKafkaConnection(options: LoadKafkaConnectionOptions = {}): KafkaConnectionConfig {
+  const layers: ConfigLayer[] = [...envLayers(options.env ?? process.env)];
+  if (options.overrides !== undefined) layers.push({ source: "command line", values: options.overrides });
+  return resolveConfig(layers, parseKafkaConnection, KAFKA_CONNECTION_FIELDS).config;
+}
+
+function resolveConfig<T>(
+  layers: readonly ConfigLayer[],
+  parse: (merged: Record<string, unknown>) => T,
+  only?: ReadonlySet<string>,
+): { config: T; sources: ReadonlyMap<string, string> } {
   const merged: Record<string, unknown> = {};
   const sources = new Map<string, string>();
   const issues: ConfigIssue[] = [];
@@ -154,7 +182,7 @@ export function resolveStreamsConfig(layers: readonly ConfigLayer[]): LoadedStre
 
   for (const layer of layers) {
     for (const [name, value] of Object.entries(layer.values)) {
-      if (value === undefined) continue;
+      if (value === undefined || (only !== undefined && known.has(name) && !only.has(name))) continue;
       if (!known.has(name)) {
         issues.push({ field: name, message: `unknown field (in ${layer.source}); check the spelling` });
         continue;
@@ -183,9 +211,9 @@ export function resolveStreamsConfig(layers: readonly ConfigLayer[]): LoadedStre
     }
   }
 
-  let config: ResolvedStreamsConfig | undefined;
+  let config: T | undefined;
   try {
-    config = parseStreamsConfig(merged);
+    config = parse(merged);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     issues.push(...error.issues.map((issue) => withSource(issue, sources)));

@@ -42,7 +42,7 @@ function isHostPort(value: string): boolean {
   return port >= 1 && port <= 65_535;
 }
 
-const bootstrapServers = z
+export const bootstrapServersSchema = z
   .union([z.string(), z.array(z.string())], {
     error: "must be an array of host:port or a comma-separated string of them",
   })
@@ -121,7 +121,7 @@ export const streamsConfigSchema = z
       .min(1, { error: "must not be empty" })
       .max(MAX_APPLICATION_ID_LENGTH, { error: `must be at most ${MAX_APPLICATION_ID_LENGTH} characters` })
       .regex(TOPIC_NAME_PART, { error: "may only contain a-z, A-Z, 0-9, '.', '_' and '-' (it prefixes topic names)" }),
-    bootstrapServers,
+    bootstrapServers: bootstrapServersSchema,
     /** Where each task keeps its LevelDB: `<stateDir>/<applicationId>/<taskId>/`. */
     stateDir: z.string().min(1, { error: "must not be empty" }).default(join(tmpdir(), "eddy-streams")),
     processingGuarantee: z
@@ -216,7 +216,7 @@ export function parseStreamsConfig(input: unknown): ResolvedStreamsConfig {
   };
 }
 
-function toConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
+export function toConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
   const field = issue.path.reduce<string>(
     (path, part) =>
       typeof part === "number" ? `${path}[${part}]` : path === "" ? String(part) : `${path}.${String(part)}`,

@@ -3,7 +3,7 @@
 // backoff and jitter until it succeeds, the caller gives up (AbortSignal), or the
 // error turns out to be one that retrying cannot fix.
 import type { Logger } from "pino";
-import { classifyKafkaError } from "./errors.js";
+import { KafkaSecurityError, classifyKafkaError, tlsFailureHint } from "./errors.js";
 
 export interface BackoffOptions {
   /** What is being retried, for the log line. */
@@ -33,6 +33,8 @@ export async function retryWithBackoff<T>(fn: () => Promise<T>, options: Backoff
     try {
       return await fn();
     } catch (error) {
+      const tls = tlsFailureHint(error);
+      if (tls !== undefined) throw new KafkaSecurityError(`${options.what}: ${tls}`, { cause: error });
       if (!isRetriable(error) || options.signal?.aborted) throw error;
       const wait = Math.round(delay * (0.8 + Math.random() * 0.4));
       options.logger?.warn({ err: error, attempt, retryInMs: wait }, `${options.what} failed, retrying`);

@@ -53,8 +53,34 @@ export function kafkaErrorType(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Certificate problems of a TLS connection to a broker: retrying cannot fix them (Kafka's
+ * clients treat SslAuthenticationException as fatal too), the configuration must change.
+ */
+const TLS_FAILURE =
+  /^(ERR_SSL_|ERR_TLS_CERT_|SELF_SIGNED_CERT_IN_CHAIN$|DEPTH_ZERO_SELF_SIGNED_CERT$|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)$|CERT_(HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED|REJECTED|SIGNATURE_FAILURE)$)/;
+
+/** What to change when a TLS connection to a broker failed on its certificates; undefined for other errors. */
+export function tlsFailureHint(error: unknown): string | undefined {
+  for (const e of chain(error)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== "string" || !TLS_FAILURE.test(code)) continue;
+    const reason = String((e as { message?: unknown }).message ?? code).replace(/^Connection error: /, "");
+    const what = /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|ACCESS_DENIED/.test(code)
+      ? "the broker refused this client's certificate: set ssl.cert and ssl.key (EDDY_SSL_CERT, EDDY_SSL_KEY) to one its truststore accepts"
+      : code.startsWith("ERR_SSL_WRONG_VERSION") || code.startsWith("ERR_SSL_PACKET")
+        ? "the broker's listener does not speak TLS: check the bootstrap port, or turn ssl off"
+        : code === "ERR_TLS_CERT_ALTNAME_INVALID"
+          ? "the broker's certificate does not name the host connected to: set ssl.servername (EDDY_SSL_SERVERNAME), or connect by a name it carries"
+          : "the broker's certificate is not signed by a CA this client trusts: set ssl.ca (EDDY_SSL_CA) to its CA";
+    return `TLS to the broker failed (${code}: ${reason.trim()}): ${what}`;
+  }
+  return undefined;
+}
+
 export function classifyKafkaError(error: unknown): KafkaErrorKind {
   const links = chain(error);
+  if (tlsFailureHint(error) !== undefined) return "fatal";
   if (links.some((e) => typeof e.type === "string" && FENCING_TYPES.has(e.type))) return "fenced";
   if (links.some((e) => typeof e.type === "string" && REBALANCE_TYPES.has(e.type))) return "rebalance";
   if (error instanceof EddyError) return "fatal";

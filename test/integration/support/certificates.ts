@@ -19,7 +19,7 @@ export interface TestCertificates {
   readonly dir: string;
   /** The CA's certificate (PEM file). */
   readonly ca: string;
-  /** For servers on this machine: 127.0.0.1, ::1 and localhost. */
+  /** For servers on this machine: 127.0.0.1, 127.0.0.2, ::1 and localhost. */
   readonly server: CertificateFiles;
   /** A client certificate (mutual TLS). */
   readonly client: CertificateFiles;
@@ -100,7 +100,8 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
     dir,
     "eddy-test-ca",
     "server",
-    "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n",
+    // 127.0.0.2: the TLS endpoint in front of the embedded broker (tls-proxy.ts).
+    "subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:::1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n",
   );
   const client = await issue(dir, "eddy-test-ca", "client", "extendedKeyUsage=clientAuth\n");
   const stranger = await issue(dir, "other-ca", "stranger", "extendedKeyUsage=clientAuth\n");

@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // These need Apache Kafka (Java): `npm run test:kafka` and `npm run test:faults` run them.
-    exclude: ["test/conformance/**", "test/faults/**", "test/apache-kafka/harness.test.ts", "**/node_modules/**"],
+    exclude: ["test/conformance/**", "test/faults/**", "test/apache-kafka/**", "**/node_modules/**"],
     globalSetup: ["test/support/kafka-under-test/global-setup.ts"],
     setupFiles: ["test/support/kafka-under-test/setup-file.ts"],
     pool: "forks",

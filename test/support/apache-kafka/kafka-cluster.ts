@@ -21,8 +21,15 @@ export interface ApacheKafkaOptions {
   readonly line?: KafkaLine;
   /** 1 (the default) or more nodes, each broker and controller. */
   readonly nodes?: number;
-  /** server.properties entries on top of the harness's (server-properties.ts). */
-  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * server.properties entries on top of the harness's (server-properties.ts); a function
+   * gets each node's address, for entries that name its ports (extra listeners).
+   */
+  readonly config?:
+    | Readonly<Record<string, string | number | boolean>>
+    | ((node: NodeAddress) => Readonly<Record<string, string | number | boolean>>);
+  /** SCRAM users created when the nodes are formatted, as StorageTool's --add-scram takes them. */
+  readonly scram?: readonly string[];
   /** -Xmx of each node in MiB (default 512, at most 512: several JVMs share two cores). */
   readonly heapMb?: number;
   /** How long to wait for the nodes to answer (default 90 s). */
@@ -78,7 +85,17 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
     const cluster = makeCluster(release, dir, nodes);
     try {
       const clusterId = randomClusterId();
-      await Promise.all(nodes.map((node) => node.format(clusterId, addresses, options.config)));
+      const config = options.config;
+      await Promise.all(
+        nodes.map((node) =>
+          node.format(
+            clusterId,
+            addresses,
+            typeof config === "function" ? config(node.address) : config,
+            options.scram,
+          ),
+        ),
+      );
       await Promise.all(nodes.map((node) => node.start()));
       await cluster.waitForBrokers(count, options.startTimeoutMs ?? 90_000);
       return cluster;

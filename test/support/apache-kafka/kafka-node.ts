@@ -98,6 +98,8 @@ export class ApacheKafkaNode {
     clusterId: string,
     voters: readonly NodeAddress[],
     overrides: Readonly<Record<string, string | number | boolean>> = {},
+    /** SCRAM credentials to create at format time (StorageTool --add-scram), e.g. "SCRAM-SHA-256=[name=u,password=p]". */
+    scram: readonly string[] = [],
   ): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
     await writeFile(this.configFile, serverProperties({ node: this.address, voters, logDir: this.dataDir, overrides }));
@@ -105,7 +107,16 @@ export class ApacheKafkaNode {
     try {
       const { stdout, stderr } = await run(
         this.runtime.java.command,
-        [...this.#jvmOptions(256), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", this.configFile],
+        [
+          ...this.#jvmOptions(256),
+          "kafka.tools.StorageTool",
+          "format",
+          "-t",
+          clusterId,
+          "-c",
+          this.configFile,
+          ...scram.flatMap((credential) => ["--add-scram", credential]),
+        ],
         { maxBuffer: 8 << 20, timeout: 120_000 },
       );
       appendFileSync(this.logFile, `${stdout}${stderr}`);

@@ -5,7 +5,8 @@
 import kafkajs from "kafkajs";
 import type { Admin, Kafka } from "kafkajs";
 import type { Logger } from "pino";
-import { retryWithBackoff } from "./backoff.js";
+import { retryWithBackoff, sleep } from "./backoff.js";
+import { InternalTopicError, kafkaErrorType } from "./errors.js";
 import type { TopicPartition, TopicPartitionOffset } from "./types.js";
 import { topicPartitionKey } from "./types.js";
 
@@ -62,12 +63,17 @@ export class KafkaAdmin {
     return counts;
   }
 
-  /** Creates the topics; a topic created concurrently by another instance is not an error. */
-  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+  /**
+   * Creates the topics and returns once every partition has a leader; a topic created
+   * concurrently by another instance (or by an earlier attempt of this call) is not an error.
+   */
+  async createTopics(topics: readonly NewTopic[], leaderTimeoutMs = 60_000): Promise<void> {
     if (topics.length === 0) return;
     await this.retry("creating topics", () =>
       this.admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait retries LEADER_NOT_AVAILABLE only, but a KRaft broker answers
+        // UNKNOWN_TOPIC_OR_PARTITION until the controller's record of the topic reaches it.
+        waitForLeaders: false,
         topics: topics.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
@@ -76,6 +82,42 @@ export class KafkaAdmin {
         })),
       }),
     );
+    await this.waitForLeaders(
+      topics.map((t) => t.name),
+      leaderTimeoutMs,
+    );
+  }
+
+  /** Resolves once the brokers know the topics and every partition has a leader. */
+  async waitForLeaders(topics: readonly string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let delay = 50;
+    let waitingFor = "";
+    for (;;) {
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
+        const leaderless = metadata.topics.filter(
+          (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+        );
+        if (leaderless.length === 0 && metadata.topics.length === topics.length) return;
+        waitingFor = leaderless.map((t) => t.name).join(", ") || "metadata";
+      } catch (error) {
+        const type = kafkaErrorType(error);
+        if (type !== "UNKNOWN_TOPIC_OR_PARTITION" && type !== "LEADER_NOT_AVAILABLE" && type !== undefined) throw error;
+        waitingFor = `${topics.join(", ")} (${type ?? String(error)})`;
+      }
+      if (Date.now() > deadline) {
+        const first = topics[0] ?? "";
+        throw new InternalTopicError(
+          first,
+          `Topics ${topics.join(", ")} were created but have no leader after ${timeoutMs} ms ` +
+            `(waiting for ${waitingFor}); check the brokers' logs.`,
+        );
+      }
+      await sleep(delay, this.signal);
+      if (this.signal?.aborted) return;
+      delay = Math.min(delay * 2, 1_000);
+    }
   }
 
   /** The value of one config for each topic, as the broker reports it (defaults included). */

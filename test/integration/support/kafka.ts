@@ -38,26 +38,19 @@ export async function startTestCluster(options: BrokerOptions = {}): Promise<Tes
   return { broker, bootstrap: broker.bootstrap, kafka, close: () => broker.close() };
 }
 
+/** Creates a topic and waits until its partitions have leaders (Eddy's own admin client does both). */
 export async function createTopic(
   kafka: Kafka,
   topic: string,
   partitions: number,
   configs: Record<string, string> = {},
 ): Promise<void> {
-  const admin = kafka.admin();
+  const admin = new KafkaAdmin(kafka, silentLogger);
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
+    await admin.createTopics([{ name: topic, partitions, replicationFactor: -1, configs }]);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 

@@ -53,9 +53,12 @@ describe(`Apache Kafka ${KAFKA_RELEASES[line].version} from its jars`, () => {
     expect(kafka.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
     const admin = client(kafka.bootstrap).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: "harness", numPartitions: 2 }] });
-    const metadata = await admin.fetchTopicMetadata({ topics: ["harness"] });
-    expect(metadata.topics[0]?.partitions).toHaveLength(2);
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic: "harness", numPartitions: 2 }] });
+    const partitions = await eventually(async () => {
+      const [topic] = (await admin.fetchTopicMetadata({ topics: ["harness"] })).topics;
+      return topic?.partitions.every((p) => p.leader === 1) ? topic.partitions : undefined;
+    });
+    expect(partitions).toHaveLength(2);
     await admin.disconnect();
 
     const producer = client(kafka.bootstrap).producer();

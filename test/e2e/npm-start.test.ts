@@ -1,4 +1,5 @@
-// `npm start` as a newcomer runs it: the demo comes up on the embedded broker, every Eddy
+// `npm start` as a newcomer runs it: the demo comes up on the embedded broker (under
+// EDDY_TEST_KAFKA=apache-*, on Apache Kafka through EDDY_BOOTSTRAP_SERVERS), every Eddy
 // API answers /ready, every curl line it prints works as printed, `npm start -- --instance 2`
 // joins it (tasks move, keys are answered from either instance), and Ctrl-C (SIGINT to the
 // process group, as a terminal sends it) stops each with exit code 0 and no stack trace.
@@ -11,16 +12,20 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually } from "../integration/support/kafka.js";
 import { freePort, portIsFree } from "../integration/support/ports.js";
+import { startKafkaUnderTest, testKafkaSelection } from "../support/kafka-under-test/kafka-under-test.js";
+import type { KafkaUnderTest } from "../support/kafka-under-test/kafka-under-test.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
 
 let stateDir: string | undefined;
+let apacheKafka: KafkaUnderTest | undefined;
 
 afterAll(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
       process.kill(-child.pid, "SIGKILL");
+  await apacheKafka?.close();
   if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -126,6 +131,11 @@ describe("npm start", () => {
     const env: NodeJS.ProcessEnv = {};
     for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("EDDY_")) env[name] = value;
     env.EDDY_STATE_DIR = stateDir;
+    // On Apache Kafka, as the README runs it: npm start with EDDY_BOOTSTRAP_SERVERS.
+    if (testKafkaSelection().kind === "apache") {
+      apacheKafka = await startKafkaUnderTest();
+      env.EDDY_BOOTSTRAP_SERVERS = apacheKafka.bootstrap;
+    }
 
     const first = await startNpm(["--port", String(port), "--broker-port", String(brokerPort)], env);
     const stdout = first.stdout();
@@ -138,7 +148,8 @@ describe("npm start", () => {
       `http://127.0.0.1:${port + 3}`,
     ]);
     expect(stdout).toContain(`http://127.0.0.1:${port}`);
-    expect(stdout).toContain("production runs on Apache Kafka");
+    if (apacheKafka === undefined) expect(stdout).toContain("production runs on Apache Kafka");
+    else expect(stdout).toMatch(new RegExp(`^ {2}Kafka +${apacheKafka.bootstrap}$`, "m"));
     for (const api of apis) {
       const ready = await fetch(`${api}/ready`);
       expect(ready.status, `${api}/ready`).toBe(200);

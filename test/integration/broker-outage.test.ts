@@ -6,32 +6,34 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBroker } from "../../src/broker/index.js";
-import type { RunningBroker } from "../../src/broker/index.js";
 import { KafkaStreams, Serdes, StreamsState } from "../../src/index.js";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { createTopic, eventually, produce, readCommitted, silentLogger, testStreamsConfig } from "./support/kafka.js";
 import { VISIT_COUNTS_OUT, VISITS, urlVisitTopology } from "./support/topologies.js";
+import { startRestartableKafka } from "../support/kafka-under-test/kafka-under-test.js";
+import type { RestartableKafka } from "../support/kafka-under-test/kafka-under-test.js";
 
 describe("broker outage", () => {
   let root: string;
-  let broker: RunningBroker;
+  let broker: RestartableKafka | undefined;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "eddy-outage-"));
+    broker = await startRestartableKafka(join(root, "broker"), {
+      logger: silentLogger,
+      groupMinSessionTimeoutMs: 1_000,
+    });
   });
 
   afterAll(async () => {
-    await broker.close();
+    await broker?.close();
     await rm(root, { recursive: true, force: true });
   });
 
   it("is retried with backoff, and processing resumes exactly once", { timeout: 90_000 }, async () => {
-    const dataDir = join(root, "broker");
-    broker = await startBroker({ port: 0, dataDir, logger: silentLogger, groupMinSessionTimeoutMs: 1_000 });
-    const port = Number(broker.bootstrap.split(":").at(-1));
-    const kafka = () =>
-      new kafkajs.Kafka({ clientId: "t", brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const kafkaUnderTest = broker as RestartableKafka;
+    const bootstrap = kafkaUnderTest.bootstrap;
+    const kafka = () => new kafkajs.Kafka({ clientId: "t", brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
     await createTopic(kafka(), VISITS, 2);
     await createTopic(kafka(), VISIT_COUNTS_OUT, 2);
     const visits = (from: number, count: number) =>
@@ -42,7 +44,7 @@ describe("broker outage", () => {
     const states: string[] = [];
     const streams = new KafkaStreams(
       urlVisitTopology(),
-      testStreamsConfig(broker.bootstrap, join(root, "app"), { applicationId: "outage" }),
+      testStreamsConfig(bootstrap, join(root, "app"), { applicationId: "outage" }),
       {
         logger: silentLogger,
       },
@@ -52,18 +54,18 @@ describe("broker outage", () => {
     try {
       await produce(kafka(), VISITS, visits(0, 500));
       await eventually(async () =>
-        (await readCommitted(broker.bootstrap, VISIT_COUNTS_OUT)).length >= 500 ? true : undefined,
+        (await readCommitted(bootstrap, VISIT_COUNTS_OUT)).length >= 500 ? true : undefined,
       );
 
-      await broker.close();
+      await kafkaUnderTest.stop();
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(streams.state()).not.toBe(StreamsState.ERROR);
-      broker = await startBroker({ port, dataDir, logger: silentLogger, groupMinSessionTimeoutMs: 1_000 });
+      await kafkaUnderTest.start();
 
       await produce(kafka(), VISITS, visits(500, 500));
       const out = await eventually(
         async () => {
-          const records = await readCommitted(broker.bootstrap, VISIT_COUNTS_OUT);
+          const records = await readCommitted(bootstrap, VISIT_COUNTS_OUT);
           return records.length >= 1_000 ? records : undefined;
         },
         60_000,

@@ -1,6 +1,7 @@
 // Test support: the demo's own startDemo() (what `npm start` runs) with some of the
-// examples, on an embedded broker on a random port, every server on a free port, a
-// fresh state directory, and no demo traffic: each test sends its own.
+// examples, on its embedded broker on a random port (or, under EDDY_TEST_KAFKA=apache-*,
+// on Apache Kafka through EDDY_BOOTSTRAP_SERVERS, as a user runs it), every server on a
+// free port, a fresh state directory, and no demo traffic: each test sends its own.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import type { ExampleName } from "../../../examples/demo/examples.js";
 import { EddyHttpClient } from "../../../examples/shared/eddy-http-client.js";
 import { eventually as poll, silentLogger } from "../../integration/support/kafka.js";
 import { freePort } from "../../integration/support/ports.js";
+import { startKafkaUnderTest, testKafkaSelection } from "../../support/kafka-under-test/kafka-under-test.js";
 
 export interface DemoUnderTest {
   readonly demo: Demo;
@@ -19,7 +21,7 @@ export interface DemoUnderTest {
   /** The Eddy API of each example. */
   api(name: ExampleName): string;
   client(name: ExampleName): EddyHttpClient;
-  /** The embedded broker's bootstrap address. */
+  /** The broker's bootstrap address (the demo's embedded broker, or Apache Kafka). */
   readonly bootstrap: string;
   /** The token the demo made for its user (admin scope on every Eddy API). */
   readonly token: string;
@@ -36,6 +38,9 @@ export async function startDemoUnderTest(apps: readonly ExampleName[]): Promise<
   for (const example of EXAMPLES.filter((e) => apps.includes(e.name))) {
     env[`${example.envPrefix}APPLICATION_SERVER`] = `127.0.0.1:${await freePort()}`;
   }
+  // The demo starts its own embedded broker, as `npm start` does; Apache Kafka is given to it.
+  const kafka = testKafkaSelection().kind === "apache" ? await startKafkaUnderTest() : undefined;
+  if (kafka !== undefined) env.EDDY_BOOTSTRAP_SERVERS = kafka.bootstrap;
   const demo = await startDemo({
     instance: 1,
     port: 0,
@@ -46,6 +51,9 @@ export async function startDemoUnderTest(apps: readonly ExampleName[]): Promise<
     traffic: false,
     env,
     logger: silentLogger,
+  }).catch(async (error: unknown) => {
+    await kafka?.close();
+    throw error;
   });
   const api = (name: ExampleName) => {
     const url = demo.banner.apis.get(name);
@@ -64,6 +72,7 @@ export async function startDemoUnderTest(apps: readonly ExampleName[]): Promise<
     bootstrap: demo.banner.broker.bootstrap,
     close: async () => {
       await demo.close();
+      await kafka?.close();
       await rm(stateDir, { recursive: true, force: true });
     },
   };

@@ -92,3 +92,58 @@ async function leaseFromPool(poolUrl: string): Promise<Lease> {
     throw new Error(`no Apache Kafka broker from the run's pool: ${"error" in body ? body.error : response.status}`);
   return body;
 }
+
+/** A Kafka a test stops and starts again on the same port and data: an outage. */
+export interface RestartableKafka {
+  readonly name: string;
+  readonly bootstrap: string;
+  readonly logFiles: readonly string[];
+  /** The broker goes away (a clean shutdown). */
+  stop(): Promise<void>;
+  /** The broker comes back, on the same port and data, and answers. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A broker of the test's own (never a pooled one: it is stopped), keeping its data in
+ * `dataDir` (the embedded broker) or its own run directory (Apache Kafka).
+ */
+export async function startRestartableKafka(dataDir: string, embedded: BrokerOptions = {}): Promise<RestartableKafka> {
+  const { selection } = testKafkaContext();
+  if (selection.kind === "embedded") {
+    let broker = await startBroker({ port: 0, dataDir, ...embedded });
+    const port = Number(broker.bootstrap.split(":").at(-1));
+    let running = true;
+    return {
+      name: describeSelection(selection),
+      bootstrap: broker.bootstrap,
+      logFiles: [],
+      stop: async () => {
+        running = false;
+        await broker.close();
+      },
+      start: async () => {
+        broker = await startBroker({ port, dataDir, ...embedded });
+        running = true;
+      },
+      close: async () => {
+        if (running) await broker.close();
+        running = false;
+      },
+    };
+  }
+  const kafka = await startApacheKafka({ line: selection.line });
+  holdLogs(kafka.logFiles);
+  return {
+    name: describeSelection(selection),
+    bootstrap: kafka.bootstrap,
+    logFiles: kafka.logFiles,
+    stop: () => kafka.node(1).stop(),
+    start: () => kafka.restart(1),
+    close: async () => {
+      dropLogs(kafka.logFiles);
+      await kafka.stop();
+    },
+  };
+}

@@ -89,8 +89,14 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   // "retries exceeded" wraps them after backoff ran out, and a later attempt may succeed.
   if (links.some((e) => e.name === "KafkaJSNumberOfRetriesExceeded")) return "retriable";
   if (root && root.retriable === true) return "retriable";
+  // kafkajs gives up finding a coordinator as "non-retriable" (KafkaJSGroupCoordinatorNotFound)
+  // while a broker shuts down and answers COORDINATOR_NOT_AVAILABLE: a broker restart, waited out.
   if (
-    links.some((e) => typeof e.name === "string" && /Connection|Timeout|BrokerNotFound|NoBrokerAvailable/.test(e.name))
+    links.some(
+      (e) =>
+        typeof e.name === "string" &&
+        /Connection|Timeout|BrokerNotFound|NoBrokerAvailable|GroupCoordinatorNotFound/.test(e.name),
+    )
   ) {
     return "retriable";
   }

@@ -59,7 +59,7 @@ describe("broker outage", () => {
 
       await kafkaUnderTest.stop();
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      expect(streams.state()).not.toBe(StreamsState.ERROR);
+      expect(streams.state(), streams.fatalError?.stack).not.toBe(StreamsState.ERROR);
       await kafkaUnderTest.start();
 
       await produce(kafka(), VISITS, visits(500, 500));

@@ -102,7 +102,7 @@ function brokerConfigs(
   ]);
   if (options.dataDir !== null) configs.set("log.dirs", { value: options.dataDir, explicit: true });
   for (const definition of TOPIC_CONFIGS) {
-    if (!configs.has(definition.brokerSynonym)) {
+    if (definition.brokerSynonym !== null && !configs.has(definition.brokerSynonym)) {
       configs.set(definition.brokerSynonym, { value: definition.defaultValue, explicit: false });
     }
   }

@@ -33,11 +33,12 @@ export function describeConfigsHandler(broker: BrokerContext) {
       if (includeSynonyms) {
         if (override !== undefined)
           synonyms.push({ name: definition.name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
-        synonyms.push({
-          name: definition.brokerSynonym,
-          value: definition.defaultValue,
-          source: ConfigSource.DEFAULT_CONFIG,
-        });
+        if (definition.brokerSynonym !== null && definition.synonymDescribed)
+          synonyms.push({
+            name: definition.brokerSynonym,
+            value: definition.defaultValue,
+            source: ConfigSource.DEFAULT_CONFIG,
+          });
       }
       return {
         name: definition.name,

@@ -33,13 +33,14 @@ interface ReadPass {
   logs: PartitionLog[];
 }
 
-function partitionError(partitionIndex: number, errorCode: number, log?: PartitionLog): PartitionResponse {
+/** A partition that failed: Kafka answers no offsets with an error, not even the log's own. */
+function partitionError(partitionIndex: number, errorCode: number): PartitionResponse {
   return {
     partitionIndex,
     errorCode,
-    highWatermark: log ? log.highWatermark : -1,
-    lastStableOffset: log ? log.lastStableOffset : -1,
-    logStartOffset: log ? log.logStartOffset : -1,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
     abortedTransactions: null,
     preferredReadReplica: -1,
     records: EMPTY,
@@ -65,11 +66,11 @@ function readAll(broker: BrokerContext, request: FetchRequest): ReadPass {
         hasError = true;
         const code =
           p.currentLeaderEpoch < LEADER_EPOCH ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
-        return partitionError(p.partition, code, log);
+        return partitionError(p.partition, code);
       }
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
         hasError = true;
-        return partitionError(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, log);
+        return partitionError(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE);
       }
       logs.push(log);
       const upperBound = readCommitted ? log.lastStableOffset : log.highWatermark;

@@ -25,12 +25,12 @@ export function testDefaults(nodes: number): Record<string, string | number | bo
   const replicas = Math.min(nodes, 3);
   return {
     // The internal topics cannot have more replicas than there are nodes; on three nodes they
-    // are replicated as in production, with min.insync.replicas 2.
+    // are replicated as in production, with min.insync.replicas 2 (on one node Kafka's defaults
+    // are already 1, and left unset they describe as defaults, as on the embedded broker).
     "offsets.topic.replication.factor": replicas,
     "transaction.state.log.replication.factor": replicas,
     "transaction.state.log.min.isr": Math.min(replicas, 2),
-    "min.insync.replicas": Math.min(replicas, 2),
-    "default.replication.factor": replicas,
+    ...(nodes > 1 ? { "min.insync.replicas": 2, "default.replication.factor": replicas } : {}),
     // Fewer partitions of the internal topics than the 50 of production: created on a group's
     // or a transaction's first use, they would cost seconds per fresh broker.
     "offsets.topic.num.partitions": nodes > 1 ? 12 : 6,

@@ -92,7 +92,7 @@ export class KafkaAdmin {
   async waitForLeaders(topics: readonly string[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let delay = 50;
-    let waitingFor = "";
+    let waitingFor: string;
     for (;;) {
       try {
         const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });

@@ -126,7 +126,9 @@ function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs
 describe("npm start", () => {
   it("comes up, answers /ready, its printed curl lines work, a second instance joins, and Ctrl-C exits 0", async () => {
     const port = await freePortRun();
-    const brokerPort = await freePort();
+    // Not one of the four ports after `port` (the web server and the three APIs), still free as they are.
+    let brokerPort = await freePort();
+    while (brokerPort >= port && brokerPort <= port + 3) brokerPort = await freePort();
     stateDir = await mkdtemp(join(tmpdir(), "eddy-npm-start-"));
     const env: NodeJS.ProcessEnv = {};
     for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("EDDY_")) env[name] = value;

@@ -30,7 +30,8 @@ import {
 
 export const REPLY_STATUS_HEADER = "eddy-reply-status";
 export const CORRELATION_ID_HEADER = "x-eddy-correlation-id";
-const HTTP_STATUS = { accepted: 200, rejected: 409, invalid: 422 } as const;
+/** The HTTP status of each reply status (docs/errors.md lists it with the codes). */
+export const COMMAND_REPLY_HTTP_STATUS = { accepted: 200, rejected: 409, invalid: 422 } as const;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
 export function commandRoutes(ctx: ApiContext) {
@@ -83,7 +84,7 @@ export function commandRoutes(ctx: ApiContext) {
       const { envelope } = result;
       ctx.metrics.observeCommand(topic, envelope.status, started);
       return reply
-        .code(HTTP_STATUS[envelope.status])
+        .code(COMMAND_REPLY_HTTP_STATUS[envelope.status])
         .header(REPLY_STATUS_HEADER, envelope.status)
         .header(CORRELATION_ID_HEADER, result.correlationId)
         .send({ ...envelope, correlationId: result.correlationId, replayed: result.replayed });

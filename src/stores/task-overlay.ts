@@ -1,4 +1,5 @@
-// The per-task transactional overlay ("state is committed after Kafka is", DESIGN.md).
+// The per-task transactional overlay: state is committed after Kafka is (docs/ARCHITECTURE.md,
+// "One record's path").
 // While a Kafka transaction is open, every write to the task's stores lands here;
 // reads see it first. When the transaction commits, commit() writes all stores'
 // pending writes and the new changelog checkpoint to the task storage in ONE atomic

@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "../../src");
+const ARCHITECTURE = resolve(import.meta.dirname, "../../docs/ARCHITECTURE.md");
 
 /** Each layer and the layers it may import (besides itself). Listed bottom-up. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
@@ -178,6 +179,33 @@ describe("the layers of src/", () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("are the ones docs/ARCHITECTURE.md lists, with the same rules", () => {
+    const doc = readFileSync(ARCHITECTURE, "utf8");
+    const table = doc.slice(doc.indexOf("<!-- layers:start"), doc.indexOf("<!-- layers:end -->"));
+    const documented: Record<string, string[]> = {};
+    for (const row of table.split("\n").filter((line) => line.startsWith("| `"))) {
+      const [layer = "", , mayImport = ""] = row
+        .split("|")
+        .slice(1)
+        .map((cell) => cell.trim());
+      documented[layer.replaceAll("`", "")] = [...mayImport.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).sort();
+    }
+    const tested = Object.fromEntries(Object.entries(MAY_IMPORT).map(([layer, list]) => [layer, [...list].sort()]));
+    expect(documented, "docs/ARCHITECTURE.md's layer table differs from MAY_IMPORT").toEqual(tested);
+  });
+
+  it("are all named in docs/ARCHITECTURE.md, folder by folder", () => {
+    const doc = readFileSync(ARCHITECTURE, "utf8");
+    const folders = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .flatMap((entry) => [join(dir, entry.name), ...folders(join(dir, entry.name))]);
+    const missing = folders(SRC)
+      .map((dir) => `src/${relative(SRC, dir).split("\\").join("/")}/`)
+      .filter((folder) => !doc.includes(`\`${folder}\``));
+    expect(missing, "add these folders to docs/ARCHITECTURE.md (the tree)").toEqual([]);
   });
 
   it("has a layer for every file", () => {

@@ -16,5 +16,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ["default"],
+    // `npm test -- --coverage` (as .ci/run does) measures src/ and fails below these floors:
+    // about a point under what the suite measured when they were set (statements 89.0,
+    // branches 79.7, functions 90.4, lines 91.6), since paths that depend on timing vary
+    // from run to run. Raise them as coverage grows; never lower them.
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      reporter: ["text-summary"],
+      reportsDirectory: "coverage",
+      thresholds: { statements: 88, branches: 78, functions: 89, lines: 90 },
+    },
   },
 });

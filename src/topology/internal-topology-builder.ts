@@ -38,6 +38,8 @@ import { isUnresolvedSerde, serdeOrDefault } from "./default-serdes.js";
 // nodes of every type, and the DSL classes are what keep the types straight.
 type AnySerde = Serde<unknown>;
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+/** A serde as given, or the configuration's default, or the MissingSerdeError kept for it. */
+type FillSerde = (serde: AnySerde | undefined, owner: string, part: "key" | "value") => AnySerde;
 
 interface PendingSource {
   readonly kind: "source";
@@ -453,6 +455,38 @@ export class InternalTopologyBuilder {
   snapshot(strict: boolean): TopologyData {
     const problems: TopologyError[] = [];
     const nodes = [...this.#nodes.values()];
+    const storeUsers = this.#storeUsers(nodes, problems);
+    const stores = [...this.#stores.values()].filter((store) => storeUsers.has(store.name));
+    // Missing serdes are no problem yet: the configuration's defaults may fill them (default-serdes.ts).
+    const missing = this.#missingSerdes(nodes, stores, storeUsers);
+    const serde: FillSerde = (serde, owner, part) => serdeOrDefault(serde, part, () => missing.get(`${owner}/${part}`));
+    const subtopologyOf = this.#subtopologies(nodes, storeUsers, problems);
+    const copartitionGroups = this.#copartition(problems);
+    if (strict && problems.length > 0) throw new InvalidTopologyError(problems);
+
+    const successors = new Map<string, string[]>(nodes.map((node) => [node.name, []]));
+    for (const node of nodes) for (const parent of node.predecessors) successors.get(parent)?.push(node.name);
+    const frozenNodes = new Map<string, TopologyNode>();
+    for (const node of nodes)
+      frozenNodes.set(
+        node.name,
+        this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? [], serde),
+      );
+    const storeDefinitions = this.#freezeStores(stores, storeUsers, subtopologyOf, serde);
+    const repartitionTopics: RepartitionTopic[] = [...this.#repartitionTopics].map(([name, topic]) =>
+      Object.freeze({ name, partitions: topic.partitions, sinkNode: topic.sink, sourceNode: topic.source }),
+    );
+    return Object.freeze({
+      nodes: frozenNodes,
+      subtopologies: this.#freezeSubtopologies(nodes, subtopologyOf, storeDefinitions),
+      stores: storeDefinitions,
+      repartitionTopics: Object.freeze(repartitionTopics),
+      copartitionGroups,
+    });
+  }
+
+  /** Each store's processors, in the order they were added; unknown and unused stores are problems. */
+  #storeUsers(nodes: readonly PendingNode[], problems: TopologyError[]): Map<string, string[]> {
     const storeUsers = new Map<string, string[]>();
     for (const node of nodes) {
       if (node.kind !== "processor") continue;
@@ -461,7 +495,6 @@ export class InternalTopologyBuilder {
         else storeUsers.set(store, [...(storeUsers.get(store) ?? []), node.name]);
       }
     }
-    const stores = [...this.#stores.values()].filter((store) => storeUsers.has(store.name));
     for (const store of this.#stores.values()) {
       if (store.userAdded && !storeUsers.has(store.name)) {
         problems.push(
@@ -472,11 +505,18 @@ export class InternalTopologyBuilder {
         );
       }
     }
-    // Missing serdes are no problem yet: the configuration's defaults may fill them (default-serdes.ts).
-    const missing = this.#missingSerdes(nodes, stores, storeUsers);
-    const serde = (serde: AnySerde | undefined, owner: string, part: "key" | "value"): AnySerde =>
-      serdeOrDefault(serde, part, () => missing.get(`${owner}/${part}`));
+    return storeUsers;
+  }
 
+  /**
+   * Numbers the sub-topologies: nodes joined by an edge or by a shared store are one,
+   * numbered in the order their first node was added (as Kafka Streams does).
+   */
+  #subtopologies(
+    nodes: readonly PendingNode[],
+    storeUsers: ReadonlyMap<string, string[]>,
+    problems: TopologyError[],
+  ): Map<string, number> {
     const groups = new UnionFind();
     for (const node of nodes) for (const parent of node.predecessors) groups.union(node.name, parent);
     const edgeGroups = new UnionFind();
@@ -499,7 +539,6 @@ export class InternalTopologyBuilder {
         ),
       );
     }
-
     const ids = new Map<string, number>();
     const subtopologyOf = new Map<string, number>();
     for (const node of nodes) {
@@ -511,19 +550,15 @@ export class InternalTopologyBuilder {
       }
       subtopologyOf.set(node.name, id);
     }
+    return subtopologyOf;
+  }
 
-    const copartitionGroups = this.#copartition(problems);
-    if (strict && problems.length > 0) throw new InvalidTopologyError(problems);
-
-    const successors = new Map<string, string[]>(nodes.map((node) => [node.name, []]));
-    for (const node of nodes) for (const parent of node.predecessors) successors.get(parent)?.push(node.name);
-    const frozenNodes = new Map<string, TopologyNode>();
-    for (const node of nodes)
-      frozenNodes.set(
-        node.name,
-        this.#freezeNode(node, subtopologyOf.get(node.name) ?? 0, successors.get(node.name) ?? [], serde),
-      );
-
+  #freezeStores(
+    stores: readonly PendingStore[],
+    storeUsers: ReadonlyMap<string, string[]>,
+    subtopologyOf: ReadonlyMap<string, number>,
+    serde: FillSerde,
+  ): Map<string, StoreDefinition> {
     const storeDefinitions = new Map<string, StoreDefinition>();
     for (const store of stores) {
       const users = storeUsers.get(store.name) ?? [];
@@ -543,8 +578,16 @@ export class InternalTopologyBuilder {
         }),
       );
     }
+    return storeDefinitions;
+  }
 
-    const subtopologies: Subtopology[] = [...ids.values()].map((id) => {
+  #freezeSubtopologies(
+    nodes: readonly PendingNode[],
+    subtopologyOf: ReadonlyMap<string, number>,
+    storeDefinitions: ReadonlyMap<string, StoreDefinition>,
+  ): readonly Subtopology[] {
+    const ids = [...new Set(subtopologyOf.values())];
+    const subtopologies: Subtopology[] = ids.map((id) => {
       const members = nodes.filter((node) => subtopologyOf.get(node.name) === id);
       const sources = members.filter((node): node is PendingSource => node.kind === "source");
       const sinks = members.filter((node): node is PendingSink => node.kind === "sink");
@@ -562,18 +605,7 @@ export class InternalTopologyBuilder {
         ),
       });
     });
-
-    const repartitionTopics: RepartitionTopic[] = [...this.#repartitionTopics].map(([name, topic]) =>
-      Object.freeze({ name, partitions: topic.partitions, sinkNode: topic.sink, sourceNode: topic.source }),
-    );
-
-    return Object.freeze({
-      nodes: frozenNodes,
-      subtopologies: Object.freeze(subtopologies),
-      stores: storeDefinitions,
-      repartitionTopics: Object.freeze(repartitionTopics),
-      copartitionGroups,
-    });
+    return Object.freeze(subtopologies);
   }
 
   #addNode(name: string): void {
@@ -686,12 +718,7 @@ export class InternalTopologyBuilder {
     return Object.freeze(groups);
   }
 
-  #freezeNode(
-    node: PendingNode,
-    subtopology: number,
-    successors: readonly string[],
-    serde: (serde: AnySerde | undefined, owner: string, part: "key" | "value") => AnySerde,
-  ): TopologyNode {
+  #freezeNode(node: PendingNode, subtopology: number, successors: readonly string[], serde: FillSerde): TopologyNode {
     const common = {
       name: node.name,
       subtopology,

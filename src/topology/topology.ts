@@ -15,6 +15,7 @@ import { unpackSupplier } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
 import type { StoreType } from "../stores/store-type.js";
+import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "./timestamp-extractor.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
 import { resolveDefaultSerdes } from "./default-serdes.js";
@@ -185,11 +186,13 @@ export function physicalTopicName(applicationId: string, topic: string, internal
   return internal ? repartitionTopicName(applicationId, topic) : topic;
 }
 
-/** Serdes and offset reset of a source added with Topology.addSource(). */
+/** Serdes, offset reset and timestamp extractor of a source added with Topology.addSource(). */
 export interface SourceOptions<K = unknown, V = unknown> {
   key?: Serde<K>;
   value?: Serde<V>;
   autoOffsetReset?: AutoOffsetReset;
+  /** The config's defaultTimestampExtractor when absent. */
+  timestampExtractor?: TimestampExtractor;
 }
 
 /** Serdes and partitioner of a sink added with Topology.addSink(). */
@@ -277,6 +280,16 @@ export class Topology implements TopologyData {
     if (pattern === undefined && subscription.some((topic) => typeof topic !== "string")) {
       throw new InvalidOperationError(`Source ${name} takes topic names or one pattern`);
     }
+    const extractor = options.timestampExtractor;
+    if (
+      extractor !== undefined &&
+      typeof extractor !== "function" &&
+      !(BUILT_IN_TIMESTAMP_EXTRACTORS as readonly string[]).includes(extractor)
+    ) {
+      throw new InvalidOperationError(
+        `Source ${name}: unknown timestampExtractor ${JSON.stringify(extractor)}; use one of ${BUILT_IN_TIMESTAMP_EXTRACTORS.join(", ")}, or a function`,
+      );
+    }
     builder.addSource({
       name,
       topics: pattern === undefined ? (subscription as string[]) : [],
@@ -284,6 +297,7 @@ export class Topology implements TopologyData {
       ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
       keySerde: options.key,
       valueSerde: options.value,
+      timestampExtractor: extractor,
     });
   }
 

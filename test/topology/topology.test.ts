@@ -326,4 +326,16 @@ describe("Topology: running a Processor API topology", () => {
       "2",
     ]);
   });
+
+  it("stamps records with a source's own timestamp extractor, and refuses an unknown one", async () => {
+    const topology = new Topology()
+      .addSource({ ...strings, timestampExtractor: (record) => Number(record.value) * 1000 }, "source", "times")
+      .addSink("out", "stamped", strings, "source");
+    expect(() => new Topology().addSource({ timestampExtractor: "sundial" as never }, "s", "t")).toThrow(/sundial/);
+    driver = new TopologyTestDriver(topology);
+    await driver.createInputTopic("times", Serdes.string(), Serdes.string()).pipeInput("k", "7", { timestamp: 1 });
+    expect(driver.createOutputTopic("stamped", Serdes.string(), Serdes.string()).readRecordsToList()).toMatchObject([
+      { key: "k", value: "7", timestamp: 7000 },
+    ]);
+  });
 });

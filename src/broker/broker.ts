@@ -175,9 +175,17 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     now,
   });
   if (dataDir) {
-    for (const topic of dataDir.topics) topics.restore(topic);
-    groups.restoreOffsets(dataDir.offsetChanges);
-    transactions.restore(dataDir.transactions);
+    try {
+      for (const topic of dataDir.topics) topics.restore(topic);
+      groups.restoreOffsets(dataDir.offsetChanges);
+      transactions.restore(dataDir.transactions);
+    } catch (error) {
+      transactions.close();
+      groups.close();
+      topics.close(() => undefined);
+      dataDir.close(false);
+      throw error;
+    }
     dataDir.liveTopics = () => topics.all();
     dataDir.liveOffsets = () => groups.offsetChanges();
     dataDir.liveTransactions = () => transactions.records();
@@ -226,15 +234,35 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;
 
-  /** Everything but the server; with a data directory, the last step marks the shutdown clean. */
+  /**
+   * Everything but the server. Each step runs whatever the others did; with a data directory
+   * the last one marks the shutdown clean if all went well, and releases the lock in any case.
+   */
   const shutDown = () => {
-    fetchPurgatory.close();
-    logManager.close();
+    let clean = true;
+    const step = (what: string, run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        clean = false;
+        logger.error({ err: error }, `shutdown: ${what} failed`);
+      }
+    };
+    step("the fetch purgatory", () => fetchPurgatory.close());
+    step("the log manager", () => logManager.close());
     clearInterval(transactionalIdExpiration);
-    transactions.close();
-    groups.close();
-    topics.close();
-    dataDir?.close();
+    step("the transaction coordinator", () => transactions.close());
+    step("the group coordinator", () => groups.close());
+    step("the partitions", () => {
+      const closed = topics.close((topic, partition, error) =>
+        logger.error(
+          { err: error, topic, partition },
+          "could not close a partition cleanly (flush, producer snapshot): the next start recovers it",
+        ),
+      );
+      if (!closed) clean = false;
+    });
+    dataDir?.close(clean);
   };
 
   const server: Server = createServer((socket) => {

@@ -45,6 +45,21 @@ export class DataDirInvalidError extends BrokerError {
   }
 }
 
+/**
+ * A file of the data directory is damaged (a journal record that fails its CRC with records
+ * after it, an unreadable partition.metadata, a partition directory of another topic): the
+ * broker does not start rather than start without what the file records.
+ */
+export class DataDirCorruptError extends BrokerError {
+  constructor(
+    readonly file: string,
+    reason: string,
+    remedy: string,
+  ) {
+    super("EDDY_ERR_BROKER_DATA_DIR_CORRUPT", `${file} is damaged: ${reason}. ${remedy}`);
+  }
+}
+
 /** A client sent bytes that are not a well-formed request; its connection is closed. */
 export { MalformedFrameError } from "../bytes/errors.js";
 

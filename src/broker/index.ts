@@ -5,6 +5,7 @@ export type { BrokerOptions } from "./options.js";
 export {
   BrokerError,
   BrokerListenError,
+  DataDirCorruptError,
   DataDirInvalidError,
   DataDirLockedError,
   InvalidBrokerOptionError,

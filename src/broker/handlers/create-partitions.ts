@@ -1,7 +1,7 @@
 // CreatePartitions: grows a topic to `count` partitions in total; never shrinks it.
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
-import { TopicError } from "../topics/topic-registry.js";
+import { storageError, TopicError } from "../topics/topic-registry.js";
 import { defineHandler, type BrokerContext } from "./handler.js";
 
 export function createPartitionsHandler(broker: BrokerContext) {
@@ -35,10 +35,15 @@ export function createPartitionsHandler(broker: BrokerContext) {
           throw error;
         }
       }
-      if (!request.validateOnly) {
-        topic.addPartitions(t.count);
-        broker.logger.info({ topic: t.name, partitions: t.count }, "added partitions");
+      try {
+        broker.topics.checkStorage(t.name, current, t.count);
+        if (!request.validateOnly) topic.addPartitions(t.count);
+      } catch (error) {
+        const refusal = error instanceof TopicError ? error : storageError(`cannot add partitions to ${t.name}`, error);
+        broker.logger.error({ topic: t.name, partitions: t.count }, refusal.message);
+        return fail(refusal.errorCode, refusal.message);
       }
+      if (!request.validateOnly) broker.logger.info({ topic: t.name, partitions: t.count }, "added partitions");
       return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
     });
     return { throttleTimeMs: 0, results };

@@ -29,6 +29,7 @@ export function createTopicsHandler(broker: BrokerContext) {
           return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
         } catch (error) {
           if (!(error instanceof TopicError)) throw error;
+          if (error.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) broker.logger.error({ topic: t.name }, error.message);
           return { name: t.name, errorCode: error.errorCode, errorMessage: error.message };
         }
       }),

@@ -35,8 +35,9 @@ export function metadataHandler(broker: BrokerContext) {
       broker.logger.info({ topic: name, partitions: created.partitions.length }, "auto-created topic");
       return describe(created);
     } catch (error) {
-      if (error instanceof TopicError) return { errorCode: error.errorCode, name, partitions: [] };
-      throw error;
+      if (!(error instanceof TopicError)) throw error;
+      if (error.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) broker.logger.error({ topic: name }, error.message);
+      return { errorCode: error.errorCode, name, partitions: [] };
     }
   };
 

@@ -6,7 +6,8 @@
 // TRANSACTIONAL_ID_AUTHORIZATION_FAILED without one) and a partition of the producer's
 // ongoing transaction; the log then checks the producer's epoch and sequence, and answers a
 // retried batch with its original offset and no error. With a data directory the batch is
-// written to the segment file (the OS page cache) before the answer.
+// written to the segment file (the OS page cache) before the answer; a write that fails (an
+// unwritable or full disk) answers KAFKA_STORAGE_ERROR for that partition, logged at error.
 import { validateProducedBatch } from "../log/log-validator.js";
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
@@ -78,6 +79,10 @@ export function produceHandler(broker: BrokerContext) {
       }
       if (acks === -1 && config.minInsyncReplicas > 1) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS);
       const appended = log.append(records!, batch, ownsItsMemory(records!));
+      if (appended.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) {
+        broker.logger.error({ topic, partition: index, errorCode: appended.errorCode }, appended.errorMessage!);
+        return failed(index, appended.errorCode);
+      }
       if (appended.errorCode !== ErrorCode.NONE) {
         broker.logger.info(
           {

@@ -115,12 +115,24 @@ export class LogSegment {
     return low;
   }
 
-  /** The bytes of batches [from, to). */
+  /**
+   * The bytes of batches [from, to): one read per run of adjacent batches (bytes between two
+   * batches, damage the loader skipped over, are never served).
+   */
   read(from: number, to: number): Buffer[] {
     if (from >= to) return [];
-    const first = this.entries[from]!;
-    const last = this.entries[to - 1]!;
-    return this.storage.read(first.position, last.position + last.size - first.position);
+    const out: Buffer[] = [];
+    let runStart = from;
+    for (let i = from + 1; i <= to; i++) {
+      const previous = this.entries[i - 1]!;
+      if (i < to && this.entries[i]!.position === previous.position + previous.size) continue;
+      const first = this.entries[runStart]!;
+      for (const part of this.storage.read(first.position, previous.position + previous.size - first.position)) {
+        out.push(part);
+      }
+      runStart = i;
+    }
+    return out;
   }
 
   readBatch(index: number): Buffer {

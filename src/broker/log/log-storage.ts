@@ -15,6 +15,8 @@ export interface TopicRecord {
 export interface LogStorage {
   /** The storage of a partition that starts empty (a new topic or partition). */
   partition(topic: TopicRecord, partition: number): PartitionStorage;
+  /** Why a new partition of `topic` cannot get its storage (a directory in the way), or null. */
+  conflict(topic: string, partition: number): string | null;
   topicCreated(topic: TopicRecord): void;
   /** Config overrides replaced or partitions added. */
   topicChanged(topic: TopicRecord): void;
@@ -23,6 +25,7 @@ export interface LogStorage {
 
 export const memoryLogStorage: LogStorage = {
   partition: () => memorySegmentStorage,
+  conflict: () => null,
   topicCreated: () => undefined,
   topicChanged: () => undefined,
   topicDeleted: () => undefined,

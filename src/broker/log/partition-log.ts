@@ -84,6 +84,11 @@ function failure(errorCode: ErrorCode, errorMessage: string): AppendResult {
   return { errorCode, errorMessage, baseOffset: -1, lastOffset: -1, logAppendTime: -1, duplicate: false };
 }
 
+/** An error of the file system (it has a syscall), as opposed to a bug. */
+export function isStorageError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+}
+
 export class PartitionLog {
   readonly topic: string;
   readonly partition: number;
@@ -175,9 +180,20 @@ export class PartitionLog {
         };
       }
     }
-    const appended = this.appendBatch(batch, header, retainable, -1);
+    let appended: ReturnType<PartitionLog["appendBatch"]>;
+    try {
+      appended = this.appendBatch(batch, header, retainable, -1);
+    } catch (error) {
+      return this.storageFailure(error);
+    }
     if (idempotent) this.producers.onDataBatch(header, appended.baseOffset, appended.lastOffset, appended.maxTimestamp);
-    this.afterAppend(batch.length, header.recordCount);
+    try {
+      this.afterAppend(batch.length, header.recordCount);
+    } catch (error) {
+      // Appended but not flushed as flush.messages asks: the client hears it failed (a retry of an
+      // idempotent batch finds it in producer state and gets its offset).
+      return this.storageFailure(error);
+    }
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -203,7 +219,12 @@ export class PartitionLog {
     if (problem) return failure(problem.errorCode, problem.message);
     const now = this.options.now();
     const batch = buildControlBatch(producerId, producerEpoch, type, coordinatorEpoch, now);
-    const appended = this.appendBatch(batch, readBatchHeader(batch), true, type);
+    let appended: ReturnType<PartitionLog["appendBatch"]>;
+    try {
+      appended = this.appendBatch(batch, readBatchHeader(batch), true, type);
+    } catch (error) {
+      return this.storageFailure(error);
+    }
     const completed = this.producers.onMarker(
       producerId,
       producerEpoch,
@@ -220,7 +241,11 @@ export class PartitionLog {
         lastStableOffset: this.lastStableOffset,
       });
     }
-    this.afterAppend(batch.length, 1);
+    try {
+      this.afterAppend(batch.length, 1);
+    } catch (error) {
+      return this.storageFailure(error);
+    }
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -229,6 +254,19 @@ export class PartitionLog {
       logAppendTime: -1,
       duplicate: false,
     };
+  }
+
+  /**
+   * A write of the data directory failed (an unwritable or full disk): the operation fails
+   * with KAFKA_STORAGE_ERROR, as Kafka's does, and nothing was added to the log (a roll or an
+   * append either happens whole or leaves the log as it was). Anything else is a bug: thrown.
+   */
+  private storageFailure(error: unknown): AppendResult {
+    if (!isStorageError(error)) throw error;
+    return failure(
+      ErrorCode.KAFKA_STORAGE_ERROR,
+      `cannot write partition ${this.topic}-${this.partition}: ${error.message}`,
+    );
   }
 
   private appendBatch(
@@ -512,13 +550,20 @@ export class PartitionLog {
     return () => this.appendListeners.delete(listener);
   }
 
-  /** Clean shutdown: producer state at the log end, so a restart replays nothing. */
+  /**
+   * Clean shutdown: producer state at the log end, so a restart replays nothing. The files are
+   * closed even if the flush or the snapshot fails (which is then thrown, and the next start
+   * recovers the log).
+   */
   close(): void {
     const storage = this.options.storage;
     if (!storage.persistent || this.deleted) return;
-    this.activeSegment.storage.flush();
-    storage.writeProducerSnapshot(this.endOffset, this.producers.snapshot());
-    storage.close();
+    try {
+      this.activeSegment.storage.flush();
+      storage.writeProducerSnapshot(this.endOffset, this.producers.snapshot());
+    } finally {
+      storage.close();
+    }
   }
 
   /** The partition is gone (topic deleted): wake waiting fetches, free the bytes. */

@@ -8,6 +8,12 @@
 //   __eddy/transactions.journal       transactional ids' state, producer id reservations
 //   <topic>-<partition>/              one directory per partition (file-partition-storage.ts)
 //
+// The directory may be an existing folder with other things in it: only partition
+// directories the broker can prove its own are ever deleted (topic-dirs.ts, partition-dirs.ts).
+// A damaged journal or partition.metadata stops the start with DataDirCorruptError naming the
+// file; a torn tail after a crash is cut. Shutdown releases the lock whatever fails on the way,
+// and marks the shutdown clean only if every partition and journal was closed cleanly.
+//
 // Journals stand in for Kafka's metadata log, __consumer_offsets and __transaction_state
 // (journal.ts). Every change is written before the request that made it is answered, with
 // write() and no fsync, as Kafka does by default: the page cache survives the broker
@@ -15,28 +21,21 @@
 // clean shutdown, for atomic file replacements, when a segment rolls (in the background) and
 // where a topic sets flush.messages / flush.ms. A power loss can therefore lose the last
 // writes, exactly as with Kafka's defaults; recovery then cuts the torn tail.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { DataDirInvalidError, DataDirLockedError } from "../errors.js";
 import type { OffsetChange, OffsetStore } from "../group/offset-store.js";
 import type { LogStorage, TopicRecord } from "../log/log-storage.js";
-import type { PartitionStorage } from "../log/segment-storage.js";
 import type { RecoveredTopic } from "../topics/topic-registry.js";
 import type { TransactionRecord } from "../transactions/transaction-metadata.js";
 import type { TransactionStateStore } from "../transactions/transaction-state-store.js";
 import { writeFileAtomically } from "./atomic-file.js";
-import { FilePartitionStorage } from "./file-partition-storage.js";
 import { Journal } from "./journal.js";
-import { loadPartition } from "./partition-loader.js";
+import { TopicDirectories, type TopicJournalRecord } from "./topic-dirs.js";
 
 const META_DIR = "__eddy";
-const PARTITION_DIR = /^(.+)-(\d+)$/;
 const CLEAN_SHUTDOWN = ".clean-shutdown";
-
-type TopicJournalRecord =
-  | { op: "topic"; name: string; id: string; partitions: number; configs: [string, string][] }
-  | { op: "delete"; name: string };
 
 type TransactionJournalRecord =
   | { op: "txn"; record: TransactionRecord }
@@ -66,16 +65,6 @@ function readProperties(path: string): Map<string, string> {
   return out;
 }
 
-function topicRecord(topic: TopicRecord): TopicJournalRecord {
-  return {
-    op: "topic",
-    name: topic.name,
-    id: topic.id,
-    partitions: topic.partitionCount,
-    configs: [...topic.configOverrides],
-  };
-}
-
 export interface DataDirectoryOptions {
   nodeId: number;
   /** The cluster id of a new directory. */
@@ -88,7 +77,7 @@ export class DataDirectory {
   readonly clusterId: string;
   /** Whether the previous broker stopped cleanly (no log recovery was needed). */
   readonly cleanShutdown: boolean;
-  readonly topics: RecoveredTopic[] = [];
+  readonly topics: readonly RecoveredTopic[];
   readonly offsetChanges: OffsetChange[];
   readonly transactions: TransactionRecord[];
   /** The first producer id no earlier run can have handed out. */
@@ -104,6 +93,7 @@ export class DataDirectory {
   private readonly topicJournal: Journal<TopicJournalRecord>;
   private readonly offsetJournal: Journal<OffsetChange>;
   private readonly transactionJournal: Journal<TransactionJournalRecord>;
+  private readonly topicDirs: TopicDirectories;
   private producerIdsEnd: number;
   private closed = false;
 
@@ -115,33 +105,70 @@ export class DataDirectory {
     mkdirSync(meta, { recursive: true });
     this.clusterId = this.readMeta();
     this.cleanShutdown = existsSync(join(path, CLEAN_SHUTDOWN));
+    const journalOptions = { cleanShutdown: this.cleanShutdown };
+    const opened: Journal<unknown>[] = [];
+    try {
+      this.topicDirs = new TopicDirectories({
+        root: path,
+        journal: () => this.topicJournal,
+        cleanShutdown: this.cleanShutdown,
+        logger: options.logger,
+        now: options.now,
+      });
+      const topics = Journal.open<TopicJournalRecord>(
+        join(meta, "topics.journal"),
+        () => this.topicDirs.journalRecords(this.liveTopics()),
+        journalOptions,
+      );
+      opened.push(topics.journal);
+      this.topicJournal = topics.journal;
+      const offsets = Journal.open<OffsetChange>(
+        join(meta, "offsets.journal"),
+        () => this.liveOffsets(),
+        journalOptions,
+      );
+      opened.push(offsets.journal);
+      this.offsetJournal = offsets.journal;
+      this.offsetChanges = offsets.records;
+      const transactions = Journal.open<TransactionJournalRecord>(
+        join(meta, "transactions.journal"),
+        () => this.transactionRecords(),
+        journalOptions,
+      );
+      opened.push(transactions.journal);
+      this.transactionJournal = transactions.journal;
 
-    const topics = Journal.open<TopicJournalRecord>(join(meta, "topics.journal"), () =>
-      [...this.liveTopics()].map(topicRecord),
-    );
-    this.topicJournal = topics.journal;
-    const offsets = Journal.open<OffsetChange>(join(meta, "offsets.journal"), () => this.liveOffsets());
-    this.offsetJournal = offsets.journal;
-    this.offsetChanges = offsets.records;
-    const transactions = Journal.open<TransactionJournalRecord>(join(meta, "transactions.journal"), () =>
-      this.transactionRecords(),
-    );
-    this.transactionJournal = transactions.journal;
+      const byId = new Map<string, TransactionRecord>();
+      let producerIdsEnd = 0;
+      for (const record of transactions.records) {
+        if (record.op === "txn") byId.set(record.record.transactionalId, record.record);
+        else if (record.op === "remove") byId.delete(record.transactionalId);
+        else producerIdsEnd = Math.max(producerIdsEnd, record.end);
+      }
+      this.transactions = [...byId.values()];
+      this.producerIdsEnd = producerIdsEnd;
+      this.firstFreeProducerId = producerIdsEnd;
 
-    const byId = new Map<string, TransactionRecord>();
-    let producerIdsEnd = 0;
-    for (const record of transactions.records) {
-      if (record.op === "txn") byId.set(record.record.transactionalId, record.record);
-      else if (record.op === "remove") byId.delete(record.transactionalId);
-      else producerIdsEnd = Math.max(producerIdsEnd, record.end);
+      this.topicDirs.load(topics.records);
+      this.topics = this.topicDirs.topics;
+      this.truncatedBytes =
+        topics.truncatedBytes + offsets.truncatedBytes + transactions.truncatedBytes + this.topicDirs.truncatedBytes;
+      for (const [name, journal] of [
+        ["topics", topics],
+        ["offsets", offsets],
+        ["transactions", transactions],
+      ] as const) {
+        if (journal.truncatedBytes > 0) {
+          options.logger.warn(
+            { journal: name, truncatedBytes: journal.truncatedBytes },
+            "cut the torn tail of a journal left by a crash",
+          );
+        }
+      }
+    } catch (error) {
+      for (const journal of opened) journal.closeQuietly();
+      throw error;
     }
-    this.transactions = [...byId.values()];
-    this.producerIdsEnd = producerIdsEnd;
-    this.firstFreeProducerId = producerIdsEnd;
-
-    let truncated = topics.truncatedBytes + offsets.truncatedBytes + transactions.truncatedBytes;
-    truncated += this.loadTopics(topics.records);
-    this.truncatedBytes = truncated;
     // From here on a crash is an unclean shutdown again.
     if (this.cleanShutdown) unlinkSync(join(path, CLEAN_SHUTDOWN));
   }
@@ -186,74 +213,9 @@ export class DataDirectory {
     return this.options.newClusterId;
   }
 
-  private partitionDir(topic: string, partition: number): string {
-    return join(this.path, `${topic}-${partition}`);
-  }
-
-  private loadTopics(records: readonly TopicJournalRecord[]): number {
-    const final = new Map<string, Extract<TopicJournalRecord, { op: "topic" }>>();
-    for (const record of records) {
-      if (record.op === "topic") final.set(record.name, record);
-      else final.delete(record.name);
-    }
-    const wanted = new Set<string>();
-    let truncated = 0;
-    for (const topic of final.values()) {
-      const partitions: RecoveredTopic["partitions"][number][] = [];
-      for (let p = 0; p < topic.partitions; p++) {
-        const dir = this.partitionDir(topic.name, p);
-        wanted.add(dir);
-        if (!existsSync(dir) || this.topicIdIn(dir) !== topic.id) {
-          // Missing (a crash right after the topic was recorded) or left by a deleted topic of that name.
-          rmSync(dir, { recursive: true, force: true });
-          this.createPartitionDir(dir, topic.id);
-        }
-        const loaded = loadPartition(dir, {
-          cleanShutdown: this.cleanShutdown,
-          now: this.options.now(),
-          logger: this.options.logger,
-        });
-        truncated += loaded.truncatedBytes;
-        partitions.push({ storage: loaded.storage, log: loaded.log });
-      }
-      this.topics.push({ name: topic.name, id: topic.id, configs: new Map(topic.configs), partitions });
-    }
-    for (const entry of readdirSync(this.path, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !PARTITION_DIR.test(entry.name)) continue;
-      const dir = join(this.path, entry.name);
-      if (!wanted.has(dir)) {
-        this.options.logger.info({ dir }, "removing the directory of a deleted partition");
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
-    return truncated;
-  }
-
-  private topicIdIn(dir: string): string | null {
-    const file = join(dir, "partition.metadata");
-    if (!existsSync(file)) return null;
-    const match = /topic_id:\s*(\S+)/.exec(readFileSync(file, "utf8"));
-    return match ? match[1]! : null;
-  }
-
-  private createPartitionDir(dir: string, topicId: string): void {
-    mkdirSync(dir, { recursive: true });
-    writeFileAtomically(join(dir, "partition.metadata"), `version: 0\ntopic_id: ${topicId}\n`);
-  }
-
-  /** Where topics and partitions are kept: files in this directory. */
+  /** Where topics and partitions are kept: partition directories here, changes in the topics journal. */
   get logStorage(): LogStorage {
-    return {
-      partition: (topic, partition): PartitionStorage => {
-        const dir = this.partitionDir(topic.name, partition);
-        rmSync(dir, { recursive: true, force: true });
-        this.createPartitionDir(dir, topic.id);
-        return new FilePartitionStorage(dir);
-      },
-      topicCreated: (topic) => this.topicJournal.append(topicRecord(topic)),
-      topicChanged: (topic) => this.topicJournal.append(topicRecord(topic)),
-      topicDeleted: (topic) => this.topicJournal.append({ op: "delete", name: topic.name }),
-    };
+    return this.topicDirs.logStorage;
   }
 
   get offsetStore(): OffsetStore {
@@ -277,17 +239,47 @@ export class DataDirectory {
   }
 
   /**
-   * Clean shutdown, after every partition was closed (flushed, producer snapshots at the log
-   * end): the journals are fsynced, the clean-shutdown marker written and the lock released.
+   * Shutdown, after every partition was closed (flushed, producer snapshots at the log end).
+   * The journals are fsynced and closed; the clean-shutdown marker is written only if `clean`
+   * (every partition closed cleanly) and the journals closed too, so that otherwise the next
+   * start recovers the logs; the lock is released whatever failed.
    */
-  close(): void {
+  close(clean = true): void {
     if (this.closed) return;
     this.closed = true;
-    this.topicJournal.close();
-    this.offsetJournal.close();
-    this.transactionJournal.close();
-    writeFileAtomically(join(this.path, CLEAN_SHUTDOWN), `${new Date(this.options.now()).toISOString()}\n`);
-    rmSync(join(this.path, ".lock"), { force: true });
+    let journalsClosed = true;
+    try {
+      for (const journal of [this.topicJournal, this.offsetJournal, this.transactionJournal]) {
+        try {
+          journal.close();
+        } catch (error) {
+          journalsClosed = false;
+          this.options.logger.error({ err: error, journal: journal.path }, "could not flush and close a journal");
+        }
+      }
+      if (clean && journalsClosed) {
+        writeFileAtomically(join(this.path, CLEAN_SHUTDOWN), `${new Date(this.options.now()).toISOString()}\n`);
+      } else {
+        this.options.logger.error(
+          { dataDir: this.path },
+          "the data directory was not shut down cleanly: the next start recovers its logs",
+        );
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error, dataDir: this.path }, "could not mark the shutdown clean");
+    } finally {
+      this.releaseLock();
+    }
+  }
+
+  /** Gives the directory up without touching anything else (a start that failed after opening it). */
+  releaseLock(): void {
+    this.closed = true;
+    try {
+      rmSync(join(this.path, ".lock"), { force: true });
+    } catch (error) {
+      this.options.logger.error({ err: error, dataDir: this.path }, "could not remove the data directory's lock file");
+    }
     openDirectories.delete(this.path);
   }
 }

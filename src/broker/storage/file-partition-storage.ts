@@ -10,7 +10,7 @@
 // The cleaner's swap is crash-safe: the cleaned file is fsynced and renamed to .swap (the
 // commit point), then the segments it replaces are deleted and the .swap renamed to .log. A
 // restart completes a .swap it finds and deletes a .cleaned one (partition-loader.ts).
-import { renameSync, rmSync, unlinkSync } from "node:fs";
+import { renameSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { CleanerCheckpoint } from "../log/log-cleaner.js";
 import type { ProducerSnapshotEntry } from "../log/producer-state.js";
@@ -58,7 +58,9 @@ export class FilePartitionStorage implements PartitionStorage {
   constructor(
     readonly dir: string,
     /** Offsets of the snapshot files present, any order. */
-    snapshotOffsets: readonly number[] = [],
+    snapshotOffsets: readonly number[],
+    /** Removes the directory once the partition is deleted (partition-dirs.ts's way: marked, metadata last). */
+    private readonly removeDir: (dir: string) => void,
   ) {
     this.snapshots = [...snapshotOffsets].sort((a, b) => a - b);
   }
@@ -167,6 +169,6 @@ export class FilePartitionStorage implements PartitionStorage {
 
   destroy(): void {
     this.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    this.removeDir(this.dir);
   }
 }

@@ -2,8 +2,12 @@
 // its internal topics (topics, __consumer_offsets, __transaction_state). Each record is
 // framed as  uint32 length | uint32 CRC-32C of the payload | payload (UTF-8 JSON)  and
 // written with one write() before the change is acknowledged: the OS page cache survives a
-// kill -9 of the broker. Opening replays the records and cuts the file at the first frame
-// that is incomplete or fails its CRC (the torn tail of a crash). When the file has grown to
+// kill -9 of the broker. Opening replays the records. Appends are sequential, so a crash can
+// only leave a torn tail: after an unclean shutdown, a last frame that is incomplete, fails
+// its CRC or does not parse, with no valid frame after it, is cut off (with a warning). Any
+// other bad frame is damage, not a crash: a bad frame followed by valid ones, or any bad frame
+// after a clean shutdown (which fsynced the file) stops the start with DataDirCorruptError
+// naming the file and the byte, rather than start without what the journal records. When the file has grown to
 // several times what its owner still needs, it is rewritten from the owner's live records
 // (written to a temporary file, fsynced, renamed over the old one).
 import {
@@ -17,6 +21,7 @@ import {
   writeSync,
 } from "node:fs";
 import { crc32c } from "../../bytes/crc32c.js";
+import { DataDirCorruptError } from "../errors.js";
 
 const FRAME_HEADER = 8;
 /** Rewrite once the journal holds this many times the live records (and at least MIN_REWRITE records). */
@@ -32,6 +37,30 @@ function frame(record: unknown): Buffer {
   return out;
 }
 
+/** The frame at `at` and where it ends, or what is wrong with it. */
+function readFrame(bytes: Buffer, at: number): { record: unknown; end: number } | string {
+  if (at + FRAME_HEADER > bytes.length) return "is cut short";
+  const end = at + FRAME_HEADER + bytes.readUInt32BE(at);
+  if (end > bytes.length) return "is cut short";
+  const payload = bytes.subarray(at + FRAME_HEADER, end);
+  if (crc32c(payload) !== bytes.readUInt32BE(at + 4)) return "fails its CRC";
+  try {
+    return { record: JSON.parse(payload.toString("utf8")), end };
+  } catch {
+    return "does not parse";
+  }
+}
+
+/** The first position from `from` on where a whole, valid frame starts, or null. */
+function nextValidFrame(bytes: Buffer, from: number): number | null {
+  for (let at = from; at + FRAME_HEADER <= bytes.length; at++) {
+    const length = bytes.readUInt32BE(at);
+    if (length === 0 || at + FRAME_HEADER + length > bytes.length) continue;
+    if (typeof readFrame(bytes, at) !== "string") return at;
+  }
+  return null;
+}
+
 function writeFully(fd: number, bytes: Buffer, position: number): void {
   let written = 0;
   while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written);
@@ -44,7 +73,7 @@ export class Journal<R> {
   private liveAtRewrite: number;
 
   private constructor(
-    private readonly path: string,
+    readonly path: string,
     /** The records that recreate the owner's current state, for rewriting. */
     private readonly live: () => Iterable<R>,
     records: number,
@@ -56,23 +85,40 @@ export class Journal<R> {
     this.liveAtRewrite = records;
   }
 
-  /** Opens (or creates) the journal and returns its valid records in write order. */
-  static open<R>(path: string, live: () => Iterable<R>): { journal: Journal<R>; records: R[]; truncatedBytes: number } {
+  /**
+   * Opens (or creates) the journal and returns its records in write order. A torn tail left by
+   * a crash is cut (`truncatedBytes`); damage anywhere else throws DataDirCorruptError.
+   */
+  static open<R>(
+    path: string,
+    live: () => Iterable<R>,
+    options: { cleanShutdown: boolean },
+  ): { journal: Journal<R>; records: R[]; truncatedBytes: number } {
     const bytes = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
     const records: R[] = [];
     let at = 0;
-    while (at + FRAME_HEADER <= bytes.length) {
-      const length = bytes.readUInt32BE(at);
-      const end = at + FRAME_HEADER + length;
-      if (end > bytes.length) break;
-      const payload = bytes.subarray(at + FRAME_HEADER, end);
-      if (crc32c(payload) !== bytes.readUInt32BE(at + 4)) break;
-      try {
-        records.push(JSON.parse(payload.toString("utf8")) as R);
-      } catch {
+    let problem: string | null = null;
+    while (at < bytes.length) {
+      const frame = readFrame(bytes, at);
+      if (typeof frame === "string") {
+        problem = frame;
         break;
       }
-      at = end;
+      records.push(frame.record as R);
+      at = frame.end;
+    }
+    if (problem !== null) {
+      const resumes = nextValidFrame(bytes, at + 1);
+      if (resumes !== null || options.cleanShutdown) {
+        const where = `record ${records.length + 1} at byte ${at} of ${bytes.length} ${problem}`;
+        throw new DataDirCorruptError(
+          path,
+          resumes !== null
+            ? `${where}, and a valid record follows at byte ${resumes}, so this is not a write torn by a crash`
+            : `${where}, after a clean shutdown that had flushed it`,
+          "The broker does not start without what this journal records: restore the file from a backup, or move the data directory aside to start empty.",
+        );
+      }
     }
     if (!existsSync(path)) closeSync(openSync(path, "w"));
     if (at < bytes.length) {
@@ -116,9 +162,21 @@ export class Journal<R> {
     return this.size;
   }
 
-  /** fsync and close (clean shutdown). */
+  /** fsync and close (shutdown); the descriptor is released even if the fsync fails. */
   close(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  /** Releases the descriptor without flushing (a start that failed). */
+  closeQuietly(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already closed: nothing held.
+    }
   }
 }

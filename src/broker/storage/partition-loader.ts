@@ -3,9 +3,15 @@
 //  2. scan every segment's batch headers to rebuild the batch index (reading the files in
 //     large chunks and skipping over batch bodies);
 //  3. after an unclean shutdown, check the CRC of every batch from the newest producer
-//     snapshot on: the first batch that is incomplete (a torn tail), malformed or fails its
-//     CRC ends the log there, the segment is truncated and any later segment deleted;
-//  4. keep the aborted-transaction index entries older than the snapshot; PartitionLog
+//     snapshot on (the recovery point: what was written since the last roll may not have
+//     been flushed): the first batch there that is incomplete (a torn tail), malformed or
+//     fails its CRC ends the log, the segment is truncated and any later segment deleted, as
+//     Kafka's LogLoader does with the unflushed segments; a warning for a torn tail, an error
+//     when valid batches followed;
+//  4. anywhere else (the flushed part, or any part after a clean shutdown) damage is never a
+//     reason to drop anything: the scan skips to the next valid batch, the damaged bytes stay
+//     in the file, and the error names the file, the position and the offsets it hides;
+//  5. keep the aborted-transaction index entries older than the snapshot; PartitionLog
 //     replays the batches after it through producer state, which rebuilds the rest.
 // After a clean shutdown the snapshot sits at the log end offset, so nothing is replayed and
 // no CRC is computed.
@@ -26,7 +32,7 @@ import type { CleanerCheckpoint } from "../log/log-cleaner.js";
 import { LogSegment, type AbortedTxn } from "../log/log-segment.js";
 import type { RecoveredLog } from "../log/partition-log.js";
 import { decodeAbortedTxns, TXN_INDEX_ENTRY_BYTES } from "./file-segment-storage.js";
-import { scanSegment, type ScannedSegment } from "./segment-scan.js";
+import { scanSegment, type DamagedSpan, type ScannedSegment } from "./segment-scan.js";
 import { decodeSnapshot, FilePartitionStorage, offsetName, type ProducerSnapshot } from "./file-partition-storage.js";
 
 const SEGMENT = /^(\d{20})\.log$/;
@@ -113,7 +119,7 @@ function latestSnapshot(dir: string, offsets: number[], limit: number): Producer
 
 export function loadPartition(
   dir: string,
-  options: { cleanShutdown: boolean; now: number; logger: Logger },
+  options: { cleanShutdown: boolean; now: number; logger: Logger; removeDir: (dir: string) => void },
 ): LoadedPartition {
   settleCleanerFiles(dir);
   const files = readdirSync(dir);
@@ -130,30 +136,42 @@ export function loadPartition(
   const newest = latestSnapshot(dir, snapshotOffsets, Number.MAX_SAFE_INTEGER);
   const checkCrcFrom = options.cleanShutdown ? Number.MAX_SAFE_INTEGER : (newest?.offset ?? 0);
 
-  const scanned: { base: number; segment: ScannedSegment }[] = [];
+  const scanned: { base: number; segment: ScannedSegment; keptBytes: number }[] = [];
   let truncatedBytes = 0;
   for (let i = 0; i < segmentBases.length; i++) {
     const base = segmentBases[i]!;
     const logPath = join(dir, `${offsetName(base)}.log`);
     const segment = scanSegment(logPath, base, checkCrcFrom);
-    scanned.push({ base, segment });
-    if (segment.validBytes < segment.fileBytes) {
-      truncatedBytes += segment.fileBytes - segment.validBytes;
-      const fd = openSync(logPath, "r+");
-      ftruncateSync(fd, segment.validBytes);
-      closeSync(fd);
-      // Nothing after a damaged batch can be trusted (Kafka truncates the log there).
-      for (const later of segmentBases.slice(i + 1)) {
-        truncatedBytes += fileSize(join(dir, `${offsetName(later)}.log`));
-        removeIfExists(join(dir, `${offsetName(later)}.log`));
-        removeIfExists(join(dir, `${offsetName(later)}.txnindex`));
-      }
-      options.logger.warn(
-        { dir, segment: base, keptBytes: segment.validBytes, droppedBytes: truncatedBytes },
-        "log recovery truncated a torn or corrupt tail",
-      );
-      break;
+    for (const span of segment.skipped) reportSkipped(options.logger, dir, base, span);
+    if (segment.stoppedAt === null) {
+      scanned.push({ base, segment, keptBytes: segment.fileBytes });
+      continue;
     }
+    // Damage in the unflushed tail after a crash: the log ends before it, as Kafka's recovery
+    // ends it; later segments are deleted.
+    const cut = segment.stoppedAt.position;
+    scanned.push({ base, segment, keptBytes: cut });
+    truncatedBytes += segment.fileBytes - cut;
+    const fd = openSync(logPath, "r+");
+    ftruncateSync(fd, cut);
+    closeSync(fd);
+    const later = segmentBases.slice(i + 1);
+    for (const next of later) {
+      truncatedBytes += fileSize(join(dir, `${offsetName(next)}.log`));
+      removeIfExists(join(dir, `${offsetName(next)}.log`));
+      removeIfExists(join(dir, `${offsetName(next)}.txnindex`));
+    }
+    const { reason, fromOffset, resumesAt } = segment.stoppedAt;
+    const details = { dir, segment: base, position: cut, droppedBytes: truncatedBytes, fromOffset, reason };
+    if (resumesAt === null && later.length === 0) {
+      options.logger.warn(details, "log recovery cut the torn tail left by a crash");
+    } else {
+      options.logger.error(
+        { ...details, laterSegments: later.length },
+        "log recovery found a damaged batch in the part of the log written since the last flush, and ended the log there as Kafka does: the records after it are dropped",
+      );
+    }
+    break;
   }
 
   const nextOffsetOf = (s: { base: number; segment: ScannedSegment }) => {
@@ -171,8 +189,8 @@ export function loadPartition(
 
   // Segments with their storage and the aborted-transaction entries older than the snapshot
   // (the replay adds the newer ones back, so a torn index tail cannot survive).
-  const storage = new FilePartitionStorage(dir, snapshotOffsets);
-  const segments = scanned.map(({ base, segment }) => {
+  const storage = new FilePartitionStorage(dir, snapshotOffsets, options.removeDir);
+  const segments = scanned.map(({ base, segment, keptBytes }) => {
     const indexPath = join(dir, `${offsetName(base)}.txnindex`);
     const indexBytes = existsSync(indexPath) ? readFileSync(indexPath) : Buffer.alloc(0);
     const all = decodeAbortedTxns(indexBytes);
@@ -183,7 +201,7 @@ export function loadPartition(
       closeSync(fd);
     }
     const createdAt = segment.entries[0]?.maxTimestamp ?? options.now;
-    const fileStorage = storage.openExisting(base, segment.validBytes, kept.length);
+    const fileStorage = storage.openExisting(base, keptBytes, kept.length);
     return new LogSegment(base, fileStorage, createdAt, segment.entries, kept);
   });
   if (segments.length === 0) segments.push(new LogSegment(firstBase, storage.create(firstBase), options.now));
@@ -202,6 +220,23 @@ export function loadPartition(
       cleanerCheckpoint: readCleanerCheckpoint(join(dir, "cleaner-checkpoint"), logStartOffset),
     },
   };
+}
+
+/** Damage the scan skipped over: the bytes stay on disk, the records around them are served. */
+function reportSkipped(logger: Logger, dir: string, segment: number, span: DamagedSpan): void {
+  logger.error(
+    {
+      dir,
+      segment,
+      position: span.position,
+      bytes: span.bytes,
+      reason: span.reason,
+      unreadableOffsets: span.resumesAt === null ? `${span.fromOffset}-` : `${span.fromOffset}-${span.resumesAt - 1}`,
+    },
+    span.resumesAt === null
+      ? "a damaged batch ends this log segment: its bytes are kept on disk, unread; the records before it are served"
+      : "a damaged batch in the middle of the log: its bytes are kept on disk, unread; the records before and after it are served",
+  );
 }
 
 function fileSize(path: string): number {

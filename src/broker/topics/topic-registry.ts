@@ -52,6 +52,11 @@ export interface ValidatedTopic {
   configs: Map<string, string>;
 }
 
+/** A failure of the data directory as the TopicError handlers answer with (KAFKA_STORAGE_ERROR). */
+export function storageError(what: string, error: unknown): TopicError {
+  return new TopicError(ErrorCode.KAFKA_STORAGE_ERROR, `${what}: ${(error as Error).message}`);
+}
+
 /** Kafka's topic name rules (org.apache.kafka.common.internals.Topic.validate). */
 export function checkTopicName(name: string): void {
   if (name.length === 0)
@@ -146,7 +151,19 @@ export class TopicRegistry {
       if (error instanceof InvalidTopicConfig) throw new TopicError(ErrorCode.INVALID_CONFIG, error.message);
       throw error;
     }
+    this.checkStorage(spec.name, 0, partitions);
     return { name: spec.name, partitions, configs };
+  }
+
+  /**
+   * Partitions [from, to) of `name` can get their storage: a data directory refuses to create
+   * one where a directory it cannot prove its own is in the way (KAFKA_STORAGE_ERROR).
+   */
+  checkStorage(name: string, from: number, to: number): void {
+    for (let p = from; p < to; p++) {
+      const problem = this.options.storage.conflict(name, p);
+      if (problem !== null) throw new TopicError(ErrorCode.KAFKA_STORAGE_ERROR, problem);
+    }
   }
 
   private checkAssignments(assignments: CreateTopicSpec["assignments"]): number {
@@ -194,15 +211,26 @@ export class TopicRegistry {
     }
   }
 
+  /** Creates a validated topic; storage that fails on the way leaves nothing behind (KAFKA_STORAGE_ERROR). */
   create(validated: ValidatedTopic): Topic {
-    const topic = new Topic({
-      name: validated.name,
-      partitions: validated.partitions,
-      configs: validated.configs,
-      storage: this.options.storage,
-      now: this.options.now,
-    });
-    this.options.storage.topicCreated(topic);
+    let topic: Topic;
+    try {
+      topic = new Topic({
+        name: validated.name,
+        partitions: validated.partitions,
+        configs: validated.configs,
+        storage: this.options.storage,
+        now: this.options.now,
+      });
+    } catch (error) {
+      throw storageError(`cannot create the partitions of topic ${validated.name}`, error);
+    }
+    try {
+      this.options.storage.topicCreated(topic);
+    } catch (error) {
+      topic.delete();
+      throw storageError(`cannot record topic ${validated.name}`, error);
+    }
     this.topics.set(topic.name, topic);
     return topic;
   }
@@ -244,11 +272,19 @@ export class TopicRegistry {
   }
 
   /**
-   * Stops the registry. With a data directory every partition is closed cleanly (its state
-   * stays on disk); in memory the logs are dropped.
+   * Stops the registry. With a data directory every partition is closed (its state stays on
+   * disk); in memory the logs are dropped. Returns whether every partition closed cleanly: one
+   * that could not be flushed or snapshotted is reported and the others still close.
    */
-  close(): void {
-    for (const topic of this.topics.values()) topic.close();
+  close(onFailure: (topic: string, partition: number, error: unknown) => void): boolean {
+    let clean = true;
+    for (const topic of this.topics.values()) {
+      topic.close((partition, error) => {
+        clean = false;
+        onFailure(topic.name, partition, error);
+      });
+    }
     this.topics.clear();
+    return clean;
   }
 }

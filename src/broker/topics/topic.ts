@@ -56,31 +56,50 @@ export class Topic implements TopicRecord {
     this.options.storage.topicChanged(this);
   }
 
-  /** Grows the topic to `total` partitions (CreatePartitions: count is the new total). */
+  /** Grows the topic to `total` partitions (CreatePartitions: count is the new total); all or nothing. */
   addPartitions(total: number): void {
-    this.grow(total);
-    this.options.storage.topicChanged(this);
-  }
-
-  private grow(total: number): void {
-    for (let p = this.partitions.length; p < total; p++) {
-      const recovered = this.options.recovered?.[p];
-      this.partitions.push(
-        new PartitionLog({
-          topic: this.name,
-          partition: p,
-          config: () => this.logConfig,
-          storage: recovered ? recovered.storage : this.options.storage.partition(this, p),
-          now: this.options.now,
-          recovered: recovered?.log,
-        }),
-      );
+    const before = this.partitions.length;
+    try {
+      this.grow(total);
+      this.options.storage.topicChanged(this);
+    } catch (error) {
+      for (const log of this.partitions.splice(before)) log.delete();
+      throw error;
     }
   }
 
-  /** Clean shutdown of every partition (producer snapshots, flush). */
-  close(): void {
-    for (const partition of this.partitions) partition.close();
+  /** Adds partitions up to `total`; if one cannot get its storage, those added by this call are removed. */
+  private grow(total: number): void {
+    const before = this.partitions.length;
+    try {
+      for (let p = this.partitions.length; p < total; p++) {
+        const recovered = this.options.recovered?.[p];
+        this.partitions.push(
+          new PartitionLog({
+            topic: this.name,
+            partition: p,
+            config: () => this.logConfig,
+            storage: recovered ? recovered.storage : this.options.storage.partition(this, p),
+            now: this.options.now,
+            recovered: recovered?.log,
+          }),
+        );
+      }
+    } catch (error) {
+      for (const log of this.partitions.splice(before)) log.delete();
+      throw error;
+    }
+  }
+
+  /** Shutdown of every partition (flush, producer snapshots); one that fails is reported and the others still close. */
+  close(onFailure: (partition: number, error: unknown) => void): void {
+    for (const partition of this.partitions) {
+      try {
+        partition.close();
+      } catch (error) {
+        onFailure(partition.partition, error);
+      }
+    }
   }
 
   delete(): void {

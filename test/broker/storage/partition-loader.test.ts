@@ -1,9 +1,12 @@
 // Loading a partition directory: a cleaner swap interrupted by a crash is completed or undone
-// as a whole, producer state comes back from the snapshot plus the replayed tail, and the
-// aborted-transaction index is rebuilt for markers after the snapshot.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+// as a whole, producer state comes back from the snapshot plus the replayed tail, the
+// aborted-transaction index is rebuilt for markers after the snapshot, and a damaged batch
+// ends the log only in the part written since the last roll (Kafka's unflushed segments).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
+import { pino, type Logger } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanLog, planCleaning } from "../../../src/broker/log/log-cleaner.js";
 import { PartitionLog } from "../../../src/broker/log/partition-log.js";
@@ -25,6 +28,8 @@ const config = toLogConfig(
 );
 const now = 1_700_000_000_000;
 
+const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
 describe("partition loader", () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -40,14 +45,14 @@ describe("partition loader", () => {
         topic: "t",
         partition: 0,
         config: () => config,
-        storage: new FilePartitionStorage(dir),
+        storage: new FilePartitionStorage(dir, [], removeDir),
         now: () => now,
       }),
     };
   }
 
-  function reload(dir: string): PartitionLog {
-    const loaded = loadPartition(dir, { cleanShutdown: false, now, logger: quietLogger() });
+  function reload(dir: string, logger = quietLogger()): PartitionLog {
+    const loaded = loadPartition(dir, { cleanShutdown: false, now, logger, removeDir });
     return new PartitionLog({
       topic: "t",
       partition: 0,
@@ -153,5 +158,64 @@ describe("partition loader", () => {
       transactional: true,
     });
     expect(recovered.append(next, readBatchHeader(next)).errorCode).toBe(0);
+  });
+
+  describe("after a crash, a damaged batch", () => {
+    function recording(): { logger: Logger; lines: { level: number; msg: string }[] } {
+      const lines: { level: number; msg: string }[] = [];
+      const logger = pino(
+        { level: "info" },
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+            done();
+          },
+        }),
+      );
+      return { logger, lines };
+    }
+
+    /** A log of three segments or more, the newest snapshot at the active segment's base. */
+    function threeSegments(): { dir: string; log: PartitionLog } {
+      const made = newLog();
+      while (made.log.segments.length < 3) append(made.log, "k", `v${made.log.logEndOffset}`);
+      for (let i = 0; i < 3; i++) append(made.log, "k", `v${made.log.logEndOffset}`);
+      return made;
+    }
+
+    /** Flips the magic byte of the `index`th batch of a segment file. */
+    function damage(dir: string, base: number, index: number): void {
+      const path = join(dir, `${String(base).padStart(20, "0")}.log`);
+      const bytes = readFileSync(path);
+      let at = 0;
+      for (let i = 0; i < index; i++) at += readBatchHeader(bytes, at).size;
+      bytes[at + 16] = 9;
+      writeFileSync(path, bytes);
+    }
+
+    it("in what was written since the last roll ends the log there, as Kafka's recovery does, reported at error", () => {
+      const { dir, log } = threeSegments();
+      const active = log.activeSegment.baseOffset;
+      const before = contents(log);
+      damage(dir, active, 1);
+      const { logger, lines } = recording();
+      const recovered = reload(dir, logger);
+      expect(recovered.logEndOffset).toBe(active + 1);
+      expect(contents(recovered)).toEqual(before.slice(0, active + 1));
+      expect(lines.some((l) => l.level === 50 && l.msg.includes("ended the log there as Kafka does"))).toBe(true);
+    });
+
+    it("in an older, flushed segment is skipped: the records after it are kept, and it is reported at error", () => {
+      const { dir, log } = threeSegments();
+      const second = log.segments[1]!;
+      const hidden = second.entries[1]!.baseOffset;
+      const before = contents(log);
+      damage(dir, second.baseOffset, 1);
+      const { logger, lines } = recording();
+      const recovered = reload(dir, logger);
+      expect(recovered.logEndOffset).toBe(log.logEndOffset);
+      expect(contents(recovered)).toEqual(before.filter((record) => !record.startsWith(`${hidden}:`)));
+      expect(lines.some((l) => l.level === 50 && l.msg.includes("damaged batch in the middle of the log"))).toBe(true);
+    });
   });
 });

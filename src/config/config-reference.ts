@@ -63,6 +63,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
   processingExceptionHandler:
     "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
+  cacheMaxBytes:
+    "The record cache (Kafka Streams' `statestore.cache.max.bytes`), shared by the instance's tasks: reads of recent keys answered from memory, and in the DSL's cached stores updates of a key folded until the next commit, so that only the latest goes downstream. 0 turns it off: every update goes downstream.",
   defaultKeySerde:
     "The key serde wherever the topology gives none (Kafka Streams' `default.key.serde`): a built-in serde's name, or a serde object in code.",
   defaultValueSerde:

@@ -92,6 +92,9 @@ const serdeSetting = z.union(
   { error: `must be a serde (an object with name, serialize and deserialize) or one of ${SERDE_NAMES.join(", ")}` },
 );
 
+/** Kafka Streams' statestore.cache.max.bytes default: 10 MiB. */
+export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
+
 /** Kafka Streams' built-in extractors (src/topology/timestamp-extractor.ts), by name; a function in code. */
 export const TIMESTAMP_EXTRACTOR_NAMES = [
   "failOnInvalidTimestamp",
@@ -162,6 +165,8 @@ export const streamsConfigSchema = z
     processingExceptionHandler: z
       .enum(EXCEPTION_HANDLERS, { error: "must be 'fail' or 'continue-and-dead-letter'" })
       .default("fail"),
+    /** Kafka Streams' statestore.cache.max.bytes: the record cache of the instance's tasks (0 turns it off). */
+    cacheMaxBytes: nonNegativeInt("bytes").default(DEFAULT_CACHE_MAX_BYTES),
     /** Kafka Streams' default.key.serde / default.value.serde: for wherever the topology gives none. */
     defaultKeySerde: serdeSetting.optional(),
     defaultValueSerde: serdeSetting.optional(),

@@ -2,6 +2,7 @@
 // the node's children, getStateStore() only opens the node's stores) and to its task
 // (stream time, punctuation, the metadata of the record in flight).
 import type { KeyValueStore } from "../stores/key-value-store.js";
+import type { StateStore } from "../stores/state-store.js";
 import type { Cancellable, ProcessorContext, PunctuationType, Punctuator } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import { StoreAccessError } from "./processing-errors.js";
@@ -11,7 +12,7 @@ export interface TaskServices {
   readonly applicationId: string;
   readonly taskId: string;
   forward(from: string, record: StreamRecord<unknown, unknown>, childName: string | undefined): Promise<void>;
-  store(name: string): KeyValueStore<unknown, unknown>;
+  store(name: string): StateStore;
   schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
   recordMetadata(): RecordMetadata | undefined;
   recordContext(): RecordContext;
@@ -47,6 +48,7 @@ export class NodeProcessorContext implements ProcessorContext<unknown, unknown> 
 
   getStateStore<K, V>(name: string): KeyValueStore<K, V> {
     if (!this.#stores.includes(name)) throw new StoreAccessError(this.#node, name, this.#stores);
+    // The store's own interface (key-value, window, session): the caller names the type.
     return this.#task.store(name) as KeyValueStore<K, V>;
   }
 

@@ -6,7 +6,6 @@
 // TopologyTestDriver) feeds it records and clock ticks, one call at a time.
 //
 // It reads the Topology as data and never imports the DSL or kafkajs.
-import type { KeyValueStore } from "../stores/key-value-store.js";
 import { DeserializationError } from "../serdes/errors.js";
 import { RecordHeaders } from "../topology/headers.js";
 import { FORWARDED } from "../topology/processor.js";
@@ -30,7 +29,9 @@ import {
 import { PunctuationScheduler } from "./punctuation-scheduler.js";
 import type { PunctuationSchedule } from "./punctuation-scheduler.js";
 import type { RecordCollector } from "./record-collector.js";
-import type { StateStoreProvider } from "./state-store-provider.js";
+import type { StateStoreProvider, TaskStoreContext } from "./state-store-provider.js";
+import { isCachedStore } from "../stores/cached-store.js";
+import type { StateStore } from "../stores/state-store.js";
 import { StreamTime } from "./stream-time.js";
 import { isDefaultExtractor, timestampExtractorFunction } from "./timestamp-extraction.js";
 import type { TimestampExtractor, TimestampExtractorFunction } from "../topology/timestamp-extractor.js";
@@ -86,7 +87,7 @@ export class TaskExecutor {
   readonly #sourcesByTopic = new Map<string, SourceNodeRuntime>();
   /** Sources subscribed by pattern: a topic they match is added to #sourcesByTopic when first seen. */
   readonly #patternSources: SourceNodeRuntime[] = [];
-  readonly #stores = new Map<string, KeyValueStore<unknown, unknown>>();
+  readonly #stores = new Map<string, StateStore>();
   readonly #streamTime = new StreamTime();
   readonly #streamTimePunctuations = new PunctuationScheduler();
   readonly #wallClockPunctuations = new PunctuationScheduler();
@@ -289,11 +290,34 @@ export class TaskExecutor {
     return this.#serialized(() => this.#punctuate("wall-clock-time", now));
   }
 
-  /** Closes the processors (close() in topology order). The stores stay open: they belong to the provider. */
+  /**
+   * Forwards what the record cache holds (each cached store's dirty keys, in store
+   * order), as Kafka Streams flushes its caches before a commit: the caller commits
+   * after, so that what was forwarded joins the same transaction.
+   */
+  flushCaches(): Promise<void> {
+    return this.#serialized(async () => {
+      for (const store of this.#stores.values()) {
+        if (!isCachedStore(store)) continue;
+        try {
+          await store.flushCache();
+        } catch (error) {
+          if (error instanceof ProcessorError) throw error;
+          throw new ProcessorError(store.name, this.taskId, undefined, error);
+        }
+      }
+    });
+  }
+
+  /**
+   * Closes the processors (close() in topology order) and drops what the record cache
+   * holds for the task, unflushed. The stores stay open: they belong to the provider.
+   */
   close(): Promise<void> {
     return this.#serialized(async () => {
       if (this.#closed) return;
       this.#closed = true;
+      for (const store of this.#stores.values()) if (isCachedStore(store)) store.closeCache();
       const failures: unknown[] = [];
       for (const node of this.#nodes.values()) {
         if (node.kind !== "processor") continue;
@@ -331,8 +355,15 @@ export class TaskExecutor {
 
   async #initialize(options: TaskExecutorOptions): Promise<void> {
     const { topology } = options;
+    const storeContext: TaskStoreContext = {
+      taskId: this.taskId,
+      cache: {
+        recordContext: () => this.#recordContext(),
+        runInContext: (context, work) => this.#runInRecordContext(context, work),
+      },
+    };
     for (const definition of topology.storesOf(options.subtopology)) {
-      this.#stores.set(definition.name, await options.stores.getStore(definition));
+      this.#stores.set(definition.name, await options.stores.getStore(definition, storeContext));
     }
     const services = this.#services();
     const contexts = new Map<string, NodeProcessorContext>();
@@ -416,6 +447,23 @@ export class TaskExecutor {
         this.#onDroppedRecord?.({ taskId: this.taskId, node, reason, metadata: this.#metadata });
       },
     };
+  }
+
+  /** A cached store's flush forwards with the context of the write it folds, as Kafka Streams sets it. */
+  async #runInRecordContext(context: RecordContext, work: () => Promise<void>): Promise<void> {
+    const metadata = this.#metadata;
+    const current = this.#current;
+    this.#metadata =
+      context.topic === null
+        ? undefined
+        : { topic: context.topic, partition: context.partition, offset: context.offset };
+    this.#current = { key: undefined, value: undefined, timestamp: context.timestamp, headers: context.headers };
+    try {
+      await work();
+    } finally {
+      this.#metadata = metadata;
+      this.#current = current;
+    }
   }
 
   #patternSourceOf(topic: string): SourceNodeRuntime | undefined {

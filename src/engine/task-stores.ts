@@ -8,6 +8,10 @@ import { TypedKeyValueStore } from "../stores/typed-key-value-store.js";
 import { valueAndTimestampSerde } from "../stores/value-and-timestamp.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import type { StoreDefinition } from "../topology/topology.js";
+import { CachingKeyValueStore } from "../stores/caching-key-value-store.js";
+import type { RecordCache } from "../stores/record-cache.js";
+import type { StateStore } from "../stores/state-store.js";
+import type { TaskStoreContext } from "./state-store-provider.js";
 
 const storedSerdes = new WeakMap<StoreDefinition, Serde<unknown>>();
 
@@ -38,4 +42,24 @@ export function plainKeyValueStoreOf(
   return definition.timestamped
     ? new KeyValueStoreFacade(typed as KeyValueStore<unknown, ValueAndTimestamp<unknown>>)
     : typed;
+}
+
+/**
+ * The store a task's processors get, over the task's bytes for it: behind the record
+ * cache when there is one (cacheMaxBytes > 0), where it answers reads and, for a
+ * store with `caching`, folds the updates its processor forwards until the next flush.
+ */
+export function taskStoreOf(
+  definition: StoreDefinition,
+  bytes: KeyValueBytesStore,
+  task: TaskStoreContext,
+  cache: RecordCache | undefined,
+): StateStore {
+  if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);
+  return new CachingKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition), {
+    cache,
+    namespace: `${task.taskId}-${definition.name}`,
+    context: task.cache,
+    forwarding: definition.caching,
+  });
 }

@@ -35,8 +35,8 @@ import { topicPartitionKey } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
 import { TaskOverlay } from "../stores/task-overlay.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import { CachingKeyValueStore } from "../stores/caching-key-value-store.js";
-import { storedValueSerde } from "../engine/task-stores.js";
+import { taskStoreOf } from "../engine/task-stores.js";
+import type { RecordCache } from "../stores/record-cache.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { EddyError } from "../errors/eddy-error.js";
@@ -86,6 +86,8 @@ export interface TaskContext {
   /** At-least-once offset commits, checked against the member's generation. */
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   readonly metrics: StreamsMetrics;
+  /** The instance's record cache (cacheMaxBytes), shared by its tasks; undefined when it is off. */
+  readonly recordCache: RecordCache | undefined;
   readonly logger: Logger;
   readonly location: StateLocation;
   readonly signal: AbortSignal;
@@ -305,8 +307,8 @@ export class StreamTask {
         },
         stores: {
           // The executor's processors are the stores' only writers, and the cache goes with the overlay.
-          getStore: (definition) =>
-            new CachingKeyValueStore(overlay.store(definition.name), definition.keySerde, storedValueSerde(definition)),
+          getStore: (definition, task) =>
+            taskStoreOf(definition, overlay.store(definition.name), task, ctx.recordCache),
         },
       });
       this.#sendError = undefined;
@@ -530,6 +532,9 @@ export class StreamTask {
     const started = Date.now();
     const { ctx } = this;
     const overlay = this.#overlay as TaskOverlay;
+    // What the record cache folded goes downstream now, into this transaction (Kafka
+    // Streams flushes its caches before it commits).
+    await (this.#executor as TaskExecutor).flushCaches();
     this.#addChangelogRecords(overlay);
     const offsets = this.positions().filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
     let produced: ProducedOffsets[];

@@ -28,6 +28,7 @@ import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-s
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
 import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
+import { RecordCache } from "../stores/record-cache.js";
 import type { Serde, Serializer } from "../serdes/serde.js";
 import type { Topology } from "../topology/topology.js";
 import { deadLetterTopicName, physicalTopicName } from "../topology/topology.js";
@@ -93,6 +94,8 @@ export class StreamsRuntime implements QueryableStreams {
   readonly #logger: Logger;
   readonly #machine = new StreamsStateMachine();
   readonly #metrics = new StreamsMetrics();
+  /** Kafka Streams' ThreadCache: one budget for every task of the instance (its one stream thread). */
+  readonly #recordCache: RecordCache | undefined;
   readonly #stopping = new AbortController();
   #restoreListener: StateRestoreListener | undefined;
   #running: Running | undefined;
@@ -109,6 +112,7 @@ export class StreamsRuntime implements QueryableStreams {
       key: serdeFromSetting(this.config.defaultKeySerde as Serde<unknown> | string | undefined),
       value: serdeFromSetting(this.config.defaultValueSerde as Serde<unknown> | string | undefined),
     });
+    this.#recordCache = this.config.cacheMaxBytes > 0 ? new RecordCache(this.config.cacheMaxBytes) : undefined;
     const { applicationId } = this.config;
     // A logger that already names the application (the CLI's) would print the id twice.
     this.#logger =
@@ -292,6 +296,7 @@ export class StreamsRuntime implements QueryableStreams {
           sharedProducer: running.sharedProducer,
           commitOffsets,
           metrics: this.#metrics,
+          recordCache: this.#recordCache,
           logger,
           location: { stateDir: config.stateDir, applicationId: config.applicationId },
           signal: this.#stopping.signal,

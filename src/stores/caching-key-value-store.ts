@@ -1,38 +1,62 @@
-// A task's typed store with a read cache in front, for the store's one writer: the
-// task's processors. Every processor that reads an aggregate reads it for each record
-// of its key; without the cache each read serializes the key, searches the overlay and
-// asks LevelDB (a native call and a fresh key and value buffer). The cache keeps the
-// serialized value (or its absence) of the keys read or written lately, keyed by the
-// typed key itself, so a hot key costs one Map lookup and a deserialization.
+// A task's key-value store with the record cache in front (Kafka Streams'
+// CachingKeyValueStore), for the store's one writer, the task's processors. The cache
+// does two jobs:
+// - reads: a key read or written lately is answered from memory, its value kept
+//   serialized (every get() still hands out a fresh object), its absence remembered,
+//   so a hot key costs one Map lookup and a deserialization, not an overlay search and
+//   a LevelDB call;
+// - writes: the store writes through to the bytes store beneath (the task's overlay,
+//   so scans, the changelog and the commit see every write at once) and marks the key
+//   dirty; with a flush listener (the DSL's tables and aggregates), updates of a key are
+//   folded until the next flush, and only the latest goes downstream, with the value
+//   downstream saw last, as Kafka Streams' record cache does.
 //
 // It is only correct where nothing else writes to the store beneath it: the runtime
-// gives each task's executor one over the task's overlay (committed state plus the
-// open transaction's writes), and drops both together when the transaction aborts.
-// Only string keys are cached (immutable; other key types go through unchanged), and
-// values are kept serialized, so every get() still hands out a fresh object. When the
-// cache outgrows its budget it starts over empty.
+// gives each task's executor one over the task's overlay and drops both together when
+// the transaction aborts. String keys are the cache's keys as they are; other keys by
+// their bytes.
 import type { Serde } from "../serdes/serde.js";
+import type { CacheContext, CachedStore, FlushListener } from "./cached-store.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
+import { entrySize } from "./record-cache.js";
+import type { CacheEntry, NamedCache, RecordCache } from "./record-cache.js";
 import { TypedKeyValueStore } from "./typed-key-value-store.js";
 
 /** What peek() answers when only an (asynchronous) get() can tell. */
 export const NOT_CACHED: unique symbol = Symbol("eddy:not-cached");
 
-/** Bytes of keys and values a cache holds before it starts over. */
-export const DEFAULT_READ_CACHE_BYTES = 8 * 1024 * 1024;
-/** What an entry costs besides its key and value (the Map slot, the string header). */
-const ENTRY_OVERHEAD = 64;
+/** The cache's key for a typed key: the string itself, else (and for strings that could be mistaken for bytes) its bytes. */
+export function cacheKeyOf(key: unknown, bytes: () => Buffer): string {
+  if (typeof key === "string" && key.charCodeAt(0) !== 1) return key;
+  return "\u0001" + bytes().toString("latin1");
+}
 
-export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
-  // A Buffer is the value's bytes; null means the key is absent.
-  readonly #cache = new Map<string, Buffer | null>();
-  readonly #budget: number;
-  #bytes = 0;
+export interface CachingOptions<C> {
+  readonly cache: RecordCache;
+  /** `<taskId>-<store>`: the store's namespace in the cache. */
+  readonly namespace: string;
+  readonly context: CacheContext<C>;
+  /**
+   * The store is cached in Kafka Streams' sense (its processor forwards through the
+   * flush); false: the cache only answers reads, and setFlushListener() declines, so the
+   * processor forwards every update (a store with `caching: false`).
+   */
+  readonly forwarding: boolean;
+}
 
-  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, budget = DEFAULT_READ_CACHE_BYTES) {
+export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<K, V> implements CachedStore<K, V, C> {
+  readonly #cache: NamedCache<K, C>;
+  readonly #context: CacheContext<C>;
+  readonly #forwarding: boolean;
+  #listener: FlushListener<K, V, C> | undefined;
+  #sendOldValues = false;
+
+  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, options: CachingOptions<C>) {
     super(bytes, keySerde, valueSerde);
-    this.#budget = budget;
+    this.#context = options.context;
+    this.#forwarding = options.forwarding;
+    this.#cache = options.cache.namespace<K, C>(options.namespace, (entries) => this.#forward(entries));
   }
 
   /** Entries cached (for tests and metrics). */
@@ -40,13 +64,28 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
     return this.#cache.size;
   }
 
+  setFlushListener(listener: FlushListener<K, V, C>, sendOldValues: boolean): boolean {
+    if (!this.#forwarding) return false;
+    this.#listener = listener;
+    this.#sendOldValues = sendOldValues;
+    return true;
+  }
+
+  flushCache(): Promise<void> {
+    return this.#cache.flush();
+  }
+
+  closeCache(): void {
+    this.#cache.close();
+  }
+
   override get(key: K): Promise<V | undefined> {
-    if (typeof key !== "string") return super.get(key);
-    const cached = this.#cache.get(key);
-    if (cached === undefined) return this.#load(key);
-    if (cached === null) return Promise.resolve(undefined);
+    const cacheKey = cacheKeyOf(key, () => this.#keyBytes(key));
+    const entry = this.#cache.get(cacheKey);
+    if (entry === undefined) return this.#load(key, cacheKey);
+    if (entry.value === null) return Promise.resolve(undefined);
     try {
-      return Promise.resolve(this.valueSerde.deserialize(cached, this.valueContext));
+      return Promise.resolve(this.valueSerde.deserialize(entry.value, this.valueContext));
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -58,50 +97,49 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
    * value serde throws.
    */
   peek(key: K): V | undefined | typeof NOT_CACHED {
-    if (typeof key !== "string") return NOT_CACHED;
-    const cached = this.#cache.get(key);
-    if (cached === undefined) return NOT_CACHED;
-    return cached === null ? undefined : this.valueSerde.deserialize(cached, this.valueContext);
+    const cacheKey = cacheKeyOf(key, () => this.#keyBytes(key));
+    const entry = this.#cache.get(cacheKey);
+    if (entry === undefined) return NOT_CACHED;
+    return entry.value === null ? undefined : this.valueSerde.deserialize(entry.value, this.valueContext);
   }
 
   /**
-   * put() done before it returns, when the store beneath writes to memory (the task's
-   * overlay): true when written, false when only put() can do it. Throws what the
+   * put() done before it returns, when it can be: the store beneath writes to memory
+   * (the task's overlay), what the flush will need is known, and the cache has room
+   * without evicting. True when written; false when only put() can do it. Throws what the
    * serdes or the overlay throw (a commit in progress, a closed store).
    */
   putNow(key: K, value: V): boolean {
-    if (typeof key !== "string" || !(this.bytes instanceof OverlayBytesStore)) return false;
-    const keyBytes = this.keySerde.serialize(key, this.keyContext);
+    if (!(this.bytes instanceof OverlayBytesStore)) return false;
+    const keyBytes = this.#keyBytes(key);
+    const cacheKey = cacheKeyOf(key, () => keyBytes);
+    const previous = this.#cache.peek(cacheKey);
     const valueBytes =
       value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
+    const old = this.#oldFor(previous, valueBytes);
+    if (old === NEEDS_READ) return false;
+    const entry = this.#entry(key, cacheKey, valueBytes, old);
+    if (!this.#cache.fits(previous, entry.size)) return false;
     this.bytes.writeNow(keyBytes, valueBytes);
-    this.#remember(key, valueBytes);
+    void this.#cache.put(entry);
     return true;
-  }
-
-  async #load(key: K & string): Promise<V | undefined> {
-    const value = await this.bytes.get(this.keySerde.serialize(key, this.keyContext));
-    this.#remember(key, value ?? null);
-    return value === undefined ? undefined : this.valueSerde.deserialize(value, this.valueContext);
   }
 
   override async put(key: K, value: V): Promise<void> {
     if (this.putNow(key, value)) return;
-    if (typeof key !== "string") return super.put(key, value);
-    const keyBytes = this.keySerde.serialize(key, this.keyContext);
+    const keyBytes = this.#keyBytes(key);
+    const cacheKey = cacheKeyOf(key, () => keyBytes);
+    const valueBytes =
+      value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
+    let old = this.#oldFor(this.#cache.peek(cacheKey), valueBytes);
+    if (old === NEEDS_READ) old = (await this.bytes.get(keyBytes)) ?? null;
     // A write that fails leaves the store as it was, and the cache with it.
-    if (value === null || value === undefined) {
-      await this.bytes.delete(keyBytes);
-      this.#remember(key, null);
-      return;
-    }
-    const valueBytes = this.valueSerde.serialize(value, this.valueContext);
-    await this.bytes.put(keyBytes, valueBytes);
-    this.#remember(key, valueBytes);
+    if (valueBytes === null) await this.bytes.delete(keyBytes);
+    else await this.bytes.put(keyBytes, valueBytes);
+    await this.#cache.put(this.#entry(key, cacheKey, valueBytes, old));
   }
 
   override async putIfAbsent(key: K, value: V): Promise<V | undefined> {
-    if (typeof key !== "string") return super.putIfAbsent(key, value);
     const existing = await this.get(key);
     if (existing !== undefined) return existing;
     if (value !== null && value !== undefined) await this.put(key, value);
@@ -109,37 +147,82 @@ export class CachingKeyValueStore<K, V> extends TypedKeyValueStore<K, V> {
   }
 
   override async putAll(entries: Iterable<KeyValue<K, V>>): Promise<void> {
-    const list = Array.isArray(entries) ? (entries as KeyValue<K, V>[]) : [...entries];
-    await super.putAll(list);
-    for (const { key } of list) if (typeof key === "string") this.#forget(key);
+    for (const { key, value } of entries) await this.put(key, value);
   }
 
+  /** As Kafka Streams' delete: a null put (dirty, so the delete goes downstream), returning the value it had. */
   override async delete(key: K): Promise<V | undefined> {
-    if (typeof key !== "string") return super.delete(key);
     const existing = await this.get(key);
-    if (existing === undefined) return undefined;
-    await this.bytes.delete(this.keySerde.serialize(key, this.keyContext));
-    this.#remember(key, null);
+    await this.put(key, null as V);
     return existing;
   }
 
-  #remember(key: string, value: Buffer | null): void {
-    const previous = this.#cache.get(key);
-    const cost = ENTRY_OVERHEAD + key.length * 2 + (value?.length ?? 0);
-    let bytes =
-      this.#bytes + cost - (previous === undefined ? 0 : ENTRY_OVERHEAD + key.length * 2 + (previous?.length ?? 0));
-    if (bytes > this.#budget) {
-      this.#cache.clear();
-      bytes = cost;
+  async #load(key: K, cacheKey: string): Promise<V | undefined> {
+    const value = (await this.bytes.get(this.#keyBytes(key))) ?? null;
+    // A write may have cached the key while the read was in flight: it is newer.
+    const entry = this.#cache.peek(cacheKey);
+    if (entry !== undefined) {
+      return entry.value === null ? undefined : this.valueSerde.deserialize(entry.value, this.valueContext);
     }
-    this.#cache.set(key, value);
-    this.#bytes = bytes;
+    await this.#cache.put({
+      cacheKey,
+      key,
+      value,
+      dirty: false,
+      old: value,
+      context: undefined,
+      size: entrySize(cacheKey, value, value),
+    });
+    return value === null ? undefined : this.valueSerde.deserialize(value, this.valueContext);
   }
 
-  #forget(key: string): void {
-    const previous = this.#cache.get(key);
-    if (previous === undefined) return;
-    this.#cache.delete(key);
-    this.#bytes -= ENTRY_OVERHEAD + key.length * 2 + (previous?.length ?? 0);
+  /**
+   * The value downstream saw last, for the entry a write makes: known from the cache,
+   * or not needed (no listener, or neither old values nor deletes to check), or
+   * NEEDS_READ from the store beneath.
+   */
+  #oldFor(
+    previous: CacheEntry<K, C> | undefined,
+    valueBytes: Buffer | null,
+  ): Buffer | null | undefined | typeof NEEDS_READ {
+    if (previous !== undefined) return previous.dirty ? previous.old : previous.value;
+    if (this.#listener === undefined) return undefined;
+    return this.#sendOldValues || valueBytes === null ? NEEDS_READ : undefined;
+  }
+
+  #entry(key: K, cacheKey: string, value: Buffer | null, old: Buffer | null | undefined): CacheEntry<K, C> {
+    // Without a listener nothing is forwarded: the entry is a clean read cache entry.
+    const dirty = this.#listener !== undefined;
+    return {
+      cacheKey,
+      key,
+      value,
+      dirty,
+      old: dirty ? old : value,
+      context: dirty ? this.#context.recordContext() : undefined,
+      size: entrySize(cacheKey, value, dirty ? old : value),
+    };
+  }
+
+  #keyBytes(key: K): Buffer {
+    return this.keySerde.serialize(key, this.keyContext);
+  }
+
+  /** The flush: each key's latest value downstream, with the one downstream saw before (when asked for). */
+  async #forward(entries: CacheEntry<K, C>[]): Promise<void> {
+    const listener = this.#listener;
+    if (listener === undefined) return;
+    for (const entry of entries) {
+      const old = entry.old ?? null;
+      // Nothing was there and nothing is: Kafka Streams forwards nothing either.
+      if (entry.value === null && old === null) continue;
+      const newValue = entry.value === null ? null : this.valueSerde.deserialize(entry.value, this.valueContext);
+      const oldValue = this.#sendOldValues && old !== null ? this.valueSerde.deserialize(old, this.valueContext) : null;
+      await this.#context.runInContext(entry.context as C, () =>
+        listener({ key: entry.key, newValue, oldValue, context: entry.context as C }),
+      );
+    }
   }
 }
+
+const NEEDS_READ: unique symbol = Symbol("eddy:needs-read");

@@ -32,7 +32,10 @@ import type { KeyValueStore } from "../stores/key-value-store.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
-import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
+import { plainKeyValueStoreOf, taskStoreOf } from "../engine/task-stores.js";
+import { RecordCache } from "../stores/record-cache.js";
+import type { StateStore } from "../stores/state-store.js";
+import { DEFAULT_CACHE_MAX_BYTES } from "../config/streams-config.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
@@ -59,6 +62,12 @@ export interface TopologyTestDriverOptions {
   config?: Readonly<Record<string, unknown>>;
   /** For sources without a timestampExtractor of their own, as the config's defaultTimestampExtractor. */
   defaultTimestampExtractor?: TimestampExtractor;
+  /**
+   * The record cache, as the config's cacheMaxBytes (10 MiB by default, as Kafka
+   * Streams): the driver flushes it after every record, so it only folds the updates of
+   * one key that one record causes; 0 turns it off.
+   */
+  cacheMaxBytes?: number;
   /** Wherever the topology gives no key serde, as the config's defaultKeySerde: a serde, or a built-in one's name. */
   defaultKeySerde?: Serde<unknown> | string;
   /** Wherever the topology gives no value serde, as the config's defaultValueSerde. */
@@ -76,7 +85,7 @@ interface Task {
   readonly subtopology: number;
   readonly executor: TaskExecutor;
   readonly storage: TaskStorage;
-  readonly stores: Map<string, KeyValueStore<unknown, unknown>>;
+  readonly stores: Map<string, StateStore>;
 }
 
 const DEFAULT_APPLICATION_ID = "topology-test-driver";
@@ -97,6 +106,7 @@ export class TopologyTestDriver {
   readonly #pending: ConsumedRecord[] = [];
   #closed = false;
   #dropped = 0;
+  readonly #recordCache: RecordCache | undefined;
 
   /** Throws InvalidTopologyError, as Kafka Streams' driver does, when the topology cannot run. */
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
@@ -107,6 +117,8 @@ export class TopologyTestDriver {
     });
     topology = this.topology;
     this.#options = options;
+    const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.#recordCache = cacheMaxBytes > 0 ? new RecordCache(cacheMaxBytes) : undefined;
     this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
     this.#config = { ...options.config, applicationId: this.applicationId };
     this.#storeKind = options.stores ?? "memory";
@@ -235,6 +247,7 @@ export class TopologyTestDriver {
     const tasks = await this.#tasks();
     this.#now += ms;
     for (const task of tasks.values()) await this.#guard(() => task.executor.punctuateWallClock(this.#now));
+    await this.#flushCaches(tasks);
     await this.#drain(tasks);
   }
 
@@ -285,7 +298,7 @@ export class TopologyTestDriver {
                 .map((store) => store.name),
             })
           : new InMemoryTaskStorage(id);
-      const stores = new Map<string, KeyValueStore<unknown, unknown>>();
+      const stores = new Map<string, StateStore>();
       const executor = await TaskExecutor.create({
         topology: this.topology,
         applicationId: this.applicationId,
@@ -301,8 +314,8 @@ export class TopologyTestDriver {
           ? {}
           : { defaultTimestampExtractor: this.#options.defaultTimestampExtractor }),
         stores: {
-          getStore: (definition) => {
-            const store = keyValueStoreOf(definition, storage.store(definition.name));
+          getStore: (definition, task) => {
+            const store = taskStoreOf(definition, storage.store(definition.name), task, this.#recordCache);
             stores.set(definition.name, store);
             return store;
           },
@@ -374,7 +387,17 @@ export class TopologyTestDriver {
       if (outcome.status === "dead-letter") {
         this.#collect(deadLetterRecord(this.applicationId, task.executor.taskId, record, outcome.error, this.#now));
       }
+      await this.#flushCaches(tasks);
     }
+  }
+
+  /**
+   * As Kafka Streams' driver commits after every record it processes: the record cache
+   * forwards what it folded (what it forwards to a topic the topology reads is read back).
+   */
+  async #flushCaches(tasks: ReadonlyMap<number, Task>): Promise<void> {
+    if (this.#recordCache === undefined) return;
+    for (const task of tasks.values()) await this.#guard(() => task.executor.flushCaches());
   }
 
   /** A failure drops what the failed record would have fed back: the test sees the error, then a clean queue. */

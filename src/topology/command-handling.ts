@@ -75,7 +75,7 @@ export interface CommandContext<K> {
 
 export interface HandleCommandsOptions<K, C, S, E, R> {
   /** The aggregate state store, one row per command key; `<name>-idempotency` is created next to it. */
-  store: { name: string; value: Serde<S>; persistent?: boolean; logging?: boolean };
+  store: { name: string; value: Serde<S>; persistent?: boolean; logging?: boolean; caching?: boolean };
   /** The state of an aggregate that has no row yet. */
   initial: S | ((key: K) => S);
   /** Validates (and parses) the command value; a failure is an "invalid" reply, never an error. */

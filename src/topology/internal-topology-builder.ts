@@ -92,6 +92,7 @@ interface PendingStore {
   readonly name: string;
   readonly type: StoreType;
   readonly timestamped: boolean;
+  readonly caching: boolean;
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
   readonly persistent: boolean;
@@ -146,6 +147,8 @@ export interface StoreSpec {
   type?: StoreType;
   /** Values kept as ValueAndTimestamp (the DSL's tables and aggregates); false when absent. */
   timestamped?: boolean;
+  /** Behind the record cache (the DSL's tables and aggregates, unless told not to); false when absent. */
+  caching?: boolean;
   keySerde: Serde<unknown> | undefined;
   valueSerde: Serde<unknown> | undefined;
   persistent?: boolean;
@@ -390,6 +393,7 @@ export class InternalTopologyBuilder {
       name: spec.name,
       type: spec.type ?? "keyValue",
       timestamped: spec.timestamped ?? false,
+      caching: spec.caching ?? false,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
       persistent: spec.persistent ?? true,
@@ -568,6 +572,7 @@ export class InternalTopologyBuilder {
           name: store.name,
           type: store.type,
           timestamped: store.timestamped,
+          caching: store.caching,
           keySerde: serde(store.keySerde, store.name, "key"),
           valueSerde: serde(store.valueSerde, store.name, "value"),
           persistent: store.persistent,

@@ -17,4 +17,6 @@ export interface StateStoreOptions<K, V> {
    * processors then read and write `ValueAndTimestamp<V>`. Default false.
    */
   timestamped?: boolean;
+  /** Behind the record cache (Kafka Streams' StoreBuilder.withCachingEnabled()): reads answered from memory. Default false. */
+  caching?: boolean;
 }

@@ -114,6 +114,11 @@ export interface StoreDefinition {
   /** Backed by the compacted changelog topic `<applicationId>-<name>-changelog`. */
   readonly logging: boolean;
   /**
+   * Behind the record cache (cacheMaxBytes): its processor's updates of a key are folded
+   * until the next commit and forwarded once, as Kafka Streams' cached stores.
+   */
+  readonly caching: boolean;
+  /**
    * Eddy's bookkeeping rather than the application's state (a command handler's
    * idempotency keys and replies): the HTTP API does not serve it unless told to.
    */
@@ -483,6 +488,7 @@ export class Topology implements TopologyData {
       ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
       ...(store.logging !== undefined ? { logging: store.logging } : {}),
       ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
+      ...(store.caching !== undefined ? { caching: store.caching } : {}),
       origin: store,
       serdeHint: `give store "${store.name}" a {part} serde`,
     });

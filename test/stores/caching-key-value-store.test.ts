@@ -1,9 +1,17 @@
+// The record cache in front of a key-value store (Kafka Streams' CachingKeyValueStore
+// over its ThreadCache): reads answered from memory, writes through to the store beneath,
+// and, with a flush listener, each key's updates folded until the flush, which forwards
+// the latest with the value downstream saw before, in the order keys were written.
 import { describe, expect, it } from "vitest";
+import type { CacheContext, FlushedEntry } from "../../src/stores/cached-store.js";
 import { CachingKeyValueStore, NOT_CACHED } from "../../src/stores/caching-key-value-store.js";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
 import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
+import type { KeyValueBytesStore } from "../../src/stores/key-value-store.js";
+import { RecordCache } from "../../src/stores/record-cache.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
+import type { Serde } from "../../src/serdes/serde.js";
 import { Serdes } from "../../src/serdes/serdes.js";
 
 /** A bytes store that counts the reads reaching it. */
@@ -19,10 +27,30 @@ interface Account {
   balance: number;
 }
 
-describe("CachingKeyValueStore", () => {
+/** A record context that is just the offset of the "record" being processed. */
+function contextOf(offset: () => number): CacheContext<number> {
+  return { recordContext: offset, runInContext: (_context, work) => work() };
+}
+
+let namespaces = 0;
+function cached<K, V>(
+  bytes: KeyValueBytesStore,
+  keySerde: Serde<K>,
+  valueSerde: Serde<V>,
+  options: { cache?: RecordCache; forwarding?: boolean; offset?: () => number } = {},
+): CachingKeyValueStore<K, V, number> {
+  return new CachingKeyValueStore(bytes, keySerde, valueSerde, {
+    cache: options.cache ?? new RecordCache(1 << 20),
+    namespace: `0_0-s${namespaces++}`,
+    context: contextOf(options.offset ?? (() => -1)),
+    forwarding: options.forwarding ?? true,
+  });
+}
+
+describe("CachingKeyValueStore: reads", () => {
   it("answers repeated reads of a key, present or absent, without reaching the store beneath", async () => {
     const bytes = new CountingStore("accounts");
-    const store = new CachingKeyValueStore(bytes, Serdes.string(), Serdes.json<Account>());
+    const store = cached(bytes, Serdes.string(), Serdes.json<Account>());
     expect(await store.get("a")).toBeUndefined();
     expect(await store.get("a")).toBeUndefined();
     expect(bytes.reads).toBe(1);
@@ -37,20 +65,16 @@ describe("CachingKeyValueStore", () => {
   });
 
   it("hands out a fresh object on every read, so a processor mutating one changes nothing", async () => {
-    const store = new CachingKeyValueStore(
-      new InMemoryKeyValueBytesStore("s"),
-      Serdes.string(),
-      Serdes.json<Account>(),
-    );
+    const store = cached(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.json<Account>());
     await store.put("a", { balance: 1 });
     const first = (await store.get("a"))!;
     first.balance = 99;
     expect(await store.get("a")).toEqual({ balance: 1 });
   });
 
-  it("follows deletes, putIfAbsent, putAll and null puts", async () => {
+  it("follows deletes, putIfAbsent, putAll and null puts, writing each through at once", async () => {
     const bytes = new CountingStore("s");
-    const store = new CachingKeyValueStore(bytes, Serdes.string(), Serdes.json<Account>());
+    const store = cached(bytes, Serdes.string(), Serdes.json<Account>());
     await store.put("a", { balance: 1 });
     expect(await store.delete("a")).toEqual({ balance: 1 });
     expect(await store.get("a")).toBeUndefined();
@@ -62,24 +86,26 @@ describe("CachingKeyValueStore", () => {
     ]);
     expect(await store.get("a")).toEqual({ balance: 4 });
     expect(await store.get("b")).toEqual({ balance: 5 });
+    expect(await bytes.get(Buffer.from("a"))).toEqual(Buffer.from('{"balance":4}'));
     await store.put("b", null as unknown as Account);
     expect(await store.get("b")).toBeUndefined();
     expect(await bytes.get(Buffer.from("b"))).toBeUndefined();
   });
 
-  it("passes keys other than strings through to the store beneath", async () => {
+  it("caches keys of any type by their bytes", async () => {
     const bytes = new CountingStore("s");
-    const store = new CachingKeyValueStore(bytes, Serdes.long(), Serdes.string());
+    const store = cached(bytes, Serdes.long(), Serdes.string());
     await store.put(7, "seven");
     expect(await store.get(7)).toBe("seven");
     expect(await store.get(7)).toBe("seven");
-    expect(bytes.reads).toBe(2);
-    expect(store.cachedKeys).toBe(0);
+    expect(bytes.reads).toBe(0);
+    expect(store.cachedKeys).toBe(1);
   });
 
   it("agrees with an uncached store over a long random sequence, through overlay commits, with a budget that overflows", async () => {
     const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
-    const cached = new CachingKeyValueStore(overlay.store("s"), Serdes.string(), Serdes.json<number>(), 2_000);
+    const cache = new RecordCache(2_000);
+    const store = cached(overlay.store("s"), Serdes.string(), Serdes.json<number>(), { cache, forwarding: false });
     const plain = new TypedKeyValueStore(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.json<number>());
     let state = 42;
     const next = (n: number): number => {
@@ -89,25 +115,26 @@ describe("CachingKeyValueStore", () => {
     for (let i = 0; i < 5_000; i += 1) {
       const key = `k${next(60)}`;
       const op = next(10);
-      if (op < 5) expect(await cached.get(key)).toEqual(await plain.get(key));
+      if (op < 5) expect(await store.get(key)).toEqual(await plain.get(key));
       else if (op < 8) {
-        await cached.put(key, i);
+        await store.put(key, i);
         await plain.put(key, i);
-      } else if (op < 9) expect(await cached.delete(key)).toEqual(await plain.delete(key));
+      } else if (op < 9) expect(await store.delete(key)).toEqual(await plain.delete(key));
       else await overlay.commit();
+      expect(cache.sizeBytes).toBeLessThanOrEqual(2_000);
     }
-    const all = async (store: TypedKeyValueStore<string, number>) => {
+    const all = async (s: TypedKeyValueStore<string, number>) => {
       const out: Array<[string, number]> = [];
-      for await (const { key, value } of store.all()) out.push([key, value]);
+      for await (const { key, value } of s.all()) out.push([key, value]);
       return out;
     };
-    expect(await all(cached)).toEqual(await all(plain));
-    expect(cached.cachedKeys).toBeLessThanOrEqual(60);
+    expect(await all(store)).toEqual(await all(plain));
+    expect(store.cachedKeys).toBeLessThan(60);
   });
 
   it("peeks at cached keys only, and writes through an overlay at once (putNow)", async () => {
     const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
-    const store = new CachingKeyValueStore(overlay.store("accounts"), Serdes.string(), Serdes.json<Account>());
+    const store = cached(overlay.store("accounts"), Serdes.string(), Serdes.json<Account>());
     expect(store.peek("a")).toBe(NOT_CACHED);
     expect(await store.get("a")).toBeUndefined();
     expect(store.peek("a")).toBeUndefined();
@@ -117,12 +144,95 @@ describe("CachingKeyValueStore", () => {
     await overlay.commit(new Map());
     expect(await store.get("a")).toEqual({ balance: 3 });
 
-    const direct = new CachingKeyValueStore(
-      new InMemoryKeyValueBytesStore("s"),
-      Serdes.string(),
-      Serdes.json<Account>(),
-    );
+    const direct = cached(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.json<Account>());
     expect(direct.putNow("a", { balance: 1 })).toBe(false);
     expect(direct.peek("a")).toBe(NOT_CACHED);
+  });
+});
+
+describe("CachingKeyValueStore: the record cache", () => {
+  function recording(sendOldValues: boolean, options: { cache?: RecordCache } = {}) {
+    let offset = 0;
+    const bytes = new InMemoryKeyValueBytesStore("s");
+    const store = cached(bytes, Serdes.string(), Serdes.string(), { ...options, offset: () => offset });
+    const flushed: FlushedEntry<string, string, number>[] = [];
+    expect(
+      store.setFlushListener(async (entry) => {
+        flushed.push(entry);
+      }, sendOldValues),
+    ).toBe(true);
+    return { store, bytes, flushed, at: (next: number) => (offset = next) };
+  }
+
+  it("folds a key's updates until the flush, which forwards the latest with the old value, in write order", async () => {
+    const { store, bytes, flushed, at } = recording(true);
+    await bytes.put(Buffer.from("b"), Buffer.from("b0"));
+    at(1);
+    await store.put("a", "a1");
+    at(2);
+    await store.put("b", "b1");
+    at(3);
+    await store.put("a", "a2");
+    expect(flushed).toEqual([]);
+    // Written through: the store beneath has every write already.
+    expect((await bytes.get(Buffer.from("a")))?.toString()).toBe("a2");
+    await store.flushCache();
+    expect(flushed).toEqual([
+      { key: "b", newValue: "b1", oldValue: "b0", context: 2 },
+      { key: "a", newValue: "a2", oldValue: null, context: 3 },
+    ]);
+    // Flushed entries are clean: nothing to forward until they change again.
+    await store.flushCache();
+    expect(flushed).toHaveLength(2);
+    at(4);
+    await store.put("a", "a3");
+    await store.flushCache();
+    expect(flushed[2]).toEqual({ key: "a", newValue: "a3", oldValue: "a2", context: 4 });
+  });
+
+  it("forwards a delete only where downstream saw a row, and old values only when asked for", async () => {
+    const { store, flushed } = recording(false);
+    await store.delete("never");
+    await store.put("x", "1");
+    await store.flushCache();
+    await store.delete("x");
+    await store.flushCache();
+    expect(flushed.map(({ key, newValue, oldValue }) => [key, newValue, oldValue])).toEqual([
+      ["x", "1", null],
+      ["x", null, null],
+    ]);
+  });
+
+  it("a key written and deleted between two flushes forwards nothing", async () => {
+    const { store, flushed } = recording(true);
+    await store.put("x", "1");
+    await store.delete("x");
+    await store.flushCache();
+    expect(flushed).toEqual([]);
+  });
+
+  it("evicting a dirty key to make room flushes the namespace first, the evicted key leading", async () => {
+    const cache = new RecordCache(450);
+    const { store, flushed } = recording(true, { cache });
+    for (const key of ["k1", "k2", "k3", "k4", "k5", "k6"]) await store.put(key, "v");
+    // Each entry costs 85 bytes: the sixth did not fit, and the eldest (k1) was evicted.
+    expect(flushed.map((entry) => entry.key)).toEqual(["k1", "k2", "k3", "k4", "k5", "k6"]);
+    expect(cache.sizeBytes).toBeLessThanOrEqual(450);
+    expect(store.cachedKeys).toBe(5);
+  });
+
+  it("declines the flush listener when the store is not cached, so the processor forwards", () => {
+    const store = cached(new InMemoryKeyValueBytesStore("s"), Serdes.string(), Serdes.string(), { forwarding: false });
+    expect(store.setFlushListener(async () => undefined, false)).toBe(false);
+  });
+
+  it("drops unflushed updates when the cache is closed (an aborted transaction)", async () => {
+    const cache = new RecordCache(1 << 20);
+    const { store, flushed } = recording(true, { cache });
+    await store.put("x", "1");
+    expect(cache.entries).toBe(1);
+    store.closeCache();
+    expect(cache.sizeBytes).toBe(0);
+    expect(flushed).toEqual([]);
   });
 });

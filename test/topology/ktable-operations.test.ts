@@ -9,8 +9,12 @@ import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 const strings = { key: Serdes.string(), value: Serdes.string() };
 let driver: TopologyTestDriver | undefined;
 
-function start(topology: Topology): TopologyTestDriver {
-  driver = new TopologyTestDriver(topology, { applicationId: "app", startTime: 0 });
+function start(topology: Topology, cacheMaxBytes?: number): TopologyTestDriver {
+  driver = new TopologyTestDriver(topology, {
+    applicationId: "app",
+    startTime: 0,
+    ...(cacheMaxBytes === undefined ? {} : { cacheMaxBytes }),
+  });
   return driver;
 }
 
@@ -46,38 +50,53 @@ describe("KTable", () => {
     expect(await store.get("u2")).toBe("w1");
   });
 
-  it("filter() turns rows that stop matching into deletes, and mapValues() maps every update", async () => {
-    const builder = new StreamsBuilder();
-    const prices = builder.table("prices", { key: Serdes.string(), value: Serdes.int32() });
-    prices
-      .filter((_key, price) => price >= 100, { store: "expensive" })
-      .toStream()
-      .to("expensive", { key: Serdes.string(), value: Serdes.int32() });
-    prices
-      .mapValues((price, key) => `${key} costs ${price}`)
-      .toStream()
-      .to("labels", strings);
-    const driver = start(builder.build());
-    const input = driver.createInputTopic("prices", Serdes.string(), Serdes.int32());
-    await input.pipeInput("tv", 500);
-    await input.pipeInput("pen", 2);
-    await input.pipeInput("tv", 50);
-    await input.pipeInput("tv", null);
-    // Kafka Streams semantics without old values: a non-matching update is forwarded as a delete.
-    expect(driver.createOutputTopic("expensive", Serdes.string(), Serdes.int32()).readKeyValuesToList()).toEqual([
-      { key: "tv", value: 500 },
-      { key: "pen", value: null },
-      { key: "tv", value: null },
-      { key: "tv", value: null },
-    ]);
-    expect(driver.createOutputTopic("labels", Serdes.string(), Serdes.string()).readValuesToList()).toEqual([
-      "tv costs 500",
-      "pen costs 2",
-      "tv costs 50",
-      null,
-    ]);
-    expect(await driver.getKeyValueStore<string, number>("expensive").get("tv")).toBeUndefined();
-  });
+  it.each([
+    ["without the record cache", 0],
+    ["with the record cache", undefined],
+  ] as const)(
+    "filter() turns rows that stop matching into deletes, and mapValues() maps every update (%s)",
+    async (_label, cacheMaxBytes) => {
+      const builder = new StreamsBuilder();
+      const prices = builder.table("prices", { key: Serdes.string(), value: Serdes.int32() });
+      prices
+        .filter((_key, price) => price >= 100, { store: "expensive" })
+        .toStream()
+        .to("expensive", { key: Serdes.string(), value: Serdes.int32() });
+      prices
+        .mapValues((price, key) => `${key} costs ${price}`)
+        .toStream()
+        .to("labels", strings);
+      const driver = start(builder.build(), cacheMaxBytes);
+      const input = driver.createInputTopic("prices", Serdes.string(), Serdes.int32());
+      await input.pipeInput("tv", 500);
+      await input.pipeInput("pen", 2);
+      await input.pipeInput("tv", 50);
+      await input.pipeInput("tv", null);
+      // Kafka Streams semantics without old values: a non-matching update is forwarded as a
+      // delete; the record cache forwards a delete only where a row was (the filter's store
+      // had "tv" and never "pen").
+      expect(driver.createOutputTopic("expensive", Serdes.string(), Serdes.int32()).readKeyValuesToList()).toEqual(
+        cacheMaxBytes === 0
+          ? [
+              { key: "tv", value: 500 },
+              { key: "pen", value: null },
+              { key: "tv", value: null },
+              { key: "tv", value: null },
+            ]
+          : [
+              { key: "tv", value: 500 },
+              { key: "tv", value: null },
+            ],
+      );
+      expect(driver.createOutputTopic("labels", Serdes.string(), Serdes.string()).readValuesToList()).toEqual([
+        "tv costs 500",
+        "pen costs 2",
+        "tv costs 50",
+        null,
+      ]);
+      expect(await driver.getKeyValueStore<string, number>("expensive").get("tv")).toBeUndefined();
+    },
+  );
 
   it("a filter whose parent sends old values skips changes that were and stay filtered out", async () => {
     const builder = new StreamsBuilder();

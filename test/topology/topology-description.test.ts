@@ -44,6 +44,7 @@ function topologyOf(groups: Spec[][]): Topology {
             name: store,
             type: "keyValue",
             timestamped: false,
+            caching: false,
             keySerde: serde,
             valueSerde: serde,
             persistent: true,

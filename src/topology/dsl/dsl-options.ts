@@ -39,6 +39,12 @@ export interface MaterializedOptions {
   persistent?: boolean;
   /** Keep a changelog topic `<applicationId>-<store>-changelog` (default true). */
   logging?: boolean;
+  /**
+   * Behind the record cache (default true, as Kafka Streams' Materialized): updates of a
+   * key are folded until the next commit, and downstream sees the latest once. False
+   * forwards every update.
+   */
+  caching?: boolean;
 }
 
 export interface TableOptions<K, V> extends ConsumedOptions<K, V>, MaterializedOptions {}

@@ -113,6 +113,7 @@ export class KGroupedStream<K, V> {
     builder.addStore({
       name: store,
       timestamped: true,
+      caching: options?.caching ?? true,
       keySerde: anySerde(state.keySerde),
       valueSerde: anySerde(valueSerde),
       ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),

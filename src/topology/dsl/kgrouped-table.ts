@@ -138,6 +138,7 @@ export class KGroupedTable<K, V> {
     builder.addStore({
       name: store,
       timestamped: true,
+      caching: options?.caching ?? true,
       keySerde: anySerde(state.keySerde),
       valueSerde: anySerde(valueSerde),
       ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),

@@ -344,6 +344,7 @@ export class KStream<K, V> {
     builder.addStore({
       name: storeName,
       timestamped: true,
+      caching: options?.caching ?? true,
       keySerde: anySerde(keySerde),
       valueSerde: anySerde(valueSerde),
       ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
@@ -405,6 +406,8 @@ export class KStream<K, V> {
     const serdeHint = "give the command stream a {part} serde, or pass { key } to handleCommands()";
     builder.addStore({
       name: options.store.name,
+      // The aggregates' reads come from memory; the handler forwards its events itself.
+      caching: options.store.caching ?? true,
       keySerde: anySerde(keySerde),
       valueSerde: anySerde(options.store.value),
       ...(options.store.persistent !== undefined ? { persistent: options.store.persistent } : {}),
@@ -414,6 +417,7 @@ export class KStream<K, V> {
     if (idempotencyStoreName !== undefined) {
       builder.addStore({
         name: idempotencyStoreName,
+        caching: options.store.caching ?? true,
         keySerde: anySerde(keySerde),
         valueSerde: anySerde(idempotencyEntriesSerde),
         internal: true,
@@ -497,6 +501,7 @@ export class KStream<K, V> {
         ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
         ...(store.logging !== undefined ? { logging: store.logging } : {}),
         ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
+        ...(store.caching !== undefined ? { caching: store.caching } : {}),
         origin: store,
         serdeHint: `give store "${store.name}" a {part} serde`,
       });

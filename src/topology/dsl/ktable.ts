@@ -192,6 +192,7 @@ export class KTable<K, V> {
       state.builder.addStore({
         name: options.store,
         timestamped: true,
+        caching: options.caching ?? true,
         keySerde: anySerde(state.keySerde),
         valueSerde: anySerde(valueSerde),
         ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
@@ -258,6 +259,7 @@ export class KTable<K, V> {
       builder.addStore({
         name: storeName,
         timestamped: true,
+        caching: options?.caching ?? true,
         keySerde: anySerde(state.keySerde),
         valueSerde: anySerde(options?.value),
         ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),

@@ -113,6 +113,7 @@ export class StreamsBuilder {
     builder.addStore({
       name: storeName,
       timestamped: true,
+      caching: options.caching ?? true,
       keySerde: anySerde(options.key),
       valueSerde: anySerde(options.value),
       ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
@@ -143,6 +144,7 @@ export class StreamsBuilder {
     this.#builder.addStore({
       name: store.name,
       ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
+      ...(store.caching !== undefined ? { caching: store.caching } : {}),
       keySerde: anySerde(store.key),
       valueSerde: anySerde(store.value),
       ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),

@@ -8,6 +8,7 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
@@ -59,10 +60,12 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, V, K, Change<VA>> {
       #store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
+      #forwarder!: TimestampedTupleForwarder<K, VA>;
 
       override init(context: ProcessorContext<K, Change<VA>>): void {
         super.init(context);
         this.#store = context.getStateStore<K, ValueAndTimestamp<VA>>(storeName);
+        this.#forwarder = new TimestampedTupleForwarder(this.#store, context, sendOldValues);
       }
 
       // The common record (its key's aggregate in the read cache, a store over the task's
@@ -70,7 +73,10 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
       // over to a continuation only when it must wait.
       process(record: StreamRecord<K, V>): void | Promise<void> {
         // Kafka Streams skips records with a null key or value in aggregations.
-        if (record.key === null || record.value === null) return;
+        if (record.key === null || record.value === null) {
+          this.context.recordDropped("an aggregation skips records with a null key or value");
+          return;
+        }
         const store = this.#store;
         if (store instanceof CachingKeyValueStore) {
           const cached = (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).peek(record.key);
@@ -84,19 +90,15 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         const newAggregate = fold(record.key, record.value, oldAggregate);
         // The aggregate is as recent as the latest record folded into it.
         const timestamp = old === null ? record.timestamp : Math.max(record.timestamp, old.timestamp);
-        const change = {
-          ...record,
-          value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },
-          timestamp,
-        };
+        const change = { ...record, value: { newValue: newAggregate, oldValue: oldAggregate }, timestamp };
         const store = this.#store;
         const stored = timestamped(newAggregate, timestamp);
         const written =
           stored !== null &&
           store instanceof CachingKeyValueStore &&
           (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).putNow(record.key, stored);
-        if (!written) return putOrDelete(store, record.key, stored).then(() => this.context.forward(change));
-        const forwarded = this.context.forward(change);
+        if (!written) return putOrDelete(store, record.key, stored).then(() => this.#forwarder.maybeForward(change));
+        const forwarded = this.#forwarder.maybeForward(change);
         return forwarded === FORWARDED ? undefined : forwarded;
       }
     })();

@@ -7,6 +7,7 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
@@ -70,10 +71,12 @@ export class TableAggregateSupplier<K, V, VA> implements TableProcessorSupplier<
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, Change<V>, K, Change<VA>> {
       #store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
+      #forwarder!: TimestampedTupleForwarder<K, VA>;
 
       override init(context: ProcessorContext<K, Change<VA>>): void {
         super.init(context);
         this.#store = context.getStateStore<K, ValueAndTimestamp<VA>>(storeName);
+        this.#forwarder = new TimestampedTupleForwarder(this.#store, context, sendOldValues);
       }
 
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
@@ -90,9 +93,9 @@ export class TableAggregateSupplier<K, V, VA> implements TableProcessorSupplier<
             ? Math.max(record.timestamp, old.timestamp)
             : record.timestamp;
         await putOrDelete(this.#store, record.key, timestamped(newAggregate, timestamp));
-        await this.context.forward({
+        await this.#forwarder.maybeForward({
           ...record,
-          value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },
+          value: { newValue: newAggregate, oldValue: oldAggregate },
           timestamp,
         });
       }

@@ -7,6 +7,7 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
 import { NO_TIMESTAMP } from "../../../stores/value-and-timestamp.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
@@ -183,18 +184,24 @@ export class TableTableJoin<K, V1, V2, VR> implements TableProcessorSupplier<K, 
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, Change<VR>, K, Change<VR>> {
       #store: KeyValueStore<K, ValueAndTimestamp<VR>> | undefined;
+      #forwarder: TimestampedTupleForwarder<K, VR> | undefined;
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
         super.init(context);
-        if (storeName !== undefined) this.#store = context.getStateStore<K, ValueAndTimestamp<VR>>(storeName);
+        if (storeName === undefined) return;
+        this.#store = context.getStateStore<K, ValueAndTimestamp<VR>>(storeName);
+        this.#forwarder = new TimestampedTupleForwarder(this.#store, context, sendOldValues);
       }
 
       async process(record: StreamRecord<K, Change<VR>>): Promise<void> {
-        if (this.#store !== undefined)
-          await putOrDelete(this.#store, record.key, timestamped(record.value.newValue, record.timestamp));
-        await this.context.forward(
-          sendOldValues ? record : { ...record, value: { newValue: record.value.newValue, oldValue: null } },
-        );
+        if (this.#store === undefined) {
+          await this.context.forward(
+            sendOldValues ? record : { ...record, value: { newValue: record.value.newValue, oldValue: null } },
+          );
+          return;
+        }
+        await putOrDelete(this.#store, record.key, timestamped(record.value.newValue, record.timestamp));
+        await this.#forwarder?.maybeForward(record);
       }
     })();
   };

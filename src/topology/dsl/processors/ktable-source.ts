@@ -6,6 +6,7 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
 import { valueOrNull } from "../../../stores/value-and-timestamp.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
@@ -55,15 +56,21 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
     const storeName = this.storeName;
     return new (class extends ForwardingProcessor<K, V | null, K, Change<V>> {
       #store: KeyValueStore<K, ValueAndTimestamp<V>> | undefined;
+      #forwarder: TimestampedTupleForwarder<K, V> | undefined;
 
       override init(context: ProcessorContext<K, Change<V>>): void {
         super.init(context);
-        if (materialized) this.#store = context.getStateStore<K, ValueAndTimestamp<V>>(storeName);
+        if (!materialized) return;
+        this.#store = context.getStateStore<K, ValueAndTimestamp<V>>(storeName);
+        this.#forwarder = new TimestampedTupleForwarder(this.#store, context, sendOldValues);
       }
 
       async process(record: StreamRecord<K, V | null>): Promise<void> {
         // A table row needs a key: Kafka Streams drops null-key records here.
-        if (record.key === null) return;
+        if (record.key === null) {
+          this.context.recordDropped("a table row needs a key, and the record has none");
+          return;
+        }
         if (this.#store === undefined) {
           await this.context.forward({ ...record, value: { newValue: record.value, oldValue: null } });
           return;
@@ -71,10 +78,7 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
         // An update older than the row (out of order) still wins, as in Kafka Streams' non-versioned tables.
         const oldValue = valueOrNull(await this.#store.get(record.key));
         await putOrDelete(this.#store, record.key, timestamped(record.value, record.timestamp));
-        await this.context.forward({
-          ...record,
-          value: { newValue: record.value, oldValue: sendOldValues ? oldValue : null },
-        });
+        await this.#forwarder?.maybeForward({ ...record, value: { newValue: record.value, oldValue } });
       }
     })();
   };

@@ -13,6 +13,7 @@ import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
 import { valueOrNull } from "../../../stores/value-and-timestamp.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
@@ -61,10 +62,13 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
     const skipEmptyChanges = this.#skipEmptyChanges;
     return new (class extends ForwardingProcessor<K, Change<V>, K, Change<VR>> {
       #store: KeyValueStore<K, ValueAndTimestamp<VR>> | undefined;
+      #forwarder: TimestampedTupleForwarder<K, VR> | undefined;
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
         super.init(context);
-        if (storeName !== undefined) this.#store = context.getStateStore<K, ValueAndTimestamp<VR>>(storeName);
+        if (storeName === undefined) return;
+        this.#store = context.getStateStore<K, ValueAndTimestamp<VR>>(storeName);
+        this.#forwarder = new TimestampedTupleForwarder(this.#store, context, sendOldValues);
       }
 
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
@@ -72,9 +76,12 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
         const oldValue = await this.#oldValue(record);
         // Nothing was in the table and nothing is: a filter that drops a row twice says nothing.
         if (skipEmptyChanges && sendOldValues && newValue === null && oldValue === null) return;
-        if (this.#store !== undefined)
-          await putOrDelete(this.#store, record.key, timestamped(newValue, record.timestamp));
-        await this.context.forward({ ...record, value: { newValue, oldValue } });
+        if (this.#store === undefined) {
+          await this.context.forward({ ...record, value: { newValue, oldValue } });
+          return;
+        }
+        await putOrDelete(this.#store, record.key, timestamped(newValue, record.timestamp));
+        await this.#forwarder?.maybeForward({ ...record, value: { newValue, oldValue } });
       }
 
       async #oldValue(record: StreamRecord<K, Change<V>>): Promise<VR | null> {

@@ -93,7 +93,7 @@ describe("restore after kill -9", () => {
     const app = "visits-restore";
     const config = (name: string) => ({
       topology: "visits" as const,
-      config: testStreamsConfig(cluster.bootstrap, join(root, name), { applicationId: app }),
+      config: testStreamsConfig(cluster.bootstrap, join(root, name), { applicationId: app, cacheMaxBytes: 0 }),
     });
     const changelog = `${app}-${VISIT_COUNTS}-changelog`;
 
@@ -152,6 +152,7 @@ describe("restore after kill -9", () => {
         config: testStreamsConfig(cluster.bootstrap, join(root, name), {
           applicationId: app,
           numStandbyReplicas: 1,
+          cacheMaxBytes: 0,
         }),
       });
       const changelog = `${app}-${VISIT_COUNTS}-changelog`;

@@ -44,7 +44,7 @@ describe("broker outage", () => {
     const states: string[] = [];
     const streams = new KafkaStreams(
       urlVisitTopology(),
-      testStreamsConfig(bootstrap, join(root, "app"), { applicationId: "outage" }),
+      testStreamsConfig(bootstrap, join(root, "app"), { applicationId: "outage", cacheMaxBytes: 0 }),
       {
         logger: silentLogger,
       },

@@ -61,6 +61,8 @@ describe("repartition topics", () => {
       testStreamsConfig(cluster.bootstrap, stateDir, {
         applicationId: "views",
         repartitionPurgeIntervalMs: 200,
+        // Every update downstream (no record cache): the test counts them.
+        cacheMaxBytes: 0,
       }),
       { logger: silentLogger },
     );

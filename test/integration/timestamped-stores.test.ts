@@ -65,7 +65,7 @@ describe("timestamped stores on Kafka", () => {
   }
 
   it("logs plain values stamped with their row's time, and restores the time with the value", async () => {
-    const config = testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "ts" });
+    const config = testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "ts", cacheMaxBytes: 0 });
     const first = new KafkaStreams(countTopology(), config, { logger: silentLogger, api: false });
     await first.start();
     await produceAt("a", 100);

@@ -75,7 +75,7 @@ describe("topology parity with the TopologyTestDriver", () => {
     );
     const streams = new KafkaStreams(
       urlVisitTopology(),
-      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "visits-parity" }),
+      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "visits-parity", cacheMaxBytes: 0 }),
       {
         logger: silentLogger,
       },
@@ -155,7 +155,7 @@ describe("topology parity with the TopologyTestDriver", () => {
     );
     const streams = new KafkaStreams(
       bankTopology(),
-      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "bank-parity" }),
+      testStreamsConfig(cluster.bootstrap, stateDir, { applicationId: "bank-parity", cacheMaxBytes: 0 }),
       {
         logger: silentLogger,
       },

@@ -54,6 +54,11 @@ export interface ConsumedBatch {
   partition: number;
   records: ConsumedRecord[];
   highWatermark: number;
+  /**
+   * The last offset the fetch covered, transaction markers and aborted records included:
+   * once every record is processed, nothing that needs processing lies before it.
+   */
+  lastOffset: number;
   /** Marks the records up to `offset` consumed: the next fetch of this partition starts after it. */
   resolve(offset: number): void;
   /** True when a seek is pending for the partition: the remaining records must not be processed. */
@@ -73,6 +78,11 @@ export interface GroupConsumerHandlers {
   onHeartbeat(generationId: number): void;
   /** Must not throw for processing errors; a throw is treated as fatal for the consumer. */
   onBatch(batch: ConsumedBatch): Promise<void>;
+  /**
+   * A fetch from `firstOffset` to `lastOffset` held nothing to process (transaction
+   * markers, aborted records): kafkajs moved past it without calling onBatch.
+   */
+  onSkipped?(partition: TopicPartition, firstOffset: number, lastOffset: number): void;
   onCrash(error: Error, willRestart: boolean): void;
 }
 
@@ -128,6 +138,11 @@ export class GroupConsumer {
     this.consumer.on(this.consumer.events.HEARTBEAT, (event) => {
       this.generationId = event.payload.groupGenerationId;
       this.handlers.onHeartbeat(event.payload.groupGenerationId);
+    });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (event) => {
+      const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload;
+      if (batchSize !== 0 || firstOffset === null || firstOffset === undefined) return;
+      this.handlers.onSkipped?.({ topic, partition }, Number(firstOffset), Number(lastOffset));
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.handlers.onCrash(event.payload.error, event.payload.restart);
@@ -232,6 +247,7 @@ export class GroupConsumer {
         partition: batch.partition,
         records,
         highWatermark: Number(batch.highWatermark),
+        lastOffset: Number(batch.lastOffset()),
         resolve: (offset) => payload.resolveOffset(String(offset)),
         isStale: () => payload.isStale() || !payload.isRunning(),
       });

@@ -5,7 +5,10 @@ import type { TaskId } from "../engine/task-id.js";
 export interface TaskRestoreProgress {
   /** Records restored so far in the current (or last) restoration. */
   restored: number;
-  /** Records the restoration had to read when it started. */
+  /**
+   * Records restored plus the offsets still to read: an upper bound while restoring
+   * (markers and compacted records take offsets), equal to `restored` once done.
+   */
   total: number;
   recordsPerSecond: number;
   startedAt: number;

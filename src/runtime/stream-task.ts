@@ -123,6 +123,8 @@ export class StreamTask {
   readonly #positions = new Map<string, number>();
   readonly #committed = new Map<string, number>();
   readonly #highWatermarks = new Map<string, number>();
+  /** Per input partition, where everything before is processed or is not data (markers, aborted records). */
+  readonly #clearTo = new Map<string, number>();
   #stateManager: TaskStateManager | undefined;
   #overlay: TaskOverlay | undefined;
   #executor: TaskExecutor | undefined;
@@ -186,14 +188,29 @@ export class StreamTask {
     return this.partitions.map((tp) => ({ ...tp, offset: this.#committed.get(topicPartitionKey(tp)) ?? 0 }));
   }
 
-  /** Records behind the end of each input partition, as of the last fetched batch. */
+  /**
+   * Records behind the end of each input partition, as of the last fetched batch.
+   * Transaction markers and aborted records the consumer moved past are not counted:
+   * 0 once everything readable is processed.
+   */
   lag(): Array<TopicPartition & { lag: number }> {
     return this.partitions.map((tp) => {
       const key = topicPartitionKey(tp);
       const end = this.#highWatermarks.get(key);
-      const position = this.#positions.get(key) ?? 0;
+      const position = Math.max(this.#positions.get(key) ?? 0, this.#clearTo.get(key) ?? 0);
       return { ...tp, lag: end === undefined ? 0 : Math.max(0, end - position) };
     });
+  }
+
+  /**
+   * A fetch of an input partition from `firstOffset` to `lastOffset` held nothing to
+   * process. When it started where this task stands, the task is clear up to its end.
+   */
+  skipped(partition: TopicPartition, firstOffset: number, lastOffset: number): void {
+    if (this.#state !== "running") return;
+    const key = topicPartitionKey(partition);
+    const clear = Math.max(this.#positions.get(key) ?? 0, this.#clearTo.get(key) ?? 0);
+    if (firstOffset <= clear && lastOffset + 1 > clear) this.#clearTo.set(key, lastOffset + 1);
   }
 
   /** The committed storage (what queries read), while the task holds it open. */
@@ -339,10 +356,14 @@ export class StreamTask {
       const commitInterval = this.ctx.config.commitIntervalMs;
       const executor = this.#executor as TaskExecutor;
       let lastYield = Date.now();
+      let complete = true;
       try {
         for (const record of batch.records) {
           // A seek pending for the partition (set between fetches) makes the rest of the batch stale.
-          if ((processed & 255) === 0 && batch.isStale()) break;
+          if ((processed & 255) === 0 && batch.isStale()) {
+            complete = false;
+            break;
+          }
           // A batch fetched before a seek can start below the position: never process twice.
           if (record.offset < position) continue;
           current = record;
@@ -382,6 +403,8 @@ export class StreamTask {
             lastYield = Date.now();
           }
         }
+        // Markers and aborted records after the last record need no processing.
+        if (complete && batch.lastOffset >= position) this.#clearTo.set(key, batch.lastOffset + 1);
       } catch (error) {
         this.#fail(error, current);
       } finally {
@@ -708,6 +731,7 @@ export class StreamTask {
       await producer.close().catch(() => undefined);
     }
     for (const [key, offset] of this.#committed) this.#positions.set(key, offset);
+    this.#clearTo.clear();
     this.#dirty = false;
   }
 

@@ -96,6 +96,7 @@ export class StreamThread {
         onRebalance: () => this.#onRebalance(),
         onHeartbeat: () => this.taskManager.onHeartbeat(),
         onBatch: (batch) => this.taskManager.process(batch),
+        onSkipped: (partition, first, last) => this.taskManager.skipped(partition, first, last),
         onCrash: (error, willRestart) => {
           if (this.#stopped) return;
           if (willRestart) {

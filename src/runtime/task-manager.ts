@@ -319,6 +319,12 @@ export class TaskManager {
     if (task) await task.process(batch);
   }
 
+  /** kafkajs moved past a fetch of an input partition that held nothing to process. */
+  skipped(partition: TopicPartition, firstOffset: number, lastOffset: number): void {
+    const id = this.ctx.metadata.taskOf(partition);
+    if (id !== undefined) this.#active.get(id)?.skipped(partition, firstOffset, lastOffset);
+  }
+
   async commitAll(force: boolean): Promise<void> {
     const now = Date.now();
     await Promise.all([...this.#active.values()].map((task) => task.maybeCommit(now, force)));

@@ -161,7 +161,13 @@ function decodeBatches(
       if (key !== null && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(producerId);
       if (markSkipped) out.records.push(skipped(batchEnd - 1));
     } else if (transactional && abortedProducers.has(producerId)) {
-      if (markSkipped) out.records.push(skipped(batchEnd - 1));
+      if (markSkipped) {
+        // Where the left-out records start too, so that a consumer sees that nothing to
+        // process lies between its position and the end of the batch.
+        const first = Math.max(baseOffset, fetchOffset);
+        if (first < batchEnd - 1) out.records.push(skipped(first));
+        out.records.push(skipped(batchEnd - 1));
+      }
     } else {
       const logAppendTime = (attributes & ATTR_LOG_APPEND_TIME) !== 0;
       for (let i = 0; i < count; i += 1) {

@@ -13,7 +13,7 @@ import type { KafkaSaslSettings, KafkaTlsSettings } from "../kafka/client-securi
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { partitionForKey } from "../kafka/partitioner.js";
 import { ReplyConsumer } from "../kafka/reply-consumer.js";
-import type { ConsumedRecord, KafkaHeaders } from "../kafka/types.js";
+import type { ConsumedRecord, KafkaHeaders, TopicPartitionOffset } from "../kafka/types.js";
 import { CommandHeaders, parseReplyEnvelope } from "../topology/command-handling.js";
 import type { ReplyEnvelope } from "../topology/command-handling.js";
 import { CommandTimeoutError, UnavailableError } from "./errors.js";
@@ -45,10 +45,12 @@ export interface CommandResult {
   readonly correlationId: string;
   /** The reply was the one remembered for the Idempotency-Key: the command was not applied again. */
   readonly replayed: boolean;
+  /** Where the command record landed: a lookup bounded by it reads the command's effects. */
+  readonly position: TopicPartitionOffset;
 }
 
 interface Waiter {
-  resolve(result: CommandResult): void;
+  resolve(result: Omit<CommandResult, "position">): void;
   reject(error: Error): void;
 }
 
@@ -147,7 +149,7 @@ export class CommandGateway {
     const partitions = await this.#partitionsOf(topic);
     let timer: NodeJS.Timeout | undefined;
     // Waiting starts before the send: the reply may be read before send() resolves.
-    const reply = new Promise<CommandResult>((resolve, reject) => {
+    const reply = new Promise<Omit<CommandResult, "position">>((resolve, reject) => {
       this.#waiting.set(correlationId, { resolve, reject });
       timer = setTimeout(() => {
         this.#waiting.delete(correlationId);
@@ -156,10 +158,11 @@ export class CommandGateway {
     });
     // The timeout may fire while the send is still in flight: handled when awaited below.
     reply.catch(() => undefined);
+    const partition = partitionForKey(key, partitions);
+    let offset: number;
     try {
-      await this.#producer.send([
-        { topic, partition: partitionForKey(key, partitions), key, value, headers, timestamp: Date.now() },
-      ]);
+      const [produced] = await this.#producer.send([{ topic, partition, key, value, headers, timestamp: Date.now() }]);
+      offset = produced?.baseOffset ?? -1;
     } catch (error) {
       clearTimeout(timer);
       this.#waiting.delete(correlationId);
@@ -172,7 +175,7 @@ export class CommandGateway {
       );
     }
     try {
-      return await reply;
+      return { ...(await reply), position: { topic, partition, offset } };
     } finally {
       clearTimeout(timer);
     }

@@ -17,6 +17,7 @@ import {
 } from "./errors.js";
 import type { ApiIssue } from "./errors.js";
 import { parseKeyText } from "./key-text.js";
+import { POSITION_HEADER, formatPosition } from "./position-text.js";
 import type { RouteDoc } from "./openapi.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
 import {
@@ -83,11 +84,13 @@ export function commandRoutes(ctx: ApiContext) {
       }
       const { envelope } = result;
       ctx.metrics.observeCommand(topic, envelope.status, started);
+      const position = formatPosition([result.position]);
       return reply
         .code(COMMAND_REPLY_HTTP_STATUS[envelope.status])
         .header(REPLY_STATUS_HEADER, envelope.status)
         .header(CORRELATION_ID_HEADER, result.correlationId)
-        .send({ ...envelope, correlationId: result.correlationId, replayed: result.replayed });
+        .header(POSITION_HEADER, position)
+        .send({ ...envelope, correlationId: result.correlationId, replayed: result.replayed, position });
     });
   };
 }

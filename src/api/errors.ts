@@ -17,6 +17,7 @@ export const ApiErrorCodes = {
   EDDY_ERR_UNAUTHENTICATED: { status: 401, reason: "Unauthorized" },
   EDDY_ERR_FORBIDDEN: { status: 403, reason: "Forbidden" },
   EDDY_ERR_READ_ONLY: { status: 403, reason: "Forbidden" },
+  EDDY_ERR_INVALID_POSITION: { status: 400, reason: "Bad Request" },
   EDDY_ERR_NOT_ACCEPTABLE: { status: 406, reason: "Not Acceptable" },
   EDDY_ERR_RATE_LIMITED: { status: 429, reason: "Too Many Requests" },
   EDDY_ERR_UNAVAILABLE: { status: 503, reason: "Service Unavailable" },
@@ -133,6 +134,12 @@ export class InvalidCommandBodyError extends ApiError {
         issues,
       },
     );
+  }
+}
+
+export class InvalidPositionError extends ApiError {
+  constructor(store: string, reason: string) {
+    super("EDDY_ERR_INVALID_POSITION", `The position cannot bound a lookup of store "${store}": ${reason}`, { store });
   }
 }
 

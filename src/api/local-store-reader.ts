@@ -43,6 +43,9 @@ export interface LocalScan {
   readonly missingTasks: TaskId[];
 }
 
+/** How long a scan waits for a task's commit to reach its store before counting the task as missing (503). */
+const SCAN_WAIT_MS = 5_000;
+
 export class LocalStoreReader {
   constructor(private readonly streams: QueryableStreams) {}
 
@@ -112,6 +115,9 @@ export class LocalStoreReader {
     let truncated = false;
     for (const taskId of taskIds) {
       let view = this.activeView(store.name, taskId);
+      // Read-your-writes, as for lookups: the task's visible outputs are in its store.
+      const waiting = view === undefined ? undefined : this.streams.awaitReadable(taskId, [], SCAN_WAIT_MS);
+      if (waiting !== undefined && !(await waiting).ready) view = undefined;
       let stale = false;
       if (view === undefined && allowStale) {
         view = this.staleView(store.name, taskId);

@@ -7,6 +7,7 @@ import { ForbiddenError } from "./errors.js";
 import type { RouteDoc } from "./openapi.js";
 import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
 import type { QueryAnswer } from "./query-service.js";
+import { POSITION_HEADER, positionText } from "./position-text.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
 import { principalOf } from "./security/access-control.js";
 import type { Principal } from "./security/bearer-tokens.js";
@@ -54,9 +55,21 @@ export function queryRoutes(ctx: ApiContext) {
     app.get("/stores/:store/keys/:key", async (request, reply) => {
       const { store, key } = parseRequestPart(keyParams, request.params, "path parameters");
       checkInternalStoreAccess(ctx, request, store);
-      const { allowStale } = parseRequestPart(lookupQuery, request.query, "query parameters");
+      const query = parseRequestPart(lookupQuery, request.query, "query parameters");
+      const header = headerValue(request.headers[POSITION_HEADER]);
+      const position =
+        query.position ??
+        (header === undefined ? undefined : parseRequestPart(positionText, header, `${POSITION_HEADER} header`));
       const forwarded = request.headers[FORWARDED_HEADER] !== undefined;
-      return send(reply, await ctx.queries.get(store, key, { allowStale, forwarded }));
+      return send(
+        reply,
+        await ctx.queries.get(store, key, {
+          allowStale: query.allowStale,
+          forwarded,
+          ...(position === undefined ? {} : { position }),
+          positionTimeoutMs: query.positionTimeoutMs,
+        }),
+      );
     });
 
     app.get("/stores/:store/keys", async (request, reply) => {
@@ -109,11 +122,25 @@ export function queryRouteDocs(): RouteDoc[] {
         `the answer says who served it in ${SERVED_BY_HEADER}. Reads committed state only.`,
       params: keyParams,
       query: lookupQuery,
+      headers: [
+        {
+          name: "x-eddy-position",
+          description: "The same as ?position=: the position a command's answer carried (its x-eddy-position header).",
+        },
+      ],
       responses: {
         200: { description: `The value (header ${servedByHeader.name})`, schema: lookupAnswer },
-        400: { description: "A bad parameter, or a key the store's key serde rejects", schema: errorBody },
+        400: {
+          description:
+            "A bad parameter, a key the store's key serde rejects, or a position on a topic the store is not fed by",
+          schema: errorBody,
+        },
         404: { description: "No such store, or no value for the key", schema: errorBody },
-        503: { description: "No instance can answer yet (rebalancing, restoring); see Retry-After", schema: errorBody },
+        503: {
+          description:
+            "No instance can answer yet (rebalancing, restoring), or the store did not reach the position in time; see Retry-After",
+          schema: errorBody,
+        },
       },
     },
     {

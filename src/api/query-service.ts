@@ -5,13 +5,23 @@
 // restoring, owner unknown or silent) the answer is 503 with Retry-After, or, if the
 // caller allows it, a standby's or restoring task's committed value marked stale:
 // never a value from an instance that does not own the task, passed off as fresh.
-import { StoreNotQueryableError } from "../runtime/errors.js";
+import { PositionNotApplicableError, StoreNotQueryableError } from "../runtime/errors.js";
+import type { TopicPartitionOffset } from "../kafka/types.js";
+import { formatPosition } from "./position-text.js";
+import { POSITION_TIMEOUT_DEFAULT_MS } from "./route-schemas.js";
 import type { KeyQueryMetadata, QueryableStreams } from "../runtime/streams-metadata.js";
 import { taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { DeserializationError, SerializationError } from "../serdes/errors.js";
 import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
-import { ApiError, InvalidCursorError, InvalidKeyError, KeyNotFoundError, UnavailableError } from "./errors.js";
+import {
+  ApiError,
+  InvalidCursorError,
+  InvalidKeyError,
+  InvalidPositionError,
+  KeyNotFoundError,
+  UnavailableError,
+} from "./errors.js";
 import { toJsonData, toJsonText } from "./json-value.js";
 import { decodeCursor, encodeCursor, hasMoreAfter, mergeSortedByKey } from "./key-order.js";
 import { parseKeyText } from "./key-text.js";
@@ -38,6 +48,10 @@ export interface LookupOptions {
   readonly allowStale: boolean;
   /** The request came from another instance: answer from local tasks only. */
   readonly forwarded: boolean;
+  /** Input records the answer must reflect (a command's position): read-your-writes across clients. */
+  readonly position?: readonly TopicPartitionOffset[];
+  /** How long the owner may wait for its commit and the position before answering 503. */
+  readonly positionTimeoutMs?: number;
 }
 
 export interface QueryServiceOptions {
@@ -96,6 +110,7 @@ export class QueryService {
 
     // The common case first, synchronously: the task runs here.
     if (this.#streams.isActiveTaskRunning(taskId) || this.#reader.hostsActive(taskId)) {
+      await this.#readable(meta, options);
       const read = await this.#reader.get(store, taskId, key, options.allowStale);
       if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, read);
       throw this.#unavailable(
@@ -109,7 +124,15 @@ export class QueryService {
       let relayed: PeerResponse | undefined;
       let failure: string | undefined;
       try {
-        relayed = await this.#peers.get(owner, lookupPath(store.name, keyText, options.allowStale));
+        relayed = await this.#peers.get(
+          owner,
+          lookupPath(store.name, keyText, options),
+          {},
+          // The owner may wait for a position: let it use its time before giving up on it.
+          options.position === undefined
+            ? this.#peers.timeoutMs
+            : Math.max(this.#peers.timeoutMs, (options.positionTimeoutMs ?? POSITION_TIMEOUT_DEFAULT_MS) + 1_000),
+        );
       } catch (error) {
         if (!(error instanceof PeerRequestError)) throw error;
         failure = error.message;
@@ -132,7 +155,7 @@ export class QueryService {
       const standby = meta.standbyHosts.find((host) => host !== this.#self);
       if (standby !== undefined && !options.forwarded) {
         try {
-          const relayed = await this.#peers.get(standby, lookupPath(store.name, keyText, true));
+          const relayed = await this.#peers.get(standby, lookupPath(store.name, keyText, { allowStale: true }));
           return relay(relayed, standby);
         } catch (error) {
           if (!(error instanceof PeerRequestError)) throw error;
@@ -146,6 +169,32 @@ export class QueryService {
           ? `this instance does not own task ${taskId} (${owner} does); forwarded requests are not forwarded again`
           : `task ${taskId} is not running on this instance yet`;
     throw this.#unavailable(`Store "${store.name}" cannot answer for partition ${meta.partition}: ${why}`, meta);
+  }
+
+  /**
+   * Read-your-writes: waits until the running task's store holds every output it made
+   * visible (a reply the caller may have seen) and the position asked for; a 503 when it
+   * does not get there in time, a 400 for a position the store can never reach.
+   */
+  async #readable(meta: KeyQueryMetadata, options: LookupOptions): Promise<void> {
+    if (!this.#streams.isActiveTaskRunning(meta.taskId)) return;
+    const timeoutMs = options.positionTimeoutMs ?? POSITION_TIMEOUT_DEFAULT_MS;
+    let waiting;
+    try {
+      waiting = this.#streams.awaitReadable(meta.taskId, options.position ?? [], timeoutMs);
+    } catch (error) {
+      if (error instanceof PositionNotApplicableError) throw new InvalidPositionError(meta.store, error.message);
+      throw error;
+    }
+    if (waiting === undefined) return;
+    const readiness = await waiting;
+    if (!readiness.ready) {
+      throw new UnavailableError(
+        `Store "${meta.store}" (task ${meta.taskId}) cannot answer yet: ${readiness.reason}; retry shortly`,
+        RETRY_AFTER_SECONDS,
+        { store: meta.store, partition: meta.partition, taskId: meta.taskId },
+      );
+    }
   }
 
   #keyMetadata(store: CatalogStore, key: unknown): KeyQueryMetadata {
@@ -392,8 +441,13 @@ export class QueryService {
   }
 }
 
-function lookupPath(store: string, keyText: string, allowStale: boolean): string {
-  return `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(keyText)}${allowStale ? "?allowStale=true" : ""}`;
+function lookupPath(store: string, keyText: string, options: Partial<LookupOptions>): string {
+  const params = new URLSearchParams();
+  if (options.allowStale === true) params.set("allowStale", "true");
+  if (options.position !== undefined) params.set("position", formatPosition(options.position));
+  if (options.positionTimeoutMs !== undefined) params.set("positionTimeoutMs", String(options.positionTimeoutMs));
+  const query = params.toString();
+  return `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(keyText)}${query === "" ? "" : `?${query}`}`;
 }
 
 function relay(response: PeerResponse, host: string): QueryAnswer & { outcome: QueryOutcome } {

@@ -2,11 +2,14 @@
 // the zod issues) and, through openapi.ts, they are the OpenAPI document. One source,
 // so the docs cannot drift from what the server accepts.
 import { z } from "zod";
+import { positionText } from "./position-text.js";
 
 export const SCAN_LIMIT_DEFAULT = 100;
 export const SCAN_LIMIT_MAX = 1000;
 export const COMMAND_TIMEOUT_DEFAULT_MS = 10_000;
 export const COMMAND_TIMEOUT_MAX_MS = 120_000;
+export const POSITION_TIMEOUT_DEFAULT_MS = 5_000;
+export const POSITION_TIMEOUT_MAX_MS = 60_000;
 
 const booleanText = z
   .enum(["true", "false", "1", "0", ""])
@@ -30,7 +33,18 @@ export const lookupQuery = z.strictObject({
     description:
       "Let a standby or a restoring task answer when the active one cannot; such answers are marked stale: true.",
   }),
+  position: positionText.optional(),
+  positionTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(POSITION_TIMEOUT_MAX_MS)
+    .default(POSITION_TIMEOUT_DEFAULT_MS)
+    .meta({
+      description: `How long the owner may wait for its commit and for the position: default ${POSITION_TIMEOUT_DEFAULT_MS} ms, at most ${POSITION_TIMEOUT_MAX_MS}; then 503.`,
+    }),
 });
+export type LookupQuery = z.output<typeof lookupQuery>;
 
 export const scanQuery = z.strictObject({
   from: z.string().optional().meta({ description: "Lowest key (inclusive), as key text." }),
@@ -142,18 +156,30 @@ export const commandAccepted = z.object({
   reply: z.unknown(),
   correlationId: z.string(),
   replayed: z.boolean(),
+  position: z.string().meta({
+    description:
+      "Where the command landed, topic:partition:offset: pass it as ?position= (or x-eddy-position) to a lookup to wait for a store fed by that topic to reflect it.",
+  }),
 });
 export const commandRejected = z.object({
   status: z.literal("rejected"),
   error: z.object({ code: z.string(), message: z.string() }),
   correlationId: z.string(),
   replayed: z.boolean(),
+  position: z.string().meta({
+    description:
+      "Where the command landed, topic:partition:offset: pass it as ?position= (or x-eddy-position) to a lookup to wait for a store fed by that topic to reflect it.",
+  }),
 });
 export const commandInvalid = z.object({
   status: z.literal("invalid"),
   error: z.object({ code: z.literal("EDDY_ERR_INVALID_COMMAND"), message: z.string(), issues: z.array(issueSchema) }),
   correlationId: z.string(),
   replayed: z.boolean(),
+  position: z.string().meta({
+    description:
+      "Where the command landed, topic:partition:offset: pass it as ?position= (or x-eddy-position) to a lookup to wait for a store fed by that topic to reflect it.",
+  }),
 });
 
 const taskIds = z.array(z.string());

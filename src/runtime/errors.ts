@@ -144,3 +144,19 @@ export class InvalidRecordTimestampError extends RecordRefusedError {
     );
   }
 }
+
+/**
+ * A lookup was bounded by a position on a topic the store's task does not read: its
+ * store can never reflect that record (Kafka Streams would never find the bound reached).
+ */
+export class PositionNotApplicableError extends EddyError {
+  readonly topic: string;
+
+  constructor(taskId: string, topic: string, topics: readonly string[]) {
+    super(
+      "EDDY_ERR_POSITION_NOT_APPLICABLE",
+      `Task ${taskId} reads ${topics.join(", ")}, not "${topic}": a position bounds lookups of stores fed by the topic it names (pass the position a command on one of those topics returned)`,
+    );
+    this.topic = topic;
+  }
+}

@@ -67,6 +67,9 @@ import type { TaskId } from "../engine/task-id.js";
 import type { TopicPartitions } from "./topic-partitions.js";
 import type { TopologyMetadata } from "./topology-metadata.js";
 import { SerialQueue } from "./serial-queue.js";
+import { ReadGate } from "./read-gate.js";
+import type { ReadWait } from "./read-gate.js";
+import { PositionNotApplicableError } from "./errors.js";
 
 export type TaskState = "created" | "restoring" | "running" | "suspended" | "closed" | "failed";
 
@@ -125,6 +128,9 @@ export class StreamTask {
   readonly #highWatermarks = new Map<string, number>();
   /** Per input partition, where everything before is processed or is not data (markers, aborted records). */
   readonly #clearTo = new Map<string, number>();
+  readonly #readGate = new ReadGate();
+  /** At-least-once: a background flush made outputs visible; commit at the next tick. */
+  #commitSoon = false;
   #stateManager: TaskStateManager | undefined;
   #overlay: TaskOverlay | undefined;
   #executor: TaskExecutor | undefined;
@@ -211,6 +217,23 @@ export class StreamTask {
     const key = topicPartitionKey(partition);
     const clear = Math.max(this.#positions.get(key) ?? 0, this.#clearTo.get(key) ?? 0);
     if (firstOffset <= clear && lastOffset + 1 > clear) this.#clearTo.set(key, lastOffset + 1);
+  }
+
+  /**
+   * What a lookup of this task's stores must wait for to read its writes: the commit
+   * that makes visible outputs' state readable, and the store position `bound` (offsets
+   * of input records the caller wants reflected; bounds on other partitions do not
+   * concern this task, as with Kafka Streams' PositionBound). undefined: read now.
+   */
+  awaitReadable(bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {
+    if (this.#state !== "running") return undefined;
+    const mine = bound.filter((b) => b.partition === this.partition);
+    for (const b of mine) {
+      if (!this.partitions.some((tp) => tp.topic === b.topic)) {
+        throw new PositionNotApplicableError(this.id, b.topic, [...new Set(this.partitions.map((tp) => tp.topic))]);
+      }
+    }
+    return this.#readGate.wait(mine, timeoutMs);
   }
 
   /** The committed storage (what queries read), while the task holds it open. */
@@ -330,8 +353,11 @@ export class StreamTask {
       });
       this.#sendError = undefined;
       this.#dirty = false;
+      this.#commitSoon = false;
       this.#lastCommit = Date.now();
       this.#state = "running";
+      // Restored to the changelogs' ends: the store holds what the committed offsets say.
+      this.#readGate.open(this.positions());
       this.#logger.info(
         {
           partitions: this.positions().map((p) => `${p.topic}-${p.partition}@${p.offset}`),
@@ -540,7 +566,7 @@ export class StreamTask {
   maybeCommit(now: number, force = false): Promise<boolean> {
     return this.#queue.run(async () => {
       if (this.#state !== "running" || !this.#dirty) return false;
-      if (!force && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
+      if (!force && !this.#commitSoon && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
       try {
         await this.#commit();
         return true;
@@ -573,9 +599,12 @@ export class StreamTask {
       if (sent.status === "rejected") throw sent.reason;
       if (offsetsSent.status === "rejected") throw offsetsSent.reason;
       produced = sent.value;
+      // Once EndTxn is sent, the replies may be read before the overlay reaches LevelDB.
+      this.#readGate.close();
       await producer.commit();
     } else {
       await this.#settleInflight();
+      this.#readGate.close();
       produced = await (ctx.sharedProducer as IdempotentProducer).send(this.#collector.drain(), this.#maxBatchBytes);
       try {
         await ctx.commitOffsets(offsets);
@@ -588,7 +617,9 @@ export class StreamTask {
     for (const p of offsets) this.#committed.set(topicPartitionKey(p), p.offset);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
     await overlay.commit(this.#checkpointOf(produced));
+    this.#readGate.open(this.positions());
     this.#dirty = false;
+    this.#commitSoon = false;
     this.#lastCommit = Date.now();
     ctx.metrics.recordCommit(this.#lastCommit - started);
   }
@@ -644,6 +675,12 @@ export class StreamTask {
     const records = this.#collector.drain();
     await this.#inflight;
     if (this.#sendError !== undefined) return;
+    if (!this.#producer) {
+      // At-least-once: these records are readable as soon as they land, before the state
+      // that goes with them is committed; lookups wait for that commit, due at once.
+      this.#readGate.close();
+      this.#commitSoon = true;
+    }
     this.#inflight = this.#send(records).then(
       () => undefined,
       (error: unknown) => {
@@ -682,6 +719,7 @@ export class StreamTask {
     }
     this.#problem = problem;
     this.#state = problem.kind === "failed" ? "failed" : "suspended";
+    this.#readGate.abandon(`task ${this.id} stopped: ${problem.kind}`);
     if (problem.kind === "failed") {
       this.#logger.error(
         { err: error, topic: record?.topic, partition: record?.partition, offset: record?.offset },
@@ -706,6 +744,7 @@ export class StreamTask {
       if (this.#state === "closed") return;
       await this.#dropUncommitted();
       if (this.#state !== "failed") this.#state = "suspended";
+      this.#readGate.abandon(`task ${this.id} is suspended`);
     });
   }
 
@@ -733,6 +772,7 @@ export class StreamTask {
     for (const [key, offset] of this.#committed) this.#positions.set(key, offset);
     this.#clearTo.clear();
     this.#dirty = false;
+    this.#commitSoon = false;
   }
 
   /**
@@ -752,6 +792,7 @@ export class StreamTask {
       }
       await this.#dropUncommitted();
       this.#state = "closed";
+      this.#readGate.abandon(`task ${this.id} is closed`);
       const stateManager = this.#stateManager;
       this.#stateManager = undefined;
       if (!stateManager) return this.handedOverStorage;

@@ -5,8 +5,9 @@
 // sent with the last assignment.
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { Serializer } from "../serdes/serde.js";
-import type { TopicPartition } from "../kafka/types.js";
+import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
 import type { HostTasks } from "./assignor.js";
+import type { ReadWait } from "./read-gate.js";
 import type { StreamsMetricsSnapshot } from "./metrics.js";
 import type { StreamsState } from "./streams-state.js";
 import type { TaskId } from "../engine/task-id.js";
@@ -86,5 +87,13 @@ export interface QueryableStreams {
    * (restoring, or a standby) and `allowStale` is not set.
    */
   store<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyKeyValueStore<K, V>;
+  /**
+   * Read-your-writes: what a read of the running active task `taskId` must wait for so
+   * that it sees every output the task made visible (a command's reply) and the input
+   * records `bound` names (Kafka Streams' PositionBound: the offset of each record to
+   * reflect; bounds on other partitions are ignored). undefined: read now. Throws
+   * PositionNotApplicableError for a bound on a topic the task does not read.
+   */
+  awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait;
   metrics(): StreamsMetricsSnapshot;
 }

@@ -39,6 +39,8 @@ import { IllegalStateError, StoreNotQueryableError } from "./errors.js";
 import { StreamsMetrics } from "./metrics.js";
 import type { StreamsMetricsSnapshot } from "./metrics.js";
 import { StreamThread } from "./stream-thread.js";
+import type { ReadWait } from "./read-gate.js";
+import type { TopicPartitionOffset } from "../kafka/types.js";
 import type {
   KeyQueryMetadata,
   LocalTaskMetadata,
@@ -557,6 +559,10 @@ export class StreamsRuntime implements QueryableStreams {
     return new ReadOnlyKeyValueView(
       plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
     );
+  }
+
+  awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {
+    return this.#running?.thread?.taskManager.activeTask(taskId)?.awaitReadable(bound, timeoutMs);
   }
 
   metrics(): StreamsMetricsSnapshot {

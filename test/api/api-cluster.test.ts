@@ -326,7 +326,14 @@ describe("the API over two instances", () => {
       ]),
     );
     const lookup = doc.paths["/stores/{store}/keys/{key}"]?.get;
-    expect(lookup?.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["path:store", "path:key", "query:allowStale"]);
+    expect(lookup?.parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
+      "path:store",
+      "path:key",
+      "query:allowStale",
+      "query:position",
+      "query:positionTimeoutMs",
+      "header:x-eddy-position",
+    ]);
     const command = doc.paths[`/commands/${ACCOUNT_COMMANDS}`]?.post;
     const schema = JSON.stringify(command?.requestBody?.content["application/json"]?.schema);
     for (const type of ["open", "deposit", "withdraw"]) expect(schema).toContain(`"const":"${type}"`);

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { ReadGate } from "../../src/runtime/read-gate.js";
+
+const at = (offset: number) => [{ topic: "t", partition: 0, offset }];
+
+describe("ReadGate", () => {
+  it("lets reads go at once while open and the bound is reached", () => {
+    const gate = new ReadGate();
+    gate.open(at(5));
+    expect(gate.wait([], 100)).toBeUndefined();
+    expect(gate.wait(at(4), 100)).toBeUndefined();
+    expect(gate.positionOf("t", 0)).toBe(5);
+  });
+
+  it("holds reads while closed and releases them when the store holds the outputs", async () => {
+    const gate = new ReadGate();
+    gate.open(at(5));
+    gate.close();
+    const waiting = gate.wait([], 1_000);
+    expect(waiting).toBeInstanceOf(Promise);
+    gate.open(at(9));
+    await expect(waiting).resolves.toEqual({ ready: true });
+  });
+
+  it("waits for a position (the offset of the record to reflect) and gives up after the timeout", async () => {
+    const gate = new ReadGate();
+    gate.open(at(5));
+    const reached = gate.wait(at(7), 1_000);
+    gate.open(at(7));
+    gate.open(at(8));
+    await expect(reached).resolves.toEqual({ ready: true });
+    const late = await gate.wait(at(20), 50);
+    expect(late).toEqual({ ready: false, reason: expect.stringContaining("t-0 is at 8, asked past 20") as string });
+  });
+
+  it("lets waiting readers go, not ready, when the task stops", async () => {
+    const gate = new ReadGate();
+    gate.close();
+    const waiting = gate.wait(at(3), 10_000);
+    gate.abandon("task 0_0 is closed");
+    await expect(waiting).resolves.toEqual({ ready: false, reason: "task 0_0 is closed" });
+  });
+});

@@ -153,6 +153,12 @@ export const streamsConfigSchema = z
     rebalanceTimeoutMs: positiveInt("milliseconds").default(60_000),
     /** Kafka Streams sets transaction.timeout.ms to 10 s under exactly-once, so a zombie's transaction ends quickly. */
     transactionTimeoutMs: positiveInt("milliseconds").default(10_000),
+    /**
+     * Kafka Streams' task.timeout.ms: how long a task or the group consumer may keep
+     * failing on an unreachable broker (or a leader or coordinator that cannot be found)
+     * before the instance gives up and goes to ERROR.
+     */
+    taskTimeoutMs: nonNegativeInt("milliseconds").default(300_000),
     /** Longest wait of a fetch when no data is available. */
     fetchMaxWaitMs: positiveInt("milliseconds").default(500),
     /** How often processed records are deleted from repartition topics (Kafka Streams' repartition.purge.interval.ms). */

@@ -73,8 +73,10 @@ function pinoLogCreator(logger: Logger) {
     ({ namespace, level, log }: LogEntry): void => {
       const { message, timestamp: _timestamp, logger: _source, ...extra } = log;
       const fields = { namespace, ...extra };
-      const rebalanceNotice = REBALANCE_NOISE.test(`${message} ${String(extra.error ?? "")}`);
-      if ((level === kafkajs.logLevel.ERROR || level === kafkajs.logLevel.WARN) && !rebalanceNotice) {
+      const text = `${message} ${String(extra.error ?? "")}`;
+      // Eddy reports a broker it cannot reach itself, once, with what to do about it.
+      const handled = REBALANCE_NOISE.test(text) || CONNECTION_NOISE.test(text);
+      if ((level === kafkajs.logLevel.ERROR || level === kafkajs.logLevel.WARN) && !handled) {
         kafkaLogger.warn(fields, message);
       } else if (level <= kafkajs.logLevel.INFO) {
         kafkaLogger.debug(fields, message);
@@ -85,5 +87,7 @@ function pinoLogCreator(logger: Logger) {
 }
 
 // Also CONCURRENT_TRANSACTIONS: fencing a crashed owner's transaction answers it until the abort completes, and kafkajs retries.
+const CONNECTION_NOISE =
+  /Connection error|Connection timeout|Failed to connect to seed broker|ECONNREFUSED|ECONNRESET|EPIPE|Closed connection|No broker available|not found in the cached metadata|Restarting the consumer|Crash: KafkaJS(NonRetriable|Connection|NoBrokerAvailable|GroupCoordinatorNotFound|NumberOfRetriesExceeded)/i;
 const REBALANCE_NOISE =
   /rebalanc|not aware of this member|REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|another concurrent operation on the same transaction/i;

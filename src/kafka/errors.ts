@@ -26,11 +26,48 @@ const REBALANCE_TYPES = new Set([
   "NOT_COORDINATOR_FOR_GROUP",
 ]);
 
+/**
+ * The broker is away, restarting or moving a partition or a coordinator: waited out with
+ * backoff, whatever kafkajs says (it marks a missing group coordinator non-retriable,
+ * and gives up on connection errors after its own few retries).
+ */
+const UNAVAILABLE_TYPES = new Set([
+  "UNKNOWN_TOPIC_OR_PARTITION",
+  "LEADER_NOT_AVAILABLE",
+  "NOT_LEADER_FOR_PARTITION",
+  "NOT_LEADER_OR_FOLLOWER",
+  "REQUEST_TIMED_OUT",
+  "BROKER_NOT_AVAILABLE",
+  "REPLICA_NOT_AVAILABLE",
+  "NETWORK_EXCEPTION",
+  "GROUP_LOAD_IN_PROGRESS",
+  "GROUP_COORDINATOR_NOT_AVAILABLE",
+  "COORDINATOR_LOAD_IN_PROGRESS",
+  "COORDINATOR_NOT_AVAILABLE",
+  "NOT_COORDINATOR",
+  "NOT_ENOUGH_REPLICAS",
+  "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+  "KAFKA_STORAGE_ERROR",
+  "CONCURRENT_TRANSACTIONS",
+]);
+const UNAVAILABLE_NAMES =
+  /^KafkaJS(Connection|ConnectionClosed|RequestTimeout|BrokerNotFound|NoBrokerAvailable|GroupCoordinatorNotFound|MetadataNotLoaded|TopicMetadataNotLoaded|StaleTopicMetadataAssignment|Timeout|LockTimeout)(Error)?$/;
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
 export type KafkaErrorKind = "fenced" | "rebalance" | "retriable" | "fatal";
 
 interface ErrorLike {
   name?: unknown;
   type?: unknown;
+  code?: unknown;
   retriable?: unknown;
   cause?: unknown;
   originalError?: unknown;
@@ -84,23 +121,23 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   if (links.some((e) => typeof e.type === "string" && FENCING_TYPES.has(e.type))) return "fenced";
   if (links.some((e) => typeof e.type === "string" && REBALANCE_TYPES.has(e.type))) return "rebalance";
   if (error instanceof EddyError) return "fatal";
+  if (isBrokerUnavailable(error)) return "retriable";
   const root = links[links.length - 1];
-  // kafkajs marks connection errors, timeouts and retriable protocol errors retriable;
-  // "retries exceeded" wraps them after backoff ran out, and a later attempt may succeed.
+  // kafkajs marks timeouts and retriable protocol errors retriable; "retries exceeded"
+  // wraps them after backoff ran out, and a later attempt may succeed.
   if (links.some((e) => e.name === "KafkaJSNumberOfRetriesExceeded")) return "retriable";
   if (root && root.retriable === true) return "retriable";
-  // kafkajs gives up finding a coordinator as "non-retriable" (KafkaJSGroupCoordinatorNotFound)
-  // while a broker shuts down and answers COORDINATOR_NOT_AVAILABLE: a broker restart, waited out.
-  if (
-    links.some(
-      (e) =>
-        typeof e.name === "string" &&
-        /Connection|Timeout|BrokerNotFound|NoBrokerAvailable|GroupCoordinatorNotFound/.test(e.name),
-    )
-  ) {
-    return "retriable";
-  }
   return "fatal";
+}
+
+/** The broker cannot be reached, or a partition leader or coordinator is not (yet) there. */
+export function isBrokerUnavailable(error: unknown): boolean {
+  return chain(error).some(
+    (e) =>
+      (typeof e.type === "string" && UNAVAILABLE_TYPES.has(e.type)) ||
+      (typeof e.name === "string" && UNAVAILABLE_NAMES.test(e.name)) ||
+      (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)),
+  );
 }
 
 /** A changelog or source offset the broker no longer has (deleted, compacted, topic recreated). */
@@ -141,5 +178,18 @@ export class KafkaClientSettingError extends EddyError {
   constructor(setting: string, value: string, expected: string) {
     super("EDDY_ERR_KAFKA_CLIENT_SETTING", `${setting} is "${value}": use ${expected}`);
     this.setting = setting;
+  }
+}
+
+/** No bootstrap server answered within the bound (taskTimeoutMs): the instance does not start. */
+export class KafkaUnreachableError extends EddyError {
+  readonly servers: readonly string[];
+
+  constructor(servers: readonly string[], reason: string, waitedMs: number, hint: string) {
+    super(
+      "EDDY_ERR_KAFKA_UNREACHABLE",
+      `Cannot reach Kafka at ${servers.join(",")} (${reason}) after ${Math.round(waitedMs / 1000)} s: ${hint}`,
+    );
+    this.servers = servers;
   }
 }

@@ -83,7 +83,11 @@ export interface GroupConsumerHandlers {
    * markers, aborted records): kafkajs moved past it without calling onBatch.
    */
   onSkipped?(partition: TopicPartition, firstOffset: number, lastOffset: number): void;
-  onCrash(error: Error, willRestart: boolean): void;
+  /**
+   * The consumer stopped (`stopped`: kafkajs crashed and disconnected it, and restarts it
+   * itself only when `willRestart`), or onBatch threw (`stopped` false: the partition is paused).
+   */
+  onCrash(error: Error, willRestart: boolean, stopped: boolean): void;
 }
 
 export interface GroupConsumerOptions {
@@ -145,7 +149,7 @@ export class GroupConsumer {
       this.handlers.onSkipped?.({ topic, partition }, Number(firstOffset), Number(lastOffset));
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.handlers.onCrash(event.payload.error, event.payload.restart);
+      this.handlers.onCrash(event.payload.error, event.payload.restart, true);
     });
   }
 
@@ -256,7 +260,7 @@ export class GroupConsumer {
       // restart the consumer; a processing failure is not that. Stop this partition
       // and report it; the runtime decides what happens to the application.
       this.consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
-      this.handlers.onCrash(error instanceof Error ? error : new Error(String(error)), false);
+      this.handlers.onCrash(error instanceof Error ? error : new Error(String(error)), false, false);
       return;
     }
     try {
@@ -288,6 +292,17 @@ export class GroupConsumer {
     await this.consumer.commitOffsets(
       offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
     );
+  }
+
+  /**
+   * After a crash kafkajs does not restart from (it calls a missing coordinator or a lost
+   * connection non-retriable): connect, subscribe and run again. Rejects when the broker
+   * is still away; the caller retries with backoff.
+   */
+  async restart(): Promise<void> {
+    await this.consumer.disconnect().catch(() => undefined);
+    this.running = false;
+    await this.start();
   }
 
   /** Stops fetching, waits for running handlers, and leaves the group (LeaveGroup), so the others rebalance at once. */

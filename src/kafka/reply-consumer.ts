@@ -65,6 +65,9 @@ export class ReplyConsumer {
     const { logger } = this.#options;
     const signal = this.#stopping.signal;
     let backoffMs = 100;
+    // Quiet while the broker is away: one warning, then one every half minute.
+    let failingSince: number | undefined;
+    let lastWarning = 0;
     while (!signal.aborted) {
       try {
         const positions = this.#partitions().map((tp) => ({
@@ -81,6 +84,7 @@ export class ReplyConsumer {
           this.#positions.set(topicPartitionKey(read), read.nextOffset);
         }
         backoffMs = 100;
+        failingSince = undefined;
       } catch (error) {
         if (signal.aborted) break;
         if (isOffsetOutOfRange(error)) {
@@ -92,8 +96,12 @@ export class ReplyConsumer {
           await this.#seekToEnd().catch(() => undefined);
           continue;
         }
-        logger.warn(
-          { err: error, topic: this.#options.topic, retryInMs: backoffMs },
+        const now = Date.now();
+        failingSince ??= now;
+        const level = now - lastWarning >= 30_000 ? "warn" : "debug";
+        if (level === "warn") lastWarning = now;
+        logger[level](
+          { err: error, topic: this.#options.topic, retryInMs: backoffMs, failingMs: now - failingSince },
           "reading the reply topic failed; retrying",
         );
         await sleep(backoffMs, signal);

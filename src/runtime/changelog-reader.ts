@@ -58,6 +58,8 @@ export interface RestoreRequest {
   /** Where to start (the checkpoint, or the log start) and where to stop (the end captured at init). */
   partitions: ReadonlyArray<ChangelogPosition & { endOffset: number }>;
   signal?: AbortSignal;
+  /** Give up on an unreachable broker after this long (the task's remaining taskTimeoutMs). */
+  giveUpAfterMs?: number;
 }
 
 export interface RestoreResult {
@@ -162,7 +164,12 @@ export class ChangelogReader {
             positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
             { maxWaitMs: 100, maxBytes: this.maxBytes * 4, maxBytesPerPartition: this.maxBytes },
           ),
-        { what: `restoring task ${taskId}`, logger, signal },
+        {
+          what: `restoring task ${taskId}`,
+          logger,
+          signal,
+          ...(request.giveUpAfterMs === undefined ? {} : { giveUpAfterMs: request.giveUpAfterMs }),
+        },
       ).catch((error: unknown) => {
         if (isOffsetOutOfRange(error)) {
           throw new ChangelogTruncatedError(

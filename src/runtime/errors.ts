@@ -160,3 +160,18 @@ export class PositionNotApplicableError extends EddyError {
     this.topic = topic;
   }
 }
+
+/**
+ * A task, or the instance's group consumer, kept failing on a broker it could not reach
+ * (or a leader or coordinator it could not find) for longer than taskTimeoutMs, Kafka
+ * Streams' task.timeout.ms: the instance gives up.
+ */
+export class TaskTimeoutError extends EddyError {
+  constructor(what: string, stalledMs: number, timeoutMs: number, cause: unknown) {
+    super(
+      "EDDY_ERR_TASK_TIMEOUT",
+      `${what} made no progress for ${Math.round(stalledMs / 1000)} s (taskTimeoutMs is ${timeoutMs}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}

@@ -69,7 +69,7 @@ import type { TopologyMetadata } from "./topology-metadata.js";
 import { SerialQueue } from "./serial-queue.js";
 import { ReadGate } from "./read-gate.js";
 import type { ReadWait } from "./read-gate.js";
-import { PositionNotApplicableError } from "./errors.js";
+import { PositionNotApplicableError, TaskTimeoutError } from "./errors.js";
 
 export type TaskState = "created" | "restoring" | "running" | "suspended" | "closed" | "failed";
 
@@ -147,6 +147,8 @@ export class StreamTask {
   #dirty = false;
   #lastCommit = Date.now();
   #problem: TaskProblem | undefined;
+  /** Since when the task keeps failing on an unreachable broker (taskTimeoutMs bounds it). */
+  #stalledSince: number | undefined;
   #restoredRecords = 0;
   #lastOffsetSum: number | undefined;
   readonly #logger: Logger;
@@ -262,8 +264,20 @@ export class StreamTask {
       this.#state = "restoring";
       this.#problem = undefined;
       const { ctx } = this;
-      const retry = <T>(what: string, fn: () => Promise<T>) =>
-        retryWithBackoff(fn, { what: `${what} (task ${this.id})`, logger: this.#logger, signal });
+      const giveUpAfterMs = Math.max(0, ctx.config.taskTimeoutMs - this.#stalledFor());
+      const retry = async <T>(what: string, fn: () => Promise<T>) => {
+        try {
+          return await retryWithBackoff(fn, {
+            what: `${what} (task ${this.id})`,
+            logger: this.#logger,
+            signal,
+            giveUpAfterMs,
+          });
+        } catch (error) {
+          if (signal.aborted || classifyKafkaError(error) !== "retriable") throw error;
+          throw new TaskTimeoutError(`Task ${this.id}`, this.#stalledFor(), ctx.config.taskTimeoutMs, error);
+        }
+      };
       if (ctx.config.processingGuarantee === "exactly_once") {
         this.#producer = new TransactionalProducer(ctx.kafka, {
           transactionalId: `${ctx.config.applicationId}-${this.id}`,
@@ -319,6 +333,7 @@ export class StreamTask {
         storage: stateManager.storage,
         partitions: plan.partitions,
         signal,
+        giveUpAfterMs,
       });
       this.#restoredRecords = restored.restored;
       if (restored.aborted || signal.aborted) return;
@@ -354,6 +369,7 @@ export class StreamTask {
       this.#sendError = undefined;
       this.#dirty = false;
       this.#commitSoon = false;
+      this.#stalledSince = undefined;
       this.#lastCommit = Date.now();
       this.#state = "running";
       // Restored to the changelogs' ends: the store holds what the committed offsets say.
@@ -620,6 +636,7 @@ export class StreamTask {
     this.#readGate.open(this.positions());
     this.#dirty = false;
     this.#commitSoon = false;
+    this.#stalledSince = undefined;
     this.#lastCommit = Date.now();
     ctx.metrics.recordCommit(this.#lastCommit - started);
   }
@@ -709,8 +726,15 @@ export class StreamTask {
     );
     let problem: TaskProblem;
     if (kind === "fenced") problem = { kind: "migrated", error };
-    else if (kind === "retriable" || kind === "rebalance") problem = { kind: "corrupted", error };
-    else {
+    else if (kind === "retriable" || kind === "rebalance") {
+      // The broker may come back: re-initialise and retry, for up to taskTimeoutMs.
+      this.#stalledSince ??= Date.now();
+      const timeoutMs = this.ctx.config.taskTimeoutMs;
+      problem =
+        this.#stalledFor() < timeoutMs
+          ? { kind: "corrupted", error }
+          : { kind: "failed", error: new TaskTimeoutError(`Task ${this.id}`, this.#stalledFor(), timeoutMs, error) };
+    } else {
       const failure =
         error instanceof TaskProcessingError || error instanceof ProcessorError || error instanceof RecordRefusedError
           ? error
@@ -733,6 +757,10 @@ export class StreamTask {
       );
     }
     this.onProblem(this, problem);
+  }
+
+  #stalledFor(): number {
+    return this.#stalledSince === undefined ? 0 : Date.now() - this.#stalledSince;
   }
 
   /**

@@ -5,11 +5,14 @@
 // time); the ticker never overlaps a task's processing because every task serializes
 // its own work.
 import type { Logger } from "pino";
+import { sleep } from "../kafka/backoff.js";
+import { classifyKafkaError } from "../kafka/errors.js";
 import { GroupConsumer } from "../kafka/group-consumer.js";
 import type { KafkaClient } from "../kafka/client.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import type { TopologyData } from "../topology/topology.js";
 import { encodeSubscriptionInfo } from "./assignment-codec.js";
+import { TaskTimeoutError } from "./errors.js";
 import type { StreamsMetrics } from "./metrics.js";
 import { StreamsPartitionAssignor } from "./partition-assignor.js";
 import type { TaskContext } from "./stream-task.js";
@@ -45,6 +48,9 @@ export class StreamThread {
   #lastPurge = Date.now();
   #purging = false;
   #stopped = false;
+  /** Since when the group consumer keeps crashing without rejoining (taskTimeoutMs bounds it). */
+  #consumerStalledSince: number | undefined;
+  #restarting: Promise<void> | undefined;
 
   constructor(
     private readonly options: StreamThreadOptions,
@@ -92,23 +98,18 @@ export class StreamThread {
       {
         subscriptionUserData: () => encodeSubscriptionInfo(this.taskManager.subscriptionInfo(config.applicationServer)),
         assign: (members, context) => Promise.resolve(assignor.assign(members, context)),
-        onAssigned: (assignment) => this.taskManager.onAssigned(assignment),
+        onAssigned: (assignment) => {
+          this.#consumerStalledSince = undefined;
+          this.taskManager.onAssigned(assignment);
+        },
         onRebalance: () => this.#onRebalance(),
-        onHeartbeat: () => this.taskManager.onHeartbeat(),
+        onHeartbeat: () => {
+          this.#consumerStalledSince = undefined;
+          this.taskManager.onHeartbeat();
+        },
         onBatch: (batch) => this.taskManager.process(batch),
         onSkipped: (partition, first, last) => this.taskManager.skipped(partition, first, last),
-        onCrash: (error, willRestart) => {
-          if (this.#stopped) return;
-          if (willRestart) {
-            options.logger.warn(
-              { err: error },
-              "the consumer crashed on a retriable error; kafkajs restarts it and the group rebalances",
-            );
-            this.events.onRebalancing();
-          } else {
-            this.events.onFatal(error);
-          }
-        },
+        onCrash: (error, willRestart, stopped) => this.#onConsumerCrash(error, willRestart, stopped),
       },
     );
   }
@@ -117,6 +118,63 @@ export class StreamThread {
     await this.taskManager.loadLocalState();
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
     await this.#consumer.start();
+  }
+
+  /**
+   * The group consumer stopped. A broker that went away (connection lost, coordinator
+   * not found, leader moved) is waited out: kafkajs restarts the consumer when it thinks
+   * the error retriable, this thread when kafkajs does not, with backoff, until the
+   * consumer rejoins or taskTimeoutMs passes. Anything else stops the instance.
+   */
+  #onConsumerCrash(error: Error, willRestart: boolean, stopped: boolean): void {
+    if (this.#stopped) return;
+    const kind = classifyKafkaError(error);
+    if (!stopped || (!willRestart && kind !== "retriable" && kind !== "rebalance")) {
+      this.events.onFatal(error);
+      return;
+    }
+    const { taskTimeoutMs } = this.#ctx.config;
+    const first = this.#consumerStalledSince === undefined;
+    this.#consumerStalledSince ??= Date.now();
+    const stalled = Date.now() - this.#consumerStalledSince;
+    if (stalled >= taskTimeoutMs) {
+      this.events.onFatal(new TaskTimeoutError("The group consumer", stalled, taskTimeoutMs, error));
+      return;
+    }
+    const log = first ? "warn" : "debug";
+    this.options.logger[log](
+      { err: error, stalledMs: stalled },
+      "the group consumer lost the broker; it rejoins the group once the broker is back",
+    );
+    this.events.onRebalancing();
+    if (!willRestart) this.#restarting ??= this.#restartConsumer().finally(() => (this.#restarting = undefined));
+  }
+
+  async #restartConsumer(): Promise<void> {
+    const { taskTimeoutMs } = this.#ctx.config;
+    let delay = 200;
+    while (!this.#stopped) {
+      await sleep(Math.round(delay * (0.8 + Math.random() * 0.4)), this.#ctx.signal);
+      if (this.#stopped) return;
+      try {
+        await this.#consumer.restart();
+        return;
+      } catch (error) {
+        const stalled = Date.now() - (this.#consumerStalledSince ?? Date.now());
+        if (classifyKafkaError(error) !== "retriable" || stalled >= taskTimeoutMs) {
+          this.events.onFatal(
+            classifyKafkaError(error) === "retriable"
+              ? new TaskTimeoutError("The group consumer", stalled, taskTimeoutMs, error)
+              : error instanceof Error
+                ? error
+                : new Error(String(error)),
+          );
+          return;
+        }
+        this.options.logger.debug({ err: error }, "the group consumer cannot rejoin yet; retrying");
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
   }
 
   async #onRebalance(): Promise<void> {
@@ -184,6 +242,8 @@ export class StreamThread {
     this.#stopped = true;
     if (this.#ticker) clearInterval(this.#ticker);
     while (this.#ticking) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A restart on its way would bring the consumer back after it was stopped.
+    await this.#restarting;
     await this.taskManager.close(clean);
     await this.#consumer
       .stop()

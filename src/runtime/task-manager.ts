@@ -268,7 +268,8 @@ export class TaskManager {
         this.consumer.resume(task.partitions);
       })
       .catch((error: unknown) => {
-        if (controller.signal.aborted || this.#closed) return;
+        // Revoked, or the instance is closing: nothing failed.
+        if (controller.signal.aborted || this.#closed || this.ctx.signal.aborted) return;
         this.ctx.logger.error({ err: error, taskId: task.id }, "task initialisation failed");
         this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
       })

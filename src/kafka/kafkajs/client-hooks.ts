@@ -46,21 +46,24 @@ export function seamOf(kafka: Kafka): ClientSeam {
 }
 
 /**
- * Registers a new client. With `fastPaths`, its clusters get `decorators`; the fast paths
- * stay off (and nothing is decorated) when the client has no cluster factory to decorate.
+ * Registers a new client. Its clusters get `fixes` always, and with `fastPaths` the fast
+ * path `decorators` too; the fast paths stay off (and nothing is decorated) when the
+ * client has no cluster factory to decorate.
  */
 export function registerClient(
   kafka: Kafka,
   fastPaths: boolean,
   decorators: ReadonlyArray<(cluster: ClusterInternals, seam: ClientSeam) => void>,
+  fixes: ReadonlyArray<(cluster: ClusterInternals) => void> = [],
 ): ClientSeam {
   const seam: { fastPaths: boolean; stats: FastPathStats } = { fastPaths: false, stats: newStats() };
   clients.set(kafka, seam);
-  if (fastPaths) {
-    seam.fastPaths = decorateClusters(kafka, (cluster) => {
-      for (const decorate of decorators) decorate(cluster, seam);
-    });
-  }
+  if (!fastPaths && fixes.length === 0) return seam;
+  const decorated = decorateClusters(kafka, (cluster) => {
+    for (const fix of fixes) fix(cluster);
+    if (fastPaths) for (const decorate of decorators) decorate(cluster, seam);
+  });
+  seam.fastPaths = fastPaths && decorated;
   return seam;
 }
 

@@ -11,6 +11,7 @@
 //   ClusterReader                  reads partitions without joining a group (restore, standbys)
 //   probeKafkajs(), fastPathStatsOf(kafka)   what was found and what ran
 import type { Cluster, Kafka } from "kafkajs";
+import { closeEveryBroker } from "./broker-tracking.js";
 import { registerClient, seamOf } from "./client-hooks.js";
 import type { FastPathStats } from "./client-hooks.js";
 import { cacheCoordinators } from "./coordinator-cache.js";
@@ -47,7 +48,8 @@ export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
     const probe = probeKafkajs();
     if (!probe.fastPaths) reason = `kafkajs ${probe.version} is not as expected: ${probe.problems.join("; ")}`;
   }
-  const seam = registerClient(kafka, reason === undefined, [fastProduce, cacheCoordinators]);
+  // closeEveryBroker is a fix (close() closes every connection), installed either way.
+  const seam = registerClient(kafka, reason === undefined, [fastProduce, cacheCoordinators], [closeEveryBroker]);
   if (reason === undefined && !seam.fastPaths) reason = "the kafkajs client has no cluster factory to decorate";
   return { fastPaths: seam.fastPaths, reason };
 }

@@ -8,8 +8,10 @@ import { loadStreamsConfig, parseStreamsConfig } from "eddy-streams";
 import type { ResolvedStreamsConfig } from "eddy-streams";
 import { startBroker } from "eddy-streams/broker";
 import type { RunningBroker } from "eddy-streams/broker";
+import { waitForBootstrap } from "../../src/kafka/bootstrap-probe.js";
 import { KafkaIo } from "../shared/kafka-io.js";
 import type { BannerInput } from "./banner.js";
+import { DEFAULT_BROKER_PORT } from "./demo-options.js";
 import type { DemoOptions } from "./demo-options.js";
 import { sendDemoTraffic } from "./demo-traffic.js";
 import { demoTokens } from "./demo-tokens.js";
@@ -34,6 +36,8 @@ export interface StartDemoOptions extends DemoOptions {
   readonly logger: Logger;
   /** Called once the applications run and before the traffic, e.g. to print progress. */
   readonly onProgress?: (message: string) => void;
+  /** Aborts the start (Ctrl-C): waiting for a broker stops at once. */
+  readonly signal?: AbortSignal;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -131,6 +135,17 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     }
     const { configs, tokens } = await exampleConfigs(selected, options, bootstrap);
     const first = configs.values().next().value as ResolvedStreamsConfig;
+    // Instance 2 and later join instance 1's broker: one clear line while it is not there.
+    await waitForBootstrap({
+      servers: first.bootstrapServers,
+      logger,
+      hint:
+        external || options.instance === 1
+          ? "check that Kafka runs there (EDDY_BOOTSTRAP_SERVERS)"
+          : `instance ${options.instance} joins instance 1's broker: start instance 1 first (\`npm start\` in another terminal${options.brokerPort === DEFAULT_BROKER_PORT ? "" : ` with --broker-port ${options.brokerPort}`}), or point EDDY_BOOTSTRAP_SERVERS at a running Kafka`,
+      giveUpAfterMs: first.taskTimeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
     // The embedded broker keeps everything in memory: state left by an earlier run
     // belongs to a cluster that no longer exists.
     if (!external) for (const config of configs.values()) await rm(config.stateDir, { recursive: true, force: true });

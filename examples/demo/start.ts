@@ -1,16 +1,22 @@
 // `npm start`: the Eddy demo. See demo-options.ts for the options, demo.ts for what runs.
 //
 // Output: progress lines, then the banner (URLs and commands to try) on stdout; logs
-// (warnings and errors) on stderr. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly
-// with exit code 0; a second Ctrl-C exits at once. `npm start` execs this process (see
-// package.json), so that npm forwards signals to it and exits with its exit code.
-import { pino } from "pino";
+// (warnings and errors) on stderr, readable on a terminal and JSON otherwise. The first
+// Ctrl-C (SIGINT) or SIGTERM stops everything, in any state, within a few seconds
+// (cleanly when it can: commits, leaving the groups) with exit code 0; a second one
+// exits at once. `npm start` execs this process (see package.json), so that npm
+// forwards signals to it and exits with its exit code.
 import { ConfigError } from "eddy-streams";
+import { ApiListenError } from "../../src/api/errors.js";
+import { onStopSignal } from "../../src/cli/stop-signal.js";
+import { createLogger } from "../../src/logging/logger.js";
 import { banner } from "./banner.js";
 import { startDemo } from "./demo.js";
 import { DemoUsageError, USAGE, parseDemoArgs } from "./demo-options.js";
+import type { DemoOptions } from "./demo-options.js";
 
-const SIGNAL_ECHO_MS = 1_500;
+/** How long stopping may take before the demo exits anyway. */
+const STOP_TIMEOUT_MS = 5_000;
 
 async function main(): Promise<number> {
   let options;
@@ -26,66 +32,88 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const logger = pino(
-    { level: process.env.EDDY_LOG_LEVEL ?? "warn", base: { instance: options.instance } },
-    pino.destination({ dest: 2, sync: true }),
-  );
+  const logger = createLogger({ level: process.env.EDDY_LOG_LEVEL ?? "warn", base: { instance: options.instance } });
   const say = (message: string) => process.stdout.write(`eddy demo: ${message}\n`);
-
-  let stopRequested: (signal: string) => void = () => undefined;
-  const stop = new Promise<string>((resolve) => (stopRequested = resolve));
-  let firstSignalAt: number | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (firstSignalAt === undefined) {
-      firstSignalAt = Date.now();
-      stopRequested(signal);
-      return;
-    }
-    // One Ctrl-C reaches this process twice under npm: from the terminal, and forwarded
-    // by npm. Only a later one means "stop now".
-    if (Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
-    process.stderr.write("eddy demo: stopping at once\n");
-    process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = onStopSignal(() => process.stderr.write("eddy demo: stopping at once\n"));
+  const aborting = new AbortController();
 
   say(`starting instance ${options.instance} (${options.apps.join(", ")})`);
-  const starting = startDemo({ ...options, env: process.env, logger, onProgress: say });
-  // Ctrl-C while starting: let the start finish or fail, then close what it opened.
+  const starting = startDemo({ ...options, env: process.env, logger, onProgress: say, signal: aborting.signal });
   const first = await Promise.race([
     starting.then(
       (demo) => ({ demo }),
       (error: unknown) => ({ error }),
     ),
-    stop.then((signal) => ({ signal })),
+    stop.signal.then((signal) => ({ signal })),
   ]);
-  if ("error" in first) {
-    const error = first.error;
-    process.stderr.write(
-      `eddy demo: cannot start: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return error instanceof ConfigError ? 2 : 1;
-  }
   if ("signal" in first) {
+    // Ctrl-C while starting: stop waiting, close what the start opened.
     say("stopping");
-    const demo = await starting.catch(() => undefined);
-    await demo?.close();
+    aborting.abort();
+    await within(
+      starting.then(
+        (demo) => demo.close(),
+        () => undefined,
+      ),
+    );
+    say("stopped");
     return 0;
+  }
+  if ("error" in first) {
+    process.stderr.write(`eddy demo: cannot start: ${failureLine(first.error, options)}\n`);
+    return first.error instanceof ConfigError ? 2 : 1;
   }
 
   const { demo } = first;
   process.stdout.write(`${banner(demo.banner)}\n`);
-  const outcome = await Promise.race([stop.then((signal) => ({ signal })), demo.failed.then((error) => ({ error }))]);
+  const outcome = await Promise.race([
+    stop.signal.then((signal) => ({ signal })),
+    demo.failed.then((error) => ({ error })),
+  ]);
   if ("error" in outcome) {
     process.stderr.write(`eddy demo: an application failed: ${outcome.error.message}\n`);
-    await demo.close();
+    await within(demo.close());
     return 1;
   }
   say("stopping");
-  await demo.close();
-  say("stopped");
+  const closed = await within(demo.close());
+  say(closed ? "stopped" : `stopped (not everything closed within ${STOP_TIMEOUT_MS / 1000} s)`);
   return 0;
+}
+
+/** Waits for `work`, at most STOP_TIMEOUT_MS; true when it finished. */
+async function within(work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS)));
+  const done = await Promise.race([
+    work.then(
+      () => true as const,
+      () => true as const,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  return done;
+}
+
+/** A start failure as one line: the port that is taken and the option that moves it, or the error's message. */
+function failureLine(error: unknown, options: DemoOptions): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof ApiListenError && cause.errno === "EADDRINUSE") {
+    const app = (error as Error).message.split(":")[0] ?? "an application";
+    const variable = `EDDY_${app.toUpperCase().replace(/-/g, "_")}_APPLICATION_SERVER`;
+    return (
+      `port ${cause.port} is taken (${app}'s Eddy API): stop what runs there, or move every port of this instance with ` +
+      `--port <port> (web on <port>, the Eddy APIs on the next three), or ${app}'s alone with ${variable}`
+    );
+  }
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    return (
+      `port ${options.port} is taken (the web server): stop what runs there, or pick another with --port <port> ` +
+      `(the Eddy APIs move with it)`
+    );
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 main().then(

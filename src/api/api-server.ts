@@ -150,12 +150,22 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
     await app.listen({ host: listenHost, port: listenPort });
   } catch (error) {
     await app.close().catch(() => undefined);
+    const errno = (error as NodeJS.ErrnoException).code;
+    const where = { host: listenHost, port: listenPort, ...(errno === undefined ? {} : { errno }) };
+    if (errno === "EADDRINUSE") {
+      throw new ApiListenError(
+        `Port ${listenPort} is taken on ${listenHost}, so the Eddy API cannot serve there: stop what runs there, or give this instance another port in applicationServer (EDDY_APPLICATION_SERVER)`,
+        where,
+        { cause: error },
+      );
+    }
     const hint =
       host === undefined && advertised !== undefined
         ? "; if that name is not an address of this machine (a container's advertised name), listen on another interface: apiListenHost (e.g. 0.0.0.0)"
         : "";
     throw new ApiListenError(
       `Cannot serve the Eddy API${streams.applicationServer === undefined ? "" : ` (applicationServer ${streams.applicationServer})`} on ${listenHost}:${listenPort}: ${(error as Error).message}${hint}`,
+      where,
       { cause: error },
     );
   }

@@ -281,8 +281,16 @@ function summarizeIssues(issues: readonly ApiIssue[]): string {
  * address of this machine): thrown by start(), which leaves the instance in ERROR.
  */
 export class ApiListenError extends EddyError {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly host: string;
+  readonly port: number;
+  /** The system error code: EADDRINUSE (the port is taken), EADDRNOTAVAIL (not an address of this machine)... */
+  readonly errno: string | undefined;
+
+  constructor(message: string, where: { host: string; port: number; errno?: string }, options?: ErrorOptions) {
     super("EDDY_ERR_API_LISTEN", message, options);
+    this.host = where.host;
+    this.port = where.port;
+    this.errno = where.errno;
   }
 }
 

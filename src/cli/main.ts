@@ -1,4 +1,8 @@
 // The `eddy` command: one entry point, a sub-command per job, `--help` everywhere.
+// The process exits with the command's code as soon as the command is done: a client
+// library's leftover timer or socket must not keep a stopped instance alive (a
+// supervisor waits for the exit).
+import { VERSION } from "../version.js";
 import { commands, type Command } from "./commands.js";
 
 function usage(): string {
@@ -10,6 +14,10 @@ function usage(): string {
     "Commands:",
     ...lines,
     "",
+    "Options:",
+    "  -h, --help     show this help",
+    "  -v, --version  print the version",
+    "",
     "Run `eddy <command> --help` for the options of a command.",
   ].join("\n");
 }
@@ -20,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 1 : 0;
   }
+  if (name === "--version" || name === "-v" || name === "version") {
+    process.stdout.write(`eddy ${VERSION}\n`);
+    return 0;
+  }
   const command: Command | undefined = commands.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`eddy: unknown command "${name}"\n\n${usage()}\n`);
@@ -28,12 +40,13 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`eddy: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Exits once stdout and stderr have taken everything written to them. */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  process.stderr.write(`eddy: ${error instanceof Error ? error.message : String(error)}\n`);
+  exit(1);
+});

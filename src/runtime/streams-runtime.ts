@@ -13,11 +13,12 @@
 // creates the internal topics, starts the instance's services (the HTTP API), and
 // joins the consumer group; the instance is then REBALANCING until its assigned tasks
 // are restored, and RUNNING while they process.
-import pino from "pino";
 import type { Logger } from "pino";
+import { createLogger } from "../logging/logger.js";
 import { parseStreamsConfig } from "../config/streams-config.js";
 import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-config.js";
 import { KafkaAdmin } from "../kafka/admin-client.js";
+import { waitForBootstrap } from "../kafka/bootstrap-probe.js";
 import { createKafkaClient } from "../kafka/client.js";
 import type { KafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
@@ -35,6 +36,7 @@ import { deadLetterTopicName, physicalTopicName } from "../topology/topology.js"
 import type { HostTasks } from "./assignor.js";
 import { ChangelogReader } from "./changelog-reader.js";
 import type { StateRestoreListener } from "./changelog-reader.js";
+import { EddyError } from "../errors/eddy-error.js";
 import { IllegalStateError, StoreNotQueryableError } from "./errors.js";
 import { StreamsMetrics } from "./metrics.js";
 import type { StreamsMetricsSnapshot } from "./metrics.js";
@@ -57,9 +59,17 @@ import { TopologyMetadata, userSourceTopicsOf } from "./topology-metadata.js";
 import { hasPatternSources, matchPatternTopics, resolvePatterns, sameMatches } from "./pattern-topics.js";
 
 export interface StreamsRuntimeOptions {
-  /** A pino logger to log through; by default one at `config.logLevel` on stdout. */
+  /** A pino logger to log through; by default one at `config.logLevel` on stdout (JSON, or readable on a terminal). */
   logger?: Logger;
+  /**
+   * What to tell the operator when no bootstrap server answers at start, e.g. "start the
+   * broker first"; by default to check that Kafka runs where bootstrapServers says.
+   */
+  unreachableHint?: string;
 }
+
+const DEFAULT_UNREACHABLE_HINT =
+  "check that Kafka runs there and that bootstrapServers (EDDY_BOOTSTRAP_SERVERS) names it";
 
 /** Something that lives as long as the instance (the HTTP API): closed first by close(). */
 export interface InstanceService {
@@ -94,6 +104,7 @@ export class StreamsRuntime implements QueryableStreams {
   readonly config: ResolvedStreamsConfig;
   readonly #topology: Topology;
   readonly #logger: Logger;
+  readonly #unreachableHint: string;
   readonly #machine = new StreamsStateMachine();
   readonly #metrics = new StreamsMetrics();
   /** Kafka Streams' ThreadCache: one budget for every task of the instance (its one stream thread). */
@@ -122,7 +133,8 @@ export class StreamsRuntime implements QueryableStreams {
         (options.logger.bindings().applicationId === applicationId
           ? options.logger
           : options.logger.child({ applicationId }))) ??
-      pino({ level: this.config.logLevel, base: { applicationId } });
+      createLogger({ level: this.config.logLevel, base: { applicationId }, fd: 1 });
+    this.#unreachableHint = options.unreachableHint ?? DEFAULT_UNREACHABLE_HINT;
   }
 
   /** The topology this instance runs. */
@@ -179,8 +191,12 @@ export class StreamsRuntime implements QueryableStreams {
       await this.#starting;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      this.#logger.error({ err: failure }, "cannot start");
-      this.#onFatal(failure);
+      if (this.#stopping.signal.aborted) this.#logger.info("start interrupted: the instance is closing");
+      // Eddy's own errors (a taken port, a missing topic, no broker) name the thing and
+      // say what to do, and start() rejects with them: the caller reports them, once.
+      else if (failure instanceof EddyError) this.#logger.debug({ err: failure }, "cannot start");
+      else this.#logger.error({ err: failure }, "cannot start");
+      this.#onFatal(failure, false);
       await this.#closing;
       throw failure;
     }
@@ -192,6 +208,14 @@ export class StreamsRuntime implements QueryableStreams {
     // Everything opened is registered at once, so that a failure half-way closes it.
     const running: Running = { services: [] };
     this.#running = running;
+    // One clear line when nothing answers, rather than kafkajs' warning per attempt.
+    await waitForBootstrap({
+      servers: config.bootstrapServers,
+      logger,
+      hint: this.#unreachableHint,
+      giveUpAfterMs: config.taskTimeoutMs,
+      signal: this.#stopping.signal,
+    });
     const kafka = createKafkaClient({
       clientId: config.clientId,
       brokers: config.bootstrapServers,
@@ -372,10 +396,10 @@ export class StreamsRuntime implements QueryableStreams {
     return [...topics];
   }
 
-  #onFatal(error: Error): void {
+  #onFatal(error: Error, log = true): void {
     if (this.#fatal || this.#closing) return;
     this.#fatal = error;
-    this.#logger.error({ err: error }, "stopping after a fatal error");
+    if (log) this.#logger.error({ err: error }, "stopping after a fatal error");
     this.#machine.transition(StreamsState.PENDING_ERROR);
     this.#closing = this.#shutdown(false).then(() => {
       this.#machine.transition(StreamsState.ERROR);
@@ -407,11 +431,12 @@ export class StreamsRuntime implements QueryableStreams {
   }
 
   async #shutdown(clean: boolean): Promise<void> {
-    // close() during start(): let start() finish (or fail), then close what it opened.
+    // close() during start(): stop its waiting and retrying, let it finish (or fail), then
+    // close what it opened.
+    this.#stopping.abort();
     await this.#starting?.catch(() => undefined);
     const running = this.#running;
     this.#running = undefined;
-    this.#stopping.abort();
     if (!running) return;
     const step = async (what: string, fn: () => Promise<void> | undefined) => {
       try {

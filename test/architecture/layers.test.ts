@@ -12,6 +12,7 @@ const ARCHITECTURE = resolve(import.meta.dirname, "../../docs/ARCHITECTURE.md");
 const MAY_IMPORT: Record<string, readonly string[]> = {
   errors: [],
   version: [],
+  logging: [],
   bytes: ["errors"],
   serdes: ["errors"],
   config: ["errors"],
@@ -21,13 +22,14 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   engine: ["errors", "serdes", "stores", "topology-core"],
   kafka: ["errors", "bytes"],
   broker: ["errors", "bytes"],
-  runtime: ["errors", "bytes", "serdes", "config", "stores", "topology-core", "engine", "kafka"],
+  runtime: ["errors", "logging", "bytes", "serdes", "config", "stores", "topology-core", "engine", "kafka"],
   testing: ["errors", "serdes", "config", "stores", "topology-core", "engine"],
   api: ["errors", "version", "serdes", "config", "stores", "topology-core", "engine", "kafka", "runtime"],
   app: ["errors", "serdes", "config", "stores", "topology-core", "engine", "kafka", "runtime", "api"],
   cli: [
     "errors",
     "version",
+    "logging",
     "bytes",
     "serdes",
     "config",
@@ -44,6 +46,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   index: [
     "errors",
     "version",
+    "logging",
     "bytes",
     "serdes",
     "config",

@@ -57,6 +57,7 @@ export type {
   JoinedOptions,
   AggregateOptions,
   TableTransformOptions,
+  ForeignKeyJoinOptions,
   ToTableOptions,
 } from "./topology/dsl/dsl-options.js";
 export { RecordHeaders } from "./topology/headers.js";

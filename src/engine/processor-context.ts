@@ -6,6 +6,7 @@ import type { StateStore } from "../stores/state-store.js";
 import type { Cancellable, ProcessorContext, PunctuationType, Punctuator } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import { StoreAccessError } from "./processing-errors.js";
+import type { Serde } from "../serdes/serde.js";
 
 /** What a node's context needs from its task. */
 export interface TaskServices {
@@ -21,6 +22,7 @@ export interface TaskServices {
   requestCommit(): void;
   readonly appConfigs: Readonly<Record<string, unknown>>;
   droppedRecord(node: string, reason: string): void;
+  readonly defaultSerdes: { readonly key?: Serde<unknown>; readonly value?: Serde<unknown> } | undefined;
 }
 
 export class NodeProcessorContext implements ProcessorContext<unknown, unknown> {
@@ -87,5 +89,13 @@ export class NodeProcessorContext implements ProcessorContext<unknown, unknown> 
 
   recordDropped(reason: string): void {
     this.#task.droppedRecord(this.#node, reason);
+  }
+
+  keySerde(): Serde<unknown> | undefined {
+    return this.#task.defaultSerdes?.key;
+  }
+
+  valueSerde(): Serde<unknown> | undefined {
+    return this.#task.defaultSerdes?.value;
   }
 }

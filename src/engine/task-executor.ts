@@ -365,7 +365,7 @@ export class TaskExecutor {
     for (const definition of topology.storesOf(options.subtopology)) {
       this.#stores.set(definition.name, await options.stores.getStore(definition, storeContext));
     }
-    const services = this.#services();
+    const services = this.#services(topology.defaultSerdes);
     const contexts = new Map<string, NodeProcessorContext>();
     for (const name of topology.subtopology(options.subtopology).nodes) {
       const definition = topology.node(name);
@@ -423,7 +423,7 @@ export class TaskExecutor {
     }
   }
 
-  #services(): TaskServices {
+  #services(defaultSerdes: TaskServices["defaultSerdes"]): TaskServices {
     return {
       applicationId: this.applicationId,
       taskId: this.taskId,
@@ -442,6 +442,7 @@ export class TaskExecutor {
         this.#commitRequested = true;
       },
       appConfigs: this.#appConfigs,
+      defaultSerdes,
       droppedRecord: (node, reason) => {
         this.#droppedRecords += 1;
         this.#onDroppedRecord?.({ taskId: this.taskId, node, reason, metadata: this.#metadata });

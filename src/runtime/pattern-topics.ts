@@ -71,5 +71,6 @@ export function resolvePatterns(topology: Topology, matches: ReadonlyMap<string,
     stores: topology.stores,
     repartitionTopics: topology.repartitionTopics,
     copartitionGroups: topology.copartitionGroups,
+    ...(topology.defaultSerdes === undefined ? {} : { defaultSerdes: topology.defaultSerdes }),
   });
 }

@@ -127,14 +127,27 @@ export function resolveDefaultSerdes(data: TopologyData, defaults: DefaultSerdes
     );
   }
   if (problems.size > 0) throw new InvalidTopologyError([...problems.values()]);
-  if (!changed) return data;
+  const hasDefaults = defaults.key !== undefined || defaults.value !== undefined;
+  if (!changed && !hasDefaults) return data;
   return {
-    nodes,
-    stores,
+    nodes: changed ? nodes : data.nodes,
+    stores: changed ? stores : data.stores,
     subtopologies: data.subtopologies,
     repartitionTopics: data.repartitionTopics,
     copartitionGroups: data.copartitionGroups,
+    // Processors that serialize on their own (the foreign-key join) resolve their serdes with them.
+    ...(hasDefaults ? { defaultSerdes: defaults } : {}),
   };
+}
+
+/**
+ * A serde as a processor uses it at run time: the one given, or what the configuration's
+ * defaults make of a placeholder; undefined when they make nothing of it.
+ */
+export function resolveSerde<T>(serde: Serde<T>, defaults: DefaultSerdes): Serde<T> | undefined {
+  const spec = unresolvedOf(serde as Serde<unknown>);
+  if (spec === undefined) return serde;
+  return spec.resolve(defaults) as Serde<T> | undefined;
 }
 
 function resolveNode(node: TopologyNode, resolve: (serde: Serde<unknown>) => Serde<unknown>): TopologyNode {

@@ -7,6 +7,7 @@ import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { FixedKeyRecord } from "./fixed-key-record.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "./record.js";
 import type { StateStoreOptions } from "./store-options.js";
+import type { Serde } from "../serdes/serde.js";
 
 /**
  * "stream-time" punctuators fire when the task's stream time (the largest record
@@ -63,6 +64,10 @@ export interface ProcessorContext<KOut = never, VOut = never> {
    * Kafka Streams' dropped-records sensor, with `reason` in the warning logged.
    */
   recordDropped(reason: string): void;
+  /** The configuration's defaultKeySerde, if it has one (Kafka Streams' context.keySerde()). */
+  keySerde(): Serde<unknown> | undefined;
+  /** The configuration's defaultValueSerde, if it has one (Kafka Streams' context.valueSerde()). */
+  valueSerde(): Serde<unknown> | undefined;
 }
 
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {

@@ -172,6 +172,11 @@ export interface TopologyData {
   readonly stores: ReadonlyMap<string, StoreDefinition>;
   readonly repartitionTopics: readonly RepartitionTopic[];
   readonly copartitionGroups: readonly CopartitionGroup[];
+  /**
+   * The configuration's default serdes, once a runtime froze the topology with them:
+   * what processors get from context.keySerde() / valueSerde().
+   */
+  readonly defaultSerdes?: DefaultSerdes;
 }
 
 export function repartitionTopicName(applicationId: string, name: string): string {
@@ -257,6 +262,10 @@ export class Topology implements TopologyData {
 
   get copartitionGroups(): readonly CopartitionGroup[] {
     return this.#checked().copartitionGroups;
+  }
+
+  get defaultSerdes(): DefaultSerdes | undefined {
+    return this.#checked().defaultSerdes;
   }
 
   /**

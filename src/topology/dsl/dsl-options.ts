@@ -86,6 +86,18 @@ export interface TableTransformOptions<VR> extends Named, MaterializedOptions {
   value?: SerdeOf<VR>;
 }
 
+/** A foreign-key join's options: Kafka Streams' TableJoined (name, partitioners) and Materialized. */
+export interface ForeignKeyJoinOptions<K, KO, VR> extends TableTransformOptions<VR> {
+  /**
+   * How the left table's topic is partitioned, if not by the default partitioner: the
+   * responses go back to the partition it gives a left key (Kafka Streams' TableJoined
+   * partitioner). By default, to the partition the left row was read from.
+   */
+  partitioner?: StreamPartitioner<K, unknown>;
+  /** How the right table's topic is partitioned, if not by the default partitioner: the subscriptions follow it. */
+  otherPartitioner?: StreamPartitioner<KO, unknown>;
+}
+
 /** KStream.toTable(): the table's store, and serdes that override the stream's. */
 export interface ToTableOptions<K, V> extends Named, MaterializedOptions {
   key?: SerdeOf<K>;

@@ -3,7 +3,7 @@
 // store when it is named, aggregated, or read by a join, and computed on the fly
 // otherwise. toStream() turns updates back into records, deletes into null values.
 import type { KeyValue } from "../../stores/key-value-store.js";
-import type { GroupedOptions, Named, TableTransformOptions } from "./dsl-options.js";
+import type { ForeignKeyJoinOptions, GroupedOptions, Named, TableTransformOptions } from "./dsl-options.js";
 import { isMaterialization } from "./dsl-options.js";
 import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
 import { anySerde, dsl } from "./dsl-state.js";
@@ -11,6 +11,7 @@ import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { KGroupedTable } from "./kgrouped-table.js";
 import { KStream } from "./kstream.js";
+import { foreignKeyJoin } from "./foreign-key-join.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import type { Change } from "./processors/change.js";
@@ -105,8 +106,43 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: (value: V, otherValue: VO) => VR,
     options?: TableTransformOptions<VR>,
+  ): KTable<K, VR>;
+  /**
+   * Foreign-key join (KIP-213): each row of this table joins the row of `other` whose key
+   * `foreignKeyExtractor` reads from it; rows without a match (or with a null foreign key)
+   * have no result. Both tables may be partitioned differently: the join goes through
+   * Kafka Streams' subscription-registration and subscription-response topics, and a
+   * result computed for an older value of a row is dropped (the hash check).
+   */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null | undefined,
+    joiner: (value: V, foreignValue: VO) => VR,
+    options?: ForeignKeyJoinOptions<K, KO, VR>,
+  ): KTable<K, VR>;
+  join<KO, VO, VR>(
+    other: KTable<K, VO> | KTable<KO, VO>,
+    joinerOrExtractor: ((value: V, otherValue: VO) => VR) | ((value: V, key: K) => KO | null | undefined),
+    joinerOrOptions?: ((value: V, foreignValue: VO) => VR) | TableTransformOptions<VR>,
+    options?: ForeignKeyJoinOptions<K, KO, VR>,
   ): KTable<K, VR> {
-    return this.#join(other, "inner", (value, otherValue) => joiner(value as V, otherValue as VO), options);
+    if (typeof joinerOrOptions === "function") {
+      const joiner = joinerOrOptions;
+      return this.#foreignKeyJoin(
+        other as KTable<KO, VO>,
+        joinerOrExtractor as (value: V, key: K) => KO | null | undefined,
+        (value, foreignValue) => joiner(value as V, foreignValue as VO),
+        false,
+        options,
+      );
+    }
+    const joiner = joinerOrExtractor as (value: V, otherValue: VO) => VR;
+    return this.#join(
+      other as KTable<K, VO>,
+      "inner",
+      (value, otherValue) => joiner(value as V, otherValue as VO),
+      joinerOrOptions,
+    );
   }
 
   /** Every row of this table, joined with the other's row or null. */
@@ -114,8 +150,40 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: (value: V, otherValue: VO | null) => VR,
     options?: TableTransformOptions<VR>,
+  ): KTable<K, VR>;
+  /**
+   * Foreign-key left join (KIP-213): every row of this table, joined with the row of
+   * `other` its foreign key names, or with null when there is none (or the key is null).
+   */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null | undefined,
+    joiner: (value: V, foreignValue: VO | null) => VR,
+    options?: ForeignKeyJoinOptions<K, KO, VR>,
+  ): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(
+    other: KTable<K, VO> | KTable<KO, VO>,
+    joinerOrExtractor: ((value: V, otherValue: VO | null) => VR) | ((value: V, key: K) => KO | null | undefined),
+    joinerOrOptions?: ((value: V, foreignValue: VO | null) => VR) | TableTransformOptions<VR>,
+    options?: ForeignKeyJoinOptions<K, KO, VR>,
   ): KTable<K, VR> {
-    return this.#join(other, "left", (value, otherValue) => joiner(value as V, otherValue), options);
+    if (typeof joinerOrOptions === "function") {
+      const joiner = joinerOrOptions;
+      return this.#foreignKeyJoin(
+        other as KTable<KO, VO>,
+        joinerOrExtractor as (value: V, key: K) => KO | null | undefined,
+        (value, foreignValue) => joiner(value as V, foreignValue),
+        true,
+        options,
+      );
+    }
+    const joiner = joinerOrExtractor as (value: V, otherValue: VO | null) => VR;
+    return this.#join(
+      other as KTable<K, VO>,
+      "left",
+      (value, otherValue) => joiner(value as V, otherValue),
+      joinerOrOptions,
+    );
   }
 
   /** Every row of either table, joined with the other's row or null. */
@@ -209,6 +277,32 @@ export class KTable<K, V> {
       sourceNodes: state.sourceNodes,
       supplier,
       queryableStoreName: options?.store,
+    });
+  }
+
+  #foreignKeyJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null | undefined,
+    joiner: (value: V | null, foreignValue: VO | null) => VR,
+    leftJoin: boolean,
+    options: ForeignKeyJoinOptions<K, KO, VR> | undefined,
+  ): KTable<K, VR> {
+    const state = this[dsl];
+    const otherState = other[dsl];
+    if (otherState.builder !== state.builder) {
+      throw new InvalidOperationError(
+        `${leftJoin ? "leftJoin" : "join"}() needs two tables of the same StreamsBuilder`,
+      );
+    }
+    const result = foreignKeyJoin(state, otherState, foreignKeyExtractor, joiner, leftJoin, options);
+    return new KTable<K, VR>({
+      builder: state.builder,
+      name: result.name,
+      keySerde: state.keySerde,
+      valueSerde: options?.value,
+      sourceNodes: result.sourceNodes,
+      supplier: result.supplier,
+      queryableStoreName: result.queryableStoreName,
     });
   }
 

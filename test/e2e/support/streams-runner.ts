@@ -6,10 +6,10 @@
 import pino from "pino";
 import { KafkaStreams } from "../../../src/index.js";
 import type { StreamsConfig } from "../../../src/index.js";
-import { bankTopology, urlVisitTopology } from "../../integration/support/topologies.js";
+import { bankTopology, orderLineTopology, urlVisitTopology } from "../../integration/support/topologies.js";
 
 export interface RunnerOptions {
-  topology: "bank" | "visits";
+  topology: "bank" | "visits" | "order-lines";
   config: StreamsConfig;
   logLevel?: string;
 }
@@ -28,7 +28,12 @@ const emit = (event: RunnerEvent): void => {
 };
 // Logs go to stderr, events to stdout.
 const logger = pino({ level: options.logLevel ?? "warn" }, pino.destination(2));
-const topology = options.topology === "bank" ? bankTopology() : urlVisitTopology();
+const topology =
+  options.topology === "bank"
+    ? bankTopology()
+    : options.topology === "order-lines"
+      ? orderLineTopology()
+      : urlVisitTopology();
 const streams = new KafkaStreams(topology, options.config, { logger });
 streams.setStateListener((state, previous) => {
   emit({ event: "state", state, previous });

@@ -20,6 +20,31 @@ export function urlVisitTopology(): Topology {
   return builder.build();
 }
 
+export const ORDER_LINES = "order-lines";
+export const PRODUCTS = "products";
+export const ENRICHED_LINES = "order-lines-enriched";
+
+/**
+ * The foreign-key join of seed orders: each order line ("<product id>|<quantity>", keyed
+ * by line id) joined with its product's name; lines and products partitioned differently.
+ */
+export function orderLineTopology(): Topology {
+  const builder = new StreamsBuilder();
+  const strings = { key: Serdes.string(), value: Serdes.string() };
+  const lines = builder.table(ORDER_LINES, strings);
+  const products = builder.table(PRODUCTS, strings);
+  lines
+    .join(
+      products,
+      (line) => line.split("|")[0] ?? null,
+      (line, product) => `${line.split("|")[1] ?? "?"} x ${product}`,
+      { name: "line-product", value: Serdes.string() },
+    )
+    .toStream()
+    .to(ENRICHED_LINES, strings);
+  return builder.build();
+}
+
 export const BANK_COMMANDS = "bank-commands";
 export const BANK_EVENTS = "bank-events";
 export const BANK_REPLIES = "bank-replies";

@@ -57,5 +57,7 @@ function fixedKeyContext<K, VOut>(context: ProcessorContext<K, VOut>): FixedKeyP
     commit: () => context.commit(),
     appConfigs: () => context.appConfigs(),
     appConfigsWithPrefix: (prefix) => context.appConfigsWithPrefix(prefix),
+    keySerde: () => context.keySerde(),
+    valueSerde: () => context.valueSerde(),
   };
 }

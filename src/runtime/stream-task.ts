@@ -70,8 +70,10 @@ import { SerialQueue } from "./serial-queue.js";
 import { ReadGate } from "./read-gate.js";
 import type { ReadWait } from "./read-gate.js";
 import { PositionNotApplicableError, TaskTimeoutError } from "./errors.js";
+import { TaskStateMachine } from "./task-state.js";
+import type { TaskState } from "./task-state.js";
 
-export type TaskState = "created" | "restoring" | "running" | "suspended" | "closed" | "failed";
+export { TaskState } from "./task-state.js";
 
 /** What tasks share: clients, the topology, configuration. */
 export interface TaskContext {
@@ -121,7 +123,7 @@ export class StreamTask {
   readonly partitions: readonly TopicPartition[];
   readonly subtopology: number;
   readonly partition: number;
-  #state: TaskState = "created";
+  readonly #lifecycle: TaskStateMachine;
   readonly #queue = new SerialQueue();
   readonly #positions = new Map<string, number>();
   readonly #committed = new Map<string, number>();
@@ -162,6 +164,7 @@ export class StreamTask {
     private readonly onProblem: (task: StreamTask, problem: TaskProblem) => void,
   ) {
     this.id = id;
+    this.#lifecycle = new TaskStateMachine(id);
     const { subtopology, partition } = parseTaskId(id);
     this.subtopology = subtopology;
     this.partition = partition;
@@ -179,7 +182,7 @@ export class StreamTask {
   }
 
   get state(): TaskState {
-    return this.#state;
+    return this.#lifecycle.state;
   }
 
   get problem(): TaskProblem | undefined {
@@ -215,7 +218,7 @@ export class StreamTask {
    * process. When it started where this task stands, the task is clear up to its end.
    */
   skipped(partition: TopicPartition, firstOffset: number, lastOffset: number): void {
-    if (this.#state !== "running") return;
+    if (this.state !== "running") return;
     const key = topicPartitionKey(partition);
     const clear = Math.max(this.#positions.get(key) ?? 0, this.#clearTo.get(key) ?? 0);
     if (firstOffset <= clear && lastOffset + 1 > clear) this.#clearTo.set(key, lastOffset + 1);
@@ -228,7 +231,7 @@ export class StreamTask {
    * concern this task, as with Kafka Streams' PositionBound). undefined: read now.
    */
   awaitReadable(bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {
-    if (this.#state !== "running") return undefined;
+    if (this.state !== "running") return undefined;
     const mine = bound.filter((b) => b.partition === this.partition);
     for (const b of mine) {
       if (!this.partitions.some((tp) => tp.topic === b.topic)) {
@@ -260,8 +263,8 @@ export class StreamTask {
    */
   initialize(signal: AbortSignal): Promise<void> {
     return this.#queue.run(async () => {
-      if (this.#state !== "created" && this.#state !== "suspended") return;
-      this.#state = "restoring";
+      if (this.state !== "created" && this.state !== "suspended") return;
+      this.#lifecycle.moveTo("restoring");
       this.#problem = undefined;
       const { ctx } = this;
       const giveUpAfterMs = Math.max(0, ctx.config.taskTimeoutMs - this.#stalledFor());
@@ -371,7 +374,7 @@ export class StreamTask {
       this.#commitSoon = false;
       this.#stalledSince = undefined;
       this.#lastCommit = Date.now();
-      this.#state = "running";
+      this.#lifecycle.moveTo("running");
       // Restored to the changelogs' ends: the store holds what the committed offsets say.
       this.#readGate.open(this.positions());
       this.#logger.info(
@@ -388,7 +391,7 @@ export class StreamTask {
   /** Processes a fetched batch of one input partition, from the task's position on. */
   process(batch: ConsumedBatch): Promise<void> {
     return this.#queue.run(async () => {
-      if (this.#state !== "running") return;
+      if (this.state !== "running") return;
       const key = topicPartitionKey(batch);
       this.#highWatermarks.set(key, batch.highWatermark);
       let position = this.#positions.get(key) ?? 0;
@@ -558,7 +561,7 @@ export class StreamTask {
   /** Fires due wall-clock punctuators. */
   punctuate(now: number): Promise<void> {
     return this.#queue.run(async () => {
-      if (this.#state !== "running" || !this.#executor) return;
+      if (this.state !== "running" || !this.#executor) return;
       try {
         const fired = await this.#executor.punctuateWallClock(now);
         if (fired > 0) this.#dirty = true;
@@ -581,7 +584,7 @@ export class StreamTask {
   /** Commits when there is uncommitted work and the commit interval has passed (or `force`). */
   maybeCommit(now: number, force = false): Promise<boolean> {
     return this.#queue.run(async () => {
-      if (this.#state !== "running" || !this.#dirty) return false;
+      if (this.state !== "running" || !this.#dirty) return false;
       if (!force && !this.#commitSoon && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
       try {
         await this.#commit();
@@ -742,7 +745,7 @@ export class StreamTask {
       problem = { kind: "failed", error: failure };
     }
     this.#problem = problem;
-    this.#state = problem.kind === "failed" ? "failed" : "suspended";
+    this.#lifecycle.moveTo(problem.kind === "failed" ? "failed" : "suspended");
     this.#readGate.abandon(`task ${this.id} stopped: ${problem.kind}`);
     if (problem.kind === "failed") {
       this.#logger.error(
@@ -769,9 +772,9 @@ export class StreamTask {
    */
   suspend(): Promise<void> {
     return this.#queue.run(async () => {
-      if (this.#state === "closed") return;
+      if (this.state === "closed") return;
       await this.#dropUncommitted();
-      if (this.#state !== "failed") this.#state = "suspended";
+      if (this.state !== "failed") this.#lifecycle.moveTo("suspended");
       this.#readGate.abandon(`task ${this.id} is suspended`);
     });
   }
@@ -810,8 +813,8 @@ export class StreamTask {
    */
   close(options: { clean: boolean; keepStorage?: boolean }): Promise<TaskStorage | undefined> {
     return this.#queue.run(async () => {
-      if (this.#state === "closed") return undefined;
-      if (options.clean && this.#state === "running") {
+      if (this.state === "closed") return undefined;
+      if (options.clean && this.state === "running") {
         try {
           if (this.#dirty) await this.#commit();
         } catch (error) {
@@ -819,7 +822,7 @@ export class StreamTask {
         }
       }
       await this.#dropUncommitted();
-      this.#state = "closed";
+      this.#lifecycle.moveTo("closed");
       this.#readGate.abandon(`task ${this.id} is closed`);
       const stateManager = this.#stateManager;
       this.#stateManager = undefined;

@@ -24,10 +24,7 @@ import type { KafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
-import { partitionForKey } from "../kafka/partitioner.js";
-import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
-import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
-import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
+import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { Serde, Serializer } from "../serdes/serde.js";
@@ -37,10 +34,12 @@ import type { HostTasks } from "./assignor.js";
 import { ChangelogReader } from "./changelog-reader.js";
 import type { StateRestoreListener } from "./changelog-reader.js";
 import { EddyError } from "../errors/eddy-error.js";
-import { IllegalStateError, StoreNotQueryableError } from "./errors.js";
+import { IllegalStateError } from "./errors.js";
 import { StreamsMetrics } from "./metrics.js";
 import type { StreamsMetricsSnapshot } from "./metrics.js";
 import { StreamThread } from "./stream-thread.js";
+import { LocalQueries } from "./local-queries.js";
+import type { RunningView } from "./local-queries.js";
 import type { ReadWait } from "./read-gate.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import type {
@@ -52,7 +51,6 @@ import type {
 } from "./streams-metadata.js";
 import { StreamsState, StreamsStateMachine } from "./streams-state.js";
 import type { StateListener } from "./streams-state.js";
-import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { TopicPartitions, UnknownOutputTopicError } from "./topic-partitions.js";
 import { TopologyMetadata, userSourceTopicsOf } from "./topology-metadata.js";
@@ -82,7 +80,7 @@ export interface CloseOptions {
 }
 
 /** What start() opened so far; shutdown closes whatever is there. */
-interface Running {
+interface Running extends RunningView {
   services: InstanceService[];
   kafka?: KafkaClient;
   admin?: KafkaAdmin;
@@ -115,6 +113,8 @@ export class StreamsRuntime implements QueryableStreams {
   #closing: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #fatal: Error | undefined;
+  /** The interactive queries' half: what the tasks hosted here hold, and where the others are. */
+  readonly #queries: LocalQueries;
 
   /** Validates the config at once: a bad field throws a ConfigError naming it. */
   constructor(topology: Topology, config: StreamsConfig, options: StreamsRuntimeOptions = {}) {
@@ -135,6 +135,7 @@ export class StreamsRuntime implements QueryableStreams {
           : options.logger.child({ applicationId }))) ??
       createLogger({ level: this.config.logLevel, base: { applicationId }, fd: 1 });
     this.#unreachableHint = options.unreachableHint ?? DEFAULT_UNREACHABLE_HINT;
+    this.#queries = new LocalQueries(this.#topology, this.#metrics, () => this.#running);
   }
 
   /** The topology this instance runs. */
@@ -464,130 +465,35 @@ export class StreamsRuntime implements QueryableStreams {
   }
 
   hostMap(): ReadonlyMap<string, HostTasks> {
-    return this.#running?.thread?.taskManager.hostMap ?? new Map();
+    return this.#queries.hostMap();
   }
 
   isActiveTaskRunning(taskId: TaskId): boolean {
-    const manager = this.#running?.thread?.taskManager;
-    if (manager?.activeTask(taskId)?.state !== "running") return false;
-    // A revoked task processes until the asynchronous half of the rebalance closes it;
-    // it stops counting as soon as the assignment that revoked it arrived.
-    return manager.assignedTasks().active.includes(taskId);
+    return this.#queries.isActiveTaskRunning(taskId);
   }
 
   assignedTasks(): { active: TaskId[]; standby: TaskId[] } {
-    return this.#running?.thread?.taskManager.assignedTasks() ?? { active: [], standby: [] };
+    return this.#queries.assignedTasks();
   }
 
-  async localTasks(): Promise<LocalTaskMetadata[]> {
-    const manager = this.#running?.thread?.taskManager;
-    const { metadata, reader, changelogReader } = this.#running ?? {};
-    if (!manager || !metadata || !reader || !changelogReader) return [];
-    const out: LocalTaskMetadata[] = [];
-    for (const task of manager.activeTasks()) {
-      const restore = this.#metrics.restoreByTask.get(task.id);
-      out.push({
-        taskId: task.id,
-        kind: "active",
-        state:
-          task.state === "running"
-            ? "running"
-            : task.state === "failed"
-              ? "failed"
-              : task.state === "suspended"
-                ? "suspended"
-                : "restoring",
-        partitions: task.partitions,
-        lag: task.lag().reduce((sum, p) => sum + p.lag, 0),
-        restore: restore && {
-          restored: restore.restored,
-          total: restore.total,
-          recordsPerSecond: restore.recordsPerSecond,
-          done: restore.done,
-        },
-      });
-    }
-    const standbys = manager.standbyTasks();
-    const changelogs = standbys.flatMap((t) => metadata.changelogPartitionsOf(t.id));
-    const ends =
-      changelogs.length > 0
-        ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>())
-        : new Map<string, number>();
-    for (const task of standbys) {
-      const positions = changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
-      const partitions = metadata
-        .changelogPartitionsOf(task.id)
-        .map((c) => ({ topic: c.topic, partition: c.partition }));
-      let lag = 0;
-      for (const [key, position] of positions) lag += Math.max(0, (ends.get(key) ?? position) - position);
-      out.push({ taskId: task.id, kind: "standby", state: "standby", partitions, lag, restore: undefined });
-    }
-    return out;
+  localTasks(): Promise<LocalTaskMetadata[]> {
+    return this.#queries.localTasks();
   }
 
   stores(): StoreMetadata[] {
-    const metadata = this.#running?.metadata;
-    return [...this.#topology.stores.values()].map((store) => {
-      const sub = metadata?.subtopologyOfStore(store.name);
-      return {
-        name: store.name,
-        keySerde: store.keySerde.name,
-        valueSerde: store.valueSerde.name,
-        subtopology: store.subtopology,
-        partitions: sub?.partitions ?? 0,
-        changelogTopic: sub?.changelogTopics.get(store.name),
-        persistent: store.persistent,
-      };
-    });
+    return this.#queries.stores();
   }
 
   queryMetadataForKey<K>(store: string, key: K, keySerializer?: Serializer<K>): KeyQueryMetadata {
-    const definition = this.#topology.stores.get(store);
-    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
-    const sub = this.#running?.metadata?.subtopologyOfStore(store);
-    if (!sub || sub.partitions === 0) {
-      throw new StoreNotQueryableError(store, `Store "${store}" is not available yet: the instance has not started`);
-    }
-    const serializer = keySerializer ?? (definition.keySerde as Serializer<K>);
-    const bytes = serializer.serialize(key, { store, part: "key" });
-    const partition = partitionForKey(bytes, sub.partitions);
-    const taskId = formatTaskId(sub.id, partition);
-    let activeHost: string | undefined;
-    const standbyHosts: string[] = [];
-    for (const [host, tasks] of this.hostMap()) {
-      if (tasks.active.includes(taskId)) activeHost = host;
-      if (tasks.standby.includes(taskId)) standbyHosts.push(host);
-    }
-    return { store, partition, taskId, activeHost, standbyHosts };
+    return this.#queries.queryMetadataForKey(store, key, keySerializer);
   }
 
   store<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
-    const definition = this.#topology.stores.get(store);
-    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
-    if (parseTaskId(taskId).subtopology !== definition.subtopology) {
-      throw new StoreNotQueryableError(store, `Store "${store}" does not belong to task ${taskId}`);
-    }
-    const manager = this.#running?.thread?.taskManager;
-    const active = manager?.activeTask(taskId);
-    let storage = active?.state === "running" ? active.storage : undefined;
-    if (!storage && options.allowStale) storage = active?.storage ?? manager?.standbyTask(taskId)?.storage;
-    if (!storage || !storage.isOpen) {
-      const why = active
-        ? `task ${taskId} is ${active.state}`
-        : manager?.standbyTask(taskId)
-          ? `task ${taskId} is a standby here`
-          : `task ${taskId} is not hosted here`;
-      throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
-    }
-    // The committed bytes (LevelDB), never the open transaction's overlay; plain values
-    // even where the store keeps timestamps, as Kafka Streams' keyValueStore() queries.
-    return new ReadOnlyKeyValueView(
-      plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
-    );
+    return this.#queries.store(store, taskId, options);
   }
 
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {
-    return this.#running?.thread?.taskManager.activeTask(taskId)?.awaitReadable(bound, timeoutMs);
+    return this.#queries.awaitReadable(taskId, bound, timeoutMs);
   }
 
   metrics(): StreamsMetricsSnapshot {

@@ -1,0 +1,170 @@
+// The interactive queries' half of a running instance (Kafka Streams' KafkaStreams.store,
+// queryMetadataForKey, metadataForLocalThreads): what the tasks hosted here hold, read
+// from their committed LevelDB state, and which instance hosts any other key. It reads
+// the running instance through a view, so it answers "not started" before start() and
+// after close() without holding anything open itself.
+import { partitionForKey } from "../kafka/partitioner.js";
+import type { PartitionReader } from "../kafka/partition-reader.js";
+import type { TopicPartitionOffset } from "../kafka/types.js";
+import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
+import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
+import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
+import type { TaskId } from "../engine/task-id.js";
+import type { Serializer } from "../serdes/serde.js";
+import type { Topology } from "../topology/topology.js";
+import type { HostTasks } from "./assignor.js";
+import type { ChangelogReader } from "./changelog-reader.js";
+import { StoreNotQueryableError } from "./errors.js";
+import type { StreamsMetrics } from "./metrics.js";
+import type { ReadWait } from "./read-gate.js";
+import type { StreamThread } from "./stream-thread.js";
+import type { KeyQueryMetadata, LocalTaskMetadata, StoreMetadata, StoreQueryOptions } from "./streams-metadata.js";
+import type { TopologyMetadata } from "./topology-metadata.js";
+
+/** What queries read of a running instance; parts are missing until start() opened them. */
+export interface RunningView {
+  readonly metadata?: TopologyMetadata;
+  readonly thread?: StreamThread;
+  readonly reader?: PartitionReader;
+  readonly changelogReader?: ChangelogReader;
+}
+
+export class LocalQueries {
+  readonly #topology: Topology;
+  readonly #metrics: StreamsMetrics;
+  readonly #running: () => RunningView | undefined;
+
+  constructor(topology: Topology, metrics: StreamsMetrics, running: () => RunningView | undefined) {
+    this.#topology = topology;
+    this.#metrics = metrics;
+    this.#running = running;
+  }
+
+  hostMap(): ReadonlyMap<string, HostTasks> {
+    return this.#running()?.thread?.taskManager.hostMap ?? new Map();
+  }
+
+  isActiveTaskRunning(taskId: TaskId): boolean {
+    const manager = this.#running()?.thread?.taskManager;
+    if (manager?.activeTask(taskId)?.state !== "running") return false;
+    // A revoked task processes until the asynchronous half of the rebalance closes it;
+    // it stops counting as soon as the assignment that revoked it arrived.
+    return manager.assignedTasks().active.includes(taskId);
+  }
+
+  assignedTasks(): { active: TaskId[]; standby: TaskId[] } {
+    return this.#running()?.thread?.taskManager.assignedTasks() ?? { active: [], standby: [] };
+  }
+
+  async localTasks(): Promise<LocalTaskMetadata[]> {
+    const manager = this.#running()?.thread?.taskManager;
+    const { metadata, reader, changelogReader } = this.#running() ?? {};
+    if (!manager || !metadata || !reader || !changelogReader) return [];
+    const out: LocalTaskMetadata[] = [];
+    for (const task of manager.activeTasks()) {
+      const restore = this.#metrics.restoreByTask.get(task.id);
+      out.push({
+        taskId: task.id,
+        kind: "active",
+        state:
+          task.state === "running"
+            ? "running"
+            : task.state === "failed"
+              ? "failed"
+              : task.state === "suspended"
+                ? "suspended"
+                : "restoring",
+        partitions: task.partitions,
+        lag: task.lag().reduce((sum, p) => sum + p.lag, 0),
+        restore: restore && {
+          restored: restore.restored,
+          total: restore.total,
+          recordsPerSecond: restore.recordsPerSecond,
+          done: restore.done,
+        },
+      });
+    }
+    const standbys = manager.standbyTasks();
+    const changelogs = standbys.flatMap((t) => metadata.changelogPartitionsOf(t.id));
+    const ends =
+      changelogs.length > 0
+        ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>())
+        : new Map<string, number>();
+    for (const task of standbys) {
+      const positions = changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
+      const partitions = metadata
+        .changelogPartitionsOf(task.id)
+        .map((c) => ({ topic: c.topic, partition: c.partition }));
+      let lag = 0;
+      for (const [key, position] of positions) lag += Math.max(0, (ends.get(key) ?? position) - position);
+      out.push({ taskId: task.id, kind: "standby", state: "standby", partitions, lag, restore: undefined });
+    }
+    return out;
+  }
+
+  stores(): StoreMetadata[] {
+    const metadata = this.#running()?.metadata;
+    return [...this.#topology.stores.values()].map((store) => {
+      const sub = metadata?.subtopologyOfStore(store.name);
+      return {
+        name: store.name,
+        keySerde: store.keySerde.name,
+        valueSerde: store.valueSerde.name,
+        subtopology: store.subtopology,
+        partitions: sub?.partitions ?? 0,
+        changelogTopic: sub?.changelogTopics.get(store.name),
+        persistent: store.persistent,
+      };
+    });
+  }
+
+  queryMetadataForKey<K>(store: string, key: K, keySerializer?: Serializer<K>): KeyQueryMetadata {
+    const definition = this.#topology.stores.get(store);
+    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
+    const sub = this.#running()?.metadata?.subtopologyOfStore(store);
+    if (!sub || sub.partitions === 0) {
+      throw new StoreNotQueryableError(store, `Store "${store}" is not available yet: the instance has not started`);
+    }
+    const serializer = keySerializer ?? (definition.keySerde as Serializer<K>);
+    const bytes = serializer.serialize(key, { store, part: "key" });
+    const partition = partitionForKey(bytes, sub.partitions);
+    const taskId = formatTaskId(sub.id, partition);
+    let activeHost: string | undefined;
+    const standbyHosts: string[] = [];
+    for (const [host, tasks] of this.hostMap()) {
+      if (tasks.active.includes(taskId)) activeHost = host;
+      if (tasks.standby.includes(taskId)) standbyHosts.push(host);
+    }
+    return { store, partition, taskId, activeHost, standbyHosts };
+  }
+
+  store<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
+    const definition = this.#topology.stores.get(store);
+    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
+    if (parseTaskId(taskId).subtopology !== definition.subtopology) {
+      throw new StoreNotQueryableError(store, `Store "${store}" does not belong to task ${taskId}`);
+    }
+    const manager = this.#running()?.thread?.taskManager;
+    const active = manager?.activeTask(taskId);
+    let storage = active?.state === "running" ? active.storage : undefined;
+    if (!storage && options.allowStale) storage = active?.storage ?? manager?.standbyTask(taskId)?.storage;
+    if (!storage || !storage.isOpen) {
+      const why = active
+        ? `task ${taskId} is ${active.state}`
+        : manager?.standbyTask(taskId)
+          ? `task ${taskId} is a standby here`
+          : `task ${taskId} is not hosted here`;
+      throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
+    }
+    // The committed bytes (LevelDB), never the open transaction's overlay; plain values
+    // even where the store keeps timestamps, as Kafka Streams' keyValueStore() queries.
+    return new ReadOnlyKeyValueView(
+      plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
+    );
+  }
+
+  awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {
+    return this.#running()?.thread?.taskManager.activeTask(taskId)?.awaitReadable(bound, timeoutMs);
+  }
+}

@@ -47,12 +47,27 @@ export class KafkaAdmin {
 
   /** The names of every topic of the cluster. */
   async listTopics(): Promise<string[]> {
-    return this.retry("listing topics", () => this.admin.listTopics());
+    return this.retry("listing topics", () => this.#listTopicsOnce());
+  }
+
+  /**
+   * kafkajs' listTopics() destructures a metadata answer that comes back null when the
+   * broker it asked goes away mid-request (a broker restart): its TypeError is the lost
+   * connection it stands for, and is retried as one rather than failing the caller.
+   */
+  async #listTopicsOnce(): Promise<string[]> {
+    try {
+      return await this.admin.listTopics();
+    } catch (error) {
+      if (error instanceof TypeError && error.message.includes("topicMetadata"))
+        throw new MetadataAnswerLostError(error);
+      throw error;
+    }
   }
 
   /** Partition counts of the topics that exist; missing topics are absent from the map. */
   async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
-    const existing = new Set(await this.retry("listing topics", () => this.admin.listTopics()));
+    const existing = new Set(await this.listTopics());
     const present = topics.filter((t) => existing.has(t));
     const counts = new Map<string, number>();
     if (present.length === 0) return counts;
@@ -189,5 +204,16 @@ export class KafkaAdmin {
         await this.admin.deleteTopicRecords({ topic, partitions });
       });
     }
+  }
+}
+
+/** A metadata request whose answer kafkajs lost with its connection: retriable, as a lost connection is. */
+class MetadataAnswerLostError extends Error {
+  readonly retriable = true;
+
+  constructor(lost: TypeError) {
+    // No `cause`: the classification reads the innermost error, and this one is the truth.
+    super(`the broker's metadata answer was lost with its connection (kafkajs: ${lost.message})`);
+    this.name = "MetadataAnswerLostError";
   }
 }

@@ -21,8 +21,12 @@ import { CliProcess, EDDY_BIN, REPO_ROOT } from "./support/cli-process.js";
 
 const APP = "test/e2e/fixtures/chaos-app.ts";
 const PARTITIONS = 2;
-/** "Within a few seconds": the close timeout (5 s) plus the time to exit. */
-const STOP_WITHIN_MS = 6_000;
+/**
+ * "Within a few seconds": the close timeout (5 s) plus the time to exit, with room for a
+ * loaded 2-core machine (a run at load 40 took 6.9 s); an instance that ignores the first
+ * signal runs until the 15 s guard below.
+ */
+const STOP_WITHIN_MS = 10_000;
 
 describe("eddy run: stopping and failing", () => {
   let root: string;

@@ -40,6 +40,7 @@ export type { PrintTarget } from "./topology/dsl/processors/print-processor.js";
 export { KTable } from "./topology/dsl/ktable.js";
 export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
 export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
+export { CogroupedKStream } from "./topology/dsl/cogrouped-kstream.js";
 export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
 export type { TableCountOptions } from "./topology/dsl/kgrouped-table.js";
 export { BranchedKStream } from "./topology/dsl/branched-kstream.js";

@@ -10,6 +10,10 @@
 // refuse to fulfil an order that is not PAID; its events update the progress table,
 // which joins back into the order. orders-by-status is keyed "<status>/<order id>", so
 // the fulfilment team's "PAID orders" is a prefix scan, not a scan of every order.
+//
+// Not cogroup(): shipping and payment are the latest version of a part (a later record
+// replaces it, a tombstone withdraws it), which tables and outer joins model and a
+// cogroup, which only folds records in, cannot (see the README).
 import { z } from "zod";
 import { Serdes, StreamsBuilder } from "eddy-streams";
 import type { Topology } from "eddy-streams";

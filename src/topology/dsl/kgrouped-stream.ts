@@ -10,6 +10,7 @@ import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import type { Aggregator, Reducer } from "./processors/kstream-aggregate.js";
+import { CogroupedKStream } from "./cogrouped-kstream.js";
 import { StreamAggregateSupplier } from "./processors/kstream-aggregate.js";
 import { addRepartition, repartitionNames } from "./repartition.js";
 import type { Serde } from "../../serdes/serde.js";
@@ -29,6 +30,23 @@ export class KGroupedStream<K, V> {
   /** @internal Grouped streams come from KStream.groupBy() and groupByKey(). */
   constructor(state: GroupedStreamState<K, V>) {
     this.#state = state;
+  }
+
+  /** @internal The grouping's state, for CogroupedKStream. */
+  static stateOf<K, V>(grouped: KGroupedStream<K, V>): GroupedStreamState<K, V> {
+    return grouped.#state;
+  }
+
+  /**
+   * Starts a cogroup: one aggregate fed by this grouped stream and others added with
+   * cogroup(otherGrouped, aggregator), each folded in by its own aggregator (Kafka
+   * Streams' KGroupedStream.cogroup()).
+   */
+  cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+    return new CogroupedKStream<K, VOut>(
+      this as KGroupedStream<K, unknown>,
+      aggregator as Aggregator<K, unknown, VOut>,
+    );
   }
 
   /** Counts records per key (records with a null key or value are skipped, as in Kafka Streams). */
@@ -134,4 +152,9 @@ export class KGroupedStream<K, V> {
       queryableStoreName: options?.store,
     });
   }
+}
+
+/** @internal What CogroupedKStream reads of a grouped stream. */
+export function groupedStateOf<K, V>(grouped: KGroupedStream<K, V>): GroupedStreamState<K, V> {
+  return KGroupedStream.stateOf(grouped);
 }

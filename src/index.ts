@@ -7,6 +7,8 @@ export type { Serde, Serializer, Deserializer, SerdeContext } from "./serdes/ser
 export { Serdes } from "./serdes/serdes.js";
 export type { LongSerde, ZodSerde } from "./serdes/serdes.js";
 export { DeserializationError, SerializationError } from "./serdes/errors.js";
+export { windowedToString } from "./serdes/windowed.js";
+export type { Window, Windowed } from "./serdes/windowed.js";
 
 // State stores
 export type {
@@ -21,6 +23,8 @@ export { NO_TIMESTAMP, valueAndTimestamp, valueAndTimestampSerde, valueOrNull } 
 export type { ValueAndTimestamp } from "./stores/value-and-timestamp.js";
 export type { StoreType } from "./stores/store-type.js";
 export { TypedKeyValueStore } from "./stores/typed-key-value-store.js";
+export { TypedWindowStore } from "./stores/window-store.js";
+export type { ReadOnlyWindowStore, WindowStore, WindowStoreOptions } from "./stores/window-store.js";
 export { ReadOnlyKeyValueView } from "./stores/read-only-key-value-view.js";
 export {
   StoreClosedError,
@@ -42,6 +46,13 @@ export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
 export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
 export { CogroupedKStream } from "./topology/dsl/cogrouped-kstream.js";
 export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
+export { TimeWindows } from "./topology/dsl/time-windows.js";
+export { TimeWindowedKStream } from "./topology/dsl/time-windowed-kstream.js";
+export type {
+  WindowedCountOptions,
+  WindowedAggregateOptions,
+  RetentionOptions,
+} from "./topology/dsl/time-windowed-kstream.js";
 export type { TableCountOptions } from "./topology/dsl/kgrouped-table.js";
 export { BranchedKStream } from "./topology/dsl/branched-kstream.js";
 export type { BranchOptions } from "./topology/dsl/branched-kstream.js";

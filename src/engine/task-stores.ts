@@ -12,6 +12,7 @@ import { CachingKeyValueStore } from "../stores/caching-key-value-store.js";
 import type { RecordCache } from "../stores/record-cache.js";
 import type { StateStore } from "../stores/state-store.js";
 import type { TaskStoreContext } from "./state-store-provider.js";
+import { TypedWindowStore } from "../stores/window-store.js";
 
 const storedSerdes = new WeakMap<StoreDefinition, Serde<unknown>>();
 
@@ -32,6 +33,22 @@ export function keyValueStoreOf(
   bytes: KeyValueBytesStore,
 ): KeyValueStore<unknown, unknown> {
   return new TypedKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition));
+}
+
+/** The window store processors use (values are ValueAndTimestamp when the store is timestamped). */
+export function windowStoreOf(
+  definition: StoreDefinition,
+  bytes: KeyValueBytesStore,
+): TypedWindowStore<unknown, unknown> {
+  const windowed = definition.windowed;
+  if (definition.type !== "window" || windowed === undefined) {
+    throw new TypeError(`Store "${definition.name}" is a ${definition.type} store, not a window store`);
+  }
+  return new TypedWindowStore(bytes, definition.keySerde, storedValueSerde(definition), {
+    windowSizeMs: windowed.windowSizeMs,
+    retentionMs: windowed.retentionMs,
+    retainDuplicates: windowed.retainDuplicates,
+  });
 }
 
 /** The store as queries and tests read it by default: plain values, whether or not it keeps timestamps. */
@@ -55,6 +72,7 @@ export function taskStoreOf(
   task: TaskStoreContext,
   cache: RecordCache | undefined,
 ): StateStore {
+  if (definition.type === "window") return windowStoreOf(definition, bytes);
   if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);
   return new CachingKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition), {
     cache,

@@ -8,11 +8,15 @@ import type { PartitionReader } from "../kafka/partition-reader.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
-import { keyValueStoreOf, plainKeyValueStoreOf } from "../engine/task-stores.js";
+import { keyValueStoreOf, plainKeyValueStoreOf, windowStoreOf } from "../engine/task-stores.js";
+import { WindowStoreFacade } from "../stores/window-store.js";
+import type { ReadOnlyWindowStore } from "../stores/window-store.js";
+import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
+import type { TaskStorage } from "../stores/task-storage.js";
 import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import type { Serializer } from "../serdes/serde.js";
-import type { Topology } from "../topology/topology.js";
+import type { StoreDefinition, Topology } from "../topology/topology.js";
 import type { HostTasks } from "./assignor.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import { StoreNotQueryableError } from "./errors.js";
@@ -140,6 +144,37 @@ export class LocalQueries {
   }
 
   store<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
+    const { definition, storage } = this.#queryableStorage(store, taskId, options);
+    if (definition.type !== "keyValue") {
+      throw new StoreNotQueryableError(
+        store,
+        `Store "${store}" is a ${definition.type} store, not a key-value store${definition.type === "window" ? ": query it with windowStore()" : ""}`,
+      );
+    }
+    // The committed bytes (LevelDB), never the open transaction's overlay; plain values
+    // even where the store keeps timestamps, as Kafka Streams' keyValueStore() queries.
+    return new ReadOnlyKeyValueView(
+      plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
+    );
+  }
+
+  /** A window store of a task hosted here, read-only, committed state, plain values. */
+  windowStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
+    const { definition, storage } = this.#queryableStorage(store, taskId, options);
+    if (definition.type !== "window") {
+      throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a window store`);
+    }
+    const windows = windowStoreOf(definition, storage.store(store));
+    return definition.timestamped
+      ? new WindowStoreFacade(windows as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>)
+      : (windows as unknown as ReadOnlyWindowStore<K, V>);
+  }
+
+  #queryableStorage(
+    store: string,
+    taskId: TaskId,
+    options: StoreQueryOptions,
+  ): { definition: StoreDefinition; storage: TaskStorage } {
     const definition = this.#topology.stores.get(store);
     if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
     if (parseTaskId(taskId).subtopology !== definition.subtopology) {
@@ -157,11 +192,7 @@ export class LocalQueries {
           : `task ${taskId} is not hosted here`;
       throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
     }
-    // The committed bytes (LevelDB), never the open transaction's overlay; plain values
-    // even where the store keeps timestamps, as Kafka Streams' keyValueStore() queries.
-    return new ReadOnlyKeyValueView(
-      plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
-    );
+    return { definition, storage };
   }
 
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {

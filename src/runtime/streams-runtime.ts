@@ -25,6 +25,7 @@ import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { Serde, Serializer } from "../serdes/serde.js";
@@ -490,6 +491,11 @@ export class StreamsRuntime implements QueryableStreams {
 
   store<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
     return this.#queries.store(store, taskId, options);
+  }
+
+  /** A window store of a task hosted here: committed state, plain values (Kafka Streams' windowStore() queries). */
+  windowStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
+    return this.#queries.windowStore(store, taskId, options);
   }
 
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {

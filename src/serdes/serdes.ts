@@ -8,6 +8,8 @@ import { jsonSerde } from "./json.js";
 import { msgpackSerde } from "./msgpack.js";
 import { bytesSerde, stringSerde } from "./text-and-bytes.js";
 import { zodSerde } from "./zod.js";
+import { sessionWindowedSerde, timeWindowedSerde } from "./windowed.js";
+import type { Windowed } from "./windowed.js";
 import type { ZodSerde } from "./zod.js";
 
 export type { LongSerde } from "./java-numbers.js";
@@ -39,6 +41,11 @@ export const Serdes = {
   double: (): Serde<number> => doubleSerde,
   /** JSON validated by a zod schema on both read and write. */
   zod: <T>(schema: ZodType<T>): ZodSerde<T> => zodSerde(schema),
+  /** Keys of time windows, as Kafka Streams' WindowedSerdes.timeWindowedSerdeFrom(inner, size): key bytes + 8-byte start. */
+  timeWindowed: <K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> =>
+    timeWindowedSerde(inner, windowSizeMs),
+  /** Keys of session windows, as Kafka Streams' WindowedSerdes.sessionWindowedSerdeFrom(inner): key bytes + end + start. */
+  sessionWindowed: <K>(inner: Serde<K>): Serde<Windowed<K>> => sessionWindowedSerde(inner),
 } as const;
 
 /** The built-in serdes a configuration may name. */

@@ -32,6 +32,9 @@ import type { KeyValueStore } from "../stores/key-value-store.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
+import { WindowStoreFacade } from "../stores/window-store.js";
+import type { ReadOnlyWindowStore } from "../stores/window-store.js";
+import { DeferredWindowStore } from "./deferred-window-store.js";
 import { plainKeyValueStoreOf, taskStoreOf } from "../engine/task-stores.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { StateStore } from "../stores/state-store.js";
@@ -211,6 +214,48 @@ export class TopologyTestDriver {
       name,
       this.#taskStore(definition, (store) => store as KeyValueStore<K, ValueAndTimestamp<V>>),
     );
+  }
+
+  /**
+   * The window store of that name (a windowed aggregation's), with plain values (Kafka
+   * Streams' driver hands out a timestamped window store's values without timestamps).
+   */
+  getWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    const definition = this.#windowDefinition(name, "getWindowStore()");
+    return new DeferredWindowStore<K, V>(
+      name,
+      this.#taskStore(definition, (store) =>
+        definition.timestamped
+          ? new WindowStoreFacade(store as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>)
+          : (store as unknown as ReadOnlyWindowStore<K, V>),
+      ),
+    );
+  }
+
+  /** A timestamped window store (every windowed aggregation of the DSL): values with their timestamps. */
+  getTimestampedWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, ValueAndTimestamp<V>> {
+    const definition = this.#windowDefinition(name, "getTimestampedWindowStore()");
+    if (!definition.timestamped) {
+      throw new WrongStoreTypeError(name, "window store without timestamps", "timestamped one", "getWindowStore()");
+    }
+    return new DeferredWindowStore<K, ValueAndTimestamp<V>>(
+      name,
+      this.#taskStore(definition, (store) => store as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>),
+    );
+  }
+
+  #windowDefinition(name: string, call: string): StoreDefinition {
+    const definition = this.topology.stores.get(name);
+    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
+    if (definition.type !== "window") {
+      throw new WrongStoreTypeError(
+        name,
+        `${definition.type} store`,
+        `window store (${call})`,
+        storeGetterFor(definition),
+      );
+    }
+    return definition;
   }
 
   #keyValueDefinition(name: string, call: string): StoreDefinition {

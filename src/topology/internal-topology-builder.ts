@@ -29,6 +29,7 @@ import type {
   Subtopology,
   TopologyData,
   TopologyNode,
+  WindowedStoreSpec,
 } from "./topology.js";
 import { matchesWhole } from "./topic-pattern.js";
 import { UnionFind } from "./union-find.js";
@@ -93,6 +94,7 @@ interface PendingStore {
   readonly type: StoreType;
   readonly timestamped: boolean;
   readonly caching: boolean;
+  readonly windowed: WindowedStoreSpec | undefined;
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
   readonly persistent: boolean;
@@ -149,6 +151,8 @@ export interface StoreSpec {
   timestamped?: boolean;
   /** Behind the record cache (the DSL's tables and aggregates, unless told not to); false when absent. */
   caching?: boolean;
+  /** A window or session store's windows and retention (type "window" or "session"). */
+  windowed?: WindowedStoreSpec;
   keySerde: Serde<unknown> | undefined;
   valueSerde: Serde<unknown> | undefined;
   persistent?: boolean;
@@ -394,6 +398,7 @@ export class InternalTopologyBuilder {
       type: spec.type ?? "keyValue",
       timestamped: spec.timestamped ?? false,
       caching: spec.caching ?? false,
+      windowed: spec.windowed,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
       persistent: spec.persistent ?? true,
@@ -573,6 +578,7 @@ export class InternalTopologyBuilder {
           type: store.type,
           timestamped: store.timestamped,
           caching: store.caching,
+          ...(store.windowed !== undefined ? { windowed: store.windowed } : {}),
           keySerde: serde(store.keySerde, store.name, "key"),
           valueSerde: serde(store.valueSerde, store.name, "value"),
           persistent: store.persistent,

@@ -96,6 +96,16 @@ export interface SinkNode extends TopologyNodeBase {
 
 export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 
+/** What a window or session store needs besides its serdes (Kafka Streams' WindowBytesStoreSupplier). */
+export interface WindowedStoreSpec {
+  /** A time window's size (its end is start + size); for a session store, unused (0). */
+  readonly windowSizeMs: number;
+  /** How long, in stream time, a window is kept: >= size + grace. */
+  readonly retentionMs: number;
+  /** A stream-stream join's store keeps every record of a key and time. */
+  readonly retainDuplicates: boolean;
+}
+
 export interface StoreDefinition {
   readonly name: string;
   /** Key-value (the default), window, session, or suppress()'s buffer. */
@@ -118,6 +128,8 @@ export interface StoreDefinition {
    * until the next commit and forwarded once, as Kafka Streams' cached stores.
    */
   readonly caching: boolean;
+  /** A window or session store's windows and retention. */
+  readonly windowed?: WindowedStoreSpec;
   /**
    * Eddy's bookkeeping rather than the application's state (a command handler's
    * idempotency keys and replies): the HTTP API does not serve it unless told to.

@@ -15,6 +15,8 @@ import { StreamAggregateSupplier } from "./processors/kstream-aggregate.js";
 import { addRepartition, repartitionNames } from "./repartition.js";
 import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
+import type { TimeWindows } from "./time-windows.js";
+import { TimeWindowedKStream } from "./time-windowed-kstream.js";
 
 export interface GroupedStreamState<K, V> extends StreamState<K, V> {
   /** The name given to groupBy()/groupByKey(): names the repartition topic and shares it. */
@@ -93,6 +95,33 @@ export class KGroupedStream<K, V> {
     return this.#aggregate(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
   }
 
+  /**
+   * Windowed aggregations (Kafka Streams' windowedBy): count, reduce or aggregate per key
+   * and window; the result is a table keyed by `{ key, window: { start, end } }`.
+   */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream<K, V>(this.#state, windows, (store) => this.#upstreamOf(store));
+  }
+
+  /** The node an aggregation hangs off: the grouped stream, or the repartition topic it goes through first. */
+  #upstreamOf(store: string): { parent: string; sourceNodes: ReadonlySet<string> } {
+    const state = this.#state;
+    if (!state.repartitionRequired) return { parent: state.name, sourceNodes: state.sourceNodes };
+    const names = repartitionNames(state.builder, state.groupedName ?? store);
+    let source = this.#sharedRepartitionSource;
+    if (source === undefined || state.groupedName === undefined) {
+      source = addRepartition(state.builder, names, {
+        parent: state.name,
+        keySerde: state.keySerde,
+        valueSerde: state.valueSerde,
+        dropNullKeys: true,
+        serdeOrigin: "groupBy()",
+      });
+      this.#sharedRepartitionSource = source;
+    }
+    return { parent: source, sourceNodes: new Set([source]) };
+  }
+
   #aggregate<VA>(
     name: string,
     operation: string,
@@ -104,24 +133,7 @@ export class KGroupedStream<K, V> {
   ): KTable<K, VA> {
     const state = this.#state;
     const builder = state.builder;
-    let parent = state.name;
-    let sourceNodes = state.sourceNodes;
-    if (state.repartitionRequired) {
-      const names = repartitionNames(builder, state.groupedName ?? store);
-      let source = this.#sharedRepartitionSource;
-      if (source === undefined || state.groupedName === undefined) {
-        source = addRepartition(builder, names, {
-          parent: state.name,
-          keySerde: state.keySerde,
-          valueSerde: state.valueSerde,
-          dropNullKeys: true,
-          serdeOrigin: "groupBy()",
-        });
-        this.#sharedRepartitionSource = source;
-      }
-      parent = source;
-      sourceNodes = new Set([source]);
-    }
+    const { parent, sourceNodes } = this.#upstreamOf(store);
     builder.addProcessor({
       name,
       operation,

@@ -1,0 +1,48 @@
+// How a window store lays out its keys: Kafka Streams' WindowKeySchema.toStoreKeyBinary,
+// the record key's bytes, then the window start (8 bytes, big-endian), then a sequence
+// number (4 bytes; 0 unless the store keeps duplicates, as a stream-stream join's does).
+// The same bytes are the store's changelog keys, so a Kafka Streams application (or a
+// Java consumer using WindowKeySchema) reads an Eddy window changelog as its own.
+//
+// Byte order puts one key's windows together, by start time: a fetch of one key over a
+// time range is one range scan. Another key may begin with the same bytes and so fall in
+// the range: a scan checks the length and the prefix of every key it meets.
+export const TIMESTAMP_SIZE = 8;
+export const SEQNUM_SIZE = 4;
+const SUFFIX_SIZE = TIMESTAMP_SIZE + SEQNUM_SIZE;
+
+export function windowStoreKey(key: Buffer, windowStart: number, seqnum = 0): Buffer {
+  const bytes = Buffer.allocUnsafe(key.length + SUFFIX_SIZE);
+  key.copy(bytes, 0);
+  bytes.writeBigInt64BE(BigInt(windowStart), key.length);
+  bytes.writeUInt32BE(seqnum >>> 0, key.length + TIMESTAMP_SIZE);
+  return bytes;
+}
+
+/** The record key's bytes of a store key (a view, not a copy). */
+export function keyBytesOf(storeKey: Buffer): Buffer {
+  return storeKey.subarray(0, storeKey.length - SUFFIX_SIZE);
+}
+
+export function windowStartOf(storeKey: Buffer): number {
+  return Number(storeKey.readBigInt64BE(storeKey.length - SUFFIX_SIZE));
+}
+
+export function seqnumOf(storeKey: Buffer): number {
+  return storeKey.readUInt32BE(storeKey.length - SEQNUM_SIZE);
+}
+
+/** Whether a store key holds `key` (and not a longer key that starts with the same bytes). */
+export function isStoreKeyOf(storeKey: Buffer, key: Buffer): boolean {
+  return storeKey.length === key.length + SUFFIX_SIZE && storeKey.compare(key, 0, key.length, 0, key.length) === 0;
+}
+
+/** Whether a byte string is long enough to be a window store key. */
+export function isWindowStoreKey(storeKey: Buffer): boolean {
+  return storeKey.length >= SUFFIX_SIZE;
+}
+
+/** The inclusive bounds of a scan of one key's windows that start in [from, to]. */
+export function windowRangeOf(key: Buffer, from: number, to: number): { gte: Buffer; lte: Buffer } {
+  return { gte: windowStoreKey(key, Math.max(0, from), 0), lte: windowStoreKey(key, to, 0xffffffff) };
+}

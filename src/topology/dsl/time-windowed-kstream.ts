@@ -1,0 +1,155 @@
+// A grouped stream cut into time windows (Kafka Streams' TimeWindowedKStreamImpl):
+// count, reduce and aggregate per key and window into a window store, the result a
+// KTable keyed by { key, window: { start, end } } whose key serde is
+// Serdes.timeWindowed(the grouping's key serde, size), as Kafka Streams' FullTimeWindowedSerde.
+// Names, stores and the store's retention are Kafka Streams': the store keeps a window for
+// size + grace unless `retention` says longer (never shorter).
+import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
+import { isMaterialization } from "./dsl-options.js";
+import { anySerde } from "./dsl-state.js";
+import type { StreamState } from "./dsl-state.js";
+import { KTable } from "./ktable.js";
+import { NodePrefix } from "../node-names.js";
+import { InvalidOperationError } from "../errors.js";
+import type { ProcessorSupplier } from "../processor.js";
+import type { Aggregator, Reducer } from "./processors/kstream-aggregate.js";
+import { WindowAggregateSupplier } from "./processors/kstream-window-aggregate.js";
+import type { TimeWindows } from "./time-windows.js";
+import type { Serde } from "../../serdes/serde.js";
+import { Serdes } from "../../serdes/serdes.js";
+import type { Windowed } from "../../serdes/windowed.js";
+import { timeWindowedSerde } from "../../serdes/windowed.js";
+
+/** How long the window store keeps a window, in milliseconds of stream time (Materialized.withRetention). */
+export interface RetentionOptions {
+  retention?: number;
+}
+
+export interface WindowedCountOptions extends Named, MaterializedOptions, RetentionOptions {}
+
+export interface WindowedAggregateOptions<VA> extends AggregateOptions<VA>, RetentionOptions {}
+
+type Upstream = (store: string) => { parent: string; sourceNodes: ReadonlySet<string> };
+
+export class TimeWindowedKStream<K, V> {
+  readonly #state: StreamState<K, V>;
+  readonly #windows: TimeWindows;
+  readonly #upstream: Upstream;
+
+  /** @internal Windowed streams come from KGroupedStream.windowedBy(). */
+  constructor(state: StreamState<K, V>, windows: TimeWindows, upstream: Upstream) {
+    this.#state = state;
+    this.#windows = windows;
+    this.#upstream = upstream;
+  }
+
+  /** Counts the records of each key and window (records with a null key are dropped). */
+  count(options?: WindowedCountOptions): KTable<Windowed<K>, number> {
+    // Kafka Streams' count(Materialized) burns a store name of its own before naming the store.
+    if (isMaterialization(options) && options?.store === undefined) {
+      this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
+    }
+    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
+    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const supplier = new WindowAggregateSupplier<K, V, number>(
+      store,
+      this.#windows,
+      () => 0,
+      (_key, _value, count) => count + 1,
+    );
+    return this.#aggregate(name, "count", store, supplier, Serdes.long() as Serde<number>, options, "count()");
+  }
+
+  /** Combines the values of each key and window: the first value starts the window's aggregate. */
+  reduce(reducer: Reducer<V>, options?: WindowedAggregateOptions<V>): KTable<Windowed<K>, V> {
+    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_REDUCE);
+    const name = this.#state.builder.nameOr(NodePrefix.STREAM_REDUCE, options?.name);
+    const supplier = new WindowAggregateSupplier<K, V, V>(
+      store,
+      this.#windows,
+      () => null as V,
+      (_key, value, aggregate) => (aggregate === null ? value : reducer(aggregate, value)),
+    );
+    return this.#aggregate(
+      name,
+      "reduce",
+      store,
+      supplier,
+      options?.value ?? this.#state.valueSerde,
+      options,
+      "reduce()",
+    );
+  }
+
+  /** Folds the values of each key and window into an aggregate that starts as initializer(). */
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: Aggregator<K, V, VA>,
+    options?: WindowedAggregateOptions<VA>,
+  ): KTable<Windowed<K>, VA> {
+    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
+    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const supplier = new WindowAggregateSupplier<K, V, VA>(store, this.#windows, initializer, aggregator);
+    return this.#aggregate(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
+  }
+
+  #aggregate<VA>(
+    name: string,
+    operation: string,
+    store: string,
+    supplier: WindowAggregateSupplier<K, V, VA>,
+    valueSerde: Serde<VA> | undefined,
+    options: (MaterializedOptions & RetentionOptions) | undefined,
+    call: string,
+  ): KTable<Windowed<K>, VA> {
+    const state = this.#state;
+    const builder = state.builder;
+    const windows = this.#windows;
+    const retentionMs = this.#retentionOf(store, options?.retention);
+    const { parent, sourceNodes } = this.#upstream(store);
+    builder.addProcessor({
+      name,
+      operation,
+      supplier: supplier.supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      parents: [parent],
+    });
+    builder.addStore({
+      name: store,
+      type: "window",
+      timestamped: true,
+      // Window stores are not behind the record cache yet: every update goes downstream.
+      caching: false,
+      windowed: { windowSizeMs: windows.size(), retentionMs, retainDuplicates: false },
+      keySerde: anySerde(state.keySerde),
+      valueSerde: anySerde(valueSerde),
+      ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
+      ...(options?.logging !== undefined ? { logging: options.logging } : {}),
+      serdeHint: {
+        key: "pass { key: <serde> } to groupBy() or groupByKey()",
+        value: `pass { value: <serde> } to ${call}`,
+      },
+    });
+    builder.connectStores(name, [store]);
+    return new KTable<Windowed<K>, VA>({
+      builder,
+      name,
+      keySerde: state.keySerde === undefined ? undefined : timeWindowedSerde(state.keySerde, windows.size()),
+      valueSerde,
+      sourceNodes,
+      supplier,
+      queryableStoreName: options?.store,
+    });
+  }
+
+  #retentionOf(store: string, retention: number | undefined): number {
+    const size = this.#windows.size();
+    const grace = this.#windows.gracePeriodMs();
+    const retentionMs = retention ?? size + grace;
+    if (!Number.isSafeInteger(retentionMs) || size + grace > retentionMs) {
+      throw new InvalidOperationError(
+        `The retention period of the window store ${store} must be no smaller than its window size plus the grace period. Got size=[${size}], grace=[${grace}], retention=[${String(retentionMs)}]`,
+      );
+    }
+    return retentionMs;
+  }
+}

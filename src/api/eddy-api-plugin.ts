@@ -160,7 +160,9 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
         message: error.message,
       });
     }
-    request.log.error({ err: error }, "request failed");
+    // Eddy's own server binds no reqId per request (api-server.ts): name it here.
+    const bindings = (request.log as Partial<Logger>).bindings?.() ?? {};
+    request.log.error({ err: error, ...("reqId" in bindings ? {} : { reqId: request.id }) }, "request failed");
     return reply.code(500).send(new InternalApiError(`The request failed: ${error.message}`).toBody());
   });
 

@@ -21,6 +21,7 @@ import {
   storeParams,
   storesAnswer,
 } from "./route-schemas.js";
+import type { LookupQuery } from "./route-schemas.js";
 
 export function queryRoutes(ctx: ApiContext) {
   return async function queryPlugin(app: FastifyInstance): Promise<void> {
@@ -53,9 +54,12 @@ export function queryRoutes(ctx: ApiContext) {
     });
 
     app.get("/stores/:store/keys/:key", async (request, reply) => {
-      const { store, key } = parseRequestPart(keyParams, request.params, "path parameters");
+      const { store, key } = lookupParams(request.params);
       checkInternalStoreAccess(ctx, request, store);
-      const query = parseRequestPart(lookupQuery, request.query, "query parameters");
+      // Most lookups have no query string: its defaults are parsed once.
+      const query = isEmpty(request.query)
+        ? DEFAULT_LOOKUP_QUERY
+        : parseRequestPart(lookupQuery, request.query, "query parameters");
       const header = headerValue(request.headers[POSITION_HEADER]);
       const position =
         query.position ??
@@ -80,6 +84,21 @@ export function queryRoutes(ctx: ApiContext) {
       return send(reply, await ctx.queries.scan(store, query, tasks));
     });
   };
+}
+
+const DEFAULT_LOOKUP_QUERY: LookupQuery = lookupQuery.parse({});
+
+/** The path parameters of a lookup: checked by hand when they are plain (zod's cost matters here), else by zod. */
+function lookupParams(params: unknown): { store: string; key: string } {
+  const { store, key } = params as { store?: unknown; key?: unknown };
+  if (typeof store === "string" && store !== "" && typeof key === "string") return { store, key };
+  return parseRequestPart(keyParams, params, "path parameters");
+}
+
+function isEmpty(query: unknown): boolean {
+  if (query === undefined || query === null) return true;
+  for (const _ in query) return false;
+  return true;
 }
 
 function mayQueryInternalStores(principal: Principal): boolean {

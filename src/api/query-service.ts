@@ -109,8 +109,11 @@ export class QueryService {
     const { taskId } = meta;
 
     // The common case first, synchronously: the task runs here.
-    if (this.#streams.isActiveTaskRunning(taskId) || this.#reader.hostsActive(taskId)) {
-      await this.#readable(meta, options);
+    const running = this.#streams.isActiveTaskRunning(taskId);
+    if (running || this.#reader.hostsActive(taskId)) {
+      // Most lookups find nothing to wait for: no promise then.
+      const waiting = running ? this.#readable(meta, options) : undefined;
+      if (waiting !== undefined) await waiting;
       const read = await this.#reader.get(store, taskId, key, options.allowStale);
       if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, read);
       throw this.#unavailable(
@@ -172,12 +175,12 @@ export class QueryService {
   }
 
   /**
-   * Read-your-writes: waits until the running task's store holds every output it made
-   * visible (a reply the caller may have seen) and the position asked for; a 503 when it
-   * does not get there in time, a 400 for a position the store can never reach.
+   * Read-your-writes, for a running task: waits until its store holds every output it
+   * made visible (a reply the caller may have seen) and the position asked for; a 503
+   * when it does not get there in time, a 400 for a position the store can never reach;
+   * undefined when there is nothing to wait for.
    */
-  async #readable(meta: KeyQueryMetadata, options: LookupOptions): Promise<void> {
-    if (!this.#streams.isActiveTaskRunning(meta.taskId)) return;
+  #readable(meta: KeyQueryMetadata, options: LookupOptions): Promise<void> | undefined {
     const timeoutMs = options.positionTimeoutMs ?? POSITION_TIMEOUT_DEFAULT_MS;
     let waiting;
     try {
@@ -186,15 +189,16 @@ export class QueryService {
       if (error instanceof PositionNotApplicableError) throw new InvalidPositionError(meta.store, error.message);
       throw error;
     }
-    if (waiting === undefined) return;
-    const readiness = await waiting;
-    if (!readiness.ready) {
-      throw new UnavailableError(
-        `Store "${meta.store}" (task ${meta.taskId}) cannot answer yet: ${readiness.reason}; retry shortly`,
-        RETRY_AFTER_SECONDS,
-        { store: meta.store, partition: meta.partition, taskId: meta.taskId },
-      );
-    }
+    if (waiting === undefined) return undefined;
+    return waiting.then((readiness) => {
+      if (!readiness.ready) {
+        throw new UnavailableError(
+          `Store "${meta.store}" (task ${meta.taskId}) cannot answer yet: ${readiness.reason}; retry shortly`,
+          RETRY_AFTER_SECONDS,
+          { store: meta.store, partition: meta.partition, taskId: meta.taskId },
+        );
+      }
+    });
   }
 
   #keyMetadata(store: CatalogStore, key: unknown): KeyQueryMetadata {

@@ -6,7 +6,7 @@ import type { ApiContext } from "./api-context.js";
 import { negotiate } from "./content-negotiation.js";
 import { NotAcceptableError } from "./errors.js";
 import type { RouteDoc } from "./openapi.js";
-import { inlinePagePolicy } from "./security/security-headers.js";
+import { documentSecurityHeaders, inlinePagePolicy } from "./security/security-headers.js";
 import { TOPOLOGY_PAGE_SCRIPT, renderTopologyPage } from "./topology-page.js";
 
 const OFFERED = ["text/plain", "application/json", "text/html"] as const;
@@ -16,6 +16,8 @@ export function topologyRoutes(ctx: ApiContext) {
     const description = ctx.topology.describe();
     let page: string | undefined;
     const pagePolicy = inlinePagePolicy([TOPOLOGY_PAGE_SCRIPT]);
+    // A page needs what protects documents, beyond what every answer carries.
+    const pageHeaders = await documentSecurityHeaders();
     app.get("/topology", async (request, reply) => {
       const type = negotiate(request.headers.accept, OFFERED);
       reply.header("vary", "Accept");
@@ -26,7 +28,11 @@ export function topologyRoutes(ctx: ApiContext) {
           return reply.type("application/json; charset=utf-8").send(JSON.stringify(description.toJSON()));
         case "text/html":
           page ??= renderTopologyPage(description, { title: ctx.title });
-          return reply.type("text/html; charset=utf-8").header("content-security-policy", pagePolicy).send(page);
+          return reply
+            .type("text/html; charset=utf-8")
+            .headers(pageHeaders)
+            .header("content-security-policy", pagePolicy)
+            .send(page);
         default:
           throw new NotAcceptableError(OFFERED);
       }

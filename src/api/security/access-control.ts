@@ -26,7 +26,7 @@ import {
   UnauthenticatedError,
 } from "../errors.js";
 import { ANONYMOUS } from "./bearer-tokens.js";
-import type { BearerTokens, Principal } from "./bearer-tokens.js";
+import type { BearerTokens, Identification, Principal } from "./bearer-tokens.js";
 import type { HostAllowlist } from "./host-allowlist.js";
 
 declare module "fastify" {
@@ -84,15 +84,44 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     limit = app.createRateLimit() as (request: FastifyRequest) => Promise<RateLimitOutcome>;
   }
 
-  app.addHook("onRequest", async (request, reply) => {
+  const identify = (request: FastifyRequest): Identification => {
     if (allowedHosts !== undefined && !allowedHosts.allows(request.headers.host))
       throw new HostNotAllowedError(request.headers.host ?? "");
     const identified = tokens.identify(request.headers.authorization);
-    const principal = typeof identified === "object" ? identified : undefined;
-    if (principal !== undefined) principals.set(request, principal);
+    // principalOf answers ANONYMOUS by default: no WeakMap entry per request of an open API.
+    if (typeof identified === "object" && identified !== ANONYMOUS) principals.set(request, identified);
+    return identified;
+  };
+  const authorize = (request: FastifyRequest, identified: Identification): void => {
+    if (readOnly && !SAFE_METHODS.has(request.method)) throw new ReadOnlyError(request.method);
+    const route = request.routeOptions.url;
+    const path = route?.startsWith(prefix) === true ? route.slice(prefix.length) || "/" : route;
+    if (isPublic(path)) return;
+    if (typeof identified !== "object") throw new UnauthenticatedError(identified);
+    const principal = identified;
+    const scope = requiredScope(request);
+    if (!principal.scopes.has(scope))
+      throw new ForbiddenError(principal.name, scope, `${request.method} ${route ?? request.url}`);
+  };
 
-    if (limit !== undefined && principal?.kind !== "peer") {
-      const outcome = await limit(request);
+  if (limit === undefined) {
+    // Without a rate limit every step is synchronous: no promise per request.
+    app.addHook("onRequest", (request, _reply, done) => {
+      try {
+        authorize(request, identify(request));
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    });
+    return;
+  }
+  const limited = limit;
+  app.addHook("onRequest", async (request, reply) => {
+    const identified = identify(request);
+    const principal = typeof identified === "object" ? identified : undefined;
+    if (principal?.kind !== "peer") {
+      const outcome = await limited(request);
       if (!outcome.isAllowed) {
         reply.header("x-ratelimit-limit", String(outcome.max));
         reply.header("x-ratelimit-remaining", String(outcome.remaining));
@@ -104,15 +133,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
         }
       }
     }
-
-    if (readOnly && !SAFE_METHODS.has(request.method)) throw new ReadOnlyError(request.method);
-    const route = request.routeOptions.url;
-    const path = route?.startsWith(prefix) === true ? route.slice(prefix.length) || "/" : route;
-    if (isPublic(path)) return;
-    if (principal === undefined) throw new UnauthenticatedError(identified as "missing" | "malformed" | "invalid");
-    const scope = requiredScope(request);
-    if (!principal.scopes.has(scope))
-      throw new ForbiddenError(principal.name, scope, `${request.method} ${route ?? request.url}`);
+    authorize(request, identified);
   });
 }
 

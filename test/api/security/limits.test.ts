@@ -119,5 +119,11 @@ describe("the API's limits", () => {
       headers: { accept: "text/html", authorization: "Bearer limits-reader-token-0123" },
     });
     expect(page.headers.get("content-security-policy")).toMatch(/^default-src 'none'; script-src 'sha256-/);
+    // A page gets what protects documents too; a JSON answer does not need it.
+    expect(page.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    const json = await fetch(`${server.url}/health`);
+    expect(json.headers.get("cross-origin-opener-policy")).toBeNull();
+    expect(json.headers.get("cache-control")).toBe("no-store");
   });
 });

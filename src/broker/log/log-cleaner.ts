@@ -19,7 +19,7 @@
 //    removes it. Consumers therefore see a deletion for at least delete.retention.ms.
 //  - Data of aborted transactions is removed. A marker stays while data of its transaction
 //    remains in this pass, then until its own delete horizon, and then goes.
-//  - gzip, snappy and lz4 batches are opened (protocol/compression.ts); a rewritten gzip batch
+//  - gzip, snappy and lz4 batches are opened (src/bytes/compression.ts); a rewritten gzip batch
 //    stays gzip, a rewritten snappy or lz4 batch is written uncompressed. zstd batches cannot
 //    be opened in Node 20: they are kept as they are, and their keys do not take part in the
 //    offset map.

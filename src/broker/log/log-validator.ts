@@ -13,9 +13,9 @@
 // gigabytes (a compression bomb) is refused with MESSAGE_TOO_LARGE, having cost at most that
 // much memory and time; Java producers split a batch refused so, and librdkafka never builds
 // one larger than message.max.bytes uncompressed. zstd is opened where Node's zlib has it
-// (protocol/compression.ts); elsewhere a zstd batch is checked through its header only.
+// (src/bytes/compression.ts); elsewhere a zstd batch is checked through its header only.
 import { ErrorCode } from "../protocol/error-codes.js";
-import { CorruptCompressedDataError, DecompressedTooLargeError, decompress } from "../protocol/compression.js";
+import { CorruptCompressedDataError, DecompressedTooLargeError, decompress } from "../../bytes/compression.js";
 import {
   BATCH_OVERHEAD,
   Compression,

@@ -9,7 +9,7 @@
 // A record is kept as its bytes: only its timestamp delta is re-encoded when the base
 // timestamp moves; key, value and headers are copied.
 import { gzipSync } from "node:zlib";
-import { DecompressedTooLargeError, decompress } from "./compression.js";
+import { DecompressedTooLargeError, decompress } from "../../bytes/compression.js";
 import { ByteReader } from "../../bytes/byte-reader.js";
 import { ByteWriter, varintSize, varlongSize } from "../../bytes/byte-writer.js";
 import { crc32c } from "../../bytes/crc32c.js";

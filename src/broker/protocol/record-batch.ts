@@ -9,7 +9,7 @@
 //   maxTimestamp int64 | producerId int64 | producerEpoch int16 | baseSequence int32 |
 //   records: int32 count, then the records (compressed as a whole if attributes say so)
 import { constants } from "node:buffer";
-import { decompress } from "./compression.js";
+import { decompress } from "../../bytes/compression.js";
 import { ByteReader } from "../../bytes/byte-reader.js";
 import { crc32c } from "../../bytes/crc32c.js";
 

@@ -8,11 +8,11 @@ import {
   DecompressedTooLargeError,
   ZSTD_AVAILABLE,
   decompress,
-} from "../../../src/broker/protocol/compression.js";
-import { decompressLz4Frame } from "../../../src/broker/protocol/lz4.js";
-import { decompressSnappyPayload } from "../../../src/broker/protocol/snappy.js";
-import { Compression } from "../../../src/broker/protocol/record-batch.js";
-import { xxhash32 } from "../../../src/bytes/xxhash32.js";
+} from "../../src/bytes/compression.js";
+import { decompressLz4Frame } from "../../src/bytes/lz4.js";
+import { decompressSnappyPayload } from "../../src/bytes/snappy.js";
+import { Compression } from "../../src/broker/protocol/record-batch.js";
+import { xxhash32 } from "../../src/bytes/xxhash32.js";
 
 const MiB = 1 << 20;
 

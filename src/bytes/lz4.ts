@@ -1,6 +1,6 @@
 // LZ4 frames as Kafka producers write them into v2 batches. Node has no lz4, so it is
 // decoded here.
-import { xxhash32 } from "../../bytes/xxhash32.js";
+import { xxhash32 } from "./xxhash32.js";
 import { corrupt, tooLarge } from "./compression-errors.js";
 import { copyWithin } from "./snappy.js";
 

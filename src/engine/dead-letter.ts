@@ -18,6 +18,8 @@ export const DeadLetterHeaders = {
   topic: "eddy-dlq-topic",
   partition: "eddy-dlq-partition",
   offset: "eddy-dlq-offset",
+  /** An undecodable record batch: its last offset (eddy-dlq-offset is its first). */
+  lastOffset: "eddy-dlq-last-offset",
   taskId: "eddy-dlq-task",
   /** A refused output record: the topic and partition it was written to. */
   targetTopic: "eddy-dlq-target-topic",
@@ -55,6 +57,24 @@ export function deadLetterRecord(
     headers,
     // A producer refuses a negative timestamp: keep the original when it is valid.
     timestamp: Number.isFinite(record.timestamp) && record.timestamp >= 0 ? record.timestamp : now,
+  };
+}
+
+/**
+ * The dead-letter record for a record batch no consumer can read: the batch's bytes as
+ * stored (value), its first and last offsets, and why it cannot be read.
+ */
+export function undecodableBatchDeadLetter(
+  applicationId: string,
+  taskId: string,
+  batch: ConsumedRecord & { readonly baseOffset: number; readonly lastOffset: number },
+  error: EddyError,
+  now: number,
+): ProducedRecord {
+  const letter = deadLetterRecord(applicationId, taskId, { ...batch, offset: batch.baseOffset }, error, now);
+  return {
+    ...letter,
+    headers: [...letter.headers, { key: DeadLetterHeaders.lastOffset, value: Buffer.from(String(batch.lastOffset)) }],
   };
 }
 

@@ -77,6 +77,19 @@ export interface ConsumedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: KafkaHeaders;
+  /**
+   * Set on the one entry that stands for a record batch no consumer can read (its payload
+   * does not decompress, its records do not parse): `offset` is the batch's last offset,
+   * `value` the batch's bytes as stored. The application dead-letters it and moves on.
+   */
+  undecodable?: UndecodableBatch;
+}
+
+/** Where an undecodable record batch lies and why it cannot be read. */
+export interface UndecodableBatch {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly reason: string;
 }
 
 export interface ProducedRecord {

@@ -32,6 +32,31 @@ export class IllegalStateError extends EddyError {
   }
 }
 
+/**
+ * A record batch of an input topic that no consumer can read: its payload does not
+ * decompress, or its records do not parse. Like an undecodable record, it goes to the
+ * dead-letter topic (as stored, with its offsets), or stops the task when
+ * deserializationExceptionHandler is "fail".
+ */
+export class UndecodableBatchError extends EddyError {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+
+  constructor(topic: string, partition: number, baseOffset: number, lastOffset: number, reason: string) {
+    super(
+      "EDDY_ERR_UNDECODABLE_BATCH",
+      `The record batch at offsets ${baseOffset}-${lastOffset} of ${topic}-${partition} cannot be read: ${reason}; ` +
+        "its bytes are in the dead-letter topic (fix or replay them from there)",
+    );
+    this.topic = topic;
+    this.partition = partition;
+    this.baseOffset = baseOffset;
+    this.lastOffset = lastOffset;
+  }
+}
+
 /** User code (a processor, a punctuator, a serde) threw while a task processed a record. */
 export class TaskProcessingError extends EddyError {
   readonly taskId: string;

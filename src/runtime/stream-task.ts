@@ -30,6 +30,7 @@ import type {
   ProducedOffsets,
   TopicPartition,
   TopicPartitionOffset,
+  UndecodableBatch,
 } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
@@ -43,7 +44,7 @@ import type { EddyError } from "../errors/eddy-error.js";
 import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import type { ConsumedRecord } from "../engine/consumed-record.js";
-import { deadLetterRecord, refusedRecordDeadLetter } from "../engine/dead-letter.js";
+import { deadLetterRecord, refusedRecordDeadLetter, undecodableBatchDeadLetter } from "../engine/dead-letter.js";
 import type { Refusal } from "./record-checks.js";
 import {
   InvalidRecordError,
@@ -52,6 +53,7 @@ import {
   RecordRefusedError,
   RecordTooLargeError,
   TaskProcessingError,
+  UndecodableBatchError,
 } from "./errors.js";
 import { KafkaRecordCollector } from "./kafka-record-collector.js";
 import type { StreamsMetrics } from "./metrics.js";
@@ -414,11 +416,15 @@ export class StreamTask {
           current = record;
           this.#current = record;
           let outcome: ProcessOutcome | undefined;
-          try {
-            const result = executor.processNow(record);
-            outcome = result instanceof Promise ? await result : result;
-          } catch (error) {
-            await this.#processorFailed(record, error);
+          if (record.undecodable !== undefined) {
+            await this.#undecodableBatch(record, record.undecodable);
+          } else {
+            try {
+              const result = executor.processNow(record);
+              outcome = result instanceof Promise ? await result : result;
+            } catch (error) {
+              await this.#processorFailed(record, error);
+            }
           }
           if (outcome !== undefined && outcome.status !== "processed") await this.#unprocessed(record, outcome);
           position = record.offset + 1;
@@ -519,6 +525,43 @@ export class StreamTask {
     if (this.ctx.config.deserializationExceptionHandler === "fail")
       throw new TaskProcessingError(this.id, record, error);
     await this.#deadLetter(record, error);
+  }
+
+  /**
+   * A batch the consumer could not read (it stands in the batch as one entry at its last
+   * offset): dead-lettered as stored, with its offsets, as an undecodable record is; or the
+   * task fails when the deserialization handler says so.
+   */
+  async #undecodableBatch(entry: KafkaConsumedRecord, batch: UndecodableBatch): Promise<void> {
+    const error = new UndecodableBatchError(
+      entry.topic,
+      entry.partition,
+      batch.baseOffset,
+      batch.lastOffset,
+      batch.reason,
+    );
+    if (this.ctx.config.deserializationExceptionHandler === "fail")
+      throw new TaskProcessingError(this.id, entry, error);
+    this.ctx.metrics.deadLetterRecords += 1;
+    this.#logger.error(
+      {
+        topic: entry.topic,
+        partition: entry.partition,
+        baseOffset: batch.baseOffset,
+        lastOffset: batch.lastOffset,
+        reason: batch.reason,
+      },
+      "a record batch cannot be read; it goes to the dead-letter topic and processing continues",
+    );
+    await this.#collector.send(
+      undecodableBatchDeadLetter(
+        this.ctx.config.applicationId,
+        this.id,
+        { ...entry, baseOffset: batch.baseOffset, lastOffset: batch.lastOffset },
+        error,
+        Date.now(),
+      ),
+    );
   }
 
   /** User code failed on `record`: dead-lettered when the config says to continue, otherwise rethrown. */

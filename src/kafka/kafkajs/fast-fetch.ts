@@ -6,8 +6,11 @@
 // shape (numeric offsets and timestamps, headers as a list), aborted transactions are
 // already filtered, and each left-out batch (markers, aborted data) is represented by one
 // control-record entry at its last offset, so that kafkajs still moves the consumer's
-// position past it. Compressed batches and other versions are decoded by kafkajs as
-// before; consumedRecords() reads a batch of either kind. The internals used are those of
+// position past it. Compressed batches are opened by the decoder too; a batch that cannot
+// be read is one UndecodableBatch entry at its last offset, which the application
+// dead-letters (kafkajs would fail the fetch at that offset forever). Other versions and the
+// old message formats are decoded by kafkajs as before; consumedRecords() reads a batch of
+// either kind. The internals used are those of
 // fast-produce.ts: Cluster.findBroker, Broker.fetch, Broker.lookupRequest and
 // Broker.connectionPool.
 import type { Batch } from "kafkajs";
@@ -62,7 +65,7 @@ function wrapFetch(broker: WrappedBroker, seam: ClientSeam): void {
     const kafkajsResponse = protocolRequest.response;
     protocolRequest.response = {
       decode: (payload: Buffer) => {
-        const decoded = decodeFetchResponseV11(payload, fetchOffsets, { markSkipped: true });
+        const decoded = decodeFetchResponseV11(payload, fetchOffsets, { markSkipped: true, markUndecodable: true });
         if (!decoded.supported) return kafkajsResponse.decode(payload);
         seam.stats.consumerFetchesDecoded += 1;
         return Promise.resolve(asKafkajsResponse(decoded));

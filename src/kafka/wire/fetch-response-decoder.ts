@@ -1,10 +1,18 @@
-// A lean decoder of Fetch v11 responses for the restore and standby path. kafkajs'
-// own decoder builds a Long, a Decoder and several strings per record, which caps a
-// restore near a hundred thousand records a second; restore is a bulk load, so this
-// one reads the v2 record batch format straight into the runtime's records, filters
-// aborted transactions and control batches on the way, and slices keys and values
-// out of the response buffer without copying. Compressed batches and the pre-v2
-// message format are left to kafkajs (the caller falls back when `supported` is false).
+// A lean decoder of Fetch v11 responses for the application's consumer and the restore
+// and standby path. kafkajs' own decoder builds a Long, a Decoder and several strings per
+// record, which caps a restore near a hundred thousand records a second; this one reads the
+// v2 record batch format straight into the runtime's records, filters aborted transactions
+// and control batches on the way, and slices keys and values out of the response buffer
+// without copying. Compressed batches are opened here too (src/bytes/compression.ts: gzip,
+// snappy, lz4, and zstd where Node has it), which kafkajs cannot do without codecs
+// registered. The pre-v2 message format is left to kafkajs (the caller falls back when
+// `supported` is false).
+//
+// A batch whose payload does not decompress or whose records do not parse cannot be read
+// by any consumer. With `markUndecodable`, it becomes one UndecodableBatch entry at its last
+// offset carrying its bytes, for the application to dead-letter and move past (Kafka's Java
+// consumer would fail every poll at that offset, and kafkajs retries the fetch forever);
+// without it, the response is left to kafkajs, which fails as it always did.
 //
 // Layout (Kafka's FetchResponse v11 and RecordBatch v2, big-endian):
 //   throttle_time_ms i32, error_code i16, session_id i32,
@@ -17,6 +25,7 @@
 //   record: length varint, attributes i8, ts_delta varlong, offset_delta varint,
 //     key varbytes, value varbytes, [header key varstr, value varbytes]
 import { ByteReader } from "../../bytes/byte-reader.js";
+import { decompress } from "../../bytes/compression.js";
 import type { ConsumedRecord, KafkaHeader, KafkaHeaders } from "../types.js";
 
 const BATCH_HEADER = 61;
@@ -24,6 +33,12 @@ const ATTR_COMPRESSION = 0x07;
 const ATTR_LOG_APPEND_TIME = 0x08;
 const ATTR_TRANSACTIONAL = 0x10;
 const ATTR_CONTROL = 0x20;
+/**
+ * The most one batch may decompress to. A broker bounds a batch's compressed size only
+ * (Apache Kafka) or its decompressed size by max.message.bytes (the embedded broker); past
+ * this the batch is treated as undecodable rather than allowed to exhaust the heap.
+ */
+export const MAX_DECOMPRESSED_BATCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Where a batch of control records or of aborted data was left out, for a consumer
@@ -50,7 +65,7 @@ export interface DecodedFetchPartition {
 
 export interface DecodedFetchResponse {
   errorCode: number;
-  /** False when a batch needs what this decoder does not do (compression, old formats). */
+  /** False when a batch needs what this decoder does not do (old formats; an undecodable batch without `markUndecodable`). */
   supported: boolean;
   partitions: DecodedFetchPartition[];
 }
@@ -63,7 +78,7 @@ export interface DecodedFetchResponse {
 export function decodeFetchResponseV11(
   payload: Buffer,
   fetchOffsets: ReadonlyMap<string, number>,
-  options: { markSkipped?: boolean } = {},
+  options: { markSkipped?: boolean; markUndecodable?: boolean } = {},
 ): DecodedFetchResponse {
   const c = new ByteReader(payload, 0, payload.length, "Fetch response");
   c.int32(); // throttle_time_ms
@@ -100,7 +115,7 @@ export function decodeFetchResponseV11(
       if (size > 0) {
         const records = new ByteReader(payload, c.offset, c.offset + size, "record batches");
         c.skip(size);
-        if (!decodeBatches(records, decoded, fetchOffset, aborted, options.markSkipped === true)) supported = false;
+        if (!decodeBatches(records, decoded, fetchOffset, aborted, options)) supported = false;
       }
       partitions.push(decoded);
     }
@@ -114,8 +129,9 @@ function decodeBatches(
   out: DecodedFetchPartition,
   fetchOffset: number,
   abortedTransactions: Array<{ producerId: number; firstOffset: number }>,
-  markSkipped: boolean,
+  options: { markSkipped?: boolean; markUndecodable?: boolean },
 ): boolean {
+  const markSkipped = options.markSkipped === true;
   const aborted = abortedTransactions.sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
   const end = c.end;
@@ -125,6 +141,7 @@ function decodeBatches(
     const length = c.int32();
     // The response may end with a partial batch (maxBytes reached): leave it for the next fetch.
     if (start + 12 + length > end) break;
+    if (length < BATCH_HEADER - 12) return false;
     const next = start + 12 + length;
     c.end = next;
     c.int32(); // partition leader epoch
@@ -144,7 +161,6 @@ function decodeBatches(
       c.end = end;
       continue;
     }
-    if ((attributes & ATTR_COMPRESSION) !== 0) return false;
     while (aborted.length > 0 && (aborted[0]?.firstOffset ?? Infinity) < batchEnd) {
       const txn = aborted.shift();
       if (txn) abortedProducers.add(txn.producerId);
@@ -169,36 +185,26 @@ function decodeBatches(
         out.records.push(skipped(batchEnd - 1));
       }
     } else {
-      const logAppendTime = (attributes & ATTR_LOG_APPEND_TIME) !== 0;
-      for (let i = 0; i < count; i += 1) {
-        const recordLength = c.varint();
-        const recordEnd = c.offset + recordLength;
-        c.int8(); // attributes
-        const timestampDelta = c.varlong();
-        const offset = baseOffset + c.varint();
-        const key = c.varbytes();
-        const value = c.varbytes();
-        const headerCount = c.varint();
-        let headers: KafkaHeaders = EMPTY_HEADERS;
-        if (headerCount > 0) {
-          const list: KafkaHeader[] = [];
-          for (let h = 0; h < headerCount; h += 1) {
-            const name = c.string(c.varint());
-            list.push({ key: name, value: c.varbytes() });
-          }
-          headers = list;
-        }
-        c.offset = recordEnd;
-        if (offset < fetchOffset) continue;
-        out.records.push({
-          topic: out.topic,
-          partition: out.partition,
-          offset,
-          timestamp: logAppendTime ? maxTimestamp : firstTimestamp + timestampDelta,
-          key,
-          value,
-          headers,
-        });
+      const kept = out.records.length;
+      const problem = decodeRecords(c, out, {
+        baseOffset,
+        count,
+        fetchOffset,
+        compression: attributes & ATTR_COMPRESSION,
+        timestamp: (attributes & ATTR_LOG_APPEND_TIME) !== 0 ? maxTimestamp : undefined,
+        firstTimestamp,
+      });
+      if (problem !== undefined) {
+        if (options.markUndecodable !== true) return false;
+        out.records.length = kept;
+        out.records.push(
+          undecodable(out, c.buffer.subarray(start, next), {
+            baseOffset,
+            lastOffset: batchEnd - 1,
+            timestamp: firstTimestamp,
+            reason: problem,
+          }),
+        );
       }
     }
     out.nextOffset = Math.max(out.nextOffset, batchEnd);
@@ -208,7 +214,89 @@ function decodeBatches(
   return true;
 }
 
+interface BatchFacts {
+  baseOffset: number;
+  count: number;
+  fetchOffset: number;
+  compression: number;
+  /** The batch's max timestamp when the topic stamps log-append time, else undefined. */
+  timestamp: number | undefined;
+  firstTimestamp: number;
+}
+
+/** Reads a data batch's records into `out`; what makes them unreadable, or undefined. */
+function decodeRecords(c: ByteReader, out: DecodedFetchPartition, batch: BatchFacts): string | undefined {
+  let r = c;
+  if (batch.compression !== 0) {
+    let inflated: Buffer | null;
+    try {
+      inflated = decompress(batch.compression, c.buffer.subarray(c.offset, c.end), MAX_DECOMPRESSED_BATCH_BYTES);
+    } catch (error) {
+      return `its ${CODECS[batch.compression] ?? `codec ${batch.compression}`} payload does not decompress: ${(error as Error).message}`;
+    }
+    if (inflated === null) return "it is zstd-compressed and this Node has no zstd (Node 22.15 or later has)";
+    r = new ByteReader(inflated, 0, inflated.length, "compressed records");
+  }
+  try {
+    for (let i = 0; i < batch.count; i += 1) {
+      const recordLength = r.varint();
+      const recordEnd = r.offset + recordLength;
+      if (recordLength < 0 || recordEnd > r.end)
+        return `its records do not parse: record ${i} claims ${recordLength} bytes past the batch`;
+      r.int8(); // attributes
+      const timestampDelta = r.varlong();
+      const offset = batch.baseOffset + r.varint();
+      const key = r.varbytes();
+      const value = r.varbytes();
+      const headerCount = r.varint();
+      let headers: KafkaHeaders = EMPTY_HEADERS;
+      if (headerCount > 0) {
+        const list: KafkaHeader[] = [];
+        for (let h = 0; h < headerCount; h += 1) {
+          const name = r.string(r.varint());
+          list.push({ key: name, value: r.varbytes() });
+        }
+        headers = list;
+      }
+      r.offset = recordEnd;
+      if (offset < batch.fetchOffset) continue;
+      out.records.push({
+        topic: out.topic,
+        partition: out.partition,
+        offset,
+        timestamp: batch.timestamp ?? batch.firstTimestamp + timestampDelta,
+        key,
+        value,
+        headers,
+      });
+    }
+  } catch (error) {
+    return `its records do not parse: ${(error as Error).message}`;
+  }
+  return undefined;
+}
+
+const CODECS: Record<number, string> = { 1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd" };
+
 const EMPTY_HEADERS: KafkaHeaders = Object.freeze([]);
+
+function undecodable(
+  out: DecodedFetchPartition,
+  bytes: Buffer,
+  batch: { baseOffset: number; lastOffset: number; timestamp: number; reason: string },
+): ConsumedRecord {
+  return {
+    topic: out.topic,
+    partition: out.partition,
+    // Its last offset, so that resolving it moves the consumer past the whole batch.
+    offset: batch.lastOffset,
+    timestamp: batch.timestamp,
+    key: null,
+    value: bytes,
+    headers: EMPTY_HEADERS,
+    undecodable: { baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, reason: batch.reason },
+  };
+}
 
 function skipped(offset: number): ConsumedRecord {
   const marker: SkippedBatch = { offset, isControlRecord: true };

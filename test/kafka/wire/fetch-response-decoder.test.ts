@@ -1,4 +1,6 @@
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { xxhash32 } from "../../../src/bytes/xxhash32.js";
 import { decodeFetchResponseV11 } from "../../../src/kafka/wire/fetch-response-decoder.js";
 
 // Builders for the wire format the decoder reads (Kafka's RecordBatch v2, FetchResponse v11).
@@ -31,7 +33,8 @@ function batch(options: {
   producerId?: number;
   transactional?: boolean;
   control?: "commit" | "abort";
-  compressed?: boolean;
+  /** The codec id and what it makes of the records' bytes. */
+  compression?: { codec: number; encode: (records: Buffer) => Buffer };
   firstTimestamp?: number;
 }): Buffer {
   const records =
@@ -70,7 +73,7 @@ function batch(options: {
         ];
   const count = records.length;
   let attributes = 0;
-  if (options.compressed) attributes |= 1;
+  if (options.compression) attributes |= options.compression.codec;
   if (options.transactional || options.control) attributes |= 0x10;
   if (options.control) attributes |= 0x20;
   const afterLength = Buffer.alloc(49);
@@ -85,7 +88,8 @@ function batch(options: {
   afterLength.writeInt16BE(0, 39);
   afterLength.writeInt32BE(0, 41);
   afterLength.writeInt32BE(count, 45);
-  const body = Buffer.concat([afterLength, ...records]);
+  const payload = Buffer.concat(records);
+  const body = Buffer.concat([afterLength, options.compression ? options.compression.encode(payload) : payload]);
   const head = Buffer.alloc(12);
   head.writeBigInt64BE(BigInt(options.baseOffset), 0);
   head.writeInt32BE(body.length, 8);
@@ -199,11 +203,85 @@ describe("decodeFetchResponseV11", () => {
     expect(p!.nextOffset).toBe(1);
   });
 
-  it("leaves compressed batches to kafkajs", () => {
-    const decoded = decodeFetchResponseV11(
-      response("t", 3, batch({ baseOffset: 0, compressed: true, records: [{ key: "a", value: "1" }] })),
-      offsets(0),
-    );
-    expect(decoded.supported).toBe(false);
+  it("opens gzip and lz4 batches itself", () => {
+    const records = [
+      { key: "a", value: "1" },
+      { key: "b", value: "2" },
+    ];
+    const gzip = { codec: 1, encode: (bytes: Buffer) => gzipSync(bytes) };
+    const lz4 = { codec: 3, encode: lz4Frame };
+    const bytes = Buffer.concat([
+      batch({ baseOffset: 0, compression: gzip, records }),
+      batch({ baseOffset: 2, compression: lz4, records }),
+    ]);
+    const decoded = decodeFetchResponseV11(response("t", 3, bytes), offsets(1));
+    expect(decoded.supported).toBe(true);
+    expect(decoded.partitions[0]!.records.map((r) => [r.offset, r.key?.toString(), r.value?.toString()])).toEqual([
+      [1, "b", "2"],
+      [2, "a", "1"],
+      [3, "b", "2"],
+    ]);
+    expect(decoded.partitions[0]!.nextOffset).toBe(4);
+  });
+
+  it("makes a batch that cannot be read one entry at its last offset, with its bytes, and reads those around it", () => {
+    const records = [
+      { key: "a", value: "1" },
+      { key: "b", value: "2" },
+      { key: "c", value: "3" },
+    ];
+    const notGzip = { codec: 1, encode: () => Buffer.from("not gzip at all") };
+    const cut = { codec: 0, encode: (bytes: Buffer) => Buffer.concat([bytes.subarray(0, 3), Buffer.alloc(9, 0x7f)]) };
+    const noSuchCodec = { codec: 5, encode: (bytes: Buffer) => bytes };
+    const bad = [
+      batch({ baseOffset: 1, compression: notGzip, records }),
+      batch({ baseOffset: 5, compression: cut, records }),
+      batch({ baseOffset: 8, compression: noSuchCodec, records: records.slice(0, 1) }),
+    ];
+    const bytes = Buffer.concat([
+      batch({ baseOffset: 0, records: records.slice(0, 1) }),
+      bad[0]!,
+      batch({ baseOffset: 4, records: records.slice(1, 2) }),
+      bad[1]!,
+      bad[2]!,
+      batch({ baseOffset: 9, records: records.slice(2) }),
+    ]);
+    // Without markUndecodable the response is left to kafkajs, as before.
+    expect(decodeFetchResponseV11(response("t", 3, bytes), offsets(0)).supported).toBe(false);
+    const decoded = decodeFetchResponseV11(response("t", 3, bytes), offsets(0), { markUndecodable: true });
+    expect(decoded.supported).toBe(true);
+    const [p] = decoded.partitions;
+    expect(p!.records.map((r) => [r.offset, r.value?.toString() ?? null, r.undecodable?.baseOffset ?? null])).toEqual([
+      [0, "1", null],
+      [3, bad[0]!.toString(), 1],
+      [4, "2", null],
+      [7, bad[1]!.toString(), 5],
+      [8, bad[2]!.toString(), 8],
+      [9, "3", null],
+    ]);
+    expect(p!.records[1]!.undecodable).toEqual({
+      baseOffset: 1,
+      lastOffset: 3,
+      reason: expect.stringContaining("gzip payload does not decompress") as unknown,
+    });
+    expect(p!.records[3]!.undecodable!.reason).toContain("records do not parse");
+    expect(p!.records[4]!.undecodable!.reason).toContain("codec 5");
+    expect(p!.nextOffset).toBe(10);
   });
 });
+
+/** An LZ4 frame of one uncompressed block, as the frame format allows (kafkajs cannot read it without a codec). */
+function lz4Frame(bytes: Buffer): Buffer {
+  const descriptor = Buffer.from([0x60, 0x40]); // version 1, independent blocks; 64 KiB blocks
+  const headerChecksum = (xxhash32(descriptor) >>> 8) & 0xff;
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE((bytes.length | 0x80000000) >>> 0);
+  return Buffer.concat([
+    Buffer.from([0x04, 0x22, 0x4d, 0x18]),
+    descriptor,
+    Buffer.from([headerChecksum]),
+    size,
+    bytes,
+    Buffer.alloc(4),
+  ]);
+}

@@ -62,7 +62,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   metadataMaxAgeMs:
     "How often the topics are listed again for sources that subscribe by pattern, so that new matching topics are read (Kafka's `metadata.max.age.ms`).",
   deserializationExceptionHandler:
-    "A record that cannot be deserialized: `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
+    "A record that cannot be deserialized, or a record batch that cannot be read at all (its payload does not decompress, its records do not parse; dead-lettered as stored, with its first and last offsets): `continue-and-dead-letter` sends it to `<applicationId>-dlq` and goes on; `fail` stops the task.",
   processingExceptionHandler:
     "An error thrown by user code: `fail` stops the task; `continue-and-dead-letter` dead-letters the record and goes on.",
   cacheMaxBytes:

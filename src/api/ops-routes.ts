@@ -1,8 +1,14 @@
 // Operations: GET /metadata (every instance, its tasks, state and lag), /health (live),
 // /ready (RUNNING and restored: the readiness probe a load balancer uses), /metrics
 // (Prometheus text).
+//
+// A task that cannot make progress (failing at the same offsets again and again, a consumer
+// crash loop, a rebalance loop) makes /health DEGRADED and /ready false, naming the task and
+// the reason. DEGRADED still answers 200: a liveness probe that restarted the instance would
+// not get it past a poisoned offset, and would turn one stuck task into a crash loop; /ready
+// answers 503, so that traffic goes to instances that can serve it.
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
+import { z } from "zod";
 import type { QueryableStreams } from "../runtime/streams-metadata.js";
 import { StreamsState } from "../runtime/streams-state.js";
 import type { ApiContext } from "./api-context.js";
@@ -11,6 +17,7 @@ import { PeerRequestError } from "./peer-client.js";
 import { PROMETHEUS_CONTENT_TYPE, writeExposition } from "./prometheus.js";
 import { RETRY_AFTER_SECONDS } from "./query-service.js";
 import { parseRequestPart } from "./request-parsing.js";
+import type { stalledTask } from "./route-schemas.js";
 import { healthAnswer, instanceView, metadataAnswer, metadataQuery, readyAnswer } from "./route-schemas.js";
 import { streamsMetricFamilies } from "./streams-metrics-families.js";
 
@@ -35,6 +42,10 @@ async function localView(streams: QueryableStreams): Promise<InstanceView> {
       restore: t.restore ?? null,
     })),
   };
+}
+
+function stalledView(streams: QueryableStreams): Array<z.infer<typeof stalledTask>> {
+  return streams.stalledTasks().map((s) => ({ ...s, since: new Date(s.since).toISOString() }));
 }
 
 export function opsRoutes(ctx: ApiContext) {
@@ -74,22 +85,32 @@ export function opsRoutes(ctx: ApiContext) {
     app.get("/health", async (_request, reply) => {
       const state = streams.state();
       const up = !DOWN_STATES.has(state);
-      return reply.code(up ? 200 : 503).send({ status: up ? "UP" : "DOWN", state });
+      const stalled = up ? stalledView(streams) : [];
+      const status = !up ? "DOWN" : stalled.length > 0 ? "DEGRADED" : "UP";
+      return reply.code(up ? 200 : 503).send({ status, state, stalled });
     });
 
     app.get("/ready", async (_request, reply) => {
-      const ready = streams.isReady();
+      const stalled = stalledView(streams);
+      const ready = streams.isReady() && stalled.length === 0;
       const tasks = ready ? [] : await streams.localTasks();
       const restoring = tasks
         .filter((t) => t.kind === "active" && t.state !== "running")
         .map((t) => ({ taskId: t.taskId, restored: t.restore?.restored ?? 0, total: t.restore?.total ?? 0 }));
       if (!ready) reply.header("retry-after", String(RETRY_AFTER_SECONDS));
-      return reply.code(ready ? 200 : 503).send({ ready, state: streams.state(), restoring });
+      return reply.code(ready ? 200 : 503).send({ ready, state: streams.state(), restoring, stalled });
     });
 
     app.get("/metrics", async (_request, reply) => {
+      const stalled = streams.stalledTasks();
       const families = [
-        ...streamsMetricFamilies(streams.metrics(), await streams.localTasks(), streams.state(), streams.isReady()),
+        ...streamsMetricFamilies(
+          streams.metrics(),
+          await streams.localTasks(),
+          streams.state(),
+          streams.isReady() && stalled.length === 0,
+          stalled,
+        ),
         ...ctx.metrics.families(),
       ];
       return reply.type(PROMETHEUS_CONTENT_TYPE).send(writeExposition(families));
@@ -107,8 +128,8 @@ export function opsRouteDocs(): RouteDoc[] {
       query: metadataQuery,
       responses: {
         200: {
-          description: "The group as this instance sees it (or only this instance with local=true)",
-          schema: metadataAnswer,
+          description: "The group as this instance sees it, or only this instance (its own view) with local=true",
+          schema: z.union([metadataAnswer, instanceView]),
         },
       },
     },
@@ -116,9 +137,10 @@ export function opsRouteDocs(): RouteDoc[] {
       method: "GET",
       path: "/health",
       tag: "operations",
-      summary: "Liveness: 200 unless the instance is in ERROR or stopped",
+      summary:
+        "Liveness: 200 unless the instance is in ERROR or stopped; DEGRADED (still 200) names the tasks that cannot make progress",
       responses: {
-        200: { description: "Up", schema: healthAnswer },
+        200: { description: "Up, or degraded", schema: healthAnswer },
         503: { description: "Down", schema: healthAnswer },
       },
     },
@@ -126,7 +148,7 @@ export function opsRouteDocs(): RouteDoc[] {
       method: "GET",
       path: "/ready",
       tag: "operations",
-      summary: "Readiness: 200 only when RUNNING and every assigned active task is restored",
+      summary: "Readiness: 200 only when RUNNING, every assigned active task restored, and none stalled",
       responses: {
         200: { description: "Ready", schema: readyAnswer },
         503: { description: "Not ready (see Retry-After)", schema: readyAnswer },

@@ -221,11 +221,23 @@ export const metadataAnswer = z.object({
   local: instanceView,
 });
 
-export const healthAnswer = z.object({ status: z.enum(["UP", "DOWN"]), state: z.string() });
+export const stalledTask = z.object({
+  taskId: z.string().nullable().meta({ description: "null when the instance holds no active task to name" }),
+  kind: z.enum(["repeated-failure", "consumer-crash-loop", "rebalance-loop"]),
+  reason: z.string(),
+  since: z.string().meta({ description: "When the failures began (ISO 8601)" }),
+});
+
+export const healthAnswer = z.object({
+  status: z.enum(["UP", "DEGRADED", "DOWN"]),
+  state: z.string(),
+  stalled: z.array(stalledTask),
+});
 export const readyAnswer = z.object({
   ready: z.boolean(),
   state: z.string(),
   restoring: z.array(z.object({ taskId: z.string(), restored: z.number(), total: z.number() })),
+  stalled: z.array(stalledTask),
 });
 
 export const metadataQuery = z.strictObject({

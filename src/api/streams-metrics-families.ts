@@ -2,6 +2,7 @@
 // progress as Prometheus families. Counter names end in _total; latencies are in
 // seconds, as Prometheus' conventions ask.
 import type { StreamsMetricsSnapshot } from "../runtime/metrics.js";
+import type { StalledTask } from "../runtime/progress-monitor.js";
 import type { LocalTaskMetadata } from "../runtime/streams-metadata.js";
 import { StreamsState } from "../runtime/streams-state.js";
 import type { MetricFamily } from "./prometheus.js";
@@ -11,6 +12,7 @@ export function streamsMetricFamilies(
   tasks: readonly LocalTaskMetadata[],
   state: StreamsState,
   ready: boolean,
+  stalled: readonly StalledTask[],
 ): MetricFamily[] {
   const counter = (name: string, help: string, value: number): MetricFamily => ({
     name,
@@ -29,9 +31,21 @@ export function streamsMetricFamilies(
     },
     {
       name: "eddy_ready",
-      help: "1 when RUNNING and every assigned active task is restored.",
+      help: "1 when RUNNING, every assigned active task is restored, and none is stalled.",
       type: "gauge",
       samples: [{ value: ready ? 1 : 0 }],
+    },
+    {
+      name: "eddy_stalled_tasks",
+      help: "Tasks that cannot make progress (the same offsets failing again and again, a crash or rebalance loop).",
+      type: "gauge",
+      samples: [{ value: stalled.length }],
+    },
+    {
+      name: "eddy_task_stalled",
+      help: "1 for each task that cannot make progress, by task and kind (see /health for the reason).",
+      type: "gauge",
+      samples: stalled.map((s) => ({ labels: { task_id: s.taskId ?? "", kind: s.kind }, value: 1 })),
     },
     counter(
       "eddy_records_processed_total",

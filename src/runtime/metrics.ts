@@ -1,6 +1,7 @@
 // Counters the runtime keeps for /metrics and /metadata: plain numbers, updated in
 // place on the processing path (no allocation per record), read as a snapshot.
 import type { TaskId } from "../engine/task-id.js";
+import { ProgressMonitor } from "./progress-monitor.js";
 
 export interface TaskRestoreProgress {
   /** Records restored so far in the current (or last) restoration. */
@@ -52,6 +53,8 @@ export class StreamsMetrics {
   readonly restoreByTask = new Map<TaskId, TaskRestoreProgress>();
   standbyRecordsApplied = 0;
   rebalances = 0;
+  /** Whether tasks get anywhere: repeated failures, crash and rebalance loops (/health, /ready). */
+  readonly progress = new ProgressMonitor();
 
   /** Per task, once per batch (the total is counted per record, on the hot path, by the task). */
   addTaskRecords(task: TaskId, count: number): void {

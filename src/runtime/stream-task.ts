@@ -649,6 +649,8 @@ export class StreamTask {
     this.#addChangelogRecords(overlay);
     const offsets = this.positions().filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
     let produced: ProducedOffsets[];
+    /** At-least-once offsets the group did not take (it is rebalancing): no progress to report. */
+    let lost = false;
     if (this.#producer) {
       const producer = this.#producer;
       const records = this.#collector.drain();
@@ -674,9 +676,11 @@ export class StreamTask {
         // At-least-once: the group moved on; the next owner reprocesses from the last commit.
         if (classifyKafkaError(error) !== "rebalance") throw error;
         this.#logger.warn({ err: error }, "offsets not committed: the group is rebalancing");
+        lost = true;
       }
     }
     for (const p of offsets) this.#committed.set(topicPartitionKey(p), p.offset);
+    if (offsets.length > 0 && !lost) ctx.metrics.progress.committed(this.id);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
     await overlay.commit(this.#checkpointOf(produced));
     this.#readGate.open(this.positions());
@@ -797,6 +801,13 @@ export class StreamTask {
       );
     } else {
       this.ctx.metrics.transactionAborts += this.#producer ? 1 : 0;
+      this.ctx.metrics.progress.taskFailed(
+        this.id,
+        this.committedOffsets()
+          .map((o) => `${o.topic}-${o.partition}@${o.offset}`)
+          .join(", "),
+        error instanceof Error ? error.message : String(error),
+      );
       this.#logger.warn(
         { err: error, reason: problem.kind },
         "task lost its uncommitted work; it will be re-initialised",

@@ -133,6 +133,7 @@ export class StreamThread {
       this.events.onFatal(error);
       return;
     }
+    this.options.metrics.progress.consumerCrashed(error.message);
     const { taskTimeoutMs } = this.#ctx.config;
     const first = this.#consumerStalledSince === undefined;
     this.#consumerStalledSince ??= Date.now();
@@ -180,6 +181,7 @@ export class StreamThread {
   async #onRebalance(): Promise<void> {
     if (this.#stopped) return;
     this.options.metrics.rebalances += 1;
+    this.options.metrics.progress.rebalanced();
     this.events.onRebalancing();
     // Hand over cleanly: what this member processed is committed before it rejoins
     // (kafkajs waits for this when the rebalance is noticed inside a batch).

@@ -3,6 +3,7 @@
 // Everything here reads committed state: store views are over the tasks' LevelDB
 // (never the open transaction's overlay), the host map is the one the group leader
 // sent with the last assignment.
+import type { StalledTask } from "./progress-monitor.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { Serializer } from "../serdes/serde.js";
 import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
@@ -63,6 +64,8 @@ export interface QueryableStreams {
   state(): StreamsState;
   /** RUNNING, and every assigned active task restored and processing. */
   isReady(): boolean;
+  /** Tasks that cannot make progress, with the reason (a repeated failure, a crash or rebalance loop). */
+  stalledTasks(): StalledTask[];
   /** host:port -> active and standby tasks, for every instance with an application server. */
   hostMap(): ReadonlyMap<string, HostTasks>;
   /**

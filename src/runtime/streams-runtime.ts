@@ -13,6 +13,7 @@
 // creates the internal topics, starts the instance's services (the HTTP API), and
 // joins the consumer group; the instance is then REBALANCING until its assigned tasks
 // are restored, and RUNNING while they process.
+import type { StalledTask } from "./progress-monitor.js";
 import type { Logger } from "pino";
 import { createLogger } from "../logging/logger.js";
 import { parseStreamsConfig } from "../config/streams-config.js";
@@ -50,7 +51,7 @@ import type {
   StoreMetadata,
   StoreQueryOptions,
 } from "./streams-metadata.js";
-import { StreamsState, StreamsStateMachine } from "./streams-state.js";
+import { StreamsState, StreamsStateMachine, isRunningOrRebalancing } from "./streams-state.js";
 import type { StateListener } from "./streams-state.js";
 import type { TaskId } from "../engine/task-id.js";
 import { TopicPartitions, UnknownOutputTopicError } from "./topic-partitions.js";
@@ -463,6 +464,11 @@ export class StreamsRuntime implements QueryableStreams {
 
   isReady(): boolean {
     return this.#machine.state === StreamsState.RUNNING && (this.#running?.thread?.taskManager.allRunning() ?? false);
+  }
+
+  stalledTasks(): StalledTask[] {
+    if (!isRunningOrRebalancing(this.#machine.state)) return [];
+    return this.#metrics.progress.stalled(this.assignedTasks().active);
   }
 
   hostMap(): ReadonlyMap<string, HostTasks> {

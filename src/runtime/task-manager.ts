@@ -205,6 +205,7 @@ export class TaskManager {
           this.#awaitingHeartbeat.delete(id);
           const storage = await task.close({ clean: true, keepStorage: standby.has(id) });
           this.#active.delete(id);
+          ctx.metrics.progress.forget(id);
           if (task.lastOffsetSum !== undefined) this.#diskOffsetSums.set(id, task.lastOffsetSum);
           if (storage) recycled.set(id, storage);
           ctx.logger.info({ taskId: id }, "active task revoked");

@@ -57,7 +57,7 @@ describe("eddyApi mounted in an application's server", () => {
     const ready = await app.inject({ url: "/eddy/ready" });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ ready: false, state: "CREATED" });
-    expect((await app.inject({ url: "/eddy/health" })).json()).toEqual({ status: "UP", state: "CREATED" });
+    expect((await app.inject({ url: "/eddy/health" })).json()).toEqual({ status: "UP", state: "CREATED", stalled: [] });
     // Without Kafka settings the command endpoint cannot send, but still validates first.
     const bad = await app.inject({
       method: "POST",

@@ -6,8 +6,8 @@
 //
 // Progress is a commit that moves a task's offsets: processing that is rolled back does not
 // count. Repeated task failures are judged per task; consumer crashes and rebalances are the
-// instance's, so they name every active task and clear when any task commits (or, for
-// rebalances, when they leave the window).
+// instance's, so they name every active task and clear when any task commits (crashes also
+// when the consumer heartbeats again, rebalances when they leave the window).
 import type { TaskId } from "../engine/task-id.js";
 
 export type StallKind = "repeated-failure" | "consumer-crash-loop" | "rebalance-loop";
@@ -76,6 +76,15 @@ export class ProgressMonitor {
   /** The task is gone from this instance (revoked, closed): its failures are no longer ours to report. */
   forget(taskId: TaskId): void {
     this.#tasks.delete(taskId);
+  }
+
+  /**
+   * The consumer is in the group again (a heartbeat succeeded): the crashes were an outage it
+   * came through, not a loop. An idle instance commits nothing after a broker restart, and must
+   * not stay DEGRADED for it.
+   */
+  consumerAlive(): void {
+    this.#crashes = undefined;
   }
 
   consumerCrashed(reason: string): void {

@@ -105,6 +105,7 @@ export class StreamThread {
         onRebalance: () => this.#onRebalance(),
         onHeartbeat: () => {
           this.#consumerStalledSince = undefined;
+          options.metrics.progress.consumerAlive();
           this.taskManager.onHeartbeat();
         },
         onBatch: (batch) => this.taskManager.process(batch),

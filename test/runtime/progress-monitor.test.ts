@@ -65,6 +65,12 @@ describe("ProgressMonitor", () => {
     expect(m.stalled([])).toEqual([expect.objectContaining({ taskId: null, kind: "consumer-crash-loop" })]);
     m.committed("0_0");
     expect(m.stalled(["0_0", "0_1"])).toEqual([]);
+    // A broker outage the consumer came through: back in the group, nothing to report.
+    m.consumerCrashed("Connection error");
+    m.consumerCrashed("Connection error");
+    expect(m.stalled(["0_0"])).toHaveLength(1);
+    m.consumerAlive();
+    expect(m.stalled(["0_0"])).toEqual([]);
   });
 
   it("sees a rebalance loop: five rebalances within the window and no commit; it ends with a commit or the window", () => {

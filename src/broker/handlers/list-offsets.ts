@@ -1,13 +1,16 @@
 // ListOffsets: the earliest offset (-2), the latest (-1: the high watermark, or the last
 // stable offset under read_committed) or the first offset whose timestamp is at least the
 // one asked for, which under read_committed must lie below the last stable offset (Kafka's
-// lastFetchableOffset). v0 answers with the old list form ("offsets before"), one entry here.
+// lastFetchableOffset). MAX_TIMESTAMP (-3) finds the record with the highest timestamp, at any
+// version as Kafka does (clients send it from v7; librdkafka sends it at the highest version a
+// broker advertises). v0 answers with the old list form ("offsets before"), one entry here.
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { defineHandler, type BrokerContext } from "./handler.js";
 
 const LATEST = -1;
 const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
 const READ_COMMITTED = 1;
 
 export function listOffsetsHandler(broker: BrokerContext) {
@@ -34,7 +37,7 @@ export function listOffsetsHandler(broker: BrokerContext) {
           } else if (p.timestamp === EARLIEST) {
             found = { offset: log.logStartOffset, timestamp: -1 };
           } else {
-            found = log.offsetForTimestamp(p.timestamp);
+            found = p.timestamp === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(p.timestamp);
             const lastFetchable = readCommitted ? log.lastStableOffset : log.highWatermark;
             if (found && found.offset >= lastFetchable) found = null;
           }

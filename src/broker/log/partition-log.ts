@@ -402,6 +402,25 @@ export class PartitionLog {
     return null;
   }
 
+  /**
+   * ListOffsets' MAX_TIMESTAMP (KIP-734): the first record holding the log's highest timestamp,
+   * control batches included, as Kafka's UnifiedLog finds it (the first segment with the highest
+   * maxTimestampSoFar, its first batch with that max timestamp, that batch's first record with it).
+   */
+  offsetOfMaxTimestamp(): TimestampLookup | null {
+    let best: LogSegment | undefined;
+    for (const segment of this.segments) {
+      if (segment.nextOffset <= this.startOffset || segment.isEmpty) continue;
+      if (best === undefined || segment.maxTimestamp > best.maxTimestamp) best = segment;
+    }
+    if (best === undefined) return null;
+    const max = best.maxTimestamp;
+    const index = best.entries.findIndex((entry) => entry.maxTimestamp === max);
+    if (index < 0) return null;
+    const found = this.findInBatch(best, index, best.entries[index]!, max);
+    return found && found.timestamp === max ? found : { offset: best.entries[index]!.baseOffset, timestamp: max };
+  }
+
   private findInBatch(
     segment: LogSegment,
     index: number,

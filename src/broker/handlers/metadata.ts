@@ -1,6 +1,8 @@
 // Metadata: brokers (just this one), the controller, and topics with their partitions, all
 // led by this node. Unknown topics are created when the request allows it and
-// auto.create.topics.enable is on, as Kafka does.
+// auto.create.topics.enable is on, as Kafka does; like a KRaft broker (which forwards the
+// creation to the controller), the request that creates a topic answers it as unknown
+// (UNKNOWN_TOPIC_OR_PARTITION, no partitions) and the next one finds it.
 import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import type { ResponseOf } from "../protocol/schema.js";
@@ -33,7 +35,7 @@ export function metadataHandler(broker: BrokerContext) {
       checkTopicName(name);
       const created = broker.topics.autoCreate(name);
       broker.logger.info({ topic: name, partitions: created.partitions.length }, "auto-created topic");
-      return describe(created);
+      return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] };
     } catch (error) {
       if (!(error instanceof TopicError)) throw error;
       if (error.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) broker.logger.error({ topic: name }, error.message);

@@ -22,7 +22,11 @@ describe("Metadata and ListOffsets", () => {
   });
 
   it("auto-creates topics when asked, lists all topics for v0's empty list and none for v1's", async () => {
-    const created = await client.request(Api.metadata, 6, { topics: [{ name: "auto" }], allowAutoTopicCreation: true });
+    // As on a KRaft broker: the request that creates the topic answers it as not there yet.
+    const creating = await client.request(Api.metadata, 6, { topics: [{ name: "auto" }], allowAutoTopicCreation: true });
+    expect(creating.topics[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: "auto" });
+    expect(creating.topics[0]!.partitions).toEqual([]);
+    const created = await client.request(Api.metadata, 6, { topics: [{ name: "auto" }], allowAutoTopicCreation: false });
     expect(created.topics[0]).toMatchObject({ errorCode: 0, name: "auto", isInternal: false });
     expect(created.topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2]);
     expect(created.brokers).toEqual([{ nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: null }]);

@@ -23,10 +23,16 @@ describe("Metadata and ListOffsets", () => {
 
   it("auto-creates topics when asked, lists all topics for v0's empty list and none for v1's", async () => {
     // As on a KRaft broker: the request that creates the topic answers it as not there yet.
-    const creating = await client.request(Api.metadata, 6, { topics: [{ name: "auto" }], allowAutoTopicCreation: true });
+    const creating = await client.request(Api.metadata, 6, {
+      topics: [{ name: "auto" }],
+      allowAutoTopicCreation: true,
+    });
     expect(creating.topics[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: "auto" });
     expect(creating.topics[0]!.partitions).toEqual([]);
-    const created = await client.request(Api.metadata, 6, { topics: [{ name: "auto" }], allowAutoTopicCreation: false });
+    const created = await client.request(Api.metadata, 6, {
+      topics: [{ name: "auto" }],
+      allowAutoTopicCreation: false,
+    });
     expect(created.topics[0]).toMatchObject({ errorCode: 0, name: "auto", isInternal: false });
     expect(created.topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2]);
     expect(created.brokers).toEqual([{ nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: null }]);
@@ -78,6 +84,44 @@ describe("Metadata and ListOffsets", () => {
       topics: [{ name: "times", partitions: [{ partitionIndex: 7, timestamp: -1 }] }],
     });
     expect(missing.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+
+  it("finds the record with the highest timestamp for MAX_TIMESTAMP (-3), the first of equals", async () => {
+    await client.request(Api.metadata, 6, { topics: [{ name: "max-times" }], allowAutoTopicCreation: true });
+    await client.request(Api.metadata, 6, { topics: [{ name: "max-empty" }], allowAutoTopicCreation: true });
+    for (const timestamps of [[1000, 5000], [3000], [5000, 2000]])
+      await client.request(Api.produce, 7, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 1000,
+        topicData: [
+          {
+            name: "max-times",
+            partitionData: [
+              {
+                index: 0,
+                records: buildBatch(timestamps.map((timestamp) => ({ key: null, value: Buffer.from("v"), timestamp }))),
+              },
+            ],
+          },
+        ],
+      });
+    const ask = (topic: string) =>
+      client.request(Api.listOffsets, 3, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -3 }] }],
+      });
+    expect((await ask("max-times")).topics[0]!.partitions[0]).toMatchObject({
+      errorCode: 0,
+      offset: 1,
+      timestamp: 5000,
+    });
+    expect((await ask("max-empty")).topics[0]!.partitions[0]).toMatchObject({
+      errorCode: 0,
+      offset: -1,
+      timestamp: -1,
+    });
   });
 
   it("names this node coordinator for groups and transactional ids", async () => {

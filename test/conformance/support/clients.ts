@@ -20,7 +20,7 @@ export interface RunResult {
 }
 
 /** Runs a program to its end; a non-zero exit, a signal or the timeout rejects with its stderr. */
-export function run(command: string, args: readonly string[], timeoutMs = 180_000, input = ""): Promise<RunResult> {
+export function run(command: string, args: readonly string[], timeoutMs = 300_000, input = ""): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], cwd: ROOT });
     let stdout = "";

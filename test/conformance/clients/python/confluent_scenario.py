@@ -42,8 +42,18 @@ def error_name(future):
 def create(name, partitions=1, config=None):
     admin.create_topics([NewTopic(topic(name), partitions, 1, config=config or {})])[topic(name)].result()
 
+    # Kafka answers CreateTopics once the controller has the topic, before every broker serves
+    # it: wait until metadata shows each partition with a leader.
+    def led():
+        found = admin.list_topics(topic(name), timeout=10).topics.get(topic(name))
+        if found is None or found.error is not None or len(found.partitions) != partitions:
+            return None
+        return True if all(p.leader >= 0 for p in found.partitions.values()) else None
 
-def wait_for(check, what, timeout=60):
+    wait_for(led, f"the leaders of {topic(name)}")
+
+
+def wait_for(check, what, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = check()

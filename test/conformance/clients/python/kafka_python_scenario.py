@@ -36,7 +36,7 @@ def create(name, partitions, replication=1, configs=None):
     return "NoError"
 
 
-def wait_for(check, what, timeout=60, seen=None):
+def wait_for(check, what, timeout=120, seen=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = check()

@@ -25,6 +25,8 @@ export type { StoreType } from "./stores/store-type.js";
 export { TypedKeyValueStore } from "./stores/typed-key-value-store.js";
 export { TypedWindowStore } from "./stores/window-store.js";
 export type { ReadOnlyWindowStore, WindowStore, WindowStoreOptions } from "./stores/window-store.js";
+export { TypedSessionStore } from "./stores/session-store.js";
+export type { ReadOnlySessionStore, SessionStore, SessionStoreOptions } from "./stores/session-store.js";
 export { ReadOnlyKeyValueView } from "./stores/read-only-key-value-view.js";
 export {
   StoreClosedError,
@@ -48,6 +50,10 @@ export { CogroupedKStream } from "./topology/dsl/cogrouped-kstream.js";
 export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
 export { TimeWindows } from "./topology/dsl/time-windows.js";
 export { TimeWindowedKStream } from "./topology/dsl/time-windowed-kstream.js";
+export { SessionWindows } from "./topology/dsl/session-windows.js";
+export { SessionWindowedKStream } from "./topology/dsl/session-windowed-kstream.js";
+export type { SessionCountOptions, SessionAggregateOptions } from "./topology/dsl/session-windowed-kstream.js";
+export type { Merger } from "./topology/dsl/processors/kstream-session-window-aggregate.js";
 export type {
   WindowedCountOptions,
   WindowedAggregateOptions,

@@ -13,6 +13,7 @@ import type { RecordCache } from "../stores/record-cache.js";
 import type { StateStore } from "../stores/state-store.js";
 import type { TaskStoreContext } from "./state-store-provider.js";
 import { TypedWindowStore } from "../stores/window-store.js";
+import { TypedSessionStore } from "../stores/session-store.js";
 
 const storedSerdes = new WeakMap<StoreDefinition, Serde<unknown>>();
 
@@ -51,6 +52,19 @@ export function windowStoreOf(
   });
 }
 
+/** The session store processors use (plain aggregates, as Kafka Streams' session stores). */
+export function sessionStoreOf(
+  definition: StoreDefinition,
+  bytes: KeyValueBytesStore,
+): TypedSessionStore<unknown, unknown> {
+  if (definition.type !== "session" || definition.windowed === undefined) {
+    throw new TypeError(`Store "${definition.name}" is a ${definition.type} store, not a session store`);
+  }
+  return new TypedSessionStore(bytes, definition.keySerde, definition.valueSerde, {
+    retentionMs: definition.windowed.retentionMs,
+  });
+}
+
 /** The store as queries and tests read it by default: plain values, whether or not it keeps timestamps. */
 export function plainKeyValueStoreOf(
   definition: StoreDefinition,
@@ -73,6 +87,7 @@ export function taskStoreOf(
   cache: RecordCache | undefined,
 ): StateStore {
   if (definition.type === "window") return windowStoreOf(definition, bytes);
+  if (definition.type === "session") return sessionStoreOf(definition, bytes);
   if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);
   return new CachingKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition), {
     cache,

@@ -8,9 +8,10 @@ import type { PartitionReader } from "../kafka/partition-reader.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
-import { keyValueStoreOf, plainKeyValueStoreOf, windowStoreOf } from "../engine/task-stores.js";
+import { keyValueStoreOf, plainKeyValueStoreOf, sessionStoreOf, windowStoreOf } from "../engine/task-stores.js";
 import { WindowStoreFacade } from "../stores/window-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
+import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
@@ -148,7 +149,7 @@ export class LocalQueries {
     if (definition.type !== "keyValue") {
       throw new StoreNotQueryableError(
         store,
-        `Store "${store}" is a ${definition.type} store, not a key-value store${definition.type === "window" ? ": query it with windowStore()" : ""}`,
+        `Store "${store}" is a ${definition.type} store, not a key-value store${definition.type === "window" ? ": query it with windowStore()" : definition.type === "session" ? ": query it with sessionStore()" : ""}`,
       );
     }
     // The committed bytes (LevelDB), never the open transaction's overlay; plain values
@@ -168,6 +169,15 @@ export class LocalQueries {
     return definition.timestamped
       ? new WindowStoreFacade(windows as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>)
       : (windows as unknown as ReadOnlyWindowStore<K, V>);
+  }
+
+  /** A session store of a task hosted here, read-only, committed state. */
+  sessionStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
+    const { definition, storage } = this.#queryableStorage(store, taskId, options);
+    if (definition.type !== "session") {
+      throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a session store`);
+    }
+    return sessionStoreOf(definition, storage.store(store)) as unknown as ReadOnlySessionStore<K, V>;
   }
 
   #queryableStorage(

@@ -27,6 +27,7 @@ import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
+import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { Serde, Serializer } from "../serdes/serde.js";
@@ -502,6 +503,11 @@ export class StreamsRuntime implements QueryableStreams {
   /** A window store of a task hosted here: committed state, plain values (Kafka Streams' windowStore() queries). */
   windowStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
     return this.#queries.windowStore(store, taskId, options);
+  }
+
+  /** A session store of a task hosted here: committed state (Kafka Streams' sessionStore() queries). */
+  sessionStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
+    return this.#queries.sessionStore(store, taskId, options);
   }
 
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {

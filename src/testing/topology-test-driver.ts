@@ -35,6 +35,8 @@ import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import { WindowStoreFacade } from "../stores/window-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import { DeferredWindowStore } from "./deferred-window-store.js";
+import { DeferredSessionStore } from "./deferred-session-store.js";
+import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import { plainKeyValueStoreOf, taskStoreOf } from "../engine/task-stores.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { StateStore } from "../stores/state-store.js";
@@ -241,6 +243,24 @@ export class TopologyTestDriver {
     return new DeferredWindowStore<K, ValueAndTimestamp<V>>(
       name,
       this.#taskStore(definition, (store) => store as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>),
+    );
+  }
+
+  /** The session store of that name (a session-windowed aggregation's). */
+  getSessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    const definition = this.topology.stores.get(name);
+    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
+    if (definition.type !== "session") {
+      throw new WrongStoreTypeError(
+        name,
+        `${definition.type} store`,
+        "session store (getSessionStore())",
+        storeGetterFor(definition),
+      );
+    }
+    return new DeferredSessionStore<K, V>(
+      name,
+      this.#taskStore(definition, (store) => store as unknown as ReadOnlySessionStore<K, V>),
     );
   }
 

@@ -17,6 +17,8 @@ import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
 import type { TimeWindows } from "./time-windows.js";
 import { TimeWindowedKStream } from "./time-windowed-kstream.js";
+import { SessionWindows } from "./session-windows.js";
+import { SessionWindowedKStream } from "./session-windowed-kstream.js";
 
 export interface GroupedStreamState<K, V> extends StreamState<K, V> {
   /** The name given to groupBy()/groupByKey(): names the repartition topic and shares it. */
@@ -99,8 +101,13 @@ export class KGroupedStream<K, V> {
    * Windowed aggregations (Kafka Streams' windowedBy): count, reduce or aggregate per key
    * and window; the result is a table keyed by `{ key, window: { start, end } }`.
    */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    return new TimeWindowedKStream<K, V>(this.#state, windows, (store) => this.#upstreamOf(store));
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    const upstream = (store: string) => this.#upstreamOf(store);
+    return windows instanceof SessionWindows
+      ? new SessionWindowedKStream<K, V>(this.#state, windows, upstream)
+      : new TimeWindowedKStream<K, V>(this.#state, windows, upstream);
   }
 
   /** The node an aggregation hangs off: the grouped stream, or the repartition topic it goes through first. */

@@ -274,16 +274,18 @@ export class GroupConsumer {
   }
 
   pause(partitions: readonly TopicPartition[]): void {
-    if (partitions.length > 0) this.consumer.pause(groupTopicPartitions(partitions));
+    if (partitions.length > 0) whileInGroup(() => this.consumer.pause(groupTopicPartitions(partitions)));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    if (partitions.length > 0) this.consumer.resume(groupTopicPartitions(partitions));
+    if (partitions.length > 0) whileInGroup(() => this.consumer.resume(groupTopicPartitions(partitions)));
   }
 
   /** The next fetch of the partition starts at `offset`. */
   seek(position: TopicPartitionOffset): void {
-    this.consumer.seek({ topic: position.topic, partition: position.partition, offset: String(position.offset) });
+    whileInGroup(() =>
+      this.consumer.seek({ topic: position.topic, partition: position.partition, offset: String(position.offset) }),
+    );
   }
 
   /** At-least-once commits; checked by the coordinator against this member's generation. */
@@ -321,4 +323,19 @@ function groupTopicPartitions(partitions: readonly TopicPartition[]): Array<{ to
     byTopic.set(topic, list);
   }
   return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
+}
+
+/**
+ * kafkajs throws from pause(), resume() and seek() while its consumer is out of the group
+ * (crashed, restarting after a broker restart). Nothing is lost by skipping them then: no
+ * record is fetched until the consumer joins again, and every join's assignment pauses the
+ * partitions of tasks that are not running and seeks those of the running ones afresh.
+ */
+function whileInGroup(operation: () => void): void {
+  try {
+    operation();
+  } catch (error) {
+    if (error instanceof Error && error.message.includes("Consumer group was not initialized")) return;
+    throw error;
+  }
 }

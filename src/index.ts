@@ -47,6 +47,7 @@ export { KTable } from "./topology/dsl/ktable.js";
 export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
 export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
 export { CogroupedKStream } from "./topology/dsl/cogrouped-kstream.js";
+export { GlobalKTable } from "./topology/dsl/global-ktable.js";
 export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
 export { TimeWindows } from "./topology/dsl/time-windows.js";
 export { TimeWindowedKStream } from "./topology/dsl/time-windowed-kstream.js";
@@ -76,6 +77,7 @@ export type {
   AggregateOptions,
   TableTransformOptions,
   ForeignKeyJoinOptions,
+  GlobalTableOptions,
   ToTableOptions,
 } from "./topology/dsl/dsl-options.js";
 export { RecordHeaders } from "./topology/headers.js";

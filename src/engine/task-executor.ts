@@ -9,6 +9,7 @@
 import { DeserializationError } from "../serdes/errors.js";
 import { RecordHeaders } from "../topology/headers.js";
 import { FORWARDED } from "../topology/processor.js";
+import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Topology } from "../topology/topology.js";
@@ -52,6 +53,11 @@ export interface TaskExecutorOptions {
   readonly defaultTimestampExtractor?: TimestampExtractor;
   /** Told of each record a processor dropped on purpose (recordDropped()): the runtime logs and counts it. */
   readonly onDroppedRecord?: (event: DroppedRecord) => void;
+  /**
+   * The instance's global stores (GlobalKTables, addGlobalStore), by name: every processor
+   * reads them with getStateStore() without being connected, as in Kafka Streams.
+   */
+  readonly globalStores?: ReadonlyMap<string, KeyValueStore<unknown, unknown>>;
 }
 
 /** A record a processor dropped on purpose, and why. */
@@ -365,6 +371,9 @@ export class TaskExecutor {
     for (const definition of topology.storesOf(options.subtopology)) {
       this.#stores.set(definition.name, await options.stores.getStore(definition, storeContext));
     }
+    const globalStores = [...(options.globalStores ?? [])].filter(([name]) => !this.#stores.has(name));
+    for (const [name, store] of globalStores) this.#stores.set(name, store);
+    const globalNames = globalStores.map(([name]) => name);
     const services = this.#services(topology.defaultSerdes);
     const contexts = new Map<string, NodeProcessorContext>();
     for (const name of topology.subtopology(options.subtopology).nodes) {
@@ -393,7 +402,14 @@ export class TaskExecutor {
             throw new ProcessorError(name, this.taskId, undefined, error);
           }
           this.#nodes.set(name, new ProcessorNodeRuntime(definition, processor));
-          contexts.set(name, new NodeProcessorContext(services, name, definition.stores));
+          contexts.set(
+            name,
+            new NodeProcessorContext(
+              services,
+              name,
+              globalNames.length === 0 ? definition.stores : [...definition.stores, ...globalNames],
+            ),
+          );
           break;
         }
         case "sink":

@@ -24,6 +24,7 @@ import { StoreNotQueryableError } from "./errors.js";
 import type { StreamsMetrics } from "./metrics.js";
 import type { ReadWait } from "./read-gate.js";
 import type { StreamThread } from "./stream-thread.js";
+import type { GlobalStreamThread } from "./global-stream-thread.js";
 import type { KeyQueryMetadata, LocalTaskMetadata, StoreMetadata, StoreQueryOptions } from "./streams-metadata.js";
 import type { TopologyMetadata } from "./topology-metadata.js";
 
@@ -33,6 +34,7 @@ export interface RunningView {
   readonly thread?: StreamThread;
   readonly reader?: PartitionReader;
   readonly changelogReader?: ChangelogReader;
+  readonly globalThread?: GlobalStreamThread;
 }
 
 export class LocalQueries {
@@ -203,6 +205,24 @@ export class LocalQueries {
       throw new StoreNotQueryableError(store, `Store "${store}" cannot be queried here: ${why}`);
     }
     return { definition, storage };
+  }
+
+  /**
+   * A global store (a GlobalKTable's, or one added with addGlobalStore), read here: every
+   * instance holds all of it, so no routing (Kafka Streams' queryable global stores). Plain
+   * values, as store() gives. Throws StoreNotQueryableError before the global stores are
+   * restored, or for a store that is not global.
+   */
+  globalStore<K, V>(store: string): ReadOnlyKeyValueStore<K, V> {
+    const definition = this.#topology.stores.get(store);
+    if (definition?.global !== true) {
+      throw new StoreNotQueryableError(store, `The topology has no global store "${store}"`);
+    }
+    const typed = this.#running()?.globalThread?.stores.get(store);
+    if (typed === undefined) {
+      throw new StoreNotQueryableError(store, `Global store "${store}" is not restored yet: the instance is starting`);
+    }
+    return new ReadOnlyKeyValueView(plainKeyValueStoreOf(definition, typed) as KeyValueStore<K, V>);
   }
 
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {

@@ -71,6 +71,7 @@ export function resolvePatterns(topology: Topology, matches: ReadonlyMap<string,
     stores: topology.stores,
     repartitionTopics: topology.repartitionTopics,
     copartitionGroups: topology.copartitionGroups,
+    globalStores: topology.globalStores,
     ...(topology.defaultSerdes === undefined ? {} : { defaultSerdes: topology.defaultSerdes }),
   });
 }

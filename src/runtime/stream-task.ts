@@ -40,6 +40,7 @@ import { taskStoreOf } from "../engine/task-stores.js";
 import type { RecordCache } from "../stores/record-cache.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
+import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { EddyError } from "../errors/eddy-error.js";
 import type { Topology } from "../topology/topology.js";
 import type { ChangelogReader } from "./changelog-reader.js";
@@ -95,6 +96,8 @@ export interface TaskContext {
   readonly metrics: StreamsMetrics;
   /** The instance's record cache (cacheMaxBytes), shared by its tasks; undefined when it is off. */
   readonly recordCache: RecordCache | undefined;
+  /** The instance's global stores (GlobalStreamThread), read by every task's processors. */
+  readonly globalStores?: ReadonlyMap<string, KeyValueStore<unknown, unknown>> | undefined;
   readonly logger: Logger;
   readonly location: StateLocation;
   readonly signal: AbortSignal;
@@ -353,6 +356,7 @@ export class StreamTask {
         collector: this.#collector,
         appConfigs: { ...ctx.config },
         defaultTimestampExtractor: ctx.config.defaultTimestampExtractor as TimestampExtractor,
+        ...(ctx.globalStores === undefined ? {} : { globalStores: ctx.globalStores }),
         onDroppedRecord: (event) => {
           ctx.metrics.droppedRecords += 1;
           this.#logger.warn(

@@ -21,6 +21,8 @@ import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-con
 import { KafkaAdmin } from "../kafka/admin-client.js";
 import { waitForBootstrap } from "../kafka/bootstrap-probe.js";
 import { createKafkaClient } from "../kafka/client.js";
+import { GlobalStreamThread } from "./global-stream-thread.js";
+import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { KafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
@@ -92,6 +94,8 @@ interface Running extends RunningView {
   sharedProducer?: IdempotentProducer;
   topicPartitions?: TopicPartitions;
   thread?: StreamThread;
+  /** The global stores, restored before the group is joined (none without global tables). */
+  globalThread?: GlobalStreamThread;
   metadata?: TopologyMetadata;
   /** The topics each pattern source reads now (empty without pattern sources). */
   patternMatches?: Map<string, string[]>;
@@ -263,6 +267,27 @@ export class StreamsRuntime implements QueryableStreams {
       running.sharedProducer = sharedProducer;
       await sharedProducer.connect();
     }
+    if (topology.globalStores.length > 0) {
+      // Restored before the group is joined: a task never reads a half-filled global store.
+      const globalThread = new GlobalStreamThread({
+        kafka,
+        admin,
+        topology,
+        applicationId: config.applicationId,
+        clientId: config.clientId,
+        stateDir: config.stateDir,
+        appConfigs: { ...config },
+        defaultTimestampExtractor: config.defaultTimestampExtractor as TimestampExtractor,
+        fetchMaxWaitMs: config.fetchMaxWaitMs,
+        logger,
+        onFatal: (error) => this.#onFatal(error),
+        onDroppedRecord: () => {
+          this.#metrics.droppedRecords += 1;
+        },
+      });
+      running.globalThread = globalThread;
+      await globalThread.start();
+    }
     await this.#startThread(running, topology, metadata);
     if (patterns) {
       running.patternRefresh = setInterval(() => this.#refreshPatterns(running), config.metadataMaxAgeMs);
@@ -327,6 +352,7 @@ export class StreamsRuntime implements QueryableStreams {
           commitOffsets,
           metrics: this.#metrics,
           recordCache: this.#recordCache,
+          globalStores: running.globalThread?.stores,
           logger,
           location: { stateDir: config.stateDir, applicationId: config.applicationId },
           signal: this.#stopping.signal,
@@ -455,6 +481,7 @@ export class StreamsRuntime implements QueryableStreams {
     for (const service of running.services.reverse()) await step("closing a service", () => service.close());
     await step("stopping the stream thread", () => running.thread?.stop(clean));
     await step("stopping standby updates", () => running.changelogReader?.close());
+    await step("stopping the global stores", () => running.globalThread?.stop());
     await step("closing the producer", () => running.sharedProducer?.close());
     await step("closing the changelog reader", () => running.reader?.close());
     await step("closing the admin client", () => running.admin?.close());
@@ -508,6 +535,15 @@ export class StreamsRuntime implements QueryableStreams {
   /** A session store of a task hosted here: committed state (Kafka Streams' sessionStore() queries). */
   sessionStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
     return this.#queries.sessionStore(store, taskId, options);
+  }
+
+  /**
+   * A global store (a GlobalKTable's, or one added with addGlobalStore), read here: every
+   * instance holds all of it, so no routing. Throws StoreNotQueryableError before the
+   * global stores are restored, or for a store that is not global.
+   */
+  globalStore<K, V>(store: string): ReadOnlyKeyValueStore<K, V> {
+    return this.#queries.globalStore(store);
   }
 
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait {

@@ -39,9 +39,12 @@ export interface ChangelogPartition {
 
 /** The user topics the topology reads; their partition counts are the input of resolve(). */
 export function userSourceTopicsOf(topology: TopologyData): string[] {
+  // Global topics are read by the global stores' own reader, not by tasks.
+  const global = new Set((topology.globalStores ?? []).map((store) => store.id));
   const topics = new Set<string>();
   for (const node of topology.nodes.values()) {
-    if (node.kind === "source" && !node.internal) for (const t of node.topics) topics.add(t);
+    if (node.kind === "source" && !node.internal && !global.has(node.subtopology))
+      for (const t of node.topics) topics.add(t);
   }
   return [...topics].sort();
 }

@@ -129,7 +129,10 @@ export class TopologyTestDriver {
     this.#storeKind = options.stores ?? "memory";
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();
-    for (const subtopology of topology.subtopologies) {
+    for (const subtopology of [
+      ...topology.globalStores.map((global) => global.subtopology),
+      ...topology.subtopologies,
+    ]) {
       for (const topic of topology.sourceTopicsOf(subtopology.id, this.applicationId))
         this.#taskByTopic.set(topic, subtopology.id);
     }
@@ -349,7 +352,14 @@ export class TopologyTestDriver {
       partitionsFor: () => 1,
     };
     const tasks = new Map<number, Task>();
-    for (const subtopology of this.topology.subtopologies) {
+    // Global stores first: every task reads them. Their records are processed as they
+    // arrive, as Kafka Streams' driver updates global stores at once.
+    const globalStores = new Map<string, KeyValueStore<unknown, unknown>>();
+    const subtopologies = [
+      ...this.topology.globalStores.map((global) => global.subtopology),
+      ...this.topology.subtopologies,
+    ];
+    for (const subtopology of subtopologies) {
       const id = taskId(subtopology.id, 0);
       const storage: TaskStorage =
         this.#storeKind === "leveldb"
@@ -375,6 +385,7 @@ export class TopologyTestDriver {
         onDroppedRecord: () => {
           this.#dropped += 1;
         },
+        globalStores,
         ...(this.#options.defaultTimestampExtractor === undefined
           ? {}
           : { defaultTimestampExtractor: this.#options.defaultTimestampExtractor }),
@@ -387,6 +398,10 @@ export class TopologyTestDriver {
         },
       });
       tasks.set(subtopology.id, { subtopology: subtopology.id, executor, storage, stores });
+      for (const global of this.topology.globalStores) {
+        const store = global.subtopology === subtopology ? stores.get(global.store) : undefined;
+        if (store !== undefined) globalStores.set(global.store, store as KeyValueStore<unknown, unknown>);
+      }
     }
     return tasks;
   }

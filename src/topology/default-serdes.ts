@@ -135,6 +135,7 @@ export function resolveDefaultSerdes(data: TopologyData, defaults: DefaultSerdes
     subtopologies: data.subtopologies,
     repartitionTopics: data.repartitionTopics,
     copartitionGroups: data.copartitionGroups,
+    ...(data.globalStores === undefined ? {} : { globalStores: data.globalStores }),
     // Processors that serialize on their own (the foreign-key join) resolve their serdes with them.
     ...(hasDefaults ? { defaultSerdes: defaults } : {}),
   };

@@ -21,6 +21,7 @@ import type { TimestampExtractor } from "./timestamp-extractor.js";
 import type {
   AutoOffsetReset,
   CopartitionGroup,
+  GlobalStore,
   ProcessorNode,
   RepartitionTopic,
   SinkNode,
@@ -105,6 +106,7 @@ interface PendingStore {
   readonly serdeHint: SerdeHint;
   /** The options object the store was added from: adding the same object again shares the store. */
   readonly origin: object | undefined;
+  readonly global: boolean;
 }
 
 export interface SourceSpec {
@@ -165,6 +167,19 @@ export interface StoreSpec {
   origin?: object;
 }
 
+/** A global store with the source that reads its topic and the processor that keeps it (Kafka Streams' addGlobalStore). */
+export interface GlobalStoreSpec {
+  store: Omit<StoreSpec, "logging">;
+  sourceName: string;
+  topic: string;
+  keySerde: Serde<unknown> | undefined;
+  valueSerde: Serde<unknown> | undefined;
+  timestampExtractor?: TimestampExtractor | undefined;
+  processorName: string;
+  operation: string;
+  supplier: AnySupplier;
+}
+
 /**
  * How to fix a missing serde, for the error message: one text for both parts ("{part}"
  * stands for "key" or "value") or one per part.
@@ -207,6 +222,7 @@ export class InternalTopologyBuilder {
   readonly #repartitionTopics = new Map<string, { partitions: number | undefined; sink: string; source: string }>();
   readonly #copartitionGroups: { requiredBy: string; sourceNodes: ReadonlySet<string> }[] = [];
   readonly #buildHooks: (() => void)[] = [];
+  readonly #globalSources = new Map<string, { store: string; processor: string; topic: string }>();
 
   /** `<prefix><10-digit index>`, as Kafka Streams' newProcessorName. */
   newProcessorName(prefix: string): string {
@@ -407,7 +423,48 @@ export class InternalTopologyBuilder {
       internal: spec.internal ?? false,
       serdeHint: spec.serdeHint,
       origin: spec.origin,
+      global: false,
     });
+  }
+
+  /**
+   * A global store, its source and its processor, which only it may connect to; every
+   * other processor reads the store without being connected (Kafka Streams' addGlobalStore).
+   */
+  addGlobalStore(spec: GlobalStoreSpec): void {
+    if (spec.sourceName === spec.processorName) {
+      throw new InvalidOperationError(
+        `Global store "${spec.store.name}": its source and processor need different names, not both "${spec.sourceName}"`,
+      );
+    }
+    this.addStore({ ...spec.store, logging: false });
+    const store = this.#stores.get(spec.store.name) as PendingStore;
+    this.#stores.set(store.name, { ...store, global: true });
+    this.addSource({
+      name: spec.sourceName,
+      topics: [spec.topic],
+      keySerde: spec.keySerde,
+      valueSerde: spec.valueSerde,
+      timestampExtractor: spec.timestampExtractor,
+    });
+    this.addProcessor({
+      name: spec.processorName,
+      operation: spec.operation,
+      supplier: spec.supplier,
+      parents: [spec.sourceName],
+    });
+    const processor = this.#nodes.get(spec.processorName) as PendingProcessor;
+    processor.stores.push(spec.store.name);
+    this.#globalSources.set(spec.sourceName, {
+      store: spec.store.name,
+      processor: spec.processorName,
+      topic: spec.topic,
+    });
+  }
+
+  /** Whether the store is a global store (any processor reads it without being connected). */
+  isGlobalStore(name: string): boolean {
+    return this.#stores.get(name)?.global === true;
   }
 
   hasStore(name: string): boolean {
@@ -425,7 +482,14 @@ export class InternalTopologyBuilder {
     const node = this.#nodes.get(processor);
     if (node?.kind !== "processor")
       throw new InvalidOperationError(`Only processors use state stores, and ${processor} is not one`);
-    for (const store of stores) if (!node.stores.includes(store)) node.stores.push(store);
+    for (const store of stores) {
+      if (this.#stores.get(store)?.global === true) {
+        throw new InvalidOperationError(
+          `Global state store "${store}" is read by any processor without being connected: do not connect it to ${processor}`,
+        );
+      }
+      if (!node.stores.includes(store)) node.stores.push(store);
+    }
   }
 
   addRepartitionTopic(name: string, partitions: number | undefined, sink: string, source: string): void {
@@ -485,12 +549,35 @@ export class InternalTopologyBuilder {
     const repartitionTopics: RepartitionTopic[] = [...this.#repartitionTopics].map(([name, topic]) =>
       Object.freeze({ name, partitions: topic.partitions, sinkNode: topic.sink, sourceNode: topic.source }),
     );
+    const all = this.#freezeSubtopologies(nodes, subtopologyOf, storeDefinitions);
+    const globalIds = new Map<number, { source: string; store: string; processor: string; topic: string }>();
+    for (const [source, entry] of this.#globalSources) {
+      const id = subtopologyOf.get(source);
+      if (id !== undefined) globalIds.set(id, { source, ...entry });
+    }
+    const globalStores: GlobalStore[] = [];
+    for (const subtopology of all) {
+      const entry = globalIds.get(subtopology.id);
+      if (entry === undefined) continue;
+      globalStores.push(
+        Object.freeze({
+          id: subtopology.id,
+          store: entry.store,
+          topic: entry.topic,
+          sourceNode: entry.source,
+          processorNode: entry.processor,
+          // A global topic is the store's own: not a source of the application's tasks.
+          subtopology,
+        }),
+      );
+    }
     return Object.freeze({
       nodes: frozenNodes,
-      subtopologies: this.#freezeSubtopologies(nodes, subtopologyOf, storeDefinitions),
+      subtopologies: Object.freeze(all.filter((subtopology) => !globalIds.has(subtopology.id))),
       stores: storeDefinitions,
       repartitionTopics: Object.freeze(repartitionTopics),
       copartitionGroups,
+      globalStores: Object.freeze(globalStores),
     });
   }
 
@@ -584,6 +671,7 @@ export class InternalTopologyBuilder {
           persistent: store.persistent,
           logging: store.logging,
           internal: store.internal,
+          ...(store.global ? { global: true } : {}),
           processors: Object.freeze([...users]),
           subtopology: subtopologyOf.get(users[0] ?? "") ?? 0,
         }),
@@ -631,6 +719,14 @@ export class InternalTopologyBuilder {
 
   #checkParents(name: string, parents: readonly string[]): void {
     for (const parent of parents) {
+      const global = [...this.#globalSources].find(
+        ([source, entry]) => (source === parent && entry.processor !== name) || entry.processor === parent,
+      );
+      if (global !== undefined) {
+        throw new InvalidOperationError(
+          `Node ${name} cannot follow ${parent}: it belongs to global store "${global[1].store}", which feeds nothing but its store`,
+        );
+      }
       const node = this.#nodes.get(parent);
       if (node === undefined) throw new InvalidOperationError(`Node ${name} names an unknown parent ${parent}`);
       if (node.kind === "sink")

@@ -53,8 +53,18 @@ export interface SubtopologyDescription {
   readonly stores: readonly string[];
 }
 
+/** A global store as describe() prints it: its source and processor, "for global store (will not generate tasks)". */
+export interface GlobalStoreDescription {
+  readonly id: number;
+  readonly store: string;
+  readonly topic: string;
+  readonly source: string;
+  readonly processor: string;
+}
+
 export interface TopologyDescriptionJSON {
   readonly subtopologies: readonly SubtopologyDescription[];
+  readonly globalStores?: readonly GlobalStoreDescription[];
   readonly edges: readonly { readonly from: string; readonly to: string; readonly subtopology: number }[];
   readonly stores: readonly {
     readonly name: string;
@@ -152,9 +162,17 @@ function nodeText(node: NodeDescription): string {
 
 export class TopologyDescription {
   readonly subtopologies: readonly SubtopologyDescription[];
+  readonly globalStores: readonly GlobalStoreDescription[];
   readonly #json: TopologyDescriptionJSON;
 
   constructor(data: TopologyData) {
+    this.globalStores = (data.globalStores ?? []).map((global) => ({
+      id: global.id,
+      store: global.store,
+      topic: global.topic,
+      source: global.sourceNode,
+      processor: global.processorNode,
+    }));
     this.subtopologies = data.subtopologies.map((subtopology) => {
       const order = orderNodes(data, subtopology.nodes);
       const nodes = order.nodes.map((name): NodeDescription => {
@@ -207,6 +225,7 @@ export class TopologyDescription {
     const nodes = [...data.nodes.values()];
     this.#json = {
       subtopologies: this.subtopologies,
+      ...(this.globalStores.length === 0 ? {} : { globalStores: this.globalStores }),
       edges: nodes.flatMap((node) =>
         node.successors.map((child) => ({ from: node.name, to: child, subtopology: node.subtopology })),
       ),
@@ -239,15 +258,31 @@ export class TopologyDescription {
 
   toString(): string {
     let text = "Topologies:\n ";
-    for (const subtopology of this.subtopologies) {
-      text += `  Sub-topology: ${subtopology.id}\n`;
-      for (const node of subtopology.nodes) text += `    ${nodeText(node)}\n`;
-      text += "\n";
-    }
+    // Sub-topologies and global stores share the numbering; each prints in id order.
+    const parts = [
+      ...this.subtopologies.map((subtopology) => ({ id: subtopology.id, text: subtopologyText(subtopology) })),
+      ...this.globalStores.map((global) => ({ id: global.id, text: globalStoreText(global) })),
+    ].sort((a, b) => a.id - b.id);
+    for (const part of parts) text += `  ${part.text}`;
     return text;
   }
 
   toJSON(): TopologyDescriptionJSON {
     return this.#json;
   }
+}
+
+function subtopologyText(subtopology: SubtopologyDescription): string {
+  let text = `Sub-topology: ${subtopology.id}\n`;
+  for (const node of subtopology.nodes) text += `    ${nodeText(node)}\n`;
+  return `${text}\n`;
+}
+
+/** Kafka Streams' GlobalStore#toString: no blank line after it, and its processor feeds "none". */
+function globalStoreText(global: GlobalStoreDescription): string {
+  return (
+    `Sub-topology: ${global.id} for global store (will not generate tasks)\n` +
+    `    Source: ${global.source} (topics: [${global.topic}])\n      --> ${global.processor}\n` +
+    `    Processor: ${global.processor} (stores: [${global.store}])\n      --> none\n      <-- ${global.source}\n`
+  );
 }

@@ -135,6 +135,11 @@ export interface StoreDefinition {
    * idempotency keys and replies): the HTTP API does not serve it unless told to.
    */
   readonly internal?: boolean;
+  /**
+   * A global store: the whole of its topic on every instance (the topic is its changelog),
+   * readable by every processor without being connected, queried locally.
+   */
+  readonly global?: boolean;
   /** The processors connected to the store. */
   readonly processors: readonly string[];
   readonly subtopology: number;
@@ -154,6 +159,22 @@ export interface Subtopology {
   /** Repartition topics written by the sub-topology (logical names). */
   readonly repartitionSinkTopics: readonly string[];
   readonly stores: readonly string[];
+}
+
+/**
+ * A global store (Kafka Streams' GlobalStore): a source reading the whole topic on every
+ * instance, outside the consumer group, and the processor that keeps the store. Its
+ * sub-topology id counts in the numbering (describe() prints it "for global store") but
+ * generates no tasks.
+ */
+export interface GlobalStore {
+  readonly id: number;
+  readonly store: string;
+  readonly topic: string;
+  readonly sourceNode: string;
+  readonly processorNode: string;
+  /** Its nodes and store, as a sub-topology the global thread (or the driver) runs. */
+  readonly subtopology: Subtopology;
 }
 
 export interface RepartitionTopic {
@@ -184,6 +205,8 @@ export interface TopologyData {
   readonly stores: ReadonlyMap<string, StoreDefinition>;
   readonly repartitionTopics: readonly RepartitionTopic[];
   readonly copartitionGroups: readonly CopartitionGroup[];
+  /** GlobalKTables and addGlobalStore(): not in `subtopologies`, they run outside the tasks. */
+  readonly globalStores?: readonly GlobalStore[];
   /**
    * The configuration's default serdes, once a runtime froze the topology with them:
    * what processors get from context.keySerde() / valueSerde().
@@ -274,6 +297,10 @@ export class Topology implements TopologyData {
 
   get copartitionGroups(): readonly CopartitionGroup[] {
     return this.#checked().copartitionGroups;
+  }
+
+  get globalStores(): readonly GlobalStore[] {
+    return this.#checked().globalStores ?? [];
   }
 
   get defaultSerdes(): DefaultSerdes | undefined {
@@ -385,6 +412,44 @@ export class Topology implements TopologyData {
     );
   }
 
+  /**
+   * A global store (Kafka Streams' addGlobalStore): `sourceName` reads the whole of `topic`
+   * on every instance, outside the consumer group, and `processorName` (the
+   * state-update processor) keeps the store from it; it forwards nothing. Every other
+   * processor reads the store with getStateStore() without being connected to it.
+   */
+  addGlobalStore<K, V>(
+    store: StateStoreOptions<K, V>,
+    sourceName: string,
+    options: Omit<SourceOptions<K, V>, "autoOffsetReset">,
+    topic: string,
+    processorName: string,
+    stateUpdateSupplier: AnyProcessorSupplier<K, V, never, never>,
+  ): this {
+    const unpacked = unpackSupplier(stateUpdateSupplier);
+    return this.#change((builder) =>
+      builder.addGlobalStore({
+        store: {
+          name: store.name,
+          ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
+          keySerde: store.key as Serde<unknown>,
+          valueSerde: store.value as Serde<unknown>,
+          ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+          userAdded: false,
+          serdeHint: `pass { {part}: <serde> } in the store given to addGlobalStore()`,
+        },
+        sourceName,
+        topic,
+        keySerde: options.key as Serde<unknown> | undefined,
+        valueSerde: options.value as Serde<unknown> | undefined,
+        timestampExtractor: options.timestampExtractor,
+        processorName,
+        operation: "globalStore",
+        supplier: unpacked.supplier as AnySupplier,
+      }),
+    );
+  }
+
   /** Adds a store, connected to the named processors (more can be connected later). */
   addStateStore<K, V>(store: StateStoreOptions<K, V>, ...processorNames: string[]): this {
     return this.#change((builder) => {
@@ -418,7 +483,9 @@ export class Topology implements TopologyData {
   }
 
   subtopology(id: number): Subtopology {
-    const subtopology = this.subtopologies.find((candidate) => candidate.id === id);
+    const subtopology =
+      this.subtopologies.find((candidate) => candidate.id === id) ??
+      this.globalStores.find((candidate) => candidate.id === id)?.subtopology;
     if (subtopology === undefined) throw new RangeError(`The topology has no sub-topology ${id}`);
     return subtopology;
   }

@@ -49,6 +49,21 @@ export interface MaterializedOptions {
 
 export interface TableOptions<K, V> extends ConsumedOptions<K, V>, MaterializedOptions {}
 
+/**
+ * StreamsBuilder.globalTable(): the serdes and timestamps of the topic, and the store. A
+ * global store has no changelog (its topic is one) and reads every partition from the
+ * start, whatever the offset reset.
+ */
+export interface GlobalTableOptions<K, V> extends Named {
+  key?: Serde<K>;
+  value?: Serde<V>;
+  timestampExtractor?: TimestampExtractor;
+  /** The store's name (queryable under it); `<topic>-STATE-STORE-<index>` when absent. */
+  store?: string;
+  /** LevelDB when true (the default), in memory when false. */
+  persistent?: boolean;
+}
+
 export type { StateStoreOptions } from "../store-options.js";
 
 export interface ProducedOptions<K, V> extends Named {

@@ -39,6 +39,8 @@ import { TableSourceSupplier } from "./processors/ktable-source.js";
 import { commandHandlerSupplier } from "./processors/command-handler.js";
 import type { CommandHandlerPlan } from "./processors/command-handler.js";
 import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
+import { streamGlobalTableJoinSupplier } from "./processors/kstream-global-ktable-join.js";
+import { GlobalKTable } from "./global-ktable.js";
 import {
   filterSupplier,
   flatMapSupplier,
@@ -254,8 +256,41 @@ export class KStream<K, V> {
     table: KTable<K, VT>,
     joiner: (value: V, tableValue: VT, key: K) => VR,
     options?: JoinedOptions<K, V>,
+  ): KStream<K, VR>;
+  /**
+   * Each record joined with the global table's row for the key `keySelector` computes from
+   * it; no row (or no key), no output. No co-partitioning, no repartition: every instance
+   * has the whole table.
+   */
+  join<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null | undefined,
+    joiner: (value: V, globalValue: VG, key: K) => VR,
+    options?: Named,
+  ): KStream<K, VR>;
+  join<VT, VR, KG, VG>(
+    table: KTable<K, VT> | GlobalKTable<KG, VG>,
+    joinerOrSelector: ((value: V, tableValue: VT, key: K) => VR) | ((key: K, value: V) => KG | null | undefined),
+    joinerOrOptions?: ((value: V, globalValue: VG, key: K) => VR) | JoinedOptions<K, V>,
+    options?: Named,
   ): KStream<K, VR> {
-    return this.#joinTable(table, (value, tableValue, key) => joiner(value, tableValue as VT, key), false, options);
+    if (table instanceof GlobalKTable) {
+      const joiner = joinerOrOptions as (value: V, globalValue: VG, key: K) => VR;
+      return this.#joinGlobalTable(
+        table,
+        joinerOrSelector as (key: K, value: V) => KG | null | undefined,
+        (value, globalValue, key) => joiner(value, globalValue as VG, key),
+        false,
+        options,
+      );
+    }
+    const joiner = joinerOrSelector as (value: V, tableValue: VT, key: K) => VR;
+    return this.#joinTable(
+      table,
+      (value, tableValue, key) => joiner(value, tableValue as VT, key),
+      false,
+      joinerOrOptions as JoinedOptions<K, V> | undefined,
+    );
   }
 
   /** Each record joined with the table's current value for its key, or with null when there is none. */
@@ -263,8 +298,70 @@ export class KStream<K, V> {
     table: KTable<K, VT>,
     joiner: (value: V, tableValue: VT | null, key: K) => VR,
     options?: JoinedOptions<K, V>,
+  ): KStream<K, VR>;
+  /** Each record joined with the global table's row for the key `keySelector` computes, or with null. */
+  leftJoin<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null | undefined,
+    joiner: (value: V, globalValue: VG | null, key: K) => VR,
+    options?: Named,
+  ): KStream<K, VR>;
+  leftJoin<VT, VR, KG, VG>(
+    table: KTable<K, VT> | GlobalKTable<KG, VG>,
+    joinerOrSelector: ((value: V, tableValue: VT | null, key: K) => VR) | ((key: K, value: V) => KG | null | undefined),
+    joinerOrOptions?: ((value: V, globalValue: VG | null, key: K) => VR) | JoinedOptions<K, V>,
+    options?: Named,
   ): KStream<K, VR> {
-    return this.#joinTable(table, joiner, true, options);
+    if (table instanceof GlobalKTable) {
+      return this.#joinGlobalTable(
+        table,
+        joinerOrSelector as (key: K, value: V) => KG | null | undefined,
+        joinerOrOptions as (value: V, globalValue: VG | null, key: K) => VR,
+        true,
+        options,
+      );
+    }
+    return this.#joinTable(
+      table,
+      joinerOrSelector as (value: V, tableValue: VT | null, key: K) => VR,
+      true,
+      joinerOrOptions as JoinedOptions<K, V> | undefined,
+    );
+  }
+
+  #joinGlobalTable<KG, VG, VR>(
+    table: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null | undefined,
+    joiner: (value: V, globalValue: VG | null, key: K) => VR,
+    leftJoin: boolean,
+    options: Named | undefined,
+  ): KStream<K, VR> {
+    const state = this[dsl];
+    if (GlobalKTable.stateOf(table).builder !== state.builder) {
+      throw new InvalidOperationError(
+        `${leftJoin ? "leftJoin" : "join"}() needs a global table of the same StreamsBuilder`,
+      );
+    }
+    const name = state.builder.nameOr(leftJoin ? NodePrefix.LEFTJOIN : NodePrefix.JOIN, options?.name);
+    state.builder.addProcessor({
+      name,
+      operation: leftJoin ? "leftJoin" : "join",
+      supplier: streamGlobalTableJoinSupplier(
+        GlobalKTable.valueGetterOf(table),
+        keySelector,
+        joiner,
+        leftJoin,
+      ) as AnySupplier,
+      parents: [state.name],
+    });
+    return new KStream<K, VR>({
+      builder: state.builder,
+      name,
+      keySerde: state.keySerde,
+      valueSerde: undefined,
+      sourceNodes: state.sourceNodes,
+      repartitionRequired: state.repartitionRequired,
+    });
   }
 
   /**

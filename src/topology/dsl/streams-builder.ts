@@ -1,7 +1,8 @@
 // StreamsBuilder: where a topology starts (Kafka Streams' StreamsBuilder). stream() and
 // table() read topics, addStateStore() declares stores for process(), build() checks
 // the whole graph and returns the Topology as data.
-import type { ConsumedOptions, StateStoreOptions, TableOptions } from "./dsl-options.js";
+import type { ConsumedOptions, GlobalTableOptions, StateStoreOptions, TableOptions } from "./dsl-options.js";
+import { GlobalKTable } from "./global-ktable.js";
 import { anySerde } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { InternalTopologyBuilder, checkName } from "../internal-topology-builder.js";
@@ -137,6 +138,84 @@ export class StreamsBuilder {
       supplier,
       queryableStoreName: options.store,
     });
+  }
+
+  /**
+   * The whole topic as a table on every instance (Kafka Streams' globalTable): read by a
+   * consumer of its own outside the group, restored from the topic before the application
+   * runs, kept in `<topic>-STATE-STORE-<index>` unless `store` names it. Streams join it by
+   * any key (join(globalTable, keySelector, joiner)); queries read it on any instance.
+   */
+  globalTable<K = unknown, V = unknown>(topic: string, options: GlobalTableOptions<K, V> = {}): GlobalKTable<K, V> {
+    checkTimestampExtractor(options.timestampExtractor);
+    const builder = this.#builder;
+    checkName(topic, "Topic name");
+    const storeName = options.store ?? builder.newStoreName(`${topic}-`);
+    const sourceName = builder.suffixedOr(options.name, "-source", NodePrefix.SOURCE);
+    const processorName = builder.nameOr(NodePrefix.TABLE_SOURCE, options.name);
+    const supplier = new TableSourceSupplier<K, V>(storeName, true, () => undefined);
+    builder.addGlobalStore({
+      store: {
+        name: storeName,
+        timestamped: true,
+        keySerde: anySerde(options.key),
+        valueSerde: anySerde(options.value),
+        ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
+        serdeHint: "pass { {part}: <serde> } to globalTable()",
+      },
+      sourceName,
+      topic,
+      keySerde: anySerde(options.key),
+      valueSerde: anySerde(options.value),
+      timestampExtractor: options.timestampExtractor,
+      processorName,
+      operation: "globalTable",
+      supplier: supplier.supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+    });
+    return new GlobalKTable<K, V>({
+      builder,
+      storeName,
+      keySerde: options.key,
+      valueSerde: options.value,
+      queryableStoreName: options.store,
+    });
+  }
+
+  /**
+   * A global store kept by a processor of your own (Kafka Streams' addGlobalStore): the
+   * processor receives every record of the topic, on every instance, and writes the store;
+   * it forwards nothing. Any processor reads the store with getStateStore(), unconnected.
+   */
+  addGlobalStore<K, V>(
+    store: StateStoreOptions<K, V>,
+    topic: string,
+    options: ConsumedOptions<K, V>,
+    stateUpdateSupplier: ProcessorSupplier<K, V, never, never>,
+  ): this {
+    checkTimestampExtractor(options.timestampExtractor);
+    const builder = this.#builder;
+    checkName(topic, "Topic name");
+    const sourceName = builder.suffixedOr(options.name, "-source", NodePrefix.SOURCE);
+    const processorName = builder.nameOr(NodePrefix.TABLE_SOURCE, options.name);
+    builder.addGlobalStore({
+      store: {
+        name: store.name,
+        ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
+        keySerde: anySerde(store.key),
+        valueSerde: anySerde(store.value),
+        ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+        serdeHint: "pass { {part}: <serde> } to addGlobalStore()",
+      },
+      sourceName,
+      topic,
+      keySerde: anySerde(options.key),
+      valueSerde: anySerde(options.value),
+      timestampExtractor: options.timestampExtractor,
+      processorName,
+      operation: "globalStore",
+      supplier: stateUpdateSupplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+    });
+    return this;
   }
 
   /** A store for process(..., { stores: [name] }); it is built with the processors that use it. */

@@ -150,6 +150,7 @@ export {
 // Command handling
 export {
   CommandHeaders,
+  IDEMPOTENCY_KEY_REUSED_CODE,
   INVALID_COMMAND_CODE,
   accept,
   reject,

@@ -23,6 +23,12 @@ export const CommandHeaders = {
 } as const;
 
 export const INVALID_COMMAND_CODE = "EDDY_ERR_INVALID_COMMAND";
+/**
+ * The code of an "invalid" reply to a command whose Idempotency-Key was first used with
+ * another command: a retry must repeat its command exactly (the IETF Idempotency-Key
+ * draft answers 422 to a reused key with a different payload, as Stripe refuses one).
+ */
+export const IDEMPOTENCY_KEY_REUSED_CODE = "EDDY_ERR_IDEMPOTENCY_KEY_REUSED";
 
 /** A zod issue as it travels in a reply: JSON, so the path holds strings and numbers only. */
 export interface CommandIssue {
@@ -37,7 +43,7 @@ export type ReplyEnvelope<R = unknown> =
   | {
       readonly status: "invalid";
       readonly error: {
-        readonly code: typeof INVALID_COMMAND_CODE;
+        readonly code: typeof INVALID_COMMAND_CODE | typeof IDEMPOTENCY_KEY_REUSED_CODE;
         readonly message: string;
         readonly issues: readonly CommandIssue[];
       };
@@ -149,6 +155,8 @@ export const commandReplySerde: Serde<CommandReply> = {
 export interface IdempotencyEntry {
   readonly key: string;
   readonly reply: ReplyEnvelope;
+  /** The command's fingerprint (command-fingerprint.ts); absent in entries written before it was kept. */
+  readonly fingerprint?: string;
 }
 
 export const idempotencyEntriesSerde: Serde<readonly IdempotencyEntry[]> = {

@@ -190,6 +190,18 @@ describe("the API over two instances", () => {
     );
     expect(first.body).toMatchObject({ status: "accepted", reply: { balance: 42 }, replayed: false });
     expect(retry.body).toMatchObject({ status: "accepted", reply: { balance: 42 }, replayed: true });
+    // The key with another body: 422 with the reason, nothing applied, the first reply not passed off as its own.
+    const reused = await postJson(
+      `${b.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`,
+      { type: "deposit", amount: 4200 },
+      headers,
+    );
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({
+      status: "invalid",
+      replayed: false,
+      error: { code: "EDDY_ERR_IDEMPOTENCY_KEY_REUSED", message: expect.stringContaining("deposit-42") },
+    });
     const other = await postJson(
       `${b.url}/commands/${ACCOUNT_COMMANDS}?key=acc-2`,
       { type: "deposit", amount: 1 },

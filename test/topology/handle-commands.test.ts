@@ -2,7 +2,11 @@
 // reply-to header with the correlation id, idempotency keys, and errors in user code.
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CommandHeaders, replyEnvelopeSerde } from "../../src/topology/command-handling.js";
+import {
+  CommandHeaders,
+  IDEMPOTENCY_KEY_REUSED_CODE,
+  replyEnvelopeSerde,
+} from "../../src/topology/command-handling.js";
 import type { ReplyEnvelope } from "../../src/topology/command-handling.js";
 import { CommandRejectedError } from "../../src/topology/errors.js";
 import { Serdes } from "../../src/serdes/serdes.js";
@@ -169,6 +173,31 @@ describe("handleCommands", () => {
     expect(await accounts.get("acc-1")).toMatchObject({ balance: 120 });
     const remembered = await driver?.getKeyValueStore<string, { key: string }[]>("accounts-idempotency").get("acc-1");
     expect(remembered?.map((entry) => entry.key)).toEqual(["w-1", "w-2"]);
+  });
+
+  it("refuses another command under an idempotency key already used, without applying it or replaying the first reply", async () => {
+    const { send, replies, events, accounts } = bank();
+    await send("acc-1", { type: "open", holder: "Ada", deposit: 100 });
+    replies.readRecordsToList();
+    events.readRecordsToList();
+    await send("acc-1", { type: "withdraw", amount: 30 }, { [CommandHeaders.idempotencyKey]: "w-1" });
+    // The same command with its fields in another order is a retry; another amount is not.
+    await send("acc-1", { amount: 30, type: "withdraw" }, { [CommandHeaders.idempotencyKey]: "w-1" });
+    await send("acc-1", { type: "withdraw", amount: 60 }, { [CommandHeaders.idempotencyKey]: "w-1" });
+    const [first, retry, reused] = replies.readRecordsToList();
+    expect(first?.value).toEqual({ status: "accepted", reply: { balance: 70 } });
+    expect(retry?.value).toEqual(first?.value);
+    expect(retry?.headers.lastString(CommandHeaders.idempotentReplay)).toBe("true");
+    expect(reused?.value).toMatchObject({
+      status: "invalid",
+      error: { code: IDEMPOTENCY_KEY_REUSED_CODE, message: expect.stringContaining('"w-1" was already used') },
+    });
+    expect(reused?.headers.has(CommandHeaders.idempotentReplay)).toBe(false);
+    expect(events.readValuesToList()).toEqual([{ type: "withdrawn", amount: 30, at: 1001 }]);
+    expect(await accounts.get("acc-1")).toMatchObject({ balance: 70 });
+    // The key still answers its own command.
+    await send("acc-1", { type: "withdraw", amount: 30 }, { [CommandHeaders.idempotencyKey]: "w-1" });
+    expect(replies.readValuesToList()).toEqual([{ status: "accepted", reply: { balance: 70 } }]);
   });
 
   it("remembers the last `retain` idempotency keys per aggregate", async () => {

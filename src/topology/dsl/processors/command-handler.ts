@@ -8,7 +8,8 @@
 // decide() or evolve() (a bug, not bad input) surfaces as an error.
 import { CachingKeyValueStore, NOT_CACHED } from "../../../stores/caching-key-value-store.js";
 import type { KeyValueStore } from "../../../stores/key-value-store.js";
-import { CommandHeaders, INVALID_COMMAND_CODE } from "../../command-handling.js";
+import { CommandHeaders, IDEMPOTENCY_KEY_REUSED_CODE, INVALID_COMMAND_CODE } from "../../command-handling.js";
+import { commandFingerprint } from "../../command-fingerprint.js";
 import type {
   CommandIssue,
   CommandReply,
@@ -58,6 +59,17 @@ function issuesOf(error: {
 
 function invalid(message: string, issues: readonly CommandIssue[] = []): Outcome<never> {
   return { status: "invalid", error: { code: INVALID_COMMAND_CODE, message, issues } };
+}
+
+function keyReused(idempotencyKey: string): Outcome<never> {
+  return {
+    status: "invalid",
+    error: {
+      code: IDEMPOTENCY_KEY_REUSED_CODE,
+      message: `The Idempotency-Key "${idempotencyKey}" was already used for a different command on this key: a retry must repeat its command exactly; send a new command with a new Idempotency-Key`,
+      issues: [],
+    },
+  };
 }
 
 function describeIssues(issues: readonly CommandIssue[]): string {
@@ -124,13 +136,20 @@ export function commandHandlerSupplier<K, V, C, S, E, R>(
       ): Promise<void> {
         const remembered = (await store.get(record.key)) ?? [];
         const earlier = remembered.find((entry) => entry.key === idempotencyKey);
+        const fingerprint = commandFingerprint(record.value);
         if (earlier !== undefined) {
+          // A retry repeats its command; another command under a used key is refused, neither
+          // applied nor answered with the first command's reply as if it were its own.
+          if (earlier.fingerprint !== undefined && earlier.fingerprint !== fingerprint) {
+            await this.#reply(record, keyReused(idempotencyKey), false);
+            return;
+          }
           await this.#reply(record, earlier.reply, true);
           return;
         }
         const outcome = await this.#handle(record);
         await this.#reply(record, outcome, false);
-        const entries = [...remembered, { key: idempotencyKey, reply: outcome }];
+        const entries = [...remembered, { key: idempotencyKey, reply: outcome, fingerprint }];
         await store.put(record.key, entries.slice(Math.max(0, entries.length - plan.retain)));
       }
 

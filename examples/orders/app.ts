@@ -20,6 +20,7 @@ export const topics: readonly TopicSpec[] = [
   { name: OrderTopics.events, partitions: PARTITIONS },
   { name: OrderTopics.replies, partitions: PARTITIONS, configs: { "retention.ms": String(24 * 3_600_000) } },
   { name: OrderTopics.orders, partitions: PARTITIONS, configs: { "cleanup.policy": "compact" } },
+  { name: OrderTopics.rejections, partitions: PARTITIONS },
 ];
 
 const app: EddyApp = {

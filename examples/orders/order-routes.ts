@@ -9,13 +9,18 @@
 //   GET  /orders/:orderId            one order
 //
 // FulfillOrder and ShipOrder go to the Eddy API itself: POST /commands/order-commands.
+//
+// The topology holds the order's rules whoever publishes (a payment that is not the
+// total leaves the order PENDING, a part sent after fulfilment changes nothing; both are
+// said on order-rejections). These routes also refuse a part for an order already
+// FULFILLED or SHIPPED at once (409), as far as the order's state has been seen.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { Serdes } from "eddy-streams";
 import type { EddyHttpClient } from "../shared/eddy-http-client.js";
 import type { RecordPublisher } from "../shared/record-publisher.js";
 import { installErrorHandler, parseWith } from "../shared/route-support.js";
-import { Item, Payment, Shipping, orderId } from "./order.js";
+import { Item, Payment, Rejections, Shipping, orderId } from "./order.js";
 import type { Order } from "./order.js";
 import { OrderStores, OrderTopics, statusKey } from "./topology.js";
 import type { OrderSummary } from "./topology.js";
@@ -38,9 +43,30 @@ export async function orderRoutes(app: FastifyInstance, options: OrderRoutesOpti
   const key = Serdes.string();
   installErrorHandler(app);
 
+  /** A 409 for a part of an order that is packed; undefined when the part may go (or the order cannot be read now). */
+  async function closed(
+    id: string,
+    part: string,
+  ): Promise<{ statusCode: number; code: string; message: string } | undefined> {
+    let order: Order | undefined;
+    try {
+      order = await eddy.get<Order>(OrderStores.orders, id);
+    } catch {
+      return undefined; // the topology refuses it anyway, on order-rejections
+    }
+    if (order?.status !== "FULFILLED" && order?.status !== "SHIPPED") return undefined;
+    return {
+      statusCode: 409,
+      code: Rejections.ORDER_CLOSED,
+      message: `Order ${id} is ${order.status}: its ${part} no longer change`,
+    };
+  }
+
   app.post("/orders/:orderId/items", async (request, reply) => {
     const { orderId: id } = parseWith(orderParams, request.params, "path parameters");
     const item = parseWith(Item, request.body, "item");
+    const refusal = await closed(id, "items");
+    if (refusal !== undefined) return reply.code(409).send(refusal);
     await publisher.publish(OrderTopics.items, { key: id, value: item, keySerde: key, valueSerde: Serdes.zod(Item) });
     return reply.code(202).send({ orderId: id, published: OrderTopics.items, item });
   });
@@ -48,6 +74,8 @@ export async function orderRoutes(app: FastifyInstance, options: OrderRoutesOpti
   app.put("/orders/:orderId/shipping", async (request, reply) => {
     const { orderId: id } = parseWith(orderParams, request.params, "path parameters");
     const shipping = parseWith(Shipping, request.body, "shipping");
+    const refusal = await closed(id, "shipping");
+    if (refusal !== undefined) return reply.code(409).send(refusal);
     await publisher.publish(OrderTopics.shipping, {
       key: id,
       value: shipping,
@@ -60,6 +88,8 @@ export async function orderRoutes(app: FastifyInstance, options: OrderRoutesOpti
   app.put("/orders/:orderId/payment", async (request, reply) => {
     const { orderId: id } = parseWith(orderParams, request.params, "path parameters");
     const payment = parseWith(Payment, request.body, "payment");
+    const refusal = await closed(id, "payment");
+    if (refusal !== undefined) return reply.code(409).send(refusal);
     await publisher.publish(OrderTopics.payments, {
       key: id,
       value: payment,

@@ -6,9 +6,12 @@
 //                                     │ (stream-table join)     │
 //   order-commands ──> with parts ──> handleCommands ──> order-events ──> order-progress
 //
+//   order-parts ──left join order-progress──> order-rejections (a payment that is not the
+//                                             total, a part changed after fulfilment)
+//
 // The command handler sees each command together with the order's parts, so it can
 // refuse to fulfil an order that is not PAID; its events update the progress table,
-// which joins back into the order. orders-by-status is keyed "<status>/<order id>", so
+// which joins back into the order (frozen as fulfilled: OrderFulfilled carries the parts). orders-by-status is keyed "<status>/<order id>", so
 // the fulfilment team's "PAID orders" is a prefix scan, not a scan of every order.
 //
 // Not cogroup(): shipping and payment are the latest version of a part (a later record
@@ -17,8 +20,16 @@
 import { z } from "zod";
 import { Serdes, StreamsBuilder } from "eddy-streams";
 import type { Topology } from "eddy-streams";
-import { Item, OrderCommand, Payment, Shipping, addItem, decide, evolve, orderOf } from "./order.js";
-import type { Order, OrderCommandWithParts, OrderEvent, OrderParts, OrderStatus, Progress } from "./order.js";
+import { Item, OrderCommand, Payment, Shipping, addItem, decide, evolve, orderOf, partRejections } from "./order.js";
+import type {
+  Order,
+  OrderCommandWithParts,
+  OrderEvent,
+  OrderParts,
+  OrderStatus,
+  PartRejection,
+  Progress,
+} from "./order.js";
 
 export const OrderTopics = {
   items: "order-items",
@@ -29,6 +40,8 @@ export const OrderTopics = {
   replies: "order-replies",
   /** Every change of every order, as the seed's customer-order-aggregate topic. */
   orders: "customer-orders",
+  /** Parts the order refused: a payment that does not equal the total, a change after fulfilment. */
+  rejections: "order-rejections",
 } as const;
 
 export const OrderStores = {
@@ -123,6 +136,16 @@ export function ordersTopology(): Topology {
     (_id, event, current) => evolve(current, event),
     { store: OrderStores.progress, value: Serdes.json<Progress>() },
   );
+
+  // The upstream services publish to Kafka and get no reply: what the order refuses of
+  // their parts is said on order-rejections, keyed by order, for them to act on.
+  parts
+    .toStream({ name: "order-parts-changes" })
+    .leftJoin(progress, (current, fulfilled) => (current === null ? [] : partRejections(current, fulfilled)), {
+      name: "order-parts-checked",
+    })
+    .flatMapValues((rejections) => rejections, { name: "order-part-rejections" })
+    .to(OrderTopics.rejections, { value: Serdes.json<PartRejection>(), name: "order-rejections-sink" });
 
   const orders = parts.leftJoin(progress, (orderParts, current) => orderOf(orderParts, current), {
     store: OrderStores.orders,

@@ -6,7 +6,7 @@ import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMAND_REPLY_HTTP_STATUS } from "../../src/api/command-routes.js";
 import { ApiErrorCodes } from "../../src/api/errors.js";
-import { INVALID_COMMAND_CODE } from "../../src/topology/command-handling.js";
+import { IDEMPOTENCY_KEY_REUSED_CODE, INVALID_COMMAND_CODE } from "../../src/topology/command-handling.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SRC = join(ROOT, "src");
@@ -51,7 +51,7 @@ function rows(): Row[] {
 /** The status the API answers a code with, or undefined when the code does not travel over HTTP as such. */
 function httpStatus(code: string): number | undefined {
   if (code in ApiErrorCodes) return ApiErrorCodes[code as keyof typeof ApiErrorCodes].status;
-  if (code === INVALID_COMMAND_CODE) return COMMAND_REPLY_HTTP_STATUS.invalid;
+  if (code === INVALID_COMMAND_CODE || code === IDEMPOTENCY_KEY_REUSED_CODE) return COMMAND_REPLY_HTTP_STATUS.invalid;
   if (code === "EDDY_ERR_COMMAND_REJECTED") return COMMAND_REPLY_HTTP_STATUS.rejected;
   return undefined;
 }

@@ -143,6 +143,43 @@ describe("orders", () => {
     ]);
   });
 
+  it("keeps its own rules: a payment must equal the total, and nothing changes after fulfilment", async () => {
+    await publish("POST", "/orders/o-5/items", { sku: "hamper", quantity: 1, unitPriceCents: 99_999 });
+    await publish("PUT", "/orders/o-5/shipping", { customerName: "Ada", address: "3 Snack Street" });
+    await publish("PUT", "/orders/o-5/payment", { amountCents: 1, method: "card" });
+    const underpaid = await order("o-5", (o) => o.payment !== null && o.shipping !== null);
+    expect(underpaid).toMatchObject({
+      status: "PENDING",
+      awaiting: ["payment"],
+      problems: ["The payment of 1 cents does not equal the items' total of 99999 cents"],
+    });
+    const refused = await command({ type: "FulfillOrder", orderId: "o-5", fulfilledBy: "Sam" });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.code).toBe("PAYMENT_MISMATCH");
+    const rejections = await eventually("o-5's rejection", async () => {
+      const records = await readCommitted(demo.bootstrap, "order-rejections");
+      const mine = records.filter((record) => record.key?.toString() === "o-5");
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(JSON.parse(rejections[0]?.value?.toString() ?? "{}")).toMatchObject({
+      part: "payment",
+      code: "PAYMENT_MISMATCH",
+    });
+
+    // o-1 is SHIPPED: a part for it is refused at once, and the order stays as shipped.
+    const late = await http<{ code: string; message: string }>("POST", `${demo.web}/orders/o-1/items`, {
+      sku: "mars",
+      quantity: 9,
+      unitPriceCents: 150,
+    });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({
+      code: "ORDER_CLOSED",
+      message: "Order o-1 is SHIPPED: its items no longer change",
+    });
+    expect(await order("o-1", () => true)).toMatchObject({ status: "SHIPPED", totalCents: 650 });
+  });
+
   it("refuses bad input with a 400 naming the field", async () => {
     const item = await http<{ issues: Array<{ path: string }> }>("POST", `${demo.web}/orders/o-3/items`, {
       sku: "snickers",

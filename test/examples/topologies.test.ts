@@ -9,7 +9,7 @@ import { MAX_BALANCE_CENTS, decide as decideAccount } from "../../examples/bank/
 import { balanceBound, balanceKey } from "../../examples/bank/read-models.js";
 import { bankTopology } from "../../examples/bank/topology.js";
 import { decide as decideOrder } from "../../examples/orders/order.js";
-import type { OrderParts } from "../../examples/orders/order.js";
+import type { Order, OrderParts, PartRejection } from "../../examples/orders/order.js";
 import { ordersTopology } from "../../examples/orders/topology.js";
 import type { OrderSummary } from "../../examples/orders/topology.js";
 import { urlVisitsTopology } from "../../examples/url-visits/topology.js";
@@ -115,6 +115,77 @@ describe("orders topology", () => {
       shipping: { customerName: "Ada" },
       payment: { amountCents: 200 },
     });
+  });
+
+  it("accepts a payment only when it equals the items' total, and says why on order-rejections", async () => {
+    driver = new TopologyTestDriver(ordersTopology(), { applicationId: "orders" });
+    const items = driver.createInputTopic("order-items", Serdes.string(), Serdes.json());
+    const shipping = driver.createInputTopic("order-shipping", Serdes.string(), Serdes.json());
+    const payments = driver.createInputTopic("order-payments", Serdes.string(), Serdes.json());
+    const commands = driver.createInputTopic("order-commands", Serdes.string(), Serdes.json());
+    const replies = driver.createOutputTopic("order-replies", Serdes.string(), replyEnvelopeSerde);
+    const rejections = driver.createOutputTopic("order-rejections", Serdes.string(), Serdes.json<PartRejection>());
+    const orders = driver.getKeyValueStore<string, Order>("orders");
+    await items.pipeInput("o", { sku: "hamper", quantity: 1, unitPriceCents: 99_999 });
+    await shipping.pipeInput("o", { customerName: "Ada", address: "1 Loop Rd" });
+    await payments.pipeInput("o", { amountCents: 1, method: "card" });
+    expect(await orders.get("o")).toMatchObject({
+      status: "PENDING",
+      awaiting: ["payment"],
+      problems: ["The payment of 1 cents does not equal the items' total of 99999 cents"],
+    });
+    expect(await keys("orders-by-status")).toEqual(["PENDING/o"]);
+    expect(rejections.readKeyValuesToList()).toEqual([
+      {
+        key: "o",
+        value: {
+          orderId: "o",
+          part: "payment",
+          code: "PAYMENT_MISMATCH",
+          reason: "The payment of 1 cents does not equal the items' total of 99999 cents: order o stays PENDING",
+        },
+      },
+    ]);
+    await commands.pipeInput("o", { type: "FulfillOrder", orderId: "o", fulfilledBy: "Sam" });
+    expect(replies.readValuesToList()).toMatchObject([{ status: "rejected", error: { code: "PAYMENT_MISMATCH" } }]);
+
+    await payments.pipeInput("o", { amountCents: 99_999, method: "card" });
+    expect(await orders.get("o")).toMatchObject({ status: "PAID", awaiting: [], problems: [] });
+    expect(rejections.readValuesToList()).toEqual([]);
+  });
+
+  it("changes nothing of a fulfilled or shipped order, and refuses later parts on order-rejections", async () => {
+    driver = new TopologyTestDriver(ordersTopology(), { applicationId: "orders" });
+    const items = driver.createInputTopic("order-items", Serdes.string(), Serdes.json());
+    const shipping = driver.createInputTopic("order-shipping", Serdes.string(), Serdes.json());
+    const payments = driver.createInputTopic("order-payments", Serdes.string(), Serdes.json());
+    const commands = driver.createInputTopic("order-commands", Serdes.string(), Serdes.json());
+    const rejections = driver.createOutputTopic("order-rejections", Serdes.string(), Serdes.json<PartRejection>());
+    const orders = driver.getKeyValueStore<string, Order>("orders");
+    await items.pipeInput("o", { sku: "twix", quantity: 2, unitPriceCents: 200 });
+    await shipping.pipeInput("o", { customerName: "Ada", address: "1 Loop Rd" });
+    await payments.pipeInput("o", { amountCents: 400, method: "card" });
+    await commands.pipeInput("o", { type: "FulfillOrder", orderId: "o", fulfilledBy: "Sam" });
+    await commands.pipeInput("o", { type: "ShipOrder", orderId: "o", carrier: "Minions", trackingCode: "MN-1" });
+    const shipped = await orders.get("o");
+    expect(shipped).toMatchObject({ status: "SHIPPED", totalCents: 400, payment: { amountCents: 400 } });
+
+    await items.pipeInput("o", { sku: "mars", quantity: 5, unitPriceCents: 150 });
+    await payments.pipeInput("o", { amountCents: 1, method: "cash" });
+    await shipping.pipeInput("o", { customerName: "Mallory", address: "Elsewhere" });
+    expect(await orders.get("o")).toEqual(shipped);
+    expect(await keys("orders-by-status")).toEqual(["SHIPPED/o"]);
+    // Each update is checked against the order as fulfilled: every part it departs in is named.
+    const refused = rejections.readValuesToList();
+    expect(refused.map((r) => [r?.code, r?.part])).toEqual([
+      ["ORDER_CLOSED", "items"],
+      ["ORDER_CLOSED", "items"],
+      ["ORDER_CLOSED", "payment"],
+      ["ORDER_CLOSED", "items"],
+      ["ORDER_CLOSED", "shipping"],
+      ["ORDER_CLOSED", "payment"],
+    ]);
+    expect(refused[0]?.reason).toBe("Order o is SHIPPED: its items no longer change (the change is not applied)");
   });
 
   it("refuses a command whose key and body name different orders", () => {

@@ -55,8 +55,12 @@ export async function loadApp(
   try {
     module = (await import(url)) as Record<string, unknown>;
   } catch (error) {
+    const typescript =
+      (error as { code?: unknown }).code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.[mc]?tsx?$/.test(modulePath);
     throw new AppModuleError(
-      `cannot load the app module ${modulePath}: ${error instanceof Error ? error.message : String(error)}`,
+      typescript
+        ? `cannot load the app module ${modulePath}: it is TypeScript, and no TypeScript loader is registered: add tsx to the project (npm install --save-dev tsx), or compile the module to JavaScript`
+        : `cannot load the app module ${modulePath}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

@@ -1,6 +1,8 @@
 // What the client commands (query, command, topology) share: where the Eddy API is,
 // and one HTTP request to it with a clear message when it cannot be reached.
 
+import type { OptionHelp } from "./command-line.js";
+
 /**
  * An application's Eddy API is served on its `applicationServer`, one port per
  * application: `npm start` serves url-visits on 8081, bank on 8082 and orders on 8083
@@ -8,11 +10,14 @@
  */
 export const DEFAULT_API_URL = "http://127.0.0.1:8081";
 
-export const URL_OPTION_HELP = `  --url <url>           the Eddy API (applicationServer) of any instance of the app
-                        (default $EDDY_URL, else ${DEFAULT_API_URL}; npm start serves
-                        url-visits on :8081, bank on :8082, orders on :8083)
-  --token <token>       a bearer token of the app's apiTokens (default $EDDY_API_TOKEN;
-                        npm start prints one)`;
+/** The options every client command takes to reach the API, as `optionsHelp` prints them. */
+export const URL_OPTIONS: readonly OptionHelp[] = [
+  [
+    "--url <url>",
+    `the Eddy API (applicationServer) of any instance of the app\n(default $EDDY_URL, else ${DEFAULT_API_URL}; npm start serves\nurl-visits on :8081, bank on :8082, orders on :8083)`,
+  ],
+  ["--token <token>", "a bearer token of the app's apiTokens (default $EDDY_API_TOKEN;\nnpm start prints one)"],
+];
 
 /** The options every client command takes to reach the API. */
 export const API_OPTIONS = { url: { type: "string" }, token: { type: "string" } } as const;
@@ -70,10 +75,23 @@ export async function apiRequest(
 // likely another application's (npm start runs three, on three ports).
 const ANOTHER_APPS = new Set(["EDDY_ERR_STORE_NOT_FOUND", "EDDY_ERR_COMMAND_TOPIC_NOT_FOUND"]);
 
+/**
+ * What to say when the server at --url is not an Eddy API (the demo's web server, another
+ * service): every error an Eddy API answers carries an EDDY_ERR_* code.
+ */
+function notAnEddyApi(response: ApiResponse): string {
+  return (
+    `${response.origin} answered ${response.status} and is not an Eddy API: give --url (or EDDY_URL) the ` +
+    "applicationServer of an instance of the app (npm start serves url-visits on :8081, bank on :8082, " +
+    "orders on :8083; :8080 is the demo's web server)"
+  );
+}
+
 /** An error body's message, or the raw text. */
 export function errorMessage(response: ApiResponse): string {
   try {
     const body = JSON.parse(response.text) as { message?: unknown; code?: unknown };
+    if (typeof body.code !== "string" || !body.code.startsWith("EDDY_ERR_")) return notAnEddyApi(response);
     if (typeof body.message === "string") {
       const hint =
         typeof body.code === "string" && ANOTHER_APPS.has(body.code)
@@ -82,7 +100,8 @@ export function errorMessage(response: ApiResponse): string {
       return `${response.status}: ${body.message}${hint}`;
     }
   } catch {
-    // not JSON: print as is
+    // not JSON: an Eddy API answers its errors in JSON
+    return notAnEddyApi(response);
   }
   return `${response.status}: ${response.text}`;
 }

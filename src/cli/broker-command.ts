@@ -4,7 +4,7 @@
 // transactions survive a restart, and a crash (kill -9) loses nothing acknowledged.
 import { pino } from "pino";
 import { BrokerError, startBroker } from "../broker/index.js";
-import { parseCommandLine } from "./command-line.js";
+import { optionsHelp, parseCommandLine } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy broker [options]
@@ -14,19 +14,24 @@ or over a data directory that survives restarts and crashes.
 Production runs on Apache Kafka.
 
 Options:
-  --port <n>            port to listen on (default 9092; 0 picks a free port)
-  --host <host>         interface to listen on (default 127.0.0.1)
-  --advertised-host <h> host clients are told to connect to (default: --host)
-  --partitions <n>      partitions of auto-created topics (default 1)
-  --no-auto-create      do not create topics on first use
-  --data-dir <dir>      keep topics, logs, offsets and transactions in <dir>
-                        (created if missing; one broker per directory)
-  --max-connections <n> connections accepted at once, Kafka's max.connections
-                        (default 1000; more are closed as they arrive)
-  --connections-max-idle-ms <ms>
-                        close connections idle this long (default 600000)
-  --log-level <level>   fatal, error, warn, info, debug or trace (default info)
-  -h, --help            show this help`;
+${optionsHelp([
+  ["--port <n>", "port to listen on (default 9092; 0 picks a free port)"],
+  ["--host <host>", "interface to listen on (default 127.0.0.1)"],
+  ["--advertised-host <host>", "host clients are told to connect to (default: --host)"],
+  ["--partitions <n>", "partitions of auto-created topics (default 1)"],
+  ["--no-auto-create", "do not create topics on first use"],
+  [
+    "--data-dir <dir>",
+    "keep topics, logs, offsets and transactions in <dir>\n(created if missing; one broker per directory)",
+  ],
+  [
+    "--max-connections <n>",
+    "connections accepted at once, Kafka's max.connections\n(default 1000; more are closed as they arrive)",
+  ],
+  ["--connections-max-idle-ms <ms>", "close connections idle this long (default 600000)"],
+  ["--log-level <level>", "fatal, error, warn, info, debug or trace (default info)"],
+  ["-h, --help", "show this help"],
+])}`;
 
 function integerOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

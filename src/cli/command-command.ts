@@ -3,14 +3,14 @@
 // invalid, timed out, refused), so scripts can branch on it.
 import {
   API_OPTIONS,
-  URL_OPTION_HELP,
+  URL_OPTIONS,
   apiRequest,
   apiToken,
   apiUrl,
   errorMessage,
   reportingUnreachable,
 } from "./api-request.js";
-import { parseCommandLine, usageError } from "./command-line.js";
+import { optionsHelp, parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy command <topic> <JSON> [options]
@@ -20,11 +20,13 @@ command handler's reply and prints it. Exits 0 when accepted, 1 when rejected, i
 or not answered in time.
 
 Options:
-  --key <key>             the command key (the aggregate id), unless the endpoint reads it from the body
-  --idempotency-key <k>   a retry with the same key gets the first reply and is not applied twice
-  --timeout-ms <n>        how long to wait for the reply (default 10000)
-${URL_OPTION_HELP}
-  -h, --help              show this help`;
+${optionsHelp([
+  ["--key <key>", "the command key (the aggregate id), unless the endpoint reads it from the body"],
+  ["--idempotency-key <k>", "a retry with the same key gets the first reply and is not applied twice"],
+  ["--timeout-ms <n>", "how long to wait for the reply (default 10000)"],
+  ...URL_OPTIONS,
+  ["-h, --help", "show this help"],
+])}`;
 
 async function run(args: string[]): Promise<number> {
   const parsed = parseCommandLine("command", USAGE, args, {

@@ -43,3 +43,23 @@ export function parseCommandLine<const O extends OptionSpecs>(
   }
   return parsed as CommandLine<O>;
 }
+
+/** An option's flags and what it does; "\n" in the description starts a line under it. */
+export type OptionHelp = readonly [flags: string, description: string];
+
+/** Past this width, flags take a line of their own and their description goes under the column. */
+const FLAGS_COLUMN_MAX = 34;
+
+/** The options of a usage text, every description starting in one column. */
+export function optionsHelp(rows: readonly OptionHelp[]): string {
+  const width = Math.min(FLAGS_COLUMN_MAX, Math.max(...rows.map(([flags]) => flags.length + 2)));
+  const indent = " ".repeat(2 + width);
+  return rows
+    .flatMap(([flags, description]) => {
+      const [first = "", ...more] = description.split("\n");
+      const head =
+        flags.length + 2 <= width ? [`  ${flags.padEnd(width)}${first}`] : [`  ${flags}`, `${indent}${first}`];
+      return [...head, ...more.map((line) => `${indent}${line}`)];
+    })
+    .join("\n");
+}

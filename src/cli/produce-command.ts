@@ -9,7 +9,7 @@ import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { partitionForKey } from "../kafka/partitioner.js";
 import type { KafkaHeader } from "../kafka/types.js";
 import { Serdes } from "../serdes/serdes.js";
-import { parseCommandLine, usageError } from "./command-line.js";
+import { optionsHelp, parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy produce <topic> --key <key> --value <JSON> [options]
@@ -19,18 +19,23 @@ or with --key-format long as 8 bytes (LongSerializer), or as JSON; the value is 
 (checked) unless --value-format string.
 
 Options:
-  --key <key>               the record key (omit for a null key, spread round-robin)
-  --value <JSON>            the record value
-  --tombstone               a null value instead of --value (deletes the key in a table)
-  --header <name=value>     a header; repeat for more
-  --partition <n>           this partition instead of the key's
-  --key-format <f>          string (default), long or json
-  --value-format <f>        json (default) or string
-  --bootstrap <host:port>   bootstrap servers, comma-separated (default $EDDY_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)
+${optionsHelp([
+  ["--key <key>", "the record key (omit for a null key, spread round-robin)"],
+  ["--value <JSON>", "the record value"],
+  ["--tombstone", "a null value instead of --value (deletes the key in a table)"],
+  ["--header <name=value>", "a header; repeat for more"],
+  ["--partition <n>", "this partition instead of the key's"],
+  ["--key-format <f>", "string (default), long or json"],
+  ["--value-format <f>", "json (default) or string"],
+  [
+    "--bootstrap <host:port>",
+    "bootstrap servers, comma-separated (default $EDDY_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)",
+  ],
+  ["-h, --help", "show this help"],
+])}
 
 TLS and SASL come from the variables eddy run reads: EDDY_SSL, EDDY_SSL_CA, EDDY_SSL_CERT,
-EDDY_SSL_KEY, EDDY_SASL_MECHANISM, EDDY_SASL_USERNAME, EDDY_SASL_PASSWORD, ...
-  -h, --help                show this help`;
+EDDY_SSL_KEY, EDDY_SASL_MECHANISM, EDDY_SASL_USERNAME, EDDY_SASL_PASSWORD, ...`;
 
 function keyBytes(key: string, format: string): Buffer {
   switch (format) {

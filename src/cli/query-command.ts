@@ -2,14 +2,14 @@
 // key a scan (one JSON line per entry), through any instance's API.
 import {
   API_OPTIONS,
-  URL_OPTION_HELP,
+  URL_OPTIONS,
   apiRequest,
   apiToken,
   apiUrl,
   errorMessage,
   reportingUnreachable,
 } from "./api-request.js";
-import { parseCommandLine, usageError } from "./command-line.js";
+import { optionsHelp, parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy query <store> [key] [options]
@@ -19,15 +19,17 @@ as JSON. Without a key: scans the store across all instances, in key order, prin
 one {"key":...,"value":...} line per entry.
 
 Options:
-${URL_OPTION_HELP}
-  --allow-stale         accept a standby's (possibly behind) value while the owner cannot answer
-  --full                print the whole answer (key, value, partition, stale) instead of the value
-  --from <key>          scan: lowest key (inclusive)
-  --to <key>            scan: highest key (inclusive)
-  --prefix <key>        scan: keys starting with this one
-  --limit <n>           scan: entries per page (default 100, at most 1000)
-  --all                 scan: follow the pages to the end
-  -h, --help            show this help`;
+${optionsHelp([
+  ...URL_OPTIONS,
+  ["--allow-stale", "accept a standby's (possibly behind) value while the owner cannot answer"],
+  ["--full", "print the whole answer (key, value, partition, stale) instead of the value"],
+  ["--from <key>", "scan: lowest key (inclusive)"],
+  ["--to <key>", "scan: highest key (inclusive)"],
+  ["--prefix <key>", "scan: keys starting with this one"],
+  ["--limit <n>", "scan: entries per page (default 100, at most 1000)"],
+  ["--all", "scan: follow the pages to the end"],
+  ["-h, --help", "show this help"],
+])}`;
 
 async function run(args: string[]): Promise<number> {
   const parsed = parseCommandLine("query", USAGE, args, {

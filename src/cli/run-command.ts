@@ -10,7 +10,7 @@ import { KafkaStreams } from "../app/kafka-streams.js";
 import { createLogger } from "../logging/logger.js";
 import { StreamsState } from "../runtime/streams-state.js";
 import { AppModuleError, loadApp } from "./app-module.js";
-import { parseCommandLine, usageError } from "./command-line.js";
+import { optionsHelp, parseCommandLine, usageError } from "./command-line.js";
 import type { Command } from "./commands.js";
 import { startFailureLine } from "./start-failure.js";
 import { onStopSignal } from "./stop-signal.js";
@@ -27,17 +27,23 @@ then the flags below. With applicationServer set, the HTTP API (queries, command
 topology, metrics) is served there.
 
 Options:
-  --config <file>                   KafkaStreams config as JSON (applicationId, bootstrapServers, ...)
-  --application-id <id>             overrides applicationId
-  --bootstrap <host:port,...>       overrides bootstrapServers
-  --application-server <host:port>  overrides applicationServer: serve the HTTP API there
-  --api-listen-host <host>          overrides apiListenHost: the interface the API listens on
-                                    (default: the host of applicationServer; 0.0.0.0 in containers)
-  --state-dir <dir>                 overrides stateDir
-  --log-level <level>               overrides logLevel (fatal, error, warn, info, debug, trace, silent)
-  --close-timeout <ms>              how long a stop may take to commit and leave the group
-                                    before the process exits anyway (default ${DEFAULT_CLOSE_TIMEOUT_MS})
-  -h, --help                        show this help
+${optionsHelp([
+  ["--config <file>", "KafkaStreams config as JSON (applicationId, bootstrapServers, ...)"],
+  ["--application-id <id>", "overrides applicationId"],
+  ["--bootstrap <host:port,...>", "overrides bootstrapServers"],
+  ["--application-server <host:port>", "overrides applicationServer: serve the HTTP API there"],
+  [
+    "--api-listen-host <host>",
+    "overrides apiListenHost: the interface the API listens on\n(default: the host of applicationServer; 0.0.0.0 in containers)",
+  ],
+  ["--state-dir <dir>", "overrides stateDir"],
+  ["--log-level <level>", "overrides logLevel (fatal, error, warn, info, debug, trace, silent)"],
+  [
+    "--close-timeout <ms>",
+    `how long a stop may take to commit and leave the group\nbefore the process exits anyway (default ${DEFAULT_CLOSE_TIMEOUT_MS})`,
+  ],
+  ["-h, --help", "show this help"],
+])}
 
 Logs go to stderr: readable lines on a terminal, JSON lines otherwise (EDDY_LOG_FORMAT=json
 or pretty decides). Exit codes: 0 stopped, 1 failed or could not start, 2 bad arguments.`;

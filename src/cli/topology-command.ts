@@ -2,7 +2,7 @@
 // running app's API or straight from an app module without running it.
 import {
   API_OPTIONS,
-  URL_OPTION_HELP,
+  URL_OPTIONS,
   apiRequest,
   apiToken,
   apiUrl,
@@ -10,7 +10,7 @@ import {
   reportingUnreachable,
 } from "./api-request.js";
 import { loadApp } from "./app-module.js";
-import { parseCommandLine } from "./command-line.js";
+import { optionsHelp, parseCommandLine } from "./command-line.js";
 import type { Command } from "./commands.js";
 
 const USAGE = `Usage: eddy topology [options]
@@ -18,11 +18,13 @@ const USAGE = `Usage: eddy topology [options]
 Prints the topology of a running app (its API) or of an app module (--app, nothing runs).
 
 Options:
-${URL_OPTION_HELP}
-  --app <module>        describe this app module instead (see \`eddy run --help\`)
-  --config <file>       with --app: the config to build the topology with
-  --json                the JSON description instead of Kafka Streams' text
-  -h, --help            show this help`;
+${optionsHelp([
+  ...URL_OPTIONS,
+  ["--app <module>", "describe this app module instead (see `eddy run --help`)"],
+  ["--config <file>", "with --app: the config to build the topology with"],
+  ["--json", "the JSON description instead of Kafka Streams' text"],
+  ["-h, --help", "show this help"],
+])}`;
 
 async function run(args: string[]): Promise<number> {
   const parsed = parseCommandLine(

@@ -3,10 +3,12 @@
 // `eddy` process; the other cases run the same command in this process (spawning costs
 // a second or two of TypeScript compilation each).
 import { execFile, spawn } from "node:child_process";
+import type { AddressInfo } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { commands } from "../../src/cli/commands.js";
 import { createTopic, eventually } from "../integration/support/kafka.js";
@@ -182,6 +184,27 @@ describe("eddy client commands against a running instance", () => {
     const offline = await eddyHere("topology", "--app", fixture);
     expect(offline.code).toBe(0);
     expect(offline.stdout).toContain("Processor: KSTREAM-AGGREGATE-0000000001 (stores: [eddy-app-counts])");
+  });
+
+  it("says where the API is when --url points at a server that is not an Eddy API", async () => {
+    // As the demo's web server (fastify's own 404) or anything else answering on that port.
+    const web = Fastify();
+    web.get("/", async () => "the examples' routes");
+    await web.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const origin = `http://127.0.0.1:${(web.server.address() as AddressInfo).port}`;
+      const wrong = await eddyHere("topology", "--url", origin);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toBe(
+        `eddy topology: ${origin} answered 404 and is not an Eddy API: give --url (or EDDY_URL) the applicationServer of an instance of the app (npm start serves url-visits on :8081, bank on :8082, orders on :8083; :8080 is the demo's web server)\n`,
+      );
+      // An Eddy API's own 404 (a store another app has) keeps its message.
+      const missing = await eddyHere("query", "no-such-store", "k", "--url", a.url);
+      expect(missing.stderr).toContain("404: ");
+      expect(missing.stderr).not.toContain("is not an Eddy API");
+    } finally {
+      await web.close();
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // any instance reflects the command. The reply becomes readable when the task's
 // transaction commits, a moment before the task writes its state to LevelDB; lookups at
 // the owner wait for that write (and for a position a client passes along).
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ACCOUNT_COMMANDS,
@@ -35,8 +36,19 @@ describe.each(["exactly_once", "at_least_once"] as const)("read-your-writes unde
   });
 
   const pick = (): Instance => instances[Math.floor(Math.random() * instances.length)] as Instance;
-  const command = (account: string, body: unknown) =>
-    postJson(`${pick().url}/commands/${ACCOUNT_COMMANDS}?key=${account}`, body);
+  /**
+   * A command as a careful client sends it: with an Idempotency-Key, retried with the same
+   * key when no reply came in time (504, as a loaded machine may answer), so that it is
+   * applied once and its reply is the one of that one application.
+   */
+  const command = async (account: string, body: unknown, idempotencyKey = randomUUID()) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await postJson(`${pick().url}/commands/${ACCOUNT_COMMANDS}?key=${account}`, body, {
+        "idempotency-key": idempotencyKey,
+      });
+      if (answer.status !== 504 || attempt === 5) return answer;
+    }
+  };
 
   it(`answers ${CLIENTS * PAIRS_PER_CLIENT} command-then-query pairs at random instances with the command applied`, async () => {
     const stale: string[] = [];

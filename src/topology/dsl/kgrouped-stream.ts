@@ -2,8 +2,8 @@
 // KGroupedStreamImpl and GroupedStreamAggregateBuilder). If the key changed upstream,
 // the first aggregation adds the repartition topic `<name or store>-repartition`; a
 // grouping named by the user shares it between its aggregations.
+import { aggregateNames } from "./aggregate-names.js";
 import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
-import { isMaterialization } from "./dsl-options.js";
 import { anySerde } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { KTable } from "./ktable.js";
@@ -55,12 +55,7 @@ export class KGroupedStream<K, V> {
 
   /** Counts records per key (records with a null key or value are skipped, as in Kafka Streams). */
   count(options?: CountOptions): KTable<K, number> {
-    // Kafka Streams' count(Materialized) burns a store name of its own before naming the store.
-    if (isMaterialization(options) && options?.store === undefined) {
-      this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    }
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "count");
     const supplier = StreamAggregateSupplier.aggregate<K, V, number>(
       store,
       () => 0,
@@ -71,8 +66,7 @@ export class KGroupedStream<K, V> {
 
   /** Combines the values of a key: the first value starts the aggregate. */
   reduce(reducer: Reducer<V>, options?: AggregateOptions<V>): KTable<K, V> {
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_REDUCE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_REDUCE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_REDUCE, options, "reduce");
     const supplier = StreamAggregateSupplier.reduce<K, V>(store, reducer);
     return this.#aggregate(
       name,
@@ -91,8 +85,7 @@ export class KGroupedStream<K, V> {
     aggregator: Aggregator<K, V, VA>,
     options?: AggregateOptions<VA>,
   ): KTable<K, VA> {
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "aggregate");
     const supplier = StreamAggregateSupplier.aggregate<K, V, VA>(store, initializer, aggregator);
     return this.#aggregate(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
   }

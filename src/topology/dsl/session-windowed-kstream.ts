@@ -4,8 +4,8 @@
 // (the session's first and last record times) whose key serde is
 // Serdes.sessionWindowed(the grouping's key serde). The store keeps a session for
 // gap + grace after it ends unless `retention` says longer (never shorter).
+import { aggregateNames } from "./aggregate-names.js";
 import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
-import { isMaterialization } from "./dsl-options.js";
 import { anySerde } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { KTable } from "./ktable.js";
@@ -42,12 +42,7 @@ export class SessionWindowedKStream<K, V> {
 
   /** Counts the records of each key and session. */
   count(options?: SessionCountOptions): KTable<Windowed<K>, number> {
-    // Kafka Streams' count(Materialized) burns a store name of its own before naming the store.
-    if (isMaterialization(options) && options?.store === undefined) {
-      this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    }
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "count");
     const supplier = new SessionWindowAggregateSupplier<K, V, number>(
       store,
       this.#windows,
@@ -60,8 +55,7 @@ export class SessionWindowedKStream<K, V> {
 
   /** Combines the values of each key and session; merged sessions are combined with the same reducer. */
   reduce(reducer: Reducer<V>, options?: SessionAggregateOptions<V>): KTable<Windowed<K>, V> {
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_REDUCE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_REDUCE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_REDUCE, options, "reduce");
     const reduce = (_key: K, value: V, aggregate: V): V => (aggregate === null ? value : reducer(aggregate, value));
     const supplier = new SessionWindowAggregateSupplier<K, V, V>(
       store,
@@ -89,8 +83,7 @@ export class SessionWindowedKStream<K, V> {
     merger: Merger<K, VA>,
     options?: SessionAggregateOptions<VA>,
   ): KTable<Windowed<K>, VA> {
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "aggregate");
     const supplier = new SessionWindowAggregateSupplier<K, V, VA>(
       store,
       this.#windows,

@@ -4,8 +4,8 @@
 // Serdes.timeWindowed(the grouping's key serde, size), as Kafka Streams' FullTimeWindowedSerde.
 // Names, stores and the store's retention are Kafka Streams': the store keeps a window for
 // size + grace unless `retention` says longer (never shorter).
+import { aggregateNames } from "./aggregate-names.js";
 import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
-import { isMaterialization } from "./dsl-options.js";
 import { anySerde } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { KTable } from "./ktable.js";
@@ -45,12 +45,7 @@ export class TimeWindowedKStream<K, V> {
 
   /** Counts the records of each key and window (records with a null key are dropped). */
   count(options?: WindowedCountOptions): KTable<Windowed<K>, number> {
-    // Kafka Streams' count(Materialized) burns a store name of its own before naming the store.
-    if (isMaterialization(options) && options?.store === undefined) {
-      this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    }
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "count");
     const supplier = new WindowAggregateSupplier<K, V, number>(
       store,
       this.#windows,
@@ -62,8 +57,7 @@ export class TimeWindowedKStream<K, V> {
 
   /** Combines the values of each key and window: the first value starts the window's aggregate. */
   reduce(reducer: Reducer<V>, options?: WindowedAggregateOptions<V>): KTable<Windowed<K>, V> {
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_REDUCE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_REDUCE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_REDUCE, options, "reduce");
     const supplier = new WindowAggregateSupplier<K, V, V>(
       store,
       this.#windows,
@@ -87,8 +81,7 @@ export class TimeWindowedKStream<K, V> {
     aggregator: Aggregator<K, V, VA>,
     options?: WindowedAggregateOptions<VA>,
   ): KTable<Windowed<K>, VA> {
-    const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.STREAM_AGGREGATE);
-    const name = this.#state.builder.nameOr(NodePrefix.STREAM_AGGREGATE, options?.name);
+    const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "aggregate");
     const supplier = new WindowAggregateSupplier<K, V, VA>(store, this.#windows, initializer, aggregator);
     return this.#aggregate(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
   }

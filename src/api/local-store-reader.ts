@@ -152,7 +152,7 @@ export class LocalStoreReader {
   }
 }
 
-async function scanView(
+export async function scanView(
   store: CatalogStore,
   view: ReadOnlyKeyValueStore<unknown, unknown>,
   bounds: ScanBounds,
@@ -191,7 +191,7 @@ function startsWith(bytes: Buffer, prefix: Buffer): boolean {
   return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
 }
 
-function isClosedStore(error: unknown): boolean {
+export function isClosedStore(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "EDDY_ERR_STORE_CLOSED" || code === "LEVEL_DATABASE_NOT_OPEN" || code === "LEVEL_ITERATOR_NOT_OPEN";
 }

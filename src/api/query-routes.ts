@@ -39,7 +39,9 @@ export function queryRoutes(ctx: ApiContext) {
         partitions: store.partitions,
         changelogTopic: store.changelogTopic ?? null,
         persistent: store.persistent,
-        tasks: Array.from({ length: store.partitions }, (_, partition) => {
+        global: store.global,
+        // A global store generates no tasks: every instance answers for all of it.
+        tasks: Array.from({ length: store.global ? 0 : store.partitions }, (_, partition) => {
           const taskId = formatTaskId(store.subtopology, partition);
           let activeHost: string | null = null;
           const standbyHosts: string[] = [];
@@ -138,7 +140,8 @@ export function queryRouteDocs(): RouteDoc[] {
       summary: "Point lookup, answered by the instance that owns the key (forwarded there if needed)",
       description:
         "The key is serialized with the store's key serde and partitioned with Kafka's murmur2, as a producer would; " +
-        `the answer says who served it in ${SERVED_BY_HEADER}. Reads committed state only.`,
+        `the answer says who served it in ${SERVED_BY_HEADER}. Reads committed state only. ` +
+        'A global store (GlobalKTable) is answered by the instance asked, which holds all of it ("global": true).',
       params: keyParams,
       query: lookupQuery,
       headers: [
@@ -169,7 +172,8 @@ export function queryRouteDocs(): RouteDoc[] {
       summary: "Range and prefix scans across every instance, in serialized-key order, paginated",
       description:
         "Each instance scans the tasks it runs; the pieces are merged in serialized-key order (unsigned bytes), so keys come " +
-        "back once each and in the stores' order. Pass nextCursor as cursor for the next page.",
+        "back once each and in the stores' order. Pass nextCursor as cursor for the next page. A global store is scanned " +
+        "on the instance asked, which holds all of it.",
       params: storeParams,
       query: scanQuery,
       responses: {

@@ -5,6 +5,7 @@
 // restoring, owner unknown or silent) the answer is 503 with Retry-After, or, if the
 // caller allows it, a standby's or restoring task's committed value marked stale:
 // never a value from an instance that does not own the task, passed off as fresh.
+// A global store is whole on every instance: answered where the request arrives.
 import { PositionNotApplicableError, StoreNotQueryableError } from "../runtime/errors.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import { formatPosition } from "./position-text.js";
@@ -25,6 +26,7 @@ import {
 import { toJsonData, toJsonText } from "./json-value.js";
 import { decodeCursor, encodeCursor, hasMoreAfter, mergeSortedByKey } from "./key-order.js";
 import { parseKeyText } from "./key-text.js";
+import { globalLookup, globalScan } from "./global-store-queries.js";
 import type { LocalStoreReader, ScanBounds } from "./local-store-reader.js";
 import { PeerRequestError, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
 import type { PeerClient, PeerResponse } from "./peer-client.js";
@@ -105,6 +107,10 @@ export class QueryService {
   ): Promise<QueryAnswer & { outcome: QueryOutcome }> {
     const store = this.#catalog.get(storeName);
     const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
+    if (store.global) {
+      const answer = await globalLookup(this.#streams, store, keyText, key);
+      return { ...answer, outcome: answer.found ? "local" : "not_found" };
+    }
     const meta = this.#keyMetadata(store, key);
     const { taskId } = meta;
 
@@ -261,8 +267,9 @@ export class QueryService {
     try {
       const store = this.#catalog.get(storeName);
       const bounds = this.#scanBounds(store, query);
-      const answer =
-        scanTasks !== undefined
+      const answer = store.global
+        ? await globalScan(this.#streams, store, bounds, query.limit)
+        : scanTasks !== undefined
           ? await this.#peerScan(
               store,
               bounds,

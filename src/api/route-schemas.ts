@@ -111,6 +111,10 @@ export const storeInfo = z.object({
   partitions: z.number().int(),
   changelogTopic: z.string().nullable(),
   persistent: z.boolean(),
+  global: z.boolean().meta({
+    description:
+      "A global store: every instance holds all of it and answers its queries itself (no tasks, no routing).",
+  }),
   tasks: z.array(
     z.object({
       taskId: z.string(),
@@ -127,8 +131,9 @@ export const lookupAnswer = z.object({
   store: z.string(),
   key: z.unknown(),
   value: z.unknown(),
-  partition: z.number().int(),
-  taskId: z.string(),
+  partition: z.number().int().optional().meta({ description: "The key's partition (absent for a global store)." }),
+  taskId: z.string().optional().meta({ description: "The task that answered (absent for a global store)." }),
+  global: z.boolean().optional().meta({ description: "true when a global store answered, on the instance asked." }),
   stale: z
     .boolean()
     .meta({ description: "true when a standby or a restoring task answered: the value may be behind." }),
@@ -138,6 +143,7 @@ export const scanAnswer = z.object({
   store: z.string(),
   entries: z.array(z.object({ key: z.unknown(), value: z.unknown() })),
   nextCursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last page." }),
+  global: z.boolean().optional(),
   stale: z.boolean(),
   staleTasks: z.array(z.string()).optional(),
 });

@@ -14,6 +14,8 @@ export interface CatalogStore {
   readonly valueSerde: Serde<unknown>;
   readonly subtopology: number;
   readonly keyParser: KeyTextParser;
+  /** A global store: every instance holds all of it, so queries are answered where they arrive. */
+  readonly global: boolean;
   /** Eddy's bookkeeping (idempotency keys and replies): admin tokens only, and only when the config allows it. */
   readonly internal: boolean;
 }
@@ -32,6 +34,7 @@ export class StoreCatalog {
       if (internal && !internalStores) continue;
       this.#stores.set(store.name, {
         internal,
+        global: store.global === true,
         name: store.name,
         keySerde: store.keySerde,
         valueSerde: store.valueSerde,

@@ -66,6 +66,14 @@ export class GlobalStreamThread {
     return this.#stores;
   }
 
+  /** How many partitions the topic of global store `store` has (0 before start()). */
+  partitionCount(store: string): number {
+    const topic = this.#options.topology.globalStores.find((global) => global.store === store)?.topic;
+    let count = 0;
+    for (const position of this.#positions.values()) if (position.topic === topic) count += 1;
+    return count;
+  }
+
   /** Opens the stores and restores them from their topics to the end; then follows the topics. */
   async start(): Promise<void> {
     const { topology, logger } = this.#options;

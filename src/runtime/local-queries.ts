@@ -119,9 +119,17 @@ export class LocalQueries {
         keySerde: store.keySerde.name,
         valueSerde: store.valueSerde.name,
         subtopology: store.subtopology,
-        partitions: sub?.partitions ?? 0,
-        changelogTopic: sub?.changelogTopics.get(store.name),
+        partitions:
+          store.global === true
+            ? (this.#running()?.globalThread?.partitionCount(store.name) ?? 0)
+            : (sub?.partitions ?? 0),
+        // A global store's changelog is its topic (read, never written, by Eddy).
+        changelogTopic:
+          store.global === true
+            ? this.#topology.globalStores.find((global) => global.store === store.name)?.topic
+            : sub?.changelogTopics.get(store.name),
         persistent: store.persistent,
+        global: store.global === true,
       };
     });
   }

@@ -23,6 +23,8 @@ export interface StoreMetadata {
   readonly partitions: number;
   readonly changelogTopic: string | undefined;
   readonly persistent: boolean;
+  /** A global store: the whole of its topic on every instance, queried locally (globalStore()), never routed. */
+  readonly global: boolean;
 }
 
 /** Where the value of a key lives: Kafka Streams' KeyQueryMetadata. */
@@ -98,5 +100,11 @@ export interface QueryableStreams {
    * PositionNotApplicableError for a bound on a topic the task does not read.
    */
   awaitReadable(taskId: TaskId, bound: readonly TopicPartitionOffset[], timeoutMs: number): ReadWait;
+  /**
+   * A global store (GlobalKTable, addGlobalStore), read-only, plain values: every instance
+   * holds all of it, so the query is answered here. Throws StoreNotQueryableError for a
+   * store that is not global, or before the global stores are restored.
+   */
+  globalStore<K, V>(store: string): ReadOnlyKeyValueStore<K, V>;
   metrics(): StreamsMetricsSnapshot;
 }

@@ -8,8 +8,9 @@
 // changelog, so there is no transaction to wait for.
 //
 // The stores live in `<stateDir>/<applicationId>/global/` (in memory when none is
-// persistent) and are rebuilt from their topics at every start.
-import { rm } from "node:fs/promises";
+// persistent) with a checkpoint of the offsets read (global-state.ts): a restart restores
+// only what arrived since. A record its serdes cannot read goes to the dead-letter topic
+// (global-dead-letters.ts) and the thread reads on.
 import type { Logger } from "pino";
 import { TaskExecutor } from "../engine/task-executor.js";
 import { keyValueStoreOf } from "../engine/task-stores.js";
@@ -19,15 +20,16 @@ import type { KafkaClient } from "../kafka/client.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import type { KafkaAdmin } from "../kafka/admin-client.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
-import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
-import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
-import { taskStateDirectory } from "../stores/state-directory.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { Topology } from "../topology/topology.js";
-import { MissingSourceTopicError } from "./errors.js";
+import type { StateRestoreListener } from "./changelog-reader.js";
+import { MissingSourceTopicError, TaskProcessingError } from "./errors.js";
+import { GlobalDeadLetters } from "./global-dead-letters.js";
+import { GLOBAL_TASK_ID, globalCheckpoint, openGlobalState } from "./global-state.js";
+import type { OffsetRange } from "./global-state.js";
 
-export const GLOBAL_TASK_ID = "global";
+export { GLOBAL_TASK_ID } from "./global-state.js";
 
 export interface GlobalStreamThreadOptions {
   readonly kafka: KafkaClient;
@@ -43,6 +45,14 @@ export interface GlobalStreamThreadOptions {
   /** A record a global processor could not process stops the instance, as in Kafka Streams. */
   readonly onFatal: (error: Error) => void;
   readonly onDroppedRecord: () => void;
+  /** A record sent to the dead-letter topic. */
+  readonly onDeadLetter: () => void;
+  /** "fail": a record the serdes cannot read stops the instance instead of being dead-lettered. */
+  readonly deserializationExceptionHandler: "fail" | "continue-and-dead-letter";
+  /** How often, at most, the checkpoint is written while the thread follows its topics. */
+  readonly commitIntervalMs: number;
+  /** Told of the restore of each global partition, as of a task's (Kafka Streams' global restore listener). */
+  readonly restoreListener?: StateRestoreListener | undefined;
 }
 
 const READ_OPTIONS = { maxBytes: 4 << 20, maxBytesPerPartition: 1 << 20 };
@@ -52,8 +62,12 @@ export class GlobalStreamThread {
   readonly #stores = new Map<string, KeyValueStore<unknown, unknown>>();
   readonly #executors = new Map<string, TaskExecutor>();
   readonly #positions = new Map<string, TopicPartitionOffset>();
+  readonly #storeOfTopic = new Map<string, string>();
   #reader: PartitionReader | undefined;
   #storage: TaskStorage | undefined;
+  #deadLetters: GlobalDeadLetters | undefined;
+  #checkpointed = 0;
+  #restoredRecords = 0;
   #following: Promise<void> | undefined;
   #stopped = false;
 
@@ -78,10 +92,45 @@ export class GlobalStreamThread {
   async start(): Promise<void> {
     const { topology, logger } = this.#options;
     const globals = topology.globalStores;
-    const persistent = globals.some((global) => topology.stores.get(global.store)?.persistent !== false);
-    this.#storage = persistent ? await this.#openLevelDb() : new InMemoryTaskStorage(GLOBAL_TASK_ID);
-    const storage = this.#storage;
+    const topics = globals.map((global) => global.topic);
+    const counts = await this.#options.admin.partitionCounts(topics);
+    const missing = topics.filter((topic) => counts.get(topic) === undefined);
+    if (missing.length > 0) throw new MissingSourceTopicError(missing);
+    this.#reader = await PartitionReader.connect(this.#options.kafka, `${this.#options.clientId}-global`);
+    const partitions = topics.flatMap((topic) =>
+      Array.from({ length: counts.get(topic) ?? 0 }, (_, partition) => ({ topic, partition })),
+    );
+    const beginnings = await this.#reader.beginningOffsets(partitions);
+    const ends = await this.#reader.endOffsets(partitions);
+    const ranges = new Map<string, OffsetRange>(
+      partitions.map((tp) => {
+        const key = topicPartitionKey(tp);
+        return [key, { beginning: beginnings.get(key) ?? 0, end: ends.get(key) ?? 0 }];
+      }),
+    );
+    const { storage, starts } = await openGlobalState(
+      {
+        stateDir: this.#options.stateDir,
+        applicationId: this.#options.applicationId,
+        persistent: globals.some((global) => topology.stores.get(global.store)?.persistent !== false),
+        timestampedStores: globals
+          .map((global) => topology.stores.get(global.store))
+          .filter((store) => store?.timestamped === true)
+          .map((store) => store?.name as string),
+        logger,
+      },
+      partitions,
+      ranges,
+    );
+    this.#storage = storage;
+    this.#deadLetters = new GlobalDeadLetters(
+      this.#options.kafka,
+      this.#options.admin,
+      this.#options.applicationId,
+      logger,
+    );
     for (const global of globals) {
+      this.#storeOfTopic.set(global.topic, global.store);
       const executor = await TaskExecutor.create({
         topology,
         applicationId: this.#options.applicationId,
@@ -107,26 +156,14 @@ export class GlobalStreamThread {
       });
       this.#executors.set(global.topic, executor);
     }
-    const topics = globals.map((global) => global.topic);
-    const counts = await this.#options.admin.partitionCounts(topics);
-    const missing = topics.filter((topic) => counts.get(topic) === undefined);
-    if (missing.length > 0) throw new MissingSourceTopicError(missing);
-    this.#reader = await PartitionReader.connect(this.#options.kafka, `${this.#options.clientId}-global`);
-    const partitions = topics.flatMap((topic) =>
-      Array.from({ length: counts.get(topic) ?? 0 }, (_, partition) => ({ topic, partition })),
-    );
-    const beginnings = await this.#reader.beginningOffsets(partitions);
-    const ends = await this.#reader.endOffsets(partitions);
     for (const tp of partitions) {
-      this.#positions.set(topicPartitionKey(tp), { ...tp, offset: beginnings.get(topicPartitionKey(tp)) ?? 0 });
+      const key = topicPartitionKey(tp);
+      this.#positions.set(key, { ...tp, offset: starts.get(key) ?? ranges.get(key)?.beginning ?? 0 });
     }
     const started = Date.now();
-    let restored = 0;
-    for (;;) {
-      const behind = [...this.#positions.values()].filter((p) => p.offset < (ends.get(topicPartitionKey(p)) ?? 0));
-      if (behind.length === 0 || this.#stopped) break;
-      restored += await this.#readOnce(behind, 0);
-    }
+    const restored = await this.#restore(ends);
+    this.#restoredRecords = restored;
+    await this.#checkpoint(true);
     logger.info(
       { stores: globals.map((global) => global.store), records: restored, ms: Date.now() - started },
       "global stores restored",
@@ -134,18 +171,68 @@ export class GlobalStreamThread {
     this.#following = this.#follow();
   }
 
+  /** Records the last start restored (0 when the checkpoint was at the end of every partition). */
+  get restoredRecords(): number {
+    return this.#restoredRecords;
+  }
+
+  /** Reads every partition from its start to the end captured at start, telling the restore listener. */
+  async #restore(ends: ReadonlyMap<string, number>): Promise<number> {
+    const listener = this.#options.restoreListener;
+    const endOf = (p: TopicPartitionOffset) => ends.get(topicPartitionKey(p)) ?? 0;
+    const event = (p: TopicPartitionOffset) => ({
+      taskId: GLOBAL_TASK_ID,
+      store: this.#storeOfTopic.get(p.topic) ?? p.topic,
+      topic: p.topic,
+      partition: p.partition,
+    });
+    const restoring = [...this.#positions.values()].filter((p) => p.offset < endOf(p));
+    const counts = new Map(restoring.map((p) => [topicPartitionKey(p), 0]));
+    for (const p of restoring) listener?.onRestoreStart?.({ ...event(p), startOffset: p.offset, endOffset: endOf(p) });
+    let restored = 0;
+    for (;;) {
+      const behind = [...this.#positions.values()].filter((p) => p.offset < endOf(p));
+      if (behind.length === 0 || this.#stopped) break;
+      const batch = await this.#readOnce(behind, 0);
+      for (const [key, n] of batch) {
+        const p = this.#positions.get(key) as TopicPartitionOffset;
+        counts.set(key, (counts.get(key) ?? 0) + n);
+        restored += n;
+        if (n > 0) listener?.onBatchRestored?.({ ...event(p), batchEndOffset: p.offset - 1, numRestored: n });
+      }
+      await this.#checkpoint(false);
+    }
+    for (const p of restoring) {
+      const key = topicPartitionKey(p);
+      listener?.onRestoreEnd?.({ ...event(p), totalRestored: counts.get(key) ?? 0 });
+    }
+    return restored;
+  }
+
+  /** Writes the positions as the stores' checkpoint: always when `force`, else at most every commit interval. */
+  async #checkpoint(force: boolean): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.#checkpointed < this.#options.commitIntervalMs) return;
+    await this.#storage?.commit(new Map(), globalCheckpoint(this.#positions.values()));
+    this.#checkpointed = now;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#following?.catch(() => undefined);
     for (const executor of this.#executors.values()) await executor.close().catch(() => undefined);
     await this.#reader?.close().catch(() => undefined);
+    await this.#deadLetters?.close().catch(() => undefined);
+    // The last positions, so that the next start resumes where this one stopped.
+    if (this.#storage?.isOpen === true) await this.#checkpoint(true).catch(() => undefined);
     await this.#storage?.close().catch(() => undefined);
   }
 
   async #follow(): Promise<void> {
     while (!this.#stopped) {
       try {
-        await this.#readOnce([...this.#positions.values()], this.#options.fetchMaxWaitMs);
+        const read = await this.#readOnce([...this.#positions.values()], this.#options.fetchMaxWaitMs);
+        if (read.size > 0) await this.#checkpoint(false);
       } catch (error) {
         if (this.#stopped) return;
         this.#options.onFatal(error instanceof Error ? error : new Error(String(error)));
@@ -154,52 +241,54 @@ export class GlobalStreamThread {
     }
   }
 
-  /** One read of the given partitions; every record goes through its store's processor. */
-  async #readOnce(positions: readonly TopicPartitionOffset[], maxWaitMs: number): Promise<number> {
+  /**
+   * One read of the given partitions; every record goes through its store's processor.
+   * Returns the records read per partition (topicPartitionKey) that moved.
+   */
+  async #readOnce(positions: readonly TopicPartitionOffset[], maxWaitMs: number): Promise<Map<string, number>> {
     const reader = this.#reader as PartitionReader;
     const reads = await reader.read(positions, { maxWaitMs, ...READ_OPTIONS });
-    let count = 0;
+    const counts = new Map<string, number>();
     for (const read of reads) {
       const executor = this.#executors.get(read.topic);
-      if (executor === undefined) continue;
+      const key = topicPartitionKey(read);
+      if (executor === undefined || read.nextOffset === this.#positions.get(key)?.offset) continue;
+      let count = 0;
       for (const record of read.records) {
-        if (this.#stopped) return count;
+        if (this.#stopped) return counts;
         await this.#process(executor, record);
         count += 1;
       }
+      counts.set(key, count);
       this.#positions.set(topicPartitionKey(read), {
         topic: read.topic,
         partition: read.partition,
         offset: read.nextOffset,
       });
     }
-    return count;
+    return counts;
   }
 
   async #process(executor: TaskExecutor, record: ConsumedRecord): Promise<void> {
+    const deadLetters = this.#deadLetters as GlobalDeadLetters;
+    const failOnUnreadable = this.#options.deserializationExceptionHandler === "fail";
+    if (record.undecodable !== undefined) {
+      if (failOnUnreadable) throw new TaskProcessingError(GLOBAL_TASK_ID, record, record.undecodable.reason);
+      this.#options.onDeadLetter();
+      await deadLetters.undecodableBatch({ ...record, undecodable: record.undecodable });
+      return;
+    }
     const outcome = await executor.process(record);
-    // A record the store cannot read is skipped, as Kafka Streams' global thread does
-    // with a continue handler: the global store is reference data, rebuilt from its topic.
-    if (outcome.status !== "processed") {
+    if (outcome.status === "dead-letter") {
+      if (failOnUnreadable) throw new TaskProcessingError(GLOBAL_TASK_ID, record, outcome.error);
+      this.#options.onDeadLetter();
+      await deadLetters.unreadable(record, outcome.error);
+    } else if (outcome.status === "skipped") {
+      this.#options.onDroppedRecord();
       this.#options.logger.warn(
-        { topic: record.topic, partition: record.partition, offset: record.offset, status: outcome.status },
-        "global store: skipped a record it cannot read",
+        { topic: record.topic, partition: record.partition, offset: record.offset, extracted: outcome.timestamp },
+        "global store: skipping record due to negative extracted timestamp",
       );
     }
-  }
-
-  async #openLevelDb(): Promise<TaskStorage> {
-    const { stateDir, applicationId, topology } = this.#options;
-    // Rebuilt from the topics at every start: no checkpoint to trust.
-    await rm(taskStateDirectory(stateDir, applicationId, GLOBAL_TASK_ID), { recursive: true, force: true });
-    return LevelDbTaskStorage.open({
-      stateDir,
-      applicationId,
-      taskId: GLOBAL_TASK_ID,
-      timestampedStores: topology.globalStores
-        .map((global) => topology.stores.get(global.store))
-        .filter((store) => store?.timestamped === true)
-        .map((store) => store?.name as string),
-    });
   }
 }

@@ -284,6 +284,12 @@ export class StreamsRuntime implements QueryableStreams {
         onDroppedRecord: () => {
           this.#metrics.droppedRecords += 1;
         },
+        onDeadLetter: () => {
+          this.#metrics.deadLetterRecords += 1;
+        },
+        deserializationExceptionHandler: config.deserializationExceptionHandler,
+        commitIntervalMs: config.commitIntervalMs,
+        restoreListener: this.#restoreListener,
       });
       running.globalThread = globalThread;
       await globalThread.start();

@@ -8,8 +8,15 @@ export class DeserializationError extends EddyError {
   /** Structured detail, e.g. the zod issues of a schema violation. */
   readonly details: unknown;
 
-  constructor(message: string, context: SerdeContext = {}, details?: unknown, options?: ErrorOptions) {
-    super("EDDY_ERR_DESERIALIZATION", message, options);
+  /** `code`: a subclass's more specific one (it is still dead-lettered as any undecodable record). */
+  constructor(
+    message: string,
+    context: SerdeContext = {},
+    details?: unknown,
+    options?: ErrorOptions,
+    code = "EDDY_ERR_DESERIALIZATION",
+  ) {
+    super(code, message, options);
     this.context = context;
     this.details = details;
   }

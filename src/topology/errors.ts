@@ -1,5 +1,7 @@
 // Errors of the topology layer: building and validating topologies.
 import { EddyError } from "../errors/eddy-error.js";
+import { DeserializationError } from "../serdes/errors.js";
+import type { SerdeContext } from "../serdes/serde.js";
 
 /** A topology that cannot run: unknown store, missing serde, co-partitioning conflict... */
 export class TopologyError extends EddyError {
@@ -96,5 +98,41 @@ export class CommandRejectedError extends EddyError {
   constructor(rejectionCode: string, message: string) {
     super("EDDY_ERR_COMMAND_REJECTED", message);
     this.rejectionCode = rejectionCode;
+  }
+}
+
+// Foreign-key joins: the records of their subscription topics are read as Kafka Streams
+// writes them (SubscriptionWrapper, SubscriptionResponseWrapper). One that cannot be read
+// is an undecodable record (dead-lettered, or the task fails), with a code of its own.
+
+/** A subscription (or subscription response) of a wrapper version this Eddy does not read. */
+export class UnsupportedSubscriptionVersionError extends DeserializationError {
+  readonly version: number;
+
+  constructor(what: string, version: number, supported: number, context: SerdeContext = {}) {
+    super(
+      `A foreign-key join ${what} of wrapper version ${version} is not one this version of Eddy reads ` +
+        `(it reads versions up to ${supported}): an instance of a newer Eddy or Kafka Streams wrote it; ` +
+        "upgrade this instance before the newer one writes to the application's topics",
+      context,
+      undefined,
+      undefined,
+      "EDDY_ERR_SUBSCRIPTION_VERSION",
+    );
+    this.version = version;
+  }
+}
+
+/** A subscription (or subscription response) whose bytes are cut short or hold an unknown instruction. */
+export class DamagedSubscriptionError extends DeserializationError {
+  constructor(what: string, why: string, context: SerdeContext = {}) {
+    super(
+      `A foreign-key join ${what} cannot be read: ${why}; something other than a foreign-key join wrote to the ` +
+        "subscription topic (only the application's own instances should)",
+      context,
+      undefined,
+      undefined,
+      "EDDY_ERR_SUBSCRIPTION_DAMAGED",
+    );
   }
 }

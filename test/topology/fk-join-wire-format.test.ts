@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { DeserializationError } from "../../src/serdes/errors.js";
+import { DamagedSubscriptionError, UnsupportedSubscriptionVersionError } from "../../src/topology/errors.js";
 import { murmur3Hash128 } from "../../src/topology/dsl/processors/fk-join/murmur3.js";
 import {
   SubscriptionInstruction,
@@ -86,10 +87,25 @@ describe("SubscriptionWrapper serde", () => {
   });
 
   it("refuses a newer version, an unknown instruction and cut-short bytes", () => {
-    expect(() => serde.deserialize(Buffer.from([0x82, 0]))).toThrow(DeserializationError);
-    expect(() => serde.deserialize(Buffer.from([0x81, 9]))).toThrow(DeserializationError);
+    expect(() => serde.deserialize(Buffer.from([0x82, 0]))).toThrow(UnsupportedSubscriptionVersionError);
+    expect(() => serde.deserialize(Buffer.from([0x82, 0]))).toThrow(/wrapper version 2 .* reads versions up to 1/);
+    expect(() => serde.deserialize(Buffer.from([0x81, 9]))).toThrow(DamagedSubscriptionError);
+    expect(() => serde.deserialize(Buffer.from([0x01]))).toThrow(DamagedSubscriptionError);
+    expect(() => serde.deserialize(Buffer.from([0x01, 0, 1, 2]))).toThrow(DamagedSubscriptionError);
+    // Still undecodable records, dead-lettered as any other.
     expect(() => serde.deserialize(Buffer.from([0x01]))).toThrow(DeserializationError);
-    expect(() => serde.deserialize(Buffer.from([0x01, 0, 1, 2]))).toThrow(DeserializationError);
+    const codeOf = (bytes: number[]) => {
+      try {
+        serde.deserialize(Buffer.from(bytes));
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+      return undefined;
+    };
+    expect([codeOf([0x82, 0]), codeOf([0x81, 9])]).toEqual([
+      "EDDY_ERR_SUBSCRIPTION_VERSION",
+      "EDDY_ERR_SUBSCRIPTION_DAMAGED",
+    ]);
   });
 });
 
@@ -127,8 +143,9 @@ describe("SubscriptionResponseWrapper serde", () => {
       version: 0,
       primaryPartition: null,
     });
-    expect(() => serde.deserialize(Buffer.alloc(0))).toThrow(DeserializationError);
-    expect(() => serde.deserialize(Buffer.from([0x00, 1, 2]))).toThrow(DeserializationError);
+    expect(() => serde.deserialize(Buffer.alloc(0))).toThrow(DamagedSubscriptionError);
+    expect(() => serde.deserialize(Buffer.from([0x00, 1, 2]))).toThrow(DamagedSubscriptionError);
+    expect(() => serde.deserialize(Buffer.from([0x81]))).toThrow(UnsupportedSubscriptionVersionError);
   });
 });
 

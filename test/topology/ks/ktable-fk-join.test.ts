@@ -463,4 +463,40 @@ describe("the hash check (KIP-213): a response for an older value of the row is 
       { key: "lhs1", value: "(new|rhs1,fresh)", timestamp: base + 4 },
     ]);
   });
+
+  it("dead-letters a subscription of an unknown wrapper version or damaged bytes, with a code of its own, and goes on", async () => {
+    const builder = new StreamsBuilder();
+    const left = builder.table(LEFT_TABLE, strings);
+    const right = builder.table(RIGHT_TABLE, strings);
+    left
+      .join(right, splitExtractor, (a, b) => `(${a},${b})`, { value: Serdes.string() })
+      .toStream()
+      .to(OUTPUT);
+    driver = new TopologyTestDriver(builder.build(), { applicationId: "fk-app" });
+    const { left: leftInput, right: rightInput, output } = topics(driver);
+    const bytes = Serdes.bytes();
+    const registrations = driver.createInputTopic(
+      "fk-app-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic",
+      Serdes.string(),
+      bytes,
+    );
+    const responses = driver.createInputTopic(
+      "fk-app-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic",
+      Serdes.string(),
+      bytes,
+    );
+    await registrations.pipeInput("rhs1", Buffer.from([0x85, 2, 0x6c]), { timestamp: base });
+    await registrations.pipeInput("rhs1", Buffer.from([0x81, 9, 0x6c, 0, 0, 0, 0]), { timestamp: base });
+    await responses.pipeInput("lhs1", Buffer.from([0x83]), { timestamp: base });
+    const letters = driver.createOutputTopic("fk-app-dlq", Serdes.string(), bytes).readRecordsToList();
+    expect(letters.map((letter) => [letter.key, letter.headers.lastString("eddy-dlq-error-code")])).toEqual([
+      ["rhs1", "EDDY_ERR_SUBSCRIPTION_VERSION"],
+      ["rhs1", "EDDY_ERR_SUBSCRIPTION_DAMAGED"],
+      ["lhs1", "EDDY_ERR_SUBSCRIPTION_VERSION"],
+    ]);
+    // The join goes on.
+    await rightInput.pipeInput("rhs1", "rhsValue1", { timestamp: base + 1 });
+    await leftInput.pipeInput("lhs1", "a|rhs1", { timestamp: base + 2 });
+    expect(output.readKeyValuesToMap()).toEqual(toMap({ lhs1: "(a|rhs1,rhsValue1)" }));
+  });
 });

@@ -4,11 +4,13 @@
 //   {1 bit hash-is-null}{7 bits version}{16 bytes hash, if any}{the foreign value's bytes, if any}
 // The hash is the one the subscription carried; the left side compares it with the hash
 // of the row's current value and drops the response when they differ (a stale answer).
-import { DeserializationError } from "../../../../serdes/errors.js";
+import { DamagedSubscriptionError, UnsupportedSubscriptionVersionError } from "../../../errors.js";
 import type { Serde, SerdeContext } from "../../../../serdes/serde.js";
 import type { Hash128 } from "./murmur3.js";
 
 export const SUBSCRIPTION_RESPONSE_VERSION = 0;
+
+const WHAT = "subscription response";
 
 export interface SubscriptionResponseWrapper<VO> {
   readonly originalValueHash: Hash128 | null;
@@ -41,15 +43,16 @@ export function subscriptionResponseWrapperSerde<VO>(
       return out;
     },
     deserialize(bytes: Buffer, context?: SerdeContext): SubscriptionResponseWrapper<VO> {
-      if (bytes.length < 1)
-        throw new DeserializationError("A subscription response needs at least 1 byte", context ?? {});
+      if (bytes.length < 1) throw new DamagedSubscriptionError(WHAT, "it is empty", context);
       const first = bytes.readUInt8(0);
       const version = first & 0x7f;
+      if (version > SUBSCRIPTION_RESPONSE_VERSION) {
+        throw new UnsupportedSubscriptionVersionError(WHAT, version, SUBSCRIPTION_RESPONSE_VERSION, context);
+      }
       let offset = 1;
       let hash: Hash128 | null = null;
       if ((first & 0x80) === 0) {
-        if (bytes.length < 17)
-          throw new DeserializationError("A subscription response's hash is cut short", context ?? {});
+        if (bytes.length < 17) throw new DamagedSubscriptionError(WHAT, "its hash is cut short", context);
         hash = [bytes.readBigInt64BE(1), bytes.readBigInt64BE(9)];
         offset = 17;
       }

@@ -4,7 +4,7 @@
 // the subscription store read the same as a Java application's:
 //   {1 bit hash-is-null}{7 bits version}{1 byte instruction}{16 bytes hash, if any}
 //   {the primary key's bytes}{4 bytes: the primary key's partition}
-import { DeserializationError } from "../../../../serdes/errors.js";
+import { DamagedSubscriptionError, UnsupportedSubscriptionVersionError } from "../../../errors.js";
 import type { Serde, SerdeContext } from "../../../../serdes/serde.js";
 import type { Hash128 } from "./murmur3.js";
 
@@ -22,6 +22,8 @@ export const SubscriptionInstruction = {
 export type SubscriptionInstruction = (typeof SubscriptionInstruction)[keyof typeof SubscriptionInstruction];
 
 export const SUBSCRIPTION_WRAPPER_VERSION = 1;
+
+const WHAT = "subscription";
 
 export interface SubscriptionWrapper<K> {
   /** The hash of the left row's value when it was sent; null for a deleted row. */
@@ -53,26 +55,25 @@ export function subscriptionWrapperSerde<K>(primaryKeySerde: Serde<K>): Serde<Su
       return out;
     },
     deserialize(bytes: Buffer, context?: SerdeContext): SubscriptionWrapper<K> {
-      if (bytes.length < 2) throw new DeserializationError("A subscription needs at least 2 bytes", context ?? {});
+      if (bytes.length < 2)
+        throw new DamagedSubscriptionError(WHAT, `${bytes.length} byte(s), at least 2 needed`, context);
       const first = bytes.readUInt8(0);
       const version = first & 0x7f;
       const hashIsNull = (first & 0x80) !== 0;
       const instruction = bytes.readUInt8(1);
-      if (version > SUBSCRIPTION_WRAPPER_VERSION || instruction > 3) {
-        throw new DeserializationError(
-          `A subscription of version ${version} with instruction ${instruction} is not one this version reads`,
-          context ?? {},
-        );
+      if (version > SUBSCRIPTION_WRAPPER_VERSION) {
+        throw new UnsupportedSubscriptionVersionError(WHAT, version, SUBSCRIPTION_WRAPPER_VERSION, context);
       }
+      if (instruction > 3) throw new DamagedSubscriptionError(WHAT, `unknown instruction ${instruction}`, context);
       let offset = 2;
       let hash: Hash128 | null = null;
       if (!hashIsNull) {
-        if (bytes.length < 18) throw new DeserializationError("A subscription's hash is cut short", context ?? {});
+        if (bytes.length < 18) throw new DamagedSubscriptionError(WHAT, "its hash is cut short", context);
         hash = [bytes.readBigInt64BE(2), bytes.readBigInt64BE(10)];
         offset = 18;
       }
       const keyEnd = version > 0 ? bytes.length - 4 : bytes.length;
-      if (keyEnd < offset) throw new DeserializationError("A subscription's key is cut short", context ?? {});
+      if (keyEnd < offset) throw new DamagedSubscriptionError(WHAT, "its key is cut short", context);
       return {
         hash,
         instruction: instruction as SubscriptionInstruction,

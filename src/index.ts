@@ -51,6 +51,7 @@ export { GlobalKTable } from "./topology/dsl/global-ktable.js";
 export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
 export { TimeWindows } from "./topology/dsl/time-windows.js";
 export { TimeWindowedKStream } from "./topology/dsl/time-windowed-kstream.js";
+export { SlidingWindows } from "./topology/dsl/sliding-windows.js";
 export { SessionWindows } from "./topology/dsl/session-windows.js";
 export { SessionWindowedKStream } from "./topology/dsl/session-windowed-kstream.js";
 export type { SessionCountOptions, SessionAggregateOptions } from "./topology/dsl/session-windowed-kstream.js";

@@ -16,6 +16,7 @@ import { addRepartition, repartitionNames } from "./repartition.js";
 import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
 import type { TimeWindows } from "./time-windows.js";
+import type { SlidingWindows } from "./sliding-windows.js";
 import { TimeWindowedKStream } from "./time-windowed-kstream.js";
 import { SessionWindows } from "./session-windows.js";
 import { SessionWindowedKStream } from "./session-windowed-kstream.js";
@@ -94,9 +95,11 @@ export class KGroupedStream<K, V> {
    * Windowed aggregations (Kafka Streams' windowedBy): count, reduce or aggregate per key
    * and window; the result is a table keyed by `{ key, window: { start, end } }`.
    */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     const upstream = (store: string) => this.#upstreamOf(store);
     return windows instanceof SessionWindows
       ? new SessionWindowedKStream<K, V>(this.#state, windows, upstream)

@@ -23,6 +23,25 @@ export function windowStoreOf<K, V>(
   return context.getStateStore(storeName) as unknown as WindowStore<K, ValueAndTimestamp<V>>;
 }
 
+/** Reads a windowed aggregate's row by key and window start (time and sliding windows alike). */
+export function windowAggregateView<K, VA>(storeName: string): ValueGetterSupplier<Windowed<K>, VA> {
+  return {
+    storeNames: [storeName],
+    get(): ValueGetter<Windowed<K>, VA> {
+      let store: WindowStore<K, ValueAndTimestamp<VA>> | undefined;
+      return {
+        init(context) {
+          store = windowStoreOf<K, VA>(context, storeName);
+        },
+        async get(windowed) {
+          if (store === undefined) throw new Error(`The value getter of store "${storeName}" was used before init()`);
+          return (await store.fetch(windowed.key, windowed.window.start)) ?? null;
+        },
+      };
+    },
+  };
+}
+
 export class WindowAggregateSupplier<K, V, VA> implements TableProcessorSupplier<Windowed<K>, VA> {
   readonly storeName: string;
   readonly windows: TimeWindows;
@@ -48,22 +67,7 @@ export class WindowAggregateSupplier<K, V, VA> implements TableProcessorSupplier
   }
 
   view(): ValueGetterSupplier<Windowed<K>, VA> {
-    const storeName = this.storeName;
-    return {
-      storeNames: [storeName],
-      get(): ValueGetter<Windowed<K>, VA> {
-        let store: WindowStore<K, ValueAndTimestamp<VA>> | undefined;
-        return {
-          init(context) {
-            store = windowStoreOf<K, VA>(context, storeName);
-          },
-          async get(windowed) {
-            if (store === undefined) throw new Error(`The value getter of store "${storeName}" was used before init()`);
-            return (await store.fetch(windowed.key, windowed.window.start)) ?? null;
-          },
-        };
-      },
-    };
+    return windowAggregateView<K, VA>(this.storeName);
   }
 
   readonly supplier: ProcessorSupplier<K, V, Windowed<K>, Change<VA>> = () => {

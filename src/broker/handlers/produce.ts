@@ -1,7 +1,8 @@
 // Produce: validate each partition's batch, append it, answer with its base offset. acks=0
 // gets no answer at all; if such a request fails, the connection is closed instead, the
-// only signal Kafka gives an acks=0 producer. With acks=-1 a topic whose
-// min.insync.replicas exceeds this single replica refuses writes (NOT_ENOUGH_REPLICAS).
+// only signal Kafka gives an acks=0 producer. min.insync.replicas never refuses a write
+// here: Kafka caps it at the partition's replica count (Partition.effectiveMinIsr), and this
+// broker keeps one replica, always in sync.
 // A transactional batch needs the request's transactional id (Kafka answers
 // TRANSACTIONAL_ID_AUTHORIZATION_FAILED without one) and a partition of the producer's
 // ongoing transaction; the log then checks the producer's epoch and sequence, and answers a
@@ -77,7 +78,6 @@ export function produceHandler(broker: BrokerContext) {
           return failed(index, code);
         }
       }
-      if (acks === -1 && config.minInsyncReplicas > 1) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS);
       const appended = log.append(records!, batch, ownsItsMemory(records!));
       if (appended.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) {
         broker.logger.error({ topic, partition: index, errorCode: appended.errorCode }, appended.errorMessage!);

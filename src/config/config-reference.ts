@@ -55,6 +55,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   rebalanceTimeoutMs: "How long the group waits for members to rejoin during a rebalance.",
   transactionTimeoutMs:
     "How long a transaction may stay open before the broker aborts it (a zombie's transaction ends this quickly).",
+  deliveryTimeoutMs:
+    "How long a producer keeps retrying records the broker refuses with a retriable error (a deleted topic, NOT_ENOUGH_REPLICAS while replicas are down) or does not acknowledge, before the send fails (Kafka's `delivery.timeout.ms`). The task then drops its uncommitted work (aborting its transaction) and comes back from its last commit; `/health` reports a task that keeps failing so.",
   taskTimeoutMs:
     "How long Eddy waits for a broker it cannot reach (or a partition leader or coordinator it cannot find), at start and while running, retrying with backoff, before the instance gives up (ERROR). Kafka Streams' `task.timeout.ms`.",
   fetchMaxWaitMs: "Longest wait of a fetch when no data is available.",

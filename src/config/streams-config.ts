@@ -153,6 +153,8 @@ export const streamsConfigSchema = z
     rebalanceTimeoutMs: positiveInt("milliseconds").default(60_000),
     /** Kafka Streams sets transaction.timeout.ms to 10 s under exactly-once, so a zombie's transaction ends quickly. */
     transactionTimeoutMs: positiveInt("milliseconds").default(10_000),
+    /** Kafka's delivery.timeout.ms: how long a send is retried before it fails the task's work (retried from its commit). */
+    deliveryTimeoutMs: positiveInt("milliseconds").default(120_000),
     /**
      * Kafka Streams' task.timeout.ms: how long a task or the group consumer may keep
      * failing on an unreachable broker (or a leader or coordinator that cannot be found)

@@ -75,7 +75,7 @@ function pinoLogCreator(logger: Logger) {
       const fields = { namespace, ...extra };
       const text = `${message} ${String(extra.error ?? "")}`;
       // Eddy reports a broker it cannot reach itself, once, with what to do about it.
-      const handled = REBALANCE_NOISE.test(text) || CONNECTION_NOISE.test(text);
+      const handled = REBALANCE_NOISE.test(text) || CONNECTION_NOISE.test(text) || BOUNDED_RETRIES.test(text);
       if ((level === kafkajs.logLevel.ERROR || level === kafkajs.logLevel.WARN) && !handled) {
         kafkaLogger.warn(fields, message);
       } else if (level <= kafkajs.logLevel.INFO) {
@@ -89,5 +89,7 @@ function pinoLogCreator(logger: Logger) {
 // Also CONCURRENT_TRANSACTIONS: fencing a crashed owner's transaction answers it until the abort completes, and kafkajs retries.
 const CONNECTION_NOISE =
   /Connection error|Connection timeout|Failed to connect to seed broker|ECONNREFUSED|ECONNRESET|EPIPE|Closed connection|No broker available|not found in the cached metadata|Restarting the consumer|Crash: KafkaJS(NonRetriable|Connection|NoBrokerAvailable|GroupCoordinatorNotFound|NumberOfRetriesExceeded)/i;
+/** Eddy's producers retry until their delivery timeout on purpose (produce.ts, sendRetry). */
+const BOUNDED_RETRIES = /^Limiting retries for the idempotent producer/;
 const REBALANCE_NOISE =
   /rebalanc|not aware of this member|REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|another concurrent operation on the same transaction/i;

@@ -120,6 +120,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   if (tlsFailureHint(error) !== undefined) return "fatal";
   if (links.some((e) => typeof e.type === "string" && FENCING_TYPES.has(e.type))) return "fenced";
   if (links.some((e) => typeof e.type === "string" && REBALANCE_TYPES.has(e.type))) return "rebalance";
+  if (links.some((e) => e instanceof DeliveryTimeoutError)) return "retriable";
   if (error instanceof EddyError) return "fatal";
   if (isBrokerUnavailable(error)) return "retriable";
   const root = links[links.length - 1];
@@ -168,6 +169,24 @@ export class InternalTopicError extends EddyError {
 export class KafkaSecurityError extends EddyError {
   constructor(message: string, options?: ErrorOptions) {
     super("EDDY_ERR_KAFKA_SECURITY", message, options);
+  }
+}
+
+/**
+ * Records the broker did not acknowledge within deliveryTimeoutMs (Kafka's
+ * delivery.timeout.ms): it kept refusing them with a retriable error (a deleted topic,
+ * NOT_ENOUGH_REPLICAS while replicas are down) or did not answer. Retriable: the task aborts its transaction and
+ * comes back from its committed offsets, and /health reports it once that keeps happening.
+ */
+export class DeliveryTimeoutError extends EddyError {
+  readonly topics: readonly string[];
+
+  constructor(topics: readonly string[], timeoutMs: number) {
+    super(
+      "EDDY_ERR_DELIVERY_TIMEOUT",
+      `Records to ${topics.join(", ")} were not acknowledged within deliveryTimeoutMs (${timeoutMs} ms): the broker keeps refusing them with a retriable error (the topic does not exist, fewer in-sync replicas than min.insync.replicas) or does not answer`,
+    );
+    this.topics = topics;
   }
 }
 

@@ -4,21 +4,32 @@
 import type { Kafka, Producer } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord } from "./types.js";
 import { fastPathsOf, kafkajsTopicMessages } from "./kafkajs/index.js";
-import { chunksOf, explicitPartitioner, toProducedOffsets } from "./produce.js";
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  acknowledgedWithin,
+  chunksOf,
+  explicitPartitioner,
+  sendRetry,
+  toProducedOffsets,
+} from "./produce.js";
 
 export class IdempotentProducer {
   private readonly producer: Producer;
   private connected = false;
   private readonly fastPaths: boolean;
 
-  constructor(kafka: Kafka) {
+  /** `deliveryTimeoutMs`: Kafka's delivery.timeout.ms, after which a send fails (retriable). */
+  constructor(
+    kafka: Kafka,
+    private readonly deliveryTimeoutMs = DEFAULT_DELIVERY_TIMEOUT_MS,
+  ) {
     this.fastPaths = fastPathsOf(kafka);
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      // An idempotent producer retries until it succeeds or hits a non-retriable error:
-      // giving up early would leave the task unsure what reached the broker.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+      // Retries until the delivery timeout, as Kafka's producer: a send that fails then is
+      // processed again from the last committed offsets (at-least-once).
+      retry: sendRetry(deliveryTimeoutMs),
       createPartitioner: explicitPartitioner,
       allowAutoTopicCreation: false,
     });
@@ -38,10 +49,11 @@ export class IdempotentProducer {
     if (records.length === 0) return [];
     const produced: ProducedOffsets[] = [];
     for (const chunk of chunksOf(records, maxBatchBytes)) {
-      const metadata = await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: kafkajsTopicMessages(chunk, this.fastPaths),
-      });
+      const metadata = await acknowledgedWithin(
+        this.producer.sendBatch({ acks: -1, topicMessages: kafkajsTopicMessages(chunk, this.fastPaths) }),
+        chunk,
+        this.deliveryTimeoutMs,
+      );
       produced.push(...toProducedOffsets(metadata, chunk));
     }
     return produced;

@@ -3,6 +3,7 @@
 // records got. (The records become kafkajs messages in kafkajs/topic-messages.ts.)
 import type { ICustomPartitioner, RecordMetadata } from "kafkajs";
 import type { KafkaHeader, ProducedOffsets, ProducedRecord } from "./types.js";
+import { DeliveryTimeoutError } from "./errors.js";
 
 /**
  * Every record carries its partition, computed by the runtime with the Java-compatible
@@ -100,4 +101,43 @@ export function* chunksOf(
     if (batchKey !== undefined) batches?.set(batchKey, batchBytes);
   }
   if (start < records.length) yield records.slice(start);
+}
+
+/** Kafka's delivery.timeout.ms default: how long a producer keeps retrying records before it fails them. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+const MAX_RETRY_WAIT_MS = 5_000;
+
+/**
+ * kafkajs' retries of one send. A producer retries a retriable refusal until the delivery
+ * timeout fails the send (acknowledgedWithin); the count only makes kafkajs' own loop end
+ * soon after that, instead of retrying in the background forever.
+ */
+export function sendRetry(deliveryTimeoutMs: number): {
+  retries: number;
+  initialRetryTime: number;
+  maxRetryTime: number;
+} {
+  return {
+    retries: Math.ceil(deliveryTimeoutMs / MAX_RETRY_WAIT_MS) + 6,
+    initialRetryTime: 100,
+    maxRetryTime: MAX_RETRY_WAIT_MS,
+  };
+}
+
+/** The send's answer, or a DeliveryTimeoutError once `timeoutMs` passed without one. */
+export function acknowledgedWithin<T>(
+  send: Promise<T>,
+  records: readonly ProducedRecord[],
+  timeoutMs: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DeliveryTimeoutError([...new Set(records.map((r) => r.topic))], timeoutMs)),
+      timeoutMs,
+    );
+  });
+  // The send may still fail after the timeout did: that failure is already reported.
+  send.catch(() => undefined);
+  return Promise.race([send, timeout]).finally(() => clearTimeout(timer));
 }

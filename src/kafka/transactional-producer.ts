@@ -6,11 +6,20 @@
 import type { Kafka, Producer, Transaction } from "kafkajs";
 import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
 import { fastPathsOf, kafkajsTopicMessages } from "./kafkajs/index.js";
-import { chunksOf, explicitPartitioner, toProducedOffsets } from "./produce.js";
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  acknowledgedWithin,
+  chunksOf,
+  explicitPartitioner,
+  sendRetry,
+  toProducedOffsets,
+} from "./produce.js";
 
 export interface TransactionalProducerOptions {
   transactionalId: string;
   transactionTimeoutMs: number;
+  /** Kafka's delivery.timeout.ms: a send not acknowledged by then fails (retriable); 120 s by default. */
+  deliveryTimeoutMs?: number;
 }
 
 export class TransactionalProducer {
@@ -19,20 +28,22 @@ export class TransactionalProducer {
   private beginning: Promise<Transaction> | undefined;
   private connected = false;
   private readonly fastPaths: boolean;
+  private readonly deliveryTimeoutMs: number;
 
   constructor(
     kafka: Kafka,
     readonly options: TransactionalProducerOptions,
   ) {
     this.fastPaths = fastPathsOf(kafka);
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     this.producer = kafka.producer({
       transactionalId: options.transactionalId,
       transactionTimeout: options.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
-      // An idempotent producer retries until it succeeds or hits a non-retriable error:
-      // giving up early would leave the task unsure what reached the broker.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+      // Retries until the delivery timeout: a send that fails then leaves nothing unsure, the
+      // task aborts the transaction and its next producer's InitProducerId fences stragglers.
+      retry: sendRetry(this.deliveryTimeoutMs),
       createPartitioner: explicitPartitioner,
       allowAutoTopicCreation: false,
     });
@@ -87,10 +98,11 @@ export class TransactionalProducer {
     const txn = await this.current();
     const produced: ProducedOffsets[] = [];
     for (const chunk of chunksOf(records, maxBatchBytes)) {
-      const metadata = await txn.sendBatch({
-        acks: -1,
-        topicMessages: kafkajsTopicMessages(chunk, this.fastPaths),
-      });
+      const metadata = await acknowledgedWithin(
+        txn.sendBatch({ acks: -1, topicMessages: kafkajsTopicMessages(chunk, this.fastPaths) }),
+        chunk,
+        this.deliveryTimeoutMs,
+      );
       produced.push(...toProducedOffsets(metadata, chunk));
     }
     return produced;

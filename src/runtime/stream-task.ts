@@ -290,6 +290,7 @@ export class StreamTask {
         this.#producer = new TransactionalProducer(ctx.kafka, {
           transactionalId: `${ctx.config.applicationId}-${this.id}`,
           transactionTimeoutMs: ctx.config.transactionTimeoutMs,
+          deliveryTimeoutMs: ctx.config.deliveryTimeoutMs,
         });
         const producer = this.#producer;
         // InitProducerId: from here on an older owner of this task can commit nothing.

@@ -263,7 +263,7 @@ export class StreamsRuntime implements QueryableStreams {
     });
     running.changelogReader = changelogReader;
     if (config.processingGuarantee === "at_least_once") {
-      const sharedProducer = new IdempotentProducer(kafka);
+      const sharedProducer = new IdempotentProducer(kafka, config.deliveryTimeoutMs);
       running.sharedProducer = sharedProducer;
       await sharedProducer.connect();
     }

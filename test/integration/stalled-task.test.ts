@@ -1,14 +1,13 @@
 // Health tells the truth: a task that cannot make progress turns /ready false and /health
 // DEGRADED with the task and the reason, and shows in /metrics, until it commits again.
-// The stall is one an operator makes: an output topic with min.insync.replicas=2 on a
-// single broker refuses every write (NOT_ENOUGH_REPLICAS, retriable), so the task loses its
-// transaction and comes back at the same committed offset again and again. Fixing the
-// topic's config lets it through, and the instance reports UP again. (On Apache Kafka each
-// attempt lasts as long as the producer's retries, about a minute: hence the long bounds.)
+// The stall is one an operator makes: the output topic is deleted while the application
+// runs, so every send is refused as UNKNOWN_TOPIC_OR_PARTITION (retriable) until the delivery timeout
+// (Kafka's delivery.timeout.ms) fails it; the task loses its transaction and comes back at the
+// same committed offset again and again. Creating the topic lets it through, and the instance
+// reports UP again.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import kafkajs from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KafkaStreams, Serdes, StreamsBuilder } from "../../src/index.js";
 import { getJson } from "../api/support/cluster.js";
@@ -40,7 +39,7 @@ afterAll(async () => {
 describe("a task that cannot make progress", () => {
   it("makes /health DEGRADED and /ready false with the task and the reason, and shows in /metrics, until it commits", async () => {
     await createTopic(cluster.kafka, "stall-in", 2);
-    await createTopic(cluster.kafka, "stall-out", 1, { "min.insync.replicas": "2" });
+    await createTopic(cluster.kafka, "stall-out", 1);
     const builder = new StreamsBuilder();
     builder
       .stream("stall-in", { key: Serdes.string(), value: Serdes.string() })
@@ -55,6 +54,7 @@ describe("a task that cannot make progress", () => {
         // Each failed attempt ends sooner (the broker aborts the stuck transaction), on Apache
         // Kafka as on the embedded broker.
         transactionTimeoutMs: 3_000,
+        deliveryTimeoutMs: 4_000,
       }),
       { logger: silentLogger },
     );
@@ -62,6 +62,13 @@ describe("a task that cannot make progress", () => {
       await streams.start();
       const url = streams.apiServer!.url;
       await eventually(async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined), 30_000);
+      const admin = cluster.kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: ["stall-out"] });
+      } finally {
+        await admin.disconnect();
+      }
       await produce(cluster.kafka, "stall-in", [{ partition: 1, key: "k", value: "v" }]);
 
       const health = await eventually(
@@ -94,23 +101,8 @@ describe("a task that cannot make progress", () => {
       expect(metrics).toMatch(/^eddy_stalled_tasks 1$/m);
       expect(metrics).toMatch(/^eddy_ready 0$/m);
 
-      // The operator fixes the topic: the task commits, and the instance is UP and ready again.
-      const admin = cluster.kafka.admin();
-      await admin.connect();
-      try {
-        await admin.alterConfigs({
-          validateOnly: false,
-          resources: [
-            {
-              type: kafkajs.ConfigResourceTypes.TOPIC,
-              name: "stall-out",
-              configEntries: [{ name: "min.insync.replicas", value: "1" }],
-            },
-          ],
-        });
-      } finally {
-        await admin.disconnect();
-      }
+      // The operator creates the topic again: the task commits, and the instance is UP and ready again.
+      await createTopic(cluster.kafka, "stall-out", 1);
       await eventually(
         async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined),
         90_000,

@@ -12,7 +12,9 @@
 // by any consumer. With `markUndecodable`, it becomes one UndecodableBatch entry at its last
 // offset carrying its bytes, for the application to dead-letter and move past (Kafka's Java
 // consumer would fail every poll at that offset, and kafkajs retries the fetch forever);
-// without it, the response is left to kafkajs, which fails as it always did.
+// without it, the response is left to kafkajs, which fails as it always did. A data batch
+// whose CRC-32C does not match its bytes is such a batch too (Kafka's consumer checks it,
+// check.crcs=true; kafkajs does not, and would hand out damaged keys and values).
 //
 // Layout (Kafka's FetchResponse v11 and RecordBatch v2, big-endian):
 //   throttle_time_ms i32, error_code i16, session_id i32,
@@ -26,9 +28,12 @@
 //     key varbytes, value varbytes, [header key varstr, value varbytes]
 import { ByteReader } from "../../bytes/byte-reader.js";
 import { decompress } from "../../bytes/compression.js";
+import { crc32c } from "../../bytes/crc32c.js";
 import type { ConsumedRecord, KafkaHeader, KafkaHeaders } from "../types.js";
 
 const BATCH_HEADER = 61;
+/** Where a batch's CRC-32C coverage starts: its attributes, after offset, length, epoch, magic and the CRC. */
+const CRC_FROM = 21;
 const ATTR_COMPRESSION = 0x07;
 const ATTR_LOG_APPEND_TIME = 0x08;
 const ATTR_TRANSACTIONAL = 0x10;
@@ -147,7 +152,7 @@ function decodeBatches(
     c.int32(); // partition leader epoch
     const magic = c.int8();
     if (magic !== 2) return false;
-    c.skip(4); // crc
+    const crc = c.int32() >>> 0;
     const attributes = c.int16();
     const lastOffsetDelta = c.int32();
     const firstTimestamp = c.int64();
@@ -186,14 +191,18 @@ function decodeBatches(
       }
     } else {
       const kept = out.records.length;
-      const problem = decodeRecords(c, out, {
-        baseOffset,
-        count,
-        fetchOffset,
-        compression: attributes & ATTR_COMPRESSION,
-        timestamp: (attributes & ATTR_LOG_APPEND_TIME) !== 0 ? maxTimestamp : undefined,
-        firstTimestamp,
-      });
+      const computed = crc32c(c.buffer, start + CRC_FROM, next);
+      const problem =
+        computed !== crc
+          ? `its CRC-32C is ${hex(computed)} where the batch says ${hex(crc)}: it was damaged after it was written`
+          : decodeRecords(c, out, {
+              baseOffset,
+              count,
+              fetchOffset,
+              compression: attributes & ATTR_COMPRESSION,
+              timestamp: (attributes & ATTR_LOG_APPEND_TIME) !== 0 ? maxTimestamp : undefined,
+              firstTimestamp,
+            });
       if (problem !== undefined) {
         if (options.markUndecodable !== true) return false;
         out.records.length = kept;
@@ -213,6 +222,8 @@ function decodeBatches(
   }
   return true;
 }
+
+const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 
 interface BatchFacts {
   baseOffset: number;

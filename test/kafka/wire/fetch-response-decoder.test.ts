@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { crc32c } from "../../../src/bytes/crc32c.js";
 import { xxhash32 } from "../../../src/bytes/xxhash32.js";
 import { decodeFetchResponseV11 } from "../../../src/kafka/wire/fetch-response-decoder.js";
 
@@ -79,7 +80,6 @@ function batch(options: {
   const afterLength = Buffer.alloc(49);
   afterLength.writeInt32BE(0, 0); // leader epoch
   afterLength.writeInt8(2, 4); // magic
-  afterLength.writeUInt32BE(0, 5); // crc (not checked by the decoder)
   afterLength.writeInt16BE(attributes, 9);
   afterLength.writeInt32BE(count - 1, 11);
   afterLength.writeBigInt64BE(BigInt(options.firstTimestamp ?? 1_000), 15);
@@ -90,6 +90,7 @@ function batch(options: {
   afterLength.writeInt32BE(count, 45);
   const payload = Buffer.concat(records);
   const body = Buffer.concat([afterLength, options.compression ? options.compression.encode(payload) : payload]);
+  body.writeUInt32BE(crc32c(body, 9), 5); // from the attributes on
   const head = Buffer.alloc(12);
   head.writeBigInt64BE(BigInt(options.baseOffset), 0);
   head.writeInt32BE(body.length, 8);
@@ -267,6 +268,24 @@ describe("decodeFetchResponseV11", () => {
     expect(p!.records[3]!.undecodable!.reason).toContain("records do not parse");
     expect(p!.records[4]!.undecodable!.reason).toContain("codec 5");
     expect(p!.nextOffset).toBe(10);
+  });
+
+  it("makes a batch whose CRC-32C does not match its bytes undecodable, as Kafka's consumer checks it", () => {
+    const damaged = batch({ baseOffset: 1, records: [{ key: "b", value: "2" }] });
+    damaged[damaged.length - 2] ^= 0x01; // one bit of the record flipped after the CRC was written
+    const bytes = Buffer.concat([
+      batch({ baseOffset: 0, records: [{ key: "a", value: "1" }] }),
+      damaged,
+      batch({ baseOffset: 2, records: [{ key: "c", value: "3" }] }),
+    ]);
+    expect(decodeFetchResponseV11(response("t", 3, bytes), offsets(0)).supported).toBe(false);
+    const [p] = decodeFetchResponseV11(response("t", 3, bytes), offsets(0), { markUndecodable: true }).partitions;
+    expect(p!.records.map((r) => [r.offset, r.value?.toString() ?? null, r.undecodable?.baseOffset ?? null])).toEqual([
+      [0, "1", null],
+      [1, damaged.toString(), 1],
+      [2, "3", null],
+    ]);
+    expect(p!.records[1]!.undecodable!.reason).toMatch(/CRC-32C is 0x[0-9a-f]{8} where the batch says 0x[0-9a-f]{8}/);
   });
 });
 

@@ -272,7 +272,7 @@ describe("decodeFetchResponseV11", () => {
 
   it("makes a batch whose CRC-32C does not match its bytes undecodable, as Kafka's consumer checks it", () => {
     const damaged = batch({ baseOffset: 1, records: [{ key: "b", value: "2" }] });
-    damaged[damaged.length - 2] ^= 0x01; // one bit of the record flipped after the CRC was written
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 2) ^ 0x01, damaged.length - 2); // one bit of the record flipped after the CRC was written
     const bytes = Buffer.concat([
       batch({ baseOffset: 0, records: [{ key: "a", value: "1" }] }),
       damaged,

@@ -15,9 +15,9 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   stateDir:
     "Where each task keeps its LevelDB: `<stateDir>/<applicationId>/<taskId>/`. A relative path is relative to the working directory.",
   processingGuarantee:
-    "`exactly_once`: each task commits its input offsets, state changes and outputs in one Kafka transaction. `at_least_once`: an idempotent producer and plain offset commits.",
+    "`exactly_once_v2` (KIP-447, Kafka 2.5+): the instance commits every task's input offsets, state changes and outputs in one Kafka transaction of one transactional producer; the offsets carry the consumer group's generation and member id, so an instance that lost its partitions cannot commit. `exactly_once` (deprecated, as in Kafka Streams 3.0): one transactional producer and transaction per task, zombies fenced by the task's transactional id. `at_least_once`: an idempotent producer and plain offset commits.",
   commitIntervalMs:
-    "How often tasks commit. Kafka Streams' defaults: 100 under exactly_once, 30000 under at_least_once.",
+    "How often tasks commit. Kafka Streams' defaults: 100 under exactly_once_v2 and exactly_once, 30000 under at_least_once.",
   numStandbyReplicas: "Warm copies of each task's state kept on other instances, for fast failover and stale reads.",
   applicationServer:
     "`host:port` where this instance serves the HTTP API. It travels in the consumer group's metadata, so that every instance can route a query to the owner of its key.",

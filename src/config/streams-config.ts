@@ -9,7 +9,12 @@ import type { ConfigIssue } from "./errors.js";
 import { saslSchema, sslSchema } from "./kafka-security-config.js";
 import { securityFileIssues } from "./security-files.js";
 
-export const PROCESSING_GUARANTEES = ["exactly_once", "at_least_once"] as const;
+/**
+ * exactly_once_v2 (KIP-447, the default): one transactional producer and one transaction per
+ * stream thread, zombies fenced by the group's generation. exactly_once (v1, deprecated as in
+ * Kafka Streams 3.0): a transactional producer per task. at_least_once: no transactions.
+ */
+export const PROCESSING_GUARANTEES = ["exactly_once_v2", "exactly_once", "at_least_once"] as const;
 export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
 
 export const EXCEPTION_HANDLERS = ["fail", "continue-and-dead-letter"] as const;
@@ -22,6 +27,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** As in Kafka Streams: 100 ms under exactly-once (transactions must stay short), 30 s otherwise. */
 export const DEFAULT_COMMIT_INTERVAL_MS: Record<ProcessingGuarantee, number> = {
+  exactly_once_v2: 100,
   exactly_once: 100,
   at_least_once: 30_000,
 };
@@ -128,8 +134,8 @@ export const streamsConfigSchema = z
     /** Where each task keeps its LevelDB: `<stateDir>/<applicationId>/<taskId>/`. */
     stateDir: z.string().min(1, { error: "must not be empty" }).default(join(tmpdir(), "eddy-streams")),
     processingGuarantee: z
-      .enum(PROCESSING_GUARANTEES, { error: "must be 'exactly_once' or 'at_least_once'" })
-      .default("exactly_once"),
+      .enum(PROCESSING_GUARANTEES, { error: "must be 'exactly_once_v2', 'exactly_once' or 'at_least_once'" })
+      .default("exactly_once_v2"),
     /** How often tasks commit; defaults by processingGuarantee (see DEFAULT_COMMIT_INTERVAL_MS). */
     commitIntervalMs: nonNegativeInt("milliseconds").optional(),
     numStandbyReplicas: nonNegativeInt("replicas").default(0),

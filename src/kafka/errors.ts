@@ -212,3 +212,33 @@ export class KafkaUnreachableError extends EddyError {
     this.servers = servers;
   }
 }
+
+/**
+ * The broker does not speak a request version Eddy needs: exactly_once_v2 needs TxnOffsetCommit
+ * v3 and OffsetFetch v7 (KIP-447, Apache Kafka 2.5 and later).
+ */
+export class BrokerVersionError extends EddyError {
+  readonly request: string;
+
+  constructor(request: string, brokerMaxVersion: number | undefined) {
+    const has = brokerMaxVersion === undefined ? "does not support it" : `supports up to v${brokerMaxVersion}`;
+    super(
+      "EDDY_ERR_BROKER_VERSION",
+      `The broker cannot take ${request} (it ${has}): processingGuarantee exactly_once_v2 needs Kafka 2.5 or later; upgrade the brokers or use processingGuarantee: exactly_once`,
+    );
+    this.request = request;
+  }
+}
+
+/**
+ * exactly_once_v2 sends its offsets with Eddy's own TxnOffsetCommit v3 through kafkajs'
+ * connections, which needs the kafkajs Eddy was written against.
+ */
+export class Kip447UnavailableError extends EddyError {
+  constructor(reason: string) {
+    super(
+      "EDDY_ERR_KIP447_UNAVAILABLE",
+      `processingGuarantee exactly_once_v2 cannot commit offsets with the group's generation and member: ${reason}. Install the kafkajs version Eddy pins, or use processingGuarantee: exactly_once`,
+    );
+  }
+}

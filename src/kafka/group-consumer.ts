@@ -18,7 +18,7 @@
 import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
 import { consumedRecords, hookConsumerCluster } from "./kafkajs/index.js";
-import type { ConsumedRecord, TopicPartition, TopicPartitionOffset } from "./types.js";
+import type { ConsumedRecord, GroupMetadata, TopicPartition, TopicPartitionOffset } from "./types.js";
 
 export const EDDY_ASSIGNOR_NAME = "eddy-streams";
 const ASSIGNOR_VERSION = 1;
@@ -107,6 +107,7 @@ export class GroupConsumer {
   private cluster: Cluster | undefined;
   private lastAssignmentBytes: Buffer | undefined;
   private generationId: number | undefined;
+  private memberId = "";
   private running = false;
 
   constructor(
@@ -130,6 +131,7 @@ export class GroupConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       const { memberId, isLeader, memberAssignment } = event.payload;
+      this.memberId = memberId;
       const partitions: TopicPartition[] = [];
       for (const [topic, ps] of Object.entries(memberAssignment))
         for (const partition of ps) partitions.push({ topic, partition });
@@ -289,6 +291,16 @@ export class GroupConsumer {
   }
 
   /** At-least-once commits; checked by the coordinator against this member's generation. */
+  /** Where this member stands in the group now (what exactly-once v2 commits carry). */
+  groupMetadata(): GroupMetadata {
+    return {
+      groupId: this.options.groupId,
+      generationId: this.generationId ?? -1,
+      memberId: this.memberId,
+      groupInstanceId: null,
+    };
+  }
+
   async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     await this.consumer.commitOffsets(

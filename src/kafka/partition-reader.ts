@@ -27,6 +27,16 @@ export class PartitionReader {
     return this.cluster.listOffsets(partitions, false);
   }
 
+  /**
+   * Where `groupId` stands on `partitions`, waiting for no open transaction: an offset a
+   * transaction still holds throws UNSTABLE_OFFSET_COMMIT (retriable), as Kafka's
+   * read_committed consumers are answered (OffsetFetch requireStable). Partitions the group
+   * never committed are left out.
+   */
+  async stableCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    return this.cluster.stableCommittedOffsets(groupId, partitions);
+  }
+
   /** The log start offset of each partition (after retention or DeleteRecords). */
   async beginningOffsets(partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
     return this.cluster.listOffsets(partitions, true);

@@ -1,11 +1,13 @@
-// One transactional producer per active task (exactly-once). Its transactional id,
-// `<applicationId>-<taskId>`, is what fences zombies: kafkajs has no KIP-447 (no group
-// metadata in TxnOffsetCommit), so the only guard against an old owner of a task still
-// committing is that the new owner's InitProducerId bumps the epoch of the same
-// transactional id, after which the old owner's requests fail with INVALID_PRODUCER_EPOCH.
+// A transactional producer. Under exactly_once (v1) there is one per active task, and its
+// transactional id, `<applicationId>-<taskId>`, is what fences zombies: the new owner's
+// InitProducerId bumps the epoch of the same transactional id, after which the old owner's
+// requests fail with INVALID_PRODUCER_EPOCH. Under exactly_once_v2 there is one per stream
+// thread, given `groupMetadata`: its offsets then go out as TxnOffsetCommit v3 with the
+// consumer's generation and member id (KIP-447, through the seam: kafkajs sends v0-1 only),
+// and the group coordinator refuses a zombie's.
 import type { Kafka, Producer, Transaction } from "kafkajs";
-import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
-import { fastPathsOf, kafkajsTopicMessages } from "./kafkajs/index.js";
+import type { GroupMetadata, ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
+import { fastPathsOf, kafkajsTopicMessages, registerGroupMetadata } from "./kafkajs/index.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   acknowledgedWithin,
@@ -20,6 +22,8 @@ export interface TransactionalProducerOptions {
   transactionTimeoutMs: number;
   /** Kafka's delivery.timeout.ms: a send not acknowledged by then fails (retriable); 120 s by default. */
   deliveryTimeoutMs?: number;
+  /** Exactly-once v2: where the consumer whose offsets this producer commits stands in its group, read at each commit. */
+  groupMetadata?: () => GroupMetadata;
 }
 
 export class TransactionalProducer {
@@ -29,9 +33,10 @@ export class TransactionalProducer {
   private connected = false;
   private readonly fastPaths: boolean;
   private readonly deliveryTimeoutMs: number;
+  private unregister: (() => void) | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     readonly options: TransactionalProducerOptions,
   ) {
     this.fastPaths = fastPathsOf(kafka);
@@ -55,6 +60,10 @@ export class TransactionalProducer {
    * aborted; only after this may the new owner read committed offsets and restore.
    */
   async init(): Promise<void> {
+    const { groupMetadata } = this.options;
+    if (groupMetadata !== undefined) {
+      this.unregister ??= registerGroupMetadata(this.kafka, this.options.transactionalId, groupMetadata);
+    }
     if (!this.connected) {
       await this.producer.connect();
       this.connected = true;
@@ -139,6 +148,8 @@ export class TransactionalProducer {
   /** Disconnects without ending an open transaction: the coordinator aborts it when a new owner initializes, or on timeout. */
   async close(): Promise<void> {
     this.transaction = undefined;
+    this.unregister?.();
+    this.unregister = undefined;
     if (this.connected) {
       this.connected = false;
       await this.producer.disconnect();

@@ -128,3 +128,12 @@ export interface ProducedOffsets extends TopicPartition {
 export function topicPartitionKey(tp: TopicPartition): string {
   return `${tp.topic}|${tp.partition}`;
 }
+
+/** Where a consumer stands in its group (Kafka's ConsumerGroupMetadata): what KIP-447 commits carry. */
+export interface GroupMetadata {
+  readonly groupId: string;
+  /** -1 before the first assignment. */
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+}

@@ -200,3 +200,20 @@ export class TaskTimeoutError extends EddyError {
     );
   }
 }
+
+/**
+ * Exactly-once v2: this instance's tasks may belong to another member now (it left the group
+ * and joined again, a rebalance revoked a task holding uncommitted work), so the thread's open
+ * transaction must not commit; every task goes back to its committed state. Kafka Streams'
+ * TaskMigratedException. Classified as a rebalance (its `type`), never fatal.
+ */
+export class TaskMigratedError extends EddyError {
+  readonly type = "REBALANCE_IN_PROGRESS";
+
+  constructor(reason: string) {
+    super(
+      "EDDY_ERR_TASK_MIGRATED",
+      `The stream thread's transaction is aborted: ${reason}; its tasks resume from their committed state`,
+    );
+  }
+}

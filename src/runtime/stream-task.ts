@@ -2,12 +2,14 @@
 // one partition, its state (overlay over the task's LevelDB), its record collector,
 // and how its work is committed.
 //
-// Exactly-once: the task owns a transactional producer (`<applicationId>-<taskId>`).
-// Outputs, dead letters and changelog records join the open transaction; at commit the
-// consumed offsets are added (sendOffsets) and the transaction commits; only then do
-// the overlay's writes and the new changelog checkpoint reach LevelDB, in one batch.
+// Exactly-once v2 (the default): the stream thread's transaction (thread-transaction.ts)
+// holds every task's outputs, dead letters and changelog records; a commit drains every
+// task (prepareCommit), adds all consumed offsets with the group's generation, and commits
+// once; then each task's overlay and checkpoint reach LevelDB. Exactly-once v1: the task owns
+// a transactional producer (`<applicationId>-<taskId>`) and commits alone, the same way.
 // A fenced producer or a failed commit drops the overlay and the buffered records; the
-// task is then re-initialised from what Kafka and LevelDB hold (its committed state).
+// task is then re-initialised from what Kafka and LevelDB hold (its committed state); under
+// v2 every task of the thread is, as the transaction held all their work.
 //
 // At-least-once: outputs and changelogs go through the instance's idempotent producer;
 // offsets are committed once the broker acknowledged them, then the overlay is written.
@@ -75,6 +77,7 @@ import type { ReadWait } from "./read-gate.js";
 import { PositionNotApplicableError, TaskTimeoutError } from "./errors.js";
 import { TaskStateMachine } from "./task-state.js";
 import type { TaskState } from "./task-state.js";
+import type { TaskCommit, ThreadTransaction } from "./thread-transaction.js";
 
 export { TaskState } from "./task-state.js";
 
@@ -91,6 +94,8 @@ export interface TaskContext {
   readonly topicPartitions: TopicPartitions;
   /** At-least-once only. */
   readonly sharedProducer: IdempotentProducer | undefined;
+  /** Exactly-once v2 only: the stream thread's producer, transaction and lock. */
+  readonly threadTransaction?: ThreadTransaction | undefined;
   /** At-least-once offset commits, checked against the member's generation. */
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   readonly metrics: StreamsMetrics;
@@ -190,6 +195,12 @@ export class StreamTask {
     return this.#lifecycle.state;
   }
 
+  /** One step of the task's work; under v2 also holding the thread's lock (see thread-transaction.ts). */
+  #run<T>(work: () => Promise<T>): Promise<T> {
+    const thread = this.ctx.threadTransaction;
+    return this.#queue.run(thread === undefined ? work : () => thread.locked(work));
+  }
+
   get problem(): TaskProblem | undefined {
     return this.#problem;
   }
@@ -286,6 +297,7 @@ export class StreamTask {
           throw new TaskTimeoutError(`Task ${this.id}`, this.#stalledFor(), ctx.config.taskTimeoutMs, error);
         }
       };
+      const thread = ctx.threadTransaction;
       if (ctx.config.processingGuarantee === "exactly_once") {
         this.#producer = new TransactionalProducer(ctx.kafka, {
           transactionalId: `${ctx.config.applicationId}-${this.id}`,
@@ -295,9 +307,15 @@ export class StreamTask {
         const producer = this.#producer;
         // InitProducerId: from here on an older owner of this task can commit nothing.
         await retry("initializing the transactional producer", () => producer.init());
+      } else if (thread !== undefined) {
+        await retry("initializing the thread's transactional producer", () => thread.init());
       }
+      // Under v2 an older owner's transaction may still hold these offsets: requireStable
+      // waits (UNSTABLE_OFFSET_COMMIT, retried) until it has committed or aborted.
       const committed = await retry("reading committed offsets", () =>
-        ctx.admin.committedOffsets(ctx.groupId, this.partitions),
+        thread === undefined
+          ? ctx.admin.committedOffsets(ctx.groupId, this.partitions)
+          : ctx.reader.stableCommittedOffsets(ctx.groupId, this.partitions),
       );
       const missing = this.partitions.filter((tp) => !committed.has(topicPartitionKey(tp)));
       // A partition the group never committed starts where its source's autoOffsetReset
@@ -397,7 +415,7 @@ export class StreamTask {
 
   /** Processes a fetched batch of one input partition, from the task's position on. */
   process(batch: ConsumedBatch): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       if (this.state !== "running") return;
       const key = topicPartitionKey(batch);
       this.#highWatermarks.set(key, batch.highWatermark);
@@ -608,7 +626,7 @@ export class StreamTask {
 
   /** Fires due wall-clock punctuators. */
   punctuate(now: number): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       if (this.state !== "running" || !this.#executor) return;
       try {
         const fired = await this.#executor.punctuateWallClock(now);
@@ -631,7 +649,7 @@ export class StreamTask {
 
   /** Commits when there is uncommitted work and the commit interval has passed (or `force`). */
   maybeCommit(now: number, force = false): Promise<boolean> {
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       if (this.state !== "running" || !this.#dirty) return false;
       if (!force && !this.#commitSoon && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
       try {
@@ -645,8 +663,10 @@ export class StreamTask {
   }
 
   async #commit(): Promise<void> {
-    const started = Date.now();
     const { ctx } = this;
+    // v2: one commit for every task of the thread (each one's prepareCommit, then EndTxn).
+    if (ctx.threadTransaction !== undefined) return ctx.threadTransaction.commit();
+    const started = Date.now();
     const overlay = this.#overlay as TaskOverlay;
     // What the record cache folded goes downstream now, into this transaction (Kafka
     // Streams flushes its caches before it commits).
@@ -684,8 +704,19 @@ export class StreamTask {
         lost = true;
       }
     }
+    await this.#committedNow(overlay, offsets, produced, started, !lost);
+  }
+
+  /** The transaction committed (or the at-least-once offsets were): the state and its checkpoint follow. */
+  async #committedNow(
+    overlay: TaskOverlay,
+    offsets: readonly TopicPartitionOffset[],
+    produced: readonly ProducedOffsets[],
+    started: number,
+    progressed = true,
+  ): Promise<void> {
     for (const p of offsets) this.#committed.set(topicPartitionKey(p), p.offset);
-    if (offsets.length > 0 && !lost) ctx.metrics.progress.committed(this.id);
+    if (offsets.length > 0 && progressed) this.ctx.metrics.progress.committed(this.id);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
     await overlay.commit(this.#checkpointOf(produced));
     this.#readGate.open(this.positions());
@@ -693,7 +724,33 @@ export class StreamTask {
     this.#commitSoon = false;
     this.#stalledSince = undefined;
     this.#lastCommit = Date.now();
-    ctx.metrics.recordCommit(this.#lastCommit - started);
+    this.ctx.metrics.recordCommit(this.#lastCommit - started);
+  }
+
+  /**
+   * Exactly-once v2, for the thread's commit (holding the thread's lock): what this task adds
+   * to the transaction. A running task gives the positions of all its input partitions, so
+   * that every commit passes the group's generation check; one with uncommitted work also
+   * its folded cache entries, changelog records and last outputs.
+   */
+  async prepareCommit(): Promise<TaskCommit | undefined> {
+    const overlay = this.#overlay;
+    const executor = this.#executor;
+    if (this.state !== "running" || overlay === undefined || executor === undefined) return undefined;
+    const started = Date.now();
+    const offsets = this.positions();
+    const noop = { closeReadGate: () => undefined, complete: () => Promise.resolve() };
+    if (!this.#dirty) return { records: [], offsets, ...noop };
+    await executor.flushCaches();
+    this.#addChangelogRecords(overlay);
+    await this.#settleInflight();
+    const changed = offsets.filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
+    return {
+      records: this.#collector.drain(),
+      offsets,
+      closeReadGate: () => this.#readGate.close(),
+      complete: (produced) => this.#committedNow(overlay, changed, produced, started),
+    };
   }
 
   /**
@@ -747,7 +804,7 @@ export class StreamTask {
     const records = this.#collector.drain();
     await this.#inflight;
     if (this.#sendError !== undefined) return;
-    if (!this.#producer) {
+    if (!this.#producer && this.ctx.threadTransaction === undefined) {
       // At-least-once: these records are readable as soon as they land, before the state
       // that goes with them is committed; lookups wait for that commit, due at once.
       this.#readGate.close();
@@ -762,6 +819,7 @@ export class StreamTask {
   }
 
   #send(records: ReturnType<KafkaRecordCollector["drain"]>): Promise<ProducedOffsets[]> {
+    if (this.ctx.threadTransaction !== undefined) return this.ctx.threadTransaction.send(records);
     return this.#producer
       ? this.#producer.send(records, this.#maxBatchBytes)
       : (this.ctx.sharedProducer as IdempotentProducer).send(records, this.#maxBatchBytes);
@@ -780,7 +838,10 @@ export class StreamTask {
       error instanceof ProcessorError && this.#sendError !== undefined ? this.#sendError : error,
     );
     let problem: TaskProblem;
-    if (kind === "fenced") problem = { kind: "migrated", error };
+    const thread = this.ctx.threadTransaction;
+    // v2: the group refused this member's offsets (it was rebalanced away, a zombie): the
+    // work is lost to the group, as a fenced producer's is (Kafka Streams' TaskMigrated).
+    if (kind === "fenced" || (thread !== undefined && kind === "rebalance")) problem = { kind: "migrated", error };
     else if (kind === "retriable" || kind === "rebalance") {
       // The broker may come back: re-initialise and retry, for up to taskTimeoutMs.
       this.#stalledSince ??= Date.now();
@@ -797,6 +858,8 @@ export class StreamTask {
       problem = { kind: "failed", error: failure };
     }
     this.#problem = problem;
+    // v2: the thread's transaction holds this task's lost work; no other task may commit it.
+    thread?.doom(error);
     this.#lifecycle.moveTo(problem.kind === "failed" ? "failed" : "suspended");
     this.#readGate.abandon(`task ${this.id} stopped: ${problem.kind}`);
     if (problem.kind === "failed") {
@@ -805,7 +868,7 @@ export class StreamTask {
         "task failed",
       );
     } else {
-      this.ctx.metrics.transactionAborts += this.#producer ? 1 : 0;
+      this.ctx.metrics.transactionAborts += this.#producer || thread ? 1 : 0;
       this.ctx.metrics.progress.taskFailed(
         this.id,
         this.committedOffsets()
@@ -830,7 +893,7 @@ export class StreamTask {
    * initialize() can bring the task back from what Kafka and LevelDB hold.
    */
   suspend(): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       if (this.state === "closed") return;
       await this.#dropUncommitted();
       if (this.state !== "failed") this.#lifecycle.moveTo("suspended");
@@ -871,7 +934,7 @@ export class StreamTask {
    * returned open (for a standby of the same task on this instance); otherwise closed.
    */
   close(options: { clean: boolean; keepStorage?: boolean }): Promise<TaskStorage | undefined> {
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       if (this.state === "closed") return undefined;
       if (options.clean && this.state === "running") {
         try {

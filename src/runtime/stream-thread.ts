@@ -17,6 +17,7 @@ import type { StreamsMetrics } from "./metrics.js";
 import { StreamsPartitionAssignor } from "./partition-assignor.js";
 import type { TaskContext } from "./stream-task.js";
 import { TaskManager } from "./task-manager.js";
+import { ThreadTransaction } from "./thread-transaction.js";
 
 export interface StreamThreadEvents {
   /** The group is reassigning partitions, or assigned tasks are still restoring. */
@@ -32,6 +33,8 @@ export interface StreamThreadOptions {
   sourceTopics: string[];
   /** Builds the tasks' shared context; the consumer's offset commit is handed in. */
   taskContext(commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>): TaskContext;
+  /** Exactly-once v2: the thread's transactional id, `<applicationId>-<processId>-<threadIndex>`. */
+  transactionalId: string;
   metrics: StreamsMetrics;
   logger: Logger;
 }
@@ -42,6 +45,7 @@ export class StreamThread {
   readonly taskManager: TaskManager;
   readonly #consumer: GroupConsumer;
   readonly #ctx: TaskContext;
+  readonly #transaction: ThreadTransaction | undefined;
   #ticker: NodeJS.Timeout | undefined;
   #ticking = false;
   #lastPunctuate = 0;
@@ -56,7 +60,22 @@ export class StreamThread {
     private readonly options: StreamThreadOptions,
     private readonly events: StreamThreadEvents,
   ) {
-    this.#ctx = options.taskContext((offsets) => this.#consumer.commitOffsets(offsets));
+    const ctx = options.taskContext((offsets) => this.#consumer.commitOffsets(offsets));
+    this.#transaction =
+      ctx.config.processingGuarantee === "exactly_once_v2"
+        ? new ThreadTransaction({
+            kafka: options.kafka,
+            transactionalId: options.transactionalId,
+            transactionTimeoutMs: ctx.config.transactionTimeoutMs,
+            groupId: ctx.groupId,
+            groupMetadata: () => this.#consumer.groupMetadata(),
+            tasks: () => this.taskManager.activeTasks(),
+            isAssigned: (taskId) => this.taskManager.assignedTasks().active.includes(taskId),
+            maxBatchBytes: (topic) => ctx.topicPartitions.rules(topic)?.maxMessageBytes ?? Number.MAX_SAFE_INTEGER,
+            logger: options.logger.child({ transactionalId: options.transactionalId }),
+          })
+        : undefined;
+    this.#ctx = { ...ctx, threadTransaction: this.#transaction };
     const { config } = this.#ctx;
     this.taskManager = new TaskManager(
       this.#ctx,
@@ -248,6 +267,7 @@ export class StreamThread {
     // A restart on its way would bring the consumer back after it was stopped.
     await this.#restarting;
     await this.taskManager.close(clean);
+    await this.#transaction?.close();
     await this.#consumer
       .stop()
       .catch((error: unknown) => this.options.logger.warn({ err: error }, "leaving the group failed"));

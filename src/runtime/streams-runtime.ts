@@ -13,6 +13,7 @@
 // creates the internal topics, starts the instance's services (the HTTP API), and
 // joins the consumer group; the instance is then REBALANCING until its assigned tasks
 // are restored, and RUNNING while they process.
+import { randomUUID } from "node:crypto";
 import type { StalledTask } from "./progress-monitor.js";
 import type { Logger } from "pino";
 import { createLogger } from "../logging/logger.js";
@@ -115,6 +116,10 @@ export class StreamsRuntime implements QueryableStreams {
   /** Kafka Streams' ThreadCache: one budget for every task of the instance (its one stream thread). */
   readonly #recordCache: RecordCache | undefined;
   readonly #stopping = new AbortController();
+  /** Kafka Streams' processId: names this instance in its exactly-once v2 transactional ids. */
+  readonly #processId = randomUUID();
+  /** Stream threads started so far (a pattern refresh replaces the thread): the index of the next. */
+  #threads = 0;
   #restoreListener: StateRestoreListener | undefined;
   #running: Running | undefined;
   #closing: Promise<void> | undefined;
@@ -302,6 +307,11 @@ export class StreamsRuntime implements QueryableStreams {
       { guarantee: config.processingGuarantee, tasks: metadata.tasks().length, sourceTopics: metadata.sourceTopics() },
       "started",
     );
+    if (config.processingGuarantee === "exactly_once") {
+      logger.warn(
+        "processingGuarantee exactly_once is deprecated, as in Kafka Streams 3.0: exactly_once_v2 (the default) commits every task in one transaction and needs Kafka 2.5 or later",
+      );
+    }
   }
 
   /**
@@ -342,6 +352,7 @@ export class StreamsRuntime implements QueryableStreams {
         kafka: running.kafka as KafkaClient,
         topology,
         sourceTopics: metadata.sourceTopics(),
+        transactionalId: `${config.applicationId}-${this.#processId}-${++this.#threads}`,
         metrics: this.#metrics,
         logger,
         taskContext: (commitOffsets) => ({

@@ -11,6 +11,13 @@
 // task is restored. The asynchronous half (serialized) closes revoked tasks (clean:
 // commit, or abort if fenced; local state stays on disk), recycles state between the
 // active and standby copies of a task on this instance, and initialises new tasks.
+//
+// Exactly-once v2: the stream thread's one transaction holds every task's uncommitted work,
+// so a task that loses its work (fenced, a failed commit) takes every task's with it: all
+// are suspended, the transaction aborted, and all re-initialised (Kafka Streams does the
+// same). So are they when the member comes back under a new member id or after a generation
+// it missed: another member may have owned its tasks meanwhile, and no transactional id per
+// task fences this one any longer.
 import { listTaskDirectories } from "../stores/state-directory.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { ConsumedBatch, ReceivedAssignment } from "../kafka/group-consumer.js";
@@ -20,7 +27,7 @@ import { AssignmentErrorCode, decodeAssignmentInfo } from "./assignment-codec.js
 import type { SubscriptionInfo } from "./assignment-codec.js";
 import { RUNNING_ACTIVE_OFFSET_SUM } from "./assignor.js";
 import type { HostTasks } from "./assignor.js";
-import { AssignmentError } from "./errors.js";
+import { AssignmentError, TaskMigratedError } from "./errors.js";
 import { offsetSum } from "./state-manager.js";
 import { StandbyTask } from "./standby-task.js";
 import { StreamTask } from "./stream-task.js";
@@ -54,6 +61,9 @@ export class TaskManager {
   #assignedStandby: TaskId[] = [];
   #assignedActive: TaskId[] = [];
   #generation: number | undefined;
+  #memberId: string | undefined;
+  /** v2: every task is being brought back after the thread's transaction was lost. */
+  #revivingAll = false;
   #closed = false;
 
   constructor(
@@ -131,7 +141,9 @@ export class TaskManager {
   onAssigned(assignment: ReceivedAssignment): void {
     if (this.#closed) return;
     const { metadata, logger } = this.ctx;
+    const lost = this.#lostMembership(assignment);
     this.#generation = assignment.generationId;
+    this.#memberId = assignment.memberId;
     let standby: TaskId[] = [];
     if (assignment.userData !== undefined) {
       try {
@@ -163,7 +175,7 @@ export class TaskManager {
     for (const tp of assignment.partitions) {
       const task = this.#active.get(metadata.taskOf(tp) ?? "");
       const position =
-        task?.state === "running"
+        task?.state === "running" && !lost
           ? task.positions().find((p) => p.topic === tp.topic && p.partition === tp.partition)
           : undefined;
       if (position) retained.push(position);
@@ -185,17 +197,45 @@ export class TaskManager {
     const activeNow = new Set(this.#assignedActive);
     const standbyNow = new Set(this.#assignedStandby);
     void this.#queue
-      .run(() => this.#apply(activeNow, standbyNow))
+      .run(() => this.#apply(activeNow, standbyNow, lost))
       .catch((error: unknown) => {
         this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
       });
     this.events.onTasksChanged();
   }
 
-  async #apply(active: Set<TaskId>, standby: Set<TaskId>): Promise<void> {
+  /**
+   * v2: whether this member may have missed a generation (it comes back under a new member
+   * id, or the generation skipped one): its running tasks' uncommitted work is then void.
+   */
+  #lostMembership(assignment: ReceivedAssignment): boolean {
+    const thread = this.ctx.threadTransaction;
+    if (thread === undefined || this.#memberId === undefined) return false;
+    const previous = this.#generation;
+    const lost =
+      assignment.memberId !== this.#memberId ||
+      (previous !== undefined && assignment.generationId !== undefined && assignment.generationId !== previous + 1);
+    if (lost) {
+      thread.doom(new TaskMigratedError(`the member rejoined the group (generation ${assignment.generationId})`));
+      this.ctx.logger.warn(
+        { generation: assignment.generationId, previousGeneration: previous },
+        "this member was out of the group; its tasks resume from their committed state",
+      );
+    }
+    return lost;
+  }
+
+  async #apply(active: Set<TaskId>, standby: Set<TaskId>, lost: boolean): Promise<void> {
     if (this.#closed) return;
     const { ctx } = this;
     const recycled = new Map<TaskId, TaskStorage>();
+    const thread = ctx.threadTransaction;
+    // v2: a lost transaction (the member was out of the group, a task failed) first.
+    let aborted = false;
+    if (thread !== undefined && (lost || thread.doomed !== undefined)) {
+      await this.#abortAll();
+      aborted = true;
+    }
     // Revoked active tasks: commit (a fenced one aborts) and close; the state stays on disk.
     await Promise.all(
       [...this.#active]
@@ -245,6 +285,18 @@ export class TaskManager {
         );
       }
     }
+    // v2: a revoked task's final commit failed (its work cannot be committed any longer):
+    // every task's uncommitted work went with the transaction.
+    if (thread !== undefined && thread.doomed !== undefined) {
+      await this.#abortAll();
+      aborted = true;
+    }
+    if (aborted) {
+      for (const task of this.#active.values()) {
+        this.#awaitingHeartbeat.delete(task.id);
+        if (task.state === "suspended") this.#startTask(task);
+      }
+    }
     for (const id of active) {
       if (this.#active.has(id)) continue;
       const task = new StreamTask(ctx, id, recycled.get(id), (t, problem) => this.#onProblem(t, problem));
@@ -287,6 +339,10 @@ export class TaskManager {
       this.events.onFatal(problem.error);
       return;
     }
+    if (this.ctx.threadTransaction !== undefined) {
+      this.#reviveAll(problem.kind);
+      return;
+    }
     if (problem.kind === "migrated") {
       // Another instance may own the task now. Bring it back only once a heartbeat
       // confirms this member still owns its partitions in the current generation;
@@ -295,6 +351,42 @@ export class TaskManager {
       return;
     }
     void this.#queue.run(() => this.#revive(task));
+  }
+
+  /**
+   * v2: one task lost its work, so did every task (one transaction held it all). Every task
+   * is suspended and the transaction aborted; then all initialise again, at once for a
+   * corrupted transaction, after a heartbeat confirms the membership for a migrated one.
+   */
+  #reviveAll(kind: "migrated" | "corrupted"): void {
+    for (const task of this.#active.values()) this.consumer.pause(task.partitions);
+    if (this.#revivingAll) return;
+    this.#revivingAll = true;
+    void this.#queue
+      .run(async () => {
+        if (this.#closed) return;
+        await this.#abortAll();
+        for (const task of this.#active.values()) {
+          if (kind === "migrated") this.#awaitingHeartbeat.add(task.id);
+          else this.#startTask(task);
+        }
+      })
+      .catch((error: unknown) => this.events.onFatal(error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        this.#revivingAll = false;
+        this.events.onTasksChanged();
+      });
+  }
+
+  /** v2: stops every task's initialisation, drops every task's uncommitted work, aborts the transaction. */
+  async #abortAll(): Promise<void> {
+    const thread = this.ctx.threadTransaction;
+    if (thread === undefined) return;
+    for (const controller of this.#initializing.values()) controller.abort();
+    for (const task of this.#active.values()) this.consumer.pause(task.partitions);
+    await Promise.all([...this.#active.values()].map((task) => task.suspend()));
+    await thread.locked(() => thread.reset());
+    this.ctx.metrics.transactionAborts += 1;
   }
 
   async #revive(task: StreamTask): Promise<void> {

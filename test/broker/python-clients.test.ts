@@ -73,15 +73,26 @@ admin = AdminClient({"bootstrap.servers": bootstrap})
 for f in admin.create_topics([NewTopic(source, 1, 1), NewTopic(sink, 2, 1)]).values():
     f.result()
 group = Consumer({"bootstrap.servers": bootstrap, "group.id": "py-txn-group", "enable.auto.commit": False})
-def committed():
-    return group.committed([TopicPartition(source, 0)], 10)[0].offset
+# librdkafka's read_committed consumers (its default) fetch offsets with requireStable: an open
+# transaction's offsets make them wait (UNSTABLE_OFFSET_COMMIT); a read_uncommitted one is answered at once.
+uncommitted = Consumer({"bootstrap.servers": bootstrap, "group.id": "py-txn-group", "enable.auto.commit": False,
+                        "isolation.level": "read_uncommitted"})
+def committed(consumer=group, timeout=10):
+    return consumer.committed([TopicPartition(source, 0)], timeout)[0].offset
+def waits_for_stable():
+    try:
+        committed(group, 1)
+        return False
+    except Exception as e:
+        return "Timed out" in str(e)
 producer = Producer({"bootstrap.servers": bootstrap, "transactional.id": "py-txn", "enable.idempotence": True})
 producer.init_transactions(10)
 producer.begin_transaction()
 for i in range(10):
     producer.produce(sink, key=b"k%d" % i, value=b"committed-%d" % i)
 producer.send_offsets_to_transaction([TopicPartition(source, 0, 42)], group.consumer_group_metadata(), 10)
-before_commit = committed()
+before_commit = committed(uncommitted)
+stable_wait = waits_for_stable()
 producer.commit_transaction(10)
 after_commit = committed()
 producer.begin_transaction()
@@ -112,7 +123,8 @@ for i in range(1000):
     idempotent.produce(source, value=b"i%d" % i)
 idempotent.flush(10)
 low, high = Consumer({"bootstrap.servers": bootstrap, "group.id": "py-watermarks"}).get_watermark_offsets(TopicPartition(source, 0), 10)
-print(json.dumps({"before_commit": before_commit, "after_commit": after_commit, "after_abort": after_abort,
+uncommitted.close()
+print(json.dumps({"before_commit": before_commit, "stable_wait": stable_wait, "after_commit": after_commit, "after_abort": after_abort,
                   "committed": read("read_committed"), "uncommitted": read("read_uncommitted"), "idempotent_high": high}))
 `;
 
@@ -399,6 +411,7 @@ describe("Python clients against the embedded broker", () => {
     const { stdout } = await runPython(CONFLUENT_TRANSACTIONS, [broker.bootstrap, "py-txn-source", "py-txn-sink"]);
     const result = JSON.parse(stdout) as {
       before_commit: number;
+      stable_wait: boolean;
       after_commit: number;
       after_abort: number;
       committed: string[];
@@ -406,6 +419,7 @@ describe("Python clients against the embedded broker", () => {
       idempotent_high: number;
     };
     expect(result.before_commit).toBeLessThan(0);
+    expect(result.stable_wait).toBe(true);
     expect(result.after_commit).toBe(42);
     expect(result.after_abort).toBe(42);
     const committedValues = Array.from({ length: 10 }, (_, i) => `committed-${i}`);

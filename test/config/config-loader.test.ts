@@ -56,7 +56,7 @@ describe("loadStreamsConfig", () => {
       applicationServer: "127.0.0.1:8082",
       logLevel: "info",
       sessionTimeoutMs: 10_000,
-      processingGuarantee: "exactly_once",
+      processingGuarantee: "exactly_once_v2",
       commitIntervalMs: 100,
     });
     expect(sources.get("logLevel")).toBe(file("bank.json"));
@@ -188,7 +188,7 @@ describe("loadStreamsConfig", () => {
     for (const example of ["url-visits", "bank", "orders"]) {
       const loaded = await loadStreamsConfig({ files: [config("defaults.json"), config(`${example}.json`)], env: {} });
       expect(loaded.config.applicationId).toBe(example);
-      expect(loaded.config.processingGuarantee).toBe("exactly_once");
+      expect(loaded.config.processingGuarantee).toBe("exactly_once_v2");
       expect(seen.has(loaded.config.applicationServer ?? "")).toBe(false);
       seen.add(loaded.config.applicationServer ?? "");
     }

@@ -31,7 +31,7 @@ describe("the configuration reference", () => {
     const table = renderConfigReference();
     expect(table).toContain("| `applicationId` | `EDDY_APPLICATION_ID` | string | **required** |");
     expect(table).toContain(
-      "| `processingGuarantee` | `EDDY_PROCESSING_GUARANTEE` | `exactly_once` \\| `at_least_once` | `exactly_once` |",
+      "| `processingGuarantee` | `EDDY_PROCESSING_GUARANTEE` | `exactly_once_v2` \\| `exactly_once` \\| `at_least_once` | `exactly_once_v2` |",
     );
     expect(table).toContain("| `sessionTimeoutMs` | `EDDY_SESSION_TIMEOUT_MS` | number | `45000` |");
     expect(table).toContain("| `stateDir` | `EDDY_STATE_DIR` | string | `<os tmpdir>/eddy-streams` |");

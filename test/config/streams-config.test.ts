@@ -17,8 +17,10 @@ function issuesOf(input: unknown): Record<string, string> {
 describe("parseStreamsConfig", () => {
   it("fills Kafka Streams' defaults, with the commit interval following the guarantee", () => {
     const eos = parseStreamsConfig(minimal);
-    expect(eos.processingGuarantee).toBe("exactly_once");
+    expect(eos.processingGuarantee).toBe("exactly_once_v2");
     expect(eos.commitIntervalMs).toBe(100);
+    const v1 = parseStreamsConfig({ ...minimal, processingGuarantee: "exactly_once" });
+    expect([v1.processingGuarantee, v1.commitIntervalMs]).toEqual(["exactly_once", 100]);
     expect(eos.bootstrapServers).toEqual(["localhost:9092"]);
     expect(eos.clientId).toBe("bank");
     expect(eos.numStandbyReplicas).toBe(0);
@@ -67,7 +69,7 @@ describe("parseStreamsConfig", () => {
         "comitIntervalMs",
       ].sort(),
     );
-    expect(issues.processingGuarantee).toMatch(/exactly_once/);
+    expect(issues.processingGuarantee).toMatch(/'exactly_once_v2', 'exactly_once' or 'at_least_once'/);
     expect(issues.comitIntervalMs).toMatch(/unknown field/);
   });
 

@@ -116,7 +116,7 @@ describe("docker-compose.yml", () => {
         expect(config.apiTokens).toEqual([{ name: "demo", token: API_TOKEN, scopes: ["admin"] }]);
         expect(config.apiPeerToken).toBe(`${API_TOKEN}.peer`);
         expect(env.EDDY_API_TOKEN).toBe(API_TOKEN);
-        expect(config.processingGuarantee).toBe("exactly_once");
+        expect(config.processingGuarantee).toBe("exactly_once_v2");
         const [host, port] = (config.applicationServer ?? "").split(":");
         // Other instances reach this one by its host name, on a port its container publishes.
         expect(host).toBe(name);

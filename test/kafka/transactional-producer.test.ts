@@ -1,7 +1,13 @@
+import kafkajs from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api } from "../../src/broker/protocol/apis.js";
 import { KafkaAdmin } from "../../src/kafka/admin-client.js";
 import { createKafkaClient } from "../../src/kafka/client.js";
+import { Kip447UnavailableError, classifyKafkaError, kafkaErrorType } from "../../src/kafka/errors.js";
+import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { TransactionalProducer } from "../../src/kafka/transactional-producer.js";
+import type { GroupMetadata } from "../../src/kafka/types.js";
+import { RawClient } from "../broker/support/raw-client.js";
 import { createTopic, readCommitted, silentLogger, startTestCluster } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 
@@ -58,5 +64,90 @@ describe("TransactionalProducer", () => {
       await producer.close();
       await admin.close();
     }
+  });
+
+  /** A member of `groupId` that stays in it (protocol level: JoinGroup v5, SyncGroup). */
+  async function joinGroup(client: RawClient, groupId: string): Promise<GroupMetadata> {
+    const request = (memberId: string) =>
+      client.request(Api.joinGroup, 5, {
+        groupId,
+        sessionTimeoutMs: 60_000,
+        rebalanceTimeoutMs: 60_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]) }],
+      });
+    let joined = await request("");
+    if (joined.errorCode !== 0) joined = await request(joined.memberId);
+    expect(joined.errorCode).toBe(0);
+    const synced = await client.request(Api.syncGroup, 3, {
+      groupId,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      groupInstanceId: null,
+      assignments: [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }],
+    });
+    expect(synced.errorCode).toBe(0);
+    return { groupId, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null };
+  }
+
+  it("exactly_once_v2: commits offsets with the group's generation; a zombie's are refused and its transaction aborts", async () => {
+    const groupId = "v2-group";
+    const kafka = createKafkaClient({ clientId: "v2-test", brokers: [cluster.bootstrap], logger: silentLogger });
+    const client = await RawClient.connect(cluster.bootstrap);
+    const reader = await PartitionReader.connect(kafka, "v2-test-reader");
+    const member = await joinGroup(client, groupId);
+    let metadata = member;
+    const producer = new TransactionalProducer(kafka, {
+      transactionalId: "v2-test-process-1",
+      transactionTimeoutMs: 10_000,
+      groupMetadata: () => metadata,
+    });
+    const record = (value: string) => ({ topic: "out", partition: 0, key: Buffer.from("k"), value: Buffer.from(value) });
+    const stable = () => reader.stableCommittedOffsets(groupId, [{ topic: "in", partition: 0 }]);
+    try {
+      await producer.init();
+      await producer.send([record("current")]);
+      await producer.sendOffsets(groupId, [{ topic: "in", partition: 0, offset: 42 }]);
+      // The offset is pending in the open transaction: a stable read must wait for it.
+      const unstable = await stable().catch((error: unknown) => error);
+      expect(kafkaErrorType(unstable)).toBe("UNSTABLE_OFFSET_COMMIT");
+      expect(classifyKafkaError(unstable)).toBe("retriable");
+      await producer.commit();
+      expect([...(await stable())]).toEqual([["in|0", 42]]);
+
+      // The same producer as a zombie: its consumer's generation is gone.
+      metadata = { ...member, generationId: member.generationId - 1 };
+      await producer.send([record("zombie")]);
+      const refused = await producer.sendOffsets(groupId, [{ topic: "in", partition: 0, offset: 50 }]).catch((e) => e);
+      expect(kafkaErrorType(refused)).toBe("ILLEGAL_GENERATION");
+      expect(classifyKafkaError(refused)).toBe("rebalance");
+      await producer.abort();
+      metadata = { ...member, memberId: "gone" };
+      await producer.send([record("unknown member")]);
+      const unknown = await producer.sendOffsets(groupId, [{ topic: "in", partition: 0, offset: 51 }]).catch((e) => e);
+      expect(kafkaErrorType(unknown)).toBe("UNKNOWN_MEMBER_ID");
+      await producer.abort();
+
+      expect((await readCommitted(cluster.bootstrap, "out")).map((r) => r.value?.toString())).toContain("current");
+      expect((await readCommitted(cluster.bootstrap, "out")).map((r) => r.value?.toString())).not.toContain("zombie");
+      expect([...(await stable())]).toEqual([["in|0", 42]]);
+    } finally {
+      await producer.close();
+      await reader.close();
+      client.close();
+    }
+  });
+
+  it("exactly_once_v2 needs a client Eddy made (its seam sends TxnOffsetCommit v3)", async () => {
+    const foreign = new kafkajs.Kafka({ brokers: [cluster.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const producer = new TransactionalProducer(foreign, {
+      transactionalId: "v2-foreign",
+      transactionTimeoutMs: 10_000,
+      groupMetadata: () => ({ groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null }),
+    });
+    await expect(producer.init()).rejects.toBeInstanceOf(Kip447UnavailableError);
+    await producer.close();
   });
 });

@@ -37,6 +37,13 @@ export class CommittedOffsets {
     return this.pending.size > 0;
   }
 
+  /** Whether an ongoing transaction holds an offset of this partition (OffsetFetch's requireStable). */
+  hasPendingFor(topic: string, partition: number): boolean {
+    const k = key(topic, partition);
+    for (const offsets of this.pending.values()) if (offsets.has(k)) return true;
+    return false;
+  }
+
   get(topic: string, partition: number): CommittedOffset | undefined {
     return this.byPartition.get(key(topic, partition));
   }

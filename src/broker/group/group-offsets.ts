@@ -32,6 +32,10 @@ export interface CommitRequest {
 export interface TxnCommitRequest {
   groupId: string;
   producerId: number;
+  /** KIP-447 (TxnOffsetCommit v3): the committing consumer's place in the group; -1, "" and null before v3. */
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
   offsets: readonly OffsetToCommit[];
 }
 
@@ -90,11 +94,13 @@ export class GroupOffsets {
   }
 
   /**
-   * TxnOffsetCommit (Kafka's handleTxnCommitOffsets without KIP-447's generation check, which
-   * the advertised versions do not carry): the offsets are stored pending under the producer
-   * id until the transaction ends. A group that does not exist yet is created, as Kafka does.
-   * The transaction coordinator has checked the producer's epoch and the group's membership
-   * in its transaction.
+   * TxnOffsetCommit (Kafka's handleTxnCommitOffsets): the offsets are stored pending under the
+   * producer id until the transaction ends. A group that does not exist yet is created, as
+   * Kafka does. The transaction coordinator has checked the producer's epoch and the group's
+   * membership in its transaction. From v3 the committing consumer's generation and member
+   * are checked as an OffsetCommit's are (KIP-447): a member that lost its partitions in a
+   * rebalance, a zombie, gets ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID or FENCED_INSTANCE_ID and
+   * its transaction can only abort. Without them (v0-2) any producer may commit, as in Kafka.
    */
   commitTxnOffsets(request: TxnCommitRequest, partitionExists: PartitionExists): number[] {
     const { groupId, producerId, offsets } = request;
@@ -104,7 +110,8 @@ export class GroupOffsets {
       group = new ConsumerGroup(groupId);
       this.groups.set(groupId, group);
     }
-    if (group.is("Dead")) return offsets.map(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const error = validateTxnCommit(group, request.memberId, request.groupInstanceId, request.generationId);
+    if (error !== null) return offsets.map(() => error);
     const now = this.now();
     return offsets.map((o) => {
       if (!partitionExists(o.topic, o.partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -204,6 +211,25 @@ export class GroupOffsets {
   *offsetChanges(): Generator<OffsetChange> {
     for (const group of this.groups.values()) yield* group.offsets.changes(group.groupId);
   }
+}
+
+/**
+ * Kafka's validateOffsetCommit with isTransactional: a commit that names a member or a
+ * generation must come from a current member of the current generation; one that names
+ * neither (TxnOffsetCommit before v3) is taken whatever the group's state.
+ */
+function validateTxnCommit(
+  group: ConsumerGroup,
+  memberId: string,
+  groupInstanceId: string | null,
+  generationId: number,
+): number | null {
+  if (group.is("Dead")) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  if (generationId < 0 && group.is("Empty")) return null;
+  if (generationId < 0 && memberId === "" && groupInstanceId === null) return null;
+  const error = validateMember(group, memberId, groupInstanceId);
+  if (error !== null) return error;
+  return generationId === group.generationId ? null : ErrorCode.ILLEGAL_GENERATION;
 }
 
 /**

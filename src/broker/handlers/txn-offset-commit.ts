@@ -21,7 +21,14 @@ export function txnOffsetCommitHandler(broker: BrokerContext) {
       refused !== ErrorCode.NONE
         ? offsets.map(() => refused)
         : broker.groups.commitTxnOffsets(
-            { groupId: request.groupId, producerId: request.producerId, offsets },
+            {
+              groupId: request.groupId,
+              producerId: request.producerId,
+              generationId: request.generationId,
+              memberId: request.memberId,
+              groupInstanceId: request.groupInstanceId,
+              offsets,
+            },
             partitionExists(broker),
           );
     return { throttleTimeMs: 0, topics: perPartitionCodes(request.topics, codes) };

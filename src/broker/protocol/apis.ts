@@ -1,9 +1,9 @@
 // The APIs this broker speaks, each with the version range it advertises in ApiVersions.
 // The ranges serve kafkajs 2.2.4, librdkafka 2.0.x (kcat, confluent-kafka-python) and
 // kafka-python 2.0.2 with only non-flexible versions, except ApiVersions v3, which
-// librdkafka tries first, and DescribeCluster, which has no other kind. That caps
-// InitProducerId at 1 and TxnOffsetCommit at 2 (both flexible from the next version);
-// librdkafka and kafkajs both work with those.
+// librdkafka tries first, DescribeCluster, which has no other kind, and the two of KIP-447
+// (exactly-once v2): TxnOffsetCommit v3 (the consumer group's generation and member) and
+// OffsetFetch v6-7 (requireStable). InitProducerId stays at 1 (flexible from 2).
 import { ApiCodec } from "./codec.js";
 import { addOffsetsToTxn } from "./messages/add-offsets-to-txn.js";
 import { addPartitionsToTxn } from "./messages/add-partitions-to-txn.js";

@@ -6,6 +6,7 @@
 import type { Kafka } from "kafkajs";
 import { CREATE_CLUSTER_SYMBOL } from "./kafkajs-internals.js";
 import type { ClusterInternals } from "./kafkajs-internals.js";
+import type { GroupMetadataRegistry } from "./kip447-requests.js";
 
 /** How often each fast path ran, per client. */
 export interface FastPathStats {
@@ -22,7 +23,13 @@ export interface FastPathStats {
 export interface ClientSeam {
   readonly fastPaths: boolean;
   readonly stats: FastPathStats;
+  /** Whether TxnOffsetCommit v3 goes out with group metadata (exactly_once_v2; needs the probe to pass). */
+  readonly kip447: boolean;
+  /** Transactional ids whose offsets are committed with their consumer's group metadata. */
+  readonly groupMetadata: GroupMetadataRegistry;
 }
+
+type MutableSeam = { -readonly [K in keyof ClientSeam]: ClientSeam[K] };
 
 const clients = new WeakMap<Kafka, ClientSeam>();
 
@@ -39,7 +46,7 @@ function newStats(): FastPathStats {
 export function seamOf(kafka: Kafka): ClientSeam {
   let seam = clients.get(kafka);
   if (seam === undefined) {
-    seam = { fastPaths: false, stats: newStats() };
+    seam = { fastPaths: false, stats: newStats(), kip447: false, groupMetadata: new Map() };
     clients.set(kafka, seam);
   }
   return seam;
@@ -54,16 +61,19 @@ export function registerClient(
   kafka: Kafka,
   fastPaths: boolean,
   decorators: ReadonlyArray<(cluster: ClusterInternals, seam: ClientSeam) => void>,
-  fixes: ReadonlyArray<(cluster: ClusterInternals) => void> = [],
+  fixes: ReadonlyArray<(cluster: ClusterInternals, seam: ClientSeam) => void> = [],
+  kip447?: (cluster: ClusterInternals, seam: ClientSeam) => void,
 ): ClientSeam {
-  const seam: { fastPaths: boolean; stats: FastPathStats } = { fastPaths: false, stats: newStats() };
+  const seam: MutableSeam = { fastPaths: false, stats: newStats(), kip447: false, groupMetadata: new Map() };
   clients.set(kafka, seam);
-  if (!fastPaths && fixes.length === 0) return seam;
+  if (!fastPaths && fixes.length === 0 && kip447 === undefined) return seam;
   const decorated = decorateClusters(kafka, (cluster) => {
-    for (const fix of fixes) fix(cluster);
+    for (const fix of fixes) fix(cluster, seam);
+    kip447?.(cluster, seam);
     if (fastPaths) for (const decorate of decorators) decorate(cluster, seam);
   });
   seam.fastPaths = fastPaths && decorated;
+  seam.kip447 = kip447 !== undefined && decorated;
   return seam;
 }
 

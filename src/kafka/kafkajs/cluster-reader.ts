@@ -19,6 +19,7 @@ import type { DecodedFetchResponse } from "../wire/fetch-response-decoder.js";
 import { fromKafkajsHeaders, topicPartitionKey } from "../types.js";
 import type { ConsumedRecord, PartitionRead, ReadOptions, TopicPartition, TopicPartitionOffset } from "../types.js";
 import { seamOf } from "./client-hooks.js";
+import { fetchStableOffsets } from "./kip447-requests.js";
 import type { ClientSeam } from "./client-hooks.js";
 import { FETCH_API_KEY, internals, isConnectionClosed, kafkajsProtocolError } from "./kafkajs-internals.js";
 import type { BrokerInternals, KafkajsFetchResponse, KafkajsFetchedPartition } from "./kafkajs-internals.js";
@@ -94,6 +95,28 @@ export class ClusterReader {
         for (const p of ps) result.set(topicPartitionKey({ topic, partition: p.partition }), Number(p.offset));
       }
     });
+    return result;
+  }
+
+  /**
+   * The group's committed offsets of `partitions` (OffsetFetch v7 with requireStable, see
+   * kip447-requests.ts): throws UNSTABLE_OFFSET_COMMIT, retriable, while an open transaction
+   * holds one of them. Partitions without a commit are left out.
+   */
+  async stableCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    if (partitions.length === 0) return result;
+    const answer = await this.guard(async () => {
+      const coordinator = (await this.cluster.findGroupCoordinator({ groupId })) as unknown as BrokerInternals;
+      return fetchStableOffsets(
+        coordinator,
+        groupId,
+        [...groupByTopic(partitions)].map(([topic, ps]) => ({ topic, partitions: ps })),
+      );
+    });
+    for (const { topic, partition, offset } of answer.offsets) {
+      if (offset >= 0) result.set(topicPartitionKey({ topic, partition }), offset);
+    }
     return result;
   }
 

@@ -10,7 +10,9 @@
 //   consumedRecords(batch)         an eachBatch batch in the runtime's shape, whoever decoded it
 //   ClusterReader                  reads partitions without joining a group (restore, standbys)
 //   probeKafkajs(), fastPathStatsOf(kafka)   what was found and what ran
+//   registerGroupMetadata(...)     a transactional id's offsets go out as TxnOffsetCommit v3 (KIP-447)
 import type { Cluster, Kafka } from "kafkajs";
+import { Kip447UnavailableError } from "../errors.js";
 import { closeEveryBroker } from "./broker-tracking.js";
 import { registerClient, seamOf } from "./client-hooks.js";
 import type { FastPathStats } from "./client-hooks.js";
@@ -20,6 +22,9 @@ import { installFastFetch } from "./fast-fetch.js";
 import type { ClusterInternals } from "./kafkajs-internals.js";
 import { fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
 import { captureSyncGroup } from "./sync-group-capture.js";
+import { commitWithGroupMetadata } from "./kip447-requests.js";
+import type { GroupMetadataRegistry } from "./kip447-requests.js";
+import type { GroupMetadata } from "../types.js";
 
 export { ClusterReader } from "./cluster-reader.js";
 export { consumedRecords } from "./fast-fetch.js";
@@ -48,8 +53,19 @@ export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
     const probe = probeKafkajs();
     if (!probe.fastPaths) reason = `kafkajs ${probe.version} is not as expected: ${probe.problems.join("; ")}`;
   }
-  // closeEveryBroker is a fix (close() closes every connection), installed either way.
-  const seam = registerClient(kafka, reason === undefined, [fastProduce, cacheCoordinators], [closeEveryBroker]);
+  // closeEveryBroker is a fix (close() closes every connection), installed either way; the
+  // KIP-447 requests are no fast path either (exactly_once_v2 needs them), but need the probe.
+  const kip447 = probeKafkajs().fastPaths
+    ? (cluster: ClusterInternals, s: { groupMetadata: GroupMetadataRegistry }) =>
+        commitWithGroupMetadata(cluster, s.groupMetadata)
+    : undefined;
+  const seam = registerClient(
+    kafka,
+    reason === undefined,
+    [fastProduce, cacheCoordinators],
+    [closeEveryBroker],
+    kip447,
+  );
   if (reason === undefined && !seam.fastPaths) reason = "the kafkajs client has no cluster factory to decorate";
   return { fastPaths: seam.fastPaths, reason };
 }
@@ -82,4 +98,26 @@ export function hookConsumerCluster(kafka: Kafka, cluster: Cluster, hooks: Consu
   if (!probeKafkajs().syncGroupCapture) return false;
   captureSyncGroup(internal, hooks.groupId, hooks.onSyncGroup);
   return true;
+}
+
+/**
+ * From now on, the offsets `transactionalId` commits in a transaction go to the group
+ * coordinator as TxnOffsetCommit v3 with what `metadata()` answers at that moment (exactly_once_v2).
+ * Returns the function that ends the registration. Throws when this client cannot (the probe
+ * of the installed kafkajs failed).
+ */
+export function registerGroupMetadata(
+  kafka: Kafka,
+  transactionalId: string,
+  metadata: () => GroupMetadata,
+): () => void {
+  const seam = seamOf(kafka);
+  if (!seam.kip447) {
+    const probe = probeKafkajs();
+    throw new Kip447UnavailableError(probe.problems.join("; ") || "the client was not made by Eddy");
+  }
+  seam.groupMetadata.set(transactionalId, metadata);
+  return () => {
+    if (seam.groupMetadata.get(transactionalId) === metadata) seam.groupMetadata.delete(transactionalId);
+  };
 }

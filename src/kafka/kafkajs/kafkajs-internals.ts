@@ -16,9 +16,11 @@ export const FETCH_API_KEY = 1;
 
 /** One request as kafkajs' protocol layer builds it: what Broker.connectionPool.send() takes. */
 export interface ProtocolRequest {
-  request: { apiKey?: number; apiVersion: number; encode(): Promise<unknown> };
+  request: { apiKey?: number; apiVersion: number; apiName?: string; encode(): Promise<unknown> };
   response: { decode(payload: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
   requestTimeout?: number;
+  /** false: kafkajs' connection does not log an error answer (the caller handles it). */
+  logResponseError?: boolean;
 }
 
 /** kafkajs' request definitions of one API (all versions), as kafkajs/src/protocol/requests/<api> exports them. */
@@ -32,6 +34,9 @@ export interface BrokerInternals {
   produce(args: Record<string, unknown>): Promise<unknown>;
   fetch(request: Record<string, unknown>): Promise<unknown>;
   syncGroup(request: { generationId?: number; [field: string]: unknown }): Promise<{ memberAssignment: Buffer }>;
+  txnOffsetCommit(request: Record<string, unknown>): Promise<unknown>;
+  /** The ApiVersions answer, by API key, once connected (null before). */
+  versions?: Record<number, { minVersion: number; maxVersion: number } | undefined> | null;
   /** Set at connect() from the negotiated ApiVersions: the request of one API at the version both sides speak. */
   lookupRequest(apiKey: number, definitions: RequestDefinitions): (args: Record<string, unknown>) => ProtocolRequest;
   connectionPool: { send(request: ProtocolRequest): Promise<unknown> };

@@ -77,8 +77,9 @@ export function runProbe(modules: ReturnType<typeof kafkajsModules> = kafkajsMod
   const brokerPrototype = modules.Broker.prototype as unknown as Record<string, unknown>;
   const syncGroupShape = check(() => fn(brokerPrototype.syncGroup), "kafkajs' Broker has no syncGroup");
   check(
-    () => ["produce", "fetch", "disconnect", "isConnected"].every((name) => fn(brokerPrototype[name])),
-    "kafkajs' Broker lacks one of produce, fetch, disconnect, isConnected",
+    () =>
+      ["produce", "fetch", "disconnect", "isConnected", "txnOffsetCommit"].every((name) => fn(brokerPrototype[name])),
+    "kafkajs' Broker lacks one of produce, fetch, disconnect, isConnected, txnOffsetCommit",
   );
   check(() => {
     // A broker that never connects: its constructor sets the fields the fast paths use.

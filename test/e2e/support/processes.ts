@@ -8,6 +8,8 @@ const RUNNER = fileURLToPath(new URL("./streams-runner.ts", import.meta.url));
 
 export class StreamsProcess {
   readonly events: RunnerEvent[] = [];
+  /** Every distinct log message (pino's msg) the process wrote to stderr. */
+  readonly logged = new Set<string>();
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   #stderr = "";
@@ -31,8 +33,15 @@ export class StreamsProcess {
         newline = buffered.indexOf("\n");
       }
     });
+    let stderrLine = "";
     this.child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-20_000);
+      const lines = (stderrLine + chunk).split("\n");
+      stderrLine = lines.pop() ?? "";
+      for (const line of lines) {
+        const msg = /"msg":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+        if (msg !== undefined) this.logged.add(msg);
+      }
       if (process.env.EDDY_E2E_VERBOSE) process.stderr.write(`[${name}] ${chunk}`);
     });
     this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
@@ -68,6 +77,15 @@ export class StreamsProcess {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     process.kill(this.child.pid as number, "SIGKILL");
     await this.exited;
+  }
+
+  /** kill -STOP / kill -CONT: the process freezes (no timer, no heartbeat) and later goes on where it was. */
+  freeze(): void {
+    process.kill(this.child.pid as number, "SIGSTOP");
+  }
+
+  thaw(): void {
+    process.kill(this.child.pid as number, "SIGCONT");
   }
 
   /** A clean shutdown (SIGTERM: the runner closes KafkaStreams). */

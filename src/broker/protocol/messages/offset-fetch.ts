@@ -1,13 +1,14 @@
-// OffsetFetch (API key 9), versions 0-5: transcribed from apache/kafka
+// OffsetFetch (API key 9), versions 0-7: transcribed from apache/kafka
 // clients/src/main/resources/common/message/OffsetFetchRequest.json and OffsetFetchResponse.json.
-// Only the versions this broker advertises are kept; tagged fields are omitted.
+// Only the versions this broker advertises are kept (v8 batches groups); v6 is the first
+// flexible one, v7 adds requireStable (KIP-447).
 import { defineApi } from "../schema.js";
 
 export const offsetFetch = defineApi({
   name: "OffsetFetch",
   apiKey: 9,
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 7,
   flexibleVersions: "6+",
   request: [
     { name: "groupId", type: "string", versions: "0-7" },
@@ -21,6 +22,7 @@ export const offsetFetch = defineApi({
         { name: "partitionIndexes", type: "[]int32", versions: "0-7" },
       ],
     },
+    { name: "requireStable", type: "bool", versions: "7+", default: false },
   ],
   response: [
     { name: "throttleTimeMs", type: "int32", versions: "3+" },

@@ -1,21 +1,24 @@
-// TxnOffsetCommit (API key 28), versions 0-2: transcribed from apache/kafka
+// TxnOffsetCommit (API key 28), versions 0-3: transcribed from apache/kafka
 // clients/src/main/resources/common/message/TxnOffsetCommitRequest.json and
-// TxnOffsetCommitResponse.json. Only the versions this broker advertises are kept: v3 (the
-// first flexible one) adds the group generation and member of KIP-447, which kafkajs 2.2.4
-// does not send.
+// TxnOffsetCommitResponse.json. v3, the first flexible one, adds the consumer's generation,
+// member id and group instance id (KIP-447), which the group coordinator checks so that a
+// zombie's offsets are refused.
 import { defineApi } from "../schema.js";
 
 export const txnOffsetCommit = defineApi({
   name: "TxnOffsetCommit",
   apiKey: 28,
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 3,
   flexibleVersions: "3+",
   request: [
     { name: "transactionalId", type: "string", versions: "0+" },
     { name: "groupId", type: "string", versions: "0+" },
     { name: "producerId", type: "int64", versions: "0+" },
     { name: "producerEpoch", type: "int16", versions: "0+" },
+    { name: "generationId", type: "int32", versions: "3+", default: -1 },
+    { name: "memberId", type: "string", versions: "3+", default: "" },
+    { name: "groupInstanceId", type: "string", versions: "3+", nullableVersions: "3+", default: null },
     {
       name: "topics",
       type: "[]struct",

@@ -1,0 +1,196 @@
+// Exactly-once v2 (KIP-447), as Kafka Streams' StreamsProducer under EXACTLY_ONCE_V2: one
+// transactional producer for the stream thread, `<applicationId>-<processId>-<threadIdx>`, one
+// open transaction holding every task's outputs, changelog records and consumed offsets, and
+// one commit for them all. What fences a zombie is no longer a transactional id per task but
+// the group: the offsets go out as TxnOffsetCommit v3 carrying the consumer's generation and
+// member id, which the group coordinator refuses from a member that lost its partitions; its
+// transaction can then only abort. A new owner reads committed offsets with requireStable, so
+// it waits until an old owner's transaction holding its partitions has ended.
+//
+// Tasks keep their own serial queues, and under v2 every step that touches a task's
+// uncommitted work (processing, punctuation, commits, suspending, closing) also holds this
+// thread's lock: a commit then sees every task between two records, never halfway through one.
+// The lock is not held while a task restores. A failure of the transaction dooms it: no
+// commit may follow until every task has dropped its uncommitted work and reset() aborted it.
+import type { Logger } from "pino";
+import type { KafkaClient } from "../kafka/client.js";
+import { classifyKafkaError } from "../kafka/errors.js";
+import { TransactionalProducer } from "../kafka/transactional-producer.js";
+import type { GroupMetadata, ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "../kafka/types.js";
+import { TaskMigratedError } from "./errors.js";
+import { SerialQueue } from "./serial-queue.js";
+
+/** What one task hands to the thread's commit. */
+export interface TaskCommit {
+  readonly records: readonly ProducedRecord[];
+  /** Every input partition's position (the next offset to process). */
+  readonly offsets: readonly TopicPartitionOffset[];
+  /** Called once the transaction committed, with where every record of it landed. */
+  complete(produced: readonly ProducedOffsets[]): Promise<void>;
+  /** Called just before EndTxn: the task's outputs may be read from here on. */
+  closeReadGate(): void;
+}
+
+/** A task as the thread's commit sees it. */
+export interface CommittingTask {
+  readonly id: string;
+  readonly state: string;
+  /** Drains what the task has not yet sent; undefined when it is not running. */
+  prepareCommit(): Promise<TaskCommit | undefined>;
+}
+
+export interface ThreadTransactionOptions {
+  readonly kafka: KafkaClient;
+  readonly transactionalId: string;
+  readonly transactionTimeoutMs: number;
+  readonly groupId: string;
+  /** Where the thread's consumer stands in the group now. */
+  groupMetadata(): GroupMetadata;
+  /** The thread's active tasks. */
+  tasks(): readonly CommittingTask[];
+  /** Whether the group's last assignment gave this thread the task. */
+  isAssigned(taskId: string): boolean;
+  maxBatchBytes(topic: string): number;
+  readonly logger: Logger;
+}
+
+export class ThreadTransaction {
+  readonly #lock = new SerialQueue();
+  readonly #sends = new SerialQueue();
+  #producer: TransactionalProducer | undefined;
+  #initializing: Promise<TransactionalProducer> | undefined;
+  #doomed: unknown;
+  #closed = false;
+
+  constructor(private readonly options: ThreadTransactionOptions) {}
+
+  get transactionalId(): string {
+    return this.options.transactionalId;
+  }
+
+  /** Runs `work` holding the thread's lock (see the top of this file). */
+  locked<T>(work: () => Promise<T>): Promise<T> {
+    return this.#lock.run(work);
+  }
+
+  /** The reason no commit may happen until reset(), if any. */
+  get doomed(): unknown {
+    return this.#doomed;
+  }
+
+  /** The transaction's work is lost (a task failed, the group moved on): refuse commits until reset(). */
+  doom(reason: unknown): void {
+    this.#doomed ??= reason;
+  }
+
+  /**
+   * The producer, registered with the transaction coordinator (InitProducerId: an older
+   * producer of this transactional id is fenced and its open transaction aborted).
+   */
+  init(): Promise<TransactionalProducer> {
+    if (this.#producer !== undefined) return Promise.resolve(this.#producer);
+    this.#initializing ??= (async () => {
+      const producer = new TransactionalProducer(this.options.kafka, {
+        transactionalId: this.options.transactionalId,
+        transactionTimeoutMs: this.options.transactionTimeoutMs,
+        groupMetadata: () => this.options.groupMetadata(),
+      });
+      try {
+        await producer.init();
+      } catch (error) {
+        await producer.close().catch(() => undefined);
+        throw error;
+      }
+      this.#producer = producer;
+      return producer;
+    })().finally(() => {
+      this.#initializing = undefined;
+    });
+    return this.#initializing;
+  }
+
+  /** Sends records into the open transaction, one send at a time (kafkajs' sequence numbers need that). */
+  send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return this.#sends.run(async () => {
+      if (this.#doomed !== undefined) throw this.#doomed;
+      const producer = await this.init();
+      return producer.send(records, (topic) => this.options.maxBatchBytes(topic));
+    });
+  }
+
+  /**
+   * Commits every running task's work in one transaction: their last records and the
+   * positions of all their input partitions (so that every commit carries the group check),
+   * then EndTxn, then each task's state reaches its store. Called holding the lock. A failure
+   * dooms the transaction and is rethrown.
+   */
+  async commit(): Promise<void> {
+    if (this.#doomed !== undefined) throw this.#doomed;
+    try {
+      const tasks = this.options.tasks().filter((t) => t.state === "running");
+      const revoked = tasks.find((t) => !this.options.isAssigned(t.id));
+      if (revoked !== undefined) {
+        throw new TaskMigratedError(`task ${revoked.id} was revoked before its work was committed`);
+      }
+      const commits: TaskCommit[] = [];
+      for (const task of tasks) {
+        const prepared = await task.prepareCommit();
+        if (prepared !== undefined) commits.push(prepared);
+      }
+      const producer = await this.init();
+      const records = commits.flatMap((c) => c.records);
+      const offsets = commits.flatMap((c) => c.offsets);
+      // The last records and the offsets travel at the same time, as Kafka's producer sends
+      // them: only EndTxn must wait for both.
+      const [sent, offsetsSent] = await Promise.allSettled([
+        this.send(records),
+        producer.sendOffsets(this.options.groupId, offsets),
+      ]);
+      if (sent.status === "rejected") throw sent.reason;
+      if (offsetsSent.status === "rejected") throw offsetsSent.reason;
+      for (const c of commits) c.closeReadGate();
+      await producer.commit();
+      for (const c of commits) await c.complete(sent.value);
+    } catch (error) {
+      this.doom(error);
+      throw error;
+    }
+  }
+
+  /**
+   * After every task dropped its uncommitted work: aborts the open transaction (its records
+   * and offsets never become visible) and allows commits again. The producer is replaced,
+   * as Kafka Streams resets its StreamsProducer: one whose EndTxn failed is stuck halfway
+   * in kafkajs' state machine, a fenced one is useless, and the next one's InitProducerId
+   * aborts on the coordinator whatever this abort could not.
+   */
+  async reset(): Promise<void> {
+    const reason = this.#doomed;
+    await this.#sends.run(() => Promise.resolve());
+    const producer = this.#producer;
+    this.#producer = undefined;
+    if (producer !== undefined) {
+      if (reason === undefined || classifyKafkaError(reason) !== "fenced") {
+        await producer.abort().catch((error: unknown) => {
+          this.options.logger.debug({ err: error }, "aborting the thread's transaction failed");
+        });
+      }
+      await producer.close().catch(() => undefined);
+    }
+    this.#doomed = undefined;
+  }
+
+  /** Closes the producer; an open transaction is aborted by the coordinator (a new owner's fetch waits for that). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#initializing?.catch(() => undefined);
+    const producer = this.#producer;
+    this.#producer = undefined;
+    if (producer !== undefined) {
+      if (producer.inTransaction) await producer.abort().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+    }
+  }
+}

@@ -130,6 +130,9 @@ describe("exactly-once v2 against a frozen instance (zombie fencing)", () => {
     expect(stored).toEqual(model.accounts);
 
     // The thawed instance did find out: it was out of the group, or its commit was refused.
-    expect(FENCED.some((message) => zombie.logged.has(message)), [...zombie.logged].join("\n")).toBe(true);
+    expect(
+      FENCED.some((message) => zombie.logged.has(message)),
+      [...zombie.logged].join("\n"),
+    ).toBe(true);
   });
 });

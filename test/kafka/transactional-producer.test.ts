@@ -104,7 +104,12 @@ describe("TransactionalProducer", () => {
       transactionTimeoutMs: 10_000,
       groupMetadata: () => metadata,
     });
-    const record = (value: string) => ({ topic: "out", partition: 0, key: Buffer.from("k"), value: Buffer.from(value) });
+    const record = (value: string) => ({
+      topic: "out",
+      partition: 0,
+      key: Buffer.from("k"),
+      value: Buffer.from(value),
+    });
     const stable = () => reader.stableCommittedOffsets(groupId, [{ topic: "in", partition: 0 }]);
     try {
       await producer.init();

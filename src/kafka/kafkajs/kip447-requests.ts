@@ -22,7 +22,6 @@ import { BrokerVersionError } from "../errors.js";
 import { isConnectionClosed, kafkajsProtocolError } from "./kafkajs-internals.js";
 import type { BrokerInternals, ClusterInternals, ProtocolRequest } from "./kafkajs-internals.js";
 
-
 /** Where each registered transactional producer's consumer stands in its group, read at every commit. */
 export type GroupMetadataRegistry = Map<string, () => GroupMetadata>;
 

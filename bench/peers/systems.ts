@@ -121,7 +121,7 @@ export function peerSystems(options: { kafkaStreamsVersion: string }): PeerSyste
   return [
     {
       name: "eddy",
-      guarantee: "exactly_once (a transaction per commit interval)",
+      guarantee: "exactly_once_v2 (one transaction per instance per commit interval)",
       store: "LevelDB",
       topologies: ["count", "bank"],
       readiness: "state",

@@ -151,7 +151,8 @@ export class ThreadTransaction {
       if (offsetsSent.status === "rejected") throw offsetsSent.reason;
       for (const c of commits) c.closeReadGate();
       await producer.commit();
-      for (const c of commits) await c.complete(sent.value);
+      // Each task's LevelDB batch at once: queries read the store right after the outputs show.
+      await Promise.all(commits.map((c) => c.complete(sent.value)));
     } catch (error) {
       this.doom(error);
       throw error;

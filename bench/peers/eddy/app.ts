@@ -61,7 +61,7 @@ const streams = new KafkaStreams(
     applicationId: env("PEER_APP_ID"),
     bootstrapServers: env("PEER_BOOTSTRAP"),
     stateDir: env("PEER_STATE_DIR"),
-    processingGuarantee: "exactly_once",
+    processingGuarantee: "exactly_once_v2",
   },
   { logger: pino({ level: process.env.PEER_LOG_LEVEL ?? "warn" }) },
 );

@@ -67,6 +67,7 @@ export class StreamThread {
             kafka: options.kafka,
             transactionalId: options.transactionalId,
             transactionTimeoutMs: ctx.config.transactionTimeoutMs,
+            deliveryTimeoutMs: ctx.config.deliveryTimeoutMs,
             groupId: ctx.groupId,
             groupMetadata: () => this.#consumer.groupMetadata(),
             tasks: () => this.taskManager.activeTasks(),

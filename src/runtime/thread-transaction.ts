@@ -43,6 +43,8 @@ export interface ThreadTransactionOptions {
   readonly kafka: KafkaClient;
   readonly transactionalId: string;
   readonly transactionTimeoutMs: number;
+  /** Kafka's delivery.timeout.ms for the producer's sends. */
+  readonly deliveryTimeoutMs: number;
   readonly groupId: string;
   /** Where the thread's consumer stands in the group now. */
   groupMetadata(): GroupMetadata;
@@ -93,6 +95,7 @@ export class ThreadTransaction {
       const producer = new TransactionalProducer(this.options.kafka, {
         transactionalId: this.options.transactionalId,
         transactionTimeoutMs: this.options.transactionTimeoutMs,
+        deliveryTimeoutMs: this.options.deliveryTimeoutMs,
         groupMetadata: () => this.options.groupMetadata(),
       });
       try {

@@ -11,6 +11,7 @@ import type { OpenApiAccess } from "./openapi.js";
 import type { PeerClient } from "./peer-client.js";
 import type { QueryService } from "./query-service.js";
 import type { StoreCatalog } from "./store-catalog.js";
+import type { WindowQueryService } from "./window-query-service.js";
 
 export interface ApiContext {
   readonly streams: QueryableStreams;
@@ -19,6 +20,7 @@ export interface ApiContext {
   readonly catalog: StoreCatalog;
   readonly reader: LocalStoreReader;
   readonly queries: QueryService;
+  readonly windowQueries: WindowQueryService;
   readonly commands: CommandRegistry;
   /** Undefined when the API was not given Kafka connection settings (commands answer 503). */
   readonly gateway: CommandGateway | undefined;

@@ -9,7 +9,7 @@ export type QueryOutcome = "local" | "forwarded" | "stale" | "not_found" | "unav
 export class ApiMetrics {
   readonly queryLatency = new Histogram(
     "eddy_query_duration_seconds",
-    "Interactive query latency as seen by this instance, by store, operation (get, scan) and outcome.",
+    "Interactive query latency as seen by this instance, by store, operation (get, scan, windows, sessions) and outcome.",
     ["store", "operation", "outcome"],
   );
   readonly commandLatency = new Histogram(
@@ -18,7 +18,12 @@ export class ApiMetrics {
     ["topic", "status"],
   );
 
-  observeQuery(store: string, operation: "get" | "scan", outcome: QueryOutcome, startedAt: bigint): void {
+  observeQuery(
+    store: string,
+    operation: "get" | "scan" | "windows" | "sessions",
+    outcome: QueryOutcome,
+    startedAt: bigint,
+  ): void {
     this.queryLatency.observe([store, operation, outcome], elapsedSeconds(startedAt));
   }
 

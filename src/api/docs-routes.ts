@@ -8,12 +8,14 @@ import { openApiDocument } from "./openapi.js";
 import type { RouteDoc } from "./openapi.js";
 import { opsRouteDocs } from "./ops-routes.js";
 import { queryRouteDocs } from "./query-routes.js";
+import { windowQueryRouteDocs } from "./window-query-routes.js";
 import { errorBody } from "./route-schemas.js";
 import { topologyRouteDocs } from "./topology-routes.js";
 
 export function allRouteDocs(ctx: ApiContext): RouteDoc[] {
   return [
     ...queryRouteDocs(),
+    ...windowQueryRouteDocs(),
     ...commandRouteDocs(ctx),
     ...topologyRouteDocs(),
     ...opsRouteDocs(),

@@ -26,6 +26,8 @@ import { opsRoutes } from "./ops-routes.js";
 import { PeerClient } from "./peer-client.js";
 import { QueryService } from "./query-service.js";
 import { queryRoutes } from "./query-routes.js";
+import { WindowQueryService } from "./window-query-service.js";
+import { windowQueryRoutes } from "./window-query-routes.js";
 import { StoreCatalog } from "./store-catalog.js";
 import { installAccessControl } from "./security/access-control.js";
 import { apiSecurityFromConfig, readApiTls } from "./security/api-security.js";
@@ -127,6 +129,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
     catalog,
     reader,
     queries: new QueryService({ streams, catalog, reader, peers, metrics }),
+    windowQueries: new WindowQueryService({ streams, catalog, reader, peers, metrics }),
     commands,
     gateway,
     metrics,
@@ -167,6 +170,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
   });
 
   await app.register(queryRoutes(context));
+  await app.register(windowQueryRoutes(context));
   await app.register(commandRoutes(context));
   await app.register(topologyRoutes(context));
   await app.register(opsRoutes(context));

@@ -12,6 +12,8 @@ export const ApiErrorCodes = {
   EDDY_ERR_INVALID_KEY: { status: 400, reason: "Bad Request" },
   EDDY_ERR_INVALID_REQUEST: { status: 400, reason: "Bad Request" },
   EDDY_ERR_INVALID_CURSOR: { status: 400, reason: "Bad Request" },
+  EDDY_ERR_INVALID_TIME_RANGE: { status: 400, reason: "Bad Request" },
+  EDDY_ERR_WRONG_STORE_TYPE: { status: 400, reason: "Bad Request" },
   EDDY_ERR_INVALID_COMMAND_BODY: { status: 400, reason: "Bad Request" },
   EDDY_ERR_HOST_NOT_ALLOWED: { status: 421, reason: "Misdirected Request" },
   EDDY_ERR_UNAUTHENTICATED: { status: 401, reason: "Unauthorized" },
@@ -111,6 +113,19 @@ export class InvalidCursorError extends ApiError {
       "EDDY_ERR_INVALID_CURSOR",
       `The cursor is not one this API returned (${reason}); start again without a cursor.`,
     );
+  }
+}
+
+export class InvalidTimeRangeError extends ApiError {
+  constructor(store: string, reason: string) {
+    super("EDDY_ERR_INVALID_TIME_RANGE", `The time range cannot query store "${store}": ${reason}`, { store });
+  }
+}
+
+/** A query of a store of another type: a key lookup of a window store, windows of a key-value store. */
+export class WrongStoreTypeError extends ApiError {
+  constructor(store: string, type: string, hint: string) {
+    super("EDDY_ERR_WRONG_STORE_TYPE", `Store "${store}" is a ${type} store: ${hint}`, { store, storeType: type });
   }
 }
 

@@ -9,14 +9,9 @@ import type { QueryableStreams } from "../runtime/streams-metadata.js";
 import type { TaskId } from "../engine/task-id.js";
 import { compareBytes } from "../stores/bytes-order.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import type { TaskRead } from "./key-routing.js";
 import type { CatalogStore } from "./store-catalog.js";
 import { hasMoreAfter, mergeSortedByKey } from "./key-order.js";
-
-export interface LocalRead {
-  readonly found: boolean;
-  readonly value: unknown;
-  readonly stale: boolean;
-}
 
 /** Bounds of a scan, in the store's typed keys and in serialized bytes. */
 export interface ScanBounds {
@@ -78,17 +73,45 @@ export class LocalStoreReader {
    * A point read in one task; undefined when this instance cannot answer for the task
    * (or stopped owning it during the read and stale answers are not allowed).
    */
-  async get(store: CatalogStore, taskId: TaskId, key: unknown, allowStale: boolean): Promise<LocalRead | undefined> {
-    let view = this.activeView(store.name, taskId);
+  async get(
+    store: CatalogStore,
+    taskId: TaskId,
+    key: unknown,
+    allowStale: boolean,
+  ): Promise<TaskRead<{ found: boolean; value: unknown }> | undefined> {
+    return this.read(
+      taskId,
+      allowStale,
+      (stale) => this.streams.store<unknown, unknown>(store.name, taskId, { allowStale: stale }),
+      async (view) => {
+        const value = await view.get(key);
+        return { found: value !== undefined, value };
+      },
+    );
+  }
+
+  /**
+   * Any read of one task's committed state: `open` gives the store's view (the running
+   * active task's, or with `stale` a standby's or restoring task's), `read` reads it.
+   * Undefined when this instance cannot answer for the task, or stopped owning it during
+   * the read and stale answers are not allowed.
+   */
+  async read<V, T>(
+    taskId: TaskId,
+    allowStale: boolean,
+    open: (stale: boolean) => V,
+    read: (view: V) => Promise<T>,
+  ): Promise<TaskRead<T> | undefined> {
+    let view = this.streams.isActiveTaskRunning(taskId) ? opened(() => open(false)) : undefined;
     let stale = false;
     if (view === undefined && allowStale) {
-      view = this.staleView(store.name, taskId);
+      view = opened(() => open(true));
       stale = true;
     }
     if (view === undefined) return undefined;
-    let value: unknown;
+    let value: T;
     try {
-      value = await view.get(key);
+      value = await read(view);
     } catch (error) {
       // The task's storage closed under the read (revoked, or the instance is closing).
       if (isClosedStore(error)) return undefined;
@@ -98,7 +121,7 @@ export class LocalStoreReader {
       if (!allowStale) return undefined;
       stale = true;
     }
-    return { found: value !== undefined, value, stale };
+    return { value, stale };
   }
 
   /** Scans the given tasks (those hosted here) and merges them in serialized-key order. */
@@ -189,6 +212,15 @@ export async function scanView(
 
 function startsWith(bytes: Buffer, prefix: Buffer): boolean {
   return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+}
+
+function opened<V>(open: () => V): V | undefined {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof StoreNotQueryableError) return undefined;
+    throw error;
+  }
 }
 
 export function isClosedStore(error: unknown): boolean {

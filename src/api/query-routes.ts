@@ -6,7 +6,7 @@ import type { ApiContext } from "./api-context.js";
 import { ForbiddenError } from "./errors.js";
 import type { RouteDoc } from "./openapi.js";
 import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
-import type { QueryAnswer } from "./query-service.js";
+import type { QueryAnswer } from "./key-routing.js";
 import { POSITION_HEADER, positionText } from "./position-text.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
 import { principalOf } from "./security/access-control.js";
@@ -33,6 +33,7 @@ export function queryRoutes(ctx: ApiContext) {
         .filter((store) => ctx.catalog.has(store.name) && (mayReadInternal || !ctx.catalog.get(store.name).internal));
       const stores = served.map((store) => ({
         name: store.name,
+        type: ctx.catalog.get(store.name).type,
         keySerde: store.keySerde,
         valueSerde: store.valueSerde,
         subtopology: store.subtopology,
@@ -108,7 +109,7 @@ function mayQueryInternalStores(principal: Principal): boolean {
 }
 
 /** Internal stores (served only with apiInternalStores) need an admin token; another instance forwards for one. */
-function checkInternalStoreAccess(ctx: ApiContext, request: FastifyRequest, store: string): void {
+export function checkInternalStoreAccess(ctx: ApiContext, request: FastifyRequest, store: string): void {
   if (!ctx.catalog.has(store) || !ctx.catalog.get(store).internal) return;
   const principal = principalOf(request);
   if (!mayQueryInternalStores(principal))

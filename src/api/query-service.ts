@@ -6,55 +6,28 @@
 // caller allows it, a standby's or restoring task's committed value marked stale:
 // never a value from an instance that does not own the task, passed off as fresh.
 // A global store is whole on every instance: answered where the request arrives.
-import { PositionNotApplicableError, StoreNotQueryableError } from "../runtime/errors.js";
-import type { TopicPartitionOffset } from "../kafka/types.js";
-import { formatPosition } from "./position-text.js";
-import { POSITION_TIMEOUT_DEFAULT_MS } from "./route-schemas.js";
 import type { KeyQueryMetadata, QueryableStreams } from "../runtime/streams-metadata.js";
 import { taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { DeserializationError, SerializationError } from "../serdes/errors.js";
 import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
-import {
-  ApiError,
-  InvalidCursorError,
-  InvalidKeyError,
-  InvalidPositionError,
-  KeyNotFoundError,
-  UnavailableError,
-} from "./errors.js";
+import { InvalidCursorError, InvalidKeyError, KeyNotFoundError, UnavailableError } from "./errors.js";
 import { toJsonData, toJsonText } from "./json-value.js";
 import { decodeCursor, encodeCursor, hasMoreAfter, mergeSortedByKey } from "./key-order.js";
+import { KeyRouter, RETRY_AFTER_SECONDS, outcomeOf, routedQueryParams } from "./key-routing.js";
+import type { KeyRead, LookupOptions, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
 import { parseKeyText } from "./key-text.js";
 import { globalLookup, globalScan } from "./global-store-queries.js";
 import type { LocalStoreReader, ScanBounds } from "./local-store-reader.js";
-import { PeerRequestError, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
+import { PeerRequestError, SCAN_TASKS_HEADER } from "./peer-client.js";
 import type { PeerClient, PeerResponse } from "./peer-client.js";
 import { peerScanAnswerSchema } from "./route-schemas.js";
 import type { PeerScanAnswer, ScanQuery } from "./route-schemas.js";
-import { StoreCatalog } from "./store-catalog.js";
+import { StoreCatalog, checkStoreType } from "./store-catalog.js";
 import type { CatalogStore } from "./store-catalog.js";
 
-/** Seconds a client should wait before asking again while tasks move or restore. */
-export const RETRY_AFTER_SECONDS = 1;
-
-/** An answer ready to send: status, JSON text, who answered. */
-export interface QueryAnswer {
-  readonly statusCode: number;
-  readonly body: string;
-  readonly servedBy: string | undefined;
-  readonly retryAfter?: string;
-}
-
-export interface LookupOptions {
-  readonly allowStale: boolean;
-  /** The request came from another instance: answer from local tasks only. */
-  readonly forwarded: boolean;
-  /** Input records the answer must reflect (a command's position): read-your-writes across clients. */
-  readonly position?: readonly TopicPartitionOffset[];
-  /** How long the owner may wait for its commit and the position before answering 503. */
-  readonly positionTimeoutMs?: number;
-}
+export { RETRY_AFTER_SECONDS };
+export type { LookupOptions, QueryAnswer };
 
 export interface QueryServiceOptions {
   readonly streams: QueryableStreams;
@@ -70,6 +43,7 @@ export class QueryService {
   readonly #reader: LocalStoreReader;
   readonly #peers: PeerClient;
   readonly #metrics: ApiMetrics;
+  readonly #router: KeyRouter;
 
   constructor(options: QueryServiceOptions) {
     this.#streams = options.streams;
@@ -77,6 +51,7 @@ export class QueryService {
     this.#reader = options.reader;
     this.#peers = options.peers;
     this.#metrics = options.metrics;
+    this.#router = new KeyRouter(options.streams, options.peers);
   }
 
   get #self(): string | undefined {
@@ -100,127 +75,24 @@ export class QueryService {
     }
   }
 
-  async #get(
-    storeName: string,
-    keyText: string,
-    options: LookupOptions,
-  ): Promise<QueryAnswer & { outcome: QueryOutcome }> {
+  async #get(storeName: string, keyText: string, options: LookupOptions): Promise<RoutedAnswer> {
     const store = this.#catalog.get(storeName);
+    checkStoreType(store, "keyValue");
     const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
     if (store.global) {
       const answer = await globalLookup(this.#streams, store, keyText, key);
       return { ...answer, outcome: answer.found ? "local" : "not_found" };
     }
-    const meta = this.#keyMetadata(store, key);
-    const { taskId } = meta;
-
-    // The common case first, synchronously: the task runs here.
-    const running = this.#streams.isActiveTaskRunning(taskId);
-    if (running || this.#reader.hostsActive(taskId)) {
-      // Most lookups find nothing to wait for: no promise then.
-      const waiting = running ? this.#readable(meta, options) : undefined;
-      if (waiting !== undefined) await waiting;
-      const read = await this.#reader.get(store, taskId, key, options.allowStale);
-      if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, read);
-      throw this.#unavailable(
-        `Task ${taskId} (store "${store.name}", partition ${meta.partition}) is restoring on this instance`,
-        meta,
-      );
-    }
-
-    const owner = meta.activeHost;
-    if (owner !== undefined && owner !== this.#self && !options.forwarded) {
-      let relayed: PeerResponse | undefined;
-      let failure: string | undefined;
-      try {
-        relayed = await this.#peers.get(
-          owner,
-          lookupPath(store.name, keyText, options),
-          {},
-          // The owner may wait for a position: let it use its time before giving up on it.
-          options.position === undefined
-            ? this.#peers.timeoutMs
-            : Math.max(this.#peers.timeoutMs, (options.positionTimeoutMs ?? POSITION_TIMEOUT_DEFAULT_MS) + 1_000),
-        );
-      } catch (error) {
-        if (!(error instanceof PeerRequestError)) throw error;
-        failure = error.message;
-      }
-      if (relayed !== undefined && relayed.statusCode !== 503) return relay(relayed, owner);
-      if (options.allowStale) {
-        const read = await this.#reader.get(store, taskId, key, true);
-        if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, { ...read, stale: true });
-      }
-      if (relayed !== undefined) return relay(relayed, owner);
-      throw this.#unavailable(
-        `The owner of task ${taskId} (${owner}) did not answer: ${failure ?? "unknown error"}`,
-        meta,
-      );
-    }
-
-    if (options.allowStale) {
-      const read = await this.#reader.get(store, taskId, key, true);
-      if (read !== undefined) return this.#localAnswer(store, keyText, key, meta, { ...read, stale: true });
-      const standby = meta.standbyHosts.find((host) => host !== this.#self);
-      if (standby !== undefined && !options.forwarded) {
-        try {
-          const relayed = await this.#peers.get(standby, lookupPath(store.name, keyText, { allowStale: true }));
-          return relay(relayed, standby);
-        } catch (error) {
-          if (!(error instanceof PeerRequestError)) throw error;
-        }
-      }
-    }
-    const why =
-      owner === undefined
-        ? `no instance owns task ${taskId} right now (the group is rebalancing)`
-        : options.forwarded && owner !== this.#self
-          ? `this instance does not own task ${taskId} (${owner} does); forwarded requests are not forwarded again`
-          : `task ${taskId} is not running on this instance yet`;
-    throw this.#unavailable(`Store "${store.name}" cannot answer for partition ${meta.partition}: ${why}`, meta);
-  }
-
-  /**
-   * Read-your-writes, for a running task: waits until its store holds every output it
-   * made visible (a reply the caller may have seen) and the position asked for; a 503
-   * when it does not get there in time, a 400 for a position the store can never reach;
-   * undefined when there is nothing to wait for.
-   */
-  #readable(meta: KeyQueryMetadata, options: LookupOptions): Promise<void> | undefined {
-    const timeoutMs = options.positionTimeoutMs ?? POSITION_TIMEOUT_DEFAULT_MS;
-    let waiting;
-    try {
-      waiting = this.#streams.awaitReadable(meta.taskId, options.position ?? [], timeoutMs);
-    } catch (error) {
-      if (error instanceof PositionNotApplicableError) throw new InvalidPositionError(meta.store, error.message);
-      throw error;
-    }
-    if (waiting === undefined) return undefined;
-    return waiting.then((readiness) => {
-      if (!readiness.ready) {
-        throw new UnavailableError(
-          `Store "${meta.store}" (task ${meta.taskId}) cannot answer yet: ${readiness.reason}; retry shortly`,
-          RETRY_AFTER_SECONDS,
-          { store: meta.store, partition: meta.partition, taskId: meta.taskId },
-        );
-      }
-    });
-  }
-
-  #keyMetadata(store: CatalogStore, key: unknown): KeyQueryMetadata {
-    try {
-      return this.#streams.queryMetadataForKey(store.name, key, store.keySerde);
-    } catch (error) {
-      if (error instanceof SerializationError) {
-        throw new InvalidKeyError(store.name, store.keySerde.name, error.message, { cause: error });
-      }
-      if (error instanceof StoreNotQueryableError) {
-        throw new UnavailableError(`${error.message}; retry once the instance is running`, RETRY_AFTER_SECONDS, {
-          store: store.name,
-        });
-      }
-      throw error;
-    }
+    return this.#router.route(
+      {
+        store,
+        key,
+        local: (taskId, allowStale) => this.#reader.get(store, taskId, key, allowStale),
+        answer: (meta, read) => this.#localAnswer(store, keyText, key, meta, read),
+        path: (o) => lookupPath(store.name, keyText, o),
+      },
+      options,
+    );
   }
 
   #localAnswer(
@@ -228,10 +100,10 @@ export class QueryService {
     keyText: string,
     key: unknown,
     meta: KeyQueryMetadata,
-    read: { found: boolean; value: unknown; stale: boolean },
-  ): QueryAnswer & { outcome: QueryOutcome } {
+    read: TaskRead<{ found: boolean; value: unknown }>,
+  ): RoutedAnswer {
     const servedBy = this.#self;
-    if (!read.found) {
+    if (!read.value.found) {
       const error = new KeyNotFoundError(store.name, keyText, servedBy);
       return {
         statusCode: 404,
@@ -242,21 +114,9 @@ export class QueryService {
     }
     const body =
       `{"store":${JSON.stringify(store.name)},"key":${toJsonText(key, store.keySerde.name)},` +
-      `"value":${toJsonText(read.value, store.valueSerde.name)},"partition":${meta.partition},` +
+      `"value":${toJsonText(read.value.value, store.valueSerde.name)},"partition":${meta.partition},` +
       `"taskId":"${meta.taskId}","stale":${read.stale}}`;
     return { statusCode: 200, body, servedBy, outcome: read.stale ? "stale" : "local" };
-  }
-
-  #unavailable(message: string, meta: KeyQueryMetadata): UnavailableError {
-    return new UnavailableError(
-      `${message}; retry shortly, or pass allowStale=true to accept a standby's value`,
-      RETRY_AFTER_SECONDS,
-      {
-        store: meta.store,
-        partition: meta.partition,
-        taskId: meta.taskId,
-      },
-    );
   }
 
   // ----- scans -----
@@ -266,6 +126,7 @@ export class QueryService {
     let outcome: QueryOutcome = "error";
     try {
       const store = this.#catalog.get(storeName);
+      checkStoreType(store, "keyValue");
       const bounds = this.#scanBounds(store, query);
       const answer = store.global
         ? await globalScan(this.#streams, store, bounds, query.limit)
@@ -452,38 +313,7 @@ export class QueryService {
   }
 }
 
-function lookupPath(store: string, keyText: string, options: Partial<LookupOptions>): string {
-  const params = new URLSearchParams();
-  if (options.allowStale === true) params.set("allowStale", "true");
-  if (options.position !== undefined) params.set("position", formatPosition(options.position));
-  if (options.positionTimeoutMs !== undefined) params.set("positionTimeoutMs", String(options.positionTimeoutMs));
-  const query = params.toString();
+function lookupPath(store: string, keyText: string, options: Parameters<KeyRead<unknown>["path"]>[0]): string {
+  const query = routedQueryParams(options).toString();
   return `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(keyText)}${query === "" ? "" : `?${query}`}`;
-}
-
-function relay(response: PeerResponse, host: string): QueryAnswer & { outcome: QueryOutcome } {
-  const servedBy = response.headers[SERVED_BY_HEADER];
-  const retryAfter = response.headers["retry-after"];
-  const outcome: QueryOutcome =
-    response.statusCode === 200
-      ? "forwarded"
-      : response.statusCode === 404
-        ? "not_found"
-        : response.statusCode === 503
-          ? "unavailable"
-          : "error";
-  return {
-    statusCode: response.statusCode,
-    body: response.body,
-    servedBy: typeof servedBy === "string" ? servedBy : host,
-    ...(typeof retryAfter === "string" ? { retryAfter } : {}),
-    outcome,
-  };
-}
-
-function outcomeOf(error: unknown): QueryOutcome {
-  if (error instanceof UnavailableError) return "unavailable";
-  if (error instanceof ApiError && error.statusCode === 404) return "not_found";
-  if (error instanceof ApiError && error.statusCode === 400) return "bad_request";
-  return "error";
 }

@@ -105,6 +105,10 @@ export const errorBody = z.looseObject({
 
 export const storeInfo = z.object({
   name: z.string(),
+  type: z.enum(["keyValue", "window", "session", "buffer"]).meta({
+    description:
+      "keyValue: GET /stores/{store}/keys/{key}; window: .../keys/{key}/windows; session: .../keys/{key}/sessions.",
+  }),
   keySerde: z.string(),
   valueSerde: z.string(),
   subtopology: z.number().int(),

@@ -3,8 +3,9 @@
 // a request becomes a typed key.
 import type { QueryableStreams, StoreMetadata } from "../runtime/streams-metadata.js";
 import type { Serde } from "../serdes/serde.js";
+import type { StoreType } from "../stores/store-type.js";
 import type { TopologyData } from "../topology/topology.js";
-import { StoreNotFoundError } from "./errors.js";
+import { StoreNotFoundError, WrongStoreTypeError } from "./errors.js";
 import { defaultKeyParser } from "./key-text.js";
 import type { KeyTextParser } from "./key-text.js";
 
@@ -13,6 +14,10 @@ export interface CatalogStore {
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
   readonly subtopology: number;
+  /** Key-value, window or session (suppress()'s buffers are not queryable: they answer 400). */
+  readonly type: StoreType;
+  /** A window store's window size: a window's end is its start + size. */
+  readonly windowSizeMs: number | undefined;
   readonly keyParser: KeyTextParser;
   /** A global store: every instance holds all of it, so queries are answered where they arrive. */
   readonly global: boolean;
@@ -39,6 +44,8 @@ export class StoreCatalog {
         keySerde: store.keySerde,
         valueSerde: store.valueSerde,
         subtopology: store.subtopology,
+        type: store.type,
+        windowSizeMs: store.type === "window" ? store.windowed?.windowSizeMs : undefined,
         keyParser: keyParsers[store.name] ?? defaultKeyParser(store.keySerde.name),
       });
     }
@@ -63,4 +70,17 @@ export class StoreCatalog {
   static metadata(streams: QueryableStreams, name: string): StoreMetadata | undefined {
     return streams.stores().find((s) => s.name === name);
   }
+}
+
+const ROUTE_OF: Readonly<Record<StoreType, string>> = {
+  keyValue: "query it with GET /stores/{store}/keys/{key} or scan GET /stores/{store}/keys",
+  window: "query it with GET /stores/{store}/keys/{key}/windows?from=&to=",
+  session: "query it with GET /stores/{store}/keys/{key}/sessions?from=&to=",
+  buffer: "suppress()'s buffer is not queryable; query the store it suppresses",
+};
+
+/** A 400 naming the store's own route when a query does not fit its type. */
+export function checkStoreType(store: CatalogStore, type: StoreType): void {
+  if (store.type === type) return;
+  throw new WrongStoreTypeError(store.name, store.type, ROUTE_OF[store.type].replaceAll("{store}", store.name));
 }

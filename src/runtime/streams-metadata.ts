@@ -5,6 +5,8 @@
 // sent with the last assignment.
 import type { StalledTask } from "./progress-monitor.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
+import type { ReadOnlySessionStore } from "../stores/session-store.js";
+import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { Serializer } from "../serdes/serde.js";
 import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
 import type { HostTasks } from "./assignor.js";
@@ -92,6 +94,10 @@ export interface QueryableStreams {
    * (restoring, or a standby) and `allowStale` is not set.
    */
   store<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyKeyValueStore<K, V>;
+  /** As store(), for a window store: fetch(key, from, to), backwardFetch, fetchAll (plain values). */
+  windowStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
+  /** As store(), for a session store: fetch(key), findSessions(key, earliestEnd, latestStart). */
+  sessionStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
   /**
    * Read-your-writes: what a read of the running active task `taskId` must wait for so
    * that it sees every output the task made visible (a command's reply) and the input

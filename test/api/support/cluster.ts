@@ -94,11 +94,17 @@ export interface ApiTestCluster {
   close(): Promise<void>;
 }
 
-export async function startApiTestCluster(applicationId: string): Promise<ApiTestCluster> {
+/** `topology` and its input `topics` replace the counted visits and the bank (then without commands). */
+export async function startApiTestCluster(
+  applicationId: string,
+  custom?: { topology: Topology; topics: readonly string[] },
+): Promise<ApiTestCluster> {
   const cluster = await startTestCluster();
   const stateRoot = await mkdtemp(join(tmpdir(), `eddy-${applicationId}-`));
-  for (const topic of [VISITS, ACCOUNT_COMMANDS, ACCOUNT_EVENTS]) await createTopic(cluster.kafka, topic, PARTITIONS);
-  const topology = apiTestTopology();
+  for (const topic of custom?.topics ?? [VISITS, ACCOUNT_COMMANDS, ACCOUNT_EVENTS])
+    await createTopic(cluster.kafka, topic, PARTITIONS);
+  const topology = custom?.topology ?? apiTestTopology();
+  const commands = custom === undefined ? [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }] : [];
   const instances: Instance[] = [];
   return {
     cluster,
@@ -115,7 +121,7 @@ export async function startApiTestCluster(applicationId: string): Promise<ApiTes
           processingGuarantee: "at_least_once",
           ...overrides,
         }),
-        { logger: silentLogger, api: { commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }], ...api } },
+        { logger: silentLogger, api: { commands, ...api } },
       );
       await streams.start();
       const server = streams.apiServer;

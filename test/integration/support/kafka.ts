@@ -63,6 +63,8 @@ export async function produce(
     key: string | Buffer | null;
     value: string | Buffer | null;
     headers?: Record<string, string | Buffer>;
+    /** Epoch milliseconds, as text (kafkajs' form). */
+    timestamp?: string;
   }>,
 ): Promise<void> {
   const producer = kafka.producer({

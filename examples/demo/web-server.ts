@@ -57,7 +57,10 @@ function indexPage(examples: readonly RunningExample[]): string {
 The topology pages and API documents are public; everything else needs the token <code>npm start</code> printed
 (<code>curl -H "authorization: Bearer $EDDY_API_TOKEN" ...</code>).</p>
 <table>${rows}</table>
+<form action="/links/kstreams/chart" onsubmit="this.action='/links/'+encodeURIComponent(this.code.value)+'/chart'">
+Visits per hour of the short link <input name="code" value="kstreams" size="10"> <button>chart</button> (the last 24 hours, a window store)</form>
 <p>The examples' own routes on this server: <code>GET /r/:code</code> (redirect), <code>POST /links</code>, <code>GET /links/:code</code>,
+<code>GET /links/:code/hourly</code>, <code>GET /links/:code/chart</code>,
 <code>GET /bank/accounts?minBalanceCents=</code>, <code>GET /bank/accounts/:id</code>, <code>GET /bank/holders/:holder/accounts</code>,
 <code>GET /orders?status=PAID</code>, <code>GET /orders/:id</code>, <code>POST /orders/:id/items</code>, <code>PUT /orders/:id/shipping</code>,
 <code>PUT /orders/:id/payment</code>.</p>

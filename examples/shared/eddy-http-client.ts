@@ -45,6 +45,22 @@ export interface ScanPage<K, V> {
   readonly nextCursor: string | null;
 }
 
+export interface WindowsOptions {
+  /** Earliest and latest window start (inclusive), epoch milliseconds. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly order?: "asc" | "desc";
+  /** Windows per page (the API allows 1000 at most). */
+  readonly limit?: number;
+}
+
+/** One window of a window store: its start and (exclusive) end, epoch milliseconds, and its value. */
+export interface WindowValue<V> {
+  readonly start: number;
+  readonly end: number;
+  readonly value: V;
+}
+
 export interface CommandOptions {
   /** The aggregate id, when the endpoint does not take it from a body field. */
   readonly key?: string;
@@ -93,6 +109,22 @@ export class EddyHttpClient {
       throw new EddyHttpError(`scan ${store}`, response.status, body, response.headers.get("retry-after"));
     const page = body as { entries: Array<{ key: K; value: V }>; nextCursor: string | null };
     return { entries: page.entries, nextCursor: page.nextCursor };
+  }
+
+  /** One page of a key's windows in a window store, oldest first unless order is desc. */
+  async windows<V>(store: string, key: string, options: WindowsOptions = {}): Promise<Array<WindowValue<V>>> {
+    const query = new URLSearchParams();
+    for (const name of ["from", "to", "order", "limit"] as const) {
+      const value = options[name];
+      if (value !== undefined) query.set(name, String(value));
+    }
+    const search = query.size > 0 ? `?${query.toString()}` : "";
+    const path = `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(key)}/windows${search}`;
+    const response = await this.#request("GET", path);
+    const body = await readJson(response);
+    if (response.status !== 200)
+      throw new EddyHttpError(`windows of ${store}/${key}`, response.status, body, response.headers.get("retry-after"));
+    return (body as { windows: Array<WindowValue<V>> }).windows;
   }
 
   /**

@@ -3,6 +3,8 @@
 //   POST /links { url, code? }   creates a short link (a CreateLink command; a code is
 //                                generated when none is given)
 //   GET  /links/:code            the link and its visit count
+//   GET  /links/:code/hourly     its visits per hour, the last 24 hours (?until= ms: up to that hour)
+//   GET  /links/:code/chart      the same as a bar chart (a page for a browser)
 //   GET  /r/:code                302 to the target, recording the visit on `visits`
 //
 // The service keeps no state of its own: links and counts are Eddy's tables, read
@@ -14,6 +16,7 @@ import { Serdes } from "eddy-streams";
 import type { EddyHttpClient } from "../shared/eddy-http-client.js";
 import type { RecordPublisher } from "../shared/record-publisher.js";
 import { installErrorHandler, parseWith } from "../shared/route-support.js";
+import { hourlyChartPage, lastDayOfVisits } from "./hourly-chart.js";
 import { shortCode } from "./link.js";
 import type { Link, LinkCommand, Visit } from "./link.js";
 import { UrlVisitsStores, UrlVisitsTopics } from "./topology.js";
@@ -38,6 +41,7 @@ function generatedCode(): string {
 
 const newLink = z.strictObject({ url: z.string(), code: shortCode.optional() });
 const codeParams = z.object({ code: shortCode });
+const hourlyQuery = z.strictObject({ until: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
 
 export async function redirectService(app: FastifyInstance, options: RedirectServiceOptions): Promise<void> {
   const { eddy, publisher } = options;
@@ -74,6 +78,23 @@ export async function redirectService(app: FastifyInstance, options: RedirectSer
     if (link === undefined)
       return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no short link ${code}` });
     return { ...link, shortUrl: shortUrl(code), visits: visits ?? 0 };
+  });
+
+  app.get("/links/:code/hourly", async (request, reply) => {
+    const { code } = parseWith(codeParams, request.params, "path parameters");
+    const { until } = parseWith(hourlyQuery, request.query, "query parameters");
+    const [link, hours] = await Promise.all([
+      eddy.get<Link>(UrlVisitsStores.links, code),
+      lastDayOfVisits(eddy, code, until ?? Date.now()),
+    ]);
+    if (link === undefined)
+      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `There is no short link ${code}` });
+    return { code, hours };
+  });
+
+  app.get("/links/:code/chart", async (request, reply) => {
+    const { code } = parseWith(codeParams, request.params, "path parameters");
+    return reply.type("text/html; charset=utf-8").send(hourlyChartPage(code));
   });
 
   app.get("/r/:code", async (request, reply) => {

@@ -2,10 +2,14 @@
 //
 //   link-commands -> handleCommands (store "links") -> link-events
 //   visits -> count per short code (store "visit-counts") -> visit-count-updates
+//          -> count per short code and hour (window store "visit-counts-hourly")
+//
+// The hourly counts are 1 h tumbling windows with 5 min grace (a visit up to five minutes
+// late still counts in its hour), kept for two days: the demo charts the last 24 hours.
 //
 // Counts are 64-bit longs, as Kafka Streams' count() writes them, so a Java consumer
 // (or kcat -s value=q) reads visit-count-updates as it would a Kafka Streams output.
-import { Serdes, StreamsBuilder } from "eddy-streams";
+import { Serdes, StreamsBuilder, TimeWindows } from "eddy-streams";
 import type { Topology } from "eddy-streams";
 import { LinkCommand, decide, evolve } from "./link.js";
 import type { Link, LinkEvent, Visit } from "./link.js";
@@ -21,7 +25,12 @@ export const UrlVisitsTopics = {
 export const UrlVisitsStores = {
   links: "links",
   visitCounts: "visit-counts",
+  hourlyVisitCounts: "visit-counts-hourly",
 } as const;
+
+export const HOUR_MS = 3_600_000;
+export const HOURLY_GRACE_MS = 5 * 60_000;
+export const HOURLY_RETENTION_MS = 48 * HOUR_MS;
 
 export function urlVisitsTopology(): Topology {
   const builder = new StreamsBuilder();
@@ -40,12 +49,17 @@ export function urlVisitsTopology(): Topology {
       replies: { topic: UrlVisitsTopics.linkReplies, name: "link-replies-sink" },
     });
 
-  builder
+  const visitsByCode = builder
     .stream(UrlVisitsTopics.visits, { key, value: Serdes.json<Visit>() })
-    .groupByKey({ name: "visits-by-code" })
+    .groupByKey({ name: "visits-by-code" });
+  visitsByCode
     .count({ store: UrlVisitsStores.visitCounts, name: "count-visits" })
     .toStream({ name: "visit-count-changes" })
     .to(UrlVisitsTopics.countUpdates, { value: Serdes.long(), name: "visit-count-updates-sink" });
+
+  visitsByCode
+    .windowedBy(TimeWindows.ofSizeAndGrace(HOUR_MS, HOURLY_GRACE_MS))
+    .count({ store: UrlVisitsStores.hourlyVisitCounts, name: "count-visits-hourly", retention: HOURLY_RETENTION_MS });
 
   return builder.build();
 }

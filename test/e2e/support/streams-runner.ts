@@ -6,10 +6,15 @@
 import pino from "pino";
 import { KafkaStreams } from "../../../src/index.js";
 import type { StreamsConfig } from "../../../src/index.js";
-import { bankTopology, orderLineTopology, urlVisitTopology } from "../../integration/support/topologies.js";
+import {
+  bankTopology,
+  hourlyVisitTopology,
+  orderLineTopology,
+  urlVisitTopology,
+} from "../../integration/support/topologies.js";
 
 export interface RunnerOptions {
-  topology: "bank" | "visits" | "order-lines";
+  topology: "bank" | "visits" | "order-lines" | "hourly-visits";
   config: StreamsConfig;
   logLevel?: string;
 }
@@ -33,7 +38,9 @@ const topology =
     ? bankTopology()
     : options.topology === "order-lines"
       ? orderLineTopology()
-      : urlVisitTopology();
+      : options.topology === "hourly-visits"
+        ? hourlyVisitTopology()
+        : urlVisitTopology();
 const streams = new KafkaStreams(topology, options.config, { logger });
 streams.setStateListener((state, previous) => {
   emit({ event: "state", state, previous });

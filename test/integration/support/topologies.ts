@@ -1,7 +1,7 @@
 // Topologies the runtime tests run: the URL-visit count (seed 002) and the bank
 // account command handler (seed 001), written with the DSL as an application would.
 import { z } from "zod";
-import { Serdes, StreamsBuilder, accept, reject } from "../../../src/index.js";
+import { Serdes, StreamsBuilder, TimeWindows, accept, reject } from "../../../src/index.js";
 import type { Decision, Topology } from "../../../src/index.js";
 
 export const VISITS = "visits";
@@ -17,6 +17,26 @@ export function urlVisitTopology(): Topology {
     .count({ store: VISIT_COUNTS })
     .toStream()
     .to(VISIT_COUNTS_OUT, { key: Serdes.string(), value: Serdes.long() });
+  return builder.build();
+}
+
+export const HOUR_MS = 3_600_000;
+export const HOURLY_VISITS = "hourly-visits";
+export const HOURLY_VISITS_OUT = "hourly-visits-out";
+
+/**
+ * Visits counted per key and hour (1 h tumbling windows, a grace long enough that no record
+ * of the tests is late), the counts written out keyed by Kafka Streams' windowed key.
+ */
+export function hourlyVisitTopology(): Topology {
+  const builder = new StreamsBuilder();
+  builder
+    .stream(VISITS, { key: Serdes.string(), value: Serdes.string() })
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeAndGrace(HOUR_MS, 30 * 24 * HOUR_MS))
+    .count({ store: HOURLY_VISITS })
+    .toStream()
+    .to(HOURLY_VISITS_OUT, { key: Serdes.timeWindowed(Serdes.string(), HOUR_MS), value: Serdes.long() });
   return builder.build();
 }
 

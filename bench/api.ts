@@ -21,7 +21,8 @@
 // route's (>= 0.8 of its capacity); routed p99 <= 2x local p99 (at the fixed rate).
 //
 // Environment: BENCH_SECONDS per scenario (10), BENCH_CONNECTIONS (16), BENCH_RATE (500),
-// BENCH_KEYS (2000), BENCH_COMMIT_MS (50: replies leave with the task's commit).
+// BENCH_KEYS (2000), BENCH_COMMIT_MS (50: replies leave with the task's commit); BENCH_CPU_PROF=<dir>
+// writes the instances' CPU profiles there (node --cpu-prof), to see where a request's time goes.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -257,7 +258,8 @@ async function main(): Promise<void> {
 
     const start = async (name: string): Promise<Served & { pid: number }> => {
       const options: ServeOptions = { bootstrap, port: await freePort(), stateDir: join(dir, name) };
-      const child = spawn(process.execPath, ["--import", "tsx", self, "serve", JSON.stringify(options)], {
+      const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const child = spawn(process.execPath, [...profile, "--import", "tsx", self, "serve", JSON.stringify(options)], {
         stdio: ["ignore", "pipe", "inherit"],
       });
       children.push(child);

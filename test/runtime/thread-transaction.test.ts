@@ -1,0 +1,174 @@
+// The stream thread's transaction (exactly-once v2) on a broker: one commit for every running
+// task's records and positions, offsets carrying the group's generation; a doomed transaction
+// refuses commits and sends until reset() aborts it (its records never become visible); a
+// task revoked before its work was committed aborts the commit instead.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api } from "../../src/broker/protocol/apis.js";
+import { createKafkaClient } from "../../src/kafka/client.js";
+import { classifyKafkaError } from "../../src/kafka/errors.js";
+import { PartitionReader } from "../../src/kafka/partition-reader.js";
+import type { GroupMetadata, ProducedOffsets, ProducedRecord } from "../../src/kafka/types.js";
+import { TaskMigratedError } from "../../src/runtime/errors.js";
+import { ThreadTransaction } from "../../src/runtime/thread-transaction.js";
+import type { CommittingTask, TaskCommit } from "../../src/runtime/thread-transaction.js";
+import { RawClient } from "../broker/support/raw-client.js";
+import { createTopic, readCommitted, silentLogger, startTestCluster } from "../integration/support/kafka.js";
+import type { TestCluster } from "../integration/support/kafka.js";
+
+const GROUP = "thread-txn-group";
+
+/** A task as the thread's commit sees it: records to add, its position, what the commit told it. */
+class Task implements CommittingTask {
+  state = "running";
+  pending: ProducedRecord[] = [];
+  completed: ProducedOffsets[][] = [];
+  gateClosed = 0;
+
+  constructor(
+    readonly id: string,
+    readonly partition: number,
+    public position: number,
+  ) {}
+
+  prepareCommit(): Promise<TaskCommit | undefined> {
+    if (this.state !== "running") return Promise.resolve(undefined);
+    const records = this.pending;
+    this.pending = [];
+    return Promise.resolve({
+      records,
+      offsets: [{ topic: "thread-in", partition: this.partition, offset: this.position }],
+      closeReadGate: () => {
+        this.gateClosed += 1;
+      },
+      complete: (produced) => {
+        this.completed.push([...produced]);
+        return Promise.resolve();
+      },
+    });
+  }
+}
+
+describe("ThreadTransaction", () => {
+  let cluster: TestCluster;
+  let raw: RawClient;
+  let member: GroupMetadata;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    await createTopic(cluster.kafka, "thread-in", 2);
+    await createTopic(cluster.kafka, "thread-out", 2);
+    raw = await RawClient.connect(cluster.bootstrap);
+    const join = (memberId: string) =>
+      raw.request(Api.joinGroup, 5, {
+        groupId: GROUP,
+        sessionTimeoutMs: 60_000,
+        rebalanceTimeoutMs: 60_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]) }],
+      });
+    let joined = await join("");
+    if (joined.errorCode !== 0) joined = await join(joined.memberId);
+    await raw.request(Api.syncGroup, 3, {
+      groupId: GROUP,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      groupInstanceId: null,
+      assignments: [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }],
+    });
+    member = { groupId: GROUP, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null };
+  });
+
+  afterAll(async () => {
+    raw.close();
+    await cluster.close();
+  });
+
+  it("commits every running task's records and positions in one transaction, and aborts a doomed one", async () => {
+    const kafka = createKafkaClient({ clientId: "thread-txn", brokers: [cluster.bootstrap], logger: silentLogger });
+    const reader = await PartitionReader.connect(kafka, "thread-txn-reader");
+    const tasks = [new Task("0_0", 0, 10), new Task("0_1", 1, 20)];
+    const assigned = new Set(["0_0", "0_1"]);
+    const thread = new ThreadTransaction({
+      kafka,
+      transactionalId: "thread-txn-process-1",
+      transactionTimeoutMs: 10_000,
+      deliveryTimeoutMs: 30_000,
+      groupId: GROUP,
+      groupMetadata: () => member,
+      tasks: () => tasks,
+      isAssigned: (id) => assigned.has(id),
+      maxBatchBytes: () => 1024 * 1024,
+      logger: silentLogger,
+    });
+    const out = (partition: number, value: string): ProducedRecord => ({
+      topic: "thread-out",
+      partition,
+      key: Buffer.from("k"),
+      value: Buffer.from(value),
+    });
+    const stable = () =>
+      reader.stableCommittedOffsets(GROUP, [
+        { topic: "thread-in", partition: 0 },
+        { topic: "thread-in", partition: 1 },
+      ]);
+    try {
+      expect(thread.transactionalId).toBe("thread-txn-process-1");
+      await thread.init();
+      // A background flush, then the commit's own records.
+      await thread.send([out(0, "a1")]);
+      tasks[0]!.pending.push(out(0, "a2"));
+      tasks[1]!.pending.push(out(1, "b1"));
+      await thread.locked(() => thread.commit());
+      expect((await readCommitted(cluster.bootstrap, "thread-out")).map((r) => r.value?.toString()).sort()).toEqual([
+        "a1",
+        "a2",
+        "b1",
+      ]);
+      expect([...(await stable())].sort()).toEqual([
+        ["thread-in|0", 10],
+        ["thread-in|1", 20],
+      ]);
+      expect(tasks.map((t) => [t.gateClosed, t.completed.length])).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
+
+      // A task lost its work: nothing more may be sent or committed until reset() aborted it.
+      await thread.send([out(1, "lost")]);
+      const failure = new TaskMigratedError("a test dooms it");
+      thread.doom(failure);
+      expect(thread.doomed).toBe(failure);
+      await expect(thread.send([out(1, "refused")])).rejects.toBe(failure);
+      await expect(thread.commit()).rejects.toBe(failure);
+      await thread.locked(() => thread.reset());
+      expect(thread.doomed).toBeUndefined();
+
+      // A task revoked before its work was committed: the commit aborts instead.
+      assigned.delete("0_1");
+      tasks[1]!.position = 25;
+      const revoked = await thread.commit().catch((error: unknown) => error);
+      expect(revoked).toBeInstanceOf(TaskMigratedError);
+      expect(classifyKafkaError(revoked)).toBe("rebalance");
+      expect(thread.doomed).toBe(revoked);
+      await thread.reset();
+      assigned.add("0_1");
+      tasks[1]!.state = "suspended";
+      tasks[0]!.position = 11;
+      tasks[0]!.pending.push(out(0, "a3"));
+      await thread.commit();
+
+      const values = (await readCommitted(cluster.bootstrap, "thread-out")).map((r) => r.value?.toString());
+      expect(values.sort()).toEqual(["a1", "a2", "a3", "b1"]);
+      expect([...(await stable())].sort()).toEqual([
+        ["thread-in|0", 11],
+        ["thread-in|1", 20],
+      ]);
+    } finally {
+      await thread.close();
+      await thread.close();
+      await reader.close();
+    }
+  });
+});

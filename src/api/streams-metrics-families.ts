@@ -92,6 +92,17 @@ export function streamsMetricFamilies(
       "Output records their topic would refuse (too large, no key on a compacted topic, timestamp out of range).",
       snapshot.refusedRecords,
     ),
+    {
+      name: "eddy_mispartitioned_records_total",
+      help:
+        "Records of joined or command topics on a partition Kafka's Java partitioner (murmur2) would not pick for their key: " +
+        "their producer partitions differently (kcat: -X partitioner=murmur2_random).",
+      type: "counter",
+      samples: Object.entries(snapshot.mispartitionedRecordsByTopic).map(([topic, value]) => ({
+        labels: { topic },
+        value,
+      })),
+    },
     counter("eddy_records_restored_total", "Changelog records restored into local state.", snapshot.recordsRestored),
     counter(
       "eddy_standby_records_applied_total",

@@ -34,6 +34,8 @@ export interface StreamsMetricsSnapshot {
   droppedRecords: number;
   /** Output records their topic would refuse, dead-lettered under productionExceptionHandler "continue". */
   refusedRecords: number;
+  /** Records of joined or command topics on a partition the Java partitioner would not pick for their key, per topic. */
+  mispartitionedRecordsByTopic: Record<string, number>;
   recordsRestored: number;
   restoreByTask: Record<TaskId, TaskRestoreProgress>;
   standbyRecordsApplied: number;
@@ -49,6 +51,7 @@ export class StreamsMetrics {
   deadLetterRecords = 0;
   droppedRecords = 0;
   refusedRecords = 0;
+  readonly mispartitionedRecordsByTopic = new Map<string, number>();
   recordsRestored = 0;
   readonly restoreByTask = new Map<TaskId, TaskRestoreProgress>();
   standbyRecordsApplied = 0;
@@ -59,6 +62,10 @@ export class StreamsMetrics {
   /** Per task, once per batch (the total is counted per record, on the hot path, by the task). */
   addTaskRecords(task: TaskId, count: number): void {
     this.recordsProcessedByTask.set(task, (this.recordsProcessedByTask.get(task) ?? 0) + count);
+  }
+
+  addMispartitioned(topic: string, count: number): void {
+    this.mispartitionedRecordsByTopic.set(topic, (this.mispartitionedRecordsByTopic.get(topic) ?? 0) + count);
   }
 
   recordCommit(latencyMs: number): void {
@@ -80,6 +87,7 @@ export class StreamsMetrics {
       deadLetterRecords: this.deadLetterRecords,
       droppedRecords: this.droppedRecords,
       refusedRecords: this.refusedRecords,
+      mispartitionedRecordsByTopic: Object.fromEntries(this.mispartitionedRecordsByTopic),
       recordsRestored: this.recordsRestored,
       restoreByTask: Object.fromEntries([...this.restoreByTask].map(([t, p]) => [t, { ...p }])),
       standbyRecordsApplied: this.standbyRecordsApplied,

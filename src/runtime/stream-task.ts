@@ -70,6 +70,7 @@ import type { DeserializationError } from "../serdes/errors.js";
 import { parseTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import type { TopicPartitions } from "./topic-partitions.js";
+import type { PartitionerCheck } from "./partitioner-check.js";
 import type { TopologyMetadata } from "./topology-metadata.js";
 import { SerialQueue } from "./serial-queue.js";
 import { ReadGate } from "./read-gate.js";
@@ -103,6 +104,8 @@ export interface TaskContext {
   readonly recordCache: RecordCache | undefined;
   /** The instance's global stores (GlobalStreamThread), read by every task's processors. */
   readonly globalStores?: ReadonlyMap<string, KeyValueStore<unknown, unknown>> | undefined;
+  /** Records of joined and command topics partitioned other than as Java partitions them (counted, warned once). */
+  readonly partitionerCheck?: PartitionerCheck | undefined;
   readonly logger: Logger;
   readonly location: StateLocation;
   readonly signal: AbortSignal;
@@ -427,6 +430,9 @@ export class StreamTask {
       const executor = this.#executor as TaskExecutor;
       let lastYield = Date.now();
       let complete = true;
+      if (this.ctx.partitionerCheck?.checks(batch.topic) === true) {
+        this.ctx.partitionerCheck.check(batch.topic, batch.partition, batch.records, position);
+      }
       try {
         for (const record of batch.records) {
           // A seek pending for the partition (set between fetches) makes the rest of the batch stale.

@@ -23,6 +23,7 @@ import { KafkaAdmin } from "../kafka/admin-client.js";
 import { waitForBootstrap } from "../kafka/bootstrap-probe.js";
 import { createKafkaClient } from "../kafka/client.js";
 import { GlobalStreamThread } from "./global-stream-thread.js";
+import { PartitionerCheck } from "./partitioner-check.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { KafkaClient } from "../kafka/client.js";
 import { IdempotentProducer } from "../kafka/idempotent-producer.js";
@@ -347,6 +348,13 @@ export class StreamsRuntime implements QueryableStreams {
   async #startThread(running: Running, topology: Topology, metadata: TopologyMetadata): Promise<void> {
     const { config } = this;
     const logger = this.#logger;
+    const topicPartitions = running.topicPartitions as TopicPartitions;
+    const partitionerCheck = new PartitionerCheck({
+      topology,
+      partitionsOf: (topic) => topicPartitions.get(topic),
+      logger,
+      onMispartitioned: (topic, count) => this.#metrics.addMispartitioned(topic, count),
+    });
     const thread = new StreamThread(
       {
         kafka: running.kafka as KafkaClient,
@@ -370,6 +378,7 @@ export class StreamsRuntime implements QueryableStreams {
           metrics: this.#metrics,
           recordCache: this.#recordCache,
           globalStores: running.globalThread?.stores,
+          partitionerCheck,
           logger,
           location: { stateDir: config.stateDir, applicationId: config.applicationId },
           signal: this.#stopping.signal,

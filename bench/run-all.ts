@@ -17,7 +17,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 
-const BENCHMARKS = ["wire", "broker", "stores", "runtime", "api"] as const;
+const BENCHMARKS = ["wire", "broker", "stores", "runtime", "windows", "api"] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 export interface Row {
@@ -118,6 +118,18 @@ const GOAL_FIGURES: ReadonlyArray<{ bench: BenchName; figure: RegExp; measured: 
     baseline: /^bare fastify route\s+(?:\S+\s+){6}(\d+)$/,
   },
   {
+    bench: "windows",
+    figure: /^hourly count \/ count/,
+    measured: /^hourly count\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^count\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "windows",
+    figure: /^window store fetch/,
+    measured: /^window store fetch\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^raw LevelDB range scan\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
     bench: "api",
     figure: /^routed p99 \/ local p99/,
     measured: /^routed @\d+\/s\s+\d+\s+\d+\s+(\d+)\s/,
@@ -179,6 +191,12 @@ export function contextRows(bench: BenchName, output: string): Row[] {
       break;
     }
     case "runtime":
+      break;
+    case "windows":
+      for (const line of lines) {
+        const session = /^session count \/ count\s+([\d.]+)$/.exec(line);
+        if (session) figure("session count / count", "", session[1] ?? "");
+      }
       break;
     case "api": {
       for (const line of lines) {

@@ -1,0 +1,261 @@
+// Benchmark of windowed aggregations (`npm run bench:windows`).
+//
+// 1. Processing: BENCH_RECORDS visits of BENCH_KEYS keys (10 000), their timestamps spread
+//    evenly over 24 hours, on a topic of BENCH_PARTITIONS partitions, counted by one
+//    KafkaStreams instance (the default exactly-once, the record cache on) three ways:
+//      count          groupByKey().count()                                  (the baseline)
+//      hourly count   groupByKey().windowedBy(TimeWindows 1 h, 5 min grace).count()
+//      session count  groupByKey().windowedBy(SessionWindows 5 min gap).count()
+//    Each reads the same records with its own application id; the rate is records /
+//    (last record processed - first), as bench/runtime.ts measures. Goal: the hourly count
+//    >= 70% of the plain count's throughput (issue 14); the session count is reported
+//    against it too (every record of a key extends its session: a merge, a delete and a put).
+// 2. Queries: a window store in a task's LevelDB holding 24 hourly windows of each key,
+//    fetch(key, from, to) of every key over the whole day (the store's typed reads: key
+//    layout, values deserialized), against a raw classic-level range scan of the same
+//    records (the same key bytes, no prefix, values left as bytes). Goal: >= 70%.
+//
+// The broker runs in its own process (`eddy broker`), as Kafka would. Each measurement runs
+// BENCH_RUNS times, the variants taking turns, and the best run counts (the machines are shared).
+//
+// Environment: BENCH_RECORDS (200000), BENCH_KEYS (10000), BENCH_PARTITIONS (6), BENCH_RUNS (3),
+// BENCH_ONLY ("processing" | "queries").
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ClassicLevel } from "classic-level";
+import kafkajs from "kafkajs";
+import type { Kafka } from "kafkajs";
+import pino from "pino";
+import { KafkaStreams, Serdes, SessionWindows, StreamsBuilder, TimeWindows } from "../src/index.js";
+import type { Topology } from "../src/index.js";
+import { LevelDbTaskStorage } from "../src/stores/leveldb-task-storage.js";
+import { windowRangeOf, windowStoreKey } from "../src/stores/window-key-schema.js";
+import { TypedWindowStore } from "../src/stores/window-store.js";
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ONLY = process.env.BENCH_ONLY;
+const TOPIC = "bench-visits";
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const BASE = Date.UTC(2026, 11, 1);
+const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? "warn" });
+
+interface Measured {
+  label: string;
+  records: number;
+  seconds: number;
+}
+
+const rate = (m: Measured): number => m.records / m.seconds;
+
+function print(m: Measured): void {
+  console.log(
+    `${m.label.padEnd(36)} ${m.records.toLocaleString("en-US").padStart(9)} in ${m.seconds.toFixed(2).padStart(6)} s: ` +
+      `${Math.round(rate(m)).toLocaleString("en-US").padStart(9)} records/s`,
+  );
+}
+
+function ratioLine(what: string, mine: Measured, baseline: Measured, goal?: number): string {
+  const ratio = rate(mine) / rate(baseline);
+  const verdict = goal === undefined ? "" : ` (goal >= ${goal.toFixed(2)}) ${ratio >= goal ? "MET" : "NOT MET"}`;
+  return `${what.padEnd(40)} ${ratio.toFixed(2)}${verdict}`;
+}
+
+const key = (i: number): string => `key-${String(i % KEYS).padStart(6, "0")}`;
+
+async function startBrokerProcess(): Promise<{ child: ChildProcess; bootstrap: string }> {
+  const eddy = fileURLToPath(new URL("../bin/eddy.js", import.meta.url));
+  const child = spawn(process.execPath, [eddy, "broker", "--port", "0", "--log-level", "warn"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  for await (const chunk of child.stdout!) {
+    output += String(chunk);
+    const match = /eddy broker listening on (\S+)/.exec(output);
+    if (match) return { child, bootstrap: match[1]! };
+  }
+  throw new Error(`broker exited before listening: ${output}`);
+}
+
+/** The visits, in time order, keyed so that Eddy's partitioner (murmur2) places them. */
+async function produceVisits(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const step = DAY / RECORDS;
+  for (let i = 0; i < RECORDS; i += 2_000) {
+    const messages = Array.from({ length: Math.min(2_000, RECORDS - i) }, (_, j) => ({
+      key: key(i + j),
+      value: "visit",
+      timestamp: String(BASE + Math.floor((i + j) * step)),
+    }));
+    await producer.send({ topic: TOPIC, acks: -1, messages });
+  }
+  await producer.disconnect();
+}
+
+type Variant = "count" | "hourly count" | "session count";
+
+function topologyOf(variant: Variant): Topology {
+  const builder = new StreamsBuilder();
+  const grouped = builder.stream(TOPIC, { key: Serdes.string(), value: Serdes.string() }).groupByKey();
+  if (variant === "count") grouped.count({ store: "counts" });
+  else if (variant === "hourly count")
+    grouped.windowedBy(TimeWindows.ofSizeAndGrace(HOUR, 5 * 60_000)).count({ store: "hourly-counts" });
+  else grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(5 * 60_000, 60_000)).count({ store: "sessions" });
+  return builder.build();
+}
+
+async function processing(bootstrap: string, variant: Variant, round: number): Promise<Measured> {
+  const stateDir = await mkdtemp(join(tmpdir(), "eddy-bench-windows-"));
+  const streams = new KafkaStreams(
+    topologyOf(variant),
+    {
+      applicationId: `bench-${variant.replace(" ", "-")}-${round}-${Date.now()}`,
+      bootstrapServers: bootstrap,
+      stateDir,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+    },
+    { logger },
+  );
+  await streams.start();
+  let first = 0;
+  let last = 0;
+  while (last === 0) {
+    const { recordsProcessed } = streams.metrics();
+    if (first === 0 && recordsProcessed > 0) first = performance.now();
+    if (recordsProcessed >= RECORDS) last = performance.now();
+    else await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await streams.close();
+  await rm(stateDir, { recursive: true, force: true });
+  return { label: `${variant} #${round + 1}`, records: RECORDS, seconds: (last - first) / 1000 };
+}
+
+/** The same window records in a task's window store and in a raw LevelDB; fetches of every key from each. */
+async function queries(): Promise<{ store: Measured; raw: Measured }> {
+  const directory = await mkdtemp(join(tmpdir(), "eddy-bench-window-fetch-"));
+  const storage = await LevelDbTaskStorage.open({ stateDir: directory, applicationId: "bench", taskId: "0_0" });
+  const bytes = storage.store("hourly-counts");
+  const windows = new TypedWindowStore<string, number>(bytes, Serdes.string(), Serdes.long(), {
+    windowSizeMs: HOUR,
+    retentionMs: 2 * DAY,
+  });
+  const raw = new ClassicLevel<Buffer, Buffer>(join(directory, "raw"), {
+    keyEncoding: "buffer",
+    valueEncoding: "buffer",
+  });
+  await raw.open();
+  const long = Serdes.long();
+  const keyBytes = Array.from({ length: KEYS }, (_, i) => Buffer.from(key(i)));
+  for (let i = 0; i < KEYS; i += 1_000) {
+    const entries: Array<[Buffer, Buffer]> = [];
+    for (let k = i; k < Math.min(KEYS, i + 1_000); k += 1)
+      for (let h = 0; h < 24; h += 1)
+        entries.push([
+          windowStoreKey(keyBytes[k]!, BASE + h * HOUR),
+          long.serialize(k + h, { store: "bench", part: "value" }),
+        ]);
+    await bytes.write(entries);
+    const batch = raw.batch();
+    for (const [k, v] of entries) batch.put(k, v);
+    await batch.write();
+  }
+  const storeOnce = async (round: number): Promise<Measured> => {
+    let read = 0;
+    const started = performance.now();
+    for (let k = 0; k < KEYS; k += 1) {
+      for await (const entry of windows.fetch(key(k), BASE, BASE + DAY)) if (entry.value >= 0) read += 1;
+    }
+    return { label: `window store fetch #${round + 1}`, records: read, seconds: (performance.now() - started) / 1000 };
+  };
+  const rawOnce = async (round: number): Promise<Measured> => {
+    let read = 0;
+    const started = performance.now();
+    for (let k = 0; k < KEYS; k += 1) {
+      for await (const [, value] of raw.iterator(windowRangeOf(keyBytes[k]!, BASE, BASE + DAY)))
+        if (value.length > 0) read += 1;
+    }
+    return {
+      label: `raw LevelDB range scan #${round + 1}`,
+      records: read,
+      seconds: (performance.now() - started) / 1000,
+    };
+  };
+  let storeBest: Measured | undefined;
+  let rawBest: Measured | undefined;
+  try {
+    for (let round = 0; round < RUNS; round += 1) {
+      const s = await storeOnce(round);
+      print(s);
+      if (s.records !== KEYS * 24) throw new Error(`the window store gave ${s.records} windows, not ${KEYS * 24}`);
+      if (!storeBest || s.seconds < storeBest.seconds) storeBest = { ...s, label: "window store fetch" };
+      const r = await rawOnce(round);
+      print(r);
+      if (!rawBest || r.seconds < rawBest.seconds) rawBest = { ...r, label: "raw LevelDB range scan" };
+    }
+  } finally {
+    await raw.close();
+    await storage.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+  return { store: storeBest as Measured, raw: rawBest as Measured };
+}
+
+async function main(): Promise<void> {
+  const summary: string[] = [];
+  if (ONLY !== "queries") {
+    const { child, bootstrap } = await startBrokerProcess();
+    try {
+      const kafka = new kafkajs.Kafka({ clientId: "bench", brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+      const producing = performance.now();
+      await produceVisits(kafka);
+      console.log(
+        `produced ${RECORDS.toLocaleString("en-US")} visits of ${KEYS.toLocaleString("en-US")} keys over ${PARTITIONS} partitions in ${((performance.now() - producing) / 1000).toFixed(2)} s`,
+      );
+      const variants: Variant[] = ["count", "hourly count", "session count"];
+      const fastest = new Map<Variant, Measured>();
+      // Interleaved rounds, so that each variant and the baseline see the same share of a busy machine.
+      for (let round = 0; round < RUNS; round += 1) {
+        for (const variant of variants) {
+          const m = await processing(bootstrap, variant, round);
+          print(m);
+          const previous = fastest.get(variant);
+          if (!previous || m.seconds < previous.seconds) fastest.set(variant, { ...m, label: variant });
+        }
+      }
+      const [count, hourly, sessions] = variants.map((v) => fastest.get(v) as Measured) as [
+        Measured,
+        Measured,
+        Measured,
+      ];
+      console.log("\nbest runs:");
+      for (const m of [count, hourly, sessions]) print(m);
+      summary.push(ratioLine("hourly count / count", hourly, count, 0.7));
+      summary.push(ratioLine("session count / count", sessions, count));
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }
+  if (ONLY !== "processing") {
+    const fetched = await queries();
+    console.log("\nbest runs:");
+    print(fetched.store);
+    print(fetched.raw);
+    summary.push(ratioLine("window store fetch / raw LevelDB range scan", fetched.store, fetched.raw, 0.7));
+  }
+  console.log(`\n${summary.join("\n")}`);
+}
+
+await main();

@@ -52,6 +52,8 @@ export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
 export { TimeWindows } from "./topology/dsl/time-windows.js";
 export { TimeWindowedKStream } from "./topology/dsl/time-windowed-kstream.js";
 export { SlidingWindows } from "./topology/dsl/sliding-windows.js";
+export { BufferConfig, EagerBufferConfig, StrictBufferConfig, Suppressed } from "./topology/dsl/suppressed.js";
+export type { BufferFullStrategy } from "./topology/dsl/suppressed.js";
 export { SessionWindows } from "./topology/dsl/session-windows.js";
 export { SessionWindowedKStream } from "./topology/dsl/session-windowed-kstream.js";
 export type { SessionCountOptions, SessionAggregateOptions } from "./topology/dsl/session-windowed-kstream.js";
@@ -146,6 +148,7 @@ export {
   InvalidOperationError,
   InvalidTopologyError,
   CommandRejectedError,
+  SuppressionBufferFullError,
 } from "./topology/errors.js";
 
 // Command handling

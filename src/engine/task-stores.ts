@@ -14,6 +14,7 @@ import type { StateStore } from "../stores/state-store.js";
 import type { TaskStoreContext } from "./state-store-provider.js";
 import { TypedWindowStore } from "../stores/window-store.js";
 import { TypedSessionStore } from "../stores/session-store.js";
+import { SuppressionBuffer } from "../stores/suppression-buffer.js";
 
 const storedSerdes = new WeakMap<StoreDefinition, Serde<unknown>>();
 
@@ -88,6 +89,8 @@ export function taskStoreOf(
 ): StateStore {
   if (definition.type === "window") return windowStoreOf(definition, bytes);
   if (definition.type === "session") return sessionStoreOf(definition, bytes);
+  // suppress()'s buffer holds updates back itself: never behind the record cache.
+  if (definition.type === "buffer") return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde);
   if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);
   return new CachingKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition), {
     cache,

@@ -136,3 +136,19 @@ export class DamagedSubscriptionError extends DeserializationError {
     );
   }
 }
+
+/**
+ * A suppress() buffer configured to shut down when full (untilWindowCloses, or
+ * shutDownWhenFull()) went over its bounds: the task stops rather than emit a result early.
+ */
+export class SuppressionBufferFullError extends EddyError {
+  readonly node: string;
+
+  constructor(node: string, records: number, maxRecords: number, bytes: number, maxBytes: number) {
+    super(
+      "EDDY_ERR_SUPPRESSION_BUFFER_FULL",
+      `${node} buffer exceeded its max capacity. Currently [${records}/${maxRecords}] records and [${bytes}/${maxBytes}] bytes. Raise BufferConfig's maxRecords/maxBytes, use BufferConfig.unbounded(), or emitEarlyWhenFull() if results may come early`,
+    );
+    this.node = node;
+  }
+}

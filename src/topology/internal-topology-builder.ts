@@ -505,6 +505,11 @@ export class InternalTopologyBuilder {
     this.#buildHooks.push(hook);
   }
 
+  /** The nodes `name` reads from, in the order they were given. */
+  parentsOf(name: string): readonly string[] {
+    return this.#nodes.get(name)?.predecessors ?? [];
+  }
+
   childrenOf(name: string): string[] {
     return [...this.#nodes.values()].filter((node) => node.predecessors.includes(name)).map((node) => node.name);
   }

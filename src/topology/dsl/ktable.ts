@@ -12,6 +12,8 @@ import { InvalidOperationError } from "../errors.js";
 import { KGroupedTable } from "./kgrouped-table.js";
 import { KStream } from "./kstream.js";
 import { foreignKeyJoin } from "./foreign-key-join.js";
+import { suppressTable } from "./ktable-suppress.js";
+import type { Suppressed } from "./suppressed.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import type { Change } from "./processors/change.js";
@@ -63,6 +65,15 @@ export class KTable<K, V> {
       false,
     );
     return this.#transform(name, "mapValues", supplier, options?.value, options);
+  }
+
+  /**
+   * Holds updates back (Kafka Streams' suppress): each window's final result with
+   * Suppressed.untilWindowCloses(BufferConfig.unbounded()), or a key's latest update after a
+   * quiet period with Suppressed.untilTimeLimit(ms, bufferConfig).
+   */
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return new KTable<K, V>(suppressTable(this[dsl], suppressed));
   }
 
   /**

@@ -21,6 +21,7 @@ import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
 import type { Windowed } from "../../serdes/windowed.js";
 import { sessionWindowedSerde } from "../../serdes/windowed.js";
+import { registerWindowGrace } from "./window-grace.js";
 
 export interface SessionCountOptions extends Named, MaterializedOptions, RetentionOptions {}
 
@@ -130,6 +131,7 @@ export class SessionWindowedKStream<K, V> {
       },
     });
     builder.connectStores(name, [store]);
+    registerWindowGrace(builder, name, this.#windows.inactivityGap() + this.#windows.gracePeriodMs());
     return new KTable<Windowed<K>, VA>({
       builder,
       name,

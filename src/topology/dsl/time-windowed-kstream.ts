@@ -19,6 +19,7 @@ import type { Aggregator, Reducer } from "./processors/kstream-aggregate.js";
 import { WindowAggregateSupplier } from "./processors/kstream-window-aggregate.js";
 import { SlidingWindowAggregateSupplier } from "./processors/kstream-sliding-window-aggregate.js";
 import { SlidingWindows } from "./sliding-windows.js";
+import { registerWindowGrace } from "./window-grace.js";
 import type { TimeWindows } from "./time-windows.js";
 import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
@@ -150,6 +151,7 @@ export class TimeWindowedKStream<K, V> {
       },
     });
     builder.connectStores(name, [store]);
+    registerWindowGrace(builder, name, this.#windows.gracePeriodMs());
     return new KTable<Windowed<K>, VA>({
       builder,
       name,

@@ -7,10 +7,9 @@ import { fastPathsOf, kafkajsTopicMessages } from "./kafkajs/index.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   acknowledgedWithin,
-  chunksOf,
   explicitPartitioner,
+  sendByPartition,
   sendRetry,
-  toProducedOffsets,
 } from "./produce.js";
 
 export class IdempotentProducer {
@@ -47,16 +46,13 @@ export class IdempotentProducer {
     maxBatchBytes?: (topic: string) => number,
   ): Promise<ProducedOffsets[]> {
     if (records.length === 0) return [];
-    const produced: ProducedOffsets[] = [];
-    for (const chunk of chunksOf(records, maxBatchBytes)) {
-      const metadata = await acknowledgedWithin(
+    return sendByPartition(records, maxBatchBytes, (chunk) =>
+      acknowledgedWithin(
         this.producer.sendBatch({ acks: -1, topicMessages: kafkajsTopicMessages(chunk, this.fastPaths) }),
         chunk,
         this.deliveryTimeoutMs,
-      );
-      produced.push(...toProducedOffsets(metadata, chunk));
-    }
-    return produced;
+      ),
+    );
   }
 
   async close(): Promise<void> {

@@ -141,3 +141,45 @@ export function acknowledgedWithin<T>(
   send.catch(() => undefined);
   return Promise.race([send, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Sends `records` one partition per kafkajs send: each partition's chunks in order, the
+ * partitions side by side. kafkajs' sendBatch is only safe for records of one partition.
+ * A send spanning several leaders retries after a failure by regrouping the records under
+ * the leaders it then knows, but skips every broker that answered an earlier attempt: the
+ * records of a partition whose leadership moved to such a broker are never sent, and the
+ * send succeeds (a transaction then commits without them, its offsets with it). And a
+ * retry started while another broker's request is still in flight sends that request's
+ * records again under new sequence numbers, which the broker cannot tell from new
+ * records (duplicates). With one partition per send there is one request per attempt,
+ * and a retry sends the same sequence numbers again, which the broker deduplicates.
+ * Every send is settled before a failure is thrown: nothing is still in flight when the
+ * caller aborts the transaction.
+ */
+export async function sendByPartition(
+  records: readonly ProducedRecord[],
+  maxBatchBytes: ((topic: string) => number) | undefined,
+  send: (chunk: readonly ProducedRecord[]) => Promise<RecordMetadata[]>,
+): Promise<ProducedOffsets[]> {
+  const partitions = new Map<string, ProducedRecord[]>();
+  for (const record of records) {
+    const key = `${record.topic}|${record.partition}`;
+    let list = partitions.get(key);
+    if (list === undefined) {
+      list = [];
+      partitions.set(key, list);
+    }
+    list.push(record);
+  }
+  const sent = await Promise.allSettled(
+    [...partitions.values()].map(async (partitionRecords) => {
+      const produced: ProducedOffsets[] = [];
+      for (const chunk of chunksOf(partitionRecords, maxBatchBytes))
+        produced.push(...toProducedOffsets(await send(chunk), chunk));
+      return produced;
+    }),
+  );
+  const failed = sent.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  return sent.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
+}

@@ -11,11 +11,20 @@ import { fastPathsOf, kafkajsTopicMessages, registerGroupMetadata } from "./kafk
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   acknowledgedWithin,
-  chunksOf,
   explicitPartitioner,
+  sendByPartition,
   sendRetry,
-  toProducedOffsets,
 } from "./produce.js";
+import { retryWithBackoff } from "./backoff.js";
+import { kafkaErrorType } from "./errors.js";
+
+/** AddOffsetsToTxn answers Kafka's TransactionManager retries (AddOffsetsToTxnHandler), as kafkajs names them. */
+const ADD_OFFSETS_NOT_YET = new Set([
+  "CONCURRENT_TRANSACTIONS",
+  "GROUP_LOAD_IN_PROGRESS",
+  "GROUP_COORDINATOR_NOT_AVAILABLE",
+  "NOT_COORDINATOR_FOR_GROUP",
+]);
 
 export interface TransactionalProducerOptions {
   transactionalId: string;
@@ -105,16 +114,13 @@ export class TransactionalProducer {
   ): Promise<ProducedOffsets[]> {
     if (records.length === 0) return [];
     const txn = await this.current();
-    const produced: ProducedOffsets[] = [];
-    for (const chunk of chunksOf(records, maxBatchBytes)) {
-      const metadata = await acknowledgedWithin(
+    return sendByPartition(records, maxBatchBytes, (chunk) =>
+      acknowledgedWithin(
         txn.sendBatch({ acks: -1, topicMessages: kafkajsTopicMessages(chunk, this.fastPaths) }),
         chunk,
         this.deliveryTimeoutMs,
-      );
-      produced.push(...toProducedOffsets(metadata, chunk));
-    }
-    return produced;
+      ),
+    );
   }
 
   /** Adds the consumed offsets (next offset to read) to the transaction, for the group. */
@@ -127,9 +133,19 @@ export class TransactionalProducer {
       list.push({ partition, offset: String(offset) });
       byTopic.set(topic, list);
     }
-    await txn.sendOffsets({
-      consumerGroupId: groupId,
-      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+    // kafkajs sends AddOffsetsToTxn once and throws what it answers. Kafka's producer retries
+    // the answers that only mean "not yet": CONCURRENT_TRANSACTIONS, while the markers of the
+    // previous transaction are still being written (on Apache Kafka, right after every
+    // commit), and a coordinator moving or loading. Each of those, thrown, would abort the
+    // whole transaction. Bounded by the transaction timeout, after which the coordinator
+    // aborts the transaction anyway.
+    await retryWithBackoff(() => txn.sendOffsets({ consumerGroupId: groupId, topics }), {
+      what: `adding offsets to transaction ${this.options.transactionalId}`,
+      initialMs: 20,
+      maxMs: 1_000,
+      giveUpAfterMs: this.options.transactionTimeoutMs,
+      isRetriable: (error) => ADD_OFFSETS_NOT_YET.has(kafkaErrorType(error) ?? ""),
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunksOf, explicitPartitioner, toProducedOffsets } from "../../src/kafka/produce.js";
+import { chunksOf, explicitPartitioner, sendByPartition, toProducedOffsets } from "../../src/kafka/produce.js";
 
 describe("produce helpers", () => {
   it("maps kafkajs' answers to the offset ranges the records got", () => {
@@ -59,5 +59,58 @@ describe("chunksOf", () => {
     expect([...chunksOf(withHeaders)].map((c) => c.length)).toEqual([2, 2, 1]);
     const huge = [{ topic: "t", partition: 0, key: null, value: Buffer.alloc(900 * 1024) }];
     expect([...chunksOf(huge)].map((c) => c.length)).toEqual([1]);
+  });
+});
+
+describe("sendByPartition", () => {
+  const record = (topic: string, partition: number, i: number) => ({
+    topic,
+    partition,
+    key: Buffer.from(`k${i}`),
+    value: Buffer.from(`v${i}`),
+  });
+
+  it("hands kafkajs one partition per send, each partition's records in order, and maps the offsets back", async () => {
+    const records = Array.from({ length: 9_000 }, (_, i) => record(i % 3 === 0 ? "events" : "replies", i % 2, i));
+    const sends: Array<Array<{ topic: string; partition: number; key: string }>> = [];
+    const next = new Map<string, number>();
+    const produced = await sendByPartition(records, undefined, (chunk) => {
+      sends.push(chunk.map((r) => ({ topic: r.topic, partition: r.partition, key: r.key?.toString() ?? "" })));
+      const first = chunk[0] as (typeof records)[number];
+      const key = `${first.topic}|${first.partition}`;
+      const base = next.get(key) ?? 0;
+      next.set(key, base + chunk.length);
+      return Promise.resolve([
+        { topicName: first.topic, partition: first.partition, errorCode: 0, baseOffset: String(base) },
+      ]);
+    });
+    for (const send of sends) expect(new Set(send.map((r) => `${r.topic}|${r.partition}`)).size).toBe(1);
+    for (const [topic, partition] of [
+      ["events", 0],
+      ["events", 1],
+      ["replies", 0],
+      ["replies", 1],
+    ] as const) {
+      const expected = records
+        .filter((r) => r.topic === topic && r.partition === partition)
+        .map((r) => r.key.toString());
+      const got = sends.flat().filter((r) => r.topic === topic && r.partition === partition);
+      expect(got.map((r) => r.key)).toEqual(expected);
+      const ranges = produced.filter((p) => p.topic === topic && p.partition === partition);
+      expect(ranges.at(-1)?.lastOffset).toBe(expected.length - 1);
+    }
+  });
+
+  it("throws a partition's failure only after every other partition's send settled", async () => {
+    const records = [record("t", 0, 0), record("t", 1, 1)];
+    let slowDone = false;
+    const sending = sendByPartition(records, undefined, async (chunk) => {
+      if (chunk[0]?.partition === 0) throw new Error("NOT_LEADER_FOR_PARTITION");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      slowDone = true;
+      return [{ topicName: "t", partition: 1, errorCode: 0, baseOffset: "0" }];
+    });
+    await expect(sending).rejects.toThrow("NOT_LEADER_FOR_PARTITION");
+    expect(slowDone).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 // Benchmark of the HTTP API (`npm run bench:api`).
 //
 // Two instances of an app (visit counts + a bank command handler) run in their own
-// processes, each serving the API; the broker runs in a third (`eddy broker`), as Kafka
+// processes, each serving the API; the broker runs in a third (`eddy broker`, or a
+// single-node Apache Kafka with BENCH_KAFKA=apache: bench/kafka-under-bench.ts), as Kafka
 // would; autocannon drives the load from this process. In the same run:
 //
 //   bare      GET of a bare fastify route returning a constant, served by instance A's
@@ -45,6 +46,8 @@ import {
   accountCommand,
   apiTestTopology,
 } from "../test/api/support/cluster.js";
+import { startBenchKafka } from "./kafka-under-bench.js";
+import type { BenchKafka } from "./kafka-under-bench.js";
 
 // autocannon ships no types: what this benchmark uses of it.
 interface LoadRequest {
@@ -77,7 +80,6 @@ const COMMIT_MS = Number(process.env.BENCH_COMMIT_MS ?? 50);
 const ACCOUNTS = 200;
 const APPLICATION_ID = "bench-api";
 const self = fileURLToPath(import.meta.url);
-const eddyBin = fileURLToPath(new URL("../bin/eddy.js", import.meta.url));
 
 interface ServeOptions {
   bootstrap: string;
@@ -238,12 +240,11 @@ async function load(
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "eddy-bench-api-"));
   const children: ChildProcess[] = [];
+  let broker: BenchKafka | undefined;
   try {
-    const broker = spawn(process.execPath, [eddyBin, "broker", "--port", "0", "--log-level", "warn"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    children.push(broker);
-    const bootstrap = (await firstLine(broker, "the broker")).replace(/^eddy broker listening on /, "");
+    broker = await startBenchKafka();
+    const { bootstrap } = broker;
+    console.log(`on the ${broker.label} (${bootstrap})`);
     const kafka = new kafkajs.Kafka({
       clientId: "bench-api",
       brokers: [bootstrap],
@@ -394,6 +395,7 @@ async function main(): Promise<void> {
       child.kill("SIGTERM");
       await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once("exit", resolve)));
     }
+    await broker?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -10,15 +10,21 @@
 //   npm run bench                       all of them
 //   npm run bench -- stores api         some of them
 //   npm run bench -- --write            also rewrite BENCHMARKS.md with the table and the machine
+//   npm run bench -- --kafka apache     runtime and api on a single-node Apache Kafka (newest 4.x;
+//                                       apache-3.9 for 3.9), each baseline on that same broker
 //
 // Each benchmark's own environment variables (BENCH_RECORDS, BENCH_RUNS, ...) pass through.
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_KAFKA_LINE, KAFKA_RELEASES } from "../test/support/apache-kafka/versions.js";
+import { BENCH_KAFKA_VARIABLE, benchKafkaLine } from "./kafka-under-bench.js";
 
 const BENCHMARKS = ["wire", "broker", "stores", "runtime", "windows", "api"] as const;
 type BenchName = (typeof BENCHMARKS)[number];
+/** The benchmarks that run on any Kafka (`--kafka apache`); the others measure the embedded broker or none. */
+const ON_ANY_KAFKA: readonly BenchName[] = ["runtime", "api"];
 
 export interface Row {
   readonly bench: BenchName;
@@ -223,7 +229,7 @@ interface Outcome {
   readonly rows: Row[];
 }
 
-async function runBench(bench: BenchName): Promise<Outcome> {
+async function runBench(bench: BenchName, suffix: string): Promise<Outcome> {
   const started = performance.now();
   const script = fileURLToPath(new URL(`bench/${bench}.ts`, ROOT));
   const tsx = fileURLToPath(new URL("node_modules/tsx/dist/cli.mjs", ROOT));
@@ -241,7 +247,7 @@ async function runBench(bench: BenchName): Promise<Outcome> {
   child.stdout.on("data", (chunk: Buffer) => relay(chunk, process.stdout));
   child.stderr.on("data", (chunk: Buffer) => relay(chunk, process.stderr));
   const exitCode = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  await writeFile(new URL(`${bench}.log`, RESULTS), output);
+  await writeFile(new URL(`${bench}${suffix}.log`, RESULTS), output);
   return {
     bench,
     exitCode,
@@ -310,27 +316,52 @@ Durations: ${durations}.
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+  let args = process.argv.slice(2);
   const write = args.includes("--write");
+  let kafka: string | undefined;
+  const at = args.findIndex((arg) => arg === "--kafka" || arg.startsWith("--kafka="));
+  if (at >= 0) {
+    const arg = args[at] as string;
+    kafka = arg.includes("=") ? arg.slice("--kafka=".length) : args[at + 1];
+    args = args.filter((_, i) => i !== at && (arg.includes("=") || i !== at + 1));
+    try {
+      benchKafkaLine(kafka ?? "");
+    } catch {
+      process.stderr.write(`npm run bench: --kafka takes embedded, apache, apache-4 or apache-3.9 (got "${kafka}")\n`);
+      return 2;
+    }
+  }
+  const onApache = kafka !== undefined && benchKafkaLine(kafka) !== undefined;
   const names = args.filter((arg) => !arg.startsWith("--"));
   for (const name of names) {
     if (!BENCHMARKS.includes(name as BenchName)) {
       process.stderr.write(`npm run bench: unknown benchmark "${name}" (known: ${BENCHMARKS.join(", ")})\n`);
       return 2;
     }
+    if (onApache && !ON_ANY_KAFKA.includes(name as BenchName)) {
+      process.stderr.write(
+        `npm run bench: ${name} does not run on Apache Kafka (it measures the embedded broker, or no broker); --kafka runs ${ON_ANY_KAFKA.join(" and ")}\n`,
+      );
+      return 2;
+    }
   }
-  const selected = names.length === 0 ? [...BENCHMARKS] : (names as BenchName[]);
+  const selected = names.length > 0 ? (names as BenchName[]) : onApache ? [...ON_ANY_KAFKA] : [...BENCHMARKS];
+  if (kafka !== undefined) process.env[BENCH_KAFKA_VARIABLE] = kafka;
   await mkdir(RESULTS, { recursive: true });
-  const machineText = machine();
+  const machineText = `${machine()}\n- Kafka: ${onApache ? `single-node Apache Kafka ${KAFKA_RELEASES[benchKafkaLine(kafka) ?? DEFAULT_KAFKA_LINE].version} (KRaft, JVM heap 512 MiB), baselines on the same broker` : "the embedded broker (eddy broker, its own process)"}`;
   const outcomes: Outcome[] = [];
   for (const bench of selected) {
     process.stdout.write(`\n=== bench:${bench} ===\n`);
-    outcomes.push(await runBench(bench));
+    outcomes.push(await runBench(bench, onApache ? "-apache" : ""));
   }
   const table = renderTable(outcomes);
   process.stdout.write(`\n${machineText}\n\n${table}\n`);
-  await writeFile(new URL("latest.md", RESULTS), `${machineText}\n\n${table}\n`);
-  if (write) {
+  await writeFile(new URL(onApache ? "latest-apache.md" : "latest.md", RESULTS), `${machineText}\n\n${table}\n`);
+  if (write && onApache) {
+    process.stdout.write(
+      "\n--write rewrites BENCHMARKS.md from a run on the embedded broker only; this table is in bench/results/latest-apache.md\n",
+    );
+  } else if (write) {
     await writeBenchmarksMd(table, outcomes, machineText);
     process.stdout.write("\nBENCHMARKS.md written\n");
   }

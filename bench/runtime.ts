@@ -16,7 +16,8 @@
 //    through the changelog reader, against raw classic-level batched puts of the same
 //    records.
 //
-// The broker runs in its own process (`eddy broker`), as Kafka would. Each measurement
+// The broker runs in its own process (`eddy broker`), as Kafka would; with BENCH_KAFKA=apache
+// it is a single-node Apache Kafka (bench/kafka-under-bench.ts), baselines included. Each measurement
 // runs BENCH_RUNS times and the best run counts (the machines are shared). Goals: EOS >=
 // 70% of the raw transactional passthrough, ALOS >= 85% of the raw at-least-once one,
 // restore >= 50% of raw LevelDB; exactly_once_v2 against exactly_once is reported (KIP-447's
@@ -24,12 +25,9 @@
 //
 // Environment: BENCH_COMMANDS (200000), BENCH_PARTITIONS (6), BENCH_RESTORE_RECORDS
 // (1000000), BENCH_RUNS (3), BENCH_ONLY ("processing" | "restore").
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ClassicLevel } from "classic-level";
 import kafkajs from "kafkajs";
 import type { Kafka } from "kafkajs";
@@ -42,6 +40,7 @@ import { ChangelogReader } from "../src/runtime/changelog-reader.js";
 import { StreamsMetrics } from "../src/runtime/metrics.js";
 import { LevelDbTaskStorage } from "../src/stores/leveldb-task-storage.js";
 import { BANK_COMMANDS, BANK_EVENTS, BANK_REPLIES, bankTopology } from "../test/integration/support/topologies.js";
+import { startBenchKafka } from "./kafka-under-bench.js";
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 200_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
@@ -65,20 +64,6 @@ function print(m: Measured): void {
     `${m.label.padEnd(34)} ${m.records.toLocaleString("en-US").padStart(9)} in ${m.seconds.toFixed(2).padStart(6)} s: ` +
       `${Math.round(rate(m)).toLocaleString("en-US").padStart(9)} records/s`,
   );
-}
-
-async function startBrokerProcess(): Promise<{ child: ChildProcess; bootstrap: string }> {
-  const eddy = fileURLToPath(new URL("../bin/eddy.js", import.meta.url));
-  const child = spawn(process.execPath, [eddy, "broker", "--port", "0", "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const match = /eddy broker listening on (\S+)/.exec(output);
-    if (match) return { child, bootstrap: match[1]! };
-  }
-  throw new Error(`broker exited before listening: ${output}`);
 }
 
 const explicitPartition =
@@ -277,7 +262,9 @@ function ratioLine(what: string, mine: Measured, baseline: Measured, goal: numbe
 }
 
 async function main(): Promise<void> {
-  const { child, bootstrap } = await startBrokerProcess();
+  const broker = await startBenchKafka();
+  const { bootstrap } = broker;
+  console.log(`on the ${broker.label} (${bootstrap})`);
   const kafka = new kafkajs.Kafka({ clientId: "bench", brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
   const summary: string[] = [];
   try {
@@ -333,7 +320,7 @@ async function main(): Promise<void> {
     }
     console.log(`\n${summary.join("\n")}`);
   } finally {
-    child.kill("SIGTERM");
+    await broker.stop();
   }
 }
 

@@ -167,7 +167,9 @@ describe(`the bank on three Apache Kafka ${line} brokers under faults`, () => {
       };
       const restartBroker = async (id: number) => {
         log.push(`restart broker ${id}`);
-        await kafka.restart(id);
+        // A restarted node loads every partition's log first: on a loaded machine that alone
+        // can take a minute or more.
+        await kafka.restart(id, 240_000);
       };
 
       try {

@@ -38,8 +38,11 @@ export interface ReadOnlyWindowStore<K, V> {
 }
 
 export interface WindowStore<K, V> extends ReadOnlyWindowStore<K, V> {
-  /** Writes (or, with null, deletes) `key`'s window that starts at `windowStart`. */
-  put(key: K, value: V | null, windowStart: number): Promise<void>;
+  /**
+   * Writes (or, with null, deletes) `key`'s window that starts at `windowStart`. May
+   * resolve to false when the window had already expired and the write was dropped.
+   */
+  put(key: K, value: V | null, windowStart: number): Promise<boolean | void>;
 }
 
 export interface WindowStoreOptions {
@@ -74,9 +77,11 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   #seqnum = 0;
 
   constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, options: WindowStoreOptions) {
-    if (!(options.windowSizeMs > 0) || !(options.retentionMs >= options.windowSizeMs)) {
+    // A join's windows may be empty (before = after = 0: records of the same time join).
+    const minSize = options.retainDuplicates === true ? 0 : 1;
+    if (!(options.windowSizeMs >= minSize) || !(options.retentionMs >= options.windowSizeMs)) {
       throw new RangeError(
-        `Window store "${bytes.name}" needs a size > 0 and a retention >= its size, got size ${options.windowSizeMs} and retention ${options.retentionMs}`,
+        `Window store "${bytes.name}" needs a size >= ${minSize} and a retention >= its size, got size ${options.windowSizeMs} and retention ${options.retentionMs}`,
       );
     }
     this.bytes = bytes;
@@ -104,24 +109,26 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     return this.#observedStreamTime - this.retentionMs + 1;
   }
 
-  async put(key: K, value: V | null, windowStart: number): Promise<void> {
+  /** Resolves to false when the window had expired and the write was dropped (a join counts it). */
+  async put(key: K, value: V | null, windowStart: number): Promise<boolean> {
     this.#observedStreamTime = Math.max(this.#observedStreamTime, windowStart);
     const minLiveSegment = Math.floor(
       Math.max(0, this.#observedStreamTime - this.retentionMs) / this.segmentIntervalMs,
     );
     // Kafka Streams drops a write into a segment that has expired.
-    if (Math.floor(windowStart / this.segmentIntervalMs) < minLiveSegment) return;
+    if (Math.floor(windowStart / this.segmentIntervalMs) < minLiveSegment) return false;
     if (minLiveSegment > this.#cleanedBelowSegment) await this.#dropExpired(minLiveSegment);
     const keyBytes = this.keySerde.serialize(key, this.#keyContext);
     if (value === null || value === undefined) {
       if (!this.#retainDuplicates) await this.bytes.delete(windowStoreKey(keyBytes, windowStart, 0));
-      return;
+      return true;
     }
     const seqnum = this.#retainDuplicates ? (this.#seqnum = (this.#seqnum + 1) >>> 0) : 0;
     await this.bytes.put(
       windowStoreKey(keyBytes, windowStart, seqnum),
       this.valueSerde.serialize(value, this.#valueContext),
     );
+    return true;
   }
 
   fetch(key: K, windowStart: number): Promise<V | undefined>;

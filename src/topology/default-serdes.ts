@@ -80,7 +80,10 @@ export function derivedSerde<A, B>(
     part,
     resolve: (defaults) => {
       const resolved = spec.resolve(defaults);
-      return resolved === undefined ? undefined : (wrap(resolved as Serde<A>) as Serde<unknown>);
+      if (resolved === undefined) return undefined;
+      // A serde made from two others (a join's values of both sides) may still wait for the second.
+      const wrapped = wrap(resolved as Serde<A>) as Serde<unknown>;
+      return unresolvedOf(wrapped)?.resolve(defaults) ?? wrapped;
     },
     problem: undefined,
   }) as Serde<B>;

@@ -41,6 +41,11 @@ import type { CommandHandlerPlan } from "./processors/command-handler.js";
 import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
 import { streamGlobalTableJoinSupplier } from "./processors/kstream-global-ktable-join.js";
 import { GlobalKTable } from "./global-ktable.js";
+import { JoinWindows } from "./join-windows.js";
+import { addStreamStreamJoin } from "./stream-stream-join.js";
+import type { StreamJoinKind } from "./stream-stream-join.js";
+import { joinerFunction } from "./stream-joined.js";
+import type { StreamJoinedOptions, StreamJoiner, ValueJoinerWithKey } from "./stream-joined.js";
 import {
   filterSupplier,
   flatMapSupplier,
@@ -251,6 +256,24 @@ export class KStream<K, V> {
     });
   }
 
+  /**
+   * Each record joined with every record of the other stream with its key at most
+   * `windows` apart in time (Kafka Streams' stream-stream join); a result is stamped with
+   * the later of the two times.
+   */
+  join<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
+  /** As join() of two streams, with Kafka Streams' ValueJoinerWithKey: apply(key, value, otherValue). */
+  join<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: ValueJoinerWithKey<K, V, VO, VR>,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
   /** Each record joined with the table's current value for its key; no row, no output. */
   join<VT, VR>(
     table: KTable<K, VT>,
@@ -269,11 +292,23 @@ export class KStream<K, V> {
     options?: Named,
   ): KStream<K, VR>;
   join<VT, VR, KG, VG>(
-    table: KTable<K, VT> | GlobalKTable<KG, VG>,
-    joinerOrSelector: ((value: V, tableValue: VT, key: K) => VR) | ((key: K, value: V) => KG | null | undefined),
-    joinerOrOptions?: ((value: V, globalValue: VG, key: K) => VR) | JoinedOptions<K, V>,
-    options?: Named,
+    table: KTable<K, VT> | GlobalKTable<KG, VG> | KStream<K, VT>,
+    joinerOrSelector:
+      | ((value: V, tableValue: VT, key: K) => VR)
+      | ((key: K, value: V) => KG | null | undefined)
+      | StreamJoiner<K, V, VT, VR>,
+    joinerOrOptions?: ((value: V, globalValue: VG, key: K) => VR) | JoinedOptions<K, V> | JoinWindows,
+    options?: Named | StreamJoinedOptions<K, V, VT>,
   ): KStream<K, VR> {
+    if (table instanceof KStream) {
+      return this.#joinStream<VT, VR>(
+        table,
+        joinerOrSelector as StreamJoiner<K, V, VT, VR>,
+        joinerOrOptions,
+        options as StreamJoinedOptions<K, V, VT> | undefined,
+        "join",
+      );
+    }
     if (table instanceof GlobalKTable) {
       const joiner = joinerOrOptions as (value: V, globalValue: VG, key: K) => VR;
       return this.#joinGlobalTable(
@@ -293,6 +328,22 @@ export class KStream<K, V> {
     );
   }
 
+  /**
+   * As join() of two streams, and each record of this stream that finds no partner within
+   * the window is joined with null once its window has closed (never before: no spurious results).
+   */
+  leftJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: ValueJoinerWithKey<K, V, VO | null, VR>,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
   /** Each record joined with the table's current value for its key, or with null when there is none. */
   leftJoin<VT, VR>(
     table: KTable<K, VT>,
@@ -307,11 +358,23 @@ export class KStream<K, V> {
     options?: Named,
   ): KStream<K, VR>;
   leftJoin<VT, VR, KG, VG>(
-    table: KTable<K, VT> | GlobalKTable<KG, VG>,
-    joinerOrSelector: ((value: V, tableValue: VT | null, key: K) => VR) | ((key: K, value: V) => KG | null | undefined),
-    joinerOrOptions?: ((value: V, globalValue: VG | null, key: K) => VR) | JoinedOptions<K, V>,
-    options?: Named,
+    table: KTable<K, VT> | GlobalKTable<KG, VG> | KStream<K, VT>,
+    joinerOrSelector:
+      | ((value: V, tableValue: VT | null, key: K) => VR)
+      | ((key: K, value: V) => KG | null | undefined)
+      | StreamJoiner<K, V, VT | null, VR>,
+    joinerOrOptions?: ((value: V, globalValue: VG | null, key: K) => VR) | JoinedOptions<K, V> | JoinWindows,
+    options?: Named | StreamJoinedOptions<K, V, VT>,
   ): KStream<K, VR> {
+    if (table instanceof KStream) {
+      return this.#joinStream<VT, VR>(
+        table,
+        joinerOrSelector as StreamJoiner<K, V, VT | null, VR>,
+        joinerOrOptions,
+        options as StreamJoinedOptions<K, V, VT> | undefined,
+        "leftJoin",
+      );
+    }
     if (table instanceof GlobalKTable) {
       return this.#joinGlobalTable(
         table,
@@ -327,6 +390,121 @@ export class KStream<K, V> {
       true,
       joinerOrOptions as JoinedOptions<K, V> | undefined,
     );
+  }
+
+  /**
+   * As join() of two streams, and each record of either stream that finds no partner
+   * within the window is joined with null (on the side it lacks) once its window has closed.
+   */
+  outerJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
+  outerJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: ValueJoinerWithKey<K, V | null, VO | null, VR>,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
+  outerJoin<VO, VR>(
+    otherStream: KStream<K, VO>,
+    joiner: StreamJoiner<K, V | null, VO | null, VR>,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR> {
+    return this.#joinStream<VO, VR>(otherStream, joiner, windows, options, "outerJoin");
+  }
+
+  #joinStream<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: StreamJoiner<K, V, VO, VR> | StreamJoiner<K, V | null, VO | null, VR>,
+    windows: unknown,
+    options: StreamJoinedOptions<K, V, VO> | undefined,
+    kind: StreamJoinKind,
+  ): KStream<K, VR> {
+    const mine = this[dsl];
+    if (!(other instanceof KStream) || other[dsl].builder !== mine.builder) {
+      throw new InvalidOperationError(`${kind}() needs another stream of the same StreamsBuilder`);
+    }
+    if (!(windows instanceof JoinWindows)) {
+      throw new InvalidOperationError(
+        `${kind}() of two streams needs JoinWindows, such as JoinWindows.ofTimeDifferenceWithNoGrace(ms)`,
+      );
+    }
+    const join = joinerFunction(joiner as StreamJoiner<K, V | null, VO | null, VR>, `${kind}()`);
+    const name = options?.name;
+    const thisSide = this.#repartitionForJoin(
+      name === undefined ? undefined : `${name}-left`,
+      options?.key,
+      options?.value,
+      kind === "join",
+      `${kind}()`,
+    );
+    const otherSide = other.#repartitionForJoin(
+      name === undefined ? undefined : `${name}-right`,
+      options?.key,
+      options?.otherValue,
+      kind !== "outerJoin",
+      `${kind}()`,
+    );
+    const sourceNodes = new Set([...thisSide.sourceNodes, ...otherSide.sourceNodes]);
+    const result = addStreamStreamJoin<K, V, VO, VR>({
+      thisSide,
+      otherSide,
+      joiner: join,
+      windows,
+      options,
+      kind,
+    });
+    mine.builder.addCopartitionGroup(result.name, sourceNodes);
+    return new KStream<K, VR>({
+      builder: mine.builder,
+      name: result.name,
+      keySerde: result.keySerde,
+      valueSerde: undefined,
+      sourceNodes,
+      repartitionRequired: false,
+    });
+  }
+
+  /**
+   * The stream as a join needs it: through a repartition topic first if its key changed
+   * (named `<prefix>-repartition`, after the join's name or this stream's node). An
+   * unnamed repartition is shared by the joins of this stream, as in Kafka Streams.
+   */
+  #repartitionForJoin(
+    userPrefix: string | undefined,
+    keySerde: Serde<K> | undefined,
+    valueSerde: Serde<V> | undefined,
+    dropNullKeys: boolean,
+    call: string,
+  ): StreamState<K, V> {
+    const state = this[dsl];
+    if (!state.repartitionRequired) return state;
+    const names = repartitionNames(state.builder, userPrefix ?? state.name);
+    const key = keySerde ?? state.keySerde;
+    const value = valueSerde ?? state.valueSerde;
+    let source = this.#joinRepartitionSource;
+    if (source === undefined || userPrefix !== undefined) {
+      source = addRepartition(state.builder, names, {
+        parent: state.name,
+        keySerde: key,
+        valueSerde: value,
+        dropNullKeys,
+        serdeOrigin: call,
+      });
+      if (userPrefix === undefined) this.#joinRepartitionSource = source;
+    }
+    return {
+      ...state,
+      name: source,
+      keySerde: key,
+      valueSerde: value,
+      sourceNodes: new Set([source]),
+      repartitionRequired: false,
+    };
   }
 
   #joinGlobalTable<KG, VG, VR>(
@@ -653,36 +831,17 @@ export class KStream<K, V> {
     leftJoin: boolean,
     options: JoinedOptions<K, V> | undefined,
   ): KStream<K, VR> {
-    let state = this[dsl];
     const tableState = table[dsl];
-    if (tableState.builder !== state.builder)
+    if (tableState.builder !== this[dsl].builder)
       throw new InvalidOperationError("join() needs a table of the same StreamsBuilder");
-    if (state.repartitionRequired) {
-      // Kafka Streams names the topic after the join's name, else after this stream's node.
-      const prefix = options?.name ?? state.name;
-      const names = repartitionNames(state.builder, prefix);
-      const keySerde = options?.key ?? state.keySerde;
-      const valueSerde = options?.value ?? state.valueSerde;
-      let source = this.#joinRepartitionSource;
-      if (source === undefined || options?.name !== undefined) {
-        source = addRepartition(state.builder, names, {
-          parent: state.name,
-          keySerde,
-          valueSerde,
-          dropNullKeys: !leftJoin,
-          serdeOrigin: leftJoin ? "leftJoin()" : "join()",
-        });
-        if (options?.name === undefined) this.#joinRepartitionSource = source;
-      }
-      state = {
-        ...state,
-        name: source,
-        keySerde,
-        valueSerde,
-        sourceNodes: new Set([source]),
-        repartitionRequired: false,
-      };
-    }
+    // Kafka Streams names the topic after the join's name, else after this stream's node.
+    const state = this.#repartitionForJoin(
+      options?.name,
+      options?.key,
+      options?.value,
+      !leftJoin,
+      leftJoin ? "leftJoin()" : "join()",
+    );
     const builder = state.builder;
     const sourceNodes = new Set([...state.sourceNodes, ...tableState.sourceNodes]);
     const name = builder.nameOr(leftJoin ? NodePrefix.LEFTJOIN : NodePrefix.JOIN, options?.name);

@@ -1,0 +1,167 @@
+// Stream-stream joins as Kafka Streams' KStreamImplJoin builds them: each side goes
+// through a KSTREAM-WINDOWED node that keeps its records in its window store
+// (KSTREAM-JOINTHIS-...-store, KSTREAM-JOINOTHER-...-store: retention before + after +
+// grace, duplicates kept, changelogged), then a join node that looks up the other
+// side's store (JOINTHIS / JOINOTHER, OUTERTHIS / OUTEROTHER for the outer sides), and a
+// KSTREAM-MERGE node joins the two into the result. A left or outer join adds the shared
+// store of records still waiting for a partner (KSTREAM-OUTERSHARED-...-store). Names
+// are spent in Kafka Streams' order, so nodes, stores and changelogs are named alike.
+import type { Serde } from "../../serdes/serde.js";
+import { derivedSerde } from "../default-serdes.js";
+import { checkName } from "../internal-topology-builder.js";
+import { NodePrefix } from "../node-names.js";
+import type { ProcessorSupplier } from "../processor.js";
+import { anySerde } from "./dsl-state.js";
+import type { StreamState } from "./dsl-state.js";
+import type { JoinWindows } from "./join-windows.js";
+import {
+  leftOrRightValueListSerde,
+  timestampedKeyAndJoinSideSerde,
+} from "./processors/stream-join/outer-join-store-format.js";
+import { joinWindowSupplier } from "./processors/stream-join/join-window.js";
+import { JoinTimeTrackers, streamJoinSideSupplier } from "./processors/stream-join/kstream-kstream-join.js";
+import { passThroughSupplier } from "./processors/stream-processors.js";
+import type { StreamJoinedOptions } from "./stream-joined.js";
+
+type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+
+export type StreamJoinKind = "join" | "leftJoin" | "outerJoin";
+
+export interface StreamStreamJoinSpec<K, V, VO, VR> {
+  /** Both sides, already repartitioned if their keys changed. */
+  readonly thisSide: StreamState<K, V>;
+  readonly otherSide: StreamState<K, VO>;
+  /** In the left stream's terms; a missing side is null. */
+  readonly joiner: (value: V | null, otherValue: VO | null, key: K) => VR;
+  readonly windows: JoinWindows;
+  readonly options: StreamJoinedOptions<K, V, VO> | undefined;
+  readonly kind: StreamJoinKind;
+}
+
+/** Adds the join's nodes and stores; returns the merge node's name and the key serde of the result. */
+export function addStreamStreamJoin<K, V, VO, VR>(
+  spec: StreamStreamJoinSpec<K, V, VO, VR>,
+): { name: string; keySerde: Serde<K> | undefined } {
+  const { thisSide, otherSide, windows, options, kind } = spec;
+  const builder = thisSide.builder;
+  const leftOuter = kind !== "join";
+  const rightOuter = kind === "outerJoin";
+  const name = options?.name;
+  const joinThisSuffix = rightOuter ? "-outer-this-join" : "-this-join";
+  const joinOtherSuffix = leftOuter ? "-outer-other-join" : "-other-join";
+
+  const thisWindowedName = builder.suffixedOr(name, "-this-windowed", NodePrefix.WINDOWED);
+  const otherWindowedName = builder.suffixedOr(name, "-other-windowed", NodePrefix.WINDOWED);
+  const joinThisGenerated = builder.newProcessorName(rightOuter ? NodePrefix.OUTERTHIS : NodePrefix.JOINTHIS);
+  const joinOtherGenerated = builder.newProcessorName(leftOuter ? NodePrefix.OUTEROTHER : NodePrefix.JOINOTHER);
+  const joinThisName = name === undefined ? joinThisGenerated : checkName(`${name}${joinThisSuffix}`, "Processor name");
+  const joinOtherName =
+    name === undefined ? joinOtherGenerated : checkName(`${name}${joinOtherSuffix}`, "Processor name");
+  const mergeName = builder.suffixedOr(name, "-merge", NodePrefix.MERGE);
+
+  const storeName = options?.storeName;
+  const thisStore = `${storeName === undefined ? joinThisGenerated : `${storeName}${joinThisSuffix}`}-store`;
+  const otherStore = `${storeName === undefined ? joinOtherGenerated : `${storeName}${joinOtherSuffix}`}-store`;
+  const outerStore = leftOuter
+    ? `${
+        storeName === undefined
+          ? `${NodePrefix.OUTERSHARED}${joinThisGenerated.slice((rightOuter ? NodePrefix.OUTERTHIS : NodePrefix.JOINTHIS).length)}`
+          : `${storeName}${rightOuter ? "-outer-shared-join" : "-left-shared-join"}`
+      }-store`
+    : undefined;
+
+  // Kafka Streams takes the serdes from StreamJoined only; the streams' own are the better fallback.
+  const keySerde = options?.key ?? thisSide.keySerde ?? otherSide.keySerde;
+  const valueSerde = options?.value ?? thisSide.valueSerde;
+  const otherValueSerde = options?.otherValue ?? otherSide.valueSerde;
+  const stored = {
+    ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
+    ...(options?.logging !== undefined ? { logging: options.logging } : {}),
+  };
+  const joinStore = (store: string, value: Serde<unknown> | undefined, stream: string): void => {
+    builder.addStore({
+      name: store,
+      type: "window",
+      timestamped: false,
+      caching: false,
+      windowed: {
+        windowSizeMs: windows.size(),
+        retentionMs: windows.size() + windows.gracePeriodMs(),
+        retainDuplicates: true,
+      },
+      keySerde: anySerde(keySerde),
+      valueSerde: value,
+      ...stored,
+      serdeHint: `give ${stream} a {part} serde, or pass { {part}: <serde> } to ${kind}()`,
+    });
+  };
+  joinStore(thisStore, anySerde(valueSerde), "this stream");
+  joinStore(otherStore, anySerde(otherValueSerde), "the other stream");
+  if (outerStore !== undefined) {
+    builder.addStore({
+      name: outerStore,
+      keySerde: anySerde(derivedSerde(keySerde, "key", timestampedKeyAndJoinSideSerde)),
+      valueSerde: anySerde(
+        derivedSerde(valueSerde, "value", (left) =>
+          derivedSerde(otherValueSerde, "value", (right) => leftOrRightValueListSerde(left, right)),
+        ),
+      ),
+      ...stored,
+      serdeHint: `give both streams a {part} serde, or pass { key, value, otherValue } to ${kind}()`,
+    });
+  }
+
+  builder.addProcessor({
+    name: thisWindowedName,
+    operation: "join-window",
+    supplier: joinWindowSupplier(thisStore) as AnySupplier,
+    parents: [thisSide.name],
+    stores: [thisStore],
+  });
+  builder.addProcessor({
+    name: otherWindowedName,
+    operation: "join-window",
+    supplier: joinWindowSupplier(otherStore) as AnySupplier,
+    parents: [otherSide.name],
+    stores: [otherStore],
+  });
+  const trackers = new JoinTimeTrackers();
+  const outerStores = outerStore === undefined ? [] : [outerStore];
+  builder.addProcessor({
+    name: joinThisName,
+    operation: kind,
+    supplier: streamJoinSideSupplier({
+      leftSide: true,
+      otherStoreName: otherStore,
+      windows,
+      joiner: spec.joiner,
+      outer: leftOuter,
+      outerStoreName: outerStore,
+      trackers,
+    }) as AnySupplier,
+    parents: [thisWindowedName],
+    stores: [otherStore, ...outerStores],
+  });
+  builder.addProcessor({
+    name: joinOtherName,
+    operation: kind,
+    supplier: streamJoinSideSupplier({
+      leftSide: false,
+      otherStoreName: thisStore,
+      windows,
+      joiner: spec.joiner,
+      outer: rightOuter,
+      outerStoreName: outerStore,
+      trackers,
+    }) as AnySupplier,
+    parents: [otherWindowedName],
+    stores: [thisStore, ...outerStores],
+  });
+  builder.addProcessor({
+    name: mergeName,
+    operation: "merge",
+    supplier: passThroughSupplier() as AnySupplier,
+    parents: [joinThisName, joinOtherName],
+  });
+  return { name: mergeName, keySerde };
+}

@@ -47,6 +47,11 @@ export { KTable } from "./topology/dsl/ktable.js";
 export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
 export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
 export { CogroupedKStream } from "./topology/dsl/cogrouped-kstream.js";
+export type { CogroupAggregateOptions } from "./topology/dsl/cogrouped-kstream.js";
+export {
+  SessionWindowedCogroupedKStream,
+  TimeWindowedCogroupedKStream,
+} from "./topology/dsl/windowed-cogrouped-kstream.js";
 export { GlobalKTable } from "./topology/dsl/global-ktable.js";
 export { KGroupedTable } from "./topology/dsl/kgrouped-table.js";
 export { TimeWindows } from "./topology/dsl/time-windows.js";

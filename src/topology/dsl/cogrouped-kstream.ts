@@ -17,10 +17,35 @@ import { InvalidOperationError } from "../errors.js";
 import type { Aggregator } from "./processors/kstream-aggregate.js";
 import { StreamAggregateSupplier } from "./processors/kstream-aggregate.js";
 import { CogroupMergeSupplier } from "./processors/cogroup-merge.js";
+import type { TableProcessorSupplier } from "./processors/table-processor-supplier.js";
+import { storeValueGetterSupplier } from "./processors/value-getter.js";
+import type { ValueGetterSupplier } from "./processors/value-getter.js";
+import type { StoreSpec } from "../internal-topology-builder.js";
+import { SessionWindows } from "./session-windows.js";
+import { SlidingWindows } from "./sliding-windows.js";
+import { TimeWindows } from "./time-windows.js";
+import { SessionWindowedCogroupedKStream, TimeWindowedCogroupedKStream } from "./windowed-cogrouped-kstream.js";
 import { addRepartition, repartitionNames } from "./repartition.js";
 import type { Serde } from "../../serdes/serde.js";
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
+
+/** What a cogroup's aggregation is materialized with: a store and the merged table's options. */
+export interface CogroupAggregateOptions<VOut> extends AggregateOptions<VOut> {
+  /** A window or session store's retention in stream time (Materialized.withRetention). */
+  retention?: number;
+}
+
+/** @internal How plain and windowed cogroups differ: their aggregate processors, store, result keys and view. */
+export interface CogroupAggregatePlan<K, KR, VOut> {
+  aggregateSupplier(
+    store: string,
+    aggregator: Aggregator<K, unknown, VOut>,
+  ): TableProcessorSupplier<KR, VOut> & { readonly supplier: unknown };
+  store(store: string, keySerde: Serde<K> | undefined): Omit<StoreSpec, "valueSerde" | "serdeHint">;
+  resultKeySerde(keySerde: Serde<K> | undefined): Serde<KR> | undefined;
+  mergeView(store: string, aggregates: readonly TableProcessorSupplier<KR, VOut>[]): ValueGetterSupplier<KR, VOut>;
+}
 
 export class CogroupedKStream<K, VOut> {
   // Keyed by grouped stream, in the order they were added: cogrouping one again replaces its aggregator.
@@ -52,6 +77,44 @@ export class CogroupedKStream<K, VOut> {
    */
   aggregate(initializer: () => VOut, options?: AggregateOptions<VOut>): KTable<K, VOut> {
     if (typeof initializer !== "function") throw new InvalidOperationError("aggregate() needs an initializer function");
+    return this.buildAggregate<K>(options, {
+      aggregateSupplier: (store, aggregator) =>
+        StreamAggregateSupplier.aggregate<K, unknown, VOut>(store, initializer, aggregator),
+      store: (store, keySerde) => ({
+        name: store,
+        timestamped: true,
+        keySerde: anySerde(keySerde),
+      }),
+      resultKeySerde: (keySerde) => keySerde,
+      mergeView: (store) => storeValueGetterSupplier(store),
+    });
+  }
+
+  /**
+   * Cogroups into windows: per key and time window (TimeWindows, SlidingWindows), or per
+   * key and session (SessionWindows), as Kafka Streams' windowedBy on a cogrouped stream.
+   */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VOut>;
+  windowedBy(windows: SessionWindows): SessionWindowedCogroupedKStream<K, VOut>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedCogroupedKStream<K, VOut> | SessionWindowedCogroupedKStream<K, VOut> {
+    if (windows instanceof SessionWindows) return new SessionWindowedCogroupedKStream(this, windows);
+    if (windows instanceof TimeWindows || windows instanceof SlidingWindows) {
+      return new TimeWindowedCogroupedKStream(this, windows);
+    }
+    throw new InvalidOperationError("windowedBy() needs TimeWindows, SlidingWindows or SessionWindows");
+  }
+
+  /**
+   * @internal The nodes and store of an aggregation (plain or windowed), in Kafka Streams'
+   * order (CogroupedStreamAggregateBuilder): the store's name, the repartitions, one
+   * aggregate node per grouped stream, then the merge node that is the table.
+   */
+  buildAggregate<KR>(
+    options: CogroupAggregateOptions<VOut> | undefined,
+    plan: CogroupAggregatePlan<K, KR, VOut>,
+  ): KTable<KR, VOut> {
     const groups = [...this.#aggregators];
     const [firstGroup] = groups;
     if (firstGroup === undefined) throw new InvalidOperationError("aggregate() needs at least one cogrouped stream");
@@ -61,14 +124,14 @@ export class CogroupedKStream<K, VOut> {
 
     const keySerde = groups.map(([grouped]) => groupedStateOf(grouped).keySerde).find((serde) => serde !== undefined);
     const valueSerde: Serde<VOut> | undefined = options?.value;
-    const aggregates: StreamAggregateSupplier<K, unknown, VOut>[] = [];
+    const aggregates: TableProcessorSupplier<KR, VOut>[] = [];
     const aggregateNames: string[] = [];
     const sourceNodes = new Set<string>();
     groups.forEach(([grouped, aggregator], index) => {
       const parent = this.#parents.get(grouped);
       if (parent === undefined) throw new InvalidOperationError("a cogrouped stream lost its parent node");
       const name = builder.suffixedOr(options?.name, `-cogroup-agg-${index}`, NodePrefix.COGROUP_AGGREGATE);
-      const supplier = StreamAggregateSupplier.aggregate<K, unknown, VOut>(store, initializer, aggregator);
+      const supplier = plan.aggregateSupplier(store, aggregator);
       builder.addProcessor({
         name,
         operation: "cogroup",
@@ -77,9 +140,7 @@ export class CogroupedKStream<K, VOut> {
       });
       if (index === 0) {
         builder.addStore({
-          name: store,
-          timestamped: true,
-          keySerde: anySerde(keySerde),
+          ...plan.store(store, keySerde),
           valueSerde: anySerde(valueSerde),
           ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
           ...(options?.logging !== undefined ? { logging: options.logging } : {}),
@@ -96,17 +157,17 @@ export class CogroupedKStream<K, VOut> {
     });
 
     const mergeName = builder.suffixedOr(options?.name, "-cogroup-merge", NodePrefix.COGROUP_MERGE);
-    const merge = new CogroupMergeSupplier<K, VOut>(aggregates, store);
+    const merge = new CogroupMergeSupplier<KR, VOut>(aggregates, () => plan.mergeView(store, aggregates));
     builder.addProcessor({
       name: mergeName,
       operation: "cogroup-merge",
       supplier: merge.supplier as AnySupplier,
       parents: aggregateNames,
     });
-    return new KTable<K, VOut>({
+    return new KTable<KR, VOut>({
       builder,
       name: mergeName,
-      keySerde,
+      keySerde: plan.resultKeySerde(keySerde),
       valueSerde,
       sourceNodes,
       supplier: merge,

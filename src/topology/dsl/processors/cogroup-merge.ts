@@ -6,13 +6,13 @@ import type { ProcessorSupplier } from "../../processor.js";
 import type { Change } from "./change.js";
 import { passThroughSupplier } from "./stream-processors.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
-import { storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
 
 export class CogroupMergeSupplier<K, V> implements TableProcessorSupplier<K, V> {
   constructor(
     private readonly parents: readonly TableProcessorSupplier<K, V>[],
-    private readonly storeName: string,
+    /** The aggregates' shared store, read as the table: a key-value or a windowed one. */
+    private readonly storeView: () => ValueGetterSupplier<K, V>,
   ) {}
 
   enableSendingOldValues(forceMaterialization: boolean): boolean {
@@ -21,7 +21,7 @@ export class CogroupMergeSupplier<K, V> implements TableProcessorSupplier<K, V> 
   }
 
   view(): ValueGetterSupplier<K, V> {
-    return storeValueGetterSupplier(this.storeName);
+    return this.storeView();
   }
 
   readonly supplier: ProcessorSupplier<K, Change<V>, K, Change<V>> = passThroughSupplier<K, Change<V>>();

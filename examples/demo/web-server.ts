@@ -43,7 +43,7 @@ function indexPage(examples: readonly RunningExample[]): string {
   const rows = examples
     .map(
       ({ example, url }) =>
-        `<tr><td><b>${example.name}</b></td><td>${example.summary}</td><td><a href="${url}/topology">topology</a> · ` +
+        `<tr><td><b>${example.name}</b></td><td>${example.summary}</td><td><a href="${url}/console">console</a> · <a href="${url}/topology">topology</a> · ` +
         `<a href="${url}/docs">API document</a> · <code>${url}/stores</code>, <code>/metadata</code>, <code>/metrics</code> ` +
         `(with the token)</td></tr>`,
     )
@@ -54,7 +54,7 @@ function indexPage(examples: readonly RunningExample[]): string {
 </head><body>
 <h1>Eddy demo</h1>
 <p>Three applications, each with its own Eddy API (queries routed to the instance that owns the key, commands, topology, metrics).
-The topology pages and API documents are public; everything else needs the token <code>npm start</code> printed
+The consoles, topology pages and API documents are public (a console asks for the token to show data); everything else needs the token <code>npm start</code> printed
 (<code>curl -H "authorization: Bearer $EDDY_API_TOKEN" ...</code>).</p>
 <table>${rows}</table>
 <form action="/links/kstreams/chart" onsubmit="this.action='/links/'+encodeURIComponent(this.code.value)+'/chart'">

@@ -10,6 +10,7 @@ import { documentSecurityHeaders, inlinePagePolicy } from "./security/security-h
 import { VERSION } from "../version.js";
 import type { ApiContext } from "./api-context.js";
 import { commandRouteDocs } from "./command-routes.js";
+import { consoleRouteDocs } from "./console-routes.js";
 import { openApiDocument } from "./openapi.js";
 import type { RouteDoc } from "./openapi.js";
 import { opsRouteDocs } from "./ops-routes.js";
@@ -24,6 +25,7 @@ export function allRouteDocs(ctx: ApiContext): RouteDoc[] {
     ...windowQueryRouteDocs(),
     ...commandRouteDocs(ctx),
     ...topologyRouteDocs(),
+    ...consoleRouteDocs(),
     ...opsRouteDocs(),
     {
       method: "GET",

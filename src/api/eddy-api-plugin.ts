@@ -17,6 +17,7 @@ import type { KafkaConnection } from "./command-gateway.js";
 import { CommandRegistry } from "./command-registry.js";
 import type { CommandEndpoint } from "./command-registry.js";
 import { commandRoutes } from "./command-routes.js";
+import { consoleRoutes } from "./console-routes.js";
 import { docsRoutes } from "./docs-routes.js";
 import { DEFAULT_API_PUBLIC_ROUTES, DEFAULT_API_RATE_LIMIT_WINDOW_MS } from "../config/api-config.js";
 import { ApiError, ApiErrorCodes, InternalApiError } from "./errors.js";
@@ -173,6 +174,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
   await app.register(windowQueryRoutes(context));
   await app.register(commandRoutes(context));
   await app.register(topologyRoutes(context));
+  await app.register(consoleRoutes(context));
   await app.register(opsRoutes(context));
   await app.register(docsRoutes(context));
 }

@@ -29,6 +29,7 @@ const METADATA_TIMEOUT_MS = 2_000;
 
 async function localView(streams: QueryableStreams): Promise<InstanceView> {
   const tasks = await streams.localTasks();
+  const processed = streams.metrics().recordsProcessedByTask;
   return {
     applicationServer: streams.applicationServer ?? null,
     state: streams.state(),
@@ -39,6 +40,7 @@ async function localView(streams: QueryableStreams): Promise<InstanceView> {
       state: t.state,
       partitions: t.partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
       lag: t.lag,
+      ...(t.kind === "active" ? { recordsProcessed: processed[t.taskId] ?? 0 } : {}),
       restore: t.restore ?? null,
     })),
   };

@@ -200,6 +200,9 @@ export const localTask = z.object({
   state: z.enum(["restoring", "running", "suspended", "failed", "standby"]),
   partitions: z.array(z.object({ topic: z.string(), partition: z.number().int() })),
   lag: z.number(),
+  recordsProcessed: z.number().optional().meta({
+    description: "Records this instance's task processed since it started (active tasks); rates are its deltas.",
+  }),
   restore: z
     .object({ restored: z.number(), total: z.number(), recordsPerSecond: z.number(), done: z.boolean() })
     .nullable(),

@@ -19,7 +19,7 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function renderSvg(layout: SubtopologyLayout): string {
+export function renderSvg(layout: SubtopologyLayout): string {
   const edges = layout.edges
     .map((edge) => {
       const [a, b] = [edge.points[0], edge.points[edge.points.length - 1]];

@@ -93,6 +93,9 @@ describe("window and session queries over HTTP", () => {
     // A window is found by its start: a range inside an hour names no window.
     const inside = await getJson(windowsUrl(a, user, `from=${BASE + 1}&to=${BASE + HOUR - 1}`));
     expect((inside.body as Page).windows).toEqual([]);
+    // A cursor at the range's edge leaves nothing to read: an empty last page.
+    const past = await getJson(windowsUrl(b, user, `order=desc&to=${BASE + HOUR}&cursor=${BASE}`));
+    expect(past.body).toMatchObject({ windows: [], nextCursor: null });
 
     for (const [order, expected] of [
       ["asc", expectedWindows(user)],

@@ -110,6 +110,17 @@ describe("eddy query of window and session stores", () => {
     expect(lines(ranged.stdout)).toEqual(expectedSessions(user).slice(3));
   });
 
+  it("prints whole pages with --full, and refuses --desc for sessions", async () => {
+    const user = "user-0";
+    const full = await query(HOURLY, user, "--url", a.url, "--full", "--limit", "2", "--all");
+    const pages = lines(full.stdout) as Array<{ windows: unknown[]; nextCursor: string | null; taskId: string }>;
+    expect(pages.flatMap((p) => p.windows)).toEqual(expectedWindows(user));
+    expect(pages.map((p) => p.nextCursor === null)).toEqual([false, true]);
+    const desc = await query(SESSIONS, user, "--url", a.url, "--desc");
+    expect(desc.code).toBe(2);
+    expect(desc.stderr).toMatch(/--desc orders a window store's windows/);
+  });
+
   it("exits 1 with the API's reason for a bad range", async () => {
     const bad = await query(HOURLY, "user-0", "--url", a.url, "--from", String(BASE + HOUR), "--to", String(BASE));
     expect(bad.code).toBe(1);

@@ -17,6 +17,7 @@ export const topics: readonly TopicSpec[] = [
   { name: UrlVisitsTopics.linkReplies, partitions: PARTITIONS, configs: { "retention.ms": String(24 * 3_600_000) } },
   { name: UrlVisitsTopics.visits, partitions: PARTITIONS },
   { name: UrlVisitsTopics.countUpdates, partitions: PARTITIONS, configs: { "cleanup.policy": "compact" } },
+  { name: UrlVisitsTopics.hourlyCounts, partitions: PARTITIONS, configs: { "cleanup.policy": "compact" } },
 ];
 
 const app: EddyApp = {

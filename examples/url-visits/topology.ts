@@ -3,13 +3,16 @@
 //   link-commands -> handleCommands (store "links") -> link-events
 //   visits -> count per short code (store "visit-counts") -> visit-count-updates
 //          -> count per short code and hour (window store "visit-counts-hourly")
+//             -> suppressed until each hour closes -> visit-counts-hourly (the final counts)
 //
 // The hourly counts are 1 h tumbling windows with 5 min grace (a visit up to five minutes
 // late still counts in its hour), kept for two days: the demo charts the last 24 hours.
+// Once stream time passes an hour's end + grace, its final count goes out once, keyed by
+// Kafka Streams' windowed key (TimeWindowedDeserializer reads it), a Java long as value.
 //
 // Counts are 64-bit longs, as Kafka Streams' count() writes them, so a Java consumer
 // (or kcat -s value=q) reads visit-count-updates as it would a Kafka Streams output.
-import { Serdes, StreamsBuilder, TimeWindows } from "eddy-streams";
+import { BufferConfig, Serdes, StreamsBuilder, Suppressed, TimeWindows } from "eddy-streams";
 import type { Topology } from "eddy-streams";
 import { LinkCommand, decide, evolve } from "./link.js";
 import type { Link, LinkEvent, Visit } from "./link.js";
@@ -20,6 +23,7 @@ export const UrlVisitsTopics = {
   linkReplies: "link-replies",
   visits: "visits",
   countUpdates: "visit-count-updates",
+  hourlyCounts: "visit-counts-hourly",
 } as const;
 
 export const UrlVisitsStores = {
@@ -59,7 +63,14 @@ export function urlVisitsTopology(): Topology {
 
   visitsByCode
     .windowedBy(TimeWindows.ofSizeAndGrace(HOUR_MS, HOURLY_GRACE_MS))
-    .count({ store: UrlVisitsStores.hourlyVisitCounts, name: "count-visits-hourly", retention: HOURLY_RETENTION_MS });
+    .count({ store: UrlVisitsStores.hourlyVisitCounts, name: "count-visits-hourly", retention: HOURLY_RETENTION_MS })
+    .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName("final-hourly-counts"))
+    .toStream({ name: "final-hourly-count-changes" })
+    .to(UrlVisitsTopics.hourlyCounts, {
+      key: Serdes.timeWindowed(key, HOUR_MS),
+      value: Serdes.long(),
+      name: "visit-counts-hourly-sink",
+    });
 
   return builder.build();
 }

@@ -1,6 +1,6 @@
 // url-visits' hourly counts: visits of a short link spread over the last day land in their
 // hours in the window store visit-counts-hourly (a late one within the 5 min grace too, one
-// later than that not),
+// later than that not), the closed hours' final counts go once to the topic of that name,
 // /links/:code/hourly gives the 24 hours with 0 for quiet ones, and the chart page, in
 // headless Chromium (Debian's, driven by playwright-core), draws one bar per hour whose
 // data and height follow those counts.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Serdes } from "../../src/index.js";
 import { KafkaIo } from "../../examples/shared/kafka-io.js";
 import { HOUR_MS } from "../../examples/url-visits/topology.js";
-import { silentLogger } from "../integration/support/kafka.js";
+import { readCommitted, silentLogger } from "../integration/support/kafka.js";
 import { eventually, http, startDemoUnderTest } from "./support/demo-harness.js";
 import type { DemoUnderTest } from "./support/demo-harness.js";
 
@@ -101,6 +101,31 @@ describe("url-visits: visits per hour, and their chart", () => {
     ]);
     expect((await http("GET", `${demo.web}/links/nobody/hourly`)).status).toBe(404);
     expect((await http("GET", `${demo.web}/links/${CODE}/hourly?until=soon`)).status).toBe(400);
+  });
+
+  it("writes each closed hour's final count once to visit-counts-hourly", async () => {
+    // Stream time is this hour's: the hours up to four back have closed (end + 5 min grace), the last one has not.
+    const windowed = Serdes.timeWindowed(Serdes.string(), HOUR_MS);
+    const finals = await eventually("the closed hours' final counts", async () => {
+      const records = (await readCommitted(demo.bootstrap, "visit-counts-hourly"))
+        .map((r) => ({
+          key: windowed.deserialize(r.key ?? Buffer.alloc(0), { topic: "visit-counts-hourly", part: "key" }),
+          count: Number(r.value?.readBigInt64BE() ?? -1n),
+        }))
+        .filter((r) => r.key.key === CODE);
+      return records.length >= 3 ? records : undefined;
+    });
+    // One record per closed hour (in whatever order the commit's flush gave them).
+    const byStart = finals
+      .map((r) => ({ start: r.key.window.start, end: r.key.window.end, count: r.count }))
+      .sort((x, y) => x.start - y.start);
+    expect(byStart).toEqual(
+      [22, 9, 4].map((back) => ({
+        start: THIS_HOUR - back * HOUR_MS,
+        end: THIS_HOUR - (back - 1) * HOUR_MS,
+        count: VISITS.get(back),
+      })),
+    );
   });
 
   it("draws one bar per hour, as tall as its visits", async () => {

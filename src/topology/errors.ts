@@ -73,6 +73,24 @@ export class InvalidOperationError extends TopologyError {
   }
 }
 
+/**
+ * A map() or flatMap() mapper returned null (or undefined) instead of a key-value pair or
+ * an iterable of them: Kafka Streams' NullPointerException of KStreamMap / KStreamFlatMap.
+ */
+export class MapperReturnedNullError extends TopologyError {
+  constructor(mapper: "KeyValueMapper", operation: string) {
+    super(
+      `The provided ${mapper} returned null which is not allowed (in ${operation}()): return ${
+        operation === "flatMap"
+          ? "an iterable of { key, value } pairs, empty to drop the record"
+          : "a { key, value } pair"
+      }, and drop records with filter() before ${operation}()`,
+      undefined,
+      "EDDY_ERR_MAPPER_RETURNED_NULL",
+    );
+  }
+}
+
 /** Everything build() found wrong, at once: `problems` holds one typed error per problem. */
 export class InvalidTopologyError extends TopologyError {
   readonly problems: readonly TopologyError[];

@@ -19,6 +19,7 @@ import type {
 import { anySerde, dsl } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
+import { requireFunction } from "./dsl-arguments.js";
 import { checkName } from "../internal-topology-builder.js";
 import { KGroupedStream } from "./kgrouped-stream.js";
 import { KTable } from "./ktable.js";
@@ -96,12 +97,14 @@ export class KStream<K, V> {
   filter<VF extends V>(predicate: (key: K, value: V) => value is VF, options?: Named): KStream<K, VF>;
   filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V>;
   filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
+    requireFunction(predicate, "predicate", "filter");
     const name = this.#builder.nameOr(NodePrefix.FILTER, options?.name);
     this.#addProcessor(name, "filter", filterSupplier(predicate, false));
     return this.#derive(name, {});
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
+    requireFunction(predicate, "predicate", "filterNot");
     const name = this.#builder.nameOr(NodePrefix.FILTER, options?.name);
     this.#addProcessor(name, "filterNot", filterSupplier(predicate, true));
     return this.#derive(name, {});
@@ -109,24 +112,28 @@ export class KStream<K, V> {
 
   /** A new key and value for each record: the stream will be repartitioned before grouping or joining. */
   map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, options?: Named): KStream<KR, VR> {
+    requireFunction(mapper, "mapper", "map");
     const name = this.#builder.nameOr(NodePrefix.MAP, options?.name);
     this.#addProcessor(name, "map", mapSupplier(mapper));
     return this.#derive<KR, VR>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: Named): KStream<K, VR> {
+    requireFunction(mapper, "mapper", "mapValues");
     const name = this.#builder.nameOr(NodePrefix.MAPVALUES, options?.name);
     this.#addProcessor(name, "mapValues", mapValuesSupplier(mapper));
     return this.#derive<K, VR>(name, { valueSerde: undefined });
   }
 
   flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, options?: Named): KStream<KR, VR> {
+    requireFunction(mapper, "mapper", "flatMap");
     const name = this.#builder.nameOr(NodePrefix.FLATMAP, options?.name);
     this.#addProcessor(name, "flatMap", flatMapSupplier(mapper));
     return this.#derive<KR, VR>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
   }
 
   flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, options?: Named): KStream<K, VR> {
+    requireFunction(mapper, "mapper", "flatMapValues");
     const name = this.#builder.nameOr(NodePrefix.FLATMAPVALUES, options?.name);
     this.#addProcessor(name, "flatMapValues", flatMapValuesSupplier(mapper));
     return this.#derive<K, VR>(name, { valueSerde: undefined });
@@ -134,17 +141,20 @@ export class KStream<K, V> {
 
   /** A new key for each record: the stream will be repartitioned before grouping or joining. */
   selectKey<KR>(mapper: (key: K, value: V) => KR, options?: Named): KStream<KR, V> {
+    requireFunction(mapper, "mapper", "selectKey");
     const name = this.#selectKeyNode(mapper, options?.name);
     return this.#derive<KR, V>(name, { keySerde: undefined, repartitionRequired: true });
   }
 
   peek(action: (key: K, value: V) => void, options?: Named): KStream<K, V> {
+    requireFunction(action, "action", "peek");
     const name = this.#builder.nameOr(NodePrefix.PEEK, options?.name);
     this.#addProcessor(name, "peek", peekSupplier(action));
     return this.#derive(name, {});
   }
 
   foreach(action: (key: K, value: V) => void, options?: Named): void {
+    requireFunction(action, "action", "foreach");
     const name = this.#builder.nameOr(NodePrefix.FOREACH, options?.name);
     this.#addProcessor(name, "foreach", foreachSupplier(action) as AnySupplier);
   }

@@ -9,6 +9,7 @@ import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
 import { anySerde, dsl } from "./dsl-state.js";
 import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
+import { requireFunction } from "./dsl-arguments.js";
 import { KGroupedTable } from "./kgrouped-table.js";
 import { KStream } from "./kstream.js";
 import { foreignKeyJoin } from "./foreign-key-join.js";
@@ -47,14 +48,17 @@ export class KTable<K, V> {
 
   /** Keeps the rows the predicate accepts; a row that stops matching is deleted downstream. */
   filter(predicate: (key: K, value: V) => boolean, options?: TableTransformOptions<V>): KTable<K, V> {
+    requireFunction(predicate, "predicate", "filter");
     return this.#filter(predicate, false, options);
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, options?: TableTransformOptions<V>): KTable<K, V> {
+    requireFunction(predicate, "predicate", "filterNot");
     return this.#filter(predicate, true, options);
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
+    requireFunction(mapper, "mapper", "mapValues");
     const state = this[dsl];
     burnUnnamedStore(state.builder, NodePrefix.TABLE_MAPVALUES, options);
     const name = state.builder.nameOr(NodePrefix.TABLE_MAPVALUES, options?.name);

@@ -7,6 +7,7 @@ import type { KeyValue } from "../../../stores/key-value-store.js";
 import type { ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { MapperReturnedNullError } from "../../errors.js";
 
 export type Predicate<K, V> = (key: K, value: V) => boolean;
 
@@ -26,6 +27,7 @@ export function mapSupplier<K, V, KR, VR>(
     new (class extends ForwardingProcessor<K, V, KR, VR> {
       process(record: StreamRecord<K, V>): Promise<void> {
         const mapped = mapper(record.key, record.value);
+        if (mapped === null || mapped === undefined) throw new MapperReturnedNullError("KeyValueMapper", "map");
         return this.context.forward({ ...record, key: mapped.key, value: mapped.value });
       }
     })();
@@ -46,7 +48,9 @@ export function flatMapSupplier<K, V, KR, VR>(
   return () =>
     new (class extends ForwardingProcessor<K, V, KR, VR> {
       async process(record: StreamRecord<K, V>): Promise<void> {
-        for (const { key, value } of mapper(record.key, record.value)) {
+        const pairs = mapper(record.key, record.value);
+        if (pairs === null || pairs === undefined) throw new MapperReturnedNullError("KeyValueMapper", "flatMap");
+        for (const { key, value } of pairs) {
           await this.context.forward({ ...record, key, value, headers: record.headers.clone() });
         }
       }

@@ -107,7 +107,9 @@ describe("KTableFilterTest", () => {
       ] as const) {
         const actual = [];
         for (const key of ["A", "B", "C"]) actual.push((await store.get(key)) ?? null);
-        expect(actual).toEqual(expected.map((entry) => (entry === null ? null : { value: entry[0], timestamp: entry[1] })));
+        expect(actual).toEqual(
+          expected.map((entry) => (entry === null ? null : { value: entry[0], timestamp: entry[1] })),
+        );
       }
     };
 
@@ -125,14 +127,7 @@ describe("KTableFilterTest", () => {
 
     await input.pipeInput("A", 2, { timestamp: 10 });
     await input.pipeInput("B", 2, { timestamp: 5 });
-    await check(
-      [
-        [2, 10],
-        [2, 5],
-        null,
-      ],
-      [null, null, [1, 15]],
-    );
+    await check([[2, 10], [2, 5], null], [null, null, [1, 15]]);
 
     await input.pipeInput("A", 3, { timestamp: 15 });
     await check([null, [2, 5], null], [[3, 15], null, [1, 15]]);
@@ -158,7 +153,10 @@ describe("KTableFilterTest", () => {
     await input.pipeInput("B", 1, { timestamp: 10 });
     await input.pipeInput("C", 1, { timestamp: 15 });
     expect(supplier.processors).toHaveLength(2);
-    supplier.checkAndClear([kvt("A", change(1, null), 5), kvt("B", change(1, null), 10), kvt("C", change(1, null), 15)], 0);
+    supplier.checkAndClear(
+      [kvt("A", change(1, null), 5), kvt("B", change(1, null), 10), kvt("C", change(1, null), 15)],
+      0,
+    );
     supplier.checkAndClear(
       [kvt("A", change(null, null), 5), kvt("B", change(null, null), 10), kvt("C", change(null, null), 15)],
       1,
@@ -217,7 +215,10 @@ describe("KTableFilterTest", () => {
     await input.pipeInput("B", 1, { timestamp: 10 });
     await input.pipeInput("C", 1, { timestamp: 15 });
     expect(supplier.processors).toHaveLength(2);
-    supplier.checkAndClear([kvt("A", change(1, null), 5), kvt("B", change(1, null), 10), kvt("C", change(1, null), 15)], 0);
+    supplier.checkAndClear(
+      [kvt("A", change(1, null), 5), kvt("B", change(1, null), 10), kvt("C", change(1, null), 15)],
+      0,
+    );
     supplier.checkAndClear([], 1);
 
     await input.pipeInput("A", 2, { timestamp: 15 });
@@ -290,7 +291,9 @@ describe("KTableFilterTest", () => {
     const builder = new StreamsBuilder();
     const table1 = builder.table(topic1, strings);
     const table2 = table1.filter(accept);
-    table2.groupBy((key, value) => ({ key, value }), { key: Serdes.string(), value: Serdes.string() }).reduce(adder, remover);
+    table2
+      .groupBy((key, value) => ({ key, value }), { key: Serdes.string(), value: Serdes.string() })
+      .reduce(adder, remover);
     await doTestSkipNullOnMaterialization(builder, table1, table2);
   });
 

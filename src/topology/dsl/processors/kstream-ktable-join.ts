@@ -1,7 +1,8 @@
 // Stream-table joins: Kafka Streams' KStreamKTableJoin. Each stream record looks up the
 // table's current value for its key; the table side never triggers output. Records
 // with a null value are dropped (a null would be ambiguous with "no row" in a left
-// join); a null key drops the record in an inner join and joins with null in a left one.
+// join); a null key drops the record in an inner join and joins with null in a left one
+// (since Kafka Streams 3.7, KIP-962). Dropped records are counted.
 import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
@@ -21,8 +22,11 @@ export function streamTableJoinSupplier<K, V, VT, VR>(
       }
 
       async process(record: StreamRecord<K, V>): Promise<void> {
-        if (record.value === null) return;
-        if (record.key === null && !leftJoin) return;
+        // Counted as Kafka Streams' dropped-records sensor counts them.
+        if (record.value === null || (record.key === null && !leftJoin)) {
+          this.context.recordDropped("a stream-table join skips a record with a null join key or value");
+          return;
+        }
         const tableValue = record.key === null ? null : ((await getter.get(record.key))?.value ?? null);
         if (tableValue === null && !leftJoin) return;
         await this.context.forward({ ...record, value: joiner(record.value, tableValue, record.key) });

@@ -126,7 +126,7 @@ describe.each([false, true])("KStream-KTable join (leftJoin: %s)", (leftJoin) =>
 
   it("shouldLogAndMeterWhenSkippingNullLeftKey (inner join) / a null key joins with null (left join, KIP-962)", async () => {
     await inputStream.pipeInput(null, "A", { timestamp: 3 });
-    supplier.checkAndClear(expected(EMPTY, [kvt(null, "A+null", 3)]));
+    supplier.checkAndClear(expected(EMPTY, [kvt<number, string>(null, "A+null", 3)]));
     expect(driver.droppedRecords).toBe(leftJoin ? 0 : 1);
   });
 });

@@ -62,6 +62,6 @@ export class CapturingSupplier<K, V> {
 }
 
 /** Kafka Streams' Change<V> (new, old), as a processor under a table node receives it. */
-export function change<V>(newValue: V | null, oldValue: V | null): Change<V> {
-  return { newValue, oldValue };
+export function change<V>(newValue: V, oldValue: V): Change<NonNullable<V>> {
+  return { newValue: newValue ?? null, oldValue: oldValue ?? null };
 }

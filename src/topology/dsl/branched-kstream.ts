@@ -19,9 +19,9 @@ export interface BranchOptions<K, V> {
   name?: string;
   /**
    * Builds on the branch right away. What it returns goes in the returned map instead of
-   * the branch; when it returns nothing, the branch is left out of the map.
+   * the branch; when it returns nothing (or null), the branch is left out of the map.
    */
-  chain?: (branch: KStream<K, V>) => KStream<K, V> | void;
+  chain?: (branch: KStream<K, V>) => KStream<K, V> | null | void;
 }
 
 export class BranchedKStream<K, V> {
@@ -90,6 +90,7 @@ export class BranchedKStream<K, V> {
       return;
     }
     const chained = options.chain(branch);
-    if (chained !== undefined && chained[dsl] !== undefined) this.#branches.set(name, chained);
+    // Kafka Streams' Branched.withFunction: a chain returning null (or nothing) leaves the branch out.
+    if (chained !== undefined && chained !== null && chained[dsl] !== undefined) this.#branches.set(name, chained);
   }
 }

@@ -287,10 +287,16 @@ export class InternalTopologyBuilder {
     keySerde: AnySerde | undefined;
     valueSerde: AnySerde | undefined;
     timestampExtractor: TimestampExtractor | undefined;
+    autoOffsetReset: AutoOffsetReset | undefined;
   } {
     const node = this.#nodes.get(name);
     if (node?.kind !== "source") throw new InvalidOperationError(`${name} is not a source node`);
-    return { keySerde: node.keySerde, valueSerde: node.valueSerde, timestampExtractor: node.timestampExtractor };
+    return {
+      keySerde: node.keySerde,
+      valueSerde: node.valueSerde,
+      timestampExtractor: node.timestampExtractor,
+      autoOffsetReset: node.autoOffsetReset,
+    };
   }
 
   addSource(spec: SourceSpec): void {

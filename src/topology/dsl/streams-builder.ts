@@ -64,6 +64,12 @@ export class StreamsBuilder {
           `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with other serdes or another timestamp extractor; read a topic once, with one pair of serdes`,
         );
       }
+      // As Kafka Streams' build(): one topic, one reset policy (set on both reads, or on neither).
+      if (serdes.autoOffsetReset !== options.autoOffsetReset) {
+        throw new InvalidOperationError(
+          `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with autoOffsetReset ${String(serdes.autoOffsetReset)}, and now with ${String(options.autoOffsetReset)}; give every read of a topic the same reset policy`,
+        );
+      }
       return new KStream<K, V>({
         builder,
         name: existing,

@@ -101,7 +101,13 @@ const GOAL_FIGURES: ReadonlyArray<{ bench: BenchName; figure: RegExp; measured: 
   },
   {
     bench: "runtime",
-    figure: /^exactly_once/,
+    figure: /^exactly_once_v2 \//,
+    measured: /^eddy bank exactly_once_v2\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^raw kafkajs transactional passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "runtime",
+    figure: /^exactly_once \(v1\) \//,
     measured: /^eddy bank exactly_once\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
     baseline: /^raw kafkajs transactional passthrough\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
   },

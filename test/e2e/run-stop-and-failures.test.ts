@@ -180,7 +180,9 @@ describe("eddy run: stopping and failing", () => {
     const { process } = await eddyRun("restoring", { applicationId, env: { EDDY_LOG_FORMAT: "json" } });
     await process.waitFor(/restoring task state/, 60_000, "stderr");
     await expectQuickStop(process);
-  });
+    // Writing 200 000 records and starting a process take most of a minute on a busy machine:
+    // the bound that matters is expectQuickStop's.
+  }, 180_000);
 
   it("stops at the first SIGTERM after a broker restart", async () => {
     const { process, url } = await eddyRun("after-restart");

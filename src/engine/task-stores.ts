@@ -13,6 +13,7 @@ import type { RecordCache } from "../stores/record-cache.js";
 import type { StateStore } from "../stores/state-store.js";
 import type { TaskStoreContext } from "./state-store-provider.js";
 import { TypedWindowStore } from "../stores/window-store.js";
+import { CachingWindowStore } from "../stores/caching-window-store.js";
 import { TypedSessionStore } from "../stores/session-store.js";
 import { SuppressionBuffer } from "../stores/suppression-buffer.js";
 
@@ -53,6 +54,23 @@ export function windowStoreOf(
   });
 }
 
+/** A window store behind the record cache: its aggregation's updates of a window folded until the flush. */
+function cachingWindowStoreOf(
+  definition: StoreDefinition,
+  bytes: KeyValueBytesStore,
+  task: TaskStoreContext,
+  cache: RecordCache,
+): StateStore {
+  const windowed = windowStoreOf(definition, bytes);
+  return new CachingWindowStore(
+    bytes,
+    definition.keySerde,
+    storedValueSerde(definition),
+    { windowSizeMs: windowed.windowSizeMs, retentionMs: windowed.retentionMs, retainDuplicates: false },
+    { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
+  );
+}
+
 /** The session store processors use (plain aggregates, as Kafka Streams' session stores). */
 export function sessionStoreOf(
   definition: StoreDefinition,
@@ -87,7 +105,12 @@ export function taskStoreOf(
   task: TaskStoreContext,
   cache: RecordCache | undefined,
 ): StateStore {
-  if (definition.type === "window") return windowStoreOf(definition, bytes);
+  if (definition.type === "window") {
+    // A join's store keeps duplicates: Kafka Streams never caches it.
+    const uncached = cache === undefined || cache.maxBytes === 0 || !definition.caching;
+    if (uncached || definition.windowed?.retainDuplicates === true) return windowStoreOf(definition, bytes);
+    return cachingWindowStoreOf(definition, bytes, task, cache);
+  }
   if (definition.type === "session") return sessionStoreOf(definition, bytes);
   // suppress()'s buffer holds updates back itself: never behind the record cache.
   if (definition.type === "buffer") return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde);

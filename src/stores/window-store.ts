@@ -109,6 +109,13 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     return this.#observedStreamTime - this.retentionMs + 1;
   }
 
+  /** Whether a put of `windowStart` would be kept (not dropped for an expired segment). */
+  accepts(windowStart: number): boolean {
+    const streamTime = Math.max(this.#observedStreamTime, windowStart);
+    const minLiveSegment = Math.floor(Math.max(0, streamTime - this.retentionMs) / this.segmentIntervalMs);
+    return Math.floor(windowStart / this.segmentIntervalMs) >= minLiveSegment;
+  }
+
   /** Resolves to false when the window had expired and the write was dropped (a join counts it). */
   async put(key: K, value: V | null, windowStart: number): Promise<boolean> {
     this.#observedStreamTime = Math.max(this.#observedStreamTime, windowStart);

@@ -29,7 +29,8 @@ function windowedCountTopology() {
     .stream("win-events", { key: Serdes.string(), value: Serdes.string() })
     .groupByKey()
     .windowedBy(TimeWindows.ofSizeAndGrace(HOUR, 5 * 60_000))
-    .count({ store: "win-counts", retention: 24 * HOUR })
+    // Uncached, so that the broker forwards every update as the driver does (the record cache would fold them per commit).
+    .count({ store: "win-counts", retention: 24 * HOUR, caching: false })
     .toStream()
     .to("win-counts-out", { value: Serdes.long() });
   return builder.build();

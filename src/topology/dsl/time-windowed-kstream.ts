@@ -138,8 +138,8 @@ export class TimeWindowedKStream<K, V> {
       name: store,
       type: "window",
       timestamped: true,
-      // Window stores are not behind the record cache yet: every update goes downstream.
-      caching: false,
+      // Behind the record cache unless told not to (Kafka Streams' default): a window's updates fold until the commit.
+      caching: options?.caching ?? true,
       windowed: { windowSizeMs: size, retentionMs, retainDuplicates: false },
       keySerde: anySerde(state.keySerde),
       valueSerde: anySerde(valueSerde),

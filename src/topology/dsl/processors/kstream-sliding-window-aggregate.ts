@@ -15,6 +15,7 @@ import type { StreamRecord } from "../../record.js";
 import type { SlidingWindows } from "../sliding-windows.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { windowAggregateView, windowStoreOf } from "./kstream-window-aggregate.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
@@ -79,11 +80,14 @@ export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorS
     const difference = windows.timeDifferenceMs();
     return new (class extends ForwardingProcessor<K, V, Windowed<K>, Change<VA>> {
       #store!: WindowStore<K, ValueAndTimestamp<VA>>;
+      #forwarder!: TimestampedTupleForwarder<Windowed<K>, VA>;
       #observedStreamTime = -1;
 
       override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
         super.init(context);
         this.#store = windowStoreOf<K, VA>(context as ProcessorContext<unknown, unknown>, storeName);
+        // A cached store forwards each window's latest update at the flush; otherwise the processor forwards.
+        this.#forwarder = new TimestampedTupleForwarder<Windowed<K>, VA>(this.#store, context, sendOldValues);
       }
 
       async process(record: StreamRecord<K, V>): Promise<void> {
@@ -245,7 +249,7 @@ export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         oldValue: VA | null,
         timestamp: number,
       ): Promise<void> {
-        return this.context.forward({
+        return this.#forwarder.maybeForward({
           ...record,
           key: { key: record.key, window },
           value: { newValue, oldValue: sendOldValues ? oldValue : null },

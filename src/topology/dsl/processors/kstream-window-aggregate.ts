@@ -12,6 +12,7 @@ import type { StreamRecord } from "../../record.js";
 import type { TimeWindows } from "../time-windows.js";
 import type { Change } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
+import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import type { ValueGetter, ValueGetterSupplier } from "./value-getter.js";
 
@@ -77,11 +78,14 @@ export class WindowAggregateSupplier<K, V, VA> implements TableProcessorSupplier
     const sendOldValues = this.#sendOldValues;
     return new (class extends ForwardingProcessor<K, V, Windowed<K>, Change<VA>> {
       #store!: WindowStore<K, ValueAndTimestamp<VA>>;
+      #forwarder!: TimestampedTupleForwarder<Windowed<K>, VA>;
       #observedStreamTime = -1;
 
       override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
         super.init(context);
         this.#store = windowStoreOf<K, VA>(context as ProcessorContext<unknown, unknown>, storeName);
+        // A cached store forwards each window's latest update at the flush; otherwise the processor forwards.
+        this.#forwarder = new TimestampedTupleForwarder<Windowed<K>, VA>(this.#store, context, sendOldValues);
       }
 
       async process(record: StreamRecord<K, V>): Promise<void> {
@@ -106,7 +110,7 @@ export class WindowAggregateSupplier<K, V, VA> implements TableProcessorSupplier
           const newTimestamp = old === undefined || old === null ? timestamp : Math.max(timestamp, old.timestamp);
           const newAggregate = aggregator(key, record.value as V, oldAggregate);
           await this.#store.put(key, { value: newAggregate, timestamp: newTimestamp }, windowStart);
-          await this.context.forward({
+          await this.#forwarder.maybeForward({
             ...record,
             key: { key, window },
             value: { newValue: newAggregate, oldValue: sendOldValues ? oldAggregate : null },

@@ -8,7 +8,13 @@ import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { TransactionalProducer } from "../../src/kafka/transactional-producer.js";
 import type { GroupMetadata } from "../../src/kafka/types.js";
 import { RawClient } from "../broker/support/raw-client.js";
-import { createTopic, readCommitted, silentLogger, startTestCluster } from "../integration/support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  readCommitted,
+  silentLogger,
+  startTestCluster,
+} from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 
 describe("TransactionalProducer", () => {
@@ -111,6 +117,8 @@ describe("TransactionalProducer", () => {
       value: Buffer.from(value),
     });
     const stable = () => reader.stableCommittedOffsets(groupId, [{ topic: "in", partition: 0 }]);
+    // Apache Kafka completes a transaction's offsets just after EndTxn answers: until then they are unstable.
+    const settled = () => eventually(() => stable(), 10_000, "stable offsets");
     try {
       await producer.init();
       await producer.send([record("current")]);
@@ -120,7 +128,7 @@ describe("TransactionalProducer", () => {
       expect(kafkaErrorType(unstable)).toBe("UNSTABLE_OFFSET_COMMIT");
       expect(classifyKafkaError(unstable)).toBe("retriable");
       await producer.commit();
-      expect([...(await stable())]).toEqual([["in|0", 42]]);
+      expect([...(await settled())]).toEqual([["in|0", 42]]);
 
       // The same producer as a zombie: its consumer's generation is gone.
       metadata = { ...member, generationId: member.generationId - 1 };
@@ -137,7 +145,7 @@ describe("TransactionalProducer", () => {
 
       expect((await readCommitted(cluster.bootstrap, "out")).map((r) => r.value?.toString())).toContain("current");
       expect((await readCommitted(cluster.bootstrap, "out")).map((r) => r.value?.toString())).not.toContain("zombie");
-      expect([...(await stable())]).toEqual([["in|0", 42]]);
+      expect([...(await settled())]).toEqual([["in|0", 42]]);
     } finally {
       await producer.close();
       await reader.close();

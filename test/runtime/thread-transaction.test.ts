@@ -12,7 +12,13 @@ import { TaskMigratedError } from "../../src/runtime/errors.js";
 import { ThreadTransaction } from "../../src/runtime/thread-transaction.js";
 import type { CommittingTask, TaskCommit } from "../../src/runtime/thread-transaction.js";
 import { RawClient } from "../broker/support/raw-client.js";
-import { createTopic, readCommitted, silentLogger, startTestCluster } from "../integration/support/kafka.js";
+import {
+  createTopic,
+  eventually,
+  readCommitted,
+  silentLogger,
+  startTestCluster,
+} from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 
 const GROUP = "thread-txn-group";
@@ -108,11 +114,29 @@ describe("ThreadTransaction", () => {
       key: Buffer.from("k"),
       value: Buffer.from(value),
     });
+    // Apache Kafka completes a transaction's offsets just after EndTxn answers: until then they are unstable.
     const stable = () =>
-      reader.stableCommittedOffsets(GROUP, [
-        { topic: "thread-in", partition: 0 },
-        { topic: "thread-in", partition: 1 },
-      ]);
+      eventually(
+        () =>
+          reader.stableCommittedOffsets(GROUP, [
+            { topic: "thread-in", partition: 0 },
+            { topic: "thread-in", partition: 1 },
+          ]),
+        10_000,
+        "stable offsets",
+      );
+    // What read_committed sees once at least `count` records show (Kafka writes markers just after EndTxn).
+    const outputs = async (count: number) => {
+      const records = await eventually(
+        async () => {
+          const all = await readCommitted(cluster.bootstrap, "thread-out");
+          return all.length >= count ? all : undefined;
+        },
+        10_000,
+        "the committed outputs",
+      );
+      return records.map((r) => r.value?.toString()).sort();
+    };
     try {
       expect(thread.transactionalId).toBe("thread-txn-process-1");
       await thread.init();
@@ -121,11 +145,7 @@ describe("ThreadTransaction", () => {
       tasks[0]!.pending.push(out(0, "a2"));
       tasks[1]!.pending.push(out(1, "b1"));
       await thread.locked(() => thread.commit());
-      expect((await readCommitted(cluster.bootstrap, "thread-out")).map((r) => r.value?.toString()).sort()).toEqual([
-        "a1",
-        "a2",
-        "b1",
-      ]);
+      expect(await outputs(3)).toEqual(["a1", "a2", "b1"]);
       expect([...(await stable())].sort()).toEqual([
         ["thread-in|0", 10],
         ["thread-in|1", 20],
@@ -159,8 +179,7 @@ describe("ThreadTransaction", () => {
       tasks[0]!.pending.push(out(0, "a3"));
       await thread.commit();
 
-      const values = (await readCommitted(cluster.bootstrap, "thread-out")).map((r) => r.value?.toString());
-      expect(values.sort()).toEqual(["a1", "a2", "a3", "b1"]);
+      expect(await outputs(4)).toEqual(["a1", "a2", "a3", "b1"]);
       expect([...(await stable())].sort()).toEqual([
         ["thread-in|0", 11],
         ["thread-in|1", 20],

@@ -63,7 +63,11 @@ describe("TransactionalProducer", () => {
       ]);
       expect(await readCommitted(cluster.bootstrap, "out")).toEqual([]);
       await producer.commit();
-      const committed = await readCommitted(cluster.bootstrap, "out");
+      // Apache Kafka writes the commit markers just after EndTxn answers.
+      const committed = await eventually(async () => {
+        const all = await readCommitted(cluster.bootstrap, "out");
+        return all.length >= records.length ? all : undefined;
+      });
       expect(committed.map((r) => r.value?.toString()).sort()).toEqual(records.map((r) => r.value.toString()).sort());
       expect([...(await admin.committedOffsets("txn-group", [{ topic: "in", partition: 0 }]))]).toEqual([["in|0", 42]]);
     } finally {
@@ -149,6 +153,8 @@ describe("TransactionalProducer", () => {
     } finally {
       await producer.close();
       await reader.close();
+      // The broker is reused by other suites once its groups are empty.
+      await client.request(Api.leaveGroup, 1, { groupId, memberId: member.memberId });
       client.close();
     }
   });

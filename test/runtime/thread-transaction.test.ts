@@ -87,6 +87,8 @@ describe("ThreadTransaction", () => {
   });
 
   afterAll(async () => {
+    // The broker is reused by other suites once its groups are empty.
+    await raw.request(Api.leaveGroup, 1, { groupId: GROUP, memberId: member.memberId });
     raw.close();
     await cluster.close();
   });

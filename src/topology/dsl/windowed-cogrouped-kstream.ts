@@ -4,7 +4,8 @@
 // session store, as the windowed aggregations of a single grouped stream do, and the
 // merge node is the windowed table. Names and retention are Kafka Streams'.
 import type { CogroupAggregateOptions, CogroupedKStream } from "./cogrouped-kstream.js";
-import { anySerde } from "./dsl-state.js";
+import { anySerde, dsl } from "./dsl-state.js";
+import { registerWindowGrace } from "./window-grace.js";
 import type { KTable } from "./ktable.js";
 import { InvalidOperationError } from "../errors.js";
 import { SessionWindowAggregateSupplier } from "./processors/kstream-session-window-aggregate.js";
@@ -57,7 +58,7 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
     const size = sliding ? windows.timeDifferenceMs() : windows.size();
     // A sliding window's record may make windows up to 2 * difference old (Kafka Streams' retention).
     const least = (sliding ? 2 * size : size) + windows.gracePeriodMs();
-    return this.#cogrouped.buildAggregate<Windowed<K>>(options, {
+    const table = this.#cogrouped.buildAggregate<Windowed<K>>(options, {
       aggregateSupplier: (store, aggregator) =>
         sliding
           ? new SlidingWindowAggregateSupplier<K, unknown, VOut>(store, windows, initializer, aggregator)
@@ -77,6 +78,9 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
       resultKeySerde: (keySerde) => (keySerde === undefined ? undefined : timeWindowedSerde(keySerde, size)),
       mergeView: (_store, aggregates) => firstView(aggregates),
     });
+    // suppress(untilWindowCloses) after it measures window close time with these windows' grace.
+    registerWindowGrace(table[dsl].builder, table.name, windows.gracePeriodMs());
+    return table;
   }
 }
 
@@ -101,7 +105,7 @@ export class SessionWindowedCogroupedKStream<K, VOut> {
       throw new InvalidOperationError("aggregate() of sessions needs a merger function");
     const windows = this.#windows;
     const least = windows.inactivityGap() + windows.gracePeriodMs();
-    return this.#cogrouped.buildAggregate<Windowed<K>>(options, {
+    const table = this.#cogrouped.buildAggregate<Windowed<K>>(options, {
       aggregateSupplier: (store, aggregator) =>
         new SessionWindowAggregateSupplier<K, unknown, VOut>(store, windows, initializer, aggregator, merger),
       store: (store, keySerde) => ({
@@ -120,6 +124,8 @@ export class SessionWindowedCogroupedKStream<K, VOut> {
       resultKeySerde: (keySerde) => (keySerde === undefined ? undefined : sessionWindowedSerde(keySerde)),
       mergeView: (_store, aggregates) => firstView(aggregates),
     });
+    registerWindowGrace(table[dsl].builder, table.name, least);
+    return table;
   }
 }
 

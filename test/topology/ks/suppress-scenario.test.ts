@@ -343,3 +343,26 @@ describe("suppress() (SuppressScenarioTest)", () => {
     });
   }
 });
+
+describe("suppress() after a windowed cogroup (SuppressScenarioTest.shouldWorkWithCogrouped)", () => {
+  it("finds the windows' grace through the cogroup and emits each window's final result", async () => {
+    const builder = new StreamsBuilder();
+    const one = builder.stream("one", strings).groupByKey(strings);
+    const two = builder.stream("two", strings).groupByKey(strings);
+    one
+      .cogroup((_key: string, value: string, aggregate: string) => aggregate + value)
+      .cogroup(two, (_key: string, value: string, aggregate: string) => aggregate + value)
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(15 * 60_000))
+      .aggregate(() => "", { name: "test", store: "store", value: Serdes.string() })
+      .suppress(untilWindowCloses(unbounded()))
+      .toStream()
+      .map((k, v) => ({ key: windowedToString(k), value: v }))
+      .to("output", strings);
+    driver = new TopologyTestDriver(builder.build(), { startTime: 0 });
+    await pipe("one", [["k", "a", 0]]);
+    await pipe("two", [["k", "b", 1]]);
+    expect(drain("output", Serdes.string())).toEqual([]);
+    await pipe("one", [["k", "c", 15 * 60_000]]);
+    expect(drain("output", Serdes.string())).toEqual([kvt("[k@0/900000]", "ab", 1)]);
+  });
+});

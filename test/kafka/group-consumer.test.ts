@@ -105,7 +105,11 @@ describe("GroupConsumer", () => {
     });
     members.push(a);
     await a.consumer.start();
-    await eventually(() => (a.consumed.filter((c) => c.partition !== 0).length === 10 + 4 + 10 ? true : undefined));
+    // Distinct records: should the group rebalance once more (Apache Kafka may), the member
+    // reads again from its uncommitted start, through the same pause and seek.
+    const distinct = (records: Array<{ partition: number; offset: number }>) =>
+      new Set(records.map((c) => `${c.partition}@${c.offset}`)).size;
+    await eventually(() => (distinct(a.consumed.filter((c) => c.partition !== 0)) === 10 + 4 + 10 ? true : undefined));
     expect(a.leaderSaw[0]!.map((m) => m.userData.toString())).toEqual(["meta-a"]);
     const first = a.assignments[0]!;
     expect(first.isLeader).toBe(true);
@@ -113,10 +117,10 @@ describe("GroupConsumer", () => {
     expect(first.userData?.toString()).toBe("for:0,1,2,3");
     expect(first.generationId).toBeGreaterThan(0);
     expect(a.consumed.filter((c) => c.partition === 0)).toEqual([]);
-    expect(a.consumed.filter((c) => c.partition === 1).map((c) => c.offset)).toEqual([6, 7, 8, 9]);
+    expect([...new Set(a.consumed.filter((c) => c.partition === 1).map((c) => c.offset))]).toEqual([6, 7, 8, 9]);
 
     a.consumer.resume([{ topic: "in", partition: 0 }]);
-    await eventually(() => (a.consumed.filter((c) => c.partition === 0).length === 10 ? true : undefined));
+    await eventually(() => (distinct(a.consumed.filter((c) => c.partition === 0)) === 10 ? true : undefined));
   });
 
   it("tells an existing member that the group rebalances, and hands each member its own user data", async () => {

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { TallyReporter } from "./test/support/ci/tally-reporter.js";
 
 // Integration tests start their own embedded broker on a random port, so files may
 // run in parallel; the machine has 2 cores, so keep the pool small and timeouts generous.
@@ -15,7 +16,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    // .ci/run sets EDDY_TEST_TALLY to add up its vitest passes into one closing line (.ci/tally).
+    reporters: process.env.EDDY_TEST_TALLY ? ["default", new TallyReporter(process.env.EDDY_TEST_TALLY)] : ["default"],
     // `npm test -- --coverage`, or `npm test` with EDDY_COVERAGE=1 (as .ci/run does), measures
     // src/ and fails below these floors:
     // about a point under what the suite measured when they were set (statements 89.0,

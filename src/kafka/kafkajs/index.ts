@@ -14,6 +14,7 @@
 import type { Cluster, Kafka } from "kafkajs";
 import { Kip447UnavailableError } from "../errors.js";
 import { closeEveryBroker } from "./broker-tracking.js";
+import { connectOnce } from "./connect-once.js";
 import { registerClient, seamOf } from "./client-hooks.js";
 import type { FastPathStats } from "./client-hooks.js";
 import { cacheCoordinators } from "./coordinator-cache.js";
@@ -53,7 +54,8 @@ export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
     const probe = probeKafkajs();
     if (!probe.fastPaths) reason = `kafkajs ${probe.version} is not as expected: ${probe.problems.join("; ")}`;
   }
-  // closeEveryBroker is a fix (close() closes every connection), installed either way; the
+  // closeEveryBroker and connectOnce are fixes (close() closes every connection; one socket
+  // per connection however many requests wait for it), installed either way; the
   // KIP-447 requests are no fast path either (exactly_once_v2 needs them), but need the probe.
   const kip447 = probeKafkajs().fastPaths
     ? (cluster: ClusterInternals, s: { groupMetadata: GroupMetadataRegistry }) =>
@@ -63,7 +65,7 @@ export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
     kafka,
     reason === undefined,
     [fastProduce, cacheCoordinators],
-    [closeEveryBroker],
+    [closeEveryBroker, connectOnce],
     kip447,
   );
   if (reason === undefined && !seam.fastPaths) reason = "the kafkajs client has no cluster factory to decorate";

@@ -32,6 +32,7 @@ import { PartitionReader } from "../kafka/partition-reader.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
+import { loadProcessId } from "../stores/process-id.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { Serde, Serializer } from "../serdes/serde.js";
@@ -117,8 +118,12 @@ export class StreamsRuntime implements QueryableStreams {
   /** Kafka Streams' ThreadCache: one budget for every task of the instance (its one stream thread). */
   readonly #recordCache: RecordCache | undefined;
   readonly #stopping = new AbortController();
-  /** Kafka Streams' processId: names this instance in its exactly-once v2 transactional ids. */
-  readonly #processId = randomUUID();
+  /**
+   * Kafka Streams' processId: names this instance in its exactly-once v2 transactional ids.
+   * Kept in the state directory when the topology has persistent stores (process-id.ts), so
+   * that a restart on the same state is the same process; otherwise new at every start.
+   */
+  #processId: string = randomUUID();
   /** Stream threads started so far (a pattern refresh replaces the thread): the index of the next. */
   #threads = 0;
   #restoreListener: StateRestoreListener | undefined;
@@ -249,6 +254,11 @@ export class StreamsRuntime implements QueryableStreams {
       ? matchPatternTopics(this.#topology, config.applicationId, await admin.listTopics())
       : new Map();
     const { topology, metadata } = await this.#resolve(running, running.patternMatches);
+    if ([...topology.stores.values()].some((store) => store.persistent)) {
+      const loaded = await loadProcessId(config.stateDir, config.applicationId);
+      if (loaded.warning !== undefined) logger.warn(`process id: ${loaded.warning}`);
+      this.#processId = loaded.processId;
+    }
     const sinks = this.#fixedSinkTopics();
     await topicPartitions.preload(sinks);
     // Kafka Streams would find out at the first send; a missing output topic is a setup
@@ -531,6 +541,11 @@ export class StreamsRuntime implements QueryableStreams {
 
   isActiveTaskRunning(taskId: TaskId): boolean {
     return this.#queries.isActiveTaskRunning(taskId);
+  }
+
+  /** This instance's process id (see #processId): the persisted one once start() has read it. */
+  get processId(): string {
+    return this.#processId;
   }
 
   assignedTasks(): { active: TaskId[]; standby: TaskId[] } {

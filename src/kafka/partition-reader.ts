@@ -6,7 +6,7 @@
 // last stable offset" (offsets compacted or aborted away), so that a restore reaches the end.
 import type { Kafka } from "kafkajs";
 import { ClusterReader } from "./kafkajs/index.js";
-import type { PartitionRead, ReadOptions, TopicPartition, TopicPartitionOffset } from "./types.js";
+import type { ConsumedRecord, PartitionRead, ReadOptions, TopicPartition, TopicPartitionOffset } from "./types.js";
 import { topicPartitionKey } from "./types.js";
 
 export type { PartitionRead, ReadOptions } from "./types.js";
@@ -48,37 +48,52 @@ export class PartitionReader {
    * unless its offsets up to the LSO hold no records at all (compacted away), in which
    * case nextOffset moves to the LSO so that callers waiting for "the end" get there.
    */
-  async read(positions: readonly TopicPartitionOffset[], options: ReadOptions): Promise<PartitionRead[]> {
-    if (positions.length === 0) return [];
-    const reads = await this.cluster.fetch(positions, options);
-    const requested = new Map(positions.map((p) => [topicPartitionKey(p), p.offset]));
-    const gaps = reads.filter(
-      (r) =>
-        r.records.length === 0 &&
-        r.nextOffset === requested.get(topicPartitionKey(r)) &&
-        r.lastStableOffset > r.nextOffset,
-    );
-    if (gaps.length === 0 || positions.length === 1) return this.skipGaps(reads, positions.length === 1);
-    // A partition other than the first may come back empty only because the response
-    // reached maxBytes in the middle of its batch; alone in a request, its first batch
-    // is returned whole, so an empty answer then really means a gap.
-    for (const gap of gaps) {
-      const [solo] = await this.cluster.fetch(
-        [{ topic: gap.topic, partition: gap.partition, offset: gap.nextOffset }],
-        {
-          ...options,
-          maxWaitMs: 0,
-        },
-      );
-      if (solo) reads[reads.indexOf(gap)] = this.skipGaps([solo], true)[0] ?? solo;
-    }
-    return reads;
+  read(positions: readonly TopicPartitionOffset[], options: ReadOptions): Promise<PartitionRead[]> {
+    return this.#read(positions, options, (p, o) => this.cluster.fetch(p, o));
   }
 
-  private skipGaps(reads: PartitionRead[], confirmed: boolean): PartitionRead[] {
-    if (!confirmed) return reads;
-    return reads.map((r) =>
-      r.records.length === 0 && r.lastStableOffset > r.nextOffset ? { ...r, nextOffset: r.lastStableOffset } : r,
-    );
+  /**
+   * As read(), but the records are decoded as they are iterated, a batch at a time
+   * (ClusterReader.fetchLazily): for bulk loads, which write each record as it comes.
+   */
+  readLazily(
+    positions: readonly TopicPartitionOffset[],
+    options: ReadOptions,
+  ): Promise<Array<PartitionRead<Iterable<ConsumedRecord>>>> {
+    return this.#read(positions, options, (p, o) => this.cluster.fetchLazily(p, o));
+  }
+
+  async #read<R extends Iterable<ConsumedRecord>>(
+    positions: readonly TopicPartitionOffset[],
+    options: ReadOptions,
+    fetch: (positions: readonly TopicPartitionOffset[], options: ReadOptions) => Promise<Array<PartitionRead<R>>>,
+  ): Promise<Array<PartitionRead<R>>> {
+    if (positions.length === 0) return [];
+    const reads = await fetch(positions, options);
+    const requested = new Map(positions.map((p) => [topicPartitionKey(p), p.offset]));
+    // No complete batch at or past the offset asked for (a batch of records, markers or
+    // aborted data would have moved nextOffset), while the LSO lies beyond it.
+    const empty = (r: PartitionRead<R>): boolean =>
+      r.nextOffset === requested.get(topicPartitionKey(r)) && r.lastStableOffset > r.nextOffset;
+    const gaps = reads.filter(empty);
+    if (gaps.length === 0) return reads;
+    // Alone in a request, a partition's first batch is returned whole, so an empty answer
+    // then really means a gap. A partition among others may come back empty only because
+    // the response reached maxBytes before it: it is asked again alone.
+    const confirm = async (gap: PartitionRead<R>): Promise<PartitionRead<R>> => {
+      const solo =
+        positions.length === 1
+          ? gap
+          : (
+              await fetch([{ topic: gap.topic, partition: gap.partition, offset: gap.nextOffset }], {
+                ...options,
+                maxWaitMs: 0,
+              })
+            )[0];
+      if (solo === undefined) return gap;
+      return empty(solo) ? { ...solo, nextOffset: solo.lastStableOffset } : solo;
+    };
+    for (const gap of gaps) reads[reads.indexOf(gap)] = await confirm(gap);
+    return reads;
   }
 }

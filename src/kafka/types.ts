@@ -110,9 +110,9 @@ export interface ReadOptions {
   maxBytesPerPartition: number;
 }
 
-export interface PartitionRead extends TopicPartition {
+export interface PartitionRead<Records extends Iterable<ConsumedRecord> = ConsumedRecord[]> extends TopicPartition {
   /** Committed data records, in offset order; control records and aborted data removed. */
-  records: ConsumedRecord[];
+  records: Records;
   /** Where the next read of this partition starts: past every returned batch, markers included. */
   nextOffset: number;
   /** The partition's last stable offset as the broker reported it in this response. */

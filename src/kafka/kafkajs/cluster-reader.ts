@@ -121,7 +121,27 @@ export class ClusterReader {
   }
 
   /** One Fetch per partition leader, in parallel; the answers in the order of `positions`. */
-  async fetch(positions: readonly TopicPartitionOffset[], options: ReadOptions): Promise<PartitionRead[]> {
+  fetch(positions: readonly TopicPartitionOffset[], options: ReadOptions): Promise<PartitionRead[]> {
+    return this.#fetch(positions, options, false) as Promise<PartitionRead[]>;
+  }
+
+  /**
+   * As fetch(), but each partition's records are decoded as they are iterated, a batch at
+   * a time, where the lean decoder reads the response: a bulk load (restore) then holds
+   * the response bytes between fetch and write, not an object per record.
+   */
+  fetchLazily(
+    positions: readonly TopicPartitionOffset[],
+    options: ReadOptions,
+  ): Promise<Array<PartitionRead<Iterable<ConsumedRecord>>>> {
+    return this.#fetch(positions, options, true);
+  }
+
+  async #fetch(
+    positions: readonly TopicPartitionOffset[],
+    options: ReadOptions,
+    lazy: boolean,
+  ): Promise<Array<PartitionRead<Iterable<ConsumedRecord>>>> {
     const wanted = new Map(positions.map((p) => [topicPartitionKey(p), p.offset]));
     const byTopic = groupByTopic(positions);
     return this.guard(async () => {
@@ -153,7 +173,7 @@ export class ClusterReader {
               })),
             };
             if (this.seam.fastPaths) {
-              const fast = await this.fastFetch(broker, request, wanted);
+              const fast = await this.fastFetch(broker, request, wanted, lazy);
               if (fast) return fast;
             }
             const response = (await broker.fetch(request)) as KafkajsFetchResponse;
@@ -184,11 +204,12 @@ export class ClusterReader {
     broker: BrokerInternals,
     request: Record<string, unknown>,
     fetchOffsets: ReadonlyMap<string, number>,
-  ): Promise<PartitionRead[] | undefined> {
+    lazy: boolean,
+  ): Promise<Array<PartitionRead<Iterable<ConsumedRecord>>> | undefined> {
     const protocolRequest = broker.lookupRequest(FETCH_API_KEY, internals().fetchRequests)(request);
     if (protocolRequest.request.apiVersion !== 11) return undefined;
     protocolRequest.response = {
-      decode: (payload: Buffer) => Promise.resolve(decodeFetchResponseV11(payload, fetchOffsets)),
+      decode: (payload: Buffer) => Promise.resolve(decodeFetchResponseV11(payload, fetchOffsets, { lazy })),
       parse: (data: unknown) => Promise.resolve(data),
     };
     let decoded: DecodedFetchResponse;
@@ -215,7 +236,7 @@ export class ClusterReader {
     return decoded.partitions.map((p) => ({
       topic: p.topic,
       partition: p.partition,
-      records: p.records,
+      records: p.lazyRecords ?? p.records,
       nextOffset: p.nextOffset,
       lastStableOffset: p.lastStableOffset,
     }));

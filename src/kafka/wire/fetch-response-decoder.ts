@@ -6,7 +6,9 @@
 // without copying. Compressed batches are opened here too (src/bytes/compression.ts: gzip,
 // snappy, lz4, and zstd where Node has it), which kafkajs cannot do without codecs
 // registered. The pre-v2 message format is left to kafkajs (the caller falls back when
-// `supported` is false).
+// `supported` is false). With `lazy` (restore and standby reads), only batch headers are
+// read up front and each partition's records are decoded as they are iterated, a batch
+// at a time, so that a bulk load never holds an object per record across its awaits.
 //
 // A batch whose payload does not decompress or whose records do not parse cannot be read
 // by any consumer. With `markUndecodable`, it becomes one UndecodableBatch entry at its last
@@ -29,6 +31,7 @@
 import { ByteReader } from "../../bytes/byte-reader.js";
 import { decompress } from "../../bytes/compression.js";
 import { crc32c } from "../../bytes/crc32c.js";
+import { MalformedFrameError } from "../../bytes/errors.js";
 import type { ConsumedRecord, KafkaHeader, KafkaHeaders } from "../types.js";
 
 const BATCH_HEADER = 61;
@@ -66,6 +69,12 @@ export interface DecodedFetchPartition {
   records: ConsumedRecord[];
   /** Past the last complete batch returned (markers and aborted batches count), or the fetch offset. */
   nextOffset: number;
+  /**
+   * With `lazy`: the same records, decoded as they are iterated, one batch at a time
+   * (`records` stays empty). Each iteration decodes again; the records are views into
+   * the response, as `records` are.
+   */
+  lazyRecords?: Iterable<ConsumedRecord>;
 }
 
 export interface DecodedFetchResponse {
@@ -83,7 +92,7 @@ export interface DecodedFetchResponse {
 export function decodeFetchResponseV11(
   payload: Buffer,
   fetchOffsets: ReadonlyMap<string, number>,
-  options: { markSkipped?: boolean; markUndecodable?: boolean } = {},
+  options: { markSkipped?: boolean; markUndecodable?: boolean; lazy?: boolean } = {},
 ): DecodedFetchResponse {
   const c = new ByteReader(payload, 0, payload.length, "Fetch response");
   c.int32(); // throttle_time_ms
@@ -120,12 +129,88 @@ export function decodeFetchResponseV11(
       if (size > 0) {
         const records = new ByteReader(payload, c.offset, c.offset + size, "record batches");
         c.skip(size);
-        if (!decodeBatches(records, decoded, fetchOffset, aborted, options)) supported = false;
+        if (options.lazy === true) {
+          if (!scanBatches(records, decoded)) supported = false;
+          decoded.lazyRecords = lazyRecords(decoded, fetchOffset, payload, records.offset, records.end, aborted);
+        } else if (!decodeBatches(records, decoded, fetchOffset, aborted, options)) supported = false;
       }
       partitions.push(decoded);
     }
   }
   return { errorCode, supported, partitions };
+}
+
+/**
+ * Moves `out.nextOffset` past the complete batches between `c.offset` and `c.end`, reading
+ * their headers only; false when one is not in the v2 format (see `supported`).
+ */
+function scanBatches(c: ByteReader, out: DecodedFetchPartition): boolean {
+  const scan = new ByteReader(c.buffer, c.offset, c.end, "record batches");
+  while (scan.end - scan.offset >= BATCH_HEADER) {
+    const start = scan.offset;
+    const baseOffset = scan.int64();
+    const length = scan.int32();
+    if (start + 12 + length > scan.end) break;
+    if (length < BATCH_HEADER - 12) return false;
+    scan.int32(); // partition leader epoch
+    if (scan.int8() !== 2) return false;
+    scan.skip(6); // crc, attributes
+    out.nextOffset = Math.max(out.nextOffset, baseOffset + scan.int32() + 1);
+    scan.offset = start + 12 + length;
+  }
+  return true;
+}
+
+/**
+ * The records of a partition scanned by scanBatches, decoded batch by batch as they are
+ * iterated: a restore writes them to its store as they come, and no more than one batch's
+ * records are ever alive at once. A batch that cannot be read (damaged, or a codec this
+ * Node lacks) fails the iteration with a MalformedFrameError naming its offsets.
+ */
+function lazyRecords(
+  scanned: DecodedFetchPartition,
+  fetchOffset: number,
+  payload: Buffer,
+  from: number,
+  to: number,
+  abortedTransactions: ReadonlyArray<{ producerId: number; firstOffset: number }>,
+): Iterable<ConsumedRecord> {
+  const { topic, partition } = scanned;
+  return {
+    *[Symbol.iterator]() {
+      const c = new ByteReader(payload, from, to, "record batches");
+      const out: DecodedFetchPartition = { ...scanned, records: [], nextOffset: fetchOffset };
+      delete out.lazyRecords;
+      const walk: BatchWalk = {
+        aborted: [...abortedTransactions].sort((a, b) => a.firstOffset - b.firstOffset),
+        abortedProducers: new Set<number>(),
+        options: {},
+      };
+      for (;;) {
+        out.records.length = 0;
+        const step = decodeBatch(c, out, fetchOffset, walk);
+        if (step === "end") return;
+        if (step === "unsupported") {
+          const at =
+            walk.problem === undefined ? "" : ` at offsets ${walk.problem.baseOffset}..${walk.problem.lastOffset}`;
+          throw new MalformedFrameError(
+            `a record batch of ${topic}-${partition}${at} cannot be read: ${walk.problem?.reason ?? "it is not in the v2 format"}`,
+          );
+        }
+        for (const record of out.records) yield record;
+      }
+    },
+  };
+}
+
+interface BatchWalk {
+  /** The aborted transactions of the partition, by first offset, not yet reached. */
+  aborted: Array<{ producerId: number; firstOffset: number }>;
+  /** Producers whose transaction is aborted at the current position. */
+  abortedProducers: Set<number>;
+  options: { markSkipped?: boolean; markUndecodable?: boolean };
+  /** Why the last "unsupported" batch could not be read, when its records were the reason. */
+  problem?: { baseOffset: number; lastOffset: number; reason: string };
 }
 
 /** Decodes the batches between `c.offset` and `c.end`; false when one needs kafkajs (see `supported`). */
@@ -136,91 +221,114 @@ function decodeBatches(
   abortedTransactions: Array<{ producerId: number; firstOffset: number }>,
   options: { markSkipped?: boolean; markUndecodable?: boolean },
 ): boolean {
+  const walk: BatchWalk = {
+    aborted: abortedTransactions.sort((a, b) => a.firstOffset - b.firstOffset),
+    abortedProducers: new Set<number>(),
+    options,
+  };
+  for (;;) {
+    const step = decodeBatch(c, out, fetchOffset, walk);
+    if (step === "unsupported") return false;
+    if (step === "end") return true;
+  }
+}
+
+/**
+ * Decodes the batch at `c.offset` into `out` and moves past it: "end" when no complete
+ * batch is left, "unsupported" when it needs kafkajs (see `supported`).
+ */
+function decodeBatch(
+  c: ByteReader,
+  out: DecodedFetchPartition,
+  fetchOffset: number,
+  walk: BatchWalk,
+): "decoded" | "end" | "unsupported" {
+  const { aborted, abortedProducers, options } = walk;
   const markSkipped = options.markSkipped === true;
-  const aborted = abortedTransactions.sort((a, b) => a.firstOffset - b.firstOffset);
-  const abortedProducers = new Set<number>();
   const end = c.end;
-  while (end - c.offset >= BATCH_HEADER) {
-    const start = c.offset;
-    const baseOffset = c.int64();
-    const length = c.int32();
-    // The response may end with a partial batch (maxBytes reached): leave it for the next fetch.
-    if (start + 12 + length > end) break;
-    if (length < BATCH_HEADER - 12) return false;
-    const next = start + 12 + length;
-    c.end = next;
-    c.int32(); // partition leader epoch
-    const magic = c.int8();
-    if (magic !== 2) return false;
-    const crc = c.int32() >>> 0;
-    const attributes = c.int16();
-    const lastOffsetDelta = c.int32();
-    const firstTimestamp = c.int64();
-    const maxTimestamp = c.int64();
-    const producerId = c.int64();
-    c.skip(6); // producer epoch, base sequence
-    const count = c.int32();
-    const batchEnd = baseOffset + lastOffsetDelta + 1;
-    if (batchEnd <= fetchOffset) {
-      c.offset = next;
-      c.end = end;
-      continue;
-    }
-    while (aborted.length > 0 && (aborted[0]?.firstOffset ?? Infinity) < batchEnd) {
-      const txn = aborted.shift();
-      if (txn) abortedProducers.add(txn.producerId);
-    }
-    const control = (attributes & ATTR_CONTROL) !== 0;
-    const transactional = (attributes & ATTR_TRANSACTIONAL) !== 0;
-    if (control) {
-      // One marker record: key = version i16, type i16 (0 abort, 1 commit).
-      c.varint(); // length
-      c.int8();
-      c.varlong();
-      c.varint();
-      const key = c.varbytes();
-      if (key !== null && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(producerId);
-      if (markSkipped) out.records.push(skipped(batchEnd - 1));
-    } else if (transactional && abortedProducers.has(producerId)) {
-      if (markSkipped) {
-        // Where the left-out records start too, so that a consumer sees that nothing to
-        // process lies between its position and the end of the batch.
-        const first = Math.max(baseOffset, fetchOffset);
-        if (first < batchEnd - 1) out.records.push(skipped(first));
-        out.records.push(skipped(batchEnd - 1));
-      }
-    } else {
-      const kept = out.records.length;
-      const computed = crc32c(c.buffer, start + CRC_FROM, next);
-      const problem =
-        computed !== crc
-          ? `its CRC-32C is ${hex(computed)} where the batch says ${hex(crc)}: it was damaged after it was written`
-          : decodeRecords(c, out, {
-              baseOffset,
-              count,
-              fetchOffset,
-              compression: attributes & ATTR_COMPRESSION,
-              timestamp: (attributes & ATTR_LOG_APPEND_TIME) !== 0 ? maxTimestamp : undefined,
-              firstTimestamp,
-            });
-      if (problem !== undefined) {
-        if (options.markUndecodable !== true) return false;
-        out.records.length = kept;
-        out.records.push(
-          undecodable(out, c.buffer.subarray(start, next), {
-            baseOffset,
-            lastOffset: batchEnd - 1,
-            timestamp: firstTimestamp,
-            reason: problem,
-          }),
-        );
-      }
-    }
-    out.nextOffset = Math.max(out.nextOffset, batchEnd);
+  if (end - c.offset < BATCH_HEADER) return "end";
+  const start = c.offset;
+  const baseOffset = c.int64();
+  const length = c.int32();
+  // The response may end with a partial batch (maxBytes reached): leave it for the next fetch.
+  if (start + 12 + length > end) return "end";
+  if (length < BATCH_HEADER - 12) return "unsupported";
+  const next = start + 12 + length;
+  c.end = next;
+  c.int32(); // partition leader epoch
+  const magic = c.int8();
+  if (magic !== 2) return "unsupported";
+  const crc = c.int32() >>> 0;
+  const attributes = c.int16();
+  const lastOffsetDelta = c.int32();
+  const firstTimestamp = c.int64();
+  const maxTimestamp = c.int64();
+  const producerId = c.int64();
+  c.skip(6); // producer epoch, base sequence
+  const count = c.int32();
+  const batchEnd = baseOffset + lastOffsetDelta + 1;
+  if (batchEnd <= fetchOffset) {
     c.offset = next;
     c.end = end;
+    return "decoded";
   }
-  return true;
+  while (aborted.length > 0 && (aborted[0]?.firstOffset ?? Infinity) < batchEnd) {
+    const txn = aborted.shift();
+    if (txn) abortedProducers.add(txn.producerId);
+  }
+  const control = (attributes & ATTR_CONTROL) !== 0;
+  const transactional = (attributes & ATTR_TRANSACTIONAL) !== 0;
+  if (control) {
+    // One marker record: key = version i16, type i16 (0 abort, 1 commit).
+    c.varint(); // length
+    c.int8();
+    c.varlong();
+    c.varint();
+    const key = c.varbytes();
+    if (key !== null && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(producerId);
+    if (markSkipped) out.records.push(skipped(batchEnd - 1));
+  } else if (transactional && abortedProducers.has(producerId)) {
+    if (markSkipped) {
+      // Where the left-out records start too, so that a consumer sees that nothing to
+      // process lies between its position and the end of the batch.
+      const first = Math.max(baseOffset, fetchOffset);
+      if (first < batchEnd - 1) out.records.push(skipped(first));
+      out.records.push(skipped(batchEnd - 1));
+    }
+  } else {
+    const kept = out.records.length;
+    const computed = crc32c(c.buffer, start + CRC_FROM, next);
+    const problem =
+      computed !== crc
+        ? `its CRC-32C is ${hex(computed)} where the batch says ${hex(crc)}: it was damaged after it was written`
+        : decodeRecords(c, out, {
+            baseOffset,
+            count,
+            fetchOffset,
+            compression: attributes & ATTR_COMPRESSION,
+            timestamp: (attributes & ATTR_LOG_APPEND_TIME) !== 0 ? maxTimestamp : undefined,
+            firstTimestamp,
+          });
+    if (problem !== undefined) {
+      if (options.markUndecodable !== true) {
+        walk.problem = { baseOffset, lastOffset: batchEnd - 1, reason: problem };
+        return "unsupported";
+      }
+      out.records.length = kept;
+      out.records.push(
+        undecodable(out, c.buffer.subarray(start, next), {
+          baseOffset,
+          lastOffset: batchEnd - 1,
+          timestamp: firstTimestamp,
+          reason: problem,
+        }),
+      );
+    }
+  }
+  out.nextOffset = Math.max(out.nextOffset, batchEnd);
+  c.offset = next;
+  c.end = end;
+  return "decoded";
 }
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;

@@ -289,6 +289,62 @@ describe("decodeFetchResponseV11", () => {
   });
 });
 
+describe("decodeFetchResponseV11, lazy (the restore path)", () => {
+  const view = (records: Iterable<{ offset: number; key: Buffer | null; value: Buffer | null; timestamp: number }>) =>
+    [...records].map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null, r.timestamp]);
+
+  it("reads batch headers only up front, and the same records as the eager decoder when iterated, each time", () => {
+    const gzip = { codec: 1, encode: (bytes: Buffer) => gzipSync(bytes) };
+    const bytes = Buffer.concat([
+      batch({ baseOffset: 0, producerId: 7, transactional: true, records: [{ key: "a", value: "aborted" }] }),
+      batch({ baseOffset: 1, producerId: 8, transactional: true, records: [{ key: "b", value: "committed" }] }),
+      batch({ baseOffset: 2, producerId: 7, control: "abort", records: [] }),
+      batch({ baseOffset: 3, producerId: 8, control: "commit", records: [] }),
+      batch({
+        baseOffset: 4,
+        compression: gzip,
+        records: [
+          { key: "c", value: "1" },
+          { key: "d", value: null },
+        ],
+      }),
+    ]);
+    const payload = response("t", 3, Buffer.concat([bytes, batch({ baseOffset: 6, records: [] }).subarray(0, 20)]), [
+      [7, 0],
+    ]);
+    const eager = decodeFetchResponseV11(payload, offsets(1)).partitions[0]!;
+    const lazy = decodeFetchResponseV11(payload, offsets(1), { lazy: true }).partitions[0]!;
+    expect(lazy.records).toEqual([]);
+    expect(lazy.nextOffset).toBe(6);
+    expect(lazy.nextOffset).toBe(eager.nextOffset);
+    expect(view(lazy.lazyRecords!)).toEqual(view(eager.records));
+    expect(view(lazy.lazyRecords!)).toEqual([
+      [1, "b", "committed", 1_000],
+      [4, "c", "1", 1_000],
+      [5, "d", null, 1_001],
+    ]);
+  });
+
+  it("fails the iteration on a batch that cannot be read, naming the partition and its offsets", () => {
+    const damaged = batch({ baseOffset: 1, records: [{ key: "b", value: "2" }] });
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 2) ^ 0x01, damaged.length - 2);
+    const bytes = Buffer.concat([batch({ baseOffset: 0, records: [{ key: "a", value: "1" }] }), damaged]);
+    const decoded = decodeFetchResponseV11(response("t", 3, bytes), offsets(0), { lazy: true });
+    expect(decoded.supported).toBe(true);
+    const seen: string[] = [];
+    expect(() => {
+      for (const r of decoded.partitions[0]!.lazyRecords!) seen.push(r.key!.toString());
+    }).toThrow(/record batch of t-3 at offsets 1\.\.1 cannot be read: its CRC-32C is/);
+    expect(seen).toEqual(["a"]);
+  });
+
+  it("leaves a response in the old message format to kafkajs", () => {
+    const old = batch({ baseOffset: 0, records: [{ key: "a", value: "1" }] });
+    old.writeInt8(1, 16); // magic 1
+    expect(decodeFetchResponseV11(response("t", 3, old), offsets(0), { lazy: true }).supported).toBe(false);
+  });
+});
+
 /** An LZ4 frame of one uncompressed block, as the frame format allows (kafkajs cannot read it without a codec). */
 function lz4Frame(bytes: Buffer): Buffer {
   const descriptor = Buffer.from([0x60, 0x40]); // version 1, independent blocks; 64 KiB blocks

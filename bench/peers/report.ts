@@ -3,6 +3,7 @@
 // BENCHMARKS.md that `--write` replaces.
 import { cpus, loadavg, totalmem } from "node:os";
 import type { Latency, Throughput } from "./measure.js";
+import { PEER_HEAP, heapMebibytes } from "./systems.js";
 import type { PeerSystem, SystemName, TopologyName } from "./systems.js";
 
 export interface Restore {
@@ -205,7 +206,8 @@ export function markdownSection(results: readonly SystemResults[], m: Machine, r
   return [
     `The latest \`npm run bench:peers -- --write\` (${runs} runs of everything, the best counts), on ${m.date}:`,
     `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node.js ${m.node}, Apache Kafka ${m.kafka} (one node);`,
-    `load average ${m.loadAtStart} when the run started, ${m.loadAtEnd} when it ended.`,
+    `load average ${m.loadAtStart} when the run started, ${m.loadAtEnd} when it ended;`,
+    `every JVM and Node peer with a ${PEER_HEAP} heap cap (-Xmx${PEER_HEAP}, --max-old-space-size=${heapMebibytes(PEER_HEAP)}).`,
     "",
     table(results),
     "",

@@ -15,109 +15,51 @@
 // offsets are committed once the broker acknowledged them, then the overlay is written.
 //
 // Everything a task does (processing a batch, committing, punctuating, closing) runs
-// one at a time, in the order asked.
+// one at a time, in the order asked. Where it starts reading (task-start-offsets.ts), its
+// positions (task-positions.ts), its background flush (inflight-flush.ts), records it
+// cannot process (task-record-failures.ts), its changelog writes (task-changelog-writes.ts)
+// and why it stopped (task-problem.ts) each have a file of their own.
 import type { Logger } from "pino";
-import type { ResolvedStreamsConfig } from "../config/streams-config.js";
-import type { KafkaAdmin } from "../kafka/admin-client.js";
 import { retryWithBackoff } from "../kafka/backoff.js";
 import { classifyKafkaError } from "../kafka/errors.js";
 import type { ConsumedBatch } from "../kafka/group-consumer.js";
 import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
-import type { PartitionReader } from "../kafka/partition-reader.js";
 import { TransactionalProducer } from "../kafka/transactional-producer.js";
-import type { KafkaClient } from "../kafka/client.js";
 import type {
   ConsumedRecord as KafkaConsumedRecord,
-  ProducedRecord as KafkaProducedRecord,
   ProducedOffsets,
+  ProducedRecord as KafkaProducedRecord,
   TopicPartition,
   TopicPartitionOffset,
-  UndecodableBatch,
 } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
-import { changelogPartition } from "../stores/checkpoint.js";
 import { TaskOverlay } from "../stores/task-overlay.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import { taskStoreOf } from "../engine/task-stores.js";
-import type { RecordCache } from "../stores/record-cache.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
-import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
-import type { KeyValueStore } from "../stores/key-value-store.js";
-import type { EddyError } from "../errors/eddy-error.js";
-import type { Topology } from "../topology/topology.js";
-import type { ChangelogReader } from "./changelog-reader.js";
-import type { ConsumedRecord } from "../engine/consumed-record.js";
-import { deadLetterRecord, refusedRecordDeadLetter, undecodableBatchDeadLetter } from "../engine/dead-letter.js";
-import type { Refusal } from "./record-checks.js";
-import {
-  InvalidRecordError,
-  InvalidRecordTimestampError,
-  NoCommittedOffsetError,
-  RecordRefusedError,
-  RecordTooLargeError,
-  TaskProcessingError,
-  UndecodableBatchError,
-} from "./errors.js";
 import { KafkaRecordCollector } from "./kafka-record-collector.js";
-import type { StreamsMetrics } from "./metrics.js";
-import { ProcessorError } from "../engine/processing-errors.js";
 import { TaskStateManager, offsetSum } from "./state-manager.js";
-import type { StateLocation } from "./state-manager.js";
-import { TaskExecutor } from "../engine/task-executor.js";
+import type { TaskExecutor } from "../engine/task-executor.js";
 import type { ProcessOutcome } from "../engine/task-executor.js";
-import type { InvalidTimestampError } from "../engine/processing-errors.js";
-import type { DeserializationError } from "../serdes/errors.js";
 import { parseTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
-import type { TopicPartitions } from "./topic-partitions.js";
-import type { PartitionerCheck } from "./partitioner-check.js";
-import type { TopologyMetadata } from "./topology-metadata.js";
 import { SerialQueue } from "./serial-queue.js";
 import { ReadGate } from "./read-gate.js";
 import type { ReadWait } from "./read-gate.js";
 import { PositionNotApplicableError, TaskTimeoutError } from "./errors.js";
 import { TaskStateMachine } from "./task-state.js";
 import type { TaskState } from "./task-state.js";
-import type { TaskCommit, ThreadTransaction } from "./thread-transaction.js";
+import type { TaskCommit } from "./thread-transaction.js";
+import type { TaskContext } from "./task-context.js";
+import { taskProblemOf } from "./task-problem.js";
+import type { TaskProblem } from "./task-problem.js";
+import { TaskPositions } from "./task-positions.js";
+import { InflightFlush } from "./inflight-flush.js";
+import { TaskRecordFailures } from "./task-record-failures.js";
+import { addChangelogRecords, checkpointOf } from "./task-changelog-writes.js";
+import { startOffsets } from "./task-start-offsets.js";
+import { buildTaskExecutor } from "./task-processors.js";
 
 export { TaskState } from "./task-state.js";
-
-/** What tasks share: clients, the topology, configuration. */
-export interface TaskContext {
-  readonly config: ResolvedStreamsConfig;
-  readonly groupId: string;
-  readonly topology: Topology;
-  readonly metadata: TopologyMetadata;
-  readonly kafka: KafkaClient;
-  readonly admin: KafkaAdmin;
-  readonly reader: PartitionReader;
-  readonly changelogReader: ChangelogReader;
-  readonly topicPartitions: TopicPartitions;
-  /** At-least-once only. */
-  readonly sharedProducer: IdempotentProducer | undefined;
-  /** Exactly-once v2 only: the stream thread's producer, transaction and lock. */
-  readonly threadTransaction?: ThreadTransaction | undefined;
-  /** At-least-once offset commits, checked against the member's generation. */
-  commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
-  readonly metrics: StreamsMetrics;
-  /** The instance's record cache (cacheMaxBytes), shared by its tasks; undefined when it is off. */
-  readonly recordCache: RecordCache | undefined;
-  /** The instance's global stores (GlobalStreamThread), read by every task's processors. */
-  readonly globalStores?: ReadonlyMap<string, KeyValueStore<unknown, unknown>> | undefined;
-  /** Records of joined and command topics partitioned other than as Java partitions them (counted, warned once). */
-  readonly partitionerCheck?: PartitionerCheck | undefined;
-  readonly logger: Logger;
-  readonly location: StateLocation;
-  readonly signal: AbortSignal;
-}
-
-/**
- * Why a task stopped working: "migrated" when its producer was fenced (another
- * instance may own it now; re-initialise only once the group confirms this instance
- * still owns it), "corrupted" when its transaction's fate is unknown (re-initialise),
- * "failed" when user code or a fatal error stops the application.
- */
-export type TaskProblem = { kind: "migrated" | "corrupted"; error: unknown } | { kind: "failed"; error: Error };
 
 /**
  * How long a task processes before it lets I/O callbacks run. Several tasks process
@@ -138,11 +80,7 @@ export class StreamTask {
   readonly partition: number;
   readonly #lifecycle: TaskStateMachine;
   readonly #queue = new SerialQueue();
-  readonly #positions = new Map<string, number>();
-  readonly #committed = new Map<string, number>();
-  readonly #highWatermarks = new Map<string, number>();
-  /** Per input partition, where everything before is processed or is not data (markers, aborted records). */
-  readonly #clearTo = new Map<string, number>();
+  readonly #positions: TaskPositions;
   readonly #readGate = new ReadGate();
   /** At-least-once: a background flush made outputs visible; commit at the next tick. */
   #commitSoon = false;
@@ -151,14 +89,14 @@ export class StreamTask {
   #executor: TaskExecutor | undefined;
   #producer: TransactionalProducer | undefined;
   readonly #collector: KafkaRecordCollector;
-  #sendError: unknown;
+  /** The flush on its way to the broker while processing goes on, and what made a send fail. */
+  readonly #flush: InflightFlush;
+  readonly #failures: TaskRecordFailures;
   /** Each output topic's max.message.bytes, so that no batch sent goes beyond it. */
   readonly #maxBatchBytes = (topic: string): number =>
     this.ctx.topicPartitions.rules(topic)?.maxMessageBytes ?? Number.MAX_SAFE_INTEGER;
   /** The input record being processed, for the dead letters of the output it makes. */
   #current: KafkaConsumedRecord | undefined;
-  /** The flush on its way to the broker while processing goes on (at most one per task). */
-  #inflight: Promise<void> | undefined;
   #dirty = false;
   #lastCommit = Date.now();
   #problem: TaskProblem | undefined;
@@ -182,6 +120,7 @@ export class StreamTask {
     this.subtopology = subtopology;
     this.partition = partition;
     this.partitions = ctx.metadata.partitionsOf(id);
+    this.#positions = new TaskPositions(this.partitions);
     this.#changelogs = ctx.metadata.changelogPartitionsOf(id);
     this.#logger = ctx.logger.child({ taskId: id });
     // A flush is sent in the background while the task goes on (see #flushInTransaction);
@@ -190,8 +129,19 @@ export class StreamTask {
       ctx.topicPartitions,
       () => this.#flushInTransaction(),
       { maxRecords: 2_000, maxBytes: 2 * 1024 * 1024 },
-      (record, refusal) => this.#refused(record, refusal),
+      (record, refusal) => this.#failures.refused(record, refusal),
     );
+    this.#flush = new InflightFlush((records) => this.#send(records));
+    this.#failures = new TaskRecordFailures({
+      taskId: id,
+      config: ctx.config,
+      deadLetterTopic: ctx.metadata.deadLetterTopic,
+      metrics: ctx.metrics,
+      logger: this.#logger,
+      flush: this.#flush,
+      sendDeadLetter: (record) => this.#collector.send(record),
+      current: () => this.#current,
+    });
   }
 
   get state(): TaskState {
@@ -210,12 +160,12 @@ export class StreamTask {
 
   /** Next offset to process, per input partition. */
   positions(): TopicPartitionOffset[] {
-    return this.partitions.map((tp) => ({ ...tp, offset: this.#positions.get(topicPartitionKey(tp)) ?? 0 }));
+    return this.#positions.positions();
   }
 
   /** The offsets committed for the task's input partitions (the next record to process). */
   committedOffsets(): TopicPartitionOffset[] {
-    return this.partitions.map((tp) => ({ ...tp, offset: this.#committed.get(topicPartitionKey(tp)) ?? 0 }));
+    return this.#positions.committedOffsets();
   }
 
   /**
@@ -224,12 +174,7 @@ export class StreamTask {
    * 0 once everything readable is processed.
    */
   lag(): Array<TopicPartition & { lag: number }> {
-    return this.partitions.map((tp) => {
-      const key = topicPartitionKey(tp);
-      const end = this.#highWatermarks.get(key);
-      const position = Math.max(this.#positions.get(key) ?? 0, this.#clearTo.get(key) ?? 0);
-      return { ...tp, lag: end === undefined ? 0 : Math.max(0, end - position) };
-    });
+    return this.#positions.lag();
   }
 
   /**
@@ -238,9 +183,7 @@ export class StreamTask {
    */
   skipped(partition: TopicPartition, firstOffset: number, lastOffset: number): void {
     if (this.state !== "running") return;
-    const key = topicPartitionKey(partition);
-    const clear = Math.max(this.#positions.get(key) ?? 0, this.#clearTo.get(key) ?? 0);
-    if (firstOffset <= clear && lastOffset + 1 > clear) this.#clearTo.set(key, lastOffset + 1);
+    this.#positions.skipped(partition, firstOffset, lastOffset);
   }
 
   /**
@@ -313,37 +256,15 @@ export class StreamTask {
       } else if (thread !== undefined) {
         await retry("initializing the thread's transactional producer", () => thread.init());
       }
-      // Under v2 an older owner's transaction may still hold these offsets: requireStable
-      // waits (UNSTABLE_OFFSET_COMMIT, retried) until it has committed or aborted.
-      const committed = await retry("reading committed offsets", () =>
-        thread === undefined
-          ? ctx.admin.committedOffsets(ctx.groupId, this.partitions)
-          : ctx.reader.stableCommittedOffsets(ctx.groupId, this.partitions),
-      );
-      const missing = this.partitions.filter((tp) => !committed.has(topicPartitionKey(tp)));
-      // A partition the group never committed starts where its source's autoOffsetReset
-      // says: the log start by default (Kafka Streams' default), the end with "latest".
-      const noReset = missing.find((tp) => ctx.metadata.offsetResetOf(tp.topic) === "none");
-      if (noReset !== undefined) throw new NoCommittedOffsetError(noReset.topic, noReset.partition);
-      const earliest = missing.filter((tp) => ctx.metadata.offsetResetOf(tp.topic) === "earliest");
-      const latest = missing.filter((tp) => ctx.metadata.offsetResetOf(tp.topic) === "latest");
-      const starts = new Map<string, number>();
-      if (earliest.length > 0) {
-        for (const [key, offset] of await retry("reading log start offsets", () =>
-          ctx.reader.beginningOffsets(earliest),
-        ))
-          starts.set(key, offset);
-      }
-      if (latest.length > 0) {
-        for (const [key, offset] of await retry("reading log end offsets", () => ctx.reader.endOffsets(latest)))
-          starts.set(key, offset);
-      }
-      for (const tp of this.partitions) {
-        const key = topicPartitionKey(tp);
-        const offset = committed.get(key) ?? starts.get(key) ?? 0;
-        this.#positions.set(key, offset);
-        this.#committed.set(key, offset);
-      }
+      const offsets = await startOffsets(this.partitions, {
+        groupId: ctx.groupId,
+        admin: ctx.admin,
+        reader: ctx.reader,
+        metadata: ctx.metadata,
+        stable: thread !== undefined,
+        retry,
+      });
+      for (const [key, offset] of offsets) this.#positions.start(key, offset);
       if (signal.aborted) return;
 
       this.#stateManager ??= await TaskStateManager.open({
@@ -370,34 +291,14 @@ export class StreamTask {
 
       const overlay = new TaskOverlay(stateManager.storage);
       this.#overlay = overlay;
-      this.#executor = await TaskExecutor.create({
-        topology: ctx.topology,
-        applicationId: ctx.config.applicationId,
+      this.#executor = await buildTaskExecutor(ctx, {
         subtopology: this.subtopology,
         partition: this.partition,
         collector: this.#collector,
-        appConfigs: { ...ctx.config },
-        defaultTimestampExtractor: ctx.config.defaultTimestampExtractor as TimestampExtractor,
-        ...(ctx.globalStores === undefined ? {} : { globalStores: ctx.globalStores }),
-        onDroppedRecord: (event) => {
-          ctx.metrics.droppedRecords += 1;
-          this.#logger.warn(
-            {
-              node: event.node,
-              topic: event.metadata?.topic,
-              partition: event.metadata?.partition,
-              offset: event.metadata?.offset,
-            },
-            `dropped a record: ${event.reason}`,
-          );
-        },
-        stores: {
-          // The executor's processors are the stores' only writers, and the cache goes with the overlay.
-          getStore: (definition, task) =>
-            taskStoreOf(definition, overlay.store(definition.name), task, ctx.recordCache),
-        },
+        overlay,
+        logger: this.#logger,
       });
-      this.#sendError = undefined;
+      this.#flush.forget();
       this.#dirty = false;
       this.#commitSoon = false;
       this.#stalledSince = undefined;
@@ -421,8 +322,8 @@ export class StreamTask {
     return this.#run(async () => {
       if (this.state !== "running") return;
       const key = topicPartitionKey(batch);
-      this.#highWatermarks.set(key, batch.highWatermark);
-      let position = this.#positions.get(key) ?? 0;
+      this.#positions.fetched(key, batch.highWatermark);
+      let position = this.#positions.position(key);
       let last = -1;
       let processed = 0;
       let current: KafkaConsumedRecord | undefined;
@@ -446,22 +347,23 @@ export class StreamTask {
           this.#current = record;
           let outcome: ProcessOutcome | undefined;
           if (record.undecodable !== undefined) {
-            await this.#undecodableBatch(record, record.undecodable);
+            await this.#failures.undecodableBatch(record, record.undecodable);
           } else {
             try {
               const result = executor.processNow(record);
               outcome = result instanceof Promise ? await result : result;
             } catch (error) {
-              await this.#processorFailed(record, error);
+              await this.#failures.processorFailed(record, error);
             }
           }
-          if (outcome !== undefined && outcome.status !== "processed") await this.#unprocessed(record, outcome);
+          if (outcome !== undefined && outcome.status !== "processed")
+            await this.#failures.unprocessed(record, outcome);
           position = record.offset + 1;
           last = record.offset;
           processed += 1;
-          this.#positions.set(key, position);
+          this.#positions.advance(key, position);
           this.ctx.metrics.recordsProcessed += 1;
-          if (this.#sendError !== undefined) throw this.#sendError;
+          if (this.#flush.error !== undefined) throw this.#flush.error;
           if (executor.takeCommitRequest()) {
             // context.commit(): this record's work is committed now, not at the next interval.
             this.#dirty = true;
@@ -484,7 +386,7 @@ export class StreamTask {
           }
         }
         // Markers and aborted records after the last record need no processing.
-        if (complete && batch.lastOffset >= position) this.#clearTo.set(key, batch.lastOffset + 1);
+        if (complete && batch.lastOffset >= position) this.#positions.clearTo(key, batch.lastOffset + 1);
       } catch (error) {
         this.#fail(error, current);
       } finally {
@@ -497,139 +399,6 @@ export class StreamTask {
     });
   }
 
-  /** A record the executor did not process: unreadable (dead-lettered, or the task fails) or skipped (logged). */
-  async #unprocessed(record: ConsumedRecord, outcome: Exclude<ProcessOutcome, { status: "processed" }>): Promise<void> {
-    if (outcome.status === "dead-letter") return this.#unreadable(record, outcome.error);
-    this.ctx.metrics.droppedRecords += 1;
-    this.#logger.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, extracted: outcome.timestamp },
-      "skipping record due to negative extracted timestamp",
-    );
-  }
-
-  /**
-   * An output record its topic would refuse. "fail" (Kafka Streams' default): the task
-   * stops, as after a failed send, before anything of the transaction is committed.
-   * "continue": the record goes to the dead-letter topic instead and processing goes on.
-   */
-  #refused(record: KafkaProducedRecord, refusal: Refusal): void | Promise<void> {
-    const source = this.#current;
-    const message =
-      source === undefined
-        ? `${refusal.message} (written by task ${this.id})`
-        : `${refusal.message} (written by task ${this.id} for ${source.topic}-${source.partition}@${source.offset})`;
-    const error =
-      refusal.reason === "RECORD_TOO_LARGE"
-        ? new RecordTooLargeError(record.topic, record.partition, message)
-        : refusal.reason === "INVALID_RECORD"
-          ? new InvalidRecordError(record.topic, record.partition, message)
-          : new InvalidRecordTimestampError(record.topic, record.partition, message);
-    const where = { topic: record.topic, partition: record.partition, reason: refusal.reason };
-    // A dead letter the dead-letter topic would refuse stops the task: there is nowhere else to put it.
-    if (this.ctx.config.productionExceptionHandler === "fail" || record.topic === this.ctx.metadata.deadLetterTopic) {
-      this.#sendError ??= error;
-      return;
-    }
-    this.ctx.metrics.refusedRecords += 1;
-    this.ctx.metrics.deadLetterRecords += 1;
-    this.#logger.warn(
-      { ...where, inputTopic: source?.topic, inputPartition: source?.partition, inputOffset: source?.offset },
-      "the output record would be refused by its topic; it goes to the dead-letter topic and processing continues",
-    );
-    const letter = refusedRecordDeadLetter(
-      this.ctx.config.applicationId,
-      this.id,
-      { ...record, headers: record.headers ?? [], timestamp: record.timestamp ?? Date.now() },
-      source,
-      error,
-      refusal.reason !== "RECORD_TOO_LARGE",
-      Date.now(),
-    );
-    // The dead letter joins the transaction like any output.
-    return this.#collector.send(letter);
-  }
-
-  /** A record the executor could not read (a serde failed, a bad timestamp): dead-lettered, or the task fails. */
-  async #unreadable(record: ConsumedRecord, error: DeserializationError | InvalidTimestampError): Promise<void> {
-    if (this.ctx.config.deserializationExceptionHandler === "fail")
-      throw new TaskProcessingError(this.id, record, error);
-    await this.#deadLetter(record, error);
-  }
-
-  /**
-   * A batch the consumer could not read (it stands in the batch as one entry at its last
-   * offset): dead-lettered as stored, with its offsets, as an undecodable record is; or the
-   * task fails when the deserialization handler says so.
-   */
-  async #undecodableBatch(entry: KafkaConsumedRecord, batch: UndecodableBatch): Promise<void> {
-    const error = new UndecodableBatchError(
-      entry.topic,
-      entry.partition,
-      batch.baseOffset,
-      batch.lastOffset,
-      batch.reason,
-    );
-    if (this.ctx.config.deserializationExceptionHandler === "fail")
-      throw new TaskProcessingError(this.id, entry, error);
-    this.ctx.metrics.deadLetterRecords += 1;
-    this.#logger.error(
-      {
-        topic: entry.topic,
-        partition: entry.partition,
-        baseOffset: batch.baseOffset,
-        lastOffset: batch.lastOffset,
-        reason: batch.reason,
-      },
-      "a record batch cannot be read; it goes to the dead-letter topic and processing continues",
-    );
-    await this.#collector.send(
-      undecodableBatchDeadLetter(
-        this.ctx.config.applicationId,
-        this.id,
-        { ...entry, baseOffset: batch.baseOffset, lastOffset: batch.lastOffset },
-        error,
-        Date.now(),
-      ),
-    );
-  }
-
-  /** User code failed on `record`: dead-lettered when the config says to continue, otherwise rethrown. */
-  async #processorFailed(record: ConsumedRecord, error: unknown): Promise<void> {
-    if (
-      error instanceof ProcessorError &&
-      this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" &&
-      !this.#isKafkaFailure(error)
-    ) {
-      this.#logger.error(
-        { err: error, topic: record.topic, partition: record.partition, offset: record.offset },
-        "processing failed; the record goes to the dead-letter topic and processing continues",
-      );
-      await this.#deadLetter(record, error);
-      return;
-    }
-    throw error;
-  }
-
-  /** A send that failed inside a processor's forward() surfaces as that processor's error. */
-  #isKafkaFailure(error: ProcessorError): boolean {
-    return this.#sendError !== undefined || classifyKafkaError(error.cause) !== "fatal";
-  }
-
-  async #deadLetter(record: ConsumedRecord, error: EddyError): Promise<void> {
-    this.ctx.metrics.deadLetterRecords += 1;
-    this.#logger.warn(
-      {
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        code: error.code,
-        reason: error.message,
-      },
-      "record sent to the dead-letter topic",
-    );
-    await this.#collector.send(deadLetterRecord(this.ctx.config.applicationId, this.id, record, error, Date.now()));
-  }
-
   /** Fires due wall-clock punctuators. */
   punctuate(now: number): Promise<void> {
     return this.#run(async () => {
@@ -637,14 +406,10 @@ export class StreamTask {
       try {
         const fired = await this.#executor.punctuateWallClock(now);
         if (fired > 0) this.#dirty = true;
-        if (this.#sendError !== undefined) throw this.#sendError;
+        if (this.#flush.error !== undefined) throw this.#flush.error;
         if (this.#executor.takeCommitRequest() && this.#dirty) await this.#commit();
       } catch (error) {
-        if (
-          error instanceof ProcessorError &&
-          this.ctx.config.processingExceptionHandler === "continue-and-dead-letter" &&
-          !this.#isKafkaFailure(error)
-        ) {
+        if (this.#failures.continuesAfter(error)) {
           this.#logger.error({ err: error }, "punctuation failed; continuing as configured");
           return;
         }
@@ -678,7 +443,7 @@ export class StreamTask {
     // Streams flushes its caches before it commits).
     await (this.#executor as TaskExecutor).flushCaches();
     this.#addChangelogRecords(overlay);
-    const offsets = this.positions().filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
+    const offsets = this.#positions.uncommitted(this.positions());
     let produced: ProducedOffsets[];
     /** At-least-once offsets the group did not take (it is rebalancing): no progress to report. */
     let lost = false;
@@ -688,7 +453,7 @@ export class StreamTask {
       // The last records and the offsets travel at the same time, as Kafka's producer
       // sends them: only EndTxn must wait for both.
       const [sent, offsetsSent] = await Promise.allSettled([
-        this.#settleInflight().then(() => producer.send(records, this.#maxBatchBytes)),
+        this.#flush.settle().then(() => producer.send(records, this.#maxBatchBytes)),
         producer.sendOffsets(ctx.groupId, offsets),
       ]);
       if (sent.status === "rejected") throw sent.reason;
@@ -698,7 +463,7 @@ export class StreamTask {
       this.#readGate.close();
       await producer.commit();
     } else {
-      await this.#settleInflight();
+      await this.#flush.settle();
       this.#readGate.close();
       produced = await (ctx.sharedProducer as IdempotentProducer).send(this.#collector.drain(), this.#maxBatchBytes);
       try {
@@ -721,10 +486,11 @@ export class StreamTask {
     started: number,
     progressed = true,
   ): Promise<void> {
-    for (const p of offsets) this.#committed.set(topicPartitionKey(p), p.offset);
+    this.#positions.committed(offsets);
     if (offsets.length > 0 && progressed) this.ctx.metrics.progress.committed(this.id);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
-    await overlay.commit(this.#checkpointOf(produced));
+    const changelogTopics = new Set(this.ctx.metadata.subtopology(this.subtopology).changelogTopics.values());
+    await overlay.commit(checkpointOf(produced, changelogTopics));
     this.#readGate.open(this.positions());
     this.#dirty = false;
     this.#commitSoon = false;
@@ -749,8 +515,8 @@ export class StreamTask {
     if (!this.#dirty) return { records: [], offsets, ...noop };
     await executor.flushCaches();
     this.#addChangelogRecords(overlay);
-    await this.#settleInflight();
-    const changed = offsets.filter((p) => this.#committed.get(topicPartitionKey(p)) !== p.offset);
+    await this.#flush.settle();
+    const changed = this.#positions.uncommitted(offsets);
     return {
       records: this.#collector.drain(),
       offsets,
@@ -759,44 +525,10 @@ export class StreamTask {
     };
   }
 
-  /**
-   * The overlay's pending writes become the changelog records of this commit: one per
-   * key, the last value, in the layout Kafka Streams logs the store with.
-   */
+  /** The overlay's pending writes become this commit's changelog records. */
   #addChangelogRecords(overlay: TaskOverlay): void {
     const streamTime = Math.max(0, this.#executor?.streamTime ?? 0) || Date.now();
-    for (const changelog of this.#changelogs) {
-      const pending = overlay.store(changelog.store);
-      if (pending.pendingCount === 0) continue;
-      const { topic, format } = changelog;
-      for (const [key, value] of pending.pendingWrites()) {
-        if (format.identity && !format.headers) {
-          this.#collector.add({ topic, partition: this.partition, key, value, timestamp: streamTime });
-          continue;
-        }
-        const entry = format.toChangelog(key, value, streamTime);
-        this.#collector.add({
-          topic,
-          partition: this.partition,
-          key: entry.key,
-          value: entry.value,
-          timestamp: entry.timestamp,
-          ...(entry.headers === undefined ? {} : { headers: entry.headers }),
-        });
-      }
-    }
-  }
-
-  #checkpointOf(produced: readonly ProducedOffsets[]): Map<string, number> {
-    const checkpoint = new Map<string, number>();
-    const changelogs = new Set(this.ctx.metadata.subtopology(this.subtopology).changelogTopics.values());
-    for (const p of produced) {
-      if (!changelogs.has(p.topic)) continue;
-      const key = changelogPartition(p.topic, p.partition);
-      // The offset after the last record written: a restore resumes there.
-      checkpoint.set(key, Math.max(checkpoint.get(key) ?? 0, p.lastOffset + 1));
-    }
-    return checkpoint;
+    addChangelogRecords(this.#changelogs, overlay, this.partition, streamTime, (record) => this.#collector.add(record));
   }
 
   /**
@@ -806,63 +538,43 @@ export class StreamTask {
    * remembered and reported by the next record processed, or by the commit.
    */
   async #flushInTransaction(): Promise<void> {
-    if (this.#sendError !== undefined) return;
+    if (this.#flush.error !== undefined) return;
     const records = this.#collector.drain();
-    await this.#inflight;
-    if (this.#sendError !== undefined) return;
-    if (!this.#producer && this.ctx.threadTransaction === undefined) {
+    const atLeastOnce = !this.#producer && this.ctx.threadTransaction === undefined;
+    await this.#flush.start(
+      records,
       // At-least-once: these records are readable as soon as they land, before the state
       // that goes with them is committed; lookups wait for that commit, due at once.
-      this.#readGate.close();
-      this.#commitSoon = true;
-    }
-    this.#inflight = this.#send(records).then(
-      () => undefined,
-      (error: unknown) => {
-        this.#sendError ??= error;
-      },
+      atLeastOnce
+        ? () => {
+            this.#readGate.close();
+            this.#commitSoon = true;
+          }
+        : undefined,
     );
   }
 
-  #send(records: ReturnType<KafkaRecordCollector["drain"]>): Promise<ProducedOffsets[]> {
+  #send(records: KafkaProducedRecord[]): Promise<ProducedOffsets[]> {
     if (this.ctx.threadTransaction !== undefined) return this.ctx.threadTransaction.send(records);
     return this.#producer
       ? this.#producer.send(records, this.#maxBatchBytes)
       : (this.ctx.sharedProducer as IdempotentProducer).send(records, this.#maxBatchBytes);
   }
 
-  /** Waits for the flush in flight; rethrows what made it fail. */
-  async #settleInflight(): Promise<void> {
-    const inflight = this.#inflight;
-    this.#inflight = undefined;
-    await inflight;
-    if (this.#sendError !== undefined) throw this.#sendError;
-  }
-
   #fail(error: unknown, record: KafkaConsumedRecord | undefined): void {
-    const kind = classifyKafkaError(
-      error instanceof ProcessorError && this.#sendError !== undefined ? this.#sendError : error,
-    );
-    let problem: TaskProblem;
     const thread = this.ctx.threadTransaction;
-    // v2: the group refused this member's offsets (it was rebalanced away, a zombie): the
-    // work is lost to the group, as a fenced producer's is (Kafka Streams' TaskMigrated).
-    if (kind === "fenced" || (thread !== undefined && kind === "rebalance")) problem = { kind: "migrated", error };
-    else if (kind === "retriable" || kind === "rebalance") {
-      // The broker may come back: re-initialise and retry, for up to taskTimeoutMs.
-      this.#stalledSince ??= Date.now();
-      const timeoutMs = this.ctx.config.taskTimeoutMs;
-      problem =
-        this.#stalledFor() < timeoutMs
-          ? { kind: "corrupted", error }
-          : { kind: "failed", error: new TaskTimeoutError(`Task ${this.id}`, this.#stalledFor(), timeoutMs, error) };
-    } else {
-      const failure =
-        error instanceof TaskProcessingError || error instanceof ProcessorError || error instanceof RecordRefusedError
-          ? error
-          : new TaskProcessingError(this.id, record ?? {}, error);
-      problem = { kind: "failed", error: failure };
-    }
+    const problem = taskProblemOf({
+      taskId: this.id,
+      error,
+      record,
+      sendError: this.#flush.error,
+      threadTransaction: thread !== undefined,
+      taskTimeoutMs: this.ctx.config.taskTimeoutMs,
+      stalled: () => {
+        this.#stalledSince ??= Date.now();
+        return this.#stalledFor();
+      },
+    });
     this.#problem = problem;
     // v2: the thread's transaction holds this task's lost work; no other task may commit it.
     thread?.doom(error);
@@ -908,10 +620,8 @@ export class StreamTask {
   }
 
   async #dropUncommitted(): Promise<void> {
-    await this.#inflight;
-    this.#inflight = undefined;
+    await this.#flush.drop();
     this.#collector.discard();
-    this.#sendError = undefined;
     try {
       this.#overlay?.discard();
     } catch (error) {
@@ -928,8 +638,7 @@ export class StreamTask {
       await producer.abort().catch(() => undefined);
       await producer.close().catch(() => undefined);
     }
-    for (const [key, offset] of this.#committed) this.#positions.set(key, offset);
-    this.#clearTo.clear();
+    this.#positions.rewind();
     this.#dirty = false;
     this.#commitSoon = false;
   }

@@ -15,7 +15,7 @@ import { encodeSubscriptionInfo } from "./assignment-codec.js";
 import { TaskTimeoutError } from "./errors.js";
 import type { StreamsMetrics } from "./metrics.js";
 import { StreamsPartitionAssignor } from "./partition-assignor.js";
-import type { TaskContext } from "./stream-task.js";
+import type { TaskContext } from "./task-context.js";
 import { TaskManager } from "./task-manager.js";
 import { ThreadTransaction } from "./thread-transaction.js";
 

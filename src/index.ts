@@ -44,6 +44,10 @@ export { KStream } from "./topology/dsl/kstream.js";
 export type { ProcessOptions, PrintOptions } from "./topology/dsl/kstream.js";
 export type { PrintTarget } from "./topology/dsl/processors/print-processor.js";
 export { KTable } from "./topology/dsl/ktable.js";
+export type {
+  ValueTransformerWithKey,
+  ValueTransformerWithKeySupplier,
+} from "./topology/dsl/processors/ktable-transform-values.js";
 export { KGroupedStream } from "./topology/dsl/kgrouped-stream.js";
 export type { CountOptions } from "./topology/dsl/kgrouped-stream.js";
 export { CogroupedKStream } from "./topology/dsl/cogrouped-kstream.js";

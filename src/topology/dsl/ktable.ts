@@ -19,6 +19,9 @@ import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import type { Change } from "./processors/change.js";
 import { TableTransformSupplier } from "./processors/ktable-transform.js";
+import { TableTransformValuesSupplier } from "./processors/ktable-transform-values.js";
+import type { ValueTransformerWithKeySupplier } from "./processors/ktable-transform-values.js";
+import type { TableChangeSupplier, TableProcessorSupplier } from "./processors/table-processor-supplier.js";
 import type { TableJoinKind } from "./processors/ktable-ktable-join.js";
 import { TableTableJoin } from "./processors/ktable-ktable-join.js";
 import { tableRepartitionMapSupplier } from "./processors/ktable-repartition-map.js";
@@ -69,6 +72,40 @@ export class KTable<K, V> {
       false,
     );
     return this.#transform(name, "mapValues", supplier, options?.value, options);
+  }
+
+  /**
+   * Transforms each row's value with a ValueTransformerWithKey (Kafka Streams'
+   * KTable.transformValues): a new transformer per task, initialised with a context that
+   * reads the stores named here (added with builder.addStateStore()) but cannot forward.
+   * The transformer also sees deletes (a null value), and what it returns is the new row,
+   * null deleting it. Materialized only when given a store name (`{ store }`); otherwise a
+   * join or aggregation downstream reads it through a getter that transforms again.
+   */
+  transformValues<VR>(supplier: ValueTransformerWithKeySupplier<K, V, VR>, ...storeNames: string[]): KTable<K, VR>;
+  transformValues<VR>(
+    supplier: ValueTransformerWithKeySupplier<K, V, VR>,
+    options: TableTransformOptions<VR>,
+    ...storeNames: string[]
+  ): KTable<K, VR>;
+  transformValues<VR>(
+    supplier: ValueTransformerWithKeySupplier<K, V, VR>,
+    optionsOrStore?: TableTransformOptions<VR> | string,
+    ...storeNames: string[]
+  ): KTable<K, VR> {
+    if (typeof supplier !== "function" && (typeof supplier !== "object" || supplier === null)) {
+      throw new InvalidOperationError("transformerSupplier can't be null: transformValues() needs a supplier");
+    }
+    const options = typeof optionsOrStore === "object" ? optionsOrStore : undefined;
+    const stores = typeof optionsOrStore === "string" ? [optionsOrStore, ...storeNames] : storeNames;
+    for (const store of stores) {
+      if (typeof store !== "string") throw new InvalidOperationError("stateStoreNames can't be null: name each store");
+    }
+    const state = this[dsl];
+    // Unlike mapValues, Kafka Streams spends no store name for an unnamed Materialized here.
+    const name = state.builder.nameOr(NodePrefix.TABLE_TRANSFORMVALUES, options?.name);
+    const transform = new TableTransformValuesSupplier<K, V, VR>(state.supplier, supplier, options?.store);
+    return this.#transform(name, "transformValues", transform, options?.value, options, stores);
   }
 
   /**
@@ -265,12 +302,14 @@ export class KTable<K, V> {
   #transform<VR>(
     name: string,
     operation: string,
-    supplier: TableTransformSupplier<K, V, VR>,
+    supplier: TableProcessorSupplier<K, VR> & { readonly supplier: TableChangeSupplier<K, Change<V>, K, VR> },
     valueSerde: Serde<VR> | undefined,
     options: TableTransformOptions<VR> | undefined,
+    storeNames: readonly string[] = [],
   ): KTable<K, VR> {
     const state = this[dsl];
     state.builder.addProcessor({ name, operation, supplier: supplier.supplier as AnySupplier, parents: [state.name] });
+    if (storeNames.length > 0) state.builder.connectStores(name, storeNames);
     if (options?.store !== undefined) {
       state.builder.addStore({
         name: options.store,

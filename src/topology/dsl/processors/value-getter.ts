@@ -11,6 +11,8 @@ export interface ValueGetter<K, V> {
   init(context: ProcessorContext<unknown, unknown>): void;
   /** The value and its timestamp, or null when the table has no row for the key. */
   get(key: K): Promise<ValueAndTimestamp<V> | null>;
+  /** Releases what the getter holds (a transformValues() getter closes its transformer). */
+  close?(): void | Promise<void>;
 }
 
 export interface ValueGetterSupplier<K, V> {
@@ -57,6 +59,7 @@ export function derivedValueGetterSupplier<K, V, VR>(
           const value = apply(key, entry.value);
           return value === null || value === undefined ? null : { value, timestamp: entry.timestamp };
         },
+        close: () => getter.close?.(),
       };
     },
   };

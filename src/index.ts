@@ -27,6 +27,14 @@ export { TypedWindowStore } from "./stores/window-store.js";
 export type { ReadOnlyWindowStore, WindowStore, WindowStoreOptions } from "./stores/window-store.js";
 export { TypedSessionStore } from "./stores/session-store.js";
 export type { ReadOnlySessionStore, SessionStore, SessionStoreOptions } from "./stores/session-store.js";
+export {
+  TypedVersionedKeyValueStore,
+  PUT_RETURN_CODE_NOT_PUT,
+  PUT_RETURN_CODE_VALID_TO_UNDEFINED,
+} from "./stores/versioned-key-value-store.js";
+export type { VersionedKeyValueStore, VersionedRecord } from "./stores/versioned-key-value-store.js";
+export { Stores } from "./topology/stores.js";
+export type { VersionedStoreSupplier } from "./topology/stores.js";
 export { ReadOnlyKeyValueView } from "./stores/read-only-key-value-view.js";
 export {
   StoreClosedError,
@@ -85,6 +93,7 @@ export type {
   MaterializedOptions,
   TableOptions,
   StateStoreOptions,
+  VersionedStoreOptions,
   ProducedOptions,
   RepartitionOptions,
   GroupedOptions,

@@ -105,7 +105,7 @@ export const errorBody = z.looseObject({
 
 export const storeInfo = z.object({
   name: z.string(),
-  type: z.enum(["keyValue", "window", "session", "buffer"]).meta({
+  type: z.enum(["keyValue", "window", "session", "buffer", "versioned"]).meta({
     description:
       "keyValue: GET /stores/{store}/keys/{key}; window: .../keys/{key}/windows; session: .../keys/{key}/sessions.",
   }),

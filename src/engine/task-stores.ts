@@ -16,6 +16,7 @@ import { TypedWindowStore } from "../stores/window-store.js";
 import { CachingWindowStore } from "../stores/caching-window-store.js";
 import { TypedSessionStore } from "../stores/session-store.js";
 import { SuppressionBuffer } from "../stores/suppression-buffer.js";
+import { TypedVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 
 const storedSerdes = new WeakMap<StoreDefinition, Serde<unknown>>();
 
@@ -84,6 +85,17 @@ export function sessionStoreOf(
   });
 }
 
+/** The versioned store processors use (KIP-889): every version of a key for the history retention. */
+export function versionedStoreOf(
+  definition: StoreDefinition,
+  bytes: KeyValueBytesStore,
+): TypedVersionedKeyValueStore<unknown, unknown> {
+  if (definition.type !== "versioned" || definition.versioned === undefined) {
+    throw new TypeError(`Store "${definition.name}" is a ${definition.type} store, not a versioned store`);
+  }
+  return new TypedVersionedKeyValueStore(bytes, definition.keySerde, definition.valueSerde, definition.versioned);
+}
+
 /** The store as queries and tests read it by default: plain values, whether or not it keeps timestamps. */
 export function plainKeyValueStoreOf(
   definition: StoreDefinition,
@@ -112,6 +124,8 @@ export function taskStoreOf(
     return cachingWindowStoreOf(definition, bytes, task, cache);
   }
   if (definition.type === "session") return sessionStoreOf(definition, bytes);
+  // Kafka Streams never caches a versioned store.
+  if (definition.type === "versioned") return versionedStoreOf(definition, bytes);
   // suppress()'s buffer holds updates back itself: never behind the record cache.
   if (definition.type === "buffer") return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde);
   if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);

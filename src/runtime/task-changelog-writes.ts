@@ -26,6 +26,8 @@ export function addChangelogRecords(
         continue;
       }
       const entry = format.toChangelog(key, value, streamTime);
+      // A write the store does not log (a versioned store sweeping out expired versions).
+      if (entry === undefined) continue;
       add({
         topic,
         partition,

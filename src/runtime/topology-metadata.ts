@@ -8,6 +8,7 @@ import { CHANGELOG_CONFIGS, DEAD_LETTER_CONFIGS, REPARTITION_CONFIGS } from "../
 import type { TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import { changelogFormat } from "../stores/changelog-format.js";
+import { versionedChangelogCompactionLagMs } from "../stores/versioned-key-schema.js";
 import type { ChangelogFormat } from "../stores/changelog-format.js";
 import type { AutoOffsetReset, StoreDefinition, TopologyData } from "../topology/topology.js";
 import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
@@ -222,8 +223,17 @@ export class TopologyMetadata {
   internalTopics(deadLetterPartitions: number): InternalTopicSpec[] {
     const specs: InternalTopicSpec[] = [];
     for (const sub of this.subtopologies) {
-      for (const topic of sub.changelogTopics.values()) {
-        specs.push({ name: topic, kind: "changelog", partitions: sub.partitions, configs: CHANGELOG_CONFIGS });
+      for (const [store, topic] of sub.changelogTopics) {
+        const versioned = sub.stores.find((s) => s.name === store)?.versioned;
+        // A versioned store's changelog keeps old versions for the history retention and a day (VersionedChangelogTopicConfig).
+        const configs =
+          versioned === undefined
+            ? CHANGELOG_CONFIGS
+            : {
+                ...CHANGELOG_CONFIGS,
+                "min.compaction.lag.ms": String(versionedChangelogCompactionLagMs(versioned.historyRetentionMs)),
+              };
+        specs.push({ name: topic, kind: "changelog", partitions: sub.partitions, configs });
       }
     }
     for (const [topic, partitions] of this.#repartitionCounts) {

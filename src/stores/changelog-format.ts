@@ -5,7 +5,9 @@
 // - a timestamped store logs the plain value and the timestamp as the record's
 //   timestamp (ChangeLoggingTimestampedKeyValueBytesStore), and restoring puts the
 //   record's timestamp back in front of the value (RecordConverters.rawValueToTimestampedValue);
-// - suppress()'s buffer logs its entries with the header v=3 (the buffer's format version).
+// - suppress()'s buffer logs its entries with the header v=3 (the buffer's format version);
+// - a versioned store logs every version: the plain key and value, the version's timestamp
+//   as the record's (ChangeLoggingVersionedKeyValueBytesStore).
 //
 // A changelog written before Eddy kept timestamps (plain values, records stamped with
 // the stream time of their commit) therefore restores into a timestamped store with
@@ -13,6 +15,7 @@
 import type { StoreLayout } from "./store-type.js";
 import type { ChangelogRecord } from "./task-storage.js";
 import { rawValueOf, timestampOf, withTimestamp } from "./value-and-timestamp.js";
+import { versionFromChangelog, versionToChangelog } from "./versioned-key-schema.js";
 
 export interface ChangelogHeader {
   readonly key: string;
@@ -35,8 +38,9 @@ export interface ChangelogFormat {
   /**
    * The changelog record of a pending write. `fallbackTimestamp` stamps records whose
    * value carries no timestamp of its own (plain stores, deletes): the task's stream time.
+   * Undefined for a write that is not logged (a versioned store dropping expired versions).
    */
-  toChangelog(key: Buffer, value: Buffer | null, fallbackTimestamp: number): ChangelogEntry;
+  toChangelog(key: Buffer, value: Buffer | null, fallbackTimestamp: number): ChangelogEntry | undefined;
   /** The stored bytes a changelog record restores. */
   fromChangelog(record: ChangelogRecord): ChangelogRecord;
 }
@@ -86,7 +90,19 @@ const buffer: ChangelogFormat = {
   fromChangelog: (record) => record,
 };
 
+// A versioned store logs each version as Kafka Streams does (versioned-key-schema.ts).
+const versioned: ChangelogFormat = {
+  identity: false,
+  headers: false,
+  toChangelog(row, value) {
+    const entry = versionToChangelog(row, value);
+    return entry === undefined ? undefined : { ...entry, headers: undefined };
+  },
+  fromChangelog: versionFromChangelog,
+};
+
 export function changelogFormat(layout: StoreLayout): ChangelogFormat {
   if (layout.type === "buffer") return buffer;
+  if (layout.type === "versioned") return versioned;
   return layout.timestamped ? timestamped : plain;
 }

@@ -8,6 +8,8 @@ export type StoreType =
   | "window"
   /** SessionStore: values per key and session [start, end] (session-key-schema.ts). */
   | "session"
+  /** VersionedKeyValueStore (KIP-889): every version of a key for the history retention (versioned-key-schema.ts). */
+  | "versioned"
   /** suppress()'s buffer: serialized keys to buffered changes (suppression-buffer-format.ts). */
   | "buffer";
 

@@ -47,6 +47,8 @@ import { serdeFromSetting } from "../serdes/serdes.js";
 import type { StoreDefinition, Topology } from "../topology/topology.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
+import { DeferredVersionedKeyValueStore } from "./deferred-versioned-key-value-store.js";
+import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
 import { DriverClosedError, UnknownTopicError, WrongStoreTypeError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
@@ -246,6 +248,27 @@ export class TopologyTestDriver {
     return new DeferredWindowStore<K, ValueAndTimestamp<V>>(
       name,
       this.#taskStore(definition, (store) => store as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>),
+    );
+  }
+
+  /**
+   * The versioned key-value store of that name (KIP-889): a table materialized with
+   * Stores.persistentVersionedKeyValueStore(), or one added with versionedKeyValueStoreBuilder().
+   */
+  getVersionedKeyValueStore<K, V>(name: string): VersionedKeyValueStore<K, V> {
+    const definition = this.topology.stores.get(name);
+    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
+    if (definition.type !== "versioned") {
+      throw new WrongStoreTypeError(
+        name,
+        `${definition.type} store`,
+        "versioned key-value store (getVersionedKeyValueStore())",
+        storeGetterFor(definition),
+      );
+    }
+    return new DeferredVersionedKeyValueStore<K, V>(
+      name,
+      this.#taskStore(definition, (store) => store as unknown as VersionedKeyValueStore<K, V>),
     );
   }
 
@@ -502,5 +525,7 @@ function storeGetterFor(definition: StoreDefinition): string {
       return "getSessionStore()";
     case "buffer":
       return "nothing: suppress() buffers are internal";
+    case "versioned":
+      return "getVersionedKeyValueStore()";
   }
 }

@@ -16,6 +16,7 @@ import {
 import type { TopologyError } from "./errors.js";
 import type { ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
+import type { VersionedStoreSpec } from "../stores/versioned-key-schema.js";
 import type { StoreType } from "../stores/store-type.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import type {
@@ -96,6 +97,7 @@ interface PendingStore {
   readonly timestamped: boolean;
   readonly caching: boolean;
   readonly windowed: WindowedStoreSpec | undefined;
+  readonly versioned: VersionedStoreSpec | undefined;
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
   readonly persistent: boolean;
@@ -155,6 +157,8 @@ export interface StoreSpec {
   caching?: boolean;
   /** A window or session store's windows and retention (type "window" or "session"). */
   windowed?: WindowedStoreSpec;
+  /** A versioned store's history retention and segment interval (type "versioned"). */
+  versioned?: VersionedStoreSpec;
   keySerde: Serde<unknown> | undefined;
   valueSerde: Serde<unknown> | undefined;
   persistent?: boolean;
@@ -421,6 +425,7 @@ export class InternalTopologyBuilder {
       timestamped: spec.timestamped ?? false,
       caching: spec.caching ?? false,
       windowed: spec.windowed,
+      versioned: spec.versioned,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
       persistent: spec.persistent ?? true,
@@ -677,6 +682,7 @@ export class InternalTopologyBuilder {
           timestamped: store.timestamped,
           caching: store.caching,
           ...(store.windowed !== undefined ? { windowed: store.windowed } : {}),
+          ...(store.versioned !== undefined ? { versioned: store.versioned } : {}),
           keySerde: serde(store.keySerde, store.name, "key"),
           valueSerde: serde(store.valueSerde, store.name, "value"),
           persistent: store.persistent,

@@ -14,7 +14,9 @@ import type { AnyProcessorSupplier, ProcessorSupplier, StreamPartitioner, TopicN
 import { unpackSupplier } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
+import { versionedStoreSpecOf } from "./store-options.js";
 import type { StoreType } from "../stores/store-type.js";
+import type { VersionedStoreSpec } from "../stores/versioned-key-schema.js";
 import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "./timestamp-extractor.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
@@ -130,6 +132,8 @@ export interface StoreDefinition {
   readonly caching: boolean;
   /** A window or session store's windows and retention. */
   readonly windowed?: WindowedStoreSpec;
+  /** A versioned store's history retention and segment interval (type "versioned"). */
+  readonly versioned?: VersionedStoreSpec;
   /**
    * Eddy's bookkeeping rather than the application's state (a command handler's
    * idempotency keys and replies): the HTTP API does not serve it unless told to.
@@ -577,6 +581,7 @@ export class Topology implements TopologyData {
       ...(store.logging !== undefined ? { logging: store.logging } : {}),
       ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
       ...(store.caching !== undefined ? { caching: store.caching } : {}),
+      ...versionedStoreSpecOf(store),
       origin: store,
       serdeHint: `give store "${store.name}" a {part} serde`,
     });

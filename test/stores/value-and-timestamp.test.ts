@@ -43,7 +43,7 @@ describe("changelog formats", () => {
     });
     // Deletes, and rows without a known timestamp, take the stream time.
     expect(format.toChangelog(key, null, 99)).toEqual({ key, value: null, timestamp: 99, headers: undefined });
-    expect(format.toChangelog(key, withTimestamp(-1, Buffer.from("v")), 99).timestamp).toBe(99);
+    expect(format.toChangelog(key, withTimestamp(-1, Buffer.from("v")), 99)?.timestamp).toBe(99);
     expect(format.fromChangelog({ key, value: null, timestamp: 5 })).toEqual({ key, value: null, timestamp: 5 });
   });
 
@@ -57,7 +57,7 @@ describe("changelog formats", () => {
       headers: undefined,
     });
     const buffer = changelogFormat({ type: "buffer", timestamped: false });
-    expect(buffer.toChangelog(key, Buffer.from("v"), 7).headers).toEqual([{ key: "v", value: Buffer.from([3]) }]);
-    expect(buffer.toChangelog(key, null, 7).headers).toBeUndefined();
+    expect(buffer.toChangelog(key, Buffer.from("v"), 7)?.headers).toEqual([{ key: "v", value: Buffer.from([3]) }]);
+    expect(buffer.toChangelog(key, null, 7)?.headers).toBeUndefined();
   });
 });

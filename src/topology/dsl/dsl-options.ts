@@ -1,5 +1,6 @@
 // Options objects of the DSL: what Kafka Streams passes as Consumed, Produced, Grouped,
 // Joined, Materialized, Repartitioned and Named, flattened into one object per call.
+import type { VersionedStoreOptions } from "../store-options.js";
 import type { StreamPartitioner } from "../processor.js";
 import type { AutoOffsetReset } from "../topology.js";
 import type { Serde } from "../../serdes/serde.js";
@@ -47,7 +48,15 @@ export interface MaterializedOptions {
   caching?: boolean;
 }
 
-export interface TableOptions<K, V> extends ConsumedOptions<K, V>, MaterializedOptions {}
+export interface TableOptions<K, V> extends ConsumedOptions<K, V>, MaterializedOptions {
+  /**
+   * Materialize the table in a versioned store (KIP-914): out-of-order updates become
+   * versions of the past instead of overwriting newer rows, and a stream-table join reads
+   * the row as of each stream record's time. Spread Stores.persistentVersionedKeyValueStore()
+   * into the options. Versioned stores are not cached, as in Kafka Streams.
+   */
+  versioned?: VersionedStoreOptions;
+}
 
 /**
  * StreamsBuilder.globalTable(): the serdes and timestamps of the topic, and the store. A
@@ -64,7 +73,7 @@ export interface GlobalTableOptions<K, V> extends Named {
   persistent?: boolean;
 }
 
-export type { StateStoreOptions } from "../store-options.js";
+export type { StateStoreOptions, VersionedStoreOptions } from "../store-options.js";
 
 export interface ProducedOptions<K, V> extends Named {
   key?: SerdeOf<K>;

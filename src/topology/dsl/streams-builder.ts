@@ -11,6 +11,7 @@ import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import { TableSourceSupplier } from "./processors/ktable-source.js";
+import { versionedStoreSpecOf } from "../store-options.js";
 import { Topology } from "../topology.js";
 import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "../timestamp-extractor.js";
 import type { TimestampExtractor } from "../timestamp-extractor.js";
@@ -117,24 +118,32 @@ export class StreamsBuilder {
       valueSerde: anySerde(options.value),
       timestampExtractor: options.timestampExtractor,
     });
+    const versioned = versionedStoreSpecOf({ ...options, name: storeName });
     builder.addStore({
       name: storeName,
-      timestamped: true,
-      caching: options.caching ?? true,
+      // A versioned store keeps each version's timestamp itself, and is never cached (Kafka Streams).
+      timestamped: versioned.versioned === undefined,
+      caching: versioned.versioned === undefined && (options.caching ?? true),
       keySerde: anySerde(options.key),
       valueSerde: anySerde(options.value),
       ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
       ...(options.logging !== undefined ? { logging: options.logging } : {}),
+      ...versioned,
       serdeHint: "pass { {part}: <serde> } to table()",
     });
-    const supplier = new TableSourceSupplier<K, V>(storeName, false, () => builder.connectStores(name, [storeName]));
+    const supplier = new TableSourceSupplier<K, V>(
+      storeName,
+      false,
+      () => builder.connectStores(name, [storeName]),
+      versioned.versioned !== undefined,
+    );
     builder.addProcessor({
       name,
       operation: "table",
       supplier: supplier.supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
       parents: [sourceName],
     });
-    if (options.store !== undefined) supplier.materialize();
+    if (options.store !== undefined || versioned.versioned !== undefined) supplier.materialize();
     return new KTable<K, V>({
       builder,
       name,
@@ -234,6 +243,7 @@ export class StreamsBuilder {
       valueSerde: anySerde(store.value),
       ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
       ...(store.logging !== undefined ? { logging: store.logging } : {}),
+      ...versionedStoreSpecOf(store),
       userAdded: true,
       serdeHint: "pass { {part}: <serde> } to addStateStore()",
     });

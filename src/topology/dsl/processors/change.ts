@@ -7,6 +7,16 @@ import type { Serde, SerdeContext } from "../../../serdes/serde.js";
 export interface Change<V> {
   readonly newValue: V | null;
   readonly oldValue: V | null;
+  /**
+   * False for an out-of-order update of a versioned table: a version of the past, not the
+   * table's current row (Kafka Streams' Change.isLatest). Absent means latest.
+   */
+  readonly isLatest?: boolean;
+}
+
+/** `change`, marked not latest when `from` (the update it was computed from) is not (Kafka Streams passes isLatest on). */
+export function withLatest<V>(change: Change<V>, from: Change<unknown>): Change<V> {
+  return from.isLatest === false ? { ...change, isLatest: false } : change;
 }
 
 const HAS_NEW = 1;

@@ -16,6 +16,7 @@ import type { Processor, ProcessorContext, ProcessorSupplier } from "../../proce
 import type { RecordContext, StreamRecord } from "../../record.js";
 import { InvalidOperationError } from "../../errors.js";
 import type { Change } from "./change.js";
+import { withLatest } from "./change.js";
 import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
@@ -126,6 +127,7 @@ export class TableTransformValuesSupplier<K, V, VR> implements TableProcessorSup
     const transformers = this.#transformers;
     return {
       storeNames: parent.storeNames,
+      ...(parent.versioned === true ? { versioned: true } : {}),
       get: () => new TransformValuesGetter(parent.get(), newTransformer(transformers)),
     };
   }
@@ -152,12 +154,12 @@ export class TableTransformValuesSupplier<K, V, VR> implements TableProcessorSup
         const newValue = await transformed(transformer, record.key, record.value.newValue);
         if (this.#store === undefined) {
           const oldValue = sendOldValues ? await transformed(transformer, record.key, record.value.oldValue) : null;
-          await this.context.forward({ ...record, value: { newValue, oldValue } });
+          await this.context.forward({ ...record, value: withLatest({ newValue, oldValue }, record.value) });
           return;
         }
         const oldValue = sendOldValues ? valueOrNull(await this.#store.get(record.key)) : null;
         await putOrDelete(this.#store, record.key, timestamped(newValue, record.timestamp));
-        await this.#forwarder?.maybeForward({ ...record, value: { newValue, oldValue } });
+        await this.#forwarder?.maybeForward({ ...record, value: withLatest({ newValue, oldValue }, record.value) });
       }
 
       async close(): Promise<void> {
@@ -192,7 +194,16 @@ class TransformValuesGetter<K, V, VR> implements ValueGetter<K, VR> {
 
   async get(key: K): Promise<ValueAndTimestamp<VR> | null> {
     if (this.#ready !== undefined) await this.#ready;
-    const entry = await this.#parent.get(key);
+    return this.#transformed(key, await this.#parent.get(key));
+  }
+
+  async getAsOf(key: K, asOfTimestamp: number): Promise<ValueAndTimestamp<VR> | null> {
+    if (this.#parent.getAsOf === undefined) throw new TypeError("getAsOf() needs a getter over a versioned table");
+    if (this.#ready !== undefined) await this.#ready;
+    return this.#transformed(key, await this.#parent.getAsOf(key, asOfTimestamp));
+  }
+
+  async #transformed(key: K, entry: ValueAndTimestamp<V> | null): Promise<ValueAndTimestamp<VR> | null> {
     const timestamp = entry === null ? NO_TIMESTAMP : entry.timestamp;
     // The upstream record is not known here: no topic, partition or offset, no headers.
     this.#recordContext = { topic: null, partition: -1, offset: -1, timestamp, headers: new RecordHeaders() };

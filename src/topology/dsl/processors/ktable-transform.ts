@@ -12,6 +12,7 @@ import type { KeyValueStore } from "../../../stores/key-value-store.js";
 import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { Change } from "./change.js";
+import { withLatest } from "./change.js";
 import { ForwardingProcessor } from "./forwarding-processor.js";
 import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
 import { putOrDelete, timestamped } from "./store-writes.js";
@@ -77,11 +78,11 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
         // Nothing was in the table and nothing is: a filter that drops a row twice says nothing.
         if (skipEmptyChanges && sendOldValues && newValue === null && oldValue === null) return;
         if (this.#store === undefined) {
-          await this.context.forward({ ...record, value: { newValue, oldValue } });
+          await this.context.forward({ ...record, value: withLatest({ newValue, oldValue }, record.value) });
           return;
         }
         await putOrDelete(this.#store, record.key, timestamped(newValue, record.timestamp));
-        await this.#forwarder?.maybeForward({ ...record, value: { newValue, oldValue } });
+        await this.#forwarder?.maybeForward({ ...record, value: withLatest({ newValue, oldValue }, record.value) });
       }
 
       async #oldValue(record: StreamRecord<K, Change<V>>): Promise<VR | null> {

@@ -6,11 +6,17 @@
 import type { ProcessorContext } from "../../processor.js";
 import type { KeyValueStore } from "../../../stores/key-value-store.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
+import type { VersionedKeyValueStore, VersionedRecord } from "../../../stores/versioned-key-value-store.js";
 
 export interface ValueGetter<K, V> {
   init(context: ProcessorContext<unknown, unknown>): void;
   /** The value and its timestamp, or null when the table has no row for the key. */
   get(key: K): Promise<ValueAndTimestamp<V> | null>;
+  /**
+   * The value the key had at `asOfTimestamp`, for a getter over a versioned table (Kafka
+   * Streams' KTableValueGetter.get(key, asOfTimestamp)); absent when the table keeps no history.
+   */
+  getAsOf?(key: K, asOfTimestamp: number): Promise<ValueAndTimestamp<V> | null>;
   /** Releases what the getter holds (a transformValues() getter closes its transformer). */
   close?(): void | Promise<void>;
 }
@@ -18,6 +24,8 @@ export interface ValueGetter<K, V> {
 export interface ValueGetterSupplier<K, V> {
   /** The stores a processor must be connected to in order to use the getter. */
   readonly storeNames: readonly string[];
+  /** The getters read a versioned table: getAsOf() answers (Kafka Streams' isVersioned()). */
+  readonly versioned?: boolean;
   get(): ValueGetter<K, V>;
 }
 
@@ -40,25 +48,60 @@ export function storeValueGetterSupplier<K, V>(storeName: string): ValueGetterSu
   };
 }
 
+/** Reads a versioned store: the latest version, or the version valid at a time. */
+export function versionedValueGetterSupplier<K, V>(storeName: string): ValueGetterSupplier<K, V> {
+  return {
+    storeNames: [storeName],
+    versioned: true,
+    get(): ValueGetter<K, V> {
+      let store: VersionedKeyValueStore<K, V> | undefined;
+      const opened = (): VersionedKeyValueStore<K, V> => {
+        if (store === undefined) throw new Error(`The value getter of store "${storeName}" was used before init()`);
+        return store;
+      };
+      const entry = (found: VersionedRecord<V> | null): ValueAndTimestamp<V> | null =>
+        found === null ? null : { value: found.value, timestamp: found.timestamp };
+      return {
+        init(context) {
+          store = context.getStateStore(storeName) as unknown as VersionedKeyValueStore<K, V>;
+        },
+        async get(key) {
+          return entry(await opened().get(key));
+        },
+        async getAsOf(key, asOfTimestamp) {
+          return entry(await opened().get(key, asOfTimestamp));
+        },
+      };
+    },
+  };
+}
+
 /** A getter that applies `apply` to what the parent getter returns (filter, mapValues); the timestamp stays. */
 export function derivedValueGetterSupplier<K, V, VR>(
   parent: ValueGetterSupplier<K, V>,
   apply: (key: K, value: V) => VR | null,
 ): ValueGetterSupplier<K, VR> {
+  const applied = (key: K, entry: ValueAndTimestamp<V> | null): ValueAndTimestamp<VR> | null => {
+    if (entry === null) return null;
+    const value = apply(key, entry.value);
+    return value === null || value === undefined ? null : { value, timestamp: entry.timestamp };
+  };
   return {
     storeNames: parent.storeNames,
+    ...(parent.versioned === true ? { versioned: true } : {}),
     get(): ValueGetter<K, VR> {
       const getter = parent.get();
+      const asOf = getter.getAsOf?.bind(getter);
       return {
         init(context) {
           getter.init(context);
         },
         async get(key) {
-          const entry = await getter.get(key);
-          if (entry === null) return null;
-          const value = apply(key, entry.value);
-          return value === null || value === undefined ? null : { value, timestamp: entry.timestamp };
+          return applied(key, await getter.get(key));
         },
+        ...(asOf === undefined
+          ? {}
+          : { getAsOf: async (key: K, asOfTimestamp: number) => applied(key, await asOf(key, asOfTimestamp)) }),
         close: () => getter.close?.(),
       };
     },

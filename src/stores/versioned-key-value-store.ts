@@ -1,0 +1,236 @@
+// Versioned key-value stores (KIP-889): Kafka Streams' VersionedKeyValueStore, as its
+// RocksDBVersionedStore behaves. Every put(key, value, timestamp) adds a version valid
+// from its timestamp until the next version's; get(key) reads the latest, get(key, asOf)
+// the version valid at a time. Reads and writes older than the history retention (measured
+// from the largest timestamp the store has seen) are refused: a put returns
+// PUT_RETURN_CODE_NOT_PUT, a get returns null unless the latest version answers it (the
+// latest version of a key never expires). Versions that can no longer answer a read are
+// swept out once per segment interval of stream time (versioned-key-schema.ts has the rows).
+//
+// As in Kafka Streams, the store's stream time lives in memory: it starts unknown when a
+// task opens the store, and the first put sets it.
+import type { Serde, SerdeContext } from "../serdes/serde.js";
+import type { KeyValueBytesStore } from "./key-value-store.js";
+import type { VersionedStoreSpec } from "./versioned-key-schema.js";
+import {
+  parseVersionRowKey,
+  parseVersionRowValue,
+  versionRowKey,
+  versionRowRange,
+  versionRowValue,
+} from "./versioned-key-schema.js";
+
+/** put(): the version put is the latest (it has no end). */
+export const PUT_RETURN_CODE_VALID_TO_UNDEFINED = -1;
+/** put(): nothing was put, the timestamp being older than the history retention (Java's Long.MIN_VALUE). */
+export const PUT_RETURN_CODE_NOT_PUT = -(2 ** 63);
+
+/** One version of a key: Kafka Streams' VersionedRecord. `validTo` is absent for the latest version. */
+export interface VersionedRecord<V> {
+  readonly value: V;
+  /** The version's timestamp: it is valid from then on. */
+  readonly timestamp: number;
+  /** When the next version took over (exclusive); absent when this version was read as the latest. */
+  readonly validTo?: number;
+}
+
+export interface VersionedKeyValueStore<K, V> {
+  readonly name: string;
+  /**
+   * Adds the version of `key` valid from `timestamp` (null: deleted from then on). Returns
+   * when that version stops being valid (the next version's timestamp),
+   * PUT_RETURN_CODE_VALID_TO_UNDEFINED when it is the latest, or PUT_RETURN_CODE_NOT_PUT
+   * when `timestamp` is older than the history retention.
+   */
+  put(key: K, value: V | null, timestamp: number): Promise<number>;
+  /** put(key, null, timestamp), returning the version that was valid at `timestamp`, or null. */
+  delete(key: K, timestamp: number): Promise<VersionedRecord<V> | null>;
+  /** The latest version, or null when the key has none (or was deleted last). */
+  get(key: K): Promise<VersionedRecord<V> | null>;
+  /** The version valid at `asOfTimestamp`, or null. */
+  get(key: K, asOfTimestamp: number): Promise<VersionedRecord<V> | null>;
+}
+
+/** Kafka Streams' NO_TIMESTAMP: the store has seen no put yet. */
+const UNKNOWN_STREAM_TIME = -1;
+
+interface Version {
+  readonly row: Buffer;
+  readonly timestamp: number;
+  readonly value: Buffer | null;
+}
+
+export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore<K, V> {
+  readonly bytes: KeyValueBytesStore;
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<V>;
+  readonly historyRetentionMs: number;
+  readonly segmentIntervalMs: number;
+  readonly #keyContext: SerdeContext;
+  readonly #valueContext: SerdeContext;
+  #observedStreamTime = UNKNOWN_STREAM_TIME;
+  #sweptSegment = 0;
+
+  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, spec: VersionedStoreSpec) {
+    if (!(spec.historyRetentionMs >= 0)) {
+      throw new RangeError(
+        `Versioned store "${bytes.name}" needs a history retention >= 0, got ${spec.historyRetentionMs}`,
+      );
+    }
+    if (!(spec.segmentIntervalMs >= 1)) {
+      throw new RangeError(
+        `Versioned store "${bytes.name}" needs a segment interval >= 1, got ${spec.segmentIntervalMs}`,
+      );
+    }
+    this.bytes = bytes;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+    this.historyRetentionMs = spec.historyRetentionMs;
+    this.segmentIntervalMs = spec.segmentIntervalMs;
+    this.#keyContext = { store: bytes.name, part: "key" };
+    this.#valueContext = { store: bytes.name, part: "value" };
+  }
+
+  get name(): string {
+    return this.bytes.name;
+  }
+
+  /** The largest timestamp put so far (-1 before any). */
+  get observedStreamTime(): number {
+    return this.#observedStreamTime;
+  }
+
+  async put(key: K, value: V | null, timestamp: number): Promise<number> {
+    const keyBytes = this.#serializeKey(key);
+    if (this.#expired(timestamp)) return PUT_RETURN_CODE_NOT_PUT;
+    await this.#advance(timestamp);
+    const versions = await this.#versions(keyBytes);
+    const next = versions.find((version) => version.timestamp > timestamp);
+    const valueBytes =
+      value === null || value === undefined ? null : this.valueSerde.serialize(value, this.#valueContext);
+    const writes: [Buffer, Buffer | null][] = [[versionRowKey(keyBytes, timestamp), versionRowValue(valueBytes)]];
+    // Versions no read can reach any more: their successor starts at or before the history's start.
+    for (let i = 0; i + 1 < versions.length; i++) {
+      if (versions[i + 1]!.timestamp <= this.#historyStart && versions[i]!.timestamp !== timestamp) {
+        writes.push([versions[i]!.row, null]);
+      }
+    }
+    await this.bytes.write(writes);
+    return next === undefined ? PUT_RETURN_CODE_VALID_TO_UNDEFINED : next.timestamp;
+  }
+
+  async delete(key: K, timestamp: number): Promise<VersionedRecord<V> | null> {
+    if (this.#expired(timestamp)) {
+      this.#serializeKey(key);
+      return null;
+    }
+    const existing = await this.get(key, timestamp);
+    await this.put(key, null, timestamp);
+    return existing;
+  }
+
+  get(key: K, asOfTimestamp?: number): Promise<VersionedRecord<V> | null> {
+    const keyBytes = this.#serializeKey(key);
+    return asOfTimestamp === undefined ? this.#latest(keyBytes) : this.#asOf(keyBytes, asOfTimestamp);
+  }
+
+  async #latest(keyBytes: Buffer): Promise<VersionedRecord<V> | null> {
+    for await (const [row, value] of this.bytes.iterate({ ...versionRowRange(keyBytes), reverse: true })) {
+      const parsed = parseVersionRowKey(row);
+      if (parsed === undefined) continue;
+      const raw = parseVersionRowValue(value);
+      return raw === null
+        ? null
+        : { value: this.valueSerde.deserialize(raw, this.#valueContext), timestamp: parsed.timestamp };
+    }
+    return null;
+  }
+
+  async #asOf(keyBytes: Buffer, asOfTimestamp: number): Promise<VersionedRecord<V> | null> {
+    let validTo: number | undefined;
+    for await (const [row, value] of this.bytes.iterate({ ...versionRowRange(keyBytes), reverse: true })) {
+      const parsed = parseVersionRowKey(row);
+      if (parsed === undefined) continue;
+      if (parsed.timestamp > asOfTimestamp) {
+        validTo = parsed.timestamp;
+        continue;
+      }
+      const raw = parseVersionRowValue(value);
+      if (raw === null) return null;
+      // Beyond the history, only the latest version answers (Kafka Streams returns null otherwise).
+      if (validTo !== undefined && this.#beyondHistory(asOfTimestamp)) return null;
+      const found = this.valueSerde.deserialize(raw, this.#valueContext);
+      return validTo === undefined
+        ? { value: found, timestamp: parsed.timestamp }
+        : { value: found, timestamp: parsed.timestamp, validTo };
+    }
+    return null;
+  }
+
+  async #versions(keyBytes: Buffer): Promise<Version[]> {
+    const versions: Version[] = [];
+    for await (const [row, value] of this.bytes.iterate(versionRowRange(keyBytes))) {
+      const parsed = parseVersionRowKey(row);
+      if (parsed !== undefined) versions.push({ row, timestamp: parsed.timestamp, value: parseVersionRowValue(value) });
+    }
+    return versions;
+  }
+
+  get #historyStart(): number {
+    return this.#observedStreamTime - this.historyRetentionMs;
+  }
+
+  #expired(timestamp: number): boolean {
+    return this.#observedStreamTime !== UNKNOWN_STREAM_TIME && timestamp < this.#historyStart;
+  }
+
+  #beyondHistory(asOfTimestamp: number): boolean {
+    return this.#observedStreamTime !== UNKNOWN_STREAM_TIME && asOfTimestamp < this.#historyStart;
+  }
+
+  async #advance(timestamp: number): Promise<void> {
+    this.#observedStreamTime = Math.max(this.#observedStreamTime, timestamp);
+    const segment = Math.floor(Math.max(0, this.#historyStart) / this.segmentIntervalMs);
+    if (segment > this.#sweptSegment) {
+      this.#sweptSegment = segment;
+      await this.#sweep();
+    }
+  }
+
+  /**
+   * Drops every version whose successor starts at or before the history's start, and a
+   * key's last version when it is a tombstone that old: no read can reach them.
+   */
+  async #sweep(): Promise<void> {
+    const historyStart = this.#historyStart;
+    const drops: [Buffer, null][] = [];
+    let previous: { row: Buffer; key: Buffer; value: Buffer | null } | undefined;
+    for await (const [row, value] of this.bytes.iterate({})) {
+      const parsed = parseVersionRowKey(row);
+      if (parsed === undefined) continue;
+      if (previous !== undefined && previous.key.equals(parsed.key) && parsed.timestamp <= historyStart) {
+        drops.push([previous.row, null]);
+      } else if (previous !== undefined && !previous.key.equals(parsed.key)) {
+        this.#dropIfOldTombstone(previous, historyStart, drops);
+      }
+      previous = { row, key: Buffer.from(parsed.key), value: parseVersionRowValue(value) };
+    }
+    if (previous !== undefined) this.#dropIfOldTombstone(previous, historyStart, drops);
+    if (drops.length > 0) await this.bytes.write(drops);
+  }
+
+  #dropIfOldTombstone(
+    last: { row: Buffer; value: Buffer | null },
+    historyStart: number,
+    drops: [Buffer, null][],
+  ): void {
+    if (last.value !== null) return;
+    const parsed = parseVersionRowKey(last.row);
+    if (parsed !== undefined && parsed.timestamp <= historyStart) drops.push([last.row, null]);
+  }
+
+  #serializeKey(key: K): Buffer {
+    if (key === null || key === undefined) throw new TypeError(`key cannot be null (versioned store "${this.name}")`);
+    return this.keySerde.serialize(key, this.#keyContext);
+  }
+}

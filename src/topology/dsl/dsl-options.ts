@@ -97,9 +97,16 @@ export interface GroupedOptions<K, V> {
 }
 
 export interface JoinedOptions<K, V> extends Named {
-  /** Serdes of the stream side, used if it must be repartitioned before the join. */
+  /** Serdes of the stream side, used if it must be repartitioned before the join (and by a grace buffer). */
   key?: SerdeOf<K>;
   value?: SerdeOf<V>;
+  /**
+   * Kafka Streams' Joined.withGracePeriod (KIP-923), for a join with a versioned table:
+   * stream records wait until stream time has passed them by this much before they look
+   * the table up (as of their own time), so late table updates are still seen. At most the
+   * table's history retention.
+   */
+  gracePeriodMs?: number;
 }
 
 export interface AggregateOptions<VA> extends Named, MaterializedOptions {

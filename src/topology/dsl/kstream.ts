@@ -40,6 +40,7 @@ import { TableSourceSupplier } from "./processors/ktable-source.js";
 import { commandHandlerSupplier } from "./processors/command-handler.js";
 import type { CommandHandlerPlan } from "./processors/command-handler.js";
 import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
+import { streamTableJoinGrace } from "./stream-table-join-grace.js";
 import { streamGlobalTableJoinSupplier } from "./processors/kstream-global-ktable-join.js";
 import { GlobalKTable } from "./global-ktable.js";
 import { JoinWindows } from "./join-windows.js";
@@ -857,12 +858,21 @@ export class KStream<K, V> {
     const name = builder.nameOr(leftJoin ? NodePrefix.LEFTJOIN : NodePrefix.JOIN, options?.name);
     builder.addCopartitionGroup(name, sourceNodes);
     const view = tableState.supplier.view();
+    const grace = streamTableJoinGrace(
+      builder,
+      name,
+      tableState,
+      view,
+      options?.gracePeriodMs,
+      state.keySerde,
+      state.valueSerde,
+    );
     builder.addProcessor({
       name,
       operation: leftJoin ? "leftJoin" : "join",
-      supplier: streamTableJoinSupplier(view, joiner, leftJoin) as AnySupplier,
+      supplier: streamTableJoinSupplier(view, joiner, leftJoin, grace) as AnySupplier,
       parents: [state.name],
-      stores: view.storeNames,
+      stores: grace === undefined ? view.storeNames : [...view.storeNames, grace.bufferStore],
     });
     return new KStream<K, VR>({
       builder,

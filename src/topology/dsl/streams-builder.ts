@@ -135,7 +135,7 @@ export class StreamsBuilder {
       storeName,
       false,
       () => builder.connectStores(name, [storeName]),
-      versioned.versioned !== undefined,
+      versioned.versioned,
     );
     builder.addProcessor({
       name,

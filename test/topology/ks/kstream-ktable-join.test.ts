@@ -1,7 +1,7 @@
 // Ports of Kafka Streams' KStreamKTableJoinTest and KStreamKTableLeftJoinTest: each stream
 // record looks up the table; the table never triggers; a delete in the table stops the
-// matches. The grace-period cases need versioned stores, which Eddy does not have. The
-// describe() cases of KStreamKTableJoinTest are in ../kafka-naming.test.ts.
+// matches. The versioned-table and grace-period cases are in kstream-ktable-join-grace.test.ts;
+// the describe() cases of KStreamKTableJoinTest are in ../kafka-naming.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";

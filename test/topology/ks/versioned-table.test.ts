@@ -99,7 +99,7 @@ describe("a table materialized in a versioned store", () => {
       .transformValues<string>(() => ({ transform: (_key, value) => (value === null ? null : value.toUpperCase()) }));
     const changes: Change<string>[] = [];
     const view = table[dsl].supplier.view();
-    expect(view.versioned).toBe(true);
+    expect(view.versioned).toEqual({ historyRetentionMs: 1_000 });
     const getter = view.get();
     const topology = builder
       .build()
@@ -227,5 +227,34 @@ describe("StoresTest: versioned store arguments", () => {
     expect(() => new StreamsBuilder().table("t", { ...strings, store: "s", versioned, persistent: false })).toThrow(
       /persistent only/,
     );
+  });
+});
+
+describe("out-of-order updates of a versioned table downstream (KIP-914)", () => {
+  it("a table-table join and a groupBy aggregation skip them; the join counts them dropped", async () => {
+    const builder = new StreamsBuilder();
+    const left = builder.table("left", { ...strings, ...Stores.persistentVersionedKeyValueStore("left-store", 1_000) });
+    const right = builder.table("right", { ...strings, store: "right-store" });
+    const joined = new CapturingSupplier<string, string | null>();
+    left
+      .join(right, (a: string, b: string) => `${a}+${b}`)
+      .toStream()
+      .process(joined.supplier);
+    const counts = new CapturingSupplier<string, number | null>();
+    left
+      .groupBy((_key, value) => ({ key: value.slice(0, 1), value }), { key: Serdes.string(), value: Serdes.string() })
+      .count({ store: "counts", caching: false })
+      .toStream()
+      .process(counts.supplier);
+    const d = new TopologyTestDriver(builder.build(), { startTime: 0, cacheMaxBytes: 0 });
+    driver = d;
+    await d.createInputTopic("right", Serdes.string(), Serdes.string()).pipeInput("k", "r", { timestamp: 1 });
+    const input = d.createInputTopic("left", Serdes.string(), Serdes.string());
+    await input.pipeInput("k", "a2", { timestamp: 20 });
+    await input.pipeInput("k", "b1", { timestamp: 10 }); // out of order: history only
+    await input.pipeInput("k", "b3", { timestamp: 30 });
+    expect(joined.processed()).toEqual([kvt("k", "a2+r", 20), kvt("k", "b3+r", 30)]);
+    expect(counts.processed()).toEqual([kvt("a", 1, 20), kvt("a", 0, 30), kvt("b", 1, 30)]);
+    expect(d.droppedRecords).toBe(1);
   });
 });

@@ -44,6 +44,11 @@ function sideSupplier<K, VThis, VOther, VR>(
       async process(record: StreamRecord<K, Change<VThis>>): Promise<void> {
         // Rows join on equal keys: a null key joins nothing.
         if (record.key === null) return;
+        // An out-of-order update of a versioned table is history, not the row (KIP-914): it joins nothing.
+        if (record.value.isLatest === false) {
+          this.context.recordDropped("a table-table join skips an out-of-order update of a versioned table");
+          return;
+        }
         const { newValue, oldValue } = record.value;
         const otherEntry = await getter.get(record.key);
         const other = otherEntry === null ? null : otherEntry.value;

@@ -20,6 +20,8 @@ export function tableRepartitionMapSupplier<K, V, KR, VR>(
       serde === undefined ? Object.is(a, b) : serde.serialize(a).equals(serde.serialize(b));
     return new (class extends ForwardingProcessor<K, Change<V>, KR, Change<VR>> {
       async process(record: StreamRecord<K, Change<V>>): Promise<void> {
+        // An aggregate of a versioned table counts its latest rows only (KIP-914): history is not regrouped.
+        if (record.value.isLatest === false) return;
         const { newValue, oldValue } = record.value;
         const newPair = newValue === null ? null : mapper(record.key, newValue);
         const oldPair = oldValue === null ? null : mapper(record.key, oldValue);

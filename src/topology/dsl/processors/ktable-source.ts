@@ -21,6 +21,7 @@ import {
   PUT_RETURN_CODE_VALID_TO_UNDEFINED,
 } from "../../../stores/versioned-key-value-store.js";
 import type { VersionedKeyValueStore } from "../../../stores/versioned-key-value-store.js";
+import type { VersionedStoreSpec } from "../../../stores/versioned-key-schema.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
 
 export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
@@ -31,9 +32,14 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
 
   /** `onMaterialize` connects the store to the node the first time the table needs it. */
   /** The table's store keeps versions (a VersionedKeyValueStore) rather than ValueAndTimestamp rows. */
-  readonly versioned: boolean;
+  readonly versioned: VersionedStoreSpec | undefined;
 
-  constructor(storeName: string, materialized: boolean, onMaterialize: () => void, versioned = false) {
+  constructor(
+    storeName: string,
+    materialized: boolean,
+    onMaterialize: () => void,
+    versioned: VersionedStoreSpec | undefined = undefined,
+  ) {
     this.storeName = storeName;
     this.versioned = versioned;
     this.#materialized = materialized;
@@ -60,14 +66,16 @@ export class TableSourceSupplier<K, V> implements TableProcessorSupplier<K, V> {
 
   view(): ValueGetterSupplier<K, V> {
     this.materialize();
-    return this.versioned ? versionedValueGetterSupplier(this.storeName) : storeValueGetterSupplier(this.storeName);
+    return this.versioned === undefined
+      ? storeValueGetterSupplier(this.storeName)
+      : versionedValueGetterSupplier(this.storeName, this.versioned.historyRetentionMs);
   }
 
   readonly supplier: ProcessorSupplier<K, V | null, K, Change<V>> = () => {
     const materialized = this.#materialized;
     const sendOldValues = this.#sendOldValues;
     const storeName = this.storeName;
-    if (this.versioned) return new VersionedTableSourceProcessor<K, V>(storeName, sendOldValues);
+    if (this.versioned !== undefined) return new VersionedTableSourceProcessor<K, V>(storeName, sendOldValues);
     return new (class extends ForwardingProcessor<K, V | null, K, Change<V>> {
       #store: KeyValueStore<K, ValueAndTimestamp<V>> | undefined;
       #forwarder: TimestampedTupleForwarder<K, V> | undefined;

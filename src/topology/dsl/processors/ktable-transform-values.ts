@@ -127,7 +127,7 @@ export class TableTransformValuesSupplier<K, V, VR> implements TableProcessorSup
     const transformers = this.#transformers;
     return {
       storeNames: parent.storeNames,
-      ...(parent.versioned === true ? { versioned: true } : {}),
+      ...(parent.versioned === undefined ? {} : { versioned: parent.versioned }),
       get: () => new TransformValuesGetter(parent.get(), newTransformer(transformers)),
     };
   }

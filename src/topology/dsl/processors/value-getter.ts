@@ -24,8 +24,11 @@ export interface ValueGetter<K, V> {
 export interface ValueGetterSupplier<K, V> {
   /** The stores a processor must be connected to in order to use the getter. */
   readonly storeNames: readonly string[];
-  /** The getters read a versioned table: getAsOf() answers (Kafka Streams' isVersioned()). */
-  readonly versioned?: boolean;
+  /**
+   * The getters read a versioned table, with this history retention: getAsOf() answers
+   * (Kafka Streams' isVersioned()). Absent for a table without history.
+   */
+  readonly versioned?: { readonly historyRetentionMs: number };
   get(): ValueGetter<K, V>;
 }
 
@@ -49,10 +52,13 @@ export function storeValueGetterSupplier<K, V>(storeName: string): ValueGetterSu
 }
 
 /** Reads a versioned store: the latest version, or the version valid at a time. */
-export function versionedValueGetterSupplier<K, V>(storeName: string): ValueGetterSupplier<K, V> {
+export function versionedValueGetterSupplier<K, V>(
+  storeName: string,
+  historyRetentionMs: number,
+): ValueGetterSupplier<K, V> {
   return {
     storeNames: [storeName],
-    versioned: true,
+    versioned: { historyRetentionMs },
     get(): ValueGetter<K, V> {
       let store: VersionedKeyValueStore<K, V> | undefined;
       const opened = (): VersionedKeyValueStore<K, V> => {
@@ -88,7 +94,7 @@ export function derivedValueGetterSupplier<K, V, VR>(
   };
   return {
     storeNames: parent.storeNames,
-    ...(parent.versioned === true ? { versioned: true } : {}),
+    ...(parent.versioned === undefined ? {} : { versioned: parent.versioned }),
     get(): ValueGetter<K, VR> {
       const getter = parent.get();
       const asOf = getter.getAsOf?.bind(getter);

@@ -9,7 +9,9 @@
 //
 // The changelog is Kafka Streams' (ChangeLoggingVersionedKeyValueBytesStore): every put is
 // one record, keyed by the plain key, with the value (null for a delete) and the put's
-// timestamp as the record's. Restoring a record writes its version row back. Versions a
+// timestamp as the record's (a commit's versions of one key go out in time order, where Kafka
+// Streams keeps put order: the history restored is the same). Restoring a record writes its
+// version row back. Versions a
 // store drops once they are older than its history retention are dropped locally only:
 // they are not deletes of the key and are never logged. The changelog topic keeps records
 // for the history retention plus a day before compaction may drop older versions of a key

@@ -170,6 +170,8 @@ interface Figures {
   errors: number;
   /** CPU time the instances' processes spent per request, microseconds (undefined without /proc). */
   cpuMicros: number | undefined;
+  /** The part of cpuMicros spent in the kernel (socket reads and writes, the loopback's TCP). */
+  systemMicros: number | undefined;
   /** CPU seconds per second of the serving processes (1 = one core busy all the time). */
   serverBusy: number | undefined;
   /** CPU seconds per second of this process, autocannon's. */
@@ -179,16 +181,18 @@ interface Figures {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** User + system CPU time of processes so far, in seconds, from /proc/<pid>/stat (Linux). */
-async function cpuSeconds(pids: readonly number[]): Promise<number | undefined> {
+async function cpuSeconds(pids: readonly number[]): Promise<{ total: number; system: number } | undefined> {
   try {
-    let ticks = 0;
+    let user = 0;
+    let system = 0;
     for (const pid of pids) {
       const stat = await readFile(`/proc/${pid}/stat`, "utf8");
       // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      user += Number(fields[11]);
+      system += Number(fields[12]);
     }
-    return ticks / CLOCK_TICKS_PER_SECOND;
+    return { total: (user + system) / CLOCK_TICKS_PER_SECOND, system: system / CLOCK_TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
@@ -231,8 +235,13 @@ async function load(
     cpuMicros:
       cpuBefore === undefined || cpuAfter === undefined || total === 0
         ? undefined
-        : ((cpuAfter - cpuBefore) / total) * 1e6,
-    serverBusy: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / wall,
+        : ((cpuAfter.total - cpuBefore.total) / total) * 1e6,
+    systemMicros:
+      cpuBefore === undefined || cpuAfter === undefined || total === 0
+        ? undefined
+        : ((cpuAfter.system - cpuBefore.system) / total) * 1e6,
+    serverBusy:
+      cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter.total - cpuBefore.total) / wall,
     generatorBusy: (generator.user + generator.system) / 1e6 / wall,
   };
 }
@@ -362,6 +371,7 @@ async function main(): Promise<void> {
         String(row.non2xx).padStart(8),
         String(row.errors).padStart(7),
         (row.cpuMicros === undefined ? "n/a" : row.cpuMicros.toFixed(0)).padStart(11),
+        (row.systemMicros === undefined ? "n/a" : row.systemMicros.toFixed(0)).padStart(13),
       ];
       process.stdout.write(`${cells.join(" ")}\n`);
     }

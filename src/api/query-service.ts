@@ -75,48 +75,18 @@ export class QueryService {
     }
   }
 
-  async #get(storeName: string, keyText: string, options: LookupOptions): Promise<RoutedAnswer> {
+  /** Not async: the router's promise is the answer's (one promise less per lookup); get() catches a throw. */
+  #get(storeName: string, keyText: string, options: LookupOptions): Promise<RoutedAnswer> {
     const store = this.#catalog.get(storeName);
     checkStoreType(store, "keyValue");
     const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
     if (store.global) {
-      const answer = await globalLookup(this.#streams, store, keyText, key);
-      return { ...answer, outcome: answer.found ? "local" : "not_found" };
+      return globalLookup(this.#streams, store, keyText, key).then((answer) => ({
+        ...answer,
+        outcome: answer.found ? "local" : "not_found",
+      }));
     }
-    return this.#router.route(
-      {
-        store,
-        key,
-        local: (taskId, allowStale) => this.#reader.get(store, taskId, key, allowStale),
-        answer: (meta, read) => this.#localAnswer(store, keyText, key, meta, read),
-        path: (o) => lookupPath(store.name, keyText, o),
-      },
-      options,
-    );
-  }
-
-  #localAnswer(
-    store: CatalogStore,
-    keyText: string,
-    key: unknown,
-    meta: KeyQueryMetadata,
-    read: TaskRead<{ found: boolean; value: unknown }>,
-  ): RoutedAnswer {
-    const servedBy = this.#self;
-    if (!read.value.found) {
-      const error = new KeyNotFoundError(store.name, keyText, servedBy);
-      return {
-        statusCode: 404,
-        body: JSON.stringify({ ...error.toBody(), stale: read.stale }),
-        servedBy,
-        outcome: "not_found",
-      };
-    }
-    const body =
-      `{"store":${JSON.stringify(store.name)},"key":${toJsonText(key, store.keySerde.name)},` +
-      `"value":${toJsonText(read.value.value, store.valueSerde.name)},"partition":${meta.partition},` +
-      `"taskId":"${meta.taskId}","stale":${read.stale}}`;
-    return { statusCode: 200, body, servedBy, outcome: read.stale ? "stale" : "local" };
+    return this.#router.route(new PointRead(store, keyText, key, this.#reader, this.#self), options);
   }
 
   // ----- scans -----
@@ -316,4 +286,45 @@ export class QueryService {
 function lookupPath(store: string, keyText: string, options: Parameters<KeyRead<unknown>["path"]>[0]): string {
   const query = routedQueryParams(options).toString();
   return `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(keyText)}${query === "" ? "" : `?${query}`}`;
+}
+
+type PointValue = { found: boolean; value: unknown };
+
+/** One point lookup for the router: a class, not closures, since every lookup makes one. */
+class PointRead implements KeyRead<PointValue> {
+  constructor(
+    readonly store: CatalogStore,
+    readonly keyText: string,
+    readonly key: unknown,
+    private readonly reader: LocalStoreReader,
+    private readonly self: string | undefined,
+  ) {}
+
+  local(taskId: TaskId, allowStale: boolean): Promise<TaskRead<PointValue> | undefined> {
+    return this.reader.get(this.store, taskId, this.key, allowStale);
+  }
+
+  answer(meta: KeyQueryMetadata, read: TaskRead<PointValue>): RoutedAnswer {
+    const { store, keyText } = this;
+    const servedBy = this.self;
+    if (!read.value.found) {
+      const error = new KeyNotFoundError(store.name, keyText, servedBy);
+      return {
+        statusCode: 404,
+        body: JSON.stringify({ ...error.toBody(), stale: read.stale }),
+        servedBy,
+        outcome: "not_found",
+      };
+    }
+    // The answer's JSON written out: the names and the shape are fixed, only the values are serialized.
+    const body =
+      `{"store":${JSON.stringify(store.name)},"key":${toJsonText(this.key, store.keySerde.name)},` +
+      `"value":${toJsonText(read.value.value, store.valueSerde.name)},"partition":${meta.partition},` +
+      `"taskId":"${meta.taskId}","stale":${read.stale}}`;
+    return { statusCode: 200, body, servedBy, outcome: read.stale ? "stale" : "local" };
+  }
+
+  path(options: Parameters<KeyRead<unknown>["path"]>[0]): string {
+    return lookupPath(this.store.name, this.keyText, options);
+  }
 }

@@ -2,6 +2,7 @@
 // `applicationServer` is set, listening on that host:port. Starting it twice for the
 // same streams returns the running server (adding any command endpoints given the
 // second time), so an application may start it itself and the runtime may too.
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import pino from "pino";
@@ -13,11 +14,12 @@ import type { CommandEndpoint } from "./command-registry.js";
 import { eddyApi } from "./eddy-api-plugin.js";
 import type { EddyApiOptions } from "./eddy-api-plugin.js";
 import { ApiError, ApiListenError, UnavailableError } from "./errors.js";
+import { LeanLookupPath } from "./lean-lookup-path.js";
 import { splitHostPort } from "./peer-client.js";
 import { RETRY_AFTER_SECONDS } from "./query-service.js";
 import { apiSecurityFromConfig, readApiTls } from "./security/api-security.js";
 import type { ApiConfigFields, ApiTlsOptions } from "./security/api-security.js";
-import { installSecurityHeaders } from "./security/security-headers.js";
+import { apiSecurityHeaders, installSecurityHeaders } from "./security/security-headers.js";
 
 export interface ApiServerOptions extends Omit<EddyApiOptions, "streams" | "onContext" | "securityHeaders"> {
   /**
@@ -129,6 +131,18 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
       .send(error.toBody());
   });
   let context: ApiContext | undefined;
+  // Point lookups take the lean path (lean-lookup-path.ts) once the API is registered,
+  // unless a rate limit is configured (it is counted in fastify's hooks); every other
+  // request, and every lookup the lean path does not take, goes to fastify's handler.
+  let lean: LeanLookupPath | undefined;
+  const fastifyHandler = app.server.listeners("request")[0] as RequestListener | undefined;
+  if (fastifyHandler !== undefined) {
+    app.server.removeListener("request", fastifyHandler);
+    app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+      if (lean === undefined || closing !== undefined || !lean.serve(request, response))
+        fastifyHandler(request, response);
+    });
+  }
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
@@ -148,7 +162,19 @@ async function listen(streams: QueryableStreams, options: ApiServerOptions): Pro
     securityHeaders: false,
     ...(tls === undefined ? {} : { peerTls: tls }),
     streams,
-    onContext: (c) => (context = c),
+    onContext: (c, policy) => {
+      context = c;
+      if (!c.access.rateLimited) {
+        lean = new LeanLookupPath({
+          prefix: c.prefix,
+          policy,
+          catalog: c.catalog,
+          queries: c.queries,
+          securityHeaders: apiSecurityHeaders(tls !== undefined),
+          log: app.log,
+        });
+      }
+    },
     ...(prefix === undefined ? {} : { prefix }),
   });
   const listenHost = chooseListenHost(host, advertised?.hostname, authenticated, logger);

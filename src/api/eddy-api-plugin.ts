@@ -31,6 +31,7 @@ import { WindowQueryService } from "./window-query-service.js";
 import { windowQueryRoutes } from "./window-query-routes.js";
 import { StoreCatalog } from "./store-catalog.js";
 import { installAccessControl } from "./security/access-control.js";
+import type { AccessPolicy } from "./security/access-control.js";
 import { apiSecurityFromConfig, readApiTls } from "./security/api-security.js";
 import type { ApiConfigFields, ApiSecurityOptions, ApiTlsMaterial } from "./security/api-security.js";
 import { BearerTokens } from "./security/bearer-tokens.js";
@@ -69,8 +70,12 @@ export interface EddyApiOptions {
   readonly title?: string;
   /** For the command gateway's logs; by default fastify's logger. */
   readonly logger?: Logger;
-  /** Receives the plugin's context once built (startApiServer uses it to add command endpoints later). */
-  readonly onContext?: (context: ApiContext) => void;
+  /**
+   * Receives the plugin's context once built, and its access control's checks
+   * (startApiServer adds command endpoints through it later, and serves point lookups on
+   * its lean path: lean-lookup-path.ts).
+   */
+  readonly onContext?: (context: ApiContext, policy: AccessPolicy) => void;
 }
 
 export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Promise<void> {
@@ -82,7 +87,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
     options.peerTls ?? (options.kafka?.apiTls === undefined ? undefined : readApiTls(options.kafka.apiTls));
   if (options.securityHeaders !== false) await installSecurityHeaders(app, { tls: peerTls !== undefined });
   const tokens = new BearerTokens(security.tokens ?? [], security.peerToken);
-  await installAccessControl(app, {
+  const policy = await installAccessControl(app, {
     tokens,
     publicRoutes: security.publicRoutes ?? DEFAULT_API_PUBLIC_ROUTES,
     readOnly: security.readOnly ?? false,
@@ -145,7 +150,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
       hostAllowlist: security.allowedHosts !== undefined,
     },
   };
-  options.onContext?.(context);
+  options.onContext?.(context, policy);
 
   app.addHook("onClose", async () => {
     peers.close();

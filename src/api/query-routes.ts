@@ -22,6 +22,7 @@ import {
   storesAnswer,
 } from "./route-schemas.js";
 import type { LookupQuery } from "./route-schemas.js";
+import type { StoreCatalog } from "./store-catalog.js";
 
 export function queryRoutes(ctx: ApiContext) {
   return async function queryPlugin(app: FastifyInstance): Promise<void> {
@@ -110,10 +111,14 @@ function mayQueryInternalStores(principal: Principal): boolean {
 
 /** Internal stores (served only with apiInternalStores) need an admin token; another instance forwards for one. */
 export function checkInternalStoreAccess(ctx: ApiContext, request: FastifyRequest, store: string): void {
-  if (!ctx.catalog.has(store) || !ctx.catalog.get(store).internal) return;
   const principal = principalOf(request);
-  if (!mayQueryInternalStores(principal))
+  if (!mayReadStore(ctx.catalog, store, principal))
     throw new ForbiddenError(principal.name, "admin", `the internal store "${store}"`);
+}
+
+/** Whether `principal` may query `store`: any store but an internal one, which needs admin (or a peer's forwarding). */
+export function mayReadStore(catalog: StoreCatalog, store: string, principal: Principal): boolean {
+  return !catalog.has(store) || !catalog.get(store).internal || mayQueryInternalStores(principal);
 }
 
 function send(reply: FastifyReply, answer: QueryAnswer): FastifyReply {

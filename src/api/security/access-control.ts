@@ -60,11 +60,60 @@ export function requiredScope(request: FastifyRequest): ApiScope {
   return request.routeOptions.config?.eddyScope ?? (SAFE_METHODS.has(request.method) ? "read" : "command");
 }
 
-export async function installAccessControl(app: FastifyInstance, options: AccessControlOptions): Promise<void> {
-  const { tokens, readOnly, allowedHosts } = options;
+/**
+ * The checks of steps 1, 2, 4, 5 and 6, on a request's plain parts: the onRequest hook
+ * runs them, and so does the lean lookup path (lean-lookup.ts), which answers point
+ * lookups without fastify's per-request machinery. Every failure is an ApiError.
+ */
+export class AccessPolicy {
+  readonly #tokens: BearerTokens;
+  readonly #publicRoutes: readonly string[];
+  readonly #readOnly: boolean;
+  readonly #allowedHosts: HostAllowlist | undefined;
+
+  constructor(options: Omit<AccessControlOptions, "rateLimit">) {
+    this.#tokens = options.tokens;
+    this.#publicRoutes = options.publicRoutes;
+    this.#readOnly = options.readOnly;
+    this.#allowedHosts = options.allowedHosts;
+  }
+
+  /** Who asks: the Host header checked first (421), then the bearer token (checked in authorize()). */
+  identify(host: string | undefined, authorization: string | undefined): Identification {
+    if (this.#allowedHosts !== undefined && !this.#allowedHosts.allows(host)) throw new HostNotAllowedError(host ?? "");
+    return this.#tokens.identify(authorization);
+  }
+
+  /**
+   * Throws unless `identified` may call `method` on `route` (its path below the API's
+   * prefix, as the route declares it) with `scope`; `what` names the call in a 403.
+   */
+  authorize(
+    method: string,
+    route: string | undefined,
+    scope: ApiScope,
+    identified: Identification,
+    what: string,
+  ): void {
+    if (this.#readOnly && !SAFE_METHODS.has(method)) throw new ReadOnlyError(method);
+    if (this.isPublic(route)) return;
+    if (typeof identified !== "object") throw new UnauthenticatedError(identified);
+    if (!identified.scopes.has(scope)) throw new ForbiddenError(identified.name, scope, what);
+  }
+
+  isPublic(route: string | undefined): boolean {
+    return route !== undefined && this.#publicRoutes.some((r) => route === r || route.startsWith(`${r}/`));
+  }
+}
+
+/** The principal an identification acts as once admitted (anonymous on a public route without a token). */
+export function admittedAs(identified: Identification): Principal {
+  return typeof identified === "object" ? identified : ANONYMOUS;
+}
+
+export async function installAccessControl(app: FastifyInstance, options: AccessControlOptions): Promise<AccessPolicy> {
+  const policy = new AccessPolicy(options);
   const prefix = app.prefix;
-  const isPublic = (path: string | undefined) =>
-    path !== undefined && options.publicRoutes.some((route) => path === route || path.startsWith(`${route}/`));
 
   let limit: ((request: FastifyRequest) => Promise<RateLimitOutcome>) | undefined;
   const limits = options.rateLimit;
@@ -85,23 +134,21 @@ export async function installAccessControl(app: FastifyInstance, options: Access
   }
 
   const identify = (request: FastifyRequest): Identification => {
-    if (allowedHosts !== undefined && !allowedHosts.allows(request.headers.host))
-      throw new HostNotAllowedError(request.headers.host ?? "");
-    const identified = tokens.identify(request.headers.authorization);
+    const identified = policy.identify(request.headers.host, request.headers.authorization);
     // principalOf answers ANONYMOUS by default: no WeakMap entry per request of an open API.
     if (typeof identified === "object" && identified !== ANONYMOUS) principals.set(request, identified);
     return identified;
   };
   const authorize = (request: FastifyRequest, identified: Identification): void => {
-    if (readOnly && !SAFE_METHODS.has(request.method)) throw new ReadOnlyError(request.method);
     const route = request.routeOptions.url;
     const path = route?.startsWith(prefix) === true ? route.slice(prefix.length) || "/" : route;
-    if (isPublic(path)) return;
-    if (typeof identified !== "object") throw new UnauthenticatedError(identified);
-    const principal = identified;
-    const scope = requiredScope(request);
-    if (!principal.scopes.has(scope))
-      throw new ForbiddenError(principal.name, scope, `${request.method} ${route ?? request.url}`);
+    policy.authorize(
+      request.method,
+      path,
+      requiredScope(request),
+      identified,
+      `${request.method} ${route ?? request.url}`,
+    );
   };
 
   if (limit === undefined) {
@@ -114,7 +161,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
       }
       done();
     });
-    return;
+    return policy;
   }
   const limited = limit;
   app.addHook("onRequest", async (request, reply) => {
@@ -135,6 +182,7 @@ export async function installAccessControl(app: FastifyInstance, options: Access
     }
     authorize(request, identified);
   });
+  return policy;
 }
 
 type RateLimitOutcome =

@@ -15,7 +15,7 @@
 //
 // Each benchmark's own environment variables (BENCH_RECORDS, BENCH_RUNS, ...) pass through.
 import { spawn } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_KAFKA_LINE, KAFKA_RELEASES } from "../test/support/apache-kafka/versions.js";
@@ -318,7 +318,16 @@ ${table}
 
 Durations: ${durations}.
 `;
-  await writeFile(new URL("BENCHMARKS.md", ROOT), text);
+  const kept = keptSections(await readFile(new URL("BENCHMARKS.md", ROOT), "utf8").catch(() => ""));
+  await writeFile(new URL("BENCHMARKS.md", ROOT), kept === "" ? text : `${text}\n${kept}`);
+}
+
+/** The sections of BENCHMARKS.md this script does not write (windows, Apache Kafka, peers...): kept as they are. */
+export function keptSections(markdown: string): string {
+  const own = new Set(["The machine", "Figures"]);
+  const sections = markdown.split(/^(?=## )/m).filter((part) => part.startsWith("## "));
+  const kept = sections.filter((section) => !own.has(section.slice(3, section.indexOf("\n")).trim())).join("");
+  return kept === "" ? "" : `${kept.trimEnd()}\n`;
 }
 
 async function main(): Promise<number> {

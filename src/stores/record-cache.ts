@@ -101,6 +101,7 @@ export class NamedCache<K = unknown, C = unknown> {
   readonly #entries = new Map<string, CacheEntry<K, C>>();
   /** Dirty entries in the order they were last written, as Kafka Streams' dirtyKeys. */
   readonly #dirty = new Map<string, CacheEntry<K, C>>();
+  #evictionCursor: MapIterator<[string, CacheEntry<K, C>]> | undefined;
   #bytes = 0;
   #open = true;
 
@@ -187,6 +188,7 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#resize(-this.#bytes);
     this.#entries.clear();
     this.#dirty.clear();
+    this.#evictionCursor = undefined;
     this.#parent.closed(this as unknown as NamedCache<never, never>);
   }
 
@@ -194,7 +196,7 @@ export class NamedCache<K = unknown, C = unknown> {
     // Only this namespace is evicted, as in Kafka Streams: the write that went over the
     // budget may have been caused by another namespace's flush.
     while (this.#parent.overBudget && this.#entries.size > 0) {
-      const [cacheKey, eldest] = this.#entries.entries().next().value as [string, CacheEntry<K, C>];
+      const [cacheKey, eldest] = this.#eldest();
       this.#entries.delete(cacheKey);
       this.#resize(-eldest.size);
       if (eldest.dirty) {
@@ -202,6 +204,21 @@ export class NamedCache<K = unknown, C = unknown> {
         await this.#flushWith(eldest);
       }
     }
+  }
+
+  /**
+   * The least recently used entry. One iterator is kept from eviction to eviction: a new
+   * one would skip, each time, every entry deleted at the front of the Map since it was
+   * last compacted (a cost that grew with the cache). Everything before the iterator's
+   * place was evicted or moved to the end, so its next entry is the eldest.
+   */
+  #eldest(): [string, CacheEntry<K, C>] {
+    let next = this.#evictionCursor?.next();
+    if (next === undefined || next.done === true) {
+      this.#evictionCursor = this.#entries.entries();
+      next = this.#evictionCursor.next();
+    }
+    return next.value as [string, CacheEntry<K, C>];
   }
 
   async #flushWith(evicted: CacheEntry<K, C> | undefined): Promise<void> {

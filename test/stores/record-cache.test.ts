@@ -1,0 +1,76 @@
+// The record cache's eviction order (Kafka Streams' NamedCache LRU): the least recently
+// used entry goes first, over many evictions, with entries read or rewritten on the way
+// moving to the back, and dirty entries flushed before their eviction.
+import { describe, expect, it } from "vitest";
+import { RecordCache, entrySize } from "../../src/stores/record-cache.js";
+import type { CacheEntry } from "../../src/stores/record-cache.js";
+
+const entry = (cacheKey: string, dirty = false): CacheEntry<string, undefined> => {
+  const value = Buffer.from(cacheKey);
+  return {
+    cacheKey,
+    key: cacheKey,
+    value,
+    dirty,
+    old: undefined,
+    context: undefined,
+    size: entrySize(cacheKey, value, undefined),
+  };
+};
+
+describe("RecordCache eviction", () => {
+  it("evicts the least recently used entry first, over many evictions", async () => {
+    const size = entry("k00000").size;
+    const cache = new RecordCache(size * 100);
+    const flushed: string[] = [];
+    const named = cache.namespace<string, undefined>("0_0-store", async (entries) => {
+      flushed.push(...entries.map((e) => e.key));
+    });
+    const model: string[] = [];
+    const touch = (key: string) => {
+      const at = model.indexOf(key);
+      if (at >= 0) model.splice(at, 1);
+      model.push(key);
+    };
+    for (let i = 0; i < 5_000; i += 1) {
+      const key = `k${String(i).padStart(5, "0")}`;
+      await named.put(entry(key));
+      touch(key);
+      while (model.length > 100) model.shift();
+      // Read back an older entry now and then: it becomes the most recently used.
+      if (i % 7 === 0 && model.length > 10) {
+        const old = model[3]!;
+        expect(named.get(old)?.key).toBe(old);
+        touch(old);
+      }
+      // Rewrite another in place.
+      if (i % 11 === 0 && model.length > 20) {
+        const old = model[15]!;
+        await named.put(entry(old));
+        touch(old);
+      }
+    }
+    expect(named.size).toBe(100);
+    for (const key of model) expect(named.peek(key)?.key).toBe(key);
+    expect(flushed).toEqual([]);
+  });
+
+  it("flushes the namespace's dirty entries when a dirty one is evicted", async () => {
+    const size = entry("a").size;
+    const cache = new RecordCache(size * 2);
+    const flushed: string[][] = [];
+    const named = cache.namespace<string, undefined>("0_0-store", async (entries) => {
+      flushed.push(entries.map((e) => e.key));
+    });
+    await named.put(entry("a", true));
+    await named.put(entry("b", true));
+    await named.put(entry("c", true));
+    // The write that went over the budget is dirty too: the flush takes every dirty entry.
+    expect(flushed).toEqual([["a", "b", "c"]]);
+    expect(named.peek("a")).toBeUndefined();
+    expect(named.peek("b")?.dirty).toBe(false);
+    expect(named.dirtyCount).toBe(0);
+    named.close();
+    expect(cache.sizeBytes).toBe(0);
+  });
+});

@@ -71,6 +71,8 @@ export { JoinWindows } from "./topology/dsl/join-windows.js";
 export { StreamJoined } from "./topology/dsl/stream-joined.js";
 export type { StreamJoinedOptions, StreamJoiner, ValueJoinerWithKey } from "./topology/dsl/stream-joined.js";
 export { TimeWindowedKStream } from "./topology/dsl/time-windowed-kstream.js";
+export { EmitStrategy } from "./topology/dsl/emit-strategy.js";
+export type { StrategyType } from "./topology/dsl/emit-strategy.js";
 export { SlidingWindows } from "./topology/dsl/sliding-windows.js";
 export { BufferConfig, EagerBufferConfig, StrictBufferConfig, Suppressed } from "./topology/dsl/suppressed.js";
 export type { BufferFullStrategy } from "./topology/dsl/suppressed.js";

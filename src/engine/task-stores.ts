@@ -15,6 +15,7 @@ import type { TaskStoreContext } from "./state-store-provider.js";
 import { TypedWindowStore } from "../stores/window-store.js";
 import { CachingWindowStore } from "../stores/caching-window-store.js";
 import { TypedSessionStore } from "../stores/session-store.js";
+import { CachingSessionStore } from "../stores/caching-session-store.js";
 import { SuppressionBuffer } from "../stores/suppression-buffer.js";
 import { TypedVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 
@@ -52,6 +53,7 @@ export function windowStoreOf(
     windowSizeMs: windowed.windowSizeMs,
     retentionMs: windowed.retentionMs,
     retainDuplicates: windowed.retainDuplicates,
+    timeOrdered: windowed.timeOrdered ?? false,
   });
 }
 
@@ -67,7 +69,12 @@ function cachingWindowStoreOf(
     bytes,
     definition.keySerde,
     storedValueSerde(definition),
-    { windowSizeMs: windowed.windowSizeMs, retentionMs: windowed.retentionMs, retainDuplicates: false },
+    {
+      windowSizeMs: windowed.windowSizeMs,
+      retentionMs: windowed.retentionMs,
+      retainDuplicates: false,
+      timeOrdered: definition.windowed?.timeOrdered ?? false,
+    },
     { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
   );
 }
@@ -123,7 +130,18 @@ export function taskStoreOf(
     if (uncached || definition.windowed?.retainDuplicates === true) return windowStoreOf(definition, bytes);
     return cachingWindowStoreOf(definition, bytes, task, cache);
   }
-  if (definition.type === "session") return sessionStoreOf(definition, bytes);
+  if (definition.type === "session") {
+    const sessions = sessionStoreOf(definition, bytes);
+    if (cache === undefined || cache.maxBytes === 0 || !definition.caching) return sessions;
+    // Behind the cache (Kafka Streams' CachingSessionStore): a session's updates fold until the flush.
+    return new CachingSessionStore(
+      bytes,
+      definition.keySerde,
+      definition.valueSerde,
+      { retentionMs: sessions.retentionMs },
+      { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
+    );
+  }
   // Kafka Streams never caches a versioned store.
   if (definition.type === "versioned") return versionedStoreOf(definition, bytes);
   // suppress()'s buffer holds updates back itself: never behind the record cache.

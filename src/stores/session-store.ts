@@ -30,7 +30,7 @@ export interface ReadOnlySessionStore<K, V> {
 }
 
 export interface SessionStore<K, V> extends ReadOnlySessionStore<K, V> {
-  put(session: Windowed<K>, aggregate: V): Promise<void>;
+  put(session: Windowed<K>, aggregate: V): Promise<boolean | void>;
   remove(session: Windowed<K>): Promise<void>;
 }
 
@@ -81,21 +81,59 @@ export class TypedSessionStore<K, V> implements SessionStore<K, V> {
     return this.#observedStreamTime - this.retentionMs + 1;
   }
 
-  async put(session: Windowed<K>, aggregate: V): Promise<void> {
+  /** Whether a put of a session that ends at `end` would be kept (not dropped for an expired segment). */
+  accepts(end: number): boolean {
+    const streamTime = Math.max(this.#observedStreamTime, end);
+    const minLiveSegment = Math.floor(Math.max(0, streamTime - this.retentionMs) / this.segmentIntervalMs);
+    return Math.floor(end / this.segmentIntervalMs) >= minLiveSegment;
+  }
+
+  /** Writes (or, with null, removes) the session; resolves to false when it had expired and the write was dropped. */
+  async put(session: Windowed<K>, aggregate: V | null): Promise<boolean> {
     const end = session.window.end;
     this.#observedStreamTime = Math.max(this.#observedStreamTime, end);
     const minLiveSegment = Math.floor(
       Math.max(0, this.#observedStreamTime - this.retentionMs) / this.segmentIntervalMs,
     );
-    if (Math.floor(end / this.segmentIntervalMs) < minLiveSegment) return;
+    if (Math.floor(end / this.segmentIntervalMs) < minLiveSegment) return false;
     if (minLiveSegment > this.#cleanedBelowSegment) await this.#dropExpired(minLiveSegment);
     const key = sessionStoreKey(this.keySerde.serialize(session.key, this.#keyContext), session.window.start, end);
     if (aggregate === null || aggregate === undefined) await this.bytes.delete(key);
     else await this.bytes.put(key, this.valueSerde.serialize(aggregate, this.#valueContext));
+    return true;
   }
 
-  remove(session: Windowed<K>): Promise<void> {
-    return this.put(session, null as V);
+  async remove(session: Windowed<K>): Promise<void> {
+    await this.put(session, null);
+  }
+
+  /**
+   * Every key's sessions that end in [earliestSessionEndTime, latestSessionEndTime], by end,
+   * then start, then key bytes: the order of Kafka Streams' time-ordered session store, which
+   * an aggregation emitting on window close reads its closed sessions from.
+   */
+  async *findSessionsByEnd(
+    earliestSessionEndTime: number,
+    latestSessionEndTime: number,
+  ): AsyncIterableIterator<KeyValue<Windowed<K>, V>> {
+    // As Kafka Streams' time-ordered session store: sessions not yet cleaned away are read.
+    const earliestEnd = Math.max(0, earliestSessionEndTime);
+    if (latestSessionEndTime < earliestEnd) return;
+    const found: { start: number; end: number; key: Buffer; value: Buffer }[] = [];
+    for await (const [storeKey, value] of this.bytes.iterate({})) {
+      if (storeKey.length < SUFFIX_SIZE) continue;
+      const end = Number(storeKey.readBigInt64BE(storeKey.length - SUFFIX_SIZE));
+      if (end < earliestEnd || end > latestSessionEndTime) continue;
+      const start = Number(storeKey.readBigInt64BE(storeKey.length - 8));
+      found.push({ start, end, key: Buffer.from(storeKey.subarray(0, storeKey.length - SUFFIX_SIZE)), value });
+    }
+    found.sort((a, b) => a.end - b.end || a.start - b.start || Buffer.compare(a.key, b.key));
+    for (const { start, end, key, value } of found) {
+      yield {
+        key: { key: this.keySerde.deserialize(key, this.#keyContext), window: { start, end } },
+        value: this.valueSerde.deserialize(value, this.#valueContext),
+      };
+    }
   }
 
   fetch(key: K): AsyncIterableIterator<KeyValue<Windowed<K>, V>> {

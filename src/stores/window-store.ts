@@ -52,6 +52,8 @@ export interface WindowStoreOptions {
   readonly retentionMs: number;
   /** Keep every put of a key and start apart (a join's window store) instead of overwriting. */
   readonly retainDuplicates?: boolean;
+  /** Kafka Streams' time-ordered store (emit on window close): a window at stream time - retention is still live. */
+  readonly timeOrdered?: boolean;
 }
 
 /** Kafka Streams' default segment interval for a window store of this retention. */
@@ -69,6 +71,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   readonly retentionMs: number;
   readonly segmentIntervalMs: number;
   readonly #retainDuplicates: boolean;
+  readonly #timeOrdered: boolean;
   readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
   #observedStreamTime = NO_TIMESTAMP;
@@ -91,6 +94,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     this.retentionMs = options.retentionMs;
     this.segmentIntervalMs = segmentIntervalOf(options.retentionMs);
     this.#retainDuplicates = options.retainDuplicates ?? false;
+    this.#timeOrdered = options.timeOrdered ?? false;
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
   }
@@ -106,7 +110,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
 
   /** The earliest window start still live. */
   get #minLiveTime(): number {
-    return this.#observedStreamTime - this.retentionMs + 1;
+    return this.#observedStreamTime - this.retentionMs + (this.#timeOrdered ? 0 : 1);
   }
 
   /** Whether a put of `windowStart` would be kept (not dropped for an expired segment). */
@@ -187,6 +191,33 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
       yield {
         key: {
           key: this.keySerde.deserialize(keyBytesOf(storeKey), this.#keyContext),
+          window: { start, end: Math.min(start + this.windowSizeMs, Number.MAX_SAFE_INTEGER) },
+        },
+        value: this.valueSerde.deserialize(value, this.#valueContext),
+      };
+    }
+  }
+
+  /**
+   * Every key's windows that start in [timeFrom, timeTo], oldest first and, within one
+   * start, by key bytes: the order of Kafka Streams' time-ordered window store, which an
+   * aggregation emitting on window close reads its closed windows from. The range is read
+   * whole before the first is returned (a scan of the store, as it is laid out by key).
+   */
+  async *fetchAllInTimeOrder(timeFrom: number, timeTo: number): AsyncIterableIterator<KeyValue<Windowed<K>, V>> {
+    const actualFrom = Math.max(timeFrom, this.#minLiveTime);
+    if (timeTo < actualFrom) return;
+    const found: { start: number; key: Buffer; value: Buffer }[] = [];
+    for await (const [storeKey, value] of this.bytes.iterate({})) {
+      if (!isWindowStoreKey(storeKey)) continue;
+      const start = windowStartOf(storeKey);
+      if (start >= actualFrom && start <= timeTo) found.push({ start, key: Buffer.from(keyBytesOf(storeKey)), value });
+    }
+    found.sort((a, b) => a.start - b.start || Buffer.compare(a.key, b.key));
+    for (const { start, key, value } of found) {
+      yield {
+        key: {
+          key: this.keySerde.deserialize(key, this.#keyContext),
           window: { start, end: Math.min(start + this.windowSizeMs, Number.MAX_SAFE_INTEGER) },
         },
         value: this.valueSerde.deserialize(value, this.#valueContext),

@@ -49,6 +49,7 @@ import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
 import { DeferredVersionedKeyValueStore } from "./deferred-versioned-key-value-store.js";
 import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
+import { EMIT_INTERVAL_CONFIG } from "../topology/internal-configs.js";
 import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
 import { DriverClosedError, UnknownTopicError, WrongStoreTypeError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
@@ -127,7 +128,8 @@ export class TopologyTestDriver {
     const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.#recordCache = cacheMaxBytes > 0 ? new RecordCache(cacheMaxBytes) : undefined;
     this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
-    this.#config = { ...options.config, applicationId: this.applicationId };
+    // As Kafka Streams' driver: a windowed aggregation emitting on window close may emit after every record.
+    this.#config = { [EMIT_INTERVAL_CONFIG]: 0, ...options.config, applicationId: this.applicationId };
     this.#storeKind = options.stores ?? "memory";
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();

@@ -106,6 +106,11 @@ export interface WindowedStoreSpec {
   readonly retentionMs: number;
   /** A stream-stream join's store keeps every record of a key and time. */
   readonly retainDuplicates: boolean;
+  /**
+   * The store of an aggregation that emits on window close (Kafka Streams' time-ordered
+   * window store): it still reads a window that starts at stream time - retention.
+   */
+  readonly timeOrdered?: boolean;
 }
 
 export interface StoreDefinition {

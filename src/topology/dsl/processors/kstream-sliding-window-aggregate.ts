@@ -9,16 +9,11 @@
 import type { Window, Windowed } from "../../../serdes/windowed.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import { valueOrNull } from "../../../stores/value-and-timestamp.js";
-import type { WindowStore } from "../../../stores/window-store.js";
-import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
+import type { ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { SlidingWindows } from "../sliding-windows.js";
 import type { Change } from "./change.js";
-import { ForwardingProcessor } from "./forwarding-processor.js";
-import { TimestampedTupleForwarder } from "./timestamped-tuple-forwarder.js";
-import { windowAggregateView, windowStoreOf } from "./kstream-window-aggregate.js";
-import type { TableProcessorSupplier } from "./table-processor-supplier.js";
-import type { ValueGetterSupplier } from "./value-getter.js";
+import { TimeWindowAggregateProcessor, TimeWindowAggregateSupplier } from "./time-window-aggregate-processor.js";
 
 /** The windows found, read before any is updated: the scan never sees its own writes. */
 async function collect<T>(entries: AsyncIterableIterator<T>): Promise<T[]> {
@@ -44,66 +39,44 @@ interface Neighbours<VA> {
   previousRecordTime: number | undefined;
 }
 
-export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorSupplier<Windowed<K>, VA> {
-  readonly storeName: string;
-  readonly windows: SlidingWindows;
-  readonly #initializer: () => VA;
-  readonly #aggregator: (key: K, value: V, aggregate: VA) => VA;
-  #sendOldValues = false;
+const NO_TIMESTAMP = -1;
 
-  constructor(
-    storeName: string,
-    windows: SlidingWindows,
-    initializer: () => VA,
-    aggregator: (key: K, value: V, aggregate: VA) => VA,
-  ) {
-    this.storeName = storeName;
-    this.windows = windows;
-    this.#initializer = initializer;
-    this.#aggregator = aggregator;
-  }
-
-  enableSendingOldValues(): boolean {
-    this.#sendOldValues = true;
-    return true;
-  }
-
-  view(): ValueGetterSupplier<Windowed<K>, VA> {
-    return windowAggregateView<K, VA>(this.storeName);
-  }
-
+export class SlidingWindowAggregateSupplier<K, V, VA> extends TimeWindowAggregateSupplier<K, V, VA, SlidingWindows> {
   readonly supplier: ProcessorSupplier<K, V, Windowed<K>, Change<VA>> = () => {
-    const { storeName, windows } = this;
-    const initializer = this.#initializer;
-    const aggregator = this.#aggregator;
-    const sendOldValues = this.#sendOldValues;
+    const { storeName, windows, initializer, aggregator } = this;
     const difference = windows.timeDifferenceMs();
-    return new (class extends ForwardingProcessor<K, V, Windowed<K>, Change<VA>> {
-      #store!: WindowStore<K, ValueAndTimestamp<VA>>;
-      #forwarder!: TimestampedTupleForwarder<Windowed<K>, VA>;
-      #observedStreamTime = -1;
-
-      override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
-        super.init(context);
-        this.#store = windowStoreOf<K, VA>(context as ProcessorContext<unknown, unknown>, storeName);
-        // A cached store forwards each window's latest update at the flush; otherwise the processor forwards.
-        this.#forwarder = new TimestampedTupleForwarder<Windowed<K>, VA>(this.#store, context, sendOldValues);
-      }
-
+    return new (class extends TimeWindowAggregateProcessor<K, V, VA> {
       async process(record: StreamRecord<K, V>): Promise<void> {
         if (record.key === null || record.value === null) {
           this.context.recordDropped("a sliding-window aggregation skips records with a null key or value");
           return;
         }
         const timestamp = record.timestamp;
-        this.#observedStreamTime = Math.max(this.#observedStreamTime, timestamp);
-        const closeTime = this.#observedStreamTime - windows.gracePeriodMs();
+        const closeTime = this.windowCloseTime(timestamp, windows.gracePeriodMs());
         if (timestamp + difference < closeTime) {
           this.#dropExpired(timestamp, { start: timestamp, end: timestamp + difference }, closeTime);
           return;
         }
-        if (timestamp < difference) await this.#processEarly(record, closeTime);
-        else await this.#processReverse(record, closeTime);
+        // As Kafka Streams: an early record looks for no closed windows.
+        if (timestamp < difference) {
+          await this.#processEarly(record, closeTime);
+          return;
+        }
+        await this.#processReverse(record, closeTime);
+        await this.maybeForwardFinalResult(record, closeTime);
+      }
+
+      // Window ends are inclusive: the windows that end in (last emit's close time - 1, close time - 1].
+      protected emitRangeLowerBound(_closeTime: number, lastEmit: number): number {
+        return lastEmit === NO_TIMESTAMP ? 0 : Math.max(0, lastEmit - difference);
+      }
+
+      protected emitRangeUpperBound(closeTime: number): number {
+        return closeTime - difference - 1;
+      }
+
+      protected shouldRangeFetch(): boolean {
+        return true;
       }
 
       /** Newest window first, so the search stops at the first window entirely before the record. */
@@ -119,7 +92,7 @@ export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         };
         const from = Math.max(0, timestamp - 2 * difference);
         // timestamp + 1 catches the record's right window, if it exists, in the same scan.
-        for (const { key: start, value } of await collect(this.#store.backwardFetch(record.key, from, timestamp + 1))) {
+        for (const { key: start, value } of await collect(this.store.backwardFetch(record.key, from, timestamp + 1))) {
           found.startTimes.add(start);
           const end = start + difference;
           if (start === timestamp + 1) {
@@ -150,7 +123,7 @@ export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         let rightCreated = false;
         let previousRecordTime: number | undefined;
         const startTimes = new Set<number>();
-        for (const { key: start, value } of await collect(this.#store.fetch(record.key, 0, timestamp + 1))) {
+        for (const { key: start, value } of await collect(this.store.fetch(record.key, 0, timestamp + 1))) {
           startTimes.add(start);
           if (start === 0) {
             combined = { window: { start, end: difference }, value };
@@ -215,8 +188,9 @@ export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorS
       /** The record's right window: the later records' aggregate, without this record. */
       async #createRightWindow(record: StreamRecord<K, V>, aggregate: ValueAndTimestamp<VA>): Promise<void> {
         const start = record.timestamp + 1;
-        await this.#store.put(record.key, aggregate, start);
-        await this.#forward(record, { start, end: start + difference }, aggregate.value, null, aggregate.timestamp);
+        await this.store.put(record.key, aggregate, start);
+        const window = { start, end: start + difference };
+        await this.maybeForwardUpdate(record, window, null, aggregate.value, aggregate.timestamp);
       }
 
       async #createPreviousRightWindow(start: number, record: StreamRecord<K, V>, closeTime: number): Promise<void> {
@@ -238,30 +212,13 @@ export class SlidingWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         const newAggregate = aggregator(record.key, record.value, oldAggregate as VA);
         const newTimestamp =
           oldAggregate === null || current === null ? record.timestamp : Math.max(record.timestamp, current.timestamp);
-        await this.#store.put(record.key, { value: newAggregate, timestamp: newTimestamp }, window.start);
-        await this.#forward(record, window, newAggregate, oldAggregate, newTimestamp);
-      }
-
-      #forward(
-        record: StreamRecord<K, V>,
-        window: Window,
-        newValue: VA,
-        oldValue: VA | null,
-        timestamp: number,
-      ): Promise<void> {
-        return this.#forwarder.maybeForward({
-          ...record,
-          key: { key: record.key, window },
-          value: { newValue, oldValue: sendOldValues ? oldValue : null },
-          timestamp,
-        });
+        await this.store.put(record.key, { value: newAggregate, timestamp: newTimestamp }, window.start);
+        await this.maybeForwardUpdate(record, window, oldAggregate, newAggregate, newTimestamp);
       }
 
       #dropExpired(timestamp: number, window: Window, closeTime: number): void {
-        this.context.recordDropped(
-          `record for expired window: timestamp=[${timestamp}] window=[${window.start},${window.end}] expiration=[${closeTime}] streamTime=[${this.#observedStreamTime}]`,
-        );
+        this.dropExpired(timestamp, `[${window.start},${window.end}]`, closeTime);
       }
-    })();
+    })(storeName, this.emitStrategy, this.sendOldValues);
   };
 }

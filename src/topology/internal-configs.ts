@@ -1,0 +1,9 @@
+// Kafka Streams' internal configs (StreamsConfig.InternalConfig) that the DSL's processors
+// read from context.appConfigs(): not part of the documented configuration, set by the
+// TopologyTestDriver (as Kafka Streams' driver sets them) or by tests.
+
+/**
+ * How often, in ms of wall-clock time, a windowed aggregation emitting on window close
+ * looks for closed windows (1000 by default; the TopologyTestDriver sets 0: every record).
+ */
+export const EMIT_INTERVAL_CONFIG = "__emit.interval.ms.kstreams.windowed.aggregation__";

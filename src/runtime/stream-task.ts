@@ -265,6 +265,12 @@ export class StreamTask {
         retry,
       });
       for (const [key, offset] of offsets) this.#positions.start(key, offset);
+      // At-least-once: an earlier owner may have answered records this task is about to
+      // process again; lookups wait until it has (read-gate.ts, catchUp).
+      const ends =
+        ctx.config.processingGuarantee === "at_least_once"
+          ? await retry("reading input end offsets", () => ctx.reader.endOffsets(this.partitions))
+          : undefined;
       if (signal.aborted) return;
 
       this.#stateManager ??= await TaskStateManager.open({
@@ -305,7 +311,9 @@ export class StreamTask {
       this.#lastCommit = Date.now();
       this.#lifecycle.moveTo("running");
       // Restored to the changelogs' ends: the store holds what the committed offsets say.
-      this.#readGate.open(this.positions());
+      if (ends !== undefined)
+        this.#readGate.catchUp(this.partitions.map((tp) => ({ ...tp, offset: ends.get(topicPartitionKey(tp)) ?? 0 })));
+      this.#readGate.open(this.#positions.readable());
       this.#logger.info(
         {
           partitions: this.positions().map((p) => `${p.topic}-${p.partition}@${p.offset}`),
@@ -421,7 +429,12 @@ export class StreamTask {
   /** Commits when there is uncommitted work and the commit interval has passed (or `force`). */
   maybeCommit(now: number, force = false): Promise<boolean> {
     return this.#run(async () => {
-      if (this.state !== "running" || !this.#dirty) return false;
+      if (this.state !== "running") return false;
+      if (!this.#dirty) {
+        // Only markers or aborted records were left to read: the store has caught up without a commit.
+        if (this.#readGate.catchingUp) this.#readGate.open(this.#positions.readable());
+        return false;
+      }
       if (!force && !this.#commitSoon && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
       try {
         await this.#commit();
@@ -491,7 +504,7 @@ export class StreamTask {
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
     const changelogTopics = new Set(this.ctx.metadata.subtopology(this.subtopology).changelogTopics.values());
     await overlay.commit(checkpointOf(produced, changelogTopics));
-    this.#readGate.open(this.positions());
+    this.#readGate.open(this.#positions.readable());
     this.#dirty = false;
     this.#commitSoon = false;
     this.#stalledSince = undefined;

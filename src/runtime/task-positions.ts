@@ -18,6 +18,11 @@ export class TaskPositions {
     return this.partitions.map((tp) => ({ ...tp, offset: this.#positions.get(topicPartitionKey(tp)) ?? 0 }));
   }
 
+  /** The store's position for lookups: past markers and aborted records, which change nothing. */
+  readable(): TopicPartitionOffset[] {
+    return this.partitions.map((tp) => ({ ...tp, offset: this.#clear(topicPartitionKey(tp)) }));
+  }
+
   /** The offsets committed for the input partitions (the next record to process). */
   committedOffsets(): TopicPartitionOffset[] {
     return this.partitions.map((tp) => ({ ...tp, offset: this.#committed.get(topicPartitionKey(tp)) ?? 0 }));

@@ -40,4 +40,35 @@ describe("ReadGate", () => {
     gate.abandon("task 0_0 is closed");
     await expect(waiting).resolves.toEqual({ ready: false, reason: "task 0_0 is closed" });
   });
+
+  it("holds lookups while a task catches up with its input, whatever the commits, until the store gets there", async () => {
+    const gate = new ReadGate();
+    gate.catchUp(at(10));
+    gate.open(at(4));
+    expect(gate.catchingUp).toBe(true);
+    const waiting = gate.wait([], 1_000);
+    expect(waiting).toBeInstanceOf(Promise);
+    gate.open(at(9));
+    expect(gate.wait([], 1_000)).toBeInstanceOf(Promise);
+    gate.open(at(10));
+    await expect(waiting).resolves.toEqual({ ready: true });
+    expect(gate.catchingUp).toBe(false);
+    expect(gate.wait([], 100)).toBeUndefined();
+  });
+
+  it("needs no catching up where the store already is, and says where it stands when it times out", async () => {
+    const gate = new ReadGate();
+    gate.open(at(10));
+    gate.catchUp(at(10));
+    expect(gate.catchingUp).toBe(false);
+    expect(gate.wait([], 100)).toBeUndefined();
+    gate.catchUp(at(12));
+    const late = await gate.wait([], 50);
+    expect(late).toEqual({
+      ready: false,
+      reason: expect.stringContaining("did not catch up with its input within 50 ms (t-0 is at 10 of 12)") as string,
+    });
+    gate.abandon("task 0_0 is suspended");
+    expect(gate.catchingUp).toBe(false);
+  });
 });

@@ -2,14 +2,18 @@
 // API alone. The page is a shell rendered here (the topology drawn as on /topology); its
 // script (console-script.ts) fills it from the existing routes (/metadata, /health,
 // /ready, /stores, /docs/json) every two seconds: instances and their tasks, each task's
-// lag with a sparkline, restore progress bars, records per second per sub-topology, a
-// store browser (lookups and paged scans) and a form per command endpoint built from its
-// schema. Plain HTML and one inline script: no build step, nothing loaded from elsewhere.
+// lag, each partition's lag with a sparkline of the last minutes, restore progress bars,
+// records per second per sub-topology and per processor node (on the graph and in a
+// table), a store browser (lookups and paged scans) and a form per command endpoint built
+// from its schema. Plain HTML and one inline script: no build step, nothing loaded from elsewhere.
 import type { TopologyDescription } from "../topology/topology-description.js";
 import { CONSOLE_SCRIPT } from "./console-script.js";
 import { escapeHtml as escape } from "./html-escape.js";
 import { layoutSubtopology } from "./topology-layout.js";
 import { renderSvg } from "./topology-page.js";
+
+/** The partition sparklines' span: the script's PARTITION_HISTORY points, one per 2 s poll. */
+const HISTORY_MINUTES = 3;
 
 export interface ConsolePageOptions {
   readonly title: string;
@@ -27,9 +31,18 @@ export function renderConsolePage(description: TopologyDescription, options: Con
       const layout = layoutSubtopology(sub, storeDetails);
       return (
         `<section class="graph" data-subtopology="${sub.id}"><h3>Sub-topology ${sub.id} ` +
-        `<span class="rate" data-rate="${sub.id}">–</span></h3>${renderSvg(layout)}</section>`
+        `<span class="rate" data-rate="${sub.id}">–</span></h3>${renderSvg(layout, { nodeRates: true })}</section>`
       );
     })
+    .join("\n");
+  const nodeRows = description.subtopologies
+    .flatMap((sub) =>
+      sub.nodes.map(
+        (node) =>
+          `<tr data-node-row="${escape(node.name)}"><td>${escape(node.name)}</td><td>${node.kind}</td><td>${sub.id}</td>` +
+          `<td class="node-total">–</td><td class="node-rate">–</td></tr>`,
+      ),
+    )
     .join("\n");
   return `<!doctype html>
 <html lang="en">
@@ -48,6 +61,7 @@ export function renderConsolePage(description: TopologyDescription, options: Con
 </header>
 <nav id="tabs" role="tablist">
 <button role="tab" data-panel="overview" aria-selected="true">Instances</button>
+<button role="tab" data-panel="lag">Partitions</button>
 <button role="tab" data-panel="topology">Topology</button>
 <button role="tab" data-panel="stores">Stores</button>
 <button role="tab" data-panel="commands">Commands</button>
@@ -61,10 +75,19 @@ export function renderConsolePage(description: TopologyDescription, options: Con
 <div id="stalled"></div>
 <div id="instances"></div>
 </section>
+<section id="lag" class="panel" hidden>
+<h2>Lag per partition</h2>
+<p class="muted">Records between each task's position and the end of each partition it reads (input partitions of active tasks, changelogs of standbys), transaction markers not counted; the line is the last ${HISTORY_MINUTES} minutes this page has seen.</p>
+<table id="partitions"><thead><tr><th>topic</th><th>partition</th><th>task</th><th>kind</th><th>instance</th><th>lag</th><th>lag (last ${HISTORY_MINUTES} minutes)</th></tr></thead><tbody></tbody></table>
+</section>
 <section id="topology" class="panel" hidden>
 <h2>Topology</h2>
-<p class="muted">Records per second of each sub-topology, over every instance, beside its name.</p>
+<p class="muted">Records per second of each sub-topology beside its name, and of each node above it, over every instance (Kafka Streams' process-total of the node, per task, summed).</p>
 ${graphs}
+<h2>Processor nodes</h2>
+<table id="node-rates"><thead><tr><th>node</th><th>kind</th><th>sub-topology</th><th>records</th><th>records/s</th></tr></thead><tbody>
+${nodeRows}
+</tbody></table>
 </section>
 <section id="stores" class="panel" hidden>
 <h2>Stores</h2>
@@ -120,6 +143,7 @@ svg.spark { vertical-align: middle; } svg.spark polyline { fill: none; stroke: #
 .sink .shape { fill: #fbeee3; stroke: #b86a35; } .store .shape { fill: #f3e8fb; stroke: #7d3fb0; stroke-dasharray: 4 2; }
 .edge { fill: none; stroke: #8792a6; stroke-width: 1.4; } .edge.store { stroke-dasharray: 3 3; } marker path { fill: #8792a6; }
 .rate { font-weight: 400; color: #3565b8; }
+.graph svg text.node-rate { font-size: 10.5px; fill: #3565b8; text-anchor: end; }
 form label { margin-right: 8px; font-size: 13px; }
 input, select, textarea, button { font: inherit; font-size: 13px; }
 textarea { width: 100%; min-height: 120px; font-family: ui-monospace, monospace; }

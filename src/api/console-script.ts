@@ -6,8 +6,10 @@ export const CONSOLE_SCRIPT = String.raw`
 (function () {
   "use strict";
   var prefix = document.body.getAttribute("data-prefix") || "";
-  var POLL_MS = 2000, HISTORY = 30;
-  var lagHistory = {}, lastProcessed = {}, lastAt = 0, rates = {};
+  // One point per poll: a minute of task lag, three minutes of partition lag (console-page.ts says so).
+  var POLL_MS = 2000, HISTORY = 30, PARTITION_HISTORY = 90;
+  // Keyed by what the last poll showed, and pruned to it: nothing grows while the page stays open.
+  var lagHistory = {}, partitionHistory = {}, lastProcessed = {}, lastNodeTotals = null, lastAt = 0, rates = {};
   var tokenInput = document.getElementById("token");
   tokenInput.value = sessionStorage.getItem("eddy-console-token") || "";
 
@@ -88,7 +90,7 @@ export const CONSOLE_SCRIPT = String.raw`
   }
   function renderInstances(metadata, seconds) {
     var box = clear(document.getElementById("instances"));
-    var bySub = {};
+    var bySub = {}, seenHistory = {}, seenProcessed = {};
     (metadata.instances || []).forEach(function (instance) {
       var view = instance.view;
       var title = el("h3", {}, [instance.host, el("span", { class: "pill " + (view && view.ready ? "good" : "warn"), text: view ? view.state : "unreachable" })]);
@@ -96,11 +98,11 @@ export const CONSOLE_SCRIPT = String.raw`
       if (!view) { card.appendChild(el("p", { class: "muted", text: instance.error || "no answer" })); box.appendChild(card); return; }
       var rows = view.tasks.map(function (task) {
         var key = instance.host + "/" + task.taskId + "/" + task.kind;
-        var history = (lagHistory[key] = (lagHistory[key] || []).concat([task.lag]).slice(-HISTORY));
+        var history = (seenHistory[key] = (lagHistory[key] || []).concat([task.lag]).slice(-HISTORY));
         var rate = "–";
         if (task.recordsProcessed !== undefined) {
           var before = lastProcessed[key];
-          lastProcessed[key] = task.recordsProcessed;
+          seenProcessed[key] = task.recordsProcessed;
           if (before !== undefined && seconds > 0) {
             var r = Math.max(0, (task.recordsProcessed - before) / seconds);
             rate = r.toFixed(1);
@@ -119,7 +121,65 @@ export const CONSOLE_SCRIPT = String.raw`
       card.appendChild(el("table", {}, [el("thead", {}, [head]), el("tbody", {}, rows)]));
       box.appendChild(card);
     });
+    lagHistory = seenHistory;
+    lastProcessed = seenProcessed;
     return bySub;
+  }
+  function renderPartitions(metadata) {
+    var rows = [], seen = {};
+    (metadata.instances || []).forEach(function (instance) {
+      ((instance.view && instance.view.tasks) || []).forEach(function (task) {
+        task.partitions.forEach(function (p) {
+          // Older instances report lag per task only.
+          if (typeof p.lag !== "number") return;
+          var key = instance.host + "|" + task.kind + "|" + p.topic + "|" + p.partition;
+          seen[key] = (partitionHistory[key] || []).concat([p.lag]).slice(-PARTITION_HISTORY);
+          rows.push({ host: instance.host, task: task, p: p, history: seen[key] });
+        });
+      });
+    });
+    partitionHistory = seen;
+    rows.sort(function (a, b) {
+      return a.p.topic < b.p.topic ? -1 : a.p.topic > b.p.topic ? 1 : a.p.partition - b.p.partition || (a.task.kind < b.task.kind ? -1 : 1);
+    });
+    var body = clear(document.querySelector("#partitions tbody"));
+    rows.forEach(function (r) {
+      body.appendChild(el("tr", { "data-topic": r.p.topic, "data-partition": String(r.p.partition), "data-kind": r.task.kind, "data-host": r.host }, [
+        el("td", { text: r.p.topic }), el("td", { text: String(r.p.partition) }), el("td", { text: r.task.taskId }),
+        el("td", { text: r.task.kind }), el("td", { text: r.host }), el("td", { class: "partition-lag", text: String(r.p.lag) }),
+        el("td", {}, [sparkline(r.history)]),
+      ]));
+    });
+  }
+  // Each node's process-total summed over its tasks on every instance; records/s from the
+  // change since the last poll, per instance (one that did not answer both times adds no rate).
+  function renderNodes(metadata, seconds) {
+    var totals = {}, byHost = {}, nodeRates = {};
+    (metadata.instances || []).forEach(function (instance) {
+      if (!instance.view) return;
+      var mine = (byHost[instance.host] = {});
+      instance.view.tasks.forEach(function (task) {
+        (task.processorNodes || []).forEach(function (n) {
+          mine[n.processorNodeId] = (mine[n.processorNodeId] || 0) + n.processTotal;
+          totals[n.processorNodeId] = (totals[n.processorNodeId] || 0) + n.processTotal;
+        });
+      });
+      var before = lastNodeTotals && lastNodeTotals[instance.host];
+      Object.keys(mine).forEach(function (node) {
+        if (!before || !(seconds > 0)) return;
+        nodeRates[node] = (nodeRates[node] || 0) + Math.max(0, (mine[node] - (before[node] || 0)) / seconds);
+      });
+    });
+    lastNodeTotals = byHost;
+    document.querySelectorAll("[data-node-row]").forEach(function (row) {
+      var node = row.getAttribute("data-node-row");
+      row.querySelector(".node-total").textContent = totals[node] === undefined ? "–" : String(totals[node]);
+      row.querySelector(".node-rate").textContent = nodeRates[node] === undefined ? "–" : nodeRates[node].toFixed(1);
+    });
+    document.querySelectorAll("text[data-node]").forEach(function (badge) {
+      var rate = nodeRates[badge.getAttribute("data-node")];
+      badge.textContent = rate === undefined ? "–" : rate.toFixed(1) + "/s";
+    });
   }
   function renderRates(metadata, bySub) {
     var subs = {};
@@ -159,6 +219,8 @@ export const CONSOLE_SCRIPT = String.raw`
         stalled.appendChild(el("p", { class: "problem", text: "Task " + (s.taskId || "(none)") + " is stalled (" + s.kind + "): " + s.reason }));
       });
       renderRates(m, renderInstances(m, seconds));
+      renderPartitions(m);
+      renderNodes(m, seconds);
       document.getElementById("updated").textContent = "updated " + new Date(now).toLocaleTimeString();
     }).catch(function (error) { problem("The API did not answer: " + error.message); });
   }

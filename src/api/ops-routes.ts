@@ -29,7 +29,7 @@ const METADATA_TIMEOUT_MS = 2_000;
 
 async function localView(streams: QueryableStreams): Promise<InstanceView> {
   const tasks = await streams.localTasks();
-  const processed = streams.metrics().recordsProcessedByTask;
+  const { recordsProcessedByTask: processed, processorNodes } = streams.metrics();
   return {
     applicationServer: streams.applicationServer ?? null,
     state: streams.state(),
@@ -38,9 +38,17 @@ async function localView(streams: QueryableStreams): Promise<InstanceView> {
       taskId: t.taskId,
       kind: t.kind,
       state: t.state,
-      partitions: t.partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+      partitions: t.partitions.map((p) => ({ topic: p.topic, partition: p.partition, lag: p.lag })),
       lag: t.lag,
-      ...(t.kind === "active" ? { recordsProcessed: processed[t.taskId] ?? 0 } : {}),
+      ...(t.kind === "active"
+        ? {
+            recordsProcessed: processed[t.taskId] ?? 0,
+            processorNodes: Object.entries(processorNodes[t.taskId] ?? {}).map(([processorNodeId, node]) => ({
+              processorNodeId,
+              ...node,
+            })),
+          }
+        : {}),
       restore: t.restore ?? null,
     })),
   };

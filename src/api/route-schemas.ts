@@ -198,11 +198,35 @@ export const localTask = z.object({
   taskId: z.string(),
   kind: z.enum(["active", "standby"]),
   state: z.enum(["restoring", "running", "suspended", "failed", "standby"]),
-  partitions: z.array(z.object({ topic: z.string(), partition: z.number().int() })),
+  partitions: z.array(
+    z.object({
+      topic: z.string(),
+      partition: z.number().int(),
+      lag: z.number().optional().meta({
+        description:
+          "Records between the task's position and the partition's end, transaction markers not counted (absent from instances of older versions).",
+      }),
+    }),
+  ),
   lag: z.number(),
   recordsProcessed: z.number().optional().meta({
     description: "Records this instance's task processed since it started (active tasks); rates are its deltas.",
   }),
+  processorNodes: z
+    .array(
+      z.object({
+        processorNodeId: z.string(),
+        processTotal: z.number().meta({ description: "Kafka Streams' process-total of the node in this task." }),
+        processRate: z.number().meta({
+          description: "Kafka Streams' process-rate: records per second over the last 30 s.",
+        }),
+      }),
+    )
+    .optional()
+    .meta({
+      description:
+        "Each node of the task's sub-topology (sources, processors, sinks) in topology order, with the records it processed (active tasks).",
+    }),
   restore: z
     .object({ restored: z.number(), total: z.number(), recordsPerSecond: z.number(), done: z.boolean() })
     .nullable(),

@@ -1,11 +1,13 @@
 // The runtime's counters (StreamsMetricsSnapshot) and the local tasks' lag and restore
 // progress as Prometheus families. Counter names end in _total; latencies are in
-// seconds, as Prometheus' conventions ask.
-import type { StreamsMetricsSnapshot } from "../runtime/metrics.js";
+// seconds, as Prometheus' conventions ask. Metrics Kafka Streams has keep its names, as
+// Prometheus' JMX exporter writes them (group and name, dashes to underscores, the tags
+// as labels): kafka_streams_stream_processor_node_metrics_process_total{task_id,processor_node_id}.
+import type { ProcessorNodeMetrics, StreamsMetricsSnapshot } from "../runtime/metrics.js";
 import type { StalledTask } from "../runtime/progress-monitor.js";
 import type { LocalTaskMetadata } from "../runtime/streams-metadata.js";
 import { StreamsState } from "../runtime/streams-state.js";
-import type { MetricFamily } from "./prometheus.js";
+import type { MetricFamily, Sample } from "./prometheus.js";
 
 export function streamsMetricFamilies(
   snapshot: StreamsMetricsSnapshot,
@@ -60,6 +62,18 @@ export function streamsMetricFamilies(
         labels: { task_id: task },
         value,
       })),
+    },
+    {
+      name: "kafka_streams_stream_processor_node_metrics_process_total",
+      help: "Records each processor node (source, processor, sink) of each task processed (Kafka Streams' process-total).",
+      type: "counter",
+      samples: processorNodeSamples(snapshot, (node) => node.processTotal),
+    },
+    {
+      name: "kafka_streams_stream_processor_node_metrics_process_rate",
+      help: "Records per second each processor node of each task processed over the last 30 s (Kafka Streams' process-rate).",
+      type: "gauge",
+      samples: processorNodeSamples(snapshot, (node) => node.processRate),
     },
     {
       name: "eddy_commit_latency_seconds",
@@ -117,6 +131,17 @@ export function streamsMetricFamilies(
       samples: tasks.map((t) => ({ labels: { task_id: t.taskId, kind: t.kind }, value: t.lag })),
     },
     {
+      name: "eddy_partition_lag_records",
+      help: "Records behind the end of each partition a task reads (input of active tasks, changelogs of standbys), transaction markers not counted.",
+      type: "gauge",
+      samples: tasks.flatMap((t) =>
+        t.partitions.map((p) => ({
+          labels: { task_id: t.taskId, kind: t.kind, topic: p.topic, partition: String(p.partition) },
+          value: p.lag,
+        })),
+      ),
+    },
+    {
       name: "eddy_restore_records_restored",
       help: "Records restored by the current or last restoration of an active task.",
       type: "gauge",
@@ -135,4 +160,16 @@ export function streamsMetricFamilies(
       samples: restoring.map((t) => ({ labels: { task_id: t.taskId }, value: t.restore?.done ? 1 : 0 })),
     },
   ];
+}
+
+function processorNodeSamples(
+  snapshot: StreamsMetricsSnapshot,
+  value: (node: ProcessorNodeMetrics) => number,
+): Sample[] {
+  return Object.entries(snapshot.processorNodes).flatMap(([task, nodes]) =>
+    Object.entries(nodes).map(([node, metrics]) => ({
+      labels: { task_id: task, processor_node_id: node },
+      value: value(metrics),
+    })),
+  );
 }

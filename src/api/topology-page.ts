@@ -19,7 +19,15 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function renderSvg(layout: SubtopologyLayout): string {
+export interface SvgOptions {
+  /**
+   * A badge above each source, processor and sink (`<text class="node-rate" data-node="<name>">`)
+   * for a script to write the node's records/s into (the console's graph).
+   */
+  readonly nodeRates?: boolean;
+}
+
+export function renderSvg(layout: SubtopologyLayout, options: SvgOptions = {}): string {
   const edges = layout.edges
     .map((edge) => {
       const [a, b] = [edge.points[0], edge.points[edge.points.length - 1]];
@@ -37,11 +45,15 @@ export function renderSvg(layout: SubtopologyLayout): string {
         node.kind === "store"
           ? `<rect class="shape" x="${node.x}" y="${node.y}" width="${node.width}" height="${node.height}" rx="18" ry="18"/>`
           : `<rect class="shape" x="${node.x}" y="${node.y}" width="${node.width}" height="${node.height}" rx="6" ry="6"/>`;
+      const rate =
+        options.nodeRates === true && node.kind !== "store"
+          ? `<text class="node-rate" data-node="${escape(node.id)}" x="${node.x + node.width - 4}" y="${node.y - 4}">–</text>`
+          : "";
       return (
         `<g class="node ${node.kind}" data-id="${escape(node.id)}" tabindex="0">` +
         `<title>${escape(`${node.kind}: ${node.label}\n${node.detail}`)}</title>${shape}` +
         `<text class="name" x="${cx}" y="${node.y + 18}">${escape(node.label)}</text>` +
-        `<text class="detail" x="${cx}" y="${node.y + 34}">${escape(truncate(node.detail, 48))}</text></g>`
+        `<text class="detail" x="${cx}" y="${node.y + 34}">${escape(truncate(node.detail, 48))}</text>${rate}</g>`
       );
     })
     .join("\n");

@@ -1,6 +1,7 @@
 // The nodes of one task's instance of a sub-topology: a source deserializes, a
 // processor runs its (per-task) Processor instance, a sink serializes and hands the
-// record to the RecordCollector. Built from the Topology data only.
+// record to the RecordCollector. Built from the Topology data only. Each node holds its
+// counter of records processed (node-counters.ts); the executor adds one per record.
 import { DeserializationError, SerializationError } from "../serdes/errors.js";
 import type { Processor } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
@@ -9,6 +10,7 @@ import { RecordHeaders } from "../topology/headers.js";
 import type { ProcessorNode, SinkNode, SourceNode } from "../topology/topology.js";
 import { physicalTopicName } from "../topology/topology.js";
 import type { ConsumedRecord } from "./consumed-record.js";
+import type { NodeCounter } from "./node-counters.js";
 import { ProcessorError } from "./processing-errors.js";
 import type { RecordCollector } from "./record-collector.js";
 
@@ -20,11 +22,14 @@ interface PartContexts {
 export class SourceNodeRuntime {
   readonly kind = "source";
   readonly definition: SourceNode;
+  /** Records this source forwarded into the sub-topology (read, deserialized, timestamped). */
+  readonly counter: NodeCounter;
   /** Serde contexts per topic, made once: a record's deserialization allocates nothing of its own. */
   readonly #contexts = new Map<string, PartContexts>();
 
-  constructor(definition: SourceNode) {
+  constructor(definition: SourceNode, counter: NodeCounter) {
     this.definition = definition;
+    this.counter = counter;
   }
 
   get name(): string {
@@ -75,10 +80,17 @@ export class ProcessorNodeRuntime {
   readonly kind = "processor";
   readonly definition: ProcessorNode;
   readonly processor: Processor<unknown, unknown, unknown, unknown>;
+  /** Records handed to process(), from its parents or from a punctuator's forward(). */
+  readonly counter: NodeCounter;
 
-  constructor(definition: ProcessorNode, processor: Processor<unknown, unknown, unknown, unknown>) {
+  constructor(
+    definition: ProcessorNode,
+    processor: Processor<unknown, unknown, unknown, unknown>,
+    counter: NodeCounter,
+  ) {
     this.definition = definition;
     this.processor = processor;
+    this.counter = counter;
   }
 
   get name(): string {
@@ -89,14 +101,17 @@ export class ProcessorNodeRuntime {
 export class SinkNodeRuntime {
   readonly kind = "sink";
   readonly definition: SinkNode;
+  /** Records handed to send(). */
+  readonly counter: NodeCounter;
   readonly #applicationId: string;
   readonly #collector: RecordCollector;
   readonly #targets = new Map<string, SinkTarget>();
 
-  constructor(definition: SinkNode, applicationId: string, collector: RecordCollector) {
+  constructor(definition: SinkNode, applicationId: string, collector: RecordCollector, counter: NodeCounter) {
     this.definition = definition;
     this.#applicationId = applicationId;
     this.#collector = collector;
+    this.counter = counter;
   }
 
   get name(): string {

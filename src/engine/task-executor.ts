@@ -16,6 +16,7 @@ import type { Topology } from "../topology/topology.js";
 import { physicalTopicName } from "../topology/topology.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
 import type { ConsumedRecord } from "./consumed-record.js";
+import { ProcessorNodeCounters } from "./node-counters.js";
 import { NodeProcessorContext } from "./processor-context.js";
 import type { TaskServices } from "./processor-context.js";
 import { ProcessorNodeRuntime, SinkNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
@@ -58,6 +59,11 @@ export interface TaskExecutorOptions {
    * reads them with getStateStore() without being connected, as in Kafka Streams.
    */
   readonly globalStores?: ReadonlyMap<string, KeyValueStore<unknown, unknown>>;
+  /**
+   * Where the nodes count the records they process (Kafka Streams' process-total per node):
+   * the runtime keeps one per task, so counts go on across a task's executors. New ones by default.
+   */
+  readonly nodeCounters?: ProcessorNodeCounters;
 }
 
 /** A record a processor dropped on purpose, and why. */
@@ -230,6 +236,7 @@ export class TaskExecutor {
 
     this.#streamTime.observe(typed.timestamp);
     this.#metadata = metadata;
+    source.counter.processed += 1;
     let pending: Promise<void> | undefined;
     try {
       pending = this.#forward(source, typed, undefined);
@@ -376,11 +383,12 @@ export class TaskExecutor {
     const globalNames = globalStores.map(([name]) => name);
     const services = this.#services(topology.defaultSerdes);
     const contexts = new Map<string, NodeProcessorContext>();
+    const counters = options.nodeCounters ?? new ProcessorNodeCounters();
     for (const name of topology.subtopology(options.subtopology).nodes) {
       const definition = topology.node(name);
       switch (definition.kind) {
         case "source": {
-          const node = new SourceNodeRuntime(definition);
+          const node = new SourceNodeRuntime(definition, counters.counter(name));
           this.#nodes.set(name, node);
           const extractor =
             definition.timestampExtractor === undefined
@@ -401,7 +409,7 @@ export class TaskExecutor {
           } catch (error) {
             throw new ProcessorError(name, this.taskId, undefined, error);
           }
-          this.#nodes.set(name, new ProcessorNodeRuntime(definition, processor));
+          this.#nodes.set(name, new ProcessorNodeRuntime(definition, processor, counters.counter(name)));
           contexts.set(
             name,
             new NodeProcessorContext(
@@ -413,7 +421,10 @@ export class TaskExecutor {
           break;
         }
         case "sink":
-          this.#nodes.set(name, new SinkNodeRuntime(definition, this.applicationId, options.collector));
+          this.#nodes.set(
+            name,
+            new SinkNodeRuntime(definition, this.applicationId, options.collector, counters.counter(name)),
+          );
           break;
       }
     }
@@ -611,6 +622,7 @@ export class TaskExecutor {
     switch (node.kind) {
       case "processor": {
         // The record context follows the record: set for this processor, back to the caller's after it.
+        node.counter.processed += 1;
         const previous = this.#current;
         this.#current = record;
         let result: void | Promise<void>;
@@ -628,6 +640,7 @@ export class TaskExecutor {
         return this.#awaitProcessor(node, result, previous);
       }
       case "sink": {
+        node.counter.processed += 1;
         const sent = node.send(record, this.taskId, this.#metadata);
         return isThenable(sent) ? sent : undefined;
       }

@@ -5,6 +5,7 @@
 // after close() without holding anything open itself.
 import { partitionForKey } from "../kafka/partitioner.js";
 import type { PartitionReader } from "../kafka/partition-reader.js";
+import { topicPartitionKey } from "../kafka/types.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
@@ -71,6 +72,7 @@ export class LocalQueries {
     const out: LocalTaskMetadata[] = [];
     for (const task of manager.activeTasks()) {
       const restore = this.#metrics.restoreByTask.get(task.id);
+      const partitions = task.lag();
       out.push({
         taskId: task.id,
         kind: "active",
@@ -82,8 +84,8 @@ export class LocalQueries {
               : task.state === "suspended"
                 ? "suspended"
                 : "restoring",
-        partitions: task.partitions,
-        lag: task.lag().reduce((sum, p) => sum + p.lag, 0),
+        partitions,
+        lag: partitions.reduce((sum, p) => sum + p.lag, 0),
         restore: restore && {
           restored: restore.restored,
           total: restore.total,
@@ -100,11 +102,14 @@ export class LocalQueries {
         : new Map<string, number>();
     for (const task of standbys) {
       const positions = changelogReader.standbyPositions(task.id) ?? new Map<string, number>();
-      const partitions = metadata
-        .changelogPartitionsOf(task.id)
-        .map((c) => ({ topic: c.topic, partition: c.partition }));
       let lag = 0;
-      for (const [key, position] of positions) lag += Math.max(0, (ends.get(key) ?? position) - position);
+      const partitions = metadata.changelogPartitionsOf(task.id).map((c) => {
+        const key = topicPartitionKey(c);
+        const position = positions.get(key);
+        const behind = position === undefined ? 0 : Math.max(0, (ends.get(key) ?? position) - position);
+        lag += behind;
+        return { topic: c.topic, partition: c.partition, lag: behind };
+      });
       out.push({ taskId: task.id, kind: "standby", state: "standby", partitions, lag, restore: undefined });
     }
     return out;

@@ -1,7 +1,20 @@
 // Counters the runtime keeps for /metrics and /metadata: plain numbers, updated in
 // place on the processing path (no allocation per record), read as a snapshot.
+import { ProcessorNodeCounters } from "../engine/node-counters.js";
 import type { TaskId } from "../engine/task-id.js";
 import { ProgressMonitor } from "./progress-monitor.js";
+
+/** Kafka Streams' process-rate is an average over its sample windows (2 x 30 s by default): this one is over 30 s. */
+export const NODE_RATE_WINDOW_MS = 30_000;
+/** Readings closer together than this share their sample, so a scrape storm cannot grow the window. */
+const NODE_RATE_SAMPLE_MS = 1_000;
+
+/** One processor node of one task: Kafka Streams' stream-processor-node-metrics (task-id, processor-node-id). */
+export interface ProcessorNodeMetrics {
+  readonly processTotal: number;
+  /** Records per second since the oldest reading of the last NODE_RATE_WINDOW_MS (or since the task first ran). */
+  readonly processRate: number;
+}
 
 export interface TaskRestoreProgress {
   /** Records restored so far in the current (or last) restoration. */
@@ -26,6 +39,8 @@ export interface LatencyStats {
 export interface StreamsMetricsSnapshot {
   recordsProcessed: number;
   recordsProcessedByTask: Record<TaskId, number>;
+  /** Per task, per processor node (source, processor, sink): records processed and their rate. */
+  processorNodes: Record<TaskId, Record<string, ProcessorNodeMetrics>>;
   commits: number;
   commitLatency: LatencyStats;
   transactionAborts: number;
@@ -45,6 +60,10 @@ export interface StreamsMetricsSnapshot {
 export class StreamsMetrics {
   recordsProcessed = 0;
   readonly recordsProcessedByTask = new Map<TaskId, number>();
+  /** Per task; kept when the task closes, so that a task that comes back counts on. */
+  readonly #nodeCounters = new Map<TaskId, { readonly counters: ProcessorNodeCounters; readonly since: number }>();
+  /** Earlier readings of the node totals, oldest first, none older than the rate window. */
+  readonly #nodeSamples: Array<{ readonly at: number; readonly totals: Map<TaskId, Record<string, number>> }> = [];
   commits = 0;
   readonly commitLatency: LatencyStats = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 };
   transactionAborts = 0;
@@ -64,6 +83,47 @@ export class StreamsMetrics {
     this.recordsProcessedByTask.set(task, (this.recordsProcessedByTask.get(task) ?? 0) + count);
   }
 
+  /** The counters a task's nodes count into (TaskExecutorOptions.nodeCounters). */
+  nodeCounters(task: TaskId, now = Date.now()): ProcessorNodeCounters {
+    let entry = this.#nodeCounters.get(task);
+    if (entry === undefined) {
+      entry = { counters: new ProcessorNodeCounters(), since: now };
+      this.#nodeCounters.set(task, entry);
+    }
+    return entry.counters;
+  }
+
+  /** Every node's total and its rate: the rate against the oldest reading in the window (or zero at the task's start). */
+  processorNodes(now = Date.now()): Record<TaskId, Record<string, ProcessorNodeMetrics>> {
+    const samples = this.#nodeSamples;
+    while (samples.length > 0 && (samples[0]?.at ?? now) < now - NODE_RATE_WINDOW_MS) samples.shift();
+    const oldest = samples[0];
+    const totals = new Map<TaskId, Record<string, number>>();
+    const out: Record<TaskId, Record<string, ProcessorNodeMetrics>> = {};
+    for (const [task, { counters, since }] of this.#nodeCounters) {
+      const current = counters.totals();
+      totals.set(task, current);
+      const earlier = oldest?.totals.get(task);
+      // No reading of this task in the window: it started since (or this is the first reading), so from its start.
+      const from = earlier === undefined ? since : (oldest?.at ?? since);
+      const seconds = (now - from) / 1000;
+      const nodes: Record<string, ProcessorNodeMetrics> = {};
+      for (const [node, processTotal] of Object.entries(current)) {
+        const delta = processTotal - (earlier?.[node] ?? 0);
+        nodes[node] = { processTotal, processRate: seconds > 0 ? Math.max(0, delta) / seconds : 0 };
+      }
+      out[task] = nodes;
+    }
+    const newest = samples[samples.length - 1];
+    if (newest === undefined || now - newest.at >= NODE_RATE_SAMPLE_MS) samples.push({ at: now, totals });
+    return out;
+  }
+
+  /** Readings held for the rates: at most one a second over the window, however often it is read. */
+  get nodeRateReadings(): number {
+    return this.#nodeSamples.length;
+  }
+
   addMispartitioned(topic: string, count: number): void {
     this.mispartitionedRecordsByTopic.set(topic, (this.mispartitionedRecordsByTopic.get(topic) ?? 0) + count);
   }
@@ -81,6 +141,7 @@ export class StreamsMetrics {
     return {
       recordsProcessed: this.recordsProcessed,
       recordsProcessedByTask: Object.fromEntries(this.recordsProcessedByTask),
+      processorNodes: this.processorNodes(),
       commits: this.commits,
       commitLatency: { ...this.commitLatency },
       transactionAborts: this.transactionAborts,

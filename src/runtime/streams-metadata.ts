@@ -45,9 +45,12 @@ export interface LocalTaskMetadata {
   readonly taskId: TaskId;
   readonly kind: "active" | "standby";
   readonly state: LocalTaskState;
-  /** Input partitions (active) or changelog partitions (standby). */
-  readonly partitions: readonly TopicPartition[];
-  /** Records behind the partition ends: input lag (active), changelog lag (standby). */
+  /**
+   * Input partitions (active) or changelog partitions (standby), each with its lag: records
+   * between the task's position and the partition's end, transaction markers not counted.
+   */
+  readonly partitions: readonly (TopicPartition & { readonly lag: number })[];
+  /** Records behind the partition ends, over the task's partitions: input lag (active), changelog lag (standby). */
   readonly lag: number;
   /** Progress of the current or last restore (active tasks). */
   readonly restore:

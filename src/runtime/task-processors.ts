@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { TaskOverlay } from "../stores/task-overlay.js";
 import { TaskExecutor } from "../engine/task-executor.js";
 import { taskStoreOf } from "../engine/task-stores.js";
+import { taskId as taskIdOf } from "../engine/task-id.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { KafkaRecordCollector } from "./kafka-record-collector.js";
 import type { TaskContext } from "./task-context.js";
@@ -31,6 +32,7 @@ export function buildTaskExecutor(
     appConfigs: { ...ctx.config },
     defaultTimestampExtractor: ctx.config.defaultTimestampExtractor as TimestampExtractor,
     ...(ctx.globalStores === undefined ? {} : { globalStores: ctx.globalStores }),
+    nodeCounters: ctx.metrics.nodeCounters(taskIdOf(options.subtopology, options.partition)),
     onDroppedRecord: (event) => {
       ctx.metrics.droppedRecords += 1;
       logger.warn(

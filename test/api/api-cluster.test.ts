@@ -296,6 +296,25 @@ describe("the API over two instances", () => {
     expect(text).toMatch(
       /eddy_query_duration_seconds_bucket\{store="visit-counts",operation="get",outcome="[a-z_]+",le="\+Inf"\} \d+/,
     );
+    // Kafka Streams' per-node metrics, under its names: a series per node of every active task here,
+    // its process-total the app's own count; and a lag series per input partition.
+    const nodes = a.streams.metrics().processorNodes;
+    const active = metadata.instances.find((i) => i.host === a.host)?.active ?? [];
+    expect(Object.keys(nodes).sort()).toEqual([...active].sort());
+    for (const task of active) {
+      const sub = Number(task.split("_")[0]);
+      for (const node of env.topology.subtopology(sub).nodes) {
+        const series = `{task_id="${task}",processor_node_id="${node}"}`;
+        expect(value(`kafka_streams_stream_processor_node_metrics_process_total${series}`)).toBeGreaterThanOrEqual(
+          nodes[task]?.[node]?.processTotal ?? Infinity,
+        );
+        expect(value(`kafka_streams_stream_processor_node_metrics_process_rate${series}`)).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(
+      text.match(/^eddy_partition_lag_records\{task_id="\d+_\d+",kind="active",topic="[^"]+",partition="\d+"\} \d+$/gm)
+        ?.length,
+    ).toBe(active.length);
   });
 
   it("serves the topology as Kafka Streams text, JSON or a page, by Accept", async () => {

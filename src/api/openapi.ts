@@ -165,7 +165,8 @@ export function openApiDocument(
       version: info.version,
       ...(info.description === undefined ? {} : { description: info.description }),
     },
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    // OpenAPI 3.1's own default: JSON Schema 2020-12 with its vocabulary, what the zod schemas are written in.
+    jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
     paths,
     ...(access.authenticated
       ? {

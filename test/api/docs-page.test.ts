@@ -20,6 +20,9 @@ import { KafkaStreams } from "../../src/index.js";
 import { silentLogger } from "../integration/support/kafka.js";
 import { ACCOUNT_COMMANDS, apiTestTopology } from "./support/cluster.js";
 
+/** An element, as far as these checks read it (this file is compiled without the DOM's types). */
+type Attributed = { getAttribute(name: string): string | null };
+
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 const hostile = "<img src=x onerror=alert(1)> a deposit";
 
@@ -104,7 +107,7 @@ describe("GET /docs", () => {
 
   it(
     "shows every operation with its parameters and answers in Swagger UI, in a browser",
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async () => {
       const document = (await (await get("/docs/json")).json()) as {
         paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
@@ -134,7 +137,7 @@ describe("GET /docs", () => {
         Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
       );
       const blocks = page.locator(".opblock");
-      await expect.poll(() => blocks.count(), { timeout: 30_000 }).toBe(expected.length);
+      await expect.poll(() => blocks.count(), { timeout: 60_000 }).toBe(expected.length);
       const shown = await blocks.evaluateAll((nodes) =>
         nodes.map(
           (n) =>
@@ -144,24 +147,27 @@ describe("GET /docs", () => {
       expect([...shown].sort()).toEqual([...expected].sort());
 
       // Each operation, opened: its parameters by name, its answers by status, as the document has them.
-      for (let i = 0; i < expected.length; i++) {
-        const block = blocks.nth(i);
-        const [method, path] = (shown[i] ?? "").split(" ") as [string, string];
+      const want = shown.map((entry) => {
+        const [method, path] = entry.split(" ") as [string, string];
         const operation = document.paths[path]?.[method.toLowerCase()];
-        await block.locator(".opblock-summary-control").click();
-        const codes = block.locator(".responses-table tr.response");
-        await expect
-          .poll(() => codes.count(), { timeout: 10_000 })
-          .toBe(Object.keys(operation?.responses ?? {}).length);
-        expect(await codes.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-code")))).toEqual(
-          Object.keys(operation?.responses ?? {}),
+        return {
+          codes: Object.keys(operation?.responses ?? {}),
+          parameters: (operation?.parameters ?? []).map((p) => p.name),
+        };
+      });
+      for (let i = 0; i < expected.length; i++) await blocks.nth(i).locator(".opblock-summary-control").click();
+      const opened = () =>
+        blocks.evaluateAll((nodes) =>
+          nodes.map((n) => ({
+            codes: (Array.from(n.querySelectorAll(".responses-table tr.response")) as Attributed[]).map((r) =>
+              r.getAttribute("data-code"),
+            ),
+            parameters: (Array.from(n.querySelectorAll(".parameters tr[data-param-name]")) as Attributed[]).map((r) =>
+              r.getAttribute("data-param-name"),
+            ),
+          })),
         );
-        expect(
-          await block
-            .locator(".parameters tr[data-param-name]")
-            .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-param-name"))),
-        ).toEqual((operation?.parameters ?? []).map((p) => p.name));
-      }
+      await expect.poll(opened, { timeout: 60_000 }).toEqual(want);
 
       // The lookup's parameters, by name; the command body's schema, its description shown as text.
       const lookup = page.locator('.opblock:has(.opblock-summary-path[data-path="/stores/{store}/keys/{key}"])');

@@ -7,6 +7,8 @@ import type { Processor } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import { RecordHeaders } from "../topology/headers.js";
+import { isWindowedSerde } from "../serdes/windowed.js";
+import type { Windowed } from "../serdes/windowed.js";
 import type { ProcessorNode, SinkNode, SourceNode } from "../topology/topology.js";
 import { physicalTopicName } from "../topology/topology.js";
 import type { ConsumedRecord } from "./consumed-record.js";
@@ -192,6 +194,19 @@ export class SinkNodeRuntime {
     }
     const headers =
       record.headers instanceof RecordHeaders ? record.headers.toArray() : new RecordHeaders(record.headers).toArray();
+    // As Kafka Streams' StreamSinkNode: a windowed key goes where its inner key goes.
+    if (partition === undefined && key !== null && !sink.internal && isWindowedSerde(sink.keySerde)) {
+      const partitionKey = sink.keySerde.serializeBaseKey(record.key as Windowed<unknown>, target.key);
+      return this.#collector.send({
+        topic: physical,
+        partition,
+        key,
+        partitionKey,
+        value,
+        headers,
+        timestamp: record.timestamp,
+      });
+    }
     return this.#collector.send({ topic: physical, partition, key, value, headers, timestamp: record.timestamp });
   }
 

@@ -10,6 +10,11 @@ export interface ProducedRecord {
   /** Set when the sink has a custom partitioner; otherwise the producer's default (murmur2 of the key bytes). */
   readonly partition: number | undefined;
   readonly key: Buffer | null;
+  /**
+   * What the default partitioner hashes when it is not the key's bytes: a windowed key's
+   * inner key (Kafka Streams' WindowedStreamPartitioner). Absent: the key.
+   */
+  readonly partitionKey?: Buffer;
   readonly value: Buffer | null;
   readonly headers: readonly Header[];
   readonly timestamp: number;

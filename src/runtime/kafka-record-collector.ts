@@ -64,7 +64,11 @@ export class KafkaRecordCollector implements RecordCollector {
     // The sinks hand over a record made for this call and never look at it again: it is
     // buffered as it is, with its partition filled in, rather than copied.
     if (record.partition === undefined)
-      (record as { partition: number | undefined }).partition = this.partitionOf(record.topic, record.key, count);
+      (record as { partition: number | undefined }).partition = this.partitionOf(
+        record.topic,
+        record.partitionKey ?? record.key,
+        count,
+      );
     if (rules !== undefined && mayBeRefused(record, rules)) {
       const refusal = refusalOf(record as KafkaRecord, rules, Date.now());
       if (refusal !== undefined) return this.onRefused?.(record as KafkaRecord, refusal);

@@ -23,6 +23,19 @@ export interface Windowed<K> {
   readonly window: Window;
 }
 
+/**
+ * A serde of windowed keys that can also write the inner key alone (Kafka Streams'
+ * WindowedSerializer.serializeBaseKey): records with windowed keys are partitioned by the
+ * inner key (WindowedStreamPartitioner), so every window of a key lands in one partition.
+ */
+export interface WindowedSerde<K> extends Serde<Windowed<K>> {
+  serializeBaseKey(windowed: Windowed<K>, context?: SerdeContext): Buffer;
+}
+
+export function isWindowedSerde(serde: Serde<unknown>): serde is WindowedSerde<unknown> {
+  return typeof (serde as Partial<WindowedSerde<unknown>>).serializeBaseKey === "function";
+}
+
 /** Kafka Streams' Windowed.toString(): `[key@start/end]`. */
 export function windowedToString(windowed: Windowed<unknown>): string {
   return `[${String(windowed.key)}@${windowed.window.start}/${windowed.window.end}]`;
@@ -46,13 +59,14 @@ function readLong(bytes: Buffer, offset: number): number {
 }
 
 /** Kafka Streams' WindowedSerdes.timeWindowedSerdeFrom(inner, windowSize). */
-export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> {
+export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs: number): WindowedSerde<K> {
   if (!Number.isSafeInteger(windowSizeMs) || windowSizeMs <= 0) {
     throw new RangeError(`A time-windowed serde needs the window size in milliseconds (> 0), got ${windowSizeMs}`);
   }
   const name = `timeWindowed(${inner.name})`;
   return {
     name,
+    serializeBaseKey: (windowed, context) => inner.serialize(windowed.key, context),
     serialize(windowed, context) {
       const key = inner.serialize(windowed.key, context);
       const bytes = Buffer.allocUnsafe(key.length + TIMESTAMP_SIZE);
@@ -76,10 +90,11 @@ export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs: number): Ser
 }
 
 /** Kafka Streams' WindowedSerdes.sessionWindowedSerdeFrom(inner). */
-export function sessionWindowedSerde<K>(inner: Serde<K>): Serde<Windowed<K>> {
+export function sessionWindowedSerde<K>(inner: Serde<K>): WindowedSerde<K> {
   const name = `sessionWindowed(${inner.name})`;
   return {
     name,
+    serializeBaseKey: (windowed, context) => inner.serialize(windowed.key, context),
     serialize(windowed, context) {
       const key = inner.serialize(windowed.key, context);
       const bytes = Buffer.allocUnsafe(key.length + 2 * TIMESTAMP_SIZE);

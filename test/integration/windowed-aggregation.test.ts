@@ -1,14 +1,16 @@
 // A windowed count on Kafka: the same input gives, per windowed key, the records the
 // TopologyTestDriver gives (late records dropped alike); the window store's changelog
 // uses Kafka Streams' windowed key layout (key, 8-byte window start, 4-byte sequence
-// number; the plain count as value, the window's timestamp as the record's); and an
-// instance without local state restores the windows from it.
+// number; the plain count as value, the window's timestamp as the record's); the output's
+// windowed keys are partitioned by their inner key (Kafka Streams' WindowedStreamPartitioner);
+// and an instance without local state restores the windows from it.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KafkaStreams, Serdes, StreamsBuilder, TimeWindows, windowedToString } from "../../src/index.js";
 import { TopologyTestDriver } from "../../src/testing/index.js";
+import { partitionForKey } from "../../src/kafka/partitioner.js";
 import {
   createTopic,
   eventually,
@@ -51,7 +53,8 @@ describe("windowed aggregation on Kafka", () => {
     cluster = await startTestCluster();
     stateDir = await mkdtemp(join(tmpdir(), "eddy-windowed-"));
     await createTopic(cluster.kafka, "win-events", 1);
-    await createTopic(cluster.kafka, "win-counts-out", 1);
+    // Several partitions: every window of a key must land on its inner key's partition.
+    await createTopic(cluster.kafka, "win-counts-out", 4);
   });
 
   afterAll(async () => {
@@ -101,6 +104,11 @@ describe("windowed aggregation on Kafka", () => {
         "the windowed counts",
         failedInstance(first),
       );
+      // Kafka Streams' WindowedStreamPartitioner: a windowed key is partitioned by its inner key.
+      for (const r of actual) {
+        expect(r.partition).toBe(partitionForKey(Buffer.from(serde.deserialize(r.key as Buffer).key), 4));
+      }
+      expect(new Set(actual.map((r) => r.partition)).size).toBeGreaterThan(1);
       expect(
         byWindow(
           actual.map((r) => ({

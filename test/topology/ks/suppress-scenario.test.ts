@@ -366,3 +366,35 @@ describe("suppress() after a windowed cogroup (SuppressScenarioTest.shouldWorkWi
     expect(drain("output", Serdes.string())).toEqual([kvt("[k@0/900000]", "ab", 1)]);
   });
 });
+
+describe("suppress(untilWindowCloses) emission order", () => {
+  it("emits the windows that close at once oldest first, then by key, as Kafka Streams' time-ordered buffer evicts", async () => {
+    const builder = new StreamsBuilder();
+    windowedOutputs(
+      builder
+        .stream("input", strings)
+        .groupByKey(strings)
+        .windowedBy(TimeWindows.ofSizeAndGrace(10, 20))
+        .count({ store: "counts" }),
+    );
+    driver = new TopologyTestDriver(builder.build(), { startTime: 0 });
+    // Newest windows first, and keys out of order: the buffer orders them by window end, then key.
+    await pipe("input", [
+      ["k3", "v", 25],
+      ["k2", "v", 15],
+      ["k1", "v", 5],
+      ["k2", "v", 6],
+      ["k1", "v", 16],
+      ["k1", "v", 27],
+      ["k9", "v", 100],
+    ]);
+    expect(drain("output-suppressed", longs)).toEqual([
+      kvt("[k1@0/10]", 1, 5),
+      kvt("[k2@0/10]", 1, 6),
+      kvt("[k1@10/20]", 1, 16),
+      kvt("[k2@10/20]", 1, 15),
+      kvt("[k1@20/30]", 1, 27),
+      kvt("[k3@20/30]", 1, 25),
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import { keyValueStoreOf, plainKeyValueStoreOf, sessionStoreOf, windowStoreOf } 
 import { WindowStoreFacade } from "../stores/window-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
+import { CompositeReadOnlySessionStore, CompositeReadOnlyWindowStore } from "../stores/composite-window-stores.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
@@ -174,9 +175,27 @@ export class LocalQueries {
     );
   }
 
-  /** A window store of a task hosted here, read-only, committed state, plain values. */
-  windowStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
-    const { definition, storage } = this.#queryableStorage(store, taskId, options);
+  /**
+   * A window store, read-only, committed state, plain values: of task `taskId` hosted here,
+   * or, without a task, of every task hosted here that holds it (Kafka Streams'
+   * CompositeReadOnlyWindowStore): a key's windows from the task that has them, fetchAll
+   * and all across every task.
+   */
+  windowStore<K, V>(store: string, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
+  windowStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
+  windowStore<K, V>(
+    store: string,
+    taskOrOptions?: TaskId | StoreQueryOptions,
+    options: StoreQueryOptions = {},
+  ): ReadOnlyWindowStore<K, V> {
+    if (typeof taskOrOptions !== "string") {
+      this.#checkType(store, "window");
+      const all = taskOrOptions ?? {};
+      return new CompositeReadOnlyWindowStore<K, V>(store, () =>
+        this.#localTaskIds(store, all).map((taskId) => this.windowStore<K, V>(store, taskId, all)),
+      );
+    }
+    const { definition, storage } = this.#queryableStorage(store, taskOrOptions, options);
     if (definition.type !== "window") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a window store`);
     }
@@ -186,13 +205,65 @@ export class LocalQueries {
       : (windows as unknown as ReadOnlyWindowStore<K, V>);
   }
 
-  /** A session store of a task hosted here, read-only, committed state. */
-  sessionStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
-    const { definition, storage } = this.#queryableStorage(store, taskId, options);
+  /**
+   * A session store, read-only, committed state: of task `taskId` hosted here, or, without
+   * a task, of every task hosted here that holds it (Kafka Streams' CompositeReadOnlySessionStore).
+   */
+  sessionStore<K, V>(store: string, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
+  sessionStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
+  sessionStore<K, V>(
+    store: string,
+    taskOrOptions?: TaskId | StoreQueryOptions,
+    options: StoreQueryOptions = {},
+  ): ReadOnlySessionStore<K, V> {
+    if (typeof taskOrOptions !== "string") {
+      this.#checkType(store, "session");
+      const all = taskOrOptions ?? {};
+      return new CompositeReadOnlySessionStore<K, V>(store, () =>
+        this.#localTaskIds(store, all).map((taskId) => this.sessionStore<K, V>(store, taskId, all)),
+      );
+    }
+    const { definition, storage } = this.#queryableStorage(store, taskOrOptions, options);
     if (definition.type !== "session") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a session store`);
     }
     return sessionStoreOf(definition, storage.store(store)) as unknown as ReadOnlySessionStore<K, V>;
+  }
+
+  #checkType(store: string, type: "window" | "session"): void {
+    const definition = this.#topology.stores.get(store);
+    if (!definition) throw new StoreNotQueryableError(store, `The topology has no store "${store}"`);
+    if (definition.type !== type) {
+      throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a ${type} store`);
+    }
+  }
+
+  /**
+   * The tasks hosted here whose `store` can be read now: running active tasks, and with
+   * `allowStale` restoring ones and standbys too. None: the store may have moved (Kafka
+   * Streams' InvalidStateStoreException), and the caller should ask again later.
+   */
+  #localTaskIds(store: string, options: StoreQueryOptions): TaskId[] {
+    const definition = this.#topology.stores.get(store);
+    const manager = this.#running()?.thread?.taskManager;
+    const ofStore = (taskId: TaskId) => parseTaskId(taskId).subtopology === definition?.subtopology;
+    const taskIds: TaskId[] = [];
+    for (const task of manager?.activeTasks() ?? []) {
+      if (!ofStore(task.id) || task.storage?.isOpen !== true) continue;
+      if (task.state === "running" || options.allowStale === true) taskIds.push(task.id);
+    }
+    if (options.allowStale === true) {
+      for (const task of manager?.standbyTasks() ?? []) {
+        if (ofStore(task.id) && task.storage?.isOpen === true) taskIds.push(task.id);
+      }
+    }
+    if (taskIds.length === 0) {
+      throw new StoreNotQueryableError(
+        store,
+        `Store "${store}" cannot be queried here: no task hosted here holds it${options.allowStale === true ? "" : " in a running state"}; it may have moved to another instance, or be restoring`,
+      );
+    }
+    return taskIds.sort();
   }
 
   #queryableStorage(

@@ -568,14 +568,36 @@ export class StreamsRuntime implements QueryableStreams {
     return this.#queries.store(store, taskId, options);
   }
 
-  /** A window store of a task hosted here: committed state, plain values (Kafka Streams' windowStore() queries). */
-  windowStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
-    return this.#queries.windowStore(store, taskId, options);
+  /**
+   * A window store: committed state, plain values (Kafka Streams' windowStore() queries), of
+   * task `taskId` hosted here, or, without one, of every task hosted here that holds it.
+   */
+  windowStore<K, V>(store: string, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
+  windowStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
+  windowStore<K, V>(
+    store: string,
+    taskOrOptions?: TaskId | StoreQueryOptions,
+    options: StoreQueryOptions = {},
+  ): ReadOnlyWindowStore<K, V> {
+    return typeof taskOrOptions === "string"
+      ? this.#queries.windowStore(store, taskOrOptions, options)
+      : this.#queries.windowStore(store, taskOrOptions);
   }
 
-  /** A session store of a task hosted here: committed state (Kafka Streams' sessionStore() queries). */
-  sessionStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
-    return this.#queries.sessionStore(store, taskId, options);
+  /**
+   * A session store: committed state (Kafka Streams' sessionStore() queries), of task
+   * `taskId` hosted here, or, without one, of every task hosted here that holds it.
+   */
+  sessionStore<K, V>(store: string, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
+  sessionStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
+  sessionStore<K, V>(
+    store: string,
+    taskOrOptions?: TaskId | StoreQueryOptions,
+    options: StoreQueryOptions = {},
+  ): ReadOnlySessionStore<K, V> {
+    return typeof taskOrOptions === "string"
+      ? this.#queries.sessionStore(store, taskOrOptions, options)
+      : this.#queries.sessionStore(store, taskOrOptions);
   }
 
   /**

@@ -3,10 +3,11 @@
 // repartitioning and the serde inheritance rules are Kafka Streams' (see KStreamImpl):
 // an operation that may change the key drops the key serde and marks the stream for
 // repartitioning before any grouping or join; one that may change the value drops the
-// value serde.
+// value serde. What toTable(), process(), handleCommands() and the table joins add to the
+// graph is built in files of their own (stream-to-table.ts, stateful-processor.ts,
+// handle-commands.ts, stream-table-joins.ts, join-repartition.ts).
 import type { KeyValue } from "../../stores/key-value-store.js";
 import { BranchedKStream } from "./branched-kstream.js";
-import { DEFAULT_IDEMPOTENCY_RETAIN, commandReplySerde, idempotencyEntriesSerde } from "../command-handling.js";
 import type { HandleCommandsOptions } from "../command-handling.js";
 import type {
   GroupedOptions,
@@ -36,12 +37,6 @@ import type { StateStoreOptions } from "../store-options.js";
 import { fixedKeyProcessorSupplier } from "./processors/fixed-key-processor.js";
 import { printSupplier, printable } from "./processors/print-processor.js";
 import type { PrintTarget } from "./processors/print-processor.js";
-import { TableSourceSupplier } from "./processors/ktable-source.js";
-import { commandHandlerSupplier } from "./processors/command-handler.js";
-import type { CommandHandlerPlan } from "./processors/command-handler.js";
-import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
-import { streamTableJoinGrace } from "./stream-table-join-grace.js";
-import { streamGlobalTableJoinSupplier } from "./processors/kstream-global-ktable-join.js";
 import { GlobalKTable } from "./global-ktable.js";
 import { JoinWindows } from "./join-windows.js";
 import { addStreamStreamJoin } from "./stream-stream-join.js";
@@ -60,6 +55,11 @@ import {
 } from "./processors/stream-processors.js";
 import { addRepartition, repartitionNames } from "./repartition.js";
 import type { Serde } from "../../serdes/serde.js";
+import { addCommandHandler } from "./handle-commands.js";
+import { JoinRepartition } from "./join-repartition.js";
+import { addStatefulProcessor } from "./stateful-processor.js";
+import { addStreamGlobalTableJoin, addStreamTableJoin } from "./stream-table-joins.js";
+import { addStreamToTable } from "./stream-to-table.js";
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -83,7 +83,7 @@ export class KStream<K, V> {
   readonly [dsl]: StreamState<K, V>;
   // A key-changed stream joined twice without a join name shares one repartition
   // topic, as in Kafka Streams (KStreamImpl.repartitionNode).
-  #joinRepartitionSource: string | undefined;
+  readonly #joinRepartition = new JoinRepartition();
 
   /** @internal Streams come from StreamsBuilder.stream() and the operations below. */
   constructor(state: StreamState<K, V>) {
@@ -480,11 +480,7 @@ export class KStream<K, V> {
     });
   }
 
-  /**
-   * The stream as a join needs it: through a repartition topic first if its key changed
-   * (named `<prefix>-repartition`, after the join's name or this stream's node). An
-   * unnamed repartition is shared by the joins of this stream, as in Kafka Streams.
-   */
+  /** The stream as a join needs it: through a repartition topic first if its key changed (see join-repartition.ts). */
   #repartitionForJoin(
     userPrefix: string | undefined,
     keySerde: Serde<K> | undefined,
@@ -492,30 +488,7 @@ export class KStream<K, V> {
     dropNullKeys: boolean,
     call: string,
   ): StreamState<K, V> {
-    const state = this[dsl];
-    if (!state.repartitionRequired) return state;
-    const names = repartitionNames(state.builder, userPrefix ?? state.name);
-    const key = keySerde ?? state.keySerde;
-    const value = valueSerde ?? state.valueSerde;
-    let source = this.#joinRepartitionSource;
-    if (source === undefined || userPrefix !== undefined) {
-      source = addRepartition(state.builder, names, {
-        parent: state.name,
-        keySerde: key,
-        valueSerde: value,
-        dropNullKeys,
-        serdeOrigin: call,
-      });
-      if (userPrefix === undefined) this.#joinRepartitionSource = source;
-    }
-    return {
-      ...state,
-      name: source,
-      keySerde: key,
-      valueSerde: value,
-      sourceNodes: new Set([source]),
-      repartitionRequired: false,
-    };
+    return this.#joinRepartition.of(this[dsl], { userPrefix, keySerde, valueSerde, dropNullKeys, call });
   }
 
   #joinGlobalTable<KG, VG, VR>(
@@ -525,32 +498,7 @@ export class KStream<K, V> {
     leftJoin: boolean,
     options: Named | undefined,
   ): KStream<K, VR> {
-    const state = this[dsl];
-    if (GlobalKTable.stateOf(table).builder !== state.builder) {
-      throw new InvalidOperationError(
-        `${leftJoin ? "leftJoin" : "join"}() needs a global table of the same StreamsBuilder`,
-      );
-    }
-    const name = state.builder.nameOr(leftJoin ? NodePrefix.LEFTJOIN : NodePrefix.JOIN, options?.name);
-    state.builder.addProcessor({
-      name,
-      operation: leftJoin ? "leftJoin" : "join",
-      supplier: streamGlobalTableJoinSupplier(
-        GlobalKTable.valueGetterOf(table),
-        keySelector,
-        joiner,
-        leftJoin,
-      ) as AnySupplier,
-      parents: [state.name],
-    });
-    return new KStream<K, VR>({
-      builder: state.builder,
-      name,
-      keySerde: state.keySerde,
-      valueSerde: undefined,
-      sourceNodes: state.sourceNodes,
-      repartitionRequired: state.repartitionRequired,
-    });
+    return new KStream<K, VR>(addStreamGlobalTableJoin(this[dsl], table, keySelector, joiner, leftJoin, options));
   }
 
   /**
@@ -567,7 +515,14 @@ export class KStream<K, V> {
         ? this.#builder.newProcessorName(NodePrefix.PROCESSOR)
         : checkName(options.name, "Processor name");
     const unpacked = unpackSupplier(supplier);
-    this.#addStatefulProcessor(name, "process", unpacked.supplier as AnySupplier, options?.stores, unpacked.stores);
+    addStatefulProcessor(this.#builder, {
+      name,
+      operation: "process",
+      supplier: unpacked.supplier as AnySupplier,
+      parent: this[dsl].name,
+      storeNames: options?.stores,
+      suppliedStores: unpacked.stores,
+    });
     return this.#derive<KOut, VOut>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
   }
 
@@ -593,13 +548,14 @@ export class KStream<K, V> {
         ? supplier
         : { get: () => supplier.get(), stores: () => supplier.stores?.() ?? [] },
     );
-    this.#addStatefulProcessor(
+    addStatefulProcessor(this.#builder, {
       name,
-      "processValues",
-      fixedKeyProcessorSupplier(unpacked.supplier) as AnySupplier,
-      options?.stores,
-      unpacked.stores,
-    );
+      operation: "processValues",
+      supplier: fixedKeyProcessorSupplier(unpacked.supplier) as AnySupplier,
+      parent: this[dsl].name,
+      storeNames: options?.stores,
+      suppliedStores: unpacked.stores,
+    });
     return this.#derive<K, VOut>(name, { valueSerde: undefined });
   }
 
@@ -609,51 +565,7 @@ export class KStream<K, V> {
    * or groupBy needs to read it. A key changed upstream goes through a repartition topic.
    */
   toTable(options?: ToTableOptions<K, V>): KTable<K, V> {
-    const state = this[dsl];
-    const builder = state.builder;
-    const name = builder.nameOr(NodePrefix.TO_KTABLE, options?.name);
-    const storeName = options?.store ?? builder.newStoreName(NodePrefix.TO_KTABLE);
-    const keySerde = options?.key ?? state.keySerde;
-    const valueSerde = options?.value ?? state.valueSerde;
-    let parent = state.name;
-    let sourceNodes = state.sourceNodes;
-    if (state.repartitionRequired) {
-      parent = addRepartition(builder, repartitionNames(builder, name), {
-        parent: state.name,
-        keySerde,
-        valueSerde,
-        dropNullKeys: true,
-        serdeOrigin: "toTable()",
-      });
-      sourceNodes = new Set([parent]);
-    }
-    builder.addStore({
-      name: storeName,
-      timestamped: true,
-      caching: options?.caching ?? true,
-      keySerde: anySerde(keySerde),
-      valueSerde: anySerde(valueSerde),
-      ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
-      ...(options?.logging !== undefined ? { logging: options.logging } : {}),
-      serdeHint: "pass { {part}: <serde> } to toTable()",
-    });
-    const supplier = new TableSourceSupplier<K, V>(storeName, false, () => builder.connectStores(name, [storeName]));
-    builder.addProcessor({
-      name,
-      operation: "toTable",
-      supplier: supplier.supplier as AnySupplier,
-      parents: [parent],
-    });
-    if (options?.store !== undefined) supplier.materialize();
-    return new KTable<K, V>({
-      builder,
-      name,
-      keySerde,
-      valueSerde,
-      sourceNodes,
-      supplier,
-      queryableStoreName: options?.store,
-    });
+    return new KTable<K, V>(addStreamToTable(this[dsl], options));
   }
 
   /** Prints each record, "[<label>]: <key>, <value>", to stdout or elsewhere (Kafka Streams' print(Printed)). */
@@ -675,90 +587,7 @@ export class KStream<K, V> {
    * Returns the events, keyed by aggregate, for deriving read models.
    */
   handleCommands<S, E, R, C = V>(options: HandleCommandsOptions<K, C, S, E, R>): KStream<K, E> {
-    const state = this.#repartitionedForKeyedState(options.store.name, options.key, "handleCommands()");
-    const builder = state.builder;
-    const keySerde = options.key ?? state.keySerde;
-    const name =
-      options.name === undefined
-        ? builder.newProcessorName(NodePrefix.PROCESSOR)
-        : checkName(options.name, "Processor name");
-    const retain = options.idempotency === false ? 0 : (options.idempotency?.retain ?? DEFAULT_IDEMPOTENCY_RETAIN);
-    if (!Number.isInteger(retain) || retain < 0) {
-      throw new InvalidOperationError(
-        `handleCommands() idempotency.retain must be a non-negative integer, got ${retain}`,
-      );
-    }
-    const idempotencyStoreName = options.idempotency === false ? undefined : `${options.store.name}-idempotency`;
-    const serdeHint = "give the command stream a {part} serde, or pass { key } to handleCommands()";
-    builder.addStore({
-      name: options.store.name,
-      // The aggregates' reads come from memory; the handler forwards its events itself.
-      caching: options.store.caching ?? true,
-      keySerde: anySerde(keySerde),
-      valueSerde: anySerde(options.store.value),
-      ...(options.store.persistent !== undefined ? { persistent: options.store.persistent } : {}),
-      ...(options.store.logging !== undefined ? { logging: options.store.logging } : {}),
-      serdeHint,
-    });
-    if (idempotencyStoreName !== undefined) {
-      builder.addStore({
-        name: idempotencyStoreName,
-        caching: options.store.caching ?? true,
-        keySerde: anySerde(keySerde),
-        valueSerde: anySerde(idempotencyEntriesSerde),
-        internal: true,
-        ...(options.store.persistent !== undefined ? { persistent: options.store.persistent } : {}),
-        ...(options.store.logging !== undefined ? { logging: options.store.logging } : {}),
-        serdeHint,
-      });
-    }
-    const eventSink = builder.nameOr(NodePrefix.SINK, options.events.name);
-    const replySink = builder.nameOr(NodePrefix.SINK, options.replies?.name);
-    const plan: CommandHandlerPlan<K, C, S, E, R> = {
-      options,
-      storeName: options.store.name,
-      idempotencyStoreName,
-      retain,
-      replySink,
-      eventChildren: [],
-    };
-    builder.addProcessor({
-      name,
-      operation: "handle-commands",
-      supplier: commandHandlerSupplier(plan) as AnySupplier,
-      parents: [state.name],
-      stores: idempotencyStoreName === undefined ? [options.store.name] : [options.store.name, idempotencyStoreName],
-      commandHandler: { schema: options.command, keySerde: anySerde(keySerde) },
-    });
-    builder.addSink({
-      name: eventSink,
-      parents: [name],
-      topic: options.events.topic,
-      keySerde: anySerde(keySerde),
-      valueSerde: anySerde(options.events.value),
-      serdeHint: "pass { key } to handleCommands()",
-    });
-    const defaultTopic = options.replies?.topic;
-    builder.addSink({
-      name: replySink,
-      parents: [name],
-      topicExtractor: (record) => (record.value as { topic: string }).topic,
-      extractorDescription: defaultTopic === undefined ? "reply-to header" : `reply-to header, else ${defaultTopic}`,
-      keySerde: anySerde(keySerde),
-      valueSerde: anySerde(commandReplySerde),
-      serdeHint: "pass { key } to handleCommands()",
-    });
-    builder.onBuild(() => {
-      plan.eventChildren = builder.childrenOf(name).filter((child) => child !== replySink);
-    });
-    return new KStream<K, E>({
-      builder,
-      name,
-      keySerde,
-      valueSerde: options.events.value,
-      sourceNodes: state.sourceNodes,
-      repartitionRequired: false,
-    });
+    return new KStream<K, E>(addCommandHandler(this[dsl], options));
   }
 
   get #builder(): StreamState<K, V>["builder"] {
@@ -767,32 +596,6 @@ export class KStream<K, V> {
 
   #addProcessor(name: string, operation: string, supplier: ProcessorSupplier<K, V, unknown, unknown>): void {
     this.#builder.addProcessor({ name, operation, supplier: supplier as AnySupplier, parents: [this[dsl].name] });
-  }
-
-  /** A process()/processValues() node, with the stores named and those its supplier brings. */
-  #addStatefulProcessor(
-    name: string,
-    operation: string,
-    supplier: AnySupplier,
-    storeNames: readonly string[] | undefined,
-    suppliedStores: readonly StateStoreOptions<unknown, unknown>[],
-  ): void {
-    const builder = this.#builder;
-    builder.addProcessor({ name, operation, supplier, parents: [this[dsl].name], stores: storeNames ?? [] });
-    for (const store of suppliedStores) {
-      builder.addStore({
-        name: store.name,
-        keySerde: store.key,
-        valueSerde: store.value,
-        ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
-        ...(store.logging !== undefined ? { logging: store.logging } : {}),
-        ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
-        ...(store.caching !== undefined ? { caching: store.caching } : {}),
-        origin: store,
-        serdeHint: `give store "${store.name}" a {part} serde`,
-      });
-      builder.connectStores(name, [store.name]);
-    }
   }
 
   #selectKeyNode<KR>(mapper: (key: K, value: V) => KR, userName: string | undefined): string {
@@ -820,22 +623,6 @@ export class KStream<K, V> {
     });
   }
 
-  /** The stream state to attach keyed state to: repartitioned first if the key changed upstream. */
-  #repartitionedForKeyedState(prefix: string, keySerde: Serde<K> | undefined, call: string): StreamState<K, V> {
-    const state = this[dsl];
-    if (!state.repartitionRequired) return state;
-    const names = repartitionNames(state.builder, prefix);
-    const key = keySerde ?? state.keySerde;
-    const source = addRepartition(state.builder, names, {
-      parent: state.name,
-      keySerde: key,
-      valueSerde: state.valueSerde,
-      dropNullKeys: true,
-      serdeOrigin: call,
-    });
-    return { ...state, name: source, keySerde: key, sourceNodes: new Set([source]), repartitionRequired: false };
-  }
-
   #joinTable<VT, VR>(
     table: KTable<K, VT>,
     joiner: (value: V, tableValue: VT | null, key: K) => VR,
@@ -853,34 +640,8 @@ export class KStream<K, V> {
       !leftJoin,
       leftJoin ? "leftJoin()" : "join()",
     );
-    const builder = state.builder;
-    const sourceNodes = new Set([...state.sourceNodes, ...tableState.sourceNodes]);
-    const name = builder.nameOr(leftJoin ? NodePrefix.LEFTJOIN : NodePrefix.JOIN, options?.name);
-    builder.addCopartitionGroup(name, sourceNodes);
-    const view = tableState.supplier.view();
-    const grace = streamTableJoinGrace(
-      builder,
-      name,
-      tableState,
-      view,
-      options?.gracePeriodMs,
-      state.keySerde,
-      state.valueSerde,
+    return new KStream<K, VR>(
+      addStreamTableJoin(state, tableState, joiner, leftJoin, options?.name, options?.gracePeriodMs),
     );
-    builder.addProcessor({
-      name,
-      operation: leftJoin ? "leftJoin" : "join",
-      supplier: streamTableJoinSupplier(view, joiner, leftJoin, grace) as AnySupplier,
-      parents: [state.name],
-      stores: grace === undefined ? view.storeNames : [...view.storeNames, grace.bufferStore],
-    });
-    return new KStream<K, VR>({
-      builder,
-      name,
-      keySerde: state.keySerde,
-      valueSerde: undefined,
-      sourceNodes,
-      repartitionRequired: false,
-    });
   }
 }

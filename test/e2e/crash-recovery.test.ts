@@ -5,10 +5,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import {
-  correlationId,
   createTopic,
   eventually,
   produce,
@@ -18,16 +17,13 @@ import {
 } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 import {
-  ACCOUNTS,
   BANK_COMMANDS,
   BANK_EVENTS,
   BANK_REPLIES,
   bankCommands,
   bankModel,
-  evolveBank,
-  NO_ACCOUNT,
 } from "../integration/support/topologies.js";
-import type { Account, BankEvent } from "../integration/support/topologies.js";
+import { expectBankMatchesModel } from "./support/bank-outcome.js";
 import { StreamsProcess } from "./support/processes.js";
 
 const PARTITIONS = 6;
@@ -90,37 +86,12 @@ describe("exactly-once across kill -9", () => {
     await b3.waitForState("RUNNING");
     await sendUpTo(COMMANDS);
 
-    const all = await eventually(
-      async () => {
-        const records = await readCommitted(cluster.bootstrap, BANK_REPLIES);
-        return records.length >= COMMANDS ? records : undefined;
-      },
-      120_000,
-      "every reply",
-    );
-    const perCommand = new Map<string, number>();
-    for (const r of all) perCommand.set(correlationId(r), (perCommand.get(correlationId(r)) ?? 0) + 1);
-    expect(perCommand.size).toBe(COMMANDS);
-    expect([...perCommand.values()].filter((n) => n !== 1)).toEqual([]);
-
-    const events = await readCommitted(cluster.bootstrap, BANK_EVENTS);
-    expect(events).toHaveLength(model.acceptedEvents);
-    const byAccount = new Map<string, string[]>();
-    for (const e of events) {
-      const key = e.key?.toString() ?? "";
-      byAccount.set(key, [...(byAccount.get(key) ?? []), e.value?.toString() ?? ""]);
-    }
-    expect(byAccount).toEqual(model.events);
-
-    // The balances, as the events fold them and as the state store's changelog holds them.
-    const folded = new Map<string, Account>();
-    for (const [key, list] of byAccount)
-      folded.set(key, list.map((e) => JSON.parse(e) as BankEvent).reduce(evolveBank, NO_ACCOUNT));
-    expect(folded).toEqual(model.accounts);
-    const changelog = await readCommitted(cluster.bootstrap, `bank-e2e-${ACCOUNTS}-changelog`);
-    const stored = new Map<string, Account>();
-    for (const r of changelog)
-      stored.set(r.key?.toString() ?? "", JSON.parse(r.value?.toString() ?? "null") as Account);
-    expect(stored).toEqual(model.accounts);
+    await expectBankMatchesModel({
+      bootstrap: cluster.bootstrap,
+      applicationId: "bank-e2e",
+      commands: COMMANDS,
+      model,
+      repliesWithinMs: 120_000,
+    });
   });
 });

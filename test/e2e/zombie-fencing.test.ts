@@ -12,7 +12,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import {
-  correlationId,
   createTopic,
   eventually,
   produce,
@@ -22,13 +21,13 @@ import {
 } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 import {
-  ACCOUNTS,
   BANK_COMMANDS,
   BANK_EVENTS,
   BANK_REPLIES,
   bankCommands,
   bankModel,
 } from "../integration/support/topologies.js";
+import { expectBankMatchesModel } from "./support/bank-outcome.js";
 import { StreamsProcess } from "./support/processes.js";
 
 const PARTITIONS = 6;
@@ -103,31 +102,13 @@ describe("exactly-once v2 against a frozen instance (zombie fencing)", () => {
     await sendUpTo(COMMANDS);
     await zombie.waitForState("RUNNING", 0, 60_000);
 
-    const all = await eventually(
-      async () => {
-        const records = await readCommitted(cluster.bootstrap, BANK_REPLIES);
-        return records.length >= COMMANDS ? records : undefined;
-      },
-      150_000,
-      "every reply",
-    );
-    const perCommand = new Map<string, number>();
-    for (const r of all) perCommand.set(correlationId(r), (perCommand.get(correlationId(r)) ?? 0) + 1);
-    expect(perCommand.size).toBe(COMMANDS);
-    expect([...perCommand.values()].filter((n) => n !== 1)).toEqual([]);
-
-    const events = await readCommitted(cluster.bootstrap, BANK_EVENTS);
-    expect(events).toHaveLength(model.acceptedEvents);
-    const byAccount = new Map<string, string[]>();
-    for (const e of events) {
-      const key = e.key?.toString() ?? "";
-      byAccount.set(key, [...(byAccount.get(key) ?? []), e.value?.toString() ?? ""]);
-    }
-    expect(byAccount).toEqual(model.events);
-    const changelog = await readCommitted(cluster.bootstrap, `bank-zombie-${ACCOUNTS}-changelog`);
-    const stored = new Map<string, unknown>();
-    for (const r of changelog) stored.set(r.key?.toString() ?? "", JSON.parse(r.value?.toString() ?? "null"));
-    expect(stored).toEqual(model.accounts);
+    await expectBankMatchesModel({
+      bootstrap: cluster.bootstrap,
+      applicationId: "bank-zombie",
+      commands: COMMANDS,
+      model,
+      repliesWithinMs: 150_000,
+    });
 
     // The thawed instance did find out: it was out of the group, or its commit was refused.
     expect(

@@ -60,8 +60,14 @@ export interface StreamsMetricsSnapshot {
 export class StreamsMetrics {
   recordsProcessed = 0;
   readonly recordsProcessedByTask = new Map<TaskId, number>();
-  /** Per task; kept when the task closes, so that a task that comes back counts on. */
-  readonly #nodeCounters = new Map<TaskId, { readonly counters: ProcessorNodeCounters; readonly since: number }>();
+  /**
+   * Per task; kept when the task closes, so that a task that comes back counts on, but
+   * reported only while the task is open here (Kafka Streams drops a closed task's metrics).
+   */
+  readonly #nodeCounters = new Map<
+    TaskId,
+    { readonly counters: ProcessorNodeCounters; readonly since: number; open: boolean }
+  >();
   /** Earlier readings of the node totals, oldest first, none older than the rate window. */
   readonly #nodeSamples: Array<{ readonly at: number; readonly totals: Map<TaskId, Record<string, number>> }> = [];
   commits = 0;
@@ -87,10 +93,17 @@ export class StreamsMetrics {
   nodeCounters(task: TaskId, now = Date.now()): ProcessorNodeCounters {
     let entry = this.#nodeCounters.get(task);
     if (entry === undefined) {
-      entry = { counters: new ProcessorNodeCounters(), since: now };
+      entry = { counters: new ProcessorNodeCounters(), since: now, open: true };
       this.#nodeCounters.set(task, entry);
     }
+    entry.open = true;
     return entry.counters;
+  }
+
+  /** The task closed here (migrated, or to be reopened): its nodes leave the metrics until it opens again. */
+  closeNodeCounters(task: TaskId): void {
+    const entry = this.#nodeCounters.get(task);
+    if (entry !== undefined) entry.open = false;
   }
 
   /** Every node's total and its rate: the rate against the oldest reading in the window (or zero at the task's start). */
@@ -100,7 +113,8 @@ export class StreamsMetrics {
     const oldest = samples[0];
     const totals = new Map<TaskId, Record<string, number>>();
     const out: Record<TaskId, Record<string, ProcessorNodeMetrics>> = {};
-    for (const [task, { counters, since }] of this.#nodeCounters) {
+    for (const [task, { counters, since, open }] of this.#nodeCounters) {
+      if (!open) continue;
       const current = counters.totals();
       totals.set(task, current);
       const earlier = oldest?.totals.get(task);

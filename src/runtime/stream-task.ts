@@ -673,6 +673,7 @@ export class StreamTask {
       }
       await this.#dropUncommitted();
       this.#lifecycle.moveTo("closed");
+      this.ctx.metrics.closeNodeCounters(this.id);
       this.#readGate.abandon(`task ${this.id} is closed`);
       const stateManager = this.#stateManager;
       this.#stateManager = undefined;

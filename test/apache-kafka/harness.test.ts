@@ -102,10 +102,14 @@ describe(`Apache Kafka ${KAFKA_RELEASES[line].version} from its jars`, () => {
             : undefined;
         });
         for (const partition of topic?.partitions ?? []) expect(partition.replicas).toHaveLength(3);
-        const configs = await admin.describeConfigs({
-          resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: "replicated" }],
-          includeSynonyms: false,
-        });
+        // The metadata above came from a broker that knows the topic; DescribeConfigs may go to
+        // another, which answers UNKNOWN_TOPIC_OR_PARTITION until the topic's record reaches it too.
+        const configs = await eventually(() =>
+          admin.describeConfigs({
+            resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: "replicated" }],
+            includeSynonyms: false,
+          }),
+        );
         const minIsr = configs.resources[0]?.configEntries.find((e) => e.configName === "min.insync.replicas");
         expect(minIsr?.configValue).toBe("2");
 

@@ -135,6 +135,17 @@ describe("StreamsMetrics.processorNodes (process-total and process-rate)", () =>
     expect(metrics.snapshot().processorNodes["0_0"]?.SINK?.processTotal).toBe(50);
   });
 
+  it("leaves a closed task out until it opens here again, which then counts on", () => {
+    const metrics = new StreamsMetrics();
+    metrics.nodeCounters("0_0", 0).counter("SOURCE").processed = 7;
+    metrics.nodeCounters("0_1", 0).counter("SOURCE").processed = 3;
+    metrics.closeNodeCounters("0_1");
+    expect(Object.keys(metrics.processorNodes(1_000))).toEqual(["0_0"]);
+    const reopened = metrics.nodeCounters("0_1", 2_000);
+    reopened.counter("SOURCE").processed += 1;
+    expect(metrics.processorNodes(3_000)["0_1"]?.SOURCE?.processTotal).toBe(4);
+  });
+
   it("keeps a bounded number of readings however often it is read", () => {
     const metrics = new StreamsMetrics();
     const counters = metrics.nodeCounters("1_2", 0);

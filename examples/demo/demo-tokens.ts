@@ -71,8 +71,9 @@ export async function demoTokens(
     await mkdir(stateDir, { recursive: true });
     const made: TokenFile = { user: token(), web: token(), peer: token() };
     // Written aside, then linked into place, which fails if another instance starting at
-    // once was first: then its tokens are the ones, and both instances use them.
-    const temporary = `${path}.${process.pid}.tmp`;
+    // once was first: then its tokens are the ones, and both instances use them. The aside
+    // name is unique to this call, as two starts in one process must not share it.
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(temporary, JSON.stringify(made), { mode: 0o600 });
     await link(temporary, path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;

@@ -210,7 +210,7 @@ export type { KafkaStreamsOptions, StreamsApiOptions } from "./app/kafka-streams
 export type { CloseOptions } from "./runtime/streams-runtime.js";
 export { StreamsState } from "./runtime/streams-state.js";
 export type { StateListener } from "./runtime/streams-state.js";
-export type { StateRestoreListener } from "./runtime/changelog-reader.js";
+export type { StateRestoreListener } from "./runtime/state-restore-listener.js";
 export type {
   QueryableStreams,
   StoreMetadata,

@@ -23,7 +23,7 @@ import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { Topology } from "../topology/topology.js";
-import type { StateRestoreListener } from "./changelog-reader.js";
+import type { StateRestoreListener } from "./state-restore-listener.js";
 import { MissingSourceTopicError, TaskProcessingError } from "./errors.js";
 import { GlobalDeadLetters } from "./global-dead-letters.js";
 import { GLOBAL_TASK_ID, globalCheckpoint, openGlobalState } from "./global-state.js";

@@ -14,7 +14,7 @@ import type { Checkpoint } from "../stores/checkpoint.js";
 import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import type { ChangelogPosition } from "./changelog-reader.js";
+import type { ChangelogPosition } from "./changelog-records.js";
 import type { TaskId } from "../engine/task-id.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
 

@@ -40,7 +40,7 @@ import type { Topology } from "../topology/topology.js";
 import { deadLetterTopicName, physicalTopicName } from "../topology/topology.js";
 import type { HostTasks } from "./assignor.js";
 import { ChangelogReader } from "./changelog-reader.js";
-import type { StateRestoreListener } from "./changelog-reader.js";
+import type { StateRestoreListener } from "./state-restore-listener.js";
 import { EddyError } from "../errors/eddy-error.js";
 import { IllegalStateError } from "./errors.js";
 import { StreamsMetrics } from "./metrics.js";

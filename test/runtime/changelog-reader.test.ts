@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaClient } from "../../src/kafka/client.js";
 import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { ChangelogReader } from "../../src/runtime/changelog-reader.js";
-import type { StateRestoreListener } from "../../src/runtime/changelog-reader.js";
+import type { StateRestoreListener } from "../../src/runtime/state-restore-listener.js";
 import { StreamsMetrics } from "../../src/runtime/metrics.js";
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import { createTopic, eventually, produce, silentLogger, startTestCluster } from "../integration/support/kafka.js";

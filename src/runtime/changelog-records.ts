@@ -1,0 +1,55 @@
+// One changelog read applied to a task's storage, for restore and standby updates alike.
+// Consumed records already have the shape of changelog records; the storage writes them as
+// they are decoded, and moves the partition's checkpoint in the same LevelDB batch.
+import type { PartitionRead } from "../kafka/partition-reader.js";
+import type { ConsumedRecord, TopicPartition } from "../kafka/types.js";
+import { changelogPartition } from "../stores/checkpoint.js";
+import type { ChangelogFormat } from "../stores/changelog-format.js";
+import type { ChangelogRecord, TaskStorage } from "../stores/task-storage.js";
+
+export interface ChangelogPosition extends TopicPartition {
+  store: string;
+  /** How the store's bytes travel on the changelog; records are restored as they are when absent. */
+  format?: ChangelogFormat;
+  /** Next offset to read. */
+  offset: number;
+}
+
+/**
+ * Consumed records already have the shape of changelog records; keyless ones (never
+ * valid in a changelog) are dropped, and a store whose bytes differ from its changelog's
+ * (timestamped stores) gets them converted back. Lazy, as the records it reads: the
+ * storage writes each as it comes, and `counted.records` says how many went through.
+ */
+function* changelogRecords(
+  records: Iterable<ConsumedRecord>,
+  format: ChangelogFormat | undefined,
+  counted: { records: number },
+): Generator<ChangelogRecord> {
+  const convert = format !== undefined && !format.identity;
+  for (const record of records) {
+    if (record.key === null) continue;
+    counted.records += 1;
+    yield convert ? format.fromChangelog(record as ChangelogRecord) : (record as ChangelogRecord);
+  }
+}
+
+/**
+ * Writes one partition's read into `store` up to the read's next offset (the checkpoint
+ * moves with the data); resolves with how many records it applied.
+ */
+export async function applyChangelogRead(
+  storage: TaskStorage,
+  store: string,
+  format: ChangelogFormat | undefined,
+  read: PartitionRead<Iterable<ConsumedRecord>>,
+): Promise<number> {
+  const counted = { records: 0 };
+  await storage.restore(
+    store,
+    changelogRecords(read.records, format, counted),
+    changelogPartition(read.topic, read.partition),
+    read.nextOffset,
+  );
+  return counted.records;
+}

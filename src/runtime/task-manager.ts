@@ -18,24 +18,22 @@
 // same). So are they when the member comes back under a new member id or after a generation
 // it missed: another member may have owned its tasks meanwhile, and no transactional id per
 // task fences this one any longer.
-import { listTaskDirectories } from "../stores/state-directory.js";
-import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { ConsumedBatch, ReceivedAssignment } from "../kafka/group-consumer.js";
 import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import { AssignmentErrorCode, decodeAssignmentInfo } from "./assignment-codec.js";
 import type { SubscriptionInfo } from "./assignment-codec.js";
-import { RUNNING_ACTIVE_OFFSET_SUM } from "./assignor.js";
 import type { HostTasks } from "./assignor.js";
 import { AssignmentError, TaskMigratedError } from "./errors.js";
-import { offsetSum } from "./state-manager.js";
+import { readAssignment } from "./received-assignment.js";
+import { RepartitionPurges } from "./repartition-purges.js";
 import { StandbyTask } from "./standby-task.js";
 import { StreamTask } from "./stream-task.js";
 import type { TaskContext } from "./task-context.js";
 import type { TaskProblem } from "./task-problem.js";
-import { isTaskId, parseTaskId, sortTaskIds } from "../engine/task-id.js";
+import { parseTaskId, sortTaskIds } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { SerialQueue } from "./serial-queue.js";
+import { readLocalOffsetSums, taskOffsetSums } from "./task-offset-sums.js";
 
 export interface ConsumerControl {
   pause(partitions: readonly TopicPartition[]): void;
@@ -56,7 +54,7 @@ export class TaskManager {
   readonly #initializing = new Map<TaskId, AbortController>();
   readonly #awaitingHeartbeat = new Set<TaskId>();
   readonly #diskOffsetSums = new Map<TaskId, number>();
-  readonly #purged = new Map<string, number>();
+  readonly #purges = new RepartitionPurges();
   readonly #queue = new SerialQueue();
   #hostMap = new Map<string, HostTasks>();
   #assignedStandby: TaskId[] = [];
@@ -75,19 +73,9 @@ export class TaskManager {
 
   /** Reads the checkpoints of task directories left by earlier runs, so the first join reports them. */
   async loadLocalState(): Promise<void> {
-    const { stateDir, applicationId } = this.ctx.location;
     const known = new Set(this.ctx.metadata.tasks());
-    for (const taskId of await listTaskDirectories(stateDir, applicationId)) {
-      if (!isTaskId(taskId) || !known.has(taskId)) continue;
-      try {
-        const checkpoint = await LevelDbTaskStorage.peekCheckpoint({ stateDir, applicationId, taskId });
-        if (checkpoint) this.#diskOffsetSums.set(taskId, offsetSum(checkpoint));
-      } catch (error) {
-        this.ctx.logger.warn(
-          { err: error, taskId },
-          "cannot read a task's local checkpoint; it will be treated as absent",
-        );
-      }
+    for (const [taskId, sum] of await readLocalOffsetSums(this.ctx.location, known, this.ctx.logger)) {
+      this.#diskOffsetSums.set(taskId, sum);
     }
   }
 
@@ -127,14 +115,7 @@ export class TaskManager {
 
   /** What this member tells the leader at every join. */
   subscriptionInfo(applicationServer: string | undefined): SubscriptionInfo {
-    const sums = new Map<TaskId, number>(this.#diskOffsetSums);
-    for (const [id, standby] of this.#standby) {
-      const sum = standby.offsetSum();
-      if (sum !== undefined) sums.set(id, sum);
-    }
-    for (const [id, task] of this.#active) {
-      if (task.state === "running") sums.set(id, RUNNING_ACTIVE_OFFSET_SUM);
-    }
+    const sums = taskOffsetSums(this.#diskOffsetSums, this.#standby, this.#active);
     return { applicationServer, taskOffsetSums: sums };
   }
 
@@ -145,32 +126,13 @@ export class TaskManager {
     const lost = this.#lostMembership(assignment);
     this.#generation = assignment.generationId;
     this.#memberId = assignment.memberId;
-    let standby: TaskId[] = [];
-    if (assignment.userData !== undefined) {
-      try {
-        const info = decodeAssignmentInfo(assignment.userData);
-        if (info.errorCode !== AssignmentErrorCode.NONE) {
-          this.events.onFatal(new AssignmentError(`The group leader could not assign tasks: ${info.errorMessage}`));
-          return;
-        }
-        this.#hostMap = info.hostMap;
-        standby = info.standby.filter((id) => metadata.isLogged(id));
-      } catch (error) {
-        logger.warn(
-          { err: error },
-          "undecodable assignment info; running without standbys and host map until the next rebalance",
-        );
-      }
-    } else {
-      logger.warn(
-        "assignment arrived without Eddy's assignment info; running without standbys and host map until the next rebalance",
-      );
+    const assigned = readAssignment(assignment, metadata, logger);
+    if (assigned instanceof AssignmentError) {
+      this.events.onFatal(assigned);
+      return;
     }
-    const active = new Set<TaskId>();
-    for (const tp of assignment.partitions) {
-      const id = metadata.taskOf(tp);
-      if (id !== undefined) active.add(id);
-    }
+    const { active, standby } = assigned;
+    if (assigned.hostMap !== undefined) this.#hostMap = assigned.hostMap;
     const retained: TopicPartitionOffset[] = [];
     const held: TopicPartition[] = [];
     for (const tp of assignment.partitions) {
@@ -430,21 +392,12 @@ export class TaskManager {
    * tasks committed (Kafka Streams purges them the same way, every 30 s by default).
    */
   purgeableRepartitionOffsets(): TopicPartitionOffset[] {
-    const offsets: TopicPartitionOffset[] = [];
-    for (const task of this.#active.values()) {
-      if (task.state !== "running") continue;
-      const repartition = new Set(this.ctx.metadata.subtopology(task.subtopology).repartitionSourceTopics);
-      for (const committed of task.committedOffsets()) {
-        const last = this.#purged.get(`${committed.topic}|${committed.partition}`) ?? 0;
-        if (repartition.has(committed.topic) && committed.offset > last) offsets.push(committed);
-      }
-    }
-    return offsets;
+    return this.#purges.purgeable(this.#active.values(), this.ctx.metadata);
   }
 
   /** Records that the repartition records before these offsets are gone. */
   markPurged(offsets: readonly TopicPartitionOffset[]): void {
-    for (const o of offsets) this.#purged.set(`${o.topic}|${o.partition}`, o.offset);
+    this.#purges.markPurged(offsets);
   }
 
   async punctuateAll(now: number): Promise<void> {

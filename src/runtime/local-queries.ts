@@ -175,27 +175,9 @@ export class LocalQueries {
     );
   }
 
-  /**
-   * A window store, read-only, committed state, plain values: of task `taskId` hosted here,
-   * or, without a task, of every task hosted here that holds it (Kafka Streams'
-   * CompositeReadOnlyWindowStore): a key's windows from the task that has them, fetchAll
-   * and all across every task.
-   */
-  windowStore<K, V>(store: string, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
-  windowStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
-  windowStore<K, V>(
-    store: string,
-    taskOrOptions?: TaskId | StoreQueryOptions,
-    options: StoreQueryOptions = {},
-  ): ReadOnlyWindowStore<K, V> {
-    if (typeof taskOrOptions !== "string") {
-      this.#checkType(store, "window");
-      const all = taskOrOptions ?? {};
-      return new CompositeReadOnlyWindowStore<K, V>(store, () =>
-        this.#localTaskIds(store, all).map((taskId) => this.windowStore<K, V>(store, taskId, all)),
-      );
-    }
-    const { definition, storage } = this.#queryableStorage(store, taskOrOptions, options);
+  /** A window store of task `taskId` hosted here: read-only, committed state, plain values. */
+  windowStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
+    const { definition, storage } = this.#queryableStorage(store, taskId, options);
     if (definition.type !== "window") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a window store`);
     }
@@ -206,28 +188,32 @@ export class LocalQueries {
   }
 
   /**
-   * A session store, read-only, committed state: of task `taskId` hosted here, or, without
-   * a task, of every task hosted here that holds it (Kafka Streams' CompositeReadOnlySessionStore).
+   * A window store over every task hosted here that holds it (Kafka Streams'
+   * CompositeReadOnlyWindowStore): a key's windows from the task that has them, fetchAll
+   * and all across every task.
    */
-  sessionStore<K, V>(store: string, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
-  sessionStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
-  sessionStore<K, V>(
-    store: string,
-    taskOrOptions?: TaskId | StoreQueryOptions,
-    options: StoreQueryOptions = {},
-  ): ReadOnlySessionStore<K, V> {
-    if (typeof taskOrOptions !== "string") {
-      this.#checkType(store, "session");
-      const all = taskOrOptions ?? {};
-      return new CompositeReadOnlySessionStore<K, V>(store, () =>
-        this.#localTaskIds(store, all).map((taskId) => this.sessionStore<K, V>(store, taskId, all)),
-      );
-    }
-    const { definition, storage } = this.#queryableStorage(store, taskOrOptions, options);
+  localWindowStore<K, V>(store: string, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
+    this.#checkType(store, "window");
+    return new CompositeReadOnlyWindowStore<K, V>(store, () =>
+      this.#localTaskIds(store, options).map((taskId) => this.windowStore<K, V>(store, taskId, options)),
+    );
+  }
+
+  /** A session store of task `taskId` hosted here: read-only, committed state. */
+  sessionStore<K, V>(store: string, taskId: TaskId, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
+    const { definition, storage } = this.#queryableStorage(store, taskId, options);
     if (definition.type !== "session") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a session store`);
     }
     return sessionStoreOf(definition, storage.store(store)) as unknown as ReadOnlySessionStore<K, V>;
+  }
+
+  /** A session store over every task hosted here that holds it (Kafka Streams' CompositeReadOnlySessionStore). */
+  localSessionStore<K, V>(store: string, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
+    this.#checkType(store, "session");
+    return new CompositeReadOnlySessionStore<K, V>(store, () =>
+      this.#localTaskIds(store, options).map((taskId) => this.sessionStore<K, V>(store, taskId, options)),
+    );
   }
 
   #checkType(store: string, type: "window" | "session"): void {

@@ -7,6 +7,7 @@ import { defaultVersionedSegmentInterval } from "../stores/versioned-key-schema.
 import type { VersionedStoreSpec } from "../stores/versioned-key-schema.js";
 import type { StoreType } from "../stores/store-type.js";
 import { InvalidOperationError } from "./errors.js";
+import type { StoreSpec } from "./internal-topology-builder.js";
 
 export interface StateStoreOptions<K, V> {
   name: string;
@@ -79,4 +80,23 @@ export function versionedStoreSpecOf(options: {
     );
   }
   return { type: "versioned", versioned: versionedSpec(options.versioned) };
+}
+
+/**
+ * What the builder adds for a store the user declared (Topology.addStateStore(), a
+ * supplier's stores()): the object itself is the store's origin, so that adding it again
+ * shares the store.
+ */
+export function storeSpecOf(store: StateStoreOptions<unknown, unknown>): StoreSpec {
+  return {
+    name: store.name,
+    keySerde: store.key,
+    valueSerde: store.value,
+    ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+    ...(store.logging !== undefined ? { logging: store.logging } : {}),
+    ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
+    ...(store.caching !== undefined ? { caching: store.caching } : {}),
+    origin: store,
+    serdeHint: `give store "${store.name}" a {part} serde`,
+  };
 }

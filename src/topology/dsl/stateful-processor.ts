@@ -2,6 +2,7 @@
 // stores it names and those its supplier brings (ConnectedStoreProvider.stores()).
 import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
 import type { ProcessorSupplier } from "../processor.js";
+import { storeSpecOf } from "../store-options.js";
 import type { StateStoreOptions } from "../store-options.js";
 
 export interface StatefulProcessorNode {
@@ -19,17 +20,7 @@ export function addStatefulProcessor(builder: InternalTopologyBuilder, node: Sta
   const { name, operation, supplier } = node;
   builder.addProcessor({ name, operation, supplier, parents: [node.parent], stores: node.storeNames ?? [] });
   for (const store of node.suppliedStores) {
-    builder.addStore({
-      name: store.name,
-      keySerde: store.key,
-      valueSerde: store.value,
-      ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
-      ...(store.logging !== undefined ? { logging: store.logging } : {}),
-      ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
-      ...(store.caching !== undefined ? { caching: store.caching } : {}),
-      origin: store,
-      serdeHint: `give store "${store.name}" a {part} serde`,
-    });
+    builder.addStore(storeSpecOf(store));
     builder.connectStores(name, [store.name]);
   }
 }

@@ -7,7 +7,7 @@ import { defaultVersionedSegmentInterval } from "../stores/versioned-key-schema.
 import type { VersionedStoreSpec } from "../stores/versioned-key-schema.js";
 import type { StoreType } from "../stores/store-type.js";
 import { InvalidOperationError } from "./errors.js";
-import type { StoreSpec } from "./internal-topology-builder.js";
+import type { StoreSpec } from "./builder-specs.js";
 
 export interface StateStoreOptions<K, V> {
   name: string;

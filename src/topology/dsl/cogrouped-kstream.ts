@@ -20,7 +20,7 @@ import { CogroupMergeSupplier } from "./processors/cogroup-merge.js";
 import type { TableProcessorSupplier } from "./processors/table-processor-supplier.js";
 import { storeValueGetterSupplier } from "./processors/value-getter.js";
 import type { ValueGetterSupplier } from "./processors/value-getter.js";
-import type { StoreSpec } from "../internal-topology-builder.js";
+import type { StoreSpec } from "../builder-specs.js";
 import { SessionWindows } from "./session-windows.js";
 import { SlidingWindows } from "./sliding-windows.js";
 import { TimeWindows } from "./time-windows.js";

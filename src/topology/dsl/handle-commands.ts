@@ -5,7 +5,7 @@
 import { DEFAULT_IDEMPOTENCY_RETAIN, commandReplySerde, idempotencyEntriesSerde } from "../command-handling.js";
 import type { HandleCommandsOptions } from "../command-handling.js";
 import { InvalidOperationError } from "../errors.js";
-import { checkName } from "../internal-topology-builder.js";
+import { checkName } from "../legal-names.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import { anySerde } from "./dsl-state.js";

@@ -21,7 +21,7 @@ import { anySerde, dsl } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { requireFunction } from "./dsl-arguments.js";
-import { checkName } from "../internal-topology-builder.js";
+import { checkName } from "../legal-names.js";
 import { KGroupedStream } from "./kgrouped-stream.js";
 import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";

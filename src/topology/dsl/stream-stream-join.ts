@@ -8,7 +8,7 @@
 // are spent in Kafka Streams' order, so nodes, stores and changelogs are named alike.
 import type { Serde } from "../../serdes/serde.js";
 import { derivedSerde } from "../default-serdes.js";
-import { checkName } from "../internal-topology-builder.js";
+import { checkName } from "../legal-names.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
 import { anySerde } from "./dsl-state.js";

@@ -5,7 +5,8 @@ import type { ConsumedOptions, GlobalTableOptions, StateStoreOptions, TableOptio
 import { GlobalKTable } from "./global-ktable.js";
 import { anySerde } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
-import { InternalTopologyBuilder, checkName } from "../internal-topology-builder.js";
+import { InternalTopologyBuilder } from "../internal-topology-builder.js";
+import { checkName } from "../legal-names.js";
 import { KStream } from "./kstream.js";
 import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";

@@ -11,7 +11,7 @@ import { EmitStrategy, emitStrategyOf } from "./emit-strategy.js";
 import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
-import type { StoreSpec } from "../internal-topology-builder.js";
+import type { StoreSpec } from "../builder-specs.js";
 import type { Aggregator, Reducer } from "./processors/kstream-aggregate.js";
 import type { Change } from "./processors/change.js";
 import type { TableProcessorSupplier } from "./processors/table-processor-supplier.js";

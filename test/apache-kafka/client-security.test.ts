@@ -26,6 +26,7 @@ import { makeTestCertificates } from "../integration/support/certificates.js";
 import type { TestCertificates } from "../integration/support/certificates.js";
 import { eventually, silentLogger } from "../integration/support/kafka.js";
 import { freePort } from "../integration/support/ports.js";
+import { recordedLogger } from "../integration/support/recorded-logger.js";
 import { ACCOUNT_COMMANDS, accountCommand, apiTestTopology, postJson } from "../api/support/cluster.js";
 
 const selection = testKafkaSelection();
@@ -250,8 +251,9 @@ describe(`Eddy's Kafka clients on Apache Kafka (${line}) with authentication and
       heartbeatIntervalMs: 1_000,
       ...security,
     };
+    const recorded = recordedLogger();
     const streams = new KafkaStreams(apiTestTopology(), config, {
-      logger: silentLogger,
+      logger: recorded.logger,
       api: { commands: [{ topic: ACCOUNT_COMMANDS, schema: accountCommand }] },
     });
     await streams.start();
@@ -278,7 +280,12 @@ describe(`Eddy's Kafka clients on Apache Kafka (${line}) with authentication and
         90_000,
         "the visit counted on SASL_SSL",
         () => streams.fatalError,
-      );
+      ).catch((error: unknown) => {
+        // Say what the instance was doing: a timeout alone tells nothing on a busy machine.
+        throw new Error(
+          `${String(error)}; the instance is ${streams.state()}; its last lines:\n${recorded.lines().join("\n")}`,
+        );
+      });
       expect(count).toBe(1);
       const reply = await postJson(`http://127.0.0.1:${port}/commands/${ACCOUNT_COMMANDS}?key=acc-1&timeoutMs=30000`, {
         type: "open",

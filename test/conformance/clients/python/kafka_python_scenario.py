@@ -100,7 +100,7 @@ def consumed_all():
     return True if len(records) >= 12 else None
 
 
-wait_for(consumed_all, "12 records")
+wait_for(consumed_all, "12 records", seen=lambda: f"{len(records)} records, assigned {sorted((tp.topic, tp.partition) for tp in consumer.assignment())}")
 out["consume.records"] = sorted(records)
 consumer.commit()
 

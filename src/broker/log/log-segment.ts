@@ -46,7 +46,7 @@ export class LogSegment {
   constructor(
     readonly baseOffset: number,
     readonly storage: SegmentStorage,
-    /** When the segment was created: segment.ms rolls it after that long. */
+    /** When the segment was made (or loaded): segment.ms counts from it when the first batch has no timestamp. */
     readonly createdAt: number,
     entries: BatchEntry[] = [],
     abortedTxns: AbortedTxn[] = [],

@@ -276,13 +276,13 @@ export class PartitionLog {
     controlType: number,
   ): { baseOffset: number; lastOffset: number; logAppendTime: number; maxTimestamp: number } {
     const now = this.options.now();
-    this.maybeRoll(batch.length, now);
+    const logAppendTime = controlType < 0 && this.config.messageTimestampType === "LogAppendTime" ? now : -1;
+    const maxTimestamp = logAppendTime >= 0 ? logAppendTime : header.maxTimestamp;
+    this.maybeRoll(batch.length, maxTimestamp, now);
     const baseOffset = this.endOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
     stampBatch(batch, baseOffset, LEADER_EPOCH);
-    const logAppendTime = controlType < 0 && this.config.messageTimestampType === "LogAppendTime" ? now : -1;
     if (logAppendTime >= 0) setLogAppendTime(batch, logAppendTime);
-    const maxTimestamp = logAppendTime >= 0 ? logAppendTime : header.maxTimestamp;
     this.activeSegment.append(
       batch,
       {
@@ -322,11 +322,20 @@ export class PartitionLog {
     if (this.unflushedMessages > 0 && now - this.lastFlushAt >= this.config.flushMs) this.flush();
   }
 
-  private maybeRoll(incomingBytes: number, now: number): void {
+  /**
+   * Kafka's LogSegment.shouldRoll: segment.bytes, or segment.ms measured in record time, from
+   * the segment's first batch to the incoming one (wall-clock time since the segment was made
+   * only when its first batch has no timestamp). So records with old timestamps followed by a
+   * recent one (a transaction marker carries the broker's clock) close their segment at once,
+   * and the cleaner may then compact them as soon as min.compaction.lag.ms allows.
+   */
+  private maybeRoll(incomingBytes: number, incomingMaxTimestamp: number, now: number): void {
     const active = this.activeSegment;
-    if (active.isEmpty) return;
+    const first = active.entries[0];
+    if (first === undefined) return;
     const config = this.config;
-    if (active.size + incomingBytes > config.segmentBytes || now - active.createdAt >= config.segmentMs) this.roll(now);
+    const waited = first.maxTimestamp >= 0 ? incomingMaxTimestamp - first.maxTimestamp : now - active.createdAt;
+    if (active.size + incomingBytes > config.segmentBytes || waited > config.segmentMs) this.roll(now);
   }
 
   /** Closes the active segment and starts a new one at the log end offset. */

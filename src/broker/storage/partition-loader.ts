@@ -200,9 +200,8 @@ export function loadPartition(
       ftruncateSync(fd, kept.length * TXN_INDEX_ENTRY_BYTES);
       closeSync(fd);
     }
-    const createdAt = segment.entries[0]?.maxTimestamp ?? options.now;
     const fileStorage = storage.openExisting(base, keptBytes, kept.length);
-    return new LogSegment(base, fileStorage, createdAt, segment.entries, kept);
+    return new LogSegment(base, fileStorage, options.now, segment.entries, kept);
   });
   if (segments.length === 0) segments.push(new LogSegment(firstBase, storage.create(firstBase), options.now));
   const logStartOffset = Math.min(

@@ -81,15 +81,29 @@ describe("PartitionLog", () => {
     expect(offsetsOf(log.read(3, log.highWatermark, 1 << 20, true).records)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
-  it("rolls a segment once it is older than segment.ms", () => {
+  it("rolls a segment once a batch's timestamp is more than segment.ms past its first batch's, whatever the clock says", () => {
     const clock = { now: 1_000_000 };
     const log = makeLog({ "segment.ms": "1000" }, clock);
-    append(log, 1);
-    clock.now += 999;
-    append(log, 1);
+    append(log, 1, 5_000);
+    clock.now += 60_000; // the broker's clock does not roll it: record time does (Kafka's LogSegment.shouldRoll)
+    append(log, 1, 5_999);
+    append(log, 1, 6_000); // exactly segment.ms later: not yet
     expect(log.segments.length).toBe(1);
-    clock.now += 2;
-    append(log, 1);
+    append(log, 1, 6_001);
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0, 3]);
+    append(log, 1, 100); // an older batch never rolls
+    expect(log.segments.length).toBe(2);
+  });
+
+  it("rolls by the broker's clock a segment whose first batch has no timestamp", () => {
+    const clock = { now: 1_000_000 };
+    const log = makeLog({ "segment.ms": "1000" }, clock);
+    append(log, 1, -1);
+    clock.now += 1_000;
+    append(log, 1, -1);
+    expect(log.segments.length).toBe(1);
+    clock.now += 1;
+    append(log, 1, -1);
     expect(log.segments.map((s) => s.baseOffset)).toEqual([0, 2]);
   });
 
@@ -212,6 +226,24 @@ describe("PartitionLog transactions", () => {
     expect(result.errorCode).toBe(0);
     return result.baseOffset;
   }
+
+  it("closes a segment of records older than segment.ms at a marker stamped with the broker's clock, as Kafka does", () => {
+    // A changelog written with event times of long ago (a versioned store's versions): the
+    // commit marker rolls their segment, which the cleaner may then compact at once.
+    const clock = { now: 1_700_000_000_000 + 8 * 24 * 3_600_000 };
+    const log = makeLog({ "cleanup.policy": "compact" }, clock);
+    for (const [sequence, timestamp] of [1_700_000_000_010, 1_700_000_000_030, 1_700_000_000_020].entries()) {
+      const batch = buildBatch([{ key: Buffer.from("EUR"), value: Buffer.from(`v${sequence}`), timestamp }], {
+        producerId: 1,
+        baseSequence: sequence,
+        ...TRANSACTIONAL,
+      });
+      expect(log.append(batch, readBatchHeader(batch)).errorCode).toBe(0);
+    }
+    expect(log.segments.length).toBe(1);
+    log.appendMarker(1, 0, ControlType.COMMIT);
+    expect(log.segments.map((s) => s.baseOffset)).toEqual([0, 3]);
+  });
 
   it("holds the last stable offset at the first offset of the earliest open transaction", () => {
     const log = makeLog();

@@ -27,8 +27,14 @@ export interface TestCluster {
 
 /** A Kafka for this test file; `options` configure the embedded broker (Apache Kafka's test settings match them). */
 export async function startTestCluster(options: BrokerOptions = {}): Promise<TestCluster> {
-  // Short group session bounds, so that a killed member is noticed in seconds.
-  const broker = await startKafkaUnderTest({ logger: silentLogger, groupMinSessionTimeoutMs: 1_000, ...options });
+  // Short group session bounds, so that a killed member is noticed in seconds; the cleaner looks
+  // for work every half second, as on Apache Kafka's test nodes (test/support/apache-kafka).
+  const broker = await startKafkaUnderTest({
+    logger: silentLogger,
+    groupMinSessionTimeoutMs: 1_000,
+    logCleanerBackoffMs: 500,
+    ...options,
+  });
   const kafka = new kafkajs.Kafka({
     clientId: "eddy-test",
     brokers: broker.bootstrap.split(","),

@@ -96,11 +96,18 @@ export function sessionStoreOf(
 export function versionedStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  restoredStreamTime?: number,
 ): TypedVersionedKeyValueStore<unknown, unknown> {
   if (definition.type !== "versioned" || definition.versioned === undefined) {
     throw new TypeError(`Store "${definition.name}" is a ${definition.type} store, not a versioned store`);
   }
-  return new TypedVersionedKeyValueStore(bytes, definition.keySerde, definition.valueSerde, definition.versioned);
+  return new TypedVersionedKeyValueStore(
+    bytes,
+    definition.keySerde,
+    definition.valueSerde,
+    definition.versioned,
+    restoredStreamTime === undefined ? {} : { restoredStreamTime },
+  );
 }
 
 /** The store as queries and tests read it by default: plain values, whether or not it keeps timestamps. */
@@ -123,6 +130,8 @@ export function taskStoreOf(
   bytes: KeyValueBytesStore,
   task: TaskStoreContext,
   cache: RecordCache | undefined,
+  /** The latest timestamp restored into the store's changelog partition when its task opened (versioned stores). */
+  restoredStreamTime?: number,
 ): StateStore {
   if (definition.type === "window") {
     // A join's store keeps duplicates: Kafka Streams never caches it.
@@ -143,7 +152,7 @@ export function taskStoreOf(
     );
   }
   // Kafka Streams never caches a versioned store.
-  if (definition.type === "versioned") return versionedStoreOf(definition, bytes);
+  if (definition.type === "versioned") return versionedStoreOf(definition, bytes, restoredStreamTime);
   // suppress()'s buffer holds updates back itself: never behind the record cache.
   if (definition.type === "buffer") return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde);
   if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);

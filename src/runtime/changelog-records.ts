@@ -15,6 +15,13 @@ export interface ChangelogPosition extends TopicPartition {
   offset: number;
 }
 
+export interface ChangelogReadApplied {
+  /** Records applied. */
+  records: number;
+  /** The largest timestamp among them (-1 when none): what a restore advances a store's stream time to. */
+  maxTimestamp: number;
+}
+
 /**
  * Consumed records already have the shape of changelog records; keyless ones (never
  * valid in a changelog) are dropped, and a store whose bytes differ from its changelog's
@@ -24,32 +31,33 @@ export interface ChangelogPosition extends TopicPartition {
 function* changelogRecords(
   records: Iterable<ConsumedRecord>,
   format: ChangelogFormat | undefined,
-  counted: { records: number },
+  counted: ChangelogReadApplied,
 ): Generator<ChangelogRecord> {
   const convert = format !== undefined && !format.identity;
   for (const record of records) {
     if (record.key === null) continue;
     counted.records += 1;
+    if (record.timestamp > counted.maxTimestamp) counted.maxTimestamp = record.timestamp;
     yield convert ? format.fromChangelog(record as ChangelogRecord) : (record as ChangelogRecord);
   }
 }
 
 /**
  * Writes one partition's read into `store` up to the read's next offset (the checkpoint
- * moves with the data); resolves with how many records it applied.
+ * moves with the data); resolves with how many records it applied and their latest timestamp.
  */
 export async function applyChangelogRead(
   storage: TaskStorage,
   store: string,
   format: ChangelogFormat | undefined,
   read: PartitionRead<Iterable<ConsumedRecord>>,
-): Promise<number> {
-  const counted = { records: 0 };
+): Promise<ChangelogReadApplied> {
+  const counted = { records: 0, maxTimestamp: -1 };
   await storage.restore(
     store,
     changelogRecords(read.records, format, counted),
     changelogPartition(read.topic, read.partition),
     read.nextOffset,
   );
-  return counted.records;
+  return counted;
 }

@@ -303,6 +303,7 @@ export class StreamTask {
         collector: this.#collector,
         overlay,
         logger: this.#logger,
+        restoredStreamTimes: restored.restoredStreamTimes,
       });
       this.#flush.forget();
       this.#dirty = false;

@@ -15,6 +15,8 @@ export interface TaskProcessorsOptions {
   readonly collector: KafkaRecordCollector;
   readonly overlay: TaskOverlay;
   readonly logger: Logger;
+  /** Per store, the latest timestamp its restore brought back (changelog-reader.ts). */
+  readonly restoredStreamTimes?: ReadonlyMap<string, number>;
 }
 
 /** Builds the task's processors and opens their stores (their init() runs here). */
@@ -47,7 +49,14 @@ export function buildTaskExecutor(
     },
     stores: {
       // The executor's processors are the stores' only writers, and the cache goes with the overlay.
-      getStore: (definition, task) => taskStoreOf(definition, overlay.store(definition.name), task, ctx.recordCache),
+      getStore: (definition, task) =>
+        taskStoreOf(
+          definition,
+          overlay.store(definition.name),
+          task,
+          ctx.recordCache,
+          options.restoredStreamTimes?.get(definition.name),
+        ),
     },
   });
 }

@@ -29,6 +29,11 @@ export interface RestoreRequest {
 export interface RestoreResult {
   /** Records applied (data records; markers and aborted records excluded). */
   restored: number;
+  /**
+   * Per store, the largest timestamp of the records restored into it (absent when none were):
+   * the stream time Kafka Streams' versioned (and segmented) stores advance while restoring.
+   */
+  restoredStreamTimes: Map<string, number>;
   /** Where each changelog partition stands now. */
   positions: Map<string, number>;
   aborted: boolean;
@@ -99,6 +104,7 @@ export async function restoreTask(
       }
       throw error;
     });
+  const streamTimes = new Map<string, number>();
   let lastLog = startedAt;
   let inflight: Promise<Array<PartitionRead<Iterable<ConsumedRecord>>>> | undefined;
   let aborted = false;
@@ -122,7 +128,8 @@ export async function restoreTask(
       reads.map(async (r) => {
         const p = state.get(topicPartitionKey(r));
         if (!p || r.nextOffset <= p.position) return;
-        const records = await applyChangelogRead(storage, p.store, p.format, r);
+        const { records, maxTimestamp } = await applyChangelogRead(storage, p.store, p.format, r);
+        if (maxTimestamp > (streamTimes.get(p.store) ?? -1)) streamTimes.set(p.store, maxTimestamp);
         p.position = r.nextOffset;
         p.restored += records;
         applied += records;
@@ -187,6 +194,7 @@ export async function restoreTask(
   }
   return {
     restored: progress.restored,
+    restoredStreamTimes: streamTimes,
     positions: new Map([...state].map(([key, p]) => [key, p.position])),
     aborted,
   };

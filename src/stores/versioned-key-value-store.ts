@@ -8,7 +8,10 @@
 // swept out once per segment interval of stream time (versioned-key-schema.ts has the rows).
 //
 // As in Kafka Streams, the store's stream time lives in memory: it starts unknown when a
-// task opens the store, and the first put sets it.
+// task opens the store, and the first put sets it, unless the task restored versions from the
+// changelog first: then it is the latest restored version's timestamp, as RocksDBVersionedStore's
+// restore advances it (so a read or late put older than the history is refused after a restore
+// as it was before it).
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { KeyValueBytesStore } from "./key-value-store.js";
 import type { VersionedStoreSpec } from "./versioned-key-schema.js";
@@ -60,6 +63,11 @@ interface Version {
   readonly value: Buffer | null;
 }
 
+export interface VersionedStoreOpenOptions {
+  /** The latest timestamp restored into the store when its task opened (its stream time); unknown when absent. */
+  readonly restoredStreamTime?: number;
+}
+
 export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore<K, V> {
   readonly bytes: KeyValueBytesStore;
   readonly keySerde: Serde<K>;
@@ -71,7 +79,13 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
   #observedStreamTime = UNKNOWN_STREAM_TIME;
   #sweptSegment = 0;
 
-  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, spec: VersionedStoreSpec) {
+  constructor(
+    bytes: KeyValueBytesStore,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    spec: VersionedStoreSpec,
+    options: VersionedStoreOpenOptions = {},
+  ) {
     if (!(spec.historyRetentionMs >= 0)) {
       throw new RangeError(
         `Versioned store "${bytes.name}" needs a history retention >= 0, got ${spec.historyRetentionMs}`,
@@ -89,6 +103,9 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
     this.segmentIntervalMs = spec.segmentIntervalMs;
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
+    if (options.restoredStreamTime !== undefined && options.restoredStreamTime >= 0) {
+      this.#observedStreamTime = options.restoredStreamTime;
+    }
   }
 
   get name(): string {

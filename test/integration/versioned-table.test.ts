@@ -1,7 +1,8 @@
 // A versioned table on Kafka: its changelog is Kafka Streams' (one record per version, the
 // plain key and value, the version's timestamp as the record's; min.compaction.lag.ms =
 // history retention + 24 h), and an instance that starts without local state restores the
-// history from it, so a late stream record still joins the row valid at its time.
+// history from it, so a late stream record still joins the row valid at its time, and the
+// store's stream time with it, so a record older than the history joins no row, as before.
 //
 // The versions' timestamps are recent, as a live application's are: min.compaction.lag.ms keeps
 // a version from the cleaner only until its timestamp is that old in the broker's clock. Versions
@@ -69,6 +70,7 @@ describe("a versioned table on Kafka", () => {
     await first.start();
     try {
       await produce(cluster.kafka, "vt-rates", [
+        record("EUR", "0.9", -2 * HOUR), // older than the history once 1.0 arrives, yet a version a read may reach
         record("EUR", "1.0", 10),
         record("EUR", "1.2", 30),
         record("EUR", "1.1", 20), // out of order: a version of the past
@@ -76,7 +78,7 @@ describe("a versioned table on Kafka", () => {
       const changelog = await eventually(
         async () => {
           const records = await readCommitted(cluster.broker.bootstrap, "vt-rates-changelog");
-          return records.length >= 3 ? records : undefined;
+          return records.length >= 4 ? records : undefined;
         },
         20_000,
         "the versioned store's changelog",
@@ -89,6 +91,7 @@ describe("a versioned table on Kafka", () => {
           .map((r) => [r.key?.toString(), r.value?.toString(), r.timestamp])
           .sort((a, b) => Number(a[2]) - Number(b[2])),
       ).toEqual([
+        ["EUR", "0.9", T0 - 2 * HOUR],
         ["EUR", "1.0", T0 + 10],
         ["EUR", "1.1", T0 + 20],
         ["EUR", "1.2", T0 + 30],
@@ -121,11 +124,14 @@ describe("a versioned table on Kafka", () => {
         record("EUR", "o1", 25),
         record("EUR", "o2", 40),
         record("EUR", "o0", 5),
+        // Older than the restored history (it starts an hour before 1.2): no rate, as before the
+        // restore, because the restore brought the store's stream time back with its versions.
+        record("EUR", "o-old", -90 * 60_000),
       ]);
       const out = await eventually(
         async () => {
           const records = await readCommitted(cluster.broker.bootstrap, "vt-out");
-          return records.length >= 3 ? records : undefined;
+          return records.length >= 4 ? records : undefined;
         },
         30_000,
         "the joined orders",
@@ -134,7 +140,8 @@ describe("a versioned table on Kafka", () => {
       expect(out.map((r) => [r.value?.toString(), r.timestamp])).toEqual([
         ["o1@1.1", T0 + 25],
         ["o2@1.2", T0 + 40],
-        ["o0@null", T0 + 5],
+        ["o0@0.9", T0 + 5],
+        ["o-old@null", T0 - 90 * 60_000],
       ]);
     } finally {
       await second.close();

@@ -77,10 +77,16 @@ describe("ChangelogReader", () => {
     expect((await storage.readCheckpoint()).get(`${TOPIC}:1`)).toBe(1010);
     expect(events).toEqual(["start 1 0->1010", "end 1 1010"]);
 
+    const at = Date.now() - 60_000;
     await produce(
       cluster.kafka,
       TOPIC,
-      Array.from({ length: 25 }, (_, i) => ({ partition: 1, key: `k${i}`, value: `new${i}` })),
+      Array.from({ length: 25 }, (_, i) => ({
+        partition: 1,
+        key: `k${i}`,
+        value: `new${i}`,
+        timestamp: String(at + (i === 7 ? 100 : i)),
+      })),
     );
     const checkpoint = (await storage.readCheckpoint()).get(`${TOPIC}:1`) ?? 0;
     const delta = await changelogs.restore({
@@ -89,6 +95,8 @@ describe("ChangelogReader", () => {
       partitions: [{ ...partition, offset: checkpoint, endOffset: 1035 }],
     });
     expect(delta.restored).toBe(25);
+    // The latest timestamp restored per store: a versioned store's stream time when its task opens it.
+    expect(delta.restoredStreamTimes).toEqual(new Map([["counts", at + 100]]));
     expect((await storeContents(storage, "counts")).k5).toBe("new5");
     expect(metrics.recordsRestored).toBe(1035);
     await storage.close();

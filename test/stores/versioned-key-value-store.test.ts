@@ -212,6 +212,43 @@ describe("RocksDBVersionedStoreTest (through the store API)", () => {
     await verifyRepeats(newStore(HISTORY_RETENTION, bytes));
   });
 
+  it("restores its stream time with its versions: reads and late puts older than the history stay refused", async () => {
+    // Kafka Streams' restoreBatch advances observedStreamTime over the restored records.
+    const R = HISTORY_RETENTION;
+    const bytes = new InMemoryKeyValueBytesStore("versioned");
+    const store = newStore(HISTORY_RETENTION, bytes);
+    await putToStore(store, "k", "old", 10, UNDEFINED);
+    await putToStore(store, "k", "new", R + 100, UNDEFINED);
+    await verifyAsOfNull(store, "k", 50); // before the history's start (100): refused
+    await verifyAsOf(store, "k", 150, "old", 10, R + 100);
+    const format = changelogFormat({ type: "versioned", timestamped: false });
+    const restoredBytes = async () => {
+      const copy = new InMemoryKeyValueBytesStore("versioned");
+      for await (const [row, value] of bytes.iterate({})) {
+        const entry = format.toChangelog(row, value, 0)!;
+        const back = format.fromChangelog({ key: entry.key, value: entry.value, timestamp: entry.timestamp });
+        await copy.put(back.key, back.value!);
+      }
+      return copy;
+    };
+    const restored = new TypedVersionedKeyValueStore<string, string>(
+      await restoredBytes(),
+      Serdes.string(),
+      Serdes.string(),
+      { historyRetentionMs: HISTORY_RETENTION, segmentIntervalMs: SEGMENT_INTERVAL },
+      { restoredStreamTime: R + 100 },
+    );
+    expect(restored.observedStreamTime).toBe(R + 100);
+    await verifyAsOfNull(restored, "k", 50);
+    await verifyAsOf(restored, "k", 150, "old", 10, R + 100);
+    expect(await restored.put("k", "late", 60)).toBe(PUT_RETURN_CODE_NOT_PUT);
+    await verifyGet(restored, "k", "new", R + 100);
+    // Opened without a restore (nothing was read back), stream time is unknown until the first put, as in Kafka Streams.
+    const reopened = newStore(HISTORY_RETENTION, await restoredBytes());
+    expect(reopened.observedStreamTime).toBe(-1);
+    await verifyAsOf(reopened, "k", 50, "old", 10, R + 100);
+  });
+
   it("shouldPutNonLatestTombstoneIntoNewSegmentWithValidTo", async () => {
     const store = newStore();
     await putToStore(store, "k", "vp30", S + 30, UNDEFINED);

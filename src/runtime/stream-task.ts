@@ -148,6 +148,15 @@ export class StreamTask {
     return this.#lifecycle.state;
   }
 
+  /**
+   * When the commit interval started: this task's last commit, or under v2 the thread's, which
+   * commits every task at once. A task idle at the thread's last commit would otherwise count
+   * from its own older one and, once it processes again, commit the whole thread at once.
+   */
+  get #lastCommitAt(): number {
+    return this.ctx.threadTransaction?.lastCommitAt ?? this.#lastCommit;
+  }
+
   /** One step of the task's work; under v2 also holding the thread's lock (see thread-transaction.ts). */
   #run<T>(work: () => Promise<T>): Promise<T> {
     const thread = this.ctx.threadTransaction;
@@ -382,7 +391,7 @@ export class StreamTask {
             const now = Date.now();
             // A batch can hold a MiB of records: the commit interval is honoured within it,
             // as Kafka Streams checks it between records, so transactions stay short.
-            if (now - this.#lastCommit >= commitInterval) {
+            if (now - this.#lastCommitAt >= commitInterval) {
               this.#dirty = true;
               await this.#commit();
             } else if (now - lastYield >= YIELD_EVERY_MS) {
@@ -436,7 +445,7 @@ export class StreamTask {
         if (this.#readGate.catchingUp) this.#readGate.open(this.#positions.readable());
         return false;
       }
-      if (!force && !this.#commitSoon && now - this.#lastCommit < this.ctx.config.commitIntervalMs) return false;
+      if (!force && !this.#commitSoon && now - this.#lastCommitAt < this.ctx.config.commitIntervalMs) return false;
       try {
         await this.#commit();
         return true;

@@ -63,6 +63,8 @@ export class ThreadTransaction {
   #initializing: Promise<TransactionalProducer> | undefined;
   #doomed: unknown;
   #closed = false;
+  /** When the last commit ended (or the thread started): the commit interval of every task counts from here. */
+  #lastCommitAt = Date.now();
 
   constructor(private readonly options: ThreadTransactionOptions) {}
 
@@ -73,6 +75,10 @@ export class ThreadTransaction {
   /** Runs `work` holding the thread's lock (see the top of this file). */
   locked<T>(work: () => Promise<T>): Promise<T> {
     return this.#lock.run(work);
+  }
+
+  get lastCommitAt(): number {
+    return this.#lastCommitAt;
   }
 
   /** The reason no commit may happen until reset(), if any. */
@@ -156,6 +162,7 @@ export class ThreadTransaction {
       await producer.commit();
       // Each task's LevelDB batch at once: queries read the store right after the outputs show.
       await Promise.all(commits.map((c) => c.complete(sent.value)));
+      this.#lastCommitAt = Date.now();
     } catch (error) {
       this.doom(error);
       throw error;

@@ -1,7 +1,8 @@
 // The stream thread's transaction (exactly-once v2) on a broker: one commit for every running
 // task's records and positions, offsets carrying the group's generation; a doomed transaction
 // refuses commits and sends until reset() aborts it (its records never become visible); a
-// task revoked before its work was committed aborts the commit instead.
+// task revoked before its work was committed aborts the commit instead. Every task's commit
+// interval counts from the thread's last commit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "../../src/broker/protocol/apis.js";
 import { createKafkaClient } from "../../src/kafka/client.js";
@@ -146,7 +147,12 @@ describe("ThreadTransaction", () => {
       await thread.send([out(0, "a1")]);
       tasks[0]!.pending.push(out(0, "a2"));
       tasks[1]!.pending.push(out(1, "b1"));
+      // Every task's commit interval counts from the thread's last commit (or its start).
+      const started = thread.lastCommitAt;
+      const committing = Date.now();
       await thread.locked(() => thread.commit());
+      expect(thread.lastCommitAt).toBeGreaterThanOrEqual(Math.max(started, committing));
+      const lastCommit = thread.lastCommitAt;
       expect(await outputs(3)).toEqual(["a1", "a2", "b1"]);
       expect([...(await stable())].sort()).toEqual([
         ["thread-in|0", 10],
@@ -174,6 +180,8 @@ describe("ThreadTransaction", () => {
       expect(revoked).toBeInstanceOf(TaskMigratedError);
       expect(classifyKafkaError(revoked)).toBe("rebalance");
       expect(thread.doomed).toBe(revoked);
+      // A commit that failed did not start a new interval.
+      expect(thread.lastCommitAt).toBe(lastCommit);
       await thread.reset();
       assigned.add("0_1");
       tasks[1]!.state = "suspended";

@@ -183,3 +183,51 @@ export async function sendByPartition(
   if (failed !== undefined) throw failed.reason;
   return sent.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
 }
+
+/** What sendTogether needs to know of the producer's Produce requests (kafkajs/produce-ledger.ts). */
+export interface ProduceAttempts {
+  begin(): void;
+  settled(): Promise<void>;
+  readonly answered: number;
+  /** The attempt's first failed request, if any (what the send's own error may hide). */
+  readonly failure: unknown;
+}
+
+/**
+ * Sends `records` of every partition together, each chunk in one kafkajs send (one Produce
+ * request per leader, the way Kafka's producer batches), for a producer whose kafkajs retry
+ * cannot send anything once a request failed (kafkajs/produce-ledger.ts): a commit touching 12 partitions costs one request instead of 12 in a row. A failed
+ * attempt is retried here, after `retryMs` doubling up to 5 s, while the error is retriable,
+ * once every request of the attempt has settled, and only if none of them was answered: then
+ * no record of it was written under sequence numbers kafkajs did not give back, and sending
+ * them again cannot duplicate any. An attempt that wrote some partitions and failed others
+ * (leaders on several brokers, one of them failing) is not retried: its error dooms the
+ * transaction, which aborts. Retries stop after `giveUpAfterMs` (the delivery timeout).
+ */
+export async function sendTogether(
+  records: readonly ProducedRecord[],
+  maxBatchBytes: ((topic: string) => number) | undefined,
+  send: (chunk: readonly ProducedRecord[]) => Promise<RecordMetadata[]>,
+  attempts: ProduceAttempts,
+  options: { retryMs: number; isRetriable: (error: unknown) => boolean; giveUpAfterMs: number },
+): Promise<ProducedOffsets[]> {
+  const produced: ProducedOffsets[] = [];
+  const giveUpAt = Date.now() + options.giveUpAfterMs;
+  for (const chunk of chunksOf(records, maxBatchBytes)) {
+    let delay = options.retryMs;
+    for (;;) {
+      attempts.begin();
+      try {
+        produced.push(...toProducedOffsets(await send(chunk), chunk));
+        break;
+      } catch (error) {
+        await attempts.settled();
+        const cause = attempts.failure ?? error;
+        if (attempts.answered > 0 || !options.isRetriable(cause) || Date.now() >= giveUpAt) throw cause;
+        await new Promise((resolve) => setTimeout(resolve, Math.round(delay * (0.8 + Math.random() * 0.4))));
+        delay = Math.min(delay * 2, MAX_RETRY_WAIT_MS);
+      }
+    }
+  }
+  return produced;
+}

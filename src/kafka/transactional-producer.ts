@@ -5,15 +5,23 @@
 // thread, given `groupMetadata`: its offsets then go out as TxnOffsetCommit v3 with the
 // consumer's generation and member id (KIP-447, through the seam: kafkajs sends v0-1 only),
 // and the group coordinator refuses a zombie's.
-import type { Kafka, Producer, Transaction } from "kafkajs";
+import type { Kafka, Producer, RecordMetadata, Transaction } from "kafkajs";
 import type { GroupMetadata, ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
-import { fastPathsOf, kafkajsTopicMessages, registerGroupMetadata } from "./kafkajs/index.js";
+import {
+  fastPathsOf,
+  kafkajsTopicMessages,
+  registerGroupMetadata,
+  registerProduceLedger,
+  registerTxnPartitions,
+} from "./kafkajs/index.js";
+import type { ProduceLedger, TxnPartitions } from "./kafkajs/index.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   acknowledgedWithin,
   explicitPartitioner,
   sendByPartition,
   sendRetry,
+  sendTogether,
 } from "./produce.js";
 import { retryWithBackoff } from "./backoff.js";
 import { kafkaErrorType } from "./errors.js";
@@ -25,6 +33,15 @@ const ADD_OFFSETS_NOT_YET = new Set([
   "GROUP_COORDINATOR_NOT_AVAILABLE",
   "NOT_COORDINATOR_FOR_GROUP",
 ]);
+
+/** A send's first retry, as kafkajs' producer retried (sendRetry). */
+const SEND_RETRY_MS = 100;
+/**
+ * kafkajs' retries when sends go together: the one an idempotent producer must allow. It only
+ * goes out when the first attempt failed before any request (no metadata yet, no connection);
+ * otherwise the produce ledger refuses its requests and sendTogether decides.
+ */
+const ONE_RETRY = { retries: 1, initialRetryTime: SEND_RETRY_MS };
 
 export interface TransactionalProducerOptions {
   transactionalId: string;
@@ -43,6 +60,11 @@ export class TransactionalProducer {
   private readonly fastPaths: boolean;
   private readonly deliveryTimeoutMs: number;
   private unregister: (() => void) | undefined;
+  /** The open transaction's partitions, when this client gathers AddPartitionsToTxn (see kafkajs/txn-partitions.ts). */
+  private readonly txnPartitions: { partitions: TxnPartitions; unregister: () => void } | undefined;
+  /** When this client tracks Produce requests, all partitions of a send go together (produce.ts, sendTogether). */
+  private readonly produceLedger: { ledger: ProduceLedger; unregister: () => void } | undefined;
+  private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
@@ -50,14 +72,25 @@ export class TransactionalProducer {
   ) {
     this.fastPaths = fastPathsOf(kafka);
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    this.produceLedger = registerProduceLedger(kafka, options.transactionalId);
+    this.txnPartitions = registerTxnPartitions(kafka, options.transactionalId);
+    if (this.txnPartitions !== undefined && this.produceLedger !== undefined) {
+      const { ledger } = this.produceLedger;
+      this.txnPartitions.partitions.onFailure = (error) => ledger.failed(error);
+    }
     this.producer = kafka.producer({
       transactionalId: options.transactionalId,
       transactionTimeout: options.transactionTimeoutMs,
       idempotent: true,
-      maxInFlightRequests: 1,
+      // One Produce per partition at a time either way (sends are serial, kafkajs locks each
+      // leader); with sends that go together, the coordinator's requests (AddOffsetsToTxn,
+      // TxnOffsetCommit) need not queue behind a Produce on the same connection, as Kafka's
+      // producer pipelines them (max.in.flight.requests.per.connection, 5).
+      maxInFlightRequests: this.produceLedger === undefined ? 1 : 5,
       // Retries until the delivery timeout: a send that fails then leaves nothing unsure, the
       // task aborts the transaction and its next producer's InitProducerId fences stragglers.
-      retry: sendRetry(this.deliveryTimeoutMs),
+      // Sends that go together retry themselves (sendTogether): kafkajs must not.
+      retry: this.produceLedger === undefined ? sendRetry(this.deliveryTimeoutMs) : ONE_RETRY,
       createPartitioner: explicitPartitioner,
       allowAutoTopicCreation: false,
     });
@@ -114,13 +147,29 @@ export class TransactionalProducer {
   ): Promise<ProducedOffsets[]> {
     if (records.length === 0) return [];
     const txn = await this.current();
-    return sendByPartition(records, maxBatchBytes, (chunk) =>
-      acknowledgedWithin(
-        txn.sendBatch({ acks: -1, topicMessages: kafkajsTopicMessages(chunk, this.fastPaths) }),
-        chunk,
-        this.deliveryTimeoutMs,
-      ),
+    // Every partition of this send is added to the transaction by the first request that adds any.
+    this.txnPartitions?.partitions.announce(records);
+    const sendChunk = (chunk: readonly ProducedRecord[]): Promise<RecordMetadata[]> =>
+      txn.sendBatch({ acks: -1, topicMessages: kafkajsTopicMessages(chunk, this.fastPaths) });
+    if (this.produceLedger === undefined) {
+      return sendByPartition(records, maxBatchBytes, (chunk) =>
+        acknowledgedWithin(sendChunk(chunk), chunk, this.deliveryTimeoutMs),
+      );
+    }
+    const { ledger } = this.produceLedger;
+    // One send at a time: the ledger tells one attempt's requests from another's only so.
+    const previous = this.sending;
+    const sending = previous.then(() =>
+      sendTogether(records, maxBatchBytes, sendChunk, ledger, {
+        retryMs: SEND_RETRY_MS,
+        isRetriable: (error) =>
+          (error as { name?: unknown }).name === "KafkaJSNumberOfRetriesExceeded" ||
+          (error as { retriable?: unknown }).retriable === true,
+        giveUpAfterMs: this.deliveryTimeoutMs,
+      }),
     );
+    this.sending = sending.catch(() => undefined);
+    return acknowledgedWithin(sending, records, this.deliveryTimeoutMs);
   }
 
   /** Adds the consumed offsets (next offset to read) to the transaction, for the group. */
@@ -142,7 +191,7 @@ export class TransactionalProducer {
     // aborts the transaction anyway.
     await retryWithBackoff(() => txn.sendOffsets({ consumerGroupId: groupId, topics }), {
       what: `adding offsets to transaction ${this.options.transactionalId}`,
-      initialMs: 20,
+      initialMs: 5,
       maxMs: 1_000,
       giveUpAfterMs: this.options.transactionTimeoutMs,
       isRetriable: (error) => ADD_OFFSETS_NOT_YET.has(kafkaErrorType(error) ?? ""),
@@ -152,18 +201,29 @@ export class TransactionalProducer {
   async commit(): Promise<void> {
     const txn = this.transaction;
     this.transaction = undefined;
-    if (txn?.isActive()) await txn.commit();
+    try {
+      if (txn?.isActive()) await txn.commit();
+    } finally {
+      this.txnPartitions?.partitions.ended();
+    }
   }
 
   async abort(): Promise<void> {
     const txn = this.transaction;
     this.transaction = undefined;
-    if (txn?.isActive()) await txn.abort();
+    try {
+      if (txn?.isActive()) await txn.abort();
+    } finally {
+      this.txnPartitions?.partitions.ended();
+    }
   }
 
   /** Disconnects without ending an open transaction: the coordinator aborts it when a new owner initializes, or on timeout. */
   async close(): Promise<void> {
     this.transaction = undefined;
+    this.txnPartitions?.partitions.ended();
+    this.txnPartitions?.unregister();
+    this.produceLedger?.unregister();
     this.unregister?.();
     this.unregister = undefined;
     if (this.connected) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { chunksOf, explicitPartitioner, sendByPartition, toProducedOffsets } from "../../src/kafka/produce.js";
+import { ProduceLedger } from "../../src/kafka/kafkajs/produce-ledger.js";
+import {
+  chunksOf,
+  explicitPartitioner,
+  sendByPartition,
+  sendTogether,
+  toProducedOffsets,
+} from "../../src/kafka/produce.js";
+import type { ProducedRecord } from "../../src/kafka/types.js";
 
 describe("produce helpers", () => {
   it("maps kafkajs' answers to the offset ranges the records got", () => {
@@ -112,5 +120,129 @@ describe("sendByPartition", () => {
     });
     await expect(sending).rejects.toThrow("NOT_LEADER_FOR_PARTITION");
     expect(slowDone).toBe(true);
+  });
+});
+
+describe("sendTogether", () => {
+  const record = (topic: string, partition: number, i: number): ProducedRecord => ({
+    topic,
+    partition,
+    key: Buffer.from(`k${i}`),
+    value: Buffer.from(`v${i}`),
+  });
+  const retriable = Object.assign(new Error("NOT_LEADER_OR_FOLLOWER"), { retriable: true });
+  const options = {
+    retryMs: 1,
+    isRetriable: (e: unknown) => (e as { retriable?: unknown }).retriable === true,
+    giveUpAfterMs: 5_000,
+  };
+  /** One answer per partition of the chunk, as kafkajs gives them. */
+  const answer = (chunk: readonly ProducedRecord[]) =>
+    [...new Set(chunk.map((r) => `${r.topic}|${r.partition}`))].map((key) => {
+      const [topicName, partition] = key.split("|") as [string, string];
+      return { topicName, partition: Number(partition), errorCode: 0, baseOffset: "10" };
+    });
+
+  it("sends every partition of a chunk in one send and maps each partition's offsets", async () => {
+    const records = Array.from({ length: 9 }, (_, i) => record(i % 3 === 0 ? "events" : "replies", i % 2, i));
+    const sends: Array<readonly ProducedRecord[]> = [];
+    const ledger = new ProduceLedger();
+    const produced = await sendTogether(
+      records,
+      undefined,
+      (chunk) => {
+        sends.push(chunk);
+        return ledger.track(() => Promise.resolve(answer(chunk)));
+      },
+      ledger,
+      options,
+    );
+    expect(sends).toEqual([records]);
+    expect(produced.map((p) => `${p.topic}|${p.partition}:${p.baseOffset}-${p.lastOffset}`).sort()).toEqual([
+      "events|0:10-11",
+      "events|1:10-10",
+      "replies|0:10-12",
+      "replies|1:10-12",
+    ]);
+  });
+
+  it("retries an attempt none of whose requests was answered, once none is in flight", async () => {
+    const records = [record("t", 0, 0), record("t", 1, 1)];
+    const ledger = new ProduceLedger();
+    let attempts = 0;
+    let inFlight = 0;
+    const produced = await sendTogether(
+      records,
+      undefined,
+      async (chunk) => {
+        attempts += 1;
+        expect(inFlight).toBe(0);
+        if (attempts === 1) {
+          // Two leaders: one refuses at once, the other fails later; kafkajs rejects at the first.
+          inFlight += 1;
+          void ledger
+            .track(() => new Promise((_, reject) => setTimeout(() => reject(retriable), 20)))
+            .catch(() => (inFlight -= 1));
+          await ledger.track(() => Promise.reject(retriable));
+        }
+        return ledger.track(() => Promise.resolve(answer(chunk)));
+      },
+      ledger,
+      options,
+    );
+    expect(attempts).toBe(2);
+    expect(produced).toHaveLength(2);
+  });
+
+  it("does not retry an attempt that wrote some partitions (the transaction must abort), nor a non-retriable error", async () => {
+    const records = [record("t", 0, 0), record("t", 1, 1)];
+    const ledger = new ProduceLedger();
+    let attempts = 0;
+    const partly = sendTogether(
+      records,
+      undefined,
+      async () => {
+        attempts += 1;
+        const written = ledger.track(() => new Promise((resolve) => setTimeout(() => resolve([]), 10)));
+        await ledger.track(() => Promise.reject(retriable));
+        return written as Promise<never>;
+      },
+      ledger,
+      options,
+    );
+    await expect(partly).rejects.toThrow("NOT_LEADER_OR_FOLLOWER");
+    expect(attempts).toBe(1);
+    expect(ledger.answered).toBe(1);
+
+    attempts = 0;
+    const fatal = sendTogether(
+      records,
+      undefined,
+      () => {
+        attempts += 1;
+        return ledger.track(() => Promise.reject(new Error("MESSAGE_TOO_LARGE")));
+      },
+      ledger,
+      options,
+    );
+    await expect(fatal).rejects.toThrow("MESSAGE_TOO_LARGE");
+    expect(attempts).toBe(1);
+  });
+
+  it("gives up retrying after giveUpAfterMs", async () => {
+    const ledger = new ProduceLedger();
+    let attempts = 0;
+    const sending = sendTogether(
+      [record("t", 0, 0)],
+      undefined,
+      () => {
+        attempts += 1;
+        return ledger.track(() => Promise.reject(retriable));
+      },
+      ledger,
+      { ...options, retryMs: 5, giveUpAfterMs: 40 },
+    );
+    await expect(sending).rejects.toThrow("NOT_LEADER_OR_FOLLOWER");
+    expect(attempts).toBeGreaterThan(1);
   });
 });

@@ -76,6 +76,60 @@ describe("TransactionalProducer", () => {
     }
   });
 
+  it("adds a transaction's partitions in one AddPartitionsToTxn and sends them all in one Produce request", async () => {
+    await createTopic(cluster.kafka, "wide-a", 3);
+    await createTopic(cluster.kafka, "wide-b", 3);
+    const kafka = createKafkaClient({ clientId: "txn-wide", brokers: [cluster.bootstrap], logger: silentLogger });
+    // The requests kafkajs sends for the producer TransactionalProducer makes, by API.
+    const requests = new Map<string, number>();
+    const makeProducer = kafka.producer.bind(kafka);
+    kafka.producer = (config) => {
+      const made = makeProducer(config);
+      made.on(made.events.REQUEST, ({ payload }) => {
+        requests.set(payload.apiName, (requests.get(payload.apiName) ?? 0) + 1);
+      });
+      return made;
+    };
+    const producer = new TransactionalProducer(kafka, { transactionalId: "txn-wide-0", transactionTimeoutMs: 10_000 });
+    try {
+      await producer.init();
+      for (const round of [1, 2]) {
+        requests.clear();
+        const records = Array.from({ length: 60 }, (_, i) => ({
+          topic: i % 2 === 0 ? "wide-a" : "wide-b",
+          partition: i % 3,
+          key: Buffer.from(`k${round}-${i}`),
+          value: Buffer.from(`v${round}-${i}`),
+        }));
+        const produced = await producer.send(records);
+        expect(produced.map((p) => `${p.topic}|${p.partition}|${p.lastOffset - p.baseOffset + 1}`).sort()).toEqual([
+          "wide-a|0|10",
+          "wide-a|1|10",
+          "wide-a|2|10",
+          "wide-b|0|10",
+          "wide-b|1|10",
+          "wide-b|2|10",
+        ]);
+        // A second send into the same transaction adds nothing.
+        await producer.send([{ topic: "wide-a", partition: 1, key: null, value: Buffer.from(`last-${round}`) }]);
+        expect(requests.get("AddPartitionsToTxn")).toBe(1);
+        expect(requests.get("Produce")).toBe(2);
+        await producer.commit();
+      }
+      const committed = await eventually(async () => {
+        const all = [
+          ...(await readCommitted(cluster.bootstrap, "wide-a")),
+          ...(await readCommitted(cluster.bootstrap, "wide-b")),
+        ];
+        return all.length >= 122 ? all : undefined;
+      });
+      expect(committed).toHaveLength(122);
+      expect(new Set(committed.map((r) => r.value?.toString())).size).toBe(122);
+    } finally {
+      await producer.close();
+    }
+  });
+
   /** A member of `groupId` that stays in it (protocol level: JoinGroup v5, SyncGroup). */
   async function joinGroup(client: RawClient, groupId: string): Promise<GroupMetadata> {
     const request = (memberId: string) =>

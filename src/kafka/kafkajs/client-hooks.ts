@@ -7,6 +7,8 @@ import type { Kafka } from "kafkajs";
 import { CREATE_CLUSTER_SYMBOL } from "./kafkajs-internals.js";
 import type { ClusterInternals } from "./kafkajs-internals.js";
 import type { GroupMetadataRegistry } from "./kip447-requests.js";
+import type { ProduceLedgerRegistry } from "./produce-ledger.js";
+import type { TxnPartitionsRegistry } from "./txn-partitions.js";
 
 /** How often each fast path ran, per client. */
 export interface FastPathStats {
@@ -27,6 +29,10 @@ export interface ClientSeam {
   readonly kip447: boolean;
   /** Transactional ids whose offsets are committed with their consumer's group metadata. */
   readonly groupMetadata: GroupMetadataRegistry;
+  /** Transactional ids whose AddPartitionsToTxn requests are gathered into one per transaction. */
+  readonly txnPartitions: TxnPartitionsRegistry;
+  /** Transactional ids whose Produce requests are tracked (see produce-ledger.ts). */
+  readonly produceLedgers: ProduceLedgerRegistry;
 }
 
 type MutableSeam = { -readonly [K in keyof ClientSeam]: ClientSeam[K] };
@@ -46,7 +52,14 @@ function newStats(): FastPathStats {
 export function seamOf(kafka: Kafka): ClientSeam {
   let seam = clients.get(kafka);
   if (seam === undefined) {
-    seam = { fastPaths: false, stats: newStats(), kip447: false, groupMetadata: new Map() };
+    seam = {
+      fastPaths: false,
+      stats: newStats(),
+      kip447: false,
+      groupMetadata: new Map(),
+      txnPartitions: new Map(),
+      produceLedgers: new Map(),
+    };
     clients.set(kafka, seam);
   }
   return seam;
@@ -64,7 +77,14 @@ export function registerClient(
   fixes: ReadonlyArray<(cluster: ClusterInternals, seam: ClientSeam) => void> = [],
   kip447?: (cluster: ClusterInternals, seam: ClientSeam) => void,
 ): ClientSeam {
-  const seam: MutableSeam = { fastPaths: false, stats: newStats(), kip447: false, groupMetadata: new Map() };
+  const seam: MutableSeam = {
+    fastPaths: false,
+    stats: newStats(),
+    kip447: false,
+    groupMetadata: new Map(),
+    txnPartitions: new Map(),
+    produceLedgers: new Map(),
+  };
   clients.set(kafka, seam);
   if (!fastPaths && fixes.length === 0 && kip447 === undefined) return seam;
   const decorated = decorateClusters(kafka, (cluster) => {

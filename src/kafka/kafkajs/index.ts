@@ -11,12 +11,14 @@
 //   ClusterReader                  reads partitions without joining a group (restore, standbys)
 //   probeKafkajs(), fastPathStatsOf(kafka)   what was found and what ran
 //   registerGroupMetadata(...)     a transactional id's offsets go out as TxnOffsetCommit v3 (KIP-447)
+//   registerTxnPartitions(...)     a transactional id's partitions are added in one AddPartitionsToTxn
+//   registerProduceLedger(...)     a transactional id's Produce requests are tracked (in flight, answered)
 import type { Cluster, Kafka } from "kafkajs";
 import { Kip447UnavailableError } from "../errors.js";
 import { closeEveryBroker } from "./broker-tracking.js";
 import { connectOnce } from "./connect-once.js";
 import { registerClient, seamOf } from "./client-hooks.js";
-import type { FastPathStats } from "./client-hooks.js";
+import type { ClientSeam, FastPathStats } from "./client-hooks.js";
 import { cacheCoordinators } from "./coordinator-cache.js";
 import { fastProduce } from "./fast-produce.js";
 import { installFastFetch } from "./fast-fetch.js";
@@ -24,7 +26,8 @@ import type { ClusterInternals } from "./kafkajs-internals.js";
 import { fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
 import { captureSyncGroup } from "./sync-group-capture.js";
 import { commitWithGroupMetadata } from "./kip447-requests.js";
-import type { GroupMetadataRegistry } from "./kip447-requests.js";
+import { ProduceLedger, trackProduceRequests } from "./produce-ledger.js";
+import { TxnPartitions, addPartitionsTogether } from "./txn-partitions.js";
 import type { GroupMetadata } from "../types.js";
 
 export { ClusterReader } from "./cluster-reader.js";
@@ -33,6 +36,8 @@ export { kafkajsTopicMessages } from "./topic-messages.js";
 export { FAST_PATHS_VARIABLE, fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
 export type { KafkajsProbe } from "./probe.js";
 export type { FastPathStats } from "./client-hooks.js";
+export type { ProduceLedger } from "./produce-ledger.js";
+export type { TxnPartitions } from "./txn-partitions.js";
 
 /** Whether a client got its fast paths, and if not, why. */
 export interface FastPathDecision {
@@ -58,8 +63,11 @@ export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
   // per connection however many requests wait for it), installed either way; the
   // KIP-447 requests are no fast path either (exactly_once_v2 needs them), but need the probe.
   const kip447 = probeKafkajs().fastPaths
-    ? (cluster: ClusterInternals, s: { groupMetadata: GroupMetadataRegistry }) =>
-        commitWithGroupMetadata(cluster, s.groupMetadata)
+    ? (cluster: ClusterInternals, s: ClientSeam) => {
+        commitWithGroupMetadata(cluster, s.groupMetadata);
+        addPartitionsTogether(cluster, s.txnPartitions);
+        trackProduceRequests(cluster, s.produceLedgers);
+      }
     : undefined;
   const seam = registerClient(
     kafka,
@@ -121,5 +129,48 @@ export function registerGroupMetadata(
   seam.groupMetadata.set(transactionalId, metadata);
   return () => {
     if (seam.groupMetadata.get(transactionalId) === metadata) seam.groupMetadata.delete(transactionalId);
+  };
+}
+
+/**
+ * From now on, `transactionalId`'s AddPartitionsToTxn requests are gathered: one per
+ * transaction for every partition announced (see txn-partitions.ts). Returns the
+ * transaction's partitions (announce before a send, ended() when the transaction ends) and
+ * the function that ends the registration; undefined when this client's clusters are not
+ * decorated (kafkajs then adds each send's partitions itself, as ever).
+ */
+export function registerTxnPartitions(
+  kafka: Kafka,
+  transactionalId: string,
+): { partitions: TxnPartitions; unregister: () => void } | undefined {
+  const seam = seamOf(kafka);
+  if (!seam.kip447) return undefined;
+  const partitions = new TxnPartitions();
+  seam.txnPartitions.set(transactionalId, partitions);
+  return {
+    partitions,
+    unregister: () => {
+      if (seam.txnPartitions.get(transactionalId) === partitions) seam.txnPartitions.delete(transactionalId);
+    },
+  };
+}
+
+/**
+ * From now on, `transactionalId`'s Produce requests are tracked by the returned ledger (see
+ * produce-ledger.ts), until unregister(); undefined when this client's clusters are not decorated.
+ */
+export function registerProduceLedger(
+  kafka: Kafka,
+  transactionalId: string,
+): { ledger: ProduceLedger; unregister: () => void } | undefined {
+  const seam = seamOf(kafka);
+  if (!seam.kip447) return undefined;
+  const ledger = new ProduceLedger();
+  seam.produceLedgers.set(transactionalId, ledger);
+  return {
+    ledger,
+    unregister: () => {
+      if (seam.produceLedgers.get(transactionalId) === ledger) seam.produceLedgers.delete(transactionalId);
+    },
   };
 }

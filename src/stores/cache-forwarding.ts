@@ -1,8 +1,13 @@
-// The record cache in front of a windowed store (Kafka Streams' CachingWindowStore and
-// CachingSessionStore share it): the store writes through to the bytes beneath at once
-// (reads and the changelog see every write), and the cache folds each window's or
-// session's updates: at the task's commit, or when an eviction needs room, the flush
-// forwards every dirty entry's latest value, with the one downstream saw before.
+// The record cache in front of a windowed store, what Kafka Streams' CachingWindowStore
+// and CachingSessionStore share (caching-window-store.ts and caching-session-store.ts
+// add only their key layouts): the store writes through to the bytes beneath at once
+// (reads, scans and the changelog see every write, so a range fetch needs no merge with
+// the cache), and the cache
+// - answers reads of the rows written or read lately from memory, without a promise;
+// - folds each window's or session's updates when a processor forwards through it: at
+//   the task's commit, or when an eviction needs room, the flush forwards every dirty
+//   entry's latest value, with the one downstream saw before.
+// Without a flush listener its entries are clean: a read cache only.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { CacheContext, FlushListener } from "./cached-store.js";
 import { entrySize } from "./record-cache.js";
@@ -14,6 +19,9 @@ export interface StoreCachingOptions<C> {
   readonly namespace: string;
   readonly context: CacheContext<C>;
 }
+
+/** What oldFor() answers when only a read of the store beneath can tell. */
+export const NEEDS_READ: unique symbol = Symbol("eddy:needs-read");
 
 export class CacheForwarding<K, V, C> {
   readonly #cache: NamedCache<K, C>;
@@ -30,9 +38,9 @@ export class CacheForwarding<K, V, C> {
     this.#cache = options.cache.namespace<K, C>(options.namespace, (entries) => this.#forward(entries));
   }
 
-  /** Whether a processor forwards through the cache (it registered a flush listener). */
-  get forwarding(): boolean {
-    return this.#listener !== undefined;
+  /** Entries cached (for tests and metrics). */
+  get size(): number {
+    return this.#cache.size;
   }
 
   setFlushListener(listener: FlushListener<K, V, C>, sendOldValues: boolean): boolean {
@@ -49,30 +57,67 @@ export class CacheForwarding<K, V, C> {
     this.#cache.close();
   }
 
+  /** The row's value bytes as cached (null: absent), made the most recently used; undefined when not cached. */
+  cached(cacheKey: string): Buffer | null | undefined {
+    return this.#cache.get(cacheKey)?.value;
+  }
+
   /**
-   * Writes through (`write`, which may drop the write: false) and marks the entry dirty,
-   * keeping the value downstream saw last (read from the store when first needed).
+   * The value downstream saw last, for the entry a write of `valueBytes` makes: known
+   * from the cache, or not needed (no old values asked for and not a delete), or absent
+   * since the store does not hold the row (`held` false, as its index knows); else
+   * NEEDS_READ from the store beneath.
+   */
+  oldFor(
+    cacheKey: string,
+    valueBytes: Buffer | null,
+    held: boolean | undefined,
+  ): Buffer | null | undefined | typeof NEEDS_READ {
+    const previous = this.#cache.peek(cacheKey);
+    if (previous !== undefined) return previous.dirty ? previous.old : previous.value;
+    if (this.#listener === undefined || !(this.#sendOldValues || valueBytes === null)) return undefined;
+    return held === false ? null : NEEDS_READ;
+  }
+
+  /**
+   * Caches a write made to the store beneath: dirty (forwarded at the next flush) when a
+   * processor forwards through the cache, else clean. A promise only when an eviction
+   * had to flush.
+   */
+  record(
+    cacheKey: string,
+    key: K,
+    valueBytes: Buffer | null,
+    old: Buffer | null | undefined,
+  ): Promise<void> | undefined {
+    const dirty = this.#listener !== undefined;
+    return this.#cache.put({
+      cacheKey,
+      key,
+      value: valueBytes,
+      dirty,
+      old: dirty ? old : valueBytes,
+      context: dirty ? this.#context.recordContext() : undefined,
+      size: entrySize(cacheKey, valueBytes, dirty ? old : valueBytes),
+    });
+  }
+
+  /**
+   * The asynchronous write: reads the old value when needed (`stored`), writes through
+   * (`write`, which may drop the write: false), then caches the write.
    */
   async write(
     cacheKey: string,
     key: K,
     valueBytes: Buffer | null,
+    held: boolean | undefined,
     stored: () => Promise<Buffer | undefined>,
     write: () => Promise<boolean>,
   ): Promise<boolean> {
-    const previous = this.#cache.peek(cacheKey);
-    let old = previous === undefined ? undefined : previous.dirty ? previous.old : previous.value;
-    if (previous === undefined && (this.#sendOldValues || valueBytes === null)) old = (await stored()) ?? null;
+    let old = this.oldFor(cacheKey, valueBytes, held);
+    if (old === NEEDS_READ) old = (await stored()) ?? null;
     if (!(await write())) return false;
-    await this.#cache.put({
-      cacheKey,
-      key,
-      value: valueBytes,
-      dirty: true,
-      old,
-      context: this.#context.recordContext(),
-      size: entrySize(cacheKey, valueBytes, old),
-    });
+    await this.record(cacheKey, key, valueBytes, old);
     return true;
   }
 

@@ -1,26 +1,37 @@
 // A task's window store with the record cache in front (Kafka Streams' CachingWindowStore),
-// for its one writer, the windowed aggregation: writes go through at once, and each
-// window's updates are folded until the flush, which forwards them keyed by
-// { key, window } (cache-forwarding.ts).
-import type { Serde } from "../serdes/serde.js";
+// for its one writer, the windowed aggregation (cache-forwarding.ts does the caching):
+// a read of one window is answered from the cache, or as absent when the store's row
+// index knows it holds no such row (most records open a new window), and only otherwise
+// from the store beneath; peek() and putNow() do both without a promise when they can,
+// for the aggregation's hot path. Each window's updates fold until the flush, which
+// forwards them keyed by { key, window }.
+import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { Windowed } from "../serdes/windowed.js";
-import { CacheForwarding } from "./cache-forwarding.js";
+import { CacheForwarding, NEEDS_READ } from "./cache-forwarding.js";
 import type { StoreCachingOptions } from "./cache-forwarding.js";
 import type { CachedStore, FlushListener } from "./cached-store.js";
-import type { KeyValueBytesStore } from "./key-value-store.js";
+import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { windowStoreKey } from "./window-key-schema.js";
 import { TypedWindowStore } from "./window-store.js";
 import type { WindowStoreOptions } from "./window-store.js";
 
 export type WindowCachingOptions<C> = StoreCachingOptions<C>;
 
+/** What peek() answers when only an (asynchronous) fetch() can tell. */
+export const WINDOW_NOT_CACHED: unique symbol = Symbol("eddy:window-not-cached");
+
 export class CachingWindowStore<K, V, C = unknown>
   extends TypedWindowStore<K, V>
   implements CachedStore<Windowed<K>, V, C>
 {
   readonly #caching: CacheForwarding<Windowed<K>, V, C>;
-  readonly #keyContext;
-  readonly #valueContext;
+  readonly #keyContext: SerdeContext;
+  readonly #valueContext: SerdeContext;
+  // The last row asked for: an aggregation peeks, then puts, the same window.
+  #lastKey: K | undefined;
+  #lastStart = Number.NaN;
+  #lastStoreKey: Buffer | undefined;
+  #lastRow = "";
 
   constructor(
     bytes: KeyValueBytesStore,
@@ -30,9 +41,14 @@ export class CachingWindowStore<K, V, C = unknown>
     caching: WindowCachingOptions<C>,
   ) {
     super(bytes, keySerde, valueSerde, options);
-    this.#keyContext = { store: bytes.name, part: "key" as const };
-    this.#valueContext = { store: bytes.name, part: "value" as const };
+    this.#keyContext = { store: bytes.name, part: "key" };
+    this.#valueContext = { store: bytes.name, part: "value" };
     this.#caching = new CacheForwarding<Windowed<K>, V, C>(caching, valueSerde, this.#valueContext);
+  }
+
+  /** Windows cached (for tests and metrics). */
+  get cachedWindows(): number {
+    return this.#caching.size;
   }
 
   setFlushListener(listener: FlushListener<Windowed<K>, V, C>, sendOldValues: boolean): boolean {
@@ -47,19 +63,99 @@ export class CachingWindowStore<K, V, C = unknown>
     this.#caching.close();
   }
 
-  override put(key: K, value: V | null, windowStart: number): Promise<boolean> {
-    // Without a listener nothing is forwarded through the cache; a write into an expired segment is dropped.
-    if (!this.#caching.forwarding || !this.accepts(windowStart)) return super.put(key, value, windowStart);
-    const storeKey = windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, 0);
-    const valueBytes =
-      value === null || value === undefined ? null : this.valueSerde.serialize(value, this.#valueContext);
-    const end = Math.min(windowStart + this.windowSizeMs, Number.MAX_SAFE_INTEGER);
+  /**
+   * fetch(key, windowStart) without the promise: the value (undefined when the store
+   * holds no such window) when the cache or the row index can tell, WINDOW_NOT_CACHED
+   * otherwise. Throws what the serdes throw.
+   */
+  peek(key: K, windowStart: number): V | undefined | typeof WINDOW_NOT_CACHED {
+    if (windowStart < this.minLiveTime) return undefined;
+    const row = this.#rowOf(key, windowStart);
+    const cached = this.#caching.cached(row);
+    if (cached !== undefined)
+      return cached === null ? undefined : this.valueSerde.deserialize(cached, this.#valueContext);
+    return this.holdsRow(row, windowStart) === false ? undefined : WINDOW_NOT_CACHED;
+  }
+
+  override fetch(key: K, windowStart: number): Promise<V | undefined>;
+  override fetch(key: K, timeFrom: number, timeTo: number): AsyncIterableIterator<KeyValue<number, V>>;
+  override fetch(
+    key: K,
+    from: number,
+    to?: number,
+  ): Promise<V | undefined> | AsyncIterableIterator<KeyValue<number, V>> {
+    // The store beneath holds every write: a range needs nothing from the cache.
+    if (to !== undefined) return super.fetch(key, from, to);
+    let value: V | undefined | typeof WINDOW_NOT_CACHED;
+    try {
+      value = this.peek(key, from);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (value !== WINDOW_NOT_CACHED) return Promise.resolve(value);
+    return this.readRow(this.#lastStoreKey as Buffer, this.#lastRow, from);
+  }
+
+  /**
+   * put() done before it returns, when it can be: the window is live, the bytes beneath
+   * are the task's overlay, and the value downstream saw last is known without a read.
+   * True when written; a promise when written and an eviction is flushing (wait for it
+   * before the next record); false when only put() can do it. Throws what the serdes or
+   * the overlay throw.
+   */
+  putNow(key: K, value: V | null, windowStart: number): boolean | Promise<void> {
+    if (!this.accepts(windowStart)) return false;
+    const row = this.#rowOf(key, windowStart);
+    const storeKey = this.#lastStoreKey as Buffer;
+    const valueBytes = this.#valueBytes(value);
+    const old = this.#caching.oldFor(row, valueBytes, this.holdsRow(row, windowStart));
+    if (old === NEEDS_READ || !this.writeRowNow(storeKey, row, valueBytes, windowStart)) return false;
+    return this.#caching.record(row, this.#windowed(key, windowStart), valueBytes, old) ?? true;
+  }
+
+  override async put(key: K, value: V | null, windowStart: number): Promise<boolean> {
+    const now = this.putNow(key, value, windowStart);
+    if (now !== false) {
+      if (now !== true) await now;
+      return true;
+    }
+    // A write into an expired segment is dropped by the store, and not cached.
+    if (!this.accepts(windowStart)) return super.put(key, value, windowStart);
+    const row = this.#rowOf(key, windowStart);
+    const storeKey = this.#lastStoreKey as Buffer;
+    const valueBytes = this.#valueBytes(value);
     return this.#caching.write(
-      storeKey.toString("latin1"),
-      { key, window: { start: windowStart, end } },
+      row,
+      this.#windowed(key, windowStart),
       valueBytes,
+      this.holdsRow(row, windowStart),
       () => this.bytes.get(storeKey),
-      () => super.put(key, value, windowStart),
+      () => this.writeRow(storeKey, valueBytes, windowStart),
     );
+  }
+
+  /** The row's key in the cache (its store key as latin1); the store key stays in #lastStoreKey. */
+  #rowOf(key: K, windowStart: number): string {
+    // Only a primitive key is remembered: an object may change between two records.
+    const same = this.#lastStoreKey !== undefined && key === this.#lastKey && windowStart === this.#lastStart;
+    if (!same || typeof key === "object") {
+      const storeKey = windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, 0);
+      this.#lastStoreKey = storeKey;
+      this.#lastRow = storeKey.toString("latin1");
+      this.#lastKey = key;
+      this.#lastStart = windowStart;
+    }
+    return this.#lastRow;
+  }
+
+  #valueBytes(value: V | null): Buffer | null {
+    return value === null || value === undefined ? null : this.valueSerde.serialize(value, this.#valueContext);
+  }
+
+  #windowed(key: K, windowStart: number): Windowed<K> {
+    return {
+      key,
+      window: { start: windowStart, end: Math.min(windowStart + this.windowSizeMs, Number.MAX_SAFE_INTEGER) },
+    };
   }
 }

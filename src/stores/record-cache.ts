@@ -192,7 +192,12 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#parent.closed(this as unknown as NamedCache<never, never>);
   }
 
-  async #evict(): Promise<void> {
+  /**
+   * Evicts the least recently used entries while the cache is over budget. Clean ones go
+   * at once; only a dirty one makes it wait (its flush forwards the namespace's dirty
+   * entries downstream), so a full cache of clean entries costs its writers no promise.
+   */
+  #evict(): Promise<void> | undefined {
     // Only this namespace is evicted, as in Kafka Streams: the write that went over the
     // budget may have been caused by another namespace's flush.
     while (this.#parent.overBudget && this.#entries.size > 0) {
@@ -201,9 +206,10 @@ export class NamedCache<K = unknown, C = unknown> {
       this.#resize(-eldest.size);
       if (eldest.dirty) {
         this.#dirty.delete(cacheKey);
-        await this.#flushWith(eldest);
+        return this.#flushWith(eldest).then(() => this.#evict());
       }
     }
+    return undefined;
   }
 
   /**

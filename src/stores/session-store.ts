@@ -81,6 +81,11 @@ export class TypedSessionStore<K, V> implements SessionStore<K, V> {
     return this.#observedStreamTime - this.retentionMs + 1;
   }
 
+  /** The earliest session end a read may see. */
+  protected get minLiveTime(): number {
+    return this.#minLiveTime;
+  }
+
   /** Whether a put of a session that ends at `end` would be kept (not dropped for an expired segment). */
   accepts(end: number): boolean {
     const streamTime = Math.max(this.#observedStreamTime, end);

@@ -11,6 +11,7 @@
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
+import { OverlayBytesStore } from "./overlay-bytes-store.js";
 import type { ValueAndTimestamp } from "./value-and-timestamp.js";
 import {
   isStoreKeyOf,
@@ -20,6 +21,7 @@ import {
   windowStartOf,
   windowStoreKey,
 } from "./window-key-schema.js";
+import { WindowRowIndex } from "./window-row-index.js";
 
 /** What interactive queries may do with a window store: reads only. Times are window starts, bounds inclusive. */
 export interface ReadOnlyWindowStore<K, V> {
@@ -54,6 +56,8 @@ export interface WindowStoreOptions {
   readonly retainDuplicates?: boolean;
   /** Kafka Streams' time-ordered store (emit on window close): a window at stream time - retention is still live. */
   readonly timeOrdered?: boolean;
+  /** The most rows the writer's in-memory index of the store keeps (window-row-index.ts). */
+  readonly maxIndexedRows?: number;
 }
 
 /** Kafka Streams' default segment interval for a window store of this retention. */
@@ -74,10 +78,13 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   readonly #timeOrdered: boolean;
   readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
+  readonly #maxIndexedRows: number | undefined;
   #observedStreamTime = NO_TIMESTAMP;
   /** The first segment still live at the last cleanup: older ones are gone. */
   #cleanedBelowSegment = 0;
   #seqnum = 0;
+  /** The rows of the store, once its writer wrote first (built by one scan then). */
+  #index: WindowRowIndex | undefined;
 
   constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, options: WindowStoreOptions) {
     // A join's windows may be empty (before = after = 0: records of the same time join).
@@ -95,6 +102,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     this.segmentIntervalMs = segmentIntervalOf(options.retentionMs);
     this.#retainDuplicates = options.retainDuplicates ?? false;
     this.#timeOrdered = options.timeOrdered ?? false;
+    this.#maxIndexedRows = options.maxIndexedRows;
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
   }
@@ -120,26 +128,85 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     return Math.floor(windowStart / this.segmentIntervalMs) >= minLiveSegment;
   }
 
+  /** The earliest window start a read may see. */
+  protected get minLiveTime(): number {
+    return this.#minLiveTime;
+  }
+
   /** Resolves to false when the window had expired and the write was dropped (a join counts it). */
   async put(key: K, value: V | null, windowStart: number): Promise<boolean> {
-    this.#observedStreamTime = Math.max(this.#observedStreamTime, windowStart);
-    const minLiveSegment = Math.floor(
-      Math.max(0, this.#observedStreamTime - this.retentionMs) / this.segmentIntervalMs,
-    );
-    // Kafka Streams drops a write into a segment that has expired.
-    if (Math.floor(windowStart / this.segmentIntervalMs) < minLiveSegment) return false;
-    if (minLiveSegment > this.#cleanedBelowSegment) await this.#dropExpired(minLiveSegment);
     const keyBytes = this.keySerde.serialize(key, this.#keyContext);
     if (value === null || value === undefined) {
-      if (!this.#retainDuplicates) await this.bytes.delete(windowStoreKey(keyBytes, windowStart, 0));
-      return true;
+      // A join's store keeps every put apart: there is no one row to delete.
+      if (this.#retainDuplicates) return this.#advance(windowStart);
+      return this.writeRow(windowStoreKey(keyBytes, windowStart, 0), null, windowStart);
     }
     const seqnum = this.#retainDuplicates ? (this.#seqnum = (this.#seqnum + 1) >>> 0) : 0;
-    await this.bytes.put(
+    return this.writeRow(
       windowStoreKey(keyBytes, windowStart, seqnum),
       this.valueSerde.serialize(value, this.#valueContext),
+      windowStart,
     );
+  }
+
+  /** put() of a row in its stored form: the store key and the value bytes (null deletes). */
+  protected async writeRow(storeKey: Buffer, value: Buffer | null, windowStart: number): Promise<boolean> {
+    if (!(await this.#advance(windowStart))) return false;
+    if (value === null) await this.bytes.delete(storeKey);
+    else await this.bytes.put(storeKey, value);
+    this.#indexRow(storeKey.toString("latin1"), value, windowStart);
     return true;
+  }
+
+  /**
+   * writeRow() done before it returns, when it can be: the bytes beneath are the task's
+   * overlay (writes touch memory only) and the index is built (an expired segment's rows
+   * are known by name). False when only writeRow() can do it. The caller checked accepts().
+   */
+  protected writeRowNow(storeKey: Buffer, row: string, value: Buffer | null, windowStart: number): boolean {
+    const bytes = this.bytes;
+    const index = this.#index;
+    if (!(bytes instanceof OverlayBytesStore) || index === undefined || !index.complete) return false;
+    this.#observedStreamTime = Math.max(this.#observedStreamTime, windowStart);
+    const minLiveSegment = this.#minLiveSegment();
+    if (minLiveSegment > this.#cleanedBelowSegment) {
+      this.#cleanedBelowSegment = minLiveSegment;
+      for (const expired of index.takeBefore(minLiveSegment) ?? [])
+        bytes.writeNow(Buffer.from(expired, "latin1"), null);
+    }
+    bytes.writeNow(storeKey, value);
+    this.#indexRow(row, value, windowStart);
+    return true;
+  }
+
+  /**
+   * Whether the store holds the row (its store key as latin1) of a window that starts at
+   * `windowStart`, as the index knows it: undefined when it cannot tell (not built yet,
+   * or given up).
+   */
+  protected holdsRow(row: string, windowStart: number): boolean | undefined {
+    return this.#index?.has(Math.floor(windowStart / this.segmentIntervalMs), row);
+  }
+
+  /** Stream time moves to `windowStart`; false when its segment has expired (the write is dropped). */
+  async #advance(windowStart: number): Promise<boolean> {
+    this.#observedStreamTime = Math.max(this.#observedStreamTime, windowStart);
+    const minLiveSegment = this.#minLiveSegment();
+    // Kafka Streams drops a write into a segment that has expired.
+    if (Math.floor(windowStart / this.segmentIntervalMs) < minLiveSegment) return false;
+    if (this.#index === undefined) await this.#buildIndex(minLiveSegment);
+    else if (minLiveSegment > this.#cleanedBelowSegment) await this.#dropExpired(minLiveSegment);
+    return true;
+  }
+
+  #minLiveSegment(): number {
+    return Math.floor(Math.max(0, this.#observedStreamTime - this.retentionMs) / this.segmentIntervalMs);
+  }
+
+  #indexRow(row: string, value: Buffer | null, windowStart: number): void {
+    const segment = Math.floor(windowStart / this.segmentIntervalMs);
+    if (value === null) this.#index?.remove(segment, row);
+    else this.#index?.add(segment, row);
   }
 
   fetch(key: K, windowStart: number): Promise<V | undefined>;
@@ -167,7 +234,14 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
 
   async #get(key: K, windowStart: number): Promise<V | undefined> {
     if (windowStart < this.#minLiveTime) return undefined;
-    const bytes = await this.bytes.get(windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, 0));
+    const storeKey = windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, 0);
+    return this.readRow(storeKey, storeKey.toString("latin1"), windowStart);
+  }
+
+  /** A row's value, read only when the index does not know the store lacks it. */
+  protected async readRow(storeKey: Buffer, row: string, windowStart: number): Promise<V | undefined> {
+    if (this.holdsRow(row, windowStart) === false) return undefined;
+    const bytes = await this.bytes.get(storeKey);
     return bytes === undefined ? undefined : this.valueSerde.deserialize(bytes, this.#valueContext);
   }
 
@@ -225,9 +299,35 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     }
   }
 
-  /** Deletes the windows of segments before `minLiveSegment` (Kafka Streams drops the segments whole). */
+  /**
+   * The writer's first write: one scan of the store indexes the rows a restore or an
+   * earlier owner left, and deletes those of segments before `minLiveSegment`.
+   */
+  async #buildIndex(minLiveSegment: number): Promise<void> {
+    const index = new WindowRowIndex(this.#maxIndexedRows);
+    const expired: Buffer[] = [];
+    for await (const [storeKey] of this.bytes.iterate({})) {
+      if (!isWindowStoreKey(storeKey)) continue;
+      const segment = Math.floor(windowStartOf(storeKey) / this.segmentIntervalMs);
+      if (segment < minLiveSegment) expired.push(storeKey);
+      else index.add(segment, storeKey.toString("latin1"));
+    }
+    this.#index = index;
+    this.#cleanedBelowSegment = minLiveSegment;
+    for (const storeKey of expired) await this.bytes.delete(storeKey);
+  }
+
+  /**
+   * Deletes the windows of segments before `minLiveSegment` (Kafka Streams drops the
+   * segments whole): those the index names, or, once it gave up, those a scan finds.
+   */
   async #dropExpired(minLiveSegment: number): Promise<void> {
     this.#cleanedBelowSegment = minLiveSegment;
+    const indexed = this.#index?.takeBefore(minLiveSegment);
+    if (indexed !== undefined) {
+      if (indexed.length > 0) await this.bytes.write(indexed.map((row) => [Buffer.from(row, "latin1"), null]));
+      return;
+    }
     const expiredBefore = minLiveSegment * this.segmentIntervalMs;
     const expired: Buffer[] = [];
     for await (const [storeKey] of this.bytes.iterate({})) {

@@ -2,11 +2,12 @@
 // CachingPersistentSessionStoreTest's flush cases: writes go through to the store beneath at
 // once, and each session's updates fold until the flush, which forwards the latest with the
 // value downstream saw (when old values are asked for); a session made and removed between
-// two flushes is never forwarded; without a listener nothing goes through the cache.
+// two flushes is never forwarded; without a listener the cache only answers reads.
 import { describe, expect, it } from "vitest";
 import type { CacheContext, FlushedEntry } from "../../src/stores/cached-store.js";
 import { isCachedStore } from "../../src/stores/cached-store.js";
 import { CachingSessionStore } from "../../src/stores/caching-session-store.js";
+import { sessionStoreKey } from "../../src/stores/session-store.js";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
 import { RecordCache } from "../../src/stores/record-cache.js";
 import type { Windowed } from "../../src/serdes/windowed.js";
@@ -114,13 +115,16 @@ describe("CachingSessionStore (CachingPersistentSessionStoreTest)", () => {
     expect(flushed[0]).toEqual([session("k0", 0, 0), "0", null]);
   });
 
-  it("without a flush listener, writes go straight to the store and nothing is forwarded", async () => {
-    const { sessions, cache } = store();
+  it("without a flush listener, writes go straight to the store, are cached clean, and nothing is forwarded", async () => {
+    const { sessions, cache, bytes } = store();
     await sessions.put(session("a", 0, 0), "1");
-    expect(cache.entries).toBe(0);
+    expect(cache.entries).toBe(1);
+    expect(sessions.cachedSessions).toBe(1);
+    expect((await bytes.get(sessionStoreKey(Buffer.from("a"), 0, 0)))?.toString()).toBe("1");
     expect(await sessions.fetchSession("a", 0, 0)).toBe("1");
     await sessions.flushCache();
     sessions.closeCache();
+    expect(cache.entries).toBe(0);
   });
 
   it("lists every key's sessions by end, start, then key bytes (the order emit on window close reads)", async () => {

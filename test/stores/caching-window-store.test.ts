@@ -5,8 +5,11 @@
 import { describe, expect, it } from "vitest";
 import type { CacheContext, FlushedEntry } from "../../src/stores/cached-store.js";
 import { isCachedStore } from "../../src/stores/cached-store.js";
-import { CachingWindowStore } from "../../src/stores/caching-window-store.js";
+import { CachingWindowStore, WINDOW_NOT_CACHED } from "../../src/stores/caching-window-store.js";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
+import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
+import { TaskOverlay } from "../../src/stores/task-overlay.js";
+import { keyBytesOf, windowStoreKey } from "../../src/stores/window-key-schema.js";
 import { RecordCache } from "../../src/stores/record-cache.js";
 import type { Windowed } from "../../src/serdes/windowed.js";
 import type { Serde } from "../../src/serdes/serde.js";
@@ -126,5 +129,115 @@ describe("CachingWindowStore", () => {
     for (const key of ["a", "b", "c", "d"]) await tiny.put(key, 1, 0);
     // The entries do not all fit: evicting a dirty one flushed the namespace before the commit.
     expect(flushed.length).toBeGreaterThan(0);
+  });
+});
+
+describe("CachingWindowStore reads (Kafka Streams' CachingWindowStore.fetch), its row index and its synchronous path", () => {
+  const stored = (value: number): Buffer => longs.serialize(value, { store: "windows", part: "value" });
+
+  it("answers a cached window, and a window the store cannot hold, without a read; else reads the store", async () => {
+    const { bytes, windows } = store();
+    // Rows an earlier owner (or a restore) left: the index learns them at the first write.
+    await bytes.put(windowStoreKey(Buffer.from("old"), 10, 0), stored(5));
+    // Before the first write the index is not built: only a read can tell.
+    expect(windows.peek("new", 10)).toBe(WINDOW_NOT_CACHED);
+    expect(await windows.fetch("old", 10)).toBe(5);
+    await windows.put("a", 1, 20);
+    expect(windows.peek("a", 20)).toBe(1);
+    expect(windows.peek("new", 10)).toBeUndefined();
+    expect(windows.peek("a", 30)).toBeUndefined();
+    // Held, but never read or written here: the store answers.
+    expect(windows.peek("old", 10)).toBe(WINDOW_NOT_CACHED);
+    let reads = 0;
+    const get = bytes.get.bind(bytes);
+    bytes.get = (key) => {
+      reads += 1;
+      return get(key);
+    };
+    expect(await windows.fetch("old", 10)).toBe(5);
+    expect(reads).toBe(1);
+    expect(await windows.fetch("new", 10)).toBeUndefined();
+    expect(await windows.fetch("a", 20)).toBe(1);
+    expect(reads).toBe(1);
+    // A delete is cached as absent and leaves the index.
+    await windows.put("old", null, 10);
+    expect(windows.peek("old", 10)).toBeUndefined();
+    expect(await bytes.get(windowStoreKey(Buffer.from("old"), 10, 0))).toBeUndefined();
+  });
+
+  it("reads an evicted window from the store beneath, which holds every write", async () => {
+    const { windows } = store({ cacheBytes: 400 });
+    for (let start = 0; start < 100; start += 10) await windows.put("k", start, start);
+    expect(windows.cachedWindows).toBeLessThan(10);
+    expect(windows.peek("k", 0)).toBe(WINDOW_NOT_CACHED);
+    expect(await windows.fetch("k", 0)).toBe(0);
+    expect(windows.peek("k", 90)).toBe(90);
+    const fetched: number[] = [];
+    for await (const { value } of windows.fetch("k", 0, 100)) fetched.push(value);
+    expect(fetched).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+  });
+
+  it("writes without a promise over a task's overlay, and deletes an expired segment's windows by name", async () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const bytes = overlay.store("windows");
+    const windows = new CachingWindowStore(
+      bytes,
+      Serdes.string(),
+      longs,
+      { windowSizeMs: 60_000, retentionMs: 120_000 },
+      { cache: new RecordCache(1 << 20), namespace: `0_0-w${namespaces++}`, context: contextOf(() => 0) },
+    );
+    const flushed: unknown[] = [];
+    windows.setFlushListener(async (e) => void flushed.push([e.key.key, e.key.window.start, e.newValue]), false);
+    // The first write builds the index (a scan): asynchronously.
+    expect(windows.putNow("a", 1, 0)).toBe(false);
+    expect(await windows.put("a", 1, 0)).toBe(true);
+    expect(windows.putNow("b", 2, 60_000)).toBe(true);
+    expect(windows.putNow("a", 3, 60_000)).toBe(true);
+    expect(bytes.pendingCount).toBe(3);
+    let scans = 0;
+    const iterate = bytes.iterate.bind(bytes);
+    bytes.iterate = (range) => {
+      scans += 1;
+      return iterate(range);
+    };
+    // Stream time 240 000: the segments before 120 000 expire; their rows go without a scan.
+    expect(windows.putNow("c", 4, 240_000)).toBe(true);
+    expect(scans).toBe(0);
+    expect(await bytes.get(windowStoreKey(Buffer.from("a"), 0, 0))).toBeUndefined();
+    expect(await bytes.get(windowStoreKey(Buffer.from("b"), 60_000, 0))).toBeUndefined();
+    expect(await windows.fetch("c", 240_000)).toBe(4);
+    // An expired window is neither written nor cached.
+    expect(windows.putNow("d", 5, 0)).toBe(false);
+    expect(await windows.put("d", 5, 0)).toBe(false);
+    await windows.flushCache();
+    expect(flushed).toEqual([
+      ["a", 0, 1],
+      ["b", 60_000, 2],
+      ["a", 60_000, 3],
+      ["c", 240_000, 4],
+    ]);
+  });
+
+  it("reads and scans as without an index once the index gave up", async () => {
+    const bytes = new InMemoryKeyValueBytesStore("windows");
+    const windows = new CachingWindowStore(
+      bytes,
+      Serdes.string(),
+      longs,
+      { windowSizeMs: 60_000, retentionMs: 120_000, maxIndexedRows: 2 },
+      // A cache of one byte holds nothing: every answer comes from the index or the store.
+      { cache: new RecordCache(1), namespace: `0_0-w${namespaces++}`, context: contextOf(() => 0) },
+    );
+    await windows.put("a", 1, 0);
+    expect(windows.peek("zzz", 0)).toBeUndefined();
+    for (const key of ["b", "c"]) await windows.put(key, 1, 0);
+    expect(windows.cachedWindows).toBe(0);
+    expect(windows.peek("zzz", 0)).toBe(WINDOW_NOT_CACHED);
+    expect(await windows.fetch("zzz", 0)).toBeUndefined();
+    await windows.put("d", 2, 240_000);
+    const left: string[] = [];
+    for await (const [key] of bytes.iterate({})) left.push(keyBytesOf(key).toString());
+    expect(left).toEqual(["d"]);
   });
 });

@@ -64,7 +64,10 @@ describe("RecordCache eviction", () => {
     });
     await named.put(entry("a", true));
     await named.put(entry("b", true));
-    await named.put(entry("c", true));
+    const flushing = named.put(entry("c", true));
+    // Evicting a dirty entry waits for its flush: the put hands back a promise.
+    expect(flushing).toBeInstanceOf(Promise);
+    await flushing;
     // The write that went over the budget is dirty too: the flush takes every dirty entry.
     expect(flushed).toEqual([["a", "b", "c"]]);
     expect(named.peek("a")).toBeUndefined();
@@ -72,5 +75,17 @@ describe("RecordCache eviction", () => {
     expect(named.dirtyCount).toBe(0);
     named.close();
     expect(cache.sizeBytes).toBe(0);
+  });
+
+  it("evicts clean entries at once: a full cache of clean entries costs a write no promise", () => {
+    const size = entry("a").size;
+    const cache = new RecordCache(size * 2);
+    const named = cache.namespace<string, undefined>("0_0-store", async () => {
+      throw new Error("nothing is dirty: nothing to flush");
+    });
+    for (const key of ["a", "b", "c", "d"]) expect(named.put(entry(key))).toBeUndefined();
+    expect(named.size).toBe(2);
+    expect(named.peek("a")).toBeUndefined();
+    expect(named.peek("d")?.key).toBe("d");
   });
 });

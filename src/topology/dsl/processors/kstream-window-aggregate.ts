@@ -5,7 +5,10 @@
 // dropped and counted. Each update goes downstream keyed by { key, window }, stamped
 // with the latest record time folded into the window (or, emitting on window close, each
 // window once when it closes: time-window-aggregate-processor.ts).
-import type { Windowed } from "../../../serdes/windowed.js";
+import type { Window, Windowed } from "../../../serdes/windowed.js";
+import { CachingWindowStore, WINDOW_NOT_CACHED } from "../../../stores/caching-window-store.js";
+import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
+import { FORWARDED } from "../../processor.js";
 import type { ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
 import type { TimeWindows } from "../time-windows.js";
@@ -25,28 +28,72 @@ export class WindowAggregateSupplier<K, V, VA> extends TimeWindowAggregateSuppli
       return closing.length !== emitted.length || closing.some((start, i) => start !== emitted[i]);
     };
     return new (class extends TimeWindowAggregateProcessor<K, V, VA> {
-      async process(record: StreamRecord<K, V>): Promise<void> {
+      // The common record (its window cached or known absent, a store over the task's
+      // overlay, updates forwarded by the cache) is folded without a single promise; each
+      // step hands over to a continuation only when it must wait.
+      process(record: StreamRecord<K, V>): void | Promise<void> {
         if (record.key === null) {
           this.context.recordDropped("a windowed aggregation skips records with a null key");
           return;
         }
-        const key = record.key;
-        const timestamp = record.timestamp;
-        const closeTime = this.windowCloseTime(timestamp, windows.gracePeriodMs());
-        for (const [windowStart, window] of windows.windowsFor(timestamp)) {
+        const closeTime = this.windowCloseTime(record.timestamp, windows.gracePeriodMs());
+        return this.#foldFrom(record, closeTime, windows.windowsFor(record.timestamp).entries());
+      }
+
+      /** Folds the record into the windows left in `pending`, then looks for closed windows to emit. */
+      #foldFrom(
+        record: StreamRecord<K, V>,
+        closeTime: number,
+        pending: IterableIterator<[number, Window]>,
+      ): void | Promise<void> {
+        for (let next = pending.next(); next.done !== true; next = pending.next()) {
+          const [windowStart, window] = next.value;
           if (window.end <= closeTime) {
-            this.dropExpired(timestamp, `[${windowStart},${window.end})`, closeTime);
+            this.dropExpired(record.timestamp, `[${windowStart},${window.end})`, closeTime);
             continue;
           }
-          const old = await this.store.fetch(key, windowStart);
-          const oldAggregate = old === undefined || old === null ? initializer() : old.value;
-          // The window is as recent as the latest record folded into it.
-          const newTimestamp = old === undefined || old === null ? timestamp : Math.max(timestamp, old.timestamp);
-          const newAggregate = aggregator(key, record.value as V, oldAggregate);
-          await this.store.put(key, { value: newAggregate, timestamp: newTimestamp }, windowStart);
-          await this.maybeForwardUpdate(record, window, oldAggregate, newAggregate, newTimestamp);
+          const store = this.store;
+          let waiting: Promise<void> | undefined;
+          const cached = store instanceof CachingWindowStore ? store.peek(record.key, windowStart) : WINDOW_NOT_CACHED;
+          if (cached !== WINDOW_NOT_CACHED) waiting = this.#fold(record, windowStart, window, cached ?? null);
+          else
+            waiting = store
+              .fetch(record.key, windowStart)
+              .then((old) => this.#fold(record, windowStart, window, old ?? null));
+          if (waiting !== undefined) return waiting.then(() => this.#foldFrom(record, closeTime, pending));
         }
-        await this.maybeForwardFinalResult(record, closeTime);
+        return this.maybeForwardFinalResult(record, closeTime);
+      }
+
+      #fold(
+        record: StreamRecord<K, V>,
+        windowStart: number,
+        window: Window,
+        old: ValueAndTimestamp<VA> | null,
+      ): Promise<void> | undefined {
+        const oldAggregate = old === null ? initializer() : old.value;
+        // The window is as recent as the latest record folded into it.
+        const timestamp = old === null ? record.timestamp : Math.max(record.timestamp, old.timestamp);
+        const newAggregate = aggregator(record.key, record.value, oldAggregate);
+        const stored = { value: newAggregate, timestamp };
+        const store = this.store;
+        const written = store instanceof CachingWindowStore ? store.putNow(record.key, stored, windowStart) : false;
+        if (written === true) return this.#forward(record, window, oldAggregate, newAggregate, timestamp);
+        const forward = (): Promise<void> | undefined =>
+          this.#forward(record, window, oldAggregate, newAggregate, timestamp);
+        if (written !== false) return written.then(forward);
+        return Promise.resolve(store.put(record.key, stored, windowStart)).then(forward);
+      }
+
+      #forward(
+        record: StreamRecord<K, V>,
+        window: Window,
+        oldAggregate: VA,
+        newAggregate: VA,
+        timestamp: number,
+      ): Promise<void> | undefined {
+        const forwarded = this.maybeForwardUpdate(record, window, oldAggregate, newAggregate, timestamp);
+        return forwarded === FORWARDED ? undefined : forwarded;
       }
 
       // Window ends are exclusive: the windows that start after the last emit's range, up to close time - size.

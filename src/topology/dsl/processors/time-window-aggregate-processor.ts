@@ -141,10 +141,20 @@ export abstract class TimeWindowAggregateProcessor<K, V, VA> extends ForwardingP
     });
   }
 
-  /** On window close: forwards the windows closed since the last emit, at most once per emit interval. */
-  protected async maybeForwardFinalResult(record: StreamRecord<K, V>, windowCloseTime: number): Promise<void> {
-    const finals = this.#finals;
-    if (finals === undefined || !finals.shouldEmit(this.context.currentSystemTimeMs(), windowCloseTime)) return;
+  /**
+   * On window close: forwards the windows closed since the last emit, at most once per
+   * emit interval. Undefined (no promise) on window update.
+   */
+  protected maybeForwardFinalResult(record: StreamRecord<K, V>, windowCloseTime: number): Promise<void> | undefined {
+    return this.#finals === undefined ? undefined : this.#forwardFinalResult(this.#finals, record, windowCloseTime);
+  }
+
+  async #forwardFinalResult(
+    finals: FinalResultThrottle,
+    record: StreamRecord<K, V>,
+    windowCloseTime: number,
+  ): Promise<void> {
+    if (!finals.shouldEmit(this.context.currentSystemTimeMs(), windowCloseTime)) return;
     const upper = this.emitRangeUpperBound(windowCloseTime, finals.lastEmitWindowCloseTime);
     // Below 0, no window has ever closed.
     if (upper < 0) return;

@@ -24,33 +24,31 @@ import { join } from "node:path";
 import { deadLetterRecord } from "../engine/dead-letter.js";
 import type { ConsumedRecord } from "../engine/consumed-record.js";
 import type { ProducedRecord, RecordCollector } from "../engine/record-collector.js";
-import { TaskExecutor } from "../engine/task-executor.js";
 import { taskId } from "../engine/task-id.js";
+import { plainKeyValueStoreOf } from "../engine/task-stores.js";
 import { StoreNotFoundError } from "../stores/errors.js";
-import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
-import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
-import type { TaskStorage } from "../stores/task-storage.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import { WindowStoreFacade } from "../stores/window-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
-import { DeferredWindowStore } from "./deferred-window-store.js";
-import { DeferredSessionStore } from "./deferred-session-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
-import { plainKeyValueStoreOf, taskStoreOf } from "../engine/task-stores.js";
+import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import { RecordCache } from "../stores/record-cache.js";
-import type { StateStore } from "../stores/state-store.js";
 import { DEFAULT_CACHE_MAX_BYTES } from "../config/streams-config.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import type { StoreDefinition, Topology } from "../topology/topology.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
-import { matchesWhole } from "../topology/topic-pattern.js";
-import { DeferredVersionedKeyValueStore } from "./deferred-versioned-key-value-store.js";
-import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import { EMIT_INTERVAL_CONFIG } from "../topology/internal-configs.js";
 import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
+import { DeferredSessionStore } from "./deferred-session-store.js";
+import { DeferredVersionedKeyValueStore } from "./deferred-versioned-key-value-store.js";
+import { DeferredWindowStore } from "./deferred-window-store.js";
+import { startDriverTasks } from "./driver-tasks.js";
+import type { DriverTask } from "./driver-tasks.js";
+import { storeDefinitionOf } from "./driver-store-lookup.js";
+import { DriverTopics } from "./driver-topics.js";
 import { DriverClosedError, UnknownTopicError, WrongStoreTypeError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
 import type { InputPipe } from "./test-input-topic.js";
@@ -89,13 +87,6 @@ export interface InputTopicOptions {
   autoAdvance?: number;
 }
 
-interface Task {
-  readonly subtopology: number;
-  readonly executor: TaskExecutor;
-  readonly storage: TaskStorage;
-  readonly stores: Map<string, StateStore>;
-}
-
 const DEFAULT_APPLICATION_ID = "topology-test-driver";
 
 export class TopologyTestDriver {
@@ -107,10 +98,8 @@ export class TopologyTestDriver {
   #ownsStateDir = false;
   #now: number;
   readonly #config: Readonly<Record<string, unknown>>;
-  readonly #ready: Promise<Map<number, Task>>;
-  readonly #taskByTopic = new Map<string, number>();
-  readonly #offsets = new Map<string, number>();
-  readonly #outputs = new Map<string, ProducedRecord[]>();
+  readonly #ready: Promise<Map<number, DriverTask>>;
+  readonly #topics: DriverTopics;
   readonly #pending: ConsumedRecord[] = [];
   #closed = false;
   #dropped = 0;
@@ -133,13 +122,7 @@ export class TopologyTestDriver {
     this.#storeKind = options.stores ?? "memory";
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();
-    for (const subtopology of [
-      ...topology.globalStores.map((global) => global.subtopology),
-      ...topology.subtopologies,
-    ]) {
-      for (const topic of topology.sourceTopicsOf(subtopology.id, this.applicationId))
-        this.#taskByTopic.set(topic, subtopology.id);
-    }
+    this.#topics = new DriverTopics(topology, this.applicationId);
     this.#ready = this.#start();
     // Failures surface on the first call that awaits the driver, not as an unhandled rejection.
     this.#ready.catch(() => undefined);
@@ -169,7 +152,7 @@ export class TopologyTestDriver {
     valueSerde: Serde<V>,
     options: InputTopicOptions = {},
   ): TestInputTopic<K, V> {
-    if (this.#subtopologyOf(name) === undefined) throw new UnknownTopicError(name, [...this.#taskByTopic.keys()]);
+    if (this.#topics.subtopologyOf(name) === undefined) throw new UnknownTopicError(name, this.#topics.readTopics());
     const pipe: InputPipe = { pipe: (topic, record) => this.#pipe(topic, record) };
     return new TestInputTopic(
       pipe,
@@ -184,15 +167,15 @@ export class TopologyTestDriver {
   /** Any topic the topology writes: a user topic, `<applicationId>-<name>-repartition`, `<applicationId>-dlq`. */
   createOutputTopic<K, V>(name: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
     const queue: OutputQueue = {
-      take: (topic) => this.#outputs.get(topic)?.shift(),
-      queueSize: (topic) => this.#outputs.get(topic)?.length ?? 0,
+      take: (topic) => this.#topics.take(topic),
+      queueSize: (topic) => this.#topics.queueSize(topic),
     };
     return new TestOutputTopic(queue, name, keySerde, valueSerde);
   }
 
   /** The topics written so far. */
   producedTopicNames(): Set<string> {
-    return new Set(this.#outputs.keys());
+    return this.#topics.writtenTopics();
   }
 
   /**
@@ -201,7 +184,7 @@ export class TopologyTestDriver {
    * to it are seen by the processors.
    */
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
-    const definition = this.#keyValueDefinition(name, "getKeyValueStore()");
+    const definition = storeDefinitionOf(this.topology, name, "keyValue", "key-value store (getKeyValueStore())");
     return new DeferredKeyValueStore<K, V>(
       name,
       this.#taskStore(definition, (store) => plainKeyValueStoreOf(definition, store) as KeyValueStore<K, V>),
@@ -210,7 +193,12 @@ export class TopologyTestDriver {
 
   /** A timestamped key-value store (every table and aggregate of the DSL): values with their timestamps. */
   getTimestampedKeyValueStore<K, V>(name: string): KeyValueStore<K, ValueAndTimestamp<V>> {
-    const definition = this.#keyValueDefinition(name, "getTimestampedKeyValueStore()");
+    const definition = storeDefinitionOf(
+      this.topology,
+      name,
+      "keyValue",
+      "key-value store (getTimestampedKeyValueStore())",
+    );
     if (!definition.timestamped) {
       throw new WrongStoreTypeError(
         name,
@@ -230,7 +218,7 @@ export class TopologyTestDriver {
    * Streams' driver hands out a timestamped window store's values without timestamps).
    */
   getWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
-    const definition = this.#windowDefinition(name, "getWindowStore()");
+    const definition = storeDefinitionOf(this.topology, name, "window", "window store (getWindowStore())");
     return new DeferredWindowStore<K, V>(
       name,
       this.#taskStore(definition, (store) =>
@@ -243,7 +231,7 @@ export class TopologyTestDriver {
 
   /** A timestamped window store (every windowed aggregation of the DSL): values with their timestamps. */
   getTimestampedWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, ValueAndTimestamp<V>> {
-    const definition = this.#windowDefinition(name, "getTimestampedWindowStore()");
+    const definition = storeDefinitionOf(this.topology, name, "window", "window store (getTimestampedWindowStore())");
     if (!definition.timestamped) {
       throw new WrongStoreTypeError(name, "window store without timestamps", "timestamped one", "getWindowStore()");
     }
@@ -258,16 +246,12 @@ export class TopologyTestDriver {
    * Stores.persistentVersionedKeyValueStore(), or one added with versionedKeyValueStoreBuilder().
    */
   getVersionedKeyValueStore<K, V>(name: string): VersionedKeyValueStore<K, V> {
-    const definition = this.topology.stores.get(name);
-    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
-    if (definition.type !== "versioned") {
-      throw new WrongStoreTypeError(
-        name,
-        `${definition.type} store`,
-        "versioned key-value store (getVersionedKeyValueStore())",
-        storeGetterFor(definition),
-      );
-    }
+    const definition = storeDefinitionOf(
+      this.topology,
+      name,
+      "versioned",
+      "versioned key-value store (getVersionedKeyValueStore())",
+    );
     return new DeferredVersionedKeyValueStore<K, V>(
       name,
       this.#taskStore(definition, (store) => store as unknown as VersionedKeyValueStore<K, V>),
@@ -276,48 +260,11 @@ export class TopologyTestDriver {
 
   /** The session store of that name (a session-windowed aggregation's). */
   getSessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
-    const definition = this.topology.stores.get(name);
-    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
-    if (definition.type !== "session") {
-      throw new WrongStoreTypeError(
-        name,
-        `${definition.type} store`,
-        "session store (getSessionStore())",
-        storeGetterFor(definition),
-      );
-    }
+    const definition = storeDefinitionOf(this.topology, name, "session", "session store (getSessionStore())");
     return new DeferredSessionStore<K, V>(
       name,
       this.#taskStore(definition, (store) => store as unknown as ReadOnlySessionStore<K, V>),
     );
-  }
-
-  #windowDefinition(name: string, call: string): StoreDefinition {
-    const definition = this.topology.stores.get(name);
-    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
-    if (definition.type !== "window") {
-      throw new WrongStoreTypeError(
-        name,
-        `${definition.type} store`,
-        `window store (${call})`,
-        storeGetterFor(definition),
-      );
-    }
-    return definition;
-  }
-
-  #keyValueDefinition(name: string, call: string): StoreDefinition {
-    const definition = this.topology.stores.get(name);
-    if (definition === undefined) throw new StoreNotFoundError(name, "the topology");
-    if (definition.type !== "keyValue") {
-      throw new WrongStoreTypeError(
-        name,
-        `${definition.type} store`,
-        `key-value store (${call})`,
-        storeGetterFor(definition),
-      );
-    }
-    return definition;
   }
 
   /** The task's store for the definition, once the driver has started. */
@@ -348,7 +295,7 @@ export class TopologyTestDriver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    let tasks: Task[] = [];
+    let tasks: DriverTask[] = [];
     try {
       tasks = [...(await this.#ready).values()];
     } catch {
@@ -367,7 +314,7 @@ export class TopologyTestDriver {
     if (failures.length > 0) throw failures[0];
   }
 
-  async #start(): Promise<Map<number, Task>> {
+  async #start(): Promise<Map<number, DriverTask>> {
     if (this.#storeKind === "leveldb" && this.#stateDir === undefined) {
       this.#stateDir = await mkdtemp(join(tmpdir(), "eddy-topology-test-driver-"));
       this.#ownsStateDir = true;
@@ -376,62 +323,22 @@ export class TopologyTestDriver {
       send: (record) => this.#collect(record),
       partitionsFor: () => 1,
     };
-    const tasks = new Map<number, Task>();
-    // Global stores first: every task reads them. Their records are processed as they
-    // arrive, as Kafka Streams' driver updates global stores at once.
-    const globalStores = new Map<string, KeyValueStore<unknown, unknown>>();
-    const subtopologies = [
-      ...this.topology.globalStores.map((global) => global.subtopology),
-      ...this.topology.subtopologies,
-    ];
-    for (const subtopology of subtopologies) {
-      const id = taskId(subtopology.id, 0);
-      const storage: TaskStorage =
-        this.#storeKind === "leveldb"
-          ? await LevelDbTaskStorage.open({
-              stateDir: this.#stateDir as string,
-              applicationId: this.applicationId,
-              taskId: id,
-              timestampedStores: this.topology
-                .storesOf(subtopology.id)
-                .filter((store) => store.timestamped)
-                .map((store) => store.name),
-            })
-          : new InMemoryTaskStorage(id);
-      const stores = new Map<string, StateStore>();
-      const executor = await TaskExecutor.create({
-        topology: this.topology,
-        applicationId: this.applicationId,
-        subtopology: subtopology.id,
-        partition: 0,
-        collector,
-        clock: () => this.#now,
-        appConfigs: this.#config,
-        onDroppedRecord: () => {
-          this.#dropped += 1;
-        },
-        globalStores,
-        ...(this.#options.defaultTimestampExtractor === undefined
-          ? {}
-          : { defaultTimestampExtractor: this.#options.defaultTimestampExtractor }),
-        stores: {
-          getStore: (definition, task) => {
-            const store = taskStoreOf(definition, storage.store(definition.name), task, this.#recordCache);
-            stores.set(definition.name, store);
-            return store;
-          },
-        },
-      });
-      tasks.set(subtopology.id, { subtopology: subtopology.id, executor, storage, stores });
-      for (const global of this.topology.globalStores) {
-        const store = global.subtopology === subtopology ? stores.get(global.store) : undefined;
-        if (store !== undefined) globalStores.set(global.store, store as KeyValueStore<unknown, unknown>);
-      }
-    }
-    return tasks;
+    return startDriverTasks({
+      topology: this.topology,
+      applicationId: this.applicationId,
+      stateDir: this.#storeKind === "leveldb" ? this.#stateDir : undefined,
+      collector,
+      clock: () => this.#now,
+      appConfigs: this.#config,
+      onDroppedRecord: () => {
+        this.#dropped += 1;
+      },
+      defaultTimestampExtractor: this.#options.defaultTimestampExtractor,
+      recordCache: this.#recordCache,
+    });
   }
 
-  async #tasks(): Promise<Map<number, Task>> {
+  async #tasks(): Promise<Map<number, DriverTask>> {
     if (this.#closed) throw new DriverClosedError();
     return this.#ready;
   }
@@ -441,52 +348,28 @@ export class TopologyTestDriver {
     record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders },
   ): Promise<void> {
     const tasks = await this.#tasks();
-    this.#pending.push(this.#consumed(topic, record.key, record.value, record.timestamp, record.headers.toArray()));
+    this.#pending.push(
+      this.#topics.consumed(topic, record.key, record.value, record.timestamp, record.headers.toArray()),
+    );
     await this.#drain(tasks);
   }
 
-  #consumed(
-    topic: string,
-    key: Buffer | null,
-    value: Buffer | null,
-    timestamp: number,
-    headers: ConsumedRecord["headers"],
-  ): ConsumedRecord {
-    const offset = this.#offsets.get(topic) ?? 0;
-    this.#offsets.set(topic, offset + 1);
-    return { topic, partition: 0, offset, timestamp, key, value, headers };
-  }
-
-  /** The sub-topology reading a topic: by name, or by a source pattern that matches it. */
-  #subtopologyOf(topic: string): number | undefined {
-    const known = this.#taskByTopic.get(topic);
-    if (known !== undefined) return known;
-    const source = this.topology
-      .sourceNodes()
-      .find((node) => node.pattern !== undefined && matchesWhole(node.pattern, topic));
-    if (source !== undefined) this.#taskByTopic.set(topic, source.subtopology);
-    return source?.subtopology;
-  }
-
   #collect(record: ProducedRecord): void {
-    let queue = this.#outputs.get(record.topic);
-    if (queue === undefined) {
-      queue = [];
-      this.#outputs.set(record.topic, queue);
-    }
-    queue.push(record);
+    this.#topics.written(record);
     // As Kafka Streams' driver: what lands on a topic the topology reads is read back.
-    if (this.#subtopologyOf(record.topic) !== undefined) {
-      this.#pending.push(this.#consumed(record.topic, record.key, record.value, record.timestamp, record.headers));
+    if (this.#topics.subtopologyOf(record.topic) !== undefined) {
+      this.#pending.push(
+        this.#topics.consumed(record.topic, record.key, record.value, record.timestamp, record.headers),
+      );
     }
   }
 
-  async #drain(tasks: ReadonlyMap<number, Task>): Promise<void> {
+  async #drain(tasks: ReadonlyMap<number, DriverTask>): Promise<void> {
     while (this.#pending.length > 0) {
       const record = this.#pending.shift() as ConsumedRecord;
-      const subtopology = this.#subtopologyOf(record.topic);
+      const subtopology = this.#topics.subtopologyOf(record.topic);
       const task = subtopology === undefined ? undefined : tasks.get(subtopology);
-      if (task === undefined) throw new UnknownTopicError(record.topic, [...this.#taskByTopic.keys()]);
+      if (task === undefined) throw new UnknownTopicError(record.topic, this.#topics.readTopics());
       const outcome = await this.#guard(() => task.executor.process(record));
       if (outcome.status === "skipped") this.#dropped += 1;
       if (outcome.status === "dead-letter") {
@@ -500,7 +383,7 @@ export class TopologyTestDriver {
    * As Kafka Streams' driver commits after every record it processes: the record cache
    * forwards what it folded (what it forwards to a topic the topology reads is read back).
    */
-  async #flushCaches(tasks: ReadonlyMap<number, Task>): Promise<void> {
+  async #flushCaches(tasks: ReadonlyMap<number, DriverTask>): Promise<void> {
     if (this.#recordCache === undefined) return;
     for (const task of tasks.values()) await this.#guard(() => task.executor.flushCaches());
   }
@@ -513,21 +396,5 @@ export class TopologyTestDriver {
       this.#pending.length = 0;
       throw error;
     }
-  }
-}
-
-/** The driver call that reads a store of this definition's type. */
-function storeGetterFor(definition: StoreDefinition): string {
-  switch (definition.type) {
-    case "keyValue":
-      return definition.timestamped ? "getTimestampedKeyValueStore()" : "getKeyValueStore()";
-    case "window":
-      return "getWindowStore()";
-    case "session":
-      return "getSessionStore()";
-    case "buffer":
-      return "nothing: suppress() buffers are internal";
-    case "versioned":
-      return "getVersionedKeyValueStore()";
   }
 }

@@ -6,7 +6,7 @@ import type { KeyValue } from "../../stores/key-value-store.js";
 import type { ForeignKeyJoinOptions, GroupedOptions, Named, TableTransformOptions } from "./dsl-options.js";
 import { isMaterialization } from "./dsl-options.js";
 import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
-import { anySerde, dsl } from "./dsl-state.js";
+import { dsl } from "./dsl-state.js";
 import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { requireFunction } from "./dsl-arguments.js";
@@ -14,6 +14,8 @@ import { KGroupedTable } from "./kgrouped-table.js";
 import { KStream } from "./kstream.js";
 import { foreignKeyJoin } from "./foreign-key-join.js";
 import { suppressTable } from "./ktable-suppress.js";
+import { addTableStore } from "./table-store.js";
+import { joinTables } from "./table-table-join.js";
 import type { Suppressed } from "./suppressed.js";
 import { NodePrefix } from "../node-names.js";
 import type { ProcessorSupplier } from "../processor.js";
@@ -22,8 +24,6 @@ import { TableTransformSupplier } from "./processors/ktable-transform.js";
 import { TableTransformValuesSupplier } from "./processors/ktable-transform-values.js";
 import type { ValueTransformerWithKeySupplier } from "./processors/ktable-transform-values.js";
 import type { TableChangeSupplier, TableProcessorSupplier } from "./processors/table-processor-supplier.js";
-import type { TableJoinKind } from "./processors/ktable-ktable-join.js";
-import { TableTableJoin } from "./processors/ktable-ktable-join.js";
 import { tableRepartitionMapSupplier } from "./processors/ktable-repartition-map.js";
 import { mapValuesSupplier } from "./processors/stream-processors.js";
 import type { Serde } from "../../serdes/serde.js";
@@ -189,11 +189,14 @@ export class KTable<K, V> {
       );
     }
     const joiner = joinerOrExtractor as (value: V, otherValue: VO) => VR;
-    return this.#join(
-      other as KTable<K, VO>,
-      "inner",
-      (value, otherValue) => joiner(value as V, otherValue as VO),
-      joinerOrOptions,
+    return new KTable<K, VR>(
+      joinTables(
+        this[dsl],
+        (other as KTable<K, VO>)[dsl],
+        "inner",
+        (value, otherValue) => joiner(value as V, otherValue as VO),
+        joinerOrOptions,
+      ),
     );
   }
 
@@ -230,11 +233,14 @@ export class KTable<K, V> {
       );
     }
     const joiner = joinerOrExtractor as (value: V, otherValue: VO | null) => VR;
-    return this.#join(
-      other as KTable<K, VO>,
-      "left",
-      (value, otherValue) => joiner(value as V, otherValue),
-      joinerOrOptions,
+    return new KTable<K, VR>(
+      joinTables(
+        this[dsl],
+        (other as KTable<K, VO>)[dsl],
+        "left",
+        (value, otherValue) => joiner(value as V, otherValue),
+        joinerOrOptions,
+      ),
     );
   }
 
@@ -244,7 +250,7 @@ export class KTable<K, V> {
     joiner: (value: V | null, otherValue: VO | null) => VR,
     options?: TableTransformOptions<VR>,
   ): KTable<K, VR> {
-    return this.#join(other, "outer", joiner, options);
+    return new KTable<K, VR>(joinTables(this[dsl], other[dsl], "outer", joiner, options));
   }
 
   /**
@@ -311,17 +317,7 @@ export class KTable<K, V> {
     state.builder.addProcessor({ name, operation, supplier: supplier.supplier as AnySupplier, parents: [state.name] });
     if (storeNames.length > 0) state.builder.connectStores(name, storeNames);
     if (options?.store !== undefined) {
-      state.builder.addStore({
-        name: options.store,
-        timestamped: true,
-        caching: options.caching ?? true,
-        keySerde: anySerde(state.keySerde),
-        valueSerde: anySerde(valueSerde),
-        ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
-        ...(options.logging !== undefined ? { logging: options.logging } : {}),
-        serdeHint: `pass { {part}: <serde> } to ${operation}()`,
-      });
-      state.builder.connectStores(name, [options.store]);
+      addTableStore(state.builder, options.store, name, state.keySerde, valueSerde, options, operation);
     }
     return new KTable<K, VR>({
       builder: state.builder,
@@ -357,73 +353,6 @@ export class KTable<K, V> {
       sourceNodes: result.sourceNodes,
       supplier: result.supplier,
       queryableStoreName: result.queryableStoreName,
-    });
-  }
-
-  #join<VO, VR>(
-    other: KTable<K, VO>,
-    kind: TableJoinKind,
-    joiner: (value: V | null, otherValue: VO | null) => VR,
-    options: TableTransformOptions<VR> | undefined,
-  ): KTable<K, VR> {
-    const state = this[dsl];
-    const otherState = other[dsl];
-    if (otherState.builder !== state.builder)
-      throw new InvalidOperationError("join() needs two tables of the same StreamsBuilder");
-    const builder = state.builder;
-    // Kafka Streams materializes a join given a Materialized, under a generated name when it has none.
-    const storeName =
-      options?.store ?? (isMaterialization(options) ? builder.newStoreName(NodePrefix.TABLE_MERGE) : undefined);
-    const mergeName = builder.nameOr(NodePrefix.TABLE_MERGE, options?.name);
-    const sourceNodes = new Set([...state.sourceNodes, ...otherState.sourceNodes]);
-    builder.addCopartitionGroup(mergeName, sourceNodes);
-    // Kafka Streams: a left join needs the left table's old values, an outer join both.
-    if (kind !== "inner") state.supplier.enableSendingOldValues(true);
-    if (kind === "outer") otherState.supplier.enableSendingOldValues(true);
-    const join = new TableTableJoin<K, V, VO, VR>(state.supplier, otherState.supplier, kind, joiner, storeName);
-    const thisName = builder.suffixedOr(options?.name, "-join-this", NodePrefix.TABLE_JOINTHIS);
-    const otherName = builder.suffixedOr(options?.name, "-join-other", NodePrefix.TABLE_JOINOTHER);
-    builder.addProcessor({
-      name: thisName,
-      operation: `${kind}Join`,
-      supplier: join.thisSupplier as AnySupplier,
-      parents: [state.name],
-    });
-    builder.addProcessor({
-      name: otherName,
-      operation: `${kind}Join`,
-      supplier: join.otherSupplier as AnySupplier,
-      parents: [otherState.name],
-    });
-    builder.addProcessor({
-      name: mergeName,
-      operation: "merge",
-      supplier: join.mergerSupplier as AnySupplier,
-      parents: [thisName, otherName],
-    });
-    builder.connectStores(thisName, join.thisStoreNames);
-    builder.connectStores(otherName, join.otherStoreNames);
-    if (storeName !== undefined) {
-      builder.addStore({
-        name: storeName,
-        timestamped: true,
-        caching: options?.caching ?? true,
-        keySerde: anySerde(state.keySerde),
-        valueSerde: anySerde(options?.value),
-        ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
-        ...(options?.logging !== undefined ? { logging: options.logging } : {}),
-        serdeHint: `pass { {part}: <serde> } to ${kind === "inner" ? "join" : `${kind}Join`}()`,
-      });
-      builder.connectStores(mergeName, [storeName]);
-    }
-    return new KTable<K, VR>({
-      builder,
-      name: mergeName,
-      keySerde: state.keySerde,
-      valueSerde: options?.value,
-      sourceNodes,
-      supplier: join,
-      queryableStoreName: storeName,
     });
   }
 }

@@ -30,7 +30,8 @@
 // Environment: BENCH_PEERS_VISITS, _CODES, _COMMANDS, _ACCOUNTS, _RESTORE (input sizes),
 // BENCH_PEERS_RATE (5000), BENCH_PEERS_LATENCY_SECONDS (30), BENCH_PEERS_HEAP (512m: the JVM's -Xmx
 // and Node's --max-old-space-size; BENCH_PEERS_JVM_HEAP is an older name for it),
-// BENCH_PEERS_KAFKA_STREAMS_VERSION (the broker's), BENCH_PEERS_VERBOSE (peers' stderr).
+// BENCH_PEERS_KAFKA_STREAMS_VERSION (the broker's), BENCH_PEERS_VERBOSE (peers' stderr),
+// BENCH_PEERS_NODE_FLAGS (extra flags for the Node peers: "--cpu-prof --cpu-prof-dir=DIR" profiles them).
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";

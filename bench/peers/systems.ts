@@ -61,8 +61,18 @@ export function heapMebibytes(size: string): number {
   return Math.max(16, Math.round(Number(match[1]) * unit));
 }
 
+/**
+ * Extra flags for the Node peers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them
+ * (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+const NODE_FLAGS = (process.env.BENCH_PEERS_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+
 /** How Node peers start: their bundle, under the same heap cap as the JVM's. */
-const nodeArgs = (entry: string): string[] => [`--max-old-space-size=${heapMebibytes(PEER_HEAP)}`, entry];
+const nodeArgs = (entry: string): string[] => [
+  `--max-old-space-size=${heapMebibytes(PEER_HEAP)}`,
+  ...NODE_FLAGS,
+  entry,
+];
 
 /**
  * The TypeScript peers run as JavaScript bundled by esbuild (bench/peers/.build, git-ignored),

@@ -91,6 +91,15 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     }
   }
 
+  /** Reads go through the cache (and the overlay beneath): peek() is this store's read without a promise. */
+  override get readsNow(): boolean {
+    return false;
+  }
+
+  override getNow(_key: K): V | undefined {
+    throw new TypeError(`Store "${this.name}" reads through its cache: use peek()`);
+  }
+
   /**
    * get() without the promise, for processors on a hot path: the value (undefined when
    * the key is absent) when the cache knows it, NOT_CACHED otherwise. Throws what the

@@ -24,6 +24,10 @@ export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
+    return this.getNow(key);
+  }
+
+  getNow(key: Buffer): Buffer | undefined {
     if (this.#closed) throw new StoreClosedError(this.name);
     return this.#map.get(key);
   }

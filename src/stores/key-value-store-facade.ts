@@ -21,6 +21,15 @@ export class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V> {
     return (await this.#inner.get(key))?.value;
   }
 
+  get readsNow(): boolean {
+    return this.#inner.readsNow === true;
+  }
+
+  getNow(key: K): V | undefined {
+    if (this.#inner.getNow === undefined) throw new TypeError(`Store "${this.name}" cannot read without a promise`);
+    return this.#inner.getNow(key)?.value;
+  }
+
   put(key: K, value: V): Promise<void> {
     return this.#inner.put(key, stamped(value));
   }

@@ -25,6 +25,13 @@ export interface ReadOnlyKeyValueStore<K, V> {
   prefixScan(prefix: K): AsyncIterableIterator<KeyValue<K, V>>;
   all(): AsyncIterableIterator<KeyValue<K, V>>;
   approximateNumEntries(): Promise<number>;
+  /**
+   * True when every layer beneath can read a key without a promise (the committed bytes
+   * are in memory, or a synchronous LevelDB read): then getNow() may be called.
+   */
+  readonly readsNow?: boolean;
+  /** get() answered at once; only where readsNow is true (interactive queries' point lookups). */
+  getNow?(key: K): V | undefined;
 }
 
 export interface KeyValueStore<K, V> extends ReadOnlyKeyValueStore<K, V> {
@@ -40,6 +47,8 @@ export interface KeyValueStore<K, V> extends ReadOnlyKeyValueStore<K, V> {
 export interface KeyValueBytesStore {
   readonly name: string;
   get(key: Buffer): Promise<Buffer | undefined>;
+  /** get() answered at once, where the store can (memory, LevelDB's synchronous read); absent where it cannot. */
+  getNow?(key: Buffer): Buffer | undefined;
   put(key: Buffer, value: Buffer): Promise<void>;
   delete(key: Buffer): Promise<void>;
   /** Applies puts (value Buffer) and deletes (value null) atomically. */

@@ -34,10 +34,14 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
     this.#end = keySpace.end;
   }
 
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    return this.getNow(key);
+  }
+
   // getSync: a LevelDB read is a memtable or block-cache lookup (at worst a page-cache
   // read), so doing it inline costs less than the thread-pool round trip of db.get()
   // (~5x fewer gets per second in bench/stores.ts). Reads are the hot path of every processor.
-  async get(key: Buffer): Promise<Buffer | undefined> {
+  getNow(key: Buffer): Buffer | undefined {
     this.#checkOpen();
     try {
       return this.#handle.db.getSync(prefixed(this.#prefix, key));

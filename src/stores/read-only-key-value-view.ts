@@ -17,6 +17,15 @@ export class ReadOnlyKeyValueView<K, V> implements ReadOnlyKeyValueStore<K, V> {
     return this.#store.get(key);
   }
 
+  get readsNow(): boolean {
+    return this.#store.readsNow === true;
+  }
+
+  getNow(key: K): V | undefined {
+    if (this.#store.getNow === undefined) throw new TypeError(`Store "${this.name}" cannot read without a promise`);
+    return this.#store.getNow(key);
+  }
+
   range(from?: K, to?: K): AsyncIterableIterator<KeyValue<K, V>> {
     return this.#store.range(from, to);
   }

@@ -29,6 +29,18 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return value === undefined ? undefined : this.valueSerde.deserialize(value, this.valueContext);
   }
 
+  /** The bytes store beneath answers reads at once (committed state in memory or LevelDB, not an overlay). */
+  get readsNow(): boolean {
+    return this.bytes.getNow !== undefined;
+  }
+
+  /** get() without the promise; only where readsNow is true. */
+  getNow(key: K): V | undefined {
+    if (this.bytes.getNow === undefined) throw new TypeError(`Store "${this.name}" cannot read without a promise`);
+    const value = this.bytes.getNow(this.keySerde.serialize(key, this.keyContext));
+    return value === undefined ? undefined : this.valueSerde.deserialize(value, this.valueContext);
+  }
+
   /** As in Kafka Streams, putting null (or undefined) deletes the key. */
   async put(key: K, value: V): Promise<void> {
     const keyBytes = this.keySerde.serialize(key, this.keyContext);

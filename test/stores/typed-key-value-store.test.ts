@@ -3,6 +3,13 @@ import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-sto
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import { ReadOnlyKeyValueView } from "../../src/stores/read-only-key-value-view.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
+import { KeyValueStoreFacade } from "../../src/stores/key-value-store-facade.js";
+import { CachingKeyValueStore } from "../../src/stores/caching-key-value-store.js";
+import { RecordCache } from "../../src/stores/record-cache.js";
+import { TaskOverlay } from "../../src/stores/task-overlay.js";
+import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
+import { valueAndTimestampSerde } from "../../src/stores/value-and-timestamp.js";
+import { StoreClosedError } from "../../src/stores/errors.js";
 import { DeserializationError } from "../../src/serdes/errors.js";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { keyValueStoreContract } from "./key-value-store-contract.js";
@@ -106,5 +113,54 @@ describe("TypedKeyValueStore", () => {
     expect(await view.approximateNumEntries()).toBe(1);
     expect("put" in view).toBe(false);
     expect("delete" in view).toBe(false);
+  });
+});
+
+describe("reads without a promise (getNow)", () => {
+  it("reads committed LevelDB and memory at once, through the timestamped facade and the view", async () => {
+    const dir = await withTempStateDir();
+    const storage = await LevelDbTaskStorage.open({ stateDir: dir.stateDir, applicationId: "app", taskId: "0_0" });
+    try {
+      for (const bytes of [storage.store("counts"), new InMemoryKeyValueBytesStore("counts")]) {
+        const stamped = new TypedKeyValueStore(bytes, Serdes.string(), valueAndTimestampSerde(Serdes.long()));
+        await stamped.put("a", { value: 7, timestamp: 42 });
+        const view = new ReadOnlyKeyValueView(new KeyValueStoreFacade(stamped));
+        expect(view.readsNow).toBe(true);
+        expect(view.getNow("a")).toBe(7);
+        expect(view.getNow("b")).toBeUndefined();
+        expect(stamped.getNow("a")).toEqual({ value: 7, timestamp: 42 });
+        // What get() answers, getNow() answers.
+        expect(await view.get("a")).toBe(view.getNow("a"));
+      }
+      const committed = new ReadOnlyKeyValueView(new TypedKeyValueStore(storage.store("counts"), Serdes.string()));
+      await storage.close();
+      expect(() => committed.getNow("a")).toThrow(StoreClosedError);
+    } finally {
+      await storage.close();
+      await dir.remove();
+    }
+  });
+
+  it("declines over an open transaction's overlay and behind the record cache", async () => {
+    const storage = new InMemoryTaskStorage("0_0");
+    const memory = storage.store("counts");
+    const overlay = new TaskOverlay(storage);
+    const overThe = new ReadOnlyKeyValueView(new TypedKeyValueStore(overlay.store("counts"), Serdes.string()));
+    expect(overThe.readsNow).toBe(false);
+    expect(() => overThe.getNow("a")).toThrow(TypeError);
+    const cached = new CachingKeyValueStore(memory, Serdes.string(), Serdes.long(), {
+      cache: new RecordCache(1 << 16),
+      namespace: "0_0-counts",
+      context: { recordContext: () => undefined, runInContext: (_context, work) => work() },
+      forwarding: false,
+    });
+    // The cache may hold what the bytes beneath do not: its reads are peek()'s.
+    expect(cached.readsNow).toBe(false);
+    expect(() => cached.getNow("a")).toThrow(TypeError);
+    expect(
+      new KeyValueStoreFacade(
+        new TypedKeyValueStore(overlay.store("counts"), Serdes.string(), valueAndTimestampSerde(Serdes.long())),
+      ).readsNow,
+    ).toBe(false);
   });
 });

@@ -41,6 +41,9 @@ export interface LookupOptions {
   readonly positionTimeoutMs?: number;
 }
 
+/** A value now, or the promise of it: the local read of a point lookup needs no promise. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** A read of a task's committed state here, and whether it came from a stale copy. */
 export interface TaskRead<T> {
   readonly value: T;
@@ -52,7 +55,7 @@ export interface KeyRead<T> {
   readonly store: CatalogStore;
   readonly key: unknown;
   /** Reads the key's task here; undefined when this instance cannot answer for it. */
-  local(taskId: TaskId, allowStale: boolean): Promise<TaskRead<T> | undefined>;
+  local(taskId: TaskId, allowStale: boolean): MaybePromise<TaskRead<T> | undefined>;
   answer(meta: KeyQueryMetadata, read: TaskRead<T>): RoutedAnswer;
   /** The same request's path on another instance (query string included). */
   path(options: {
@@ -77,7 +80,12 @@ export class KeyRouter {
     return this.#streams.applicationServer;
   }
 
-  async route<T>(read: KeyRead<T>, options: LookupOptions): Promise<RoutedAnswer> {
+  /**
+   * The answer, at once when the task runs here, nothing needs waiting for and its store
+   * reads without a promise (most point lookups); else its promise. Throws at once what
+   * it can tell at once (a key the serde refuses, a position it can never reach).
+   */
+  route<T>(read: KeyRead<T>, options: LookupOptions): MaybePromise<RoutedAnswer> {
     const meta = this.metadataOf(read.store, read.key);
     const { taskId } = meta;
 
@@ -86,15 +94,29 @@ export class KeyRouter {
     if (running || this.#hostsActive(taskId)) {
       // Most lookups find nothing to wait for: no promise then.
       const waiting = running ? this.#readable(meta, options) : undefined;
-      if (waiting !== undefined) await waiting;
-      const local = await read.local(taskId, options.allowStale);
-      if (local !== undefined) return read.answer(meta, local);
-      throw this.#unavailable(
-        `Task ${taskId} (store "${read.store.name}", partition ${meta.partition}) is restoring on this instance`,
-        meta,
-      );
+      if (waiting !== undefined) return waiting.then(() => this.#readHere(read, meta, options));
+      return this.#readHere(read, meta, options);
     }
+    return this.#routeAway(read, meta, options);
+  }
 
+  #readHere<T>(read: KeyRead<T>, meta: KeyQueryMetadata, options: LookupOptions): MaybePromise<RoutedAnswer> {
+    const local = read.local(meta.taskId, options.allowStale);
+    if (local instanceof Promise) return local.then((done) => this.#answerHere(read, meta, done));
+    return this.#answerHere(read, meta, local);
+  }
+
+  #answerHere<T>(read: KeyRead<T>, meta: KeyQueryMetadata, local: TaskRead<T> | undefined): RoutedAnswer {
+    if (local !== undefined) return read.answer(meta, local);
+    throw this.#unavailable(
+      `Task ${meta.taskId} (store "${read.store.name}", partition ${meta.partition}) is restoring on this instance`,
+      meta,
+    );
+  }
+
+  /** The task does not run here: its owner answers, or with allowStale a copy here or a standby's. */
+  async #routeAway<T>(read: KeyRead<T>, meta: KeyQueryMetadata, options: LookupOptions): Promise<RoutedAnswer> {
+    const { taskId } = meta;
     const owner = meta.activeHost;
     if (owner !== undefined && owner !== this.#self && !options.forwarded) {
       let relayed: PeerResponse | undefined;

@@ -81,10 +81,20 @@ export class LeanLookupPath {
       return false;
     }
     const options = headers[FORWARDED_HEADER] === undefined ? LOCAL : FORWARDED;
-    this.#queries.get(lookup.store, lookup.key, options).then(
-      (answer) => this.#answer(response, answer),
-      (error: unknown) => this.#fail(request, response, error),
-    );
+    let answer: QueryAnswer | Promise<QueryAnswer>;
+    try {
+      answer = this.#queries.lookup(lookup.store, lookup.key, options);
+    } catch (error) {
+      this.#fail(request, response, error);
+      return true;
+    }
+    // A key of a task running here is answered now, in this turn of the event loop.
+    if (!(answer instanceof Promise)) this.#answer(response, answer);
+    else
+      answer.then(
+        (done) => this.#answer(response, done),
+        (error: unknown) => this.#fail(request, response, error),
+      );
     return true;
   }
 

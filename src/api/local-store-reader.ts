@@ -9,7 +9,7 @@ import type { QueryableStreams } from "../runtime/streams-metadata.js";
 import type { TaskId } from "../engine/task-id.js";
 import { compareBytes } from "../stores/bytes-order.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
-import type { TaskRead } from "./key-routing.js";
+import type { MaybePromise, TaskRead } from "./key-routing.js";
 import type { CatalogStore } from "./store-catalog.js";
 import { hasMoreAfter, mergeSortedByKey } from "./key-order.js";
 
@@ -37,6 +37,9 @@ export interface LocalScan {
   /** Tasks that could not be read here (not hosted, or no longer owned). */
   readonly missingTasks: TaskId[];
 }
+
+/** A point lookup's read: the value, when the key was found. */
+export type PointRead = TaskRead<{ found: boolean; value: unknown }>;
 
 /** How long a scan waits for a task's commit to reach its store before counting the task as missing (503). */
 const SCAN_WAIT_MS = 5_000;
@@ -71,14 +74,10 @@ export class LocalStoreReader {
 
   /**
    * A point read in one task; undefined when this instance cannot answer for the task
-   * (or stopped owning it during the read and stale answers are not allowed).
+   * (or stopped owning it during the read and stale answers are not allowed). Answered
+   * at once, without a promise, when the store reads without one (LevelDB, memory).
    */
-  async get(
-    store: CatalogStore,
-    taskId: TaskId,
-    key: unknown,
-    allowStale: boolean,
-  ): Promise<TaskRead<{ found: boolean; value: unknown }> | undefined> {
+  get(store: CatalogStore, taskId: TaskId, key: unknown, allowStale: boolean): MaybePromise<PointRead | undefined> {
     // read() spelled out: this is every point lookup's path, and its two closures per call cost more than the read.
     let view = this.streams.isActiveTaskRunning(taskId) ? this.#view(store.name, taskId, false) : undefined;
     let stale = false;
@@ -87,18 +86,30 @@ export class LocalStoreReader {
       stale = true;
     }
     if (view === undefined) return undefined;
-    let value: unknown;
-    try {
-      value = await view.get(key);
-    } catch (error) {
-      if (isClosedStore(error)) return undefined;
-      throw error;
+    if (view.readsNow === true && view.getNow !== undefined) {
+      // Nothing runs between the checks above and this read: no rebalance can revoke the task under it.
+      let value: unknown;
+      try {
+        value = view.getNow(key);
+      } catch (error) {
+        if (isClosedStore(error)) return undefined;
+        throw error;
+      }
+      return { value: { found: value !== undefined, value }, stale };
     }
-    if (!stale && !this.streams.isActiveTaskRunning(taskId)) {
-      if (!allowStale) return undefined;
-      stale = true;
-    }
-    return { value: { found: value !== undefined, value }, stale };
+    return view.get(key).then(
+      (value) => {
+        if (!stale && !this.streams.isActiveTaskRunning(taskId)) {
+          if (!allowStale) return undefined;
+          stale = true;
+        }
+        return { value: { found: value !== undefined, value }, stale };
+      },
+      (error: unknown) => {
+        if (isClosedStore(error)) return undefined;
+        throw error;
+      },
+    );
   }
 
   /**

@@ -11,7 +11,7 @@ import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
 import { InvalidTimeRangeError } from "./errors.js";
 import { toJsonText } from "./json-value.js";
 import { KeyRouter, outcomeOf, routedQueryParams } from "./key-routing.js";
-import type { KeyRead, LookupOptions, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
+import type { KeyRead, LookupOptions, MaybePromise, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
 import { parseKeyText } from "./key-text.js";
 import type { LocalStoreReader } from "./local-store-reader.js";
 import type { PeerClient } from "./peer-client.js";
@@ -200,9 +200,9 @@ export class WindowQueryService {
   async #observed(
     store: string,
     operation: "windows" | "sessions",
-    run: () => Promise<RoutedAnswer>,
+    run: () => MaybePromise<RoutedAnswer>,
   ): Promise<QueryAnswer> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     let outcome: QueryOutcome = "error";
     try {
       const answer = await run();

@@ -43,6 +43,8 @@ export class LocalQueries {
   readonly #topology: Topology;
   readonly #metrics: StreamsMetrics;
   readonly #running: () => RunningView | undefined;
+  /** The committed views store() hands out, by task storage (a task reopened gets a new storage). */
+  readonly #views = new WeakMap<TaskStorage, Map<string, ReadOnlyKeyValueView<unknown, unknown>>>();
 
   constructor(topology: Topology, metrics: StreamsMetrics, running: () => RunningView | undefined) {
     this.#topology = topology;
@@ -170,9 +172,21 @@ export class LocalQueries {
     }
     // The committed bytes (LevelDB), never the open transaction's overlay; plain values
     // even where the store keeps timestamps, as Kafka Streams' keyValueStore() queries.
-    return new ReadOnlyKeyValueView(
-      plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))) as KeyValueStore<K, V>,
-    );
+    // One view per task storage and store: the layers hold no state of their own, and
+    // every point lookup would otherwise make three objects before reading.
+    let views = this.#views.get(storage);
+    if (views === undefined) {
+      views = new Map();
+      this.#views.set(storage, views);
+    }
+    let view = views.get(store);
+    if (view === undefined) {
+      view = new ReadOnlyKeyValueView(
+        plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))),
+      );
+      views.set(store, view);
+    }
+    return view as ReadOnlyKeyValueStore<K, V>;
   }
 
   /** A window store of task `taskId` hosted here: read-only, committed state, plain values. */

@@ -134,6 +134,8 @@ describe("the lean lookup path", () => {
     let server: Server;
     let url: string;
     const closers: Array<() => Promise<unknown>> = [];
+    /** Whether the lean path had answered a request by the time serve() returned, by URL. */
+    const answeredAtOnce = new Map<string, boolean>();
 
     beforeAll(async () => {
       // The API mounted once more around instance a's streams, with tokens and a Host
@@ -167,6 +169,7 @@ describe("the lean lookup path", () => {
       });
       server = createServer((request, response) => {
         if (!lean.serve(request, response)) response.writeHead(599).end("fastify's");
+        else answeredAtOnce.set(request.url ?? "", response.writableEnded);
       });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const address = server.address();
@@ -219,6 +222,21 @@ describe("the lean lookup path", () => {
       const routed = await send(`/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(ownedBy(b))}`);
       expect(routed.status).toBe(200);
       expect(routed.headers["x-eddy-served-by"]).toBe(b.host);
+    });
+
+    it("answers a key whose task runs here before serve() returns, and a routed one when its owner answers", async () => {
+      const here = plainPath();
+      const there = `/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(ownedBy(b))}`;
+      const missing = `/stores/${VISIT_COUNTS}/keys/not-counted-here`;
+      const bad = `/stores/no-such-store/keys/x`;
+      for (const path of [here, there, missing, bad]) expect((await send(path)).status).not.toBe(599);
+      // Read, answered and written in the request's own turn of the event loop: no promise on the way.
+      expect(answeredAtOnce.get(here)).toBe(true);
+      expect(answeredAtOnce.get(bad)).toBe(true);
+      // A missing key is answered at once too when its task runs here, else by its owner.
+      const missingHere = a.streams.queryMetadataForKey(VISIT_COUNTS, "not-counted-here").activeHost === a.host;
+      expect(answeredAtOnce.get(missing)).toBe(missingHere);
+      expect(answeredAtOnce.get(there)).toBe(false);
     });
 
     it("leaves everything else to fastify: refusals, other methods, query strings, positions, odd paths", async () => {

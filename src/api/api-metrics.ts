@@ -1,7 +1,9 @@
 // What the HTTP layer measures itself: query and command latencies, by how the request
 // was answered. The runtime's own counters come from QueryableStreams.metrics().
 import { Histogram } from "./prometheus.js";
-import type { MetricFamily } from "./prometheus.js";
+import type { HistogramChild, MetricFamily } from "./prometheus.js";
+
+export type QueryOperation = "get" | "scan" | "windows" | "sessions";
 
 /** How a query was answered: here, by the owner (forwarded), from a stale copy, or not at all. */
 export type QueryOutcome = "local" | "forwarded" | "stale" | "not_found" | "unavailable" | "bad_request" | "error";
@@ -18,16 +20,27 @@ export class ApiMetrics {
     ["topic", "status"],
   );
 
-  observeQuery(
-    store: string,
-    operation: "get" | "scan" | "windows" | "sessions",
-    outcome: QueryOutcome,
-    startedAt: bigint,
-  ): void {
-    this.queryLatency.observe([store, operation, outcome], elapsedSeconds(startedAt));
+  /** The query series by store, operation and outcome: a lookup observes without allocating. */
+  readonly #queries = new Map<string, Map<string, HistogramChild>>();
+
+  /** `startedAt`: performance.now() when the query arrived. */
+  observeQuery(store: string, operation: QueryOperation, outcome: QueryOutcome, startedAt: number): void {
+    let byStore = this.#queries.get(store);
+    if (byStore === undefined) {
+      byStore = new Map();
+      this.#queries.set(store, byStore);
+    }
+    const id = SERIES_IDS[operation][outcome];
+    let series = byStore.get(id);
+    if (series === undefined) {
+      series = this.queryLatency.labelled([store, operation, outcome]);
+      byStore.set(id, series);
+    }
+    series.observe(elapsedSeconds(startedAt));
   }
 
-  observeCommand(topic: string, status: string, startedAt: bigint): void {
+  /** `startedAt`: performance.now() when the command arrived. */
+  observeCommand(topic: string, status: string, startedAt: number): void {
     this.commandLatency.observe([topic, status], elapsedSeconds(startedAt));
   }
 
@@ -36,6 +49,24 @@ export class ApiMetrics {
   }
 }
 
-function elapsedSeconds(startedAt: bigint): number {
-  return Number(process.hrtime.bigint() - startedAt) / 1e9;
+const OUTCOMES: readonly QueryOutcome[] = [
+  "local",
+  "forwarded",
+  "stale",
+  "not_found",
+  "unavailable",
+  "bad_request",
+  "error",
+];
+
+/** "operation outcome" strings made once, so that finding a series concatenates nothing. */
+const SERIES_IDS = Object.fromEntries(
+  (["get", "scan", "windows", "sessions"] as const).map((operation) => [
+    operation,
+    Object.fromEntries(OUTCOMES.map((outcome) => [outcome, `${operation} ${outcome}`])),
+  ]),
+) as Record<QueryOperation, Record<QueryOutcome, string>>;
+
+function elapsedSeconds(startedAt: number): number {
+  return (performance.now() - startedAt) / 1e3;
 }

@@ -38,7 +38,7 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 export function commandRoutes(ctx: ApiContext) {
   return async function commandPlugin(app: FastifyInstance): Promise<void> {
     app.post("/commands/:topic", async (request, reply) => {
-      const started = process.hrtime.bigint();
+      const started = performance.now();
       const { topic } = parseRequestPart(commandParams, request.params, "path parameters");
       const query = parseRequestPart(commandQuery, request.query, "query parameters");
       const endpoint = ctx.commands.get(topic);

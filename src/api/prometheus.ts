@@ -65,11 +65,35 @@ export const LATENCY_BUCKETS_SECONDS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ] as const;
 
-interface HistogramSeries {
-  readonly labels: Labels;
+/** One label set of a histogram. */
+export interface HistogramChild {
+  observe(value: number): void;
+}
+
+class HistogramSeries implements HistogramChild {
   readonly counts: number[];
-  sum: number;
-  count: number;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Labels,
+    readonly buckets: readonly number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+
+  observe(value: number): void {
+    // Counts per bucket (not cumulative) on the hot path; cumulated when written.
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i += 1) {
+      if (value <= (buckets[i] as number)) {
+        this.counts[i] = (this.counts[i] ?? 0) + 1;
+        break;
+      }
+    }
+    this.sum += value;
+    this.count += 1;
+  }
 }
 
 /** A histogram with label sets, cheap to observe on the request path (no allocation once a series exists). */
@@ -84,6 +108,11 @@ export class Histogram {
   ) {}
 
   observe(labelValues: readonly string[], value: number): void {
+    this.labelled(labelValues).observe(value);
+  }
+
+  /** The series of one label set, to observe without looking it up again (kept by hot callers). */
+  labelled(labelValues: readonly string[]): HistogramChild {
     const id = labelValues.join("\u0000");
     let series = this.#series.get(id);
     if (series === undefined) {
@@ -91,14 +120,10 @@ export class Histogram {
       this.labelNames.forEach((name, i) => {
         labels[name] = labelValues[i] ?? "";
       });
-      series = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      series = new HistogramSeries(labels, this.buckets);
       this.#series.set(id, series);
     }
-    // Counts per bucket (not cumulative) on the hot path; cumulated when written.
-    const index = this.buckets.findIndex((bound) => value <= bound);
-    if (index >= 0) series.counts[index] = (series.counts[index] ?? 0) + 1;
-    series.sum += value;
-    series.count += 1;
+    return series;
   }
 
   family(): MetricFamily {

@@ -93,7 +93,7 @@ export class KeyRouter {
     const running = this.#streams.isActiveTaskRunning(taskId);
     if (running || this.#hostsActive(taskId)) {
       // Most lookups find nothing to wait for: no promise then.
-      const waiting = running ? this.#readable(meta, options) : undefined;
+      const waiting = running ? this.readable(meta, options) : undefined;
       if (waiting !== undefined) return waiting.then(() => this.#readHere(read, meta, options));
       return this.#readHere(read, meta, options);
     }
@@ -191,7 +191,7 @@ export class KeyRouter {
    * when it does not get there in time, a 400 for a position the store can never reach;
    * undefined when there is nothing to wait for.
    */
-  #readable(meta: KeyQueryMetadata, options: LookupOptions): Promise<void> | undefined {
+  readable(meta: KeyQueryMetadata, options: LookupOptions): Promise<void> | undefined {
     const timeoutMs = options.positionTimeoutMs ?? POSITION_TIMEOUT_DEFAULT_MS;
     let waiting;
     try {

@@ -38,8 +38,16 @@ export interface LocalScan {
   readonly missingTasks: TaskId[];
 }
 
-/** A point lookup's read: the value, when the key was found. */
-export type PointRead = TaskRead<{ found: boolean; value: unknown }>;
+/**
+ * A point lookup's read: the value, when the key was found; read at once, also the view
+ * read and its version then (what LookupAnswers checks an answer against).
+ */
+export type PointRead = TaskRead<{
+  found: boolean;
+  value: unknown;
+  view?: ReadOnlyKeyValueStore<unknown, unknown>;
+  version?: number;
+}>;
 
 /** How long a scan waits for a task's commit to reach its store before counting the task as missing (503). */
 const SCAN_WAIT_MS = 5_000;
@@ -88,6 +96,7 @@ export class LocalStoreReader {
     if (view === undefined) return undefined;
     if (view.readsNow === true && view.getNow !== undefined) {
       // Nothing runs between the checks above and this read: no rebalance can revoke the task under it.
+      const version = view.version;
       let value: unknown;
       try {
         value = view.getNow(key);
@@ -95,7 +104,7 @@ export class LocalStoreReader {
         if (isClosedStore(error)) return undefined;
         throw error;
       }
-      return { value: { found: value !== undefined, value }, stale };
+      return { value: { found: value !== undefined, value, view, version }, stale };
     }
     return view.get(key).then(
       (value) => {

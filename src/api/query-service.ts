@@ -18,7 +18,8 @@ import { KeyRouter, RETRY_AFTER_SECONDS, outcomeOf, routedQueryParams } from "./
 import type { KeyRead, LookupOptions, MaybePromise, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
 import { parseKeyText } from "./key-text.js";
 import { globalLookup, globalScan } from "./global-store-queries.js";
-import type { LocalStoreReader, ScanBounds } from "./local-store-reader.js";
+import type { LocalStoreReader, PointRead as PointReadResult, ScanBounds } from "./local-store-reader.js";
+import { LookupAnswers } from "./lookup-answers.js";
 import { PeerRequestError, SCAN_TASKS_HEADER } from "./peer-client.js";
 import type { PeerClient, PeerResponse } from "./peer-client.js";
 import { peerScanAnswerSchema } from "./route-schemas.js";
@@ -44,6 +45,7 @@ export class QueryService {
   readonly #peers: PeerClient;
   readonly #metrics: ApiMetrics;
   readonly #router: KeyRouter;
+  readonly #answers = new LookupAnswers();
 
   constructor(options: QueryServiceOptions) {
     this.#streams = options.streams;
@@ -97,6 +99,14 @@ export class QueryService {
   #get(storeName: string, keyText: string, options: LookupOptions): MaybePromise<RoutedAnswer> {
     const store = this.#catalog.get(storeName);
     checkStoreType(store, "keyValue");
+    if (!store.global && options.position === undefined) {
+      const kept = this.#kept(store, keyText, options);
+      if (kept !== undefined) return kept;
+    }
+    return this.#read(store, keyText, options);
+  }
+
+  #read(store: CatalogStore, keyText: string, options: LookupOptions): MaybePromise<RoutedAnswer> {
     const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
     if (store.global) {
       return globalLookup(this.#streams, store, keyText, key).then((answer) => ({
@@ -104,8 +114,36 @@ export class QueryService {
         outcome: answer.found ? "local" : "not_found",
       }));
     }
-    return this.#router.route(new PointRead(store, keyText, key, this.#reader, this.#self), options);
+    return this.#router.route(new PointRead(store, keyText, key, this.#reader, this.#self, this.#keep), options);
   }
+
+  /**
+   * The answer kept for the key (lookup-answers.ts), when it is still what a read would
+   * answer; undefined to read. A kept answer waits for read-your-writes as a read does.
+   */
+  #kept(store: CatalogStore, keyText: string, options: LookupOptions): MaybePromise<RoutedAnswer> | undefined {
+    const kept = this.#answers.get(store.name, keyText);
+    if (kept === undefined) return undefined;
+    const { meta } = kept;
+    if (
+      kept.view.version !== kept.version ||
+      kept.hostMap !== this.#streams.hostMap() ||
+      !this.#streams.isActiveTaskRunning(meta.taskId)
+    ) {
+      this.#answers.forget(store.name, keyText);
+      return undefined;
+    }
+    const waiting = this.#router.readable(meta, options);
+    if (waiting !== undefined) return waiting.then(() => this.#read(store, keyText, options));
+    return kept.answer;
+  }
+
+  /** Keeps a fresh answer read at once here, with what it was read from. */
+  readonly #keep = (keyText: string, meta: KeyQueryMetadata, read: PointReadResult, answer: RoutedAnswer): void => {
+    const { view, version } = read.value;
+    if (read.stale || view === undefined || version === undefined || version < 0) return;
+    this.#answers.keep(meta.store, keyText, { answer, meta, view, version, hostMap: this.#streams.hostMap() });
+  };
 
   // ----- scans -----
 
@@ -306,7 +344,7 @@ function lookupPath(store: string, keyText: string, options: Parameters<KeyRead<
   return `/stores/${encodeURIComponent(store)}/keys/${encodeURIComponent(keyText)}${query === "" ? "" : `?${query}`}`;
 }
 
-type PointValue = { found: boolean; value: unknown };
+type PointValue = PointReadResult["value"];
 
 /** One point lookup for the router: a class, not closures, since every lookup makes one. */
 class PointRead implements KeyRead<PointValue> {
@@ -316,6 +354,12 @@ class PointRead implements KeyRead<PointValue> {
     readonly key: unknown,
     private readonly reader: LocalStoreReader,
     private readonly self: string | undefined,
+    private readonly keep: (
+      keyText: string,
+      meta: KeyQueryMetadata,
+      read: PointReadResult,
+      answer: RoutedAnswer,
+    ) => void,
   ) {}
 
   local(taskId: TaskId, allowStale: boolean): MaybePromise<TaskRead<PointValue> | undefined> {
@@ -323,6 +367,12 @@ class PointRead implements KeyRead<PointValue> {
   }
 
   answer(meta: KeyQueryMetadata, read: TaskRead<PointValue>): RoutedAnswer {
+    const answer = this.#answer(meta, read);
+    this.keep(this.keyText, meta, read, answer);
+    return answer;
+  }
+
+  #answer(meta: KeyQueryMetadata, read: TaskRead<PointValue>): RoutedAnswer {
     const { store, keyText } = this;
     const servedBy = this.self;
     if (!read.value.found) {

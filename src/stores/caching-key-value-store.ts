@@ -96,6 +96,11 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     return false;
   }
 
+  /** The cache holds writes the store beneath's version does not count. */
+  override get version(): number | undefined {
+    return undefined;
+  }
+
   override getNow(_key: K): V | undefined {
     throw new TypeError(`Store "${this.name}" reads through its cache: use peek()`);
   }

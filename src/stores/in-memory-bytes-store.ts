@@ -14,6 +14,7 @@ export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
   readonly name: string;
   readonly #map = new OrderedBytesMap<Buffer>();
   #closed = false;
+  #version = 0;
 
   constructor(name: string) {
     this.name = name;
@@ -27,6 +28,11 @@ export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
     return this.getNow(key);
   }
 
+  /** See KeyValueBytesStore.version. */
+  get version(): number {
+    return this.#closed ? -1 : this.#version;
+  }
+
   getNow(key: Buffer): Buffer | undefined {
     if (this.#closed) throw new StoreClosedError(this.name);
     return this.#map.get(key);
@@ -35,11 +41,13 @@ export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
   async put(key: Buffer, value: Buffer): Promise<void> {
     if (this.#closed) throw new StoreClosedError(this.name);
     this.#map.set(key, value);
+    this.#version += 1;
   }
 
   async delete(key: Buffer): Promise<void> {
     if (this.#closed) throw new StoreClosedError(this.name);
     this.#map.delete(key);
+    this.#version += 1;
   }
 
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {
@@ -52,6 +60,7 @@ export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
   /** Applies a batch synchronously: the in-memory task state commits through this. */
   applySync(entries: Iterable<[Buffer, Buffer | null]>): void {
     if (this.#closed) throw new StoreClosedError(this.name);
+    this.#version += 1;
     for (const [key, value] of entries) {
       if (value === null) this.#map.delete(key);
       else this.#map.set(key, value);

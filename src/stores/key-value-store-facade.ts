@@ -25,6 +25,10 @@ export class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V> {
     return this.#inner.readsNow === true;
   }
 
+  get version(): number | undefined {
+    return this.#inner.version;
+  }
+
   getNow(key: K): V | undefined {
     if (this.#inner.getNow === undefined) throw new TypeError(`Store "${this.name}" cannot read without a promise`);
     return this.#inner.getNow(key)?.value;

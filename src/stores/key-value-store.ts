@@ -32,6 +32,8 @@ export interface ReadOnlyKeyValueStore<K, V> {
   readonly readsNow?: boolean;
   /** get() answered at once; only where readsNow is true (interactive queries' point lookups). */
   getNow?(key: K): V | undefined;
+  /** The version of what the store beneath holds (see KeyValueBytesStore.version); undefined where unknown. */
+  readonly version?: number;
 }
 
 export interface KeyValueStore<K, V> extends ReadOnlyKeyValueStore<K, V> {
@@ -49,6 +51,12 @@ export interface KeyValueBytesStore {
   get(key: Buffer): Promise<Buffer | undefined>;
   /** get() answered at once, where the store can (memory, LevelDB's synchronous read); absent where it cannot. */
   getNow?(key: Buffer): Buffer | undefined;
+  /**
+   * Changes whenever what the store holds may have changed (a write, a commit, a restore,
+   * closing it: -1 once closed), so that what was read at one version is still what a
+   * read would answer while the version stays. Absent where the store does not keep one.
+   */
+  readonly version?: number;
   put(key: Buffer, value: Buffer): Promise<void>;
   delete(key: Buffer): Promise<void>;
   /** Applies puts (value Buffer) and deletes (value null) atomically. */

@@ -25,6 +25,7 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
   readonly #space: StoreKeySpace;
   readonly #prefix: Buffer;
   readonly #end: Buffer;
+  #version = 0;
 
   constructor(handle: LevelDbHandle, keySpace: StoreKeySpace) {
     this.name = keySpace.name;
@@ -36,6 +37,16 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
 
   async get(key: Buffer): Promise<Buffer | undefined> {
     return this.getNow(key);
+  }
+
+  /** See KeyValueBytesStore.version: bumped once a write to this store finished (here or by the task storage's commit and restore). */
+  get version(): number {
+    return this.#handle.isOpen ? this.#version : -1;
+  }
+
+  /** A write to this store's keys finished (or failed part way): reads made before may be out of date. */
+  markChanged(): void {
+    this.#version += 1;
   }
 
   // getSync: a LevelDB read is a memtable or block-cache lookup (at worst a page-cache
@@ -57,6 +68,8 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
       await this.#handle.db.put(prefixed(this.#prefix, key), value);
     } catch (error) {
       throw this.#failure("write to", error);
+    } finally {
+      this.markChanged();
     }
   }
 
@@ -68,6 +81,8 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
       await this.#handle.db.del(prefixed(this.#prefix, key));
     } catch (error) {
       throw this.#failure("write to", error);
+    } finally {
+      this.markChanged();
     }
   }
 
@@ -89,6 +104,8 @@ export class LevelDbKeyValueBytesStore implements KeyValueBytesStore {
       await chained.write();
     } catch (error) {
       throw this.#failure("write to", error);
+    } finally {
+      this.markChanged();
     }
     if (registering) this.#space.registered = true;
   }

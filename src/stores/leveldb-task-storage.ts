@@ -219,7 +219,11 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       await batch.close();
       throw error;
     }
-    await this.#write(batch, "commit to");
+    try {
+      await this.#write(batch, "commit to");
+    } finally {
+      for (const name of writes.keys()) this.#stores.get(name)?.markChanged();
+    }
     for (const space of registering) space.registered = true;
   }
 
@@ -246,7 +250,11 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       await batch.close();
       throw error;
     }
-    await this.#write(batch, "restore into");
+    try {
+      await this.#write(batch, "restore into");
+    } finally {
+      this.#stores.get(store)?.markChanged();
+    }
     if (registering) space.registered = true;
   }
 

@@ -21,6 +21,10 @@ export class ReadOnlyKeyValueView<K, V> implements ReadOnlyKeyValueStore<K, V> {
     return this.#store.readsNow === true;
   }
 
+  get version(): number | undefined {
+    return this.#store.version;
+  }
+
   getNow(key: K): V | undefined {
     if (this.#store.getNow === undefined) throw new TypeError(`Store "${this.name}" cannot read without a promise`);
     return this.#store.getNow(key);

@@ -34,6 +34,10 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.bytes.getNow !== undefined;
   }
 
+  get version(): number | undefined {
+    return this.bytes.version;
+  }
+
   /** get() without the promise; only where readsNow is true. */
   getNow(key: K): V | undefined {
     if (this.bytes.getNow === undefined) throw new TypeError(`Store "${this.name}" cannot read without a promise`);

@@ -130,6 +130,33 @@ describe("the lean lookup path", () => {
     expect(answer).toMatchObject({ status: 503, body: { code: "EDDY_ERR_UNAVAILABLE" } });
   });
 
+  const ownedFirst = (instance: Instance) =>
+    KEYS.find((key) => a.streams.queryMetadataForKey(VISIT_COUNTS, key).activeHost === instance.host);
+
+  it("gives an answer it kept only while the store is unchanged: each new visit shows in the next lookups", async () => {
+    // The last key a owns: the tests below read the first one, visited once.
+    const key = [...KEYS].reverse().find((k) => a.streams.queryMetadataForKey(VISIT_COUNTS, k).activeHost === a.host);
+    if (key === undefined || key === ownedFirst(a)) throw new Error("instance a owns fewer than two of the keys");
+    const path = `${a.url}/stores/${VISIT_COUNTS}/keys/${encodeURIComponent(key)}`;
+    const count = async () => ((await getJson(path)).body as { value: number }).value;
+    const base = await count();
+    expect(await count()).toBe(base);
+    let seen = base;
+    for (let visit = 1; visit <= 3; visit += 1) {
+      await produce(env.cluster.kafka, VISITS, [
+        { partition: partitionForKey(Buffer.from(key), PARTITIONS), key, value: "v" },
+      ]);
+      // Never an older count than one already seen, and the new one once it is committed.
+      await eventually(async () => {
+        const now = await count();
+        expect(now).toBeGreaterThanOrEqual(seen);
+        seen = now;
+        return now === base + visit ? true : undefined;
+      });
+      expect(await count()).toBe(base + visit);
+    }
+  });
+
   describe("which requests it takes", () => {
     let server: Server;
     let url: string;

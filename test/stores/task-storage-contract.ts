@@ -138,6 +138,42 @@ export function taskStorageContract(
       expect(before.get("app-s-changelog:0")).toBe(1);
     });
 
+    it("changes a store's version with every write, commit and restore of it, and closing (what a kept read is checked against)", async () => {
+      const balances = storage.store("balances");
+      const events = storage.store("events");
+      const seen = [balances.version];
+      const changed = () => {
+        const now = balances.version;
+        const fresh = !seen.includes(now);
+        seen.push(now);
+        return fresh;
+      };
+      expect(typeof balances.version).toBe("number");
+      const eventsBefore = events.version;
+      await balances.put(b("a"), b("1"));
+      expect(changed()).toBe(true);
+      await balances.delete(b("a"));
+      expect(changed()).toBe(true);
+      await balances.write([[b("b"), b("2")]]);
+      expect(changed()).toBe(true);
+      await storage.commit(new Map<string, StoreWrites>([["balances", [[b("c"), b("3")]]]]));
+      expect(changed()).toBe(true);
+      await storage.restore(
+        "balances",
+        [{ key: b("d"), value: b("4") }],
+        changelogPartition("bank-balances-changelog", 0),
+        1,
+      );
+      expect(changed()).toBe(true);
+      // Reads and other stores' writes leave it as it is.
+      await balances.get(b("c"));
+      await storage.commit(new Map<string, StoreWrites>([["events", [[b("e"), b("5")]]]]));
+      expect(changed()).toBe(false);
+      expect(events.version).not.toBe(eventsBefore);
+      await storage.close();
+      expect(balances.version).toBe(-1);
+    });
+
     it("refuses every operation once closed", async () => {
       const store = storage.store("s");
       await storage.close();

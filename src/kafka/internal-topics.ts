@@ -17,6 +17,21 @@ export interface InternalTopicSpec {
 }
 
 export const CHANGELOG_CONFIGS: Record<string, string> = { "cleanup.policy": "compact" };
+
+/** Kafka Streams' windowstore.changelog.additional.retention.ms default: a day. */
+export const WINDOWED_CHANGELOG_ADDITIONAL_RETENTION_MS = 86_400_000;
+
+/**
+ * A window or session store's changelog (Kafka Streams' WindowedChangelogTopicConfig):
+ * compacted, and deleted a day past the store's retention, since the store drops its
+ * expired windows without a tombstone.
+ */
+export function windowedChangelogConfigs(retentionMs: number): Record<string, string> {
+  return {
+    "cleanup.policy": "compact,delete",
+    "retention.ms": String(retentionMs + WINDOWED_CHANGELOG_ADDITIONAL_RETENTION_MS),
+  };
+}
 export const REPARTITION_CONFIGS: Record<string, string> = { "cleanup.policy": "delete" };
 export const DEAD_LETTER_CONFIGS: Record<string, string> = { "cleanup.policy": "delete" };
 
@@ -64,6 +79,15 @@ export async function ensureInternalTopics(
   const policies = await admin.topicConfig(changelogs, "cleanup.policy");
   for (const topic of changelogs) {
     const policy = policies.get(topic);
+    const wanted = specs.find((s) => s.name === topic)?.configs["cleanup.policy"] ?? "";
+    if (policy !== undefined && wanted.includes("delete") && !policy.includes("delete")) {
+      // Made before windowed changelogs were: it keeps every window ever written.
+      options.logger.warn(
+        { topic, policy },
+        `Changelog topic ${topic} of a window or session store has cleanup.policy=${policy}: its expired windows ` +
+          `are dropped without a tombstone, so set cleanup.policy=compact,delete and retention.ms on it as Kafka Streams does.`,
+      );
+    }
     if (
       policy !== undefined &&
       !policy

@@ -21,6 +21,8 @@ export function addChangelogRecords(
     if (pending.pendingCount === 0) continue;
     const { topic, format } = changelog;
     for (const [key, value] of pending.pendingWrites()) {
+      // A window store's expired segment, dropped as Kafka Streams drops it: not logged.
+      if (value === null && pending.isUnlogged(key)) continue;
       if (format.identity && !format.headers) {
         add({ topic, partition, key, value, timestamp: streamTime });
         continue;

@@ -4,7 +4,12 @@
 // between tasks, their input partitions and their changelog partitions. Pure: the
 // partition counts of the user topics come in, the answers go out.
 import type { InternalTopicSpec } from "../kafka/internal-topics.js";
-import { CHANGELOG_CONFIGS, DEAD_LETTER_CONFIGS, REPARTITION_CONFIGS } from "../kafka/internal-topics.js";
+import {
+  CHANGELOG_CONFIGS,
+  DEAD_LETTER_CONFIGS,
+  REPARTITION_CONFIGS,
+  windowedChangelogConfigs,
+} from "../kafka/internal-topics.js";
 import type { TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import { changelogFormat } from "../stores/changelog-format.js";
@@ -224,15 +229,21 @@ export class TopologyMetadata {
     const specs: InternalTopicSpec[] = [];
     for (const sub of this.subtopologies) {
       for (const [store, topic] of sub.changelogTopics) {
-        const versioned = sub.stores.find((s) => s.name === store)?.versioned;
-        // A versioned store's changelog keeps old versions for the history retention and a day (VersionedChangelogTopicConfig).
+        const definition = sub.stores.find((s) => s.name === store);
+        const versioned = definition?.versioned;
+        const windowed = definition?.windowed;
+        // A versioned store's changelog keeps old versions for the history retention and a day (VersionedChangelogTopicConfig);
+        // a window or session store's is compacted and deleted after the retention and a day (WindowedChangelogTopicConfig):
+        // its expired windows are dropped without a tombstone.
         const configs =
-          versioned === undefined
-            ? CHANGELOG_CONFIGS
-            : {
+          versioned !== undefined
+            ? {
                 ...CHANGELOG_CONFIGS,
                 "min.compaction.lag.ms": String(versionedChangelogCompactionLagMs(versioned.historyRetentionMs)),
-              };
+              }
+            : windowed !== undefined
+              ? windowedChangelogConfigs(windowed.retentionMs)
+              : CHANGELOG_CONFIGS;
         specs.push({ name: topic, kind: "changelog", partitions: sub.partitions, configs });
       }
     }

@@ -20,6 +20,8 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   readonly #pending = new OrderedBytesMap<Buffer | null>();
   // Bumped when the pending writes move to the base or are dropped: running iterators restart.
   #generation = 0;
+  // Pending deletes the changelog leaves out (latin1 keys): an expired segment's rows.
+  readonly #unlogged = new Set<string>();
 
   constructor(base: KeyValueBytesStore, overlay: OverlayState) {
     this.name = base.name;
@@ -40,7 +42,23 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   /** Forgets the pending writes (after a commit, or to discard them). */
   clearPending(): void {
     this.#pending.clear();
+    this.#unlogged.clear();
     this.#generation += 1;
+  }
+
+  /**
+   * A delete the changelog does not carry, done before it returns: a window store drops an
+   * expired segment's rows so, as Kafka Streams drops a segment without logging it (its
+   * windowed changelog's retention.ms removes them from the topic).
+   */
+  dropNow(key: Buffer): void {
+    this.writeNow(key, null);
+    this.#unlogged.add(key.toString("latin1"));
+  }
+
+  /** Whether the pending write of `key` is a delete the changelog leaves out (dropNow). */
+  isUnlogged(key: Buffer): boolean {
+    return this.#unlogged.size > 0 && this.#unlogged.has(key.toString("latin1"));
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
@@ -62,6 +80,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   writeNow(key: Buffer, value: Buffer | null): void {
     this.#checkWritable();
     this.#pending.set(key, value);
+    if (this.#unlogged.size > 0) this.#unlogged.delete(key.toString("latin1"));
   }
 
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {

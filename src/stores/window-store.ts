@@ -171,8 +171,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     const minLiveSegment = this.#minLiveSegment();
     if (minLiveSegment > this.#cleanedBelowSegment) {
       this.#cleanedBelowSegment = minLiveSegment;
-      for (const expired of index.takeBefore(minLiveSegment) ?? [])
-        bytes.writeNow(Buffer.from(expired, "latin1"), null);
+      for (const expired of index.takeBefore(minLiveSegment) ?? []) bytes.dropNow(Buffer.from(expired, "latin1"));
     }
     bytes.writeNow(storeKey, value);
     this.#indexRow(row, value, windowStart);
@@ -314,7 +313,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     }
     this.#index = index;
     this.#cleanedBelowSegment = minLiveSegment;
-    for (const storeKey of expired) await this.bytes.delete(storeKey);
+    await this.#drop(expired);
   }
 
   /**
@@ -324,16 +323,25 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   async #dropExpired(minLiveSegment: number): Promise<void> {
     this.#cleanedBelowSegment = minLiveSegment;
     const indexed = this.#index?.takeBefore(minLiveSegment);
-    if (indexed !== undefined) {
-      if (indexed.length > 0) await this.bytes.write(indexed.map((row) => [Buffer.from(row, "latin1"), null]));
-      return;
-    }
+    if (indexed !== undefined) return this.#drop(indexed.map((row) => Buffer.from(row, "latin1")));
     const expiredBefore = minLiveSegment * this.segmentIntervalMs;
     const expired: Buffer[] = [];
     for await (const [storeKey] of this.bytes.iterate({})) {
       if (isWindowStoreKey(storeKey) && windowStartOf(storeKey) < expiredBefore) expired.push(storeKey);
     }
-    for (const storeKey of expired) await this.bytes.delete(storeKey);
+    await this.#drop(expired);
+  }
+
+  /**
+   * Deletes expired rows. Kafka Streams drops a whole segment without a changelog record
+   * (the windowed changelog's retention.ms takes them off the topic): over the task's
+   * overlay the deletes are left out of the changelog too.
+   */
+  async #drop(rows: readonly Buffer[]): Promise<void> {
+    if (rows.length === 0) return;
+    const bytes = this.bytes;
+    if (bytes instanceof OverlayBytesStore) for (const row of rows) bytes.dropNow(row);
+    else await bytes.write(rows.map((row): [Buffer, null] => [row, null]));
   }
 }
 

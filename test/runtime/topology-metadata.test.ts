@@ -1,6 +1,13 @@
 import { changelogFormat } from "../../src/stores/changelog-format.js";
 import { describe, expect, it } from "vitest";
-import { CopartitioningError, MissingSourceTopicError, Serdes, StreamsBuilder } from "../../src/index.js";
+import {
+  CopartitioningError,
+  MissingSourceTopicError,
+  Serdes,
+  SessionWindows,
+  StreamsBuilder,
+  TimeWindows,
+} from "../../src/index.js";
 import { TopologyMetadata, userSourceTopicsOf } from "../../src/runtime/topology-metadata.js";
 import { urlVisitTopology } from "../integration/support/topologies.js";
 
@@ -53,6 +60,23 @@ describe("TopologyMetadata", () => {
       },
       { name: "app-dlq", kind: "dead-letter", partitions: 3, configs: { "cleanup.policy": "delete" } },
     ]);
+  });
+
+  it("gives a window or session store's changelog Kafka Streams' windowed config: compacted, deleted a day past the retention", () => {
+    const builder = new StreamsBuilder();
+    const grouped = builder.stream("visits", { key: Serdes.string(), value: Serdes.string() }).groupByKey();
+    grouped.windowedBy(TimeWindows.ofSizeAndGrace(3_600_000, 300_000)).count({ store: "hourly" });
+    grouped.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(60_000)).count({ store: "sessions" });
+    const metadata = TopologyMetadata.resolve(builder.build(), "app", counts({ visits: 2 }), "app-dlq");
+    const configs = Object.fromEntries(metadata.internalTopics(2).map((t) => [t.name, t.configs]));
+    expect(configs["app-hourly-changelog"]).toEqual({
+      "cleanup.policy": "compact,delete",
+      "retention.ms": String(3_900_000 + 86_400_000),
+    });
+    expect(configs["app-sessions-changelog"]).toEqual({
+      "cleanup.policy": "compact,delete",
+      "retention.ms": String(60_000 + 86_400_000),
+    });
   });
 
   it("sizes a repartition topic like its upstream sources, or as asked", () => {

@@ -206,6 +206,9 @@ describe("CachingWindowStore reads (Kafka Streams' CachingWindowStore.fetch), it
     expect(scans).toBe(0);
     expect(await bytes.get(windowStoreKey(Buffer.from("a"), 0, 0))).toBeUndefined();
     expect(await bytes.get(windowStoreKey(Buffer.from("b"), 60_000, 0))).toBeUndefined();
+    // Dropped as Kafka Streams drops a segment: no changelog record.
+    expect(bytes.isUnlogged(windowStoreKey(Buffer.from("a"), 0, 0))).toBe(true);
+    expect(bytes.isUnlogged(windowStoreKey(Buffer.from("c"), 240_000, 0))).toBe(false);
     expect(await windows.fetch("c", 240_000)).toBe(4);
     // An expired window is neither written nor cached.
     expect(windows.putNow("d", 5, 0)).toBe(false);

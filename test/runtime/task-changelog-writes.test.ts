@@ -1,0 +1,53 @@
+// What a commit logs: the overlay's pending writes, one record per key, except the deletes a
+// window store makes when it drops an expired segment (Kafka Streams drops a segment without
+// a changelog record; the windowed changelog's retention.ms removes its rows from the topic).
+import { describe, expect, it } from "vitest";
+import type { ProducedRecord } from "../../src/kafka/types.js";
+import { addChangelogRecords } from "../../src/runtime/task-changelog-writes.js";
+import { changelogFormat } from "../../src/stores/changelog-format.js";
+import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
+import { TaskOverlay } from "../../src/stores/task-overlay.js";
+
+const bytes = (text: string): Buffer => Buffer.from(text);
+
+describe("addChangelogRecords", () => {
+  it("logs puts and deletes, and leaves out the deletes of expired rows", async () => {
+    const storage = new InMemoryTaskStorage("0_0");
+    const overlay = new TaskOverlay(storage);
+    const store = overlay.store("windows");
+    store.writeNow(bytes("live"), bytes("1"));
+    store.writeNow(bytes("deleted"), null);
+    store.dropNow(bytes("expired"));
+    // Written again after its drop: logged as any write.
+    store.dropNow(bytes("rewritten"));
+    store.writeNow(bytes("rewritten"), bytes("2"));
+    expect(store.isUnlogged(bytes("expired"))).toBe(true);
+    expect(store.isUnlogged(bytes("rewritten"))).toBe(false);
+    expect(store.isUnlogged(bytes("deleted"))).toBe(false);
+    const logged: ProducedRecord[] = [];
+    addChangelogRecords(
+      [
+        {
+          store: "windows",
+          topic: "app-windows-changelog",
+          partition: 0,
+          format: changelogFormat({ type: "window", timestamped: false }),
+        },
+      ],
+      overlay,
+      0,
+      42,
+      (record) => logged.push(record),
+    );
+    expect(logged.map((r) => [r.key?.toString(), r.value?.toString() ?? null])).toEqual([
+      ["deleted", null],
+      ["live", "1"],
+      ["rewritten", "2"],
+    ]);
+    // The drop still reaches the task's state.
+    await storage.store("windows").put(bytes("expired"), bytes("old"));
+    await overlay.commit();
+    expect(await storage.store("windows").get(bytes("expired"))).toBeUndefined();
+    expect(store.isUnlogged(bytes("expired"))).toBe(false);
+  });
+});

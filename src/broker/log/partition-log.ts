@@ -8,68 +8,39 @@
 // work on closed segments through `replaceSegments` and `deleteOldestSegments`.
 import { buildControlBatch, ControlType } from "../protocol/control-record.js";
 import { ErrorCode } from "../protocol/error-codes.js";
+import { failure, isStorageError, success, type AppendResult } from "./append-result.js";
 import {
   Attributes,
-  decodeRecords,
-  isControl,
-  isTransactional,
   readBatchHeader,
   setLogAppendTime,
   stampBatch,
   type BatchHeader,
 } from "../protocol/record-batch.js";
-import { storedDecompressionLimit, type LogConfig } from "./log-config.js";
+import { abortedTransactions, abortedTransactionsForFetch, type AbortedTransaction } from "./aborted-transactions.js";
+import type { LogConfig } from "./log-config.js";
 import type { CleanerCheckpoint } from "./log-cleaner.js";
-import { LogSegment, type AbortedTxn, type BatchEntry } from "./log-segment.js";
-import { ProducerStateManager, type ProducerSnapshotEntry } from "./producer-state.js";
+import {
+  offsetForTimestamp,
+  offsetOfMaxTimestamp,
+  readBatches,
+  segmentIndexFor,
+  type ReadResult,
+  type TimestampLookup,
+} from "./log-reads.js";
+import { replayAfterSnapshot, type RecoveredLog } from "./log-recovery.js";
+import { LogSegment, type AbortedTxn } from "./log-segment.js";
+import { ProducerStateManager } from "./producer-state.js";
 import type { PartitionStorage } from "./segment-storage.js";
+
+export type { AbortedTransaction } from "./aborted-transactions.js";
+export { isStorageError, type AppendResult } from "./append-result.js";
+export type { ReadResult, TimestampLookup } from "./log-reads.js";
+export type { RecoveredLog } from "./log-recovery.js";
 
 /** Single node: this broker is every partition's only leader, in epoch 0. */
 export const LEADER_EPOCH = 0;
 /** Single coordinator that never moves: its markers all carry coordinator epoch 0. */
 export const COORDINATOR_EPOCH = 0;
-
-export interface AppendResult {
-  /** 0, or the Kafka error that refused the batch (then the offsets are -1). */
-  errorCode: ErrorCode;
-  errorMessage: string | null;
-  baseOffset: number;
-  lastOffset: number;
-  /** The broker's timestamp on LogAppendTime topics, else -1. */
-  logAppendTime: number;
-  /** The batch was a retry of one already in the log: nothing was appended. */
-  duplicate: boolean;
-}
-
-export interface ReadResult {
-  /** Whole batches, back to back. */
-  records: Buffer[];
-  bytes: number;
-  /** The offset after the last batch returned (the fetch offset when nothing was). */
-  nextOffset: number;
-}
-
-export interface TimestampLookup {
-  offset: number;
-  timestamp: number;
-}
-
-/** An entry of Fetch's aborted_transactions list. */
-export interface AbortedTransaction {
-  producerId: number;
-  firstOffset: number;
-}
-
-/** A partition's state as loaded from a data directory (storage/partition-loader.ts). */
-export interface RecoveredLog {
-  /** At least one segment; the last is the active one. */
-  segments: LogSegment[];
-  logStartOffset: number;
-  /** Producer state as of `snapshotOffset`; batches from there on are replayed. */
-  producers: readonly ProducerSnapshotEntry[];
-  snapshotOffset: number;
-  cleanerCheckpoint: CleanerCheckpoint;
-}
 
 export interface PartitionLogOptions {
   topic: string;
@@ -78,15 +49,6 @@ export interface PartitionLogOptions {
   storage: PartitionStorage;
   now: () => number;
   recovered?: RecoveredLog;
-}
-
-function failure(errorCode: ErrorCode, errorMessage: string): AppendResult {
-  return { errorCode, errorMessage, baseOffset: -1, lastOffset: -1, logAppendTime: -1, duplicate: false };
-}
-
-/** An error of the file system (it has a syscall), as opposed to a bug. */
-export function isStorageError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }
 
 export class PartitionLog {
@@ -107,7 +69,7 @@ export class PartitionLog {
     this.topic = options.topic;
     this.partition = options.partition;
     this.lastFlushAt = options.now();
-    if (options.recovered) this.recover(options.recovered);
+    if (options.recovered) this.#recover(options.recovered);
     else this.segments.push(new LogSegment(0, options.storage.create(0), options.now()));
   }
 
@@ -170,14 +132,7 @@ export class PartitionLog {
       if (check.outcome === "reject") return failure(check.errorCode, check.message);
       if (check.outcome === "duplicate") {
         const logAppendTime = this.config.messageTimestampType === "LogAppendTime" ? check.batch.timestamp : -1;
-        return {
-          errorCode: ErrorCode.NONE,
-          errorMessage: null,
-          baseOffset: check.batch.firstOffset,
-          lastOffset: check.batch.lastOffset,
-          logAppendTime,
-          duplicate: true,
-        };
+        return success(check.batch.firstOffset, check.batch.lastOffset, logAppendTime, true);
       }
     }
     let appended: ReturnType<PartitionLog["appendBatch"]>;
@@ -194,14 +149,7 @@ export class PartitionLog {
       // idempotent batch finds it in producer state and gets its offset).
       return this.storageFailure(error);
     }
-    return {
-      errorCode: ErrorCode.NONE,
-      errorMessage: null,
-      baseOffset: appended.baseOffset,
-      lastOffset: appended.lastOffset,
-      logAppendTime: appended.logAppendTime,
-      duplicate: false,
-    };
+    return success(appended.baseOffset, appended.lastOffset, appended.logAppendTime, false);
   }
 
   /**
@@ -246,14 +194,7 @@ export class PartitionLog {
     } catch (error) {
       return this.storageFailure(error);
     }
-    return {
-      errorCode: ErrorCode.NONE,
-      errorMessage: null,
-      baseOffset: appended.baseOffset,
-      lastOffset: appended.lastOffset,
-      logAppendTime: -1,
-      duplicate: false,
-    };
+    return success(appended.baseOffset, appended.lastOffset, -1, false);
   }
 
   /**
@@ -348,166 +289,6 @@ export class PartitionLog {
     this.segments.push(new LogSegment(this.endOffset, storage.create(this.endOffset), now));
   }
 
-  /** Index of the segment that holds `offset` (the last one starting at or before it). */
-  segmentIndexFor(offset: number): number {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-
-  /**
-   * Whole batches from the one holding `offset` on, stopping before `upperBound` (the high
-   * watermark, or the LSO for read_committed) and before `maxBytes` would be exceeded, except
-   * that with `minOneBatch` the first batch is returned whatever its size, so a consumer can
-   * always make progress (KIP-74).
-   */
-  read(offset: number, upperBound: number, maxBytes: number, minOneBatch: boolean): ReadResult {
-    const records: Buffer[] = [];
-    let bytes = 0;
-    let nextOffset = offset;
-    if (offset >= upperBound) return { records, bytes, nextOffset };
-    for (let s = this.segmentIndexFor(offset); s < this.segments.length; s++) {
-      const segment = this.segments[s]!;
-      const from = segment.indexOfOffset(offset);
-      let to = from;
-      let stop = false;
-      while (to < segment.entries.length) {
-        const entry = segment.entries[to]!;
-        if (entry.baseOffset >= upperBound) {
-          stop = true;
-          break;
-        }
-        if (bytes + entry.size > maxBytes && !(minOneBatch && bytes === 0)) {
-          stop = true;
-          break;
-        }
-        bytes += entry.size;
-        nextOffset = entry.lastOffset + 1;
-        to += 1;
-      }
-      for (const part of segment.read(from, to)) records.push(part);
-      if (stop) break;
-    }
-    return { records, bytes, nextOffset };
-  }
-
-  /** The first offset whose timestamp is >= timestamp, with that timestamp (ListOffsets). */
-  offsetForTimestamp(timestamp: number): TimestampLookup | null {
-    for (const segment of this.segments) {
-      if (segment.maxTimestamp < timestamp || segment.nextOffset <= this.startOffset) continue;
-      for (let i = segment.indexOfTimestamp(timestamp); i < segment.entries.length; i++) {
-        const entry = segment.entries[i]!;
-        if (entry.lastOffset < this.startOffset || entry.maxTimestamp < timestamp || isControl(entry.attributes))
-          continue;
-        const found = this.findInBatch(segment, i, entry, timestamp);
-        if (found) return found;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * ListOffsets' MAX_TIMESTAMP (KIP-734): the first record holding the log's highest timestamp,
-   * control batches included, as Kafka's UnifiedLog finds it (the first segment with the highest
-   * maxTimestampSoFar, its first batch with that max timestamp, that batch's first record with it).
-   */
-  offsetOfMaxTimestamp(): TimestampLookup | null {
-    let best: LogSegment | undefined;
-    for (const segment of this.segments) {
-      if (segment.nextOffset <= this.startOffset || segment.isEmpty) continue;
-      if (best === undefined || segment.maxTimestamp > best.maxTimestamp) best = segment;
-    }
-    if (best === undefined) return null;
-    const max = best.maxTimestamp;
-    const index = best.entries.findIndex((entry) => entry.maxTimestamp === max);
-    if (index < 0) return null;
-    const found = this.findInBatch(best, index, best.entries[index]!, max);
-    return found && found.timestamp === max ? found : { offset: best.entries[index]!.baseOffset, timestamp: max };
-  }
-
-  private findInBatch(
-    segment: LogSegment,
-    index: number,
-    entry: BatchEntry,
-    timestamp: number,
-  ): TimestampLookup | null {
-    let records: ReturnType<typeof decodeRecords>;
-    try {
-      records = decodeRecords(segment.readBatch(index), storedDecompressionLimit(this.config));
-    } catch {
-      // A payload that does not decompress, or over the limit (stored before produce checked it).
-      records = null;
-    }
-    if (records === null) {
-      // zstd (Node cannot look inside) or undecodable: the batch's first offset is the closest answer.
-      return { offset: Math.max(entry.baseOffset, this.startOffset), timestamp: entry.maxTimestamp };
-    }
-    for (const record of records) {
-      if (record.offset >= this.startOffset && record.timestamp >= timestamp) {
-        return { offset: record.offset, timestamp: record.timestamp };
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Kafka's collectAbortedTransactions: the aborted transactions overlapping [from, to), read
-   * from the transaction index of the segment holding `from` onwards. The search stops at an
-   * entry whose LSO reaches `to`: every transaction aborted later started at or after it.
-   */
-  abortedTransactions(from: number, to: number): AbortedTxn[] {
-    const found: AbortedTxn[] = [];
-    for (let s = this.segmentIndexFor(from); s < this.segments.length; s++) {
-      for (const txn of this.segments[s]!.abortedTxns) {
-        if (txn.lastOffset >= from && txn.firstOffset < to) found.push(txn);
-        if (txn.lastStableOffset >= to) return found;
-      }
-    }
-    return found;
-  }
-
-  /**
-   * The aborted_transactions list of a read_committed Fetch that returned [from, to): each
-   * aborted transaction with data in that range, with the offset of its first data batch
-   * returned, in offset order. A Java or librdkafka consumer filters exactly as it would with
-   * Kafka's list (the transaction's true first offset), because it only compares these
-   * offsets with the batches it received. kafkajs 2.2.4 needs this form: it activates at most
-   * one listed transaction per record it reads, in list order, so several transactions that
-   * started before the fetch offset would leak aborted records to it.
-   */
-  abortedTransactionsForFetch(from: number, to: number): AbortedTransaction[] {
-    if (from >= to) return [];
-    const out: AbortedTransaction[] = [];
-    for (const txn of this.abortedTransactions(from, to)) {
-      const first = this.firstTransactionalBatch(
-        txn.producerId,
-        Math.max(txn.firstOffset, from),
-        Math.min(txn.lastOffset, to),
-      );
-      if (first !== null) out.push({ producerId: txn.producerId, firstOffset: Math.max(first, from) });
-    }
-    return out.sort((a, b) => a.firstOffset - b.firstOffset);
-  }
-
-  /** Base offset of the producer's first transactional data batch ending at or after `from`, starting before `until`. */
-  private firstTransactionalBatch(producerId: number, from: number, until: number): number | null {
-    for (let s = this.segmentIndexFor(from); s < this.segments.length; s++) {
-      const entries = this.segments[s]!.entries;
-      for (let i = this.segments[s]!.indexOfOffset(from); i < entries.length; i++) {
-        const entry = entries[i]!;
-        if (entry.baseOffset >= until) return null;
-        if (entry.producerId === producerId && isTransactional(entry.attributes) && !isControl(entry.attributes))
-          return entry.baseOffset;
-      }
-    }
-    return null;
-  }
-
   /** DeleteRecords: moves the log start offset up and drops segments wholly below it. */
   deleteRecordsBefore(offset: number): number {
     if (offset <= this.startOffset) return this.startOffset;
@@ -563,6 +344,39 @@ export class PartitionLog {
     this.segments.splice(from, count, ...cleaned);
   }
 
+  /** Index of the segment that holds `offset` (the last one starting at or before it). */
+  segmentIndexFor(offset: number): number {
+    return segmentIndexFor(this.segments, offset);
+  }
+
+  /**
+   * Whole batches from the one holding `offset` on, stopping before `upperBound` (the high
+   * watermark, or the LSO for read_committed) and before `maxBytes` (log-reads.ts).
+   */
+  read(offset: number, upperBound: number, maxBytes: number, minOneBatch: boolean): ReadResult {
+    return readBatches(this.segments, offset, upperBound, maxBytes, minOneBatch);
+  }
+
+  /** The first offset whose timestamp is >= timestamp, with that timestamp (ListOffsets). */
+  offsetForTimestamp(timestamp: number): TimestampLookup | null {
+    return offsetForTimestamp(this.segments, this.startOffset, this.config, timestamp);
+  }
+
+  /** ListOffsets' MAX_TIMESTAMP (KIP-734). */
+  offsetOfMaxTimestamp(): TimestampLookup | null {
+    return offsetOfMaxTimestamp(this.segments, this.startOffset, this.config);
+  }
+
+  /** Kafka's collectAbortedTransactions: the aborted transactions overlapping [from, to). */
+  abortedTransactions(from: number, to: number): AbortedTxn[] {
+    return abortedTransactions(this.segments, from, to);
+  }
+
+  /** The aborted_transactions list of a read_committed Fetch that returned [from, to). */
+  abortedTransactionsForFetch(from: number, to: number): AbortedTransaction[] {
+    return abortedTransactionsForFetch(this.segments, from, to);
+  }
+
   get cleanerCheckpoint(): CleanerCheckpoint {
     return this.cleanerState;
   }
@@ -604,46 +418,13 @@ export class PartitionLog {
     this.options.storage.destroy();
   }
 
-  /**
-   * Loads a recovered partition: its segments as found, producer state from the snapshot,
-   * then every batch after the snapshot replayed through producer state, which rebuilds the
-   * LSO and the aborted-transaction index entries of markers written after the snapshot
-   * (the loader dropped those entries, so a torn index tail cannot survive).
-   */
-  private recover(recovered: RecoveredLog): void {
+  /** Loads a recovered partition: its segments as found, producer state from the snapshot, then the replay. */
+  #recover(recovered: RecoveredLog): void {
     this.segments.push(...recovered.segments);
     this.startOffset = recovered.logStartOffset;
     this.cleanerState = recovered.cleanerCheckpoint;
     this.endOffset = this.activeSegment.nextOffset;
     this.producers.restore(recovered.producers);
-    for (let s = this.segmentIndexFor(recovered.snapshotOffset); s < this.segments.length; s++) {
-      const segment = this.segments[s]!;
-      for (let i = segment.indexOfOffset(recovered.snapshotOffset); i < segment.entries.length; i++) {
-        const entry = segment.entries[i]!;
-        if (entry.producerId < 0 || entry.baseOffset < recovered.snapshotOffset) continue;
-        if (isControl(entry.attributes)) {
-          if (entry.controlType < 0) continue;
-          const completed = this.producers.onMarker(
-            entry.producerId,
-            entry.producerEpoch,
-            COORDINATOR_EPOCH,
-            entry.controlType === ControlType.ABORT,
-            entry.baseOffset,
-            entry.maxTimestamp,
-          );
-          if (completed?.aborted) {
-            segment.addAbortedTxn({
-              producerId: entry.producerId,
-              firstOffset: completed.firstOffset,
-              lastOffset: completed.lastOffset,
-              lastStableOffset: this.producers.firstUndecidedOffset ?? completed.lastOffset + 1,
-            });
-          }
-        } else {
-          const fields = { ...entry, lastOffsetDelta: entry.lastOffset - entry.baseOffset };
-          this.producers.onDataBatch(fields, entry.baseOffset, entry.lastOffset, entry.maxTimestamp);
-        }
-      }
-    }
+    replayAfterSnapshot(this.segments, this.producers, recovered.snapshotOffset, COORDINATOR_EPOCH);
   }
 }

@@ -96,6 +96,7 @@ export function storeSpecOf(store: StateStoreOptions<unknown, unknown>): StoreSp
     ...(store.logging !== undefined ? { logging: store.logging } : {}),
     ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
     ...(store.caching !== undefined ? { caching: store.caching } : {}),
+    ...versionedStoreSpecOf(store),
     origin: store,
     serdeHint: `give store "${store.name}" a {part} serde`,
   };

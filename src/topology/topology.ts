@@ -8,7 +8,7 @@ import type { AnyProcessorSupplier, ProcessorSupplier, StreamPartitioner, TopicN
 import { unpackSupplier } from "./processor.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
-import { storeSpecOf, versionedStoreSpecOf } from "./store-options.js";
+import { storeSpecOf } from "./store-options.js";
 import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "./timestamp-extractor.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
@@ -387,7 +387,7 @@ export class Topology implements TopologyData {
     store: StateStoreOptions<unknown, unknown>,
     processors: readonly string[],
   ): void {
-    builder.addStore({ ...storeSpecOf(store), ...versionedStoreSpecOf(store) });
+    builder.addStore(storeSpecOf(store));
     for (const processor of processors) builder.connectStores(processor, [store.name]);
   }
 }

@@ -195,6 +195,39 @@ describe("TopologyTestDriverTest: each store getter answers for its own kind of 
   });
 });
 
+describe("a versioned store a processor supplier brings (ConnectedStoreProvider.stores())", () => {
+  it("is added as a versioned store, as one added with addStateStore() is", async () => {
+    const builder = new StreamsBuilder();
+    builder.stream("in", strings).process({
+      get: () => {
+        let versioned: VersionedKeyValueStore<string, string>;
+        return {
+          init: (context) => {
+            versioned = context.getStateStore("supplied-versions") as unknown as VersionedKeyValueStore<string, string>;
+          },
+          process: async (record) => {
+            await versioned.put(record.key, record.value, record.timestamp);
+          },
+        };
+      },
+      stores: () => [
+        Stores.versionedKeyValueStoreBuilder(
+          Stores.persistentVersionedKeyValueStore("supplied-versions", 60_000, 5_000),
+          Serdes.string(),
+          Serdes.string(),
+        ),
+      ],
+    });
+    const d = start(builder.build());
+    const input = d.createInputTopic("in", Serdes.string(), Serdes.string());
+    await input.pipeInput("k", "v1", { timestamp: 10 });
+    await input.pipeInput("k", "v2", { timestamp: 20 });
+    const store = d.getVersionedKeyValueStore<string, string>("supplied-versions");
+    expect(await store.get("k")).toEqual({ value: "v2", timestamp: 20 });
+    expect(await store.get("k", 15)).toEqual({ value: "v1", timestamp: 10, validTo: 20 });
+  });
+});
+
 describe("StoresTest: versioned store arguments", () => {
   it("refuses what Kafka Streams refuses, with its messages", () => {
     expect(() => Stores.persistentVersionedKeyValueStore(null as never, 1)).toThrow("name cannot be null");

@@ -20,8 +20,8 @@ export default defineConfig({
     reporters: process.env.EDDY_TEST_TALLY ? ["default", new TallyReporter(process.env.EDDY_TEST_TALLY)] : ["default"],
     // `npm test -- --coverage`, or `npm test` with EDDY_COVERAGE=1 (as .ci/run does), measures
     // src/ and fails below these floors:
-    // about a point under what the suite measured when they were set (statements 89.0,
-    // branches 79.7, functions 90.4, lines 91.6), since paths that depend on timing vary
+    // about a point under what the suite measured when they were set (statements 90.4,
+    // branches 81.6, functions 91.9, lines 92.8), since paths that depend on timing vary
     // from run to run. Raise them as coverage grows; never lower them.
     coverage: {
       enabled: process.env.EDDY_COVERAGE === "1",
@@ -31,7 +31,7 @@ export default defineConfig({
       reportsDirectory: "coverage",
       // The figures are printed even when a test failed, so a red run still says where coverage stands.
       reportOnFailure: true,
-      thresholds: { statements: 88, branches: 78, functions: 89, lines: 90 },
+      thresholds: { statements: 89, branches: 80, functions: 90, lines: 91 },
     },
   },
 });

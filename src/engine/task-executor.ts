@@ -5,7 +5,9 @@
 // serialized output to a RecordCollector. Whoever owns the task (the Kafka runtime, the
 // TopologyTestDriver) feeds it records and clock ticks, one call at a time.
 //
-// It reads the Topology as data and never imports the DSL or kafkajs.
+// It reads the Topology as data and never imports the DSL or kafkajs. The task's instance
+// of its sub-topology is built by task-graph.ts; sources' own timestamp extractors run
+// through partition-time-extraction.ts.
 import { DeserializationError } from "../serdes/errors.js";
 import { RecordHeaders } from "../topology/headers.js";
 import { FORWARDED } from "../topology/processor.js";
@@ -13,13 +15,11 @@ import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Topology } from "../topology/topology.js";
-import { physicalTopicName } from "../topology/topology.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
 import type { ConsumedRecord } from "./consumed-record.js";
 import { ProcessorNodeCounters } from "./node-counters.js";
-import { NodeProcessorContext } from "./processor-context.js";
 import type { TaskServices } from "./processor-context.js";
-import { ProcessorNodeRuntime, SinkNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
+import type { ProcessorNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
 import type { RuntimeNode } from "./processor-node.js";
 import {
   InvalidTimestampError,
@@ -35,9 +35,11 @@ import type { StateStoreProvider, TaskStoreContext } from "./state-store-provide
 import { isCachedStore } from "../stores/cached-store.js";
 import type { StateStore } from "../stores/state-store.js";
 import { StreamTime } from "./stream-time.js";
-import { isDefaultExtractor, timestampExtractorFunction } from "./timestamp-extraction.js";
+import { timestampExtractorFunction } from "./timestamp-extraction.js";
 import type { TimestampExtractor, TimestampExtractorFunction } from "../topology/timestamp-extractor.js";
 import { taskId as formatTaskId } from "./task-id.js";
+import { PartitionTimeExtraction } from "./partition-time-extraction.js";
+import { buildTaskGraph, initProcessors } from "./task-graph.js";
 
 export interface TaskExecutorOptions {
   readonly topology: Topology;
@@ -94,11 +96,13 @@ export class TaskExecutor {
   readonly applicationId: string;
   readonly subtopology: number;
   readonly partition: number;
-  readonly #nodes = new Map<string, RuntimeNode>();
-  readonly #children = new Map<string, RuntimeNode[]>();
-  readonly #sourcesByTopic = new Map<string, SourceNodeRuntime>();
-  /** Sources subscribed by pattern: a topic they match is added to #sourcesByTopic when first seen. */
-  readonly #patternSources: SourceNodeRuntime[] = [];
+  /** The task's nodes, their children, its sources and their extractors (task-graph.ts). */
+  #nodes = new Map<string, RuntimeNode>();
+  #children = new Map<string, RuntimeNode[]>();
+  #sourcesByTopic = new Map<string, SourceNodeRuntime>();
+  #patternSources: SourceNodeRuntime[] = [];
+  /** Extractors of the sources that do not use the default one. */
+  #extractors = new Map<SourceNodeRuntime, TimestampExtractorFunction>();
   readonly #stores = new Map<string, StateStore>();
   readonly #streamTime = new StreamTime();
   readonly #streamTimePunctuations = new PunctuationScheduler();
@@ -107,10 +111,7 @@ export class TaskExecutor {
   readonly #onDroppedRecord: ((event: DroppedRecord) => void) | undefined;
   #droppedRecords = 0;
   readonly #defaultExtractor: TimestampExtractorFunction;
-  /** Extractors of the sources that do not use the default one. */
-  readonly #extractors = new Map<SourceNodeRuntime, TimestampExtractorFunction>();
-  /** The largest timestamp extracted per input topic (the task's partition of it): Kafka Streams' partition time. */
-  readonly #partitionTimes = new Map<string, number>();
+  readonly #timestamps = new PartitionTimeExtraction();
   #metadata: RecordMetadata | undefined;
   /** The record the running processor handles (its timestamp and headers are the record context's). */
   #current: StreamRecord<unknown, unknown> | undefined;
@@ -229,7 +230,7 @@ export class TaskExecutor {
     let typed = source.deserialize(record);
     if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
     if (extractor !== undefined) {
-      const extracted = this.#extract(extractor, record, typed, metadata);
+      const extracted = this.#timestamps.extract(extractor, record, typed, metadata);
       if (typeof extracted !== "number") return extracted;
       if (extracted !== typed.timestamp) typed = { ...typed, timestamp: extracted };
     }
@@ -247,45 +248,6 @@ export class TaskExecutor {
     if (!this.#streamTimePunctuations.isEmpty)
       return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
     return PROCESSED;
-  }
-
-  /** The extracted timestamp, or what becomes of a record whose timestamp is invalid. */
-  #extract(
-    extractor: TimestampExtractorFunction,
-    record: ConsumedRecord,
-    typed: StreamRecord<unknown, unknown>,
-    metadata: RecordMetadata,
-  ): number | ProcessOutcome {
-    const partitionTime = this.#partitionTimes.get(record.topic) ?? -1;
-    let timestamp: number;
-    try {
-      timestamp = extractor(
-        {
-          ...metadata,
-          key: typed.key,
-          value: typed.value,
-          timestamp: record.timestamp,
-          headers: typed.headers as RecordHeaders,
-        },
-        partitionTime,
-      );
-    } catch (error) {
-      const invalid =
-        error instanceof InvalidTimestampError
-          ? error
-          : new InvalidTimestampError(
-              record.timestamp,
-              metadata,
-              `its timestamp extractor failed: ${error instanceof Error ? error.message : String(error)}`,
-              { cause: error },
-            );
-      return { status: "dead-letter", error: invalid };
-    }
-    if (typeof timestamp !== "number" || !Number.isFinite(timestamp) || timestamp < 0) {
-      return { status: "skipped", timestamp };
-    }
-    if (timestamp > partitionTime) this.#partitionTimes.set(record.topic, timestamp);
-    return timestamp;
   }
 
   async #finish(pending: Promise<void>): Promise<ProcessOutcome> {
@@ -380,74 +342,23 @@ export class TaskExecutor {
     }
     const globalStores = [...(options.globalStores ?? [])].filter(([name]) => !this.#stores.has(name));
     for (const [name, store] of globalStores) this.#stores.set(name, store);
-    const globalNames = globalStores.map(([name]) => name);
-    const services = this.#services(topology.defaultSerdes);
-    const contexts = new Map<string, NodeProcessorContext>();
-    const counters = options.nodeCounters ?? new ProcessorNodeCounters();
-    for (const name of topology.subtopology(options.subtopology).nodes) {
-      const definition = topology.node(name);
-      switch (definition.kind) {
-        case "source": {
-          const node = new SourceNodeRuntime(definition, counters.counter(name));
-          this.#nodes.set(name, node);
-          const extractor =
-            definition.timestampExtractor === undefined
-              ? this.#defaultExtractor
-              : timestampExtractorFunction(definition.timestampExtractor);
-          for (const topic of definition.topics) {
-            this.#sourcesByTopic.set(physicalTopicName(this.applicationId, topic, definition.internal), node);
-          }
-          // The default needs no call per record: a negative timestamp is checked inline.
-          if (!isDefaultExtractor(extractor)) this.#extractors.set(node, extractor);
-          if (definition.pattern !== undefined) this.#patternSources.push(node);
-          break;
-        }
-        case "processor": {
-          let processor;
-          try {
-            processor = definition.supplier();
-          } catch (error) {
-            throw new ProcessorError(name, this.taskId, undefined, error);
-          }
-          this.#nodes.set(name, new ProcessorNodeRuntime(definition, processor, counters.counter(name)));
-          contexts.set(
-            name,
-            new NodeProcessorContext(
-              services,
-              name,
-              globalNames.length === 0 ? definition.stores : [...definition.stores, ...globalNames],
-            ),
-          );
-          break;
-        }
-        case "sink":
-          this.#nodes.set(
-            name,
-            new SinkNodeRuntime(definition, this.applicationId, options.collector, counters.counter(name)),
-          );
-          break;
-      }
-    }
-    for (const [name, node] of this.#nodes) {
-      this.#children.set(
-        name,
-        node.definition.successors.map((child) => {
-          const runtime = this.#nodes.get(child);
-          if (runtime === undefined)
-            throw new RangeError(`Node ${name} of sub-topology ${this.subtopology} has a child ${child} outside it`);
-          return runtime;
-        }),
-      );
-    }
-    for (const node of this.#nodes.values()) {
-      if (node.kind !== "processor" || node.processor.init === undefined) continue;
-      const context = contexts.get(node.name);
-      try {
-        await node.processor.init(context as NodeProcessorContext);
-      } catch (error) {
-        throw new ProcessorError(node.name, this.taskId, undefined, error);
-      }
-    }
+    const graph = buildTaskGraph({
+      topology,
+      applicationId: this.applicationId,
+      subtopology: options.subtopology,
+      taskId: this.taskId,
+      collector: options.collector,
+      services: this.#services(topology.defaultSerdes),
+      globalStoreNames: globalStores.map(([name]) => name),
+      defaultExtractor: this.#defaultExtractor,
+      counters: options.nodeCounters ?? new ProcessorNodeCounters(),
+    });
+    this.#nodes = graph.nodes;
+    this.#children = graph.children;
+    this.#sourcesByTopic = graph.sourcesByTopic;
+    this.#patternSources = graph.patternSources;
+    this.#extractors = graph.extractors;
+    await initProcessors(graph, this.taskId);
   }
 
   #services(defaultSerdes: TaskServices["defaultSerdes"]): TaskServices {

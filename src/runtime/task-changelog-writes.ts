@@ -20,9 +20,9 @@ export function addChangelogRecords(
     const pending = overlay.store(changelog.store);
     if (pending.pendingCount === 0) continue;
     const { topic, format } = changelog;
+    // A window store's expired segments, dropped as Kafka Streams drops them, are not logged:
+    // they are not pending writes (OverlayBytesStore.dropNow).
     for (const [key, value] of pending.pendingWrites()) {
-      // A window store's expired segment, dropped as Kafka Streams drops it: not logged.
-      if (value === null && pending.isUnlogged(key)) continue;
       if (format.identity && !format.headers) {
         add({ topic, partition, key, value, timestamp: streamTime });
         continue;

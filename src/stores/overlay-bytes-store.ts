@@ -20,8 +20,8 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   readonly #pending = new OrderedBytesMap<Buffer | null>();
   // Bumped when the pending writes move to the base or are dropped: running iterators restart.
   #generation = 0;
-  // Pending deletes the changelog leaves out (latin1 keys): an expired segment's rows.
-  readonly #unlogged = new Set<string>();
+  // Rows dropped unlogged (dropNow): an expired segment's, deleted after the commit.
+  #dropped: Buffer[] = [];
 
   constructor(base: KeyValueBytesStore, overlay: OverlayState) {
     this.name = base.name;
@@ -29,9 +29,14 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     this.#overlay = overlay;
   }
 
-  /** Number of keys with a pending write (puts and deletes). */
+  /** Number of keys with a pending write (puts and deletes; dropped rows apart). */
   get pendingCount(): number {
     return this.#pending.size;
+  }
+
+  /** Number of rows dropped (dropNow) since the last commit. */
+  get droppedCount(): number {
+    return this.#dropped.length;
   }
 
   /** The pending writes in key order, for the commit batch; the overlay must not change while this runs. */
@@ -39,26 +44,31 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     return this.#pending.entries();
   }
 
-  /** Forgets the pending writes (after a commit, or to discard them). */
+  /** The rows dropped since the last commit, for the delete that follows it; forgets them. */
+  takeDropped(): Buffer[] {
+    const dropped = this.#dropped;
+    this.#dropped = [];
+    return dropped;
+  }
+
+  /** Forgets the pending writes and drops (after a commit, or to discard them). */
   clearPending(): void {
     this.#pending.clear();
-    this.#unlogged.clear();
+    this.#dropped = [];
     this.#generation += 1;
   }
 
   /**
-   * A delete the changelog does not carry, done before it returns: a window store drops an
-   * expired segment's rows so, as Kafka Streams drops a segment without logging it (its
-   * windowed changelog's retention.ms removes them from the topic).
+   * A delete the changelog does not carry, of a row its writer will neither read nor
+   * write again: a window store drops an expired segment's rows so, as Kafka Streams
+   * drops a segment without logging it (its windowed changelog's retention.ms removes
+   * them from the topic). It costs the hot path no lookup, and the commit no time: the
+   * overlay deletes the rows once the commit's batch is written (task-overlay.ts), and
+   * until then reads may still see them (a window store reads no expired window).
    */
   dropNow(key: Buffer): void {
-    this.writeNow(key, null);
-    this.#unlogged.add(key.toString("latin1"));
-  }
-
-  /** Whether the pending write of `key` is a delete the changelog leaves out (dropNow). */
-  isUnlogged(key: Buffer): boolean {
-    return this.#unlogged.size > 0 && this.#unlogged.has(key.toString("latin1"));
+    this.#checkWritable();
+    this.#dropped.push(key);
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
@@ -80,7 +90,6 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   writeNow(key: Buffer, value: Buffer | null): void {
     this.#checkWritable();
     this.#pending.set(key, value);
-    if (this.#unlogged.size > 0) this.#unlogged.delete(key.toString("latin1"));
   }
 
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {
@@ -148,17 +157,21 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   }
 
   /**
-   * The base count corrected by the pending writes: one base lookup per pending key,
-   * and the overlay holds one commit interval's writes, so this stays cheap.
+   * The base count corrected by the pending writes and drops: one base lookup per
+   * pending key, and the overlay holds one commit interval's writes, so this stays cheap.
    */
   async approximateNumEntries(): Promise<number> {
     this.#checkOpen();
     let count = await this.base.approximateNumEntries();
+    const dropped = new Set(this.#dropped.map((row) => row.toString("latin1")));
     for (const [key, value] of [...this.#pending.entries()]) {
+      // Deleted by the commit, whatever the pending write.
+      if (dropped.has(key.toString("latin1"))) continue;
       const inBase = (await this.base.get(key)) !== undefined;
       if (value === null && inBase) count -= 1;
       else if (value !== null && !inBase) count += 1;
     }
+    for (const row of dropped) if ((await this.base.get(Buffer.from(row, "latin1"))) !== undefined) count -= 1;
     return count;
   }
 

@@ -22,6 +22,10 @@ export class TaskOverlay implements OverlayState {
   readonly storage: TaskStorage;
   readonly #stores = new Map<string, OverlayBytesStore>();
   #committing = false;
+  // The last commit's dropped rows being deleted (never rejects): the next commit waits for it.
+  #dropping: Promise<void> = Promise.resolve();
+  // Dropped rows whose delete failed, per store: the next delete retries them.
+  #undropped = new Map<string, Buffer[]>();
 
   constructor(storage: TaskStorage) {
     this.storage = storage;
@@ -35,11 +39,16 @@ export class TaskOverlay implements OverlayState {
     return this.#committing;
   }
 
-  /** Keys with a pending write, over all stores. */
+  /** Keys with a pending write, over all stores (dropped rows apart). */
   get pendingCount(): number {
     let count = 0;
     for (const store of this.#stores.values()) count += store.pendingCount;
     return count;
+  }
+
+  /** Settles once the last commit's dropped rows are deleted (or failed, to be retried by the next commit). */
+  dropsSettled(): Promise<void> {
+    return this.#dropping;
   }
 
   /** The store `name` as the task's processors see it: committed state plus this transaction's writes. */
@@ -63,16 +72,43 @@ export class TaskOverlay implements OverlayState {
     if (!this.storage.isOpen) throw new StoreClosedError(this.storage.taskId, "task");
     if (this.#committing) throw new StateCommitInProgressError([...this.#stores.keys()].join(", "));
     const writes = new Map<string, StoreWrites>();
+    let dropped = 0;
     for (const [name, store] of this.#stores) {
       if (store.pendingCount > 0) writes.set(name, store.pendingWrites());
+      dropped += store.droppedCount;
     }
-    if (writes.size === 0 && (checkpoint === undefined || checkpoint.size === 0)) return;
+    if (writes.size === 0 && dropped === 0 && (checkpoint === undefined || checkpoint.size === 0)) return;
     this.#committing = true;
+    const drops = this.#undropped;
     try {
+      await this.#dropping;
       await this.storage.commit(writes, checkpoint);
-      for (const store of this.#stores.values()) store.clearPending();
+      this.#undropped = new Map();
+      for (const [name, store] of this.#stores) {
+        const rows = store.takeDropped();
+        if (rows.length > 0) drops.set(name, [...(drops.get(name) ?? []), ...rows]);
+        store.clearPending();
+      }
     } finally {
       this.#committing = false;
+    }
+    if (drops.size > 0) this.#dropping = this.#drop(drops);
+  }
+
+  /**
+   * Deletes the rows dropped during the transaction just committed (an expired segment's):
+   * in a batch of their own, after the commit's, so that processing goes on meanwhile. Nothing
+   * writes them again, and nothing needs them gone at once: a window store reads no expired
+   * row, and one left behind by a crash is dropped again by its next writer (window-store.ts).
+   * A failed delete is retried with the next commit's.
+   */
+  async #drop(drops: Map<string, Buffer[]>): Promise<void> {
+    try {
+      await this.storage.commit(
+        new Map([...drops].map(([name, rows]) => [name, rows.map((row): [Buffer, null] => [row, null])])),
+      );
+    } catch {
+      for (const [name, rows] of drops) this.#undropped.set(name, [...(this.#undropped.get(name) ?? []), ...rows]);
     }
   }
 

@@ -11,12 +11,21 @@ export const TIMESTAMP_SIZE = 8;
 export const SEQNUM_SIZE = 4;
 const SUFFIX_SIZE = TIMESTAMP_SIZE + SEQNUM_SIZE;
 
+const TWO_TO_32 = 2 ** 32;
+
 export function windowStoreKey(key: Buffer, windowStart: number, seqnum = 0): Buffer {
   const bytes = Buffer.allocUnsafe(key.length + SUFFIX_SIZE);
   key.copy(bytes, 0);
-  bytes.writeBigInt64BE(BigInt(windowStart), key.length);
+  writeInt64BE(bytes, windowStart, key.length);
   bytes.writeUInt32BE(seqnum >>> 0, key.length + TIMESTAMP_SIZE);
   return bytes;
+}
+
+/** A safe integer as 8 big-endian two's-complement bytes, without a BigInt (one per record otherwise). */
+function writeInt64BE(bytes: Buffer, value: number, offset: number): void {
+  const high = Math.floor(value / TWO_TO_32);
+  bytes.writeInt32BE(high, offset);
+  bytes.writeUInt32BE(value - high * TWO_TO_32, offset + 4);
 }
 
 /** The record key's bytes of a store key (a view, not a copy). */
@@ -25,7 +34,8 @@ export function keyBytesOf(storeKey: Buffer): Buffer {
 }
 
 export function windowStartOf(storeKey: Buffer): number {
-  return Number(storeKey.readBigInt64BE(storeKey.length - SUFFIX_SIZE));
+  const offset = storeKey.length - SUFFIX_SIZE;
+  return storeKey.readInt32BE(offset) * TWO_TO_32 + storeKey.readUInt32BE(offset + 4);
 }
 
 export function seqnumOf(storeKey: Buffer): number {

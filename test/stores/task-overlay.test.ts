@@ -223,6 +223,61 @@ describe.each([
     expect(seen).toEqual(["a", "b", "c", ...Array.from({ length: 150 }, (_, i) => `k${String(i).padStart(3, "0")}`)]);
   });
 
+  it("deletes dropped rows once the commit is written, in a batch of their own", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("x"), b("9"));
+    store.dropNow(b("a"));
+    // Written, then dropped in the same transaction: the drop comes last.
+    store.writeNow(b("y"), b("8"));
+    store.dropNow(b("y"));
+    expect([overlay.pendingCount, store.droppedCount]).toEqual([2, 2]);
+    await overlay.commit(new Map([["app-balances-changelog:1", 5]]));
+    await overlay.dropsSettled();
+    expect([overlay.pendingCount, store.droppedCount]).toEqual([0, 0]);
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["b=2", "c=3", "x=9"]);
+    expect(await storage.readCheckpoint()).toEqual(new Map([["app-balances-changelog:1", 5]]));
+    // Drops alone are a commit too.
+    store.dropNow(b("b"));
+    await overlay.commit();
+    await overlay.dropsSettled();
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["c=3", "x=9"]);
+  });
+
+  it("retries the delete of dropped rows after the next commit when it failed", async () => {
+    const store = overlay.store("balances");
+    const commit = storage.commit.bind(storage);
+    let failures = 1;
+    storage.commit = async (writes, checkpoint) => {
+      // The commit's own batch carries a checkpoint here; the drops' batch none.
+      if (checkpoint === undefined && failures > 0) {
+        failures -= 1;
+        throw new Error("disk full");
+      }
+      return commit(writes, checkpoint);
+    };
+    store.dropNow(b("a"));
+    await overlay.commit(new Map([["app-balances-changelog:1", 1]]));
+    await overlay.dropsSettled();
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
+    await store.put(b("d"), b("4"));
+    await overlay.commit(new Map([["app-balances-changelog:1", 2]]));
+    await overlay.dropsSettled();
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["b=2", "c=3", "d=4"]);
+  });
+
+  it("counts dropped rows out of its approximate size when the committed state holds them", async () => {
+    const store = overlay.store("balances");
+    store.dropNow(b("a"));
+    store.dropNow(b("a"));
+    store.dropNow(b("never-there"));
+    store.writeNow(b("b"), b("20"));
+    store.dropNow(b("b"));
+    store.writeNow(b("x"), b("1"));
+    store.writeNow(b("y"), b("1"));
+    store.dropNow(b("y"));
+    expect(await store.approximateNumEntries()).toBe(2);
+  });
+
   it("closes with its storage", async () => {
     const store = overlay.store("balances");
     await store.put(b("x"), b("1"));

@@ -14,10 +14,15 @@
 //   - GROUP_JOIN is emitted synchronously after SyncGroup and before the first fetch of
 //     the new generation, so pause() and seek() called from onAssigned take effect
 //     before any record of the new assignment is fetched.
+//   - kafkajs fetches again only once every batch of the last answer is processed; the
+//     seam sends the next Fetch while they are (kafkajs/fetch-ahead.ts), and its answer is
+//     handed out only if it is what kafkajs' own request would get. A rebalance, a new
+//     assignment, a seek and a stop drop it at once.
 // kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
 import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
 import { consumedRecords, hookConsumerCluster } from "./kafkajs/index.js";
+import type { FetchAhead, FetchAheadStats } from "./kafkajs/index.js";
 import type { ConsumedRecord, GroupMetadata, TopicPartition, TopicPartitionOffset } from "./types.js";
 
 export const EDDY_ASSIGNOR_NAME = "eddy-streams";
@@ -105,6 +110,7 @@ export interface GroupConsumerOptions {
 export class GroupConsumer {
   private readonly consumer: Consumer;
   private cluster: Cluster | undefined;
+  private fetchAhead: FetchAhead | undefined;
   private lastAssignmentBytes: Buffer | undefined;
   private generationId: number | undefined;
   private memberId = "";
@@ -130,6 +136,7 @@ export class GroupConsumer {
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.fetchAhead?.drop();
       const { memberId, isLeader, memberAssignment } = event.payload;
       this.memberId = memberId;
       const partitions: TopicPartition[] = [];
@@ -139,6 +146,7 @@ export class GroupConsumer {
       this.handlers.onAssigned({ memberId, generationId: this.generationId, isLeader, partitions, userData });
     });
     this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.fetchAhead?.drop();
       void this.handlers.onRebalance();
     });
     this.consumer.on(this.consumer.events.HEARTBEAT, (event) => {
@@ -158,13 +166,13 @@ export class GroupConsumer {
   /** The partition assigner factory: kafkajs calls it once, with this consumer's cluster. */
   private readonly assigner: PartitionAssigner = ({ cluster }) => {
     this.cluster = cluster;
-    hookConsumerCluster(this.kafka, cluster, {
+    this.fetchAhead = hookConsumerCluster(this.kafka, cluster, {
       groupId: this.options.groupId,
       onSyncGroup: (memberAssignment, generationId) => {
         this.lastAssignmentBytes = memberAssignment;
         this.generationId = generationId;
       },
-    });
+    }).fetchAhead;
     const assigner: Assigner = {
       name: EDDY_ASSIGNOR_NAME,
       version: ASSIGNOR_VERSION,
@@ -285,12 +293,17 @@ export class GroupConsumer {
 
   /** The next fetch of the partition starts at `offset`. */
   seek(position: TopicPartitionOffset): void {
+    this.fetchAhead?.drop();
     whileInGroup(() =>
       this.consumer.seek({ topic: position.topic, partition: position.partition, offset: String(position.offset) }),
     );
   }
 
-  /** At-least-once commits; checked by the coordinator against this member's generation. */
+  /** How the fetches ahead of processing went (undefined with the client's fast paths off). */
+  fetchAheadStats(): Readonly<FetchAheadStats> | undefined {
+    return this.fetchAhead?.stats;
+  }
+
   /** Where this member stands in the group now (what exactly-once v2 commits carry). */
   groupMetadata(): GroupMetadata {
     return {
@@ -301,6 +314,7 @@ export class GroupConsumer {
     };
   }
 
+  /** At-least-once commits; checked by the coordinator against this member's generation. */
   async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     await this.consumer.commitOffsets(
@@ -315,6 +329,7 @@ export class GroupConsumer {
    */
   async restart(): Promise<void> {
     await this.consumer.disconnect().catch(() => undefined);
+    this.fetchAhead?.drop();
     this.running = false;
     await this.start();
   }
@@ -324,6 +339,7 @@ export class GroupConsumer {
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
+    this.fetchAhead?.drop();
   }
 }
 

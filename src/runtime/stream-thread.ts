@@ -2,8 +2,8 @@
 // task manager, and a ticker that fires wall-clock punctuators and commits each task
 // once its commit interval has passed. kafkajs drives the fetching (eachBatch, with
 // partitions of different tasks processed concurrently, each task one batch at a
-// time); the ticker never overlaps a task's processing because every task serializes
-// its own work.
+// time; the next Fetch goes out while they are processed, src/kafka/kafkajs/fetch-ahead.ts);
+// the ticker never overlaps a task's processing because every task serializes its own work.
 import type { Logger } from "pino";
 import { sleep } from "../kafka/backoff.js";
 import { classifyKafkaError } from "../kafka/errors.js";

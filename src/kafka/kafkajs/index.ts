@@ -6,7 +6,8 @@
 //                                  and the settings allow, all or none
 //   fastPathsOf(kafka)             whether a client's fast paths are on
 //   kafkajsTopicMessages(...)      records as kafkajs sendBatch messages, as the fast paths allow
-//   hookConsumerCluster(...)       a group consumer's Cluster: SyncGroup capture, lean Fetch decoding
+//   hookConsumerCluster(...)       a group consumer's Cluster: SyncGroup capture, lean Fetch decoding,
+//                                  the next Fetch sent while the last answer is processed
 //   consumedRecords(batch)         an eachBatch batch in the runtime's shape, whoever decoded it
 //   ClusterReader                  reads partitions without joining a group (restore, standbys)
 //   probeKafkajs(), fastPathStatsOf(kafka)   what was found and what ran
@@ -22,6 +23,8 @@ import type { ClientSeam, FastPathStats } from "./client-hooks.js";
 import { cacheCoordinators } from "./coordinator-cache.js";
 import { fastProduce } from "./fast-produce.js";
 import { installFastFetch } from "./fast-fetch.js";
+import { installFetchAhead } from "./fetch-ahead.js";
+import type { FetchAhead } from "./fetch-ahead.js";
 import type { ClusterInternals } from "./kafkajs-internals.js";
 import { fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
 import { captureSyncGroup } from "./sync-group-capture.js";
@@ -36,6 +39,7 @@ export { kafkajsTopicMessages } from "./topic-messages.js";
 export { FAST_PATHS_VARIABLE, fastPathsAllowedByEnvironment, probeKafkajs } from "./probe.js";
 export type { KafkajsProbe } from "./probe.js";
 export type { FastPathStats } from "./client-hooks.js";
+export type { FetchAhead, FetchAheadStats } from "./fetch-ahead.js";
 export type { ProduceLedger } from "./produce-ledger.js";
 export type { TxnPartitions } from "./txn-partitions.js";
 
@@ -96,18 +100,35 @@ export interface ConsumerClusterHooks {
   onSyncGroup(memberAssignment: Buffer, generationId: number | undefined): void;
 }
 
+/** What hookConsumerCluster installed. */
+export interface ConsumerClusterHooked {
+  /** False when the SyncGroup capture could not be installed (the assignment's user data is then unknown). */
+  readonly syncGroupCapture: boolean;
+  /** The consumer's fetching ahead of processing; undefined with the fast paths off. */
+  readonly fetchAhead: FetchAhead | undefined;
+}
+
 /**
  * Hooks a group consumer's Cluster (kafkajs hands it to the partition assigner factory):
- * the SyncGroup capture whenever kafkajs has its shape, the lean Fetch decoder with the
- * client's fast paths. Returns false when the SyncGroup capture could not be installed.
+ * the SyncGroup capture whenever kafkajs has its shape; with the client's fast paths, the
+ * lean Fetch decoder and the fetch ahead of processing (fetch-ahead.ts).
  */
-export function hookConsumerCluster(kafka: Kafka, cluster: Cluster, hooks: ConsumerClusterHooks): boolean {
+export function hookConsumerCluster(
+  kafka: Kafka,
+  cluster: Cluster,
+  hooks: ConsumerClusterHooks,
+): ConsumerClusterHooked {
   const internal = cluster as unknown as ClusterInternals;
   const seam = seamOf(kafka);
-  if (seam.fastPaths) installFastFetch(internal, seam);
-  if (!probeKafkajs().syncGroupCapture) return false;
+  let fetchAhead: FetchAhead | undefined;
+  if (seam.fastPaths) {
+    installFastFetch(internal, seam);
+    // After the decoder: the fetches ahead go through it too.
+    fetchAhead = installFetchAhead(internal);
+  }
+  if (!probeKafkajs().syncGroupCapture) return { syncGroupCapture: false, fetchAhead };
   captureSyncGroup(internal, hooks.groupId, hooks.onSyncGroup);
-  return true;
+  return { syncGroupCapture: true, fetchAhead };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { PeerClient } from "./peer-client.js";
 import type { QueryService } from "./query-service.js";
 import type { StoreCatalog } from "./store-catalog.js";
 import type { WindowQueryService } from "./window-query-service.js";
+import type { VersionedQueryService } from "./versioned-query-service.js";
 
 export interface ApiContext {
   readonly streams: QueryableStreams;
@@ -21,6 +22,7 @@ export interface ApiContext {
   readonly reader: LocalStoreReader;
   readonly queries: QueryService;
   readonly windowQueries: WindowQueryService;
+  readonly versionedQueries: VersionedQueryService;
   readonly commands: CommandRegistry;
   /** Undefined when the API was not given Kafka connection settings (commands answer 503). */
   readonly gateway: CommandGateway | undefined;

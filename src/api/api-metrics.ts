@@ -3,7 +3,8 @@
 import { Histogram } from "./prometheus.js";
 import type { HistogramChild, MetricFamily } from "./prometheus.js";
 
-export type QueryOperation = "get" | "scan" | "windows" | "sessions";
+const QUERY_OPERATIONS = ["get", "scan", "windows", "sessions", "versions"] as const;
+export type QueryOperation = (typeof QUERY_OPERATIONS)[number];
 
 /** How a query was answered: here, by the owner (forwarded), from a stale copy, or not at all. */
 export type QueryOutcome = "local" | "forwarded" | "stale" | "not_found" | "unavailable" | "bad_request" | "error";
@@ -11,7 +12,7 @@ export type QueryOutcome = "local" | "forwarded" | "stale" | "not_found" | "unav
 export class ApiMetrics {
   readonly queryLatency = new Histogram(
     "eddy_query_duration_seconds",
-    "Interactive query latency as seen by this instance, by store, operation (get, scan, windows, sessions) and outcome.",
+    "Interactive query latency as seen by this instance, by store, operation (get, scan, windows, sessions, versions) and outcome.",
     ["store", "operation", "outcome"],
   );
   readonly commandLatency = new Histogram(
@@ -61,7 +62,7 @@ const OUTCOMES: readonly QueryOutcome[] = [
 
 /** "operation outcome" strings made once, so that finding a series concatenates nothing. */
 const SERIES_IDS = Object.fromEntries(
-  (["get", "scan", "windows", "sessions"] as const).map((operation) => [
+  QUERY_OPERATIONS.map((operation) => [
     operation,
     Object.fromEntries(OUTCOMES.map((outcome) => [outcome, `${operation} ${outcome}`])),
   ]),

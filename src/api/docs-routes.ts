@@ -21,6 +21,7 @@ import type { RouteDoc } from "./openapi.js";
 import { opsRouteDocs } from "./ops-routes.js";
 import { queryRouteDocs } from "./query-routes.js";
 import { windowQueryRouteDocs } from "./window-query-routes.js";
+import { versionedQueryRouteDocs } from "./versioned-query-routes.js";
 import { errorBody } from "./route-schemas.js";
 import { topologyRouteDocs } from "./topology-routes.js";
 
@@ -28,6 +29,7 @@ export function allRouteDocs(ctx: ApiContext): RouteDoc[] {
   return [
     ...queryRouteDocs(),
     ...windowQueryRouteDocs(),
+    ...versionedQueryRouteDocs(),
     ...commandRouteDocs(ctx),
     ...topologyRouteDocs(),
     ...consoleRouteDocs(),

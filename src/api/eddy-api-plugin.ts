@@ -29,6 +29,8 @@ import { QueryService } from "./query-service.js";
 import { queryRoutes } from "./query-routes.js";
 import { WindowQueryService } from "./window-query-service.js";
 import { windowQueryRoutes } from "./window-query-routes.js";
+import { versionedQueryRoutes } from "./versioned-query-routes.js";
+import { VersionedQueryService } from "./versioned-query-service.js";
 import { StoreCatalog } from "./store-catalog.js";
 import { installAccessControl } from "./security/access-control.js";
 import type { AccessPolicy } from "./security/access-control.js";
@@ -128,14 +130,16 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
       ...(options.kafka.replicationFactor === undefined ? {} : { replicationFactor: options.kafka.replicationFactor }),
     });
   }
+  const versionedQueries = new VersionedQueryService({ streams, catalog, reader, peers, metrics });
   const context: ApiContext = {
     streams,
     topology,
     title: options.title ?? streams.applicationId,
     catalog,
     reader,
-    queries: new QueryService({ streams, catalog, reader, peers, metrics }),
+    queries: new QueryService({ streams, catalog, reader, peers, metrics, versioned: versionedQueries }),
     windowQueries: new WindowQueryService({ streams, catalog, reader, peers, metrics }),
+    versionedQueries,
     commands,
     gateway,
     metrics,
@@ -177,6 +181,7 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
 
   await app.register(queryRoutes(context));
   await app.register(windowQueryRoutes(context));
+  await app.register(versionedQueryRoutes(context));
   await app.register(commandRoutes(context));
   await app.register(topologyRoutes(context));
   await app.register(consoleRoutes(context));

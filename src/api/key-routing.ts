@@ -10,8 +10,8 @@ import type { TopicPartitionOffset } from "../kafka/types.js";
 import type { KeyQueryMetadata, QueryableStreams } from "../runtime/streams-metadata.js";
 import type { TaskId } from "../engine/task-id.js";
 import { SerializationError } from "../serdes/errors.js";
-import type { QueryOutcome } from "./api-metrics.js";
-import { ApiError, InvalidKeyError, InvalidPositionError, UnavailableError } from "./errors.js";
+import type { ApiMetrics, QueryOperation, QueryOutcome } from "./api-metrics.js";
+import { ApiError, InvalidKeyError, InvalidPositionError, KeyNotFoundError, UnavailableError } from "./errors.js";
 import { formatPosition } from "./position-text.js";
 import { PeerRequestError, SERVED_BY_HEADER } from "./peer-client.js";
 import type { PeerClient, PeerResponse } from "./peer-client.js";
@@ -218,6 +218,38 @@ export class KeyRouter {
       RETRY_AFTER_SECONDS,
       { store: meta.store, partition: meta.partition, taskId: meta.taskId },
     );
+  }
+}
+
+/** The 404 of a key without a value, saying whether a stale copy was asked. */
+export function notFoundAnswer(
+  store: string,
+  keyText: string,
+  servedBy: string | undefined,
+  stale: boolean,
+): RoutedAnswer {
+  const error = new KeyNotFoundError(store, keyText, servedBy);
+  return { statusCode: 404, body: JSON.stringify({ ...error.toBody(), stale }), servedBy, outcome: "not_found" };
+}
+
+/** Runs a query and observes its latency by how it was answered (or failed). */
+export async function observedQuery(
+  metrics: ApiMetrics,
+  store: string,
+  operation: QueryOperation,
+  run: () => MaybePromise<RoutedAnswer>,
+): Promise<QueryAnswer> {
+  const started = performance.now();
+  let outcome: QueryOutcome = "error";
+  try {
+    const answer = await run();
+    outcome = answer.outcome;
+    return answer;
+  } catch (error) {
+    outcome = outcomeOf(error);
+    throw error;
+  } finally {
+    metrics.observeQuery(store, operation, outcome, started);
   }
 }
 

@@ -1,13 +1,13 @@
 // GET /stores, GET /stores/:store/keys/:key (point lookups, routed to the owner) and
 // GET /stores/:store/keys (scans across every instance).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
 import { taskId as formatTaskId } from "../engine/task-id.js";
 import type { ApiContext } from "./api-context.js";
 import { ForbiddenError } from "./errors.js";
 import type { RouteDoc } from "./openapi.js";
-import { FORWARDED_HEADER, SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
-import type { QueryAnswer } from "./key-routing.js";
-import { POSITION_HEADER, positionText } from "./position-text.js";
+import { SCAN_TASKS_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
+import { lookupOptionsOf, positionHeaderDoc, sendAnswer } from "./query-replies.js";
 import { headerValue, parseRequestPart } from "./request-parsing.js";
 import { principalOf } from "./security/access-control.js";
 import type { Principal } from "./security/bearer-tokens.js";
@@ -15,14 +15,14 @@ import {
   errorBody,
   keyParams,
   lookupAnswer,
-  lookupQuery,
   scanAnswer,
   scanQuery,
   storeParams,
   storesAnswer,
 } from "./route-schemas.js";
-import type { LookupQuery } from "./route-schemas.js";
 import type { StoreCatalog } from "./store-catalog.js";
+import { pointLookupQuery, versionedLookupAnswer } from "./versioned-query-schemas.js";
+import type { PointLookupQuery } from "./versioned-query-schemas.js";
 
 export function queryRoutes(ctx: ApiContext) {
   return async function queryPlugin(app: FastifyInstance): Promise<void> {
@@ -63,21 +63,13 @@ export function queryRoutes(ctx: ApiContext) {
       // Most lookups have no query string: its defaults are parsed once.
       const query = isEmpty(request.query)
         ? DEFAULT_LOOKUP_QUERY
-        : parseRequestPart(lookupQuery, request.query, "query parameters");
-      const header = headerValue(request.headers[POSITION_HEADER]);
-      const position =
-        query.position ??
-        (header === undefined ? undefined : parseRequestPart(positionText, header, `${POSITION_HEADER} header`));
-      const forwarded = request.headers[FORWARDED_HEADER] !== undefined;
-      return send(
-        reply,
-        await ctx.queries.get(store, key, {
-          allowStale: query.allowStale,
-          forwarded,
-          ...(position === undefined ? {} : { position }),
-          positionTimeoutMs: query.positionTimeoutMs,
-        }),
-      );
+        : parseRequestPart(pointLookupQuery, request.query, "query parameters");
+      const options = lookupOptionsOf(request, query);
+      // asOf reads a versioned store as of a time (its latest is a plain lookup's answer).
+      if (query.asOf !== undefined) {
+        return sendAnswer(reply, await ctx.versionedQueries.get(store, key, query.asOf, options));
+      }
+      return sendAnswer(reply, await ctx.queries.get(store, key, options));
     });
 
     app.get("/stores/:store/keys", async (request, reply) => {
@@ -85,12 +77,12 @@ export function queryRoutes(ctx: ApiContext) {
       checkInternalStoreAccess(ctx, request, store);
       const query = parseRequestPart(scanQuery, request.query, "query parameters");
       const tasks = headerValue(request.headers[SCAN_TASKS_HEADER]);
-      return send(reply, await ctx.queries.scan(store, query, tasks));
+      return sendAnswer(reply, await ctx.queries.scan(store, query, tasks));
     });
   };
 }
 
-const DEFAULT_LOOKUP_QUERY: LookupQuery = lookupQuery.parse({});
+const DEFAULT_LOOKUP_QUERY: PointLookupQuery = pointLookupQuery.parse({});
 
 /** The path parameters of a lookup: checked by hand when they are plain (zod's cost matters here), else by zod. */
 function lookupParams(params: unknown): { store: string; key: string } {
@@ -121,13 +113,6 @@ export function mayReadStore(catalog: StoreCatalog, store: string, principal: Pr
   return !catalog.has(store) || !catalog.get(store).internal || mayQueryInternalStores(principal);
 }
 
-function send(reply: FastifyReply, answer: QueryAnswer): FastifyReply {
-  reply.code(answer.statusCode).type("application/json; charset=utf-8");
-  if (answer.servedBy !== undefined) reply.header(SERVED_BY_HEADER, answer.servedBy);
-  if (answer.retryAfter !== undefined) reply.header("retry-after", answer.retryAfter);
-  return reply.send(answer.body);
-}
-
 const servedByHeader = { name: SERVED_BY_HEADER, description: "The host:port of the instance whose state answered." };
 
 export function queryRouteDocs(): RouteDoc[] {
@@ -147,20 +132,21 @@ export function queryRouteDocs(): RouteDoc[] {
       description:
         "The key is serialized with the store's key serde and partitioned with Kafka's murmur2, as a producer would; " +
         `the answer says who served it in ${SERVED_BY_HEADER}. Reads committed state only. ` +
-        'A global store (GlobalKTable) is answered by the instance asked, which holds all of it ("global": true).',
+        'A global store (GlobalKTable) is answered by the instance asked, which holds all of it ("global": true). ' +
+        "A versioned store answers its latest version, or with asOf the version valid then (Kafka Streams' VersionedKeyQuery).",
       params: keyParams,
-      query: lookupQuery,
-      headers: [
-        {
-          name: "x-eddy-position",
-          description: "The same as ?position=: the position a command's answer carried (its x-eddy-position header).",
-        },
-      ],
+      query: pointLookupQuery,
+      headers: [positionHeaderDoc],
       responses: {
-        200: { description: `The value (header ${servedByHeader.name})`, schema: lookupAnswer },
+        200: {
+          description:
+            `The value (header ${servedByHeader.name}); for a versioned store, the latest version or the one valid at ` +
+            "asOf, with its timestamp and validTo",
+          schema: z.union([lookupAnswer, versionedLookupAnswer]),
+        },
         400: {
           description:
-            "A bad parameter, a key the store's key serde rejects, or a position on a topic the store is not fed by",
+            "A bad parameter, a key the store's key serde rejects, a position on a topic the store is not fed by, or asOf on a store that is not versioned",
           schema: errorBody,
         },
         404: { description: "No such store, or no value for the key", schema: errorBody },

@@ -11,10 +11,10 @@ import { taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { DeserializationError, SerializationError } from "../serdes/errors.js";
 import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
-import { InvalidCursorError, InvalidKeyError, KeyNotFoundError, UnavailableError } from "./errors.js";
+import { InvalidCursorError, InvalidKeyError, UnavailableError } from "./errors.js";
 import { toJsonData, toJsonText } from "./json-value.js";
 import { decodeCursor, encodeCursor, hasMoreAfter, mergeSortedByKey } from "./key-order.js";
-import { KeyRouter, RETRY_AFTER_SECONDS, outcomeOf, routedQueryParams } from "./key-routing.js";
+import { KeyRouter, RETRY_AFTER_SECONDS, notFoundAnswer, outcomeOf, routedQueryParams } from "./key-routing.js";
 import type { KeyRead, LookupOptions, MaybePromise, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
 import { parseKeyText } from "./key-text.js";
 import { globalLookup, globalScan } from "./global-store-queries.js";
@@ -25,6 +25,7 @@ import type { PeerClient, PeerResponse } from "./peer-client.js";
 import { peerScanAnswerSchema } from "./route-schemas.js";
 import type { PeerScanAnswer, ScanQuery } from "./route-schemas.js";
 import { StoreCatalog, checkStoreType } from "./store-catalog.js";
+import type { VersionedQueryService } from "./versioned-query-service.js";
 import type { CatalogStore } from "./store-catalog.js";
 
 export { RETRY_AFTER_SECONDS };
@@ -36,6 +37,8 @@ export interface QueryServiceOptions {
   readonly reader: LocalStoreReader;
   readonly peers: PeerClient;
   readonly metrics: ApiMetrics;
+  /** Answers point lookups of versioned stores (their latest version). */
+  readonly versioned: VersionedQueryService;
 }
 
 export class QueryService {
@@ -45,6 +48,7 @@ export class QueryService {
   readonly #peers: PeerClient;
   readonly #metrics: ApiMetrics;
   readonly #router: KeyRouter;
+  readonly #versioned: VersionedQueryService;
   readonly #answers = new LookupAnswers();
 
   constructor(options: QueryServiceOptions) {
@@ -54,6 +58,7 @@ export class QueryService {
     this.#peers = options.peers;
     this.#metrics = options.metrics;
     this.#router = new KeyRouter(options.streams, options.peers);
+    this.#versioned = options.versioned;
   }
 
   get #self(): string | undefined {
@@ -98,6 +103,7 @@ export class QueryService {
 
   #get(storeName: string, keyText: string, options: LookupOptions): MaybePromise<RoutedAnswer> {
     const store = this.#catalog.get(storeName);
+    if (store.type === "versioned") return this.#versioned.lookup(store, keyText, undefined, options);
     checkStoreType(store, "keyValue");
     if (!store.global && options.position === undefined) {
       const kept = this.#kept(store, keyText, options);
@@ -375,15 +381,7 @@ class PointRead implements KeyRead<PointValue> {
   #answer(meta: KeyQueryMetadata, read: TaskRead<PointValue>): RoutedAnswer {
     const { store, keyText } = this;
     const servedBy = this.self;
-    if (!read.value.found) {
-      const error = new KeyNotFoundError(store.name, keyText, servedBy);
-      return {
-        statusCode: 404,
-        body: JSON.stringify({ ...error.toBody(), stale: read.stale }),
-        servedBy,
-        outcome: "not_found",
-      };
-    }
+    if (!read.value.found) return notFoundAnswer(store.name, keyText, servedBy, read.stale);
     // The answer's JSON written out: the names and the shape are fixed, only the values are serialized.
     const body =
       `{"store":${JSON.stringify(store.name)},"key":${toJsonText(this.key, store.keySerde.name)},` +

@@ -77,7 +77,8 @@ const ROUTE_OF: Readonly<Record<StoreType, string>> = {
   window: "query it with GET /stores/{store}/keys/{key}/windows?from=&to=",
   session: "query it with GET /stores/{store}/keys/{key}/sessions?from=&to=",
   buffer: "suppress()'s buffer is not queryable; query the store it suppresses",
-  versioned: "versioned stores are not served over HTTP yet; read them in a processor or the TopologyTestDriver",
+  versioned:
+    "query it with GET /stores/{store}/keys/{key} (?asOf= for the version valid then) or GET /stores/{store}/keys/{key}/versions",
 };
 
 /** A 400 naming the store's own route when a query does not fit its type. */

@@ -1,12 +1,11 @@
 // GET /stores/:store/keys/:key/windows and GET /stores/:store/keys/:key/sessions: a key's
 // windows or sessions in a time range, answered by the key's owner (window-query-service.ts).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "./api-context.js";
 import type { RouteDoc } from "./openapi.js";
-import { FORWARDED_HEADER, SERVED_BY_HEADER } from "./peer-client.js";
-import { POSITION_HEADER, positionText } from "./position-text.js";
-import type { LookupOptions, QueryAnswer } from "./key-routing.js";
-import { headerValue, parseRequestPart } from "./request-parsing.js";
+import { SERVED_BY_HEADER } from "./peer-client.js";
+import { lookupOptionsOf, positionHeaderDoc, sendAnswer } from "./query-replies.js";
+import { parseRequestPart } from "./request-parsing.js";
 import { errorBody, keyParams } from "./route-schemas.js";
 import { checkInternalStoreAccess } from "./query-routes.js";
 import { sessionsAnswer, sessionsQuery, windowsAnswer, windowsQuery } from "./window-query-schemas.js";
@@ -17,45 +16,17 @@ export function windowQueryRoutes(ctx: ApiContext) {
       const { store, key } = parseRequestPart(keyParams, request.params, "path parameters");
       checkInternalStoreAccess(ctx, request, store);
       const query = parseRequestPart(windowsQuery, request.query, "query parameters");
-      return send(reply, await ctx.windowQueries.windows(store, key, query, lookupOptions(request, query)));
+      return sendAnswer(reply, await ctx.windowQueries.windows(store, key, query, lookupOptionsOf(request, query)));
     });
 
     app.get("/stores/:store/keys/:key/sessions", async (request, reply) => {
       const { store, key } = parseRequestPart(keyParams, request.params, "path parameters");
       checkInternalStoreAccess(ctx, request, store);
       const query = parseRequestPart(sessionsQuery, request.query, "query parameters");
-      return send(reply, await ctx.windowQueries.sessions(store, key, query, lookupOptions(request, query)));
+      return sendAnswer(reply, await ctx.windowQueries.sessions(store, key, query, lookupOptionsOf(request, query)));
     });
   };
 }
-
-function lookupOptions(
-  request: FastifyRequest,
-  query: { allowStale: boolean; position?: LookupOptions["position"]; positionTimeoutMs: number },
-): LookupOptions {
-  const header = headerValue(request.headers[POSITION_HEADER]);
-  const position =
-    query.position ??
-    (header === undefined ? undefined : parseRequestPart(positionText, header, `${POSITION_HEADER} header`));
-  return {
-    allowStale: query.allowStale,
-    forwarded: request.headers[FORWARDED_HEADER] !== undefined,
-    ...(position === undefined ? {} : { position }),
-    positionTimeoutMs: query.positionTimeoutMs,
-  };
-}
-
-function send(reply: FastifyReply, answer: QueryAnswer): FastifyReply {
-  reply.code(answer.statusCode).type("application/json; charset=utf-8");
-  if (answer.servedBy !== undefined) reply.header(SERVED_BY_HEADER, answer.servedBy);
-  if (answer.retryAfter !== undefined) reply.header("retry-after", answer.retryAfter);
-  return reply.send(answer.body);
-}
-
-const positionHeader = {
-  name: POSITION_HEADER,
-  description: "The same as ?position=: the position a command's answer carried (its x-eddy-position header).",
-};
 
 const errors = (what: string) => ({
   400: {
@@ -82,7 +53,7 @@ export function windowQueryRouteDocs(): RouteDoc[] {
         `routed, stale and read-your-writes as point lookups; ${SERVED_BY_HEADER} says who answered. Committed state only.`,
       params: keyParams,
       query: windowsQuery,
-      headers: [positionHeader],
+      headers: [positionHeaderDoc],
       responses: { 200: { description: "One page of the key's windows", schema: windowsAnswer }, ...errors("window") },
     },
     {
@@ -95,7 +66,7 @@ export function windowQueryRouteDocs(): RouteDoc[] {
         "one page of at most limit; routed, stale and read-your-writes as point lookups. Committed state only.",
       params: keyParams,
       query: sessionsQuery,
-      headers: [positionHeader],
+      headers: [positionHeaderDoc],
       responses: {
         200: { description: "One page of the key's sessions", schema: sessionsAnswer },
         ...errors("session"),

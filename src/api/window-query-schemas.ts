@@ -30,14 +30,14 @@ export function parseTimeText(store: string, what: string, text: string): number
   return ms;
 }
 
-const timeText = (description: string) =>
+export const timeText = (description: string) =>
   z
     .string()
     .min(1)
     .optional()
     .meta({ description: `${description} Epoch milliseconds or ISO 8601 with a zone (2026-12-04T10:00:00Z).` });
 
-const pageQuery = lookupQuery.extend({
+export const pageQuery = lookupQuery.extend({
   limit: z.coerce
     .number()
     .int()

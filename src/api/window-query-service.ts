@@ -7,11 +7,11 @@ import type { KeyQueryMetadata, QueryableStreams } from "../runtime/streams-meta
 import type { TaskId } from "../engine/task-id.js";
 import type { KeyValue } from "../stores/key-value-store.js";
 import type { Windowed } from "../serdes/windowed.js";
-import type { ApiMetrics, QueryOutcome } from "./api-metrics.js";
+import type { ApiMetrics } from "./api-metrics.js";
 import { InvalidTimeRangeError } from "./errors.js";
 import { toJsonText } from "./json-value.js";
-import { KeyRouter, outcomeOf, routedQueryParams } from "./key-routing.js";
-import type { KeyRead, LookupOptions, MaybePromise, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
+import { KeyRouter, observedQuery, routedQueryParams } from "./key-routing.js";
+import type { KeyRead, LookupOptions, QueryAnswer, RoutedAnswer, TaskRead } from "./key-routing.js";
 import { parseKeyText } from "./key-text.js";
 import type { LocalStoreReader } from "./local-store-reader.js";
 import type { PeerClient } from "./peer-client.js";
@@ -58,7 +58,7 @@ export class WindowQueryService {
 
   /** A key's windows that start in [from, to], oldest first (or newest first with order=desc). */
   async windows(storeName: string, keyText: string, query: WindowsQuery, options: LookupOptions): Promise<QueryAnswer> {
-    return this.#observed(storeName, "windows", () => {
+    return observedQuery(this.#metrics, storeName, "windows", () => {
       const store = this.#catalog.get(storeName);
       checkStoreType(store, "window");
       const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
@@ -106,7 +106,7 @@ export class WindowQueryService {
     query: SessionsQuery,
     options: LookupOptions,
   ): Promise<QueryAnswer> {
-    return this.#observed(storeName, "sessions", () => {
+    return observedQuery(this.#metrics, storeName, "sessions", () => {
       const store = this.#catalog.get(storeName);
       checkStoreType(store, "session");
       const key = parseKeyText(store.name, store.keySerde.name, store.keyParser, keyText);
@@ -195,25 +195,6 @@ export class WindowQueryService {
       servedBy: this.#streams.applicationServer,
       outcome: read.stale ? "stale" : "local",
     };
-  }
-
-  async #observed(
-    store: string,
-    operation: "windows" | "sessions",
-    run: () => MaybePromise<RoutedAnswer>,
-  ): Promise<QueryAnswer> {
-    const started = performance.now();
-    let outcome: QueryOutcome = "error";
-    try {
-      const answer = await run();
-      outcome = answer.outcome;
-      return answer;
-    } catch (error) {
-      outcome = outcomeOf(error);
-      throw error;
-    } finally {
-      this.#metrics.observeQuery(store, operation, outcome, started);
-    }
   }
 }
 

@@ -1,10 +1,22 @@
-// `eddy query <store> <key>` of a window or session store: the key's windows (or sessions)
-// in --from/--to, one JSON line each, oldest first (--desc: newest first), page by page.
-// Which route depends on the store's type; the API names it when asked the wrong one.
+// `eddy query <store> <key>` of a window, session or versioned store: the key's windows,
+// sessions or versions in --from/--to, one JSON line each, oldest first (--desc: newest
+// first), page by page. Which route depends on the store's type; the API names it when
+// asked the wrong one.
 import { apiRequest, errorMessage } from "./api-request.js";
 import type { ApiResponse } from "./api-request.js";
 
-export type WindowedStoreType = "window" | "session";
+export type WindowedStoreType = "window" | "session" | "versioned";
+
+const LIST_OF: Readonly<Record<WindowedStoreType, string>> = {
+  window: "windows",
+  session: "sessions",
+  versioned: "versions",
+};
+
+/** Whether a store type has a time-ranged list of a key. */
+export function isWindowedStoreType(type: string | undefined): type is WindowedStoreType {
+  return type !== undefined && Object.hasOwn(LIST_OF, type);
+}
 
 export interface WindowQueryOptions {
   readonly base: string;
@@ -29,9 +41,9 @@ export function wrongStoreType(response: ApiResponse): string | undefined {
   }
 }
 
-/** Prints the key's windows or sessions; the exit code. */
+/** Prints the key's windows, sessions or versions; the exit code. */
 export async function queryWindows(type: WindowedStoreType, key: string, options: WindowQueryOptions): Promise<number> {
-  const list = type === "window" ? "windows" : "sessions";
+  const list = LIST_OF[type];
   let cursor: string | null = null;
   let first = true;
   do {
@@ -41,10 +53,13 @@ export async function queryWindows(type: WindowedStoreType, key: string, options
     if (options.limit !== undefined) params.set("limit", options.limit);
     if (options.desc) {
       if (type === "session") {
-        process.stderr.write("eddy query: --desc orders a window store's windows; sessions come by end\n");
+        process.stderr.write("eddy query: --desc orders windows and versions; sessions come by end\n");
         return 2;
       }
       params.set("order", "desc");
+    } else if (type === "versioned") {
+      // The API gives versions newest first by default; the command lists every kind oldest first.
+      params.set("order", "asc");
     }
     if (options.allowStale) params.set("allowStale", "true");
     if (cursor !== null) params.set("cursor", cursor);
@@ -55,8 +70,7 @@ export async function queryWindows(type: WindowedStoreType, key: string, options
     if (response.status !== 200) {
       // A store of the other windowed type: ask its own route once.
       const actual = wrongStoreType(response);
-      if (first && (actual === "window" || actual === "session") && actual !== type)
-        return queryWindows(actual, key, options);
+      if (first && isWindowedStoreType(actual) && actual !== type) return queryWindows(actual, key, options);
       process.stderr.write(`eddy query: ${errorMessage(response)}\n`);
       return 1;
     }

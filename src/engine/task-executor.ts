@@ -152,6 +152,12 @@ export class TaskExecutor {
     return this.#streamTime.value;
   }
 
+  /** The largest timestamp a store of this task has seen, for a store that keeps one (versioned stores). */
+  storeStreamTime(name: string): number | undefined {
+    const store = this.#stores.get(name) as { readonly observedStreamTime?: unknown } | undefined;
+    return typeof store?.observedStreamTime === "number" ? store.observedStreamTime : undefined;
+  }
+
   /** Whether a processor called context.commit() since the last call; the caller commits when it did. */
   takeCommitRequest(): boolean {
     const requested = this.#commitRequested;

@@ -9,7 +9,14 @@ import { topicPartitionKey } from "../kafka/types.js";
 import type { TopicPartitionOffset } from "../kafka/types.js";
 import type { KeyValueStore, ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import { ReadOnlyKeyValueView } from "../stores/read-only-key-value-view.js";
-import { keyValueStoreOf, plainKeyValueStoreOf, sessionStoreOf, windowStoreOf } from "../engine/task-stores.js";
+import {
+  keyValueStoreOf,
+  plainKeyValueStoreOf,
+  sessionStoreOf,
+  versionedStoreOf,
+  windowStoreOf,
+} from "../engine/task-stores.js";
+import type { ReadOnlyVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import { WindowStoreFacade } from "../stores/window-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
@@ -211,6 +218,28 @@ export class LocalQueries {
     return new CompositeReadOnlyWindowStore<K, V>(store, () =>
       this.#localTaskIds(store, options).map((taskId) => this.windowStore<K, V>(store, taskId, options)),
     );
+  }
+
+  /**
+   * A versioned store of task `taskId` hosted here (Kafka Streams' VersionedKeyQuery and
+   * MultiVersionedKeyQuery): committed state, bounded by the history the running task's
+   * store has seen, so that a read older than the history answers as the store itself
+   * would. A standby's copy knows no stream time yet: it answers every version it holds.
+   */
+  versionedStore<K, V>(
+    store: string,
+    taskId: TaskId,
+    options: StoreQueryOptions = {},
+  ): ReadOnlyVersionedKeyValueStore<K, V> {
+    const { definition, storage } = this.#queryableStorage(store, taskId, options);
+    if (definition.type !== "versioned") {
+      throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a versioned store`);
+    }
+    const streamTime = this.#running()?.thread?.taskManager.activeTask(taskId)?.storeStreamTime(store);
+    return versionedStoreOf(definition, storage.store(store), streamTime) as unknown as ReadOnlyVersionedKeyValueStore<
+      K,
+      V
+    >;
   }
 
   /** A session store of task `taskId` hosted here: read-only, committed state. */

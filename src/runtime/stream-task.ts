@@ -212,6 +212,11 @@ export class StreamTask {
     return this.#readGate.wait(mine, timeoutMs);
   }
 
+  /** The stream time a store of the running task has seen (a versioned store's, which bounds its history); queries read it. */
+  storeStreamTime(store: string): number | undefined {
+    return this.#executor?.storeStreamTime(store);
+  }
+
   /** The committed storage (what queries read), while the task holds it open. */
   get storage(): TaskStorage | undefined {
     return this.#stateManager?.storage;

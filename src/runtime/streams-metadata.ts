@@ -7,6 +7,7 @@ import type { StalledTask } from "./progress-monitor.js";
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
+import type { ReadOnlyVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import type { Serializer } from "../serdes/serde.js";
 import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
 import type { HostTasks } from "./assignor.js";
@@ -101,6 +102,12 @@ export interface QueryableStreams {
   windowStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V>;
   /** As store(), for a session store: fetch(key), findSessions(key, earliestEnd, latestStart). */
   sessionStore<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlySessionStore<K, V>;
+  /** As store(), for a versioned store: get(key), get(key, asOf), versions(key, { fromTime, toTime, order }). */
+  versionedStore<K, V>(
+    store: string,
+    taskId: TaskId,
+    options?: StoreQueryOptions,
+  ): ReadOnlyVersionedKeyValueStore<K, V>;
   /**
    * Read-your-writes: what a read of the running active task `taskId` must wait for so
    * that it sees every output the task made visible (a command's reply) and the input

@@ -22,6 +22,7 @@ import type { ResolvedStreamsConfig, StreamsConfig } from "../config/streams-con
 import type { ReadOnlyKeyValueStore } from "../stores/key-value-store.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
+import type { ReadOnlyVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import { RecordCache } from "../stores/record-cache.js";
 import type { Serde, Serializer } from "../serdes/serde.js";
@@ -338,6 +339,18 @@ export class StreamsRuntime implements QueryableStreams {
     return typeof taskOrOptions === "string"
       ? this.#queries.sessionStore(store, taskOrOptions, options)
       : this.#queries.localSessionStore(store, taskOrOptions);
+  }
+
+  /**
+   * A versioned store of task `taskId` hosted here (Kafka Streams' VersionedKeyQuery and
+   * MultiVersionedKeyQuery): committed state; get(key), get(key, asOf), versions(key, range).
+   */
+  versionedStore<K, V>(
+    store: string,
+    taskId: TaskId,
+    options: StoreQueryOptions = {},
+  ): ReadOnlyVersionedKeyValueStore<K, V> {
+    return this.#queries.versionedStore(store, taskId, options);
   }
 
   /**

@@ -37,7 +37,32 @@ export interface VersionedRecord<V> {
   readonly validTo?: number;
 }
 
-export interface VersionedKeyValueStore<K, V> {
+/** Which versions versions() reads (Kafka Streams' MultiVersionedKeyQuery). */
+export interface VersionsQuery {
+  /** Versions still valid at or after this time: validTo > fromTime (the latest is always). Default: the earliest. */
+  readonly fromTime?: number;
+  /** Versions that began at or before this time: timestamp <= toTime. Default: the latest. */
+  readonly toTime?: number;
+  /** By timestamp: "desc" (newest first, the default, as Kafka Streams' store returns them) or "asc". */
+  readonly order?: "asc" | "desc";
+}
+
+/** What interactive queries read of a versioned store (Kafka Streams' VersionedKeyQuery and MultiVersionedKeyQuery). */
+export interface ReadOnlyVersionedKeyValueStore<K, V> {
+  readonly name: string;
+  /** The latest version, or null when the key has none (or was deleted last). */
+  get(key: K): Promise<VersionedRecord<V> | null>;
+  /** The version valid at `asOfTimestamp`, or null. */
+  get(key: K, asOfTimestamp: number): Promise<VersionedRecord<V> | null>;
+  /**
+   * The versions of `key` valid at some time in [fromTime, toTime], read lazily; deletions
+   * are not versions but end the one before. Older than the history retention, only the
+   * latest version can answer, as for get(key, asOf).
+   */
+  versions(key: K, query?: VersionsQuery): AsyncIterableIterator<VersionedRecord<V>>;
+}
+
+export interface VersionedKeyValueStore<K, V> extends ReadOnlyVersionedKeyValueStore<K, V> {
   readonly name: string;
   /**
    * Adds the version of `key` valid from `timestamp` (null: deleted from then on). Returns
@@ -184,6 +209,84 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
     return null;
   }
 
+  versions(key: K, query: VersionsQuery = {}): AsyncIterableIterator<VersionedRecord<V>> {
+    const keyBytes = this.#serializeKey(key);
+    // Versions begin at Kafka timestamps, which are never negative: the row keys need none.
+    const fromTime = Math.max(0, query.fromTime ?? 0);
+    const toTime = Math.min(query.toTime ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (fromTime > toTime || toTime < 0) return emptyVersions();
+    // Past the history only the latest version answers (RocksDBVersionedStore.get(key, from, to, order)).
+    if (this.#beyondHistory(toTime)) return this.#latestAtOrBefore(keyBytes, toTime);
+    return query.order === "asc"
+      ? this.#versionsAscending(keyBytes, fromTime, toTime)
+      : this.#versionsDescending(keyBytes, fromTime, toTime);
+  }
+
+  async *#latestAtOrBefore(keyBytes: Buffer, toTime: number): AsyncIterableIterator<VersionedRecord<V>> {
+    const latest = await this.#latest(keyBytes);
+    if (latest !== null && latest.timestamp <= toTime) yield latest;
+  }
+
+  async *#versionsDescending(
+    keyBytes: Buffer,
+    fromTime: number,
+    toTime: number,
+  ): AsyncIterableIterator<VersionedRecord<V>> {
+    const range = versionRowRange(keyBytes);
+    const upTo = versionRowKey(keyBytes, toTime);
+    // The first version after toTime, deleted or not, ends the validity of the one at toTime.
+    let validTo: number | undefined;
+    for await (const [row] of this.bytes.iterate({ gt: upTo, lte: range.lte })) {
+      validTo = parseVersionRowKey(row)?.timestamp;
+      if (validTo !== undefined) break;
+    }
+    for await (const [row, value] of this.bytes.iterate({ gte: range.gte, lte: upTo, reverse: true })) {
+      const parsed = parseVersionRowKey(row);
+      if (parsed === undefined) continue;
+      const raw = parseVersionRowValue(value);
+      if (raw !== null && (validTo === undefined || validTo > fromTime))
+        yield this.#record(raw, parsed.timestamp, validTo);
+      // Every older version ended at or before this one began.
+      if (parsed.timestamp <= fromTime) return;
+      validTo = parsed.timestamp;
+    }
+  }
+
+  async *#versionsAscending(
+    keyBytes: Buffer,
+    fromTime: number,
+    toTime: number,
+  ): AsyncIterableIterator<VersionedRecord<V>> {
+    const range = versionRowRange(keyBytes);
+    // Start at the version valid at fromTime: the last one that began at or before it.
+    let start = range.gte;
+    for await (const [row] of this.bytes.iterate({
+      gte: range.gte,
+      lte: versionRowKey(keyBytes, fromTime),
+      reverse: true,
+    })) {
+      if (parseVersionRowKey(row) === undefined) continue;
+      start = row;
+      break;
+    }
+    let pending: { timestamp: number; raw: Buffer | null } | undefined;
+    for await (const [row, value] of this.bytes.iterate({ gte: start, lte: range.lte })) {
+      const parsed = parseVersionRowKey(row);
+      if (parsed === undefined) continue;
+      if (pending !== undefined && pending.raw !== null && parsed.timestamp > fromTime) {
+        yield this.#record(pending.raw, pending.timestamp, parsed.timestamp);
+      }
+      if (parsed.timestamp > toTime) return;
+      pending = { timestamp: parsed.timestamp, raw: parseVersionRowValue(value) };
+    }
+    if (pending !== undefined && pending.raw !== null) yield this.#record(pending.raw, pending.timestamp, undefined);
+  }
+
+  #record(raw: Buffer, timestamp: number, validTo: number | undefined): VersionedRecord<V> {
+    const value = this.valueSerde.deserialize(raw, this.#valueContext);
+    return validTo === undefined ? { value, timestamp } : { value, timestamp, validTo };
+  }
+
   async #versions(keyBytes: Buffer): Promise<Version[]> {
     const versions: Version[] = [];
     for await (const [row, value] of this.bytes.iterate(versionRowRange(keyBytes))) {
@@ -251,3 +354,5 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
     return this.keySerde.serialize(key, this.#keyContext);
   }
 }
+
+async function* emptyVersions<V>(): AsyncIterableIterator<VersionedRecord<V>> {}

@@ -1,6 +1,6 @@
 // A VersionedKeyValueStore that waits for the real one: the driver opens its stores
 // asynchronously, while getVersionedKeyValueStore() answers at once.
-import type { VersionedKeyValueStore, VersionedRecord } from "../stores/versioned-key-value-store.js";
+import type { VersionedKeyValueStore, VersionedRecord, VersionsQuery } from "../stores/versioned-key-value-store.js";
 
 export class DeferredVersionedKeyValueStore<K, V> implements VersionedKeyValueStore<K, V> {
   readonly name: string;
@@ -22,5 +22,9 @@ export class DeferredVersionedKeyValueStore<K, V> implements VersionedKeyValueSt
   async get(key: K, asOfTimestamp?: number): Promise<VersionedRecord<V> | null> {
     const store = await this.#store;
     return asOfTimestamp === undefined ? store.get(key) : store.get(key, asOfTimestamp);
+  }
+
+  async *versions(key: K, query?: VersionsQuery): AsyncIterableIterator<VersionedRecord<V>> {
+    yield* (await this.#store).versions(key, query);
   }
 }

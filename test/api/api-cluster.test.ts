@@ -363,8 +363,10 @@ describe("the API over two instances", () => {
       "query:allowStale",
       "query:position",
       "query:positionTimeoutMs",
+      "query:asOf",
       "header:x-eddy-position",
     ]);
+    expect(doc.paths["/stores/{store}/keys/{key}/versions"]?.get).toBeDefined();
     const command = doc.paths[`/commands/${ACCOUNT_COMMANDS}`]?.post;
     const schema = JSON.stringify(command?.requestBody?.content["application/json"]?.schema);
     for (const type of ["open", "deposit", "withdraw"]) expect(schema).toContain(`"const":"${type}"`);

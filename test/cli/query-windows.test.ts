@@ -1,8 +1,8 @@
 // `eddy query <store> <key>` of window and session stores, against two running instances:
 // the key's windows or sessions as JSON lines, bounded by --from/--to (ISO or ms), newest
 // first with --desc, page by page with --all; a bad range is the API's 400 reason.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { commands } from "../../src/cli/commands.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lines, query } from "./support/query-command.js";
 import { eventually } from "../integration/support/kafka.js";
 import { PARTITIONS, getJson, settled, startApiTestCluster } from "../api/support/cluster.js";
 import type { ApiTestCluster, Instance } from "../api/support/cluster.js";
@@ -18,31 +18,6 @@ import {
   expectedWindows,
   produceClicks,
 } from "../api/support/clicks.js";
-
-async function query(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const command = commands.find((c) => c.name === "query");
-  if (command === undefined) throw new Error("no query command");
-  let stdout = "";
-  let stderr = "";
-  const out = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, "write")
-    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await command.run(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
-const lines = (stdout: string): unknown[] =>
-  stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as unknown);
 
 describe("eddy query of window and session stores", () => {
   let env: ApiTestCluster;
@@ -118,7 +93,7 @@ describe("eddy query of window and session stores", () => {
     expect(pages.map((p) => p.nextCursor === null)).toEqual([false, true]);
     const desc = await query(SESSIONS, user, "--url", a.url, "--desc");
     expect(desc.code).toBe(2);
-    expect(desc.stderr).toMatch(/--desc orders a window store's windows/);
+    expect(desc.stderr).toMatch(/--desc orders windows and versions; sessions come by end/);
   });
 
   it("exits 1 with the API's reason for a bad range", async () => {

@@ -32,7 +32,12 @@ export {
   PUT_RETURN_CODE_NOT_PUT,
   PUT_RETURN_CODE_VALID_TO_UNDEFINED,
 } from "./stores/versioned-key-value-store.js";
-export type { VersionedKeyValueStore, VersionedRecord } from "./stores/versioned-key-value-store.js";
+export type {
+  ReadOnlyVersionedKeyValueStore,
+  VersionedKeyValueStore,
+  VersionedRecord,
+  VersionsQuery,
+} from "./stores/versioned-key-value-store.js";
 export { Stores } from "./topology/stores.js";
 export type { VersionedStoreSupplier } from "./topology/stores.js";
 export { ReadOnlyKeyValueView } from "./stores/read-only-key-value-view.js";

@@ -18,6 +18,7 @@ import { TypedSessionStore } from "../stores/session-store.js";
 import { CachingSessionStore } from "../stores/caching-session-store.js";
 import { SuppressionBuffer } from "../stores/suppression-buffer.js";
 import { TypedVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
+import type { StreamTimeCell } from "../stores/store-stream-time.js";
 
 const storedSerdes = new WeakMap<StoreDefinition, Serde<unknown>>();
 
@@ -44,6 +45,8 @@ export function keyValueStoreOf(
 export function windowStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  /** The store's clock (store-stream-time.ts): the task's, or the committed one for queries. */
+  streamTime?: StreamTimeCell,
 ): TypedWindowStore<unknown, unknown> {
   const windowed = definition.windowed;
   if (definition.type !== "window" || windowed === undefined) {
@@ -54,6 +57,7 @@ export function windowStoreOf(
     retentionMs: windowed.retentionMs,
     retainDuplicates: windowed.retainDuplicates,
     timeOrdered: windowed.timeOrdered ?? false,
+    ...(streamTime === undefined ? {} : { streamTime }),
   });
 }
 
@@ -63,6 +67,7 @@ function cachingWindowStoreOf(
   bytes: KeyValueBytesStore,
   task: TaskStoreContext,
   cache: RecordCache,
+  streamTime: StreamTimeCell | undefined,
 ): StateStore {
   const windowed = windowStoreOf(definition, bytes);
   return new CachingWindowStore(
@@ -74,6 +79,7 @@ function cachingWindowStoreOf(
       retentionMs: windowed.retentionMs,
       retainDuplicates: false,
       timeOrdered: definition.windowed?.timeOrdered ?? false,
+      ...(streamTime === undefined ? {} : { streamTime }),
     },
     { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
   );
@@ -83,12 +89,15 @@ function cachingWindowStoreOf(
 export function sessionStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  /** The store's clock (store-stream-time.ts): the task's, or the committed one for queries. */
+  streamTime?: StreamTimeCell,
 ): TypedSessionStore<unknown, unknown> {
   if (definition.type !== "session" || definition.windowed === undefined) {
     throw new TypeError(`Store "${definition.name}" is a ${definition.type} store, not a session store`);
   }
   return new TypedSessionStore(bytes, definition.keySerde, definition.valueSerde, {
     retentionMs: definition.windowed.retentionMs,
+    ...(streamTime === undefined ? {} : { streamTime }),
   });
 }
 
@@ -96,7 +105,8 @@ export function sessionStoreOf(
 export function versionedStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
-  restoredStreamTime?: number,
+  /** The store's clock (store-stream-time.ts), which restores and standby updates advanced. */
+  streamTime?: StreamTimeCell,
 ): TypedVersionedKeyValueStore<unknown, unknown> {
   if (definition.type !== "versioned" || definition.versioned === undefined) {
     throw new TypeError(`Store "${definition.name}" is a ${definition.type} store, not a versioned store`);
@@ -106,7 +116,7 @@ export function versionedStoreOf(
     definition.keySerde,
     definition.valueSerde,
     definition.versioned,
-    restoredStreamTime === undefined ? {} : { restoredStreamTime },
+    streamTime === undefined ? {} : { streamTime },
   );
 }
 
@@ -130,29 +140,32 @@ export function taskStoreOf(
   bytes: KeyValueBytesStore,
   task: TaskStoreContext,
   cache: RecordCache | undefined,
-  /** The latest timestamp restored into the store's changelog partition when its task opened (versioned stores). */
-  restoredStreamTime?: number,
+  /**
+   * The store's clock (store-stream-time.ts), for window, session and versioned stores:
+   * it starts where restores and standby updates left it, and queries expire by it.
+   */
+  streamTime?: StreamTimeCell,
 ): StateStore {
   if (definition.type === "window") {
     // A join's store keeps duplicates: Kafka Streams never caches it.
     const uncached = cache === undefined || cache.maxBytes === 0 || !definition.caching;
-    if (uncached || definition.windowed?.retainDuplicates === true) return windowStoreOf(definition, bytes);
-    return cachingWindowStoreOf(definition, bytes, task, cache);
+    if (uncached || definition.windowed?.retainDuplicates === true) return windowStoreOf(definition, bytes, streamTime);
+    return cachingWindowStoreOf(definition, bytes, task, cache, streamTime);
   }
   if (definition.type === "session") {
-    const sessions = sessionStoreOf(definition, bytes);
+    const sessions = sessionStoreOf(definition, bytes, streamTime);
     if (cache === undefined || cache.maxBytes === 0 || !definition.caching) return sessions;
     // Behind the cache (Kafka Streams' CachingSessionStore): a session's updates fold until the flush.
     return new CachingSessionStore(
       bytes,
       definition.keySerde,
       definition.valueSerde,
-      { retentionMs: sessions.retentionMs },
+      { retentionMs: sessions.retentionMs, ...(streamTime === undefined ? {} : { streamTime }) },
       { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
     );
   }
   // Kafka Streams never caches a versioned store.
-  if (definition.type === "versioned") return versionedStoreOf(definition, bytes, restoredStreamTime);
+  if (definition.type === "versioned") return versionedStoreOf(definition, bytes, streamTime);
   // suppress()'s buffer holds updates back itself: never behind the record cache.
   if (definition.type === "buffer") return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde);
   if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);

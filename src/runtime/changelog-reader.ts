@@ -133,7 +133,7 @@ export class ChangelogReader {
           const standby = standbys.find((s) => !s.removed && s.positions.has(topicPartitionKey(r)));
           const position = standby?.positions.get(topicPartitionKey(r));
           if (!standby || !position || r.nextOffset <= position.offset) continue;
-          const { records } = await applyChangelogRead(standby.storage, position.store, position.format, r);
+          const { records } = await applyChangelogRead(standby.storage, position, r);
           position.offset = r.nextOffset;
           metrics.standbyRecordsApplied += records;
         }

@@ -5,12 +5,16 @@ import type { PartitionRead } from "../kafka/partition-reader.js";
 import type { ConsumedRecord, TopicPartition } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
 import type { ChangelogFormat } from "../stores/changelog-format.js";
+import { dropExpiredRows, liveRestoredRows } from "../stores/segmented-retention.js";
+import type { SegmentedRetention } from "../stores/segmented-retention.js";
 import type { ChangelogRecord, TaskStorage } from "../stores/task-storage.js";
 
 export interface ChangelogPosition extends TopicPartition {
   store: string;
   /** How the store's bytes travel on the changelog; records are restored as they are when absent. */
   format?: ChangelogFormat;
+  /** How a window or session store's rows expire: restored records advance its stream time and expire by it. */
+  retention?: SegmentedRetention;
   /** Next offset to read. */
   offset: number;
 }
@@ -43,21 +47,29 @@ function* changelogRecords(
 }
 
 /**
- * Writes one partition's read into `store` up to the read's next offset (the checkpoint
+ * Writes one partition's read into its store up to the read's next offset (the checkpoint
  * moves with the data); resolves with how many records it applied and their latest timestamp.
+ * The store's stream time (storage.streamTimes) advances with them: by their timestamps for
+ * a versioned store (RocksDBVersionedStore.restoreBatch); for a window or session store by
+ * their keys' times, skipping records into expired segments and dropping the segments that
+ * expire, as Kafka Streams' segmented stores restore (segmented-retention.ts).
  */
 export async function applyChangelogRead(
   storage: TaskStorage,
-  store: string,
-  format: ChangelogFormat | undefined,
+  position: Pick<ChangelogPosition, "store" | "format" | "retention">,
   read: PartitionRead<Iterable<ConsumedRecord>>,
 ): Promise<ChangelogReadApplied> {
+  const { store, format, retention } = position;
   const counted = { records: 0, maxTimestamp: -1 };
+  const clock = storage.streamTimes.of(store);
+  const records = changelogRecords(read.records, format, counted);
   await storage.restore(
     store,
-    changelogRecords(read.records, format, counted),
+    retention === undefined ? records : liveRestoredRows(records, retention, clock),
     changelogPartition(read.topic, read.partition),
     read.nextOffset,
   );
+  if (retention !== undefined) await dropExpiredRows(storage.store(store), retention, clock);
+  else if (counted.maxTimestamp > clock.time) clock.time = counted.maxTimestamp;
   return counted;
 }

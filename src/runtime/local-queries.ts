@@ -202,7 +202,8 @@ export class LocalQueries {
     if (definition.type !== "window") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a window store`);
     }
-    const windows = windowStoreOf(definition, storage.store(store));
+    // Expired by the store's committed stream time, as the state it reads is committed.
+    const windows = windowStoreOf(definition, storage.store(store), storage.streamTimes.of(store));
     return definition.timestamped
       ? new WindowStoreFacade(windows as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>)
       : (windows as unknown as ReadOnlyWindowStore<K, V>);
@@ -248,7 +249,11 @@ export class LocalQueries {
     if (definition.type !== "session") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a session store`);
     }
-    return sessionStoreOf(definition, storage.store(store)) as unknown as ReadOnlySessionStore<K, V>;
+    return sessionStoreOf(
+      definition,
+      storage.store(store),
+      storage.streamTimes.of(store),
+    ) as unknown as ReadOnlySessionStore<K, V>;
   }
 
   /** A session store over every task hosted here that holds it (Kafka Streams' CompositeReadOnlySessionStore). */

@@ -132,6 +132,7 @@ export class TaskStateManager {
         return {
           store: c.store,
           format: c.format,
+          ...(c.retention === undefined ? {} : { retention: c.retention }),
           topic: c.topic,
           partition: c.partition,
           offset,

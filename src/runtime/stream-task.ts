@@ -317,7 +317,6 @@ export class StreamTask {
         collector: this.#collector,
         overlay,
         logger: this.#logger,
-        restoredStreamTimes: restored.restoredStreamTimes,
       });
       this.#flush.forget();
       this.#dirty = false;

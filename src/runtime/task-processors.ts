@@ -15,8 +15,6 @@ export interface TaskProcessorsOptions {
   readonly collector: KafkaRecordCollector;
   readonly overlay: TaskOverlay;
   readonly logger: Logger;
-  /** Per store, the latest timestamp its restore brought back (changelog-reader.ts). */
-  readonly restoredStreamTimes?: ReadonlyMap<string, number>;
 }
 
 /** Builds the task's processors and opens their stores (their init() runs here). */
@@ -55,7 +53,8 @@ export function buildTaskExecutor(
           overlay.store(definition.name),
           task,
           ctx.recordCache,
-          options.restoredStreamTimes?.get(definition.name),
+          // Where restores and standby updates left the store's stream time; commits carry it on.
+          overlay.streamTime(definition.name),
         ),
     },
   });

@@ -128,7 +128,7 @@ export async function restoreTask(
       reads.map(async (r) => {
         const p = state.get(topicPartitionKey(r));
         if (!p || r.nextOffset <= p.position) return;
-        const { records, maxTimestamp } = await applyChangelogRead(storage, p.store, p.format, r);
+        const { records, maxTimestamp } = await applyChangelogRead(storage, p, r);
         if (maxTimestamp > (streamTimes.get(p.store) ?? -1)) streamTimes.set(p.store, maxTimestamp);
         p.position = r.nextOffset;
         p.restored += records;

@@ -15,6 +15,8 @@ import { topicPartitionKey } from "../kafka/types.js";
 import { changelogFormat } from "../stores/changelog-format.js";
 import { versionedChangelogCompactionLagMs } from "../stores/versioned-key-schema.js";
 import type { ChangelogFormat } from "../stores/changelog-format.js";
+import { sessionRetention, windowRetention } from "../stores/segmented-retention.js";
+import type { SegmentedRetention } from "../stores/segmented-retention.js";
 import type { AutoOffsetReset, StoreDefinition, TopologyData } from "../topology/topology.js";
 import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
 import { CopartitioningError, MissingSourceTopicError } from "./errors.js";
@@ -41,6 +43,8 @@ export interface ChangelogPartition {
   readonly partition: number;
   /** How the store's bytes travel on the changelog (restore converts records back). */
   readonly format: ChangelogFormat;
+  /** How a window or session store's rows expire, which its restore follows. */
+  readonly retention?: SegmentedRetention;
 }
 
 /** The user topics the topology reads; their partition counts are the input of resolve(). */
@@ -208,7 +212,8 @@ export class TopologyMetadata {
     return [...sub.changelogTopics].map(([store, topic]) => {
       const definition = sub.stores.find((s) => s.name === store);
       if (definition === undefined) throw new RangeError(`Sub-topology ${subtopology} has no store "${store}"`);
-      return { store, topic, partition, format: changelogFormat(definition) };
+      const retention = segmentedRetentionOf(definition);
+      return { store, topic, partition, format: changelogFormat(definition), ...(retention && { retention }) };
     });
   }
 
@@ -360,4 +365,12 @@ function resolveRepartitionCounts(
     );
   }
   return counts;
+}
+
+/** How a window or session store's rows expire (undefined for other stores). */
+function segmentedRetentionOf(definition: StoreDefinition): SegmentedRetention | undefined {
+  if (definition.windowed === undefined) return undefined;
+  if (definition.type === "window") return windowRetention(definition.windowed.retentionMs);
+  if (definition.type === "session") return sessionRetention(definition.windowed.retentionMs);
+  return undefined;
 }

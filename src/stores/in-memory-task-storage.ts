@@ -6,10 +6,12 @@ import { validateCheckpoint } from "./checkpoint.js";
 import { StoreClosedError } from "./errors.js";
 import { InMemoryKeyValueBytesStore } from "./in-memory-bytes-store.js";
 import { checkStoreName } from "./store-name.js";
+import { StoreStreamTimes } from "./store-stream-time.js";
 import type { ChangelogRecord, StoreWrites, TaskStorage } from "./task-storage.js";
 
 export class InMemoryTaskStorage implements TaskStorage {
   readonly taskId: string;
+  readonly streamTimes = new StoreStreamTimes();
   readonly #stores = new Map<string, InMemoryKeyValueBytesStore>();
   readonly #checkpoint = new Map<string, number>();
   #open = true;

@@ -29,6 +29,7 @@ import { upgradeToTimestampedValues } from "./leveldb-timestamp-upgrade.js";
 import { taskStateDirectory } from "./state-directory.js";
 import { checkStoreName } from "./store-name.js";
 import type { ChangelogRecord, StoreWrites, TaskStorage } from "./task-storage.js";
+import { StoreStreamTimes } from "./store-stream-time.js";
 
 /** LevelDB tuning, per task database (an instance opens one per task it owns). */
 export interface LevelDbTuning {
@@ -74,6 +75,7 @@ async function removeDirectory(directory: string): Promise<void> {
 
 export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   readonly taskId: string;
+  readonly streamTimes = new StoreStreamTimes();
   readonly directory: string;
   readonly db: ClassicLevel<Buffer, Buffer>;
   #open = true;

@@ -10,6 +10,8 @@
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
+import { NO_STREAM_TIME } from "./store-stream-time.js";
+import type { StreamTimeCell } from "./store-stream-time.js";
 import { segmentIntervalOf } from "./window-store.js";
 
 const SUFFIX_SIZE = 16;
@@ -42,12 +44,20 @@ export function sessionStoreKey(key: Buffer, start: number, end: number): Buffer
   return bytes;
 }
 
+/** A session store key's session end: the time its row is kept by (-1 for a key too short to be one). */
+export function sessionEndOf(storeKey: Buffer): number {
+  return storeKey.length < SUFFIX_SIZE ? -1 : Number(storeKey.readBigInt64BE(storeKey.length - SUFFIX_SIZE));
+}
+
 export interface SessionStoreOptions {
   /** How long, in stream time, a session is kept after it ends. */
   readonly retentionMs: number;
+  /**
+   * The store's clock, shared with its task (store-stream-time.ts): restored and standby
+   * records advanced it, and queries expire sessions by it. The store keeps its own when absent.
+   */
+  readonly streamTime?: StreamTimeCell;
 }
-
-const NO_TIMESTAMP = -1;
 
 export class TypedSessionStore<K, V> implements SessionStore<K, V> {
   readonly bytes: KeyValueBytesStore;
@@ -57,7 +67,7 @@ export class TypedSessionStore<K, V> implements SessionStore<K, V> {
   readonly segmentIntervalMs: number;
   readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
-  #observedStreamTime = NO_TIMESTAMP;
+  readonly #clock: StreamTimeCell;
   #cleanedBelowSegment = 0;
 
   constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, options: SessionStoreOptions) {
@@ -71,10 +81,24 @@ export class TypedSessionStore<K, V> implements SessionStore<K, V> {
     this.segmentIntervalMs = segmentIntervalOf(options.retentionMs);
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
+    this.#clock = options.streamTime ?? { time: NO_STREAM_TIME, cleanedBelowSegment: 0 };
   }
 
   get name(): string {
     return this.bytes.name;
+  }
+
+  /** The latest session end observed (Kafka Streams' observedStreamTime); -1 before any. */
+  get observedStreamTime(): number {
+    return this.#clock.time;
+  }
+
+  get #observedStreamTime(): number {
+    return this.#clock.time;
+  }
+
+  set #observedStreamTime(time: number) {
+    this.#clock.time = time;
   }
 
   get #minLiveTime(): number {

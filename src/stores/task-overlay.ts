@@ -16,11 +16,14 @@ import type { Checkpoint } from "./checkpoint.js";
 import { StateCommitInProgressError, StoreClosedError } from "./errors.js";
 import type { OverlayState } from "./overlay-bytes-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
+import type { StreamTimeCell } from "./store-stream-time.js";
 import type { StoreWrites, TaskStorage } from "./task-storage.js";
 
 export class TaskOverlay implements OverlayState {
   readonly storage: TaskStorage;
   readonly #stores = new Map<string, OverlayBytesStore>();
+  /** The writers' stream times, ahead of the committed ones until the next commit. */
+  readonly #streamTimes = new Map<string, StreamTimeCell>();
   #committing = false;
   // The last commit's dropped rows being deleted (never rejects): the next commit waits for it.
   #dropping: Promise<void> = Promise.resolve();
@@ -62,6 +65,20 @@ export class TaskOverlay implements OverlayState {
   }
 
   /**
+   * The clock the task's writer of store `name` advances: it starts at the committed
+   * stream time and becomes the committed one at commit(), so that a discarded
+   * transaction leaves the store's stream time where its committed state has it.
+   */
+  streamTime(name: string): StreamTimeCell {
+    let cell = this.#streamTimes.get(name);
+    if (cell === undefined) {
+      cell = { time: this.storage.streamTimes.get(name), cleanedBelowSegment: 0 };
+      this.#streamTimes.set(name, cell);
+    }
+    return cell;
+  }
+
+  /**
    * Writes every store's pending writes and merges `checkpoint` into the task's
    * checkpoint, in one atomic batch, then empties the overlay. Call it only after the
    * Kafka transaction that carried the same changes to the changelogs has committed.
@@ -77,7 +94,9 @@ export class TaskOverlay implements OverlayState {
       if (store.pendingCount > 0) writes.set(name, store.pendingWrites());
       dropped += store.droppedCount;
     }
-    if (writes.size === 0 && dropped === 0 && (checkpoint === undefined || checkpoint.size === 0)) return;
+    if (writes.size === 0 && dropped === 0 && (checkpoint === undefined || checkpoint.size === 0)) {
+      return this.#publishStreamTimes();
+    }
     this.#committing = true;
     const drops = this.#undropped;
     try {
@@ -89,6 +108,7 @@ export class TaskOverlay implements OverlayState {
         if (rows.length > 0) drops.set(name, [...(drops.get(name) ?? []), ...rows]);
         store.clearPending();
       }
+      this.#publishStreamTimes();
     } finally {
       this.#committing = false;
     }
@@ -109,6 +129,13 @@ export class TaskOverlay implements OverlayState {
       );
     } catch {
       for (const [name, rows] of drops) this.#undropped.set(name, [...(this.#undropped.get(name) ?? []), ...rows]);
+    }
+  }
+
+  #publishStreamTimes(): void {
+    for (const [name, pending] of this.#streamTimes) {
+      const committed = this.storage.streamTimes.of(name);
+      if (pending.time > committed.time) committed.time = pending.time;
     }
   }
 

@@ -5,6 +5,7 @@
 // when it needs "state is committed after Kafka is".
 import type { Checkpoint } from "./checkpoint.js";
 import type { KeyValueBytesStore } from "./key-value-store.js";
+import type { StoreStreamTimes } from "./store-stream-time.js";
 
 /** One record read from a changelog topic: a null value is a tombstone (delete). */
 export interface ChangelogRecord {
@@ -20,6 +21,12 @@ export type StoreWrites = Iterable<[Buffer, Buffer | null]>;
 export interface TaskStorage {
   readonly taskId: string;
   readonly isOpen: boolean;
+  /**
+   * Each store's observed stream time as of its committed state: advanced by restores,
+   * standby updates and the task's commits; queries expire windows by it. Kept in memory,
+   * with the open storage (a standby's storage handed to the active task carries it).
+   */
+  readonly streamTimes: StoreStreamTimes;
   /**
    * The committed bytes store named `name`, created on first use. Writes to it are
    * applied at once (no overlay): for restore-free uses and tests. Interactive

@@ -14,6 +14,7 @@
 // as it was before it).
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { KeyValueBytesStore } from "./key-value-store.js";
+import type { StreamTimeCell } from "./store-stream-time.js";
 import type { VersionedStoreSpec } from "./versioned-key-schema.js";
 import {
   parseVersionRowKey,
@@ -91,6 +92,11 @@ interface Version {
 export interface VersionedStoreOpenOptions {
   /** The latest timestamp restored into the store when its task opened (its stream time); unknown when absent. */
   readonly restoredStreamTime?: number;
+  /**
+   * The store's clock, shared with its task (store-stream-time.ts): restored and standby
+   * records advanced it. The store keeps its own when absent.
+   */
+  readonly streamTime?: StreamTimeCell;
 }
 
 export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore<K, V> {
@@ -101,7 +107,7 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
   readonly segmentIntervalMs: number;
   readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
-  #observedStreamTime = UNKNOWN_STREAM_TIME;
+  readonly #clock: StreamTimeCell;
   #sweptSegment = 0;
 
   constructor(
@@ -128,9 +134,18 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
     this.segmentIntervalMs = spec.segmentIntervalMs;
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
-    if (options.restoredStreamTime !== undefined && options.restoredStreamTime >= 0) {
-      this.#observedStreamTime = options.restoredStreamTime;
+    this.#clock = options.streamTime ?? { time: UNKNOWN_STREAM_TIME, cleanedBelowSegment: 0 };
+    if (options.restoredStreamTime !== undefined && options.restoredStreamTime > this.#clock.time) {
+      this.#clock.time = options.restoredStreamTime;
     }
+  }
+
+  get #observedStreamTime(): number {
+    return this.#clock.time;
+  }
+
+  set #observedStreamTime(time: number) {
+    this.#clock.time = time;
   }
 
   get name(): string {

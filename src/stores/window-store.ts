@@ -12,6 +12,8 @@ import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
+import { NO_STREAM_TIME } from "./store-stream-time.js";
+import type { StreamTimeCell } from "./store-stream-time.js";
 import type { ValueAndTimestamp } from "./value-and-timestamp.js";
 import {
   isStoreKeyOf,
@@ -58,14 +60,17 @@ export interface WindowStoreOptions {
   readonly timeOrdered?: boolean;
   /** The most rows the writer's in-memory index of the store keeps (window-row-index.ts). */
   readonly maxIndexedRows?: number;
+  /**
+   * The store's clock, shared with its task (store-stream-time.ts): restored and standby
+   * records advanced it, and queries expire windows by it. The store keeps its own when absent.
+   */
+  readonly streamTime?: StreamTimeCell;
 }
 
 /** Kafka Streams' default segment interval for a window store of this retention. */
 export function segmentIntervalOf(retentionMs: number): number {
   return Math.max(Math.floor(retentionMs / 2), 60_000);
 }
-
-const NO_TIMESTAMP = -1;
 
 export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   readonly bytes: KeyValueBytesStore;
@@ -79,7 +84,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
   readonly #maxIndexedRows: number | undefined;
-  #observedStreamTime = NO_TIMESTAMP;
+  readonly #clock: StreamTimeCell;
   /** The first segment still live at the last cleanup: older ones are gone. */
   #cleanedBelowSegment = 0;
   #seqnum = 0;
@@ -105,15 +110,24 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     this.#maxIndexedRows = options.maxIndexedRows;
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
+    this.#clock = options.streamTime ?? { time: NO_STREAM_TIME, cleanedBelowSegment: 0 };
   }
 
   get name(): string {
     return this.bytes.name;
   }
 
-  /** The latest window start written (Kafka Streams' observedStreamTime); -1 before the first write. */
+  /** The latest window start observed (Kafka Streams' observedStreamTime); -1 before any. */
   get observedStreamTime(): number {
-    return this.#observedStreamTime;
+    return this.#clock.time;
+  }
+
+  get #observedStreamTime(): number {
+    return this.#clock.time;
+  }
+
+  set #observedStreamTime(time: number) {
+    this.#clock.time = time;
   }
 
   /** The earliest window start still live. */

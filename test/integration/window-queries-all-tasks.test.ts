@@ -41,8 +41,12 @@ describe("window and session stores over every local task", () => {
     await createTopic(cluster.kafka, "clicks", 3);
     const builder = new StreamsBuilder();
     const grouped = builder.stream("clicks", { key: Serdes.string(), value: Serdes.string() }).groupByKey();
-    grouped.windowedBy(TimeWindows.ofSizeWithNoGrace(10_000)).count({ store: "clicks-per-10s" });
-    grouped.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5_000)).count({ store: "click-sessions" });
+    // Kept an hour: with the default retention (size + grace, gap + grace) the first window and
+    // session expire once the third click arrives, and queries no longer show them, as in Kafka Streams.
+    grouped.windowedBy(TimeWindows.ofSizeWithNoGrace(10_000)).count({ store: "clicks-per-10s", retention: 3_600_000 });
+    grouped
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5_000))
+      .count({ store: "click-sessions", retention: 3_600_000 });
     const producer = cluster.kafka.producer();
     await producer.connect();
     // Each key: two clicks in the first 10 s window, one in the next.

@@ -8,6 +8,8 @@ import { ChangelogReader } from "../../src/runtime/changelog-reader.js";
 import type { StateRestoreListener } from "../../src/runtime/state-restore-listener.js";
 import { StreamsMetrics } from "../../src/runtime/metrics.js";
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
+import { windowRetention } from "../../src/stores/segmented-retention.js";
+import { windowStartOf, windowStoreKey } from "../../src/stores/window-key-schema.js";
 import { createTopic, eventually, produce, silentLogger, startTestCluster } from "../integration/support/kafka.js";
 import type { TestCluster } from "../integration/support/kafka.js";
 
@@ -132,6 +134,40 @@ describe("ChangelogReader", () => {
     expect(Object.keys(contents)).toHaveLength(50);
     expect(contents.s1).toBe("later");
     expect((await storage.readCheckpoint()).get(`${TOPIC}:0`)).toBe(51);
+    await storage.close();
+  });
+
+  it("advances a window store's stream time as it restores and follows, and drops what expires by it", async () => {
+    const topic = "app-windows-changelog";
+    await createTopic(cluster.kafka, topic, 1, { "cleanup.policy": "compact,delete" });
+    const minute = 60_000;
+    const t0 = Date.now() - (Date.now() % minute) - 3_600_000;
+    const window = (m: number) => ({
+      partition: 0,
+      key: windowStoreKey(Buffer.from("a"), t0 + m * minute),
+      value: `a${m}`,
+      timestamp: String(t0 + m * minute),
+    });
+    // Six one-minute windows kept two minutes: the restore keeps the last three.
+    await produce(cluster.kafka, topic, [0, 1, 2, 3, 4, 5].map(window));
+    const storage = await LevelDbTaskStorage.open({ stateDir, applicationId: "app", taskId: "5_0" });
+    const position = { store: "windows", topic, partition: 0, retention: windowRetention(2 * minute) };
+    const starts = async () => {
+      const out: number[] = [];
+      for await (const [key] of storage.store("windows").iterate({})) out.push((windowStartOf(key) - t0) / minute);
+      return out;
+    };
+    await changelogs.restore({ taskId: "5_0", storage, partitions: [{ ...position, offset: 0, endOffset: 6 }] });
+    expect(storage.streamTimes.get("windows")).toBe(t0 + 5 * minute);
+    expect(await starts()).toEqual([3, 4, 5]);
+
+    // As a standby: two more minutes expire minutes 3 and 4.
+    changelogs.addStandby("5_0", storage, [{ ...position, offset: 6 }]);
+    await produce(cluster.kafka, topic, [window(7)]);
+    await eventually(() => (changelogs.standbyPositions("5_0")?.get(`${topic}|0`) === 7 ? true : undefined));
+    await changelogs.removeStandby("5_0");
+    expect(storage.streamTimes.get("windows")).toBe(t0 + 7 * minute);
+    expect(await starts()).toEqual([5, 7]);
     await storage.close();
   });
 });

@@ -225,7 +225,8 @@ export class LocalQueries {
    * A versioned store of task `taskId` hosted here (Kafka Streams' VersionedKeyQuery and
    * MultiVersionedKeyQuery): committed state, bounded by the history the running task's
    * store has seen, so that a read older than the history answers as the store itself
-   * would. A standby's copy knows no stream time yet: it answers every version it holds.
+   * would. A standby's copy, or a task restoring, is bounded by the stream time its
+   * changelog updates brought (the storage's clock).
    */
   versionedStore<K, V>(
     store: string,
@@ -236,7 +237,11 @@ export class LocalQueries {
     if (definition.type !== "versioned") {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a versioned store`);
     }
-    const streamTime = this.#running()?.thread?.taskManager.activeTask(taskId)?.storeStreamTime(store);
+    const committed = storage.streamTimes.of(store);
+    // The running task's store may have gone past its last commit.
+    const running = this.#running()?.thread?.taskManager.activeTask(taskId)?.storeStreamTime(store);
+    const streamTime =
+      running !== undefined && running > committed.time ? { time: running, cleanedBelowSegment: 0 } : committed;
     return versionedStoreOf(definition, storage.store(store), streamTime) as unknown as ReadOnlyVersionedKeyValueStore<
       K,
       V

@@ -394,8 +394,12 @@ export class TaskExecutor {
     };
   }
 
-  /** A cached store's flush forwards with the context of the write it folds, as Kafka Streams sets it. */
-  async #runInRecordContext(context: RecordContext, work: () => Promise<void>): Promise<void> {
+  /**
+   * A cached store's flush forwards with the context of the write it folds, as Kafka
+   * Streams sets it. Synchronous when downstream is (undefined then): a flush forwards
+   * thousands of keys, and a promise per key would cost more than forwarding it.
+   */
+  #runInRecordContext(context: RecordContext, work: () => Promise<void>): void | Promise<void> {
     const metadata = this.#metadata;
     const current = this.#current;
     this.#metadata =
@@ -403,8 +407,29 @@ export class TaskExecutor {
         ? undefined
         : { topic: context.topic, partition: context.partition, offset: context.offset };
     this.#current = { key: undefined, value: undefined, timestamp: context.timestamp, headers: context.headers };
+    let pending: Promise<void>;
     try {
-      await work();
+      pending = work();
+    } catch (error) {
+      this.#metadata = metadata;
+      this.#current = current;
+      throw error;
+    }
+    if (pending === FORWARDED || !isThenable(pending)) {
+      this.#metadata = metadata;
+      this.#current = current;
+      return undefined;
+    }
+    return this.#restoreContextAfter(pending, metadata, current);
+  }
+
+  async #restoreContextAfter(
+    pending: Promise<void>,
+    metadata: RecordMetadata | undefined,
+    current: StreamRecord<unknown, unknown> | undefined,
+  ): Promise<void> {
+    try {
+      await pending;
     } finally {
       this.#metadata = metadata;
       this.#current = current;

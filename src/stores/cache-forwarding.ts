@@ -132,9 +132,10 @@ export class CacheForwarding<K, V, C> {
       const newValue = entry.value === null ? null : this.#valueSerde.deserialize(entry.value, this.#valueContext);
       const oldValue =
         this.#sendOldValues && old !== null ? this.#valueSerde.deserialize(old, this.#valueContext) : null;
-      await this.#context.runInContext(entry.context as C, () =>
+      const pending = this.#context.runInContext(entry.context as C, () =>
         listener({ key: entry.key, newValue, oldValue, context: entry.context as C }),
       );
+      if (pending !== undefined) await pending;
     }
   }
 }

@@ -41,6 +41,11 @@ export function isCachedStore(store: unknown): store is CachedStore<unknown, unk
 export interface CacheContext<C> {
   /** The record context of the record being processed (Kafka Streams' context.recordContext()). */
   recordContext(): C;
-  /** Runs `work` as if the record of `context` were being processed (its metadata, for what it forwards). */
-  runInContext(context: C, work: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `work` as if the record of `context` were being processed (its metadata, for what
+   * it forwards). Undefined when `work` finished synchronously (downstream took the record
+   * at once), else a promise of the rest: a flush of thousands of keys then costs no
+   * promise per key.
+   */
+  runInContext(context: C, work: () => Promise<void>): void | Promise<void>;
 }

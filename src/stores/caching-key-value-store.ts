@@ -15,7 +15,7 @@
 // gives each task's executor one over the task's overlay and drops both together when
 // the transaction aborts. String keys are the cache's keys as they are; other keys by
 // their bytes.
-import type { Serde } from "../serdes/serde.js";
+import type { Serde, SerdeContext } from "../serdes/serde.js";
 import type { CacheContext, CachedStore, FlushListener } from "./cached-store.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
@@ -26,10 +26,13 @@ import { TypedKeyValueStore } from "./typed-key-value-store.js";
 /** What peek() answers when only an (asynchronous) get() can tell. */
 export const NOT_CACHED: unique symbol = Symbol("eddy:not-cached");
 
-/** The cache's key for a typed key: the string itself, else (and for strings that could be mistaken for bytes) its bytes. */
-export function cacheKeyOf(key: unknown, bytes: () => Buffer): string {
+/**
+ * The cache's key for a typed key: the string itself, else (and for strings that could be
+ * mistaken for bytes) its bytes, from `bytes` when the caller has them or `serde`.
+ */
+export function cacheKeyOf<K>(key: K, serde: Serde<K>, context: SerdeContext, bytes?: Buffer): string {
   if (typeof key === "string" && key.charCodeAt(0) !== 1) return key;
-  return "\u0001" + bytes().toString("latin1");
+  return "\u0001" + (bytes ?? serde.serialize(key, context)).toString("latin1");
 }
 
 export interface CachingOptions<C> {
@@ -80,7 +83,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
   }
 
   override get(key: K): Promise<V | undefined> {
-    const cacheKey = cacheKeyOf(key, () => this.#keyBytes(key));
+    const cacheKey = cacheKeyOf(key, this.keySerde, this.keyContext);
     const entry = this.#cache.get(cacheKey);
     if (entry === undefined) return this.#load(key, cacheKey);
     if (entry.value === null) return Promise.resolve(undefined);
@@ -111,7 +114,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
    * value serde throws.
    */
   peek(key: K): V | undefined | typeof NOT_CACHED {
-    const cacheKey = cacheKeyOf(key, () => this.#keyBytes(key));
+    const cacheKey = cacheKeyOf(key, this.keySerde, this.keyContext);
     const entry = this.#cache.get(cacheKey);
     if (entry === undefined) return NOT_CACHED;
     return entry.value === null ? undefined : this.valueSerde.deserialize(entry.value, this.valueContext);
@@ -126,7 +129,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
   putNow(key: K, value: V): boolean {
     if (!(this.bytes instanceof OverlayBytesStore)) return false;
     const keyBytes = this.#keyBytes(key);
-    const cacheKey = cacheKeyOf(key, () => keyBytes);
+    const cacheKey = cacheKeyOf(key, this.keySerde, this.keyContext, keyBytes);
     const previous = this.#cache.peek(cacheKey);
     const valueBytes =
       value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
@@ -142,7 +145,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
   override async put(key: K, value: V): Promise<void> {
     if (this.putNow(key, value)) return;
     const keyBytes = this.#keyBytes(key);
-    const cacheKey = cacheKeyOf(key, () => keyBytes);
+    const cacheKey = cacheKeyOf(key, this.keySerde, this.keyContext, keyBytes);
     const valueBytes =
       value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
     let old = this.#oldFor(this.#cache.peek(cacheKey), valueBytes);
@@ -232,9 +235,10 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       if (entry.value === null && old === null) continue;
       const newValue = entry.value === null ? null : this.valueSerde.deserialize(entry.value, this.valueContext);
       const oldValue = this.#sendOldValues && old !== null ? this.valueSerde.deserialize(old, this.valueContext) : null;
-      await this.#context.runInContext(entry.context as C, () =>
+      const pending = this.#context.runInContext(entry.context as C, () =>
         listener({ key: entry.key, newValue, oldValue, context: entry.context as C }),
       );
+      if (pending !== undefined) await pending;
     }
   }
 }

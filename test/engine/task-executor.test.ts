@@ -145,6 +145,74 @@ describe("TaskExecutor", () => {
     expect(collector.records.map((r) => [r.key?.toString(), r.value?.readBigInt64BE(0)])).toEqual([["home", 3n]]);
   });
 
+  it("flushes the cache downstream in each write's record context, waiting only for a processor that waits", async () => {
+    const seen: Array<[string, number | undefined, number, string | undefined]> = [];
+    const builder = new StreamsBuilder();
+    builder
+      .stream("visits", strings)
+      .groupByKey()
+      .count({ store: "counts" })
+      .toStream()
+      .process<string, number | null>(() => {
+        let context!: ProcessorContext<string, number | null>;
+        return {
+          init(c) {
+            context = c;
+          },
+          process(r) {
+            const origin = context.recordContext();
+            seen.push([r.key, context.recordMetadata()?.offset, origin.timestamp, origin.headers.lastString("h")]);
+            const forwarded = context.forward(r);
+            // One key's processing waits: the flush goes on after it, in the order of the writes.
+            return r.key === "slow"
+              ? new Promise((resolve) => setTimeout(resolve, 5)).then(() => forwarded)
+              : forwarded;
+          },
+        };
+      })
+      .to("counts-out", { key: Serdes.string(), value: Serdes.long() });
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const collector = new ListCollector();
+    const executor = await TaskExecutor.create({
+      topology: builder.build(),
+      applicationId: "app",
+      subtopology: 0,
+      partition: 0,
+      collector,
+      stores: {
+        getStore: (definition, task) =>
+          taskStoreOf(definition, overlay.store(definition.name), task, new RecordCache(1 << 20)),
+      },
+    });
+    const first = offset;
+    for (const [key, timestamp] of [
+      ["a", 10],
+      ["slow", 20],
+      ["b", 30],
+      ["a", 40],
+    ] as const) {
+      await executor.processNow(
+        record("visits", key, "v", timestamp, [{ key: "h", value: Buffer.from(`${key}@${timestamp}`) }]),
+      );
+    }
+    await executor.flushCaches();
+    expect(seen).toEqual([
+      ["slow", first + 1, 20, "slow@20"],
+      ["b", first + 2, 30, "b@30"],
+      ["a", first + 3, 40, "a@40"],
+    ]);
+    expect(collector.records.map((r) => [r.key?.toString(), r.value?.readBigInt64BE(0), r.timestamp])).toEqual([
+      ["slow", 1n, 20],
+      ["b", 1n, 30],
+      ["a", 2n, 40],
+    ]);
+    expect(collector.records.map((r) => r.headers.map((h) => h.value?.toString()))).toEqual([
+      ["slow@20"],
+      ["b@30"],
+      ["a@40"],
+    ]);
+  });
+
   it("deserializes, runs the processors and hands serialized records to the collector", async () => {
     const builder = new StreamsBuilder();
     builder

@@ -52,6 +52,24 @@ export interface LongSerde extends Serde<number> {
   serialize(value: number | bigint, context?: SerdeContext): Buffer;
 }
 
+/**
+ * The 8 bytes at `offset` as a number, or undefined when a number cannot hold them
+ * exactly: what a store reads a count from without a BigInt or a view of its own.
+ */
+export function longAt(bytes: Buffer, offset: number): number | undefined {
+  const high = bytes.readInt32BE(offset);
+  if (high > MAX_SAFE_HIGH_WORD || high < MIN_SAFE_HIGH_WORD) return undefined;
+  const value = high * TWO_POW_32 + bytes.readUInt32BE(offset + 4);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** Writes a safe integer as 8 bytes big-endian two's complement at `offset` (the caller checked it). */
+export function writeLongAt(bytes: Buffer, value: number, offset: number): void {
+  const high = Math.floor(value / TWO_POW_32);
+  bytes.writeInt32BE(high, offset);
+  bytes.writeUInt32BE(value - high * TWO_POW_32, offset + 4);
+}
+
 export const longSerde: LongSerde = {
   name: "long",
   serialize(value: number | bigint, context?: SerdeContext): Buffer {
@@ -60,9 +78,7 @@ export const longSerde: LongSerde = {
       if (!Number.isSafeInteger(value)) {
         throw serializationError("long", `expected a safe integer (or a bigint), got ${describeValue(value)}`, context);
       }
-      const high = Math.floor(value / TWO_POW_32);
-      bytes.writeInt32BE(high, 0);
-      bytes.writeUInt32BE(value - high * TWO_POW_32, 4);
+      writeLongAt(bytes, value, 0);
       return bytes;
     }
     if (typeof value === "bigint") {
@@ -76,9 +92,8 @@ export const longSerde: LongSerde = {
   },
   deserialize(bytes: Buffer, context?: SerdeContext): number {
     expectLength("long", bytes, 8, context);
-    const high = bytes.readInt32BE(0);
-    const value = high * TWO_POW_32 + bytes.readUInt32BE(4);
-    if (high > MAX_SAFE_HIGH_WORD || high < MIN_SAFE_HIGH_WORD || !Number.isSafeInteger(value)) {
+    const value = longAt(bytes, 0);
+    if (value === undefined) {
       throw deserializationError(
         "long",
         `${bytes.readBigInt64BE(0)} is outside the safe integer range of a JavaScript number; use Serdes.bigint() for this data`,

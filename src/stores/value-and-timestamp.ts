@@ -9,6 +9,7 @@
 // changelog record holds the plain value and the timestamp travels as the record's
 // timestamp (changelog-format.ts).
 import { DeserializationError } from "../serdes/errors.js";
+import { longAt, longSerde, writeLongAt } from "../serdes/java-numbers.js";
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 
 export interface ValueAndTimestamp<V> {
@@ -32,7 +33,8 @@ export function valueOrNull<V>(entry: ValueAndTimestamp<V> | null | undefined): 
 
 /** The timestamp prefix of stored bytes. */
 export function timestampOf(bytes: Buffer): number {
-  return Number(bytes.readBigInt64BE(0));
+  // Without a BigInt per read: a timestamp is a safe integer, anything else rounds as Number(bigint) would.
+  return longAt(bytes, 0) ?? Number(bytes.readBigInt64BE(0));
 }
 
 /** The value's bytes of stored bytes (the timestamp prefix removed). */
@@ -43,13 +45,24 @@ export function rawValueOf(bytes: Buffer): Buffer {
 /** Stored bytes from a timestamp and a value's bytes. */
 export function withTimestamp(timestamp: number, rawValue: Buffer): Buffer {
   const out = Buffer.allocUnsafe(TIMESTAMP_BYTES + rawValue.length);
-  out.writeBigInt64BE(BigInt(timestamp), 0);
+  writeTimestamp(out, timestamp);
   out.set(rawValue, TIMESTAMP_BYTES);
   return out;
 }
 
+function writeTimestamp(out: Buffer, timestamp: number): void {
+  // BigInt() refuses what is not an integer: only safe integers take the path without one.
+  if (Number.isSafeInteger(timestamp)) writeLongAt(out, timestamp, 0);
+  else out.writeBigInt64BE(BigInt(timestamp), 0);
+}
+
 /** Kafka Streams' ValueAndTimestampSerde around a value serde. */
 export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
+  if ((inner as Serde<unknown>) === longSerde) return timestampedLongSerde as unknown as Serde<ValueAndTimestamp<V>>;
+  return generalSerde(inner);
+}
+
+function generalSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
   return {
     name: `valueAndTimestamp<${inner.name}>`,
     serialize(entry: ValueAndTimestamp<V>, context?: SerdeContext): Buffer {
@@ -66,3 +79,32 @@ export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimest
     },
   };
 }
+
+const generalTimestampedLong = generalSerde<number>(longSerde);
+
+/**
+ * Counts (Serdes.long() values, what count() keeps) read and written in place: one Buffer
+ * per write and none per read, where the general serde makes the value's bytes, a view
+ * of them and a BigInt for every record. Anything unusual goes the general way, which
+ * fails or writes exactly as before.
+ */
+const timestampedLongSerde: Serde<ValueAndTimestamp<number>> = {
+  name: `valueAndTimestamp<${longSerde.name}>`,
+  serialize(entry: ValueAndTimestamp<number>, context?: SerdeContext): Buffer {
+    const { value, timestamp } = entry;
+    // A bigint count, or anything a check must refuse, goes the general way.
+    if (!Number.isSafeInteger(value) || !Number.isSafeInteger(timestamp))
+      return generalTimestampedLong.serialize(entry, context);
+    const out = Buffer.allocUnsafe(TIMESTAMP_BYTES + 8);
+    writeLongAt(out, timestamp, 0);
+    writeLongAt(out, value, TIMESTAMP_BYTES);
+    return out;
+  },
+  deserialize(bytes: Buffer, context?: SerdeContext): ValueAndTimestamp<number> {
+    if (bytes.length === TIMESTAMP_BYTES + 8) {
+      const value = longAt(bytes, TIMESTAMP_BYTES);
+      if (value !== undefined) return { value, timestamp: timestampOf(bytes) };
+    }
+    return generalTimestampedLong.deserialize(bytes, context);
+  },
+};

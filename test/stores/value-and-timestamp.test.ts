@@ -21,6 +21,34 @@ describe("ValueAndTimestamp bytes", () => {
     expect(serde.deserialize(withTimestamp(-1, Buffer.from("x")))).toEqual({ value: "x", timestamp: -1 });
   });
 
+  it("write counts (long values) as the general layout does, without a BigInt, and fall back for the rest", () => {
+    const counts = valueAndTimestampSerde(Serdes.long());
+    for (const [value, timestamp] of [
+      [0, 0],
+      [1, 1_700_000_000_123],
+      [-1, -1],
+      [Number.MAX_SAFE_INTEGER, 2 ** 40 + 7],
+      [Number.MIN_SAFE_INTEGER, 5],
+      [2 ** 32 + 1, 2 ** 32 - 1],
+    ] as const) {
+      const bytes = counts.serialize({ value, timestamp });
+      expect(bytes).toEqual(withTimestamp(timestamp, Serdes.long().serialize(value)));
+      expect(counts.deserialize(bytes)).toEqual({ value, timestamp });
+      expect(timestampOf(bytes)).toBe(timestamp);
+    }
+    // A bigint count, and values the long serde refuses, take the general path: same bytes, same errors.
+    const big = counts.serialize({ value: (2n ** 62n) as unknown as number, timestamp: 3 });
+    expect(big).toEqual(withTimestamp(3, Serdes.long().serialize(2n ** 62n)));
+    expect(() => counts.deserialize(big, { store: "s" })).toThrow(DeserializationError);
+    expect(() => counts.serialize({ value: 1.5, timestamp: 3 })).toThrow(/safe integer/);
+    expect(() => counts.serialize({ value: 1, timestamp: 1.5 })).toThrow(RangeError);
+    expect(() => counts.deserialize(Buffer.alloc(15), { store: "s" })).toThrow(DeserializationError);
+    // A timestamp beyond 2^53 reads as Number(bigint) would.
+    const far = Buffer.alloc(16);
+    far.writeBigInt64BE(2n ** 60n + 1n, 0);
+    expect(timestampOf(far)).toBe(Number(2n ** 60n + 1n));
+  });
+
   it("refuses bytes too short to hold a timestamp", () => {
     expect(() => valueAndTimestampSerde(Serdes.string()).deserialize(Buffer.alloc(7), { store: "s" })).toThrow(
       DeserializationError,

@@ -90,16 +90,25 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         const newAggregate = fold(record.key, record.value, oldAggregate);
         // The aggregate is as recent as the latest record folded into it.
         const timestamp = old === null ? record.timestamp : Math.max(record.timestamp, old.timestamp);
-        const change = { ...record, value: { newValue: newAggregate, oldValue: oldAggregate }, timestamp };
         const store = this.#store;
         const stored = timestamped(newAggregate, timestamp);
         const written =
           stored !== null &&
           store instanceof CachingKeyValueStore &&
           (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).putNow(record.key, stored);
-        if (!written) return putOrDelete(store, record.key, stored).then(() => this.#forwarder.maybeForward(change));
-        const forwarded = this.#forwarder.maybeForward(change);
+        if (!written)
+          return putOrDelete(store, record.key, stored).then(() =>
+            this.#forward(record, newAggregate, oldAggregate, timestamp),
+          );
+        const forwarded = this.#forward(record, newAggregate, oldAggregate, timestamp);
         return forwarded === FORWARDED ? undefined : forwarded;
+      }
+
+      /** The update downstream, unless the cache forwards it at its flush (then no record is made for it). */
+      #forward(record: StreamRecord<K, V>, newValue: VA, oldValue: VA | null, timestamp: number): Promise<void> {
+        const forwarder = this.#forwarder;
+        if (forwarder.cachingEnabled) return FORWARDED;
+        return forwarder.maybeForward({ ...record, value: { newValue, oldValue }, timestamp });
       }
     })();
   };

@@ -7,6 +7,7 @@ import type { Processor } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { Serde, SerdeContext } from "../serdes/serde.js";
 import { RecordHeaders } from "../topology/headers.js";
+import type { Header } from "../topology/headers.js";
 import { isWindowedSerde } from "../serdes/windowed.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { ProcessorNode, SinkNode, SourceNode } from "../topology/topology.js";
@@ -192,8 +193,7 @@ export class SinkNodeRuntime {
         throw new ProcessorError(sink.name, taskId, metadata, error);
       }
     }
-    const headers =
-      record.headers instanceof RecordHeaders ? record.headers.toArray() : new RecordHeaders(record.headers).toArray();
+    const headers = headerList(record.headers);
     // As Kafka Streams' StreamSinkNode: a windowed key goes where its inner key goes.
     if (partition === undefined && key !== null && !sink.internal && isWindowedSerde(sink.keySerde)) {
       const partitionKey = sink.keySerde.serializeBaseKey(record.key as Windowed<unknown>, target.key);
@@ -231,6 +231,14 @@ function recordContextOf(record: StreamRecord<unknown, unknown>, metadata: Recor
     timestamp: record.timestamp,
     headers: record.headers instanceof RecordHeaders ? record.headers : new RecordHeaders(record.headers),
   };
+}
+
+/** Headerless records (most) share one empty, frozen list: the collector only reads it. */
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
+
+function headerList(headers: StreamRecord<unknown, unknown>["headers"]): readonly Header[] {
+  const copy = headers instanceof RecordHeaders ? headers : new RecordHeaders(headers);
+  return copy.size === 0 ? NO_HEADERS : copy.toArray();
 }
 
 interface SinkTarget {

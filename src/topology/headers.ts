@@ -36,19 +36,22 @@ function isPair(entry: unknown): entry is readonly [string, HeaderValue] {
   return Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string";
 }
 
+const NO_ENTRIES: Header[] = Object.freeze([]) as unknown as Header[];
+
 /** Mutable like Kafka's Headers; the executor copies them where one record fans out to several children. */
 export class RecordHeaders implements Iterable<Header> {
-  readonly #entries: Header[] = [];
+  // Most records have no headers: they share one empty list until a header is added.
+  #entries: Header[] = NO_ENTRIES;
 
   constructor(init?: HeadersInit) {
     if (init === undefined) return;
     if (init instanceof RecordHeaders) {
-      this.#entries.push(...init.#entries);
+      if (init.#entries.length > 0) this.#entries = init.#entries.slice();
       return;
     }
     if (Array.isArray(init) && (init as readonly unknown[]).every(isHeader)) {
       // Consumed records' headers: Header objects are never changed, only replaced, so they are shared.
-      this.#entries.push(...(init as readonly Header[]));
+      if (init.length > 0) this.#entries = (init as readonly Header[]).slice();
       return;
     }
     if (typeof (init as Iterable<unknown>)[Symbol.iterator] === "function") {
@@ -76,6 +79,7 @@ export class RecordHeaders implements Iterable<Header> {
   }
 
   add(key: string, value: HeaderValue): this {
+    if (this.#entries === NO_ENTRIES) this.#entries = [];
     this.#entries.push({ key, value: toBuffer(value) });
     return this;
   }

@@ -27,4 +27,20 @@ describe("RecordHeaders", () => {
       { key: "b", value: "2" },
     ]);
   });
+
+  it("keeps empty headers apart: adding to one (or to a copy) changes no other", () => {
+    const fromNothing = new RecordHeaders();
+    const fromEmptyList = new RecordHeaders([]);
+    const copy = fromEmptyList.clone();
+    fromNothing.add("a", "1");
+    copy.add("b", "2").set("b", "3");
+    expect(fromNothing.toJSON()).toEqual([{ key: "a", value: "1" }]);
+    expect(fromEmptyList.size).toBe(0);
+    expect([...fromEmptyList]).toEqual([]);
+    expect(copy.toJSON()).toEqual([{ key: "b", value: "3" }]);
+    expect(new RecordHeaders().remove("x").toArray()).toEqual([]);
+    const list = new RecordHeaders().toArray();
+    list.push({ key: "mine", value: null });
+    expect(new RecordHeaders().size).toBe(0);
+  });
 });

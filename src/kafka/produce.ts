@@ -79,17 +79,17 @@ export function* chunksOf(
 ): Generator<readonly ProducedRecord[]> {
   let start = 0;
   let bytes = 0;
-  const batches = maxBatchBytes === undefined ? undefined : new Map<string, number>();
+  // Each partition's batch bytes in the chunk, by topic then partition (no string made per record).
+  const batches = maxBatchBytes === undefined ? undefined : new Map<string, number[]>();
   for (let i = 0; i < records.length; i += 1) {
     const record = records[i] as ProducedRecord;
     const size = sizeOf(record);
-    let batchKey: string | undefined;
     let batchBytes = 0;
+    let batchFull = false;
     if (batches !== undefined && maxBatchBytes !== undefined) {
-      batchKey = `${record.topic}|${record.partition}`;
-      batchBytes = (batches.get(batchKey) ?? BATCH_OVERHEAD) + size;
+      batchBytes = (batches.get(record.topic)?.[record.partition] ?? BATCH_OVERHEAD) + size;
+      batchFull = batchBytes > maxBatchBytes(record.topic);
     }
-    const batchFull = batchKey !== undefined && batchBytes > (maxBatchBytes as (topic: string) => number)(record.topic);
     if (i > start && (i - start >= MAX_RECORDS_PER_SEND || bytes + size > MAX_BYTES_PER_SEND || batchFull)) {
       yield records.slice(start, i);
       start = i;
@@ -98,7 +98,14 @@ export function* chunksOf(
       batchBytes = BATCH_OVERHEAD + size;
     }
     bytes += size;
-    if (batchKey !== undefined) batches?.set(batchKey, batchBytes);
+    if (batches !== undefined) {
+      let perPartition = batches.get(record.topic);
+      if (perPartition === undefined) {
+        perPartition = [];
+        batches.set(record.topic, perPartition);
+      }
+      perPartition[record.partition] = batchBytes;
+    }
   }
   if (start < records.length) yield records.slice(start);
 }

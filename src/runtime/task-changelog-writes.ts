@@ -30,14 +30,18 @@ export function addChangelogRecords(
       const entry = format.toChangelog(key, value, streamTime);
       // A write the store does not log (a versioned store sweeping out expired versions).
       if (entry === undefined) continue;
-      add({
-        topic,
-        partition,
-        key: entry.key,
-        value: entry.value,
-        timestamp: entry.timestamp,
-        ...(entry.headers === undefined ? {} : { headers: entry.headers }),
-      });
+      add(
+        entry.headers === undefined
+          ? { topic, partition, key: entry.key, value: entry.value, timestamp: entry.timestamp }
+          : {
+              topic,
+              partition,
+              key: entry.key,
+              value: entry.value,
+              timestamp: entry.timestamp,
+              headers: entry.headers,
+            },
+      );
     }
   }
 }

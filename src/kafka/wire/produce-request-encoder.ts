@@ -57,35 +57,51 @@ function bigintOf(value: ProduceRequestArgs["producerId"]): bigint {
   return BigInt(String(value));
 }
 
-interface PreparedRecord {
-  bodySize: number;
-  keySize: number;
-  valueSize: number;
-  timestampDelta: number;
-  headers: Array<[string, number, Bytes, number]>;
+type PreparedHeaders = Array<[string, number, Bytes, number]>;
+
+/**
+ * A batch's records measured: per record its body, key and value sizes (`sizes`, three
+ * apiece) and timestamp delta, in typed arrays rather than an object per record, and its
+ * headers (undefined when no record has any).
+ */
+interface PreparedBatch {
+  sizes: Int32Array;
+  timestampDeltas: Float64Array;
+  headers: PreparedHeaders[] | undefined;
+  size: number;
 }
 
-const NO_HEADERS: Array<[string, number, Bytes, number]> = [];
+const NO_HEADERS: PreparedHeaders = [];
 
 /** Adds a header to the list, returning the bytes it takes in the record. */
-function addHeader(headers: Array<[string, number, Bytes, number]>, name: string, value: Bytes): number {
+function addHeader(headers: PreparedHeaders, name: string, value: Bytes): number {
   const nameSize = Buffer.byteLength(name, "utf8");
   const valueSize = byteLength(value);
   headers.push([name, nameSize, value, valueSize]);
   return varintSize(nameSize) + nameSize + varintSize(valueSize) + Math.max(0, valueSize);
 }
 
-function prepare(messages: ProduceMessage[], firstTimestamp: number): { records: PreparedRecord[]; size: number } {
-  const records: PreparedRecord[] = new Array<PreparedRecord>(messages.length);
+function hasHeaders(headers: ProduceMessage["headers"]): boolean {
+  if (headers === undefined || headers === null) return false;
+  if (Array.isArray(headers)) return headers.length > 0;
+  for (const _ in headers) return true;
+  return false;
+}
+
+function prepare(messages: ProduceMessage[], firstTimestamp: number): PreparedBatch {
+  const count = messages.length;
+  const sizes = new Int32Array(count * 3);
+  const timestampDeltas = new Float64Array(count);
+  let headerLists: PreparedHeaders[] | undefined;
   let size = 0;
-  for (let i = 0; i < messages.length; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     const m = messages[i] as ProduceMessage;
     const keySize = byteLength(m.key);
     const valueSize = byteLength(m.value);
     const timestampDelta = m.timestamp === undefined || m.timestamp === null ? 0 : Number(m.timestamp) - firstTimestamp;
-    let headers: Array<[string, number, Bytes, number]> = NO_HEADERS;
+    let headers = NO_HEADERS;
     let headersSize = 0;
-    if (m.headers !== undefined && m.headers !== null) {
+    if (hasHeaders(m.headers)) {
       headers = [];
       if (Array.isArray(m.headers)) {
         for (const header of m.headers as ReadonlyArray<{ key: string; value: Buffer | null }>) {
@@ -99,6 +115,8 @@ function prepare(messages: ProduceMessage[], firstTimestamp: number): { records:
           else headersSize += addHeader(headers, name, value);
         }
       }
+      headerLists ??= new Array<PreparedHeaders>(count).fill(NO_HEADERS);
+      headerLists[i] = headers;
     }
     const bodySize =
       1 +
@@ -110,10 +128,13 @@ function prepare(messages: ProduceMessage[], firstTimestamp: number): { records:
       Math.max(0, valueSize) +
       varintSize(headers.length) +
       headersSize;
-    records[i] = { bodySize, keySize, valueSize, timestampDelta, headers };
+    sizes[i * 3] = bodySize;
+    sizes[i * 3 + 1] = keySize;
+    sizes[i * 3 + 2] = valueSize;
+    timestampDeltas[i] = timestampDelta;
     size += varintSize(bodySize) + bodySize;
   }
-  return { records, size };
+  return { sizes, timestampDeltas, headers: headerLists, size };
 }
 
 /** The Produce request body (after the request header), for versions 3 to 7. */
@@ -184,17 +205,18 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
       w.int16(producerEpoch);
       w.int32(data.firstSequence ?? 0);
       w.int32(count);
+      const { sizes, timestampDeltas } = prepared;
       for (let i = 0; i < count; i += 1) {
         const m = data.messages[i] as ProduceMessage;
-        const r = prepared.records[i] as PreparedRecord;
-        w.varint(r.bodySize);
+        w.varint(sizes[i * 3] as number);
         w.int8(0);
-        w.varlong(r.timestampDelta);
+        w.varlong(timestampDeltas[i] as number);
         w.varint(i);
-        writeVarBytes(w, m.key, r.keySize);
-        writeVarBytes(w, m.value, r.valueSize);
-        w.varint(r.headers.length);
-        for (const [name, nameSize, value, valueSize] of r.headers) {
+        writeVarBytes(w, m.key, sizes[i * 3 + 1] as number);
+        writeVarBytes(w, m.value, sizes[i * 3 + 2] as number);
+        const headers = prepared.headers?.[i] ?? NO_HEADERS;
+        w.varint(headers.length);
+        for (const [name, nameSize, value, valueSize] of headers) {
           w.varint(nameSize);
           w.string(name, nameSize);
           writeVarBytes(w, value, valueSize);

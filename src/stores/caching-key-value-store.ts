@@ -135,10 +135,29 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
     const old = this.#oldFor(previous, valueBytes);
     if (old === NEEDS_READ) return false;
-    const entry = this.#entry(key, cacheKey, valueBytes, old);
-    if (!this.#cache.fits(previous, entry.size)) return false;
+    if (previous === undefined) {
+      const entry = this.#entry(key, cacheKey, valueBytes, old);
+      if (!this.#cache.fits(previous, entry.size)) return false;
+      this.bytes.writeNow(keyBytes, valueBytes);
+      void this.#cache.put(entry);
+      return true;
+    }
+    // The key's entry is rewritten in place, as the entry #entry() would make (a string key
+    // is the cached one already, so that the new one need not outlive this record).
+    const dirty = this.#listener !== undefined;
+    const kept = dirty ? old : valueBytes;
+    const size = entrySize(cacheKey, valueBytes, kept);
+    if (!this.#cache.fits(previous, size)) return false;
     this.bytes.writeNow(keyBytes, valueBytes);
-    void this.#cache.put(entry);
+    void this.#cache.rewrite(
+      previous,
+      typeof key === "string" ? previous.key : key,
+      valueBytes,
+      dirty,
+      kept,
+      dirty ? this.#context.recordContext() : undefined,
+      size,
+    );
     return true;
   }
 

@@ -15,7 +15,8 @@
 export interface CacheEntry<K = unknown, C = unknown> {
   /** The Map key: the typed key when it is a string, else its bytes as latin1 (see cacheKeyOf). */
   readonly cacheKey: string;
-  readonly key: K;
+  /** The typed key of the write (or read) that made the entry what it is. */
+  key: K;
   value: Buffer | null;
   /** Written since the last flush: the next flush forwards it. */
   dirty: boolean;
@@ -102,6 +103,13 @@ export class NamedCache<K = unknown, C = unknown> {
   /** Dirty entries in the order they were last written, as Kafka Streams' dirtyKeys. */
   readonly #dirty = new Map<string, CacheEntry<K, C>>();
   #evictionCursor: MapIterator<[string, CacheEntry<K, C>]> | undefined;
+  /**
+   * The keys last in #entries and in #dirty: a key read and then written (an aggregate's
+   * every record) is already where it must go, and is not moved again (a Map's delete
+   * leaves a hole that its next rehash pays for).
+   */
+  #mostRecent: string | undefined;
+  #lastDirty: string | undefined;
   #bytes = 0;
   #open = true;
 
@@ -126,10 +134,7 @@ export class NamedCache<K = unknown, C = unknown> {
   /** The entry, made the most recently used. */
   get(cacheKey: string): CacheEntry<K, C> | undefined {
     const entry = this.#entries.get(cacheKey);
-    if (entry !== undefined && this.#entries.size > 1) {
-      this.#entries.delete(cacheKey);
-      this.#entries.set(cacheKey, entry);
-    }
+    if (entry !== undefined) this.#makeMostRecent(cacheKey, entry);
     return entry;
   }
 
@@ -154,25 +159,81 @@ export class NamedCache<K = unknown, C = unknown> {
   put(entry: CacheEntry<K, C>): Promise<void> | undefined {
     this.#checkOpen();
     const previous = this.#entries.get(entry.cacheKey);
-    if (previous !== undefined) this.#entries.delete(entry.cacheKey);
-    this.#entries.set(entry.cacheKey, entry);
+    this.#makeMostRecent(entry.cacheKey, entry);
     this.#resize(entry.size - (previous?.size ?? 0));
-    if (entry.dirty) {
-      // Removed first so that the order is that of the last writes (Kafka Streams' arrival order).
-      this.#dirty.delete(entry.cacheKey);
-      this.#dirty.set(entry.cacheKey, entry);
-    } else if (previous?.dirty === true) {
-      this.#dirty.delete(entry.cacheKey);
-    }
+    this.#markDirty(entry, previous?.dirty === true);
     return this.#parent.overBudget ? this.#evict() : undefined;
+  }
+
+  /**
+   * put() of new contents for `entry`, this namespace's entry for its key (from get() or
+   * peek(), nothing written in between), changed in place: a write to a cached key makes
+   * no new entry, and no object that lives until the next flush.
+   */
+  rewrite(
+    entry: CacheEntry<K, C>,
+    key: K,
+    value: Buffer | null,
+    dirty: boolean,
+    old: Buffer | null | undefined,
+    context: C | undefined,
+    size: number,
+  ): Promise<void> | undefined {
+    this.#checkOpen();
+    if (this.#entries.get(entry.cacheKey) !== entry) {
+      throw new RangeError(`Record cache namespace "${this.name}" holds another entry for the key rewritten`);
+    }
+    const wasDirty = entry.dirty;
+    this.#makeMostRecent(entry.cacheKey, entry);
+    this.#resize(size - entry.size);
+    entry.key = key;
+    entry.value = value;
+    entry.dirty = dirty;
+    entry.old = old;
+    entry.context = context;
+    entry.size = size;
+    this.#markDirty(entry, wasDirty);
+    return this.#parent.overBudget ? this.#evict() : undefined;
+  }
+
+  #makeMostRecent(cacheKey: string, entry: CacheEntry<K, C>): void {
+    if (this.#mostRecent !== cacheKey) {
+      this.#entries.delete(cacheKey);
+      this.#mostRecent = cacheKey;
+    }
+    this.#entries.set(cacheKey, entry);
+  }
+
+  /** Keeps #dirty in step with the entry: when dirty, last in the order of the writes (Kafka Streams' arrival order). */
+  #markDirty(entry: CacheEntry<K, C>, wasDirty: boolean): void {
+    const cacheKey = entry.cacheKey;
+    if (entry.dirty) {
+      if (this.#lastDirty !== cacheKey) {
+        if (wasDirty) this.#dirty.delete(cacheKey);
+        this.#lastDirty = cacheKey;
+      }
+      this.#dirty.set(cacheKey, entry);
+    } else if (wasDirty) {
+      this.#forgetDirty(cacheKey);
+    }
+  }
+
+  #forgetEntry(cacheKey: string): void {
+    this.#entries.delete(cacheKey);
+    if (this.#mostRecent === cacheKey) this.#mostRecent = undefined;
+  }
+
+  #forgetDirty(cacheKey: string): void {
+    this.#dirty.delete(cacheKey);
+    if (this.#lastDirty === cacheKey) this.#lastDirty = undefined;
   }
 
   /** Forgets a key (its store changed beneath the cache). */
   remove(cacheKey: string): void {
     const entry = this.#entries.get(cacheKey);
     if (entry === undefined) return;
-    this.#entries.delete(cacheKey);
-    this.#dirty.delete(cacheKey);
+    this.#forgetEntry(cacheKey);
+    this.#forgetDirty(cacheKey);
     this.#resize(-entry.size);
   }
 
@@ -188,6 +249,8 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#resize(-this.#bytes);
     this.#entries.clear();
     this.#dirty.clear();
+    this.#mostRecent = undefined;
+    this.#lastDirty = undefined;
     this.#evictionCursor = undefined;
     this.#parent.closed(this as unknown as NamedCache<never, never>);
   }
@@ -202,10 +265,10 @@ export class NamedCache<K = unknown, C = unknown> {
     // budget may have been caused by another namespace's flush.
     while (this.#parent.overBudget && this.#entries.size > 0) {
       const [cacheKey, eldest] = this.#eldest();
-      this.#entries.delete(cacheKey);
+      this.#forgetEntry(cacheKey);
       this.#resize(-eldest.size);
       if (eldest.dirty) {
-        this.#dirty.delete(cacheKey);
+        this.#forgetDirty(cacheKey);
         return this.#flushWith(eldest).then(() => this.#evict());
       }
     }
@@ -233,6 +296,7 @@ export class NamedCache<K = unknown, C = unknown> {
     for (const entry of this.#dirty.values()) entries.push(entry);
     // Cleared before the callback, which may write to this very cache (re-entrant).
     this.#dirty.clear();
+    this.#lastDirty = undefined;
     const flushed = entries.map((entry) => ({ ...entry }));
     for (const entry of entries) {
       entry.dirty = false;

@@ -89,3 +89,74 @@ describe("RecordCache eviction", () => {
     expect(named.peek("d")?.key).toBe("d");
   });
 });
+
+describe("NamedCache.rewrite", () => {
+  it("changes an entry in place with put()'s order and sizes: least recently used, dirty in write order", async () => {
+    const cache = new RecordCache(1 << 20);
+    const flushes: string[][] = [];
+    const named = cache.namespace<string, undefined>("0_0-store", async (entries) => {
+      flushes.push(entries.map((e) => `${e.key}=${e.value?.toString()}`));
+    });
+    const lru: string[] = [];
+    let dirty: string[] = [];
+    const values = new Map<string, string>();
+    const moveToEnd = (list: string[], key: string) => {
+      const at = list.indexOf(key);
+      if (at >= 0) list.splice(at, 1);
+      list.push(key);
+    };
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 3_000; i += 1) {
+      const key = `k${random(12)}`;
+      const op = random(10);
+      if (op < 3) {
+        named.get(key);
+        if (values.has(key)) moveToEnd(lru, key);
+      } else if (op < 8) {
+        const value = Buffer.from(`v${i}`);
+        const makeDirty = op !== 7;
+        const size = entrySize(key, value, undefined);
+        const previous = named.get(key);
+        if (previous === undefined) {
+          await named.put({ cacheKey: key, key, value, dirty: makeDirty, old: undefined, context: undefined, size });
+        } else {
+          await named.rewrite(previous, key, value, makeDirty, undefined, undefined, size);
+        }
+        values.set(key, `v${i}`);
+        moveToEnd(lru, key);
+        if (makeDirty) moveToEnd(dirty, key);
+        else dirty = dirty.filter((k) => k !== key);
+      } else if (op < 9) {
+        named.remove(key);
+        values.delete(key);
+        if (lru.includes(key)) lru.splice(lru.indexOf(key), 1);
+        dirty = dirty.filter((k) => k !== key);
+      } else {
+        await named.flush();
+        expect(flushes.pop() ?? []).toEqual(dirty.map((k) => `${k}=${values.get(k)}`));
+        dirty = [];
+      }
+      expect(named.dirtyCount).toBe(dirty.length);
+      expect(named.size).toBe(lru.length);
+      let bytes = 0;
+      for (const k of lru) bytes += entrySize(k, Buffer.from(values.get(k) as string), undefined);
+      expect(named.sizeBytes).toBe(bytes);
+    }
+    // The order of eviction is the model's: shrink the budget to nothing, flushing on the way.
+    const evicted: string[] = [];
+    const tight = new RecordCache(entry("k00").size * 2);
+    const small = tight.namespace<string, undefined>("0_1-store", async () => undefined);
+    await small.put(entry("a"));
+    await small.put(entry("b"));
+    const a = small.get("a") as CacheEntry<string, undefined>;
+    await small.rewrite(a, "a", Buffer.from("a"), false, undefined, undefined, a.size);
+    await small.put(entry("c"));
+    for (const k of ["a", "b", "c"]) if (small.peek(k) === undefined) evicted.push(k);
+    expect(evicted).toEqual(["b"]);
+    expect(() => small.rewrite(entry("a"), "a", null, false, undefined, undefined, 80)).toThrow(RangeError);
+  });
+});

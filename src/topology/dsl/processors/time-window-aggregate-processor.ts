@@ -132,7 +132,8 @@ export abstract class TimeWindowAggregateProcessor<K, V, VA> extends ForwardingP
     newAggregate: VA,
     timestamp: number,
   ): Promise<void> | undefined {
-    if (this.#finals !== undefined) return undefined;
+    // Emitting on window close, or the cache forwards at its flush: no record to build.
+    if (this.#finals !== undefined || this.#forwarder.cachingEnabled) return undefined;
     return this.#forwarder.maybeForward({
       ...record,
       key: { key: record.key, window },

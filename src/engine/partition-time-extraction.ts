@@ -1,6 +1,7 @@
-// The timestamps of records whose source has an extractor of its own: the extractor is
-// given Kafka Streams' partition time (the largest timestamp extracted so far from the
-// task's partition of that topic), and what it returns decides the record's fate.
+// Kafka Streams' partition time (the largest timestamp processed so far from the task's
+// partition of a topic, committed with its offset), and the timestamps of records whose
+// source has an extractor of its own: the extractor is given the partition time, and what
+// it returns decides the record's fate.
 import type { RecordHeaders } from "../topology/headers.js";
 import type { RecordMetadata, StreamRecord } from "../topology/record.js";
 import type { TimestampExtractorFunction } from "../topology/timestamp-extractor.js";
@@ -15,6 +16,22 @@ export type UnusableTimestamp =
 export class PartitionTimeExtraction {
   /** The largest timestamp extracted per input topic (the task's partition of it): Kafka Streams' partition time. */
   readonly #partitionTimes = new Map<string, number>();
+
+  /** The partition times committed by the task's last owner (Kafka Streams' initializeTaskTime), by topic. */
+  constructor(committed?: ReadonlyMap<string, number>) {
+    if (committed !== undefined) for (const [topic, time] of committed) this.#partitionTimes.set(topic, time);
+  }
+
+  /** The partition time of the task's partition of `topic`: -1 before its first record. */
+  partitionTime(topic: string): number {
+    return this.#partitionTimes.get(topic) ?? -1;
+  }
+
+  /** A record of `topic` processed with the default extractor's timestamp. */
+  observe(topic: string, timestamp: number): void {
+    const partitionTime = this.#partitionTimes.get(topic);
+    if (partitionTime === undefined || timestamp > partitionTime) this.#partitionTimes.set(topic, timestamp);
+  }
 
   /** The extracted timestamp, or what becomes of a record whose timestamp is invalid. */
   extract(

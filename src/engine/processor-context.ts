@@ -7,6 +7,7 @@ import type { Cancellable, ProcessorContext, PunctuationType, Punctuator } from 
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 import { StoreAccessError } from "./processing-errors.js";
 import type { Serde } from "../serdes/serde.js";
+import type { ProcessorMetadata } from "./processor-metadata.js";
 
 /** What a node's context needs from its task. */
 export interface TaskServices {
@@ -23,6 +24,8 @@ export interface TaskServices {
   readonly appConfigs: Readonly<Record<string, unknown>>;
   droppedRecord(node: string, reason: string): void;
   readonly defaultSerdes: { readonly key?: Serde<unknown>; readonly value?: Serde<unknown> } | undefined;
+  /** Committed with the task's offsets and read back when the task starts (processor-metadata.ts). */
+  readonly processorMetadata: ProcessorMetadata;
 }
 
 export class NodeProcessorContext implements ProcessorContext<unknown, unknown> {
@@ -97,5 +100,13 @@ export class NodeProcessorContext implements ProcessorContext<unknown, unknown> 
 
   valueSerde(): Serde<unknown> | undefined {
     return this.#task.defaultSerdes?.value;
+  }
+
+  addProcessorMetadataKeyValue(key: string, value: number): void {
+    this.#task.processorMetadata.put(key, value);
+  }
+
+  processorMetadataForKey(key: string): number | undefined {
+    return this.#task.processorMetadata.get(key);
   }
 }

@@ -39,6 +39,7 @@ import { timestampExtractorFunction } from "./timestamp-extraction.js";
 import type { TimestampExtractor, TimestampExtractorFunction } from "../topology/timestamp-extractor.js";
 import { taskId as formatTaskId } from "./task-id.js";
 import { PartitionTimeExtraction } from "./partition-time-extraction.js";
+import { ProcessorMetadata } from "./processor-metadata.js";
 import { buildTaskGraph, initProcessors } from "./task-graph.js";
 
 export interface TaskExecutorOptions {
@@ -66,6 +67,14 @@ export interface TaskExecutorOptions {
    * the runtime keeps one per task, so counts go on across a task's executors. New ones by default.
    */
   readonly nodeCounters?: ProcessorNodeCounters;
+  /**
+   * Where the task's last owner left off, from its committed offsets' metadata: the partition
+   * time per input topic (the stream time starts at the largest) and the processor metadata.
+   */
+  readonly committed?: {
+    readonly partitionTimes: ReadonlyMap<string, number>;
+    readonly processorMetadata: ProcessorMetadata;
+  };
 }
 
 /** A record a processor dropped on purpose, and why. */
@@ -111,7 +120,8 @@ export class TaskExecutor {
   readonly #onDroppedRecord: ((event: DroppedRecord) => void) | undefined;
   #droppedRecords = 0;
   readonly #defaultExtractor: TimestampExtractorFunction;
-  readonly #timestamps = new PartitionTimeExtraction();
+  readonly #timestamps: PartitionTimeExtraction;
+  readonly #processorMetadata: ProcessorMetadata;
   #metadata: RecordMetadata | undefined;
   /** The record the running processor handles (its timestamp and headers are the record context's). */
   #current: StreamRecord<unknown, unknown> | undefined;
@@ -134,6 +144,9 @@ export class TaskExecutor {
     this.#appConfigs = Object.freeze({ ...(options.appConfigs ?? { applicationId: options.applicationId }) });
     this.#onDroppedRecord = options.onDroppedRecord;
     this.#defaultExtractor = timestampExtractorFunction(options.defaultTimestampExtractor ?? "failOnInvalidTimestamp");
+    this.#timestamps = new PartitionTimeExtraction(options.committed?.partitionTimes);
+    this.#processorMetadata = options.committed?.processorMetadata ?? new ProcessorMetadata();
+    for (const time of options.committed?.partitionTimes.values() ?? []) this.#streamTime.observe(time);
   }
 
   /** Opens the task's stores, creates its processors and runs their init(), in topology order. */
@@ -156,6 +169,16 @@ export class TaskExecutor {
   storeStreamTime(name: string): number | undefined {
     const store = this.#stores.get(name) as { readonly observedStreamTime?: unknown } | undefined;
     return typeof store?.observedStreamTime === "number" ? store.observedStreamTime : undefined;
+  }
+
+  /** The partition time of the task's partition of `topic` (-1 before any record): committed with its offset. */
+  partitionTime(topic: string): number {
+    return this.#timestamps.partitionTime(topic);
+  }
+
+  /** What processors set with addProcessorMetadataKeyValue(): committed with the task's offsets. */
+  get processorMetadata(): ProcessorMetadata {
+    return this.#processorMetadata;
   }
 
   /** Whether a processor called context.commit() since the last call; the caller commits when it did. */
@@ -239,6 +262,8 @@ export class TaskExecutor {
       const extracted = this.#timestamps.extract(extractor, record, typed, metadata);
       if (typeof extracted !== "number") return extracted;
       if (extracted !== typed.timestamp) typed = { ...typed, timestamp: extracted };
+    } else {
+      this.#timestamps.observe(record.topic, typed.timestamp);
     }
 
     this.#streamTime.observe(typed.timestamp);
@@ -387,6 +412,7 @@ export class TaskExecutor {
       },
       appConfigs: this.#appConfigs,
       defaultSerdes,
+      processorMetadata: this.#processorMetadata,
       droppedRecord: (node, reason) => {
         this.#droppedRecords += 1;
         this.#onDroppedRecord?.({ taskId: this.taskId, node, reason, metadata: this.#metadata });

@@ -7,7 +7,7 @@ import type { Admin, Kafka } from "kafkajs";
 import type { Logger } from "pino";
 import { retryWithBackoff, sleep } from "./backoff.js";
 import { InternalTopicError, kafkaErrorType } from "./errors.js";
-import type { TopicPartition, TopicPartitionOffset } from "./types.js";
+import type { CommittedOffset, TopicPartition, TopicPartitionOffset } from "./types.js";
 import { topicPartitionKey } from "./types.js";
 
 export interface NewTopic {
@@ -171,16 +171,25 @@ export class KafkaAdmin {
 
   /** The group's committed offsets (next offset to read); partitions without one are absent. */
   async committedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    const committed = await this.committedOffsetsAndMetadata(groupId, partitions);
+    return new Map([...committed].map(([key, { offset }]) => [key, offset]));
+  }
+
+  /** committedOffsets() with the metadata committed with each offset. */
+  async committedOffsetsAndMetadata(
+    groupId: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<Map<string, CommittedOffset>> {
     const topics = [...new Set(partitions.map((p) => p.topic))];
     const wanted = new Set(partitions.map(topicPartitionKey));
-    const result = new Map<string, number>();
+    const result = new Map<string, CommittedOffset>();
     if (topics.length === 0) return result;
     const response = await this.retry("reading committed offsets", () => this.admin.fetchOffsets({ groupId, topics }));
     for (const { topic, partitions: ps } of response) {
-      for (const { partition, offset } of ps) {
+      for (const { partition, offset, metadata } of ps) {
         const key = topicPartitionKey({ topic, partition });
         const n = Number(offset);
-        if (wanted.has(key) && n >= 0) result.set(key, n);
+        if (wanted.has(key) && n >= 0) result.set(key, { offset: n, metadata: metadata ?? null });
       }
     }
     return result;

@@ -23,7 +23,7 @@ import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
 import { consumedRecords, hookConsumerCluster } from "./kafkajs/index.js";
 import type { FetchAhead, FetchAheadStats } from "./kafkajs/index.js";
-import type { ConsumedRecord, GroupMetadata, TopicPartition, TopicPartitionOffset } from "./types.js";
+import type { ConsumedRecord, GroupMetadata, OffsetToCommit, TopicPartition, TopicPartitionOffset } from "./types.js";
 
 export const EDDY_ASSIGNOR_NAME = "eddy-streams";
 const ASSIGNOR_VERSION = 1;
@@ -315,10 +315,15 @@ export class GroupConsumer {
   }
 
   /** At-least-once commits; checked by the coordinator against this member's generation. */
-  async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  async commitOffsets(offsets: readonly OffsetToCommit[]): Promise<void> {
     if (offsets.length === 0) return;
     await this.consumer.commitOffsets(
-      offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+      offsets.map(({ topic, partition, offset, metadata }) => ({
+        topic,
+        partition,
+        offset: String(offset),
+        metadata: metadata ?? null,
+      })),
     );
   }
 

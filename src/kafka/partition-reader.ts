@@ -6,7 +6,14 @@
 // last stable offset" (offsets compacted or aborted away), so that a restore reaches the end.
 import type { Kafka } from "kafkajs";
 import { ClusterReader } from "./kafkajs/index.js";
-import type { ConsumedRecord, PartitionRead, ReadOptions, TopicPartition, TopicPartitionOffset } from "./types.js";
+import type {
+  CommittedOffset,
+  ConsumedRecord,
+  PartitionRead,
+  ReadOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+} from "./types.js";
 import { topicPartitionKey } from "./types.js";
 
 export type { PartitionRead, ReadOptions } from "./types.js";
@@ -34,6 +41,15 @@ export class PartitionReader {
    * never committed are left out.
    */
   async stableCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    const committed = await this.cluster.stableCommittedOffsets(groupId, partitions);
+    return new Map([...committed].map(([key, { offset }]) => [key, offset]));
+  }
+
+  /** stableCommittedOffsets() with the metadata committed with each offset. */
+  async stableCommittedOffsetsAndMetadata(
+    groupId: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<Map<string, CommittedOffset>> {
     return this.cluster.stableCommittedOffsets(groupId, partitions);
   }
 

@@ -6,7 +6,7 @@
 // consumer's generation and member id (KIP-447, through the seam: kafkajs sends v0-1 only),
 // and the group coordinator refuses a zombie's.
 import type { Kafka, Producer, RecordMetadata, Transaction } from "kafkajs";
-import type { GroupMetadata, ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "./types.js";
+import type { GroupMetadata, ProducedOffsets, ProducedRecord, OffsetToCommit } from "./types.js";
 import {
   fastPathsOf,
   kafkajsTopicMessages,
@@ -173,13 +173,13 @@ export class TransactionalProducer {
   }
 
   /** Adds the consumed offsets (next offset to read) to the transaction, for the group. */
-  async sendOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  async sendOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<void> {
     if (offsets.length === 0) return;
     const txn = await this.current();
-    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-    for (const { topic, partition, offset } of offsets) {
+    const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
+    for (const { topic, partition, offset, metadata } of offsets) {
       const list = byTopic.get(topic) ?? [];
-      list.push({ partition, offset: String(offset) });
+      list.push({ partition, offset: String(offset), metadata: metadata ?? null });
       byTopic.set(topic, list);
     }
     const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));

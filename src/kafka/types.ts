@@ -10,6 +10,18 @@ export interface TopicPartitionOffset extends TopicPartition {
   offset: number;
 }
 
+/** An offset to commit and the metadata string that goes with it (Kafka's OffsetAndMetadata). */
+export interface OffsetToCommit extends TopicPartitionOffset {
+  /** Up to the broker's offset.metadata.max.bytes (4096 by default); none when undefined or null. */
+  readonly metadata?: string | null | undefined;
+}
+
+/** A group's committed offset (the next to read) and its metadata ("" or null when none was given). */
+export interface CommittedOffset {
+  readonly offset: number;
+  readonly metadata: string | null;
+}
+
 export interface KafkaHeader {
   readonly key: string;
   readonly value: Buffer | null;

@@ -27,6 +27,7 @@ import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { TransactionalProducer } from "../kafka/transactional-producer.js";
 import type {
   ConsumedRecord as KafkaConsumedRecord,
+  OffsetToCommit,
   ProducedOffsets,
   ProducedRecord as KafkaProducedRecord,
   TopicPartition,
@@ -57,6 +58,7 @@ import { InflightFlush } from "./inflight-flush.js";
 import { TaskRecordFailures } from "./task-record-failures.js";
 import { addChangelogRecords, checkpointOf } from "./task-changelog-writes.js";
 import { startOffsets } from "./task-start-offsets.js";
+import { committedTaskTime, encodeTopicPartitionMetadata } from "./topic-partition-metadata.js";
 import { buildTaskExecutor } from "./task-processors.js";
 
 export { TaskState } from "./task-state.js";
@@ -270,7 +272,7 @@ export class StreamTask {
       } else if (thread !== undefined) {
         await retry("initializing the thread's transactional producer", () => thread.init());
       }
-      const offsets = await startOffsets(this.partitions, {
+      const start = await startOffsets(this.partitions, {
         groupId: ctx.groupId,
         admin: ctx.admin,
         reader: ctx.reader,
@@ -278,7 +280,15 @@ export class StreamTask {
         stable: thread !== undefined,
         retry,
       });
-      for (const [key, offset] of offsets) this.#positions.start(key, offset);
+      for (const [key, offset] of start.offsets) this.#positions.start(key, offset);
+      // Where the last owner left off: partition times and processor metadata (Kafka Streams' initializeTaskTime).
+      const committed = committedTaskTime(this.partitions, start.committed);
+      for (const { partition, problem } of committed.problems) {
+        this.#logger.warn(
+          { topic: partition.topic, partition: partition.partition, problem },
+          "the committed offset's metadata is not Kafka Streams' TopicPartitionMetadata: partition time unknown",
+        );
+      }
       // At-least-once: an earlier owner may have answered records this task is about to
       // process again; lookups wait until it has (read-gate.ts, catchUp).
       const ends =
@@ -317,6 +327,7 @@ export class StreamTask {
         collector: this.#collector,
         overlay,
         logger: this.#logger,
+        committed,
       });
       this.#flush.forget();
       this.#dirty = false;
@@ -470,7 +481,11 @@ export class StreamTask {
     // Streams flushes its caches before it commits).
     await (this.#executor as TaskExecutor).flushCaches();
     this.#addChangelogRecords(overlay);
-    const offsets = this.#positions.uncommitted(this.positions());
+    // Changed processor metadata goes with every input partition (Kafka Streams' needsCommit).
+    const metadataChanged = this.#executor?.processorMetadata.needsCommit === true;
+    const offsets = this.#withMetadata(
+      metadataChanged ? this.positions() : this.#positions.uncommitted(this.positions()),
+    );
     let produced: ProducedOffsets[];
     /** At-least-once offsets the group did not take (it is rebalancing): no progress to report. */
     let lost = false;
@@ -514,6 +529,7 @@ export class StreamTask {
     progressed = true,
   ): Promise<void> {
     this.#positions.committed(offsets);
+    if (progressed && this.#executor !== undefined) this.#executor.processorMetadata.needsCommit = false;
     if (offsets.length > 0 && progressed) this.ctx.metrics.progress.committed(this.id);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
     const changelogTopics = new Set(this.ctx.metadata.subtopology(this.subtopology).changelogTopics.values());
@@ -537,7 +553,7 @@ export class StreamTask {
     const executor = this.#executor;
     if (this.state !== "running" || overlay === undefined || executor === undefined) return undefined;
     const started = Date.now();
-    const offsets = this.positions();
+    const offsets = this.#withMetadata(this.positions());
     const noop = { closeReadGate: () => undefined, complete: () => Promise.resolve() };
     if (!this.#dirty) return { records: [], offsets, ...noop };
     await executor.flushCaches();
@@ -550,6 +566,20 @@ export class StreamTask {
       closeReadGate: () => this.#readGate.close(),
       complete: (produced) => this.#committedNow(overlay, changed, produced, started),
     };
+  }
+
+  /**
+   * Each offset with the metadata Kafka Streams commits with it: the partition's partition
+   * time and the task's processor metadata (topic-partition-metadata.ts).
+   */
+  #withMetadata(offsets: readonly TopicPartitionOffset[]): OffsetToCommit[] {
+    const executor = this.#executor;
+    if (executor === undefined) return [...offsets];
+    const metadata = executor.processorMetadata;
+    return offsets.map((o) => ({
+      ...o,
+      metadata: encodeTopicPartitionMetadata(executor.partitionTime(o.topic), metadata),
+    }));
   }
 
   /** The overlay's pending writes become this commit's changelog records. */

@@ -9,7 +9,7 @@ import { sleep } from "../kafka/backoff.js";
 import { classifyKafkaError } from "../kafka/errors.js";
 import { GroupConsumer } from "../kafka/group-consumer.js";
 import type { KafkaClient } from "../kafka/client.js";
-import type { TopicPartitionOffset } from "../kafka/types.js";
+import type { OffsetToCommit } from "../kafka/types.js";
 import type { TopologyData } from "../topology/topology.js";
 import { encodeSubscriptionInfo } from "./assignment-codec.js";
 import { TaskTimeoutError } from "./errors.js";
@@ -32,7 +32,7 @@ export interface StreamThreadOptions {
   topology: TopologyData;
   sourceTopics: string[];
   /** Builds the tasks' shared context; the consumer's offset commit is handed in. */
-  taskContext(commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>): TaskContext;
+  taskContext(commitOffsets: (offsets: readonly OffsetToCommit[]) => Promise<void>): TaskContext;
   /** Exactly-once v2: the thread's transactional id, `<applicationId>-<processId>-<threadIndex>`. */
   transactionalId: string;
   metrics: StreamsMetrics;

@@ -6,7 +6,7 @@ import type { KafkaAdmin } from "../kafka/admin-client.js";
 import type { KafkaClient } from "../kafka/client.js";
 import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import type { PartitionReader } from "../kafka/partition-reader.js";
-import type { TopicPartitionOffset } from "../kafka/types.js";
+import type { OffsetToCommit } from "../kafka/types.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { RecordCache } from "../stores/record-cache.js";
 import type { Topology } from "../topology/topology.js";
@@ -34,7 +34,7 @@ export interface TaskContext {
   /** Exactly-once v2 only: the stream thread's producer, transaction and lock. */
   readonly threadTransaction?: ThreadTransaction | undefined;
   /** At-least-once offset commits, checked against the member's generation. */
-  commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  commitOffsets(offsets: readonly OffsetToCommit[]): Promise<void>;
   readonly metrics: StreamsMetrics;
   /** The instance's record cache (cacheMaxBytes), shared by its tasks; undefined when it is off. */
   readonly recordCache: RecordCache | undefined;

@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { TaskOverlay } from "../stores/task-overlay.js";
 import { TaskExecutor } from "../engine/task-executor.js";
+import type { TaskExecutorOptions } from "../engine/task-executor.js";
 import { taskStoreOf } from "../engine/task-stores.js";
 import { taskId as taskIdOf } from "../engine/task-id.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
@@ -15,6 +16,8 @@ export interface TaskProcessorsOptions {
   readonly collector: KafkaRecordCollector;
   readonly overlay: TaskOverlay;
   readonly logger: Logger;
+  /** Partition times and processor metadata from the committed offsets (topic-partition-metadata.ts). */
+  readonly committed?: TaskExecutorOptions["committed"];
 }
 
 /** Builds the task's processors and opens their stores (their init() runs here). */
@@ -33,6 +36,7 @@ export function buildTaskExecutor(
     defaultTimestampExtractor: ctx.config.defaultTimestampExtractor as TimestampExtractor,
     ...(ctx.globalStores === undefined ? {} : { globalStores: ctx.globalStores }),
     nodeCounters: ctx.metrics.nodeCounters(taskIdOf(options.subtopology, options.partition)),
+    ...(options.committed === undefined ? {} : { committed: options.committed }),
     onDroppedRecord: (event) => {
       ctx.metrics.droppedRecords += 1;
       logger.warn(

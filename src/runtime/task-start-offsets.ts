@@ -1,8 +1,9 @@
-// Where a task starts reading its input partitions: the group's committed offsets, and
-// for a partition the group never committed, where its source's autoOffsetReset says.
+// Where a task starts reading its input partitions: the group's committed offsets (and the
+// metadata committed with them), and for a partition the group never committed, where its
+// source's autoOffsetReset says.
 import type { KafkaAdmin } from "../kafka/admin-client.js";
 import type { PartitionReader } from "../kafka/partition-reader.js";
-import type { TopicPartition } from "../kafka/types.js";
+import type { CommittedOffset, TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import { NoCommittedOffsetError } from "./errors.js";
 import type { TopologyMetadata } from "./topology-metadata.js";
@@ -22,14 +23,22 @@ export interface StartOffsetSources {
   retry<T>(what: string, read: () => Promise<T>): Promise<T>;
 }
 
-/** The offset to start from, per input partition (by topicPartitionKey). */
+export interface StartOffsets {
+  /** The offset to start from, per input partition (by topicPartitionKey). */
+  readonly offsets: Map<string, number>;
+  /** What the group committed, with its metadata (Kafka Streams' partition time and processor metadata). */
+  readonly committed: ReadonlyMap<string, CommittedOffset>;
+}
+
 export async function startOffsets(
   partitions: readonly TopicPartition[],
   sources: StartOffsetSources,
-): Promise<Map<string, number>> {
+): Promise<StartOffsets> {
   const { admin, reader, metadata, groupId, retry } = sources;
   const committed = await retry("reading committed offsets", () =>
-    sources.stable ? reader.stableCommittedOffsets(groupId, partitions) : admin.committedOffsets(groupId, partitions),
+    sources.stable
+      ? reader.stableCommittedOffsetsAndMetadata(groupId, partitions)
+      : admin.committedOffsetsAndMetadata(groupId, partitions),
   );
   const missing = partitions.filter((tp) => !committed.has(topicPartitionKey(tp)));
   // A partition the group never committed starts where its source's autoOffsetReset
@@ -50,7 +59,7 @@ export async function startOffsets(
   const offsets = new Map<string, number>();
   for (const tp of partitions) {
     const key = topicPartitionKey(tp);
-    offsets.set(key, committed.get(key) ?? starts.get(key) ?? 0);
+    offsets.set(key, committed.get(key)?.offset ?? starts.get(key) ?? 0);
   }
-  return offsets;
+  return { offsets, committed };
 }

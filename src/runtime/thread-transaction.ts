@@ -16,15 +16,15 @@ import type { Logger } from "pino";
 import type { KafkaClient } from "../kafka/client.js";
 import { classifyKafkaError } from "../kafka/errors.js";
 import { TransactionalProducer } from "../kafka/transactional-producer.js";
-import type { GroupMetadata, ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "../kafka/types.js";
+import type { GroupMetadata, ProducedOffsets, ProducedRecord, OffsetToCommit } from "../kafka/types.js";
 import { TaskMigratedError } from "./errors.js";
 import { SerialQueue } from "./serial-queue.js";
 
 /** What one task hands to the thread's commit. */
 export interface TaskCommit {
   readonly records: readonly ProducedRecord[];
-  /** Every input partition's position (the next offset to process). */
-  readonly offsets: readonly TopicPartitionOffset[];
+  /** Every input partition's position (the next offset to process), with its metadata. */
+  readonly offsets: readonly OffsetToCommit[];
   /** Called once the transaction committed, with where every record of it landed. */
   complete(produced: readonly ProducedOffsets[]): Promise<void>;
   /** Called just before EndTxn: the task's outputs may be read from here on. */

@@ -68,6 +68,16 @@ export interface ProcessorContext<KOut = never, VOut = never> {
   keySerde(): Serde<unknown> | undefined;
   /** The configuration's defaultValueSerde, if it has one (Kafka Streams' context.valueSerde()). */
   valueSerde(): Serde<unknown> | undefined;
+  /**
+   * Sets a named number (a Java long) of the task's processor metadata, as Kafka Streams'
+   * addProcessorMetadataKeyValue: committed with the task's offsets (in their metadata, as
+   * Kafka Streams writes it) and back in processorMetadataForKey() after a restart or a move
+   * of the task, as old as the committed state. Windowed aggregations that emit on window
+   * close keep their last emit time here, under their store's name.
+   */
+  addProcessorMetadataKeyValue(key: string, value: number): void;
+  /** A key of the task's processor metadata, as last set or committed; undefined when never set. */
+  processorMetadataForKey(key: string): number | undefined;
 }
 
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {

@@ -17,7 +17,14 @@ import type { Cluster, Consumer, Kafka, PartitionAssigner } from "kafkajs";
 import { decodeFetchResponseV11 } from "../wire/fetch-response-decoder.js";
 import type { DecodedFetchResponse } from "../wire/fetch-response-decoder.js";
 import { fromKafkajsHeaders, topicPartitionKey } from "../types.js";
-import type { ConsumedRecord, PartitionRead, ReadOptions, TopicPartition, TopicPartitionOffset } from "../types.js";
+import type {
+  CommittedOffset,
+  ConsumedRecord,
+  PartitionRead,
+  ReadOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+} from "../types.js";
 import { seamOf } from "./client-hooks.js";
 import { fetchStableOffsets } from "./kip447-requests.js";
 import type { ClientSeam } from "./client-hooks.js";
@@ -103,8 +110,11 @@ export class ClusterReader {
    * kip447-requests.ts): throws UNSTABLE_OFFSET_COMMIT, retriable, while an open transaction
    * holds one of them. Partitions without a commit are left out.
    */
-  async stableCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
-    const result = new Map<string, number>();
+  async stableCommittedOffsets(
+    groupId: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<Map<string, CommittedOffset>> {
+    const result = new Map<string, CommittedOffset>();
     if (partitions.length === 0) return result;
     const answer = await this.guard(async () => {
       const coordinator = (await this.cluster.findGroupCoordinator({ groupId })) as unknown as BrokerInternals;
@@ -114,8 +124,8 @@ export class ClusterReader {
         [...groupByTopic(partitions)].map(([topic, ps]) => ({ topic, partitions: ps })),
       );
     });
-    for (const { topic, partition, offset } of answer.offsets) {
-      if (offset >= 0) result.set(topicPartitionKey({ topic, partition }), offset);
+    for (const { topic, partition, offset, metadata } of answer.offsets) {
+      if (offset >= 0) result.set(topicPartitionKey({ topic, partition }), { offset, metadata });
     }
     return result;
   }

@@ -32,7 +32,10 @@ interface KafkajsTxnOffsetCommitArgs {
   groupId: string;
   producerId: number | string;
   producerEpoch: number;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: number | string }> }>;
+  topics: Array<{
+    topic: string;
+    partitions: Array<{ partition: number; offset: number | string; metadata?: string | null }>;
+  }>;
 }
 
 type WrappedBroker = BrokerInternals & { [WRAPPED]?: true };
@@ -65,7 +68,11 @@ function wrapTxnOffsetCommit(broker: WrappedBroker, registry: GroupMetadataRegis
       group,
       topics: args.topics.map(({ topic, partitions }) => ({
         topic,
-        partitions: partitions.map((p) => ({ partition: p.partition, offset: Number(p.offset) })),
+        partitions: partitions.map((p) => ({
+          partition: p.partition,
+          offset: Number(p.offset),
+          metadata: p.metadata ?? null,
+        })),
       })),
     });
     return send(broker, TXN_OFFSET_COMMIT_API_KEY, TXN_OFFSET_COMMIT_VERSION, "TxnOffsetCommit", body, (payload) => {

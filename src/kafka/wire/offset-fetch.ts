@@ -45,6 +45,8 @@ export interface FetchedOffset {
   readonly partition: number;
   /** -1 when the group committed none. */
   readonly offset: number;
+  /** The metadata committed with the offset (Kafka Streams' partition time and processor metadata). */
+  readonly metadata: string | null;
   readonly errorCode: number;
 }
 
@@ -66,10 +68,10 @@ export function decodeOffsetFetchV7Response(payload: Buffer): OffsetFetchV7Respo
       const partition = r.int32();
       const offset = r.int64();
       r.int32(); // committedLeaderEpoch
-      readCompactNullableString(r); // metadata
+      const metadata = readCompactNullableString(r);
       const errorCode = r.int16();
       skipTags(r);
-      offsets.push({ topic, partition, offset, errorCode });
+      offsets.push({ topic, partition, offset, metadata, errorCode });
     }
     skipTags(r);
   }

@@ -29,7 +29,12 @@ export interface TxnOffsetCommitArgs {
   readonly group: GroupMetadata;
   readonly topics: ReadonlyArray<{
     readonly topic: string;
-    readonly partitions: ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
+    readonly partitions: ReadonlyArray<{
+      readonly partition: number;
+      readonly offset: number;
+      /** The committed metadata string (Kafka Streams' TopicPartitionMetadata); null for none. */
+      readonly metadata?: string | null | undefined;
+    }>;
   }>;
 }
 
@@ -48,11 +53,11 @@ export function encodeTxnOffsetCommitV3(args: TxnOffsetCommitArgs): Buffer {
   for (const { topic, partitions } of args.topics) {
     writeCompactString(w, topic);
     writeCompactLength(w, partitions.length);
-    for (const { partition, offset } of partitions) {
+    for (const { partition, offset, metadata } of partitions) {
       w.int32(partition);
       w.int64(offset);
       w.int32(-1); // committedLeaderEpoch: unknown, as kafkajs' consumer tracks none
-      writeCompactNullableString(w, null);
+      writeCompactNullableString(w, metadata ?? null);
       writeEmptyTags(w);
     }
     writeEmptyTags(w);

@@ -11,10 +11,11 @@ import {
   hourlyVisitTopology,
   orderLineTopology,
   urlVisitTopology,
+  windowCloseCountTopology,
 } from "../../integration/support/topologies.js";
 
 export interface RunnerOptions {
-  topology: "bank" | "visits" | "order-lines" | "hourly-visits";
+  topology: "bank" | "visits" | "order-lines" | "hourly-visits" | "window-close-counts";
   config: StreamsConfig;
   logLevel?: string;
 }
@@ -40,7 +41,9 @@ const topology =
       ? orderLineTopology()
       : options.topology === "hourly-visits"
         ? hourlyVisitTopology()
-        : urlVisitTopology();
+        : options.topology === "window-close-counts"
+          ? windowCloseCountTopology()
+          : urlVisitTopology();
 const streams = new KafkaStreams(topology, options.config, { logger });
 streams.setStateListener((state, previous) => {
   emit({ event: "state", state, previous });

@@ -1,7 +1,15 @@
 // Topologies the runtime tests run: the URL-visit count (seed 002) and the bank
 // account command handler (seed 001), written with the DSL as an application would.
 import { z } from "zod";
-import { Serdes, StreamsBuilder, TimeWindows, accept, reject } from "../../../src/index.js";
+import {
+  EmitStrategy,
+  Serdes,
+  StreamsBuilder,
+  TimeWindows,
+  accept,
+  reject,
+  windowedToString,
+} from "../../../src/index.js";
 import type { Decision, Topology } from "../../../src/index.js";
 
 export const VISITS = "visits";
@@ -37,6 +45,39 @@ export function hourlyVisitTopology(): Topology {
     .count({ store: HOURLY_VISITS })
     .toStream()
     .to(HOURLY_VISITS_OUT, { key: Serdes.timeWindowed(Serdes.string(), HOUR_MS), value: Serdes.long() });
+  return builder.build();
+}
+
+export const CLOSING_EVENTS = "closing-events";
+export const CLOSING_COUNTS = "closing-counts";
+export const CLOSING_FINALS = "closing-finals";
+export const CLOSING_WINDOW_MS = 10_000;
+/** A record with this value is stamped with its partition's partition time (see windowCloseCountTopology). */
+export const AT_PARTITION_TIME = "at-partition-time";
+
+/**
+ * Final counts per key and 10 s window (no grace), each emitted once when stream time closes
+ * its window (EmitStrategy.onWindowClose()), keyed by the window's text. A record whose value
+ * is AT_PARTITION_TIME takes its partition's partition time as its timestamp.
+ */
+export function windowCloseCountTopology(
+  topics: { readonly events: string; readonly finals: string } = { events: CLOSING_EVENTS, finals: CLOSING_FINALS },
+): Topology {
+  const builder = new StreamsBuilder();
+  builder
+    .stream(topics.events, {
+      key: Serdes.string(),
+      value: Serdes.string(),
+      timestampExtractor: (record, partitionTime) =>
+        record.value === AT_PARTITION_TIME ? partitionTime : record.timestamp,
+    })
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(CLOSING_WINDOW_MS))
+    .emitStrategy(EmitStrategy.onWindowClose())
+    .count({ store: CLOSING_COUNTS })
+    .toStream()
+    .map((key, count) => ({ key: windowedToString(key), value: count }))
+    .to(topics.finals, { key: Serdes.string(), value: Serdes.long() });
   return builder.build();
 }
 

@@ -32,7 +32,8 @@ describe("TxnOffsetCommit v3", () => {
         {
           topic: "commands",
           partitions: [
-            { partition: 0, offset: 42 },
+            // Kafka Streams' TopicPartitionMetadata: the partition time and processor metadata.
+            { partition: 0, offset: 42, metadata: "AgAAAYvP5WgA" },
             { partition: 5, offset: 2 ** 40 },
           ],
         },
@@ -52,7 +53,7 @@ describe("TxnOffsetCommit v3", () => {
         {
           name: "commands",
           partitions: [
-            { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null },
+            { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: "AgAAAYvP5WgA" },
             { partitionIndex: 5, committedOffset: 2 ** 40, committedLeaderEpoch: -1, committedMetadata: null },
           ],
         },
@@ -122,7 +123,13 @@ describe("OffsetFetch v7", () => {
           {
             name: "commands",
             partitions: [
-              { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, metadata: "", errorCode: 0 },
+              {
+                partitionIndex: 0,
+                committedOffset: 42,
+                committedLeaderEpoch: -1,
+                metadata: "AgAAAYvP5WgA",
+                errorCode: 0,
+              },
               { partitionIndex: 3, committedOffset: -1, committedLeaderEpoch: -1, metadata: null, errorCode: 88 },
             ],
           },
@@ -133,8 +140,8 @@ describe("OffsetFetch v7", () => {
     expect(decodeOffsetFetchV7Response(payload)).toEqual({
       errorCode: 0,
       offsets: [
-        { topic: "commands", partition: 0, offset: 42, errorCode: 0 },
-        { topic: "commands", partition: 3, offset: -1, errorCode: 88 },
+        { topic: "commands", partition: 0, offset: 42, metadata: "AgAAAYvP5WgA", errorCode: 0 },
+        { topic: "commands", partition: 3, offset: -1, metadata: null, errorCode: 88 },
       ],
     });
     const coordinatorMoved = responseBytes((w) =>

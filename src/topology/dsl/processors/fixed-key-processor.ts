@@ -59,5 +59,7 @@ function fixedKeyContext<K, VOut>(context: ProcessorContext<K, VOut>): FixedKeyP
     appConfigsWithPrefix: (prefix) => context.appConfigsWithPrefix(prefix),
     keySerde: () => context.keySerde(),
     valueSerde: () => context.valueSerde(),
+    addProcessorMetadataKeyValue: (key, value) => context.addProcessorMetadataKeyValue(key, value),
+    processorMetadataForKey: (key) => context.processorMetadataForKey(key),
   };
 }

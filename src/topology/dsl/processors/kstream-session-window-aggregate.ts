@@ -99,7 +99,7 @@ export class SessionWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         const store = sessionStoreOf<K, VA>(context as ProcessorContext<unknown, unknown>, storeName);
         this.#store = store;
         if (onWindowClose) {
-          this.#finals = new FinalResultThrottle(context as ProcessorContext<unknown, unknown>);
+          this.#finals = new FinalResultThrottle(context as ProcessorContext<unknown, unknown>, storeName);
         } else if (isCachedStore(store)) {
           // Kafka Streams' SessionCacheFlushListener: stamped with the session's end.
           this.#cached = (store as CachedStore<Windowed<K>, VA, RecordContext>).setFlushListener(

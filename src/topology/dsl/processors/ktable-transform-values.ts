@@ -85,6 +85,8 @@ function forwardingDisabled(
     appConfigsWithPrefix: (prefix) => context.appConfigsWithPrefix(prefix),
     keySerde: () => context.keySerde(),
     valueSerde: () => context.valueSerde(),
+    addProcessorMetadataKeyValue: (key, value) => context.addProcessorMetadataKeyValue(key, value),
+    processorMetadataForKey: (key) => context.processorMetadataForKey(key),
   };
 }
 

@@ -110,7 +110,7 @@ export abstract class TimeWindowAggregateProcessor<K, V, VA> extends ForwardingP
     super.init(context);
     this.store = windowStoreOf<K, VA>(context as ProcessorContext<unknown, unknown>, this.#storeName);
     if (this.#emitStrategy.emitsOnWindowClose) {
-      this.#finals = new FinalResultThrottle(context as ProcessorContext<unknown, unknown>);
+      this.#finals = new FinalResultThrottle(context as ProcessorContext<unknown, unknown>, this.#storeName);
       // Final results are read from the store and forwarded here: the cache forwards nothing.
       this.#forwarder = new TimestampedTupleForwarder<Windowed<K>, VA>(undefined, context, this.#sendOldValues);
     } else {

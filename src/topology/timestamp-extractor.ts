@@ -17,7 +17,9 @@ export interface ExtractableRecord {
 
 /**
  * Returns the record's timestamp, ms since the epoch. `partitionTime` is the largest
- * timestamp extracted so far from the record's partition (-1 before any). A negative
+ * timestamp extracted so far from the record's partition (-1 before any); it is committed
+ * with the partition's offset, as Kafka Streams commits it, so a restarted task goes on
+ * from it. A negative
  * result skips the record (logged, counted as dropped), as in Kafka Streams.
  */
 export type TimestampExtractorFunction = (record: ExtractableRecord, partitionTime: number) => number;

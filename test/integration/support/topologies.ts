@@ -74,7 +74,9 @@ export function windowCloseCountTopology(
     .groupByKey()
     .windowedBy(TimeWindows.ofSizeWithNoGrace(CLOSING_WINDOW_MS))
     .emitStrategy(EmitStrategy.onWindowClose())
-    .count({ store: CLOSING_COUNTS })
+    // Windows are kept an hour: a burst of records (an instance catching up after a restart)
+    // moves stream time far within one emit interval, and the emit must still find them.
+    .count({ store: CLOSING_COUNTS, retention: 360 * CLOSING_WINDOW_MS })
     .toStream()
     .map((key, count) => ({ key: windowedToString(key), value: count }))
     .to(topics.finals, { key: Serdes.string(), value: Serdes.long() });

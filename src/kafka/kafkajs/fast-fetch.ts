@@ -23,6 +23,22 @@ import { FETCH_API_KEY, internals, isConnectionClosed } from "./kafkajs-internal
 import type { BrokerInternals, ClusterInternals } from "./kafkajs-internals.js";
 
 const WRAPPED = Symbol("eddy:fastFetch");
+/** In a Fetch's arguments: keep the answer's bytes, to be decoded when it is used (fetch-ahead.ts). */
+export const DECODE_LATER = Symbol("eddy:decodeLater");
+const UNDECODED = Symbol("eddy:undecoded");
+
+/** A Fetch answer kept as the broker sent it: decoding it makes the records only when they are needed. */
+export interface UndecodedAnswer {
+  /** The response's size in bytes. */
+  readonly bytes: number;
+  /** Decodes and checks it as kafkajs would have on arrival (its errors are thrown here). */
+  decode(): Promise<unknown>;
+  readonly [UNDECODED]: true;
+}
+
+export function isUndecoded(answer: unknown): answer is UndecodedAnswer {
+  return typeof answer === "object" && answer !== null && (answer as Partial<UndecodedAnswer>)[UNDECODED] === true;
+}
 const NO_HEADERS: KafkaHeaders = Object.freeze([]);
 
 interface FetchRequest {
@@ -63,16 +79,29 @@ function wrapFetch(broker: WrappedBroker, seam: ClientSeam): void {
       for (const p of partitions) fetchOffsets.set(`${topic}|${p.partition}`, Number(p.fetchOffset));
     }
     const kafkajsResponse = protocolRequest.response;
-    protocolRequest.response = {
-      decode: (payload: Buffer) => {
-        const decoded = decodeFetchResponseV11(payload, fetchOffsets, { markSkipped: true, markUndecodable: true });
-        if (!decoded.supported) return kafkajsResponse.decode(payload);
-        seam.stats.consumerFetchesDecoded += 1;
-        return Promise.resolve(asKafkajsResponse(decoded));
-      },
-      // kafkajs' own checks of the error codes (OffsetOutOfRange with its topic and partition...).
-      parse: (data: unknown) => kafkajsResponse.parse(data),
+    const decode = (payload: Buffer): Promise<unknown> => {
+      const decoded = decodeFetchResponseV11(payload, fetchOffsets, { markSkipped: true, markUndecodable: true });
+      if (!decoded.supported) return kafkajsResponse.decode(payload);
+      seam.stats.consumerFetchesDecoded += 1;
+      return Promise.resolve(asKafkajsResponse(decoded));
     };
+    // kafkajs' own checks of the error codes (OffsetOutOfRange with its topic and partition...).
+    const parse = (data: unknown): Promise<unknown> => kafkajsResponse.parse(data);
+    const later = (fetchArgs as { [DECODE_LATER]?: boolean })[DECODE_LATER] === true;
+    protocolRequest.response = later
+      ? {
+          // Records decoded on arrival would live on the heap until processed, long enough to
+          // be promoted to V8's old generation; bytes kept do not burden the collector.
+          decode: (payload: Buffer) =>
+            Promise.resolve({
+              clientSideThrottleTime: 0,
+              bytes: payload.length,
+              decode: async () => parse(await decode(payload)),
+              [UNDECODED]: true,
+            }),
+          parse: (data: unknown) => Promise.resolve(data),
+        }
+      : { decode, parse };
     try {
       return await broker.connectionPool.send(protocolRequest);
     } catch (error) {

@@ -16,8 +16,11 @@
 // Memory stays bounded as in the Java consumer: at most one answer is kept per broker, and
 // none is asked for while it is still kept; the broker caps its size at the request's maxBytes
 // (the first batch excepted, as for any Fetch), so a slow processor holds at most one answer
-// beside the one it processes. Offsets are committed from what the tasks processed, never
+// beside the one it processes. The answer is kept as the bytes the broker sent, and decoded
+// only when handed out: records decoded on arrival would wait on the heap long enough to be
+// promoted to V8's old generation, whose collection is costly. Offsets are committed from what the tasks processed, never
 // from what was fetched, so nothing here moves a committed offset.
+import { DECODE_LATER, isUndecoded } from "./fast-fetch.js";
 import type { BrokerInternals, ClusterInternals } from "./kafkajs-internals.js";
 
 const AHEAD = Symbol("eddy:fetchAhead");
@@ -57,9 +60,9 @@ export interface FetchAheadStats {
   used: number;
   /** Fetches ahead whose answer was not handed out (positions moved, dropped, failed). */
   dropped: number;
-  /** Record bytes (keys and values) of the answers kept now. */
+  /** Bytes of the answers kept now: each response's size as the broker sent it (kept undecoded). */
   heldBytes: number;
-  /** The most record bytes ever kept at once. */
+  /** The most bytes ever kept at once. */
   maxHeldBytes: number;
 }
 
@@ -72,7 +75,8 @@ export interface FetchAhead {
 
 interface Pending {
   args: FetchArgs;
-  answer: Promise<FetchAnswer | undefined>;
+  /** Kept undecoded where the lean decoder reads the response (Fetch v11). */
+  answer: Promise<unknown>;
   bytes: number;
 }
 
@@ -103,11 +107,11 @@ export function installFetchAhead(cluster: ClusterInternals): FetchAhead {
   const sendAhead = (broker: AheadBroker, fetch: (args: FetchArgs) => Promise<FetchAnswer>, args: FetchArgs): void => {
     const sentAt = epoch;
     const pending: Pending = { args, answer: Promise.resolve(undefined), bytes: 0 };
-    pending.answer = fetch(args).then(
-      (answer) => {
+    pending.answer = fetch({ ...args, [DECODE_LATER]: true }).then(
+      (answer: unknown) => {
         // Dropped while in flight: nothing is kept.
         if (sentAt !== epoch) return undefined;
-        pending.bytes = recordBytes(answer);
+        pending.bytes = isUndecoded(answer) ? answer.bytes : recordBytes(answer as FetchAnswer);
         stats.heldBytes += pending.bytes;
         stats.maxHeldBytes = Math.max(stats.maxHeldBytes, stats.heldBytes);
         return answer;
@@ -131,9 +135,11 @@ export function installFetchAhead(cluster: ClusterInternals): FetchAhead {
         const sentAt = epoch;
         if (covers(pending.args, args)) {
           const kept = await pending.answer;
-          // A drop while waiting for it (a rebalance) voids it too.
-          if (kept !== undefined && sentAt === epoch)
-            answer = partitionCount(pending.args) === partitionCount(args) ? kept : only(kept, args);
+          // A drop while waiting for it (a rebalance) voids it too. An error in it (a partition
+          // out of range, a leader moved) is left to kafkajs' own fetch, which asks again.
+          const decoded = kept === undefined || sentAt !== epoch ? undefined : await decodeKept(kept);
+          if (decoded !== undefined && sentAt === epoch)
+            answer = partitionCount(pending.args) === partitionCount(args) ? decoded : only(decoded, args);
         }
         release(pending, answer !== undefined);
       }
@@ -216,6 +222,15 @@ function only(answer: FetchAnswer, args: FetchArgs): FetchAnswer {
       }))
       .filter(({ partitions }) => partitions.length > 0),
   };
+}
+
+async function decodeKept(kept: unknown): Promise<FetchAnswer | undefined> {
+  if (!isUndecoded(kept)) return kept as FetchAnswer;
+  try {
+    return (await kept.decode()) as FetchAnswer;
+  } catch {
+    return undefined;
+  }
 }
 
 function partitionCount(args: FetchArgs): number {

@@ -220,9 +220,10 @@ describe("fetching ahead with a group consumer", () => {
     const stats = aheadStats(r);
     if (stats !== undefined) {
       expect(stats.used).toBeGreaterThan(3);
-      // Never more than one answer kept, and each within the request's maxBytes.
+      // Never more than one answer kept, and each within the request's maxBytes (and the
+      // response's own framing: a few dozen bytes a partition).
       expect(stats.maxHeldBytes).toBeGreaterThan(0);
-      expect(stats.maxHeldBytes).toBeLessThanOrEqual(8 * 1024);
+      expect(stats.maxHeldBytes).toBeLessThanOrEqual(8 * 1024 + 512);
       expect(stats.sent - stats.used - stats.dropped).toBeLessThanOrEqual(1);
     }
     await r.consumer.stop();

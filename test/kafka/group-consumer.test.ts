@@ -80,6 +80,8 @@ function member(cluster: TestCluster, name: string, onAssigned?: (m: Member, a: 
 describe("GroupConsumer", () => {
   let cluster: TestCluster;
   const members: Member[] = [];
+  /** Each partition's end offset: a plain producer's retry under load may have written a batch twice. */
+  const ends: number[] = [];
 
   beforeAll(async () => {
     cluster = await startTestCluster();
@@ -89,6 +91,13 @@ describe("GroupConsumer", () => {
       "in",
       Array.from({ length: 40 }, (_, i) => ({ partition: i % 4, key: `k${i}`, value: `v${i}` })),
     );
+    const admin = cluster.kafka.admin();
+    await admin.connect();
+    try {
+      for (const { partition, high } of await admin.fetchTopicOffsets("in")) ends[partition] = Number(high);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   afterAll(async () => {
@@ -112,7 +121,8 @@ describe("GroupConsumer", () => {
     // A busy machine and Apache Kafka's join (its first rebalance may be followed by another)
     // can take longer than the default 20 s.
     await eventually(
-      () => (distinct(a.consumed.filter((c) => c.partition !== 0)) === 10 + 4 + 10 ? true : undefined),
+      () =>
+        distinct(a.consumed.filter((c) => c.partition !== 0)) === ends[1]! - 6 + ends[2]! + ends[3]! ? true : undefined,
       60_000,
       "partitions 1 (from offset 6), 2 and 3 read, with partition 0 paused",
     );
@@ -123,11 +133,13 @@ describe("GroupConsumer", () => {
     expect(first.userData?.toString()).toBe("for:0,1,2,3");
     expect(first.generationId).toBeGreaterThan(0);
     expect(a.consumed.filter((c) => c.partition === 0)).toEqual([]);
-    expect([...new Set(a.consumed.filter((c) => c.partition === 1).map((c) => c.offset))]).toEqual([6, 7, 8, 9]);
+    expect([...new Set(a.consumed.filter((c) => c.partition === 1).map((c) => c.offset))]).toEqual(
+      Array.from({ length: ends[1]! - 6 }, (_, i) => 6 + i),
+    );
 
     a.consumer.resume([{ topic: "in", partition: 0 }]);
     await eventually(
-      () => (distinct(a.consumed.filter((c) => c.partition === 0)) === 10 ? true : undefined),
+      () => (distinct(a.consumed.filter((c) => c.partition === 0)) === ends[0] ? true : undefined),
       60_000,
       "partition 0 read once resumed",
     );

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../src/kafka/partitioner.js";
 import { Serdes, Stores, StreamsBuilder } from "../../src/index.js";
 import { eventually, produce } from "../integration/support/kafka.js";
-import { lines, query } from "../cli/support/query-command.js";
+import { lines, query } from "../cli/support/eddy-here.js";
 import { PARTITIONS, getJson, settled, startApiTestCluster } from "./support/cluster.js";
 import type { ApiTestCluster, Instance } from "./support/cluster.js";
 

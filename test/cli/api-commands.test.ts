@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { commands } from "../../src/cli/commands.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eddyHere } from "./support/eddy-here.js";
+import type { Outcome } from "./support/eddy-here.js";
 import { createTopic, eventually } from "../integration/support/kafka.js";
 import {
   ACCOUNT_COMMANDS,
@@ -27,12 +28,6 @@ const exec = promisify(execFile);
 const eddyBin = new URL("../../bin/eddy.js", import.meta.url).pathname;
 const fixture = new URL("./fixtures/visits-app.ts", import.meta.url).pathname;
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 async function eddy(...args: string[]): Promise<Outcome> {
   try {
     const { stdout, stderr } = await exec(process.execPath, [eddyBin, ...args], {
@@ -42,27 +37,6 @@ async function eddy(...args: string[]): Promise<Outcome> {
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
     return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
-/** Runs an `eddy` command in this process, capturing what it prints. */
-async function eddyHere(name: string, ...args: string[]): Promise<Outcome> {
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) throw new Error(`no command ${name}`);
-  let stdout = "";
-  let stderr = "";
-  const out = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, "write")
-    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await command.run(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
   }
 }
 

@@ -1,31 +1,12 @@
 // The client commands against an API that needs a token: --token, else EDDY_API_TOKEN;
 // without one, a message that says how to give it.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { commands } from "../../src/cli/commands.js";
+import { eddyHere } from "./support/eddy-here.js";
 import { ACCOUNT_COMMANDS, VISIT_COUNTS, settled, startApiTestCluster } from "../api/support/cluster.js";
 import type { ApiTestCluster, Instance } from "../api/support/cluster.js";
 
 const READER = "cli-reader-token-0123456789";
 const WRITER = "cli-writer-token-0123456789";
-
-async function eddyHere(name: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) throw new Error(`no command ${name}`);
-  let stdout = "";
-  let stderr = "";
-  const out = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, "write")
-    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await command.run(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe("eddy query, command and topology with tokens", () => {
   let env: ApiTestCluster;

@@ -2,7 +2,7 @@
 // the key's windows or sessions as JSON lines, bounded by --from/--to (ISO or ms), newest
 // first with --desc, page by page with --all; a bad range is the API's 400 reason.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lines, query } from "./support/query-command.js";
+import { lines, query } from "./support/eddy-here.js";
 import { eventually } from "../integration/support/kafka.js";
 import { PARTITIONS, getJson, settled, startApiTestCluster } from "../api/support/cluster.js";
 import type { ApiTestCluster, Instance } from "../api/support/cluster.js";

@@ -1,10 +1,16 @@
-// Test support: runs `eddy query` in this process, capturing what it prints.
+// Test support: runs an `eddy` command in this process, capturing what it prints.
 import { vi } from "vitest";
 import { commands } from "../../../src/cli/commands.js";
 
-export async function query(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const command = commands.find((c) => c.name === "query");
-  if (command === undefined) throw new Error("no query command");
+export interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function eddyHere(name: string, ...args: string[]): Promise<Outcome> {
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) throw new Error(`no command ${name}`);
   let stdout = "";
   let stderr = "";
   const out = vi
@@ -20,6 +26,9 @@ export async function query(...args: string[]): Promise<{ code: number; stdout: 
     err.mockRestore();
   }
 }
+
+/** `eddy query ...` */
+export const query = (...args: string[]): Promise<Outcome> => eddyHere("query", ...args);
 
 export const lines = (stdout: string): unknown[] =>
   stdout

@@ -7,29 +7,19 @@
 //
 // It reads the Topology as data and never imports the DSL or kafkajs. The task's instance
 // of its sub-topology is built by task-graph.ts; sources' own timestamp extractors run
-// through partition-time-extraction.ts.
+// through partition-time-extraction.ts; forward() is record-forwarder.ts, the record context
+// task-record-context.ts, the punctuators task-punctuation.ts and the order of calls
+// serial-calls.ts.
 import { DeserializationError } from "../serdes/errors.js";
-import { RecordHeaders } from "../topology/headers.js";
-import { FORWARDED } from "../topology/processor.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
-import type { Cancellable, PunctuationType, Punctuator } from "../topology/processor.js";
-import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
+import type { RecordMetadata } from "../topology/record.js";
 import type { Topology } from "../topology/topology.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
 import type { ConsumedRecord } from "./consumed-record.js";
 import { ProcessorNodeCounters } from "./node-counters.js";
 import type { TaskServices } from "./processor-context.js";
-import type { ProcessorNodeRuntime, SourceNodeRuntime } from "./processor-node.js";
-import type { RuntimeNode } from "./processor-node.js";
-import {
-  InvalidTimestampError,
-  NotASourceTopicError,
-  ProcessorError,
-  TaskClosedError,
-  UnknownChildError,
-} from "./processing-errors.js";
-import { PunctuationScheduler } from "./punctuation-scheduler.js";
-import type { PunctuationSchedule } from "./punctuation-scheduler.js";
+import type { RuntimeNode, SourceNodeRuntime } from "./processor-node.js";
+import { InvalidTimestampError, NotASourceTopicError, ProcessorError, TaskClosedError } from "./processing-errors.js";
 import type { RecordCollector } from "./record-collector.js";
 import type { StateStoreProvider, TaskStoreContext } from "./state-store-provider.js";
 import { isCachedStore } from "../stores/cached-store.js";
@@ -41,6 +31,10 @@ import { taskId as formatTaskId } from "./task-id.js";
 import { PartitionTimeExtraction } from "./partition-time-extraction.js";
 import { ProcessorMetadata } from "./processor-metadata.js";
 import { buildTaskGraph, initProcessors } from "./task-graph.js";
+import { RecordForwarder } from "./record-forwarder.js";
+import { TaskPunctuation } from "./task-punctuation.js";
+import { TaskRecordContext } from "./task-record-context.js";
+import { SerialCalls } from "./serial-calls.js";
 
 export interface TaskExecutorOptions {
   readonly topology: Topology;
@@ -98,7 +92,6 @@ export type ProcessOutcome =
   | { readonly status: "skipped"; readonly timestamp: number };
 
 const PROCESSED: ProcessOutcome = Object.freeze({ status: "processed" });
-const RESOLVED: Promise<void> = Promise.resolve();
 
 export class TaskExecutor {
   readonly taskId: string;
@@ -107,32 +100,27 @@ export class TaskExecutor {
   readonly partition: number;
   /** The task's nodes, their children, its sources and their extractors (task-graph.ts). */
   #nodes = new Map<string, RuntimeNode>();
-  #children = new Map<string, RuntimeNode[]>();
   #sourcesByTopic = new Map<string, SourceNodeRuntime>();
   #patternSources: SourceNodeRuntime[] = [];
   /** Extractors of the sources that do not use the default one. */
   #extractors = new Map<SourceNodeRuntime, TimestampExtractorFunction>();
   readonly #stores = new Map<string, StateStore>();
   readonly #streamTime = new StreamTime();
-  readonly #streamTimePunctuations = new PunctuationScheduler();
-  readonly #wallClockPunctuations = new PunctuationScheduler();
   readonly #clock: () => number;
+  readonly #context = new TaskRecordContext();
+  /** Delivers to the task's nodes once #initialize has built them. */
+  #forwarder!: RecordForwarder;
+  readonly #punctuation: TaskPunctuation;
   readonly #onDroppedRecord: ((event: DroppedRecord) => void) | undefined;
   #droppedRecords = 0;
   readonly #defaultExtractor: TimestampExtractorFunction;
   readonly #timestamps: PartitionTimeExtraction;
   readonly #processorMetadata: ProcessorMetadata;
-  #metadata: RecordMetadata | undefined;
-  /** The record the running processor handles (its timestamp and headers are the record context's). */
-  #current: StreamRecord<unknown, unknown> | undefined;
-  /** The time of the punctuation running, for the record context of a punctuator. */
-  #punctuationTime = -1;
   #commitRequested = false;
   readonly #appConfigs: Readonly<Record<string, unknown>>;
-  /** The last call scheduled; later calls start when it settles. */
-  #tail: Promise<unknown> = RESOLVED;
-  /** Calls scheduled and not finished: when none is, a call starts at once (no promise chained per record). */
-  #outstanding = 0;
+  readonly #calls = new SerialCalls();
+  /** #step as a function made once: process() passes it with the record, not a closure per record. */
+  readonly #stepRecord = (record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> => this.#step(record);
   #closed = false;
 
   private constructor(options: TaskExecutorOptions) {
@@ -141,6 +129,7 @@ export class TaskExecutor {
     this.partition = options.partition;
     this.taskId = formatTaskId(options.subtopology, options.partition);
     this.#clock = options.clock ?? Date.now;
+    this.#punctuation = new TaskPunctuation(this.taskId, this.#clock, this.#context);
     this.#appConfigs = Object.freeze({ ...(options.appConfigs ?? { applicationId: options.applicationId }) });
     this.#onDroppedRecord = options.onDroppedRecord;
     this.#defaultExtractor = timestampExtractorFunction(options.defaultTimestampExtractor ?? "failOnInvalidTimestamp");
@@ -199,13 +188,7 @@ export class TaskExecutor {
    * caller must then abandon the task's uncommitted work (abort the transaction).
    */
   process(record: ConsumedRecord): Promise<ProcessOutcome> {
-    if (this.#outstanding === 0) {
-      this.#outstanding += 1;
-      const result = this.#process(record);
-      this.#tail = result;
-      return result;
-    }
-    return this.#serialized(() => this.#process(record), "fail", true);
+    return this.#calls.run(this.#stepRecord, record);
   }
 
   /**
@@ -214,32 +197,7 @@ export class TaskExecutor {
    * promise, no microtask), else a promise of it. Throws what process() would reject with.
    */
   processNow(record: ConsumedRecord): ProcessOutcome | Promise<ProcessOutcome> {
-    if (this.#outstanding !== 0) return this.process(record);
-    this.#outstanding += 1;
-    let result: ProcessOutcome | Promise<ProcessOutcome>;
-    try {
-      result = this.#step(record);
-    } catch (error) {
-      this.#outstanding -= 1;
-      throw error;
-    }
-    if (!(result instanceof Promise)) {
-      this.#outstanding -= 1;
-      return result;
-    }
-    const settled = result.finally(() => {
-      this.#outstanding -= 1;
-    });
-    this.#tail = settled;
-    return settled;
-  }
-
-  async #process(record: ConsumedRecord): Promise<ProcessOutcome> {
-    try {
-      return await this.#step(record);
-    } finally {
-      this.#outstanding -= 1;
-    }
+    return this.#calls.now(this.#stepRecord, record);
   }
 
   /**
@@ -267,17 +225,17 @@ export class TaskExecutor {
     }
 
     this.#streamTime.observe(typed.timestamp);
-    this.#metadata = metadata;
+    this.#context.metadata = metadata;
     source.counter.processed += 1;
     let pending: Promise<void> | undefined;
     try {
-      pending = this.#forward(source, typed, undefined);
+      pending = this.#forwarder.forward(source, typed, undefined);
     } finally {
-      if (pending === undefined) this.#metadata = undefined;
+      if (pending === undefined) this.#context.metadata = undefined;
     }
     if (pending !== undefined) return this.#finish(pending);
-    if (!this.#streamTimePunctuations.isEmpty)
-      return this.#punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
+    if (!this.#punctuation.noStreamTimePunctuators)
+      return this.#punctuation.punctuate("stream-time", this.#streamTime.value).then(() => PROCESSED);
     return PROCESSED;
   }
 
@@ -285,15 +243,16 @@ export class TaskExecutor {
     try {
       await pending;
     } finally {
-      this.#metadata = undefined;
+      this.#context.metadata = undefined;
     }
-    if (!this.#streamTimePunctuations.isEmpty) await this.#punctuate("stream-time", this.#streamTime.value);
+    if (!this.#punctuation.noStreamTimePunctuators)
+      await this.#punctuation.punctuate("stream-time", this.#streamTime.value);
     return PROCESSED;
   }
 
   /** Fires the wall-clock punctuators due at `now` (the executor's clock by default); returns how many fired. */
   punctuateWallClock(now: number = this.#clock()): Promise<number> {
-    return this.#serialized(() => this.#punctuate("wall-clock-time", now));
+    return this.#whenOpen(() => this.#punctuation.punctuate("wall-clock-time", now));
   }
 
   /**
@@ -302,7 +261,7 @@ export class TaskExecutor {
    * after, so that what was forwarded joins the same transaction.
    */
   flushCaches(): Promise<void> {
-    return this.#serialized(async () => {
+    return this.#whenOpen(async () => {
       for (const store of this.#stores.values()) {
         if (!isCachedStore(store)) continue;
         try {
@@ -320,7 +279,7 @@ export class TaskExecutor {
    * holds for the task, unflushed. The stores stay open: they belong to the provider.
    */
   close(): Promise<void> {
-    return this.#serialized(async () => {
+    return this.#calls.queue(async () => {
       if (this.#closed) return;
       this.#closed = true;
       for (const store of this.#stores.values()) if (isCachedStore(store)) store.closeCache();
@@ -336,27 +295,15 @@ export class TaskExecutor {
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1)
         throw new AggregateError(failures, `Closing task ${this.taskId} failed in ${failures.length} processors`);
-    }, "run");
+    }, undefined);
   }
 
-  /**
-   * One call at a time: processing is sequential per task, whatever the caller does.
-   * close() may repeat. `counted`: the work ends its own count (see #process).
-   */
-  #serialized<T>(work: () => Promise<T>, whenClosed: "fail" | "run" = "fail", counted = false): Promise<T> {
-    this.#outstanding += 1;
-    const start = async (): Promise<T> => {
-      if (counted) return work();
-      try {
-        if (this.#closed && whenClosed === "fail") throw new TaskClosedError(this.taskId);
-        return await work();
-      } finally {
-        this.#outstanding -= 1;
-      }
-    };
-    const run = this.#tail.then(start, start);
-    this.#tail = run;
-    return run;
+  /** After the calls before it, failing with TaskClosedError once the task is closed. */
+  #whenOpen<T>(work: () => Promise<T>): Promise<T> {
+    return this.#calls.queue(() => {
+      if (this.#closed) throw new TaskClosedError(this.taskId);
+      return work();
+    }, undefined);
   }
 
   async #initialize(options: TaskExecutorOptions): Promise<void> {
@@ -364,8 +311,8 @@ export class TaskExecutor {
     const storeContext: TaskStoreContext = {
       taskId: this.taskId,
       cache: {
-        recordContext: () => this.#recordContext(),
-        runInContext: (context, work) => this.#runInRecordContext(context, work),
+        recordContext: () => this.#context.recordContext(),
+        runInContext: (context, work) => this.#context.runInRecordContext(context, work),
       },
     };
     for (const definition of topology.storesOf(options.subtopology)) {
@@ -385,7 +332,7 @@ export class TaskExecutor {
       counters: options.nodeCounters ?? new ProcessorNodeCounters(),
     });
     this.#nodes = graph.nodes;
-    this.#children = graph.children;
+    this.#forwarder = new RecordForwarder(this.taskId, graph, this.#context);
     this.#sourcesByTopic = graph.sourcesByTopic;
     this.#patternSources = graph.patternSources;
     this.#extractors = graph.extractors;
@@ -396,15 +343,15 @@ export class TaskExecutor {
     return {
       applicationId: this.applicationId,
       taskId: this.taskId,
-      forward: (from, record, childName) => this.#forwardFromProcessor(from, record, childName),
+      forward: (from, record, childName) => this.#forwarder.forwardFromProcessor(from, record, childName),
       store: (name) => {
         const store = this.#stores.get(name);
         if (store === undefined) throw new RangeError(`Task ${this.taskId} has no store "${name}"`);
         return store;
       },
-      schedule: (node, intervalMs, type, punctuator) => this.#schedule(node, intervalMs, type, punctuator),
-      recordMetadata: () => this.#metadata,
-      recordContext: () => this.#recordContext(),
+      schedule: (node, intervalMs, type, punctuator) => this.#punctuation.schedule(node, intervalMs, type, punctuator),
+      recordMetadata: () => this.#context.metadata,
+      recordContext: () => this.#context.recordContext(),
       streamTime: () => this.#streamTime.value,
       wallClockTime: () => this.#clock(),
       requestCommit: () => {
@@ -415,51 +362,9 @@ export class TaskExecutor {
       processorMetadata: this.#processorMetadata,
       droppedRecord: (node, reason) => {
         this.#droppedRecords += 1;
-        this.#onDroppedRecord?.({ taskId: this.taskId, node, reason, metadata: this.#metadata });
+        this.#onDroppedRecord?.({ taskId: this.taskId, node, reason, metadata: this.#context.metadata });
       },
     };
-  }
-
-  /**
-   * A cached store's flush forwards with the context of the write it folds, as Kafka
-   * Streams sets it. Synchronous when downstream is (undefined then): a flush forwards
-   * thousands of keys, and a promise per key would cost more than forwarding it.
-   */
-  #runInRecordContext(context: RecordContext, work: () => Promise<void>): void | Promise<void> {
-    const metadata = this.#metadata;
-    const current = this.#current;
-    this.#metadata =
-      context.topic === null
-        ? undefined
-        : { topic: context.topic, partition: context.partition, offset: context.offset };
-    this.#current = { key: undefined, value: undefined, timestamp: context.timestamp, headers: context.headers };
-    let pending: Promise<void>;
-    try {
-      pending = work();
-    } catch (error) {
-      this.#metadata = metadata;
-      this.#current = current;
-      throw error;
-    }
-    if (pending === FORWARDED || !isThenable(pending)) {
-      this.#metadata = metadata;
-      this.#current = current;
-      return undefined;
-    }
-    return this.#restoreContextAfter(pending, metadata, current);
-  }
-
-  async #restoreContextAfter(
-    pending: Promise<void>,
-    metadata: RecordMetadata | undefined,
-    current: StreamRecord<unknown, unknown> | undefined,
-  ): Promise<void> {
-    try {
-      await pending;
-    } finally {
-      this.#metadata = metadata;
-      this.#current = current;
-    }
   }
 
   #patternSourceOf(topic: string): SourceNodeRuntime | undefined {
@@ -467,182 +372,4 @@ export class TaskExecutor {
     if (source !== undefined) this.#sourcesByTopic.set(topic, source);
     return source;
   }
-
-  #recordContext(): RecordContext {
-    const metadata = this.#metadata;
-    const current = this.#current;
-    if (metadata === undefined) {
-      return {
-        topic: null,
-        partition: -1,
-        offset: -1,
-        timestamp: current?.timestamp ?? this.#punctuationTime,
-        headers: current === undefined ? new RecordHeaders() : toHeaders(current.headers),
-      };
-    }
-    return {
-      topic: metadata.topic,
-      partition: metadata.partition,
-      offset: metadata.offset,
-      timestamp: current?.timestamp ?? -1,
-      headers: current === undefined ? new RecordHeaders() : toHeaders(current.headers),
-    };
-  }
-
-  #schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
-    if (type === "stream-time") return this.#streamTimePunctuations.schedule(node, intervalMs, 0, punctuator);
-    if (type === "wall-clock-time")
-      return this.#wallClockPunctuations.schedule(node, intervalMs, this.#clock() + intervalMs, punctuator);
-    throw new RangeError(`Unknown punctuation type ${JSON.stringify(type)}: use "stream-time" or "wall-clock-time"`);
-  }
-
-  #punctuate(type: PunctuationType, now: number): Promise<number> {
-    const scheduler = type === "stream-time" ? this.#streamTimePunctuations : this.#wallClockPunctuations;
-    return scheduler.punctuate(now, (schedule, time) => this.#firePunctuator(schedule, time));
-  }
-
-  async #firePunctuator(schedule: PunctuationSchedule, now: number): Promise<void> {
-    this.#metadata = undefined;
-    this.#current = undefined;
-    this.#punctuationTime = now;
-    try {
-      await schedule.punctuator(now);
-    } catch (error) {
-      if (error instanceof ProcessorError) throw error;
-      throw new ProcessorError(schedule.node, this.taskId, undefined, error);
-    } finally {
-      this.#punctuationTime = -1;
-    }
-  }
-
-  /**
-   * Delivers `record` to the children of `from` (or the named one), depth-first.
-   * Returns undefined when every child finished synchronously, otherwise a promise of
-   * the rest of the delivery.
-   */
-  #forward(
-    from: RuntimeNode,
-    record: StreamRecord<unknown, unknown>,
-    childName: string | undefined,
-  ): Promise<void> | undefined {
-    const children = this.#children.get(from.name) ?? NO_CHILDREN;
-    let targets = children;
-    if (childName !== undefined) {
-      const child = children.find((candidate) => candidate.name === childName);
-      if (child === undefined)
-        throw new UnknownChildError(
-          from.name,
-          childName,
-          children.map((candidate) => candidate.name),
-        );
-      targets = [child];
-    }
-    // Headers are mutable: siblings each get their own copy (the last one the original).
-    const headers = record.headers instanceof RecordHeaders ? record.headers : new RecordHeaders(record.headers);
-    const last = targets.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const copy = i === last ? headers : headers.clone();
-      const pending = this.#deliver(
-        targets[i] as RuntimeNode,
-        copy === record.headers ? record : { ...record, headers: copy },
-      );
-      if (pending !== undefined)
-        return i === last ? pending : this.#forwardRest(pending, targets, i + 1, record, headers);
-    }
-    return undefined;
-  }
-
-  async #forwardRest(
-    pending: Promise<void>,
-    targets: readonly RuntimeNode[],
-    next: number,
-    record: StreamRecord<unknown, unknown>,
-    headers: RecordHeaders,
-  ): Promise<void> {
-    await pending;
-    const last = targets.length - 1;
-    for (let i = next; i <= last; i++) {
-      const copy = i === last ? headers : headers.clone();
-      const more = this.#deliver(
-        targets[i] as RuntimeNode,
-        copy === record.headers ? record : { ...record, headers: copy },
-      );
-      if (more !== undefined) await more;
-    }
-  }
-
-  /** What a processor's forward() returns: always a promise, FORWARDED itself when delivery was synchronous. */
-  #forwardFromProcessor(
-    from: string,
-    record: StreamRecord<unknown, unknown>,
-    childName: string | undefined,
-  ): Promise<void> {
-    const node = this.#nodes.get(from);
-    if (node === undefined) return Promise.reject(new RangeError(`Task ${this.taskId} has no node "${from}"`));
-    try {
-      return this.#forward(node, record, childName) ?? FORWARDED;
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-  }
-
-  #deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): Promise<void> | undefined {
-    switch (node.kind) {
-      case "processor": {
-        // The record context follows the record: set for this processor, back to the caller's after it.
-        node.counter.processed += 1;
-        const previous = this.#current;
-        this.#current = record;
-        let result: void | Promise<void>;
-        try {
-          result = node.processor.process(record);
-        } catch (error) {
-          this.#current = previous;
-          throw this.#processorFailure(node, error);
-        }
-        // A processor that returns what forward() gave it finished when delivery did.
-        if (result === FORWARDED || !isThenable(result)) {
-          this.#current = previous;
-          return undefined;
-        }
-        return this.#awaitProcessor(node, result, previous);
-      }
-      case "sink": {
-        node.counter.processed += 1;
-        const sent = node.send(record, this.taskId, this.#metadata);
-        return isThenable(sent) ? sent : undefined;
-      }
-      case "source":
-        // A source has no parent inside a sub-topology.
-        throw new RangeError(`Source ${node.name} cannot receive forwarded records`);
-    }
-  }
-
-  async #awaitProcessor(
-    node: ProcessorNodeRuntime,
-    result: PromiseLike<void>,
-    previous: StreamRecord<unknown, unknown> | undefined,
-  ): Promise<void> {
-    try {
-      await result;
-    } catch (error) {
-      throw this.#processorFailure(node, error);
-    } finally {
-      this.#current = previous;
-    }
-  }
-
-  #processorFailure(node: ProcessorNodeRuntime, error: unknown): ProcessorError {
-    return error instanceof ProcessorError ? error : new ProcessorError(node.name, this.taskId, this.#metadata, error);
-  }
-}
-
-const NO_CHILDREN: readonly RuntimeNode[] = Object.freeze([]);
-
-function toHeaders(headers: StreamRecord<unknown, unknown>["headers"]): RecordHeaders {
-  return headers instanceof RecordHeaders ? headers : new RecordHeaders(headers);
-}
-
-function isThenable(value: unknown): value is Promise<void> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

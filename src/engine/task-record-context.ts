@@ -1,0 +1,87 @@
+// What the running processor sees as its record context (Kafka Streams' ProcessorRecordContext):
+// the input record's topic, partition and offset, and the timestamp and headers of the record
+// the processor handles. Forwarding sets the record per processor, a punctuator sets its
+// time, and a cached store's flush sets the context of the write it folds.
+import { RecordHeaders } from "../topology/headers.js";
+import { FORWARDED } from "../topology/processor.js";
+import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
+
+export class TaskRecordContext {
+  /** The input record being processed: undefined in a punctuator. */
+  metadata: RecordMetadata | undefined = undefined;
+  /** The record the running processor handles (its timestamp and headers are the record context's). */
+  current: StreamRecord<unknown, unknown> | undefined = undefined;
+  /** The time of the punctuation running, for the record context of a punctuator. */
+  punctuationTime = -1;
+
+  recordContext(): RecordContext {
+    const metadata = this.metadata;
+    const current = this.current;
+    if (metadata === undefined) {
+      return {
+        topic: null,
+        partition: -1,
+        offset: -1,
+        timestamp: current?.timestamp ?? this.punctuationTime,
+        headers: current === undefined ? new RecordHeaders() : toHeaders(current.headers),
+      };
+    }
+    return {
+      topic: metadata.topic,
+      partition: metadata.partition,
+      offset: metadata.offset,
+      timestamp: current?.timestamp ?? -1,
+      headers: current === undefined ? new RecordHeaders() : toHeaders(current.headers),
+    };
+  }
+
+  /**
+   * A cached store's flush forwards with the context of the write it folds, as Kafka
+   * Streams sets it. Synchronous when downstream is (undefined then): a flush forwards
+   * thousands of keys, and a promise per key would cost more than forwarding it.
+   */
+  runInRecordContext(context: RecordContext, work: () => Promise<void>): void | Promise<void> {
+    const metadata = this.metadata;
+    const current = this.current;
+    this.metadata =
+      context.topic === null
+        ? undefined
+        : { topic: context.topic, partition: context.partition, offset: context.offset };
+    this.current = { key: undefined, value: undefined, timestamp: context.timestamp, headers: context.headers };
+    let pending: Promise<void>;
+    try {
+      pending = work();
+    } catch (error) {
+      this.metadata = metadata;
+      this.current = current;
+      throw error;
+    }
+    if (pending === FORWARDED || !isThenable(pending)) {
+      this.metadata = metadata;
+      this.current = current;
+      return undefined;
+    }
+    return this.#restoreContextAfter(pending, metadata, current);
+  }
+
+  async #restoreContextAfter(
+    pending: Promise<void>,
+    metadata: RecordMetadata | undefined,
+    current: StreamRecord<unknown, unknown> | undefined,
+  ): Promise<void> {
+    try {
+      await pending;
+    } finally {
+      this.metadata = metadata;
+      this.current = current;
+    }
+  }
+}
+
+export function isThenable(value: unknown): value is Promise<void> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+function toHeaders(headers: StreamRecord<unknown, unknown>["headers"]): RecordHeaders {
+  return headers instanceof RecordHeaders ? headers : new RecordHeaders(headers);
+}

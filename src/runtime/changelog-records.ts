@@ -7,6 +7,7 @@ import { changelogPartition } from "../stores/checkpoint.js";
 import type { ChangelogFormat } from "../stores/changelog-format.js";
 import { dropExpiredRows, liveRestoredRows } from "../stores/segmented-retention.js";
 import type { SegmentedRetention } from "../stores/segmented-retention.js";
+import type { StreamTimeCell } from "../stores/store-stream-time.js";
 import type { ChangelogRecord, TaskStorage } from "../stores/task-storage.js";
 
 export interface ChangelogPosition extends TopicPartition {
@@ -31,17 +32,20 @@ export interface ChangelogReadApplied {
  * valid in a changelog) are dropped, and a store whose bytes differ from its changelog's
  * (timestamped stores) gets them converted back. Lazy, as the records it reads: the
  * storage writes each as it comes, and `counted.records` says how many went through.
+ * `clock`, when given, moves with the records' timestamps as they are read.
  */
 function* changelogRecords(
   records: Iterable<ConsumedRecord>,
   format: ChangelogFormat | undefined,
   counted: ChangelogReadApplied,
+  clock: StreamTimeCell | undefined,
 ): Generator<ChangelogRecord> {
   const convert = format !== undefined && !format.identity;
   for (const record of records) {
     if (record.key === null) continue;
     counted.records += 1;
     if (record.timestamp > counted.maxTimestamp) counted.maxTimestamp = record.timestamp;
+    if (clock !== undefined && record.timestamp > clock.time) clock.time = record.timestamp;
     yield convert ? format.fromChangelog(record as ChangelogRecord) : (record as ChangelogRecord);
   }
 }
@@ -62,7 +66,8 @@ export async function applyChangelogRead(
   const { store, format, retention } = position;
   const counted = { records: 0, maxTimestamp: -1 };
   const clock = storage.streamTimes.of(store);
-  const records = changelogRecords(read.records, format, counted);
+  const records = changelogRecords(read.records, format, counted, retention === undefined ? clock : undefined);
+  // The clock moves as the records are read, so that the storage writes it in their batch.
   await storage.restore(
     store,
     retention === undefined ? records : liveRestoredRows(records, retention, clock),
@@ -70,6 +75,5 @@ export async function applyChangelogRead(
     read.nextOffset,
   );
   if (retention !== undefined) await dropExpiredRows(storage.store(store), retention, clock);
-  else if (counted.maxTimestamp > clock.time) clock.time = counted.maxTimestamp;
   return counted;
 }

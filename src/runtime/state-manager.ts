@@ -36,6 +36,17 @@ export function offsetSum(checkpoint: Checkpoint): number {
   return sum;
 }
 
+/** What the storage did without on open (a damaged stream time): the task runs on, as it did before Eddy kept it. */
+function logOpenWarnings(storage: LevelDbTaskStorage, logger: Logger): LevelDbTaskStorage {
+  for (const problem of storage.openWarnings) {
+    logger.warn(
+      { taskId: storage.taskId, directory: storage.directory },
+      `task state opened without part of its bookkeeping: ${problem}`,
+    );
+  }
+  return storage;
+}
+
 export class TaskStateManager {
   private constructor(
     readonly taskId: TaskId,
@@ -61,11 +72,14 @@ export class TaskStateManager {
     const storage =
       options.storage ??
       (options.persistent
-        ? await LevelDbTaskStorage.open({
-            ...options.location,
-            taskId: options.taskId,
-            timestampedStores: options.timestampedStores,
-          })
+        ? logOpenWarnings(
+            await LevelDbTaskStorage.open({
+              ...options.location,
+              taskId: options.taskId,
+              timestampedStores: options.timestampedStores,
+            }),
+            options.logger,
+          )
         : new InMemoryTaskStorage(options.taskId));
     return new TaskStateManager(
       options.taskId,
@@ -153,12 +167,13 @@ export class TaskStateManager {
     }
   }
 
-  #openLevelDb(): Promise<LevelDbTaskStorage> {
-    return LevelDbTaskStorage.open({
+  async #openLevelDb(): Promise<LevelDbTaskStorage> {
+    const storage = await LevelDbTaskStorage.open({
       ...this.location,
       taskId: this.taskId,
       timestampedStores: this.timestampedStores,
     });
+    return logOpenWarnings(storage, this.logger);
   }
 
   /** Closes the storage; the state stays on disk for the next owner on this instance. */

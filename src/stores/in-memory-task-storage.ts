@@ -40,7 +40,11 @@ export class InMemoryTaskStorage implements TaskStorage {
     return new Map(this.#checkpoint);
   }
 
-  async commit(writes: ReadonlyMap<string, StoreWrites>, checkpoint?: Checkpoint): Promise<void> {
+  async commit(
+    writes: ReadonlyMap<string, StoreWrites>,
+    checkpoint?: Checkpoint,
+    streamTimes?: ReadonlyMap<string, number>,
+  ): Promise<void> {
     this.#checkOpen();
     if (checkpoint !== undefined) validateCheckpoint(checkpoint);
     // Resolve every store and drain every iterable before changing anything: a bad
@@ -49,6 +53,10 @@ export class InMemoryTaskStorage implements TaskStorage {
     for (const [name, entries] of writes) resolved.push([this.store(name), [...entries]]);
     for (const [store, entries] of resolved) store.applySync(entries);
     if (checkpoint !== undefined) for (const [partition, offset] of checkpoint) this.#checkpoint.set(partition, offset);
+    for (const [name, time] of streamTimes ?? []) {
+      const cell = this.streamTimes.of(name);
+      if (time > cell.time) cell.time = time;
+    }
   }
 
   async restore(

@@ -5,6 +5,7 @@
 //   0x00 "upgrade" 0x00 <store name>     -> during an upgrade from layout 1: the last key converted
 //   0x00 "checkpoint" 0x00 <topic:part>  -> next offset to restore from (8-byte big-endian)
 //   0x00 "store" 0x00 <store name>       -> the store's id (2-byte big-endian, from 1)
+//   0x00 "streamtime" 0x00 <store name>  -> the store's stream time as of its rows on disk (8-byte big-endian)
 //   0x01 <store id> <key>                -> value
 //
 // A store's keys carry a 3-byte prefix rather than its name: generated store names are
@@ -13,7 +14,8 @@
 // name -> id entry is written in the same batch as the store's first data, so an id
 // that owns data is always on disk. A plain prefix (rather than abstract-level
 // sublevels) is also what keeps batches fast: sublevel operations in a chained batch
-// cost ~10x more per key in classic-level 3.
+// cost ~10x more per key in classic-level 3. The stream time entries came within layout 2:
+// a database without them opens as before (the clocks unknown), and an older Eddy skips them.
 import { prefixUpperBound } from "./bytes-order.js";
 
 /** 2: the DSL's key-value stores keep ValueAndTimestamp values. */
@@ -26,6 +28,8 @@ export const CHECKPOINT_END = Buffer.from("\x00checkpoint\x01", "latin1");
 export const STORE_ID_PREFIX = Buffer.from("\x00store\x00", "latin1");
 export const STORE_ID_END = Buffer.from("\x00store\x01", "latin1");
 export const MAX_STORE_ID = 0xffff;
+export const STREAM_TIME_PREFIX = Buffer.from("\x00streamtime\x00", "latin1");
+export const STREAM_TIME_END = Buffer.from("\x00streamtime\x01", "latin1");
 
 /** Where one store's keys live, and whether its id is on disk yet. */
 export interface StoreKeySpace {
@@ -65,6 +69,10 @@ export function prefixed(prefix: Buffer, key: Buffer): Buffer {
   out.set(prefix, 0);
   out.set(key, prefix.length);
   return out;
+}
+
+export function streamTimeKey(name: string): Buffer {
+  return prefixed(STREAM_TIME_PREFIX, Buffer.from(name, "latin1"));
 }
 
 export function checkpointKey(changelogPartition: string): Buffer {

@@ -2,7 +2,9 @@
 // holding every store of the task and the task's checkpoint (leveldb-key-layout.ts),
 // so that the writes of all stores and the new checkpoint commit in one atomic batch.
 // LevelDB's LOCK file makes the directory exclusive to one open database, across
-// processes and within one: two instances can never both own a task's state.
+// processes and within one: two instances can never both own a task's state. The
+// stores' stream times go in the same batches as the rows they were written by
+// (leveldb-stream-times.ts), so a reopened task starts each store's clock where it was.
 import { rm, stat } from "node:fs/promises";
 import { ClassicLevel } from "classic-level";
 import { Serdes } from "../serdes/serdes.js";
@@ -25,11 +27,12 @@ import {
   storeKeySpace,
 } from "./leveldb-key-layout.js";
 import type { StoreKeySpace } from "./leveldb-key-layout.js";
+import { loadStreamTimes, streamTimeEntry } from "./leveldb-stream-times.js";
 import { upgradeToTimestampedValues } from "./leveldb-timestamp-upgrade.js";
 import { taskStateDirectory } from "./state-directory.js";
 import { checkStoreName } from "./store-name.js";
 import type { ChangelogRecord, StoreWrites, TaskStorage } from "./task-storage.js";
-import { StoreStreamTimes } from "./store-stream-time.js";
+import { NO_STREAM_TIME, StoreStreamTimes } from "./store-stream-time.js";
 
 /** LevelDB tuning, per task database (an instance opens one per task it owns). */
 export interface LevelDbTuning {
@@ -84,6 +87,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   // Store ids on disk, by name, and the highest id handed out (on disk or not).
   readonly #storeIds = new Map<string, number>();
   #lastStoreId = 0;
+  #openWarnings: readonly string[] = [];
 
   private constructor(taskId: string, directory: string, db: ClassicLevel<Buffer, Buffer>) {
     this.taskId = taskId;
@@ -121,7 +125,13 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     if (layout === LEGACY_LAYOUT_VERSION && options.timestampedStores !== undefined) {
       await storage.#upgradeLayout(options.timestampedStores);
     }
+    storage.#openWarnings = await loadStreamTimes(db, storage.streamTimes);
     return storage;
+  }
+
+  /** What open() found damaged and did without (a store's stream time): for the caller to log. */
+  get openWarnings(): readonly string[] {
+    return this.#openWarnings;
   }
 
   /**
@@ -195,9 +205,18 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     return checkpoint;
   }
 
-  async commit(writes: ReadonlyMap<string, StoreWrites>, checkpoint?: Checkpoint): Promise<void> {
+  async commit(
+    writes: ReadonlyMap<string, StoreWrites>,
+    checkpoint?: Checkpoint,
+    streamTimes?: ReadonlyMap<string, number>,
+  ): Promise<void> {
     this.#checkOpen();
     if (checkpoint !== undefined) validateCheckpoint(checkpoint);
+    // Only the clocks that moved: the others are on disk already.
+    const advanced = [...(streamTimes ?? [])].filter(
+      ([name, time]) => Number.isSafeInteger(time) && time > this.streamTimes.get(name),
+    );
+    for (const [name] of advanced) checkStoreName(name);
     const batch = this.db.batch();
     const registering: StoreKeySpace[] = [];
     try {
@@ -217,6 +236,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
         for (const [partition, offset] of checkpoint)
           batch.put(checkpointKey(partition), offsetSerde.serialize(offset));
       }
+      for (const [name, time] of advanced) batch.put(...streamTimeEntry(name, time));
     } catch (error) {
       await batch.close();
       throw error;
@@ -226,6 +246,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     } finally {
       for (const name of writes.keys()) this.#stores.get(name)?.markChanged();
     }
+    for (const [name, time] of advanced) this.streamTimes.of(name).time = time;
     for (const space of registering) space.registered = true;
   }
 
@@ -246,6 +267,11 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       for (const record of records) {
         if (record.value === null) batch.del(prefixed(prefix, record.key));
         else batch.put(prefixed(prefix, record.key), record.value);
+      }
+      // The records advanced the store's clock as they were read (changelog-records.ts).
+      const streamTime = this.streamTimes.get(store);
+      if (streamTime !== NO_STREAM_TIME && Number.isSafeInteger(streamTime)) {
+        batch.put(...streamTimeEntry(store, streamTime));
       }
       batch.put(checkpointKey(changelogPartition), offsetSerde.serialize(nextOffset));
     } catch (error) {

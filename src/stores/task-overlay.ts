@@ -94,21 +94,26 @@ export class TaskOverlay implements OverlayState {
       if (store.pendingCount > 0) writes.set(name, store.pendingWrites());
       dropped += store.droppedCount;
     }
-    if (writes.size === 0 && dropped === 0 && (checkpoint === undefined || checkpoint.size === 0)) {
-      return this.#publishStreamTimes();
+    const streamTimes = this.#advancedStreamTimes();
+    if (
+      writes.size === 0 &&
+      dropped === 0 &&
+      streamTimes.size === 0 &&
+      (checkpoint === undefined || checkpoint.size === 0)
+    ) {
+      return;
     }
     this.#committing = true;
     const drops = this.#undropped;
     try {
       await this.#dropping;
-      await this.storage.commit(writes, checkpoint);
+      await this.storage.commit(writes, checkpoint, streamTimes);
       this.#undropped = new Map();
       for (const [name, store] of this.#stores) {
         const rows = store.takeDropped();
         if (rows.length > 0) drops.set(name, [...(drops.get(name) ?? []), ...rows]);
         store.clearPending();
       }
-      this.#publishStreamTimes();
     } finally {
       this.#committing = false;
     }
@@ -132,11 +137,13 @@ export class TaskOverlay implements OverlayState {
     }
   }
 
-  #publishStreamTimes(): void {
+  /** The writers' clocks that moved past the committed ones: they become committed with the writes. */
+  #advancedStreamTimes(): Map<string, number> {
+    const advanced = new Map<string, number>();
     for (const [name, pending] of this.#streamTimes) {
-      const committed = this.storage.streamTimes.of(name);
-      if (pending.time > committed.time) committed.time = pending.time;
+      if (pending.time > this.storage.streamTimes.get(name)) advanced.set(name, pending.time);
     }
+    return advanced;
   }
 
   /** Drops every pending write: the transaction aborted, or the task lost its partitions. */

@@ -23,8 +23,9 @@ export interface TaskStorage {
   readonly isOpen: boolean;
   /**
    * Each store's observed stream time as of its committed state: advanced by restores,
-   * standby updates and the task's commits; queries expire windows by it. Kept in memory,
-   * with the open storage (a standby's storage handed to the active task carries it).
+   * standby updates and the task's commits; queries expire windows by it. Kept with the
+   * open storage (a standby's storage handed to the active task carries it); a persistent
+   * storage keeps it on disk in the batches that write the rows, and reads it back on open.
    */
   readonly streamTimes: StoreStreamTimes;
   /**
@@ -37,13 +38,19 @@ export interface TaskStorage {
   readCheckpoint(): Promise<Checkpoint>;
   /**
    * Applies every store's writes and merges `checkpoint` into the stored checkpoint,
-   * all or nothing. Within one store's writes, a later write to a key wins.
+   * all or nothing. Within one store's writes, a later write to a key wins. `streamTimes`
+   * are the stores' stream times as of these writes: a store's clock moves up to its
+   * (never back) with them.
    */
-  commit(writes: ReadonlyMap<string, StoreWrites>, checkpoint?: Checkpoint): Promise<void>;
+  commit(
+    writes: ReadonlyMap<string, StoreWrites>,
+    checkpoint?: Checkpoint,
+    streamTimes?: ReadonlyMap<string, number>,
+  ): Promise<void>;
   /**
    * The restore path: applies changelog records to one store and sets the checkpoint
    * of their changelog partition to `nextOffset` (the offset after the last record),
-   * all or nothing.
+   * all or nothing. The store's stream time, as reading the records left it, goes with them.
    */
   restore(
     store: string,

@@ -1,0 +1,181 @@
+// How an active task's work is committed [StreamTask.prepareCommit / postCommit,
+// TaskExecutor.commitOffsetsOrTransaction]. Before anything is sent, what the record cache
+// folded goes downstream (Kafka Streams flushes its caches before it commits) and the
+// overlay's writes become changelog records. Then:
+// - exactly-once v2: the thread's commit (thread-transaction.ts) asks every task for its
+//   part (prepareCommit) and commits them all in one transaction;
+// - exactly-once v1: the task's own transaction takes its last records and its offsets,
+//   then EndTxn;
+// - at-least-once: the records go through the idempotent producer, then the offsets.
+// Once Kafka holds the commit, the overlay and the changelog checkpoint reach LevelDB in
+// one batch, and lookups waiting for the task's visible outputs may read its store.
+import type { Logger } from "pino";
+import { classifyKafkaError } from "../kafka/errors.js";
+import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
+import type { OffsetToCommit, ProducedOffsets, TopicPartitionOffset } from "../kafka/types.js";
+import type { TaskOverlay } from "../stores/task-overlay.js";
+import type { TaskExecutor } from "../engine/task-executor.js";
+import type { TaskId } from "../engine/task-id.js";
+import type { ReadGate } from "./read-gate.js";
+import { addChangelogRecords, checkpointOf } from "./task-changelog-writes.js";
+import type { TaskContext } from "./task-context.js";
+import type { TaskPositions } from "./task-positions.js";
+import type { TaskWork } from "./task-work.js";
+import type { TaskCommit } from "./thread-transaction.js";
+import type { ChangelogPartition } from "./topology-metadata.js";
+import { encodeTopicPartitionMetadata } from "./topic-partition-metadata.js";
+
+export interface TaskCommitterOptions {
+  readonly ctx: TaskContext;
+  readonly taskId: TaskId;
+  readonly subtopology: number;
+  readonly partition: number;
+  readonly positions: TaskPositions;
+  readonly readGate: ReadGate;
+  readonly work: TaskWork;
+  readonly logger: Logger;
+  /** The task's work reached Kafka and its store: it is no longer stalled. */
+  onCommitted(): void;
+}
+
+export class TaskCommitter {
+  readonly #changelogs: readonly ChangelogPartition[];
+  #lastCommit = Date.now();
+
+  constructor(private readonly options: TaskCommitterOptions) {
+    this.#changelogs = options.ctx.metadata.changelogPartitionsOf(options.taskId);
+  }
+
+  /**
+   * When the commit interval started: this task's last commit, or under v2 the thread's, which
+   * commits every task at once. A task idle at the thread's last commit would otherwise count
+   * from its own older one and, once it processes again, commit the whole thread at once.
+   */
+  get lastCommitAt(): number {
+    return this.options.ctx.threadTransaction?.lastCommitAt ?? this.#lastCommit;
+  }
+
+  /** The task (re)starts: its commit interval counts from now. */
+  restart(): void {
+    this.#lastCommit = Date.now();
+  }
+
+  /** Commits the task's work: under v2 the thread's commit of every task, otherwise the task's own. */
+  async commit(): Promise<void> {
+    const { ctx, work, positions, readGate } = this.options;
+    // v2: one commit for every task of the thread (each one's prepareCommit, then EndTxn).
+    if (ctx.threadTransaction !== undefined) return ctx.threadTransaction.commit();
+    const started = Date.now();
+    const overlay = work.overlay as TaskOverlay;
+    await (work.executor as TaskExecutor).flushCaches();
+    this.#addChangelogRecords(overlay);
+    // Changed processor metadata goes with every input partition (Kafka Streams' needsCommit).
+    const metadataChanged = work.executor?.processorMetadata.needsCommit === true;
+    const offsets = this.#withMetadata(
+      metadataChanged ? positions.positions() : positions.uncommitted(positions.positions()),
+    );
+    let produced: ProducedOffsets[];
+    /** At-least-once offsets the group did not take (it is rebalancing): no progress to report. */
+    let lost = false;
+    if (work.producer) {
+      const producer = work.producer;
+      const records = work.collector.drain();
+      // The last records and the offsets travel at the same time, as Kafka's producer
+      // sends them: only EndTxn must wait for both.
+      const [sent, offsetsSent] = await Promise.allSettled([
+        work.flush.settle().then(() => producer.send(records, work.maxBatchBytes)),
+        producer.sendOffsets(ctx.groupId, offsets),
+      ]);
+      if (sent.status === "rejected") throw sent.reason;
+      if (offsetsSent.status === "rejected") throw offsetsSent.reason;
+      produced = sent.value;
+      // Once EndTxn is sent, the replies may be read before the overlay reaches LevelDB.
+      readGate.close();
+      await producer.commit();
+    } else {
+      await work.flush.settle();
+      readGate.close();
+      produced = await (ctx.sharedProducer as IdempotentProducer).send(work.collector.drain(), work.maxBatchBytes);
+      try {
+        await ctx.commitOffsets(offsets);
+      } catch (error) {
+        // At-least-once: the group moved on; the next owner reprocesses from the last commit.
+        if (classifyKafkaError(error) !== "rebalance") throw error;
+        this.options.logger.warn({ err: error }, "offsets not committed: the group is rebalancing");
+        lost = true;
+      }
+    }
+    await this.#committedNow(overlay, offsets, produced, started, !lost);
+  }
+
+  /**
+   * Exactly-once v2, for the thread's commit (holding the thread's lock): what this task adds
+   * to the transaction. A running task gives the positions of all its input partitions, so
+   * that every commit passes the group's generation check; one with uncommitted work also
+   * its folded cache entries, changelog records and last outputs.
+   */
+  async prepareCommit(): Promise<TaskCommit | undefined> {
+    const { work, positions, readGate } = this.options;
+    const overlay = work.overlay;
+    const executor = work.executor;
+    if (overlay === undefined || executor === undefined) return undefined;
+    const started = Date.now();
+    const offsets = this.#withMetadata(positions.positions());
+    const noop = { closeReadGate: () => undefined, complete: () => Promise.resolve() };
+    if (!work.dirty) return { records: [], offsets, ...noop };
+    await executor.flushCaches();
+    this.#addChangelogRecords(overlay);
+    await work.flush.settle();
+    const changed = positions.uncommitted(offsets);
+    return {
+      records: work.collector.drain(),
+      offsets,
+      closeReadGate: () => readGate.close(),
+      complete: (produced) => this.#committedNow(overlay, changed, produced, started),
+    };
+  }
+
+  /** The transaction committed (or the at-least-once offsets were): the state and its checkpoint follow. */
+  async #committedNow(
+    overlay: TaskOverlay,
+    offsets: readonly TopicPartitionOffset[],
+    produced: readonly ProducedOffsets[],
+    started: number,
+    progressed = true,
+  ): Promise<void> {
+    const { ctx, taskId, subtopology, work, positions, readGate } = this.options;
+    positions.committed(offsets);
+    if (progressed && work.executor !== undefined) work.executor.processorMetadata.needsCommit = false;
+    if (offsets.length > 0 && progressed) ctx.metrics.progress.committed(taskId);
+    // The changelog records are in Kafka for good: the state and its checkpoint follow.
+    const changelogTopics = new Set(ctx.metadata.subtopology(subtopology).changelogTopics.values());
+    await overlay.commit(checkpointOf(produced, changelogTopics));
+    readGate.open(positions.readable());
+    work.dirty = false;
+    work.commitSoon = false;
+    this.options.onCommitted();
+    this.#lastCommit = Date.now();
+    ctx.metrics.recordCommit(this.#lastCommit - started);
+  }
+
+  /**
+   * Each offset with the metadata Kafka Streams commits with it: the partition's partition
+   * time and the task's processor metadata (topic-partition-metadata.ts).
+   */
+  #withMetadata(offsets: readonly TopicPartitionOffset[]): OffsetToCommit[] {
+    const executor = this.options.work.executor;
+    if (executor === undefined) return [...offsets];
+    const metadata = executor.processorMetadata;
+    return offsets.map((o) => ({
+      ...o,
+      metadata: encodeTopicPartitionMetadata(executor.partitionTime(o.topic), metadata),
+    }));
+  }
+
+  /** The overlay's pending writes become this commit's changelog records. */
+  #addChangelogRecords(overlay: TaskOverlay): void {
+    const { work, partition } = this.options;
+    const streamTime = Math.max(0, work.executor?.streamTime ?? 0) || Date.now();
+    addChangelogRecords(this.#changelogs, overlay, partition, streamTime, (record) => work.collector.add(record));
+  }
+}

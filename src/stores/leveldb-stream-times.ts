@@ -45,14 +45,15 @@ export async function loadStreamTimes(
   into: StoreStreamTimes,
 ): Promise<readonly string[]> {
   let entries: [Buffer, Buffer][];
-  const iterator = db.iterator({ gte: STREAM_TIME_PREFIX, lt: STREAM_TIME_END });
+  let iterator: ReturnType<ClassicLevel<Buffer, Buffer>["iterator"]> | undefined;
   try {
+    iterator = db.iterator({ gte: STREAM_TIME_PREFIX, lt: STREAM_TIME_END });
     entries = (await iterator.all()) as [Buffer, Buffer][];
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return [`the stream times could not be read (${reason}): every store's starts unknown`];
   } finally {
-    await iterator.close().catch(() => undefined);
+    await iterator?.close().catch(() => undefined);
   }
   const problems: string[] = [];
   for (const [key, value] of entries) {

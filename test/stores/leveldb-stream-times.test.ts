@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClassicLevel } from "classic-level";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { streamTimeKey } from "../../src/stores/leveldb-key-layout.js";
-import { decodeStreamTime, streamTimeEntry } from "../../src/stores/leveldb-stream-times.js";
+import { decodeStreamTime, loadStreamTimes, streamTimeEntry } from "../../src/stores/leveldb-stream-times.js";
+import { StoreStreamTimes } from "../../src/stores/store-stream-time.js";
 import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import type { LevelDbTaskStorageOptions } from "../../src/stores/leveldb-task-storage.js";
 import { windowStoreKey } from "../../src/stores/window-key-schema.js";
@@ -87,6 +88,25 @@ describe("the stream times in a task's LevelDB", () => {
     ]);
     // The next writer goes on from the same clock.
     expect(new TaskOverlay(reopened).streamTime("counts").time).toBe(5 * MINUTE);
+  });
+
+  it("are committed when a writer's clock moved without a row (a join's store skips a null put)", async () => {
+    const storage = await open();
+    const overlay = new TaskOverlay(storage);
+    const join = new TypedWindowStore(overlay.store("join-this"), Serdes.string(), Serdes.string(), {
+      windowSizeMs: 0,
+      retentionMs: RETENTION,
+      retainDuplicates: true,
+      streamTime: overlay.streamTime("join-this"),
+    });
+    await join.put("a", null, 7 * MINUTE);
+    expect(overlay.pendingCount).toBe(0);
+    await overlay.commit();
+    expect(storage.streamTimes.get("join-this")).toBe(7 * MINUTE);
+    // A commit with nothing new writes nothing.
+    await overlay.commit();
+    await storage.close();
+    expect((await open()).streamTimes.get("join-this")).toBe(7 * MINUTE);
   });
 
   it("are written by a restore with the records that advanced them", async () => {
@@ -172,6 +192,17 @@ describe("the stream times in a task's LevelDB", () => {
     const again = await open();
     expect(again.streamTimes.get("short")).toBe(42);
     expect(again.openWarnings).toHaveLength(3);
+  });
+
+  it("that cannot be read at all leave every clock unknown, and say why", async () => {
+    const storage = await open();
+    await storage.commit(new Map(), undefined, new Map([["counts", 10]]));
+    await storage.close();
+    const times = new StoreStreamTimes();
+    const problems = await loadStreamTimes(storage.db, times);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/the stream times could not be read \(.+\): every store's starts unknown/);
+    expect(times.get("counts")).toBe(-1);
   });
 
   it("encode as 8 big-endian bytes, -1 for unknown", () => {

@@ -101,6 +101,28 @@ export function taskStorageContract(
       expect(await storage.readCheckpoint()).toEqual(new Map());
     });
 
+    it("moves the stores' stream times up with a commit, never back, and not at all when the commit fails", async () => {
+      await storage.commit(new Map(), undefined, new Map([["windows", 500]]));
+      await storage.commit(
+        new Map(),
+        undefined,
+        new Map([
+          ["windows", 200],
+          ["sessions", 90],
+        ]),
+      );
+      expect(storage.streamTimes.get("windows")).toBe(500);
+      expect(storage.streamTimes.get("sessions")).toBe(90);
+      await expect(
+        storage.commit(
+          new Map<string, StoreWrites>([["bad/name", [[b("k"), b("v")]]]]),
+          undefined,
+          new Map([["windows", 900]]),
+        ),
+      ).rejects.toBeInstanceOf(InvalidStoreNameError);
+      expect(storage.streamTimes.get("windows")).toBe(500);
+    });
+
     it("restores changelog records, tombstones included, and advances the checkpoint with them", async () => {
       await storage.store("counts").put(b("deleted-later"), b("1"));
       await storage.restore(

@@ -6,6 +6,7 @@ import { InvalidOperationError } from "./errors.js";
 import { InternalTopologyBuilder } from "./internal-topology-builder.js";
 import type { AnyProcessorSupplier, ProcessorSupplier, StreamPartitioner, TopicNameExtractor } from "./processor.js";
 import { unpackSupplier } from "./processor.js";
+import { describeTopicExtractor } from "./topic-extractor-description.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
 import { storeSpecOf } from "./store-options.js";
@@ -220,7 +221,7 @@ export class Topology implements TopologyData {
           ? { topic: topic as string }
           : {
               topicExtractor: extractor as TopicNameExtractor<unknown, unknown>,
-              extractorDescription: extractor.name.length > 0 ? extractor.name : "anonymous function",
+              extractorDescription: describeTopicExtractor(extractor),
             }),
         keySerde: options.key as Serde<unknown> | undefined,
         valueSerde: options.value as Serde<unknown> | undefined,

@@ -33,6 +33,7 @@ import type {
   TopicNameExtractor,
 } from "../processor.js";
 import { unpackSupplier } from "../processor.js";
+import { describeTopicExtractor } from "../topic-extractor-description.js";
 import type { StateStoreOptions } from "../store-options.js";
 import { fixedKeyProcessorSupplier } from "./processors/fixed-key-processor.js";
 import { printSupplier, printable } from "./processors/print-processor.js";
@@ -200,7 +201,7 @@ export class KStream<K, V> {
         ? { topic: topic as string }
         : {
             topicExtractor: extractor as TopicNameExtractor<unknown, unknown>,
-            extractorDescription: extractor.name.length > 0 ? extractor.name : "anonymous function",
+            extractorDescription: describeTopicExtractor(extractor),
           }),
       keySerde: anySerde(options?.key ?? state.keySerde),
       valueSerde: anySerde(options?.value ?? state.valueSerde),

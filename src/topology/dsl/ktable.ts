@@ -9,7 +9,7 @@ import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
 import { dsl } from "./dsl-state.js";
 import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
-import { requireFunction } from "./dsl-arguments.js";
+import { requireFunction, requireTable } from "./dsl-arguments.js";
 import { KGroupedTable } from "./kgrouped-table.js";
 import { KStream } from "./kstream.js";
 import { foreignKeyJoin } from "./foreign-key-join.js";
@@ -178,6 +178,8 @@ export class KTable<K, V> {
     joinerOrOptions?: ((value: V, foreignValue: VO) => VR) | TableTransformOptions<VR>,
     options?: ForeignKeyJoinOptions<K, KO, VR>,
   ): KTable<K, VR> {
+    requireTable(other, "join");
+    requireFunction(joinerOrExtractor, typeof joinerOrOptions === "function" ? "foreignKeyExtractor" : "joiner", "join");
     if (typeof joinerOrOptions === "function") {
       const joiner = joinerOrOptions;
       return this.#foreignKeyJoin(
@@ -222,6 +224,8 @@ export class KTable<K, V> {
     joinerOrOptions?: ((value: V, foreignValue: VO | null) => VR) | TableTransformOptions<VR>,
     options?: ForeignKeyJoinOptions<K, KO, VR>,
   ): KTable<K, VR> {
+    requireTable(other, "leftJoin");
+    requireFunction(joinerOrExtractor, typeof joinerOrOptions === "function" ? "foreignKeyExtractor" : "joiner", "leftJoin");
     if (typeof joinerOrOptions === "function") {
       const joiner = joinerOrOptions;
       return this.#foreignKeyJoin(
@@ -250,6 +254,8 @@ export class KTable<K, V> {
     joiner: (value: V | null, otherValue: VO | null) => VR,
     options?: TableTransformOptions<VR>,
   ): KTable<K, VR> {
+    requireTable(other, "outerJoin");
+    requireFunction(joiner, "joiner", "outerJoin");
     return new KTable<K, VR>(joinTables(this[dsl], other[dsl], "outer", joiner, options));
   }
 
@@ -262,6 +268,7 @@ export class KTable<K, V> {
     selector: (key: K, value: V) => KeyValue<KR, VR>,
     options?: GroupedOptions<KR, VR>,
   ): KGroupedTable<KR, VR> {
+    requireFunction(selector, "selector", "groupBy");
     const state = this[dsl];
     const name = state.builder.nameOr(NodePrefix.TABLE_SELECT, options?.name);
     const keySerde = options?.key;

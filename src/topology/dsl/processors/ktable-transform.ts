@@ -40,6 +40,9 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
     this.#compute = compute;
     this.#storeName = storeName;
     this.#skipEmptyChanges = skipEmptyChanges;
+    // KTableFilter: when the parent sends old values anyway (a materialized source), the
+    // filter uses them, so that a row it drops and had dropped before sends no tombstone.
+    if (skipEmptyChanges && parent.enableSendingOldValues(false)) this.#sendOldValues = true;
   }
 
   enableSendingOldValues(forceMaterialization: boolean): boolean {

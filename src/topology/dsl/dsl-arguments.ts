@@ -13,6 +13,8 @@ export function requireFunction(fn: unknown, what: string, operation: string): v
 /** Fails with "other can't be null" (Kafka Streams' wording) unless `table` is a table. */
 export function requireTable(table: unknown, operation: string): void {
   if (typeof table !== "object" || table === null) {
-    throw new InvalidOperationError(`other can't be null: ${operation}() needs the table to join, got ${String(table)}`);
+    throw new InvalidOperationError(
+      `other can't be null: ${operation}() needs the table to join, got ${String(table)}`,
+    );
   }
 }

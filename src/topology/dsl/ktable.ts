@@ -179,7 +179,11 @@ export class KTable<K, V> {
     options?: ForeignKeyJoinOptions<K, KO, VR>,
   ): KTable<K, VR> {
     requireTable(other, "join");
-    requireFunction(joinerOrExtractor, typeof joinerOrOptions === "function" ? "foreignKeyExtractor" : "joiner", "join");
+    requireFunction(
+      joinerOrExtractor,
+      typeof joinerOrOptions === "function" ? "foreignKeyExtractor" : "joiner",
+      "join",
+    );
     if (typeof joinerOrOptions === "function") {
       const joiner = joinerOrOptions;
       return this.#foreignKeyJoin(
@@ -225,7 +229,11 @@ export class KTable<K, V> {
     options?: ForeignKeyJoinOptions<K, KO, VR>,
   ): KTable<K, VR> {
     requireTable(other, "leftJoin");
-    requireFunction(joinerOrExtractor, typeof joinerOrOptions === "function" ? "foreignKeyExtractor" : "joiner", "leftJoin");
+    requireFunction(
+      joinerOrExtractor,
+      typeof joinerOrOptions === "function" ? "foreignKeyExtractor" : "joiner",
+      "leftJoin",
+    );
     if (typeof joinerOrOptions === "function") {
       const joiner = joinerOrOptions;
       return this.#foreignKeyJoin(

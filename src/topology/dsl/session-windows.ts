@@ -37,6 +37,10 @@ export class SessionWindows {
     return this.#graceMs;
   }
 
+  equals(other: unknown): boolean {
+    return other instanceof SessionWindows && other.#gapMs === this.#gapMs && other.#graceMs === this.#graceMs;
+  }
+
   toString(): string {
     return `SessionWindows{gapMs=${this.#gapMs}, graceMs=${this.#graceMs}}`;
   }

@@ -66,6 +66,15 @@ export class TimeWindows {
     return windows;
   }
 
+  equals(other: unknown): boolean {
+    return (
+      other instanceof TimeWindows &&
+      other.sizeMs === this.sizeMs &&
+      other.advanceMs === this.advanceMs &&
+      other.#graceMs === this.#graceMs
+    );
+  }
+
   toString(): string {
     return `TimeWindows{, sizeMs=${this.sizeMs}, advanceMs=${this.advanceMs}, graceMs=${this.#graceMs}}`;
   }

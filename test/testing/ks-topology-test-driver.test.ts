@@ -1,0 +1,196 @@
+// Ports of Kafka Streams' TopologyTestDriverTest (streams/test-utils): the topics a driver
+// saw written (sinks, internal topics, a global table's topic), unknown and unused topics,
+// and the CustomMaxAggregator cases: a store the test pre-populates, read and written by
+// a processor that punctuates on stream time (every 10 s, aligned to 0) and on wall-clock
+// time (every minute). Kafka Streams' pipeRecord()/readRecord() are the input and output
+// topics here; stores are read with await. shouldCaptureInternalTopicNamesIfWrittenInto is
+// not here: this driver keeps no changelog topics, so producedTopicNames() has repartition
+// topics but no `<applicationId>-<store>-changelog`.
+import { afterEach, describe, expect, it } from "vitest";
+import { Serdes } from "../../src/serdes/serdes.js";
+import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
+import { Topology } from "../../src/topology/topology.js";
+import type { Processor, ProcessorContext } from "../../src/topology/processor.js";
+import type { StreamRecord } from "../../src/topology/record.js";
+import type { KeyValueStore } from "../../src/stores/key-value-store.js";
+import { NoOutputRecordError, TopologyTestDriver, UnknownTopicError } from "../../src/testing/index.js";
+import type { TopologyTestDriverOptions } from "../../src/testing/index.js";
+
+const APPLICATION_ID = "test-TopologyTestDriver";
+const SOURCE_TOPIC_1 = "source-topic-1";
+const SOURCE_TOPIC_2 = "source-topic-2";
+const SINK_TOPIC_1 = "sink-topic-1";
+const bytes = Serdes.bytes();
+const key1 = Buffer.alloc(0);
+const value1 = Buffer.alloc(0);
+// The test's config: byte-array default serdes.
+const config: TopologyTestDriverOptions = {
+  applicationId: APPLICATION_ID,
+  defaultKeySerde: bytes as never,
+  defaultValueSerde: bytes as never,
+};
+
+let testDriver: TopologyTestDriver | undefined;
+afterEach(async () => {
+  await testDriver?.close();
+  testDriver = undefined;
+});
+
+function start(topology: Topology, options: TopologyTestDriverOptions = config): TopologyTestDriver {
+  testDriver = new TopologyTestDriver(topology, options);
+  return testDriver;
+}
+
+function setupSourceSinkTopology(): Topology {
+  return new Topology().addSource("source", SOURCE_TOPIC_1).addSink("sink", SINK_TOPIC_1, "source");
+}
+
+async function pipeRecord(driver: TopologyTestDriver, topic: string) {
+  await driver.createInputTopic(topic, bytes, bytes).pipeInput(key1, value1, { timestamp: 42 });
+}
+
+describe("TopologyTestDriverTest: topics", () => {
+  it("shouldThrowForUnknownTopic", () => {
+    const driver = start(setupSourceSinkTopology());
+    expect(() => driver.createInputTopic("unknownTopic", bytes, bytes)).toThrow(UnknownTopicError);
+  });
+
+  it("shouldThrowNoSuchElementExceptionForUnusedOutputTopicWithDynamicRouting", () => {
+    const outputTopic = start(setupSourceSinkTopology()).createOutputTopic("unused-topic", bytes, bytes);
+    expect(outputTopic.isEmpty()).toBe(true);
+    expect(() => outputTopic.readRecord()).toThrow(NoOutputRecordError);
+  });
+
+  it("shouldCaptureSinkTopicNamesIfWrittenInto", async () => {
+    const driver = start(setupSourceSinkTopology());
+    expect(driver.producedTopicNames()).toEqual(new Set());
+    await pipeRecord(driver, SOURCE_TOPIC_1);
+    expect(driver.producedTopicNames()).toContain(SINK_TOPIC_1);
+  });
+
+  it("shouldProcessRecordForTopic", async () => {
+    const driver = start(setupSourceSinkTopology());
+    await pipeRecord(driver, SOURCE_TOPIC_1);
+    const outputRecord = driver.createOutputTopic(SINK_TOPIC_1, bytes, bytes).readRecord();
+    expect(outputRecord.key).toEqual(key1);
+    expect(outputRecord.value).toEqual(value1);
+  });
+
+  it("shouldCaptureGlobalTopicNameIfWrittenInto", async () => {
+    const builder = new StreamsBuilder();
+    builder.globalTable(SOURCE_TOPIC_1, { store: "globalTable" });
+    builder.stream(SOURCE_TOPIC_2).to(SOURCE_TOPIC_1);
+    const driver = start(builder.build());
+    expect(driver.producedTopicNames()).toEqual(new Set());
+    await pipeRecord(driver, SOURCE_TOPIC_2);
+    expect(driver.producedTopicNames()).toEqual(new Set([SOURCE_TOPIC_1]));
+  });
+});
+
+/** CustomMaxAggregator: keeps each key's largest value; punctuations forward every row. */
+class CustomMaxAggregator implements Processor<string, number, string, number> {
+  #context!: ProcessorContext<string, number>;
+  #store!: KeyValueStore<string, number>;
+
+  init(context: ProcessorContext<string, number>): void {
+    this.#context = context;
+    context.schedule(60_000, "wall-clock-time", (timestamp) => this.#flushStore(timestamp));
+    context.schedule(10_000, "stream-time", (timestamp) => this.#flushStore(timestamp));
+    this.#store = context.getStateStore<string, number>("aggStore");
+  }
+
+  async process(record: StreamRecord<string, number>): Promise<void> {
+    const oldValue = await this.#store.get(record.key);
+    if (oldValue === undefined || record.value > oldValue) await this.#store.put(record.key, record.value);
+  }
+
+  async #flushStore(timestamp: number): Promise<void> {
+    for await (const { key, value } of this.#store.all()) {
+      await this.#context.forward({ key, value, timestamp, headers: [] } as unknown as StreamRecord<string, number>);
+    }
+  }
+}
+
+describe("TopologyTestDriverTest: a pre-populated store and punctuations", () => {
+  async function setup(caching = false) {
+    const topology = new Topology()
+      .addSource("sourceProcessor", "input-topic")
+      .addProcessor("aggregator", () => new CustomMaxAggregator(), "sourceProcessor")
+      .addStateStore(
+        { name: "aggStore", key: Serdes.string(), value: Serdes.long() as never, persistent: false, caching },
+        "aggregator",
+      )
+      .addSink("sinkProcessor", "result-topic", "aggregator");
+    const driver = start(topology, {
+      applicationId: APPLICATION_ID,
+      defaultKeySerde: Serdes.string() as never,
+      defaultValueSerde: Serdes.long() as never,
+    });
+    const store = driver.getKeyValueStore<string, number>("aggStore");
+    await store.put("a", 21);
+    const input = driver.createInputTopic("input-topic", Serdes.string(), Serdes.long() as never);
+    const output = driver.createOutputTopic("result-topic", Serdes.string(), Serdes.long() as never);
+    const pipeInput = (key: string, value: number, time: number) =>
+      input.pipeInput(key, value as never, { timestamp: time });
+    const next = () => {
+      const { key, value } = output.readRecord();
+      return [key, Number(value)];
+    };
+    return { driver, store, pipeInput, next, output };
+  }
+
+  it("shouldFlushStoreForFirstInput", async () => {
+    const { pipeInput, next, output } = await setup();
+    await pipeInput("a", 1, 9999);
+    expect(next()).toEqual(["a", 21]);
+    expect(output.isEmpty()).toBe(true);
+  });
+
+  it("shouldNotUpdateStoreForSmallerValue", async () => {
+    const { store, pipeInput, next, output } = await setup();
+    await pipeInput("a", 1, 9999);
+    expect(await store.get("a")).toBe(21);
+    expect(next()).toEqual(["a", 21]);
+    expect(output.isEmpty()).toBe(true);
+  });
+
+  it("shouldNotUpdateStoreForLargerValue", async () => {
+    const { store, pipeInput, next, output } = await setup();
+    await pipeInput("a", 42, 9999);
+    expect(await store.get("a")).toBe(42);
+    expect(next()).toEqual(["a", 42]);
+    expect(output.isEmpty()).toBe(true);
+  });
+
+  it("shouldUpdateStoreForNewKey", async () => {
+    const { store, pipeInput, next, output } = await setup();
+    await pipeInput("b", 21, 9999);
+    expect(await store.get("b")).toBe(21);
+    expect(next()).toEqual(["a", 21]);
+    expect(next()).toEqual(["b", 21]);
+    expect(output.isEmpty()).toBe(true);
+  });
+
+  it("shouldPunctuateIfEvenTimeAdvances", async () => {
+    const { pipeInput, next, output } = await setup();
+    await pipeInput("a", 1, 9999);
+    expect(next()).toEqual(["a", 21]);
+    await pipeInput("a", 1, 9999);
+    expect(output.isEmpty()).toBe(true);
+    await pipeInput("a", 1, 10000);
+    expect(next()).toEqual(["a", 21]);
+    expect(output.isEmpty()).toBe(true);
+  });
+
+  it("shouldPunctuateIfWallClockTimeAdvances", async () => {
+    const { driver, next, output } = await setup();
+    await driver.advanceWallClockTime(60_000);
+    expect(next()).toEqual(["a", 21]);
+    expect(output.isEmpty()).toBe(true);
+  });
+
+  it("shouldAllowPrePopulatingStatesStoresWithCachingEnabled", async () => {
+    const { store } = await setup(true);
+    expect(await store.get("a")).toBe(21);
+  });
+});

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import { Topology } from "../../src/topology/topology.js";
-import type { Processor, ProcessorContext } from "../../src/topology/processor.js";
+import type { Processor, ProcessorContext, PunctuationType } from "../../src/topology/processor.js";
 import type { StreamRecord } from "../../src/topology/record.js";
 import type { KeyValueStore } from "../../src/stores/key-value-store.js";
 import { NoOutputRecordError, TopologyTestDriver, UnknownTopicError } from "../../src/testing/index.js";
@@ -192,5 +192,63 @@ describe("TopologyTestDriverTest: a pre-populated store and punctuations", () =>
   it("shouldAllowPrePopulatingStatesStoresWithCachingEnabled", async () => {
     const { store } = await setup(true);
     expect(await store.get("a")).toBe(21);
+  });
+});
+
+describe("TopologyTestDriverTest: punctuations of a single processor (MockPunctuator)", () => {
+  function setupSingleProcessorTopology(intervalMs: number, type: PunctuationType, punctuatedAt: number[]): Topology {
+    return new Topology().addSource("source", SOURCE_TOPIC_1).addProcessor(
+      "processor",
+      () => ({
+        init(context: ProcessorContext<Buffer, Buffer>) {
+          context.schedule(intervalMs, type, (timestamp) => {
+            punctuatedAt.push(timestamp);
+          });
+        },
+        process() {},
+      }),
+      "source",
+    );
+  }
+
+  it("shouldPunctuateOnStreamsTime", async () => {
+    const punctuatedAt: number[] = [];
+    const driver = start(setupSingleProcessorTopology(10, "stream-time", punctuatedAt));
+    const input = driver.createInputTopic(SOURCE_TOPIC_1, bytes, bytes);
+    const expected: number[] = [];
+    const pipeAt = async (timestamp: number, punctuates: boolean) => {
+      if (punctuates) expected.push(timestamp);
+      await input.pipeInput(key1, value1, { timestamp });
+      expect(punctuatedAt).toEqual(expected);
+    };
+    await pipeAt(42, true);
+    await pipeAt(42, false);
+    await pipeAt(51, true);
+    await pipeAt(52, false);
+    await pipeAt(61, true);
+    await pipeAt(65, false);
+    await pipeAt(71, true);
+    await pipeAt(72, false);
+    await pipeAt(95, true);
+    await pipeAt(101, true);
+    await pipeAt(102, false);
+  });
+
+  it("shouldPunctuateOnWallClockTime", async () => {
+    const punctuatedAt: number[] = [];
+    const driver = start(setupSingleProcessorTopology(10, "wall-clock-time", punctuatedAt), {
+      ...config,
+      startTime: 0,
+    });
+    await driver.advanceWallClockTime(5);
+    expect(punctuatedAt).toEqual([]);
+    await driver.advanceWallClockTime(9);
+    expect(punctuatedAt).toEqual([14]);
+    await driver.advanceWallClockTime(1);
+    expect(punctuatedAt).toEqual([14]);
+    await driver.advanceWallClockTime(20);
+    expect(punctuatedAt).toEqual([14, 35]);
+    await driver.advanceWallClockTime(5);
+    expect(punctuatedAt).toEqual([14, 35, 40]);
   });
 });

@@ -23,19 +23,31 @@ export interface StoreCachingOptions<C> {
 /** What oldFor() answers when only a read of the store beneath can tell. */
 export const NEEDS_READ: unique symbol = Symbol("eddy:needs-read");
 
-export class CacheForwarding<K, V, C> {
-  readonly #cache: NamedCache<K, C>;
+/**
+ * K: the key the flush forwards; S: the key an entry keeps, when a store keeps less than
+ * K (a window store keeps the record key, the window is in the cache key's bytes) and
+ * makes K at the flush with `keyOf`.
+ */
+export class CacheForwarding<K, V, C, S = K> {
+  readonly #cache: NamedCache<S, C>;
   readonly #context: CacheContext<C>;
   readonly #valueSerde: Serde<V>;
   readonly #valueContext: SerdeContext;
+  readonly #keyOf: ((entry: CacheEntry<S, C>) => K) | undefined;
   #listener: FlushListener<K, V, C> | undefined;
   #sendOldValues = false;
 
-  constructor(options: StoreCachingOptions<C>, valueSerde: Serde<V>, valueContext: SerdeContext) {
+  constructor(
+    options: StoreCachingOptions<C>,
+    valueSerde: Serde<V>,
+    valueContext: SerdeContext,
+    keyOf?: (entry: CacheEntry<S, C>) => K,
+  ) {
     this.#context = options.context;
     this.#valueSerde = valueSerde;
     this.#valueContext = valueContext;
-    this.#cache = options.cache.namespace<K, C>(options.namespace, (entries) => this.#forward(entries));
+    this.#keyOf = keyOf;
+    this.#cache = options.cache.namespace<S, C>(options.namespace, (entries) => this.#forward(entries));
   }
 
   /** Entries cached (for tests and metrics). */
@@ -62,6 +74,11 @@ export class CacheForwarding<K, V, C> {
     return this.#cache.get(cacheKey)?.value;
   }
 
+  /** Forgets the entry of a row the store beneath no longer holds, unless the next flush must forward it. */
+  forgetClean(cacheKey: string): void {
+    this.#cache.removeClean(cacheKey);
+  }
+
   /**
    * The value downstream saw last, for the entry a write of `valueBytes` makes: known
    * from the cache, or not needed (no old values asked for and not a delete), or absent
@@ -86,20 +103,18 @@ export class CacheForwarding<K, V, C> {
    */
   record(
     cacheKey: string,
-    key: K,
+    key: S,
     valueBytes: Buffer | null,
     old: Buffer | null | undefined,
   ): Promise<void> | undefined {
     const dirty = this.#listener !== undefined;
-    return this.#cache.put({
-      cacheKey,
-      key,
-      value: valueBytes,
-      dirty,
-      old: dirty ? old : valueBytes,
-      context: dirty ? this.#context.recordContext() : undefined,
-      size: entrySize(cacheKey, valueBytes, dirty ? old : valueBytes),
-    });
+    const kept = dirty ? old : valueBytes;
+    const context = dirty ? this.#context.recordContext() : undefined;
+    const size = entrySize(cacheKey, valueBytes, kept);
+    // A cached row's entry is rewritten in place: no new object lives until it is evicted.
+    const previous = this.#cache.peek(cacheKey);
+    if (previous !== undefined) return this.#cache.rewrite(previous, key, valueBytes, dirty, kept, context, size);
+    return this.#cache.put({ cacheKey, key, value: valueBytes, dirty, old: kept, context, size });
   }
 
   /**
@@ -108,7 +123,7 @@ export class CacheForwarding<K, V, C> {
    */
   async write(
     cacheKey: string,
-    key: K,
+    key: S,
     valueBytes: Buffer | null,
     held: boolean | undefined,
     stored: () => Promise<Buffer | undefined>,
@@ -122,9 +137,10 @@ export class CacheForwarding<K, V, C> {
   }
 
   /** The flush: each entry's latest value downstream, with the one downstream saw before (when asked for). */
-  async #forward(entries: CacheEntry<K, C>[]): Promise<void> {
+  async #forward(entries: CacheEntry<S, C>[]): Promise<void> {
     const listener = this.#listener;
     if (listener === undefined) return;
+    const keyOf = this.#keyOf;
     for (const entry of entries) {
       const old = entry.old ?? null;
       // Made and removed between two flushes: downstream never saw it.
@@ -133,7 +149,12 @@ export class CacheForwarding<K, V, C> {
       const oldValue =
         this.#sendOldValues && old !== null ? this.#valueSerde.deserialize(old, this.#valueContext) : null;
       const pending = this.#context.runInContext(entry.context as C, () =>
-        listener({ key: entry.key, newValue, oldValue, context: entry.context as C }),
+        listener({
+          key: keyOf === undefined ? (entry.key as unknown as K) : keyOf(entry),
+          newValue,
+          oldValue,
+          context: entry.context as C,
+        }),
       );
       if (pending !== undefined) await pending;
     }

@@ -11,7 +11,8 @@ import { CacheForwarding, NEEDS_READ } from "./cache-forwarding.js";
 import type { StoreCachingOptions } from "./cache-forwarding.js";
 import type { CachedStore, FlushListener } from "./cached-store.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
-import { windowStoreKey } from "./window-key-schema.js";
+import type { CacheEntry } from "./record-cache.js";
+import { windowStartOfRow, windowStoreKey } from "./window-key-schema.js";
 import { TypedWindowStore } from "./window-store.js";
 import type { WindowStoreOptions } from "./window-store.js";
 
@@ -24,7 +25,8 @@ export class CachingWindowStore<K, V, C = unknown>
   extends TypedWindowStore<K, V>
   implements CachedStore<Windowed<K>, V, C>
 {
-  readonly #caching: CacheForwarding<Windowed<K>, V, C>;
+  // Entries keep the record key: the window is in the row's bytes, made into one at the flush.
+  readonly #caching: CacheForwarding<Windowed<K>, V, C, K>;
   readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
   // The last row asked for: an aggregation peeks, then puts, the same window.
@@ -43,7 +45,9 @@ export class CachingWindowStore<K, V, C = unknown>
     super(bytes, keySerde, valueSerde, options);
     this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
-    this.#caching = new CacheForwarding<Windowed<K>, V, C>(caching, valueSerde, this.#valueContext);
+    this.#caching = new CacheForwarding<Windowed<K>, V, C, K>(caching, valueSerde, this.#valueContext, (entry) =>
+      this.#windowed(entry),
+    );
   }
 
   /** Windows cached (for tests and metrics). */
@@ -110,7 +114,7 @@ export class CachingWindowStore<K, V, C = unknown>
     const valueBytes = this.#valueBytes(value);
     const old = this.#caching.oldFor(row, valueBytes, this.holdsRow(row, windowStart));
     if (old === NEEDS_READ || !this.writeRowNow(storeKey, row, valueBytes, windowStart)) return false;
-    return this.#caching.record(row, this.#windowed(key, windowStart), valueBytes, old) ?? true;
+    return this.#caching.record(row, key, valueBytes, old) ?? true;
   }
 
   override async put(key: K, value: V | null, windowStart: number): Promise<boolean> {
@@ -126,12 +130,21 @@ export class CachingWindowStore<K, V, C = unknown>
     const valueBytes = this.#valueBytes(value);
     return this.#caching.write(
       row,
-      this.#windowed(key, windowStart),
+      key,
       valueBytes,
       this.holdsRow(row, windowStart),
       () => this.bytes.get(storeKey),
       () => this.writeRow(storeKey, valueBytes, windowStart),
     );
+  }
+
+  /**
+   * An expired segment's windows leave the cache with their rows (no read sees them
+   * again): otherwise they would fill it until evicted, and every new window would evict
+   * one. A dirty one stays until the flush forwards it.
+   */
+  protected override dropped(rows: readonly string[]): void {
+    for (const row of rows) this.#caching.forgetClean(row);
   }
 
   /** The row's key in the cache (its store key as latin1); the store key stays in #lastStoreKey. */
@@ -152,10 +165,9 @@ export class CachingWindowStore<K, V, C = unknown>
     return value === null || value === undefined ? null : this.valueSerde.serialize(value, this.#valueContext);
   }
 
-  #windowed(key: K, windowStart: number): Windowed<K> {
-    return {
-      key,
-      window: { start: windowStart, end: Math.min(windowStart + this.windowSizeMs, Number.MAX_SAFE_INTEGER) },
-    };
+  /** A flushed entry's key: its record key and the window its row starts. */
+  #windowed(entry: CacheEntry<K, C>): Windowed<K> {
+    const start = windowStartOfRow(entry.cacheKey);
+    return { key: entry.key, window: { start, end: Math.min(start + this.windowSizeMs, Number.MAX_SAFE_INTEGER) } };
   }
 }

@@ -110,6 +110,13 @@ export class NamedCache<K = unknown, C = unknown> {
    */
   #mostRecent: string | undefined;
   #lastDirty: string | undefined;
+  /**
+   * The last key looked up and what #entries held for it (undefined: absent), kept until
+   * the namespace's keys change: a windowed aggregation reads a window, then writes it, and
+   * a new window's misses would each search a Map of every cached window again.
+   */
+  #lookedUp: string | undefined;
+  #lookedUpEntry: CacheEntry<K, C> | undefined;
   #bytes = 0;
   #open = true;
 
@@ -133,14 +140,18 @@ export class NamedCache<K = unknown, C = unknown> {
 
   /** The entry, made the most recently used. */
   get(cacheKey: string): CacheEntry<K, C> | undefined {
-    const entry = this.#entries.get(cacheKey);
+    const entry = this.peek(cacheKey);
     if (entry !== undefined) this.#makeMostRecent(cacheKey, entry);
     return entry;
   }
 
   /** The entry, without touching the order (for peeks that must not change what gets evicted). */
   peek(cacheKey: string): CacheEntry<K, C> | undefined {
-    return this.#entries.get(cacheKey);
+    if (cacheKey === this.#lookedUp) return this.#lookedUpEntry;
+    const entry = this.#entries.get(cacheKey);
+    this.#lookedUp = cacheKey;
+    this.#lookedUpEntry = entry;
+    return entry;
   }
 
   /**
@@ -158,8 +169,14 @@ export class NamedCache<K = unknown, C = unknown> {
    */
   put(entry: CacheEntry<K, C>): Promise<void> | undefined {
     this.#checkOpen();
-    const previous = this.#entries.get(entry.cacheKey);
-    this.#makeMostRecent(entry.cacheKey, entry);
+    const cacheKey = entry.cacheKey;
+    const previous = this.peek(cacheKey);
+    this.#lookedUp = undefined;
+    if (previous === undefined) {
+      // A new key goes last without a delete first (a search for a key that is not there).
+      this.#entries.set(cacheKey, entry);
+      this.#mostRecent = cacheKey;
+    } else this.#makeMostRecent(cacheKey, entry);
     this.#resize(entry.size - (previous?.size ?? 0));
     this.#markDirty(entry, previous?.dirty === true);
     return this.#parent.overBudget ? this.#evict() : undefined;
@@ -180,7 +197,7 @@ export class NamedCache<K = unknown, C = unknown> {
     size: number,
   ): Promise<void> | undefined {
     this.#checkOpen();
-    if (this.#entries.get(entry.cacheKey) !== entry) {
+    if (this.peek(entry.cacheKey) !== entry) {
       throw new RangeError(`Record cache namespace "${this.name}" holds another entry for the key rewritten`);
     }
     const wasDirty = entry.dirty;
@@ -220,6 +237,7 @@ export class NamedCache<K = unknown, C = unknown> {
 
   #forgetEntry(cacheKey: string): void {
     this.#entries.delete(cacheKey);
+    if (this.#lookedUp === cacheKey) this.#lookedUp = undefined;
     if (this.#mostRecent === cacheKey) this.#mostRecent = undefined;
   }
 
@@ -237,6 +255,14 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#resize(-entry.size);
   }
 
+  /** Forgets a key unless it is dirty (the next flush forwards it then). */
+  removeClean(cacheKey: string): void {
+    const entry = this.peek(cacheKey);
+    if (entry === undefined || entry.dirty) return;
+    this.#forgetEntry(cacheKey);
+    this.#resize(-entry.size);
+  }
+
   /** Hands every dirty entry to the flush callback, in the order they were written, and marks them clean. */
   flush(): Promise<void> {
     return this.#flushWith(undefined);
@@ -251,6 +277,7 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#dirty.clear();
     this.#mostRecent = undefined;
     this.#lastDirty = undefined;
+    this.#lookedUp = undefined;
     this.#evictionCursor = undefined;
     this.#parent.closed(this as unknown as NamedCache<never, never>);
   }

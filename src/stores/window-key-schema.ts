@@ -38,6 +38,23 @@ export function windowStartOf(storeKey: Buffer): number {
   return storeKey.readInt32BE(offset) * TWO_TO_32 + storeKey.readUInt32BE(offset + 4);
 }
 
+/** windowStartOf() of a store key held as a latin1 string (a row of the record cache and the row index). */
+export function windowStartOfRow(row: string): number {
+  const at = row.length - SUFFIX_SIZE;
+  const high =
+    (row.charCodeAt(at) << 24) |
+    (row.charCodeAt(at + 1) << 16) |
+    (row.charCodeAt(at + 2) << 8) |
+    row.charCodeAt(at + 3);
+  const low =
+    ((row.charCodeAt(at + 4) << 24) |
+      (row.charCodeAt(at + 5) << 16) |
+      (row.charCodeAt(at + 6) << 8) |
+      row.charCodeAt(at + 7)) >>>
+    0;
+  return high * TWO_TO_32 + low;
+}
+
 export function seqnumOf(storeKey: Buffer): number {
   return storeKey.readUInt32BE(storeKey.length - SEQNUM_SIZE);
 }

@@ -185,7 +185,9 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     const minLiveSegment = this.#minLiveSegment();
     if (minLiveSegment > this.#cleanedBelowSegment) {
       this.#cleanedBelowSegment = minLiveSegment;
-      for (const expired of index.takeBefore(minLiveSegment) ?? []) bytes.dropNow(Buffer.from(expired, "latin1"));
+      const expired = index.takeBefore(minLiveSegment) ?? [];
+      for (const row of expired) bytes.dropNow(Buffer.from(row, "latin1"));
+      this.dropped(expired);
     }
     bytes.writeNow(storeKey, value);
     this.#indexRow(row, value, windowStart);
@@ -200,6 +202,12 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   protected holdsRow(row: string, windowStart: number): boolean | undefined {
     return this.#index?.has(Math.floor(windowStart / this.segmentIntervalMs), row);
   }
+
+  /**
+   * The rows (store keys as latin1) of expired segments, which the store is deleting:
+   * no read sees them again. A cached store forgets them (caching-window-store.ts).
+   */
+  protected dropped(_rows: readonly string[]): void {}
 
   /** Stream time moves to `windowStart`; false when its segment has expired (the write is dropped). */
   async #advance(windowStart: number): Promise<boolean> {
@@ -337,7 +345,10 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   async #dropExpired(minLiveSegment: number): Promise<void> {
     this.#cleanedBelowSegment = minLiveSegment;
     const indexed = this.#index?.takeBefore(minLiveSegment);
-    if (indexed !== undefined) return this.#drop(indexed.map((row) => Buffer.from(row, "latin1")));
+    if (indexed !== undefined) {
+      this.dropped(indexed);
+      return this.#drop(indexed.map((row) => Buffer.from(row, "latin1")));
+    }
     const expiredBefore = minLiveSegment * this.segmentIntervalMs;
     const expired: Buffer[] = [];
     for await (const [storeKey] of this.bytes.iterate({})) {

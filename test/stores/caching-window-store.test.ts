@@ -234,6 +234,41 @@ describe("CachingWindowStore reads (Kafka Streams' CachingWindowStore.fetch), it
     ]);
   });
 
+  it("forgets the clean windows of an expired segment; a dirty one stays until the flush forwards it", async () => {
+    for (const overlaid of [true, false]) {
+      const bytes = overlaid
+        ? new TaskOverlay(new InMemoryTaskStorage("0_0")).store("windows")
+        : new InMemoryKeyValueBytesStore("windows");
+      const windows = new CachingWindowStore(
+        bytes,
+        Serdes.string(),
+        longs,
+        { windowSizeMs: 60_000, retentionMs: 120_000 },
+        { cache: new RecordCache(1 << 20), namespace: `0_0-w${namespaces++}`, context: contextOf(() => 0) },
+      );
+      const flushed: unknown[] = [];
+      windows.setFlushListener(async (e) => void flushed.push([e.key.key, e.key.window, e.newValue]), false);
+      await windows.put("a", 1, 0);
+      await windows.put("b", 2, 60_000);
+      await windows.flushCache();
+      flushed.length = 0;
+      // Dirty when its segment expires: the flush must still forward it.
+      await windows.put("a", 3, 60_000);
+      expect(windows.cachedWindows).toBe(3);
+      // Stream time 240 000: the segments before 120 000 expire, and their clean windows leave the cache.
+      if (overlaid) expect(windows.putNow("c", 4, 240_000)).toBe(true);
+      else expect(await windows.put("c", 4, 240_000)).toBe(true);
+      expect(windows.cachedWindows).toBe(2);
+      expect(windows.peek("a", 0)).toBeUndefined();
+      expect(windows.peek("b", 60_000)).toBeUndefined();
+      await windows.flushCache();
+      expect(flushed).toEqual([
+        ["a", { start: 60_000, end: 120_000 }, 3],
+        ["c", { start: 240_000, end: 300_000 }, 4],
+      ]);
+    }
+  });
+
   it("reads and scans as without an index once the index gave up", async () => {
     const bytes = new InMemoryKeyValueBytesStore("windows");
     const windows = new CachingWindowStore(

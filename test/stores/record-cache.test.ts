@@ -91,7 +91,7 @@ describe("RecordCache eviction", () => {
 });
 
 describe("NamedCache.rewrite", () => {
-  it("changes an entry in place with put()'s order and sizes: least recently used, dirty in write order", async () => {
+  it("changes an entry in place with put()'s order and sizes: least recently used, dirty in write order; removeClean() keeps dirty entries", async () => {
     const cache = new RecordCache(1 << 20);
     const flushes: string[][] = [];
     const named = cache.namespace<string, undefined>("0_0-store", async (entries) => {
@@ -112,8 +112,16 @@ describe("NamedCache.rewrite", () => {
     };
     for (let i = 0; i < 3_000; i += 1) {
       const key = `k${random(12)}`;
-      const op = random(10);
-      if (op < 3) {
+      const op = random(12);
+      if (op >= 10) {
+        // A look-up (remembered until the keys change), or removeClean: gone unless dirty.
+        if (op === 11 && !dirty.includes(key)) {
+          named.removeClean(key);
+          values.delete(key);
+          if (lru.includes(key)) lru.splice(lru.indexOf(key), 1);
+        } else if (op === 11) named.removeClean(key);
+        expect(named.peek(key)?.value?.toString()).toBe(values.get(key));
+      } else if (op < 3) {
         named.get(key);
         if (values.has(key)) moveToEnd(lru, key);
       } else if (op < 8) {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
 import { TypedWindowStore } from "../../src/stores/window-store.js";
+import { windowStartOf, windowStartOfRow, windowStoreKey } from "../../src/stores/window-key-schema.js";
 import { Serdes } from "../../src/serdes/serdes.js";
 
 async function collect<T>(iterator: AsyncIterableIterator<T>): Promise<T[]> {
@@ -20,6 +21,26 @@ describe("TypedWindowStore", () => {
     const [entry] = await collect(bytes.iterate({}));
     const key = entry![0];
     expect(key.toString("hex")).toBe("61" + "0000000000000014" + "00000000");
+  });
+
+  it("reads a window start back from a store key held as a latin1 string, as from its bytes", () => {
+    for (const start of [
+      -(2 ** 40),
+      -1,
+      0,
+      1,
+      255,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      Date.UTC(2026, 11, 1),
+      2 ** 53 - 1,
+    ]) {
+      const key = windowStoreKey(Buffer.from("k\u00ff"), start, 7);
+      expect(windowStartOf(key)).toBe(start);
+      expect(windowStartOfRow(key.toString("latin1"))).toBe(start);
+    }
   });
 
   it("fetches one key's windows by start, either way, and keeps apart keys that start with the same bytes", async () => {

@@ -27,48 +27,56 @@ export class WindowAggregateSupplier<K, V, VA> extends TimeWindowAggregateSuppli
       const emitted = [...windows.windowsFor(lower - 1).keys()];
       return closing.length !== emitted.length || closing.some((start, i) => start !== emitted[i]);
     };
+    // Tumbling windows: a record falls in one window, found without a Map of them.
+    const tumbling = windows.advanceMs === size;
     return new (class extends TimeWindowAggregateProcessor<K, V, VA> {
       // The common record (its window cached or known absent, a store over the task's
-      // overlay, updates forwarded by the cache) is folded without a single promise; each
-      // step hands over to a continuation only when it must wait.
+      // overlay, updates forwarded by the cache) is folded without a single promise and,
+      // for tumbling windows, without an object for its window; each step hands over to a
+      // continuation only when it must wait.
       process(record: StreamRecord<K, V>): void | Promise<void> {
         if (record.key === null) {
           this.context.recordDropped("a windowed aggregation skips records with a null key");
           return;
         }
-        const closeTime = this.windowCloseTime(record.timestamp, windows.gracePeriodMs());
-        return this.#foldFrom(record, closeTime, windows.windowsFor(record.timestamp).entries());
+        const timestamp = record.timestamp;
+        const closeTime = this.windowCloseTime(timestamp, windows.gracePeriodMs());
+        if (!tumbling) return this.#foldFrom(record, closeTime, windows.windowsFor(timestamp).keys());
+        // As windowsFor(): no window starts before 0.
+        const waiting = timestamp < 0 ? undefined : this.#foldInto(record, closeTime, timestamp - (timestamp % size));
+        if (waiting === undefined) return this.maybeForwardFinalResult(record, closeTime);
+        return waiting.then(() => this.maybeForwardFinalResult(record, closeTime));
       }
 
       /** Folds the record into the windows left in `pending`, then looks for closed windows to emit. */
       #foldFrom(
         record: StreamRecord<K, V>,
         closeTime: number,
-        pending: IterableIterator<[number, Window]>,
+        pending: IterableIterator<number>,
       ): void | Promise<void> {
         for (let next = pending.next(); next.done !== true; next = pending.next()) {
-          const [windowStart, window] = next.value;
-          if (window.end <= closeTime) {
-            this.dropExpired(record.timestamp, `[${windowStart},${window.end})`, closeTime);
-            continue;
-          }
-          const store = this.store;
-          let waiting: Promise<void> | undefined;
-          const cached = store instanceof CachingWindowStore ? store.peek(record.key, windowStart) : WINDOW_NOT_CACHED;
-          if (cached !== WINDOW_NOT_CACHED) waiting = this.#fold(record, windowStart, window, cached ?? null);
-          else
-            waiting = store
-              .fetch(record.key, windowStart)
-              .then((old) => this.#fold(record, windowStart, window, old ?? null));
+          const waiting = this.#foldInto(record, closeTime, next.value);
           if (waiting !== undefined) return waiting.then(() => this.#foldFrom(record, closeTime, pending));
         }
         return this.maybeForwardFinalResult(record, closeTime);
       }
 
+      /** Folds the record into the window at `windowStart`, unless it has closed; a promise only when it must wait. */
+      #foldInto(record: StreamRecord<K, V>, closeTime: number, windowStart: number): Promise<void> | undefined {
+        const windowEnd = windowStart + size;
+        if (windowEnd <= closeTime) {
+          this.dropExpired(record.timestamp, `[${windowStart},${windowEnd})`, closeTime);
+          return undefined;
+        }
+        const store = this.store;
+        const cached = store instanceof CachingWindowStore ? store.peek(record.key, windowStart) : WINDOW_NOT_CACHED;
+        if (cached !== WINDOW_NOT_CACHED) return this.#fold(record, windowStart, cached ?? null);
+        return store.fetch(record.key, windowStart).then((old) => this.#fold(record, windowStart, old ?? null));
+      }
+
       #fold(
         record: StreamRecord<K, V>,
         windowStart: number,
-        window: Window,
         old: ValueAndTimestamp<VA> | null,
       ): Promise<void> | undefined {
         const oldAggregate = old === null ? initializer() : old.value;
@@ -78,20 +86,23 @@ export class WindowAggregateSupplier<K, V, VA> extends TimeWindowAggregateSuppli
         const stored = { value: newAggregate, timestamp };
         const store = this.store;
         const written = store instanceof CachingWindowStore ? store.putNow(record.key, stored, windowStart) : false;
-        if (written === true) return this.#forward(record, window, oldAggregate, newAggregate, timestamp);
+        if (written === true) return this.#forward(record, windowStart, oldAggregate, newAggregate, timestamp);
         const forward = (): Promise<void> | undefined =>
-          this.#forward(record, window, oldAggregate, newAggregate, timestamp);
+          this.#forward(record, windowStart, oldAggregate, newAggregate, timestamp);
         if (written !== false) return written.then(forward);
         return Promise.resolve(store.put(record.key, stored, windowStart)).then(forward);
       }
 
       #forward(
         record: StreamRecord<K, V>,
-        window: Window,
+        windowStart: number,
         oldAggregate: VA,
         newAggregate: VA,
         timestamp: number,
       ): Promise<void> | undefined {
+        // Behind the cache, or emitting on window close, nothing is forwarded here: no window object to make.
+        if (!this.forwardsUpdates) return undefined;
+        const window: Window = { start: windowStart, end: windowStart + size };
         const forwarded = this.maybeForwardUpdate(record, window, oldAggregate, newAggregate, timestamp);
         return forwarded === FORWARDED ? undefined : forwarded;
       }

@@ -125,6 +125,11 @@ export abstract class TimeWindowAggregateProcessor<K, V, VA> extends ForwardingP
     return this.observedStreamTime - gracePeriodMs;
   }
 
+  /** Whether maybeForwardUpdate() forwards: not on window close, nor behind a cache (which forwards at its flush). */
+  protected get forwardsUpdates(): boolean {
+    return this.#finals === undefined && !this.#forwarder.cachingEnabled;
+  }
+
   protected maybeForwardUpdate(
     record: StreamRecord<K, V>,
     window: Window,

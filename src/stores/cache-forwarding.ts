@@ -96,6 +96,31 @@ export class CacheForwarding<K, V, C, S = K> {
     return held === false ? null : NEEDS_READ;
   }
 
+  /** oldFor() of a row neither the cache nor the store beneath holds. */
+  oldForNew(valueBytes: Buffer | null): null | undefined {
+    return this.#listener === undefined || !(this.#sendOldValues || valueBytes === null) ? undefined : null;
+  }
+
+  /** record() of a row the cache does not hold: no look-up for the entry it would replace. */
+  recordNew(
+    cacheKey: string,
+    key: S,
+    valueBytes: Buffer | null,
+    old: Buffer | null | undefined,
+  ): Promise<void> | undefined {
+    const dirty = this.#listener !== undefined;
+    const kept = dirty ? old : valueBytes;
+    return this.#cache.add({
+      cacheKey,
+      key,
+      value: valueBytes,
+      dirty,
+      old: kept,
+      context: dirty ? this.#context.recordContext() : undefined,
+      size: entrySize(cacheKey, valueBytes, kept),
+    });
+  }
+
   /**
    * Caches a write made to the store beneath: dirty (forwarded at the next flush) when a
    * processor forwards through the cache, else clean. A promise only when an eviction

@@ -34,6 +34,12 @@ export class CachingWindowStore<K, V, C = unknown>
   #lastStart = Number.NaN;
   #lastStoreKey: Buffer | undefined;
   #lastRow = "";
+  /**
+   * Whether the cache may hold a deleted window (a null entry). Until then it holds only
+   * windows the store holds, so a window the row index does not know is in neither: no
+   * cache look-up for it (a windowed aggregation deletes none).
+   */
+  #deletesCached = false;
 
   constructor(
     bytes: KeyValueBytesStore,
@@ -75,10 +81,12 @@ export class CachingWindowStore<K, V, C = unknown>
   peek(key: K, windowStart: number): V | undefined | typeof WINDOW_NOT_CACHED {
     if (windowStart < this.minLiveTime) return undefined;
     const row = this.#rowOf(key, windowStart);
+    const held = this.holdsRow(row, windowStart);
+    if (held === false && !this.#deletesCached) return undefined;
     const cached = this.#caching.cached(row);
     if (cached !== undefined)
       return cached === null ? undefined : this.valueSerde.deserialize(cached, this.#valueContext);
-    return this.holdsRow(row, windowStart) === false ? undefined : WINDOW_NOT_CACHED;
+    return held === false ? undefined : WINDOW_NOT_CACHED;
   }
 
   override fetch(key: K, windowStart: number): Promise<V | undefined>;
@@ -112,8 +120,13 @@ export class CachingWindowStore<K, V, C = unknown>
     const row = this.#rowOf(key, windowStart);
     const storeKey = this.#lastStoreKey as Buffer;
     const valueBytes = this.#valueBytes(value);
-    const old = this.#caching.oldFor(row, valueBytes, this.holdsRow(row, windowStart));
+    const held = this.holdsRow(row, windowStart);
+    // A new window (most records open one): the cache holds no entry for it either.
+    const fresh = held === false && !this.#deletesCached && valueBytes !== null;
+    const old = fresh ? this.#caching.oldForNew(valueBytes) : this.#caching.oldFor(row, valueBytes, held);
     if (old === NEEDS_READ || !this.writeRowNow(storeKey, row, valueBytes, windowStart)) return false;
+    if (valueBytes === null) this.#deletesCached = true;
+    if (fresh) return this.#caching.recordNew(row, key, valueBytes, old) ?? true;
     return this.#caching.record(row, key, valueBytes, old) ?? true;
   }
 
@@ -128,6 +141,7 @@ export class CachingWindowStore<K, V, C = unknown>
     const row = this.#rowOf(key, windowStart);
     const storeKey = this.#lastStoreKey as Buffer;
     const valueBytes = this.#valueBytes(value);
+    if (valueBytes === null) this.#deletesCached = true;
     return this.#caching.write(
       row,
       key,

@@ -183,6 +183,34 @@ export class NamedCache<K = unknown, C = unknown> {
   }
 
   /**
+   * put() of an entry for a key the namespace does not hold, as its caller knows: no
+   * look-up first. Should the key be held after all, it ends as put() would, only slower.
+   */
+  add(entry: CacheEntry<K, C>): Promise<void> | undefined {
+    this.#checkOpen();
+    const cacheKey = entry.cacheKey;
+    const entries = this.#entries;
+    const before = entries.size;
+    entries.set(cacheKey, entry);
+    this.#lookedUp = undefined;
+    if (entries.size === before) {
+      // The entry replaced one whose size is unknown now: the sizes are counted again.
+      entries.delete(cacheKey);
+      entries.set(cacheKey, entry);
+      let bytes = 0;
+      for (const held of entries.values()) bytes += held.size;
+      this.#resize(bytes - this.#bytes);
+      this.#mostRecent = cacheKey;
+      this.#markDirty(entry, this.#dirty.has(cacheKey));
+    } else {
+      this.#mostRecent = cacheKey;
+      this.#resize(entry.size);
+      this.#markDirty(entry, false);
+    }
+    return this.#parent.overBudget ? this.#evict() : undefined;
+  }
+
+  /**
    * put() of new contents for `entry`, this namespace's entry for its key (from get() or
    * peek(), nothing written in between), changed in place: a write to a cached key makes
    * no new entry, and no object that lives until the next flush.

@@ -269,6 +269,31 @@ describe("CachingWindowStore reads (Kafka Streams' CachingWindowStore.fetch), it
     }
   });
 
+  it("after a window is deleted, a write of it again forwards the value downstream saw before the delete", async () => {
+    const bytes = new TaskOverlay(new InMemoryTaskStorage("0_0")).store("windows");
+    const windows = new CachingWindowStore(
+      bytes,
+      Serdes.string(),
+      longs,
+      { windowSizeMs: 60_000, retentionMs: 120_000 },
+      { cache: new RecordCache(1 << 20), namespace: `0_0-w${namespaces++}`, context: contextOf(() => 0) },
+    );
+    const flushed: unknown[] = [];
+    windows.setFlushListener(async (e) => void flushed.push([e.key.key, e.newValue, e.oldValue]), true);
+    await windows.put("a", 1, 0);
+    await windows.flushCache();
+    expect(windows.putNow("a", null, 0)).toBe(true);
+    // The row left the store and its index; the cache remembers the delete, and what downstream saw.
+    expect(windows.peek("a", 0)).toBeUndefined();
+    expect(windows.putNow("a", 2, 0)).toBe(true);
+    expect(windows.peek("a", 0)).toBe(2);
+    await windows.flushCache();
+    expect(flushed).toEqual([
+      ["a", 1, null],
+      ["a", 2, 1],
+    ]);
+  });
+
   it("reads and scans as without an index once the index gave up", async () => {
     const bytes = new InMemoryKeyValueBytesStore("windows");
     const windows = new CachingWindowStore(

@@ -130,7 +130,8 @@ describe("NamedCache.rewrite", () => {
         const size = entrySize(key, value, undefined);
         const previous = named.get(key);
         if (previous === undefined) {
-          await named.put({ cacheKey: key, key, value, dirty: makeDirty, old: undefined, context: undefined, size });
+          const made = { cacheKey: key, key, value, dirty: makeDirty, old: undefined, context: undefined, size };
+          await (i % 2 === 0 ? named.put(made) : named.add(made));
         } else {
           await named.rewrite(previous, key, value, makeDirty, undefined, undefined, size);
         }
@@ -166,5 +167,23 @@ describe("NamedCache.rewrite", () => {
     for (const k of ["a", "b", "c"]) if (small.peek(k) === undefined) evicted.push(k);
     expect(evicted).toEqual(["b"]);
     expect(() => small.rewrite(entry("a"), "a", null, false, undefined, undefined, 80)).toThrow(RangeError);
+  });
+
+  it("add() of a key held after all ends as put() would: one entry, the sizes and the dirty order kept right", async () => {
+    const flushes: string[][] = [];
+    const cache = new RecordCache(1 << 20);
+    const named = cache.namespace<string, undefined>("0_0-store", async (entries) => {
+      flushes.push(entries.map((e) => `${e.key}=${e.value?.toString()}`));
+    });
+    await named.add(entry("a", true));
+    await named.add(entry("b", true));
+    const bigger = { ...entry("a", true), value: Buffer.from("a-longer"), size: entry("a").size + 7 };
+    await named.add(bigger);
+    expect(named.size).toBe(2);
+    expect(named.dirtyCount).toBe(2);
+    expect(named.sizeBytes).toBe(entry("b").size + bigger.size);
+    expect(cache.sizeBytes).toBe(named.sizeBytes);
+    await named.flush();
+    expect(flushes).toEqual([["b=b", "a=a-longer"]]);
   });
 });

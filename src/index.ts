@@ -54,7 +54,8 @@ export {
 // The topology DSL and the Topology as data
 export { StreamsBuilder } from "./topology/dsl/streams-builder.js";
 export { KStream } from "./topology/dsl/kstream.js";
-export type { ProcessOptions, PrintOptions } from "./topology/dsl/kstream.js";
+export type { ProcessOptions } from "./topology/dsl/stateful-processor.js";
+export type { PrintOptions } from "./topology/dsl/stream-sinks.js";
 export type { PrintTarget } from "./topology/dsl/processors/print-processor.js";
 export { KTable } from "./topology/dsl/ktable.js";
 export type {

@@ -1,11 +1,11 @@
 // KStream: an unbounded stream of records, as Kafka Streams' KStream. Every operation
 // adds nodes to the builder's graph and returns a new handle; the names, the
-// repartitioning and the serde inheritance rules are Kafka Streams' (see KStreamImpl):
-// an operation that may change the key drops the key serde and marks the stream for
-// repartitioning before any grouping or join; one that may change the value drops the
-// value serde. What toTable(), process(), handleCommands() and the table joins add to the
-// graph is built in files of their own (stream-to-table.ts, stateful-processor.ts,
-// handle-commands.ts, stream-table-joins.ts, join-repartition.ts).
+// repartitioning and the serde inheritance rules are Kafka Streams' (see KStreamImpl).
+// What each operation adds to the graph is built in files of their own: the stateless
+// operations and merge() (stream-operations.ts), to() and print() (stream-sinks.ts),
+// repartition() (repartition.ts), grouping (stream-grouping.ts), the joins
+// (kstream-joins.ts, stream-table-joins.ts), process() and processValues()
+// (stateful-processor.ts), toTable() (stream-to-table.ts), handleCommands() (handle-commands.ts).
 import type { KeyValue } from "../../stores/key-value-store.js";
 import { BranchedKStream } from "./branched-kstream.js";
 import type { HandleCommandsOptions } from "../command-handling.js";
@@ -17,32 +17,17 @@ import type {
   RepartitionOptions,
   ToTableOptions,
 } from "./dsl-options.js";
-import { anySerde, dsl } from "./dsl-state.js";
+import { dsl } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { requireFunction } from "./dsl-arguments.js";
-import { checkName } from "../legal-names.js";
 import { KGroupedStream } from "./kgrouped-stream.js";
 import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
-import type {
-  AnyProcessorSupplier,
-  FixedKeyProcessorSupplier,
-  ProcessorSupplier,
-  StreamPartitioner,
-  TopicNameExtractor,
-} from "../processor.js";
-import { unpackSupplier } from "../processor.js";
-import { describeTopicExtractor } from "../topic-extractor-description.js";
-import type { StateStoreOptions } from "../store-options.js";
-import { fixedKeyProcessorSupplier } from "./processors/fixed-key-processor.js";
-import { printSupplier, printable } from "./processors/print-processor.js";
-import type { PrintTarget } from "./processors/print-processor.js";
+import type { AnyProcessorSupplier, ProcessorSupplier, TopicNameExtractor } from "../processor.js";
 import { GlobalKTable } from "./global-ktable.js";
-import { JoinWindows } from "./join-windows.js";
-import { addStreamStreamJoin } from "./stream-stream-join.js";
+import type { JoinWindows } from "./join-windows.js";
 import type { StreamJoinKind } from "./stream-stream-join.js";
-import { joinerFunction } from "./stream-joined.js";
 import type { StreamJoinedOptions, StreamJoiner, ValueJoinerWithKey } from "./stream-joined.js";
 import {
   filterSupplier,
@@ -51,33 +36,22 @@ import {
   foreachSupplier,
   mapSupplier,
   mapValuesSupplier,
-  passThroughSupplier,
   peekSupplier,
 } from "./processors/stream-processors.js";
-import { addRepartition, repartitionNames } from "./repartition.js";
-import type { Serde } from "../../serdes/serde.js";
+import { repartitionStream } from "./repartition.js";
 import { addCommandHandler } from "./handle-commands.js";
 import { JoinRepartition } from "./join-repartition.js";
-import { addStatefulProcessor } from "./stateful-processor.js";
-import { addStreamGlobalTableJoin, addStreamTableJoin } from "./stream-table-joins.js";
+import { joinStreams, joinTable } from "./kstream-joins.js";
+import type { JoinSide } from "./kstream-joins.js";
+import { addProcess, addProcessValues } from "./stateful-processor.js";
+import type { FixedKeySupplierArgument, ProcessOptions } from "./stateful-processor.js";
+import { addStreamGlobalTableJoin } from "./stream-table-joins.js";
 import { addStreamToTable } from "./stream-to-table.js";
-
-type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
-
-export interface ProcessOptions extends Named {
-  /** Stores the processor may open with context.getStateStore(name). */
-  stores?: readonly string[];
-}
-
-/** KStream.print(): Kafka Streams' Printed. */
-export interface PrintOptions<K, V> extends Named {
-  /** Printed in brackets before each record; the name of the node printed by default. */
-  label?: string;
-  /** What to print of a record: "<key>, <value>" by default. */
-  mapper?: (key: K, value: V) => string;
-  /** "stdout" (the default), "stderr", { file } (appended to), or a function given each line. */
-  to?: PrintTarget;
-}
+import { groupedBy, groupedByKey } from "./stream-grouping.js";
+import { addSelectKey, addStreamOperation, derivedStream, mergeStreams } from "./stream-operations.js";
+import type { StreamChanges } from "./stream-operations.js";
+import { addPrint, addTopicSink } from "./stream-sinks.js";
+import type { PrintOptions } from "./stream-sinks.js";
 
 export class KStream<K, V> {
   /** @internal */
@@ -100,65 +74,51 @@ export class KStream<K, V> {
   filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V>;
   filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
     requireFunction(predicate, "predicate", "filter");
-    const name = this.#builder.nameOr(NodePrefix.FILTER, options?.name);
-    this.#addProcessor(name, "filter", filterSupplier(predicate, false));
-    return this.#derive(name, {});
+    return this.#then(NodePrefix.FILTER, options, "filter", filterSupplier(predicate, false), {});
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
     requireFunction(predicate, "predicate", "filterNot");
-    const name = this.#builder.nameOr(NodePrefix.FILTER, options?.name);
-    this.#addProcessor(name, "filterNot", filterSupplier(predicate, true));
-    return this.#derive(name, {});
+    return this.#then(NodePrefix.FILTER, options, "filterNot", filterSupplier(predicate, true), {});
   }
 
   /** A new key and value for each record: the stream will be repartitioned before grouping or joining. */
   map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, options?: Named): KStream<KR, VR> {
     requireFunction(mapper, "mapper", "map");
-    const name = this.#builder.nameOr(NodePrefix.MAP, options?.name);
-    this.#addProcessor(name, "map", mapSupplier(mapper));
-    return this.#derive<KR, VR>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+    return this.#then<KR, VR>(NodePrefix.MAP, options, "map", mapSupplier(mapper), KEY_AND_VALUE_CHANGED);
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: Named): KStream<K, VR> {
     requireFunction(mapper, "mapper", "mapValues");
-    const name = this.#builder.nameOr(NodePrefix.MAPVALUES, options?.name);
-    this.#addProcessor(name, "mapValues", mapValuesSupplier(mapper));
-    return this.#derive<K, VR>(name, { valueSerde: undefined });
+    return this.#then<K, VR>(NodePrefix.MAPVALUES, options, "mapValues", mapValuesSupplier(mapper), VALUE_CHANGED);
   }
 
   flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, options?: Named): KStream<KR, VR> {
     requireFunction(mapper, "mapper", "flatMap");
-    const name = this.#builder.nameOr(NodePrefix.FLATMAP, options?.name);
-    this.#addProcessor(name, "flatMap", flatMapSupplier(mapper));
-    return this.#derive<KR, VR>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+    return this.#then<KR, VR>(NodePrefix.FLATMAP, options, "flatMap", flatMapSupplier(mapper), KEY_AND_VALUE_CHANGED);
   }
 
   flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, options?: Named): KStream<K, VR> {
     requireFunction(mapper, "mapper", "flatMapValues");
-    const name = this.#builder.nameOr(NodePrefix.FLATMAPVALUES, options?.name);
-    this.#addProcessor(name, "flatMapValues", flatMapValuesSupplier(mapper));
-    return this.#derive<K, VR>(name, { valueSerde: undefined });
+    const supplier = flatMapValuesSupplier(mapper);
+    return this.#then<K, VR>(NodePrefix.FLATMAPVALUES, options, "flatMapValues", supplier, VALUE_CHANGED);
   }
 
   /** A new key for each record: the stream will be repartitioned before grouping or joining. */
   selectKey<KR>(mapper: (key: K, value: V) => KR, options?: Named): KStream<KR, V> {
     requireFunction(mapper, "mapper", "selectKey");
-    const name = this.#selectKeyNode(mapper, options?.name);
-    return this.#derive<KR, V>(name, { keySerde: undefined, repartitionRequired: true });
+    const name = addSelectKey(this[dsl], mapper, options?.name);
+    return new KStream(derivedStream<K, V, KR, V>(this[dsl], name, { keySerde: undefined, repartitionRequired: true }));
   }
 
   peek(action: (key: K, value: V) => void, options?: Named): KStream<K, V> {
     requireFunction(action, "action", "peek");
-    const name = this.#builder.nameOr(NodePrefix.PEEK, options?.name);
-    this.#addProcessor(name, "peek", peekSupplier(action));
-    return this.#derive(name, {});
+    return this.#then(NodePrefix.PEEK, options, "peek", peekSupplier(action), {});
   }
 
   foreach(action: (key: K, value: V) => void, options?: Named): void {
     requireFunction(action, "action", "foreach");
-    const name = this.#builder.nameOr(NodePrefix.FOREACH, options?.name);
-    this.#addProcessor(name, "foreach", foreachSupplier(action) as AnySupplier);
+    addStreamOperation(this[dsl], NodePrefix.FOREACH, options?.name, "foreach", foreachSupplier(action), {});
   }
 
   /** Routes each record to the first branch whose predicate holds (Kafka Streams' BranchedKStream). */
@@ -167,105 +127,26 @@ export class KStream<K, V> {
   }
 
   merge(other: KStream<K, V>, options?: Named): KStream<K, V> {
-    const mine = this[dsl];
-    const theirs = other[dsl];
-    if (theirs.builder !== mine.builder)
-      throw new InvalidOperationError("merge() needs two streams of the same StreamsBuilder");
-    const name = this.#builder.nameOr(NodePrefix.MERGE, options?.name);
-    this.#builder.addProcessor({
-      name,
-      operation: "merge",
-      supplier: passThroughSupplier() as AnySupplier,
-      parents: [mine.name, theirs.name],
-    });
-    // Kafka Streams drops both serdes here; keeping the ones both sides agree on loses nothing.
-    return new KStream<K, V>({
-      builder: mine.builder,
-      name,
-      keySerde: mine.keySerde === theirs.keySerde ? mine.keySerde : undefined,
-      valueSerde: mine.valueSerde === theirs.valueSerde ? mine.valueSerde : undefined,
-      sourceNodes: new Set([...mine.sourceNodes, ...theirs.sourceNodes]),
-      repartitionRequired: mine.repartitionRequired || theirs.repartitionRequired,
-    });
+    return new KStream<K, V>(mergeStreams(this[dsl], other[dsl], options?.name));
   }
 
   /** Writes to a topic, or to the topic a function picks per record. Serdes default to the stream's. */
   to(topic: string | TopicNameExtractor<K, V>, options?: ProducedOptions<K, V>): void {
-    const state = this[dsl];
-    const name = this.#builder.nameOr(NodePrefix.SINK, options?.name);
-    const extractor = typeof topic === "function" ? topic : undefined;
-    this.#builder.addSink({
-      name,
-      parents: [state.name],
-      ...(extractor === undefined
-        ? { topic: topic as string }
-        : {
-            topicExtractor: extractor as TopicNameExtractor<unknown, unknown>,
-            extractorDescription: describeTopicExtractor(extractor),
-          }),
-      keySerde: anySerde(options?.key ?? state.keySerde),
-      valueSerde: anySerde(options?.value ?? state.valueSerde),
-      partitioner: options?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
-      serdeHint: "pass { {part}: <serde> } to to()",
-    });
+    addTopicSink(this[dsl], topic, options);
   }
 
   /** Sends the records through the repartition topic `<applicationId>-<name>-repartition`, partitioned by their current key. */
   repartition(options?: RepartitionOptions<K, V>): KStream<K, V> {
-    const state = this[dsl];
-    // As KStream#repartition in Kafka Streams: a given name burns no index.
-    const prefix =
-      options?.name === undefined
-        ? this.#builder.newProcessorName(NodePrefix.REPARTITION)
-        : checkName(options.name, "Repartition name");
-    const names = repartitionNames(this.#builder, prefix);
-    const keySerde = options?.key ?? state.keySerde;
-    const valueSerde = options?.value ?? state.valueSerde;
-    const source = addRepartition(this.#builder, names, {
-      parent: state.name,
-      keySerde,
-      valueSerde,
-      ...(options?.partitions !== undefined ? { partitions: options.partitions } : {}),
-      ...(options?.partitioner !== undefined ? { partitioner: options.partitioner } : {}),
-      dropNullKeys: false,
-      serdeOrigin: "repartition()",
-    });
-    return new KStream<K, V>({
-      builder: state.builder,
-      name: source,
-      keySerde,
-      valueSerde,
-      sourceNodes: new Set([source]),
-      repartitionRequired: false,
-    });
+    return new KStream<K, V>(repartitionStream(this[dsl], options));
   }
 
   groupByKey(options?: GroupedOptions<K, V>): KGroupedStream<K, V> {
-    const state = this[dsl];
-    return new KGroupedStream<K, V>({
-      builder: state.builder,
-      name: state.name,
-      keySerde: options?.key ?? state.keySerde,
-      valueSerde: options?.value ?? state.valueSerde,
-      sourceNodes: state.sourceNodes,
-      repartitionRequired: state.repartitionRequired,
-      groupedName: options?.name,
-    });
+    return new KGroupedStream<K, V>(groupedByKey(this[dsl], options));
   }
 
   /** Groups by a new key: the records go through a repartition topic first, as in Kafka Streams. */
   groupBy<KR>(selector: (key: K, value: V) => KR, options?: GroupedOptions<KR, V>): KGroupedStream<KR, V> {
-    const state = this[dsl];
-    const name = this.#selectKeyNode(selector, options?.name);
-    return new KGroupedStream<KR, V>({
-      builder: state.builder,
-      name,
-      keySerde: options?.key,
-      valueSerde: options?.value ?? state.valueSerde,
-      sourceNodes: state.sourceNodes,
-      repartitionRequired: true,
-      groupedName: options?.name,
-    });
+    return new KGroupedStream<KR, V>(groupedBy(this[dsl], selector, options));
   }
 
   /**
@@ -322,22 +203,14 @@ export class KStream<K, V> {
       );
     }
     if (table instanceof GlobalKTable) {
+      const keySelector = joinerOrSelector as (key: K, value: V) => KG | null | undefined;
       const joiner = joinerOrOptions as (value: V, globalValue: VG, key: K) => VR;
-      return this.#joinGlobalTable(
-        table,
-        joinerOrSelector as (key: K, value: V) => KG | null | undefined,
-        (value, globalValue, key) => joiner(value, globalValue as VG, key),
-        false,
-        options,
-      );
+      const join = (value: V, globalValue: VG | null, key: K): VR => joiner(value, globalValue as VG, key);
+      return new KStream(addStreamGlobalTableJoin(this[dsl], table, keySelector, join, false, options));
     }
     const joiner = joinerOrSelector as (value: V, tableValue: VT, key: K) => VR;
-    return this.#joinTable(
-      table,
-      (value, tableValue, key) => joiner(value, tableValue as VT, key),
-      false,
-      joinerOrOptions as JoinedOptions<K, V> | undefined,
-    );
+    const join = (value: V, tableValue: VT | null, key: K): VR => joiner(value, tableValue as VT, key);
+    return new KStream(joinTable(this.#joinSide, table[dsl], join, false, joinerOrOptions as JoinedOptions<K, V>));
   }
 
   /**
@@ -388,20 +261,12 @@ export class KStream<K, V> {
       );
     }
     if (table instanceof GlobalKTable) {
-      return this.#joinGlobalTable(
-        table,
-        joinerOrSelector as (key: K, value: V) => KG | null | undefined,
-        joinerOrOptions as (value: V, globalValue: VG | null, key: K) => VR,
-        true,
-        options,
-      );
+      const keySelector = joinerOrSelector as (key: K, value: V) => KG | null | undefined;
+      const joiner = joinerOrOptions as (value: V, globalValue: VG | null, key: K) => VR;
+      return new KStream(addStreamGlobalTableJoin(this[dsl], table, keySelector, joiner, true, options));
     }
-    return this.#joinTable(
-      table,
-      joinerOrSelector as (value: V, tableValue: VT | null, key: K) => VR,
-      true,
-      joinerOrOptions as JoinedOptions<K, V> | undefined,
-    );
+    const joiner = joinerOrSelector as (value: V, tableValue: VT | null, key: K) => VR;
+    return new KStream(joinTable(this.#joinSide, table[dsl], joiner, true, joinerOrOptions as JoinedOptions<K, V>));
   }
 
   /**
@@ -436,70 +301,14 @@ export class KStream<K, V> {
     options: StreamJoinedOptions<K, V, VO> | undefined,
     kind: StreamJoinKind,
   ): KStream<K, VR> {
-    const mine = this[dsl];
-    if (!(other instanceof KStream) || other[dsl].builder !== mine.builder) {
+    if (!(other instanceof KStream) || other[dsl].builder !== this[dsl].builder) {
       throw new InvalidOperationError(`${kind}() needs another stream of the same StreamsBuilder`);
     }
-    if (!(windows instanceof JoinWindows)) {
-      throw new InvalidOperationError(
-        `${kind}() of two streams needs JoinWindows, such as JoinWindows.ofTimeDifferenceWithNoGrace(ms)`,
-      );
-    }
-    const join = joinerFunction(joiner as StreamJoiner<K, V | null, VO | null, VR>, `${kind}()`);
-    const name = options?.name;
-    const thisSide = this.#repartitionForJoin(
-      name === undefined ? undefined : `${name}-left`,
-      options?.key,
-      options?.value,
-      kind === "join",
-      `${kind}()`,
-    );
-    const otherSide = other.#repartitionForJoin(
-      name === undefined ? undefined : `${name}-right`,
-      options?.key,
-      options?.otherValue,
-      kind !== "outerJoin",
-      `${kind}()`,
-    );
-    const sourceNodes = new Set([...thisSide.sourceNodes, ...otherSide.sourceNodes]);
-    const result = addStreamStreamJoin<K, V, VO, VR>({
-      thisSide,
-      otherSide,
-      joiner: join,
-      windows,
-      options,
-      kind,
-    });
-    mine.builder.addCopartitionGroup(result.name, sourceNodes);
-    return new KStream<K, VR>({
-      builder: mine.builder,
-      name: result.name,
-      keySerde: result.keySerde,
-      valueSerde: undefined,
-      sourceNodes,
-      repartitionRequired: false,
-    });
+    return new KStream<K, VR>(joinStreams(this.#joinSide, other.#joinSide, joiner, windows, options, kind));
   }
 
-  /** The stream as a join needs it: through a repartition topic first if its key changed (see join-repartition.ts). */
-  #repartitionForJoin(
-    userPrefix: string | undefined,
-    keySerde: Serde<K> | undefined,
-    valueSerde: Serde<V> | undefined,
-    dropNullKeys: boolean,
-    call: string,
-  ): StreamState<K, V> {
-    return this.#joinRepartition.of(this[dsl], { userPrefix, keySerde, valueSerde, dropNullKeys, call });
-  }
-
-  #joinGlobalTable<KG, VG, VR>(
-    table: GlobalKTable<KG, VG>,
-    keySelector: (key: K, value: V) => KG | null | undefined,
-    joiner: (value: V, globalValue: VG | null, key: K) => VR,
-    leftJoin: boolean,
-    options: Named | undefined,
-  ): KStream<K, VR> {
-    return new KStream<K, VR>(addStreamGlobalTableJoin(this[dsl], table, keySelector, joiner, leftJoin, options));
+  get #joinSide(): JoinSide<K, V> {
+    return { state: this[dsl], repartition: this.#joinRepartition };
   }
 
   /**
@@ -510,21 +319,7 @@ export class KStream<K, V> {
     supplier: AnyProcessorSupplier<K, V, KOut, VOut>,
     options?: ProcessOptions,
   ): KStream<KOut, VOut> {
-    // As KStream#process in Kafka Streams: a given name burns no index.
-    const name =
-      options?.name === undefined
-        ? this.#builder.newProcessorName(NodePrefix.PROCESSOR)
-        : checkName(options.name, "Processor name");
-    const unpacked = unpackSupplier(supplier);
-    addStatefulProcessor(this.#builder, {
-      name,
-      operation: "process",
-      supplier: unpacked.supplier as AnySupplier,
-      parent: this[dsl].name,
-      storeNames: options?.stores,
-      suppliedStores: unpacked.stores,
-    });
-    return this.#derive<KOut, VOut>(name, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+    return new KStream<KOut, VOut>(addProcess(this[dsl], supplier, options));
   }
 
   /**
@@ -532,32 +327,10 @@ export class KStream<K, V> {
    * with a FixedKeyProcessor): the stream keeps its key serde and needs no repartitioning.
    */
   processValues<VOut = never>(
-    supplier:
-      | FixedKeyProcessorSupplier<K, V, VOut>
-      | {
-          get(): ReturnType<FixedKeyProcessorSupplier<K, V, VOut>>;
-          stores?(): readonly StateStoreOptions<unknown, unknown>[];
-        },
+    supplier: FixedKeySupplierArgument<K, V, VOut>,
     options?: ProcessOptions,
   ): KStream<K, VOut> {
-    const name =
-      options?.name === undefined
-        ? this.#builder.newProcessorName(NodePrefix.PROCESSVALUES)
-        : checkName(options.name, "Processor name");
-    const unpacked = unpackSupplier(
-      typeof supplier === "function"
-        ? supplier
-        : { get: () => supplier.get(), stores: () => supplier.stores?.() ?? [] },
-    );
-    addStatefulProcessor(this.#builder, {
-      name,
-      operation: "processValues",
-      supplier: fixedKeyProcessorSupplier(unpacked.supplier) as AnySupplier,
-      parent: this[dsl].name,
-      storeNames: options?.stores,
-      suppliedStores: unpacked.stores,
-    });
-    return this.#derive<K, VOut>(name, { valueSerde: undefined });
+    return new KStream<K, VOut>(addProcessValues(this[dsl], supplier, options));
   }
 
   /**
@@ -571,13 +344,7 @@ export class KStream<K, V> {
 
   /** Prints each record, "[<label>]: <key>, <value>", to stdout or elsewhere (Kafka Streams' print(Printed)). */
   print(options?: PrintOptions<K, V>): void {
-    const name = this.#builder.nameOr(NodePrefix.PRINTING, options?.name);
-    const mapper = options?.mapper ?? ((key: K, value: V) => `${printable(key)}, ${printable(value)}`);
-    this.#addProcessor(
-      name,
-      "print",
-      printSupplier(options?.label ?? this.name, mapper, options?.to ?? "stdout") as AnySupplier,
-    );
+    addPrint(this[dsl], options);
   }
 
   /**
@@ -591,58 +358,19 @@ export class KStream<K, V> {
     return new KStream<K, E>(addCommandHandler(this[dsl], options));
   }
 
-  get #builder(): StreamState<K, V>["builder"] {
-    return this[dsl].builder;
-  }
-
-  #addProcessor(name: string, operation: string, supplier: ProcessorSupplier<K, V, unknown, unknown>): void {
-    this.#builder.addProcessor({ name, operation, supplier: supplier as AnySupplier, parents: [this[dsl].name] });
-  }
-
-  #selectKeyNode<KR>(mapper: (key: K, value: V) => KR, userName: string | undefined): string {
-    const name = this.#builder.nameOr(NodePrefix.KEY_SELECT, userName);
-    this.#addProcessor(
-      name,
-      "selectKey",
-      mapSupplier<K, V, KR, V>((key, value) => ({ key: mapper(key, value), value })),
-    );
-    return name;
-  }
-
-  #derive<KR = K, VR = V>(
-    name: string,
-    changes: { keySerde?: Serde<KR> | undefined; valueSerde?: Serde<VR> | undefined; repartitionRequired?: boolean },
+  /** A stateless operation's node after this stream's, and the stream after it. */
+  #then<KR = K, VR = V>(
+    prefix: string,
+    options: Named | undefined,
+    operation: string,
+    supplier: ProcessorSupplier<K, V, unknown, unknown>,
+    changes: StreamChanges<KR, VR>,
   ): KStream<KR, VR> {
-    const state = this[dsl];
-    return new KStream<KR, VR>({
-      builder: state.builder,
-      name,
-      keySerde: "keySerde" in changes ? changes.keySerde : (state.keySerde as unknown as Serde<KR> | undefined),
-      valueSerde: "valueSerde" in changes ? changes.valueSerde : (state.valueSerde as unknown as Serde<VR> | undefined),
-      sourceNodes: state.sourceNodes,
-      repartitionRequired: changes.repartitionRequired ?? state.repartitionRequired,
-    });
-  }
-
-  #joinTable<VT, VR>(
-    table: KTable<K, VT>,
-    joiner: (value: V, tableValue: VT | null, key: K) => VR,
-    leftJoin: boolean,
-    options: JoinedOptions<K, V> | undefined,
-  ): KStream<K, VR> {
-    const tableState = table[dsl];
-    if (tableState.builder !== this[dsl].builder)
-      throw new InvalidOperationError("join() needs a table of the same StreamsBuilder");
-    // Kafka Streams names the topic after the join's name, else after this stream's node.
-    const state = this.#repartitionForJoin(
-      options?.name,
-      options?.key,
-      options?.value,
-      !leftJoin,
-      leftJoin ? "leftJoin()" : "join()",
-    );
-    return new KStream<K, VR>(
-      addStreamTableJoin(state, tableState, joiner, leftJoin, options?.name, options?.gracePeriodMs),
-    );
+    return new KStream<KR, VR>(addStreamOperation(this[dsl], prefix, options?.name, operation, supplier, changes));
   }
 }
+
+/** What map() and flatMap() change: the key may change (repartition before grouping or joining), and the value. */
+const KEY_AND_VALUE_CHANGED = Object.freeze({ keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+/** What mapValues() and flatMapValues() change. */
+const VALUE_CHANGED = Object.freeze({ valueSerde: undefined });

@@ -3,9 +3,13 @@
 // a source reading it back, so that records reach the task that owns their new key.
 // Kafka Streams burns three indexes (sink, filter, source) every time, even when it
 // reuses an existing repartition or names the nodes after a user-given prefix: we do
-// the same, so the names of everything created later match.
+// the same, so the names of everything created later match. KStream.repartition() is
+// this with the user's topic name, partitions and partitioner.
 import { anySerde } from "./dsl-state.js";
+import type { StreamState } from "./dsl-state.js";
+import type { RepartitionOptions } from "./dsl-options.js";
 import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
+import { checkName } from "../legal-names.js";
 import { GENERATED_NAME, NodePrefix, REPARTITION_TOPIC_SUFFIX } from "../node-names.js";
 import type { ProcessorSupplier, StreamPartitioner } from "../processor.js";
 import { filterSupplier, passThroughSupplier } from "./processors/stream-processors.js";
@@ -78,4 +82,37 @@ export function addRepartition<K, V>(
   });
   builder.addRepartitionTopic(names.topic, spec.partitions, names.sink, names.source);
   return names.source;
+}
+
+/** KStream.repartition(): the stream read back from `<applicationId>-<name>-repartition`, partitioned by its key. */
+export function repartitionStream<K, V>(
+  state: StreamState<K, V>,
+  options: RepartitionOptions<K, V> | undefined,
+): StreamState<K, V> {
+  const builder = state.builder;
+  // As KStream#repartition in Kafka Streams: a given name burns no index.
+  const prefix =
+    options?.name === undefined
+      ? builder.newProcessorName(NodePrefix.REPARTITION)
+      : checkName(options.name, "Repartition name");
+  const names = repartitionNames(builder, prefix);
+  const keySerde = options?.key ?? state.keySerde;
+  const valueSerde = options?.value ?? state.valueSerde;
+  const source = addRepartition(builder, names, {
+    parent: state.name,
+    keySerde,
+    valueSerde,
+    ...(options?.partitions !== undefined ? { partitions: options.partitions } : {}),
+    ...(options?.partitioner !== undefined ? { partitioner: options.partitioner } : {}),
+    dropNullKeys: false,
+    serdeOrigin: "repartition()",
+  });
+  return {
+    builder: state.builder,
+    name: source,
+    keySerde,
+    valueSerde,
+    sourceNodes: new Set([source]),
+    repartitionRequired: false,
+  };
 }

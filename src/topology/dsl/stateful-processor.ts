@@ -53,11 +53,7 @@ export function addProcess<K, V, KOut, VOut>(
   supplier: AnyProcessorSupplier<K, V, KOut, VOut>,
   options: ProcessOptions | undefined,
 ): StreamState<KOut, VOut> {
-  // As KStream#process in Kafka Streams: a given name burns no index.
-  const name =
-    options?.name === undefined
-      ? state.builder.newProcessorName(NodePrefix.PROCESSOR)
-      : checkName(options.name, "Processor name");
+  const name = processorName(state, NodePrefix.PROCESSOR, options);
   const unpacked = unpackSupplier(supplier);
   addStatefulProcessor(state.builder, {
     name,
@@ -80,10 +76,7 @@ export function addProcessValues<K, V, VOut>(
   supplier: FixedKeySupplierArgument<K, V, VOut>,
   options: ProcessOptions | undefined,
 ): StreamState<K, VOut> {
-  const name =
-    options?.name === undefined
-      ? state.builder.newProcessorName(NodePrefix.PROCESSVALUES)
-      : checkName(options.name, "Processor name");
+  const name = processorName(state, NodePrefix.PROCESSVALUES, options);
   const unpacked = unpackSupplier(
     typeof supplier === "function" ? supplier : { get: () => supplier.get(), stores: () => supplier.stores?.() ?? [] },
   );
@@ -96,4 +89,15 @@ export function addProcessValues<K, V, VOut>(
     suppliedStores: unpacked.stores,
   });
   return derivedStream<K, V, K, VOut>(state, name, { valueSerde: undefined });
+}
+
+/** As KStream#process in Kafka Streams: a given name burns no index. */
+function processorName(
+  state: StreamState<unknown, unknown>,
+  prefix: string,
+  options: ProcessOptions | undefined,
+): string {
+  return options?.name === undefined
+    ? state.builder.newProcessorName(prefix)
+    : checkName(options.name, "Processor name");
 }

@@ -262,7 +262,7 @@ export class StreamTask {
         positions: this.#positions,
         work: this.#work,
         lastCommitAt: () => this.#committer.lastCommitAt,
-        commit: () => this.#committer.commit(),
+        commit: () => this.#committer.commit({ inBackground: true }),
       });
       if (outcome.failure !== undefined) this.#fail(outcome.failure.error, outcome.failure.record);
       if (outcome.last >= 0) {
@@ -300,12 +300,15 @@ export class StreamTask {
       if (!this.#work.dirty) {
         // Only markers or aborted records were left to read: the store has caught up without a commit.
         if (this.#readGate.catchingUp) this.#readGate.open(this.#positions.readable());
+        // Forced (before a rebalance): a commit in flight ends first.
+        if (force) await this.ctx.threadTransaction?.settled();
         return false;
       }
       const due = now - this.#committer.lastCommitAt >= this.ctx.config.commitIntervalMs;
       if (!force && !this.#work.commitSoon && !due) return false;
       try {
-        await this.#committer.commit();
+        // Forced commits end before this returns; the others go on while the task processes.
+        await this.#committer.commit({ inBackground: !force });
         return true;
       } catch (error) {
         this.#fail(error, undefined);
@@ -320,7 +323,15 @@ export class StreamTask {
    */
   prepareCommit(): Promise<TaskCommit | undefined> {
     if (this.state !== "running") return Promise.resolve(undefined);
-    return this.#committer.prepareCommit();
+    return this.#committer.prepareCommit((error) => this.#commitFailed(error));
+  }
+
+  /** The thread's commit failed after the task went on processing: the task reports it, once for the thread. */
+  #commitFailed(error: unknown): void {
+    void this.#run(async () => {
+      const thread = this.ctx.threadTransaction;
+      if (this.state === "running" && thread?.claimFailure() === true) this.#fail(error, undefined);
+    });
   }
 
   #fail(error: unknown, record: KafkaConsumedRecord | undefined): void {
@@ -340,6 +351,7 @@ export class StreamTask {
     this.#problem = problem;
     // v2: the thread's transaction holds this task's lost work; no other task may commit it.
     thread?.doom(error);
+    thread?.claimFailure();
     this.#lifecycle.moveTo(problem.kind === "failed" ? "failed" : "suspended");
     this.#readGate.abandon(`task ${this.id} stopped: ${problem.kind}`);
     if (problem.kind === "failed") {
@@ -382,6 +394,8 @@ export class StreamTask {
   }
 
   async #dropUncommitted(): Promise<void> {
+    // v2: a commit in flight still writes this task's sealed work; it ends first.
+    await this.ctx.threadTransaction?.settled();
     await this.#work.drop();
     this.#positions.rewind();
   }

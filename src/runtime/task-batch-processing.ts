@@ -29,7 +29,7 @@ export interface BatchProcessing {
   readonly work: TaskWork;
   /** When the commit interval started (the task's or the thread's last commit). */
   lastCommitAt(): number;
-  /** Commits the task's work (under v2 the thread's commit). */
+  /** Commits the task's work (under v2 the thread's commit, which ends in the background). */
   commit(): Promise<void>;
 }
 

@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import { classifyKafkaError } from "../kafka/errors.js";
 import type { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import type { OffsetToCommit, ProducedOffsets, TopicPartitionOffset } from "../kafka/types.js";
-import type { TaskOverlay } from "../stores/task-overlay.js";
+import type { SealedWrites, TaskOverlay } from "../stores/task-overlay.js";
 import type { TaskExecutor } from "../engine/task-executor.js";
 import type { TaskId } from "../engine/task-id.js";
 import type { ReadGate } from "./read-gate.js";
@@ -60,11 +60,15 @@ export class TaskCommitter {
     this.#lastCommit = Date.now();
   }
 
-  /** Commits the task's work: under v2 the thread's commit of every task, otherwise the task's own. */
-  async commit(): Promise<void> {
+  /**
+   * Commits the task's work: under v2 the thread's commit of every task, otherwise the task's
+   * own. `inBackground` (v2): returns once the work is taken, the task goes on processing while
+   * the commit ends (thread-transaction.ts).
+   */
+  async commit(options: { inBackground?: boolean } = {}): Promise<void> {
     const { ctx, work, positions, readGate } = this.options;
     // v2: one commit for every task of the thread (each one's prepareCommit, then EndTxn).
-    if (ctx.threadTransaction !== undefined) return ctx.threadTransaction.commit();
+    if (ctx.threadTransaction !== undefined) return ctx.threadTransaction.commit(options);
     const started = Date.now();
     const overlay = work.overlay as TaskOverlay;
     await (work.executor as TaskExecutor).flushCaches();
@@ -112,9 +116,11 @@ export class TaskCommitter {
    * Exactly-once v2, for the thread's commit (holding the thread's lock): what this task adds
    * to the transaction. A running task gives the positions of all its input partitions, so
    * that every commit passes the group's generation check; one with uncommitted work also
-   * its folded cache entries, changelog records and last outputs.
+   * its folded cache entries, changelog records and last outputs. That work is taken here,
+   * and the overlay's writes set apart (sealed), so that the task may process its next
+   * records while the commit ends; `failed` reports a commit that failed meanwhile.
    */
-  async prepareCommit(): Promise<TaskCommit | undefined> {
+  async prepareCommit(failed: (error: unknown) => void): Promise<TaskCommit | undefined> {
     const { work, positions, readGate } = this.options;
     const overlay = work.overlay;
     const executor = work.executor;
@@ -127,12 +133,41 @@ export class TaskCommitter {
     this.#addChangelogRecords(overlay);
     await work.flush.settle();
     const changed = positions.uncommitted(offsets);
+    // What this commit makes readable: the records processed up to here, not those after.
+    const readable = positions.readable();
+    const sealed = overlay.seal();
+    work.dirty = false;
     return {
       records: work.collector.drain(),
       offsets,
       closeReadGate: () => readGate.close(),
-      complete: (produced) => this.#committedNow(overlay, changed, produced, started),
+      complete: (produced) => this.#sealedCommitted(overlay, sealed, changed, readable, produced, started),
+      failed,
     };
+  }
+
+  /** The thread's transaction committed: the sealed writes and the checkpoint reach the store. */
+  async #sealedCommitted(
+    overlay: TaskOverlay,
+    sealed: SealedWrites,
+    offsets: readonly TopicPartitionOffset[],
+    readable: readonly TopicPartitionOffset[],
+    produced: readonly ProducedOffsets[],
+    started: number,
+  ): Promise<void> {
+    const { ctx, taskId, positions, readGate } = this.options;
+    positions.committed(offsets);
+    if (offsets.length > 0) ctx.metrics.progress.committed(taskId);
+    await overlay.commitSealed(sealed, checkpointOf(produced, this.#changelogTopics()));
+    readGate.open(readable);
+    this.options.onCommitted();
+    this.#lastCommit = Date.now();
+    ctx.metrics.recordCommit(this.#lastCommit - started);
+  }
+
+  #changelogTopics(): Set<string> {
+    const { ctx, subtopology } = this.options;
+    return new Set(ctx.metadata.subtopology(subtopology).changelogTopics.values());
   }
 
   /** The transaction committed (or the at-least-once offsets were): the state and its checkpoint follow. */
@@ -143,13 +178,12 @@ export class TaskCommitter {
     started: number,
     progressed = true,
   ): Promise<void> {
-    const { ctx, taskId, subtopology, work, positions, readGate } = this.options;
+    const { ctx, taskId, work, positions, readGate } = this.options;
     positions.committed(offsets);
     if (progressed && work.executor !== undefined) work.executor.processorMetadata.needsCommit = false;
     if (offsets.length > 0 && progressed) ctx.metrics.progress.committed(taskId);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
-    const changelogTopics = new Set(ctx.metadata.subtopology(subtopology).changelogTopics.values());
-    await overlay.commit(checkpointOf(produced, changelogTopics));
+    await overlay.commit(checkpointOf(produced, this.#changelogTopics()));
     readGate.open(positions.readable());
     work.dirty = false;
     work.commitSoon = false;

@@ -12,6 +12,16 @@
 // thread's lock: a commit then sees every task between two records, never halfway through one.
 // The lock is not held while a task restores. A failure of the transaction dooms it: no
 // commit may follow until every task has dropped its uncommitted work and reset() aborted it.
+//
+// A commit holds the lock only while it takes every task's work (prepareCommit: the caches
+// flushed, the changelog records made, the overlay's writes set apart); when the tasks ask
+// for it in the background, the rest (the last records, the offsets, EndTxn, each task's
+// LevelDB batch) goes on without the lock, and the tasks process their next records
+// meanwhile, as Kafka Streams' thread would if its producer's commit did not block it. What
+// they do then is held apart: their sends wait for the commit's end (they belong to the next
+// transaction), their overlay writes stay over the batch being written, and a failed commit
+// dooms the transaction, which drops both. The next commit, reset(), close() and a task that
+// drops its work first wait for the commit in flight.
 import type { Logger } from "pino";
 import type { KafkaClient } from "../kafka/client.js";
 import { classifyKafkaError } from "../kafka/errors.js";
@@ -29,6 +39,8 @@ export interface TaskCommit {
   complete(produced: readonly ProducedOffsets[]): Promise<void>;
   /** Called just before EndTxn: the task's outputs may be read from here on. */
   closeReadGate(): void;
+  /** A commit that went on in the background failed: the task reports it (see claimFailure). */
+  failed?(error: unknown): void;
 }
 
 /** A task as the thread's commit sees it. */
@@ -62,8 +74,15 @@ export class ThreadTransaction {
   #producer: TransactionalProducer | undefined;
   #initializing: Promise<TransactionalProducer> | undefined;
   #doomed: unknown;
+  /** Whether a task reported the doom already (the task manager then drops every task's work). */
+  #failureClaimed = false;
+  /** The end of the last commit (records, offsets, EndTxn, LevelDB), when it goes on in the background. */
+  #inFlight: Promise<void> | undefined;
   #closed = false;
-  /** When the last commit ended (or the thread started): the commit interval of every task counts from here. */
+  /**
+   * When the last commit ended (or the thread started; for a commit that ends in the
+   * background, when the tasks' work was taken): the commit interval of every task counts from here.
+   */
   #lastCommitAt = Date.now();
 
   constructor(private readonly options: ThreadTransactionOptions) {}
@@ -89,6 +108,21 @@ export class ThreadTransaction {
   /** The transaction's work is lost (a task failed, the group moved on): refuse commits until reset(). */
   doom(reason: unknown): void {
     this.#doomed ??= reason;
+  }
+
+  /**
+   * A task reports the doom (it fails, and its task manager drops every task's work): true for
+   * the first to claim it until reset(), so that a commit failing in the background is reported once.
+   */
+  claimFailure(): boolean {
+    if (this.#failureClaimed) return false;
+    this.#failureClaimed = true;
+    return true;
+  }
+
+  /** Settles once the commit in flight (if any) ended, whether it committed or failed. */
+  async settled(): Promise<void> {
+    await this.#inFlight?.catch(() => undefined);
   }
 
   /**
@@ -121,22 +155,32 @@ export class ThreadTransaction {
   /** Sends records into the open transaction, one send at a time (kafkajs' sequence numbers need that). */
   send(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
     if (records.length === 0) return Promise.resolve([]);
+    // Records processed while a commit is in flight belong to the next transaction.
+    const committing = this.#inFlight;
     return this.#sends.run(async () => {
-      if (this.#doomed !== undefined) throw this.#doomed;
-      const producer = await this.init();
-      return producer.send(records, (topic) => this.options.maxBatchBytes(topic));
+      await committing?.catch(() => undefined);
+      return this.#sendNow(records);
     });
+  }
+
+  async #sendNow(records: readonly ProducedRecord[]): Promise<ProducedOffsets[]> {
+    if (this.#doomed !== undefined) throw this.#doomed;
+    const producer = await this.init();
+    return producer.send(records, (topic) => this.options.maxBatchBytes(topic));
   }
 
   /**
    * Commits every running task's work in one transaction: their last records and the
    * positions of all their input partitions (so that every commit carries the group check),
-   * then EndTxn, then each task's state reaches its store. Called holding the lock. A failure
-   * dooms the transaction and is rethrown.
+   * then EndTxn, then each task's state reaches its store. Called holding the lock; a commit
+   * still in flight ends first. With `inBackground` it returns once every task's work is
+   * taken, and the rest goes on while the tasks process (see the top of this file); a failure
+   * then reaches the tasks through failed(). A failure dooms the transaction and is rethrown.
    */
-  async commit(): Promise<void> {
-    if (this.#doomed !== undefined) throw this.#doomed;
+  async commit(options: { inBackground?: boolean } = {}): Promise<void> {
+    await this.settled();
     try {
+      if (this.#doomed !== undefined) throw this.#doomed;
       const tasks = this.options.tasks().filter((t) => t.state === "running");
       const revoked = tasks.find((t) => !this.options.isAssigned(t.id));
       if (revoked !== undefined) {
@@ -148,21 +192,45 @@ export class ThreadTransaction {
         if (prepared !== undefined) commits.push(prepared);
       }
       const producer = await this.init();
+      const ending = this.#end(producer, commits);
+      this.#inFlight = ending;
+      if (options.inBackground !== true) {
+        await ending;
+        this.#lastCommitAt = Date.now();
+        return;
+      }
+      // The next interval counts from here, while this commit ends: otherwise a commit that
+      // takes longer than the interval would be followed at once by one of a few records.
+      this.#lastCommitAt = Date.now();
+      ending.catch((error: unknown) => {
+        for (const c of commits) c.failed?.(error);
+      });
+    } catch (error) {
+      this.doom(error);
+      throw error;
+    }
+  }
+
+  /** The commit once every task's work is taken: records and offsets, EndTxn, then each task's state. */
+  async #end(producer: TransactionalProducer, commits: readonly TaskCommit[]): Promise<void> {
+    try {
       const records = commits.flatMap((c) => c.records);
       const offsets = commits.flatMap((c) => c.offsets);
       // The last records and the offsets travel at the same time, as Kafka's producer sends
-      // them: only EndTxn must wait for both.
+      // them: only EndTxn must wait for both. The records go before any send queued after
+      // this commit began (those belong to the next transaction).
       const [sent, offsetsSent] = await Promise.allSettled([
-        this.send(records),
+        records.length === 0 ? Promise.resolve([]) : this.#sends.run(() => this.#sendNow(records)),
         producer.sendOffsets(this.options.groupId, offsets),
       ]);
       if (sent.status === "rejected") throw sent.reason;
       if (offsetsSent.status === "rejected") throw offsetsSent.reason;
+      // Doomed meanwhile (a task failed, the member lost the group): the work is void.
+      if (this.#doomed !== undefined) throw this.#doomed;
       for (const c of commits) c.closeReadGate();
       await producer.commit();
       // Each task's LevelDB batch at once: queries read the store right after the outputs show.
       await Promise.all(commits.map((c) => c.complete(sent.value)));
-      this.#lastCommitAt = Date.now();
     } catch (error) {
       this.doom(error);
       throw error;
@@ -177,6 +245,7 @@ export class ThreadTransaction {
    * aborts on the coordinator whatever this abort could not.
    */
   async reset(): Promise<void> {
+    await this.settled();
     const reason = this.#doomed;
     await this.#sends.run(() => Promise.resolve());
     const producer = this.#producer;
@@ -190,12 +259,14 @@ export class ThreadTransaction {
       await producer.close().catch(() => undefined);
     }
     this.#doomed = undefined;
+    this.#failureClaimed = false;
   }
 
   /** Closes the producer; an open transaction is aborted by the coordinator (a new owner's fetch waits for that). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.settled();
     await this.#initializing?.catch(() => undefined);
     const producer = this.#producer;
     this.#producer = undefined;

@@ -51,6 +51,22 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     return dropped;
   }
 
+  /** The pending writes as they stand, in key order: what a commit sets apart while writes go on (TaskOverlay.seal). */
+  snapshot(): Array<[Buffer, Buffer | null]> {
+    return [...this.#pending.entries()];
+  }
+
+  /**
+   * The base now holds `written` (a snapshot): the pending writes it holds are forgotten, the
+   * ones rewritten since the snapshot (another Buffer, or a delete where it put) are kept.
+   */
+  forgetWritten(written: ReadonlyArray<readonly [Buffer, Buffer | null]>): void {
+    for (const [key, value] of written) {
+      if (this.#pending.get(key) === value) this.#pending.delete(key);
+    }
+    this.#generation += 1;
+  }
+
   /** Forgets the pending writes and drops (after a commit, or to discard them). */
   clearPending(): void {
     this.#pending.clear();

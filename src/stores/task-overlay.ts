@@ -19,6 +19,13 @@ import { OverlayBytesStore } from "./overlay-bytes-store.js";
 import type { StreamTimeCell } from "./store-stream-time.js";
 import type { StoreWrites, TaskStorage } from "./task-storage.js";
 
+/** What a commit in flight writes (TaskOverlay.seal), set apart from the writes made after it. */
+export interface SealedWrites {
+  readonly writes: ReadonlyMap<string, ReadonlyArray<[Buffer, Buffer | null]>>;
+  readonly dropped: ReadonlyMap<string, readonly Buffer[]>;
+  readonly streamTimes: ReadonlyMap<string, number>;
+}
+
 export class TaskOverlay implements OverlayState {
   readonly storage: TaskStorage;
   readonly #stores = new Map<string, OverlayBytesStore>();
@@ -118,6 +125,51 @@ export class TaskOverlay implements OverlayState {
       this.#committing = false;
     }
     if (drops.size > 0) this.#dropping = this.#drop(drops);
+  }
+
+  /**
+   * Sets apart what the transaction being committed holds, so that processing may go on
+   * while it commits (the thread's commit in the background, runtime/thread-transaction.ts):
+   * every store's pending writes and dropped rows, and the writers' stream times, as they
+   * stand. Writes made from here on stay pending over the snapshot and are read first;
+   * commitSealed() writes the snapshot, discard() drops both.
+   */
+  seal(): SealedWrites {
+    const writes = new Map<string, Array<[Buffer, Buffer | null]>>();
+    const dropped = new Map<string, Buffer[]>();
+    for (const [name, store] of this.#stores) {
+      if (store.pendingCount > 0) writes.set(name, store.snapshot());
+      const rows = store.takeDropped();
+      if (rows.length > 0) dropped.set(name, rows);
+    }
+    return { writes, dropped, streamTimes: this.#advancedStreamTimes() };
+  }
+
+  /**
+   * commit() for a sealed snapshot: its writes and `checkpoint` in one atomic batch, while
+   * the processors may go on writing (their writes stay pending); then the pending writes
+   * the batch holds are forgotten, and the snapshot's dropped rows deleted after it.
+   */
+  async commitSealed(sealed: SealedWrites, checkpoint?: Checkpoint): Promise<void> {
+    if (!this.storage.isOpen) throw new StoreClosedError(this.storage.taskId, "task");
+    if (this.#committing) throw new StateCommitInProgressError([...this.#stores.keys()].join(", "));
+    const { writes, dropped, streamTimes } = sealed;
+    if (
+      writes.size > 0 ||
+      dropped.size > 0 ||
+      streamTimes.size > 0 ||
+      (checkpoint !== undefined && checkpoint.size > 0)
+    ) {
+      await this.#dropping;
+      await this.storage.commit(writes, checkpoint, streamTimes);
+      for (const [name, written] of writes) this.#stores.get(name)?.forgetWritten(written);
+    }
+    if (sealed.dropped.size === 0 && this.#undropped.size === 0) return;
+    const drops = this.#undropped;
+    this.#undropped = new Map();
+    for (const [name, rows] of sealed.dropped) drops.set(name, [...(drops.get(name) ?? []), ...rows]);
+    const previous = this.#dropping;
+    this.#dropping = previous.then(() => this.#drop(drops));
   }
 
   /**

@@ -30,6 +30,7 @@ class Task implements CommittingTask {
   pending: ProducedRecord[] = [];
   completed: ProducedOffsets[][] = [];
   gateClosed = 0;
+  failures: unknown[] = [];
 
   constructor(
     readonly id: string,
@@ -51,6 +52,9 @@ class Task implements CommittingTask {
         this.completed.push([...produced]);
         return Promise.resolve();
       },
+      failed: (error) => {
+        this.failures.push(error);
+      },
     });
   }
 }
@@ -64,6 +68,7 @@ describe("ThreadTransaction", () => {
     cluster = await startTestCluster();
     await createTopic(cluster.kafka, "thread-in", 2);
     await createTopic(cluster.kafka, "thread-out", 2);
+    await createTopic(cluster.kafka, "thread-background-out", 1);
     raw = await RawClient.connect(cluster.bootstrap);
     const join = (memberId: string) =>
       raw.request(Api.joinGroup, 5, {
@@ -196,6 +201,72 @@ describe("ThreadTransaction", () => {
       ]);
     } finally {
       await thread.close();
+      await thread.close();
+      await reader.close();
+    }
+  });
+  it("ends a commit in the background: sends made meanwhile join the next transaction, a failure reaches the tasks", async () => {
+    const kafka = createKafkaClient({ clientId: "thread-bg", brokers: [cluster.bootstrap], logger: silentLogger });
+    const reader = await PartitionReader.connect(kafka, "thread-bg-reader");
+    const tasks = [new Task("0_0", 0, 30)];
+    const thread = new ThreadTransaction({
+      kafka,
+      transactionalId: "thread-txn-background-1",
+      transactionTimeoutMs: 10_000,
+      deliveryTimeoutMs: 30_000,
+      groupId: GROUP,
+      groupMetadata: () => member,
+      tasks: () => tasks,
+      isAssigned: () => true,
+      maxBatchBytes: () => 1024 * 1024,
+      logger: silentLogger,
+    });
+    const out = (value: string): ProducedRecord => ({
+      topic: "thread-background-out",
+      partition: 0,
+      key: Buffer.from("k"),
+      value: Buffer.from(value),
+    });
+    const committedValues = async () =>
+      (await readCommitted(cluster.bootstrap, "thread-background-out")).map((r) => r.value?.toString());
+    try {
+      await thread.init();
+      tasks[0]!.pending.push(out("c1"));
+      await thread.locked(() => thread.commit({ inBackground: true }));
+      // The commit goes on without the lock; a send made now belongs to the next transaction.
+      const sentLater = thread.send([out("c2")]);
+      await thread.settled();
+      expect(tasks[0]!.completed.length).toBe(1);
+      await eventually(async () => ((await committedValues()).includes("c1") ? true : undefined), 10_000, "c1");
+      await sentLater;
+      expect(await committedValues()).toEqual(["c1"]);
+
+      // Doomed while the commit is in flight (a task failed meanwhile): it aborts, the tasks hear of it.
+      tasks[0]!.position = 31;
+      tasks[0]!.pending.push(out("c3"));
+      const failure = new TaskMigratedError("a test dooms the commit in flight");
+      await thread.locked(() => thread.commit({ inBackground: true }));
+      thread.doom(failure);
+      await thread.settled();
+      expect(tasks[0]!.failures).toEqual([failure]);
+      expect(tasks[0]!.completed.length).toBe(1);
+      expect(thread.claimFailure()).toBe(true);
+      expect(thread.claimFailure()).toBe(false);
+      await expect(thread.commit()).rejects.toBe(failure);
+      await thread.locked(() => thread.reset());
+
+      // After reset() the next transaction commits; c2 and c3 went with the aborted one.
+      tasks[0]!.pending.push(out("c4"));
+      await thread.locked(() => thread.commit());
+      await eventually(async () => ((await committedValues()).includes("c4") ? true : undefined), 10_000, "c4");
+      expect(await committedValues()).toEqual(["c1", "c4"]);
+      const stable = await eventually(
+        () => reader.stableCommittedOffsets(GROUP, [{ topic: "thread-in", partition: 0 }]),
+        10_000,
+        "stable offsets",
+      );
+      expect(stable.get("thread-in|0")).toBe(31);
+    } finally {
       await thread.close();
       await reader.close();
     }

@@ -212,6 +212,42 @@ describe.each([
     expect(overlay.pendingCount).toBe(1);
   });
 
+  it("commits a sealed snapshot while writes go on, keeping the writes made after the seal pending", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("a"), b("10"));
+    await store.delete(b("b"));
+    await store.put(b("x"), b("1"));
+    store.dropNow(b("c"));
+    const sealed = overlay.seal();
+    // Processing goes on while the commit is written: a key rewritten, one deleted, one new.
+    const committing = overlay.commitSealed(sealed, new Map([["app-balances-changelog:1", 7]]));
+    await store.put(b("a"), b("11"));
+    await store.delete(b("x"));
+    await store.put(b("y"), b("2"));
+    await committing;
+    await overlay.dropsSettled();
+    // The store holds the snapshot (and its checkpoint), nothing written after the seal.
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=10", "x=1"]);
+    expect(await storage.readCheckpoint()).toEqual(new Map([["app-balances-changelog:1", 7]]));
+    // What the processors see is the newest of everything; only the writes after the seal are pending.
+    expect(await entries(store.iterate({}))).toEqual(["a=11", "y=2"]);
+    expect(overlay.pendingCount).toBe(3);
+    // Those go with the next commit; a discard would have dropped them (and the snapshot with them).
+    await overlay.commit(new Map([["app-balances-changelog:1", 9]]));
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=11", "y=2"]);
+    expect(overlay.pendingCount).toBe(0);
+  });
+
+  it("drops a sealed snapshot and the writes after it together when the commit fails", async () => {
+    const store = overlay.store("balances");
+    await store.put(b("a"), b("10"));
+    overlay.seal();
+    await store.put(b("z"), b("26"));
+    overlay.discard();
+    expect(overlay.pendingCount).toBe(0);
+    expect(await entries(store.iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
+  });
+
   it("keeps an open iterator going across a commit, without repeating or losing keys", async () => {
     const store = overlay.store("balances");
     for (let i = 0; i < 150; i += 1) await store.put(b(`k${String(i).padStart(3, "0")}`), b(`${i}`));

@@ -252,3 +252,74 @@ describe("TopologyTestDriverTest: punctuations of a single processor (MockPunctu
     expect(punctuatedAt).toEqual([14, 35, 40]);
   });
 });
+
+describe("TopologyTestDriverTest: a topology that writes to a topic it reads", () => {
+  const strings = { key: Serdes.string(), value: Serdes.string() };
+
+  /** recursiveProcessor: "recurse-" + value back into "input" (once), then the record to "sink" (and "globalSink"). */
+  function recursiveProcessor(withGlobalSink: boolean) {
+    return () => {
+      let context!: ProcessorContext<string, string>;
+      return {
+        init(ctx: ProcessorContext<string, string>) {
+          context = ctx;
+        },
+        async process(record: StreamRecord<string, string>) {
+          if (!record.value.startsWith("recurse-")) {
+            await context.forward({ ...record, value: `recurse-${record.value}` }, "recursiveSink");
+          }
+          await context.forward(record, "sink");
+          if (withGlobalSink) await context.forward(record, "globalSink");
+        },
+      };
+    };
+  }
+
+  it("shouldEnqueueLaterOutputsAfterEarlierOnes", async () => {
+    const topology = new Topology()
+      .addSource(strings, "source", "input")
+      .addProcessor("recursiveProcessor", recursiveProcessor(false), "source")
+      .addSink("recursiveSink", "input", strings, "recursiveProcessor")
+      .addSink("sink", "output", strings, "recursiveProcessor");
+    const driver = start(topology, {});
+    await driver.createInputTopic("input", Serdes.string(), Serdes.string()).pipeInput("B", "beta");
+    expect(driver.createOutputTopic("output", Serdes.string(), Serdes.string()).readKeyValuesToList()).toEqual([
+      { key: "B", value: "beta" },
+      { key: "B", value: "recurse-beta" },
+    ]);
+  });
+
+  it("shouldApplyGlobalUpdatesCorrectlyInRecursiveTopologies", async () => {
+    const topology = new Topology()
+      .addSource(strings, "source", "input")
+      .addGlobalStore(
+        { name: "global-store", ...strings, persistent: false, logging: false },
+        "globalSource",
+        strings,
+        "global-topic",
+        "globalProcessor",
+        () => {
+          let store!: KeyValueStore<string, string>;
+          return {
+            init(context: ProcessorContext<never, never>) {
+              store = context.getStateStore<string, string>("global-store");
+            },
+            async process(record: StreamRecord<string, string>) {
+              await store.put(record.key, record.value);
+            },
+          };
+        },
+      )
+      .addProcessor("recursiveProcessor", recursiveProcessor(true), "source")
+      .addSink("recursiveSink", "input", strings, "recursiveProcessor")
+      .addSink("sink", "output", strings, "recursiveProcessor")
+      .addSink("globalSink", "global-topic", strings, "recursiveProcessor");
+    const driver = start(topology, {});
+    await driver.createInputTopic("input", Serdes.string(), Serdes.string()).pipeInput("A", "alpha");
+    expect(await driver.getKeyValueStore<string, string>("global-store").get("A")).toBe("recurse-alpha");
+    expect(driver.createOutputTopic("global-topic", Serdes.string(), Serdes.string()).readKeyValuesToList()).toEqual([
+      { key: "A", value: "alpha" },
+      { key: "A", value: "recurse-alpha" },
+    ]);
+  });
+});

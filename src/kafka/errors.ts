@@ -120,6 +120,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   if (tlsFailureHint(error) !== undefined) return "fatal";
   if (links.some((e) => typeof e.type === "string" && FENCING_TYPES.has(e.type))) return "fenced";
   if (links.some((e) => typeof e.type === "string" && REBALANCE_TYPES.has(e.type))) return "rebalance";
+  if (links.some((e) => e instanceof ConsumerOutOfGroupError)) return "rebalance";
   if (links.some((e) => e instanceof DeliveryTimeoutError)) return "retriable";
   if (error instanceof EddyError) return "fatal";
   if (isBrokerUnavailable(error)) return "retriable";
@@ -187,6 +188,21 @@ export class DeliveryTimeoutError extends EddyError {
       `Records to ${topics.join(", ")} were not acknowledged within deliveryTimeoutMs (${timeoutMs} ms): the broker keeps refusing them with a retriable error (the topic does not exist, fewer in-sync replicas than min.insync.replicas) or does not answer`,
     );
     this.topics = topics;
+  }
+}
+
+/**
+ * The group consumer kept fetching for a session timeout after its last heartbeat or join:
+ * the coordinator no longer knows it (kafkajs lost its member id in a refused rejoin and
+ * fetches on without one, membership-watch.ts). Handled as a rebalance: the consumer is
+ * restarted, joins afresh and its tasks come back from their committed state.
+ */
+export class ConsumerOutOfGroupError extends EddyError {
+  constructor(groupId: string, silentMs: number) {
+    super(
+      "EDDY_ERR_CONSUMER_OUT_OF_GROUP",
+      `The consumer of group ${groupId} kept fetching for ${silentMs} ms without a heartbeat or a join: the group coordinator no longer knows it, so it rejoins`,
+    );
   }
 }
 

@@ -21,8 +21,10 @@
 // kafkajs is CommonJS and its exports cannot all be imported by name from ESM.
 import kafkajs from "kafkajs";
 import type { Assigner, Cluster, Consumer, EachBatchPayload, GroupMember, Kafka, PartitionAssigner } from "kafkajs";
+import { ConsumerOutOfGroupError } from "./errors.js";
 import { consumedRecords, hookConsumerCluster } from "./kafkajs/index.js";
 import type { FetchAhead, FetchAheadStats } from "./kafkajs/index.js";
+import { MembershipWatch } from "./membership-watch.js";
 import type { ConsumedRecord, GroupMetadata, OffsetToCommit, TopicPartition, TopicPartitionOffset } from "./types.js";
 
 export const EDDY_ASSIGNOR_NAME = "eddy-streams";
@@ -90,7 +92,9 @@ export interface GroupConsumerHandlers {
   onSkipped?(partition: TopicPartition, firstOffset: number, lastOffset: number): void;
   /**
    * The consumer stopped (`stopped`: kafkajs crashed and disconnected it, and restarts it
-   * itself only when `willRestart`), or onBatch threw (`stopped` false: the partition is paused).
+   * itself only when `willRestart`; or it fell out of the group without kafkajs noticing,
+   * ConsumerOutOfGroupError, and must be restarted), or onBatch threw (`stopped` false:
+   * the partition is paused).
    */
   onCrash(error: Error, willRestart: boolean, stopped: boolean): void;
 }
@@ -115,6 +119,9 @@ export class GroupConsumer {
   private generationId: number | undefined;
   private memberId = "";
   private running = false;
+  private readonly membership: MembershipWatch;
+  /** The loss of membership was reported; the consumer is being restarted. */
+  private outOfGroup = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -135,7 +142,9 @@ export class GroupConsumer {
       // Broker outages: kafkajs restarts a crashed consumer after a backoff when the cause is retriable.
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
+    this.membership = new MembershipWatch(options.sessionTimeoutMs);
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.membership.member();
       this.fetchAhead?.drop();
       const { memberId, isLeader, memberAssignment } = event.payload;
       this.memberId = memberId;
@@ -150,6 +159,7 @@ export class GroupConsumer {
       void this.handlers.onRebalance();
     });
     this.consumer.on(this.consumer.events.HEARTBEAT, (event) => {
+      this.membership.member();
       this.generationId = event.payload.groupGenerationId;
       this.handlers.onHeartbeat(event.payload.groupGenerationId);
     });
@@ -157,6 +167,14 @@ export class GroupConsumer {
       const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload;
       if (batchSize !== 0 || firstOffset === null || firstOffset === undefined) return;
       this.handlers.onSkipped?.({ topic, partition }, Number(firstOffset), Number(lastOffset));
+    });
+    this.consumer.on(this.consumer.events.FETCH_START, () => {
+      this.membership.fetchStarted();
+      if (!this.membership.lost || this.outOfGroup) return;
+      this.outOfGroup = true;
+      this.fetchAhead?.drop();
+      const error = new ConsumerOutOfGroupError(options.groupId, this.membership.silentFor());
+      this.handlers.onCrash(error, false, true);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.handlers.onCrash(event.payload.error, event.payload.restart, true);
@@ -241,6 +259,8 @@ export class GroupConsumer {
   }
 
   async start(): Promise<void> {
+    this.membership.reset();
+    this.outOfGroup = false;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     this.running = true;
@@ -329,7 +349,8 @@ export class GroupConsumer {
 
   /**
    * After a crash kafkajs does not restart from (it calls a missing coordinator or a lost
-   * connection non-retriable): connect, subscribe and run again. Rejects when the broker
+   * connection non-retriable), or a loss of membership it did not notice
+   * (ConsumerOutOfGroupError): connect, subscribe and run again. Rejects when the broker
    * is still away; the caller retries with backoff.
    */
   async restart(): Promise<void> {

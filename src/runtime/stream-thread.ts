@@ -6,7 +6,7 @@
 // the ticker never overlaps a task's processing because every task serializes its own work.
 import type { Logger } from "pino";
 import { sleep } from "../kafka/backoff.js";
-import { classifyKafkaError } from "../kafka/errors.js";
+import { ConsumerOutOfGroupError, classifyKafkaError } from "../kafka/errors.js";
 import { GroupConsumer } from "../kafka/group-consumer.js";
 import type { KafkaClient } from "../kafka/client.js";
 import type { OffsetToCommit } from "../kafka/types.js";
@@ -166,7 +166,9 @@ export class StreamThread {
     const log = first ? "warn" : "debug";
     this.options.logger[log](
       { err: error, stalledMs: stalled },
-      "the group consumer lost the broker; it rejoins the group once the broker is back",
+      error instanceof ConsumerOutOfGroupError
+        ? "the group consumer fell out of the group unnoticed; it is restarted and rejoins"
+        : "the group consumer lost the broker; it rejoins the group once the broker is back",
     );
     this.events.onRebalancing();
     if (!willRestart) this.#restarting ??= this.#restartConsumer().finally(() => (this.#restarting = undefined));

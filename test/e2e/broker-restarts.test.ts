@@ -17,6 +17,8 @@ import { CliProcess } from "./support/cli-process.js";
 const PARTITIONS = 4;
 const RESTARTS = 3;
 const APP = "test/e2e/fixtures/chaos-app.ts";
+// More of the instances' log when a failure needs explaining (EDDY_E2E_LOG_LEVEL=debug).
+const INSTANCE_LOG_LEVEL = process.env.EDDY_E2E_LOG_LEVEL ?? "warn";
 
 interface Instance {
   readonly process: CliProcess;
@@ -92,7 +94,7 @@ describe("broker restarts under load", () => {
             "--state-dir",
             join(root, name),
             "--log-level",
-            "warn",
+            INSTANCE_LOG_LEVEL,
           ],
           { env: { EDDY_SESSION_TIMEOUT_MS: "10000", EDDY_HEARTBEAT_INTERVAL_MS: "1000" } },
         );
@@ -162,9 +164,14 @@ describe("broker restarts under load", () => {
                 .catch((e: unknown) => String(e)),
             ),
           );
-          throw new Error(`${(error as Error).message}; states ${JSON.stringify(lastStates)}; ${metadata.join("\n")}`, {
-            cause: error,
-          });
+          // The log of every instance that did not come back, for the reason it did not.
+          const logs = instances
+            .filter((_, i) => lastStates[i] !== "RUNNING")
+            .map((i) => `--- ${i.process.name}:\n${(i.process.stdout + i.process.stderr).slice(-8_000)}`);
+          throw new Error(
+            `${(error as Error).message}; states ${JSON.stringify(lastStates)}; ${metadata.join("\n")}\n${logs.join("\n")}`,
+            { cause: error },
+          );
         }
       }
       loading = false;

@@ -41,6 +41,16 @@ describe("GroupConsumer out of its group", () => {
       release = resolve;
     });
     let batches = 0;
+    const restartUntilRunning = async (): Promise<void> => {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        try {
+          await member.restart();
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    };
     const member: GroupConsumer = new GroupConsumer(
       kafka,
       {
@@ -71,8 +81,9 @@ describe("GroupConsumer out of its group", () => {
         },
         onCrash: (error, willRestart) => {
           crashes.push(error);
-          // What the stream thread does for a crash kafkajs does not restart from.
-          if (!willRestart) void member.restart().catch(() => undefined);
+          // What the stream thread does for a crash kafkajs does not restart from: restart,
+          // with backoff while the broker's connections are still being re-established.
+          if (!willRestart) void restartUntilRunning();
         },
       },
     );

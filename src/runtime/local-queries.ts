@@ -17,7 +17,7 @@ import {
   windowStoreOf,
 } from "../engine/task-stores.js";
 import type { ReadOnlyVersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
-import { WindowStoreFacade } from "../stores/window-store.js";
+import { WindowStoreFacade } from "../stores/window-store-facade.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import { CompositeReadOnlySessionStore, CompositeReadOnlyWindowStore } from "../stores/composite-window-stores.js";

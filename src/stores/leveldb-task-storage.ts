@@ -19,14 +19,11 @@ import {
   LAYOUT_KEY,
   LAYOUT_VERSION,
   LEGACY_LAYOUT_VERSION,
-  MAX_STORE_ID,
-  STORE_ID_END,
-  STORE_ID_PREFIX,
   checkpointKey,
   prefixed,
-  storeKeySpace,
 } from "./leveldb-key-layout.js";
 import type { StoreKeySpace } from "./leveldb-key-layout.js";
+import { LevelDbStoreIds } from "./leveldb-store-ids.js";
 import { loadStreamTimes, streamTimeEntry } from "./leveldb-stream-times.js";
 import { upgradeToTimestampedValues } from "./leveldb-timestamp-upgrade.js";
 import { taskStateDirectory } from "./state-directory.js";
@@ -83,16 +80,14 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   readonly db: ClassicLevel<Buffer, Buffer>;
   #open = true;
   readonly #stores = new Map<string, LevelDbKeyValueBytesStore>();
-  readonly #keySpaces = new Map<string, StoreKeySpace>();
-  // Store ids on disk, by name, and the highest id handed out (on disk or not).
-  readonly #storeIds = new Map<string, number>();
-  #lastStoreId = 0;
+  readonly #storeIds: LevelDbStoreIds;
   #openWarnings: readonly string[] = [];
 
   private constructor(taskId: string, directory: string, db: ClassicLevel<Buffer, Buffer>) {
     this.taskId = taskId;
     this.directory = directory;
     this.db = db;
+    this.#storeIds = new LevelDbStoreIds(taskId, directory);
   }
 
   /** Opens the task's database, creating the directory if needed. */
@@ -121,7 +116,12 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     }
     const storage = new LevelDbTaskStorage(options.taskId, directory, db);
     const layout = await storage.#checkLayout();
-    await storage.#loadStoreIds();
+    try {
+      await storage.#storeIds.load(db);
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
     if (layout === LEGACY_LAYOUT_VERSION && options.timestampedStores !== undefined) {
       await storage.#upgradeLayout(options.timestampedStores);
     }
@@ -171,7 +171,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     this.#checkOpen();
     let store = this.#stores.get(name);
     if (store === undefined) {
-      store = new LevelDbKeyValueBytesStore(this, this.#keySpace(name));
+      store = new LevelDbKeyValueBytesStore(this, this.#storeIds.keySpace(name));
       this.#stores.set(name, store);
     }
     return store;
@@ -221,7 +221,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     const registering: StoreKeySpace[] = [];
     try {
       for (const [name, entries] of writes) {
-        const space = this.#keySpace(name);
+        const space = this.#storeIds.keySpace(name);
         if (!space.registered) {
           batch.put(space.registrationKey, space.registrationValue);
           registering.push(space);
@@ -258,7 +258,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   ): Promise<void> {
     this.#checkOpen();
     validateCheckpoint(new Map([[changelogPartition, nextOffset]]));
-    const space = this.#keySpace(store);
+    const space = this.#storeIds.keySpace(store);
     const { prefix } = space;
     const registering = !space.registered;
     const batch = this.db.batch();
@@ -333,7 +333,9 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
 
   /** Layout 1 to 2: the values of the timestamped stores get their (unknown) timestamp. */
   async #upgradeLayout(timestampedStores: readonly string[]): Promise<void> {
-    const stores = timestampedStores.filter((name) => this.#storeIds.has(name)).map((name) => this.#keySpace(name));
+    const stores = timestampedStores
+      .filter((name) => this.#storeIds.has(name))
+      .map((name) => this.#storeIds.keySpace(name));
     try {
       await upgradeToTimestampedValues(this.db, stores, [[LAYOUT_KEY, Buffer.from(LAYOUT_VERSION, "latin1")]]);
     } catch (error) {
@@ -341,49 +343,6 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
       await this.close();
       throw failure;
     }
-  }
-
-  async #loadStoreIds(): Promise<void> {
-    try {
-      const iterator = this.db.iterator({ gte: STORE_ID_PREFIX, lt: STORE_ID_END });
-      for (const [key, value] of (await iterator.all()) as [Buffer, Buffer][]) {
-        const name = key.toString("latin1", STORE_ID_PREFIX.length);
-        if (value.length !== 2) throw new Error(`store ${JSON.stringify(name)} has a ${value.length}-byte id`);
-        const id = value.readUInt16BE(0);
-        this.#storeIds.set(name, id);
-        if (id > this.#lastStoreId) this.#lastStoreId = id;
-      }
-    } catch (error) {
-      await this.close();
-      throw new StateStoreError(
-        `The store index of task ${this.taskId} in ${this.directory} is unreadable; ` +
-          "wipe the task's state and restore it from the changelogs",
-        this.directory,
-        { cause: error },
-      );
-    }
-  }
-
-  #keySpace(name: string): StoreKeySpace {
-    let keySpace = this.#keySpaces.get(name);
-    if (keySpace === undefined) {
-      checkStoreName(name);
-      const id = this.#storeIds.get(name);
-      if (id !== undefined) {
-        keySpace = storeKeySpace(name, id, true);
-      } else {
-        if (this.#lastStoreId === MAX_STORE_ID) {
-          throw new StateStoreError(
-            `Task ${this.taskId} cannot hold more than ${MAX_STORE_ID} state stores`,
-            this.directory,
-          );
-        }
-        this.#lastStoreId += 1;
-        keySpace = storeKeySpace(name, this.#lastStoreId, false);
-      }
-      this.#keySpaces.set(name, keySpace);
-    }
-    return keySpace;
   }
 
   async #write(batch: ReturnType<ClassicLevel<Buffer, Buffer>["batch"]>, action: string): Promise<void> {

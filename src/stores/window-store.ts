@@ -14,7 +14,6 @@ import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
 import { NO_STREAM_TIME } from "./store-stream-time.js";
 import type { StreamTimeCell } from "./store-stream-time.js";
-import type { ValueAndTimestamp } from "./value-and-timestamp.js";
 import {
   isStoreKeyOf,
   isWindowStoreKey,
@@ -368,46 +367,4 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     if (bytes instanceof OverlayBytesStore) for (const row of rows) bytes.dropNow(row);
     else await bytes.write(rows.map((row): [Buffer, null] => [row, null]));
   }
-}
-
-/** A timestamped window store seen with plain values (Kafka Streams' ReadOnlyWindowStoreFacade). */
-export class WindowStoreFacade<K, V> implements ReadOnlyWindowStore<K, V> {
-  readonly #inner: ReadOnlyWindowStore<K, ValueAndTimestamp<V>>;
-
-  constructor(inner: ReadOnlyWindowStore<K, ValueAndTimestamp<V>>) {
-    this.#inner = inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  fetch(key: K, windowStart: number): Promise<V | undefined>;
-  fetch(key: K, timeFrom: number, timeTo: number): AsyncIterableIterator<KeyValue<number, V>>;
-  fetch(key: K, from: number, to?: number): Promise<V | undefined> | AsyncIterableIterator<KeyValue<number, V>> {
-    if (to === undefined) return this.#inner.fetch(key, from).then((stamped) => stamped?.value);
-    return plain(this.#inner.fetch(key, from, to));
-  }
-
-  backwardFetch(key: K, timeFrom: number, timeTo: number): AsyncIterableIterator<KeyValue<number, V>> {
-    return plain(this.#inner.backwardFetch(key, timeFrom, timeTo));
-  }
-
-  fetchAll(timeFrom: number, timeTo: number): AsyncIterableIterator<KeyValue<Windowed<K>, V>> {
-    return plain(this.#inner.fetchAll(timeFrom, timeTo));
-  }
-
-  backwardFetchAll(timeFrom: number, timeTo: number): AsyncIterableIterator<KeyValue<Windowed<K>, V>> {
-    return plain(this.#inner.backwardFetchAll(timeFrom, timeTo));
-  }
-
-  all(): AsyncIterableIterator<KeyValue<Windowed<K>, V>> {
-    return plain(this.#inner.all());
-  }
-}
-
-async function* plain<K, V>(
-  entries: AsyncIterableIterator<KeyValue<K, ValueAndTimestamp<V>>>,
-): AsyncIterableIterator<KeyValue<K, V>> {
-  for await (const { key, value } of entries) yield { key, value: value.value };
 }

@@ -29,7 +29,7 @@ import { plainKeyValueStoreOf } from "../engine/task-stores.js";
 import { StoreNotFoundError } from "../stores/errors.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
-import { WindowStoreFacade } from "../stores/window-store.js";
+import { WindowStoreFacade } from "../stores/window-store-facade.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";

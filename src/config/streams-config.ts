@@ -181,6 +181,14 @@ export const streamsConfigSchema = z
       .default("fail"),
     /** Kafka Streams' statestore.cache.max.bytes: the record cache of the instance's tasks (0 turns it off). */
     cacheMaxBytes: nonNegativeInt("bytes").default(DEFAULT_CACHE_MAX_BYTES),
+    /**
+     * Each task's LevelDB: the memtable size (LevelDB's write_buffer_size) and the block cache.
+     * Unset, Eddy's defaults (stores/leveldb-tuning.ts: 1 MiB and 4 MiB, paid once per task).
+     */
+    leveldbWriteBufferBytes: positiveInt("bytes")
+      .min(64 * 1024, { error: "must be >= 65536 (LevelDB's least)" })
+      .optional(),
+    leveldbBlockCacheBytes: positiveInt("bytes").optional(),
     /** Kafka Streams' default.key.serde / default.value.serde: for wherever the topology gives none. */
     defaultKeySerde: serdeSetting.optional(),
     defaultValueSerde: serdeSetting.optional(),

@@ -273,7 +273,11 @@ export class RunningInstance implements RunningView {
           globalStores: this.#globalThread?.stores,
           partitionerCheck,
           logger,
-          location: { stateDir: config.stateDir, applicationId: config.applicationId },
+          location: {
+            stateDir: config.stateDir,
+            applicationId: config.applicationId,
+            leveldb: { writeBufferSize: config.leveldbWriteBufferBytes, cacheSize: config.leveldbBlockCacheBytes },
+          },
           signal,
         }),
       },

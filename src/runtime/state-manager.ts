@@ -13,6 +13,7 @@ import { changelogPartition } from "../stores/checkpoint.js";
 import type { Checkpoint } from "../stores/checkpoint.js";
 import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
+import type { LevelDbTuning } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { ChangelogPosition } from "./changelog-records.js";
 import type { TaskId } from "../engine/task-id.js";
@@ -21,6 +22,8 @@ import type { ChangelogPartition } from "./topology-metadata.js";
 export interface StateLocation {
   stateDir: string;
   applicationId: string;
+  /** How much memory each task's LevelDB may hold (leveldb-tuning.ts has the defaults). */
+  leveldb?: LevelDbTuning;
 }
 
 export interface RestorePlan {

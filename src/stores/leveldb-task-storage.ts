@@ -26,6 +26,7 @@ import type { StoreKeySpace } from "./leveldb-key-layout.js";
 import { LevelDbStoreIds } from "./leveldb-store-ids.js";
 import { loadStreamTimes, streamTimeEntry } from "./leveldb-stream-times.js";
 import { upgradeToTimestampedValues } from "./leveldb-timestamp-upgrade.js";
+import { levelDbOptions } from "./leveldb-tuning.js";
 import { taskStateDirectory } from "./state-directory.js";
 import { checkStoreName } from "./store-name.js";
 import type { ChangelogRecord, StoreWrites, TaskStorage } from "./task-storage.js";
@@ -94,7 +95,7 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
   static async open(options: LevelDbTaskStorageOptions): Promise<LevelDbTaskStorage> {
     const directory = taskStateDirectory(options.stateDir, options.applicationId, options.taskId);
     const db = new ClassicLevel<Buffer, Buffer>(directory, {
-      ...options.leveldb,
+      ...levelDbOptions(options.leveldb),
       keyEncoding: "buffer",
       valueEncoding: "buffer",
       createIfMissing: true,

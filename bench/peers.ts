@@ -12,7 +12,7 @@
 //   restore      a 1 M-record changelog restored into an empty state directory, until the
 //                system says RUNNING (Kafka Streams, Eddy, @kafkats/flow) or processes a
 //                probe record (Quix Streams, Faust)
-//   memory, CPU  peak RSS of the count; CPU-seconds per 100 k records
+//   memory, CPU  peak RSS of the count and of the bank (VmHWM); CPU-seconds per 100 k records
 //
 // Three runs of everything, interleaved (run 1 of every system, then run 2...), the best
 // counts. It takes 30 to 60 minutes and is not part of `npm test` or CI. It installs what

@@ -11,13 +11,8 @@
 // task is restored. The asynchronous half (serialized) closes revoked tasks (clean:
 // commit, or abort if fenced; local state stays on disk), recycles state between the
 // active and standby copies of a task on this instance, and initialises new tasks.
-//
-// Exactly-once v2: the stream thread's one transaction holds every task's uncommitted work,
-// so a task that loses its work (fenced, a failed commit) takes every task's with it: all
-// are suspended, the transaction aborted, and all re-initialised (Kafka Streams does the
-// same). So are they when the member comes back under a new member id or after a generation
-// it missed: another member may have owned its tasks meanwhile, and no transactional id per
-// task fences this one any longer.
+// Initialising and bringing tasks back (exactly-once v2: all of them at once) is
+// task-revival.ts.
 import type { ConsumedBatch, ReceivedAssignment } from "../kafka/group-consumer.js";
 import type { TopicPartition, TopicPartitionOffset } from "../kafka/types.js";
 import type { TaskStorage } from "../stores/task-storage.js";
@@ -29,7 +24,7 @@ import { RepartitionPurges } from "./repartition-purges.js";
 import { StandbyTask } from "./standby-task.js";
 import { StreamTask } from "./stream-task.js";
 import type { TaskContext } from "./task-context.js";
-import type { TaskProblem } from "./task-problem.js";
+import { TaskRevival } from "./task-revival.js";
 import { parseTaskId, sortTaskIds } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import { SerialQueue } from "./serial-queue.js";
@@ -51,25 +46,24 @@ export interface TaskManagerEvents {
 export class TaskManager {
   readonly #active = new Map<TaskId, StreamTask>();
   readonly #standby = new Map<TaskId, StandbyTask>();
-  readonly #initializing = new Map<TaskId, AbortController>();
-  readonly #awaitingHeartbeat = new Set<TaskId>();
   readonly #diskOffsetSums = new Map<TaskId, number>();
   readonly #purges = new RepartitionPurges();
   readonly #queue = new SerialQueue();
+  readonly #revival: TaskRevival;
   #hostMap = new Map<string, HostTasks>();
   #assignedStandby: TaskId[] = [];
   #assignedActive: TaskId[] = [];
   #generation: number | undefined;
   #memberId: string | undefined;
-  /** v2: every task is being brought back after the thread's transaction was lost. */
-  #revivingAll = false;
   #closed = false;
 
   constructor(
     private readonly ctx: TaskContext,
     private readonly consumer: ConsumerControl,
     private readonly events: TaskManagerEvents,
-  ) {}
+  ) {
+    this.#revival = new TaskRevival(ctx, consumer, events, this.#active, this.#queue, () => this.#closed);
+  }
 
   /** Reads the checkpoints of task directories left by earlier runs, so the first join reports them. */
   async loadLocalState(): Promise<void> {
@@ -196,7 +190,7 @@ export class TaskManager {
     // v2: a lost transaction (the member was out of the group, a task failed) first.
     let aborted = false;
     if (thread !== undefined && (lost || thread.doomed !== undefined)) {
-      await this.#abortAll();
+      await this.#revival.abortAll();
       aborted = true;
     }
     // Revoked active tasks: commit (a fenced one aborts) and close; the state stays on disk.
@@ -204,8 +198,7 @@ export class TaskManager {
       [...this.#active]
         .filter(([id]) => !active.has(id))
         .map(async ([id, task]) => {
-          this.#initializing.get(id)?.abort();
-          this.#awaitingHeartbeat.delete(id);
+          this.#revival.forget(id);
           const storage = await task.close({ clean: true, keepStorage: standby.has(id) });
           this.#active.delete(id);
           ctx.metrics.progress.forget(id);
@@ -251,122 +244,25 @@ export class TaskManager {
     // v2: a revoked task's final commit failed (its work cannot be committed any longer):
     // every task's uncommitted work went with the transaction.
     if (thread !== undefined && thread.doomed !== undefined) {
-      await this.#abortAll();
+      await this.#revival.abortAll();
       aborted = true;
     }
-    if (aborted) {
-      for (const task of this.#active.values()) {
-        this.#awaitingHeartbeat.delete(task.id);
-        if (task.state === "suspended") this.#startTask(task);
-      }
-    }
+    if (aborted) this.#revival.restartSuspended();
     for (const id of active) {
       if (this.#active.has(id)) continue;
-      const task = new StreamTask(ctx, id, recycled.get(id), (t, problem) => this.#onProblem(t, problem));
+      const task = new StreamTask(ctx, id, recycled.get(id), (t, problem) => this.#revival.onProblem(t, problem));
       recycled.delete(id);
       this.#active.set(id, task);
-      this.#startTask(task);
+      this.#revival.start(task);
     }
     // Storage handed over for a copy that was not created after all.
     for (const storage of recycled.values()) await storage.close().catch(() => undefined);
     this.events.onTasksChanged();
   }
 
-  #startTask(task: StreamTask): void {
-    const controller = new AbortController();
-    this.#initializing.set(task.id, controller);
-    this.consumer.pause(task.partitions);
-    task
-      .initialize(controller.signal)
-      .then(() => {
-        if (this.#active.get(task.id) !== task || task.state !== "running" || controller.signal.aborted) return;
-        for (const position of task.positions()) this.consumer.seek(position);
-        this.consumer.resume(task.partitions);
-      })
-      .catch((error: unknown) => {
-        // Revoked, or the instance is closing: nothing failed.
-        if (controller.signal.aborted || this.#closed || this.ctx.signal.aborted) return;
-        this.ctx.logger.error({ err: error, taskId: task.id }, "task initialisation failed");
-        this.events.onFatal(error instanceof Error ? error : new Error(String(error)));
-      })
-      .finally(() => {
-        if (this.#initializing.get(task.id) === controller) this.#initializing.delete(task.id);
-        this.events.onTasksChanged();
-      });
-  }
-
-  #onProblem(task: StreamTask, problem: TaskProblem): void {
-    this.consumer.pause(task.partitions);
-    this.events.onTasksChanged();
-    if (problem.kind === "failed") {
-      this.events.onFatal(problem.error);
-      return;
-    }
-    if (this.ctx.threadTransaction !== undefined) {
-      this.#reviveAll(problem.kind);
-      return;
-    }
-    if (problem.kind === "migrated") {
-      // Another instance may own the task now. Bring it back only once a heartbeat
-      // confirms this member still owns its partitions in the current generation;
-      // if not, the next assignment revokes it and nothing is lost.
-      this.#awaitingHeartbeat.add(task.id);
-      return;
-    }
-    void this.#queue.run(() => this.#revive(task));
-  }
-
-  /**
-   * v2: one task lost its work, so did every task (one transaction held it all). Every task
-   * is suspended and the transaction aborted; then all initialise again, at once for a
-   * corrupted transaction, after a heartbeat confirms the membership for a migrated one.
-   */
-  #reviveAll(kind: "migrated" | "corrupted"): void {
-    for (const task of this.#active.values()) this.consumer.pause(task.partitions);
-    if (this.#revivingAll) return;
-    this.#revivingAll = true;
-    void this.#queue
-      .run(async () => {
-        if (this.#closed) return;
-        await this.#abortAll();
-        for (const task of this.#active.values()) {
-          if (kind === "migrated") this.#awaitingHeartbeat.add(task.id);
-          else this.#startTask(task);
-        }
-      })
-      .catch((error: unknown) => this.events.onFatal(error instanceof Error ? error : new Error(String(error))))
-      .finally(() => {
-        this.#revivingAll = false;
-        this.events.onTasksChanged();
-      });
-  }
-
-  /** v2: stops every task's initialisation, drops every task's uncommitted work, aborts the transaction. */
-  async #abortAll(): Promise<void> {
-    const thread = this.ctx.threadTransaction;
-    if (thread === undefined) return;
-    for (const controller of this.#initializing.values()) controller.abort();
-    for (const task of this.#active.values()) this.consumer.pause(task.partitions);
-    await Promise.all([...this.#active.values()].map((task) => task.suspend()));
-    await thread.locked(() => thread.reset());
-    this.ctx.metrics.transactionAborts += 1;
-  }
-
-  async #revive(task: StreamTask): Promise<void> {
-    if (this.#closed || this.#active.get(task.id) !== task) return;
-    await task.suspend();
-    this.#startTask(task);
-  }
-
   /** A heartbeat succeeded: tasks whose producer was fenced are still ours; bring them back. */
   onHeartbeat(): void {
-    if (this.#awaitingHeartbeat.size === 0) return;
-    const ids = [...this.#awaitingHeartbeat];
-    this.#awaitingHeartbeat.clear();
-    for (const id of ids) {
-      const task = this.#active.get(id);
-      if (task) void this.#queue.run(() => this.#revive(task));
-    }
+    this.#revival.onHeartbeat();
   }
 
   /** Routes a fetched batch to its task; batches of tasks that are not running are left unprocessed. */
@@ -408,7 +304,7 @@ export class TaskManager {
   async close(clean: boolean): Promise<void> {
     await this.#queue.run(async () => {
       this.#closed = true;
-      for (const controller of this.#initializing.values()) controller.abort();
+      this.#revival.stopInitializing();
       await Promise.all(
         [...this.#active.values()].map((task) =>
           task.close({ clean }).catch((error: unknown) => {

@@ -4,8 +4,8 @@
 // producer's epoch and sequence (producer-state.ts), assigns offsets by stamping the base
 // offset into the batch (outside the CRC, as Kafka does) and stores the bytes untouched
 // otherwise. `append` is the only way a client's batch joins the log; `appendMarker` is the
-// transaction coordinator's. The cleaner (log-cleaner.ts) and retention (log-retention.ts)
-// work on closed segments through `replaceSegments` and `deleteOldestSegments`.
+// transaction coordinator's. Which segments exist (rolls, DeleteRecords, retention, the
+// cleaner's swap) is log-segments.ts.
 import { buildControlBatch, ControlType } from "../protocol/control-record.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { failure, isStorageError, success, type AppendResult } from "./append-result.js";
@@ -23,12 +23,12 @@ import {
   offsetForTimestamp,
   offsetOfMaxTimestamp,
   readBatches,
-  segmentIndexFor,
   type ReadResult,
   type TimestampLookup,
 } from "./log-reads.js";
 import { replayAfterSnapshot, type RecoveredLog } from "./log-recovery.js";
-import { LogSegment, type AbortedTxn } from "./log-segment.js";
+import type { LogSegment, AbortedTxn } from "./log-segment.js";
+import { LogSegments } from "./log-segments.js";
 import { ProducerStateManager } from "./producer-state.js";
 import type { PartitionStorage } from "./segment-storage.js";
 
@@ -54,9 +54,8 @@ export interface PartitionLogOptions {
 export class PartitionLog {
   readonly topic: string;
   readonly partition: number;
-  readonly segments: LogSegment[] = [];
   readonly producers = new ProducerStateManager();
-  private startOffset = 0;
+  readonly #segments: LogSegments;
   private endOffset = 0;
   private readonly appendListeners = new Set<(log: PartitionLog, bytes: number) => void>();
   private deleted = false;
@@ -69,8 +68,14 @@ export class PartitionLog {
     this.topic = options.topic;
     this.partition = options.partition;
     this.lastFlushAt = options.now();
+    this.#segments = new LogSegments(options.storage, this.producers, () => this.endOffset);
     if (options.recovered) this.#recover(options.recovered);
-    else this.segments.push(new LogSegment(0, options.storage.create(0), options.now()));
+    else this.#segments.create(options.now());
+  }
+
+  /** Oldest first; the last is the active segment. */
+  get segments(): LogSegment[] {
+    return this.#segments.list;
   }
 
   get config(): LogConfig {
@@ -82,7 +87,7 @@ export class PartitionLog {
   }
 
   get logStartOffset(): number {
-    return this.startOffset;
+    return this.#segments.startOffset;
   }
 
   /** The offset the next batch gets (LEO). */
@@ -108,14 +113,12 @@ export class PartitionLog {
   }
 
   get activeSegment(): LogSegment {
-    return this.segments[this.segments.length - 1]!;
+    return this.#segments.active;
   }
 
   /** Bytes in all segments. */
   get size(): number {
-    let total = 0;
-    for (const segment of this.segments) total += segment.size;
-    return total;
+    return this.#segments.size;
   }
 
   /**
@@ -219,7 +222,7 @@ export class PartitionLog {
     const now = this.options.now();
     const logAppendTime = controlType < 0 && this.config.messageTimestampType === "LogAppendTime" ? now : -1;
     const maxTimestamp = logAppendTime >= 0 ? logAppendTime : header.maxTimestamp;
-    this.maybeRoll(batch.length, maxTimestamp, now);
+    this.#segments.maybeRoll(batch.length, maxTimestamp, now, this.config);
     const baseOffset = this.endOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
     stampBatch(batch, baseOffset, LEADER_EPOCH);
@@ -263,90 +266,29 @@ export class PartitionLog {
     if (this.unflushedMessages > 0 && now - this.lastFlushAt >= this.config.flushMs) this.flush();
   }
 
-  /**
-   * Kafka's LogSegment.shouldRoll: segment.bytes, or segment.ms measured in record time, from
-   * the segment's first batch to the incoming one (wall-clock time since the segment was made
-   * only when its first batch has no timestamp). So records with old timestamps followed by a
-   * recent one (a transaction marker carries the broker's clock) close their segment at once,
-   * and the cleaner may then compact them as soon as min.compaction.lag.ms allows.
-   */
-  private maybeRoll(incomingBytes: number, incomingMaxTimestamp: number, now: number): void {
-    const active = this.activeSegment;
-    const first = active.entries[0];
-    if (first === undefined) return;
-    const config = this.config;
-    const waited = first.maxTimestamp >= 0 ? incomingMaxTimestamp - first.maxTimestamp : now - active.createdAt;
-    if (active.size + incomingBytes > config.segmentBytes || waited > config.segmentMs) this.roll(now);
-  }
-
   /** Closes the active segment and starts a new one at the log end offset. */
   roll(now = this.options.now()): void {
-    const storage = this.options.storage;
-    // The snapshot at the new segment's base makes recovery replay only the active segment,
-    // which the cleaner never touches (Kafka takes one at every roll as well).
-    if (storage.persistent) storage.writeProducerSnapshot(this.endOffset, this.producers.snapshot());
-    this.activeSegment.storage.seal();
-    this.segments.push(new LogSegment(this.endOffset, storage.create(this.endOffset), now));
+    this.#segments.roll(now);
   }
 
   /** DeleteRecords: moves the log start offset up and drops segments wholly below it. */
   deleteRecordsBefore(offset: number): number {
-    if (offset <= this.startOffset) return this.startOffset;
-    this.startOffset = offset;
-    while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) {
-      this.segments.shift()!.storage.delete();
-    }
-    this.options.storage.logStartOffsetChanged(this.startOffset);
-    return this.startOffset;
+    return this.#segments.deleteRecordsBefore(offset);
   }
 
-  /**
-   * Retention: deletes segments from the oldest on while `shouldDelete` holds for them. The
-   * active segment may go too if it is not empty: a new one is rolled first, as Kafka does.
-   * The log start offset moves to the first remaining segment. Returns how many went.
-   */
+  /** Retention: deletes segments from the oldest on while `shouldDelete` holds (log-segments.ts). */
   deleteOldestSegments(shouldDelete: (segment: LogSegment, isActive: boolean) => boolean): number {
-    let count = 0;
-    while (count < this.segments.length) {
-      const segment = this.segments[count]!;
-      const isActive = count === this.segments.length - 1;
-      if (isActive && segment.isEmpty) break;
-      if (!shouldDelete(segment, isActive)) break;
-      count += 1;
-    }
-    if (count === 0) return 0;
-    if (count === this.segments.length) this.roll();
-    for (const segment of this.segments.splice(0, count)) segment.storage.delete();
-    const first = this.segments[0]!.baseOffset;
-    if (first > this.startOffset) {
-      this.startOffset = first;
-      this.options.storage.logStartOffsetChanged(first);
-    }
-    return count;
+    return this.#segments.deleteOldest(shouldDelete, this.options.now());
   }
 
-  /**
-   * The cleaner's swap: segments [from, from + count), all closed, are replaced by cleaned
-   * copies holding a subset of their batches at the same offsets.
-   */
+  /** The cleaner's swap of closed segments for cleaned copies (log-segments.ts). */
   replaceSegments(from: number, count: number, cleaned: LogSegment[]): void {
-    if (from + count >= this.segments.length) throw new Error("the active segment is never replaced");
-    const replaced = this.segments.slice(from, from + count);
-    const nextOffset = this.segments[from + count]!.baseOffset;
-    this.options.storage.swapCleaned(
-      cleaned.map((segment, i) => ({
-        baseOffset: segment.baseOffset,
-        nextOffset: cleaned[i + 1]?.baseOffset ?? nextOffset,
-        storage: segment.storage,
-      })),
-      replaced.map((segment) => segment.storage),
-    );
-    this.segments.splice(from, count, ...cleaned);
+    this.#segments.replace(from, count, cleaned);
   }
 
   /** Index of the segment that holds `offset` (the last one starting at or before it). */
   segmentIndexFor(offset: number): number {
-    return segmentIndexFor(this.segments, offset);
+    return this.#segments.indexFor(offset);
   }
 
   /**
@@ -359,12 +301,12 @@ export class PartitionLog {
 
   /** The first offset whose timestamp is >= timestamp, with that timestamp (ListOffsets). */
   offsetForTimestamp(timestamp: number): TimestampLookup | null {
-    return offsetForTimestamp(this.segments, this.startOffset, this.config, timestamp);
+    return offsetForTimestamp(this.segments, this.logStartOffset, this.config, timestamp);
   }
 
   /** ListOffsets' MAX_TIMESTAMP (KIP-734). */
   offsetOfMaxTimestamp(): TimestampLookup | null {
-    return offsetOfMaxTimestamp(this.segments, this.startOffset, this.config);
+    return offsetOfMaxTimestamp(this.segments, this.logStartOffset, this.config);
   }
 
   /** Kafka's collectAbortedTransactions: the aborted transactions overlapping [from, to). */
@@ -420,8 +362,7 @@ export class PartitionLog {
 
   /** Loads a recovered partition: its segments as found, producer state from the snapshot, then the replay. */
   #recover(recovered: RecoveredLog): void {
-    this.segments.push(...recovered.segments);
-    this.startOffset = recovered.logStartOffset;
+    this.#segments.load(recovered.segments, recovered.logStartOffset);
     this.cleanerState = recovered.cleanerCheckpoint;
     this.endOffset = this.activeSegment.nextOffset;
     this.producers.restore(recovered.producers);

@@ -24,12 +24,8 @@ import { join } from "node:path";
 import { deadLetterRecord } from "../engine/dead-letter.js";
 import type { ConsumedRecord } from "../engine/consumed-record.js";
 import type { ProducedRecord, RecordCollector } from "../engine/record-collector.js";
-import { taskId } from "../engine/task-id.js";
-import { plainKeyValueStoreOf } from "../engine/task-stores.js";
-import { StoreNotFoundError } from "../stores/errors.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
-import { WindowStoreFacade } from "../stores/window-store-facade.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
@@ -38,54 +34,20 @@ import { DEFAULT_CACHE_MAX_BYTES } from "../config/streams-config.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
-import type { StoreDefinition, Topology } from "../topology/topology.js";
-import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
+import type { Topology } from "../topology/topology.js";
 import { EMIT_INTERVAL_CONFIG } from "../topology/internal-configs.js";
-import { DeferredKeyValueStore } from "./deferred-key-value-store.js";
-import { DeferredSessionStore } from "./deferred-session-store.js";
-import { DeferredVersionedKeyValueStore } from "./deferred-versioned-key-value-store.js";
-import { DeferredWindowStore } from "./deferred-window-store.js";
+import type { InputTopicOptions, TopologyTestDriverOptions } from "./driver-options.js";
+import { DriverStores } from "./driver-stores.js";
 import { startDriverTasks } from "./driver-tasks.js";
 import type { DriverTask } from "./driver-tasks.js";
-import { storeDefinitionOf } from "./driver-store-lookup.js";
 import { DriverTopics } from "./driver-topics.js";
-import { DriverClosedError, UnknownTopicError, WrongStoreTypeError } from "./errors.js";
+import { DriverClosedError, UnknownTopicError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
 import type { InputPipe } from "./test-input-topic.js";
 import { TestOutputTopic } from "./test-output-topic.js";
 import type { OutputQueue } from "./test-output-topic.js";
 
-export interface TopologyTestDriverOptions {
-  /** Prefixes repartition topics, changelogs and the dead-letter topic. Default "topology-test-driver". */
-  applicationId?: string;
-  /** Where stores keep their bytes: "memory" (default) or "leveldb". */
-  stores?: "memory" | "leveldb";
-  /** The state directory for LevelDB stores; a temporary one when absent. */
-  stateDir?: string;
-  /** The initial wall-clock time, ms since the epoch. Default: Date.now() at construction. */
-  startTime?: number;
-  /** The application configuration processors see through context.appConfigs(). */
-  config?: Readonly<Record<string, unknown>>;
-  /** For sources without a timestampExtractor of their own, as the config's defaultTimestampExtractor. */
-  defaultTimestampExtractor?: TimestampExtractor;
-  /**
-   * The record cache, as the config's cacheMaxBytes (10 MiB by default, as Kafka
-   * Streams): the driver flushes it after every record, so it only folds the updates of
-   * one key that one record causes; 0 turns it off.
-   */
-  cacheMaxBytes?: number;
-  /** Wherever the topology gives no key serde, as the config's defaultKeySerde: a serde, or a built-in one's name. */
-  defaultKeySerde?: Serde<unknown> | string;
-  /** Wherever the topology gives no value serde, as the config's defaultValueSerde. */
-  defaultValueSerde?: Serde<unknown> | string;
-}
-
-export interface InputTopicOptions {
-  /** The timestamp of the first record piped without one. Default: the driver's start time. */
-  startTimestamp?: number;
-  /** How much the topic's time moves after each record piped without a timestamp. Default 0. */
-  autoAdvance?: number;
-}
+export type { InputTopicOptions, TopologyTestDriverOptions } from "./driver-options.js";
 
 const DEFAULT_APPLICATION_ID = "topology-test-driver";
 
@@ -101,6 +63,7 @@ export class TopologyTestDriver {
   readonly #ready: Promise<Map<number, DriverTask>>;
   readonly #topics: DriverTopics;
   readonly #pending: ConsumedRecord[] = [];
+  readonly #stores: DriverStores;
   #closed = false;
   #dropped = 0;
   readonly #recordCache: RecordCache | undefined;
@@ -124,6 +87,7 @@ export class TopologyTestDriver {
     this.#now = options.startTime ?? Date.now();
     this.#topics = new DriverTopics(topology, this.applicationId);
     this.#ready = this.#start();
+    this.#stores = new DriverStores(topology, this.#ready);
     // Failures surface on the first call that awaits the driver, not as an unhandled rejection.
     this.#ready.catch(() => undefined);
   }
@@ -184,33 +148,12 @@ export class TopologyTestDriver {
    * to it are seen by the processors.
    */
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
-    const definition = storeDefinitionOf(this.topology, name, "keyValue", "key-value store (getKeyValueStore())");
-    return new DeferredKeyValueStore<K, V>(
-      name,
-      this.#taskStore(definition, (store) => plainKeyValueStoreOf(definition, store) as KeyValueStore<K, V>),
-    );
+    return this.#stores.getKeyValueStore(name);
   }
 
   /** A timestamped key-value store (every table and aggregate of the DSL): values with their timestamps. */
   getTimestampedKeyValueStore<K, V>(name: string): KeyValueStore<K, ValueAndTimestamp<V>> {
-    const definition = storeDefinitionOf(
-      this.topology,
-      name,
-      "keyValue",
-      "key-value store (getTimestampedKeyValueStore())",
-    );
-    if (!definition.timestamped) {
-      throw new WrongStoreTypeError(
-        name,
-        "key-value store without timestamps",
-        "timestamped one",
-        "getKeyValueStore()",
-      );
-    }
-    return new DeferredKeyValueStore<K, ValueAndTimestamp<V>>(
-      name,
-      this.#taskStore(definition, (store) => store as KeyValueStore<K, ValueAndTimestamp<V>>),
-    );
+    return this.#stores.getTimestampedKeyValueStore(name);
   }
 
   /**
@@ -218,27 +161,12 @@ export class TopologyTestDriver {
    * Streams' driver hands out a timestamped window store's values without timestamps).
    */
   getWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
-    const definition = storeDefinitionOf(this.topology, name, "window", "window store (getWindowStore())");
-    return new DeferredWindowStore<K, V>(
-      name,
-      this.#taskStore(definition, (store) =>
-        definition.timestamped
-          ? new WindowStoreFacade(store as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>)
-          : (store as unknown as ReadOnlyWindowStore<K, V>),
-      ),
-    );
+    return this.#stores.getWindowStore(name);
   }
 
   /** A timestamped window store (every windowed aggregation of the DSL): values with their timestamps. */
   getTimestampedWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, ValueAndTimestamp<V>> {
-    const definition = storeDefinitionOf(this.topology, name, "window", "window store (getTimestampedWindowStore())");
-    if (!definition.timestamped) {
-      throw new WrongStoreTypeError(name, "window store without timestamps", "timestamped one", "getWindowStore()");
-    }
-    return new DeferredWindowStore<K, ValueAndTimestamp<V>>(
-      name,
-      this.#taskStore(definition, (store) => store as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>),
-    );
+    return this.#stores.getTimestampedWindowStore(name);
   }
 
   /**
@@ -246,38 +174,12 @@ export class TopologyTestDriver {
    * Stores.persistentVersionedKeyValueStore(), or one added with versionedKeyValueStoreBuilder().
    */
   getVersionedKeyValueStore<K, V>(name: string): VersionedKeyValueStore<K, V> {
-    const definition = storeDefinitionOf(
-      this.topology,
-      name,
-      "versioned",
-      "versioned key-value store (getVersionedKeyValueStore())",
-    );
-    return new DeferredVersionedKeyValueStore<K, V>(
-      name,
-      this.#taskStore(definition, (store) => store as unknown as VersionedKeyValueStore<K, V>),
-    );
+    return this.#stores.getVersionedKeyValueStore(name);
   }
 
   /** The session store of that name (a session-windowed aggregation's). */
   getSessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
-    const definition = storeDefinitionOf(this.topology, name, "session", "session store (getSessionStore())");
-    return new DeferredSessionStore<K, V>(
-      name,
-      this.#taskStore(definition, (store) => store as unknown as ReadOnlySessionStore<K, V>),
-    );
-  }
-
-  /** The task's store for the definition, once the driver has started. */
-  #taskStore<T>(definition: StoreDefinition, view: (store: KeyValueStore<unknown, unknown>) => T): Promise<T> {
-    const store = this.#ready.then((tasks) => {
-      const task = tasks.get(definition.subtopology);
-      const found = task?.stores.get(definition.name);
-      if (found === undefined)
-        throw new StoreNotFoundError(definition.name, `task ${taskId(definition.subtopology, 0)}`);
-      return view(found as KeyValueStore<unknown, unknown>);
-    });
-    store.catch(() => undefined);
-    return store;
+    return this.#stores.getSessionStore(name);
   }
 
   /** Moves the wall clock, fires the wall-clock punctuators now due, and processes what they caused. */

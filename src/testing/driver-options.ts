@@ -1,0 +1,35 @@
+// What a TopologyTestDriver and its input topics are made with.
+import type { Serde } from "../serdes/serde.js";
+import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
+
+export interface TopologyTestDriverOptions {
+  /** Prefixes repartition topics, changelogs and the dead-letter topic. Default "topology-test-driver". */
+  applicationId?: string;
+  /** Where stores keep their bytes: "memory" (default) or "leveldb". */
+  stores?: "memory" | "leveldb";
+  /** The state directory for LevelDB stores; a temporary one when absent. */
+  stateDir?: string;
+  /** The initial wall-clock time, ms since the epoch. Default: Date.now() at construction. */
+  startTime?: number;
+  /** The application configuration processors see through context.appConfigs(). */
+  config?: Readonly<Record<string, unknown>>;
+  /** For sources without a timestampExtractor of their own, as the config's defaultTimestampExtractor. */
+  defaultTimestampExtractor?: TimestampExtractor;
+  /**
+   * The record cache, as the config's cacheMaxBytes (10 MiB by default, as Kafka
+   * Streams): the driver flushes it after every record, so it only folds the updates of
+   * one key that one record causes; 0 turns it off.
+   */
+  cacheMaxBytes?: number;
+  /** Wherever the topology gives no key serde, as the config's defaultKeySerde: a serde, or a built-in one's name. */
+  defaultKeySerde?: Serde<unknown> | string;
+  /** Wherever the topology gives no value serde, as the config's defaultValueSerde. */
+  defaultValueSerde?: Serde<unknown> | string;
+}
+
+export interface InputTopicOptions {
+  /** The timestamp of the first record piped without one. Default: the driver's start time. */
+  startTimestamp?: number;
+  /** How much the topic's time moves after each record piped without a timestamp. Default 0. */
+  autoAdvance?: number;
+}

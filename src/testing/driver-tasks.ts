@@ -13,6 +13,7 @@ import type { StateStore } from "../stores/state-store.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { Topology } from "../topology/topology.js";
+import type { DriverChangelogs } from "./driver-changelogs.js";
 
 export interface DriverTask {
   readonly subtopology: number;
@@ -32,6 +33,8 @@ export interface DriverTaskOptions {
   readonly onDroppedRecord: () => void;
   readonly defaultTimestampExtractor: TimestampExtractor | undefined;
   readonly recordCache: RecordCache | undefined;
+  /** Where the stores' writes become changelog records. */
+  readonly changelogs: DriverChangelogs;
 }
 
 /** Opens every task, each sub-topology's, by its id. */
@@ -42,7 +45,10 @@ export async function startDriverTasks(options: DriverTaskOptions): Promise<Map<
   // arrive, as Kafka Streams' driver updates global stores at once.
   const globalStores = new Map<string, KeyValueStore<unknown, unknown>>();
   const subtopologies = [...topology.globalStores.map((global) => global.subtopology), ...topology.subtopologies];
+  const globals = new Set(topology.globalStores.map((global) => global.subtopology.id));
   for (const subtopology of subtopologies) {
+    // A global store has no changelog: its topic is one.
+    const logged = !globals.has(subtopology.id);
     const id = taskId(subtopology.id, 0);
     const storage: TaskStorage =
       stateDir !== undefined
@@ -72,7 +78,9 @@ export async function startDriverTasks(options: DriverTaskOptions): Promise<Map<
         : { defaultTimestampExtractor: options.defaultTimestampExtractor }),
       stores: {
         getStore: (definition, task) => {
-          const store = taskStoreOf(definition, storage.store(definition.name), task, options.recordCache);
+          const bytes = storage.store(definition.name);
+          const written = logged ? options.changelogs.bytesOf(definition, bytes, task) : bytes;
+          const store = taskStoreOf(definition, written, task, options.recordCache);
           stores.set(definition.name, store);
           return store;
         },

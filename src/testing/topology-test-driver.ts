@@ -7,8 +7,12 @@
 // - Piping a record processes it, and everything it causes, before the promise
 //   resolves: records written to a repartition topic, or to any topic the topology
 //   reads, are fed back to the sub-topology that reads them, in the order written.
-// - There is no record cache: every update of a table or aggregate is forwarded
-//   downstream, as Kafka Streams does with the cache disabled (cache.max.bytes = 0).
+// - It commits after every record, as Kafka Streams' driver does: the record cache
+//   (cacheMaxBytes, 0 turns it off) forwards what it folded of that record's updates.
+// - Everything the topology writes is kept per topic for createOutputTopic() and
+//   producedTopicNames(): sinks, repartition topics, the dead-letter topic, and the
+//   changelogs of logged stores, `<applicationId>-<store>-changelog`, written as
+//   Kafka Streams writes them (driver-changelogs.ts).
 // - Stream time is kept per task (per sub-topology), as on a cluster; stream-time
 //   punctuators fire right after the record that makes them due, wall-clock ones when
 //   advanceWallClockTime() moves the driver's clock past them.
@@ -37,6 +41,7 @@ import { serdeFromSetting } from "../serdes/serdes.js";
 import type { Topology } from "../topology/topology.js";
 import { EMIT_INTERVAL_CONFIG } from "../topology/internal-configs.js";
 import type { InputTopicOptions, TopologyTestDriverOptions } from "./driver-options.js";
+import { DriverChangelogs } from "./driver-changelogs.js";
 import { DriverStores } from "./driver-stores.js";
 import { startDriverTasks } from "./driver-tasks.js";
 import type { DriverTask } from "./driver-tasks.js";
@@ -67,6 +72,7 @@ export class TopologyTestDriver {
   #closed = false;
   #dropped = 0;
   readonly #recordCache: RecordCache | undefined;
+  readonly #changelogs: DriverChangelogs;
 
   /** Throws InvalidTopologyError, as Kafka Streams' driver does, when the topology cannot run. */
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
@@ -86,6 +92,11 @@ export class TopologyTestDriver {
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();
     this.#topics = new DriverTopics(topology, this.applicationId);
+    this.#changelogs = new DriverChangelogs(
+      this.applicationId,
+      (record) => this.#collect(record),
+      this.#recordCache !== undefined,
+    );
     this.#ready = this.#start();
     this.#stores = new DriverStores(topology, this.#ready);
     // Failures surface on the first call that awaits the driver, not as an unhandled rejection.
@@ -189,7 +200,7 @@ export class TopologyTestDriver {
     const tasks = await this.#tasks();
     this.#now += ms;
     for (const task of tasks.values()) await this.#guard(() => task.executor.punctuateWallClock(this.#now));
-    await this.#flushCaches(tasks);
+    await this.#commit(tasks);
     await this.#drain(tasks);
   }
 
@@ -237,6 +248,7 @@ export class TopologyTestDriver {
       },
       defaultTimestampExtractor: this.#options.defaultTimestampExtractor,
       recordCache: this.#recordCache,
+      changelogs: this.#changelogs,
     });
   }
 
@@ -277,17 +289,20 @@ export class TopologyTestDriver {
       if (outcome.status === "dead-letter") {
         this.#collect(deadLetterRecord(this.applicationId, task.executor.taskId, record, outcome.error, this.#now));
       }
-      await this.#flushCaches(tasks);
+      await this.#commit(tasks);
     }
   }
 
   /**
    * As Kafka Streams' driver commits after every record it processes: the record cache
-   * forwards what it folded (what it forwards to a topic the topology reads is read back).
+   * forwards what it folded (what it forwards to a topic the topology reads is read back),
+   * and the cached stores and suppress() buffers log what they held back.
    */
-  async #flushCaches(tasks: ReadonlyMap<number, DriverTask>): Promise<void> {
-    if (this.#recordCache === undefined) return;
-    for (const task of tasks.values()) await this.#guard(() => task.executor.flushCaches());
+  async #commit(tasks: ReadonlyMap<number, DriverTask>): Promise<void> {
+    if (this.#recordCache !== undefined) {
+      for (const task of tasks.values()) await this.#guard(() => task.executor.flushCaches());
+    }
+    this.#changelogs.flush();
   }
 
   /** A failure drops what the failed record would have fed back: the test sees the error, then a clean queue. */

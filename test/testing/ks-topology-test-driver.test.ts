@@ -3,9 +3,7 @@
 // and the CustomMaxAggregator cases: a store the test pre-populates, read and written by
 // a processor that punctuates on stream time (every 10 s, aligned to 0) and on wall-clock
 // time (every minute). Kafka Streams' pipeRecord()/readRecord() are the input and output
-// topics here; stores are read with await. shouldCaptureInternalTopicNamesIfWrittenInto is
-// not here: this driver keeps no changelog topics, so producedTopicNames() has repartition
-// topics but no `<applicationId>-<store>-changelog`.
+// topics here; stores are read with await.
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
@@ -66,6 +64,38 @@ describe("TopologyTestDriverTest: topics", () => {
     expect(driver.producedTopicNames()).toEqual(new Set());
     await pipeRecord(driver, SOURCE_TOPIC_1);
     expect(driver.producedTopicNames()).toContain(SINK_TOPIC_1);
+  });
+
+  it("shouldCaptureInternalTopicNamesIfWrittenInto", async () => {
+    const builder = new StreamsBuilder();
+    const t1 = builder
+      .stream<Buffer, Buffer>(SOURCE_TOPIC_1)
+      .selectKey((_key, value) => value)
+      .groupByKey()
+      .count({ store: "table1" });
+    builder.table<Buffer, Buffer>(SOURCE_TOPIC_2, { store: "table2" }).join(
+      t1,
+      (value) => value,
+      (_v1, v2) => v2,
+      { name: "join" },
+    );
+    const driver = start(builder.build());
+    expect(driver.producedTopicNames()).toEqual(new Set());
+    await pipeRecord(driver, SOURCE_TOPIC_1);
+    expect(driver.producedTopicNames()).toEqual(
+      new Set([`${APPLICATION_ID}-table1-repartition`, `${APPLICATION_ID}-table1-changelog`]),
+    );
+    await pipeRecord(driver, SOURCE_TOPIC_2);
+    expect(driver.producedTopicNames()).toEqual(
+      new Set([
+        `${APPLICATION_ID}-table1-repartition`,
+        `${APPLICATION_ID}-table1-changelog`,
+        `${APPLICATION_ID}-table2-changelog`,
+        `${APPLICATION_ID}-join-subscription-registration-topic`,
+        `${APPLICATION_ID}-join-subscription-store-changelog`,
+        `${APPLICATION_ID}-join-subscription-response-topic`,
+      ]),
+    );
   });
 
   it("shouldProcessRecordForTopic", async () => {

@@ -9,6 +9,12 @@ export interface TopologyTestDriverOptions {
   stores?: "memory" | "leveldb";
   /** The state directory for LevelDB stores; a temporary one when absent. */
   stateDir?: string;
+  /**
+   * Keep the application's state in `stateDir` at close(), for a later driver to open
+   * (a restart). By default close() removes `<stateDir>/<applicationId>`, as Kafka
+   * Streams' driver cleans its state directory.
+   */
+  keepState?: boolean;
   /** The initial wall-clock time, ms since the epoch. Default: Date.now() at construction. */
   startTime?: number;
   /** The application configuration processors see through context.appConfigs(). */

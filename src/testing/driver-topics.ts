@@ -28,6 +28,22 @@ export class DriverTopics {
     return [...this.#taskByTopic.keys()];
   }
 
+  /**
+   * A topic a source names that, read as a regular expression, matches `topic` (which no
+   * source reads): Kafka Streams' driver refuses to pipe into it (validateSourceTopicNameRegexPattern).
+   */
+  sourceTopicMatching(topic: string): string | undefined {
+    for (const name of this.#taskByTopic.keys()) {
+      if (name === topic) continue;
+      try {
+        if (new RegExp(`^(?:${name})$`).test(topic)) return name;
+      } catch {
+        // Not a regular expression: then it cannot be taken for one.
+      }
+    }
+    return undefined;
+  }
+
   /** The sub-topology reading a topic: by name, or by a source pattern that matches it. */
   subtopologyOf(topic: string): number | undefined {
     const known = this.#taskByTopic.get(topic);

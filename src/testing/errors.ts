@@ -37,3 +37,13 @@ export class WrongStoreTypeError extends EddyError {
     );
   }
 }
+
+/** A source given a pattern as a topic name ("source-topic-\\d"): Kafka Streams' driver refuses such a pipe with this message. */
+export class SourceTopicNotPatternError extends EddyError {
+  constructor(sourceTopic: string, topic: string) {
+    super(
+      "EDDY_ERR_TEST_SOURCE_TOPIC_NOT_PATTERN",
+      `Invalid topology: Topology add source of type String for topic: ${sourceTopic} cannot contain regex pattern for input record topic: ${topic} and hence cannot process the message.`,
+    );
+  }
+}

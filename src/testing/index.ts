@@ -5,4 +5,10 @@ export { TestInputTopic } from "./test-input-topic.js";
 export type { PipeOptions, PipeListOptions } from "./test-input-topic.js";
 export { TestOutputTopic } from "./test-output-topic.js";
 export type { TestRecord, TestRecordInit } from "./test-record.js";
-export { UnknownTopicError, NoOutputRecordError, DriverClosedError, WrongStoreTypeError } from "./errors.js";
+export {
+  UnknownTopicError,
+  NoOutputRecordError,
+  DriverClosedError,
+  WrongStoreTypeError,
+  SourceTopicNotPatternError,
+} from "./errors.js";

@@ -21,7 +21,8 @@
 //   pipe call with a ProcessorError. There are no transactions: state written before
 //   the failure stays.
 // - Stores are in memory by default; `stores: "leveldb"` puts them in LevelDB, in
-//   `stateDir` (a temporary directory, removed at close(), when not given).
+//   `stateDir` (a temporary directory when not given); close() removes the application's
+//   state there, as Kafka Streams' driver does, unless `keepState` asks to keep it.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +35,7 @@ import type { ReadOnlyWindowStore } from "../stores/window-store.js";
 import type { ReadOnlySessionStore } from "../stores/session-store.js";
 import type { VersionedKeyValueStore } from "../stores/versioned-key-value-store.js";
 import { RecordCache } from "../stores/record-cache.js";
+import { applicationStateDirectory } from "../stores/state-directory.js";
 import { DEFAULT_CACHE_MAX_BYTES } from "../config/streams-config.js";
 import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
@@ -46,7 +48,7 @@ import { DriverStores } from "./driver-stores.js";
 import { startDriverTasks } from "./driver-tasks.js";
 import type { DriverTask } from "./driver-tasks.js";
 import { DriverTopics } from "./driver-topics.js";
-import { DriverClosedError, UnknownTopicError } from "./errors.js";
+import { DriverClosedError, SourceTopicNotPatternError, UnknownTopicError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
 import type { InputPipe } from "./test-input-topic.js";
 import { TestOutputTopic } from "./test-output-topic.js";
@@ -127,7 +129,11 @@ export class TopologyTestDriver {
     valueSerde: Serde<V>,
     options: InputTopicOptions = {},
   ): TestInputTopic<K, V> {
-    if (this.#topics.subtopologyOf(name) === undefined) throw new UnknownTopicError(name, this.#topics.readTopics());
+    if (this.#topics.subtopologyOf(name) === undefined) {
+      const sourceTopic = this.#topics.sourceTopicMatching(name);
+      if (sourceTopic !== undefined) throw new SourceTopicNotPatternError(sourceTopic, name);
+      throw new UnknownTopicError(name, this.#topics.readTopics());
+    }
     const pipe: InputPipe = { pipe: (topic, record) => this.#pipe(topic, record) };
     return new TestInputTopic(
       pipe,
@@ -224,6 +230,9 @@ export class TopologyTestDriver {
       await task.storage.close();
     }
     if (this.#ownsStateDir && this.#stateDir !== undefined) await rm(this.#stateDir, { recursive: true, force: true });
+    else if (this.#storeKind === "leveldb" && this.#stateDir !== undefined && this.#options.keepState !== true) {
+      await rm(applicationStateDirectory(this.#stateDir, this.applicationId), { recursive: true, force: true });
+    }
     if (failures.length > 0) throw failures[0];
   }
 

@@ -349,7 +349,9 @@ export class InternalTopologyBuilder {
 
   #addNode(name: string): void {
     this.ensureOpen();
-    checkName(name, "Node name");
+    // Kafka Streams checks a Processor API node's name for null only (its topics and stores
+    // are checked): "source-topic-\d-source" is a legal name. DSL names were checked as names.
+    if (typeof name !== "string") throw new InvalidOperationError("name must not be null");
     if (this.#nodes.has(name)) {
       throw new DuplicateNameError(
         `A node named ${name} is already in the topology; names of nodes (and of the operations that create them) must be unique`,

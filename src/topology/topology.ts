@@ -9,7 +9,7 @@ import { unpackSupplier } from "./processor.js";
 import { describeTopicExtractor } from "./topic-extractor-description.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
-import { storeSpecOf } from "./store-options.js";
+import { storeSpecOf, versionedStoreSpecOf } from "./store-options.js";
 import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "./timestamp-extractor.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
@@ -254,6 +254,8 @@ export class Topology implements TopologyData {
           keySerde: store.key as Serde<unknown>,
           valueSerde: store.value as Serde<unknown>,
           ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+          // A versioned global store stays versioned (Kafka Streams' versioned global tables, KIP-914).
+          ...versionedStoreSpecOf(store),
           userAdded: false,
           serdeHint: `pass { {part}: <serde> } in the store given to addGlobalStore()`,
         },

@@ -175,7 +175,7 @@ describe("TopologyTestDriver", () => {
 
     const stateDir = await mkdtemp(join(tmpdir(), "eddy-driver-test-"));
     try {
-      const first = start(topology, { stores: "leveldb", stateDir });
+      const first = start(topology, { stores: "leveldb", stateDir, keepState: true });
       await first.createInputTopic("in", Serdes.string(), Serdes.string()).pipeKeyValueList([
         { key: "k", value: "1" },
         { key: "k", value: "2" },
@@ -186,6 +186,8 @@ describe("TopologyTestDriver", () => {
       await second.createInputTopic("in", Serdes.string(), Serdes.string()).pipeInput("k", "3");
       expect(await second.getKeyValueStore<string, number>("counts").get("k")).toBe(3);
       await second.close();
+      // Without keepState, close() cleans the application's state away, as Kafka Streams' driver does.
+      await expect(stat(join(stateDir, "app"))).rejects.toMatchObject({ code: "ENOENT" });
     } finally {
       await rm(stateDir, { recursive: true, force: true });
     }

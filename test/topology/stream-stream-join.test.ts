@@ -316,7 +316,7 @@ describe("stream-stream join processing", () => {
   it("emits a left record that waited across a restart once its window closes (the outer store is LevelDB)", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "eddy-join-restart-"));
     try {
-      const options: TopologyTestDriverOptions = { stores: "leveldb", stateDir };
+      const options: TopologyTestDriverOptions = { stores: "leveldb", stateDir, keepState: true };
       const build = (l: KStream<string, string>, r: KStream<string, string>) =>
         l.leftJoin(r, (a: string, b: string | null) => `${a}+${b}`, windows);
       const first = await start(build, options);

@@ -12,7 +12,7 @@ import type { StoreCachingOptions } from "./cache-forwarding.js";
 import type { CachedStore, FlushListener } from "./cached-store.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import type { CacheEntry } from "./record-cache.js";
-import { windowStartOfRow, windowStoreKey } from "./window-key-schema.js";
+import { windowStartOfRow } from "./window-key-schema.js";
 import { TypedWindowStore } from "./window-store.js";
 import type { WindowStoreOptions } from "./window-store.js";
 
@@ -27,7 +27,6 @@ export class CachingWindowStore<K, V, C = unknown>
 {
   // Entries keep the record key: the window is in the row's bytes, made into one at the flush.
   readonly #caching: CacheForwarding<Windowed<K>, V, C, K>;
-  readonly #keyContext: SerdeContext;
   readonly #valueContext: SerdeContext;
   // The last row asked for: an aggregation peeks, then puts, the same window.
   #lastKey: K | undefined;
@@ -49,7 +48,6 @@ export class CachingWindowStore<K, V, C = unknown>
     caching: WindowCachingOptions<C>,
   ) {
     super(bytes, keySerde, valueSerde, options);
-    this.#keyContext = { store: bytes.name, part: "key" };
     this.#valueContext = { store: bytes.name, part: "value" };
     this.#caching = new CacheForwarding<Windowed<K>, V, C, K>(caching, valueSerde, this.#valueContext, (entry) =>
       this.#windowed(entry),
@@ -166,7 +164,7 @@ export class CachingWindowStore<K, V, C = unknown>
     // Only a primitive key is remembered: an object may change between two records.
     const same = this.#lastStoreKey !== undefined && key === this.#lastKey && windowStart === this.#lastStart;
     if (!same || typeof key === "object") {
-      const storeKey = windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, 0);
+      const storeKey = this.storeKeyOf(key, windowStart, 0);
       this.#lastStoreKey = storeKey;
       this.#lastRow = storeKey.toString("latin1");
       this.#lastKey = key;

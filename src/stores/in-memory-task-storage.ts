@@ -59,6 +59,12 @@ export class InMemoryTaskStorage implements TaskStorage {
     }
   }
 
+  async deleteRows(rows: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    this.#checkOpen();
+    const resolved = [...rows].map(([name, keys]) => [this.store(name), keys] as const);
+    for (const [store, keys] of resolved) store.applySync(keys.map((row) => [Buffer.from(row, "latin1"), null]));
+  }
+
   async restore(
     store: string,
     records: Iterable<ChangelogRecord>,

@@ -71,6 +71,14 @@ export function prefixed(prefix: Buffer, key: Buffer): Buffer {
   return out;
 }
 
+/** prefix + a key given as its bytes in a latin1 string (a row of a window store's index), in one fresh buffer. */
+export function prefixedRow(prefix: Buffer, row: string): Buffer {
+  const out = Buffer.allocUnsafe(prefix.length + row.length);
+  out.set(prefix, 0);
+  out.write(row, prefix.length, "latin1");
+  return out;
+}
+
 export function streamTimeKey(name: string): Buffer {
   return prefixed(STREAM_TIME_PREFIX, Buffer.from(name, "latin1"));
 }

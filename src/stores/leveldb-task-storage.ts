@@ -21,6 +21,7 @@ import {
   LEGACY_LAYOUT_VERSION,
   checkpointKey,
   prefixed,
+  prefixedRow,
 } from "./leveldb-key-layout.js";
 import type { StoreKeySpace } from "./leveldb-key-layout.js";
 import { LevelDbStoreIds } from "./leveldb-store-ids.js";
@@ -249,6 +250,25 @@ export class LevelDbTaskStorage implements TaskStorage, LevelDbHandle {
     }
     for (const [name, time] of advanced) this.streamTimes.of(name).time = time;
     for (const space of registering) space.registered = true;
+  }
+
+  async deleteRows(rows: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    this.#checkOpen();
+    const batch = this.db.batch();
+    const written: string[] = [];
+    for (const [name, keys] of rows) {
+      const space = this.#storeIds.keySpace(name);
+      // A store whose id is not on disk yet has no rows on disk.
+      if (!space.registered || keys.length === 0) continue;
+      written.push(name);
+      const { prefix } = space;
+      for (const row of keys) batch.del(prefixedRow(prefix, row));
+    }
+    try {
+      await this.#write(batch, "delete from");
+    } finally {
+      for (const name of written) this.#stores.get(name)?.markChanged();
+    }
   }
 
   async restore(

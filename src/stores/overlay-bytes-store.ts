@@ -20,8 +20,8 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   readonly #pending = new OrderedBytesMap<Buffer | null>();
   // Bumped when the pending writes move to the base or are dropped: running iterators restart.
   #generation = 0;
-  // Rows dropped unlogged (dropNow): an expired segment's, deleted after the commit.
-  #dropped: Buffer[] = [];
+  // Rows dropped unlogged (dropNow), their keys' bytes as latin1: an expired segment's, deleted after the commit.
+  #dropped: string[] = [];
 
   constructor(base: KeyValueBytesStore, overlay: OverlayState) {
     this.name = base.name;
@@ -45,7 +45,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   }
 
   /** The rows dropped since the last commit, for the delete that follows it; forgets them. */
-  takeDropped(): Buffer[] {
+  takeDropped(): string[] {
     const dropped = this.#dropped;
     this.#dropped = [];
     return dropped;
@@ -80,11 +80,12 @@ export class OverlayBytesStore implements KeyValueBytesStore {
    * drops a segment without logging it (its windowed changelog's retention.ms removes
    * them from the topic). It costs the hot path no lookup, and the commit no time: the
    * overlay deletes the rows once the commit's batch is written (task-overlay.ts), and
-   * until then reads may still see them (a window store reads no expired window).
+   * until then reads may still see them (a window store reads no expired window). The
+   * row is the key's bytes as a latin1 string, as a window store's row index keeps it.
    */
-  dropNow(key: Buffer): void {
+  dropNow(row: string): void {
     this.#checkWritable();
-    this.#dropped.push(key);
+    this.#dropped.push(row);
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
@@ -179,7 +180,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   async approximateNumEntries(): Promise<number> {
     this.#checkOpen();
     let count = await this.base.approximateNumEntries();
-    const dropped = new Set(this.#dropped.map((row) => row.toString("latin1")));
+    const dropped = new Set(this.#dropped);
     for (const [key, value] of [...this.#pending.entries()]) {
       // Deleted by the commit, whatever the pending write.
       if (dropped.has(key.toString("latin1"))) continue;

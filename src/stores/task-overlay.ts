@@ -22,7 +22,8 @@ import type { StoreWrites, TaskStorage } from "./task-storage.js";
 /** What a commit in flight writes (TaskOverlay.seal), set apart from the writes made after it. */
 export interface SealedWrites {
   readonly writes: ReadonlyMap<string, ReadonlyArray<[Buffer, Buffer | null]>>;
-  readonly dropped: ReadonlyMap<string, readonly Buffer[]>;
+  /** Per store, the rows dropped unlogged (their keys' bytes as latin1). */
+  readonly dropped: ReadonlyMap<string, readonly string[]>;
   readonly streamTimes: ReadonlyMap<string, number>;
 }
 
@@ -35,7 +36,7 @@ export class TaskOverlay implements OverlayState {
   // The last commit's dropped rows being deleted (never rejects): the next commit waits for it.
   #dropping: Promise<void> = Promise.resolve();
   // Dropped rows whose delete failed, per store: the next delete retries them.
-  #undropped = new Map<string, Buffer[]>();
+  #undropped = new Map<string, string[]>();
 
   constructor(storage: TaskStorage) {
     this.storage = storage;
@@ -136,7 +137,7 @@ export class TaskOverlay implements OverlayState {
    */
   seal(): SealedWrites {
     const writes = new Map<string, Array<[Buffer, Buffer | null]>>();
-    const dropped = new Map<string, Buffer[]>();
+    const dropped = new Map<string, string[]>();
     for (const [name, store] of this.#stores) {
       if (store.pendingCount > 0) writes.set(name, store.snapshot());
       const rows = store.takeDropped();
@@ -179,11 +180,9 @@ export class TaskOverlay implements OverlayState {
    * row, and one left behind by a crash is dropped again by its next writer (window-store.ts).
    * A failed delete is retried with the next commit's.
    */
-  async #drop(drops: Map<string, Buffer[]>): Promise<void> {
+  async #drop(drops: Map<string, string[]>): Promise<void> {
     try {
-      await this.storage.commit(
-        new Map([...drops].map(([name, rows]) => [name, rows.map((row): [Buffer, null] => [row, null])])),
-      );
+      await this.storage.deleteRows(drops);
     } catch {
       for (const [name, rows] of drops) this.#undropped.set(name, [...(this.#undropped.get(name) ?? []), ...rows]);
     }

@@ -48,6 +48,12 @@ export interface TaskStorage {
     streamTimes?: ReadonlyMap<string, number>,
   ): Promise<void>;
   /**
+   * Deletes rows named by their keys' bytes as latin1 strings (a window store's expired
+   * rows, as its row index keeps them), per store, in one batch: no Buffer per row is
+   * made before the one the storage writes.
+   */
+  deleteRows(rows: ReadonlyMap<string, readonly string[]>): Promise<void>;
+  /**
    * The restore path: applies changelog records to one store and sets the checkpoint
    * of their changelog partition to `nextOffset` (the offset after the last record),
    * all or nothing. The store's stream time, as reading the records left it, goes with them.

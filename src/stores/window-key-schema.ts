@@ -21,6 +21,30 @@ export function windowStoreKey(key: Buffer, windowStart: number, seqnum = 0): Bu
   return bytes;
 }
 
+/**
+ * windowStoreKey() of a string key's UTF-8 bytes (Serdes.string()), written in place:
+ * no Buffer of the key's own is made first (a windowed aggregation makes one key per
+ * record), and an ASCII key (most are) is copied by a loop, about twice as fast as
+ * Buffer's encoder for keys this short.
+ */
+export function windowStoreKeyOfString(key: string, windowStart: number, seqnum = 0): Buffer {
+  const chars = key.length;
+  let ascii = true;
+  for (let i = 0; i < chars; i += 1) {
+    if (key.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  const length = ascii ? chars : Buffer.byteLength(key, "utf8");
+  const bytes = Buffer.allocUnsafe(length + SUFFIX_SIZE);
+  if (ascii) for (let i = 0; i < chars; i += 1) bytes[i] = key.charCodeAt(i);
+  else bytes.write(key, 0, length, "utf8");
+  writeInt64BE(bytes, windowStart, length);
+  bytes.writeUInt32BE(seqnum >>> 0, length + TIMESTAMP_SIZE);
+  return bytes;
+}
+
 /** A safe integer as 8 big-endian two's-complement bytes, without a BigInt (one per record otherwise). */
 function writeInt64BE(bytes: Buffer, value: number, offset: number): void {
   const high = Math.floor(value / TWO_TO_32);

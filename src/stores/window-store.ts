@@ -9,6 +9,7 @@
 // 60 s), Kafka Streams' default) as stream time passes it. Deletes go through the store
 // beneath like any write, so the changelog compacts them away.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { stringSerde } from "../serdes/text-and-bytes.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
@@ -21,6 +22,7 @@ import {
   windowRangeOf,
   windowStartOf,
   windowStoreKey,
+  windowStoreKeyOfString,
 } from "./window-key-schema.js";
 import { WindowRowIndex } from "./window-row-index.js";
 
@@ -89,6 +91,12 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   #seqnum = 0;
   /** The rows of the store, once its writer wrote first (built by one scan then). */
   #index: WindowRowIndex | undefined;
+  /**
+   * The last holdsRow() answer, while the index has not changed since: an aggregation asks
+   * about a window when it reads it and again when it writes it.
+   */
+  #heldRow: string | undefined;
+  #heldAnswer: boolean | undefined;
 
   constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, options: WindowStoreOptions) {
     // A join's windows may be empty (before = after = 0: records of the same time join).
@@ -148,18 +156,23 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
 
   /** Resolves to false when the window had expired and the write was dropped (a join counts it). */
   async put(key: K, value: V | null, windowStart: number): Promise<boolean> {
-    const keyBytes = this.keySerde.serialize(key, this.#keyContext);
     if (value === null || value === undefined) {
       // A join's store keeps every put apart: there is no one row to delete.
       if (this.#retainDuplicates) return this.#advance(windowStart);
-      return this.writeRow(windowStoreKey(keyBytes, windowStart, 0), null, windowStart);
+      return this.writeRow(this.storeKeyOf(key, windowStart, 0), null, windowStart);
     }
-    const seqnum = this.#retainDuplicates ? (this.#seqnum = (this.#seqnum + 1) >>> 0) : 0;
-    return this.writeRow(
-      windowStoreKey(keyBytes, windowStart, seqnum),
-      this.valueSerde.serialize(value, this.#valueContext),
-      windowStart,
-    );
+    const storeKey = this.storeKeyOf(key, windowStart, this.#retainDuplicates ? this.#seqnum + 1 : 0);
+    const valueBytes = this.valueSerde.serialize(value, this.#valueContext);
+    if (this.#retainDuplicates) this.#seqnum = (this.#seqnum + 1) >>> 0;
+    return this.writeRow(storeKey, valueBytes, windowStart);
+  }
+
+  /** The store key of `key`'s window at `windowStart` (a string key's bytes written in place). */
+  protected storeKeyOf(key: K, windowStart: number, seqnum: number): Buffer {
+    if (typeof key === "string" && (this.keySerde as Serde<unknown>) === stringSerde) {
+      return windowStoreKeyOfString(key, windowStart, seqnum);
+    }
+    return windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, seqnum);
   }
 
   /** put() of a row in its stored form: the store key and the value bytes (null deletes). */
@@ -184,8 +197,9 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     const minLiveSegment = this.#minLiveSegment();
     if (minLiveSegment > this.#cleanedBelowSegment) {
       this.#cleanedBelowSegment = minLiveSegment;
+      this.#heldRow = undefined;
       const expired = index.takeBefore(minLiveSegment) ?? [];
-      for (const row of expired) bytes.dropNow(Buffer.from(row, "latin1"));
+      for (const row of expired) bytes.dropNow(row);
       this.dropped(expired);
     }
     bytes.writeNow(storeKey, value);
@@ -199,7 +213,11 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
    * or given up).
    */
   protected holdsRow(row: string, windowStart: number): boolean | undefined {
-    return this.#index?.has(Math.floor(windowStart / this.segmentIntervalMs), row);
+    if (row === this.#heldRow) return this.#heldAnswer;
+    const held = this.#index?.has(Math.floor(windowStart / this.segmentIntervalMs), row);
+    this.#heldRow = row;
+    this.#heldAnswer = held;
+    return held;
   }
 
   /**
@@ -224,6 +242,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   #indexRow(row: string, value: Buffer | null, windowStart: number): void {
+    this.#heldRow = undefined;
     const segment = Math.floor(windowStart / this.segmentIntervalMs);
     if (value === null) this.#index?.remove(segment, row);
     else this.#index?.add(segment, row);
@@ -254,7 +273,7 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
 
   async #get(key: K, windowStart: number): Promise<V | undefined> {
     if (windowStart < this.#minLiveTime) return undefined;
-    const storeKey = windowStoreKey(this.keySerde.serialize(key, this.#keyContext), windowStart, 0);
+    const storeKey = this.storeKeyOf(key, windowStart, 0);
     return this.readRow(storeKey, storeKey.toString("latin1"), windowStart);
   }
 
@@ -325,14 +344,15 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
    */
   async #buildIndex(minLiveSegment: number): Promise<void> {
     const index = new WindowRowIndex(this.#maxIndexedRows);
-    const expired: Buffer[] = [];
+    const expired: string[] = [];
     for await (const [storeKey] of this.bytes.iterate({})) {
       if (!isWindowStoreKey(storeKey)) continue;
       const segment = Math.floor(windowStartOf(storeKey) / this.segmentIntervalMs);
-      if (segment < minLiveSegment) expired.push(storeKey);
+      if (segment < minLiveSegment) expired.push(storeKey.toString("latin1"));
       else index.add(segment, storeKey.toString("latin1"));
     }
     this.#index = index;
+    this.#heldRow = undefined;
     this.#cleanedBelowSegment = minLiveSegment;
     await this.#drop(expired);
   }
@@ -343,15 +363,17 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
    */
   async #dropExpired(minLiveSegment: number): Promise<void> {
     this.#cleanedBelowSegment = minLiveSegment;
+    this.#heldRow = undefined;
     const indexed = this.#index?.takeBefore(minLiveSegment);
     if (indexed !== undefined) {
       this.dropped(indexed);
-      return this.#drop(indexed.map((row) => Buffer.from(row, "latin1")));
+      return this.#drop(indexed);
     }
     const expiredBefore = minLiveSegment * this.segmentIntervalMs;
-    const expired: Buffer[] = [];
+    const expired: string[] = [];
     for await (const [storeKey] of this.bytes.iterate({})) {
-      if (isWindowStoreKey(storeKey) && windowStartOf(storeKey) < expiredBefore) expired.push(storeKey);
+      if (isWindowStoreKey(storeKey) && windowStartOf(storeKey) < expiredBefore)
+        expired.push(storeKey.toString("latin1"));
     }
     await this.#drop(expired);
   }
@@ -361,10 +383,10 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
    * (the windowed changelog's retention.ms takes them off the topic): over the task's
    * overlay the deletes are left out of the changelog too.
    */
-  async #drop(rows: readonly Buffer[]): Promise<void> {
+  async #drop(rows: readonly string[]): Promise<void> {
     if (rows.length === 0) return;
     const bytes = this.bytes;
     if (bytes instanceof OverlayBytesStore) for (const row of rows) bytes.dropNow(row);
-    else await bytes.write(rows.map((row): [Buffer, null] => [row, null]));
+    else await bytes.write(rows.map((row): [Buffer, null] => [Buffer.from(row, "latin1"), null]));
   }
 }

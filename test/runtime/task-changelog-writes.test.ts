@@ -17,11 +17,11 @@ describe("addChangelogRecords", () => {
     const store = overlay.store("windows");
     store.writeNow(bytes("live"), bytes("1"));
     store.writeNow(bytes("deleted"), null);
-    store.dropNow(bytes("expired"));
+    store.dropNow("expired");
     // Written, then dropped in the same transaction: the write is logged (as Kafka Streams
     // logs a put before the segment drop), the drop deletes the row.
     store.writeNow(bytes("short-lived"), bytes("3"));
-    store.dropNow(bytes("short-lived"));
+    store.dropNow("short-lived");
     expect([store.pendingCount, store.droppedCount]).toEqual([3, 2]);
     const logged: ProducedRecord[] = [];
     addChangelogRecords(

@@ -217,7 +217,7 @@ describe.each([
     await store.put(b("a"), b("10"));
     await store.delete(b("b"));
     await store.put(b("x"), b("1"));
-    store.dropNow(b("c"));
+    store.dropNow("c");
     const sealed = overlay.seal();
     // Processing goes on while the commit is written: a key rewritten, one deleted, one new.
     const committing = overlay.commitSealed(sealed, new Map([["app-balances-changelog:1", 7]]));
@@ -262,10 +262,10 @@ describe.each([
   it("deletes dropped rows once the commit is written, in a batch of their own", async () => {
     const store = overlay.store("balances");
     await store.put(b("x"), b("9"));
-    store.dropNow(b("a"));
+    store.dropNow("a");
     // Written, then dropped in the same transaction: the drop comes last.
     store.writeNow(b("y"), b("8"));
-    store.dropNow(b("y"));
+    store.dropNow("y");
     expect([overlay.pendingCount, store.droppedCount]).toEqual([2, 2]);
     await overlay.commit(new Map([["app-balances-changelog:1", 5]]));
     await overlay.dropsSettled();
@@ -273,7 +273,7 @@ describe.each([
     expect(await entries(storage.store("balances").iterate({}))).toEqual(["b=2", "c=3", "x=9"]);
     expect(await storage.readCheckpoint()).toEqual(new Map([["app-balances-changelog:1", 5]]));
     // Drops alone are a commit too.
-    store.dropNow(b("b"));
+    store.dropNow("b");
     await overlay.commit();
     await overlay.dropsSettled();
     expect(await entries(storage.store("balances").iterate({}))).toEqual(["c=3", "x=9"]);
@@ -281,17 +281,16 @@ describe.each([
 
   it("retries the delete of dropped rows after the next commit when it failed", async () => {
     const store = overlay.store("balances");
-    const commit = storage.commit.bind(storage);
+    const deleteRows = storage.deleteRows.bind(storage);
     let failures = 1;
-    storage.commit = async (writes, checkpoint) => {
-      // The commit's own batch carries a checkpoint here; the drops' batch none.
-      if (checkpoint === undefined && failures > 0) {
+    storage.deleteRows = async (rows) => {
+      if (failures > 0) {
         failures -= 1;
         throw new Error("disk full");
       }
-      return commit(writes, checkpoint);
+      return deleteRows(rows);
     };
-    store.dropNow(b("a"));
+    store.dropNow("a");
     await overlay.commit(new Map([["app-balances-changelog:1", 1]]));
     await overlay.dropsSettled();
     expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
@@ -303,14 +302,14 @@ describe.each([
 
   it("counts dropped rows out of its approximate size when the committed state holds them", async () => {
     const store = overlay.store("balances");
-    store.dropNow(b("a"));
-    store.dropNow(b("a"));
-    store.dropNow(b("never-there"));
+    store.dropNow("a");
+    store.dropNow("a");
+    store.dropNow("never-there");
     store.writeNow(b("b"), b("20"));
-    store.dropNow(b("b"));
+    store.dropNow("b");
     store.writeNow(b("x"), b("1"));
     store.writeNow(b("y"), b("1"));
-    store.dropNow(b("y"));
+    store.dropNow("y");
     expect(await store.approximateNumEntries()).toBe(2);
   });
 

@@ -196,6 +196,36 @@ export function taskStorageContract(
       expect(balances.version).toBe(-1);
     });
 
+    it("deletes rows named by their keys' bytes as latin1, in every store given, and leaves the others", async () => {
+      const row = Buffer.from([0x6b, 0xff, 0x00, 0x80]);
+      await storage.commit(
+        new Map<string, StoreWrites>([
+          [
+            "windows",
+            [
+              [row, b("1")],
+              [b("kept"), b("2")],
+            ],
+          ],
+          ["sessions", [[b("s"), b("3")]]],
+        ]),
+      );
+      const version = storage.store("windows").version;
+      await storage.deleteRows(
+        new Map([
+          ["windows", [row.toString("latin1"), "never-there"]],
+          ["sessions", ["s"]],
+          ["unknown-store", ["x"]],
+        ]),
+      );
+      expect(await entries(storage, "windows")).toEqual(["kept=2"]);
+      expect(await entries(storage, "sessions")).toEqual([]);
+      expect(storage.store("windows").version).not.toBe(version);
+      await storage.deleteRows(new Map());
+      await storage.close();
+      await expect(storage.deleteRows(new Map([["windows", ["kept"]]]))).rejects.toBeInstanceOf(StoreClosedError);
+    });
+
     it("refuses every operation once closed", async () => {
       const store = storage.store("s");
       await storage.close();

@@ -4,7 +4,12 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryKeyValueBytesStore } from "../../src/stores/in-memory-bytes-store.js";
 import { TypedWindowStore } from "../../src/stores/window-store.js";
-import { windowStartOf, windowStartOfRow, windowStoreKey } from "../../src/stores/window-key-schema.js";
+import {
+  windowStartOf,
+  windowStartOfRow,
+  windowStoreKey,
+  windowStoreKeyOfString,
+} from "../../src/stores/window-key-schema.js";
 import { Serdes } from "../../src/serdes/serdes.js";
 
 async function collect<T>(iterator: AsyncIterableIterator<T>): Promise<T[]> {
@@ -21,6 +26,20 @@ describe("TypedWindowStore", () => {
     const [entry] = await collect(bytes.iterate({}));
     const key = entry![0];
     expect(key.toString("hex")).toBe("61" + "0000000000000014" + "00000000");
+  });
+
+  it("lays out a string key's store key as the bytes Serdes.string() makes, ASCII or not", async () => {
+    for (const text of ["", "a", "key-000042", "k\u00ff", "caf\u00e9-\u{1f600}", "\u0000\u007f\u0080"]) {
+      for (const start of [0, 1, 2 ** 32 + 5, Date.UTC(2026, 11, 1)]) {
+        expect(windowStoreKeyOfString(text, start, 3)).toEqual(windowStoreKey(Buffer.from(text, "utf8"), start, 3));
+      }
+    }
+    const bytes = new InMemoryKeyValueBytesStore("w");
+    const store = new TypedWindowStore(bytes, Serdes.string(), Serdes.string(), { windowSizeMs: 10, retentionMs: 100 });
+    await store.put("\u00e9t\u00e9", "x", 20);
+    const [entry] = await collect(bytes.iterate({}));
+    expect(entry![0]).toEqual(windowStoreKey(Buffer.from("\u00e9t\u00e9", "utf8"), 20, 0));
+    expect(await store.fetch("\u00e9t\u00e9", 20)).toBe("x");
   });
 
   it("reads a window start back from a store key held as a latin1 string, as from its bytes", () => {

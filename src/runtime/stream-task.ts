@@ -3,17 +3,10 @@
 // and its lifecycle: initialise (fence, start offsets, restore, processors), process
 // batches, punctuate, commit, suspend, close.
 //
-// Exactly-once v2 (the default): the stream thread's transaction (thread-transaction.ts)
-// holds every task's outputs, dead letters and changelog records; a commit drains every
-// task (prepareCommit), adds all consumed offsets with the group's generation, and commits
-// once; then each task's overlay and checkpoint reach LevelDB. Exactly-once v1: the task owns
-// a transactional producer (`<applicationId>-<taskId>`) and commits alone, the same way.
-// A fenced producer or a failed commit drops the overlay and the buffered records; the
-// task is then re-initialised from what Kafka and LevelDB hold (its committed state); under
-// v2 every task of the thread is, as the transaction held all their work.
-//
-// At-least-once: outputs and changelogs go through the instance's idempotent producer;
-// offsets are committed once the broker acknowledged them, then the overlay is written.
+// How its work is committed under each guarantee is task-commit.ts's. A fenced producer or a
+// failed commit drops the overlay and the buffered records; the task is then re-initialised from
+// what Kafka and LevelDB hold (its committed state); under v2 every task of the thread is, as the
+// transaction held all their work.
 //
 // Everything a task does (processing a batch, committing, punctuating, closing) runs
 // one at a time, in the order asked. Its processing loop (task-batch-processing.ts), its
@@ -261,8 +254,7 @@ export class StreamTask {
         ctx: this.ctx,
         positions: this.#positions,
         work: this.#work,
-        lastCommitAt: () => this.#committer.lastCommitAt,
-        commit: () => this.#committer.commit({ inBackground: true }),
+        committer: this.#committer,
       });
       if (outcome.failure !== undefined) this.#fail(outcome.failure.error, outcome.failure.record);
       if (outcome.last >= 0) {
@@ -297,19 +289,8 @@ export class StreamTask {
   maybeCommit(now: number, force = false): Promise<boolean> {
     return this.#run(async () => {
       if (this.state !== "running") return false;
-      if (!this.#work.dirty) {
-        // Only markers or aborted records were left to read: the store has caught up without a commit.
-        if (this.#readGate.catchingUp) this.#readGate.open(this.#positions.readable());
-        // Forced (before a rebalance): a commit in flight ends first.
-        if (force) await this.ctx.threadTransaction?.settled();
-        return false;
-      }
-      const due = now - this.#committer.lastCommitAt >= this.ctx.config.commitIntervalMs;
-      if (!force && !this.#work.commitSoon && !due) return false;
       try {
-        // Forced commits end before this returns; the others go on while the task processes.
-        await this.#committer.commit({ inBackground: !force });
-        return true;
+        return await this.#committer.maybeCommit(now, force);
       } catch (error) {
         this.#fail(error, undefined);
         return false;
@@ -387,17 +368,10 @@ export class StreamTask {
   suspend(): Promise<void> {
     return this.#run(async () => {
       if (this.state === "closed") return;
-      await this.#dropUncommitted();
+      await this.#committer.drop();
       if (this.state !== "failed") this.#lifecycle.moveTo("suspended");
       this.#readGate.abandon(`task ${this.id} is suspended`);
     });
-  }
-
-  async #dropUncommitted(): Promise<void> {
-    // v2: a commit in flight still writes this task's sealed work; it ends first.
-    await this.ctx.threadTransaction?.settled();
-    await this.#work.drop();
-    this.#positions.rewind();
   }
 
   /**
@@ -408,14 +382,8 @@ export class StreamTask {
   close(options: { clean: boolean; keepStorage?: boolean }): Promise<TaskStorage | undefined> {
     return this.#run(async () => {
       if (this.state === "closed") return undefined;
-      if (options.clean && this.state === "running") {
-        try {
-          if (this.#work.dirty) await this.#committer.commit();
-        } catch (error) {
-          this.#logger.warn({ err: error }, "final commit failed; the next owner resumes from the last commit");
-        }
-      }
-      await this.#dropUncommitted();
+      if (options.clean && this.state === "running") await this.#committer.commitBeforeClose();
+      await this.#committer.drop();
       this.#lifecycle.moveTo("closed");
       this.ctx.metrics.closeNodeCounters(this.id);
       this.#readGate.abandon(`task ${this.id} is closed`);

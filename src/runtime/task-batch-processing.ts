@@ -7,6 +7,7 @@ import type { ConsumedBatch } from "../kafka/group-consumer.js";
 import type { ConsumedRecord as KafkaConsumedRecord } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import type { ProcessOutcome, TaskExecutor } from "../engine/task-executor.js";
+import type { TaskCommitter } from "./task-commit.js";
 import type { TaskContext } from "./task-context.js";
 import type { TaskPositions } from "./task-positions.js";
 import type { TaskWork } from "./task-work.js";
@@ -27,10 +28,8 @@ export interface BatchProcessing {
   readonly ctx: TaskContext;
   readonly positions: TaskPositions;
   readonly work: TaskWork;
-  /** When the commit interval started (the task's or the thread's last commit). */
-  lastCommitAt(): number;
-  /** Commits the task's work (under v2 the thread's commit, which ends in the background). */
-  commit(): Promise<void>;
+  /** When the commit interval started, and the commit (under v2 the thread's, which ends in the background). */
+  readonly committer: Pick<TaskCommitter, "lastCommitAt" | "commit">;
 }
 
 export interface BatchOutcome {
@@ -89,15 +88,15 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
       if (executor.takeCommitRequest()) {
         // context.commit(): this record's work is committed now, not at the next interval.
         work.dirty = true;
-        await task.commit();
+        await task.committer.commit({ inBackground: true });
         lastYield = Date.now();
       } else if ((processed & 31) === 0) {
         const now = Date.now();
         // A batch can hold a MiB of records: the commit interval is honoured within it,
         // as Kafka Streams checks it between records, so transactions stay short.
-        if (now - task.lastCommitAt() >= commitInterval) {
+        if (now - task.committer.lastCommitAt >= commitInterval) {
           work.dirty = true;
-          await task.commit();
+          await task.committer.commit({ inBackground: true });
         } else if (now - lastYield >= YIELD_EVERY_MS) {
           // Records whose stores answer from memory are processed in one chain of
           // microtasks, which would starve the sockets: let the event loop breathe, so

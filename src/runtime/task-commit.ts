@@ -4,8 +4,8 @@
 // overlay's writes become changelog records. Then:
 // - exactly-once v2: the thread's commit (thread-transaction.ts) asks every task for its
 //   part (prepareCommit) and commits them all in one transaction;
-// - exactly-once v1: the task's own transaction takes its last records and its offsets,
-//   then EndTxn;
+// - exactly-once v1: the task's own transaction (its producer's transactional id is
+//   `<applicationId>-<taskId>`) takes its last records and its offsets, then EndTxn;
 // - at-least-once: the records go through the idempotent producer, then the offsets.
 // Once Kafka holds the commit, the overlay and the changelog checkpoint reach LevelDB in
 // one batch, and lookups waiting for the task's visible outputs may read its store.
@@ -110,6 +110,40 @@ export class TaskCommitter {
       }
     }
     await this.#committedNow(overlay, offsets, produced, started, !lost);
+  }
+
+  /** Commits when there is uncommitted work and the commit interval has passed (or `force`); whether it did. */
+  async maybeCommit(now: number, force: boolean): Promise<boolean> {
+    const { ctx, work, positions, readGate } = this.options;
+    if (!work.dirty) {
+      // Only markers or aborted records were left to read: the store has caught up without a commit.
+      if (readGate.catchingUp) readGate.open(positions.readable());
+      // Forced (before a rebalance): a commit in flight ends first.
+      if (force) await ctx.threadTransaction?.settled();
+      return false;
+    }
+    const due = now - this.lastCommitAt >= ctx.config.commitIntervalMs;
+    if (!force && !work.commitSoon && !due) return false;
+    // Forced commits end before this returns; the others go on while the task processes.
+    await this.commit({ inBackground: !force });
+    return true;
+  }
+
+  /** A clean close commits what the task processed; a failure leaves it to the next owner. */
+  async commitBeforeClose(): Promise<void> {
+    try {
+      if (this.options.work.dirty) await this.commit();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "final commit failed; the next owner resumes from the last commit");
+    }
+  }
+
+  /** Drops the task's uncommitted work and rewinds its positions to the last commit. */
+  async drop(): Promise<void> {
+    // v2: a commit in flight still writes this task's sealed work; it ends first.
+    await this.options.ctx.threadTransaction?.settled();
+    await this.options.work.drop();
+    this.options.positions.rewind();
   }
 
   /**

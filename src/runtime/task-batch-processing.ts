@@ -29,7 +29,7 @@ export interface BatchProcessing {
   readonly positions: TaskPositions;
   readonly work: TaskWork;
   /** When the commit interval started, and the commit (under v2 the thread's, which ends in the background). */
-  readonly committer: Pick<TaskCommitter, "lastCommitAt" | "commit">;
+  readonly committer: Pick<TaskCommitter, "due" | "commit">;
 }
 
 export interface BatchOutcome {
@@ -49,7 +49,6 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
   let last = -1;
   let processed = 0;
   let current: KafkaConsumedRecord | undefined;
-  const commitInterval = ctx.config.commitIntervalMs;
   const executor = work.executor as TaskExecutor;
   let lastYield = Date.now();
   let complete = true;
@@ -94,16 +93,17 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
         const now = Date.now();
         // A batch can hold a MiB of records: the commit interval is honoured within it,
         // as Kafka Streams checks it between records, so transactions stay short.
-        if (now - task.committer.lastCommitAt >= commitInterval) {
+        if (task.committer.due(now)) {
           work.dirty = true;
           await task.committer.commit({ inBackground: true });
+          lastYield = Date.now();
         } else if (now - lastYield >= YIELD_EVERY_MS) {
           // Records whose stores answer from memory are processed in one chain of
           // microtasks, which would starve the sockets: let the event loop breathe, so
-          // that produce responses and other tasks' commits are not held up.
+          // that produce responses and the commit ending meanwhile are not held up.
           await yieldToEventLoop();
+          lastYield = Date.now();
         }
-        lastYield = Date.now();
       }
     }
     // Markers and aborted records after the last record need no processing.

@@ -55,6 +55,17 @@ export class TaskCommitter {
     return this.options.ctx.threadTransaction?.lastCommitAt ?? this.#lastCommit;
   }
 
+  /**
+   * Whether the commit interval has passed at `now`. Under v2 not while the thread's last commit
+   * is still ending (for a while: ThreadTransaction.committing): the task goes on processing and
+   * commits once that one ended.
+   */
+  due(now: number): boolean {
+    const { ctx } = this.options;
+    if (now - this.lastCommitAt < ctx.config.commitIntervalMs) return false;
+    return ctx.threadTransaction?.committing(now) !== true;
+  }
+
   /** The task (re)starts: its commit interval counts from now. */
   restart(): void {
     this.#lastCommit = Date.now();
@@ -122,8 +133,7 @@ export class TaskCommitter {
       if (force) await ctx.threadTransaction?.settled();
       return false;
     }
-    const due = now - this.lastCommitAt >= ctx.config.commitIntervalMs;
-    if (!force && !work.commitSoon && !due) return false;
+    if (!force && !work.commitSoon && !this.due(now)) return false;
     // Forced commits end before this returns; the others go on while the task processes.
     await this.commit({ inBackground: !force });
     return true;

@@ -21,7 +21,11 @@
 // they do then is held apart: their sends wait for the commit's end (they belong to the next
 // transaction), their overlay writes stay over the batch being written, and a failed commit
 // dooms the transaction, which drops both. The next commit, reset(), close() and a task that
-// drops its work first wait for the commit in flight.
+// drops its work first wait for the commit in flight. A commit that only falls due (its
+// interval passed) while the last one is still ending is put off until that one ended
+// (committing() says so), for up to DEFER_AT_MOST_MS: the tasks go on processing meanwhile,
+// where waiting for it would hold every task still for the rest of a commit whenever a
+// commit takes longer than the interval (its round trips to the broker, on a busy machine).
 import type { Logger } from "pino";
 import type { KafkaClient } from "../kafka/client.js";
 import { classifyKafkaError } from "../kafka/errors.js";
@@ -29,6 +33,13 @@ import { TransactionalProducer } from "../kafka/transactional-producer.js";
 import type { GroupMetadata, ProducedOffsets, ProducedRecord, OffsetToCommit } from "../kafka/types.js";
 import { TaskMigratedError } from "./errors.js";
 import { SerialQueue } from "./serial-queue.js";
+
+/**
+ * How long a commit in flight may put off the next one that falls due. Past this the broker is
+ * slow or gone: processing more would only pile up uncommitted work (memory, and records to
+ * process again should the commit fail), so the tasks stop and wait for it, as they did before.
+ */
+export const DEFER_AT_MOST_MS = 1_000;
 
 /** What one task hands to the thread's commit. */
 export interface TaskCommit {
@@ -78,6 +89,8 @@ export class ThreadTransaction {
   #failureClaimed = false;
   /** The end of the last commit (records, offsets, EndTxn, LevelDB), when it goes on in the background. */
   #inFlight: Promise<void> | undefined;
+  /** When the commit in flight took the tasks' work. */
+  #inFlightSince = 0;
   #closed = false;
   /**
    * When the last commit ended (or the thread started; for a commit that ends in the
@@ -118,6 +131,14 @@ export class ThreadTransaction {
     if (this.#failureClaimed) return false;
     this.#failureClaimed = true;
     return true;
+  }
+
+  /**
+   * Whether a commit is still ending, taken less than DEFER_AT_MOST_MS ago: a commit that merely
+   * fell due waits until it ended, while the tasks go on processing (see the top of this file).
+   */
+  committing(now: number): boolean {
+    return this.#inFlight !== undefined && now - this.#inFlightSince < DEFER_AT_MOST_MS;
   }
 
   /** Settles once the commit in flight (if any) ended, whether it committed or failed. */
@@ -194,6 +215,11 @@ export class ThreadTransaction {
       const producer = await this.init();
       const ending = this.#end(producer, commits);
       this.#inFlight = ending;
+      this.#inFlightSince = Date.now();
+      const ended = (): void => {
+        if (this.#inFlight === ending) this.#inFlight = undefined;
+      };
+      ending.then(ended, ended);
       if (options.inBackground !== true) {
         await ending;
         this.#lastCommitAt = Date.now();

@@ -2,7 +2,8 @@
 // task's records and positions, offsets carrying the group's generation; a doomed transaction
 // refuses commits and sends until reset() aborts it (its records never become visible); a
 // task revoked before its work was committed aborts the commit instead. Every task's commit
-// interval counts from the thread's last commit.
+// interval counts from the thread's last commit, and one falling due while the last commit is
+// still ending is put off until that one ended.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "../../src/broker/protocol/apis.js";
 import { createKafkaClient } from "../../src/kafka/client.js";
@@ -10,7 +11,7 @@ import { classifyKafkaError } from "../../src/kafka/errors.js";
 import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import type { GroupMetadata, ProducedOffsets, ProducedRecord } from "../../src/kafka/types.js";
 import { TaskMigratedError } from "../../src/runtime/errors.js";
-import { ThreadTransaction } from "../../src/runtime/thread-transaction.js";
+import { DEFER_AT_MOST_MS, ThreadTransaction } from "../../src/runtime/thread-transaction.js";
 import type { CommittingTask, TaskCommit } from "../../src/runtime/thread-transaction.js";
 import { RawClient } from "../broker/support/raw-client.js";
 import {
@@ -233,9 +234,13 @@ describe("ThreadTransaction", () => {
       await thread.init();
       tasks[0]!.pending.push(out("c1"));
       await thread.locked(() => thread.commit({ inBackground: true }));
+      // A commit falling due now is put off while this one ends, for DEFER_AT_MOST_MS at most.
+      expect(thread.committing(Date.now())).toBe(true);
+      expect(thread.committing(Date.now() + DEFER_AT_MOST_MS)).toBe(false);
       // The commit goes on without the lock; a send made now belongs to the next transaction.
       const sentLater = thread.send([out("c2")]);
       await thread.settled();
+      expect(thread.committing(Date.now())).toBe(false);
       expect(tasks[0]!.completed.length).toBe(1);
       await eventually(async () => ((await committedValues()).includes("c1") ? true : undefined), 10_000, "c1");
       await sentLater;

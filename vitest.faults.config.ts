@@ -7,6 +7,7 @@ import base from "./vitest.config.js";
 process.env.EDDY_TEST_KAFKA ||= "apache-4";
 
 export default defineConfig({
+  plugins: base.plugins,
   test: {
     ...base.test,
     include: ["test/faults/**/*.test.ts"],

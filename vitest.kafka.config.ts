@@ -14,6 +14,7 @@ if (!process.env.EDDY_TEST_KAFKA.startsWith("apache"))
   );
 
 export default defineConfig({
+  plugins: base.plugins,
   test: {
     ...base.test,
     include: [

@@ -113,8 +113,8 @@ export class StreamThread {
         // lazily; 1 MiB per partition made the instance's peak memory twice its working set.
         // 64 KiB per partition (512 KiB in all) kept it low but left the thread waiting on
         // fetches once commits stopped holding it up: on the 6-partition count benchmark
-        // 256 KiB (2 MiB in all) made 1.27x the records/s at 20% less CPU per record, for 3%
-        // more peak RSS (BENCHMARKS.md).
+        // 256 KiB (2 MiB in all) made 1.27x to 1.7x the records/s at 20% less CPU per record,
+        // for 13 to 19% more peak RSS (BENCHMARKS.md).
         maxBytesPerPartition: 256 * 1024,
         maxBytes: 2 * 1024 * 1024,
       },

@@ -82,15 +82,21 @@ probe.close()
 
 # A group: one member, its committed offsets, the group's description before and after it leaves.
 group = topic("group")
-consumer = KafkaConsumer(
-    topic("t"),
-    bootstrap_servers=bootstrap,
-    group_id=group,
-    auto_offset_reset="earliest",
-    enable_auto_commit=False,
-    session_timeout_ms=6000,
-    heartbeat_interval_ms=500,
-)
+
+
+def group_consumer():
+    return KafkaConsumer(
+        topic("t"),
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=500,
+    )
+
+
+consumer = group_consumer()
 records = []
 
 
@@ -100,7 +106,27 @@ def consumed_all():
     return True if len(records) >= 12 else None
 
 
-wait_for(consumed_all, "12 records", seen=lambda: f"{len(records)} records, assigned {sorted((tp.topic, tp.partition) for tp in consumer.assignment())}")
+def consumed_so_far():
+    return f"{len(records)} records, assigned {sorted((tp.topic, tp.partition) for tp in consumer.assignment())}"
+
+
+# kafka-python 3.0.12 now and then stops heartbeating right after a rejoin in its first seconds
+# (seen on Apache Kafka 3.9: the coordinator evicts it, and it never joins again, so it is never
+# assigned anything). A member that got nothing in 30 s is replaced by a new one, at most twice;
+# what the scenario observes (the records, the group) is the same either way.
+for attempt in range(3):
+    try:
+        wait_for(consumed_all, "12 records", timeout=30 if attempt < 2 else 120, seen=consumed_so_far)
+        break
+    except RuntimeError:
+        if attempt == 2:
+            raise
+        if records or consumer.assignment():  # a member at work, only slow: wait as long as ever
+            wait_for(consumed_all, "12 records", seen=consumed_so_far)
+            break
+        print(f"kafka-python member unassigned after 30 s; a new member joins ({consumed_so_far()})", file=sys.stderr)
+        consumer.close()
+        consumer = group_consumer()
 out["consume.records"] = sorted(records)
 consumer.commit()
 

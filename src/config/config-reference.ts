@@ -70,9 +70,9 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   cacheMaxBytes:
     "The record cache (Kafka Streams' `statestore.cache.max.bytes`), shared by the instance's tasks: reads of recent keys answered from memory, and in the DSL's cached stores updates of a key folded until the next commit, so that only the latest goes downstream. 0 turns it off: every update goes downstream.",
   leveldbWriteBufferBytes:
-    "Each task's LevelDB memtable (LevelDB's `write_buffer_size`): writes gather there until it is written out to a table file. Paid once per task the instance owns (twice while a full one is written out); 1 MiB by default (LevelDB's own is 4 MiB), since the record cache and the commit batches already fold updates of a key. Raise it for a task that writes much more per commit than it reads.",
+    "Each task's LevelDB memtable, and the global stores' (LevelDB's `write_buffer_size`): writes gather there until it is written out to a table file. Paid once per task the instance owns and once for its global stores (twice while a full one is written out); 1 MiB by default (LevelDB's own is 4 MiB), since the record cache and the commit batches already fold updates of a key. Raise it for a task that writes much more per commit than it reads.",
   leveldbBlockCacheBytes:
-    "Each task's LevelDB block cache: table blocks kept uncompressed for the reads that the record cache misses. Paid once per task the instance owns; 4 MiB by default (LevelDB's own is 8 MiB). Raise it for large state read at random.",
+    "Each task's LevelDB block cache, and the global stores': table blocks kept uncompressed for the reads that the record cache misses. Paid once per task the instance owns and once for its global stores; 4 MiB by default (LevelDB's own is 8 MiB). Raise it for large state read at random.",
   defaultKeySerde:
     "The key serde wherever the topology gives none (Kafka Streams' `default.key.serde`): a built-in serde's name, or a serde object in code.",
   defaultValueSerde:

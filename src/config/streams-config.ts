@@ -182,7 +182,7 @@ export const streamsConfigSchema = z
     /** Kafka Streams' statestore.cache.max.bytes: the record cache of the instance's tasks (0 turns it off). */
     cacheMaxBytes: nonNegativeInt("bytes").default(DEFAULT_CACHE_MAX_BYTES),
     /**
-     * Each task's LevelDB: the memtable size (LevelDB's write_buffer_size) and the block cache.
+     * Each task's LevelDB, and the global stores': the memtable size (LevelDB's write_buffer_size) and the block cache.
      * Unset, Eddy's defaults (stores/leveldb-tuning.ts: 1 MiB and 4 MiB, paid once per task).
      */
     leveldbWriteBufferBytes: positiveInt("bytes")

@@ -14,6 +14,7 @@ import type { Checkpoint } from "../stores/checkpoint.js";
 import { StateDirectoryLockedError } from "../stores/errors.js";
 import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
+import type { LevelDbTuning } from "../stores/leveldb-task-storage.js";
 import { taskStateDirectory } from "../stores/state-directory.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 
@@ -22,6 +23,8 @@ export const GLOBAL_TASK_ID = "global";
 export interface GlobalStateOptions {
   readonly stateDir: string;
   readonly applicationId: string;
+  /** How much memory the database may hold (leveldb-tuning.ts has the defaults). */
+  readonly leveldb?: LevelDbTuning | undefined;
   /** Some global store is persistent: LevelDB with a checkpoint; otherwise memory, rebuilt at every start. */
   readonly persistent: boolean;
   readonly timestampedStores: readonly string[];
@@ -95,6 +98,7 @@ function open(options: GlobalStateOptions): Promise<LevelDbTaskStorage> {
     applicationId: options.applicationId,
     taskId: GLOBAL_TASK_ID,
     timestampedStores: options.timestampedStores,
+    ...(options.leveldb === undefined ? {} : { leveldb: options.leveldb }),
   });
 }
 

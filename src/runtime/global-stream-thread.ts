@@ -28,6 +28,7 @@ import { MissingSourceTopicError, TaskProcessingError } from "./errors.js";
 import { GlobalDeadLetters } from "./global-dead-letters.js";
 import { GLOBAL_TASK_ID, globalCheckpoint, openGlobalState } from "./global-state.js";
 import type { OffsetRange } from "./global-state.js";
+import type { LevelDbTuning } from "../stores/leveldb-task-storage.js";
 
 export { GLOBAL_TASK_ID } from "./global-state.js";
 
@@ -38,6 +39,8 @@ export interface GlobalStreamThreadOptions {
   readonly applicationId: string;
   readonly clientId: string;
   readonly stateDir: string;
+  /** How much memory the global stores' LevelDB may hold (leveldb-tuning.ts has the defaults). */
+  readonly leveldb?: LevelDbTuning | undefined;
   readonly appConfigs: Readonly<Record<string, unknown>>;
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly fetchMaxWaitMs: number;
@@ -112,6 +115,7 @@ export class GlobalStreamThread {
       {
         stateDir: this.#options.stateDir,
         applicationId: this.#options.applicationId,
+        leveldb: this.#options.leveldb,
         persistent: globals.some((global) => topology.stores.get(global.store)?.persistent !== false),
         timestampedStores: globals
           .map((global) => topology.stores.get(global.store))

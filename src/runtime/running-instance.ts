@@ -12,6 +12,7 @@ import { IdempotentProducer } from "../kafka/idempotent-producer.js";
 import { ensureInternalTopics } from "../kafka/internal-topics.js";
 import { PartitionReader } from "../kafka/partition-reader.js";
 import { loadProcessId } from "../stores/process-id.js";
+import type { LevelDbTuning } from "../stores/leveldb-task-storage.js";
 import type { RecordCache } from "../stores/record-cache.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
 import type { Topology } from "../topology/topology.js";
@@ -179,6 +180,7 @@ export class RunningInstance implements RunningView {
         applicationId: config.applicationId,
         clientId: config.clientId,
         stateDir: config.stateDir,
+        leveldb: levelDbTuningOf(config),
         appConfigs: { ...config },
         defaultTimestampExtractor: config.defaultTimestampExtractor as TimestampExtractor,
         fetchMaxWaitMs: config.fetchMaxWaitMs,
@@ -276,7 +278,7 @@ export class RunningInstance implements RunningView {
           location: {
             stateDir: config.stateDir,
             applicationId: config.applicationId,
-            leveldb: { writeBufferSize: config.leveldbWriteBufferBytes, cacheSize: config.leveldbBlockCacheBytes },
+            leveldb: levelDbTuningOf(config),
           },
           signal,
         }),
@@ -359,4 +361,9 @@ export class RunningInstance implements RunningView {
     await step("closing the changelog reader", () => this.#reader?.close());
     await step("closing the admin client", () => this.#admin?.close());
   }
+}
+
+/** The memory each LevelDB database may hold, task or global, as the config sets it. */
+function levelDbTuningOf(config: ResolvedStreamsConfig): LevelDbTuning {
+  return { writeBufferSize: config.leveldbWriteBufferBytes, cacheSize: config.leveldbBlockCacheBytes };
 }

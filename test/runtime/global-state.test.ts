@@ -9,6 +9,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GLOBAL_TASK_ID, globalCheckpoint, openGlobalState } from "../../src/runtime/global-state.js";
 import type { GlobalStateOptions, OffsetRange } from "../../src/runtime/global-state.js";
+import { LevelDbTaskStorage } from "../../src/stores/leveldb-task-storage.js";
 import { taskStateDirectory } from "../../src/stores/state-directory.js";
 
 const partitions = [
@@ -107,5 +108,32 @@ describe("openGlobalState", () => {
     expect([...starts.values()]).toEqual([0, 2]);
     expect(await readdir(stateDir)).toEqual([]);
     await storage.close();
+  });
+
+  it("opens the database with the LevelDB memory the config sets, or Eddy's defaults", async () => {
+    /** Writes 600 KiB in commits of 100 rows: do they outgrow the memtable into a table file? */
+    async function tablesAfter600KiB(extra: Partial<GlobalStateOptions>): Promise<boolean> {
+      const { storage } = await openGlobalState({ ...options, ...extra }, partitions, ranges(10, 10));
+      const value = Buffer.alloc(1000, 7);
+      for (let commit = 0; commit < 6; commit++) {
+        const rows: Array<[Buffer, Buffer]> = [];
+        for (let i = 0; i < 100; i++) rows.push([Buffer.from(`key-${commit}-${i}`), value]);
+        await storage.commit(new Map([["prices", rows]]));
+      }
+      if (!(storage instanceof LevelDbTaskStorage)) throw new Error("persistent global stores live in LevelDB");
+      const db = storage.db;
+      // A full memtable is written out by LevelDB's background thread: give it time.
+      const deadline = Date.now() + 1_500;
+      let written = false;
+      while (!written && Date.now() < deadline) {
+        written = /\d+:\d+\[/.test(db.getProperty("leveldb.sstables"));
+        if (!written) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await storage.close();
+      await rm(stateDir, { recursive: true, force: true });
+      return written;
+    }
+    expect(await tablesAfter600KiB({})).toBe(false);
+    expect(await tablesAfter600KiB({ leveldb: { writeBufferSize: 64 * 1024 } })).toBe(true);
   });
 });

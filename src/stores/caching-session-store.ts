@@ -1,16 +1,20 @@
 // A task's session store with the record cache in front (Kafka Streams' CachingSessionStore),
 // for its one writer, the session aggregation (cache-forwarding.ts does the caching): a
-// read of one session is answered from the cache when it holds it, and each session's
-// updates fold until the flush. A record that merges sessions removes them and puts the
-// merged one: at the flush, a removed session downstream saw goes out as a delete, one
-// made and merged away since the last flush not at all.
-import type { Serde, SerdeContext } from "../serdes/serde.js";
+// read of a session is answered from the cache when it holds it, or as absent when the
+// store's session index knows it holds no such session, and only otherwise from the store
+// beneath; findSessionsNow() and putNow() do both without a promise when they can, for
+// the aggregation's hot path. Each session's updates fold until the flush. A record that
+// merges sessions removes them and puts the merged one: at the flush, a removed session
+// downstream saw goes out as a delete, one made and merged away since the last flush not
+// at all.
+import type { Serde } from "../serdes/serde.js";
 import type { Windowed } from "../serdes/windowed.js";
-import { CacheForwarding } from "./cache-forwarding.js";
+import { CacheForwarding, NEEDS_READ } from "./cache-forwarding.js";
 import type { StoreCachingOptions } from "./cache-forwarding.js";
 import type { CachedStore, FlushListener } from "./cached-store.js";
 import type { KeyValueBytesStore } from "./key-value-store.js";
-import { TypedSessionStore, sessionStoreKey } from "./session-store.js";
+import type { IndexedSession } from "./session-index.js";
+import { TypedSessionStore } from "./session-store.js";
 import type { SessionStoreOptions } from "./session-store.js";
 
 export class CachingSessionStore<K, V, C = unknown>
@@ -18,8 +22,12 @@ export class CachingSessionStore<K, V, C = unknown>
   implements CachedStore<Windowed<K>, V, C>
 {
   readonly #caching: CacheForwarding<Windowed<K>, V, C>;
-  readonly #keyContext: SerdeContext;
-  readonly #valueContext: SerdeContext;
+  /**
+   * Whether the cache may hold a removed session (a null entry). Until then it holds only
+   * sessions the store holds, so a session the index does not know is in neither: no
+   * cache look-up for it.
+   */
+  #deletesCached = false;
 
   constructor(
     bytes: KeyValueBytesStore,
@@ -29,9 +37,7 @@ export class CachingSessionStore<K, V, C = unknown>
     caching: StoreCachingOptions<C>,
   ) {
     super(bytes, keySerde, valueSerde, options);
-    this.#keyContext = { store: bytes.name, part: "key" };
-    this.#valueContext = { store: bytes.name, part: "value" };
-    this.#caching = new CacheForwarding<Windowed<K>, V, C>(caching, valueSerde, this.#valueContext);
+    this.#caching = new CacheForwarding<Windowed<K>, V, C>(caching, valueSerde, { store: bytes.name, part: "value" });
   }
 
   /** Sessions cached (for tests and metrics). */
@@ -51,28 +57,71 @@ export class CachingSessionStore<K, V, C = unknown>
     this.#caching.close();
   }
 
-  override async fetchSession(key: K, sessionStart: number, sessionEnd: number): Promise<V | undefined> {
-    if (sessionEnd < this.minLiveTime) return undefined;
-    const storeKey = sessionStoreKey(this.keySerde.serialize(key, this.#keyContext), sessionStart, sessionEnd);
-    const cached = this.#caching.cached(storeKey.toString("latin1"));
-    if (cached === undefined) return super.fetchSession(key, sessionStart, sessionEnd);
-    return cached === null ? undefined : this.valueSerde.deserialize(cached, this.#valueContext);
+  protected override cachedRow(row: string): Buffer | null | undefined {
+    return this.#caching.cached(row);
+  }
+
+  protected override async readRow(
+    storeKey: Buffer,
+    row: string,
+    start: number,
+    end: number,
+  ): Promise<Buffer | undefined> {
+    if (this.holdsRow(row, start, end) === false && !this.#deletesCached) return undefined;
+    const cached = this.#caching.cached(row);
+    if (cached !== undefined) return cached ?? undefined;
+    return super.readRow(storeKey, row, start, end);
+  }
+
+  override putNow(session: Windowed<K>, aggregate: V | null): boolean | Promise<void> {
+    const { start, end } = session.window;
+    if (!this.accepts(end)) return false;
+    const storeKey = this.storeKeyOf(session.key, start, end);
+    const row = storeKey.toString("latin1");
+    const valueBytes = this.serializeValue(aggregate);
+    const held = this.holdsRow(row, start, end);
+    // A new session (most records open one): the cache holds no entry for it either.
+    const fresh = held === false && !this.#deletesCached && valueBytes !== null;
+    const old = fresh ? this.#caching.oldForNew(valueBytes) : this.#caching.oldFor(row, valueBytes, held);
+    if (old === NEEDS_READ || !this.writeRowNow(storeKey, row, start, end, valueBytes)) return false;
+    if (valueBytes === null) this.#deletesCached = true;
+    const key: Windowed<K> = { key: session.key, window: { start, end } };
+    if (fresh) return this.#caching.recordNew(row, key, valueBytes, old) ?? true;
+    return this.#caching.record(row, key, valueBytes, old) ?? true;
   }
 
   override put(session: Windowed<K>, aggregate: V | null): Promise<boolean> {
+    let now: boolean | Promise<void>;
+    try {
+      now = this.putNow(session, aggregate);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (now === true) return Promise.resolve(true);
+    if (now !== false) return now.then(() => true);
     const { start, end } = session.window;
     // A write of an expired session is dropped by the store, and not cached.
     if (!this.accepts(end)) return super.put(session, aggregate);
-    const storeKey = sessionStoreKey(this.keySerde.serialize(session.key, this.#keyContext), start, end);
-    const valueBytes =
-      aggregate === null || aggregate === undefined ? null : this.valueSerde.serialize(aggregate, this.#valueContext);
+    const storeKey = this.storeKeyOf(session.key, start, end);
+    const row = storeKey.toString("latin1");
+    const valueBytes = this.serializeValue(aggregate);
+    if (valueBytes === null) this.#deletesCached = true;
     return this.#caching.write(
-      storeKey.toString("latin1"),
+      row,
       { key: session.key, window: { start, end } },
       valueBytes,
-      undefined,
+      this.holdsRow(row, start, end),
       () => this.bytes.get(storeKey),
-      () => super.put(session, aggregate),
+      () => this.writeRow(storeKey, row, start, end, valueBytes),
     );
+  }
+
+  /**
+   * An expired segment's sessions leave the cache with their rows (no read sees them
+   * again): otherwise they would fill it until evicted. A dirty one stays until the flush
+   * forwards it.
+   */
+  protected override dropped(sessions: readonly IndexedSession[]): void {
+    for (const session of sessions) this.#caching.forgetClean(session.row);
   }
 }

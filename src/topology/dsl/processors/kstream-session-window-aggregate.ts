@@ -7,12 +7,14 @@
 // grace is late: dropped and counted. Emitting on window close, nothing goes downstream
 // until sessions close: then every session that closed since the last emit leaves once,
 // by end, then start, then key, stamped with its end.
-import type { Window, Windowed } from "../../../serdes/windowed.js";
+import type { Windowed } from "../../../serdes/windowed.js";
 import type { CachedStore, FlushedEntry } from "../../../stores/cached-store.js";
 import { isCachedStore } from "../../../stores/cached-store.js";
 import type { KeyValue } from "../../../stores/key-value-store.js";
-import type { SessionStore, TypedSessionStore } from "../../../stores/session-store.js";
+import { TypedSessionStore } from "../../../stores/session-store.js";
+import type { SessionStore } from "../../../stores/session-store.js";
 import type { RecordHeaders } from "../../headers.js";
+import { FORWARDED } from "../../processor.js";
 import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { RecordContext, StreamRecord } from "../../record.js";
 import { EmitStrategy } from "../emit-strategy.js";
@@ -24,6 +26,19 @@ import type { TableProcessorSupplier } from "./table-processor-supplier.js";
 import type { ValueGetter, ValueGetterSupplier } from "./value-getter.js";
 
 export type Merger<K, VA> = (key: K, aggregateOne: VA, aggregateTwo: VA) => VA;
+
+/** One write of a record's merge: a merged session removed (newValue null), or the merged session put. */
+interface SessionWrite<K, VA> {
+  readonly session: Windowed<K>;
+  readonly newValue: VA | null;
+  readonly oldValue: VA | null;
+}
+
+async function collect<T>(entries: AsyncIterableIterator<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const entry of entries) all.push(entry);
+  return all;
+}
 
 function sessionStoreOf<K, VA>(context: ProcessorContext<unknown, unknown>, storeName: string): SessionStore<K, VA> {
   return context.getStateStore(storeName) as unknown as SessionStore<K, VA>;
@@ -109,7 +124,10 @@ export class SessionWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         }
       }
 
-      async process(record: StreamRecord<K, V>): Promise<void> {
+      // The common record (its key's sessions named by the store's index and cached, or
+      // none, a store over the task's overlay, updates forwarded by the cache) is folded
+      // without a single promise; each step hands over to a continuation only when it must wait.
+      process(record: StreamRecord<K, V>): void | Promise<void> {
         if (record.key === null) {
           this.context.recordDropped("a session aggregation skips records with a null key");
           return;
@@ -119,45 +137,90 @@ export class SessionWindowAggregateSupplier<K, V, VA> implements TableProcessorS
         this.#observedStreamTime = Math.max(this.#observedStreamTime, timestamp);
         const closeTime = this.#observedStreamTime - windows.gracePeriodMs() - windows.inactivityGap();
         const gap = windows.inactivityGap();
-        const merged: KeyValue<Windowed<K>, VA>[] = [];
-        let window: Window = { start: timestamp, end: timestamp };
-        let aggregate = initializer();
-        for await (const session of this.#store.findSessions(key, timestamp - gap, timestamp + gap)) {
-          merged.push(session);
-          aggregate = merger(key, aggregate, session.value);
-          window = {
-            start: Math.min(window.start, session.key.window.start),
-            end: Math.max(window.end, session.key.window.end),
-          };
-        }
-        if (window.end < closeTime) {
-          this.context.recordDropped(
-            `record for expired session: timestamp=[${timestamp}] window=[${window.start},${window.end}] expiration=[${closeTime}] streamTime=[${this.#observedStreamTime}]`,
-          );
-        } else {
-          if (window.start !== timestamp || window.end !== timestamp) {
-            for (const session of merged) {
-              await this.#store.remove(session.key);
-              await this.#maybeForwardUpdate(session.key, null, session.value);
-            }
-          }
-          aggregate = aggregator(key, record.value as V, aggregate);
-          const sessionKey: Windowed<K> = { key, window };
-          await this.#store.put(sessionKey, aggregate);
-          await this.#maybeForwardUpdate(sessionKey, aggregate, null);
-        }
-        await this.#maybeForwardFinalResult(record, closeTime);
+        const store = this.#store;
+        const found =
+          store instanceof TypedSessionStore ? store.findSessionsNow(key, timestamp - gap, timestamp + gap) : undefined;
+        if (found !== undefined) return this.#merge(record, found, closeTime);
+        return collect(store.findSessions(key, timestamp - gap, timestamp + gap)).then((sessions) =>
+          this.#merge(record, sessions, closeTime),
+        );
       }
 
-      async #maybeForwardUpdate(key: Windowed<K>, newValue: VA | null, oldValue: VA | null): Promise<void> {
-        if (this.#finals !== undefined || this.#cached) return;
-        await this.#forward(key, newValue, oldValue, this.context.recordContext().headers);
+      /** Merges the record and the sessions it joins into one; a promise only when a step must wait. */
+      #merge(
+        record: StreamRecord<K, V>,
+        merged: readonly KeyValue<Windowed<K>, VA>[],
+        closeTime: number,
+      ): Promise<void> | undefined {
+        const key = record.key as K;
+        const timestamp = record.timestamp;
+        let start = timestamp;
+        let end = timestamp;
+        let aggregate = initializer();
+        for (const session of merged) {
+          aggregate = merger(key, aggregate, session.value);
+          start = Math.min(start, session.key.window.start);
+          end = Math.max(end, session.key.window.end);
+        }
+        if (end < closeTime) {
+          this.context.recordDropped(
+            `record for expired session: timestamp=[${timestamp}] window=[${start},${end}] expiration=[${closeTime}] streamTime=[${this.#observedStreamTime}]`,
+          );
+          return this.#maybeForwardFinalResult(record, closeTime);
+        }
+        const writes: SessionWrite<K, VA>[] = [];
+        // A record inside none of them opens [t, t]; otherwise each merged session is replaced.
+        if (start !== timestamp || end !== timestamp) {
+          for (const session of merged) writes.push({ session: session.key, newValue: null, oldValue: session.value });
+        }
+        aggregate = aggregator(key, record.value as V, aggregate);
+        writes.push({ session: { key, window: { start, end } }, newValue: aggregate, oldValue: null });
+        const written = this.#write(writes, 0);
+        if (written === undefined) return this.#maybeForwardFinalResult(record, closeTime);
+        return written.then(() => this.#maybeForwardFinalResult(record, closeTime));
+      }
+
+      /** Writes (and forwards, when the processor does) `writes` from `from` on, in order. */
+      #write(writes: readonly SessionWrite<K, VA>[], from: number): Promise<void> | undefined {
+        const store = this.#store;
+        for (let i = from; i < writes.length; i += 1) {
+          const write = writes[i]!;
+          const now = store instanceof TypedSessionStore ? store.putNow(write.session, write.newValue) : false;
+          let waiting: Promise<unknown> | undefined;
+          if (now === false) {
+            const put =
+              write.newValue === null ? store.remove(write.session) : store.put(write.session, write.newValue);
+            waiting = put.then(() => this.#maybeForwardUpdate(write));
+          } else if (now === true) waiting = this.#maybeForwardUpdate(write);
+          else waiting = now.then(() => this.#maybeForwardUpdate(write));
+          if (waiting !== undefined) return waiting.then(() => this.#write(writes, i + 1));
+        }
+        return undefined;
+      }
+
+      #maybeForwardUpdate(write: SessionWrite<K, VA>): Promise<void> | undefined {
+        if (this.#finals !== undefined || this.#cached) return undefined;
+        const forwarded = this.#forward(
+          write.session,
+          write.newValue,
+          write.oldValue,
+          this.context.recordContext().headers,
+        );
+        return forwarded === FORWARDED ? undefined : forwarded;
       }
 
       /** Sessions end inclusively: those that end in [last emit's close time, close time - 1]. */
-      async #maybeForwardFinalResult(record: StreamRecord<K, V>, closeTime: number): Promise<void> {
+      #maybeForwardFinalResult(record: StreamRecord<K, V>, closeTime: number): Promise<void> | undefined {
         const finals = this.#finals;
-        if (finals === undefined || !finals.shouldEmit(this.context.currentSystemTimeMs(), closeTime)) return;
+        if (finals === undefined || !finals.shouldEmit(this.context.currentSystemTimeMs(), closeTime)) return undefined;
+        return this.#forwardFinalResult(finals, record, closeTime);
+      }
+
+      async #forwardFinalResult(
+        finals: FinalResultThrottle,
+        record: StreamRecord<K, V>,
+        closeTime: number,
+      ): Promise<void> {
         const upper = closeTime - 1;
         const lower = Math.max(0, finals.lastEmitWindowCloseTime);
         // Below 0 no session has ever closed; a session may be a single point, so lower == upper is a range.

@@ -1,7 +1,11 @@
 // One store seen through its task's overlay: the writes of the open Kafka transaction
 // sit in memory, over the committed base store. Reads see the pending writes first
-// (a pending delete hides the base value); scans merge both in key order.
+// (a pending delete hides the base value); scans merge both in key order. A commit in
+// flight (TaskOverlay.seal) takes the pending writes whole as its sealed writes, and new
+// writes start an empty map over them: once the commit is written, the sealed map is
+// dropped at once, where each written key was looked up and deleted.
 import { compareBytes, isEmptyRange, keyBounds } from "./bytes-order.js";
+import type { KeyBounds } from "./bytes-order.js";
 import { StateCommitInProgressError, StoreClosedError } from "./errors.js";
 import type { BytesRange, KeyValueBytesStore } from "./key-value-store.js";
 import { OrderedBytesMap } from "./ordered-bytes-map.js";
@@ -17,7 +21,10 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   readonly base: KeyValueBytesStore;
   readonly #overlay: OverlayState;
   // A Buffer is a pending put, null a pending delete.
-  readonly #pending = new OrderedBytesMap<Buffer | null>();
+  #pending = new OrderedBytesMap<Buffer | null>();
+  // The writes a commit in flight is writing (snapshot()), under #pending, until forgetWritten().
+  #sealed: OrderedBytesMap<Buffer | null> | undefined;
+  #sealedSnapshot: ReadonlyArray<readonly [Buffer, Buffer | null]> | undefined;
   // Bumped when the pending writes move to the base or are dropped: running iterators restart.
   #generation = 0;
   // Rows dropped unlogged (dropNow), their keys' bytes as latin1: an expired segment's, deleted after the commit.
@@ -29,9 +36,9 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     this.#overlay = overlay;
   }
 
-  /** Number of keys with a pending write (puts and deletes; dropped rows apart). */
+  /** Number of pending writes (puts and deletes; dropped rows apart), a key counted twice when written again since a seal. */
   get pendingCount(): number {
-    return this.#pending.size;
+    return this.#pending.size + (this.#sealed?.size ?? 0);
   }
 
   /** Number of rows dropped (dropNow) since the last commit. */
@@ -41,7 +48,8 @@ export class OverlayBytesStore implements KeyValueBytesStore {
 
   /** The pending writes in key order, for the commit batch; the overlay must not change while this runs. */
   pendingWrites(): IterableIterator<[Buffer, Buffer | null]> {
-    return this.#pending.entries();
+    if (this.#sealed === undefined) return this.#pending.entries();
+    return this.#pendingScan(keyBounds({}), false);
   }
 
   /** The rows dropped since the last commit, for the delete that follows it; forgets them. */
@@ -51,18 +59,34 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     return dropped;
   }
 
-  /** The pending writes as they stand, in key order: what a commit sets apart while writes go on (TaskOverlay.seal). */
+  /**
+   * The pending writes as they stand, in key order: what a commit sets apart while writes go
+   * on (TaskOverlay.seal). They become the sealed writes, read under the writes made after.
+   */
   snapshot(): Array<[Buffer, Buffer | null]> {
-    return [...this.#pending.entries()];
+    const sealed = this.#sealed;
+    // A commit that failed left its sealed writes: the next one writes them too.
+    if (sealed === undefined) this.#sealed = this.#pending;
+    else for (const [key, value] of this.#pending.entries()) sealed.set(key, value);
+    this.#pending = new OrderedBytesMap<Buffer | null>();
+    this.#generation += 1;
+    const snapshot = [...(this.#sealed as OrderedBytesMap<Buffer | null>).entries()];
+    this.#sealedSnapshot = snapshot;
+    return snapshot;
   }
 
   /**
-   * The base now holds `written` (a snapshot): the pending writes it holds are forgotten, the
-   * ones rewritten since the snapshot (another Buffer, or a delete where it put) are kept.
+   * The base now holds `written` (the last snapshot): the sealed writes are forgotten; those
+   * made since stay pending.
    */
   forgetWritten(written: ReadonlyArray<readonly [Buffer, Buffer | null]>): void {
-    for (const [key, value] of written) {
-      if (this.#pending.get(key) === value) this.#pending.delete(key);
+    const sealed = this.#sealed;
+    if (sealed !== undefined && written === this.#sealedSnapshot) {
+      this.#sealed = undefined;
+      this.#sealedSnapshot = undefined;
+    } else if (sealed !== undefined) {
+      // Not the last snapshot: only the writes it holds are forgotten.
+      for (const [key, value] of written) if (sealed.get(key) === value) sealed.delete(key);
     }
     this.#generation += 1;
   }
@@ -70,6 +94,8 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   /** Forgets the pending writes and drops (after a commit, or to discard them). */
   clearPending(): void {
     this.#pending.clear();
+    this.#sealed = undefined;
+    this.#sealedSnapshot = undefined;
     this.#dropped = [];
     this.#generation += 1;
   }
@@ -90,7 +116,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
 
   async get(key: Buffer): Promise<Buffer | undefined> {
     this.#checkOpen();
-    const pending = this.#pending.get(key);
+    const pending = this.#pendingGet(key);
     if (pending !== undefined) return pending ?? undefined;
     return this.base.get(key);
   }
@@ -125,14 +151,13 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     if (isEmptyRange(keyBounds(range))) return;
     const reverse = range.reverse === true;
     const direction = reverse ? -1 : 1;
-    const pending = this.#pending;
     let last: Buffer | undefined;
     while (true) {
       const resumed: BytesRange =
         last === undefined ? range : reverse ? { ...range, lt: last } : { ...range, gt: last };
       const generation = this.#generation;
       const base = this.base.iterate(resumed);
-      const writes = pending.scan(keyBounds(resumed), reverse);
+      const writes = this.#pendingScan(keyBounds(resumed), reverse);
       try {
         let baseNext = await base.next();
         let writeNext = writes.next();
@@ -148,7 +173,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
             const [key, value] = baseNext.value as [Buffer, Buffer];
             // Look the key up again rather than trusting the pending scan's chunk: a
             // write made since that chunk was read still hides or replaces the base value.
-            const current = pending.size === 0 ? undefined : pending.get(key);
+            const current = this.#pendingGet(key);
             if (current !== null) {
               last = key;
               yield [key, current ?? value];
@@ -181,7 +206,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     this.#checkOpen();
     let count = await this.base.approximateNumEntries();
     const dropped = new Set(this.#dropped);
-    for (const [key, value] of [...this.#pending.entries()]) {
+    for (const [key, value] of [...this.pendingWrites()]) {
       // Deleted by the commit, whatever the pending write.
       if (dropped.has(key.toString("latin1"))) continue;
       const inBase = (await this.base.get(key)) !== undefined;
@@ -190,6 +215,38 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     }
     for (const row of dropped) if ((await this.base.get(Buffer.from(row, "latin1"))) !== undefined) count -= 1;
     return count;
+  }
+
+  /** The pending write of `key` (null: a delete), the sealed one under it; undefined when neither. */
+  #pendingGet(key: Buffer): Buffer | null | undefined {
+    const pending = this.#pending.size === 0 ? undefined : this.#pending.get(key);
+    if (pending !== undefined || this.#sealed === undefined) return pending;
+    return this.#sealed.get(key);
+  }
+
+  /** The pending writes within `bounds` in key order, merged over the sealed ones (a key's newer write wins). */
+  *#pendingScan(bounds: KeyBounds, reverse: boolean): IterableIterator<[Buffer, Buffer | null]> {
+    const sealed = this.#sealed;
+    if (sealed === undefined) {
+      yield* this.#pending.scan(bounds, reverse);
+      return;
+    }
+    const direction = reverse ? -1 : 1;
+    const newer = this.#pending.scan(bounds, reverse);
+    const older = sealed.scan(bounds, reverse);
+    let a = newer.next();
+    let b = older.next();
+    while (a.done !== true || b.done !== true) {
+      const order = a.done === true ? 1 : b.done === true ? -1 : compareBytes(a.value[0], b.value[0]) * direction;
+      if (order <= 0) {
+        yield a.value as [Buffer, Buffer | null];
+        a = newer.next();
+        if (order === 0) b = older.next();
+      } else {
+        yield b.value as [Buffer, Buffer | null];
+        b = older.next();
+      }
+    }
   }
 
   #checkOpen(): void {

@@ -248,6 +248,31 @@ describe.each([
     expect(await entries(store.iterate({}))).toEqual(["a=1", "b=2", "c=3"]);
   });
 
+  it("reads the sealed writes under those made since, and a failed commit's with the next seal", async () => {
+    const store = overlay.store("balances");
+    const written = (writes: Iterable<readonly [Buffer, Buffer | null]>): string[] =>
+      [...writes].map(([key, value]) => `${key}=${value ?? "deleted"}`);
+    await store.put(b("a"), b("10"));
+    await store.delete(b("b"));
+    await store.put(b("x"), b("1"));
+    overlay.seal();
+    await store.put(b("a"), b("11"));
+    await store.delete(b("x"));
+    await store.put(b("y"), b("2"));
+    // Newest first: the writes since the seal, then the sealed ones, then the committed state.
+    const read = await Promise.all(["a", "b", "c", "x", "y"].map(async (key) => String(await store.get(b(key)))));
+    expect(read).toEqual(["11", "undefined", "3", "undefined", "2"]);
+    expect(await entries(store.iterate({}))).toEqual(["a=11", "c=3", "y=2"]);
+    expect(await entries(store.iterate({ reverse: true }))).toEqual(["y=2", "c=3", "a=11"]);
+    expect(written(store.pendingWrites())).toEqual(["a=11", "b=deleted", "x=deleted", "y=2"]);
+    // The sealed commit never ended: the next seal takes its writes too, a key's newer write winning.
+    const sealed = overlay.seal();
+    expect(written(sealed.writes.get("balances") ?? [])).toEqual(["a=11", "b=deleted", "x=deleted", "y=2"]);
+    await overlay.commitSealed(sealed);
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=11", "c=3", "y=2"]);
+    expect(overlay.pendingCount).toBe(0);
+  });
+
   it("keeps an open iterator going across a commit, without repeating or losing keys", async () => {
     const store = overlay.store("balances");
     for (let i = 0; i < 150; i += 1) await store.put(b(`k${String(i).padStart(3, "0")}`), b(`${i}`));

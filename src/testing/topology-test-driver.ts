@@ -41,7 +41,7 @@ import type { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import { serdeFromSetting } from "../serdes/serdes.js";
 import type { Topology } from "../topology/topology.js";
-import { EMIT_INTERVAL_CONFIG } from "../topology/internal-configs.js";
+import { EMIT_INTERVAL_CONFIG, OUTER_JOIN_EMIT_INTERVAL_CONFIG } from "../topology/internal-configs.js";
 import type { InputTopicOptions, TopologyTestDriverOptions } from "./driver-options.js";
 import { DriverChangelogs } from "./driver-changelogs.js";
 import { DriverStores } from "./driver-stores.js";
@@ -88,8 +88,14 @@ export class TopologyTestDriver {
     const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.#recordCache = cacheMaxBytes > 0 ? new RecordCache(cacheMaxBytes) : undefined;
     this.applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
-    // As Kafka Streams' driver: a windowed aggregation emitting on window close may emit after every record.
-    this.#config = { [EMIT_INTERVAL_CONFIG]: 0, ...options.config, applicationId: this.applicationId };
+    // As Kafka Streams' driver: a windowed aggregation emitting on window close, and a left or
+    // outer stream-stream join, may emit after every record.
+    this.#config = {
+      [EMIT_INTERVAL_CONFIG]: 0,
+      [OUTER_JOIN_EMIT_INTERVAL_CONFIG]: 0,
+      ...options.config,
+      applicationId: this.applicationId,
+    };
     this.#storeKind = options.stores ?? "memory";
     this.#stateDir = options.stateDir;
     this.#now = options.startTime ?? Date.now();

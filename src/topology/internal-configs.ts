@@ -7,3 +7,9 @@
  * looks for closed windows (1000 by default; the TopologyTestDriver sets 0: every record).
  */
 export const EMIT_INTERVAL_CONFIG = "__emit.interval.ms.kstreams.windowed.aggregation__";
+
+/**
+ * How often, in ms of wall-clock time, a left or outer stream-stream join looks for records
+ * whose window closed without a partner (1000 by default; the TopologyTestDriver sets 0).
+ */
+export const OUTER_JOIN_EMIT_INTERVAL_CONFIG = "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__";

@@ -24,6 +24,7 @@ const MINUTE = 60_000;
 // as Kafka Streams makes them, so Apache Kafka deletes records stamped long ago at once.
 const T0 = Date.now() - (Date.now() % MINUTE) - 60 * MINUTE;
 const APP = "orders-payments";
+const OUTER_JOIN_EMIT_INTERVAL_MS = 1_000;
 
 function joinTopology() {
   const builder = new StreamsBuilder();
@@ -101,12 +102,24 @@ describe("stream-stream join on Kafka", () => {
     await send(cluster, "join-payments", [
       ["o1", "paid-1", T0 + 5 * MINUTE],
       ["o3", "paid-3", T0 + 3 * MINUTE],
-      // Stream time passes o2's window (and o1's and o3's): o2 is emitted unpaid.
-      ["other", "paid-x", T0 + 30 * MINUTE],
     ]);
     const second = new KafkaStreams(joinTopology(), config, { logger: silentLogger, api: false });
     await second.start();
     try {
+      await eventually(
+        async () => {
+          const records = await readCommitted(cluster.broker.bootstrap, "join-out");
+          return records.length >= 2 ? records : undefined;
+        },
+        30_000,
+        "the paid orders",
+        failedInstance(second),
+      );
+      // The shared store is scanned at most once per emit interval (1 s of wall-clock time, as
+      // in Kafka Streams): a record a second later finds o2's window closed.
+      await new Promise((resolve) => setTimeout(resolve, OUTER_JOIN_EMIT_INTERVAL_MS + 100));
+      // Stream time passes o2's window (and o1's and o3's): o2 is emitted unpaid.
+      await send(cluster, "join-payments", [["other", "paid-x", T0 + 30 * MINUTE]]);
       const out = await eventually(
         async () => {
           const records = await readCommitted(cluster.broker.bootstrap, "join-out");

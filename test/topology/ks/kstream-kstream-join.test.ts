@@ -1,8 +1,17 @@
 // Ports of Kafka Streams' KStreamKStreamJoinTest: the same inputs, the same results and
 // timestamps (the later of the two records'), through the TopologyTestDriver.
+// shouldThrottleEmitNonJoinedOuterRecordsEvenWhenClockDrift drives one join processor with a
+// mocked context and system time; here the driver's wall clock plays that part, and the test
+// reads the outer join's shared store as the Java test reads its spy. Left out: the cases of
+// Java store suppliers (WindowBytesStoreSupplier, DslStoreSuppliers), an API Eddy does not
+// have; the repartition naming and logging cases are ported in test/topology/stream-stream-join.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 
+import { Serdes } from "../../../src/serdes/serdes.js";
+import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
 import { JoinWindows } from "../../../src/topology/dsl/join-windows.js";
+import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
+import { OUTER_JOIN_EMIT_INTERVAL_CONFIG } from "../../../src/topology/internal-configs.js";
 import { kvt } from "./support.js";
 import { joinHarness } from "./stream-join-support.js";
 import type { JoinHarness } from "./stream-join-support.js";
@@ -1068,5 +1077,51 @@ describe("KStreamKStreamJoin (KStreamKStreamJoinTest)", () => {
       await in2(expectedKey, "j" + expectedKey, time);
     }
     check();
+  });
+
+  it("shouldThrottleEmitNonJoinedOuterRecordsEvenWhenClockDrift", async () => {
+    const builder = new StreamsBuilder();
+    const strings = { key: Serdes.string(), value: Serdes.string() };
+    builder
+      .stream("left", strings)
+      .outerJoin(
+        builder.stream("right", strings),
+        (v1, v2) => `${v1}${v2}`,
+        JoinWindows.ofTimeDifferenceWithNoGrace(1000),
+        {
+          key: Serdes.string(),
+          value: Serdes.string(),
+          otherValue: Serdes.string(),
+        },
+      )
+      .to("output", strings);
+    // Kafka Streams' default interval, which its driver (and Eddy's) sets to 0.
+    const driver = new TopologyTestDriver(builder.build(), {
+      startTime: 1000,
+      config: { [OUTER_JOIN_EMIT_INTERVAL_CONFIG]: 1000 },
+    });
+    try {
+      const right = driver.createInputTopic("right", Serdes.string(), Serdes.string());
+      const outerStore = driver.getKeyValueStore<unknown, unknown>("KSTREAM-OUTERSHARED-0000000004-store");
+      const waiting = async () => {
+        let count = 0;
+        for await (const _ of outerStore.all()) count++;
+        return count;
+      };
+
+      await right.pipeInput("key1", "value1", { timestamp: 10000 });
+      await driver.advanceWallClockTime(1100); // 2100
+      await right.pipeInput("key2", "value2", { timestamp: 13000 });
+      await driver.advanceWallClockTime(400); // 2500
+      await right.pipeInput("key3", "value3", { timestamp: 15000 });
+      // being throttled, so the older value still exists
+      expect(await waiting()).toBe(2);
+
+      await driver.advanceWallClockTime(1500); // 4000
+      await right.pipeInput("key4", "value4", { timestamp: 17000 });
+      expect(await waiting()).toBe(1);
+    } finally {
+      await driver.close();
+    }
   });
 });

@@ -6,17 +6,21 @@
 // (stream time past its time + after + grace, or + before for the right side), and is
 // emitted joined with null then, unless a partner arrived meanwhile: no spurious
 // results. Both sides share the task's stream time, so either side's records close the
-// other's windows. Records with a null key or value are dropped (a left or outer side's
+// other's windows, and the store is scanned at most once per emit interval of wall-clock
+// time (a performance bound, as Kafka Streams' throttle: records whose window closed wait
+// for the next scan). Records with a null key or value are dropped (a left or outer side's
 // record with a null key is joined with null at once, as since KS 3.7).
 import type { KeyValueStore } from "../../../../stores/key-value-store.js";
 import type { ReadOnlyWindowStore } from "../../../../stores/window-store.js";
 import type { ProcessorContext, ProcessorSupplier } from "../../../processor.js";
 import type { StreamRecord } from "../../../record.js";
+import { OUTER_JOIN_EMIT_INTERVAL_CONFIG } from "../../../internal-configs.js";
 import type { JoinWindows } from "../../join-windows.js";
 import { ForwardingProcessor } from "../forwarding-processor.js";
 import type { LeftOrRightValue, TimestampedKeyAndJoinSide } from "./outer-join-store-format.js";
 
 const NO_TIMESTAMP = -1;
+const DEFAULT_EMIT_INTERVAL_MS = 1000;
 
 /** The stream time both sides of one task's join see, and the oldest record waiting in the outer store. */
 export class JoinTimeTracker {
@@ -24,6 +28,20 @@ export class JoinTimeTracker {
   // Unknown after a restart: the first closed window scans the store (Kafka Streams starts at
   // Long.MAX_VALUE and so leaves restored records waiting until a new one is stored).
   minTime = NO_TIMESTAMP;
+  emitIntervalMs = DEFAULT_EMIT_INTERVAL_MS;
+  /** The wall-clock time before which the outer store is not scanned again. */
+  nextTimeToEmit = 0;
+}
+
+function emitInterval(configs: Readonly<Record<string, unknown>>): number {
+  const configured = configs[OUTER_JOIN_EMIT_INTERVAL_CONFIG];
+  const interval = configured === undefined ? DEFAULT_EMIT_INTERVAL_MS : Number(configured);
+  if (!Number.isFinite(interval) || interval < 0) {
+    throw new RangeError(
+      `${OUTER_JOIN_EMIT_INTERVAL_CONFIG} must be a number of milliseconds >= 0, got ${String(configured)}`,
+    );
+  }
+  return interval;
 }
 
 /** One JoinTimeTracker per task, shared by the two sides' processors of that task. */
@@ -87,6 +105,7 @@ export function streamJoinSideSupplier<K, VL, VR, VOut>(
         }
         this.#taskId = context.taskId;
         this.#tracker = side.trackers.acquire(context.taskId);
+        if (this.#outerStore !== undefined) this.#tracker.emitIntervalMs = emitInterval(context.appConfigs());
       }
 
       close(): void {
@@ -141,6 +160,10 @@ export function streamJoinSideSupplier<K, VL, VR, VOut>(
         const tracker = this.#tracker;
         // Nothing waits longer than the oldest record's window: skip the scan until that closes.
         if (tracker.minTime !== NO_TIMESTAMP && tracker.minTime + joinAfter + grace >= tracker.streamTime) return;
+        const now = this.context.currentSystemTimeMs();
+        if (now < tracker.nextTimeToEmit) return;
+        // From now, not from the last due time: a clock that jumped ahead does not make every record scan.
+        tracker.nextTimeToEmit = now + tracker.emitIntervalMs;
         tracker.minTime = Number.MAX_SAFE_INTEGER;
         const closed: { key: TimestampedKeyAndJoinSide<K>; values: LeftOrRightValue<VL, VR>[] }[] = [];
         let leftOpen = false;

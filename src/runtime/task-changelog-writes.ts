@@ -30,15 +30,17 @@ export function addChangelogRecords(
       const entry = format.toChangelog(key, value, streamTime);
       // A write the store does not log (a versioned store sweeping out expired versions).
       if (entry === undefined) continue;
+      // No timestamp of its own: stamped now, as Kafka's producer stamps a record sent without one.
+      const timestamp = entry.timestamp ?? Date.now();
       add(
         entry.headers === undefined
-          ? { topic, partition, key: entry.key, value: entry.value, timestamp: entry.timestamp }
+          ? { topic, partition, key: entry.key, value: entry.value, timestamp }
           : {
               topic,
               partition,
               key: entry.key,
               value: entry.value,
-              timestamp: entry.timestamp,
+              timestamp,
               headers: entry.headers,
             },
       );

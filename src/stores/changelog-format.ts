@@ -5,7 +5,8 @@
 // - a timestamped store logs the plain value and the timestamp as the record's
 //   timestamp (ChangeLoggingTimestampedKeyValueBytesStore), and restoring puts the
 //   record's timestamp back in front of the value (RecordConverters.rawValueToTimestampedValue);
-// - suppress()'s buffer logs its entries with the header v=3 (the buffer's format version);
+// - suppress()'s buffer logs its entries with the header v=3 (the buffer's format version)
+//   and no timestamp of their own: the producer stamps them as it sends them;
 // - a versioned store logs every version: the plain key and value, the version's timestamp
 //   as the record's (ChangeLoggingVersionedKeyValueBytesStore).
 //
@@ -26,7 +27,8 @@ export interface ChangelogHeader {
 export interface ChangelogEntry {
   readonly key: Buffer;
   readonly value: Buffer | null;
-  readonly timestamp: number;
+  /** Null: the record has no timestamp of its own, and the producer stamps it with its clock when it sends it. */
+  readonly timestamp: number | null;
   readonly headers: readonly ChangelogHeader[] | undefined;
 }
 
@@ -80,10 +82,12 @@ export const BUFFER_CHANGELOG_HEADERS: readonly ChangelogHeader[] = Object.freez
 const buffer: ChangelogFormat = {
   identity: true,
   headers: true,
-  toChangelog: (key, value, fallbackTimestamp) => ({
+  // Kafka Streams sends the buffer's records with no timestamp (the producer's clock stamps
+  // them), as the buffer time is in the value.
+  toChangelog: (key, value) => ({
     key,
     value,
-    timestamp: fallbackTimestamp,
+    timestamp: null,
     // A tombstone carries no version: Kafka Streams' logTombstone sends none.
     headers: value === null ? undefined : BUFFER_CHANGELOG_HEADERS,
   }),

@@ -3,32 +3,41 @@
 // createOutputTopic() and finds it in producedTopicNames():
 // - every write of a logged store is a record, in the layout the Kafka runtime logs
 //   the store with (changelog-format.ts), on partition 0;
-// - its timestamp is the value's for a timestamped store, else that of the record
-//   being processed (ChangeLoggingKeyValueBytesStore logs context.timestamp()), as a
+// - its timestamp is the value's for a timestamped store, none (null) for suppress()'s
+//   buffer (Kafka Streams sends those without one), else that of the record being
+//   processed (ChangeLoggingKeyValueBytesStore logs context.timestamp()), as a
 //   punctuator's time while it runs;
 // - a store behind the record cache (its definition has caching, and the driver's
 //   cacheMaxBytes is not 0) and suppress()'s buffer log at the commit that follows
 //   every record instead: one record per key written, the last write, keys in the
-//   order of their last write (Kafka Streams' NamedCache flushes its dirty keys so);
+//   order of their last write (Kafka Streams' NamedCache flushes its dirty keys so),
+//   the buffer's in the order of its HashSet of dirty keys (java-hash-set-order.ts);
 // - an expired segment of a window or session store is dropped without a record, as
 //   Kafka Streams drops a segment: those are the only batch writes such stores make.
 // Global stores have no changelog (their topic is theirs).
-import type { ProducedRecord } from "../engine/record-collector.js";
 import type { TaskStoreContext } from "../engine/state-store-provider.js";
 import { changelogFormat } from "../stores/changelog-format.js";
 import type { ChangelogEntry, ChangelogFormat } from "../stores/changelog-format.js";
 import type { BytesRange, KeyValueBytesStore } from "../stores/key-value-store.js";
 import { changelogTopicName } from "../topology/internal-topic-names.js";
 import type { StoreDefinition } from "../topology/topology.js";
+import type { DriverRecord } from "./driver-topics.js";
+import { JavaHashSetOrder } from "./java-hash-set-order.js";
+
+/** A store's writes held back until the commit; `hashOrder` for a buffer, which logs its keys in that order. */
+interface DeferredWrites {
+  readonly records: Map<string, DriverRecord>;
+  readonly hashOrder: JavaHashSetOrder | undefined;
+}
 
 export class DriverChangelogs {
   readonly #applicationId: string;
-  readonly #send: (record: ProducedRecord) => void;
+  readonly #send: (record: DriverRecord) => void;
   readonly #cacheOn: boolean;
-  /** Per deferring store, its keys' last writes (latin1 key -> record), in the order of their last write. */
-  readonly #deferred: Map<string, ProducedRecord>[] = [];
+  /** Per deferring store, its keys' last writes (latin1 key -> record). */
+  readonly #deferred: DeferredWrites[] = [];
 
-  constructor(applicationId: string, send: (record: ProducedRecord) => void, cacheOn: boolean) {
+  constructor(applicationId: string, send: (record: DriverRecord) => void, cacheOn: boolean) {
     this.#applicationId = applicationId;
     this.#send = send;
     this.#cacheOn = cacheOn;
@@ -42,9 +51,9 @@ export class DriverChangelogs {
       definition.caching &&
       definition.type !== "versioned" &&
       !(definition.type === "window" && definition.windowed?.retainDuplicates === true);
-    let deferred: Map<string, ProducedRecord> | undefined;
+    let deferred: DeferredWrites | undefined;
     if (cached || definition.type === "buffer") {
-      deferred = new Map();
+      deferred = { records: new Map(), hashOrder: definition.type === "buffer" ? new JavaHashSetOrder() : undefined };
       this.#deferred.push(deferred);
     }
     const topic = changelogTopicName(this.#applicationId, definition.name);
@@ -57,8 +66,9 @@ export class DriverChangelogs {
         return;
       }
       const id = key.toString("latin1");
-      deferred.delete(id);
-      deferred.set(id, record);
+      // A cache's key moves to the end with each write; a HashSet's keeps its first place.
+      if (deferred.hashOrder === undefined) deferred.records.delete(id);
+      deferred.records.set(id, record);
     };
     const batchesAreDrops = definition.type === "window" || definition.type === "session";
     return new ChangeLoggingBytesStore(bytes, log, batchesAreDrops);
@@ -66,11 +76,14 @@ export class DriverChangelogs {
 
   /** The commit after every record: what the cached stores and the buffers held back. */
   flush(): void {
-    for (const deferred of this.#deferred) {
-      if (deferred.size === 0) continue;
-      const records = [...deferred.values()];
-      deferred.clear();
-      for (const record of records) this.#send(record);
+    for (const { records, hashOrder } of this.#deferred) {
+      if (records.size === 0) continue;
+      const due =
+        hashOrder === undefined
+          ? [...records.values()]
+          : hashOrder.order([...records].map(([id, record]) => [Buffer.from(id, "latin1"), record] as const));
+      records.clear();
+      for (const record of due) this.#send(record);
     }
   }
 }
@@ -81,7 +94,7 @@ function changelogRecord(
   key: Buffer,
   value: Buffer | null,
   recordTimestamp: number,
-): ProducedRecord | undefined {
+): DriverRecord | undefined {
   // Outside processing (a test writing a store) there is no record: Kafka refuses negative timestamps.
   const entry: ChangelogEntry | undefined = format.toChangelog(key, value, Math.max(0, recordTimestamp));
   if (entry === undefined) return undefined;

@@ -6,11 +6,14 @@ import type { ProducedRecord } from "../engine/record-collector.js";
 import type { Topology } from "../topology/topology.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
 
+/** A record the topology wrote; a null timestamp is none (a changelog record Kafka Streams sends without one). */
+export type DriverRecord = Omit<ProducedRecord, "timestamp"> & { readonly timestamp: number | null };
+
 export class DriverTopics {
   readonly #topology: Topology;
   readonly #taskByTopic = new Map<string, number>();
   readonly #offsets = new Map<string, number>();
-  readonly #outputs = new Map<string, ProducedRecord[]>();
+  readonly #outputs = new Map<string, DriverRecord[]>();
 
   constructor(topology: Topology, applicationId: string) {
     this.#topology = topology;
@@ -69,7 +72,7 @@ export class DriverTopics {
   }
 
   /** Keeps a record the topology wrote, for an output topic to take. */
-  written(record: ProducedRecord): void {
+  written(record: DriverRecord): void {
     let queue = this.#outputs.get(record.topic);
     if (queue === undefined) {
       queue = [];
@@ -78,7 +81,7 @@ export class DriverTopics {
     queue.push(record);
   }
 
-  take(topic: string): ProducedRecord | undefined {
+  take(topic: string): DriverRecord | undefined {
     return this.#outputs.get(topic)?.shift();
   }
 

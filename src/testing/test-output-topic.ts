@@ -3,13 +3,13 @@
 import type { KeyValue } from "../stores/key-value-store.js";
 import { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
-import type { ProducedRecord } from "../engine/record-collector.js";
+import type { DriverRecord } from "./driver-topics.js";
 import { NoOutputRecordError } from "./errors.js";
 import type { TestRecord } from "./test-record.js";
 
 /** What an output topic needs from its driver. */
 export interface OutputQueue {
-  take(topic: string): ProducedRecord | undefined;
+  take(topic: string): DriverRecord | undefined;
   queueSize(topic: string): number;
 }
 

@@ -4,7 +4,8 @@ import type { HeadersInit, RecordHeaders } from "../topology/headers.js";
 export interface TestRecord<K, V> {
   readonly key: K | null;
   readonly value: V | null;
-  readonly timestamp: number;
+  /** Null for a record written without a timestamp (suppress()'s changelog records, as in Kafka Streams' driver). */
+  readonly timestamp: number | null;
   readonly headers: RecordHeaders;
 }
 

@@ -28,7 +28,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deadLetterRecord } from "../engine/dead-letter.js";
 import type { ConsumedRecord } from "../engine/consumed-record.js";
-import type { ProducedRecord, RecordCollector } from "../engine/record-collector.js";
+import type { RecordCollector } from "../engine/record-collector.js";
 import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import type { ReadOnlyWindowStore } from "../stores/window-store.js";
@@ -48,6 +48,7 @@ import { DriverStores } from "./driver-stores.js";
 import { startDriverTasks } from "./driver-tasks.js";
 import type { DriverTask } from "./driver-tasks.js";
 import { DriverTopics } from "./driver-topics.js";
+import type { DriverRecord } from "./driver-topics.js";
 import { DriverClosedError, SourceTopicNotPatternError, UnknownTopicError } from "./errors.js";
 import { TestInputTopic } from "./test-input-topic.js";
 import type { InputPipe } from "./test-input-topic.js";
@@ -283,13 +284,13 @@ export class TopologyTestDriver {
     await this.#drain(tasks);
   }
 
-  #collect(record: ProducedRecord): void {
+  #collect(record: DriverRecord): void {
     this.#topics.written(record);
     // As Kafka Streams' driver: what lands on a topic the topology reads is read back.
     if (this.#topics.subtopologyOf(record.topic) !== undefined) {
-      this.#pending.push(
-        this.#topics.consumed(record.topic, record.key, record.value, record.timestamp, record.headers),
-      );
+      // A record sent without a timestamp gets the clock's, as a producer stamps it.
+      const timestamp = record.timestamp ?? this.#now;
+      this.#pending.push(this.#topics.consumed(record.topic, record.key, record.value, timestamp, record.headers));
     }
   }
 

@@ -54,4 +54,29 @@ describe("addChangelogRecords", () => {
     expect((await committed.get(bytes("live")))?.toString()).toBe("1");
     expect([store.pendingCount, store.droppedCount]).toEqual([0, 0]);
   });
+
+  it("stamps suppress()'s buffer records with the clock as it logs them, as Kafka's producer stamps a record sent without a timestamp", () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    overlay.store("buffer").writeNow(bytes("k"), bytes("entry"));
+    const logged: ProducedRecord[] = [];
+    const before = Date.now();
+    addChangelogRecords(
+      [
+        {
+          store: "buffer",
+          topic: "app-buffer-changelog",
+          partition: 0,
+          format: changelogFormat({ type: "buffer", timestamped: false }),
+        },
+      ],
+      overlay,
+      0,
+      42,
+      (record) => logged.push(record),
+    );
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.timestamp).toBeGreaterThanOrEqual(before);
+    expect(logged[0]!.timestamp).toBeLessThanOrEqual(Date.now());
+    expect(logged[0]!.headers).toEqual([{ key: "v", value: Buffer.from([3]) }]);
+  });
 });

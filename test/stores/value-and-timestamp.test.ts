@@ -75,7 +75,7 @@ describe("changelog formats", () => {
     expect(format.fromChangelog({ key, value: null, timestamp: 5 })).toEqual({ key, value: null, timestamp: 5 });
   });
 
-  it("log plain stores as they are, and a suppression buffer with its version header", () => {
+  it("log plain stores as they are, and a suppression buffer with its version header and no timestamp", () => {
     const plain = changelogFormat({ type: "keyValue", timestamped: false });
     expect(plain.identity).toBe(true);
     expect(plain.toChangelog(key, Buffer.from("v"), 7)).toEqual({
@@ -87,5 +87,8 @@ describe("changelog formats", () => {
     const buffer = changelogFormat({ type: "buffer", timestamped: false });
     expect(buffer.toChangelog(key, Buffer.from("v"), 7)?.headers).toEqual([{ key: "v", value: Buffer.from([3]) }]);
     expect(buffer.toChangelog(key, null, 7)?.headers).toBeUndefined();
+    // Kafka Streams sends the buffer's records with a null timestamp: the producer stamps them.
+    expect(buffer.toChangelog(key, Buffer.from("v"), 7)?.timestamp).toBeNull();
+    expect(buffer.toChangelog(key, null, 7)?.timestamp).toBeNull();
   });
 });

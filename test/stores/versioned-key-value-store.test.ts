@@ -192,7 +192,11 @@ describe("RocksDBVersionedStoreTest (through the store API)", () => {
       const entry = format.toChangelog(row, value, 0);
       expect(entry).toBeDefined();
       expect(entry!.key).toEqual(Buffer.from("k"));
-      const back = format.fromChangelog({ key: entry!.key, value: entry!.value, timestamp: entry!.timestamp });
+      const back = format.fromChangelog({
+        key: entry!.key,
+        value: entry!.value,
+        timestamp: entry!.timestamp ?? undefined,
+      });
       await restored.put(back.key, back.value!);
     }
     await verify(newStore(HISTORY_RETENTION, restored));
@@ -226,7 +230,11 @@ describe("RocksDBVersionedStoreTest (through the store API)", () => {
       const copy = new InMemoryKeyValueBytesStore("versioned");
       for await (const [row, value] of bytes.iterate({})) {
         const entry = format.toChangelog(row, value, 0)!;
-        const back = format.fromChangelog({ key: entry.key, value: entry.value, timestamp: entry.timestamp });
+        const back = format.fromChangelog({
+          key: entry.key,
+          value: entry.value,
+          timestamp: entry.timestamp ?? undefined,
+        });
         await copy.put(back.key, back.value!);
       }
       return copy;

@@ -1,7 +1,7 @@
 // The TopologyTestDriver's changelog topics, as Kafka Streams' change-logging stores write
 // them under its driver: a record per write of a logged store (per key and commit behind
 // the cache), in the store's changelog layout, stamped with the record being processed
-// (a timestamped store's with the value's timestamp); none for a store without logging,
+// (a timestamped store's with the value's timestamp, suppress()'s buffer's with none); none for a store without logging,
 // a global store, or an expired segment of a window or session store.
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../src/serdes/serdes.js";
@@ -197,7 +197,7 @@ describe("TopologyTestDriver changelogs", () => {
     ]);
   });
 
-  it("logs suppress()'s buffer at the commit, with its format version header v=3, and its eviction as a tombstone", async () => {
+  it("logs suppress()'s buffer at the commit, with its format version header v=3 and no timestamp, and its eviction as a tombstone", async () => {
     const builder = new StreamsBuilder();
     builder
       .table("input", { key: strings, value: strings })
@@ -208,11 +208,27 @@ describe("TopologyTestDriver changelogs", () => {
     const input = d.createInputTopic("input", strings, strings);
     await input.pipeInput("a", "1", { timestamp: 5 });
     await input.pipeInput("b", "2", { timestamp: 20 });
-    const records = changelog(d, "buffer-store");
-    expect(records.map((r) => [r.key, r.value === null ? null : "entry", r.headers])).toEqual([
-      [hex("a"), "entry", ["v=03"]],
-      [hex("b"), "entry", ["v=03"]],
-      [hex("a"), null, []],
+    // Kafka Streams' BufferValue with the buffer time after it: the record context (timestamp,
+    // offset, topic, partition, no headers), the prior and old values (-1: none), the new
+    // value; sent with no timestamp (InMemoryTimeOrderedKeyValueChangeBuffer.logValue).
+    const entry = (value: string, timestamp: number, offset: number) =>
+      long(timestamp) +
+      long(offset) +
+      int(5) +
+      hex("input") +
+      int(0) +
+      int(0) +
+      int(-1) +
+      int(-1) +
+      int(value.length) +
+      hex(value) +
+      long(timestamp);
+    // The second commit logs b's entry and a's eviction in the order of the buffer's HashSet
+    // of dirty keys: a (hash 128, bucket 0) before b (hash 129, bucket 1).
+    expect(changelog(d, "buffer-store")).toEqual([
+      { key: hex("a"), value: entry("1", 5, 0), timestamp: null, headers: ["v=03"] },
+      { key: hex("a"), value: null, timestamp: null, headers: [] },
+      { key: hex("b"), value: entry("2", 20, 1), timestamp: null, headers: ["v=03"] },
     ]);
     expect(d.createOutputTopic("output", strings, strings).readKeyValuesToList()).toEqual([{ key: "a", value: "1" }]);
   });

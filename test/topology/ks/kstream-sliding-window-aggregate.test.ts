@@ -9,6 +9,7 @@ import { SlidingWindows } from "../../../src/topology/dsl/sliding-windows.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
 import type { TestOutputTopic } from "../../../src/testing/test-output-topic.js";
+import { readAll } from "./support.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
 let driver: TopologyTestDriver | undefined;
@@ -564,7 +565,7 @@ async function run(
 
 function gatherOutput(output: TestOutputTopic<Windowed<string>, string>): Record<number, [string, number][]> {
   const byStart: Record<number, [string, number][]> = {};
-  for (const { key, value, timestamp } of output.readRecordsToList()) {
+  for (const { key, value, timestamp } of readAll(output)) {
     const values = (byStart[key!.window.start] ??= []);
     if (!values.some(([v, t]) => v === value && t === timestamp)) values.push([value!, timestamp]);
   }

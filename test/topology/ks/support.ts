@@ -19,7 +19,11 @@ export function kvt<K, V>(key: K | null, value: V, timestamp: number): KeyValueT
 
 /** Everything on the topic, read off it, as (key, value, timestamp). */
 export function readAll<K, V>(topic: TestOutputTopic<K, V>): KeyValueTimestamp<K, V>[] {
-  return topic.readRecordsToList().map(({ key, value, timestamp }) => ({ key, value, timestamp }));
+  return topic.readRecordsToList().map(({ key, value, timestamp }) => {
+    // Only changelog records are written without a timestamp; the ports read the topology's outputs.
+    if (timestamp === null) throw new Error(`a record of ${topic.name} has no timestamp`);
+    return { key, value, timestamp };
+  });
 }
 
 /** assertOutputKeyValueTimestamp, repeated: exactly these records, in order, and nothing else. */

@@ -50,7 +50,10 @@ async function run(
   table: KTable<Windowed<string>, string>,
   outputKeys: Serde<Windowed<string>>,
   records: readonly Pipe[],
-): Promise<{ plain: [string, string | null, number][]; windowed: [string, number, number, string | null, number][] }> {
+): Promise<{
+  plain: [string, string | null, number | null][];
+  windowed: [string, number, number, string | null, number | null][];
+}> {
   table.toStream().to("output", { key: outputKeys, value: Serdes.string() });
   driver = new TopologyTestDriver(builder.build());
   const inputs = {

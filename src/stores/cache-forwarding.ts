@@ -20,6 +20,12 @@ export interface StoreCachingOptions<C> {
   readonly context: CacheContext<C>;
 }
 
+/** The most forgotten entries kept for new rows' entries. */
+const MAX_SPARE_ENTRIES = 4_096;
+
+/** An entry made over for another row (its key is readonly to everyone else). */
+type SpareEntry<S, C> = { -readonly [F in keyof CacheEntry<S, C>]: CacheEntry<S, C>[F] };
+
 /** What oldFor() answers when only a read of the store beneath can tell. */
 export const NEEDS_READ: unique symbol = Symbol("eddy:needs-read");
 
@@ -36,6 +42,12 @@ export class CacheForwarding<K, V, C, S = K> {
   readonly #keyOf: ((entry: CacheEntry<S, C>) => K) | undefined;
   #listener: FlushListener<K, V, C> | undefined;
   #sendOldValues = false;
+  /**
+   * Entries of rows forgotten (an expired segment's windows), made over for new rows: a
+   * windowed aggregation makes a window per record and forgets as many, and an entry lives
+   * long enough to be copied by the young generation's collections and promoted.
+   */
+  readonly #spare: SpareEntry<S, C>[] = [];
 
   constructor(
     options: StoreCachingOptions<C>,
@@ -66,6 +78,7 @@ export class CacheForwarding<K, V, C, S = K> {
   }
 
   close(): void {
+    this.#spare.length = 0;
     this.#cache.close();
   }
 
@@ -76,7 +89,13 @@ export class CacheForwarding<K, V, C, S = K> {
 
   /** Forgets the entry of a row the store beneath no longer holds, unless the next flush must forward it. */
   forgetClean(cacheKey: string): void {
-    this.#cache.removeClean(cacheKey);
+    const forgotten = this.#cache.removeClean(cacheKey);
+    if (forgotten !== undefined && this.#spare.length < MAX_SPARE_ENTRIES) {
+      const spare = forgotten as SpareEntry<S, C>;
+      spare.value = null;
+      spare.old = undefined;
+      this.#spare.push(spare);
+    }
   }
 
   /**
@@ -110,15 +129,20 @@ export class CacheForwarding<K, V, C, S = K> {
   ): Promise<void> | undefined {
     const dirty = this.#listener !== undefined;
     const kept = dirty ? old : valueBytes;
-    return this.#cache.add({
-      cacheKey,
-      key,
-      value: valueBytes,
-      dirty,
-      old: kept,
-      context: dirty ? this.#context.recordContext() : undefined,
-      size: entrySize(cacheKey, valueBytes, kept),
-    });
+    const context = dirty ? this.#context.recordContext() : undefined;
+    const size = entrySize(cacheKey, valueBytes, kept);
+    const spare = this.#spare.pop();
+    if (spare === undefined) {
+      return this.#cache.add({ cacheKey, key, value: valueBytes, dirty, old: kept, context, size });
+    }
+    spare.cacheKey = cacheKey;
+    spare.key = key;
+    spare.value = valueBytes;
+    spare.dirty = dirty;
+    spare.old = kept;
+    spare.context = context;
+    spare.size = size;
+    return this.#cache.add(spare);
   }
 
   /**

@@ -283,12 +283,16 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#resize(-entry.size);
   }
 
-  /** Forgets a key unless it is dirty (the next flush forwards it then). */
-  removeClean(cacheKey: string): void {
+  /**
+   * Forgets a key unless it is dirty (the next flush forwards it then). Returns the entry
+   * forgotten: the cache holds it no more, and its caller may make it another key's.
+   */
+  removeClean(cacheKey: string): CacheEntry<K, C> | undefined {
     const entry = this.peek(cacheKey);
-    if (entry === undefined || entry.dirty) return;
+    if (entry === undefined || entry.dirty) return undefined;
     this.#forgetEntry(cacheKey);
     this.#resize(-entry.size);
+    return entry;
   }
 
   /** Hands every dirty entry to the flush callback, in the order they were written, and marks them clean. */

@@ -18,6 +18,10 @@ export class WindowRowIndex {
   readonly #segments = new Map<number, Set<string>>();
   #rows = 0;
   #overflowed = false;
+  // The segment last asked about and its rows: a record's window is asked about, then added,
+  // and the next records' windows mostly fall in the same segment.
+  #lastSegment = Number.NaN;
+  #lastRows: Set<string> | undefined;
 
   constructor(maxRows = DEFAULT_MAX_INDEXED_ROWS) {
     this.#maxRows = maxRows;
@@ -35,15 +39,16 @@ export class WindowRowIndex {
   /** Whether the row is in the store; undefined once the index gave up. */
   has(segment: number, row: string): boolean | undefined {
     if (this.#overflowed) return undefined;
-    return this.#segments.get(segment)?.has(row) ?? false;
+    return this.#rowsOf(segment)?.has(row) ?? false;
   }
 
   add(segment: number, row: string): void {
     if (this.#overflowed) return;
-    let rows = this.#segments.get(segment);
+    let rows = this.#rowsOf(segment);
     if (rows === undefined) {
       rows = new Set();
       this.#segments.set(segment, rows);
+      this.#lastRows = rows;
     }
     const before = rows.size;
     rows.add(row);
@@ -54,10 +59,10 @@ export class WindowRowIndex {
 
   remove(segment: number, row: string): void {
     if (this.#overflowed) return;
-    const rows = this.#segments.get(segment);
+    const rows = this.#rowsOf(segment);
     if (rows?.delete(row) === true) {
       this.#rows -= 1;
-      if (rows.size === 0) this.#segments.delete(segment);
+      if (rows.size === 0) this.#forget(segment);
     }
   }
 
@@ -72,13 +77,27 @@ export class WindowRowIndex {
       if (segment >= minLiveSegment) continue;
       for (const row of rows) expired.push(row);
       this.#rows -= rows.size;
-      this.#segments.delete(segment);
+      this.#forget(segment);
     }
     return expired;
   }
 
+  #rowsOf(segment: number): Set<string> | undefined {
+    if (segment !== this.#lastSegment) {
+      this.#lastSegment = segment;
+      this.#lastRows = this.#segments.get(segment);
+    }
+    return this.#lastRows;
+  }
+
+  #forget(segment: number): void {
+    this.#segments.delete(segment);
+    if (segment === this.#lastSegment) this.#lastRows = undefined;
+  }
+
   #giveUp(): void {
     this.#overflowed = true;
+    this.#lastRows = undefined;
     this.#segments.clear();
     this.#rows = 0;
   }

@@ -269,6 +269,46 @@ describe("CachingWindowStore reads (Kafka Streams' CachingWindowStore.fetch), it
     }
   });
 
+  it("makes an expired window's cache entry over for a new window, which keeps only its own key and values", async () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    let offset = 0;
+    const windows = new CachingWindowStore(
+      overlay.store("windows"),
+      Serdes.string(),
+      longs,
+      { windowSizeMs: 60_000, retentionMs: 120_000 },
+      { cache: new RecordCache(1 << 20), namespace: `0_0-w${namespaces++}`, context: contextOf(() => offset) },
+    );
+    const flushed: unknown[] = [];
+    windows.setFlushListener(
+      async (e) => void flushed.push([e.key.key, e.key.window.start, e.newValue, e.oldValue, e.context]),
+      true,
+    );
+    await windows.put("a", 1, 0);
+    expect(windows.putNow("b", 2, 0)).toBe(true);
+    await windows.flushCache();
+    flushed.length = 0;
+    // Stream time 240 000: a and b expire and leave the cache; c and d are cached in their entries.
+    offset = 7;
+    expect(windows.putNow("c", 3, 240_000)).toBe(true);
+    offset = 8;
+    expect(windows.putNow("d", 4, 240_000)).toBe(true);
+    expect(windows.cachedWindows).toBe(2);
+    expect([
+      windows.peek("a", 0),
+      windows.peek("b", 0),
+      windows.peek("c", 240_000),
+      windows.peek("d", 240_000),
+    ]).toEqual([undefined, undefined, 3, 4]);
+    offset = 9;
+    expect(windows.putNow("c", 5, 240_000)).toBe(true);
+    await windows.flushCache();
+    expect(flushed).toEqual([
+      ["d", 240_000, 4, null, 8],
+      ["c", 240_000, 5, null, 9],
+    ]);
+  });
+
   it("after a window is deleted, a write of it again forwards the value downstream saw before the delete", async () => {
     const bytes = new TaskOverlay(new InMemoryTaskStorage("0_0")).store("windows");
     const windows = new CachingWindowStore(

@@ -22,6 +22,7 @@
 //   npm run bench:peers                              everything
 //   npm run bench:peers -- --only eddy,kafka-streams some systems
 //   npm run bench:peers -- --phases throughput       some phases (throughput, latency, restore)
+//   npm run bench:peers -- --topologies count        some topologies of the throughput phase (count, bank)
 //   npm run bench:peers -- --runs 1
 //   npm run bench:peers -- --bootstrap host:port     a running Kafka instead of starting one
 //   npm run bench:peers -- --bootstrap ... --reuse S the inputs run S wrote there (sizes as then)
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
   options: {
     only: { type: "string" },
     phases: { type: "string", default: "throughput,latency,restore" },
+    topologies: { type: "string", default: "count,bank" },
     runs: { type: "string", default: process.env.BENCH_RUNS ?? "3" },
     bootstrap: { type: "string" },
     // With --bootstrap: the inputs an earlier run wrote (its stamp, printed at its start), not written again.
@@ -80,6 +82,7 @@ const TIMING = { startTimeoutMs: 5 * 60_000, limitMs: LIMIT_MS };
 const LATENCY_MS = env("BENCH_PEERS_LATENCY_SECONDS", 30) * 1000;
 const RUNS = Number(args.runs);
 const PHASES = new Set(args.phases.split(","));
+const TOPOLOGIES = new Set(args.topologies.split(","));
 const STAMP = Date.now().toString(36);
 const Topics = inputTopics(args.reuse ?? STAMP);
 const log = (line: string): void => console.log(line);
@@ -267,7 +270,7 @@ async function main(): Promise<void> {
   for (let run = 1; run <= RUNS; run += 1) {
     for (const r of results) {
       if (PHASES.has("throughput"))
-        for (const topology of r.system.topologies)
+        for (const topology of r.system.topologies.filter((t) => TOPOLOGIES.has(t)))
           await attempt(`${r.system.name} ${topology} #${run}`, () => throughputRun(r.system, topology, run, r));
       if (PHASES.has("latency")) await attempt(`${r.system.name} latency #${run}`, () => latencyRun(r.system, run, r));
     }

@@ -240,7 +240,8 @@ export class ThreadTransaction {
   /** The commit once every task's work is taken: records and offsets, EndTxn, then each task's state. */
   async #end(producer: TransactionalProducer, commits: readonly TaskCommit[]): Promise<void> {
     try {
-      const records = commits.flatMap((c) => c.records);
+      // concat() copies each task's thousands of records at once; flatMap() goes one by one.
+      const records = ([] as ProducedRecord[]).concat(...commits.map((c) => c.records));
       const offsets = commits.flatMap((c) => c.offsets);
       // The last records and the offsets travel at the same time, as Kafka's producer sends
       // them: only EndTxn must wait for both. The records go before any send queued after

@@ -128,15 +128,18 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
    */
   putNow(key: K, value: V): boolean {
     if (!(this.bytes instanceof OverlayBytesStore)) return false;
-    const keyBytes = this.#keyBytes(key);
-    const cacheKey = cacheKeyOf(key, this.keySerde, this.keyContext, keyBytes);
-    const previous = this.#cache.peek(cacheKey);
+    // A string key is its own cache key: its entry, when cached, has its bytes already.
+    const stringKey = typeof key === "string" && key.charCodeAt(0) !== 1;
+    let previous = stringKey ? this.#cache.peek(key as string) : undefined;
+    const keyBytes = previous?.keyBytes ?? this.#keyBytes(key);
+    const cacheKey = stringKey ? (key as string) : cacheKeyOf(key, this.keySerde, this.keyContext, keyBytes);
+    if (!stringKey) previous = this.#cache.peek(cacheKey);
     const valueBytes =
       value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
     const old = this.#oldFor(previous, valueBytes);
     if (old === NEEDS_READ) return false;
     if (previous === undefined) {
-      const entry = this.#entry(key, cacheKey, valueBytes, old);
+      const entry = this.#entry(key, cacheKey, keyBytes, valueBytes, old);
       if (!this.#cache.fits(previous, entry.size)) return false;
       this.bytes.writeNow(keyBytes, valueBytes);
       void this.#cache.put(entry);
@@ -172,7 +175,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     // A write that fails leaves the store as it was, and the cache with it.
     if (valueBytes === null) await this.bytes.delete(keyBytes);
     else await this.bytes.put(keyBytes, valueBytes);
-    await this.#cache.put(this.#entry(key, cacheKey, valueBytes, old));
+    await this.#cache.put(this.#entry(key, cacheKey, keyBytes, valueBytes, old));
   }
 
   override async putIfAbsent(key: K, value: V): Promise<V | undefined> {
@@ -194,7 +197,8 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
   }
 
   async #load(key: K, cacheKey: string): Promise<V | undefined> {
-    const value = (await this.bytes.get(this.#keyBytes(key))) ?? null;
+    const keyBytes = this.#keyBytes(key);
+    const value = (await this.bytes.get(keyBytes)) ?? null;
     // A write may have cached the key while the read was in flight: it is newer.
     const entry = this.#cache.peek(cacheKey);
     if (entry !== undefined) {
@@ -203,6 +207,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     await this.#cache.put({
       cacheKey,
       key,
+      keyBytes,
       value,
       dirty: false,
       old: value,
@@ -226,12 +231,19 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     return this.#sendOldValues || valueBytes === null ? NEEDS_READ : undefined;
   }
 
-  #entry(key: K, cacheKey: string, value: Buffer | null, old: Buffer | null | undefined): CacheEntry<K, C> {
+  #entry(
+    key: K,
+    cacheKey: string,
+    keyBytes: Buffer,
+    value: Buffer | null,
+    old: Buffer | null | undefined,
+  ): CacheEntry<K, C> {
     // Without a listener nothing is forwarded: the entry is a clean read cache entry.
     const dirty = this.#listener !== undefined;
     return {
       cacheKey,
       key,
+      keyBytes,
       value,
       dirty,
       old: dirty ? old : value,

@@ -17,6 +17,8 @@ export interface CacheEntry<K = unknown, C = unknown> {
   readonly cacheKey: string;
   /** The typed key of the write (or read) that made the entry what it is. */
   key: K;
+  /** The key's bytes, when the store kept them: a write of a cached key serializes it no more. */
+  readonly keyBytes?: Buffer;
   value: Buffer | null;
   /** Written since the last flush: the next flush forwards it. */
   dirty: boolean;

@@ -311,7 +311,7 @@ export class TaskExecutor {
     const storeContext: TaskStoreContext = {
       taskId: this.taskId,
       cache: {
-        recordContext: () => this.#context.recordContext(),
+        recordContext: (reuse) => this.#context.recordContext(reuse),
         runInContext: (context, work) => this.#context.runInRecordContext(context, work),
       },
     };

@@ -14,9 +14,19 @@ export class TaskRecordContext {
   /** The time of the punctuation running, for the record context of a punctuator. */
   punctuationTime = -1;
 
-  recordContext(): RecordContext {
+  /** The context now; `reuse` (one its caller alone holds) is overwritten and returned rather than a new one made. */
+  recordContext(reuse?: RecordContext): RecordContext {
     const metadata = this.metadata;
     const current = this.current;
+    if (reuse !== undefined && metadata !== undefined && current !== undefined) {
+      const target = reuse as { -readonly [F in keyof RecordContext]: RecordContext[F] };
+      target.topic = metadata.topic;
+      target.partition = metadata.partition;
+      target.offset = metadata.offset;
+      target.timestamp = current.timestamp;
+      target.headers = toHeaders(current.headers);
+      return target;
+    }
     if (metadata === undefined) {
       return {
         topic: null,

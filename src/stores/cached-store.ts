@@ -39,8 +39,12 @@ export function isCachedStore(store: unknown): store is CachedStore<unknown, unk
 
 /** Where a cached store learns the context of the write at hand, and how a flush forwards in a record's context. */
 export interface CacheContext<C> {
-  /** The record context of the record being processed (Kafka Streams' context.recordContext()). */
-  recordContext(): C;
+  /**
+   * The record context of the record being processed (Kafka Streams' context.recordContext()).
+   * `reuse`, a context from an earlier call that only the cache holds, is overwritten and
+   * returned instead of a new one: a key written again before its flush costs no object.
+   */
+  recordContext(reuse?: C): C;
   /**
    * Runs `work` as if the record of `context` were being processed (its metadata, for what
    * it forwards). Undefined when `work` finished synchronously (downstream took the record

@@ -158,7 +158,8 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       valueBytes,
       dirty,
       kept,
-      dirty ? this.#context.recordContext() : undefined,
+      // The entry's own context while it is dirty (a flush takes it away): rewritten in place.
+      dirty ? this.#context.recordContext(previous.dirty ? previous.context : undefined) : undefined,
       size,
     );
     return true;

@@ -13,6 +13,9 @@ import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
 import type { Serde } from "../../src/serdes/serde.js";
 import { Serdes } from "../../src/serdes/serdes.js";
+import { TaskRecordContext } from "../../src/engine/task-record-context.js";
+import { RecordHeaders } from "../../src/topology/headers.js";
+import type { RecordContext } from "../../src/topology/record.js";
 
 /** A bytes store that counts the reads reaching it. */
 class CountingStore extends InMemoryKeyValueBytesStore {
@@ -188,6 +191,45 @@ describe("CachingKeyValueStore: the record cache", () => {
     await store.put("a", "a3");
     await store.flushCache();
     expect(flushed[2]).toEqual({ key: "a", newValue: "a3", oldValue: "a2", context: 4 });
+  });
+
+  it("flushes each key with the context of its last write, and a context once flushed never changes", async () => {
+    const task = new TaskRecordContext();
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const store = new CachingKeyValueStore(overlay.store("s"), Serdes.string(), Serdes.string(), {
+      cache: new RecordCache(1 << 20),
+      namespace: `0_0-s${namespaces++}`,
+      context: {
+        recordContext: (reuse?: RecordContext) => task.recordContext(reuse),
+        runInContext: (context, work) => task.runInRecordContext(context, work),
+      },
+      forwarding: true,
+    });
+    const flushed: FlushedEntry<string, string, RecordContext>[] = [];
+    store.setFlushListener(async (entry) => {
+      flushed.push(entry);
+    }, false);
+    const write = (offset: number, value: string): boolean => {
+      task.metadata = { topic: "in", partition: 0, offset };
+      task.current = { key: "k", value, timestamp: 1000 + offset, headers: new RecordHeaders([["at", `${offset}`]]) };
+      return store.putNow("k", value);
+    };
+    expect([write(1, "v1"), write(2, "v2")]).toEqual([true, true]);
+    await store.flushCache();
+    expect([write(3, "v3"), write(4, "v4")]).toEqual([true, true]);
+    await store.flushCache();
+    expect(
+      flushed.map((f) => [
+        f.newValue,
+        f.context.offset,
+        f.context.timestamp,
+        f.context.headers.lastHeader("at")?.value?.toString(),
+      ]),
+    ).toEqual([
+      ["v2", 2, 1002, "2"],
+      ["v4", 4, 1004, "4"],
+    ]);
+    expect(flushed[0]?.context).not.toBe(flushed[1]?.context);
   });
 
   it("forwards a delete only where downstream saw a row, and old values only when asked for", async () => {

@@ -2,7 +2,7 @@
 // (cacheMaxBytes, statestore.cache.max.bytes) shared by every cached store of an
 // instance's tasks, one namespace per task and store. A namespace keeps its entries in
 // least-recently-used order, and the dirty ones (written since the last flush) in the
-// order they were first written. Flushing hands the dirty entries to the store's flush
+// order they were last written. Flushing hands the dirty entries to the store's flush
 // callback (which forwards them downstream) and marks them clean; a write that takes the
 // total past the budget evicts the namespace's least recently used entries, and
 // evicting a dirty one flushes the whole namespace first, as Kafka Streams does.
@@ -30,6 +30,11 @@ export interface CacheEntry<K = unknown, C = unknown> {
   /** The record context of the write (Kafka Streams' LRUCacheEntry keeps it): flushes forward with it. */
   context: C | undefined;
   size: number;
+  /** @internal The namespace's neighbours in least-recently-used order, and in the order of dirty writes. */
+  lruPrev?: CacheEntry<K, C> | undefined;
+  lruNext?: CacheEntry<K, C> | undefined;
+  dirtyPrev?: CacheEntry<K, C> | undefined;
+  dirtyNext?: CacheEntry<K, C> | undefined;
 }
 
 /** What an entry costs besides its key and value: Kafka Streams counts its node and record context too. */
@@ -100,23 +105,19 @@ export class NamedCache<K = unknown, C = unknown> {
   readonly name: string;
   readonly #parent: RecordCache;
   readonly #flush: FlushCallback<K, C>;
-  /** In least-recently-used order: the first entry is the next to evict. */
+  // The entries by key. Their orders are lists through the entries, as Kafka Streams'
+  // LRUNode: least recently used first (the next to evict), and the dirty ones in the order
+  // they were last written (its dirtyKeys). A key used or written moves by a few pointers,
+  // where a Map kept in order took a delete and a set, and a rehash now and then.
   readonly #entries = new Map<string, CacheEntry<K, C>>();
-  /** Dirty entries in the order they were last written, as Kafka Streams' dirtyKeys. */
-  readonly #dirty = new Map<string, CacheEntry<K, C>>();
-  #evictionCursor: MapIterator<[string, CacheEntry<K, C>]> | undefined;
-  /**
-   * The keys last in #entries and in #dirty: a key read and then written (an aggregate's
-   * every record) is already where it must go, and is not moved again (a Map's delete
-   * leaves a hole that its next rehash pays for).
-   */
-  #mostRecent: string | undefined;
-  #lastDirty: string | undefined;
-  /**
-   * The last key looked up and what #entries held for it (undefined: absent), kept until
-   * the namespace's keys change: a windowed aggregation reads a window, then writes it, and
-   * a new window's misses would each search a Map of every cached window again.
-   */
+  #eldest: CacheEntry<K, C> | undefined;
+  #youngest: CacheEntry<K, C> | undefined;
+  #firstDirty: CacheEntry<K, C> | undefined;
+  #lastDirty: CacheEntry<K, C> | undefined;
+  #dirtyCount = 0;
+  // The last key looked up and what #entries held for it (undefined: absent), until the keys
+  // change: a windowed aggregation reads a window, then writes it, and a new window's misses
+  // would each search a Map of every cached window again.
   #lookedUp: string | undefined;
   #lookedUpEntry: CacheEntry<K, C> | undefined;
   #bytes = 0;
@@ -133,7 +134,7 @@ export class NamedCache<K = unknown, C = unknown> {
   }
 
   get dirtyCount(): number {
-    return this.#dirty.size;
+    return this.#dirtyCount;
   }
 
   get sizeBytes(): number {
@@ -143,7 +144,7 @@ export class NamedCache<K = unknown, C = unknown> {
   /** The entry, made the most recently used. */
   get(cacheKey: string): CacheEntry<K, C> | undefined {
     const entry = this.peek(cacheKey);
-    if (entry !== undefined) this.#makeMostRecent(cacheKey, entry);
+    if (entry !== undefined) this.#makeMostRecent(entry);
     return entry;
   }
 
@@ -174,13 +175,13 @@ export class NamedCache<K = unknown, C = unknown> {
     const cacheKey = entry.cacheKey;
     const previous = this.peek(cacheKey);
     this.#lookedUp = undefined;
-    if (previous === undefined) {
-      // A new key goes last without a delete first (a search for a key that is not there).
+    if (previous !== entry) {
+      if (previous !== undefined) this.#unlink(previous);
       this.#entries.set(cacheKey, entry);
-      this.#mostRecent = cacheKey;
-    } else this.#makeMostRecent(cacheKey, entry);
+      this.#appendLru(entry);
+    } else this.#makeMostRecent(entry);
     this.#resize(entry.size - (previous?.size ?? 0));
-    this.#markDirty(entry, previous?.dirty === true);
+    this.#markDirty(entry);
     return this.#parent.overBudget ? this.#evict() : undefined;
   }
 
@@ -190,25 +191,24 @@ export class NamedCache<K = unknown, C = unknown> {
    */
   add(entry: CacheEntry<K, C>): Promise<void> | undefined {
     this.#checkOpen();
-    const cacheKey = entry.cacheKey;
     const entries = this.#entries;
     const before = entries.size;
-    entries.set(cacheKey, entry);
+    entries.set(entry.cacheKey, entry);
     this.#lookedUp = undefined;
     if (entries.size === before) {
-      // The entry replaced one whose size is unknown now: the sizes are counted again.
-      entries.delete(cacheKey);
-      entries.set(cacheKey, entry);
-      let bytes = 0;
-      for (const held of entries.values()) bytes += held.size;
-      this.#resize(bytes - this.#bytes);
-      this.#mostRecent = cacheKey;
-      this.#markDirty(entry, this.#dirty.has(cacheKey));
-    } else {
-      this.#mostRecent = cacheKey;
-      this.#resize(entry.size);
-      this.#markDirty(entry, false);
+      // The entry replaced one the Map no longer names: it is found in the order it holds.
+      let replaced = this.#eldest;
+      while (replaced !== undefined && (replaced.cacheKey !== entry.cacheKey || replaced === entry)) {
+        replaced = replaced.lruNext;
+      }
+      if (replaced !== undefined) {
+        this.#unlink(replaced);
+        this.#resize(-replaced.size);
+      }
     }
+    this.#appendLru(entry);
+    this.#resize(entry.size);
+    this.#markDirty(entry);
     return this.#parent.overBudget ? this.#evict() : undefined;
   }
 
@@ -230,8 +230,7 @@ export class NamedCache<K = unknown, C = unknown> {
     if (this.peek(entry.cacheKey) !== entry) {
       throw new RangeError(`Record cache namespace "${this.name}" holds another entry for the key rewritten`);
     }
-    const wasDirty = entry.dirty;
-    this.#makeMostRecent(entry.cacheKey, entry);
+    this.#makeMostRecent(entry);
     this.#resize(size - entry.size);
     entry.key = key;
     entry.value = value;
@@ -239,49 +238,80 @@ export class NamedCache<K = unknown, C = unknown> {
     entry.old = old;
     entry.context = context;
     entry.size = size;
-    this.#markDirty(entry, wasDirty);
+    this.#markDirty(entry);
     return this.#parent.overBudget ? this.#evict() : undefined;
   }
 
-  #makeMostRecent(cacheKey: string, entry: CacheEntry<K, C>): void {
-    if (this.#mostRecent !== cacheKey) {
-      this.#entries.delete(cacheKey);
-      this.#mostRecent = cacheKey;
+  #appendLru(entry: CacheEntry<K, C>): void {
+    const youngest = this.#youngest;
+    entry.lruPrev = youngest;
+    entry.lruNext = undefined;
+    if (youngest === undefined) this.#eldest = entry;
+    else youngest.lruNext = entry;
+    this.#youngest = entry;
+  }
+
+  #unlinkLru(entry: CacheEntry<K, C>): void {
+    const { lruPrev, lruNext } = entry;
+    if (lruPrev === undefined) this.#eldest = lruNext;
+    else lruPrev.lruNext = lruNext;
+    if (lruNext === undefined) this.#youngest = lruPrev;
+    else lruNext.lruPrev = lruPrev;
+    entry.lruPrev = undefined;
+    entry.lruNext = undefined;
+  }
+
+  #makeMostRecent(entry: CacheEntry<K, C>): void {
+    if (this.#youngest === entry) return;
+    this.#unlinkLru(entry);
+    this.#appendLru(entry);
+  }
+
+  /** Whether the entry is in the dirty list (the first one has no predecessor). */
+  #listedDirty = (entry: CacheEntry<K, C>): boolean => entry.dirtyPrev !== undefined || this.#firstDirty === entry;
+
+  #unlinkDirty(entry: CacheEntry<K, C>): void {
+    const { dirtyPrev, dirtyNext } = entry;
+    if (dirtyPrev === undefined) this.#firstDirty = dirtyNext;
+    else dirtyPrev.dirtyNext = dirtyNext;
+    if (dirtyNext === undefined) this.#lastDirty = dirtyPrev;
+    else dirtyNext.dirtyPrev = dirtyPrev;
+    entry.dirtyPrev = undefined;
+    entry.dirtyNext = undefined;
+    this.#dirtyCount -= 1;
+  }
+
+  /** Keeps the dirty list in step with the entry: when dirty, last in the order of the writes (Kafka Streams' arrival order). */
+  #markDirty(entry: CacheEntry<K, C>): void {
+    const listed = this.#listedDirty(entry);
+    if (!entry.dirty) {
+      if (listed) this.#unlinkDirty(entry);
+      return;
     }
-    this.#entries.set(cacheKey, entry);
+    if (this.#lastDirty === entry) return;
+    if (listed) this.#unlinkDirty(entry);
+    const last = this.#lastDirty;
+    entry.dirtyPrev = last;
+    entry.dirtyNext = undefined;
+    if (last === undefined) this.#firstDirty = entry;
+    else last.dirtyNext = entry;
+    this.#lastDirty = entry;
+    this.#dirtyCount += 1;
   }
 
-  /** Keeps #dirty in step with the entry: when dirty, last in the order of the writes (Kafka Streams' arrival order). */
-  #markDirty(entry: CacheEntry<K, C>, wasDirty: boolean): void {
-    const cacheKey = entry.cacheKey;
-    if (entry.dirty) {
-      if (this.#lastDirty !== cacheKey) {
-        if (wasDirty) this.#dirty.delete(cacheKey);
-        this.#lastDirty = cacheKey;
-      }
-      this.#dirty.set(cacheKey, entry);
-    } else if (wasDirty) {
-      this.#forgetDirty(cacheKey);
-    }
-  }
-
-  #forgetEntry(cacheKey: string): void {
-    this.#entries.delete(cacheKey);
-    if (this.#lookedUp === cacheKey) this.#lookedUp = undefined;
-    if (this.#mostRecent === cacheKey) this.#mostRecent = undefined;
-  }
-
-  #forgetDirty(cacheKey: string): void {
-    this.#dirty.delete(cacheKey);
-    if (this.#lastDirty === cacheKey) this.#lastDirty = undefined;
+  /** Takes the entry out of both orders and the Map. */
+  #unlink(entry: CacheEntry<K, C>): void {
+    this.#unlinkLru(entry);
+    if (this.#listedDirty(entry)) this.#unlinkDirty(entry);
+    if (this.#entries.get(entry.cacheKey) === entry) this.#entries.delete(entry.cacheKey);
+    if (this.#lookedUp === entry.cacheKey) this.#lookedUp = undefined;
   }
 
   /** Forgets a key (its store changed beneath the cache). */
   remove(cacheKey: string): void {
     const entry = this.#entries.get(cacheKey);
     if (entry === undefined) return;
-    this.#forgetEntry(cacheKey);
-    this.#forgetDirty(cacheKey);
+    this.#unlink(entry);
     this.#resize(-entry.size);
   }
 
@@ -292,7 +322,7 @@ export class NamedCache<K = unknown, C = unknown> {
   removeClean(cacheKey: string): CacheEntry<K, C> | undefined {
     const entry = this.peek(cacheKey);
     if (entry === undefined || entry.dirty) return undefined;
-    this.#forgetEntry(cacheKey);
+    this.#unlink(entry);
     this.#resize(-entry.size);
     return entry;
   }
@@ -308,56 +338,43 @@ export class NamedCache<K = unknown, C = unknown> {
     this.#open = false;
     this.#resize(-this.#bytes);
     this.#entries.clear();
-    this.#dirty.clear();
-    this.#mostRecent = undefined;
+    this.#eldest = undefined;
+    this.#youngest = undefined;
+    this.#firstDirty = undefined;
     this.#lastDirty = undefined;
+    this.#dirtyCount = 0;
     this.#lookedUp = undefined;
-    this.#evictionCursor = undefined;
     this.#parent.closed(this as unknown as NamedCache<never, never>);
   }
 
-  /**
-   * Evicts the least recently used entries while the cache is over budget. Clean ones go
-   * at once; only a dirty one makes it wait (its flush forwards the namespace's dirty
-   * entries downstream), so a full cache of clean entries costs its writers no promise.
-   */
+  // Evicts the least recently used entries while the cache is over budget, of this namespace
+  // only, as Kafka Streams (another's flush may have taken it over). Clean ones go at once;
+  // only a dirty one waits for its flush, so a full cache of clean entries costs no promise.
   #evict(): Promise<void> | undefined {
-    // Only this namespace is evicted, as in Kafka Streams: the write that went over the
-    // budget may have been caused by another namespace's flush.
-    while (this.#parent.overBudget && this.#entries.size > 0) {
-      const [cacheKey, eldest] = this.#eldest();
-      this.#forgetEntry(cacheKey);
+    while (this.#parent.overBudget && this.#eldest !== undefined) {
+      const eldest = this.#eldest;
+      const dirty = this.#listedDirty(eldest);
+      this.#unlink(eldest);
       this.#resize(-eldest.size);
-      if (eldest.dirty) {
-        this.#forgetDirty(cacheKey);
-        return this.#flushWith(eldest).then(() => this.#evict());
-      }
+      if (dirty) return this.#flushWith(eldest).then(() => this.#evict());
     }
     return undefined;
   }
 
-  /**
-   * The least recently used entry. One iterator is kept from eviction to eviction: a new
-   * one would skip, each time, every entry deleted at the front of the Map since it was
-   * last compacted (a cost that grew with the cache). Everything before the iterator's
-   * place was evicted or moved to the end, so its next entry is the eldest.
-   */
-  #eldest(): [string, CacheEntry<K, C>] {
-    let next = this.#evictionCursor?.next();
-    if (next === undefined || next.done === true) {
-      this.#evictionCursor = this.#entries.entries();
-      next = this.#evictionCursor.next();
-    }
-    return next.value as [string, CacheEntry<K, C>];
-  }
-
   async #flushWith(evicted: CacheEntry<K, C> | undefined): Promise<void> {
-    if (this.#dirty.size === 0 && evicted === undefined) return;
+    if (this.#dirtyCount === 0 && evicted === undefined) return;
     const entries: CacheEntry<K, C>[] = evicted === undefined ? [] : [evicted];
-    for (const entry of this.#dirty.values()) entries.push(entry);
+    for (let entry = this.#firstDirty; entry !== undefined;) {
+      const next = entry.dirtyNext;
+      entry.dirtyPrev = undefined;
+      entry.dirtyNext = undefined;
+      entries.push(entry);
+      entry = next;
+    }
     // Cleared before the callback, which may write to this very cache (re-entrant).
-    this.#dirty.clear();
+    this.#firstDirty = undefined;
     this.#lastDirty = undefined;
+    this.#dirtyCount = 0;
     const flushed = entries.map((entry) => ({ ...entry }));
     for (const entry of entries) {
       entry.dirty = false;

@@ -195,7 +195,6 @@ export class CogroupedKStream<K, VOut> {
             parent: state.name,
             keySerde: state.keySerde,
             valueSerde: state.valueSerde,
-            dropNullKeys: true,
             serdeOrigin: "groupBy()",
           });
           this.#parents.set(grouped, { name: source, sourceNodes: new Set([source]) });

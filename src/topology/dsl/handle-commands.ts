@@ -121,7 +121,6 @@ function repartitionedForKeyedState<K, V>(
     parent: state.name,
     keySerde: key,
     valueSerde: state.valueSerde,
-    dropNullKeys: true,
     serdeOrigin: call,
   });
   return { ...state, name: source, keySerde: key, sourceNodes: new Set([source]), repartitionRequired: false };

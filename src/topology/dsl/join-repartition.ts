@@ -11,7 +11,6 @@ export interface JoinSideOptions<K, V> {
   readonly userPrefix: string | undefined;
   readonly keySerde: Serde<K> | undefined;
   readonly valueSerde: Serde<V> | undefined;
-  readonly dropNullKeys: boolean;
   /** The DSL call, for the errors about missing serdes. */
   readonly call: string;
 }
@@ -33,7 +32,6 @@ export class JoinRepartition {
         parent: state.name,
         keySerde: key,
         valueSerde: value,
-        dropNullKeys: options.dropNullKeys,
         serdeOrigin: options.call,
       });
       if (userPrefix === undefined) this.#source = source;

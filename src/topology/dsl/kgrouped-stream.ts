@@ -117,7 +117,6 @@ export class KGroupedStream<K, V> {
         parent: state.name,
         keySerde: state.keySerde,
         valueSerde: state.valueSerde,
-        dropNullKeys: true,
         serdeOrigin: "groupBy()",
       });
       this.#sharedRepartitionSource = source;

@@ -41,7 +41,6 @@ export function joinStreams<K, V, VO, VR>(
     name === undefined ? undefined : `${name}-left`,
     options?.key,
     options?.value,
-    kind === "join",
     `${kind}()`,
   );
   const otherSide = repartitionForJoin(
@@ -49,7 +48,6 @@ export function joinStreams<K, V, VO, VR>(
     name === undefined ? undefined : `${name}-right`,
     options?.key,
     options?.otherValue,
-    kind !== "outerJoin",
     `${kind}()`,
   );
   const sourceNodes = new Set([...thisSide.sourceNodes, ...otherSide.sourceNodes]);
@@ -88,7 +86,6 @@ export function joinTable<K, V, VT, VR>(
     options?.name,
     options?.key,
     options?.value,
-    !leftJoin,
     leftJoin ? "leftJoin()" : "join()",
   );
   return addStreamTableJoin(state, tableState, joiner, leftJoin, options?.name, options?.gracePeriodMs);
@@ -100,8 +97,7 @@ function repartitionForJoin<K, V>(
   userPrefix: string | undefined,
   keySerde: Serde<K> | undefined,
   valueSerde: Serde<V> | undefined,
-  dropNullKeys: boolean,
   call: string,
 ): StreamState<K, V> {
-  return side.repartition.of(side.state, { userPrefix, keySerde, valueSerde, dropNullKeys, call });
+  return side.repartition.of(side.state, { userPrefix, keySerde, valueSerde, call });
 }

@@ -135,7 +135,11 @@ export class KStream<K, V> {
     addTopicSink(this[dsl], topic, options);
   }
 
-  /** Sends the records through the repartition topic `<applicationId>-<name>-repartition`, partitioned by their current key. */
+  /**
+   * Sends the records through the repartition topic `<applicationId>-<name>-repartition`,
+   * partitioned by their current key. Records with a null key are dropped before the topic,
+   * unless a left or outer join downstream takes them (as in Kafka Streams since 3.7).
+   */
   repartition(options?: RepartitionOptions<K, V>): KStream<K, V> {
     return new KStream<K, V>(repartitionStream(this[dsl], options));
   }

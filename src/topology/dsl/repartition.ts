@@ -12,7 +12,8 @@ import type { InternalTopologyBuilder } from "../internal-topology-builder.js";
 import { checkName } from "../legal-names.js";
 import { GENERATED_NAME, NodePrefix, REPARTITION_TOPIC_SUFFIX } from "../node-names.js";
 import type { ProcessorSupplier, StreamPartitioner } from "../processor.js";
-import { filterSupplier, passThroughSupplier } from "./processors/stream-processors.js";
+import { filterSupplier } from "./processors/stream-processors.js";
+import { linkRepartitionTopic, nullKeyRelaxedJoinDownstream } from "./null-key-relaxed-joins.js";
 import type { Serde } from "../../serdes/serde.js";
 
 export interface RepartitionNames {
@@ -37,8 +38,6 @@ export interface RepartitionSpec<K, V> {
   valueSerde: Serde<V> | undefined;
   partitions?: number;
   partitioner?: StreamPartitioner<K, V>;
-  /** Grouping and joining drop null keys before the topic (they have no partition to go to); repartition() keeps them. */
-  dropNullKeys: boolean;
   /** The call the user fixes a missing serde in, for error messages: "groupBy()". */
   serdeOrigin: string;
 }
@@ -54,9 +53,13 @@ export function addRepartition<K, V>(
       `Repartition topic "${names.topic}" needs a positive integer number of partitions, got ${spec.partitions}`,
     );
   }
-  const filter: ProcessorSupplier<K, V, K, V> = spec.dropNullKeys
-    ? filterSupplier<K, V>((key) => key !== null && key !== undefined, false)
-    : passThroughSupplier<K, V>();
+  // Decided when the graph is complete: a join downstream may take null keys (null-key-relaxed-joins.ts).
+  let keepNullKeys = false;
+  builder.onBuild(() => {
+    keepNullKeys = nullKeyRelaxedJoinDownstream(builder, names.source);
+  });
+  linkRepartitionTopic(builder, names.sink, names.source);
+  const filter = filterSupplier<K, V>((key) => keepNullKeys || (key !== null && key !== undefined), false);
   builder.addProcessor({
     name: names.filter,
     operation: "repartition-filter",
@@ -104,7 +107,6 @@ export function repartitionStream<K, V>(
     valueSerde,
     ...(options?.partitions !== undefined ? { partitions: options.partitions } : {}),
     ...(options?.partitioner !== undefined ? { partitioner: options.partitioner } : {}),
-    dropNullKeys: false,
     serdeOrigin: "repartition()",
   });
   return {

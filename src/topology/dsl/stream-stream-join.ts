@@ -21,6 +21,7 @@ import {
 import { joinWindowSupplier } from "./processors/stream-join/join-window.js";
 import { JoinTimeTrackers, streamJoinSideSupplier } from "./processors/stream-join/kstream-kstream-join.js";
 import { passThroughSupplier } from "./processors/stream-processors.js";
+import { markNullKeyRelaxedJoin } from "./null-key-relaxed-joins.js";
 import type { StreamJoinedOptions } from "./stream-joined.js";
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
@@ -157,6 +158,11 @@ export function addStreamStreamJoin<K, V, VO, VR>(
     parents: [otherWindowedName],
     stores: [thisStore, ...outerStores],
   });
+  // Both sides' join nodes take null keys in a left or outer join: Kafka Streams labels the one join node both feed.
+  if (leftOuter) {
+    markNullKeyRelaxedJoin(builder, joinThisName);
+    markNullKeyRelaxedJoin(builder, joinOtherName);
+  }
   builder.addProcessor({
     name: mergeName,
     operation: "merge",

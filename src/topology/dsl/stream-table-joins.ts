@@ -7,6 +7,7 @@ import type { ProcessorSupplier } from "../processor.js";
 import type { Named } from "./dsl-options.js";
 import type { StreamState, TableState } from "./dsl-state.js";
 import { GlobalKTable } from "./global-ktable.js";
+import { markNullKeyRelaxedJoin } from "./null-key-relaxed-joins.js";
 import { streamGlobalTableJoinSupplier } from "./processors/kstream-global-ktable-join.js";
 import { streamTableJoinSupplier } from "./processors/kstream-ktable-join.js";
 import { streamTableJoinGrace } from "./stream-table-join-grace.js";
@@ -35,6 +36,7 @@ export function addStreamTableJoin<K, V, VT, VR>(
     parents: [state.name],
     stores: grace === undefined ? view.storeNames : [...view.storeNames, grace.bufferStore],
   });
+  if (leftJoin) markNullKeyRelaxedJoin(builder, name);
   return {
     builder,
     name,
@@ -71,6 +73,7 @@ export function addStreamGlobalTableJoin<K, V, KG, VG, VR>(
     ) as AnySupplier,
     parents: [state.name],
   });
+  if (leftJoin) markNullKeyRelaxedJoin(state.builder, name);
   return {
     builder: state.builder,
     name,

@@ -25,7 +25,6 @@ export function addStreamToTable<K, V>(state: StreamState<K, V>, options?: ToTab
       parent: state.name,
       keySerde,
       valueSerde,
-      dropNullKeys: true,
       serdeOrigin: "toTable()",
     });
     sourceNodes = new Set([parent]);

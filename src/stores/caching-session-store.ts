@@ -73,6 +73,7 @@ export class CachingSessionStore<K, V, C = unknown>
     return super.readRow(storeKey, row, start, end);
   }
 
+  /** TypedSessionStore.putNow(); the cache keeps `session` (the flush forwards it): it must not change after. */
   override putNow(session: Windowed<K>, aggregate: V | null): boolean | Promise<void> {
     const { start, end } = session.window;
     if (!this.accepts(end)) return false;
@@ -85,15 +86,18 @@ export class CachingSessionStore<K, V, C = unknown>
     const old = fresh ? this.#caching.oldForNew(valueBytes) : this.#caching.oldFor(row, valueBytes, held);
     if (old === NEEDS_READ || !this.writeRowNow(storeKey, row, start, end, valueBytes)) return false;
     if (valueBytes === null) this.#deletesCached = true;
-    const key: Windowed<K> = { key: session.key, window: { start, end } };
-    if (fresh) return this.#caching.recordNew(row, key, valueBytes, old) ?? true;
-    return this.#caching.record(row, key, valueBytes, old) ?? true;
+    if (fresh) return this.#caching.recordNew(row, session, valueBytes, old) ?? true;
+    return this.#caching.record(row, session, valueBytes, old) ?? true;
   }
 
   override put(session: Windowed<K>, aggregate: V | null): Promise<boolean> {
     let now: boolean | Promise<void>;
     try {
-      now = this.putNow(session, aggregate);
+      // The cache keeps the session it is given until the flush: a copy, since the caller may change its own.
+      now = this.putNow(
+        { key: session.key, window: { start: session.window.start, end: session.window.end } },
+        aggregate,
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -27,12 +27,7 @@ import type { ValueGetter, ValueGetterSupplier } from "./value-getter.js";
 
 export type Merger<K, VA> = (key: K, aggregateOne: VA, aggregateTwo: VA) => VA;
 
-/** One write of a record's merge: a merged session removed (newValue null), or the merged session put. */
-interface SessionWrite<K, VA> {
-  readonly session: Windowed<K>;
-  readonly newValue: VA | null;
-  readonly oldValue: VA | null;
-}
+const NONE: readonly never[] = [];
 
 async function collect<T>(entries: AsyncIterableIterator<T>): Promise<T[]> {
   const all: T[] = [];
@@ -168,44 +163,41 @@ export class SessionWindowAggregateSupplier<K, V, VA> implements TableProcessorS
           );
           return this.#maybeForwardFinalResult(record, closeTime);
         }
-        const writes: SessionWrite<K, VA>[] = [];
         // A record inside none of them opens [t, t]; otherwise each merged session is replaced.
-        if (start !== timestamp || end !== timestamp) {
-          for (const session of merged) writes.push({ session: session.key, newValue: null, oldValue: session.value });
-        }
+        const removed = start !== timestamp || end !== timestamp ? merged : NONE;
         aggregate = aggregator(key, record.value as V, aggregate);
-        writes.push({ session: { key, window: { start, end } }, newValue: aggregate, oldValue: null });
-        const written = this.#write(writes, 0);
+        const written = this.#replace(removed, 0, { key, window: { start, end } }, aggregate);
         if (written === undefined) return this.#maybeForwardFinalResult(record, closeTime);
         return written.then(() => this.#maybeForwardFinalResult(record, closeTime));
       }
 
-      /** Writes (and forwards, when the processor does) `writes` from `from` on, in order. */
-      #write(writes: readonly SessionWrite<K, VA>[], from: number): Promise<void> | undefined {
-        const store = this.#store;
-        for (let i = from; i < writes.length; i += 1) {
-          const write = writes[i]!;
-          const now = store instanceof TypedSessionStore ? store.putNow(write.session, write.newValue) : false;
-          let waiting: Promise<unknown> | undefined;
-          if (now === false) {
-            const put =
-              write.newValue === null ? store.remove(write.session) : store.put(write.session, write.newValue);
-            waiting = put.then(() => this.#maybeForwardUpdate(write));
-          } else if (now === true) waiting = this.#maybeForwardUpdate(write);
-          else waiting = now.then(() => this.#maybeForwardUpdate(write));
-          if (waiting !== undefined) return waiting.then(() => this.#write(writes, i + 1));
+      /** Removes the sessions of `removed` from `from` on, then puts the merged one; a promise only when a write must wait. */
+      #replace(
+        removed: readonly KeyValue<Windowed<K>, VA>[],
+        from: number,
+        merged: Windowed<K>,
+        aggregate: VA,
+      ): Promise<void> | undefined {
+        for (let i = from; i < removed.length; i += 1) {
+          const { key, value } = removed[i]!;
+          const waiting = this.#write(key, null, value);
+          if (waiting !== undefined) return waiting.then(() => this.#replace(removed, i + 1, merged, aggregate));
         }
-        return undefined;
+        return this.#write(merged, aggregate, null);
       }
 
-      #maybeForwardUpdate(write: SessionWrite<K, VA>): Promise<void> | undefined {
+      /** Writes one session (null removes it) and forwards the update when the processor does. */
+      #write(session: Windowed<K>, newValue: VA | null, oldValue: VA | null): Promise<void> | undefined {
+        const store = this.#store;
+        const now = store instanceof TypedSessionStore ? store.putNow(session, newValue) : false;
+        if (now === true) return this.#maybeForwardUpdate(session, newValue, oldValue);
+        const written = now !== false ? now : newValue === null ? store.remove(session) : store.put(session, newValue);
+        return written.then(() => this.#maybeForwardUpdate(session, newValue, oldValue));
+      }
+
+      #maybeForwardUpdate(session: Windowed<K>, newValue: VA | null, oldValue: VA | null): Promise<void> | undefined {
         if (this.#finals !== undefined || this.#cached) return undefined;
-        const forwarded = this.#forward(
-          write.session,
-          write.newValue,
-          write.oldValue,
-          this.context.recordContext().headers,
-        );
+        const forwarded = this.#forward(session, newValue, oldValue, this.context.recordContext().headers);
         return forwarded === FORWARDED ? undefined : forwarded;
       }
 

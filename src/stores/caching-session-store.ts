@@ -28,6 +28,8 @@ export class CachingSessionStore<K, V, C = unknown>
    * cache look-up for it.
    */
   #deletesCached = false;
+  /** The rows of dropped sessions the cache held dirty: forgotten after the next flush forwards them. */
+  #droppedDirty: string[] = [];
 
   constructor(
     bytes: KeyValueBytesStore,
@@ -50,10 +52,16 @@ export class CachingSessionStore<K, V, C = unknown>
   }
 
   flushCache(): Promise<void> {
-    return this.#caching.flush();
+    if (this.#droppedDirty.length === 0) return this.#caching.flush();
+    const dropped = this.#droppedDirty;
+    this.#droppedDirty = [];
+    return this.#caching.flush().then(() => {
+      for (const row of dropped) this.#caching.forgetClean(row);
+    });
   }
 
   closeCache(): void {
+    this.#droppedDirty = [];
     this.#caching.close();
   }
 
@@ -123,9 +131,13 @@ export class CachingSessionStore<K, V, C = unknown>
   /**
    * An expired segment's sessions leave the cache with their rows (no read sees them
    * again): otherwise they would fill it until evicted. A dirty one stays until the flush
-   * forwards it.
+   * forwards it, and leaves after the task's flush (most sessions of a busy task expire
+   * before the commit that flushes them).
    */
   protected override dropped(sessions: readonly IndexedSession[]): void {
-    for (const session of sessions) this.#caching.forgetClean(session.row);
+    for (const { row } of sessions) {
+      this.#caching.forgetClean(row);
+      if (this.#caching.cached(row) !== undefined) this.#droppedDirty.push(row);
+    }
   }
 }

@@ -171,6 +171,29 @@ describe("a session store's writer", () => {
     expect(left.map(([key]) => [sessionStartOf(key), sessionEndOf(key)])).toEqual([[250_000, 250_000]]);
   });
 
+  it("forgets an expired session's cache entry: a clean one at once, a dirty one after the flush forwards it", async () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const clock: StreamTimeCell = { time: -1, cleanedBelowSegment: 0 };
+    const writer = writerOver(overlay.store("sessions"), clock, { cached: true }) as CachingSessionStore<
+      string,
+      string,
+      number
+    >;
+    const flushed: string[] = [];
+    writer.setFlushListener(async (entry) => void flushed.push(`${entry.key.key}=${entry.newValue}`), false);
+    await writer.put({ key: "a", window: { start: 0, end: 0 } }, "1");
+    await writer.flushCache();
+    expect(writer.putNow({ key: "b", window: { start: 10_000, end: 10_000 } }, "2")).toBe(true);
+    expect(writer.cachedSessions).toBe(2);
+    // Stream time 200 000: both expire; "a" is clean and leaves, "b" waits for the flush.
+    expect(writer.putNow({ key: "c", window: { start: 200_000, end: 200_000 } }, "3")).toBe(true);
+    expect(writer.cachedSessions).toBe(2);
+    await writer.flushCache();
+    expect(flushed).toEqual(["a=1", "b=2", "c=3"]);
+    expect(writer.cachedSessions).toBe(1);
+    expect(shown(await collect(writer.fetch("c")))).toEqual(["c@200000/200000=3"]);
+  });
+
   it("after a crash, a new writer answers as the committed store holds it and drops what expired there", async () => {
     const storage = new InMemoryTaskStorage("0_0");
     const first = new TaskOverlay(storage);

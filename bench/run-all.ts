@@ -131,6 +131,12 @@ const GOAL_FIGURES: ReadonlyArray<{ bench: BenchName; figure: RegExp; measured: 
   },
   {
     bench: "windows",
+    figure: /^live hourly count \/ count/,
+    measured: /^live hourly count\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+    baseline: /^count\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
+  },
+  {
+    bench: "windows",
     figure: /^hourly count \/ count/,
     measured: /^hourly count\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
     baseline: /^count\s+[\d,]+ in [^:]+:\s+([\d,]+ records\/s)/,
@@ -206,6 +212,8 @@ export function contextRows(bench: BenchName, output: string): Row[] {
       break;
     case "windows":
       for (const line of lines) {
+        const replay = /^hourly count \/ count\s+([\d.]+)$/.exec(line);
+        if (replay) figure("hourly count / count, a 72 h replay (a new window per record)", "", replay[1] ?? "");
         const session = /^session count \/ count\s+([\d.]+)$/.exec(line);
         if (session) figure("session count / count", "", session[1] ?? "");
       }

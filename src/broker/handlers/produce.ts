@@ -5,7 +5,9 @@
 // broker keeps one replica, always in sync.
 // A transactional batch needs the request's transactional id (Kafka answers
 // TRANSACTIONAL_ID_AUTHORIZATION_FAILED without one) and a partition of the producer's
-// ongoing transaction; the log then checks the producer's epoch and sequence, and answers a
+// ongoing transaction (from v12, transactions v2, the batch adds its partition to the
+// transaction itself, as Kafka's leader asks the coordinator to); the log then checks the
+// producer's epoch and sequence, and answers a
 // retried batch with its original offset and no error. With a data directory the batch is
 // written to the segment file (the OS page cache) before the answer; a write that fails (an
 // unwritable or full disk) answers KAFKA_STORAGE_ERROR for that partition, logged at error.
@@ -14,6 +16,9 @@ import { Api } from "../protocol/apis.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { isTransactional } from "../protocol/record-batch.js";
 import { CLOSE_CONNECTION, NO_RESPONSE, defineHandler, type BrokerContext } from "./handler.js";
+
+/** The first Produce version whose transactional batches join the transaction themselves (KIP-890). */
+const TRANSACTIONS_V2_PRODUCE = 12;
 
 interface PartitionAnswer {
   index: number;
@@ -57,13 +62,23 @@ export function produceHandler(broker: BrokerContext) {
       const batch = validation.header;
       if (isTransactional(batch.attributes)) {
         if (request.transactionalId === null) return failed(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
-        const code = broker.transactions.verifyPartition(
-          request.transactionalId,
-          batch.producerId,
-          batch.producerEpoch,
-          topic,
-          index,
-        );
+        const added =
+          header.apiVersion >= TRANSACTIONS_V2_PRODUCE
+            ? broker.transactions.addImplicitly(request.transactionalId, batch.producerId, batch.producerEpoch, {
+                topic,
+                partition: index,
+              })
+            : ErrorCode.NONE;
+        const code =
+          added !== ErrorCode.NONE
+            ? added
+            : broker.transactions.verifyPartition(
+                request.transactionalId,
+                batch.producerId,
+                batch.producerEpoch,
+                topic,
+                index,
+              );
         if (code !== ErrorCode.NONE) {
           broker.logger.info(
             {

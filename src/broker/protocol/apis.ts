@@ -1,9 +1,11 @@
 // The APIs this broker speaks, each with the version range it advertises in ApiVersions.
 // The ranges serve kafkajs 2.2.4, librdkafka 2.0.x (kcat, confluent-kafka-python) and
 // kafka-python 2.0.2 with only non-flexible versions, except ApiVersions v3, which
-// librdkafka tries first, DescribeCluster, which has no other kind, and the two of KIP-447
+// librdkafka tries first, DescribeCluster, which has no other kind, the two of KIP-447
 // (exactly-once v2): TxnOffsetCommit v3 (the consumer group's generation and member) and
-// OffsetFetch v6-7 (requireStable). InitProducerId stays at 1 (flexible from 2).
+// OffsetFetch v6-7 (requireStable), and those of transactions v2 (KIP-890, transaction.version
+// 2 finalized in ApiVersions v3): Produce v8-12, EndTxn v2-5, TxnOffsetCommit v4-5.
+// InitProducerId stays at 1 (flexible from 2).
 import { ApiCodec } from "./codec.js";
 import { addOffsetsToTxn } from "./messages/add-offsets-to-txn.js";
 import { addPartitionsToTxn } from "./messages/add-partitions-to-txn.js";

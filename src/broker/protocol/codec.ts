@@ -1,7 +1,8 @@
 // One interpreter for every message schema: compiles a schema, for one version, into a
 // decoder and an encoder (closures over the fields that version carries), cached per
 // version. Compact strings/arrays/bytes and tagged-field sections are used exactly in the
-// schema's flexible versions. Unknown tagged fields are skipped; none are written.
+// schema's flexible versions. Tagged fields the schema declares are read, and written when
+// they differ from their default (as Kafka's generated code does); unknown ones are skipped.
 import { MalformedFrameError, ProtocolEncodeError } from "../errors.js";
 import type { ByteReader } from "../../bytes/byte-reader.js";
 import {
@@ -13,7 +14,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from "./schema.js";
-import type { ByteWriter } from "../../bytes/byte-writer.js";
+import { ByteWriter } from "../../bytes/byte-writer.js";
 
 type Read = (reader: ByteReader) => unknown;
 type Write = (writer: ByteWriter, value: unknown) => void;
@@ -230,12 +231,61 @@ function compileField(field: FieldSpec, version: number, flexible: boolean): { r
   };
 }
 
-function skipTaggedFields(reader: ByteReader): void {
+interface TaggedField {
+  readonly tag: number;
+  readonly name: string;
+  readonly read: Read;
+  readonly write: Write;
+  readonly isDefault: (value: unknown) => boolean;
+}
+
+/** Reads a tagged-field section into `out`: declared tags by their field, others skipped. */
+function readTaggedFields(
+  reader: ByteReader,
+  tagged: ReadonlyMap<number, TaggedField>,
+  out: Record<string, unknown>,
+): void {
   const count = reader.unsignedVarint();
   for (let i = 0; i < count; i++) {
-    reader.unsignedVarint();
-    reader.skip(reader.unsignedVarint());
+    const tag = reader.unsignedVarint();
+    const size = reader.unsignedVarint();
+    const field = tagged.get(tag);
+    if (field === undefined) {
+      reader.skip(size);
+      continue;
+    }
+    const end = reader.offset + size;
+    out[field.name] = field.read(reader);
+    if (reader.offset !== end) throw new MalformedFrameError(`tagged field ${field.name} is not ${size} bytes long`);
   }
+}
+
+/** Writes the tagged fields whose values differ from their defaults, in tag order. */
+function writeTaggedFields(
+  writer: ByteWriter,
+  tagged: readonly TaggedField[],
+  value: Record<string, unknown> | undefined,
+): void {
+  const written: Array<[number, Buffer]> = [];
+  for (const field of tagged) {
+    const given = value?.[field.name];
+    if (given === undefined || field.isDefault(given)) continue;
+    const bytes = new ByteWriter();
+    field.write(bytes, given);
+    written.push([field.tag, bytes.toBuffer()]);
+  }
+  writer.unsignedVarint(written.length);
+  for (const [tag, bytes] of written) {
+    writer.unsignedVarint(tag);
+    writer.unsignedVarint(bytes.length);
+    writer.bytes(bytes);
+  }
+}
+
+function isDefaultValue(field: FieldSpec, defaults: () => unknown): (value: unknown) => boolean {
+  if (field.type.startsWith("[]")) return (value) => Array.isArray(value) && value.length === 0;
+  const fallback = defaults();
+  return (value) => value === fallback;
 }
 
 function compileStruct(fields: readonly FieldSpec[], version: number, flexible: boolean): CompiledStruct {
@@ -244,15 +294,23 @@ function compileStruct(fields: readonly FieldSpec[], version: number, flexible: 
   const reads: Read[] = [];
   const writes: Write[] = [];
   const defaults: (() => unknown)[] = [];
+  const tagged: TaggedField[] = [];
   for (const field of fields) {
     names.push(field.name);
     const inVersion = inVersions(field.versions, version);
-    present.push(inVersion);
-    defaults.push(defaultOf(field, version, flexible));
+    const isTagged = flexible && field.tag !== undefined && inVersions(field.taggedVersions, version);
+    present.push(inVersion && !isTagged);
+    const fieldDefault = defaultOf(field, version, flexible);
+    defaults.push(fieldDefault);
     const compiled = inVersion ? compileField(field, version, flexible) : null;
-    reads.push(compiled ? compiled.read : () => undefined);
-    writes.push(compiled ? compiled.write : () => undefined);
+    if (compiled && isTagged) {
+      tagged.push({ tag: field.tag!, name: field.name, ...compiled, isDefault: isDefaultValue(field, fieldDefault) });
+    }
+    reads.push(compiled && !isTagged ? compiled.read : () => undefined);
+    writes.push(compiled && !isTagged ? compiled.write : () => undefined);
   }
+  tagged.sort((a, b) => a.tag - b.tag);
+  const taggedByTag = new Map(tagged.map((field) => [field.tag, field]));
   const count = names.length;
   return {
     read(reader) {
@@ -260,7 +318,7 @@ function compileStruct(fields: readonly FieldSpec[], version: number, flexible: 
       for (let i = 0; i < count; i++) {
         out[names[i]!] = present[i] ? reads[i]!(reader) : defaults[i]!();
       }
-      if (flexible) skipTaggedFields(reader);
+      if (flexible) readTaggedFields(reader, taggedByTag, out);
       return out;
     },
     write(writer, value) {
@@ -269,7 +327,7 @@ function compileStruct(fields: readonly FieldSpec[], version: number, flexible: 
         const given = value?.[names[i]!];
         writes[i]!(writer, given === undefined ? defaults[i]!() : given);
       }
-      if (flexible) writer.unsignedVarint(0);
+      if (flexible) writeTaggedFields(writer, tagged, value);
     },
     defaults() {
       const out: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 // Kafka's protocol error codes (org.apache.kafka.common.protocol.Errors). Only codes this
 // broker answers with are listed. kafkajs 2.2.4 treats codes above 88 as unknown, so fencing
-// is answered with INVALID_PRODUCER_EPOCH, never PRODUCER_FENCED (90): Kafka itself maps
-// PRODUCER_FENCED to INVALID_PRODUCER_EPOCH for the request versions this broker advertises.
+// is answered with INVALID_PRODUCER_EPOCH, as Kafka maps PRODUCER_FENCED (90) for the
+// versions kafkajs sends; only EndTxn v2+ answers PRODUCER_FENCED itself.
 export const ErrorCode = {
   UNKNOWN_SERVER_ERROR: -1,
   NONE: 0,
@@ -60,6 +60,7 @@ export const ErrorCode = {
   GROUP_SUBSCRIBED_TO_TOPIC: 86,
   INVALID_RECORD: 87,
   UNSTABLE_OFFSET_COMMIT: 88,
+  PRODUCER_FENCED: 90,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -18,6 +18,9 @@ export interface FieldSpec {
   /** Value when the field is absent from a version (Kafka's "default"). */
   readonly default?: boolean | number | string | null;
   readonly fields?: readonly FieldSpec[];
+  /** A tagged field (flexible versions only): its tag, and the versions that carry it so. */
+  readonly tag?: number;
+  readonly taggedVersions?: string;
 }
 
 export interface ApiSpec {

@@ -11,6 +11,10 @@
 // InitProducerId on an ongoing transaction still answers CONCURRENT_TRANSACTIONS once, as
 // Kafka does after starting the abort: the client retries and gets the epoch bumped again.
 //
+// Transactions v2 (KIP-890 part 2): Produce v12 and TxnOffsetCommit v5 add to the transaction
+// (addImplicitly); EndTxn v5 bumps the epoch, which the markers carry and the answer hands over
+// (a new id at epoch 0 once the epochs run out), its retry with the old epoch answered again.
+//
 // Every state change is written to the state store before the answer (a data directory
 // keeps it across a crash), in Kafka's order: Prepare*, markers, Complete*.
 import type { Logger } from "pino";
@@ -50,6 +54,9 @@ export interface InitProducerIdResult {
   producerId: number;
   producerEpoch: number;
 }
+
+/** EndTxn's answer: under transactions v2 also the producer id and epoch to continue with. */
+export type EndTxnResult = InitProducerIdResult;
 
 function initError(errorCode: ErrorCode): InitProducerIdResult {
   return { errorCode, producerId: -1, producerEpoch: -1 };
@@ -206,19 +213,57 @@ export class TransactionCoordinator {
     return ErrorCode.NONE;
   }
 
+  /**
+   * Transactions v2: a Produce v12 batch's partition, or a TxnOffsetCommit v5's group, joins
+   * the producer's transaction (starting it), as Kafka's leader asks the coordinator to.
+   */
+  addImplicitly(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    added: { topic: string; partition: number } | { groupId: string },
+  ): ErrorCode {
+    const [partitions, groupId] = "groupId" in added ? [[], added.groupId] : [[added], null];
+    return this.addToTransaction(transactionalId, producerId, producerEpoch, partitions, groupId);
+  }
+
   // ---- EndTxn ----
 
-  endTransaction(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): ErrorCode {
-    if (transactionalId.length === 0) return ErrorCode.INVALID_REQUEST;
+  /** `bumpEpoch`: EndTxn v5 (transactions v2); `fencedCode`: what a stale epoch is answered in the request's version. */
+  endTransaction(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    commit: boolean,
+    bumpEpoch = false,
+    fencedCode: ErrorCode = ErrorCode.INVALID_PRODUCER_EPOCH,
+  ): EndTxnResult {
+    const answer = (errorCode: ErrorCode): EndTxnResult =>
+      errorCode === ErrorCode.NONE && txn !== undefined
+        ? { errorCode, producerId: txn.producerId, producerEpoch: txn.producerEpoch }
+        : { errorCode, producerId: -1, producerEpoch: -1 };
+    if (transactionalId.length === 0) return answer(ErrorCode.INVALID_REQUEST);
     const txn = this.transactions.get(transactionalId);
-    if (!txn || txn.is("Dead") || txn.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
-    if (producerEpoch !== txn.producerEpoch) return ErrorCode.INVALID_PRODUCER_EPOCH;
+    if (!txn || txn.is("Dead")) return answer(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    // A retry of an EndTxn v5 whose answer (the bumped epoch) was lost.
+    if (bumpEpoch && txn.isBeforeLastBump(producerId, producerEpoch))
+      return answer(txn.is("CompleteCommit") === commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE);
+    if (txn.producerId !== producerId) return answer(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (producerEpoch !== txn.producerEpoch) return answer(fencedCode);
+    return answer(this.endCurrent(txn, commit, bumpEpoch));
+  }
+
+  private endCurrent(txn: TransactionMetadata, commit: boolean, bumpEpoch: boolean): ErrorCode {
+    const ended = txn.is("Empty") || txn.is("CompleteCommit") || txn.is("CompleteAbort");
+    // Transactions v2: the client cannot know whether a failed Produce added its partition, so
+    // it may abort a transaction the coordinator never saw: the epoch is bumped all the same.
+    if (txn.is("Ongoing") || (bumpEpoch && ended && !commit)) {
+      this.complete(txn, commit, this.options.now(), bumpEpoch);
+      return ErrorCode.NONE;
+    }
+    if (bumpEpoch && ended) return ErrorCode.INVALID_TXN_STATE;
     switch (txn.state) {
-      case "Ongoing":
-        this.complete(txn, commit, this.options.now());
-        return ErrorCode.NONE;
-      case "CompleteCommit":
-        // A retry of an EndTxn whose answer was lost.
+      case "CompleteCommit": // a retry of an EndTxn whose answer was lost
         return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
       case "CompleteAbort":
         return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
@@ -231,15 +276,21 @@ export class TransactionCoordinator {
     }
   }
 
-  /** Ongoing (or fenced) -> Prepare* -> markers and group offsets -> Complete*. */
-  private complete(txn: TransactionMetadata, commit: boolean, now: number): void {
+  /**
+   * Ongoing (or fenced) -> Prepare* -> markers and group offsets -> Complete*. `bumpEpoch`
+   * (transactions v2): Prepare* takes the next epoch, which the markers carry; past the last
+   * epoch of the producer id, Complete* takes a fresh one at epoch 0.
+   */
+  private complete(txn: TransactionMetadata, commit: boolean, now: number, bumpEpoch = false): void {
     this.clearTimeout(txn);
     txn.transitionTo(commit ? "PrepareCommit" : "PrepareAbort", now);
+    if (bumpEpoch) txn.bumpEpochAtEnd();
     this.persist(txn);
     this.writeMarkers(txn, commit, false);
     txn.transitionTo(commit ? "CompleteCommit" : "CompleteAbort", this.options.now());
     txn.partitions.clear();
     txn.groups.clear();
+    if (bumpEpoch && txn.isProducerEpochExhausted) txn.rotateAfterEnd(this.options.producerIds.generate());
     this.persist(txn);
     this.options.logger.debug(
       { transactionalId: txn.transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch },

@@ -9,6 +9,7 @@
 //   CompleteCommit | CompleteAbort -> Ongoing (the next transaction)
 //   Ongoing -> PrepareEpochFence -> PrepareAbort (InitProducerId of a newer producer, or the
 //   transaction timeout: the epoch is bumped so the old producer is fenced, then aborted)
+//   Empty | CompleteCommit | CompleteAbort -> PrepareAbort (EndTxn v5 aborting an empty one)
 //   Dead: expired transactional ids (transactional.id.expiration.ms)
 export type TransactionState =
   | "Empty"
@@ -24,7 +25,8 @@ const VALID_PREVIOUS: Record<TransactionState, readonly TransactionState[]> = {
   Empty: ["Empty", "CompleteCommit", "CompleteAbort"],
   Ongoing: ["Ongoing", "Empty", "CompleteCommit", "CompleteAbort"],
   PrepareCommit: ["Ongoing"],
-  PrepareAbort: ["Ongoing", "PrepareEpochFence"],
+  // Transactions v2 also abort a transaction the coordinator never saw start (EndTxn v5).
+  PrepareAbort: ["Ongoing", "PrepareEpochFence", "Empty", "CompleteCommit", "CompleteAbort"],
   CompleteCommit: ["PrepareCommit"],
   CompleteAbort: ["PrepareAbort"],
   Dead: ["Empty", "CompleteCommit", "CompleteAbort"],
@@ -144,6 +146,25 @@ export class TransactionMetadata {
     for (const p of partitions) this.partitions.set(partitionKey(p.topic, p.partition), p);
     if (group !== null) this.groups.add(group);
     this.transitionTo("Ongoing", now);
+  }
+
+  /** Transactions v2: EndTxn's Prepare* takes the next epoch, remembering the one the producer sent. */
+  bumpEpochAtEnd(): void {
+    this.lastProducerId = this.producerId;
+    this.lastProducerEpoch = this.producerEpoch;
+    this.producerEpoch += 1;
+  }
+
+  /** Transactions v2: the epochs of the producer id ran out at EndTxn; the producer continues with a new id at epoch 0. */
+  rotateAfterEnd(newProducerId: number): void {
+    this.producerId = newProducerId;
+    this.producerEpoch = 0;
+  }
+
+  /** Whether the transaction ended, and `producerId` and `producerEpoch` are what the producer held before EndTxn v5 bumped them. */
+  isBeforeLastBump(producerId: number, producerEpoch: number): boolean {
+    const ended = this.is("CompleteCommit") || this.is("CompleteAbort");
+    return ended && producerId === this.lastProducerId && producerEpoch === this.lastProducerEpoch;
   }
 
   /** A newer producer or the timeout ends the ongoing transaction: bump the epoch so the current producer is fenced. */

@@ -80,6 +80,9 @@ describe("Produce", () => {
       baseOffset: 0,
       logAppendTimeMs: -1,
       logStartOffset: 0,
+      // v8's fields, absent from v7: decoded as their defaults.
+      recordErrors: [],
+      errorMessage: null,
     });
     expect(
       (

@@ -72,7 +72,7 @@ describe("TransactionCoordinator", () => {
     expect(coordinator.verifyOffsetCommit("t", producerId, producerEpoch, "g")).toBe(0);
     expect(coordinator.verifyOffsetCommit("t", producerId, producerEpoch, "other")).toBe(ErrorCode.INVALID_TXN_STATE);
     written.length = 0;
-    expect(coordinator.endTransaction("t", producerId, producerEpoch, true)).toBe(0);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, true).errorCode).toBe(0);
     expect(written.map((r) => r.state)).toEqual(["PrepareCommit", "CompleteCommit"]);
     expect(written[0]!.partitions).toHaveLength(2);
     expect(markers).toEqual([
@@ -81,10 +81,56 @@ describe("TransactionCoordinator", () => {
     ]);
     expect(offsets).toEqual([{ groupId: "g", producerId, commit: true }]);
     // A retry of the same EndTxn succeeds; ending it the other way, or an empty transaction, does not.
-    expect(coordinator.endTransaction("t", producerId, producerEpoch, true)).toBe(0);
-    expect(coordinator.endTransaction("t", producerId, producerEpoch, false)).toBe(ErrorCode.INVALID_TXN_STATE);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, true).errorCode).toBe(0);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, false).errorCode).toBe(
+      ErrorCode.INVALID_TXN_STATE,
+    );
     coordinator.initProducerId("t", 60000);
-    expect(coordinator.endTransaction("t", producerId, producerEpoch + 1, true)).toBe(ErrorCode.INVALID_TXN_STATE);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch + 1, true).errorCode).toBe(
+      ErrorCode.INVALID_TXN_STATE,
+    );
+  });
+
+  it("under transactions v2, adds implicitly, writes the markers with the bumped epoch and rotates the id when the epochs run out", () => {
+    const { coordinator, markers, offsets, written } = harness({ firstFreeProducerId: 100 });
+    const { producerId, producerEpoch } = coordinator.initProducerId("t", 60000);
+    expect(coordinator.addImplicitly("t", producerId, producerEpoch, { topic: "a", partition: 0 })).toBe(0);
+    expect(coordinator.addImplicitly("t", producerId, producerEpoch, { groupId: "g" })).toBe(0);
+    expect(coordinator.verifyPartition("t", producerId, producerEpoch, "a", 0)).toBe(0);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, true, true, ErrorCode.PRODUCER_FENCED)).toEqual({
+      errorCode: 0,
+      producerId,
+      producerEpoch: producerEpoch + 1,
+    });
+    // The markers fence the epoch the transaction was written with.
+    expect(markers).toEqual([{ topic: "a", partition: 0, producerId, producerEpoch: producerEpoch + 1, commit: true }]);
+    expect(offsets).toEqual([{ groupId: "g", producerId, commit: true }]);
+    // The old epoch: its EndTxn retried gets the same answer, anything else is fenced.
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, true, true, ErrorCode.PRODUCER_FENCED)).toEqual({
+      errorCode: 0,
+      producerId,
+      producerEpoch: producerEpoch + 1,
+    });
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, false, true).errorCode).toBe(
+      ErrorCode.INVALID_TXN_STATE,
+    );
+    expect(coordinator.addImplicitly("t", producerId, producerEpoch, { topic: "a", partition: 0 })).toBe(
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
+    // The last epoch of the id: the markers take it, the producer continues with a new id at epoch 0.
+    const record = written.at(-1)!;
+    coordinator.restore([{ ...record, producerEpoch: 32766, lastProducerEpoch: 32765 }]);
+    markers.length = 0;
+    expect(coordinator.addImplicitly("t", producerId, 32766, { topic: "a", partition: 0 })).toBe(0);
+    const rotated = coordinator.endTransaction("t", producerId, 32766, false, true);
+    expect(rotated.errorCode).toBe(0);
+    expect(rotated.producerId).not.toBe(producerId);
+    expect(rotated.producerEpoch).toBe(0);
+    expect(markers).toEqual([{ topic: "a", partition: 0, producerId, producerEpoch: 32767, commit: false }]);
+    expect(coordinator.addImplicitly("t", rotated.producerId, 0, { topic: "a", partition: 0 })).toBe(0);
+    expect(coordinator.endTransaction("t", producerId, 32767, true, true, ErrorCode.PRODUCER_FENCED).errorCode).toBe(
+      ErrorCode.INVALID_PRODUCER_ID_MAPPING,
+    );
   });
 
   it("refuses unknown producers and stale epochs", () => {
@@ -101,7 +147,9 @@ describe("TransactionCoordinator", () => {
       ErrorCode.INVALID_PRODUCER_EPOCH,
     );
     expect(coordinator.addOffsets("t", producerId, producerEpoch, "g")).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
-    expect(coordinator.endTransaction("t", producerId, producerEpoch, true)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, true).errorCode).toBe(
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
     expect(coordinator.verifyOffsetCommit("t", producerId, producerEpoch, "g")).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
   });
 
@@ -119,7 +167,7 @@ describe("TransactionCoordinator", () => {
       producerId: first.producerId,
       producerEpoch: first.producerEpoch + 2,
     });
-    expect(coordinator.endTransaction("t", first.producerId, first.producerEpoch, true)).toBe(
+    expect(coordinator.endTransaction("t", first.producerId, first.producerEpoch, true).errorCode).toBe(
       ErrorCode.INVALID_PRODUCER_EPOCH,
     );
   });
@@ -136,7 +184,9 @@ describe("TransactionCoordinator", () => {
       { topic: "a", partition: 0, producerId, producerEpoch: producerEpoch + 1, commit: false },
     ]);
     expect(coordinator.describe("t")).toMatchObject({ state: "CompleteAbort", producerEpoch: producerEpoch + 1 });
-    expect(coordinator.endTransaction("t", producerId, producerEpoch, true)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    expect(coordinator.endTransaction("t", producerId, producerEpoch, true).errorCode).toBe(
+      ErrorCode.INVALID_PRODUCER_EPOCH,
+    );
     coordinator.close();
   });
 

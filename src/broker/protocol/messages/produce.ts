@@ -1,13 +1,18 @@
-// Produce (API key 0), versions 3-7: transcribed from apache/kafka
+// Produce (API key 0), versions 3-12: transcribed from apache/kafka
 // clients/src/main/resources/common/message/ProduceRequest.json and ProduceResponse.json.
-// Only the versions this broker advertises are kept; tagged fields are omitted.
+// Only the versions this broker advertises are kept. v8 adds the record errors, v9 is the
+// first flexible one, v10 adds the current leader and node endpoints as tagged fields (never
+// written here: they only come with NOT_LEADER_OR_FOLLOWER, which one node never answers),
+// v11 the TRANSACTION_ABORTABLE error, and v12 means transactions v2 (KIP-890): the leader
+// adds the partition of a transactional batch to the transaction itself. v13 names topics
+// by id and is not advertised.
 import { defineApi } from "../schema.js";
 
 export const produce = defineApi({
   name: "Produce",
   apiKey: 0,
   minVersion: 3,
-  maxVersion: 7,
+  maxVersion: 12,
   flexibleVersions: "9+",
   request: [
     { name: "transactionalId", type: "string", versions: "3+", nullableVersions: "3+", default: null },
@@ -48,6 +53,22 @@ export const produce = defineApi({
             { name: "baseOffset", type: "int64", versions: "0+" },
             { name: "logAppendTimeMs", type: "int64", versions: "2+", default: -1 },
             { name: "logStartOffset", type: "int64", versions: "5+", default: -1 },
+            {
+              name: "recordErrors",
+              type: "[]struct",
+              versions: "8+",
+              fields: [
+                { name: "batchIndex", type: "int32", versions: "8+" },
+                {
+                  name: "batchIndexErrorMessage",
+                  type: "string",
+                  versions: "8+",
+                  nullableVersions: "8+",
+                  default: null,
+                },
+              ],
+            },
+            { name: "errorMessage", type: "string", versions: "8+", nullableVersions: "8+", default: null },
           ],
         },
       ],

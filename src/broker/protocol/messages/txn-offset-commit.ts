@@ -1,15 +1,17 @@
-// TxnOffsetCommit (API key 28), versions 0-3: transcribed from apache/kafka
+// TxnOffsetCommit (API key 28), versions 0-5: transcribed from apache/kafka
 // clients/src/main/resources/common/message/TxnOffsetCommitRequest.json and
 // TxnOffsetCommitResponse.json. v3, the first flexible one, adds the consumer's generation,
 // member id and group instance id (KIP-447), which the group coordinator checks so that a
-// zombie's offsets are refused.
+// zombie's offsets are refused. v4 adds TRANSACTION_ABORTABLE; v5 (transactions v2, KIP-890)
+// also adds the group to the transaction, which AddOffsetsToTxn did before. v6 names topics
+// by id and is not advertised.
 import { defineApi } from "../schema.js";
 
 export const txnOffsetCommit = defineApi({
   name: "TxnOffsetCommit",
   apiKey: 28,
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
   flexibleVersions: "3+",
   request: [
     { name: "transactionalId", type: "string", versions: "0+" },

@@ -163,6 +163,9 @@ async function throughputRun(
   } finally {
     await peer.stop();
     await rm(stateDir, { recursive: true, force: true });
+    // Eddy's transactions: commits, and the "previous transaction still ending" answers met.
+    const txn = peer.lines.find((line) => line.startsWith("TXN "));
+    if (txn !== undefined) log(`${system.name.padEnd(14)} ${topology.padEnd(5)} #${run}: transactions ${txn.slice(4)}`);
   }
 }
 

@@ -4,7 +4,10 @@
 // requests fail with INVALID_PRODUCER_EPOCH. Under exactly_once_v2 there is one per stream
 // thread, given `groupMetadata`: its offsets then go out as TxnOffsetCommit v3 with the
 // consumer's generation and member id (KIP-447, through the seam: kafkajs sends v0-1 only),
-// and the group coordinator refuses a zombie's.
+// and the group coordinator refuses a zombie's. Where the cluster finalized transactions v2
+// (KIP-890; Apache Kafka 4.x by default) and the fast paths are on, partitions and offsets
+// join the transaction through Produce v12 and TxnOffsetCommit v5 and every EndTxn bumps the
+// epoch (kafkajs/txn-v2.ts); fencing is the same: the newest epoch wins.
 import type { Kafka, Producer, RecordMetadata, Transaction } from "kafkajs";
 import type { GroupMetadata, ProducedOffsets, ProducedRecord, OffsetToCommit } from "./types.js";
 import {
@@ -12,9 +15,10 @@ import {
   kafkajsTopicMessages,
   registerGroupMetadata,
   registerProduceLedger,
+  registerTransactionsV2,
   registerTxnPartitions,
 } from "./kafkajs/index.js";
-import type { ProduceLedger, TxnPartitions } from "./kafkajs/index.js";
+import type { ProduceLedger, TxnPartitions, TxnV2 } from "./kafkajs/index.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   acknowledgedWithin,
@@ -64,6 +68,8 @@ export class TransactionalProducer {
   private readonly txnPartitions: { partitions: TxnPartitions; unregister: () => void } | undefined;
   /** When this client tracks Produce requests, all partitions of a send go together (produce.ts, sendTogether). */
   private readonly produceLedger: { ledger: ProduceLedger; unregister: () => void } | undefined;
+  /** Transactions v2 where the cluster has them (see kafkajs/txn-v2.ts); undefined with the fast paths off. */
+  private readonly transactionsV2: { txn: TxnV2; unregister: () => void } | undefined;
   private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -74,6 +80,7 @@ export class TransactionalProducer {
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     this.produceLedger = registerProduceLedger(kafka, options.transactionalId);
     this.txnPartitions = registerTxnPartitions(kafka, options.transactionalId);
+    this.transactionsV2 = registerTransactionsV2(kafka, options.transactionalId);
     if (this.txnPartitions !== undefined && this.produceLedger !== undefined) {
       const { ledger } = this.produceLedger;
       this.txnPartitions.partitions.onFailure = (error) => ledger.failed(error);
@@ -113,6 +120,12 @@ export class TransactionalProducer {
     // kafkajs runs InitProducerId on the first transaction() and begins it; an empty
     // transaction costs nothing on the broker until a partition is added to it.
     this.transaction ??= await this.producer.transaction();
+  }
+
+  /** The transaction protocol in use (KIP-890's transaction.version), known once the first transaction added something. */
+  get transactionVersion(): 1 | 2 | undefined {
+    if (this.transactionsV2 === undefined) return this.connected ? 1 : undefined;
+    return this.transactionsV2.txn.version;
   }
 
   get inTransaction(): boolean {
@@ -224,6 +237,7 @@ export class TransactionalProducer {
     this.txnPartitions?.partitions.ended();
     this.txnPartitions?.unregister();
     this.produceLedger?.unregister();
+    this.transactionsV2?.unregister();
     this.unregister?.();
     this.unregister = undefined;
     if (this.connected) {

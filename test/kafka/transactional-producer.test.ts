@@ -8,6 +8,7 @@ import { PartitionReader } from "../../src/kafka/partition-reader.js";
 import { TransactionalProducer } from "../../src/kafka/transactional-producer.js";
 import type { GroupMetadata } from "../../src/kafka/types.js";
 import { RawClient } from "../broker/support/raw-client.js";
+import { expectedTransactionVersion } from "../support/kafka-under-test/transaction-version.js";
 import {
   createTopic,
   eventually,
@@ -134,9 +135,11 @@ describe("TransactionalProducer", () => {
           "wide-b|1|10",
           "wide-b|2|10",
         ]);
-        // A second send into the same transaction adds nothing.
+        // A second send into the same transaction adds nothing. Under transactions v2 the
+        // leaders add the partitions (Produce v12): the client sends no AddPartitionsToTxn.
         await producer.send([{ topic: "wide-a", partition: 1, key: null, value: Buffer.from(`last-${round}`) }]);
-        expect(requests.get("AddPartitionsToTxn")).toBe(1);
+        expect(producer.transactionVersion).toBe(expectedTransactionVersion());
+        expect(requests.get("AddPartitionsToTxn") ?? 0).toBe(expectedTransactionVersion() === 2 ? 0 : 1);
         expect(requests.get("Produce")).toBe(2);
         await producer.commit();
       } finally {

@@ -9,12 +9,14 @@
 //   PEER_EVENTS, PEER_REPLIES   bank: the events topic, the default reply topic
 //
 // It prints "STATE STARTING <epoch ms>" before start(), then "STATE <state> <epoch ms>" at
-// every state transition.
+// every state transition, and when stopped "TXN <json>": its transactions (EndTxn requests,
+// of them v5 under transactions v2, and CONCURRENT_TRANSACTIONS answers met).
 import pino from "pino";
 import { KafkaStreams, Serdes, StreamsBuilder } from "../../../src/index.js";
 import type { Topology } from "../../../src/index.js";
 import { AccountCommand, decide, evolve } from "../../../examples/bank/account.js";
 import type { Account, AccountEvent, AccountReply } from "../../../examples/bank/account.js";
+import { processTransactionStats } from "../../../src/kafka/kafkajs/index.js";
 
 function env(name: string): string {
   const value = process.env[name];
@@ -71,7 +73,10 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  void streams.close().finally(() => process.exit(0));
+  void streams.close().finally(() => {
+    console.log(`TXN ${JSON.stringify(processTransactionStats())}`);
+    process.exit(0);
+  });
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

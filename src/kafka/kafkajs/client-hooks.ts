@@ -9,6 +9,8 @@ import type { ClusterInternals } from "./kafkajs-internals.js";
 import type { GroupMetadataRegistry } from "./kip447-requests.js";
 import type { ProduceLedgerRegistry } from "./produce-ledger.js";
 import type { TxnPartitionsRegistry } from "./txn-partitions.js";
+import { newTransactionStats } from "./txn-v2.js";
+import type { TransactionStats, TxnV2Registry } from "./txn-v2.js";
 
 /** How often each fast path ran, per client. */
 export interface FastPathStats {
@@ -33,6 +35,9 @@ export interface ClientSeam {
   readonly txnPartitions: TxnPartitionsRegistry;
   /** Transactional ids whose Produce requests are tracked (see produce-ledger.ts). */
   readonly produceLedgers: ProduceLedgerRegistry;
+  /** Transactional ids that use transactions v2 where the cluster has them (see txn-v2.ts). */
+  readonly txnV2: TxnV2Registry;
+  readonly transactionStats: TransactionStats;
 }
 
 type MutableSeam = { -readonly [K in keyof ClientSeam]: ClientSeam[K] };
@@ -59,6 +64,8 @@ export function seamOf(kafka: Kafka): ClientSeam {
       groupMetadata: new Map(),
       txnPartitions: new Map(),
       produceLedgers: new Map(),
+      txnV2: new Map(),
+      transactionStats: newTransactionStats(),
     };
     clients.set(kafka, seam);
   }
@@ -84,6 +91,8 @@ export function registerClient(
     groupMetadata: new Map(),
     txnPartitions: new Map(),
     produceLedgers: new Map(),
+    txnV2: new Map(),
+    transactionStats: newTransactionStats(),
   };
   clients.set(kafka, seam);
   if (!fastPaths && fixes.length === 0 && kip447 === undefined) return seam;

@@ -14,6 +14,9 @@
 //   registerGroupMetadata(...)     a transactional id's offsets go out as TxnOffsetCommit v3 (KIP-447)
 //   registerTxnPartitions(...)     a transactional id's partitions are added in one AddPartitionsToTxn
 //   registerProduceLedger(...)     a transactional id's Produce requests are tracked (in flight, answered)
+//   registerTransactionsV2(...)    a transactional id uses transactions v2 (KIP-890) where the cluster has them
+//   transactionStatsOf(kafka)      EndTxn requests by version, CONCURRENT_TRANSACTIONS answers
+//   processTransactionStats()      the same, summed over every client of the process (benchmarks)
 import type { Cluster, Kafka } from "kafkajs";
 import { Kip447UnavailableError } from "../errors.js";
 import { closeEveryBroker } from "./broker-tracking.js";
@@ -31,6 +34,8 @@ import { captureSyncGroup } from "./sync-group-capture.js";
 import { commitWithGroupMetadata } from "./kip447-requests.js";
 import { ProduceLedger, trackProduceRequests } from "./produce-ledger.js";
 import { TxnPartitions, addPartitionsTogether } from "./txn-partitions.js";
+import { TxnV2, transactionsV2 } from "./txn-v2.js";
+import type { TransactionStats } from "./txn-v2.js";
 import type { GroupMetadata } from "../types.js";
 
 export { ClusterReader } from "./cluster-reader.js";
@@ -42,6 +47,8 @@ export type { FastPathStats } from "./client-hooks.js";
 export type { FetchAhead, FetchAheadStats } from "./fetch-ahead.js";
 export type { ProduceLedger } from "./produce-ledger.js";
 export type { TxnPartitions } from "./txn-partitions.js";
+export { TRANSACTIONS_V2_VARIABLE, processTransactionStats } from "./txn-v2.js";
+export type { TransactionStats, TxnV2 } from "./txn-v2.js";
 
 /** Whether a client got its fast paths, and if not, why. */
 export interface FastPathDecision {
@@ -68,9 +75,13 @@ export function hookClient(kafka: Kafka, wanted: boolean): FastPathDecision {
   // KIP-447 requests are no fast path either (exactly_once_v2 needs them), but need the probe.
   const kip447 = probeKafkajs().fastPaths
     ? (cluster: ClusterInternals, s: ClientSeam) => {
-        commitWithGroupMetadata(cluster, s.groupMetadata);
+        commitWithGroupMetadata(cluster, s.groupMetadata, s.txnV2, () => {
+          s.transactionStats.concurrentTransactions += 1;
+        });
         addPartitionsTogether(cluster, s.txnPartitions);
         trackProduceRequests(cluster, s.produceLedgers);
+        // Last: its AddPartitionsToTxn answers without a request come before the gathering above.
+        transactionsV2(cluster, s.txnV2, s.transactionStats);
       }
     : undefined;
   const seam = registerClient(
@@ -166,7 +177,9 @@ export function registerTxnPartitions(
 ): { partitions: TxnPartitions; unregister: () => void } | undefined {
   const seam = seamOf(kafka);
   if (!seam.kip447) return undefined;
-  const partitions = new TxnPartitions();
+  const partitions = new TxnPartitions(() => {
+    seam.transactionStats.concurrentTransactions += 1;
+  });
   seam.txnPartitions.set(transactionalId, partitions);
   return {
     partitions,
@@ -194,4 +207,30 @@ export function registerProduceLedger(
       if (seam.produceLedgers.get(transactionalId) === ledger) seam.produceLedgers.delete(transactionalId);
     },
   };
+}
+
+/**
+ * From now on, `transactionalId` uses transactions v2 (KIP-890, see txn-v2.ts) when its
+ * coordinator's cluster finalized them, decided at its first transaction; undefined (v1 as
+ * ever) when this client's fast paths are off: Produce v12 is written by the lean encoder.
+ */
+export function registerTransactionsV2(
+  kafka: Kafka,
+  transactionalId: string,
+): { txn: TxnV2; unregister: () => void } | undefined {
+  const seam = seamOf(kafka);
+  if (!seam.kip447 || !seam.fastPaths) return undefined;
+  const txn = new TxnV2(seam.transactionStats);
+  seam.txnV2.set(transactionalId, txn);
+  return {
+    txn,
+    unregister: () => {
+      if (seam.txnV2.get(transactionalId) === txn) seam.txnV2.delete(transactionalId);
+    },
+  };
+}
+
+/** How this client's transactions went: EndTxn requests by version, CONCURRENT_TRANSACTIONS answers. */
+export function transactionStatsOf(kafka: Kafka): Readonly<TransactionStats> {
+  return seamOf(kafka).transactionStats;
 }

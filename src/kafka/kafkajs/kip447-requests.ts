@@ -7,7 +7,9 @@
 //                        Transaction.sendOffsets runs as ever (AddOffsetsToTxn, its retries on a
 //                        moved coordinator); a cluster decorator swaps the request it sends to the
 //                        group coordinator for v3 when the transactional id has registered where
-//                        its consumer stands in the group.
+//                        its consumer stands in the group. Under transactions v2 (txn-v2.ts)
+//                        the same bytes go out as v5, with the producer id and epoch of the last
+//                        EndTxn v5, and add the offsets to the transaction themselves.
 //   OffsetFetch v7       committed offsets with requireStable: a partition whose offset an open
 //                        transaction holds answers UNSTABLE_OFFSET_COMMIT (retriable), so a new
 //                        owner waits for the old owner's transaction to end.
@@ -15,12 +17,17 @@ import { decodeOffsetFetchV7Response, encodeOffsetFetchV7 } from "../wire/offset
 import { OFFSET_FETCH_API_KEY, OFFSET_FETCH_STABLE_VERSION } from "../wire/offset-fetch.js";
 import type { OffsetFetchTopic, OffsetFetchV7Response } from "../wire/offset-fetch.js";
 import { decodeTxnOffsetCommitV3Response, encodeTxnOffsetCommitV3 } from "../wire/txn-offset-commit.js";
-import { TXN_OFFSET_COMMIT_API_KEY, TXN_OFFSET_COMMIT_VERSION } from "../wire/txn-offset-commit.js";
+import {
+  TXN_OFFSET_COMMIT_API_KEY,
+  TXN_OFFSET_COMMIT_V2_VERSION,
+  TXN_OFFSET_COMMIT_VERSION,
+} from "../wire/txn-offset-commit.js";
 import type { PartitionError } from "../wire/txn-offset-commit.js";
 import type { GroupMetadata } from "../types.js";
-import { BrokerVersionError } from "../errors.js";
-import { isConnectionClosed, kafkajsProtocolError } from "./kafkajs-internals.js";
-import type { BrokerInternals, ClusterInternals, ProtocolRequest } from "./kafkajs-internals.js";
+import type { BrokerInternals, ClusterInternals } from "./kafkajs-internals.js";
+import { protocolError, requireVersion, sendRequest } from "./raw-request.js";
+import type { TxnV2Registry } from "./txn-v2.js";
+import { kafkaErrorType } from "../errors.js";
 
 /** Where each registered transactional producer's consumer stands in its group, read at every commit. */
 export type GroupMetadataRegistry = Map<string, () => GroupMetadata>;
@@ -41,30 +48,49 @@ interface KafkajsTxnOffsetCommitArgs {
 type WrappedBroker = BrokerInternals & { [WRAPPED]?: true };
 
 /** A cluster decorator: group coordinators send a registered transactional id's offsets as TxnOffsetCommit v3. */
-export function commitWithGroupMetadata(cluster: ClusterInternals, registry: GroupMetadataRegistry): void {
+export function commitWithGroupMetadata(
+  cluster: ClusterInternals,
+  registry: GroupMetadataRegistry,
+  txnV2: TxnV2Registry,
+  onConcurrentTransactions: () => void,
+): void {
   const find = cluster.findGroupCoordinator.bind(cluster);
   cluster.findGroupCoordinator = async (group) => {
     const broker = (await find(group)) as WrappedBroker;
-    if (broker[WRAPPED] !== true) wrapTxnOffsetCommit(broker, registry);
+    if (broker[WRAPPED] !== true) wrapTxnOffsetCommit(broker, registry, txnV2, onConcurrentTransactions);
     return broker;
   };
 }
 
-function wrapTxnOffsetCommit(broker: WrappedBroker, registry: GroupMetadataRegistry): void {
+function wrapTxnOffsetCommit(
+  broker: WrappedBroker,
+  registry: GroupMetadataRegistry,
+  txnV2: TxnV2Registry,
+  onConcurrentTransactions: () => void,
+): void {
   broker[WRAPPED] = true;
   const kafkajsTxnOffsetCommit = broker.txnOffsetCommit.bind(broker);
   broker.txnOffsetCommit = (raw: Record<string, unknown>) => {
     const args = raw as unknown as KafkajsTxnOffsetCommitArgs;
     const metadata = registry.get(args.transactionalId);
-    if (metadata === undefined) return kafkajsTxnOffsetCommit(raw);
-    const group = metadata();
-    // kafkajs' sendOffsets names the group; the registered consumer must be of that group.
-    if (group.groupId !== args.groupId) return kafkajsTxnOffsetCommit(raw);
-    requireVersion(broker, TXN_OFFSET_COMMIT_API_KEY, TXN_OFFSET_COMMIT_VERSION, "TxnOffsetCommit");
+    const v2 = txnV2.get(args.transactionalId);
+    // Set by the AddOffsetsToTxn kafkajs sent first (answered without a request under v2).
+    const underV2 = v2?.version === 2;
+    if (metadata === undefined && !underV2) return kafkajsTxnOffsetCommit(raw);
+    // kafkajs' sendOffsets names the group; a registered consumer of another group does not commit here.
+    const registered = metadata?.();
+    const group =
+      registered !== undefined && registered.groupId === args.groupId
+        ? registered
+        : { groupId: args.groupId, generationId: -1, memberId: "", groupInstanceId: null };
+    if (group !== registered && !underV2) return kafkajsTxnOffsetCommit(raw);
+    const version = underV2 ? TXN_OFFSET_COMMIT_V2_VERSION : TXN_OFFSET_COMMIT_VERSION;
+    requireVersion(broker, TXN_OFFSET_COMMIT_API_KEY, version, "TxnOffsetCommit");
+    const producer = underV2 ? v2.producer(Number(args.producerId), args.producerEpoch) : undefined;
     const body = encodeTxnOffsetCommitV3({
       transactionalId: args.transactionalId,
-      producerId: Number(args.producerId),
-      producerEpoch: args.producerEpoch,
+      producerId: producer?.id ?? Number(args.producerId),
+      producerEpoch: producer?.epoch ?? args.producerEpoch,
       group,
       topics: args.topics.map(({ topic, partitions }) => ({
         topic,
@@ -75,11 +101,13 @@ function wrapTxnOffsetCommit(broker: WrappedBroker, registry: GroupMetadataRegis
         })),
       })),
     });
-    return send(broker, TXN_OFFSET_COMMIT_API_KEY, TXN_OFFSET_COMMIT_VERSION, "TxnOffsetCommit", body, (payload) => {
+    return sendRequest(broker, TXN_OFFSET_COMMIT_API_KEY, version, "TxnOffsetCommit", body, (payload) => {
       const refused: PartitionError[] = decodeTxnOffsetCommitV3Response(payload);
       // As kafkajs' own parser: the first refused partition's error, which its retrier judges.
-      if (refused.length > 0) throw kafkajsProtocolError(refused[0]!.errorCode);
-      return refused;
+      if (refused.length === 0) return refused;
+      const error = protocolError(refused[0]!.errorCode);
+      if (kafkaErrorType(error) === "CONCURRENT_TRANSACTIONS") onConcurrentTransactions();
+      throw error;
     });
   };
 }
@@ -92,49 +120,11 @@ export function fetchStableOffsets(
 ): Promise<OffsetFetchV7Response> {
   requireVersion(coordinator, OFFSET_FETCH_API_KEY, OFFSET_FETCH_STABLE_VERSION, "OffsetFetch");
   const body = encodeOffsetFetchV7(groupId, topics);
-  return send(coordinator, OFFSET_FETCH_API_KEY, OFFSET_FETCH_STABLE_VERSION, "OffsetFetch", body, (payload) => {
+  return sendRequest(coordinator, OFFSET_FETCH_API_KEY, OFFSET_FETCH_STABLE_VERSION, "OffsetFetch", body, (payload) => {
     const answer = decodeOffsetFetchV7Response(payload);
-    if (answer.errorCode !== 0) throw kafkajsProtocolError(answer.errorCode);
+    if (answer.errorCode !== 0) throw protocolError(answer.errorCode);
     const unstable = answer.offsets.find((o) => o.errorCode !== 0);
-    if (unstable !== undefined) throw kafkajsProtocolError(unstable.errorCode);
+    if (unstable !== undefined) throw protocolError(unstable.errorCode);
     return answer;
   });
-}
-
-function requireVersion(broker: BrokerInternals, apiKey: number, version: number, api: string): void {
-  const range = broker.versions?.[apiKey];
-  if (range === undefined || range.maxVersion < version) {
-    throw new BrokerVersionError(`${api} v${version}`, range?.maxVersion);
-  }
-}
-
-async function send<T>(
-  broker: BrokerInternals,
-  apiKey: number,
-  apiVersion: number,
-  apiName: string,
-  body: Buffer,
-  decode: (payload: Buffer) => T,
-): Promise<T> {
-  const request: ProtocolRequest = {
-    // kafkajs frames whatever encode() returns through Encoder.writeEncoder, which reads `.buf` and `.buffer`.
-    request: { apiKey, apiVersion, apiName, encode: () => Promise.resolve({ buf: body, buffer: body }) },
-    response: { decode: (payload: Buffer) => Promise.resolve(payload), parse: (payload) => decodeAsync(payload) },
-    // The caller judges every error answer (UNSTABLE_OFFSET_COMMIT is retried, not worth a log line each time).
-    logResponseError: false,
-  };
-  const decodeAsync = (payload: unknown): Promise<T> => {
-    try {
-      return Promise.resolve(decode(payload as Buffer));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  };
-  try {
-    return (await broker.connectionPool.send(request)) as T;
-  } catch (error) {
-    // What kafkajs' Broker does for its own requests: a closed connection is dropped.
-    if (isConnectionClosed(error)) await broker.disconnect().catch(() => undefined);
-    throw error;
-  }
 }

@@ -28,6 +28,9 @@ export class TxnPartitions {
   /** Bumped when a transaction ends: an answer to an earlier transaction's request adds nothing to this one. */
   #transaction = 0;
 
+  /** `onConcurrentTransactions`: told of each CONCURRENT_TRANSACTIONS answer (counted for the benchmarks). */
+  constructor(private readonly onConcurrentTransactions: () => void = () => undefined) {}
+
   /** The partitions the next sends go to (each record's topic and partition). */
   announce(partitions: Iterable<{ readonly topic: string; readonly partition: number }>): void {
     for (const { topic, partition } of partitions) {
@@ -61,7 +64,7 @@ export class TxnPartitions {
       if (missing.length === 0) return ANSWERED_HERE;
       const topics = this.#withAnnounced(missing);
       const transaction = this.#transaction;
-      const adding = sendSoon(topics, send).then((answer) => {
+      const adding = sendSoon(topics, send, this.onConcurrentTransactions).then((answer) => {
         if (transaction === this.#transaction) this.#markAdded(topics);
         return answer;
       });
@@ -121,13 +124,16 @@ export class TxnPartitions {
 async function sendSoon(
   topics: TopicPartitions,
   send: (topics: TopicPartitions) => Promise<unknown>,
+  onConcurrentTransactions: () => void,
 ): Promise<unknown> {
   const giveUpAt = Date.now() + 2_000;
   for (let delay = 5; ; delay = Math.min(delay * 2, 80)) {
     try {
       return await send(topics);
     } catch (error) {
-      if (kafkaErrorType(error) !== "CONCURRENT_TRANSACTIONS" || Date.now() >= giveUpAt) throw error;
+      if (kafkaErrorType(error) !== "CONCURRENT_TRANSACTIONS") throw error;
+      onConcurrentTransactions();
+      if (Date.now() >= giveUpAt) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -6,6 +6,17 @@
 import type { ByteReader } from "../../bytes/byte-reader.js";
 import type { ByteWriter } from "../../bytes/byte-writer.js";
 
+/** Bytes of Kafka's unsigned varint. */
+export function unsignedVarintSize(value: number): number {
+  let v = value >>> 0;
+  let size = 1;
+  while (v > 0x7f) {
+    v >>>= 7;
+    size += 1;
+  }
+  return size;
+}
+
 /** The request header's tagged-field section (empty), which kafkajs does not write. */
 export function writeRequestHeaderTags(writer: ByteWriter): void {
   writer.unsignedVarint(0);

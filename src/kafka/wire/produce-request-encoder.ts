@@ -1,5 +1,6 @@
-// Encodes the body of a Produce request (versions 3 to 7, which share their layout) with
-// uncompressed v2 record batches, in one pass over a buffer sized up front. kafkajs'
+// Encodes the body of a Produce request (versions 3 to 7, which share their layout, and the
+// flexible 9 to 12, which write the same fields in compact form) with uncompressed v2 record
+// batches, in one pass over a buffer sized up front. kafkajs'
 // own encoder builds an Encoder object per record and per header and copies every
 // record several times; producing is most of what a stream processor's CPU does, so
 // this encoder writes the same bytes kafkajs would (the tests compare them) at a
@@ -9,6 +10,9 @@
 //
 //   transactional_id nullable string, acks i16, timeout i32,
 //   [topic string, [partition i32, record_set bytes]]
+//   (9+: request header v2's tags first; compact strings, arrays and bytes; a tag section
+//   after each partition, each topic and the body. v12 asks the partition leader to add the
+//   partition to the transaction itself: transactions v2, KIP-890.)
 //   record batch: base_offset i64 (0), length i32, leader_epoch i32 (0), magic i8 (2),
 //     crc u32 (CRC-32C from attributes on), attributes i16, last_offset_delta i32,
 //     first_timestamp i64, max_timestamp i64, producer_id i64, producer_epoch i16,
@@ -17,6 +21,10 @@
 //     varint, key varbytes, value varbytes, [header key varstring, value varbytes]
 import { ByteWriter, varintSize, varlongSize } from "../../bytes/byte-writer.js";
 import { crc32c } from "../../bytes/crc32c.js";
+import { unsignedVarintSize } from "./flexible.js";
+
+/** The first flexible Produce version. */
+export const PRODUCE_FLEXIBLE_VERSION = 9;
 
 type Bytes = Buffer | string | null | undefined;
 
@@ -137,16 +145,31 @@ function prepare(messages: ProduceMessage[], firstTimestamp: number): PreparedBa
   return { sizes, timestampDeltas, headers: headerLists, size };
 }
 
-/** The Produce request body (after the request header), for versions 3 to 7. */
-export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Date.now()): Buffer {
+/**
+ * The Produce request body (after the request header kafkajs writes, header v1), for versions
+ * 3 to 7 and 9 to 12 (`version`, 3 unless given: 3 to 7 are the same bytes).
+ */
+export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Date.now(), version = 3): Buffer {
+  const flexible = version >= PRODUCE_FLEXIBLE_VERSION;
   const transactionalId = args.transactionalId ?? null;
   const producerId = bigintOf(args.producerId);
   const producerEpoch = args.producerEpoch ?? 0;
   const attributes = transactionalId === null ? 0 : TRANSACTIONAL;
-  let size = 2 + (transactionalId === null ? 0 : Buffer.byteLength(transactionalId, "utf8")) + 2 + 4 + 4;
+  const idSize = transactionalId === null ? -1 : Buffer.byteLength(transactionalId, "utf8");
+  let size = flexible
+    ? 1 +
+      unsignedVarintSize(idSize + 1) +
+      Math.max(0, idSize) +
+      2 +
+      4 +
+      unsignedVarintSize(args.topicData.length + 1) +
+      1
+    : 2 + Math.max(0, idSize) + 2 + 4 + 4;
   const plans = args.topicData.map(({ topic, partitions }) => {
     const topicSize = Buffer.byteLength(topic, "utf8");
-    size += 2 + topicSize + 4;
+    size += flexible
+      ? unsignedVarintSize(topicSize + 1) + topicSize + unsignedVarintSize(partitions.length + 1) + 1
+      : 2 + topicSize + 4;
     return {
       topic,
       topicSize,
@@ -173,24 +196,30 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
               )
             : data.messages;
         const prepared = prepare(withDefaults, first);
-        size += 4 + 4 + BATCH_HEADER + prepared.size;
+        const recordsSize = BATCH_HEADER + prepared.size;
+        size += flexible ? 4 + unsignedVarintSize(recordsSize + 1) + recordsSize + 1 : 4 + 4 + recordsSize;
         return { data, first, max, prepared };
       }),
     };
   });
   const w = ByteWriter.sized(size);
-  writeNullableString(w, transactionalId);
+  if (flexible) {
+    w.unsignedVarint(0); // request header v2's tagged fields
+    w.unsignedVarint(idSize + 1);
+    if (transactionalId !== null) w.string(transactionalId, idSize);
+  } else writeNullableString(w, transactionalId);
   w.int16(args.acks);
   w.int32(args.timeout);
-  w.int32(plans.length);
+  writeLength(w, plans.length, flexible);
   for (const plan of plans) {
-    w.int16(plan.topicSize);
+    if (flexible) w.unsignedVarint(plan.topicSize + 1);
+    else w.int16(plan.topicSize);
     w.string(plan.topic, plan.topicSize);
-    w.int32(plan.partitions.length);
+    writeLength(w, plan.partitions.length, flexible);
     for (const { data, first, max, prepared } of plan.partitions) {
       const count = data.messages.length;
       w.int32(data.partition);
-      w.int32(BATCH_HEADER + prepared.size);
+      writeLength(w, BATCH_HEADER + prepared.size, flexible);
       w.int64(0);
       w.int32(BATCH_HEADER - 12 + prepared.size);
       w.int32(0);
@@ -223,9 +252,18 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
         }
       }
       crc.buffer.writeUInt32BE(crc32c(crc.buffer, crcFrom, w.length), crc.offset);
+      if (flexible) w.unsignedVarint(0);
     }
+    if (flexible) w.unsignedVarint(0);
   }
+  if (flexible) w.unsignedVarint(0);
   return w.toBuffer();
+}
+
+/** An array's or a byte run's length: int32, or compact (n + 1) in flexible versions. */
+function writeLength(w: ByteWriter, length: number, flexible: boolean): void {
+  if (flexible) w.unsignedVarint(length + 1);
+  else w.int32(length);
 }
 
 function writeNullableString(w: ByteWriter, value: string | null): void {

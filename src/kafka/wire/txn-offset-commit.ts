@@ -1,4 +1,4 @@
-// TxnOffsetCommit v3 (KIP-447), as apache/kafka's TxnOffsetCommitRequest.json and
+// TxnOffsetCommit v3 (KIP-447) and v5 (the same bytes, transactions v2), as apache/kafka's TxnOffsetCommitRequest.json and
 // TxnOffsetCommitResponse.json define it: the consumed offsets of a transaction together with
 // the consumer's generation, member id and group instance id, so that the group coordinator
 // refuses the offsets of a member that lost its partitions (a zombie). kafkajs 2.2.4 sends
@@ -19,6 +19,11 @@ import {
 
 export const TXN_OFFSET_COMMIT_API_KEY = 28;
 export const TXN_OFFSET_COMMIT_VERSION = 3;
+/**
+ * v5 is v3's layout (v4 only adds an error code); under transactions v2 (KIP-890) it also adds
+ * the group's offsets partition to the transaction, which AddOffsetsToTxn did before.
+ */
+export const TXN_OFFSET_COMMIT_V2_VERSION = 5;
 
 export type { GroupMetadata };
 
@@ -38,7 +43,7 @@ export interface TxnOffsetCommitArgs {
   }>;
 }
 
-/** The request body, preceded by request header v2's tagged fields (see flexible.ts). */
+/** The request body of v3 or v5, preceded by request header v2's tagged fields (see flexible.ts). */
 export function encodeTxnOffsetCommitV3(args: TxnOffsetCommitArgs): Buffer {
   const w = new ByteWriter(256);
   writeRequestHeaderTags(w);
@@ -72,7 +77,7 @@ export interface PartitionError {
   readonly errorCode: number;
 }
 
-/** The partitions the coordinator refused (error code not 0), from the bytes after the correlation id. */
+/** The partitions the coordinator refused (error code not 0), from the bytes after the correlation id (v3 to v5). */
 export function decodeTxnOffsetCommitV3Response(payload: Buffer): PartitionError[] {
   const r = new ByteReader(payload, 0, payload.length, "TxnOffsetCommit response");
   skipTags(r);

@@ -121,6 +121,12 @@ describe(
           expectSame(await onBoth(franz(scenario)));
         });
 
+      // Kafka 4 finalizes transaction.version 2 (KIP-890 part 2); 3.9 speaks none of its versions.
+      if (line === "4")
+        it("transactions-v2 (Produce v12, TxnOffsetCommit v5, EndTxn v5: bumped epochs, a retried and an empty end, a zombie)", async () => {
+          expectSame(await onBoth(franz("transactions-v2")));
+        });
+
       it("describes (topic configs: Kafka 4's differences from 3.9 aside, checked to be exactly those)", async () => {
         const seen = await onBoth(franz("describes"));
         const configKeys = Object.keys(seen.apache).filter((key) => key.startsWith("describeConfigs."));

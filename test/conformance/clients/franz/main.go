@@ -25,13 +25,14 @@ type observations map[string]any
 type scenario func(ctx context.Context, env *env) (observations, error)
 
 var scenarios = map[string]scenario{
-	"errors":         errorsScenario,
-	"transactions":   transactionsScenario,
-	"idempotence":    idempotenceScenario,
-	"timestamps":     timestampsScenario,
-	"delete-records": deleteRecordsScenario,
-	"describes":      describesScenario,
-	"groups":         groupsScenario,
+	"errors":          errorsScenario,
+	"transactions":    transactionsScenario,
+	"transactions-v2": transactionsV2Scenario,
+	"idempotence":     idempotenceScenario,
+	"timestamps":      timestampsScenario,
+	"delete-records":  deleteRecordsScenario,
+	"describes":       describesScenario,
+	"groups":          groupsScenario,
 }
 
 type env struct {

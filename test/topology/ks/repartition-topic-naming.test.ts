@@ -9,7 +9,8 @@ import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import { TimeWindows } from "../../../src/topology/dsl/time-windows.js";
 import { SessionWindows } from "../../../src/topology/dsl/session-windows.js";
 import type { KStream } from "../../../src/topology/dsl/kstream.js";
-import { TopologyError } from "../../../src/topology/errors.js";
+import { InvalidTopologyError, TopologyError } from "../../../src/topology/errors.js";
+import { JoinWindows } from "../../../src/topology/dsl/join-windows.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
 import { expectOutput, kvt } from "./support.js";
 
@@ -197,5 +198,29 @@ describe("KStreamRepartitionTest", () => {
       [0, "X0"],
       [1, "X1"],
     ]);
+  });
+
+  // Kafka Streams' TopologyException reads "Following topics do not have the same number of
+  // partitions: [{input-topic-scale-up-repartition=4, topic-b-scale-up-repartition=2}]";
+  // Eddy's InvalidTopologyError names the same topics and counts in its own words.
+  it("shouldThrowAnExceptionWhenNumberOfPartitionsOfRepartitionOperationsDoNotMatchWhenJoining", () => {
+    const builder = new StreamsBuilder();
+    const consumed = { key: Serdes.int32(), value: Serdes.string() };
+    const topicBStream = builder.stream("topic-b", consumed).repartition({ name: "topic-b-scale-up", partitions: 2 });
+    builder
+      .stream("input-topic", consumed)
+      .repartition({ name: "input-topic-scale-up", partitions: 4 })
+      .join(topicBStream, (_value1: string, value2: string) => value2, JoinWindows.ofTimeDifferenceWithNoGrace(10_000))
+      .to("topic-output");
+    let error: unknown;
+    try {
+      builder.build();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(InvalidTopologyError);
+    expect((error as Error).message).toContain(
+      "different partition counts (input-topic-scale-up-repartition: 4, topic-b-scale-up-repartition: 2)",
+    );
   });
 });

@@ -101,10 +101,7 @@ describe("topology parity with the TopologyTestDriver", () => {
       ).toEqual(byKey(expected));
       // The store, queried through the runtime, holds the final counts.
       const key = "https://example.com/5";
-      const metadata = streams.queryMetadataForKey(VISIT_COUNTS, key);
-      expect(await streams.store<string, number>(VISIT_COUNTS, metadata.taskId).get(key)).toBe(
-        visits.filter((v) => v.key === key).length,
-      );
+      await expectCommitted(streams, VISIT_COUNTS, key, visits.filter((v) => v.key === key).length);
     } finally {
       await streams.close();
     }
@@ -180,15 +177,31 @@ describe("topology parity with the TopologyTestDriver", () => {
       expect(
         byKey(events.map((r) => ({ key: r.key?.toString() ?? null, value: r.value?.toString() ?? null }))),
       ).toEqual(byKey(expectedEvents));
-      for (const [key, account] of expectedAccounts) {
-        const { taskId } = streams.queryMetadataForKey(ACCOUNTS, key);
-        expect(await streams.store(ACCOUNTS, taskId).get(key)).toEqual(account);
-      }
+      for (const [key, account] of expectedAccounts) await expectCommitted(streams, ACCOUNTS, key, account);
     } finally {
       await streams.close();
     }
   });
 });
+
+/**
+ * The key's value in the store as `streams.store()` reads it: committed state, which reaches
+ * LevelDB a moment after the transaction that made the outputs visible ends (the HTTP
+ * lookups wait for it; this in-process read does not), so it is awaited briefly.
+ */
+async function expectCommitted(streams: KafkaStreams, store: string, key: string, expected: unknown): Promise<void> {
+  const { taskId } = streams.queryMetadataForKey(store, key);
+  let last: unknown;
+  await eventually(
+    async () => {
+      last = await streams.store(store, taskId).get(key);
+      return JSON.stringify(last) === JSON.stringify(expected) ? true : undefined;
+    },
+    5_000,
+    `${store} to hold ${key}'s committed value`,
+  ).catch(() => undefined);
+  expect(last).toEqual(expected);
+}
 
 function partitionOf(key: string, partitions: number): number {
   return partitionForKey(Buffer.from(key), partitions);

@@ -22,14 +22,14 @@ export function addChangelogRecords(
     const { topic, format } = changelog;
     // A window store's expired segments, dropped as Kafka Streams drops them, are not logged:
     // they are not pending writes (OverlayBytesStore.dropNow).
-    for (const [key, value] of pending.pendingWrites()) {
+    pending.forEachPending((key, value) => {
       if (format.identity && !format.headers) {
         add({ topic, partition, key, value, timestamp: streamTime });
-        continue;
+        return;
       }
       const entry = format.toChangelog(key, value, streamTime);
       // A write the store does not log (a versioned store sweeping out expired versions).
-      if (entry === undefined) continue;
+      if (entry === undefined) return;
       // No timestamp of its own: stamped now, as Kafka's producer stamps a record sent without one.
       const timestamp = entry.timestamp ?? Date.now();
       add(
@@ -44,7 +44,7 @@ export function addChangelogRecords(
               headers: entry.headers,
             },
       );
-    }
+    });
   }
 }
 

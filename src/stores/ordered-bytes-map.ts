@@ -121,6 +121,25 @@ export class OrderedBytesMap<V> {
     }
   }
 
+  /** Calls `visit` with every entry in key order, without an iterator or a pair per entry. The map must not change meanwhile. */
+  forEach(visit: (key: Buffer, value: V) => void): void {
+    for (const leaf of this.#leaves) {
+      const { keys, values } = leaf;
+      for (let i = 0; i < keys.length; i += 1) visit(keys[i] as Buffer, values[i] as V);
+    }
+  }
+
+  /** Every entry in key order, as an array of pairs made in one pass. */
+  toArray(): [Buffer, V][] {
+    const out = new Array<[Buffer, V]>(this.#size);
+    let at = 0;
+    for (const leaf of this.#leaves) {
+      const { keys, values } = leaf;
+      for (let i = 0; i < keys.length; i += 1) out[at++] = [keys[i] as Buffer, values[i] as V];
+    }
+    return out;
+  }
+
   /** Every entry in key order. The map must not change while this runs. */
   *entries(): IterableIterator<[Buffer, V]> {
     for (const leaf of this.#leaves) {

@@ -52,6 +52,12 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     return this.#pendingScan(keyBounds({}), false);
   }
 
+  /** pendingWrites() for a visitor: no iterator, and no pair per write while nothing is sealed. */
+  forEachPending(visit: (key: Buffer, value: Buffer | null) => void): void {
+    if (this.#sealed === undefined) this.#pending.forEach(visit);
+    else for (const [key, value] of this.pendingWrites()) visit(key, value);
+  }
+
   /** The rows dropped since the last commit, for the delete that follows it; forgets them. */
   takeDropped(): string[] {
     const dropped = this.#dropped;
@@ -70,7 +76,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     else for (const [key, value] of this.#pending.entries()) sealed.set(key, value);
     this.#pending = new OrderedBytesMap<Buffer | null>();
     this.#generation += 1;
-    const snapshot = [...(this.#sealed as OrderedBytesMap<Buffer | null>).entries()];
+    const snapshot = (this.#sealed as OrderedBytesMap<Buffer | null>).toArray();
     this.#sealedSnapshot = snapshot;
     return snapshot;
   }

@@ -30,6 +30,12 @@ describe("OrderedBytesMap", () => {
     );
     expect(map.get(key(3))).toBeDefined();
     expect(map.get(key(5))).toBeUndefined();
+    // forEach() and toArray() walk the same entries, in the same order, as entries().
+    const visited: [Buffer, number][] = [];
+    map.forEach((k, v) => visited.push([k, v]));
+    expect(visited).toEqual([...map.entries()]);
+    expect(map.toArray()).toEqual([...map.entries()]);
+    expect(map.toArray()).toHaveLength(map.size);
   });
 
   it("collects bounded chunks in both directions", () => {

@@ -265,12 +265,21 @@ describe.each([
     expect(await entries(store.iterate({}))).toEqual(["a=11", "c=3", "y=2"]);
     expect(await entries(store.iterate({ reverse: true }))).toEqual(["y=2", "c=3", "a=11"]);
     expect(written(store.pendingWrites())).toEqual(["a=11", "b=deleted", "x=deleted", "y=2"]);
+    const visited: [Buffer, Buffer | null][] = [];
+    store.forEachPending((key, value) => visited.push([key, value]));
+    expect(written(visited)).toEqual(["a=11", "b=deleted", "x=deleted", "y=2"]);
     // The sealed commit never ended: the next seal takes its writes too, a key's newer write winning.
     const sealed = overlay.seal();
     expect(written(sealed.writes.get("balances") ?? [])).toEqual(["a=11", "b=deleted", "x=deleted", "y=2"]);
     await overlay.commitSealed(sealed);
     expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=11", "c=3", "y=2"]);
     expect(overlay.pendingCount).toBe(0);
+    // Nothing sealed: the pending writes alone, in key order.
+    await store.put(b("d"), b("4"));
+    await store.delete(b("a"));
+    const unsealed: [Buffer, Buffer | null][] = [];
+    store.forEachPending((key, value) => unsealed.push([key, value]));
+    expect(written(unsealed)).toEqual(["a=deleted", "d=4"]);
   });
 
   it("keeps an open iterator going across a commit, without repeating or losing keys", async () => {

@@ -102,6 +102,9 @@ describe("restore after kill -9", () => {
     await a.waitForState("RUNNING");
     await sendVisits(VISITS, 3_000, 300);
     await waitForOutputs(VISIT_COUNTS_OUT, 3_000);
+    // The commit that made the outputs visible writes its state and checkpoint a moment
+    // after its transaction ends: the crash is meant to come after a checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await a.kill();
 
     // b runs the tasks meanwhile, from scratch, and writes more changelog records.

@@ -157,6 +157,27 @@ describe("TransactionalProducer", () => {
     expect(new Set(committed.map((r) => r.value?.toString())).size).toBe(122);
   });
 
+  it("tracks every Produce request of its sends in its ledger, the lean encoder's included", async () => {
+    const kafka = createKafkaClient({ clientId: "txn-ledger", brokers: [cluster.bootstrap], logger: silentLogger });
+    const producer = new TransactionalProducer(kafka, {
+      transactionalId: "txn-ledger-0",
+      transactionTimeoutMs: 10_000,
+    });
+    try {
+      await producer.init();
+      await producer.send(
+        [0, 1].map((partition) => ({ topic: "out", partition, key: null, value: Buffer.from(`ledger-${partition}`) })),
+      );
+      // The ledger decides whether a failed send may be retried: a request it does not see
+      // would let a retry send again records already answered.
+      const { ledger } = (producer as unknown as { produceLedger: { ledger: { answered: number } } }).produceLedger;
+      expect(ledger.answered).toBeGreaterThan(0);
+      await producer.commit();
+    } finally {
+      await producer.close();
+    }
+  });
+
   /** A member of `groupId` that stays in it (protocol level: JoinGroup v5, SyncGroup). */
   async function joinGroup(client: RawClient, groupId: string): Promise<GroupMetadata> {
     const request = (memberId: string) =>

@@ -98,8 +98,10 @@ export function registerClient(
   if (!fastPaths && fixes.length === 0 && kip447 === undefined) return seam;
   const decorated = decorateClusters(kafka, (cluster) => {
     for (const fix of fixes) fix(cluster, seam);
-    kip447?.(cluster, seam);
     if (fastPaths) for (const decorate of decorators) decorate(cluster, seam);
+    // After the fast paths, so that the KIP-447 wrappers of a broker's methods come outermost:
+    // the produce ledger must see the Produce requests the lean encoder sends itself.
+    kip447?.(cluster, seam);
   });
   seam.fastPaths = fastPaths && decorated;
   seam.kip447 = kip447 !== undefined && decorated;

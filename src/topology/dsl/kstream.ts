@@ -20,7 +20,15 @@ import type {
 import { dsl } from "./dsl-state.js";
 import type { StreamState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
-import { requireFunction } from "./dsl-arguments.js";
+import {
+  checkGroupBy,
+  checkJoin,
+  checkMerge,
+  checkOperation,
+  checkProcess,
+  checkTo,
+  requireOptions,
+} from "./kstream-arguments.js";
 import { KGroupedStream } from "./kgrouped-stream.js";
 import { KTable } from "./ktable.js";
 import { NodePrefix } from "../node-names.js";
@@ -73,51 +81,51 @@ export class KStream<K, V> {
   filter<VF extends V>(predicate: (key: K, value: V) => value is VF, options?: Named): KStream<K, VF>;
   filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V>;
   filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
-    requireFunction(predicate, "predicate", "filter");
+    checkOperation(predicate, "predicate", options, "filter");
     return this.#then(NodePrefix.FILTER, options, "filter", filterSupplier(predicate, false), {});
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
-    requireFunction(predicate, "predicate", "filterNot");
+    checkOperation(predicate, "predicate", options, "filterNot");
     return this.#then(NodePrefix.FILTER, options, "filterNot", filterSupplier(predicate, true), {});
   }
 
   /** A new key and value for each record: the stream will be repartitioned before grouping or joining. */
   map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, options?: Named): KStream<KR, VR> {
-    requireFunction(mapper, "mapper", "map");
+    checkOperation(mapper, "mapper", options, "map");
     return this.#then<KR, VR>(NodePrefix.MAP, options, "map", mapSupplier(mapper), KEY_AND_VALUE_CHANGED);
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: Named): KStream<K, VR> {
-    requireFunction(mapper, "mapper", "mapValues");
+    checkOperation(mapper, "valueMapper", options, "mapValues");
     return this.#then<K, VR>(NodePrefix.MAPVALUES, options, "mapValues", mapValuesSupplier(mapper), VALUE_CHANGED);
   }
 
   flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, options?: Named): KStream<KR, VR> {
-    requireFunction(mapper, "mapper", "flatMap");
+    checkOperation(mapper, "mapper", options, "flatMap");
     return this.#then<KR, VR>(NodePrefix.FLATMAP, options, "flatMap", flatMapSupplier(mapper), KEY_AND_VALUE_CHANGED);
   }
 
   flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, options?: Named): KStream<K, VR> {
-    requireFunction(mapper, "mapper", "flatMapValues");
+    checkOperation(mapper, "valueMapper", options, "flatMapValues");
     const supplier = flatMapValuesSupplier(mapper);
     return this.#then<K, VR>(NodePrefix.FLATMAPVALUES, options, "flatMapValues", supplier, VALUE_CHANGED);
   }
 
   /** A new key for each record: the stream will be repartitioned before grouping or joining. */
   selectKey<KR>(mapper: (key: K, value: V) => KR, options?: Named): KStream<KR, V> {
-    requireFunction(mapper, "mapper", "selectKey");
+    checkOperation(mapper, "mapper", options, "selectKey");
     const name = addSelectKey(this[dsl], mapper, options?.name);
     return new KStream(derivedStream<K, V, KR, V>(this[dsl], name, { keySerde: undefined, repartitionRequired: true }));
   }
 
   peek(action: (key: K, value: V) => void, options?: Named): KStream<K, V> {
-    requireFunction(action, "action", "peek");
+    checkOperation(action, "action", options, "peek");
     return this.#then(NodePrefix.PEEK, options, "peek", peekSupplier(action), {});
   }
 
   foreach(action: (key: K, value: V) => void, options?: Named): void {
-    requireFunction(action, "action", "foreach");
+    checkOperation(action, "action", options, "foreach");
     addStreamOperation(this[dsl], NodePrefix.FOREACH, options?.name, "foreach", foreachSupplier(action), {});
   }
 
@@ -127,11 +135,13 @@ export class KStream<K, V> {
   }
 
   merge(other: KStream<K, V>, options?: Named): KStream<K, V> {
+    checkMerge(other, options);
     return new KStream<K, V>(mergeStreams(this[dsl], other[dsl], options?.name));
   }
 
   /** Writes to a topic, or to the topic a function picks per record. Serdes default to the stream's. */
   to(topic: string | TopicNameExtractor<K, V>, options?: ProducedOptions<K, V>): void {
+    checkTo(topic, options);
     addTopicSink(this[dsl], topic, options);
   }
 
@@ -141,15 +151,18 @@ export class KStream<K, V> {
    * unless a left or outer join downstream takes them (as in Kafka Streams since 3.7).
    */
   repartition(options?: RepartitionOptions<K, V>): KStream<K, V> {
+    requireOptions(options, "repartitioned", "repartition");
     return new KStream<K, V>(repartitionStream(this[dsl], options));
   }
 
   groupByKey(options?: GroupedOptions<K, V>): KGroupedStream<K, V> {
+    requireOptions(options, "grouped", "groupByKey");
     return new KGroupedStream<K, V>(groupedByKey(this[dsl], options));
   }
 
   /** Groups by a new key: the records go through a repartition topic first, as in Kafka Streams. */
   groupBy<KR>(selector: (key: K, value: V) => KR, options?: GroupedOptions<KR, V>): KGroupedStream<KR, V> {
+    checkGroupBy(selector, options);
     return new KGroupedStream<KR, V>(groupedBy(this[dsl], selector, options));
   }
 
@@ -197,6 +210,7 @@ export class KStream<K, V> {
     joinerOrOptions?: ((value: V, globalValue: VG, key: K) => VR) | JoinedOptions<K, V> | JoinWindows,
     options?: Named | StreamJoinedOptions<K, V, VT>,
   ): KStream<K, VR> {
+    checkJoin("join", table instanceof KStream, table, joinerOrSelector, joinerOrOptions, options);
     if (table instanceof KStream) {
       return this.#joinStream<VT, VR>(
         table,
@@ -255,6 +269,7 @@ export class KStream<K, V> {
     joinerOrOptions?: ((value: V, globalValue: VG | null, key: K) => VR) | JoinedOptions<K, V> | JoinWindows,
     options?: Named | StreamJoinedOptions<K, V, VT>,
   ): KStream<K, VR> {
+    checkJoin("leftJoin", table instanceof KStream, table, joinerOrSelector, joinerOrOptions, options);
     if (table instanceof KStream) {
       return this.#joinStream<VT, VR>(
         table,
@@ -295,6 +310,7 @@ export class KStream<K, V> {
     windows: JoinWindows,
     options?: StreamJoinedOptions<K, V, VO>,
   ): KStream<K, VR> {
+    checkJoin("outerJoin", true, otherStream, joiner, windows, options);
     return this.#joinStream<VO, VR>(otherStream, joiner, windows, options, "outerJoin");
   }
 
@@ -323,6 +339,7 @@ export class KStream<K, V> {
     supplier: AnyProcessorSupplier<K, V, KOut, VOut>,
     options?: ProcessOptions,
   ): KStream<KOut, VOut> {
+    checkProcess(supplier, options, "process");
     return new KStream<KOut, VOut>(addProcess(this[dsl], supplier, options));
   }
 
@@ -334,6 +351,7 @@ export class KStream<K, V> {
     supplier: FixedKeySupplierArgument<K, V, VOut>,
     options?: ProcessOptions,
   ): KStream<K, VOut> {
+    checkProcess(supplier, options, "processValues");
     return new KStream<K, VOut>(addProcessValues(this[dsl], supplier, options));
   }
 
@@ -343,11 +361,13 @@ export class KStream<K, V> {
    * or groupBy needs to read it. A key changed upstream goes through a repartition topic.
    */
   toTable(options?: ToTableOptions<K, V>): KTable<K, V> {
+    requireOptions(options, "materialized", "toTable");
     return new KTable<K, V>(addStreamToTable(this[dsl], options));
   }
 
   /** Prints each record, "[<label>]: <key>, <value>", to stdout or elsewhere (Kafka Streams' print(Printed)). */
   print(options?: PrintOptions<K, V>): void {
+    requireOptions(options, "printed", "print");
     addPrint(this[dsl], options);
   }
 

@@ -129,6 +129,7 @@ export class KGroupedTable<K, V> {
         internal: true,
         keySerde: anySerde(state.keySerde),
         valueSerde: anySerde(changes),
+        timestampExtractor: "failOnInvalidTimestamp", // the timestamp upstream extracted, as repartition.ts
       });
       builder.addRepartitionTopic(topic, undefined, sinkName, sourceName);
       source = sourceName;

@@ -93,7 +93,8 @@ export function checkJoin(
   const missing = other === null || other === undefined;
   if (isStream || (missing && third instanceof JoinWindows)) {
     requireArgument(other, "otherStream", operation, "the stream to join");
-    requireFunction(second, "joiner", operation);
+    // A ValueJoinerWithKey may be an object: what is neither is refused by the join itself.
+    requireArgument(second, "joiner", operation, "a joiner");
     requireArgument(third, "windows", operation, "JoinWindows");
     requireOptions(fourth, "streamJoined", operation);
   } else if (other instanceof GlobalKTable || (missing && typeof third === "function")) {

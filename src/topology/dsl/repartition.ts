@@ -82,6 +82,9 @@ export function addRepartition<K, V>(
     internal: true,
     keySerde: anySerde(spec.keySerde),
     valueSerde: anySerde(spec.valueSerde),
+    // The timestamp was extracted upstream and written with the record: read it as is,
+    // whatever the default extractor (Kafka Streams' FailOnInvalidTimestamp here).
+    timestampExtractor: "failOnInvalidTimestamp",
   });
   builder.addRepartitionTopic(names.topic, spec.partitions, names.sink, names.source);
   return names.source;

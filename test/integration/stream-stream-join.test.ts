@@ -37,7 +37,7 @@ function joinTopology() {
       (order: string, payment: string | null) => `${order}+${payment ?? "unpaid"}`,
       JoinWindows.ofTimeDifferenceWithNoGrace(10 * MINUTE),
     )
-    .to("join-out", { value: Serdes.string() });
+    .to("join-out", { key: Serdes.string(), value: Serdes.string() });
   return builder.build();
 }
 

@@ -115,7 +115,8 @@ describe("KStream stateless operations", () => {
     const builder = new StreamsBuilder();
     const a = builder.stream("a", strings);
     const b = builder.stream("b", strings);
-    a.merge(b).to("merged");
+    // The merged stream has no serdes, as in Kafka Streams: the sink is given them.
+    a.merge(b).to("merged", strings);
     const driver = start(builder.build());
     await driver.createInputTopic("a", Serdes.string(), Serdes.string()).pipeInput("1", "from-a");
     await driver.createInputTopic("b", Serdes.string(), Serdes.string()).pipeInput("2", "from-b");

@@ -232,7 +232,8 @@ describe("stream-stream join processing", () => {
     builder = new StreamsBuilder(),
   ) {
     const [left, right] = twoStreams(builder);
-    build(left, right).to("out", { value: Serdes.json() });
+    // A join without StreamJoined serdes passes on no key serde, as in Kafka Streams.
+    build(left, right).to("out", { key: Serdes.string(), value: Serdes.json() });
     driver = new TopologyTestDriver(builder.build(), { startTime: 0, ...options });
     return {
       left: driver.createInputTopic("left", Serdes.string(), Serdes.string()),

@@ -63,7 +63,8 @@ export function joinStreams<K, V, VO, VR>(
   return {
     builder: mine.state.builder,
     name: result.name,
-    keySerde: result.keySerde,
+    // Only StreamJoined's key serde goes on, as in Kafka Streams (KStreamImplJoin).
+    keySerde: options?.key,
     valueSerde: undefined,
     sourceNodes,
     repartitionRequired: false,

@@ -81,12 +81,12 @@ export function mergeStreams<K, V>(
     supplier: passThroughSupplier() as AnySupplier,
     parents: [mine.name, theirs.name],
   });
-  // Kafka Streams drops both serdes here; keeping the ones both sides agree on loses nothing.
+  // Kafka Streams drops both serdes here (KStreamImpl.merge): what follows uses the defaults.
   return {
     builder: mine.builder,
     name,
-    keySerde: mine.keySerde === theirs.keySerde ? mine.keySerde : undefined,
-    valueSerde: mine.valueSerde === theirs.valueSerde ? mine.valueSerde : undefined,
+    keySerde: undefined,
+    valueSerde: undefined,
     sourceNodes: new Set([...mine.sourceNodes, ...theirs.sourceNodes]),
     repartitionRequired: mine.repartitionRequired || theirs.repartitionRequired,
   };

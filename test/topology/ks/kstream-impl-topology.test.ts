@@ -13,11 +13,7 @@
 // shouldSupportForeignKeyTableTableJoinWithKTableFromKStream (ktable-fk-join.test.ts).
 // Left out: shouldProcessWithOldProcessorAndState, shouldBindStateWithOldProcessorSupplier
 // and shouldBindStateWithOldProcessor (the old Processor API, removed in Kafka Streams 4),
-// and the transform()/transformValues() lines of shouldPreserveSerdesForOperators. Two
-// lines of it are left out as differences Eddy keeps for now: merge() keeps the serdes both
-// streams share (Kafka Streams drops both), and a stream-stream join without a StreamJoined
-// key serde keeps the streams' key serde (Kafka Streams drops it); changing either changes
-// which serde later sinks and stores use in existing topologies.
+// and the transform()/transformValues() lines of shouldPreserveSerdesForOperators.
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
@@ -467,6 +463,7 @@ describe("KStreamImplTest.shouldPreserveSerdesForOperators", () => {
     ["map", ({ stream1 }: Sources) => stream1.map((key, value) => ({ key, value })), ["key", "value"]],
     ["mapValues", ({ stream1 }: Sources) => stream1.mapValues((value) => value), ["value"]],
     ["flatMap", ({ stream1 }: Sources) => stream1.flatMap((key, value) => [{ key, value }]), ["key", "value"]],
+    ["merge", ({ stream1 }: Sources) => stream1.merge(stream1), ["key", "value"]],
     ["flatMapValues", ({ stream1 }: Sources) => stream1.flatMapValues((value) => [value]), ["value"]],
     ["repartition()", ({ stream1 }: Sources) => stream1.repartition(), []],
     [
@@ -490,6 +487,9 @@ describe("KStreamImplTest.shouldPreserveSerdesForOperators", () => {
       ({ stream1 }: Sources) => stream1.groupBy(selector, { key: mySerde, value: mySerde }).reduce(joiner).toStream(),
       [],
     ],
+    ["join(stream)", ({ stream1 }: Sources) => stream1.join(stream1, joiner, windows), ["key", "value"]],
+    ["leftJoin(stream)", ({ stream1 }: Sources) => stream1.leftJoin(stream1, joiner, windows), ["key", "value"]],
+    ["outerJoin(stream)", ({ stream1 }: Sources) => stream1.outerJoin(stream1, joiner, windows), ["key", "value"]],
     [
       "join(stream, StreamJoined)",
       ({ stream1 }: Sources) => stream1.join(stream1, joiner, windows, streamJoined),

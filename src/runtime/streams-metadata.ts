@@ -96,6 +96,9 @@ export interface QueryableStreams {
    * A read-only view of the committed state of `store` in task `taskId`, hosted here.
    * Throws StoreNotQueryableError when the task is not hosted here, or is not running
    * (restoring, or a standby) and `allowStale` is not set.
+   * Reads do not wait for the task's read gate, as Kafka Streams' interactive queries do not:
+   * a reader inside the task's own processing (a punctuator, a handler) would wait on itself.
+   * The HTTP lookups wait, for read-your-writes across instances.
    */
   store<K, V>(store: string, taskId: TaskId, options?: StoreQueryOptions): ReadOnlyKeyValueStore<K, V>;
   /** As store(), for a window store: fetch(key, from, to), backwardFetch, fetchAll (plain values). */

@@ -58,6 +58,11 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     else for (const [key, value] of this.pendingWrites()) visit(key, value);
   }
 
+  /** The rows dropped since the last commit (dropNow), their keys' bytes as latin1. */
+  get droppedRows(): readonly string[] {
+    return this.#dropped;
+  }
+
   /** The rows dropped since the last commit, for the delete that follows it; forgets them. */
   takeDropped(): string[] {
     const dropped = this.#dropped;

@@ -99,7 +99,7 @@ export class TaskOverlay implements OverlayState {
     const writes = new Map<string, StoreWrites>();
     let dropped = 0;
     for (const [name, store] of this.#stores) {
-      if (store.pendingCount > 0) writes.set(name, store.pendingWrites());
+      if (store.pendingCount > 0) writes.set(name, undroppedWrites(store.pendingWrites(), store.droppedRows));
       dropped += store.droppedCount;
     }
     const streamTimes = this.#advancedStreamTimes();
@@ -161,8 +161,10 @@ export class TaskOverlay implements OverlayState {
       streamTimes.size > 0 ||
       (checkpoint !== undefined && checkpoint.size > 0)
     ) {
+      const batch = new Map<string, StoreWrites>();
+      for (const [name, written] of writes) batch.set(name, undroppedWrites(written, dropped.get(name)));
       await this.#dropping;
-      await this.storage.commit(writes, checkpoint, streamTimes);
+      await this.storage.commit(batch, checkpoint, streamTimes);
       for (const [name, written] of writes) this.#stores.get(name)?.forgetWritten(written);
     }
     if (sealed.dropped.size === 0 && this.#undropped.size === 0) return;
@@ -202,4 +204,19 @@ export class TaskOverlay implements OverlayState {
     if (this.#committing) throw new StateCommitInProgressError([...this.#stores.keys()].join(", "));
     for (const store of this.#stores.values()) store.clearPending();
   }
+}
+
+/**
+ * A store's writes for the commit's batch, less those to rows it dropped in the same
+ * transaction: the delete that follows the batch removes them, so the batch need not write
+ * them (most sessions of a busy task expire before the commit that flushes them). Their
+ * changelog records are written all the same, as Kafka Streams logs a write to an expired
+ * segment that its store skips.
+ */
+function undroppedWrites(writes: StoreWrites, dropped: readonly string[] | undefined): StoreWrites {
+  if (dropped === undefined || dropped.length === 0) return writes;
+  const rows = new Set(dropped);
+  const kept: Array<[Buffer, Buffer | null]> = [];
+  for (const write of writes) if (!rows.has(write[0].toString("latin1"))) kept.push(write);
+  return kept;
 }

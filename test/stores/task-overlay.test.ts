@@ -313,6 +313,33 @@ describe.each([
     expect(await entries(storage.store("balances").iterate({}))).toEqual(["c=3", "x=9"]);
   });
 
+  it("leaves a row written and dropped in the same transaction out of the commit's batch", async () => {
+    const store = overlay.store("balances");
+    const commit = storage.commit.bind(storage);
+    const batches: string[][] = [];
+    storage.commit = (writes, checkpoint, streamTimes) => {
+      batches.push([...(writes.get("balances") ?? [])].map(([key, value]) => `${key}=${value ?? "deleted"}`));
+      return commit(writes, checkpoint, streamTimes);
+    };
+    // Through commit(): "y" is new and expires, "c" was committed, rewritten, then expires.
+    store.writeNow(b("x"), b("9"));
+    store.writeNow(b("y"), b("8"));
+    store.writeNow(b("c"), b("30"));
+    store.dropNow("y");
+    store.dropNow("c");
+    await overlay.commit();
+    await overlay.dropsSettled();
+    // Through a sealed commit, the runtime's: "z" written before the seal, dropped before it too.
+    store.writeNow(b("z"), b("7"));
+    store.writeNow(b("w"), b("6"));
+    store.dropNow("z");
+    await overlay.commitSealed(overlay.seal());
+    await overlay.dropsSettled();
+    expect(batches).toEqual([["x=9"], ["w=6"]]);
+    expect(await entries(storage.store("balances").iterate({}))).toEqual(["a=1", "b=2", "w=6", "x=9"]);
+    expect(overlay.pendingCount).toBe(0);
+  });
+
   it("retries the delete of dropped rows after the next commit when it failed", async () => {
     const store = overlay.store("balances");
     const deleteRows = storage.deleteRows.bind(storage);

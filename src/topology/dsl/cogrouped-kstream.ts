@@ -22,10 +22,12 @@ import { storeValueGetterSupplier } from "./processors/value-getter.js";
 import type { ValueGetterSupplier } from "./processors/value-getter.js";
 import type { StoreSpec } from "../builder-specs.js";
 import { SessionWindows } from "./session-windows.js";
-import { SlidingWindows } from "./sliding-windows.js";
-import { TimeWindows } from "./time-windows.js";
+import type { SlidingWindows } from "./sliding-windows.js";
+import type { TimeWindows } from "./time-windows.js";
 import { SessionWindowedCogroupedKStream, TimeWindowedCogroupedKStream } from "./windowed-cogrouped-kstream.js";
 import { addRepartition, repartitionNames } from "./repartition.js";
+import { checkAggregation, checkWindows } from "./grouped-arguments.js";
+import { requireFunction } from "./dsl-arguments.js";
 import type { Serde } from "../../serdes/serde.js";
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
@@ -60,8 +62,12 @@ export class CogroupedKStream<K, VOut> {
 
   /** Adds another grouped stream (of any value type), folded into the same aggregate by its own aggregator. */
   cogroup<VIn>(grouped: KGroupedStream<K, VIn>, aggregator: Aggregator<K, VIn, VOut>): CogroupedKStream<K, VOut> {
-    if (grouped === null || grouped === undefined) throw new InvalidOperationError("cogroup() needs a grouped stream");
-    if (typeof aggregator !== "function") throw new InvalidOperationError("cogroup() needs an aggregator function");
+    if (grouped === null || grouped === undefined) {
+      throw new InvalidOperationError(
+        `groupedStream can't be null: cogroup() needs a grouped stream, got ${String(grouped)}`,
+      );
+    }
+    requireFunction(aggregator, "aggregator", "cogroup");
     const first = this.#aggregators.keys().next().value;
     if (first !== undefined && groupedStateOf(first).builder !== groupedStateOf(grouped).builder) {
       throw new InvalidOperationError("cogroup() needs grouped streams of the same StreamsBuilder");
@@ -76,7 +82,7 @@ export class CogroupedKStream<K, VOut> {
    * null key or value are skipped, as in Kafka Streams.
    */
   aggregate(initializer: () => VOut, options?: AggregateOptions<VOut>): KTable<K, VOut> {
-    if (typeof initializer !== "function") throw new InvalidOperationError("aggregate() needs an initializer function");
+    checkAggregation("aggregate", [[initializer, "initializer"]], options);
     return this.buildAggregate<K>(options, {
       aggregateSupplier: (store, aggregator) =>
         StreamAggregateSupplier.aggregate<K, unknown, VOut>(store, initializer, aggregator),
@@ -99,11 +105,10 @@ export class CogroupedKStream<K, VOut> {
   windowedBy(
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedCogroupedKStream<K, VOut> | SessionWindowedCogroupedKStream<K, VOut> {
-    if (windows instanceof SessionWindows) return new SessionWindowedCogroupedKStream(this, windows);
-    if (windows instanceof TimeWindows || windows instanceof SlidingWindows) {
-      return new TimeWindowedCogroupedKStream(this, windows);
-    }
-    throw new InvalidOperationError("windowedBy() needs TimeWindows, SlidingWindows or SessionWindows");
+    checkWindows(windows);
+    return windows instanceof SessionWindows
+      ? new SessionWindowedCogroupedKStream(this, windows)
+      : new TimeWindowedCogroupedKStream(this, windows);
   }
 
   /**

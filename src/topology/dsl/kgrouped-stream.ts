@@ -20,6 +20,8 @@ import type { SlidingWindows } from "./sliding-windows.js";
 import { TimeWindowedKStream } from "./time-windowed-kstream.js";
 import { SessionWindows } from "./session-windows.js";
 import { SessionWindowedKStream } from "./session-windowed-kstream.js";
+import { checkAggregation, checkWindows } from "./grouped-arguments.js";
+import { requireFunction } from "./dsl-arguments.js";
 
 export interface GroupedStreamState<K, V> extends StreamState<K, V> {
   /** The name given to groupBy()/groupByKey(): names the repartition topic and shares it. */
@@ -48,6 +50,7 @@ export class KGroupedStream<K, V> {
    * Streams' KGroupedStream.cogroup()).
    */
   cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+    requireFunction(aggregator, "aggregator", "cogroup");
     return new CogroupedKStream<K, VOut>(
       this as KGroupedStream<K, unknown>,
       aggregator as Aggregator<K, unknown, VOut>,
@@ -56,6 +59,7 @@ export class KGroupedStream<K, V> {
 
   /** Counts records per key (records with a null key or value are skipped, as in Kafka Streams). */
   count(options?: CountOptions): KTable<K, number> {
+    checkAggregation("count", [], options);
     const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "count");
     const supplier = StreamAggregateSupplier.aggregate<K, V, number>(
       store,
@@ -67,6 +71,7 @@ export class KGroupedStream<K, V> {
 
   /** Combines the values of a key: the first value starts the aggregate. */
   reduce(reducer: Reducer<V>, options?: AggregateOptions<V>): KTable<K, V> {
+    checkAggregation("reduce", [[reducer, "reducer"]], options);
     const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_REDUCE, options, "reduce");
     const supplier = StreamAggregateSupplier.reduce<K, V>(store, reducer);
     return this.#aggregate(
@@ -86,6 +91,14 @@ export class KGroupedStream<K, V> {
     aggregator: Aggregator<K, V, VA>,
     options?: AggregateOptions<VA>,
   ): KTable<K, VA> {
+    checkAggregation(
+      "aggregate",
+      [
+        [initializer, "initializer"],
+        [aggregator, "aggregator"],
+      ],
+      options,
+    );
     const { store, name } = aggregateNames(this.#state.builder, NodePrefix.STREAM_AGGREGATE, options, "aggregate");
     const supplier = StreamAggregateSupplier.aggregate<K, V, VA>(store, initializer, aggregator);
     return this.#aggregate(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
@@ -100,6 +113,7 @@ export class KGroupedStream<K, V> {
   windowedBy(
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    checkWindows(windows);
     const upstream = (store: string) => this.#upstreamOf(store);
     return windows instanceof SessionWindows
       ? new SessionWindowedKStream<K, V>(this.#state, windows, upstream)

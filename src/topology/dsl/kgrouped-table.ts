@@ -14,6 +14,7 @@ import type { Change } from "./processors/change.js";
 import { TableAggregateSupplier } from "./processors/ktable-aggregate.js";
 import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
+import { checkAggregation } from "./grouped-arguments.js";
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -44,6 +45,15 @@ export class KGroupedTable<K, V> {
     subtractor: (key: K, value: V, aggregate: VA) => VA | null,
     options?: AggregateOptions<VA>,
   ): KTable<K, VA> {
+    checkAggregation(
+      "aggregate",
+      [
+        [initializer, "initializer"],
+        [adder, "adder"],
+        [subtractor, "subtractor"],
+      ],
+      options,
+    );
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
     const supplier = TableAggregateSupplier.aggregate<K, V, VA>(store, initializer, adder, subtractor);
     return this.#aggregate(
@@ -63,6 +73,14 @@ export class KGroupedTable<K, V> {
     subtractor: (aggregate: V, value: V) => V | null,
     options?: AggregateOptions<V>,
   ): KTable<K, V> {
+    checkAggregation(
+      "reduce",
+      [
+        [adder, "adder"],
+        [subtractor, "subtractor"],
+      ],
+      options,
+    );
     // Kafka Streams names a table reduce's store with the aggregate prefix.
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
     const supplier = TableAggregateSupplier.reduce<K, V>(store, adder, subtractor);
@@ -78,6 +96,7 @@ export class KGroupedTable<K, V> {
   }
 
   count(options?: TableCountOptions): KTable<K, number> {
+    checkAggregation("count", [], options);
     const store = options?.store ?? this.#state.builder.newStoreName(NodePrefix.TABLE_AGGREGATE);
     const supplier = TableAggregateSupplier.aggregate<K, V, number>(
       store,

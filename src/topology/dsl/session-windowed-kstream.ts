@@ -18,6 +18,7 @@ import type { RetentionOptions, Upstream, WindowedMaterialization, WindowedSuppl
 import type { AggregateOptions, MaterializedOptions, Named } from "./dsl-options.js";
 import type { Windowed } from "../../serdes/windowed.js";
 import { sessionWindowedSerde } from "../../serdes/windowed.js";
+import { checkAggregation, sessionMerger } from "./grouped-arguments.js";
 
 export interface SessionCountOptions extends Named, MaterializedOptions, RetentionOptions {}
 
@@ -39,6 +40,11 @@ export class SessionWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     merger: Merger<K, VA>,
     options?: SessionAggregateOptions<VA>,
   ): KTable<Windowed<K>, VA> {
+    checkAggregation(
+      "aggregate",
+      [[initializer, "initializer"], [aggregator, "aggregator"], sessionMerger(merger)],
+      options,
+    );
     const { store, name } = aggregateNames(this.state.builder, NodePrefix.STREAM_AGGREGATE, options, "aggregate");
     const supplier = this.supplierOf<VA>(store, initializer, aggregator, merger);
     return this.wire(name, "aggregate", store, supplier, options?.value, options, "aggregate()");

@@ -26,7 +26,7 @@ import type {
 } from "./windowed-kstream-base.js";
 import type { Windowed } from "../../serdes/windowed.js";
 import { timeWindowedSerde } from "../../serdes/windowed.js";
-import { requireFunction } from "./dsl-arguments.js";
+import { checkAggregation } from "./grouped-arguments.js";
 
 export type { RetentionOptions, WindowedAggregateOptions, WindowedCountOptions } from "./windowed-kstream-base.js";
 
@@ -53,8 +53,14 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     aggregator: Aggregator<K, V, VA>,
     options?: WindowedAggregateOptions<VA>,
   ): KTable<Windowed<K>, VA> {
-    requireFunction(initializer, "initializer", "aggregate");
-    requireFunction(aggregator, "aggregator", "aggregate");
+    checkAggregation(
+      "aggregate",
+      [
+        [initializer, "initializer"],
+        [aggregator, "aggregator"],
+      ],
+      options,
+    );
     const { store, name } = aggregateNames(this.state.builder, NodePrefix.STREAM_AGGREGATE, options, "aggregate");
     const supplier = this.supplierOf<VA>(store, initializer, aggregator);
     return this.wire(name, "aggregate", store, supplier, options?.value, options, "aggregate()");

@@ -19,10 +19,7 @@ import { SlidingWindows } from "./sliding-windows.js";
 import type { TimeWindows } from "./time-windows.js";
 import type { Windowed } from "../../serdes/windowed.js";
 import { sessionWindowedSerde, timeWindowedSerde } from "../../serdes/windowed.js";
-
-function checkInitializer(initializer: unknown): void {
-  if (typeof initializer !== "function") throw new InvalidOperationError("aggregate() needs an initializer function");
-}
+import { checkAggregation, sessionMerger } from "./grouped-arguments.js";
 
 /** The retention asked for, or the least the windows need; never less than that. */
 function retentionOf(store: string, least: number, retention: number | undefined, what: string): number {
@@ -47,7 +44,7 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
 
   /** Folds each key's records of every cogrouped stream per window, each window starting from initializer(). */
   aggregate(initializer: () => VOut, options?: CogroupAggregateOptions<VOut>): KTable<Windowed<K>, VOut> {
-    checkInitializer(initializer);
+    checkAggregation("aggregate", [[initializer, "initializer"]], options);
     const windows = this.#windows;
     const sliding = windows instanceof SlidingWindows;
     if (sliding && windows.timeDifferenceMs() === 0) {
@@ -100,9 +97,7 @@ export class SessionWindowedCogroupedKStream<K, VOut> {
     merger: Merger<K, VOut>,
     options?: CogroupAggregateOptions<VOut>,
   ): KTable<Windowed<K>, VOut> {
-    checkInitializer(initializer);
-    if (typeof merger !== "function")
-      throw new InvalidOperationError("aggregate() of sessions needs a merger function");
+    checkAggregation("aggregate", [[initializer, "initializer"], sessionMerger(merger)], options);
     const windows = this.#windows;
     const least = windows.inactivityGap() + windows.gracePeriodMs();
     const table = this.#cogrouped.buildAggregate<Windowed<K>>(options, {

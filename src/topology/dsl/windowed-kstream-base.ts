@@ -19,7 +19,7 @@ import { registerWindowGrace } from "./window-grace.js";
 import type { Serde } from "../../serdes/serde.js";
 import { Serdes } from "../../serdes/serdes.js";
 import type { Windowed } from "../../serdes/windowed.js";
-import { requireFunction } from "./dsl-arguments.js";
+import { checkAggregation } from "./grouped-arguments.js";
 
 /** How long the window store keeps a window, in milliseconds of stream time (Materialized.withRetention). */
 export interface RetentionOptions {
@@ -69,6 +69,7 @@ export abstract class WindowedKStreamBase<K, V> {
 
   /** Counts the records of each key and window (records with a null key are dropped). */
   count(options?: WindowedCountOptions): KTable<Windowed<K>, number> {
+    checkAggregation("count", [], options);
     const { store, name } = aggregateNames(
       this.state.builder,
       NodePrefix.STREAM_AGGREGATE,
@@ -86,7 +87,7 @@ export abstract class WindowedKStreamBase<K, V> {
 
   /** Combines the values of each key and window: the first value starts the window's aggregate. */
   reduce(reducer: Reducer<V>, options?: WindowedAggregateOptions<V>): KTable<Windowed<K>, V> {
-    requireFunction(reducer, "reducer", "reduce");
+    checkAggregation("reduce", [[reducer, "reducer"]], options);
     const { store, name } = aggregateNames(this.state.builder, NodePrefix.STREAM_REDUCE, options, "reduce");
     const reduce = (_key: K, value: V, aggregate: V): V => (aggregate === null ? value : reducer(aggregate, value));
     // Kafka Streams' mergerForAggregator (sessions): the later session's aggregate folded into the earlier.

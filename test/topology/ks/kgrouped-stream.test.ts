@@ -1,8 +1,10 @@
 // Ports of Kafka Streams' KGroupedStreamImplTest: a grouped stream's count, reduce and
 // aggregate into named and generated stores (values and timestamps read back through the
 // driver's key-value and timestamped stores), a record with a null value skipped and
-// counted, and its windowed counts: tumbling with grace, sliding, and sessions counted,
-// reduced and aggregated, each with the records, values and timestamps Kafka Streams gives.
+// counted by aggregate and reduce (the driver's droppedRecords stands for the log line the
+// Java tests read), and its windowed counts: tumbling with grace, sliding, and sessions
+// counted, reduced and aggregated, each with the records, values and timestamps Kafka
+// Streams gives. The argument checks are in kgrouped-stream-arguments.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import type { Windowed } from "../../../src/serdes/windowed.js";
@@ -92,6 +94,15 @@ describe("KGroupedStream (KGroupedStreamImplTest): materialized results", () => 
     expect(await timestamped.get("1")).toEqual({ value: "A+C+D", timestamp: 10 });
     expect(await timestamped.get("2")).toEqual({ value: "B", timestamp: 1 });
     expect(await timestamped.get("3")).toEqual({ value: "E+F", timestamp: 9 });
+  });
+
+  it("shouldLogAndMeasureSkipsInReduce: the record with a null value is dropped and counted", async () => {
+    const { builder, groupedStream } = grouped();
+    groupedStream.reduce((a, b) => `${a}+${b}`, { store: "reduce", value: Serdes.string() });
+    const test = await open(builder);
+    await processData(test);
+    expect(test.droppedRecords).toBe(1);
+    expect(await test.getKeyValueStore<string, string>("reduce").get("3")).toBe("E+F");
   });
 
   it("shouldAggregateAndMaterializeResults", async () => {

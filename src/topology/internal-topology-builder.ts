@@ -90,6 +90,11 @@ export class InternalTopologyBuilder {
     return node.name;
   }
 
+  /** The source node already subscribed to this pattern, for the same merge of duplicate pattern sources. */
+  sourceReadingPattern(pattern: RegExp): SourceNode["name"] | undefined {
+    return this.#subscriptions.readerOfPattern(pattern);
+  }
+
   sourceSerdes(name: string): {
     keySerde: AnySerde | undefined;
     valueSerde: AnySerde | undefined;

@@ -13,6 +13,11 @@ export class SourceSubscriptions {
     return this.#topicReaders.get(topic);
   }
 
+  /** The source subscribed to exactly this pattern (the same regular expression), if one is. */
+  readerOfPattern(pattern: RegExp): string | undefined {
+    return this.#patternReaders.get(pattern.source)?.source;
+  }
+
   /** Records that source `node` reads `topics` or `pattern`; throws when another source reads any of them. */
   add(node: string, topics: readonly string[], pattern: RegExp | undefined): void {
     for (const topic of topics) {

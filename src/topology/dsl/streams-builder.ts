@@ -30,71 +30,42 @@ export class StreamsBuilder {
   ): KStream<K, V> {
     checkTimestampExtractor(options.timestampExtractor);
     const builder = this.#builder;
-    if (topics instanceof RegExp) {
-      const name = builder.nameOr(NodePrefix.SOURCE, options.name);
+    const pattern = topics instanceof RegExp ? topics : undefined;
+    const list =
+      pattern !== undefined ? [] : typeof topics === "string" ? [topics] : [...(topics as readonly string[])];
+    if (pattern === undefined && list.length === 0)
+      throw new InvalidOperationError("stream() needs at least one topic");
+    const name = builder.nameOr(NodePrefix.SOURCE, options.name);
+    // Kafka Streams merges sources that read exactly the same topics, or the same pattern, into one node.
+    const existing =
+      options.name !== undefined
+        ? undefined
+        : pattern !== undefined
+          ? builder.sourceReadingPattern(pattern)
+          : builder.sourceReading(list);
+    if (existing !== undefined) {
+      const read =
+        pattern !== undefined
+          ? `Pattern /${pattern.source}/ is`
+          : `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"}`;
+      checkSameRead(builder, existing, read, options);
+    } else {
       builder.addSource({
         name,
-        topics: [],
-        pattern: topics,
+        topics: list,
+        ...(pattern === undefined ? {} : { pattern }),
         ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
         keySerde: anySerde(options.key),
         valueSerde: anySerde(options.value),
         timestampExtractor: options.timestampExtractor,
       });
-      return new KStream<K, V>({
-        builder,
-        name,
-        keySerde: options.key,
-        valueSerde: options.value,
-        sourceNodes: new Set([name]),
-        repartitionRequired: false,
-      });
     }
-    const list = typeof topics === "string" ? [topics] : [...topics];
-    if (list.length === 0) throw new InvalidOperationError("stream() needs at least one topic");
-    const name = builder.nameOr(NodePrefix.SOURCE, options.name);
-    // Kafka Streams merges sources that read exactly the same topics into one node.
-    const existing = options.name === undefined ? builder.sourceReading(list) : undefined;
-    if (existing !== undefined) {
-      const serdes = builder.sourceSerdes(existing);
-      if (
-        serdes.keySerde !== anySerde(options.key) ||
-        serdes.valueSerde !== anySerde(options.value) ||
-        serdes.timestampExtractor !== options.timestampExtractor
-      ) {
-        throw new InvalidOperationError(
-          `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with other serdes or another timestamp extractor; read a topic once, with one pair of serdes`,
-        );
-      }
-      // As Kafka Streams' build(): one topic, one reset policy (set on both reads, or on neither).
-      if (serdes.autoOffsetReset !== options.autoOffsetReset) {
-        throw new InvalidOperationError(
-          `Topic${list.length > 1 ? "s" : ""} ${list.join(", ")} ${list.length > 1 ? "are" : "is"} already read by ${existing} with autoOffsetReset ${String(serdes.autoOffsetReset)}, and now with ${String(options.autoOffsetReset)}; give every read of a topic the same reset policy`,
-        );
-      }
-      return new KStream<K, V>({
-        builder,
-        name: existing,
-        keySerde: options.key,
-        valueSerde: options.value,
-        sourceNodes: new Set([existing]),
-        repartitionRequired: false,
-      });
-    }
-    builder.addSource({
-      name,
-      topics: list,
-      ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
-      keySerde: anySerde(options.key),
-      valueSerde: anySerde(options.value),
-      timestampExtractor: options.timestampExtractor,
-    });
     return new KStream<K, V>({
       builder,
-      name,
+      name: existing ?? name,
       keySerde: options.key,
       valueSerde: options.value,
-      sourceNodes: new Set([name]),
+      sourceNodes: new Set([existing ?? name]),
       repartitionRequired: false,
     });
   }
@@ -164,6 +135,12 @@ export class StreamsBuilder {
    */
   globalTable<K = unknown, V = unknown>(topic: string, options: GlobalTableOptions<K, V> = {}): GlobalKTable<K, V> {
     checkTimestampExtractor(options.timestampExtractor);
+    // As Kafka Streams' globalTable(): a global table's store is never versioned.
+    if ((options as { versioned?: unknown }).versioned !== undefined) {
+      throw new InvalidOperationError(
+        `globalTable("${topic}") cannot be materialized in a versioned store: global tables are plain key-value stores`,
+      );
+    }
     const builder = this.#builder;
     checkName(topic, "Topic name");
     const storeName = options.store ?? builder.newStoreName(`${topic}-`);
@@ -254,6 +231,34 @@ export class StreamsBuilder {
   /** Validates the graph and returns it as a Topology; the builder cannot be used afterwards. */
   build(): Topology {
     return Topology.fromBuilder(this.#builder, this.#builder.build());
+  }
+}
+
+/**
+ * A second read of topics (or a pattern) a source already reads is that source again,
+ * as Kafka Streams merges duplicate sources, when it reads them the same way.
+ */
+function checkSameRead<K, V>(
+  builder: InternalTopologyBuilder,
+  existing: string,
+  read: string,
+  options: ConsumedOptions<K, V>,
+): void {
+  const serdes = builder.sourceSerdes(existing);
+  if (
+    serdes.keySerde !== anySerde(options.key) ||
+    serdes.valueSerde !== anySerde(options.value) ||
+    serdes.timestampExtractor !== options.timestampExtractor
+  ) {
+    throw new InvalidOperationError(
+      `${read} already read by ${existing} with other serdes or another timestamp extractor; read a topic once, with one pair of serdes`,
+    );
+  }
+  // As Kafka Streams' build(): one topic, one reset policy (set on both reads, or on neither).
+  if (serdes.autoOffsetReset !== options.autoOffsetReset) {
+    throw new InvalidOperationError(
+      `${read} already read by ${existing} with autoOffsetReset ${String(serdes.autoOffsetReset)}, and now with ${String(options.autoOffsetReset)}; give every read of a topic the same reset policy`,
+    );
   }
 }
 

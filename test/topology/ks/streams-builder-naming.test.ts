@@ -112,7 +112,10 @@ describe("StreamsBuilderTest naming", () => {
     );
   });
 
-  it.each(["join", "leftJoin"] as const)("shouldUseSpecifiedNameFor%sOperationBetweenKStreamAndKTable", (kind) => {
+  it.each([
+    ["shouldUseSpecifiedNameForJoinOperationBetweenKStreamAndKTable", "join"],
+    ["shouldUseSpecifiedNameForLeftJoinOperationBetweenKStreamAndKTable", "leftJoin"],
+  ] as const)("%s", (_name, kind) => {
     const builder = new StreamsBuilder();
     const stream = builder.stream(STREAM_TOPIC, strings);
     const table = builder.table("table-topic", strings);

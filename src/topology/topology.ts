@@ -10,7 +10,13 @@ import { describeTopicExtractor } from "./topic-extractor-description.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
 import { storeSpecOf, versionedStoreSpecOf } from "./store-options.js";
-import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "./timestamp-extractor.js";
+import {
+  checkParentNames,
+  checkSinkTopic,
+  checkStore,
+  checkStoreConnection,
+  sourceArguments,
+} from "./processor-api-arguments.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
 import { resolveDefaultSerdes } from "./default-serdes.js";
@@ -144,32 +150,15 @@ export class Topology implements TopologyData {
     first: string | SourceOptions,
     rest: readonly (string | RegExp)[],
   ): void {
-    const options: SourceOptions = typeof first === "string" ? {} : first;
-    const args = typeof first === "string" ? [first, ...rest] : rest;
-    const [name, ...subscription] = args;
-    if (typeof name !== "string") throw new InvalidOperationError("addSource() needs the source's name");
-    const pattern = subscription.length === 1 && subscription[0] instanceof RegExp ? subscription[0] : undefined;
-    if (pattern === undefined && subscription.some((topic) => typeof topic !== "string")) {
-      throw new InvalidOperationError(`Source ${name} takes topic names or one pattern`);
-    }
-    const extractor = options.timestampExtractor;
-    if (
-      extractor !== undefined &&
-      typeof extractor !== "function" &&
-      !(BUILT_IN_TIMESTAMP_EXTRACTORS as readonly string[]).includes(extractor)
-    ) {
-      throw new InvalidOperationError(
-        `Source ${name}: unknown timestampExtractor ${JSON.stringify(extractor)}; use one of ${BUILT_IN_TIMESTAMP_EXTRACTORS.join(", ")}, or a function`,
-      );
-    }
+    const { options, name, topics, pattern } = sourceArguments(first, rest);
     builder.addSource({
       name,
-      topics: pattern === undefined ? (subscription as string[]) : [],
+      topics,
       ...(pattern === undefined ? {} : { pattern }),
       ...(options.autoOffsetReset === undefined ? {} : { autoOffsetReset: options.autoOffsetReset }),
       keySerde: options.key,
       valueSerde: options.value,
-      timestampExtractor: extractor,
+      timestampExtractor: options.timestampExtractor,
     });
   }
 
@@ -182,6 +171,7 @@ export class Topology implements TopologyData {
     supplier: AnyProcessorSupplier<KIn, VIn, KOut, VOut>,
     ...parentNames: string[]
   ): this {
+    checkParentNames("Processor", name, parentNames);
     const unpacked = unpackSupplier(supplier);
     return this.#change((builder) => {
       builder.addProcessor({
@@ -209,9 +199,8 @@ export class Topology implements TopologyData {
   addSink<K, V>(name: string, topic: string | TopicNameExtractor<K, V>, ...rest: (string | SinkOptions<K, V>)[]): this {
     const options: SinkOptions<K, V> = typeof rest[0] === "object" && rest[0] !== null ? rest[0] : {};
     const parents = (typeof rest[0] === "object" && rest[0] !== null ? rest.slice(1) : rest) as string[];
-    if (parents.some((parent) => typeof parent !== "string")) {
-      throw new InvalidOperationError(`Sink ${name} names its parents by their names`);
-    }
+    checkSinkTopic(name, topic);
+    checkParentNames("Sink", name, parents);
     const extractor = typeof topic === "function" ? topic : undefined;
     return this.#change((builder) =>
       builder.addSink({
@@ -273,6 +262,7 @@ export class Topology implements TopologyData {
 
   /** Adds a store, connected to the named processors (more can be connected later). */
   addStateStore<K, V>(store: StateStoreOptions<K, V>, ...processorNames: string[]): this {
+    checkStore(store as StateStoreOptions<unknown, unknown>);
     return this.#change((builder) => {
       for (const processor of processorNames) this.#checkProcessor(builder, processor);
       this.#addStore(builder, store as StateStoreOptions<unknown, unknown>, processorNames);
@@ -281,9 +271,7 @@ export class Topology implements TopologyData {
 
   /** Gives a processor access to stores already added. */
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
-    if (storeNames.length === 0) {
-      throw new InvalidOperationError(`connectProcessorAndStateStores("${processorName}") needs at least one store`);
-    }
+    checkStoreConnection(processorName, storeNames);
     return this.#change((builder) => {
       this.#checkProcessor(builder, processorName);
       for (const store of storeNames) {

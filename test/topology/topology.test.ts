@@ -1,16 +1,15 @@
-// The Processor API on Topology, ported from Kafka Streams' TopologyTest: what
-// addSource / addProcessor / addSink / addStateStore / connectProcessorAndStateStores
-// accept and refuse, and describe() exactly as Kafka Streams prints the same topology
-// (each expected text is what Kafka Streams 3.9 printed for the Java equivalent).
+// The Processor API on Topology: a topology checked as a whole, extended after the DSL
+// built it, and run by the TopologyTestDriver. What each call refuses and describe() of
+// its topologies are ported case by case from Kafka Streams' TopologyTest in
+// ks/topology-test-ports.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../src/topology/dsl/streams-builder.js";
-import { DuplicateNameError, InvalidTopologyError, TopologyError } from "../../src/topology/errors.js";
+import { InvalidTopologyError } from "../../src/topology/errors.js";
 import type { Processor, ProcessorContext } from "../../src/topology/processor.js";
 import type { RecordContext, StreamRecord } from "../../src/topology/record.js";
 import type { StateStoreOptions } from "../../src/topology/store-options.js";
 import { Topology } from "../../src/topology/topology.js";
-import { ProcessorError } from "../../src/engine/processing-errors.js";
 import { TopologyTestDriver } from "../../src/testing/topology-test-driver.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
@@ -23,233 +22,11 @@ afterEach(async () => {
   driver = undefined;
 });
 
-describe("Topology: what it refuses (TopologyTest)", () => {
-  it("needs at least one topic, unique source names and one source per topic", () => {
-    expect(() => new Topology().addSource("source")).toThrow(TopologyError);
-    const topology = new Topology().addSource("source", "topic-1");
-    expect(() => topology.addSource("source", "topic-2")).toThrow(DuplicateNameError);
-    expect(() => topology.addSource("source-2", "topic-1")).toThrow(DuplicateNameError);
-  });
-
-  it("refuses a pattern matching a topic already read, and a topic matching a pattern already read", () => {
-    expect(() => new Topology().addSource("source-1", "foo").addSource("source-2", /f.*/)).toThrow(TopologyError);
-    expect(() => new Topology().addSource("source-1", /f.*/).addSource("source-2", "foo")).toThrow(TopologyError);
-    // The whole name must match, as Java's Matcher.matches(): "xfoo" is not read by /f.*/.
-    expect(() => new Topology().addSource("source-1", /f.*/).addSource("source-2", "xfoo")).not.toThrow();
-  });
-
-  it("needs unique processor names, at least one parent, and known parents that are not sinks", () => {
-    const topology = new Topology().addSource("source", "topic-1").addProcessor("processor", noop, "source");
-    expect(() => topology.addProcessor("processor", noop, "source")).toThrow(TopologyError);
-    expect(() => topology.addProcessor("other", noop)).toThrow(TopologyError);
-    expect(() => new Topology().addProcessor("processor", noop, "source")).toThrow(TopologyError);
-    expect(() => new Topology().addProcessor("processor", noop, "processor")).toThrow(TopologyError);
-    topology.addSink("sink", "topic-2", "source");
-    expect(() => topology.addSink("sink", "topic-3", "source")).toThrow(TopologyError);
-    expect(() => topology.addSink("sink-2", "topic-3")).toThrow(TopologyError);
-    expect(() => topology.addSink("sink-2", "topic-3", "sink")).toThrow(TopologyError);
-    expect(() => new Topology().addSink("sink", "topic-2", "sink")).toThrow(TopologyError);
-  });
-
-  it("connects stores only to processors that exist, and only stores already added", () => {
-    expect(() => new Topology().addStateStore(store("store"), "no-such-processor")).toThrow(TopologyError);
-    const topology = new Topology().addSource("source-1", "topic-1").addSink("sink-1", "topic-2", "source-1");
-    expect(() => topology.addStateStore(store("store"), "source-1")).toThrow(TopologyError);
-    expect(() => topology.addStateStore(store("store"), "sink-1")).toThrow(TopologyError);
-    topology.addProcessor("processor", noop, "source-1");
-    expect(() => topology.connectProcessorAndStateStores("processor")).toThrow(TopologyError);
-    expect(() => topology.connectProcessorAndStateStores("processor", "store")).toThrow(/not added yet/);
-    expect(() => topology.connectProcessorAndStateStores("no-such-processor", "store")).toThrow(TopologyError);
-  });
-
-  it("refuses a second store of the same name, but shares one store object between processors", () => {
-    const shared = store("store");
-    const topology = new Topology().addStateStore(shared);
-    expect(() => topology.addStateStore(store("store"))).toThrow(DuplicateNameError);
-    topology
-      .addSource(strings, "source", "topic-1")
-      .addProcessor("processor-1", { get: noop, stores: () => [shared] }, "source")
-      .addProcessor("processor-2", { get: noop, stores: () => [shared] }, "source");
-    expect(topology.stores.get("store")?.processors).toEqual(["processor-1", "processor-2"]);
-  });
-
-  it("fails to start a processor that opens a store it is not connected to (shouldThrowOnUnassignedStateStoreAccess)", async () => {
-    const opensStore = (): Processor<string, string> => ({
-      init(context: ProcessorContext<never, never>) {
-        context.getStateStore("store");
-      },
-      process: () => undefined,
-    });
-    const topology = new Topology()
-      .addSource(strings, "source", "topic")
-      .addProcessor("goodGuy", opensStore, "source")
-      .addStateStore(store("store"), "goodGuy")
-      .addProcessor("badGuy", opensStore, "source");
-    driver = new TopologyTestDriver(topology);
-    const input = driver.createInputTopic("topic", Serdes.string(), Serdes.string());
-    const failure = await input.pipeInput("k", "v").catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ProcessorError);
-    expect((failure as ProcessorError).node).toBe("badGuy");
-    expect((failure as Error).message).toMatch(/badGuy has no access to state store "store"/);
-  });
-
+describe("Topology: checked as a whole", () => {
   it("is checked when it runs: a missing serde fails the driver with InvalidTopologyError", async () => {
     const topology = new Topology().addSource("source", "topic").addSink("sink", "out", "source");
     expect(topology.describe().toString()).toContain("Sink: sink (topic: out)");
     expect(() => new TopologyTestDriver(topology)).toThrow(InvalidTopologyError);
-  });
-});
-
-describe("Topology: describe() as Kafka Streams prints it (TopologyTest)", () => {
-  it("an empty topology", () => {
-    expect(new Topology().describe().toString()).toBe("Topologies:\n ");
-  });
-
-  it("a single source, of one topic, of a list of topics, of a pattern", () => {
-    expect(new Topology().addSource("source", "topic").describe().toString()).toBe(
-      "Topologies:\n   Sub-topology: 0\n    Source: source (topics: [topic])\n      --> none\n\n",
-    );
-    expect(new Topology().addSource("source", "topic1", "topic2", "topic3").describe().toString()).toBe(
-      "Topologies:\n   Sub-topology: 0\n    Source: source (topics: [topic1, topic2, topic3])\n      --> none\n\n",
-    );
-    expect(
-      new Topology()
-        .addSource("source", /topic[0-9]/)
-        .describe()
-        .toString(),
-    ).toBe("Topologies:\n   Sub-topology: 0\n    Source: source (topics: topic[0-9])\n      --> none\n\n");
-  });
-
-  it("multiple sources have distinct sub-topologies", () => {
-    const topology = new Topology()
-      .addSource("source1", "topic1")
-      .addSource("source2", "topic2")
-      .addSource("source3", "topic3");
-    expect(topology.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n    Source: source1 (topics: [topic1])\n      --> none\n\n" +
-        "  Sub-topology: 1\n    Source: source2 (topics: [topic2])\n      --> none\n\n" +
-        "  Sub-topology: 2\n    Source: source3 (topics: [topic3])\n      --> none\n\n",
-    );
-  });
-
-  it("a source and a processor with several stores, a source with several processors", () => {
-    const withStores = new Topology()
-      .addSource("source", "topic")
-      .addProcessor("processor", noop, "source")
-      .addStateStore(store("store1"), "processor")
-      .addStateStore(store("store2"), "processor");
-    expect(withStores.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n" +
-        "    Source: source (topics: [topic])\n" +
-        "      --> processor\n" +
-        "    Processor: processor (stores: [store1, store2])\n" +
-        "      --> none\n" +
-        "      <-- source\n\n",
-    );
-    const fanOut = new Topology()
-      .addSource("source", "topic")
-      .addProcessor("processor1", noop, "source")
-      .addProcessor("processor2", noop, "source");
-    expect(fanOut.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n" +
-        "    Source: source (topics: [topic])\n" +
-        "      --> processor1, processor2\n" +
-        "    Processor: processor1 (stores: [])\n" +
-        "      --> none\n" +
-        "      <-- source\n" +
-        "    Processor: processor2 (stores: [])\n" +
-        "      --> none\n" +
-        "      <-- source\n\n",
-    );
-  });
-
-  it("a processor fed by a topic source and a pattern source", () => {
-    const topology = new Topology()
-      .addSource("source1", "topic0")
-      .addSource("source2", /topic[1-9]/)
-      .addProcessor("processor", noop, "source1", "source2");
-    expect(topology.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n" +
-        "    Source: source1 (topics: [topic0])\n" +
-        "      --> processor\n" +
-        "    Source: source2 (topics: topic[1-9])\n" +
-        "      --> processor\n" +
-        "    Processor: processor (stores: [])\n" +
-        "      --> none\n" +
-        "      <-- source1, source2\n\n",
-    );
-  });
-
-  it("processors of distinct sources are distinct sub-topologies; one sink, or shared stores, join them", () => {
-    const separate = new Topology()
-      .addSource("source1", "topic1")
-      .addSink("sink1", "sinkTopic1", "source1")
-      .addSource("source2", "topic2")
-      .addSink("sink2", "sinkTopic2", "source2");
-    expect(separate.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n    Source: source1 (topics: [topic1])\n      --> sink1\n" +
-        "    Sink: sink1 (topic: sinkTopic1)\n      <-- source1\n\n" +
-        "  Sub-topology: 1\n    Source: source2 (topics: [topic2])\n      --> sink2\n" +
-        "    Sink: sink2 (topic: sinkTopic2)\n      <-- source2\n\n",
-    );
-    const sameSink = new Topology()
-      .addSource("source", "topic")
-      .addProcessor("processor1", noop, "source")
-      .addSource("source2", "topic2")
-      .addProcessor("processor2", noop, "source2")
-      .addSource("source3", "topic3")
-      .addProcessor("processor3", noop, "source3")
-      .addSink("sink", "sinkTopic", "processor1", "processor2", "processor3");
-    expect(sameSink.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n" +
-        "    Source: source (topics: [topic])\n      --> processor1\n" +
-        "    Source: source2 (topics: [topic2])\n      --> processor2\n" +
-        "    Source: source3 (topics: [topic3])\n      --> processor3\n" +
-        "    Processor: processor1 (stores: [])\n      --> sink\n      <-- source\n" +
-        "    Processor: processor2 (stores: [])\n      --> sink\n      <-- source2\n" +
-        "    Processor: processor3 (stores: [])\n      --> sink\n      <-- source3\n" +
-        "    Sink: sink (topic: sinkTopic)\n      <-- processor1, processor2, processor3\n\n",
-    );
-    const sharedState = new Topology()
-      .addSource("source", "topic")
-      .addProcessor("processor1", noop, "source")
-      .addStateStore(store("store1"), "processor1")
-      .addSource("source2", "topic2")
-      .addProcessor("processor2", noop, "source2")
-      .addStateStore(store("store2"), "processor2")
-      .addSource("source3", "topic3")
-      .addProcessor("processor3", noop, "source3")
-      .connectProcessorAndStateStores("processor3", "store1", "store2");
-    expect(sharedState.describe().toString()).toBe(
-      "Topologies:\n" +
-        "   Sub-topology: 0\n" +
-        "    Source: source (topics: [topic])\n      --> processor1\n" +
-        "    Source: source2 (topics: [topic2])\n      --> processor2\n" +
-        "    Source: source3 (topics: [topic3])\n      --> processor3\n" +
-        "    Processor: processor1 (stores: [store1])\n      --> none\n      <-- source\n" +
-        "    Processor: processor2 (stores: [store2])\n      --> none\n      <-- source2\n" +
-        "    Processor: processor3 (stores: [store1, store2])\n      --> none\n      <-- source3\n\n",
-    );
-  });
-
-  it("a sink with a topic extractor prints the extractor (Kafka Streams prints its class)", () => {
-    const topology = new Topology()
-      .addSource("source", "topic")
-      .addProcessor("processor", noop, "source")
-      .addSink(
-        "sink",
-        function byKey(record: StreamRecord<string, string>) {
-          return `out-${record.key}`;
-        },
-        "processor",
-      );
-    expect(topology.describe().toString()).toContain("    Sink: sink (extractor class: byKey)\n      <-- processor\n");
   });
 
   it("extends a topology built by the DSL, which the StreamsBuilder itself may no longer change", () => {

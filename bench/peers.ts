@@ -48,6 +48,7 @@ import {
   waitForEmptyGroup,
   waitUntilProcessing,
 } from "./peers/measure.js";
+import type { Throughput } from "./peers/measure.js";
 import { PeerProcess, killAllPeers } from "./peers/processes.js";
 import { goalLines, goals, machine, markdownSection, table } from "./peers/report.js";
 import type { SystemResults } from "./peers/report.js";
@@ -136,6 +137,14 @@ async function outputTopics(topology: TopologyName, id: string): Promise<void> {
   );
 }
 
+/** The busiest thread's CPU per 100 k records, and how much of the run it was on a core. */
+function busiestThread(measured: Throughput): string {
+  const per100k = measured.busiestThreadCpuSecondsPer100k;
+  if (per100k === undefined) return "no per-thread figures";
+  const share = (per100k * measured.records) / 100_000 / measured.seconds;
+  return `busiest thread ${per100k.toFixed(2)}, on a core ${(share * 100).toFixed(0)}% of the time`;
+}
+
 async function throughputRun(
   system: PeerSystem,
   topology: TopologyName,
@@ -155,7 +164,8 @@ async function throughputRun(
     log(
       `${system.name.padEnd(14)} ${topology.padEnd(5)} #${run}: ${Math.round(measured.recordsPerSecond).toLocaleString("en-US").padStart(9)} records/s ` +
         `(${measured.records.toLocaleString("en-US")} in ${measured.seconds.toFixed(2)} s), ` +
-        `${measured.cpuSecondsPer100k.toFixed(2)} CPU-s/100k, peak RSS ${Math.round(measured.peakRssBytes / 2 ** 20)} MiB` +
+        `${measured.cpuSecondsPer100k.toFixed(2)} CPU-s/100k (${busiestThread(measured)}), ` +
+        `load ${loadavg()[0]?.toFixed(2)}, peak RSS ${Math.round(measured.peakRssBytes / 2 ** 20)} MiB` +
         (measured.complete
           ? ""
           : `; stopped at the time limit, ${(measured.committedShare * 100).toFixed(0)}% of the input committed`),

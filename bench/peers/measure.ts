@@ -11,7 +11,8 @@
 //   their users would not see them either).
 import kafkajs from "kafkajs";
 import type { Admin, Kafka, Message } from "kafkajs";
-import type { PeerProcess } from "./processes.js";
+import { busiestThreadCpuSeconds } from "./processes.js";
+import type { PeerProcess, ProcessSample } from "./processes.js";
 import { visitValue } from "./inputs.js";
 
 const POLL_MS = 100;
@@ -43,6 +44,8 @@ export interface Throughput {
   readonly seconds: number;
   readonly recordsPerSecond: number;
   readonly cpuSecondsPer100k: number;
+  /** Of them, the busiest thread's (Node's main thread; Kafka Streams' stream thread). */
+  readonly busiestThreadCpuSecondsPer100k?: number;
   readonly peakRssBytes: number;
 }
 
@@ -59,7 +62,7 @@ export async function throughputUntilLagZero(
   options: { startTimeoutMs: number; limitMs: number },
 ): Promise<Throughput> {
   const deadline = Date.now() + options.startTimeoutMs;
-  let first: { at: number; committed: number; cpu: number } | undefined;
+  let first: { at: number; committed: number; cpu: number; sample: ProcessSample } | undefined;
   for (;;) {
     peer.assertAlive();
     if (first === undefined && Date.now() > deadline)
@@ -77,7 +80,7 @@ export async function throughputUntilLagZero(
     const sample = peer.sample();
     if (sample === undefined) throw new Error(`${peer.label} is gone`);
     if (first === undefined && progress.committed > 0)
-      first = { at, committed: progress.committed, cpu: sample.cpuSeconds };
+      first = { at, committed: progress.committed, cpu: sample.cpuSeconds, sample };
     const done = progress.end > 0 && progress.committed >= progress.end;
     if (first !== undefined && (done || at - first.at >= options.limitMs)) {
       const records = progress.committed - first.committed;
@@ -90,6 +93,7 @@ export async function throughputUntilLagZero(
         seconds,
         recordsPerSecond: records / seconds,
         cpuSecondsPer100k: ((sample.cpuSeconds - first.cpu) * 100_000) / records,
+        busiestThreadCpuSecondsPer100k: (busiestThreadCpuSeconds(first.sample, sample) * 100_000) / records,
         peakRssBytes: sample.peakRssBytes,
       };
     }

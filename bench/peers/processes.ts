@@ -3,7 +3,7 @@
 // process counted, a JVM's GC and JIT threads included), and stopping them.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 /** Runs a command to its end; rejects with its output when it fails. */
@@ -28,21 +28,47 @@ export interface ProcessSample {
   readonly cpuSeconds: number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   readonly peakRssBytes: number;
+  /** User + system CPU seconds of each thread so far, by thread id (/proc/<pid>/task/<tid>/stat). */
+  readonly threadCpuSeconds: ReadonlyMap<number, number>;
 }
 
 /** undefined once the process is gone. */
 export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const cpuSeconds = statCpuSeconds(stat);
+    const threadCpuSeconds = new Map<number, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        threadCpuSeconds.set(Number(tid), statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8")));
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
-    return { cpuSeconds, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0 };
+    return { cpuSeconds, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0, threadCpuSeconds };
   } catch {
     return undefined;
   }
+}
+
+/** utime + stime of a /proc stat line, in seconds. */
+function statCpuSeconds(stat: string): number {
+  // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * The CPU seconds the busiest thread spent between two samples: the main thread of a Node
+ * peer, the stream thread of Kafka Streams. A system bound by one thread is bound by this.
+ */
+export function busiestThreadCpuSeconds(from: ProcessSample, to: ProcessSample): number {
+  let most = 0;
+  for (const [tid, seconds] of to.threadCpuSeconds)
+    most = Math.max(most, seconds - (from.threadCpuSeconds.get(tid) ?? 0));
+  return most;
 }
 
 /** A peer's process: its stdout lines as they come, stderr kept for the error message of a failure. */

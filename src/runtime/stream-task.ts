@@ -259,7 +259,6 @@ export class StreamTask {
       if (outcome.failure !== undefined) this.#fail(outcome.failure.error, outcome.failure.record);
       if (outcome.last >= 0) {
         batch.resolve(outcome.last);
-        this.#work.dirty = true;
         this.ctx.metrics.addTaskRecords(this.id, outcome.processed);
       }
     });

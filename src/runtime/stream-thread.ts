@@ -1,6 +1,7 @@
 // The processing loop, as Kafka Streams' StreamThread: one group consumer feeding the
 // task manager, and a ticker that fires wall-clock punctuators and commits each task
-// once its commit interval has passed. kafkajs drives the fetching (eachBatch, with
+// once its commit interval has passed (under v2 it wakes when the thread's interval ends,
+// commit-schedule.ts). kafkajs drives the fetching (eachBatch, with
 // partitions of different tasks processed concurrently, each task one batch at a
 // time; the next Fetch goes out while they are processed, src/kafka/kafkajs/fetch-ahead.ts);
 // the ticker never overlaps a task's processing because every task serializes its own work.
@@ -18,6 +19,7 @@ import { StreamsPartitionAssignor } from "./partition-assignor.js";
 import type { TaskContext } from "./task-context.js";
 import { TaskManager } from "./task-manager.js";
 import { ThreadTransaction } from "./thread-transaction.js";
+import { nextTickInMs } from "./commit-schedule.js";
 
 export interface StreamThreadEvents {
   /** The group is reassigning partitions, or assigned tasks are still restoring. */
@@ -137,7 +139,7 @@ export class StreamThread {
 
   async start(): Promise<void> {
     await this.taskManager.loadLocalState();
-    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    this.#scheduleTick();
     await this.#consumer.start();
   }
 
@@ -217,6 +219,13 @@ export class StreamThread {
     else this.events.onRebalancing();
   }
 
+  /** The next tick, once the last one is done. */
+  #scheduleTick(): void {
+    if (this.#stopped) return;
+    const delay = nextTickInMs(Date.now(), TICK_MS, this.#transaction?.lastCommitAt, this.#ctx.config.commitIntervalMs);
+    this.#ticker = setTimeout(() => this.#tick(), delay);
+  }
+
   #tick(): void {
     if (this.#ticking || this.#stopped) return;
     this.#ticking = true;
@@ -239,6 +248,7 @@ export class StreamThread {
         this.options.logger.error({ err: error }, "commit or punctuation failed");
       } finally {
         this.#ticking = false;
+        this.#scheduleTick();
       }
     })();
   }
@@ -265,7 +275,7 @@ export class StreamThread {
   async stop(clean: boolean): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#ticker) clearInterval(this.#ticker);
+    if (this.#ticker) clearTimeout(this.#ticker);
     while (this.#ticking) await new Promise((resolve) => setTimeout(resolve, 5));
     // A restart on its way would bring the consumer back after it was stopped.
     await this.#restarting;

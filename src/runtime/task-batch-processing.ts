@@ -1,8 +1,8 @@
 // An active task's processing loop over one fetched batch of one input partition
 // [StreamTask.process]: records from the task's position on go through the executor, one
 // at a time; records it cannot read or process go to the task's record failures; the
-// commit interval (and context.commit()) is honoured between records, as Kafka Streams
-// checks it, so that transactions stay short; and the loop lets the event loop breathe.
+// commit interval (and context.commit()) is honoured between records and after the batch, as
+// Kafka Streams checks it, so that transactions stay short; and the loop lets the event loop breathe.
 import type { ConsumedBatch } from "../kafka/group-consumer.js";
 import type { ConsumedRecord as KafkaConsumedRecord } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
@@ -81,12 +81,12 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
       position = record.offset + 1;
       last = record.offset;
       processed += 1;
+      work.dirty = true;
       positions.advance(key, position);
       ctx.metrics.recordsProcessed += 1;
       if (work.flush.error !== undefined) throw work.flush.error;
       if (executor.takeCommitRequest()) {
         // context.commit(): this record's work is committed now, not at the next interval.
-        work.dirty = true;
         await task.committer.commit({ inBackground: true });
         lastYield = Date.now();
       } else if ((processed & 31) === 0) {
@@ -94,7 +94,6 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
         // A batch can hold a MiB of records: the commit interval is honoured within it,
         // as Kafka Streams checks it between records, so transactions stay short.
         if (task.committer.due(now)) {
-          work.dirty = true;
           await task.committer.commit({ inBackground: true });
           lastYield = Date.now();
         } else if (now - lastYield >= YIELD_EVERY_MS) {
@@ -108,6 +107,10 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
     }
     // Markers and aborted records after the last record need no processing.
     if (complete && batch.lastOffset >= position) positions.clearTo(key, batch.lastOffset + 1);
+    // After every batch too, as Kafka Streams checks after each poll's records: a steady
+    // trickle comes in batches of a few records, whose commit would otherwise wait for the
+    // thread's next tick, up to a tick past the interval.
+    if (work.dirty && task.committer.due(Date.now())) await task.committer.commit({ inBackground: true });
   } catch (error) {
     return { last, processed, failure: { error, record: current } };
   }

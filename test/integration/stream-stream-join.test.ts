@@ -36,6 +36,8 @@ function joinTopology() {
       payments,
       (order: string, payment: string | null) => `${order}+${payment ?? "unpaid"}`,
       JoinWindows.ofTimeDifferenceWithNoGrace(10 * MINUTE),
+      // The join's stores take StreamJoined's serdes, not the streams' (as in Kafka Streams).
+      { key: Serdes.string(), value: Serdes.string(), otherValue: Serdes.string() },
     )
     .to("join-out", { key: Serdes.string(), value: Serdes.string() });
   return builder.build();

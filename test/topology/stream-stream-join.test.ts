@@ -1,6 +1,7 @@
 // Stream-stream joins beyond the ported Kafka Streams cases' outputs: repartitioning and
 // co-partitioning (KStreamKStreamJoinTest's naming cases), the stores' settings,
-// dropped records, the joiner's shapes, serdes from the streams and the defaults, headers,
+// dropped records, the joiner's shapes, the stores' serdes (StreamJoined's or the
+// configuration's defaults, never the streams', as KStreamImplJoin gives them), headers,
 // and waiting left-join records that survive a restart.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -234,7 +235,13 @@ describe("stream-stream join processing", () => {
     const [left, right] = twoStreams(builder);
     // A join without StreamJoined serdes passes on no key serde, as in Kafka Streams.
     build(left, right).to("out", { key: Serdes.string(), value: Serdes.json() });
-    driver = new TopologyTestDriver(builder.build(), { startTime: 0, ...options });
+    // The join's stores take the configuration's defaults (StreamJoined gives no serdes), as in Kafka Streams' tests.
+    driver = new TopologyTestDriver(builder.build(), {
+      startTime: 0,
+      defaultKeySerde: "string",
+      defaultValueSerde: "string",
+      ...options,
+    });
     return {
       left: driver.createInputTopic("left", Serdes.string(), Serdes.string()),
       right: driver.createInputTopic("right", Serdes.string(), Serdes.string()),
@@ -272,7 +279,7 @@ describe("stream-stream join processing", () => {
     expect(readAll(out)).toEqual([kvt(null, ["a", null], 10)]);
   });
 
-  it("uses the streams' serdes, or the configuration's defaults, when StreamJoined gives none", async () => {
+  it("uses the configuration's defaults where neither the streams nor StreamJoined give serdes", async () => {
     const builder = new StreamsBuilder();
     const left = builder.stream<string, string>("left");
     const right = builder.stream<string, string>("right");
@@ -334,5 +341,56 @@ describe("stream-stream join processing", () => {
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("stream-stream join stores' serdes (KStreamImplJoin)", () => {
+  /** The raw records of a join store's changelog, key and value bytes as text. */
+  function changelog(d: TopologyTestDriver, store: string): Array<[string, string]> {
+    return d
+      .createOutputTopic(`app-${store}-changelog`, Serdes.bytes(), Serdes.bytes())
+      .readRecordsToList()
+      .map((r) => [r.key?.subarray(0, r.key.length - 12).toString() ?? "", r.value?.toString() ?? ""]);
+  }
+
+  function joinJsonStreams(joined?: StreamJoined<string, string, string>): StreamsBuilder {
+    const builder = new StreamsBuilder();
+    const json = { key: Serdes.json<string>(), value: Serdes.json<string>() };
+    const left = builder.stream("left", json);
+    const right = builder.stream("right", json);
+    left.join(right, (a: string, b: string) => `${a}+${b}`, windows, joined).to("out", json);
+    return builder;
+  }
+
+  it("take the configuration's defaults when StreamJoined gives no serdes, not the streams' serdes", async () => {
+    driver = new TopologyTestDriver(joinJsonStreams().build(), {
+      applicationId: "app",
+      startTime: 0,
+      defaultKeySerde: "string",
+      defaultValueSerde: "string",
+    });
+    const json = Serdes.json<string>();
+    await driver.createInputTopic("left", json, json).pipeInput("A", "a", { timestamp: 0 });
+    await driver.createInputTopic("right", json, json).pipeInput("A", "b", { timestamp: 1 });
+    expect(readAll(driver.createOutputTopic("out", json, json))).toEqual([kvt("A", "a+b", 1)]);
+    // Written with the default string serdes: no JSON quotes.
+    expect(changelog(driver, "KSTREAM-JOINTHIS-0000000004-store")).toEqual([["A", "a"]]);
+    expect(changelog(driver, "KSTREAM-JOINOTHER-0000000005-store")).toEqual([["A", "b"]]);
+  });
+
+  it("take StreamJoined's serdes when it gives them", async () => {
+    const joined = StreamJoined.with(Serdes.string(), Serdes.string(), Serdes.string());
+    driver = new TopologyTestDriver(joinJsonStreams(joined).build(), { applicationId: "app", startTime: 0 });
+    const json = Serdes.json<string>();
+    await driver.createInputTopic("left", json, json).pipeInput("A", "a", { timestamp: 0 });
+    await driver.createInputTopic("right", json, json).pipeInput("A", "b", { timestamp: 1 });
+    expect(changelog(driver, "KSTREAM-JOINTHIS-0000000004-store")).toEqual([["A", "a"]]);
+    expect(changelog(driver, "KSTREAM-JOINOTHER-0000000005-store")).toEqual([["A", "b"]]);
+  });
+
+  it("need StreamJoined's serdes or the configuration's defaults: the streams' serdes are not used", () => {
+    expect(() => new TopologyTestDriver(joinJsonStreams().build(), { startTime: 0 })).toThrow(
+      /KSTREAM-JOINTHIS-0000000004-store/,
+    );
   });
 });

@@ -71,15 +71,17 @@ export function addStreamStreamJoin<K, V, VO, VR>(
       }-store`
     : undefined;
 
-  // Kafka Streams takes the serdes from StreamJoined only; the streams' own are the better fallback.
-  const keySerde = options?.key ?? thisSide.keySerde ?? otherSide.keySerde;
-  const valueSerde = options?.value ?? thisSide.valueSerde;
-  const otherValueSerde = options?.otherValue ?? otherSide.valueSerde;
+  // The stores take their serdes from StreamJoined only, the configuration's defaults where it
+  // gives none, never the streams' (Kafka Streams' StreamJoinedStoreFactory and
+  // OuterStreamJoinStoreFactory): a store's bytes, and its changelog's, are Kafka Streams'.
+  const keySerde = options?.key;
+  const valueSerde = options?.value;
+  const otherValueSerde = options?.otherValue;
   const stored = {
     ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
     ...(options?.logging !== undefined ? { logging: options.logging } : {}),
   };
-  const joinStore = (store: string, value: Serde<unknown> | undefined, stream: string): void => {
+  const joinStore = (store: string, value: Serde<unknown> | undefined, valueOption: string): void => {
     builder.addStore({
       name: store,
       type: "window",
@@ -93,11 +95,14 @@ export function addStreamStreamJoin<K, V, VO, VR>(
       keySerde: anySerde(keySerde),
       valueSerde: value,
       ...stored,
-      serdeHint: `give ${stream} a {part} serde, or pass { {part}: <serde> } to ${kind}()`,
+      serdeHint: {
+        key: `pass { key: <serde> } to ${kind}() (StreamJoined)`,
+        value: `pass { ${valueOption}: <serde> } to ${kind}() (StreamJoined)`,
+      },
     });
   };
-  joinStore(thisStore, anySerde(valueSerde), "this stream");
-  joinStore(otherStore, anySerde(otherValueSerde), "the other stream");
+  joinStore(thisStore, anySerde(valueSerde), "value");
+  joinStore(otherStore, anySerde(otherValueSerde), "otherValue");
   if (outerStore !== undefined) {
     builder.addStore({
       name: outerStore,
@@ -108,7 +113,7 @@ export function addStreamStreamJoin<K, V, VO, VR>(
         ),
       ),
       ...stored,
-      serdeHint: `give both streams a {part} serde, or pass { key, value, otherValue } to ${kind}()`,
+      serdeHint: `pass { key, value, otherValue } to ${kind}() (StreamJoined)`,
     });
   }
 

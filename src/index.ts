@@ -39,6 +39,9 @@ export type {
   VersionsQuery,
 } from "./stores/versioned-key-value-store.js";
 export { Stores } from "./topology/stores.js";
+export type { WindowStoreSupplier } from "./topology/stores.js";
+export { BuiltInDslStoreSuppliers } from "./topology/dsl-store-suppliers.js";
+export type { DslStoreSuppliers } from "./topology/dsl-store-suppliers.js";
 export type { VersionedStoreSupplier } from "./topology/stores.js";
 export { ReadOnlyKeyValueView } from "./stores/read-only-key-value-view.js";
 export {
@@ -53,6 +56,7 @@ export {
 
 // The topology DSL and the Topology as data
 export { StreamsBuilder } from "./topology/dsl/streams-builder.js";
+export type { TopologyConfig } from "./topology/dsl/streams-builder.js";
 export { KStream } from "./topology/dsl/kstream.js";
 export type { ProcessOptions } from "./topology/dsl/stateful-processor.js";
 export type { PrintOptions } from "./topology/dsl/stream-sinks.js";

@@ -77,6 +77,10 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "The key serde wherever the topology gives none (Kafka Streams' `default.key.serde`): a built-in serde's name, or a serde object in code.",
   defaultValueSerde:
     "The value serde wherever the topology gives none (Kafka Streams' `default.value.serde`): a built-in serde's name, or a serde object in code.",
+  dslStoreSuppliers:
+    "The kind of the DSL's stores where neither the operation (`persistent`) nor the StreamsBuilder's TopologyConfig chose one (Kafka Streams' `dsl.store.suppliers.class`): `rocksDB`, Kafka Streams' name for persistent stores, which are LevelDB stores in Eddy (the default), or `in_memory`.",
+  defaultDslStore:
+    "As `dslStoreSuppliers`, which wins when both are set (Kafka Streams' `default.dsl.store`): `rocksDB` or `in_memory`.",
   defaultTimestampExtractor:
     "Where records' timestamps come from, for sources without a `timestampExtractor` (Kafka Streams' `default.timestamp.extractor`): a built-in extractor's name, or a function `(record, partitionTime) => ms` in code. With `failOnInvalidTimestamp` a negative timestamp makes the record unreadable (see `deserializationExceptionHandler`); a negative extracted timestamp otherwise skips the record.",
   productionExceptionHandler:

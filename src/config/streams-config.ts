@@ -122,6 +122,9 @@ const timestampExtractorSetting = z.union(
   },
 );
 
+/** Kafka Streams' StreamsConfig.ROCKS_DB (Eddy's persistent LevelDB stores) and IN_MEMORY. */
+const dslStoreSetting = z.enum(["rocksDB", "in_memory"], { error: "must be 'rocksDB' or 'in_memory'" });
+
 export const streamsConfigSchema = z
   .strictObject({
     /** Names the consumer group, prefixes internal topics and transactional ids. */
@@ -192,6 +195,13 @@ export const streamsConfigSchema = z
     /** Kafka Streams' default.key.serde / default.value.serde: for wherever the topology gives none. */
     defaultKeySerde: serdeSetting.optional(),
     defaultValueSerde: serdeSetting.optional(),
+    /**
+     * Kafka Streams' dsl.store.suppliers.class and default.dsl.store: the kind of the DSL's
+     * stores where neither the operation nor the StreamsBuilder's TopologyConfig chose one,
+     * "rocksDB" (Eddy's persistent LevelDB stores, the default) or "in_memory".
+     */
+    dslStoreSuppliers: dslStoreSetting.optional(),
+    defaultDslStore: dslStoreSetting.optional(),
     /** Kafka Streams' default.timestamp.extractor. */
     defaultTimestampExtractor: timestampExtractorSetting.default("failOnInvalidTimestamp"),
     /** An output record its topic's broker would refuse (too large, no key on a compacted topic, timestamp out of range). */

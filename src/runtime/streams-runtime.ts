@@ -98,10 +98,13 @@ export class StreamsRuntime implements QueryableStreams {
     this.config = parseStreamsConfig(config);
     // The topology as it is now, checked: one built with the Processor API may still grow.
     // Missing serdes take the config's defaults (or fail here, naming each).
-    this.#topology = topology.frozen({
-      key: serdeFromSetting(this.config.defaultKeySerde as Serde<unknown> | string | undefined),
-      value: serdeFromSetting(this.config.defaultValueSerde as Serde<unknown> | string | undefined),
-    });
+    this.#topology = topology.frozen(
+      {
+        key: serdeFromSetting(this.config.defaultKeySerde as Serde<unknown> | string | undefined),
+        value: serdeFromSetting(this.config.defaultValueSerde as Serde<unknown> | string | undefined),
+      },
+      this.config,
+    );
     this.#recordCache = this.config.cacheMaxBytes > 0 ? new RecordCache(this.config.cacheMaxBytes) : undefined;
     const { applicationId } = this.config;
     // A logger that already names the application (the CLI's) would print the id twice.

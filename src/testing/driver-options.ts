@@ -1,6 +1,7 @@
 // What a TopologyTestDriver and its input topics are made with.
 import type { Serde } from "../serdes/serde.js";
 import type { TimestampExtractor } from "../topology/timestamp-extractor.js";
+import type { DslStoreSuppliers } from "../topology/dsl-store-suppliers.js";
 
 export interface TopologyTestDriverOptions {
   /** Prefixes repartition topics, changelogs and the dead-letter topic. Default "topology-test-driver". */
@@ -31,6 +32,14 @@ export interface TopologyTestDriverOptions {
   defaultKeySerde?: Serde<unknown> | string;
   /** Wherever the topology gives no value serde, as the config's defaultValueSerde. */
   defaultValueSerde?: Serde<unknown> | string;
+  /**
+   * The kind of the DSL stores nothing in the topology chose (neither the operation nor
+   * the StreamsBuilder's TopologyConfig), as the config's dslStoreSuppliers: "rocksDB"
+   * (persistent, the default) or "in_memory". The driver keeps every store in `stores`.
+   */
+  dslStoreSuppliers?: DslStoreSuppliers;
+  /** As the config's defaultDslStore (Kafka Streams' default.dsl.store): dslStoreSuppliers wins. */
+  defaultDslStore?: DslStoreSuppliers;
 }
 
 export interface InputTopicOptions {

@@ -80,10 +80,10 @@ export class TopologyTestDriver {
   /** Throws InvalidTopologyError, as Kafka Streams' driver does, when the topology cannot run. */
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
     // The topology as it is now: a Topology built with the Processor API may grow later.
-    this.topology = topology.frozen({
-      key: serdeFromSetting(options.defaultKeySerde),
-      value: serdeFromSetting(options.defaultValueSerde),
-    });
+    this.topology = topology.frozen(
+      { key: serdeFromSetting(options.defaultKeySerde), value: serdeFromSetting(options.defaultValueSerde) },
+      { dslStoreSuppliers: options.dslStoreSuppliers, defaultDslStore: options.defaultDslStore },
+    );
     topology = this.topology;
     this.#options = options;
     const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;

@@ -139,6 +139,7 @@ export function resolveDefaultSerdes(data: TopologyData, defaults: DefaultSerdes
     repartitionTopics: data.repartitionTopics,
     copartitionGroups: data.copartitionGroups,
     ...(data.globalStores === undefined ? {} : { globalStores: data.globalStores }),
+    ...(data.topologyName === undefined ? {} : { topologyName: data.topologyName }),
     // Processors that serialize on their own (the foreign-key join) resolve their serdes with them.
     ...(hasDefaults ? { defaultSerdes: defaults } : {}),
   };

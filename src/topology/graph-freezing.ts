@@ -33,6 +33,7 @@ export function freezeStores(
         keySerde: serde(store.keySerde, store.name, "key"),
         valueSerde: serde(store.valueSerde, store.name, "value"),
         persistent: store.persistent,
+        ...(store.persistentByDefault ? { persistentByDefault: true } : {}),
         logging: store.logging,
         internal: store.internal,
         ...(store.global ? { global: true } : {}),

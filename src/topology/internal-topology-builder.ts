@@ -16,6 +16,7 @@ import { checkName } from "./legal-names.js";
 import { missingSerdes } from "./missing-serdes.js";
 import type { FillSerde, PendingNode, PendingProcessor, PendingStore } from "./pending-graph.js";
 import { SourceSubscriptions } from "./source-subscriptions.js";
+import { storePersistence } from "./dsl-store-suppliers.js";
 import { numberSubtopologies, storeUsers } from "./subtopology-grouping.js";
 
 export class InternalTopologyBuilder {
@@ -30,6 +31,14 @@ export class InternalTopologyBuilder {
   readonly #copartitionGroups: CopartitionRequest[] = [];
   readonly #buildHooks: (() => void)[] = [];
   readonly #globalSources = new Map<string, { store: string; processor: string; topic: string }>();
+  #topologyName: string | undefined;
+  #dslStoresPersistent: boolean | undefined;
+
+  /** The StreamsBuilder's TopologyConfig: the topology's name, whether DSL stores are persistent by default. */
+  configure(topologyName: string | undefined, dslStoresPersistent: boolean | undefined): void {
+    this.#topologyName = topologyName;
+    this.#dslStoresPersistent = dslStoresPersistent;
+  }
 
   /** `<prefix><10-digit index>`, as Kafka Streams' newProcessorName. */
   newProcessorName(prefix: string): string {
@@ -203,7 +212,11 @@ export class InternalTopologyBuilder {
       versioned: spec.versioned,
       keySerde: spec.keySerde,
       valueSerde: spec.valueSerde,
-      persistent: spec.persistent ?? true,
+      ...storePersistence(
+        spec.persistent,
+        spec.userAdded === true || spec.origin !== undefined || this.#processorApi,
+        this.#dslStoresPersistent,
+      ),
       logging: spec.logging ?? true,
       userAdded: spec.userAdded ?? false,
       internal: spec.internal ?? false,
@@ -349,6 +362,7 @@ export class InternalTopologyBuilder {
       repartitionTopics: Object.freeze(repartitionTopics),
       copartitionGroups: copartition,
       globalStores: Object.freeze(globalStores),
+      ...(this.#topologyName === undefined ? {} : { topologyName: this.#topologyName }),
     });
   }
 

@@ -61,6 +61,8 @@ export interface PendingStore {
   readonly keySerde: AnySerde | undefined;
   readonly valueSerde: AnySerde | undefined;
   readonly persistent: boolean;
+  /** A DSL store no option made persistent or in-memory: the application's dslStoreSuppliers decide. */
+  readonly persistentByDefault: boolean;
   readonly logging: boolean;
   /** Added with StreamsBuilder.addStateStore (an unused one is a mistake); DSL stores may stay unmaterialized. */
   readonly userAdded: boolean;

@@ -115,6 +115,8 @@ export interface StoreDefinition {
   readonly valueSerde: Serde<unknown>;
   /** LevelDB (true) or in-memory (false) in the runtime. */
   readonly persistent: boolean;
+  /** A DSL store whose kind nothing in the topology chose: the config's dslStoreSuppliers may (Kafka Streams). */
+  readonly persistentByDefault?: boolean;
   /** Backed by the compacted changelog topic `<applicationId>-<name>-changelog`. */
   readonly logging: boolean;
   /**
@@ -208,4 +210,6 @@ export interface TopologyData {
    * what processors get from context.keySerde() / valueSerde().
    */
   readonly defaultSerdes?: DefaultSerdes;
+  /** A named topology (Kafka Streams' TopologyConfig): describe() prints "Topology: <name>:". */
+  readonly topologyName?: string;
 }

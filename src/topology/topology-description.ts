@@ -163,9 +163,12 @@ function nodeText(node: NodeDescription): string {
 export class TopologyDescription {
   readonly subtopologies: readonly SubtopologyDescription[];
   readonly globalStores: readonly GlobalStoreDescription[];
+  /** Set for a named topology (Kafka Streams' TopologyConfig). */
+  readonly topologyName: string | undefined;
   readonly #json: TopologyDescriptionJSON;
 
   constructor(data: TopologyData) {
+    this.topologyName = data.topologyName;
     this.globalStores = (data.globalStores ?? []).map((global) => ({
       id: global.id,
       store: global.store,
@@ -257,7 +260,7 @@ export class TopologyDescription {
   }
 
   toString(): string {
-    let text = "Topologies:\n ";
+    let text = this.topologyName === undefined ? "Topologies:\n " : `Topology: ${this.topologyName}:\n `;
     // Sub-topologies and global stores share the numbering; each prints in id order.
     const parts = [
       ...this.subtopologies.map((subtopology) => ({ id: subtopology.id, text: subtopologyText(subtopology) })),

@@ -20,6 +20,7 @@ import {
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import { TopologyDescription } from "./topology-description.js";
 import { resolveDefaultSerdes } from "./default-serdes.js";
+import { resolveDslStores } from "./dsl-store-suppliers.js";
 import type { DefaultSerdes } from "./default-serdes.js";
 import { physicalTopicName } from "./internal-topic-names.js";
 import type {
@@ -327,11 +328,12 @@ export class Topology implements TopologyData {
    * The topology as it is now, checked and frozen, its missing serdes filled with the
    * configuration's defaults: what KafkaStreams and the TopologyTestDriver run. Throws
    * InvalidTopologyError listing every problem (a MissingSerdeError for each serde
-   * neither the topology nor the defaults give).
+   * neither the topology nor the defaults give). The config's dslStoreSuppliers (or
+   * defaultDslStore) decide the kind of the DSL stores nothing else decided.
    */
-  frozen(defaults: DefaultSerdes = {}): Topology {
+  frozen(defaults: DefaultSerdes = {}, stores: Parameters<typeof resolveDslStores>[1] = {}): Topology {
     const data = this.#checked();
-    const resolved = resolveDefaultSerdes(data, defaults);
+    const resolved = resolveDslStores(resolveDefaultSerdes(data, defaults), stores);
     return this.#builder === undefined && resolved === data ? this : new Topology(resolved);
   }
 

@@ -5,6 +5,8 @@
 // ValueJoinerWithKey, an object whose apply(key, value, otherValue) gets the key first.
 import type { Serde } from "../../serdes/serde.js";
 import type { SerdeOf } from "./dsl-options.js";
+import type { DslStoreSuppliers } from "../dsl-store-suppliers.js";
+import type { WindowStoreSupplier } from "../stores.js";
 
 export interface StreamJoinedOptions<K, V, VO> {
   /** The key serde of both sides (their repartition topics and stores); the streams' own when absent. */
@@ -24,6 +26,15 @@ export interface StreamJoinedOptions<K, V, VO> {
   persistent?: boolean | undefined;
   /** Changelog the join stores (default true). */
   logging?: boolean | undefined;
+  /** This side's window store (Stores.inMemoryWindowStore / persistentWindowStore): its name, its kind. */
+  thisStoreSupplier?: WindowStoreSupplier | undefined;
+  /** The other side's window store. */
+  otherStoreSupplier?: WindowStoreSupplier | undefined;
+  /**
+   * The kind of every join store no supplier gives, the left and outer joins' shared store
+   * included (Kafka Streams' withDslStoreSuppliers): "rocksDB" or "in_memory".
+   */
+  dslStoreSuppliers?: DslStoreSuppliers | undefined;
 }
 
 /** Kafka Streams' ValueJoinerWithKey: the key comes first. */
@@ -57,6 +68,9 @@ export class StreamJoined<K, V, VO> implements StreamJoinedOptions<K, V, VO> {
   readonly storeName: string | undefined;
   readonly persistent: boolean | undefined;
   readonly logging: boolean | undefined;
+  readonly thisStoreSupplier: WindowStoreSupplier | undefined;
+  readonly otherStoreSupplier: WindowStoreSupplier | undefined;
+  readonly dslStoreSuppliers: DslStoreSuppliers | undefined;
 
   private constructor(options: StreamJoinedOptions<K, V, VO>) {
     this.key = options.key;
@@ -66,6 +80,9 @@ export class StreamJoined<K, V, VO> implements StreamJoinedOptions<K, V, VO> {
     this.storeName = options.storeName;
     this.persistent = options.persistent;
     this.logging = options.logging;
+    this.thisStoreSupplier = options.thisStoreSupplier;
+    this.otherStoreSupplier = options.otherStoreSupplier;
+    this.dslStoreSuppliers = options.dslStoreSuppliers;
   }
 
   static with<K, V, VO>(
@@ -117,6 +134,18 @@ export class StreamJoined<K, V, VO> implements StreamJoinedOptions<K, V, VO> {
     return new StreamJoined({ ...this.#options(), logging: false });
   }
 
+  withThisStoreSupplier(thisStoreSupplier: WindowStoreSupplier): StreamJoined<K, V, VO> {
+    return new StreamJoined({ ...this.#options(), thisStoreSupplier });
+  }
+
+  withOtherStoreSupplier(otherStoreSupplier: WindowStoreSupplier): StreamJoined<K, V, VO> {
+    return new StreamJoined({ ...this.#options(), otherStoreSupplier });
+  }
+
+  withDslStoreSuppliers(dslStoreSuppliers: DslStoreSuppliers): StreamJoined<K, V, VO> {
+    return new StreamJoined({ ...this.#options(), dslStoreSuppliers });
+  }
+
   #options(): StreamJoinedOptions<K, V, VO> {
     return {
       key: this.key,
@@ -126,6 +155,9 @@ export class StreamJoined<K, V, VO> implements StreamJoinedOptions<K, V, VO> {
       storeName: this.storeName,
       persistent: this.persistent,
       logging: this.logging,
+      thisStoreSupplier: this.thisStoreSupplier,
+      otherStoreSupplier: this.otherStoreSupplier,
+      dslStoreSuppliers: this.dslStoreSuppliers,
     };
   }
 }

@@ -23,6 +23,9 @@ import { JoinTimeTrackers, streamJoinSideSupplier } from "./processors/stream-jo
 import { passThroughSupplier } from "./processors/stream-processors.js";
 import { markNullKeyRelaxedJoin } from "./null-key-relaxed-joins.js";
 import type { StreamJoinedOptions } from "./stream-joined.js";
+import { dslStoresPersistent } from "../dsl-store-suppliers.js";
+import { InvalidOperationError } from "../errors.js";
+import type { WindowStoreSupplier } from "../stores.js";
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -61,13 +64,20 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   const mergeName = builder.suffixedOr(name, "-merge", NodePrefix.MERGE);
 
   const storeName = options?.storeName;
-  const thisStore = `${storeName === undefined ? joinThisGenerated : `${storeName}${joinThisSuffix}`}-store`;
-  const otherStore = `${storeName === undefined ? joinOtherGenerated : `${storeName}${joinOtherSuffix}`}-store`;
+  const thisSupplier = options?.thisStoreSupplier;
+  const otherSupplier = options?.otherStoreSupplier;
+  checkStoreSuppliers(thisSupplier, otherSupplier, windows);
+  const thisStore =
+    thisSupplier?.name ?? `${storeName === undefined ? joinThisGenerated : `${storeName}${joinThisSuffix}`}-store`;
+  const otherStore =
+    otherSupplier?.name ?? `${storeName === undefined ? joinOtherGenerated : `${storeName}${joinOtherSuffix}`}-store`;
+  // Kafka Streams' OuterStreamJoinStoreFactory: named after this side's supplier, else the store name.
+  const sharedPrefix = thisSupplier !== undefined && thisSupplier.name !== "" ? thisSupplier.name : storeName;
   const outerStore = leftOuter
     ? `${
-        storeName === undefined
+        sharedPrefix === undefined
           ? `${NodePrefix.OUTERSHARED}${joinThisGenerated.slice((rightOuter ? NodePrefix.OUTERTHIS : NodePrefix.JOINTHIS).length)}`
-          : `${storeName}${rightOuter ? "-outer-shared-join" : "-left-shared-join"}`
+          : `${sharedPrefix}${rightOuter ? "-outer-shared-join" : "-left-shared-join"}`
       }-store`
     : undefined;
 
@@ -77,11 +87,20 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   const keySerde = options?.key;
   const valueSerde = options?.value;
   const otherValueSerde = options?.otherValue;
-  const stored = {
-    ...(options?.persistent !== undefined ? { persistent: options.persistent } : {}),
-    ...(options?.logging !== undefined ? { logging: options.logging } : {}),
+  // A supplier's kind first, then the join's (withDslStoreSuppliers, or persistent), then the topology's.
+  const persistent =
+    dslStoresPersistent(options?.dslStoreSuppliers, "dslStoreSuppliers") ?? options?.persistent ?? undefined;
+  const logged = options?.logging !== undefined ? { logging: options.logging } : {};
+  const kindOf = (supplied: boolean | undefined) => {
+    const kind = supplied ?? persistent;
+    return kind === undefined ? {} : { persistent: kind };
   };
-  const joinStore = (store: string, value: Serde<unknown> | undefined, valueOption: string): void => {
+  const joinStore = (
+    store: string,
+    value: Serde<unknown> | undefined,
+    valueOption: string,
+    supplier: WindowStoreSupplier | undefined,
+  ): void => {
     builder.addStore({
       name: store,
       type: "window",
@@ -94,15 +113,16 @@ export function addStreamStreamJoin<K, V, VO, VR>(
       },
       keySerde: anySerde(keySerde),
       valueSerde: value,
-      ...stored,
+      ...kindOf(supplier?.persistent),
+      ...logged,
       serdeHint: {
         key: `pass { key: <serde> } to ${kind}() (StreamJoined)`,
         value: `pass { ${valueOption}: <serde> } to ${kind}() (StreamJoined)`,
       },
     });
   };
-  joinStore(thisStore, anySerde(valueSerde), "value");
-  joinStore(otherStore, anySerde(otherValueSerde), "otherValue");
+  joinStore(thisStore, anySerde(valueSerde), "value", thisSupplier);
+  joinStore(otherStore, anySerde(otherValueSerde), "otherValue", otherSupplier);
   if (outerStore !== undefined) {
     builder.addStore({
       name: outerStore,
@@ -112,7 +132,9 @@ export function addStreamStreamJoin<K, V, VO, VR>(
           derivedSerde(otherValueSerde, "value", (right) => leftOrRightValueListSerde(left, right)),
         ),
       ),
-      ...stored,
+      // The shared store takes the join's kind, else that of this side's supplier.
+      ...(persistent !== undefined ? { persistent } : kindOf(thisSupplier?.persistent)),
+      ...logged,
       serdeHint: `pass { key, value, otherValue } to ${kind}() (StreamJoined)`,
     });
   }
@@ -175,4 +197,30 @@ export function addStreamStreamJoin<K, V, VO, VR>(
     parents: [joinThisName, joinOtherName],
   });
   return { name: mergeName, keySerde };
+}
+
+/** Kafka Streams' assertUniqueStoreNames and assertWindowSettings, on the suppliers StreamJoined gives. */
+function checkStoreSuppliers(
+  thisSupplier: WindowStoreSupplier | undefined,
+  otherSupplier: WindowStoreSupplier | undefined,
+  windows: JoinWindows,
+): void {
+  if (thisSupplier !== undefined && otherSupplier !== undefined && thisSupplier.name === otherSupplier.name) {
+    throw new InvalidOperationError(
+      `Both store suppliers of the join are named "${thisSupplier.name}": store suppliers must have unique names`,
+    );
+  }
+  for (const supplier of [thisSupplier, otherSupplier]) {
+    if (supplier === undefined) continue;
+    if (!supplier.retainDuplicates) {
+      throw new InvalidOperationError(
+        `Window store "${supplier.name}" of a join must set retainDuplicates=true, found retainDuplicates=false`,
+      );
+    }
+    if (supplier.retentionMs !== windows.size() + windows.gracePeriodMs() || supplier.windowSizeMs !== windows.size()) {
+      throw new InvalidOperationError(
+        `Window settings mismatch: window store "${supplier.name}" (retention ${supplier.retentionMs} ms, size ${supplier.windowSizeMs} ms) must match the JoinWindows (retention ${windows.size() + windows.gracePeriodMs()} ms, size ${windows.size()} ms)`,
+      );
+    }
+  }
 }

@@ -45,6 +45,8 @@ export function streamTableJoinGrace<K, V, VT>(
     name: bufferStore,
     keySerde: Serdes.bytes() as Serde<unknown>,
     valueSerde: Serdes.bytes() as Serde<unknown>,
+    // Kafka Streams' RocksDBTimeOrderedKeyValueBuffer: persistent, whatever the DSL's default store.
+    persistent: true,
     serdeHint: "pass { {part}: <serde> } to join()",
   });
   return { gracePeriodMs, bufferStore, keySerde, valueSerde };

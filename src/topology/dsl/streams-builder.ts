@@ -6,6 +6,8 @@ import { GlobalKTable } from "./global-ktable.js";
 import { anySerde } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { InternalTopologyBuilder } from "../internal-topology-builder.js";
+import { dslStoresPersistent } from "../dsl-store-suppliers.js";
+import type { DslStoreSuppliers } from "../dsl-store-suppliers.js";
 import { checkName } from "../legal-names.js";
 import { KStream } from "./kstream.js";
 import { KTable } from "./ktable.js";
@@ -17,8 +19,32 @@ import { Topology } from "../topology.js";
 import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "../timestamp-extractor.js";
 import type { TimestampExtractor } from "../timestamp-extractor.js";
 
+/**
+ * Kafka Streams' TopologyConfig, the overrides a StreamsBuilder takes: a name, which
+ * describe() prints ("Topology: <name>:"), and the kind of store the DSL makes where an
+ * operation does not say (`persistent`): default.dsl.store, or dsl.store.suppliers.class,
+ * which wins, as "rocksDB" (Eddy's persistent LevelDB stores) or "in_memory".
+ */
+export interface TopologyConfig {
+  topologyName?: string;
+  defaultDslStore?: DslStoreSuppliers;
+  dslStoreSuppliers?: DslStoreSuppliers;
+}
+
 export class StreamsBuilder {
   readonly #builder = new InternalTopologyBuilder();
+
+  constructor(config: TopologyConfig = {}) {
+    const { topologyName } = config;
+    if (topologyName !== undefined && (typeof topologyName !== "string" || topologyName === "")) {
+      throw new InvalidOperationError(`topologyName must be a non-empty string, not ${JSON.stringify(topologyName)}`);
+    }
+    this.#builder.configure(
+      topologyName,
+      dslStoresPersistent(config.dslStoreSuppliers, "dslStoreSuppliers") ??
+        dslStoresPersistent(config.defaultDslStore, "defaultDslStore"),
+    );
+  }
 
   /**
    * A stream of the records of one topic, of several topics as one stream, or of every
@@ -196,7 +222,8 @@ export class StreamsBuilder {
         ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
         keySerde: anySerde(store.key),
         valueSerde: anySerde(store.value),
-        ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
+        // The user's store: the topology's default kind of DSL store is not for it.
+        persistent: store.persistent ?? true,
         serdeHint: "pass { {part}: <serde> } to addGlobalStore()",
       },
       sourceName,

@@ -5,8 +5,8 @@
 // persistent store. Materialized.as(StoreType.IN_MEMORY) is { persistent: false };
 // Materialized.with(null, Serdes.Long()).withStoreType(ROCKS_DB) is { persistent: true } (a count's values are longs).
 // The *WithTopologyConfig cases (a named topology with another default store type) and the
-// *WithCustomStoresSuppliers cases (StreamJoined's store suppliers) are not here: Eddy has
-// neither.
+// *WithCustomStoresSuppliers cases (StreamJoined's store suppliers) are in
+// topology-config-ports.test.ts.
 import { describe, expect, it } from "vitest";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import { TimeWindows } from "../../../src/topology/dsl/time-windows.js";

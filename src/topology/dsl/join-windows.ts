@@ -15,14 +15,22 @@ function checkDuration(what: string, ms: number, allowNegative: boolean): number
   return ms;
 }
 
+/** Kafka Streams' DEPRECATED_DEFAULT_24_HR_GRACE_PERIOD, of the deprecated JoinWindows.of(). */
+const DEPRECATED_DEFAULT_24_HR_GRACE_PERIOD = 24 * 3_600_000;
+
 export class JoinWindows {
   /** How far before a left record's time a right record may be. */
   readonly beforeMs: number;
   /** How far after a left record's time a right record may be. */
   readonly afterMs: number;
   readonly #graceMs: number;
+  /**
+   * False for windows made by the deprecated of() (and grace()): a left or outer join then
+   * emits a record's null result at once, as Kafka Streams before 3.1, with no shared store.
+   */
+  readonly spuriousResultFix: boolean;
 
-  private constructor(beforeMs: number, afterMs: number, graceMs: number) {
+  private constructor(beforeMs: number, afterMs: number, graceMs: number, spuriousResultFix = true) {
     if (beforeMs + afterMs < 0) {
       throw new InvalidOperationError("Window interval (ie, beforeMs+afterMs) must not be negative.");
     }
@@ -30,6 +38,37 @@ export class JoinWindows {
     this.beforeMs = beforeMs;
     this.afterMs = afterMs;
     this.#graceMs = graceMs;
+    this.spuriousResultFix = spuriousResultFix;
+  }
+
+  /**
+   * @deprecated Kafka Streams' JoinWindows.of: a grace of 24 h - 2 x the difference, and
+   * left and outer joins' null results emitted at once (they may be spurious). Use
+   * ofTimeDifferenceWithNoGrace / ofTimeDifferenceAndGrace.
+   */
+  static of(timeDifferenceMs: number): JoinWindows {
+    const difference = checkDuration("The time difference", timeDifferenceMs, false);
+    return new JoinWindows(
+      difference,
+      difference,
+      Math.max(DEPRECATED_DEFAULT_24_HR_GRACE_PERIOD - difference * 2, 0),
+      false,
+    );
+  }
+
+  /** @deprecated Kafka Streams' grace(), only after of(): the windows accept records this long after their end. */
+  grace(afterWindowEndMs: number): JoinWindows {
+    if (this.spuriousResultFix) {
+      throw new InvalidOperationError(
+        "Cannot call grace() after setting grace value via ofTimeDifferenceAndGrace or ofTimeDifferenceWithNoGrace.",
+      );
+    }
+    return new JoinWindows(
+      this.beforeMs,
+      this.afterMs,
+      checkDuration("The grace period", afterWindowEndMs, false),
+      false,
+    );
   }
 
   /** Records at most `timeDifferenceMs` apart join; a record later than the window's end is dropped. */
@@ -45,12 +84,22 @@ export class JoinWindows {
 
   /** The same windows with a right record allowed up to `timeDifferenceMs` before a left one. */
   before(timeDifferenceMs: number): JoinWindows {
-    return new JoinWindows(checkDuration("The time difference", timeDifferenceMs, true), this.afterMs, this.#graceMs);
+    return new JoinWindows(
+      checkDuration("The time difference", timeDifferenceMs, true),
+      this.afterMs,
+      this.#graceMs,
+      this.spuriousResultFix,
+    );
   }
 
   /** The same windows with a right record allowed up to `timeDifferenceMs` after a left one. */
   after(timeDifferenceMs: number): JoinWindows {
-    return new JoinWindows(this.beforeMs, checkDuration("The time difference", timeDifferenceMs, true), this.#graceMs);
+    return new JoinWindows(
+      this.beforeMs,
+      checkDuration("The time difference", timeDifferenceMs, true),
+      this.#graceMs,
+      this.spuriousResultFix,
+    );
   }
 
   /** before + after: the size of the join stores' windows. */

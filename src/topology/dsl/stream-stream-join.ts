@@ -49,6 +49,8 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   const { thisSide, otherSide, windows, options, kind } = spec;
   const builder = thisSide.builder;
   const leftOuter = kind !== "join";
+  // Kafka Streams' KStreamImplJoin: no shared store when the deprecated JoinWindows.of() turned the fix off.
+  const sharedStore = leftOuter && windows.spuriousResultFix;
   const rightOuter = kind === "outerJoin";
   const name = options?.name;
   const joinThisSuffix = rightOuter ? "-outer-this-join" : "-this-join";
@@ -73,7 +75,7 @@ export function addStreamStreamJoin<K, V, VO, VR>(
     otherSupplier?.name ?? `${storeName === undefined ? joinOtherGenerated : `${storeName}${joinOtherSuffix}`}-store`;
   // Kafka Streams' OuterStreamJoinStoreFactory: named after this side's supplier, else the store name.
   const sharedPrefix = thisSupplier !== undefined && thisSupplier.name !== "" ? thisSupplier.name : storeName;
-  const outerStore = leftOuter
+  const outerStore = sharedStore
     ? `${
         sharedPrefix === undefined
           ? `${NodePrefix.OUTERSHARED}${joinThisGenerated.slice((rightOuter ? NodePrefix.OUTERTHIS : NodePrefix.JOINTHIS).length)}`

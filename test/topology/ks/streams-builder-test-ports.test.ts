@@ -388,14 +388,13 @@ describe("StreamsBuilderTest: the names of stream-stream joins", () => {
     );
   });
 
-  // JoinWindows.of(1 h) in Kafka Streams: an inner join's names do not depend on the grace.
   it("shouldUseSpecifiedNameForJoinOperationBetweenKStreamAndKStream", () => {
     const builder = new StreamsBuilder();
     const [one, two] = streams(builder);
     one.join(
       two,
       (value1: string) => value1,
-      JoinWindows.ofTimeDifferenceAndGrace(oneHour, 24 * oneHour - oneHour),
+      JoinWindows.of(oneHour),
       StreamJoined.as<string, string, string>(STREAM_OPERATION_NAME).withName(STREAM_OPERATION_NAME),
     );
     expectJoin(
@@ -411,7 +410,7 @@ describe("StreamsBuilderTest: the names of stream-stream joins", () => {
     one.join(
       two,
       (value1: string) => value1,
-      JoinWindows.ofTimeDifferenceAndGrace(oneHour, 24 * oneHour - oneHour),
+      JoinWindows.of(oneHour),
       StreamJoined.with(Serdes.string(), Serdes.string(), Serdes.string()).withName(STREAM_OPERATION_NAME),
     );
     expectJoin(

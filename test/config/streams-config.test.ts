@@ -30,6 +30,15 @@ describe("parseStreamsConfig", () => {
     expect(parseStreamsConfig({ ...minimal, commitIntervalMs: 5 }).commitIntervalMs).toBe(5);
   });
 
+  it("takes Kafka Streams' kinds of DSL store, rocksDB (LevelDB in Eddy) and in_memory, and nothing else", () => {
+    expect(parseStreamsConfig(minimal).dslStoreSuppliers).toBeUndefined();
+    const inMemory = parseStreamsConfig({ ...minimal, dslStoreSuppliers: "in_memory", defaultDslStore: "rocksDB" });
+    expect([inMemory.dslStoreSuppliers, inMemory.defaultDslStore]).toEqual(["in_memory", "rocksDB"]);
+    expect(issuesOf({ ...minimal, dslStoreSuppliers: "leveldb" })).toEqual({
+      dslStoreSuppliers: "must be 'rocksDB' or 'in_memory'",
+    });
+  });
+
   it("accepts bootstrap servers as an array or a comma-separated string", () => {
     expect(parseStreamsConfig({ ...minimal, bootstrapServers: " a:1, b:2 ,[::1]:9092" }).bootstrapServers).toEqual([
       "a:1",

@@ -18,6 +18,8 @@ import { TimeWindows } from "../../../src/topology/dsl/time-windows.js";
 import { Stores } from "../../../src/topology/stores.js";
 import type { Topology } from "../../../src/topology/topology.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
+import { KafkaStreams } from "../../../src/app/kafka-streams.js";
+import { silentLogger } from "../../integration/support/kafka.js";
 import type { TopologyTestDriverOptions } from "../../../src/testing/topology-test-driver.js";
 
 const { IN_MEMORY, ROCKS_DB } = BuiltInDslStoreSuppliers;
@@ -140,6 +142,25 @@ describe("StreamsBuilderTest: the DSL's key-value, window and session stores", (
       { dslStoreSuppliers: ROCKS_DB },
       "InMemorySessionStore",
     );
+  });
+
+  it("KafkaStreams runs the DSL's stores as its config's dslStoreSuppliers says, unless the topology said", async () => {
+    const config = {
+      applicationId: "app",
+      bootstrapServers: "127.0.0.1:9",
+      defaultKeySerde: "string" as const,
+      defaultValueSerde: "string" as const,
+      dslStoreSuppliers: IN_MEMORY,
+    };
+    const streams = new KafkaStreams(count(), config, { logger: silentLogger });
+    const overridden = new KafkaStreams(count({ dslStoreSuppliers: ROCKS_DB }), config, { logger: silentLogger });
+    try {
+      expect([...streams.topology.stores.values()].map((store) => store.persistent)).toEqual([false]);
+      expect([...overridden.topology.stores.values()].map((store) => store.persistent)).toEqual([true]);
+    } finally {
+      await streams.close();
+      await overridden.close();
+    }
   });
 
   it("persistent by default, as Kafka Streams' rocksDB; the config's defaultDslStore when no dslStoreSuppliers", () => {

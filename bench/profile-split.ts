@@ -14,7 +14,8 @@
 //   kafkajs: requests      the rest of kafkajs: its request queue, framing, responses
 //   other
 //
-// and the functions with the most samples of their own. The peers run as an esbuild bundle;
+// and the functions with the most samples of their own. The samples are the thread's wall time:
+// a thread taken off its core (a write that wakes the broker, say) is counted where it resumes. The peers run as an esbuild bundle;
 // its functions are named by the source file esbuild notes above them.
 //
 //   BENCH_PEERS_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" npm run bench:peers -- --only eddy \

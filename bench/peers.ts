@@ -137,12 +137,15 @@ async function outputTopics(topology: TopologyName, id: string): Promise<void> {
   );
 }
 
-/** The busiest thread's CPU per 100 k records, and how much of the run it was on a core. */
-function busiestThread(measured: Throughput): string {
-  const per100k = measured.busiestThreadCpuSecondsPer100k;
-  if (per100k === undefined) return "no per-thread figures";
-  const share = (per100k * measured.records) / 100_000 / measured.seconds;
-  return `busiest thread ${per100k.toFixed(2)}, on a core ${(share * 100).toFixed(0)}% of the time`;
+/** The busiest threads' CPU per 100 k records, and how much of the run each was on a core. */
+function busiestThreads(measured: Throughput): string {
+  if (measured.threads === undefined) return "no per-thread figures";
+  const share = (per100k: number) => ((per100k * measured.records) / 100_000 / measured.seconds) * 100;
+  const each = measured.threads.map(
+    ({ name, cpuSecondsPer100k }) =>
+      `${name} ${cpuSecondsPer100k.toFixed(2)} (${share(cpuSecondsPer100k).toFixed(0)}% of the run)`,
+  );
+  return `threads: ${each.join(", ")}`;
 }
 
 async function throughputRun(
@@ -164,7 +167,7 @@ async function throughputRun(
     log(
       `${system.name.padEnd(14)} ${topology.padEnd(5)} #${run}: ${Math.round(measured.recordsPerSecond).toLocaleString("en-US").padStart(9)} records/s ` +
         `(${measured.records.toLocaleString("en-US")} in ${measured.seconds.toFixed(2)} s), ` +
-        `${measured.cpuSecondsPer100k.toFixed(2)} CPU-s/100k (${busiestThread(measured)}), ` +
+        `${measured.cpuSecondsPer100k.toFixed(2)} CPU-s/100k (${busiestThreads(measured)}), ` +
         `load ${loadavg()[0]?.toFixed(2)}, peak RSS ${Math.round(measured.peakRssBytes / 2 ** 20)} MiB` +
         (measured.complete
           ? ""

@@ -11,7 +11,7 @@
 //   their users would not see them either).
 import kafkajs from "kafkajs";
 import type { Admin, Kafka, Message } from "kafkajs";
-import { busiestThreadCpuSeconds } from "./processes.js";
+import { threadsBetween } from "./processes.js";
 import type { PeerProcess, ProcessSample } from "./processes.js";
 import { visitValue } from "./inputs.js";
 
@@ -44,8 +44,8 @@ export interface Throughput {
   readonly seconds: number;
   readonly recordsPerSecond: number;
   readonly cpuSecondsPer100k: number;
-  /** Of them, the busiest thread's (Node's main thread; Kafka Streams' stream thread). */
-  readonly busiestThreadCpuSecondsPer100k?: number;
+  /** The busiest threads' (Eddy's main thread; Kafka Streams' stream thread, its JIT compilers...), the busiest first. */
+  readonly threads?: ReadonlyArray<{ readonly name: string; readonly cpuSecondsPer100k: number }>;
   readonly peakRssBytes: number;
 }
 
@@ -93,7 +93,9 @@ export async function throughputUntilLagZero(
         seconds,
         recordsPerSecond: records / seconds,
         cpuSecondsPer100k: ((sample.cpuSeconds - first.cpu) * 100_000) / records,
-        busiestThreadCpuSecondsPer100k: (busiestThreadCpuSeconds(first.sample, sample) * 100_000) / records,
+        threads: threadsBetween(first.sample, sample)
+          .slice(0, 4)
+          .map(({ name, cpuSeconds }) => ({ name, cpuSecondsPer100k: (cpuSeconds * 100_000) / records })),
         peakRssBytes: sample.peakRssBytes,
       };
     }

@@ -28,26 +28,33 @@ export interface ProcessSample {
   readonly cpuSeconds: number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   readonly peakRssBytes: number;
-  /** User + system CPU seconds of each thread so far, by thread id (/proc/<pid>/task/<tid>/stat). */
-  readonly threadCpuSeconds: ReadonlyMap<number, number>;
+  /** Each thread so far, by thread id (/proc/<pid>/task/<tid>/stat): its name and user + system CPU seconds. */
+  readonly threads: ReadonlyMap<number, ThreadSample>;
+}
+
+export interface ThreadSample {
+  /** Its name as Linux keeps it (15 characters at most); "main" for the process's first thread. */
+  readonly name: string;
+  readonly cpuSeconds: number;
 }
 
 /** undefined once the process is gone. */
 export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const cpuSeconds = statCpuSeconds(stat);
-    const threadCpuSeconds = new Map<number, number>();
+    const cpuSeconds = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    const threads = new Map<number, ThreadSample>();
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        threadCpuSeconds.set(Number(tid), statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8")));
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = Number(tid) === pid ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        threads.set(Number(tid), { name, cpuSeconds: statCpuSeconds(stat) });
       } catch {
         // The thread ended between the listing and the read.
       }
     }
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
-    return { cpuSeconds, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0, threadCpuSeconds };
+    return { cpuSeconds, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0, threads };
   } catch {
     return undefined;
   }
@@ -61,14 +68,14 @@ function statCpuSeconds(stat: string): number {
 }
 
 /**
- * The CPU seconds the busiest thread spent between two samples: the main thread of a Node
- * peer, the stream thread of Kafka Streams. A system bound by one thread is bound by this.
+ * The CPU seconds each thread spent between two samples, the busiest first. A system whose
+ * work runs on one thread is bound by it: Eddy's main thread, Kafka Streams' stream thread
+ * (named after the application's client id; a short run's JIT compiler threads may pass it).
  */
-export function busiestThreadCpuSeconds(from: ProcessSample, to: ProcessSample): number {
-  let most = 0;
-  for (const [tid, seconds] of to.threadCpuSeconds)
-    most = Math.max(most, seconds - (from.threadCpuSeconds.get(tid) ?? 0));
-  return most;
+export function threadsBetween(from: ProcessSample, to: ProcessSample): ThreadSample[] {
+  return [...to.threads]
+    .map(([tid, { name, cpuSeconds }]) => ({ name, cpuSeconds: cpuSeconds - (from.threads.get(tid)?.cpuSeconds ?? 0) }))
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
 }
 
 /** A peer's process: its stdout lines as they come, stderr kept for the error message of a failure. */

@@ -140,8 +140,11 @@ export abstract class WindowedKStreamBase<K, V> {
       name: store,
       type: materialization.type,
       timestamped: materialization.timestamped,
-      // Behind the record cache unless told not to (Kafka Streams' default): a window's updates fold until the commit.
-      caching: options?.caching ?? true,
+      // Behind the record cache unless told not to (Kafka Streams' default): a window's updates fold until the
+      // commit. Never a session store that emits on window close (Kafka Streams' SessionStoreMaterializer).
+      caching:
+        (options?.caching ?? true) &&
+        !(materialization.type === "session" && this.emitStrategyInUse.emitsOnWindowClose),
       windowed: {
         windowSizeMs: materialization.windowSizeMs,
         retentionMs: materialization.retentionMs,

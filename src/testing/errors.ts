@@ -11,12 +11,26 @@ export class UnknownTopicError extends EddyError {
   }
 }
 
-/** readValue() and friends on an output topic with nothing left to read. */
+/**
+ * readValue() and friends on an output topic with nothing left to read. As Kafka Streams'
+ * driver, the message tells a topic never written ("Uninitialized topic") from one read to
+ * its end ("Empty topic").
+ */
 export class NoOutputRecordError extends EddyError {
-  constructor(topic: string) {
+  constructor(topic: string, everWritten: boolean) {
     super(
       "EDDY_ERR_TEST_NO_OUTPUT_RECORD",
-      `Output topic "${topic}" has no record left to read; check isEmpty() first`,
+      `${everWritten ? "Empty topic" : "Uninitialized topic"}: ${topic} has no record left to read; check isEmpty() first`,
+    );
+  }
+}
+
+/** readKeyValuesToMap() met a record with a null key: Kafka Streams' driver refuses it rather than keep a null key. */
+export class NullKeyInMapError extends EddyError {
+  constructor(topic: string) {
+    super(
+      "EDDY_ERR_TEST_NULL_KEY_IN_MAP",
+      `Null keys not allowed with readKeyValuesToMap method (topic ${topic}); use readKeyValuesToList() instead`,
     );
   }
 }

@@ -8,6 +8,7 @@ export type { TestRecord, TestRecordInit } from "./test-record.js";
 export {
   UnknownTopicError,
   NoOutputRecordError,
+  NullKeyInMapError,
   DriverClosedError,
   WrongStoreTypeError,
   SourceTopicNotPatternError,

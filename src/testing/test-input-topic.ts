@@ -7,6 +7,7 @@ import { RecordHeaders } from "../topology/headers.js";
 import type { HeadersInit } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import type { TestRecordInit } from "./test-record.js";
+import { requireArgument } from "./required-arguments.js";
 
 /** What an input topic needs from its driver. */
 export interface InputPipe {
@@ -45,6 +46,11 @@ export class TestInputTopic<K, V> {
     startTimestamp: number,
     autoAdvance: number,
   ) {
+    requireArgument(pipe, "TopologyTestDriver");
+    requireArgument(name, "topicName");
+    requireArgument(keySerde, "keySerde");
+    requireArgument(valueSerde, "valueSerde");
+    requireNonNegative(autoAdvance, "autoAdvance");
     this.#pipe = pipe;
     this.name = name;
     this.#keySerde = keySerde;
@@ -59,8 +65,7 @@ export class TestInputTopic<K, V> {
   }
 
   advanceTime(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError(`advanceTime() needs a non-negative number of ms, got ${ms}`);
+    requireNonNegative(ms, "advance");
     this.#currentTime += ms;
   }
 
@@ -85,6 +90,7 @@ export class TestInputTopic<K, V> {
   }
 
   async pipeKeyValueList(list: Iterable<KeyValue<K | null, V | null>>, options?: PipeListOptions): Promise<void> {
+    if (options?.advance !== undefined) requireNonNegative(options.advance, "advance");
     let timestamp = options?.startTimestamp;
     for (const { key, value } of list) {
       if (timestamp === undefined) {
@@ -107,9 +113,19 @@ export class TestInputTopic<K, V> {
     for (const record of records) await this.pipeRecord(record);
   }
 
+  /** As Kafka Streams': `TestInputTopic[topic='in', keySerde=string, valueSerde=long]`. */
+  toString(): string {
+    return `TestInputTopic[topic='${this.name}', keySerde=${this.#keySerde.name}, valueSerde=${this.#valueSerde.name}]`;
+  }
+
   #nextTimestamp(): number {
     const timestamp = this.#currentTime;
     this.#currentTime += this.#autoAdvance;
     return timestamp;
   }
+}
+
+/** Kafka Streams refuses a negative advance ("advance must be positive") with IllegalArgumentException. */
+function requireNonNegative(ms: number, what: string): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${what} must be positive (ms, >= 0), got ${ms}`);
 }

@@ -4,13 +4,16 @@ import type { KeyValue } from "../stores/key-value-store.js";
 import { RecordHeaders } from "../topology/headers.js";
 import type { Serde } from "../serdes/serde.js";
 import type { DriverRecord } from "./driver-topics.js";
-import { NoOutputRecordError } from "./errors.js";
+import { NoOutputRecordError, NullKeyInMapError } from "./errors.js";
 import type { TestRecord } from "./test-record.js";
+import { requireArgument } from "./required-arguments.js";
 
 /** What an output topic needs from its driver. */
 export interface OutputQueue {
   take(topic: string): DriverRecord | undefined;
   queueSize(topic: string): number;
+  /** Whether the topology ever wrote to the topic (read since or not). */
+  everWritten(topic: string): boolean;
 }
 
 export class TestOutputTopic<K, V> {
@@ -21,6 +24,10 @@ export class TestOutputTopic<K, V> {
 
   /** @internal Created by TopologyTestDriver.createOutputTopic(). */
   constructor(queue: OutputQueue, name: string, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    requireArgument(queue, "TopologyTestDriver");
+    requireArgument(name, "topicName");
+    requireArgument(keySerde, "keySerde");
+    requireArgument(valueSerde, "valueSerde");
     this.#queue = queue;
     this.name = name;
     this.#keySerde = keySerde;
@@ -37,7 +44,7 @@ export class TestOutputTopic<K, V> {
 
   readRecord(): TestRecord<K, V> {
     const record = this.#queue.take(this.name);
-    if (record === undefined) throw new NoOutputRecordError(this.name);
+    if (record === undefined) throw new NoOutputRecordError(this.name, this.#queue.everWritten(this.name));
     return {
       key: record.key === null ? null : this.#keySerde.deserialize(record.key, { topic: this.name, part: "key" }),
       value:
@@ -70,10 +77,23 @@ export class TestOutputTopic<K, V> {
     return this.readRecordsToList().map(({ key, value }) => ({ key, value }));
   }
 
-  /** The last value per key (a null value keeps the key with null, as a table would show a delete). */
-  readKeyValuesToMap(): Map<K | null, V | null> {
-    const map = new Map<K | null, V | null>();
-    for (const { key, value } of this.readRecordsToList()) map.set(key, value);
+  /**
+   * The last value per key (a null value keeps the key with null, as a table would show a
+   * delete). A null key is refused, as Kafka Streams' driver refuses it: the records read
+   * up to it are consumed.
+   */
+  readKeyValuesToMap(): Map<K, V | null> {
+    const map = new Map<K, V | null>();
+    while (!this.isEmpty()) {
+      const { key, value } = this.readRecord();
+      if (key === null) throw new NullKeyInMapError(this.name);
+      map.set(key, value);
+    }
     return map;
+  }
+
+  /** As Kafka Streams': `TestOutputTopic[topic='out', keySerde=string, valueSerde=long, size=2]`. */
+  toString(): string {
+    return `TestOutputTopic[topic='${this.name}', keySerde=${this.#keySerde.name}, valueSerde=${this.#valueSerde.name}, size=${this.getQueueSize()}]`;
   }
 }

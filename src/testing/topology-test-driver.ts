@@ -17,7 +17,8 @@
 //   punctuators fire right after the record that makes them due, wall-clock ones when
 //   advanceWallClockTime() moves the driver's clock past them.
 // - An undecodable input record goes to `<applicationId>-dlq` (read it with
-//   createOutputTopic) and processing goes on; an error in a processor rejects the
+//   createOutputTopic) and processing goes on, unless `config` sets
+//   deserializationExceptionHandler "fail", which rejects the pipe call; an error in a processor rejects the
 //   pipe call with a ProcessorError. There are no transactions: state written before
 //   the failure stays.
 // - Stores are in memory by default; `stores: "leveldb"` puts them in LevelDB, in
@@ -136,11 +137,7 @@ export class TopologyTestDriver {
     valueSerde: Serde<V>,
     options: InputTopicOptions = {},
   ): TestInputTopic<K, V> {
-    if (this.#topics.subtopologyOf(name) === undefined) {
-      const sourceTopic = this.#topics.sourceTopicMatching(name);
-      if (sourceTopic !== undefined) throw new SourceTopicNotPatternError(sourceTopic, name);
-      throw new UnknownTopicError(name, this.#topics.readTopics());
-    }
+    // As Kafka Streams' driver, a topic no source reads is refused when a record is piped into it.
     const pipe: InputPipe = { pipe: (topic, record) => this.#pipe(topic, record) };
     return new TestInputTopic(
       pipe,
@@ -157,6 +154,7 @@ export class TopologyTestDriver {
     const queue: OutputQueue = {
       take: (topic) => this.#topics.take(topic),
       queueSize: (topic) => this.#topics.queueSize(topic),
+      everWritten: (topic) => this.#topics.writtenTopics().has(topic),
     };
     return new TestOutputTopic(queue, name, keySerde, valueSerde);
   }
@@ -278,6 +276,11 @@ export class TopologyTestDriver {
     record: { key: Buffer | null; value: Buffer | null; timestamp: number; headers: RecordHeaders },
   ): Promise<void> {
     const tasks = await this.#tasks();
+    if (this.#topics.subtopologyOf(topic) === undefined) {
+      const sourceTopic = this.#topics.sourceTopicMatching(topic);
+      if (sourceTopic !== undefined) throw new SourceTopicNotPatternError(sourceTopic, topic);
+      throw new UnknownTopicError(topic, this.#topics.readTopics());
+    }
     this.#pending.push(
       this.#topics.consumed(topic, record.key, record.value, record.timestamp, record.headers.toArray()),
     );
@@ -303,6 +306,11 @@ export class TopologyTestDriver {
       const outcome = await this.#guard(() => task.executor.process(record));
       if (outcome.status === "skipped") this.#dropped += 1;
       if (outcome.status === "dead-letter") {
+        // deserializationExceptionHandler "fail" (Kafka Streams' default, LogAndFail): the pipe call fails.
+        if (this.#config.deserializationExceptionHandler === "fail") {
+          this.#pending.length = 0;
+          throw outcome.error;
+        }
         this.#collect(deadLetterRecord(this.applicationId, task.executor.taskId, record, outcome.error, this.#now));
       }
       await this.#commit(tasks);

@@ -73,10 +73,11 @@ describe("TestInputTopic", () => {
     expect(input.currentTime).toBe(1120);
   });
 
-  it("refuses a topic no source node reads", () => {
+  it("refuses a record piped into a topic no source node reads", async () => {
     const driver = start(passThrough());
-    expect(() => driver.createInputTopic("nope", Serdes.string(), Serdes.string())).toThrow(UnknownTopicError);
-    expect(() => driver.createInputTopic("nope", Serdes.string(), Serdes.string())).toThrow(/reads: in\)/);
+    const nope = driver.createInputTopic("nope", Serdes.string(), Serdes.string());
+    await expect(nope.pipeInput("k", "v")).rejects.toThrow(UnknownTopicError);
+    await expect(nope.pipeInput("k", "v")).rejects.toThrow(/reads: in\)/);
   });
 });
 

@@ -97,7 +97,9 @@ describe("Topology: running a Processor API topology", () => {
     driver = new TopologyTestDriver(topology);
     await driver.createInputTopic("logs-web", Serdes.string(), Serdes.string()).pipeInput("k", "1");
     await driver.createInputTopic("logs-db", Serdes.string(), Serdes.string()).pipeInput("k", "2");
-    expect(() => driver?.createInputTopic("logs-1", Serdes.string(), Serdes.string())).toThrow(/logs-1/);
+    await expect(
+      driver.createInputTopic("logs-1", Serdes.string(), Serdes.string()).pipeInput("k", "3"),
+    ).rejects.toThrow(/logs-1/);
     expect(driver.createOutputTopic("all-logs", Serdes.string(), Serdes.string()).readValuesToList()).toEqual([
       "1",
       "2",

@@ -10,6 +10,7 @@ import { dsl } from "./dsl-state.js";
 import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { requireFunction, requireTable } from "./dsl-arguments.js";
+import { requireArgument, requireOptions } from "./kstream-arguments.js";
 import { KGroupedTable } from "./kgrouped-table.js";
 import { KStream } from "./kstream.js";
 import { foreignKeyJoin } from "./foreign-key-join.js";
@@ -62,6 +63,7 @@ export class KTable<K, V> {
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, options?: TableTransformOptions<VR>): KTable<K, VR> {
     requireFunction(mapper, "mapper", "mapValues");
+    requireOptions(options, "materialized", "mapValues");
     const state = this[dsl];
     burnUnnamedStore(state.builder, NodePrefix.TABLE_MAPVALUES, options);
     const name = state.builder.nameOr(NodePrefix.TABLE_MAPVALUES, options?.name);
@@ -96,6 +98,7 @@ export class KTable<K, V> {
     if (typeof supplier !== "function" && (typeof supplier !== "object" || supplier === null)) {
       throw new InvalidOperationError("transformerSupplier can't be null: transformValues() needs a supplier");
     }
+    if (typeof optionsOrStore !== "string") requireOptions(optionsOrStore, "materialized", "transformValues");
     const options = typeof optionsOrStore === "object" ? optionsOrStore : undefined;
     const stores = typeof optionsOrStore === "string" ? [optionsOrStore, ...storeNames] : storeNames;
     for (const store of stores) {
@@ -128,7 +131,10 @@ export class KTable<K, V> {
     mapperOrOptions?: ((key: K, value: V | null) => KR) | Named,
     named?: Named,
   ): KStream<K, V | null> | KStream<KR, V | null> {
+    // Java's toStream((KeyValueMapper) null): a null is taken for a missing mapper, not for missing options.
+    if (mapperOrOptions === null) requireArgument(mapperOrOptions, "mapper", "toStream", "a key mapper or options");
     if (typeof mapperOrOptions === "function") {
+      requireOptions(named, "named", "toStream");
       return this.#toStream(named).selectKey(mapperOrOptions as (key: K, value: V | null) => KR);
     }
     return this.#toStream(mapperOrOptions);
@@ -302,6 +308,7 @@ export class KTable<K, V> {
     negate: boolean,
     options: TableTransformOptions<V> | undefined,
   ): KTable<K, V> {
+    requireOptions(options, "materialized", negate ? "filterNot" : "filter");
     const state = this[dsl];
     burnUnnamedStore(state.builder, NodePrefix.TABLE_FILTER, options);
     const name = state.builder.nameOr(NodePrefix.TABLE_FILTER, options?.name);

@@ -7,6 +7,7 @@ import { isMaterialization } from "./dsl-options.js";
 import type { TableState } from "./dsl-state.js";
 import { InvalidOperationError } from "../errors.js";
 import { NodePrefix } from "../node-names.js";
+import { requireOptions } from "./kstream-arguments.js";
 import type { ProcessorSupplier } from "../processor.js";
 import type { TableJoinKind } from "./processors/ktable-ktable-join.js";
 import { TableTableJoin } from "./processors/ktable-ktable-join.js";
@@ -22,6 +23,7 @@ export function joinTables<K, V, VO, VR>(
   joiner: (value: V | null, otherValue: VO | null) => VR,
   options: TableTransformOptions<VR> | undefined,
 ): TableState<K, VR> {
+  requireOptions(options, "materialized", kind === "inner" ? "join" : `${kind}Join`);
   if (otherState.builder !== state.builder)
     throw new InvalidOperationError("join() needs two tables of the same StreamsBuilder");
   const builder = state.builder;

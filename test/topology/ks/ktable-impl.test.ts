@@ -1,9 +1,8 @@
 // Port of Kafka Streams' KTableImplTest: what processors under a table, its mapValues and
 // its filter receive (materialized or not), which stores a topology of tables has, the
 // repartition nodes of a regrouped table, old values on demand, and the calls refused.
-// Not ported: shouldPreserveSerdesForOperators (the serdes AbstractStream keeps inside),
-// the *WhenMaterializedIsNull cases, toStream(null) and transformValues(supplier, null)
-// (a null options object or store name list is none in TypeScript).
+// Not ported: shouldPreserveSerdesForOperators (the serdes AbstractStream keeps inside).
+// A null options object is refused as the Materialized (or Named) Kafka Streams was given.
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
@@ -172,40 +171,71 @@ describe("KTableImplTest", () => {
   describe("the calls refused", () => {
     const table = (): KTable<string, string> => new StreamsBuilder().table("test", consumed);
     const absent = null as never;
+    const transformer = () => ({ init: () => undefined, transform: (_key: string, value: string | null) => value });
+    const cases: [string, (t: KTable<string, string>) => unknown, string][] = [
+      ["shouldNotAllowNullPredicateOnFilter", (t) => t.filter(absent), "predicate can't be null"],
+      ["shouldNotAllowNullPredicateOnFilterNot", (t) => t.filterNot(absent), "predicate can't be null"],
+      ["shouldNotAllowNullMapperOnMapValues", (t) => t.mapValues(absent), "mapper can't be null"],
+      // ValueMapper and ValueMapperWithKey are one function type in Eddy.
+      ["shouldNotAllowNullMapperOnMapValueWithKey", (t) => t.mapValues(absent), "mapper can't be null"],
+      ["shouldNotAllowNullSelectorOnToStream", (t) => t.toStream(absent), "mapper can't be null"],
+      ["shouldNotAllowNullSelectorOnGroupBy", (t) => t.groupBy(absent), "selector can't be null"],
+      ["shouldNotAllowNullOtherTableOnJoin", (t) => t.join(absent, toStringJoiner), "other can't be null"],
+      ["shouldNotAllowNullOtherTableOnLeftJoin", (t) => t.leftJoin(absent, toStringJoiner), "other can't be null"],
+      ["shouldNotAllowNullOtherTableOnOuterJoin", (t) => t.outerJoin(absent, toStringJoiner), "other can't be null"],
+      ["shouldNotAllowNullJoinerJoin", (t) => t.join(t, absent), "joiner can't be null"],
+      ["shouldNotAllowNullJoinerOnLeftJoin", (t) => t.leftJoin(t, absent), "joiner can't be null"],
+      ["shouldNotAllowNullJoinerOnOuterJoin", (t) => t.outerJoin(t, absent), "joiner can't be null"],
+      [
+        "shouldThrowNullPointerOnFilterWhenMaterializedIsNull",
+        (t) => t.filter(() => false, absent),
+        "materialized can't be null",
+      ],
+      [
+        "shouldThrowNullPointerOnFilterNotWhenMaterializedIsNull",
+        (t) => t.filterNot(() => false, absent),
+        "materialized can't be null",
+      ],
+      [
+        "shouldThrowNullPointerOnJoinWhenMaterializedIsNull",
+        (t) => t.join(t, toStringJoiner, absent),
+        "materialized can't be null",
+      ],
+      [
+        "shouldThrowNullPointerOnLeftJoinWhenMaterializedIsNull",
+        (t) => t.leftJoin(t, toStringJoiner, absent),
+        "materialized can't be null",
+      ],
+      [
+        "shouldThrowNullPointerOnOuterJoinWhenMaterializedIsNull",
+        (t) => t.outerJoin(t, toStringJoiner, absent),
+        "materialized can't be null",
+      ],
+      [
+        "shouldThrowNullPointerOnTransformValuesWithKeyWhenTransformerSupplierIsNull",
+        (t) => t.transformValues(absent),
+        "transformerSupplier can't be null",
+      ],
+      [
+        "shouldThrowNullPointerOnTransformValuesWithKeyWhenMaterializedIsNull",
+        (t) => t.transformValues(transformer, absent),
+        "materialized can't be null",
+      ],
+      [
+        // Java's (String[]) null: here a store name list with a null in it.
+        "shouldThrowNullPointerOnTransformValuesWithKeyWhenStoreNamesNull",
+        (t) => t.transformValues(transformer, {}, absent),
+        "stateStoreNames can't be null",
+      ],
+    ];
 
-    it("shouldNotAllowNullPredicateOnFilter / OnFilterNot", () => {
-      expect(() => table().filter(absent)).toThrow("predicate can't be null");
-      expect(() => table().filterNot(absent)).toThrow("predicate can't be null");
-    });
-
-    it("shouldNotAllowNullMapperOnMapValues / OnMapValueWithKey", () => {
-      expect(() => table().mapValues(absent)).toThrow("mapper can't be null");
-    });
-
-    it("shouldNotAllowNullSelectorOnGroupBy", () => {
-      expect(() => table().groupBy(absent)).toThrow("selector can't be null");
-    });
-
-    it("shouldNotAllowNullOtherTableOnJoin / OnLeftJoin / OnOuterJoin", () => {
-      expect(() => table().join(absent, toStringJoiner)).toThrow("other can't be null");
-      expect(() => table().leftJoin(absent, toStringJoiner)).toThrow("other can't be null");
-      expect(() => table().outerJoin(absent, toStringJoiner)).toThrow("other can't be null");
-    });
-
-    it("shouldNotAllowNullJoinerJoin / OnLeftJoin / OnOuterJoin", () => {
-      const t = table();
-      expect(() => t.join(t, absent)).toThrow("joiner can't be null");
-      expect(() => t.leftJoin(t, absent)).toThrow("joiner can't be null");
-      expect(() => t.outerJoin(t, absent)).toThrow("joiner can't be null");
+    it.each(cases)("%s", (_name, call, message) => {
+      expect(() => call(table())).toThrow(message);
     });
 
     it("shouldAllowNullStoreInJoin", () => {
       const t = table();
       expect(t.join(t, toStringJoiner).queryableStoreName).toBeUndefined();
-    });
-
-    it("shouldThrowNullPointerOnTransformValuesWithKeyWhenTransformerSupplierIsNull", () => {
-      expect(() => table().transformValues(absent)).toThrow("transformerSupplier can't be null");
     });
   });
 });

@@ -66,6 +66,10 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     return this.wire(name, "aggregate", store, supplier, options?.value, options, "aggregate()");
   }
 
+  protected override cachesOnWindowClose(): boolean {
+    return !(this.#windows instanceof SlidingWindows);
+  }
+
   protected override countNaming(): "count" | "aggregate" {
     // Kafka Streams' sliding count spends no extra store name under a materialization, unlike the others.
     return this.#windows instanceof SlidingWindows ? "aggregate" : "count";

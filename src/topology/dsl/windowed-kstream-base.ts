@@ -101,6 +101,15 @@ export abstract class WindowedKStreamBase<K, V> {
     return this.wire(name, "reduce", store, supplier, valueSerde, options, "reduce()");
   }
 
+  /**
+   * Whether the aggregation's store may sit behind the record cache when it emits on
+   * window close: Kafka Streams' session and sliding materializers disable the cache then
+   * (the processor reads closed windows from the store itself); its time windows keep it.
+   */
+  protected cachesOnWindowClose(): boolean {
+    return false;
+  }
+
   /** How count() spends generated names (Kafka Streams' sliding count spends no extra store name). */
   protected countNaming(): "count" | "aggregate" {
     return "count";
@@ -141,10 +150,8 @@ export abstract class WindowedKStreamBase<K, V> {
       type: materialization.type,
       timestamped: materialization.timestamped,
       // Behind the record cache unless told not to (Kafka Streams' default): a window's updates fold until the
-      // commit. Never a session store that emits on window close (Kafka Streams' SessionStoreMaterializer).
-      caching:
-        (options?.caching ?? true) &&
-        !(materialization.type === "session" && this.emitStrategyInUse.emitsOnWindowClose),
+      // commit. Never a session or sliding store that emits on window close (Kafka Streams' materializers).
+      caching: (options?.caching ?? true) && (!this.emitStrategyInUse.emitsOnWindowClose || this.cachesOnWindowClose()),
       windowed: {
         windowSizeMs: materialization.windowSizeMs,
         retentionMs: materialization.retentionMs,

@@ -17,6 +17,7 @@ import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js
 import type { KTable } from "../../../src/topology/dsl/ktable.js";
 import { SlidingWindows } from "../../../src/topology/dsl/sliding-windows.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
+import { EmitStrategy } from "../../../src/topology/dsl/emit-strategy.js";
 import type { TimeWindowedKStream } from "../../../src/topology/dsl/time-windowed-kstream.js";
 import { readAll } from "./support.js";
 
@@ -218,6 +219,18 @@ describe("SlidingWindowedKStreamImpl (SlidingWindowedKStreamImplTest)", () => {
 
   it("shouldThrowNullPointerOnMaterializedReduceIfReducerIsNull", () => {
     expect(() => setup().windowedStream.reduce(null as never, { store: "store" })).toThrow("reducer can't be null");
+  });
+
+  // Kafka Streams' SlidingWindowStoreMaterializer: no record cache for a store whose windows are emitted on close.
+  it("keeps the store of an aggregation that emits on window close out of the record cache", () => {
+    for (const [strategy, caching] of [
+      [EmitStrategy.onWindowUpdate(), true],
+      [EmitStrategy.onWindowClose(), false],
+    ] as const) {
+      const { builder, windowedStream } = setup();
+      windowedStream.emitStrategy(strategy).aggregate(() => "0", toStringAdder, { store: "aggregated" });
+      expect(builder.build().stores.get("aggregated")?.caching).toBe(caching);
+    }
   });
 
   it("shouldThrowIllegalArgumentWhenRetentionIsTooSmall", () => {

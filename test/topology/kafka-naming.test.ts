@@ -141,7 +141,7 @@ describe("Kafka Streams naming and describe() text", () => {
     );
   });
 
-  it("a re-keyed stream joined with two tables shares one generated repartition topic (KStreamKTableJoinTest)", () => {
+  it("a re-keyed stream joined with two tables shares one generated repartition topic (KStreamKTableJoinTest.shouldReuseRepartitionTopicWithGeneratedName)", () => {
     const builder = new StreamsBuilder();
     const streamA = builder.stream("topic", strings);
     const tableB = builder.table("topic2", strings);
@@ -197,7 +197,7 @@ describe("Kafka Streams naming and describe() text", () => {
     ]);
   });
 
-  it("named joins get their own repartition topics, named after them (KStreamKTableJoinTest)", () => {
+  it("named joins get their own repartition topics, named after them (KStreamKTableJoinTest.shouldCreateRepartitionTopicsWithUserProvidedName)", () => {
     const builder = new StreamsBuilder();
     const streamA = builder.stream("topic", strings);
     const tableB = builder.table("topic2", strings);

@@ -129,7 +129,7 @@ describe("a stream-table join against a versioned table", () => {
     expect(capture.processed()).toEqual([kvt(null, "nokey+null", 101), kvt("k", "a+late-row", 100)]);
   });
 
-  it("refuses a grace period against a table that is not versioned: at join() for a source table, at build() for one derived from it", () => {
+  it("shouldFailIfTableIsNotVersioned, shouldFailIfTableIsNotVersionedButMaterializationIsInherited: at join() for a source table, at build() for one derived from it", () => {
     const builder = new StreamsBuilder();
     const stream = builder.stream("topic", strings);
     const tableB = builder.table("topic2", strings);
@@ -150,7 +150,7 @@ describe("a stream-table join against a versioned table", () => {
     expect(() => inherited.build()).toThrow("KTable must be versioned to use a grace period in a stream table join.");
   });
 
-  it("shouldNotFailIfTableIsVersionedButMaterializationIsInherited; refuses a grace longer than the history retention", () => {
+  it("shouldNotFailIfTableIsVersionedButMaterializationIsInherited, shouldFailIfGracePeriodIsLongerThanHistoryRetention, shouldFailIfGracePeriodIsLongerThanHistoryRetentionAndInheritedStore", () => {
     const ok = new StreamsBuilder();
     const source = ok.table("topic2", { ...strings, ...Stores.persistentVersionedKeyValueStore("tableB", 300_000) });
     ok.stream("topic", strings)

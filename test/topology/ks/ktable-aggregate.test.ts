@@ -1,13 +1,15 @@
 // Ports of Kafka Streams' KTableAggregateTest and KTableReduceTest: a grouped table's
 // aggregate, count and reduce, each update subtracting the old row before adding the new
 // one, in one record when the group stays (no transient state, KIP-904), the aggregate's
-// timestamp the later of its own and the record's. Not ported: the versioned-store cases
-// (Eddy has no versioned stores) and the upgrade.from=3.3 case (no such config).
+// timestamp the later of its own and the record's; over a versioned table, a record older
+// than its key's latest changes nothing downstream. Not ported: the upgrade.from=3.3 case
+// testShouldSendTransientStateWhenUpgrading (Eddy has no upgrade.from config).
 import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import type { KeyValue } from "../../../src/stores/key-value-store.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
+import { Stores } from "../../../src/topology/stores.js";
 import { CapturingSupplier, expectOutput, kvt } from "./support.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
@@ -117,6 +119,68 @@ describe("KTableAggregateTest", () => {
     await input.pipeInput("A", "green", { timestamp: 10 });
     await input.pipeInput("B", "green", { timestamp: 9 });
     await input.pipeInput("A", "blue", { timestamp: 12 });
+    await input.pipeInput("C", "yellow", { timestamp: 15 });
+    await input.pipeInput("D", "green", { timestamp: 11 });
+    expect(supplier.processed()).toEqual([
+      kvt("green", 1, 10),
+      kvt("green", 2, 10),
+      kvt("green", 1, 12),
+      kvt("blue", 1, 12),
+      kvt("yellow", 1, 15),
+      kvt("green", 2, 12),
+    ]);
+  });
+
+  it("testAggOfVersionedStore", async () => {
+    const builder = new StreamsBuilder();
+    const supplier = new CapturingSupplier<string, string | null>();
+    builder
+      .table("topic1", { ...strings, ...Stores.persistentVersionedKeyValueStore("versioned", 300_000) })
+      .groupBy((key, value): KeyValue<string, string> => {
+        if (key === "null") return { key: null as unknown as string, value };
+        if (key === "NULL") return null as unknown as KeyValue<string, string>;
+        return { key: value, value };
+      }, strings)
+      .aggregate(STRING_INIT, TOSTRING_ADDER, TOSTRING_REMOVER, { store: "topic1-Canonized", value: Serdes.string() })
+      .toStream()
+      .process(supplier.supplier);
+    const input = start(builder).createInputTopic("topic1", Serdes.string(), Serdes.string(), { startTimestamp: 0 });
+    for (const [key, value, timestamp] of [
+      ["A", "1", 10],
+      ["A", null, 15],
+      ["A", "1", 12], // out of order: ignored
+      ["B", "2", 20],
+      ["null", "3", 25],
+      ["B", "4", 23],
+      ["NULL", "5", 24],
+      ["B", "7", 22], // out of order: ignored
+    ] as const)
+      await input.pipeInput(key, value, { timestamp });
+    expect(supplier.processed()).toEqual([
+      kvt("1", "0+1", 10),
+      kvt("1", "0+1-1", 15),
+      kvt("2", "0+2", 20),
+      kvt("2", "0+2-2", 23),
+      kvt("4", "0+4", 23),
+    ]);
+  });
+
+  it("testCountOfVersionedStore", async () => {
+    const builder = new StreamsBuilder();
+    const supplier = new CapturingSupplier<string, number | null>();
+    builder
+      .table("count-test-input", { ...strings, ...Stores.persistentVersionedKeyValueStore("versioned", 300_000) })
+      .groupBy((_key, value) => ({ key: value, value }), strings)
+      .count()
+      .toStream()
+      .process(supplier.supplier);
+    const input = start(builder).createInputTopic("count-test-input", Serdes.string(), Serdes.string(), {
+      startTimestamp: 0,
+    });
+    await input.pipeInput("A", "green", { timestamp: 10 });
+    await input.pipeInput("B", "green", { timestamp: 9 });
+    await input.pipeInput("A", "blue", { timestamp: 12 });
+    await input.pipeInput("A", "blue", { timestamp: 11 }); // out of order: ignored
     await input.pipeInput("C", "yellow", { timestamp: 15 });
     await input.pipeInput("D", "green", { timestamp: 11 });
     expect(supplier.processed()).toEqual([

@@ -8,6 +8,7 @@ import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import { dsl } from "../../../src/topology/dsl/dsl-state.js";
 import type { KTable } from "../../../src/topology/dsl/ktable.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
+import { Stores } from "../../../src/topology/stores.js";
 import type { Topology } from "../../../src/topology/topology.js";
 import type { Change } from "../../../src/topology/dsl/processors/change.js";
 import { CapturingSupplier, change, kvt } from "./support.js";
@@ -260,11 +261,15 @@ describe("KTableFilterTest", () => {
     await doTestSendingOldValue(builder, table1, table2, true);
   });
 
-  /** doTestSkipNullOnMaterialization: a filter whose old values a downstream reduce enabled skips (null, null). */
+  /**
+   * doTestSkipNullOnMaterialization: a filter whose old values a downstream reduce enabled
+   * skips (null, null), unless its input table is versioned (then every tombstone goes on).
+   */
   async function doTestSkipNullOnMaterialization(
     builder: StreamsBuilder,
     table1: KTable<string, string>,
     table2: KTable<string, string>,
+    shouldSkip = true,
   ) {
     const supplier = new CapturingSupplier<string, Change<string>>();
     const topology = builder.build();
@@ -275,11 +280,19 @@ describe("KTableFilterTest", () => {
     await input.pipeInput("B", "reject", { timestamp: 10 });
     await input.pipeInput("C", "reject", { timestamp: 20 });
     expect(supplier.processors).toHaveLength(2);
+    // A versioned table's changes also say whether they are its key's latest (Kafka Streams' Change.isLatest).
+    const source = (value: string | null) =>
+      shouldSkip ? change(value, null) : { ...change(value, null), isLatest: true };
     supplier.checkAndClear(
-      [kvt("A", change("reject", null), 5), kvt("B", change("reject", null), 10), kvt("C", change("reject", null), 20)],
+      [kvt("A", source("reject"), 5), kvt("B", source("reject"), 10), kvt("C", source("reject"), 20)],
       0,
     );
-    supplier.checkAndClear([], 1);
+    supplier.checkAndClear(
+      shouldSkip
+        ? []
+        : [kvt("A", change(null, null), 5), kvt("B", change(null, null), 10), kvt("C", change(null, null), 20)],
+      1,
+    );
   }
 
   const strings = { key: Serdes.string(), value: Serdes.string() };
@@ -305,6 +318,25 @@ describe("KTableFilterTest", () => {
       .groupBy((key, value) => ({ key, value }), { key: Serdes.string(), value: Serdes.string() })
       .reduce(adder, remover, { store: "mock-result" });
     await doTestSkipNullOnMaterialization(builder, table1, table2);
+  });
+
+  it("shouldNotSkipNullIfVersionedUpstream", async () => {
+    const builder = new StreamsBuilder();
+    const table1 = builder.table(topic1, {
+      ...strings,
+      ...Stores.persistentVersionedKeyValueStore("versioned", 300_000),
+    });
+    const table2 = table1.filter(accept);
+    table2.groupBy((key, value) => ({ key, value }), strings).reduce(adder, remover);
+    await doTestSkipNullOnMaterialization(builder, table1, table2, false);
+  });
+
+  it("shouldSkipNullIfVersionedDownstream", async () => {
+    const builder = new StreamsBuilder();
+    const table1 = builder.table(topic1, { ...strings, store: "store" });
+    const table2 = table1.filter(accept, Stores.persistentVersionedKeyValueStore("versioned", 300_000));
+    table2.groupBy((key, value) => ({ key, value }), strings).reduce(adder, remover);
+    await doTestSkipNullOnMaterialization(builder, table1, table2, true);
   });
 
   it("shouldNotAllowNullPredicate (KTableImpl)", () => {

@@ -8,6 +8,10 @@
 // unmaterialized one recomputes the old result from the parent's old value, so it can
 // send old values only when its parent can. A filter thereby retracts a row that stops
 // passing: Change(null, old result).
+//
+// A filter below a versioned table (Kafka Streams' versioned semantics, KIP-914) forwards
+// every tombstone, even one that follows another: an update older than the key's latest
+// may be a delete downstream must see.
 import type { KeyValueStore } from "../../../stores/key-value-store.js";
 import type { ProcessorContext, ProcessorSupplier } from "../../processor.js";
 import type { StreamRecord } from "../../record.js";
@@ -19,6 +23,7 @@ import { putOrDelete, timestamped } from "./store-writes.js";
 import { valueOrNull } from "../../../stores/value-and-timestamp.js";
 import type { ValueAndTimestamp } from "../../../stores/value-and-timestamp.js";
 import type { TableProcessorSupplier } from "./table-processor-supplier.js";
+import { TableSourceSupplier } from "./ktable-source.js";
 import { derivedValueGetterSupplier, storeValueGetterSupplier } from "./value-getter.js";
 import type { ValueGetterSupplier } from "./value-getter.js";
 
@@ -29,6 +34,8 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
   /** A filter drops a change whose old and new results are both absent (KTableFilter); mapValues does not. */
   readonly #skipEmptyChanges: boolean;
   #sendOldValues = false;
+  /** Whether the table this one computes from is versioned (Kafka Streams' isVersionedUpstream()). */
+  readonly versionedUpstream: boolean;
 
   constructor(
     parent: TableProcessorSupplier<K, V>,
@@ -40,9 +47,15 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
     this.#compute = compute;
     this.#storeName = storeName;
     this.#skipEmptyChanges = skipEmptyChanges;
+    this.versionedUpstream = outputVersioned(parent);
     // KTableFilter: when the parent sends old values anyway (a materialized source), the
     // filter uses them, so that a row it drops and had dropped before sends no tombstone.
     if (skipEmptyChanges && parent.enableSendingOldValues(false)) this.#sendOldValues = true;
+  }
+
+  /** Whether the table keeps its rows in a store of its own. */
+  get materialized(): boolean {
+    return this.#storeName !== undefined;
   }
 
   enableSendingOldValues(forceMaterialization: boolean): boolean {
@@ -63,7 +76,7 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
     const compute = (key: K, value: V | null): VR | null => (value === null ? null : this.#compute(key, value));
     const storeName = this.#storeName;
     const sendOldValues = this.#sendOldValues;
-    const skipEmptyChanges = this.#skipEmptyChanges;
+    const skipEmptyChanges = this.#skipEmptyChanges && !this.versionedUpstream;
     return new (class extends ForwardingProcessor<K, Change<V>, K, Change<VR>> {
       #store: KeyValueStore<K, ValueAndTimestamp<VR>> | undefined;
       #forwarder: TimestampedTupleForwarder<K, VR> | undefined;
@@ -95,4 +108,15 @@ export class TableTransformSupplier<K, V, VR> implements TableProcessorSupplier<
       }
     })();
   };
+}
+
+/**
+ * Whether a table's updates come from a versioned store: a source materialized as one; a
+ * filter or mapValues without a store of its own passes its parent's on. Anything else
+ * (a store of its own, a join, an aggregate) is taken as not versioned.
+ */
+function outputVersioned(table: TableProcessorSupplier<unknown, unknown>): boolean {
+  if (table instanceof TableSourceSupplier) return table.versioned !== undefined;
+  if (table instanceof TableTransformSupplier) return !table.materialized && table.versionedUpstream;
+  return false;
 }

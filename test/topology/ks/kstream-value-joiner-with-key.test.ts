@@ -52,22 +52,23 @@ async function runJoinTopology(builder: StreamsBuilder, isTableJoin: boolean, ri
 }
 
 describe("KStreamImplValueJoinerWithKeyTest", () => {
-  it.each(["join", "leftJoin", "outerJoin"] as const)(
-    "shouldIncludeKeyInStream%sResults (stream-stream)",
-    async (op) => {
-      const { builder, leftStream, rightStream } = setup();
-      const joiner = (left: number | null, right: number | null, key: string) =>
-        valueJoinerWithKey(left ?? 0, right, key);
-      const joinedStream =
-        op === "join"
-          ? leftStream.join(rightStream, joiner, joinWindows, streamJoined)
-          : op === "leftJoin"
-            ? leftStream.leftJoin(rightStream, joiner, joinWindows, streamJoined)
-            : leftStream.outerJoin(rightStream, joiner, joinWindows, streamJoined);
-      joinedStream.to("joined-result", produced);
-      await runJoinTopology(builder, false, "right");
-    },
-  );
+  it.each([
+    ["shouldIncludeKeyInStreamSteamJoinResults", "join"],
+    ["shouldIncludeKeyInStreamLeftJoinResults", "leftJoin"],
+    ["shouldIncludeKeyInStreamOuterJoinResults", "outerJoin"],
+  ] as const)("%s", async (_name, op) => {
+    const { builder, leftStream, rightStream } = setup();
+    const joiner = (left: number | null, right: number | null, key: string) =>
+      valueJoinerWithKey(left ?? 0, right, key);
+    const joinedStream =
+      op === "join"
+        ? leftStream.join(rightStream, joiner, joinWindows, streamJoined)
+        : op === "leftJoin"
+          ? leftStream.leftJoin(rightStream, joiner, joinWindows, streamJoined)
+          : leftStream.outerJoin(rightStream, joiner, joinWindows, streamJoined);
+    joinedStream.to("joined-result", produced);
+    await runJoinTopology(builder, false, "right");
+  });
 
   it("shouldIncludeKeyInStreamSteamJoinResults, with a ValueJoinerWithKey object", async () => {
     const { builder, leftStream, rightStream } = setup();

@@ -130,3 +130,52 @@ describe.each(["join", "leftJoin", "outerJoin"] as const)("KTable-KTable %s", (k
     }
   });
 });
+
+describe("KTableKTableLeftJoinTest", () => {
+  // Six chained left joins of a reduced table, a join of a join, mapValues between: the
+  // record cache of every store folds and evicts while each of 7,000 random updates goes
+  // through. Kafka Streams' default cache, and then one small enough to evict on most updates.
+  it.each([
+    ["shouldNotThrowIllegalStateExceptionWhenMultiCacheEvictions", undefined],
+    ["shouldNotThrowIllegalStateExceptionWhenMultiCacheEvictions (a 1 KiB cache)", 1024],
+  ] as const)(
+    "%s",
+    async (_name, cacheMaxBytes) => {
+      const inputs = ["agg", "tableOne", "tableTwo", "tableThree", "tableFour", "tableFive", "tableSix"];
+      const builder = new StreamsBuilder();
+      const longs = { key: Serdes.long(), value: Serdes.string() };
+      const inMemory = (store: string) => ({ ...longs, store, persistent: false });
+      const concat = (a: string, b: string): string => a + b;
+      const aggTable = builder
+        .table<number, string>("agg", inMemory("agg-base-store"))
+        .groupBy((key, value) => ({ key, value }), longs)
+        .reduce(concat, concat, { store: "agg-store", persistent: false });
+      const [one, two, three, four, five, six] = inputs
+        .slice(1)
+        .map((input) => builder.table<number, string>(input, inMemory(`${input}-base-store`)));
+      const upper = (value: string): string => value.toUpperCase();
+      const eight = six!.leftJoin(one!.mapValues(upper), toStringJoiner);
+      aggTable
+        .leftJoin(one!, toStringJoiner)
+        .leftJoin(two!, toStringJoiner)
+        .leftJoin(three!, toStringJoiner)
+        .leftJoin(four!, toStringJoiner)
+        .leftJoin(five!, toStringJoiner)
+        .leftJoin(eight, toStringJoiner)
+        .mapValues(upper);
+      driver = new TopologyTestDriver(builder.build(), cacheMaxBytes === undefined ? {} : { cacheMaxBytes });
+      const values = ["a", "AA", "BBB", "CCCC", "DD", "EEEEEEEE", "F", "GGGGGGGGGGGGGGG", "HHH", "IIIIIIIIII"];
+      values.push("J", "KK", "LLLL", "MMMMMMMMMMMMMMMMMMMMMM", "NNNNN", "O", "P", "QQQQQ", "R", "SSSS");
+      values.push("T", "UU", "VVVVVVVVVVVVVVVVVVV");
+      const topics = inputs.map((input) => driver!.createInputTopic(input, Serdes.long(), Serdes.string()));
+      // A seeded generator for the Java test's Random: the same updates on every run.
+      let seed = 42;
+      const nextInt = (bound: number): number => (seed = (seed * 48271) % 2147483647) % bound;
+      for (let i = 0; i < 1000; i++) {
+        for (const topic of topics) await topic.pipeInput(nextInt(1000), values[nextInt(values.length)]!);
+      }
+      expect(await driver.getKeyValueStore<number, string>("agg-store").approximateNumEntries()).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+});

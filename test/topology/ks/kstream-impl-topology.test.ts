@@ -192,7 +192,7 @@ describe("KStreamImplTest: to() and repartition()", () => {
     expect(supplier.processed()).toEqual([kvt("c", "3", 1007), kvt("d", "4", 1008)]);
   });
 
-  it("shouldUseRecordMetadataTimestampExtractorWhenInternalRepartitioningTopicCreated (and WithRetention)", async () => {
+  it("shouldUseRecordMetadataTimestampExtractorWhenInternalRepartitioningTopicCreated, shouldUseRecordMetadataTimestampExtractorWhenInternalRepartitioningTopicCreatedWithRetention", async () => {
     const builder = new StreamsBuilder();
     const kStream = builder.stream("topic-1", strings);
     const windowSize = 24 * 60 * 60 * 1000;

@@ -201,7 +201,7 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   return { name: mergeName, keySerde };
 }
 
-/** Kafka Streams' assertUniqueStoreNames and assertWindowSettings, on the suppliers StreamJoined gives. */
+/** Kafka Streams' assertUniqueStoreNames and assertWindowSettings, on the suppliers StreamJoined gives, with their messages. */
 function checkStoreSuppliers(
   thisSupplier: WindowStoreSupplier | undefined,
   otherSupplier: WindowStoreSupplier | undefined,
@@ -209,19 +209,19 @@ function checkStoreSuppliers(
 ): void {
   if (thisSupplier !== undefined && otherSupplier !== undefined && thisSupplier.name === otherSupplier.name) {
     throw new InvalidOperationError(
-      `Both store suppliers of the join are named "${thisSupplier.name}": store suppliers must have unique names`,
+      `Both StoreSuppliers have the same name.  StoreSuppliers must provide unique names (both join stores are named "${thisSupplier.name}")`,
     );
   }
   for (const supplier of [thisSupplier, otherSupplier]) {
     if (supplier === undefined) continue;
     if (!supplier.retainDuplicates) {
       throw new InvalidOperationError(
-        `Window store "${supplier.name}" of a join must set retainDuplicates=true, found retainDuplicates=false`,
+        `The StoreSupplier must set retainDuplicates=true, found retainDuplicates=false (window store "${supplier.name}" of a join)`,
       );
     }
     if (supplier.retentionMs !== windows.size() + windows.gracePeriodMs() || supplier.windowSizeMs !== windows.size()) {
       throw new InvalidOperationError(
-        `Window settings mismatch: window store "${supplier.name}" (retention ${supplier.retentionMs} ms, size ${supplier.windowSizeMs} ms) must match the JoinWindows (retention ${windows.size() + windows.gracePeriodMs()} ms, size ${windows.size()} ms)`,
+        `Window settings mismatch. WindowBytesStoreSupplier settings (window store "${supplier.name}": retention ${supplier.retentionMs} ms, size ${supplier.windowSizeMs} ms) must match JoinWindows settings (retention ${windows.size() + windows.gracePeriodMs()} ms, size ${windows.size()} ms) for the window size and retention period`,
       );
     }
   }

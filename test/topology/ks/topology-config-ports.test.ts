@@ -280,19 +280,21 @@ describe("TopologyTest: stream-stream joins given their window stores", () => {
           Stores.inMemoryWindowStore("x", 300, 200, true),
         ),
       ),
-    ).toThrow(/Window settings mismatch: window store "x"/);
+    ).toThrow(/^Window settings mismatch\. WindowBytesStoreSupplier settings \(window store "x"/);
     expect(
       join(
         StreamJoined.as<number, string, string>("s").withThisStoreSupplier(
           Stores.inMemoryWindowStore("x", 200, 200, false),
         ),
       ),
-    ).toThrow(/"x" of a join must set retainDuplicates=true/);
+    ).toThrow(/^The StoreSupplier must set retainDuplicates=true, found retainDuplicates=false \(window store "x"/);
     expect(
       join(
         StreamJoined.as<number, string, string>("s").withThisStoreSupplier(fits("x")).withOtherStoreSupplier(fits("x")),
       ),
-    ).toThrow(/Both store suppliers of the join are named "x"/);
+    ).toThrow(
+      /^Both StoreSuppliers have the same name\. {2}StoreSuppliers must provide unique names \(both join stores are named "x"\)/,
+    );
     expect(() => Stores.persistentWindowStore("y", 10, 20, true)).toThrow(/no smaller than its window size/);
   });
 });

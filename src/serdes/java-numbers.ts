@@ -65,9 +65,19 @@ export function longAt(bytes: Buffer, offset: number): number | undefined {
 
 /** Writes a safe integer as 8 bytes big-endian two's complement at `offset` (the caller checked it). */
 export function writeLongAt(bytes: Buffer, value: number, offset: number): void {
+  // Byte by byte: half the time of writeInt32BE() and writeUInt32BE(), whose range checks
+  // the caller's check makes moot (a count's store value takes two per record).
+  if (!(offset >= 0 && offset + 8 <= bytes.length)) throw new RangeError(`No 8 bytes at offset ${offset}`);
   const high = Math.floor(value / TWO_POW_32);
-  bytes.writeInt32BE(high, offset);
-  bytes.writeUInt32BE(value - high * TWO_POW_32, offset + 4);
+  const low = value - high * TWO_POW_32;
+  bytes[offset] = high >>> 24;
+  bytes[offset + 1] = high >>> 16;
+  bytes[offset + 2] = high >>> 8;
+  bytes[offset + 3] = high;
+  bytes[offset + 4] = low >>> 24;
+  bytes[offset + 5] = low >>> 16;
+  bytes[offset + 6] = low >>> 8;
+  bytes[offset + 7] = low;
 }
 
 export const longSerde: LongSerde = {

@@ -23,6 +23,12 @@ import { entrySize } from "./record-cache.js";
 import type { CacheEntry, NamedCache, RecordCache } from "./record-cache.js";
 import { TypedKeyValueStore } from "./typed-key-value-store.js";
 
+/**
+ * A cache entry of this store: `decoded` is what its value decodes to, when the write that
+ * made it handed over an object that is never changed after (putNow(..., true)).
+ */
+type Entry<K, V, C> = CacheEntry<K, C> & { decoded?: V | undefined };
+
 /** What peek() answers when only an (asynchronous) get() can tell. */
 export const NOT_CACHED: unique symbol = Symbol("eddy:not-cached");
 
@@ -121,12 +127,25 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
   }
 
   /**
+   * peek() for a caller that neither changes nor keeps what it is given (the DSL's
+   * aggregate): the object the key's last putNow(..., true) handed over, when there is
+   * one, so that a hot key is not deserialized again for every record.
+   */
+  peekShared(key: K): V | undefined | typeof NOT_CACHED {
+    const entry = this.#cache.get(cacheKeyOf(key, this.keySerde, this.keyContext)) as Entry<K, V, C> | undefined;
+    if (entry === undefined) return NOT_CACHED;
+    if (entry.value === null) return undefined;
+    return entry.decoded ?? this.valueSerde.deserialize(entry.value, this.valueContext);
+  }
+
+  /**
    * put() done before it returns, when it can be: the store beneath writes to memory
    * (the task's overlay), what the flush will need is known, and the cache has room
    * without evicting. True when written; false when only put() can do it. Throws what the
-   * serdes or the overlay throw (a commit in progress, a closed store).
+   * serdes or the overlay throw (a commit in progress, a closed store). `shared`: the
+   * caller never changes `value` after, and peekShared() may hand it out.
    */
-  putNow(key: K, value: V): boolean {
+  putNow(key: K, value: V, shared = false): boolean {
     if (!(this.bytes instanceof OverlayBytesStore)) return false;
     // A string key is its own cache key: its entry, when cached, has its bytes already.
     const stringKey = typeof key === "string" && key.charCodeAt(0) !== 1;
@@ -139,7 +158,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     const old = this.#oldFor(previous, valueBytes);
     if (old === NEEDS_READ) return false;
     if (previous === undefined) {
-      const entry = this.#entry(key, cacheKey, keyBytes, valueBytes, old);
+      const entry = this.#entry(key, cacheKey, keyBytes, valueBytes, old, shared ? value : undefined);
       if (!this.#cache.fits(previous, entry.size)) return false;
       this.bytes.writeNow(keyBytes, valueBytes);
       void this.#cache.put(entry);
@@ -162,6 +181,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       dirty ? this.#context.recordContext(previous.dirty ? previous.context : undefined) : undefined,
       size,
     );
+    (previous as Entry<K, V, C>).decoded = shared && valueBytes !== null ? value : undefined;
     return true;
   }
 
@@ -176,7 +196,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     // A write that fails leaves the store as it was, and the cache with it.
     if (valueBytes === null) await this.bytes.delete(keyBytes);
     else await this.bytes.put(keyBytes, valueBytes);
-    await this.#cache.put(this.#entry(key, cacheKey, keyBytes, valueBytes, old));
+    await this.#cache.put(this.#entry(key, cacheKey, keyBytes, valueBytes, old, undefined));
   }
 
   override async putIfAbsent(key: K, value: V): Promise<V | undefined> {
@@ -205,7 +225,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     if (entry !== undefined) {
       return entry.value === null ? undefined : this.valueSerde.deserialize(entry.value, this.valueContext);
     }
-    await this.#cache.put({
+    const loaded: Entry<K, V, C> = {
       cacheKey,
       key,
       keyBytes,
@@ -214,7 +234,9 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       old: value,
       context: undefined,
       size: entrySize(cacheKey, value, value),
-    });
+      decoded: undefined,
+    };
+    await this.#cache.put(loaded);
     return value === null ? undefined : this.valueSerde.deserialize(value, this.valueContext);
   }
 
@@ -238,7 +260,8 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     keyBytes: Buffer,
     value: Buffer | null,
     old: Buffer | null | undefined,
-  ): CacheEntry<K, C> {
+    decoded: V | undefined,
+  ): Entry<K, V, C> {
     // Without a listener nothing is forwarded: the entry is a clean read cache entry.
     const dirty = this.#listener !== undefined;
     return {
@@ -250,6 +273,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       old: dirty ? old : value,
       context: dirty ? this.#context.recordContext() : undefined,
       size: entrySize(cacheKey, value, dirty ? old : value),
+      decoded: value === null ? undefined : decoded,
     };
   }
 
@@ -265,7 +289,11 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       const old = entry.old ?? null;
       // Nothing was there and nothing is: Kafka Streams forwards nothing either.
       if (entry.value === null && old === null) continue;
-      const newValue = entry.value === null ? null : this.valueSerde.deserialize(entry.value, this.valueContext);
+      // What a shared write handed over goes to the listener (the DSL's, which only reads it) as it is.
+      const newValue =
+        entry.value === null
+          ? null
+          : ((entry as Entry<K, V, C>).decoded ?? this.valueSerde.deserialize(entry.value, this.valueContext));
       const oldValue = this.#sendOldValues && old !== null ? this.valueSerde.deserialize(old, this.valueContext) : null;
       const pending = this.#context.runInContext(entry.context as C, () =>
         listener({ key: entry.key, newValue, oldValue, context: entry.context as C }),

@@ -151,6 +151,33 @@ describe("CachingKeyValueStore: reads", () => {
     expect(direct.putNow("a", { balance: 1 })).toBe(false);
     expect(direct.peek("a")).toBe(NOT_CACHED);
   });
+
+  it("hands out the value a shared putNow() gave to peekShared() only, until another write replaces it", async () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    const store = cached(overlay.store("accounts"), Serdes.string(), Serdes.json<Account>());
+    expect(store.peekShared("a")).toBe(NOT_CACHED);
+    await store.get("a");
+    expect(store.peekShared("a")).toBeUndefined();
+    const shared = { balance: 3 };
+    expect(store.putNow("a", shared, true)).toBe(true);
+    expect(store.peekShared("a")).toBe(shared);
+    // Everyone else still gets an object of their own, decoded from the bytes.
+    expect(store.peek("a")).not.toBe(shared);
+    expect(await store.get("a")).toEqual({ balance: 3 });
+    expect(store.putNow("a", { balance: 4 })).toBe(true);
+    expect(store.peekShared("a")).toEqual({ balance: 4 });
+    expect(store.putNow("a", { balance: 5 }, true)).toBe(true);
+    await store.put("a", { balance: 6 });
+    expect(store.peekShared("a")).toEqual({ balance: 6 });
+    expect(store.putNow("b", { balance: 1 }, true)).toBe(true);
+    await store.delete("b");
+    expect(store.peekShared("b")).toBeUndefined();
+    // A flush leaves the value, and what it decodes to, as they were.
+    const kept = { balance: 7 };
+    store.putNow("a", kept, true);
+    await store.flushCache();
+    expect(store.peekShared("a")).toBe(kept);
+  });
 });
 
 describe("CachingKeyValueStore: the record cache", () => {

@@ -79,7 +79,8 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         }
         const store = this.#store;
         if (store instanceof CachingKeyValueStore) {
-          const cached = (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).peek(record.key);
+          // Shared: #fold only reads it (and an aggregate it may hand out is a primitive, see below).
+          const cached = (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).peekShared(record.key);
           if (cached !== NOT_CACHED) return this.#fold(record, cached ?? null);
         }
         return Promise.resolve(store.get(record.key)).then((old) => this.#fold(record, old ?? null));
@@ -95,7 +96,13 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
         const written =
           stored !== null &&
           store instanceof CachingKeyValueStore &&
-          (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).putNow(record.key, stored);
+          (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).putNow(
+            record.key,
+            stored,
+            // A primitive aggregate (a count) can be shared: the next record's aggregator gets
+            // it without a deserialization, and cannot change it in place. An object could be.
+            typeof newAggregate !== "object" && typeof newAggregate !== "function",
+          );
         if (!written)
           return putOrDelete(store, record.key, stored).then(() =>
             this.#forward(record, newAggregate, oldAggregate, timestamp),

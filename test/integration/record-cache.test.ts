@@ -39,6 +39,7 @@ describe("the record cache on Kafka", () => {
     stateDir = await mkdtemp(join(tmpdir(), "eddy-record-cache-"));
     await createTopic(cluster.kafka, "cache-events", 1);
     await createTopic(cluster.kafka, "cache-counts", 1);
+    await createTopic(cluster.kafka, "cache-totals-in", 1);
   });
 
   afterAll(async () => {
@@ -83,6 +84,43 @@ describe("the record cache on Kafka", () => {
         10_000,
         "the store's committed count",
       );
+    } finally {
+      await streams.close();
+    }
+  });
+
+  it("hands an aggregator the aggregate as its serde reads it back, as Kafka Streams does, not the one it wrote", async () => {
+    // The cache may keep the object a write handed over (a count's number), but not a bigint:
+    // Serdes.long() reads 1n back as 1, and that is what the next record's aggregator gets.
+    await produce(
+      cluster.kafka,
+      "cache-totals-in",
+      ["x", "y", "z"].map((value) => ({ key: "a", value, partition: 0 })),
+    );
+    const seen: string[] = [];
+    const builder = new StreamsBuilder();
+    builder
+      .stream("cache-totals-in", { key: Serdes.string(), value: Serdes.string() })
+      .groupByKey()
+      .aggregate(
+        (): number | bigint => 0n,
+        (_key, _value, total) => {
+          seen.push(typeof total);
+          return BigInt(total) + 1n;
+        },
+        { store: "totals", value: Serdes.long() },
+      );
+    const config = testStreamsConfig(cluster.broker.bootstrap, stateDir, { applicationId: "cache-totals" });
+    const streams = new KafkaStreams(builder.build(), config, { logger: silentLogger, api: false });
+    await streams.start();
+    try {
+      await eventually(
+        async () => (seen.length === 3 ? true : undefined),
+        30_000,
+        "three records",
+        failedInstance(streams),
+      );
+      expect(seen).toEqual(["bigint", "number", "number"]);
     } finally {
       await streams.close();
     }

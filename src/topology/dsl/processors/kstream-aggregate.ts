@@ -99,9 +99,11 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
           (store as CachingKeyValueStore<K, ValueAndTimestamp<VA>>).putNow(
             record.key,
             stored,
-            // A primitive aggregate (a count) can be shared: the next record's aggregator gets
-            // it without a deserialization, and cannot change it in place. An object could be.
-            typeof newAggregate !== "object" && typeof newAggregate !== "function",
+            // A number, string or boolean aggregate (a count) can be shared: the next record's
+            // aggregator gets it without a deserialization, and cannot change it in place (an
+            // object could be). Not a bigint: Serdes.long() reads a small one back as a number,
+            // and the next aggregator must see what Kafka Streams' would, the value read back.
+            sharesAsWritten(newAggregate),
           );
         if (!written)
           return putOrDelete(store, record.key, stored).then(() =>
@@ -119,4 +121,10 @@ export class StreamAggregateSupplier<K, V, VA> implements TableProcessorSupplier
       }
     })();
   };
+}
+
+/** Whether the serdes' round trip of `aggregate` gives it back unchanged, for the built-in serdes. */
+function sharesAsWritten(aggregate: unknown): boolean {
+  const type = typeof aggregate;
+  return type === "number" || type === "string" || type === "boolean";
 }

@@ -1,15 +1,17 @@
 // Strings (Java's StringSerializer: UTF-8) and raw bytes.
 import { isUtf8 } from "node:buffer";
 import type { Serde, SerdeContext } from "./serde.js";
+import type { RememberingSerde } from "./remembered-bytes.js";
 import { describeValue, deserializationError, serializationError } from "./failures.js";
 
 // The last string written and its bytes. A record's key is serialized again by every
 // store and sink it reaches (handleCommands: the state store, the events, the reply);
-// serialized bytes are only ever read, so the same Buffer serves all of them.
+// serialized bytes are only ever read, so the same Buffer serves all of them. A table's flush
+// tells it the bytes its store kept of each key it forwards (remembered-bytes.ts).
 let lastText: string | undefined;
 let lastBytes: Buffer = Buffer.alloc(0);
 
-export const stringSerde: Serde<string> = {
+export const stringSerde: RememberingSerde<string> = {
   name: "string",
   serialize(value: string, context?: SerdeContext): Buffer {
     if (value === lastText) return lastBytes;
@@ -19,6 +21,10 @@ export const stringSerde: Serde<string> = {
     lastBytes = Buffer.from(value, "utf8");
     lastText = value;
     return lastBytes;
+  },
+  remember(value: string, bytes: Buffer): void {
+    lastText = value;
+    lastBytes = bytes;
   },
   deserialize(bytes: Buffer, context?: SerdeContext): string {
     const text = bytes.toString("utf8");

@@ -16,6 +16,7 @@
 // the transaction aborts. String keys are the cache's keys as they are; other keys by
 // their bytes.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { rememberSerialized } from "../serdes/remembered-bytes.js";
 import type { CacheContext, CachedStore, FlushListener } from "./cached-store.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
@@ -295,6 +296,8 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
           ? null
           : ((entry as Entry<K, V, C>).decoded ?? this.valueSerde.deserialize(entry.value, this.valueContext));
       const oldValue = this.#sendOldValues && old !== null ? this.valueSerde.deserialize(old, this.valueContext) : null;
+      // A sink downstream with this store's key serde takes the key's bytes as they are.
+      if (entry.keyBytes !== undefined) rememberSerialized(this.keySerde, entry.key, entry.keyBytes);
       const pending = this.#context.runInContext(entry.context as C, () =>
         listener({ key: entry.key, newValue, oldValue, context: entry.context as C }),
       );

@@ -107,7 +107,10 @@ export async function eddyApi(app: FastifyInstance, options: EddyApiOptions): Pr
         : { max: security.rateLimit.max, windowMs: security.rateLimit.windowMs ?? DEFAULT_API_RATE_LIMIT_WINDOW_MS },
   });
   const metrics = new ApiMetrics();
-  const catalog = new StoreCatalog(topology, options.keyParsers, { internalStores: security.internalStores ?? false });
+  const catalog = new StoreCatalog(topology, options.keyParsers, {
+    internalStores: security.internalStores ?? false,
+    applicationId: streams.applicationId,
+  });
   const reader = new LocalStoreReader(streams);
   const peers = new PeerClient({
     self: streams.applicationServer,

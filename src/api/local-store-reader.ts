@@ -212,7 +212,7 @@ export async function scanView(
   bounds: ScanBounds,
   limit: number,
 ): Promise<{ entries: ScannedEntry[]; truncated: boolean }> {
-  const keyContext = { store: store.name, part: "key" as const };
+  const keyContext = store.keyContext;
   const serialize = (key: unknown): Buffer => store.keySerde.serialize(key, keyContext);
   // Start at the highest of the lower bounds, as a typed key (the stores take typed bounds).
   let lower: { key: unknown; bytes: Buffer } | undefined;

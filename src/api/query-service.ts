@@ -189,7 +189,7 @@ export class QueryService {
       prefix: parse(query.prefix),
       after: undefined as Buffer | undefined,
     };
-    const keyContext = { store: store.name, part: "key" as const };
+    const keyContext = store.keyContext;
     try {
       for (const bound of [bounds.from, bounds.to, bounds.prefix])
         if (bound !== undefined) store.keySerde.serialize(bound, keyContext);

@@ -2,8 +2,10 @@
 // Topology data (the runtime's StoreMetadata only names them), and how the key text of
 // a request becomes a typed key.
 import type { QueryableStreams, StoreMetadata } from "../runtime/streams-metadata.js";
-import type { Serde } from "../serdes/serde.js";
+import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "../stores/store-serde-context.js";
 import type { StoreType } from "../stores/store-type.js";
+import { storeSerdeTopic } from "../topology/topology.js";
 import type { TopologyData } from "../topology/topology.js";
 import { StoreNotFoundError, WrongStoreTypeError } from "./errors.js";
 import { defaultKeyParser } from "./key-text.js";
@@ -19,6 +21,8 @@ export interface CatalogStore {
   /** A window store's window size: a window's end is its start + size. */
   readonly windowSizeMs: number | undefined;
   readonly keyParser: KeyTextParser;
+  /** What the key serde is told when the API reads keys: what the store tells it (store-serde-topic.ts). */
+  readonly keyContext: SerdeContext;
   /** A global store: every instance holds all of it, so queries are answered where they arrive. */
   readonly global: boolean;
   /** Eddy's bookkeeping (idempotency keys and replies): admin tokens only, and only when the config allows it. */
@@ -32,7 +36,10 @@ export class StoreCatalog {
   constructor(
     topology: TopologyData,
     keyParsers: Readonly<Record<string, KeyTextParser>> = {},
-    { internalStores = false }: { internalStores?: boolean } = {},
+    {
+      internalStores = false,
+      applicationId,
+    }: { internalStores?: boolean; /** For the topic the serdes are told. */ applicationId?: string } = {},
   ) {
     for (const store of topology.stores.values()) {
       const internal = store.internal === true;
@@ -47,6 +54,11 @@ export class StoreCatalog {
         type: store.type,
         windowSizeMs: store.type === "window" ? store.windowed?.windowSizeMs : undefined,
         keyParser: keyParsers[store.name] ?? defaultKeyParser(store.keySerde.name),
+        keyContext: storeSerdeContext(
+          store.name,
+          "key",
+          applicationId === undefined ? undefined : storeSerdeTopic(topology, applicationId, store),
+        ),
       });
     }
   }

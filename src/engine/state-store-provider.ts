@@ -13,6 +13,11 @@ export interface TaskStoreContext {
   readonly taskId: string;
   /** For cached stores: the context of each write, and the context a flush forwards in. */
   readonly cache: CacheContext<RecordContext>;
+  /**
+   * The topic the store's serdes are told, as Kafka Streams' stores tell theirs
+   * (src/topology/store-serde-topic.ts): its changelog, or the name that would have.
+   */
+  serdeTopic(definition: StoreDefinition): string;
 }
 
 export interface StateStoreProvider {

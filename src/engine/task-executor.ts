@@ -15,6 +15,7 @@ import type { KeyValueStore } from "../stores/key-value-store.js";
 import type { RecordMetadata } from "../topology/record.js";
 import type { Topology } from "../topology/topology.js";
 import { matchesWhole } from "../topology/topic-pattern.js";
+import { storeSerdeTopic } from "../topology/store-serde-topic.js";
 import type { ConsumedRecord } from "./consumed-record.js";
 import { ProcessorNodeCounters } from "./node-counters.js";
 import type { TaskServices } from "./processor-context.js";
@@ -314,6 +315,7 @@ export class TaskExecutor {
         recordContext: (reuse) => this.#context.recordContext(reuse),
         runInContext: (context, work) => this.#context.runInRecordContext(context, work),
       },
+      serdeTopic: (definition) => storeSerdeTopic(topology, this.applicationId, definition),
     };
     for (const definition of topology.storesOf(options.subtopology)) {
       this.#stores.set(definition.name, await options.stores.getStore(definition, storeContext));

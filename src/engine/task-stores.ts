@@ -33,18 +33,23 @@ export function storedValueSerde(definition: StoreDefinition): Serde<unknown> {
   return serde;
 }
 
-/** The key-value store processors use: values are ValueAndTimestamp when the store is timestamped. */
+/**
+ * The key-value store processors use: values are ValueAndTimestamp when the store is
+ * timestamped. `topic`, here and below: what the serdes are told (TaskStoreContext.serdeTopic).
+ */
 export function keyValueStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  topic: string,
 ): KeyValueStore<unknown, unknown> {
-  return new TypedKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition));
+  return new TypedKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition), topic);
 }
 
 /** The window store processors use (values are ValueAndTimestamp when the store is timestamped). */
 export function windowStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  topic: string,
   /** The store's clock (store-stream-time.ts): the task's, or the committed one for queries. */
   streamTime?: StreamTimeCell,
 ): TypedWindowStore<unknown, unknown> {
@@ -58,6 +63,7 @@ export function windowStoreOf(
     retainDuplicates: windowed.retainDuplicates,
     timeOrdered: windowed.timeOrdered ?? false,
     ...(streamTime === undefined ? {} : { streamTime }),
+    topic,
   });
 }
 
@@ -69,7 +75,8 @@ function cachingWindowStoreOf(
   cache: RecordCache,
   streamTime: StreamTimeCell | undefined,
 ): StateStore {
-  const windowed = windowStoreOf(definition, bytes);
+  const topic = task.serdeTopic(definition);
+  const windowed = windowStoreOf(definition, bytes, topic);
   return new CachingWindowStore(
     bytes,
     definition.keySerde,
@@ -80,6 +87,7 @@ function cachingWindowStoreOf(
       retainDuplicates: false,
       timeOrdered: definition.windowed?.timeOrdered ?? false,
       ...(streamTime === undefined ? {} : { streamTime }),
+      topic,
     },
     { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
   );
@@ -89,6 +97,7 @@ function cachingWindowStoreOf(
 export function sessionStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  topic: string,
   /** The store's clock (store-stream-time.ts): the task's, or the committed one for queries. */
   streamTime?: StreamTimeCell,
 ): TypedSessionStore<unknown, unknown> {
@@ -98,6 +107,7 @@ export function sessionStoreOf(
   return new TypedSessionStore(bytes, definition.keySerde, definition.valueSerde, {
     retentionMs: definition.windowed.retentionMs,
     ...(streamTime === undefined ? {} : { streamTime }),
+    topic,
   });
 }
 
@@ -105,6 +115,7 @@ export function sessionStoreOf(
 export function versionedStoreOf(
   definition: StoreDefinition,
   bytes: KeyValueBytesStore,
+  topic: string,
   /** The store's clock (store-stream-time.ts), which restores and standby updates advanced. */
   streamTime?: StreamTimeCell,
 ): TypedVersionedKeyValueStore<unknown, unknown> {
@@ -116,7 +127,7 @@ export function versionedStoreOf(
     definition.keySerde,
     definition.valueSerde,
     definition.versioned,
-    streamTime === undefined ? {} : { streamTime },
+    streamTime === undefined ? { topic } : { streamTime, topic },
   );
 }
 
@@ -146,33 +157,39 @@ export function taskStoreOf(
    */
   streamTime?: StreamTimeCell,
 ): StateStore {
+  // Once per store: every read and write of the store reuses the contexts made from it.
+  const topic = task.serdeTopic(definition);
   if (definition.type === "window") {
     // A join's store keeps duplicates: Kafka Streams never caches it.
     const uncached = cache === undefined || cache.maxBytes === 0 || !definition.caching;
-    if (uncached || definition.windowed?.retainDuplicates === true) return windowStoreOf(definition, bytes, streamTime);
+    if (uncached || definition.windowed?.retainDuplicates === true) {
+      return windowStoreOf(definition, bytes, topic, streamTime);
+    }
     return cachingWindowStoreOf(definition, bytes, task, cache, streamTime);
   }
   if (definition.type === "session") {
-    const sessions = sessionStoreOf(definition, bytes, streamTime);
+    const sessions = sessionStoreOf(definition, bytes, topic, streamTime);
     if (cache === undefined || cache.maxBytes === 0 || !definition.caching) return sessions;
     // Behind the cache (Kafka Streams' CachingSessionStore): a session's updates fold until the flush.
     return new CachingSessionStore(
       bytes,
       definition.keySerde,
       definition.valueSerde,
-      { retentionMs: sessions.retentionMs, ...(streamTime === undefined ? {} : { streamTime }) },
+      { retentionMs: sessions.retentionMs, ...(streamTime === undefined ? {} : { streamTime }), topic },
       { cache, namespace: `${task.taskId}-${definition.name}`, context: task.cache },
     );
   }
   // Kafka Streams never caches a versioned store.
-  if (definition.type === "versioned") return versionedStoreOf(definition, bytes, streamTime);
+  if (definition.type === "versioned") return versionedStoreOf(definition, bytes, topic, streamTime);
   // suppress()'s buffer holds updates back itself: never behind the record cache.
-  if (definition.type === "buffer") return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde);
-  if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes);
+  if (definition.type === "buffer")
+    return new SuppressionBuffer(bytes, definition.keySerde, definition.valueSerde, topic);
+  if (cache === undefined || cache.maxBytes === 0) return keyValueStoreOf(definition, bytes, topic);
   return new CachingKeyValueStore(bytes, definition.keySerde, storedValueSerde(definition), {
     cache,
     namespace: `${task.taskId}-${definition.name}`,
     context: task.cache,
     forwarding: definition.caching,
+    topic,
   });
 }

@@ -151,8 +151,8 @@ export class GlobalStreamThread {
         onDroppedRecord: () => this.#options.onDroppedRecord(),
         globalStores: this.#stores,
         stores: {
-          getStore: (definition) => {
-            const store = keyValueStoreOf(definition, storage.store(definition.name));
+          getStore: (definition, task) => {
+            const store = keyValueStoreOf(definition, storage.store(definition.name), task.serdeTopic(definition));
             this.#stores.set(definition.name, store);
             return store;
           },

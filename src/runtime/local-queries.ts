@@ -27,6 +27,7 @@ import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 import type { Serializer } from "../serdes/serde.js";
 import type { StoreDefinition, Topology } from "../topology/topology.js";
+import { storeSerdeTopic } from "../topology/topology.js";
 import type { HostTasks } from "./assignor.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import { StoreNotQueryableError } from "./errors.js";
@@ -48,15 +49,27 @@ export interface RunningView {
 
 export class LocalQueries {
   readonly #topology: Topology;
+  readonly #applicationId: string;
   readonly #metrics: StreamsMetrics;
   readonly #running: () => RunningView | undefined;
   /** The committed views store() hands out, by task storage (a task reopened gets a new storage). */
   readonly #views = new WeakMap<TaskStorage, Map<string, ReadOnlyKeyValueView<unknown, unknown>>>();
 
-  constructor(topology: Topology, metrics: StreamsMetrics, running: () => RunningView | undefined) {
+  constructor(
+    topology: Topology,
+    applicationId: string,
+    metrics: StreamsMetrics,
+    running: () => RunningView | undefined,
+  ) {
     this.#topology = topology;
+    this.#applicationId = applicationId;
     this.#metrics = metrics;
     this.#running = running;
+  }
+
+  /** What a queried store's serdes are told: what the task's store tells them (store-serde-topic.ts). */
+  #serdeTopic(definition: StoreDefinition): string {
+    return storeSerdeTopic(this.#topology, this.#applicationId, definition);
   }
 
   hostMap(): ReadonlyMap<string, HostTasks> {
@@ -189,7 +202,10 @@ export class LocalQueries {
     let view = views.get(store);
     if (view === undefined) {
       view = new ReadOnlyKeyValueView(
-        plainKeyValueStoreOf(definition, keyValueStoreOf(definition, storage.store(store))),
+        plainKeyValueStoreOf(
+          definition,
+          keyValueStoreOf(definition, storage.store(store), this.#serdeTopic(definition)),
+        ),
       );
       views.set(store, view);
     }
@@ -203,7 +219,12 @@ export class LocalQueries {
       throw new StoreNotQueryableError(store, `Store "${store}" is a ${definition.type} store, not a window store`);
     }
     // Expired by the store's committed stream time, as the state it reads is committed.
-    const windows = windowStoreOf(definition, storage.store(store), storage.streamTimes.of(store));
+    const windows = windowStoreOf(
+      definition,
+      storage.store(store),
+      this.#serdeTopic(definition),
+      storage.streamTimes.of(store),
+    );
     return definition.timestamped
       ? new WindowStoreFacade(windows as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>)
       : (windows as unknown as ReadOnlyWindowStore<K, V>);
@@ -242,10 +263,12 @@ export class LocalQueries {
     const running = this.#running()?.thread?.taskManager.activeTask(taskId)?.storeStreamTime(store);
     const streamTime =
       running !== undefined && running > committed.time ? { time: running, cleanedBelowSegment: 0 } : committed;
-    return versionedStoreOf(definition, storage.store(store), streamTime) as unknown as ReadOnlyVersionedKeyValueStore<
-      K,
-      V
-    >;
+    return versionedStoreOf(
+      definition,
+      storage.store(store),
+      this.#serdeTopic(definition),
+      streamTime,
+    ) as unknown as ReadOnlyVersionedKeyValueStore<K, V>;
   }
 
   /** A session store of task `taskId` hosted here: read-only, committed state. */
@@ -257,6 +280,7 @@ export class LocalQueries {
     return sessionStoreOf(
       definition,
       storage.store(store),
+      this.#serdeTopic(definition),
       storage.streamTimes.of(store),
     ) as unknown as ReadOnlySessionStore<K, V>;
   }

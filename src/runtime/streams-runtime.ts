@@ -115,7 +115,7 @@ export class StreamsRuntime implements QueryableStreams {
           : options.logger.child({ applicationId }))) ??
       createLogger({ level: this.config.logLevel, base: { applicationId }, fd: 1 });
     this.#unreachableHint = options.unreachableHint ?? DEFAULT_UNREACHABLE_HINT;
-    this.#queries = new LocalQueries(this.#topology, this.#metrics, () => this.#running);
+    this.#queries = new LocalQueries(this.#topology, applicationId, this.#metrics, () => this.#running);
   }
 
   /** The topology this instance runs. */

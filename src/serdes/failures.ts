@@ -7,8 +7,9 @@ import type { SerdeContext } from "./serde.js";
 export function describeContext(context: SerdeContext | undefined): string {
   if (context === undefined) return "";
   const part = context.part ?? "data";
-  if (context.topic !== undefined) return ` the ${part} of topic "${context.topic}"`;
+  // A store's serdes are told its changelog topic too; the store is what a reader knows.
   if (context.store !== undefined) return ` the ${part} of store "${context.store}"`;
+  if (context.topic !== undefined) return ` the ${part} of topic "${context.topic}"`;
   return context.part === undefined ? "" : ` the ${part}`;
 }
 

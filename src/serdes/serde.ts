@@ -15,9 +15,17 @@ export interface Serde<T> extends Serializer<T>, Deserializer<T> {
   readonly name: string;
 }
 
-/** Where the bytes come from or go to, for error messages and dead-letter headers. */
+/** Where the bytes come from or go to, for topic-aware serdes, error messages and dead-letter headers. */
 export interface SerdeContext {
+  /**
+   * The topic, as Kafka Streams passes it to a Serializer or Deserializer: a source's or
+   * sink's (an internal topic by its full name, `<applicationId>-<name>`); for a store's
+   * serdes, its changelog topic, `<applicationId>-<store>-changelog` even without logging
+   * (a global store's: its source topic; suppress()'s buffer too); the foreign-key join's
+   * pseudo topics (`<registration topic>-fk`, `-pk`, `-vh`).
+   */
   topic?: string;
+  /** The store, for a store's serdes. */
   store?: string;
   part?: "key" | "value";
 }

@@ -53,6 +53,8 @@ export interface CachingOptions<C> {
    * processor forwards every update (a store with `caching: false`).
    */
   readonly forwarding: boolean;
+  /** The topic the serdes are told (src/topology/store-serde-topic.ts). */
+  readonly topic?: string;
 }
 
 export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<K, V> implements CachedStore<K, V, C> {
@@ -63,7 +65,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
   #sendOldValues = false;
 
   constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, options: CachingOptions<C>) {
-    super(bytes, keySerde, valueSerde);
+    super(bytes, keySerde, valueSerde, options.topic);
     this.#context = options.context;
     this.#forwarding = options.forwarding;
     this.#cache = options.cache.namespace<K, C>(options.namespace, (entries) => this.#forward(entries));

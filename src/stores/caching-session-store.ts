@@ -16,6 +16,7 @@ import type { KeyValueBytesStore } from "./key-value-store.js";
 import type { IndexedSession } from "./session-index.js";
 import { TypedSessionStore } from "./session-store.js";
 import type { SessionStoreOptions } from "./session-store.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 
 export class CachingSessionStore<K, V, C = unknown>
   extends TypedSessionStore<K, V>
@@ -39,7 +40,11 @@ export class CachingSessionStore<K, V, C = unknown>
     caching: StoreCachingOptions<C>,
   ) {
     super(bytes, keySerde, valueSerde, options);
-    this.#caching = new CacheForwarding<Windowed<K>, V, C>(caching, valueSerde, { store: bytes.name, part: "value" });
+    this.#caching = new CacheForwarding<Windowed<K>, V, C>(
+      caching,
+      valueSerde,
+      storeSerdeContext(bytes.name, "value", options.topic),
+    );
   }
 
   /** Sessions cached (for tests and metrics). */

@@ -6,6 +6,7 @@
 // for the aggregation's hot path. Each window's updates fold until the flush, which
 // forwards them keyed by { key, window }.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 import type { Windowed } from "../serdes/windowed.js";
 import { CacheForwarding, NEEDS_READ } from "./cache-forwarding.js";
 import type { StoreCachingOptions } from "./cache-forwarding.js";
@@ -48,7 +49,7 @@ export class CachingWindowStore<K, V, C = unknown>
     caching: WindowCachingOptions<C>,
   ) {
     super(bytes, keySerde, valueSerde, options);
-    this.#valueContext = { store: bytes.name, part: "value" };
+    this.#valueContext = storeSerdeContext(bytes.name, "value", options.topic);
     this.#caching = new CacheForwarding<Windowed<K>, V, C, K>(caching, valueSerde, this.#valueContext, (entry) =>
       this.#windowed(entry),
     );

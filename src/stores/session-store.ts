@@ -14,6 +14,7 @@
 // store lacks is known absent without a read, and an expired segment's sessions are
 // named without a scan. Readers that never write (queries) scan, as without it.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
 import { OverlayBytesStore } from "./overlay-bytes-store.js";
@@ -63,6 +64,11 @@ export interface SessionStoreOptions {
    * records advanced it, and queries expire sessions by it. The store keeps its own when absent.
    */
   readonly streamTime?: StreamTimeCell;
+  /**
+   * The topic the store's serdes are told, as Kafka Streams' stores tell theirs their
+   * changelog's (src/topology/store-serde-topic.ts); none when absent.
+   */
+  readonly topic?: string;
 }
 
 const NO_SESSIONS: readonly never[] = [];
@@ -91,8 +97,8 @@ export class TypedSessionStore<K, V> implements SessionStore<K, V> {
     this.retentionMs = options.retentionMs;
     this.segmentIntervalMs = segmentIntervalOf(options.retentionMs);
     this.#maxIndexedRows = options.maxIndexedRows;
-    this.#keyContext = { store: bytes.name, part: "key" };
-    this.#valueContext = { store: bytes.name, part: "value" };
+    this.#keyContext = storeSerdeContext(bytes.name, "key", options.topic);
+    this.#valueContext = storeSerdeContext(bytes.name, "value", options.topic);
     this.#clock = options.streamTime ?? { time: NO_STREAM_TIME, cleanedBelowSegment: 0 };
   }
 

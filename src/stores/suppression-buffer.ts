@@ -7,6 +7,7 @@
 // per dirty key at commit, a tombstone for an evicted key, restored like any store. The order
 // is kept in memory and rebuilt from the store when the task opens it.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 import type { KeyValueBytesStore } from "./key-value-store.js";
 import type { StateStore } from "./state-store.js";
 import type { BufferEntryBytes, BufferedRecordContext } from "./suppression-buffer-format.js";
@@ -50,12 +51,13 @@ export class SuppressionBuffer<K, V> implements StateStore {
   #size = 0;
   #loaded: Promise<void> | undefined;
 
-  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>) {
+  /** `topic`: the topic the serdes are told, Kafka Streams' `<applicationId>-<store>-changelog`. */
+  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, topic?: string) {
     this.bytes = bytes;
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
-    this.#keyContext = { store: bytes.name, part: "key" };
-    this.#valueContext = { store: bytes.name, part: "value" };
+    this.#keyContext = storeSerdeContext(bytes.name, "key", topic);
+    this.#valueContext = storeSerdeContext(bytes.name, "value", topic);
   }
 
   get name(): string {

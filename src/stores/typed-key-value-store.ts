@@ -2,6 +2,7 @@
 // serdes and nothing else. Order is the order of the serialized keys (so a
 // Serdes.long() key orders negative numbers after positive ones, as in Kafka Streams).
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 import { Serdes } from "../serdes/serdes.js";
 import { prefixRange } from "./bytes-order.js";
 import type { BytesRange, KeyValue, KeyValueBytesStore, KeyValueStore } from "./key-value-store.js";
@@ -14,14 +15,22 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
   protected readonly keyContext: SerdeContext;
   protected readonly valueContext: SerdeContext;
 
-  /** Values default to MessagePack: compact, and any plain data round-trips. */
-  constructor(bytes: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V> = Serdes.msgpack<V>()) {
+  /**
+   * Values default to MessagePack: compact, and any plain data round-trips. `topic`: the
+   * topic the serdes are told (src/topology/store-serde-topic.ts).
+   */
+  constructor(
+    bytes: KeyValueBytesStore,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V> = Serdes.msgpack<V>(),
+    topic?: string,
+  ) {
     this.name = bytes.name;
     this.bytes = bytes;
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
-    this.keyContext = { store: bytes.name, part: "key" };
-    this.valueContext = { store: bytes.name, part: "value" };
+    this.keyContext = storeSerdeContext(bytes.name, "key", topic);
+    this.valueContext = storeSerdeContext(bytes.name, "value", topic);
   }
 
   async get(key: K): Promise<V | undefined> {

@@ -13,6 +13,7 @@
 // restore advances it (so a read or late put older than the history is refused after a restore
 // as it was before it).
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 import type { KeyValueBytesStore } from "./key-value-store.js";
 import type { StreamTimeCell } from "./store-stream-time.js";
 import type { VersionedStoreSpec } from "./versioned-key-schema.js";
@@ -97,6 +98,11 @@ export interface VersionedStoreOpenOptions {
    * records advanced it. The store keeps its own when absent.
    */
   readonly streamTime?: StreamTimeCell;
+  /**
+   * The topic the store's serdes are told, as Kafka Streams' stores tell theirs their
+   * changelog's (src/topology/store-serde-topic.ts); none when absent.
+   */
+  readonly topic?: string;
 }
 
 export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore<K, V> {
@@ -132,8 +138,8 @@ export class TypedVersionedKeyValueStore<K, V> implements VersionedKeyValueStore
     this.valueSerde = valueSerde;
     this.historyRetentionMs = spec.historyRetentionMs;
     this.segmentIntervalMs = spec.segmentIntervalMs;
-    this.#keyContext = { store: bytes.name, part: "key" };
-    this.#valueContext = { store: bytes.name, part: "value" };
+    this.#keyContext = storeSerdeContext(bytes.name, "key", options.topic);
+    this.#valueContext = storeSerdeContext(bytes.name, "value", options.topic);
     this.#clock = options.streamTime ?? { time: UNKNOWN_STREAM_TIME, cleanedBelowSegment: 0 };
     if (options.restoredStreamTime !== undefined && options.restoredStreamTime > this.#clock.time) {
       this.#clock.time = options.restoredStreamTime;

@@ -9,6 +9,7 @@
 // 60 s), Kafka Streams' default) as stream time passes it. Deletes go through the store
 // beneath like any write, so the changelog compacts them away.
 import type { Serde, SerdeContext } from "../serdes/serde.js";
+import { storeSerdeContext } from "./store-serde-context.js";
 import { stringSerde } from "../serdes/text-and-bytes.js";
 import type { Windowed } from "../serdes/windowed.js";
 import type { KeyValue, KeyValueBytesStore } from "./key-value-store.js";
@@ -66,6 +67,11 @@ export interface WindowStoreOptions {
    * records advanced it, and queries expire windows by it. The store keeps its own when absent.
    */
   readonly streamTime?: StreamTimeCell;
+  /**
+   * The topic the store's serdes are told, as Kafka Streams' stores tell theirs their
+   * changelog's (src/topology/store-serde-topic.ts); none when absent.
+   */
+  readonly topic?: string;
 }
 
 /** Kafka Streams' default segment interval for a window store of this retention. */
@@ -115,8 +121,8 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     this.#retainDuplicates = options.retainDuplicates ?? false;
     this.#timeOrdered = options.timeOrdered ?? false;
     this.#maxIndexedRows = options.maxIndexedRows;
-    this.#keyContext = { store: bytes.name, part: "key" };
-    this.#valueContext = { store: bytes.name, part: "value" };
+    this.#keyContext = storeSerdeContext(bytes.name, "key", options.topic);
+    this.#valueContext = storeSerdeContext(bytes.name, "value", options.topic);
     this.#clock = options.streamTime ?? { time: NO_STREAM_TIME, cleanedBelowSegment: 0 };
   }
 

@@ -55,7 +55,10 @@ function executor(counters: ProcessorNodeCounters, collector = new ListCollector
     partition: 0,
     collector,
     nodeCounters: counters,
-    stores: { getStore: (definition) => keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name)) },
+    stores: {
+      getStore: (definition, task) =>
+        keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name), task.serdeTopic(definition)),
+    },
   });
 }
 
@@ -99,7 +102,8 @@ describe("per-node record counts", () => {
       partition: 0,
       collector: new ListCollector(),
       stores: {
-        getStore: (definition) => keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name)),
+        getStore: (definition, task) =>
+          keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name), task.serdeTopic(definition)),
       },
     });
     expect(await task.processNow(record("k", "a"))).toEqual({ status: "processed" });

@@ -33,7 +33,10 @@ function executorOf(topology: Topology, committed?: TaskExecutorOptions["committ
     subtopology: 0,
     partition: 0,
     collector: new ListCollector(),
-    stores: { getStore: (definition) => keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name)) },
+    stores: {
+      getStore: (definition, task) =>
+        keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name), task.serdeTopic(definition)),
+    },
     ...(committed === undefined ? {} : { committed }),
   });
 }

@@ -55,9 +55,13 @@ async function harness(topology: Topology, subtopology = 0, partition = 3, clock
     collector,
     ...(clock !== undefined ? { clock } : {}),
     stores: {
-      getStore(definition) {
+      getStore(definition, task) {
         opened.push(definition);
-        const store = keyValueStoreOf(definition, new InMemoryKeyValueBytesStore(definition.name));
+        const store = keyValueStoreOf(
+          definition,
+          new InMemoryKeyValueBytesStore(definition.name),
+          task.serdeTopic(definition),
+        );
         // The tests read the plain values; processors get the store as the topology declares it.
         stores.set(definition.name, plainKeyValueStoreOf(definition, store));
         return store;

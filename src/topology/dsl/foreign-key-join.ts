@@ -70,7 +70,9 @@ export function foreignKeyJoin<K, V, KO, VO, VR>(
   const primaryKeySerde: Serde<K> = left.keySerde ?? defaultSerde<K>("key");
   const valueSerde: Serde<V> = left.valueSerde ?? defaultSerde<V>("value");
   const foreignKeySerde: Serde<KO> = right.keySerde ?? defaultSerde<KO>("key");
-  const subscriptions = derivedSerde(left.keySerde, "key", subscriptionWrapperSerde);
+  const subscriptions = derivedSerde(left.keySerde, "key", (primaryKeys: Serde<K>) =>
+    subscriptionWrapperSerde(primaryKeys, registrationTopic),
+  );
   const responses = derivedSerde(right.valueSerde, "value", subscriptionResponseWrapperSerde);
   // Kafka Streams serializes these with pseudo topics named after the registration topic.
   const foreignKeyContext = { topic: `${registrationTopic}-fk`, part: "key" } as const;

@@ -49,5 +49,5 @@ export function streamTableJoinGrace<K, V, VT>(
     persistent: true,
     serdeHint: "pass { {part}: <serde> } to join()",
   });
-  return { gracePeriodMs, bufferStore, keySerde, valueSerde };
+  return { gracePeriodMs, bufferStore, serdeTopic: name, keySerde, valueSerde };
 }

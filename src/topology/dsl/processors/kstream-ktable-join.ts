@@ -20,6 +20,11 @@ import { StreamJoinBuffer } from "./stream-join-buffer.js";
 export interface StreamTableJoinGrace<K, V> {
   readonly gracePeriodMs: number;
   readonly bufferStore: string;
+  /**
+   * The topic the buffer tells the serdes: the join's name, as Kafka Streams builds its
+   * RocksDBTimeOrderedKeyValueBuffer with `topic` = the join processor's name.
+   */
+  readonly serdeTopic: string;
   /** The stream's serdes, if known; the configuration's defaults otherwise. */
   readonly keySerde: Serde<K> | undefined;
   readonly valueSerde: Serde<V> | undefined;

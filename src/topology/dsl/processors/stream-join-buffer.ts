@@ -19,6 +19,8 @@ const SEQNUM_BYTES = 4;
 export interface StreamJoinBufferOptions<K, V> {
   readonly gracePeriodMs: number;
   readonly bufferStore: string;
+  /** The topic the serdes are told: the join's name, as Kafka Streams' buffer tells them (not a changelog's). */
+  readonly serdeTopic: string;
   readonly keySerde: Serde<K> | undefined;
   readonly valueSerde: Serde<V> | undefined;
 }
@@ -47,8 +49,8 @@ export class StreamJoinBuffer<K, V> {
     this.#gracePeriodMs = options.gracePeriodMs;
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
-    this.#keyContext = { store: options.bufferStore, part: "key" };
-    this.#valueContext = { store: options.bufferStore, part: "value" };
+    this.#keyContext = { topic: options.serdeTopic, store: options.bufferStore, part: "key" };
+    this.#valueContext = { topic: options.serdeTopic, store: options.bufferStore, part: "value" };
   }
 
   /** The buffer of the join's processor, with the stream's serdes or the configuration's defaults. */

@@ -35,7 +35,12 @@ export interface SubscriptionWrapper<K> {
   readonly primaryPartition: number | null;
 }
 
-export function subscriptionWrapperSerde<K>(primaryKeySerde: Serde<K>): Serde<SubscriptionWrapper<K>> {
+/** `registrationTopic`: the logical name of the subscription-registration topic, for the primary key's pseudo topic. */
+export function subscriptionWrapperSerde<K>(
+  primaryKeySerde: Serde<K>,
+  registrationTopic?: string,
+): Serde<SubscriptionWrapper<K>> {
+  const primaryKeyContext = primaryKeyContextOf(registrationTopic);
   return {
     name: `subscriptionWrapper<${primaryKeySerde.name}>`,
     serialize(wrapper: SubscriptionWrapper<K>, context?: SerdeContext): Buffer {
@@ -85,7 +90,29 @@ export function subscriptionWrapperSerde<K>(primaryKeySerde: Serde<K>): Serde<Su
   };
 }
 
-/** Kafka Streams serializes the primary key for the pseudo topic `<registration topic>-pk`. */
-function primaryKeyContext(context: SerdeContext | undefined): SerdeContext {
-  return context?.topic === undefined ? { ...context, part: "key" } : { topic: `${context.topic}-pk`, part: "key" };
+/**
+ * Kafka Streams serializes the primary key for one pseudo topic,
+ * `<applicationId>-<registration topic>-pk`, wherever the wrapper goes
+ * (SubscriptionWrapperSerde ignores the topic it is given): on the registration topic,
+ * `<applicationId>-<registration topic>`, and in the subscription store, whose serdes are told
+ * `<applicationId>-<store>-changelog`. The application id is read off either, once per topic.
+ */
+function primaryKeyContextOf(
+  registrationTopic: string | undefined,
+): (context: SerdeContext | undefined) => SerdeContext {
+  let lastTopic: string | undefined;
+  let last: SerdeContext | undefined;
+  return (context) => {
+    const topic = context?.topic;
+    if (topic === undefined) return { ...context, part: "key" };
+    if (topic === lastTopic && last !== undefined) return last;
+    const suffix = context?.store === undefined ? registrationTopic : `${context.store}-changelog`;
+    const prefix =
+      registrationTopic !== undefined && suffix !== undefined && topic.endsWith(suffix)
+        ? topic.slice(0, topic.length - suffix.length)
+        : undefined;
+    lastTopic = topic;
+    last = { topic: prefix === undefined ? `${topic}-pk` : `${prefix}${registrationTopic}-pk`, part: "key" };
+    return last;
+  };
 }

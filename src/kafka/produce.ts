@@ -22,11 +22,15 @@ export function toProducedOffsets(
   records: readonly ProducedRecord[],
 ): ProducedOffsets[] {
   const counts = new Map<string, number[]>();
-  for (const record of records) {
-    let perPartition = counts.get(record.topic);
-    if (perPartition === undefined) {
-      perPartition = [];
-      counts.set(record.topic, perPartition);
+  // A send's records come in runs of one topic (a task's sink records, then its changelog's).
+  let lastTopic: string | undefined;
+  let perPartition: number[] = [];
+  for (let i = 0; i < records.length; i += 1) {
+    const record = records[i] as ProducedRecord;
+    if (record.topic !== lastTopic) {
+      lastTopic = record.topic;
+      perPartition = counts.get(lastTopic) ?? [];
+      counts.set(lastTopic, perPartition);
     }
     perPartition[record.partition] = (perPartition[record.partition] ?? 0) + 1;
   }
@@ -81,31 +85,38 @@ export function* chunksOf(
   let bytes = 0;
   // Each partition's batch bytes in the chunk, by topic then partition (no string made per record).
   const batches = maxBatchBytes === undefined ? undefined : new Map<string, number[]>();
+  // The topic of the record before, its batches and its limit: records come in runs of one topic.
+  let lastTopic: string | undefined;
+  let perPartition: number[] = [];
+  let maxBytes = Number.POSITIVE_INFINITY;
   for (let i = 0; i < records.length; i += 1) {
     const record = records[i] as ProducedRecord;
     const size = sizeOf(record);
     let batchBytes = 0;
     let batchFull = false;
-    if (batches !== undefined && maxBatchBytes !== undefined) {
-      batchBytes = (batches.get(record.topic)?.[record.partition] ?? BATCH_OVERHEAD) + size;
-      batchFull = batchBytes > maxBatchBytes(record.topic);
+    if (batches !== undefined) {
+      if (record.topic !== lastTopic) {
+        lastTopic = record.topic;
+        maxBytes = (maxBatchBytes as (topic: string) => number)(lastTopic);
+        perPartition = batches.get(lastTopic) ?? [];
+        batches.set(lastTopic, perPartition);
+      }
+      batchBytes = (perPartition[record.partition] ?? BATCH_OVERHEAD) + size;
+      batchFull = batchBytes > maxBytes;
     }
     if (i > start && (i - start >= MAX_RECORDS_PER_SEND || bytes + size > MAX_BYTES_PER_SEND || batchFull)) {
       yield records.slice(start, i);
       start = i;
       bytes = 0;
-      batches?.clear();
-      batchBytes = BATCH_OVERHEAD + size;
-    }
-    bytes += size;
-    if (batches !== undefined) {
-      let perPartition = batches.get(record.topic);
-      if (perPartition === undefined) {
+      if (batches !== undefined) {
+        batches.clear();
         perPartition = [];
         batches.set(record.topic, perPartition);
       }
-      perPartition[record.partition] = batchBytes;
+      batchBytes = BATCH_OVERHEAD + size;
     }
+    bytes += size;
+    if (batches !== undefined) perPartition[record.partition] = batchBytes;
   }
   if (start < records.length) yield records.slice(start);
 }

@@ -75,6 +75,27 @@ describe("record checks", () => {
     expect(chunks.length).toBeGreaterThan(1);
     expect([...chunksOf(records)].length).toBe(1);
   });
+
+  it("keeps each topic's batches and limit apart when the topics of a send alternate", () => {
+    // Runs of "small" (2,000 bytes a batch) and "large" (no limit), in turns, on the same partitions.
+    const records = Array.from({ length: 24 }, (_, i) =>
+      record(500, { topic: Math.floor(i / 3) % 2 === 0 ? "small" : "large", partition: i % 2 }),
+    );
+    const limits: Record<string, number> = { small: 2000, large: 1 << 20 };
+    const chunks = [...chunksOf(records, (topic) => limits[topic] as number)];
+    expect(chunks.flat()).toEqual(records);
+    for (const chunk of chunks) {
+      for (const partition of [0, 1]) {
+        const batch = chunk.filter((r) => r.topic === "small" && r.partition === partition);
+        const bytes = RECORD_BATCH_OVERHEAD + batch.reduce((sum, r, i) => sum + recordSizeInBatch(r, i, 0), 0);
+        expect(bytes).toBeLessThanOrEqual(2000);
+      }
+    }
+    // Three of the small topic's records fit in a batch, a fourth does not: each cut comes at the
+    // record that would be its partition's fourth, however many of the large topic's came between.
+    expect(chunks.map((c) => c.filter((r) => r.topic === "small").length)).toEqual([5, 4, 3]);
+    expect(chunks.map((c) => c.length)).toEqual([8, 10, 6]);
+  });
 });
 
 describe("record size against the broker", () => {

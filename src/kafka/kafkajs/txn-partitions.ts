@@ -32,12 +32,21 @@ export class TxnPartitions {
   constructor(private readonly onConcurrentTransactions: () => void = () => undefined) {}
 
   /** The partitions the next sends go to (each record's topic and partition). */
-  announce(partitions: Iterable<{ readonly topic: string; readonly partition: number }>): void {
-    for (const { topic, partition } of partitions) {
-      if (this.#added.get(topic)?.has(partition) === true) continue;
-      let set = this.#announced.get(topic);
-      if (set === undefined) this.#announced.set(topic, (set = new Set()));
-      set.add(partition);
+  announce(partitions: ReadonlyArray<{ readonly topic: string; readonly partition: number }>): void {
+    // A send's records come in runs of one topic: its sets are looked up once per run.
+    let lastTopic: string | undefined;
+    let added: Set<number> | undefined;
+    let announced: Set<number> | undefined;
+    for (let i = 0; i < partitions.length; i += 1) {
+      const { topic, partition } = partitions[i] as { readonly topic: string; readonly partition: number };
+      if (topic !== lastTopic) {
+        lastTopic = topic;
+        added = this.#added.get(topic);
+        announced = this.#announced.get(topic);
+      }
+      if (added?.has(partition) === true) continue;
+      if (announced === undefined) this.#announced.set(topic, (announced = new Set()));
+      announced.add(partition);
     }
   }
 

@@ -38,6 +38,37 @@ export function varlongSize(value: number): number {
   return size;
 }
 
+/** Writes Kafka's unsigned varint (32-bit) at `offset`; returns the offset after it. The caller made room. */
+export function writeUnsignedVarintAt(buffer: Buffer, offset: number, value: number): number {
+  let at = offset;
+  let v = value >>> 0;
+  while (v > 0x7f) {
+    buffer[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buffer[at++] = v;
+  return at;
+}
+
+/** Writes a zig-zag varint (record fields) at `offset`; returns the offset after it. */
+export function writeVarintAt(buffer: Buffer, offset: number, value: number): number {
+  return writeUnsignedVarintAt(buffer, offset, (value << 1) ^ (value >> 31));
+}
+
+/** Writes a zig-zag varlong, exact below 2^53 (timestamp deltas), at `offset`; returns the offset after it. */
+export function writeVarlongAt(buffer: Buffer, offset: number, value: number): number {
+  if (value >= -0x40000000 && value < 0x40000000)
+    return writeUnsignedVarintAt(buffer, offset, (value << 1) ^ (value >> 31));
+  let at = offset;
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  while (z >= 128) {
+    buffer[at++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buffer[at++] = z;
+  return at;
+}
+
 export class ByteWriter {
   private readonly chunks: Buffer[] = [];
   private scratch: Buffer;
@@ -158,34 +189,19 @@ export class ByteWriter {
   /** Kafka's unsigned varint: 32-bit, at most 5 bytes. */
   unsignedVarint(value: number): void {
     this.ensure(5);
-    const scratch = this.scratch;
-    let v = value >>> 0;
-    while (v > 0x7f) {
-      scratch[this.pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    scratch[this.pos++] = v;
+    this.pos = writeUnsignedVarintAt(this.scratch, this.pos, value);
   }
 
   /** Zig-zag encoded signed varint (record fields). */
   varint(value: number): void {
-    this.unsignedVarint((value << 1) ^ (value >> 31));
+    this.ensure(5);
+    this.pos = writeVarintAt(this.scratch, this.pos, value);
   }
 
   /** Zig-zag encoded signed varlong, exact below 2^53 (timestamp deltas). */
   varlong(value: number): void {
-    if (value >= -0x40000000 && value < 0x40000000) {
-      this.unsignedVarint((value << 1) ^ (value >> 31));
-      return;
-    }
     this.ensure(10);
-    const scratch = this.scratch;
-    let z = value >= 0 ? value * 2 : -value * 2 - 1;
-    while (z >= 128) {
-      scratch[this.pos++] = (z % 128) | 0x80;
-      z = Math.floor(z / 128);
-    }
-    scratch[this.pos++] = z;
+    this.pos = writeVarlongAt(this.scratch, this.pos, value);
   }
 
   /** The UTF-8 bytes of `value`, whose byte length the caller has (it wrote it as a prefix). */
@@ -209,9 +225,17 @@ export class ByteWriter {
 
   /** Reserves an int32 whose value is known only later (a size prefix, a CRC); returns where it is. */
   reserveInt32(): { buffer: Buffer; offset: number } {
-    this.ensure(4);
+    return this.reserve(4);
+  }
+
+  /**
+   * Reserves `bytes` contiguous bytes for the caller to fill itself (all of them): where they
+   * are. For a run of many small fields, written with local offsets rather than a call apiece.
+   */
+  reserve(bytes: number): { buffer: Buffer; offset: number } {
+    this.ensure(bytes);
     const handle = { buffer: this.scratch, offset: this.pos };
-    this.pos += 4;
+    this.pos += bytes;
     return handle;
   }
 

@@ -19,7 +19,14 @@
 //     base_sequence i32, count i32, records
 //   record: length varint, attributes i8 (0), timestamp_delta varlong, offset_delta
 //     varint, key varbytes, value varbytes, [header key varstring, value varbytes]
-import { ByteWriter, varintSize, varlongSize } from "../../bytes/byte-writer.js";
+import {
+  ByteWriter,
+  varintSize,
+  varlongSize,
+  writeUnsignedVarintAt,
+  writeVarintAt,
+  writeVarlongAt,
+} from "../../bytes/byte-writer.js";
 import { crc32c } from "../../bytes/crc32c.js";
 import { unsignedVarintSize } from "./flexible.js";
 
@@ -234,22 +241,10 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number = Dat
       w.int16(producerEpoch);
       w.int32(data.firstSequence ?? 0);
       w.int32(count);
-      const { sizes, timestampDeltas } = prepared;
-      for (let i = 0; i < count; i += 1) {
-        const m = data.messages[i] as ProduceMessage;
-        w.varint(sizes[i * 3] as number);
-        w.int8(0);
-        w.varlong(timestampDeltas[i] as number);
-        w.varint(i);
-        writeVarBytes(w, m.key, sizes[i * 3 + 1] as number);
-        writeVarBytes(w, m.value, sizes[i * 3 + 2] as number);
-        const headers = prepared.headers?.[i] ?? NO_HEADERS;
-        w.varint(headers.length);
-        for (const [name, nameSize, value, valueSize] of headers) {
-          w.varint(nameSize);
-          w.string(name, nameSize);
-          writeVarBytes(w, value, valueSize);
-        }
+      const records = w.reserve(prepared.size);
+      const end = writeRecords(records.buffer, records.offset, data.messages, prepared);
+      if (end !== records.offset + prepared.size) {
+        throw new RangeError(`a batch measured ${prepared.size} bytes of records took ${end - records.offset}`);
       }
       crc.buffer.writeUInt32BE(crc32c(crc.buffer, crcFrom, w.length), crc.offset);
       if (flexible) w.unsignedVarint(0);
@@ -276,10 +271,42 @@ function writeNullableString(w: ByteWriter, value: string | null): void {
   w.string(value, size);
 }
 
-/** The record format's bytes: a varint length (-1 for null), then the bytes. */
-function writeVarBytes(w: ByteWriter, bytes: Bytes, size: number): void {
-  w.varint(size);
-  if (bytes === null || bytes === undefined) return;
-  if (typeof bytes === "string") w.string(bytes, size);
-  else w.bytes(bytes);
+/**
+ * A batch's records as prepare() measured them, written from `offset` on with local offsets
+ * (a count's records are a few small fields and two short byte runs each); returns where they end.
+ */
+function writeRecords(buffer: Buffer, offset: number, messages: ProduceMessage[], prepared: PreparedBatch): number {
+  const { sizes, timestampDeltas, headers } = prepared;
+  let at = offset;
+  for (let i = 0; i < messages.length; i += 1) {
+    const m = messages[i] as ProduceMessage;
+    at = writeVarintAt(buffer, at, sizes[i * 3] as number);
+    buffer[at++] = 0; // attributes
+    at = writeVarlongAt(buffer, at, timestampDeltas[i] as number);
+    at = writeVarintAt(buffer, at, i);
+    at = writeVarBytesAt(buffer, at, m.key, sizes[i * 3 + 1] as number);
+    at = writeVarBytesAt(buffer, at, m.value, sizes[i * 3 + 2] as number);
+    const list = headers?.[i] ?? NO_HEADERS;
+    at = writeVarintAt(buffer, at, list.length);
+    for (const [name, nameSize, value, valueSize] of list) {
+      at = writeVarintAt(buffer, at, nameSize);
+      at += buffer.write(name, at, nameSize, "utf8");
+      at = writeVarBytesAt(buffer, at, value, valueSize);
+    }
+  }
+  return at;
+}
+
+/** Byte runs up to this long are copied byte by byte: a call to Buffer's copy costs more. */
+const SHORT_COPY = 32;
+
+/** The record format's bytes at `offset`: a varint length (-1 for null), then the bytes. */
+function writeVarBytesAt(buffer: Buffer, offset: number, bytes: Bytes, size: number): number {
+  const at = writeVarintAt(buffer, offset, size);
+  if (bytes === null || bytes === undefined) return at;
+  if (typeof bytes === "string") return at + buffer.write(bytes, at, size, "utf8");
+  if (size <= SHORT_COPY) {
+    for (let j = 0; j < size; j += 1) buffer[at + j] = bytes[j] as number;
+  } else buffer.set(bytes, at);
+  return at + size;
 }

@@ -84,6 +84,30 @@ describe("encodeProduceRequest", () => {
     expect(encodeProduceRequest(args)).toEqual(await kafkajsBytes(args));
   });
 
+  it("writes timestamp deltas past 2^30 ms and byte runs either side of 32 bytes as kafkajs does", async () => {
+    const args: ProduceRequestArgs = {
+      acks: -1,
+      timeout: 30_000,
+      topicData: [
+        {
+          topic: "t",
+          partitions: [
+            {
+              partition: 0,
+              messages: [31, 32, 33, 0, 1, 4096].map((size, i) => ({
+                key: Buffer.alloc(size, i + 1),
+                value: Buffer.alloc(64 - size > 0 ? 64 - size : 1, i + 7),
+                // Twelve days and more apart: the varlong's long form.
+                timestamp: String(i === 0 ? 1 : 1700000000000 + i * 2 ** 31),
+              })),
+            },
+          ],
+        },
+      ],
+    };
+    expect(encodeProduceRequest(args)).toEqual(await kafkajsBytes(args));
+  });
+
   it("stamps records without a timestamp with the time of sending", () => {
     const bytes = encodeProduceRequest(
       {

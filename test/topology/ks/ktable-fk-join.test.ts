@@ -1,5 +1,6 @@
 // Ports of Kafka Streams' foreign-key join tests (KIP-213): KTableKTableForeignKeyJoinIntegrationTest
-// (inner and left, materialized or not, with a rejoin downstream or not), the
+// (inner and left, materialized or not, with a rejoin downstream or not; its serdes decorated
+// by UniqueTopicSerdeScope, which fails a topic told two types of data), the
 // KTableKTableForeignKeyJoinScenarioTest cases on default serdes, and KStreamImplTest's
 // shouldSupportForeignKeyTableTableJoinWithKTableFromKStream (describe() text and names).
 // Then what the internal topics carry: a response made for an older value of the row is
@@ -8,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
+import { UniqueTopicSerdeScope } from "./unique-topic-serde-scope.js";
 import type { KeyValueStore } from "../../../src/stores/key-value-store.js";
 import { murmur3Hash128 } from "../../../src/topology/dsl/processors/fk-join/murmur3.js";
 import { subscriptionResponseWrapperSerde } from "../../../src/topology/dsl/processors/fk-join/subscription-response-wrapper.js";
@@ -45,17 +47,23 @@ function topology(
   { leftJoin, materialized, rejoin }: Case,
   extractor: (value: string) => string | null = splitExtractor,
 ): TopologyTestDriver {
+  // Every serde decorated, as the Java test's: a topic told two types of data fails the test.
+  const serdeScope = new UniqueTopicSerdeScope();
+  const decorated = () => ({
+    key: serdeScope.decorateSerde(Serdes.string(), true),
+    value: serdeScope.decorateSerde(Serdes.string(), false),
+  });
   const builder = new StreamsBuilder();
-  const left = builder.table(LEFT_TABLE, strings);
-  const right = builder.table(RIGHT_TABLE, strings);
+  const left = builder.table(LEFT_TABLE, decorated());
+  const right = builder.table(RIGHT_TABLE, decorated());
   const joiner = (value1: string | null, value2: string | null): string => `(${value1},${value2})`;
   const rejoiner = (value1: string | null, value2: string | null): string => `rejoin(${value1},${value2})`;
   const main = materialized
-    ? { store: "store", persistent: false, value: Serdes.string() }
-    : { value: Serdes.string() };
+    ? { store: "store", persistent: false, value: serdeScope.decorateSerde(Serdes.string(), false) }
+    : { value: serdeScope.decorateSerde(Serdes.string(), false) };
   const rejoinOptions = materialized
-    ? { store: "store-rejoin", persistent: false, value: Serdes.string() }
-    : { value: Serdes.string() };
+    ? { store: "store-rejoin", persistent: false, value: serdeScope.decorateSerde(Serdes.string(), false) }
+    : { value: serdeScope.decorateSerde(Serdes.string(), false) };
   const fkJoin = leftJoin ? left.leftJoin(right, extractor, joiner, main) : left.join(right, extractor, joiner, main);
   fkJoin.toStream().to(OUTPUT);
   if (rejoin) {

@@ -26,9 +26,10 @@ import { TypedKeyValueStore } from "./typed-key-value-store.js";
 
 /**
  * A cache entry of this store: `decoded` is what its value decodes to, when the write that
- * made it handed over an object that is never changed after (putNow(..., true)).
+ * made it handed over an object that is never changed after (putNow(..., true)); `row` the
+ * key's bytes as latin1, once a putNow() made it, the overlay's hash key for its writes.
  */
-type Entry<K, V, C> = CacheEntry<K, C> & { decoded?: V | undefined };
+type Entry<K, V, C> = CacheEntry<K, C> & { decoded?: V | undefined; row?: string | undefined };
 
 /** What peek() answers when only an (asynchronous) get() can tell. */
 export const NOT_CACHED: unique symbol = Symbol("eddy:not-cached");
@@ -163,7 +164,9 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     if (previous === undefined) {
       const entry = this.#entry(key, cacheKey, keyBytes, valueBytes, old, shared ? value : undefined);
       if (!this.#cache.fits(previous, entry.size)) return false;
-      this.bytes.writeNow(keyBytes, valueBytes);
+      const row = keyBytes.toString("latin1");
+      entry.row = row;
+      this.bytes.writeNow(keyBytes, valueBytes, row);
       void this.#cache.put(entry);
       return true;
     }
@@ -173,7 +176,8 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     const kept = dirty ? old : valueBytes;
     const size = entrySize(cacheKey, valueBytes, kept);
     if (!this.#cache.fits(previous, size)) return false;
-    this.bytes.writeNow(keyBytes, valueBytes);
+    const entry = previous as Entry<K, V, C>;
+    this.bytes.writeNow(keyBytes, valueBytes, (entry.row ??= keyBytes.toString("latin1")));
     void this.#cache.rewrite(
       previous,
       typeof key === "string" ? previous.key : key,
@@ -184,7 +188,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       dirty ? this.#context.recordContext(previous.dirty ? previous.context : undefined) : undefined,
       size,
     );
-    (previous as Entry<K, V, C>).decoded = shared && valueBytes !== null ? value : undefined;
+    entry.decoded = shared && valueBytes !== null ? value : undefined;
     return true;
   }
 
@@ -238,6 +242,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       context: undefined,
       size: entrySize(cacheKey, value, value),
       decoded: undefined,
+      row: undefined,
     };
     await this.#cache.put(loaded);
     return value === null ? undefined : this.valueSerde.deserialize(value, this.valueContext);
@@ -277,6 +282,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       context: dirty ? this.#context.recordContext() : undefined,
       size: entrySize(cacheKey, value, dirty ? old : value),
       decoded: value === null ? undefined : decoded,
+      row: undefined,
     };
   }
 

@@ -36,6 +36,22 @@ export class OrderedBytesMap<V> {
   #leaves: Leaf<V>[] = [{ keys: [], values: [] }];
   #size = 0;
 
+  /**
+   * A map of `keys` (in strictly ascending order, as OrderedBytesMap keeps them) and their
+   * `values`, built without a search: leaves half full, as splits leave them.
+   */
+  static fromSorted<V>(keys: readonly Buffer[], values: readonly V[]): OrderedBytesMap<V> {
+    const map = new OrderedBytesMap<V>();
+    if (keys.length === 0) return map;
+    const leaves: Leaf<V>[] = [];
+    for (let at = 0; at < keys.length; at += MAX_LEAF / 2) {
+      leaves.push({ keys: keys.slice(at, at + MAX_LEAF / 2), values: values.slice(at, at + MAX_LEAF / 2) });
+    }
+    map.#leaves = leaves;
+    map.#size = keys.length;
+    return map;
+  }
+
   get size(): number {
     return this.#size;
   }

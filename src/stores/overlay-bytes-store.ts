@@ -8,7 +8,7 @@ import { compareBytes, isEmptyRange, keyBounds } from "./bytes-order.js";
 import type { KeyBounds } from "./bytes-order.js";
 import { StateCommitInProgressError, StoreClosedError } from "./errors.js";
 import type { BytesRange, KeyValueBytesStore } from "./key-value-store.js";
-import { OrderedBytesMap } from "./ordered-bytes-map.js";
+import { LazyOrderedBytesMap } from "./lazy-ordered-bytes-map.js";
 
 /** What the store needs from its TaskOverlay. */
 export interface OverlayState {
@@ -20,10 +20,12 @@ export class OverlayBytesStore implements KeyValueBytesStore {
   readonly name: string;
   readonly base: KeyValueBytesStore;
   readonly #overlay: OverlayState;
-  // A Buffer is a pending put, null a pending delete.
-  #pending = new OrderedBytesMap<Buffer | null>();
+  // A Buffer is a pending put, null a pending delete. Hashed until the store is first scanned
+  // (lazy-ordered-bytes-map.ts), kept in key order from then on (#scanned).
+  #pending = new LazyOrderedBytesMap<Buffer | null>();
   // The writes a commit in flight is writing (snapshot()), under #pending, until forgetWritten().
-  #sealed: OrderedBytesMap<Buffer | null> | undefined;
+  #sealed: LazyOrderedBytesMap<Buffer | null> | undefined;
+  #scanned = false;
   #sealedSnapshot: ReadonlyArray<readonly [Buffer, Buffer | null]> | undefined;
   // Bumped when the pending writes move to the base or are dropped: running iterators restart.
   #generation = 0;
@@ -75,13 +77,15 @@ export class OverlayBytesStore implements KeyValueBytesStore {
    * on (TaskOverlay.seal). They become the sealed writes, read under the writes made after.
    */
   snapshot(): Array<[Buffer, Buffer | null]> {
-    const sealed = this.#sealed;
+    const pending = this.#pending;
     // A commit that failed left its sealed writes: the next one writes them too.
-    if (sealed === undefined) this.#sealed = this.#pending;
-    else for (const [key, value] of this.#pending.entries()) sealed.set(key, value);
-    this.#pending = new OrderedBytesMap<Buffer | null>();
+    const sealed = this.#sealed ?? pending;
+    if (sealed !== pending) for (const [key, value] of pending.entries()) sealed.set(key, value);
+    this.#sealed = sealed;
+    const snapshot = sealed.toArray();
+    // The next interval's writes are mostly to the same keys: their order is the next sort's hint.
+    this.#pending = new LazyOrderedBytesMap<Buffer | null>(this.#scanned, sealed.rowOrder());
     this.#generation += 1;
-    const snapshot = (this.#sealed as OrderedBytesMap<Buffer | null>).toArray();
     this.#sealedSnapshot = snapshot;
     return snapshot;
   }
@@ -104,7 +108,7 @@ export class OverlayBytesStore implements KeyValueBytesStore {
 
   /** Forgets the pending writes and drops (after a commit, or to discard them). */
   clearPending(): void {
-    this.#pending.clear();
+    this.#pending = new LazyOrderedBytesMap<Buffer | null>(this.#scanned, this.#pending.rowOrder());
     this.#sealed = undefined;
     this.#sealedSnapshot = undefined;
     this.#dropped = [];
@@ -140,10 +144,13 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     this.writeNow(key, null);
   }
 
-  /** put() (a Buffer) or delete() (null), done before it returns: the writes only touch memory. */
-  writeNow(key: Buffer, value: Buffer | null): void {
+  /**
+   * put() (a Buffer) or delete() (null), done before it returns: the writes only touch memory.
+   * `row`, when the caller keeps it, is `key.toString("latin1")`: the pending writes' hash key.
+   */
+  writeNow(key: Buffer, value: Buffer | null, row?: string): void {
     this.#checkWritable();
-    this.#pending.set(key, value);
+    this.#pending.set(key, value, row);
   }
 
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {
@@ -162,6 +169,8 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     if (isEmptyRange(keyBounds(range))) return;
     const reverse = range.reverse === true;
     const direction = reverse ? -1 : 1;
+    // A store that scans once scans again (a window store, per record): its writes stay ordered.
+    this.#scanned = true;
     let last: Buffer | undefined;
     while (true) {
       const resumed: BytesRange =

@@ -282,6 +282,49 @@ describe.each([
     expect(written(unsealed)).toEqual(["a=deleted", "d=4"]);
   });
 
+  it("hands a store's writes over in key order, seal after seal, while nothing scans it, and after", async () => {
+    const store = overlay.store("counts");
+    const written = (writes: Iterable<readonly [Buffer, Buffer | null]>): string[] =>
+      [...writes].map(([key, value]) => `${key}=${value ?? "deleted"}`);
+    const keys = ["m", "c", "x", "a", "\u00ff", "mm", "b"];
+    const expected = new Map<string, string | null>();
+    for (let interval = 0; interval < 6; interval += 1) {
+      // Each interval writes some of the last one's keys again, and some new ones.
+      const now = new Map<string, string | null>();
+      for (const [i, key] of keys.entries()) {
+        if ((i + interval) % 3 === 0) continue;
+        const value = (i + interval) % 5 === 0 ? null : `${interval}${i}`;
+        if (i % 2 === 0) store.writeNow(Buffer.from(key, "latin1"), value === null ? null : b(value));
+        else
+          store.writeNow(
+            Buffer.from(key, "latin1"),
+            value === null ? null : b(value),
+            Buffer.from(key, "latin1").toString("latin1"),
+          );
+        now.set(key, value);
+      }
+      const inOrder = [...now].sort(([x], [y]) => Buffer.compare(Buffer.from(x, "latin1"), Buffer.from(y, "latin1")));
+      const want = inOrder.map(([key, value]) => `${Buffer.from(key, "latin1")}=${value ?? "deleted"}`);
+      const visited: [Buffer, Buffer | null][] = [];
+      store.forEachPending((key, value) => visited.push([key, value]));
+      expect(written(visited)).toEqual(want);
+      for (const [key, value] of now)
+        expect((await store.get(Buffer.from(key, "latin1")))?.toString() ?? null).toBe(value);
+      const sealed = overlay.seal();
+      expect(written(sealed.writes.get("counts") ?? [])).toEqual(want);
+      await overlay.commitSealed(sealed);
+      for (const [key, value] of now) expected.set(key, value);
+      // From the fourth interval on, the store is scanned: its writes stay ordered.
+      if (interval >= 3) {
+        const present = [...expected].filter(([, value]) => value !== null);
+        present.sort(([x], [y]) => Buffer.compare(Buffer.from(x, "latin1"), Buffer.from(y, "latin1")));
+        expect(await entries(store.iterate({}))).toEqual(
+          present.map(([key, value]) => `${Buffer.from(key, "latin1")}=${value}`),
+        );
+      }
+    }
+  });
+
   it("keeps an open iterator going across a commit, without repeating or losing keys", async () => {
     const store = overlay.store("balances");
     for (let i = 0; i < 150; i += 1) await store.put(b(`k${String(i).padStart(3, "0")}`), b(`${i}`));

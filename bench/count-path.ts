@@ -1,8 +1,8 @@
 // The count's per-record path without Kafka (issue 18): `stream().groupByKey().count()` as
 // bench:peers runs it, one task's executor over the record cache and the task's overlay
 // (in-memory storage beneath instead of LevelDB), its sink's records dropped. Records come
-// as the consumer makes them (key and value views of one buffer, visits over the keys one
-// task of the count holds), and the cache is flushed and the overlay committed every
+// as the consumer makes them (FetchedRecords: keys and values left in one buffer, visits over
+// the keys one task of the count holds), and the cache is flushed and the overlay committed every
 // BENCH_COUNT_COMMIT_EVERY records (1,700: 100 ms commits at ~100 k records/s over 6 tasks).
 // It prints the CPU per record of each round (process.cpuUsage, both threads of V8 included):
 // the figure to compare between two builds of the processing path, run alternately, as
@@ -20,6 +20,7 @@ import type { ConsumedRecord } from "../src/engine/consumed-record.js";
 import { RecordCache } from "../src/stores/record-cache.js";
 import { InMemoryTaskStorage } from "../src/stores/in-memory-task-storage.js";
 import { TaskOverlay } from "../src/stores/task-overlay.js";
+import { FetchedRecord } from "../src/kafka/wire/fetched-record.js";
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const KEYS = env("BENCH_COUNT_KEYS", 1_700);
@@ -66,6 +67,7 @@ for (const key of keys) {
   at += key.length + value.length;
 }
 
+const NO_HEADERS = Object.freeze([]);
 let offset = 0;
 async function round(records: number): Promise<number> {
   const before = process.cpuUsage();
@@ -73,15 +75,18 @@ async function round(records: number): Promise<number> {
     const k = Math.floor(Math.random() * KEYS);
     const start = starts[k] as number;
     const keyEnd = start + (keys[k] as string).length;
-    const record: ConsumedRecord = {
-      topic: "visits",
-      partition: 0,
-      offset: offset++,
-      timestamp: now + i,
-      key: wire.subarray(start, keyEnd),
-      value: wire.subarray(keyEnd, keyEnd + value.length),
-      headers: [],
-    };
+    const record: ConsumedRecord = new FetchedRecord(
+      "visits",
+      0,
+      offset++,
+      now + i,
+      wire,
+      start,
+      keyEnd - start,
+      keyEnd,
+      value.length,
+      NO_HEADERS,
+    );
     const outcome = executor.processNow(record);
     if (outcome instanceof Promise) await outcome;
     if (offset % COMMIT_EVERY === 0) {

@@ -12,4 +12,14 @@ export interface ConsumedRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: readonly Header[];
+  /**
+   * Set by the Kafka consumer (its FetchedRecord): the fetched bytes that `key` and `value`
+   * are read from, and where they lie (a length of -1 is null). Serdes that read in place
+   * (deserializeAt) take them from there, and no Buffer view of them is made.
+   */
+  readonly bytes?: Buffer;
+  readonly keyAt?: number;
+  readonly keyLength?: number;
+  readonly valueAt?: number;
+  readonly valueLength?: number;
 }

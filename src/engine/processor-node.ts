@@ -52,13 +52,28 @@ export class SourceNodeRuntime {
     const { keySerde, valueSerde } = this.definition;
     let key: unknown = null;
     let value: unknown = null;
+    const bytes = record.bytes;
     try {
-      if (record.key !== null) key = keySerde.deserialize(record.key, contexts.key);
+      if (bytes !== undefined && keySerde.deserializeAt !== undefined) {
+        const at = record.keyAt as number;
+        const length = record.keyLength as number;
+        if (length >= 0) key = keySerde.deserializeAt(bytes, at, at + length, contexts.key);
+      } else {
+        const keyBytes = record.key;
+        if (keyBytes !== null) key = keySerde.deserialize(keyBytes, contexts.key);
+      }
     } catch (error) {
       return deserializationFailure(keySerde, contexts.key, error);
     }
     try {
-      if (record.value !== null) value = valueSerde.deserialize(record.value, contexts.value);
+      if (bytes !== undefined && valueSerde.deserializeAt !== undefined) {
+        const at = record.valueAt as number;
+        const length = record.valueLength as number;
+        if (length >= 0) value = valueSerde.deserializeAt(bytes, at, at + length, contexts.value);
+      } else {
+        const valueBytes = record.value;
+        if (valueBytes !== null) value = valueSerde.deserialize(valueBytes, contexts.value);
+      }
     } catch (error) {
       return deserializationFailure(valueSerde, contexts.value, error);
     }

@@ -8,6 +8,11 @@ export interface Serializer<T> {
 export interface Deserializer<T> {
   /** Throws a DeserializationError (see errors.ts) when the bytes are not a valid T. */
   deserialize(bytes: Buffer, context?: SerdeContext): T;
+  /**
+   * Optional: what deserialize(bytes.subarray(start, end)) returns (or throws), read where the
+   * bytes lie. Sources use it for records as fetched, sparing a Buffer view per key and value.
+   */
+  deserializeAt?(bytes: Buffer, start: number, end: number, context?: SerdeContext): T;
 }
 
 export interface Serde<T> extends Serializer<T>, Deserializer<T> {

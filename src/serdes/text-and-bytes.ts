@@ -36,6 +36,13 @@ export const stringSerde: RememberingSerde<string> = {
     }
     return text;
   },
+  deserializeAt(bytes: Buffer, start: number, end: number, context?: SerdeContext): string {
+    const text = bytes.toString("utf8", start, end);
+    if (text.includes("\ufffd") && !isUtf8(bytes.subarray(start, end))) {
+      throw deserializationError("string", "the bytes are not valid UTF-8", context);
+    }
+    return text;
+  },
 };
 
 /** Bytes as they are: no copy either way, so a Buffer that is a view keeps its backing memory alive. */

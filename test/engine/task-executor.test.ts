@@ -22,6 +22,7 @@ import type { ProducedRecord, RecordCollector } from "../../src/engine/record-co
 import { keyValueStoreOf, plainKeyValueStoreOf, taskStoreOf } from "../../src/engine/task-stores.js";
 import { RecordCache } from "../../src/stores/record-cache.js";
 import { TaskExecutor } from "../../src/engine/task-executor.js";
+import { FetchedRecord } from "../../src/kafka/wire/fetched-record.js";
 
 const strings = { key: Serdes.string(), value: Serdes.string() };
 
@@ -287,6 +288,55 @@ describe("TaskExecutor", () => {
     expect(executor.streamTime).toBe(-1);
     expect(await executor.process(record("in", "k", Buffer.from([0, 0, 0, 7]), 10))).toEqual({ status: "processed" });
     expect(collector.records).toHaveLength(1);
+  });
+
+  it("reads a fetched record's key and value in place with serdes that can, and through a view with the others", async () => {
+    // Keys and values back to back in one buffer, as in a Fetch response; its last two bytes are not UTF-8.
+    const wire = Buffer.concat([Buffer.from('xx-kéy-{"n":1}'), Buffer.from([0xff, 0xfe])]);
+    const keyAt = 3;
+    const keyLength = Buffer.byteLength("kéy");
+    const jsonAt = keyAt + keyLength + 1;
+    const fetched = (key: [number, number], value: [number, number]) =>
+      new FetchedRecord("in", 3, offset++, 1000, wire, key[0], key[1], value[0], value[1], []);
+    const builder = new StreamsBuilder();
+    const seen: unknown[] = [];
+    builder
+      .stream("in", { key: Serdes.string(), value: Serdes.json() })
+      .peek((key, value) => seen.push([key, value]))
+      .to("out", { key: Serdes.string(), value: Serdes.json() });
+    const { executor, collector } = await harness(builder.build());
+    // The string key in place, the JSON value (no deserializeAt) through the view.
+    expect(await executor.process(fetched([keyAt, keyLength], [jsonAt, 7]))).toEqual({ status: "processed" });
+    // Null key and value, and an empty key.
+    expect(await executor.process(fetched([0, -1], [0, -1]))).toEqual({ status: "processed" });
+    expect(await executor.process(fetched([0, 0], [jsonAt, 7]))).toEqual({ status: "processed" });
+    expect(seen).toEqual([
+      ["kéy", { n: 1 }],
+      [null, null],
+      ["", { n: 1 }],
+    ]);
+    expect(collector.records.map((r) => r.key?.toString() ?? null)).toEqual(["kéy", null, ""]);
+    // Invalid UTF-8 read in place is refused as deserialize() refuses it.
+    const bad = await executor.process(fetched([wire.length - 2, 2], [jsonAt, 7]));
+    expect(bad).toMatchObject({ status: "dead-letter", error: { context: { topic: "in", part: "key" } } });
+    expect((bad as { error: Error }).error.message).toMatch(/not valid UTF-8/);
+    expect(() => Serdes.string().deserialize(wire.subarray(wire.length - 2))).toThrow(/not valid UTF-8/);
+
+    // A serde that reads in place is never handed a view of a fetched record's bytes.
+    const inPlaceOnly = {
+      name: "in-place-only",
+      serialize: (value: string) => Buffer.from(value),
+      deserialize: (): string => {
+        throw new Error("a view was made");
+      },
+      deserializeAt: (bytes: Buffer, start: number, end: number) => `${bytes.toString("utf8", start, end)}@${start}`,
+    };
+    const other = new StreamsBuilder();
+    const read: unknown[] = [];
+    other.stream("in", { key: inPlaceOnly, value: inPlaceOnly }).foreach((key, value) => read.push([key, value]));
+    const { executor: inPlace } = await harness(other.build());
+    await inPlace.process(fetched([keyAt, keyLength], [0, 2]));
+    expect(read).toEqual([["kéy@3", "xx@0"]]);
   });
 
   it("wraps any error a deserializer throws in a DeserializationError", async () => {

@@ -1,6 +1,6 @@
 // The v2 record batch format (Kafka's DefaultRecordBatch), read for the Fetch response
 // decoder (fetch-response-decoder.ts): a batch's records straight into the runtime's
-// records, keys and values sliced out of the response without copying, control batches and
+// records, keys and values left in the response (fetched-record.ts), control batches and
 // aborted transactions' batches left out, compressed batches opened here
 // (src/bytes/compression.ts: gzip, snappy, lz4, and zstd where Node has it).
 //
@@ -21,6 +21,7 @@
 import { ByteReader } from "../../bytes/byte-reader.js";
 import { decompress } from "../../bytes/compression.js";
 import { crc32c } from "../../bytes/crc32c.js";
+import { FetchedRecord } from "./fetched-record.js";
 import type { ConsumedRecord, KafkaHeader, KafkaHeaders } from "../types.js";
 
 const BATCH_HEADER = 61;
@@ -221,8 +222,13 @@ function decodeRecords(c: ByteReader, out: BatchTarget, batch: BatchFacts): stri
       r.int8(); // attributes
       const timestampDelta = r.varlong();
       const offset = batch.baseOffset + r.varint();
-      const key = r.varbytes();
-      const value = r.varbytes();
+      // Key and value stay where they lie (fetched-record.ts): -1 is null, as any negative length.
+      const keyLength = Math.max(r.varint(), -1);
+      const keyAt = r.offset;
+      if (keyLength > 0) r.skip(keyLength);
+      const valueLength = Math.max(r.varint(), -1);
+      const valueAt = r.offset;
+      if (valueLength > 0) r.skip(valueLength);
       const headerCount = r.varint();
       let headers: KafkaHeaders = EMPTY_HEADERS;
       if (headerCount > 0) {
@@ -235,15 +241,20 @@ function decodeRecords(c: ByteReader, out: BatchTarget, batch: BatchFacts): stri
       }
       r.offset = recordEnd;
       if (offset < batch.fetchOffset) continue;
-      out.records.push({
-        topic: out.topic,
-        partition: out.partition,
-        offset,
-        timestamp: batch.timestamp ?? batch.firstTimestamp + timestampDelta,
-        key,
-        value,
-        headers,
-      });
+      out.records.push(
+        new FetchedRecord(
+          out.topic,
+          out.partition,
+          offset,
+          batch.timestamp ?? batch.firstTimestamp + timestampDelta,
+          r.buffer,
+          keyAt,
+          keyLength,
+          valueAt,
+          valueLength,
+          headers,
+        ),
+      );
     }
   } catch (error) {
     return `its records do not parse: ${(error as Error).message}`;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { crc32c } from "../../../src/bytes/crc32c.js";
 import { xxhash32 } from "../../../src/bytes/xxhash32.js";
 import { decodeFetchResponseV11 } from "../../../src/kafka/wire/fetch-response-decoder.js";
+import { FetchedRecord } from "../../../src/kafka/wire/fetched-record.js";
 
 // Builders for the wire format the decoder reads (Kafka's RecordBatch v2, FetchResponse v11).
 function varint(n: number): Buffer {
@@ -178,6 +179,29 @@ describe("decodeFetchResponseV11", () => {
       { key: "h", value: Buffer.from("y") },
       { key: "n", value: null },
     ]);
+  });
+
+  it("leaves keys and values in the response, where a serde may read them without a view", () => {
+    const payload = response(
+      "t",
+      3,
+      batch({
+        baseOffset: 0,
+        records: [
+          { key: "ключ", value: "" },
+          { key: null, value: "v" },
+        ],
+      }),
+    );
+    const [first, second] = decodeFetchResponseV11(payload, offsets(0)).partitions[0]!.records as FetchedRecord[];
+    expect(first).toBeInstanceOf(FetchedRecord);
+    expect(first!.bytes).toBe(payload);
+    expect(first!.bytes.subarray(first!.keyAt, first!.keyAt + first!.keyLength).toString()).toBe("ключ");
+    expect([first!.valueLength, first!.value]).toEqual([0, Buffer.alloc(0)]);
+    expect([second!.keyLength, second!.key]).toEqual([-1, null]);
+    expect(second!.bytes.toString("utf8", second!.valueAt, second!.valueAt + second!.valueLength)).toBe("v");
+    // A view of the response's own bytes, no copy.
+    expect(second!.value!.buffer).toBe(payload.buffer);
   });
 
   it("drops aborted transactions and markers, keeps committed ones, and moves past all of them", () => {

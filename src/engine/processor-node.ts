@@ -139,24 +139,25 @@ export class SinkNodeRuntime {
   /**
    * Serializes the record and hands it to the collector. Synchronous unless the
    * collector is not (a topic new to it, a full buffer); failures are ProcessorErrors.
+   * The input record's metadata is read from `where` only when needed: most records never need it.
    */
   send(
     record: StreamRecord<unknown, unknown>,
     taskId: string,
-    metadata: RecordMetadata | undefined,
+    where: { readonly metadata: RecordMetadata | undefined },
   ): void | Promise<void> {
     const sink = this.definition;
     let topic: string;
     try {
-      topic = sink.topic ?? (sink.topicExtractor?.(record, recordContextOf(record, metadata)) as string);
+      topic = sink.topic ?? (sink.topicExtractor?.(record, recordContextOf(record, where.metadata)) as string);
     } catch (error) {
-      throw new ProcessorError(sink.name, taskId, metadata, error);
+      throw new ProcessorError(sink.name, taskId, where.metadata, error);
     }
     if (typeof topic !== "string" || topic.length === 0) {
       throw new ProcessorError(
         sink.name,
         taskId,
-        metadata,
+        where.metadata,
         new TypeError(
           `the topic extractor of sink ${sink.name} returned ${JSON.stringify(topic)} instead of a topic name`,
         ),
@@ -166,7 +167,7 @@ export class SinkNodeRuntime {
       throw new ProcessorError(
         sink.name,
         taskId,
-        metadata,
+        where.metadata,
         new RangeError(
           `a record with timestamp ${record.timestamp} cannot be written: Kafka timestamps are milliseconds since the epoch`,
         ),
@@ -186,7 +187,7 @@ export class SinkNodeRuntime {
       throw new ProcessorError(
         sink.name,
         taskId,
-        metadata,
+        where.metadata,
         error instanceof SerializationError
           ? error
           : new SerializationError(`Sink ${sink.name} cannot serialize its record`, { topic: physical }, undefined, {
@@ -205,7 +206,7 @@ export class SinkNodeRuntime {
           );
         }
       } catch (error) {
-        throw new ProcessorError(sink.name, taskId, metadata, error);
+        throw new ProcessorError(sink.name, taskId, where.metadata, error);
       }
     }
     const headers = headerList(record.headers);

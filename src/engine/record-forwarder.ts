@@ -125,7 +125,7 @@ export class RecordForwarder {
       }
       case "sink": {
         node.counter.processed += 1;
-        const sent = node.send(record, this.#taskId, this.#context.metadata);
+        const sent = node.send(record, this.#taskId, this.#context);
         return isThenable(sent) ? sent : undefined;
       }
       case "source":

@@ -94,6 +94,10 @@ export type ProcessOutcome =
 
 const PROCESSED: ProcessOutcome = Object.freeze({ status: "processed" });
 
+function metadataOf(record: ConsumedRecord): RecordMetadata {
+  return { topic: record.topic, partition: record.partition, offset: record.offset };
+}
+
 export class TaskExecutor {
   readonly taskId: string;
   readonly applicationId: string;
@@ -210,15 +214,14 @@ export class TaskExecutor {
     if (this.#closed) throw new TaskClosedError(this.taskId);
     const source = this.#sourcesByTopic.get(record.topic) ?? this.#patternSourceOf(record.topic);
     if (source === undefined) throw new NotASourceTopicError(record.topic, this.taskId, this.sourceTopics);
-    const metadata: RecordMetadata = { topic: record.topic, partition: record.partition, offset: record.offset };
     const extractor = this.#extractors.size === 0 ? undefined : this.#extractors.get(source);
     if (extractor === undefined && !(record.timestamp >= 0 && Number.isFinite(record.timestamp))) {
-      return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadata) };
+      return { status: "dead-letter", error: new InvalidTimestampError(record.timestamp, metadataOf(record)) };
     }
     let typed = source.deserialize(record);
     if (typed instanceof DeserializationError) return { status: "dead-letter", error: typed };
     if (extractor !== undefined) {
-      const extracted = this.#timestamps.extract(extractor, record, typed, metadata);
+      const extracted = this.#timestamps.extract(extractor, record, typed, metadataOf(record));
       if (typeof extracted !== "number") return extracted;
       if (extracted !== typed.timestamp) typed = { ...typed, timestamp: extracted };
     } else {
@@ -226,7 +229,7 @@ export class TaskExecutor {
     }
 
     this.#streamTime.observe(typed.timestamp);
-    this.#context.metadata = metadata;
+    this.#context.enter(record);
     source.counter.processed += 1;
     let pending: Promise<void> | undefined;
     try {

@@ -7,16 +7,39 @@ import { FORWARDED } from "../topology/processor.js";
 import type { RecordContext, RecordMetadata, StreamRecord } from "../topology/record.js";
 
 export class TaskRecordContext {
-  /** The input record being processed: undefined in a punctuator. */
-  metadata: RecordMetadata | undefined = undefined;
+  /** What `metadata` returns once made. */
+  #metadata: RecordMetadata | undefined = undefined;
+  /** The input record whose metadata is made only when asked for: most records never need it as an object. */
+  #input: RecordMetadata | undefined = undefined;
   /** The record the running processor handles (its timestamp and headers are the record context's). */
   current: StreamRecord<unknown, unknown> | undefined = undefined;
   /** The time of the punctuation running, for the record context of a punctuator. */
   punctuationTime = -1;
 
+  /** Where the input record being processed came from (one object per record): undefined in a punctuator. */
+  get metadata(): RecordMetadata | undefined {
+    const input = this.#input;
+    if (input !== undefined) {
+      this.#metadata = { topic: input.topic, partition: input.partition, offset: input.offset };
+      this.#input = undefined;
+    }
+    return this.#metadata;
+  }
+
+  set metadata(metadata: RecordMetadata | undefined) {
+    this.#metadata = metadata;
+    this.#input = undefined;
+  }
+
+  /** The input record now processed (its topic, partition and offset are read, never changed). */
+  enter(input: RecordMetadata): void {
+    this.#input = input;
+    this.#metadata = undefined;
+  }
+
   /** The context now; `reuse` (one its caller alone holds) is overwritten and returned rather than a new one made. */
   recordContext(reuse?: RecordContext): RecordContext {
-    const metadata = this.metadata;
+    const metadata = this.#input ?? this.#metadata;
     const current = this.current;
     if (reuse !== undefined && metadata !== undefined && current !== undefined) {
       const target = reuse as { -readonly [F in keyof RecordContext]: RecordContext[F] };
@@ -51,39 +74,46 @@ export class TaskRecordContext {
    * thousands of keys, and a promise per key would cost more than forwarding it.
    */
   runInRecordContext(context: RecordContext, work: () => Promise<void>): void | Promise<void> {
-    const metadata = this.metadata;
+    const metadata = this.#metadata;
+    const input = this.#input;
     const current = this.current;
-    this.metadata =
-      context.topic === null
-        ? undefined
-        : { topic: context.topic, partition: context.partition, offset: context.offset };
+    if (context.topic === null) this.metadata = undefined;
+    else this.enter(context as RecordMetadata);
     this.current = { key: undefined, value: undefined, timestamp: context.timestamp, headers: context.headers };
     let pending: Promise<void>;
     try {
       pending = work();
     } catch (error) {
-      this.metadata = metadata;
-      this.current = current;
+      this.#restore(metadata, input, current);
       throw error;
     }
     if (pending === FORWARDED || !isThenable(pending)) {
-      this.metadata = metadata;
-      this.current = current;
+      this.#restore(metadata, input, current);
       return undefined;
     }
-    return this.#restoreContextAfter(pending, metadata, current);
+    return this.#restoreContextAfter(pending, metadata, input, current);
+  }
+
+  #restore(
+    metadata: RecordMetadata | undefined,
+    input: RecordMetadata | undefined,
+    current: StreamRecord<unknown, unknown> | undefined,
+  ): void {
+    this.#metadata = metadata;
+    this.#input = input;
+    this.current = current;
   }
 
   async #restoreContextAfter(
     pending: Promise<void>,
     metadata: RecordMetadata | undefined,
+    input: RecordMetadata | undefined,
     current: StreamRecord<unknown, unknown> | undefined,
   ): Promise<void> {
     try {
       await pending;
     } finally {
-      this.metadata = metadata;
-      this.current = current;
+      this.#restore(metadata, input, current);
     }
   }
 }

@@ -55,8 +55,11 @@ export async function processBatch(batch: ConsumedBatch, task: BatchProcessing):
   if (ctx.partitionerCheck?.checks(batch.topic) === true) {
     ctx.partitionerCheck.check(batch.topic, batch.partition, batch.records, position);
   }
+  const records = batch.records;
   try {
-    for (const record of batch.records) {
+    // Indexed, not for-of: this async function's iterator made a result object per record.
+    for (let i = 0; i < records.length; i += 1) {
+      const record = records[i] as KafkaConsumedRecord;
       // A seek pending for the partition (set between fetches) makes the rest of the batch stale.
       if ((processed & 255) === 0 && batch.isStale()) {
         complete = false;

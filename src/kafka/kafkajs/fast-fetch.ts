@@ -6,9 +6,11 @@
 // shape (numeric offsets and timestamps, headers as a list), aborted transactions are
 // already filtered, and each left-out batch (markers, aborted data) is represented by one
 // control-record entry at its last offset, so that kafkajs still moves the consumer's
-// position past it. Compressed batches are opened by the decoder too; a batch that cannot
-// be read is one UndecodableBatch entry at its last offset, which the application
-// dead-letters (kafkajs would fail the fetch at that offset forever). Other versions and the
+// position past it. kafkajs' Batch is given a few stand-ins of each partition's entries (all
+// it reads of them), and consumedRecords() the records themselves. Compressed batches are
+// opened by the decoder too; a batch that cannot be read is one UndecodableBatch entry at its
+// last offset, which the application dead-letters (kafkajs would fail the fetch at that
+// offset forever). Other versions and the
 // old message formats are decoded by kafkajs as before; consumedRecords() reads a batch of
 // either kind. The internals used are those of
 // fast-produce.ts: Cluster.findBroker, Broker.fetch, Broker.lookupRequest and
@@ -116,6 +118,8 @@ function wrapFetch(broker: WrappedBroker, seam: ClientSeam): void {
  * decoder read already are (numeric offsets), those kafkajs decoded are converted.
  */
 export function consumedRecords(batch: Batch): ConsumedRecord[] {
+  const entries = (batch as unknown as { rawMessages?: Standins }).rawMessages?.[ENTRIES];
+  if (entries !== undefined) return entries.records;
   const messages = batch.messages;
   const records: ConsumedRecord[] = new Array<ConsumedRecord>(messages.length);
   for (let i = 0; i < messages.length; i += 1) {
@@ -151,7 +155,7 @@ function asKafkajsResponse(decoded: DecodedFetchResponse): unknown {
       // Already applied by the decoder.
       abortedTransactions: [],
       preferredReadReplica: -1,
-      messages: p.records,
+      messages: standins(p.records),
     });
     byTopic.set(p.topic, list);
   }
@@ -162,6 +166,40 @@ function asKafkajsResponse(decoded: DecodedFetchResponse): unknown {
     sessionId: 0,
     responses: [...byTopic].map(([topicName, partitions]) => ({ topicName, partitions })),
   };
+}
+
+const ENTRIES = Symbol("eddy:entries");
+
+/** The entries of a partition that kafkajs is given, with all of them beside, for consumedRecords(). */
+type Standins = ConsumedRecord[] & { [ENTRIES]?: { readonly records: ConsumedRecord[] } };
+
+function isMarker(entry: ConsumedRecord): boolean {
+  return (entry as { isControlRecord?: boolean }).isControlRecord === true;
+}
+
+/**
+ * What kafkajs' Batch is given of a partition's decoded entries: the first, the last record
+ * and the last entry, all that it reads (firstOffset(), lastOffset(), isEmpty(), and the last
+ * record, which resolveOffset() moves past the markers after it). Given every entry, it
+ * filtered them twice, with a BigInt-backed Long per entry, for offsets and markers the
+ * decoder had dealt with already. The records, markers left out, ride along for eachBatch.
+ */
+export function standins(entries: ConsumedRecord[]): Standins {
+  const last = entries.length - 1;
+  let lastRecord = last;
+  let markers = 0;
+  for (let i = last; i >= 0; i -= 1) {
+    if (!isMarker(entries[i] as ConsumedRecord)) continue;
+    markers += 1;
+    if (lastRecord === i) lastRecord -= 1;
+  }
+  const picked: Standins = [];
+  for (const i of [0, lastRecord, last]) {
+    const entry = entries[i];
+    if (entry !== undefined && picked[picked.length - 1] !== entry) picked.push(entry);
+  }
+  picked[ENTRIES] = { records: markers === 0 ? entries : entries.filter((entry) => !isMarker(entry)) };
+  return picked;
 }
 
 function shuffled(topics: FetchRequest["topics"]): FetchRequest["topics"] {

@@ -19,14 +19,7 @@
 //     base_sequence i32, count i32, records
 //   record: length varint, attributes i8 (0), timestamp_delta varlong, offset_delta
 //     varint, key varbytes, value varbytes, [header key varstring, value varbytes]
-import {
-  ByteWriter,
-  varintSize,
-  varlongSize,
-  writeUnsignedVarintAt,
-  writeVarintAt,
-  writeVarlongAt,
-} from "../../bytes/byte-writer.js";
+import { ByteWriter, varintSize, varlongSize, writeVarintAt, writeVarlongAt } from "../../bytes/byte-writer.js";
 import { crc32c } from "../../bytes/crc32c.js";
 import { unsignedVarintSize } from "./flexible.js";
 

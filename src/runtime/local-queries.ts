@@ -25,9 +25,9 @@ import type { ValueAndTimestamp } from "../stores/value-and-timestamp.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import { parseTaskId, taskId as formatTaskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
-import type { Serializer } from "../serdes/serde.js";
+import type { SerdeContext, Serializer } from "../serdes/serde.js";
 import type { StoreDefinition, Topology } from "../topology/topology.js";
-import { storeSerdeTopic } from "../topology/topology.js";
+import { queryKeyTopic, storeSerdeTopic } from "../topology/topology.js";
 import type { HostTasks } from "./assignor.js";
 import type { ChangelogReader } from "./changelog-reader.js";
 import { StoreNotQueryableError } from "./errors.js";
@@ -36,7 +36,7 @@ import type { ReadWait } from "./read-gate.js";
 import type { StreamThread } from "./stream-thread.js";
 import type { GlobalStreamThread } from "./global-stream-thread.js";
 import type { KeyQueryMetadata, LocalTaskMetadata, StoreMetadata, StoreQueryOptions } from "./streams-metadata.js";
-import type { TopologyMetadata } from "./topology-metadata.js";
+import type { SubtopologyMetadata, TopologyMetadata } from "./topology-metadata.js";
 
 /** What queries read of a running instance; parts are missing until start() opened them. */
 export interface RunningView {
@@ -53,6 +53,7 @@ export class LocalQueries {
   readonly #metrics: StreamsMetrics;
   readonly #running: () => RunningView | undefined;
   /** The committed views store() hands out, by task storage (a task reopened gets a new storage). */
+  readonly #queryKeyContexts = new WeakMap<SubtopologyMetadata, Map<string, SerdeContext>>();
   readonly #views = new WeakMap<TaskStorage, Map<string, ReadOnlyKeyValueView<unknown, unknown>>>();
 
   constructor(
@@ -65,6 +66,25 @@ export class LocalQueries {
     this.#applicationId = applicationId;
     this.#metrics = metrics;
     this.#running = running;
+  }
+
+  /**
+   * What queryMetadataForKey() tells the key serializer (store-serde-topic.ts), chosen once
+   * per store and metadata: the HTTP API asks for every lookup.
+   */
+  #queryKeyContext(definition: StoreDefinition, sub: SubtopologyMetadata): SerdeContext {
+    let contexts = this.#queryKeyContexts.get(sub);
+    if (contexts === undefined) {
+      contexts = new Map();
+      this.#queryKeyContexts.set(sub, contexts);
+    }
+    let context = contexts.get(definition.name);
+    if (context === undefined) {
+      const topic = queryKeyTopic(this.#topology, this.#applicationId, definition, sub.topicPartitions);
+      context = { ...(topic === undefined ? {} : { topic }), store: definition.name, part: "key" };
+      contexts.set(definition.name, context);
+    }
+    return context;
   }
 
   /** What a queried store's serdes are told: what the task's store tells them (store-serde-topic.ts). */
@@ -170,7 +190,7 @@ export class LocalQueries {
       throw new StoreNotQueryableError(store, `Store "${store}" is not available yet: the instance has not started`);
     }
     const serializer = keySerializer ?? (definition.keySerde as Serializer<K>);
-    const bytes = serializer.serialize(key, { store, part: "key" });
+    const bytes = serializer.serialize(key, this.#queryKeyContext(definition, sub));
     const partition = partitionForKey(bytes, sub.partitions);
     const taskId = formatTaskId(sub.id, partition);
     let activeHost: string | undefined;

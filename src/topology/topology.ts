@@ -23,7 +23,7 @@ import { resolveDefaultSerdes } from "./default-serdes.js";
 import { resolveDslStores } from "./dsl-store-suppliers.js";
 import type { DefaultSerdes } from "./default-serdes.js";
 import { physicalTopicName } from "./internal-topic-names.js";
-export { storeSerdeTopic } from "./store-serde-topic.js";
+export { queryKeyTopic, storeSerdeTopic, storeSourceTopics } from "./store-serde-topic.js";
 import type {
   AutoOffsetReset,
   CopartitionGroup,

@@ -1,6 +1,7 @@
 // The topics a store's serdes are told on Kafka, as Kafka Streams' stores tell theirs
 // (ProcessorContextUtils.changelogFor): a task store its changelog, the same name when it
-// has none, a global store its topic; and queries tell them the same as processing does.
+// has none, a global store its topic; and queries tell them the same as processing does,
+// but for queryMetadataForKey(), which tells the key serde the store's source topic.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,7 +59,7 @@ describe("the topics a store's serdes are told, on Kafka", () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it("a store its changelog (logged or not), a global store its topic, in processing and in queries", async () => {
+  it("a store its changelog (logged or not), a global store its topic, in processing and in queries; queryMetadataForKey() a source topic", async () => {
     const calls = new Map<string, Set<string>>();
     const builder = new StreamsBuilder();
     const products = builder.globalTable("products", {
@@ -112,8 +113,10 @@ describe("the topics a store's serdes are told, on Kafka", () => {
       new Set(["serialize key products", "serialize value products", "deserialize value products"]),
     );
 
-    // Its own serializer: queryMetadataForKey() tells the store's serde no topic (Kafka Streams: a source topic).
-    const { taskId } = streams.queryMetadataForKey("latest", "a", Serdes.string());
+    // queryMetadataForKey() tells the store's key serde the source topic with the most partitions.
+    calls.clear();
+    const { taskId } = streams.queryMetadataForKey("latest", "a");
+    expect(calls.get("latest")).toEqual(new Set(["serialize key events"]));
     calls.clear();
     await eventually(async () =>
       (await streams.store<string, string>("latest", taskId).get("a")) === "12" ? true : undefined,

@@ -23,6 +23,7 @@ import { OverlayBytesStore } from "./overlay-bytes-store.js";
 import { entrySize } from "./record-cache.js";
 import type { CacheEntry, NamedCache, RecordCache } from "./record-cache.js";
 import { TypedKeyValueStore } from "./typed-key-value-store.js";
+import { reserializeInPlace } from "./value-and-timestamp.js";
 
 /**
  * A cache entry of this store: `decoded` is what its value decodes to, when the write that
@@ -157,8 +158,7 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
     const keyBytes = previous?.keyBytes ?? this.#keyBytes(key);
     const cacheKey = stringKey ? (key as string) : cacheKeyOf(key, this.keySerde, this.keyContext, keyBytes);
     if (!stringKey) previous = this.#cache.peek(cacheKey);
-    const valueBytes =
-      value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
+    const valueBytes = value === null || value === undefined ? null : this.#valueBytes(previous, value);
     const old = this.#oldFor(previous, valueBytes);
     if (old === NEEDS_READ) return false;
     if (previous === undefined) {
@@ -284,6 +284,27 @@ export class CachingKeyValueStore<K, V, C = unknown> extends TypedKeyValueStore<
       decoded: value === null ? undefined : decoded,
       row: undefined,
     };
+  }
+
+  /**
+   * `value`'s bytes for putNow(): written over the key's last ones when only this store holds
+   * those (written since the last flush, and neither read nor sealed by the overlay since), so
+   * that a hot key's writes allocate nothing; else new ones.
+   */
+  #valueBytes(previous: Entry<K, V, C> | undefined, value: V): Buffer {
+    const bytes = previous?.value;
+    if (
+      bytes !== null &&
+      bytes !== undefined &&
+      previous?.dirty === true &&
+      bytes !== previous.old &&
+      previous.row !== undefined &&
+      (this.bytes as OverlayBytesStore).holdsUnread(previous.row, bytes) &&
+      reserializeInPlace(this.valueSerde, value, bytes)
+    ) {
+      return bytes;
+    }
+    return this.valueSerde.serialize(value, this.valueContext);
   }
 
   #keyBytes(key: K): Buffer {

@@ -32,6 +32,8 @@ export class LazyOrderedBytesMap<V> {
   #ordered: OrderedBytesMap<V> | undefined;
   // Rows in key order that the map will likely hold (the last map's), for the sort.
   #hint: readonly string[];
+  // Whether a value may have left the map (read by key or in order) since it was made.
+  #handedOut = false;
 
   /**
    * `ordered`: keep the entries in key order from the start (the map's owner scans it).
@@ -59,8 +61,17 @@ export class LazyOrderedBytesMap<V> {
 
   /** The value of `key`; `row`, when the caller has it, must be `key.toString("latin1")`. */
   get(key: Buffer, row?: string): V | undefined {
+    this.#handedOut = true;
     if (this.#ordered !== undefined) return this.#ordered.get(key);
     return (this.#rows as Map<string, Write<V>>).get(row ?? key.toString("latin1"))?.value;
+  }
+
+  /**
+   * Whether `value` is the value of `row` (a key's bytes as latin1), and neither it nor any
+   * other value has left the map since the map was made: nothing but its writer holds it.
+   */
+  holdsUnread(row: string, value: V): boolean {
+    return !this.#handedOut && this.#rows !== undefined && this.#rows.get(row)?.value === value;
   }
 
   /** Sets the value of `key`; `row`, when the caller has it, must be `key.toString("latin1")`. */
@@ -90,11 +101,13 @@ export class LazyOrderedBytesMap<V> {
 
   /** The entries within `bounds` in key order: see OrderedBytesMap.scan. The map stays ordered from here on. */
   scan(bounds: KeyBounds, reverse: boolean): IterableIterator<[Buffer, V]> {
+    this.#handedOut = true;
     return this.#toOrdered().scan(bounds, reverse);
   }
 
   /** Calls `visit` with every entry in key order. The map must not change meanwhile. */
   forEach(visit: (key: Buffer, value: V) => void): void {
+    this.#handedOut = true;
     if (this.#ordered !== undefined) {
       this.#ordered.forEach(visit);
       return;
@@ -104,12 +117,14 @@ export class LazyOrderedBytesMap<V> {
 
   /** Every entry in key order, as an array of pairs. */
   toArray(): [Buffer, V][] {
+    this.#handedOut = true;
     if (this.#ordered !== undefined) return this.#ordered.toArray();
     return this.#inOrder().map((write) => [write.key, write.value]);
   }
 
   /** Every entry in key order. The map must not change while this runs. */
   *entries(): IterableIterator<[Buffer, V]> {
+    this.#handedOut = true;
     if (this.#ordered !== undefined) {
       yield* this.#ordered.entries();
       return;

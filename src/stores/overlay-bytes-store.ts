@@ -153,6 +153,15 @@ export class OverlayBytesStore implements KeyValueBytesStore {
     this.#pending.set(key, value, row);
   }
 
+  /**
+   * Whether `value` is the pending write of `row` (a key's bytes as latin1) and no reader, scan
+   * or commit was handed a pending write since the last seal or commit: its writer, the only
+   * one holding it then, may write the key's next value over it (CachingKeyValueStore.putNow).
+   */
+  holdsUnread(row: string, value: Buffer): boolean {
+    return this.#pending.holdsUnread(row, value);
+  }
+
   async write(batch: Iterable<[Buffer, Buffer | null]>): Promise<void> {
     this.#checkWritable();
     const entries = Array.isArray(batch) ? (batch as [Buffer, Buffer | null][]) : [...batch];

@@ -108,3 +108,18 @@ const timestampedLongSerde: Serde<ValueAndTimestamp<number>> = {
     return generalTimestampedLong.deserialize(bytes, context);
   },
 };
+
+/**
+ * Writes `entry` over `bytes`, which `serde` made for an earlier value, when the serde is
+ * count()'s (timestampedLongSerde above) and the new bytes are as long: true when written,
+ * false when the caller must serialize anew. Only for bytes nothing else holds: the caller
+ * knows its write made them, and that no reader was handed them since.
+ */
+export function reserializeInPlace<V>(serde: Serde<V>, entry: V, bytes: Buffer): boolean {
+  if ((serde as Serde<unknown>) !== timestampedLongSerde || bytes.length !== TIMESTAMP_BYTES + 8) return false;
+  const { value, timestamp } = entry as ValueAndTimestamp<number>;
+  if (!Number.isSafeInteger(value) || !Number.isSafeInteger(timestamp)) return false;
+  writeLongAt(bytes, timestamp, 0);
+  writeLongAt(bytes, value, TIMESTAMP_BYTES);
+  return true;
+}

@@ -11,6 +11,8 @@ import type { KeyValueBytesStore } from "../../src/stores/key-value-store.js";
 import { RecordCache } from "../../src/stores/record-cache.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
 import { TypedKeyValueStore } from "../../src/stores/typed-key-value-store.js";
+import { valueAndTimestampSerde } from "../../src/stores/value-and-timestamp.js";
+import type { ValueAndTimestamp } from "../../src/stores/value-and-timestamp.js";
 import type { Serde } from "../../src/serdes/serde.js";
 import { Serdes } from "../../src/serdes/serdes.js";
 import { TaskRecordContext } from "../../src/engine/task-record-context.js";
@@ -177,6 +179,59 @@ describe("CachingKeyValueStore: reads", () => {
     store.putNow("a", kept, true);
     await store.flushCache();
     expect(store.peekShared("a")).toBe(kept);
+  });
+});
+
+describe("CachingKeyValueStore: count()'s values written over in place", () => {
+  const count = (value: number, timestamp: number): ValueAndTimestamp<number> => ({ value, timestamp });
+  const decoded = (bytes: Buffer | null | undefined): string =>
+    bytes === null || bytes === undefined ? String(bytes) : `${bytes.readBigInt64BE(8)}@${bytes.readBigInt64BE(0)}`;
+
+  it("never changes bytes a flush, a read, the changelog, a seal or a commit was handed", async () => {
+    const storage = new InMemoryTaskStorage("0_0");
+    const overlay = new TaskOverlay(storage);
+    const bytes = overlay.store("counts");
+    const serde = valueAndTimestampSerde(Serdes.long());
+    const store = cached(bytes, Serdes.string(), serde);
+    const flushed: string[] = [];
+    store.setFlushListener(async (entry) => {
+      flushed.push(`${entry.key}:${entry.newValue?.value}<-${entry.oldValue?.value}`);
+    }, true);
+    await store.get("a");
+    const key = Buffer.from("a");
+    expect(store.putNow("a", count(1, 10), true)).toBe(true);
+    expect(store.putNow("a", count(2, 11), true)).toBe(true);
+    // A read of the store beneath hands the bytes out: the next write makes new ones.
+    const read = await bytes.get(key);
+    expect(store.putNow("a", count(3, 12), true)).toBe(true);
+    expect(store.putNow("a", count(4, 13), true)).toBe(true);
+    expect(decoded(read)).toBe("2@11");
+    expect(decoded(await bytes.get(key))).toBe("4@13");
+    // The flush: what downstream sees as the old value next time is what it saw now.
+    await store.flushCache();
+    expect(store.putNow("a", count(5, 14), true)).toBe(true);
+    expect(store.putNow("a", count(6, 15), true)).toBe(true);
+    await store.flushCache();
+    expect(flushed).toEqual(["a:4<-undefined", "a:6<-4"]);
+    // The changelog's records and the sealed commit keep the values of their time.
+    expect(store.putNow("a", count(7, 16), true)).toBe(true);
+    const logged: (Buffer | null)[] = [];
+    bytes.forEachPending((_key, value) => logged.push(value));
+    expect(store.putNow("a", count(8, 17), true)).toBe(true);
+    const sealed = overlay.seal();
+    expect(store.putNow("a", count(9, 18), true)).toBe(true);
+    expect(store.putNow("a", count(10, 19), true)).toBe(true);
+    expect(logged.map(decoded)).toEqual(["7@16"]);
+    expect((sealed.writes.get("counts") ?? []).map(([, value]) => decoded(value))).toEqual(["8@17"]);
+    await overlay.commitSealed(sealed);
+    expect(decoded(await storage.store("counts").get(key))).toBe("8@17");
+    // A commit hands the pending writes to the store: they stay as committed.
+    await overlay.commit();
+    expect(store.putNow("a", count(11, 20), true)).toBe(true);
+    expect(store.putNow("a", count(12, 21), true)).toBe(true);
+    expect(decoded(await storage.store("counts").get(key))).toBe("10@19");
+    expect(decoded(await bytes.get(key))).toBe("12@21");
+    expect(store.peek("a")).toEqual(count(12, 21));
   });
 });
 

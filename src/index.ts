@@ -56,7 +56,9 @@ export {
 
 // The topology DSL and the Topology as data
 export { StreamsBuilder } from "./topology/dsl/streams-builder.js";
-export type { TopologyConfig } from "./topology/dsl/streams-builder.js";
+export type { BuildProperties, TopologyConfig } from "./topology/dsl/streams-builder.js";
+export { TopologyOptimization } from "./topology/topology-optimization.js";
+export type { OptimizationRule } from "./topology/topology-optimization.js";
 export { KStream } from "./topology/dsl/kstream.js";
 export type { ProcessOptions } from "./topology/dsl/stateful-processor.js";
 export type { PrintOptions } from "./topology/dsl/stream-sinks.js";

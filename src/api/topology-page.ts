@@ -123,7 +123,7 @@ export function renderTopologyPage(description: TopologyDescription, options: To
   const storeDetails = new Map(
     json.stores.map((s) => [
       s.name,
-      `${s.persistent ? "LevelDB" : "in-memory"}${s.logging ? ", changelog" : ""} · ${s.keySerde}/${s.valueSerde}`,
+      `${s.persistent ? "LevelDB" : "in-memory"}${s.logging ? ", changelog" : ""}${s.sourceChangelog === undefined ? "" : `, changelog ${s.sourceChangelog}`} · ${s.keySerde}/${s.valueSerde}`,
     ]),
   );
   const sections = description.subtopologies

@@ -81,6 +81,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "The kind of the DSL's stores where neither the operation (`persistent`) nor the StreamsBuilder's TopologyConfig chose one (Kafka Streams' `dsl.store.suppliers.class`): `rocksDB`, Kafka Streams' name for persistent stores, which are LevelDB stores in Eddy (the default), or `in_memory`.",
   defaultDslStore:
     "As `dslStoreSuppliers`, which wins when both are set (Kafka Streams' `default.dsl.store`): `rocksDB` or `in_memory`.",
+  topologyOptimization:
+    "Kafka Streams' `topology.optimization`, applied where the topology is built with this config, `builder.build(config)` (as Kafka Streams' `StreamsBuilder.build(props)`), or given to `new StreamsBuilder({ topologyOptimization })`: `none` (the default), `all`, or a comma-separated list of `reuse.ktable.source.topics` (a source table's store restores from its topic, with no changelog of its own), `merge.repartition.topics` and `single.store.self.join`.",
   defaultTimestampExtractor:
     "Where records' timestamps come from, for sources without a `timestampExtractor` (Kafka Streams' `default.timestamp.extractor`): a built-in extractor's name, or a function `(record, partitionTime) => ms` in code. With `failOnInvalidTimestamp` a negative timestamp makes the record unreadable (see `deserializationExceptionHandler`); a negative extracted timestamp otherwise skips the record.",
   productionExceptionHandler:

@@ -125,6 +125,19 @@ const timestampExtractorSetting = z.union(
 /** Kafka Streams' StreamsConfig.ROCKS_DB (Eddy's persistent LevelDB stores) and IN_MEMORY. */
 const dslStoreSetting = z.enum(["rocksDB", "in_memory"], { error: "must be 'rocksDB' or 'in_memory'" });
 
+/** Kafka Streams' topology.optimization values (src/topology/topology-optimization.ts applies them). */
+const OPTIMIZATION_RULES = ["reuse.ktable.source.topics", "merge.repartition.topics", "single.store.self.join"];
+const topologyOptimizationSetting = z.string({ error: "must be a string" }).refine(
+  (value) => {
+    const configs = value.trim().split(/\s*,\s*/);
+    if (configs.length === 1 && (configs[0] === "none" || configs[0] === "all")) return true;
+    return configs.every((config) => OPTIMIZATION_RULES.includes(config));
+  },
+  {
+    error: `is not a valid optimization config. Acceptable values are: "none", "all", or a comma separated list of specific optimizations: (${OPTIMIZATION_RULES.map((rule) => `"${rule}"`).join(", ")})`,
+  },
+);
+
 export const streamsConfigSchema = z
   .strictObject({
     /** Names the consumer group, prefixes internal topics and transactional ids. */
@@ -202,6 +215,11 @@ export const streamsConfigSchema = z
      */
     dslStoreSuppliers: dslStoreSetting.optional(),
     defaultDslStore: dslStoreSetting.optional(),
+    /**
+     * Kafka Streams' topology.optimization, which the StreamsBuilder applies when it is given
+     * this config: builder.build(config).
+     */
+    topologyOptimization: topologyOptimizationSetting.default("none"),
     /** Kafka Streams' default.timestamp.extractor. */
     defaultTimestampExtractor: timestampExtractorSetting.default("failOnInvalidTimestamp"),
     /** An output record its topic's broker would refuse (too large, no key on a compacted topic, timestamp out of range). */

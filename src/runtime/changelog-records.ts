@@ -20,6 +20,32 @@ export interface ChangelogPosition extends TopicPartition {
   offset: number;
 }
 
+/** A changelog partition to restore, up to `endOffset`. */
+export interface RestorePartition extends ChangelogPosition {
+  endOffset: number;
+  /**
+   * A source topic that is the store's changelog: others write on beyond the end (the
+   * offset the task committed), and a read's records from the end on are not restored.
+   */
+  stopAtEnd?: true;
+}
+
+/** The part of a read before `endOffset`: what a restore that must stop there applies. */
+export function readUpTo(
+  read: PartitionRead<Iterable<ConsumedRecord>>,
+  endOffset: number,
+): PartitionRead<Iterable<ConsumedRecord>> {
+  if (read.nextOffset <= endOffset) return read;
+  const records = read.records;
+  return {
+    ...read,
+    records: (function* () {
+      for (const record of records) if (record.offset < endOffset) yield record;
+    })(),
+    nextOffset: endOffset,
+  };
+}
+
 export interface ChangelogReadApplied {
   /** Records applied. */
   records: number;

@@ -138,7 +138,7 @@ export class LocalQueries {
       });
     }
     const standbys = manager.standbyTasks();
-    const changelogs = standbys.flatMap((t) => metadata.changelogPartitionsOf(t.id));
+    const changelogs = standbys.flatMap((t) => metadata.standbyChangelogPartitionsOf(t.id));
     const ends =
       changelogs.length > 0
         ? await reader.endOffsets(changelogs).catch(() => new Map<string, number>())

@@ -15,7 +15,7 @@ import { InMemoryTaskStorage } from "../stores/in-memory-task-storage.js";
 import { LevelDbTaskStorage } from "../stores/leveldb-task-storage.js";
 import type { LevelDbTuning } from "../stores/leveldb-task-storage.js";
 import type { TaskStorage } from "../stores/task-storage.js";
-import type { ChangelogPosition } from "./changelog-records.js";
+import type { RestorePartition } from "./changelog-records.js";
 import type { TaskId } from "../engine/task-id.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
 
@@ -27,7 +27,7 @@ export interface StateLocation {
 }
 
 export interface RestorePlan {
-  partitions: Array<ChangelogPosition & { endOffset: number }>;
+  partitions: Array<RestorePartition>;
   /** The local state was found corrupt and wiped. */
   wiped: boolean;
 }
@@ -107,8 +107,11 @@ export class TaskStateManager {
    * Where each changelog partition must be restored from, and up to where. `ends` are
    * the changelogs' last stable offsets, read after this instance fenced any previous
    * owner of the task (exactly-once), so nothing will be committed below them anymore.
+   * A source topic that is a changelog is restored up to the offset the group committed
+   * (`committed`, by topicPartitionKey; none: nothing), as Kafka Streams' StoreChangelogReader
+   * restores it: the task processes the rest.
    */
-  async planRestore(reader: PartitionReader): Promise<RestorePlan> {
+  async planRestore(reader: PartitionReader, committed?: ReadonlyMap<string, number>): Promise<RestorePlan> {
     if (this.changelogs.length === 0) return { partitions: [], wiped: false };
     const [begins, ends] = await Promise.all([
       reader.beginningOffsets(this.changelogs),
@@ -146,14 +149,16 @@ export class TaskStateManager {
       partitions: this.changelogs.map((c) => {
         const begin = begins.get(topicPartitionKey(c)) ?? 0;
         const offset = checkpoint.get(changelogPartition(c.topic, c.partition)) ?? begin;
+        const end = ends.get(topicPartitionKey(c)) ?? 0;
         return {
           store: c.store,
           format: c.format,
           ...(c.retention === undefined ? {} : { retention: c.retention }),
+          ...(c.sourceTopic === true ? { stopAtEnd: true as const } : {}),
           topic: c.topic,
           partition: c.partition,
           offset,
-          endOffset: ends.get(topicPartitionKey(c)) ?? 0,
+          endOffset: c.sourceTopic === true ? Math.min(end, committed?.get(topicPartitionKey(c)) ?? 0) : end,
         };
       }),
     };

@@ -183,7 +183,7 @@ export class StreamTask {
       this.#lifecycle.moveTo("restoring");
       this.#problem = undefined;
       const { ctx } = this;
-      const { retry, giveUpAfterMs, offsets, committed, ends } = await startTask(ctx, {
+      const { retry, giveUpAfterMs, offsets, committed, committedOffsets, ends } = await startTask(ctx, {
         taskId: this.id,
         partitions: this.partitions,
         logger: this.#logger,
@@ -207,7 +207,9 @@ export class StreamTask {
       });
       this.handedOverStorage = undefined;
       const stateManager = this.#stateManager;
-      const plan = await retry("reading changelog offsets", () => stateManager.planRestore(ctx.reader));
+      const plan = await retry("reading changelog offsets", () =>
+        stateManager.planRestore(ctx.reader, committedOffsets),
+      );
       const restored = await ctx.changelogReader.restore({
         taskId: this.id,
         storage: stateManager.storage,

@@ -1,6 +1,6 @@
 // What a task's commit writes to its changelogs, and the checkpoint that follows from
 // what the broker acknowledged [ProcessorStateManager.checkpoint].
-import type { ProducedOffsets, ProducedRecord } from "../kafka/types.js";
+import type { ProducedOffsets, ProducedRecord, TopicPartitionOffset } from "../kafka/types.js";
 import { changelogPartition } from "../stores/checkpoint.js";
 import type { TaskOverlay } from "../stores/task-overlay.js";
 import type { ChangelogPartition } from "./topology-metadata.js";
@@ -17,6 +17,8 @@ export function addChangelogRecords(
   add: (record: ProducedRecord) => void,
 ): void {
   for (const changelog of changelogs) {
+    // A source topic that is the store's changelog already holds what the store was fed.
+    if (changelog.sourceTopic === true) continue;
     const pending = overlay.store(changelog.store);
     if (pending.pendingCount === 0) continue;
     const { topic, format } = changelog;
@@ -48,14 +50,24 @@ export function addChangelogRecords(
   }
 }
 
-/** Per changelog partition written, the offset after the last record written: a restore resumes there. */
+/**
+ * Per changelog partition written, the offset after the last record written: a restore
+ * resumes there. A source topic that is a changelog is checkpointed at the input offset
+ * committed with the store's writes (`committed`), as Kafka Streams checkpoints it at the
+ * consumed offset.
+ */
 export function checkpointOf(
   produced: readonly ProducedOffsets[],
   changelogTopics: ReadonlySet<string>,
+  committed: readonly TopicPartitionOffset[] = [],
+  sourceChangelogTopics: ReadonlySet<string> = new Set(),
 ): Map<string, number> {
   const checkpoint = new Map<string, number>();
+  for (const c of committed) {
+    if (sourceChangelogTopics.has(c.topic)) checkpoint.set(changelogPartition(c.topic, c.partition), c.offset);
+  }
   for (const p of produced) {
-    if (!changelogTopics.has(p.topic)) continue;
+    if (!changelogTopics.has(p.topic) || sourceChangelogTopics.has(p.topic)) continue;
     const key = changelogPartition(p.topic, p.partition);
     checkpoint.set(key, Math.max(checkpoint.get(key) ?? 0, p.lastOffset + 1));
   }

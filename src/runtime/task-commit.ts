@@ -202,16 +202,18 @@ export class TaskCommitter {
     const { ctx, taskId, positions, readGate } = this.options;
     positions.committed(offsets);
     if (offsets.length > 0) ctx.metrics.progress.committed(taskId);
-    await overlay.commitSealed(sealed, checkpointOf(produced, this.#changelogTopics()));
+    await overlay.commitSealed(sealed, this.#checkpointOf(produced, offsets));
     readGate.open(readable);
     this.options.onCommitted();
     this.#lastCommit = Date.now();
     ctx.metrics.recordCommit(this.#lastCommit - started);
   }
 
-  #changelogTopics(): Set<string> {
+  /** The checkpoint of a commit: changelogs as written, source topics that are changelogs as committed. */
+  #checkpointOf(produced: readonly ProducedOffsets[], committed: readonly TopicPartitionOffset[]): Map<string, number> {
     const { ctx, subtopology } = this.options;
-    return new Set(ctx.metadata.subtopology(subtopology).changelogTopics.values());
+    const sub = ctx.metadata.subtopology(subtopology);
+    return checkpointOf(produced, new Set(sub.changelogTopics.values()), committed, sub.sourceChangelogTopics);
   }
 
   /** The transaction committed (or the at-least-once offsets were): the state and its checkpoint follow. */
@@ -227,7 +229,7 @@ export class TaskCommitter {
     if (progressed && work.executor !== undefined) work.executor.processorMetadata.needsCommit = false;
     if (offsets.length > 0 && progressed) ctx.metrics.progress.committed(taskId);
     // The changelog records are in Kafka for good: the state and its checkpoint follow.
-    await overlay.commit(checkpointOf(produced, this.#changelogTopics()));
+    await overlay.commit(this.#checkpointOf(produced, progressed ? offsets : []));
     readGate.open(positions.readable());
     work.dirty = false;
     work.commitSoon = false;

@@ -222,7 +222,7 @@ export class TaskManager {
       if (this.#standby.has(id)) continue;
       const { metadata, topology } = ctx;
       const task = new StandbyTask(id, {
-        changelogs: metadata.changelogPartitionsOf(id),
+        changelogs: metadata.standbyChangelogPartitionsOf(id),
         timestampedStores: metadata.timestampedStoresOf(id),
         persistent: topology.storesOf(parseTaskId(id).subtopology).some((s) => s.persistent),
         location: ctx.location,

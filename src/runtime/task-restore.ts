@@ -11,8 +11,8 @@ import type { ConsumedRecord, TopicPartition } from "../kafka/types.js";
 import { topicPartitionKey } from "../kafka/types.js";
 import type { TaskStorage } from "../stores/task-storage.js";
 import type { TaskId } from "../engine/task-id.js";
-import { applyChangelogRead } from "./changelog-records.js";
-import type { ChangelogPosition } from "./changelog-records.js";
+import { applyChangelogRead, readUpTo } from "./changelog-records.js";
+import type { ChangelogPosition, RestorePartition } from "./changelog-records.js";
 import type { StreamsMetrics } from "./metrics.js";
 import type { StateRestoreListener } from "./state-restore-listener.js";
 
@@ -20,7 +20,7 @@ export interface RestoreRequest {
   taskId: TaskId;
   storage: TaskStorage;
   /** Where to start (the checkpoint, or the log start) and where to stop (the end captured at init). */
-  partitions: ReadonlyArray<ChangelogPosition & { endOffset: number }>;
+  partitions: ReadonlyArray<RestorePartition>;
   signal?: AbortSignal;
   /** Give up on an unreachable broker after this long (the task's remaining taskTimeoutMs). */
   giveUpAfterMs?: number;
@@ -63,7 +63,7 @@ export async function restoreTask(
 ): Promise<RestoreResult> {
   const { taskId, storage, signal } = request;
   const { logger, metrics, listener } = options;
-  const state = new Map<string, ChangelogPosition & { endOffset: number; position: number; restored: number }>(
+  const state = new Map<string, RestorePartition & { position: number; restored: number }>(
     request.partitions.map((p) => [topicPartitionKey(p), { ...p, position: p.offset, restored: 0 }]),
   );
   const total = request.partitions.reduce((sum, p) => sum + Math.max(0, p.endOffset - p.offset), 0);
@@ -125,9 +125,10 @@ export async function restoreTask(
     if (next.length > 0 && !signal?.aborted) inflight = read(next);
     let applied = 0;
     await Promise.all(
-      reads.map(async (r) => {
-        const p = state.get(topicPartitionKey(r));
-        if (!p || r.nextOffset <= p.position) return;
+      reads.map(async (read) => {
+        const p = state.get(topicPartitionKey(read));
+        if (!p || read.nextOffset <= p.position) return;
+        const r = p.stopAtEnd === true ? readUpTo(read, p.endOffset) : read;
         const { records, maxTimestamp } = await applyChangelogRead(storage, p, r);
         if (maxTimestamp > (streamTimes.get(p.store) ?? -1)) streamTimes.set(p.store, maxTimestamp);
         p.position = r.nextOffset;

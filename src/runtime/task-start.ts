@@ -38,6 +38,8 @@ export interface TaskStart {
   readonly offsets: ReadonlyMap<string, number>;
   /** Where the last owner left off: partition times and processor metadata. */
   readonly committed: CommittedTaskTime;
+  /** The offsets the group committed, per input partition (by topicPartitionKey); none where it never did. */
+  readonly committedOffsets: ReadonlyMap<string, number>;
   /** At-least-once: the input end offsets (lookups wait until the task caught up with them). */
   readonly ends: ReadonlyMap<string, number> | undefined;
 }
@@ -87,5 +89,6 @@ export async function startTask(ctx: TaskContext, options: TaskStartOptions): Pr
     ctx.config.processingGuarantee === "at_least_once"
       ? await retry("reading input end offsets", () => ctx.reader.endOffsets(partitions))
       : undefined;
-  return { retry, giveUpAfterMs, offsets: start.offsets, committed, ends };
+  const committedOffsets = new Map([...start.committed].map(([key, offset]) => [key, offset.offset] as const));
+  return { retry, giveUpAfterMs, offsets: start.offsets, committed, committedOffsets, ends };
 }

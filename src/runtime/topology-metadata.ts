@@ -20,6 +20,7 @@ import type { SegmentedRetention } from "../stores/segmented-retention.js";
 import type { AutoOffsetReset, StoreDefinition, TopologyData } from "../topology/topology.js";
 import { changelogTopicName, physicalTopicName, repartitionTopicName } from "../topology/topology.js";
 import { CopartitioningError, MissingSourceTopicError } from "./errors.js";
+import { describeCounts, resolveRepartitionCounts } from "./repartition-counts.js";
 import { parseTaskId, taskId } from "../engine/task-id.js";
 import type { TaskId } from "../engine/task-id.js";
 
@@ -33,8 +34,10 @@ export interface SubtopologyMetadata {
   /** The partition count of each source topic (physical name). */
   readonly topicPartitions: ReadonlyMap<string, number>;
   readonly stores: readonly StoreDefinition[];
-  /** store name -> changelog topic, for stores with logging. */
+  /** store name -> changelog topic, for stores with logging and stores whose changelog is their source topic. */
   readonly changelogTopics: ReadonlyMap<string, string>;
+  /** The source topics among `changelogTopics`' values: read to restore, never written by the store. */
+  readonly sourceChangelogTopics: ReadonlySet<string>;
 }
 
 export interface ChangelogPartition {
@@ -45,6 +48,12 @@ export interface ChangelogPartition {
   readonly format: ChangelogFormat;
   /** How a window or session store's rows expire, which its restore follows. */
   readonly retention?: SegmentedRetention;
+  /**
+   * The changelog is one of the task's source topics (reuse.ktable.source.topics,
+   * addReadOnlyStateStore): nothing is written to it, its checkpoint is the task's committed
+   * input offset, and a restore stops at that offset [ProcessorStateManager.changelogAsSource].
+   */
+  readonly sourceTopic?: true;
 }
 
 /** The user topics the topology reads; their partition counts are the input of resolve(). */
@@ -135,9 +144,14 @@ export class TopologyMetadata {
         if (!store) throw new RangeError(`The topology has no store named "${name}"`);
         return store;
       });
-      const changelogTopics = new Map(
-        stores.filter((s) => s.logging).map((s) => [s.name, changelogTopicName(applicationId, s.name)] as const),
-      );
+      const changelogTopics = new Map<string, string>();
+      const sourceChangelogTopics = new Set<string>();
+      for (const store of stores) {
+        if (store.sourceChangelog !== undefined) {
+          changelogTopics.set(store.name, store.sourceChangelog);
+          sourceChangelogTopics.add(store.sourceChangelog);
+        } else if (store.logging) changelogTopics.set(store.name, changelogTopicName(applicationId, store.name));
+      }
       return {
         id: sub.id,
         sourceTopics: sources,
@@ -146,6 +160,7 @@ export class TopologyMetadata {
         topicPartitions: counts,
         stores,
         changelogTopics,
+        sourceChangelogTopics,
       };
     });
     const physicalRepartitionCounts = new Map(
@@ -183,9 +198,13 @@ export class TopologyMetadata {
     return new Set(this.tasks().filter((t) => this.subtopology(parseTaskId(t).subtopology).stores.length > 0));
   }
 
-  /** Tasks whose stores have changelogs (the only state a standby can follow). */
+  /**
+   * Tasks whose stores have changelogs of their own (the only state a standby follows: a
+   * store restored from its source topic is restored by its active task alone).
+   */
   isLogged(task: TaskId): boolean {
-    return this.subtopology(parseTaskId(task).subtopology).changelogTopics.size > 0;
+    const sub = this.subtopology(parseTaskId(task).subtopology);
+    return [...sub.changelogTopics.values()].some((topic) => !sub.sourceChangelogTopics.has(topic));
   }
 
   /** Every physical topic the application consumes. */
@@ -213,8 +232,20 @@ export class TopologyMetadata {
       const definition = sub.stores.find((s) => s.name === store);
       if (definition === undefined) throw new RangeError(`Sub-topology ${subtopology} has no store "${store}"`);
       const retention = segmentedRetentionOf(definition);
-      return { store, topic, partition, format: changelogFormat(definition), ...(retention && { retention }) };
+      return {
+        store,
+        topic,
+        partition,
+        format: changelogFormat(definition),
+        ...(retention && { retention }),
+        ...(sub.sourceChangelogTopics.has(topic) ? { sourceTopic: true as const } : {}),
+      };
     });
+  }
+
+  /** The changelog partitions a standby of the task follows: its own changelogs, no source topic. */
+  standbyChangelogPartitionsOf(task: TaskId): ChangelogPartition[] {
+    return this.changelogPartitionsOf(task).filter((changelog) => changelog.sourceTopic !== true);
   }
 
   /** The stores of a task that keep ValueAndTimestamp values (a LevelDB written before them is upgraded). */
@@ -234,6 +265,8 @@ export class TopologyMetadata {
     const specs: InternalTopicSpec[] = [];
     for (const sub of this.subtopologies) {
       for (const [store, topic] of sub.changelogTopics) {
+        // A source topic that is a changelog is the user's, not made by Eddy.
+        if (sub.sourceChangelogTopics.has(topic)) continue;
         const definition = sub.stores.find((s) => s.name === store);
         const versioned = definition?.versioned;
         const windowed = definition?.windowed;
@@ -268,103 +301,6 @@ export class TopologyMetadata {
   repartitionPartitions(topic: string): number | undefined {
     return this.#repartitionCounts.get(topic);
   }
-}
-
-function describeCounts(counts: ReadonlyMap<string, number>): string {
-  return [...counts].map(([topic, n]) => `${topic} has ${n}`).join(", ");
-}
-
-/**
- * Partition counts of the repartition topics (logical names), as Kafka Streams sizes
- * them: an explicit count wins; a topic in a co-partition group takes the count of the
- * group's user topics; otherwise it takes the largest count among the sources of the
- * sub-topology that writes it (which may itself read repartition topics, hence the
- * fixed point).
- */
-function resolveRepartitionCounts(
-  topology: TopologyData,
-  userCounts: ReadonlyMap<string, number>,
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  const fixed = new Set<string>();
-  for (const topic of topology.repartitionTopics) {
-    if (topic.partitions !== undefined) {
-      counts.set(topic.name, topic.partitions);
-      fixed.add(topic.name);
-    }
-  }
-  for (const group of topology.copartitionGroups) {
-    const userTopics = group.topics.filter((t) => !group.repartitionTopics.includes(t));
-    const groupCounts = new Map(userTopics.map((t) => [t, userCounts.get(t) ?? 0] as const));
-    const distinct = new Set(groupCounts.values());
-    if (distinct.size > 1) {
-      throw new CopartitioningError(
-        `${group.requiredBy} joins topics that are not co-partitioned: ${describeCounts(groupCounts)}. ` +
-          `Both sides of a join must have the same number of partitions; repartition one side.`,
-        groupCounts,
-      );
-    }
-    const count = [...distinct][0];
-    if (count === undefined) continue;
-    for (const topic of group.repartitionTopics) {
-      if (!fixed.has(topic)) {
-        counts.set(topic, count);
-        fixed.add(topic);
-      }
-    }
-  }
-  const writerOf = new Map<string, number>();
-  for (const topic of topology.repartitionTopics) {
-    const sink = topology.nodes.get(topic.sinkNode);
-    if (sink) writerOf.set(topic.name, sink.subtopology);
-  }
-  const sourceCount = (subtopology: number): number | undefined => {
-    let max: number | undefined;
-    for (const node of topology.nodes.values()) {
-      if (node.kind !== "source" || node.subtopology !== subtopology) continue;
-      for (const topic of node.topics) {
-        const n = node.internal ? counts.get(topic) : userCounts.get(topic);
-        if (n === undefined) return undefined;
-        max = max === undefined ? n : Math.max(max, n);
-      }
-    }
-    return max;
-  };
-  for (let round = 0; round <= topology.repartitionTopics.length; round += 1) {
-    let changed = false;
-    for (const topic of topology.repartitionTopics) {
-      if (counts.has(topic.name)) continue;
-      const writer = writerOf.get(topic.name);
-      const n = writer === undefined ? undefined : sourceCount(writer);
-      if (n !== undefined) {
-        counts.set(topic.name, n);
-        changed = true;
-      }
-    }
-    // A co-partition group made only of repartition topics: all take the largest.
-    for (const group of topology.copartitionGroups) {
-      if (group.topics.some((t) => !group.repartitionTopics.includes(t))) continue;
-      const known = group.repartitionTopics.map((t) => counts.get(t)).filter((n): n is number => n !== undefined);
-      if (known.length < group.repartitionTopics.length) continue;
-      const max = Math.max(...known);
-      for (const t of group.repartitionTopics) {
-        if (!fixed.has(t) && counts.get(t) !== max) {
-          counts.set(t, max);
-          changed = true;
-        }
-      }
-    }
-    if (!changed) break;
-  }
-  const unresolved = topology.repartitionTopics.filter((t) => !counts.has(t.name)).map((t) => t.name);
-  if (unresolved.length > 0) {
-    throw new CopartitioningError(
-      `Cannot size repartition topic(s) ${unresolved.join(", ")}: their upstream has no source with a known partition count. ` +
-        `Give them a count with repartition({ partitions }).`,
-      new Map(),
-    );
-  }
-  return counts;
 }
 
 /** How a window or session store's rows expire (undefined for other stores). */

@@ -71,6 +71,8 @@ export interface StoreSpec {
   valueSerde: Serde<unknown> | undefined;
   persistent?: boolean;
   logging?: boolean;
+  /** A source table's store: its topic (topology.optimization reuse.ktable.source.topics makes it the changelog). */
+  tableSourceTopic?: string;
   userAdded?: boolean;
   /** Eddy's own bookkeeping (an idempotency store), not the application's state: not queryable by default. */
   internal?: boolean;

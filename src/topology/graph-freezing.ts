@@ -35,6 +35,7 @@ export function freezeStores(
         persistent: store.persistent,
         ...(store.persistentByDefault ? { persistentByDefault: true } : {}),
         logging: store.logging,
+        ...(store.sourceChangelog !== undefined ? { sourceChangelog: store.sourceChangelog } : {}),
         internal: store.internal,
         ...(store.global ? { global: true } : {}),
         processors: Object.freeze([...users]),

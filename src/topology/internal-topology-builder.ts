@@ -5,19 +5,20 @@
 // validates it all and freezes it into a Topology.
 import { DuplicateNameError, InvalidOperationError, InvalidTopologyError } from "./errors.js";
 import type { TopologyError } from "./errors.js";
-import type { AutoOffsetReset, RepartitionTopic, SourceNode, TopologyData, TopologyNode } from "./topology-data.js";
-import type { TimestampExtractor } from "./timestamp-extractor.js";
-import type { AnySerde, GlobalStoreSpec, ProcessorSpec, SinkSpec, SourceSpec, StoreSpec } from "./builder-specs.js";
+import type { RepartitionTopic, SourceNode, TopologyData, TopologyNode } from "./topology-data.js";
+import type { GlobalStoreSpec, ProcessorSpec, SinkSpec, SourceSpec, StoreSpec } from "./builder-specs.js";
 import { copartitionGroups } from "./copartition-groups.js";
 import type { CopartitionRequest } from "./copartition-groups.js";
 import { serdeOrDefault } from "./default-serdes.js";
 import { freezeGlobalStores, freezeNode, freezeStores, freezeSubtopologies } from "./graph-freezing.js";
 import { checkName } from "./legal-names.js";
 import { missingSerdes } from "./missing-serdes.js";
-import type { FillSerde, PendingNode, PendingProcessor, PendingStore } from "./pending-graph.js";
+import type { FillSerde, PendingNode, PendingProcessor, PendingSource, PendingStore } from "./pending-graph.js";
 import { SourceSubscriptions } from "./source-subscriptions.js";
 import { storePersistence } from "./dsl-store-suppliers.js";
 import { numberSubtopologies, storeUsers } from "./subtopology-grouping.js";
+import type { OptimizationRule } from "./topology-optimization.js";
+import { connectSourceStoreAndTopic, optimize } from "./topology-optimizer.js";
 
 export class InternalTopologyBuilder {
   #index = 0;
@@ -104,20 +105,13 @@ export class InternalTopologyBuilder {
     return this.#subscriptions.readerOfPattern(pattern);
   }
 
-  sourceSerdes(name: string): {
-    keySerde: AnySerde | undefined;
-    valueSerde: AnySerde | undefined;
-    timestampExtractor: TimestampExtractor | undefined;
-    autoOffsetReset: AutoOffsetReset | undefined;
-  } {
+  /** How a source reads its topics: its serdes, timestamp extractor and reset policy. */
+  sourceSerdes(
+    name: string,
+  ): Pick<PendingSource, "keySerde" | "valueSerde" | "timestampExtractor" | "autoOffsetReset"> {
     const node = this.#nodes.get(name);
     if (node?.kind !== "source") throw new InvalidOperationError(`${name} is not a source node`);
-    return {
-      keySerde: node.keySerde,
-      valueSerde: node.valueSerde,
-      timestampExtractor: node.timestampExtractor,
-      autoOffsetReset: node.autoOffsetReset,
-    };
+    return node;
   }
 
   addSource(spec: SourceSpec): void {
@@ -218,6 +212,8 @@ export class InternalTopologyBuilder {
         this.#dslStoresPersistent,
       ),
       logging: spec.logging ?? true,
+      sourceChangelog: undefined,
+      tableSourceTopic: spec.tableSourceTopic,
       userAdded: spec.userAdded ?? false,
       internal: spec.internal ?? false,
       serdeHint: spec.serdeHint,
@@ -291,6 +287,11 @@ export class InternalTopologyBuilder {
     }
   }
 
+  /** Kafka Streams' connectSourceStoreAndTopic: the source topic is the store's changelog. */
+  connectSourceStoreAndTopic(store: string, topic: string): void {
+    connectSourceStoreAndTopic(this.#stores, store, topic);
+  }
+
   addRepartitionTopic(name: string, partitions: number | undefined, sink: string, source: string): void {
     this.#repartitionTopics.set(name, { partitions, sink, source });
   }
@@ -317,10 +318,11 @@ export class InternalTopologyBuilder {
    * Ends the DSL's part (runs the build hooks; DSL calls fail afterwards), then checks
    * the graph and freezes it. The Processor API may still add nodes (see snapshot()).
    */
-  build(): TopologyData {
+  build(optimizations: ReadonlySet<OptimizationRule> = new Set()): TopologyData {
     this.ensureOpen();
     this.#built = true;
     for (const hook of this.#buildHooks) hook();
+    optimize({ nodes: this.#nodes, stores: this.#stores }, optimizations);
     return this.snapshot(true);
   }
 

@@ -64,6 +64,10 @@ export interface PendingStore {
   /** A DSL store no option made persistent or in-memory: the application's dslStoreSuppliers decide. */
   readonly persistentByDefault: boolean;
   readonly logging: boolean;
+  /** The source topic that is the store's changelog (connectSourceStoreAndTopic). */
+  readonly sourceChangelog: string | undefined;
+  /** A source table's store: the table's topic, which reuse.ktable.source.topics makes its changelog. */
+  readonly tableSourceTopic: string | undefined;
   /** Added with StreamsBuilder.addStateStore (an unused one is a mistake); DSL stores may stay unmaterialized. */
   readonly userAdded: boolean;
   readonly internal: boolean;

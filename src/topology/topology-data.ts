@@ -120,6 +120,12 @@ export interface StoreDefinition {
   /** Backed by the compacted changelog topic `<applicationId>-<name>-changelog`. */
   readonly logging: boolean;
   /**
+   * The source topic that is the store's changelog (Kafka Streams' connectSourceStoreAndTopic:
+   * topology.optimization reuse.ktable.source.topics, Topology.addReadOnlyStateStore): the store
+   * logs nothing and restores from that topic, up to the offset its task committed.
+   */
+  readonly sourceChangelog?: string;
+  /**
    * Behind the record cache (cacheMaxBytes): its processor's updates of a key are folded
    * until the next commit and forwarded once, as Kafka Streams' cached stores.
    */

@@ -72,6 +72,8 @@ export interface TopologyDescriptionJSON {
     readonly valueSerde: string;
     readonly persistent: boolean;
     readonly logging: boolean;
+    /** The source topic that is the store's changelog (topology.optimization reuse.ktable.source.topics, addReadOnlyStateStore). */
+    readonly sourceChangelog?: string;
     readonly processors: readonly string[];
     readonly subtopology: number;
   }[];
@@ -239,6 +241,7 @@ export class TopologyDescription {
         valueSerde: (store.valueSerde as Serde<unknown> | undefined)?.name ?? "none",
         persistent: store.persistent,
         logging: store.logging,
+        ...(store.sourceChangelog === undefined ? {} : { sourceChangelog: store.sourceChangelog }),
         processors: store.processors,
         subtopology: store.subtopology,
       })),

@@ -107,4 +107,23 @@ describe("TaskStateManager", () => {
     expect(await localState(manager)).toBeUndefined();
     await manager.close();
   });
+
+  it("restores a source topic that is a changelog up to the offset the group committed, none without one", async () => {
+    const manager = await TaskStateManager.open({
+      taskId: "0_4",
+      changelogs: [{ ...changelogs[0]!, sourceTopic: true }],
+      timestampedStores: [],
+      persistent: true,
+      location: location(),
+      logger: silentLogger,
+    });
+    const committedAt = (offset: number) => new Map([[`${TOPIC}|0`, offset]]);
+    const [limited] = (await manager.planRestore(reader, committedAt(15))).partitions;
+    expect(limited).toMatchObject({ offset: 8, endOffset: 15, stopAtEnd: true });
+    // Committed beyond what the topic holds: its end.
+    expect((await manager.planRestore(reader, committedAt(99))).partitions[0]).toMatchObject({ endOffset: 20 });
+    // Never committed: nothing to restore, the task processes the topic from its reset policy.
+    expect((await manager.planRestore(reader, new Map())).partitions[0]).toMatchObject({ endOffset: 0 });
+    await manager.close();
+  });
 });

@@ -3,7 +3,7 @@
 // a changelog record; the windowed changelog's retention.ms removes its rows from the topic).
 import { describe, expect, it } from "vitest";
 import type { ProducedRecord } from "../../src/kafka/types.js";
-import { addChangelogRecords } from "../../src/runtime/task-changelog-writes.js";
+import { addChangelogRecords, checkpointOf } from "../../src/runtime/task-changelog-writes.js";
 import { changelogFormat } from "../../src/stores/changelog-format.js";
 import { InMemoryTaskStorage } from "../../src/stores/in-memory-task-storage.js";
 import { TaskOverlay } from "../../src/stores/task-overlay.js";
@@ -78,5 +78,43 @@ describe("addChangelogRecords", () => {
     expect(logged[0]!.timestamp).toBeGreaterThanOrEqual(before);
     expect(logged[0]!.timestamp).toBeLessThanOrEqual(Date.now());
     expect(logged[0]!.headers).toEqual([{ key: "v", value: Buffer.from([3]) }]);
+  });
+});
+
+describe("a source topic that is a store's changelog", () => {
+  const format = changelogFormat({ type: "keyValue", timestamped: true });
+
+  it("gets no changelog record: the topic already holds what the store was fed", () => {
+    const overlay = new TaskOverlay(new InMemoryTaskStorage("0_0"));
+    overlay.store("prices").writeNow(bytes("k"), bytes("v"));
+    const logged: ProducedRecord[] = [];
+    addChangelogRecords(
+      [{ store: "prices", topic: "prices", partition: 0, format, sourceTopic: true }],
+      overlay,
+      0,
+      42,
+      (record) => logged.push(record),
+    );
+    expect(logged).toEqual([]);
+  });
+
+  it("is checkpointed at the committed input offset, not at what the application wrote to it", () => {
+    const checkpoint = checkpointOf(
+      [
+        { topic: "app-counts-changelog", partition: 1, baseOffset: 7, lastOffset: 9 },
+        // The application's own sink writes to the topic too: not the store's checkpoint.
+        { topic: "prices", partition: 1, baseOffset: 30, lastOffset: 31 },
+      ],
+      new Set(["app-counts-changelog", "prices"]),
+      [
+        { topic: "prices", partition: 1, offset: 12 },
+        { topic: "orders", partition: 1, offset: 5 },
+      ],
+      new Set(["prices"]),
+    );
+    expect([...checkpoint]).toEqual([
+      ["prices:1", 12],
+      ["app-counts-changelog:1", 10],
+    ]);
   });
 });

@@ -120,4 +120,43 @@ describe("TopologyMetadata", () => {
         .sort(),
     ).toEqual(["customers", "orders"]);
   });
+
+  it("restores a source table's store from its topic under reuse.ktable.source.topics: no changelog to create, none for standbys", () => {
+    const builder = new StreamsBuilder();
+    const customers = builder.table("customers", { key: Serdes.string(), value: Serdes.string(), store: "customers" });
+    builder
+      .stream("orders", { key: Serdes.string(), value: Serdes.string() })
+      .join(customers, (order, customer) => `${order}:${customer}`)
+      .groupByKey()
+      .count({ store: "per-customer" });
+    const topology = builder.build({ topologyOptimization: "reuse.ktable.source.topics" });
+    const metadata = TopologyMetadata.resolve(topology, "app", counts({ customers: 2, orders: 2 }), "app-dlq");
+    expect(
+      metadata.changelogPartitionsOf("0_1").map(({ store, topic, sourceTopic }) => [store, topic, sourceTopic]),
+    ).toEqual([
+      ["customers", "customers", true],
+      ["per-customer", "app-per-customer-changelog", undefined],
+    ]);
+    expect(metadata.standbyChangelogPartitionsOf("0_1").map((c) => c.topic)).toEqual(["app-per-customer-changelog"]);
+    expect(metadata.isLogged("0_1")).toBe(true);
+    expect(
+      metadata
+        .internalTopics(1)
+        .filter((spec) => spec.kind === "changelog")
+        .map((spec) => spec.name),
+    ).toEqual(["app-per-customer-changelog"]);
+  });
+
+  it("leaves a task whose only store restores from its source topic without standbys", () => {
+    const builder = new StreamsBuilder();
+    builder.table("customers", { key: Serdes.string(), value: Serdes.string(), store: "customers" });
+    const metadata = TopologyMetadata.resolve(
+      builder.build({ topologyOptimization: "all" }),
+      "app",
+      counts({ customers: 1 }),
+      "app-dlq",
+    );
+    expect(metadata.isLogged("0_0")).toBe(false);
+    expect(metadata.statefulTasks()).toEqual(new Set(["0_0"]));
+  });
 });

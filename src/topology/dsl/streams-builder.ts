@@ -16,6 +16,8 @@ import type { ProcessorSupplier } from "../processor.js";
 import { TableSourceSupplier } from "./processors/ktable-source.js";
 import { versionedStoreSpecOf } from "../store-options.js";
 import { Topology } from "../topology.js";
+import { optimizationsOf } from "../topology-optimization.js";
+import type { OptimizationRule } from "../topology-optimization.js";
 import { BUILT_IN_TIMESTAMP_EXTRACTORS } from "../timestamp-extractor.js";
 import type { TimestampExtractor } from "../timestamp-extractor.js";
 
@@ -23,18 +25,34 @@ import type { TimestampExtractor } from "../timestamp-extractor.js";
  * Kafka Streams' TopologyConfig, the overrides a StreamsBuilder takes: a name, which
  * describe() prints ("Topology: <name>:"), and the kind of store the DSL makes where an
  * operation does not say (`persistent`): default.dsl.store, or dsl.store.suppliers.class,
- * which wins, as "rocksDB" (Eddy's persistent LevelDB stores) or "in_memory".
+ * which wins, as "rocksDB" (Eddy's persistent LevelDB stores) or "in_memory". And
+ * topology.optimization, which Kafka Streams takes in build(props): "none" (the default),
+ * "all", or a comma-separated list of "reuse.ktable.source.topics",
+ * "merge.repartition.topics", "single.store.self.join".
  */
 export interface TopologyConfig {
   topologyName?: string;
   defaultDslStore?: DslStoreSuppliers;
   dslStoreSuppliers?: DslStoreSuppliers;
+  topologyOptimization?: string;
+}
+
+/**
+ * What StreamsBuilder.build(props) reads, as Kafka Streams' build(Properties): topology.optimization.
+ * The application's config may be given as it is; build() reads this field alone.
+ */
+export interface BuildProperties {
+  topologyOptimization?: string;
+  /** Kafka Streams' own key, for properties ported as they are. */
+  "topology.optimization"?: string;
 }
 
 export class StreamsBuilder {
   readonly #builder = new InternalTopologyBuilder();
+  readonly #optimizations: ReadonlySet<OptimizationRule>;
 
   constructor(config: TopologyConfig = {}) {
+    this.#optimizations = optimizationsOf(config.topologyOptimization);
     const { topologyName } = config;
     if (topologyName !== undefined && (typeof topologyName !== "string" || topologyName === "")) {
       throw new InvalidOperationError(`topologyName must be a non-empty string, not ${JSON.stringify(topologyName)}`);
@@ -127,6 +145,7 @@ export class StreamsBuilder {
       ...(options.persistent !== undefined ? { persistent: options.persistent } : {}),
       ...(options.logging !== undefined ? { logging: options.logging } : {}),
       ...versioned,
+      tableSourceTopic: topic,
       serdeHint: "pass { {part}: <serde> } to table()",
     });
     const supplier = new TableSourceSupplier<K, V>(
@@ -255,9 +274,15 @@ export class StreamsBuilder {
     return this;
   }
 
-  /** Validates the graph and returns it as a Topology; the builder cannot be used afterwards. */
-  build(): Topology {
-    return Topology.fromBuilder(this.#builder, this.#builder.build());
+  /**
+   * Validates the graph and returns it as a Topology; the builder cannot be used afterwards.
+   * `props` may ask for topology.optimization (`topologyOptimization`, or Kafka Streams' key
+   * "topology.optimization"), which then replaces the TopologyConfig's; the application's
+   * config object may be passed as it is.
+   */
+  build(props?: BuildProperties): Topology {
+    const optimizations = optimizationsOfProps(props) ?? this.#optimizations;
+    return Topology.fromBuilder(this.#builder, this.#builder.build(optimizations));
   }
 }
 
@@ -287,6 +312,13 @@ function checkSameRead<K, V>(
       `${read} already read by ${existing} with autoOffsetReset ${String(serdes.autoOffsetReset)}, and now with ${String(options.autoOffsetReset)}; give every read of a topic the same reset policy`,
     );
   }
+}
+
+function optimizationsOfProps(props: BuildProperties | undefined): ReadonlySet<OptimizationRule> | undefined {
+  if (props === undefined || props === null) return undefined;
+  if (props.topologyOptimization !== undefined) return optimizationsOf(props.topologyOptimization);
+  const javaKey = props["topology.optimization"];
+  return javaKey === undefined ? undefined : optimizationsOf(javaKey, "topology.optimization");
 }
 
 function checkTimestampExtractor(extractor: TimestampExtractor | undefined): void {

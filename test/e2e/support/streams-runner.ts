@@ -10,12 +10,13 @@ import {
   bankTopology,
   hourlyVisitTopology,
   orderLineTopology,
+  pricedOrderTopology,
   urlVisitTopology,
   windowCloseCountTopology,
 } from "../../integration/support/topologies.js";
 
 export interface RunnerOptions {
-  topology: "bank" | "visits" | "order-lines" | "hourly-visits" | "window-close-counts";
+  topology: "bank" | "visits" | "order-lines" | "hourly-visits" | "window-close-counts" | "priced-orders";
   config: StreamsConfig;
   logLevel?: string;
 }
@@ -43,7 +44,9 @@ const topology =
         ? hourlyVisitTopology()
         : options.topology === "window-close-counts"
           ? windowCloseCountTopology()
-          : urlVisitTopology();
+          : options.topology === "priced-orders"
+            ? pricedOrderTopology()
+            : urlVisitTopology();
 const streams = new KafkaStreams(topology, options.config, { logger });
 streams.setStateListener((state, previous) => {
   emit({ event: "state", state, previous });

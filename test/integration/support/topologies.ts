@@ -108,6 +108,26 @@ export function orderLineTopology(): Topology {
   return builder.build();
 }
 
+export const PRICES = "prices";
+export const PRICE_STORE = "prices-store";
+export const PRICE_ORDERS = "price-orders";
+export const PRICED_ORDERS = "priced-orders";
+
+/**
+ * Orders ("<quantity>", keyed by product) priced from a source table of prices, built with
+ * topology.optimization "all": the table's store has no changelog, it restores from `prices`.
+ */
+export function pricedOrderTopology(): Topology {
+  const builder = new StreamsBuilder();
+  const strings = { key: Serdes.string(), value: Serdes.string() };
+  const prices = builder.table(PRICES, { ...strings, store: PRICE_STORE });
+  builder
+    .stream(PRICE_ORDERS, strings)
+    .join(prices, (quantity, price) => `${quantity} x ${price}`)
+    .to(PRICED_ORDERS, strings);
+  return builder.build({ topologyOptimization: "all" });
+}
+
 export const BANK_COMMANDS = "bank-commands";
 export const BANK_EVENTS = "bank-events";
 export const BANK_REPLIES = "bank-replies";

@@ -38,6 +38,7 @@ export const EMBEDDED_ONLY_SUITES: readonly string[] = [
   "test/kafka/wire/produce-request-encoder.test.ts",
   "test/runtime/assignment-codec.test.ts",
   "test/runtime/assignor.test.ts",
+  "test/runtime/changelog-records.test.ts",
   "test/runtime/global-state.test.ts",
   "test/runtime/kafka-record-collector.test.ts",
   "test/runtime/partition-assignor.test.ts",

@@ -12,6 +12,8 @@ import { JoinWindows } from "../../../src/topology/dsl/join-windows.js";
 import { StreamJoined } from "../../../src/topology/dsl/stream-joined.js";
 import { Stores } from "../../../src/topology/stores.js";
 import { TopologyError } from "../../../src/topology/errors.js";
+import { TopologyOptimization } from "../../../src/topology/topology-optimization.js";
+import { TopologyMetadata } from "../../../src/runtime/topology-metadata.js";
 import type { ProcessorNode, Topology } from "../../../src/topology/topology.js";
 import type { ProcessorContext } from "../../../src/topology/processor.js";
 import type { KeyValueStore } from "../../../src/stores/key-value-store.js";
@@ -66,8 +68,8 @@ describe("StreamsBuilderTest: global stores", () => {
     expect(await driver.getKeyValueStore<string, string>("store").get("hey")).toBe("there");
   });
 
-  it("shouldNotThrowNullPointerIfOptimizationsNotSpecified (Eddy's build() takes no properties)", () => {
-    expect(() => new StreamsBuilder().build()).not.toThrow();
+  it("shouldNotThrowNullPointerIfOptimizationsNotSpecified", () => {
+    expect(() => new StreamsBuilder().build({})).not.toThrow();
   });
 });
 
@@ -260,13 +262,33 @@ describe("StreamsBuilderTest: tables, their serdes, stores and changelogs", () =
     ).toEqual([{ key: "k", value: "v" }]);
   });
 
+  it("shouldReuseSourceTopicAsChangelogsWithOptimization20", async () => {
+    const builder = new StreamsBuilder();
+    builder.table("topic", { key: Serdes.long(), value: Serdes.string(), store: "store" });
+    const topology = builder.build({ topologyOptimization: TopologyOptimization.OPTIMIZE });
+    expect([...topology.stores.keys()]).toEqual(["store"]);
+    expect(topology.stores.get("store")?.logging).toBe(false);
+    expect(topology.stores.get("store")?.sourceChangelog).toBe("topic");
+    // storeToChangelogTopic() is {store=topic}; the sub-topology has no changelog of its own to create.
+    const metadata = TopologyMetadata.resolve(topology, "appId", new Map([["topic", 1]]), "appId-dlq");
+    expect([...metadata.subtopology(0).changelogTopics]).toEqual([["store", "topic"]]);
+    expect(metadata.internalTopics(1).filter((spec) => spec.kind === "changelog")).toEqual([]);
+    const driver = start(topology, { ...props, defaultKeySerde: Serdes.long() });
+    await driver.createInputTopic("topic", Serdes.long(), Serdes.string()).pipeInput(1, "v", { timestamp: 5 });
+    expect(await driver.getKeyValueStore<number, string>("store").get(1)).toBe("v");
+    expect([...driver.producedTopicNames()]).toEqual([]);
+  });
+
   it("shouldNotReuseRepartitionTopicAsChangelogs", async () => {
     const builder = new StreamsBuilder();
     builder.stream("topic").repartition().toTable({ store: "store" });
-    const topology = builder.build();
+    const topology = builder.build({ topologyOptimization: TopologyOptimization.OPTIMIZE });
     expect([...topology.stores.keys()]).toEqual(["store"]);
     expect(topology.stores.get("store")?.logging).toBe(true);
+    expect(topology.stores.get("store")?.sourceChangelog).toBeUndefined();
     expect(topology.stores.get("store")?.subtopology).toBe(1);
+    const metadata = TopologyMetadata.resolve(topology, "appId", new Map([["topic", 1]]), "appId-dlq");
+    expect([...metadata.subtopology(1).changelogTopics]).toEqual([["store", "appId-store-changelog"]]);
     const driver = start(topology);
     await driver.createInputTopic("topic", Serdes.string(), Serdes.string()).pipeInput("k", "v", { timestamp: 5 });
     expect(

@@ -9,7 +9,9 @@ import { unpackSupplier } from "./processor.js";
 import { describeTopicExtractor } from "./topic-extractor-description.js";
 import type { Serde } from "../serdes/serde.js";
 import type { StateStoreOptions } from "./store-options.js";
-import { storeSpecOf, versionedStoreSpecOf } from "./store-options.js";
+import { storeSpecOf } from "./store-options.js";
+import { addGlobalStoreTo, addReadOnlyStoreTo } from "./processor-api-stores.js";
+import type { StoreSourceOptions } from "./processor-api-stores.js";
 import {
   checkParentNames,
   checkSinkTopic,
@@ -231,35 +233,32 @@ export class Topology implements TopologyData {
   addGlobalStore<K, V>(
     store: StateStoreOptions<K, V>,
     sourceName: string,
-    options: Omit<SourceOptions<K, V>, "autoOffsetReset">,
+    options: StoreSourceOptions<K, V>,
     topic: string,
     processorName: string,
     stateUpdateSupplier: AnyProcessorSupplier<K, V, never, never>,
   ): this {
-    const unpacked = unpackSupplier(stateUpdateSupplier);
-    return this.#change((builder) =>
-      builder.addGlobalStore({
-        store: {
-          name: store.name,
-          ...(store.timestamped !== undefined ? { timestamped: store.timestamped } : {}),
-          keySerde: store.key as Serde<unknown>,
-          valueSerde: store.value as Serde<unknown>,
-          ...(store.persistent !== undefined ? { persistent: store.persistent } : {}),
-          // A versioned global store stays versioned (Kafka Streams' versioned global tables, KIP-914).
-          ...versionedStoreSpecOf(store),
-          userAdded: false,
-          serdeHint: `pass { {part}: <serde> } in the store given to addGlobalStore()`,
-        },
-        sourceName,
-        topic,
-        keySerde: options.key as Serde<unknown> | undefined,
-        valueSerde: options.value as Serde<unknown> | undefined,
-        timestampExtractor: options.timestampExtractor,
-        processorName,
-        operation: "globalStore",
-        supplier: unpacked.supplier as AnySupplier,
-      }),
-    );
+    const source = { name: sourceName, topic, options };
+    return this.#change((builder) => addGlobalStoreTo(builder, store, source, processorName, stateUpdateSupplier));
+  }
+
+  /**
+   * A read-only store (Kafka Streams' addReadOnlyStateStore, KIP-813): `sourceName` reads
+   * `topic` from the earliest offset, `processorName` keeps the store from it and forwards
+   * nothing. The store has no changelog of its own: it restores from `topic` (which should
+   * be compacted), up to the offset its task committed. Connect other processors to read it.
+   */
+  addReadOnlyStateStore<K, V>(
+    store: StateStoreOptions<K, V>,
+    sourceName: string,
+    options: StoreSourceOptions<K, V>,
+    topic: string,
+    processorName: string,
+    stateUpdateSupplier: AnyProcessorSupplier<K, V, never, never>,
+  ): this {
+    checkStore(store as StateStoreOptions<unknown, unknown>);
+    const source = { name: sourceName, topic, options };
+    return this.#change((builder) => addReadOnlyStoreTo(builder, store, source, processorName, stateUpdateSupplier));
   }
 
   /** Adds a store, connected to the named processors (more can be connected later). */

@@ -13,6 +13,7 @@ import { DuplicateNameError, InvalidOperationError, TopologyError } from "../../
 import type { Processor, ProcessorContext } from "../../../src/topology/processor.js";
 import type { RecordContext, StreamRecord } from "../../../src/topology/record.js";
 import type { StateStoreOptions } from "../../../src/topology/store-options.js";
+import type { KeyValueStore } from "../../../src/stores/key-value-store.js";
 import { Topology } from "../../../src/topology/topology.js";
 import { ProcessorError } from "../../../src/engine/processing-errors.js";
 import { TopologyTestDriver } from "../../../src/testing/topology-test-driver.js";
@@ -434,5 +435,82 @@ describe("TopologyTest: describe() of Processor API topologies", () => {
     const [a, b] = [topologyWithStaticTopicName(), topologyWithStaticTopicName()];
     expect(a.describe().toString()).toBe(b.describe().toString());
     expect(a.describe().toJSON()).toEqual(b.describe().toJSON());
+  });
+
+  it("readOnlyStateStoresShouldHaveTheirOwnSubTopology", () => {
+    const topology = new Topology().addReadOnlyStateStore(store("store"), "source", {}, "topic", "processor", noop);
+    expect(topology.describe().toString()).toBe(
+      topologies([...source("source", "[topic]", "processor"), ...processor("processor", "store", "none", "source")]),
+    );
+  });
+
+  it("readOnlyStateStoresShouldNotLog", () => {
+    const topology = new Topology().addReadOnlyStateStore(store("store"), "source", {}, "topic", "processor", noop);
+    expect(topology.stores.get("store")).toMatchObject({ logging: false, sourceChangelog: "topic" });
+    // Its source reads the topic from the earliest offset, whatever the config says.
+    expect(topology.node("source")).toMatchObject({ kind: "source", topics: ["topic"], autoOffsetReset: "earliest" });
+  });
+});
+
+describe("ReadOnlyStoreTest", () => {
+  it("shouldConnectProcessorAndWriteDataToReadOnlyStore", async () => {
+    const ints = { key: Serdes.int32(), value: Serdes.string() };
+    const topology = new Topology().addReadOnlyStateStore<number, string>(
+      { name: "readOnlyStore", ...ints, persistent: false },
+      "readOnlySource",
+      ints,
+      "storeTopic",
+      "readOnlyProcessor",
+      () => {
+        let store!: KeyValueStore<number, string>;
+        return {
+          init: (context: ProcessorContext<never, never>) => {
+            store = context.getStateStore<number, string>("readOnlyStore");
+          },
+          process: (record: StreamRecord<number, string>) => store.put(record.key, record.value),
+        };
+      },
+    );
+    topology.addSource(ints, "source", "inputTopic");
+    topology.addProcessor(
+      "processor",
+      () => {
+        let context!: ProcessorContext<number, string>;
+        let store!: KeyValueStore<number, string>;
+        return {
+          init: (c: ProcessorContext<number, string>) => {
+            context = c;
+            store = context.getStateStore<number, string>("readOnlyStore");
+          },
+          process: async (record: StreamRecord<number, string>) =>
+            context.forward({ ...record, value: `${record.value} -- ${await store.get(record.key)}` }),
+        };
+      },
+      "source",
+    );
+    topology.connectProcessorAndStateStores("processor", "readOnlyStore");
+    topology.addSink("sink", "outputTopic", ints, "processor");
+
+    driver = new TopologyTestDriver(topology);
+    const readOnlyStoreTopic = driver.createInputTopic("storeTopic", Serdes.int32(), Serdes.string());
+    const input = driver.createInputTopic("inputTopic", Serdes.int32(), Serdes.string());
+    const output = driver.createOutputTopic("outputTopic", Serdes.int32(), Serdes.string());
+    await readOnlyStoreTopic.pipeInput(1, "foo");
+    await readOnlyStoreTopic.pipeInput(2, "bar");
+    await input.pipeInput(1, "bar");
+    await input.pipeInput(2, "foo");
+
+    const storeContent: Array<{ key: number; value: string }> = [];
+    for await (const entry of driver.getKeyValueStore<number, string>("readOnlyStore").all()) storeContent.push(entry);
+    expect(storeContent).toEqual([
+      { key: 1, value: "foo" },
+      { key: 2, value: "bar" },
+    ]);
+    expect(output.readKeyValuesToList()).toEqual([
+      { key: 1, value: "bar -- foo" },
+      { key: 2, value: "foo -- bar" },
+    ]);
+    // The store has no changelog: the driver writes none.
+    expect([...driver.producedTopicNames()]).toEqual(["outputTopic"]);
   });
 });

@@ -23,8 +23,10 @@ export interface StoreTopicSources {
 export function storeSerdeTopic(
   topology: StoreTopicSources,
   applicationId: string,
-  store: Pick<StoreDefinition, "name" | "type">,
+  store: Pick<StoreDefinition, "name" | "type" | "sourceChangelog">,
 ): string {
+  // A source table's topic (reuse.ktable.source.topics) or a read-only store's: connectSourceStoreAndTopic.
+  if (store.sourceChangelog !== undefined) return store.sourceChangelog;
   if (store.type !== "buffer") {
     const global = topology.globalStores?.find((candidate) => candidate.store === store.name);
     if (global !== undefined) return global.topic;

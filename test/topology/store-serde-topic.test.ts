@@ -36,6 +36,25 @@ describe("storeSerdeTopic", () => {
       ]),
     );
   });
+
+  it("names a store restored from its source topic after that topic: reuse.ktable.source.topics, addReadOnlyStateStore", () => {
+    const builder = new StreamsBuilder();
+    builder.table("input", { ...strings, store: "table-store" });
+    const topology = builder
+      .build({ topologyOptimization: "reuse.ktable.source.topics" })
+      .addReadOnlyStateStore({ name: "read-only", ...strings }, "source", strings, "lookups", "keeper", () => ({
+        process: () => undefined,
+      }));
+    const topics = new Map(
+      [...topology.stores.values()].map((store) => [store.name, storeSerdeTopic(topology, "app", store)]),
+    );
+    expect(topics).toEqual(
+      new Map([
+        ["table-store", "input"],
+        ["read-only", "lookups"],
+      ]),
+    );
+  });
 });
 
 describe("queryKeyTopic", () => {

@@ -40,6 +40,25 @@ export interface ProcessorSpec {
   stores?: readonly string[];
   /** For handleCommands(): what it accepts, kept on the node (ProcessorNode.commandHandler). */
   commandHandler?: CommandHandlerSpec;
+  /** A stream-stream join's merge node: how single.store.self.join rewrites the join. */
+  selfJoin?: SelfJoinRewrite;
+}
+
+/**
+ * A stream-stream join as single.store.self.join may rewrite it when both sides are one
+ * stream (Kafka Streams' StreamStreamJoinNode.setSelfJoin): the other side's windowed node,
+ * both join sides and their other stores go, and the merge node becomes `supplier`, fed by
+ * this side's windowed node and reading its store.
+ */
+export interface SelfJoinRewrite {
+  readonly thisWindowed: string;
+  readonly otherWindowed: string;
+  readonly joinThis: string;
+  readonly joinOther: string;
+  readonly thisStore: string;
+  /** The other side's store and a left or outer join's shared store, no longer needed. */
+  readonly unusedStores: readonly string[];
+  readonly supplier: AnySupplier;
 }
 
 export interface SinkSpec {

@@ -158,6 +158,7 @@ export class InternalTopologyBuilder {
       predecessors: [...spec.parents],
       stores: [],
       commandHandler: spec.commandHandler,
+      selfJoin: spec.selfJoin,
     });
     if (spec.stores !== undefined) this.connectStores(spec.name, spec.stores);
   }

@@ -5,7 +5,7 @@ import type { VersionedStoreSpec } from "../stores/versioned-key-schema.js";
 import type { StoreType } from "../stores/store-type.js";
 import type { TimestampExtractor } from "./timestamp-extractor.js";
 import type { AutoOffsetReset, WindowedStoreSpec } from "./topology-data.js";
-import type { AnySerde, AnySupplier, CommandHandlerSpec, SerdeHint } from "./builder-specs.js";
+import type { AnySerde, AnySupplier, CommandHandlerSpec, SelfJoinRewrite, SerdeHint } from "./builder-specs.js";
 
 /** A serde as given, or the configuration's default, or the MissingSerdeError kept for it. */
 export type FillSerde = (serde: AnySerde | undefined, owner: string, part: "key" | "value") => AnySerde;
@@ -32,6 +32,7 @@ export interface PendingProcessor {
   readonly predecessors: readonly string[];
   readonly stores: string[];
   readonly commandHandler: CommandHandlerSpec | undefined;
+  readonly selfJoin?: SelfJoinRewrite | undefined;
 }
 
 export interface PendingSink {

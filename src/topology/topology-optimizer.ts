@@ -14,6 +14,7 @@ export interface OptimizableGraph {
 
 export function optimize(graph: OptimizableGraph, optimizations: ReadonlySet<OptimizationRule>): void {
   if (optimizations.has(TopologyOptimization.REUSE_KTABLE_SOURCE_TOPICS)) reuseKTableSourceTopics(graph);
+  if (optimizations.has(TopologyOptimization.SINGLE_STORE_SELF_JOIN)) rewriteSingleStoreSelfJoins(graph);
 }
 
 /**
@@ -40,5 +41,32 @@ function reuseKTableSourceTopics(graph: OptimizableGraph): void {
       (node) => node.kind === "processor" && node.stores.includes(store.name),
     );
     if (materialized) connectSourceStoreAndTopic(graph.stores, store.name, topic);
+  }
+}
+
+/**
+ * InternalStreamsBuilder.rewriteSingleStoreSelfJoin: a stream-stream join whose two sides
+ * are one node (the same stream, or two streams of the same topics, which are one source)
+ * keeps one window store and one processor, KStreamKStreamSelfJoin, under the merge
+ * node's name (StreamStreamJoinNode.writeToTopology when it is a self-join).
+ */
+function rewriteSingleStoreSelfJoins(graph: OptimizableGraph): void {
+  for (const node of [...graph.nodes.values()]) {
+    if (node.kind !== "processor" || node.selfJoin === undefined) continue;
+    const join = node.selfJoin;
+    const thisParent = graph.nodes.get(join.thisWindowed)?.predecessors;
+    const otherParent = graph.nodes.get(join.otherWindowed)?.predecessors;
+    if (thisParent === undefined || otherParent === undefined || thisParent[0] !== otherParent[0]) continue;
+    for (const removed of [join.otherWindowed, join.joinThis, join.joinOther]) graph.nodes.delete(removed);
+    for (const store of join.unusedStores) graph.stores.delete(store);
+    // Set again under its name, the node keeps its place (and the sub-topology numbering with it).
+    graph.nodes.set(node.name, {
+      ...node,
+      operation: "join",
+      supplier: join.supplier,
+      predecessors: [join.thisWindowed],
+      stores: [join.thisStore],
+      selfJoin: undefined,
+    });
   }
 }

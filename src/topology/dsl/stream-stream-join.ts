@@ -19,6 +19,7 @@ import {
   timestampedKeyAndJoinSideSerde,
 } from "./processors/stream-join/outer-join-store-format.js";
 import { joinWindowSupplier } from "./processors/stream-join/join-window.js";
+import { streamSelfJoinSupplier } from "./processors/stream-join/kstream-kstream-self-join.js";
 import { JoinTimeTrackers, streamJoinSideSupplier } from "./processors/stream-join/kstream-kstream-join.js";
 import { passThroughSupplier } from "./processors/stream-processors.js";
 import { markNullKeyRelaxedJoin } from "./null-key-relaxed-joins.js";
@@ -197,6 +198,15 @@ export function addStreamStreamJoin<K, V, VO, VR>(
     operation: "merge",
     supplier: passThroughSupplier() as AnySupplier,
     parents: [joinThisName, joinOtherName],
+    selfJoin: {
+      thisWindowed: thisWindowedName,
+      otherWindowed: otherWindowedName,
+      joinThis: joinThisName,
+      joinOther: joinOtherName,
+      thisStore,
+      unusedStores: [otherStore, ...outerStores],
+      supplier: streamSelfJoinSupplier(thisStore, windows, spec.joiner as (l: V, r: V, k: K) => VR) as AnySupplier,
+    },
   });
   return { name: mergeName, keySerde };
 }

@@ -2,7 +2,7 @@
 // upstream is cogrouped and then aggregated on its own: each gets its own repartition topic
 // (the cogroup's under its store's name, the aggregation's under its own), named and
 // printed as Kafka Streams does. The "...WithOptimization" variants of these cases need
-// topology.optimization, which Eddy does not have.
+// topology.optimization's merge.repartition.topics, which Eddy does not apply yet.
 import { describe, expect, it } from "vitest";
 import { Serdes } from "../../../src/serdes/serdes.js";
 import { StreamsBuilder } from "../../../src/topology/dsl/streams-builder.js";

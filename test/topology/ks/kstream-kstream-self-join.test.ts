@@ -1,9 +1,8 @@
 // Ports of Kafka Streams' KStreamKStreamSelfJoinTest: a stream joined with itself (the
-// same KStream, or two streams of one topic) gives the records of the plain inner join.
-// Kafka Streams' test builds the join twice, once with topology.optimization=all (which
-// rewrites it into one KStreamKStreamSelfJoin processor) and once without, and asserts the
-// same records; Eddy has no topology optimization, so the self-join always runs as the plain
-// join, and the records the Java test collects from the plain join are written out here.
+// same KStream, or two streams of one topic) built with topology.optimization "all", which
+// rewrites it into one KStreamKStreamSelfJoin processor over one window store, gives the
+// records of the plain inner join, built without it. The Java test compares the two
+// drivers' outputs; here both are compared with the plain join's records, written out.
 // In each step a record meets itself once: the "this" side's join runs before the record is
 // in the "other" side's window store, the "other" side's after it is in the "this" side's.
 import { afterEach, describe, expect, it } from "vitest";
@@ -24,16 +23,28 @@ afterEach(async () => {
   driver = undefined;
 });
 
-/** topic1 joined with itself (one stream, or two streams of topic1), the records piped, the join's output. */
-async function selfJoin(twoStreams: boolean, windows: JoinWindows, input: [string, string, number][]) {
+/** topic1 joined with itself (one stream, or two streams of topic1), built with or without the optimization. */
+function selfJoinTopology(twoStreams: boolean, windows: JoinWindows, optimization: string) {
   const builder = new StreamsBuilder();
   const stream1 = builder.stream(topic1, strings);
   const stream2 = twoStreams ? builder.stream(topic1, strings) : stream1;
   stream1.join(stream2, valueJoiner, windows, streamJoined as never).to("output", strings);
-  driver = new TopologyTestDriver(builder.build());
-  const inputTopic = driver.createInputTopic(topic1, Serdes.string(), Serdes.string());
-  for (const [key, value, timestamp] of input) await inputTopic.pipeInput(key, value, { timestamp });
-  return readAll(driver.createOutputTopic("output", Serdes.string(), Serdes.string()));
+  return builder.build({ topologyOptimization: optimization });
+}
+
+/** The records piped through the plain join and through the self-join: the outputs, which must be alike. */
+async function selfJoin(twoStreams: boolean, windows: JoinWindows, input: [string, string, number][]) {
+  const outputs = [];
+  for (const optimization of ["none", "all"]) {
+    driver = new TopologyTestDriver(selfJoinTopology(twoStreams, windows, optimization));
+    const inputTopic = driver.createInputTopic(topic1, Serdes.string(), Serdes.string());
+    for (const [key, value, timestamp] of input) await inputTopic.pipeInput(key, value, { timestamp });
+    outputs.push(readAll(driver.createOutputTopic("output", Serdes.string(), Serdes.string())));
+    await driver.close();
+    driver = undefined;
+  }
+  expect(outputs[1]).toEqual(outputs[0]);
+  return outputs[1];
 }
 
 const shortInput: [string, string, number][] = [
@@ -135,5 +146,41 @@ describe("KStreamKStreamSelfJoinTest", () => {
       kvt("A", "35", 13000),
       kvt("A", "45", 15000),
     ]);
+  });
+
+  it("rewrites the join into one processor over this side's store (StreamStreamJoinNode.writeToTopology)", () => {
+    const windows = JoinWindows.ofTimeDifferenceWithNoGrace(100);
+    expect(selfJoinTopology(false, windows, "single.store.self.join").describe().toString()).toBe(
+      "Topologies:\n" +
+        "   Sub-topology: 0\n" +
+        "    Source: KSTREAM-SOURCE-0000000000 (topics: [topic1])\n" +
+        "      --> KSTREAM-WINDOWED-0000000001\n" +
+        "    Processor: KSTREAM-WINDOWED-0000000001 (stores: [KSTREAM-JOINTHIS-0000000003-store])\n" +
+        "      --> KSTREAM-MERGE-0000000005\n" +
+        "      <-- KSTREAM-SOURCE-0000000000\n" +
+        "    Processor: KSTREAM-MERGE-0000000005 (stores: [KSTREAM-JOINTHIS-0000000003-store])\n" +
+        "      --> KSTREAM-SINK-0000000006\n" +
+        "      <-- KSTREAM-WINDOWED-0000000001\n" +
+        "    Sink: KSTREAM-SINK-0000000006 (topic: output)\n" +
+        "      <-- KSTREAM-MERGE-0000000005\n\n",
+    );
+    // Two streams of topic1 are one source node (the second spends an index, as in Kafka Streams).
+    expect([...selfJoinTopology(true, windows, "all").stores.keys()]).toEqual(["KSTREAM-JOINTHIS-0000000004-store"]);
+    // Without the rule, or with streams of different nodes, the join keeps both sides.
+    expect([...selfJoinTopology(false, windows, "none").stores.keys()]).toEqual([
+      "KSTREAM-JOINTHIS-0000000003-store",
+      "KSTREAM-JOINOTHER-0000000004-store",
+    ]);
+    const builder = new StreamsBuilder();
+    const stream = builder.stream(topic1, strings);
+    stream
+      .join(
+        stream.filter(() => true),
+        valueJoiner,
+        windows,
+        streamJoined as never,
+      )
+      .to("output", strings);
+    expect(builder.build({ topologyOptimization: "all" }).stores.size).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 // Ports of Kafka Streams' RepartitionTopicNamingTest (the cases without stream-stream
-// joins or topology optimization, which Eddy does not have yet) and KStreamRepartitionTest:
+// joins or merge.repartition.topics, which Eddy does not apply yet) and KStreamRepartitionTest:
 // a named grouping keeps its repartition topic's name whatever operators come before it,
 // one grouping shares one repartition topic between its aggregations, unnamed ones do not,
 // and two groupings of one name are refused.

@@ -21,7 +21,16 @@ export function toProducedOffsets(
   metadata: readonly RecordMetadata[],
   records: readonly ProducedRecord[],
 ): ProducedOffsets[] {
+  return producedOffsetsOf(metadata, records).offsets;
+}
+
+/** toProducedOffsets, and how many partitions the records went to (each should have its answer). */
+function producedOffsetsOf(
+  metadata: readonly RecordMetadata[],
+  records: readonly ProducedRecord[],
+): { offsets: ProducedOffsets[]; partitions: number } {
   const counts = new Map<string, number[]>();
+  let partitions = 0;
   // A send's records come in runs of one topic (a task's sink records, then its changelog's).
   let lastTopic: string | undefined;
   let perPartition: number[] = [];
@@ -32,16 +41,34 @@ export function toProducedOffsets(
       perPartition = counts.get(lastTopic) ?? [];
       counts.set(lastTopic, perPartition);
     }
-    perPartition[record.partition] = (perPartition[record.partition] ?? 0) + 1;
+    const count = perPartition[record.partition];
+    if (count === undefined) partitions += 1;
+    perPartition[record.partition] = (count ?? 0) + 1;
   }
-  const result: ProducedOffsets[] = [];
+  const offsets: ProducedOffsets[] = [];
   for (const m of metadata) {
     if (m.baseOffset === undefined) continue;
     const count = counts.get(m.topicName)?.[m.partition] ?? 1;
     const baseOffset = Number(m.baseOffset);
-    result.push({ topic: m.topicName, partition: m.partition, baseOffset, lastOffset: baseOffset + count - 1 });
+    offsets.push({ topic: m.topicName, partition: m.partition, baseOffset, lastOffset: baseOffset + count - 1 });
   }
-  return result;
+  return { offsets, partitions };
+}
+
+/**
+ * A send that resolved without writing some of its partitions: kafkajs retried it and sent
+ * nothing to a broker that had answered the first attempt, though a partition's leadership
+ * had moved there (sendTogether). Retriable: the transaction aborts and the records are
+ * processed again.
+ */
+export class UnansweredPartitionsError extends Error {
+  readonly retriable = true;
+  constructor(answered: number, partitions: number) {
+    super(
+      `a send resolved with answers for ${answered} of its ${partitions} partitions; its records were not all written`,
+    );
+    this.name = "EddyUnansweredPartitions";
+  }
 }
 
 /**
@@ -235,16 +262,28 @@ export async function sendTogether(
     let delay = options.retryMs;
     for (;;) {
       attempts.begin();
+      let sent: { offsets: ProducedOffsets[]; partitions: number };
       try {
-        produced.push(...toProducedOffsets(await send(chunk), chunk));
-        break;
+        sent = producedOffsetsOf(await send(chunk), chunk);
       } catch (error) {
         await attempts.settled();
         const cause = attempts.failure ?? error;
         if (attempts.answered > 0 || !options.isRetriable(cause) || Date.now() >= giveUpAt) throw cause;
         await new Promise((resolve) => setTimeout(resolve, Math.round(delay * (0.8 + Math.random() * 0.4))));
         delay = Math.min(delay * 2, MAX_RETRY_WAIT_MS);
+        continue;
       }
+      // kafkajs' one retry regroups the records under the leaders it then knows and sends
+      // nothing to a broker that answered the first attempt: a partition whose leader moved
+      // there (a frozen or killed leader replaced) is never sent, and the send resolves. A
+      // request of the attempt failed, or a partition got no answer: the send failed, and as
+      // others were written, the transaction must abort rather than commit without them.
+      if (attempts.failure !== undefined || sent.offsets.length < sent.partitions) {
+        await attempts.settled();
+        throw attempts.failure ?? new UnansweredPartitionsError(sent.offsets.length, sent.partitions);
+      }
+      produced.push(...sent.offsets);
+      break;
     }
   }
   return produced;

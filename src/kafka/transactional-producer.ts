@@ -43,7 +43,8 @@ const SEND_RETRY_MS = 100;
 /**
  * kafkajs' retries when sends go together: the one an idempotent producer must allow. It only
  * goes out when the first attempt failed before any request (no metadata yet, no connection);
- * otherwise the produce ledger refuses its requests and sendTogether decides.
+ * otherwise the produce ledger refuses its requests, and a retry that sends none (its failed
+ * partitions moved to a broker that answered) resolves without them: sendTogether fails it.
  */
 const ONE_RETRY = { retries: 1, initialRetryTime: SEND_RETRY_MS };
 

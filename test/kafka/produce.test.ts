@@ -229,6 +229,44 @@ describe("sendTogether", () => {
     expect(attempts).toBe(1);
   });
 
+  it("fails a send kafkajs' retry resolved without the partitions whose leader moved to a broker that had answered", async () => {
+    // Two leaders: events on broker 1 answers, replies on frozen broker 3 fails. kafkajs'
+    // retry finds the replies' leadership moved to broker 1, which answered the first
+    // attempt, sends no request and resolves with broker 1's answer alone.
+    const records = [record("events", 2, 0), record("replies", 2, 1)];
+    const ledger = new ProduceLedger();
+    let attempts = 0;
+    const sending = sendTogether(
+      records,
+      undefined,
+      async (chunk) => {
+        attempts += 1;
+        const events = answer(chunk.filter((r) => r.topic === "events"));
+        const broker1 = ledger.track(() => Promise.resolve(events));
+        const broker3 = ledger.track(() => Promise.reject(retriable));
+        await Promise.all([broker1, broker3]).catch(() => undefined);
+        return events;
+      },
+      ledger,
+      options,
+    );
+    await expect(sending).rejects.toThrow("NOT_LEADER_OR_FOLLOWER");
+    expect(attempts).toBe(1);
+  });
+
+  it("fails a send answered for only some of its partitions", async () => {
+    const records = [record("events", 2, 0), record("replies", 2, 1), record("replies", 3, 2)];
+    const ledger = new ProduceLedger();
+    const sending = sendTogether(
+      records,
+      undefined,
+      (chunk) => ledger.track(() => Promise.resolve(answer(chunk.filter((r) => r.partition === 2)))),
+      ledger,
+      options,
+    );
+    await expect(sending).rejects.toThrow("answers for 2 of its 3 partitions");
+  });
+
   it("gives up retrying after giveUpAfterMs", async () => {
     const ledger = new ProduceLedger();
     let attempts = 0;
